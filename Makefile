@@ -1,0 +1,49 @@
+# The README's commands. `make run` builds and starts Rampart on an embedded database;
+# `make test` installs what the tests need, builds with ASan/UBSan and runs every suite.
+DATA_DIR ?= rampart-data
+DB       ?= $(DATA_DIR)/rampart.db
+LISTEN   ?= 127.0.0.1:8080
+ORG      ?= My organisation
+JOBS     ?= $(shell nproc)
+
+.PHONY: all deps build run test test-deps format lint bench clean
+
+all: build
+
+deps:
+	@scripts/install-deps.sh build
+
+build: deps
+	@cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DRAMPART_TESTS=OFF >/dev/null
+	@cmake --build build -j $(JOBS)
+
+run: build
+	@mkdir -p $(DATA_DIR)
+	@if [ ! -f "$(DB)" ]; then build/rampart init --db "$(DB)" --org "$(ORG)"; fi
+	@build/rampart serve --db "$(DB)" --listen "$(LISTEN)"
+
+test-deps:
+	@scripts/install-deps.sh test
+	@cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error
+
+test: test-deps
+	@cmake -S . -B build-test -G Ninja -DCMAKE_BUILD_TYPE=Debug -DRAMPART_SANITIZE=ON \
+	  -DRAMPART_TESTS=ON -DCMAKE_EXPORT_COMPILE_COMMANDS=ON >/dev/null
+	@cmake --build build-test -j $(JOBS)
+	@cd build-test && ctest --output-on-failure -j $(JOBS)
+
+format:
+	@clang-format -i $$(git ls-files '*.h' '*.cc')
+
+lint: test-deps
+	@cmake -S . -B build-test -G Ninja -DCMAKE_BUILD_TYPE=Debug -DRAMPART_TESTS=ON \
+	  -DCMAKE_EXPORT_COMPILE_COMMANDS=ON >/dev/null
+	@clang-tidy -p build-test --quiet $$(git ls-files 'src/*.cc')
+
+bench: deps
+	@cmake -S . -B build-bench -G Ninja -DCMAKE_BUILD_TYPE=Release -DRAMPART_BENCH=ON >/dev/null
+	@cmake --build build-bench -j $(JOBS)
+	@bench/run.sh build-bench
+
+clean:
+	@rm -rf build build-test build-bench

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages Rampart needs, only those missing.
+#   scripts/install-deps.sh build   - to build and run Rampart
+#   scripts/install-deps.sh test    - also what the test suites need
+set -euo pipefail
+what=${1:-build}
+pkgs=(build-essential cmake ninja-build pkg-config
+      libcpp-httplib-dev nlohmann-json3-dev libsqlite3-dev libsodium-dev libssl-dev
+      libcli11-dev libfmt-dev libspdlog-dev zlib1g-dev libbrotli-dev)
+if [ "$what" = test ]; then
+  pkgs+=(libgtest-dev libgmock-dev libbenchmark-dev chromium sqlite3 clang-format clang-tidy)
+  command -v node >/dev/null 2>&1 || pkgs+=(nodejs)
+  command -v npm >/dev/null 2>&1 || pkgs+=(npm)
+fi
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+echo "Installing Debian packages: ${missing[*]}"
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+$sudo apt-get update -q
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"

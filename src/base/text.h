@@ -1,0 +1,20 @@
+// Text helpers: trimming, escaping for HTML and CSV, URL decoding. Pure functions.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace rampart {
+
+std::string_view Trim(std::string_view s);
+std::vector<std::string> SplitLines(std::string_view s);  // trimmed, empty lines dropped
+std::string HtmlEscape(std::string_view s);
+// One RFC 4180 CSV field; also neutralises spreadsheet formulas (=, +, -, @ at the start).
+std::string CsvField(std::string_view s);
+std::string UrlEncode(std::string_view s);
+// Number of Unicode code points in valid UTF-8; -1 when `s` is not valid UTF-8.
+long Utf8Length(std::string_view s);
+std::string ToLower(std::string_view s);
+
+}  // namespace rampart

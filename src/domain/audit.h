@@ -1,0 +1,36 @@
+// The audit trail's event and its hash chain.
+//
+// Every change appends one event. Events form one chain per installation: each holds the
+// previous event's hash and its own SHA-256 over a canonical encoding of every other column, so
+// editing or deleting an event breaks the chain at that point.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "domain/record.h"
+
+namespace rampart::domain {
+
+struct AuditEvent {
+  int64_t seq = 0;          // 1, 2, 3, ... in append order
+  std::string at;           // UTC, ISO 8601 with milliseconds
+  int64_t org_id = 0;       // 0 for installation-wide events
+  int64_t actor_id = 0;     // 0 for the system (e.g. `rampart init`)
+  std::string actor;        // user name at the time
+  std::string action;       // create, update, delete, approve, sign_in, ...
+  std::string record_type;  // register type or "user", "session", "api_token"
+  int64_t record_id = 0;
+  Json diff = Json::object();  // {"field": {"from": x, "to": y}}
+  std::string prev_hash;       // hex; 64 zeros for the first event
+  std::string hash;            // hex SHA-256 of CanonicalEncoding()
+};
+
+inline constexpr std::string_view kGenesisHash =
+    "0000000000000000000000000000000000000000000000000000000000000000";
+
+// The bytes hashed: a JSON array of every column but `hash`, in a fixed order.
+std::string CanonicalEncoding(const AuditEvent& e);
+std::string ComputeAuditHash(const AuditEvent& e);
+
+}  // namespace rampart::domain

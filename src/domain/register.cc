@@ -1,0 +1,289 @@
+#include "domain/register.h"
+
+#include <fmt/format.h>
+
+#include <array>
+
+#include "base/clock.h"
+#include "base/text.h"
+
+namespace rampart::domain {
+
+namespace {
+
+constexpr std::array<std::string_view, 6> kSystemFields = {"id",         "version",    "created_at",
+                                                           "updated_at", "created_by", "updated_by"};
+constexpr size_t kMaxListItems = 500;
+
+int MaxLength(const FieldSpec& f) {
+  if (f.max_length > 0) return f.max_length;
+  switch (f.type) {
+    case FieldType::kLongText: return 10000;
+    default: return 200;
+  }
+}
+
+// Normalises a string value: trims, rejects invalid UTF-8 and control characters, enforces the
+// length. Returns null for an empty string.
+Json NormaliseText(const FieldSpec& f, const std::string& path, const Json& v,
+                   std::vector<FieldError>& errors) {
+  if (!v.is_string()) {
+    errors.push_back({path, fmt::format("{} must be a string", f.label)});
+    return nullptr;
+  }
+  const std::string& raw = v.get_ref<const std::string&>();
+  std::string s(f.type == FieldType::kLongText ? Trim(raw) : Trim(raw));
+  const long len = Utf8Length(s);
+  if (len < 0) {
+    errors.push_back({path, fmt::format("{} is not valid UTF-8 text", f.label)});
+    return nullptr;
+  }
+  for (char c : s) {
+    const auto u = static_cast<unsigned char>(c);
+    const bool allowed_ws = f.type == FieldType::kLongText && (c == '\n' || c == '\t' || c == '\r');
+    if (u < 0x20 && !allowed_ws) {
+      errors.push_back({path, fmt::format("{} contains a control character", f.label)});
+      return nullptr;
+    }
+  }
+  if (len > MaxLength(f)) {
+    errors.push_back(
+        {path, fmt::format("{} is longer than {} characters", f.label, MaxLength(f))});
+    return nullptr;
+  }
+  if (s.empty()) return nullptr;
+  return s;
+}
+
+Json NormaliseValue(const FieldSpec& f, const std::string& path, const Json& v,
+                    std::vector<FieldError>& errors);
+
+Json NormaliseRow(const FieldSpec& table, const std::string& path, const Json& row,
+                  std::vector<FieldError>& errors) {
+  if (!row.is_object()) {
+    errors.push_back({path, fmt::format("each entry of {} must be an object", table.label)});
+    return nullptr;
+  }
+  for (const auto& [key, _] : row.items()) {
+    bool known = false;
+    for (const auto& c : table.columns) known = known || c.name == key;
+    if (!known) errors.push_back({path + "." + key, fmt::format("unknown field \"{}\"", key)});
+  }
+  Json out = Json::object();
+  bool any = false;
+  for (const auto& c : table.columns) {
+    const std::string cpath = path + "." + c.name;
+    const auto it = row.find(c.name);
+    Json value = it == row.end() ? Json(nullptr) : NormaliseValue(c, cpath, *it, errors);
+    // An unticked box is "no", not "absent": it does not make the row non-empty.
+    if (!value.is_null() && !(value.is_boolean() && !value.get<bool>())) any = true;
+    if (value.is_null() && c.type == FieldType::kBool) value = false;
+    out[c.name] = std::move(value);
+  }
+  if (!any) return nullptr;  // an entirely empty row is dropped (blank rows of a form)
+  for (const auto& c : table.columns) {
+    if (c.required && out[c.name].is_null()) {
+      errors.push_back({path + "." + c.name, fmt::format("{} is required", c.label)});
+    }
+  }
+  return out;
+}
+
+Json NormaliseValue(const FieldSpec& f, const std::string& path, const Json& v,
+                    std::vector<FieldError>& errors) {
+  if (v.is_null()) return nullptr;
+  switch (f.type) {
+    case FieldType::kText:
+    case FieldType::kLongText:
+      return NormaliseText(f, path, v, errors);
+    case FieldType::kEnum: {
+      if (!v.is_string()) {
+        errors.push_back({path, fmt::format("{} must be a string", f.label)});
+        return nullptr;
+      }
+      const std::string s(Trim(v.get_ref<const std::string&>()));
+      if (s.empty()) return nullptr;
+      if (f.FindChoice(s) == nullptr) {
+        std::string allowed;
+        for (const auto& c : f.choices) allowed += (allowed.empty() ? "" : ", ") + c.value;
+        errors.push_back(
+            {path, fmt::format("{} must be one of: {} (got \"{}\")", f.label, allowed, s)});
+        return nullptr;
+      }
+      return s;
+    }
+    case FieldType::kDate: {
+      if (!v.is_string()) {
+        errors.push_back({path, fmt::format("{} must be a date string YYYY-MM-DD", f.label)});
+        return nullptr;
+      }
+      const std::string s(Trim(v.get_ref<const std::string&>()));
+      if (s.empty()) return nullptr;
+      if (!IsValidDate(s)) {
+        errors.push_back({path, fmt::format("{} must be a valid date YYYY-MM-DD", f.label)});
+        return nullptr;
+      }
+      return s;
+    }
+    case FieldType::kBool:
+      if (!v.is_boolean()) {
+        errors.push_back({path, fmt::format("{} must be true or false", f.label)});
+        return nullptr;
+      }
+      return v;
+    case FieldType::kInteger:
+    case FieldType::kUser:
+      if (!v.is_number_integer() ||
+          (f.type == FieldType::kUser && v.get<int64_t>() <= 0)) {
+        errors.push_back({path, fmt::format("{} must be {}", f.label,
+                                            f.type == FieldType::kUser ? "a user id" : "an integer")});
+        return nullptr;
+      }
+      return v.get<int64_t>();
+    case FieldType::kList: {
+      if (!v.is_array()) {
+        errors.push_back({path, fmt::format("{} must be a list of strings", f.label)});
+        return nullptr;
+      }
+      if (v.size() > kMaxListItems) {
+        errors.push_back({path, fmt::format("{} has more than {} items", f.label, kMaxListItems)});
+        return nullptr;
+      }
+      FieldSpec item = f;
+      item.type = FieldType::kText;
+      item.max_length = f.max_length > 0 ? f.max_length : 500;
+      Json out = Json::array();
+      for (size_t i = 0; i < v.size(); ++i) {
+        Json s = NormaliseText(item, fmt::format("{}[{}]", path, i), v[i], errors);
+        if (!s.is_null()) out.push_back(std::move(s));
+      }
+      return out.empty() ? Json(nullptr) : out;
+    }
+    case FieldType::kTable: {
+      if (!v.is_array()) {
+        errors.push_back({path, fmt::format("{} must be a list of objects", f.label)});
+        return nullptr;
+      }
+      if (v.size() > kMaxListItems) {
+        errors.push_back({path, fmt::format("{} has more than {} entries", f.label, kMaxListItems)});
+        return nullptr;
+      }
+      Json out = Json::array();
+      for (size_t i = 0; i < v.size(); ++i) {
+        Json row = NormaliseRow(f, fmt::format("{}[{}]", path, i), v[i], errors);
+        if (!row.is_null()) out.push_back(std::move(row));
+      }
+      return out.empty() ? Json(nullptr) : out;
+    }
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+const Choice* FieldSpec::FindChoice(std::string_view value) const {
+  for (const auto& c : choices) {
+    if (c.value == value) return &c;
+  }
+  return nullptr;
+}
+
+std::string FieldSpec::ChoiceLabel(std::string_view value) const {
+  const Choice* c = FindChoice(value);
+  return c != nullptr ? c->label : std::string(value);
+}
+
+bool Lifecycle::AllowsTransition(std::string_view from, std::string_view to) const {
+  if (from == to) return true;
+  for (const auto& [f, t] : transitions) {
+    if (f == from && t == to) return true;
+  }
+  return false;
+}
+
+const FieldSpec* RegisterSpec::Field(std::string_view name) const {
+  for (const auto& f : fields) {
+    if (f.name == name) return &f;
+  }
+  return nullptr;
+}
+
+bool RegisterSpec::IsSortable(std::string_view name) const {
+  if (name == "id" || name == "created_at" || name == "updated_at") return true;
+  const FieldSpec* f = Field(name);
+  return f != nullptr && f->sortable;
+}
+
+bool IsSystemField(std::string_view name) {
+  for (auto s : kSystemFields) {
+    if (s == name) return true;
+  }
+  return false;
+}
+
+Json ValidateFields(const RegisterSpec& spec, const Json& input, WriteMode mode, const Json* before,
+                    std::vector<FieldError>& errors) {
+  Json out = Json::object();
+  if (!input.is_object()) {
+    errors.push_back({"", "the request body must be a JSON object"});
+    return out;
+  }
+  for (const auto& [key, _] : input.items()) {
+    if (spec.Field(key) == nullptr && !IsSystemField(key)) {
+      errors.push_back({key, fmt::format("unknown field \"{}\" for a {}", key,
+                                         ToLower(spec.singular))});
+    }
+  }
+  for (const auto& f : spec.fields) {
+    const auto it = input.find(f.name);
+    const bool present = it != input.end();
+    if (f.read_only) {
+      const Json prev = before != nullptr && before->contains(f.name) ? (*before)[f.name] : Json();
+      const Json initial = mode == WriteMode::kCreate ? f.default_value : prev;
+      if (present && *it != initial && !(it->is_null() && initial.is_null())) {
+        errors.push_back({f.name, fmt::format("{} is set by the workflow and cannot be changed "
+                                              "directly",
+                                              f.label)});
+      }
+      out[f.name] = initial;
+      continue;
+    }
+    Json value = present ? NormaliseValue(f, f.name, *it, errors) : Json(nullptr);
+    if (!present && mode == WriteMode::kCreate && !f.default_value.is_null()) {
+      value = f.default_value;
+    }
+    if (value.is_null() && f.type == FieldType::kBool) value = false;
+    if (f.required && value.is_null() &&
+        std::none_of(errors.begin(), errors.end(),
+                     [&](const FieldError& e) { return e.field == f.name; })) {
+      errors.push_back({f.name, fmt::format("{} is required", f.label)});
+    }
+    out[f.name] = std::move(value);
+  }
+  if (errors.empty() && spec.lifecycle && before != nullptr) {
+    const auto& state = spec.lifecycle->field;
+    const Json& from = (*before)[state];
+    const Json& to = out[state];
+    if (from.is_string() && to.is_string() &&
+        !spec.lifecycle->AllowsTransition(from.get<std::string>(), to.get<std::string>())) {
+      const FieldSpec* sf = spec.Field(state);
+      errors.push_back({state, fmt::format("{} cannot change from \"{}\" to \"{}\"",
+                                           sf != nullptr ? sf->label : state,
+                                           from.get<std::string>(), to.get<std::string>())});
+    }
+  }
+  if (errors.empty() && spec.rule) spec.rule(out, before, errors);
+  return out;
+}
+
+Json DiffFields(const RegisterSpec& spec, const Json& before, const Json& after) {
+  Json diff = Json::object();
+  for (const auto& f : spec.fields) {
+    const Json from = before.is_object() && before.contains(f.name) ? before[f.name] : Json();
+    const Json to = after.is_object() && after.contains(f.name) ? after[f.name] : Json();
+    if (from != to) diff[f.name] = Json{{"from", from}, {"to", to}};
+  }
+  return diff;
+}
+
+}  // namespace rampart::domain

@@ -1,0 +1,109 @@
+// The register machinery's description of a record type.
+//
+// A register (context issues, interested parties, the ISMS scope, ...) is described once by a
+// RegisterSpec: its fields with type, label, constraints and allowed values; list columns; which
+// fields filter, sort and search; its lifecycle; and its own rules. From that description the
+// rest of the product derives validation with field-level errors (here), the storage mapping
+// (store/), JSON in and out, forms, tables and CSV (app/, http/) and the audit diff (here).
+// Specs are immutable statics; safe to share between threads.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "domain/record.h"
+
+namespace rampart::domain {
+
+enum class FieldType {
+  kText,      // one line, trimmed; max_length code points (default 200)
+  kLongText,  // multi-line (default max 10,000)
+  kEnum,      // one of `choices`
+  kDate,      // YYYY-MM-DD
+  kBool,
+  kInteger,
+  kUser,      // a user of the organisation, by id
+  kList,      // list of one-line strings (a textarea, one item per line)
+  kTable,     // list of rows, each an object with the sub-fields in `columns`
+};
+
+struct Choice {
+  std::string value;  // stored and sent over the API
+  std::string label;  // shown to people
+};
+
+struct FieldSpec {
+  std::string name;  // snake_case: JSON key, column name, form field name
+  std::string label;
+  FieldType type = FieldType::kText;
+  bool required = false;
+  int max_length = 0;  // 0: the type's default
+  std::vector<Choice> choices;
+  std::vector<FieldSpec> columns;  // kTable only
+  std::string help;
+  bool filterable = false;  // ?name=value on lists
+  bool sortable = false;    // ?sort=name / -name
+  bool searchable = false;  // matched by ?q=
+  bool read_only = false;   // set by workflows (approval), never by input
+  Json default_value;       // applied on create when the field is absent
+
+  const Choice* FindChoice(std::string_view value) const;
+  // The label of `value` for kEnum fields, or `value` itself.
+  std::string ChoiceLabel(std::string_view value) const;
+};
+
+// Lifecycle: the field holding the state and the allowed transitions. A transition listed as
+// workflow-only can be made by a use case (approve) but not by editing the field.
+struct Lifecycle {
+  std::string field = "status";
+  std::vector<std::pair<std::string, std::string>> transitions;
+  bool AllowsTransition(std::string_view from, std::string_view to) const;
+};
+
+// Rules of a register beyond what field descriptions say. Called with the complete, field-valid
+// record and the record before the change (nullptr on create); appends errors.
+using RecordRule =
+    std::function<void(const Json& fields, const Json* before, std::vector<FieldError>& errors)>;
+
+struct RegisterSpec {
+  std::string type;      // record type in the audit trail: "context_issue"
+  std::string table;     // SQL table: "context_issues"
+  std::string path;      // URL segment under /api/v1 and the web UI: "context-issues"
+  std::string singular;  // "Context issue"
+  std::string plural;    // "Context issues"
+  std::string clause;    // ISO/IEC 27001 clause: "4.1"
+  std::string title_field;  // the field that names a record in lists and history
+  std::vector<FieldSpec> fields;
+  std::vector<std::string> list_columns;
+  std::string default_sort;  // a sortable field, "-" prefix for descending
+  std::optional<Lifecycle> lifecycle;
+  RecordRule rule;  // optional
+
+  const FieldSpec* Field(std::string_view name) const;
+  // True for the sortable system columns and sortable fields.
+  bool IsSortable(std::string_view name) const;
+};
+
+enum class WriteMode { kCreate, kUpdate };
+
+// Validates and normalises `input` (a JSON object of field values) against `spec`. Unknown keys,
+// wrong JSON types, missing required fields, values over their length, unknown enum values and
+// invalid dates each give a FieldError. System keys (id, version, created_at, ...) are ignored.
+// Read-only fields must be absent or equal to `before`'s value. On create, defaults are applied.
+// Returns the normalised field object (every field present, null when empty); `errors` receives
+// every problem (the result is then unusable).
+Json ValidateFields(const RegisterSpec& spec, const Json& input, WriteMode mode, const Json* before,
+                    std::vector<FieldError>& errors);
+
+// Field-level difference between two field objects: {"field": {"from": x, "to": y}} for every
+// field whose value differs. `before` or `after` may be null (create, delete).
+Json DiffFields(const RegisterSpec& spec, const Json& before, const Json& after);
+
+// True for the columns every record has: id, version, created_at, updated_at, created_by, updated_by.
+bool IsSystemField(std::string_view name);
+
+}  // namespace rampart::domain

@@ -1,0 +1,27 @@
+#include "domain/registers.h"
+
+#include "domain/context.h"
+
+namespace rampart::domain {
+
+const std::vector<const RegisterSpec*>& AllRegisters() {
+  static const std::vector<const RegisterSpec*> kAll = {&ContextIssues(), &InterestedParties(),
+                                                        &ScopeStatements()};
+  return kAll;
+}
+
+const RegisterSpec* FindRegisterByPath(std::string_view path) {
+  for (const auto* r : AllRegisters()) {
+    if (r->path == path) return r;
+  }
+  return nullptr;
+}
+
+const RegisterSpec* FindRegisterByType(std::string_view type) {
+  for (const auto* r : AllRegisters()) {
+    if (r->type == type) return r;
+  }
+  return nullptr;
+}
+
+}  // namespace rampart::domain

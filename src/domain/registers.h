@@ -1,0 +1,17 @@
+// Every register of the product, in navigation order. Adding a register: describe it (a spec in
+// its area's file), add its table in a migration, and list it here.
+#pragma once
+
+#include <string_view>
+#include <vector>
+
+#include "domain/register.h"
+
+namespace rampart::domain {
+
+const std::vector<const RegisterSpec*>& AllRegisters();
+// The register whose `path` is `path`; nullptr when none.
+const RegisterSpec* FindRegisterByPath(std::string_view path);
+const RegisterSpec* FindRegisterByType(std::string_view type);
+
+}  // namespace rampart::domain

@@ -1,0 +1,19 @@
+// Numbered schema migrations, compiled into the binary from src/store/migrations/<dialect>/.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace rampart::store {
+
+struct Migration {
+  int number;             // from the file name: 0002_context.sql -> 2
+  std::string name;       // "0002_context"
+  std::string_view sql;
+};
+
+// The SQLite migrations in ascending order.
+const std::vector<Migration>& SqliteMigrations();
+
+}  // namespace rampart::store

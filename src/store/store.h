@@ -1,0 +1,170 @@
+// The Store: every read and write of persistent state goes through this interface.
+//
+// Contract for every backend:
+// - Every register query is scoped by organisation: a record of another organisation is
+//   "not found", never visible.
+// - A write is one transaction: the record changes, its `version` is checked (a stale version
+//   fails with kConflict and changes nothing) and incremented, and one audit event per change is
+//   appended to the hash chain, serialised with every other append.
+// - Errors are Status values: kNotFound, kConflict, kAlreadyExists (unique values),
+//   kInvalidArgument (a bad cursor, an unknown owner), kUnavailable (busy, unreachable).
+// Implementations are thread-safe: one Store serves every request thread.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+#include "domain/audit.h"
+#include "domain/identity.h"
+#include "domain/record.h"
+#include "domain/register.h"
+
+namespace rampart::store {
+
+using domain::Json;
+
+struct Filter {
+  std::string field;  // a filterable field
+  Json value;         // equality; null matches empty
+};
+
+struct ListQuery {
+  std::vector<Filter> filters;
+  std::string search;         // case-insensitive substring over searchable fields
+  std::string sort = "id";    // a sortable field or system column
+  bool descending = false;
+  std::string cursor;         // from a previous Page; empty for the first page
+  int limit = 50;             // 1..500
+  bool with_total = false;    // also count the matching records
+};
+
+struct Page {
+  std::vector<domain::Record> records;
+  std::string next_cursor;    // empty on the last page
+  std::optional<int64_t> total;
+};
+
+// Who makes a change, and when; carried into the audit event.
+struct Actor {
+  int64_t org_id = 0;
+  int64_t user_id = 0;
+  std::string username;
+  std::string now;  // UTC ISO 8601
+};
+
+// One change of a write. Inserts ignore `id` and `expected_version`.
+struct Mutation {
+  enum class Kind { kInsert, kUpdate, kDelete };
+  Kind kind = Kind::kInsert;
+  const domain::RegisterSpec* spec = nullptr;
+  int64_t id = 0;
+  int64_t expected_version = 0;
+  Json fields;          // the complete record after the change (insert, update)
+  std::string action;   // audit action: create, update, delete, approve, ...
+  Json diff;            // audit diff
+};
+
+// An audit event before the store places it in the chain (seq, prev_hash, hash are assigned).
+struct AuditDraft {
+  int64_t org_id = 0;
+  int64_t actor_id = 0;
+  std::string actor;
+  std::string at;
+  std::string action;
+  std::string record_type;
+  int64_t record_id = 0;
+  Json diff = Json::object();
+};
+
+struct UserSummary {
+  int64_t id = 0;
+  std::string username;
+  std::string display_name;
+  bool disabled = false;
+  std::string role;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Applies pending migrations; returns how many were applied. Idempotent.
+  virtual Result<int> Migrate() = 0;
+  // The highest applied migration number.
+  virtual Result<int> SchemaVersion() = 0;
+
+  // --- Registers ---
+  virtual Result<domain::Record> Get(const domain::RegisterSpec& spec, int64_t org_id,
+                                     int64_t id) = 0;
+  virtual Result<Page> List(const domain::RegisterSpec& spec, int64_t org_id,
+                            const ListQuery& query) = 0;
+  // Applies every mutation in one transaction; returns the records as written (deleted records
+  // as they were). All or nothing.
+  virtual Result<std::vector<domain::Record>> Write(const Actor& actor,
+                                                    const std::vector<Mutation>& mutations) = 0;
+  // The highest value of an integer field within the organisation (0 when none).
+  virtual Result<int64_t> MaxValue(const domain::RegisterSpec& spec, int64_t org_id,
+                                   const std::string& field) = 0;
+
+  // --- Organisations, users, memberships ---
+  virtual Result<domain::Organisation> CreateOrganisation(const std::string& name,
+                                                          const AuditDraft& audit) = 0;
+  virtual Result<domain::Organisation> FindOrganisation(const std::string& name) = 0;
+  virtual Result<domain::Organisation> GetOrganisation(int64_t id) = 0;
+  virtual Result<int64_t> CountOrganisations() = 0;
+  // Creates the user with a membership of `org_id`; appends `audit` (record_id filled in).
+  virtual Result<domain::User> CreateUser(const domain::User& user, int64_t org_id,
+                                          domain::Role role, AuditDraft audit) = 0;
+  virtual Result<domain::User> FindUser(const std::string& username) = 0;
+  virtual Result<domain::User> GetUser(int64_t id) = 0;
+  virtual Result<std::optional<domain::Membership>> GetMembership(int64_t user_id,
+                                                                  int64_t org_id) = 0;
+  // The organisation's members ordered by user name.
+  virtual Result<std::vector<UserSummary>> ListMembers(int64_t org_id) = 0;
+  // Replaces password hash and must-change flag; appends `audit`.
+  virtual Status SetPassword(int64_t user_id, const std::string& password_hash,
+                             bool must_change, const AuditDraft& audit) = 0;
+  // Disables the user, deletes their sessions and revokes their tokens; appends `audit`.
+  virtual Status DisableUser(int64_t user_id, const AuditDraft& audit) = 0;
+
+  // --- Sessions and tokens ---
+  virtual Status CreateSession(const domain::Session& session, const AuditDraft& audit) = 0;
+  virtual Result<domain::Session> FindSession(const std::string& id_hash) = 0;
+  virtual Status DeleteSession(const std::string& id_hash, const AuditDraft& audit) = 0;
+  virtual Result<domain::ApiToken> CreateToken(const domain::ApiToken& token,
+                                               AuditDraft audit) = 0;
+  virtual Result<domain::ApiToken> FindToken(const std::string& token_hash) = 0;
+  virtual Status TouchToken(int64_t token_id, const std::string& now) = 0;
+
+  // --- Audit trail ---
+  virtual Status AppendAudit(const AuditDraft& audit) = 0;
+  // Events of one record, oldest first.
+  virtual Result<std::vector<domain::AuditEvent>> RecordHistory(int64_t org_id,
+                                                                const std::string& record_type,
+                                                                int64_t record_id) = 0;
+  // Newest events of an organisation, newest first.
+  virtual Result<std::vector<domain::AuditEvent>> RecentEvents(int64_t org_id, int limit) = 0;
+  // Calls `fn` with every event in chain order; stops early when `fn` returns false.
+  virtual Status ScanAudit(const std::function<bool(const domain::AuditEvent&)>& fn) = 0;
+
+  // Number of SQL statements this store has executed; tests use it to catch N+1 queries.
+  uint64_t StatementCount() const { return statements_.load(std::memory_order_relaxed); }
+
+ protected:
+  void CountStatement() { statements_.fetch_add(1, std::memory_order_relaxed); }
+
+ private:
+  std::atomic<uint64_t> statements_{0};
+};
+
+// Opens the store named by `url`: a file path or `sqlite:PATH`. Creates the file when absent.
+// Does not migrate.
+Result<std::unique_ptr<Store>> OpenStore(const std::string& url);
+
+}  // namespace rampart::store
