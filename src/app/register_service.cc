@@ -1,0 +1,212 @@
+#include "app/register_service.h"
+
+#include <fmt/format.h>
+
+#include <charconv>
+
+#include "base/text.h"
+
+namespace rampart::app {
+
+using domain::FieldError;
+using domain::FieldType;
+using domain::Json;
+using domain::Record;
+using domain::RegisterSpec;
+
+Status FirstError(const std::vector<FieldError>& errors) {
+  if (errors.empty()) return Status::Ok();
+  return InvalidArgument(errors.front().message, errors.front().field);
+}
+
+store::Actor RegisterService::ActorFor(const Principal& p) const {
+  return store::Actor{p.org_id, p.user_id, p.username, FormatUtc(clock_.Now())};
+}
+
+Status RegisterService::CheckCanWrite(const Principal& p) const {
+  if (p.must_change_password) {
+    return PermissionDenied("change your one-time password before making changes");
+  }
+  return Status::Ok();
+}
+
+Status RegisterService::CheckReferences(const Principal& p, const RegisterSpec& spec,
+                                        const Json& fields, const Json* before,
+                                        std::vector<FieldError>& errors) {
+  std::vector<const domain::FieldSpec*> refs;
+  for (const auto& f : spec.fields) {
+    if (f.type != FieldType::kUser || f.read_only || fields[f.name].is_null()) continue;
+    // An unchanged reference stays valid even if its user has since been disabled.
+    if (before != nullptr && (*before)[f.name] == fields[f.name]) continue;
+    refs.push_back(&f);
+  }
+  if (refs.empty()) return Status::Ok();
+  ASSIGN_OR_RETURN(auto members, store_.ListMembers(p.org_id));
+  for (const auto* f : refs) {
+    const int64_t id = fields[f->name].get<int64_t>();
+    const bool ok = std::any_of(members.begin(), members.end(), [&](const auto& m) {
+      return m.id == id && !m.disabled;
+    });
+    if (!ok) {
+      errors.push_back({f->name, fmt::format("{}: user {} is not an active member of this "
+                                             "organisation",
+                                             f->label, id)});
+    }
+  }
+  return Status::Ok();
+}
+
+Result<store::Page> RegisterService::List(const Principal& p, const RegisterSpec& spec,
+                                          const store::ListQuery& query) {
+  return store_.List(spec, p.org_id, query);
+}
+
+Result<Record> RegisterService::Get(const Principal& p, const RegisterSpec& spec, int64_t id) {
+  return store_.Get(spec, p.org_id, id);
+}
+
+Result<Record> RegisterService::Create(const Principal& p, const RegisterSpec& spec,
+                                       const Json& input, std::vector<FieldError>* errors_out) {
+  RETURN_IF_ERROR(CheckCanWrite(p));
+  std::vector<FieldError> errors;
+  Json fields = domain::ValidateFields(spec, input, domain::WriteMode::kCreate, nullptr, errors);
+  if (errors.empty()) RETURN_IF_ERROR(CheckReferences(p, spec, fields, nullptr, errors));
+  if (!errors.empty()) {
+    if (errors_out != nullptr) *errors_out = errors;
+    return FirstError(errors);
+  }
+  store::Mutation m{.kind = store::Mutation::Kind::kInsert,
+                    .spec = &spec,
+                    .fields = fields,
+                    .action = "create",
+                    .diff = domain::DiffFields(spec, Json(), fields)};
+  ASSIGN_OR_RETURN(auto written, store_.Write(ActorFor(p), {m}));
+  return written.front();
+}
+
+Result<Record> RegisterService::Update(const Principal& p, const RegisterSpec& spec, int64_t id,
+                                       std::optional<int64_t> expected_version, const Json& input,
+                                       UpdateMode mode, std::vector<FieldError>* errors_out) {
+  RETURN_IF_ERROR(CheckCanWrite(p));
+  ASSIGN_OR_RETURN(Record current, store_.Get(spec, p.org_id, id));
+  if (!expected_version) {
+    return Status(Code::kPreconditionRequired,
+                  "say which version you are changing (If-Match: the record's ETag)");
+  }
+  if (*expected_version != current.version) {
+    return Conflict(fmt::format("{} {} is at version {}, not {}: it was changed by someone else; "
+                                "reload and try again",
+                                spec.singular, id, current.version, *expected_version));
+  }
+  if (spec.lifecycle) {
+    const Json& state = current.fields[spec.lifecycle->field];
+    if (state.is_string() && !spec.lifecycle->IsEditableIn(state.get<std::string>())) {
+      return FailedPrecondition(fmt::format("this {} is {} and can no longer be changed",
+                                            ToLower(spec.singular), state.get<std::string>()));
+    }
+  }
+  Json merged = input;
+  if (mode == UpdateMode::kMerge && input.is_object()) {
+    merged = current.fields;
+    for (const auto& [k, v] : input.items()) merged[k] = v;
+  }
+  std::vector<FieldError> errors;
+  Json fields =
+      domain::ValidateFields(spec, merged, domain::WriteMode::kUpdate, &current.fields, errors);
+  if (errors.empty()) RETURN_IF_ERROR(CheckReferences(p, spec, fields, &current.fields, errors));
+  if (!errors.empty()) {
+    if (errors_out != nullptr) *errors_out = errors;
+    return FirstError(errors);
+  }
+  Json diff = domain::DiffFields(spec, current.fields, fields);
+  if (diff.empty()) return current;  // nothing changed: no new version, no event
+  store::Mutation m{.kind = store::Mutation::Kind::kUpdate,
+                    .spec = &spec,
+                    .id = id,
+                    .expected_version = *expected_version,
+                    .fields = fields,
+                    .action = "update",
+                    .diff = diff};
+  ASSIGN_OR_RETURN(auto written, store_.Write(ActorFor(p), {m}));
+  return written.front();
+}
+
+Status RegisterService::Delete(const Principal& p, const RegisterSpec& spec, int64_t id,
+                               std::optional<int64_t> expected_version) {
+  RETURN_IF_ERROR(CheckCanWrite(p));
+  ASSIGN_OR_RETURN(Record current, store_.Get(spec, p.org_id, id));
+  if (!expected_version) {
+    return Status(Code::kPreconditionRequired,
+                  "say which version you are deleting (If-Match: the record's ETag)");
+  }
+  if (spec.lifecycle) {
+    const Json& state = current.fields[spec.lifecycle->field];
+    if (state.is_string() && !spec.lifecycle->IsEditableIn(state.get<std::string>())) {
+      return FailedPrecondition(fmt::format("this {} is {} and is kept as a record",
+                                            ToLower(spec.singular), state.get<std::string>()));
+    }
+  }
+  store::Mutation m{.kind = store::Mutation::Kind::kDelete,
+                    .spec = &spec,
+                    .id = id,
+                    .expected_version = *expected_version,
+                    .action = "delete",
+                    .diff = domain::DiffFields(spec, current.fields, Json())};
+  return store_.Write(ActorFor(p), {m}).status();
+}
+
+Result<std::vector<domain::AuditEvent>> RegisterService::History(const Principal& p,
+                                                                 const RegisterSpec& spec,
+                                                                 int64_t id) {
+  return store_.RecordHistory(p.org_id, spec.type, id);
+}
+
+Result<std::vector<store::UserSummary>> RegisterService::Members(const Principal& p) {
+  return store_.ListMembers(p.org_id);
+}
+
+Result<std::vector<domain::AuditEvent>> RegisterService::RecentEvents(const Principal& p,
+                                                                      int limit) {
+  return store_.RecentEvents(p.org_id, limit);
+}
+
+Result<store::Filter> RegisterService::ParseFilter(const RegisterSpec& spec,
+                                                   const std::string& name,
+                                                   const std::string& value) {
+  const domain::FieldSpec* f = spec.Field(name);
+  if (f == nullptr || !f->filterable) {
+    return InvalidArgument(fmt::format("cannot filter {} by \"{}\"", ToLower(spec.plural), name),
+                           name);
+  }
+  if (value.empty()) return store::Filter{name, nullptr};
+  switch (f->type) {
+    case FieldType::kBool:
+      if (value != "true" && value != "false") {
+        return InvalidArgument(fmt::format("{} must be true or false", name), name);
+      }
+      return store::Filter{name, value == "true"};
+    case FieldType::kUser:
+    case FieldType::kInteger: {
+      int64_t v = 0;
+      const auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), v);
+      if (ec != std::errc() || ptr != value.data() + value.size()) {
+        return InvalidArgument(fmt::format("{} must be a number", name), name);
+      }
+      return store::Filter{name, v};
+    }
+    case FieldType::kEnum:
+      if (f->FindChoice(value) == nullptr) {
+        return InvalidArgument(fmt::format("\"{}\" is not a value of {}", value, name), name);
+      }
+      return store::Filter{name, value};
+    case FieldType::kDate:
+      if (!IsValidDate(value)) {
+        return InvalidArgument(fmt::format("{} must be a date YYYY-MM-DD", name), name);
+      }
+      return store::Filter{name, value};
+    default:
+      return store::Filter{name, value};
+  }
+}
+
+}  // namespace rampart::app

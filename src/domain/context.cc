@@ -159,6 +159,7 @@ RegisterSpec MakeScopeStatements() {
   FieldSpec number{.name = "version_number", .label = "Version", .type = FieldType::kInteger};
   number.read_only = true;
   number.sortable = true;
+  number.sequence = true;
   FieldSpec status{.name = "status", .label = "Status", .type = FieldType::kEnum,
                    .choices = {{"draft", "Draft"}, {"approved", "Approved"},
                                {"superseded", "Superseded"}},
@@ -184,6 +185,8 @@ RegisterSpec MakeScopeStatements() {
   };
   s.list_columns = {"version_number", "title", "status", "approved_by", "approved_at"};
   s.default_sort = "-version_number";
+  // Status changes only through the approval workflow (app/scope_service).
+  s.lifecycle = Lifecycle{.field = "status", .transitions = {}, .editable_in = {"draft"}};
   return s;
 }
 

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 
 #include "base/clock.h"
@@ -199,6 +200,11 @@ bool Lifecycle::AllowsTransition(std::string_view from, std::string_view to) con
     if (f == from && t == to) return true;
   }
   return false;
+}
+
+bool Lifecycle::IsEditableIn(std::string_view state) const {
+  if (editable_in.empty()) return true;
+  return std::find(editable_in.begin(), editable_in.end(), state) != editable_in.end();
 }
 
 const FieldSpec* RegisterSpec::Field(std::string_view name) const {

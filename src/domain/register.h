@@ -50,6 +50,7 @@ struct FieldSpec {
   bool searchable = false;  // matched by ?q=
   bool read_only = false;   // set by workflows (approval), never by input
   Json default_value;       // applied on create when the field is absent
+  bool sequence = false;    // kInteger, read-only: numbered 1, 2, 3 ... per organisation on create
 
   const Choice* FindChoice(std::string_view value) const;
   // The label of `value` for kEnum fields, or `value` itself.
@@ -61,6 +62,10 @@ struct FieldSpec {
 struct Lifecycle {
   std::string field = "status";
   std::vector<std::pair<std::string, std::string>> transitions;
+  // When not empty, records can be edited or deleted only in these states (an approved scope
+  // statement is frozen; a new version is drafted instead).
+  std::vector<std::string> editable_in;
+  bool IsEditableIn(std::string_view state) const;
   bool AllowsTransition(std::string_view from, std::string_view to) const;
 };
 

@@ -104,20 +104,18 @@ class Store {
                                      int64_t id) = 0;
   virtual Result<Page> List(const domain::RegisterSpec& spec, int64_t org_id,
                             const ListQuery& query) = 0;
-  // Applies every mutation in one transaction; returns the records as written (deleted records
+  // Applies every mutation in one transaction (sequence fields of inserts are numbered here); returns the records as written (deleted records
   // as they were). All or nothing.
   virtual Result<std::vector<domain::Record>> Write(const Actor& actor,
                                                     const std::vector<Mutation>& mutations) = 0;
-  // The highest value of an integer field within the organisation (0 when none).
-  virtual Result<int64_t> MaxValue(const domain::RegisterSpec& spec, int64_t org_id,
-                                   const std::string& field) = 0;
 
   // --- Organisations, users, memberships ---
   virtual Result<domain::Organisation> CreateOrganisation(const std::string& name,
                                                           const AuditDraft& audit) = 0;
   virtual Result<domain::Organisation> FindOrganisation(const std::string& name) = 0;
   virtual Result<domain::Organisation> GetOrganisation(int64_t id) = 0;
-  virtual Result<int64_t> CountOrganisations() = 0;
+  // Every organisation, oldest first.
+  virtual Result<std::vector<domain::Organisation>> ListOrganisations() = 0;
   // Creates the user with a membership of `org_id`; appends `audit` (record_id filled in).
   virtual Result<domain::User> CreateUser(const domain::User& user, int64_t org_id,
                                           domain::Role role, AuditDraft audit) = 0;
@@ -125,6 +123,8 @@ class Store {
   virtual Result<domain::User> GetUser(int64_t id) = 0;
   virtual Result<std::optional<domain::Membership>> GetMembership(int64_t user_id,
                                                                   int64_t org_id) = 0;
+  // The user's memberships, oldest organisation first.
+  virtual Result<std::vector<domain::Membership>> Memberships(int64_t user_id) = 0;
   // The organisation's members ordered by user name.
   virtual Result<std::vector<UserSummary>> ListMembers(int64_t org_id) = 0;
   // Replaces password hash and must-change flag; appends `audit`.
@@ -140,7 +140,6 @@ class Store {
   virtual Result<domain::ApiToken> CreateToken(const domain::ApiToken& token,
                                                AuditDraft audit) = 0;
   virtual Result<domain::ApiToken> FindToken(const std::string& token_hash) = 0;
-  virtual Status TouchToken(int64_t token_id, const std::string& now) = 0;
 
   // --- Audit trail ---
   virtual Status AppendAudit(const AuditDraft& audit) = 0;

@@ -521,12 +521,22 @@ Result<std::vector<Record>> SqliteStore::Write(const Actor& actor,
       std::string qs = "?, 1, ?, ?, ?, ?";
       for (const auto& f : spec.fields) {
         cols += ", " + f.name;
-        qs += ", ?";
+        // Numbered inside the write lock, so concurrent inserts never share a number.
+        qs += f.sequence ? fmt::format(", (SELECT COALESCE(MAX({}), 0) + 1 FROM {} WHERE org_id "
+                                       "= ?)",
+                                       f.name, spec.table)
+                         : std::string(", ?");
       }
       ASSIGN_OR_RETURN(auto st, Prepare(*conn, fmt::format("INSERT INTO {} ({}) VALUES ({})",
                                                            spec.table, cols, qs)));
       st->Int(actor.org_id).Text(actor.now).Text(actor.now).Int(actor.user_id).Int(actor.user_id);
-      for (const auto& f : spec.fields) st->Value(f, m.fields.value(f.name, domain::Json()));
+      for (const auto& f : spec.fields) {
+        if (f.sequence) {
+          st->Int(actor.org_id);
+        } else {
+          st->Value(f, m.fields.value(f.name, domain::Json()));
+        }
+      }
       RETURN_IF_ERROR(st->Run());
       id = sqlite3_last_insert_rowid(conn->db());
     } else {
@@ -572,19 +582,6 @@ Result<std::vector<Record>> SqliteStore::Write(const Actor& actor,
   }
   RETURN_IF_ERROR(tx.Commit());
   return out;
-}
-
-Result<int64_t> SqliteStore::MaxValue(const RegisterSpec& spec, int64_t org_id,
-                                      const std::string& field) {
-  const FieldSpec* f = spec.Field(field);
-  if (f == nullptr || f->type != FieldType::kInteger) return InvalidArgument("not an integer field");
-  ASSIGN_OR_RETURN(auto conn, Acquire());
-  ASSIGN_OR_RETURN(auto st, Prepare(*conn, fmt::format("SELECT COALESCE(MAX({}), 0) FROM {} WHERE "
-                                                       "org_id = ?",
-                                                       f->name, spec.table)));
-  st->Int(org_id);
-  ASSIGN_OR_RETURN(bool row, st->Step());
-  return row ? st->ColInt(0) : 0;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -656,11 +653,17 @@ Result<domain::Organisation> SqliteStore::GetOrganisation(int64_t id) {
   return ReadOrganisation(*st);
 }
 
-Result<int64_t> SqliteStore::CountOrganisations() {
+Result<std::vector<domain::Organisation>> SqliteStore::ListOrganisations() {
   ASSIGN_OR_RETURN(auto conn, Acquire());
-  ASSIGN_OR_RETURN(auto st, Prepare(*conn, "SELECT COUNT(*) FROM organisations"));
-  ASSIGN_OR_RETURN(bool row, st->Step());
-  return row ? st->ColInt(0) : 0;
+  ASSIGN_OR_RETURN(auto st, Prepare(*conn, "SELECT id, name, created_at FROM organisations ORDER "
+                                           "BY id"));
+  std::vector<domain::Organisation> out;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, st->Step());
+    if (!row) break;
+    out.push_back({st->ColInt(0), st->ColText(1), st->ColText(2)});
+  }
+  return out;
 }
 
 Result<domain::User> SqliteStore::CreateUser(const domain::User& user, int64_t org_id,
@@ -726,6 +729,22 @@ Result<std::optional<domain::Membership>> SqliteStore::GetMembership(int64_t use
   const auto role = domain::ParseRole(st->ColText(0));
   if (!role) return Internal("unknown role in the database: " + st->ColText(0));
   return std::optional<domain::Membership>(domain::Membership{user_id, org_id, *role});
+}
+
+Result<std::vector<domain::Membership>> SqliteStore::Memberships(int64_t user_id) {
+  ASSIGN_OR_RETURN(auto conn, Acquire());
+  ASSIGN_OR_RETURN(auto st, Prepare(*conn, "SELECT org_id, role FROM memberships WHERE user_id = "
+                                           "? ORDER BY org_id"));
+  st->Int(user_id);
+  std::vector<domain::Membership> out;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, st->Step());
+    if (!row) break;
+    const auto role = domain::ParseRole(st->ColText(1));
+    if (!role) return Internal("unknown role in the database: " + st->ColText(1));
+    out.push_back({user_id, st->ColInt(0), *role});
+  }
+  return out;
 }
 
 Result<std::vector<UserSummary>> SqliteStore::ListMembers(int64_t org_id) {
@@ -847,13 +866,6 @@ Result<domain::ApiToken> SqliteStore::FindToken(const std::string& token_hash) {
   if (!row) return NotFound("no such token");
   return domain::ApiToken{st->ColInt(0), st->ColText(1), st->ColInt(2), st->ColInt(3),
                           st->ColText(4), st->ColText(5), st->ColInt(6) != 0};
-}
-
-Status SqliteStore::TouchToken(int64_t token_id, const std::string& now) {
-  ASSIGN_OR_RETURN(auto conn, Acquire());
-  ASSIGN_OR_RETURN(auto st, Prepare(*conn, "UPDATE api_tokens SET last_used_at = ? WHERE id = ?"));
-  st->Text(now).Int(token_id);
-  return st->Run();
 }
 
 // ---------------------------------------------------------------------------------------------

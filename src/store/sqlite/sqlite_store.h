@@ -30,20 +30,19 @@ class SqliteStore final : public Store {
                     const ListQuery& query) override;
   Result<std::vector<domain::Record>> Write(const Actor& actor,
                                             const std::vector<Mutation>& mutations) override;
-  Result<int64_t> MaxValue(const domain::RegisterSpec& spec, int64_t org_id,
-                           const std::string& field) override;
 
   Result<domain::Organisation> CreateOrganisation(const std::string& name,
                                                   const AuditDraft& audit) override;
   Result<domain::Organisation> FindOrganisation(const std::string& name) override;
   Result<domain::Organisation> GetOrganisation(int64_t id) override;
-  Result<int64_t> CountOrganisations() override;
+  Result<std::vector<domain::Organisation>> ListOrganisations() override;
   Result<domain::User> CreateUser(const domain::User& user, int64_t org_id, domain::Role role,
                                   AuditDraft audit) override;
   Result<domain::User> FindUser(const std::string& username) override;
   Result<domain::User> GetUser(int64_t id) override;
   Result<std::optional<domain::Membership>> GetMembership(int64_t user_id,
                                                           int64_t org_id) override;
+  Result<std::vector<domain::Membership>> Memberships(int64_t user_id) override;
   Result<std::vector<UserSummary>> ListMembers(int64_t org_id) override;
   Status SetPassword(int64_t user_id, const std::string& password_hash, bool must_change,
                      const AuditDraft& audit) override;
@@ -54,7 +53,6 @@ class SqliteStore final : public Store {
   Status DeleteSession(const std::string& id_hash, const AuditDraft& audit) override;
   Result<domain::ApiToken> CreateToken(const domain::ApiToken& token, AuditDraft audit) override;
   Result<domain::ApiToken> FindToken(const std::string& token_hash) override;
-  Status TouchToken(int64_t token_id, const std::string& now) override;
 
   Status AppendAudit(const AuditDraft& audit) override;
   Result<std::vector<domain::AuditEvent>> RecordHistory(int64_t org_id,

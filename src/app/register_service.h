@@ -1,0 +1,66 @@
+// Use cases common to every register: list, read, create, update, delete, history. The one place
+// where input is validated against a register's description, references are checked against the
+// organisation's members, and a change becomes a versioned write with its audit diff.
+//
+// Errors: kPermissionDenied (a password change is pending), kNotFound (no such record in the
+// caller's organisation), kInvalidArgument with the field (bad input; `errors` receives every
+// field error), kPreconditionRequired (update/delete without a version), kConflict (stale
+// version), kFailedPrecondition (the record's state forbids editing). Thread-safe.
+#pragma once
+
+#include <optional>
+#include <vector>
+
+#include "app/principal.h"
+#include "base/clock.h"
+#include "domain/register.h"
+#include "store/store.h"
+
+namespace rampart::app {
+
+enum class UpdateMode { kReplace, kMerge };  // PUT replaces every field; PATCH merges
+
+class RegisterService {
+ public:
+  RegisterService(store::Store& store, const Clock& clock) : store_(store), clock_(clock) {}
+
+  Result<store::Page> List(const Principal& p, const domain::RegisterSpec& spec,
+                           const store::ListQuery& query);
+  Result<domain::Record> Get(const Principal& p, const domain::RegisterSpec& spec, int64_t id);
+  Result<domain::Record> Create(const Principal& p, const domain::RegisterSpec& spec,
+                                const domain::Json& input,
+                                std::vector<domain::FieldError>* errors = nullptr);
+  Result<domain::Record> Update(const Principal& p, const domain::RegisterSpec& spec, int64_t id,
+                                std::optional<int64_t> expected_version, const domain::Json& input,
+                                UpdateMode mode, std::vector<domain::FieldError>* errors = nullptr);
+  Status Delete(const Principal& p, const domain::RegisterSpec& spec, int64_t id,
+                std::optional<int64_t> expected_version);
+  // The record's audit events, oldest first (also after it was deleted).
+  Result<std::vector<domain::AuditEvent>> History(const Principal& p,
+                                                  const domain::RegisterSpec& spec, int64_t id);
+  // The organisation's members: owners to choose from, names to show.
+  Result<std::vector<store::UserSummary>> Members(const Principal& p);
+  // Newest audit events of the organisation.
+  Result<std::vector<domain::AuditEvent>> RecentEvents(const Principal& p, int limit);
+
+  // Converts list-query parameters given as text (a query string) into a typed filter, checking
+  // the field is filterable and the value allowed. Errors name the parameter.
+  static Result<store::Filter> ParseFilter(const domain::RegisterSpec& spec,
+                                           const std::string& field, const std::string& value);
+
+  store::Actor ActorFor(const Principal& p) const;
+
+ private:
+  Status CheckCanWrite(const Principal& p) const;
+  Status CheckReferences(const Principal& p, const domain::RegisterSpec& spec,
+                         const domain::Json& fields, const domain::Json* before,
+                         std::vector<domain::FieldError>& errors);
+
+  store::Store& store_;
+  const Clock& clock_;
+};
+
+// First error of a list as a Status (kInvalidArgument naming the field).
+Status FirstError(const std::vector<domain::FieldError>& errors);
+
+}  // namespace rampart::app
