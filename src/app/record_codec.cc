@@ -80,6 +80,17 @@ Json FormToInput(const domain::RegisterSpec& spec,
     }
     Json a = Json::array();
     for (auto& [_, raw] : rows) {
+      // A row left entirely blank is not an entry (forms offer spare rows).
+      bool blank = true;
+      for (const auto& [col, value] : raw.items()) {
+        const domain::FieldSpec* c = nullptr;
+        for (const auto& cs : f.columns) c = cs.name == col ? &cs : c;
+        if (c != nullptr && !Trim(value.get<std::string>()).empty() &&
+            !(c->type == FieldType::kBool && value == "false")) {
+          blank = false;
+        }
+      }
+      if (blank) continue;
       Json row = Json::object();
       for (const auto& c : f.columns) {
         const std::string* v = nullptr;

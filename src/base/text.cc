@@ -1,6 +1,7 @@
 #include "base/text.h"
 
 #include <cctype>
+#include <cstdint>
 
 namespace rampart {
 
@@ -79,9 +80,16 @@ long Utf8Length(std::string_view s) {
     else if ((c >> 3) == 0x1e) len = 4;
     else return -1;
     if (i + len > s.size()) return -1;
+    uint32_t cp = len == 1 ? c : c & (0x7f >> len);
     for (size_t k = 1; k < len; ++k) {
-      if ((static_cast<unsigned char>(s[i + k]) >> 6) != 0x2) return -1;
+      const auto cc = static_cast<unsigned char>(s[i + k]);
+      if ((cc >> 6) != 0x2) return -1;
+      cp = (cp << 6) | (cc & 0x3f);
     }
+    // RFC 3629: no overlong forms (they smuggle "<" or "/" past byte filters), no surrogates,
+    // nothing above U+10FFFF.
+    static constexpr uint32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (cp < kMin[len] || (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff) return -1;
     i += len;
     ++n;
   }
@@ -91,6 +99,52 @@ long Utf8Length(std::string_view s) {
 std::string ToLower(std::string_view s) {
   std::string out(s);
   for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+}  // namespace rampart
+
+namespace rampart {
+
+std::string UrlDecode(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  auto hex = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '+') {
+      out += ' ';
+    } else if (s[i] == '%' && i + 2 < s.size() && hex(s[i + 1]) >= 0 && hex(s[i + 2]) >= 0) {
+      out += static_cast<char>(hex(s[i + 1]) * 16 + hex(s[i + 2]));
+      i += 2;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
+std::vector<std::pair<std::string, std::string>> ParseFormEncoded(std::string_view body) {
+  std::vector<std::pair<std::string, std::string>> out;
+  size_t start = 0;
+  while (start < body.size()) {
+    size_t end = body.find('&', start);
+    if (end == std::string_view::npos) end = body.size();
+    const std::string_view pair = body.substr(start, end - start);
+    if (!pair.empty()) {
+      const size_t eq = pair.find('=');
+      if (eq == std::string_view::npos) {
+        out.emplace_back(UrlDecode(pair), "");
+      } else {
+        out.emplace_back(UrlDecode(pair.substr(0, eq)), UrlDecode(pair.substr(eq + 1)));
+      }
+    }
+    start = end + 1;
+  }
   return out;
 }
 

@@ -3,6 +3,7 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace rampart {
@@ -17,4 +18,11 @@ std::string UrlEncode(std::string_view s);
 long Utf8Length(std::string_view s);
 std::string ToLower(std::string_view s);
 
+}  // namespace rampart
+
+namespace rampart {
+// Percent-decoding with '+' as space (application/x-www-form-urlencoded).
+std::string UrlDecode(std::string_view s);
+// Parses "a=1&b=2" into (name, value) pairs in order, decoded.
+std::vector<std::pair<std::string, std::string>> ParseFormEncoded(std::string_view body);
 }  // namespace rampart

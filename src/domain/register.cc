@@ -83,8 +83,12 @@ Json NormaliseRow(const FieldSpec& table, const std::string& path, const Json& r
   }
   if (!any) return nullptr;  // an entirely empty row is dropped (blank rows of a form)
   for (const auto& c : table.columns) {
-    if (c.required && out[c.name].is_null()) {
-      errors.push_back({path + "." + c.name, fmt::format("{} is required", c.label)});
+    const std::string cpath = path + "." + c.name;
+    // As for top-level fields: an invalid value has its error already, not also "required".
+    if (c.required && out[c.name].is_null() &&
+        std::none_of(errors.begin(), errors.end(),
+                     [&](const FieldError& e) { return e.field == cpath; })) {
+      errors.push_back({cpath, fmt::format("{} is required", c.label)});
     }
   }
   return out;

@@ -1,0 +1,117 @@
+#include "http/server.h"
+
+#include <httplib.h>
+#include <spdlog/spdlog.h>
+
+#include "base/text.h"
+#include "http/api/api.h"
+#include "http/errors.h"
+#include "http/router.h"
+#include "http/web/web.h"
+
+namespace rampart::http {
+
+namespace {
+
+// Applied to every response. The CSP allows only this origin's own files: no inline script or
+// style, no framing.
+const httplib::Headers& SecurityHeaders() {
+  static const httplib::Headers kHeaders = {
+      {"Content-Security-Policy",
+       "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+       "font-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; "
+       "frame-ancestors 'none'"},
+      {"X-Content-Type-Options", "nosniff"},
+      {"X-Frame-Options", "DENY"},
+      {"Referrer-Policy", "same-origin"},
+      {"Cross-Origin-Opener-Policy", "same-origin"},
+      {"Cache-Control", "no-store"},
+  };
+  return kHeaders;
+}
+
+}  // namespace
+
+Server::Server(app::Services& services, ServerOptions options)
+    : services_(services), options_(std::move(options)), http_(std::make_unique<httplib::Server>()) {
+  auto& s = *http_;
+  s.set_tcp_nodelay(true);  // without it a small response waits for the delayed ACK (~40 ms)
+  s.set_keep_alive_max_count(1000);
+  s.set_keep_alive_timeout(10);
+  s.set_read_timeout(15);
+  s.set_write_timeout(15);
+  s.set_payload_max_length(options_.max_body_bytes);
+  s.set_default_headers(SecurityHeaders());
+  const int threads = options_.threads;
+  s.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+
+  s.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
+    if (!res.body.empty()) return;  // handlers write their own error bodies
+    Status st;
+    switch (res.status) {
+      case 404: st = NotFound("no such page or route: " + req.path); break;
+      case 405: st = Status(Code::kInvalidArgument, "method not allowed"); break;
+      case 413:
+        st = Status(Code::kTooLarge, "the request body is larger than the server accepts");
+        break;
+      default: st = Status(Code::kInvalidArgument, "the request could not be handled"); break;
+    }
+    const int status = res.status;
+    if (req.path.rfind("/api/", 0) == 0) {
+      WriteJsonError(res, st);
+    } else {
+      res.set_content("<!doctype html><html lang=\"en\"><title>" + std::to_string(status) +
+                          "</title><link rel=\"stylesheet\" href=\"/static/app.css\"><main "
+                          "class=\"error-page\"><h1>" +
+                          std::to_string(status) + "</h1><p>" + HtmlEscape(st.message()) +
+                          "</p><p><a href=\"/\">Back to Rampart</a></p></main>",
+                      "text/html; charset=utf-8");
+    }
+    res.status = status;
+  });
+  s.set_exception_handler([](const httplib::Request& req, httplib::Response& res,
+                             std::exception_ptr ep) {
+    std::string what = "unknown";
+    try {
+      std::rethrow_exception(ep);
+    } catch (const std::exception& e) {
+      what = e.what();
+    } catch (...) {
+    }
+    spdlog::error("unhandled exception in {} {}: {}", req.method, req.path, what);
+    res.body.clear();
+    WriteJsonError(res, Internal("internal error"));
+  });
+
+  s.Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
+    res.set_content("{\"status\":\"ok\"}", "application/json");
+  });
+
+  router_ = std::make_unique<Router>(s, services_);
+  RegisterApiRoutes(*router_);
+  RegisterWebRoutes(*router_, s);
+}
+
+Server::~Server() = default;
+
+Result<int> Server::Bind() {
+  int port = options_.port;
+  if (port == 0) {
+    port = http_->bind_to_any_port(options_.host);
+  } else if (!http_->bind_to_port(options_.host, port)) {
+    port = -1;
+  }
+  if (port < 0) {
+    return Unavailable("cannot listen on " + options_.host + ":" + std::to_string(options_.port));
+  }
+  return port;
+}
+
+Status Server::Run() {
+  if (!http_->listen_after_bind()) return Unavailable("the server stopped unexpectedly");
+  return Status::Ok();
+}
+
+void Server::Stop() { http_->stop(); }
+
+}  // namespace rampart::http

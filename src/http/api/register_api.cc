@@ -1,0 +1,202 @@
+// Routes of every register, derived from its description:
+//   GET    /api/v1/{path}                 list: filters, q, sort, limit, cursor
+//   POST   /api/v1/{path}                 create
+//   GET    /api/v1/{path}/export?format=csv
+//   GET    /api/v1/{path}/{id}            read (ETag: the version)
+//   PUT    /api/v1/{path}/{id}            replace (If-Match required)
+//   PATCH  /api/v1/{path}/{id}            change the given fields (If-Match required)
+//   DELETE /api/v1/{path}/{id}            (If-Match required)
+//   GET    /api/v1/{path}/{id}/history    audit events of the record
+// plus the ISMS scope's workflow, the organisation's users and the audit trail.
+#include <fmt/format.h>
+
+#include "app/audit_service.h"
+#include "app/record_codec.h"
+#include "domain/context.h"
+#include "domain/registers.h"
+#include "http/api/api.h"
+#include "http/api/api_util.h"
+#include "http/errors.h"
+
+namespace rampart::http {
+
+using domain::Json;
+using domain::RegisterSpec;
+
+namespace {
+
+Json EventToJson(const domain::AuditEvent& e) {
+  return Json{{"seq", e.seq},           {"at", e.at},
+              {"actor", e.actor},       {"actor_id", e.actor_id},
+              {"action", e.action},     {"record_type", e.record_type},
+              {"record_id", e.record_id}, {"diff", e.diff},
+              {"hash", e.hash},         {"prev_hash", e.prev_hash}};
+}
+
+void WriteRecord(Request& r, int status, const domain::Record& rec) {
+  r.res.set_header("ETag", ETagFor(rec.version));
+  WriteJson(r.res, status, app::RecordToJson(rec));
+}
+
+// Writes the result of a use case: the record, or the error.
+void Respond(Request& r, const Result<domain::Record>& rec, int status = 200) {
+  if (!rec.ok()) {
+    WriteJsonError(r.res, rec.status());
+    return;
+  }
+  WriteRecord(r, status, *rec);
+}
+
+void AddRegisterRoutes(Router& router, const RegisterSpec& spec) {
+  const std::string base = "/api/v1/" + spec.path;
+  const std::string item = base + R"(/(\d+))";
+  const RegisterSpec* s = &spec;
+
+  router.Get(base, Surface::kApi, Access::kSignedIn, [s](Request& r) {
+    auto q = ParseListQuery(*s, r.http);
+    if (!q.ok()) return WriteJsonError(r.res, q.status());
+    auto page = r.services.registers.List(r.principal, *s, *q);
+    if (!page.ok()) return WriteJsonError(r.res, page.status());
+    Json data = Json::array();
+    for (const auto& rec : page->records) data.push_back(app::RecordToJson(rec));
+    Json body = {{"data", std::move(data)},
+                 {"next_cursor", page->next_cursor.empty() ? Json() : Json(page->next_cursor)}};
+    if (page->total) body["total"] = *page->total;
+    WriteJson(r.res, 200, body);
+  });
+
+  router.Post(base, Surface::kApi, Access::kSignedIn, [s, base](Request& r) {
+    auto body = ParseJsonBody(r.http);
+    if (!body.ok()) return WriteJsonError(r.res, body.status());
+    auto rec = r.services.registers.Create(r.principal, *s, *body);
+    if (rec.ok()) r.res.set_header("Location", fmt::format("{}/{}", base, rec->id));
+    Respond(r, rec, 201);
+  });
+
+  router.Get(base + "/export", Surface::kApi, Access::kSignedIn, [s](Request& r) {
+    const std::string format = r.Query("format").empty() ? "csv" : r.Query("format");
+    if (format != "csv") {
+      return WriteJsonError(r.res, InvalidArgument("format must be csv", "format"));
+    }
+    auto q = ParseListQuery(*s, r.http);
+    if (!q.ok()) return WriteJsonError(r.res, q.status());
+    q->limit = 500;
+    std::vector<domain::Record> all;
+    do {
+      auto page = r.services.registers.List(r.principal, *s, *q);
+      if (!page.ok()) return WriteJsonError(r.res, page.status());
+      for (auto& rec : page->records) all.push_back(std::move(rec));
+      q->cursor = page->next_cursor;
+    } while (!q->cursor.empty());
+    auto members = r.services.registers.Members(r.principal);
+    if (!members.ok()) return WriteJsonError(r.res, members.status());
+    r.res.set_header("Content-Disposition",
+                     fmt::format("attachment; filename=\"{}.csv\"", s->path));
+    r.res.set_content(app::RecordsToCsv(*s, all, *members), "text/csv; charset=utf-8");
+  });
+
+  router.Get(item, Surface::kApi, Access::kSignedIn, [s](Request& r) {
+    Respond(r, r.services.registers.Get(r.principal, *s, r.PathId()));
+  });
+
+  auto update = [s](app::UpdateMode mode) {
+    return [s, mode](Request& r) {
+      auto version = ParseIfMatch(r.http);
+      if (!version.ok()) return WriteJsonError(r.res, version.status());
+      auto body = ParseJsonBody(r.http);
+      if (!body.ok()) return WriteJsonError(r.res, body.status());
+      Respond(r, r.services.registers.Update(r.principal, *s, r.PathId(), *version, *body, mode));
+    };
+  };
+  router.Put(item, Surface::kApi, Access::kSignedIn, update(app::UpdateMode::kReplace));
+  router.Patch(item, Surface::kApi, Access::kSignedIn, update(app::UpdateMode::kMerge));
+
+  router.Delete(item, Surface::kApi, Access::kSignedIn, [s](Request& r) {
+    auto version = ParseIfMatch(r.http);
+    if (!version.ok()) return WriteJsonError(r.res, version.status());
+    Status st = r.services.registers.Delete(r.principal, *s, r.PathId(), *version);
+    if (!st.ok()) return WriteJsonError(r.res, st);
+    r.res.status = 204;
+  });
+
+  router.Get(item + "/history", Surface::kApi, Access::kSignedIn, [s](Request& r) {
+    auto rec = r.services.registers.Get(r.principal, *s, r.PathId());
+    if (!rec.ok() && rec.status().code() != Code::kNotFound) {
+      return WriteJsonError(r.res, rec.status());
+    }
+    auto events = r.services.registers.History(r.principal, *s, r.PathId());
+    if (!events.ok()) return WriteJsonError(r.res, events.status());
+    if (events->empty()) return WriteJsonError(r.res, NotFound("no such record"));
+    Json data = Json::array();
+    for (const auto& e : *events) data.push_back(EventToJson(e));
+    WriteJson(r.res, 200, Json{{"data", data}});
+  });
+}
+
+void AddScopeRoutes(Router& router) {
+  router.Get("/api/v1/scope/current", Surface::kApi, Access::kSignedIn,
+             [](Request& r) { Respond(r, r.services.scope.Current(r.principal)); });
+  router.Post(R"(/api/v1/scope/(\d+)/approve)", Surface::kApi, Access::kSignedIn,
+              [](Request& r) {
+                auto version = ParseIfMatch(r.http);
+                if (!version.ok()) return WriteJsonError(r.res, version.status());
+                Respond(r, r.services.scope.Approve(r.principal, r.PathId(), *version));
+              });
+  router.Post(R"(/api/v1/scope/(\d+)/new-draft)", Surface::kApi, Access::kSignedIn,
+              [](Request& r) {
+                Respond(r, r.services.scope.NewDraftFrom(r.principal, r.PathId()), 201);
+              });
+}
+
+void AddOrganisationRoutes(Router& router) {
+  router.Get("/api/v1/users", Surface::kApi, Access::kSignedIn, [](Request& r) {
+    auto members = r.services.registers.Members(r.principal);
+    if (!members.ok()) return WriteJsonError(r.res, members.status());
+    Json data = Json::array();
+    for (const auto& m : *members) {
+      data.push_back({{"id", m.id},
+                      {"username", m.username},
+                      {"display_name", m.display_name},
+                      {"role", m.role},
+                      {"disabled", m.disabled}});
+    }
+    WriteJson(r.res, 200, Json{{"data", data}});
+  });
+  router.Get("/api/v1/audit/events", Surface::kApi, Access::kSignedIn, [](Request& r) {
+    int limit = 100;
+    if (!r.Query("limit").empty()) {
+      limit = std::atoi(r.Query("limit").c_str());
+      if (limit < 1 || limit > 1000) {
+        return WriteJsonError(r.res, InvalidArgument("limit must be from 1 to 1000", "limit"));
+      }
+    }
+    auto events = r.services.registers.RecentEvents(r.principal, limit);
+    if (!events.ok()) return WriteJsonError(r.res, events.status());
+    Json data = Json::array();
+    for (const auto& e : *events) data.push_back(EventToJson(e));
+    WriteJson(r.res, 200, Json{{"data", data}});
+  });
+  router.Get("/api/v1/audit/verify", Surface::kApi, Access::kSignedIn, [](Request& r) {
+    auto v = app::VerifyAuditChain(r.services.store);
+    if (!v.ok()) return WriteJsonError(r.res, v.status());
+    WriteJson(r.res, 200,
+              Json{{"intact", v->intact},
+                   {"events", v->events},
+                   {"first_bad_seq", v->first_bad_seq == 0 ? Json() : Json(v->first_bad_seq)},
+                   {"problem", v->problem.empty() ? Json() : Json(v->problem)},
+                   {"head_hash", v->head_hash}});
+  });
+}
+
+}  // namespace
+
+void RegisterApiRoutes(Router& router) {
+  router.Get("/api/v1/openapi.json", Surface::kApi, Access::kSignedIn,
+             [](Request& r) { WriteJson(r.res, 200, OpenApiDocument()); });
+  RegisterAuthApiRoutes(router);
+  AddScopeRoutes(router);
+  AddOrganisationRoutes(router);
+  for (const RegisterSpec* spec : domain::AllRegisters()) AddRegisterRoutes(router, *spec);
+}
+
+}  // namespace rampart::http

@@ -1,0 +1,345 @@
+// Pages beyond the generic register pages: the overview, the SWOT analysis (4.1), the ISMS
+// scope's current version and approval workflow (4.3), and the audit trail.
+#include <fmt/format.h>
+
+#include "app/audit_service.h"
+#include "base/text.h"
+#include "domain/context.h"
+#include "domain/registers.h"
+#include "http/errors.h"
+#include "http/web/web.h"
+
+namespace rampart::http {
+
+using domain::Json;
+using domain::Record;
+
+namespace {
+
+int64_t Count(Request& r, const domain::RegisterSpec& spec, std::vector<store::Filter> filters) {
+  store::ListQuery q;
+  q.filters = std::move(filters);
+  q.limit = 1;
+  q.with_total = true;
+  auto page = r.services.registers.List(r.principal, spec, q);
+  return page.ok() && page->total ? *page->total : 0;
+}
+
+void StatCard(Html& h, const std::string& href, const std::string& clause,
+              const std::string& label, const std::string& value, const std::string& detail) {
+  h.Open("a", {{"class", "card stat-card"}, {"href", href}});
+  h.Element("span", {{"class", "stat-clause"}}, clause);
+  h.Element("span", {{"class", "stat-label"}}, label);
+  h.Element("span", {{"class", "stat-value"}}, value);
+  h.Element("span", {{"class", "stat-detail"}}, detail);
+  h.Close("a");
+}
+
+void OverviewPage(Request& r) {
+  const auto& issues = domain::ContextIssues();
+  const auto& parties = domain::InterestedParties();
+  Html h;
+  h.Open("div", {{"class", "stat-grid"}});
+  const int64_t n_issues = Count(r, issues, {});
+  const int64_t n_external = Count(r, issues, {{"kind", "external"}});
+  StatCard(h, "/context-issues", "4.1", "Context issues", std::to_string(n_issues),
+           fmt::format("{} internal · {} external", n_issues - n_external, n_external));
+  const int64_t n_parties = Count(r, parties, {});
+  const int64_t n_regulators = Count(r, parties, {{"type", "regulator"}});
+  StatCard(h, "/interested-parties", "4.2", "Interested parties", std::to_string(n_parties),
+           fmt::format("{} regulators", n_regulators));
+  auto scope = r.services.scope.Current(r.principal);
+  if (scope.ok()) {
+    StatCard(h, fmt::format("/scope/{}", scope->id), "4.3", "ISMS scope",
+             fmt::format("Version {}", scope->fields["version_number"].get<int64_t>()),
+             "approved " + scope->fields["approved_at"].get<std::string>().substr(0, 10));
+  } else {
+    StatCard(h, "/scope", "4.3", "ISMS scope", "Not approved", "draft and approve the scope");
+  }
+  h.Close("div");
+
+  auto members = r.services.registers.Members(r.principal);
+  auto events = r.services.registers.RecentEvents(r.principal, 12);
+  h.Open("section", {{"class", "card"}, {"aria-labelledby", "recent"}});
+  h.Element("h2", {{"id", "recent"}}, "Recent changes");
+  if (!events.ok() || events->empty()) {
+    h.Element("p", {{"class", "muted"}}, "Nothing has changed yet.");
+  } else {
+    h.Open("ul", {{"class", "activity"}});
+    for (const auto& e : *events) {
+      const auto* spec = domain::FindRegisterByType(e.record_type);
+      h.Open("li");
+      h.Element("time", {{"datetime", e.at}}, e.at.substr(0, 16).replace(10, 1, " "));
+      h.Element("strong", {}, e.actor);
+      h.Text(" " + e.action + " ");
+      if (spec != nullptr && e.action != "delete") {
+        h.Link(fmt::format("/{}/{}", spec->path, e.record_id),
+               fmt::format("{} {}", ToLower(spec->singular), e.record_id));
+      } else {
+        h.Text(fmt::format("{} {}", spec != nullptr ? ToLower(spec->singular) : e.record_type,
+                           e.record_id));
+      }
+      h.Close("li");
+    }
+    h.Close("ul");
+  }
+  h.Close("section");
+  RenderPage(r,
+             {.title = "Overview",
+              .nav = "overview",
+              .subtitle = r.principal.org_name + " · ISO/IEC 27001:2022",
+              .notice = r.Query("notice") == "password" ? "Your password has been changed." : ""},
+             h.Take());
+}
+
+void SwotPage(Request& r) {
+  const auto& spec = domain::ContextIssues();
+  const domain::FieldSpec& swot = *spec.Field("swot");
+  struct Quadrant {
+    const char* value;
+    const char* kind;
+    const char* caption;
+  };
+  static constexpr Quadrant kQuadrants[] = {
+      {"strength", "internal", "Internal · helpful"},
+      {"weakness", "internal", "Internal · harmful"},
+      {"opportunity", "external", "External · helpful"},
+      {"threat", "external", "External · harmful"},
+  };
+  Html h;
+  h.Open("div", {{"class", "swot-grid"}});
+  for (const auto& q : kQuadrants) {
+    store::ListQuery lq;
+    lq.filters = {{"swot", q.value}};
+    lq.sort = "title";
+    lq.limit = 100;
+    lq.with_total = true;
+    auto page = r.services.registers.List(r.principal, spec, lq);
+    const std::string label = swot.ChoiceLabel(q.value);
+    const std::string id = std::string("swot-") + q.value;
+    h.Open("section", {{"class", std::string("card swot swot-") + q.value}, {"aria-labelledby", id}});
+    h.Open("header", {{"class", "swot-head"}});
+    h.Open("div").Element("h2", {{"id", id}}, label + "s");
+    h.Element("p", {{"class", "swot-caption"}}, q.caption).Close("div");
+    h.Element("span", {{"class", "swot-count"}},
+              std::to_string(page.ok() && page->total ? *page->total : 0));
+    h.Close("header");
+    if (!page.ok() || page->records.empty()) {
+      h.Element("p", {{"class", "muted swot-empty"}}, "None recorded.");
+    } else {
+      h.Open("ul", {{"class", "swot-list"}});
+      for (const auto& rec : page->records) {
+        const bool closed = rec.fields["status"] == "closed";
+        h.Open("li", {{"class", closed ? "is-closed" : ""}});
+        h.Link(fmt::format("/context-issues/{}", rec.id), rec.fields["title"].get<std::string>());
+        if (rec.fields["climate_related"] == true) {
+          h.Element("span", {{"class", "tag tag-climate"}, {"title", "Climate-change consideration"}},
+                    "Climate");
+        }
+        if (rec.fields["pestle"].is_string()) {
+          h.Element("span", {{"class", "tag"}},
+                    spec.Field("pestle")->ChoiceLabel(rec.fields["pestle"].get<std::string>()));
+        }
+        if (closed) h.Element("span", {{"class", "tag"}}, "Closed");
+        h.Close("li");
+      }
+      h.Close("ul");
+      if (page->total && *page->total > static_cast<int64_t>(page->records.size())) {
+        h.Link(std::string("/context-issues?swot=") + q.value,
+               fmt::format("All {} {}s →", *page->total, ToLower(label)), "more-link");
+      }
+    }
+    h.Link(fmt::format("/context-issues/new?kind={}&swot={}", q.kind, q.value),
+           "+ Add " + ToLower(label), "button button-ghost swot-add");
+    h.Close("section");
+  }
+  h.Close("div");
+  const int64_t unplaced = [&] {
+    store::ListQuery lq;
+    lq.filters = {{"swot", nullptr}};
+    lq.limit = 1;
+    lq.with_total = true;
+    auto page = r.services.registers.List(r.principal, spec, lq);
+    return page.ok() && page->total ? *page->total : 0;
+  }();
+  if (unplaced > 0) {
+    h.Open("p", {{"class", "muted"}});
+    h.Text(fmt::format("{} context {} not placed in a quadrant. ", unplaced,
+                       unplaced == 1 ? "issue is" : "issues are"));
+    h.Link("/context-issues?swot=", "Show them");
+    h.Close("p");
+  }
+  Html actions;
+  actions.Link("/context-issues", "All context issues", "button button-secondary");
+  RenderPage(r,
+             {.title = "SWOT analysis",
+              .nav = "swot",
+              .crumbs = {{"Context issues", "/context-issues"}, {"SWOT analysis", ""}},
+              .subtitle = "Clause 4.1 · strengths and weaknesses inside the organisation, "
+                          "opportunities and threats outside it",
+              .actions = actions.Take()},
+             h.Take());
+}
+
+void AuditPage(Request& r) {
+  Html h;
+  h.Open("section", {{"class", "card chain-status"}, {"aria-labelledby", "chain"}});
+  h.Element("h2", {{"id", "chain"}}, "Integrity of the audit trail");
+  if (r.Query("verify") == "1") {
+    auto v = app::VerifyAuditChain(r.services.store);
+    if (!v.ok()) {
+      h.Open("div", {{"class", "alert alert-error"}, {"role", "alert"}}).Text(v.status().message()).Close("div");
+    } else if (v->intact) {
+      h.Open("div", {{"class", "alert alert-ok"}, {"role", "status"}});
+      h.Text(fmt::format("Intact: {} events checked; every event's hash matches its content and "
+                         "links to the one before. Head hash ",
+                         v->events));
+      h.Element("code", {}, v->head_hash).Close("div");
+    } else {
+      h.Open("div", {{"class", "alert alert-error"}, {"role", "alert"}});
+      h.Text(fmt::format("Broken at event {}: {}.", v->first_bad_seq, v->problem)).Close("div");
+    }
+  } else {
+    h.Element("p", {{"class", "muted"}},
+              "Every change is an event holding the SHA-256 of the event before it. "
+              "Verification recomputes the whole chain.");
+  }
+  h.Open("p").Link("/audit?verify=1", "Verify the chain now", "button button-secondary").Close("p");
+  h.Close("section");
+
+  auto events = r.services.registers.RecentEvents(r.principal, 200);
+  h.Open("section", {{"class", "card table-card"}, {"aria-labelledby", "events"}});
+  h.Element("h2", {{"id", "events"}}, "Latest events");
+  if (!events.ok() || events->empty()) {
+    h.Element("p", {{"class", "muted"}}, "No events yet.");
+  } else {
+    h.Open("div", {{"class", "table-scroll"}}).Open("table", {{"class", "data-table"}});
+    h.Raw("<thead><tr><th scope=\"col\">#</th><th scope=\"col\">Time (UTC)</th>"
+          "<th scope=\"col\">Who</th><th scope=\"col\">Action</th><th scope=\"col\">Record</th>"
+          "<th scope=\"col\">Changed</th></tr></thead><tbody>");
+    for (const auto& e : *events) {
+      const auto* spec = domain::FindRegisterByType(e.record_type);
+      h.Open("tr");
+      h.Element("td", {{"class", "cell-num"}}, std::to_string(e.seq));
+      h.Element("td", {{"class", "cell-date"}}, e.at.substr(0, 19).replace(10, 1, " "));
+      h.Element("td", {}, e.actor);
+      h.Element("td", {}, e.action);
+      h.Open("td");
+      if (spec != nullptr) {
+        h.Link(fmt::format("/{}/{}", spec->path, e.record_id),
+               fmt::format("{} {}", spec->singular, e.record_id));
+      } else {
+        h.Text(fmt::format("{} {}", e.record_type, e.record_id));
+      }
+      h.Close("td");
+      std::string fields;
+      if (e.diff.is_object()) {
+        for (const auto& [k, _] : e.diff.items()) fields += (fields.empty() ? "" : ", ") + k;
+      }
+      h.Element("td", {{"class", "cell-muted"}}, fields.empty() ? "—" : fields);
+      h.Close("tr");
+    }
+    h.Raw("</tbody>").Close("table").Close("div");
+  }
+  h.Close("section");
+  RenderPage(r, {.title = "Audit trail", .nav = "audit", .subtitle = "Append-only, hash-chained"},
+             h.Take());
+}
+
+}  // namespace
+
+RegisterPageHooks PageHooksFor(const domain::RegisterSpec& spec) {
+  RegisterPageHooks hooks;
+  if (&spec != &domain::ScopeStatements()) return hooks;
+  hooks.list_banner = [](Html& h, Request& r) {
+    auto current = r.services.scope.Current(r.principal);
+    h.Open("div", {{"class", "callout"}});
+    if (current.ok()) {
+      h.Text(fmt::format("The ISMS scope in force is version {}, approved {}. ",
+                         current->fields["version_number"].get<int64_t>(),
+                         current->fields["approved_at"].get<std::string>().substr(0, 10)));
+      h.Link(fmt::format("/scope/{}", current->id), "Read the current scope →");
+    } else {
+      h.Text("No version of the ISMS scope has been approved yet. Write a draft, then approve it.");
+    }
+    h.Close("div");
+  };
+  hooks.detail_banner = [](Html& h, Request& r, const Record& rec) {
+    const std::string status = rec.fields["status"].get<std::string>();
+    if (status == domain::kScopeApproved) {
+      h.Open("div", {{"class", "callout callout-ok"}});
+      h.Text("This is the current ISMS scope. Approved versions cannot be changed; start a new "
+             "draft to revise it.");
+      h.Close("div");
+    } else if (status == domain::kScopeSuperseded) {
+      auto current = r.services.scope.Current(r.principal);
+      h.Open("div", {{"class", "callout callout-warn"}});
+      h.Text("This version has been superseded and is kept as a record. ");
+      if (current.ok()) {
+        h.Link(fmt::format("/scope/{}", current->id),
+               fmt::format("Go to the current version ({}) →",
+                           current->fields["version_number"].get<int64_t>()));
+      }
+      h.Close("div");
+    } else {
+      h.Open("div", {{"class", "callout"}});
+      h.Text("Draft: it takes effect when it is approved, and the approved version in force "
+             "until then stays current.");
+      h.Close("div");
+    }
+  };
+  hooks.detail_actions = [](Html& h, Request& r, const Record& rec) {
+    if (rec.fields["status"] == domain::kScopeDraft) {
+      OpenPostForm(h, r, fmt::format("/scope/{}/approve", rec.id));
+      h.Void("input", {{"type", "hidden"}, {"name", "version"}, {"value", std::to_string(rec.version)}});
+      h.Element("button",
+                {{"type", "submit"}, {"class", "button button-approve"},
+                 {"data-confirm", "Approve this version as the ISMS scope? It cannot be changed afterwards."}},
+                "Approve");
+      h.Close("form");
+    } else {
+      OpenPostForm(h, r, fmt::format("/scope/{}/new-draft", rec.id));
+      h.Element("button", {{"type", "submit"}, {"class", "button button-secondary"}},
+                "New draft from this version");
+      h.Close("form");
+    }
+  };
+  return hooks;
+}
+
+void AddContextPages(Router& router) {
+  router.Get("/", Surface::kWeb, Access::kSignedIn, OverviewPage);
+  router.Get("/context-issues/swot", Surface::kWeb, Access::kSignedIn, SwotPage);
+  router.Get("/audit", Surface::kWeb, Access::kSignedIn, AuditPage);
+  router.Get("/scope/current", Surface::kWeb, Access::kSignedIn, [](Request& r) {
+    auto current = r.services.scope.Current(r.principal);
+    r.res.set_redirect(current.ok() ? fmt::format("/scope/{}", current->id) : "/scope", 303);
+  });
+  router.Post(R"(/scope/(\d+)/approve)", Surface::kWeb, Access::kSignedIn, [](Request& r) {
+    std::optional<int64_t> version;
+    if (!r.Form("version").empty()) version = std::atoll(r.Form("version").c_str());
+    auto approved = r.services.scope.Approve(r.principal, r.PathId(), version);
+    if (approved.ok()) {
+      return r.res.set_redirect(fmt::format("/scope/{}?notice=approved", approved->id), 303);
+    }
+    Html h;
+    h.Open("div", {{"class", "alert alert-error"}, {"role", "alert"}});
+    h.Element("h2", {}, "Not approved");
+    h.Element("p", {}, approved.status().message());
+    h.Close("div");
+    h.Open("p").Link(fmt::format("/scope/{}", r.PathId()), "← Back to the draft").Close("p");
+    RenderPage(r, {.title = "Not approved", .nav = "scope",
+                   .crumbs = {{"ISMS scope", "/scope"}, {"Not approved", ""}}},
+               h.Take(), HttpStatusFor(approved.status().code()));
+  });
+  router.Post(R"(/scope/(\d+)/new-draft)", Surface::kWeb, Access::kSignedIn, [](Request& r) {
+    auto draft = r.services.scope.NewDraftFrom(r.principal, r.PathId());
+    if (draft.ok()) return r.res.set_redirect(fmt::format("/scope/{}/edit", draft->id), 303);
+    RenderPage(r, {.title = "No draft created", .nav = "scope"},
+               "<div class=\"alert alert-error\" role=\"alert\"><p>" +
+                   HtmlEscape(draft.status().message()) + "</p></div>",
+               HttpStatusFor(draft.status().code()));
+  });
+}
+
+}  // namespace rampart::http

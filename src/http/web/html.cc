@@ -1,0 +1,57 @@
+#include "http/web/html.h"
+
+#include "base/text.h"
+
+namespace rampart::http {
+
+Html& Html::Text(std::string_view s) {
+  out_ += HtmlEscape(s);
+  return *this;
+}
+
+Html& Html::Raw(std::string_view markup) {
+  out_ += markup;
+  return *this;
+}
+
+void Html::Attrs(std::initializer_list<Attr> attrs) {
+  for (const auto& a : attrs) {
+    out_ += ' ';
+    out_ += a.name;
+    if (a.bare) continue;
+    out_ += "=\"";
+    out_ += HtmlEscape(a.value);
+    out_ += '"';
+  }
+}
+
+Html& Html::Open(std::string_view tag, std::initializer_list<Attr> attrs) {
+  out_ += '<';
+  out_ += tag;
+  Attrs(attrs);
+  out_ += '>';
+  return *this;
+}
+
+Html& Html::Close(std::string_view tag) {
+  out_ += "</";
+  out_ += tag;
+  out_ += '>';
+  return *this;
+}
+
+Html& Html::Void(std::string_view tag, std::initializer_list<Attr> attrs) {
+  return Open(tag, attrs);
+}
+
+Html& Html::Element(std::string_view tag, std::initializer_list<Attr> attrs,
+                    std::string_view text) {
+  return Open(tag, attrs).Text(text).Close(tag);
+}
+
+Html& Html::Link(std::string_view href, std::string_view text, std::string_view cls) {
+  if (cls.empty()) return Element("a", {{"href", href}}, text);
+  return Element("a", {{"href", href}, {"class", cls}}, text);
+}
+
+}  // namespace rampart::http

@@ -1,0 +1,246 @@
+#include <fmt/format.h>
+
+#include <map>
+
+#include "base/text.h"
+#include "domain/registers.h"
+#include "http/web/web.h"
+
+namespace rampart::http {
+
+using domain::FieldType;
+using domain::Json;
+
+namespace {
+
+// Clause titles of ISO/IEC 27001:2022 (identifiers and titles are facts, not text of the standard).
+const std::map<std::string, std::string>& ClauseTitles() {
+  static const std::map<std::string, std::string> kTitles = {
+      {"4", "Context of the organization"}, {"5", "Leadership"},
+      {"6", "Planning"},                    {"7", "Support"},
+      {"8", "Operation"},                   {"9", "Performance evaluation"},
+      {"10", "Improvement"}};
+  return kTitles;
+}
+
+constexpr std::string_view kLogo =
+    R"svg(<svg class="logo" viewBox="0 0 32 32" aria-hidden="true" focusable="false"><path d="M4 26V9l4-3 4 3V6l4-3 4 3v3l4-3 4 3v17z" fill="currentColor" opacity=".9"/><path d="M13 26v-6a3 3 0 0 1 6 0v6z" fill="var(--brand-ink)"/></svg>)svg";
+
+void NavLink(Html& h, const PageFrame& f, const std::string& key, const std::string& href,
+             const std::string& label, const std::string& clause) {
+  if (f.nav == key) {
+    h.Open("a", {{"href", href}, {"class", "nav-link is-current"}, {"aria-current", "page"}});
+  } else {
+    h.Open("a", {{"href", href}, {"class", "nav-link"}});
+  }
+  h.Element("span", {{"class", "nav-label"}}, label);
+  if (!clause.empty()) h.Element("span", {{"class", "nav-clause-ref"}}, clause);
+  h.Close("a");
+}
+
+}  // namespace
+
+std::string Today(const Request& r) { return FormatDate(r.services.clock.Now()); }
+
+void OpenPostForm(Html& h, const Request& r, std::string_view action, std::string_view cls) {
+  h.Open("form", {{"method", "post"}, {"action", action}, {"class", cls}});
+  h.Void("input", {{"type", "hidden"}, {"name", "_csrf"}, {"value", r.principal.csrf_token}});
+}
+
+void RenderPage(Request& r, const PageFrame& f, const std::string& body, int status) {
+  Html h;
+  h.Raw("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">");
+  h.Element("title", {}, f.title + " · Rampart");
+  h.Raw("<link rel=\"stylesheet\" href=\"/static/app.css\">"
+        "<link rel=\"icon\" href=\"/static/favicon.svg\" type=\"image/svg+xml\">"
+        "<script src=\"/static/app.js\" defer></script></head><body>");
+  h.Raw("<a class=\"skip-link\" href=\"#main\">Skip to content</a><div class=\"shell\">");
+
+  // Sidebar: navigation by clause.
+  h.Open("aside", {{"class", "sidebar"}});
+  h.Open("a", {{"class", "brand"}, {"href", "/"}}).Raw(kLogo).Element("span", {}, "Rampart");
+  h.Close("a");
+  h.Element("div", {{"class", "org-name"}}, r.principal.org_name);
+  h.Open("nav", {{"aria-label", "ISMS"}});
+  h.Open("div", {{"class", "nav-group"}});
+  NavLink(h, f, "overview", "/", "Overview", "");
+  h.Close("div");
+  std::map<int, std::vector<const domain::RegisterSpec*>> by_clause;
+  for (const auto* spec : domain::AllRegisters()) {
+    by_clause[std::stoi(spec->clause.substr(0, spec->clause.find('.')))].push_back(spec);
+  }
+  for (const auto& [clause, specs] : by_clause) {
+    const std::string c = std::to_string(clause);
+    h.Open("div", {{"class", "nav-group"}});
+    h.Open("div", {{"class", "nav-heading"}});
+    h.Element("span", {{"class", "nav-heading-no"}}, c);
+    h.Text(ClauseTitles().count(c) != 0 ? ClauseTitles().at(c) : "Clause " + c);
+    h.Close("div");
+    for (const auto* spec : specs) {
+      NavLink(h, f, spec->path, "/" + spec->path, spec->plural, spec->clause);
+      if (spec->path == "context-issues") {
+        NavLink(h, f, "swot", "/context-issues/swot", "SWOT analysis", "");
+      }
+    }
+    h.Close("div");
+  }
+  h.Open("div", {{"class", "nav-group"}});
+  h.Element("div", {{"class", "nav-heading"}}, "Assurance");
+  NavLink(h, f, "audit", "/audit", "Audit trail", "");
+  h.Close("div");
+  h.Close("nav");
+  h.Open("div", {{"class", "user-menu"}});
+  h.Open("div", {{"class", "user-id"}});
+  h.Element("span", {{"class", "avatar"}, {"aria-hidden", "true"}},
+            r.principal.display_name.empty() ? "?" : r.principal.display_name.substr(0, 1));
+  h.Open("span").Element("strong", {}, r.principal.display_name);
+  h.Element("small", {}, r.principal.username).Close("span");
+  h.Close("div");
+  h.Link("/account/password", "Change password", "user-link");
+  OpenPostForm(h, r, "/signout");
+  h.Element("button", {{"type", "submit"}, {"class", "user-link"}}, "Sign out");
+  h.Close("form");
+  h.Close("div");
+  h.Close("aside");
+
+  // Main column.
+  h.Open("main", {{"id", "main"}, {"class", "main"}, {"tabindex", "-1"}});
+  h.Open("header", {{"class", "page-header"}});
+  if (!f.crumbs.empty()) {
+    h.Open("nav", {{"class", "crumbs"}, {"aria-label", "Breadcrumb"}}).Open("ol");
+    for (const auto& c : f.crumbs) {
+      h.Open("li");
+      if (c.href.empty()) {
+        h.Element("span", {{"aria-current", "page"}}, c.label);
+      } else {
+        h.Link(c.href, c.label);
+      }
+      h.Close("li");
+    }
+    h.Close("ol").Close("nav");
+  }
+  h.Open("div", {{"class", "page-title-row"}}).Open("div");
+  h.Element("h1", {}, f.title);
+  if (!f.subtitle.empty()) h.Element("p", {{"class", "subtitle"}}, f.subtitle);
+  h.Close("div");
+  if (!f.actions.empty()) h.Open("div", {{"class", "page-actions"}}).Raw(f.actions).Close("div");
+  h.Close("div").Close("header");
+  if (!f.notice.empty()) {
+    h.Open("div", {{"class", "notice"}, {"role", "status"}}).Text(f.notice).Close("div");
+  }
+  h.Raw(body);
+  h.Close("main").Raw("</div></body></html>");
+  r.res.status = status;
+  r.res.set_content(h.Take(), "text/html; charset=utf-8");
+}
+
+std::string UserName(int64_t id, const std::vector<store::UserSummary>& members) {
+  for (const auto& m : members) {
+    if (m.id == id) return m.display_name.empty() ? m.username : m.display_name;
+  }
+  return fmt::format("user {}", id);
+}
+
+std::string DisplayValue(const domain::FieldSpec& f, const Json& v,
+                         const std::vector<store::UserSummary>& members) {
+  if (v.is_null()) return "";
+  switch (f.type) {
+    case FieldType::kEnum: return f.ChoiceLabel(v.get<std::string>());
+    case FieldType::kBool: return v.get<bool>() ? "Yes" : "No";
+    case FieldType::kUser: return UserName(v.get<int64_t>(), members);
+    case FieldType::kInteger: return std::to_string(v.get<int64_t>());
+    case FieldType::kList: {
+      std::string out;
+      for (const auto& item : v) out += (out.empty() ? "" : ", ") + item.get<std::string>();
+      return out;
+    }
+    case FieldType::kTable: return fmt::format("{} entries", v.size());
+    default: return v.is_string() ? v.get<std::string>() : v.dump();
+  }
+}
+
+void Badge(Html& h, const domain::FieldSpec& f, const Json& v) {
+  if (!v.is_string()) return;
+  const std::string value = v.get<std::string>();
+  const std::string cls = "badge badge-" + f.name + "-" + value;
+  h.Element("span", {{"class", cls}}, f.ChoiceLabel(value));
+}
+
+namespace {
+
+std::string ShortValue(const domain::FieldSpec* f, const Json& v,
+                       const std::vector<store::UserSummary>& members) {
+  if (v.is_null()) return "—";
+  if (f == nullptr) return v.is_string() ? v.get<std::string>() : v.dump();
+  if (f->type == FieldType::kTable) {
+    return fmt::format("{} {}", v.size(), v.size() == 1 ? "entry" : "entries");
+  }
+  if (f->type == FieldType::kLongText) {
+    std::string s = v.get<std::string>();
+    if (s.size() > 160) s = s.substr(0, 157) + "…";
+    return s;
+  }
+  const std::string s = DisplayValue(*f, v, members);
+  return s.empty() ? "—" : s;
+}
+
+const char* ActionLabel(const std::string& action) {
+  if (action == "create") return "created";
+  if (action == "update") return "changed";
+  if (action == "delete") return "deleted";
+  if (action == "approve") return "approved";
+  if (action == "supersede") return "superseded";
+  return "";
+}
+
+}  // namespace
+
+void RenderHistory(Html& h, const domain::RegisterSpec& spec,
+                   const std::vector<domain::AuditEvent>& events,
+                   const std::vector<store::UserSummary>& members) {
+  h.Open("section", {{"class", "card history"}, {"aria-labelledby", "history-title"}});
+  h.Element("h2", {{"id", "history-title"}}, "History");
+  if (events.empty()) {
+    h.Element("p", {{"class", "muted"}}, "No changes recorded.");
+    h.Close("section");
+    return;
+  }
+  h.Open("ol", {{"class", "timeline"}});
+  for (auto it = events.rbegin(); it != events.rend(); ++it) {
+    const auto& e = *it;
+    h.Open("li", {{"class", "timeline-item timeline-" + e.action}});
+    h.Open("div", {{"class", "timeline-head"}});
+    h.Element("strong", {}, e.actor);
+    const std::string label = ActionLabel(e.action);
+    h.Text(" ").Text(label.empty() ? e.action : label).Text(" ");
+    h.Element("time", {{"datetime", e.at}}, e.at.substr(0, 16).replace(10, 1, " ") + " UTC");
+    h.Element("span", {{"class", "event-seq"}, {"title", "audit event " + std::to_string(e.seq)}},
+              "#" + std::to_string(e.seq));
+    h.Close("div");
+    if (e.diff.is_object() && !e.diff.empty() && e.action != "delete") {
+      h.Open("table", {{"class", "diff"}});
+      h.Raw("<thead><tr><th scope=\"col\">Field</th><th scope=\"col\">Before</th>"
+            "<th scope=\"col\">After</th></tr></thead><tbody>");
+      for (const auto& [name, change] : e.diff.items()) {
+        const domain::FieldSpec* f = spec.Field(name);
+        h.Open("tr").Element("th", {{"scope", "row"}}, f != nullptr ? f->label : name);
+        h.Element("td", {{"class", "diff-from"}}, ShortValue(f, change.value("from", Json()), members));
+        h.Element("td", {{"class", "diff-to"}}, ShortValue(f, change.value("to", Json()), members));
+        h.Close("tr");
+      }
+      h.Raw("</tbody>").Close("table");
+    }
+    h.Close("li");
+  }
+  h.Close("ol").Close("section");
+}
+
+void RegisterWebRoutes(Router& router, httplib::Server& server) {
+  AddStaticRoutes(server);
+  AddAuthPages(router);
+  AddContextPages(router);  // before the generic pages: /context-issues/swot, /scope/current
+  for (const auto* spec : domain::AllRegisters()) AddRegisterPages(router, *spec);
+}
+
+}  // namespace rampart::http

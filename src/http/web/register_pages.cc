@@ -1,0 +1,673 @@
+// The pages of every register, derived from its description:
+//   GET  /{path}                 table with search, filters, sortable columns, pages
+//   GET  /{path}/new             form        POST /{path}              create
+//   GET  /{path}/{id}            record and its history
+//   GET  /{path}/{id}/edit       form        POST /{path}/{id}         update (version checked)
+//   POST /{path}/{id}/delete     (version checked)
+#include <fmt/format.h>
+
+#include <charconv>
+#include <map>
+
+#include "app/record_codec.h"
+#include "base/text.h"
+#include "http/api/api_util.h"
+#include "http/errors.h"
+#include "http/web/web.h"
+
+namespace rampart::http {
+
+using domain::FieldSpec;
+using domain::FieldType;
+using domain::Json;
+using domain::Record;
+using domain::RegisterSpec;
+using Members = std::vector<store::UserSummary>;
+using Errors = std::map<std::string, std::string>;
+
+namespace {
+
+std::string NoticeText(const std::string& key) {
+  if (key == "created") return "Created.";
+  if (key == "saved") return "Saved.";
+  if (key == "deleted") return "Deleted.";
+  if (key == "approved") return "Approved: this is now the current ISMS scope.";
+  if (key == "draft") return "New draft created from the previous version.";
+  return "";
+}
+
+std::string RecordTitle(const RegisterSpec& spec, const Record& rec) {
+  const Json& t = rec.fields[spec.title_field];
+  std::string title = t.is_string() ? t.get<std::string>() : spec.singular;
+  if (spec.Field("version_number") != nullptr && rec.fields["version_number"].is_number()) {
+    title = fmt::format("Version {} — {}", rec.fields["version_number"].get<int64_t>(), title);
+  }
+  return title;
+}
+
+bool IsEditable(const RegisterSpec& spec, const Record& rec) {
+  if (!spec.lifecycle) return true;
+  const Json& state = rec.fields[spec.lifecycle->field];
+  return !state.is_string() || spec.lifecycle->IsEditableIn(state.get<std::string>());
+}
+
+// ---------------------------------------------------------------------------------------------
+// The table
+
+std::string QueryWith(const httplib::Request& req, const std::string& key,
+                      const std::string& value, bool drop_cursor = true) {
+  std::string out;
+  bool replaced = false;
+  for (const auto& [k, v] : req.params) {
+    if (k == key) {
+      if (replaced || value.empty()) continue;
+      replaced = true;
+      out += (out.empty() ? "?" : "&") + UrlEncode(k) + "=" + UrlEncode(value);
+      continue;
+    }
+    if (drop_cursor && k == "cursor") continue;
+    if (k == "notice") continue;
+    out += (out.empty() ? "?" : "&") + UrlEncode(k) + "=" + UrlEncode(v);
+  }
+  if (!replaced && !value.empty()) {
+    out += (out.empty() ? "?" : "&") + UrlEncode(key) + "=" + UrlEncode(value);
+  }
+  return out;
+}
+
+void Cell(Html& h, const RegisterSpec& spec, const FieldSpec& f, const Record& rec,
+          const Members& members, const std::string& today) {
+  const Json& v = rec.fields[f.name];
+  if (f.name == spec.title_field) {
+    h.Open("td", {{"class", "cell-title"}});
+    h.Link(fmt::format("/{}/{}", spec.path, rec.id), v.is_string() ? v.get<std::string>() : "—");
+    h.Close("td");
+    return;
+  }
+  if (v.is_null() || (f.type == FieldType::kBool && !v.get<bool>())) {
+    h.Element("td", {{"class", "cell-empty"}}, "—");
+    return;
+  }
+  switch (f.type) {
+    case FieldType::kEnum:
+      h.Open("td");
+      Badge(h, f, v);
+      h.Close("td");
+      return;
+    case FieldType::kDate: {
+      const std::string d = v.get<std::string>();
+      const bool overdue = f.name == "next_review" && d < today;
+      h.Open("td", {{"class", overdue ? "cell-date is-overdue" : "cell-date"}});
+      h.Text(d);
+      if (overdue) h.Element("span", {{"class", "visually-hidden"}}, " (review overdue)");
+      h.Close("td");
+      return;
+    }
+    case FieldType::kTable: {
+      size_t addressed = 0;
+      for (const auto& row : v) addressed += row.value("addressed", false) ? 1 : 0;
+      const bool has_addressed = !f.columns.empty() && std::any_of(f.columns.begin(), f.columns.end(),
+                                                                   [](const FieldSpec& c) {
+                                                                     return c.name == "addressed";
+                                                                   });
+      std::string text = fmt::format("{} {}", v.size(), v.size() == 1 ? "entry" : "entries");
+      if (has_addressed) text += fmt::format(" · {} addressed", addressed);
+      h.Element("td", {{"class", "cell-count"}}, text);
+      return;
+    }
+    case FieldType::kInteger:
+      h.Element("td", {{"class", "cell-num"}}, std::to_string(v.get<int64_t>()));
+      return;
+    default:
+      h.Element("td", {}, DisplayValue(f, v, members));
+  }
+}
+
+void FilterControl(Html& h, const httplib::Request& req, const FieldSpec& f,
+                   const Members& members) {
+  const std::string current = req.has_param(f.name) ? req.get_param_value(f.name) : "";
+  const std::string id = "filter-" + f.name;
+  h.Open("div", {{"class", "filter"}});
+  h.Element("label", {{"for", id}}, f.label);
+  h.Open("select", {{"id", id}, {"name", f.name}});
+  h.Element("option", {{"value", ""}}, "Any");
+  auto option = [&](const std::string& value, const std::string& label) {
+    if (value == current) {
+      h.Open("option", {{"value", value}, Attr::Flag("selected")}).Text(label).Close("option");
+    } else {
+      h.Element("option", {{"value", value}}, label);
+    }
+  };
+  if (f.type == FieldType::kEnum) {
+    for (const auto& c : f.choices) option(c.value, c.label);
+  } else if (f.type == FieldType::kBool) {
+    option("true", "Yes");
+    option("false", "No");
+  } else if (f.type == FieldType::kUser) {
+    for (const auto& m : members) option(std::to_string(m.id), UserName(m.id, members));
+  }
+  h.Close("select").Close("div");
+}
+
+void ListPage(Request& r, const RegisterSpec& spec) {
+  auto members = r.services.registers.Members(r.principal);
+  if (!members.ok()) return RenderPage(r, {.title = "Error"}, HtmlEscape(members.status().message()), 500);
+  PageFrame frame{.title = spec.plural,
+                  .nav = spec.path,
+                  .crumbs = {},
+                  .subtitle = "Clause " + spec.clause,
+                  .actions = {},
+                  .notice = NoticeText(r.Query("notice"))};
+  {
+    Html a;
+    a.Link(fmt::format("/api/v1/{}/export{}", spec.path, QueryWith(r.http, "format", "csv")),
+           "Export CSV", "button button-secondary");
+    a.Link("/" + spec.path + "/new", "New " + ToLower(spec.singular), "button button-primary");
+    frame.actions = a.Take();
+  }
+  Html h;
+  const auto hooks = PageHooksFor(spec);
+  if (hooks.list_banner) hooks.list_banner(h, r);
+
+  // Search and filters (a GET form: the URL is the state, so it can be shared and bookmarked).
+  h.Open("form", {{"method", "get"}, {"action", "/" + spec.path}, {"class", "toolbar"},
+                  {"role", "search"}});
+  h.Open("div", {{"class", "filter filter-search"}});
+  h.Element("label", {{"for", "q"}}, "Search");
+  h.Void("input", {{"type", "search"}, {"id", "q"}, {"name", "q"}, {"value", r.Query("q")},
+                   {"placeholder", "Search " + ToLower(spec.plural)}, {"maxlength", "200"}});
+  h.Close("div");
+  for (const auto& f : spec.fields) {
+    if (f.filterable && f.type != FieldType::kDate) FilterControl(h, r.http, f, *members);
+  }
+  if (!r.Query("sort").empty()) {
+    h.Void("input", {{"type", "hidden"}, {"name", "sort"}, {"value", r.Query("sort")}});
+  }
+  h.Open("div", {{"class", "filter filter-actions"}});
+  h.Element("button", {{"type", "submit"}, {"class", "button button-secondary"}}, "Apply");
+  h.Link("/" + spec.path, "Clear", "button button-ghost");
+  h.Close("div").Close("form");
+
+  auto q = ParseListQuery(spec, r.http);
+  if (!q.ok()) {
+    h.Open("div", {{"class", "alert alert-error"}, {"role", "alert"}});
+    h.Text(q.status().message()).Close("div");
+    return RenderPage(r, frame, h.Take(), 400);
+  }
+  q->with_total = true;
+  q->limit = 50;
+  auto page = r.services.registers.List(r.principal, spec, *q);
+  if (!page.ok()) {
+    h.Open("div", {{"class", "alert alert-error"}, {"role", "alert"}});
+    h.Text(page.status().message()).Close("div");
+    return RenderPage(r, frame, h.Take(), page.status().code() == Code::kInvalidArgument ? 400 : 500);
+  }
+  const bool filtered = !q->filters.empty() || !q->search.empty();
+  if (page->records.empty() && q->cursor.empty()) {
+    h.Open("div", {{"class", "empty-state card"}});
+    if (filtered) {
+      h.Element("h2", {}, "Nothing matches");
+      h.Element("p", {}, "No " + ToLower(spec.plural) + " match this search and these filters.");
+      h.Link("/" + spec.path, "Show all", "button button-secondary");
+    } else {
+      h.Element("h2", {}, "No " + ToLower(spec.plural) + " yet");
+      h.Element("p", {}, "Record the first one; it will be versioned and its every change kept in the audit trail.");
+      h.Link("/" + spec.path + "/new", "New " + ToLower(spec.singular), "button button-primary");
+    }
+    h.Close("div");
+    return RenderPage(r, frame, h.Take());
+  }
+
+  const std::string today = Today(r);
+  h.Open("div", {{"class", "card table-card"}});
+  h.Open("div", {{"class", "table-meta"}});
+  h.Element("span", {{"class", "count"}},
+            fmt::format("{} {}", *page->total,
+                        *page->total == 1 ? ToLower(spec.singular) : ToLower(spec.plural)));
+  h.Close("div");
+  h.Open("div", {{"class", "table-scroll"}});
+  h.Open("table", {{"class", "data-table"}});
+  h.Element("caption", {{"class", "visually-hidden"}}, spec.plural);
+  h.Open("thead").Open("tr");
+  for (const auto& col : spec.list_columns) {
+    const FieldSpec* f = spec.Field(col);
+    if (f == nullptr) continue;
+    if (!f->sortable) {
+      h.Element("th", {{"scope", "col"}}, f->label);
+      continue;
+    }
+    const bool active = q->sort == col;
+    const std::string next_sort = active && !q->descending ? "-" + col : col;
+    const char* aria = !active ? "none" : (q->descending ? "descending" : "ascending");
+    h.Open("th", {{"scope", "col"}, {"aria-sort", aria}});
+    h.Open("a", {{"href", "/" + spec.path + QueryWith(r.http, "sort", next_sort)},
+                 {"class", active ? "sort is-active" : "sort"}});
+    h.Text(f->label);
+    h.Element("span", {{"class", "sort-arrow"}, {"aria-hidden", "true"}},
+              !active ? "↕" : (q->descending ? "↓" : "↑"));
+    h.Close("a").Close("th");
+  }
+  h.Close("tr").Close("thead").Open("tbody");
+  for (const auto& rec : page->records) {
+    h.Open("tr");
+    for (const auto& col : spec.list_columns) {
+      const FieldSpec* f = spec.Field(col);
+      if (f != nullptr) Cell(h, spec, *f, rec, *members, today);
+    }
+    h.Close("tr");
+  }
+  h.Close("tbody").Close("table").Close("div");
+  h.Open("nav", {{"class", "pager"}, {"aria-label", "Pages"}});
+  if (!q->cursor.empty()) {
+    h.Link("/" + spec.path + QueryWith(r.http, "cursor", ""), "← First page", "button button-ghost");
+  }
+  if (!page->next_cursor.empty()) {
+    h.Link("/" + spec.path + QueryWith(r.http, "cursor", page->next_cursor, false),
+           "Next page →", "button button-secondary");
+  }
+  h.Close("nav").Close("div");
+  RenderPage(r, frame, h.Take());
+}
+
+// ---------------------------------------------------------------------------------------------
+// The record
+
+void ValueBlock(Html& h, const FieldSpec& f, const Json& v, const Members& members) {
+  if (v.is_null()) {
+    h.Element("span", {{"class", "muted"}}, "Not set");
+    return;
+  }
+  switch (f.type) {
+    case FieldType::kEnum: Badge(h, f, v); return;
+    case FieldType::kLongText: h.Element("div", {{"class", "prose"}}, v.get<std::string>()); return;
+    case FieldType::kList:
+      h.Open("ul", {{"class", "value-list"}});
+      for (const auto& item : v) h.Element("li", {}, item.get<std::string>());
+      h.Close("ul");
+      return;
+    case FieldType::kTable:
+      h.Open("div", {{"class", "table-scroll"}}).Open("table", {{"class", "data-table compact"}});
+      h.Open("thead").Open("tr");
+      for (const auto& c : f.columns) h.Element("th", {{"scope", "col"}}, c.label);
+      h.Close("tr").Close("thead").Open("tbody");
+      for (const auto& row : v) {
+        h.Open("tr");
+        for (const auto& c : f.columns) {
+          const Json& cv = row.value(c.name, Json());
+          if (c.type == FieldType::kEnum && cv.is_string()) {
+            h.Open("td");
+            Badge(h, c, cv);
+            h.Close("td");
+          } else {
+            h.Element("td", {{"class", c.type == FieldType::kLongText ? "prose" : ""}},
+                      cv.is_null() ? "—" : DisplayValue(c, cv, members));
+          }
+        }
+        h.Close("tr");
+      }
+      h.Close("tbody").Close("table").Close("div");
+      return;
+    default: h.Text(DisplayValue(f, v, members));
+  }
+}
+
+void DetailPage(Request& r, const RegisterSpec& spec) {
+  const int64_t id = r.PathId();
+  auto rec = r.services.registers.Get(r.principal, spec, id);
+  if (!rec.ok()) {
+    const int status = HttpStatusFor(rec.status().code());
+    return RenderPage(r, {.title = "Not found", .nav = spec.path,
+                          .crumbs = {{spec.plural, "/" + spec.path}, {"Not found", ""}}},
+                      "<div class=\"card\"><p>" + HtmlEscape(rec.status().message()) + "</p></div>",
+                      status);
+  }
+  auto members = r.services.registers.Members(r.principal);
+  auto history = r.services.registers.History(r.principal, spec, id);
+  if (!members.ok() || !history.ok()) {
+    return RenderPage(r, {.title = "Error"}, "<p>The record could not be loaded.</p>", 500);
+  }
+  const std::string title = RecordTitle(spec, *rec);
+  const auto hooks = PageHooksFor(spec);
+  Html actions;
+  if (hooks.detail_actions) hooks.detail_actions(actions, r, *rec);
+  if (IsEditable(spec, *rec)) {
+    actions.Link(fmt::format("/{}/{}/edit", spec.path, id), "Edit", "button button-primary");
+  }
+  PageFrame frame{.title = title,
+                  .nav = spec.path,
+                  .crumbs = {{spec.plural, "/" + spec.path}, {title, ""}},
+                  .subtitle = fmt::format("{} · clause {} · version {} · updated {}", spec.singular,
+                                          spec.clause, rec->version,
+                                          rec->updated_at.substr(0, 10)),
+                  .actions = actions.Take(),
+                  .notice = NoticeText(r.Query("notice"))};
+  Html h;
+  if (hooks.detail_banner) hooks.detail_banner(h, r, *rec);
+  h.Open("div", {{"class", "record-layout"}});
+  h.Open("section", {{"class", "card record"}, {"aria-label", "Details"}});
+  h.Open("dl", {{"class", "fields"}});
+  for (const auto& f : spec.fields) {
+    const bool wide = f.type == FieldType::kLongText || f.type == FieldType::kTable ||
+                      f.type == FieldType::kList;
+    h.Open("div", {{"class", wide ? "field field-wide" : "field"}});
+    h.Element("dt", {}, f.label);
+    h.Open("dd");
+    ValueBlock(h, f, rec->fields[f.name], *members);
+    h.Close("dd").Close("div");
+  }
+  h.Close("dl");
+  h.Open("p", {{"class", "record-meta muted"}});
+  h.Text(fmt::format("Created {} by {} · last changed {} by {}", rec->created_at.substr(0, 10),
+                     UserName(rec->created_by, *members), rec->updated_at.substr(0, 10),
+                     UserName(rec->updated_by, *members)));
+  h.Close("p");
+  if (IsEditable(spec, *rec)) {
+    OpenPostForm(h, r, fmt::format("/{}/{}/delete", spec.path, id), "danger-zone");
+    h.Void("input", {{"type", "hidden"}, {"name", "version"}, {"value", std::to_string(rec->version)}});
+    h.Element("button",
+              {{"type", "submit"}, {"class", "button button-danger"},
+               {"data-confirm", "Delete this " + ToLower(spec.singular) + "? Its history is kept."}},
+              "Delete");
+    h.Close("form");
+  }
+  h.Close("section");
+  RenderHistory(h, spec, *history, *members);
+  h.Close("div");
+  RenderPage(r, frame, h.Take());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Forms
+
+void Control(Html& h, const FieldSpec& f, const std::string& name, const std::string& id,
+             const Json& value, bool invalid, const std::string& described_by,
+             const Members& members) {
+  const std::string str = value.is_string() ? value.get<std::string>()
+                          : value.is_number() ? value.dump()
+                                              : std::string();
+  const std::string aria_invalid = invalid ? "true" : "false";
+  switch (f.type) {
+    case FieldType::kLongText:
+      h.Open("textarea", {{"id", id}, {"name", name}, {"rows", "4"},
+                          {"aria-invalid", aria_invalid}, {"aria-describedby", described_by}});
+      h.Text(str).Close("textarea");
+      return;
+    case FieldType::kList: {
+      std::string lines;
+      if (value.is_array()) {
+        for (const auto& item : value) {
+          if (item.is_string()) lines += item.get<std::string>() + "\n";
+        }
+      }
+      h.Open("textarea", {{"id", id}, {"name", name}, {"rows", "4"},
+                          {"aria-invalid", aria_invalid}, {"aria-describedby", described_by}});
+      h.Text(lines).Close("textarea");
+      return;
+    }
+    case FieldType::kEnum:
+    case FieldType::kUser: {
+      h.Open("select", {{"id", id}, {"name", name}, {"aria-invalid", aria_invalid},
+                        {"aria-describedby", described_by}});
+      h.Element("option", {{"value", ""}}, f.required ? "Choose…" : "—");
+      auto option = [&](const std::string& v, const std::string& label) {
+        if (v == str) {
+          h.Open("option", {{"value", v}, Attr::Flag("selected")}).Text(label).Close("option");
+        } else {
+          h.Element("option", {{"value", v}}, label);
+        }
+      };
+      if (f.type == FieldType::kEnum) {
+        for (const auto& c : f.choices) option(c.value, c.label);
+      } else {
+        for (const auto& m : members) {
+          if (!m.disabled || std::to_string(m.id) == str) {
+            option(std::to_string(m.id), UserName(m.id, members));
+          }
+        }
+      }
+      h.Close("select");
+      return;
+    }
+    case FieldType::kBool:
+      if (value.is_boolean() && value.get<bool>()) {
+        h.Void("input", {{"type", "checkbox"}, {"id", id}, {"name", name}, {"value", "true"},
+                         Attr::Flag("checked"), {"aria-describedby", described_by}});
+      } else {
+        h.Void("input", {{"type", "checkbox"}, {"id", id}, {"name", name}, {"value", "true"},
+                         {"aria-describedby", described_by}});
+      }
+      return;
+    case FieldType::kDate:
+      h.Void("input", {{"type", "date"}, {"id", id}, {"name", name}, {"value", str},
+                       {"aria-invalid", aria_invalid}, {"aria-describedby", described_by}});
+      return;
+    case FieldType::kInteger:
+      h.Void("input", {{"type", "number"}, {"id", id}, {"name", name}, {"value", str},
+                       {"aria-invalid", aria_invalid}, {"aria-describedby", described_by}});
+      return;
+    default: {
+      const std::string max = std::to_string(f.max_length > 0 ? f.max_length : 200);
+      h.Void("input", {{"type", "text"}, {"id", id}, {"name", name}, {"value", str},
+                       {"maxlength", max}, {"aria-invalid", aria_invalid},
+                       {"aria-describedby", described_by}});
+    }
+  }
+}
+
+void TableControl(Html& h, const FieldSpec& f, const Json& value, const Errors& errors,
+                  const Members& members) {
+  const size_t existing = value.is_array() ? value.size() : 0;
+  const size_t rows = existing + 2;  // spare rows for adding without JavaScript
+  h.Open("div", {{"class", "table-scroll"}});
+  h.Open("table", {{"class", "form-table"}, {"data-rows", f.name}});
+  h.Open("thead").Open("tr");
+  for (const auto& c : f.columns) {
+    h.Open("th", {{"scope", "col"}}).Text(c.label);
+    if (c.required) h.Element("span", {{"class", "req"}, {"aria-hidden", "true"}}, " *");
+    h.Close("th");
+  }
+  h.Close("tr").Close("thead").Open("tbody");
+  for (size_t i = 0; i < rows; ++i) {
+    h.Open("tr", {{"data-row", std::to_string(i)}});
+    for (const auto& c : f.columns) {
+      const std::string path = fmt::format("{}[{}].{}", f.name, i, c.name);
+      const std::string name = fmt::format("{}[{}][{}]", f.name, i, c.name);
+      const std::string id = fmt::format("{}-{}-{}", f.name, i, c.name);
+      const Json cv = i < existing && value[i].is_object() ? value[i].value(c.name, Json()) : Json();
+      const auto err = errors.find(path);
+      h.Open("td");
+      if (c.type == FieldType::kBool) {
+        h.Open("label", {{"class", "check"}});
+        Control(h, c, name, id, cv, false, "", members);
+        h.Element("span", {{"class", "visually-hidden"}}, c.label);
+        h.Close("label");
+      } else {
+        h.Element("label", {{"for", id}, {"class", "visually-hidden"}}, c.label);
+        Control(h, c, name, id, cv, err != errors.end(),
+                err != errors.end() ? id + "-error" : "", members);
+      }
+      if (err != errors.end()) {
+        h.Element("p", {{"class", "field-error"}, {"id", id + "-error"}}, err->second);
+      }
+      h.Close("td");
+    }
+    h.Close("tr");
+  }
+  h.Close("tbody").Close("table").Close("div");
+  h.Element("button", {{"type", "button"}, {"class", "button button-ghost add-row"},
+                       {"data-add-row", f.name}, {"hidden", "hidden"}},
+            "+ Add a row");
+}
+
+void FormPage(Request& r, const RegisterSpec& spec, const Record* rec, const Json& values,
+              const std::vector<domain::FieldError>& field_errors, const std::string& message,
+              int status) {
+  auto members = r.services.registers.Members(r.principal);
+  if (!members.ok()) return RenderPage(r, {.title = "Error"}, "<p>Could not load members.</p>", 500);
+  Errors errors;
+  for (const auto& e : field_errors) errors.emplace(e.field, e.message);
+  const std::string title = rec != nullptr ? "Edit: " + RecordTitle(spec, *rec)
+                                           : "New " + ToLower(spec.singular);
+  std::vector<Crumb> crumbs = {{spec.plural, "/" + spec.path}};
+  if (rec != nullptr) crumbs.push_back({RecordTitle(spec, *rec), fmt::format("/{}/{}", spec.path, rec->id)});
+  crumbs.push_back({rec != nullptr ? "Edit" : "New", ""});
+  PageFrame frame{.title = title, .nav = spec.path, .crumbs = crumbs,
+                  .subtitle = "Clause " + spec.clause};
+  Html h;
+  if (!field_errors.empty() || !message.empty()) {
+    h.Open("div", {{"class", "alert alert-error"}, {"role", "alert"}, {"tabindex", "-1"},
+                   {"id", "error-summary"}});
+    h.Element("h2", {}, field_errors.empty() ? "This could not be saved" : "Please correct the following");
+    if (!message.empty()) h.Element("p", {}, message);
+    if (!field_errors.empty()) {
+      h.Open("ul");
+      for (const auto& e : field_errors) {
+        std::string anchor = e.field;
+        for (char& c : anchor) {
+          if (c == '[' || c == ']' || c == '.') c = '-';
+        }
+        h.Open("li").Link("#" + anchor, e.message).Close("li");
+      }
+      h.Close("ul");
+    }
+    h.Close("div");
+  }
+  const std::string action = rec != nullptr ? fmt::format("/{}/{}", spec.path, rec->id)
+                                            : "/" + spec.path;
+  OpenPostForm(h, r, action, "card record-form");
+  if (rec != nullptr) {
+    h.Void("input", {{"type", "hidden"}, {"name", "version"}, {"value", std::to_string(rec->version)}});
+  }
+  h.Open("div", {{"class", "form-grid"}});
+  for (const auto& f : spec.fields) {
+    if (f.read_only) continue;
+    const auto err = errors.find(f.name);
+    const bool wide = f.type == FieldType::kLongText || f.type == FieldType::kTable ||
+                      f.type == FieldType::kList;
+    std::string cls = wide ? "form-field form-field-wide" : "form-field";
+    if (err != errors.end()) cls += " has-error";
+    const std::string help_id = f.name + "-help";
+    const std::string error_id = f.name + "-error";
+    std::string described;
+    if (!f.help.empty()) described = help_id;
+    if (err != errors.end()) described += (described.empty() ? "" : " ") + error_id;
+    const Json v = values.is_object() && values.contains(f.name) ? values[f.name] : Json();
+    if (f.type == FieldType::kTable) {
+      h.Open("fieldset", {{"class", cls}, {"id", f.name}});
+      h.Element("legend", {}, f.label);
+      if (!f.help.empty()) h.Element("p", {{"class", "help"}, {"id", help_id}}, f.help);
+      if (err != errors.end()) h.Element("p", {{"class", "field-error"}, {"id", error_id}}, err->second);
+      TableControl(h, f, v, errors, *members);
+      h.Close("fieldset");
+      continue;
+    }
+    h.Open("div", {{"class", cls}});
+    if (f.type == FieldType::kBool) {
+      h.Open("label", {{"class", "check"}});
+      Control(h, f, f.name, f.name, v, err != errors.end(), described, *members);
+      h.Element("span", {}, f.label);
+      h.Close("label");
+    } else {
+      h.Open("label", {{"for", f.name}}).Text(f.label);
+      if (f.required) h.Element("span", {{"class", "req"}, {"aria-hidden", "true"}}, " *");
+      if (f.required) h.Element("span", {{"class", "visually-hidden"}}, " (required)");
+      h.Close("label");
+      Control(h, f, f.name, f.name, v, err != errors.end(), described, *members);
+    }
+    if (!f.help.empty()) h.Element("p", {{"class", "help"}, {"id", help_id}}, f.help);
+    if (err != errors.end()) h.Element("p", {{"class", "field-error"}, {"id", error_id}}, err->second);
+    h.Close("div");
+  }
+  h.Close("div");
+  h.Open("div", {{"class", "form-actions"}});
+  h.Element("button", {{"type", "submit"}, {"class", "button button-primary"}},
+            rec != nullptr ? "Save changes" : "Create " + ToLower(spec.singular));
+  h.Link(rec != nullptr ? fmt::format("/{}/{}", spec.path, rec->id) : "/" + spec.path, "Cancel",
+         "button button-ghost");
+  h.Close("div").Close("form");
+  RenderPage(r, frame, h.Take(), status);
+}
+
+std::optional<int64_t> FormVersion(const Request& r) {
+  const std::string v = r.Form("version");
+  int64_t n = 0;
+  const auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+  if (v.empty() || ec != std::errc() || p != v.data() + v.size()) return std::nullopt;
+  return n;
+}
+
+}  // namespace
+
+void AddRegisterPages(Router& router, const RegisterSpec& spec) {
+  const RegisterSpec* s = &spec;
+  const std::string base = "/" + spec.path;
+  const std::string item = base + R"(/(\d+))";
+
+  router.Get(base, Surface::kWeb, Access::kSignedIn, [s](Request& r) { ListPage(r, *s); });
+
+  router.Get(base + "/new", Surface::kWeb, Access::kSignedIn, [s](Request& r) {
+    Json initial = Json::object();
+    for (const auto& f : s->fields) {
+      if (!f.default_value.is_null()) initial[f.name] = f.default_value;
+      if (!f.read_only && f.type != FieldType::kTable && r.http.has_param(f.name)) {
+        std::multimap<std::string, std::string> one = {{f.name, r.Query(f.name)}};
+        initial[f.name] = app::FormToInput(*s, one)[f.name];
+      }
+    }
+    FormPage(r, *s, nullptr, initial, {}, "", 200);
+  });
+
+  router.Post(base, Surface::kWeb, Access::kSignedIn, [s](Request& r) {
+    const Json input = app::FormToInput(*s, r.form);
+    std::vector<domain::FieldError> errors;
+    auto rec = r.services.registers.Create(r.principal, *s, input, &errors);
+    if (rec.ok()) {
+      return r.res.set_redirect(fmt::format("/{}/{}?notice=created", s->path, rec->id), 303);
+    }
+    FormPage(r, *s, nullptr, input, errors, errors.empty() ? rec.status().message() : "",
+             HttpStatusFor(rec.status().code()));
+  });
+
+  router.Get(item, Surface::kWeb, Access::kSignedIn, [s](Request& r) { DetailPage(r, *s); });
+
+  router.Get(item + "/edit", Surface::kWeb, Access::kSignedIn, [s](Request& r) {
+    auto rec = r.services.registers.Get(r.principal, *s, r.PathId());
+    if (!rec.ok()) return DetailPage(r, *s);
+    if (!IsEditable(*s, *rec)) {
+      return r.res.set_redirect(fmt::format("/{}/{}", s->path, rec->id), 303);
+    }
+    FormPage(r, *s, &*rec, rec->fields, {}, "", 200);
+  });
+
+  router.Post(item, Surface::kWeb, Access::kSignedIn, [s](Request& r) {
+    auto rec = r.services.registers.Get(r.principal, *s, r.PathId());
+    if (!rec.ok()) return DetailPage(r, *s);
+    const Json input = app::FormToInput(*s, r.form);
+    std::vector<domain::FieldError> errors;
+    auto updated = r.services.registers.Update(r.principal, *s, rec->id, FormVersion(r), input,
+                                               app::UpdateMode::kReplace, &errors);
+    if (updated.ok()) {
+      return r.res.set_redirect(fmt::format("/{}/{}?notice=saved", s->path, rec->id), 303);
+    }
+    std::string message = errors.empty() ? updated.status().message() : "";
+    if (updated.status().code() == Code::kConflict) {
+      // The form is re-rendered with the current version: saving again is a deliberate
+      // decision to overwrite, taken after reading the history.
+      message = "Someone else changed this record while you were editing. Your changes are "
+                "below; check the record's history, then save again to overwrite theirs.";
+    }
+    FormPage(r, *s, &*rec, input, errors, message, HttpStatusFor(updated.status().code()));
+  });
+
+  router.Post(item + "/delete", Surface::kWeb, Access::kSignedIn, [s](Request& r) {
+    Status st = r.services.registers.Delete(r.principal, *s, r.PathId(), FormVersion(r));
+    if (st.ok()) return r.res.set_redirect(fmt::format("/{}?notice=deleted", s->path), 303);
+    RenderPage(r, {.title = "Not deleted", .nav = s->path,
+                   .crumbs = {{s->plural, "/" + s->path}, {"Not deleted", ""}}},
+               "<div class=\"alert alert-error\" role=\"alert\"><p>" + HtmlEscape(st.message()) +
+                   "</p></div>",
+               HttpStatusFor(st.code()));
+  });
+}
+
+}  // namespace rampart::http

@@ -1,0 +1,22 @@
+// The application's use cases wired to one store and clock: what the HTTP server and the CLI
+// are given. Owns the services; borrows the store and clock, which must outlive it.
+#pragma once
+
+#include "app/auth_service.h"
+#include "app/register_service.h"
+#include "app/scope_service.h"
+
+namespace rampart::app {
+
+struct Services {
+  Services(store::Store& s, const Clock& c, AuthOptions auth_options = {})
+      : store(s), clock(c), registers(s, c), scope(s, registers), auth(s, c, auth_options) {}
+
+  store::Store& store;
+  const Clock& clock;
+  RegisterService registers;
+  ScopeService scope;
+  AuthService auth;
+};
+
+}  // namespace rampart::app

@@ -1,0 +1,43 @@
+// The `rampart` command line: one sub-command per file, all sharing --db (or RAMPART_DB).
+// Errors print one line naming what is wrong and exit with the code of their Status:
+// 2 bad input, 3 not found, 4 conflict with the current state, 5 refused, 6 unavailable,
+// 1 anything else (and a broken audit chain).
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "app/services.h"
+#include "base/clock.h"
+#include "store/store.h"
+
+namespace rampart::cli {
+
+// What every sub-command needs; filled in by the options, then by Open().
+struct Context {
+  std::string db;
+  SystemClock clock;
+  std::unique_ptr<store::Store> store;
+  std::unique_ptr<app::Services> services;
+  // Opens and migrates the database named by `db`.
+  Status Open();
+};
+
+// A sub-command's body; its Status becomes the exit code.
+using Action = std::function<Status()>;
+
+void AddDbOption(CLI::App& cmd, Context& ctx);
+void AddInitCommand(CLI::App& app, Context& ctx, Action& action);
+void AddServeCommand(CLI::App& app, Context& ctx, Action& action);
+void AddMigrateCommand(CLI::App& app, Context& ctx, Action& action);
+void AddUserCommand(CLI::App& app, Context& ctx, Action& action);
+void AddTokenCommand(CLI::App& app, Context& ctx, Action& action);
+void AddAuditCommand(CLI::App& app, Context& ctx, Action& action);
+
+int ExitCodeFor(const Status& st);
+int Run(int argc, char** argv);
+
+}  // namespace rampart::cli

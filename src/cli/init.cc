@@ -1,0 +1,27 @@
+// rampart init --db URL --org NAME: creates the database and the first organisation, and prints
+// the first administrator's user name and one-time password (shown once).
+#include <fmt/format.h>
+
+#include "cli/cli.h"
+
+namespace rampart::cli {
+
+void AddInitCommand(CLI::App& app, Context& ctx, Action& action) {
+  auto* cmd = app.add_subcommand("init", "Create the database, the organisation and its first administrator");
+  AddDbOption(*cmd, ctx);
+  auto org = std::make_shared<std::string>();  // shared with the action, which outlives this call
+  cmd->add_option("--org", *org, "Name of the organisation")->required();
+  cmd->callback([&ctx, &action, org] {
+    action = [&ctx, org]() -> Status {
+      RETURN_IF_ERROR(ctx.Open());
+      ASSIGN_OR_RETURN(auto init, ctx.services->auth.Initialise(*org));
+      fmt::print("Rampart is set up for {}.\n\n", init.org.name);
+      fmt::print("  First administrator:  {}\n", init.username);
+      fmt::print("  One-time password:    {}\n\n", init.one_time_password);
+      fmt::print("This password is shown once; it must be changed at first sign-in.\n");
+      return Status::Ok();
+    };
+  });
+}
+
+}  // namespace rampart::cli

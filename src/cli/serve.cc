@@ -1,0 +1,95 @@
+// rampart serve --db URL --listen HOST:PORT: migrates, then serves the web UI and API until
+// SIGINT or SIGTERM.
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <csignal>
+#include <thread>
+
+#include "http/server.h"
+#include "cli/cli.h"
+
+namespace rampart::cli {
+
+namespace {
+
+struct ServeOptions {
+  std::string listen = "127.0.0.1:8080";
+  int threads = 16;
+  size_t max_body = 1 << 20;
+};
+
+Result<std::pair<std::string, int>> ParseListen(const std::string& listen) {
+  const auto colon = listen.rfind(':');
+  if (colon == std::string::npos || colon == 0) {
+    return InvalidArgument("--listen must be HOST:PORT, e.g. 127.0.0.1:8080", "listen");
+  }
+  std::string host = listen.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  int port = -1;
+  try {
+    size_t used = 0;
+    port = std::stoi(listen.substr(colon + 1), &used);
+    if (used != listen.size() - colon - 1) port = -1;
+  } catch (const std::exception&) {
+    port = -1;
+  }
+  if (port < 0 || port > 65535) return InvalidArgument("the port must be 0 to 65535", "listen");
+  return std::make_pair(host, port);
+}
+
+}  // namespace
+
+void AddServeCommand(CLI::App& app, Context& ctx, Action& action) {
+  auto* cmd = app.add_subcommand("serve", "Serve the web UI and the API");
+  AddDbOption(*cmd, ctx);
+  auto opts = std::make_shared<ServeOptions>();  // shared with the action
+  cmd->add_option("--listen", opts->listen, "HOST:PORT to listen on (port 0: any free port)")
+      ->envname("RAMPART_LISTEN");
+  cmd->add_option("--threads", opts->threads, "Request threads")->check(CLI::Range(1, 256));
+  cmd->add_option("--max-body", opts->max_body, "Largest request body in bytes")
+      ->check(CLI::Range(1024, 64 << 20));
+  cmd->callback([&ctx, &action, opts] {
+    action = [&ctx, opts]() -> Status {
+      ASSIGN_OR_RETURN(auto hostport, ParseListen(opts->listen));
+      // Block the stop signals in every thread; one thread waits for them below.
+      sigset_t signals;
+      sigemptyset(&signals);
+      sigaddset(&signals, SIGINT);
+      sigaddset(&signals, SIGTERM);
+      pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+      RETURN_IF_ERROR(ctx.Open());
+      ASSIGN_OR_RETURN(auto orgs, ctx.store->ListOrganisations());
+      http::Server server(*ctx.services, {.host = hostport.first,
+                                          .port = hostport.second,
+                                          .max_body_bytes = opts->max_body,
+                                          .threads = opts->threads});
+      ASSIGN_OR_RETURN(int port, server.Bind());
+      const std::string host = hostport.first.find(':') != std::string::npos
+                                   ? "[" + hostport.first + "]"
+                                   : hostport.first;
+      fmt::print("Rampart is serving on http://{}:{}/\n", host, port);
+      if (orgs.empty()) {
+        fmt::print("The database has no organisation yet: run `rampart init --db {} --org NAME`.\n",
+                   ctx.db);
+      }
+      std::fflush(stdout);
+      std::thread waiter([&server, signals] {
+        int sig = 0;
+        sigwait(&signals, &sig);
+        spdlog::info("signal {} received; stopping", sig);
+        server.Stop();
+      });
+      Status st = server.Run();
+      // Wake the waiter if the server stopped on its own.
+      pthread_kill(waiter.native_handle(), SIGTERM);
+      waiter.join();
+      return st;
+    };
+  });
+}
+
+}  // namespace rampart::cli

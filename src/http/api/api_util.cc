@@ -1,0 +1,87 @@
+#include "http/api/api_util.h"
+
+#include <fmt/format.h>
+
+#include <charconv>
+
+#include "app/register_service.h"
+#include "base/text.h"
+
+namespace rampart::http {
+
+namespace {
+bool ParseInt(std::string_view s, int64_t& out) {
+  const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+  return ec == std::errc() && p == s.data() + s.size();
+}
+}  // namespace
+
+void WriteJson(httplib::Response& res, int status, const nlohmann::json& body) {
+  res.status = status;
+  res.set_content(body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+                  "application/json");
+}
+
+Result<nlohmann::json> ParseJsonBody(const httplib::Request& req) {
+  const std::string type = req.get_header_value("Content-Type");
+  if (type.rfind("application/json", 0) != 0) {
+    return InvalidArgument("send the body as JSON with Content-Type: application/json",
+                           "Content-Type");
+  }
+  nlohmann::json j = nlohmann::json::parse(req.body, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) return InvalidArgument("the request body is not valid JSON");
+  if (!j.is_object()) return InvalidArgument("the request body must be a JSON object");
+  return j;
+}
+
+Result<std::optional<int64_t>> ParseIfMatch(const httplib::Request& req) {
+  if (!req.has_header("If-Match")) return std::optional<int64_t>();
+  std::string_view v = Trim(req.get_header_value("If-Match"));
+  if (v.rfind("W/", 0) == 0) v.remove_prefix(2);
+  if (v.size() >= 2 && v.front() == '"' && v.back() == '"') v = v.substr(1, v.size() - 2);
+  int64_t n = 0;
+  if (!ParseInt(v, n) || n < 1) {
+    return InvalidArgument("If-Match must be the record's ETag, e.g. \"3\"", "If-Match");
+  }
+  return std::optional<int64_t>(n);
+}
+
+std::string ETagFor(int64_t version) { return fmt::format("\"{}\"", version); }
+
+Result<store::ListQuery> ParseListQuery(const domain::RegisterSpec& spec,
+                                        const httplib::Request& req) {
+  store::ListQuery q;
+  std::string sort = spec.default_sort;
+  for (const auto& [name, value] : req.params) {
+    if (name == "limit") {
+      int64_t n = 0;
+      if (!ParseInt(value, n) || n < 1 || n > 500) {
+        return InvalidArgument("limit must be a number from 1 to 500", "limit");
+      }
+      q.limit = static_cast<int>(n);
+    } else if (name == "cursor") {
+      q.cursor = value;
+    } else if (name == "sort") {
+      sort = value;
+    } else if (name == "q") {
+      q.search = std::string(Trim(value));
+      if (q.search.size() > 200) return InvalidArgument("the search text is too long", "q");
+    } else if (name == "total") {
+      q.with_total = value == "true";
+    } else if (name == "format") {
+      continue;
+    } else {
+      ASSIGN_OR_RETURN(auto filter, app::RegisterService::ParseFilter(spec, name, value));
+      q.filters.push_back(std::move(filter));
+    }
+  }
+  q.descending = !sort.empty() && sort[0] == '-';
+  q.sort = q.descending ? sort.substr(1) : sort;
+  if (!spec.IsSortable(q.sort)) {
+    return InvalidArgument(fmt::format("cannot sort {} by \"{}\"", ToLower(spec.plural), q.sort),
+                           "sort");
+  }
+  return q;
+}
+
+}  // namespace rampart::http

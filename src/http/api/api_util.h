@@ -1,0 +1,23 @@
+// Small helpers shared by the API handlers: JSON bodies, If-Match, list-query parameters.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "domain/register.h"
+#include "http/router.h"
+#include "store/store.h"
+
+namespace rampart::http {
+
+void WriteJson(httplib::Response& res, int status, const nlohmann::json& body);
+// The request body as a JSON object; kInvalidArgument for a wrong content type or bad JSON.
+Result<nlohmann::json> ParseJsonBody(const httplib::Request& req);
+// The version named by If-Match ("3", "\"3\"", W/"3"); nullopt when absent.
+Result<std::optional<int64_t>> ParseIfMatch(const httplib::Request& req);
+// limit, cursor, sort (-field for descending), q and field=value filters.
+Result<store::ListQuery> ParseListQuery(const domain::RegisterSpec& spec,
+                                        const httplib::Request& req);
+std::string ETagFor(int64_t version);
+
+}  // namespace rampart::http

@@ -1,0 +1,67 @@
+// The web UI, rendered on the server. Pages are built with Html (escaping by default) inside
+// one layout; a little JavaScript (web/static/app.js) improves forms but no flow needs it.
+#pragma once
+
+#include <httplib.h>
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "domain/register.h"
+#include "http/router.h"
+#include "http/web/html.h"
+#include "store/store.h"
+
+namespace rampart::http {
+
+void RegisterWebRoutes(Router& router, httplib::Server& server);
+
+// Pieces of the web UI, one file each.
+void AddStaticRoutes(httplib::Server& server);
+void AddAuthPages(Router& router);
+void AddRegisterPages(Router& router, const domain::RegisterSpec& spec);
+void AddContextPages(Router& router);
+
+struct Crumb {
+  std::string label;
+  std::string href;  // empty for the current page
+};
+
+struct PageFrame {
+  std::string title;
+  std::string nav;  // the navigation entry to highlight: a register path, "overview", ...
+  std::vector<Crumb> crumbs;
+  std::string subtitle;
+  std::string actions;  // HTML of the header's buttons
+  std::string notice;   // a confirmation shown once (plain text)
+};
+
+// Writes a complete page in the layout (navigation by clause, user menu) to r.res.
+void RenderPage(Request& r, const PageFrame& frame, const std::string& body, int status = 200);
+
+// Register-specific additions to the generic register pages (the scope's approval, ...).
+struct RegisterPageHooks {
+  std::function<void(Html&, Request&, const domain::Record&)> detail_banner;
+  std::function<void(Html&, Request&, const domain::Record&)> detail_actions;
+  std::function<void(Html&, Request&)> list_banner;
+};
+RegisterPageHooks PageHooksFor(const domain::RegisterSpec& spec);
+
+// A form posting to `action` with the CSRF token: the opening tag and hidden field.
+void OpenPostForm(Html& h, const Request& r, std::string_view action,
+                  std::string_view cls = "inline-form");
+// A field value for people: enum labels, user names, "Yes"/"No", lists joined.
+std::string DisplayValue(const domain::FieldSpec& f, const domain::Json& v,
+                         const std::vector<store::UserSummary>& members);
+std::string UserName(int64_t id, const std::vector<store::UserSummary>& members);
+// A status badge for an enum value.
+void Badge(Html& h, const domain::FieldSpec& f, const domain::Json& v);
+// The record's history as a timeline.
+void RenderHistory(Html& h, const domain::RegisterSpec& spec,
+                   const std::vector<domain::AuditEvent>& events,
+                   const std::vector<store::UserSummary>& members);
+// Today's date in the server's clock (for overdue reviews).
+std::string Today(const Request& r);
+
+}  // namespace rampart::http

@@ -1,0 +1,121 @@
+#include "base/text.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace rampart {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::IsEmpty;
+
+TEST(Trim, RemovesSpacesTabsAndLineBreaksAtBothEnds) {
+  EXPECT_EQ(Trim("  \t title \r\n"), "title");
+  EXPECT_EQ(Trim("a  b"), "a  b");
+  EXPECT_EQ(Trim(" \n\t "), "");
+  EXPECT_EQ(Trim(""), "");
+}
+
+TEST(SplitLines, TrimsEachLineAndDropsEmptyOnes) {
+  EXPECT_THAT(SplitLines("  London \n\n Paris\r\n\t\nBerlin"),
+              ElementsAre("London", "Paris", "Berlin"));
+}
+
+TEST(SplitLines, HandlesEmptyAndTrailingInput) {
+  EXPECT_THAT(SplitLines(""), IsEmpty());
+  EXPECT_THAT(SplitLines("\n\n  \n"), IsEmpty());
+  EXPECT_THAT(SplitLines("one\n"), ElementsAre("one"));
+  EXPECT_THAT(SplitLines("one"), ElementsAre("one"));
+}
+
+TEST(HtmlEscape, EscapesTheFiveSpecialCharacters) {
+  EXPECT_EQ(HtmlEscape("<a href=\"x\">Tom & Jerry's</a>"),
+            "&lt;a href=&quot;x&quot;&gt;Tom &amp; Jerry&#39;s&lt;/a&gt;");
+}
+
+TEST(HtmlEscape, LeavesOtherTextAlone) {
+  EXPECT_EQ(HtmlEscape("Plain text, été"), "Plain text, été");
+  EXPECT_EQ(HtmlEscape(""), "");
+  EXPECT_EQ(HtmlEscape("&amp;"), "&amp;amp;");  // escapes again: no double-decoding
+}
+
+TEST(CsvField, LeavesPlainTextUnquoted) {
+  EXPECT_EQ(CsvField("Data centre"), "Data centre");
+  EXPECT_EQ(CsvField(""), "");
+}
+
+TEST(CsvField, QuotesCommasQuotesAndLineBreaks) {
+  EXPECT_EQ(CsvField("London, Paris"), "\"London, Paris\"");
+  EXPECT_EQ(CsvField("say \"hi\""), "\"say \"\"hi\"\"\"");
+  EXPECT_EQ(CsvField("one\ntwo"), "\"one\ntwo\"");
+  EXPECT_EQ(CsvField("one\r\ntwo"), "\"one\r\ntwo\"");
+}
+
+TEST(CsvField, NeutralisesSpreadsheetFormulas) {
+  EXPECT_EQ(CsvField("=HYPERLINK(\"http://x\")"), "\"'=HYPERLINK(\"\"http://x\"\")\"");
+  EXPECT_EQ(CsvField("=1+1"), "'=1+1");
+  EXPECT_EQ(CsvField("+41 22 000"), "'+41 22 000");
+  EXPECT_EQ(CsvField("-2"), "'-2");
+  EXPECT_EQ(CsvField("@SUM(A1)"), "'@SUM(A1)");
+}
+
+TEST(CsvField, NeutralisesAFormulaThatAlsoNeedsQuoting) {
+  EXPECT_EQ(CsvField("=1,2"), "\"'=1,2\"");
+}
+
+TEST(CsvField, LeavesFormulaCharactersAfterTheStartAlone) {
+  EXPECT_EQ(CsvField("a=b"), "a=b");
+  EXPECT_EQ(CsvField("x-y@z"), "x-y@z");
+}
+
+TEST(UrlEncode, PercentEncodesAllButUnreservedCharacters) {
+  EXPECT_EQ(UrlEncode("a-b_c.d~e"), "a-b_c.d~e");
+  EXPECT_EQ(UrlEncode("a b/é?&="), "a%20b%2F%C3%A9%3F%26%3D");
+}
+
+TEST(ToLower, LowersAsciiOnly) {
+  EXPECT_EQ(ToLower("Context ISSUE"), "context issue");
+  EXPECT_EQ(ToLower("ÉTÉ"), "ÉtÉ");  // É is two bytes, neither of them ASCII
+}
+
+TEST(Utf8Length, CountsCodePoints) {
+  EXPECT_EQ(Utf8Length(""), 0);
+  EXPECT_EQ(Utf8Length("abc"), 3);
+  EXPECT_EQ(Utf8Length("\xc3\xa9t\xc3\xa9"), 3);    // été
+  EXPECT_EQ(Utf8Length("\xe2\x82\xac"), 1);         // €
+  EXPECT_EQ(Utf8Length("\xf0\x9f\x98\x80"), 1);     // U+1F600
+  EXPECT_EQ(Utf8Length("\xf4\x8f\xbf\xbf"), 1);     // U+10FFFF, the last code point
+  EXPECT_EQ(Utf8Length("\xed\x9f\xbf"), 1);         // U+D7FF, just below the surrogates
+  EXPECT_EQ(Utf8Length(std::string("a\0b", 3)), 3);
+}
+
+TEST(Utf8Length, RefusesStrayAndTruncatedBytes) {
+  EXPECT_EQ(Utf8Length("\xff"), -1);
+  EXPECT_EQ(Utf8Length("\x80"), -1);          // a continuation byte on its own
+  EXPECT_EQ(Utf8Length("abc\xc3"), -1);       // truncated two-byte sequence
+  EXPECT_EQ(Utf8Length("\xe2\x82"), -1);      // truncated three-byte sequence
+  EXPECT_EQ(Utf8Length("\xc3\x28"), -1);      // second byte not a continuation
+  EXPECT_EQ(Utf8Length("\xf0\x9f\x98"), -1);  // truncated four-byte sequence
+}
+
+// Overlong forms let "<" or "/" slip past filters that look for the plain byte; surrogates and
+// values above U+10FFFF are not characters. None of them is valid UTF-8 (RFC 3629).
+TEST(Utf8Length, RefusesOverlongEncodings) {
+  EXPECT_EQ(Utf8Length("\xc0\xbc"), -1);          // "<" in two bytes
+  EXPECT_EQ(Utf8Length("\xc1\xbf"), -1);
+  EXPECT_EQ(Utf8Length("\xe0\x80\xaf"), -1);      // "/" in three bytes
+  EXPECT_EQ(Utf8Length("\xf0\x80\x80\xaf"), -1);  // "/" in four bytes
+}
+
+TEST(Utf8Length, RefusesSurrogatesAndCodePointsAboveTheUnicodeRange) {
+  EXPECT_EQ(Utf8Length("\xed\xa0\x80"), -1);      // U+D800
+  EXPECT_EQ(Utf8Length("\xed\xbf\xbf"), -1);      // U+DFFF
+  EXPECT_EQ(Utf8Length("\xf4\x90\x80\x80"), -1);  // U+110000
+  EXPECT_EQ(Utf8Length("\xf5\x80\x80\x80"), -1);
+  EXPECT_EQ(Utf8Length("\xf8\x88\x80\x80\x80"), -1);
+}
+
+}  // namespace
+}  // namespace rampart

@@ -1,0 +1,92 @@
+// The list of registers and the consistency of every register's description.
+#include "domain/registers.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <set>
+#include <string>
+
+#include "domain/context.h"
+
+namespace rampart::domain {
+namespace {
+
+using ::testing::ElementsAre;
+
+TEST(AllRegisters, ListsClauseFourInNavigationOrder) {
+  EXPECT_THAT(AllRegisters(),
+              ElementsAre(&ContextIssues(), &InterestedParties(), &ScopeStatements()));
+}
+
+TEST(FindRegisterByPath, FindsEachRegisterByItsUrlSegment) {
+  EXPECT_EQ(FindRegisterByPath("context-issues"), &ContextIssues());
+  EXPECT_EQ(FindRegisterByPath("interested-parties"), &InterestedParties());
+  EXPECT_EQ(FindRegisterByPath("scope"), &ScopeStatements());
+}
+
+TEST(FindRegisterByPath, ReturnsNullForAnUnknownPath) {
+  EXPECT_EQ(FindRegisterByPath("risks"), nullptr);
+  EXPECT_EQ(FindRegisterByPath(""), nullptr);
+  EXPECT_EQ(FindRegisterByPath("context_issues"), nullptr);  // a table, not a path
+}
+
+TEST(FindRegisterByType, FindsEachRegisterByItsAuditType) {
+  EXPECT_EQ(FindRegisterByType("context_issue"), &ContextIssues());
+  EXPECT_EQ(FindRegisterByType("interested_party"), &InterestedParties());
+  EXPECT_EQ(FindRegisterByType("scope_statement"), &ScopeStatements());
+  EXPECT_EQ(FindRegisterByType("user"), nullptr);
+}
+
+TEST(AllRegisters, HaveUniqueTypesTablesAndPaths) {
+  std::set<std::string> types, tables, paths;
+  for (const RegisterSpec* s : AllRegisters()) {
+    EXPECT_TRUE(types.insert(s->type).second) << s->type;
+    EXPECT_TRUE(tables.insert(s->table).second) << s->table;
+    EXPECT_TRUE(paths.insert(s->path).second) << s->path;
+  }
+}
+
+TEST(AllRegisters, DescribeOnlyFieldsTheyHave) {
+  for (const RegisterSpec* s : AllRegisters()) {
+    SCOPED_TRACE(s->type);
+    ASSERT_NE(s->Field(s->title_field), nullptr);
+    for (const auto& column : s->list_columns) EXPECT_NE(s->Field(column), nullptr) << column;
+    const std::string sort =
+        !s->default_sort.empty() && s->default_sort[0] == '-' ? s->default_sort.substr(1)
+                                                              : s->default_sort;
+    EXPECT_TRUE(s->IsSortable(sort)) << s->default_sort;
+    if (s->lifecycle) {
+      const FieldSpec* state = s->Field(s->lifecycle->field);
+      ASSERT_NE(state, nullptr);
+      for (const auto& [from, to] : s->lifecycle->transitions) {
+        EXPECT_NE(state->FindChoice(from), nullptr) << from;
+        EXPECT_NE(state->FindChoice(to), nullptr) << to;
+      }
+    }
+  }
+}
+
+TEST(AllRegisters, HaveWellFormedFields) {
+  for (const RegisterSpec* s : AllRegisters()) {
+    std::set<std::string> names;
+    for (const FieldSpec& f : s->fields) {
+      SCOPED_TRACE(s->type + "." + f.name);
+      EXPECT_TRUE(names.insert(f.name).second);
+      EXPECT_FALSE(IsSystemField(f.name));
+      EXPECT_FALSE(f.label.empty());
+      EXPECT_EQ(f.type == FieldType::kEnum, !f.choices.empty());
+      EXPECT_EQ(f.type == FieldType::kTable, !f.columns.empty());
+      if (f.sequence) {
+        EXPECT_EQ(f.type, FieldType::kInteger);
+        EXPECT_TRUE(f.read_only);
+      }
+      if (f.default_value.is_string()) {
+        EXPECT_NE(f.FindChoice(f.default_value.get<std::string>()), nullptr);
+      }
+    }
+  }
+}
+
+}  // namespace
+}  // namespace rampart::domain
