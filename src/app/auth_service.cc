@@ -42,6 +42,9 @@ Status AuthService::CheckNewPassword(const std::string& password, const std::str
 Result<InitResult> AuthService::Initialise(const std::string& org_name) {
   const std::string name(Trim(org_name));
   if (name.empty()) return InvalidArgument("name the organisation", "org");
+  if (Utf8Length(name) < 0) {
+    return InvalidArgument("the organisation name is not valid UTF-8 text", "org");
+  }
   if (name.size() > 200) return InvalidArgument("the organisation name is too long", "org");
   ASSIGN_OR_RETURN(auto orgs, store_.ListOrganisations());
   if (!orgs.empty()) {
@@ -221,6 +224,9 @@ Status AuthService::DisableUser(const std::string& username) {
 
 Result<std::string> AuthService::CreateToken(const std::string& username,
                                              const std::string& name) {
+  if (Utf8Length(name) < 0) {
+    return InvalidArgument("the token name is not valid UTF-8 text", "name");
+  }
   ASSIGN_OR_RETURN(domain::User u, store_.FindUser(username));
   if (u.disabled) return FailedPrecondition(fmt::format("user \"{}\" is disabled", username));
   ASSIGN_OR_RETURN(auto memberships, store_.Memberships(u.id));

@@ -60,7 +60,11 @@ Json FormToInput(const domain::RegisterSpec& spec,
   for (const auto& f : spec.fields) {
     if (f.read_only) continue;
     if (f.type != FieldType::kTable) {
-      input[f.name] = ScalarFromForm(f, FirstValue(form, f.name));
+      const std::string* v = FirstValue(form, f.name);
+      // Absent from the form: absent from the input, so defaults apply. A checkbox is absent
+      // when unticked, so a boolean is always set.
+      if (v == nullptr && f.type != FieldType::kBool) continue;
+      input[f.name] = ScalarFromForm(f, v);
       continue;
     }
     // Rows are numbered name[0], name[1], ...; gaps end nothing (rows may be removed).

@@ -68,7 +68,7 @@ TEST_F(CryptoTest, Base64UrlRoundTripsEveryByteValue) {
 }
 
 TEST_F(CryptoTest, Base64UrlDecodeRejectsOtherAlphabetsPaddingAndTruncation) {
-  EXPECT_THAT(Base64UrlDecode("+/8"), StatusIs(Code::kInvalidArgument));  // standard alphabet
+  EXPECT_THAT(Base64UrlDecode("+/8"), StatusIs(Code::kInvalidArgument));   // standard alphabet
   EXPECT_THAT(Base64UrlDecode("Zg=="), StatusIs(Code::kInvalidArgument));  // padding
   EXPECT_THAT(Base64UrlDecode("Zm9v YmFy"), StatusIs(Code::kInvalidArgument));
   EXPECT_THAT(Base64UrlDecode("Z"), StatusIs(Code::kInvalidArgument));  // not a whole byte

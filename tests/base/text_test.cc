@@ -10,6 +10,7 @@ namespace {
 
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
+using ::testing::Pair;
 
 TEST(Trim, RemovesSpacesTabsAndLineBreaksAtBothEnds) {
   EXPECT_EQ(Trim("  \t title \r\n"), "title");
@@ -75,6 +76,45 @@ TEST(UrlEncode, PercentEncodesAllButUnreservedCharacters) {
   EXPECT_EQ(UrlEncode("a b/é?&="), "a%20b%2F%C3%A9%3F%26%3D");
 }
 
+TEST(UrlDecode, DecodesPercentEscapesAndPlus) {
+  EXPECT_EQ(UrlDecode("a+b%20c%2Fd%C3%A9"), "a b c/d\xc3\xa9");
+  EXPECT_EQ(UrlDecode("%41%4a%4A"), "AJJ");
+  EXPECT_EQ(UrlDecode(""), "");
+}
+
+TEST(UrlDecode, KeepsMalformedEscapesAsTheyAre) {
+  EXPECT_EQ(UrlDecode("100%"), "100%");
+  EXPECT_EQ(UrlDecode("%4"), "%4");
+  EXPECT_EQ(UrlDecode("%zz"), "%zz");
+  EXPECT_EQ(UrlDecode("%%41"), "%A");
+}
+
+TEST(UrlDecode, RoundTripsUrlEncode) {
+  const std::string text = "Tom & Jerry's = 100% \xc3\xa9t\xc3\xa9 + more/less?";
+  EXPECT_EQ(UrlDecode(UrlEncode(text)), text);
+}
+
+TEST(ParseFormEncoded, SplitsPairsInOrderAndDecodes) {
+  EXPECT_THAT(ParseFormEncoded("title=Energy+prices&kind=external&units=IT%0D%0AFinance"),
+              ElementsAre(Pair("title", "Energy prices"), Pair("kind", "external"),
+                          Pair("units", "IT\r\nFinance")));
+}
+
+TEST(ParseFormEncoded, KeepsRepeatedNamesAndEmptyValues) {
+  EXPECT_THAT(ParseFormEncoded("a=1&a=2&b=&c"),
+              ElementsAre(Pair("a", "1"), Pair("a", "2"), Pair("b", ""), Pair("c", "")));
+}
+
+TEST(ParseFormEncoded, SkipsEmptyPairs) {
+  EXPECT_THAT(ParseFormEncoded(""), IsEmpty());
+  EXPECT_THAT(ParseFormEncoded("&&a=1&"), ElementsAre(Pair("a", "1")));
+}
+
+TEST(ParseFormEncoded, SplitsOnTheFirstEqualsSignAndDecodesNames) {
+  EXPECT_THAT(ParseFormEncoded("requirements%5B0%5D%5Btext%5D=a%3Db=c"),
+              ElementsAre(Pair("requirements[0][text]", "a=b=c")));
+}
+
 TEST(ToLower, LowersAsciiOnly) {
   EXPECT_EQ(ToLower("Context ISSUE"), "context issue");
   EXPECT_EQ(ToLower("ÉTÉ"), "ÉtÉ");  // É is two bytes, neither of them ASCII
@@ -83,11 +123,11 @@ TEST(ToLower, LowersAsciiOnly) {
 TEST(Utf8Length, CountsCodePoints) {
   EXPECT_EQ(Utf8Length(""), 0);
   EXPECT_EQ(Utf8Length("abc"), 3);
-  EXPECT_EQ(Utf8Length("\xc3\xa9t\xc3\xa9"), 3);    // été
-  EXPECT_EQ(Utf8Length("\xe2\x82\xac"), 1);         // €
-  EXPECT_EQ(Utf8Length("\xf0\x9f\x98\x80"), 1);     // U+1F600
-  EXPECT_EQ(Utf8Length("\xf4\x8f\xbf\xbf"), 1);     // U+10FFFF, the last code point
-  EXPECT_EQ(Utf8Length("\xed\x9f\xbf"), 1);         // U+D7FF, just below the surrogates
+  EXPECT_EQ(Utf8Length("\xc3\xa9t\xc3\xa9"), 3);  // été
+  EXPECT_EQ(Utf8Length("\xe2\x82\xac"), 1);       // €
+  EXPECT_EQ(Utf8Length("\xf0\x9f\x98\x80"), 1);   // U+1F600
+  EXPECT_EQ(Utf8Length("\xf4\x8f\xbf\xbf"), 1);   // U+10FFFF, the last code point
+  EXPECT_EQ(Utf8Length("\xed\x9f\xbf"), 1);       // U+D7FF, just below the surrogates
   EXPECT_EQ(Utf8Length(std::string("a\0b", 3)), 3);
 }
 
@@ -100,10 +140,11 @@ TEST(Utf8Length, RefusesStrayAndTruncatedBytes) {
   EXPECT_EQ(Utf8Length("\xf0\x9f\x98"), -1);  // truncated four-byte sequence
 }
 
-// Overlong forms let "<" or "/" slip past filters that look for the plain byte; surrogates and
-// values above U+10FFFF are not characters. None of them is valid UTF-8 (RFC 3629).
+// Regression: these were counted as characters. Overlong forms let "<" or "/" slip past filters
+// that look for the plain byte; surrogates and values above U+10FFFF are not characters. None of
+// them is valid UTF-8 (RFC 3629).
 TEST(Utf8Length, RefusesOverlongEncodings) {
-  EXPECT_EQ(Utf8Length("\xc0\xbc"), -1);          // "<" in two bytes
+  EXPECT_EQ(Utf8Length("\xc0\xbc"), -1);  // "<" in two bytes
   EXPECT_EQ(Utf8Length("\xc1\xbf"), -1);
   EXPECT_EQ(Utf8Length("\xe0\x80\xaf"), -1);      // "/" in three bytes
   EXPECT_EQ(Utf8Length("\xf0\x80\x80\xaf"), -1);  // "/" in four bytes

@@ -13,8 +13,8 @@
 namespace rampart::domain {
 namespace {
 
-using ::testing::ElementsAre;
 using test::ErrorOn;
+using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 
 std::vector<FieldError> Errors(const RegisterSpec& spec, const Json& input) {
@@ -48,11 +48,11 @@ TEST(ContextIssues, RefusesAnExternalIssueInAnInternalQuadrant) {
 }
 
 TEST(ContextIssues, AcceptsMatchingQuadrants) {
-  for (const auto& [kind, quadrant] : std::vector<std::pair<std::string, std::string>>{
-           {"internal", "strength"},
-           {"internal", "weakness"},
-           {"external", "opportunity"},
-           {"external", "threat"}}) {
+  for (const auto& [kind, quadrant] :
+       std::vector<std::pair<std::string, std::string>>{{"internal", "strength"},
+                                                        {"internal", "weakness"},
+                                                        {"external", "opportunity"},
+                                                        {"external", "threat"}}) {
     Json in = Issue(kind);
     in["swot"] = quadrant;
     EXPECT_THAT(Errors(ContextIssues(), in), IsEmpty()) << kind << " " << quadrant;
@@ -110,12 +110,11 @@ Json Party(Json requirements) {
 }
 
 TEST(InterestedParties, RefusesAnAddressedRequirementWithoutSayingHow) {
-  const Json rows = {{{"text", "Notify breaches within 72 hours"},
-                      {"source", "legal"},
-                      {"addressed", true}}};
-  EXPECT_THAT(Errors(InterestedParties(), Party(rows)),
-              ElementsAre(ErrorOn("requirements[0].how",
-                                  "say how the ISMS addresses this requirement")));
+  const Json rows = {
+      {{"text", "Notify breaches within 72 hours"}, {"source", "legal"}, {"addressed", true}}};
+  EXPECT_THAT(
+      Errors(InterestedParties(), Party(rows)),
+      ElementsAre(ErrorOn("requirements[0].how", "say how the ISMS addresses this requirement")));
 }
 
 TEST(InterestedParties, TreatsABlankHowAsMissing) {
@@ -172,9 +171,10 @@ Json ScopeFields(const Json& input) {
 }
 
 TEST(ScopeApprovalProblems, NamesTheStatementAndTheScopeOfAnEmptyDraft) {
-  EXPECT_THAT(ScopeApprovalProblems(ScopeFields({{"title", "Draft"}})),
-              ElementsAre(ErrorOn("statement", "write the scope statement before approving"),
-                          ErrorOn("units", "name at least one unit, location, service or process")));
+  EXPECT_THAT(
+      ScopeApprovalProblems(ScopeFields({{"title", "Draft"}})),
+      ElementsAre(ErrorOn("statement", "write the scope statement before approving"),
+                  ErrorOn("units", "name at least one unit, location, service or process")));
 }
 
 TEST(ScopeApprovalProblems, RequiresSomethingInScope) {

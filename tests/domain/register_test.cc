@@ -13,8 +13,8 @@
 namespace rampart::domain {
 namespace {
 
-using ::testing::ElementsAre;
 using test::ErrorOn;
+using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 
 // The outcome of one ValidateFields call.
@@ -136,7 +136,8 @@ TEST(ValidateFields, RefusesTextOfTheWrongJsonType) {
 TEST(ValidateFields, RefusesAnEnumOfTheWrongJsonType) {
   Json in = Issue();
   in["kind"] = true;
-  EXPECT_THAT(Validate(ContextIssues(), in).errors, ElementsAre(ErrorOn("kind", "must be a string")));
+  EXPECT_THAT(Validate(ContextIssues(), in).errors,
+              ElementsAre(ErrorOn("kind", "must be a string")));
 }
 
 TEST(ValidateFields, RefusesABooleanGivenAsText) {
@@ -187,8 +188,7 @@ TEST(ValidateFields, TreatsBlankRequiredTextAsMissing) {
 TEST(ValidateFields, TreatsNullRequiredValueAsMissing) {
   Json in = Issue();
   in["kind"] = nullptr;
-  EXPECT_THAT(Validate(ContextIssues(), in).errors,
-              ElementsAre(ErrorOn("kind", "is required")));
+  EXPECT_THAT(Validate(ContextIssues(), in).errors, ElementsAre(ErrorOn("kind", "is required")));
 }
 
 TEST(ValidateFields, ReportsOneErrorPerFieldNotAlsoRequired) {
@@ -210,7 +210,8 @@ TEST(ValidateFields, NamesTheAllowedValuesOfAnEnum) {
 TEST(ValidateFields, MatchesEnumValuesExactly) {
   Json in = Issue();
   in["kind"] = "External";
-  EXPECT_THAT(Validate(ContextIssues(), in).errors, ElementsAre(ErrorOn("kind", "(got \"External\")")));
+  EXPECT_THAT(Validate(ContextIssues(), in).errors,
+              ElementsAre(ErrorOn("kind", "(got \"External\")")));
 }
 
 TEST(ValidateFields, RefusesAnInvalidCalendarDate) {
@@ -290,8 +291,8 @@ TEST(ValidateFields, RefusesInvalidUtf8) {
 
 TEST(ValidateFields, RefusesAReadOnlyFieldOnCreate) {
   const auto v = Validate(ScopeStatements(), {{"title", "Scope"}, {"status", "approved"}});
-  EXPECT_THAT(v.errors,
-              ElementsAre(ErrorOn("status", "Status is set by the workflow and cannot be changed")));
+  EXPECT_THAT(v.errors, ElementsAre(ErrorOn(
+                            "status", "Status is set by the workflow and cannot be changed")));
   EXPECT_THAT(Validate(ScopeStatements(), {{"title", "Scope"}, {"approved_by", 1}}).errors,
               ElementsAre(ErrorOn("approved_by", "set by the workflow")));
   EXPECT_THAT(Validate(ScopeStatements(), {{"title", "Scope"}, {"version_number", 7}}).errors,
@@ -396,15 +397,15 @@ TEST(ValidateFields, NamesTheRowAndColumnOfAMissingSubField) {
 }
 
 TEST(ValidateFields, NamesTheRowOfAnInvalidSubField) {
-  const Json in = {
-      {"name", "Customers"},
-      {"type", "customer"},
-      {"requirements",
-       {{{"text", "Availability"}, {"source", "contractual"}},
-        {{"text", "Confidentiality"}, {"source", "law"}}}}};
+  const Json in = {{"name", "Customers"},
+                   {"type", "customer"},
+                   {"requirements",
+                    {{{"text", "Availability"}, {"source", "contractual"}},
+                     {{"text", "Confidentiality"}, {"source", "law"}}}}};
   EXPECT_THAT(Validate(InterestedParties(), in).errors,
-              ElementsAre(ErrorOn("requirements[1].source", "Source must be one of: legal, "
-                                                            "regulatory, contractual, other")));
+              ElementsAre(ErrorOn("requirements[1].source",
+                                  "Source must be one of: legal, "
+                                  "regulatory, contractual, other")));
 }
 
 // Regression: an invalid sub-field value was reported twice, also as "required".
@@ -557,8 +558,8 @@ TEST(FieldSpec, LabelsEnumValues) {
 }
 
 TEST(IsSystemField, NamesTheColumnsEveryRecordHas) {
-  for (const char* name : {"id", "version", "created_at", "updated_at", "created_by",
-                           "updated_by"}) {
+  for (const char* name :
+       {"id", "version", "created_at", "updated_at", "created_by", "updated_by"}) {
     EXPECT_TRUE(IsSystemField(name)) << name;
   }
   EXPECT_FALSE(IsSystemField("org_id"));

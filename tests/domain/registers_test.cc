@@ -52,9 +52,9 @@ TEST(AllRegisters, DescribeOnlyFieldsTheyHave) {
     SCOPED_TRACE(s->type);
     ASSERT_NE(s->Field(s->title_field), nullptr);
     for (const auto& column : s->list_columns) EXPECT_NE(s->Field(column), nullptr) << column;
-    const std::string sort =
-        !s->default_sort.empty() && s->default_sort[0] == '-' ? s->default_sort.substr(1)
-                                                              : s->default_sort;
+    const std::string sort = !s->default_sort.empty() && s->default_sort[0] == '-'
+                                 ? s->default_sort.substr(1)
+                                 : s->default_sort;
     EXPECT_TRUE(s->IsSortable(sort)) << s->default_sort;
     if (s->lifecycle) {
       const FieldSpec* state = s->Field(s->lifecycle->field);

@@ -22,8 +22,9 @@ namespace rampart::test {
 // A FieldError on `field` whose message contains `text`.
 inline ::testing::Matcher<domain::FieldError> ErrorOn(const std::string& field,
                                                       const std::string& text = "") {
-  return ::testing::AllOf(::testing::Field(&domain::FieldError::field, field),
-                          ::testing::Field(&domain::FieldError::message, ::testing::HasSubstr(text)));
+  return ::testing::AllOf(
+      ::testing::Field(&domain::FieldError::field, field),
+      ::testing::Field(&domain::FieldError::message, ::testing::HasSubstr(text)));
 }
 
 }  // namespace rampart::test

@@ -69,8 +69,8 @@ Result<std::unique_ptr<store::Store>> OpenMigratedStore(const std::string& path)
 
 Result<Tenant> CreateTenant(store::Store& store, const std::string& org_name,
                             const std::string& username, const std::string& now) {
-  store::AuditDraft org_event{.actor = "system", .at = now, .action = "create",
-                              .record_type = "organisation"};
+  store::AuditDraft org_event{
+      .actor = "system", .at = now, .action = "create", .record_type = "organisation"};
   ASSIGN_OR_RETURN(auto org, store.CreateOrganisation(org_name, org_event));
   ASSIGN_OR_RETURN(auto user, AddMember(store, org.id, username, now));
   return Tenant{org, user};
@@ -78,12 +78,10 @@ Result<Tenant> CreateTenant(store::Store& store, const std::string& org_name,
 
 Result<domain::User> AddMember(store::Store& store, int64_t org_id, const std::string& username,
                                const std::string& now) {
-  domain::User u{.username = username,
-                 .display_name = username,
-                 .password_hash = "x",
-                 .created_at = now};
-  store::AuditDraft event{.org_id = org_id, .actor = "system", .at = now, .action = "create",
-                          .record_type = "user"};
+  domain::User u{
+      .username = username, .display_name = username, .password_hash = "x", .created_at = now};
+  store::AuditDraft event{
+      .org_id = org_id, .actor = "system", .at = now, .action = "create", .record_type = "user"};
   return store.CreateUser(u, org_id, domain::Role::kAdmin, event);
 }
 

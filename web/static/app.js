@@ -1,0 +1,118 @@
+// Rampart — progressive enhancement for the server-rendered pages. Every flow works without
+// this file; it only adds confirmations, extra table rows, focus on errors and the narrow-screen
+// menu. Loaded with `defer`, so the document is parsed when it runs. No inline script exists
+// (the Content-Security-Policy forbids it).
+(function () {
+  "use strict";
+
+  // (a) Buttons with data-confirm ask before their form is submitted.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var button = event.submitter || form.querySelector("[data-confirm]");
+    if (!button || !button.hasAttribute("data-confirm")) return;
+    if (!window.confirm(button.getAttribute("data-confirm"))) event.preventDefault();
+  });
+
+  // (b) "Add a row" for repeating fields: copies the table's last row with the next index.
+  // Names look like NAME[i][col], ids and labels' `for` like NAME-i-col.
+  function escapeRegExp(s) {
+    return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  }
+
+  function addRow(table, name) {
+    var body = table.tBodies[0];
+    if (!body || body.rows.length === 0) return;
+    var last = body.rows[body.rows.length - 1];
+    var next = 0;
+    Array.prototype.forEach.call(body.rows, function (row) {
+      var i = parseInt(row.getAttribute("data-row"), 10);
+      if (!isNaN(i) && i >= next) next = i + 1;
+    });
+    if (next < body.rows.length) next = body.rows.length;
+
+    var n = escapeRegExp(name);
+    var nameRe = new RegExp("^" + n + "\\[\\d+\\]");
+    var idRe = new RegExp("^" + n + "-\\d+-");
+    var row = last.cloneNode(true);
+    row.setAttribute("data-row", String(next));
+
+    // A copied row starts clean: no error messages, nothing marked invalid.
+    Array.prototype.forEach.call(row.querySelectorAll(".field-error"), function (el) {
+      el.parentNode.removeChild(el);
+    });
+    Array.prototype.forEach.call(row.querySelectorAll("[name], [id], [for]"), function (el) {
+      if (el.hasAttribute("name")) {
+        el.setAttribute("name", el.getAttribute("name").replace(nameRe, name + "[" + next + "]"));
+      }
+      if (el.id) el.id = el.id.replace(idRe, name + "-" + next + "-");
+      if (el.hasAttribute("for")) {
+        el.setAttribute("for", el.getAttribute("for").replace(idRe, name + "-" + next + "-"));
+      }
+      if (el.hasAttribute("aria-invalid")) el.setAttribute("aria-invalid", "false");
+      if (el.hasAttribute("aria-describedby")) el.setAttribute("aria-describedby", "");
+    });
+    Array.prototype.forEach.call(row.querySelectorAll("input, select, textarea"), function (el) {
+      if (el.type === "hidden") return;
+      if (el.type === "checkbox" || el.type === "radio") {
+        el.checked = false;
+        el.removeAttribute("checked");
+      } else if (el.tagName === "SELECT") {
+        Array.prototype.forEach.call(el.options, function (o) {
+          o.selected = false;
+          o.removeAttribute("selected");
+        });
+        el.selectedIndex = 0;
+      } else if (el.tagName === "TEXTAREA") {
+        el.value = "";
+        el.textContent = "";
+      } else {
+        el.value = "";
+        el.removeAttribute("value");
+      }
+    });
+    body.appendChild(row);
+    var first = row.querySelector("input:not([type=hidden]), select, textarea");
+    if (first) first.focus();
+  }
+
+  Array.prototype.forEach.call(document.querySelectorAll("button[data-add-row]"), function (btn) {
+    var name = btn.getAttribute("data-add-row");
+    var table = null;
+    Array.prototype.forEach.call(document.querySelectorAll("table[data-rows]"), function (t) {
+      if (t.getAttribute("data-rows") === name) table = t;
+    });
+    if (!table) return;
+    btn.hidden = false;
+    btn.addEventListener("click", function () {
+      addRow(table, name);
+    });
+  });
+
+  // (c) After a failed save, move focus to the summary of what to correct.
+  var summary = document.getElementById("error-summary");
+  if (summary) summary.focus();
+
+  // Narrow screens: the navigation folds behind a "Menu" button.
+  var toggle = document.querySelector(".nav-toggle");
+  var sidebar = toggle && toggle.closest(".sidebar");
+  if (toggle && sidebar) {
+    var setOpen = function (open) {
+      sidebar.classList.toggle("is-open", open);
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    };
+    sidebar.classList.add("has-toggle");
+    toggle.hidden = false;
+    toggle.addEventListener("click", function () {
+      setOpen(toggle.getAttribute("aria-expanded") !== "true");
+    });
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && sidebar.classList.contains("is-open")) {
+        setOpen(false);
+        toggle.focus();
+      }
+    });
+    document.addEventListener("click", function (event) {
+      if (sidebar.classList.contains("is-open") && !sidebar.contains(event.target)) setOpen(false);
+    });
+  }
+})();

@@ -36,7 +36,8 @@ Result<nlohmann::json> ParseJsonBody(const httplib::Request& req) {
 
 Result<std::optional<int64_t>> ParseIfMatch(const httplib::Request& req) {
   if (!req.has_header("If-Match")) return std::optional<int64_t>();
-  std::string_view v = Trim(req.get_header_value("If-Match"));
+  const std::string header = req.get_header_value("If-Match");
+  std::string_view v = Trim(header);
   if (v.rfind("W/", 0) == 0) v.remove_prefix(2);
   if (v.size() >= 2 && v.front() == '"' && v.back() == '"') v = v.substr(1, v.size() - 2);
   int64_t n = 0;

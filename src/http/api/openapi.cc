@@ -116,7 +116,12 @@ Json JsonResponse(const std::string& description, const Json& schema) {
   return {{"description", description}, {"content", {{"application/json", {{"schema", schema}}}}}};
 }
 
+// Objects: b's members added to a. Arrays: b's items appended to a.
 Json Merge(Json a, const Json& b) {
+  if (a.is_array()) {
+    for (const auto& v : b) a.push_back(v);
+    return a;
+  }
   for (const auto& [k, v] : b.items()) a[k] = v;
   return a;
 }

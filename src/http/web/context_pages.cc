@@ -16,6 +16,38 @@ using domain::Record;
 
 namespace {
 
+// How an audit event reads in the activity list: "admin created context issue 4", "admin
+// signed in". Session events name no record.
+struct EventWords {
+  std::string verb;
+  bool names_record = true;
+};
+EventWords DescribeEvent(const std::string& action) {
+  if (action == "create") return {"created"};
+  if (action == "update") return {"changed"};
+  if (action == "delete") return {"deleted"};
+  if (action == "approve") return {"approved"};
+  if (action == "supersede") return {"superseded"};
+  if (action == "sign_in") return {"signed in", false};
+  if (action == "sign_in_failed") return {"failed to sign in", false};
+  if (action == "sign_out") return {"signed out", false};
+  if (action == "change_password") return {"changed their password", false};
+  std::string words = action;
+  for (char& c : words) {
+    if (c == '_') c = ' ';
+  }
+  return {words};
+}
+
+std::string RecordTypeName(const std::string& type) {
+  if (type == "api_token") return "API token";
+  std::string words = type;
+  for (char& c : words) {
+    if (c == '_') c = ' ';
+  }
+  return words;
+}
+
 int64_t Count(Request& r, const domain::RegisterSpec& spec, std::vector<store::Filter> filters) {
   store::ListQuery q;
   q.filters = std::move(filters);
@@ -27,10 +59,11 @@ int64_t Count(Request& r, const domain::RegisterSpec& spec, std::vector<store::F
 
 void StatCard(Html& h, const std::string& href, const std::string& clause,
               const std::string& label, const std::string& value, const std::string& detail) {
+  const bool numeric = !value.empty() && value.find_first_not_of("0123456789") == std::string::npos;
   h.Open("a", {{"class", "card stat-card"}, {"href", href}});
-  h.Element("span", {{"class", "stat-clause"}}, clause);
+  h.Element("span", {{"class", "stat-clause"}}, "Clause " + clause);
   h.Element("span", {{"class", "stat-label"}}, label);
-  h.Element("span", {{"class", "stat-value"}}, value);
+  h.Element("span", {{"class", numeric ? "stat-value" : "stat-value stat-value-text"}}, value);
   h.Element("span", {{"class", "stat-detail"}}, detail);
   h.Close("a");
 }
@@ -47,7 +80,7 @@ void OverviewPage(Request& r) {
   const int64_t n_parties = Count(r, parties, {});
   const int64_t n_regulators = Count(r, parties, {{"type", "regulator"}});
   StatCard(h, "/interested-parties", "4.2", "Interested parties", std::to_string(n_parties),
-           fmt::format("{} regulators", n_regulators));
+           fmt::format("{} {}", n_regulators, n_regulators == 1 ? "regulator" : "regulators"));
   auto scope = r.services.scope.Current(r.principal);
   if (scope.ok()) {
     StatCard(h, fmt::format("/scope/{}", scope->id), "4.3", "ISMS scope",
@@ -68,18 +101,22 @@ void OverviewPage(Request& r) {
     h.Open("ul", {{"class", "activity"}});
     for (const auto& e : *events) {
       const auto* spec = domain::FindRegisterByType(e.record_type);
+      const EventWords words = DescribeEvent(e.action);
       h.Open("li");
       h.Element("time", {{"datetime", e.at}}, e.at.substr(0, 16).replace(10, 1, " "));
+      h.Open("span", {{"class", "activity-text"}});
       h.Element("strong", {}, e.actor);
-      h.Text(" " + e.action + " ");
-      if (spec != nullptr && e.action != "delete") {
+      h.Text(" " + words.verb);
+      if (words.names_record && spec != nullptr && e.action != "delete") {
+        h.Text(" ");
         h.Link(fmt::format("/{}/{}", spec->path, e.record_id),
                fmt::format("{} {}", ToLower(spec->singular), e.record_id));
-      } else {
-        h.Text(fmt::format("{} {}", spec != nullptr ? ToLower(spec->singular) : e.record_type,
+      } else if (words.names_record) {
+        h.Text(fmt::format(" {} {}",
+                           spec != nullptr ? ToLower(spec->singular) : RecordTypeName(e.record_type),
                            e.record_id));
       }
-      h.Close("li");
+      h.Close("span").Close("li");
     }
     h.Close("ul");
   }
@@ -97,14 +134,15 @@ void SwotPage(Request& r) {
   const domain::FieldSpec& swot = *spec.Field("swot");
   struct Quadrant {
     const char* value;
+    const char* plural;
     const char* kind;
     const char* caption;
   };
   static constexpr Quadrant kQuadrants[] = {
-      {"strength", "internal", "Internal · helpful"},
-      {"weakness", "internal", "Internal · harmful"},
-      {"opportunity", "external", "External · helpful"},
-      {"threat", "external", "External · harmful"},
+      {"strength", "Strengths", "internal", "Internal · helpful"},
+      {"weakness", "Weaknesses", "internal", "Internal · harmful"},
+      {"opportunity", "Opportunities", "external", "External · helpful"},
+      {"threat", "Threats", "external", "External · harmful"},
   };
   Html h;
   h.Open("div", {{"class", "swot-grid"}});
@@ -119,10 +157,12 @@ void SwotPage(Request& r) {
     const std::string id = std::string("swot-") + q.value;
     h.Open("section", {{"class", std::string("card swot swot-") + q.value}, {"aria-labelledby", id}});
     h.Open("header", {{"class", "swot-head"}});
-    h.Open("div").Element("h2", {{"id", id}}, label + "s");
+    h.Open("div").Element("h2", {{"id", id}}, q.plural);
     h.Element("p", {{"class", "swot-caption"}}, q.caption).Close("div");
-    h.Element("span", {{"class", "swot-count"}},
-              std::to_string(page.ok() && page->total ? *page->total : 0));
+    h.Open("span", {{"class", "swot-count"}});
+    h.Text(std::to_string(page.ok() && page->total ? *page->total : 0));
+    h.Element("span", {{"class", "visually-hidden"}}, " recorded");
+    h.Close("span");
     h.Close("header");
     if (!page.ok() || page->records.empty()) {
       h.Element("p", {{"class", "muted swot-empty"}}, "None recorded.");
@@ -146,7 +186,7 @@ void SwotPage(Request& r) {
       h.Close("ul");
       if (page->total && *page->total > static_cast<int64_t>(page->records.size())) {
         h.Link(std::string("/context-issues?swot=") + q.value,
-               fmt::format("All {} {}s →", *page->total, ToLower(label)), "more-link");
+               fmt::format("All {} {} →", *page->total, ToLower(q.plural)), "more-link");
       }
     }
     h.Link(fmt::format("/context-issues/new?kind={}&swot={}", q.kind, q.value),

@@ -59,9 +59,22 @@ void RenderPage(Request& r, const PageFrame& f, const std::string& body, int sta
 
   // Sidebar: navigation by clause.
   h.Open("aside", {{"class", "sidebar"}});
+  h.Open("div", {{"class", "sidebar-top"}});
+  h.Open("div", {{"class", "brand-block"}});
   h.Open("a", {{"class", "brand"}, {"href", "/"}}).Raw(kLogo).Element("span", {}, "Rampart");
   h.Close("a");
   h.Element("div", {{"class", "org-name"}}, r.principal.org_name);
+  h.Close("div");
+  // Shown by app.js on narrow screens; without JavaScript the navigation simply stays open.
+  h.Open("button", {{"type", "button"},
+                    {"class", "nav-toggle"},
+                    {"aria-expanded", "false"},
+                    {"aria-controls", "sidebar-panel"},
+                    Attr::Flag("hidden")});
+  h.Element("span", {{"class", "nav-toggle-icon"}, {"aria-hidden", "true"}}, "");
+  h.Text("Menu").Close("button");
+  h.Close("div");
+  h.Open("div", {{"class", "sidebar-panel"}, {"id", "sidebar-panel"}});
   h.Open("nav", {{"aria-label", "ISMS"}});
   h.Open("div", {{"class", "nav-group"}});
   NavLink(h, f, "overview", "/", "Overview", "");
@@ -102,6 +115,7 @@ void RenderPage(Request& r, const PageFrame& f, const std::string& body, int sta
   h.Element("button", {{"type", "submit"}, {"class", "user-link"}}, "Sign out");
   h.Close("form");
   h.Close("div");
+  h.Close("div");  // sidebar-panel
   h.Close("aside");
 
   // Main column.
@@ -219,14 +233,26 @@ void RenderHistory(Html& h, const domain::RegisterSpec& spec,
               "#" + std::to_string(e.seq));
     h.Close("div");
     if (e.diff.is_object() && !e.diff.empty() && e.action != "delete") {
-      h.Open("table", {{"class", "diff"}});
-      h.Raw("<thead><tr><th scope=\"col\">Field</th><th scope=\"col\">Before</th>"
-            "<th scope=\"col\">After</th></tr></thead><tbody>");
+      // A new record has no "before": its first event lists the values it was created with.
+      const bool created = e.action == "create";
+      h.Open("table", {{"class", created ? "diff diff-created" : "diff"}});
+      if (created) {
+        h.Raw("<thead><tr><th scope=\"col\">Field</th><th scope=\"col\">Value</th></tr>"
+              "</thead><tbody>");
+      } else {
+        h.Raw("<thead><tr><th scope=\"col\">Field</th><th scope=\"col\">Before</th>"
+              "<th scope=\"col\">After</th></tr></thead><tbody>");
+      }
       for (const auto& [name, change] : e.diff.items()) {
         const domain::FieldSpec* f = spec.Field(name);
+        const Json to = change.value("to", Json());
+        if (created && to.is_null()) continue;
         h.Open("tr").Element("th", {{"scope", "row"}}, f != nullptr ? f->label : name);
-        h.Element("td", {{"class", "diff-from"}}, ShortValue(f, change.value("from", Json()), members));
-        h.Element("td", {{"class", "diff-to"}}, ShortValue(f, change.value("to", Json()), members));
+        if (!created) {
+          h.Element("td", {{"class", "diff-from"}},
+                    ShortValue(f, change.value("from", Json()), members));
+        }
+        h.Element("td", {{"class", created ? "diff-value" : "diff-to"}}, ShortValue(f, to, members));
         h.Close("tr");
       }
       h.Raw("</tbody>").Close("table");

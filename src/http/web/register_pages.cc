@@ -149,7 +149,24 @@ void FilterControl(Html& h, const httplib::Request& req, const FieldSpec& f,
   h.Close("select").Close("div");
 }
 
+// The list's query parameters as the page reads them. The toolbar form submits every control,
+// so "Any" arrives as an empty value; for the API an empty value asks for records where the field
+// is not set. A toolbar submission (recognised by its search box, `q`) therefore drops empty
+// values, while a link such as /context-issues?swot= (no `q`) still lists the unset ones.
+httplib::Request ListView(const httplib::Request& req) {
+  httplib::Request view;
+  view.path = req.path;
+  view.params = req.params;
+  if (req.has_param("q")) {
+    for (auto it = view.params.begin(); it != view.params.end();) {
+      it = it->second.empty() ? view.params.erase(it) : std::next(it);
+    }
+  }
+  return view;
+}
+
 void ListPage(Request& r, const RegisterSpec& spec) {
+  const httplib::Request view = ListView(r.http);
   auto members = r.services.registers.Members(r.principal);
   if (!members.ok()) return RenderPage(r, {.title = "Error"}, HtmlEscape(members.status().message()), 500);
   PageFrame frame{.title = spec.plural,
@@ -160,7 +177,7 @@ void ListPage(Request& r, const RegisterSpec& spec) {
                   .notice = NoticeText(r.Query("notice"))};
   {
     Html a;
-    a.Link(fmt::format("/api/v1/{}/export{}", spec.path, QueryWith(r.http, "format", "csv")),
+    a.Link(fmt::format("/api/v1/{}/export{}", spec.path, QueryWith(view, "format", "csv")),
            "Export CSV", "button button-secondary");
     a.Link("/" + spec.path + "/new", "New " + ToLower(spec.singular), "button button-primary");
     frame.actions = a.Take();
@@ -178,7 +195,7 @@ void ListPage(Request& r, const RegisterSpec& spec) {
                    {"placeholder", "Search " + ToLower(spec.plural)}, {"maxlength", "200"}});
   h.Close("div");
   for (const auto& f : spec.fields) {
-    if (f.filterable && f.type != FieldType::kDate) FilterControl(h, r.http, f, *members);
+    if (f.filterable && f.type != FieldType::kDate) FilterControl(h, view, f, *members);
   }
   if (!r.Query("sort").empty()) {
     h.Void("input", {{"type", "hidden"}, {"name", "sort"}, {"value", r.Query("sort")}});
@@ -188,7 +205,7 @@ void ListPage(Request& r, const RegisterSpec& spec) {
   h.Link("/" + spec.path, "Clear", "button button-ghost");
   h.Close("div").Close("form");
 
-  auto q = ParseListQuery(spec, r.http);
+  auto q = ParseListQuery(spec, view);
   if (!q.ok()) {
     h.Open("div", {{"class", "alert alert-error"}, {"role", "alert"}});
     h.Text(q.status().message()).Close("div");
@@ -240,7 +257,7 @@ void ListPage(Request& r, const RegisterSpec& spec) {
     const std::string next_sort = active && !q->descending ? "-" + col : col;
     const char* aria = !active ? "none" : (q->descending ? "descending" : "ascending");
     h.Open("th", {{"scope", "col"}, {"aria-sort", aria}});
-    h.Open("a", {{"href", "/" + spec.path + QueryWith(r.http, "sort", next_sort)},
+    h.Open("a", {{"href", "/" + spec.path + QueryWith(view, "sort", next_sort)},
                  {"class", active ? "sort is-active" : "sort"}});
     h.Text(f->label);
     h.Element("span", {{"class", "sort-arrow"}, {"aria-hidden", "true"}},
@@ -259,10 +276,10 @@ void ListPage(Request& r, const RegisterSpec& spec) {
   h.Close("tbody").Close("table").Close("div");
   h.Open("nav", {{"class", "pager"}, {"aria-label", "Pages"}});
   if (!q->cursor.empty()) {
-    h.Link("/" + spec.path + QueryWith(r.http, "cursor", ""), "← First page", "button button-ghost");
+    h.Link("/" + spec.path + QueryWith(view, "cursor", ""), "← First page", "button button-ghost");
   }
   if (!page->next_cursor.empty()) {
-    h.Link("/" + spec.path + QueryWith(r.http, "cursor", page->next_cursor, false),
+    h.Link("/" + spec.path + QueryWith(view, "cursor", page->next_cursor, false),
            "Next page →", "button button-secondary");
   }
   h.Close("nav").Close("div");

@@ -263,7 +263,11 @@ Status AppendAuditTx(SqliteConnection& conn, const AuditDraft& d) {
                                                        "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                                                        kEventColumns)));
   ins->Int(e.seq).Text(e.at).Int(e.org_id).Int(e.actor_id).Text(e.actor).Text(e.action);
-  ins->Text(e.record_type).Int(e.record_id).Text(e.diff.dump()).Text(e.prev_hash).Text(e.hash);
+  // Encoded as CanonicalEncoding() encodes it (invalid UTF-8 replaced, never thrown), so the
+  // stored diff reads back to the bytes that were hashed.
+  ins->Text(e.record_type).Int(e.record_id);
+  ins->Text(e.diff.dump(-1, ' ', false, domain::Json::error_handler_t::replace));
+  ins->Text(e.prev_hash).Text(e.hash);
   return ins->Run();
 }
 

@@ -1,0 +1,876 @@
+// list_load: the end-to-end load scenario behind docs/performance.md.
+//
+// On a temporary SQLite database it
+//   1. initialises an organisation, a writing user and an API token;
+//   2. starts the server in this process (port 0, loopback) and times start-up to the first
+//      /healthz answer, with VmRSS before and after;
+//   3. bulk-loads context issues through Store::Write in large batches (rows/s);
+//   4. restarts the server on the loaded database (start-up and idle memory again);
+//   5. measures with keep-alive httplib clients: the list API (latency percentiles, client and
+//      Server-Timing), cursor pages, a single-record read, /healthz; throughput with concurrent
+//      clients; page sizes 5/50/500; the SQL statements per request; the store call alone;
+//   6. prints the query plans of the list query and its COUNT;
+//   7. with --rampart BIN, starts the real `rampart serve` as a separate process on the loaded
+//      database: start-up to first answer and its VmRSS idle and after list traffic.
+// Every loop is bounded; the program stops by itself and deletes its database unless --keep-db.
+// Prints human-readable tables, then one line of JSON starting with {"bench":"list_load".
+#include <fmt/format.h>
+#include <httplib.h>
+#include <malloc.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "app/record_codec.h"
+#include "app/services.h"
+#include "base/clock.h"
+#include "base/text.h"
+#include "domain/context.h"
+#include "domain/register.h"
+#include "http/server.h"
+#include "store/store.h"
+
+namespace rampart::bench {
+namespace {
+
+using domain::Json;
+using SteadyClock = std::chrono::steady_clock;
+
+double MsSince(SteadyClock::time_point start) {
+  return std::chrono::duration<double, std::milli>(SteadyClock::now() - start).count();
+}
+
+[[noreturn]] void Die(const std::string& what) {
+  fmt::print(stderr, "list_load: {}\n", what);
+  std::exit(1);
+}
+
+template <typename T>
+T Check(Result<T> r, const char* what) {
+  if (!r.ok()) Die(fmt::format("{}: {}", what, r.status().message()));
+  return std::move(r).value();
+}
+
+// VmRSS (or another Vm* line) of a process in KiB, from /proc/<pid>/status.
+long VmKb(const std::string& pid, const std::string& key) {
+  std::ifstream in("/proc/" + pid + "/status");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind(key + ":", 0) == 0) return std::atol(line.c_str() + key.size() + 1);
+  }
+  return -1;
+}
+long RssKb() { return VmKb("self", "VmRSS"); }
+double Mb(long kb) { return static_cast<double>(kb) / 1024.0; }
+
+struct Percentiles {
+  size_t n = 0;
+  double p50 = 0, p90 = 0, p99 = 0, max = 0, mean = 0;
+};
+
+Percentiles Summarise(std::vector<double> v) {
+  Percentiles p;
+  if (v.empty()) return p;
+  std::sort(v.begin(), v.end());
+  auto at = [&](double q) { return v[std::min(v.size() - 1, static_cast<size_t>(q * v.size()))]; };
+  p.n = v.size();
+  p.p50 = at(0.50);
+  p.p90 = at(0.90);
+  p.p99 = at(0.99);
+  p.max = v.back();
+  double sum = 0;
+  for (double x : v) sum += x;
+  p.mean = sum / static_cast<double>(v.size());
+  return p;
+}
+
+Json ToJson(const Percentiles& p) {
+  return {{"n", p.n}, {"p50", p.p50}, {"p90", p.p90}, {"p99", p.p99}, {"max", p.max},
+          {"mean", p.mean}};
+}
+
+struct Options {
+  int rows = 100000;
+  int batch = 5000;
+  int requests = 2000;
+  int warmup = 200;
+  int threads = 4;
+  double seconds = 5.0;
+  int walks = 100;
+  int walk_depth = 10;
+  std::string keep_db;   // keep the database at this path (for sqlite3 / rampart serve)
+  std::string rampart;   // the rampart binary, for the separate-process measurement
+};
+
+Options ParseOptions(int argc, char** argv) {
+  Options o;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    auto next = [&]() -> std::string {
+      if (i + 1 >= argc) Die("missing value after " + a);
+      return argv[++i];
+    };
+    if (a == "--rows") o.rows = std::atoi(next().c_str());
+    else if (a == "--batch") o.batch = std::atoi(next().c_str());
+    else if (a == "--requests") o.requests = std::atoi(next().c_str());
+    else if (a == "--warmup") o.warmup = std::atoi(next().c_str());
+    else if (a == "--threads") o.threads = std::atoi(next().c_str());
+    else if (a == "--seconds") o.seconds = std::atof(next().c_str());
+    else if (a == "--walks") o.walks = std::atoi(next().c_str());
+    else if (a == "--keep-db") o.keep_db = next();
+    else if (a == "--rampart") o.rampart = next();
+    else {
+      Die("usage: list_load [--rows N] [--batch N] [--requests N] [--warmup N] [--threads N] "
+          "[--seconds S] [--walks N] [--keep-db PATH] [--rampart BIN]");
+    }
+  }
+  o.rows = std::clamp(o.rows, 1, 10'000'000);
+  o.batch = std::clamp(o.batch, 1, 100'000);
+  o.requests = std::clamp(o.requests, 10, 1'000'000);
+  o.threads = std::clamp(o.threads, 1, 64);
+  o.seconds = std::clamp(o.seconds, 0.1, 120.0);
+  o.walks = std::clamp(o.walks, 1, 10'000);
+  return o;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The server in this process.
+
+class Instance {
+ public:
+  // Opens the store, migrates, wires the services and serves on a free loopback port.
+  explicit Instance(const std::string& db) {
+    store_ = Check(store::OpenStore(db), "opening the store");
+    (void)Check(store_->Migrate(), "migrating");
+    services_ = std::make_unique<app::Services>(*store_, clock_);
+    server_ = std::make_unique<http::Server>(*services_,
+                                             http::ServerOptions{.host = "127.0.0.1", .port = 0});
+    port_ = Check(server_->Bind(), "binding");
+    thread_ = std::thread([this] {
+      Status st = server_->Run();
+      if (!st.ok()) fmt::print(stderr, "list_load: server stopped: {}\n", st.message());
+    });
+  }
+  ~Instance() {
+    server_->Stop();
+    thread_.join();
+  }
+  Instance(const Instance&) = delete;
+  Instance& operator=(const Instance&) = delete;
+
+  int port() const { return port_; }
+  store::Store& store() { return *store_; }
+  app::Services& services() { return *services_; }
+
+ private:
+  SystemClock clock_;
+  std::unique_ptr<store::Store> store_;
+  std::unique_ptr<app::Services> services_;
+  std::unique_ptr<http::Server> server_;
+  std::thread thread_;
+  int port_ = 0;
+};
+
+std::unique_ptr<httplib::Client> NewClient(int port) {
+  auto c = std::make_unique<httplib::Client>("127.0.0.1", port);
+  c->set_keep_alive(true);
+  c->set_tcp_nodelay(true);
+  c->set_connection_timeout(5, 0);
+  c->set_read_timeout(30, 0);
+  return c;
+}
+
+// Polls /healthz until it answers 200 (at most ~5 s); returns false if it never does.
+bool WaitHealthy(int port) {
+  auto c = NewClient(port);
+  for (int i = 0; i < 5000; ++i) {
+    auto res = c->Get("/healthz");
+    if (res && res->status == 200) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  return false;
+}
+
+struct Sample {
+  double client_ms = 0;
+  double server_ms = -1;  // from Server-Timing; -1 when absent (/healthz)
+  size_t bytes = 0;
+  std::string body;
+};
+
+// One GET; dies on a transport error or a non-200 status, so a broken run cannot pass as fast.
+Sample Fetch(httplib::Client& c, const std::string& path, const httplib::Headers& headers,
+             bool keep_body = false) {
+  const auto start = SteadyClock::now();
+  auto res = c.Get(path.c_str(), headers);
+  Sample s;
+  s.client_ms = MsSince(start);
+  if (!res) Die(fmt::format("GET {}: {}", path, httplib::to_string(res.error())));
+  if (res->status != 200) Die(fmt::format("GET {}: status {}: {}", path, res->status, res->body));
+  const std::string timing = res->get_header_value("Server-Timing");
+  const auto dur = timing.find("dur=");
+  if (dur != std::string::npos) s.server_ms = std::atof(timing.c_str() + dur + 4);
+  s.bytes = res->body.size();
+  if (keep_body) s.body = std::move(res->body);
+  return s;
+}
+
+struct Series {
+  Percentiles client, server;
+  double bytes = 0;
+  double statements = 0;  // SQL statements per request
+};
+
+Series Measure(httplib::Client& c, store::Store& st, const std::string& path,
+               const httplib::Headers& h, int warmup, int n) {
+  for (int i = 0; i < warmup; ++i) (void)Fetch(c, path, h);
+  std::vector<double> client, server;
+  client.reserve(n);
+  server.reserve(n);
+  size_t bytes = 0;
+  const uint64_t statements_before = st.StatementCount();
+  for (int i = 0; i < n; ++i) {
+    Sample s = Fetch(c, path, h);
+    client.push_back(s.client_ms);
+    if (s.server_ms >= 0) server.push_back(s.server_ms);
+    bytes += s.bytes;
+  }
+  Series out;
+  out.client = Summarise(std::move(client));
+  out.server = Summarise(std::move(server));
+  out.bytes = static_cast<double>(bytes) / n;
+  out.statements = static_cast<double>(st.StatementCount() - statements_before) / n;
+  return out;
+}
+
+double CpuMs(clockid_t clock) {
+  timespec ts{};
+  clock_gettime(clock, &ts);
+  return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) / 1e6;
+}
+
+struct Rate {
+  double rps = 0;
+  double cpu_us = 0;         // CPU time of the whole process (server and clients) per request
+  double server_cpu_us = 0;  // the same without the client threads' own CPU time
+};
+
+// Requests per second with `threads` keep-alive clients hammering `path` for `seconds`, and the
+// CPU time spent per request, split into clients' and everything else (the server).
+Rate Throughput(int port, const std::string& path, const httplib::Headers& h, int threads,
+                double seconds) {
+  std::atomic<long> done{0};
+  std::atomic<bool> failed{false};
+  std::vector<double> client_cpu_ms(static_cast<size_t>(threads), 0.0);
+  const auto deadline =
+      SteadyClock::now() + std::chrono::duration_cast<SteadyClock::duration>(
+                               std::chrono::duration<double>(seconds));
+  std::vector<std::thread> pool;
+  const auto start = SteadyClock::now();
+  const double cpu_start = CpuMs(CLOCK_PROCESS_CPUTIME_ID);
+  for (int t = 0; t < threads; ++t) {
+    pool.emplace_back([&, t] {
+      auto c = NewClient(port);
+      long mine = 0;
+      while (SteadyClock::now() < deadline) {
+        auto res = c->Get(path.c_str(), h);
+        if (!res || res->status != 200) {
+          failed = true;
+          break;
+        }
+        ++mine;
+      }
+      done += mine;
+      client_cpu_ms[static_cast<size_t>(t)] = CpuMs(CLOCK_THREAD_CPUTIME_ID);
+    });
+  }
+  for (auto& t : pool) t.join();
+  const double cpu_ms = CpuMs(CLOCK_PROCESS_CPUTIME_ID) - cpu_start;
+  const double elapsed_s = MsSince(start) / 1000.0;
+  if (failed) Die("a request failed during the throughput run of " + path);
+  double clients_ms = 0;
+  for (double c : client_cpu_ms) clients_ms += c;
+  const double n = static_cast<double>(done.load());
+  return Rate{.rps = n / elapsed_s,
+              .cpu_us = cpu_ms * 1000.0 / n,
+              .server_cpu_us = (cpu_ms - clients_ms) * 1000.0 / n};
+}
+
+std::string LoadAverage() {
+  std::ifstream in("/proc/loadavg");
+  std::string a, b, c;
+  in >> a >> b >> c;
+  return a + " " + b + " " + c;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Data
+
+// Deterministic, varied context issues: titles in random order relative to id, kind about half
+// external, SWOT quadrant consistent with kind, PESTLE for external issues only.
+class IssueMaker {
+ public:
+  explicit IssueMaker(int64_t owner) : owner_(owner), rng_(20270101) {}
+
+  Json Next(int i) {
+    static const std::vector<std::string> kSubjects = {
+        "Supplier",   "Cloud hosting", "Ransomware",  "Regulator",   "Staff turnover",
+        "Data centre", "Payment",      "Customer",    "Legacy ERP",  "Remote work",
+        "AI tooling", "Energy price",  "Flood risk",  "Open source", "Privacy law",
+        "Market",     "Board",         "Contractor",  "Identity",    "Backup"};
+    static const std::vector<std::string> kPredicates = {
+        "concentration",  "outage exposure", "skills gap",      "budget pressure",
+        "new obligation", "dependency",      "audit finding",   "growth",
+        "consolidation",  "price change",    "talent shortage", "certification demand",
+        "incident trend", "contract change", "policy gap",      "migration"};
+    static const std::vector<std::string> kPlaces = {"EU", "UK", "US", "APAC", "HQ", "plant",
+                                                     "sales", "R&D", "finance", "IT"};
+    static const std::vector<std::string> kPestle = {"political", "economic", "social",
+                                                     "technological", "legal", "environmental"};
+    Json in = Json::object();
+    in["title"] = fmt::format("{} {} ({}) #{:06d}", Pick(kSubjects), Pick(kPredicates),
+                              Pick(kPlaces), Uniform(0, 999999));
+    in["description"] = fmt::format(
+        "Issue {} observed in the {} area; it affects how the ISMS protects information and is "
+        "reviewed by the ISMS manager.",
+        i, Pick(kPlaces));
+    const bool external = Uniform(0, 1) == 1;
+    in["kind"] = external ? "external" : "internal";
+    const int q = Uniform(0, 9);  // one in ten without a quadrant
+    if (q > 0) {
+      in["swot"] = external ? (q % 2 == 0 ? "opportunity" : "threat")
+                            : (q % 2 == 0 ? "strength" : "weakness");
+    }
+    if (external && Uniform(0, 4) > 0) in["pestle"] = Pick(kPestle);
+    in["climate_related"] = Uniform(0, 9) == 0;
+    if (Uniform(0, 1) == 0) in["effect"] = "Raises the likelihood of related risks.";
+    if (Uniform(0, 1) == 0) in["owner"] = owner_;
+    const int s = Uniform(0, 9);
+    in["status"] = s < 6 ? "active" : (s < 9 ? "monitoring" : "closed");
+    if (Uniform(0, 3) > 0) {
+      in["next_review"] = fmt::format("{}-{:02d}-{:02d}", 2026 + Uniform(0, 1), Uniform(1, 12),
+                                      Uniform(1, 28));
+    }
+    return in;
+  }
+
+ private:
+  int Uniform(int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng_); }
+  const std::string& Pick(const std::vector<std::string>& v) {
+    return v[static_cast<size_t>(Uniform(0, static_cast<int>(v.size()) - 1))];
+  }
+
+  int64_t owner_;
+  std::mt19937_64 rng_;
+};
+
+struct LoadResult {
+  double prepare_s = 0;  // ValidateFields + DiffFields: what an importer does before the store
+  double write_s = 0;    // Store::Write
+  int rows = 0;
+};
+
+LoadResult Load(store::Store& st, const store::Actor& actor, int rows, int batch) {
+  const auto& spec = domain::ContextIssues();
+  IssueMaker maker(actor.user_id);
+  LoadResult r;
+  for (int done = 0; done < rows;) {
+    const int n = std::min(batch, rows - done);
+    std::vector<store::Mutation> ms;
+    ms.reserve(n);
+    auto t0 = SteadyClock::now();
+    for (int i = 0; i < n; ++i) {
+      std::vector<domain::FieldError> errors;
+      Json fields = domain::ValidateFields(spec, maker.Next(done + i), domain::WriteMode::kCreate,
+                                           nullptr, errors);
+      if (!errors.empty()) Die("generated an invalid issue: " + errors[0].field + ": " +
+                               errors[0].message);
+      Json diff = domain::DiffFields(spec, Json(), fields);
+      ms.push_back({.kind = store::Mutation::Kind::kInsert,
+                    .spec = &spec,
+                    .fields = std::move(fields),
+                    .action = "create",
+                    .diff = std::move(diff)});
+    }
+    r.prepare_s += MsSince(t0) / 1000.0;
+    t0 = SteadyClock::now();
+    (void)Check(st.Write(actor, ms), "writing a batch");
+    r.write_s += MsSince(t0) / 1000.0;
+    done += n;
+  }
+  r.rows = rows;
+  return r;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Query plans, straight from SQLite on a second connection.
+
+const char* kListColumns =
+    "id, org_id, version, created_at, updated_at, created_by, updated_by, title, description, "
+    "kind, swot, pestle, climate_related, effect, owner, status, next_review";
+
+std::vector<std::string> Plan(sqlite3* db, const std::string& sql) {
+  std::vector<std::string> out;
+  sqlite3_stmt* st = nullptr;
+  const std::string q = "EXPLAIN QUERY PLAN " + sql;
+  if (sqlite3_prepare_v2(db, q.c_str(), -1, &st, nullptr) != SQLITE_OK) {
+    out.push_back(std::string("error: ") + sqlite3_errmsg(db));
+    return out;
+  }
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    out.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(st, 3)));
+  }
+  sqlite3_finalize(st);
+  return out;
+}
+
+// The list queries as SqliteStore::List builds them for ?kind=external&sort=title.
+std::vector<std::pair<std::string, std::string>> ListQueries() {
+  const std::string base = fmt::format("SELECT {} FROM context_issues WHERE org_id = ?1 AND "
+                                       "kind = ?2",
+                                       kListColumns);
+  return {
+      {"first page", base + " ORDER BY title ASC NULLS FIRST, id ASC LIMIT ?3"},
+      {"cursor page", base + " AND (title > ?3 OR (title = ?3 AND id > ?4)) ORDER BY title ASC "
+                             "NULLS FIRST, id ASC LIMIT ?5"},
+      {"total (COUNT)", "SELECT COUNT(*) FROM context_issues WHERE org_id = ?1 AND kind = ?2"},
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// `rampart serve` as a separate process.
+
+struct ProcessResult {
+  bool ran = false;
+  double startup_ms = 0;
+  long rss_idle_kb = 0;
+  long rss_after_kb = 0;
+  long hwm_kb = 0;
+};
+
+ProcessResult MeasureProcess(const std::string& binary, const std::string& db,
+                             const httplib::Headers& h, const std::string& list_path) {
+  ProcessResult r;
+  int out[2];
+  if (pipe(out) != 0) return r;
+  const auto start = SteadyClock::now();
+  const pid_t pid = fork();
+  if (pid < 0) return r;
+  if (pid == 0) {
+    dup2(out[1], STDOUT_FILENO);
+    close(out[0]);
+    close(out[1]);
+    execl(binary.c_str(), binary.c_str(), "serve", "--db", db.c_str(), "--listen", "127.0.0.1:0",
+          static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  close(out[1]);
+  // "Rampart is serving on http://127.0.0.1:PORT/"
+  std::string text;
+  char buf[256];
+  int port = 0;
+  const std::string marker = "http://127.0.0.1:";
+  while (port == 0) {
+    const ssize_t got = read(out[0], buf, sizeof buf);
+    if (got <= 0) break;
+    text.append(buf, static_cast<size_t>(got));
+    const auto at = text.find(marker);
+    if (at != std::string::npos && text.find('/', at + marker.size()) != std::string::npos) {
+      port = std::atoi(text.c_str() + at + marker.size());
+    }
+  }
+  if (port > 0 && WaitHealthy(port)) {
+    r.startup_ms = MsSince(start);
+    r.ran = true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    r.rss_idle_kb = VmKb(std::to_string(pid), "VmRSS");
+    auto c = NewClient(port);
+    for (int i = 0; i < 500; ++i) (void)Fetch(*c, list_path, h);
+    (void)Throughput(port, list_path, h, 4, 1.0);
+    r.rss_after_kb = VmKb(std::to_string(pid), "VmRSS");
+    r.hwm_kb = VmKb(std::to_string(pid), "VmHWM");
+  }
+  kill(pid, SIGTERM);
+  int status = 0;
+  for (int i = 0; i < 500 && waitpid(pid, &status, WNOHANG) == 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  if (waitpid(pid, &status, WNOHANG) == 0) {
+    kill(pid, SIGKILL);
+    waitpid(pid, &status, 0);
+  }
+  close(out[0]);
+  return r;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+std::string Verdict(bool met) { return met ? "met" : "NOT met"; }
+
+void PrintSeriesRow(const std::string& name, const Series& s) {
+  fmt::print("  {:<34} {:>8.3f} {:>8.3f} {:>8.3f} {:>8.3f} {:>8.3f} {:>9.0f} {:>6.1f}\n", name,
+             s.client.p50, s.client.p90, s.client.p99, s.server.n ? s.server.p50 : 0.0,
+             s.server.n ? s.server.p99 : 0.0, s.bytes, s.statements);
+}
+
+void PrintSeriesHeader() {
+  fmt::print("  {:<34} {:>8} {:>8} {:>8} {:>8} {:>8} {:>9} {:>6}\n", "request", "cli p50",
+             "cli p90", "cli p99", "srv p50", "srv p99", "bytes", "SQL/rq");
+}
+
+Json SeriesJson(const Series& s) {
+  return {{"client_ms", ToJson(s.client)},
+          {"server_ms", ToJson(s.server)},
+          {"bytes", s.bytes},
+          {"statements_per_request", s.statements}};
+}
+
+int Run(const Options& o) {
+  const long rss_start_kb = RssKb();
+  char tmpl[] = "/tmp/rampart-bench-XXXXXX";
+  if (mkdtemp(tmpl) == nullptr) Die("cannot create a temporary directory");
+  const std::string dir = tmpl;
+  const std::string db = o.keep_db.empty() ? dir + "/bench.db" : o.keep_db;
+  if (!o.keep_db.empty()) {
+    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(db + suffix);
+  }
+  Json report = {{"bench", "list_load"}, {"rows", o.rows}, {"cores", std::thread::hardware_concurrency()}};
+
+  // --- Setup: organisation, a writing user (no pending password change), an API token.
+  std::string token;
+  store::Actor actor;
+  {
+    SystemClock clock;
+    auto st = Check(store::OpenStore(db), "opening the store");
+    (void)Check(st->Migrate(), "migrating");
+    app::Services services(*st, clock);
+    auto init = Check(services.auth.Initialise("Bench Ltd"), "initialising");
+    auto user = Check(services.auth.AddUser("bench", domain::Role::kAdmin,
+                                            "bench-password-not-secret", ""),
+                      "adding the user");
+    token = Check(services.auth.CreateToken("bench", "list_load"), "creating a token");
+    actor = store::Actor{.org_id = init.org.id,
+                         .user_id = user.id,
+                         .username = user.username,
+                         .now = FormatUtc(clock.Now())};
+  }
+  const httplib::Headers auth = {{"Authorization", "Bearer " + token}};
+  const std::string list_path = "/api/v1/context-issues?kind=external&sort=title&limit=50";
+
+  fmt::print("Rampart list_load: {} context issues, {} hardware threads, load average {}, "
+             "database {}\n\n",
+             o.rows, std::thread::hardware_concurrency(), LoadAverage(), db);
+  report["loadavg_start"] = LoadAverage();
+
+  // --- (d) start-up on the empty database, then the bulk load.
+  double startup_empty_ms = 0, startup_loaded_ms = 0;
+  long rss_idle_empty_kb = 0, rss_after_load_kb = 0, rss_idle_loaded_kb = 0;
+  LoadResult load;
+  {
+    const auto t0 = SteadyClock::now();
+    Instance inst(db);
+    if (!WaitHealthy(inst.port())) Die("the server did not answer /healthz");
+    startup_empty_ms = MsSince(t0);
+    rss_idle_empty_kb = RssKb();
+    load = Load(inst.store(), actor, o.rows, o.batch);
+    rss_after_load_kb = RssKb();
+  }
+  // The load's freed heap stays mapped in this process; trim it so that the idle reading below
+  // approximates a freshly started server (the --rampart measurement is the exact one).
+  malloc_trim(0);
+  const double write_rps = load.rows / load.write_s;
+  const double import_rps = load.rows / (load.prepare_s + load.write_s);
+  fmt::print("Bulk load ({} rows, batches of {}, one transaction each)\n", load.rows, o.batch);
+  fmt::print("  Store::Write only                  {:>10.0f} rows/s  ({:.2f} s)\n", write_rps,
+             load.write_s);
+  fmt::print("  ValidateFields+DiffFields+Write    {:>10.0f} rows/s  ({:.2f} s)\n\n", import_rps,
+             load.prepare_s + load.write_s);
+  report["load"] = {{"rows", load.rows},          {"batch", o.batch},
+                    {"write_s", load.write_s},    {"prepare_s", load.prepare_s},
+                    {"write_rows_per_s", write_rps}, {"import_rows_per_s", import_rps}};
+
+  const auto t0 = SteadyClock::now();
+  Instance inst(db);
+  if (!WaitHealthy(inst.port())) Die("the server did not answer /healthz");
+  startup_loaded_ms = MsSince(t0);
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  rss_idle_loaded_kb = RssKb();
+
+  auto client = NewClient(inst.port());
+  store::Store& st = inst.store();
+
+  // --- (a) sequential latency.
+  Series list = Measure(*client, st, list_path, auth, o.warmup, o.requests);
+  Series healthz = Measure(*client, st, "/healthz", {}, o.warmup, o.requests);
+  Series get_one =
+      Measure(*client, st, "/api/v1/context-issues/" + std::to_string(o.rows / 2), auth,
+              o.warmup, o.requests);
+  Series list_total = Measure(*client, st, list_path + "&total=true", auth, o.warmup / 4,
+                              std::max(10, o.requests / 4));
+  // Cursor walks: page 1, then next_cursor `walk_depth - 1` times.
+  std::vector<double> cursor_client, cursor_server;
+  std::vector<double> deep_server;  // the last page of each walk
+  size_t cursor_bytes = 0;
+  const uint64_t walk_statements_before = st.StatementCount();
+  for (int w = 0; w < o.walks; ++w) {
+    std::string path = list_path;
+    for (int depth = 1; depth <= o.walk_depth; ++depth) {
+      Sample s = Fetch(*client, path, auth, /*keep_body=*/true);
+      if (depth > 1) {
+        cursor_client.push_back(s.client_ms);
+        cursor_server.push_back(s.server_ms);
+        cursor_bytes += s.bytes;
+      }
+      if (depth == o.walk_depth) deep_server.push_back(s.server_ms);
+      const Json body = Json::parse(s.body, nullptr, false);
+      if (!body.is_object() || body["data"].size() != 50 || !body["next_cursor"].is_string()) {
+        Die("unexpected list page at depth " + std::to_string(depth));
+      }
+      path = list_path + "&cursor=" + UrlEncode(body["next_cursor"].get<std::string>());
+    }
+  }
+  // One cursor page (the last of a walk) fetched over and over: the cursor query by itself.
+  std::string deep_path;
+  {
+    std::string path = list_path;
+    for (int depth = 1; depth < o.walk_depth; ++depth) {
+      const Json body = Json::parse(Fetch(*client, path, auth, true).body, nullptr, false);
+      path = list_path + "&cursor=" + UrlEncode(body["next_cursor"].get<std::string>());
+    }
+    deep_path = path;
+  }
+  Series deep = Measure(*client, st, deep_path, auth, o.warmup, o.requests);
+  // The web pages that show the same register: the list page (50 rows and a total), the SWOT
+  // page (four lists of 100 and five totals) and the overview (totals).
+  const int page_requests = std::max(10, o.requests / 10);
+  Series web_list = Measure(*client, st, "/context-issues?kind=external&sort=title", auth,
+                            o.warmup / 10, page_requests);
+  Series web_swot = Measure(*client, st, "/context-issues/swot", auth, o.warmup / 10,
+                            page_requests);
+  Series web_overview = Measure(*client, st, "/", auth, o.warmup / 10, page_requests);
+  Series cursor{.client = Summarise(cursor_client),
+                .server = Summarise(cursor_server),
+                .bytes = static_cast<double>(cursor_bytes) / cursor_client.size(),
+                .statements = static_cast<double>(st.StatementCount() - walk_statements_before) /
+                              (o.walks * o.walk_depth)};
+
+  // The same query without HTTP: the store call alone, and token authentication alone.
+  std::vector<double> store_ms, auth_ms;
+  {
+    store::ListQuery q{.filters = {{"kind", "external"}}, .sort = "title", .limit = 50};
+    for (int i = 0; i < o.requests; ++i) {
+      auto t = SteadyClock::now();
+      auto page = st.List(domain::ContextIssues(), actor.org_id, q);
+      store_ms.push_back(MsSince(t));
+      if (!page.ok() || page->records.size() != 50) Die("Store::List failed");
+      t = SteadyClock::now();
+      auto p = inst.services().auth.AuthenticateToken(token);
+      auth_ms.push_back(MsSince(t));
+      if (!p.ok()) Die("AuthenticateToken failed");
+    }
+  }
+  const Percentiles store_p = Summarise(store_ms), auth_p = Summarise(auth_ms);
+
+  fmt::print("Sequential latency, one keep-alive client, {} requests after {} warm-up (ms)\n",
+             o.requests, o.warmup);
+  PrintSeriesHeader();
+  PrintSeriesRow("GET /healthz", healthz);
+  PrintSeriesRow("GET list kind=external sort=title", list);
+  PrintSeriesRow("  same, cursor pages 2.." + std::to_string(o.walk_depth), cursor);
+  PrintSeriesRow("  same, page " + std::to_string(o.walk_depth) + " only (fixed cursor)", deep);
+  PrintSeriesRow("  same, &total=true", list_total);
+  PrintSeriesRow("GET one issue by id", get_one);
+  PrintSeriesRow("web list page (50 rows + total)", web_list);
+  PrintSeriesRow("web SWOT page", web_swot);
+  PrintSeriesRow("web overview page", web_overview);
+  fmt::print("  in-process, no HTTP: Store::List p50 {:.3f} p99 {:.3f}; AuthenticateToken p50 "
+             "{:.3f} p99 {:.3f}\n",
+             store_p.p50, store_p.p99, auth_p.p50, auth_p.p99);
+  fmt::print("  page {} of the walks: server p50 {:.3f} p99 {:.3f}\n\n", o.walk_depth,
+             Summarise(deep_server).p50, Summarise(deep_server).p99);
+  report["latency"] = {{"healthz", SeriesJson(healthz)},
+                       {"list", SeriesJson(list)},
+                       {"list_cursor_pages", SeriesJson(cursor)},
+                       {"list_with_total", SeriesJson(list_total)},
+                       {"list_fixed_cursor_page", SeriesJson(deep)},
+                       {"web_list_page", SeriesJson(web_list)},
+                       {"web_swot_page", SeriesJson(web_swot)},
+                       {"web_overview_page", SeriesJson(web_overview)},
+                       {"get_one", SeriesJson(get_one)},
+                       {"store_list_ms", ToJson(store_p)},
+                       {"authenticate_token_ms", ToJson(auth_p)}};
+
+  // --- (c) page size.
+  fmt::print("Page size (list kind=external sort=title; {} requests each)\n", o.requests / 4);
+  PrintSeriesHeader();
+  Json sizes = Json::object();
+  std::map<int, Series> by_limit;
+  for (int limit : {5, 50, 500}) {
+    const std::string p =
+        "/api/v1/context-issues?kind=external&sort=title&limit=" + std::to_string(limit);
+    Series s = Measure(*client, st, p, auth, o.warmup / 4, std::max(10, o.requests / 4));
+    by_limit[limit] = s;
+    PrintSeriesRow("limit=" + std::to_string(limit), s);
+    sizes[std::to_string(limit)] = SeriesJson(s);
+  }
+  const double per_row_us =
+      (by_limit[500].server.p50 - by_limit[5].server.p50) * 1000.0 / (500 - 5);
+  fmt::print("  marginal server time per row: {:.2f} us\n\n", per_row_us);
+  report["page_size"] = sizes;
+  report["page_size"]["server_us_per_row"] = per_row_us;
+
+  // --- (b) throughput.
+  const std::string one = "/api/v1/context-issues/" + std::to_string(o.rows / 2);
+  const Rate healthz_rate = Throughput(inst.port(), "/healthz", {}, o.threads, o.seconds);
+  const Rate list_rate = Throughput(inst.port(), list_path, auth, o.threads, o.seconds);
+  const Rate get_rate = Throughput(inst.port(), one, auth, o.threads, o.seconds);
+  fmt::print("Throughput, {} keep-alive clients x {:.0f} s each (clients and server share the {} "
+             "cores)\n",
+             o.threads, o.seconds, std::thread::hardware_concurrency());
+  fmt::print("  {:<22} {:>9} {:>9} {:>14} {:>11} {:>10}\n", "request", "req/s", "vs healthz",
+             "CPU us/req all", "server CPU", "vs healthz");
+  auto rate_row = [&](const std::string& name, const Rate& r) {
+    fmt::print("  {:<22} {:>9.0f} {:>9.2f}x {:>14.1f} {:>11.1f} {:>9.2f}x\n", name, r.rps,
+               healthz_rate.rps / r.rps, r.cpu_us, r.server_cpu_us,
+               r.server_cpu_us / healthz_rate.server_cpu_us);
+  };
+  rate_row("GET /healthz", healthz_rate);
+  rate_row("GET list (50 rows)", list_rate);
+  rate_row("GET one issue by id", get_rate);
+  fmt::print("\n");
+  auto rate_json = [](const Rate& r) {
+    return Json{{"rps", r.rps}, {"cpu_us_per_request", r.cpu_us},
+                {"server_cpu_us_per_request", r.server_cpu_us}};
+  };
+  const double healthz_rps = healthz_rate.rps, list_rps = list_rate.rps;
+  report["throughput"] = {{"threads", o.threads},
+                          {"seconds", o.seconds},
+                          {"healthz", rate_json(healthz_rate)},
+                          {"list", rate_json(list_rate)},
+                          {"get_one", rate_json(get_rate)},
+                          {"healthz_over_list", healthz_rate.rps / list_rate.rps},
+                          {"healthz_over_get_one", healthz_rate.rps / get_rate.rps}};
+
+  const long rss_after_http_kb = RssKb();
+
+  // --- Query plans.
+  fmt::print("Query plans (EXPLAIN QUERY PLAN, as SqliteStore::List builds them)\n");
+  Json plans = Json::object();
+  {
+    sqlite3* pdb = nullptr;
+    if (sqlite3_open_v2(db.c_str(), &pdb, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+      for (const auto& [name, sql] : ListQueries()) {
+        auto lines = Plan(pdb, sql);
+        fmt::print("  {}:\n", name);
+        for (const auto& l : lines) fmt::print("    {}\n", l);
+        plans[name] = lines;
+      }
+    }
+    sqlite3_close_v2(pdb);
+  }
+  fmt::print("\n");
+  report["plans"] = plans;
+
+  // --- (d) memory and start-up.
+  fmt::print("Start-up and memory (this process: server + clients)\n");
+  fmt::print("  start-up to first /healthz, empty database    {:>8.1f} ms\n", startup_empty_ms);
+  fmt::print("  start-up to first /healthz, {} rows       {:>8.1f} ms\n", o.rows,
+             startup_loaded_ms);
+  fmt::print("  VmRSS at program start                        {:>8.1f} MB\n", Mb(rss_start_kb));
+  fmt::print("  VmRSS idle after start-up, empty database     {:>8.1f} MB\n",
+             Mb(rss_idle_empty_kb));
+  fmt::print("  VmRSS after the bulk load                     {:>8.1f} MB\n",
+             Mb(rss_after_load_kb));
+  fmt::print("  VmRSS idle after restart on the loaded db     {:>8.1f} MB\n",
+             Mb(rss_idle_loaded_kb));
+  fmt::print("  VmRSS after the HTTP runs                     {:>8.1f} MB\n",
+             Mb(rss_after_http_kb));
+  report["startup_ms"] = {{"empty", startup_empty_ms}, {"loaded", startup_loaded_ms}};
+  report["rss_mb"] = {{"start", Mb(rss_start_kb)},
+                      {"idle_empty", Mb(rss_idle_empty_kb)},
+                      {"after_load", Mb(rss_after_load_kb)},
+                      {"idle_loaded", Mb(rss_idle_loaded_kb)},
+                      {"after_http", Mb(rss_after_http_kb)}};
+
+  ProcessResult proc;
+  if (!o.rampart.empty()) {
+    proc = MeasureProcess(o.rampart, db, auth, list_path);
+    if (proc.ran) {
+      fmt::print("  `rampart serve` process: start-up to first /healthz {:.1f} ms, VmRSS idle "
+                 "{:.1f} MB, after list traffic {:.1f} MB (peak {:.1f} MB)\n",
+                 proc.startup_ms, Mb(proc.rss_idle_kb), Mb(proc.rss_after_kb), Mb(proc.hwm_kb));
+      report["process"] = {{"startup_ms", proc.startup_ms},
+                           {"rss_idle_mb", Mb(proc.rss_idle_kb)},
+                           {"rss_after_traffic_mb", Mb(proc.rss_after_kb)},
+                           {"rss_peak_mb", Mb(proc.hwm_kb)}};
+    } else {
+      fmt::print("  `rampart serve` process: did not start ({})\n", o.rampart);
+    }
+  }
+  fmt::print("\n");
+
+  // --- Budgets (docs/performance.md explains each).
+  const double startup_ms = proc.ran ? proc.startup_ms : startup_loaded_ms;
+  const double idle_mb = proc.ran ? Mb(proc.rss_idle_kb) : Mb(rss_idle_loaded_kb);
+  struct Budget {
+    std::string name, figure;
+    bool met;
+  };
+  const std::vector<Budget> budgets = {
+      {"list of 50, filtered+sorted, server p99 < 5 ms",
+       fmt::format("{:.3f} ms", list.server.p99), list.server.p99 < 5.0},
+      {"SQL statements per request independent of page size",
+       fmt::format("{:.1f} / {:.1f} / {:.1f}", by_limit[5].statements, by_limit[50].statements,
+                   by_limit[500].statements),
+       by_limit[5].statements == by_limit[500].statements},
+      {"web list page (50 + total), server p99 < 5 ms",
+       fmt::format("{:.3f} ms", web_list.server.p99), web_list.server.p99 < 5.0},
+      {"list throughput within 2x of /healthz", fmt::format("{:.2f}x", healthz_rps / list_rps),
+       healthz_rps / list_rps <= 2.0},
+      {"one-record read throughput within 2x of /healthz",
+       fmt::format("{:.2f}x", healthz_rps / get_rate.rps), healthz_rps / get_rate.rps <= 2.0},
+      {"bulk import >= 100,000 rows/s (Store::Write)", fmt::format("{:.0f} rows/s", write_rps),
+       write_rps >= 100000},
+      {"start-up < 200 ms", fmt::format("{:.1f} ms", startup_ms), startup_ms < 200},
+      {"idle memory < 30 MB", fmt::format("{:.1f} MB", idle_mb), idle_mb < 30},
+  };
+  fmt::print("Budgets (DESIGN.md)\n");
+  Json bj = Json::array();
+  for (const auto& b : budgets) {
+    fmt::print("  {:<54} {:>16}  {}\n", b.name, b.figure, Verdict(b.met));
+    bj.push_back({{"budget", b.name}, {"figure", b.figure}, {"met", b.met}});
+  }
+  report["budgets"] = bj;
+  report["loadavg_end"] = LoadAverage();
+  fmt::print("\nload average at the end: {}\n", LoadAverage());
+  fmt::print("\n{}\n", report.dump());
+  std::fflush(stdout);
+
+  if (o.keep_db.empty()) std::filesystem::remove_all(dir);
+  else std::filesystem::remove(dir);
+  return 0;
+}
+
+}  // namespace
+}  // namespace rampart::bench
+
+int main(int argc, char** argv) {
+  signal(SIGPIPE, SIG_IGN);
+  return rampart::bench::Run(rampart::bench::ParseOptions(argc, argv));
+}
