@@ -1,5 +1,6 @@
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
 
 #include "base/text.h"
@@ -156,6 +157,41 @@ std::string UserName(int64_t id, const std::vector<store::UserSummary>& members)
   return fmt::format("user {}", id);
 }
 
+std::string LowerNoun(std::string_view name) {
+  std::string out;
+  size_t start = 0;
+  while (start <= name.size()) {
+    size_t end = name.find(' ', start);
+    if (end == std::string_view::npos) end = name.size();
+    const std::string_view word = name.substr(start, end - start);
+    const bool acronym = word.size() > 1 && std::all_of(word.begin(), word.end(), [](char c) {
+                           return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+                         });
+    if (!out.empty()) out += ' ';
+    out += acronym ? std::string(word) : ToLower(word);
+    start = end + 1;
+  }
+  return out;
+}
+
+std::string CountOf(const domain::RegisterSpec& spec, int64_t n) {
+  if (n == 1) return "1 " + LowerNoun(spec.singular);
+  // A plural that is a collective name ("ISMS scope") counts its members ("scope statements").
+  const std::string plural = LowerNoun(spec.plural);
+  const bool counts = !plural.empty() && plural.back() == 's';
+  return fmt::format("{} {}", n, counts ? plural : LowerNoun(spec.singular) + "s");
+}
+
+namespace {
+
+// Record stamps such as approved_at are ISO 8601 UTC; people read them to the minute.
+bool IsTimestamp(const domain::FieldSpec& f, const std::string& s) {
+  return f.name.size() > 3 && f.name.compare(f.name.size() - 3, 3, "_at") == 0 &&
+         s.size() >= 17 && s[4] == '-' && s[10] == 'T' && s.back() == 'Z';
+}
+
+}  // namespace
+
 std::string DisplayValue(const domain::FieldSpec& f, const Json& v,
                          const std::vector<store::UserSummary>& members) {
   if (v.is_null()) return "";
@@ -170,7 +206,12 @@ std::string DisplayValue(const domain::FieldSpec& f, const Json& v,
       return out;
     }
     case FieldType::kTable: return fmt::format("{} entries", v.size());
-    default: return v.is_string() ? v.get<std::string>() : v.dump();
+    default: {
+      if (!v.is_string()) return v.dump();
+      const std::string s = v.get<std::string>();
+      if (IsTimestamp(f, s)) return s.substr(0, 10) + " " + s.substr(11, 5) + " UTC";
+      return s;
+    }
   }
 }
 

@@ -85,19 +85,19 @@ void Cell(Html& h, const RegisterSpec& spec, const FieldSpec& f, const Record& r
     return;
   }
   if (v.is_null() || (f.type == FieldType::kBool && !v.get<bool>())) {
-    h.Element("td", {{"class", "cell-empty"}}, "—");
+    h.Element("td", {{"class", "cell-empty"}, {"data-label", f.label}}, "—");
     return;
   }
   switch (f.type) {
     case FieldType::kEnum:
-      h.Open("td");
+      h.Open("td", {{"data-label", f.label}});
       Badge(h, f, v);
       h.Close("td");
       return;
     case FieldType::kDate: {
       const std::string d = v.get<std::string>();
       const bool overdue = f.name == "next_review" && d < today;
-      h.Open("td", {{"class", overdue ? "cell-date is-overdue" : "cell-date"}});
+      h.Open("td", {{"class", overdue ? "cell-date is-overdue" : "cell-date"}, {"data-label", f.label}});
       h.Text(d);
       if (overdue) h.Element("span", {{"class", "visually-hidden"}}, " (review overdue)");
       h.Close("td");
@@ -112,14 +112,14 @@ void Cell(Html& h, const RegisterSpec& spec, const FieldSpec& f, const Record& r
                                                                    });
       std::string text = fmt::format("{} {}", v.size(), v.size() == 1 ? "entry" : "entries");
       if (has_addressed) text += fmt::format(" · {} addressed", addressed);
-      h.Element("td", {{"class", "cell-count"}}, text);
+      h.Element("td", {{"class", "cell-count"}, {"data-label", f.label}}, text);
       return;
     }
     case FieldType::kInteger:
-      h.Element("td", {{"class", "cell-num"}}, std::to_string(v.get<int64_t>()));
+      h.Element("td", {{"class", "cell-num"}, {"data-label", f.label}}, std::to_string(v.get<int64_t>()));
       return;
     default:
-      h.Element("td", {}, DisplayValue(f, v, members));
+      h.Element("td", {{"data-label", f.label}}, DisplayValue(f, v, members));
   }
 }
 
@@ -192,7 +192,7 @@ void ListPage(Request& r, const RegisterSpec& spec) {
   h.Open("div", {{"class", "filter filter-search"}});
   h.Element("label", {{"for", "q"}}, "Search");
   h.Void("input", {{"type", "search"}, {"id", "q"}, {"name", "q"}, {"value", r.Query("q")},
-                   {"placeholder", "Search " + ToLower(spec.plural)}, {"maxlength", "200"}});
+                   {"placeholder", "Search " + LowerNoun(spec.plural)}, {"maxlength", "200"}});
   h.Close("div");
   for (const auto& f : spec.fields) {
     if (f.filterable && f.type != FieldType::kDate) FilterControl(h, view, f, *members);
@@ -224,10 +224,10 @@ void ListPage(Request& r, const RegisterSpec& spec) {
     h.Open("div", {{"class", "empty-state card"}});
     if (filtered) {
       h.Element("h2", {}, "Nothing matches");
-      h.Element("p", {}, "No " + ToLower(spec.plural) + " match this search and these filters.");
+      h.Element("p", {}, "No " + LowerNoun(spec.plural) + " match this search and these filters.");
       h.Link("/" + spec.path, "Show all", "button button-secondary");
     } else {
-      h.Element("h2", {}, "No " + ToLower(spec.plural) + " yet");
+      h.Element("h2", {}, "No " + LowerNoun(spec.plural) + " yet");
       h.Element("p", {}, "Record the first one; it will be versioned and its every change kept in the audit trail.");
       h.Link("/" + spec.path + "/new", "New " + ToLower(spec.singular), "button button-primary");
     }
@@ -238,12 +238,11 @@ void ListPage(Request& r, const RegisterSpec& spec) {
   const std::string today = Today(r);
   h.Open("div", {{"class", "card table-card"}});
   h.Open("div", {{"class", "table-meta"}});
-  h.Element("span", {{"class", "count"}},
-            fmt::format("{} {}", *page->total,
-                        *page->total == 1 ? ToLower(spec.singular) : ToLower(spec.plural)));
+  h.Element("span", {{"class", "count"}}, CountOf(spec, *page->total));
   h.Close("div");
   h.Open("div", {{"class", "table-scroll"}});
-  h.Open("table", {{"class", "data-table"}});
+  // On narrow screens each row becomes a stacked entry (app.css), labelled by data-label.
+  h.Open("table", {{"class", "data-table stack-narrow"}});
   h.Element("caption", {{"class", "visually-hidden"}}, spec.plural);
   h.Open("thead").Open("tr");
   for (const auto& col : spec.list_columns) {
@@ -333,10 +332,15 @@ void DetailPage(Request& r, const RegisterSpec& spec) {
   auto rec = r.services.registers.Get(r.principal, spec, id);
   if (!rec.ok()) {
     const int status = HttpStatusFor(rec.status().code());
+    Html h;
+    h.Open("div", {{"class", "card empty-state"}});
+    h.Element("h2", {}, status == 404 ? "This record does not exist" : "This record cannot be shown");
+    h.Element("p", {}, rec.status().message());
+    h.Link("/" + spec.path, "All " + LowerNoun(spec.plural), "button button-secondary");
+    h.Close("div");
     return RenderPage(r, {.title = "Not found", .nav = spec.path,
                           .crumbs = {{spec.plural, "/" + spec.path}, {"Not found", ""}}},
-                      "<div class=\"card\"><p>" + HtmlEscape(rec.status().message()) + "</p></div>",
-                      status);
+                      h.Take(), status);
   }
   auto members = r.services.registers.Members(r.principal);
   auto history = r.services.registers.History(r.principal, spec, id);
@@ -348,7 +352,9 @@ void DetailPage(Request& r, const RegisterSpec& spec) {
   Html actions;
   if (hooks.detail_actions) hooks.detail_actions(actions, r, *rec);
   if (IsEditable(spec, *rec)) {
-    actions.Link(fmt::format("/{}/{}/edit", spec.path, id), "Edit", "button button-primary");
+    // Where the register adds its own step (approve a draft), that step is the primary action.
+    actions.Link(fmt::format("/{}/{}/edit", spec.path, id), "Edit",
+                 actions.str().empty() ? "button button-primary" : "button button-secondary");
   }
   PageFrame frame{.title = title,
                   .nav = spec.path,

@@ -55,6 +55,10 @@ void OpenPostForm(Html& h, const Request& r, std::string_view action,
 std::string DisplayValue(const domain::FieldSpec& f, const domain::Json& v,
                          const std::vector<store::UserSummary>& members);
 std::string UserName(int64_t id, const std::vector<store::UserSummary>& members);
+// A register's name inside a sentence: lower case, except acronyms ("ISMS scope").
+std::string LowerNoun(std::string_view name);
+// "1 context issue", "13 context issues", "3 scope statements".
+std::string CountOf(const domain::RegisterSpec& spec, int64_t n);
 // A status badge for an enum value.
 void Badge(Html& h, const domain::FieldSpec& f, const domain::Json& v);
 // The record's history as a timeline.
