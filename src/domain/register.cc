@@ -81,7 +81,14 @@ Json NormaliseRow(const FieldSpec& table, const std::string& path, const Json& r
     if (value.is_null() && c.type == FieldType::kBool) value = false;
     out[c.name] = std::move(value);
   }
-  if (!any) return nullptr;  // an entirely empty row is dropped (blank rows of a form)
+  if (!any) {
+    // Refused rather than dropped, so that row numbers in every error (including those of the
+    // register's rules, which see the stored rows) match the rows as sent. Forms drop their
+    // spare blank rows before validation.
+    errors.push_back({path, fmt::format("this entry of {} is empty; fill it in or remove it",
+                                        table.label)});
+    return nullptr;
+  }
   for (const auto& c : table.columns) {
     const std::string cpath = path + "." + c.name;
     // As for top-level fields: an invalid value has its error already, not also "required".

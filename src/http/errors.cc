@@ -26,7 +26,10 @@ void WriteJsonError(httplib::Response& res, const Status& status) {
   nlohmann::json err = {{"code", CodeName(status.code())}, {"message", status.message()}};
   err["field"] = status.field().empty() ? nlohmann::json() : nlohmann::json(status.field());
   res.status = HttpStatusFor(status.code());
-  res.set_content(nlohmann::json{{"error", err}}.dump(), "application/json");
+  // Messages may quote input; never let invalid UTF-8 in them throw.
+  res.set_content(nlohmann::json{{"error", err}}.dump(-1, ' ', false,
+                                                      nlohmann::json::error_handler_t::replace),
+                  "application/json");
 }
 
 }  // namespace rampart::http

@@ -45,13 +45,23 @@ TEST(FormToInput, ConvertsEachFieldType) {
   EXPECT_EQ(in["climate_related"], true);
   EXPECT_EQ(in["owner"], 12);
   EXPECT_EQ(in["next_review"], "2026-06-30");
-  EXPECT_TRUE(in["description"].is_null());  // absent
+  EXPECT_FALSE(in.contains("description"));  // absent from the form: absent, so defaults apply
 }
 
 TEST(FormToInput, ReadsAnAbsentCheckboxAsFalseAndAnEmptyUserAsNull) {
   const Json in = FormToInput(ContextIssues(), {{"owner", ""}});
   EXPECT_EQ(in["climate_related"], false);
   EXPECT_TRUE(in["owner"].is_null());
+}
+
+TEST(FormToInput, LeavesAbsentFieldsOutSoDefaultsApply) {
+  const Json in = FormToInput(ContextIssues(), {{"title", "T"}, {"kind", "internal"}});
+  EXPECT_FALSE(in.contains("status"));
+  std::vector<domain::FieldError> errors;
+  const Json fields =
+      domain::ValidateFields(ContextIssues(), in, domain::WriteMode::kCreate, nullptr, errors);
+  EXPECT_TRUE(errors.empty());
+  EXPECT_EQ(fields["status"], "active");
 }
 
 TEST(FormToInput, PassesAnUnconvertibleNumberOnForValidationToName) {

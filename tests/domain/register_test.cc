@@ -369,25 +369,39 @@ TEST(Lifecycle, FreezesAnApprovedScopeStatement) {
 
 // --- Tables ---
 
-TEST(ValidateFields, DropsBlankTableRows) {
+TEST(ValidateFields, RefusesBlankTableRowsNamingTheRow) {
   const Json in = {{"name", "Regulator"},
                    {"type", "regulator"},
                    {"requirements",
                     {Json::object(),
                      {{"text", "  "}, {"source", ""}, {"addressed", false}, {"how", nullptr}},
                      {{"text", " Report breaches within 72 hours "}, {"source", "legal"}}}}};
+  EXPECT_THAT(Validate(InterestedParties(), in).errors,
+              ElementsAre(ErrorOn("requirements[0]", "empty"), ErrorOn("requirements[1]", "empty")));
+}
+
+TEST(ValidateFields, RowNumbersOfRuleErrorsMatchTheRowsAsSent) {
+  const Json in = {{"name", "Regulator"},
+                   {"type", "regulator"},
+                   {"requirements",
+                    {{{"text", "Keep records"}, {"source", "legal"}},
+                     {{"text", "Report breaches"}, {"source", "legal"}, {"addressed", true}}}}};
+  EXPECT_THAT(Validate(InterestedParties(), in).errors,
+              ElementsAre(ErrorOn("requirements[1].how", "how")));
+}
+
+TEST(ValidateFields, TrimsTableCellsAndStoresAnEmptyTableAsNull) {
+  const Json in = {{"name", "Regulator"},
+                   {"type", "regulator"},
+                   {"requirements", {{{"text", " Report breaches within 72 hours "}, {"source", "legal"}}}}};
   const auto v = Validate(InterestedParties(), in);
   ASSERT_THAT(v.errors, IsEmpty());
   EXPECT_EQ(v.fields["requirements"],
             Json::parse(R"([{"text": "Report breaches within 72 hours", "source": "legal",
                             "addressed": false, "how": null}])"));
-}
-
-TEST(ValidateFields, StoresATableOfOnlyBlankRowsAsNull) {
-  const Json in = {{"title", "Scope"}, {"exclusions", {Json::object(), {{"item", ""}}}}};
-  const auto v = Validate(ScopeStatements(), in);
-  ASSERT_THAT(v.errors, IsEmpty());
-  EXPECT_TRUE(v.fields["exclusions"].is_null());
+  const auto empty = Validate(ScopeStatements(), {{"title", "Scope"}, {"exclusions", Json::array()}});
+  ASSERT_THAT(empty.errors, IsEmpty());
+  EXPECT_TRUE(empty.fields["exclusions"].is_null());
 }
 
 TEST(ValidateFields, NamesTheRowAndColumnOfAMissingSubField) {
