@@ -16,6 +16,8 @@ Html& Html::Raw(std::string_view markup) {
 
 void Html::Attrs(std::initializer_list<Attr> attrs) {
   for (const auto& a : attrs) {
+    // An empty attribute says nothing (aria-describedby=""), except where empty is a value.
+    if (!a.bare && a.value.empty() && a.name != "value" && a.name != "alt") continue;
     out_ += ' ';
     out_ += a.name;
     if (a.bare) continue;
