@@ -9,6 +9,22 @@ namespace rampart::app {
 
 namespace {
 constexpr const char* kBadCredentials = "the user name or password is not right";
+
+// The principal a credential acts for; kUnauthenticated when its holder may no longer act.
+Result<Principal> PrincipalOf(const store::CredentialOwner& c, Credential kind) {
+  if (c.user.disabled) return Unauthenticated("this account is disabled");
+  if (!c.role) return Unauthenticated("no longer a member of this organisation");
+  return Principal{.user_id = c.user.id,
+                   .username = c.user.username,
+                   .display_name = c.user.display_name,
+                   .org_id = c.org_id,
+                   .org_name = c.org_name,
+                   .role = *c.role,
+                   .must_change_password = c.user.must_change_password,
+                   .credential = kind,
+                   .csrf_token = c.csrf_token};
+}
+
 }
 
 store::AuditDraft AuthService::Event(int64_t org_id, int64_t actor_id, const std::string& actor,
@@ -68,22 +84,6 @@ Result<InitResult> AuthService::Initialise(const std::string& org_name) {
   return out;
 }
 
-Result<Principal> AuthService::PrincipalFor(int64_t user_id, int64_t org_id, Credential c) {
-  ASSIGN_OR_RETURN(domain::User u, store_.GetUser(user_id));
-  if (u.disabled) return Unauthenticated("this account is disabled");
-  ASSIGN_OR_RETURN(auto membership, store_.GetMembership(user_id, org_id));
-  if (!membership) return Unauthenticated("no longer a member of this organisation");
-  ASSIGN_OR_RETURN(auto org, store_.GetOrganisation(org_id));
-  return Principal{.user_id = u.id,
-                   .username = u.username,
-                   .display_name = u.display_name,
-                   .org_id = org_id,
-                   .org_name = org.name,
-                   .role = membership->role,
-                   .must_change_password = u.must_change_password,
-                   .credential = c};
-}
-
 Result<SignInResult> AuthService::SignIn(const std::string& username,
                                          const std::string& password) {
   auto user = store_.FindUser(username);
@@ -115,37 +115,34 @@ Result<SignInResult> AuthService::SignIn(const std::string& username,
                     .expires_at = FormatUtc(now + options_.session_lifetime)};
   RETURN_IF_ERROR(
       store_.CreateSession(s, Event(org_id, user->id, user->username, "sign_in", "user", user->id)));
-  ASSIGN_OR_RETURN(out.principal, PrincipalFor(user->id, org_id, Credential::kSession));
-  out.principal.csrf_token = s.csrf_token;
+  ASSIGN_OR_RETURN(auto owner, store_.FindSessionOwner(s.id_hash));
+  ASSIGN_OR_RETURN(out.principal, PrincipalOf(owner, Credential::kSession));
   return out;
 }
 
+
 Result<Principal> AuthService::AuthenticateSession(const std::string& session_token) {
   if (session_token.empty() || session_token.size() > 128) return Unauthenticated("not signed in");
-  auto s = store_.FindSession(Sha256Hex(session_token));
+  auto s = store_.FindSessionOwner(Sha256Hex(session_token));
   if (!s.ok()) {
     return s.status().code() == Code::kNotFound ? Unauthenticated("not signed in") : s.status();
   }
   if (s->expires_at <= FormatUtc(clock_.Now())) return Unauthenticated("the session has expired");
-  ASSIGN_OR_RETURN(Principal p, PrincipalFor(s->user_id, s->org_id, Credential::kSession));
-  p.csrf_token = s->csrf_token;
-  return p;
+  return PrincipalOf(*s, Credential::kSession);
 }
 
 Result<Principal> AuthService::AuthenticateToken(const std::string& bearer_token) {
   if (bearer_token.empty() || bearer_token.size() > 128) {
     return Unauthenticated("the API token is not valid");
   }
-  auto t = store_.FindToken(Sha256Hex(bearer_token));
+  auto t = store_.FindTokenOwner(Sha256Hex(bearer_token));
   if (!t.ok()) {
     return t.status().code() == Code::kNotFound ? Unauthenticated("the API token is not valid")
                                                 : t.status();
   }
   if (t->revoked) return Unauthenticated("the API token is not valid");
-  auto p = PrincipalFor(t->user_id, t->org_id, Credential::kToken);
-  if (!p.ok() && p.status().code() == Code::kUnauthenticated) {
-    return Unauthenticated("the API token is not valid");
-  }
+  auto p = PrincipalOf(*t, Credential::kToken);
+  if (!p.ok()) return Unauthenticated("the API token is not valid");
   return p;
 }
 

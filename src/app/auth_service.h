@@ -62,7 +62,6 @@ class AuthService {
   static Status CheckNewPassword(const std::string& password, const std::string& field);
 
  private:
-  Result<Principal> PrincipalFor(int64_t user_id, int64_t org_id, Credential c);
   Result<domain::Organisation> ResolveOrganisation(const std::string& org_name);
   store::AuditDraft Event(int64_t org_id, int64_t actor_id, const std::string& actor,
                           std::string action, std::string record_type, int64_t record_id) const;

@@ -61,6 +61,11 @@ Result<store::Page> RegisterService::List(const Principal& p, const RegisterSpec
   return store_.List(spec, p.org_id, query);
 }
 
+Result<int64_t> RegisterService::Count(const Principal& p, const RegisterSpec& spec,
+                                       const store::ListQuery& query) {
+  return store_.Count(spec, p.org_id, query);
+}
+
 Result<Record> RegisterService::Get(const Principal& p, const RegisterSpec& spec, int64_t id) {
   return store_.Get(spec, p.org_id, id);
 }

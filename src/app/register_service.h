@@ -26,6 +26,8 @@ class RegisterService {
 
   Result<store::Page> List(const Principal& p, const domain::RegisterSpec& spec,
                            const store::ListQuery& query);
+  Result<int64_t> Count(const Principal& p, const domain::RegisterSpec& spec,
+                        const store::ListQuery& query);
   Result<domain::Record> Get(const Principal& p, const domain::RegisterSpec& spec, int64_t id);
   Result<domain::Record> Create(const Principal& p, const domain::RegisterSpec& spec,
                                 const domain::Json& input,

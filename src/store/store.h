@@ -82,6 +82,18 @@ struct AuditDraft {
   Json diff = Json::object();
 };
 
+// A session or API token with what authentication needs about its holder, read in one
+// statement (a request authenticates with one query, not four).
+struct CredentialOwner {
+  domain::User user;  // password_hash left empty
+  int64_t org_id = 0;
+  std::string org_name;
+  std::optional<domain::Role> role;  // empty when no longer a member of the organisation
+  std::string csrf_token;            // sessions
+  std::string expires_at;            // sessions
+  bool revoked = false;              // tokens
+};
+
 struct UserSummary {
   int64_t id = 0;
   std::string username;
@@ -104,6 +116,9 @@ class Store {
                                      int64_t id) = 0;
   virtual Result<Page> List(const domain::RegisterSpec& spec, int64_t org_id,
                             const ListQuery& query) = 0;
+  // How many records match the query's filters and search (its sort, cursor, limit are ignored).
+  virtual Result<int64_t> Count(const domain::RegisterSpec& spec, int64_t org_id,
+                                const ListQuery& query) = 0;
   // Applies every mutation in one transaction (sequence fields of inserts are numbered here); returns the records as written (deleted records
   // as they were). All or nothing.
   virtual Result<std::vector<domain::Record>> Write(const Actor& actor,
@@ -136,6 +151,9 @@ class Store {
   // --- Sessions and tokens ---
   virtual Status CreateSession(const domain::Session& session, const AuditDraft& audit) = 0;
   virtual Result<domain::Session> FindSession(const std::string& id_hash) = 0;
+  // kNotFound when no session or token has this hash.
+  virtual Result<CredentialOwner> FindSessionOwner(const std::string& id_hash) = 0;
+  virtual Result<CredentialOwner> FindTokenOwner(const std::string& token_hash) = 0;
   virtual Status DeleteSession(const std::string& id_hash, const AuditDraft& audit) = 0;
   virtual Result<domain::ApiToken> CreateToken(const domain::ApiToken& token,
                                                AuditDraft audit) = 0;

@@ -408,15 +408,13 @@ std::string EscapeLike(std::string_view s) {
 
 }  // namespace
 
-Result<Page> SqliteStore::List(const RegisterSpec& spec, int64_t org_id, const ListQuery& q) {
-  if (!spec.IsSortable(q.sort)) {
-    return InvalidArgument(fmt::format("cannot sort by \"{}\"", q.sort), "sort");
-  }
-  if (q.limit < 1 || q.limit > 500) {
-    return InvalidArgument("limit must be between 1 and 500", "limit");
-  }
-  std::string where = "org_id = ?";
-  std::vector<domain::Json> binds = {org_id};
+namespace {
+
+// The WHERE clause of a list or count: organisation, filters, search. Appends bind values.
+Status BuildWhere(const RegisterSpec& spec, int64_t org_id, const ListQuery& q,
+                  std::string& where, std::vector<domain::Json>& binds) {
+  where = "org_id = ?";
+  binds = {org_id};
   for (const auto& f : q.filters) {
     const FieldSpec* fs = spec.Field(f.field);
     if (fs == nullptr || !fs->filterable) {
@@ -438,8 +436,33 @@ Result<Page> SqliteStore::List(const RegisterSpec& spec, int64_t org_id, const L
     }
     if (!any.empty()) where += " AND (" + any + ")";
   }
-  const std::string count_where = where;
-  const std::vector<domain::Json> count_binds = binds;
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<int64_t> SqliteStore::Count(const RegisterSpec& spec, int64_t org_id, const ListQuery& q) {
+  std::string where;
+  std::vector<domain::Json> binds;
+  RETURN_IF_ERROR(BuildWhere(spec, org_id, q, where, binds));
+  ASSIGN_OR_RETURN(auto conn, Acquire());
+  ASSIGN_OR_RETURN(auto st, Prepare(*conn, fmt::format("SELECT COUNT(*) FROM {} WHERE {}",
+                                                       spec.table, where)));
+  for (const auto& b : binds) st->Json(b);
+  ASSIGN_OR_RETURN(bool row, st->Step());
+  return row ? st->ColInt(0) : 0;
+}
+
+Result<Page> SqliteStore::List(const RegisterSpec& spec, int64_t org_id, const ListQuery& q) {
+  if (!spec.IsSortable(q.sort)) {
+    return InvalidArgument(fmt::format("cannot sort by \"{}\"", q.sort), "sort");
+  }
+  if (q.limit < 1 || q.limit > 500) {
+    return InvalidArgument("limit must be between 1 and 500", "limit");
+  }
+  std::string where;
+  std::vector<domain::Json> binds;
+  RETURN_IF_ERROR(BuildWhere(spec, org_id, q, where, binds));
 
   const std::string& s = q.sort;
   if (!q.cursor.empty()) {
@@ -501,11 +524,8 @@ Result<Page> SqliteStore::List(const RegisterSpec& spec, int64_t org_id, const L
         domain::Json::array({s, q.descending, SortValue(last, s), last.id}).dump());
   }
   if (q.with_total) {
-    ASSIGN_OR_RETURN(auto st, Prepare(*conn, fmt::format("SELECT COUNT(*) FROM {} WHERE {}",
-                                                         spec.table, count_where)));
-    for (const auto& b : count_binds) st->Json(b);
-    ASSIGN_OR_RETURN(bool row, st->Step());
-    page.total = row ? st->ColInt(0) : 0;
+    conn.reset();
+    ASSIGN_OR_RETURN(page.total, Count(spec, org_id, q));
   }
   return page;
 }
@@ -827,6 +847,63 @@ Result<domain::Session> SqliteStore::FindSession(const std::string& id_hash) {
   if (!row) return NotFound("no such session");
   return domain::Session{st->ColText(0), st->ColInt(1), st->ColInt(2),
                          st->ColText(3), st->ColText(4), st->ColText(5)};
+}
+
+namespace {
+
+// Columns: user (id, username, display_name, must_change_password, disabled), organisation
+// (id, name), role, then the credential's own columns.
+constexpr const char* kOwnerColumns =
+    "u.id, u.username, u.display_name, u.must_change_password, u.disabled, o.id, o.name, m.role";
+
+CredentialOwner ReadOwner(const Stmt& st) {
+  CredentialOwner c;
+  c.user.id = st.ColInt(0);
+  c.user.username = st.ColText(1);
+  c.user.display_name = st.ColText(2);
+  c.user.must_change_password = st.ColInt(3) != 0;
+  c.user.disabled = st.ColInt(4) != 0;
+  c.org_id = st.ColInt(5);
+  c.org_name = st.ColText(6);
+  if (!st.IsNull(7)) c.role = domain::ParseRole(st.ColText(7));
+  return c;
+}
+
+}  // namespace
+
+Result<CredentialOwner> SqliteStore::FindSessionOwner(const std::string& id_hash) {
+  ASSIGN_OR_RETURN(auto conn, Acquire());
+  ASSIGN_OR_RETURN(auto st, Prepare(*conn, fmt::format(
+                                               "SELECT {}, s.csrf_token, s.expires_at FROM "
+                                               "sessions s JOIN users u ON u.id = s.user_id JOIN "
+                                               "organisations o ON o.id = s.org_id LEFT JOIN "
+                                               "memberships m ON m.user_id = s.user_id AND "
+                                               "m.org_id = s.org_id WHERE s.id_hash = ?",
+                                               kOwnerColumns)));
+  st->Text(id_hash);
+  ASSIGN_OR_RETURN(bool row, st->Step());
+  if (!row) return NotFound("no such session");
+  CredentialOwner c = ReadOwner(*st);
+  c.csrf_token = st->ColText(8);
+  c.expires_at = st->ColText(9);
+  return c;
+}
+
+Result<CredentialOwner> SqliteStore::FindTokenOwner(const std::string& token_hash) {
+  ASSIGN_OR_RETURN(auto conn, Acquire());
+  ASSIGN_OR_RETURN(auto st, Prepare(*conn, fmt::format(
+                                               "SELECT {}, t.revoked FROM api_tokens t JOIN "
+                                               "users u ON u.id = t.user_id JOIN organisations o "
+                                               "ON o.id = t.org_id LEFT JOIN memberships m ON "
+                                               "m.user_id = t.user_id AND m.org_id = t.org_id "
+                                               "WHERE t.token_hash = ?",
+                                               kOwnerColumns)));
+  st->Text(token_hash);
+  ASSIGN_OR_RETURN(bool row, st->Step());
+  if (!row) return NotFound("no such token");
+  CredentialOwner c = ReadOwner(*st);
+  c.revoked = st->ColInt(8) != 0;
+  return c;
 }
 
 Status SqliteStore::DeleteSession(const std::string& id_hash, const AuditDraft& audit) {

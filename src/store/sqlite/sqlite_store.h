@@ -28,6 +28,8 @@ class SqliteStore final : public Store {
                              int64_t id) override;
   Result<Page> List(const domain::RegisterSpec& spec, int64_t org_id,
                     const ListQuery& query) override;
+  Result<int64_t> Count(const domain::RegisterSpec& spec, int64_t org_id,
+                        const ListQuery& query) override;
   Result<std::vector<domain::Record>> Write(const Actor& actor,
                                             const std::vector<Mutation>& mutations) override;
 
@@ -50,6 +52,8 @@ class SqliteStore final : public Store {
 
   Status CreateSession(const domain::Session& session, const AuditDraft& audit) override;
   Result<domain::Session> FindSession(const std::string& id_hash) override;
+  Result<CredentialOwner> FindSessionOwner(const std::string& id_hash) override;
+  Result<CredentialOwner> FindTokenOwner(const std::string& token_hash) override;
   Status DeleteSession(const std::string& id_hash, const AuditDraft& audit) override;
   Result<domain::ApiToken> CreateToken(const domain::ApiToken& token, AuditDraft audit) override;
   Result<domain::ApiToken> FindToken(const std::string& token_hash) override;

@@ -21,12 +21,16 @@ CREATE TABLE context_issues (
   next_review      TEXT,
   FOREIGN KEY (owner, org_id) REFERENCES memberships(user_id, org_id)
 );
+-- Lists filter by one column and sort by the default (title) or another column: each filter
+-- column is indexed together with the default sort, so a filtered first page reads 50 entries.
+CREATE INDEX context_issues_org ON context_issues(org_id);
 CREATE INDEX context_issues_title ON context_issues(org_id, title, id);
 CREATE INDEX context_issues_kind ON context_issues(org_id, kind, title, id);
-CREATE INDEX context_issues_swot ON context_issues(org_id, swot, id);
-CREATE INDEX context_issues_pestle ON context_issues(org_id, pestle, id);
-CREATE INDEX context_issues_status ON context_issues(org_id, status, id);
-CREATE INDEX context_issues_owner ON context_issues(org_id, owner, id);
+CREATE INDEX context_issues_swot ON context_issues(org_id, swot, title, id);
+CREATE INDEX context_issues_pestle ON context_issues(org_id, pestle, title, id);
+CREATE INDEX context_issues_climate ON context_issues(org_id, climate_related, title, id);
+CREATE INDEX context_issues_status ON context_issues(org_id, status, title, id);
+CREATE INDEX context_issues_owner ON context_issues(org_id, owner, title, id);
 CREATE INDEX context_issues_next_review ON context_issues(org_id, next_review, id);
 CREATE INDEX context_issues_updated ON context_issues(org_id, updated_at, id);
 CREATE INDEX context_issues_created ON context_issues(org_id, created_at, id);
@@ -49,12 +53,14 @@ CREATE TABLE interested_parties (
   next_review   TEXT,
   FOREIGN KEY (owner, org_id) REFERENCES memberships(user_id, org_id)
 );
+CREATE INDEX interested_parties_org ON interested_parties(org_id);
 CREATE INDEX interested_parties_name ON interested_parties(org_id, name, id);
-CREATE INDEX interested_parties_type ON interested_parties(org_id, type, id);
-CREATE INDEX interested_parties_status ON interested_parties(org_id, status, id);
-CREATE INDEX interested_parties_owner ON interested_parties(org_id, owner, id);
+CREATE INDEX interested_parties_type ON interested_parties(org_id, type, name, id);
+CREATE INDEX interested_parties_status ON interested_parties(org_id, status, name, id);
+CREATE INDEX interested_parties_owner ON interested_parties(org_id, owner, name, id);
 CREATE INDEX interested_parties_next_review ON interested_parties(org_id, next_review, id);
 CREATE INDEX interested_parties_updated ON interested_parties(org_id, updated_at, id);
+CREATE INDEX interested_parties_created ON interested_parties(org_id, created_at, id);
 
 CREATE TABLE scope_statements (
   id              INTEGER PRIMARY KEY,
@@ -81,5 +87,5 @@ CREATE TABLE scope_statements (
 );
 -- At most one approved scope per organisation: the current one.
 CREATE UNIQUE INDEX scope_statements_current ON scope_statements(org_id) WHERE status = 'approved';
-CREATE INDEX scope_statements_status ON scope_statements(org_id, status, id);
+CREATE INDEX scope_statements_status ON scope_statements(org_id, status, version_number);
 CREATE INDEX scope_statements_title ON scope_statements(org_id, title, id);
