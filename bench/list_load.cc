@@ -7,8 +7,10 @@
 //   3. bulk-loads context issues through Store::Write in large batches (rows/s);
 //   4. restarts the server on the loaded database (start-up and idle memory again);
 //   5. measures with keep-alive httplib clients: the list API (latency percentiles, client and
-//      Server-Timing), cursor pages, a single-record read, /healthz; throughput with concurrent
-//      clients; page sizes 5/50/500; the SQL statements per request; the store call alone;
+//      Server-Timing), cursor pages, totals, a selective filter, a search, a single-record read,
+//      /healthz and the web pages of the register; throughput and CPU per request with
+//      concurrent clients; page sizes 5/50/500; the SQL statements per request; the store call
+//      and token authentication alone;
 //   6. prints the query plans of the list query and its COUNT;
 //   7. with --rampart BIN, starts the real `rampart serve` as a separate process on the loaded
 //      database: start-up to first answer and its VmRSS idle and after list traffic.
@@ -101,8 +103,8 @@ Percentiles Summarise(std::vector<double> v) {
 }
 
 Json ToJson(const Percentiles& p) {
-  return {{"n", p.n}, {"p50", p.p50}, {"p90", p.p90}, {"p99", p.p99}, {"max", p.max},
-          {"mean", p.mean}};
+  return {{"n", p.n},     {"p50", p.p50}, {"p90", p.p90},
+          {"p99", p.p99}, {"max", p.max}, {"mean", p.mean}};
 }
 
 struct Options {
@@ -114,6 +116,7 @@ struct Options {
   double seconds = 5.0;
   int walks = 100;
   int walk_depth = 10;
+  int startup_runs = 9;  // starts of `rampart serve` (median reported)
   std::string keep_db;   // keep the database at this path (for sqlite3 / rampart serve)
   std::string rampart;   // the rampart binary, for the separate-process measurement
 };
@@ -126,18 +129,29 @@ Options ParseOptions(int argc, char** argv) {
       if (i + 1 >= argc) Die("missing value after " + a);
       return argv[++i];
     };
-    if (a == "--rows") o.rows = std::atoi(next().c_str());
-    else if (a == "--batch") o.batch = std::atoi(next().c_str());
-    else if (a == "--requests") o.requests = std::atoi(next().c_str());
-    else if (a == "--warmup") o.warmup = std::atoi(next().c_str());
-    else if (a == "--threads") o.threads = std::atoi(next().c_str());
-    else if (a == "--seconds") o.seconds = std::atof(next().c_str());
-    else if (a == "--walks") o.walks = std::atoi(next().c_str());
-    else if (a == "--keep-db") o.keep_db = next();
-    else if (a == "--rampart") o.rampart = next();
+    if (a == "--rows")
+      o.rows = std::atoi(next().c_str());
+    else if (a == "--batch")
+      o.batch = std::atoi(next().c_str());
+    else if (a == "--requests")
+      o.requests = std::atoi(next().c_str());
+    else if (a == "--warmup")
+      o.warmup = std::atoi(next().c_str());
+    else if (a == "--threads")
+      o.threads = std::atoi(next().c_str());
+    else if (a == "--seconds")
+      o.seconds = std::atof(next().c_str());
+    else if (a == "--walks")
+      o.walks = std::atoi(next().c_str());
+    else if (a == "--keep-db")
+      o.keep_db = next();
+    else if (a == "--startup-runs")
+      o.startup_runs = std::atoi(next().c_str());
+    else if (a == "--rampart")
+      o.rampart = next();
     else {
       Die("usage: list_load [--rows N] [--batch N] [--requests N] [--warmup N] [--threads N] "
-          "[--seconds S] [--walks N] [--keep-db PATH] [--rampart BIN]");
+          "[--seconds S] [--walks N] [--keep-db PATH] [--rampart BIN] [--startup-runs N]");
     }
   }
   o.rows = std::clamp(o.rows, 1, 10'000'000);
@@ -146,6 +160,7 @@ Options ParseOptions(int argc, char** argv) {
   o.threads = std::clamp(o.threads, 1, 64);
   o.seconds = std::clamp(o.seconds, 0.1, 120.0);
   o.walks = std::clamp(o.walks, 1, 10'000);
+  o.startup_runs = std::clamp(o.startup_runs, 1, 100);
   return o;
 }
 
@@ -278,9 +293,8 @@ Rate Throughput(int port, const std::string& path, const httplib::Headers& h, in
   std::atomic<long> done{0};
   std::atomic<bool> failed{false};
   std::vector<double> client_cpu_ms(static_cast<size_t>(threads), 0.0);
-  const auto deadline =
-      SteadyClock::now() + std::chrono::duration_cast<SteadyClock::duration>(
-                               std::chrono::duration<double>(seconds));
+  const auto deadline = SteadyClock::now() + std::chrono::duration_cast<SteadyClock::duration>(
+                                                 std::chrono::duration<double>(seconds));
   std::vector<std::thread> pool;
   const auto start = SteadyClock::now();
   const double cpu_start = CpuMs(CLOCK_PROCESS_CPUTIME_ID);
@@ -330,19 +344,19 @@ class IssueMaker {
 
   Json Next(int i) {
     static const std::vector<std::string> kSubjects = {
-        "Supplier",   "Cloud hosting", "Ransomware",  "Regulator",   "Staff turnover",
-        "Data centre", "Payment",      "Customer",    "Legacy ERP",  "Remote work",
-        "AI tooling", "Energy price",  "Flood risk",  "Open source", "Privacy law",
-        "Market",     "Board",         "Contractor",  "Identity",    "Backup"};
+        "Supplier",    "Cloud hosting", "Ransomware", "Regulator",   "Staff turnover",
+        "Data centre", "Payment",       "Customer",   "Legacy ERP",  "Remote work",
+        "AI tooling",  "Energy price",  "Flood risk", "Open source", "Privacy law",
+        "Market",      "Board",         "Contractor", "Identity",    "Backup"};
     static const std::vector<std::string> kPredicates = {
         "concentration",  "outage exposure", "skills gap",      "budget pressure",
         "new obligation", "dependency",      "audit finding",   "growth",
         "consolidation",  "price change",    "talent shortage", "certification demand",
         "incident trend", "contract change", "policy gap",      "migration"};
-    static const std::vector<std::string> kPlaces = {"EU", "UK", "US", "APAC", "HQ", "plant",
-                                                     "sales", "R&D", "finance", "IT"};
-    static const std::vector<std::string> kPestle = {"political", "economic", "social",
-                                                     "technological", "legal", "environmental"};
+    static const std::vector<std::string> kPlaces = {"EU",    "UK",    "US",  "APAC",    "HQ",
+                                                     "plant", "sales", "R&D", "finance", "IT"};
+    static const std::vector<std::string> kPestle = {"political",     "economic", "social",
+                                                     "technological", "legal",    "environmental"};
     Json in = Json::object();
     in["title"] = fmt::format("{} {} ({}) #{:06d}", Pick(kSubjects), Pick(kPredicates),
                               Pick(kPlaces), Uniform(0, 999999));
@@ -364,8 +378,8 @@ class IssueMaker {
     const int s = Uniform(0, 9);
     in["status"] = s < 6 ? "active" : (s < 9 ? "monitoring" : "closed");
     if (Uniform(0, 3) > 0) {
-      in["next_review"] = fmt::format("{}-{:02d}-{:02d}", 2026 + Uniform(0, 1), Uniform(1, 12),
-                                      Uniform(1, 28));
+      in["next_review"] =
+          fmt::format("{}-{:02d}-{:02d}", 2026 + Uniform(0, 1), Uniform(1, 12), Uniform(1, 28));
     }
     return in;
   }
@@ -399,8 +413,8 @@ LoadResult Load(store::Store& st, const store::Actor& actor, int rows, int batch
       std::vector<domain::FieldError> errors;
       Json fields = domain::ValidateFields(spec, maker.Next(done + i), domain::WriteMode::kCreate,
                                            nullptr, errors);
-      if (!errors.empty()) Die("generated an invalid issue: " + errors[0].field + ": " +
-                               errors[0].message);
+      if (!errors.empty())
+        Die("generated an invalid issue: " + errors[0].field + ": " + errors[0].message);
       Json diff = domain::DiffFields(spec, Json(), fields);
       ms.push_back({.kind = store::Mutation::Kind::kInsert,
                     .spec = &spec,
@@ -442,9 +456,10 @@ std::vector<std::string> Plan(sqlite3* db, const std::string& sql) {
 
 // The list queries as SqliteStore::List builds them for ?kind=external&sort=title.
 std::vector<std::pair<std::string, std::string>> ListQueries() {
-  const std::string base = fmt::format("SELECT {} FROM context_issues WHERE org_id = ?1 AND "
-                                       "kind = ?2",
-                                       kListColumns);
+  const std::string base = fmt::format(
+      "SELECT {} FROM context_issues WHERE org_id = ?1 AND "
+      "kind = ?2",
+      kListColumns);
   return {
       {"first page", base + " ORDER BY title ASC NULLS FIRST, id ASC LIMIT ?3"},
       {"cursor page", base + " AND (title > ?3 OR (title = ?3 AND id > ?4)) ORDER BY title ASC "
@@ -465,7 +480,8 @@ struct ProcessResult {
 };
 
 ProcessResult MeasureProcess(const std::string& binary, const std::string& db,
-                             const httplib::Headers& h, const std::string& list_path) {
+                             const httplib::Headers& h, const std::string& list_path,
+                             bool with_traffic) {
   ProcessResult r;
   int out[2];
   if (pipe(out) != 0) return r;
@@ -500,6 +516,8 @@ ProcessResult MeasureProcess(const std::string& binary, const std::string& db,
     r.ran = true;
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
     r.rss_idle_kb = VmKb(std::to_string(pid), "VmRSS");
+  }
+  if (r.ran && with_traffic) {
     auto c = NewClient(port);
     for (int i = 0; i < 500; ++i) (void)Fetch(*c, list_path, h);
     (void)Throughput(port, list_path, h, 4, 1.0);
@@ -550,21 +568,24 @@ int Run(const Options& o) {
   if (!o.keep_db.empty()) {
     for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(db + suffix);
   }
-  Json report = {{"bench", "list_load"}, {"rows", o.rows}, {"cores", std::thread::hardware_concurrency()}};
+  Json report = {
+      {"bench", "list_load"}, {"rows", o.rows}, {"cores", std::thread::hardware_concurrency()}};
 
   // --- Setup: organisation, a writing user (no pending password change), an API token.
   std::string token;
   store::Actor actor;
+  int64_t admin_id = 0;  // owns no issue: a filter value that matches nothing
   {
     SystemClock clock;
     auto st = Check(store::OpenStore(db), "opening the store");
     (void)Check(st->Migrate(), "migrating");
     app::Services services(*st, clock);
     auto init = Check(services.auth.Initialise("Bench Ltd"), "initialising");
-    auto user = Check(services.auth.AddUser("bench", domain::Role::kAdmin,
-                                            "bench-password-not-secret", ""),
-                      "adding the user");
+    auto user =
+        Check(services.auth.AddUser("bench", domain::Role::kAdmin, "bench-password-not-secret", ""),
+              "adding the user");
     token = Check(services.auth.CreateToken("bench", "list_load"), "creating a token");
+    admin_id = Check(st->FindUser(init.username), "finding the administrator").id;
     actor = store::Actor{.org_id = init.org.id,
                          .user_id = user.id,
                          .username = user.username,
@@ -573,9 +594,10 @@ int Run(const Options& o) {
   const httplib::Headers auth = {{"Authorization", "Bearer " + token}};
   const std::string list_path = "/api/v1/context-issues?kind=external&sort=title&limit=50";
 
-  fmt::print("Rampart list_load: {} context issues, {} hardware threads, load average {}, "
-             "database {}\n\n",
-             o.rows, std::thread::hardware_concurrency(), LoadAverage(), db);
+  fmt::print(
+      "Rampart list_load: {} context issues, {} hardware threads, load average {}, "
+      "database {}\n\n",
+      o.rows, std::thread::hardware_concurrency(), LoadAverage(), db);
   report["loadavg_start"] = LoadAverage();
 
   // --- (d) start-up on the empty database, then the bulk load.
@@ -601,9 +623,12 @@ int Run(const Options& o) {
              load.write_s);
   fmt::print("  ValidateFields+DiffFields+Write    {:>10.0f} rows/s  ({:.2f} s)\n\n", import_rps,
              load.prepare_s + load.write_s);
-  report["load"] = {{"rows", load.rows},          {"batch", o.batch},
-                    {"write_s", load.write_s},    {"prepare_s", load.prepare_s},
-                    {"write_rows_per_s", write_rps}, {"import_rows_per_s", import_rps}};
+  report["load"] = {{"rows", load.rows},
+                    {"batch", o.batch},
+                    {"write_s", load.write_s},
+                    {"prepare_s", load.prepare_s},
+                    {"write_rows_per_s", write_rps},
+                    {"import_rows_per_s", import_rps}};
 
   const auto t0 = SteadyClock::now();
   Instance inst(db);
@@ -618,9 +643,8 @@ int Run(const Options& o) {
   // --- (a) sequential latency.
   Series list = Measure(*client, st, list_path, auth, o.warmup, o.requests);
   Series healthz = Measure(*client, st, "/healthz", {}, o.warmup, o.requests);
-  Series get_one =
-      Measure(*client, st, "/api/v1/context-issues/" + std::to_string(o.rows / 2), auth,
-              o.warmup, o.requests);
+  Series get_one = Measure(*client, st, "/api/v1/context-issues/" + std::to_string(o.rows / 2),
+                           auth, o.warmup, o.requests);
   Series list_total = Measure(*client, st, list_path + "&total=true", auth, o.warmup / 4,
                               std::max(10, o.requests / 4));
   // Cursor walks: page 1, then next_cursor `walk_depth - 1` times.
@@ -645,6 +669,8 @@ int Run(const Options& o) {
       path = list_path + "&cursor=" + UrlEncode(body["next_cursor"].get<std::string>());
     }
   }
+  const double walk_statements =
+      static_cast<double>(st.StatementCount() - walk_statements_before) / (o.walks * o.walk_depth);
   // One cursor page (the last of a walk) fetched over and over: the cursor query by itself.
   std::string deep_path;
   {
@@ -661,14 +687,22 @@ int Run(const Options& o) {
   const int page_requests = std::max(10, o.requests / 10);
   Series web_list = Measure(*client, st, "/context-issues?kind=external&sort=title", auth,
                             o.warmup / 10, page_requests);
-  Series web_swot = Measure(*client, st, "/context-issues/swot", auth, o.warmup / 10,
-                            page_requests);
+  Series web_swot =
+      Measure(*client, st, "/context-issues/swot", auth, o.warmup / 10, page_requests);
   Series web_overview = Measure(*client, st, "/", auth, o.warmup / 10, page_requests);
+  // Selective queries: a filter value that matches nothing, sorted by the default sort (title),
+  // and a search for text that no record contains. Few requests: each may scan the register.
+  const int slow_requests = std::max(5, o.requests / 100);
+  Series rare_filter =
+      Measure(*client, st,
+              "/api/v1/context-issues?owner=" + std::to_string(admin_id) + "&sort=title&limit=50",
+              auth, 2, slow_requests);
+  Series rare_search = Measure(*client, st, "/api/v1/context-issues?q=zzzz&sort=title&limit=50",
+                               auth, 2, slow_requests);
   Series cursor{.client = Summarise(cursor_client),
                 .server = Summarise(cursor_server),
                 .bytes = static_cast<double>(cursor_bytes) / cursor_client.size(),
-                .statements = static_cast<double>(st.StatementCount() - walk_statements_before) /
-                              (o.walks * o.walk_depth)};
+                .statements = walk_statements};
 
   // The same query without HTTP: the store call alone, and token authentication alone.
   std::vector<double> store_ms, auth_ms;
@@ -695,13 +729,16 @@ int Run(const Options& o) {
   PrintSeriesRow("  same, cursor pages 2.." + std::to_string(o.walk_depth), cursor);
   PrintSeriesRow("  same, page " + std::to_string(o.walk_depth) + " only (fixed cursor)", deep);
   PrintSeriesRow("  same, &total=true", list_total);
+  PrintSeriesRow("GET list owner=<nobody's> sort=title", rare_filter);
+  PrintSeriesRow("GET list q=<no match> sort=title", rare_search);
   PrintSeriesRow("GET one issue by id", get_one);
   PrintSeriesRow("web list page (50 rows + total)", web_list);
   PrintSeriesRow("web SWOT page", web_swot);
   PrintSeriesRow("web overview page", web_overview);
-  fmt::print("  in-process, no HTTP: Store::List p50 {:.3f} p99 {:.3f}; AuthenticateToken p50 "
-             "{:.3f} p99 {:.3f}\n",
-             store_p.p50, store_p.p99, auth_p.p50, auth_p.p99);
+  fmt::print(
+      "  in-process, no HTTP: Store::List p50 {:.3f} p99 {:.3f}; AuthenticateToken p50 "
+      "{:.3f} p99 {:.3f}\n",
+      store_p.p50, store_p.p99, auth_p.p50, auth_p.p99);
   fmt::print("  page {} of the walks: server p50 {:.3f} p99 {:.3f}\n\n", o.walk_depth,
              Summarise(deep_server).p50, Summarise(deep_server).p99);
   report["latency"] = {{"healthz", SeriesJson(healthz)},
@@ -709,6 +746,8 @@ int Run(const Options& o) {
                        {"list_cursor_pages", SeriesJson(cursor)},
                        {"list_with_total", SeriesJson(list_total)},
                        {"list_fixed_cursor_page", SeriesJson(deep)},
+                       {"list_selective_filter", SeriesJson(rare_filter)},
+                       {"list_search_no_match", SeriesJson(rare_search)},
                        {"web_list_page", SeriesJson(web_list)},
                        {"web_swot_page", SeriesJson(web_swot)},
                        {"web_overview_page", SeriesJson(web_overview)},
@@ -740,9 +779,10 @@ int Run(const Options& o) {
   const Rate healthz_rate = Throughput(inst.port(), "/healthz", {}, o.threads, o.seconds);
   const Rate list_rate = Throughput(inst.port(), list_path, auth, o.threads, o.seconds);
   const Rate get_rate = Throughput(inst.port(), one, auth, o.threads, o.seconds);
-  fmt::print("Throughput, {} keep-alive clients x {:.0f} s each (clients and server share the {} "
-             "cores)\n",
-             o.threads, o.seconds, std::thread::hardware_concurrency());
+  fmt::print(
+      "Throughput, {} keep-alive clients x {:.0f} s each (clients and server share the {} "
+      "cores)\n",
+      o.threads, o.seconds, std::thread::hardware_concurrency());
   fmt::print("  {:<22} {:>9} {:>9} {:>14} {:>11} {:>10}\n", "request", "req/s", "vs healthz",
              "CPU us/req all", "server CPU", "vs healthz");
   auto rate_row = [&](const std::string& name, const Rate& r) {
@@ -755,7 +795,8 @@ int Run(const Options& o) {
   rate_row("GET one issue by id", get_rate);
   fmt::print("\n");
   auto rate_json = [](const Rate& r) {
-    return Json{{"rps", r.rps}, {"cpu_us_per_request", r.cpu_us},
+    return Json{{"rps", r.rps},
+                {"cpu_us_per_request", r.cpu_us},
                 {"server_cpu_us_per_request", r.server_cpu_us}};
   };
   const double healthz_rps = healthz_rate.rps, list_rps = list_rate.rps;
@@ -810,12 +851,25 @@ int Run(const Options& o) {
 
   ProcessResult proc;
   if (!o.rampart.empty()) {
-    proc = MeasureProcess(o.rampart, db, auth, list_path);
+    proc = MeasureProcess(o.rampart, db, auth, list_path, /*with_traffic=*/true);
+    std::vector<double> startups = {proc.startup_ms};
+    for (int i = 1; proc.ran && i < o.startup_runs; ++i) {
+      ProcessResult again = MeasureProcess(o.rampart, db, auth, list_path, false);
+      if (again.ran) startups.push_back(again.startup_ms);
+    }
+    const Percentiles sp = Summarise(startups);
     if (proc.ran) {
-      fmt::print("  `rampart serve` process: start-up to first /healthz {:.1f} ms, VmRSS idle "
-                 "{:.1f} MB, after list traffic {:.1f} MB (peak {:.1f} MB)\n",
-                 proc.startup_ms, Mb(proc.rss_idle_kb), Mb(proc.rss_after_kb), Mb(proc.hwm_kb));
-      report["process"] = {{"startup_ms", proc.startup_ms},
+      fmt::print(
+          "  `rampart serve` process, {} starts: start-up to first /healthz min {:.1f} / "
+          "median {:.1f} / max {:.1f} ms\n",
+          sp.n, startups.empty() ? 0.0 : *std::min_element(startups.begin(), startups.end()),
+          sp.p50, sp.max);
+      fmt::print(
+          "  `rampart serve` process: VmRSS idle {:.1f} MB, after list traffic {:.1f} MB "
+          "(peak {:.1f} MB)\n",
+          Mb(proc.rss_idle_kb), Mb(proc.rss_after_kb), Mb(proc.hwm_kb));
+      proc.startup_ms = sp.p50;
+      report["process"] = {{"startup_ms", ToJson(sp)},
                            {"rss_idle_mb", Mb(proc.rss_idle_kb)},
                            {"rss_after_traffic_mb", Mb(proc.rss_after_kb)},
                            {"rss_peak_mb", Mb(proc.hwm_kb)}};
@@ -833,12 +887,14 @@ int Run(const Options& o) {
     bool met;
   };
   const std::vector<Budget> budgets = {
-      {"list of 50, filtered+sorted, server p99 < 5 ms",
-       fmt::format("{:.3f} ms", list.server.p99), list.server.p99 < 5.0},
+      {"list of 50, filtered+sorted, server p99 < 5 ms", fmt::format("{:.3f} ms", list.server.p99),
+       list.server.p99 < 5.0},
       {"SQL statements per request independent of page size",
        fmt::format("{:.1f} / {:.1f} / {:.1f}", by_limit[5].statements, by_limit[50].statements,
                    by_limit[500].statements),
        by_limit[5].statements == by_limit[500].statements},
+      {"list, selective filter + sort=title, server p99 < 5 ms",
+       fmt::format("{:.3f} ms", rare_filter.server.p99), rare_filter.server.p99 < 5.0},
       {"web list page (50 + total), server p99 < 5 ms",
        fmt::format("{:.3f} ms", web_list.server.p99), web_list.server.p99 < 5.0},
       {"list throughput within 2x of /healthz", fmt::format("{:.2f}x", healthz_rps / list_rps),
@@ -847,7 +903,8 @@ int Run(const Options& o) {
        fmt::format("{:.2f}x", healthz_rps / get_rate.rps), healthz_rps / get_rate.rps <= 2.0},
       {"bulk import >= 100,000 rows/s (Store::Write)", fmt::format("{:.0f} rows/s", write_rps),
        write_rps >= 100000},
-      {"start-up < 200 ms", fmt::format("{:.1f} ms", startup_ms), startup_ms < 200},
+      {proc.ran ? "start-up < 200 ms (median of rampart serve starts)" : "start-up < 200 ms",
+       fmt::format("{:.1f} ms", startup_ms), startup_ms < 200},
       {"idle memory < 30 MB", fmt::format("{:.1f} MB", idle_mb), idle_mb < 30},
   };
   fmt::print("Budgets (DESIGN.md)\n");
@@ -862,8 +919,10 @@ int Run(const Options& o) {
   fmt::print("\n{}\n", report.dump());
   std::fflush(stdout);
 
-  if (o.keep_db.empty()) std::filesystem::remove_all(dir);
-  else std::filesystem::remove(dir);
+  if (o.keep_db.empty())
+    std::filesystem::remove_all(dir);
+  else
+    std::filesystem::remove(dir);
   return 0;
 }
 
@@ -872,5 +931,6 @@ int Run(const Options& o) {
 
 int main(int argc, char** argv) {
   signal(SIGPIPE, SIG_IGN);
+  setvbuf(stdout, nullptr, _IOLBF, 0);  // progress shows when piped
   return rampart::bench::Run(rampart::bench::ParseOptions(argc, argv));
 }
