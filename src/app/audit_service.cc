@@ -11,8 +11,8 @@ Result<AuditVerification> VerifyAuditChain(store::Store& store) {
   RETURN_IF_ERROR(store.ScanAudit([&](const domain::AuditEvent& e) {
     ++v.events;
     if (e.seq != expected_seq) {
-      v.problem = fmt::format("event {} is missing (the next event found is {})", expected_seq,
-                              e.seq);
+      v.problem =
+          fmt::format("event {} is missing (the next event found is {})", expected_seq, e.seq);
       v.first_bad_seq = expected_seq;
     } else if (e.prev_hash != prev) {
       v.problem = "its previous-event hash does not match the event before it";

@@ -25,7 +25,7 @@ Result<Principal> PrincipalOf(const store::CredentialOwner& c, Credential kind) 
                    .csrf_token = c.csrf_token};
 }
 
-}
+}  // namespace
 
 store::AuditDraft AuthService::Event(int64_t org_id, int64_t actor_id, const std::string& actor,
                                      std::string action, std::string record_type,
@@ -64,8 +64,9 @@ Result<InitResult> AuthService::Initialise(const std::string& org_name) {
   if (name.size() > 200) return InvalidArgument("the organisation name is too long", "org");
   ASSIGN_OR_RETURN(auto orgs, store_.ListOrganisations());
   if (!orgs.empty()) {
-    return FailedPrecondition("this database is initialised already; add users with `rampart "
-                              "user add`");
+    return FailedPrecondition(
+        "this database is initialised already; add users with `rampart "
+        "user add`");
   }
   auto create = Event(0, 0, "system", "create", "organisation", 0);
   create.diff = {{"name", {{"from", nullptr}, {"to", name}}}};
@@ -84,8 +85,7 @@ Result<InitResult> AuthService::Initialise(const std::string& org_name) {
   return out;
 }
 
-Result<SignInResult> AuthService::SignIn(const std::string& username,
-                                         const std::string& password) {
+Result<SignInResult> AuthService::SignIn(const std::string& username, const std::string& password) {
   auto user = store_.FindUser(username);
   if (!user.ok() && user.status().code() != Code::kNotFound) return user.status();
   // Verify against a real hash even for unknown users, so timing does not reveal who exists.
@@ -95,9 +95,10 @@ Result<SignInResult> AuthService::SignIn(const std::string& username,
   if (!user.ok() || !matches || user->disabled) {
     if (user.ok()) {
       auto memberships = store_.Memberships(user->id);
-      const int64_t org = memberships.ok() && !memberships->empty() ? memberships->front().org_id : 0;
-      (void)store_.AppendAudit(Event(org, user->id, user->username, "sign_in_failed", "user",
-                                     user->id));
+      const int64_t org =
+          memberships.ok() && !memberships->empty() ? memberships->front().org_id : 0;
+      (void)store_.AppendAudit(
+          Event(org, user->id, user->username, "sign_in_failed", "user", user->id));
     }
     return Unauthenticated(kBadCredentials);
   }
@@ -113,13 +114,12 @@ Result<SignInResult> AuthService::SignIn(const std::string& username,
                     .csrf_token = RandomToken(32),
                     .created_at = FormatUtc(now),
                     .expires_at = FormatUtc(now + options_.session_lifetime)};
-  RETURN_IF_ERROR(
-      store_.CreateSession(s, Event(org_id, user->id, user->username, "sign_in", "user", user->id)));
+  RETURN_IF_ERROR(store_.CreateSession(
+      s, Event(org_id, user->id, user->username, "sign_in", "user", user->id)));
   ASSIGN_OR_RETURN(auto owner, store_.FindSessionOwner(s.id_hash));
   ASSIGN_OR_RETURN(out.principal, PrincipalOf(owner, Credential::kSession));
   return out;
 }
-
 
 Result<Principal> AuthService::AuthenticateSession(const std::string& session_token) {
   if (session_token.empty() || session_token.size() > 128) return Unauthenticated("not signed in");
@@ -147,8 +147,8 @@ Result<Principal> AuthService::AuthenticateToken(const std::string& bearer_token
 }
 
 Status AuthService::SignOut(const Principal& p, const std::string& session_token) {
-  return store_.DeleteSession(Sha256Hex(session_token),
-                              Event(p.org_id, p.user_id, p.username, "sign_out", "user", p.user_id));
+  return store_.DeleteSession(Sha256Hex(session_token), Event(p.org_id, p.user_id, p.username,
+                                                              "sign_out", "user", p.user_id));
 }
 
 Status AuthService::ChangePassword(const Principal& p, const std::string& current_password,
@@ -175,7 +175,8 @@ Result<domain::Organisation> AuthService::ResolveOrganisation(const std::string&
     return org;
   }
   ASSIGN_OR_RETURN(auto orgs, store_.ListOrganisations());
-  if (orgs.empty()) return FailedPrecondition("the database has no organisation: run `rampart init`");
+  if (orgs.empty())
+    return FailedPrecondition("the database has no organisation: run `rampart init`");
   if (orgs.size() > 1) {
     return InvalidArgument("there are several organisations: name one with --org", "org");
   }
@@ -186,9 +187,10 @@ Result<domain::User> AuthService::AddUser(const std::string& username, domain::R
                                           const std::string& password,
                                           const std::string& org_name) {
   if (!domain::IsValidUsername(username)) {
-    return InvalidArgument("a user name has 1 to 64 characters: a-z, 0-9, '.', '_' and '-', "
-                           "starting with a letter or digit",
-                           "username");
+    return InvalidArgument(
+        "a user name has 1 to 64 characters: a-z, 0-9, '.', '_' and '-', "
+        "starting with a letter or digit",
+        "username");
   }
   RETURN_IF_ERROR(CheckNewPassword(password, "password"));
   ASSIGN_OR_RETURN(auto org, ResolveOrganisation(org_name));
@@ -219,8 +221,7 @@ Status AuthService::DisableUser(const std::string& username) {
   return store_.DisableUser(u.id, e);
 }
 
-Result<std::string> AuthService::CreateToken(const std::string& username,
-                                             const std::string& name) {
+Result<std::string> AuthService::CreateToken(const std::string& username, const std::string& name) {
   if (Utf8Length(name) < 0) {
     return InvalidArgument("the token name is not valid UTF-8 text", "name");
   }

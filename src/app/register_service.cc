@@ -44,9 +44,8 @@ Status RegisterService::CheckReferences(const Principal& p, const RegisterSpec& 
   ASSIGN_OR_RETURN(auto members, store_.ListMembers(p.org_id));
   for (const auto* f : refs) {
     const int64_t id = fields[f->name].get<int64_t>();
-    const bool ok = std::any_of(members.begin(), members.end(), [&](const auto& m) {
-      return m.id == id && !m.disabled;
-    });
+    const bool ok = std::any_of(members.begin(), members.end(),
+                                [&](const auto& m) { return m.id == id && !m.disabled; });
     if (!ok) {
       errors.push_back({f->name, fmt::format("{}: user {} is not an active member of this "
                                              "organisation",
@@ -99,9 +98,10 @@ Result<Record> RegisterService::Update(const Principal& p, const RegisterSpec& s
                   "say which version you are changing (If-Match: the record's ETag)");
   }
   if (*expected_version != current.version) {
-    return Conflict(fmt::format("{} {} is at version {}, not {}: it was changed by someone else; "
-                                "reload and try again",
-                                spec.singular, id, current.version, *expected_version));
+    return Conflict(
+        fmt::format("{} {} is at version {}, not {}: it was changed by someone else; "
+                    "reload and try again",
+                    spec.singular, id, current.version, *expected_version));
   }
   if (spec.lifecycle) {
     const Json& state = current.fields[spec.lifecycle->field];

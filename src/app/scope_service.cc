@@ -29,9 +29,10 @@ Result<Record> ScopeService::Approve(const Principal& p, int64_t id,
     return Status(Code::kPreconditionRequired, "say which version you are approving (If-Match)");
   }
   if (*expected_version != draft.version) {
-    return Conflict(fmt::format("scope statement {} changed since you loaded it; reload and try "
-                                "again",
-                                id));
+    return Conflict(
+        fmt::format("scope statement {} changed since you loaded it; reload and try "
+                    "again",
+                    id));
   }
   if (draft.fields["status"] != domain::kScopeDraft) {
     return FailedPrecondition(fmt::format("version {} is {}: only a draft can be approved",

@@ -23,8 +23,8 @@ class SystemClock final : public Clock {
   TimePoint Now() const override { return std::chrono::system_clock::now(); }
 };
 
-std::string FormatUtc(TimePoint t);           // 2026-11-29T20:57:45.123Z
-std::string FormatDate(TimePoint t);          // 2026-11-29
+std::string FormatUtc(TimePoint t);   // 2026-11-29T20:57:45.123Z
+std::string FormatDate(TimePoint t);  // 2026-11-29
 // True when `text` is a valid calendar date in YYYY-MM-DD form.
 bool IsValidDate(std::string_view text);
 int64_t ToUnixSeconds(TimePoint t);

@@ -15,16 +15,16 @@ namespace rampart {
 
 enum class Code {
   kOk,
-  kInvalidArgument,     // bad input; `field` names what is wrong
-  kNotFound,            // no such record in the caller's organisation
-  kAlreadyExists,       // a unique value is taken
-  kFailedPrecondition,  // the record's state forbids the action (e.g. editing an approved scope)
-  kConflict,            // optimistic concurrency: the version given is stale
-  kPreconditionRequired,// a write without the version it is based on
+  kInvalidArgument,       // bad input; `field` names what is wrong
+  kNotFound,              // no such record in the caller's organisation
+  kAlreadyExists,         // a unique value is taken
+  kFailedPrecondition,    // the record's state forbids the action (e.g. editing an approved scope)
+  kConflict,              // optimistic concurrency: the version given is stale
+  kPreconditionRequired,  // a write without the version it is based on
   kUnauthenticated,
   kPermissionDenied,
-  kTooLarge,            // request body over the limit
-  kUnavailable,         // the database is busy or unreachable; retry
+  kTooLarge,     // request body over the limit
+  kUnavailable,  // the database is busy or unreachable; retry
   kInternal,
 };
 
@@ -73,7 +73,7 @@ inline Status Internal(std::string msg) { return {Code::kInternal, std::move(msg
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(T value) : v_(std::move(value)) {}         // NOLINT(google-explicit-constructor)
   Result(Status status) : v_(std::move(status)) {}  // NOLINT(google-explicit-constructor)
 
   bool ok() const { return std::holds_alternative<T>(v_); }
@@ -98,9 +98,9 @@ class [[nodiscard]] Result {
 #define RAMPART_CONCAT_INNER(a, b) a##b
 #define RAMPART_CONCAT(a, b) RAMPART_CONCAT_INNER(a, b)
 
-#define RETURN_IF_ERROR(expr)              \
-  do {                                     \
-    auto _st = (expr);                     \
+#define RETURN_IF_ERROR(expr)                                  \
+  do {                                                         \
+    auto _st = (expr);                                         \
     if (!_st.ok()) return ::rampart::ToStatus(std::move(_st)); \
   } while (0)
 
@@ -114,5 +114,7 @@ class [[nodiscard]] Result {
 namespace rampart {
 inline Status ToStatus(Status s) { return s; }
 template <typename T>
-Status ToStatus(Result<T> r) { return r.status(); }
+Status ToStatus(Result<T> r) {
+  return r.status();
+}
 }  // namespace rampart

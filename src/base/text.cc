@@ -30,12 +30,23 @@ std::string HtmlEscape(std::string_view s) {
   out.reserve(s.size() + 8);
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -74,11 +85,16 @@ long Utf8Length(std::string_view s) {
   for (size_t i = 0; i < s.size();) {
     const auto c = static_cast<unsigned char>(s[i]);
     size_t len = 0;
-    if (c < 0x80) len = 1;
-    else if ((c >> 5) == 0x6) len = 2;
-    else if ((c >> 4) == 0xe) len = 3;
-    else if ((c >> 3) == 0x1e) len = 4;
-    else return -1;
+    if (c < 0x80)
+      len = 1;
+    else if ((c >> 5) == 0x6)
+      len = 2;
+    else if ((c >> 4) == 0xe)
+      len = 3;
+    else if ((c >> 3) == 0x1e)
+      len = 4;
+    else
+      return -1;
     if (i + len > s.size()) return -1;
     uint32_t cp = len == 1 ? c : c & (0x7f >> len);
     for (size_t k = 1; k < len; ++k) {

@@ -22,18 +22,25 @@ void AddDbOption(CLI::App& cmd, Context& ctx) {
 
 int ExitCodeFor(const Status& st) {
   switch (st.code()) {
-    case Code::kOk: return 0;
+    case Code::kOk:
+      return 0;
     case Code::kInvalidArgument:
-    case Code::kTooLarge: return 2;
-    case Code::kNotFound: return 3;
+    case Code::kTooLarge:
+      return 2;
+    case Code::kNotFound:
+      return 3;
     case Code::kAlreadyExists:
     case Code::kFailedPrecondition:
     case Code::kConflict:
-    case Code::kPreconditionRequired: return 4;
+    case Code::kPreconditionRequired:
+      return 4;
     case Code::kUnauthenticated:
-    case Code::kPermissionDenied: return 5;
-    case Code::kUnavailable: return 6;
-    case Code::kInternal: return 1;
+    case Code::kPermissionDenied:
+      return 5;
+    case Code::kUnavailable:
+      return 6;
+    case Code::kInternal:
+      return 1;
   }
   return 1;
 }

@@ -7,7 +7,8 @@
 namespace rampart::cli {
 
 void AddInitCommand(CLI::App& app, Context& ctx, Action& action) {
-  auto* cmd = app.add_subcommand("init", "Create the database, the organisation and its first administrator");
+  auto* cmd = app.add_subcommand(
+      "init", "Create the database, the organisation and its first administrator");
   AddDbOption(*cmd, ctx);
   auto org = std::make_shared<std::string>();  // shared with the action, which outlives this call
   cmd->add_option("--org", *org, "Name of the organisation")->required();

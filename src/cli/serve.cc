@@ -6,8 +6,8 @@
 #include <csignal>
 #include <thread>
 
-#include "http/server.h"
 #include "cli/cli.h"
+#include "http/server.h"
 
 namespace rampart::cli {
 

@@ -18,7 +18,8 @@ void AddTokenCommand(CLI::App& app, Context& ctx, Action& action) {
     action = [&ctx, user, name]() -> Status {
       RETURN_IF_ERROR(ctx.Open());
       ASSIGN_OR_RETURN(std::string t, ctx.services->auth.CreateToken(*user, *name));
-      fmt::print("API token for {} (shown once; use as Authorization: Bearer TOKEN):\n{}\n", *user, t);
+      fmt::print("API token for {} (shown once; use as Authorization: Bearer TOKEN):\n{}\n", *user,
+                 t);
       return Status::Ok();
     };
   });

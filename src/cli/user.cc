@@ -39,7 +39,8 @@ void AddUserCommand(CLI::App& app, Context& ctx, Action& action) {
         password.pop_back();
       }
       RETURN_IF_ERROR(ctx.Open());
-      ASSIGN_OR_RETURN(auto u, ctx.services->auth.AddUser(opts->username, *role, password, opts->org));
+      ASSIGN_OR_RETURN(auto u,
+                       ctx.services->auth.AddUser(opts->username, *role, password, opts->org));
       fmt::print("Added user {} (id {}) as {}.\n", u.username, u.id, opts->role);
       return Status::Ok();
     };

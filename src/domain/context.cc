@@ -27,31 +27,57 @@ RegisterSpec MakeContextIssues() {
                  .title_field = "title"};
   s.fields = {
       {.name = "title", .label = "Title", .required = true, .sortable = true, .searchable = true},
-      {.name = "description", .label = "Description", .type = FieldType::kLongText,
+      {.name = "description",
+       .label = "Description",
+       .type = FieldType::kLongText,
        .searchable = true},
-      {.name = "kind", .label = "Internal or external", .type = FieldType::kEnum, .required = true,
+      {.name = "kind",
+       .label = "Internal or external",
+       .type = FieldType::kEnum,
+       .required = true,
        .choices = {{"internal", "Internal"}, {"external", "External"}},
-       .filterable = true, .sortable = true},
-      {.name = "swot", .label = "SWOT quadrant", .type = FieldType::kEnum,
-       .choices = {{"strength", "Strength"}, {"weakness", "Weakness"},
-                   {"opportunity", "Opportunity"}, {"threat", "Threat"}},
+       .filterable = true,
+       .sortable = true},
+      {.name = "swot",
+       .label = "SWOT quadrant",
+       .type = FieldType::kEnum,
+       .choices = {{"strength", "Strength"},
+                   {"weakness", "Weakness"},
+                   {"opportunity", "Opportunity"},
+                   {"threat", "Threat"}},
        .help = "Strengths and weaknesses are internal; opportunities and threats are external.",
-       .filterable = true, .sortable = true},
-      {.name = "pestle", .label = "PESTLE category", .type = FieldType::kEnum,
-       .choices = {{"political", "Political"}, {"economic", "Economic"}, {"social", "Social"},
-                   {"technological", "Technological"}, {"legal", "Legal"},
+       .filterable = true,
+       .sortable = true},
+      {.name = "pestle",
+       .label = "PESTLE category",
+       .type = FieldType::kEnum,
+       .choices = {{"political", "Political"},
+                   {"economic", "Economic"},
+                   {"social", "Social"},
+                   {"technological", "Technological"},
+                   {"legal", "Legal"},
                    {"environmental", "Environmental"}},
-       .help = "For external issues only.", .filterable = true, .sortable = true},
-      {.name = "climate_related", .label = "Climate-change consideration",
+       .help = "For external issues only.",
+       .filterable = true,
+       .sortable = true},
+      {.name = "climate_related",
+       .label = "Climate-change consideration",
        .type = FieldType::kBool,
        .help = "Whether climate change is relevant to this issue (ISO/IEC 27001:2022/Amd 1:2024).",
        .filterable = true},
-      {.name = "effect", .label = "Effect on the ISMS", .type = FieldType::kLongText,
+      {.name = "effect",
+       .label = "Effect on the ISMS",
+       .type = FieldType::kLongText,
        .searchable = true},
       Owner(),
-      {.name = "status", .label = "Status", .type = FieldType::kEnum, .required = true,
+      {.name = "status",
+       .label = "Status",
+       .type = FieldType::kEnum,
+       .required = true,
        .choices = {{"active", "Active"}, {"monitoring", "Monitoring"}, {"closed", "Closed"}},
-       .filterable = true, .sortable = true, .default_value = "active"},
+       .filterable = true,
+       .sortable = true,
+       .default_value = "active"},
       NextReview(),
   };
   s.list_columns = {"title", "kind", "swot", "pestle", "owner", "status", "next_review"};
@@ -87,39 +113,65 @@ RegisterSpec MakeInterestedParties() {
                  .plural = "Interested parties",
                  .clause = "4.2",
                  .title_field = "name"};
-  FieldSpec requirements{.name = "requirements", .label = "Requirements",
-                         .type = FieldType::kTable};
+  FieldSpec requirements{
+      .name = "requirements", .label = "Requirements", .type = FieldType::kTable};
   requirements.help = "What this party requires of the organisation's information security.";
   requirements.columns = {
-      {.name = "text", .label = "Requirement", .type = FieldType::kLongText, .required = true,
+      {.name = "text",
+       .label = "Requirement",
+       .type = FieldType::kLongText,
+       .required = true,
        .max_length = 2000},
-      {.name = "source", .label = "Source", .type = FieldType::kEnum, .required = true,
-       .choices = {{"legal", "Legal"}, {"regulatory", "Regulatory"},
-                   {"contractual", "Contractual"}, {"other", "Other"}}},
+      {.name = "source",
+       .label = "Source",
+       .type = FieldType::kEnum,
+       .required = true,
+       .choices = {{"legal", "Legal"},
+                   {"regulatory", "Regulatory"},
+                   {"contractual", "Contractual"},
+                   {"other", "Other"}}},
       {.name = "addressed", .label = "Addressed by the ISMS", .type = FieldType::kBool},
-      {.name = "how", .label = "How it is addressed", .type = FieldType::kLongText,
+      {.name = "how",
+       .label = "How it is addressed",
+       .type = FieldType::kLongText,
        .max_length = 2000},
   };
   s.fields = {
       {.name = "name", .label = "Name", .required = true, .sortable = true, .searchable = true},
-      {.name = "type", .label = "Type", .type = FieldType::kEnum, .required = true,
-       .choices = {{"customer", "Customer"}, {"regulator", "Regulator"},
-                   {"employee", "Employee"}, {"supplier", "Supplier"}, {"partner", "Partner"},
-                   {"shareholder", "Shareholder"}, {"public", "Public"}, {"other", "Other"}},
-       .filterable = true, .sortable = true},
-      {.name = "description", .label = "Description", .type = FieldType::kLongText,
+      {.name = "type",
+       .label = "Type",
+       .type = FieldType::kEnum,
+       .required = true,
+       .choices = {{"customer", "Customer"},
+                   {"regulator", "Regulator"},
+                   {"employee", "Employee"},
+                   {"supplier", "Supplier"},
+                   {"partner", "Partner"},
+                   {"shareholder", "Shareholder"},
+                   {"public", "Public"},
+                   {"other", "Other"}},
+       .filterable = true,
+       .sortable = true},
+      {.name = "description",
+       .label = "Description",
+       .type = FieldType::kLongText,
        .searchable = true},
       requirements,
       Owner(),
-      {.name = "status", .label = "Status", .type = FieldType::kEnum, .required = true,
+      {.name = "status",
+       .label = "Status",
+       .type = FieldType::kEnum,
+       .required = true,
        .choices = {{"active", "Active"}, {"inactive", "No longer relevant"}},
-       .filterable = true, .sortable = true, .default_value = "active"},
+       .filterable = true,
+       .sortable = true,
+       .default_value = "active"},
       NextReview(),
   };
   s.list_columns = {"name", "type", "requirements", "owner", "status", "next_review"};
   s.default_sort = "name";
-  s.lifecycle = Lifecycle{.field = "status",
-                          .transitions = {{"active", "inactive"}, {"inactive", "active"}}};
+  s.lifecycle =
+      Lifecycle{.field = "status", .transitions = {{"active", "inactive"}, {"inactive", "active"}}};
   s.rule = [](const Json& r, const Json*, std::vector<FieldError>& errors) {
     if (!r["requirements"].is_array()) return;
     for (size_t i = 0; i < r["requirements"].size(); ++i) {
@@ -142,15 +194,21 @@ RegisterSpec MakeScopeStatements() {
                  .clause = "4.3",
                  .title_field = "title"};
   auto list = [](std::string name, std::string label, std::string help) {
-    return FieldSpec{.name = std::move(name), .label = std::move(label), .type = FieldType::kList,
-                     .help = std::move(help), .searchable = false};
+    return FieldSpec{.name = std::move(name),
+                     .label = std::move(label),
+                     .type = FieldType::kList,
+                     .help = std::move(help),
+                     .searchable = false};
   };
   FieldSpec exclusions{.name = "exclusions", .label = "Exclusions", .type = FieldType::kTable};
   exclusions.help = "What is left out of the ISMS, each with the reason it may be left out.";
   exclusions.columns = {
       {.name = "item", .label = "Excluded", .required = true},
-      {.name = "justification", .label = "Justification", .type = FieldType::kLongText,
-       .required = true, .max_length = 2000},
+      {.name = "justification",
+       .label = "Justification",
+       .type = FieldType::kLongText,
+       .required = true,
+       .max_length = 2000},
   };
   FieldSpec approved_by{.name = "approved_by", .label = "Approved by", .type = FieldType::kUser};
   approved_by.read_only = true;
@@ -160,14 +218,20 @@ RegisterSpec MakeScopeStatements() {
   number.read_only = true;
   number.sortable = true;
   number.sequence = true;
-  FieldSpec status{.name = "status", .label = "Status", .type = FieldType::kEnum,
-                   .choices = {{"draft", "Draft"}, {"approved", "Approved"},
-                               {"superseded", "Superseded"}},
-                   .filterable = true, .sortable = true, .default_value = "draft"};
+  FieldSpec status{
+      .name = "status",
+      .label = "Status",
+      .type = FieldType::kEnum,
+      .choices = {{"draft", "Draft"}, {"approved", "Approved"}, {"superseded", "Superseded"}},
+      .filterable = true,
+      .sortable = true,
+      .default_value = "draft"};
   status.read_only = true;
   s.fields = {
       {.name = "title", .label = "Title", .required = true, .sortable = true, .searchable = true},
-      {.name = "statement", .label = "Scope statement", .type = FieldType::kLongText,
+      {.name = "statement",
+       .label = "Scope statement",
+       .type = FieldType::kLongText,
        .help = "The scope in a few sentences, as it will appear in the documented scope.",
        .searchable = true},
       list("units", "Organisational units", "One per line."),

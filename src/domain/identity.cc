@@ -4,7 +4,8 @@ namespace rampart::domain {
 
 std::string_view RoleName(Role r) {
   switch (r) {
-    case Role::kAdmin: return "admin";
+    case Role::kAdmin:
+      return "admin";
   }
   return "admin";
 }

@@ -12,15 +12,17 @@ namespace rampart::domain {
 
 namespace {
 
-constexpr std::array<std::string_view, 6> kSystemFields = {"id",         "version",    "created_at",
-                                                           "updated_at", "created_by", "updated_by"};
+constexpr std::array<std::string_view, 6> kSystemFields = {
+    "id", "version", "created_at", "updated_at", "created_by", "updated_by"};
 constexpr size_t kMaxListItems = 500;
 
 int MaxLength(const FieldSpec& f) {
   if (f.max_length > 0) return f.max_length;
   switch (f.type) {
-    case FieldType::kLongText: return 10000;
-    default: return 200;
+    case FieldType::kLongText:
+      return 10000;
+    default:
+      return 200;
   }
 }
 
@@ -48,8 +50,7 @@ Json NormaliseText(const FieldSpec& f, const std::string& path, const Json& v,
     }
   }
   if (len > MaxLength(f)) {
-    errors.push_back(
-        {path, fmt::format("{} is longer than {} characters", f.label, MaxLength(f))});
+    errors.push_back({path, fmt::format("{} is longer than {} characters", f.label, MaxLength(f))});
     return nullptr;
   }
   if (s.empty()) return nullptr;
@@ -85,8 +86,8 @@ Json NormaliseRow(const FieldSpec& table, const std::string& path, const Json& r
     // Refused rather than dropped, so that row numbers in every error (including those of the
     // register's rules, which see the stored rows) match the rows as sent. Forms drop their
     // spare blank rows before validation.
-    errors.push_back({path, fmt::format("this entry of {} is empty; fill it in or remove it",
-                                        table.label)});
+    errors.push_back(
+        {path, fmt::format("this entry of {} is empty; fill it in or remove it", table.label)});
     return nullptr;
   }
   for (const auto& c : table.columns) {
@@ -145,10 +146,10 @@ Json NormaliseValue(const FieldSpec& f, const std::string& path, const Json& v,
       return v;
     case FieldType::kInteger:
     case FieldType::kUser:
-      if (!v.is_number_integer() ||
-          (f.type == FieldType::kUser && v.get<int64_t>() <= 0)) {
-        errors.push_back({path, fmt::format("{} must be {}", f.label,
-                                            f.type == FieldType::kUser ? "a user id" : "an integer")});
+      if (!v.is_number_integer() || (f.type == FieldType::kUser && v.get<int64_t>() <= 0)) {
+        errors.push_back(
+            {path, fmt::format("{} must be {}", f.label,
+                               f.type == FieldType::kUser ? "a user id" : "an integer")});
         return nullptr;
       }
       return v.get<int64_t>();
@@ -177,7 +178,8 @@ Json NormaliseValue(const FieldSpec& f, const std::string& path, const Json& v,
         return nullptr;
       }
       if (v.size() > kMaxListItems) {
-        errors.push_back({path, fmt::format("{} has more than {} entries", f.label, kMaxListItems)});
+        errors.push_back(
+            {path, fmt::format("{} has more than {} entries", f.label, kMaxListItems)});
         return nullptr;
       }
       Json out = Json::array();
@@ -247,8 +249,8 @@ Json ValidateFields(const RegisterSpec& spec, const Json& input, WriteMode mode,
   }
   for (const auto& [key, _] : input.items()) {
     if (spec.Field(key) == nullptr && !IsSystemField(key)) {
-      errors.push_back({key, fmt::format("unknown field \"{}\" for a {}", key,
-                                         ToLower(spec.singular))});
+      errors.push_back(
+          {key, fmt::format("unknown field \"{}\" for a {}", key, ToLower(spec.singular))});
     }
   }
   for (const auto& f : spec.fields) {

@@ -26,9 +26,9 @@ enum class FieldType {
   kDate,      // YYYY-MM-DD
   kBool,
   kInteger,
-  kUser,      // a user of the organisation, by id
-  kList,      // list of one-line strings (a textarea, one item per line)
-  kTable,     // list of rows, each an object with the sub-fields in `columns`
+  kUser,   // a user of the organisation, by id
+  kList,   // list of one-line strings (a textarea, one item per line)
+  kTable,  // list of rows, each an object with the sub-fields in `columns`
 };
 
 struct Choice {
@@ -75,12 +75,12 @@ using RecordRule =
     std::function<void(const Json& fields, const Json* before, std::vector<FieldError>& errors)>;
 
 struct RegisterSpec {
-  std::string type;      // record type in the audit trail: "context_issue"
-  std::string table;     // SQL table: "context_issues"
-  std::string path;      // URL segment under /api/v1 and the web UI: "context-issues"
-  std::string singular;  // "Context issue"
-  std::string plural;    // "Context issues"
-  std::string clause;    // ISO/IEC 27001 clause: "4.1"
+  std::string type;         // record type in the audit trail: "context_issue"
+  std::string table;        // SQL table: "context_issues"
+  std::string path;         // URL segment under /api/v1 and the web UI: "context-issues"
+  std::string singular;     // "Context issue"
+  std::string plural;       // "Context issues"
+  std::string clause;       // ISO/IEC 27001 clause: "4.1"
   std::string title_field;  // the field that names a record in lists and history
   std::vector<FieldSpec> fields;
   std::vector<std::string> list_columns;
@@ -108,7 +108,8 @@ Json ValidateFields(const RegisterSpec& spec, const Json& input, WriteMode mode,
 // field whose value differs. `before` or `after` may be null (create, delete).
 Json DiffFields(const RegisterSpec& spec, const Json& before, const Json& after);
 
-// True for the columns every record has: id, version, created_at, updated_at, created_by, updated_by.
+// True for the columns every record has: id, version, created_at, updated_at, created_by,
+// updated_by.
 bool IsSystemField(std::string_view name);
 
 }  // namespace rampart::domain

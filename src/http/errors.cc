@@ -6,18 +6,30 @@ namespace rampart::http {
 
 int HttpStatusFor(Code code) {
   switch (code) {
-    case Code::kOk: return 200;
-    case Code::kInvalidArgument: return 400;
-    case Code::kNotFound: return 404;
-    case Code::kAlreadyExists: return 409;
-    case Code::kFailedPrecondition: return 409;
-    case Code::kConflict: return 412;
-    case Code::kPreconditionRequired: return 428;
-    case Code::kUnauthenticated: return 401;
-    case Code::kPermissionDenied: return 403;
-    case Code::kTooLarge: return 413;
-    case Code::kUnavailable: return 503;
-    case Code::kInternal: return 500;
+    case Code::kOk:
+      return 200;
+    case Code::kInvalidArgument:
+      return 400;
+    case Code::kNotFound:
+      return 404;
+    case Code::kAlreadyExists:
+      return 409;
+    case Code::kFailedPrecondition:
+      return 409;
+    case Code::kConflict:
+      return 412;
+    case Code::kPreconditionRequired:
+      return 428;
+    case Code::kUnauthenticated:
+      return 401;
+    case Code::kPermissionDenied:
+      return 403;
+    case Code::kTooLarge:
+      return 413;
+    case Code::kUnavailable:
+      return 503;
+    case Code::kInternal:
+      return 500;
   }
   return 500;
 }
@@ -27,9 +39,9 @@ void WriteJsonError(httplib::Response& res, const Status& status) {
   err["field"] = status.field().empty() ? nlohmann::json() : nlohmann::json(status.field());
   res.status = HttpStatusFor(status.code());
   // Messages may quote input; never let invalid UTF-8 in them throw.
-  res.set_content(nlohmann::json{{"error", err}}.dump(-1, ' ', false,
-                                                      nlohmann::json::error_handler_t::replace),
-                  "application/json");
+  res.set_content(
+      nlohmann::json{{"error", err}}.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+      "application/json");
 }
 
 }  // namespace rampart::http

@@ -1,8 +1,8 @@
 #include "http/router.h"
 
+#include <fmt/format.h>
 #include <charconv>
 #include <chrono>
-#include <fmt/format.h>
 
 #include "base/crypto.h"
 #include "base/text.h"

@@ -28,8 +28,8 @@ struct Request {
   const httplib::Request& http;
   httplib::Response& res;
   app::Services& services;
-  app::Principal principal;     // empty for public routes
-  std::string session_token;    // the cookie value, when signed in with a session
+  app::Principal principal;                      // empty for public routes
+  std::string session_token;                     // the cookie value, when signed in with a session
   std::multimap<std::string, std::string> form;  // parsed url-encoded body (web POSTs)
 
   // The first value of a form field or query parameter; empty when absent.

@@ -33,7 +33,9 @@ const httplib::Headers& SecurityHeaders() {
 }  // namespace
 
 Server::Server(app::Services& services, ServerOptions options)
-    : services_(services), options_(std::move(options)), http_(std::make_unique<httplib::Server>()) {
+    : services_(services),
+      options_(std::move(options)),
+      http_(std::make_unique<httplib::Server>()) {
   auto& s = *http_;
   s.set_tcp_nodelay(true);  // without it a small response waits for the delayed ACK (~40 ms)
   s.set_keep_alive_max_count(1000);
@@ -49,12 +51,18 @@ Server::Server(app::Services& services, ServerOptions options)
     if (!res.body.empty()) return;  // handlers write their own error bodies
     Status st;
     switch (res.status) {
-      case 404: st = NotFound("no such page or route: " + req.path); break;
-      case 405: st = Status(Code::kInvalidArgument, "method not allowed"); break;
+      case 404:
+        st = NotFound("no such page or route: " + req.path);
+        break;
+      case 405:
+        st = Status(Code::kInvalidArgument, "method not allowed");
+        break;
       case 413:
         st = Status(Code::kTooLarge, "the request body is larger than the server accepts");
         break;
-      default: st = Status(Code::kInvalidArgument, "the request could not be handled"); break;
+      default:
+        st = Status(Code::kInvalidArgument, "the request could not be handled");
+        break;
     }
     const int status = res.status;
     if (req.path.rfind("/api/", 0) == 0) {
@@ -69,19 +77,19 @@ Server::Server(app::Services& services, ServerOptions options)
     }
     res.status = status;
   });
-  s.set_exception_handler([](const httplib::Request& req, httplib::Response& res,
-                             std::exception_ptr ep) {
-    std::string what = "unknown";
-    try {
-      std::rethrow_exception(ep);
-    } catch (const std::exception& e) {
-      what = e.what();
-    } catch (...) {
-    }
-    spdlog::error("unhandled exception in {} {}: {}", req.method, req.path, what);
-    res.body.clear();
-    WriteJsonError(res, Internal("internal error"));
-  });
+  s.set_exception_handler(
+      [](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
+        std::string what = "unknown";
+        try {
+          std::rethrow_exception(ep);
+        } catch (const std::exception& e) {
+          what = e.what();
+        } catch (...) {
+        }
+        spdlog::error("unhandled exception in {} {}: {}", req.method, req.path, what);
+        res.body.clear();
+        WriteJsonError(res, Internal("internal error"));
+      });
 
   s.Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
     res.set_content("{\"status\":\"ok\"}", "application/json");

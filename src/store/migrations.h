@@ -8,8 +8,8 @@
 namespace rampart::store {
 
 struct Migration {
-  int number;             // from the file name: 0002_context.sql -> 2
-  std::string name;       // "0002_context"
+  int number;        // from the file name: 0002_context.sql -> 2
+  std::string name;  // "0002_context"
   std::string_view sql;
 };
 

@@ -36,17 +36,17 @@ struct Filter {
 
 struct ListQuery {
   std::vector<Filter> filters;
-  std::string search;         // case-insensitive substring over searchable fields
-  std::string sort = "id";    // a sortable field or system column
+  std::string search;       // case-insensitive substring over searchable fields
+  std::string sort = "id";  // a sortable field or system column
   bool descending = false;
-  std::string cursor;         // from a previous Page; empty for the first page
-  int limit = 50;             // 1..500
-  bool with_total = false;    // also count the matching records
+  std::string cursor;       // from a previous Page; empty for the first page
+  int limit = 50;           // 1..500
+  bool with_total = false;  // also count the matching records
 };
 
 struct Page {
   std::vector<domain::Record> records;
-  std::string next_cursor;    // empty on the last page
+  std::string next_cursor;  // empty on the last page
   std::optional<int64_t> total;
 };
 
@@ -65,9 +65,9 @@ struct Mutation {
   const domain::RegisterSpec* spec = nullptr;
   int64_t id = 0;
   int64_t expected_version = 0;
-  Json fields;          // the complete record after the change (insert, update)
-  std::string action;   // audit action: create, update, delete, approve, ...
-  Json diff;            // audit diff
+  Json fields;         // the complete record after the change (insert, update)
+  std::string action;  // audit action: create, update, delete, approve, ...
+  Json diff;           // audit diff
 };
 
 // An audit event before the store places it in the chain (seq, prev_hash, hash are assigned).
@@ -119,8 +119,8 @@ class Store {
   // How many records match the query's filters and search (its sort, cursor, limit are ignored).
   virtual Result<int64_t> Count(const domain::RegisterSpec& spec, int64_t org_id,
                                 const ListQuery& query) = 0;
-  // Applies every mutation in one transaction (sequence fields of inserts are numbered here); returns the records as written (deleted records
-  // as they were). All or nothing.
+  // Applies every mutation in one transaction (sequence fields of inserts are numbered here);
+  // returns the records as written (deleted records as they were). All or nothing.
   virtual Result<std::vector<domain::Record>> Write(const Actor& actor,
                                                     const std::vector<Mutation>& mutations) = 0;
 
@@ -143,8 +143,8 @@ class Store {
   // The organisation's members ordered by user name.
   virtual Result<std::vector<UserSummary>> ListMembers(int64_t org_id) = 0;
   // Replaces password hash and must-change flag; appends `audit`.
-  virtual Status SetPassword(int64_t user_id, const std::string& password_hash,
-                             bool must_change, const AuditDraft& audit) = 0;
+  virtual Status SetPassword(int64_t user_id, const std::string& password_hash, bool must_change,
+                             const AuditDraft& audit) = 0;
   // Disables the user, deletes their sessions and revokes their tokens; appends `audit`.
   virtual Status DisableUser(int64_t user_id, const AuditDraft& audit) = 0;
 
@@ -155,8 +155,7 @@ class Store {
   virtual Result<CredentialOwner> FindSessionOwner(const std::string& id_hash) = 0;
   virtual Result<CredentialOwner> FindTokenOwner(const std::string& token_hash) = 0;
   virtual Status DeleteSession(const std::string& id_hash, const AuditDraft& audit) = 0;
-  virtual Result<domain::ApiToken> CreateToken(const domain::ApiToken& token,
-                                               AuditDraft audit) = 0;
+  virtual Result<domain::ApiToken> CreateToken(const domain::ApiToken& token, AuditDraft audit) = 0;
   virtual Result<domain::ApiToken> FindToken(const std::string& token_hash) = 0;
 
   // --- Audit trail ---

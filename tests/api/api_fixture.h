@@ -48,8 +48,8 @@ class ApiTest : public ::testing::Test {
     ASSERT_TRUE(token.ok());
     token_ = *token;
     server_ = std::make_unique<http::Server>(
-        *services_, http::ServerOptions{.host = "127.0.0.1", .port = 0,
-                                        .max_body_bytes = 64 * 1024, .threads = 4});
+        *services_, http::ServerOptions{
+                        .host = "127.0.0.1", .port = 0, .max_body_bytes = 64 * 1024, .threads = 4});
     auto port = server_->Bind();
     ASSERT_TRUE(port.ok());
     port_ = *port;

@@ -66,9 +66,10 @@ TEST_F(AuditTrail, EventsLinkToTheirPredecessor) {
 
 TEST_F(AuditTrail, EditingAnEventInTheDatabaseFileIsDetected) {
   MakeHistory();
-  Tamper("DROP TRIGGER audit_events_no_update; "
-         "UPDATE audit_events SET diff = '{\"title\":{\"from\":null,\"to\":\"Forged\"}}' "
-         "WHERE seq = 5");
+  Tamper(
+      "DROP TRIGGER audit_events_no_update; "
+      "UPDATE audit_events SET diff = '{\"title\":{\"from\":null,\"to\":\"Forged\"}}' "
+      "WHERE seq = 5");
   const Json v = Body(Get("/api/v1/audit/verify"));
   EXPECT_EQ(v["intact"], false);
   EXPECT_EQ(v["first_bad_seq"], 5);
@@ -91,9 +92,10 @@ TEST_F(AuditTrail, DeletingAnEventInTheDatabaseFileIsDetected) {
 TEST_F(AuditTrail, RewritingAnEventWithAFreshHashIsStillDetected) {
   MakeHistory();
   // The forger recomputes nothing downstream: the next event's prev_hash no longer matches.
-  Tamper("DROP TRIGGER audit_events_no_update; "
-         "UPDATE audit_events SET actor = 'mallory', hash = '" + std::string(64, 'a') +
-         "' WHERE seq = 5");
+  Tamper(
+      "DROP TRIGGER audit_events_no_update; "
+      "UPDATE audit_events SET actor = 'mallory', hash = '" +
+      std::string(64, 'a') + "' WHERE seq = 5");
   const Json v = Body(Get("/api/v1/audit/verify"));
   EXPECT_EQ(v["intact"], false);
   EXPECT_EQ(v["first_bad_seq"], 5);

@@ -70,11 +70,11 @@ TEST_F(OpenApi, DescribesEveryRegisterRouteAndEveryRouteItDescribesExists) {
       EXPECT_TRUE(found) << spec->type << "." << f.name;
     }
   }
-  for (const std::string p : {"/api/v1/scope/current", "/api/v1/scope/{id}/approve",
-                              "/api/v1/scope/{id}/new-draft", "/api/v1/auth/login",
-                              "/api/v1/auth/logout", "/api/v1/auth/me", "/api/v1/auth/password",
-                              "/api/v1/users", "/api/v1/audit/events", "/api/v1/audit/verify",
-                              "/api/v1/openapi.json", "/healthz"}) {
+  for (const std::string p :
+       {"/api/v1/scope/current", "/api/v1/scope/{id}/approve", "/api/v1/scope/{id}/new-draft",
+        "/api/v1/auth/login", "/api/v1/auth/logout", "/api/v1/auth/me", "/api/v1/auth/password",
+        "/api/v1/users", "/api/v1/audit/events", "/api/v1/audit/verify", "/api/v1/openapi.json",
+        "/healthz"}) {
     EXPECT_TRUE(paths.contains(p)) << p;
   }
   // Every documented GET without path parameters answers (not 404) on the real server.

@@ -32,9 +32,9 @@ TEST_F(RegisterApi, CreatesAContextIssueWithASwotQuadrant) {
 }
 
 TEST_F(RegisterApi, RecordsAClimateChangeConsiderationLikeAnyOtherIssue) {
-  const Json j = CreateIssue("Flooding of the data centre region", "external",
-                             {{"swot", "threat"}, {"pestle", "environmental"},
-                              {"climate_related", true}});
+  const Json j =
+      CreateIssue("Flooding of the data centre region", "external",
+                  {{"swot", "threat"}, {"pestle", "environmental"}, {"climate_related", true}});
   EXPECT_EQ(j["climate_related"], true);
   auto r = Get("/api/v1/context-issues?climate_related=true");
   ASSERT_EQ(Body(r)["data"].size(), 1u);
@@ -69,7 +69,8 @@ TEST_F(RegisterApi, UpdateRequiresIfMatchAndRefusesAStaleVersion) {
 TEST_F(RegisterApi, PutReplacesEveryField) {
   const Json j = CreateIssue("Remote work", "internal", {{"description", "Most staff at home"}});
   const std::string path = "/api/v1/context-issues/" + std::to_string(j["id"].get<int64_t>());
-  auto r = Put(path, {{"title", "Hybrid work"}, {"kind", "internal"}, {"status", "active"}}, "\"1\"");
+  auto r =
+      Put(path, {{"title", "Hybrid work"}, {"kind", "internal"}, {"status", "active"}}, "\"1\"");
   ASSERT_EQ(r->status, 200) << r->body;
   EXPECT_EQ(Body(r)["title"], "Hybrid work");
   EXPECT_TRUE(Body(r)["description"].is_null());
@@ -156,9 +157,10 @@ TEST_F(RegisterApi, BadInputNamesTheFieldAndWritesNothing) {
     EXPECT_EQ(r->status, c.status) << c.body;
     EXPECT_EQ(Error(r), c.error) << c.body;
   }
-  auto big = Client().Post("/api/v1/context-issues", Bearer(),
-                           "{\"title\":\"" + std::string(70 * 1024, 'a') + "\",\"kind\":\"internal\"}",
-                           "application/json");
+  auto big =
+      Client().Post("/api/v1/context-issues", Bearer(),
+                    "{\"title\":\"" + std::string(70 * 1024, 'a') + "\",\"kind\":\"internal\"}",
+                    "application/json");
   ASSERT_TRUE(big);
   EXPECT_EQ(big->status, 413);
   EXPECT_EQ(Error(big), "too_large/");
@@ -238,20 +240,22 @@ TEST_F(RegisterApi, SqlStatementsPerListDoNotGrowWithThePageSize) {
 }
 
 TEST_F(RegisterApi, InterestedPartyRequirementsAreValidatedRowByRow) {
-  auto bad = Post("/api/v1/interested-parties",
-                  {{"name", "Data protection authority"},
-                   {"type", "regulator"},
-                   {"requirements",
-                    {{{"text", "Report breaches within 72 hours"}, {"source", "legal"},
-                      {"addressed", true}}}}});
+  auto bad = Post("/api/v1/interested-parties", {{"name", "Data protection authority"},
+                                                 {"type", "regulator"},
+                                                 {"requirements",
+                                                  {{{"text", "Report breaches within 72 hours"},
+                                                    {"source", "legal"},
+                                                    {"addressed", true}}}}});
   EXPECT_EQ(bad->status, 400);
   EXPECT_EQ(Error(bad), "invalid_argument/requirements[0].how");
   auto ok = Post("/api/v1/interested-parties",
                  {{"name", "Data protection authority"},
                   {"type", "regulator"},
                   {"requirements",
-                   {{{"text", "Report breaches within 72 hours"}, {"source", "legal"},
-                     {"addressed", true}, {"how", "Incident procedure IR-2"}},
+                   {{{"text", "Report breaches within 72 hours"},
+                     {"source", "legal"},
+                     {"addressed", true},
+                     {"how", "Incident procedure IR-2"}},
                     {{"text", "Appoint a DPO"}, {"source", "regulatory"}}}}});
   ASSERT_EQ(ok->status, 201) << ok->body;
   const Json j = Body(ok);

@@ -21,17 +21,18 @@ TEST_F(ScopeApi, ApprovingANewVersionSupersedesThePreviousOneAndKeepsIt) {
   EXPECT_EQ(Error(Client().Post(p1 + "/approve", With(Bearer(), "If-Match", "\"1\""), "",
                                 "application/json")),
             "invalid_argument/statement");
-  auto filled = Patch(p1,
-                      {{"statement", "Design, development and operation of the Acme platform."},
-                       {"units", {"Engineering", "Operations"}},
-                       {"locations", {"London office", "eu-west-1"}},
-                       {"exclusions",
-                        {{{"item", "Physical security of the cloud data centres"},
-                          {"justification", "Provided by the cloud provider (ISO 27001 certified)"}}}}},
-                      "\"1\"");
+  auto filled =
+      Patch(p1,
+            {{"statement", "Design, development and operation of the Acme platform."},
+             {"units", {"Engineering", "Operations"}},
+             {"locations", {"London office", "eu-west-1"}},
+             {"exclusions",
+              {{{"item", "Physical security of the cloud data centres"},
+                {"justification", "Provided by the cloud provider (ISO 27001 certified)"}}}}},
+            "\"1\"");
   ASSERT_EQ(filled->status, 200) << filled->body;
-  auto approved = Client().Post(p1 + "/approve", With(Bearer(), "If-Match", "\"2\""), "",
-                                "application/json");
+  auto approved =
+      Client().Post(p1 + "/approve", With(Bearer(), "If-Match", "\"2\""), "", "application/json");
   ASSERT_EQ(approved->status, 200) << approved->body;
   EXPECT_EQ(Body(approved)["status"], "approved");
   EXPECT_FALSE(Body(approved)["approved_by"].is_null());
@@ -54,8 +55,8 @@ TEST_F(ScopeApi, ApprovingANewVersionSupersedesThePreviousOneAndKeepsIt) {
   EXPECT_EQ(v2["exclusions"].size(), 1u);
   const std::string p2 = "/api/v1/scope/" + std::to_string(v2["id"].get<int64_t>());
   ASSERT_EQ(Patch(p2, {{"services", {"Acme platform"}}}, "\"1\"")->status, 200);
-  ASSERT_EQ(Client().Post(p2 + "/approve", With(Bearer(), "If-Match", "\"2\""), "",
-                          "application/json")
+  ASSERT_EQ(Client()
+                .Post(p2 + "/approve", With(Bearer(), "If-Match", "\"2\""), "", "application/json")
                 ->status,
             200);
   EXPECT_EQ(Body(Get("/api/v1/scope/current"))["id"], v2["id"]);

@@ -39,8 +39,9 @@ TEST_F(Security, EveryOtherRouteRequiresAuthentication) {
 
 TEST_F(Security, AWrongOrRevokedTokenIsRefused) {
   EXPECT_EQ(Get("/api/v1/context-issues", Bearer("rpt_not-a-token"))->status, 401);
-  EXPECT_EQ(Client().Get("/api/v1/context-issues", {{"Authorization", "Basic YWxpY2U6eA=="}})->status,
-            401);
+  EXPECT_EQ(
+      Client().Get("/api/v1/context-issues", {{"Authorization", "Basic YWxpY2U6eA=="}})->status,
+      401);
   ASSERT_TRUE(services_->auth.DisableUser("alice").ok());
   auto r = Get("/api/v1/context-issues");
   EXPECT_EQ(r->status, 401);
@@ -99,8 +100,8 @@ TEST_F(Security, CrossSiteRequestsAreRefusedEvenWithTheToken) {
   auto evil = Post("/api/v1/context-issues", body,
                    With(SessionHeaders(s), "Origin", "https://evil.example"));
   EXPECT_EQ(evil->status, 403);
-  auto site = Post("/api/v1/context-issues", body,
-                   With(SessionHeaders(s), "Sec-Fetch-Site", "cross-site"));
+  auto site =
+      Post("/api/v1/context-issues", body, With(SessionHeaders(s), "Sec-Fetch-Site", "cross-site"));
   EXPECT_EQ(site->status, 403);
   auto same = Post("/api/v1/context-issues", body,
                    With(SessionHeaders(s), "Origin", "http://127.0.0.1:" + std::to_string(port_)));
@@ -127,22 +128,23 @@ TEST_F(Security, TheOneTimePasswordMustBeChangedBeforeAnythingElse) {
   EXPECT_EQ(page->status, 303);
   EXPECT_EQ(page->get_header_value("Location"), "/account/password");
 
-  auto short_pw = Post("/api/v1/auth/password",
-                       {{"current_password", admin_otp_}, {"new_password", "short"}},
-                       SessionHeaders(s));
+  auto short_pw =
+      Post("/api/v1/auth/password", {{"current_password", admin_otp_}, {"new_password", "short"}},
+           SessionHeaders(s));
   EXPECT_EQ(Error(short_pw), "invalid_argument/new_password");
-  auto wrong_current = Post("/api/v1/auth/password",
-                            {{"current_password", "guess-guess"}, {"new_password", "a much better one"}},
-                            SessionHeaders(s));
+  auto wrong_current =
+      Post("/api/v1/auth/password",
+           {{"current_password", "guess-guess"}, {"new_password", "a much better one"}},
+           SessionHeaders(s));
   EXPECT_EQ(Error(wrong_current), "invalid_argument/current_password");
   auto changed = Post("/api/v1/auth/password",
                       {{"current_password", admin_otp_}, {"new_password", "a much better one"}},
                       SessionHeaders(s));
   EXPECT_EQ(changed->status, 204);
-  EXPECT_EQ(Post("/api/v1/context-issues", {{"title", "Now"}, {"kind", "internal"}},
-                 SessionHeaders(s))
-                ->status,
-            201);
+  EXPECT_EQ(
+      Post("/api/v1/context-issues", {{"title", "Now"}, {"kind", "internal"}}, SessionHeaders(s))
+          ->status,
+      201);
   // The one-time password no longer works.
   auto old = Client().Post("/api/v1/auth/login",
                            Json{{"username", "admin"}, {"password", admin_otp_}}.dump(),
@@ -152,13 +154,13 @@ TEST_F(Security, TheOneTimePasswordMustBeChangedBeforeAnythingElse) {
 
 TEST_F(Security, NoRecordOfOneOrganisationIsVisibleToAnother) {
   // A second organisation with its own user and token.
-  auto org = store_->CreateOrganisation("Other Corp", {.at = "2026-01-01T00:00:00.000Z",
-                                                       .action = "create",
-                                                       .record_type = "organisation"});
+  auto org = store_->CreateOrganisation(
+      "Other Corp",
+      {.at = "2026-01-01T00:00:00.000Z", .action = "create", .record_type = "organisation"});
   ASSERT_TRUE(org.ok());
-  ASSERT_TRUE(services_->auth.AddUser("mallory", domain::Role::kAdmin, "mallory-password",
-                                      "Other Corp")
-                  .ok());
+  ASSERT_TRUE(
+      services_->auth.AddUser("mallory", domain::Role::kAdmin, "mallory-password", "Other Corp")
+          .ok());
   auto mallory = services_->auth.CreateToken("mallory", "t");
   ASSERT_TRUE(mallory.ok());
 

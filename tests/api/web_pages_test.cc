@@ -51,12 +51,15 @@ TEST_F(WebPages, ABadSubmissionShowsTheErrorBesideTheFieldAndKeepsTheInput) {
 
 TEST_F(WebPages, UserTextIsEscapedEverywhere) {
   const std::string xss = "<script>alert(1)</script>\"'><img src=x onerror=alert(2)>";
-  const Json j = CreateIssue(xss, "internal",
-                             {{"swot", "weakness"}, {"description", xss}, {"effect", xss}});
+  const Json j =
+      CreateIssue(xss, "internal", {{"swot", "weakness"}, {"description", xss}, {"effect", xss}});
   const std::string id = std::to_string(j["id"].get<int64_t>());
-  const std::vector<std::string> pages = {"/context-issues", "/context-issues/" + id,
-                                         "/context-issues/" + id + "/edit",
-                                         "/context-issues/swot", "/", "/audit"};
+  const std::vector<std::string> pages = {"/context-issues",
+                                          "/context-issues/" + id,
+                                          "/context-issues/" + id + "/edit",
+                                          "/context-issues/swot",
+                                          "/",
+                                          "/audit"};
   for (const auto& path : pages) {
     auto page = Page(path);
     ASSERT_EQ(page->status, 200) << path;
@@ -70,8 +73,9 @@ TEST_F(WebPages, UserTextIsEscapedEverywhere) {
 TEST_F(WebPages, EditingWithAStaleVersionIsRefusedAndExplained) {
   const Json j = CreateIssue("Shared record");
   const std::string id = std::to_string(j["id"].get<int64_t>());
-  ASSERT_EQ(Patch("/api/v1/context-issues/" + id, {{"title", "Changed by someone"}}, "\"1\"")->status,
-            200);
+  ASSERT_EQ(
+      Patch("/api/v1/context-issues/" + id, {{"title", "Changed by someone"}}, "\"1\"")->status,
+      200);
   auto r = Submit("/context-issues/" + id, "version=1&title=Mine&kind=internal&status=active");
   EXPECT_EQ(r->status, 412);
   EXPECT_NE(r->body.find("Someone else changed this record"), std::string::npos);
@@ -97,8 +101,8 @@ TEST_F(WebPages, TheCurrentScopeIsOneClickAway) {
   auto none = Page("/scope/current");
   EXPECT_EQ(none->status, 303);
   EXPECT_EQ(none->get_header_value("Location"), "/scope");
-  auto draft = Post("/api/v1/scope", {{"title", "Scope"}, {"statement", "All of Acme."},
-                                      {"units", {"Acme"}}});
+  auto draft = Post("/api/v1/scope",
+                    {{"title", "Scope"}, {"statement", "All of Acme."}, {"units", {"Acme"}}});
   const std::string id = std::to_string(Body(draft)["id"].get<int64_t>());
   auto approve = Submit("/scope/" + id + "/approve", "version=1");
   ASSERT_EQ(approve->status, 303) << approve->body;

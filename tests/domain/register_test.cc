@@ -376,8 +376,9 @@ TEST(ValidateFields, RefusesBlankTableRowsNamingTheRow) {
                     {Json::object(),
                      {{"text", "  "}, {"source", ""}, {"addressed", false}, {"how", nullptr}},
                      {{"text", " Report breaches within 72 hours "}, {"source", "legal"}}}}};
-  EXPECT_THAT(Validate(InterestedParties(), in).errors,
-              ElementsAre(ErrorOn("requirements[0]", "empty"), ErrorOn("requirements[1]", "empty")));
+  EXPECT_THAT(
+      Validate(InterestedParties(), in).errors,
+      ElementsAre(ErrorOn("requirements[0]", "empty"), ErrorOn("requirements[1]", "empty")));
 }
 
 TEST(ValidateFields, RowNumbersOfRuleErrorsMatchTheRowsAsSent) {
@@ -391,15 +392,17 @@ TEST(ValidateFields, RowNumbersOfRuleErrorsMatchTheRowsAsSent) {
 }
 
 TEST(ValidateFields, TrimsTableCellsAndStoresAnEmptyTableAsNull) {
-  const Json in = {{"name", "Regulator"},
-                   {"type", "regulator"},
-                   {"requirements", {{{"text", " Report breaches within 72 hours "}, {"source", "legal"}}}}};
+  const Json in = {
+      {"name", "Regulator"},
+      {"type", "regulator"},
+      {"requirements", {{{"text", " Report breaches within 72 hours "}, {"source", "legal"}}}}};
   const auto v = Validate(InterestedParties(), in);
   ASSERT_THAT(v.errors, IsEmpty());
   EXPECT_EQ(v.fields["requirements"],
             Json::parse(R"([{"text": "Report breaches within 72 hours", "source": "legal",
                             "addressed": false, "how": null}])"));
-  const auto empty = Validate(ScopeStatements(), {{"title", "Scope"}, {"exclusions", Json::array()}});
+  const auto empty =
+      Validate(ScopeStatements(), {{"title", "Scope"}, {"exclusions", Json::array()}});
   ASSERT_THAT(empty.errors, IsEmpty());
   EXPECT_TRUE(empty.fields["exclusions"].is_null());
 }

@@ -56,16 +56,16 @@ void RegisterAuthApiRoutes(Router& router) {
               });
   router.Get("/api/v1/auth/me", Surface::kApi, Access::kPendingPasswordChange,
              [](Request& r) { WriteJson(r.res, 200, MeJson(r.principal)); });
-  router.Post("/api/v1/auth/password", Surface::kApi, Access::kPendingPasswordChange,
-              [](Request& r) {
-                auto body = ParseJsonBody(r.http);
-                if (!body.ok()) return WriteJsonError(r.res, body.status());
-                Status st = r.services.auth.ChangePassword(
-                    r.principal, StringField(*body, "current_password"),
-                    StringField(*body, "new_password"));
-                if (!st.ok()) return WriteJsonError(r.res, st);
-                r.res.status = 204;
-              });
+  router.Post(
+      "/api/v1/auth/password", Surface::kApi, Access::kPendingPasswordChange, [](Request& r) {
+        auto body = ParseJsonBody(r.http);
+        if (!body.ok()) return WriteJsonError(r.res, body.status());
+        Status st =
+            r.services.auth.ChangePassword(r.principal, StringField(*body, "current_password"),
+                                           StringField(*body, "new_password"));
+        if (!st.ok()) return WriteJsonError(r.res, st);
+        r.res.status = 204;
+      });
 }
 
 }  // namespace rampart::http

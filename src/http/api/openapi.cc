@@ -36,8 +36,8 @@ Json FieldSchema(const FieldSpec& f) {
     case FieldType::kText:
     case FieldType::kLongText:
       s = {{"type", {"string", "null"}},
-           {"maxLength", f.max_length > 0 ? f.max_length
-                                          : (f.type == FieldType::kLongText ? 10000 : 200)}};
+           {"maxLength",
+            f.max_length > 0 ? f.max_length : (f.type == FieldType::kLongText ? 10000 : 200)}};
       break;
     case FieldType::kEnum: {
       Json values = Json::array();
@@ -46,9 +46,15 @@ Json FieldSchema(const FieldSpec& f) {
       s = {{"type", {"string", "null"}}, {"enum", values}};
       break;
     }
-    case FieldType::kDate: s = {{"type", {"string", "null"}}, {"format", "date"}}; break;
-    case FieldType::kBool: s = {{"type", "boolean"}}; break;
-    case FieldType::kInteger: s = {{"type", {"integer", "null"}}}; break;
+    case FieldType::kDate:
+      s = {{"type", {"string", "null"}}, {"format", "date"}};
+      break;
+    case FieldType::kBool:
+      s = {{"type", "boolean"}};
+      break;
+    case FieldType::kInteger:
+      s = {{"type", {"integer", "null"}}};
+      break;
     case FieldType::kUser:
       s = {{"type", {"integer", "null"}}, {"description", "id of a user of the organisation"}};
       break;
@@ -64,7 +70,9 @@ Json FieldSchema(const FieldSpec& f) {
       }
       s = {{"type", {"array", "null"}},
            {"items",
-            {{"type", "object"}, {"properties", props}, {"required", required},
+            {{"type", "object"},
+             {"properties", props},
+             {"required", required},
              {"additionalProperties", false}}}};
       break;
     }
@@ -85,7 +93,8 @@ Json RecordSchema(const RegisterSpec& spec, bool input) {
     props["updated_at"] = {{"type", "string"}, {"format", "date-time"}};
     props["created_by"] = {{"type", "integer"}};
     props["updated_by"] = {{"type", "integer"}};
-    for (const char* f : {"id", "version", "created_at", "updated_at", "created_by", "updated_by"}) {
+    for (const char* f :
+         {"id", "version", "created_at", "updated_at", "created_by", "updated_by"}) {
       required.push_back(f);
     }
   }
@@ -94,8 +103,8 @@ Json RecordSchema(const RegisterSpec& spec, bool input) {
     props[f.name] = FieldSchema(f);
     if (!input || (f.required && f.default_value.is_null())) required.push_back(f.name);
   }
-  Json s = {{"type", "object"}, {"title", spec.singular}, {"properties", props},
-            {"required", required}};
+  Json s = {
+      {"type", "object"}, {"title", spec.singular}, {"properties", props}, {"required", required}};
   if (input) s["additionalProperties"] = true;  // system fields are accepted and ignored
   return s;
 }
@@ -126,9 +135,11 @@ Json Merge(Json a, const Json& b) {
   return a;
 }
 
-const Json kIdParam = {{"name", "id"}, {"in", "path"}, {"required", true},
-                       {"schema", {{"type", "integer"}}}};
-const Json kIfMatch = {{"name", "If-Match"}, {"in", "header"}, {"required", true},
+const Json kIdParam = {
+    {"name", "id"}, {"in", "path"}, {"required", true}, {"schema", {{"type", "integer"}}}};
+const Json kIfMatch = {{"name", "If-Match"},
+                       {"in", "header"},
+                       {"required", true},
                        {"description", "the record's ETag (its version); 412 when stale"},
                        {"schema", {{"type", "string"}}}};
 
@@ -145,21 +156,30 @@ Json ListParameters(const RegisterSpec& spec) {
     }
   }
   Json params = Json::array({
-      {{"name", "limit"}, {"in", "query"},
+      {{"name", "limit"},
+       {"in", "query"},
        {"schema", {{"type", "integer"}, {"minimum", 1}, {"maximum", 500}, {"default", 50}}}},
-      {{"name", "cursor"}, {"in", "query"}, {"schema", {{"type", "string"}}},
+      {{"name", "cursor"},
+       {"in", "query"},
+       {"schema", {{"type", "string"}}},
        {"description", "next_cursor of the previous page"}},
       {{"name", "sort"}, {"in", "query"}, {"schema", {{"type", "string"}, {"enum", sorts}}}},
-      {{"name", "q"}, {"in", "query"}, {"schema", {{"type", "string"}, {"maxLength", 200}}},
+      {{"name", "q"},
+       {"in", "query"},
+       {"schema", {{"type", "string"}, {"maxLength", 200}}},
        {"description", "text to search for"}},
-      {{"name", "total"}, {"in", "query"}, {"schema", {{"type", "boolean"}}},
+      {{"name", "total"},
+       {"in", "query"},
+       {"schema", {{"type", "boolean"}}},
        {"description", "also count the matching records"}},
   });
   for (const auto& f : spec.fields) {
     if (!f.filterable) continue;
     Json schema = FieldSchema(f);
     schema.erase("readOnly");
-    params.push_back({{"name", f.name}, {"in", "query"}, {"schema", schema},
+    params.push_back({{"name", f.name},
+                      {"in", "query"},
+                      {"schema", schema},
                       {"description", "only records whose " + f.label + " is this value"}});
   }
   return params;
@@ -168,27 +188,31 @@ Json ListParameters(const RegisterSpec& spec) {
 Json BuildDocument() {
   Json paths = Json::object();
   Json schemas = Json::object();
-  schemas["Error"] = {
+  schemas["Error"] = {{"type", "object"},
+                      {"required", {"error"}},
+                      {"properties",
+                       {{"error",
+                         {{"type", "object"},
+                          {"required", {"code", "message", "field"}},
+                          {"properties",
+                           {{"code", {{"type", "string"}}},
+                            {"message", {{"type", "string"}}},
+                            {"field", {{"type", {"string", "null"}}}}}}}}}}};
+  schemas["AuditEvent"] = {{"type", "object"},
+                           {"properties",
+                            {{"seq", {{"type", "integer"}}},
+                             {"at", {{"type", "string"}}},
+                             {"actor", {{"type", "string"}}},
+                             {"actor_id", {{"type", "integer"}}},
+                             {"action", {{"type", "string"}}},
+                             {"record_type", {{"type", "string"}}},
+                             {"record_id", {{"type", "integer"}}},
+                             {"diff", {{"type", "object"}}},
+                             {"hash", {{"type", "string"}}},
+                             {"prev_hash", {{"type", "string"}}}}}};
+  const Json events = {
       {"type", "object"},
-      {"required", {"error"}},
-      {"properties",
-       {{"error",
-         {{"type", "object"},
-          {"required", {"code", "message", "field"}},
-          {"properties",
-           {{"code", {{"type", "string"}}},
-            {"message", {{"type", "string"}}},
-            {"field", {{"type", {"string", "null"}}}}}}}}}}};
-  schemas["AuditEvent"] = {
-      {"type", "object"},
-      {"properties",
-       {{"seq", {{"type", "integer"}}},        {"at", {{"type", "string"}}},
-        {"actor", {{"type", "string"}}},       {"actor_id", {{"type", "integer"}}},
-        {"action", {{"type", "string"}}},      {"record_type", {{"type", "string"}}},
-        {"record_id", {{"type", "integer"}}},  {"diff", {{"type", "object"}}},
-        {"hash", {{"type", "string"}}},        {"prev_hash", {{"type", "string"}}}}}};
-  const Json events = {{"type", "object"},
-                       {"properties", {{"data", {{"type", "array"}, {"items", Ref("AuditEvent")}}}}}};
+      {"properties", {{"data", {{"type", "array"}, {"items", Ref("AuditEvent")}}}}}};
 
   for (const RegisterSpec* spec : domain::AllRegisters()) {
     const std::string name = SchemaName(*spec);
@@ -196,27 +220,25 @@ Json BuildDocument() {
     schemas[name + "Input"] = RecordSchema(*spec, true);
     const std::string base = "/api/v1/" + spec->path;
     const Json tags = Json::array({spec->plural});
-    const Json list_schema = {
-        {"type", "object"},
-        {"properties",
-         {{"data", {{"type", "array"}, {"items", Ref(name)}}},
-          {"next_cursor", {{"type", {"string", "null"}}}},
-          {"total", {{"type", "integer"}}}}}};
-    paths[base] = {
-        {"get",
-         {{"summary", "List " + spec->plural + " (clause " + spec->clause + ")"},
-          {"tags", tags},
-          {"operationId", "list_" + spec->type},
-          {"parameters", ListParameters(*spec)},
-          {"responses", Merge({{"200", JsonResponse("a page of records", list_schema)}},
-                              ErrorResponses({400, 401, 403}))}}},
-        {"post",
-         {{"summary", "Create a " + spec->singular},
-          {"tags", tags},
-          {"operationId", "create_" + spec->type},
-          {"requestBody", JsonBody(Ref(name + "Input"))},
-          {"responses", Merge({{"201", JsonResponse("created", Ref(name))}},
-                              ErrorResponses({400, 401, 403, 409, 413}))}}}};
+    const Json list_schema = {{"type", "object"},
+                              {"properties",
+                               {{"data", {{"type", "array"}, {"items", Ref(name)}}},
+                                {"next_cursor", {{"type", {"string", "null"}}}},
+                                {"total", {{"type", "integer"}}}}}};
+    paths[base] = {{"get",
+                    {{"summary", "List " + spec->plural + " (clause " + spec->clause + ")"},
+                     {"tags", tags},
+                     {"operationId", "list_" + spec->type},
+                     {"parameters", ListParameters(*spec)},
+                     {"responses", Merge({{"200", JsonResponse("a page of records", list_schema)}},
+                                         ErrorResponses({400, 401, 403}))}}},
+                   {"post",
+                    {{"summary", "Create a " + spec->singular},
+                     {"tags", tags},
+                     {"operationId", "create_" + spec->type},
+                     {"requestBody", JsonBody(Ref(name + "Input"))},
+                     {"responses", Merge({{"201", JsonResponse("created", Ref(name))}},
+                                         ErrorResponses({400, 401, 403, 409, 413}))}}}};
     paths[base + "/export"] = {
         {"get",
          {{"summary", "Export " + spec->plural + " as CSV"},
@@ -224,13 +246,13 @@ Json BuildDocument() {
           {"operationId", "export_" + spec->type},
           {"parameters",
            Merge(ListParameters(*spec),
-                 Json::array({{{"name", "format"}, {"in", "query"},
+                 Json::array({{{"name", "format"},
+                               {"in", "query"},
                                {"schema", {{"type", "string"}, {"enum", {"csv"}}}}}}))},
-          {"responses",
-           Merge({{"200",
-                   {{"description", "CSV file"},
-                    {"content", {{"text/csv", {{"schema", {{"type", "string"}}}}}}}}}},
-                 ErrorResponses({400, 401}))}}}};
+          {"responses", Merge({{"200",
+                                {{"description", "CSV file"},
+                                 {"content", {{"text/csv", {{"schema", {{"type", "string"}}}}}}}}}},
+                              ErrorResponses({400, 401}))}}}};
     const Json item_ok = JsonResponse("the record", Ref(name));
     paths[base + "/{id}"] = {
         {"parameters", Json::array({kIdParam})},
@@ -319,8 +341,8 @@ Json BuildDocument() {
                    {"required", {"username", "password"}},
                    {"properties",
                     {{"username", {{"type", "string"}}}, {"password", {{"type", "string"}}}}}})},
-        {"responses", Merge({{"200", JsonResponse("signed in", me)}},
-                            ErrorResponses({400, 401}))}}}};
+        {"responses",
+         Merge({{"200", JsonResponse("signed in", me)}}, ErrorResponses({400, 401}))}}}};
   paths["/api/v1/auth/logout"] = {
       {"post",
        {{"summary", "Sign out"},
@@ -339,27 +361,29 @@ Json BuildDocument() {
         {"tags", auth_tags},
         {"operationId", "change_password"},
         {"requestBody",
-         JsonBody({{"type", "object"},
-                   {"required", {"current_password", "new_password"}},
-                   {"properties",
-                    {{"current_password", {{"type", "string"}}},
-                     {"new_password", {{"type", "string"}, {"minLength", 8}, {"maxLength", 128}}}}}})},
-        {"responses", Merge({{"204", {{"description", "changed"}}}},
-                            ErrorResponses({400, 401, 403}))}}}};
+         JsonBody(
+             {{"type", "object"},
+              {"required", {"current_password", "new_password"}},
+              {"properties",
+               {{"current_password", {{"type", "string"}}},
+                {"new_password", {{"type", "string"}, {"minLength", 8}, {"maxLength", 128}}}}}})},
+        {"responses",
+         Merge({{"204", {{"description", "changed"}}}}, ErrorResponses({400, 401, 403}))}}}};
   paths["/api/v1/users"] = {
       {"get",
        {{"summary", "Members of the organisation (owners to choose from)"},
         {"tags", Json::array({"Organisation"})},
         {"operationId", "list_users"},
-        {"responses", Merge({{"200", JsonResponse("members", {{"type", "object"}})}},
-                            ErrorResponses({401}))}}}};
+        {"responses",
+         Merge({{"200", JsonResponse("members", {{"type", "object"}})}}, ErrorResponses({401}))}}}};
   paths["/api/v1/audit/events"] = {
       {"get",
        {{"summary", "Newest audit events of the organisation"},
         {"tags", Json::array({"Audit trail"})},
         {"operationId", "list_audit_events"},
         {"parameters",
-         Json::array({{{"name", "limit"}, {"in", "query"},
+         Json::array({{{"name", "limit"},
+                       {"in", "query"},
                        {"schema", {{"type", "integer"}, {"minimum", 1}, {"maximum", 1000}}}}})},
         {"responses", Merge({{"200", JsonResponse("events, newest first", events)}},
                             ErrorResponses({400, 401}))}}}};
@@ -384,13 +408,12 @@ Json BuildDocument() {
         {"tags", Json::array({"Meta"})},
         {"operationId", "openapi"},
         {"responses", {{"200", JsonResponse("OpenAPI 3.1", {{"type", "object"}})}}}}}};
-  paths["/healthz"] = {
-      {"get",
-       {{"summary", "Liveness"},
-        {"tags", Json::array({"Meta"})},
-        {"operationId", "healthz"},
-        {"security", Json::array()},
-        {"responses", {{"200", JsonResponse("alive", {{"type", "object"}})}}}}}};
+  paths["/healthz"] = {{"get",
+                        {{"summary", "Liveness"},
+                         {"tags", Json::array({"Meta"})},
+                         {"operationId", "healthz"},
+                         {"security", Json::array()},
+                         {"responses", {{"200", JsonResponse("alive", {{"type", "object"}})}}}}}};
 
   return {
       {"openapi", "3.1.0"},
@@ -405,12 +428,15 @@ Json BuildDocument() {
       {"components",
        {{"schemas", schemas},
         {"responses",
-         {{"Error", {{"description", "an error"},
-                     {"content", {{"application/json", {{"schema", Ref("Error")}}}}}}}}},
+         {{"Error",
+           {{"description", "an error"},
+            {"content", {{"application/json", {{"schema", Ref("Error")}}}}}}}}},
         {"securitySchemes",
          {{"bearerAuth", {{"type", "http"}, {"scheme", "bearer"}}},
           {"cookieAuth",
-           {{"type", "apiKey"}, {"in", "cookie"}, {"name", "rampart_session"},
+           {{"type", "apiKey"},
+            {"in", "cookie"},
+            {"name", "rampart_session"},
             {"description", "state-changing requests also need the X-CSRF-Token header"}}}}}}}};
 }
 

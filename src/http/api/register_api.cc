@@ -26,11 +26,16 @@ using domain::RegisterSpec;
 namespace {
 
 Json EventToJson(const domain::AuditEvent& e) {
-  return Json{{"seq", e.seq},           {"at", e.at},
-              {"actor", e.actor},       {"actor_id", e.actor_id},
-              {"action", e.action},     {"record_type", e.record_type},
-              {"record_id", e.record_id}, {"diff", e.diff},
-              {"hash", e.hash},         {"prev_hash", e.prev_hash}};
+  return Json{{"seq", e.seq},
+              {"at", e.at},
+              {"actor", e.actor},
+              {"actor_id", e.actor_id},
+              {"action", e.action},
+              {"record_type", e.record_type},
+              {"record_id", e.record_id},
+              {"diff", e.diff},
+              {"hash", e.hash},
+              {"prev_hash", e.prev_hash}};
 }
 
 void WriteRecord(Request& r, int status, const domain::Record& rec) {
@@ -136,16 +141,14 @@ void AddRegisterRoutes(Router& router, const RegisterSpec& spec) {
 void AddScopeRoutes(Router& router) {
   router.Get("/api/v1/scope/current", Surface::kApi, Access::kSignedIn,
              [](Request& r) { Respond(r, r.services.scope.Current(r.principal)); });
-  router.Post(R"(/api/v1/scope/(\d+)/approve)", Surface::kApi, Access::kSignedIn,
-              [](Request& r) {
-                auto version = ParseIfMatch(r.http);
-                if (!version.ok()) return WriteJsonError(r.res, version.status());
-                Respond(r, r.services.scope.Approve(r.principal, r.PathId(), *version));
-              });
-  router.Post(R"(/api/v1/scope/(\d+)/new-draft)", Surface::kApi, Access::kSignedIn,
-              [](Request& r) {
-                Respond(r, r.services.scope.NewDraftFrom(r.principal, r.PathId()), 201);
-              });
+  router.Post(R"(/api/v1/scope/(\d+)/approve)", Surface::kApi, Access::kSignedIn, [](Request& r) {
+    auto version = ParseIfMatch(r.http);
+    if (!version.ok()) return WriteJsonError(r.res, version.status());
+    Respond(r, r.services.scope.Approve(r.principal, r.PathId(), *version));
+  });
+  router.Post(R"(/api/v1/scope/(\d+)/new-draft)", Surface::kApi, Access::kSignedIn, [](Request& r) {
+    Respond(r, r.services.scope.NewDraftFrom(r.principal, r.PathId()), 201);
+  });
 }
 
 void AddOrganisationRoutes(Router& router) {

@@ -113,12 +113,16 @@ class Stmt {
   Stmt& Value(const FieldSpec& f, const domain::Json& v) {
     if (v.is_null()) return Null();
     switch (f.type) {
-      case FieldType::kBool: return Int(v.get<bool>() ? 1 : 0);
+      case FieldType::kBool:
+        return Int(v.get<bool>() ? 1 : 0);
       case FieldType::kInteger:
-      case FieldType::kUser: return Int(v.get<int64_t>());
+      case FieldType::kUser:
+        return Int(v.get<int64_t>());
       case FieldType::kList:
-      case FieldType::kTable: return Text(v.dump());
-      default: return Text(v.get_ref<const std::string&>());
+      case FieldType::kTable:
+        return Text(v.dump());
+      default:
+        return Text(v.get_ref<const std::string&>());
     }
   }
   Stmt& Json(const domain::Json& v) {
@@ -156,13 +160,16 @@ class Stmt {
   domain::Json ColValue(const FieldSpec& f, int col) const {
     if (IsNull(col)) return f.type == FieldType::kBool ? domain::Json(false) : domain::Json();
     switch (f.type) {
-      case FieldType::kBool: return ColInt(col) != 0;
+      case FieldType::kBool:
+        return ColInt(col) != 0;
       case FieldType::kInteger:
-      case FieldType::kUser: return ColInt(col);
+      case FieldType::kUser:
+        return ColInt(col);
       case FieldType::kList:
       case FieldType::kTable:
         return domain::Json::parse(ColText(col), nullptr, /*allow_exceptions=*/false);
-      default: return ColText(col);
+      default:
+        return ColText(col);
     }
   }
 
@@ -271,8 +278,7 @@ Status AppendAuditTx(SqliteConnection& conn, const AuditDraft& d) {
   return ins->Run();
 }
 
-Result<Record> GetTx(SqliteConnection& conn, const RegisterSpec& spec, int64_t org_id,
-                     int64_t id) {
+Result<Record> GetTx(SqliteConnection& conn, const RegisterSpec& spec, int64_t org_id, int64_t id) {
   ASSIGN_OR_RETURN(auto st, Prepare(conn, fmt::format("SELECT {} FROM {} WHERE org_id = ? AND "
                                                       "id = ?",
                                                       SelectColumns(spec), spec.table)));
@@ -311,9 +317,9 @@ Result<SqliteStore::ConnPtr> SqliteStore::Acquire() {
     }
   }
   sqlite3* db = nullptr;
-  const int rc = sqlite3_open_v2(path_.c_str(), &db,
-                                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                                 nullptr);
+  const int rc =
+      sqlite3_open_v2(path_.c_str(), &db,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) {
     std::string msg = db != nullptr ? sqlite3_errmsg(db) : "out of memory";
     sqlite3_close_v2(db);
@@ -322,8 +328,8 @@ Result<SqliteStore::ConnPtr> SqliteStore::Acquire() {
   sqlite3_busy_timeout(db, kBusyTimeoutMs);
   sqlite3_extended_result_codes(db, 1);
   ConnPtr conn(new SqliteConnection(db, this), ReturnToPool{this});
-  RETURN_IF_ERROR(conn->Exec(
-      "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL;"));
+  RETURN_IF_ERROR(
+      conn->Exec("PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL;"));
   return conn;
 }
 
@@ -347,8 +353,9 @@ Result<int> SqliteStore::Migrate() {
     if (done) continue;
     Status st = conn->Exec(std::string(m.sql));
     if (!st.ok()) return Internal(fmt::format("migration {} failed: {}", m.name, st.message()));
-    ASSIGN_OR_RETURN(auto rec, Prepare(*conn, "INSERT INTO schema_migrations (number, name, "
-                                              "applied_at) VALUES (?, ?, datetime('now'))"));
+    ASSIGN_OR_RETURN(auto rec, Prepare(*conn,
+                                       "INSERT INTO schema_migrations (number, name, "
+                                       "applied_at) VALUES (?, ?, datetime('now'))"));
     rec->Int(m.number).Text(m.name);
     RETURN_IF_ERROR(rec->Run());
     rec.reset();
@@ -359,13 +366,15 @@ Result<int> SqliteStore::Migrate() {
   // programming error caught at start-up, not at the first write.
   for (const RegisterSpec* spec : domain::AllRegisters()) {
     for (const auto& f : spec->fields) {
-      ASSIGN_OR_RETURN(auto col, Prepare(*conn, "SELECT 1 FROM pragma_table_info(?) WHERE name = ?"));
+      ASSIGN_OR_RETURN(auto col,
+                       Prepare(*conn, "SELECT 1 FROM pragma_table_info(?) WHERE name = ?"));
       col->Text(spec->table).Text(f.name);
       ASSIGN_OR_RETURN(bool found, col->Step());
       if (!found) {
-        return Internal(fmt::format("register {} describes field {} but table {} has no such "
-                                    "column",
-                                    spec->type, f.name, spec->table));
+        return Internal(
+            fmt::format("register {} describes field {} but table {} has no such "
+                        "column",
+                        spec->type, f.name, spec->table));
       }
     }
   }
@@ -374,8 +383,9 @@ Result<int> SqliteStore::Migrate() {
 
 Result<int> SqliteStore::SchemaVersion() {
   ASSIGN_OR_RETURN(auto conn, Acquire());
-  ASSIGN_OR_RETURN(auto st, Prepare(*conn, "SELECT COALESCE(MAX(number), 0) FROM "
-                                           "schema_migrations"));
+  ASSIGN_OR_RETURN(auto st, Prepare(*conn,
+                                    "SELECT COALESCE(MAX(number), 0) FROM "
+                                    "schema_migrations"));
   ASSIGN_OR_RETURN(bool row, st->Step());
   return row ? static_cast<int>(st->ColInt(0)) : 0;
 }
@@ -411,8 +421,8 @@ std::string EscapeLike(std::string_view s) {
 namespace {
 
 // The WHERE clause of a list or count: organisation, filters, search. Appends bind values.
-Status BuildWhere(const RegisterSpec& spec, int64_t org_id, const ListQuery& q,
-                  std::string& where, std::vector<domain::Json>& binds) {
+Status BuildWhere(const RegisterSpec& spec, int64_t org_id, const ListQuery& q, std::string& where,
+                  std::vector<domain::Json>& binds) {
   where = "org_id = ?";
   binds = {org_id};
   for (const auto& f : q.filters) {
@@ -446,8 +456,8 @@ Result<int64_t> SqliteStore::Count(const RegisterSpec& spec, int64_t org_id, con
   std::vector<domain::Json> binds;
   RETURN_IF_ERROR(BuildWhere(spec, org_id, q, where, binds));
   ASSIGN_OR_RETURN(auto conn, Acquire());
-  ASSIGN_OR_RETURN(auto st, Prepare(*conn, fmt::format("SELECT COUNT(*) FROM {} WHERE {}",
-                                                       spec.table, where)));
+  ASSIGN_OR_RETURN(
+      auto st, Prepare(*conn, fmt::format("SELECT COUNT(*) FROM {} WHERE {}", spec.table, where)));
   for (const auto& b : binds) st->Json(b);
   ASSIGN_OR_RETURN(bool row, st->Step());
   return row ? st->ColInt(0) : 0;
@@ -467,8 +477,7 @@ Result<Page> SqliteStore::List(const RegisterSpec& spec, int64_t org_id, const L
   const std::string& s = q.sort;
   if (!q.cursor.empty()) {
     auto raw = Base64UrlDecode(q.cursor);
-    domain::Json c =
-        raw.ok() ? domain::Json::parse(*raw, nullptr, false) : domain::Json();
+    domain::Json c = raw.ok() ? domain::Json::parse(*raw, nullptr, false) : domain::Json();
     if (!c.is_array() || c.size() != 4 || c[0] != s || c[1] != q.descending ||
         !c[3].is_number_integer()) {
       return InvalidArgument("the cursor is not valid for this list and sort order", "cursor");
@@ -520,8 +529,8 @@ Result<Page> SqliteStore::List(const RegisterSpec& spec, int64_t org_id, const L
   if (static_cast<int>(page.records.size()) > q.limit) {
     page.records.pop_back();
     const Record& last = page.records.back();
-    page.next_cursor = Base64UrlEncode(
-        domain::Json::array({s, q.descending, SortValue(last, s), last.id}).dump());
+    page.next_cursor =
+        Base64UrlEncode(domain::Json::array({s, q.descending, SortValue(last, s), last.id}).dump());
   }
   if (q.with_total) {
     conn.reset();
@@ -546,9 +555,10 @@ Result<std::vector<Record>> SqliteStore::Write(const Actor& actor,
       for (const auto& f : spec.fields) {
         cols += ", " + f.name;
         // Numbered inside the write lock, so concurrent inserts never share a number.
-        qs += f.sequence ? fmt::format(", (SELECT COALESCE(MAX({}), 0) + 1 FROM {} WHERE org_id "
-                                       "= ?)",
-                                       f.name, spec.table)
+        qs += f.sequence ? fmt::format(
+                               ", (SELECT COALESCE(MAX({}), 0) + 1 FROM {} WHERE org_id "
+                               "= ?)",
+                               f.name, spec.table)
                          : std::string(", ?");
       }
       ASSIGN_OR_RETURN(auto st, Prepare(*conn, fmt::format("INSERT INTO {} ({}) VALUES ({})",
@@ -568,9 +578,10 @@ Result<std::vector<Record>> SqliteStore::Write(const Actor& actor,
       auto current = GetTx(*conn, spec, actor.org_id, id);
       if (!current.ok()) return current.status();
       if (current->version != m.expected_version) {
-        return Conflict(fmt::format("{} {} is at version {}, not {}: it was changed by someone "
-                                    "else; reload and try again",
-                                    spec.singular, id, current->version, m.expected_version));
+        return Conflict(
+            fmt::format("{} {} is at version {}, not {}: it was changed by someone "
+                        "else; reload and try again",
+                        spec.singular, id, current->version, m.expected_version));
       }
       if (m.kind == Mutation::Kind::kUpdate) {
         std::string sets = "version = version + 1, updated_at = ?, updated_by = ?";
@@ -642,8 +653,9 @@ Result<domain::Organisation> SqliteStore::CreateOrganisation(const std::string& 
   WriteTx tx(*conn);
   RETURN_IF_ERROR(tx.Begin());
   {
-    ASSIGN_OR_RETURN(auto st, Prepare(*conn, "INSERT INTO organisations (name, created_at) "
-                                             "VALUES (?, ?)"));
+    ASSIGN_OR_RETURN(auto st, Prepare(*conn,
+                                      "INSERT INTO organisations (name, created_at) "
+                                      "VALUES (?, ?)"));
     st->Text(name).Text(audit.at);
     Status s = st->Run();
     if (s.code() == Code::kAlreadyExists) {
@@ -663,24 +675,27 @@ Result<domain::Organisation> SqliteStore::CreateOrganisation(const std::string& 
 
 Result<domain::Organisation> SqliteStore::FindOrganisation(const std::string& name) {
   ASSIGN_OR_RETURN(auto conn, Acquire());
-  ASSIGN_OR_RETURN(auto st, Prepare(*conn, "SELECT id, name, created_at FROM organisations WHERE "
-                                           "name = ?"));
+  ASSIGN_OR_RETURN(auto st, Prepare(*conn,
+                                    "SELECT id, name, created_at FROM organisations WHERE "
+                                    "name = ?"));
   st->Text(name);
   return ReadOrganisation(*st);
 }
 
 Result<domain::Organisation> SqliteStore::GetOrganisation(int64_t id) {
   ASSIGN_OR_RETURN(auto conn, Acquire());
-  ASSIGN_OR_RETURN(auto st, Prepare(*conn, "SELECT id, name, created_at FROM organisations WHERE "
-                                           "id = ?"));
+  ASSIGN_OR_RETURN(auto st, Prepare(*conn,
+                                    "SELECT id, name, created_at FROM organisations WHERE "
+                                    "id = ?"));
   st->Int(id);
   return ReadOrganisation(*st);
 }
 
 Result<std::vector<domain::Organisation>> SqliteStore::ListOrganisations() {
   ASSIGN_OR_RETURN(auto conn, Acquire());
-  ASSIGN_OR_RETURN(auto st, Prepare(*conn, "SELECT id, name, created_at FROM organisations ORDER "
-                                           "BY id"));
+  ASSIGN_OR_RETURN(auto st, Prepare(*conn,
+                                    "SELECT id, name, created_at FROM organisations ORDER "
+                                    "BY id"));
   std::vector<domain::Organisation> out;
   while (true) {
     ASSIGN_OR_RETURN(bool row, st->Step());
@@ -696,23 +711,24 @@ Result<domain::User> SqliteStore::CreateUser(const domain::User& user, int64_t o
   WriteTx tx(*conn);
   RETURN_IF_ERROR(tx.Begin());
   {
-    ASSIGN_OR_RETURN(auto st, Prepare(*conn, "INSERT INTO users (username, display_name, "
-                                             "password_hash, must_change_password, disabled, "
-                                             "created_at) VALUES (?, ?, ?, ?, 0, ?)"));
+    ASSIGN_OR_RETURN(auto st, Prepare(*conn,
+                                      "INSERT INTO users (username, display_name, "
+                                      "password_hash, must_change_password, disabled, "
+                                      "created_at) VALUES (?, ?, ?, ?, 0, ?)"));
     st->Text(user.username).Text(user.display_name).Text(user.password_hash);
     st->Int(user.must_change_password ? 1 : 0).Text(user.created_at);
     Status s = st->Run();
     if (s.code() == Code::kAlreadyExists) {
-      return AlreadyExists(fmt::format("the user name \"{}\" is taken", user.username),
-                           "username");
+      return AlreadyExists(fmt::format("the user name \"{}\" is taken", user.username), "username");
     }
     RETURN_IF_ERROR(s);
   }
   domain::User out = user;
   out.id = sqlite3_last_insert_rowid(conn->db());
   {
-    ASSIGN_OR_RETURN(auto st, Prepare(*conn, "INSERT INTO memberships (user_id, org_id, role) "
-                                             "VALUES (?, ?, ?)"));
+    ASSIGN_OR_RETURN(auto st, Prepare(*conn,
+                                      "INSERT INTO memberships (user_id, org_id, role) "
+                                      "VALUES (?, ?, ?)"));
     st->Int(out.id).Int(org_id).Text(domain::RoleName(role));
     RETURN_IF_ERROR(st->Run());
   }
@@ -745,8 +761,9 @@ Result<domain::User> SqliteStore::GetUser(int64_t id) {
 Result<std::optional<domain::Membership>> SqliteStore::GetMembership(int64_t user_id,
                                                                      int64_t org_id) {
   ASSIGN_OR_RETURN(auto conn, Acquire());
-  ASSIGN_OR_RETURN(auto st, Prepare(*conn, "SELECT role FROM memberships WHERE user_id = ? AND "
-                                           "org_id = ?"));
+  ASSIGN_OR_RETURN(auto st, Prepare(*conn,
+                                    "SELECT role FROM memberships WHERE user_id = ? AND "
+                                    "org_id = ?"));
   st->Int(user_id).Int(org_id);
   ASSIGN_OR_RETURN(bool row, st->Step());
   if (!row) return std::optional<domain::Membership>();
@@ -757,8 +774,9 @@ Result<std::optional<domain::Membership>> SqliteStore::GetMembership(int64_t use
 
 Result<std::vector<domain::Membership>> SqliteStore::Memberships(int64_t user_id) {
   ASSIGN_OR_RETURN(auto conn, Acquire());
-  ASSIGN_OR_RETURN(auto st, Prepare(*conn, "SELECT org_id, role FROM memberships WHERE user_id = "
-                                           "? ORDER BY org_id"));
+  ASSIGN_OR_RETURN(auto st, Prepare(*conn,
+                                    "SELECT org_id, role FROM memberships WHERE user_id = "
+                                    "? ORDER BY org_id"));
   st->Int(user_id);
   std::vector<domain::Membership> out;
   while (true) {
@@ -773,28 +791,30 @@ Result<std::vector<domain::Membership>> SqliteStore::Memberships(int64_t user_id
 
 Result<std::vector<UserSummary>> SqliteStore::ListMembers(int64_t org_id) {
   ASSIGN_OR_RETURN(auto conn, Acquire());
-  ASSIGN_OR_RETURN(auto st, Prepare(*conn, "SELECT u.id, u.username, u.display_name, u.disabled, "
-                                           "m.role FROM users u JOIN memberships m ON m.user_id "
-                                           "= u.id WHERE m.org_id = ? ORDER BY u.username"));
+  ASSIGN_OR_RETURN(auto st, Prepare(*conn,
+                                    "SELECT u.id, u.username, u.display_name, u.disabled, "
+                                    "m.role FROM users u JOIN memberships m ON m.user_id "
+                                    "= u.id WHERE m.org_id = ? ORDER BY u.username"));
   st->Int(org_id);
   std::vector<UserSummary> out;
   while (true) {
     ASSIGN_OR_RETURN(bool row, st->Step());
     if (!row) break;
-    out.push_back({st->ColInt(0), st->ColText(1), st->ColText(2), st->ColInt(3) != 0,
-                   st->ColText(4)});
+    out.push_back(
+        {st->ColInt(0), st->ColText(1), st->ColText(2), st->ColInt(3) != 0, st->ColText(4)});
   }
   return out;
 }
 
-Status SqliteStore::SetPassword(int64_t user_id, const std::string& password_hash,
-                                bool must_change, const AuditDraft& audit) {
+Status SqliteStore::SetPassword(int64_t user_id, const std::string& password_hash, bool must_change,
+                                const AuditDraft& audit) {
   ASSIGN_OR_RETURN(auto conn, Acquire());
   WriteTx tx(*conn);
   RETURN_IF_ERROR(tx.Begin());
   {
-    ASSIGN_OR_RETURN(auto st, Prepare(*conn, "UPDATE users SET password_hash = ?, "
-                                             "must_change_password = ? WHERE id = ?"));
+    ASSIGN_OR_RETURN(auto st, Prepare(*conn,
+                                      "UPDATE users SET password_hash = ?, "
+                                      "must_change_password = ? WHERE id = ?"));
     st->Text(password_hash).Int(must_change ? 1 : 0).Int(user_id);
     RETURN_IF_ERROR(st->Run());
   }
@@ -807,9 +827,9 @@ Status SqliteStore::DisableUser(int64_t user_id, const AuditDraft& audit) {
   ASSIGN_OR_RETURN(auto conn, Acquire());
   WriteTx tx(*conn);
   RETURN_IF_ERROR(tx.Begin());
-  for (const char* sql : {"UPDATE users SET disabled = 1 WHERE id = ?",
-                          "DELETE FROM sessions WHERE user_id = ?",
-                          "UPDATE api_tokens SET revoked = 1 WHERE user_id = ?"}) {
+  for (const char* sql :
+       {"UPDATE users SET disabled = 1 WHERE id = ?", "DELETE FROM sessions WHERE user_id = ?",
+        "UPDATE api_tokens SET revoked = 1 WHERE user_id = ?"}) {
     ASSIGN_OR_RETURN(auto st, Prepare(*conn, sql));
     st->Int(user_id);
     RETURN_IF_ERROR(st->Run());
@@ -826,9 +846,10 @@ Status SqliteStore::CreateSession(const domain::Session& s, const AuditDraft& au
   WriteTx tx(*conn);
   RETURN_IF_ERROR(tx.Begin());
   {
-    ASSIGN_OR_RETURN(auto st, Prepare(*conn, "INSERT INTO sessions (id_hash, user_id, org_id, "
-                                             "csrf_token, created_at, expires_at) VALUES (?, ?, "
-                                             "?, ?, ?, ?)"));
+    ASSIGN_OR_RETURN(auto st, Prepare(*conn,
+                                      "INSERT INTO sessions (id_hash, user_id, org_id, "
+                                      "csrf_token, created_at, expires_at) VALUES (?, ?, "
+                                      "?, ?, ?, ?)"));
     st->Text(s.id_hash).Int(s.user_id).Int(s.org_id).Text(s.csrf_token).Text(s.created_at);
     st->Text(s.expires_at);
     RETURN_IF_ERROR(st->Run());
@@ -839,13 +860,14 @@ Status SqliteStore::CreateSession(const domain::Session& s, const AuditDraft& au
 
 Result<domain::Session> SqliteStore::FindSession(const std::string& id_hash) {
   ASSIGN_OR_RETURN(auto conn, Acquire());
-  ASSIGN_OR_RETURN(auto st, Prepare(*conn, "SELECT id_hash, user_id, org_id, csrf_token, "
-                                           "created_at, expires_at FROM sessions WHERE id_hash "
-                                           "= ?"));
+  ASSIGN_OR_RETURN(auto st, Prepare(*conn,
+                                    "SELECT id_hash, user_id, org_id, csrf_token, "
+                                    "created_at, expires_at FROM sessions WHERE id_hash "
+                                    "= ?"));
   st->Text(id_hash);
   ASSIGN_OR_RETURN(bool row, st->Step());
   if (!row) return NotFound("no such session");
-  return domain::Session{st->ColText(0), st->ColInt(1), st->ColInt(2),
+  return domain::Session{st->ColText(0), st->ColInt(1),  st->ColInt(2),
                          st->ColText(3), st->ColText(4), st->ColText(5)};
 }
 
@@ -873,13 +895,13 @@ CredentialOwner ReadOwner(const Stmt& st) {
 
 Result<CredentialOwner> SqliteStore::FindSessionOwner(const std::string& id_hash) {
   ASSIGN_OR_RETURN(auto conn, Acquire());
-  ASSIGN_OR_RETURN(auto st, Prepare(*conn, fmt::format(
-                                               "SELECT {}, s.csrf_token, s.expires_at FROM "
-                                               "sessions s JOIN users u ON u.id = s.user_id JOIN "
-                                               "organisations o ON o.id = s.org_id LEFT JOIN "
-                                               "memberships m ON m.user_id = s.user_id AND "
-                                               "m.org_id = s.org_id WHERE s.id_hash = ?",
-                                               kOwnerColumns)));
+  ASSIGN_OR_RETURN(auto st,
+                   Prepare(*conn, fmt::format("SELECT {}, s.csrf_token, s.expires_at FROM "
+                                              "sessions s JOIN users u ON u.id = s.user_id JOIN "
+                                              "organisations o ON o.id = s.org_id LEFT JOIN "
+                                              "memberships m ON m.user_id = s.user_id AND "
+                                              "m.org_id = s.org_id WHERE s.id_hash = ?",
+                                              kOwnerColumns)));
   st->Text(id_hash);
   ASSIGN_OR_RETURN(bool row, st->Step());
   if (!row) return NotFound("no such session");
@@ -891,13 +913,13 @@ Result<CredentialOwner> SqliteStore::FindSessionOwner(const std::string& id_hash
 
 Result<CredentialOwner> SqliteStore::FindTokenOwner(const std::string& token_hash) {
   ASSIGN_OR_RETURN(auto conn, Acquire());
-  ASSIGN_OR_RETURN(auto st, Prepare(*conn, fmt::format(
-                                               "SELECT {}, t.revoked FROM api_tokens t JOIN "
-                                               "users u ON u.id = t.user_id JOIN organisations o "
-                                               "ON o.id = t.org_id LEFT JOIN memberships m ON "
-                                               "m.user_id = t.user_id AND m.org_id = t.org_id "
-                                               "WHERE t.token_hash = ?",
-                                               kOwnerColumns)));
+  ASSIGN_OR_RETURN(auto st,
+                   Prepare(*conn, fmt::format("SELECT {}, t.revoked FROM api_tokens t JOIN "
+                                              "users u ON u.id = t.user_id JOIN organisations o "
+                                              "ON o.id = t.org_id LEFT JOIN memberships m ON "
+                                              "m.user_id = t.user_id AND m.org_id = t.org_id "
+                                              "WHERE t.token_hash = ?",
+                                              kOwnerColumns)));
   st->Text(token_hash);
   ASSIGN_OR_RETURN(bool row, st->Step());
   if (!row) return NotFound("no such token");
@@ -924,8 +946,9 @@ Result<domain::ApiToken> SqliteStore::CreateToken(const domain::ApiToken& t, Aud
   WriteTx tx(*conn);
   RETURN_IF_ERROR(tx.Begin());
   {
-    ASSIGN_OR_RETURN(auto st, Prepare(*conn, "INSERT INTO api_tokens (token_hash, user_id, "
-                                             "org_id, name, created_at) VALUES (?, ?, ?, ?, ?)"));
+    ASSIGN_OR_RETURN(auto st, Prepare(*conn,
+                                      "INSERT INTO api_tokens (token_hash, user_id, "
+                                      "org_id, name, created_at) VALUES (?, ?, ?, ?, ?)"));
     st->Text(t.token_hash).Int(t.user_id).Int(t.org_id).Text(t.name).Text(t.created_at);
     RETURN_IF_ERROR(st->Run());
   }
@@ -939,13 +962,14 @@ Result<domain::ApiToken> SqliteStore::CreateToken(const domain::ApiToken& t, Aud
 
 Result<domain::ApiToken> SqliteStore::FindToken(const std::string& token_hash) {
   ASSIGN_OR_RETURN(auto conn, Acquire());
-  ASSIGN_OR_RETURN(auto st, Prepare(*conn, "SELECT id, token_hash, user_id, org_id, name, "
-                                           "created_at, revoked FROM api_tokens WHERE token_hash "
-                                           "= ?"));
+  ASSIGN_OR_RETURN(auto st, Prepare(*conn,
+                                    "SELECT id, token_hash, user_id, org_id, name, "
+                                    "created_at, revoked FROM api_tokens WHERE token_hash "
+                                    "= ?"));
   st->Text(token_hash);
   ASSIGN_OR_RETURN(bool row, st->Step());
   if (!row) return NotFound("no such token");
-  return domain::ApiToken{st->ColInt(0), st->ColText(1), st->ColInt(2), st->ColInt(3),
+  return domain::ApiToken{st->ColInt(0),  st->ColText(1), st->ColInt(2),     st->ColInt(3),
                           st->ColText(4), st->ColText(5), st->ColInt(6) != 0};
 }
 
@@ -999,7 +1023,8 @@ Status SqliteStore::ScanAudit(const std::function<bool(const domain::AuditEvent&
   RETURN_IF_ERROR(conn->Exec("BEGIN"));
   Status result = Status::Ok();
   {
-    auto st = Prepare(*conn, fmt::format("SELECT {} FROM audit_events ORDER BY seq", kEventColumns));
+    auto st =
+        Prepare(*conn, fmt::format("SELECT {} FROM audit_events ORDER BY seq", kEventColumns));
     if (!st.ok()) {
       result = st.status();
     } else {

@@ -24,8 +24,7 @@ class SqliteStore final : public Store {
   Result<int> Migrate() override;
   Result<int> SchemaVersion() override;
 
-  Result<domain::Record> Get(const domain::RegisterSpec& spec, int64_t org_id,
-                             int64_t id) override;
+  Result<domain::Record> Get(const domain::RegisterSpec& spec, int64_t org_id, int64_t id) override;
   Result<Page> List(const domain::RegisterSpec& spec, int64_t org_id,
                     const ListQuery& query) override;
   Result<int64_t> Count(const domain::RegisterSpec& spec, int64_t org_id,
@@ -42,8 +41,7 @@ class SqliteStore final : public Store {
                                   AuditDraft audit) override;
   Result<domain::User> FindUser(const std::string& username) override;
   Result<domain::User> GetUser(int64_t id) override;
-  Result<std::optional<domain::Membership>> GetMembership(int64_t user_id,
-                                                          int64_t org_id) override;
+  Result<std::optional<domain::Membership>> GetMembership(int64_t user_id, int64_t org_id) override;
   Result<std::vector<domain::Membership>> Memberships(int64_t user_id) override;
   Result<std::vector<UserSummary>> ListMembers(int64_t org_id) override;
   Status SetPassword(int64_t user_id, const std::string& password_hash, bool must_change,
