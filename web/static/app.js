@@ -92,6 +92,31 @@
   var summary = document.getElementById("error-summary");
   if (summary) summary.focus();
 
+  // Narrow screens: a register's filters fold behind a "Filters" button (the search box stays).
+  // Filters already in use keep the panel open.
+  Array.prototype.forEach.call(document.querySelectorAll("form.toolbar"), function (form) {
+    var selects = form.querySelectorAll(".filter:not(.filter-search) select");
+    if (selects.length < 2) return;
+    var active = 0;
+    Array.prototype.forEach.call(selects, function (s) {
+      if (s.value !== "") active += 1;
+    });
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "button button-secondary filter-toggle";
+    button.textContent = active > 0 ? "Filters (" + active + ")" : "Filters";
+    button.setAttribute("aria-expanded", active > 0 ? "true" : "false");
+    form.classList.add("has-filter-toggle");
+    if (active > 0) form.classList.add("is-expanded");
+    button.addEventListener("click", function () {
+      var open = !form.classList.contains("is-expanded");
+      form.classList.toggle("is-expanded", open);
+      button.setAttribute("aria-expanded", open ? "true" : "false");
+    });
+    var search = form.querySelector(".filter-search");
+    if (search) search.insertAdjacentElement("afterend", button);
+  });
+
   // Narrow screens: the navigation folds behind a "Menu" button.
   var toggle = document.querySelector(".nav-toggle");
   var sidebar = toggle && toggle.closest(".sidebar");

@@ -57,8 +57,8 @@ int64_t Count(Request& r, const domain::RegisterSpec& spec, std::vector<store::F
   return page.ok() && page->total ? *page->total : 0;
 }
 
-void StatCard(Html& h, const std::string& href, const std::string& clause,
-              const std::string& label, const std::string& value, const std::string& detail) {
+void StatCard(Html& h, const std::string& href, const std::string& clause, const std::string& label,
+              const std::string& value, const std::string& detail) {
   const bool numeric = !value.empty() && value.find_first_not_of("0123456789") == std::string::npos;
   h.Open("a", {{"class", "card stat-card"}, {"href", href}});
   h.Element("span", {{"class", "stat-clause"}}, "Clause " + clause);
@@ -112,9 +112,9 @@ void OverviewPage(Request& r) {
         h.Link(fmt::format("/{}/{}", spec->path, e.record_id),
                fmt::format("{} {}", ToLower(spec->singular), e.record_id));
       } else if (words.names_record) {
-        h.Text(fmt::format(" {} {}",
-                           spec != nullptr ? ToLower(spec->singular) : RecordTypeName(e.record_type),
-                           e.record_id));
+        h.Text(fmt::format(
+            " {} {}", spec != nullptr ? ToLower(spec->singular) : RecordTypeName(e.record_type),
+            e.record_id));
       }
       h.Close("span").Close("li");
     }
@@ -155,7 +155,8 @@ void SwotPage(Request& r) {
     auto page = r.services.registers.List(r.principal, spec, lq);
     const std::string label = swot.ChoiceLabel(q.value);
     const std::string id = std::string("swot-") + q.value;
-    h.Open("section", {{"class", std::string("card swot swot-") + q.value}, {"aria-labelledby", id}});
+    h.Open("section",
+           {{"class", std::string("card swot swot-") + q.value}, {"aria-labelledby", id}});
     h.Open("header", {{"class", "swot-head"}});
     h.Open("div").Element("h2", {{"id", id}}, q.plural);
     h.Element("p", {{"class", "swot-caption"}}, q.caption).Close("div");
@@ -173,7 +174,8 @@ void SwotPage(Request& r) {
         h.Open("li", {{"class", closed ? "is-closed" : ""}});
         h.Link(fmt::format("/context-issues/{}", rec.id), rec.fields["title"].get<std::string>());
         if (rec.fields["climate_related"] == true) {
-          h.Element("span", {{"class", "tag tag-climate"}, {"title", "Climate-change consideration"}},
+          h.Element("span",
+                    {{"class", "tag tag-climate"}, {"title", "Climate-change consideration"}},
                     "Climate");
         }
         if (rec.fields["pestle"].is_string()) {
@@ -228,12 +230,15 @@ void AuditPage(Request& r) {
   if (r.Query("verify") == "1") {
     auto v = app::VerifyAuditChain(r.services.store);
     if (!v.ok()) {
-      h.Open("div", {{"class", "alert alert-error"}, {"role", "alert"}}).Text(v.status().message()).Close("div");
+      h.Open("div", {{"class", "alert alert-error"}, {"role", "alert"}})
+          .Text(v.status().message())
+          .Close("div");
     } else if (v->intact) {
       h.Open("div", {{"class", "alert alert-ok"}, {"role", "status"}});
-      h.Text(fmt::format("Intact: {} events checked; every event's hash matches its content and "
-                         "links to the one before. Head hash ",
-                         v->events));
+      h.Text(
+          fmt::format("Intact: {} events checked; every event's hash matches its content and "
+                      "links to the one before. Head hash ",
+                      v->events));
       h.Element("code", {}, v->head_hash).Close("div");
     } else {
       h.Open("div", {{"class", "alert alert-error"}, {"role", "alert"}});
@@ -254,9 +259,10 @@ void AuditPage(Request& r) {
     h.Element("p", {{"class", "muted"}}, "No events yet.");
   } else {
     h.Open("div", {{"class", "table-scroll"}}).Open("table", {{"class", "data-table"}});
-    h.Raw("<thead><tr><th scope=\"col\">#</th><th scope=\"col\">Time (UTC)</th>"
-          "<th scope=\"col\">Who</th><th scope=\"col\">Action</th><th scope=\"col\">Record</th>"
-          "<th scope=\"col\">Changed</th></tr></thead><tbody>");
+    h.Raw(
+        "<thead><tr><th scope=\"col\">#</th><th scope=\"col\">Time (UTC)</th>"
+        "<th scope=\"col\">Who</th><th scope=\"col\">Action</th><th scope=\"col\">Record</th>"
+        "<th scope=\"col\">Changed</th></tr></thead><tbody>");
     for (const auto& e : *events) {
       const auto* spec = domain::FindRegisterByType(e.record_type);
       h.Open("tr");
@@ -308,8 +314,9 @@ RegisterPageHooks PageHooksFor(const domain::RegisterSpec& spec) {
     const std::string status = rec.fields["status"].get<std::string>();
     if (status == domain::kScopeApproved) {
       h.Open("div", {{"class", "callout callout-ok"}});
-      h.Text("This is the current ISMS scope. Approved versions cannot be changed; start a new "
-             "draft to revise it.");
+      h.Text(
+          "This is the current ISMS scope. Approved versions cannot be changed; start a new "
+          "draft to revise it.");
       h.Close("div");
     } else if (status == domain::kScopeSuperseded) {
       auto current = r.services.scope.Current(r.principal);
@@ -323,18 +330,22 @@ RegisterPageHooks PageHooksFor(const domain::RegisterSpec& spec) {
       h.Close("div");
     } else {
       h.Open("div", {{"class", "callout"}});
-      h.Text("Draft: it takes effect when it is approved, and the approved version in force "
-             "until then stays current.");
+      h.Text(
+          "Draft: it takes effect when it is approved, and the approved version in force "
+          "until then stays current.");
       h.Close("div");
     }
   };
   hooks.detail_actions = [](Html& h, Request& r, const Record& rec) {
     if (rec.fields["status"] == domain::kScopeDraft) {
       OpenPostForm(h, r, fmt::format("/scope/{}/approve", rec.id));
-      h.Void("input", {{"type", "hidden"}, {"name", "version"}, {"value", std::to_string(rec.version)}});
+      h.Void("input",
+             {{"type", "hidden"}, {"name", "version"}, {"value", std::to_string(rec.version)}});
       h.Element("button",
-                {{"type", "submit"}, {"class", "button button-approve"},
-                 {"data-confirm", "Approve this version as the ISMS scope? It cannot be changed afterwards."}},
+                {{"type", "submit"},
+                 {"class", "button button-approve"},
+                 {"data-confirm",
+                  "Approve this version as the ISMS scope? It cannot be changed afterwards."}},
                 "Approve");
       h.Close("form");
     } else {
@@ -368,8 +379,10 @@ void AddContextPages(Router& router) {
     h.Element("p", {}, approved.status().message());
     h.Close("div");
     h.Open("p").Link(fmt::format("/scope/{}", r.PathId()), "← Back to the draft").Close("p");
-    RenderPage(r, {.title = "Not approved", .nav = "scope",
-                   .crumbs = {{"ISMS scope", "/scope"}, {"Not approved", ""}}},
+    RenderPage(r,
+               {.title = "Not approved",
+                .nav = "scope",
+                .crumbs = {{"ISMS scope", "/scope"}, {"Not approved", ""}}},
                h.Take(), HttpStatusFor(approved.status().code()));
   });
   router.Post(R"(/scope/(\d+)/new-draft)", Surface::kWeb, Access::kSignedIn, [](Request& r) {

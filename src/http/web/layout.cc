@@ -16,11 +16,13 @@ namespace {
 
 // Clause titles of ISO/IEC 27001:2022 (identifiers and titles are facts, not text of the standard).
 const std::map<std::string, std::string>& ClauseTitles() {
-  static const std::map<std::string, std::string> kTitles = {
-      {"4", "Context of the organization"}, {"5", "Leadership"},
-      {"6", "Planning"},                    {"7", "Support"},
-      {"8", "Operation"},                   {"9", "Performance evaluation"},
-      {"10", "Improvement"}};
+  static const std::map<std::string, std::string> kTitles = {{"4", "Context of the organization"},
+                                                             {"5", "Leadership"},
+                                                             {"6", "Planning"},
+                                                             {"7", "Support"},
+                                                             {"8", "Operation"},
+                                                             {"9", "Performance evaluation"},
+                                                             {"10", "Improvement"}};
   return kTitles;
 }
 
@@ -50,12 +52,14 @@ void OpenPostForm(Html& h, const Request& r, std::string_view action, std::strin
 
 void RenderPage(Request& r, const PageFrame& f, const std::string& body, int status) {
   Html h;
-  h.Raw("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">");
+  h.Raw(
+      "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">");
   h.Element("title", {}, f.title + " · Rampart");
-  h.Raw("<link rel=\"stylesheet\" href=\"/static/app.css\">"
-        "<link rel=\"icon\" href=\"/static/favicon.svg\" type=\"image/svg+xml\">"
-        "<script src=\"/static/app.js\" defer></script></head><body>");
+  h.Raw(
+      "<link rel=\"stylesheet\" href=\"/static/app.css\">"
+      "<link rel=\"icon\" href=\"/static/favicon.svg\" type=\"image/svg+xml\">"
+      "<script src=\"/static/app.js\" defer></script></head><body>");
   h.Raw("<a class=\"skip-link\" href=\"#main\">Skip to content</a><div class=\"shell\">");
 
   // Sidebar: navigation by clause.
@@ -186,8 +190,8 @@ namespace {
 
 // Record stamps such as approved_at are ISO 8601 UTC; people read them to the minute.
 bool IsTimestamp(const domain::FieldSpec& f, const std::string& s) {
-  return f.name.size() > 3 && f.name.compare(f.name.size() - 3, 3, "_at") == 0 &&
-         s.size() >= 17 && s[4] == '-' && s[10] == 'T' && s.back() == 'Z';
+  return f.name.size() > 3 && f.name.compare(f.name.size() - 3, 3, "_at") == 0 && s.size() >= 17 &&
+         s[4] == '-' && s[10] == 'T' && s.back() == 'Z';
 }
 
 }  // namespace
@@ -196,16 +200,21 @@ std::string DisplayValue(const domain::FieldSpec& f, const Json& v,
                          const std::vector<store::UserSummary>& members) {
   if (v.is_null()) return "";
   switch (f.type) {
-    case FieldType::kEnum: return f.ChoiceLabel(v.get<std::string>());
-    case FieldType::kBool: return v.get<bool>() ? "Yes" : "No";
-    case FieldType::kUser: return UserName(v.get<int64_t>(), members);
-    case FieldType::kInteger: return std::to_string(v.get<int64_t>());
+    case FieldType::kEnum:
+      return f.ChoiceLabel(v.get<std::string>());
+    case FieldType::kBool:
+      return v.get<bool>() ? "Yes" : "No";
+    case FieldType::kUser:
+      return UserName(v.get<int64_t>(), members);
+    case FieldType::kInteger:
+      return std::to_string(v.get<int64_t>());
     case FieldType::kList: {
       std::string out;
       for (const auto& item : v) out += (out.empty() ? "" : ", ") + item.get<std::string>();
       return out;
     }
-    case FieldType::kTable: return fmt::format("{} entries", v.size());
+    case FieldType::kTable:
+      return fmt::format("{} entries", v.size());
     default: {
       if (!v.is_string()) return v.dump();
       const std::string s = v.get<std::string>();
@@ -278,13 +287,24 @@ void RenderHistory(Html& h, const domain::RegisterSpec& spec,
       const bool created = e.action == "create";
       h.Open("table", {{"class", created ? "diff diff-created" : "diff"}});
       if (created) {
-        h.Raw("<thead><tr><th scope=\"col\">Field</th><th scope=\"col\">Value</th></tr>"
-              "</thead><tbody>");
+        h.Raw(
+            "<thead><tr><th scope=\"col\">Field</th><th scope=\"col\">Value</th></tr>"
+            "</thead><tbody>");
       } else {
-        h.Raw("<thead><tr><th scope=\"col\">Field</th><th scope=\"col\">Before</th>"
-              "<th scope=\"col\">After</th></tr></thead><tbody>");
+        h.Raw(
+            "<thead><tr><th scope=\"col\">Field</th><th scope=\"col\">Before</th>"
+            "<th scope=\"col\">After</th></tr></thead><tbody>");
       }
-      for (const auto& [name, change] : e.diff.items()) {
+      // Fields in the order the form shows them, then any the register no longer describes.
+      std::vector<std::string> names;
+      for (const auto& field : spec.fields) {
+        if (e.diff.contains(field.name)) names.push_back(field.name);
+      }
+      for (const auto& [name, _] : e.diff.items()) {
+        if (spec.Field(name) == nullptr) names.push_back(name);
+      }
+      for (const auto& name : names) {
+        const Json& change = e.diff[name];
         const domain::FieldSpec* f = spec.Field(name);
         const Json to = change.value("to", Json());
         if (created && to.is_null()) continue;
@@ -293,7 +313,8 @@ void RenderHistory(Html& h, const domain::RegisterSpec& spec,
           h.Element("td", {{"class", "diff-from"}},
                     ShortValue(f, change.value("from", Json()), members));
         }
-        h.Element("td", {{"class", created ? "diff-value" : "diff-to"}}, ShortValue(f, to, members));
+        h.Element("td", {{"class", created ? "diff-value" : "diff-to"}},
+                  ShortValue(f, to, members));
         h.Close("tr");
       }
       h.Raw("</tbody>").Close("table");

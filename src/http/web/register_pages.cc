@@ -54,8 +54,8 @@ bool IsEditable(const RegisterSpec& spec, const Record& rec) {
 // ---------------------------------------------------------------------------------------------
 // The table
 
-std::string QueryWith(const httplib::Request& req, const std::string& key,
-                      const std::string& value, bool drop_cursor = true) {
+std::string QueryWith(const httplib::Request& req, const std::string& key, const std::string& value,
+                      bool drop_cursor = true) {
   std::string out;
   bool replaced = false;
   for (const auto& [k, v] : req.params) {
@@ -97,7 +97,8 @@ void Cell(Html& h, const RegisterSpec& spec, const FieldSpec& f, const Record& r
     case FieldType::kDate: {
       const std::string d = v.get<std::string>();
       const bool overdue = f.name == "next_review" && d < today;
-      h.Open("td", {{"class", overdue ? "cell-date is-overdue" : "cell-date"}, {"data-label", f.label}});
+      h.Open("td",
+             {{"class", overdue ? "cell-date is-overdue" : "cell-date"}, {"data-label", f.label}});
       h.Text(d);
       if (overdue) h.Element("span", {{"class", "visually-hidden"}}, " (review overdue)");
       h.Close("td");
@@ -106,17 +107,18 @@ void Cell(Html& h, const RegisterSpec& spec, const FieldSpec& f, const Record& r
     case FieldType::kTable: {
       size_t addressed = 0;
       for (const auto& row : v) addressed += row.value("addressed", false) ? 1 : 0;
-      const bool has_addressed = !f.columns.empty() && std::any_of(f.columns.begin(), f.columns.end(),
-                                                                   [](const FieldSpec& c) {
-                                                                     return c.name == "addressed";
-                                                                   });
+      const bool has_addressed =
+          !f.columns.empty() &&
+          std::any_of(f.columns.begin(), f.columns.end(),
+                      [](const FieldSpec& c) { return c.name == "addressed"; });
       std::string text = fmt::format("{} {}", v.size(), v.size() == 1 ? "entry" : "entries");
       if (has_addressed) text += fmt::format(" · {} addressed", addressed);
       h.Element("td", {{"class", "cell-count"}, {"data-label", f.label}}, text);
       return;
     }
     case FieldType::kInteger:
-      h.Element("td", {{"class", "cell-num"}, {"data-label", f.label}}, std::to_string(v.get<int64_t>()));
+      h.Element("td", {{"class", "cell-num"}, {"data-label", f.label}},
+                std::to_string(v.get<int64_t>()));
       return;
     default:
       h.Element("td", {{"data-label", f.label}}, DisplayValue(f, v, members));
@@ -149,18 +151,19 @@ void FilterControl(Html& h, const httplib::Request& req, const FieldSpec& f,
   h.Close("select").Close("div");
 }
 
-// The list's query parameters as the page reads them. The toolbar form submits every control,
-// so "Any" arrives as an empty value; for the API an empty value asks for records where the field
+// The list's query parameters as the page reads them. `notice` (the confirmation after a
+// delete) belongs to the page, not to the query. The toolbar form submits every control, so
+// "Any" arrives as an empty value; for the API an empty value asks for records where the field
 // is not set. A toolbar submission (recognised by its search box, `q`) therefore drops empty
 // values, while a link such as /context-issues?swot= (no `q`) still lists the unset ones.
 httplib::Request ListView(const httplib::Request& req) {
   httplib::Request view;
   view.path = req.path;
   view.params = req.params;
-  if (req.has_param("q")) {
-    for (auto it = view.params.begin(); it != view.params.end();) {
-      it = it->second.empty() ? view.params.erase(it) : std::next(it);
-    }
+  const bool from_toolbar = req.has_param("q");
+  for (auto it = view.params.begin(); it != view.params.end();) {
+    const bool drop = it->first == "notice" || (from_toolbar && it->second.empty());
+    it = drop ? view.params.erase(it) : std::next(it);
   }
   return view;
 }
@@ -168,7 +171,8 @@ httplib::Request ListView(const httplib::Request& req) {
 void ListPage(Request& r, const RegisterSpec& spec) {
   const httplib::Request view = ListView(r.http);
   auto members = r.services.registers.Members(r.principal);
-  if (!members.ok()) return RenderPage(r, {.title = "Error"}, HtmlEscape(members.status().message()), 500);
+  if (!members.ok())
+    return RenderPage(r, {.title = "Error"}, HtmlEscape(members.status().message()), 500);
   PageFrame frame{.title = spec.plural,
                   .nav = spec.path,
                   .crumbs = {},
@@ -187,26 +191,34 @@ void ListPage(Request& r, const RegisterSpec& spec) {
   if (hooks.list_banner) hooks.list_banner(h, r);
 
   // Search and filters (a GET form: the URL is the state, so it can be shared and bookmarked).
-  h.Open("form", {{"method", "get"}, {"action", "/" + spec.path}, {"class", "toolbar"},
-                  {"role", "search"}});
-  h.Open("div", {{"class", "filter filter-search"}});
-  h.Element("label", {{"for", "q"}}, "Search");
-  h.Void("input", {{"type", "search"}, {"id", "q"}, {"name", "q"}, {"value", r.Query("q")},
-                   {"placeholder", "Search " + LowerNoun(spec.plural)}, {"maxlength", "200"}});
-  h.Close("div");
+  // Left out while the register is still empty: there is nothing to search.
+  Html tb;
+  tb.Open(
+      "form",
+      {{"method", "get"}, {"action", "/" + spec.path}, {"class", "toolbar"}, {"role", "search"}});
+  tb.Open("div", {{"class", "filter filter-search"}});
+  tb.Element("label", {{"for", "q"}}, "Search");
+  tb.Void("input", {{"type", "search"},
+                    {"id", "q"},
+                    {"name", "q"},
+                    {"value", r.Query("q")},
+                    {"placeholder", "Search " + LowerNoun(spec.plural)},
+                    {"maxlength", "200"}});
+  tb.Close("div");
   for (const auto& f : spec.fields) {
-    if (f.filterable && f.type != FieldType::kDate) FilterControl(h, view, f, *members);
+    if (f.filterable && f.type != FieldType::kDate) FilterControl(tb, view, f, *members);
   }
   if (!r.Query("sort").empty()) {
-    h.Void("input", {{"type", "hidden"}, {"name", "sort"}, {"value", r.Query("sort")}});
+    tb.Void("input", {{"type", "hidden"}, {"name", "sort"}, {"value", r.Query("sort")}});
   }
-  h.Open("div", {{"class", "filter filter-actions"}});
-  h.Element("button", {{"type", "submit"}, {"class", "button button-secondary"}}, "Apply");
-  h.Link("/" + spec.path, "Clear", "button button-ghost");
-  h.Close("div").Close("form");
+  tb.Open("div", {{"class", "filter filter-actions"}});
+  tb.Element("button", {{"type", "submit"}, {"class", "button button-secondary"}}, "Apply");
+  tb.Link("/" + spec.path, "Clear", "button button-ghost");
+  tb.Close("div").Close("form");
 
   auto q = ParseListQuery(spec, view);
   if (!q.ok()) {
+    h.Raw(tb.str());
     h.Open("div", {{"class", "alert alert-error"}, {"role", "alert"}});
     h.Text(q.status().message()).Close("div");
     return RenderPage(r, frame, h.Take(), 400);
@@ -215,11 +227,14 @@ void ListPage(Request& r, const RegisterSpec& spec) {
   q->limit = 50;
   auto page = r.services.registers.List(r.principal, spec, *q);
   if (!page.ok()) {
+    h.Raw(tb.str());
     h.Open("div", {{"class", "alert alert-error"}, {"role", "alert"}});
     h.Text(page.status().message()).Close("div");
-    return RenderPage(r, frame, h.Take(), page.status().code() == Code::kInvalidArgument ? 400 : 500);
+    return RenderPage(r, frame, h.Take(),
+                      page.status().code() == Code::kInvalidArgument ? 400 : 500);
   }
   const bool filtered = !q->filters.empty() || !q->search.empty();
+  if (filtered || !page->records.empty() || !q->cursor.empty()) h.Raw(tb.str());
   if (page->records.empty() && q->cursor.empty()) {
     h.Open("div", {{"class", "empty-state card"}});
     if (filtered) {
@@ -228,7 +243,9 @@ void ListPage(Request& r, const RegisterSpec& spec) {
       h.Link("/" + spec.path, "Show all", "button button-secondary");
     } else {
       h.Element("h2", {}, "No " + LowerNoun(spec.plural) + " yet");
-      h.Element("p", {}, "Record the first one; it will be versioned and its every change kept in the audit trail.");
+      h.Element("p", {},
+                "Record the first one; it will be versioned and its every change kept in the audit "
+                "trail.");
       h.Link("/" + spec.path + "/new", "New " + ToLower(spec.singular), "button button-primary");
     }
     h.Close("div");
@@ -278,8 +295,8 @@ void ListPage(Request& r, const RegisterSpec& spec) {
     h.Link("/" + spec.path + QueryWith(view, "cursor", ""), "← First page", "button button-ghost");
   }
   if (!page->next_cursor.empty()) {
-    h.Link("/" + spec.path + QueryWith(view, "cursor", page->next_cursor, false),
-           "Next page →", "button button-secondary");
+    h.Link("/" + spec.path + QueryWith(view, "cursor", page->next_cursor, false), "Next page →",
+           "button button-secondary");
   }
   h.Close("nav").Close("div");
   RenderPage(r, frame, h.Take());
@@ -294,8 +311,12 @@ void ValueBlock(Html& h, const FieldSpec& f, const Json& v, const Members& membe
     return;
   }
   switch (f.type) {
-    case FieldType::kEnum: Badge(h, f, v); return;
-    case FieldType::kLongText: h.Element("div", {{"class", "prose"}}, v.get<std::string>()); return;
+    case FieldType::kEnum:
+      Badge(h, f, v);
+      return;
+    case FieldType::kLongText:
+      h.Element("div", {{"class", "prose"}}, v.get<std::string>());
+      return;
     case FieldType::kList:
       h.Open("ul", {{"class", "value-list"}});
       for (const auto& item : v) h.Element("li", {}, item.get<std::string>());
@@ -323,7 +344,8 @@ void ValueBlock(Html& h, const FieldSpec& f, const Json& v, const Members& membe
       }
       h.Close("tbody").Close("table").Close("div");
       return;
-    default: h.Text(DisplayValue(f, v, members));
+    default:
+      h.Text(DisplayValue(f, v, members));
   }
 }
 
@@ -334,12 +356,15 @@ void DetailPage(Request& r, const RegisterSpec& spec) {
     const int status = HttpStatusFor(rec.status().code());
     Html h;
     h.Open("div", {{"class", "card empty-state"}});
-    h.Element("h2", {}, status == 404 ? "This record does not exist" : "This record cannot be shown");
+    h.Element("h2", {},
+              status == 404 ? "This record does not exist" : "This record cannot be shown");
     h.Element("p", {}, rec.status().message());
     h.Link("/" + spec.path, "All " + LowerNoun(spec.plural), "button button-secondary");
     h.Close("div");
-    return RenderPage(r, {.title = "Not found", .nav = spec.path,
-                          .crumbs = {{spec.plural, "/" + spec.path}, {"Not found", ""}}},
+    return RenderPage(r,
+                      {.title = "Not found",
+                       .nav = spec.path,
+                       .crumbs = {{spec.plural, "/" + spec.path}, {"Not found", ""}}},
                       h.Take(), status);
   }
   auto members = r.services.registers.Members(r.principal);
@@ -356,22 +381,22 @@ void DetailPage(Request& r, const RegisterSpec& spec) {
     actions.Link(fmt::format("/{}/{}/edit", spec.path, id), "Edit",
                  actions.str().empty() ? "button button-primary" : "button button-secondary");
   }
-  PageFrame frame{.title = title,
-                  .nav = spec.path,
-                  .crumbs = {{spec.plural, "/" + spec.path}, {title, ""}},
-                  .subtitle = fmt::format("{} · clause {} · version {} · updated {}", spec.singular,
-                                          spec.clause, rec->version,
-                                          rec->updated_at.substr(0, 10)),
-                  .actions = actions.Take(),
-                  .notice = NoticeText(r.Query("notice"))};
+  PageFrame frame{
+      .title = title,
+      .nav = spec.path,
+      .crumbs = {{spec.plural, "/" + spec.path}, {title, ""}},
+      .subtitle = fmt::format("{} · clause {} · revision {} · updated {}", spec.singular,
+                              spec.clause, rec->version, rec->updated_at.substr(0, 10)),
+      .actions = actions.Take(),
+      .notice = NoticeText(r.Query("notice"))};
   Html h;
   if (hooks.detail_banner) hooks.detail_banner(h, r, *rec);
   h.Open("div", {{"class", "record-layout"}});
   h.Open("section", {{"class", "card record"}, {"aria-label", "Details"}});
   h.Open("dl", {{"class", "fields"}});
   for (const auto& f : spec.fields) {
-    const bool wide = f.type == FieldType::kLongText || f.type == FieldType::kTable ||
-                      f.type == FieldType::kList;
+    const bool wide =
+        f.type == FieldType::kLongText || f.type == FieldType::kTable || f.type == FieldType::kList;
     h.Open("div", {{"class", wide ? "field field-wide" : "field"}});
     h.Element("dt", {}, f.label);
     h.Open("dd");
@@ -386,11 +411,14 @@ void DetailPage(Request& r, const RegisterSpec& spec) {
   h.Close("p");
   if (IsEditable(spec, *rec)) {
     OpenPostForm(h, r, fmt::format("/{}/{}/delete", spec.path, id), "danger-zone");
-    h.Void("input", {{"type", "hidden"}, {"name", "version"}, {"value", std::to_string(rec->version)}});
-    h.Element("button",
-              {{"type", "submit"}, {"class", "button button-danger"},
-               {"data-confirm", "Delete this " + ToLower(spec.singular) + "? Its history is kept."}},
-              "Delete");
+    h.Void("input",
+           {{"type", "hidden"}, {"name", "version"}, {"value", std::to_string(rec->version)}});
+    h.Element(
+        "button",
+        {{"type", "submit"},
+         {"class", "button button-danger"},
+         {"data-confirm", "Delete this " + ToLower(spec.singular) + "? Its history is kept."}},
+        "Delete");
     h.Close("form");
   }
   h.Close("section");
@@ -405,14 +433,17 @@ void DetailPage(Request& r, const RegisterSpec& spec) {
 void Control(Html& h, const FieldSpec& f, const std::string& name, const std::string& id,
              const Json& value, bool invalid, const std::string& described_by,
              const Members& members) {
-  const std::string str = value.is_string() ? value.get<std::string>()
+  const std::string str = value.is_string()   ? value.get<std::string>()
                           : value.is_number() ? value.dump()
                                               : std::string();
   const std::string aria_invalid = invalid ? "true" : "false";
   switch (f.type) {
     case FieldType::kLongText:
-      h.Open("textarea", {{"id", id}, {"name", name}, {"rows", "4"},
-                          {"aria-invalid", aria_invalid}, {"aria-describedby", described_by}});
+      h.Open("textarea", {{"id", id},
+                          {"name", name},
+                          {"rows", "4"},
+                          {"aria-invalid", aria_invalid},
+                          {"aria-describedby", described_by}});
       h.Text(str).Close("textarea");
       return;
     case FieldType::kList: {
@@ -422,14 +453,19 @@ void Control(Html& h, const FieldSpec& f, const std::string& name, const std::st
           if (item.is_string()) lines += item.get<std::string>() + "\n";
         }
       }
-      h.Open("textarea", {{"id", id}, {"name", name}, {"rows", "4"},
-                          {"aria-invalid", aria_invalid}, {"aria-describedby", described_by}});
+      h.Open("textarea", {{"id", id},
+                          {"name", name},
+                          {"rows", "4"},
+                          {"aria-invalid", aria_invalid},
+                          {"aria-describedby", described_by}});
       h.Text(lines).Close("textarea");
       return;
     }
     case FieldType::kEnum:
     case FieldType::kUser: {
-      h.Open("select", {{"id", id}, {"name", name}, {"aria-invalid", aria_invalid},
+      h.Open("select", {{"id", id},
+                        {"name", name},
+                        {"aria-invalid", aria_invalid},
                         {"aria-describedby", described_by}});
       h.Element("option", {{"value", ""}}, f.required ? "Choose…" : "—");
       auto option = [&](const std::string& v, const std::string& label) {
@@ -453,25 +489,44 @@ void Control(Html& h, const FieldSpec& f, const std::string& name, const std::st
     }
     case FieldType::kBool:
       if (value.is_boolean() && value.get<bool>()) {
-        h.Void("input", {{"type", "checkbox"}, {"id", id}, {"name", name}, {"value", "true"},
-                         Attr::Flag("checked"), {"aria-describedby", described_by}});
+        h.Void("input", {{"type", "checkbox"},
+                         {"id", id},
+                         {"name", name},
+                         {"value", "true"},
+                         Attr::Flag("checked"),
+                         {"aria-describedby", described_by}});
       } else {
-        h.Void("input", {{"type", "checkbox"}, {"id", id}, {"name", name}, {"value", "true"},
+        h.Void("input", {{"type", "checkbox"},
+                         {"id", id},
+                         {"name", name},
+                         {"value", "true"},
                          {"aria-describedby", described_by}});
       }
       return;
     case FieldType::kDate:
-      h.Void("input", {{"type", "date"}, {"id", id}, {"name", name}, {"value", str},
-                       {"aria-invalid", aria_invalid}, {"aria-describedby", described_by}});
+      h.Void("input", {{"type", "date"},
+                       {"id", id},
+                       {"name", name},
+                       {"value", str},
+                       {"aria-invalid", aria_invalid},
+                       {"aria-describedby", described_by}});
       return;
     case FieldType::kInteger:
-      h.Void("input", {{"type", "number"}, {"id", id}, {"name", name}, {"value", str},
-                       {"aria-invalid", aria_invalid}, {"aria-describedby", described_by}});
+      h.Void("input", {{"type", "number"},
+                       {"id", id},
+                       {"name", name},
+                       {"value", str},
+                       {"aria-invalid", aria_invalid},
+                       {"aria-describedby", described_by}});
       return;
     default: {
       const std::string max = std::to_string(f.max_length > 0 ? f.max_length : 200);
-      h.Void("input", {{"type", "text"}, {"id", id}, {"name", name}, {"value", str},
-                       {"maxlength", max}, {"aria-invalid", aria_invalid},
+      h.Void("input", {{"type", "text"},
+                       {"id", id},
+                       {"name", name},
+                       {"value", str},
+                       {"maxlength", max},
+                       {"aria-invalid", aria_invalid},
                        {"aria-describedby", described_by}});
     }
   }
@@ -496,7 +551,8 @@ void TableControl(Html& h, const FieldSpec& f, const Json& value, const Errors& 
       const std::string path = fmt::format("{}[{}].{}", f.name, i, c.name);
       const std::string name = fmt::format("{}[{}][{}]", f.name, i, c.name);
       const std::string id = fmt::format("{}-{}-{}", f.name, i, c.name);
-      const Json cv = i < existing && value[i].is_object() ? value[i].value(c.name, Json()) : Json();
+      const Json cv =
+          i < existing && value[i].is_object() ? value[i].value(c.name, Json()) : Json();
       const auto err = errors.find(path);
       h.Open("td");
       if (c.type == FieldType::kBool) {
@@ -506,8 +562,8 @@ void TableControl(Html& h, const FieldSpec& f, const Json& value, const Errors& 
         h.Close("label");
       } else {
         h.Element("label", {{"for", id}, {"class", "visually-hidden"}}, c.label);
-        Control(h, c, name, id, cv, err != errors.end(),
-                err != errors.end() ? id + "-error" : "", members);
+        Control(h, c, name, id, cv, err != errors.end(), err != errors.end() ? id + "-error" : "",
+                members);
       }
       if (err != errors.end()) {
         h.Element("p", {{"class", "field-error"}, {"id", id + "-error"}}, err->second);
@@ -517,8 +573,11 @@ void TableControl(Html& h, const FieldSpec& f, const Json& value, const Errors& 
     h.Close("tr");
   }
   h.Close("tbody").Close("table").Close("div");
-  h.Element("button", {{"type", "button"}, {"class", "button button-ghost add-row"},
-                       {"data-add-row", f.name}, {"hidden", "hidden"}},
+  h.Element("button",
+            {{"type", "button"},
+             {"class", "button button-ghost add-row"},
+             {"data-add-row", f.name},
+             {"hidden", "hidden"}},
             "+ Add a row");
 }
 
@@ -526,21 +585,26 @@ void FormPage(Request& r, const RegisterSpec& spec, const Record* rec, const Jso
               const std::vector<domain::FieldError>& field_errors, const std::string& message,
               int status) {
   auto members = r.services.registers.Members(r.principal);
-  if (!members.ok()) return RenderPage(r, {.title = "Error"}, "<p>Could not load members.</p>", 500);
+  if (!members.ok())
+    return RenderPage(r, {.title = "Error"}, "<p>Could not load members.</p>", 500);
   Errors errors;
   for (const auto& e : field_errors) errors.emplace(e.field, e.message);
-  const std::string title = rec != nullptr ? "Edit: " + RecordTitle(spec, *rec)
-                                           : "New " + ToLower(spec.singular);
+  const std::string title =
+      rec != nullptr ? "Edit: " + RecordTitle(spec, *rec) : "New " + ToLower(spec.singular);
   std::vector<Crumb> crumbs = {{spec.plural, "/" + spec.path}};
-  if (rec != nullptr) crumbs.push_back({RecordTitle(spec, *rec), fmt::format("/{}/{}", spec.path, rec->id)});
+  if (rec != nullptr)
+    crumbs.push_back({RecordTitle(spec, *rec), fmt::format("/{}/{}", spec.path, rec->id)});
   crumbs.push_back({rec != nullptr ? "Edit" : "New", ""});
-  PageFrame frame{.title = title, .nav = spec.path, .crumbs = crumbs,
-                  .subtitle = "Clause " + spec.clause};
+  PageFrame frame{
+      .title = title, .nav = spec.path, .crumbs = crumbs, .subtitle = "Clause " + spec.clause};
   Html h;
   if (!field_errors.empty() || !message.empty()) {
-    h.Open("div", {{"class", "alert alert-error"}, {"role", "alert"}, {"tabindex", "-1"},
+    h.Open("div", {{"class", "alert alert-error"},
+                   {"role", "alert"},
+                   {"tabindex", "-1"},
                    {"id", "error-summary"}});
-    h.Element("h2", {}, field_errors.empty() ? "This could not be saved" : "Please correct the following");
+    h.Element("h2", {},
+              field_errors.empty() ? "This could not be saved" : "Please correct the following");
     if (!message.empty()) h.Element("p", {}, message);
     if (!field_errors.empty()) {
       h.Open("ul");
@@ -555,18 +619,19 @@ void FormPage(Request& r, const RegisterSpec& spec, const Record* rec, const Jso
     }
     h.Close("div");
   }
-  const std::string action = rec != nullptr ? fmt::format("/{}/{}", spec.path, rec->id)
-                                            : "/" + spec.path;
+  const std::string action =
+      rec != nullptr ? fmt::format("/{}/{}", spec.path, rec->id) : "/" + spec.path;
   OpenPostForm(h, r, action, "card record-form");
   if (rec != nullptr) {
-    h.Void("input", {{"type", "hidden"}, {"name", "version"}, {"value", std::to_string(rec->version)}});
+    h.Void("input",
+           {{"type", "hidden"}, {"name", "version"}, {"value", std::to_string(rec->version)}});
   }
   h.Open("div", {{"class", "form-grid"}});
   for (const auto& f : spec.fields) {
     if (f.read_only) continue;
     const auto err = errors.find(f.name);
-    const bool wide = f.type == FieldType::kLongText || f.type == FieldType::kTable ||
-                      f.type == FieldType::kList;
+    const bool wide =
+        f.type == FieldType::kLongText || f.type == FieldType::kTable || f.type == FieldType::kList;
     std::string cls = wide ? "form-field form-field-wide" : "form-field";
     if (err != errors.end()) cls += " has-error";
     const std::string help_id = f.name + "-help";
@@ -579,7 +644,8 @@ void FormPage(Request& r, const RegisterSpec& spec, const Record* rec, const Jso
       h.Open("fieldset", {{"class", cls}, {"id", f.name}});
       h.Element("legend", {}, f.label);
       if (!f.help.empty()) h.Element("p", {{"class", "help"}, {"id", help_id}}, f.help);
-      if (err != errors.end()) h.Element("p", {{"class", "field-error"}, {"id", error_id}}, err->second);
+      if (err != errors.end())
+        h.Element("p", {{"class", "field-error"}, {"id", error_id}}, err->second);
       TableControl(h, f, v, errors, *members);
       h.Close("fieldset");
       continue;
@@ -598,7 +664,8 @@ void FormPage(Request& r, const RegisterSpec& spec, const Record* rec, const Jso
       Control(h, f, f.name, f.name, v, err != errors.end(), described, *members);
     }
     if (!f.help.empty()) h.Element("p", {{"class", "help"}, {"id", help_id}}, f.help);
-    if (err != errors.end()) h.Element("p", {{"class", "field-error"}, {"id", error_id}}, err->second);
+    if (err != errors.end())
+      h.Element("p", {{"class", "field-error"}, {"id", error_id}}, err->second);
     h.Close("div");
   }
   h.Close("div");
@@ -676,8 +743,9 @@ void AddRegisterPages(Router& router, const RegisterSpec& spec) {
     if (updated.status().code() == Code::kConflict) {
       // The form is re-rendered with the current version: saving again is a deliberate
       // decision to overwrite, taken after reading the history.
-      message = "Someone else changed this record while you were editing. Your changes are "
-                "below; check the record's history, then save again to overwrite theirs.";
+      message =
+          "Someone else changed this record while you were editing. Your changes are "
+          "below; check the record's history, then save again to overwrite theirs.";
     }
     FormPage(r, *s, &*rec, input, errors, message, HttpStatusFor(updated.status().code()));
   });
@@ -685,8 +753,10 @@ void AddRegisterPages(Router& router, const RegisterSpec& spec) {
   router.Post(item + "/delete", Surface::kWeb, Access::kSignedIn, [s](Request& r) {
     Status st = r.services.registers.Delete(r.principal, *s, r.PathId(), FormVersion(r));
     if (st.ok()) return r.res.set_redirect(fmt::format("/{}?notice=deleted", s->path), 303);
-    RenderPage(r, {.title = "Not deleted", .nav = s->path,
-                   .crumbs = {{s->plural, "/" + s->path}, {"Not deleted", ""}}},
+    RenderPage(r,
+               {.title = "Not deleted",
+                .nav = s->path,
+                .crumbs = {{s->plural, "/" + s->path}, {"Not deleted", ""}}},
                "<div class=\"alert alert-error\" role=\"alert\"><p>" + HtmlEscape(st.message()) +
                    "</p></div>",
                HttpStatusFor(st.code()));
