@@ -87,7 +87,9 @@ RegisterSpec MakeContextIssues() {
                                           {"monitoring", "active"},
                                           {"active", "closed"},
                                           {"monitoring", "closed"},
-                                          {"closed", "active"}}};
+                                          {"closed", "active"}},
+                          .editable_in = {},
+                          .closed = {"closed"}};
   s.rule = [](const Json& r, const Json*, std::vector<FieldError>& errors) {
     const bool external = r["kind"] == "external";
     if (r["swot"].is_string()) {
@@ -170,8 +172,10 @@ RegisterSpec MakeInterestedParties() {
   };
   s.list_columns = {"name", "type", "requirements", "owner", "status", "next_review"};
   s.default_sort = "name";
-  s.lifecycle =
-      Lifecycle{.field = "status", .transitions = {{"active", "inactive"}, {"inactive", "active"}}};
+  s.lifecycle = Lifecycle{.field = "status",
+                          .transitions = {{"active", "inactive"}, {"inactive", "active"}},
+                          .editable_in = {},
+                          .closed = {"inactive"}};
   s.rule = [](const Json& r, const Json*, std::vector<FieldError>& errors) {
     if (!r["requirements"].is_array()) return;
     for (size_t i = 0; i < r["requirements"].size(); ++i) {

@@ -233,6 +233,22 @@ bool RegisterSpec::IsSortable(std::string_view name) const {
   return f != nullptr && f->sortable;
 }
 
+bool IsReviewOverdue(const RegisterSpec& spec, const Json& fields, std::string_view today) {
+  const auto it = fields.find("next_review");
+  if (it == fields.end() || !it->is_string() || it->get_ref<const std::string&>() >= today) {
+    return false;
+  }
+  if (spec.lifecycle) {
+    const auto state = fields.find(spec.lifecycle->field);
+    if (state != fields.end() && state->is_string() &&
+        std::find(spec.lifecycle->closed.begin(), spec.lifecycle->closed.end(),
+                  state->get<std::string>()) != spec.lifecycle->closed.end()) {
+      return false;
+    }
+  }
+  return true;
+}
+
 bool IsSystemField(std::string_view name) {
   for (auto s : kSystemFields) {
     if (s == name) return true;

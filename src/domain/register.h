@@ -65,6 +65,8 @@ struct Lifecycle {
   // When not empty, records can be edited or deleted only in these states (an approved scope
   // statement is frozen; a new version is drafted instead).
   std::vector<std::string> editable_in;
+  // States in which a record is no longer in use: its periodic review is not due.
+  std::vector<std::string> closed;
   bool IsEditableIn(std::string_view state) const;
   bool AllowsTransition(std::string_view from, std::string_view to) const;
 };
@@ -107,6 +109,10 @@ Json ValidateFields(const RegisterSpec& spec, const Json& input, WriteMode mode,
 // Field-level difference between two field objects: {"field": {"from": x, "to": y}} for every
 // field whose value differs. `before` or `after` may be null (create, delete).
 Json DiffFields(const RegisterSpec& spec, const Json& before, const Json& after);
+
+// True when the record has a `next_review` date before `today` (YYYY-MM-DD) and is not in a
+// closed state of its lifecycle.
+bool IsReviewOverdue(const RegisterSpec& spec, const Json& fields, std::string_view today);
 
 // True for the columns every record has: id, version, created_at, updated_at, created_by,
 // updated_by.

@@ -585,4 +585,19 @@ TEST(IsSystemField, NamesTheColumnsEveryRecordHas) {
 }
 
 }  // namespace
+TEST(IsReviewOverdue, IsTrueOnlyForAPastReviewDateOfARecordInUse) {
+  const auto& spec = ContextIssues();
+  const Json due = {{"next_review", "2026-01-31"}, {"status", "active"}};
+  EXPECT_TRUE(IsReviewOverdue(spec, due, "2026-02-01"));
+  EXPECT_FALSE(IsReviewOverdue(spec, due, "2026-01-31"));  // due today is not overdue
+  EXPECT_FALSE(
+      IsReviewOverdue(spec, {{"next_review", nullptr}, {"status", "active"}}, "2026-02-01"));
+  EXPECT_FALSE(
+      IsReviewOverdue(spec, {{"next_review", "2026-01-31"}, {"status", "closed"}}, "2026-02-01"));
+  EXPECT_FALSE(IsReviewOverdue(
+      InterestedParties(), {{"next_review", "2020-01-01"}, {"status", "inactive"}}, "2026-02-01"));
+  EXPECT_TRUE(IsReviewOverdue(InterestedParties(),
+                              {{"next_review", "2020-01-01"}, {"status", "active"}}, "2026-02-01"));
+}
+
 }  // namespace rampart::domain

@@ -18,21 +18,25 @@ std::string SafeNext(const std::string& next) {
 
 void AuthPage(Request& r, const std::string& title, const std::string& body, int status) {
   Html h;
-  h.Raw("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">");
+  h.Raw(
+      "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">");
   h.Element("title", {}, title + " · Rampart");
-  h.Raw("<link rel=\"stylesheet\" href=\"/static/app.css\">"
-        "<link rel=\"icon\" href=\"/static/favicon.svg\" type=\"image/svg+xml\">"
-        "<script src=\"/static/app.js\" defer></script></head><body class=\"auth-body\">");
+  h.Raw(
+      "<link rel=\"stylesheet\" href=\"/static/app.css\">"
+      "<link rel=\"icon\" href=\"/static/favicon.svg\" type=\"image/svg+xml\">"
+      "<script src=\"/static/app.js\" defer></script></head><body class=\"auth-body\">");
   h.Open("main", {{"class", "auth-card"}, {"id", "main"}});
-  h.Raw("<div class=\"auth-brand\"><svg class=\"logo\" viewBox=\"0 0 32 32\" aria-hidden=\"true\">"
-        "<path d=\"M4 26V9l4-3 4 3V6l4-3 4 3v3l4-3 4 3v17z\" fill=\"currentColor\"/>"
-        "<path d=\"M13 26v-6a3 3 0 0 1 6 0v6z\" fill=\"var(--brand-ink)\"/></svg>"
-        "<span>Rampart</span></div>");
+  h.Raw(
+      "<div class=\"auth-brand\"><svg class=\"logo\" viewBox=\"0 0 32 32\" aria-hidden=\"true\">"
+      "<path d=\"M4 26V9l4-3 4 3V6l4-3 4 3v3l4-3 4 3v17z\" fill=\"currentColor\"/>"
+      "<path d=\"M13 26v-6a3 3 0 0 1 6 0v6z\" fill=\"var(--brand-ink)\"/></svg>"
+      "<span>Rampart</span></div>");
   h.Element("h1", {}, title);
   h.Raw(body);
   h.Close("main");
-  h.Element("p", {{"class", "auth-foot"}}, "Information security management for ISO/IEC 27001:2022");
+  h.Element("p", {{"class", "auth-foot"}},
+            "Information security management for ISO/IEC 27001:2022");
   h.Raw("</body></html>");
   r.res.status = status;
   r.res.set_content(h.Take(), "text/html; charset=utf-8");
@@ -44,17 +48,29 @@ void SignInForm(Request& r, const std::string& username, const std::string& erro
     h.Open("div", {{"class", "alert alert-error"}, {"role", "alert"}}).Text(error).Close("div");
   }
   h.Open("form", {{"method", "post"}, {"action", "/signin"}, {"class", "stack"}});
-  h.Void("input", {{"type", "hidden"}, {"name", "next"}, {"value", SafeNext(r.Query("next").empty() ? r.Form("next") : r.Query("next"))}});
+  h.Void("input",
+         {{"type", "hidden"},
+          {"name", "next"},
+          {"value", SafeNext(r.Query("next").empty() ? r.Form("next") : r.Query("next"))}});
   h.Open("div", {{"class", "form-field"}});
   h.Element("label", {{"for", "username"}}, "User name");
-  h.Void("input", {{"type", "text"}, {"id", "username"}, {"name", "username"},
-                   {"value", username}, {"autocomplete", "username"}, Attr::Flag("required"),
-                   Attr::Flag("autofocus"), {"autocapitalize", "none"}, {"spellcheck", "false"}});
+  h.Void("input", {{"type", "text"},
+                   {"id", "username"},
+                   {"name", "username"},
+                   {"value", username},
+                   {"autocomplete", "username"},
+                   Attr::Flag("required"),
+                   Attr::Flag("autofocus"),
+                   {"autocapitalize", "none"},
+                   {"spellcheck", "false"}});
   h.Close("div");
   h.Open("div", {{"class", "form-field"}});
   h.Element("label", {{"for", "password"}}, "Password");
-  h.Void("input", {{"type", "password"}, {"id", "password"}, {"name", "password"},
-                   {"autocomplete", "current-password"}, Attr::Flag("required")});
+  h.Void("input", {{"type", "password"},
+                   {"id", "password"},
+                   {"name", "password"},
+                   {"autocomplete", "current-password"},
+                   Attr::Flag("required")});
   h.Close("div");
   h.Element("button", {{"type", "submit"}, {"class", "button button-primary button-block"}},
             "Sign in");
@@ -69,7 +85,9 @@ void PasswordForm(Request& r, const Status& error, int status) {
               "You signed in with a one-time password. Choose your own password to continue.");
   }
   if (!error.ok()) {
-    h.Open("div", {{"class", "alert alert-error"}, {"role", "alert"}}).Text(error.message()).Close("div");
+    h.Open("div", {{"class", "alert alert-error"}, {"role", "alert"}})
+        .Text(error.message())
+        .Close("div");
   }
   OpenPostForm(h, r, "/account/password", "stack");
   auto field = [&](const char* name, const char* label, const char* autocomplete,
@@ -77,8 +95,11 @@ void PasswordForm(Request& r, const Status& error, int status) {
     const bool bad = error.field() == name;
     h.Open("div", {{"class", bad ? "form-field has-error" : "form-field"}});
     h.Element("label", {{"for", name}}, label);
-    h.Void("input", {{"type", "password"}, {"id", name}, {"name", name},
-                     {"autocomplete", autocomplete}, Attr::Flag("required"),
+    h.Void("input", {{"type", "password"},
+                     {"id", name},
+                     {"name", name},
+                     {"autocomplete", autocomplete},
+                     Attr::Flag("required"),
                      {"aria-invalid", bad ? "true" : "false"},
                      {"aria-describedby", std::string(name) + "-help"}});
     h.Element("p", {{"class", bad ? "field-error" : "help"}, {"id", std::string(name) + "-help"}},
@@ -86,7 +107,8 @@ void PasswordForm(Request& r, const Status& error, int status) {
     h.Close("div");
   };
   field("current_password", "Current password", "current-password", "");
-  field("new_password", "New password", "new-password", "8 to 128 characters. A passphrase works well.");
+  field("new_password", "New password", "new-password",
+        "8 to 128 characters. A passphrase works well.");
   h.Element("button", {{"type", "submit"}, {"class", "button button-primary button-block"}},
             "Change password");
   h.Close("form");
@@ -108,9 +130,9 @@ void AddAuthPages(Router& router) {
                         HttpStatusFor(result.status().code()));
     }
     r.res.set_header("Set-Cookie", rt->SessionCookie(result->session_token));
-    r.res.set_redirect(result->principal.must_change_password ? "/account/password"
-                                                              : SafeNext(r.Form("next")),
-                       303);
+    r.res.set_redirect(
+        result->principal.must_change_password ? "/account/password" : SafeNext(r.Form("next")),
+        303);
   });
   router.Post("/signout", Surface::kWeb, Access::kPendingPasswordChange, [rt](Request& r) {
     (void)r.services.auth.SignOut(r.principal, r.session_token);
@@ -119,13 +141,12 @@ void AddAuthPages(Router& router) {
   });
   router.Get("/account/password", Surface::kWeb, Access::kPendingPasswordChange,
              [](Request& r) { PasswordForm(r, Status::Ok(), 200); });
-  router.Post("/account/password", Surface::kWeb, Access::kPendingPasswordChange,
-              [](Request& r) {
-                Status st = r.services.auth.ChangePassword(r.principal, r.Form("current_password"),
-                                                           r.Form("new_password"));
-                if (!st.ok()) return PasswordForm(r, st, HttpStatusFor(st.code()));
-                r.res.set_redirect("/?notice=password", 303);
-              });
+  router.Post("/account/password", Surface::kWeb, Access::kPendingPasswordChange, [](Request& r) {
+    Status st = r.services.auth.ChangePassword(r.principal, r.Form("current_password"),
+                                               r.Form("new_password"));
+    if (!st.ok()) return PasswordForm(r, st, HttpStatusFor(st.code()));
+    r.res.set_redirect("/?notice=password", 303);
+  });
 }
 
 }  // namespace rampart::http

@@ -51,10 +51,8 @@ std::string RecordTypeName(const std::string& type) {
 int64_t Count(Request& r, const domain::RegisterSpec& spec, std::vector<store::Filter> filters) {
   store::ListQuery q;
   q.filters = std::move(filters);
-  q.limit = 1;
-  q.with_total = true;
-  auto page = r.services.registers.List(r.principal, spec, q);
-  return page.ok() && page->total ? *page->total : 0;
+  auto n = r.services.registers.Count(r.principal, spec, q);
+  return n.ok() ? *n : 0;
 }
 
 void StatCard(Html& h, const std::string& href, const std::string& clause, const std::string& label,
@@ -196,14 +194,7 @@ void SwotPage(Request& r) {
     h.Close("section");
   }
   h.Close("div");
-  const int64_t unplaced = [&] {
-    store::ListQuery lq;
-    lq.filters = {{"swot", nullptr}};
-    lq.limit = 1;
-    lq.with_total = true;
-    auto page = r.services.registers.List(r.principal, spec, lq);
-    return page.ok() && page->total ? *page->total : 0;
-  }();
+  const int64_t unplaced = Count(r, spec, {{"swot", nullptr}});
   if (unplaced > 0) {
     h.Open("p", {{"class", "muted"}});
     h.Text(fmt::format("{} context {} not placed in a quadrant. ", unplaced,

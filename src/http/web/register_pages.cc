@@ -96,7 +96,8 @@ void Cell(Html& h, const RegisterSpec& spec, const FieldSpec& f, const Record& r
       return;
     case FieldType::kDate: {
       const std::string d = v.get<std::string>();
-      const bool overdue = f.name == "next_review" && d < today;
+      const bool overdue =
+          f.name == "next_review" && domain::IsReviewOverdue(spec, rec.fields, today);
       h.Open("td",
              {{"class", overdue ? "cell-date is-overdue" : "cell-date"}, {"data-label", f.label}});
       h.Text(d);
