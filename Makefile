@@ -6,7 +6,7 @@ LISTEN   ?= 127.0.0.1:8080
 ORG      ?= My organisation
 JOBS     ?= $(shell nproc)
 
-.PHONY: all deps build run test test-deps format lint bench clean
+.PHONY: all deps build run test test-deps format lint bench fuzz clean
 
 all: build
 
@@ -45,5 +45,15 @@ bench: deps
 	@cmake --build build-bench -j $(JOBS)
 	@bench/run.sh build-bench
 
+FUZZ_SECONDS ?= 60
+fuzz: test-deps
+	@CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=Debug \
+	  -DRAMPART_TESTS=ON -DRAMPART_FUZZ=ON >/dev/null
+	@cmake --build build-fuzz -j $(JOBS) --target fuzz_form fuzz_record_json
+	@for f in form record_json; do \
+	  mkdir -p build-fuzz/corpus-$$f && \
+	  build-fuzz/tests/fuzz_$$f -max_total_time=$(FUZZ_SECONDS) build-fuzz/corpus-$$f tests/fuzz/corpus/$$f || exit 1; \
+	done
+
 clean:
-	@rm -rf build build-test build-bench
+	@rm -rf build build-test build-bench build-fuzz
