@@ -27,6 +27,14 @@ int64_t Request::PathId(size_t match_index) const {
   return id;
 }
 
+std::optional<int64_t> Request::FormVersion() const {
+  const std::string v = Form("version");
+  int64_t n = 0;
+  const auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+  if (v.empty() || ec != std::errc() || p != v.data() + v.size()) return std::nullopt;
+  return n;
+}
+
 std::string CookieValue(const httplib::Request& req, const std::string& name) {
   const std::string header = req.get_header_value("Cookie");
   size_t pos = 0;

@@ -12,6 +12,7 @@
 
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 
 #include "app/services.h"
@@ -36,6 +37,9 @@ struct Request {
   std::string Form(const std::string& name) const;
   std::string Query(const std::string& name) const;
   int64_t PathId(size_t match_index = 1) const;
+  // The record version a form was based on (its hidden `version` field); nullopt when absent
+  // or not a number.
+  std::optional<int64_t> FormVersion() const;
 };
 
 using Handler = std::function<void(Request&)>;

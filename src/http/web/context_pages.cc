@@ -358,9 +358,7 @@ void AddContextPages(Router& router) {
     r.res.set_redirect(current.ok() ? fmt::format("/scope/{}", current->id) : "/scope", 303);
   });
   router.Post(R"(/scope/(\d+)/approve)", Surface::kWeb, Access::kSignedIn, [](Request& r) {
-    std::optional<int64_t> version;
-    if (!r.Form("version").empty()) version = std::atoll(r.Form("version").c_str());
-    auto approved = r.services.scope.Approve(r.principal, r.PathId(), version);
+    auto approved = r.services.scope.Approve(r.principal, r.PathId(), r.FormVersion());
     if (approved.ok()) {
       return r.res.set_redirect(fmt::format("/scope/{}?notice=approved", approved->id), 303);
     }

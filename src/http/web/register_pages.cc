@@ -679,14 +679,6 @@ void FormPage(Request& r, const RegisterSpec& spec, const Record* rec, const Jso
   RenderPage(r, frame, h.Take(), status);
 }
 
-std::optional<int64_t> FormVersion(const Request& r) {
-  const std::string v = r.Form("version");
-  int64_t n = 0;
-  const auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
-  if (v.empty() || ec != std::errc() || p != v.data() + v.size()) return std::nullopt;
-  return n;
-}
-
 }  // namespace
 
 void AddRegisterPages(Router& router, const RegisterSpec& spec) {
@@ -735,7 +727,7 @@ void AddRegisterPages(Router& router, const RegisterSpec& spec) {
     if (!rec.ok()) return DetailPage(r, *s);
     const Json input = app::FormToInput(*s, r.form);
     std::vector<domain::FieldError> errors;
-    auto updated = r.services.registers.Update(r.principal, *s, rec->id, FormVersion(r), input,
+    auto updated = r.services.registers.Update(r.principal, *s, rec->id, r.FormVersion(), input,
                                                app::UpdateMode::kReplace, &errors);
     if (updated.ok()) {
       return r.res.set_redirect(fmt::format("/{}/{}?notice=saved", s->path, rec->id), 303);
@@ -752,7 +744,7 @@ void AddRegisterPages(Router& router, const RegisterSpec& spec) {
   });
 
   router.Post(item + "/delete", Surface::kWeb, Access::kSignedIn, [s](Request& r) {
-    Status st = r.services.registers.Delete(r.principal, *s, r.PathId(), FormVersion(r));
+    Status st = r.services.registers.Delete(r.principal, *s, r.PathId(), r.FormVersion());
     if (st.ok()) return r.res.set_redirect(fmt::format("/{}?notice=deleted", s->path), 303);
     RenderPage(r,
                {.title = "Not deleted",
