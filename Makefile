@@ -36,9 +36,9 @@ format:
 	@clang-format -i $$(git ls-files '*.h' '*.cc')
 
 lint: test-deps
-	@cmake -S . -B build-test -G Ninja -DCMAKE_BUILD_TYPE=Debug -DRAMPART_TESTS=ON \
+	@cmake -S . -B build-lint -G Ninja -DCMAKE_BUILD_TYPE=Debug -DRAMPART_TESTS=ON \
 	  -DCMAKE_EXPORT_COMPILE_COMMANDS=ON >/dev/null
-	@clang-tidy -p build-test --quiet $$(git ls-files 'src/*.cc')
+	@clang-tidy -p build-lint --quiet $$(git ls-files 'src/*.cc')
 
 bench: deps
 	@cmake -S . -B build-bench -G Ninja -DCMAKE_BUILD_TYPE=Release -DRAMPART_BENCH=ON >/dev/null
@@ -56,4 +56,4 @@ fuzz: test-deps
 	done
 
 clean:
-	@rm -rf build build-test build-bench build-fuzz
+	@rm -rf build build-test build-bench build-fuzz build-lint
