@@ -42,12 +42,16 @@ struct ListQuery {
   std::string cursor;       // from a previous Page; empty for the first page
   int limit = 50;           // 1..500
   bool with_total = false;  // also count the matching records
+  // With with_total: stop counting past this many (0: count them all). A page of a large
+  // register then shows "10,000+" instead of walking every matching row.
+  int64_t total_limit = 0;
 };
 
 struct Page {
   std::vector<domain::Record> records;
   std::string next_cursor;  // empty on the last page
   std::optional<int64_t> total;
+  bool total_capped = false;  // more records match than `total` says (total_limit reached)
 };
 
 // Who makes a change, and when; carried into the audit event.
@@ -116,7 +120,8 @@ class Store {
                                      int64_t id) = 0;
   virtual Result<Page> List(const domain::RegisterSpec& spec, int64_t org_id,
                             const ListQuery& query) = 0;
-  // How many records match the query's filters and search (its sort, cursor, limit are ignored).
+  // How many records match the query's filters and search (its sort, cursor, limit are ignored),
+  // counting at most total_limit + 1 when total_limit is set.
   virtual Result<int64_t> Count(const domain::RegisterSpec& spec, int64_t org_id,
                                 const ListQuery& query) = 0;
   // Applies every mutation in one transaction (sequence fields of inserts are numbered here);

@@ -1100,5 +1100,26 @@ TEST_F(SqliteStoreTest, TriggersRefuseToUpdateOrDeleteAuditEvents) {
   }
 }
 
+TEST_F(SqliteStoreTest, CountsExactlyOrUpToALimit) {
+  std::vector<Mutation> inserts;
+  for (int i = 0; i < 7; ++i)
+    inserts.push_back(Insert(ContextIssues(), Issue("Issue " + std::to_string(i))));
+  ASSERT_THAT(store_->Write(ActorOf(acme_), inserts), IsOk());
+  ListQuery q;
+  EXPECT_EQ(*store_->Count(ContextIssues(), acme_.org.id, q), 7);
+  q.total_limit = 5;
+  EXPECT_EQ(*store_->Count(ContextIssues(), acme_.org.id, q), 6);  // stops one past the limit
+  q.with_total = true;
+  q.limit = 2;
+  const auto capped = store_->List(ContextIssues(), acme_.org.id, q);
+  ASSERT_THAT(capped, IsOk());
+  EXPECT_EQ(capped->total, 5);
+  EXPECT_TRUE(capped->total_capped);
+  q.total_limit = 7;
+  const auto exact = store_->List(ContextIssues(), acme_.org.id, q);
+  EXPECT_EQ(exact->total, 7);
+  EXPECT_FALSE(exact->total_capped);
+}
+
 }  // namespace
 }  // namespace rampart::store

@@ -27,6 +27,9 @@ using Errors = std::map<std::string, std::string>;
 
 namespace {
 
+// A register page counts matching records up to this many; beyond, it says "More than 10000".
+constexpr int64_t kPageTotalLimit = 10000;
+
 std::string NoticeText(const std::string& key) {
   if (key == "created") return "Created.";
   if (key == "saved") return "Saved.";
@@ -225,6 +228,7 @@ void ListPage(Request& r, const RegisterSpec& spec) {
     return RenderPage(r, frame, h.Take(), 400);
   }
   q->with_total = true;
+  q->total_limit = kPageTotalLimit;
   q->limit = 50;
   auto page = r.services.registers.List(r.principal, spec, *q);
   if (!page.ok()) {
@@ -256,7 +260,10 @@ void ListPage(Request& r, const RegisterSpec& spec) {
   const std::string today = Today(r);
   h.Open("div", {{"class", "card table-card"}});
   h.Open("div", {{"class", "table-meta"}});
-  h.Element("span", {{"class", "count"}}, CountOf(spec, *page->total));
+  h.Element("span", {{"class", "count"}},
+            page->total_capped
+                ? fmt::format("More than {} {}", *page->total, LowerNoun(spec.plural))
+                : CountOf(spec, *page->total));
   h.Close("div");
   h.Open("div", {{"class", "table-scroll"}});
   // On narrow screens each row becomes a stacked entry (app.css), labelled by data-label.

@@ -456,9 +456,13 @@ Result<int64_t> SqliteStore::Count(const RegisterSpec& spec, int64_t org_id, con
   std::vector<domain::Json> binds;
   RETURN_IF_ERROR(BuildWhere(spec, org_id, q, where, binds));
   ASSIGN_OR_RETURN(auto conn, Acquire());
-  ASSIGN_OR_RETURN(
-      auto st, Prepare(*conn, fmt::format("SELECT COUNT(*) FROM {} WHERE {}", spec.table, where)));
+  const std::string sql =
+      q.total_limit > 0 ? fmt::format("SELECT COUNT(*) FROM (SELECT 1 FROM {} WHERE {} LIMIT ?)",
+                                      spec.table, where)
+                        : fmt::format("SELECT COUNT(*) FROM {} WHERE {}", spec.table, where);
+  ASSIGN_OR_RETURN(auto st, Prepare(*conn, sql));
   for (const auto& b : binds) st->Json(b);
+  if (q.total_limit > 0) st->Int(q.total_limit + 1);
   ASSIGN_OR_RETURN(bool row, st->Step());
   return row ? st->ColInt(0) : 0;
 }
@@ -535,6 +539,10 @@ Result<Page> SqliteStore::List(const RegisterSpec& spec, int64_t org_id, const L
   if (q.with_total) {
     conn.reset();
     ASSIGN_OR_RETURN(page.total, Count(spec, org_id, q));
+    if (q.total_limit > 0 && *page.total > q.total_limit) {
+      page.total = q.total_limit;
+      page.total_capped = true;
+    }
   }
   return page;
 }
