@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <unordered_map>
 
 #include "base/crypto.h"
@@ -378,6 +379,20 @@ Result<int> SqliteStore::Migrate() {
       }
     }
   }
+  // A register with searchable fields has a search index over exactly those fields.
+  for (const RegisterSpec* spec : domain::AllRegisters()) {
+    for (const auto& f : spec->fields) {
+      if (!f.searchable) continue;
+      ASSIGN_OR_RETURN(auto col,
+                       Prepare(*conn, "SELECT 1 FROM pragma_table_info(?) WHERE name = ?"));
+      col->Text(spec->table + "_search").Text(f.name);
+      ASSIGN_OR_RETURN(bool found, col->Step());
+      if (!found) {
+        return Internal(fmt::format("register {} searches field {} but {}_search does not index it",
+                                    spec->type, f.name, spec->table));
+      }
+    }
+  }
   return applied;
 }
 
@@ -438,13 +453,25 @@ Status BuildWhere(const RegisterSpec& spec, int64_t org_id, const ListQuery& q, 
     }
   }
   if (!q.search.empty()) {
-    std::string any;
-    for (const auto& f : spec.fields) {
-      if (!f.searchable) continue;
-      any += fmt::format("{}{} LIKE ? ESCAPE '\\'", any.empty() ? "" : " OR ", f.name);
-      binds.push_back("%" + EscapeLike(q.search) + "%");
+    const bool searchable = std::any_of(spec.fields.begin(), spec.fields.end(),
+                                        [](const FieldSpec& f) { return f.searchable; });
+    if (searchable && Utf8Length(q.search) >= 3) {
+      // The trigram index (migration 0003) finds substrings of three characters or more.
+      where += fmt::format(" AND id IN (SELECT rowid FROM {0}_search WHERE {0}_search MATCH ?)",
+                           spec.table);
+      std::string phrase = "\"";
+      for (char c : q.search) phrase += c == '"' ? std::string("\"\"") : std::string(1, c);
+      binds.emplace_back(phrase + "\"");
+    } else if (searchable) {
+      // Shorter text is below the index's grain: scan.
+      std::string any;
+      for (const auto& f : spec.fields) {
+        if (!f.searchable) continue;
+        any += fmt::format("{}{} LIKE ? ESCAPE '\\'", any.empty() ? "" : " OR ", f.name);
+        binds.emplace_back("%" + EscapeLike(q.search) + "%");
+      }
+      where += " AND (" + any + ")";
     }
-    if (!any.empty()) where += " AND (" + any + ")";
   }
   return Status::Ok();
 }
