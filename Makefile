@@ -1,5 +1,6 @@
 # The README's commands. `make run` builds and starts Rampart on an embedded database;
-# `make test` installs what the tests need, builds with ASan/UBSan and runs every suite.
+# `make test` installs what the tests need, builds with ASan/UBSan and runs every suite (the store
+# suites also against a throwaway PostgreSQL cluster, removed afterwards: scripts/run-tests.sh).
 DATA_DIR ?= rampart-data
 DB       ?= $(DATA_DIR)/rampart.db
 LISTEN   ?= 127.0.0.1:8080
@@ -30,7 +31,7 @@ test: test-deps
 	@cmake -S . -B build-test -G Ninja -DCMAKE_BUILD_TYPE=Debug -DRAMPART_SANITIZE=ON \
 	  -DRAMPART_TESTS=ON -DCMAKE_EXPORT_COMPILE_COMMANDS=ON >/dev/null
 	@cmake --build build-test -j $(JOBS)
-	@cd build-test && ctest --output-on-failure -j $(JOBS)
+	@scripts/run-tests.sh build-test --output-on-failure -j $(JOBS)
 
 format:
 	@clang-format -i $$(git ls-files '*.h' '*.cc')

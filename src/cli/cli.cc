@@ -7,7 +7,7 @@
 namespace rampart::cli {
 
 Status Context::Open() {
-  ASSIGN_OR_RETURN(store, store::OpenStore(db));
+  ASSIGN_OR_RETURN(store, store::OpenStore(db, store_options));
   ASSIGN_OR_RETURN(int applied, store->Migrate());
   (void)applied;
   services = std::make_unique<app::Services>(*store, clock);
@@ -15,7 +15,10 @@ Status Context::Open() {
 }
 
 void AddDbOption(CLI::App& cmd, Context& ctx) {
-  cmd.add_option("--db", ctx.db, "Database: a file path or sqlite:PATH")
+  cmd.add_option(
+         "--db", ctx.db,
+         "Database: a SQLite file path or sqlite:PATH, or postgresql://USER:PASS@HOST:PORT/DB "
+         "(or a libpq string such as \"host=/run/postgresql dbname=rampart\")")
       ->envname("RAMPART_DB")
       ->required();
 }

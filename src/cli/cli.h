@@ -19,6 +19,7 @@ namespace rampart::cli {
 // What every sub-command needs; filled in by the options, then by Open().
 struct Context {
   std::string db;
+  store::StoreOptions store_options;
   SystemClock clock;
   std::unique_ptr<store::Store> store;
   std::unique_ptr<app::Services> services;

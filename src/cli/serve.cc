@@ -49,6 +49,10 @@ void AddServeCommand(CLI::App& app, Context& ctx, Action& action) {
   cmd->add_option("--listen", opts->listen, "HOST:PORT to listen on (port 0: any free port)")
       ->envname("RAMPART_LISTEN");
   cmd->add_option("--threads", opts->threads, "Request threads")->check(CLI::Range(1, 256));
+  cmd->add_option("--db-pool", ctx.store_options.pool_size,
+                  "Database connections at most (PostgreSQL: per instance)")
+      ->envname("RAMPART_DB_POOL")
+      ->check(CLI::Range(1, 1000));
   cmd->add_option("--max-body", opts->max_body, "Largest request body in bytes")
       ->check(CLI::Range(1024, 64 << 20));
   cmd->callback([&ctx, &action, opts] {

@@ -57,6 +57,10 @@ Server::Server(app::Services& services, ServerOptions options)
       case 405:
         st = Status(Code::kInvalidArgument, "method not allowed");
         break;
+      case 411:
+        st = Status(Code::kInvalidArgument,
+                    "send a Content-Length header (Content-Length: 0 for an empty body)");
+        break;
       case 413:
         st = Status(Code::kTooLarge, "the request body is larger than the server accepts");
         break;

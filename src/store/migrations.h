@@ -13,7 +13,7 @@ struct Migration {
   std::string_view sql;
 };
 
-// The SQLite migrations in ascending order.
+// The SQLite migrations in ascending order (PostgreSQL's live in postgres/postgres_driver.cc).
 const std::vector<Migration>& SqliteMigrations();
 
 }  // namespace rampart::store

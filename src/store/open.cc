@@ -1,20 +1,31 @@
-#include "store/sqlite/sqlite_store.h"
+#include "store/postgres/postgres_driver.h"
+#include "store/sql/sql_store.h"
+#include "store/sqlite/sqlite_driver.h"
 #include "store/store.h"
 
 namespace rampart::store {
 
-Result<std::unique_ptr<Store>> OpenStore(const std::string& url) {
+bool IsPostgresUrl(const std::string& url) {
+  return url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0 ||
+         url.find("host=") != std::string::npos || url.find("dbname=") != std::string::npos;
+}
+
+Result<std::unique_ptr<Store>> OpenStore(const std::string& url, const StoreOptions& options) {
   if (url.empty()) return InvalidArgument("no database given: use --db or RAMPART_DB", "db");
-  if (url.rfind("postgresql:", 0) == 0 || url.rfind("postgres:", 0) == 0) {
-    return InvalidArgument("PostgreSQL is not supported by this build yet; use a SQLite path",
-                           "db");
+  if (options.pool_size < 1 || options.pool_size > 1000) {
+    return InvalidArgument("the connection pool holds 1 to 1000 connections", "pool_size");
+  }
+  if (IsPostgresUrl(url)) {
+    ASSIGN_OR_RETURN(auto driver, OpenPostgresDriver(url));
+    return std::unique_ptr<Store>(std::make_unique<SqlStore>(std::move(driver), options.pool_size));
   }
   std::string path = url;
   if (path.rfind("sqlite:", 0) == 0) path = path.substr(7);
   if (path.rfind("//", 0) == 0) path = path.substr(2);
   if (path.empty()) return InvalidArgument("the SQLite URL names no file", "db");
-  ASSIGN_OR_RETURN(auto s, SqliteStore::Open(path));
-  return std::unique_ptr<Store>(std::move(s));
+  ASSIGN_OR_RETURN(auto driver, OpenSqliteDriver(path));
+  // SQLite: one connection per concurrent thread; the pool size only bounds them.
+  return std::unique_ptr<Store>(std::make_unique<SqlStore>(std::move(driver), options.pool_size));
 }
 
 }  // namespace rampart::store

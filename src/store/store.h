@@ -184,8 +184,16 @@ class Store {
   std::atomic<uint64_t> statements_{0};
 };
 
-// Opens the store named by `url`: a file path or `sqlite:PATH`. Creates the file when absent.
-// Does not migrate.
-Result<std::unique_ptr<Store>> OpenStore(const std::string& url);
+struct StoreOptions {
+  int pool_size = 16;  // database connections at most (one per concurrent request)
+};
+
+// Opens the store named by `url`: a SQLite file path or `sqlite:PATH` (the file is created when
+// absent), or PostgreSQL as a `postgresql://USER:PASS@HOST:PORT/DB` URI or a libpq keyword
+// string (`host=/run/postgresql dbname=rampart`). Does not migrate. kUnavailable when the
+// database cannot be reached.
+Result<std::unique_ptr<Store>> OpenStore(const std::string& url, const StoreOptions& options = {});
+// True when `url` names a PostgreSQL database.
+bool IsPostgresUrl(const std::string& url);
 
 }  // namespace rampart::store

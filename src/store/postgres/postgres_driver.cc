@@ -1,0 +1,226 @@
+#include "store/postgres/postgres_driver.h"
+
+#include <fmt/format.h>
+#include <libpq-fe.h>
+
+#include <algorithm>
+#include <cstdlib>
+
+#include "base/embedded.h"
+
+namespace rampart {
+extern const EmbeddedFile kPostgresMigrationFiles[];
+}
+
+namespace rampart::store {
+
+namespace {
+
+// Advisory lock keys (arbitrary, fixed): one for writes, one for migrations.
+constexpr int64_t kWriteLock = 7261001;
+constexpr int64_t kMigrationLock = 7261000;
+
+Status MapError(PGconn* conn, const PGresult* res) {
+  const char* state = res != nullptr ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : nullptr;
+  const std::string code = state != nullptr ? state : "";
+  std::string msg = res != nullptr ? PQresultErrorMessage(res) : PQerrorMessage(conn);
+  while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
+  if (PQstatus(conn) != CONNECTION_OK || code.rfind("08", 0) == 0 || code.rfind("57P", 0) == 0) {
+    return Unavailable("the database is unreachable; try again (" + msg + ")");
+  }
+  if (code == "23505") return AlreadyExists(msg);
+  if (code == "23503") {
+    return InvalidArgument("a referenced record does not exist in this organisation");
+  }
+  if (code.rfind("23", 0) == 0 || code.rfind("22", 0) == 0) return InvalidArgument(msg);
+  if (code == "40001" || code == "40P01") {
+    return Conflict("a concurrent change got in the way; try again");
+  }
+  return Internal(msg);
+}
+
+// `?` placeholders to `$1`, `$2`, ... (outside quoted literals).
+std::string Numbered(const std::string& sql) {
+  std::string out;
+  out.reserve(sql.size() + 16);
+  int n = 0;
+  bool quoted = false;
+  for (char c : sql) {
+    if (c == '\'') quoted = !quoted;
+    if (c == '?' && !quoted) {
+      out += '$';
+      out += std::to_string(++n);
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+class PgRows final : public SqlRows {
+ public:
+  explicit PgRows(PGresult* res) : res_(res), rows_(PQntuples(res)) {}
+  ~PgRows() override { PQclear(res_); }
+  PgRows(const PgRows&) = delete;
+  PgRows& operator=(const PgRows&) = delete;
+
+  Result<bool> Next() override { return ++row_ < rows_; }
+  bool IsNull(int col) const override { return PQgetisnull(res_, row_, col) != 0; }
+  int64_t Int(int col) const override {
+    return std::strtoll(PQgetvalue(res_, row_, col), nullptr, 10);
+  }
+  bool Bool(int col) const override {
+    const char* v = PQgetvalue(res_, row_, col);
+    return v[0] == 't' || v[0] == '1';
+  }
+  std::string Text(int col) const override {
+    return {PQgetvalue(res_, row_, col), static_cast<size_t>(PQgetlength(res_, row_, col))};
+  }
+
+ private:
+  PGresult* res_;
+  int rows_;
+  int row_ = -1;
+};
+
+class PgConnection final : public SqlConnection {
+ public:
+  PgConnection(PGconn* conn, std::function<void()> counted)
+      : conn_(conn), counted_(std::move(counted)) {}
+  ~PgConnection() override { PQfinish(conn_); }
+  PgConnection(const PgConnection&) = delete;
+  PgConnection& operator=(const PgConnection&) = delete;
+
+  Status Exec(const std::string& sql) override {
+    counted_();
+    PGresult* res = PQexec(conn_, sql.c_str());
+    const auto status = PQresultStatus(res);
+    Status st = status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK ? Status::Ok()
+                                                                        : MapError(conn_, res);
+    PQclear(res);
+    return st;
+  }
+
+  Result<std::unique_ptr<SqlRows>> Query(const std::string& sql,
+                                         const std::vector<SqlValue>& params) override {
+    counted_();
+    std::vector<std::string> text(params.size());
+    std::vector<const char*> values(params.size(), nullptr);
+    for (size_t i = 0; i < params.size(); ++i) {
+      const auto& p = params[i];
+      if (std::holds_alternative<int64_t>(p)) {
+        text[i] = std::to_string(std::get<int64_t>(p));
+      } else if (std::holds_alternative<bool>(p)) {
+        text[i] = std::get<bool>(p) ? "true" : "false";
+      } else if (std::holds_alternative<std::string>(p)) {
+        text[i] = std::get<std::string>(p);
+      } else {
+        continue;  // NULL
+      }
+      values[i] = text[i].c_str();
+    }
+    PGresult* res = PQexecParams(conn_, Numbered(sql).c_str(), static_cast<int>(params.size()),
+                                 nullptr, values.data(), nullptr, nullptr, 0);
+    const auto status = PQresultStatus(res);
+    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
+      Status st = MapError(conn_, res);
+      PQclear(res);
+      return st;
+    }
+    return std::unique_ptr<SqlRows>(std::make_unique<PgRows>(res));
+  }
+
+  Status BeginWrite() override {
+    return Exec(fmt::format("BEGIN; SELECT pg_advisory_xact_lock({})", kWriteLock));
+  }
+  Status BeginRead() override { return Exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"); }
+  Status Commit() override { return Exec("COMMIT"); }
+  Status Rollback() override { return Exec("ROLLBACK"); }
+  bool Healthy() const override {
+    return PQstatus(conn_) == CONNECTION_OK && PQtransactionStatus(conn_) == PQTRANS_IDLE;
+  }
+
+ private:
+  PGconn* conn_;
+  std::function<void()> counted_;
+};
+
+std::vector<Migration> LoadMigrations() {
+  std::vector<Migration> out;
+  for (const EmbeddedFile* f = kPostgresMigrationFiles; !f->path.empty(); ++f) {
+    std::string_view base = f->path.substr(f->path.rfind('/') + 1);
+    base = base.substr(0, base.find('.'));
+    out.push_back({std::stoi(std::string(base.substr(0, 4))), std::string(base), f->data});
+  }
+  std::sort(out.begin(), out.end(),
+            [](const Migration& a, const Migration& b) { return a.number < b.number; });
+  return out;
+}
+
+class PostgresDriver final : public SqlDriver {
+ public:
+  explicit PostgresDriver(std::string conninfo) : conninfo_(std::move(conninfo)) {}
+
+  Result<std::unique_ptr<SqlConnection>> Connect() override {
+    PGconn* conn = PQconnectdb(conninfo_.c_str());
+    if (PQstatus(conn) != CONNECTION_OK) {
+      std::string msg = PQerrorMessage(conn);
+      while (!msg.empty() && msg.back() == '\n') msg.pop_back();
+      PQfinish(conn);
+      return Unavailable("cannot connect to PostgreSQL: " + msg);
+    }
+    PQsetNoticeProcessor(
+        conn, [](void*, const char*) {}, nullptr);
+    auto c = std::make_unique<PgConnection>(conn, [this] { Counted(); });
+    RETURN_IF_ERROR(c->Exec("SET client_min_messages = warning"));
+    return std::unique_ptr<SqlConnection>(std::move(c));
+  }
+
+  const std::vector<Migration>& Migrations() const override {
+    static const std::vector<Migration> kAll = LoadMigrations();
+    return kAll;
+  }
+
+  Status LockMigrations(SqlConnection& conn) override {
+    return conn.Exec(fmt::format("SELECT pg_advisory_lock({})", kMigrationLock));
+  }
+  Status UnlockMigrations(SqlConnection& conn) override {
+    return conn.Exec(fmt::format("SELECT pg_advisory_unlock({})", kMigrationLock));
+  }
+
+  Result<bool> ColumnExists(SqlConnection& conn, const std::string& table,
+                            const std::string& column) override {
+    ASSIGN_OR_RETURN(auto rows, conn.Query("SELECT 1 FROM information_schema.columns WHERE "
+                                           "table_schema = current_schema() AND table_name = ? "
+                                           "AND column_name = ?",
+                                           {table, column}));
+    return rows->Next();
+  }
+
+  // Case-insensitive substring match; the pg_trgm indexes of migration 0003 serve ILIKE.
+  std::string SearchCondition(const std::string&, const std::vector<std::string>& fields,
+                              const std::string& text,
+                              std::vector<SqlValue>& params) const override {
+    std::string any;
+    for (const auto& f : fields) {
+      any += fmt::format("{}{} ILIKE ? ESCAPE '\\'", any.empty() ? "" : " OR ", f);
+      params.emplace_back("%" + EscapeLike(text) + "%");
+    }
+    return "(" + any + ")";
+  }
+
+  Status CheckSchema(SqlConnection&) override { return Status::Ok(); }
+
+ private:
+  std::string conninfo_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<SqlDriver>> OpenPostgresDriver(const std::string& conninfo) {
+  auto driver = std::make_unique<PostgresDriver>(conninfo);
+  ASSIGN_OR_RETURN(auto probe, driver->Connect());  // fails early when unreachable
+  return std::unique_ptr<SqlDriver>(std::move(driver));
+}
+
+}  // namespace rampart::store

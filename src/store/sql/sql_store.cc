@@ -1,0 +1,881 @@
+#include "store/sql/sql_store.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "base/clock.h"
+#include "base/crypto.h"
+#include "base/text.h"
+#include "domain/registers.h"
+
+namespace rampart::store {
+
+using domain::FieldSpec;
+using domain::FieldType;
+using domain::Json;
+using domain::Record;
+using domain::RegisterSpec;
+using Params = std::vector<SqlValue>;
+
+std::string EscapeLike(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '%' || c == '_' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out;
+}
+
+namespace {
+
+SqlValue JsonParam(const Json& v) {
+  if (v.is_null()) return std::monostate{};
+  if (v.is_boolean()) return v.get<bool>();
+  if (v.is_number_integer()) return v.get<int64_t>();
+  if (v.is_string()) return v.get<std::string>();
+  return v.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
+// A field value in its column representation.
+SqlValue FieldParam(const FieldSpec& f, const Json& v) {
+  if (v.is_null()) return std::monostate{};
+  switch (f.type) {
+    case FieldType::kList:
+    case FieldType::kTable:
+      return v.dump(-1, ' ', false, Json::error_handler_t::replace);
+    default:
+      return JsonParam(v);
+  }
+}
+
+Json ColumnValue(const FieldSpec& f, const SqlRows& r, int col) {
+  if (r.IsNull(col)) return f.type == FieldType::kBool ? Json(false) : Json();
+  switch (f.type) {
+    case FieldType::kBool:
+      return r.Bool(col);
+    case FieldType::kInteger:
+    case FieldType::kUser:
+      return r.Int(col);
+    case FieldType::kList:
+    case FieldType::kTable:
+      return Json::parse(r.Text(col), nullptr, /*allow_exceptions=*/false);
+    default:
+      return r.Text(col);
+  }
+}
+
+std::string SelectColumns(const RegisterSpec& spec) {
+  std::string cols = "id, org_id, version, created_at, updated_at, created_by, updated_by";
+  for (const auto& f : spec.fields) cols += ", " + f.name;
+  return cols;
+}
+
+Record ReadRecord(const RegisterSpec& spec, const SqlRows& r) {
+  Record rec;
+  rec.id = r.Int(0);
+  rec.org_id = r.Int(1);
+  rec.version = r.Int(2);
+  rec.created_at = r.Text(3);
+  rec.updated_at = r.Text(4);
+  rec.created_by = r.Int(5);
+  rec.updated_by = r.Int(6);
+  int col = 7;
+  for (const auto& f : spec.fields) rec.fields[f.name] = ColumnValue(f, r, col++);
+  return rec;
+}
+
+constexpr const char* kEventColumns =
+    "seq, at, org_id, actor_id, actor, action, record_type, record_id, diff, prev_hash, hash";
+
+domain::AuditEvent ReadEvent(const SqlRows& r) {
+  domain::AuditEvent e;
+  e.seq = r.Int(0);
+  e.at = r.Text(1);
+  e.org_id = r.Int(2);
+  e.actor_id = r.Int(3);
+  e.actor = r.Text(4);
+  e.action = r.Text(5);
+  e.record_type = r.Text(6);
+  e.record_id = r.Int(7);
+  e.diff = Json::parse(r.Text(8), nullptr, false);
+  e.prev_hash = r.Text(9);
+  e.hash = r.Text(10);
+  return e;
+}
+
+constexpr const char* kUserColumns =
+    "id, username, display_name, password_hash, must_change_password, disabled, created_at";
+
+domain::User ReadUser(const SqlRows& r) {
+  domain::User u;
+  u.id = r.Int(0);
+  u.username = r.Text(1);
+  u.display_name = r.Text(2);
+  u.password_hash = r.Text(3);
+  u.must_change_password = r.Bool(4);
+  u.disabled = r.Bool(5);
+  u.created_at = r.Text(6);
+  return u;
+}
+
+// Runs a statement whose rows are not needed.
+Status Run(SqlConnection& conn, const std::string& sql, const Params& params) {
+  return conn.Query(sql, params).status();
+}
+
+// Runs a query expected to give at most one row; nullopt-like false when none.
+Result<std::unique_ptr<SqlRows>> One(SqlConnection& conn, const std::string& sql,
+                                     const Params& params, bool& found) {
+  ASSIGN_OR_RETURN(auto rows, conn.Query(sql, params));
+  ASSIGN_OR_RETURN(found, rows->Next());
+  return rows;
+}
+
+// Appends to the chain; the caller holds the write transaction, which serialises appends.
+Status AppendAuditTx(SqlConnection& conn, const AuditDraft& d) {
+  domain::AuditEvent e;
+  bool found = false;
+  ASSIGN_OR_RETURN(
+      auto last,
+      One(conn, "SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1", {}, found));
+  e.seq = found ? last->Int(0) + 1 : 1;
+  e.prev_hash = found ? last->Text(1) : std::string(domain::kGenesisHash);
+  last.reset();
+  e.at = d.at;
+  e.org_id = d.org_id;
+  e.actor_id = d.actor_id;
+  e.actor = d.actor;
+  e.action = d.action;
+  e.record_type = d.record_type;
+  e.record_id = d.record_id;
+  e.diff = d.diff.is_null() ? Json::object() : d.diff;
+  e.hash = domain::ComputeAuditHash(e);
+  // Encoded as CanonicalEncoding() encodes it (invalid UTF-8 replaced, never thrown), so the
+  // stored diff reads back to the bytes that were hashed.
+  return Run(conn,
+             fmt::format("INSERT INTO audit_events ({}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                         kEventColumns),
+             {e.seq, e.at, e.org_id, e.actor_id, e.actor, e.action, e.record_type, e.record_id,
+              e.diff.dump(-1, ' ', false, Json::error_handler_t::replace), e.prev_hash, e.hash});
+}
+
+Result<Record> GetTx(SqlConnection& conn, const RegisterSpec& spec, int64_t org_id, int64_t id) {
+  bool found = false;
+  ASSIGN_OR_RETURN(auto rows, One(conn,
+                                  fmt::format("SELECT {} FROM {} WHERE org_id = ? AND id = ?",
+                                              SelectColumns(spec), spec.table),
+                                  {org_id, id}, found));
+  if (!found) return NotFound(fmt::format("no {} with id {}", ToLower(spec.singular), id));
+  return ReadRecord(spec, *rows);
+}
+
+Json SortValue(const Record& r, const std::string& sort) {
+  if (sort == "id") return r.id;
+  if (sort == "created_at") return r.created_at;
+  if (sort == "updated_at") return r.updated_at;
+  return r.fields.value(sort, Json());
+}
+
+// The WHERE clause of a list or count: organisation, filters, search.
+Status BuildWhere(const SqlDriver& driver, const RegisterSpec& spec, int64_t org_id,
+                  const ListQuery& q, std::string& where, Params& params) {
+  where = "org_id = ?";
+  params = {org_id};
+  for (const auto& f : q.filters) {
+    const FieldSpec* fs = spec.Field(f.field);
+    if (fs == nullptr || !fs->filterable) {
+      return InvalidArgument(fmt::format("cannot filter by \"{}\"", f.field), f.field);
+    }
+    if (f.value.is_null()) {
+      where += fmt::format(" AND {} IS NULL", fs->name);
+    } else {
+      where += fmt::format(" AND {} = ?", fs->name);
+      params.push_back(FieldParam(*fs, f.value));
+    }
+  }
+  if (!q.search.empty()) {
+    std::vector<std::string> fields;
+    for (const auto& f : spec.fields) {
+      if (f.searchable) fields.push_back(f.name);
+    }
+    if (!fields.empty()) {
+      where += " AND " + driver.SearchCondition(spec.table, fields, q.search, params);
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------
+// Connections
+
+SqlStore::SqlStore(std::unique_ptr<SqlDriver> driver, int pool_size)
+    : driver_(std::move(driver)), pool_size_(std::max(1, pool_size)) {
+  driver_->SetStatementCounter([this] { CountStatement(); });
+}
+
+SqlStore::~SqlStore() = default;
+
+void SqlStore::ReturnToPool::operator()(SqlConnection* conn) const {
+  std::unique_ptr<SqlConnection> owned(conn);
+  std::lock_guard lock(store->mu_);
+  if (owned->Healthy()) {
+    store->idle_.push_back(std::move(owned));
+  } else {
+    --store->open_;  // dropped; the next Acquire connects afresh
+  }
+  store->available_.notify_one();
+}
+
+Result<SqlStore::ConnPtr> SqlStore::Acquire() {
+  {
+    std::unique_lock lock(mu_);
+    available_.wait(lock, [this] { return !idle_.empty() || open_ < pool_size_; });
+    if (!idle_.empty()) {
+      SqlConnection* c = idle_.back().release();
+      idle_.pop_back();
+      return ConnPtr(c, ReturnToPool{this});
+    }
+    ++open_;
+  }
+  auto conn = driver_->Connect();
+  if (!conn.ok()) {
+    std::lock_guard lock(mu_);
+    --open_;
+    available_.notify_one();
+    return conn.status();
+  }
+  return ConnPtr(conn->release(), ReturnToPool{this});
+}
+
+Status SqlStore::InWriteTx(const std::function<Status(SqlConnection&)>& body) {
+  ASSIGN_OR_RETURN(auto conn, Acquire());
+  RETURN_IF_ERROR(conn->BeginWrite());
+  Status st = body(*conn);
+  if (st.ok()) st = conn->Commit();
+  if (!st.ok()) (void)conn->Rollback();
+  return st;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Migrations
+
+Result<int> SqlStore::Migrate() {
+  ASSIGN_OR_RETURN(auto conn, Acquire());
+  RETURN_IF_ERROR(driver_->LockMigrations(*conn));
+  int applied = 0;
+  Status st = [&]() -> Status {
+    RETURN_IF_ERROR(conn->Exec(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (number INTEGER PRIMARY KEY, name TEXT NOT "
+        "NULL, applied_at TEXT NOT NULL)"));
+    for (const auto& m : driver_->Migrations()) {
+      RETURN_IF_ERROR(conn->BeginWrite());
+      bool done = false;
+      auto check =
+          One(*conn, "SELECT 1 FROM schema_migrations WHERE number = ?", {int64_t{m.number}}, done);
+      Status step = check.status();
+      check = std::unique_ptr<SqlRows>();
+      if (step.ok() && !done) {
+        step = conn->Exec(std::string(m.sql));
+        if (!step.ok()) {
+          step = Internal(fmt::format("migration {} failed: {}", m.name, step.message()));
+        }
+      }
+      if (step.ok() && !done) {
+        step =
+            Run(*conn, "INSERT INTO schema_migrations (number, name, applied_at) VALUES (?, ?, ?)",
+                {int64_t{m.number}, m.name, FormatUtc(std::chrono::system_clock::now())});
+      }
+      if (step.ok()) step = conn->Commit();
+      if (!step.ok()) {
+        (void)conn->Rollback();
+        return step;
+      }
+      if (!done) ++applied;
+    }
+    // The register descriptions and the schema must agree: a field without its column is a
+    // programming error caught at start-up, not at the first write.
+    for (const RegisterSpec* spec : domain::AllRegisters()) {
+      for (const auto& f : spec->fields) {
+        ASSIGN_OR_RETURN(bool found, driver_->ColumnExists(*conn, spec->table, f.name));
+        if (!found) {
+          return Internal(
+              fmt::format("register {} describes field {} but table {} has no such "
+                          "column",
+                          spec->type, f.name, spec->table));
+        }
+      }
+    }
+    return driver_->CheckSchema(*conn);
+  }();
+  Status unlock = driver_->UnlockMigrations(*conn);
+  RETURN_IF_ERROR(st);
+  RETURN_IF_ERROR(unlock);
+  return applied;
+}
+
+Result<int> SqlStore::SchemaVersion() {
+  ASSIGN_OR_RETURN(auto conn, Acquire());
+  bool found = false;
+  ASSIGN_OR_RETURN(auto rows,
+                   One(*conn, "SELECT COALESCE(MAX(number), 0) FROM schema_migrations", {}, found));
+  return found ? static_cast<int>(rows->Int(0)) : 0;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Registers
+
+Result<Record> SqlStore::Get(const RegisterSpec& spec, int64_t org_id, int64_t id) {
+  ASSIGN_OR_RETURN(auto conn, Acquire());
+  return GetTx(*conn, spec, org_id, id);
+}
+
+Result<int64_t> SqlStore::Count(const RegisterSpec& spec, int64_t org_id, const ListQuery& q) {
+  std::string where;
+  Params params;
+  RETURN_IF_ERROR(BuildWhere(*driver_, spec, org_id, q, where, params));
+  std::string sql = fmt::format("SELECT COUNT(*) FROM {} WHERE {}", spec.table, where);
+  if (q.total_limit > 0) {
+    sql = fmt::format("SELECT COUNT(*) FROM (SELECT 1 FROM {} WHERE {} LIMIT ?) AS capped",
+                      spec.table, where);
+    params.emplace_back(q.total_limit + 1);
+  }
+  ASSIGN_OR_RETURN(auto conn, Acquire());
+  bool found = false;
+  ASSIGN_OR_RETURN(auto rows, One(*conn, sql, params, found));
+  return found ? rows->Int(0) : 0;
+}
+
+Result<Page> SqlStore::List(const RegisterSpec& spec, int64_t org_id, const ListQuery& q) {
+  if (!spec.IsSortable(q.sort)) {
+    return InvalidArgument(fmt::format("cannot sort by \"{}\"", q.sort), "sort");
+  }
+  if (q.limit < 1 || q.limit > 500) {
+    return InvalidArgument("limit must be between 1 and 500", "limit");
+  }
+  std::string where;
+  Params params;
+  RETURN_IF_ERROR(BuildWhere(*driver_, spec, org_id, q, where, params));
+  const std::string& s = q.sort;
+  const FieldSpec* sort_field = spec.Field(s);
+  auto sort_param = [&](const Json& v) {
+    return sort_field != nullptr ? FieldParam(*sort_field, v) : JsonParam(v);
+  };
+  if (!q.cursor.empty()) {
+    auto raw = Base64UrlDecode(q.cursor);
+    const Json c = raw.ok() ? Json::parse(*raw, nullptr, false) : Json();
+    if (!c.is_array() || c.size() != 4 || c[0] != s || c[1] != q.descending ||
+        !c[3].is_number_integer()) {
+      return InvalidArgument("the cursor is not valid for this list and sort order", "cursor");
+    }
+    const Json& v = c[2];
+    const int64_t last_id = c[3].get<int64_t>();
+    if (s == "id") {
+      where += q.descending ? " AND id < ?" : " AND id > ?";
+      params.emplace_back(last_id);
+    } else if (!q.descending) {  // ASC NULLS FIRST, id ASC
+      if (v.is_null()) {
+        where += fmt::format(" AND (({0} IS NULL AND id > ?) OR {0} IS NOT NULL)", s);
+        params.emplace_back(last_id);
+      } else {
+        where += fmt::format(" AND ({0} > ? OR ({0} = ? AND id > ?))", s);
+        params.insert(params.end(), {sort_param(v), sort_param(v), last_id});
+      }
+    } else {  // DESC NULLS LAST, id DESC
+      if (v.is_null()) {
+        where += fmt::format(" AND ({} IS NULL AND id < ?)", s);
+        params.emplace_back(last_id);
+      } else {
+        where += fmt::format(" AND ({0} < ? OR ({0} = ? AND id < ?) OR {0} IS NULL)", s);
+        params.insert(params.end(), {sort_param(v), sort_param(v), last_id});
+      }
+    }
+  }
+  std::string order;
+  if (s == "id") {
+    order = q.descending ? "id DESC" : "id ASC";
+  } else {
+    order = q.descending ? fmt::format("{} DESC NULLS LAST, id DESC", s)
+                         : fmt::format("{} ASC NULLS FIRST, id ASC", s);
+  }
+  params.emplace_back(int64_t{q.limit + 1});
+  Page page;
+  {
+    ASSIGN_OR_RETURN(auto conn, Acquire());
+    ASSIGN_OR_RETURN(auto rows,
+                     conn->Query(fmt::format("SELECT {} FROM {} WHERE {} ORDER BY {} LIMIT ?",
+                                             SelectColumns(spec), spec.table, where, order),
+                                 params));
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, rows->Next());
+      if (!row) break;
+      page.records.push_back(ReadRecord(spec, *rows));
+    }
+  }
+  if (static_cast<int>(page.records.size()) > q.limit) {
+    page.records.pop_back();
+    const Record& last = page.records.back();
+    page.next_cursor =
+        Base64UrlEncode(Json::array({s, q.descending, SortValue(last, s), last.id}).dump());
+  }
+  if (q.with_total) {
+    ASSIGN_OR_RETURN(page.total, Count(spec, org_id, q));
+    if (q.total_limit > 0 && *page.total > q.total_limit) {
+      page.total = q.total_limit;
+      page.total_capped = true;
+    }
+  }
+  return page;
+}
+
+Result<std::vector<Record>> SqlStore::Write(const Actor& actor,
+                                            const std::vector<Mutation>& mutations) {
+  std::vector<Record> out;
+  RETURN_IF_ERROR(InWriteTx([&](SqlConnection& conn) -> Status {
+    for (const auto& m : mutations) {
+      const RegisterSpec& spec = *m.spec;
+      int64_t id = m.id;
+      Record written;
+      if (m.kind == Mutation::Kind::kInsert) {
+        std::string cols = "org_id, version, created_at, updated_at, created_by, updated_by";
+        std::string qs = "?, 1, ?, ?, ?, ?";
+        Params params = {actor.org_id, actor.now, actor.now, actor.user_id, actor.user_id};
+        for (const auto& f : spec.fields) {
+          cols += ", " + f.name;
+          if (f.sequence) {
+            // Numbered inside the write transaction, so concurrent inserts never share a number.
+            qs += fmt::format(", (SELECT COALESCE(MAX({}), 0) + 1 FROM {} WHERE org_id = ?)",
+                              f.name, spec.table);
+            params.emplace_back(actor.org_id);
+          } else {
+            qs += ", ?";
+            params.push_back(FieldParam(f, m.fields.value(f.name, Json())));
+          }
+        }
+        bool found = false;
+        ASSIGN_OR_RETURN(auto rows, One(conn,
+                                        fmt::format("INSERT INTO {} ({}) VALUES ({}) RETURNING id",
+                                                    spec.table, cols, qs),
+                                        params, found));
+        if (!found) return Internal("the insert returned no id");
+        id = rows->Int(0);
+      } else {
+        // The version check: only a row at the expected version changes.
+        ASSIGN_OR_RETURN(Record current, GetTx(conn, spec, actor.org_id, id));
+        if (current.version != m.expected_version) {
+          return Conflict(
+              fmt::format("{} {} is at version {}, not {}: it was changed by someone "
+                          "else; reload and try again",
+                          spec.singular, id, current.version, m.expected_version));
+        }
+        if (m.kind == Mutation::Kind::kUpdate) {
+          std::string sets = "version = version + 1, updated_at = ?, updated_by = ?";
+          Params params = {actor.now, actor.user_id};
+          for (const auto& f : spec.fields) {
+            sets += fmt::format(", {} = ?", f.name);
+            params.push_back(FieldParam(f, m.fields.value(f.name, Json())));
+          }
+          params.insert(params.end(), {actor.org_id, id, m.expected_version});
+          RETURN_IF_ERROR(Run(conn,
+                              fmt::format("UPDATE {} SET {} WHERE org_id = ? AND id = ? AND "
+                                          "version = ?",
+                                          spec.table, sets),
+                              params));
+        } else {
+          written = std::move(current);
+          RETURN_IF_ERROR(Run(
+              conn,
+              fmt::format("DELETE FROM {} WHERE org_id = ? AND id = ? AND version = ?", spec.table),
+              {actor.org_id, id, m.expected_version}));
+        }
+      }
+      if (m.kind != Mutation::Kind::kDelete) {
+        ASSIGN_OR_RETURN(written, GetTx(conn, spec, actor.org_id, id));
+      }
+      RETURN_IF_ERROR(AppendAuditTx(conn, AuditDraft{.org_id = actor.org_id,
+                                                     .actor_id = actor.user_id,
+                                                     .actor = actor.username,
+                                                     .at = actor.now,
+                                                     .action = m.action,
+                                                     .record_type = spec.type,
+                                                     .record_id = id,
+                                                     .diff = m.diff}));
+      out.push_back(std::move(written));
+    }
+    return Status::Ok();
+  }));
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Organisations and users
+
+namespace {
+
+Result<domain::Organisation> ReadOrganisation(SqlConnection& conn, const std::string& where,
+                                              const Params& params) {
+  bool found = false;
+  ASSIGN_OR_RETURN(
+      auto rows,
+      One(conn, "SELECT id, name, created_at FROM organisations WHERE " + where, params, found));
+  if (!found) return NotFound("no such organisation");
+  return domain::Organisation{rows->Int(0), rows->Text(1), rows->Text(2)};
+}
+
+}  // namespace
+
+Result<domain::Organisation> SqlStore::CreateOrganisation(const std::string& name,
+                                                          const AuditDraft& audit) {
+  domain::Organisation org{0, name, audit.at};
+  RETURN_IF_ERROR(InWriteTx([&](SqlConnection& conn) -> Status {
+    bool found = false;
+    auto rows = One(conn, "INSERT INTO organisations (name, created_at) VALUES (?, ?) RETURNING id",
+                    {name, audit.at}, found);
+    if (rows.status().code() == Code::kAlreadyExists) {
+      return AlreadyExists(fmt::format("an organisation named \"{}\" exists already", name),
+                           "name");
+    }
+    RETURN_IF_ERROR(rows.status());
+    org.id = (*rows)->Int(0);
+    AuditDraft a = audit;
+    a.org_id = org.id;
+    a.record_id = org.id;
+    return AppendAuditTx(conn, a);
+  }));
+  return org;
+}
+
+Result<domain::Organisation> SqlStore::FindOrganisation(const std::string& name) {
+  ASSIGN_OR_RETURN(auto conn, Acquire());
+  return ReadOrganisation(*conn, "name = ?", {name});
+}
+
+Result<domain::Organisation> SqlStore::GetOrganisation(int64_t id) {
+  ASSIGN_OR_RETURN(auto conn, Acquire());
+  return ReadOrganisation(*conn, "id = ?", {id});
+}
+
+Result<std::vector<domain::Organisation>> SqlStore::ListOrganisations() {
+  ASSIGN_OR_RETURN(auto conn, Acquire());
+  ASSIGN_OR_RETURN(auto rows,
+                   conn->Query("SELECT id, name, created_at FROM organisations ORDER BY id", {}));
+  std::vector<domain::Organisation> out;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, rows->Next());
+    if (!row) break;
+    out.push_back({rows->Int(0), rows->Text(1), rows->Text(2)});
+  }
+  return out;
+}
+
+Result<domain::User> SqlStore::CreateUser(const domain::User& user, int64_t org_id,
+                                          domain::Role role, AuditDraft audit) {
+  domain::User out = user;
+  RETURN_IF_ERROR(InWriteTx([&](SqlConnection& conn) -> Status {
+    bool found = false;
+    auto rows = One(conn,
+                    "INSERT INTO users (username, display_name, password_hash, "
+                    "must_change_password, disabled, created_at) VALUES (?, ?, ?, ?, ?, ?) "
+                    "RETURNING id",
+                    {user.username, user.display_name, user.password_hash,
+                     user.must_change_password, false, user.created_at},
+                    found);
+    if (rows.status().code() == Code::kAlreadyExists) {
+      return AlreadyExists(fmt::format("the user name \"{}\" is taken", user.username), "username");
+    }
+    RETURN_IF_ERROR(rows.status());
+    out.id = (*rows)->Int(0);
+    RETURN_IF_ERROR(Run(conn, "INSERT INTO memberships (user_id, org_id, role) VALUES (?, ?, ?)",
+                        {out.id, org_id, std::string(domain::RoleName(role))}));
+    audit.record_id = out.id;
+    return AppendAuditTx(conn, audit);
+  }));
+  return out;
+}
+
+Result<domain::User> SqlStore::FindUser(const std::string& username) {
+  ASSIGN_OR_RETURN(auto conn, Acquire());
+  bool found = false;
+  ASSIGN_OR_RETURN(auto rows,
+                   One(*conn, fmt::format("SELECT {} FROM users WHERE username = ?", kUserColumns),
+                       {username}, found));
+  if (!found) return NotFound(fmt::format("no user named \"{}\"", username));
+  return ReadUser(*rows);
+}
+
+Result<domain::User> SqlStore::GetUser(int64_t id) {
+  ASSIGN_OR_RETURN(auto conn, Acquire());
+  bool found = false;
+  ASSIGN_OR_RETURN(
+      auto rows,
+      One(*conn, fmt::format("SELECT {} FROM users WHERE id = ?", kUserColumns), {id}, found));
+  if (!found) return NotFound(fmt::format("no user with id {}", id));
+  return ReadUser(*rows);
+}
+
+Result<std::optional<domain::Membership>> SqlStore::GetMembership(int64_t user_id, int64_t org_id) {
+  ASSIGN_OR_RETURN(auto conn, Acquire());
+  bool found = false;
+  ASSIGN_OR_RETURN(auto rows,
+                   One(*conn, "SELECT role FROM memberships WHERE user_id = ? AND org_id = ?",
+                       {user_id, org_id}, found));
+  if (!found) return std::optional<domain::Membership>();
+  const auto role = domain::ParseRole(rows->Text(0));
+  if (!role) return Internal("unknown role in the database: " + rows->Text(0));
+  return std::optional<domain::Membership>(domain::Membership{user_id, org_id, *role});
+}
+
+Result<std::vector<domain::Membership>> SqlStore::Memberships(int64_t user_id) {
+  ASSIGN_OR_RETURN(auto conn, Acquire());
+  ASSIGN_OR_RETURN(auto rows, conn->Query("SELECT org_id, role FROM memberships WHERE user_id = "
+                                          "? ORDER BY org_id",
+                                          {user_id}));
+  std::vector<domain::Membership> out;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, rows->Next());
+    if (!row) break;
+    const auto role = domain::ParseRole(rows->Text(1));
+    if (!role) return Internal("unknown role in the database: " + rows->Text(1));
+    out.push_back({user_id, rows->Int(0), *role});
+  }
+  return out;
+}
+
+Result<std::vector<UserSummary>> SqlStore::ListMembers(int64_t org_id) {
+  ASSIGN_OR_RETURN(auto conn, Acquire());
+  ASSIGN_OR_RETURN(auto rows, conn->Query("SELECT u.id, u.username, u.display_name, u.disabled, "
+                                          "m.role FROM users u JOIN memberships m ON m.user_id "
+                                          "= u.id WHERE m.org_id = ? ORDER BY u.username",
+                                          {org_id}));
+  std::vector<UserSummary> out;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, rows->Next());
+    if (!row) break;
+    out.push_back({rows->Int(0), rows->Text(1), rows->Text(2), rows->Bool(3), rows->Text(4)});
+  }
+  return out;
+}
+
+Status SqlStore::SetPassword(int64_t user_id, const std::string& password_hash, bool must_change,
+                             const AuditDraft& audit) {
+  return InWriteTx([&](SqlConnection& conn) -> Status {
+    bool found = false;
+    RETURN_IF_ERROR(One(conn,
+                        "UPDATE users SET password_hash = ?, must_change_password = ? WHERE id = "
+                        "? RETURNING id",
+                        {password_hash, must_change, user_id}, found)
+                        .status());
+    if (!found) return NotFound("no such user");
+    return AppendAuditTx(conn, audit);
+  });
+}
+
+Status SqlStore::DisableUser(int64_t user_id, const AuditDraft& audit) {
+  return InWriteTx([&](SqlConnection& conn) -> Status {
+    RETURN_IF_ERROR(Run(conn, "UPDATE users SET disabled = ? WHERE id = ?", {true, user_id}));
+    RETURN_IF_ERROR(Run(conn, "DELETE FROM sessions WHERE user_id = ?", {user_id}));
+    RETURN_IF_ERROR(
+        Run(conn, "UPDATE api_tokens SET revoked = ? WHERE user_id = ?", {true, user_id}));
+    return AppendAuditTx(conn, audit);
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sessions and tokens
+
+Status SqlStore::CreateSession(const domain::Session& s, const AuditDraft& audit) {
+  return InWriteTx([&](SqlConnection& conn) -> Status {
+    RETURN_IF_ERROR(
+        Run(conn,
+            "INSERT INTO sessions (id_hash, user_id, org_id, csrf_token, created_at, "
+            "expires_at) VALUES (?, ?, ?, ?, ?, ?)",
+            {s.id_hash, s.user_id, s.org_id, s.csrf_token, s.created_at, s.expires_at}));
+    return AppendAuditTx(conn, audit);
+  });
+}
+
+Result<domain::Session> SqlStore::FindSession(const std::string& id_hash) {
+  ASSIGN_OR_RETURN(auto conn, Acquire());
+  bool found = false;
+  ASSIGN_OR_RETURN(auto rows, One(*conn,
+                                  "SELECT id_hash, user_id, org_id, csrf_token, created_at, "
+                                  "expires_at FROM sessions WHERE id_hash = ?",
+                                  {id_hash}, found));
+  if (!found) return NotFound("no such session");
+  return domain::Session{rows->Text(0), rows->Int(1),  rows->Int(2),
+                         rows->Text(3), rows->Text(4), rows->Text(5)};
+}
+
+namespace {
+
+// Columns: user (id, username, display_name, must_change_password, disabled), organisation
+// (id, name), role, then the credential's own columns.
+constexpr const char* kOwnerColumns =
+    "u.id, u.username, u.display_name, u.must_change_password, u.disabled, o.id, o.name, m.role";
+
+CredentialOwner ReadOwner(const SqlRows& r) {
+  CredentialOwner c;
+  c.user.id = r.Int(0);
+  c.user.username = r.Text(1);
+  c.user.display_name = r.Text(2);
+  c.user.must_change_password = r.Bool(3);
+  c.user.disabled = r.Bool(4);
+  c.org_id = r.Int(5);
+  c.org_name = r.Text(6);
+  if (!r.IsNull(7)) c.role = domain::ParseRole(r.Text(7));
+  return c;
+}
+
+}  // namespace
+
+Result<CredentialOwner> SqlStore::FindSessionOwner(const std::string& id_hash) {
+  ASSIGN_OR_RETURN(auto conn, Acquire());
+  bool found = false;
+  ASSIGN_OR_RETURN(auto rows, One(*conn,
+                                  fmt::format("SELECT {}, s.csrf_token, s.expires_at FROM "
+                                              "sessions s JOIN users u ON u.id = s.user_id JOIN "
+                                              "organisations o ON o.id = s.org_id LEFT JOIN "
+                                              "memberships m ON m.user_id = s.user_id AND "
+                                              "m.org_id = s.org_id WHERE s.id_hash = ?",
+                                              kOwnerColumns),
+                                  {id_hash}, found));
+  if (!found) return NotFound("no such session");
+  CredentialOwner c = ReadOwner(*rows);
+  c.csrf_token = rows->Text(8);
+  c.expires_at = rows->Text(9);
+  return c;
+}
+
+Result<CredentialOwner> SqlStore::FindTokenOwner(const std::string& token_hash) {
+  ASSIGN_OR_RETURN(auto conn, Acquire());
+  bool found = false;
+  ASSIGN_OR_RETURN(auto rows, One(*conn,
+                                  fmt::format("SELECT {}, t.revoked FROM api_tokens t JOIN users "
+                                              "u ON u.id = t.user_id JOIN organisations o ON "
+                                              "o.id = t.org_id LEFT JOIN memberships m ON "
+                                              "m.user_id = t.user_id AND m.org_id = t.org_id "
+                                              "WHERE t.token_hash = ?",
+                                              kOwnerColumns),
+                                  {token_hash}, found));
+  if (!found) return NotFound("no such token");
+  CredentialOwner c = ReadOwner(*rows);
+  c.revoked = rows->Bool(8);
+  return c;
+}
+
+Status SqlStore::DeleteSession(const std::string& id_hash, const AuditDraft& audit) {
+  return InWriteTx([&](SqlConnection& conn) -> Status {
+    RETURN_IF_ERROR(Run(conn, "DELETE FROM sessions WHERE id_hash = ?", {id_hash}));
+    return AppendAuditTx(conn, audit);
+  });
+}
+
+Result<domain::ApiToken> SqlStore::CreateToken(const domain::ApiToken& t, AuditDraft audit) {
+  domain::ApiToken out = t;
+  RETURN_IF_ERROR(InWriteTx([&](SqlConnection& conn) -> Status {
+    bool found = false;
+    ASSIGN_OR_RETURN(auto rows,
+                     One(conn,
+                         "INSERT INTO api_tokens (token_hash, user_id, org_id, name, "
+                         "created_at, revoked) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+                         {t.token_hash, t.user_id, t.org_id, t.name, t.created_at, false}, found));
+    out.id = rows->Int(0);
+    audit.record_id = out.id;
+    return AppendAuditTx(conn, audit);
+  }));
+  return out;
+}
+
+Result<domain::ApiToken> SqlStore::FindToken(const std::string& token_hash) {
+  ASSIGN_OR_RETURN(auto conn, Acquire());
+  bool found = false;
+  ASSIGN_OR_RETURN(auto rows, One(*conn,
+                                  "SELECT id, token_hash, user_id, org_id, name, created_at, "
+                                  "revoked FROM api_tokens WHERE token_hash = ?",
+                                  {token_hash}, found));
+  if (!found) return NotFound("no such token");
+  return domain::ApiToken{rows->Int(0),  rows->Text(1), rows->Int(2), rows->Int(3),
+                          rows->Text(4), rows->Text(5), rows->Bool(6)};
+}
+
+// ---------------------------------------------------------------------------------------------
+// Audit trail
+
+Status SqlStore::AppendAudit(const AuditDraft& audit) {
+  return InWriteTx([&](SqlConnection& conn) { return AppendAuditTx(conn, audit); });
+}
+
+Result<std::vector<domain::AuditEvent>> SqlStore::RecordHistory(int64_t org_id,
+                                                                const std::string& record_type,
+                                                                int64_t record_id) {
+  ASSIGN_OR_RETURN(auto conn, Acquire());
+  ASSIGN_OR_RETURN(auto rows, conn->Query(fmt::format("SELECT {} FROM audit_events WHERE org_id "
+                                                      "= ? AND record_type = ? AND record_id = "
+                                                      "? ORDER BY seq",
+                                                      kEventColumns),
+                                          {org_id, record_type, record_id}));
+  std::vector<domain::AuditEvent> out;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, rows->Next());
+    if (!row) break;
+    out.push_back(ReadEvent(*rows));
+  }
+  return out;
+}
+
+Result<std::vector<domain::AuditEvent>> SqlStore::RecentEvents(int64_t org_id, int limit) {
+  ASSIGN_OR_RETURN(auto conn, Acquire());
+  ASSIGN_OR_RETURN(auto rows, conn->Query(fmt::format("SELECT {} FROM audit_events WHERE org_id "
+                                                      "= ? ORDER BY seq DESC LIMIT ?",
+                                                      kEventColumns),
+                                          {org_id, int64_t{limit}}));
+  std::vector<domain::AuditEvent> out;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, rows->Next());
+    if (!row) break;
+    out.push_back(ReadEvent(*rows));
+  }
+  return out;
+}
+
+Status SqlStore::ScanAudit(const std::function<bool(const domain::AuditEvent&)>& fn) {
+  ASSIGN_OR_RETURN(auto conn, Acquire());
+  // One snapshot for the whole walk, read in pages so memory stays flat on a long chain.
+  RETURN_IF_ERROR(conn->BeginRead());
+  Status result = Status::Ok();
+  int64_t after = 0;
+  bool more = true;
+  while (more && result.ok()) {
+    auto rows =
+        conn->Query(fmt::format("SELECT {} FROM audit_events WHERE seq > ? ORDER BY seq LIMIT 1000",
+                                kEventColumns),
+                    {after});
+    if (!rows.ok()) {
+      result = rows.status();
+      break;
+    }
+    int n = 0;
+    while (true) {
+      auto row = (*rows)->Next();
+      if (!row.ok()) {
+        result = row.status();
+        break;
+      }
+      if (!*row) break;
+      ++n;
+      const domain::AuditEvent e = ReadEvent(**rows);
+      after = e.seq;
+      if (!fn(e)) {
+        more = false;
+        break;
+      }
+    }
+    if (n < 1000) more = false;
+  }
+  (void)conn->Commit();
+  return result;
+}
+
+}  // namespace rampart::store

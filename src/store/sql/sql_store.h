@@ -1,0 +1,83 @@
+// The Store over any SQL database reached through a SqlDriver: the one implementation of the
+// store contract (store.h). Connections come from a pool of at most `pool_size`; a broken
+// connection is dropped and replaced on the next request, so the store keeps serving after the
+// database restarts. Thread-safe.
+#pragma once
+
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include "store/sql/driver.h"
+#include "store/store.h"
+
+namespace rampart::store {
+
+class SqlStore final : public Store {
+ public:
+  SqlStore(std::unique_ptr<SqlDriver> driver, int pool_size);
+  ~SqlStore() override;
+
+  Result<int> Migrate() override;
+  Result<int> SchemaVersion() override;
+
+  Result<domain::Record> Get(const domain::RegisterSpec& spec, int64_t org_id, int64_t id) override;
+  Result<Page> List(const domain::RegisterSpec& spec, int64_t org_id,
+                    const ListQuery& query) override;
+  Result<int64_t> Count(const domain::RegisterSpec& spec, int64_t org_id,
+                        const ListQuery& query) override;
+  Result<std::vector<domain::Record>> Write(const Actor& actor,
+                                            const std::vector<Mutation>& mutations) override;
+
+  Result<domain::Organisation> CreateOrganisation(const std::string& name,
+                                                  const AuditDraft& audit) override;
+  Result<domain::Organisation> FindOrganisation(const std::string& name) override;
+  Result<domain::Organisation> GetOrganisation(int64_t id) override;
+  Result<std::vector<domain::Organisation>> ListOrganisations() override;
+  Result<domain::User> CreateUser(const domain::User& user, int64_t org_id, domain::Role role,
+                                  AuditDraft audit) override;
+  Result<domain::User> FindUser(const std::string& username) override;
+  Result<domain::User> GetUser(int64_t id) override;
+  Result<std::optional<domain::Membership>> GetMembership(int64_t user_id, int64_t org_id) override;
+  Result<std::vector<domain::Membership>> Memberships(int64_t user_id) override;
+  Result<std::vector<UserSummary>> ListMembers(int64_t org_id) override;
+  Status SetPassword(int64_t user_id, const std::string& password_hash, bool must_change,
+                     const AuditDraft& audit) override;
+  Status DisableUser(int64_t user_id, const AuditDraft& audit) override;
+
+  Status CreateSession(const domain::Session& session, const AuditDraft& audit) override;
+  Result<domain::Session> FindSession(const std::string& id_hash) override;
+  Result<CredentialOwner> FindSessionOwner(const std::string& id_hash) override;
+  Result<CredentialOwner> FindTokenOwner(const std::string& token_hash) override;
+  Status DeleteSession(const std::string& id_hash, const AuditDraft& audit) override;
+  Result<domain::ApiToken> CreateToken(const domain::ApiToken& token, AuditDraft audit) override;
+  Result<domain::ApiToken> FindToken(const std::string& token_hash) override;
+
+  Status AppendAudit(const AuditDraft& audit) override;
+  Result<std::vector<domain::AuditEvent>> RecordHistory(int64_t org_id,
+                                                        const std::string& record_type,
+                                                        int64_t record_id) override;
+  Result<std::vector<domain::AuditEvent>> RecentEvents(int64_t org_id, int limit) override;
+  Status ScanAudit(const std::function<bool(const domain::AuditEvent&)>& fn) override;
+
+ private:
+  // A pooled connection, returned to the pool (or dropped when broken) when it goes out of scope.
+  struct ReturnToPool {
+    SqlStore* store;
+    void operator()(SqlConnection* conn) const;
+  };
+  using ConnPtr = std::unique_ptr<SqlConnection, ReturnToPool>;
+  Result<ConnPtr> Acquire();
+  // Runs `body` in a write transaction: committed when it returns OK, rolled back otherwise.
+  Status InWriteTx(const std::function<Status(SqlConnection&)>& body);
+
+  std::unique_ptr<SqlDriver> driver_;
+  const int pool_size_;
+  std::mutex mu_;
+  std::condition_variable available_;
+  std::vector<std::unique_ptr<SqlConnection>> idle_;
+  int open_ = 0;  // connections in use or idle
+};
+
+}  // namespace rampart::store

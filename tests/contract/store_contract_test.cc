@@ -1,0 +1,1200 @@
+// The store contract: what every Store backend does, run against each one (SQLite in a temporary
+// file, PostgreSQL in a database of its own on the cluster named by RAMPART_TEST_PG_URL): migration
+// from empty and an idempotent re-run, organisations and users, versioned writes, organisation
+// scoping, constraints and foreign keys, list queries with filters, sorting, search and keyset
+// pagination, and the audit chain. Each test runs once per backend: StoreTest.Name/sqlite and
+// StoreTest.Name/postgres. What only one backend does is tested beside it, in tests/store/.
+#include <fmt/format.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <functional>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "base/crypto.h"
+#include "domain/context.h"
+#include "store/migrations.h"
+#include "store/store.h"
+#include "support/fixed_clock.h"
+#include "support/status_matchers.h"
+#include "support/test_backend.h"
+#include "support/test_store.h"
+
+namespace rampart::store {
+namespace {
+
+using domain::ContextIssues;
+using domain::InterestedParties;
+using domain::Json;
+using domain::Record;
+using domain::RegisterSpec;
+using domain::ScopeStatements;
+using test::Backend;
+using test::IsOk;
+using test::RawResult;
+using test::StatusIs;
+using test::Tenant;
+using ::testing::AllOf;
+using ::testing::ElementsAre;
+using ::testing::ElementsAreArray;
+using ::testing::Field;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+
+using namespace std::chrono_literals;
+
+// Normalised fields of a valid new record.
+Json Fields(const RegisterSpec& spec, const Json& input) {
+  std::vector<domain::FieldError> errors;
+  Json fields = domain::ValidateFields(spec, input, domain::WriteMode::kCreate, nullptr, errors);
+  EXPECT_THAT(errors, IsEmpty()) << input.dump();
+  return fields;
+}
+
+Mutation Insert(const RegisterSpec& spec, const Json& input) {
+  Json fields = Fields(spec, input);
+  Json diff = domain::DiffFields(spec, Json(), fields);
+  return Mutation{.kind = Mutation::Kind::kInsert,
+                  .spec = &spec,
+                  .fields = std::move(fields),
+                  .action = "create",
+                  .diff = std::move(diff)};
+}
+
+Mutation Update(const RegisterSpec& spec, const Record& before, const Json& fields,
+                int64_t expected_version) {
+  return Mutation{.kind = Mutation::Kind::kUpdate,
+                  .spec = &spec,
+                  .id = before.id,
+                  .expected_version = expected_version,
+                  .fields = fields,
+                  .action = "update",
+                  .diff = domain::DiffFields(spec, before.fields, fields)};
+}
+
+Mutation Delete(const RegisterSpec& spec, const Record& before, int64_t expected_version) {
+  return Mutation{.kind = Mutation::Kind::kDelete,
+                  .spec = &spec,
+                  .id = before.id,
+                  .expected_version = expected_version,
+                  .action = "delete",
+                  .diff = domain::DiffFields(spec, before.fields, Json())};
+}
+
+Json Issue(const std::string& title, const std::string& kind = "internal") {
+  return {{"title", title}, {"kind", kind}};
+}
+
+// Every backend has the same numbered migrations (the SQL is dialect-aware), so SQLite's list says
+// how many there are and which is the latest.
+int MigrationCount() { return static_cast<int>(SqliteMigrations().size()); }
+int LatestMigration() { return SqliteMigrations().back().number; }
+
+const auto kBackends = ::testing::Values(Backend::kSqlite, Backend::kPostgres);
+std::string BackendName(const ::testing::TestParamInfo<Backend>& info) {
+  return test::BackendName(info.param);
+}
+
+// A fresh, empty database on the backend under test, with a raw connection beside it.
+class BackendTest : public ::testing::TestWithParam<Backend> {
+ protected:
+  void SetUp() override {
+    auto db = test::BackendDatabase::Create(GetParam());
+    ASSERT_THAT(db, IsOk());
+    db_ = std::move(db).value();
+  }
+
+  std::unique_ptr<test::BackendDatabase> db_;  // outlives every Store a test opens on it
+};
+
+// A migrated store on a fresh database, with the organisation "Acme" and its administrator.
+class StoreTest : public BackendTest {
+ protected:
+  void SetUp() override {
+    BackendTest::SetUp();
+    if (HasFatalFailure()) return;
+    auto opened = test::OpenMigratedStore(db_->url());
+    ASSERT_THAT(opened, IsOk());
+    store_ = std::move(opened).value();
+    auto acme = test::CreateTenant(*store_, "Acme", "alice", Now());
+    ASSERT_THAT(acme, IsOk());
+    acme_ = *acme;
+  }
+
+  // A timestamp one millisecond after the previous one.
+  std::string Now() {
+    clock_.Advance(1ms);
+    return FormatUtc(clock_.Now());
+  }
+
+  Actor ActorOf(const Tenant& t) { return {t.org.id, t.admin.id, t.admin.username, Now()}; }
+
+  Result<Record> WriteOne(const Tenant& t, const Mutation& m) {
+    ASSIGN_OR_RETURN(auto written, store_->Write(ActorOf(t), {m}));
+    if (written.size() != 1) return Internal("expected one record");
+    return written.front();
+  }
+
+  Result<Tenant> SecondTenant() { return test::CreateTenant(*store_, "Globex", "bob", Now()); }
+
+  std::vector<domain::AuditEvent> Events() {
+    std::vector<domain::AuditEvent> out;
+    EXPECT_THAT(store_->ScanAudit([&](const domain::AuditEvent& e) {
+      out.push_back(e);
+      return true;
+    }),
+                IsOk());
+    return out;
+  }
+
+  // Every record of a list query, following next_cursor page by page.
+  std::vector<int64_t> WalkAllPages(const RegisterSpec& spec, int64_t org_id, ListQuery q,
+                                    int* pages = nullptr) {
+    std::vector<int64_t> ids;
+    for (int n = 1; n <= 1000; ++n) {
+      auto page = store_->List(spec, org_id, q);
+      if (!page.ok()) {
+        ADD_FAILURE() << "page " << n << ": " << page.status().ToString();
+        return ids;
+      }
+      for (const auto& r : page->records) ids.push_back(r.id);
+      if (page->next_cursor.empty()) {
+        if (pages != nullptr) *pages = n;
+        return ids;
+      }
+      q.cursor = page->next_cursor;
+    }
+    ADD_FAILURE() << "pagination does not end";
+    return ids;
+  }
+
+  test::FixedClock clock_{test::TestEpoch()};
+  std::unique_ptr<Store> store_;
+  Tenant acme_;
+};
+INSTANTIATE_TEST_SUITE_P(, StoreTest, kBackends, BackendName);
+
+// --- Opening and migrating ---
+
+using StoreMigrate = BackendTest;
+INSTANTIATE_TEST_SUITE_P(, StoreMigrate, kBackends, BackendName);
+
+TEST_P(StoreMigrate, AppliesEveryMigrationToAnEmptyDatabaseThenNothing) {
+  auto store = OpenStore(db_->url());
+  ASSERT_THAT(store, IsOk());
+  const auto first = (*store)->Migrate();
+  ASSERT_THAT(first, IsOk());
+  EXPECT_EQ(*first, MigrationCount());
+  EXPECT_EQ(*(*store)->SchemaVersion(), LatestMigration());
+
+  const auto second = (*store)->Migrate();
+  ASSERT_THAT(second, IsOk());
+  EXPECT_EQ(*second, 0);
+  EXPECT_EQ(*(*store)->SchemaVersion(), LatestMigration());
+}
+
+TEST_P(StoreMigrate, IsIdempotentAcrossReopening) {
+  {
+    auto store = test::OpenMigratedStore(db_->url());
+    ASSERT_THAT(store, IsOk());
+  }
+  auto reopened = OpenStore(db_->url());
+  ASSERT_THAT(reopened, IsOk());
+  const auto again = (*reopened)->Migrate();
+  ASSERT_THAT(again, IsOk());
+  EXPECT_EQ(*again, 0);
+  EXPECT_EQ(*(*reopened)->SchemaVersion(), LatestMigration());
+  // Every backend keeps schema_migrations(number, name, applied_at): one row per migration.
+  EXPECT_EQ(db_->QueryInt("SELECT COUNT(*) FROM schema_migrations"), MigrationCount());
+}
+
+// Two instances starting at once on an empty database: one migrates it, neither fails.
+TEST_P(StoreMigrate, MigratesOnceWhenTwoStoresStartAtOnce) {
+  auto a = OpenStore(db_->url());
+  auto b = OpenStore(db_->url());
+  ASSERT_THAT(a, IsOk());
+  ASSERT_THAT(b, IsOk());
+  Result<int> applied_a = 0;
+  Result<int> applied_b = 0;
+  std::thread ta([&] { applied_a = (*a)->Migrate(); });
+  std::thread tb([&] { applied_b = (*b)->Migrate(); });
+  ta.join();
+  tb.join();
+  ASSERT_THAT(applied_a, IsOk());
+  ASSERT_THAT(applied_b, IsOk());
+  EXPECT_EQ(*applied_a + *applied_b, MigrationCount());
+  EXPECT_EQ(*(*a)->SchemaVersion(), LatestMigration());
+  EXPECT_EQ(*(*b)->SchemaVersion(), LatestMigration());
+  EXPECT_EQ(db_->QueryInt("SELECT COUNT(*) FROM schema_migrations"), MigrationCount());
+}
+
+// Needs no database: an unreachable one.
+class StoreOpen : public ::testing::TestWithParam<Backend> {};
+INSTANTIATE_TEST_SUITE_P(, StoreOpen, kBackends, BackendName);
+
+TEST_P(StoreOpen, ReportsAnUnreachableDatabaseAsUnavailable) {
+  EXPECT_THAT(OpenStore(test::UnreachableUrl(GetParam())), StatusIs(Code::kUnavailable));
+}
+
+// --- Organisations and users ---
+
+TEST_P(StoreTest, CreatesAnOrganisationAndFindsItByNameAndId) {
+  EXPECT_GT(acme_.org.id, 0);
+  EXPECT_EQ(acme_.org.name, "Acme");
+  const auto by_name = store_->FindOrganisation("Acme");
+  ASSERT_THAT(by_name, IsOk());
+  EXPECT_EQ(by_name->id, acme_.org.id);
+  const auto by_id = store_->GetOrganisation(acme_.org.id);
+  ASSERT_THAT(by_id, IsOk());
+  EXPECT_EQ(by_id->name, "Acme");
+  EXPECT_EQ(by_id->created_at, acme_.org.created_at);
+  EXPECT_THAT(store_->FindOrganisation("Initech"), StatusIs(Code::kNotFound));
+  EXPECT_THAT(store_->GetOrganisation(999), StatusIs(Code::kNotFound));
+}
+
+TEST_P(StoreTest, RefusesADuplicateOrganisationName) {
+  const size_t events = Events().size();
+  EXPECT_THAT(store_->CreateOrganisation("Acme", AuditDraft{.at = Now()}),
+              StatusIs(Code::kAlreadyExists, "name"));
+  EXPECT_EQ(Events().size(), events);
+}
+
+TEST_P(StoreTest, ListsOrganisationsOldestFirst) {
+  ASSERT_THAT(SecondTenant(), IsOk());
+  const auto orgs = store_->ListOrganisations();
+  ASSERT_THAT(orgs, IsOk());
+  ASSERT_EQ(orgs->size(), 2u);
+  EXPECT_EQ((*orgs)[0].name, "Acme");
+  EXPECT_EQ((*orgs)[1].name, "Globex");
+}
+
+TEST_P(StoreTest, CreatesAUserWithAMembership) {
+  EXPECT_GT(acme_.admin.id, 0);
+  const auto found = store_->FindUser("alice");
+  ASSERT_THAT(found, IsOk());
+  EXPECT_EQ(found->id, acme_.admin.id);
+  EXPECT_EQ(found->password_hash, "x");
+  EXPECT_FALSE(found->disabled);
+  EXPECT_FALSE(found->must_change_password);
+  const auto membership = store_->GetMembership(acme_.admin.id, acme_.org.id);
+  ASSERT_THAT(membership, IsOk());
+  ASSERT_TRUE(membership->has_value());
+  EXPECT_EQ((*membership)->role, domain::Role::kAdmin);
+  const auto memberships = store_->Memberships(acme_.admin.id);
+  ASSERT_THAT(memberships, IsOk());
+  ASSERT_EQ(memberships->size(), 1u);
+  EXPECT_EQ(memberships->front().org_id, acme_.org.id);
+}
+
+TEST_P(StoreTest, RecordsTheUserIdInTheUsersAuditEvent) {
+  const auto events = Events();
+  ASSERT_EQ(events.size(), 2u);  // the organisation, then alice
+  EXPECT_EQ(events[1].record_type, "user");
+  EXPECT_EQ(events[1].record_id, acme_.admin.id);
+  EXPECT_EQ(events[1].org_id, acme_.org.id);
+  EXPECT_EQ(events[0].record_type, "organisation");
+  EXPECT_EQ(events[0].record_id, acme_.org.id);
+  EXPECT_EQ(events[0].org_id, acme_.org.id);
+}
+
+TEST_P(StoreTest, RefusesADuplicateUserNameAndKeepsNothing) {
+  ASSERT_THAT(SecondTenant(), IsOk());
+  const size_t events = Events().size();
+  const auto globex = store_->FindOrganisation("Globex");
+  ASSERT_THAT(globex, IsOk());
+  EXPECT_THAT(test::AddMember(*store_, globex->id, "alice", Now()),
+              StatusIs(Code::kAlreadyExists, "username"));
+  EXPECT_EQ(Events().size(), events);
+  const auto members = store_->ListMembers(globex->id);
+  ASSERT_THAT(members, IsOk());
+  ASSERT_EQ(members->size(), 1u);
+  EXPECT_EQ(members->front().username, "bob");
+}
+
+TEST_P(StoreTest, ReportsNoMembershipInAnotherOrganisation) {
+  auto globex = SecondTenant();
+  ASSERT_THAT(globex, IsOk());
+  const auto m = store_->GetMembership(acme_.admin.id, globex->org.id);
+  ASSERT_THAT(m, IsOk());
+  EXPECT_FALSE(m->has_value());
+  EXPECT_THAT(store_->FindUser("carol"), StatusIs(Code::kNotFound));
+  EXPECT_THAT(store_->GetUser(999), StatusIs(Code::kNotFound));
+}
+
+TEST_P(StoreTest, ListsMembersByUserName) {
+  ASSERT_THAT(test::AddMember(*store_, acme_.org.id, "zoe", Now()), IsOk());
+  ASSERT_THAT(test::AddMember(*store_, acme_.org.id, "bea", Now()), IsOk());
+  ASSERT_THAT(SecondTenant(), IsOk());
+  const auto members = store_->ListMembers(acme_.org.id);
+  ASSERT_THAT(members, IsOk());
+  std::vector<std::string> names;
+  for (const auto& m : *members) names.push_back(m.username);
+  EXPECT_THAT(names, ElementsAre("alice", "bea", "zoe"));
+  EXPECT_EQ(members->front().role, "admin");
+}
+
+TEST_P(StoreTest, SetsAPasswordAndReportsAnUnknownUser) {
+  ASSERT_THAT(store_->SetPassword(acme_.admin.id, "new-hash", true, AuditDraft{.at = Now()}),
+              IsOk());
+  const auto u = store_->GetUser(acme_.admin.id);
+  ASSERT_THAT(u, IsOk());
+  EXPECT_EQ(u->password_hash, "new-hash");
+  EXPECT_TRUE(u->must_change_password);
+
+  const size_t events = Events().size();
+  EXPECT_THAT(store_->SetPassword(999, "h", false, AuditDraft{.at = Now()}),
+              StatusIs(Code::kNotFound));
+  EXPECT_EQ(Events().size(), events);
+}
+
+TEST_P(StoreTest, DisablingAUserEndsSessionsAndRevokesTokens) {
+  const domain::Session session{.id_hash = Sha256Hex("session"),
+                                .user_id = acme_.admin.id,
+                                .org_id = acme_.org.id,
+                                .csrf_token = "csrf",
+                                .created_at = Now(),
+                                .expires_at = "2099-01-01T00:00:00.000Z"};
+  ASSERT_THAT(store_->CreateSession(session, AuditDraft{.at = Now()}), IsOk());
+  const auto token = store_->CreateToken(domain::ApiToken{.token_hash = Sha256Hex("token"),
+                                                          .user_id = acme_.admin.id,
+                                                          .org_id = acme_.org.id,
+                                                          .name = "ci",
+                                                          .created_at = Now()},
+                                         AuditDraft{.at = Now()});
+  ASSERT_THAT(token, IsOk());
+  EXPECT_GT(token->id, 0);
+  ASSERT_THAT(store_->FindSession(Sha256Hex("session")), IsOk());
+  ASSERT_FALSE(store_->FindToken(Sha256Hex("token"))->revoked);
+
+  ASSERT_THAT(store_->DisableUser(acme_.admin.id, AuditDraft{.at = Now()}), IsOk());
+  EXPECT_TRUE(store_->GetUser(acme_.admin.id)->disabled);
+  EXPECT_THAT(store_->FindSession(Sha256Hex("session")), StatusIs(Code::kNotFound));
+  const auto revoked = store_->FindToken(Sha256Hex("token"));
+  ASSERT_THAT(revoked, IsOk());
+  EXPECT_TRUE(revoked->revoked);
+}
+
+TEST_P(StoreTest, FindsAndDeletesASession) {
+  const domain::Session session{.id_hash = Sha256Hex("s1"),
+                                .user_id = acme_.admin.id,
+                                .org_id = acme_.org.id,
+                                .csrf_token = "csrf-1",
+                                .created_at = Now(),
+                                .expires_at = "2099-01-01T00:00:00.000Z"};
+  ASSERT_THAT(store_->CreateSession(session, AuditDraft{.at = Now()}), IsOk());
+  const auto found = store_->FindSession(Sha256Hex("s1"));
+  ASSERT_THAT(found, IsOk());
+  EXPECT_EQ(found->user_id, acme_.admin.id);
+  EXPECT_EQ(found->org_id, acme_.org.id);
+  EXPECT_EQ(found->csrf_token, "csrf-1");
+  EXPECT_EQ(found->expires_at, "2099-01-01T00:00:00.000Z");
+  ASSERT_THAT(store_->DeleteSession(Sha256Hex("s1"), AuditDraft{.at = Now()}), IsOk());
+  EXPECT_THAT(store_->FindSession(Sha256Hex("s1")), StatusIs(Code::kNotFound));
+}
+
+// --- Writes ---
+
+TEST_P(StoreTest, InsertsARecordAtVersionOne) {
+  Json in = Issue("Skills shortage");
+  in["description"] = "Two of three engineers leave in Q3.";
+  in["climate_related"] = true;
+  in["owner"] = acme_.admin.id;
+  in["next_review"] = "2026-09-30";
+  const std::string now = FormatUtc(clock_.Now() + 1ms);  // the write's timestamp
+  const auto r = WriteOne(acme_, Insert(ContextIssues(), in));
+  ASSERT_THAT(r, IsOk());
+  EXPECT_GT(r->id, 0);
+  EXPECT_EQ(r->org_id, acme_.org.id);
+  EXPECT_EQ(r->version, 1);
+  EXPECT_EQ(r->created_at, now);
+  EXPECT_EQ(r->updated_at, now);
+  EXPECT_EQ(r->created_by, acme_.admin.id);
+  EXPECT_EQ(r->updated_by, acme_.admin.id);
+  EXPECT_EQ(r->fields, Fields(ContextIssues(), in));
+
+  const auto got = store_->Get(ContextIssues(), acme_.org.id, r->id);
+  ASSERT_THAT(got, IsOk());
+  EXPECT_EQ(got->fields, r->fields);
+  EXPECT_EQ(got->version, 1);
+}
+
+TEST_P(StoreTest, RoundTripsListsAndTables) {
+  const Json in = {{"title", "Scope 2026"},
+                   {"statement", "Line one\nLine two"},
+                   {"units", {"IT", "Finance"}},
+                   {"exclusions", {{{"item", "HQ canteen"}, {"justification", "No data"}}}}};
+  const auto r = WriteOne(acme_, Insert(ScopeStatements(), in));
+  ASSERT_THAT(r, IsOk());
+  const auto got = store_->Get(ScopeStatements(), acme_.org.id, r->id);
+  ASSERT_THAT(got, IsOk());
+  EXPECT_EQ(got->fields["units"], Json({"IT", "Finance"}));
+  EXPECT_EQ(got->fields["exclusions"][0]["justification"], "No data");
+  EXPECT_EQ(got->fields["statement"], "Line one\nLine two");
+  EXPECT_TRUE(got->fields["locations"].is_null());
+  EXPECT_EQ(got->fields["status"], "draft");
+
+  const Json party = {
+      {"name", "Customers"},
+      {"type", "customer"},
+      {"requirements",
+       {{{"text", "Uptime"}, {"source", "contractual"}, {"addressed", true}, {"how", "SLA"}}}}};
+  const auto p = WriteOne(acme_, Insert(InterestedParties(), party));
+  ASSERT_THAT(p, IsOk());
+  EXPECT_EQ(p->fields["requirements"][0]["addressed"], true);
+  EXPECT_EQ(p->fields, Fields(InterestedParties(), party));
+}
+
+TEST_P(StoreTest, UpdateIncrementsTheVersion) {
+  const auto r = WriteOne(acme_, Insert(ContextIssues(), Issue("Old title")));
+  ASSERT_THAT(r, IsOk());
+  Json fields = r->fields;
+  fields["title"] = "New title";
+  const auto v2 = WriteOne(acme_, Update(ContextIssues(), *r, fields, 1));
+  ASSERT_THAT(v2, IsOk());
+  EXPECT_EQ(v2->version, 2);
+  EXPECT_EQ(v2->fields["title"], "New title");
+  EXPECT_EQ(v2->created_at, r->created_at);
+  EXPECT_GT(v2->updated_at, r->updated_at);
+
+  fields["title"] = "Newer title";
+  const auto v3 = WriteOne(acme_, Update(ContextIssues(), *v2, fields, 2));
+  ASSERT_THAT(v3, IsOk());
+  EXPECT_EQ(v3->version, 3);
+  EXPECT_EQ(store_->Get(ContextIssues(), acme_.org.id, r->id)->version, 3);
+}
+
+TEST_P(StoreTest, StaleUpdateConflictsAndChangesNothing) {
+  const auto r = WriteOne(acme_, Insert(ContextIssues(), Issue("Original")));
+  ASSERT_THAT(r, IsOk());
+  Json fields = r->fields;
+  fields["title"] = "First edit";
+  ASSERT_THAT(WriteOne(acme_, Update(ContextIssues(), *r, fields, 1)), IsOk());
+  const size_t events = Events().size();
+
+  fields["title"] = "Second edit, based on version 1";
+  EXPECT_THAT(WriteOne(acme_, Update(ContextIssues(), *r, fields, 1)), StatusIs(Code::kConflict));
+  const auto got = store_->Get(ContextIssues(), acme_.org.id, r->id);
+  ASSERT_THAT(got, IsOk());
+  EXPECT_EQ(got->version, 2);
+  EXPECT_EQ(got->fields["title"], "First edit");
+  EXPECT_EQ(Events().size(), events);
+}
+
+TEST_P(StoreTest, UpdateFromTheFutureConflicts) {
+  const auto r = WriteOne(acme_, Insert(ContextIssues(), Issue("Original")));
+  ASSERT_THAT(r, IsOk());
+  EXPECT_THAT(WriteOne(acme_, Update(ContextIssues(), *r, r->fields, 5)),
+              StatusIs(Code::kConflict));
+}
+
+TEST_P(StoreTest, StaleDeleteConflictsAndKeepsTheRecord) {
+  const auto r = WriteOne(acme_, Insert(ContextIssues(), Issue("Keep me")));
+  ASSERT_THAT(r, IsOk());
+  Json fields = r->fields;
+  fields["title"] = "Edited";
+  ASSERT_THAT(WriteOne(acme_, Update(ContextIssues(), *r, fields, 1)), IsOk());
+  EXPECT_THAT(WriteOne(acme_, Delete(ContextIssues(), *r, 1)), StatusIs(Code::kConflict));
+  EXPECT_THAT(store_->Get(ContextIssues(), acme_.org.id, r->id), IsOk());
+}
+
+TEST_P(StoreTest, DeleteRemovesTheRecordAndReturnsItAsItWas) {
+  const auto r = WriteOne(acme_, Insert(ContextIssues(), Issue("Delete me")));
+  ASSERT_THAT(r, IsOk());
+  const auto deleted = WriteOne(acme_, Delete(ContextIssues(), *r, 1));
+  ASSERT_THAT(deleted, IsOk());
+  EXPECT_EQ(deleted->id, r->id);
+  EXPECT_EQ(deleted->fields["title"], "Delete me");
+  EXPECT_THAT(store_->Get(ContextIssues(), acme_.org.id, r->id), StatusIs(Code::kNotFound));
+  EXPECT_THAT(WriteOne(acme_, Delete(ContextIssues(), *r, 1)), StatusIs(Code::kNotFound));
+}
+
+TEST_P(StoreTest, WritesAllMutationsOrNone) {
+  const auto r = WriteOne(acme_, Insert(ContextIssues(), Issue("Existing")));
+  ASSERT_THAT(r, IsOk());
+  const size_t events = Events().size();
+  const auto result =
+      store_->Write(ActorOf(acme_), {Insert(ContextIssues(), Issue("Would be new")),
+                                     Update(ContextIssues(), *r, r->fields, /*stale*/ 7)});
+  EXPECT_THAT(result, StatusIs(Code::kConflict));
+  ListQuery q;
+  q.with_total = true;
+  const auto page = store_->List(ContextIssues(), acme_.org.id, q);
+  ASSERT_THAT(page, IsOk());
+  EXPECT_EQ(page->total, 1);
+  EXPECT_EQ(Events().size(), events);
+}
+
+TEST_P(StoreTest, ReturnsEveryRecordOfAMultiMutationWrite) {
+  const auto written = store_->Write(ActorOf(acme_), {Insert(ContextIssues(), Issue("One")),
+                                                      Insert(ContextIssues(), Issue("Two"))});
+  ASSERT_THAT(written, IsOk());
+  ASSERT_EQ(written->size(), 2u);
+  EXPECT_EQ((*written)[0].fields["title"], "One");
+  EXPECT_EQ((*written)[1].fields["title"], "Two");
+  EXPECT_NE((*written)[0].id, (*written)[1].id);
+}
+
+TEST_P(StoreTest, RefusesValuesTheSchemaForbids) {
+  Json fields = Fields(ContextIssues(), Issue("Bypassing validation"));
+  fields["kind"] = "sideways";
+  const Mutation m{.kind = Mutation::Kind::kInsert,
+                   .spec = &ContextIssues(),
+                   .fields = fields,
+                   .action = "create"};
+  EXPECT_THAT(WriteOne(acme_, m), StatusIs(Code::kInvalidArgument));
+}
+
+// --- Organisation scoping ---
+
+TEST_P(StoreTest, HidesAnotherOrganisationsRecord) {
+  auto globex = SecondTenant();
+  ASSERT_THAT(globex, IsOk());
+  const auto r = WriteOne(acme_, Insert(ContextIssues(), Issue("Acme's secret")));
+  ASSERT_THAT(r, IsOk());
+  EXPECT_THAT(store_->Get(ContextIssues(), globex->org.id, r->id), StatusIs(Code::kNotFound));
+  EXPECT_THAT(store_->Get(ContextIssues(), acme_.org.id, r->id), IsOk());
+
+  const auto page = store_->List(ContextIssues(), globex->org.id, ListQuery{});
+  ASSERT_THAT(page, IsOk());
+  EXPECT_THAT(page->records, IsEmpty());
+}
+
+TEST_P(StoreTest, RefusesToChangeAnotherOrganisationsRecord) {
+  auto globex = SecondTenant();
+  ASSERT_THAT(globex, IsOk());
+  const auto r = WriteOne(acme_, Insert(ContextIssues(), Issue("Acme's")));
+  ASSERT_THAT(r, IsOk());
+  Json fields = r->fields;
+  fields["title"] = "Defaced";
+  EXPECT_THAT(WriteOne(*globex, Update(ContextIssues(), *r, fields, 1)), StatusIs(Code::kNotFound));
+  EXPECT_THAT(WriteOne(*globex, Delete(ContextIssues(), *r, 1)), StatusIs(Code::kNotFound));
+  EXPECT_EQ(store_->Get(ContextIssues(), acme_.org.id, r->id)->fields["title"], "Acme's");
+}
+
+// --- Foreign keys ---
+
+TEST_P(StoreTest, RefusesAnOwnerWhoIsNotAMemberOfTheOrganisation) {
+  auto globex = SecondTenant();
+  ASSERT_THAT(globex, IsOk());
+  Json in = Issue("Owned by an outsider");
+  in["owner"] = globex->admin.id;
+  EXPECT_THAT(WriteOne(acme_, Insert(ContextIssues(), in)), StatusIs(Code::kInvalidArgument));
+  in["owner"] = 999;
+  EXPECT_THAT(WriteOne(acme_, Insert(ContextIssues(), in)), StatusIs(Code::kInvalidArgument));
+  in["owner"] = acme_.admin.id;
+  EXPECT_THAT(WriteOne(acme_, Insert(ContextIssues(), in)), IsOk());
+}
+
+TEST_P(StoreTest, RefusesAnUpdateToANonMemberOwnerAndKeepsTheVersion) {
+  auto globex = SecondTenant();
+  ASSERT_THAT(globex, IsOk());
+  const auto r =
+      WriteOne(acme_, Insert(InterestedParties(), {{"name", "Auditor"}, {"type", "regulator"}}));
+  ASSERT_THAT(r, IsOk());
+  Json fields = r->fields;
+  fields["owner"] = globex->admin.id;
+  EXPECT_THAT(WriteOne(acme_, Update(InterestedParties(), *r, fields, 1)),
+              StatusIs(Code::kInvalidArgument));
+  const auto got = store_->Get(InterestedParties(), acme_.org.id, r->id);
+  ASSERT_THAT(got, IsOk());
+  EXPECT_EQ(got->version, 1);
+  EXPECT_TRUE(got->fields["owner"].is_null());
+}
+
+// --- Sequences and the current scope ---
+
+TEST_P(StoreTest, NumbersScopeVersionsPerOrganisation) {
+  auto globex = SecondTenant();
+  ASSERT_THAT(globex, IsOk());
+  std::vector<int64_t> acme_numbers;
+  for (int i = 0; i < 3; ++i) {
+    const auto r = WriteOne(acme_, Insert(ScopeStatements(), {{"title", "Acme scope"}}));
+    ASSERT_THAT(r, IsOk());
+    acme_numbers.push_back(r->fields["version_number"].get<int64_t>());
+  }
+  EXPECT_THAT(acme_numbers, ElementsAre(1, 2, 3));
+  const auto g = WriteOne(*globex, Insert(ScopeStatements(), {{"title", "Globex scope"}}));
+  ASSERT_THAT(g, IsOk());
+  EXPECT_EQ(g->fields["version_number"], 1);
+}
+
+TEST_P(StoreTest, NumbersEveryInsertOfOneWrite) {
+  const auto written = store_->Write(ActorOf(acme_), {Insert(ScopeStatements(), {{"title", "A"}}),
+                                                      Insert(ScopeStatements(), {{"title", "B"}})});
+  ASSERT_THAT(written, IsOk());
+  EXPECT_EQ((*written)[0].fields["version_number"], 1);
+  EXPECT_EQ((*written)[1].fields["version_number"], 2);
+}
+
+TEST_P(StoreTest, NumbersConcurrentInsertsWithoutDuplicates) {
+  constexpr int kThreads = 4;
+  constexpr int kEach = 10;
+  std::vector<std::thread> threads;
+  std::vector<std::vector<int64_t>> numbers(kThreads);
+  std::vector<Status> failures(kThreads);
+  const Actor actor = ActorOf(acme_);
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kEach; ++i) {
+        auto r = store_->Write(actor, {Insert(ScopeStatements(), {{"title", "Concurrent"}})});
+        if (!r.ok()) {
+          failures[t] = r.status();
+          return;
+        }
+        numbers[t].push_back(r->front().fields["version_number"].get<int64_t>());
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  std::set<int64_t> all;
+  for (int t = 0; t < kThreads; ++t) {
+    EXPECT_THAT(failures[t], IsOk());
+    all.insert(numbers[t].begin(), numbers[t].end());
+  }
+  ASSERT_EQ(all.size(), static_cast<size_t>(kThreads * kEach));
+  EXPECT_EQ(*all.begin(), 1);
+  EXPECT_EQ(*all.rbegin(), kThreads * kEach);
+  EXPECT_EQ(Events().size(), 2u + kThreads * kEach);
+}
+
+TEST_P(StoreTest, AllowsOnlyOneApprovedScopePerOrganisation) {
+  auto globex = SecondTenant();
+  ASSERT_THAT(globex, IsOk());
+  auto approve = [&](const Tenant& t, const Record& r) {
+    Json fields = r.fields;
+    fields["status"] = "approved";
+    fields["approved_by"] = t.admin.id;
+    fields["approved_at"] = Now();
+    return WriteOne(t, Update(ScopeStatements(), r, fields, r.version));
+  };
+  const auto v1 = WriteOne(acme_, Insert(ScopeStatements(), {{"title", "v1"}}));
+  const auto v2 = WriteOne(acme_, Insert(ScopeStatements(), {{"title", "v2"}}));
+  const auto g1 = WriteOne(*globex, Insert(ScopeStatements(), {{"title", "g1"}}));
+  ASSERT_THAT(v1, IsOk());
+  ASSERT_THAT(v2, IsOk());
+  ASSERT_THAT(g1, IsOk());
+
+  ASSERT_THAT(approve(acme_, *v1), IsOk());
+  EXPECT_THAT(approve(acme_, *v2), StatusIs(Code::kAlreadyExists));
+  EXPECT_EQ(store_->Get(ScopeStatements(), acme_.org.id, v2->id)->fields["status"], "draft");
+  EXPECT_THAT(approve(*globex, *g1), IsOk());  // another organisation has its own
+}
+
+TEST_P(StoreTest, AllowsApprovingANewScopeOnceTheOldIsSupersededInTheSameWrite) {
+  const auto v1 = WriteOne(acme_, Insert(ScopeStatements(), {{"title", "v1"}}));
+  const auto v2 = WriteOne(acme_, Insert(ScopeStatements(), {{"title", "v2"}}));
+  ASSERT_THAT(v1, IsOk());
+  ASSERT_THAT(v2, IsOk());
+  Json approved = v1->fields;
+  approved["status"] = "approved";
+  const auto a1 = WriteOne(acme_, Update(ScopeStatements(), *v1, approved, 1));
+  ASSERT_THAT(a1, IsOk());
+
+  Json superseded = a1->fields;
+  superseded["status"] = "superseded";
+  Json approved2 = v2->fields;
+  approved2["status"] = "approved";
+  const auto written =
+      store_->Write(ActorOf(acme_), {Update(ScopeStatements(), *a1, superseded, 2),
+                                     Update(ScopeStatements(), *v2, approved2, 1)});
+  ASSERT_THAT(written, IsOk());
+  EXPECT_EQ((*written)[0].fields["status"], "superseded");
+  EXPECT_EQ((*written)[1].fields["status"], "approved");
+}
+
+// --- Lists ---
+
+class StoreListTest : public StoreTest {
+ protected:
+  // 23 issues: titles "Issue 00".."Issue 22"; kinds alternate; a third have no SWOT quadrant and
+  // a quarter no review date, so sorting meets nulls and ties.
+  void SetUp() override {
+    StoreTest::SetUp();
+    if (HasFatalFailure()) return;
+    std::vector<Mutation> inserts;
+    for (int i = 0; i < 23; ++i) {
+      const bool internal = i % 2 == 0;
+      Json in = Issue(fmt::format("Issue {:02}", (i * 7) % 23), internal ? "internal" : "external");
+      if (i % 3 != 0) {
+        in["swot"] = internal ? (i % 4 == 0 ? "strength" : "weakness")
+                              : (i % 4 == 1 ? "opportunity" : "threat");
+      }
+      if (i % 4 != 0) in["next_review"] = fmt::format("2026-{:02}-01", 1 + i % 5);
+      if (i % 5 == 0) in["description"] = "Mentions the 100% uptime target";
+      if (i == 4) in["description"] = "Mentions a 100 percent target";
+      if (i == 6) in["effect"] = "Raises costs under_budget";
+      if (i % 6 == 0) in["owner"] = acme_.admin.id;
+      if (i % 7 == 0) in["climate_related"] = true;
+      inserts.push_back(Insert(ContextIssues(), in));
+    }
+    auto written = store_->Write(ActorOf(acme_), inserts);
+    ASSERT_THAT(written, IsOk());
+    records_ = std::move(written).value();
+  }
+
+  // The ids in the order ORDER BY `field` (nulls first ascending, last descending), id.
+  std::vector<int64_t> Expected(const std::string& field, bool descending,
+                                const std::function<bool(const Record&)>& keep = nullptr) {
+    std::vector<Record> rs;
+    for (const auto& r : records_) {
+      if (!keep || keep(r)) rs.push_back(r);
+    }
+    std::sort(rs.begin(), rs.end(), [&](const Record& a, const Record& b) {
+      const Json va = field == "id" ? Json(a.id) : a.fields[field];
+      const Json vb = field == "id" ? Json(b.id) : b.fields[field];
+      if (va.is_null() != vb.is_null()) return descending ? vb.is_null() : va.is_null();
+      if (va != vb) return descending ? vb < va : va < vb;
+      return descending ? b.id < a.id : a.id < b.id;
+    });
+    std::vector<int64_t> ids;
+    for (const auto& r : rs) ids.push_back(r.id);
+    return ids;
+  }
+
+  std::vector<Record> records_;
+};
+INSTANTIATE_TEST_SUITE_P(, StoreListTest, kBackends, BackendName);
+
+TEST_P(StoreListTest, ListsByIdByDefault) {
+  const auto page = store_->List(ContextIssues(), acme_.org.id, ListQuery{});
+  ASSERT_THAT(page, IsOk());
+  ASSERT_EQ(page->records.size(), 23u);
+  EXPECT_TRUE(page->next_cursor.empty());
+  EXPECT_FALSE(page->total.has_value());
+  for (size_t i = 1; i < page->records.size(); ++i) {
+    EXPECT_LT(page->records[i - 1].id, page->records[i].id);
+  }
+}
+
+TEST_P(StoreListTest, SortsAscendingAndDescending) {
+  ListQuery q;
+  q.sort = "title";
+  q.limit = 500;
+  const auto asc = store_->List(ContextIssues(), acme_.org.id, q);
+  ASSERT_THAT(asc, IsOk());
+  EXPECT_EQ(asc->records.front().fields["title"], "Issue 00");
+  EXPECT_EQ(asc->records.back().fields["title"], "Issue 22");
+  q.descending = true;
+  const auto desc = store_->List(ContextIssues(), acme_.org.id, q);
+  ASSERT_THAT(desc, IsOk());
+  EXPECT_EQ(desc->records.front().fields["title"], "Issue 22");
+  EXPECT_EQ(desc->records.back().fields["title"], "Issue 00");
+}
+
+TEST_P(StoreListTest, FiltersByEqualityAndByEmptiness) {
+  ListQuery q;
+  q.filters = {{"kind", "internal"}};
+  q.with_total = true;
+  auto page = store_->List(ContextIssues(), acme_.org.id, q);
+  ASSERT_THAT(page, IsOk());
+  EXPECT_EQ(page->total, 12);
+  for (const auto& r : page->records) EXPECT_EQ(r.fields["kind"], "internal");
+
+  q.filters = {{"kind", "internal"}, {"swot", nullptr}};
+  page = store_->List(ContextIssues(), acme_.org.id, q);
+  ASSERT_THAT(page, IsOk());
+  EXPECT_EQ(page->total, 4);  // i = 0, 6, 12, 18
+  for (const auto& r : page->records) EXPECT_TRUE(r.fields["swot"].is_null());
+
+  q.filters = {{"owner", acme_.admin.id}};
+  EXPECT_EQ(store_->List(ContextIssues(), acme_.org.id, q)->total, 4);  // i = 0, 6, 12, 18
+
+  q.filters = {{"climate_related", true}};
+  EXPECT_EQ(store_->List(ContextIssues(), acme_.org.id, q)->total, 4);  // i = 0, 7, 14, 21
+}
+
+TEST_P(StoreListTest, RefusesAFilterOnAnUnknownOrUnfilterableField) {
+  ListQuery q;
+  q.filters = {{"colour", "red"}};
+  EXPECT_THAT(store_->List(ContextIssues(), acme_.org.id, q),
+              StatusIs(Code::kInvalidArgument, "colour"));
+  q.filters = {{"title", "Issue 01"}};
+  EXPECT_THAT(store_->List(ContextIssues(), acme_.org.id, q),
+              StatusIs(Code::kInvalidArgument, "title"));
+}
+
+TEST_P(StoreListTest, SearchesSearchableFieldsCaseInsensitively) {
+  ListQuery q;
+  q.search = "ISSUE 1";
+  q.with_total = true;
+  EXPECT_EQ(store_->List(ContextIssues(), acme_.org.id, q)->total, 10);  // Issue 10..19
+  q.search = "mentions";
+  EXPECT_EQ(store_->List(ContextIssues(), acme_.org.id, q)->total, 6);  // i % 5 == 0, and 4
+  q.search = "under_budget";                                            // in `effect`
+  EXPECT_EQ(store_->List(ContextIssues(), acme_.org.id, q)->total, 1);
+  q.search = "2026-";  // next_review is not searchable
+  EXPECT_EQ(store_->List(ContextIssues(), acme_.org.id, q)->total, 0);
+}
+
+TEST_P(StoreListTest, SearchesForLikeWildcardsLiterally) {
+  ListQuery q;
+  q.with_total = true;
+  q.search = "100%";
+  EXPECT_EQ(store_->List(ContextIssues(), acme_.org.id, q)->total, 5);  // not "100 percent"
+  q.search = "%";
+  EXPECT_EQ(store_->List(ContextIssues(), acme_.org.id, q)->total, 5);  // not every record
+  q.search = "_";
+  EXPECT_EQ(store_->List(ContextIssues(), acme_.org.id, q)->total, 1);  // "under_budget" only
+}
+
+TEST_P(StoreListTest, CountsTheTotalIndependentlyOfThePage) {
+  ListQuery q;
+  q.limit = 5;
+  q.with_total = true;
+  const auto first = store_->List(ContextIssues(), acme_.org.id, q);
+  ASSERT_THAT(first, IsOk());
+  EXPECT_EQ(first->records.size(), 5u);
+  EXPECT_EQ(first->total, 23);
+  q.cursor = first->next_cursor;
+  const auto second = store_->List(ContextIssues(), acme_.org.id, q);
+  ASSERT_THAT(second, IsOk());
+  EXPECT_EQ(second->total, 23);
+}
+
+TEST_P(StoreListTest, WalksEveryPageById) {
+  ListQuery q;
+  q.limit = 5;
+  int pages = 0;
+  EXPECT_EQ(WalkAllPages(ContextIssues(), acme_.org.id, q, &pages), Expected("id", false));
+  EXPECT_EQ(pages, 5);
+  q.descending = true;
+  EXPECT_EQ(WalkAllPages(ContextIssues(), acme_.org.id, q), Expected("id", true));
+}
+
+TEST_P(StoreListTest, WalksEveryPageOfANullableColumnInBothDirections) {
+  for (const std::string field : {"swot", "next_review", "owner", "pestle", "title", "kind"}) {
+    for (const bool descending : {false, true}) {
+      for (const int limit : {1, 3, 5, 22}) {
+        SCOPED_TRACE(fmt::format("{} {} limit {}", field, descending ? "desc" : "asc", limit));
+        ListQuery q;
+        q.sort = field;
+        q.descending = descending;
+        q.limit = limit;
+        const auto ids = WalkAllPages(ContextIssues(), acme_.org.id, q);
+        EXPECT_EQ(std::set<int64_t>(ids.begin(), ids.end()).size(), ids.size()) << "duplicates";
+        EXPECT_EQ(ids, Expected(field, descending));
+      }
+    }
+  }
+}
+
+TEST_P(StoreListTest, WalksEveryPageOfAFilteredList) {
+  ListQuery q;
+  q.filters = {{"kind", "external"}};
+  q.sort = "next_review";
+  q.descending = true;
+  q.limit = 2;
+  EXPECT_EQ(WalkAllPages(ContextIssues(), acme_.org.id, q),
+            Expected("next_review", true,
+                     [](const Record& r) { return r.fields["kind"] == "external"; }));
+}
+
+TEST_P(StoreListTest, EndsWithoutACursorWhenTheLastPageIsFull) {
+  ListQuery q;
+  q.limit = 23;
+  const auto page = store_->List(ContextIssues(), acme_.org.id, q);
+  ASSERT_THAT(page, IsOk());
+  EXPECT_EQ(page->records.size(), 23u);
+  EXPECT_TRUE(page->next_cursor.empty());
+}
+
+TEST_P(StoreListTest, RefusesAMalformedCursor) {
+  ListQuery q;
+  for (const std::string& cursor :
+       {std::string("not a cursor!"), Base64UrlEncode("not json"), Base64UrlEncode("{}"),
+        Base64UrlEncode(R"(["id", false, 1])"), Base64UrlEncode(R"(["id", false, 1, "7"])")}) {
+    q.cursor = cursor;
+    EXPECT_THAT(store_->List(ContextIssues(), acme_.org.id, q),
+                StatusIs(Code::kInvalidArgument, "cursor"))
+        << cursor;
+  }
+}
+
+TEST_P(StoreListTest, RefusesACursorOfAnotherSortOrDirection) {
+  ListQuery q;
+  q.sort = "title";
+  q.limit = 5;
+  const auto page = store_->List(ContextIssues(), acme_.org.id, q);
+  ASSERT_THAT(page, IsOk());
+  ASSERT_FALSE(page->next_cursor.empty());
+
+  ListQuery other_sort = q;
+  other_sort.sort = "swot";
+  other_sort.cursor = page->next_cursor;
+  EXPECT_THAT(store_->List(ContextIssues(), acme_.org.id, other_sort),
+              StatusIs(Code::kInvalidArgument, "cursor"));
+  ListQuery other_direction = q;
+  other_direction.descending = true;
+  other_direction.cursor = page->next_cursor;
+  EXPECT_THAT(store_->List(ContextIssues(), acme_.org.id, other_direction),
+              StatusIs(Code::kInvalidArgument, "cursor"));
+}
+
+TEST_P(StoreListTest, RefusesAnUnsortableField) {
+  ListQuery q;
+  for (const std::string sort : {"description", "climate_related", "colour", "id; DROP TABLE x"}) {
+    q.sort = sort;
+    EXPECT_THAT(store_->List(ContextIssues(), acme_.org.id, q),
+                StatusIs(Code::kInvalidArgument, "sort"))
+        << sort;
+  }
+}
+
+TEST_P(StoreListTest, RefusesALimitOutsideOneTo500) {
+  ListQuery q;
+  q.limit = 0;
+  EXPECT_THAT(store_->List(ContextIssues(), acme_.org.id, q),
+              StatusIs(Code::kInvalidArgument, "limit"));
+  q.limit = 501;
+  EXPECT_THAT(store_->List(ContextIssues(), acme_.org.id, q),
+              StatusIs(Code::kInvalidArgument, "limit"));
+}
+
+TEST_P(StoreListTest, RunsTheSameNumberOfStatementsWhateverThePageSize) {
+  ListQuery q;
+  q.sort = "title";
+  ASSERT_THAT(store_->List(ContextIssues(), acme_.org.id, q), IsOk());  // warm the pool
+
+  auto statements_for = [&](int limit, bool with_total) {
+    ListQuery lq = q;
+    lq.limit = limit;
+    lq.with_total = with_total;
+    const uint64_t before = store_->StatementCount();
+    const auto page = store_->List(ContextIssues(), acme_.org.id, lq);
+    EXPECT_THAT(page, IsOk());
+    return store_->StatementCount() - before;
+  };
+  const uint64_t small = statements_for(5, false);
+  const uint64_t large = statements_for(50, false);
+  EXPECT_EQ(small, large);
+  EXPECT_EQ(small, 1u);
+  EXPECT_EQ(statements_for(5, true), statements_for(50, true));
+  EXPECT_EQ(statements_for(50, true), small + 1);  // the count is one more statement
+}
+
+TEST_P(StoreListTest, GetRunsOneStatement) {
+  ASSERT_THAT(store_->Get(ContextIssues(), acme_.org.id, records_[0].id), IsOk());
+  const uint64_t before = store_->StatementCount();
+  ASSERT_THAT(store_->Get(ContextIssues(), acme_.org.id, records_[1].id), IsOk());
+  EXPECT_EQ(store_->StatementCount() - before, 1u);
+}
+
+// --- The audit trail ---
+
+TEST_P(StoreTest, AppendsOneChainedEventPerChange) {
+  const auto r = WriteOne(acme_, Insert(ContextIssues(), Issue("Audited")));
+  ASSERT_THAT(r, IsOk());
+  Json fields = r->fields;
+  fields["title"] = "Audited twice";
+  ASSERT_THAT(WriteOne(acme_, Update(ContextIssues(), *r, fields, 1)), IsOk());
+  ASSERT_THAT(WriteOne(acme_, Delete(ContextIssues(), *r, 2)), IsOk());
+
+  const auto events = Events();
+  ASSERT_EQ(events.size(), 5u);  // organisation, user, create, update, delete
+  std::string prev(domain::kGenesisHash);
+  for (size_t i = 0; i < events.size(); ++i) {
+    SCOPED_TRACE(i);
+    EXPECT_EQ(events[i].seq, static_cast<int64_t>(i) + 1);
+    EXPECT_EQ(events[i].prev_hash, prev);
+    EXPECT_EQ(events[i].hash, domain::ComputeAuditHash(events[i]));
+    prev = events[i].hash;
+  }
+  std::vector<std::string> actions;
+  for (size_t i = 2; i < 5; ++i) {
+    EXPECT_EQ(events[i].record_type, "context_issue");
+    EXPECT_EQ(events[i].record_id, r->id);
+    EXPECT_EQ(events[i].org_id, acme_.org.id);
+    EXPECT_EQ(events[i].actor_id, acme_.admin.id);
+    EXPECT_EQ(events[i].actor, "alice");
+    actions.push_back(events[i].action);
+  }
+  EXPECT_THAT(actions, ElementsAre("create", "update", "delete"));
+  EXPECT_EQ(events[3].diff,
+            Json::parse(R"({"title": {"from": "Audited", "to": "Audited twice"}})"));
+}
+
+TEST_P(StoreTest, ScansTheChainInOrderAndStopsWhenAsked) {
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_THAT(WriteOne(acme_, Insert(ContextIssues(), Issue(fmt::format("Issue {}", i)))),
+                IsOk());
+  }
+  std::vector<int64_t> seen;
+  ASSERT_THAT(store_->ScanAudit([&](const domain::AuditEvent& e) {
+    seen.push_back(e.seq);
+    return e.seq < 3;
+  }),
+              IsOk());
+  EXPECT_THAT(seen, ElementsAre(1, 2, 3));
+}
+
+TEST_P(StoreTest, ChainsEventsOfEveryOrganisationTogether) {
+  auto globex = SecondTenant();
+  ASSERT_THAT(globex, IsOk());
+  ASSERT_THAT(WriteOne(acme_, Insert(ContextIssues(), Issue("A"))), IsOk());
+  ASSERT_THAT(WriteOne(*globex, Insert(ContextIssues(), Issue("G"))), IsOk());
+  const auto events = Events();
+  ASSERT_EQ(events.size(), 6u);
+  EXPECT_EQ(events[5].org_id, globex->org.id);
+  EXPECT_EQ(events[5].prev_hash, events[4].hash);
+  EXPECT_EQ(events[4].org_id, acme_.org.id);
+}
+
+TEST_P(StoreTest, ReturnsARecordsHistoryOldestFirstAndOnlyInItsOrganisation) {
+  auto globex = SecondTenant();
+  ASSERT_THAT(globex, IsOk());
+  const auto r = WriteOne(acme_, Insert(ContextIssues(), Issue("History")));
+  ASSERT_THAT(r, IsOk());
+  ASSERT_THAT(WriteOne(acme_, Insert(ContextIssues(), Issue("Unrelated"))), IsOk());
+  Json fields = r->fields;
+  fields["status"] = "closed";
+  ASSERT_THAT(WriteOne(acme_, Update(ContextIssues(), *r, fields, 1)), IsOk());
+
+  const auto history = store_->RecordHistory(acme_.org.id, "context_issue", r->id);
+  ASSERT_THAT(history, IsOk());
+  ASSERT_EQ(history->size(), 2u);
+  EXPECT_EQ((*history)[0].action, "create");
+  EXPECT_EQ((*history)[1].action, "update");
+  EXPECT_LT((*history)[0].seq, (*history)[1].seq);
+  EXPECT_THAT(*store_->RecordHistory(globex->org.id, "context_issue", r->id), IsEmpty());
+  EXPECT_THAT(*store_->RecordHistory(acme_.org.id, "interested_party", r->id), IsEmpty());
+}
+
+TEST_P(StoreTest, ReturnsRecentEventsNewestFirst) {
+  auto globex = SecondTenant();
+  ASSERT_THAT(globex, IsOk());
+  for (int i = 0; i < 4; ++i) {
+    ASSERT_THAT(WriteOne(acme_, Insert(ContextIssues(), Issue(fmt::format("Issue {}", i)))),
+                IsOk());
+  }
+  const auto recent = store_->RecentEvents(acme_.org.id, 3);
+  ASSERT_THAT(recent, IsOk());
+  ASSERT_EQ(recent->size(), 3u);
+  EXPECT_GT((*recent)[0].seq, (*recent)[1].seq);
+  EXPECT_GT((*recent)[1].seq, (*recent)[2].seq);
+  for (const auto& e : *recent) EXPECT_EQ(e.org_id, acme_.org.id);
+  const auto globex_events = store_->RecentEvents(globex->org.id, 50);
+  ASSERT_THAT(globex_events, IsOk());
+  EXPECT_EQ(globex_events->size(), 2u);  // its creation and bob's
+}
+
+TEST_P(StoreTest, AppendsAStandaloneAuditEvent) {
+  ASSERT_THAT(store_->AppendAudit(AuditDraft{.org_id = acme_.org.id,
+                                             .actor_id = acme_.admin.id,
+                                             .actor = "alice",
+                                             .at = Now(),
+                                             .action = "sign_in_failed",
+                                             .record_type = "user",
+                                             .record_id = acme_.admin.id,
+                                             .diff = nullptr}),
+              IsOk());
+  const auto events = Events();
+  ASSERT_EQ(events.size(), 3u);
+  EXPECT_EQ(events[2].action, "sign_in_failed");
+  EXPECT_EQ(events[2].diff, Json::object());  // a null diff is stored as {}
+  EXPECT_EQ(events[2].hash, domain::ComputeAuditHash(events[2]));
+}
+
+// Regression: an audit diff holding invalid UTF-8 made the JSON encoder throw out of the store.
+TEST_P(StoreTest, StoresADiffWithInvalidUtf8AsItWasHashed) {
+  ASSERT_THAT(
+      store_->AppendAudit(AuditDraft{.org_id = acme_.org.id,
+                                     .actor = "system",
+                                     .at = Now(),
+                                     .action = "create",
+                                     .record_type = "api_token",
+                                     .diff = {{"name", {{"from", nullptr}, {"to", "ci \xff"}}}}}),
+      IsOk());
+  const auto events = Events();
+  ASSERT_EQ(events.size(), 3u);
+  EXPECT_EQ(events[2].diff["name"]["to"], "ci \xef\xbf\xbd");  // U+FFFD
+  EXPECT_EQ(events[2].hash, domain::ComputeAuditHash(events[2]));
+}
+
+TEST_P(StoreTest, TriggersRefuseToUpdateOrDeleteAuditEvents) {
+  ASSERT_THAT(WriteOne(acme_, Insert(ContextIssues(), Issue("Evidence"))), IsOk());
+  const auto before = Events();
+  const auto refused = [](const std::string& message) {
+    return AllOf(Field(&RawResult::outcome, RawResult::Outcome::kRefused),
+                 Field(&RawResult::message, HasSubstr(message)));
+  };
+  EXPECT_THAT(db_->Exec("UPDATE audit_events SET actor = 'mallory' WHERE seq = 3"),
+              refused("audit events are append-only"));
+  EXPECT_THAT(db_->Exec("DELETE FROM audit_events WHERE seq = 2"),
+              refused("audit events are append-only"));
+  EXPECT_THAT(db_->Exec("DELETE FROM audit_events"), refused(""));
+
+  const auto after = Events();
+  ASSERT_EQ(after.size(), before.size());
+  for (size_t i = 0; i < after.size(); ++i) {
+    EXPECT_EQ(after[i].actor, before[i].actor);
+    EXPECT_EQ(after[i].hash, before[i].hash);
+  }
+}
+
+TEST_P(StoreTest, CountsExactlyOrUpToALimit) {
+  std::vector<Mutation> inserts;
+  for (int i = 0; i < 7; ++i)
+    inserts.push_back(Insert(ContextIssues(), Issue("Issue " + std::to_string(i))));
+  ASSERT_THAT(store_->Write(ActorOf(acme_), inserts), IsOk());
+  ListQuery q;
+  EXPECT_EQ(*store_->Count(ContextIssues(), acme_.org.id, q), 7);
+  q.total_limit = 5;
+  EXPECT_EQ(*store_->Count(ContextIssues(), acme_.org.id, q), 6);  // stops one past the limit
+  q.with_total = true;
+  q.limit = 2;
+  const auto capped = store_->List(ContextIssues(), acme_.org.id, q);
+  ASSERT_THAT(capped, IsOk());
+  EXPECT_EQ(capped->total, 5);
+  EXPECT_TRUE(capped->total_capped);
+  q.total_limit = 7;
+  const auto exact = store_->List(ContextIssues(), acme_.org.id, q);
+  EXPECT_EQ(exact->total, 7);
+  EXPECT_FALSE(exact->total_capped);
+}
+
+TEST_P(StoreTest, SearchFindsSubstringsThroughTheIndexAndShortTextByScanning) {
+  ASSERT_THAT(WriteOne(acme_, Insert(ContextIssues(), Issue("Ransomware in our sector"))), IsOk());
+  auto issue = WriteOne(acme_, Insert(ContextIssues(), Issue("Supplier outage")));
+  ASSERT_THAT(issue, IsOk());
+  auto search = [&](const std::string& text) {
+    ListQuery q;
+    q.search = text;
+    const auto page = store_->List(ContextIssues(), acme_.org.id, q);
+    EXPECT_THAT(page, IsOk());
+    std::vector<std::string> titles;
+    for (const auto& r : page->records) titles.push_back(r.fields["title"]);
+    return titles;
+  };
+  EXPECT_THAT(search("SOMWARE"), ElementsAre("Ransomware in our sector"));  // case-insensitive
+  EXPECT_THAT(search("r o"), ElementsAre("Supplier outage"));               // across words
+  EXPECT_THAT(search("zzz"), IsEmpty());
+  EXPECT_THAT(search("ou"), ElementsAre("Ransomware in our sector", "Supplier outage"));
+  EXPECT_THAT(search("\"quoted\" OR *"), IsEmpty());  // FTS syntax is searched as text
+  // The index follows updates and deletes.
+  Json renamed = issue->fields;
+  renamed["title"] = "Cloud provider outage";
+  auto updated = WriteOne(acme_, Update(ContextIssues(), *issue, renamed, 1));
+  ASSERT_THAT(updated, IsOk());
+  EXPECT_THAT(search("Supplier"), IsEmpty());
+  EXPECT_THAT(search("provider"), ElementsAre("Cloud provider outage"));
+  ASSERT_THAT(WriteOne(acme_, Mutation{.kind = Mutation::Kind::kDelete,
+                                       .spec = &ContextIssues(),
+                                       .id = updated->id,
+                                       .expected_version = 2,
+                                       .action = "delete"}),
+              IsOk());
+  EXPECT_THAT(search("provider"), IsEmpty());
+  // Another organisation's records are not found.
+  auto globex = SecondTenant();
+  ASSERT_THAT(globex, IsOk());
+  ListQuery q;
+  q.search = "Ransomware";
+  EXPECT_TRUE(store_->List(ContextIssues(), globex->org.id, q)->records.empty());
+}
+
+}  // namespace
+}  // namespace rampart::store

@@ -1,0 +1,130 @@
+// What only the PostgreSQL backend does: the forms of its URL, and losing its connections. Runs
+// on the cluster named by RAMPART_TEST_PG_URL, like the postgres half of the store contract
+// suite (tests/contract), which covers everything every backend does.
+#include <fmt/format.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <libpq-fe.h>
+
+#include <cctype>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "base/clock.h"
+#include "store/migrations.h"
+#include "store/store.h"
+#include "support/fixed_clock.h"
+#include "support/status_matchers.h"
+#include "support/test_backend.h"
+#include "support/test_store.h"
+
+namespace rampart::store {
+namespace {
+
+using test::Backend;
+using test::IsOk;
+using test::RawResult;
+using test::StatusIs;
+
+// The keywords a libpq connection string sets.
+std::map<std::string, std::string> ParseConninfo(const std::string& conninfo) {
+  std::map<std::string, std::string> out;
+  char* error = nullptr;
+  PQconninfoOption* options = PQconninfoParse(conninfo.c_str(), &error);
+  if (options == nullptr) {
+    ADD_FAILURE() << "cannot parse " << conninfo << ": " << (error != nullptr ? error : "");
+    PQfreemem(error);
+    return out;
+  }
+  for (const PQconninfoOption* o = options; o->keyword != nullptr; ++o) {
+    if (o->val != nullptr) out[o->keyword] = o->val;
+  }
+  PQconninfoFree(options);
+  return out;
+}
+
+std::string PercentEncode(std::string_view s) {
+  std::string out;
+  for (const unsigned char c : s) {
+    if (std::isalnum(c) != 0 || c == '-' || c == '.' || c == '_' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += fmt::format("%{:02X}", c);
+    }
+  }
+  return out;
+}
+
+// `conninfo` as a URI: SCHEME://USER[:PASSWORD]@HOST[:PORT]/DBNAME[?other=keywords], the host
+// percent-encoded (a socket directory becomes %2Ftmp%2F...).
+std::string ToUri(const std::string& scheme, const std::string& conninfo) {
+  auto kw = ParseConninfo(conninfo);
+  std::string uri = scheme + "://";
+  if (kw.contains("user")) {
+    uri += PercentEncode(kw["user"]);
+    if (kw.contains("password")) uri += ":" + PercentEncode(kw["password"]);
+    uri += "@";
+  }
+  uri += PercentEncode(kw["host"]);
+  if (kw.contains("port")) uri += ":" + kw["port"];
+  uri += "/" + PercentEncode(kw["dbname"]);
+  char sep = '?';
+  for (const auto& [k, v] : kw) {
+    if (k == "user" || k == "password" || k == "host" || k == "port" || k == "dbname") continue;
+    uri += fmt::format("{}{}={}", sep, k, PercentEncode(v));
+    sep = '&';
+  }
+  return uri;
+}
+
+class PostgresStore : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto db = test::BackendDatabase::Create(Backend::kPostgres);
+    ASSERT_THAT(db, IsOk());
+    db_ = std::move(db).value();
+  }
+
+  std::unique_ptr<test::BackendDatabase> db_;
+};
+
+TEST_F(PostgresStore, OpensAKeywordStringAPostgresqlUriAndAPostgresUri) {
+  auto keywords = OpenStore(db_->url());
+  ASSERT_THAT(keywords, IsOk()) << db_->url();
+  ASSERT_THAT((*keywords)->Migrate(), IsOk());
+  for (const std::string scheme : {"postgresql", "postgres"}) {
+    const std::string uri = ToUri(scheme, db_->url());
+    SCOPED_TRACE(uri);
+    auto store = OpenStore(uri);
+    ASSERT_THAT(store, IsOk());
+    EXPECT_EQ(*(*store)->SchemaVersion(), SqliteMigrations().back().number);  // the same database
+  }
+}
+
+// Lost connections (a restarted server, a failover) cost at most one kUnavailable; the store then
+// reconnects and keeps serving.
+TEST_F(PostgresStore, ReconnectsAfterItsConnectionsAreTerminated) {
+  auto opened = test::OpenMigratedStore(db_->url());
+  ASSERT_THAT(opened, IsOk());
+  auto& store = **opened;
+  test::FixedClock clock(test::TestEpoch());
+  ASSERT_THAT(test::CreateTenant(store, "Acme", "alice", FormatUtc(clock.Now())), IsOk());
+
+  ASSERT_EQ(db_->Exec("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                      " WHERE datname = current_database() AND pid <> pg_backend_pid()")
+                .outcome,
+            RawResult::Outcome::kOk);
+  const auto first = store.FindOrganisation("Acme");
+  if (!first.ok()) {
+    EXPECT_THAT(first, StatusIs(Code::kUnavailable));
+  }
+  const auto second = store.FindOrganisation("Acme");
+  ASSERT_THAT(second, IsOk());
+  EXPECT_EQ(second->name, "Acme");
+  EXPECT_THAT(test::CreateTenant(store, "Globex", "bob", FormatUtc(clock.Now())), IsOk());
+}
+
+}  // namespace
+}  // namespace rampart::store
