@@ -63,6 +63,7 @@ int Run(int argc, char** argv) {
   AddUserCommand(app, ctx, action);
   AddTokenCommand(app, ctx, action);
   AddAuditCommand(app, ctx, action);
+  AddCopyCommand(app, ctx, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

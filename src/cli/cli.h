@@ -37,6 +37,7 @@ void AddMigrateCommand(CLI::App& app, Context& ctx, Action& action);
 void AddUserCommand(CLI::App& app, Context& ctx, Action& action);
 void AddTokenCommand(CLI::App& app, Context& ctx, Action& action);
 void AddAuditCommand(CLI::App& app, Context& ctx, Action& action);
+void AddCopyCommand(CLI::App& app, Context& ctx, Action& action);
 
 int ExitCodeFor(const Status& st);
 int Run(int argc, char** argv);

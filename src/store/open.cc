@@ -6,8 +6,13 @@
 namespace rampart::store {
 
 bool IsPostgresUrl(const std::string& url) {
-  return url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0 ||
-         url.find("host=") != std::string::npos || url.find("dbname=") != std::string::npos;
+  if (url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0) return true;
+  // A libpq keyword string starts with a keyword: "host=/run/postgresql dbname=rampart". A
+  // file path has a '/' or no '=' before its first '=' ("/data/host=a/x.db" is a file).
+  const auto eq = url.find('=');
+  if (eq == std::string::npos || eq == 0) return false;
+  const std::string key = url.substr(0, eq);
+  return key.find_first_not_of("abcdefghijklmnopqrstuvwxyz_ ") == std::string::npos;
 }
 
 Result<std::unique_ptr<Store>> OpenStore(const std::string& url, const StoreOptions& options) {

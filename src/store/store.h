@@ -174,6 +174,12 @@ class Store {
   // Calls `fn` with every event in chain order; stops early when `fn` returns false.
   virtual Status ScanAudit(const std::function<bool(const domain::AuditEvent&)>& fn) = 0;
 
+  // --- Whole installations ---
+  // Copies everything this store holds (organisations, users, memberships, sessions, tokens,
+  // every register's records with their versions, the audit trail) into `destination`, keeping
+  // ids, in one transaction there. kFailedPrecondition when the destination holds data already.
+  virtual Status CopyTo(Store& destination) = 0;
+
   // Number of SQL statements this store has executed; tests use it to catch N+1 queries.
   uint64_t StatementCount() const { return statements_.load(std::memory_order_relaxed); }
 

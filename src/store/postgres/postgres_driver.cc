@@ -211,6 +211,13 @@ class PostgresDriver final : public SqlDriver {
 
   Status CheckSchema(SqlConnection&) override { return Status::Ok(); }
 
+  Status ResetIdentity(SqlConnection& conn, const std::string& table) override {
+    return conn.Exec(fmt::format(
+        "SELECT setval(pg_get_serial_sequence('{0}', 'id'), COALESCE((SELECT MAX(id) FROM {0}), "
+        "0) + 1, false)",
+        table));
+  }
+
  private:
   std::string conninfo_;
 };

@@ -72,6 +72,9 @@ class SqlDriver {
                                       std::vector<SqlValue>& params) const = 0;
   // Checks run after migrating (e.g. that each register's search index covers its fields).
   virtual Status CheckSchema(SqlConnection& conn) = 0;
+  // After rows were inserted with explicit ids (copying an installation): makes the table's
+  // next generated id follow the highest one.
+  virtual Status ResetIdentity(SqlConnection& conn, const std::string& table) = 0;
   // Counts statements for Store::StatementCount.
   void SetStatementCounter(std::function<void()> counter) { count_ = std::move(counter); }
 

@@ -879,3 +879,140 @@ Status SqlStore::ScanAudit(const std::function<bool(const domain::AuditEvent&)>&
 }
 
 }  // namespace rampart::store
+
+namespace rampart::store {
+
+// ---------------------------------------------------------------------------------------------
+// Copying an installation
+
+namespace {
+
+enum class ColumnKind { kText, kInt, kBool };
+
+struct CopyTable {
+  std::string name;
+  std::vector<std::pair<std::string, ColumnKind>> columns;  // the first is the ordering key
+  bool identity = false;                                    // has a generated `id`
+};
+
+// Every table of an installation, parents before children.
+std::vector<CopyTable> CopyTables() {
+  using K = ColumnKind;
+  std::vector<CopyTable> tables = {
+      {"organisations", {{"id", K::kInt}, {"name", K::kText}, {"created_at", K::kText}}, true},
+      {"users",
+       {{"id", K::kInt},
+        {"username", K::kText},
+        {"display_name", K::kText},
+        {"password_hash", K::kText},
+        {"must_change_password", K::kBool},
+        {"disabled", K::kBool},
+        {"created_at", K::kText}},
+       true},
+      {"memberships", {{"user_id", K::kInt}, {"org_id", K::kInt}, {"role", K::kText}}},
+      {"sessions",
+       {{"id_hash", K::kText},
+        {"user_id", K::kInt},
+        {"org_id", K::kInt},
+        {"csrf_token", K::kText},
+        {"created_at", K::kText},
+        {"expires_at", K::kText}}},
+      {"api_tokens",
+       {{"id", K::kInt},
+        {"token_hash", K::kText},
+        {"user_id", K::kInt},
+        {"org_id", K::kInt},
+        {"name", K::kText},
+        {"created_at", K::kText},
+        {"last_used_at", K::kText},
+        {"revoked", K::kBool}},
+       true},
+  };
+  for (const RegisterSpec* spec : domain::AllRegisters()) {
+    CopyTable t{spec->table,
+                {{"id", K::kInt},
+                 {"org_id", K::kInt},
+                 {"version", K::kInt},
+                 {"created_at", K::kText},
+                 {"updated_at", K::kText},
+                 {"created_by", K::kInt},
+                 {"updated_by", K::kInt}},
+                true};
+    for (const auto& f : spec->fields) {
+      const K kind = f.type == FieldType::kBool                                    ? K::kBool
+                     : f.type == FieldType::kInteger || f.type == FieldType::kUser ? K::kInt
+                                                                                   : K::kText;
+      t.columns.emplace_back(f.name, kind);
+    }
+    tables.push_back(std::move(t));
+  }
+  tables.push_back({"audit_events",
+                    {{"seq", K::kInt},
+                     {"at", K::kText},
+                     {"org_id", K::kInt},
+                     {"actor_id", K::kInt},
+                     {"actor", K::kText},
+                     {"action", K::kText},
+                     {"record_type", K::kText},
+                     {"record_id", K::kInt},
+                     {"diff", K::kText},
+                     {"prev_hash", K::kText},
+                     {"hash", K::kText}}});
+  return tables;
+}
+
+}  // namespace
+
+Status SqlStore::CopyTo(Store& destination) {
+  auto* dst = dynamic_cast<SqlStore*>(&destination);
+  if (dst == nullptr || dst == this) return InvalidArgument("cannot copy into this destination");
+  ASSIGN_OR_RETURN(auto orgs, dst->ListOrganisations());
+  bool any_event = false;
+  RETURN_IF_ERROR(dst->ScanAudit([&](const domain::AuditEvent&) {
+    any_event = true;
+    return false;
+  }));
+  if (!orgs.empty() || any_event) {
+    return FailedPrecondition("the destination database is not empty; copy into a new database");
+  }
+  ASSIGN_OR_RETURN(auto src, Acquire());
+  RETURN_IF_ERROR(src->BeginRead());  // one consistent snapshot of the source
+  Status st = dst->InWriteTx([&](SqlConnection& out) -> Status {
+    for (const auto& t : CopyTables()) {
+      std::string cols;
+      std::string qs;
+      for (const auto& [name, kind] : t.columns) {
+        cols += (cols.empty() ? "" : ", ") + name;
+        qs += qs.empty() ? "?" : ", ?";
+      }
+      const std::string insert = fmt::format("INSERT INTO {} ({}) VALUES ({})", t.name, cols, qs);
+      ASSIGN_OR_RETURN(auto rows, src->Query(fmt::format("SELECT {} FROM {} ORDER BY {}", cols,
+                                                         t.name, t.columns.front().first),
+                                             {}));
+      while (true) {
+        ASSIGN_OR_RETURN(bool row, rows->Next());
+        if (!row) break;
+        Params params;
+        for (size_t i = 0; i < t.columns.size(); ++i) {
+          const int col = static_cast<int>(i);
+          if (rows->IsNull(col)) {
+            params.emplace_back(std::monostate{});
+          } else if (t.columns[i].second == ColumnKind::kInt) {
+            params.emplace_back(rows->Int(col));
+          } else if (t.columns[i].second == ColumnKind::kBool) {
+            params.emplace_back(rows->Bool(col));
+          } else {
+            params.emplace_back(rows->Text(col));
+          }
+        }
+        RETURN_IF_ERROR(Run(out, insert, params));
+      }
+      if (t.identity) RETURN_IF_ERROR(dst->driver_->ResetIdentity(out, t.name));
+    }
+    return Status::Ok();
+  });
+  (void)src->Commit();
+  return st;
+}
+
+}  // namespace rampart::store

@@ -61,6 +61,8 @@ class SqlStore final : public Store {
   Result<std::vector<domain::AuditEvent>> RecentEvents(int64_t org_id, int limit) override;
   Status ScanAudit(const std::function<bool(const domain::AuditEvent&)>& fn) override;
 
+  Status CopyTo(Store& destination) override;
+
  private:
   // A pooled connection, returned to the pool (or dropped when broken) when it goes out of scope.
   struct ReturnToPool {

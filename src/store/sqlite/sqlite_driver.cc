@@ -203,6 +203,9 @@ class SqliteDriver final : public SqlDriver {
   }
 
   // A register with searchable fields has a search index over exactly those fields.
+  // SQLite's rowids continue from the highest one by themselves.
+  Status ResetIdentity(SqlConnection&, const std::string&) override { return Status::Ok(); }
+
   Status CheckSchema(SqlConnection& conn) override {
     for (const auto* spec : domain::AllRegisters()) {
       for (const auto& f : spec->fields) {

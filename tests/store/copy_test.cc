@@ -1,0 +1,142 @@
+// Store::CopyTo: a whole installation moves between backends in either direction, ids, versions
+// and the audit chain intact, and never into a database that holds data.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "app/audit_service.h"
+#include "app/services.h"
+#include "base/crypto.h"
+#include "domain/context.h"
+#include "store/store.h"
+#include "support/fixed_clock.h"
+#include "support/status_matchers.h"
+#include "support/test_backend.h"
+
+namespace rampart::store {
+namespace {
+
+using test::Backend;
+using test::BackendDatabase;
+using test::IsOk;
+using test::StatusIs;
+
+struct Opened {
+  std::unique_ptr<BackendDatabase> db;
+  std::unique_ptr<Store> store;
+};
+
+Opened Open(Backend backend) {
+  Opened o;
+  auto db = BackendDatabase::Create(backend);
+  EXPECT_THAT(db, IsOk());
+  if (!db.ok()) return o;
+  o.db = std::move(db).value();
+  auto store = OpenStore(o.db->url());
+  EXPECT_THAT(store, IsOk());
+  if (!store.ok()) return o;
+  o.store = std::move(store).value();
+  EXPECT_THAT(o.store->Migrate(), IsOk());
+  return o;
+}
+
+// An installation with users, a token, records of every register in several versions.
+void Populate(Store& store) {
+  ASSERT_THAT(InitCrypto(), IsOk());
+  test::FixedClock clock(test::TestEpoch());
+  app::Services services(store, clock);
+  ASSERT_THAT(services.auth.Initialise("Acme Ltd"), IsOk());
+  ASSERT_THAT(services.auth.AddUser("alice", domain::Role::kAdmin, "alice-password", ""), IsOk());
+  ASSERT_THAT(services.auth.CreateToken("alice", "copy"), IsOk());
+  auto alice = services.auth.SignIn("alice", "alice-password");
+  ASSERT_THAT(alice, IsOk());
+  const app::Principal& p = alice->principal;
+  auto issue = services.registers.Create(p, domain::ContextIssues(),
+                                         {{"title", "Ransomware"},
+                                          {"kind", "external"},
+                                          {"swot", "threat"},
+                                          {"climate_related", true},
+                                          {"next_review", "2027-01-31"},
+                                          {"owner", p.user_id}});
+  ASSERT_THAT(issue, IsOk());
+  ASSERT_THAT(services.registers.Update(p, domain::ContextIssues(), issue->id, 1,
+                                        {{"status", "monitoring"}}, app::UpdateMode::kMerge),
+              IsOk());
+  ASSERT_THAT(services.registers.Create(p, domain::InterestedParties(),
+                                        {{"name", "Regulator"},
+                                         {"type", "regulator"},
+                                         {"requirements",
+                                          {{{"text", "Report breaches"},
+                                            {"source", "legal"},
+                                            {"addressed", true},
+                                            {"how", "Incident procedure"}}}}}),
+              IsOk());
+  auto scope = services.registers.Create(
+      p, domain::ScopeStatements(),
+      {{"title", "Scope"}, {"statement", "All of Acme"}, {"units", {"Engineering"}}});
+  ASSERT_THAT(scope, IsOk());
+  ASSERT_THAT(services.scope.Approve(p, scope->id, 1), IsOk());
+}
+
+void ExpectSameInstallation(Store& a, Store& b) {
+  for (const auto* spec :
+       {&domain::ContextIssues(), &domain::InterestedParties(), &domain::ScopeStatements()}) {
+    ListQuery q;
+    auto pa = a.List(*spec, 1, q);
+    auto pb = b.List(*spec, 1, q);
+    ASSERT_THAT(pa, IsOk());
+    ASSERT_THAT(pb, IsOk());
+    ASSERT_EQ(pa->records.size(), pb->records.size()) << spec->type;
+    for (size_t i = 0; i < pa->records.size(); ++i) {
+      EXPECT_EQ(pa->records[i].id, pb->records[i].id);
+      EXPECT_EQ(pa->records[i].version, pb->records[i].version);
+      EXPECT_EQ(pa->records[i].updated_at, pb->records[i].updated_at);
+      EXPECT_EQ(pa->records[i].fields, pb->records[i].fields) << spec->type;
+    }
+  }
+  auto va = app::VerifyAuditChain(a);
+  auto vb = app::VerifyAuditChain(b);
+  ASSERT_THAT(vb, IsOk());
+  EXPECT_TRUE(vb->intact) << vb->problem;
+  EXPECT_EQ(va->events, vb->events);
+  EXPECT_EQ(va->head_hash, vb->head_hash);
+  EXPECT_EQ(b.FindUser("alice")->password_hash, a.FindUser("alice")->password_hash);
+}
+
+TEST(CopyInstallation, MovesEverythingToPostgresAndBackToSqlite) {
+  Opened sqlite = Open(Backend::kSqlite);
+  Opened postgres = Open(Backend::kPostgres);
+  Opened back = Open(Backend::kSqlite);
+  ASSERT_TRUE(sqlite.store && postgres.store && back.store);
+  Populate(*sqlite.store);
+  ASSERT_THAT(sqlite.store->CopyTo(*postgres.store), IsOk());
+  ExpectSameInstallation(*sqlite.store, *postgres.store);
+  ASSERT_THAT(postgres.store->CopyTo(*back.store), IsOk());
+  ExpectSameInstallation(*sqlite.store, *back.store);
+
+  // The copy is a working installation: sign-in, new records with fresh ids, search.
+  test::FixedClock clock(test::TestEpoch());
+  app::Services services(*postgres.store, clock);
+  auto alice = services.auth.SignIn("alice", "alice-password");
+  ASSERT_THAT(alice, IsOk());
+  auto created = services.registers.Create(alice->principal, domain::ContextIssues(),
+                                           {{"title", "After the copy"}, {"kind", "internal"}});
+  ASSERT_THAT(created, IsOk());
+  EXPECT_EQ(created->id, 2);
+  ListQuery q;
+  q.search = "ransom";
+  EXPECT_EQ(postgres.store->List(domain::ContextIssues(), 1, q)->records.size(), 1u);
+  EXPECT_TRUE(app::VerifyAuditChain(*postgres.store)->intact);
+}
+
+TEST(CopyInstallation, RefusesADestinationThatHoldsData) {
+  Opened source = Open(Backend::kSqlite);
+  Opened destination = Open(Backend::kPostgres);
+  ASSERT_TRUE(source.store && destination.store);
+  Populate(*source.store);
+  ASSERT_THAT(source.store->CopyTo(*destination.store), IsOk());
+  EXPECT_THAT(source.store->CopyTo(*destination.store), StatusIs(Code::kFailedPrecondition));
+  EXPECT_EQ(destination.db->QueryInt("SELECT COUNT(*) FROM organisations"), 1);
+}
+
+}  // namespace
+}  // namespace rampart::store
