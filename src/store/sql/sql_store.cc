@@ -224,9 +224,12 @@ void SqlStore::ReturnToPool::operator()(SqlConnection* conn) const {
   if (owned->Healthy()) {
     store->idle_.push_back(std::move(owned));
   } else {
-    --store->open_;  // dropped; the next Acquire connects afresh
+    // A broken connection usually means the database restarted, which broke the idle ones too:
+    // drop them all, so that the next requests connect afresh instead of failing one by one.
+    store->open_ -= 1 + static_cast<int>(store->idle_.size());
+    store->idle_.clear();
   }
-  store->available_.notify_one();
+  store->available_.notify_all();
 }
 
 Result<SqlStore::ConnPtr> SqlStore::Acquire() {
