@@ -11,8 +11,7 @@ extern const EmbeddedFile kSqliteMigrationFiles[];
 
 namespace rampart::store {
 
-namespace {
-std::vector<Migration> Load(const EmbeddedFile* table) {
+std::vector<Migration> LoadMigrations(const EmbeddedFile* table) {
   std::vector<Migration> out;
   for (const EmbeddedFile* f = table; !f->path.empty(); ++f) {
     std::string_view base = f->path.substr(f->path.rfind('/') + 1);
@@ -23,10 +22,9 @@ std::vector<Migration> Load(const EmbeddedFile* table) {
             [](const Migration& a, const Migration& b) { return a.number < b.number; });
   return out;
 }
-}  // namespace
 
 const std::vector<Migration>& SqliteMigrations() {
-  static const std::vector<Migration> kAll = Load(kSqliteMigrationFiles);
+  static const std::vector<Migration> kAll = LoadMigrations(kSqliteMigrationFiles);
   return kAll;
 }
 

@@ -5,6 +5,10 @@
 #include <string_view>
 #include <vector>
 
+namespace rampart {
+struct EmbeddedFile;
+}
+
 namespace rampart::store {
 
 struct Migration {
@@ -15,5 +19,8 @@ struct Migration {
 
 // The SQLite migrations in ascending order (PostgreSQL's live in postgres/postgres_driver.cc).
 const std::vector<Migration>& SqliteMigrations();
+
+// The migrations of an embedded file table (NNNN_name.sql files), ascending.
+std::vector<Migration> LoadMigrations(const EmbeddedFile* table);
 
 }  // namespace rampart::store

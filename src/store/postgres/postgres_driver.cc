@@ -145,18 +145,6 @@ class PgConnection final : public SqlConnection {
   std::function<void()> counted_;
 };
 
-std::vector<Migration> LoadMigrations() {
-  std::vector<Migration> out;
-  for (const EmbeddedFile* f = kPostgresMigrationFiles; !f->path.empty(); ++f) {
-    std::string_view base = f->path.substr(f->path.rfind('/') + 1);
-    base = base.substr(0, base.find('.'));
-    out.push_back({std::stoi(std::string(base.substr(0, 4))), std::string(base), f->data});
-  }
-  std::sort(out.begin(), out.end(),
-            [](const Migration& a, const Migration& b) { return a.number < b.number; });
-  return out;
-}
-
 class PostgresDriver final : public SqlDriver {
  public:
   explicit PostgresDriver(std::string conninfo) : conninfo_(std::move(conninfo)) {}
@@ -177,7 +165,7 @@ class PostgresDriver final : public SqlDriver {
   }
 
   const std::vector<Migration>& Migrations() const override {
-    static const std::vector<Migration> kAll = LoadMigrations();
+    static const std::vector<Migration> kAll = LoadMigrations(kPostgresMigrationFiles);
     return kAll;
   }
 
