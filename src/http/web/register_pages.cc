@@ -511,25 +511,14 @@ void Control(Html& h, const FieldSpec& f, const std::string& name, const std::st
                          {"aria-describedby", described_by}});
       }
       return;
-    case FieldType::kDate:
-      h.Void("input", {{"type", "date"},
-                       {"id", id},
-                       {"name", name},
-                       {"value", str},
-                       {"aria-invalid", aria_invalid},
-                       {"aria-describedby", described_by}});
-      return;
-    case FieldType::kInteger:
-      h.Void("input", {{"type", "number"},
-                       {"id", id},
-                       {"name", name},
-                       {"value", str},
-                       {"aria-invalid", aria_invalid},
-                       {"aria-describedby", described_by}});
-      return;
     default: {
-      const std::string max = std::to_string(f.max_length > 0 ? f.max_length : 200);
-      h.Void("input", {{"type", "text"},
+      // One-line inputs differ only in their type (and a text box's length limit).
+      const char* type = f.type == FieldType::kDate      ? "date"
+                         : f.type == FieldType::kInteger ? "number"
+                                                         : "text";
+      const std::string max =
+          f.type == FieldType::kText ? std::to_string(f.max_length > 0 ? f.max_length : 200) : "";
+      h.Void("input", {{"type", type},
                        {"id", id},
                        {"name", name},
                        {"value", str},
