@@ -95,6 +95,7 @@ class PgConnection final : public SqlConnection {
     counted_();
     PGresult* res = PQexec(conn_, sql.c_str());
     const auto status = PQresultStatus(res);
+    retryable_ = IsRetryable(res);
     Status st = status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK ? Status::Ok()
                                                                         : MapError(conn_, res);
     PQclear(res);
@@ -122,6 +123,7 @@ class PgConnection final : public SqlConnection {
     PGresult* res = PQexecParams(conn_, Numbered(sql).c_str(), static_cast<int>(params.size()),
                                  nullptr, values.data(), nullptr, nullptr, 0);
     const auto status = PQresultStatus(res);
+    retryable_ = IsRetryable(res);
     if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
       Status st = MapError(conn_, res);
       PQclear(res);
@@ -136,13 +138,21 @@ class PgConnection final : public SqlConnection {
   Status BeginRead() override { return Exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"); }
   Status Commit() override { return Exec("COMMIT"); }
   Status Rollback() override { return Exec("ROLLBACK"); }
+  bool LastErrorRetryable() const override { return retryable_; }
   bool Healthy() const override {
     return PQstatus(conn_) == CONNECTION_OK && PQtransactionStatus(conn_) == PQTRANS_IDLE;
   }
 
  private:
+  static bool IsRetryable(const PGresult* res) {
+    const char* state = res != nullptr ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : nullptr;
+    return state != nullptr &&
+           (std::string_view(state) == "40001" || std::string_view(state) == "40P01");
+  }
+
   PGconn* conn_;
   std::function<void()> counted_;
+  bool retryable_ = false;
 };
 
 class PostgresDriver final : public SqlDriver {

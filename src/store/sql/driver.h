@@ -51,6 +51,9 @@ class SqlConnection {
   virtual Status Rollback() = 0;
   // False when the connection is broken and must not be reused.
   virtual bool Healthy() const = 0;
+  // True when the last statement failed only because of a concurrent transaction (a
+  // serialization failure or deadlock): running the whole transaction again may succeed.
+  virtual bool LastErrorRetryable() const = 0;
 };
 
 class SqlDriver {

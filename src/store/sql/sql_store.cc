@@ -254,12 +254,22 @@ Result<SqlStore::ConnPtr> SqlStore::Acquire() {
 }
 
 Status SqlStore::InWriteTx(const std::function<Status(SqlConnection&)>& body) {
+  // A transaction that lost to a concurrent one (serialization failure, deadlock) is run again
+  // a few times before the caller is told of the conflict.
+  constexpr int kAttempts = 3;
   ASSIGN_OR_RETURN(auto conn, Acquire());
-  RETURN_IF_ERROR(conn->BeginWrite());
-  Status st = body(*conn);
-  if (st.ok()) st = conn->Commit();
-  if (!st.ok()) (void)conn->Rollback();
-  return st;
+  for (int attempt = 1;; ++attempt) {
+    Status st = conn->BeginWrite();
+    if (st.ok()) st = body(*conn);
+    if (st.ok()) st = conn->Commit();
+    if (st.ok()) return st;
+    const bool retry = conn->LastErrorRetryable();
+    (void)conn->Rollback();
+    if (!retry) return st;
+    if (attempt == kAttempts) {
+      return Conflict("the change kept colliding with concurrent changes; try again");
+    }
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -437,6 +447,7 @@ Result<std::vector<Record>> SqlStore::Write(const Actor& actor,
                                             const std::vector<Mutation>& mutations) {
   std::vector<Record> out;
   RETURN_IF_ERROR(InWriteTx([&](SqlConnection& conn) -> Status {
+    out.clear();  // a retried transaction starts over
     for (const auto& m : mutations) {
       const RegisterSpec& spec = *m.spec;
       int64_t id = m.id;

@@ -139,6 +139,8 @@ class SqliteConnection final : public SqlConnection {
   Status Commit() override { return Exec("COMMIT"); }
   Status Rollback() override { return Exec("ROLLBACK"); }
   bool Healthy() const override { return true; }
+  // BEGIN IMMEDIATE serialises writers; a busy database is reported as kUnavailable instead.
+  bool LastErrorRetryable() const override { return false; }
 
  private:
   sqlite3* db_;

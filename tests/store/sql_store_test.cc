@@ -1,0 +1,124 @@
+// SqlStore's own behaviour beneath the contract, with a scripted driver: a write transaction
+// that loses to a concurrent one is run again, a few times, then reported as a conflict.
+#include "store/sql/sql_store.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "support/status_matchers.h"
+
+namespace rampart::store {
+namespace {
+
+using test::IsOk;
+using test::StatusIs;
+
+struct Script {
+  int audit_insert_failures = 0;  // how many audit INSERTs fail before one succeeds
+  bool retryable = true;          // whether those failures are serialization failures
+  int begins = 0;
+  int rollbacks = 0;
+  int commits = 0;
+};
+
+class NoRows final : public SqlRows {
+ public:
+  Result<bool> Next() override { return false; }
+  bool IsNull(int) const override { return true; }
+  int64_t Int(int) const override { return 0; }
+  bool Bool(int) const override { return false; }
+  std::string Text(int) const override { return {}; }
+};
+
+class ScriptedConnection final : public SqlConnection {
+ public:
+  explicit ScriptedConnection(Script& s) : s_(s) {}
+  Status Exec(const std::string&) override { return Status::Ok(); }
+  Result<std::unique_ptr<SqlRows>> Query(const std::string& sql,
+                                         const std::vector<SqlValue>&) override {
+    retryable_ = false;
+    if (sql.rfind("INSERT INTO audit_events", 0) == 0 && s_.audit_insert_failures > 0) {
+      --s_.audit_insert_failures;
+      retryable_ = s_.retryable;
+      return s_.retryable ? Status(Code::kConflict, "could not serialize access")
+                          : InvalidArgument("a check constraint failed");
+    }
+    return std::unique_ptr<SqlRows>(std::make_unique<NoRows>());
+  }
+  Status BeginWrite() override {
+    ++s_.begins;
+    return Status::Ok();
+  }
+  Status BeginRead() override { return Status::Ok(); }
+  Status Commit() override {
+    ++s_.commits;
+    return Status::Ok();
+  }
+  Status Rollback() override {
+    ++s_.rollbacks;
+    retryable_ = false;
+    return Status::Ok();
+  }
+  bool Healthy() const override { return true; }
+  bool LastErrorRetryable() const override { return retryable_; }
+
+ private:
+  Script& s_;
+  bool retryable_ = false;
+};
+
+class ScriptedDriver final : public SqlDriver {
+ public:
+  explicit ScriptedDriver(Script& s) : s_(s) {}
+  Result<std::unique_ptr<SqlConnection>> Connect() override {
+    return std::unique_ptr<SqlConnection>(std::make_unique<ScriptedConnection>(s_));
+  }
+  const std::vector<Migration>& Migrations() const override { return migrations_; }
+  Status LockMigrations(SqlConnection&) override { return Status::Ok(); }
+  Status UnlockMigrations(SqlConnection&) override { return Status::Ok(); }
+  Result<bool> ColumnExists(SqlConnection&, const std::string&, const std::string&) override {
+    return true;
+  }
+  std::string SearchCondition(const std::string&, const std::vector<std::string>&,
+                              const std::string&, std::vector<SqlValue>&) const override {
+    return "1 = 1";
+  }
+  Status CheckSchema(SqlConnection&) override { return Status::Ok(); }
+  Status ResetIdentity(SqlConnection&, const std::string&) override { return Status::Ok(); }
+
+ private:
+  Script& s_;
+  std::vector<Migration> migrations_;
+};
+
+AuditDraft Event() {
+  return AuditDraft{.at = "2026-01-01T00:00:00.000Z", .action = "sign_in", .record_type = "user"};
+}
+
+TEST(SqlStoreWrites, RunAgainATransactionThatLostToAConcurrentOne) {
+  Script script{.audit_insert_failures = 2};
+  SqlStore store(std::make_unique<ScriptedDriver>(script), 1);
+  EXPECT_THAT(store.AppendAudit(Event()), IsOk());
+  EXPECT_EQ(script.begins, 3);
+  EXPECT_EQ(script.rollbacks, 2);
+  EXPECT_EQ(script.commits, 1);
+}
+
+TEST(SqlStoreWrites, ReportAConflictWhenTheRetriesAreSpent) {
+  Script script{.audit_insert_failures = 10};
+  SqlStore store(std::make_unique<ScriptedDriver>(script), 1);
+  EXPECT_THAT(store.AppendAudit(Event()), StatusIs(Code::kConflict));
+  EXPECT_EQ(script.begins, 3);
+  EXPECT_EQ(script.commits, 0);
+}
+
+TEST(SqlStoreWrites, DoNotRetryOtherErrors) {
+  Script script{.audit_insert_failures = 1, .retryable = false};
+  SqlStore store(std::make_unique<ScriptedDriver>(script), 1);
+  EXPECT_THAT(store.AppendAudit(Event()), StatusIs(Code::kInvalidArgument));
+  EXPECT_EQ(script.begins, 1);
+  EXPECT_EQ(script.rollbacks, 1);
+}
+
+}  // namespace
+}  // namespace rampart::store
