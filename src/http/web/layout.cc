@@ -279,8 +279,9 @@ void RenderHistory(Html& h, const domain::RegisterSpec& spec,
     const std::string label = ActionLabel(e.action);
     h.Text(" ").Text(label.empty() ? e.action : label).Text(" ");
     h.Element("time", {{"datetime", e.at}}, e.at.substr(0, 16).replace(10, 1, " ") + " UTC");
-    h.Element("span", {{"class", "event-seq"}, {"title", "audit event " + std::to_string(e.seq)}},
-              "#" + std::to_string(e.seq));
+    const std::string seq = std::to_string(e.seq);
+    h.Element("span", {{"class", "event-seq"}, {"title", fmt::format("audit event {}", seq)}},
+              fmt::format("#{}", seq));
     h.Close("div");
     if (e.diff.is_object() && !e.diff.empty() && e.action != "delete") {
       // A new record has no "before": its first event lists the values it was created with.
