@@ -2,8 +2,9 @@
 # Runs the test suites of a build tree with CTest against a throwaway PostgreSQL cluster:
 #   scripts/run-tests.sh BUILD_DIR [ctest arguments...]
 # Starts the cluster (scripts/pg-test-cluster.sh) in a fresh directory under /tmp, runs CTest
-# with RAMPART_TEST_PG_URL naming it, then stops the cluster and removes the directory, whether
-# the tests pass, fail or are interrupted. Exits with CTest's status.
+# with RAMPART_TEST_PG_URL naming it and RAMPART_TEST_PG_DIR its directory (for the test that
+# restarts it: tests/api/instances_test.cc), then stops the cluster and removes the directory,
+# whether the tests pass, fail or are interrupted. Exits with CTest's status.
 set -euo pipefail
 [ $# -ge 1 ] || { echo "usage: $0 BUILD_DIR [ctest arguments...]" >&2; exit 2; }
 build_dir=$1
@@ -18,4 +19,4 @@ trap 'exit 143' TERM
 
 url=$("$cluster" start "$pg_dir")
 cd "$build_dir"
-RAMPART_TEST_PG_URL=$url ctest "$@"
+RAMPART_TEST_PG_URL=$url RAMPART_TEST_PG_DIR=$pg_dir ctest "$@"
