@@ -160,7 +160,11 @@ class PostgresDriver final : public SqlDriver {
   explicit PostgresDriver(std::string conninfo) : conninfo_(std::move(conninfo)) {}
 
   Result<std::unique_ptr<SqlConnection>> Connect() override {
-    PGconn* conn = PQconnectdb(conninfo_.c_str());
+    // Defaults first: what the URL itself says overrides them. A dead network path must not
+    // hold a request thread for minutes.
+    const char* keys[] = {"connect_timeout", "keepalives", "keepalives_idle", "dbname", nullptr};
+    const char* values[] = {"10", "1", "30", conninfo_.c_str(), nullptr};
+    PGconn* conn = PQconnectdbParams(keys, values, /*expand_dbname=*/1);
     if (PQstatus(conn) != CONNECTION_OK) {
       std::string msg = PQerrorMessage(conn);
       while (!msg.empty() && msg.back() == '\n') msg.pop_back();
