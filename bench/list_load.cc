@@ -1,6 +1,7 @@
 // list_load: the end-to-end load scenario behind docs/performance.md.
 //
-// On a temporary SQLite database it
+// On a temporary SQLite database (the default, or --backend sqlite) or on a fresh database of
+// its own on a PostgreSQL cluster (--pg-url URL, or --backend postgres with --pg-url) it
 //   1. initialises an organisation, a writing user and an API token;
 //   2. starts the server in this process (port 0, loopback) and times start-up to the first
 //      /healthz answer, with VmRSS before and after;
@@ -9,15 +10,21 @@
 //   5. measures with keep-alive httplib clients: the list API (latency percentiles, client and
 //      Server-Timing), cursor pages, totals, a selective filter, a search, a single-record read,
 //      /healthz and the web pages of the register; throughput and CPU per request with
-//      concurrent clients; page sizes 5/50/500; the SQL statements per request; the store call
-//      and token authentication alone;
-//   6. prints the query plans of the list query and its COUNT;
+//      concurrent clients (on PostgreSQL also the CPU time of the database server's processes,
+//      when the cluster runs on this machine); page sizes 5/50/500; the SQL statements per
+//      request; the store call and token authentication alone;
+//   6. prints the query plans of the list query, its cursor form, its COUNT, the selective
+//      filter and the search: SQLite's EXPLAIN QUERY PLAN, or PostgreSQL's EXPLAIN (ANALYZE);
 //   7. with --rampart BIN, starts the real `rampart serve` as a separate process on the loaded
-//      database: start-up to first answer and its VmRSS idle and after list traffic.
-// Every loop is bounded; the program stops by itself and deletes its database unless --keep-db.
+//      database (the same URL): start-up to first answer and its VmRSS idle and after list
+//      traffic.
+// Every loop is bounded; the program stops by itself and deletes its database unless --keep-db
+// (SQLite only). The PostgreSQL database is created with CREATE DATABASE on the cluster that
+// --pg-url names and dropped at the end, also when the program dies half-way.
 // Prints human-readable tables, then one line of JSON starting with {"bench":"list_load".
 #include <fmt/format.h>
 #include <httplib.h>
+#include <libpq-fe.h>
 #include <malloc.h>
 #include <signal.h>
 #include <sqlite3.h>
@@ -32,10 +39,13 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <random>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -116,13 +126,16 @@ struct Options {
   double seconds = 5.0;
   int walks = 100;
   int walk_depth = 10;
-  int startup_runs = 9;  // starts of `rampart serve` (median reported)
-  std::string keep_db;   // keep the database at this path (for sqlite3 / rampart serve)
-  std::string rampart;   // the rampart binary, for the separate-process measurement
+  int startup_runs = 9;   // starts of `rampart serve` (median reported)
+  std::string keep_db;    // keep the database at this path (for sqlite3 / rampart serve)
+  std::string rampart;    // the rampart binary, for the separate-process measurement
+  bool postgres = false;  // --backend postgres (or --pg-url)
+  std::string pg_url;     // the cluster: a libpq keyword string or postgresql:// URI
 };
 
 Options ParseOptions(int argc, char** argv) {
   Options o;
+  bool backend_given = false;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     auto next = [&]() -> std::string {
@@ -149,11 +162,26 @@ Options ParseOptions(int argc, char** argv) {
       o.startup_runs = std::atoi(next().c_str());
     else if (a == "--rampart")
       o.rampart = next();
-    else {
-      Die("usage: list_load [--rows N] [--batch N] [--requests N] [--warmup N] [--threads N] "
-          "[--seconds S] [--walks N] [--keep-db PATH] [--rampart BIN] [--startup-runs N]");
+    else if (a == "--backend") {
+      const std::string b = next();
+      if (b != "sqlite" && b != "postgres") Die("--backend is sqlite or postgres");
+      o.postgres = b == "postgres";
+      backend_given = true;
+    } else if (a == "--pg-url") {
+      o.pg_url = next();
+    } else {
+      Die("usage: list_load [--backend sqlite|postgres] [--pg-url URL] [--rows N] [--batch N] "
+          "[--requests N] [--warmup N] [--threads N] [--seconds S] [--walks N] "
+          "[--keep-db PATH] [--rampart BIN] [--startup-runs N]");
     }
   }
+  if (!o.pg_url.empty() && !backend_given) o.postgres = true;  // --pg-url alone: PostgreSQL
+  if (o.postgres && o.pg_url.empty()) {
+    Die("--backend postgres needs --pg-url URL (a cluster to create the benchmark's database on, "
+        "e.g. from scripts/pg-test-cluster.sh start DIR)");
+  }
+  if (!o.postgres && !o.pg_url.empty()) Die("--pg-url is for --backend postgres");
+  if (o.postgres && !o.keep_db.empty()) Die("--keep-db is for SQLite");
   o.rows = std::clamp(o.rows, 1, 10'000'000);
   o.batch = std::clamp(o.batch, 1, 100'000);
   o.requests = std::clamp(o.requests, 10, 1'000'000);
@@ -162,6 +190,252 @@ Options ParseOptions(int argc, char** argv) {
   o.walks = std::clamp(o.walks, 1, 10'000);
   o.startup_runs = std::clamp(o.startup_runs, 1, 100);
   return o;
+}
+
+// ---------------------------------------------------------------------------------------------
+// PostgreSQL: a database of the benchmark's own on the cluster that --pg-url names.
+
+// Quotes a libpq keyword value when it needs it (empty, spaces, quotes, backslashes).
+std::string QuoteConninfoValue(std::string_view value) {
+  if (!value.empty() && value.find_first_of(" \t\n'\\") == std::string_view::npos) {
+    return std::string(value);
+  }
+  std::string out = "'";
+  for (char c : value) {
+    if (c == '\'' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "'";
+}
+
+// `base` (a keyword string or a URI) as a keyword string that names database `dbname` instead,
+// starting with host, so that store::IsPostgresUrl and `rampart serve --db` take it.
+std::string WithDatabase(const std::string& base, const std::string& dbname) {
+  char* error = nullptr;
+  PQconninfoOption* options = PQconninfoParse(base.c_str(), &error);
+  if (options == nullptr) {
+    const std::string message = error != nullptr ? error : "out of memory";
+    PQfreemem(error);
+    Die(fmt::format("--pg-url is not a libpq connection string: {}", message));
+  }
+  std::vector<std::pair<std::string, std::string>> set;
+  for (const PQconninfoOption* opt = options; opt->keyword != nullptr; ++opt) {
+    if (opt->val != nullptr && std::string_view(opt->keyword) != "dbname") {
+      set.emplace_back(opt->keyword, opt->val);
+    }
+  }
+  PQconninfoFree(options);
+  set.emplace_back("dbname", dbname);
+  std::string out;
+  auto add = [&](const std::string& k, const std::string& v) {
+    out += fmt::format("{}{}={}", out.empty() ? "" : " ", k, QuoteConninfoValue(v));
+  };
+  for (const char* first : {"host", "hostaddr", "port", "dbname", "user"}) {
+    for (const auto& [k, v] : set) {
+      if (k == first) add(k, v);
+    }
+  }
+  for (const auto& [k, v] : set) {
+    if (k != "host" && k != "hostaddr" && k != "port" && k != "dbname" && k != "user") add(k, v);
+  }
+  return out;
+}
+
+// A libpq connection; dies when there is none.
+PGconn* PgConnect(const std::string& conninfo) {
+  PGconn* conn = PQconnectdb(conninfo.c_str());
+  if (conn == nullptr) Die("libpq: out of memory");
+  if (PQstatus(conn) != CONNECTION_OK) {
+    std::string message = PQerrorMessage(conn);
+    PQfinish(conn);
+    Die(fmt::format("cannot connect to PostgreSQL ({}): {}", conninfo, message));
+  }
+  PQsetNoticeProcessor(
+      conn, [](void*, const char*) {}, nullptr);
+  return conn;
+}
+
+// The rows of one statement as text (NULL as ""), with text parameters; an error is returned
+// in `error` (and no rows).
+std::vector<std::vector<std::string>> PgQuery(PGconn* conn, const std::string& sql,
+                                              const std::vector<std::string>& params,
+                                              std::string* error = nullptr) {
+  std::vector<const char*> values;
+  for (const auto& p : params) values.push_back(p.c_str());
+  PGresult* res = PQexecParams(conn, sql.c_str(), static_cast<int>(params.size()), nullptr,
+                               values.data(), nullptr, nullptr, 0);
+  std::vector<std::vector<std::string>> rows;
+  const auto status = PQresultStatus(res);
+  if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
+    std::string message = PQresultErrorMessage(res);
+    while (!message.empty() && message.back() == '\n') message.pop_back();
+    PQclear(res);
+    if (error == nullptr) Die(fmt::format("PostgreSQL: {}: {}", sql, message));
+    *error = message;
+    return rows;
+  }
+  for (int r = 0; r < PQntuples(res); ++r) {
+    std::vector<std::string> row;
+    for (int c = 0; c < PQnfields(res); ++c) row.emplace_back(PQgetvalue(res, r, c));
+    rows.push_back(std::move(row));
+  }
+  PQclear(res);
+  return rows;
+}
+
+// `?` placeholders to `$1`, `$2`, ... outside quoted literals, as the PostgreSQL driver does.
+std::string Numbered(const std::string& sql) {
+  std::string out;
+  int n = 0;
+  bool quoted = false;
+  for (char c : sql) {
+    if (c == '\'') quoted = !quoted;
+    if (c == '?' && !quoted) {
+      out += '$' + std::to_string(++n);
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+// CREATE DATABASE on the cluster, DROP DATABASE ... WITH (FORCE) at the end. Drop() also runs
+// from atexit, so a run that dies half-way (Die) leaves no database behind.
+class PgDatabase {
+ public:
+  explicit PgDatabase(std::string cluster_url) : cluster_url_(std::move(cluster_url)) {
+    name_ = fmt::format("rampart_bench_{}_{}", getpid(), time(nullptr));
+    PGconn* conn = PgConnect(cluster_url_);
+    server_version_ = PQparameterStatus(conn, "server_version") != nullptr
+                          ? PQparameterStatus(conn, "server_version")
+                          : "";
+    (void)PgQuery(conn, "CREATE DATABASE " + Quoted(conn), {});
+    PQfinish(conn);
+    url_ = WithDatabase(cluster_url_, name_);
+    created_ = true;
+  }
+  ~PgDatabase() { Drop(); }
+  PgDatabase(const PgDatabase&) = delete;
+  PgDatabase& operator=(const PgDatabase&) = delete;
+
+  const std::string& url() const { return url_; }
+  const std::string& name() const { return name_; }
+  const std::string& server_version() const { return server_version_; }
+
+  void Drop() {
+    if (!created_) return;
+    created_ = false;
+    PGconn* conn = PQconnectdb(cluster_url_.c_str());
+    if (conn != nullptr && PQstatus(conn) == CONNECTION_OK) {
+      std::string error;
+      (void)PgQuery(conn, "DROP DATABASE IF EXISTS " + Quoted(conn) + " WITH (FORCE)", {}, &error);
+      if (!error.empty()) fmt::print(stderr, "list_load: could not drop {}: {}\n", name_, error);
+    } else {
+      fmt::print(stderr, "list_load: could not drop database {}: no connection\n", name_);
+    }
+    PQfinish(conn);
+  }
+
+ private:
+  std::string Quoted(PGconn* conn) const {
+    char* id = PQescapeIdentifier(conn, name_.c_str(), name_.size());
+    std::string out = id != nullptr ? id : name_;
+    PQfreemem(id);
+    return out;
+  }
+
+  std::string cluster_url_, name_, url_, server_version_;
+  bool created_ = false;
+};
+
+PgDatabase* g_pg_database = nullptr;  // dropped by atexit when the program dies half-way
+
+// CPU time (ms, user + system) of the PostgreSQL server's processes: the postmaster and its
+// children (backends, autovacuum, checkpointer, ...), read from /proc. The postmaster is the
+// parent of the backend serving `conn`. Not available (Ms() < 0) when the server runs elsewhere
+// or its processes cannot be read.
+class PgServerCpu {
+ public:
+  explicit PgServerCpu(PGconn* conn) {
+    const auto rows = PgQuery(conn, "SELECT pg_backend_pid()", {});
+    long ppid = -1;
+    if (!rows.empty() && ReadStat(std::atol(rows[0][0].c_str()), &ppid, nullptr) && ppid > 1) {
+      postmaster_ = ppid;
+    }
+  }
+  bool available() const { return postmaster_ > 0; }
+
+  double Ms() const {
+    if (postmaster_ <= 0) return -1;
+    const double tick_ms = 1000.0 / static_cast<double>(sysconf(_SC_CLK_TCK));
+    double total = 0;
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator("/proc", ec)) {
+      const std::string name = entry.path().filename().string();
+      if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) continue;
+      const long pid = std::atol(name.c_str());
+      long ppid = -1, ticks = 0;
+      if (!ReadStat(pid, &ppid, &ticks)) continue;
+      if (pid == postmaster_ || ppid == postmaster_) total += static_cast<double>(ticks) * tick_ms;
+    }
+    return total;
+  }
+
+ private:
+  // Parent pid and utime + stime (clock ticks) from /proc/PID/stat.
+  static bool ReadStat(long pid, long* ppid, long* ticks) {
+    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+    std::string line;
+    if (!std::getline(in, line)) return false;
+    const auto close = line.rfind(')');  // the command name may hold spaces and parentheses
+    if (close == std::string::npos) return false;
+    std::vector<std::string> f;  // f[0] is field 3 (state)
+    std::string word;
+    for (size_t i = close + 2; i <= line.size(); ++i) {
+      if (i == line.size() || line[i] == ' ') {
+        f.push_back(word);
+        word.clear();
+      } else {
+        word += line[i];
+      }
+    }
+    if (f.size() < 13) return false;
+    if (ppid != nullptr) *ppid = std::atol(f[1].c_str());
+    if (ticks != nullptr) *ticks = std::atol(f[11].c_str()) + std::atol(f[12].c_str());
+    return true;
+  }
+
+  long postmaster_ = -1;
+};
+
+// What the planner knows about context_issues: rows, changes since the last ANALYZE and when
+// (auto)analyze last ran. Plans on PostgreSQL depend on it.
+Json PgTableStats(PGconn* conn) {
+  const auto rows =
+      PgQuery(conn,
+              "SELECT n_live_tup, n_mod_since_analyze, "
+              "COALESCE(last_analyze::text, ''), COALESCE(last_autoanalyze::text, ''), "
+              "autoanalyze_count, autovacuum_count FROM pg_stat_user_tables "
+              "WHERE relname = 'context_issues'",
+              {});
+  if (rows.empty()) return Json();
+  const auto& r = rows[0];
+  return {{"n_live_tup", std::atol(r[0].c_str())},
+          {"n_mod_since_analyze", std::atol(r[1].c_str())},
+          {"last_analyze", r[2]},
+          {"last_autoanalyze", r[3]},
+          {"autoanalyze_count", std::atol(r[4].c_str())},
+          {"autovacuum_count", std::atol(r[5].c_str())}};
+}
+
+std::string DescribeStats(const Json& s) {
+  if (!s.is_object()) return "no statistics row";
+  const std::string when = s["last_autoanalyze"].get<std::string>().empty()
+                               ? s["last_analyze"].get<std::string>()
+                               : s["last_autoanalyze"].get<std::string>();
+  return fmt::format("n_live_tup {}, changed since last analyze {}, last analyze {}",
+                     s["n_live_tup"].get<long>(), s["n_mod_since_analyze"].get<long>(),
+                     when.empty() ? "never" : when);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -284,12 +558,15 @@ struct Rate {
   double rps = 0;
   double cpu_us = 0;         // CPU time of the whole process (server and clients) per request
   double server_cpu_us = 0;  // the same without the client threads' own CPU time
+  double db_cpu_us = -1;     // CPU time of the PostgreSQL server's processes; -1: not measured
 };
 
 // Requests per second with `threads` keep-alive clients hammering `path` for `seconds`, and the
-// CPU time spent per request, split into clients' and everything else (the server).
+// CPU time spent per request, split into clients' and everything else (the server). With
+// `db_cpu_ms`, also the CPU time of the database server's processes (PostgreSQL), which this
+// process's clock does not include.
 Rate Throughput(int port, const std::string& path, const httplib::Headers& h, int threads,
-                double seconds) {
+                double seconds, const std::function<double()>& db_cpu_ms = nullptr) {
   std::atomic<long> done{0};
   std::atomic<bool> failed{false};
   std::vector<double> client_cpu_ms(static_cast<size_t>(threads), 0.0);
@@ -298,6 +575,7 @@ Rate Throughput(int port, const std::string& path, const httplib::Headers& h, in
   std::vector<std::thread> pool;
   const auto start = SteadyClock::now();
   const double cpu_start = CpuMs(CLOCK_PROCESS_CPUTIME_ID);
+  const double db_start = db_cpu_ms ? db_cpu_ms() : -1;
   for (int t = 0; t < threads; ++t) {
     pool.emplace_back([&, t] {
       auto c = NewClient(port);
@@ -317,13 +595,15 @@ Rate Throughput(int port, const std::string& path, const httplib::Headers& h, in
   for (auto& t : pool) t.join();
   const double cpu_ms = CpuMs(CLOCK_PROCESS_CPUTIME_ID) - cpu_start;
   const double elapsed_s = MsSince(start) / 1000.0;
+  const double db_ms = db_start >= 0 ? db_cpu_ms() - db_start : -1;
   if (failed) Die("a request failed during the throughput run of " + path);
   double clients_ms = 0;
   for (double c : client_cpu_ms) clients_ms += c;
   const double n = static_cast<double>(done.load());
   return Rate{.rps = n / elapsed_s,
               .cpu_us = cpu_ms * 1000.0 / n,
-              .server_cpu_us = (cpu_ms - clients_ms) * 1000.0 / n};
+              .server_cpu_us = (cpu_ms - clients_ms) * 1000.0 / n,
+              .db_cpu_us = db_ms >= 0 ? db_ms * 1000.0 / n : -1};
 }
 
 std::string LoadAverage() {
@@ -433,7 +713,8 @@ LoadResult Load(store::Store& st, const store::Actor& actor, int rows, int batch
 }
 
 // ---------------------------------------------------------------------------------------------
-// Query plans, straight from SQLite on a second connection.
+// Query plans: SQLite's EXPLAIN QUERY PLAN on a second connection, or PostgreSQL's
+// EXPLAIN (ANALYZE) with the values the benchmark's requests use.
 
 const char* kListColumns =
     "id, org_id, version, created_at, updated_at, created_by, updated_by, title, description, "
@@ -454,17 +735,56 @@ std::vector<std::string> Plan(sqlite3* db, const std::string& sql) {
   return out;
 }
 
-// The list queries as SqliteStore::List builds them for ?kind=external&sort=title.
-std::vector<std::pair<std::string, std::string>> ListQueries() {
-  const std::string base = fmt::format(
-      "SELECT {} FROM context_issues WHERE org_id = ?1 AND "
-      "kind = ?2",
-      kListColumns);
+// EXPLAIN (ANALYZE, BUFFERS, COSTS OFF): the plan PostgreSQL picks for these parameter values
+// (libpq's unnamed statements, as the store sends them, are planned for their values), run once.
+std::vector<std::string> Plan(PGconn* conn, const std::string& sql,
+                              const std::vector<std::string>& params) {
+  std::string error;
+  const auto rows =
+      PgQuery(conn, "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) " + Numbered(sql), params, &error);
+  if (!error.empty()) return {"error: " + error};
+  std::vector<std::string> out;
+  for (const auto& r : rows) out.push_back(r[0]);
+  return out;
+}
+
+struct PlanQuery {
+  std::string name, sql;
+  std::vector<std::string> params;  // for PostgreSQL; SQLite plans with unbound parameters
+};
+
+// The queries as SqlStore::List and SqlStore::Count build them for ?kind=external&sort=title
+// (first page, a cursor page, the COUNT of &total=true), for the selective filter
+// ?owner=<nobody's>&sort=title and for the search ?q=zzzz&sort=title. `cursor` is the sort key
+// (title, id) of the last row of a page.
+std::vector<PlanQuery> ListQueries(bool postgres, int64_t org_id, int64_t owner,
+                                   const std::pair<std::string, std::string>& cursor) {
+  const std::string org = std::to_string(org_id);
+  const std::string select =
+      fmt::format("SELECT {} FROM context_issues WHERE org_id = ?", kListColumns);
+  const std::string order = " ORDER BY title ASC NULLS FIRST, id ASC LIMIT ?";
+  std::string search;
+  std::vector<std::string> search_params = {org};
+  if (postgres) {  // PostgresDriver::SearchCondition: ILIKE over the searchable fields
+    search =
+        "(title ILIKE ? ESCAPE '\\' OR description ILIKE ? ESCAPE '\\' OR effect ILIKE ? "
+        "ESCAPE '\\')";
+    search_params.insert(search_params.end(), {"%zzzz%", "%zzzz%", "%zzzz%"});
+  } else {  // SqliteDriver::SearchCondition: the trigram FTS5 table
+    search = "id IN (SELECT rowid FROM context_issues_search WHERE context_issues_search MATCH ?)";
+    search_params.push_back("\"zzzz\"");
+  }
+  search_params.push_back("51");
   return {
-      {"first page", base + " ORDER BY title ASC NULLS FIRST, id ASC LIMIT ?3"},
-      {"cursor page", base + " AND (title > ?3 OR (title = ?3 AND id > ?4)) ORDER BY title ASC "
-                             "NULLS FIRST, id ASC LIMIT ?5"},
-      {"total (COUNT)", "SELECT COUNT(*) FROM context_issues WHERE org_id = ?1 AND kind = ?2"},
+      {"first page", select + " AND kind = ?" + order, {org, "external", "51"}},
+      {"cursor page",
+       select + " AND kind = ? AND (title > ? OR (title = ? AND id > ?))" + order,
+       {org, "external", cursor.first, cursor.first, cursor.second, "51"}},
+      {"total (COUNT)",
+       "SELECT COUNT(*) FROM context_issues WHERE org_id = ? AND kind = ?",
+       {org, "external"}},
+      {"selective filter", select + " AND owner = ?" + order, {org, std::to_string(owner), "51"}},
+      {"search", select + " AND " + search + order, search_params},
   };
 }
 
@@ -561,15 +881,47 @@ Json SeriesJson(const Series& s) {
 
 int Run(const Options& o) {
   const long rss_start_kb = RssKb();
-  char tmpl[] = "/tmp/rampart-bench-XXXXXX";
-  if (mkdtemp(tmpl) == nullptr) Die("cannot create a temporary directory");
-  const std::string dir = tmpl;
-  const std::string db = o.keep_db.empty() ? dir + "/bench.db" : o.keep_db;
-  if (!o.keep_db.empty()) {
-    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(db + suffix);
+  // The JSON line's keys come out sorted; none sorts before "bench", so the line still starts
+  // with {"bench":"list_load" (hence "db_backend", not "backend").
+  Json report = {{"bench", "list_load"},
+                 {"db_backend", o.postgres ? "postgres" : "sqlite"},
+                 {"rows", o.rows},
+                 {"cores", std::thread::hardware_concurrency()}};
+  // The database: a file in a temporary directory, or a fresh database on the cluster.
+  std::string dir, db;
+  std::unique_ptr<PgDatabase> pg_database;
+  if (o.postgres) {
+    pg_database = std::make_unique<PgDatabase>(o.pg_url);
+    g_pg_database = pg_database.get();
+    std::atexit([] {
+      if (g_pg_database != nullptr) g_pg_database->Drop();
+    });
+    db = pg_database->url();
+    // The settings that shape the figures (a throwaway test cluster runs without durability).
+    PGconn* conn = PgConnect(db);
+    Json settings = Json::object();
+    for (const auto& row : PgQuery(conn,
+                                   "SELECT name, current_setting(name) FROM pg_settings "
+                                   "WHERE name IN ('fsync', 'synchronous_commit', "
+                                   "'full_page_writes', 'wal_level', 'shared_buffers', "
+                                   "'work_mem', 'effective_cache_size', 'random_page_cost', "
+                                   "'max_connections', 'jit', 'autovacuum') ORDER BY name",
+                                   {})) {
+      settings[row[0]] = row[1];
+    }
+    PQfinish(conn);
+    report["postgres"] = {{"server_version", pg_database->server_version()},
+                          {"database", pg_database->name()},
+                          {"settings", settings}};
+  } else {
+    char tmpl[] = "/tmp/rampart-bench-XXXXXX";
+    if (mkdtemp(tmpl) == nullptr) Die("cannot create a temporary directory");
+    dir = tmpl;
+    db = o.keep_db.empty() ? dir + "/bench.db" : o.keep_db;
+    if (!o.keep_db.empty()) {
+      for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(db + suffix);
+    }
   }
-  Json report = {
-      {"bench", "list_load"}, {"rows", o.rows}, {"cores", std::thread::hardware_concurrency()}};
 
   // --- Setup: organisation, a writing user (no pending password change), an API token.
   std::string token;
@@ -595,9 +947,18 @@ int Run(const Options& o) {
   const std::string list_path = "/api/v1/context-issues?kind=external&sort=title&limit=50";
 
   fmt::print(
-      "Rampart list_load: {} context issues, {} hardware threads, load average {}, "
-      "database {}\n\n",
-      o.rows, std::thread::hardware_concurrency(), LoadAverage(), db);
+      "Rampart list_load ({}): {} context issues, {} hardware threads, load average {}, "
+      "database {}\n",
+      o.postgres ? "PostgreSQL" : "SQLite", o.rows, std::thread::hardware_concurrency(),
+      LoadAverage(), db);
+  if (o.postgres) {
+    fmt::print("  PostgreSQL {}, settings:", pg_database->server_version());
+    for (const auto& [k, v] : report["postgres"]["settings"].items()) {
+      fmt::print(" {}={}", k, v.get<std::string>());
+    }
+    fmt::print("\n");
+  }
+  fmt::print("\n");
   report["loadavg_start"] = LoadAverage();
 
   // --- (d) start-up on the empty database, then the bulk load.
@@ -631,7 +992,8 @@ int Run(const Options& o) {
                     {"import_rows_per_s", import_rps}};
 
   const auto t0 = SteadyClock::now();
-  Instance inst(db);
+  auto instance = std::make_unique<Instance>(db);
+  Instance& inst = *instance;
   if (!WaitHealthy(inst.port())) Die("the server did not answer /healthz");
   startup_loaded_ms = MsSince(t0);
   std::this_thread::sleep_for(std::chrono::milliseconds(100));
@@ -639,6 +1001,22 @@ int Run(const Options& o) {
 
   auto client = NewClient(inst.port());
   store::Store& st = inst.store();
+
+  // PostgreSQL: a connection of the benchmark's own for the planner's statistics, the query
+  // plans and the server processes' CPU time.
+  PGconn* pg = o.postgres ? PgConnect(db) : nullptr;
+  std::optional<PgServerCpu> pg_cpu;
+  std::function<double()> db_cpu_ms;
+  if (pg != nullptr) {
+    pg_cpu.emplace(pg);
+    if (pg_cpu->available()) db_cpu_ms = [&pg_cpu] { return pg_cpu->Ms(); };
+    const Json stats = PgTableStats(pg);
+    fmt::print("PostgreSQL statistics before the HTTP runs: {}\n", DescribeStats(stats));
+    fmt::print("PostgreSQL server CPU time: {}\n\n",
+               pg_cpu->available() ? "measured from /proc (local cluster)"
+                                   : "not available (server not local or not readable)");
+    report["postgres"]["stats_before_http"] = stats;
+  }
 
   // --- (a) sequential latency.
   Series list = Measure(*client, st, list_path, auth, o.warmup, o.requests);
@@ -776,28 +1154,37 @@ int Run(const Options& o) {
 
   // --- (b) throughput.
   const std::string one = "/api/v1/context-issues/" + std::to_string(o.rows / 2);
-  const Rate healthz_rate = Throughput(inst.port(), "/healthz", {}, o.threads, o.seconds);
-  const Rate list_rate = Throughput(inst.port(), list_path, auth, o.threads, o.seconds);
-  const Rate get_rate = Throughput(inst.port(), one, auth, o.threads, o.seconds);
+  const Rate healthz_rate =
+      Throughput(inst.port(), "/healthz", {}, o.threads, o.seconds, db_cpu_ms);
+  const Rate list_rate = Throughput(inst.port(), list_path, auth, o.threads, o.seconds, db_cpu_ms);
+  const Rate get_rate = Throughput(inst.port(), one, auth, o.threads, o.seconds, db_cpu_ms);
   fmt::print(
       "Throughput, {} keep-alive clients x {:.0f} s each (clients and server share the {} "
       "cores)\n",
       o.threads, o.seconds, std::thread::hardware_concurrency());
-  fmt::print("  {:<22} {:>9} {:>9} {:>14} {:>11} {:>10}\n", "request", "req/s", "vs healthz",
-             "CPU us/req all", "server CPU", "vs healthz");
+  if (db_cpu_ms) {
+    fmt::print(
+        "  (CPU columns are this process; \"db CPU\" is the PostgreSQL server's processes, which "
+        "share the same cores)\n");
+  }
+  fmt::print("  {:<22} {:>9} {:>9} {:>14} {:>11} {:>10}{}\n", "request", "req/s", "vs healthz",
+             "CPU us/req all", "server CPU", "vs healthz", db_cpu_ms ? "     db CPU" : "");
   auto rate_row = [&](const std::string& name, const Rate& r) {
-    fmt::print("  {:<22} {:>9.0f} {:>9.2f}x {:>14.1f} {:>11.1f} {:>9.2f}x\n", name, r.rps,
+    fmt::print("  {:<22} {:>9.0f} {:>9.2f}x {:>14.1f} {:>11.1f} {:>9.2f}x{}\n", name, r.rps,
                healthz_rate.rps / r.rps, r.cpu_us, r.server_cpu_us,
-               r.server_cpu_us / healthz_rate.server_cpu_us);
+               r.server_cpu_us / healthz_rate.server_cpu_us,
+               r.db_cpu_us >= 0 ? fmt::format(" {:>10.1f}", r.db_cpu_us) : "");
   };
   rate_row("GET /healthz", healthz_rate);
   rate_row("GET list (50 rows)", list_rate);
   rate_row("GET one issue by id", get_rate);
   fmt::print("\n");
   auto rate_json = [](const Rate& r) {
-    return Json{{"rps", r.rps},
-                {"cpu_us_per_request", r.cpu_us},
-                {"server_cpu_us_per_request", r.server_cpu_us}};
+    Json j = {{"rps", r.rps},
+              {"cpu_us_per_request", r.cpu_us},
+              {"server_cpu_us_per_request", r.server_cpu_us}};
+    if (r.db_cpu_us >= 0) j["db_cpu_us_per_request"] = r.db_cpu_us;
+    return j;
   };
   const double healthz_rps = healthz_rate.rps, list_rps = list_rate.rps;
   report["throughput"] = {{"threads", o.threads},
@@ -811,16 +1198,36 @@ int Run(const Options& o) {
   const long rss_after_http_kb = RssKb();
 
   // --- Query plans.
-  fmt::print("Query plans (EXPLAIN QUERY PLAN, as SqliteStore::List builds them)\n");
   Json plans = Json::object();
-  {
+  if (pg != nullptr) {
+    fmt::print(
+        "Query plans (EXPLAIN (ANALYZE, BUFFERS, COSTS OFF), as SqlStore::List and Count build "
+        "them)\n");
+    const Json stats = PgTableStats(pg);
+    fmt::print("  statistics: {}\n", DescribeStats(stats));
+    report["postgres"]["stats_at_plans"] = stats;
+    // The cursor of page 10: the sort key of the 450th external issue in title order.
+    const auto key = PgQuery(pg,
+                             "SELECT title, id FROM context_issues WHERE org_id = $1 AND kind = "
+                             "'external' ORDER BY title, id OFFSET 449 LIMIT 1",
+                             {std::to_string(actor.org_id)});
+    const auto cursor = key.empty() ? std::make_pair(std::string(), std::string("0"))
+                                    : std::make_pair(key[0][0], key[0][1]);
+    for (const auto& q : ListQueries(true, actor.org_id, admin_id, cursor)) {
+      auto lines = Plan(pg, q.sql, q.params);
+      fmt::print("  {}:\n", q.name);
+      for (const auto& l : lines) fmt::print("    {}\n", l);
+      plans[q.name] = lines;
+    }
+  } else {
+    fmt::print("Query plans (EXPLAIN QUERY PLAN, as SqlStore::List and Count build them)\n");
     sqlite3* pdb = nullptr;
     if (sqlite3_open_v2(db.c_str(), &pdb, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
-      for (const auto& [name, sql] : ListQueries()) {
-        auto lines = Plan(pdb, sql);
-        fmt::print("  {}:\n", name);
+      for (const auto& q : ListQueries(false, actor.org_id, admin_id, {})) {
+        auto lines = Plan(pdb, q.sql);
+        fmt::print("  {}:\n", q.name);
         for (const auto& l : lines) fmt::print("    {}\n", l);
-        plans[name] = lines;
+        plans[q.name] = lines;
       }
     }
     sqlite3_close_v2(pdb);
@@ -919,10 +1326,16 @@ int Run(const Options& o) {
   fmt::print("\n{}\n", report.dump());
   std::fflush(stdout);
 
-  if (o.keep_db.empty())
+  instance.reset();  // closes the store's connections before the database goes
+  if (pg != nullptr) PQfinish(pg);
+  if (pg_database != nullptr) {
+    pg_database->Drop();
+    g_pg_database = nullptr;
+  } else if (o.keep_db.empty()) {
     std::filesystem::remove_all(dir);
-  else
+  } else {
     std::filesystem::remove(dir);
+  }
   return 0;
 }
 
