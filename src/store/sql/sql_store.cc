@@ -393,16 +393,20 @@ Result<Page> SqlStore::List(const RegisterSpec& spec, int64_t org_id, const List
         where += fmt::format(" AND (({0} IS NULL AND id > ?) OR {0} IS NOT NULL)", s);
         params.emplace_back(last_id);
       } else {
-        where += fmt::format(" AND ({0} > ? OR ({0} = ? AND id > ?))", s);
-        params.insert(params.end(), {sort_param(v), sort_param(v), last_id});
+        // A row-value comparison lets the index seek to the cursor instead of filtering.
+        where += fmt::format(" AND ({}, id) > (?, ?)", s);
+        params.insert(params.end(), {sort_param(v), last_id});
       }
     } else {  // DESC NULLS LAST, id DESC
       if (v.is_null()) {
         where += fmt::format(" AND ({} IS NULL AND id < ?)", s);
         params.emplace_back(last_id);
+      } else if (sort_field == nullptr || sort_field->required) {  // never NULL
+        where += fmt::format(" AND ({}, id) < (?, ?)", s);
+        params.insert(params.end(), {sort_param(v), last_id});
       } else {
-        where += fmt::format(" AND ({0} < ? OR ({0} = ? AND id < ?) OR {0} IS NULL)", s);
-        params.insert(params.end(), {sort_param(v), sort_param(v), last_id});
+        where += fmt::format(" AND (({0}, id) < (?, ?) OR {0} IS NULL)", s);
+        params.insert(params.end(), {sort_param(v), last_id});
       }
     }
   }
