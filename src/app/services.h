@@ -2,6 +2,7 @@
 // are given. Owns the services; borrows the store and clock, which must outlive it.
 #pragma once
 
+#include "app/audit_service.h"
 #include "app/auth_service.h"
 #include "app/register_service.h"
 #include "app/scope_service.h"
@@ -11,6 +12,9 @@ namespace rampart::app {
 struct Services {
   Services(store::Store& s, const Clock& c, AuthOptions auth_options = {})
       : store(s), clock(c), registers(s, c), scope(s, registers), auth(s, c, auth_options) {}
+
+  // Verifies the audit trail's hash chain (interfaces reach the store only through use cases).
+  Result<AuditVerification> VerifyAudit() { return VerifyAuditChain(store); }
 
   store::Store& store;
   const Clock& clock;

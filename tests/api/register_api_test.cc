@@ -205,6 +205,8 @@ TEST_F(RegisterApi, BadListParametersNameTheParameter) {
   EXPECT_EQ(Error(Get("/api/v1/context-issues?kind=sideways")), "invalid_argument/kind");
   EXPECT_EQ(Error(Get("/api/v1/context-issues?colour=red")), "invalid_argument/colour");
   EXPECT_EQ(Error(Get("/api/v1/context-issues?limit=0")), "invalid_argument/limit");
+  EXPECT_EQ(Error(Get("/api/v1/audit/events?limit=5abc")), "invalid_argument/limit");
+  EXPECT_EQ(Error(Get("/api/v1/audit/events?limit=0")), "invalid_argument/limit");
   EXPECT_EQ(Error(Get("/api/v1/context-issues?cursor=bm90IGEgY3Vyc29y")),
             "invalid_argument/cursor");
 }

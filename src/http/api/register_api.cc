@@ -10,6 +10,8 @@
 // plus the ISMS scope's workflow, the organisation's users and the audit trail.
 #include <fmt/format.h>
 
+#include <charconv>
+
 #include "app/audit_service.h"
 #include "app/record_codec.h"
 #include "domain/context.h"
@@ -165,8 +167,9 @@ void AddOrganisationRoutes(Router& router) {
   router.Get("/api/v1/audit/events", Surface::kApi, Access::kSignedIn, [](Request& r) {
     int limit = 100;
     if (!r.Query("limit").empty()) {
-      limit = std::atoi(r.Query("limit").c_str());
-      if (limit < 1 || limit > 1000) {
+      const std::string text = r.Query("limit");
+      const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), limit);
+      if (ec != std::errc() || end != text.data() + text.size() || limit < 1 || limit > 1000) {
         return WriteJsonError(r.res, InvalidArgument("limit must be from 1 to 1000", "limit"));
       }
     }
@@ -177,7 +180,7 @@ void AddOrganisationRoutes(Router& router) {
     WriteJson(r.res, 200, Json{{"data", data}});
   });
   router.Get("/api/v1/audit/verify", Surface::kApi, Access::kSignedIn, [](Request& r) {
-    auto v = app::VerifyAuditChain(r.services.store);
+    auto v = r.services.VerifyAudit();
     if (!v.ok()) return WriteJsonError(r.res, v.status());
     WriteJson(r.res, 200,
               Json{{"intact", v->intact},

@@ -219,7 +219,7 @@ void AuditPage(Request& r) {
   h.Open("section", {{"class", "card chain-status"}, {"aria-labelledby", "chain"}});
   h.Element("h2", {{"id", "chain"}}, "Integrity of the audit trail");
   if (r.Query("verify") == "1") {
-    auto v = app::VerifyAuditChain(r.services.store);
+    auto v = r.services.VerifyAudit();
     if (!v.ok()) {
       h.Open("div", {{"class", "alert alert-error"}, {"role", "alert"}})
           .Text(v.status().message())
