@@ -4,6 +4,7 @@
 
 #include <charconv>
 
+#include "app/access_control.h"
 #include "base/text.h"
 
 namespace rampart::app {
@@ -23,11 +24,41 @@ store::Actor RegisterService::ActorFor(const Principal& p) const {
   return store::Actor{p.org_id, p.user_id, p.username, FormatUtc(clock_.Now())};
 }
 
-Status RegisterService::CheckCanWrite(const Principal& p) const {
-  if (p.must_change_password) {
-    return PermissionDenied("change your one-time password before making changes");
+namespace {
+
+// True when one of the record's user fields (owner, assignee, ...) names the user.
+bool Names(const RegisterSpec& spec, const Json& fields, int64_t user_id) {
+  for (const auto& f : spec.fields) {
+    const Json& v = fields[f.name];
+    if (f.type == FieldType::kUser && v.is_number_integer() && v.get<int64_t>() == user_id) {
+      return true;
+    }
   }
-  return Status::Ok();
+  return false;
+}
+
+}  // namespace
+
+Status RegisterService::CheckCanWrite(const Principal& p, const RegisterSpec& spec,
+                                      const Json* before, const Json* after) const {
+  if (p.InAccountSetup()) {
+    return PermissionDenied(p.must_change_password
+                                ? "change your one-time password before making changes"
+                                : "set up your second factor before making changes");
+  }
+  if (p.Can(spec.write_permission)) return Status::Ok();
+  if (spec.write_permission == domain::Permission::kEditRecords &&
+      p.Can(domain::Permission::kEditOwnRecords)) {
+    // Own records only: the record must name the user before the change and, when it is
+    // created, after it. Without either, the answer waits until the record is known.
+    if (before == nullptr && after == nullptr) return Status::Ok();
+    const Json* subject = before != nullptr ? before : after;
+    if (subject != nullptr && Names(spec, *subject, p.user_id)) return Status::Ok();
+    return PermissionDenied(
+        fmt::format("your role ({}) may change only {} that name you as owner or assignee",
+                    domain::InfoOf(p.role).label, ToLower(spec.plural)));
+  }
+  return Require(p, spec.write_permission);
 }
 
 Status RegisterService::CheckReferences(const Principal& p, const RegisterSpec& spec,
@@ -57,21 +88,24 @@ Status RegisterService::CheckReferences(const Principal& p, const RegisterSpec& 
 
 Result<store::Page> RegisterService::List(const Principal& p, const RegisterSpec& spec,
                                           const store::ListQuery& query) {
+  RETURN_IF_ERROR(Require(p, domain::Permission::kReadRecords));
   return store_.List(spec, p.org_id, query);
 }
 
 Result<int64_t> RegisterService::Count(const Principal& p, const RegisterSpec& spec,
                                        const store::ListQuery& query) {
+  RETURN_IF_ERROR(Require(p, domain::Permission::kReadRecords));
   return store_.Count(spec, p.org_id, query);
 }
 
 Result<Record> RegisterService::Get(const Principal& p, const RegisterSpec& spec, int64_t id) {
+  RETURN_IF_ERROR(Require(p, domain::Permission::kReadRecords));
   return store_.Get(spec, p.org_id, id);
 }
 
 Result<Record> RegisterService::Create(const Principal& p, const RegisterSpec& spec,
                                        const Json& input, std::vector<FieldError>* errors_out) {
-  RETURN_IF_ERROR(CheckCanWrite(p));
+  RETURN_IF_ERROR(CheckCanWrite(p, spec, nullptr, nullptr));
   std::vector<FieldError> errors;
   Json fields = domain::ValidateFields(spec, input, domain::WriteMode::kCreate, nullptr, errors);
   if (errors.empty()) RETURN_IF_ERROR(CheckReferences(p, spec, fields, nullptr, errors));
@@ -79,6 +113,7 @@ Result<Record> RegisterService::Create(const Principal& p, const RegisterSpec& s
     if (errors_out != nullptr) *errors_out = errors;
     return FirstError(errors);
   }
+  RETURN_IF_ERROR(CheckCanWrite(p, spec, nullptr, &fields));
   store::Mutation m{.kind = store::Mutation::Kind::kInsert,
                     .spec = &spec,
                     .fields = fields,
@@ -91,8 +126,9 @@ Result<Record> RegisterService::Create(const Principal& p, const RegisterSpec& s
 Result<Record> RegisterService::Update(const Principal& p, const RegisterSpec& spec, int64_t id,
                                        std::optional<int64_t> expected_version, const Json& input,
                                        UpdateMode mode, std::vector<FieldError>* errors_out) {
-  RETURN_IF_ERROR(CheckCanWrite(p));
+  RETURN_IF_ERROR(CheckCanWrite(p, spec, nullptr, nullptr));
   ASSIGN_OR_RETURN(Record current, store_.Get(spec, p.org_id, id));
+  RETURN_IF_ERROR(CheckCanWrite(p, spec, &current.fields, nullptr));
   if (!expected_version) {
     return Status(Code::kPreconditionRequired,
                   "say which version you are changing (If-Match: the record's ETag)");
@@ -138,8 +174,9 @@ Result<Record> RegisterService::Update(const Principal& p, const RegisterSpec& s
 
 Status RegisterService::Delete(const Principal& p, const RegisterSpec& spec, int64_t id,
                                std::optional<int64_t> expected_version) {
-  RETURN_IF_ERROR(CheckCanWrite(p));
+  RETURN_IF_ERROR(CheckCanWrite(p, spec, nullptr, nullptr));
   ASSIGN_OR_RETURN(Record current, store_.Get(spec, p.org_id, id));
+  RETURN_IF_ERROR(CheckCanWrite(p, spec, &current.fields, nullptr));
   if (!expected_version) {
     return Status(Code::kPreconditionRequired,
                   "say which version you are deleting (If-Match: the record's ETag)");
@@ -163,15 +200,18 @@ Status RegisterService::Delete(const Principal& p, const RegisterSpec& spec, int
 Result<std::vector<domain::AuditEvent>> RegisterService::History(const Principal& p,
                                                                  const RegisterSpec& spec,
                                                                  int64_t id) {
+  RETURN_IF_ERROR(Require(p, domain::Permission::kReadRecords));
   return store_.RecordHistory(p.org_id, spec.type, id);
 }
 
 Result<std::vector<store::UserSummary>> RegisterService::Members(const Principal& p) {
+  RETURN_IF_ERROR(Require(p, domain::Permission::kReadRecords));
   return store_.ListMembers(p.org_id);
 }
 
 Result<std::vector<domain::AuditEvent>> RegisterService::RecentEvents(const Principal& p,
                                                                       int limit) {
+  RETURN_IF_ERROR(Require(p, domain::Permission::kReadAuditTrail));
   return store_.RecentEvents(p.org_id, limit);
 }
 

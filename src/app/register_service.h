@@ -2,7 +2,8 @@
 // where input is validated against a register's description, references are checked against the
 // organisation's members, and a change becomes a versioned write with its audit diff.
 //
-// Errors: kPermissionDenied (a password change is pending), kNotFound (no such record in the
+// Errors: kPermissionDenied (the role does not allow it; a password change or second-factor
+// enrolment is pending), kNotFound (no such record in the
 // caller's organisation), kInvalidArgument with the field (bad input; `errors` receives every
 // field error), kPreconditionRequired (update/delete without a version), kConflict (stale
 // version), kFailedPrecondition (the record's state forbids editing). Thread-safe.
@@ -53,7 +54,10 @@ class RegisterService {
   store::Actor ActorFor(const Principal& p) const;
 
  private:
-  Status CheckCanWrite(const Principal& p) const;
+  // The caller may change the record (`before`: as stored; `after`: as it will be created).
+  // Called first with neither, then again once the record is known.
+  Status CheckCanWrite(const Principal& p, const domain::RegisterSpec& spec,
+                       const domain::Json* before, const domain::Json* after) const;
   Status CheckReferences(const Principal& p, const domain::RegisterSpec& spec,
                          const domain::Json& fields, const domain::Json* before,
                          std::vector<domain::FieldError>& errors);

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "app/access_control.h"
 #include "domain/context.h"
 
 namespace rampart::app {
@@ -10,6 +11,7 @@ using domain::Json;
 using domain::Record;
 
 Result<Record> ScopeService::Current(const Principal& p) {
+  RETURN_IF_ERROR(Require(p, domain::Permission::kReadRecords));
   store::ListQuery q;
   q.filters.push_back({"status", std::string(domain::kScopeApproved)});
   q.limit = 1;
@@ -21,9 +23,10 @@ Result<Record> ScopeService::Current(const Principal& p) {
 Result<Record> ScopeService::Approve(const Principal& p, int64_t id,
                                      std::optional<int64_t> expected_version) {
   const auto& spec = domain::ScopeStatements();
-  if (p.must_change_password) {
-    return PermissionDenied("change your one-time password before making changes");
+  if (p.InAccountSetup()) {
+    return PermissionDenied("finish setting up your account before making changes");
   }
+  RETURN_IF_ERROR(Require(p, domain::Permission::kApprove));
   ASSIGN_OR_RETURN(Record draft, store_.Get(spec, p.org_id, id));
   if (!expected_version) {
     return Status(Code::kPreconditionRequired, "say which version you are approving (If-Match)");
@@ -75,7 +78,7 @@ Result<Record> ScopeService::Approve(const Principal& p, int64_t id,
 
 Result<Record> ScopeService::NewDraftFrom(const Principal& p, int64_t from_id) {
   const auto& spec = domain::ScopeStatements();
-  ASSIGN_OR_RETURN(Record from, store_.Get(spec, p.org_id, from_id));
+  ASSIGN_OR_RETURN(Record from, registers_.Get(p, spec, from_id));
   Json input = Json::object();
   for (const auto& f : spec.fields) {
     if (!f.read_only) input[f.name] = from.fields[f.name];

@@ -4,6 +4,7 @@
 
 #include "app/audit_service.h"
 #include "app/auth_service.h"
+#include "app/member_service.h"
 #include "app/register_service.h"
 #include "app/scope_service.h"
 
@@ -11,7 +12,12 @@ namespace rampart::app {
 
 struct Services {
   Services(store::Store& s, const Clock& c, AuthOptions auth_options = {})
-      : store(s), clock(c), registers(s, c), scope(s, registers), auth(s, c, auth_options) {}
+      : store(s),
+        clock(c),
+        registers(s, c),
+        scope(s, registers),
+        auth(s, c, std::move(auth_options)),
+        members(s, c, auth) {}
 
   // Verifies the audit trail's hash chain (interfaces reach the store only through use cases).
   Result<AuditVerification> VerifyAudit() { return VerifyAuditChain(store); }
@@ -21,6 +27,7 @@ struct Services {
   RegisterService registers;
   ScopeService scope;
   AuthService auth;
+  MemberService members;
 };
 
 }  // namespace rampart::app

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -28,5 +29,7 @@ std::string FormatDate(TimePoint t);  // 2026-11-29
 // True when `text` is a valid calendar date in YYYY-MM-DD form.
 bool IsValidDate(std::string_view text);
 int64_t ToUnixSeconds(TimePoint t);
+// Reads what FormatUtc writes; nullopt for anything else.
+std::optional<TimePoint> ParseUtc(std::string_view text);
 
 }  // namespace rampart

@@ -72,14 +72,26 @@ std::string Sha256Hex(std::string_view data) {
   return HexEncode(std::string_view(reinterpret_cast<const char*>(digest.data()), digest.size()));
 }
 
-Result<std::string> HashPassword(std::string_view password) {
+Result<std::string> HashPasswordWithLimits(std::string_view password, unsigned long long ops,
+                                           size_t mem) {
   std::array<char, crypto_pwhash_STRBYTES> out{};
-  if (crypto_pwhash_str_alg(out.data(), password.data(), password.size(),
-                            crypto_pwhash_OPSLIMIT_INTERACTIVE, crypto_pwhash_MEMLIMIT_INTERACTIVE,
+  if (crypto_pwhash_str_alg(out.data(), password.data(), password.size(), ops, mem,
                             crypto_pwhash_ALG_ARGON2ID13) != 0) {
     return Internal("out of memory while hashing a password");
   }
   return std::string(out.data());
+}
+
+Result<std::string> HashPassword(std::string_view password) {
+  return HashPasswordWithLimits(password, crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                                crypto_pwhash_MEMLIMIT_INTERACTIVE);
+}
+
+bool PasswordNeedsRehash(std::string_view encoded_hash) {
+  const std::string h(encoded_hash);
+  // 1: other parameters; -1: not an Argon2id hash at all (e.g. an older algorithm).
+  return crypto_pwhash_str_needs_rehash(h.c_str(), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                                        crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0;
 }
 
 bool VerifyPassword(std::string_view encoded_hash, std::string_view password) {

@@ -29,6 +29,12 @@ std::string Sha256Hex(std::string_view data);
 // holding salt and parameters.
 Result<std::string> HashPassword(std::string_view password);
 bool VerifyPassword(std::string_view encoded_hash, std::string_view password);
+// True when the hash was made with other parameters than HashPassword uses now (weaker ones, or
+// another algorithm): sign-in then re-hashes the password it has just verified.
+bool PasswordNeedsRehash(std::string_view encoded_hash);
+// Argon2id with explicit limits (libsodium's opslimit, memlimit in bytes), for tests of re-hashing.
+Result<std::string> HashPasswordWithLimits(std::string_view password, unsigned long long ops,
+                                           size_t mem);
 
 // Constant-time comparison of two byte strings.
 bool ConstantTimeEquals(std::string_view a, std::string_view b);

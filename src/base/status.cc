@@ -24,6 +24,8 @@ std::string_view CodeName(Code code) {
       return "permission_denied";
     case Code::kTooLarge:
       return "too_large";
+    case Code::kResourceExhausted:
+      return "too_many_attempts";
     case Code::kUnavailable:
       return "unavailable";
     case Code::kInternal:

@@ -23,8 +23,9 @@ enum class Code {
   kPreconditionRequired,  // a write without the version it is based on
   kUnauthenticated,
   kPermissionDenied,
-  kTooLarge,     // request body over the limit
-  kUnavailable,  // the database is busy or unreachable; retry
+  kTooLarge,           // request body over the limit
+  kResourceExhausted,  // too many attempts; try again later (sign-in throttling)
+  kUnavailable,        // the database is busy or unreachable; retry
   kInternal,
 };
 
@@ -65,6 +66,9 @@ inline Status Conflict(std::string msg) { return {Code::kConflict, std::move(msg
 inline Status Unauthenticated(std::string msg) { return {Code::kUnauthenticated, std::move(msg)}; }
 inline Status PermissionDenied(std::string msg) {
   return {Code::kPermissionDenied, std::move(msg)};
+}
+inline Status ResourceExhausted(std::string msg) {
+  return {Code::kResourceExhausted, std::move(msg)};
 }
 inline Status Unavailable(std::string msg) { return {Code::kUnavailable, std::move(msg)}; }
 inline Status Internal(std::string msg) { return {Code::kInternal, std::move(msg)}; }

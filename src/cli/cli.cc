@@ -10,7 +10,7 @@ Status Context::Open() {
   ASSIGN_OR_RETURN(store, store::OpenStore(db, store_options));
   ASSIGN_OR_RETURN(int applied, store->Migrate());
   (void)applied;
-  services = std::make_unique<app::Services>(*store, clock);
+  services = std::make_unique<app::Services>(*store, clock, auth_options);
   return Status::Ok();
 }
 
@@ -41,6 +41,7 @@ int ExitCodeFor(const Status& st) {
     case Code::kPermissionDenied:
       return 5;
     case Code::kUnavailable:
+    case Code::kResourceExhausted:
       return 6;
     case Code::kInternal:
       return 1;
@@ -60,6 +61,7 @@ int Run(int argc, char** argv) {
   AddInitCommand(app, ctx, action);
   AddServeCommand(app, ctx, action);
   AddMigrateCommand(app, ctx, action);
+  AddOrgCommand(app, ctx, action);
   AddUserCommand(app, ctx, action);
   AddTokenCommand(app, ctx, action);
   AddAuditCommand(app, ctx, action);

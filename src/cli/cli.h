@@ -20,6 +20,7 @@ namespace rampart::cli {
 struct Context {
   std::string db;
   store::StoreOptions store_options;
+  app::AuthOptions auth_options;  // serve sets session timeouts
   SystemClock clock;
   std::unique_ptr<store::Store> store;
   std::unique_ptr<app::Services> services;
@@ -34,6 +35,7 @@ void AddDbOption(CLI::App& cmd, Context& ctx);
 void AddInitCommand(CLI::App& app, Context& ctx, Action& action);
 void AddServeCommand(CLI::App& app, Context& ctx, Action& action);
 void AddMigrateCommand(CLI::App& app, Context& ctx, Action& action);
+void AddOrgCommand(CLI::App& app, Context& ctx, Action& action);
 void AddUserCommand(CLI::App& app, Context& ctx, Action& action);
 void AddTokenCommand(CLI::App& app, Context& ctx, Action& action);
 void AddAuditCommand(CLI::App& app, Context& ctx, Action& action);

@@ -17,6 +17,10 @@ struct ServeOptions {
   std::string listen = "127.0.0.1:8080";
   int threads = 16;
   size_t max_body = 1 << 20;
+  std::string tls_cert;
+  std::string tls_key;
+  int idle_minutes = 30;
+  int lifetime_hours = 12;
 };
 
 Result<std::pair<std::string, int>> ParseListen(const std::string& listen) {
@@ -55,9 +59,27 @@ void AddServeCommand(CLI::App& app, Context& ctx, Action& action) {
       ->check(CLI::Range(1, 1000));
   cmd->add_option("--max-body", opts->max_body, "Largest request body in bytes")
       ->check(CLI::Range(1024, 64 << 20));
+  cmd->add_option("--tls-cert", opts->tls_cert, "Serve HTTPS with this PEM certificate (chain)")
+      ->envname("RAMPART_TLS_CERT")
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--tls-key", opts->tls_key, "The PEM private key of --tls-cert")
+      ->envname("RAMPART_TLS_KEY")
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--session-idle", opts->idle_minutes,
+                  "Minutes without a request after which a session ends")
+      ->check(CLI::Range(1, 24 * 60));
+  cmd->add_option("--session-lifetime", opts->lifetime_hours,
+                  "Hours after sign-in after which a session ends, active or not")
+      ->check(CLI::Range(1, 30 * 24));
   cmd->callback([&ctx, &action, opts] {
     action = [&ctx, opts]() -> Status {
       ASSIGN_OR_RETURN(auto hostport, ParseListen(opts->listen));
+      if (opts->tls_cert.empty() != opts->tls_key.empty()) {
+        return InvalidArgument("HTTPS needs both --tls-cert and --tls-key",
+                               opts->tls_cert.empty() ? "tls-cert" : "tls-key");
+      }
+      ctx.auth_options.session_idle = std::chrono::minutes(opts->idle_minutes);
+      ctx.auth_options.session_lifetime = std::chrono::hours(opts->lifetime_hours);
       // Block the stop signals in every thread; one thread waits for them below.
       sigset_t signals;
       sigemptyset(&signals);
@@ -70,12 +92,15 @@ void AddServeCommand(CLI::App& app, Context& ctx, Action& action) {
       http::Server server(*ctx.services, {.host = hostport.first,
                                           .port = hostport.second,
                                           .max_body_bytes = opts->max_body,
-                                          .threads = opts->threads});
+                                          .threads = opts->threads,
+                                          .tls_cert = opts->tls_cert,
+                                          .tls_key = opts->tls_key});
       ASSIGN_OR_RETURN(int port, server.Bind());
       const std::string host = hostport.first.find(':') != std::string::npos
                                    ? "[" + hostport.first + "]"
                                    : hostport.first;
-      fmt::print("Rampart is serving on http://{}:{}/\n", host, port);
+      fmt::print("Rampart is serving on {}://{}:{}/\n", opts->tls_cert.empty() ? "http" : "https",
+                 host, port);
       if (orgs.empty()) {
         fmt::print("The database has no organisation yet: run `rampart init --db {} --org NAME`.\n",
                    ctx.db);

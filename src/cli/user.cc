@@ -1,4 +1,4 @@
-// rampart user add|list|disable: people who may sign in.
+// rampart user add|list|disable: people who may sign in, and their roles per organisation.
 #include <fmt/format.h>
 
 #include <iostream>
@@ -9,12 +9,22 @@
 namespace rampart::cli {
 
 namespace {
+
 struct UserOptions {
   std::string username;
-  std::string role = "admin";
+  std::string display_name;
+  std::string role;
   std::string org;
+  std::string expires;
   bool password_stdin = false;
 };
+
+std::string RoleNames() {
+  std::string out;
+  for (const auto& r : domain::AllRoles()) out += (out.empty() ? "" : ", ") + std::string(r.name);
+  return out;
+}
+
 }  // namespace
 
 void AddUserCommand(CLI::App& app, Context& ctx, Action& action) {
@@ -22,26 +32,51 @@ void AddUserCommand(CLI::App& app, Context& ctx, Action& action) {
   user->require_subcommand(1);
   auto opts = std::make_shared<UserOptions>();  // shared with the actions, which outlive this call
 
-  auto* add = user->add_subcommand("add", "Add a user to an organisation");
+  auto* add = user->add_subcommand(
+      "add", "Add a user to an organisation with a role; an existing user gets a membership of it");
   AddDbOption(*add, ctx);
   add->add_option("--username", opts->username, "User name")->required();
-  add->add_option("--role", opts->role, "Role: admin")->required();
+  add->add_option("--role", opts->role, "Role: " + RoleNames())->required();
   add->add_option("--org", opts->org, "Organisation (needed when there are several)");
-  add->add_flag("--password-stdin", opts->password_stdin, "Read the password from standard input")
-      ->required();
+  add->add_option("--display-name", opts->display_name, "Full name shown in Rampart");
+  add->add_option("--expires", opts->expires,
+                  "Last day of access, YYYY-MM-DD (required for external_auditor)");
+  add->add_flag("--password-stdin", opts->password_stdin,
+                "Read the password from standard input (otherwise a one-time password is "
+                "printed, to be changed at first sign-in)");
   add->callback([&ctx, &action, opts] {
     action = [&ctx, opts]() -> Status {
       const auto role = domain::ParseRole(opts->role);
-      if (!role) return InvalidArgument("unknown role \"" + opts->role + "\"; use admin", "role");
+      if (!role) {
+        return InvalidArgument("unknown role \"" + opts->role + "\"; use one of " + RoleNames(),
+                               "role");
+      }
       std::string password;
-      std::getline(std::cin, password);
-      while (!password.empty() && (password.back() == '\r' || password.back() == '\n')) {
-        password.pop_back();
+      if (opts->password_stdin) {
+        std::getline(std::cin, password);
+        while (!password.empty() && (password.back() == '\r' || password.back() == '\n')) {
+          password.pop_back();
+        }
+        if (password.empty()) return InvalidArgument("no password on standard input", "password");
       }
       RETURN_IF_ERROR(ctx.Open());
-      ASSIGN_OR_RETURN(auto u,
-                       ctx.services->auth.AddUser(opts->username, *role, password, opts->org));
-      fmt::print("Added user {} (id {}) as {}.\n", u.username, u.id, opts->role);
+      ASSIGN_OR_RETURN(auto added, ctx.services->members.AddUser(
+                                       opts->org, app::NewMember{.username = opts->username,
+                                                                 .display_name = opts->display_name,
+                                                                 .role = *role,
+                                                                 .expires_on = opts->expires,
+                                                                 .password = password}));
+      if (added.existing_user) {
+        fmt::print("Added {} (id {}) to the organisation as {}.\n", added.user.username,
+                   added.user.id, opts->role);
+      } else {
+        fmt::print("Added user {} (id {}) as {}.\n", added.user.username, added.user.id,
+                   opts->role);
+      }
+      if (!added.one_time_password.empty()) {
+        fmt::print("One-time password (shown once; to be changed at first sign-in):\n{}\n",
+                   added.one_time_password);
+      }
       return Status::Ok();
     };
   });
@@ -52,10 +87,12 @@ void AddUserCommand(CLI::App& app, Context& ctx, Action& action) {
   list->callback([&ctx, &action, opts] {
     action = [&ctx, opts]() -> Status {
       RETURN_IF_ERROR(ctx.Open());
-      ASSIGN_OR_RETURN(auto users, ctx.services->auth.ListUsers(opts->org));
-      fmt::print("{:<6} {:<24} {:<10} {}\n", "ID", "USERNAME", "ROLE", "STATUS");
+      ASSIGN_OR_RETURN(auto users, ctx.services->members.ListUsers(opts->org));
+      fmt::print("{:<6} {:<24} {:<17} {:<11} {:<9} {}\n", "ID", "USERNAME", "ROLE", "UNTIL", "2FA",
+                 "STATUS");
       for (const auto& u : users) {
-        fmt::print("{:<6} {:<24} {:<10} {}\n", u.id, u.username, u.role,
+        fmt::print("{:<6} {:<24} {:<17} {:<11} {:<9} {}\n", u.id, u.username, u.role,
+                   u.expires_at.empty() ? "-" : u.expires_at, u.second_factor ? "on" : "off",
                    u.disabled ? "disabled" : "active");
       }
       return Status::Ok();
@@ -68,7 +105,7 @@ void AddUserCommand(CLI::App& app, Context& ctx, Action& action) {
   disable->callback([&ctx, &action, opts] {
     action = [&ctx, opts]() -> Status {
       RETURN_IF_ERROR(ctx.Open());
-      RETURN_IF_ERROR(ctx.services->auth.DisableUser(opts->username));
+      RETURN_IF_ERROR(ctx.services->members.DisableUser(opts->username));
       fmt::print("Disabled {}; their sessions and API tokens no longer work.\n", opts->username);
       return Status::Ok();
     };

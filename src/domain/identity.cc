@@ -2,17 +2,8 @@
 
 namespace rampart::domain {
 
-std::string_view RoleName(Role r) {
-  switch (r) {
-    case Role::kAdmin:
-      return "admin";
-  }
-  return "admin";
-}
-
-std::optional<Role> ParseRole(std::string_view name) {
-  if (name == "admin") return Role::kAdmin;
-  return std::nullopt;
+bool MembershipActive(const Membership& m, std::string_view today) {
+  return m.expires_at.empty() || today <= std::string_view(m.expires_at);
 }
 
 bool IsValidUsername(std::string_view name) {

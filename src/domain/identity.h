@@ -5,18 +5,18 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
+
+#include "domain/access.h"
 
 namespace rampart::domain {
-
-// Roles of a membership. Only the administrator exists until the access-control model lands.
-enum class Role { kAdmin };
-std::string_view RoleName(Role r);
-std::optional<Role> ParseRole(std::string_view name);
 
 struct Organisation {
   int64_t id = 0;
   std::string name;
   std::string created_at;
+  // Members with one of these roles must use a second factor (TOTP) before they can do anything.
+  std::vector<Role> second_factor_roles;
 };
 
 struct User {
@@ -27,25 +27,39 @@ struct User {
   bool must_change_password = false;
   bool disabled = false;
   std::string created_at;
+  bool second_factor = false;  // TOTP enrolled and confirmed
 };
 
 struct Membership {
   int64_t user_id = 0;
   int64_t org_id = 0;
-  Role role = Role::kAdmin;
+  Role role = Role::kViewer;
+  std::string expires_at;  // YYYY-MM-DD: the last day of access; empty when it does not end
+  std::string org_name;    // filled in by listings
 };
 
+// A membership is in force until the end of its expiry date (UTC).
+bool MembershipActive(const Membership& m, std::string_view today);
+
 // A signed-in browser session. The cookie holds a random 256-bit id; only its SHA-256 is stored.
+// A session is created at the password step; while `stage` is kSecondFactor it only allows the
+// second-factor step of signing in.
 struct Session {
+  enum class Stage { kActive, kSecondFactor };
+  int64_t id = 0;  // a public handle, to list and end sessions; not a credential
   std::string id_hash;
   int64_t user_id = 0;
   int64_t org_id = 0;
   std::string csrf_token;
   std::string created_at;
-  std::string expires_at;
+  std::string expires_at;  // absolute end
+  std::string last_seen_at;
+  Stage stage = Stage::kActive;
+  std::string address;     // remote address at sign-in
+  std::string user_agent;  // at sign-in, cut to 200 characters
 };
 
-// An API token (Authorization: Bearer). Only its SHA-256 is stored.
+// An API token (Authorization: Bearer). Only its SHA-256 is stored. It acts for one membership.
 struct ApiToken {
   int64_t id = 0;
   std::string token_hash;
@@ -54,6 +68,9 @@ struct ApiToken {
   std::string name;
   std::string created_at;
   bool revoked = false;
+  bool read_only = false;
+  std::string expires_at;    // UTC ISO 8601; empty when it does not expire
+  std::string last_used_at;  // UTC ISO 8601, to the minute; empty when never used
 };
 
 // Usernames: 1-64 characters of [a-z0-9._-], starting with a letter or digit.

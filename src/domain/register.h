@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "domain/access.h"
 #include "domain/record.h"
 
 namespace rampart::domain {
@@ -89,6 +90,9 @@ struct RegisterSpec {
   std::string default_sort;  // a sortable field, "-" prefix for descending
   std::optional<Lifecycle> lifecycle;
   RecordRule rule;  // optional
+  // What changing a record takes. With records:edit (the default), a role holding only
+  // records:edit-own may change the records that name it in a user field (owner, assignee).
+  Permission write_permission = Permission::kEditRecords;
 
   const FieldSpec* Field(std::string_view name) const;
   // True for the sortable system columns and sortable fields.

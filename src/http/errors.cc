@@ -26,6 +26,8 @@ int HttpStatusFor(Code code) {
       return 403;
     case Code::kTooLarge:
       return 413;
+    case Code::kResourceExhausted:
+      return 429;
     case Code::kUnavailable:
       return 503;
     case Code::kInternal:

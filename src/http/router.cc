@@ -3,7 +3,10 @@
 #include <fmt/format.h>
 #include <charconv>
 #include <chrono>
+#include <map>
+#include <set>
 
+#include "app/access_control.h"
 #include "base/crypto.h"
 #include "base/text.h"
 #include "http/errors.h"
@@ -51,14 +54,44 @@ std::string CookieValue(const httplib::Request& req, const std::string& name) {
   return {};
 }
 
+std::string Router::CookieName() const {
+  return options_.secure_cookies ? kSecureSessionCookie : kSessionCookie;
+}
+
 std::string Router::SessionCookie(const std::string& token) const {
-  return std::string(kSessionCookie) + "=" + token + "; Path=/; HttpOnly; SameSite=Strict" +
+  return CookieName() + "=" + token + "; Path=/; HttpOnly; SameSite=Strict" +
          (options_.secure_cookies ? "; Secure" : "");
 }
 
 std::string Router::ClearSessionCookie() const {
-  return std::string(kSessionCookie) + "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0" +
+  return CookieName() + "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0" +
          (options_.secure_cookies ? "; Secure" : "");
+}
+
+Status Authorise(const Guard& guard, const app::Principal& p, bool state_changing) {
+  if (guard.access == Access::kPublic) return Status::Ok();
+  if (p.read_only && state_changing) {
+    return PermissionDenied("this API token is read-only");
+  }
+  if (guard.access == Access::kAnySignedIn) return Status::Ok();
+  if (p.awaiting_second_factor) {
+    if (guard.access == Access::kSecondFactorStep) return Status::Ok();
+    return Unauthenticated("enter the code from your authenticator app to finish signing in");
+  }
+  if (guard.access == Access::kSecondFactorStep) {
+    return FailedPrecondition("you are signed in already");
+  }
+  if (guard.access == Access::kAccountSetup) return Status::Ok();
+  if (p.must_change_password) {
+    return PermissionDenied("change your one-time password first (POST /api/v1/auth/password)");
+  }
+  if (p.needs_second_factor) {
+    return PermissionDenied(
+        "your organisation requires a second factor for your role: set it up first "
+        "(/account/second-factor)");
+  }
+  if (guard.access == Access::kAccount) return Status::Ok();
+  return app::Require(p, guard.permission);
 }
 
 namespace {
@@ -87,10 +120,10 @@ bool SameOrigin(const httplib::Request& req) {
 
 }  // namespace
 
-httplib::Server::Handler Router::Wrap(Surface surface, Access access, bool state_changing,
+httplib::Server::Handler Router::Wrap(Surface surface, Guard guard, bool state_changing,
                                       Handler h) {
-  auto wrapped = [this, surface, access, state_changing, h](const httplib::Request& hreq,
-                                                            httplib::Response& res) {
+  auto wrapped = [this, surface, guard, state_changing, h](const httplib::Request& hreq,
+                                                           httplib::Response& res) {
     Request req{hreq, res, services_, {}, {}, {}};
     if (state_changing && !SameOrigin(hreq)) {
       Deny(surface, res, PermissionDenied("cross-site request refused"));
@@ -100,7 +133,7 @@ httplib::Server::Handler Router::Wrap(Surface surface, Access access, bool state
         hreq.get_header_value("Content-Type").rfind("application/x-www-form-urlencoded", 0) == 0) {
       for (auto& [k, v] : ParseFormEncoded(hreq.body)) req.form.emplace(std::move(k), std::move(v));
     }
-    if (access == Access::kPublic) {
+    if (guard.access == Access::kPublic) {
       h(req);
       return;
     }
@@ -111,7 +144,7 @@ httplib::Server::Handler Router::Wrap(Surface surface, Access access, bool state
     } else if (!auth.empty()) {
       who = Unauthenticated("only Bearer tokens are accepted in Authorization");
     } else {
-      req.session_token = CookieValue(hreq, kSessionCookie);
+      req.session_token = CookieValue(hreq, CookieName());
       if (!req.session_token.empty()) who = services_.auth.AuthenticateSession(req.session_token);
     }
     if (!who.ok()) {
@@ -136,13 +169,30 @@ httplib::Server::Handler Router::Wrap(Surface surface, Access access, bool state
         return;
       }
     }
-    if (req.principal.must_change_password && access != Access::kPendingPasswordChange) {
-      if (surface == Surface::kWeb && hreq.method == "GET") {
-        res.set_redirect("/account/password", 303);
-      } else {
-        Deny(surface, res,
-             PermissionDenied("change your one-time password first (POST /api/v1/auth/password)"));
+    const Status allowed = Authorise(guard, req.principal, state_changing);
+    if (!allowed.ok()) {
+      const app::Principal& p = req.principal;
+      if (surface == Surface::kWeb && hreq.method == "GET" &&
+          guard.access != Access::kAccountSetup) {
+        // Send the browser to the step that is missing.
+        if (guard.access == Access::kSecondFactorStep && !p.awaiting_second_factor) {
+          res.set_redirect("/", 303);
+          return;
+        }
+        if (p.awaiting_second_factor) {
+          res.set_redirect("/signin/second-factor", 303);
+          return;
+        }
+        if (p.must_change_password) {
+          res.set_redirect("/account/password", 303);
+          return;
+        }
+        if (p.needs_second_factor) {
+          res.set_redirect("/account/second-factor", 303);
+          return;
+        }
       }
+      Deny(surface, res, allowed);
       return;
     }
     h(req);
@@ -157,20 +207,55 @@ httplib::Server::Handler Router::Wrap(Surface surface, Access access, bool state
   };
 }
 
-void Router::Get(const std::string& p, Surface s, Access a, Handler h) {
-  server_.Get(p, Wrap(s, a, false, std::move(h)));
+void Router::Add(const std::string& method, const std::string& pattern, Surface s, Guard g,
+                 Handler h) {
+  routes_.push_back({method, pattern, s, g});
+  auto handler = Wrap(s, g, method != "GET", std::move(h));
+  if (method == "GET") server_.Get(pattern, std::move(handler));
+  if (method == "POST") server_.Post(pattern, std::move(handler));
+  if (method == "PUT") server_.Put(pattern, std::move(handler));
+  if (method == "PATCH") server_.Patch(pattern, std::move(handler));
+  if (method == "DELETE") server_.Delete(pattern, std::move(handler));
 }
-void Router::Post(const std::string& p, Surface s, Access a, Handler h) {
-  server_.Post(p, Wrap(s, a, true, std::move(h)));
+
+void Router::Get(const std::string& p, Surface s, Guard g, Handler h) { Add("GET", p, s, g, h); }
+void Router::Post(const std::string& p, Surface s, Guard g, Handler h) { Add("POST", p, s, g, h); }
+void Router::Put(const std::string& p, Surface s, Guard g, Handler h) { Add("PUT", p, s, g, h); }
+void Router::Patch(const std::string& p, Surface s, Guard g, Handler h) {
+  Add("PATCH", p, s, g, h);
 }
-void Router::Put(const std::string& p, Surface s, Access a, Handler h) {
-  server_.Put(p, Wrap(s, a, true, std::move(h)));
+void Router::Delete(const std::string& p, Surface s, Guard g, Handler h) {
+  Add("DELETE", p, s, g, h);
 }
-void Router::Patch(const std::string& p, Surface s, Access a, Handler h) {
-  server_.Patch(p, Wrap(s, a, true, std::move(h)));
-}
-void Router::Delete(const std::string& p, Surface s, Access a, Handler h) {
-  server_.Delete(p, Wrap(s, a, true, std::move(h)));
+
+void Router::AnswerOtherMethods() {
+  std::map<std::string, std::pair<Surface, std::set<std::string>>> methods;
+  for (const auto& r : routes_) {
+    auto& entry = methods[r.pattern];
+    entry.first = r.surface;
+    entry.second.insert(r.method);
+  }
+  for (const auto& [pattern, entry] : methods) {
+    std::string allow;
+    for (const auto& m : entry.second) allow += (allow.empty() ? "" : ", ") + m;
+    const Surface surface = entry.first;
+    auto answer = [allow, surface](const httplib::Request& req, httplib::Response& res) {
+      res.set_header("Allow", allow);
+      const Status st(
+          Code::kInvalidArgument,
+          fmt::format("{} is not allowed here; this address accepts {}", req.method, allow));
+      Deny(surface, res, st);
+      res.status = 405;
+    };
+    for (const char* m : {"GET", "POST", "PUT", "PATCH", "DELETE"}) {
+      if (entry.second.count(m) != 0) continue;
+      if (std::string(m) == "GET") server_.Get(pattern, answer);
+      if (std::string(m) == "POST") server_.Post(pattern, answer);
+      if (std::string(m) == "PUT") server_.Put(pattern, answer);
+      if (std::string(m) == "PATCH") server_.Patch(pattern, answer);
+      if (std::string(m) == "DELETE") server_.Delete(pattern, answer);
+    }
+  }
 }
 
 }  // namespace rampart::http

@@ -1,11 +1,18 @@
-// Routing with authentication, CSRF and origin checks applied before any handler runs.
+// Routing with authentication, authorisation, CSRF and origin checks applied before any handler
+// runs.
 //
-// Every route says who may call it: kPublic (sign-in, /healthz, static assets), kSignedIn, or
-// kPendingPasswordChange (the few routes a user with a one-time password may use). A signed-in
-// route resolves the caller from `Authorization: Bearer` or the session cookie; a state-changing
-// request must come from the same origin and, when made with a session cookie, carry the
-// session's CSRF token (X-CSRF-Token header or `_csrf` form field). Failures answer 401/403 as
-// JSON on the API and as a redirect or page on the web.
+// Every route is registered with a Guard saying who may call it; there is no default, so a route
+// cannot be added without deciding. Public routes (sign-in, static assets) need nobody; the
+// second-factor step needs a session waiting for its code; account-setup routes (password
+// change, second-factor enrolment, sign-out) need a signed-in user who may still have a one-time
+// password or a missing second factor; account routes need a fully signed-in user; every other
+// route needs a permission of the domain's table (domain/access.h), checked against the role of
+// the caller's membership. A read-only API token passes only read permissions and no
+// state-changing method. A signed-in route resolves the caller from `Authorization: Bearer` or
+// the session cookie; a state-changing request must come from the same origin and, when made
+// with a session cookie, carry the session's CSRF token (X-CSRF-Token header or `_csrf` form
+// field). Failures answer 401/403 as JSON on the API and as a redirect or page on the web. A
+// known path asked with a method it does not have answers 405 with `Allow`.
 #pragma once
 
 #include <httplib.h>
@@ -14,15 +21,58 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "app/services.h"
 
 namespace rampart::http {
 
 enum class Surface { kApi, kWeb };
-enum class Access { kPublic, kSignedIn, kPendingPasswordChange };
+enum class Access {
+  kPublic,
+  kAnySignedIn,  // any credential in any stage of signing in: sign-out, who am I
+  kSecondFactorStep,
+  kAccountSetup,
+  kAccount,
+  kPermission,
+};
+
+struct Guard {
+  Access access = Access::kPermission;
+  domain::Permission permission = domain::Permission::kManageSettings;  // with kPermission
+
+  static Guard Public() { return {Access::kPublic}; }
+  static Guard AnySignedIn() { return {Access::kAnySignedIn}; }
+  static Guard SecondFactorStep() { return {Access::kSecondFactorStep}; }
+  static Guard AccountSetup() { return {Access::kAccountSetup}; }
+  static Guard Account() { return {Access::kAccount}; }
+  static Guard Needs(domain::Permission p) { return {Access::kPermission, p}; }
+};
+
+// Changing a register's records: its write permission, where records:edit is reached by
+// records:edit-own too (the use case then checks the record names the caller).
+inline Guard WriteGuard(const domain::RegisterSpec& spec) {
+  return Guard::Needs(spec.write_permission == domain::Permission::kEditRecords
+                          ? domain::Permission::kEditOwnRecords
+                          : spec.write_permission);
+}
+inline const Guard kRead = Guard::Needs(domain::Permission::kReadRecords);
+
+// What a principal's access allows on a route with this guard (ignoring CSRF and origin).
+// kOk, or the kUnauthenticated/kPermissionDenied status the route answers.
+Status Authorise(const Guard& guard, const app::Principal& p, bool state_changing);
+
+// A registered route, for the role matrix test and the documentation.
+struct RouteInfo {
+  std::string method;
+  std::string pattern;
+  Surface surface;
+  Guard guard;
+};
 
 inline constexpr const char* kSessionCookie = "rampart_session";
+// Under TLS the cookie is host-only and Secure by name (RFC 6265bis `__Host-` prefix).
+inline constexpr const char* kSecureSessionCookie = "__Host-rampart_session";
 
 // One request as a handler sees it.
 struct Request {
@@ -53,22 +103,29 @@ class Router {
   Router(httplib::Server& server, app::Services& services, RouterOptions options = {})
       : server_(server), services_(services), options_(options) {}
 
-  void Get(const std::string& pattern, Surface s, Access a, Handler h);
-  void Post(const std::string& pattern, Surface s, Access a, Handler h);
-  void Put(const std::string& pattern, Surface s, Access a, Handler h);
-  void Patch(const std::string& pattern, Surface s, Access a, Handler h);
-  void Delete(const std::string& pattern, Surface s, Access a, Handler h);
+  void Get(const std::string& pattern, Surface s, Guard g, Handler h);
+  void Post(const std::string& pattern, Surface s, Guard g, Handler h);
+  void Put(const std::string& pattern, Surface s, Guard g, Handler h);
+  void Patch(const std::string& pattern, Surface s, Guard g, Handler h);
+  void Delete(const std::string& pattern, Surface s, Guard g, Handler h);
+  // After every route: a known pattern asked with another method answers 405 with `Allow`.
+  void AnswerOtherMethods();
 
-  // Set-Cookie for a new session, and for clearing it.
+  const std::vector<RouteInfo>& routes() const { return routes_; }
+
+  // The session cookie's name, Set-Cookie for a new session, and for clearing it.
+  std::string CookieName() const;
   std::string SessionCookie(const std::string& token) const;
   std::string ClearSessionCookie() const;
 
  private:
-  httplib::Server::Handler Wrap(Surface s, Access a, bool state_changing, Handler h);
+  httplib::Server::Handler Wrap(Surface s, Guard g, bool state_changing, Handler h);
+  void Add(const std::string& method, const std::string& pattern, Surface s, Guard g, Handler h);
 
   httplib::Server& server_;
   app::Services& services_;
   RouterOptions options_;
+  std::vector<RouteInfo> routes_;
 };
 
 // The value of cookie `name` in the request, or empty.

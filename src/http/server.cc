@@ -32,18 +32,30 @@ const httplib::Headers& SecurityHeaders() {
 
 }  // namespace
 
+namespace {
+
+std::unique_ptr<httplib::Server> MakeServer(const ServerOptions& o) {
+  if (!o.tls_cert.empty() || !o.tls_key.empty()) {
+    return std::make_unique<httplib::SSLServer>(o.tls_cert.c_str(), o.tls_key.c_str());
+  }
+  return std::make_unique<httplib::Server>();
+}
+
+}  // namespace
+
 Server::Server(app::Services& services, ServerOptions options)
-    : services_(services),
-      options_(std::move(options)),
-      http_(std::make_unique<httplib::Server>()) {
+    : services_(services), options_(std::move(options)), http_(MakeServer(options_)) {
   auto& s = *http_;
+  const bool tls = !options_.tls_cert.empty() || !options_.tls_key.empty();
   s.set_tcp_nodelay(true);  // without it a small response waits for the delayed ACK (~40 ms)
   s.set_keep_alive_max_count(1000);
   s.set_keep_alive_timeout(10);
   s.set_read_timeout(15);
   s.set_write_timeout(15);
   s.set_payload_max_length(options_.max_body_bytes);
-  s.set_default_headers(SecurityHeaders());
+  httplib::Headers headers = SecurityHeaders();
+  if (tls) headers.emplace("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
+  s.set_default_headers(headers);
   const int threads = options_.threads;
   s.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
 
@@ -103,14 +115,21 @@ Server::Server(app::Services& services, ServerOptions options)
     res.set_content("{\"status\":\"ok\"}", "application/json");
   });
 
-  router_ = std::make_unique<Router>(s, services_);
+  router_ = std::make_unique<Router>(s, services_, RouterOptions{.secure_cookies = tls});
   RegisterApiRoutes(*router_);
   RegisterWebRoutes(*router_, s);
+  router_->AnswerOtherMethods();
 }
+
+const std::vector<RouteInfo>& Server::Routes() const { return router_->routes(); }
 
 Server::~Server() = default;
 
 Result<int> Server::Bind() {
+  if (!http_->is_valid()) {
+    return InvalidArgument("cannot serve HTTPS: the TLS certificate or key (" + options_.tls_cert +
+                           ", " + options_.tls_key + ") cannot be read or do not match");
+  }
   int port = options_.port;
   if (port == 0) {
     port = http_->bind_to_any_port(options_.host);

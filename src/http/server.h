@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "app/services.h"
 #include "base/status.h"
@@ -17,12 +18,17 @@ class Server;
 namespace rampart::http {
 
 class Router;
+struct RouteInfo;
 
 struct ServerOptions {
   std::string host = "127.0.0.1";
   int port = 8080;
   size_t max_body_bytes = 1 << 20;  // larger request bodies get 413
   int threads = 16;
+  // HTTPS when both are set (PEM files): cookies become `__Host-` prefixed and Secure, and
+  // Strict-Transport-Security is sent.
+  std::string tls_cert;
+  std::string tls_key;
 };
 
 class Server {
@@ -37,6 +43,9 @@ class Server {
   // Serves until Stop() is called from another thread. Requires Bind().
   Status Run();
   void Stop();
+
+  // Every route with its guard (the role matrix test walks them).
+  const std::vector<RouteInfo>& Routes() const;
 
  private:
   app::Services& services_;

@@ -89,13 +89,11 @@ struct AuditDraft {
 // A session or API token with what authentication needs about its holder, read in one
 // statement (a request authenticates with one query, not four).
 struct CredentialOwner {
-  domain::User user;  // password_hash left empty
-  int64_t org_id = 0;
-  std::string org_name;
-  std::optional<domain::Role> role;  // empty when no longer a member of the organisation
-  std::string csrf_token;            // sessions
-  std::string expires_at;            // sessions
-  bool revoked = false;              // tokens
+  domain::User user;                             // password_hash left empty
+  domain::Organisation org;                      // the organisation the credential acts in
+  std::optional<domain::Membership> membership;  // empty when no longer a member
+  domain::Session session;                       // sessions: every column but id_hash
+  domain::ApiToken token;                        // tokens: every column but token_hash
 };
 
 struct UserSummary {
@@ -104,6 +102,16 @@ struct UserSummary {
   std::string display_name;
   bool disabled = false;
   std::string role;
+  std::string expires_at;      // of the membership
+  bool second_factor = false;  // TOTP enrolled
+};
+
+// What the second factor needs of a user.
+struct SecondFactorState {
+  std::string secret;   // base32; empty when not enrolled
+  std::string pending;  // offered at enrolment, not confirmed yet
+  int64_t last_step = 0;
+  int unused_recovery_codes = 0;
 };
 
 class Store {
@@ -130,38 +138,97 @@ class Store {
                                                     const std::vector<Mutation>& mutations) = 0;
 
   // --- Organisations, users, memberships ---
+  // Every change below appends its `audit` event in the same transaction (record_id filled in
+  // where the change creates the record).
   virtual Result<domain::Organisation> CreateOrganisation(const std::string& name,
                                                           const AuditDraft& audit) = 0;
   virtual Result<domain::Organisation> FindOrganisation(const std::string& name) = 0;
   virtual Result<domain::Organisation> GetOrganisation(int64_t id) = 0;
   // Every organisation, oldest first.
   virtual Result<std::vector<domain::Organisation>> ListOrganisations() = 0;
-  // Creates the user with a membership of `org_id`; appends `audit` (record_id filled in).
-  virtual Result<domain::User> CreateUser(const domain::User& user, int64_t org_id,
-                                          domain::Role role, AuditDraft audit) = 0;
+  virtual Status SetSecondFactorRoles(int64_t org_id, const std::vector<domain::Role>& roles,
+                                      const AuditDraft& audit) = 0;
+  // Creates the user with a first membership (its user_id is ignored).
+  virtual Result<domain::User> CreateUser(const domain::User& user,
+                                          const domain::Membership& membership,
+                                          AuditDraft audit) = 0;
   virtual Result<domain::User> FindUser(const std::string& username) = 0;
   virtual Result<domain::User> GetUser(int64_t id) = 0;
   virtual Result<std::optional<domain::Membership>> GetMembership(int64_t user_id,
                                                                   int64_t org_id) = 0;
-  // The user's memberships, oldest organisation first.
+  // The user's memberships with their organisation's name, oldest organisation first.
   virtual Result<std::vector<domain::Membership>> Memberships(int64_t user_id) = 0;
+  // kAlreadyExists when the user is a member already.
+  virtual Status AddMembership(const domain::Membership& membership, const AuditDraft& audit) = 0;
+  // Changes role and expiry; kNotFound when the user is not a member.
+  virtual Status UpdateMembership(const domain::Membership& membership,
+                                  const AuditDraft& audit) = 0;
   // The organisation's members ordered by user name.
   virtual Result<std::vector<UserSummary>> ListMembers(int64_t org_id) = 0;
-  // Replaces password hash and must-change flag; appends `audit`.
+  // Replaces password hash and must-change flag.
   virtual Status SetPassword(int64_t user_id, const std::string& password_hash, bool must_change,
                              const AuditDraft& audit) = 0;
-  // Disables the user, deletes their sessions and revokes their tokens; appends `audit`.
-  virtual Status DisableUser(int64_t user_id, const AuditDraft& audit) = 0;
+  // Re-hashes a password with current parameters; no audit event (nothing the user chose).
+  virtual Status RehashPassword(int64_t user_id, const std::string& password_hash) = 0;
+  virtual Status SetDisplayName(int64_t user_id, const std::string& display_name,
+                                const AuditDraft& audit) = 0;
+  // Disabling also deletes the user's sessions and revokes their tokens, in the same transaction.
+  virtual Status SetUserDisabled(int64_t user_id, bool disabled, const AuditDraft& audit) = 0;
+
+  // --- Second factor ---
+  virtual Result<SecondFactorState> GetSecondFactor(int64_t user_id) = 0;
+  // The secret offered at enrolment (empty clears it). No audit: nothing is in force yet.
+  virtual Status SetPendingSecondFactor(int64_t user_id, const std::string& secret) = 0;
+  // Puts the secret in force with `step` as the last used step, replacing the recovery codes.
+  virtual Status EnableSecondFactor(int64_t user_id, const std::string& secret, int64_t step,
+                                    const std::vector<std::string>& recovery_code_hashes,
+                                    const AuditDraft& audit) = 0;
+  virtual Status DisableSecondFactor(int64_t user_id, const AuditDraft& audit) = 0;
+  virtual Status ReplaceRecoveryCodes(int64_t user_id, const std::vector<std::string>& code_hashes,
+                                      const AuditDraft& audit) = 0;
+  // Records `step` as used; false when it is not newer than the last used one (a replay). Atomic
+  // across instances.
+  virtual Result<bool> UseSecondFactorStep(int64_t user_id, int64_t step) = 0;
+  // Marks an unused recovery code used; false when there is no such unused code.
+  virtual Result<bool> UseRecoveryCode(int64_t user_id, const std::string& code_hash,
+                                       const std::string& at, const AuditDraft& audit) = 0;
+
+  // --- Sign-in throttling ---
+  virtual Status RecordSignInFailure(const std::vector<std::string>& subjects,
+                                     const std::string& at) = 0;
+  // Times of the subject's failures since `since`, oldest first.
+  virtual Result<std::vector<std::string>> SignInFailures(const std::string& subject,
+                                                          const std::string& since) = 0;
+  virtual Status ClearSignInFailures(const std::string& subject) = 0;
 
   // --- Sessions and tokens ---
-  virtual Status CreateSession(const domain::Session& session, const AuditDraft& audit) = 0;
-  virtual Result<domain::Session> FindSession(const std::string& id_hash) = 0;
+  // Returns the session with its id.
+  virtual Result<domain::Session> CreateSession(const domain::Session& session,
+                                                const AuditDraft& audit) = 0;
   // kNotFound when no session or token has this hash.
   virtual Result<CredentialOwner> FindSessionOwner(const std::string& id_hash) = 0;
   virtual Result<CredentialOwner> FindTokenOwner(const std::string& token_hash) = 0;
+  // Activity: last seen (sessions), last used (tokens). No audit event.
+  virtual Status TouchSession(const std::string& id_hash, const std::string& at) = 0;
+  virtual Status TouchToken(int64_t token_id, const std::string& at) = 0;
+  // The second factor was given: the session becomes active, under a new id (`new_id_hash`).
+  virtual Status ActivateSession(const std::string& id_hash, const std::string& new_id_hash,
+                                 const AuditDraft& audit) = 0;
+  virtual Status SwitchSessionOrganisation(const std::string& id_hash, int64_t org_id,
+                                           const AuditDraft& audit) = 0;
+  // The user's sessions, newest first.
+  virtual Result<std::vector<domain::Session>> ListSessions(int64_t user_id) = 0;
   virtual Status DeleteSession(const std::string& id_hash, const AuditDraft& audit) = 0;
+  // Ends session `session_id` of `user_id`; kNotFound when the user has no such session.
+  virtual Status EndSession(int64_t user_id, int64_t session_id, const AuditDraft& audit) = 0;
+  // Ends every session of the user but `keep_id_hash` (may be empty); returns how many.
+  virtual Result<int> EndSessions(int64_t user_id, const std::string& keep_id_hash,
+                                  const AuditDraft& audit) = 0;
   virtual Result<domain::ApiToken> CreateToken(const domain::ApiToken& token, AuditDraft audit) = 0;
-  virtual Result<domain::ApiToken> FindToken(const std::string& token_hash) = 0;
+  // The user's tokens, newest first, without their hashes.
+  virtual Result<std::vector<domain::ApiToken>> ListTokens(int64_t user_id) = 0;
+  // kNotFound when the user has no such token.
+  virtual Status RevokeToken(int64_t user_id, int64_t token_id, const AuditDraft& audit) = 0;
 
   // --- Audit trail ---
   virtual Status AppendAudit(const AuditDraft& audit) = 0;

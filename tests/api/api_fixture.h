@@ -43,8 +43,12 @@ class ApiTest : public ::testing::Test {
     auto init = services_->auth.Initialise("Acme Ltd");
     ASSERT_TRUE(init.ok()) << init.status().ToString();
     admin_otp_ = init->one_time_password;
-    ASSERT_TRUE(services_->auth.AddUser("alice", domain::Role::kAdmin, kAlicePassword, "").ok());
-    auto token = services_->auth.CreateToken("alice", "tests");
+    ASSERT_TRUE(services_->members
+                    .AddUser("", app::NewMember{.username = "alice",
+                                                .role = domain::Role::kAdmin,
+                                                .password = kAlicePassword})
+                    .ok());
+    auto token = services_->members.CreateToken("alice", "", "tests", false, "");
     ASSERT_TRUE(token.ok());
     token_ = *token;
     server_ = std::make_unique<http::Server>(

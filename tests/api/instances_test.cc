@@ -210,9 +210,11 @@ class TwoInstances : public ::testing::Test {
       instance = std::move(started).value();
     }
     ASSERT_THAT(a().services().auth.Initialise("Acme Ltd"), IsOk());
-    ASSERT_THAT(a().services().auth.AddUser("alice", domain::Role::kAdmin, kAlicePassword, ""),
+    ASSERT_THAT(a().services().members.AddUser("", app::NewMember{.username = "alice",
+                                                                  .role = domain::Role::kAdmin,
+                                                                  .password = kAlicePassword}),
                 IsOk());
-    auto token = a().services().auth.CreateToken("alice", "tests");
+    auto token = a().services().members.CreateToken("alice", "", "tests", false, "");
     ASSERT_THAT(token, IsOk());
     token_ = *token;
   }

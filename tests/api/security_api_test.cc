@@ -42,7 +42,7 @@ TEST_F(Security, AWrongOrRevokedTokenIsRefused) {
   EXPECT_EQ(
       Client().Get("/api/v1/context-issues", {{"Authorization", "Basic YWxpY2U6eA=="}})->status,
       401);
-  ASSERT_TRUE(services_->auth.DisableUser("alice").ok());
+  ASSERT_TRUE(services_->members.DisableUser("alice").ok());
   auto r = Get("/api/v1/context-issues");
   EXPECT_EQ(r->status, 401);
   EXPECT_EQ(Error(r), "unauthenticated/");
@@ -158,10 +158,12 @@ TEST_F(Security, NoRecordOfOneOrganisationIsVisibleToAnother) {
       "Other Corp",
       {.at = "2026-01-01T00:00:00.000Z", .action = "create", .record_type = "organisation"});
   ASSERT_TRUE(org.ok());
-  ASSERT_TRUE(
-      services_->auth.AddUser("mallory", domain::Role::kAdmin, "mallory-password", "Other Corp")
-          .ok());
-  auto mallory = services_->auth.CreateToken("mallory", "t");
+  ASSERT_TRUE(services_->members
+                  .AddUser("Other Corp", app::NewMember{.username = "mallory",
+                                                        .role = domain::Role::kAdmin,
+                                                        .password = "mallory-password"})
+                  .ok());
+  auto mallory = services_->members.CreateToken("mallory", "", "t", false, "");
   ASSERT_TRUE(mallory.ok());
 
   const Json secret = CreateIssue("Acme secret weakness", "internal", {{"swot", "weakness"}});

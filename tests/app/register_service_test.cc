@@ -138,8 +138,9 @@ TEST_F(RegisterServiceTest, RefusesADisabledOwnerButKeepsAnUnchangedOne) {
   auto carol = test::AddMember(*store_, acme_.org.id, "carol", FormatUtc(clock_.Now()));
   ASSERT_THAT(carol, IsOk());
   const Record r = CreateIssue({{"owner", carol->id}});
-  ASSERT_THAT(store_->DisableUser(carol->id, store::AuditDraft{.at = FormatUtc(clock_.Now())}),
-              IsOk());
+  ASSERT_THAT(
+      store_->SetUserDisabled(carol->id, true, store::AuditDraft{.at = FormatUtc(clock_.Now())}),
+      IsOk());
 
   // A new reference to a disabled user is refused...
   EXPECT_THAT(registers_->Create(alice_, ContextIssues(),

@@ -99,3 +99,17 @@ TEST(FixedClock, StandsStillUntilAdvanced) {
 
 }  // namespace
 }  // namespace rampart
+
+TEST(ParseUtcTest, ReadsWhatFormatUtcWrites) {
+  const auto t = rampart::TimePoint(std::chrono::milliseconds(1'796'000'123'456));
+  const auto parsed = rampart::ParseUtc(rampart::FormatUtc(t));
+  ASSERT_TRUE(parsed.has_value());
+  EXPECT_EQ(*parsed, t);
+}
+
+TEST(ParseUtcTest, RefusesOtherText) {
+  EXPECT_FALSE(rampart::ParseUtc("2026-11-29").has_value());
+  EXPECT_FALSE(rampart::ParseUtc("2026-11-29T25:00:00.000Z").has_value());
+  EXPECT_FALSE(rampart::ParseUtc("2026-02-30T10:00:00.000Z").has_value());
+  EXPECT_FALSE(rampart::ParseUtc("2026-11-29T10:00:00.00xZ").has_value());
+}

@@ -2,6 +2,7 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <sodium.h>
 
 #include <set>
 #include <string>
@@ -159,6 +160,18 @@ TEST_F(CryptoTest, ConstantTimeEqualsComparesContentAndLength) {
   EXPECT_FALSE(ConstantTimeEquals("secret", "secreT"));
   EXPECT_FALSE(ConstantTimeEquals("secret", "secret!"));
   EXPECT_TRUE(ConstantTimeEquals("", ""));
+}
+
+TEST_F(CryptoTest, PasswordNeedsRehashWhenTheParametersAreWeakerThanToday) {
+  const auto current = HashPassword("correct horse battery");
+  ASSERT_THAT(current, IsOk());
+  EXPECT_FALSE(PasswordNeedsRehash(*current));
+  const auto weaker = HashPasswordWithLimits("correct horse battery", crypto_pwhash_OPSLIMIT_MIN,
+                                             crypto_pwhash_MEMLIMIT_MIN);
+  ASSERT_THAT(weaker, IsOk());
+  EXPECT_TRUE(VerifyPassword(*weaker, "correct horse battery"));
+  EXPECT_TRUE(PasswordNeedsRehash(*weaker));
+  EXPECT_TRUE(PasswordNeedsRehash("$2y$10$notargon"));
 }
 
 }  // namespace

@@ -357,7 +357,8 @@ TEST_P(StoreTest, DisablingAUserEndsSessionsAndRevokesTokens) {
                                 .org_id = acme_.org.id,
                                 .csrf_token = "csrf",
                                 .created_at = Now(),
-                                .expires_at = "2099-01-01T00:00:00.000Z"};
+                                .expires_at = "2099-01-01T00:00:00.000Z",
+                                .last_seen_at = Now()};
   ASSERT_THAT(store_->CreateSession(session, AuditDraft{.at = Now()}), IsOk());
   const auto token = store_->CreateToken(domain::ApiToken{.token_hash = Sha256Hex("token"),
                                                           .user_id = acme_.admin.id,
@@ -367,15 +368,15 @@ TEST_P(StoreTest, DisablingAUserEndsSessionsAndRevokesTokens) {
                                          AuditDraft{.at = Now()});
   ASSERT_THAT(token, IsOk());
   EXPECT_GT(token->id, 0);
-  ASSERT_THAT(store_->FindSession(Sha256Hex("session")), IsOk());
-  ASSERT_FALSE(store_->FindToken(Sha256Hex("token"))->revoked);
+  ASSERT_THAT(store_->FindSessionOwner(Sha256Hex("session")), IsOk());
+  ASSERT_FALSE(store_->FindTokenOwner(Sha256Hex("token"))->token.revoked);
 
-  ASSERT_THAT(store_->DisableUser(acme_.admin.id, AuditDraft{.at = Now()}), IsOk());
+  ASSERT_THAT(store_->SetUserDisabled(acme_.admin.id, true, AuditDraft{.at = Now()}), IsOk());
   EXPECT_TRUE(store_->GetUser(acme_.admin.id)->disabled);
-  EXPECT_THAT(store_->FindSession(Sha256Hex("session")), StatusIs(Code::kNotFound));
-  const auto revoked = store_->FindToken(Sha256Hex("token"));
+  EXPECT_THAT(store_->FindSessionOwner(Sha256Hex("session")), StatusIs(Code::kNotFound));
+  const auto revoked = store_->FindTokenOwner(Sha256Hex("token"));
   ASSERT_THAT(revoked, IsOk());
-  EXPECT_TRUE(revoked->revoked);
+  EXPECT_TRUE(revoked->token.revoked);
 }
 
 TEST_P(StoreTest, FindsAndDeletesASession) {
@@ -384,16 +385,26 @@ TEST_P(StoreTest, FindsAndDeletesASession) {
                                 .org_id = acme_.org.id,
                                 .csrf_token = "csrf-1",
                                 .created_at = Now(),
-                                .expires_at = "2099-01-01T00:00:00.000Z"};
-  ASSERT_THAT(store_->CreateSession(session, AuditDraft{.at = Now()}), IsOk());
-  const auto found = store_->FindSession(Sha256Hex("s1"));
+                                .expires_at = "2099-01-01T00:00:00.000Z",
+                                .last_seen_at = Now(),
+                                .address = "192.0.2.1",
+                                .user_agent = "test"};
+  const auto created = store_->CreateSession(session, AuditDraft{.at = Now()});
+  ASSERT_THAT(created, IsOk());
+  EXPECT_GT(created->id, 0);
+  const auto found = store_->FindSessionOwner(Sha256Hex("s1"));
   ASSERT_THAT(found, IsOk());
-  EXPECT_EQ(found->user_id, acme_.admin.id);
-  EXPECT_EQ(found->org_id, acme_.org.id);
-  EXPECT_EQ(found->csrf_token, "csrf-1");
-  EXPECT_EQ(found->expires_at, "2099-01-01T00:00:00.000Z");
+  EXPECT_EQ(found->user.id, acme_.admin.id);
+  EXPECT_EQ(found->org.id, acme_.org.id);
+  ASSERT_TRUE(found->membership.has_value());
+  EXPECT_EQ(found->membership->role, domain::Role::kAdmin);
+  EXPECT_EQ(found->session.id, created->id);
+  EXPECT_EQ(found->session.csrf_token, "csrf-1");
+  EXPECT_EQ(found->session.expires_at, "2099-01-01T00:00:00.000Z");
+  EXPECT_EQ(found->session.address, "192.0.2.1");
+  EXPECT_EQ(found->session.stage, domain::Session::Stage::kActive);
   ASSERT_THAT(store_->DeleteSession(Sha256Hex("s1"), AuditDraft{.at = Now()}), IsOk());
-  EXPECT_THAT(store_->FindSession(Sha256Hex("s1")), StatusIs(Code::kNotFound));
+  EXPECT_THAT(store_->FindSessionOwner(Sha256Hex("s1")), StatusIs(Code::kNotFound));
 }
 
 // --- Writes ---

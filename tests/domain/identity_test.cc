@@ -35,6 +35,8 @@ TEST(IsValidUsername, AllowsAtMost64Characters) {
 TEST(Role, RoundTripsThroughItsName) {
   EXPECT_EQ(RoleName(Role::kAdmin), "admin");
   EXPECT_EQ(ParseRole("admin"), Role::kAdmin);
+  for (const auto& info : AllRoles()) EXPECT_EQ(ParseRole(RoleName(info.role)), info.role);
+  EXPECT_EQ(ParseRole("external_auditor"), Role::kExternalAuditor);
   EXPECT_EQ(ParseRole("Admin"), std::nullopt);
   EXPECT_EQ(ParseRole("root"), std::nullopt);
   EXPECT_EQ(ParseRole(""), std::nullopt);

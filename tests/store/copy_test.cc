@@ -45,9 +45,12 @@ void Populate(Store& store) {
   test::FixedClock clock(test::TestEpoch());
   app::Services services(store, clock);
   ASSERT_THAT(services.auth.Initialise("Acme Ltd"), IsOk());
-  ASSERT_THAT(services.auth.AddUser("alice", domain::Role::kAdmin, "alice-password", ""), IsOk());
-  ASSERT_THAT(services.auth.CreateToken("alice", "copy"), IsOk());
-  auto alice = services.auth.SignIn("alice", "alice-password");
+  ASSERT_THAT(services.members.AddUser("", app::NewMember{.username = "alice",
+                                                          .role = domain::Role::kAdmin,
+                                                          .password = "alice-password"}),
+              IsOk());
+  ASSERT_THAT(services.members.CreateToken("alice", "", "copy", false, ""), IsOk());
+  auto alice = services.auth.SignIn({.username = "alice", .password = "alice-password"});
   ASSERT_THAT(alice, IsOk());
   const app::Principal& p = alice->principal;
   auto issue = services.registers.Create(p, domain::ContextIssues(),
@@ -116,7 +119,7 @@ TEST(CopyInstallation, MovesEverythingToPostgresAndBackToSqlite) {
   // The copy is a working installation: sign-in, new records with fresh ids, search.
   test::FixedClock clock(test::TestEpoch());
   app::Services services(*postgres.store, clock);
-  auto alice = services.auth.SignIn("alice", "alice-password");
+  auto alice = services.auth.SignIn({.username = "alice", .password = "alice-password"});
   ASSERT_THAT(alice, IsOk());
   auto created = services.registers.Create(alice->principal, domain::ContextIssues(),
                                            {{"title", "After the copy"}, {"kind", "internal"}});

@@ -19,7 +19,7 @@ using ::testing::HasSubstr;
 
 TEST(SqliteStoreMigrate, NumbersMigrationsFromTheirFileNames) {
   const auto& all = SqliteMigrations();
-  ASSERT_EQ(all.size(), 3u);
+  ASSERT_EQ(all.size(), 4u);
   EXPECT_EQ(all[0].number, 1);
   EXPECT_EQ(all[0].name, "0001_foundation");
   EXPECT_EQ(all[1].number, 2);
@@ -27,6 +27,8 @@ TEST(SqliteStoreMigrate, NumbersMigrationsFromTheirFileNames) {
   EXPECT_THAT(std::string(all[1].sql), HasSubstr("CREATE TABLE context_issues"));
   EXPECT_EQ(all[2].number, 3);
   EXPECT_EQ(all[2].name, "0003_search");
+  EXPECT_EQ(all[3].number, 4);
+  EXPECT_EQ(all[3].name, "0004_access");
 }
 
 TEST(OpenStore, RefusesAnEmptyUrlOrSqliteUrl) {

@@ -82,7 +82,7 @@ Result<domain::User> AddMember(store::Store& store, int64_t org_id, const std::s
       .username = username, .display_name = username, .password_hash = "x", .created_at = now};
   store::AuditDraft event{
       .org_id = org_id, .actor = "system", .at = now, .action = "create", .record_type = "user"};
-  return store.CreateUser(u, org_id, domain::Role::kAdmin, event);
+  return store.CreateUser(u, domain::Membership{0, org_id, domain::Role::kAdmin, {}, {}}, event);
 }
 
 }  // namespace rampart::test

@@ -85,4 +85,9 @@ Result<store::ListQuery> ParseListQuery(const domain::RegisterSpec& spec,
   return q;
 }
 
+std::string StringField(const nlohmann::json& body, const char* name) {
+  auto it = body.find(name);
+  return it != body.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
 }  // namespace rampart::http

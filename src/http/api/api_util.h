@@ -19,5 +19,7 @@ Result<std::optional<int64_t>> ParseIfMatch(const httplib::Request& req);
 Result<store::ListQuery> ParseListQuery(const domain::RegisterSpec& spec,
                                         const httplib::Request& req);
 std::string ETagFor(int64_t version);
+// The string member `name` of a JSON object; empty when absent or not a string.
+std::string StringField(const nlohmann::json& body, const char* name);
 
 }  // namespace rampart::http

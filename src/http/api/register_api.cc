@@ -59,7 +59,7 @@ void AddRegisterRoutes(Router& router, const RegisterSpec& spec) {
   const std::string item = base + R"(/(\d+))";
   const RegisterSpec* s = &spec;
 
-  router.Get(base, Surface::kApi, Access::kSignedIn, [s](Request& r) {
+  router.Get(base, Surface::kApi, kRead, [s](Request& r) {
     auto q = ParseListQuery(*s, r.http);
     if (!q.ok()) return WriteJsonError(r.res, q.status());
     auto page = r.services.registers.List(r.principal, *s, *q);
@@ -72,7 +72,7 @@ void AddRegisterRoutes(Router& router, const RegisterSpec& spec) {
     WriteJson(r.res, 200, body);
   });
 
-  router.Post(base, Surface::kApi, Access::kSignedIn, [s, base](Request& r) {
+  router.Post(base, Surface::kApi, WriteGuard(spec), [s, base](Request& r) {
     auto body = ParseJsonBody(r.http);
     if (!body.ok()) return WriteJsonError(r.res, body.status());
     auto rec = r.services.registers.Create(r.principal, *s, *body);
@@ -80,7 +80,7 @@ void AddRegisterRoutes(Router& router, const RegisterSpec& spec) {
     Respond(r, rec, 201);
   });
 
-  router.Get(base + "/export", Surface::kApi, Access::kSignedIn, [s](Request& r) {
+  router.Get(base + "/export", Surface::kApi, kRead, [s](Request& r) {
     const std::string format = r.Query("format").empty() ? "csv" : r.Query("format");
     if (format != "csv") {
       return WriteJsonError(r.res, InvalidArgument("format must be csv", "format"));
@@ -102,7 +102,7 @@ void AddRegisterRoutes(Router& router, const RegisterSpec& spec) {
     r.res.set_content(app::RecordsToCsv(*s, all, *members), "text/csv; charset=utf-8");
   });
 
-  router.Get(item, Surface::kApi, Access::kSignedIn, [s](Request& r) {
+  router.Get(item, Surface::kApi, kRead, [s](Request& r) {
     Respond(r, r.services.registers.Get(r.principal, *s, r.PathId()));
   });
 
@@ -115,10 +115,10 @@ void AddRegisterRoutes(Router& router, const RegisterSpec& spec) {
       Respond(r, r.services.registers.Update(r.principal, *s, r.PathId(), *version, *body, mode));
     };
   };
-  router.Put(item, Surface::kApi, Access::kSignedIn, update(app::UpdateMode::kReplace));
-  router.Patch(item, Surface::kApi, Access::kSignedIn, update(app::UpdateMode::kMerge));
+  router.Put(item, Surface::kApi, WriteGuard(spec), update(app::UpdateMode::kReplace));
+  router.Patch(item, Surface::kApi, WriteGuard(spec), update(app::UpdateMode::kMerge));
 
-  router.Delete(item, Surface::kApi, Access::kSignedIn, [s](Request& r) {
+  router.Delete(item, Surface::kApi, WriteGuard(spec), [s](Request& r) {
     auto version = ParseIfMatch(r.http);
     if (!version.ok()) return WriteJsonError(r.res, version.status());
     Status st = r.services.registers.Delete(r.principal, *s, r.PathId(), *version);
@@ -126,7 +126,7 @@ void AddRegisterRoutes(Router& router, const RegisterSpec& spec) {
     r.res.status = 204;
   });
 
-  router.Get(item + "/history", Surface::kApi, Access::kSignedIn, [s](Request& r) {
+  router.Get(item + "/history", Surface::kApi, kRead, [s](Request& r) {
     // Deleted records keep their history, so this reads the trail, not the record.
     auto events = r.services.registers.History(r.principal, *s, r.PathId());
     if (!events.ok()) return WriteJsonError(r.res, events.status());
@@ -138,65 +138,58 @@ void AddRegisterRoutes(Router& router, const RegisterSpec& spec) {
 }
 
 void AddScopeRoutes(Router& router) {
-  router.Get("/api/v1/scope/current", Surface::kApi, Access::kSignedIn,
+  router.Get("/api/v1/scope/current", Surface::kApi, kRead,
              [](Request& r) { Respond(r, r.services.scope.Current(r.principal)); });
-  router.Post(R"(/api/v1/scope/(\d+)/approve)", Surface::kApi, Access::kSignedIn, [](Request& r) {
-    auto version = ParseIfMatch(r.http);
-    if (!version.ok()) return WriteJsonError(r.res, version.status());
-    Respond(r, r.services.scope.Approve(r.principal, r.PathId(), *version));
-  });
-  router.Post(R"(/api/v1/scope/(\d+)/new-draft)", Surface::kApi, Access::kSignedIn, [](Request& r) {
-    Respond(r, r.services.scope.NewDraftFrom(r.principal, r.PathId()), 201);
-  });
+  router.Post(R"(/api/v1/scope/(\d+)/approve)", Surface::kApi,
+              Guard::Needs(domain::Permission::kApprove), [](Request& r) {
+                auto version = ParseIfMatch(r.http);
+                if (!version.ok()) return WriteJsonError(r.res, version.status());
+                Respond(r, r.services.scope.Approve(r.principal, r.PathId(), *version));
+              });
+  router.Post(
+      R"(/api/v1/scope/(\d+)/new-draft)", Surface::kApi, WriteGuard(domain::ScopeStatements()),
+      [](Request& r) { Respond(r, r.services.scope.NewDraftFrom(r.principal, r.PathId()), 201); });
 }
 
 void AddOrganisationRoutes(Router& router) {
-  router.Get("/api/v1/users", Surface::kApi, Access::kSignedIn, [](Request& r) {
-    auto members = r.services.registers.Members(r.principal);
-    if (!members.ok()) return WriteJsonError(r.res, members.status());
-    Json data = Json::array();
-    for (const auto& m : *members) {
-      data.push_back({{"id", m.id},
-                      {"username", m.username},
-                      {"display_name", m.display_name},
-                      {"role", m.role},
-                      {"disabled", m.disabled}});
-    }
-    WriteJson(r.res, 200, Json{{"data", data}});
-  });
-  router.Get("/api/v1/audit/events", Surface::kApi, Access::kSignedIn, [](Request& r) {
-    int limit = 100;
-    if (!r.Query("limit").empty()) {
-      const std::string text = r.Query("limit");
-      const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), limit);
-      if (ec != std::errc() || end != text.data() + text.size() || limit < 1 || limit > 1000) {
-        return WriteJsonError(r.res, InvalidArgument("limit must be from 1 to 1000", "limit"));
-      }
-    }
-    auto events = r.services.registers.RecentEvents(r.principal, limit);
-    if (!events.ok()) return WriteJsonError(r.res, events.status());
-    Json data = Json::array();
-    for (const auto& e : *events) data.push_back(EventToJson(e));
-    WriteJson(r.res, 200, Json{{"data", data}});
-  });
-  router.Get("/api/v1/audit/verify", Surface::kApi, Access::kSignedIn, [](Request& r) {
-    auto v = r.services.VerifyAudit();
-    if (!v.ok()) return WriteJsonError(r.res, v.status());
-    WriteJson(r.res, 200,
-              Json{{"intact", v->intact},
-                   {"events", v->events},
-                   {"first_bad_seq", v->first_bad_seq == 0 ? Json() : Json(v->first_bad_seq)},
-                   {"problem", v->problem.empty() ? Json() : Json(v->problem)},
-                   {"head_hash", v->head_hash}});
-  });
+  router.Get(
+      "/api/v1/audit/events", Surface::kApi, Guard::Needs(domain::Permission::kReadAuditTrail),
+      [](Request& r) {
+        int limit = 100;
+        if (!r.Query("limit").empty()) {
+          const std::string text = r.Query("limit");
+          const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), limit);
+          if (ec != std::errc() || end != text.data() + text.size() || limit < 1 || limit > 1000) {
+            return WriteJsonError(r.res, InvalidArgument("limit must be from 1 to 1000", "limit"));
+          }
+        }
+        auto events = r.services.registers.RecentEvents(r.principal, limit);
+        if (!events.ok()) return WriteJsonError(r.res, events.status());
+        Json data = Json::array();
+        for (const auto& e : *events) data.push_back(EventToJson(e));
+        WriteJson(r.res, 200, Json{{"data", data}});
+      });
+  router.Get("/api/v1/audit/verify", Surface::kApi,
+             Guard::Needs(domain::Permission::kReadAuditTrail), [](Request& r) {
+               auto v = r.services.VerifyAudit();
+               if (!v.ok()) return WriteJsonError(r.res, v.status());
+               WriteJson(
+                   r.res, 200,
+                   Json{{"intact", v->intact},
+                        {"events", v->events},
+                        {"first_bad_seq", v->first_bad_seq == 0 ? Json() : Json(v->first_bad_seq)},
+                        {"problem", v->problem.empty() ? Json() : Json(v->problem)},
+                        {"head_hash", v->head_hash}});
+             });
 }
 
 }  // namespace
 
 void RegisterApiRoutes(Router& router) {
-  router.Get("/api/v1/openapi.json", Surface::kApi, Access::kSignedIn,
+  router.Get("/api/v1/openapi.json", Surface::kApi, Guard::Account(),
              [](Request& r) { WriteJson(r.res, 200, OpenApiDocument()); });
   RegisterAuthApiRoutes(router);
+  RegisterMemberApiRoutes(router);
   AddScopeRoutes(router);
   AddOrganisationRoutes(router);
   for (const RegisterSpec* spec : domain::AllRegisters()) AddRegisterRoutes(router, *spec);

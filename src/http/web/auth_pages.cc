@@ -1,4 +1,5 @@
-// Sign-in, sign-out and the password change (required after a one-time password).
+// Sign-in (with its second step when a second factor is set up), sign-out and the password
+// change (required after a one-time password).
 #include "base/text.h"
 #include "http/errors.h"
 #include "http/web/web.h"
@@ -78,6 +79,41 @@ void SignInForm(Request& r, const std::string& username, const std::string& erro
   AuthPage(r, "Sign in", h.Take(), status);
 }
 
+// The second step of signing in: a code from the authenticator app or a recovery code.
+void SecondFactorForm(Request& r, const std::string& error, int status) {
+  Html h;
+  h.Element("p", {{"class", "lede"}},
+            "Enter the 6-digit code from your authenticator app, or one of your recovery codes.");
+  if (!error.empty()) {
+    h.Open("div", {{"class", "alert alert-error"}, {"role", "alert"}}).Text(error).Close("div");
+  }
+  OpenPostForm(h, r, "/signin/second-factor", "stack");
+  h.Void("input",
+         {{"type", "hidden"},
+          {"name", "next"},
+          {"value", SafeNext(r.Query("next").empty() ? r.Form("next") : r.Query("next"))}});
+  h.Open("div", {{"class", "form-field"}});
+  h.Element("label", {{"for", "code"}}, "Authentication code");
+  h.Void("input", {{"type", "text"},
+                   {"id", "code"},
+                   {"name", "code"},
+                   {"autocomplete", "one-time-code"},
+                   {"inputmode", "numeric"},
+                   {"maxlength", "20"},
+                   Attr::Flag("required"),
+                   Attr::Flag("autofocus"),
+                   {"autocapitalize", "none"},
+                   {"spellcheck", "false"}});
+  h.Close("div");
+  h.Element("button", {{"type", "submit"}, {"class", "button button-primary button-block"}},
+            "Verify");
+  h.Close("form");
+  OpenPostForm(h, r, "/signout", "stack");
+  h.Element("button", {{"type", "submit"}, {"class", "button button-block"}}, "Cancel");
+  h.Close("form");
+  AuthPage(r, "Two-step verification", h.Take(), status);
+}
+
 void PasswordForm(Request& r, const Status& error, int status) {
   Html h;
   if (r.principal.must_change_password) {
@@ -108,7 +144,7 @@ void PasswordForm(Request& r, const Status& error, int status) {
   };
   field("current_password", "Current password", "current-password", "");
   field("new_password", "New password", "new-password",
-        "8 to 128 characters. A passphrase works well.");
+        "8 to 128 characters, not one of the most common passwords. A passphrase works well.");
   h.Element("button", {{"type", "submit"}, {"class", "button button-primary button-block"}},
             "Change password");
   h.Close("form");
@@ -120,30 +156,57 @@ void PasswordForm(Request& r, const Status& error, int status) {
 
 void AddAuthPages(Router& router) {
   Router* rt = &router;
-  router.Get("/signin", Surface::kWeb, Access::kPublic,
+  router.Get("/signin", Surface::kWeb, Guard::Public(),
              [](Request& r) { SignInForm(r, "", "", 200); });
-  router.Post("/signin", Surface::kWeb, Access::kPublic, [rt](Request& r) {
-    const std::string username(Trim(r.Form("username")));
-    auto result = r.services.auth.SignIn(username, r.Form("password"));
+  router.Post("/signin", Surface::kWeb, Guard::Public(), [rt](Request& r) {
+    app::SignInRequest in{.username = std::string(Trim(r.Form("username"))),
+                          .password = r.Form("password"),
+                          .address = r.http.remote_addr,
+                          .user_agent = r.http.get_header_value("User-Agent"),
+                          .allow_second_step = true};
+    auto result = r.services.auth.SignIn(in);
     if (!result.ok()) {
-      return SignInForm(r, username, result.status().message(),
+      if (result.status().code() == Code::kResourceExhausted) {
+        r.res.set_header("Retry-After",
+                         std::to_string(r.services.auth.ThrottledFor(in.username, in.address)));
+      }
+      return SignInForm(r, in.username, result.status().message(),
                         HttpStatusFor(result.status().code()));
+    }
+    r.res.set_header("Set-Cookie", rt->SessionCookie(result->session_token));
+    const std::string next = SafeNext(r.Form("next"));
+    if (result->principal.awaiting_second_factor) {
+      return r.res.set_redirect("/signin/second-factor?next=" + UrlEncode(next), 303);
+    }
+    r.res.set_redirect(result->principal.must_change_password ? "/account/password" : next, 303);
+  });
+  router.Get("/signin/second-factor", Surface::kWeb, Guard::SecondFactorStep(),
+             [](Request& r) { SecondFactorForm(r, "", 200); });
+  router.Post("/signin/second-factor", Surface::kWeb, Guard::SecondFactorStep(), [rt](Request& r) {
+    auto result = r.services.auth.CompleteSecondFactor(r.principal, r.session_token, r.Form("code"),
+                                                       r.http.remote_addr);
+    if (!result.ok()) {
+      if (result.status().code() == Code::kResourceExhausted) {
+        r.res.set_header("Retry-After", std::to_string(r.services.auth.ThrottledFor(
+                                            r.principal.username, r.http.remote_addr)));
+      }
+      return SecondFactorForm(r, result.status().message(), HttpStatusFor(result.status().code()));
     }
     r.res.set_header("Set-Cookie", rt->SessionCookie(result->session_token));
     r.res.set_redirect(
         result->principal.must_change_password ? "/account/password" : SafeNext(r.Form("next")),
         303);
   });
-  router.Post("/signout", Surface::kWeb, Access::kPendingPasswordChange, [rt](Request& r) {
+  router.Post("/signout", Surface::kWeb, Guard::AnySignedIn(), [rt](Request& r) {
     (void)r.services.auth.SignOut(r.principal, r.session_token);
     r.res.set_header("Set-Cookie", rt->ClearSessionCookie());
     r.res.set_redirect("/signin", 303);
   });
-  router.Get("/account/password", Surface::kWeb, Access::kPendingPasswordChange,
+  router.Get("/account/password", Surface::kWeb, Guard::AccountSetup(),
              [](Request& r) { PasswordForm(r, Status::Ok(), 200); });
-  router.Post("/account/password", Surface::kWeb, Access::kPendingPasswordChange, [](Request& r) {
-    Status st = r.services.auth.ChangePassword(r.principal, r.Form("current_password"),
-                                               r.Form("new_password"));
+  router.Post("/account/password", Surface::kWeb, Guard::AccountSetup(), [](Request& r) {
+    Status st = r.services.auth.ChangePassword(r.principal, r.session_token,
+                                               r.Form("current_password"), r.Form("new_password"));
     if (!st.ok()) return PasswordForm(r, st, HttpStatusFor(st.code()));
     r.res.set_redirect("/?notice=password", 303);
   });

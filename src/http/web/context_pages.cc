@@ -90,7 +90,10 @@ void OverviewPage(Request& r) {
   h.Close("div");
 
   auto members = r.services.registers.Members(r.principal);
-  auto events = r.services.registers.RecentEvents(r.principal, 12);
+  // The trail is shown to roles that may read it.
+  auto events = r.principal.Can(domain::Permission::kReadAuditTrail)
+                    ? r.services.registers.RecentEvents(r.principal, 12)
+                    : Result<std::vector<domain::AuditEvent>>(std::vector<domain::AuditEvent>());
   h.Open("section", {{"class", "card"}, {"aria-labelledby", "recent"}});
   h.Element("h2", {{"id", "recent"}}, "Recent changes");
   if (!events.ok() || events->empty()) {
@@ -350,38 +353,42 @@ RegisterPageHooks PageHooksFor(const domain::RegisterSpec& spec) {
 }
 
 void AddContextPages(Router& router) {
-  router.Get("/", Surface::kWeb, Access::kSignedIn, OverviewPage);
-  router.Get("/context-issues/swot", Surface::kWeb, Access::kSignedIn, SwotPage);
-  router.Get("/audit", Surface::kWeb, Access::kSignedIn, AuditPage);
-  router.Get("/scope/current", Surface::kWeb, Access::kSignedIn, [](Request& r) {
+  router.Get("/", Surface::kWeb, kRead, OverviewPage);
+  router.Get("/context-issues/swot", Surface::kWeb, kRead, SwotPage);
+  router.Get("/audit", Surface::kWeb, Guard::Needs(domain::Permission::kReadAuditTrail), AuditPage);
+  router.Get("/scope/current", Surface::kWeb, kRead, [](Request& r) {
     auto current = r.services.scope.Current(r.principal);
     r.res.set_redirect(current.ok() ? fmt::format("/scope/{}", current->id) : "/scope", 303);
   });
-  router.Post(R"(/scope/(\d+)/approve)", Surface::kWeb, Access::kSignedIn, [](Request& r) {
-    auto approved = r.services.scope.Approve(r.principal, r.PathId(), r.FormVersion());
-    if (approved.ok()) {
-      return r.res.set_redirect(fmt::format("/scope/{}?notice=approved", approved->id), 303);
-    }
-    Html h;
-    h.Open("div", {{"class", "alert alert-error"}, {"role", "alert"}});
-    h.Element("h2", {}, "Not approved");
-    h.Element("p", {}, approved.status().message());
-    h.Close("div");
-    h.Open("p").Link(fmt::format("/scope/{}", r.PathId()), "← Back to the draft").Close("p");
-    RenderPage(r,
-               {.title = "Not approved",
-                .nav = "scope",
-                .crumbs = {{"ISMS scope", "/scope"}, {"Not approved", ""}}},
-               h.Take(), HttpStatusFor(approved.status().code()));
-  });
-  router.Post(R"(/scope/(\d+)/new-draft)", Surface::kWeb, Access::kSignedIn, [](Request& r) {
-    auto draft = r.services.scope.NewDraftFrom(r.principal, r.PathId());
-    if (draft.ok()) return r.res.set_redirect(fmt::format("/scope/{}/edit", draft->id), 303);
-    RenderPage(r, {.title = "No draft created", .nav = "scope"},
-               "<div class=\"alert alert-error\" role=\"alert\"><p>" +
-                   HtmlEscape(draft.status().message()) + "</p></div>",
-               HttpStatusFor(draft.status().code()));
-  });
+  router.Post(
+      R"(/scope/(\d+)/approve)", Surface::kWeb, Guard::Needs(domain::Permission::kApprove),
+      [](Request& r) {
+        auto approved = r.services.scope.Approve(r.principal, r.PathId(), r.FormVersion());
+        if (approved.ok()) {
+          return r.res.set_redirect(fmt::format("/scope/{}?notice=approved", approved->id), 303);
+        }
+        Html h;
+        h.Open("div", {{"class", "alert alert-error"}, {"role", "alert"}});
+        h.Element("h2", {}, "Not approved");
+        h.Element("p", {}, approved.status().message());
+        h.Close("div");
+        h.Open("p").Link(fmt::format("/scope/{}", r.PathId()), "← Back to the draft").Close("p");
+        RenderPage(r,
+                   {.title = "Not approved",
+                    .nav = "scope",
+                    .crumbs = {{"ISMS scope", "/scope"}, {"Not approved", ""}}},
+                   h.Take(), HttpStatusFor(approved.status().code()));
+      });
+  router.Post(R"(/scope/(\d+)/new-draft)", Surface::kWeb, WriteGuard(domain::ScopeStatements()),
+              [](Request& r) {
+                auto draft = r.services.scope.NewDraftFrom(r.principal, r.PathId());
+                if (draft.ok())
+                  return r.res.set_redirect(fmt::format("/scope/{}/edit", draft->id), 303);
+                RenderPage(r, {.title = "No draft created", .nav = "scope"},
+                           "<div class=\"alert alert-error\" role=\"alert\"><p>" +
+                               HtmlEscape(draft.status().message()) + "</p></div>",
+                           HttpStatusFor(draft.status().code()));
+              });
 }
 
 }  // namespace rampart::http

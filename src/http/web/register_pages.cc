@@ -682,9 +682,9 @@ void AddRegisterPages(Router& router, const RegisterSpec& spec) {
   const std::string base = "/" + spec.path;
   const std::string item = base + R"(/(\d+))";
 
-  router.Get(base, Surface::kWeb, Access::kSignedIn, [s](Request& r) { ListPage(r, *s); });
+  router.Get(base, Surface::kWeb, kRead, [s](Request& r) { ListPage(r, *s); });
 
-  router.Get(base + "/new", Surface::kWeb, Access::kSignedIn, [s](Request& r) {
+  router.Get(base + "/new", Surface::kWeb, WriteGuard(*s), [s](Request& r) {
     Json initial = Json::object();
     for (const auto& f : s->fields) {
       if (!f.default_value.is_null()) initial[f.name] = f.default_value;
@@ -696,7 +696,7 @@ void AddRegisterPages(Router& router, const RegisterSpec& spec) {
     FormPage(r, *s, nullptr, initial, {}, "", 200);
   });
 
-  router.Post(base, Surface::kWeb, Access::kSignedIn, [s](Request& r) {
+  router.Post(base, Surface::kWeb, WriteGuard(*s), [s](Request& r) {
     const Json input = app::FormToInput(*s, r.form);
     std::vector<domain::FieldError> errors;
     auto rec = r.services.registers.Create(r.principal, *s, input, &errors);
@@ -707,9 +707,9 @@ void AddRegisterPages(Router& router, const RegisterSpec& spec) {
              HttpStatusFor(rec.status().code()));
   });
 
-  router.Get(item, Surface::kWeb, Access::kSignedIn, [s](Request& r) { DetailPage(r, *s); });
+  router.Get(item, Surface::kWeb, kRead, [s](Request& r) { DetailPage(r, *s); });
 
-  router.Get(item + "/edit", Surface::kWeb, Access::kSignedIn, [s](Request& r) {
+  router.Get(item + "/edit", Surface::kWeb, WriteGuard(*s), [s](Request& r) {
     auto rec = r.services.registers.Get(r.principal, *s, r.PathId());
     if (!rec.ok()) return DetailPage(r, *s);
     if (!IsEditable(*s, *rec)) {
@@ -718,7 +718,7 @@ void AddRegisterPages(Router& router, const RegisterSpec& spec) {
     FormPage(r, *s, &*rec, rec->fields, {}, "", 200);
   });
 
-  router.Post(item, Surface::kWeb, Access::kSignedIn, [s](Request& r) {
+  router.Post(item, Surface::kWeb, WriteGuard(*s), [s](Request& r) {
     auto rec = r.services.registers.Get(r.principal, *s, r.PathId());
     if (!rec.ok()) return DetailPage(r, *s);
     const Json input = app::FormToInput(*s, r.form);
@@ -739,7 +739,7 @@ void AddRegisterPages(Router& router, const RegisterSpec& spec) {
     FormPage(r, *s, &*rec, input, errors, message, HttpStatusFor(updated.status().code()));
   });
 
-  router.Post(item + "/delete", Surface::kWeb, Access::kSignedIn, [s](Request& r) {
+  router.Post(item + "/delete", Surface::kWeb, WriteGuard(*s), [s](Request& r) {
     Status st = r.services.registers.Delete(r.principal, *s, r.PathId(), r.FormVersion());
     if (st.ok()) return r.res.set_redirect(fmt::format("/{}?notice=deleted", s->path), 303);
     RenderPage(r,

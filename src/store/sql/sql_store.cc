@@ -8,6 +8,7 @@
 #include "base/crypto.h"
 #include "base/text.h"
 #include "domain/registers.h"
+#include "store/sql/sql_util.h"
 
 namespace rampart::store {
 
@@ -16,7 +17,6 @@ using domain::FieldType;
 using domain::Json;
 using domain::Record;
 using domain::RegisterSpec;
-using Params = std::vector<SqlValue>;
 
 std::string EscapeLike(std::string_view s) {
   std::string out;
@@ -104,20 +104,7 @@ domain::AuditEvent ReadEvent(const SqlRows& r) {
   return e;
 }
 
-constexpr const char* kUserColumns =
-    "id, username, display_name, password_hash, must_change_password, disabled, created_at";
-
-domain::User ReadUser(const SqlRows& r) {
-  domain::User u;
-  u.id = r.Int(0);
-  u.username = r.Text(1);
-  u.display_name = r.Text(2);
-  u.password_hash = r.Text(3);
-  u.must_change_password = r.Bool(4);
-  u.disabled = r.Bool(5);
-  u.created_at = r.Text(6);
-  return u;
-}
+}  // namespace
 
 // Runs a statement whose rows are not needed.
 Status Run(SqlConnection& conn, const std::string& sql, const Params& params) {
@@ -159,6 +146,8 @@ Status AppendAuditTx(SqlConnection& conn, const AuditDraft& d) {
              {e.seq, e.at, e.org_id, e.actor_id, e.actor, e.action, e.record_type, e.record_id,
               e.diff.dump(-1, ' ', false, Json::error_handler_t::replace), e.prev_hash, e.hash});
 }
+
+namespace {
 
 Result<Record> GetTx(SqlConnection& conn, const RegisterSpec& spec, int64_t org_id, int64_t id) {
   bool found = false;
@@ -528,297 +517,6 @@ Result<std::vector<Record>> SqlStore::Write(const Actor& actor,
 }
 
 // ---------------------------------------------------------------------------------------------
-// Organisations and users
-
-namespace {
-
-Result<domain::Organisation> ReadOrganisation(SqlConnection& conn, const std::string& where,
-                                              const Params& params) {
-  bool found = false;
-  ASSIGN_OR_RETURN(
-      auto rows,
-      One(conn, "SELECT id, name, created_at FROM organisations WHERE " + where, params, found));
-  if (!found) return NotFound("no such organisation");
-  return domain::Organisation{rows->Int(0), rows->Text(1), rows->Text(2)};
-}
-
-}  // namespace
-
-Result<domain::Organisation> SqlStore::CreateOrganisation(const std::string& name,
-                                                          const AuditDraft& audit) {
-  domain::Organisation org{0, name, audit.at};
-  RETURN_IF_ERROR(InWriteTx([&](SqlConnection& conn) -> Status {
-    bool found = false;
-    auto rows = One(conn, "INSERT INTO organisations (name, created_at) VALUES (?, ?) RETURNING id",
-                    {name, audit.at}, found);
-    if (rows.status().code() == Code::kAlreadyExists) {
-      return AlreadyExists(fmt::format("an organisation named \"{}\" exists already", name),
-                           "name");
-    }
-    RETURN_IF_ERROR(rows.status());
-    org.id = (*rows)->Int(0);
-    AuditDraft a = audit;
-    a.org_id = org.id;
-    a.record_id = org.id;
-    return AppendAuditTx(conn, a);
-  }));
-  return org;
-}
-
-Result<domain::Organisation> SqlStore::FindOrganisation(const std::string& name) {
-  ASSIGN_OR_RETURN(auto conn, Acquire());
-  return ReadOrganisation(*conn, "name = ?", {name});
-}
-
-Result<domain::Organisation> SqlStore::GetOrganisation(int64_t id) {
-  ASSIGN_OR_RETURN(auto conn, Acquire());
-  return ReadOrganisation(*conn, "id = ?", {id});
-}
-
-Result<std::vector<domain::Organisation>> SqlStore::ListOrganisations() {
-  ASSIGN_OR_RETURN(auto conn, Acquire());
-  ASSIGN_OR_RETURN(auto rows,
-                   conn->Query("SELECT id, name, created_at FROM organisations ORDER BY id", {}));
-  std::vector<domain::Organisation> out;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, rows->Next());
-    if (!row) break;
-    out.push_back({rows->Int(0), rows->Text(1), rows->Text(2)});
-  }
-  return out;
-}
-
-Result<domain::User> SqlStore::CreateUser(const domain::User& user, int64_t org_id,
-                                          domain::Role role, AuditDraft audit) {
-  domain::User out = user;
-  RETURN_IF_ERROR(InWriteTx([&](SqlConnection& conn) -> Status {
-    bool found = false;
-    auto rows = One(conn,
-                    "INSERT INTO users (username, display_name, password_hash, "
-                    "must_change_password, disabled, created_at) VALUES (?, ?, ?, ?, ?, ?) "
-                    "RETURNING id",
-                    {user.username, user.display_name, user.password_hash,
-                     user.must_change_password, false, user.created_at},
-                    found);
-    if (rows.status().code() == Code::kAlreadyExists) {
-      return AlreadyExists(fmt::format("the user name \"{}\" is taken", user.username), "username");
-    }
-    RETURN_IF_ERROR(rows.status());
-    out.id = (*rows)->Int(0);
-    RETURN_IF_ERROR(Run(conn, "INSERT INTO memberships (user_id, org_id, role) VALUES (?, ?, ?)",
-                        {out.id, org_id, std::string(domain::RoleName(role))}));
-    audit.record_id = out.id;
-    return AppendAuditTx(conn, audit);
-  }));
-  return out;
-}
-
-Result<domain::User> SqlStore::FindUser(const std::string& username) {
-  ASSIGN_OR_RETURN(auto conn, Acquire());
-  bool found = false;
-  ASSIGN_OR_RETURN(auto rows,
-                   One(*conn, fmt::format("SELECT {} FROM users WHERE username = ?", kUserColumns),
-                       {username}, found));
-  if (!found) return NotFound(fmt::format("no user named \"{}\"", username));
-  return ReadUser(*rows);
-}
-
-Result<domain::User> SqlStore::GetUser(int64_t id) {
-  ASSIGN_OR_RETURN(auto conn, Acquire());
-  bool found = false;
-  ASSIGN_OR_RETURN(
-      auto rows,
-      One(*conn, fmt::format("SELECT {} FROM users WHERE id = ?", kUserColumns), {id}, found));
-  if (!found) return NotFound(fmt::format("no user with id {}", id));
-  return ReadUser(*rows);
-}
-
-Result<std::optional<domain::Membership>> SqlStore::GetMembership(int64_t user_id, int64_t org_id) {
-  ASSIGN_OR_RETURN(auto conn, Acquire());
-  bool found = false;
-  ASSIGN_OR_RETURN(auto rows,
-                   One(*conn, "SELECT role FROM memberships WHERE user_id = ? AND org_id = ?",
-                       {user_id, org_id}, found));
-  if (!found) return std::optional<domain::Membership>();
-  const auto role = domain::ParseRole(rows->Text(0));
-  if (!role) return Internal("unknown role in the database: " + rows->Text(0));
-  return std::optional<domain::Membership>(domain::Membership{user_id, org_id, *role});
-}
-
-Result<std::vector<domain::Membership>> SqlStore::Memberships(int64_t user_id) {
-  ASSIGN_OR_RETURN(auto conn, Acquire());
-  ASSIGN_OR_RETURN(auto rows, conn->Query("SELECT org_id, role FROM memberships WHERE user_id = "
-                                          "? ORDER BY org_id",
-                                          {user_id}));
-  std::vector<domain::Membership> out;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, rows->Next());
-    if (!row) break;
-    const auto role = domain::ParseRole(rows->Text(1));
-    if (!role) return Internal("unknown role in the database: " + rows->Text(1));
-    out.push_back({user_id, rows->Int(0), *role});
-  }
-  return out;
-}
-
-Result<std::vector<UserSummary>> SqlStore::ListMembers(int64_t org_id) {
-  ASSIGN_OR_RETURN(auto conn, Acquire());
-  ASSIGN_OR_RETURN(auto rows, conn->Query("SELECT u.id, u.username, u.display_name, u.disabled, "
-                                          "m.role FROM users u JOIN memberships m ON m.user_id "
-                                          "= u.id WHERE m.org_id = ? ORDER BY u.username",
-                                          {org_id}));
-  std::vector<UserSummary> out;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, rows->Next());
-    if (!row) break;
-    out.push_back({rows->Int(0), rows->Text(1), rows->Text(2), rows->Bool(3), rows->Text(4)});
-  }
-  return out;
-}
-
-Status SqlStore::SetPassword(int64_t user_id, const std::string& password_hash, bool must_change,
-                             const AuditDraft& audit) {
-  return InWriteTx([&](SqlConnection& conn) -> Status {
-    bool found = false;
-    RETURN_IF_ERROR(One(conn,
-                        "UPDATE users SET password_hash = ?, must_change_password = ? WHERE id = "
-                        "? RETURNING id",
-                        {password_hash, must_change, user_id}, found)
-                        .status());
-    if (!found) return NotFound("no such user");
-    return AppendAuditTx(conn, audit);
-  });
-}
-
-Status SqlStore::DisableUser(int64_t user_id, const AuditDraft& audit) {
-  return InWriteTx([&](SqlConnection& conn) -> Status {
-    RETURN_IF_ERROR(Run(conn, "UPDATE users SET disabled = ? WHERE id = ?", {true, user_id}));
-    RETURN_IF_ERROR(Run(conn, "DELETE FROM sessions WHERE user_id = ?", {user_id}));
-    RETURN_IF_ERROR(
-        Run(conn, "UPDATE api_tokens SET revoked = ? WHERE user_id = ?", {true, user_id}));
-    return AppendAuditTx(conn, audit);
-  });
-}
-
-// ---------------------------------------------------------------------------------------------
-// Sessions and tokens
-
-Status SqlStore::CreateSession(const domain::Session& s, const AuditDraft& audit) {
-  return InWriteTx([&](SqlConnection& conn) -> Status {
-    RETURN_IF_ERROR(
-        Run(conn,
-            "INSERT INTO sessions (id_hash, user_id, org_id, csrf_token, created_at, "
-            "expires_at) VALUES (?, ?, ?, ?, ?, ?)",
-            {s.id_hash, s.user_id, s.org_id, s.csrf_token, s.created_at, s.expires_at}));
-    return AppendAuditTx(conn, audit);
-  });
-}
-
-Result<domain::Session> SqlStore::FindSession(const std::string& id_hash) {
-  ASSIGN_OR_RETURN(auto conn, Acquire());
-  bool found = false;
-  ASSIGN_OR_RETURN(auto rows, One(*conn,
-                                  "SELECT id_hash, user_id, org_id, csrf_token, created_at, "
-                                  "expires_at FROM sessions WHERE id_hash = ?",
-                                  {id_hash}, found));
-  if (!found) return NotFound("no such session");
-  return domain::Session{rows->Text(0), rows->Int(1),  rows->Int(2),
-                         rows->Text(3), rows->Text(4), rows->Text(5)};
-}
-
-namespace {
-
-// Columns: user (id, username, display_name, must_change_password, disabled), organisation
-// (id, name), role, then the credential's own columns.
-constexpr const char* kOwnerColumns =
-    "u.id, u.username, u.display_name, u.must_change_password, u.disabled, o.id, o.name, m.role";
-
-CredentialOwner ReadOwner(const SqlRows& r) {
-  CredentialOwner c;
-  c.user.id = r.Int(0);
-  c.user.username = r.Text(1);
-  c.user.display_name = r.Text(2);
-  c.user.must_change_password = r.Bool(3);
-  c.user.disabled = r.Bool(4);
-  c.org_id = r.Int(5);
-  c.org_name = r.Text(6);
-  if (!r.IsNull(7)) c.role = domain::ParseRole(r.Text(7));
-  return c;
-}
-
-}  // namespace
-
-Result<CredentialOwner> SqlStore::FindSessionOwner(const std::string& id_hash) {
-  ASSIGN_OR_RETURN(auto conn, Acquire());
-  bool found = false;
-  ASSIGN_OR_RETURN(auto rows, One(*conn,
-                                  fmt::format("SELECT {}, s.csrf_token, s.expires_at FROM "
-                                              "sessions s JOIN users u ON u.id = s.user_id JOIN "
-                                              "organisations o ON o.id = s.org_id LEFT JOIN "
-                                              "memberships m ON m.user_id = s.user_id AND "
-                                              "m.org_id = s.org_id WHERE s.id_hash = ?",
-                                              kOwnerColumns),
-                                  {id_hash}, found));
-  if (!found) return NotFound("no such session");
-  CredentialOwner c = ReadOwner(*rows);
-  c.csrf_token = rows->Text(8);
-  c.expires_at = rows->Text(9);
-  return c;
-}
-
-Result<CredentialOwner> SqlStore::FindTokenOwner(const std::string& token_hash) {
-  ASSIGN_OR_RETURN(auto conn, Acquire());
-  bool found = false;
-  ASSIGN_OR_RETURN(auto rows, One(*conn,
-                                  fmt::format("SELECT {}, t.revoked FROM api_tokens t JOIN users "
-                                              "u ON u.id = t.user_id JOIN organisations o ON "
-                                              "o.id = t.org_id LEFT JOIN memberships m ON "
-                                              "m.user_id = t.user_id AND m.org_id = t.org_id "
-                                              "WHERE t.token_hash = ?",
-                                              kOwnerColumns),
-                                  {token_hash}, found));
-  if (!found) return NotFound("no such token");
-  CredentialOwner c = ReadOwner(*rows);
-  c.revoked = rows->Bool(8);
-  return c;
-}
-
-Status SqlStore::DeleteSession(const std::string& id_hash, const AuditDraft& audit) {
-  return InWriteTx([&](SqlConnection& conn) -> Status {
-    RETURN_IF_ERROR(Run(conn, "DELETE FROM sessions WHERE id_hash = ?", {id_hash}));
-    return AppendAuditTx(conn, audit);
-  });
-}
-
-Result<domain::ApiToken> SqlStore::CreateToken(const domain::ApiToken& t, AuditDraft audit) {
-  domain::ApiToken out = t;
-  RETURN_IF_ERROR(InWriteTx([&](SqlConnection& conn) -> Status {
-    bool found = false;
-    ASSIGN_OR_RETURN(auto rows,
-                     One(conn,
-                         "INSERT INTO api_tokens (token_hash, user_id, org_id, name, "
-                         "created_at, revoked) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
-                         {t.token_hash, t.user_id, t.org_id, t.name, t.created_at, false}, found));
-    out.id = rows->Int(0);
-    audit.record_id = out.id;
-    return AppendAuditTx(conn, audit);
-  }));
-  return out;
-}
-
-Result<domain::ApiToken> SqlStore::FindToken(const std::string& token_hash) {
-  ASSIGN_OR_RETURN(auto conn, Acquire());
-  bool found = false;
-  ASSIGN_OR_RETURN(auto rows, One(*conn,
-                                  "SELECT id, token_hash, user_id, org_id, name, created_at, "
-                                  "revoked FROM api_tokens WHERE token_hash = ?",
-                                  {token_hash}, found));
-  if (!found) return NotFound("no such token");
-  return domain::ApiToken{rows->Int(0),  rows->Text(1), rows->Int(2), rows->Int(3),
-                          rows->Text(4), rows->Text(5), rows->Bool(6)};
-}
-
-// ---------------------------------------------------------------------------------------------
 // Audit trail
 
 Status SqlStore::AppendAudit(const AuditDraft& audit) {
@@ -917,7 +615,12 @@ struct CopyTable {
 std::vector<CopyTable> CopyTables() {
   using K = ColumnKind;
   std::vector<CopyTable> tables = {
-      {"organisations", {{"id", K::kInt}, {"name", K::kText}, {"created_at", K::kText}}, true},
+      {"organisations",
+       {{"id", K::kInt},
+        {"name", K::kText},
+        {"created_at", K::kText},
+        {"second_factor_roles", K::kText}},
+       true},
       {"users",
        {{"id", K::kInt},
         {"username", K::kText},
@@ -925,16 +628,27 @@ std::vector<CopyTable> CopyTables() {
         {"password_hash", K::kText},
         {"must_change_password", K::kBool},
         {"disabled", K::kBool},
-        {"created_at", K::kText}},
+        {"created_at", K::kText},
+        {"totp_secret", K::kText},
+        {"totp_pending", K::kText},
+        {"totp_last_step", K::kInt}},
        true},
-      {"memberships", {{"user_id", K::kInt}, {"org_id", K::kInt}, {"role", K::kText}}},
+      {"memberships",
+       {{"user_id", K::kInt}, {"org_id", K::kInt}, {"role", K::kText}, {"expires_at", K::kText}}},
+      {"recovery_codes", {{"user_id", K::kInt}, {"code_hash", K::kText}, {"used_at", K::kText}}},
       {"sessions",
-       {{"id_hash", K::kText},
+       {{"id", K::kInt},
+        {"id_hash", K::kText},
         {"user_id", K::kInt},
         {"org_id", K::kInt},
         {"csrf_token", K::kText},
         {"created_at", K::kText},
-        {"expires_at", K::kText}}},
+        {"expires_at", K::kText},
+        {"last_seen_at", K::kText},
+        {"stage", K::kText},
+        {"address", K::kText},
+        {"user_agent", K::kText}},
+       true},
       {"api_tokens",
        {{"id", K::kInt},
         {"token_hash", K::kText},
@@ -943,8 +657,11 @@ std::vector<CopyTable> CopyTables() {
         {"name", K::kText},
         {"created_at", K::kText},
         {"last_used_at", K::kText},
-        {"revoked", K::kBool}},
+        {"revoked", K::kBool},
+        {"read_only", K::kBool},
+        {"expires_at", K::kText}},
        true},
+      {"sign_in_failures", {{"subject", K::kText}, {"at", K::kText}}},
   };
   for (const RegisterSpec* spec : domain::AllRegisters()) {
     CopyTable t{spec->table,

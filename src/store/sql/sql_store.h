@@ -35,24 +35,60 @@ class SqlStore final : public Store {
   Result<domain::Organisation> FindOrganisation(const std::string& name) override;
   Result<domain::Organisation> GetOrganisation(int64_t id) override;
   Result<std::vector<domain::Organisation>> ListOrganisations() override;
-  Result<domain::User> CreateUser(const domain::User& user, int64_t org_id, domain::Role role,
+  Status SetSecondFactorRoles(int64_t org_id, const std::vector<domain::Role>& roles,
+                              const AuditDraft& audit) override;
+  Result<domain::User> CreateUser(const domain::User& user, const domain::Membership& membership,
                                   AuditDraft audit) override;
   Result<domain::User> FindUser(const std::string& username) override;
   Result<domain::User> GetUser(int64_t id) override;
   Result<std::optional<domain::Membership>> GetMembership(int64_t user_id, int64_t org_id) override;
   Result<std::vector<domain::Membership>> Memberships(int64_t user_id) override;
+  Status AddMembership(const domain::Membership& membership, const AuditDraft& audit) override;
+  Status UpdateMembership(const domain::Membership& membership, const AuditDraft& audit) override;
   Result<std::vector<UserSummary>> ListMembers(int64_t org_id) override;
   Status SetPassword(int64_t user_id, const std::string& password_hash, bool must_change,
                      const AuditDraft& audit) override;
-  Status DisableUser(int64_t user_id, const AuditDraft& audit) override;
+  Status RehashPassword(int64_t user_id, const std::string& password_hash) override;
+  Status SetDisplayName(int64_t user_id, const std::string& display_name,
+                        const AuditDraft& audit) override;
+  Status SetUserDisabled(int64_t user_id, bool disabled, const AuditDraft& audit) override;
 
-  Status CreateSession(const domain::Session& session, const AuditDraft& audit) override;
-  Result<domain::Session> FindSession(const std::string& id_hash) override;
+  Result<SecondFactorState> GetSecondFactor(int64_t user_id) override;
+  Status SetPendingSecondFactor(int64_t user_id, const std::string& secret) override;
+  Status EnableSecondFactor(int64_t user_id, const std::string& secret, int64_t step,
+                            const std::vector<std::string>& recovery_code_hashes,
+                            const AuditDraft& audit) override;
+  Status DisableSecondFactor(int64_t user_id, const AuditDraft& audit) override;
+  Status ReplaceRecoveryCodes(int64_t user_id, const std::vector<std::string>& code_hashes,
+                              const AuditDraft& audit) override;
+  Result<bool> UseSecondFactorStep(int64_t user_id, int64_t step) override;
+  Result<bool> UseRecoveryCode(int64_t user_id, const std::string& code_hash, const std::string& at,
+                               const AuditDraft& audit) override;
+
+  Status RecordSignInFailure(const std::vector<std::string>& subjects,
+                             const std::string& at) override;
+  Result<std::vector<std::string>> SignInFailures(const std::string& subject,
+                                                  const std::string& since) override;
+  Status ClearSignInFailures(const std::string& subject) override;
+
+  Result<domain::Session> CreateSession(const domain::Session& session,
+                                        const AuditDraft& audit) override;
   Result<CredentialOwner> FindSessionOwner(const std::string& id_hash) override;
   Result<CredentialOwner> FindTokenOwner(const std::string& token_hash) override;
+  Status TouchSession(const std::string& id_hash, const std::string& at) override;
+  Status TouchToken(int64_t token_id, const std::string& at) override;
+  Status ActivateSession(const std::string& id_hash, const std::string& new_id_hash,
+                         const AuditDraft& audit) override;
+  Status SwitchSessionOrganisation(const std::string& id_hash, int64_t org_id,
+                                   const AuditDraft& audit) override;
+  Result<std::vector<domain::Session>> ListSessions(int64_t user_id) override;
   Status DeleteSession(const std::string& id_hash, const AuditDraft& audit) override;
+  Status EndSession(int64_t user_id, int64_t session_id, const AuditDraft& audit) override;
+  Result<int> EndSessions(int64_t user_id, const std::string& keep_id_hash,
+                          const AuditDraft& audit) override;
   Result<domain::ApiToken> CreateToken(const domain::ApiToken& token, AuditDraft audit) override;
-  Result<domain::ApiToken> FindToken(const std::string& token_hash) override;
+  Result<std::vector<domain::ApiToken>> ListTokens(int64_t user_id) override;
+  Status RevokeToken(int64_t user_id, int64_t token_id, const AuditDraft& audit) override;
 
   Status AppendAudit(const AuditDraft& audit) override;
   Result<std::vector<domain::AuditEvent>> RecordHistory(int64_t org_id,

@@ -1,0 +1,84 @@
+// People of an organisation, managed by its administrators (web and API, acting as a Principal)
+// or from the command line (acting as the system): organisations, members and their roles,
+// disabling, password resets, other people's sessions, the second-factor requirement.
+//
+// Every change appends an audit event. An organisation always keeps an active administrator:
+// the last one cannot be demoted, disabled or given an end date. Thread-safe.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "app/auth_service.h"
+#include "app/principal.h"
+#include "base/clock.h"
+#include "store/store.h"
+
+namespace rampart::app {
+
+struct NewMember {
+  std::string username;
+  std::string display_name;  // the user name when empty
+  domain::Role role = domain::Role::kViewer;
+  std::string expires_on;  // YYYY-MM-DD, the last day of access; required for external auditors
+  std::string password;    // empty: a one-time password is made, to be changed at first sign-in
+};
+
+struct AddedMember {
+  domain::User user;
+  bool existing_user = false;     // a membership was added to an existing account
+  std::string one_time_password;  // new accounts without a chosen password; shown once
+};
+
+class MemberService {
+ public:
+  MemberService(store::Store& store, const Clock& clock, AuthService& auth)
+      : store_(store), clock_(clock), auth_(auth) {}
+
+  // --- Administrators (users:manage, settings:manage), in their current organisation ---
+  Result<std::vector<store::UserSummary>> List(const Principal& p);
+  Result<store::UserSummary> Get(const Principal& p, int64_t user_id);
+  Result<AddedMember> Add(const Principal& p, const NewMember& member);
+  Status SetRole(const Principal& p, int64_t user_id, domain::Role role,
+                 const std::string& expires_on);
+  Status SetDisabled(const Principal& p, int64_t user_id, bool disabled);
+  // A new one-time password (shown once); the user's sessions end.
+  Result<std::string> ResetPassword(const Principal& p, int64_t user_id);
+  Result<std::vector<domain::Session>> Sessions(const Principal& p, int64_t user_id);
+  Status EndSession(const Principal& p, int64_t user_id, int64_t session_id);
+  Result<int> EndSessions(const Principal& p, int64_t user_id);
+  // For a lost phone: the user sets the second factor up again at next sign-in.
+  Status ResetSecondFactor(const Principal& p, int64_t user_id);
+  Result<domain::Organisation> Organisation(const Principal& p);
+  Status SetSecondFactorRoles(const Principal& p, const std::vector<domain::Role>& roles);
+
+  // --- The command line (the system) ---
+  Result<domain::Organisation> AddOrganisation(const std::string& name);
+  // Adds the user to organisation `org_name` (the only one when empty); creates the account
+  // when it does not exist.
+  Result<AddedMember> AddUser(const std::string& org_name, const NewMember& member);
+  Result<std::vector<store::UserSummary>> ListUsers(const std::string& org_name);
+  Status DisableUser(const std::string& username);
+  // A token for the user's membership of `org_name` (the first membership when empty).
+  Result<std::string> CreateToken(const std::string& username, const std::string& org_name,
+                                  const std::string& name, bool read_only,
+                                  const std::string& expires_on);
+
+  static Status CheckUsername(const std::string& username);
+
+ private:
+  Result<domain::Organisation> ResolveOrganisation(const std::string& org_name);
+  Result<AddedMember> AddTo(const Principal* actor, const domain::Organisation& org,
+                            const NewMember& member);
+  // The member `user_id` of the caller's organisation (kNotFound for anyone else).
+  Result<store::UserSummary> MemberOf(const Principal& p, int64_t user_id);
+  // kFailedPrecondition when the change would leave the organisation without an active admin.
+  Status KeepAnAdministrator(int64_t org_id, int64_t user_id);
+  Status CheckExpiry(domain::Role role, const std::string& expires_on) const;
+
+  store::Store& store_;
+  const Clock& clock_;
+  AuthService& auth_;
+};
+
+}  // namespace rampart::app

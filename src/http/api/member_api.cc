@@ -1,0 +1,202 @@
+// The organisation's people and settings over JSON (administrators change, members read):
+//   GET    /api/v1/roles                         the role model: roles and their permissions
+//   GET    /api/v1/users                         members with role, end date, second factor
+//   POST   /api/v1/users                         {"username","display_name","role","expires_on"
+//                                                 [,"password"]} -> one-time password when new
+//   GET    /api/v1/users/{id}
+//   PATCH  /api/v1/users/{id}                    {"role","expires_on","disabled"}
+//   POST   /api/v1/users/{id}/reset-password     -> new one-time password
+//   GET    /api/v1/users/{id}/sessions; DELETE ends them all; DELETE …/sessions/{sid} ends one
+//   DELETE /api/v1/users/{id}/second-factor      for a lost phone
+//   GET    /api/v1/organisation; PATCH {"second_factor_roles": [...]}
+#include "http/api/api.h"
+#include "http/api/api_util.h"
+#include "http/errors.h"
+
+namespace rampart::http {
+
+using domain::Permission;
+using nlohmann::json;
+
+namespace {
+
+json MemberJson(const store::UserSummary& m) {
+  return {{"id", m.id},
+          {"username", m.username},
+          {"display_name", m.display_name},
+          {"role", m.role},
+          {"expires_on", m.expires_at.empty() ? json() : json(m.expires_at)},
+          {"disabled", m.disabled},
+          {"second_factor", m.second_factor}};
+}
+
+json OrganisationJson(const domain::Organisation& o) {
+  json roles = json::array();
+  for (auto r : o.second_factor_roles) roles.push_back(domain::RoleName(r));
+  return {
+      {"id", o.id}, {"name", o.name}, {"created_at", o.created_at}, {"second_factor_roles", roles}};
+}
+
+Result<domain::Role> RoleField(const json& body, const std::string& fallback) {
+  const std::string name = body.contains("role") ? StringField(body, "role") : fallback;
+  const auto role = domain::ParseRole(name);
+  if (!role) {
+    std::string names;
+    for (const auto& i : domain::AllRoles())
+      names += (names.empty() ? "" : ", ") + std::string(i.name);
+    return InvalidArgument("role must be one of " + names, "role");
+  }
+  return *role;
+}
+
+const Guard kManage = Guard::Needs(Permission::kManageUsers);
+
+}  // namespace
+
+void RegisterMemberApiRoutes(Router& router) {
+  router.Get("/api/v1/roles", Surface::kApi, kRead, [](Request& r) {
+    json data = json::array();
+    for (const auto& role : domain::AllRoles()) {
+      json permissions = json::array();
+      for (const auto& p : domain::AllPermissions()) {
+        if (domain::Can(role.role, p.permission)) permissions.push_back(p.name);
+      }
+      data.push_back({{"name", role.name},
+                      {"label", role.label},
+                      {"summary", role.summary},
+                      {"needs_expiry", role.needs_expiry},
+                      {"permissions", permissions}});
+    }
+    WriteJson(r.res, 200, json{{"data", data}});
+  });
+  router.Get("/api/v1/users", Surface::kApi, kRead, [](Request& r) {
+    auto members = r.services.members.List(r.principal);
+    if (!members.ok()) return WriteJsonError(r.res, members.status());
+    json data = json::array();
+    for (const auto& m : *members) data.push_back(MemberJson(m));
+    WriteJson(r.res, 200, json{{"data", data}});
+  });
+  router.Post("/api/v1/users", Surface::kApi, kManage, [](Request& r) {
+    auto body = ParseJsonBody(r.http);
+    if (!body.ok()) return WriteJsonError(r.res, body.status());
+    auto role = RoleField(*body, "");
+    if (!role.ok()) return WriteJsonError(r.res, role.status());
+    app::NewMember nm{.username = StringField(*body, "username"),
+                      .display_name = StringField(*body, "display_name"),
+                      .role = *role,
+                      .expires_on = StringField(*body, "expires_on"),
+                      .password = StringField(*body, "password")};
+    auto added = r.services.members.Add(r.principal, nm);
+    if (!added.ok()) return WriteJsonError(r.res, added.status());
+    auto member = r.services.members.Get(r.principal, added->user.id);
+    if (!member.ok()) return WriteJsonError(r.res, member.status());
+    json out = MemberJson(*member);
+    out["existing_user"] = added->existing_user;
+    if (!added->one_time_password.empty()) out["one_time_password"] = added->one_time_password;
+    r.res.set_header("Location", "/api/v1/users/" + std::to_string(added->user.id));
+    WriteJson(r.res, 201, out);
+  });
+  router.Get(R"(/api/v1/users/(\d+))", Surface::kApi, kRead, [](Request& r) {
+    auto m = r.services.members.Get(r.principal, r.PathId());
+    if (!m.ok()) return WriteJsonError(r.res, m.status());
+    WriteJson(r.res, 200, MemberJson(*m));
+  });
+  router.Patch(R"(/api/v1/users/(\d+))", Surface::kApi, kManage, [](Request& r) {
+    auto body = ParseJsonBody(r.http);
+    if (!body.ok()) return WriteJsonError(r.res, body.status());
+    auto m = r.services.members.Get(r.principal, r.PathId());
+    if (!m.ok()) return WriteJsonError(r.res, m.status());
+    for (const auto& [key, value] : body->items()) {
+      if (key != "role" && key != "expires_on" && key != "disabled") {
+        return WriteJsonError(r.res, InvalidArgument("unknown field \"" + key +
+                                                         "\": role, expires_on and disabled "
+                                                         "can be changed",
+                                                     key));
+      }
+    }
+    if (body->contains("disabled") && !(*body)["disabled"].is_boolean()) {
+      return WriteJsonError(r.res, InvalidArgument("disabled must be true or false", "disabled"));
+    }
+    if (body->contains("role") || body->contains("expires_on")) {
+      auto role = RoleField(*body, m->role);
+      if (!role.ok()) return WriteJsonError(r.res, role.status());
+      const std::string expires =
+          body->contains("expires_on") ? StringField(*body, "expires_on") : m->expires_at;
+      Status st = r.services.members.SetRole(r.principal, m->id, *role, expires);
+      if (!st.ok()) return WriteJsonError(r.res, st);
+    }
+    if (body->contains("disabled")) {
+      Status st = r.services.members.SetDisabled(r.principal, m->id, (*body)["disabled"]);
+      if (!st.ok()) return WriteJsonError(r.res, st);
+    }
+    auto after = r.services.members.Get(r.principal, m->id);
+    if (!after.ok()) return WriteJsonError(r.res, after.status());
+    WriteJson(r.res, 200, MemberJson(*after));
+  });
+  router.Post(R"(/api/v1/users/(\d+)/reset-password)", Surface::kApi, kManage, [](Request& r) {
+    auto otp = r.services.members.ResetPassword(r.principal, r.PathId());
+    if (!otp.ok()) return WriteJsonError(r.res, otp.status());
+    WriteJson(r.res, 200, json{{"one_time_password", *otp}});
+  });
+  router.Get(R"(/api/v1/users/(\d+)/sessions)", Surface::kApi, kManage, [](Request& r) {
+    auto sessions = r.services.members.Sessions(r.principal, r.PathId());
+    if (!sessions.ok()) return WriteJsonError(r.res, sessions.status());
+    json data = json::array();
+    for (const auto& s : *sessions) {
+      data.push_back({{"id", s.id},
+                      {"created_at", s.created_at},
+                      {"last_seen_at", s.last_seen_at},
+                      {"address", s.address},
+                      {"user_agent", s.user_agent}});
+    }
+    WriteJson(r.res, 200, json{{"data", data}});
+  });
+  router.Delete(R"(/api/v1/users/(\d+)/sessions)", Surface::kApi, kManage, [](Request& r) {
+    auto ended = r.services.members.EndSessions(r.principal, r.PathId());
+    if (!ended.ok()) return WriteJsonError(r.res, ended.status());
+    WriteJson(r.res, 200, json{{"ended", *ended}});
+  });
+  router.Delete(R"(/api/v1/users/(\d+)/sessions/(\d+))", Surface::kApi, kManage, [](Request& r) {
+    Status st = r.services.members.EndSession(r.principal, r.PathId(1), r.PathId(2));
+    if (!st.ok()) return WriteJsonError(r.res, st);
+    r.res.status = 204;
+  });
+  router.Delete(R"(/api/v1/users/(\d+)/second-factor)", Surface::kApi, kManage, [](Request& r) {
+    Status st = r.services.members.ResetSecondFactor(r.principal, r.PathId());
+    if (!st.ok()) return WriteJsonError(r.res, st);
+    r.res.status = 204;
+  });
+  router.Get("/api/v1/organisation", Surface::kApi, kRead, [](Request& r) {
+    auto org = r.services.members.Organisation(r.principal);
+    if (!org.ok()) return WriteJsonError(r.res, org.status());
+    WriteJson(r.res, 200, OrganisationJson(*org));
+  });
+  router.Patch("/api/v1/organisation", Surface::kApi, Guard::Needs(Permission::kManageSettings),
+               [](Request& r) {
+                 auto body = ParseJsonBody(r.http);
+                 if (!body.ok()) return WriteJsonError(r.res, body.status());
+                 const auto it = body->find("second_factor_roles");
+                 if (it == body->end() || !it->is_array()) {
+                   return WriteJsonError(
+                       r.res, InvalidArgument("second_factor_roles must be a list of role names",
+                                              "second_factor_roles"));
+                 }
+                 std::vector<domain::Role> roles;
+                 for (const auto& v : *it) {
+                   const auto role =
+                       v.is_string() ? domain::ParseRole(v.get<std::string>()) : std::nullopt;
+                   if (!role) {
+                     return WriteJsonError(
+                         r.res, InvalidArgument("unknown role " + v.dump(), "second_factor_roles"));
+                   }
+                   roles.push_back(*role);
+                 }
+                 Status st = r.services.members.SetSecondFactorRoles(r.principal, roles);
+                 if (!st.ok()) return WriteJsonError(r.res, st);
+                 auto org = r.services.members.Organisation(r.principal);
+                 if (!org.ok()) return WriteJsonError(r.res, org.status());
+                 WriteJson(r.res, 200, OrganisationJson(*org));
+               });
+}
+
+}  // namespace rampart::http
