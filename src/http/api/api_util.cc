@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
 
 #include "app/register_service.h"
@@ -13,6 +14,13 @@ namespace {
 bool ParseInt(std::string_view s, int64_t& out) {
   const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
   return ec == std::errc() && p == s.data() + s.size();
+}
+
+// UTF-8 without control characters, as every stored value is (domain/register.cc).
+bool IsPlainText(std::string_view s) {
+  return Utf8Length(s) >= 0 && std::none_of(s.begin(), s.end(), [](char c) {
+           return static_cast<unsigned char>(c) < 0x20;
+         });
 }
 }  // namespace
 
@@ -54,6 +62,14 @@ Result<store::ListQuery> ParseListQuery(const domain::RegisterSpec& spec,
   store::ListQuery q;
   std::string sort = spec.default_sort;
   for (const auto& [name, value] : req.params) {
+    // Values reach SQL only as bound parameters, but the databases still read some text
+    // specially: SQLite ends a LIKE pattern at a NUL (so "?q=%00" matched every record) and
+    // rejects a full-text query holding one (a 500); PostgreSQL refuses NUL and invalid UTF-8 in
+    // any text parameter. No stored value holds either, so such a value can only be a mistake.
+    if (!IsPlainText(value)) {
+      return InvalidArgument(fmt::format("{} must be UTF-8 text without control characters", name),
+                             name);
+    }
     if (name == "limit") {
       int64_t n = 0;
       if (!ParseInt(value, n) || n < 1 || n > 500) {
