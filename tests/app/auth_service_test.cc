@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "base/crypto.h"
+#include "base/totp.h"
 #include "support/fixed_clock.h"
 #include "support/status_matchers.h"
 #include "support/test_store.h"
@@ -57,6 +58,30 @@ class AuthServiceTest : public ::testing::Test {
                 IsOk());
     return out;
   }
+
+  // Adds `username` to Acme with `role` and kPassword; returns the principal of a new session.
+  Principal MemberWithRole(const std::string& username, domain::Role role,
+                           const std::string& expires_on = "") {
+    auto added = members_->AddUser(
+        "", {.username = username, .role = role, .expires_on = expires_on, .password = kPassword});
+    EXPECT_THAT(added, IsOk());
+    auto signed_in = auth_->SignIn({.username = username, .password = kPassword});
+    EXPECT_THAT(signed_in, IsOk());
+    return signed_in.ok() ? signed_in->principal : Principal{};
+  }
+
+  // Enrols `p` in the second factor; returns the secret's key bytes and the recovery codes.
+  std::pair<std::string, std::vector<std::string>> Enrol(const Principal& p) {
+    auto started = auth_->StartSecondFactor(p);
+    EXPECT_THAT(started, IsOk());
+    if (!started.ok()) return {};
+    const std::string key = Base32Decode(started->secret).value_or("");
+    auto codes = auth_->ConfirmSecondFactor(p, TotpCode(key, ToUnixSeconds(clock_.Now())));
+    EXPECT_THAT(codes, IsOk());
+    return {key, codes.ok() ? *codes : std::vector<std::string>{}};
+  }
+
+  std::string CodeNow(const std::string& key) { return TotpCode(key, ToUnixSeconds(clock_.Now())); }
 
   static constexpr const char* kPassword = "correct horse battery";
 
@@ -356,6 +381,437 @@ TEST_F(AuthServiceTest, CreateTokenStoresOnlyItsHash) {
   ASSERT_THAT(stored, IsOk());
   EXPECT_EQ(stored->token.name, "token");  // the default name
   EXPECT_THAT(Events().back().diff.dump(), HasSubstr("admin"));
+}
+
+// --- Throttling ---
+
+TEST_F(AuthServiceTest, ThrottlesAnAccountAfterFiveFailuresUntilTheWindowPasses) {
+  InitialiseAndSetPassword();
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_THAT(auth_->SignIn({.username = "admin", .password = "wrong", .address = "192.0.2.1"}),
+                StatusIs(Code::kUnauthenticated));
+    clock_.Advance(1min);
+  }
+  // Even the right password is refused now, from any address, without checking it.
+  const auto refused =
+      auth_->SignIn({.username = "admin", .password = kPassword, .address = "198.51.100.7"});
+  EXPECT_THAT(refused, StatusIs(Code::kResourceExhausted));
+  EXPECT_THAT(refused.status().message(), HasSubstr("try again in 11 minutes"));
+  // The first failure leaves the 15-minute window 10 minutes from now.
+  EXPECT_EQ(auth_->ThrottledFor("admin", "198.51.100.7"), 10 * 60 + 1);
+  EXPECT_EQ(auth_->ThrottledFor("ADMIN", ""), 10 * 60 + 1);  // user names are case-insensitive
+  clock_.Advance(10min + 1s);
+  EXPECT_EQ(auth_->ThrottledFor("admin", "198.51.100.7"), 0);
+  EXPECT_THAT(
+      auth_->SignIn({.username = "admin", .password = kPassword, .address = "198.51.100.7"}),
+      IsOk());
+}
+
+TEST_F(AuthServiceTest, ThrottlesAnAddressTryingManyAccounts) {
+  InitialiseAndSetPassword();
+  for (const char* name : {"a1", "a2", "a3", "a4", "admin"}) {
+    EXPECT_THAT(auth_->SignIn({.username = name, .password = "wrong", .address = "203.0.113.9"}),
+                StatusIs(Code::kUnauthenticated));
+  }
+  EXPECT_THAT(auth_->SignIn({.username = "admin", .password = kPassword, .address = "203.0.113.9"}),
+              StatusIs(Code::kResourceExhausted));
+  // admin has one failure of their own only: another address may sign in.
+  EXPECT_THAT(auth_->SignIn({.username = "admin", .password = kPassword, .address = "192.0.2.50"}),
+              IsOk());
+}
+
+TEST_F(AuthServiceTest, ASuccessfulSignInClearsTheAccountsFailures) {
+  InitialiseAndSetPassword();
+  for (int i = 0; i < 4; ++i) {
+    ASSERT_THAT(auth_->SignIn({.username = "admin", .password = "wrong"}),
+                StatusIs(Code::kUnauthenticated));
+  }
+  ASSERT_THAT(auth_->SignIn({.username = "admin", .password = kPassword}), IsOk());
+  for (int i = 0; i < 4; ++i) {
+    ASSERT_THAT(auth_->SignIn({.username = "admin", .password = "wrong"}),
+                StatusIs(Code::kUnauthenticated));
+  }
+  EXPECT_THAT(auth_->SignIn({.username = "admin", .password = kPassword}), IsOk());
+}
+
+// --- Passwords ---
+
+TEST_F(AuthServiceTest, RefusesACommonPassword) {
+  InitialiseAndSetPassword();
+  const auto signed_in = auth_->SignIn({.username = "admin", .password = kPassword});
+  ASSERT_THAT(signed_in, IsOk());
+  const auto refused = auth_->ChangePassword(signed_in->principal, "", kPassword, "Password123");
+  EXPECT_THAT(refused, StatusIs(Code::kInvalidArgument, "new_password"));
+  EXPECT_THAT(refused.message(), HasSubstr("most common passwords"));
+  EXPECT_THAT(members_->AddUser("", {.username = "carol", .password = "qwertyuiop"}),
+              StatusIs(Code::kInvalidArgument, "password"));
+}
+
+TEST_F(AuthServiceTest, RehashesAPasswordHashedWithWeakerParametersAtSignIn) {
+  InitialiseAndSetPassword();
+  const auto admin = store_->FindUser("admin");
+  ASSERT_THAT(admin, IsOk());
+  const auto weak = HashPasswordWithLimits(kPassword, 1, 8192);
+  ASSERT_THAT(weak, IsOk());
+  ASSERT_THAT(store_->RehashPassword(admin->id, *weak), IsOk());
+  ASSERT_TRUE(PasswordNeedsRehash(store_->GetUser(admin->id)->password_hash));
+  ASSERT_THAT(auth_->SignIn({.username = "admin", .password = kPassword}), IsOk());
+  const std::string rehashed = store_->GetUser(admin->id)->password_hash;
+  EXPECT_FALSE(PasswordNeedsRehash(rehashed));
+  EXPECT_NE(rehashed, *weak);
+  EXPECT_TRUE(VerifyPassword(rehashed, kPassword));
+}
+
+TEST_F(AuthServiceTest, ChangingThePasswordEndsTheOtherSessions) {
+  InitialiseAndSetPassword();
+  const auto here = auth_->SignIn({.username = "admin", .password = kPassword});
+  const auto elsewhere = auth_->SignIn({.username = "admin", .password = kPassword});
+  ASSERT_THAT(here, IsOk());
+  ASSERT_THAT(elsewhere, IsOk());
+  ASSERT_THAT(
+      auth_->ChangePassword(here->principal, here->session_token, kPassword, "an even better one"),
+      IsOk());
+  EXPECT_THAT(auth_->AuthenticateSession(here->session_token), IsOk());
+  EXPECT_THAT(auth_->AuthenticateSession(elsewhere->session_token),
+              StatusIs(Code::kUnauthenticated));
+}
+
+// --- Sessions ---
+
+TEST_F(AuthServiceTest, ASessionEndsAfterItsIdleTimeout) {
+  InitialiseAndSetPassword();
+  const auto signed_in = auth_->SignIn({.username = "admin", .password = kPassword});
+  ASSERT_THAT(signed_in, IsOk());
+  clock_.Advance(30min - 1ms);
+  ASSERT_THAT(auth_->AuthenticateSession(signed_in->session_token), IsOk());  // activity
+  clock_.Advance(30min - 1ms);
+  ASSERT_THAT(auth_->AuthenticateSession(signed_in->session_token), IsOk());
+  clock_.Advance(30min + 1ms);
+  EXPECT_THAT(auth_->AuthenticateSession(signed_in->session_token),
+              StatusIs(Code::kUnauthenticated));
+  EXPECT_EQ(Events().back().action, "session_idle");
+}
+
+TEST_F(AuthServiceTest, UsersSeeAndEndTheirOwnSessionsOnly) {
+  InitialiseAndSetPassword();
+  const Principal carol = MemberWithRole("carol", domain::Role::kViewer);
+  const auto admin = auth_->SignIn({.username = "admin",
+                                    .password = kPassword,
+                                    .address = "192.0.2.4",
+                                    .user_agent = "Firefox"});
+  ASSERT_THAT(admin, IsOk());
+  const auto sessions = auth_->Sessions(admin->principal);
+  ASSERT_THAT(sessions, IsOk());
+  ASSERT_EQ(sessions->size(), 1u);
+  EXPECT_EQ(sessions->front().address, "192.0.2.4");
+  EXPECT_EQ(sessions->front().user_agent, "Firefox");
+  EXPECT_EQ(sessions->front().id, admin->principal.session_id);
+  // carol cannot end the admin's session, even knowing its id.
+  EXPECT_THAT(auth_->EndSession(carol, admin->principal.session_id), StatusIs(Code::kNotFound));
+  EXPECT_THAT(auth_->AuthenticateSession(admin->session_token), IsOk());
+  ASSERT_THAT(auth_->EndSession(admin->principal, admin->principal.session_id), IsOk());
+  EXPECT_THAT(auth_->AuthenticateSession(admin->session_token), StatusIs(Code::kUnauthenticated));
+  EXPECT_EQ(Events().back().action, "end_session");
+}
+
+// --- Second factor ---
+
+TEST_F(AuthServiceTest, EnrolmentNeedsACorrectCodeAndGivesTenRecoveryCodes) {
+  InitialiseAndSetPassword();
+  const auto me = auth_->SignIn({.username = "admin", .password = kPassword});
+  ASSERT_THAT(me, IsOk());
+  EXPECT_THAT(auth_->ConfirmSecondFactor(me->principal, "123456"),
+              StatusIs(Code::kFailedPrecondition));
+  auto started = auth_->StartSecondFactor(me->principal);
+  ASSERT_THAT(started, IsOk());
+  EXPECT_THAT(started->uri, ::testing::StartsWith("otpauth://totp/Rampart:admin?secret="));
+  EXPECT_THAT(started->qr_svg, ::testing::StartsWith("<svg"));
+  const std::string key = *Base32Decode(started->secret);
+  const std::string wrong = CodeNow(key) == "000000" ? "111111" : "000000";
+  EXPECT_THAT(auth_->ConfirmSecondFactor(me->principal, wrong),
+              StatusIs(Code::kInvalidArgument, "code"));
+  EXPECT_FALSE(store_->FindUser("admin")->second_factor);
+  const auto codes = auth_->ConfirmSecondFactor(me->principal, CodeNow(key));
+  ASSERT_THAT(codes, IsOk());
+  EXPECT_EQ(codes->size(), 10u);
+  EXPECT_TRUE(store_->FindUser("admin")->second_factor);
+  EXPECT_EQ(Events().back().action, "enable_second_factor");
+  // Only hashes are stored: neither the codes nor the secret appear in the trail.
+  for (const auto& e : Events()) {
+    EXPECT_EQ(e.diff.dump().find(started->secret), std::string::npos);
+    for (const auto& c : *codes) EXPECT_EQ(e.diff.dump().find(c), std::string::npos);
+  }
+}
+
+TEST_F(AuthServiceTest, SignInWithASecondFactorAndRefuseAReplayedCode) {
+  InitialiseAndSetPassword();
+  const auto me = auth_->SignIn({.username = "admin", .password = kPassword});
+  ASSERT_THAT(me, IsOk());
+  const auto [key, recovery] = Enrol(me->principal);
+  clock_.Advance(30s);
+
+  // The JSON sign-in names the missing code.
+  EXPECT_THAT(auth_->SignIn({.username = "admin", .password = kPassword}),
+              StatusIs(Code::kUnauthenticated, "totp"));
+  const std::string code = CodeNow(key);
+  const auto with_code =
+      auth_->SignIn({.username = "admin", .password = kPassword, .second_factor = code});
+  ASSERT_THAT(with_code, IsOk());
+  EXPECT_FALSE(with_code->principal.awaiting_second_factor);
+  // The same code again, within its validity: a replay.
+  EXPECT_THAT(auth_->SignIn({.username = "admin", .password = kPassword, .second_factor = code}),
+              StatusIs(Code::kUnauthenticated, "totp"));
+  EXPECT_EQ(Events().back().action, "second_factor_failed");
+  clock_.Advance(30s);
+  EXPECT_THAT(
+      auth_->SignIn({.username = "admin", .password = kPassword, .second_factor = CodeNow(key)}),
+      IsOk());
+}
+
+TEST_F(AuthServiceTest, TheWebSignInHasASecondStepUnderANewSessionId) {
+  InitialiseAndSetPassword();
+  const auto me = auth_->SignIn({.username = "admin", .password = kPassword});
+  ASSERT_THAT(me, IsOk());
+  const auto [key, recovery] = Enrol(me->principal);
+  clock_.Advance(30s);
+  const auto first = auth_->SignIn({.username = "admin",
+                                    .password = kPassword,
+                                    .address = "192.0.2.1",
+                                    .allow_second_step = true});
+  ASSERT_THAT(first, IsOk());
+  EXPECT_TRUE(first->principal.awaiting_second_factor);
+  const auto pending = auth_->AuthenticateSession(first->session_token);
+  ASSERT_THAT(pending, IsOk());
+  EXPECT_TRUE(pending->awaiting_second_factor);
+
+  EXPECT_THAT(auth_->CompleteSecondFactor(*pending, first->session_token, "999999x", "192.0.2.1"),
+              StatusIs(Code::kUnauthenticated, "totp"));
+  const auto done =
+      auth_->CompleteSecondFactor(*pending, first->session_token, CodeNow(key), "192.0.2.1");
+  ASSERT_THAT(done, IsOk());
+  EXPECT_FALSE(done->principal.awaiting_second_factor);
+  EXPECT_NE(done->session_token, first->session_token);
+  EXPECT_THAT(auth_->AuthenticateSession(first->session_token), StatusIs(Code::kUnauthenticated));
+  const auto active = auth_->AuthenticateSession(done->session_token);
+  ASSERT_THAT(active, IsOk());
+  EXPECT_FALSE(active->awaiting_second_factor);
+}
+
+TEST_F(AuthServiceTest, ASecondStepNotTakenExpiresAfterFiveMinutes) {
+  InitialiseAndSetPassword();
+  const auto me = auth_->SignIn({.username = "admin", .password = kPassword});
+  ASSERT_THAT(me, IsOk());
+  Enrol(me->principal);
+  const auto first =
+      auth_->SignIn({.username = "admin", .password = kPassword, .allow_second_step = true});
+  ASSERT_THAT(first, IsOk());
+  clock_.Advance(5min);
+  EXPECT_THAT(auth_->AuthenticateSession(first->session_token), StatusIs(Code::kUnauthenticated));
+}
+
+TEST_F(AuthServiceTest, ARecoveryCodeWorksOnce) {
+  InitialiseAndSetPassword();
+  const auto me = auth_->SignIn({.username = "admin", .password = kPassword});
+  ASSERT_THAT(me, IsOk());
+  const auto [key, recovery] = Enrol(me->principal);
+  ASSERT_EQ(recovery.size(), 10u);
+  // Typed in upper case without the hyphen, it still counts.
+  std::string typed;
+  for (char c : recovery[3]) {
+    if (c != '-') typed += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  }
+  EXPECT_THAT(auth_->SignIn({.username = "admin", .password = kPassword, .second_factor = typed}),
+              IsOk());
+  EXPECT_EQ(Events().back().action, "sign_in");
+  EXPECT_THAT(
+      auth_->SignIn({.username = "admin", .password = kPassword, .second_factor = recovery[3]}),
+      StatusIs(Code::kUnauthenticated, "totp"));
+  const auto state = auth_->SecondFactorStatus(me->principal);
+  ASSERT_THAT(state, IsOk());
+  EXPECT_EQ(state->unused_recovery_codes, 9);
+  EXPECT_TRUE(state->secret.empty());  // never handed out
+}
+
+TEST_F(AuthServiceTest, TurningTheSecondFactorOffNeedsThePasswordAndACode) {
+  InitialiseAndSetPassword();
+  const auto me = auth_->SignIn({.username = "admin", .password = kPassword});
+  ASSERT_THAT(me, IsOk());
+  const auto [key, recovery] = Enrol(me->principal);
+  clock_.Advance(30s);
+  EXPECT_THAT(auth_->DisableSecondFactor(me->principal, "wrong", CodeNow(key)),
+              StatusIs(Code::kInvalidArgument, "password"));
+  EXPECT_THAT(auth_->DisableSecondFactor(me->principal, kPassword, "000000x"),
+              StatusIs(Code::kInvalidArgument, "code"));
+  ASSERT_THAT(auth_->DisableSecondFactor(me->principal, kPassword, CodeNow(key)), IsOk());
+  EXPECT_FALSE(store_->FindUser("admin")->second_factor);
+  EXPECT_EQ(Events().back().action, "disable_second_factor");
+  EXPECT_THAT(auth_->SignIn({.username = "admin", .password = kPassword}), IsOk());
+}
+
+TEST_F(AuthServiceTest, AnOrganisationCanRequireASecondFactorForARole) {
+  InitialiseAndSetPassword();
+  const auto admin = auth_->SignIn({.username = "admin", .password = kPassword});
+  ASSERT_THAT(admin, IsOk());
+  const Principal viewer = MemberWithRole("vera", domain::Role::kViewer);
+  EXPECT_FALSE(viewer.needs_second_factor);
+  EXPECT_THAT(members_->SetSecondFactorRoles(viewer, {domain::Role::kViewer}),
+              StatusIs(Code::kPermissionDenied));
+  ASSERT_THAT(members_->SetSecondFactorRoles(admin->principal, {domain::Role::kViewer}), IsOk());
+  auto again = auth_->SignIn({.username = "vera", .password = kPassword});
+  ASSERT_THAT(again, IsOk());
+  EXPECT_TRUE(again->principal.needs_second_factor);
+  EXPECT_TRUE(again->principal.InAccountSetup());
+  Enrol(again->principal);
+  auto enrolled = auth_->AuthenticateSession(again->session_token);
+  ASSERT_THAT(enrolled, IsOk());
+  EXPECT_FALSE(enrolled->needs_second_factor);
+}
+
+// --- Memberships and organisations ---
+
+TEST_F(AuthServiceTest, AnExternalAuditorsAccessEndsAfterItsLastDay) {
+  InitialiseAndSetPassword();
+  // TestEpoch is 2026-03-14.
+  EXPECT_THAT(
+      members_->AddUser(
+          "", {.username = "ext", .role = domain::Role::kExternalAuditor, .password = kPassword}),
+      StatusIs(Code::kInvalidArgument, "expires_on"));
+  EXPECT_THAT(members_->AddUser("", {.username = "ext",
+                                     .role = domain::Role::kExternalAuditor,
+                                     .expires_on = "2026-03-13",
+                                     .password = kPassword}),
+              StatusIs(Code::kInvalidArgument, "expires_on"));
+  const Principal ext = MemberWithRole("ext", domain::Role::kExternalAuditor, "2026-03-15");
+  EXPECT_TRUE(ext.Can(domain::Permission::kReadAuditTrail));
+  EXPECT_FALSE(ext.Can(domain::Permission::kEditRecords));
+  clock_.Advance(38h + 23min);  // 2026-03-15T23:49Z: the last day
+  const auto s = auth_->SignIn({.username = "ext", .password = kPassword});
+  ASSERT_THAT(s, IsOk());
+  clock_.Advance(20min);  // 2026-03-16: the session is fresh, but the membership has ended
+  const auto after = auth_->AuthenticateSession(s->session_token);
+  EXPECT_THAT(after, StatusIs(Code::kUnauthenticated));
+  EXPECT_THAT(after.status().message(), HasSubstr("ended on 2026-03-15"));
+  EXPECT_THAT(auth_->SignIn({.username = "ext", .password = kPassword}),
+              StatusIs(Code::kUnauthenticated));
+}
+
+TEST_F(AuthServiceTest, AUserOfSeveralOrganisationsSwitchesBetweenThem) {
+  InitialiseAndSetPassword();
+  ASSERT_THAT(members_->AddOrganisation("Globex"), IsOk());
+  ASSERT_THAT(members_->AddUser("Globex", {.username = "admin", .role = domain::Role::kViewer}),
+              IsOk());
+  const auto s = auth_->SignIn({.username = "admin", .password = kPassword});
+  ASSERT_THAT(s, IsOk());
+  EXPECT_EQ(s->principal.org_name, "Acme");
+  const auto memberships = auth_->Memberships(s->principal);
+  ASSERT_THAT(memberships, IsOk());
+  ASSERT_EQ(memberships->size(), 2u);
+  const int64_t globex = (*memberships)[1].org_id;
+  EXPECT_EQ((*memberships)[1].org_name, "Globex");
+  ASSERT_THAT(auth_->SwitchOrganisation(s->principal, s->session_token, globex), IsOk());
+  const auto there = auth_->AuthenticateSession(s->session_token);
+  ASSERT_THAT(there, IsOk());
+  EXPECT_EQ(there->org_name, "Globex");
+  EXPECT_EQ(there->role, domain::Role::kViewer);  // the role of that membership
+  EXPECT_EQ(Events().back().action, "switch_organisation");
+  EXPECT_EQ(Events().back().org_id, globex);
+  EXPECT_THAT(auth_->SwitchOrganisation(*there, s->session_token, 9999), StatusIs(Code::kNotFound));
+}
+
+TEST_F(AuthServiceTest, TheLastAdministratorCannotBeDemotedOrDisabled) {
+  InitialiseAndSetPassword();
+  const auto admin = auth_->SignIn({.username = "admin", .password = kPassword});
+  ASSERT_THAT(admin, IsOk());
+  const Principal& p = admin->principal;
+  EXPECT_THAT(members_->SetRole(p, p.user_id, domain::Role::kViewer, ""),
+              StatusIs(Code::kFailedPrecondition));
+  EXPECT_THAT(members_->SetDisabled(p, p.user_id, true), StatusIs(Code::kFailedPrecondition));
+  const Principal carol = MemberWithRole("carol", domain::Role::kAdmin);
+  ASSERT_THAT(members_->SetRole(p, carol.user_id, domain::Role::kIsmsManager, ""), IsOk());
+  const auto e = Events().back();
+  EXPECT_EQ(e.action, "change_role");
+  EXPECT_EQ(e.record_id, carol.user_id);
+  EXPECT_EQ(e.diff["role"]["from"], "admin");
+  EXPECT_EQ(e.diff["role"]["to"], "isms_manager");
+  // Another administrator makes demoting the first one possible.
+  ASSERT_THAT(members_->SetRole(p, carol.user_id, domain::Role::kAdmin, ""), IsOk());
+  EXPECT_THAT(members_->SetRole(p, p.user_id, domain::Role::kViewer, ""), IsOk());
+}
+
+TEST_F(AuthServiceTest, OnlyAdministratorsManagePeople) {
+  InitialiseAndSetPassword();
+  const Principal manager = MemberWithRole("mia", domain::Role::kIsmsManager);
+  const Principal viewer = MemberWithRole("vera", domain::Role::kViewer);
+  EXPECT_THAT(members_->Add(manager, {.username = "eve", .role = domain::Role::kAdmin}),
+              StatusIs(Code::kPermissionDenied));
+  EXPECT_THAT(members_->SetRole(manager, viewer.user_id, domain::Role::kAdmin, ""),
+              StatusIs(Code::kPermissionDenied));
+  EXPECT_THAT(members_->ResetPassword(manager, viewer.user_id), StatusIs(Code::kPermissionDenied));
+  EXPECT_THAT(store_->FindUser("eve"), StatusIs(Code::kNotFound));
+  EXPECT_EQ(store_->GetMembership(viewer.user_id, viewer.org_id)->value().role,
+            domain::Role::kViewer);
+}
+
+TEST_F(AuthServiceTest, AResetPasswordIsOneTimeAndEndsTheSessions) {
+  InitialiseAndSetPassword();
+  const auto admin = auth_->SignIn({.username = "admin", .password = kPassword});
+  ASSERT_THAT(admin, IsOk());
+  const auto carol = auth_->SignIn({.username = "admin", .password = kPassword});
+  const Principal vera = MemberWithRole("vera", domain::Role::kViewer);
+  const auto vera_session = auth_->SignIn({.username = "vera", .password = kPassword});
+  ASSERT_THAT(vera_session, IsOk());
+  const auto otp = members_->ResetPassword(admin->principal, vera.user_id);
+  ASSERT_THAT(otp, IsOk());
+  EXPECT_THAT(auth_->AuthenticateSession(vera_session->session_token),
+              StatusIs(Code::kUnauthenticated));
+  EXPECT_THAT(auth_->SignIn({.username = "vera", .password = kPassword}),
+              StatusIs(Code::kUnauthenticated));
+  const auto with_otp = auth_->SignIn({.username = "vera", .password = *otp});
+  ASSERT_THAT(with_otp, IsOk());
+  EXPECT_TRUE(with_otp->principal.must_change_password);
+}
+
+// --- API tokens ---
+
+TEST_F(AuthServiceTest, TokensAreNamedScopedExpiringRevocableAndShownOnce) {
+  InitialiseAndSetPassword();
+  const auto admin = auth_->SignIn({.username = "admin", .password = kPassword});
+  ASSERT_THAT(admin, IsOk());
+  const Principal& p = admin->principal;
+  EXPECT_THAT(auth_->CreateToken(p, "", false, ""), StatusIs(Code::kInvalidArgument, "name"));
+  EXPECT_THAT(auth_->CreateToken(p, "ci", false, "2026-03-13"),
+              StatusIs(Code::kInvalidArgument, "expires_on"));
+  EXPECT_THAT(auth_->CreateToken(p, "ci", false, "tomorrow"),
+              StatusIs(Code::kInvalidArgument, "expires_on"));
+  const auto reader = auth_->CreateToken(p, "dashboard", true, "2026-03-20");
+  ASSERT_THAT(reader, IsOk());
+  const auto by_reader = auth_->AuthenticateToken(reader->second);
+  ASSERT_THAT(by_reader, IsOk());
+  EXPECT_TRUE(by_reader->read_only);
+  EXPECT_TRUE(by_reader->Can(domain::Permission::kReadRecords));
+  EXPECT_FALSE(by_reader->Can(domain::Permission::kEditRecords));
+  EXPECT_FALSE(by_reader->Can(domain::Permission::kManageUsers));
+
+  const auto listed = auth_->Tokens(p);
+  ASSERT_THAT(listed, IsOk());
+  ASSERT_EQ(listed->size(), 1u);
+  EXPECT_EQ(listed->front().name, "dashboard");
+  EXPECT_TRUE(listed->front().token_hash.empty());
+  EXPECT_EQ(listed->front().last_used_at, FormatUtc(clock_.Now()));
+  EXPECT_EQ(listed->front().expires_at, "2026-03-20T23:59:59.999Z");
+
+  clock_.Advance(7 * 24h);  // 2026-03-21
+  EXPECT_THAT(auth_->AuthenticateToken(reader->second), StatusIs(Code::kUnauthenticated));
+
+  const auto writer = auth_->CreateToken(p, "sync", false, "");
+  ASSERT_THAT(writer, IsOk());
+  ASSERT_THAT(auth_->AuthenticateToken(writer->second), IsOk());
+  const Principal other = MemberWithRole("carol", domain::Role::kAdmin);
+  EXPECT_THAT(auth_->RevokeToken(other, writer->first.id), StatusIs(Code::kNotFound));
+  ASSERT_THAT(auth_->RevokeToken(p, writer->first.id), IsOk());
+  EXPECT_THAT(auth_->AuthenticateToken(writer->second), StatusIs(Code::kUnauthenticated));
+  EXPECT_EQ(Events().back().action, "revoke");
+  EXPECT_EQ(Events().back().record_type, "api_token");
 }
 
 }  // namespace

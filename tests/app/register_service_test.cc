@@ -416,5 +416,72 @@ TEST(FirstError, IsOkForNoErrorsAndOtherwiseNamesTheFirstField) {
               StatusIs(Code::kInvalidArgument, "b"));
 }
 
+// --- Roles ---
+
+// A member of Acme with `role` (a user created in the store, the principal built as the
+// authentication would).
+Principal MemberOf(store::Store& store, const Principal& admin, const std::string& name,
+                   domain::Role role, const std::string& now) {
+  auto u = test::AddMember(store, admin.org_id, name, now);
+  EXPECT_THAT(u, IsOk());
+  EXPECT_THAT(store.UpdateMembership(domain::Membership{u->id, admin.org_id, role, {}, {}},
+                                     store::AuditDraft{.org_id = admin.org_id, .at = now}),
+              IsOk());
+  Principal p = admin;
+  p.user_id = u->id;
+  p.username = name;
+  p.role = role;
+  return p;
+}
+
+TEST_F(RegisterServiceTest, AContributorChangesOnlyRecordsNamingThem) {
+  const Principal carl =
+      MemberOf(*store_, alice_, "carl", domain::Role::kContributor, FormatUtc(clock_.Now()));
+  const Record theirs = CreateIssue({{"owner", carl.user_id}});
+  const Record others = CreateIssue({{"owner", alice_.user_id}});
+  EXPECT_THAT(registers_->Update(carl, ContextIssues(), theirs.id, theirs.version,
+                                 {{"title", "Renamed by carl"}}, UpdateMode::kMerge),
+              IsOk());
+  EXPECT_THAT(registers_->Update(carl, ContextIssues(), others.id, others.version,
+                                 {{"title", "Taken over"}}, UpdateMode::kMerge),
+              StatusIs(Code::kPermissionDenied));
+  EXPECT_THAT(registers_->Delete(carl, ContextIssues(), others.id, others.version),
+              StatusIs(Code::kPermissionDenied));
+  EXPECT_EQ(registers_->Get(alice_, ContextIssues(), others.id)->fields["title"],
+            "Key supplier insolvency");
+  // Creating: only records that name them.
+  EXPECT_THAT(
+      registers_->Create(carl, ContextIssues(), {{"title", "Unowned"}, {"kind", "internal"}}),
+      StatusIs(Code::kPermissionDenied));
+  EXPECT_THAT(
+      registers_->Create(carl, ContextIssues(),
+                         {{"title", "Mine"}, {"kind", "internal"}, {"owner", carl.user_id}}),
+      IsOk());
+}
+
+TEST_F(RegisterServiceTest, ReadingRolesCannotWriteAndReadOnlyTokensCannotEither) {
+  const std::string now = FormatUtc(clock_.Now());
+  const Record issue = CreateIssue();
+  for (auto role : {domain::Role::kViewer, domain::Role::kAuditor, domain::Role::kExecutive,
+                    domain::Role::kExternalAuditor}) {
+    const Principal p = MemberOf(*store_, alice_, std::string(domain::RoleName(role)), role, now);
+    EXPECT_THAT(registers_->Get(p, ContextIssues(), issue.id), IsOk());
+    EXPECT_THAT(registers_->Create(p, ContextIssues(), {{"title", "x"}, {"kind", "internal"}}),
+                StatusIs(Code::kPermissionDenied))
+        << domain::RoleName(role);
+    EXPECT_THAT(registers_->Delete(p, ContextIssues(), issue.id, issue.version),
+                StatusIs(Code::kPermissionDenied));
+  }
+  Principal token = alice_;
+  token.read_only = true;
+  token.credential = Credential::kToken;
+  EXPECT_THAT(registers_->Get(token, ContextIssues(), issue.id), IsOk());
+  const auto refused = registers_->Update(token, ContextIssues(), issue.id, issue.version,
+                                          {{"title", "x"}}, UpdateMode::kMerge);
+  EXPECT_THAT(refused, StatusIs(Code::kPermissionDenied));
+  EXPECT_EQ(refused.status().message(), "this API token is read-only");
+  EXPECT_EQ(Count(alice_), 1);
+}
+
 }  // namespace
 }  // namespace rampart::app
