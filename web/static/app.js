@@ -1,6 +1,6 @@
 // Rampart — progressive enhancement for the server-rendered pages. Every flow works without
-// this file; it only adds confirmations, extra table rows, focus on errors and the narrow-screen
-// menu. Loaded with `defer`, so the document is parsed when it runs. No inline script exists
+// this file; it only adds confirmations, extra table rows, focus on errors, copy and print
+// buttons for secrets shown once, and the narrow-screen menu. Loaded with `defer`, so the document is parsed when it runs. No inline script exists
 // (the Content-Security-Policy forbids it).
 (function () {
   "use strict";
@@ -115,6 +115,91 @@
     });
     var search = form.querySelector(".filter-search");
     if (search) search.insertAdjacentElement("afterend", button);
+  });
+
+  // (d) Secrets shown once (a new API token, a one-time password, recovery codes): "Copy" and
+  // "Print" buttons, hidden until this script can make them work. data-copy names the element
+  // holding the text; data-copy-text holds it.
+  var live = null;
+  function announce(text) {
+    if (!live) {
+      live = document.createElement("span");
+      live.className = "visually-hidden";
+      live.setAttribute("role", "status");
+      document.body.appendChild(live);
+    }
+    live.textContent = "";
+    window.setTimeout(function () {
+      live.textContent = text;
+    }, 50);
+  }
+
+  function copyText(text, source) {
+    if (navigator.clipboard && window.isSecureContext) {
+      return navigator.clipboard.writeText(text);
+    }
+    // Without the asynchronous clipboard (plain HTTP on another host): select and copy.
+    return new Promise(function (resolve, reject) {
+      var area = document.createElement("textarea");
+      area.value = text;
+      area.setAttribute("readonly", "");
+      area.className = "visually-hidden";
+      document.body.appendChild(area);
+      area.select();
+      var ok = false;
+      try {
+        ok = document.execCommand("copy");
+      } catch (e) {
+        ok = false;
+      }
+      document.body.removeChild(area);
+      if (source && source.select) source.select();
+      if (ok) resolve();
+      else reject(new Error("copy failed"));
+    });
+  }
+
+  Array.prototype.forEach.call(
+    document.querySelectorAll("button[data-copy], button[data-copy-text]"),
+    function (btn) {
+      var label = btn.textContent;
+      btn.hidden = false;
+      btn.addEventListener("click", function () {
+        var source = null;
+        var text = btn.getAttribute("data-copy-text");
+        if (text === null) {
+          source = document.getElementById(btn.getAttribute("data-copy"));
+          if (!source) return;
+          text = source.value !== undefined ? source.value : source.textContent;
+        }
+        copyText(text, source).then(
+          function () {
+            btn.textContent = "Copied";
+            announce("Copied to the clipboard");
+            window.setTimeout(function () {
+              btn.textContent = label;
+            }, 2000);
+          },
+          function () {
+            announce("Could not copy: select the text and copy it by hand");
+          }
+        );
+      });
+    }
+  );
+
+  Array.prototype.forEach.call(document.querySelectorAll("button[data-print]"), function (btn) {
+    btn.hidden = false;
+    btn.addEventListener("click", function () {
+      window.print();
+    });
+  });
+
+  // A secret in a read-only box is selected whole on focus, ready to copy by hand.
+  Array.prototype.forEach.call(document.querySelectorAll("input.secret-value"), function (el) {
+    el.addEventListener("focus", function () {
+      el.select();
+    });
   });
 
   // Narrow screens: the navigation folds behind a "Menu" button.

@@ -17,7 +17,9 @@ std::string SafeNext(const std::string& next) {
   return next;
 }
 
-void AuthPage(Request& r, const std::string& title, const std::string& body, int status) {
+}  // namespace
+
+void RenderAuthPage(Request& r, const std::string& title, const std::string& body, int status) {
   Html h;
   h.Raw(
       "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
@@ -42,6 +44,8 @@ void AuthPage(Request& r, const std::string& title, const std::string& body, int
   r.res.status = status;
   r.res.set_content(h.Take(), "text/html; charset=utf-8");
 }
+
+namespace {
 
 void SignInForm(Request& r, const std::string& username, const std::string& error, int status) {
   Html h;
@@ -76,7 +80,7 @@ void SignInForm(Request& r, const std::string& username, const std::string& erro
   h.Element("button", {{"type", "submit"}, {"class", "button button-primary button-block"}},
             "Sign in");
   h.Close("form");
-  AuthPage(r, "Sign in", h.Take(), status);
+  RenderAuthPage(r, "Sign in", h.Take(), status);
 }
 
 // The second step of signing in: a code from the authenticator app or a recovery code.
@@ -111,45 +115,62 @@ void SecondFactorForm(Request& r, const std::string& error, int status) {
   OpenPostForm(h, r, "/signout", "stack");
   h.Element("button", {{"type", "submit"}, {"class", "button button-block"}}, "Cancel");
   h.Close("form");
-  AuthPage(r, "Two-step verification", h.Take(), status);
+  RenderAuthPage(r, "Two-step verification", h.Take(), status);
 }
 
+// The password change: a step of its own after a one-time password, otherwise a page of the
+// account.
 void PasswordForm(Request& r, const Status& error, int status) {
+  const bool forced = r.principal.must_change_password;
   Html h;
-  if (r.principal.must_change_password) {
+  if (forced) {
     h.Element("p", {{"class", "lede"}},
               "You signed in with a one-time password. Choose your own password to continue.");
+  } else {
+    AccountTabs(h, "/account/password");
   }
-  if (!error.ok()) {
+  // A refusal that names no field (a throttled or expired session) is shown above the form.
+  if (!error.ok() && error.field() != "current_password" && error.field() != "new_password") {
     h.Open("div", {{"class", "alert alert-error"}, {"role", "alert"}})
         .Text(error.message())
         .Close("div");
   }
-  OpenPostForm(h, r, "/account/password", "stack");
-  auto field = [&](const char* name, const char* label, const char* autocomplete,
-                   const char* help) {
-    const bool bad = error.field() == name;
-    h.Open("div", {{"class", bad ? "form-field has-error" : "form-field"}});
-    h.Element("label", {{"for", name}}, label);
-    h.Void("input", {{"type", "password"},
-                     {"id", name},
-                     {"name", name},
-                     {"autocomplete", autocomplete},
-                     Attr::Flag("required"),
-                     {"aria-invalid", bad ? "true" : "false"},
-                     {"aria-describedby", std::string(name) + "-help"}});
-    h.Element("p", {{"class", bad ? "field-error" : "help"}, {"id", std::string(name) + "-help"}},
-              bad ? error.message() : help);
-    h.Close("div");
-  };
-  field("current_password", "Current password", "current-password", "");
-  field("new_password", "New password", "new-password",
-        "8 to 128 characters, not one of the most common passwords. A passphrase works well.");
-  h.Element("button", {{"type", "submit"}, {"class", "button button-primary button-block"}},
+  OpenPostForm(h, r, "/account/password", forced ? "stack" : "card stack narrow-form");
+  if (!forced) {
+    h.Element("p", {{"class", "muted"}}, "Changing your password signs you out everywhere else.");
+  }
+  Input(h,
+        {.name = "current_password",
+         .label = "Current password",
+         .type = "password",
+         .autocomplete = "current-password",
+         .required = true,
+         .autofocus = forced},
+        error);
+  Input(h,
+        {.name = "new_password",
+         .label = "New password",
+         .type = "password",
+         .help = "8 to 128 characters, not one of the most common passwords. A passphrase "
+                 "works well.",
+         .autocomplete = "new-password",
+         .required = true},
+        error);
+  h.Element("button",
+            {{"type", "submit"},
+             {"class", forced ? "button button-primary button-block" : "button button-primary"}},
             "Change password");
   h.Close("form");
-  if (!r.principal.must_change_password) h.Open("p").Link("/", "Back to Rampart").Close("p");
-  AuthPage(r, "Change your password", h.Take(), status);
+  if (forced) {
+    RenderAuthPage(r, "Change your password", h.Take(), status);
+    return;
+  }
+  RenderPage(r,
+             {.title = "Password",
+              .nav = "account",
+              .crumbs = {{"Account", "/account"}, {"Password", ""}},
+              .subtitle = r.principal.display_name + " · " + r.principal.username},
+             h.Take(), status);
 }
 
 }  // namespace
@@ -208,7 +229,8 @@ void AddAuthPages(Router& router) {
     Status st = r.services.auth.ChangePassword(r.principal, r.session_token,
                                                r.Form("current_password"), r.Form("new_password"));
     if (!st.ok()) return PasswordForm(r, st, HttpStatusFor(st.code()));
-    r.res.set_redirect("/?notice=password", 303);
+    r.res.set_redirect(
+        r.principal.must_change_password ? "/?notice=password" : "/account?notice=password", 303);
   });
 }
 

@@ -126,7 +126,10 @@ void OverviewPage(Request& r) {
              {.title = "Overview",
               .nav = "overview",
               .subtitle = r.principal.org_name + " · ISO/IEC 27001:2022",
-              .notice = r.Query("notice") == "password" ? "Your password has been changed." : ""},
+              .notice = r.Query("notice") == "password" ? "Your password has been changed."
+                        : r.Query("notice") == "organisation"
+                            ? "You are now working in " + r.principal.org_name + "."
+                            : ""},
              h.Take());
 }
 
@@ -145,6 +148,7 @@ void SwotPage(Request& r) {
       {"opportunity", "Opportunities", "external", "External · helpful"},
       {"threat", "Threats", "external", "External · harmful"},
   };
+  const bool may_create = MayCreate(r.principal, spec);
   Html h;
   h.Open("div", {{"class", "swot-grid"}});
   for (const auto& q : kQuadrants) {
@@ -192,8 +196,10 @@ void SwotPage(Request& r) {
                fmt::format("All {} {} →", *page->total, ToLower(q.plural)), "more-link");
       }
     }
-    h.Link(fmt::format("/context-issues/new?kind={}&swot={}", q.kind, q.value),
-           "+ Add " + ToLower(label), "button button-ghost swot-add");
+    if (may_create) {
+      h.Link(fmt::format("/context-issues/new?kind={}&swot={}", q.kind, q.value),
+             "+ Add " + ToLower(label), "button button-ghost swot-add");
+    }
     h.Close("section");
   }
   h.Close("div");
@@ -331,7 +337,9 @@ RegisterPageHooks PageHooksFor(const domain::RegisterSpec& spec) {
     }
   };
   hooks.detail_actions = [](Html& h, Request& r, const Record& rec) {
+    // Only the steps the role may take are offered.
     if (rec.fields["status"] == domain::kScopeDraft) {
+      if (!r.principal.Can(domain::Permission::kApprove) || r.principal.InAccountSetup()) return;
       OpenPostForm(h, r, fmt::format("/scope/{}/approve", rec.id));
       h.Void("input",
              {{"type", "hidden"}, {"name", "version"}, {"value", std::to_string(rec.version)}});
@@ -343,6 +351,7 @@ RegisterPageHooks PageHooksFor(const domain::RegisterSpec& spec) {
                 "Approve");
       h.Close("form");
     } else {
+      if (!MayChange(r.principal, domain::ScopeStatements(), rec)) return;
       OpenPostForm(h, r, fmt::format("/scope/{}/new-draft", rec.id));
       h.Element("button", {{"type", "submit"}, {"class", "button button-secondary"}},
                 "New draft from this version");

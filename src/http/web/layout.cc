@@ -50,6 +50,119 @@ void OpenPostForm(Html& h, const Request& r, std::string_view action, std::strin
   h.Void("input", {{"type", "hidden"}, {"name", "_csrf"}, {"value", r.principal.csrf_token}});
 }
 
+void Input(Html& h, const InputField& f, const Status& error) {
+  const std::string id = f.id.empty() ? f.name : f.id;
+  const bool bad = !error.ok() && error.field() == f.name;
+  std::string described;
+  if (!f.help.empty()) described = id + "-help";
+  if (bad) described += (described.empty() ? "" : " ") + id + "-error";
+  // Codes, names and tokens are typed exactly: no capitalisation or spelling help.
+  const bool exact = f.type == "text" && f.name != "display_name";
+  h.Open("div", {{"class", bad ? "form-field has-error" : "form-field"}});
+  h.Open("label", {{"for", id}}).Text(f.label);
+  if (f.required) {
+    h.Element("span", {{"class", "req"}, {"aria-hidden", "true"}}, " *");
+    h.Element("span", {{"class", "visually-hidden"}}, " (required)");
+  }
+  h.Close("label");
+  h.Void("input", {{"type", f.type},
+                   {"id", id},
+                   {"name", f.name},
+                   {"value", f.value},
+                   {"autocomplete", f.autocomplete},
+                   {"inputmode", f.inputmode},
+                   {"maxlength", f.maxlength},
+                   {"min", f.min},
+                   {"required", f.required ? "required" : ""},
+                   {"autofocus", bad || f.autofocus ? "autofocus" : ""},
+                   {"autocapitalize", exact ? "none" : ""},
+                   {"spellcheck", exact ? "false" : ""},
+                   {"aria-invalid", bad ? "true" : "false"},
+                   {"aria-describedby", described}});
+  if (!f.help.empty()) h.Element("p", {{"class", "help"}, {"id", id + "-help"}}, f.help);
+  if (bad) h.Element("p", {{"class", "field-error"}, {"id", id + "-error"}}, error.message());
+  h.Close("div");
+}
+
+void ErrorAlert(Html& h, const std::string& title, const std::string& message) {
+  h.Open("div", {{"class", "alert alert-error"},
+                 {"role", "alert"},
+                 {"tabindex", "-1"},
+                 {"id", "error-summary"}});
+  h.Element("h2", {}, title);
+  h.Element("p", {}, message);
+  h.Close("div");
+}
+
+std::string ShortTime(const std::string& utc) {
+  if (utc.empty()) return "—";
+  if (utc.size() < 16 || utc[10] != 'T') return utc;
+  return utc.substr(0, 10) + " " + utc.substr(11, 5) + " UTC";
+}
+
+std::string BrowserName(const std::string& ua) {
+  auto has = [&](std::string_view s) { return ua.find(s) != std::string::npos; };
+  if (ua.empty()) return "Unknown browser";
+  std::string browser;
+  if (has("Edg/")) {
+    browser = "Edge";
+  } else if (has("OPR/")) {
+    browser = "Opera";
+  } else if (has("Firefox/")) {
+    browser = "Firefox";
+  } else if (has("HeadlessChrome")) {
+    browser = "Headless Chrome";
+  } else if (has("Chrome/") || has("Chromium/")) {
+    browser = "Chrome";
+  } else if (has("Safari/")) {
+    browser = "Safari";
+  } else {
+    // A tool: "curl/8.5.0" reads as curl.
+    browser = ua.substr(0, std::min(ua.find_first_of("/ "), size_t{40}));
+  }
+  std::string os;
+  if (has("Windows")) {
+    os = "Windows";
+  } else if (has("Android")) {
+    os = "Android";
+  } else if (has("iPhone") || has("iPad")) {
+    os = "iOS";
+  } else if (has("Mac OS X") || has("Macintosh")) {
+    os = "macOS";
+  } else if (has("CrOS")) {
+    os = "ChromeOS";
+  } else if (has("Linux")) {
+    os = "Linux";
+  }
+  return os.empty() ? browser : browser + " on " + os;
+}
+
+namespace {
+
+// Several organisations: a form in the sidebar to move the session to another one. A plain
+// form and button, so it works without JavaScript and with the keyboard as any other form.
+void OrganisationSwitcher(Html& h, const Request& r,
+                          const std::vector<domain::Membership>& memberships) {
+  OpenPostForm(h, r, "/account/organisation", "org-switch");
+  h.Element("label", {{"for", "org-switch"}}, "Organisation");
+  h.Open("div", {{"class", "org-switch-row"}});
+  h.Open("select", {{"id", "org-switch"}, {"name", "org_id"}});
+  for (const auto& m : memberships) {
+    const std::string id = std::to_string(m.org_id);
+    if (m.org_id == r.principal.org_id) {
+      h.Open("option", {{"value", id}, Attr::Flag("selected")}).Text(m.org_name).Close("option");
+    } else {
+      h.Element("option", {{"value", id}}, m.org_name);
+    }
+  }
+  h.Close("select");
+  h.Element("button", {{"type", "submit"}, {"class", "button button-secondary button-small"}},
+            "Switch");
+  h.Close("div").Close("form");
+}
+
+}  // namespace
+
 void RenderPage(Request& r, const PageFrame& f, const std::string& body, int status) {
   Html h;
   h.Raw(
@@ -68,7 +181,15 @@ void RenderPage(Request& r, const PageFrame& f, const std::string& body, int sta
   h.Open("div", {{"class", "brand-block"}});
   h.Open("a", {{"class", "brand"}, {"href", "/"}}).Raw(kLogo).Element("span", {}, "Rampart");
   h.Close("a");
-  h.Element("div", {{"class", "org-name"}}, r.principal.org_name);
+  // Switching organisation is offered to sessions of people in several; an API token acts for
+  // one organisation.
+  std::vector<domain::Membership> memberships;
+  if (r.principal.credential == app::Credential::kSession) {
+    auto all = r.services.auth.Memberships(r.principal);
+    if (all.ok()) memberships = std::move(all).value();
+  }
+  const bool switcher = memberships.size() > 1;
+  if (!switcher) h.Element("div", {{"class", "org-name"}}, r.principal.org_name);
   h.Close("div");
   // Shown by app.js on narrow screens; without JavaScript the navigation simply stays open.
   h.Open("button", {{"type", "button"},
@@ -80,6 +201,7 @@ void RenderPage(Request& r, const PageFrame& f, const std::string& body, int sta
   h.Text("Menu").Close("button");
   h.Close("div");
   h.Open("div", {{"class", "sidebar-panel"}, {"id", "sidebar-panel"}});
+  if (switcher) OrganisationSwitcher(h, r, memberships);
   h.Open("nav", {{"aria-label", "ISMS"}});
   h.Open("div", {{"class", "nav-group"}});
   NavLink(h, f, "overview", "/", "Overview", "");
@@ -103,10 +225,22 @@ void RenderPage(Request& r, const PageFrame& f, const std::string& body, int sta
     }
     h.Close("div");
   }
-  h.Open("div", {{"class", "nav-group"}});
-  h.Element("div", {{"class", "nav-heading"}}, "Assurance");
-  NavLink(h, f, "audit", "/audit", "Audit trail", "");
-  h.Close("div");
+  // Entries lead only where the role may go.
+  if (r.principal.Can(domain::Permission::kReadAuditTrail)) {
+    h.Open("div", {{"class", "nav-group"}});
+    h.Element("div", {{"class", "nav-heading"}}, "Assurance");
+    NavLink(h, f, "audit", "/audit", "Audit trail", "");
+    h.Close("div");
+  }
+  const bool users = r.principal.Can(domain::Permission::kManageUsers);
+  const bool settings = r.principal.Can(domain::Permission::kManageSettings);
+  if (users || settings) {
+    h.Open("div", {{"class", "nav-group"}});
+    h.Element("div", {{"class", "nav-heading"}}, "Administration");
+    if (users) NavLink(h, f, "people", "/admin/users", "People", "");
+    if (settings) NavLink(h, f, "organisation", "/admin/organisation", "Organisation", "");
+    h.Close("div");
+  }
   h.Close("nav");
   h.Open("div", {{"class", "user-menu"}});
   h.Open("div", {{"class", "user-id"}});
@@ -115,7 +249,13 @@ void RenderPage(Request& r, const PageFrame& f, const std::string& body, int sta
   h.Open("span").Element("strong", {}, r.principal.display_name);
   h.Element("small", {}, r.principal.username).Close("span");
   h.Close("div");
-  h.Link("/account/password", "Change password", "user-link");
+  if (f.nav == "account") {
+    h.Open("a", {{"href", "/account"}, {"class", "user-link is-current"}, {"aria-current", "page"}})
+        .Text("Account")
+        .Close("a");
+  } else {
+    h.Link("/account", "Account", "user-link");
+  }
   OpenPostForm(h, r, "/signout");
   h.Element("button", {{"type", "submit"}, {"class", "user-link"}}, "Sign out");
   h.Close("form");
@@ -329,6 +469,8 @@ void RegisterWebRoutes(Router& router, httplib::Server& server) {
   AddStaticRoutes(server);
   AddAuthPages(router);
   AddContextPages(router);  // before the generic pages: /context-issues/swot, /scope/current
+  AddAccountPages(router);
+  AddAdminPages(router);
   for (const auto* spec : domain::AllRegisters()) AddRegisterPages(router, *spec);
 }
 

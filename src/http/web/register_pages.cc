@@ -48,6 +48,44 @@ std::string RecordTitle(const RegisterSpec& spec, const Record& rec) {
   return title;
 }
 
+// Contributors (records:edit-own) change records that name them in a user field such as the
+// owner; the use case applies the same rule (app/register_service.cc).
+bool MayEditOwn(const app::Principal& p, const RegisterSpec& spec) {
+  return spec.write_permission == domain::Permission::kEditRecords &&
+         !p.Can(domain::Permission::kEditRecords) && p.Can(domain::Permission::kEditOwnRecords);
+}
+
+// The user field a contributor's new record names them in (the owner), or null.
+const FieldSpec* OwnField(const RegisterSpec& spec) {
+  for (const auto& f : spec.fields) {
+    if (f.type == FieldType::kUser && !f.read_only) return &f;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+bool MayCreate(const app::Principal& p, const RegisterSpec& spec) {
+  if (p.InAccountSetup()) return false;
+  if (p.Can(spec.write_permission)) return true;
+  return MayEditOwn(p, spec) && OwnField(spec) != nullptr;
+}
+
+bool MayChange(const app::Principal& p, const RegisterSpec& spec, const Record& rec) {
+  if (p.InAccountSetup()) return false;
+  if (p.Can(spec.write_permission)) return true;
+  if (!MayEditOwn(p, spec)) return false;
+  for (const auto& f : spec.fields) {
+    const Json& v = rec.fields[f.name];
+    if (f.type == FieldType::kUser && v.is_number_integer() && v.get<int64_t>() == p.user_id) {
+      return true;
+    }
+  }
+  return false;
+}
+
+namespace {
+
 bool IsEditable(const RegisterSpec& spec, const Record& rec) {
   if (!spec.lifecycle) return true;
   const Json& state = rec.fields[spec.lifecycle->field];
@@ -187,7 +225,9 @@ void ListPage(Request& r, const RegisterSpec& spec) {
     Html a;
     a.Link(fmt::format("/api/v1/{}/export{}", spec.path, QueryWith(view, "format", "csv")),
            "Export CSV", "button button-secondary");
-    a.Link("/" + spec.path + "/new", "New " + ToLower(spec.singular), "button button-primary");
+    if (MayCreate(r.principal, spec)) {
+      a.Link("/" + spec.path + "/new", "New " + ToLower(spec.singular), "button button-primary");
+    }
     frame.actions = a.Take();
   }
   Html h;
@@ -248,10 +288,14 @@ void ListPage(Request& r, const RegisterSpec& spec) {
       h.Link("/" + spec.path, "Show all", "button button-secondary");
     } else {
       h.Element("h2", {}, "No " + LowerNoun(spec.plural) + " yet");
-      h.Element("p", {},
-                "Record the first one; it will be versioned and its every change kept in the audit "
-                "trail.");
-      h.Link("/" + spec.path + "/new", "New " + ToLower(spec.singular), "button button-primary");
+      if (MayCreate(r.principal, spec)) {
+        h.Element("p", {},
+                  "Record the first one; it will be versioned and its every change kept in the "
+                  "audit trail.");
+        h.Link("/" + spec.path + "/new", "New " + ToLower(spec.singular), "button button-primary");
+      } else {
+        h.Element("p", {}, "Nothing has been recorded here yet.");
+      }
     }
     h.Close("div");
     return RenderPage(r, frame, h.Take());
@@ -384,7 +428,8 @@ void DetailPage(Request& r, const RegisterSpec& spec) {
   const auto hooks = PageHooksFor(spec);
   Html actions;
   if (hooks.detail_actions) hooks.detail_actions(actions, r, *rec);
-  if (IsEditable(spec, *rec)) {
+  const bool may_change = MayChange(r.principal, spec, *rec);
+  if (may_change && IsEditable(spec, *rec)) {
     // Where the register adds its own step (approve a draft), that step is the primary action.
     actions.Link(fmt::format("/{}/{}/edit", spec.path, id), "Edit",
                  actions.str().empty() ? "button button-primary" : "button button-secondary");
@@ -417,7 +462,7 @@ void DetailPage(Request& r, const RegisterSpec& spec) {
                      UserName(rec->created_by, *members), rec->updated_at.substr(0, 10),
                      UserName(rec->updated_by, *members)));
   h.Close("p");
-  if (IsEditable(spec, *rec)) {
+  if (may_change && IsEditable(spec, *rec)) {
     OpenPostForm(h, r, fmt::format("/{}/{}/delete", spec.path, id), "danger-zone");
     h.Void("input",
            {{"type", "hidden"}, {"name", "version"}, {"value", std::to_string(rec->version)}});
@@ -686,6 +731,10 @@ void AddRegisterPages(Router& router, const RegisterSpec& spec) {
 
   router.Get(base + "/new", Surface::kWeb, WriteGuard(*s), [s](Request& r) {
     Json initial = Json::object();
+    // A contributor's record must name them: start with them as its owner.
+    if (MayEditOwn(r.principal, *s) && OwnField(*s) != nullptr) {
+      initial[OwnField(*s)->name] = r.principal.user_id;
+    }
     for (const auto& f : s->fields) {
       if (!f.default_value.is_null()) initial[f.name] = f.default_value;
       if (!f.read_only && f.type != FieldType::kTable && r.http.has_param(f.name)) {

@@ -6,6 +6,7 @@
 
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "domain/register.h"
@@ -22,6 +23,8 @@ void AddStaticRoutes(httplib::Server& server);
 void AddAuthPages(Router& router);
 void AddRegisterPages(Router& router, const domain::RegisterSpec& spec);
 void AddContextPages(Router& router);
+void AddAccountPages(Router& router);
+void AddAdminPages(Router& router);
 
 struct Crumb {
   std::string label;
@@ -39,6 +42,42 @@ struct PageFrame {
 
 // Writes a complete page in the layout (navigation by clause, user menu) to r.res.
 void RenderPage(Request& r, const PageFrame& frame, const std::string& body, int status = 200);
+// A page of the signing-in flow: one card without navigation, for the sign-in steps and for
+// setting up an account (the one-time password, a required second factor) before anything else.
+void RenderAuthPage(Request& r, const std::string& title, const std::string& body, int status);
+// The tabs of the account pages (profile, password, second factor, sessions, tokens); `current`
+// is the path of the page shown.
+void AccountTabs(Html& h, std::string_view current);
+
+// A one-line form field (label, input, help) whose error, when `error` names its field, is shown
+// under it with aria-invalid and aria-describedby; the invalid input takes the focus.
+struct InputField {
+  std::string name;  // the form field, and the Status field that marks it invalid
+  std::string label;
+  std::string id;  // unique on the page; `name` when empty
+  std::string type = "text";
+  std::string value;
+  std::string help;
+  std::string autocomplete;
+  std::string inputmode;
+  std::string maxlength;
+  std::string min;  // dates
+  bool required = false;
+  bool autofocus = false;
+};
+void Input(Html& h, const InputField& field, const Status& error = Status::Ok());
+// An error not about one field: an alert that app.js focuses (id "error-summary").
+void ErrorAlert(Html& h, const std::string& title, const std::string& message);
+// "2026-11-29 20:57 UTC" for a stored ISO 8601 UTC time; "—" when empty.
+std::string ShortTime(const std::string& utc);
+// "Chrome on Linux" from a User-Agent header, for session lists.
+std::string BrowserName(const std::string& user_agent);
+
+// What the principal may do with a register's records, to offer only the controls that will
+// work. The use cases decide again: this is presentation, not access control.
+bool MayCreate(const app::Principal& p, const domain::RegisterSpec& spec);
+bool MayChange(const app::Principal& p, const domain::RegisterSpec& spec,
+               const domain::Record& rec);
 
 // Register-specific additions to the generic register pages (the scope's approval, ...).
 struct RegisterPageHooks {
