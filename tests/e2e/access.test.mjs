@@ -299,18 +299,46 @@ test('the viewer creates a read-only API token, shown once', async () => {
   await shot(viewer, '12-tokens');
 });
 
+test('a member of two organisations switches between them from the sidebar', async () => {
+  rampart.cli('org', 'add', '--name', 'Beta Ltd');
+  rampart.cli('user', 'add', '--username', 'vera', '--role', 'contributor', '--org', 'Beta Ltd');
+  await viewer.goto(url('/context-issues'));
+  const switcher = viewer.getByLabel('Organisation', { exact: true });
+  assert.equal(await switcher.locator('option:checked').innerText(), 'Acme Ltd');
+  await switcher.selectOption({ label: 'Beta Ltd' });
+  await shot(viewer, '13-switcher');
+  await viewer.getByRole('button', { name: 'Switch' }).click();
+  await viewer.waitForURL(/\/\?notice=organisation$/);
+  assert.match(await viewer.getByRole('status').innerText(), /now working in Beta Ltd/);
+
+  // A contributor there: may record what they own, so "New" is offered, with them as owner.
+  await viewer.goto(url('/context-issues'));
+  assert.equal(await viewer.locator('table').count(), 0);
+  await viewer.getByRole('link', { name: 'New context issue' }).first().click();
+  assert.equal(
+    await viewer.getByLabel('Owner').locator('option:checked').innerText(),
+    'Vera Viewer',
+  );
+
+  await viewer.goto(url('/account'));
+  const row = viewer.getByRole('row', { name: /Acme Ltd/ });
+  await row.getByRole('button', { name: 'Switch to Acme Ltd' }).click();
+  await viewer.waitForURL(/\/\?notice=organisation$/);
+  assert.match(await viewer.getByRole('status').innerText(), /now working in Acme Ltd/);
+});
+
 test('the account pages show the profile and this session', async () => {
   await viewer.goto(url('/account'));
   assert.match(await viewer.locator('.summary-list').first().innerText(), /vera/);
-  await shot(viewer, '13-account');
+  await shot(viewer, '14-account');
   await viewer.goto(url('/account/sessions'));
   assert.match(await viewer.locator('table').innerText(), /This session/);
-  await shot(viewer, '14-sessions');
+  await shot(viewer, '15-sessions');
 
   await admin.goto(url('/admin/users'));
   await admin.getByRole('link', { name: 'Vera Viewer' }).click();
   assert.match(await admin.locator('table').innerText(), /Chrome/);
-  await shot(admin, '15-member-sessions');
+  await shot(admin, '16-member-sessions');
 });
 
 test('the browser saw no CSP violation or script error', () => {

@@ -38,6 +38,10 @@ export async function startRampart(org = 'Acme Ltd') {
     baseUrl,
     username,
     otp,
+    // Runs a command-line sub-command on the same database (org add, user add, ...).
+    cli(...args) {
+      return execFileSync(bin, [...args, '--db', db], { encoding: 'utf8' });
+    },
     async stop() {
       server.kill('SIGTERM');
       await new Promise((resolve) => server.once('exit', resolve));

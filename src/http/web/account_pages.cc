@@ -267,13 +267,13 @@ void SessionsPage(Request& r, const Status& error, int status) {
     const bool current = s.id == r.principal.session_id;
     const std::string browser = BrowserName(s.user_agent);
     h.Open("tr", {{"class", current ? "is-current-row" : ""}});
-    h.Open("td", {{"class", "cell-title"}});
+    h.Open("td", {{"class", "cell-title"}}).Open("div", {{"class", "cell-line"}});
     h.Element("span", {{"title", s.user_agent}}, browser);
     if (current) h.Element("span", {{"class", "badge badge-on"}}, "This session");
     if (s.stage == domain::Session::Stage::kSecondFactor) {
       h.Element("span", {{"class", "badge badge-warn"}}, "Waiting for a code");
     }
-    h.Close("td");
+    h.Close("div").Close("td");
     h.Element("td", {{"class", "cell-mono"}}, s.address.empty() ? "—" : s.address);
     h.Element("td", {{"class", "cell-date"}}, ShortTime(s.created_at));
     h.Element("td", {{"class", "cell-date"}}, ShortTime(s.last_seen_at));
@@ -443,7 +443,7 @@ void TokensPage(Request& r, const TokenForm& form, const Status& error,
                  "recommended).",
          .min = Today(r)},
         error);
-  h.Open("div", {{"class", "form-field form-field-wide"}});
+  h.Open("div", {{"class", "form-field form-field-wide form-field-check"}});
   h.Open("label", {{"class", "check"}});
   if (form.read_only) {
     h.Void("input", {{"type", "checkbox"},
@@ -591,18 +591,25 @@ void RecoveryCodes(Html& h, const Request& r, const SfView& v) {
 
 void StatusCards(Html& h, Request& r, const SfView& v, int left, bool required) {
   if (!r.principal.second_factor) {
-    h.Open("section", {{"class", "card sf-card"}, {"aria-labelledby", "sf-title"}});
-    h.Open("div", {{"class", "card-title-row"}});
-    h.Element("h2", {{"id", "sf-title"}}, "Two-step verification");
-    StateBadge(h, false);
-    h.Close("div");
+    // In the set-up card the page's heading says it all; in the account, a card of its own.
+    const bool setup = r.principal.InAccountSetup();
+    h.Open("section", {{"class", setup ? "sf-start" : "card sf-card"},
+                       {"aria-labelledby", setup ? "" : "sf-title"}});
+    if (!setup) {
+      h.Open("div", {{"class", "card-title-row"}});
+      h.Element("h2", {{"id", "sf-title"}}, "Two-step verification");
+      StateBadge(h, false);
+      h.Close("div");
+    }
     h.Element("p", {},
               "After your password, Rampart asks for a 6-digit code from an authenticator app "
               "on your phone, so a stolen password alone does not open your account.");
     const Status& err = v.error.For("start");
     if (!err.ok()) ErrorAlert(h, "Could not start", err.message());
     OpenPostForm(h, r, "/account/second-factor/start", "");
-    h.Element("button", {{"type", "submit"}, {"class", "button button-primary"}},
+    h.Element("button",
+              {{"type", "submit"},
+               {"class", setup ? "button button-primary button-block" : "button button-primary"}},
               "Set up two-step verification");
     h.Close("form");
     h.Close("section");

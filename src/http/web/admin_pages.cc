@@ -95,6 +95,14 @@ void RoleSelect(Html& h, const std::string& id, const std::string& current, cons
   }
   h.Close("select");
   if (bad) h.Element("p", {{"class", "field-error"}, {"id", id + "-error"}}, error.message());
+  // Every role side by side, without JavaScript: a disclosure under the choice.
+  h.Open("details", {{"class", "role-guide"}});
+  h.Element("summary", {}, "What each role may do");
+  h.Open("dl");
+  for (const auto& info : domain::AllRoles()) {
+    h.Open("div").Element("dt", {}, info.label).Element("dd", {}, info.summary).Close("div");
+  }
+  h.Close("dl").Close("details");
   h.Close("div");
 }
 
@@ -174,10 +182,11 @@ void UsersPage(Request& r, const AddForm& form, const Status& error, const std::
       "<th scope=\"col\">Status</th></tr></thead><tbody>");
   for (const auto& m : *members) {
     h.Open("tr", {{"class", m.disabled || Ended(m, today) ? "is-inactive-row" : ""}});
-    h.Open("td", {{"class", "cell-title"}});
+    h.Open("td", {{"class", "cell-title"}}).Open("div", {{"class", "cell-line"}});
     h.Link(fmt::format("/admin/users/{}", m.id), PersonName(m));
-    h.Element("span", {{"class", "cell-sub"}}, m.username);
     if (m.id == r.principal.user_id) h.Element("span", {{"class", "tag"}}, "You");
+    h.Close("div");
+    h.Element("span", {{"class", "cell-sub"}}, m.username);
     h.Close("td");
     h.Element("td", {{"data-label", "Role"}}, RoleLabel(m.role));
     h.Element("td", {{"class", "cell-date"}, {"data-label", "Access ends"}},
@@ -418,7 +427,7 @@ void MemberPage(Request& r, int64_t id, const MemberView& v, int status) {
     for (const auto& s : *sessions) {
       const std::string browser = BrowserName(s.user_agent);
       h.Open("tr");
-      h.Open("td", {{"class", "cell-title"}});
+      h.Open("td", {{"class", "cell-title"}}).Open("div", {{"class", "cell-line"}});
       h.Element("span", {{"title", s.user_agent}}, browser);
       if (self && s.id == r.principal.session_id) {
         h.Element("span", {{"class", "badge badge-on"}}, "This session");
@@ -426,7 +435,7 @@ void MemberPage(Request& r, int64_t id, const MemberView& v, int status) {
       if (s.stage == domain::Session::Stage::kSecondFactor) {
         h.Element("span", {{"class", "badge badge-warn"}}, "Waiting for a code");
       }
-      h.Close("td");
+      h.Close("div").Close("td");
       h.Element("td", {{"class", "cell-mono"}}, s.address.empty() ? "—" : s.address);
       h.Element("td", {{"class", "cell-date"}}, ShortTime(s.created_at));
       h.Element("td", {{"class", "cell-date"}}, ShortTime(s.last_seen_at));

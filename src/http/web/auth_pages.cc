@@ -113,7 +113,8 @@ void SecondFactorForm(Request& r, const std::string& error, int status) {
             "Verify");
   h.Close("form");
   OpenPostForm(h, r, "/signout", "stack");
-  h.Element("button", {{"type", "submit"}, {"class", "button button-block"}}, "Cancel");
+  h.Element("button", {{"type", "submit"}, {"class", "button button-ghost button-block"}},
+            "Cancel");
   h.Close("form");
   RenderAuthPage(r, "Two-step verification", h.Take(), status);
 }
