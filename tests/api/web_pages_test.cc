@@ -1,6 +1,10 @@
-// The server-rendered pages: forms with inline errors, escaping, the SWOT view, the scope.
+// The server-rendered pages: forms with inline errors, escaping, the SWOT view, the scope, and
+// the access pages (account, people, organisation) with the controls each role is offered.
+#include <regex>
+
 #include "api_fixture.h"
 #include "base/text.h"
+#include "base/totp.h"
 
 namespace rampart::testing {
 namespace {
@@ -15,11 +19,35 @@ class WebPages : public ApiTest {
     return Client().Get(path, {{"Cookie", session_.cookie}});
   }
   httplib::Result Submit(const std::string& path, const std::string& form) {
-    return Client().Post(path, {{"Cookie", session_.cookie}},
-                         form + "&_csrf=" + UrlEncode(session_.csrf),
+    return SubmitAs(session_, path, form);
+  }
+  httplib::Result SubmitAs(const Session& s, const std::string& path, const std::string& form) {
+    return Client().Post(path, {{"Cookie", s.cookie}}, form + "&_csrf=" + UrlEncode(s.csrf),
                          "application/x-www-form-urlencoded");
   }
+  httplib::Result PageAs(const Session& s, const std::string& path) {
+    return Client().Get(path, {{"Cookie", s.cookie}});
+  }
+  // A member of Acme with a password of their own, signed in.
+  Session Member(const std::string& username, domain::Role role) {
+    auto added = services_->members.AddUser(
+        "", app::NewMember{.username = username, .role = role, .password = kMemberPassword});
+    EXPECT_TRUE(added.ok()) << added.status().ToString();
+    member_id_ = added.ok() ? added->user.id : 0;
+    return SignIn(username, kMemberPassword);
+  }
+  // The first match of `pattern`'s group in `body`, or empty.
+  static std::string Find(const std::string& body, const std::string& pattern) {
+    std::smatch m;
+    return std::regex_search(body, m, std::regex(pattern)) ? m[1].str() : std::string();
+  }
+  static bool Has(const httplib::Result& r, const std::string& text) {
+    return r->body.find(text) != std::string::npos;
+  }
+
+  static constexpr const char* kMemberPassword = "a member's own passphrase";
   Session session_;
+  int64_t member_id_ = 0;
 };
 
 TEST_F(WebPages, AFormCreatesAContextIssueAndRedirectsToIt) {
@@ -120,6 +148,194 @@ TEST_F(WebPages, StaticAssetsAreServedFromTheBinary) {
   EXPECT_FALSE(css->get_header_value("ETag").empty());
   EXPECT_EQ(Client().Get("/static/../../etc/passwd")->status, 404);
   EXPECT_EQ(Client().Get("/static/missing.css")->status, 404);
+}
+
+TEST_F(WebPages, AViewerIsOfferedNoEditingControlsAndIsRefusedAnyway) {
+  const std::string id = std::to_string(CreateIssue("Supplier concentration")["id"].get<int64_t>());
+  const Session viewer = Member("vera", domain::Role::kViewer);
+  auto list = PageAs(viewer, "/context-issues");
+  ASSERT_EQ(list->status, 200);
+  EXPECT_TRUE(Has(list, "Supplier concentration"));
+  EXPECT_FALSE(Has(list, "href=\"/context-issues/new\""));
+  auto detail = PageAs(viewer, "/context-issues/" + id);
+  ASSERT_EQ(detail->status, 200);
+  EXPECT_FALSE(Has(detail, "/context-issues/" + id + "/edit"));
+  EXPECT_FALSE(Has(detail, "/context-issues/" + id + "/delete"));
+  EXPECT_FALSE(Has(PageAs(viewer, "/context-issues/swot"), "/context-issues/new"));
+  // Nor administration or the audit trail in the navigation.
+  auto overview = PageAs(viewer, "/");
+  EXPECT_FALSE(Has(overview, "href=\"/admin/users\""));
+  EXPECT_FALSE(Has(overview, "href=\"/audit\""));
+  EXPECT_TRUE(Has(Page("/"), "href=\"/admin/users\""));
+
+  EXPECT_EQ(SubmitAs(viewer, "/context-issues", "title=Sneaky&kind=internal")->status, 403);
+  EXPECT_EQ(SubmitAs(viewer, "/context-issues/" + id + "/delete", "version=1")->status, 403);
+  EXPECT_EQ(PageAs(viewer, "/admin/users")->status, 403);
+  EXPECT_EQ(Body(Get("/api/v1/context-issues?total=true"))["total"], 1);
+}
+
+TEST_F(WebPages, AContributorIsOfferedEditingOnlyOfRecordsNamingThem) {
+  const Session carl = Member("carl", domain::Role::kContributor);
+  const std::string own = std::to_string(
+      CreateIssue("Carl's issue", "internal", {{"owner", member_id_}})["id"].get<int64_t>());
+  const std::string other = std::to_string(CreateIssue("Someone else's")["id"].get<int64_t>());
+  EXPECT_TRUE(Has(PageAs(carl, "/context-issues/" + own), "/context-issues/" + own + "/edit"));
+  EXPECT_FALSE(Has(PageAs(carl, "/context-issues/" + other), "/context-issues/" + other + "/edit"));
+  // New records start with them as owner, so that they may create them.
+  EXPECT_TRUE(Has(PageAs(carl, "/context-issues"), "href=\"/context-issues/new\""));
+  auto form = PageAs(carl, "/context-issues/new");
+  ASSERT_EQ(form->status, 200);
+  EXPECT_TRUE(Has(form, "<option value=\"" + std::to_string(member_id_) + "\" selected>"));
+}
+
+TEST_F(WebPages, AddingAPersonShowsTheOneTimePasswordOnlyInTheAnswer) {
+  auto r = Submit("/admin/users", "username=bob&display_name=Bob+Builder&role=auditor&expires_on=");
+  ASSERT_EQ(r->status, 201) << r->body;
+  EXPECT_EQ(r->get_header_value("Cache-Control"), "no-store");
+  const std::string otp = Find(r->body, "id=\"one-time-password\"[^>]*>([^<]+)<");
+  ASSERT_FALSE(otp.empty());
+  auto login =
+      Client().Post("/api/v1/auth/login", Json{{"username", "bob"}, {"password", otp}}.dump(),
+                    "application/json");
+  ASSERT_EQ(login->status, 200) << login->body;
+  EXPECT_EQ(Body(login)["must_change_password"], true);
+  auto again = Page("/admin/users");
+  EXPECT_TRUE(Has(again, "Bob Builder"));
+  EXPECT_FALSE(Has(again, otp));
+}
+
+TEST_F(WebPages, ABadNewPersonShowsTheErrorAtItsFieldAndAddsNobody) {
+  const size_t before = Body(Get("/api/v1/users"))["data"].size();
+  auto r = Submit("/admin/users", "username=eve&role=external_auditor&expires_on=");
+  ASSERT_EQ(r->status, 400);
+  EXPECT_TRUE(Has(r, "id=\"expires_on-error\""));
+  EXPECT_TRUE(Has(r, "value=\"eve\""));
+  auto bad_role = Submit("/admin/users", "username=eve&role=superuser");
+  ASSERT_EQ(bad_role->status, 400);
+  EXPECT_TRUE(Has(bad_role, "id=\"role-error\""));
+  auto bad_name = Submit("/admin/users", "username=Eve+Smith&role=viewer");
+  ASSERT_EQ(bad_name->status, 400);
+  EXPECT_TRUE(Has(bad_name, "id=\"username-error\""));
+  EXPECT_EQ(Body(Get("/api/v1/users"))["data"].size(), before);
+}
+
+TEST_F(WebPages, AMembersRoleIsChangedAndRefusedChangesKeepTheForm) {
+  Member("vera", domain::Role::kViewer);
+  const std::string page = "/admin/users/" + std::to_string(member_id_);
+  auto saved = Submit(page, "role=executive&expires_on=");
+  ASSERT_EQ(saved->status, 303) << saved->body;
+  EXPECT_EQ(Body(Get("/api/v1/users/" + std::to_string(member_id_)))["role"], "executive");
+  auto refused = Submit(page, "role=external_auditor&expires_on=");
+  ASSERT_EQ(refused->status, 400);
+  EXPECT_TRUE(Has(refused, "id=\"expires_on-error\""));
+  EXPECT_TRUE(Has(refused, "<option value=\"external_auditor\" selected>"));
+  EXPECT_EQ(Body(Get("/api/v1/users/" + std::to_string(member_id_)))["role"], "executive");
+  // Administrators cannot disable themselves; the page says why and changes nothing.
+  const std::string alice = std::to_string(Body(Get("/api/v1/auth/me"))["user_id"].get<int64_t>());
+  auto self = Submit("/admin/users/" + alice + "/disable", "");
+  EXPECT_EQ(self->status, 409);
+  EXPECT_TRUE(Has(self, "id=\"error-summary\""));
+}
+
+TEST_F(WebPages, ANewApiTokenIsShownOnceAndIsReadOnlyWhenAskedTo) {
+  auto r = Submit("/account/tokens", "name=Nightly+export&read_only=true&expires_on=");
+  ASSERT_EQ(r->status, 201) << r->body;
+  EXPECT_EQ(r->get_header_value("Cache-Control"), "no-store");
+  const std::string token = Find(r->body, "id=\"new-token\"[^>]*value=\"(rpt_[^\"]+)\"");
+  ASSERT_FALSE(token.empty());
+  EXPECT_EQ(Get("/api/v1/context-issues", Bearer(token))->status, 200);
+  EXPECT_EQ(
+      Post("/api/v1/context-issues", {{"title", "x"}, {"kind", "internal"}}, Bearer(token))->status,
+      403);
+  auto list = Page("/account/tokens");
+  EXPECT_TRUE(Has(list, "Nightly export"));
+  EXPECT_FALSE(Has(list, token));
+  auto nameless = Submit("/account/tokens", "name=&expires_on=");
+  EXPECT_EQ(nameless->status, 400);
+  EXPECT_TRUE(Has(nameless, "id=\"name-error\""));
+}
+
+TEST_F(WebPages, SecondFactorSetUpShowsTheQrCodeThenTheRecoveryCodesOnce) {
+  auto start = Submit("/account/second-factor/start", "");
+  ASSERT_EQ(start->status, 200) << start->body;
+  EXPECT_TRUE(Has(start, "<svg"));
+  std::string secret = Find(start->body, "id=\"totp-secret\">([A-Z2-7 ]+)<");
+  secret.erase(std::remove(secret.begin(), secret.end(), ' '), secret.end());
+  ASSERT_EQ(secret.size(), 32u);
+  const auto key = Base32Decode(secret);
+  ASSERT_TRUE(key);
+  // A wrong code: the error at the field, and the same key again.
+  auto wrong = Submit("/account/second-factor/confirm", "secret=" + secret + "&code=12345");
+  ASSERT_EQ(wrong->status, 400);
+  EXPECT_TRUE(Has(wrong, "id=\"confirm-code-error\""));
+  EXPECT_TRUE(Has(wrong, "<svg"));
+  const std::string code = TotpCode(*key, ToUnixSeconds(clock_.Now()));
+  auto confirmed = Submit("/account/second-factor/confirm", "secret=" + secret + "&code=" + code);
+  ASSERT_EQ(confirmed->status, 200) << confirmed->body;
+  EXPECT_EQ(confirmed->get_header_value("Cache-Control"), "no-store");
+  const std::regex item("<li><code>([0-9a-z]{5}-[0-9a-z]{5})</code></li>");
+  const auto n =
+      std::distance(std::sregex_iterator(confirmed->body.begin(), confirmed->body.end(), item),
+                    std::sregex_iterator());
+  EXPECT_EQ(n, 10);
+  const std::string first = Find(confirmed->body, "<li><code>([0-9a-z-]+)</code></li>");
+  auto status = Page("/account/second-factor");
+  EXPECT_FALSE(Has(status, first));
+  EXPECT_EQ(Find(status->body, "id=\"recovery-codes-left\">(\\d+)"), "10");
+}
+
+TEST_F(WebPages, TheSecondFactorPolicyIsSavedFromItsCheckboxes) {
+  auto saved = Submit("/admin/organisation",
+                      "second_factor_roles=viewer&second_factor_roles=external_auditor");
+  ASSERT_EQ(saved->status, 303) << saved->body;
+  auto org = Body(Get("/api/v1/organisation"));
+  EXPECT_EQ(org["second_factor_roles"], Json({"viewer", "external_auditor"}));
+  auto bad = Submit("/admin/organisation", "second_factor_roles=viewer&second_factor_roles=root");
+  EXPECT_EQ(bad->status, 400);
+  EXPECT_EQ(Body(Get("/api/v1/organisation"))["second_factor_roles"], org["second_factor_roles"]);
+  auto page = Page("/admin/organisation");
+  EXPECT_TRUE(Has(page, "value=\"viewer\" checked"));
+  EXPECT_FALSE(Has(page, "value=\"auditor\" checked"));
+}
+
+TEST_F(WebPages, AMemberOfTwoOrganisationsSwitchesFromTheSidebar) {
+  EXPECT_FALSE(Has(Page("/"), "id=\"org-switch\""));
+  auto beta = services_->members.AddOrganisation("Beta Ltd");
+  ASSERT_TRUE(beta.ok());
+  ASSERT_TRUE(
+      services_->members
+          .AddUser("Beta Ltd", app::NewMember{.username = "alice", .role = domain::Role::kViewer})
+          .ok());
+  auto overview = Page("/");
+  EXPECT_TRUE(Has(overview, "id=\"org-switch\""));
+  auto moved = Submit("/account/organisation", "org_id=" + std::to_string(beta->id));
+  ASSERT_EQ(moved->status, 303);
+  EXPECT_EQ(moved->get_header_value("Location"), "/?notice=organisation");
+  EXPECT_TRUE(Has(Page("/?notice=organisation"), "You are now working in Beta Ltd."));
+  // A viewer in Beta: no administration there.
+  EXPECT_EQ(Page("/admin/users")->status, 403);
+  auto nowhere = Submit("/account/organisation", "org_id=999999");
+  EXPECT_EQ(nowhere->status, 404);
+  EXPECT_TRUE(Has(Page("/"), "Beta Ltd"));
+}
+
+TEST_F(WebPages, UserTextIsEscapedOnTheAccessPages) {
+  const std::string xss = "<script>alert(1)</script>";
+  ASSERT_EQ(
+      Submit("/admin/users", "username=mallory&role=viewer&display_name=" + UrlEncode(xss))->status,
+      201);
+  ASSERT_EQ(Submit("/account/tokens", "name=" + UrlEncode(xss))->status, 201);
+  ASSERT_EQ(Submit("/account/profile", "display_name=" + UrlEncode(xss))->status, 303);
+  const std::string mallory =
+      std::to_string(Body(Get("/api/v1/users"))["data"].back()["id"].get<int64_t>());
+  const std::vector<std::string> pages = {"/admin/users",      "/admin/users/" + mallory,
+                                          "/account",          "/account/tokens",
+                                          "/account/sessions", "/admin/organisation"};
+  for (const auto& path : pages) {
+    auto page = Page(path);
+    ASSERT_EQ(page->status, 200) << path;
+    EXPECT_FALSE(Has(page, "<script>alert")) << path;
+  }
 }
 
 }  // namespace
