@@ -227,6 +227,11 @@ const FieldSpec* RegisterSpec::Field(std::string_view name) const {
   return nullptr;
 }
 
+bool RegisterSpec::NamesPeople() const {
+  return std::any_of(fields.begin(), fields.end(),
+                     [](const FieldSpec& f) { return f.type == FieldType::kUser && !f.read_only; });
+}
+
 bool RegisterSpec::IsSortable(std::string_view name) const {
   if (name == "id" || name == "created_at" || name == "updated_at") return true;
   const FieldSpec* f = Field(name);

@@ -97,6 +97,9 @@ struct RegisterSpec {
   const FieldSpec* Field(std::string_view name) const;
   // True for the sortable system columns and sortable fields.
   bool IsSortable(std::string_view name) const;
+  // True when a record can name people in a writable user field (owner, assignee): the records
+  // a role holding only records:edit-own may change. Without one, that role changes none.
+  bool NamesPeople() const;
 };
 
 enum class WriteMode { kCreate, kUpdate };

@@ -50,9 +50,11 @@ struct Guard {
 };
 
 // Changing a register's records: its write permission, where records:edit is reached by
-// records:edit-own too (the use case then checks the record names the caller).
+// records:edit-own too when the register's records can name people (the use case then checks
+// the record names the caller).
 inline Guard WriteGuard(const domain::RegisterSpec& spec) {
-  return Guard::Needs(spec.write_permission == domain::Permission::kEditRecords
+  return Guard::Needs(spec.write_permission == domain::Permission::kEditRecords &&
+                              spec.NamesPeople()
                           ? domain::Permission::kEditOwnRecords
                           : spec.write_permission);
 }

@@ -1,0 +1,534 @@
+// The access-control suite: the role matrix over every route, read-only tokens, isolation of
+// organisations, throttling, session handling and the method/origin rules, against a real server.
+#include <gmock/gmock.h>
+
+#include <map>
+#include <regex>
+#include <set>
+
+#include "api/api_fixture.h"
+#include "base/totp.h"
+#include "domain/registers.h"
+#include "http/router.h"
+
+namespace rampart::testing {
+namespace {
+
+using domain::FieldType;
+using domain::Permission;
+using domain::Role;
+using ::testing::HasSubstr;
+
+constexpr const char* kPassword = "a long enough passphrase";
+
+bool HasWritableUserField(const domain::RegisterSpec& spec) {
+  for (const auto& f : spec.fields) {
+    if (f.type == FieldType::kUser && !f.read_only) return true;
+  }
+  return false;
+}
+
+// The smallest valid record of a register: its required fields, and every user field naming
+// `user_id` (so a contributor owns it).
+Json SampleRecord(const domain::RegisterSpec& spec, int64_t user_id) {
+  Json body = Json::object();
+  for (const auto& f : spec.fields) {
+    if (f.read_only) continue;
+    if (f.type == FieldType::kUser) {
+      body[f.name] = user_id;
+      continue;
+    }
+    if (!f.required) continue;
+    switch (f.type) {
+      case FieldType::kEnum:
+        body[f.name] = f.default_value.is_null() ? Json(f.choices.front().value) : f.default_value;
+        break;
+      case FieldType::kDate:
+        body[f.name] = "2030-01-01";
+        break;
+      case FieldType::kBool:
+        body[f.name] = false;
+        break;
+      case FieldType::kInteger:
+        body[f.name] = 1;
+        break;
+      case FieldType::kList:
+      case FieldType::kTable:
+        body[f.name] = Json::array();
+        break;
+      default:
+        body[f.name] = "Sample " + f.label;
+    }
+  }
+  return body;
+}
+
+class AccessTest : public ApiTest {
+ protected:
+  void SetUp() override {
+    ApiTest::SetUp();
+    if (HasFatalFailure()) return;
+    for (const auto& info : domain::AllRoles()) {
+      const std::string name = "u-" + std::string(info.name);
+      auto added = services_->members.AddUser(
+          "", app::NewMember{.username = name,
+                             .role = info.role,
+                             .expires_on = info.needs_expiry ? "2099-12-31" : "",
+                             .password = kPassword});
+      ASSERT_TRUE(added.ok()) << added.status().ToString();
+      user_ids_[info.role] = added->user.id;
+      sessions_[info.role] = SignIn(name, kPassword);
+    }
+    // The person the /users/{id} routes act on (their password reset, sessions ended, ...).
+    auto target = services_->members.AddUser(
+        "", app::NewMember{.username = "target", .role = Role::kViewer, .password = kPassword});
+    ASSERT_TRUE(target.ok());
+    target_id_ = target->user.id;
+    // One record per register, owned by the contributor.
+    for (const auto* spec : domain::AllRegisters()) {
+      auto r = Post("/api/v1/" + spec->path, SampleRecord(*spec, user_ids_[Role::kContributor]));
+      ASSERT_TRUE(r);
+      ASSERT_EQ(r->status, 201) << spec->path << ": " << r->body;
+      record_ids_[spec->path] = Body(r)["id"].get<int64_t>();
+    }
+  }
+
+  // A concrete path for a route pattern: ids of this fixture's records and users.
+  std::string PathFor(const std::string& pattern) {
+    std::string path = pattern;
+    std::string id = "999999";
+    for (const auto* spec : domain::AllRegisters()) {
+      if (pattern.rfind("/api/v1/" + spec->path + "/", 0) == 0 ||
+          pattern.rfind("/" + spec->path + "/", 0) == 0) {
+        id = std::to_string(record_ids_[spec->path]);
+      }
+    }
+    if (pattern.rfind("/api/v1/users/", 0) == 0 || pattern.rfind("/admin/users/", 0) == 0) {
+      id = std::to_string(target_id_);
+    }
+    const auto first = path.find(R"((\d+))");
+    if (first != std::string::npos) path.replace(first, 5, id);
+    for (auto more = path.find(R"((\d+))"); more != std::string::npos;
+         more = path.find(R"((\d+))")) {
+      path.replace(more, 5, "999999");
+    }
+    return path;
+  }
+
+  httplib::Result Call(const std::string& method, const std::string& path,
+                       const httplib::Headers& headers) {
+    auto c = Client();
+    if (method == "GET") return c.Get(path, headers);
+    if (method == "POST") return c.Post(path, headers, "", "application/json");
+    if (method == "PUT") return c.Put(path, headers, "", "application/json");
+    if (method == "PATCH") return c.Patch(path, headers, "", "application/json");
+    return c.Delete(path, headers);
+  }
+
+  // The register a route belongs to, if any.
+  static const domain::RegisterSpec* RegisterOf(const std::string& pattern) {
+    for (const auto* spec : domain::AllRegisters()) {
+      for (const std::string& base : {"/api/v1/" + spec->path, "/" + spec->path}) {
+        if (pattern == base || pattern.rfind(base + "/", 0) == 0) return spec;
+      }
+    }
+    return nullptr;
+  }
+
+  // Routes that end the caller's own session are tested on their own.
+  static bool EndsTheSession(const http::RouteInfo& r) {
+    return r.pattern == "/signout" || r.pattern == "/api/v1/auth/logout";
+  }
+
+  int64_t target_id_ = 0;
+  std::map<Role, int64_t> user_ids_;
+  std::map<Role, Session> sessions_;
+  std::map<std::string, int64_t> record_ids_;
+};
+
+// Every route × every role × its method: a role without the route's permission gets 403 from
+// the router; a role with it gets past authorisation (whatever the handler then says about the
+// empty request). Generated from the routes the server registered, so a new route is covered.
+TEST_F(AccessTest, TheRoleMatrixMatchesThePermissionTable) {
+  int checked = 0;
+  for (const auto& route : server_->Routes()) {
+    if (route.guard.access == http::Access::kPublic ||
+        route.guard.access == http::Access::kSecondFactorStep || EndsTheSession(route)) {
+      continue;
+    }
+    const std::string path = PathFor(route.pattern);
+    for (const auto& info : domain::AllRoles()) {
+      bool allowed = route.guard.access != http::Access::kPermission ||
+                     domain::Can(info.role, route.guard.permission);
+      // Holding only records:edit-own, a role changes the records naming it: the fixture's
+      // records name the contributor where the register has a user field to do so.
+      if (allowed && route.guard.access == http::Access::kPermission &&
+          route.guard.permission == Permission::kEditOwnRecords &&
+          !domain::Can(info.role, Permission::kEditRecords)) {
+        const auto* spec = RegisterOf(route.pattern);
+        ASSERT_NE(spec, nullptr) << route.pattern;
+        ASSERT_TRUE(HasWritableUserField(*spec)) << route.pattern;
+      }
+      auto r = Call(route.method, path, SessionHeaders(sessions_[info.role]));
+      ASSERT_TRUE(r) << route.method << " " << path;
+      const std::string what = route.method + " " + path + " as " + std::string(info.name) + " (" +
+                               std::to_string(r->status) + ")";
+      if (allowed) {
+        EXPECT_NE(r->status, 401) << what << ": " << r->body.substr(0, 200);
+        EXPECT_NE(r->status, 403) << what << ": " << r->body.substr(0, 200);
+      } else {
+        EXPECT_EQ(r->status, 403) << what;
+      }
+      EXPECT_LT(r->status, 500) << what << ": " << r->body.substr(0, 200);
+      ++checked;
+    }
+  }
+  EXPECT_GT(checked, 7 * 40);
+  // Nobody lost their session on the way.
+  for (const auto& [role, s] : sessions_) {
+    EXPECT_EQ(Get("/api/v1/auth/me", SessionHeaders(s))->status, 200) << domain::RoleName(role);
+  }
+}
+
+// A read-only token reads what its role reads and changes nothing, on every route.
+TEST_F(AccessTest, AReadOnlyTokenChangesNothingAnywhere) {
+  auto token = services_->members.CreateToken("u-admin", "", "reader", true, "");
+  ASSERT_TRUE(token.ok());
+  const httplib::Headers h = Bearer(*token);
+  for (const auto& route : server_->Routes()) {
+    if (route.guard.access == http::Access::kPublic ||
+        route.guard.access == http::Access::kSecondFactorStep) {
+      continue;
+    }
+    const std::string path = PathFor(route.pattern);
+    auto r = Call(route.method, path, h);
+    ASSERT_TRUE(r);
+    const std::string what = route.method + " " + path;
+    if (route.method != "GET") {
+      EXPECT_EQ(r->status, 403) << what;
+      EXPECT_THAT(r->body, HasSubstr("read-only")) << what;
+    } else if (route.guard.access != http::Access::kPermission ||
+               domain::InfoOf(route.guard.permission).read_only) {
+      EXPECT_NE(r->status, 403) << what << ": " << r->body.substr(0, 200);
+      EXPECT_NE(r->status, 401) << what;
+    } else {
+      EXPECT_EQ(r->status, 403) << what;
+    }
+  }
+}
+
+// Denied by the use case too, not only by the router: a viewer's session cannot create through
+// the API, and the database is unchanged.
+TEST_F(AccessTest, AViewerCannotCreateAContributorCannotTakeOver) {
+  const auto before = Body(Get("/api/v1/context-issues?total=true"))["total"];
+  auto r = Client().Post("/api/v1/context-issues", SessionHeaders(sessions_[Role::kViewer]),
+                         Json{{"title", "x"}, {"kind", "internal"}}.dump(), "application/json");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 403);
+  EXPECT_EQ(Error(r), "permission_denied/");
+  // The contributor edits their record but not alice's.
+  const Json alices = CreateIssue("Alice's issue");
+  auto h = SessionHeaders(sessions_[Role::kContributor]);
+  h.emplace("If-Match", "\"1\"");
+  auto theirs =
+      Client().Patch("/api/v1/context-issues/" + std::to_string(record_ids_["context-issues"]), h,
+                     Json{{"description", "updated by the owner"}}.dump(), "application/json");
+  ASSERT_TRUE(theirs);
+  EXPECT_EQ(theirs->status, 200) << theirs->body;
+  auto other = Client().Patch("/api/v1/context-issues/" + std::to_string(alices["id"].get<int>()),
+                              h, Json{{"title", "taken"}}.dump(), "application/json");
+  ASSERT_TRUE(other);
+  EXPECT_EQ(other->status, 403);
+  EXPECT_EQ(Body(Get("/api/v1/context-issues?total=true"))["total"], before.get<int>() + 1);
+}
+
+// --- Organisations ---
+
+class CrossOrganisationTest : public AccessTest {
+ protected:
+  void SetUp() override {
+    AccessTest::SetUp();
+    if (HasFatalFailure()) return;
+    ASSERT_TRUE(services_->members.AddOrganisation("Globex").ok());
+    auto added = services_->members.AddUser(
+        "Globex", app::NewMember{.username = "gary", .role = Role::kAdmin, .password = kPassword});
+    ASSERT_TRUE(added.ok());
+    gary_id_ = added->user.id;
+    auto token = services_->members.CreateToken("gary", "Globex", "t", false, "");
+    ASSERT_TRUE(token.ok());
+    gary_ = *token;
+    for (const auto* spec : domain::AllRegisters()) {
+      Json body = SampleRecord(*spec, gary_id_);
+      if (spec->title_field != "" && spec->Field(spec->title_field)->type == FieldType::kText) {
+        body[spec->title_field] = "GLOBEX-SECRET";
+      }
+      auto r = Post("/api/v1/" + spec->path, body, Bearer(gary_));
+      ASSERT_TRUE(r);
+      ASSERT_EQ(r->status, 201) << r->body;
+      globex_ids_[spec->path] = Body(r)["id"].get<int64_t>();
+    }
+  }
+
+  int64_t gary_id_ = 0;
+  std::string gary_;
+  std::map<std::string, int64_t> globex_ids_;
+};
+
+// Acme's administrator tries every route and parameter at Globex's records and people: 404, or
+// lists without them. Never their content.
+TEST_F(CrossOrganisationTest, NoRouteOrParameterReachesAnotherOrganisation) {
+  for (const auto* spec : domain::AllRegisters()) {
+    const std::string base = "/api/v1/" + spec->path;
+    const std::string item = base + "/" + std::to_string(globex_ids_[spec->path]);
+    const std::string web = "/" + spec->path + "/" + std::to_string(globex_ids_[spec->path]);
+    for (const auto& path : {item, item + "/history", web, web + "/edit"}) {
+      auto r = Get(path);
+      ASSERT_TRUE(r);
+      EXPECT_EQ(r->status, 404) << path;
+      EXPECT_THAT(r->body, ::testing::Not(HasSubstr("GLOBEX-SECRET"))) << path;
+    }
+    EXPECT_EQ(Patch(item, Json{{"title", "x"}}, "\"1\"")->status, 404) << item;
+    EXPECT_EQ(Put(item, SampleRecord(*spec, user_ids_[Role::kAdmin]), "\"1\"")->status, 404);
+    EXPECT_EQ(Delete(item, "\"1\"")->status, 404) << item;
+    // Lists, filters, search, export and the web list.
+    for (const auto& path : {base, base + "?q=GLOBEX", base + "?owner=" + std::to_string(gary_id_),
+                             base + "/export?format=csv", "/" + spec->path + "?q=GLOBEX",
+                             "/" + spec->path + "?owner=" + std::to_string(gary_id_)}) {
+      auto r = Get(path);
+      ASSERT_TRUE(r);
+      EXPECT_THAT(r->status, ::testing::AnyOf(200, 400)) << path;
+      EXPECT_THAT(r->body, ::testing::Not(HasSubstr("GLOBEX-SECRET"))) << path;
+    }
+    // A reference to Globex's user is refused, naming the field.
+    if (HasWritableUserField(*spec)) {
+      auto r = Post(base, SampleRecord(*spec, gary_id_));
+      ASSERT_TRUE(r);
+      EXPECT_EQ(r->status, 400) << r->body;
+      EXPECT_THAT(r->body, HasSubstr("is not an active member of this organisation"));
+    }
+  }
+  // People and the trail.
+  const std::string gary = "/api/v1/users/" + std::to_string(gary_id_);
+  EXPECT_EQ(Get(gary)->status, 404);
+  EXPECT_EQ(Get(gary + "/sessions")->status, 404);
+  EXPECT_EQ(Patch(gary, Json{{"disabled", true}}, "")->status, 404);
+  EXPECT_EQ(Client().Post(gary + "/reset-password", Bearer(), "", "application/json")->status, 404);
+  EXPECT_EQ(Client().Delete(gary + "/sessions", Bearer())->status, 404);
+  EXPECT_FALSE(store_->GetUser(gary_id_)->disabled);
+  auto users = Get("/api/v1/users");
+  EXPECT_THAT(users->body, ::testing::Not(HasSubstr("gary")));
+  auto events = Get("/api/v1/audit/events?limit=1000");
+  EXPECT_THAT(events->body, ::testing::Not(HasSubstr("GLOBEX-SECRET")));
+  EXPECT_THAT(events->body, ::testing::Not(HasSubstr("gary")));
+  // Gary's token acts only in Globex, whatever the request says.
+  auto mine =
+      Get("/api/v1/context-issues/" + std::to_string(record_ids_["context-issues"]), Bearer(gary_));
+  EXPECT_EQ(mine->status, 404);
+}
+
+// A member of both switches; the session then acts with the other membership's role only.
+TEST_F(CrossOrganisationTest, SwitchingOrganisationChangesRecordsAndRole) {
+  ASSERT_TRUE(services_->members
+                  .AddUser("Globex", app::NewMember{.username = "u-viewer", .role = Role::kAdmin})
+                  .ok());
+  const Session& s = sessions_[Role::kViewer];
+  auto me = Body(Get("/api/v1/auth/me", SessionHeaders(s)));
+  ASSERT_EQ(me["memberships"].size(), 2u);
+  const int64_t globex = me["memberships"][1]["organisation"]["id"];
+  auto sw = Client().Post("/api/v1/auth/organisation", SessionHeaders(s),
+                          Json{{"org_id", globex}}.dump(), "application/json");
+  ASSERT_TRUE(sw);
+  EXPECT_EQ(sw->status, 204) << sw->body;
+  me = Body(Get("/api/v1/auth/me", SessionHeaders(s)));
+  EXPECT_EQ(me["organisation"]["name"], "Globex");
+  EXPECT_EQ(me["role"], "admin");
+  auto there = Get("/api/v1/context-issues", SessionHeaders(s));
+  EXPECT_THAT(there->body, HasSubstr("GLOBEX-SECRET"));
+  // Not a member of a third organisation: refused, nothing changes.
+  auto no = Client().Post("/api/v1/auth/organisation", SessionHeaders(s),
+                          Json{{"org_id", 424242}}.dump(), "application/json");
+  EXPECT_EQ(no->status, 404);
+  EXPECT_EQ(Body(Get("/api/v1/auth/me", SessionHeaders(s)))["organisation"]["name"], "Globex");
+}
+
+// --- Sessions, throttling, methods ---
+
+TEST_F(AccessTest, ThrottledSignInAnswers429WithRetryAfter) {
+  for (int i = 0; i < 5; ++i) {
+    auto r = Client().Post("/api/v1/auth/login",
+                           Json{{"username", "u-viewer"}, {"password", "wrong"}}.dump(),
+                           "application/json");
+    ASSERT_EQ(r->status, 401);
+  }
+  auto r = Client().Post("/api/v1/auth/login",
+                         Json{{"username", "u-viewer"}, {"password", kPassword}}.dump(),
+                         "application/json");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 429);
+  EXPECT_EQ(Error(r), "too_many_attempts/");
+  const int retry = std::stoi(r->get_header_value("Retry-After"));
+  EXPECT_GT(retry, 14 * 60);
+  EXPECT_LE(retry, 15 * 60 + 1);
+  // The web sign-in says the same.
+  auto web =
+      Client().Post("/signin", "username=u-viewer&password=x", "application/x-www-form-urlencoded");
+  EXPECT_EQ(web->status, 429);
+  EXPECT_FALSE(web->get_header_value("Retry-After").empty());
+  EXPECT_THAT(web->body, HasSubstr("too many failed sign-ins"));
+}
+
+TEST_F(AccessTest, SignInIssuesANewSessionIdWhateverTheBrowserSent) {
+  const std::string planted = "rampart_session=" + RandomToken(32);
+  auto r = Client().Post("/api/v1/auth/login", {{"Cookie", planted}},
+                         Json{{"username", "u-viewer"}, {"password", kPassword}}.dump(),
+                         "application/json");
+  ASSERT_EQ(r->status, 200);
+  const std::string cookie = r->get_header_value("Set-Cookie");
+  EXPECT_THAT(cookie, ::testing::StartsWith("rampart_session="));
+  EXPECT_EQ(cookie.find(planted), std::string::npos);
+  EXPECT_THAT(cookie, HasSubstr("HttpOnly"));
+  EXPECT_THAT(cookie, HasSubstr("SameSite=Strict"));
+  EXPECT_EQ(Get("/api/v1/auth/me", {{"Cookie", planted}})->status, 401);
+}
+
+TEST_F(AccessTest, SigningOutInvalidatesTheSessionEverywhere) {
+  const Session s = SignIn("u-auditor", kPassword);
+  ASSERT_EQ(Get("/api/v1/auth/me", SessionHeaders(s))->status, 200);
+  auto out = Client().Post("/api/v1/auth/logout", SessionHeaders(s), "", "application/json");
+  EXPECT_EQ(out->status, 204);
+  EXPECT_THAT(out->get_header_value("Set-Cookie"), HasSubstr("Max-Age=0"));
+  EXPECT_EQ(Get("/api/v1/auth/me", SessionHeaders(s))->status, 401);
+  EXPECT_EQ(Get("/context-issues", SessionHeaders(s))->status, 303);  // to /signin
+}
+
+TEST_F(AccessTest, DisablingAUserEndsTheirSessionsAndTokensAtOnce) {
+  auto token = services_->members.CreateToken("u-isms_manager", "", "ci", false, "");
+  ASSERT_TRUE(token.ok());
+  const Session& s = sessions_[Role::kIsmsManager];
+  ASSERT_EQ(Get("/api/v1/context-issues", Bearer(*token))->status, 200);
+  auto r = Patch("/api/v1/users/" + std::to_string(user_ids_[Role::kIsmsManager]),
+                 Json{{"disabled", true}}, "");
+  ASSERT_EQ(r->status, 200) << r->body;
+  EXPECT_EQ(Body(r)["disabled"], true);
+  EXPECT_EQ(Get("/api/v1/context-issues", Bearer(*token))->status, 401);
+  EXPECT_EQ(Get("/api/v1/auth/me", SessionHeaders(s))->status, 401);
+  auto again = Client().Post("/api/v1/auth/login",
+                             Json{{"username", "u-isms_manager"}, {"password", kPassword}}.dump(),
+                             "application/json");
+  EXPECT_EQ(again->status, 401);
+}
+
+TEST_F(AccessTest, AStateChangeByGetAnswers405WithAllow) {
+  for (const char* path : {"/api/v1/auth/logout", "/signout", "/api/v1/auth/password"}) {
+    auto r = Get(path, SessionHeaders(sessions_[Role::kAdmin]));
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 405) << path;
+    EXPECT_EQ(r->get_header_value("Allow"), "POST") << path;
+  }
+  auto del = Client().Delete("/api/v1/context-issues", Bearer());
+  EXPECT_EQ(del->status, 405);
+  EXPECT_EQ(del->get_header_value("Allow"), "GET, POST");
+  EXPECT_EQ(Get("/api/v1/auth/me", SessionHeaders(sessions_[Role::kAdmin]))->status, 200);
+}
+
+TEST_F(AccessTest, ACrossSiteStateChangeIsRefusedEvenWithAValidSession) {
+  const Session& s = sessions_[Role::kAdmin];
+  for (const auto& [header, value] : std::vector<std::pair<std::string, std::string>>{
+           {"Origin", "https://evil.example"}, {"Sec-Fetch-Site", "cross-site"}}) {
+    auto h = SessionHeaders(s);
+    h.emplace(header, value);
+    auto r =
+        Client().Post("/api/v1/context-issues", h,
+                      Json{{"title", "csrf"}, {"kind", "internal"}}.dump(), "application/json");
+    EXPECT_EQ(r->status, 403) << header;
+  }
+  // Without the CSRF token, too.
+  auto r = Client().Post("/api/v1/context-issues", SessionHeaders(s, false),
+                         Json{{"title", "csrf"}, {"kind", "internal"}}.dump(), "application/json");
+  EXPECT_EQ(r->status, 403);
+  EXPECT_THAT(Get("/api/v1/context-issues?q=csrf")->body, HasSubstr("\"data\":[]"));
+}
+
+// The second factor over HTTP: required for a role, enrolment, then sign-in with a code, a
+// replayed code refused, and a user who must enrol can do nothing else meanwhile.
+TEST_F(AccessTest, ARequiredSecondFactorBlocksEverythingButEnrolment) {
+  auto req = Client().Patch("/api/v1/organisation", SessionHeaders(sessions_[Role::kAdmin]),
+                            Json{{"second_factor_roles", {"auditor"}}}.dump(), "application/json");
+  ASSERT_EQ(req->status, 200) << req->body;
+  const Session& s = sessions_[Role::kAuditor];
+  auto blocked = Get("/api/v1/context-issues", SessionHeaders(s));
+  EXPECT_EQ(blocked->status, 403);
+  EXPECT_THAT(blocked->body, HasSubstr("second factor"));
+  EXPECT_EQ(Get("/context-issues", SessionHeaders(s))->get_header_value("Location"),
+            "/account/second-factor");
+  auto start =
+      Client().Post("/api/v1/auth/second-factor", SessionHeaders(s), "", "application/json");
+  ASSERT_EQ(start->status, 200) << start->body;
+  const std::string key = *Base32Decode(Body(start)["secret"].get<std::string>());
+  const std::string code = TotpCode(key, ToUnixSeconds(clock_.Now()));
+  auto confirm = Client().Post("/api/v1/auth/second-factor/confirm", SessionHeaders(s),
+                               Json{{"code", code}}.dump(), "application/json");
+  ASSERT_EQ(confirm->status, 200) << confirm->body;
+  EXPECT_EQ(Body(confirm)["recovery_codes"].size(), 10u);
+  EXPECT_EQ(Get("/api/v1/context-issues", SessionHeaders(s))->status, 200);
+
+  // Signing in again needs the code; the code used at enrolment is spent.
+  auto no_code = Client().Post("/api/v1/auth/login",
+                               Json{{"username", "u-auditor"}, {"password", kPassword}}.dump(),
+                               "application/json");
+  EXPECT_EQ(no_code->status, 401);
+  EXPECT_EQ(Error(no_code), "unauthenticated/totp");
+  auto replay =
+      Client().Post("/api/v1/auth/login",
+                    Json{{"username", "u-auditor"}, {"password", kPassword}, {"totp", code}}.dump(),
+                    "application/json");
+  EXPECT_EQ(replay->status, 401);
+  EXPECT_EQ(Error(replay), "unauthenticated/totp");
+  const std::string recovery = Body(confirm)["recovery_codes"][0];
+  auto with_recovery = Client().Post(
+      "/api/v1/auth/login",
+      Json{{"username", "u-auditor"}, {"password", kPassword}, {"totp", recovery}}.dump(),
+      "application/json");
+  EXPECT_EQ(with_recovery->status, 200) << with_recovery->body;
+  EXPECT_EQ(Body(with_recovery)["second_factor"], true);
+}
+
+// After everything above, no secret appears in a later response: tokens, session ids, TOTP
+// secrets and recovery codes are shown once, at creation, and never again.
+TEST_F(AccessTest, SecretsAreShownOnceAndNeverAgain) {
+  const Session& s = sessions_[Role::kExecutive];
+  auto created =
+      Client().Post("/api/v1/auth/tokens", SessionHeaders(s),
+                    Json{{"name", "report"}, {"read_only", true}}.dump(), "application/json");
+  ASSERT_EQ(created->status, 201) << created->body;
+  const std::string token = Body(created)["token"];
+  auto start =
+      Client().Post("/api/v1/auth/second-factor", SessionHeaders(s), "", "application/json");
+  const std::string secret = Body(start)["secret"];
+  const std::string key = *Base32Decode(secret);
+  auto confirm = Client().Post("/api/v1/auth/second-factor/confirm", SessionHeaders(s),
+                               Json{{"code", TotpCode(key, ToUnixSeconds(clock_.Now()))}}.dump(),
+                               "application/json");
+  ASSERT_EQ(confirm->status, 200);
+  const std::string recovery = Body(confirm)["recovery_codes"][0];
+  const std::string session_id = s.cookie.substr(s.cookie.find('=') + 1);
+
+  std::string everything;
+  for (const char* path :
+       {"/api/v1/auth/tokens", "/api/v1/auth/sessions", "/api/v1/auth/me",
+        "/api/v1/auth/second-factor", "/api/v1/users", "/api/v1/audit/events?limit=1000",
+        "/account", "/account/tokens", "/account/sessions", "/account/second-factor", "/audit"}) {
+    auto r = Get(path, SessionHeaders(s));
+    ASSERT_TRUE(r);
+    everything += r->body;
+    auto admin = Get(path, SessionHeaders(sessions_[Role::kAdmin]));
+    everything += admin->body;
+  }
+  for (const std::string& secret_value :
+       {token, secret, recovery, session_id, std::string(kPassword), std::string(kAlicePassword)}) {
+    EXPECT_EQ(everything.find(secret_value), std::string::npos) << secret_value;
+  }
+}
+
+}  // namespace
+}  // namespace rampart::testing
