@@ -192,7 +192,8 @@ void ProfilePage(Request& r, const std::string& display_name, const Status& erro
     h.Open("section",
            {{"class", "card table-card account-wide"}, {"aria-labelledby", "orgs-title"}});
     h.Element("h2", {{"id", "orgs-title"}}, "Organisations");
-    h.Open("div", {{"class", "table-scroll"}}).Open("table", {{"class", "data-table"}});
+    h.Open("div", {{"class", "table-scroll"}})
+        .Open("table", {{"class", "data-table stack-narrow no-sort labelled-badges"}});
     h.Raw(
         "<thead><tr><th scope=\"col\">Organisation</th><th scope=\"col\">Your role</th>"
         "<th scope=\"col\">Access ends</th><th scope=\"col\"><span class=\"visually-hidden\">"
@@ -200,8 +201,9 @@ void ProfilePage(Request& r, const std::string& display_name, const Status& erro
     for (const auto& m : *memberships) {
       h.Open("tr");
       h.Element("td", {{"class", "cell-title"}}, m.org_name);
-      h.Element("td", {}, RoleLabel(m.role));
-      h.Element("td", {{"class", "cell-date"}}, m.expires_at.empty() ? "—" : m.expires_at);
+      h.Element("td", {{"data-label", "Your role"}}, RoleLabel(m.role));
+      h.Element("td", {{"class", "cell-date"}, {"data-label", "Access ends"}},
+                m.expires_at.empty() ? "—" : m.expires_at);
       h.Open("td", {{"class", "cell-action"}});
       if (m.org_id == r.principal.org_id) {
         h.Element("span", {{"class", "badge badge-on"}}, "Current");
@@ -256,7 +258,8 @@ void SessionsPage(Request& r, const Status& error, int status) {
                "button button-danger", "End every other session of yours?");
   }
   h.Close("div");
-  h.Open("div", {{"class", "table-scroll"}}).Open("table", {{"class", "data-table"}});
+  h.Open("div", {{"class", "table-scroll"}})
+      .Open("table", {{"class", "data-table stack-narrow no-sort labelled-badges"}});
   h.Element("caption", {{"class", "visually-hidden"}}, "Your sessions");
   h.Raw(
       "<thead><tr><th scope=\"col\">Browser</th><th scope=\"col\">Address</th>"
@@ -274,10 +277,12 @@ void SessionsPage(Request& r, const Status& error, int status) {
       h.Element("span", {{"class", "badge badge-warn"}}, "Waiting for a code");
     }
     h.Close("div").Close("td");
-    h.Element("td", {{"class", "cell-mono"}}, s.address.empty() ? "—" : s.address);
-    h.Element("td", {{"class", "cell-date"}}, ShortTime(s.created_at));
-    h.Element("td", {{"class", "cell-date"}}, ShortTime(s.last_seen_at));
-    h.Element("td", {{"class", "cell-date"}}, ShortTime(s.expires_at));
+    h.Element("td", {{"class", "cell-mono"}, {"data-label", "Address"}},
+              s.address.empty() ? "—" : s.address);
+    h.Element("td", {{"class", "cell-date"}, {"data-label", "Signed in"}}, ShortTime(s.created_at));
+    h.Element("td", {{"class", "cell-date"}, {"data-label", "Last active"}},
+              ShortTime(s.last_seen_at));
+    h.Element("td", {{"class", "cell-date"}, {"data-label", "Ends"}}, ShortTime(s.expires_at));
     h.Open("td", {{"class", "cell-action"}});
     if (current) {
       OpenPostForm(h, r, "/signout");
@@ -373,11 +378,11 @@ void TokensPage(Request& r, const TokenForm& form, const Status& error,
   } else if (tokens->empty()) {
     h.Element("p", {{"class", "card-body muted"}}, "You have no API tokens.");
   } else {
-    h.Open("div", {{"class", "table-scroll"}}).Open("table", {{"class", "data-table"}});
+    h.Open("div", {{"class", "table-scroll"}})
+        .Open("table", {{"class", "data-table stack-narrow no-sort labelled-badges"}});
     h.Element("caption", {{"class", "visually-hidden"}}, "Your API tokens");
-    h.Raw("<thead><tr><th scope=\"col\">Name</th>");
-    if (several) h.Raw("<th scope=\"col\">Organisation</th>");
     h.Raw(
+        "<thead><tr><th scope=\"col\">Name</th>"
         "<th scope=\"col\">Access</th><th scope=\"col\">Created</th><th scope=\"col\">Expires"
         "</th><th scope=\"col\">Last used</th><th scope=\"col\">Status</th><th scope=\"col\">"
         "<span class=\"visually-hidden\">Action</span></th></tr></thead><tbody>");
@@ -385,21 +390,25 @@ void TokensPage(Request& r, const TokenForm& form, const Status& error,
       const bool expired = !t.expires_at.empty() && t.expires_at <= now;
       const bool live = !t.revoked && !expired;
       h.Open("tr", {{"class", live ? "" : "is-inactive-row"}});
-      h.Element("td", {{"class", "cell-title"}}, t.name);
+      h.Open("td", {{"class", "cell-title"}}).Text(t.name);
+      // A token acts in one organisation: named when the person works in several.
       if (several) {
         const auto it = org_names.find(t.org_id);
-        h.Element("td", {}, it == org_names.end() ? "—" : it->second);
+        h.Element("span", {{"class", "cell-sub"}},
+                  it == org_names.end() ? "another organisation" : it->second);
       }
-      h.Open("td");
+      h.Close("td");
+      h.Open("td", {{"data-label", "Access"}});
       h.Element("span", {{"class", t.read_only ? "badge badge-read" : "badge badge-write"}},
                 t.read_only ? "Read-only" : "Read and write");
       h.Close("td");
-      h.Element("td", {{"class", "cell-date"}}, ShortTime(t.created_at));
-      h.Element("td", {{"class", "cell-date"}},
+      h.Element("td", {{"class", "cell-date"}, {"data-label", "Created"}},
+                t.created_at.substr(0, 10));
+      h.Element("td", {{"class", "cell-date"}, {"data-label", "Expires"}},
                 t.expires_at.empty() ? "Never" : t.expires_at.substr(0, 10));
-      h.Element("td", {{"class", "cell-date"}},
+      h.Element("td", {{"class", "cell-date"}, {"data-label", "Last used"}},
                 t.last_used_at.empty() ? "Never" : ShortTime(t.last_used_at));
-      h.Open("td");
+      h.Open("td", {{"data-label", "Status"}});
       if (t.revoked) {
         h.Element("span", {{"class", "badge badge-off"}}, "Revoked");
       } else if (expired) {

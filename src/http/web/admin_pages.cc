@@ -174,7 +174,7 @@ void UsersPage(Request& r, const AddForm& form, const Status& error, const std::
             fmt::format("{} {}", members->size(), members->size() == 1 ? "member" : "members"));
   h.Close("div");
   h.Open("div", {{"class", "table-scroll"}});
-  h.Open("table", {{"class", "data-table stack-narrow"}});
+  h.Open("table", {{"class", "data-table stack-narrow no-sort labelled-badges"}});
   h.Element("caption", {{"class", "visually-hidden"}}, "Members of " + r.principal.org_name);
   h.Raw(
       "<thead><tr><th scope=\"col\">Person</th><th scope=\"col\">Role</th>"
@@ -417,7 +417,8 @@ void MemberPage(Request& r, int64_t id, const MemberView& v, int status) {
   } else if (sessions->empty()) {
     h.Element("p", {{"class", "card-body muted"}}, "Not signed in anywhere.");
   } else {
-    h.Open("div", {{"class", "table-scroll"}}).Open("table", {{"class", "data-table"}});
+    h.Open("div", {{"class", "table-scroll"}})
+        .Open("table", {{"class", "data-table stack-narrow no-sort labelled-badges"}});
     h.Element("caption", {{"class", "visually-hidden"}}, "Sessions of " + name);
     h.Raw(
         "<thead><tr><th scope=\"col\">Browser</th><th scope=\"col\">Address</th>"
@@ -436,9 +437,12 @@ void MemberPage(Request& r, int64_t id, const MemberView& v, int status) {
         h.Element("span", {{"class", "badge badge-warn"}}, "Waiting for a code");
       }
       h.Close("div").Close("td");
-      h.Element("td", {{"class", "cell-mono"}}, s.address.empty() ? "—" : s.address);
-      h.Element("td", {{"class", "cell-date"}}, ShortTime(s.created_at));
-      h.Element("td", {{"class", "cell-date"}}, ShortTime(s.last_seen_at));
+      h.Element("td", {{"class", "cell-mono"}, {"data-label", "Address"}},
+                s.address.empty() ? "—" : s.address);
+      h.Element("td", {{"class", "cell-date"}, {"data-label", "Signed in"}},
+                ShortTime(s.created_at));
+      h.Element("td", {{"class", "cell-date"}, {"data-label", "Last active"}},
+                ShortTime(s.last_seen_at));
       h.Open("td", {{"class", "cell-action"}});
       OpenPostForm(h, r, fmt::format("{}/sessions/{}/end", base, s.id));
       h.Element("button",
