@@ -94,7 +94,8 @@ void AddServeCommand(CLI::App& app, Context& ctx, Action& action) {
                                           .max_body_bytes = opts->max_body,
                                           .threads = opts->threads,
                                           .tls_cert = opts->tls_cert,
-                                          .tls_key = opts->tls_key});
+                                          .tls_key = opts->tls_key,
+                                          .access_log = true});
       ASSIGN_OR_RETURN(int port, server.Bind());
       const std::string host = hostport.first.find(':') != std::string::npos
                                    ? "[" + hostport.first + "]"

@@ -111,6 +111,12 @@ Server::Server(app::Services& services, ServerOptions options)
         WriteJsonError(res, Internal("internal error"));
       });
 
+  if (options_.access_log) {
+    s.set_logger([](const httplib::Request& req, const httplib::Response& res) {
+      spdlog::info("{} {} {} {}", req.remote_addr, req.method, req.path, res.status);
+    });
+  }
+
   s.Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
     res.set_content("{\"status\":\"ok\"}", "application/json");
   });

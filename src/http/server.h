@@ -29,6 +29,9 @@ struct ServerOptions {
   // Strict-Transport-Security is sent.
   std::string tls_cert;
   std::string tls_key;
+  // One line per request (address, method, path without the query, status, milliseconds) at
+  // info level. Never a header, body or query string: no credential reaches the log.
+  bool access_log = false;
 };
 
 class Server {

@@ -5,6 +5,10 @@
 #include <map>
 #include <regex>
 #include <set>
+#include <sstream>
+
+#include <spdlog/sinks/ostream_sink.h>
+#include <spdlog/spdlog.h>
 
 #include "api/api_fixture.h"
 #include "base/totp.h"
@@ -496,6 +500,17 @@ TEST_F(AccessTest, ARequiredSecondFactorBlocksEverythingButEnrolment) {
 // After everything above, no secret appears in a later response: tokens, session ids, TOTP
 // secrets and recovery codes are shown once, at creation, and never again.
 TEST_F(AccessTest, SecretsAreShownOnceAndNeverAgain) {
+  // Everything the server logs from here on (the access log, errors).
+  std::ostringstream log;
+  auto sink = std::make_shared<spdlog::sinks::ostream_sink_mt>(log);
+  spdlog::default_logger()->sinks().push_back(sink);
+  struct RemoveSink {
+    std::shared_ptr<spdlog::sinks::sink> sink;
+    ~RemoveSink() {
+      auto& sinks = spdlog::default_logger()->sinks();
+      sinks.erase(std::remove(sinks.begin(), sinks.end(), sink), sinks.end());
+    }
+  } remove{sink};
   const Session& s = sessions_[Role::kExecutive];
   auto created =
       Client().Post("/api/v1/auth/tokens", SessionHeaders(s),

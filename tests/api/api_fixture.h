@@ -51,9 +51,12 @@ class ApiTest : public ::testing::Test {
     auto token = services_->members.CreateToken("alice", "", "tests", false, "");
     ASSERT_TRUE(token.ok());
     token_ = *token;
-    server_ = std::make_unique<http::Server>(
-        *services_, http::ServerOptions{
-                        .host = "127.0.0.1", .port = 0, .max_body_bytes = 64 * 1024, .threads = 4});
+    server_ =
+        std::make_unique<http::Server>(*services_, http::ServerOptions{.host = "127.0.0.1",
+                                                                       .port = 0,
+                                                                       .max_body_bytes = 64 * 1024,
+                                                                       .threads = 4,
+                                                                       .access_log = true});
     auto port = server_->Bind();
     ASSERT_TRUE(port.ok());
     port_ = *port;
