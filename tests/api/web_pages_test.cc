@@ -213,6 +213,8 @@ TEST_F(WebPages, ABadNewPersonShowsTheErrorAtItsFieldAndAddsNobody) {
   auto bad_role = Submit("/admin/users", "username=eve&role=superuser");
   ASSERT_EQ(bad_role->status, 400);
   EXPECT_TRUE(Has(bad_role, "id=\"role-error\""));
+  EXPECT_TRUE(Has(bad_role, "<option value=\"\" selected disabled>"));
+  EXPECT_FALSE(Has(bad_role, "<option value=\"admin\" selected>"));
   auto bad_name = Submit("/admin/users", "username=Eve+Smith&role=viewer");
   ASSERT_EQ(bad_name->status, 400);
   EXPECT_TRUE(Has(bad_name, "id=\"username-error\""));

@@ -331,9 +331,24 @@ test('the account pages show the profile and this session', async () => {
   await viewer.goto(url('/account'));
   assert.match(await viewer.locator('.summary-list').first().innerText(), /vera/);
   await shot(viewer, '14-account');
+  // Signed in from a second browser too: listed, and ended by "Sign out everywhere else".
+  const elsewhere = await browser.newContext();
+  const other = await elsewhere.newPage();
+  await signIn(other, 'vera', viewerPassword);
+  await secondStep(other, recoveryCodes[2]);
+  await other.waitForURL(url('/'));
   await viewer.goto(url('/account/sessions'));
   assert.match(await viewer.locator('table').innerText(), /This session/);
+  assert.equal(await viewer.locator('tbody tr').count(), 2);
   await shot(viewer, '15-sessions');
+  viewer.once('dialog', (d) => d.accept());
+  await viewer.getByRole('button', { name: 'Sign out everywhere else' }).click();
+  await viewer.waitForURL(/notice=others/);
+  assert.match(await viewer.getByRole('status').innerText(), /1 session ended/);
+  assert.equal(await viewer.locator('tbody tr').count(), 1);
+  await other.goto(url('/'));
+  assert.match(other.url(), /\/signin/);
+  await elsewhere.close();
 
   await admin.goto(url('/admin/users'));
   await admin.getByRole('link', { name: 'Vera Viewer' }).click();

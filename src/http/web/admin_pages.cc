@@ -85,6 +85,13 @@ void RoleSelect(Html& h, const std::string& id, const std::string& current, cons
                     {"autofocus", bad ? "autofocus" : ""},
                     {"aria-invalid", bad ? "true" : "false"},
                     {"aria-describedby", bad ? id + "-error" : ""}});
+  // A role that is not one (a tampered form) selects nothing, rather than the first and most
+  // powerful role.
+  if (!domain::ParseRole(current)) {
+    h.Open("option", {{"value", ""}, Attr::Flag("selected"), Attr::Flag("disabled")})
+        .Text("Choose a role…")
+        .Close("option");
+  }
   for (const auto& info : domain::AllRoles()) {
     const std::string label = std::string(info.label) + " — " + std::string(info.summary);
     if (info.name == current) {
