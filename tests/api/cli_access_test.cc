@@ -1,0 +1,125 @@
+// The command line's identity commands: `org add`, `user add --org --role`, `user list`,
+// `user disable` and `token create --org --read-only --expires`, against the server's database.
+#include <gmock/gmock.h>
+
+#include <sstream>
+
+#include "api/api_fixture.h"
+#include "cli/cli.h"
+
+namespace rampart::testing {
+namespace {
+
+using ::testing::HasSubstr;
+
+class CliAccessTest : public ApiTest {
+ protected:
+  struct Outcome {
+    int code;
+    std::string out;
+    std::string err;
+  };
+  // Runs `rampart ARGS --db DB` with `input` on standard input.
+  Outcome Cli(std::vector<std::string> args, const std::string& input = "") {
+    args.insert(args.begin(), "rampart");
+    args.push_back("--db");
+    args.push_back(db_path_);
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    std::istringstream in(input);
+    auto* old = std::cin.rdbuf(in.rdbuf());
+    ::testing::internal::CaptureStderr();
+    ::testing::internal::CaptureStdout();
+    const int code = cli::Run(static_cast<int>(argv.size()), argv.data());
+    Outcome o{code, ::testing::internal::GetCapturedStdout(),
+              ::testing::internal::GetCapturedStderr()};
+    std::cin.rdbuf(old);
+    return o;
+  }
+  // The last line of the output: the token or one-time password.
+  static std::string LastLine(const std::string& out) {
+    std::string s = out;
+    while (!s.empty() && s.back() == '\n') s.pop_back();
+    return s.substr(s.rfind('\n') + 1);
+  }
+};
+
+TEST_F(CliAccessTest, AddsOrganisationsMembershipsAndScopedTokens) {
+  auto org = Cli({"org", "add", "--name", "Globex"});
+  ASSERT_EQ(org.code, 0) << org.err;
+  EXPECT_THAT(org.out, HasSubstr("Added organisation \"Globex\""));
+  EXPECT_EQ(Cli({"org", "add", "--name", "Globex"}).code, 4);  // exists already
+
+  // A new user without --password-stdin gets a one-time password.
+  auto vic = Cli({"user", "add", "--org", "Globex", "--username", "vic", "--role", "viewer"});
+  ASSERT_EQ(vic.code, 0) << vic.err;
+  const std::string otp = LastLine(vic.out);
+  EXPECT_EQ(otp.size(), 23u);
+  auto signed_in =
+      Client().Post("/api/v1/auth/login", Json{{"username", "vic"}, {"password", otp}}.dump(),
+                    "application/json");
+  ASSERT_EQ(signed_in->status, 200);
+  EXPECT_EQ(Body(signed_in)["must_change_password"], true);
+  EXPECT_EQ(Body(signed_in)["role"], "viewer");
+
+  // An existing user gets a membership of another organisation, with its own role.
+  auto alice = Cli({"user", "add", "--org", "Globex", "--username", "alice", "--role", "auditor"});
+  ASSERT_EQ(alice.code, 0) << alice.err;
+  EXPECT_THAT(alice.out, HasSubstr("Added alice"));
+  EXPECT_THAT(alice.out, ::testing::Not(HasSubstr("One-time password")));
+
+  // A read-only token acting in Globex.
+  auto token = Cli({"token", "create", "--user", "alice", "--org", "Globex", "--read-only",
+                    "--expires", "2099-12-31", "--name", "dashboard"});
+  ASSERT_EQ(token.code, 0) << token.err;
+  EXPECT_THAT(token.out, HasSubstr("Read-only API token for alice"));
+  const std::string t = LastLine(token.out);
+  auto me = Get("/api/v1/auth/me", Bearer(t));
+  ASSERT_EQ(me->status, 200);
+  EXPECT_EQ(Body(me)["organisation"]["name"], "Globex");
+  EXPECT_EQ(Body(me)["role"], "auditor");
+  EXPECT_EQ(Body(me)["read_only"], true);
+  EXPECT_EQ(
+      Post("/api/v1/context-issues", Json{{"title", "x"}, {"kind", "internal"}}, Bearer(t))->status,
+      403);
+
+  auto list = Cli({"user", "list", "--org", "Globex"});
+  ASSERT_EQ(list.code, 0);
+  EXPECT_THAT(list.out, HasSubstr("alice"));
+  EXPECT_THAT(list.out, HasSubstr("auditor"));
+  EXPECT_THAT(list.out, HasSubstr("vic"));
+  EXPECT_THAT(list.out, ::testing::Not(HasSubstr("admin ")));
+}
+
+TEST_F(CliAccessTest, NamesWhatIsWrong) {
+  auto role = Cli({"user", "add", "--username", "x", "--role", "root"});
+  EXPECT_EQ(role.code, 2);
+  EXPECT_THAT(role.err, HasSubstr("unknown role \"root\""));
+  EXPECT_THAT(role.err, HasSubstr("external_auditor"));
+  auto ext = Cli({"user", "add", "--username", "ext", "--role", "external_auditor"});
+  EXPECT_EQ(ext.code, 2);
+  EXPECT_THAT(ext.err, HasSubstr("expires_on"));
+  auto org = Cli({"user", "add", "--username", "x", "--role", "viewer", "--org", "Initech"});
+  EXPECT_EQ(org.code, 2);
+  EXPECT_THAT(org.err, HasSubstr("no organisation named \"Initech\""));
+  auto weak = Cli({"user", "add", "--username", "x", "--role", "viewer", "--password-stdin"},
+                  "password1\n");
+  EXPECT_EQ(weak.code, 2);
+  EXPECT_THAT(weak.err, HasSubstr("most common passwords"));
+  auto not_member = Cli({"token", "create", "--user", "alice", "--org", "Nowhere"});
+  EXPECT_EQ(not_member.code, 2);
+  auto date = Cli({"token", "create", "--user", "alice", "--expires", "31/12/2099"});
+  EXPECT_EQ(date.code, 2);
+  EXPECT_THAT(date.err, HasSubstr("YYYY-MM-DD"));
+  EXPECT_EQ(store_->FindUser("x").status().code(), Code::kNotFound);
+}
+
+TEST_F(CliAccessTest, DisablingFromTheCommandLineEndsTokensAtOnce) {
+  ASSERT_EQ(Get("/api/v1/context-issues")->status, 200);
+  auto r = Cli({"user", "disable", "--username", "alice"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(Get("/api/v1/context-issues")->status, 401);
+}
+
+}  // namespace
+}  // namespace rampart::testing
