@@ -18,8 +18,10 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <map>
+#include <optional>
 
 #include "app/principal.h"
 #include "base/qr.h"
@@ -31,8 +33,6 @@
 namespace rampart::http {
 
 namespace {
-
-using domain::Permission;
 
 constexpr std::string_view kSecondFactorPath = "/account/second-factor";
 
@@ -757,13 +757,14 @@ std::optional<app::SecondFactorEnrolment> EnrolmentFrom(Request& r, const std::s
 }  // namespace
 
 void AccountTabs(Html& h, std::string_view current) {
-  static constexpr std::pair<std::string_view, std::string_view> kTabs[] = {
+  using Tab = std::pair<std::string_view, std::string_view>;
+  static constexpr std::array<Tab, 5> kTabs = {{
       {"/account", "Profile"},
       {"/account/password", "Password"},
       {"/account/second-factor", "Two-step verification"},
       {"/account/sessions", "Sessions"},
       {"/account/tokens", "API tokens"},
-  };
+  }};
   h.Open("nav", {{"class", "tabs"}, {"aria-label", "Account"}});
   for (const auto& [href, label] : kTabs) {
     if (href == current) {

@@ -519,7 +519,7 @@ void OrganisationPage(Request& r, const Status& error, int status) {
     const std::string id = "sf-role-" + name;
     const bool on = std::find(org->second_factor_roles.begin(), org->second_factor_roles.end(),
                               info.role) != org->second_factor_roles.end();
-    const auto [all, with] = counts.count(name) != 0 ? counts[name] : std::pair<int, int>{0, 0};
+    const auto [all, with] = counts.contains(name) ? counts[name] : std::pair<int, int>{0, 0};
     h.Open("div", {{"class", "choice"}});
     if (on) {
       h.Void("input", {{"type", "checkbox"},

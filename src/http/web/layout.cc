@@ -100,9 +100,9 @@ std::string ShortTime(const std::string& utc) {
   return utc.substr(0, 10) + " " + utc.substr(11, 5) + " UTC";
 }
 
-std::string BrowserName(const std::string& ua) {
-  auto has = [&](std::string_view s) { return ua.find(s) != std::string::npos; };
-  if (ua.empty()) return "Unknown browser";
+std::string BrowserName(const std::string& user_agent) {
+  auto has = [&](std::string_view s) { return user_agent.find(s) != std::string::npos; };
+  if (user_agent.empty()) return "Unknown browser";
   std::string browser;
   if (has("Edg/")) {
     browser = "Edge";
@@ -118,7 +118,7 @@ std::string BrowserName(const std::string& ua) {
     browser = "Safari";
   } else {
     // A tool: "curl/8.5.0" reads as curl.
-    browser = ua.substr(0, std::min(ua.find_first_of("/ "), size_t{40}));
+    browser = user_agent.substr(0, std::min(user_agent.find_first_of("/ "), size_t{40}));
   }
   std::string os;
   if (has("Windows")) {
