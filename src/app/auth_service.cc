@@ -143,7 +143,9 @@ int64_t AuthService::ThrottledFor(const std::string& username, const std::string
 Status AuthService::RecordFailure(const std::string& username, const std::string& address) {
   std::vector<std::string> subjects{UserSubject(username)};
   if (!address.empty()) subjects.push_back(AddressSubject(address));
-  return store_.RecordSignInFailure(subjects, FormatUtc(clock_.Now()));
+  const auto now = clock_.Now();
+  return store_.RecordSignInFailure(subjects, FormatUtc(now),
+                                    FormatUtc(now - options_.throttle_window));
 }
 
 Result<SignInResult> AuthService::SignIn(const SignInRequest& req) {

@@ -194,8 +194,10 @@ class Store {
                                        const std::string& at, const AuditDraft& audit) = 0;
 
   // --- Sign-in throttling ---
+  // Records a failure at `at` for each subject, and forgets every failure older than
+  // `forget_before` (only the throttling window matters).
   virtual Status RecordSignInFailure(const std::vector<std::string>& subjects,
-                                     const std::string& at) = 0;
+                                     const std::string& at, const std::string& forget_before) = 0;
   // Times of the subject's failures since `since`, oldest first.
   virtual Result<std::vector<std::string>> SignInFailures(const std::string& subject,
                                                           const std::string& since) = 0;

@@ -407,6 +407,224 @@ TEST_P(StoreTest, FindsAndDeletesASession) {
   EXPECT_THAT(store_->FindSessionOwner(Sha256Hex("s1")), StatusIs(Code::kNotFound));
 }
 
+// --- Access: memberships, second factor, throttling, sessions, tokens ---
+
+TEST_P(StoreTest, AddsAndChangesMembershipsWithEndDates) {
+  auto globex = SecondTenant();
+  ASSERT_THAT(globex, IsOk());
+  const size_t events = Events().size();
+  ASSERT_THAT(
+      store_->AddMembership(
+          domain::Membership{
+              acme_.admin.id, globex->org.id, domain::Role::kExternalAuditor, "2030-06-30", {}},
+          AuditDraft{.org_id = globex->org.id, .at = Now()}),
+      IsOk());
+  EXPECT_THAT(store_->AddMembership(
+                  domain::Membership{acme_.admin.id, globex->org.id, domain::Role::kViewer, {}, {}},
+                  AuditDraft{.at = Now()}),
+              StatusIs(Code::kAlreadyExists));
+  const auto all = store_->Memberships(acme_.admin.id);
+  ASSERT_THAT(all, IsOk());
+  ASSERT_EQ(all->size(), 2u);
+  EXPECT_EQ((*all)[1].org_name, "Globex");
+  EXPECT_EQ((*all)[1].role, domain::Role::kExternalAuditor);
+  EXPECT_EQ((*all)[1].expires_at, "2030-06-30");
+  ASSERT_THAT(
+      store_->UpdateMembership(
+          domain::Membership{acme_.admin.id, globex->org.id, domain::Role::kAuditor, {}, {}},
+          AuditDraft{.at = Now()}),
+      IsOk());
+  const auto m = store_->GetMembership(acme_.admin.id, globex->org.id);
+  ASSERT_THAT(m, IsOk());
+  EXPECT_EQ((*m)->role, domain::Role::kAuditor);
+  EXPECT_EQ((*m)->expires_at, "");
+  EXPECT_THAT(store_->UpdateMembership(
+                  domain::Membership{999, globex->org.id, domain::Role::kAuditor, {}, {}},
+                  AuditDraft{.at = Now()}),
+              StatusIs(Code::kNotFound));
+  EXPECT_EQ(Events().size(), events + 2);
+  const auto members = store_->ListMembers(globex->org.id);
+  ASSERT_THAT(members, IsOk());
+  ASSERT_EQ(members->size(), 2u);
+  EXPECT_EQ(members->front().username, "alice");
+  EXPECT_EQ(members->front().role, "auditor");
+}
+
+TEST_P(StoreTest, UsesEachSecondFactorStepAndRecoveryCodeOnce) {
+  ASSERT_THAT(store_->SetPendingSecondFactor(acme_.admin.id, "PENDINGSECRET"), IsOk());
+  EXPECT_EQ(store_->GetSecondFactor(acme_.admin.id)->pending, "PENDINGSECRET");
+  EXPECT_FALSE(store_->GetUser(acme_.admin.id)->second_factor);
+  ASSERT_THAT(store_->EnableSecondFactor(acme_.admin.id, "PENDINGSECRET", 100, {"h1", "h2"},
+                                         AuditDraft{.at = Now()}),
+              IsOk());
+  auto state = store_->GetSecondFactor(acme_.admin.id);
+  ASSERT_THAT(state, IsOk());
+  EXPECT_EQ(state->secret, "PENDINGSECRET");
+  EXPECT_EQ(state->pending, "");
+  EXPECT_EQ(state->last_step, 100);
+  EXPECT_EQ(state->unused_recovery_codes, 2);
+  EXPECT_TRUE(store_->GetUser(acme_.admin.id)->second_factor);
+
+  EXPECT_FALSE(*store_->UseSecondFactorStep(acme_.admin.id, 100));  // the enrolment's step
+  EXPECT_TRUE(*store_->UseSecondFactorStep(acme_.admin.id, 101));
+  EXPECT_FALSE(*store_->UseSecondFactorStep(acme_.admin.id, 101));
+  EXPECT_FALSE(*store_->UseSecondFactorStep(acme_.admin.id, 99));
+
+  const size_t events = Events().size();
+  EXPECT_TRUE(*store_->UseRecoveryCode(acme_.admin.id, "h1", Now(), AuditDraft{.at = Now()}));
+  EXPECT_FALSE(*store_->UseRecoveryCode(acme_.admin.id, "h1", Now(), AuditDraft{.at = Now()}));
+  EXPECT_FALSE(*store_->UseRecoveryCode(acme_.admin.id, "nope", Now(), AuditDraft{.at = Now()}));
+  EXPECT_EQ(Events().size(), events + 1);  // only the use that happened
+  EXPECT_EQ(store_->GetSecondFactor(acme_.admin.id)->unused_recovery_codes, 1);
+
+  ASSERT_THAT(
+      store_->ReplaceRecoveryCodes(acme_.admin.id, {"h3", "h4", "h5"}, AuditDraft{.at = Now()}),
+      IsOk());
+  EXPECT_EQ(store_->GetSecondFactor(acme_.admin.id)->unused_recovery_codes, 3);
+  ASSERT_THAT(store_->DisableSecondFactor(acme_.admin.id, AuditDraft{.at = Now()}), IsOk());
+  state = store_->GetSecondFactor(acme_.admin.id);
+  EXPECT_EQ(state->secret, "");
+  EXPECT_EQ(state->unused_recovery_codes, 0);
+  EXPECT_FALSE(store_->GetUser(acme_.admin.id)->second_factor);
+}
+
+TEST_P(StoreTest, CountsSignInFailuresPerSubjectWithinAWindow) {
+  ASSERT_THAT(store_->RecordSignInFailure({"user:old"}, "2026-01-01T08:00:00.000Z",
+                                          "2026-01-01T07:00:00.000Z"),
+              IsOk());
+  ASSERT_THAT(store_->RecordSignInFailure({"user:alice", "address:192.0.2.1"},
+                                          "2026-01-01T10:00:00.000Z", "2026-01-01T09:00:00.000Z"),
+              IsOk());
+  EXPECT_TRUE(
+      store_->SignInFailures("user:old", "2000-01-01T00:00:00.000Z")->empty());  // forgotten
+  ASSERT_THAT(store_->RecordSignInFailure({"user:alice"}, "2026-01-01T10:05:00.000Z",
+                                          "2026-01-01T09:05:00.000Z"),
+              IsOk());
+  const auto recent = store_->SignInFailures("user:alice", "2026-01-01T10:01:00.000Z");
+  ASSERT_THAT(recent, IsOk());
+  EXPECT_THAT(*recent, ElementsAre("2026-01-01T10:05:00.000Z"));
+  EXPECT_EQ(store_->SignInFailures("user:alice", "2026-01-01T09:00:00.000Z")->size(), 2u);
+  EXPECT_EQ(store_->SignInFailures("address:192.0.2.1", "2026-01-01T09:00:00.000Z")->size(), 1u);
+  ASSERT_THAT(store_->ClearSignInFailures("user:alice"), IsOk());
+  EXPECT_TRUE(store_->SignInFailures("user:alice", "2026-01-01T09:00:00.000Z")->empty());
+  EXPECT_EQ(store_->SignInFailures("address:192.0.2.1", "2026-01-01T09:00:00.000Z")->size(), 1u);
+}
+
+TEST_P(StoreTest, ListsEndsActivatesAndMovesSessions) {
+  auto make = [&](const std::string& id, domain::Session::Stage stage) {
+    return store_->CreateSession(domain::Session{.id_hash = Sha256Hex(id),
+                                                 .user_id = acme_.admin.id,
+                                                 .org_id = acme_.org.id,
+                                                 .csrf_token = "c",
+                                                 .created_at = Now(),
+                                                 .expires_at = "2099-01-01T00:00:00.000Z",
+                                                 .last_seen_at = Now(),
+                                                 .stage = stage},
+                                 AuditDraft{.at = Now()});
+  };
+  const auto a = make("a", domain::Session::Stage::kActive);
+  const auto b = make("b", domain::Session::Stage::kSecondFactor);
+  const auto c = make("c", domain::Session::Stage::kActive);
+  ASSERT_THAT(a, IsOk());
+  ASSERT_THAT(b, IsOk());
+  ASSERT_THAT(c, IsOk());
+  auto listed = store_->ListSessions(acme_.admin.id);
+  ASSERT_THAT(listed, IsOk());
+  ASSERT_EQ(listed->size(), 3u);
+  EXPECT_EQ(listed->front().id, c->id);  // newest first
+  EXPECT_EQ((*listed)[1].stage, domain::Session::Stage::kSecondFactor);
+
+  ASSERT_THAT(store_->TouchSession(Sha256Hex("a"), "2030-01-01T00:00:00.000Z"), IsOk());
+  EXPECT_EQ(store_->FindSessionOwner(Sha256Hex("a"))->session.last_seen_at,
+            "2030-01-01T00:00:00.000Z");
+  // The second step: under a new id, active; only once.
+  ASSERT_THAT(store_->ActivateSession(Sha256Hex("b"), Sha256Hex("b2"), AuditDraft{.at = Now()}),
+              IsOk());
+  EXPECT_THAT(store_->FindSessionOwner(Sha256Hex("b")), StatusIs(Code::kNotFound));
+  EXPECT_EQ(store_->FindSessionOwner(Sha256Hex("b2"))->session.stage,
+            domain::Session::Stage::kActive);
+  EXPECT_THAT(store_->ActivateSession(Sha256Hex("a"), Sha256Hex("a2"), AuditDraft{.at = Now()}),
+              StatusIs(Code::kNotFound));
+
+  auto globex = SecondTenant();
+  ASSERT_THAT(globex, IsOk());
+  ASSERT_THAT(
+      store_->SwitchSessionOrganisation(Sha256Hex("a"), globex->org.id, AuditDraft{.at = Now()}),
+      IsOk());
+  const auto moved = store_->FindSessionOwner(Sha256Hex("a"));
+  ASSERT_THAT(moved, IsOk());
+  EXPECT_EQ(moved->org.name, "Globex");
+  EXPECT_FALSE(moved->membership.has_value());  // not a member there
+
+  // Another user cannot end alice's session; alice ends all but one.
+  EXPECT_THAT(store_->EndSession(globex->admin.id, c->id, AuditDraft{.at = Now()}),
+              StatusIs(Code::kNotFound));
+  ASSERT_THAT(store_->EndSession(acme_.admin.id, c->id, AuditDraft{.at = Now()}), IsOk());
+  const auto ended = store_->EndSessions(acme_.admin.id, Sha256Hex("a"), AuditDraft{.at = Now()});
+  ASSERT_THAT(ended, IsOk());
+  EXPECT_EQ(*ended, 1);  // b2
+  EXPECT_EQ(Events().back().diff["sessions_ended"], 1);
+  listed = store_->ListSessions(acme_.admin.id);
+  ASSERT_EQ(listed->size(), 1u);
+  EXPECT_EQ(listed->front().id, a->id);
+}
+
+TEST_P(StoreTest, ListsAndRevokesTokensOfTheirOwnerOnly) {
+  auto globex = SecondTenant();
+  ASSERT_THAT(globex, IsOk());
+  const auto t = store_->CreateToken(domain::ApiToken{.token_hash = Sha256Hex("t"),
+                                                      .user_id = acme_.admin.id,
+                                                      .org_id = acme_.org.id,
+                                                      .name = "ci",
+                                                      .created_at = Now(),
+                                                      .read_only = true,
+                                                      .expires_at = "2030-01-01T23:59:59.999Z"},
+                                     AuditDraft{.at = Now()});
+  ASSERT_THAT(t, IsOk());
+  auto owner = store_->FindTokenOwner(Sha256Hex("t"));
+  ASSERT_THAT(owner, IsOk());
+  EXPECT_TRUE(owner->token.read_only);
+  EXPECT_EQ(owner->token.expires_at, "2030-01-01T23:59:59.999Z");
+  EXPECT_EQ(owner->token.last_used_at, "");
+  ASSERT_THAT(store_->TouchToken(t->id, "2026-05-05T05:05:05.005Z"), IsOk());
+  const auto listed = store_->ListTokens(acme_.admin.id);
+  ASSERT_THAT(listed, IsOk());
+  ASSERT_EQ(listed->size(), 1u);
+  EXPECT_EQ(listed->front().last_used_at, "2026-05-05T05:05:05.005Z");
+  EXPECT_TRUE(listed->front().token_hash.empty());
+  EXPECT_TRUE(store_->ListTokens(globex->admin.id)->empty());
+  EXPECT_THAT(store_->RevokeToken(globex->admin.id, t->id, AuditDraft{.at = Now()}),
+              StatusIs(Code::kNotFound));
+  EXPECT_FALSE(store_->FindTokenOwner(Sha256Hex("t"))->token.revoked);
+  ASSERT_THAT(store_->RevokeToken(acme_.admin.id, t->id, AuditDraft{.at = Now()}), IsOk());
+  EXPECT_TRUE(store_->FindTokenOwner(Sha256Hex("t"))->token.revoked);
+}
+
+TEST_P(StoreTest, ReenablingAUserKeepsTheirTokensRevoked) {
+  ASSERT_THAT(
+      store_->SetSecondFactorRoles(acme_.org.id, {domain::Role::kViewer, domain::Role::kAuditor},
+                                   AuditDraft{.at = Now()}),
+      IsOk());
+  EXPECT_THAT(store_->GetOrganisation(acme_.org.id)->second_factor_roles,
+              ElementsAre(domain::Role::kViewer, domain::Role::kAuditor));
+  ASSERT_THAT(store_->CreateToken(domain::ApiToken{.token_hash = Sha256Hex("t"),
+                                                   .user_id = acme_.admin.id,
+                                                   .org_id = acme_.org.id,
+                                                   .name = "ci",
+                                                   .created_at = Now()},
+                                  AuditDraft{.at = Now()}),
+              IsOk());
+  ASSERT_THAT(store_->SetUserDisabled(acme_.admin.id, true, AuditDraft{.at = Now()}), IsOk());
+  ASSERT_THAT(store_->SetUserDisabled(acme_.admin.id, false, AuditDraft{.at = Now()}), IsOk());
+  EXPECT_FALSE(store_->GetUser(acme_.admin.id)->disabled);
+  EXPECT_TRUE(store_->FindTokenOwner(Sha256Hex("t"))->token.revoked);
+  ASSERT_THAT(store_->SetDisplayName(acme_.admin.id, "Alice Smith", AuditDraft{.at = Now()}),
+              IsOk());
+  EXPECT_EQ(store_->GetUser(acme_.admin.id)->display_name, "Alice Smith");
+  EXPECT_THAT(store_->SetUserDisabled(999, true, AuditDraft{.at = Now()}),
+              StatusIs(Code::kNotFound));
+}
+
 // --- Writes ---
 
 TEST_P(StoreTest, InsertsARecordAtVersionOne) {

@@ -421,8 +421,9 @@ Result<bool> SqlStore::UseRecoveryCode(int64_t user_id, const std::string& code_
 // Sign-in throttling
 
 Status SqlStore::RecordSignInFailure(const std::vector<std::string>& subjects,
-                                     const std::string& at) {
+                                     const std::string& at, const std::string& forget_before) {
   return InWriteTx([&](SqlConnection& conn) -> Status {
+    RETURN_IF_ERROR(Run(conn, "DELETE FROM sign_in_failures WHERE at < ?", {forget_before}));
     for (const auto& s : subjects) {
       RETURN_IF_ERROR(
           Run(conn, "INSERT INTO sign_in_failures (subject, at) VALUES (?, ?)", {s, at}));

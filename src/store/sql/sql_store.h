@@ -65,8 +65,8 @@ class SqlStore final : public Store {
   Result<bool> UseRecoveryCode(int64_t user_id, const std::string& code_hash, const std::string& at,
                                const AuditDraft& audit) override;
 
-  Status RecordSignInFailure(const std::vector<std::string>& subjects,
-                             const std::string& at) override;
+  Status RecordSignInFailure(const std::vector<std::string>& subjects, const std::string& at,
+                             const std::string& forget_before) override;
   Result<std::vector<std::string>> SignInFailures(const std::string& subject,
                                                   const std::string& since) override;
   Status ClearSignInFailures(const std::string& subject) override;
