@@ -1,7 +1,13 @@
-// The OpenAPI 3.1 document, generated from the register descriptions so it cannot drift from
-// the routes register_api.cc derives from the same descriptions.
+// The OpenAPI 3.1 document. Register routes are generated from the register descriptions, as
+// register_api.cc derives its routes from the same descriptions; the other routes are described
+// here by hand. Every operation says who may call it (`x-rampart-access`) using the guards the
+// router uses, and tests/api/openapi_test.cc walks Server::Routes() so that the document and the
+// registered routes, with their guards, cannot drift apart.
+#include <cctype>
 #include <string>
 
+#include "domain/access.h"
+#include "domain/context.h"
 #include "domain/registers.h"
 #include "http/api/api.h"
 
@@ -9,6 +15,7 @@ namespace rampart::http {
 
 using domain::FieldSpec;
 using domain::FieldType;
+using domain::Permission;
 using domain::RegisterSpec;
 using Json = nlohmann::json;
 
@@ -109,12 +116,40 @@ Json RecordSchema(const RegisterSpec& spec, bool input) {
   return s;
 }
 
+// 429 also says when to try again (Retry-After).
 Json ErrorResponses(std::initializer_list<int> codes) {
   Json out = Json::object();
   for (int c : codes) {
-    out[std::to_string(c)] = {{"$ref", "#/components/responses/Error"}};
+    out[std::to_string(c)] = {{"$ref", c == 429 ? "#/components/responses/TooManyRequests"
+                                                : "#/components/responses/Error"}};
   }
   return out;
+}
+
+// Who may call an operation, named from its route's guard.
+std::string AccessOf(const Guard& g) {
+  switch (g.access) {
+    case Access::kPublic:
+      return "public";
+    case Access::kAnySignedIn:
+      return "any signed-in user";
+    case Access::kSecondFactorStep:
+      return "second-factor step";
+    case Access::kAccountSetup:
+      return "account setup";
+    case Access::kAccount:
+      return "account";
+    case Access::kPermission:
+      return std::string(domain::PermissionName(g.permission));
+  }
+  return "";
+}
+
+// An operation: `fields` plus who may call it; a public one needs no credentials.
+Json Operation(const Guard& g, Json fields) {
+  fields["x-rampart-access"] = AccessOf(g);
+  if (g.access == Access::kPublic) fields["security"] = Json::array();
+  return fields;
 }
 
 Json JsonBody(const Json& schema) {
@@ -185,6 +220,539 @@ Json ListParameters(const RegisterSpec& spec) {
   return params;
 }
 
+const Json kString = {{"type", "string"}};
+const Json kInteger = {{"type", "integer"}};
+const Json kBoolean = {{"type", "boolean"}};
+const Json kDateTime = {{"type", "string"}, {"format", "date-time"}};
+const Json kDate = {{"type", "string"}, {"format", "date"}};
+
+Json Described(Json schema, const std::string& description) {
+  schema["description"] = description;
+  return schema;
+}
+
+// `schema` that may also be null.
+Json OrNull(Json schema) {
+  schema["type"] = {schema["type"], "null"};
+  return schema;
+}
+
+Json Object(const Json& properties, const Json& required) {
+  return {{"type", "object"}, {"properties", properties}, {"required", required}};
+}
+
+// An object of these properties, every one always present.
+Json ObjectOfAll(const Json& properties) {
+  Json required = Json::array();
+  for (const auto& [name, schema] : properties.items()) required.push_back(name);
+  return Object(properties, required);
+}
+
+Json ArrayOf(const Json& items) { return {{"type", "array"}, {"items", items}}; }
+
+// {"data": [...]}: a listing.
+Json DataOf(const std::string& schema) { return ObjectOfAll({{"data", ArrayOf(Ref(schema))}}); }
+
+// Schema `base` with more properties.
+Json Extends(const std::string& base, const Json& more) {
+  return {{"allOf", Json::array({Ref(base), more})}};
+}
+
+Json NoContent(const std::string& description) { return {{"description", description}}; }
+
+Json PathParam(const std::string& name, const std::string& description) {
+  return {{"name", name},
+          {"in", "path"},
+          {"required", true},
+          {"description", description},
+          {"schema", {{"type", "integer"}}}};
+}
+
+const char* const kSessionOnly =
+    " Needs a session (signed in with the password): an API token gets 403.";
+
+// Schemas of identity and access: the caller, sessions, tokens, members, roles, organisation.
+void AddIdentitySchemas(Json& schemas) {
+  Json role_names = Json::array();
+  for (const auto& r : domain::AllRoles()) role_names.push_back(r.name);
+  Json permission_names = Json::array();
+  for (const auto& p : domain::AllPermissions()) permission_names.push_back(p.name);
+  schemas["RoleName"] = {{"type", "string"},
+                         {"enum", role_names},
+                         {"description", "a role; GET /api/v1/roles lists what each may do"}};
+  schemas["PermissionName"] = {{"type", "string"}, {"enum", permission_names}};
+  const Json role = Ref("RoleName");
+
+  schemas["OrganisationRef"] = ObjectOfAll({{"id", kInteger}, {"name", kString}});
+  schemas["Me"] = ObjectOfAll(
+      {{"user_id", kInteger},
+       {"username", kString},
+       {"display_name", kString},
+       {"organisation", Described(Ref("OrganisationRef"), "the organisation acted for")},
+       {"role", role},
+       {"permissions",
+        Described(ArrayOf(Ref("PermissionName")), "what the role allows in this organisation")},
+       {"credential", {{"type", "string"}, {"enum", {"session", "token"}}}},
+       {"read_only",
+        Described(kBoolean, "a read-only API token: reads only, whatever the permissions")},
+       {"must_change_password",
+        Described(kBoolean,
+                  "a one-time password must be changed first (POST /api/v1/auth/password)")},
+       {"second_factor", Described(kBoolean, "a second factor (TOTP) is set up")},
+       {"needs_second_factor",
+        Described(kBoolean,
+                  "the organisation requires a second factor for this role and none is set up: "
+                  "only account set-up is allowed until it is")},
+       {"awaiting_second_factor",
+        Described(kBoolean, "the session waits for the second-factor code of signing in")}});
+  schemas["SignedIn"] = Extends(
+      "Me", ObjectOfAll({{"csrf_token",
+                          Described(kString,
+                                    "send as X-CSRF-Token with every state-changing request made "
+                                    "with the session cookie")}}));
+  schemas["Membership"] =
+      ObjectOfAll({{"organisation", Ref("OrganisationRef")},
+                   {"role", role},
+                   {"expires_on", Described(OrNull(kDate), "the last day of access")}});
+  schemas["Caller"] = Extends(
+      "Me", ObjectOfAll({{"memberships", Described(ArrayOf(Ref("Membership")),
+                                                   "every organisation the user can switch to")}}));
+
+  schemas["Session"] =
+      ObjectOfAll({{"id", Described(kInteger, "a handle to end the session by; not a credential")},
+                   {"created_at", kDateTime},
+                   {"last_seen_at", kDateTime},
+                   {"expires_at", kDateTime},
+                   {"address", Described(kString, "the client's address at sign-in")},
+                   {"user_agent", kString},
+                   {"organisation_id", kInteger},
+                   {"awaiting_second_factor", kBoolean},
+                   {"current", Described(kBoolean, "the session of this request")}});
+  schemas["MemberSession"] = ObjectOfAll({{"id", kInteger},
+                                          {"created_at", kDateTime},
+                                          {"last_seen_at", kDateTime},
+                                          {"address", kString},
+                                          {"user_agent", kString}});
+  schemas["Ended"] = ObjectOfAll({{"ended", Described(kInteger, "how many sessions ended")}});
+
+  schemas["ApiToken"] = ObjectOfAll(
+      {{"id", kInteger},
+       {"name", kString},
+       {"organisation_id", Described(kInteger, "the one organisation the token acts for")},
+       {"read_only", kBoolean},
+       {"created_at", kDateTime},
+       {"expires_at", Described(OrNull(kDateTime), "null: does not expire")},
+       {"last_used_at", OrNull(kDateTime)},
+       {"revoked", kBoolean}});
+  schemas["NewApiToken"] = Extends(
+      "ApiToken",
+      ObjectOfAll(
+          {{"token",
+            Described(kString, "the bearer token: shown in this answer only, never again")}}));
+  schemas["ApiTokenInput"] = Object(
+      {{"name", Described({{"type", "string"}, {"minLength", 1}, {"maxLength", 100}},
+                          "what will use the token")},
+       {"read_only", {{"type", "boolean"}, {"default", false}}},
+       {"expires_on", Described(kDate,
+                                "the last day the token works, not in the past; absent: the token "
+                                "does not expire")}},
+      Json::array({"name"}));
+
+  schemas["SecondFactorStatus"] =
+      ObjectOfAll({{"enabled", kBoolean},
+                   {"required", Described(kBoolean, "required for the role and not set up yet")},
+                   {"recovery_codes_left", kInteger}});
+  schemas["SecondFactorEnrolment"] = ObjectOfAll(
+      {{"secret", Described(kString, "base32, to type into an authenticator app by hand")},
+       {"uri", Described(kString, "otpauth:// URI")},
+       {"qr_svg", Described(kString, "the URI as a QR code (SVG)")}});
+  schemas["RecoveryCodes"] =
+      ObjectOfAll({{"recovery_codes",
+                    Described(ArrayOf(kString),
+                              "one-time codes for a lost phone: shown in this answer only")}});
+  schemas["SecondFactorCode"] =
+      Object({{"code", Described(kString, "the current code of the authenticator app")}},
+             Json::array({"code"}));
+
+  schemas["Member"] =
+      ObjectOfAll({{"id", Described(kInteger, "the user's id")},
+                   {"username", kString},
+                   {"display_name", kString},
+                   {"role", role},
+                   {"expires_on", Described(OrNull(kDate), "the last day of access; null: no end")},
+                   {"disabled", kBoolean},
+                   {"second_factor", Described(kBoolean, "a second factor is set up")}});
+  schemas["MemberInput"] = Object(
+      {{"username", {{"type", "string"}, {"pattern", "^[a-z0-9][a-z0-9._-]{0,63}$"}}},
+       {"display_name",
+        Described({{"type", "string"}, {"maxLength", 100}}, "the user name when absent")},
+       {"role", role},
+       {"expires_on", Described(kDate,
+                                "the last day of access; required for a role whose needs_expiry "
+                                "is true (GET /api/v1/roles)")},
+       {"password", Described({{"type", "string"}, {"minLength", 8}, {"maxLength", 128}},
+                              "for a new account only (400 when the user exists); absent: a "
+                              "one-time password is made and returned")}},
+      Json::array({"username", "role"}));
+  schemas["AddedMember"] = Extends(
+      "Member",
+      Object({{"existing_user",
+               Described(kBoolean,
+                         "the account existed: it was added to this organisation and keeps its "
+                         "password")},
+              {"one_time_password",
+               Described(kString,
+                         "a new account without a chosen password: to be changed at first "
+                         "sign-in; shown in this answer only")}},
+             Json::array({"existing_user"})));
+  Json change = Object({{"role", role},
+                        {"expires_on", Described(OrNull(kDate), "null: access does not end")},
+                        {"disabled", Described(kBoolean, "a disabled user cannot sign in")}},
+                       Json::array());
+  change["additionalProperties"] = false;
+  schemas["MemberChange"] = change;
+  schemas["OneTimePassword"] = ObjectOfAll(
+      {{"one_time_password",
+        Described(kString, "to be changed at first sign-in; shown in this answer only")}});
+
+  schemas["Role"] = ObjectOfAll({{"name", role},
+                                 {"label", kString},
+                                 {"summary", kString},
+                                 {"needs_expiry", Described(kBoolean,
+                                                            "a membership with this role must "
+                                                            "end on a date (expires_on)")},
+                                 {"permissions", ArrayOf(Ref("PermissionName"))}});
+  schemas["Organisation"] = ObjectOfAll(
+      {{"id", kInteger},
+       {"name", kString},
+       {"created_at", kDateTime},
+       {"second_factor_roles",
+        Described(ArrayOf(role), "members with these roles must set up a second factor")}});
+  schemas["OrganisationChange"] =
+      Object({{"second_factor_roles", ArrayOf(role)}}, Json::array({"second_factor_roles"}));
+}
+
+// Signing in and the caller's own account (auth_api.cc).
+void AddAccountPaths(Json& paths) {
+  const Json sign_in = Json::array({"Sign-in"});
+  const Json account = Json::array({"Account"});
+  const Json cookie_header = {
+      {"Set-Cookie",
+       {{"description", "the session cookie (HttpOnly, SameSite=Strict)"}, {"schema", kString}}}};
+
+  paths["/api/v1/auth/login"] = {
+      {"post",
+       Operation(
+           Guard::Public(),
+           {{"summary", "Sign in; sets the session cookie and returns the CSRF token"},
+            {"description",
+             "Failed sign-ins are counted per account and per client address; too many answer 429 "
+             "with Retry-After. An account with a second factor needs `totp`: without it, or with "
+             "a "
+             "wrong code, the answer is 401 naming the field `totp`."},
+            {"tags", sign_in},
+            {"operationId", "login"},
+            {"requestBody",
+             JsonBody(Object(
+                 {{"username", kString},
+                  {"password", kString},
+                  {"totp", Described(kString,
+                                     "the code of the authenticator app, or a recovery code; "
+                                     "needed when the account has a second factor")}},
+                 Json::array({"username", "password"})))},
+            {"responses", Merge({{"200", Merge(JsonResponse("signed in", Ref("SignedIn")),
+                                               {{"headers", cookie_header}})}},
+                                ErrorResponses({400, 401, 403, 429}))}})}};
+  paths["/api/v1/auth/logout"] = {
+      {"post", Operation(Guard::AnySignedIn(),
+                         {{"summary", "Sign out: ends the session and clears its cookie"},
+                          {"tags", sign_in},
+                          {"operationId", "logout"},
+                          {"responses", Merge({{"204", NoContent("signed out")}},
+                                              ErrorResponses({401, 403}))}})}};
+  paths["/api/v1/auth/me"] = {
+      {"get",
+       Operation(Guard::AnySignedIn(),
+                 {{"summary", "Who is signed in: organisation, role, permissions, memberships"},
+                  {"tags", sign_in},
+                  {"operationId", "me"},
+                  {"responses", Merge({{"200", JsonResponse("the caller", Ref("Caller"))}},
+                                      ErrorResponses({401}))}})}};
+
+  paths["/api/v1/auth/password"] = {
+      {"post",
+       Operation(
+           Guard::AccountSetup(),
+           {{"summary", "Change the caller's password"},
+            {"description",
+             std::string("Also replaces a one-time password. Ends the user's other sessions.") +
+                 kSessionOnly},
+            {"tags", account},
+            {"operationId", "change_password"},
+            {"requestBody",
+             JsonBody(Object(
+                 {{"current_password", kString},
+                  {"new_password", {{"type", "string"}, {"minLength", 8}, {"maxLength", 128}}}},
+                 Json::array({"current_password", "new_password"})))},
+            {"responses",
+             Merge({{"204", NoContent("changed")}}, ErrorResponses({400, 401, 403}))}})}};
+  paths["/api/v1/auth/profile"] = {
+      {"patch",
+       Operation(Guard::Account(),
+                 {{"summary", "Change the caller's display name"},
+                  {"tags", account},
+                  {"operationId", "update_profile"},
+                  {"requestBody",
+                   JsonBody(Object({{"display_name",
+                                     {{"type", "string"}, {"minLength", 1}, {"maxLength", 100}}}},
+                                   Json::array({"display_name"})))},
+                  {"responses",
+                   Merge({{"204", NoContent("changed")}}, ErrorResponses({400, 401, 403}))}})}};
+  paths["/api/v1/auth/organisation"] = {
+      {"post",
+       Operation(
+           Guard::Account(),
+           {{"summary", "Switch the session to another organisation the user belongs to"},
+            {"description",
+             "404 when the user is not a member of it; 409 with an API token, which acts for one "
+             "organisation."},
+            {"tags", account},
+            {"operationId", "switch_organisation"},
+            {"requestBody", JsonBody(Object({{"org_id", kInteger}}, Json::array({"org_id"})))},
+            {"responses", Merge({{"204", NoContent("switched")}},
+                                ErrorResponses({400, 401, 403, 404, 409}))}})}};
+
+  paths["/api/v1/auth/sessions"] = {
+      {"get", Operation(Guard::Account(),
+                        {{"summary", "The caller's sessions, newest first"},
+                         {"tags", account},
+                         {"operationId", "list_own_sessions"},
+                         {"responses", Merge({{"200", JsonResponse("sessions", DataOf("Session"))}},
+                                             ErrorResponses({401, 403}))}})}};
+  paths["/api/v1/auth/sessions/{id}"] = {
+      {"parameters", Json::array({PathParam("id", "the session's id")})},
+      {"delete",
+       Operation(Guard::Account(), {{"summary", "End one of the caller's sessions"},
+                                    {"tags", account},
+                                    {"operationId", "end_own_session"},
+                                    {"responses", Merge({{"204", NoContent("ended")}},
+                                                        ErrorResponses({401, 403, 404}))}})}};
+  paths["/api/v1/auth/sessions/end-others"] = {
+      {"post", Operation(Guard::Account(),
+                         {{"summary", "End every session of the caller but this one"},
+                          {"tags", account},
+                          {"operationId", "end_other_sessions"},
+                          {"responses", Merge({{"200", JsonResponse("ended", Ref("Ended"))}},
+                                              ErrorResponses({401, 403}))}})}};
+
+  paths["/api/v1/auth/tokens"] = {
+      {"get", Operation(Guard::Account(),
+                        {{"summary", "The caller's API tokens, newest first (never their secret)"},
+                         {"tags", account},
+                         {"operationId", "list_own_tokens"},
+                         {"responses", Merge({{"200", JsonResponse("tokens", DataOf("ApiToken"))}},
+                                             ErrorResponses({401, 403}))}})},
+      {"post",
+       Operation(Guard::Account(),
+                 {{"summary", "Create an API token for the current organisation"},
+                  {"description", std::string("The token is in this answer only.") + kSessionOnly},
+                  {"tags", account},
+                  {"operationId", "create_own_token"},
+                  {"requestBody", JsonBody(Ref("ApiTokenInput"))},
+                  {"responses",
+                   Merge({{"201", JsonResponse("created, with the token", Ref("NewApiToken"))}},
+                         ErrorResponses({400, 401, 403}))}})}};
+  paths["/api/v1/auth/tokens/{id}"] = {
+      {"parameters", Json::array({PathParam("id", "the token's id")})},
+      {"delete",
+       Operation(Guard::Account(), {{"summary", "Revoke one of the caller's API tokens"},
+                                    {"tags", account},
+                                    {"operationId", "revoke_own_token"},
+                                    {"responses", Merge({{"204", NoContent("revoked")}},
+                                                        ErrorResponses({401, 403, 404}))}})}};
+
+  paths["/api/v1/auth/second-factor"] = {
+      {"get",
+       Operation(Guard::AccountSetup(),
+                 {{"summary",
+                   "Whether the caller has a second factor, and whether it is "
+                   "required"},
+                  {"tags", account},
+                  {"operationId", "second_factor_status"},
+                  {"responses", Merge({{"200", JsonResponse("status", Ref("SecondFactorStatus"))}},
+                                      ErrorResponses({401, 403}))}})},
+      {"post",
+       Operation(
+           Guard::AccountSetup(),
+           {{"summary", "Start setting up a second factor (TOTP): a new secret to confirm"},
+            {"description", std::string("409 when one is set up already.") + kSessionOnly},
+            {"tags", account},
+            {"operationId", "start_second_factor"},
+            {"responses", Merge({{"200", JsonResponse("the secret", Ref("SecondFactorEnrolment"))}},
+                                ErrorResponses({401, 403, 409}))}})},
+      {"delete",
+       Operation(Guard::Account(),
+                 {{"summary", "Turn the caller's second factor off"},
+                  {"description",
+                   std::string("Needs the password and a current code. 409 when none is set "
+                               "up.") +
+                       kSessionOnly},
+                  {"tags", account},
+                  {"operationId", "disable_second_factor"},
+                  {"requestBody", JsonBody(Object({{"password", kString}, {"code", kString}},
+                                                  Json::array({"password", "code"})))},
+                  {"responses", Merge({{"204", NoContent("turned off")}},
+                                      ErrorResponses({400, 401, 403, 409}))}})}};
+  paths["/api/v1/auth/second-factor/confirm"] = {
+      {"post",
+       Operation(Guard::AccountSetup(),
+                 {{"summary", "Confirm the second factor being set up with a code from the app"},
+                  {"description",
+                   std::string("Returns the recovery codes, shown this once. 409 when set-up was "
+                               "not started or is done.") +
+                       kSessionOnly},
+                  {"tags", account},
+                  {"operationId", "confirm_second_factor"},
+                  {"requestBody", JsonBody(Ref("SecondFactorCode"))},
+                  {"responses", Merge({{"200", JsonResponse("set up", Ref("RecoveryCodes"))}},
+                                      ErrorResponses({400, 401, 403, 409}))}})}};
+  paths["/api/v1/auth/second-factor/recovery-codes"] = {
+      {"post",
+       Operation(
+           Guard::Account(),
+           {{"summary", "Replace the caller's recovery codes"},
+            {"description",
+             std::string("Needs a current code; the old recovery codes stop working.") +
+                 kSessionOnly},
+            {"tags", account},
+            {"operationId", "new_recovery_codes"},
+            {"requestBody", JsonBody(Ref("SecondFactorCode"))},
+            {"responses", Merge({{"200", JsonResponse("the new codes", Ref("RecoveryCodes"))}},
+                                ErrorResponses({400, 401, 403, 409}))}})}};
+}
+
+// The organisation's people and settings (member_api.cc).
+void AddPeoplePaths(Json& paths) {
+  const Json people = Json::array({"People"});
+  const Json organisation = Json::array({"Organisation"});
+  const Guard manage = Guard::Needs(Permission::kManageUsers);
+  const Json user_id = Json::array({PathParam("id", "the user's id")});
+
+  paths["/api/v1/roles"] = {
+      {"get", Operation(kRead, {{"summary", "The roles and the permissions of each"},
+                                {"tags", organisation},
+                                {"operationId", "list_roles"},
+                                {"responses", Merge({{"200", JsonResponse("roles, most powerful "
+                                                                          "first",
+                                                                          DataOf("Role"))}},
+                                                    ErrorResponses({401, 403}))}})}};
+  paths["/api/v1/organisation"] = {
+      {"get",
+       Operation(kRead, {{"summary", "The organisation acted for"},
+                         {"tags", organisation},
+                         {"operationId", "get_organisation"},
+                         {"responses",
+                          Merge({{"200", JsonResponse("the organisation", Ref("Organisation"))}},
+                                ErrorResponses({401, 403}))}})},
+      {"patch", Operation(Guard::Needs(Permission::kManageSettings),
+                          {{"summary", "Choose the roles that must use a second factor"},
+                           {"tags", organisation},
+                           {"operationId", "update_organisation"},
+                           {"requestBody", JsonBody(Ref("OrganisationChange"))},
+                           {"responses",
+                            Merge({{"200", JsonResponse("the organisation", Ref("Organisation"))}},
+                                  ErrorResponses({400, 401, 403}))}})}};
+
+  paths["/api/v1/users"] = {
+      {"get",
+       Operation(kRead, {{"summary", "Members of the organisation (owners to choose from)"},
+                         {"tags", people},
+                         {"operationId", "list_users"},
+                         {"responses",
+                          Merge({{"200", JsonResponse("members by user name", DataOf("Member"))}},
+                                ErrorResponses({401, 403}))}})},
+      {"post",
+       Operation(manage,
+                 {{"summary",
+                   "Add a member: a new account, or an existing one to this "
+                   "organisation"},
+                  {"description",
+                   "409 when the user is a member already. A new account without a chosen "
+                   "password gets a one-time password, in this answer only."},
+                  {"tags", people},
+                  {"operationId", "add_user"},
+                  {"requestBody", JsonBody(Ref("MemberInput"))},
+                  {"responses", Merge({{"201", Merge(JsonResponse("added", Ref("AddedMember")),
+                                                     {{"headers",
+                                                       {{"Location",
+                                                         {{"description", "/api/v1/users/{id}"},
+                                                          {"schema", kString}}}}}})}},
+                                      ErrorResponses({400, 401, 403, 409}))}})}};
+  paths["/api/v1/users/{id}"] = {
+      {"parameters", user_id},
+      {"get",
+       Operation(kRead, {{"summary", "A member"},
+                         {"tags", people},
+                         {"operationId", "get_user"},
+                         {"responses", Merge({{"200", JsonResponse("the member", Ref("Member"))}},
+                                             ErrorResponses({401, 403, 404}))}})},
+      {"patch",
+       Operation(manage,
+                 {{"summary", "Change a member's role, end of access, or disable the account"},
+                  {"description",
+                   "409 when the change would leave the organisation without an active "
+                   "administrator, or disables the caller."},
+                  {"tags", people},
+                  {"operationId", "update_user"},
+                  {"requestBody", JsonBody(Ref("MemberChange"))},
+                  {"responses", Merge({{"200", JsonResponse("the member", Ref("Member"))}},
+                                      ErrorResponses({400, 401, 403, 404, 409}))}})}};
+  paths["/api/v1/users/{id}/reset-password"] = {
+      {"parameters", user_id},
+      {"post",
+       Operation(manage, {{"summary", "Give a member a new one-time password; their sessions end"},
+                          {"description", "409 for the caller's own account."},
+                          {"tags", people},
+                          {"operationId", "reset_user_password"},
+                          {"responses", Merge({{"200", JsonResponse("the one-time password",
+                                                                    Ref("OneTimePassword"))}},
+                                              ErrorResponses({401, 403, 404, 409}))}})}};
+  paths["/api/v1/users/{id}/sessions"] = {
+      {"parameters", user_id},
+      {"get",
+       Operation(manage,
+                 {{"summary", "A member's sessions"},
+                  {"tags", people},
+                  {"operationId", "list_user_sessions"},
+                  {"responses", Merge({{"200", JsonResponse("sessions", DataOf("MemberSession"))}},
+                                      ErrorResponses({401, 403, 404}))}})},
+      {"delete",
+       Operation(manage, {{"summary", "End every session of a member"},
+                          {"tags", people},
+                          {"operationId", "end_user_sessions"},
+                          {"responses", Merge({{"200", JsonResponse("ended", Ref("Ended"))}},
+                                              ErrorResponses({401, 403, 404}))}})}};
+  paths["/api/v1/users/{id}/sessions/{session_id}"] = {
+      {"parameters", Merge(user_id, Json::array({PathParam("session_id", "the session's id")}))},
+      {"delete", Operation(manage, {{"summary", "End one session of a member"},
+                                    {"tags", people},
+                                    {"operationId", "end_user_session"},
+                                    {"responses", Merge({{"204", NoContent("ended")}},
+                                                        ErrorResponses({401, 403, 404}))}})}};
+  paths["/api/v1/users/{id}/second-factor"] = {
+      {"parameters", user_id},
+      {"delete",
+       Operation(manage,
+                 {{"summary", "Remove a member's second factor (a lost phone)"},
+                  {"description",
+                   "The member sets one up again at next sign-in when the role requires it. 409 "
+                   "when none is set up."},
+                  {"tags", people},
+                  {"operationId", "reset_user_second_factor"},
+                  {"responses", Merge({{"204", NoContent("removed")}},
+                                      ErrorResponses({401, 403, 404, 409}))}})}};
+}
+
 Json BuildDocument() {
   Json paths = Json::object();
   Json schemas = Json::object();
@@ -220,200 +788,165 @@ Json BuildDocument() {
     schemas[name + "Input"] = RecordSchema(*spec, true);
     const std::string base = "/api/v1/" + spec->path;
     const Json tags = Json::array({spec->plural});
+    const Guard write = WriteGuard(*spec);
     const Json list_schema = {{"type", "object"},
                               {"properties",
                                {{"data", {{"type", "array"}, {"items", Ref(name)}}},
                                 {"next_cursor", {{"type", {"string", "null"}}}},
                                 {"total", {{"type", "integer"}}}}}};
-    paths[base] = {{"get",
-                    {{"summary", "List " + spec->plural + " (clause " + spec->clause + ")"},
-                     {"tags", tags},
-                     {"operationId", "list_" + spec->type},
-                     {"parameters", ListParameters(*spec)},
-                     {"responses", Merge({{"200", JsonResponse("a page of records", list_schema)}},
-                                         ErrorResponses({400, 401, 403}))}}},
-                   {"post",
-                    {{"summary", "Create a " + spec->singular},
-                     {"tags", tags},
-                     {"operationId", "create_" + spec->type},
-                     {"requestBody", JsonBody(Ref(name + "Input"))},
-                     {"responses", Merge({{"201", JsonResponse("created", Ref(name))}},
-                                         ErrorResponses({400, 401, 403, 409, 413}))}}}};
+    paths[base] = {
+        {"get",
+         Operation(kRead,
+                   {{"summary", "List " + spec->plural + " (clause " + spec->clause + ")"},
+                    {"tags", tags},
+                    {"operationId", "list_" + spec->type},
+                    {"parameters", ListParameters(*spec)},
+                    {"responses", Merge({{"200", JsonResponse("a page of records", list_schema)}},
+                                        ErrorResponses({400, 401, 403}))}})},
+        {"post",
+         Operation(write, {{"summary", "Create a " + spec->singular},
+                           {"tags", tags},
+                           {"operationId", "create_" + spec->type},
+                           {"requestBody", JsonBody(Ref(name + "Input"))},
+                           {"responses", Merge({{"201", JsonResponse("created", Ref(name))}},
+                                               ErrorResponses({400, 401, 403, 409, 413}))}})}};
     paths[base + "/export"] = {
         {"get",
-         {{"summary", "Export " + spec->plural + " as CSV"},
-          {"tags", tags},
-          {"operationId", "export_" + spec->type},
-          {"parameters",
-           Merge(ListParameters(*spec),
-                 Json::array({{{"name", "format"},
-                               {"in", "query"},
-                               {"schema", {{"type", "string"}, {"enum", {"csv"}}}}}}))},
-          {"responses", Merge({{"200",
-                                {{"description", "CSV file"},
-                                 {"content", {{"text/csv", {{"schema", {{"type", "string"}}}}}}}}}},
-                              ErrorResponses({400, 401}))}}}};
+         Operation(kRead,
+                   {{"summary", "Export " + spec->plural + " as CSV"},
+                    {"tags", tags},
+                    {"operationId", "export_" + spec->type},
+                    {"parameters",
+                     Merge(ListParameters(*spec),
+                           Json::array({{{"name", "format"},
+                                         {"in", "query"},
+                                         {"schema", {{"type", "string"}, {"enum", {"csv"}}}}}}))},
+                    {"responses",
+                     Merge({{"200",
+                             {{"description", "CSV file"},
+                              {"content", {{"text/csv", {{"schema", {{"type", "string"}}}}}}}}}},
+                           ErrorResponses({400, 401, 403}))}})}};
     const Json item_ok = JsonResponse("the record", Ref(name));
     paths[base + "/{id}"] = {
         {"parameters", Json::array({kIdParam})},
-        {"get",
-         {{"summary", "Read a " + spec->singular},
-          {"tags", tags},
-          {"operationId", "get_" + spec->type},
-          {"responses", Merge({{"200", item_ok}}, ErrorResponses({401, 404}))}}},
-        {"put",
-         {{"summary", "Replace a " + spec->singular},
-          {"tags", tags},
-          {"operationId", "replace_" + spec->type},
-          {"parameters", Json::array({kIfMatch})},
-          {"requestBody", JsonBody(Ref(name + "Input"))},
-          {"responses",
-           Merge({{"200", item_ok}}, ErrorResponses({400, 401, 403, 404, 409, 412, 428}))}}},
-        {"patch",
-         {{"summary", "Change fields of a " + spec->singular},
-          {"tags", tags},
-          {"operationId", "update_" + spec->type},
-          {"parameters", Json::array({kIfMatch})},
-          {"requestBody", JsonBody({{"type", "object"}})},
-          {"responses",
-           Merge({{"200", item_ok}}, ErrorResponses({400, 401, 403, 404, 409, 412, 428}))}}},
+        {"get", Operation(kRead, {{"summary", "Read a " + spec->singular},
+                                  {"tags", tags},
+                                  {"operationId", "get_" + spec->type},
+                                  {"responses",
+                                   Merge({{"200", item_ok}}, ErrorResponses({401, 403, 404}))}})},
+        {"put", Operation(write, {{"summary", "Replace a " + spec->singular},
+                                  {"tags", tags},
+                                  {"operationId", "replace_" + spec->type},
+                                  {"parameters", Json::array({kIfMatch})},
+                                  {"requestBody", JsonBody(Ref(name + "Input"))},
+                                  {"responses",
+                                   Merge({{"200", item_ok}},
+                                         ErrorResponses({400, 401, 403, 404, 409, 412, 428}))}})},
+        {"patch", Operation(write, {{"summary", "Change fields of a " + spec->singular},
+                                    {"tags", tags},
+                                    {"operationId", "update_" + spec->type},
+                                    {"parameters", Json::array({kIfMatch})},
+                                    {"requestBody", JsonBody({{"type", "object"}})},
+                                    {"responses",
+                                     Merge({{"200", item_ok}},
+                                           ErrorResponses({400, 401, 403, 404, 409, 412, 428}))}})},
         {"delete",
-         {{"summary", "Delete a " + spec->singular},
-          {"tags", tags},
-          {"operationId", "delete_" + spec->type},
-          {"parameters", Json::array({kIfMatch})},
-          {"responses", Merge({{"204", {{"description", "deleted"}}}},
-                              ErrorResponses({401, 403, 404, 409, 412, 428}))}}}};
+         Operation(write, {{"summary", "Delete a " + spec->singular},
+                           {"tags", tags},
+                           {"operationId", "delete_" + spec->type},
+                           {"parameters", Json::array({kIfMatch})},
+                           {"responses", Merge({{"204", {{"description", "deleted"}}}},
+                                               ErrorResponses({401, 403, 404, 409, 412, 428}))}})}};
     paths[base + "/{id}/history"] = {
         {"parameters", Json::array({kIdParam})},
         {"get",
-         {{"summary", "History of a " + spec->singular},
-          {"tags", tags},
-          {"operationId", "history_" + spec->type},
-          {"responses", Merge({{"200", JsonResponse("audit events, oldest first", events)}},
-                              ErrorResponses({401, 404}))}}}};
+         Operation(kRead, {{"summary", "History of a " + spec->singular},
+                           {"tags", tags},
+                           {"operationId", "history_" + spec->type},
+                           {"responses",
+                            Merge({{"200", JsonResponse("audit events, oldest first", events)}},
+                                  ErrorResponses({401, 403, 404}))}})}};
   }
 
   const Json scope_tags = Json::array({"ISMS scope"});
   paths["/api/v1/scope/current"] = {
-      {"get",
-       {{"summary", "The approved ISMS scope in force"},
-        {"tags", scope_tags},
-        {"operationId", "current_scope"},
-        {"responses", Merge({{"200", JsonResponse("the current version", Ref("ScopeStatement"))}},
-                            ErrorResponses({401, 404}))}}}};
+      {"get", Operation(kRead, {{"summary", "The approved ISMS scope in force"},
+                                {"tags", scope_tags},
+                                {"operationId", "current_scope"},
+                                {"responses", Merge({{"200", JsonResponse("the current version",
+                                                                          Ref("ScopeStatement"))}},
+                                                    ErrorResponses({401, 403, 404}))}})}};
   paths["/api/v1/scope/{id}/approve"] = {
       {"parameters", Json::array({kIdParam})},
       {"post",
-       {{"summary", "Approve a draft scope statement; the previous approved version is superseded"},
-        {"tags", scope_tags},
-        {"operationId", "approve_scope"},
-        {"parameters", Json::array({kIfMatch})},
-        {"responses", Merge({{"200", JsonResponse("approved", Ref("ScopeStatement"))}},
-                            ErrorResponses({400, 401, 403, 404, 409, 412, 428}))}}}};
+       Operation(Guard::Needs(Permission::kApprove),
+                 {{"summary",
+                   "Approve a draft scope statement; the previous approved version is superseded"},
+                  {"tags", scope_tags},
+                  {"operationId", "approve_scope"},
+                  {"parameters", Json::array({kIfMatch})},
+                  {"responses", Merge({{"200", JsonResponse("approved", Ref("ScopeStatement"))}},
+                                      ErrorResponses({400, 401, 403, 404, 409, 412, 428}))}})}};
   paths["/api/v1/scope/{id}/new-draft"] = {
       {"parameters", Json::array({kIdParam})},
-      {"post",
-       {{"summary", "Start a new draft from a version"},
-        {"tags", scope_tags},
-        {"operationId", "new_scope_draft"},
-        {"responses", Merge({{"201", JsonResponse("the new draft", Ref("ScopeStatement"))}},
-                            ErrorResponses({401, 403, 404}))}}}};
+      {"post", Operation(WriteGuard(domain::ScopeStatements()),
+                         {{"summary", "Start a new draft from a version"},
+                          {"tags", scope_tags},
+                          {"operationId", "new_scope_draft"},
+                          {"responses",
+                           Merge({{"201", JsonResponse("the new draft", Ref("ScopeStatement"))}},
+                                 ErrorResponses({401, 403, 404}))}})}};
 
-  const Json auth_tags = Json::array({"Sign-in"});
-  const Json me = {{"type", "object"},
-                   {"properties",
-                    {{"user_id", {{"type", "integer"}}},
-                     {"username", {{"type", "string"}}},
-                     {"display_name", {{"type", "string"}}},
-                     {"organisation", {{"type", "object"}}},
-                     {"role", {{"type", "string"}}},
-                     {"must_change_password", {{"type", "boolean"}}},
-                     {"csrf_token", {{"type", "string"}}}}}};
-  paths["/api/v1/auth/login"] = {
-      {"post",
-       {{"summary", "Sign in; sets the session cookie and returns the CSRF token"},
-        {"tags", auth_tags},
-        {"operationId", "login"},
-        {"security", Json::array()},
-        {"requestBody",
-         JsonBody({{"type", "object"},
-                   {"required", {"username", "password"}},
-                   {"properties",
-                    {{"username", {{"type", "string"}}}, {"password", {{"type", "string"}}}}}})},
-        {"responses",
-         Merge({{"200", JsonResponse("signed in", me)}}, ErrorResponses({400, 401}))}}}};
-  paths["/api/v1/auth/logout"] = {
-      {"post",
-       {{"summary", "Sign out"},
-        {"tags", auth_tags},
-        {"operationId", "logout"},
-        {"responses", Merge({{"204", {{"description", "signed out"}}}}, ErrorResponses({401}))}}}};
-  paths["/api/v1/auth/me"] = {
-      {"get",
-       {{"summary", "Who is signed in"},
-        {"tags", auth_tags},
-        {"operationId", "me"},
-        {"responses", Merge({{"200", JsonResponse("the caller", me)}}, ErrorResponses({401}))}}}};
-  paths["/api/v1/auth/password"] = {
-      {"post",
-       {{"summary", "Change the caller's password"},
-        {"tags", auth_tags},
-        {"operationId", "change_password"},
-        {"requestBody",
-         JsonBody(
-             {{"type", "object"},
-              {"required", {"current_password", "new_password"}},
-              {"properties",
-               {{"current_password", {{"type", "string"}}},
-                {"new_password", {{"type", "string"}, {"minLength", 8}, {"maxLength", 128}}}}}})},
-        {"responses",
-         Merge({{"204", {{"description", "changed"}}}}, ErrorResponses({400, 401, 403}))}}}};
-  paths["/api/v1/users"] = {
-      {"get",
-       {{"summary", "Members of the organisation (owners to choose from)"},
-        {"tags", Json::array({"Organisation"})},
-        {"operationId", "list_users"},
-        {"responses",
-         Merge({{"200", JsonResponse("members", {{"type", "object"}})}}, ErrorResponses({401}))}}}};
+  AddIdentitySchemas(schemas);
+  AddAccountPaths(paths);
+  AddPeoplePaths(paths);
+
+  const Guard audit = Guard::Needs(Permission::kReadAuditTrail);
   paths["/api/v1/audit/events"] = {
       {"get",
-       {{"summary", "Newest audit events of the organisation"},
-        {"tags", Json::array({"Audit trail"})},
-        {"operationId", "list_audit_events"},
-        {"parameters",
-         Json::array({{{"name", "limit"},
-                       {"in", "query"},
-                       {"schema", {{"type", "integer"}, {"minimum", 1}, {"maximum", 1000}}}}})},
-        {"responses", Merge({{"200", JsonResponse("events, newest first", events)}},
-                            ErrorResponses({400, 401}))}}}};
+       Operation(
+           audit,
+           {{"summary", "Newest audit events of the organisation"},
+            {"tags", Json::array({"Audit trail"})},
+            {"operationId", "list_audit_events"},
+            {"parameters",
+             Json::array({{{"name", "limit"},
+                           {"in", "query"},
+                           {"schema", {{"type", "integer"}, {"minimum", 1}, {"maximum", 1000}}}}})},
+            {"responses", Merge({{"200", JsonResponse("events, newest first", events)}},
+                                ErrorResponses({400, 401, 403}))}})}};
   paths["/api/v1/audit/verify"] = {
       {"get",
-       {{"summary", "Verify the audit trail's hash chain"},
-        {"tags", Json::array({"Audit trail"})},
-        {"operationId", "verify_audit_chain"},
-        {"responses",
-         Merge({{"200", JsonResponse("verification result",
-                                     {{"type", "object"},
-                                      {"properties",
-                                       {{"intact", {{"type", "boolean"}}},
-                                        {"events", {{"type", "integer"}}},
-                                        {"first_bad_seq", {{"type", {"integer", "null"}}}},
-                                        {"problem", {{"type", {"string", "null"}}}},
-                                        {"head_hash", {{"type", "string"}}}}}})}},
-               ErrorResponses({401}))}}}};
+       Operation(
+           audit,
+           {{"summary", "Verify the audit trail's hash chain"},
+            {"tags", Json::array({"Audit trail"})},
+            {"operationId", "verify_audit_chain"},
+            {"responses",
+             Merge({{"200", JsonResponse("verification result",
+                                         {{"type", "object"},
+                                          {"properties",
+                                           {{"intact", {{"type", "boolean"}}},
+                                            {"events", {{"type", "integer"}}},
+                                            {"first_bad_seq", {{"type", {"integer", "null"}}}},
+                                            {"problem", {{"type", {"string", "null"}}}},
+                                            {"head_hash", {{"type", "string"}}}}}})}},
+                   ErrorResponses({401, 403}))}})}};
   paths["/api/v1/openapi.json"] = {
       {"get",
-       {{"summary", "This document"},
-        {"tags", Json::array({"Meta"})},
-        {"operationId", "openapi"},
-        {"responses", {{"200", JsonResponse("OpenAPI 3.1", {{"type", "object"}})}}}}}};
-  paths["/healthz"] = {{"get",
+       Operation(Guard::Account(),
+                 {{"summary", "This document"},
+                  {"tags", Json::array({"Meta"})},
+                  {"operationId", "openapi"},
+                  {"responses", Merge({{"200", JsonResponse("OpenAPI 3.1", {{"type", "object"}})}},
+                                      ErrorResponses({401, 403}))}})}};
+  // Served by the HTTP server itself, outside the router: no guard, nothing to check.
+  paths["/healthz"] = {
+      {"get", Operation(Guard::Public(),
                         {{"summary", "Liveness"},
                          {"tags", Json::array({"Meta"})},
                          {"operationId", "healthz"},
-                         {"security", Json::array()},
-                         {"responses", {{"200", JsonResponse("alive", {{"type", "object"}})}}}}}};
+                         {"responses", {{"200", JsonResponse("alive", {{"type", "object"}})}}}})}};
 
   return {
       {"openapi", "3.1.0"},
@@ -421,7 +954,13 @@ Json BuildDocument() {
        {{"title", "Rampart API"},
         {"version", "1"},
         {"description",
-         "The ISMS of one organisation as structured, versioned records (ISO/IEC 27001:2022)."}}},
+         "The ISMS of one organisation as structured, versioned records (ISO/IEC 27001:2022).\n\n"
+         "Each operation's `x-rampart-access` says who may call it: `public` (nobody signed in), "
+         "`any signed-in user` (in any stage of signing in), `account setup` (signed in, even "
+         "with a one-time password to change or a required second factor still to set up), "
+         "`account` (fully signed in), or the permission the caller's role needs in the "
+         "organisation, such as `records:read` (GET /api/v1/roles lists each role's "
+         "permissions). A read-only API token is refused every state-changing request."}}},
       {"servers", Json::array({{{"url", "/"}}})},
       {"security", Json::array({{{"bearerAuth", Json::array()}}, {{"cookieAuth", Json::array()}}})},
       {"paths", paths},
@@ -430,6 +969,13 @@ Json BuildDocument() {
         {"responses",
          {{"Error",
            {{"description", "an error"},
+            {"content", {{"application/json", {{"schema", Ref("Error")}}}}}}},
+          {"TooManyRequests",
+           {{"description", "too many failed attempts; try again later"},
+            {"headers",
+             {{"Retry-After",
+               {{"description", "seconds until the next attempt is allowed"},
+                {"schema", {{"type", "integer"}, {"minimum", 0}}}}}}},
             {"content", {{"application/json", {{"schema", Ref("Error")}}}}}}}}},
         {"securitySchemes",
          {{"bearerAuth", {{"type", "http"}, {"scheme", "bearer"}}},
