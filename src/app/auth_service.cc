@@ -140,6 +140,14 @@ int64_t AuthService::ThrottledFor(const std::string& username, const std::string
   return wait;
 }
 
+Status AuthService::CheckNotThrottled(const std::string& username) {
+  if (const int64_t wait = ThrottledFor(username, ""); wait > 0) {
+    return ResourceExhausted(fmt::format("too many failed attempts; try again in {} minute{}",
+                                         (wait + 59) / 60, (wait + 59) / 60 == 1 ? "" : "s"));
+  }
+  return Status::Ok();
+}
+
 Status AuthService::RecordFailure(const std::string& username, const std::string& address) {
   std::vector<std::string> subjects{UserSubject(username)};
   if (!address.empty()) subjects.push_back(AddressSubject(address));
@@ -277,12 +285,12 @@ Result<SignInResult> AuthService::CompleteSecondFactor(const Principal& p,
   (void)store_.ClearSignInFailures(UserSubject(p.username));
   SignInResult out;
   out.session_token = RandomToken(32);
+  // The absolute lifetime counts from here, not from the password step.
   RETURN_IF_ERROR(
-      store_.ActivateSession(Sha256Hex(session_token), Sha256Hex(out.session_token),
+      store_.ActivateSession(Sha256Hex(session_token), Sha256Hex(out.session_token), ExpiresAt(),
                              SecurityEvent(clock_, &p, p.org_id, "sign_in", "user", p.user_id,
                                            {{"address", address}, {"second_factor", true}})));
   ASSIGN_OR_RETURN(auto owner, store_.FindSessionOwner(Sha256Hex(out.session_token)));
-  // The absolute lifetime counts from here, not from the password step.
   ASSIGN_OR_RETURN(out.principal, PrincipalOf(owner, Credential::kSession));
   return out;
 }
@@ -535,11 +543,16 @@ Status AuthService::DisableSecondFactor(const Principal& p, const std::string& p
                                         const std::string& code) {
   ASSIGN_OR_RETURN(domain::User u, store_.GetUser(p.user_id));
   if (!u.second_factor) return FailedPrecondition("no second factor is set up");
+  RETURN_IF_ERROR(CheckNotThrottled(p.username));
   if (!VerifyPassword(u.password_hash, password.substr(0, 1024))) {
+    RETURN_IF_ERROR(RecordFailure(p.username, ""));
     return InvalidArgument("the password is not right", "password");
   }
   Status st = VerifySecondFactor(p.user_id, p.org_id, p.username, code);
-  if (!st.ok()) return InvalidArgument(std::string(kBadCode), "code");
+  if (!st.ok()) {
+    RETURN_IF_ERROR(RecordFailure(p.username, ""));
+    return InvalidArgument(std::string(kBadCode), "code");
+  }
   return store_.DisableSecondFactor(
       p.user_id, SecurityEvent(clock_, &p, p.org_id, "disable_second_factor", "user", p.user_id,
                                {{"second_factor", Change(true, false)}}));
@@ -549,8 +562,12 @@ Result<std::vector<std::string>> AuthService::NewRecoveryCodes(const Principal& 
                                                                const std::string& code) {
   ASSIGN_OR_RETURN(domain::User u, store_.GetUser(p.user_id));
   if (!u.second_factor) return FailedPrecondition("no second factor is set up");
+  RETURN_IF_ERROR(CheckNotThrottled(p.username));
   Status st = VerifySecondFactor(p.user_id, p.org_id, p.username, code);
-  if (!st.ok()) return InvalidArgument(std::string(kBadCode), "code");
+  if (!st.ok()) {
+    RETURN_IF_ERROR(RecordFailure(p.username, ""));
+    return InvalidArgument(std::string(kBadCode), "code");
+  }
   std::vector<std::string> hashes;
   ASSIGN_OR_RETURN(auto codes, MakeRecoveryCodes(hashes));
   RETURN_IF_ERROR(store_.ReplaceRecoveryCodes(

@@ -26,9 +26,9 @@ Status MemberService::CheckUsername(const std::string& username) {
 Status MemberService::CheckExpiry(Role role, const std::string& expires_on) const {
   if (expires_on.empty()) {
     if (domain::InfoOf(role).needs_expiry) {
-      return InvalidArgument(fmt::format("an {} needs the last day of access (expires_on)",
-                                         ToLower(domain::InfoOf(role).label)),
-                             "expires_on");
+      return InvalidArgument(
+          fmt::format("an {} needs the last day of access", ToLower(domain::InfoOf(role).label)),
+          "expires_on");
     }
     return Status::Ok();
   }
@@ -77,6 +77,26 @@ Status MemberService::KeepAnAdministrator(int64_t org_id, int64_t user_id) {
     return FailedPrecondition(
         "this is the organisation's last active administrator; make someone else administrator "
         "first");
+  }
+  return Status::Ok();
+}
+
+Status MemberService::CheckAccountAuthority(const Principal& p, int64_t user_id,
+                                            const std::string& username) {
+  ASSIGN_OR_RETURN(auto theirs, store_.Memberships(user_id));
+  ASSIGN_OR_RETURN(auto mine, store_.Memberships(p.user_id));
+  const std::string today = FormatDate(clock_.Now());
+  for (const auto& m : theirs) {
+    const bool admin_there = std::any_of(mine.begin(), mine.end(), [&](const auto& x) {
+      return x.org_id == m.org_id && x.role == Role::kAdmin && domain::MembershipActive(x, today);
+    });
+    if (!admin_there) {
+      return FailedPrecondition(fmt::format(
+          "{} also belongs to another organisation, where you are not an administrator; this "
+          "changes their account everywhere, so only an administrator of every organisation "
+          "they belong to can do it",
+          username));
+    }
   }
   return Status::Ok();
 }
@@ -184,6 +204,7 @@ Status MemberService::SetDisabled(const Principal& p, int64_t user_id, bool disa
   if (disabled && m.role == domain::RoleName(Role::kAdmin)) {
     RETURN_IF_ERROR(KeepAnAdministrator(p.org_id, user_id));
   }
+  RETURN_IF_ERROR(CheckAccountAuthority(p, user_id, m.username));
   return store_.SetUserDisabled(
       user_id, disabled,
       SecurityEvent(clock_, &p, p.org_id, disabled ? "disable" : "enable", "user", user_id,
@@ -196,6 +217,7 @@ Result<std::string> MemberService::ResetPassword(const Principal& p, int64_t use
   if (user_id == p.user_id) {
     return FailedPrecondition("change your own password on your profile page");
   }
+  RETURN_IF_ERROR(CheckAccountAuthority(p, user_id, m.username));
   const std::string otp = RandomOneTimePassword();
   ASSIGN_OR_RETURN(std::string hash, HashPassword(otp));
   RETURN_IF_ERROR(store_.SetPassword(user_id, hash, true,
@@ -212,12 +234,21 @@ Result<std::string> MemberService::ResetPassword(const Principal& p, int64_t use
 Result<std::vector<domain::Session>> MemberService::Sessions(const Principal& p, int64_t user_id) {
   RETURN_IF_ERROR(Require(p, Permission::kManageUsers));
   RETURN_IF_ERROR(MemberOf(p, user_id).status());
-  return store_.ListSessions(user_id);
+  ASSIGN_OR_RETURN(auto all, store_.ListSessions(user_id));
+  std::vector<domain::Session> here;  // sessions acting in this organisation only
+  for (auto& s : all) {
+    if (s.org_id == p.org_id) here.push_back(std::move(s));
+  }
+  return here;
 }
 
 Status MemberService::EndSession(const Principal& p, int64_t user_id, int64_t session_id) {
   RETURN_IF_ERROR(Require(p, Permission::kManageUsers));
   ASSIGN_OR_RETURN(auto m, MemberOf(p, user_id));
+  ASSIGN_OR_RETURN(auto here, Sessions(p, user_id));
+  if (std::none_of(here.begin(), here.end(), [&](const auto& s) { return s.id == session_id; })) {
+    return NotFound("no such session in this organisation");
+  }
   return store_.EndSession(user_id, session_id,
                            SecurityEvent(clock_, &p, p.org_id, "end_session", "session", session_id,
                                          {{"user", m.username}}));
@@ -228,13 +259,15 @@ Result<int> MemberService::EndSessions(const Principal& p, int64_t user_id) {
   ASSIGN_OR_RETURN(auto m, MemberOf(p, user_id));
   return store_.EndSessions(user_id, "",
                             SecurityEvent(clock_, &p, p.org_id, "end_sessions", "user", user_id,
-                                          {{"username", m.username}}));
+                                          {{"username", m.username}}),
+                            p.org_id);
 }
 
 Status MemberService::ResetSecondFactor(const Principal& p, int64_t user_id) {
   RETURN_IF_ERROR(Require(p, Permission::kManageUsers));
   ASSIGN_OR_RETURN(auto m, MemberOf(p, user_id));
   if (!m.second_factor) return FailedPrecondition("this user has no second factor set up");
+  RETURN_IF_ERROR(CheckAccountAuthority(p, user_id, m.username));
   return store_.DisableSecondFactor(
       user_id, SecurityEvent(clock_, &p, p.org_id, "reset_second_factor", "user", user_id,
                              {{"username", m.username}, {"second_factor", Change(true, false)}}));

@@ -3,7 +3,10 @@
 // disabling, password resets, other people's sessions, the second-factor requirement.
 //
 // Every change appends an audit event. An organisation always keeps an active administrator:
-// the last one cannot be demoted, disabled or given an end date. Thread-safe.
+// the last one cannot be demoted, disabled or given an end date. A membership belongs to its
+// organisation's administrators; the account (password, second factor, disabled) to the
+// administrators of every organisation it belongs to, so an administrator of one cannot take over
+// a member of another. Sessions are seen and ended per organisation. Thread-safe.
 #pragma once
 
 #include <string>
@@ -74,6 +77,9 @@ class MemberService {
   Result<store::UserSummary> MemberOf(const Principal& p, int64_t user_id);
   // kFailedPrecondition when the change would leave the organisation without an active admin.
   Status KeepAnAdministrator(int64_t org_id, int64_t user_id);
+  // A change to the account itself (password, second factor, disabling) reaches every
+  // organisation the person belongs to: only an administrator of all of them may make it.
+  Status CheckAccountAuthority(const Principal& p, int64_t user_id, const std::string& username);
   Status CheckExpiry(domain::Role role, const std::string& expires_on) const;
 
   store::Store& store_;

@@ -213,9 +213,10 @@ class Store {
   // Activity: last seen (sessions), last used (tokens). No audit event.
   virtual Status TouchSession(const std::string& id_hash, const std::string& at) = 0;
   virtual Status TouchToken(int64_t token_id, const std::string& at) = 0;
-  // The second factor was given: the session becomes active, under a new id (`new_id_hash`).
+  // The second factor was given: the session becomes active, under a new id (`new_id_hash`),
+  // ending at `expires_at` (its absolute lifetime counts from here).
   virtual Status ActivateSession(const std::string& id_hash, const std::string& new_id_hash,
-                                 const AuditDraft& audit) = 0;
+                                 const std::string& expires_at, const AuditDraft& audit) = 0;
   virtual Status SwitchSessionOrganisation(const std::string& id_hash, int64_t org_id,
                                            const AuditDraft& audit) = 0;
   // The user's sessions, newest first.
@@ -223,9 +224,10 @@ class Store {
   virtual Status DeleteSession(const std::string& id_hash, const AuditDraft& audit) = 0;
   // Ends session `session_id` of `user_id`; kNotFound when the user has no such session.
   virtual Status EndSession(int64_t user_id, int64_t session_id, const AuditDraft& audit) = 0;
-  // Ends every session of the user but `keep_id_hash` (may be empty); returns how many.
+  // Ends every session of the user but `keep_id_hash` (may be empty) — only those acting in
+  // `org_id` unless it is 0; returns how many.
   virtual Result<int> EndSessions(int64_t user_id, const std::string& keep_id_hash,
-                                  const AuditDraft& audit) = 0;
+                                  const AuditDraft& audit, int64_t org_id = 0) = 0;
   virtual Result<domain::ApiToken> CreateToken(const domain::ApiToken& token, AuditDraft audit) = 0;
   // The user's tokens, newest first, without their hashes.
   virtual Result<std::vector<domain::ApiToken>> ListTokens(int64_t user_id) = 0;

@@ -545,5 +545,132 @@ TEST_F(AccessTest, SecretsAreShownOnceAndNeverAgain) {
   }
 }
 
+// The audit trail records the security events, each with who did it.
+TEST_F(AccessTest, TheTrailRecordsSecurityEvents) {
+  const Session& admin = sessions_[Role::kAdmin];
+  auto h = SessionHeaders(admin);
+  Client().Post("/api/v1/auth/login", Json{{"username", "u-viewer"}, {"password", "wrong"}}.dump(),
+                "application/json");
+  const std::string viewer = "/api/v1/users/" + std::to_string(user_ids_[Role::kViewer]);
+  ASSERT_EQ(Client().Patch(viewer, h, Json{{"role", "auditor"}}.dump(), "application/json")->status,
+            200);
+  auto token =
+      Client().Post("/api/v1/auth/tokens", h, Json{{"name", "ci"}}.dump(), "application/json");
+  ASSERT_EQ(token->status, 201);
+  ASSERT_EQ(Client()
+                .Delete("/api/v1/auth/tokens/" + std::to_string(Body(token)["id"].get<int>()), h)
+                ->status,
+            204);
+  ASSERT_EQ(Client().Delete(viewer + "/sessions", h)->status, 200);
+  ASSERT_EQ(Client().Patch(viewer, h, Json{{"disabled", true}}.dump(), "application/json")->status,
+            200);
+  auto start = Client().Post("/api/v1/auth/second-factor", h, "", "application/json");
+  const std::string key = *Base32Decode(Body(start)["secret"].get<std::string>());
+  ASSERT_EQ(Client()
+                .Post("/api/v1/auth/second-factor/confirm", h,
+                      Json{{"code", TotpCode(key, ToUnixSeconds(clock_.Now()))}}.dump(),
+                      "application/json")
+                ->status,
+            200);
+
+  std::map<std::string, Json> last;  // newest event per action
+  const Json events = Body(Get("/api/v1/audit/events?limit=1000"));
+  for (const auto& e : events["data"]) {
+    if (!last.count(e["action"])) last[e["action"]] = e;
+  }
+  for (const char* action : {"sign_in", "sign_in_failed", "change_role", "create", "revoke",
+                             "end_sessions", "disable", "enable_second_factor"}) {
+    EXPECT_TRUE(last.count(action)) << action;
+  }
+  EXPECT_EQ(last["sign_in_failed"]["actor"], "u-viewer");
+  EXPECT_EQ(last["change_role"]["actor"], "u-admin");
+  EXPECT_EQ(last["change_role"]["diff"]["role"]["from"], "viewer");
+  EXPECT_EQ(last["change_role"]["diff"]["role"]["to"], "auditor");
+  EXPECT_EQ(last["revoke"]["record_type"], "api_token");
+  EXPECT_EQ(last["disable"]["record_id"], user_ids_[Role::kViewer]);
+  EXPECT_EQ(last["enable_second_factor"]["actor"], "u-admin");
+}
+
+// An administrator of one organisation who adds a member of another cannot take over the
+// account: its password, second factor and disabling belong to the administrators of every
+// organisation it is in; sessions are seen and ended per organisation.
+TEST_F(CrossOrganisationTest, AnAdministratorOfOneOrganisationCannotTakeOverAnAccountOfAnother) {
+  // gary (Globex admin) adds Acme's u-admin to Globex; u-admin signs in and works in Acme.
+  auto added =
+      Post("/api/v1/users", Json{{"username", "u-admin"}, {"role", "viewer"}}, Bearer(gary_));
+  ASSERT_EQ(added->status, 201) << added->body;
+  EXPECT_EQ(Body(added)["existing_user"], true);
+  EXPECT_FALSE(Body(added).contains("one_time_password"));
+  const std::string victim = "/api/v1/users/" + std::to_string(user_ids_[Role::kAdmin]);
+  for (const auto& [method, path] : std::vector<std::pair<std::string, std::string>>{
+           {"POST", victim + "/reset-password"}, {"DELETE", victim + "/second-factor"}}) {
+    auto r = Call(method, path, Bearer(gary_));
+    ASSERT_TRUE(r);
+    EXPECT_THAT(r->status, ::testing::AnyOf(409)) << method << " " << path << ": " << r->body;
+  }
+  auto disable =
+      Client().Patch(victim, Bearer(gary_), Json{{"disabled", true}}.dump(), "application/json");
+  EXPECT_EQ(disable->status, 409) << disable->body;
+  EXPECT_THAT(disable->body, HasSubstr("only an administrator of every organisation"));
+  EXPECT_FALSE(store_->GetUser(user_ids_[Role::kAdmin])->disabled);
+  // u-admin's Acme session is neither listed to gary nor ended by him.
+  auto sessions = Get(victim + "/sessions", Bearer(gary_));
+  ASSERT_EQ(sessions->status, 200);
+  EXPECT_TRUE(Body(sessions)["data"].empty()) << sessions->body;
+  auto mine = Body(Get("/api/v1/auth/sessions", SessionHeaders(sessions_[Role::kAdmin])));
+  const int64_t acme_session = mine["data"][0]["id"];
+  EXPECT_EQ(
+      Client().Delete(victim + "/sessions/" + std::to_string(acme_session), Bearer(gary_))->status,
+      404);
+  EXPECT_EQ(Body(Client().Delete(victim + "/sessions", Bearer(gary_)))["ended"], 0);
+  EXPECT_EQ(Get("/api/v1/auth/me", SessionHeaders(sessions_[Role::kAdmin]))->status, 200);
+  // Acme's own administrator still can: alice is an administrator of Acme only... and u-admin
+  // is in Globex too, so she cannot either; the membership in Globex changes nothing for Acme.
+  auto by_alice = Client().Post(victim + "/reset-password", Bearer(), "", "application/json");
+  EXPECT_EQ(by_alice->status, 409);
+}
+
+TEST_F(AccessTest, WronglyTypedValuesAreRefusedNotIgnored) {
+  const auto h = SessionHeaders(sessions_[Role::kAdmin]);
+  auto token =
+      Client().Post("/api/v1/auth/tokens", h, Json{{"name", "ci"}, {"expires_on", 20300101}}.dump(),
+                    "application/json");
+  EXPECT_EQ(token->status, 400);
+  EXPECT_EQ(Error(token), "invalid_argument/expires_on");
+  const std::string target = "/api/v1/users/" + std::to_string(target_id_);
+  auto expiry = Client().Patch(target, h, Json{{"expires_on", false}}.dump(), "application/json");
+  EXPECT_EQ(expiry->status, 400);
+  EXPECT_EQ(Error(expiry), "invalid_argument/expires_on");
+  auto both = Client().Patch(target, h, Json{{"role", "admin"}, {"disabled", true}}.dump(),
+                             "application/json");
+  EXPECT_EQ(both->status, 400);
+  EXPECT_EQ(Error(both), "invalid_argument/disabled");
+  const Json after = Body(Get(target));
+  EXPECT_EQ(after["role"], "viewer");
+  EXPECT_EQ(after["disabled"], false);
+  EXPECT_TRUE(Body(Get("/api/v1/auth/tokens", h))["data"].empty());
+}
+
+// Guessing second-factor codes on a signed-in session counts like failed sign-ins.
+TEST_F(AccessTest, GuessingCodesOnASignedInSessionIsThrottled) {
+  const auto h = SessionHeaders(sessions_[Role::kIsmsManager]);
+  auto start = Client().Post("/api/v1/auth/second-factor", h, "", "application/json");
+  const std::string key = *Base32Decode(Body(start)["secret"].get<std::string>());
+  ASSERT_EQ(Client()
+                .Post("/api/v1/auth/second-factor/confirm", h,
+                      Json{{"code", TotpCode(key, ToUnixSeconds(clock_.Now()))}}.dump(),
+                      "application/json")
+                ->status,
+            200);
+  for (int i = 0; i < 5; ++i) {
+    auto r = Client().Post("/api/v1/auth/second-factor/recovery-codes", h,
+                           Json{{"code", "00000" + std::to_string(i)}}.dump(), "application/json");
+    ASSERT_EQ(r->status, 400) << r->body;
+  }
+  auto r = Client().Post("/api/v1/auth/second-factor/recovery-codes", h,
+                         Json{{"code", "000009"}}.dump(), "application/json");
+  EXPECT_EQ(r->status, 429);
+}
+
 }  // namespace
 }  // namespace rampart::testing

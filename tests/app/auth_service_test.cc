@@ -595,6 +595,11 @@ TEST_F(AuthServiceTest, TheWebSignInHasASecondStepUnderANewSessionId) {
   const auto active = auth_->AuthenticateSession(done->session_token);
   ASSERT_THAT(active, IsOk());
   EXPECT_FALSE(active->awaiting_second_factor);
+  // Regression: the session kept the second step's five-minute end. It lives its full lifetime.
+  for (int i = 0; i < 35; ++i) {
+    clock_.Advance(20min);
+    ASSERT_THAT(auth_->AuthenticateSession(done->session_token), IsOk()) << i;
+  }
 }
 
 TEST_F(AuthServiceTest, ASecondStepNotTakenExpiresAfterFiveMinutes) {

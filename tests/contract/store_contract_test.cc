@@ -538,12 +538,16 @@ TEST_P(StoreTest, ListsEndsActivatesAndMovesSessions) {
   EXPECT_EQ(store_->FindSessionOwner(Sha256Hex("a"))->session.last_seen_at,
             "2030-01-01T00:00:00.000Z");
   // The second step: under a new id, active; only once.
-  ASSERT_THAT(store_->ActivateSession(Sha256Hex("b"), Sha256Hex("b2"), AuditDraft{.at = Now()}),
+  ASSERT_THAT(store_->ActivateSession(Sha256Hex("b"), Sha256Hex("b2"), "2098-01-01T00:00:00.000Z",
+                                      AuditDraft{.at = Now()}),
               IsOk());
   EXPECT_THAT(store_->FindSessionOwner(Sha256Hex("b")), StatusIs(Code::kNotFound));
   EXPECT_EQ(store_->FindSessionOwner(Sha256Hex("b2"))->session.stage,
             domain::Session::Stage::kActive);
-  EXPECT_THAT(store_->ActivateSession(Sha256Hex("a"), Sha256Hex("a2"), AuditDraft{.at = Now()}),
+  EXPECT_EQ(store_->FindSessionOwner(Sha256Hex("b2"))->session.expires_at,
+            "2098-01-01T00:00:00.000Z");
+  EXPECT_THAT(store_->ActivateSession(Sha256Hex("a"), Sha256Hex("a2"), "2098-01-01T00:00:00.000Z",
+                                      AuditDraft{.at = Now()}),
               StatusIs(Code::kNotFound));
 
   auto globex = SecondTenant();

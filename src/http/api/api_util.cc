@@ -106,4 +106,15 @@ std::string StringField(const nlohmann::json& body, const char* name) {
   return it != body.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
+Status RequireStrings(const nlohmann::json& body, std::initializer_list<const char*> names) {
+  if (!body.is_object()) return InvalidArgument("the body must be a JSON object");
+  for (const char* name : names) {
+    auto it = body.find(name);
+    if (it != body.end() && !it->is_string() && !it->is_null()) {
+      return InvalidArgument(std::string(name) + " must be a string", name);
+    }
+  }
+  return Status::Ok();
+}
+
 }  // namespace rampart::http

@@ -21,5 +21,8 @@ Result<store::ListQuery> ParseListQuery(const domain::RegisterSpec& spec,
 std::string ETagFor(int64_t version);
 // The string member `name` of a JSON object; empty when absent or not a string.
 std::string StringField(const nlohmann::json& body, const char* name);
+// kInvalidArgument naming the first of `names` that is present but neither a string nor null,
+// so a wrongly typed value is refused instead of read as absent.
+Status RequireStrings(const nlohmann::json& body, std::initializer_list<const char*> names);
 
 }  // namespace rampart::http

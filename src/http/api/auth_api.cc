@@ -186,6 +186,9 @@ void RegisterAuthApiRoutes(Router& router) {
     if (!RequireSession(r)) return;
     auto body = ParseJsonBody(r.http);
     if (!body.ok()) return WriteJsonError(r.res, body.status());
+    if (Status st = RequireStrings(*body, {"name", "expires_on"}); !st.ok()) {
+      return WriteJsonError(r.res, st);
+    }
     if (body->contains("read_only") && !(*body)["read_only"].is_boolean()) {
       return WriteJsonError(r.res, InvalidArgument("read_only must be true or false", "read_only"));
     }

@@ -79,6 +79,11 @@ void RegisterMemberApiRoutes(Router& router) {
   router.Post("/api/v1/users", Surface::kApi, kManage, [](Request& r) {
     auto body = ParseJsonBody(r.http);
     if (!body.ok()) return WriteJsonError(r.res, body.status());
+    if (Status st =
+            RequireStrings(*body, {"username", "display_name", "role", "expires_on", "password"});
+        !st.ok()) {
+      return WriteJsonError(r.res, st);
+    }
     auto role = RoleField(*body, "");
     if (!role.ok()) return WriteJsonError(r.res, role.status());
     app::NewMember nm{.username = StringField(*body, "username"),
@@ -116,6 +121,16 @@ void RegisterMemberApiRoutes(Router& router) {
     }
     if (body->contains("disabled") && !(*body)["disabled"].is_boolean()) {
       return WriteJsonError(r.res, InvalidArgument("disabled must be true or false", "disabled"));
+    }
+    if (Status st = RequireStrings(*body, {"role", "expires_on"}); !st.ok()) {
+      return WriteJsonError(r.res, st);
+    }
+    // One change per request, so a refused part never leaves the other applied.
+    if (body->contains("disabled") && (body->contains("role") || body->contains("expires_on"))) {
+      return WriteJsonError(
+          r.res, InvalidArgument("change the role and end date, or disable or enable, in separate "
+                                 "requests",
+                                 "disabled"));
     }
     if (body->contains("role") || body->contains("expires_on")) {
       auto role = RoleField(*body, m->role);

@@ -592,13 +592,13 @@ Status SqlStore::TouchToken(int64_t token_id, const std::string& at) {
 }
 
 Status SqlStore::ActivateSession(const std::string& id_hash, const std::string& new_id_hash,
-                                 const AuditDraft& audit) {
+                                 const std::string& expires_at, const AuditDraft& audit) {
   return InWriteTx([&](SqlConnection& conn) -> Status {
     bool found = false;
     auto rows = One(conn,
-                    "UPDATE sessions SET stage = 'active', id_hash = ? WHERE id_hash = ? AND stage "
-                    "= 'second_factor' RETURNING id",
-                    {new_id_hash, id_hash}, found);
+                    "UPDATE sessions SET stage = 'active', id_hash = ?, expires_at = ? WHERE "
+                    "id_hash = ? AND stage = 'second_factor' RETURNING id",
+                    {new_id_hash, expires_at, id_hash}, found);
     RETURN_IF_ERROR(Expect(std::move(rows), found, "no sign-in is waiting for a second factor"));
     return AppendAuditTx(conn, audit);
   });
@@ -648,14 +648,14 @@ Status SqlStore::EndSession(int64_t user_id, int64_t session_id, const AuditDraf
 }
 
 Result<int> SqlStore::EndSessions(int64_t user_id, const std::string& keep_id_hash,
-                                  const AuditDraft& audit) {
+                                  const AuditDraft& audit, int64_t org_id) {
   int ended = 0;
   RETURN_IF_ERROR(InWriteTx([&](SqlConnection& conn) -> Status {
     ended = 0;
-    ASSIGN_OR_RETURN(auto rows,
-                     conn.Query("DELETE FROM sessions WHERE user_id = ? AND id_hash <> ? "
-                                "RETURNING id",
-                                {user_id, keep_id_hash}));
+    ASSIGN_OR_RETURN(
+        auto rows, conn.Query("DELETE FROM sessions WHERE user_id = ? AND id_hash <> ? AND (? = 0 "
+                              "OR org_id = ?) RETURNING id",
+                              {user_id, keep_id_hash, org_id, org_id}));
     while (true) {
       ASSIGN_OR_RETURN(bool row, rows->Next());
       if (!row) break;

@@ -78,14 +78,14 @@ class SqlStore final : public Store {
   Status TouchSession(const std::string& id_hash, const std::string& at) override;
   Status TouchToken(int64_t token_id, const std::string& at) override;
   Status ActivateSession(const std::string& id_hash, const std::string& new_id_hash,
-                         const AuditDraft& audit) override;
+                         const std::string& expires_at, const AuditDraft& audit) override;
   Status SwitchSessionOrganisation(const std::string& id_hash, int64_t org_id,
                                    const AuditDraft& audit) override;
   Result<std::vector<domain::Session>> ListSessions(int64_t user_id) override;
   Status DeleteSession(const std::string& id_hash, const AuditDraft& audit) override;
   Status EndSession(int64_t user_id, int64_t session_id, const AuditDraft& audit) override;
-  Result<int> EndSessions(int64_t user_id, const std::string& keep_id_hash,
-                          const AuditDraft& audit) override;
+  Result<int> EndSessions(int64_t user_id, const std::string& keep_id_hash, const AuditDraft& audit,
+                          int64_t org_id = 0) override;
   Result<domain::ApiToken> CreateToken(const domain::ApiToken& token, AuditDraft audit) override;
   Result<std::vector<domain::ApiToken>> ListTokens(int64_t user_id) override;
   Status RevokeToken(int64_t user_id, int64_t token_id, const AuditDraft& audit) override;
