@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "base/text.h"
+
 namespace rampart::http {
 
 int HttpStatusFor(Code code) {
@@ -44,6 +46,21 @@ void WriteJsonError(httplib::Response& res, const Status& status) {
   res.set_content(
       nlohmann::json{{"error", err}}.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
       "application/json");
+}
+
+void WriteHtmlError(httplib::Response& res, int http_status, const Status& status) {
+  const std::string code = std::to_string(http_status);
+  res.status = http_status;
+  res.set_content(
+      "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta "
+      "name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>" +
+          code +
+          " · Rampart</title><link rel=\"stylesheet\" href=\"/static/app.css\"><link "
+          "rel=\"icon\" href=\"/static/favicon.svg\" type=\"image/svg+xml\"></head><body><main "
+          "class=\"error-page\"><h1>" +
+          code + "</h1><p>" + HtmlEscape(status.message()) +
+          "</p><p><a href=\"/\">Back to Rampart</a></p></main></body></html>",
+      "text/html; charset=utf-8");
 }
 
 }  // namespace rampart::http

@@ -10,5 +10,8 @@ namespace rampart::http {
 
 int HttpStatusFor(Code code);
 void WriteJsonError(httplib::Response& res, const Status& status);
+// A small page for an error of the web UI (a refused request, an unknown address): the status,
+// the message (escaped) and a way back.
+void WriteHtmlError(httplib::Response& res, int http_status, const Status& status);
 
 }  // namespace rampart::http

@@ -101,9 +101,7 @@ void Deny(Surface s, httplib::Response& res, const Status& st) {
     WriteJsonError(res, st);
     return;
   }
-  res.status = HttpStatusFor(st.code());
-  res.set_content("<!doctype html><title>Refused</title><p>" + HtmlEscape(st.message()) + "</p>",
-                  "text/html; charset=utf-8");
+  WriteHtmlError(res, HttpStatusFor(st.code()), st);
 }
 
 // A state-changing request must come from this site: an Origin header, when sent, must name the

@@ -84,16 +84,7 @@ Server::Server(app::Services& services, ServerOptions options)
     if (req.path.rfind("/api/", 0) == 0) {
       WriteJsonError(res, st);
     } else {
-      res.set_content(
-          "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta "
-          "name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>" +
-              std::to_string(status) +
-              " · Rampart</title><link rel=\"stylesheet\" href=\"/static/app.css\"><link "
-              "rel=\"icon\" href=\"/static/favicon.svg\" type=\"image/svg+xml\"></head><body><main "
-              "class=\"error-page\"><h1>" +
-              std::to_string(status) + "</h1><p>" + HtmlEscape(st.message()) +
-              "</p><p><a href=\"/\">Back to Rampart</a></p></main></body></html>",
-          "text/html; charset=utf-8");
+      WriteHtmlError(res, status, st);
     }
     res.status = status;
   });
