@@ -20,6 +20,7 @@ struct ServeOptions {
   std::string tls_cert;
   std::string tls_key;
   int idle_minutes = 30;
+  bool trust_proxy = false;
   int lifetime_hours = 12;
 };
 
@@ -65,6 +66,9 @@ void AddServeCommand(CLI::App& app, Context& ctx, Action& action) {
   cmd->add_option("--tls-key", opts->tls_key, "The PEM private key of --tls-cert")
       ->envname("RAMPART_TLS_KEY")
       ->check(CLI::ExistingFile);
+  cmd->add_flag("--trust-proxy", opts->trust_proxy,
+                "Behind a reverse proxy: the client's address is the last X-Forwarded-For entry")
+      ->envname("RAMPART_TRUST_PROXY");
   cmd->add_option("--session-idle", opts->idle_minutes,
                   "Minutes without a request after which a session ends")
       ->check(CLI::Range(1, 24 * 60));
@@ -95,7 +99,8 @@ void AddServeCommand(CLI::App& app, Context& ctx, Action& action) {
                                           .threads = opts->threads,
                                           .tls_cert = opts->tls_cert,
                                           .tls_key = opts->tls_key,
-                                          .access_log = true});
+                                          .access_log = true,
+                                          .trust_proxy = opts->trust_proxy});
       ASSIGN_OR_RETURN(int port, server.Bind());
       const std::string host = hostport.first.find(':') != std::string::npos
                                    ? "[" + hostport.first + "]"

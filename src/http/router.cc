@@ -54,6 +54,17 @@ std::string CookieValue(const httplib::Request& req, const std::string& name) {
   return {};
 }
 
+std::string ClientAddress(const httplib::Request& req, bool trust_proxy) {
+  if (trust_proxy) {
+    // The proxy appends the address it saw; earlier entries come from the client and may lie.
+    const std::string forwarded = req.get_header_value("X-Forwarded-For");
+    const std::string_view last = Trim(std::string_view(forwarded).substr(
+        forwarded.rfind(',') == std::string::npos ? 0 : forwarded.rfind(',') + 1));
+    if (!last.empty() && last.size() <= 64) return std::string(last);
+  }
+  return req.remote_addr;
+}
+
 std::string Router::CookieName() const {
   return options_.secure_cookies ? kSecureSessionCookie : kSessionCookie;
 }
@@ -122,7 +133,7 @@ httplib::Server::Handler Router::Wrap(Surface surface, Guard guard, bool state_c
                                       Handler h) {
   auto wrapped = [this, surface, guard, state_changing, h](const httplib::Request& hreq,
                                                            httplib::Response& res) {
-    Request req{hreq, res, services_, {}, {}, {}};
+    Request req{hreq, res, services_, {}, {}, {}, ClientAddress(hreq, options_.trust_proxy)};
     if (state_changing && !SameOrigin(hreq)) {
       Deny(surface, res, PermissionDenied("cross-site request refused"));
       return;

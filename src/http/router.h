@@ -84,6 +84,9 @@ struct Request {
   app::Principal principal;                      // empty for public routes
   std::string session_token;                     // the cookie value, when signed in with a session
   std::multimap<std::string, std::string> form;  // parsed url-encoded body (web POSTs)
+  // The client's address: the connection's, or behind a trusted proxy the one it appended to
+  // X-Forwarded-For. Sign-in throttling counts failures per address.
+  std::string client_address;
 
   // The first value of a form field or query parameter; empty when absent.
   std::string Form(const std::string& name) const;
@@ -98,7 +101,11 @@ using Handler = std::function<void(Request&)>;
 
 struct RouterOptions {
   bool secure_cookies = false;  // set under TLS
+  bool trust_proxy = false;     // take the client's address from X-Forwarded-For
 };
+
+// The client's address (see Request::client_address).
+std::string ClientAddress(const httplib::Request& req, bool trust_proxy);
 
 class Router {
  public:

@@ -103,8 +103,10 @@ Server::Server(app::Services& services, ServerOptions options)
       });
 
   if (options_.access_log) {
-    s.set_logger([](const httplib::Request& req, const httplib::Response& res) {
-      spdlog::info("{} {} {} {}", req.remote_addr, req.method, req.path, res.status);
+    const bool trust_proxy = options_.trust_proxy;
+    s.set_logger([trust_proxy](const httplib::Request& req, const httplib::Response& res) {
+      spdlog::info("{} {} {} {}", ClientAddress(req, trust_proxy), req.method, req.path,
+                   res.status);
     });
   }
 
@@ -112,7 +114,8 @@ Server::Server(app::Services& services, ServerOptions options)
     res.set_content("{\"status\":\"ok\"}", "application/json");
   });
 
-  router_ = std::make_unique<Router>(s, services_, RouterOptions{.secure_cookies = tls});
+  router_ = std::make_unique<Router>(
+      s, services_, RouterOptions{.secure_cookies = tls, .trust_proxy = options_.trust_proxy});
   RegisterApiRoutes(*router_);
   RegisterWebRoutes(*router_, s);
   router_->AnswerOtherMethods();

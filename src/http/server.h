@@ -32,6 +32,9 @@ struct ServerOptions {
   // One line per request (address, method, path without the query, status, milliseconds) at
   // info level. Never a header, body or query string: no credential reaches the log.
   bool access_log = false;
+  // Behind a reverse proxy or load balancer: the client's address is the last entry of
+  // X-Forwarded-For (only set this when every request comes through the proxy).
+  bool trust_proxy = false;
 };
 
 class Server {

@@ -672,5 +672,30 @@ TEST_F(AccessTest, GuessingCodesOnASignedInSessionIsThrottled) {
   EXPECT_EQ(r->status, 429);
 }
 
+// Throttling per address cannot be dodged by a forged X-Forwarded-For unless the server is told
+// that a proxy sets it; behind one, the proxy's last entry is the client.
+TEST_F(AccessTest, ForwardedForIsTrustedOnlyBehindAProxy) {
+  for (int i = 0; i < 5; ++i) {
+    auto r =
+        Client().Post("/api/v1/auth/login", {{"X-Forwarded-For", "203.0.113." + std::to_string(i)}},
+                      Json{{"username", "nobody-" + std::to_string(i)}, {"password", "x"}}.dump(),
+                      "application/json");
+    ASSERT_EQ(r->status, 401);
+  }
+  auto r = Client().Post("/api/v1/auth/login", {{"X-Forwarded-For", "198.51.100.1"}},
+                         Json{{"username", "u-viewer"}, {"password", kPassword}}.dump(),
+                         "application/json");
+  EXPECT_EQ(r->status, 429);
+
+  httplib::Request req;
+  req.remote_addr = "10.0.0.5";
+  req.headers.emplace("X-Forwarded-For", "192.0.2.77, 198.51.100.9");
+  EXPECT_EQ(http::ClientAddress(req, false), "10.0.0.5");
+  EXPECT_EQ(http::ClientAddress(req, true), "198.51.100.9");
+  httplib::Request direct;
+  direct.remote_addr = "10.0.0.6";
+  EXPECT_EQ(http::ClientAddress(direct, true), "10.0.0.6");
+}
+
 }  // namespace
 }  // namespace rampart::testing

@@ -97,7 +97,7 @@ void RegisterAuthApiRoutes(Router& router) {
     app::SignInRequest in{.username = StringField(*body, "username"),
                           .password = StringField(*body, "password"),
                           .second_factor = StringField(*body, "totp"),
-                          .address = r.http.remote_addr,
+                          .address = r.client_address,
                           .user_agent = r.http.get_header_value("User-Agent")};
     auto signed_in = r.services.auth.SignIn(in);
     if (!signed_in.ok()) {

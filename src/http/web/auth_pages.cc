@@ -183,7 +183,7 @@ void AddAuthPages(Router& router) {
   router.Post("/signin", Surface::kWeb, Guard::Public(), [rt](Request& r) {
     app::SignInRequest in{.username = std::string(Trim(r.Form("username"))),
                           .password = r.Form("password"),
-                          .address = r.http.remote_addr,
+                          .address = r.client_address,
                           .user_agent = r.http.get_header_value("User-Agent"),
                           .allow_second_step = true};
     auto result = r.services.auth.SignIn(in);
@@ -206,11 +206,11 @@ void AddAuthPages(Router& router) {
              [](Request& r) { SecondFactorForm(r, "", 200); });
   router.Post("/signin/second-factor", Surface::kWeb, Guard::SecondFactorStep(), [rt](Request& r) {
     auto result = r.services.auth.CompleteSecondFactor(r.principal, r.session_token, r.Form("code"),
-                                                       r.http.remote_addr);
+                                                       r.client_address);
     if (!result.ok()) {
       if (result.status().code() == Code::kResourceExhausted) {
         r.res.set_header("Retry-After", std::to_string(r.services.auth.ThrottledFor(
-                                            r.principal.username, r.http.remote_addr)));
+                                            r.principal.username, r.client_address)));
       }
       return SecondFactorForm(r, result.status().message(), HttpStatusFor(result.status().code()));
     }
