@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <chrono>
 
 #include "app/access_control.h"
 #include "base/crypto.h"
@@ -94,7 +95,7 @@ Status MemberService::CheckAccountAuthority(const Principal& p, int64_t user_id,
       return FailedPrecondition(fmt::format(
           "{} also belongs to another organisation, where you are not an administrator; this "
           "changes their account everywhere, so only an administrator of every organisation "
-          "they belong to can do it",
+          "they belong to can do it (you can remove them from this organisation instead)",
           username));
     }
   }
@@ -209,6 +210,34 @@ Status MemberService::SetDisabled(const Principal& p, int64_t user_id, bool disa
       user_id, disabled,
       SecurityEvent(clock_, &p, p.org_id, disabled ? "disable" : "enable", "user", user_id,
                     {{"username", m.username}, {"disabled", Change(!disabled, disabled)}}));
+}
+
+Status MemberService::RemoveFromOrganisation(const Principal& p, int64_t user_id) {
+  RETURN_IF_ERROR(Require(p, Permission::kManageUsers));
+  ASSIGN_OR_RETURN(auto m, MemberOf(p, user_id));
+  if (user_id == p.user_id) {
+    return FailedPrecondition("you cannot remove yourself; ask another administrator");
+  }
+  const std::string yesterday = FormatDate(clock_.Now() - std::chrono::hours(24));
+  if (!m.expires_at.empty() && m.expires_at <= yesterday) return Status::Ok();  // gone already
+  if (m.role == domain::RoleName(Role::kAdmin)) {
+    RETURN_IF_ERROR(KeepAnAdministrator(p.org_id, user_id));
+  }
+  const auto role = domain::ParseRole(m.role);
+  if (!role) return Internal("unknown role in the database: " + m.role);
+  RETURN_IF_ERROR(store_.UpdateMembership(
+      domain::Membership{user_id, p.org_id, *role, yesterday, {}},
+      SecurityEvent(clock_, &p, p.org_id, "remove_member", "user", user_id,
+                    {{"username", m.username},
+                     {"expires_on", Change(m.expires_at.empty() ? domain::Json(nullptr)
+                                                                : domain::Json(m.expires_at),
+                                           yesterday)}})));
+  return store_
+      .EndSessions(user_id, "",
+                   SecurityEvent(clock_, &p, p.org_id, "end_sessions", "user", user_id,
+                                 {{"username", m.username}, {"reason", "removed"}}),
+                   p.org_id)
+      .status();
 }
 
 Result<std::string> MemberService::ResetPassword(const Principal& p, int64_t user_id) {

@@ -45,6 +45,11 @@ class MemberService {
   Status SetRole(const Principal& p, int64_t user_id, domain::Role role,
                  const std::string& expires_on);
   Status SetDisabled(const Principal& p, int64_t user_id, bool disabled);
+  // Removes the person from the caller's organisation now: the membership ends yesterday (kept,
+  // so their records and history still name them), their sessions there end, and their tokens
+  // for it stop working. Their account and other memberships are untouched. Setting a new role
+  // and end date (SetRole) brings them back.
+  Status RemoveFromOrganisation(const Principal& p, int64_t user_id);
   // A new one-time password (shown once); the user's sessions end.
   Result<std::string> ResetPassword(const Principal& p, int64_t user_id);
   Result<std::vector<domain::Session>> Sessions(const Principal& p, int64_t user_id);

@@ -697,5 +697,49 @@ TEST_F(AccessTest, ForwardedForIsTrustedOnlyBehindAProxy) {
   EXPECT_EQ(http::ClientAddress(direct, true), "10.0.0.6");
 }
 
+// Removing someone from an organisation ends their access there at once and keeps them
+// elsewhere; the account itself is untouched.
+TEST_F(CrossOrganisationTest, RemovingAMemberEndsTheirAccessToThatOrganisationOnly) {
+  auto joined =
+      Post("/api/v1/users", Json{{"username", "u-auditor"}, {"role", "viewer"}}, Bearer(gary_));
+  ASSERT_EQ(joined->status, 201);
+  auto token = services_->members.CreateToken("u-auditor", "Acme Ltd", "ci", false, "");
+  ASSERT_TRUE(token.ok());
+  const Session& s = sessions_[Role::kAuditor];
+  const std::string member = "/api/v1/users/" + std::to_string(user_ids_[Role::kAuditor]);
+  // Disabling the account is for an administrator of both organisations; removing is not.
+  EXPECT_EQ(Patch(member, Json{{"disabled", true}}, "")->status, 409);
+  auto removed = Client().Delete(member, Bearer());
+  ASSERT_EQ(removed->status, 204) << removed->body;
+  EXPECT_EQ(Get("/api/v1/auth/me", SessionHeaders(s))->status, 401);
+  EXPECT_EQ(Get("/api/v1/context-issues", Bearer(*token))->status, 401);
+  // Still in Globex, with the same password.
+  auto there = Client().Post("/api/v1/auth/login",
+                             Json{{"username", "u-auditor"}, {"password", kPassword}}.dump(),
+                             "application/json");
+  ASSERT_EQ(there->status, 200) << there->body;
+  EXPECT_EQ(Body(there)["organisation"]["name"], "Globex");
+  EXPECT_FALSE(store_->GetUser(user_ids_[Role::kAuditor])->disabled);
+  // The trail says who removed whom; a role and no end date bring them back.
+  const Json events = Body(Get("/api/v1/audit/events?limit=5"));
+  bool recorded = false;
+  for (const auto& e : events["data"]) {
+    recorded = recorded || (e["action"] == "remove_member" && e["actor"] == "alice");
+  }
+  EXPECT_TRUE(recorded);
+  auto back = Patch(member, Json{{"role", "auditor"}, {"expires_on", ""}}, "");
+  ASSERT_EQ(back->status, 200) << back->body;
+  EXPECT_EQ(
+      Client()
+          .Post("/api/v1/auth/login",
+                Json{{"username", "u-auditor"}, {"password", kPassword}}.dump(), "application/json")
+          ->status,
+      200);
+  // Nobody removes themselves or the last administrator.
+  auto self =
+      Client().Delete("/api/v1/users/" + std::to_string(store_->FindUser("alice")->id), Bearer());
+  EXPECT_EQ(self->status, 409);
+}
+
 }  // namespace
 }  // namespace rampart::testing

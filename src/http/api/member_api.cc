@@ -5,6 +5,7 @@
 //                                                 [,"password"]} -> one-time password when new
 //   GET    /api/v1/users/{id}
 //   PATCH  /api/v1/users/{id}                    {"role","expires_on","disabled"}
+//   DELETE /api/v1/users/{id}                    remove from this organisation (access ends now)
 //   POST   /api/v1/users/{id}/reset-password     -> new one-time password
 //   GET    /api/v1/users/{id}/sessions; DELETE ends them all; DELETE …/sessions/{sid} ends one
 //   DELETE /api/v1/users/{id}/second-factor      for a lost phone
@@ -147,6 +148,11 @@ void RegisterMemberApiRoutes(Router& router) {
     auto after = r.services.members.Get(r.principal, m->id);
     if (!after.ok()) return WriteJsonError(r.res, after.status());
     WriteJson(r.res, 200, MemberJson(*after));
+  });
+  router.Delete(R"(/api/v1/users/(\d+))", Surface::kApi, kManage, [](Request& r) {
+    Status st = r.services.members.RemoveFromOrganisation(r.principal, r.PathId());
+    if (!st.ok()) return WriteJsonError(r.res, st);
+    r.res.status = 204;
   });
   router.Post(R"(/api/v1/users/(\d+)/reset-password)", Surface::kApi, kManage, [](Request& r) {
     auto otp = r.services.members.ResetPassword(r.principal, r.PathId());

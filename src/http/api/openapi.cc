@@ -706,7 +706,18 @@ void AddPeoplePaths(Json& paths) {
                   {"operationId", "update_user"},
                   {"requestBody", JsonBody(Ref("MemberChange"))},
                   {"responses", Merge({{"200", JsonResponse("the member", Ref("Member"))}},
-                                      ErrorResponses({400, 401, 403, 404, 409}))}})}};
+                                      ErrorResponses({400, 401, 403, 404, 409}))}})},
+      {"delete",
+       Operation(manage,
+                 {{"summary", "Remove a member from this organisation"},
+                  {"description",
+                   "Their access here ends now (the membership ends yesterday and is kept, so "
+                   "records and history still name them); their sessions here end and their "
+                   "tokens for it stop working. 409 for the caller or the last administrator."},
+                  {"tags", people},
+                  {"operationId", "remove_user"},
+                  {"responses", Merge({{"204", {{"description", "removed"}}}},
+                                      ErrorResponses({401, 403, 404, 409}))}})}};
   paths["/api/v1/users/{id}/reset-password"] = {
       {"parameters", user_id},
       {"post",

@@ -280,6 +280,10 @@ std::string MemberNotice(const std::string& key) {
   }
   if (key == "session") return "The session has been ended.";
   if (key == "sessions") return "Every session of this person has been ended.";
+  if (key == "removed") {
+    return "They have been removed from this organisation: their access here has ended. Give "
+           "them a role and end of access again to bring them back.";
+  }
   return "";
 }
 
@@ -381,6 +385,19 @@ void MemberPage(Request& r, int64_t id, const MemberView& v, int status) {
                 "Reset two-step verification");
       h.Close("form").Close("li");
     }
+    h.Open("li").Open("div");
+    h.Element("strong", {}, "Remove from this organisation");
+    h.Element("p", {{"class", "muted"}},
+              "Their access to this organisation ends now; their account, other organisations, "
+              "records and history stay.");
+    h.Close("div");
+    OpenPostForm(h, r, base + "/remove");
+    h.Element("button",
+              {{"type", "submit"},
+               {"class", "button button-danger"},
+               {"data-confirm", "Remove " + name + " from this organisation?"}},
+              "Remove");
+    h.Close("form").Close("li");
     h.Open("li").Open("div");
     h.Element("strong", {}, m->disabled ? "Enable the account" : "Disable the account");
     h.Element("p", {{"class", "muted"}},
@@ -625,6 +642,9 @@ void AddAdminPages(Router& router) {
   });
   router.Post(member + "/disable", Surface::kWeb, kManageUsers, [](Request& r) {
     AfterAction(r, r.services.members.SetDisabled(r.principal, r.PathId(), true), "disabled");
+  });
+  router.Post(member + "/remove", Surface::kWeb, kManageUsers, [](Request& r) {
+    AfterAction(r, r.services.members.RemoveFromOrganisation(r.principal, r.PathId()), "removed");
   });
   router.Post(member + "/enable", Surface::kWeb, kManageUsers, [](Request& r) {
     AfterAction(r, r.services.members.SetDisabled(r.principal, r.PathId(), false), "enabled");
