@@ -139,6 +139,26 @@ class AccessTest : public ApiTest {
     return nullptr;
   }
 
+  struct Enrolment {
+    std::string secret;                 // base32, as shown
+    std::string code;                   // the code that confirmed it (now spent)
+    std::vector<std::string> recovery;  // the ten recovery codes
+  };
+  // Sets up the second factor over the API for the session or token in `h`.
+  Enrolment EnrolOverHttp(const httplib::Headers& h) {
+    Enrolment e;
+    auto start = Client().Post("/api/v1/auth/second-factor", h, "", "application/json");
+    EXPECT_EQ(start->status, 200) << start->body;
+    e.secret = Body(start).value("secret", "");
+    e.code = TotpCode(Base32Decode(e.secret).value_or(""), ToUnixSeconds(clock_.Now()));
+    auto confirm = Client().Post("/api/v1/auth/second-factor/confirm", h,
+                                 Json{{"code", e.code}}.dump(), "application/json");
+    EXPECT_EQ(confirm->status, 200) << confirm->body;
+    const Json codes = Body(confirm)["recovery_codes"];
+    for (const auto& c : codes) e.recovery.push_back(c);
+    return e;
+  }
+
   // Routes that end the caller's own session are tested on their own.
   static bool EndsTheSession(const http::RouteInfo& r) {
     return r.pattern == "/signout" || r.pattern == "/api/v1/auth/logout";
@@ -465,15 +485,9 @@ TEST_F(AccessTest, ARequiredSecondFactorBlocksEverythingButEnrolment) {
   EXPECT_THAT(blocked->body, HasSubstr("second factor"));
   EXPECT_EQ(Get("/context-issues", SessionHeaders(s))->get_header_value("Location"),
             "/account/second-factor");
-  auto start =
-      Client().Post("/api/v1/auth/second-factor", SessionHeaders(s), "", "application/json");
-  ASSERT_EQ(start->status, 200) << start->body;
-  const std::string key = *Base32Decode(Body(start)["secret"].get<std::string>());
-  const std::string code = TotpCode(key, ToUnixSeconds(clock_.Now()));
-  auto confirm = Client().Post("/api/v1/auth/second-factor/confirm", SessionHeaders(s),
-                               Json{{"code", code}}.dump(), "application/json");
-  ASSERT_EQ(confirm->status, 200) << confirm->body;
-  EXPECT_EQ(Body(confirm)["recovery_codes"].size(), 10u);
+  const Enrolment enrolled = EnrolOverHttp(SessionHeaders(s));
+  const std::string& code = enrolled.code;
+  EXPECT_EQ(enrolled.recovery.size(), 10u);
   EXPECT_EQ(Get("/api/v1/context-issues", SessionHeaders(s))->status, 200);
 
   // Signing in again needs the code; the code used at enrolment is spent.
@@ -488,7 +502,7 @@ TEST_F(AccessTest, ARequiredSecondFactorBlocksEverythingButEnrolment) {
                     "application/json");
   EXPECT_EQ(replay->status, 401);
   EXPECT_EQ(Error(replay), "unauthenticated/totp");
-  const std::string recovery = Body(confirm)["recovery_codes"][0];
+  const std::string recovery = enrolled.recovery.at(0);
   auto with_recovery = Client().Post(
       "/api/v1/auth/login",
       Json{{"username", "u-auditor"}, {"password", kPassword}, {"totp", recovery}}.dump(),
@@ -517,15 +531,10 @@ TEST_F(AccessTest, SecretsAreShownOnceAndNeverAgain) {
                     Json{{"name", "report"}, {"read_only", true}}.dump(), "application/json");
   ASSERT_EQ(created->status, 201) << created->body;
   const std::string token = Body(created)["token"];
-  auto start =
-      Client().Post("/api/v1/auth/second-factor", SessionHeaders(s), "", "application/json");
-  const std::string secret = Body(start)["secret"];
-  const std::string key = *Base32Decode(secret);
-  auto confirm = Client().Post("/api/v1/auth/second-factor/confirm", SessionHeaders(s),
-                               Json{{"code", TotpCode(key, ToUnixSeconds(clock_.Now()))}}.dump(),
-                               "application/json");
-  ASSERT_EQ(confirm->status, 200);
-  const std::string recovery = Body(confirm)["recovery_codes"][0];
+  const Enrolment enrolled = EnrolOverHttp(SessionHeaders(s));
+  const std::string secret = enrolled.secret;
+  ASSERT_FALSE(enrolled.recovery.empty());
+  const std::string recovery = enrolled.recovery[0];
   const std::string session_id = s.cookie.substr(s.cookie.find('=') + 1);
 
   std::string everything;
@@ -564,14 +573,7 @@ TEST_F(AccessTest, TheTrailRecordsSecurityEvents) {
   ASSERT_EQ(Client().Delete(viewer + "/sessions", h)->status, 200);
   ASSERT_EQ(Client().Patch(viewer, h, Json{{"disabled", true}}.dump(), "application/json")->status,
             200);
-  auto start = Client().Post("/api/v1/auth/second-factor", h, "", "application/json");
-  const std::string key = *Base32Decode(Body(start)["secret"].get<std::string>());
-  ASSERT_EQ(Client()
-                .Post("/api/v1/auth/second-factor/confirm", h,
-                      Json{{"code", TotpCode(key, ToUnixSeconds(clock_.Now()))}}.dump(),
-                      "application/json")
-                ->status,
-            200);
+  EnrolOverHttp(h);
 
   std::map<std::string, Json> last;  // newest event per action
   const Json events = Body(Get("/api/v1/audit/events?limit=1000"));
@@ -654,14 +656,7 @@ TEST_F(AccessTest, WronglyTypedValuesAreRefusedNotIgnored) {
 // Guessing second-factor codes on a signed-in session counts like failed sign-ins.
 TEST_F(AccessTest, GuessingCodesOnASignedInSessionIsThrottled) {
   const auto h = SessionHeaders(sessions_[Role::kIsmsManager]);
-  auto start = Client().Post("/api/v1/auth/second-factor", h, "", "application/json");
-  const std::string key = *Base32Decode(Body(start)["secret"].get<std::string>());
-  ASSERT_EQ(Client()
-                .Post("/api/v1/auth/second-factor/confirm", h,
-                      Json{{"code", TotpCode(key, ToUnixSeconds(clock_.Now()))}}.dump(),
-                      "application/json")
-                ->status,
-            200);
+  EnrolOverHttp(h);
   for (int i = 0; i < 5; ++i) {
     auto r = Client().Post("/api/v1/auth/second-factor/recovery-codes", h,
                            Json{{"code", "00000" + std::to_string(i)}}.dump(), "application/json");
