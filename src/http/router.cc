@@ -138,9 +138,14 @@ httplib::Server::Handler Router::Wrap(Surface surface, Guard guard, bool state_c
       Deny(surface, res, PermissionDenied("cross-site request refused"));
       return;
     }
-    if (state_changing &&
-        hreq.get_header_value("Content-Type").rfind("application/x-www-form-urlencoded", 0) == 0) {
+    const std::string content_type = hreq.get_header_value("Content-Type");
+    if (state_changing && content_type.rfind("application/x-www-form-urlencoded", 0) == 0) {
       for (auto& [k, v] : ParseFormEncoded(hreq.body)) req.form.emplace(std::move(k), std::move(v));
+    } else if (state_changing && content_type.rfind("multipart/form-data", 0) == 0) {
+      // The pages' forms (see OpenPostForm); parts with a file name are uploads, not fields.
+      for (const auto& [name, part] : hreq.files) {
+        if (part.filename.empty()) req.form.emplace(name, part.content);
+      }
     }
     if (guard.access == Access::kPublic) {
       h(req);

@@ -340,5 +340,29 @@ TEST_F(WebPages, UserTextIsEscapedOnTheAccessPages) {
   }
 }
 
+// The pages post multipart forms: a long text (over the 8 KiB that Debian's cpp-httplib allows
+// url-encoded bodies) is saved, and the CSRF token is read from the multipart body too.
+TEST_F(WebPages, AFormWithALongTextIsSavedAsMultipart) {
+  const auto form = Page("/context-issues/new");
+  ASSERT_EQ(form->status, 200);
+  EXPECT_NE(form->body.find("enctype=\"multipart/form-data\""), std::string::npos);
+  const std::string long_text(9000, 'x');
+  httplib::MultipartFormDataItems items = {{"_csrf", session_.csrf, "", ""},
+                                           {"title", "Long effect", "", ""},
+                                           {"kind", "internal", "", ""},
+                                           {"effect", long_text, "", ""}};
+  auto r = Client().Post("/context-issues", {{"Cookie", session_.cookie}}, items);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 303) << r->body.substr(0, 300);
+  const Json list = Body(Get("/api/v1/context-issues?q=Long%20effect"));
+  ASSERT_EQ(list["data"].size(), 1u);
+  EXPECT_EQ(list["data"][0]["effect"], long_text);
+  // Without the token, refused.
+  httplib::MultipartFormDataItems forged = {{"title", "Forged", "", ""},
+                                            {"kind", "internal", "", ""}};
+  auto refused = Client().Post("/context-issues", {{"Cookie", session_.cookie}}, forged);
+  EXPECT_EQ(refused->status, 403);
+}
+
 }  // namespace
 }  // namespace rampart::testing

@@ -46,7 +46,11 @@ void NavLink(Html& h, const PageFrame& f, const std::string& key, const std::str
 std::string Today(const Request& r) { return FormatDate(r.services.clock.Now()); }
 
 void OpenPostForm(Html& h, const Request& r, std::string_view action, std::string_view cls) {
-  h.Open("form", {{"method", "post"}, {"action", action}, {"class", cls}});
+  // multipart: Debian's cpp-httplib refuses url-encoded bodies over 8 KiB (a compile-time limit),
+  // which a long text field reaches; multipart bodies have only the server's body limit.
+  h.Open(
+      "form",
+      {{"method", "post"}, {"action", action}, {"class", cls}, {"enctype", "multipart/form-data"}});
   h.Void("input", {{"type", "hidden"}, {"name", "_csrf"}, {"value", r.principal.csrf_token}});
 }
 
