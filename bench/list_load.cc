@@ -195,52 +195,6 @@ Options ParseOptions(int argc, char** argv) {
 // ---------------------------------------------------------------------------------------------
 // PostgreSQL: a database of the benchmark's own on the cluster that --pg-url names.
 
-// Quotes a libpq keyword value when it needs it (empty, spaces, quotes, backslashes).
-std::string QuoteConninfoValue(std::string_view value) {
-  if (!value.empty() && value.find_first_of(" \t\n'\\") == std::string_view::npos) {
-    return std::string(value);
-  }
-  std::string out = "'";
-  for (char c : value) {
-    if (c == '\'' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out + "'";
-}
-
-// `base` (a keyword string or a URI) as a keyword string that names database `dbname` instead,
-// starting with host, so that store::IsPostgresUrl and `rampart serve --db` take it.
-std::string WithDatabase(const std::string& base, const std::string& dbname) {
-  char* error = nullptr;
-  PQconninfoOption* options = PQconninfoParse(base.c_str(), &error);
-  if (options == nullptr) {
-    const std::string message = error != nullptr ? error : "out of memory";
-    PQfreemem(error);
-    Die(fmt::format("--pg-url is not a libpq connection string: {}", message));
-  }
-  std::vector<std::pair<std::string, std::string>> set;
-  for (const PQconninfoOption* opt = options; opt->keyword != nullptr; ++opt) {
-    if (opt->val != nullptr && std::string_view(opt->keyword) != "dbname") {
-      set.emplace_back(opt->keyword, opt->val);
-    }
-  }
-  PQconninfoFree(options);
-  set.emplace_back("dbname", dbname);
-  std::string out;
-  auto add = [&](const std::string& k, const std::string& v) {
-    out += fmt::format("{}{}={}", out.empty() ? "" : " ", k, QuoteConninfoValue(v));
-  };
-  for (const char* first : {"host", "hostaddr", "port", "dbname", "user"}) {
-    for (const auto& [k, v] : set) {
-      if (k == first) add(k, v);
-    }
-  }
-  for (const auto& [k, v] : set) {
-    if (k != "host" && k != "hostaddr" && k != "port" && k != "dbname" && k != "user") add(k, v);
-  }
-  return out;
-}
-
 // A libpq connection; dies when there is none.
 PGconn* PgConnect(const std::string& conninfo) {
   PGconn* conn = PQconnectdb(conninfo.c_str());
@@ -311,7 +265,9 @@ class PgDatabase {
                           : "";
     (void)PgQuery(conn, "CREATE DATABASE " + Quoted(conn), {});
     PQfinish(conn);
-    url_ = WithDatabase(cluster_url_, name_);
+    auto url = store::PostgresUrlWithDatabase(cluster_url_, name_);
+    if (!url.ok()) Die("--pg-url: " + url.status().message());
+    url_ = *url;
     created_ = true;
   }
   ~PgDatabase() { Drop(); }

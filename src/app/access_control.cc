@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "base/text.h"
+
 namespace rampart::app {
 
 Status Require(const Principal& p, domain::Permission permission) {
@@ -25,6 +27,17 @@ store::AuditDraft SecurityEvent(const Clock& clock, const Principal* p, int64_t 
                            .record_type = std::move(record_type),
                            .record_id = record_id,
                            .diff = diff.is_null() ? domain::Json::object() : std::move(diff)};
+}
+
+Result<std::string> OrganisationName(const std::string& typed, const std::string& field) {
+  std::string name(Trim(typed));
+  if (name.empty()) return InvalidArgument("name the organisation", field);
+  const long len = Utf8Length(name);
+  if (len < 0 || len > 200) {
+    return InvalidArgument("the organisation name must be valid text of at most 200 characters",
+                           field);
+  }
+  return name;
 }
 
 domain::Json Change(const domain::Json& from, const domain::Json& to) {

@@ -19,6 +19,10 @@ store::AuditDraft SecurityEvent(const Clock& clock, const Principal* p, int64_t 
                                 std::string action, std::string record_type, int64_t record_id,
                                 domain::Json diff = domain::Json::object());
 
+// An organisation's name from what was typed (trimmed): kInvalidArgument naming `field` when it
+// is empty, not UTF-8 or over 200 characters.
+Result<std::string> OrganisationName(const std::string& typed, const std::string& field);
+
 // {"field": {"from": a, "to": b}}: one entry of an audit diff.
 domain::Json Change(const domain::Json& from, const domain::Json& to);
 

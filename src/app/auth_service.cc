@@ -86,12 +86,7 @@ Result<Principal> AuthService::PrincipalOf(const store::CredentialOwner& c, Cred
 }
 
 Result<InitResult> AuthService::Initialise(const std::string& org_name) {
-  const std::string name(Trim(org_name));
-  if (name.empty()) return InvalidArgument("name the organisation", "org");
-  if (Utf8Length(name) < 0) {
-    return InvalidArgument("the organisation name is not valid UTF-8 text", "org");
-  }
-  if (name.size() > 200) return InvalidArgument("the organisation name is too long", "org");
+  ASSIGN_OR_RETURN(const std::string name, OrganisationName(org_name, "org"));
   ASSIGN_OR_RETURN(auto orgs, store_.ListOrganisations());
   if (!orgs.empty()) {
     return FailedPrecondition(
@@ -140,10 +135,11 @@ int64_t AuthService::ThrottledFor(const std::string& username, const std::string
   return wait;
 }
 
-Status AuthService::CheckNotThrottled(const std::string& username) {
-  if (const int64_t wait = ThrottledFor(username, ""); wait > 0) {
-    return ResourceExhausted(fmt::format("too many failed attempts; try again in {} minute{}",
-                                         (wait + 59) / 60, (wait + 59) / 60 == 1 ? "" : "s"));
+Status AuthService::CheckNotThrottled(const std::string& username, const std::string& address) {
+  if (const int64_t wait = ThrottledFor(username, address); wait > 0) {
+    const int64_t minutes = (wait + 59) / 60;
+    return ResourceExhausted(fmt::format("too many failed sign-ins; try again in {} minute{}",
+                                         minutes, minutes == 1 ? "" : "s"));
   }
   return Status::Ok();
 }
@@ -157,10 +153,7 @@ Status AuthService::RecordFailure(const std::string& username, const std::string
 }
 
 Result<SignInResult> AuthService::SignIn(const SignInRequest& req) {
-  if (const int64_t wait = ThrottledFor(req.username, req.address); wait > 0) {
-    return ResourceExhausted(fmt::format("too many failed sign-ins; try again in {} minute{}",
-                                         (wait + 59) / 60, (wait + 59) / 60 == 1 ? "" : "s"));
-  }
+  RETURN_IF_ERROR(CheckNotThrottled(req.username, req.address));
   auto user = store_.FindUser(req.username);
   if (!user.ok() && user.status().code() != Code::kNotFound) return user.status();
   // Verify against a real hash even for unknown users, so timing does not reveal who exists.
@@ -270,10 +263,7 @@ Result<SignInResult> AuthService::CompleteSecondFactor(const Principal& p,
   if (!p.awaiting_second_factor) {
     return FailedPrecondition("this session is not waiting for a second factor");
   }
-  if (const int64_t wait = ThrottledFor(p.username, address); wait > 0) {
-    return ResourceExhausted(
-        fmt::format("too many failed attempts; try again in {} minutes", (wait + 59) / 60));
-  }
+  RETURN_IF_ERROR(CheckNotThrottled(p.username, address));
   if (Trim(code).empty()) {
     return InvalidArgument("enter the code from your authenticator app", "totp");
   }
@@ -543,7 +533,7 @@ Status AuthService::DisableSecondFactor(const Principal& p, const std::string& p
                                         const std::string& code) {
   ASSIGN_OR_RETURN(domain::User u, store_.GetUser(p.user_id));
   if (!u.second_factor) return FailedPrecondition("no second factor is set up");
-  RETURN_IF_ERROR(CheckNotThrottled(p.username));
+  RETURN_IF_ERROR(CheckNotThrottled(p.username, ""));
   if (!VerifyPassword(u.password_hash, password.substr(0, 1024))) {
     RETURN_IF_ERROR(RecordFailure(p.username, ""));
     return InvalidArgument("the password is not right", "password");
@@ -562,7 +552,7 @@ Result<std::vector<std::string>> AuthService::NewRecoveryCodes(const Principal& 
                                                                const std::string& code) {
   ASSIGN_OR_RETURN(domain::User u, store_.GetUser(p.user_id));
   if (!u.second_factor) return FailedPrecondition("no second factor is set up");
-  RETURN_IF_ERROR(CheckNotThrottled(p.username));
+  RETURN_IF_ERROR(CheckNotThrottled(p.username, ""));
   Status st = VerifySecondFactor(p.user_id, p.org_id, p.username, code);
   if (!st.ok()) {
     RETURN_IF_ERROR(RecordFailure(p.username, ""));

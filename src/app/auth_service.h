@@ -121,9 +121,9 @@ class AuthService {
  private:
   Result<Principal> PrincipalOf(const store::CredentialOwner& c, Credential kind) const;
   Status RecordFailure(const std::string& username, const std::string& address);
-  // kResourceExhausted while the account is throttled: guessing a code (or the password) on a
-  // signed-in session counts like a failed sign-in.
-  Status CheckNotThrottled(const std::string& username);
+  // kResourceExhausted while the account or address is throttled: the one answer for signing in,
+  // its second step, and code guesses on a signed-in session (which count like failed sign-ins).
+  Status CheckNotThrottled(const std::string& username, const std::string& address);
   // Checks a TOTP code (each time step once) or an unused recovery code of the user.
   Status VerifySecondFactor(int64_t user_id, int64_t org_id, const std::string& username,
                             const std::string& code);

@@ -331,15 +331,13 @@ Status MemberService::SetSecondFactorRoles(const Principal& p, const std::vector
 // The command line
 
 Result<domain::Organisation> MemberService::AddOrganisation(const std::string& org_name) {
-  const std::string name(Trim(org_name));
-  if (name.empty()) return InvalidArgument("name the organisation", "name");
-  const long len = Utf8Length(name);
-  if (len < 0 || len > 200) {
-    return InvalidArgument("the organisation name must be valid text of at most 200 characters",
-                           "name");
-  }
+  ASSIGN_OR_RETURN(const std::string name, OrganisationName(org_name, "name"));
   return store_.CreateOrganisation(name, SecurityEvent(clock_, nullptr, 0, "create", "organisation",
                                                        0, {{"name", Change(nullptr, name)}}));
+}
+
+Result<std::vector<domain::Organisation>> MemberService::ListOrganisations() {
+  return store_.ListOrganisations();
 }
 
 Result<AddedMember> MemberService::AddUser(const std::string& org_name, const NewMember& member) {

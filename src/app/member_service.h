@@ -62,6 +62,8 @@ class MemberService {
 
   // --- The command line (the system) ---
   Result<domain::Organisation> AddOrganisation(const std::string& name);
+  // Every organisation of the installation, oldest first.
+  Result<std::vector<domain::Organisation>> ListOrganisations();
   // Adds the user to organisation `org_name` (the only one when empty); creates the account
   // when it does not exist.
   Result<AddedMember> AddUser(const std::string& org_name, const NewMember& member);

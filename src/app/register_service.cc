@@ -47,8 +47,7 @@ Status RegisterService::CheckCanWrite(const Principal& p, const RegisterSpec& sp
                                 : "set up your second factor before making changes");
   }
   if (p.Can(spec.write_permission)) return Status::Ok();
-  if (spec.write_permission == domain::Permission::kEditRecords && spec.NamesPeople() &&
-      p.Can(domain::Permission::kEditOwnRecords)) {
+  if (spec.EditableByOwners() && p.Can(domain::Permission::kEditOwnRecords)) {
     // Own records only: the record must name the user before the change and, when it is
     // created, after it. Without either, the answer waits until the record is known.
     if (before == nullptr && after == nullptr) return Status::Ok();

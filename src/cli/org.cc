@@ -30,7 +30,7 @@ void AddOrgCommand(CLI::App& app, Context& ctx, Action& action) {
   list->callback([&ctx, &action] {
     action = [&ctx]() -> Status {
       RETURN_IF_ERROR(ctx.Open());
-      ASSIGN_OR_RETURN(auto orgs, ctx.store->ListOrganisations());
+      ASSIGN_OR_RETURN(auto orgs, ctx.services->members.ListOrganisations());
       fmt::print("{:<6} {}\n", "ID", "NAME");
       for (const auto& o : orgs) fmt::print("{:<6} {}\n", o.id, o.name);
       return Status::Ok();

@@ -92,7 +92,7 @@ void AddServeCommand(CLI::App& app, Context& ctx, Action& action) {
       pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
       RETURN_IF_ERROR(ctx.Open());
-      ASSIGN_OR_RETURN(auto orgs, ctx.store->ListOrganisations());
+      ASSIGN_OR_RETURN(auto orgs, ctx.services->members.ListOrganisations());
       http::Server server(*ctx.services, {.host = hostport.first,
                                           .port = hostport.second,
                                           .max_body_bytes = opts->max_body,

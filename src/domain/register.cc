@@ -227,8 +227,9 @@ const FieldSpec* RegisterSpec::Field(std::string_view name) const {
   return nullptr;
 }
 
-bool RegisterSpec::NamesPeople() const {
-  return std::any_of(fields.begin(), fields.end(),
+bool RegisterSpec::EditableByOwners() const {
+  return write_permission == Permission::kEditRecords &&
+         std::any_of(fields.begin(), fields.end(),
                      [](const FieldSpec& f) { return f.type == FieldType::kUser && !f.read_only; });
 }
 

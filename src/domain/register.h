@@ -97,9 +97,10 @@ struct RegisterSpec {
   const FieldSpec* Field(std::string_view name) const;
   // True for the sortable system columns and sortable fields.
   bool IsSortable(std::string_view name) const;
-  // True when a record can name people in a writable user field (owner, assignee): the records
-  // a role holding only records:edit-own may change. Without one, that role changes none.
-  bool NamesPeople() const;
+  // True when a role holding only records:edit-own may change some of this register's records
+  // (those naming it): the register is changed with records:edit and its records can name
+  // people in a writable user field (owner, assignee).
+  bool EditableByOwners() const;
 };
 
 enum class WriteMode { kCreate, kUpdate };

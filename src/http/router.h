@@ -53,10 +53,8 @@ struct Guard {
 // records:edit-own too when the register's records can name people (the use case then checks
 // the record names the caller).
 inline Guard WriteGuard(const domain::RegisterSpec& spec) {
-  return Guard::Needs(spec.write_permission == domain::Permission::kEditRecords &&
-                              spec.NamesPeople()
-                          ? domain::Permission::kEditOwnRecords
-                          : spec.write_permission);
+  return Guard::Needs(spec.EditableByOwners() ? domain::Permission::kEditOwnRecords
+                                              : spec.write_permission);
 }
 inline const Guard kRead = Guard::Needs(domain::Permission::kReadRecords);
 

@@ -272,5 +272,10 @@ struct StoreOptions {
 Result<std::unique_ptr<Store>> OpenStore(const std::string& url, const StoreOptions& options = {});
 // True when `url` names a PostgreSQL database.
 bool IsPostgresUrl(const std::string& url);
+// `url` (a PostgreSQL URI or keyword string) as a keyword string naming database `dbname`
+// instead: host, hostaddr, port, dbname and user first, then every other keyword `url` sets.
+// kInvalidArgument when libpq cannot parse `url`. (Tests and benchmarks make databases of their
+// own on one cluster with it.)
+Result<std::string> PostgresUrlWithDatabase(const std::string& url, const std::string& dbname);
 
 }  // namespace rampart::store

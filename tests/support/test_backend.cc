@@ -86,53 +86,6 @@ class SqliteDatabase final : public BackendDatabase {
 
 // --- PostgreSQL: a database of its own on the test cluster ---
 
-// Quotes a libpq keyword value when it needs it (empty, spaces, quotes, backslashes).
-std::string QuoteConninfoValue(std::string_view value) {
-  if (!value.empty() && value.find_first_of(" \t\n'\\") == std::string_view::npos) {
-    return std::string(value);
-  }
-  std::string out = "'";
-  for (char c : value) {
-    if (c == '\'' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out + "'";
-}
-
-// `base` (a keyword string or a URI) as a keyword string naming database `dbname` instead; host
-// and port first, then dbname and user, then any other keyword `base` sets.
-Result<std::string> WithDatabase(const std::string& base, const std::string& dbname) {
-  char* error = nullptr;
-  PQconninfoOption* options = PQconninfoParse(base.c_str(), &error);
-  if (options == nullptr) {
-    std::string message = error != nullptr ? error : "out of memory";
-    PQfreemem(error);
-    return InvalidArgument(
-        fmt::format("{} is not a libpq connection string: {}", kPgUrlVariable, message));
-  }
-  std::vector<std::pair<std::string, std::string>> set;
-  for (const PQconninfoOption* o = options; o->keyword != nullptr; ++o) {
-    if (o->val != nullptr && std::string_view(o->keyword) != "dbname") {
-      set.emplace_back(o->keyword, o->val);
-    }
-  }
-  PQconninfoFree(options);
-  set.emplace_back("dbname", dbname);
-  std::string out;
-  for (const char* first : {"host", "port", "dbname", "user"}) {
-    for (const auto& [k, v] : set) {
-      if (k == first)
-        out += fmt::format("{}{}={}", out.empty() ? "" : " ", k, QuoteConninfoValue(v));
-    }
-  }
-  for (const auto& [k, v] : set) {
-    if (k != "host" && k != "port" && k != "dbname" && k != "user") {
-      out += fmt::format(" {}={}", k, QuoteConninfoValue(v));
-    }
-  }
-  return out;
-}
-
 void IgnoreNotice(void* /*arg*/, const char* /*message*/) {}
 
 // An open libpq connection, or the reason there is none.
@@ -174,13 +127,17 @@ class PostgresDatabase final : public BackendDatabase {
     std::random_device random;
     const std::string name =
         fmt::format("rampart_t_{}_{:08x}{:08x}", ::getpid(), random(), random());
-    ASSIGN_OR_RETURN(std::string url, WithDatabase(base, name));
+    auto url = store::PostgresUrlWithDatabase(base, name);
+    if (!url.ok()) {
+      return InvalidArgument(fmt::format("{}: {}", kPgUrlVariable, url.status().message()));
+    }
     ASSIGN_OR_RETURN(PGconn * admin, Connect(base));
     if (auto error = Command(admin, "CREATE DATABASE " + name)) {
       PQfinish(admin);
       return Unavailable(fmt::format("cannot create database {}: {}", name, *error));
     }
-    return std::unique_ptr<BackendDatabase>(new PostgresDatabase(admin, name, std::move(url)));
+    return std::unique_ptr<BackendDatabase>(
+        new PostgresDatabase(admin, name, std::move(url).value()));
   }
 
   ~PostgresDatabase() override {

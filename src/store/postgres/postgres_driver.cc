@@ -4,9 +4,11 @@
 #include <libpq-fe.h>
 
 #include <algorithm>
+#include <array>
 #include <cstdlib>
 
 #include "base/embedded.h"
+#include "store/store.h"
 
 namespace rampart {
 extern const EmbeddedFile kPostgresMigrationFiles[];
@@ -230,6 +232,55 @@ Result<std::unique_ptr<SqlDriver>> OpenPostgresDriver(const std::string& conninf
   auto driver = std::make_unique<PostgresDriver>(conninfo);
   ASSIGN_OR_RETURN(auto probe, driver->Connect());  // fails early when unreachable
   return std::unique_ptr<SqlDriver>(std::move(driver));
+}
+
+namespace {
+
+// Quotes a libpq keyword value when it needs it (empty, spaces, quotes, backslashes).
+std::string QuoteConninfoValue(std::string_view value) {
+  if (!value.empty() && value.find_first_of(" \t\n'\\") == std::string_view::npos) {
+    return std::string(value);
+  }
+  std::string out = "'";
+  for (char c : value) {
+    if (c == '\'' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "'";
+}
+
+}  // namespace
+
+Result<std::string> PostgresUrlWithDatabase(const std::string& url, const std::string& dbname) {
+  char* error = nullptr;
+  PQconninfoOption* options = PQconninfoParse(url.c_str(), &error);
+  if (options == nullptr) {
+    const std::string message = error != nullptr ? error : "out of memory";
+    PQfreemem(error);
+    return InvalidArgument("not a libpq connection string: " + message, "db");
+  }
+  std::vector<std::pair<std::string, std::string>> set;
+  for (const PQconninfoOption* o = options; o->keyword != nullptr; ++o) {
+    if (o->val != nullptr && std::string_view(o->keyword) != "dbname") {
+      set.emplace_back(o->keyword, o->val);
+    }
+  }
+  PQconninfoFree(options);
+  set.emplace_back("dbname", dbname);
+  constexpr std::array<std::string_view, 5> kFirst = {"host", "hostaddr", "port", "dbname", "user"};
+  std::string out;
+  auto add = [&](const std::string& k, const std::string& v) {
+    out += fmt::format("{}{}={}", out.empty() ? "" : " ", k, QuoteConninfoValue(v));
+  };
+  for (std::string_view first : kFirst) {
+    for (const auto& [k, v] : set) {
+      if (k == first) add(k, v);
+    }
+  }
+  for (const auto& [k, v] : set) {
+    if (std::find(kFirst.begin(), kFirst.end(), k) == kFirst.end()) add(k, v);
+  }
+  return out;
 }
 
 }  // namespace rampart::store

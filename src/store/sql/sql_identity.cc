@@ -83,6 +83,16 @@ Status Expect(Result<std::unique_ptr<SqlRows>> rows, bool found, std::string wha
 
 }  // namespace
 
+Status SqlStore::ChangeOneRow(const std::string& sql, const Params& params,
+                              const std::string& missing, const AuditDraft& audit) {
+  return InWriteTx([&](SqlConnection& conn) -> Status {
+    bool found = false;
+    auto rows = One(conn, sql, params, found);  // sets `found`: read it after this statement
+    RETURN_IF_ERROR(Expect(std::move(rows), found, missing));
+    return AppendAuditTx(conn, audit);
+  });
+}
+
 // ---------------------------------------------------------------------------------------------
 // Organisations
 
@@ -133,14 +143,8 @@ Result<std::vector<domain::Organisation>> SqlStore::ListOrganisations() {
 
 Status SqlStore::SetSecondFactorRoles(int64_t org_id, const std::vector<domain::Role>& roles,
                                       const AuditDraft& audit) {
-  return InWriteTx([&](SqlConnection& conn) -> Status {
-    bool found = false;
-    auto rows =
-        One(conn, "UPDATE organisations SET second_factor_roles = ? WHERE id = ? RETURNING id",
-            {JoinRoles(roles), org_id}, found);
-    RETURN_IF_ERROR(Expect(std::move(rows), found, "no such organisation"));
-    return AppendAuditTx(conn, audit);
-  });
+  return ChangeOneRow("UPDATE organisations SET second_factor_roles = ? WHERE id = ? RETURNING id",
+                      {JoinRoles(roles), org_id}, "no such organisation", audit);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -238,18 +242,11 @@ Status SqlStore::AddMembership(const domain::Membership& m, const AuditDraft& au
 }
 
 Status SqlStore::UpdateMembership(const domain::Membership& m, const AuditDraft& audit) {
-  return InWriteTx([&](SqlConnection& conn) -> Status {
-    bool found = false;
-    auto rows = One(
-        conn,
-        "UPDATE memberships SET role = ?, expires_at = ? WHERE user_id = ? AND org_id "
-        "= ? RETURNING user_id",
-        {std::string(domain::RoleName(m.role)), OptionalText(m.expires_at), m.user_id, m.org_id},
-        found);
-    RETURN_IF_ERROR(
-        Expect(std::move(rows), found, "the user is not a member of this organisation"));
-    return AppendAuditTx(conn, audit);
-  });
+  return ChangeOneRow(
+      "UPDATE memberships SET role = ?, expires_at = ? WHERE user_id = ? AND org_id = ? "
+      "RETURNING user_id",
+      {std::string(domain::RoleName(m.role)), OptionalText(m.expires_at), m.user_id, m.org_id},
+      "the user is not a member of this organisation", audit);
 }
 
 Result<std::vector<UserSummary>> SqlStore::ListMembers(int64_t org_id) {
@@ -272,15 +269,9 @@ Result<std::vector<UserSummary>> SqlStore::ListMembers(int64_t org_id) {
 
 Status SqlStore::SetPassword(int64_t user_id, const std::string& password_hash, bool must_change,
                              const AuditDraft& audit) {
-  return InWriteTx([&](SqlConnection& conn) -> Status {
-    bool found = false;
-    auto rows = One(conn,
-                    "UPDATE users SET password_hash = ?, must_change_password = ? WHERE id = ? "
-                    "RETURNING id",
-                    {password_hash, must_change, user_id}, found);
-    RETURN_IF_ERROR(Expect(std::move(rows), found, "no such user"));
-    return AppendAuditTx(conn, audit);
-  });
+  return ChangeOneRow(
+      "UPDATE users SET password_hash = ?, must_change_password = ? WHERE id = ? RETURNING id",
+      {password_hash, must_change, user_id}, "no such user", audit);
 }
 
 Status SqlStore::RehashPassword(int64_t user_id, const std::string& password_hash) {
@@ -291,13 +282,8 @@ Status SqlStore::RehashPassword(int64_t user_id, const std::string& password_has
 
 Status SqlStore::SetDisplayName(int64_t user_id, const std::string& display_name,
                                 const AuditDraft& audit) {
-  return InWriteTx([&](SqlConnection& conn) -> Status {
-    bool found = false;
-    auto rows = One(conn, "UPDATE users SET display_name = ? WHERE id = ? RETURNING id",
-                    {display_name, user_id}, found);
-    RETURN_IF_ERROR(Expect(std::move(rows), found, "no such user"));
-    return AppendAuditTx(conn, audit);
-  });
+  return ChangeOneRow("UPDATE users SET display_name = ? WHERE id = ? RETURNING id",
+                      {display_name, user_id}, "no such user", audit);
 }
 
 Status SqlStore::SetUserDisabled(int64_t user_id, bool disabled, const AuditDraft& audit) {
@@ -593,26 +579,16 @@ Status SqlStore::TouchToken(int64_t token_id, const std::string& at) {
 
 Status SqlStore::ActivateSession(const std::string& id_hash, const std::string& new_id_hash,
                                  const std::string& expires_at, const AuditDraft& audit) {
-  return InWriteTx([&](SqlConnection& conn) -> Status {
-    bool found = false;
-    auto rows = One(conn,
-                    "UPDATE sessions SET stage = 'active', id_hash = ?, expires_at = ? WHERE "
-                    "id_hash = ? AND stage = 'second_factor' RETURNING id",
-                    {new_id_hash, expires_at, id_hash}, found);
-    RETURN_IF_ERROR(Expect(std::move(rows), found, "no sign-in is waiting for a second factor"));
-    return AppendAuditTx(conn, audit);
-  });
+  return ChangeOneRow(
+      "UPDATE sessions SET stage = 'active', id_hash = ?, expires_at = ? WHERE id_hash = ? AND "
+      "stage = 'second_factor' RETURNING id",
+      {new_id_hash, expires_at, id_hash}, "no sign-in is waiting for a second factor", audit);
 }
 
 Status SqlStore::SwitchSessionOrganisation(const std::string& id_hash, int64_t org_id,
                                            const AuditDraft& audit) {
-  return InWriteTx([&](SqlConnection& conn) -> Status {
-    bool found = false;
-    auto rows = One(conn, "UPDATE sessions SET org_id = ? WHERE id_hash = ? RETURNING id",
-                    {org_id, id_hash}, found);
-    RETURN_IF_ERROR(Expect(std::move(rows), found, "no such session"));
-    return AppendAuditTx(conn, audit);
-  });
+  return ChangeOneRow("UPDATE sessions SET org_id = ? WHERE id_hash = ? RETURNING id",
+                      {org_id, id_hash}, "no such session", audit);
 }
 
 Result<std::vector<domain::Session>> SqlStore::ListSessions(int64_t user_id) {
@@ -638,13 +614,8 @@ Status SqlStore::DeleteSession(const std::string& id_hash, const AuditDraft& aud
 }
 
 Status SqlStore::EndSession(int64_t user_id, int64_t session_id, const AuditDraft& audit) {
-  return InWriteTx([&](SqlConnection& conn) -> Status {
-    bool found = false;
-    auto rows = One(conn, "DELETE FROM sessions WHERE id = ? AND user_id = ? RETURNING id",
-                    {session_id, user_id}, found);
-    RETURN_IF_ERROR(Expect(std::move(rows), found, "no such session"));
-    return AppendAuditTx(conn, audit);
-  });
+  return ChangeOneRow("DELETE FROM sessions WHERE id = ? AND user_id = ? RETURNING id",
+                      {session_id, user_id}, "no such session", audit);
 }
 
 Result<int> SqlStore::EndSessions(int64_t user_id, const std::string& keep_id_hash,
@@ -704,14 +675,8 @@ Result<std::vector<domain::ApiToken>> SqlStore::ListTokens(int64_t user_id) {
 }
 
 Status SqlStore::RevokeToken(int64_t user_id, int64_t token_id, const AuditDraft& audit) {
-  return InWriteTx([&](SqlConnection& conn) -> Status {
-    bool found = false;
-    auto rows =
-        One(conn, "UPDATE api_tokens SET revoked = ? WHERE id = ? AND user_id = ? RETURNING id",
-            {true, token_id, user_id}, found);
-    RETURN_IF_ERROR(Expect(std::move(rows), found, "no such API token"));
-    return AppendAuditTx(conn, audit);
-  });
+  return ChangeOneRow("UPDATE api_tokens SET revoked = ? WHERE id = ? AND user_id = ? RETURNING id",
+                      {true, token_id, user_id}, "no such API token", audit);
 }
 
 }  // namespace rampart::store

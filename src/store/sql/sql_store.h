@@ -109,6 +109,10 @@ class SqlStore final : public Store {
   Result<ConnPtr> Acquire();
   // Runs `body` in a write transaction: committed when it returns OK, rolled back otherwise.
   Status InWriteTx(const std::function<Status(SqlConnection&)>& body);
+  // One write transaction: `sql` (an UPDATE or DELETE ... RETURNING a column) and, when it
+  // matched a row, `audit`; kNotFound with `missing` when it matched none.
+  Status ChangeOneRow(const std::string& sql, const std::vector<SqlValue>& params,
+                      const std::string& missing, const AuditDraft& audit);
 
   std::unique_ptr<SqlDriver> driver_;
   const int pool_size_;
