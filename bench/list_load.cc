@@ -889,10 +889,14 @@ int Run(const Options& o) {
     (void)Check(st->Migrate(), "migrating");
     app::Services services(*st, clock);
     auto init = Check(services.auth.Initialise("Bench Ltd"), "initialising");
-    auto user =
-        Check(services.auth.AddUser("bench", domain::Role::kAdmin, "bench-password-not-secret", ""),
-              "adding the user");
-    token = Check(services.auth.CreateToken("bench", "list_load"), "creating a token");
+    auto user = Check(services.members.AddUser("", app::NewMember{.username = "bench",
+                                                                  .role = domain::Role::kAdmin,
+                                                                  .password = "bench-password-not-"
+                                                                              "secret"}),
+                      "adding the user")
+                    .user;
+    token = Check(services.members.CreateToken("bench", "", "list_load", false, ""),
+                  "creating a token");
     admin_id = Check(st->FindUser(init.username), "finding the administrator").id;
     actor = store::Actor{.org_id = init.org.id,
                          .user_id = user.id,
