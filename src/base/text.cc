@@ -65,6 +65,49 @@ std::string CsvField(std::string_view s) {
   return out;
 }
 
+std::vector<std::vector<std::string>> ParseCsv(std::string_view text) {
+  std::vector<std::vector<std::string>> rows;
+  std::vector<std::string> row;
+  std::string field;
+  bool quoted = false;
+  bool any = false;  // the current row has content
+  auto end_row = [&] {
+    if (any || !field.empty() || !row.empty()) {
+      row.push_back(std::move(field));
+      rows.push_back(std::move(row));
+    }
+    row.clear();
+    field.clear();
+    any = false;
+  };
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (quoted) {
+      if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') {
+        field += '"';
+        ++i;
+      } else if (c == '"') {
+        quoted = false;
+      } else {
+        field += c;
+      }
+    } else if (c == '"') {
+      quoted = any = true;
+    } else if (c == ',') {
+      row.push_back(std::move(field));
+      field.clear();
+      any = true;
+    } else if (c == '\n') {
+      end_row();
+    } else if (c != '\r') {
+      field += c;
+      any = true;
+    }
+  }
+  end_row();
+  return rows;
+}
+
 std::string UrlEncode(std::string_view s) {
   static constexpr char kHex[] = "0123456789ABCDEF";
   std::string out;

@@ -13,6 +13,9 @@ std::vector<std::string> SplitLines(std::string_view s);  // trimmed, empty line
 std::string HtmlEscape(std::string_view s);
 // One RFC 4180 CSV field; also neutralises spreadsheet formulas (=, +, -, @ at the start).
 std::string CsvField(std::string_view s);
+// Parses RFC 4180 CSV (quoted fields, doubled quotes, CRLF or LF) into rows of fields. Blank
+// lines are skipped. For the shipped reference tables, which are trusted.
+std::vector<std::vector<std::string>> ParseCsv(std::string_view text);
 std::string UrlEncode(std::string_view s);
 // Number of Unicode code points in valid UTF-8; -1 when `s` is not valid UTF-8.
 long Utf8Length(std::string_view s);
