@@ -33,6 +33,7 @@ Json ScalarFromForm(const domain::FieldSpec& f, const std::string* v) {
     case FieldType::kBool:
       return v != nullptr && (*v == "on" || *v == "true" || *v == "1");
     case FieldType::kUser:
+    case FieldType::kRef:
     case FieldType::kInteger: {
       if (v == nullptr || Trim(*v).empty()) return nullptr;
       int64_t n = 0;
@@ -59,6 +60,27 @@ Json FormToInput(const domain::RegisterSpec& spec,
   Json input = Json::object();
   for (const auto& f : spec.fields) {
     if (f.read_only) continue;
+    if (f.type == FieldType::kRefs || (f.type == FieldType::kList && !f.choices.empty())) {
+      // A multiple select: every value sent under the name; the form also sends an empty one,
+      // so that choosing nothing clears the field.
+      const auto [first, last] = form.equal_range(f.name);
+      if (first == last) continue;
+      Json a = Json::array();
+      for (auto it = first; it != last; ++it) {
+        const auto t = Trim(it->second);
+        if (t.empty()) continue;
+        int64_t n = 0;
+        const auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), n);
+        const bool number = ec == std::errc() && p == t.data() + t.size();
+        if (f.type == FieldType::kRefs && number) {
+          a.push_back(n);
+        } else {
+          a.push_back(std::string(t));
+        }
+      }
+      input[f.name] = std::move(a);
+      continue;
+    }
     if (f.type != FieldType::kTable) {
       const std::string* v = FirstValue(form, f.name);
       // Absent from the form: absent from the input, so defaults apply. A checkbox is absent

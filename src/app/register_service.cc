@@ -6,6 +6,7 @@
 
 #include "app/access_control.h"
 #include "base/text.h"
+#include "domain/registers.h"
 
 namespace rampart::app {
 
@@ -39,8 +40,32 @@ bool Names(const RegisterSpec& spec, const Json& fields, int64_t user_id) {
 
 }  // namespace
 
+Status RegisterService::Prepare(const Principal& p, const RegisterSpec& spec, Json& fields,
+                                const Json* before, std::vector<FieldError>& errors) {
+  RETURN_IF_ERROR(CheckReferences(p, spec, fields, before, errors));
+  if (!errors.empty()) return Status::Ok();
+  const auto hook = hooks_.find(&spec);
+  if (hook != hooks_.end()) RETURN_IF_ERROR(hook->second(p, fields, before, errors));
+  return Status::Ok();
+}
+
+void RegisterService::SetWriteHook(const RegisterSpec& spec, WriteHook hook) {
+  hooks_[&spec] = std::move(hook);
+}
+
+Result<std::map<int64_t, std::string>> RegisterService::Titles(const Principal& p,
+                                                               const RegisterSpec& spec,
+                                                               const std::vector<int64_t>& ids) {
+  RETURN_IF_ERROR(Require(p, domain::Permission::kReadRecords));
+  return store_.Titles(spec, p.org_id, ids);
+}
+
 Status RegisterService::CheckCanWrite(const Principal& p, const RegisterSpec& spec,
                                       const Json* before, const Json* after) const {
+  if (spec.workflow_only) {
+    return FailedPrecondition(fmt::format("{} are recorded by their workflow, not written directly",
+                                          ToLower(spec.plural)));
+  }
   if (p.InAccountSetup()) {
     return PermissionDenied(p.must_change_password
                                 ? "change your one-time password before making changes"
@@ -69,6 +94,35 @@ Status RegisterService::CheckReferences(const Principal& p, const RegisterSpec& 
     // An unchanged reference stays valid even if its user has since been disabled.
     if (before != nullptr && (*before)[f.name] == fields[f.name]) continue;
     refs.push_back(&f);
+  }
+  // References to records: every new id must name a record of the organisation.
+  for (const auto& f : spec.fields) {
+    if ((f.type != FieldType::kRef && f.type != FieldType::kRefs) || fields[f.name].is_null()) {
+      continue;
+    }
+    const Json& value = fields[f.name];
+    const Json prev = before != nullptr ? (*before)[f.name] : Json();
+    std::vector<int64_t> ids;
+    auto consider = [&](const Json& id) {
+      const bool known =
+          prev == id || (prev.is_array() && std::find(prev.begin(), prev.end(), id) != prev.end());
+      if (!known) ids.push_back(id.get<int64_t>());
+    };
+    if (value.is_array()) {
+      for (const auto& id : value) consider(id);
+    } else {
+      consider(value);
+    }
+    if (ids.empty()) continue;
+    const domain::RegisterSpec* target = domain::FindRegisterByType(f.ref);
+    if (target == nullptr) return Internal(fmt::format("{} refers to no register", f.name));
+    ASSIGN_OR_RETURN(auto titles, store_.Titles(*target, p.org_id, ids));
+    for (int64_t id : ids) {
+      if (titles.count(id) == 0) {
+        errors.push_back({f.name, fmt::format("{}: there is no {} with id {}", f.label,
+                                              ToLower(target->singular), id)});
+      }
+    }
   }
   if (refs.empty()) return Status::Ok();
   ASSIGN_OR_RETURN(auto members, store_.ListMembers(p.org_id));
@@ -107,7 +161,7 @@ Result<Record> RegisterService::Create(const Principal& p, const RegisterSpec& s
   RETURN_IF_ERROR(CheckCanWrite(p, spec, nullptr, nullptr));
   std::vector<FieldError> errors;
   Json fields = domain::ValidateFields(spec, input, domain::WriteMode::kCreate, nullptr, errors);
-  if (errors.empty()) RETURN_IF_ERROR(CheckReferences(p, spec, fields, nullptr, errors));
+  if (errors.empty()) RETURN_IF_ERROR(Prepare(p, spec, fields, nullptr, errors));
   if (!errors.empty()) {
     if (errors_out != nullptr) *errors_out = errors;
     return FirstError(errors);
@@ -153,7 +207,7 @@ Result<Record> RegisterService::Update(const Principal& p, const RegisterSpec& s
   std::vector<FieldError> errors;
   Json fields =
       domain::ValidateFields(spec, merged, domain::WriteMode::kUpdate, &current.fields, errors);
-  if (errors.empty()) RETURN_IF_ERROR(CheckReferences(p, spec, fields, &current.fields, errors));
+  if (errors.empty()) RETURN_IF_ERROR(Prepare(p, spec, fields, &current.fields, errors));
   if (!errors.empty()) {
     if (errors_out != nullptr) *errors_out = errors;
     return FirstError(errors);
@@ -186,6 +240,18 @@ Status RegisterService::Delete(const Principal& p, const RegisterSpec& spec, int
       return FailedPrecondition(fmt::format("this {} is {} and is kept as a record",
                                             ToLower(spec.singular), state.get<std::string>()));
     }
+  }
+  ASSIGN_OR_RETURN(auto referrers, store_.Referrers(spec, p.org_id, id));
+  if (!referrers.empty()) {
+    std::string who;
+    for (const auto& [by, count] : referrers) {
+      who += fmt::format("{}{} {}", who.empty() ? "" : " and ", count,
+                         ToLower(count == 1 ? by->singular : by->plural));
+    }
+    return FailedPrecondition(
+        fmt::format("{} {} is referred to by {}; remove those references "
+                    "first (or retire it)",
+                    spec.singular, id, who));
   }
   store::Mutation m{.kind = store::Mutation::Kind::kDelete,
                     .spec = &spec,
@@ -230,6 +296,8 @@ Result<store::Filter> RegisterService::ParseFilter(const RegisterSpec& spec,
       }
       return store::Filter{name, value == "true"};
     case FieldType::kUser:
+    case FieldType::kRef:
+    case FieldType::kRefs:
     case FieldType::kInteger: {
       int64_t v = 0;
       const auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), v);

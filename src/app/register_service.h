@@ -9,6 +9,8 @@
 // version), kFailedPrecondition (the record's state forbids editing). Thread-safe.
 #pragma once
 
+#include <functional>
+#include <map>
 #include <optional>
 #include <vector>
 
@@ -20,6 +22,14 @@
 namespace rampart::app {
 
 enum class UpdateMode { kReplace, kMerge };  // PUT replaces every field; PATCH merges
+
+// What an area adds to every write of one of its registers, after the fields are valid and
+// their references checked: derived read-only fields (a risk's levels from the methodology),
+// defaults that depend on stored state, rules that need the store. `before` is nullptr on create.
+// Field problems go to `errors`; other failures are returned.
+using WriteHook =
+    std::function<Status(const Principal& p, domain::Json& fields, const domain::Json* before,
+                         std::vector<domain::FieldError>& errors)>;
 
 class RegisterService {
  public:
@@ -53,6 +63,19 @@ class RegisterService {
 
   store::Actor ActorFor(const Principal& p) const;
 
+  // Installs the write hook of a register (at wiring time, before any request).
+  void SetWriteHook(const domain::RegisterSpec& spec, WriteHook hook);
+  // Titles of the records among `ids` of register `spec` in the caller's organisation (for
+  // showing references); one statement.
+  Result<std::map<int64_t, std::string>> Titles(const Principal& p,
+                                                const domain::RegisterSpec& spec,
+                                                const std::vector<int64_t>& ids);
+  // Checks that `fields` may be written by `p` with its references, then runs the register's
+  // write hook: the validation a use case that writes records itself (approval, acceptance)
+  // shares with Create and Update.
+  Status Prepare(const Principal& p, const domain::RegisterSpec& spec, domain::Json& fields,
+                 const domain::Json* before, std::vector<domain::FieldError>& errors);
+
  private:
   // The caller may change the record (`before`: as stored; `after`: as it will be created).
   // Called first with neither, then again once the record is known.
@@ -64,6 +87,7 @@ class RegisterService {
 
   store::Store& store_;
   const Clock& clock_;
+  std::map<const domain::RegisterSpec*, WriteHook> hooks_;
 };
 
 // First error of a list as a Status (kInvalidArgument naming the field).

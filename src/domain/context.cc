@@ -4,19 +4,6 @@ namespace rampart::domain {
 
 namespace {
 
-FieldSpec Owner() {
-  FieldSpec f{.name = "owner", .label = "Owner", .type = FieldType::kUser};
-  f.filterable = f.sortable = true;
-  f.help = "Who keeps this record current.";
-  return f;
-}
-
-FieldSpec NextReview() {
-  FieldSpec f{.name = "next_review", .label = "Next review", .type = FieldType::kDate};
-  f.sortable = f.filterable = true;
-  return f;
-}
-
 RegisterSpec MakeContextIssues() {
   RegisterSpec s{.type = "context_issue",
                  .table = "context_issues",
@@ -69,7 +56,7 @@ RegisterSpec MakeContextIssues() {
        .label = "Effect on the ISMS",
        .type = FieldType::kLongText,
        .searchable = true},
-      Owner(),
+      OwnerField(),
       {.name = "status",
        .label = "Status",
        .type = FieldType::kEnum,
@@ -78,7 +65,7 @@ RegisterSpec MakeContextIssues() {
        .filterable = true,
        .sortable = true,
        .default_value = "active"},
-      NextReview(),
+      NextReviewField(),
   };
   s.list_columns = {"title", "kind", "swot", "pestle", "owner", "status", "next_review"};
   s.default_sort = "title";
@@ -159,7 +146,7 @@ RegisterSpec MakeInterestedParties() {
        .type = FieldType::kLongText,
        .searchable = true},
       requirements,
-      Owner(),
+      OwnerField(),
       {.name = "status",
        .label = "Status",
        .type = FieldType::kEnum,
@@ -168,7 +155,7 @@ RegisterSpec MakeInterestedParties() {
        .filterable = true,
        .sortable = true,
        .default_value = "active"},
-      NextReview(),
+      NextReviewField(),
   };
   s.list_columns = {"name", "type", "requirements", "owner", "status", "next_review"};
   s.default_sort = "name";

@@ -146,13 +146,42 @@ Json NormaliseValue(const FieldSpec& f, const std::string& path, const Json& v,
       return v;
     case FieldType::kInteger:
     case FieldType::kUser:
-      if (!v.is_number_integer() || (f.type == FieldType::kUser && v.get<int64_t>() <= 0)) {
+    case FieldType::kRef:
+      if (!v.is_number_integer() || (f.type != FieldType::kInteger && v.get<int64_t>() <= 0)) {
+        errors.push_back({path, fmt::format("{} must be {}", f.label,
+                                            f.type == FieldType::kUser  ? "a user id"
+                                            : f.type == FieldType::kRef ? "a record id"
+                                                                        : "an integer")});
+        return nullptr;
+      }
+      if (f.max_value > 0 && (v.get<int64_t>() < f.min_value || v.get<int64_t>() > f.max_value)) {
         errors.push_back(
-            {path, fmt::format("{} must be {}", f.label,
-                               f.type == FieldType::kUser ? "a user id" : "an integer")});
+            {path, fmt::format("{} must be from {} to {}", f.label, f.min_value, f.max_value)});
         return nullptr;
       }
       return v.get<int64_t>();
+    case FieldType::kRefs: {
+      if (!v.is_array()) {
+        errors.push_back({path, fmt::format("{} must be a list of record ids", f.label)});
+        return nullptr;
+      }
+      if (v.size() > kMaxListItems) {
+        errors.push_back({path, fmt::format("{} has more than {} items", f.label, kMaxListItems)});
+        return nullptr;
+      }
+      std::vector<int64_t> ids;
+      for (size_t i = 0; i < v.size(); ++i) {
+        if (!v[i].is_number_integer() || v[i].get<int64_t>() <= 0) {
+          errors.push_back({fmt::format("{}[{}]", path, i),
+                            fmt::format("{} must be a list of record ids", f.label)});
+          return nullptr;
+        }
+        ids.push_back(v[i].get<int64_t>());
+      }
+      std::sort(ids.begin(), ids.end());
+      ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+      return ids.empty() ? Json(nullptr) : Json(ids);
+    }
     case FieldType::kList: {
       if (!v.is_array()) {
         errors.push_back({path, fmt::format("{} must be a list of strings", f.label)});
@@ -167,8 +196,22 @@ Json NormaliseValue(const FieldSpec& f, const std::string& path, const Json& v,
       item.max_length = f.max_length > 0 ? f.max_length : 500;
       Json out = Json::array();
       for (size_t i = 0; i < v.size(); ++i) {
-        Json s = NormaliseText(item, fmt::format("{}[{}]", path, i), v[i], errors);
-        if (!s.is_null()) out.push_back(std::move(s));
+        const std::string ipath = fmt::format("{}[{}]", path, i);
+        Json s = NormaliseText(item, ipath, v[i], errors);
+        if (s.is_null()) continue;
+        if (!f.choices.empty() && f.FindChoice(s.get<std::string>()) == nullptr) {
+          errors.push_back({ipath, fmt::format("{}: \"{}\" is not one of the choices", f.label,
+                                               s.get<std::string>())});
+          continue;
+        }
+        out.push_back(std::move(s));
+      }
+      if (!f.choices.empty()) {  // a set, in the order of the choices
+        Json set = Json::array();
+        for (const auto& c : f.choices) {
+          if (std::find(out.begin(), out.end(), Json(c.value)) != out.end()) set.push_back(c.value);
+        }
+        out = std::move(set);
       }
       return out.empty() ? Json(nullptr) : out;
     }
@@ -194,6 +237,19 @@ Json NormaliseValue(const FieldSpec& f, const std::string& path, const Json& v,
 }
 
 }  // namespace
+
+FieldSpec OwnerField() {
+  FieldSpec f{.name = "owner", .label = "Owner", .type = FieldType::kUser};
+  f.filterable = f.sortable = true;
+  f.help = "Who keeps this record current.";
+  return f;
+}
+
+FieldSpec NextReviewField() {
+  FieldSpec f{.name = "next_review", .label = "Next review", .type = FieldType::kDate};
+  f.sortable = f.filterable = true;
+  return f;
+}
 
 const Choice* FieldSpec::FindChoice(std::string_view value) const {
   for (const auto& c : choices) {

@@ -28,8 +28,12 @@ enum class FieldType {
   kBool,
   kInteger,
   kUser,   // a user of the organisation, by id
-  kList,   // list of one-line strings (a textarea, one item per line)
+  kList,   // list of one-line strings (a textarea, one item per line); with `choices`, a
+           // set of choices (a multiple select), kept in the order of the choices
   kTable,  // list of rows, each an object with the sub-fields in `columns`
+  kRef,    // a record of register `ref` in the same organisation, by id
+  kRefs,   // records of register `ref` in the same organisation, by id (ascending, no repeats);
+           // stored as a list and as rows of record_links, which filters use
 };
 
 struct Choice {
@@ -52,6 +56,9 @@ struct FieldSpec {
   bool read_only = false;   // set by workflows (approval), never by input
   Json default_value;       // applied on create when the field is absent
   bool sequence = false;    // kInteger, read-only: numbered 1, 2, 3 ... per organisation on create
+  std::string ref;          // kRef, kRefs: the `type` of the register referred to
+  int min_value = 0;        // kInteger: bounds when max_value > 0
+  int max_value = 0;
 
   const Choice* FindChoice(std::string_view value) const;
   // The label of `value` for kEnum fields, or `value` itself.
@@ -93,6 +100,9 @@ struct RegisterSpec {
   // What changing a record takes. With records:edit (the default), a role holding only
   // records:edit-own may change the records that name it in a user field (owner, assignee).
   Permission write_permission = Permission::kEditRecords;
+  // Records are written only by the area's use cases (risk acceptances): the register can be
+  // read, listed and exported, but not created, changed or deleted as such.
+  bool workflow_only = false;
 
   const FieldSpec* Field(std::string_view name) const;
   // True for the sortable system columns and sortable fields.
@@ -102,6 +112,10 @@ struct RegisterSpec {
   // people in a writable user field (owner, assignee).
   bool EditableByOwners() const;
 };
+
+// Fields several registers share.
+FieldSpec OwnerField();       // "owner": who keeps the record current (filterable, sortable)
+FieldSpec NextReviewField();  // "next_review": the date of the record's next periodic review
 
 enum class WriteMode { kCreate, kUpdate };
 

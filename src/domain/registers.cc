@@ -1,12 +1,15 @@
 #include "domain/registers.h"
 
 #include "domain/context.h"
+#include "domain/risk.h"
 
 namespace rampart::domain {
 
 const std::vector<const RegisterSpec*>& AllRegisters() {
-  static const std::vector<const RegisterSpec*> kAll = {&ContextIssues(), &InterestedParties(),
-                                                        &ScopeStatements()};
+  static const std::vector<const RegisterSpec*> kAll = {
+      &ContextIssues(),   &InterestedParties(), &ScopeStatements(),   &Assets(),
+      &Threats(),         &Vulnerabilities(),   &RiskMethodologies(), &Risks(),
+      &AppliedControls(), &RiskAcceptances(),   &RiskAssessments()};
   return kAll;
 }
 

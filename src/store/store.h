@@ -14,6 +14,7 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -31,7 +32,7 @@ using domain::Json;
 
 struct Filter {
   std::string field;  // a filterable field
-  Json value;         // equality; null matches empty
+  Json value;         // equality; null matches empty; an array matches any of its values
 };
 
 struct ListQuery {
@@ -52,6 +53,11 @@ struct Page {
   std::string next_cursor;  // empty on the last page
   std::optional<int64_t> total;
   bool total_capped = false;  // more records match than `total` says (total_limit reached)
+};
+
+struct GroupCount {
+  std::vector<Json> values;  // one per grouped field, in order
+  int64_t count = 0;
 };
 
 // Who makes a change, and when; carried into the audit event.
@@ -132,6 +138,20 @@ class Store {
   // counting at most total_limit + 1 when total_limit is set.
   virtual Result<int64_t> Count(const domain::RegisterSpec& spec, int64_t org_id,
                                 const ListQuery& query) = 0;
+  // Titles (the register's title field) of the records among `ids` that exist in the
+  // organisation; ids of other organisations or of no record are absent. One statement.
+  virtual Result<std::map<int64_t, std::string>> Titles(const domain::RegisterSpec& spec,
+                                                        int64_t org_id,
+                                                        const std::vector<int64_t>& ids) = 0;
+  // How many records of each register refer to record `id` of `target` (by a reference or list
+  // of references field); registers with none are left out.
+  virtual Result<std::vector<std::pair<const domain::RegisterSpec*, int64_t>>> Referrers(
+      const domain::RegisterSpec& target, int64_t org_id, int64_t id) = 0;
+  // Number of records matching the query's filters and search for each combination of values
+  // of `fields` (one or two filterable fields): one statement, for heat maps and summaries.
+  virtual Result<std::vector<GroupCount>> CountBy(const domain::RegisterSpec& spec, int64_t org_id,
+                                                  const ListQuery& query,
+                                                  const std::vector<std::string>& fields) = 0;
   // Applies every mutation in one transaction (sequence fields of inserts are numbered here);
   // returns the records as written (deleted records as they were). All or nothing.
   virtual Result<std::vector<domain::Record>> Write(const Actor& actor,

@@ -147,7 +147,7 @@ std::vector<Slot> TextSlots(const RegisterSpec& spec) {
   std::vector<Slot> out;
   for (const auto& f : spec.fields) {
     if (f.read_only) continue;
-    if (IsText(f) || f.type == FieldType::kList) out.push_back({&f});
+    if (IsText(f) || (f.type == FieldType::kList && f.choices.empty())) out.push_back({&f});
     if (f.type == FieldType::kTable) {
       for (const auto& c : f.columns) {
         if (IsText(c)) out.push_back({&f, &c});
@@ -172,7 +172,7 @@ Json SampleValue(const FieldSpec& f, const std::string& text) {
     case FieldType::kInteger:
       return 1;
     case FieldType::kList:
-      return Json::array({text});
+      return f.choices.empty() ? Json::array({text}) : Json::array({f.choices.front().value});
     case FieldType::kTable: {
       Json row = Json::object();
       for (const auto& c : f.columns) {
@@ -181,6 +181,8 @@ Json SampleValue(const FieldSpec& f, const std::string& text) {
       return Json::array({row});
     }
     case FieldType::kUser:
+    case FieldType::kRef:
+    case FieldType::kRefs:
       return nullptr;
   }
   return nullptr;

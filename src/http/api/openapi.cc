@@ -3,6 +3,7 @@
 // here by hand. Every operation says who may call it (`x-rampart-access`) using the guards the
 // router uses, and tests/api/openapi_test.cc walks Server::Routes() so that the document and the
 // registered routes, with their guards, cannot drift apart.
+#include <fmt/format.h>
 #include <cctype>
 #include <string>
 
@@ -65,8 +66,25 @@ Json FieldSchema(const FieldSpec& f) {
     case FieldType::kUser:
       s = {{"type", {"integer", "null"}}, {"description", "id of a user of the organisation"}};
       break;
-    case FieldType::kList:
-      s = {{"type", {"array", "null"}}, {"items", {{"type", "string"}, {"maxLength", 500}}}};
+    case FieldType::kList: {
+      Json item = {{"type", "string"}, {"maxLength", 500}};
+      if (!f.choices.empty()) {
+        Json values = Json::array();
+        for (const auto& c : f.choices) values.push_back(c.value);
+        item = {{"type", "string"}, {"enum", values}};
+      }
+      s = {{"type", {"array", "null"}}, {"items", item}, {"uniqueItems", !f.choices.empty()}};
+      break;
+    }
+    case FieldType::kRef:
+      s = {{"type", {"integer", "null"}},
+           {"description", fmt::format("id of a record of the {} register", f.ref)}};
+      break;
+    case FieldType::kRefs:
+      s = {{"type", {"array", "null"}},
+           {"items", {{"type", "integer"}, {"minimum", 1}}},
+           {"uniqueItems", true},
+           {"description", fmt::format("ids of records of the {} register", f.ref)}};
       break;
     case FieldType::kTable: {
       Json props = Json::object();

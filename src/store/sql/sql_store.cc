@@ -43,6 +43,7 @@ SqlValue FieldParam(const FieldSpec& f, const Json& v) {
   switch (f.type) {
     case FieldType::kList:
     case FieldType::kTable:
+    case FieldType::kRefs:
       return v.dump(-1, ' ', false, Json::error_handler_t::replace);
     default:
       return JsonParam(v);
@@ -56,9 +57,11 @@ Json ColumnValue(const FieldSpec& f, const SqlRows& r, int col) {
       return r.Bool(col);
     case FieldType::kInteger:
     case FieldType::kUser:
+    case FieldType::kRef:
       return r.Int(col);
     case FieldType::kList:
     case FieldType::kTable:
+    case FieldType::kRefs:
       return Json::parse(r.Text(col), nullptr, /*allow_exceptions=*/false);
     default:
       return r.Text(col);
@@ -159,6 +162,30 @@ Result<Record> GetTx(SqlConnection& conn, const RegisterSpec& spec, int64_t org_
   return ReadRecord(spec, *rows);
 }
 
+// Keeps the record_links rows of the record's list-of-references fields equal to its lists.
+Status WriteLinks(SqlConnection& conn, const RegisterSpec& spec, int64_t org_id, int64_t id,
+                  const Mutation& m) {
+  for (const auto& f : spec.fields) {
+    if (f.type != FieldType::kRefs) continue;
+    if (m.kind != Mutation::Kind::kInsert) {
+      RETURN_IF_ERROR(Run(conn,
+                          "DELETE FROM record_links WHERE record_type = ? AND record_id = ? AND "
+                          "field = ?",
+                          {spec.type, id, f.name}));
+    }
+    if (m.kind == Mutation::Kind::kDelete) continue;
+    const Json& ids = m.fields.value(f.name, Json());
+    if (!ids.is_array()) continue;
+    for (const auto& target : ids) {
+      RETURN_IF_ERROR(Run(conn,
+                          "INSERT INTO record_links (org_id, record_type, record_id, field, "
+                          "target_id) VALUES (?, ?, ?, ?, ?)",
+                          {org_id, spec.type, id, f.name, target.get<int64_t>()}));
+    }
+  }
+  return Status::Ok();
+}
+
 Json SortValue(const Record& r, const std::string& sort) {
   if (sort == "id") return r.id;
   if (sort == "created_at") return r.created_at;
@@ -176,8 +203,25 @@ Status BuildWhere(const SqlDriver& driver, const RegisterSpec& spec, int64_t org
     if (fs == nullptr || !fs->filterable) {
       return InvalidArgument(fmt::format("cannot filter by \"{}\"", f.field), f.field);
     }
-    if (f.value.is_null()) {
+    if (fs->type == FieldType::kRefs) {
+      // "Records whose list holds this id" through the link rows (an empty list: none).
+      if (f.value.is_null()) {
+        where += fmt::format(" AND {} IS NULL", fs->name);
+      } else {
+        where +=
+            " AND id IN (SELECT record_id FROM record_links WHERE org_id = ? AND "
+            "record_type = ? AND field = ? AND target_id = ?)";
+        params.insert(params.end(), {org_id, spec.type, fs->name, JsonParam(f.value)});
+      }
+    } else if (f.value.is_null()) {
       where += fmt::format(" AND {} IS NULL", fs->name);
+    } else if (f.value.is_array()) {  // any of the values
+      std::string qs;
+      for (const auto& v : f.value) {
+        qs += qs.empty() ? "?" : ", ?";
+        params.push_back(FieldParam(*fs, v));
+      }
+      where += qs.empty() ? " AND 1 = 0" : fmt::format(" AND {} IN ({})", fs->name, qs);
     } else {
       where += fmt::format(" AND {} = ?", fs->name);
       params.push_back(FieldParam(*fs, f.value));
@@ -436,6 +480,93 @@ Result<Page> SqlStore::List(const RegisterSpec& spec, int64_t org_id, const List
   return page;
 }
 
+Result<std::map<int64_t, std::string>> SqlStore::Titles(const RegisterSpec& spec, int64_t org_id,
+                                                        const std::vector<int64_t>& ids) {
+  std::map<int64_t, std::string> out;
+  if (ids.empty()) return out;
+  std::string qs;
+  Params params = {org_id};
+  for (int64_t id : ids) {
+    qs += qs.empty() ? "?" : ", ?";
+    params.emplace_back(id);
+  }
+  ASSIGN_OR_RETURN(auto conn, Acquire());
+  ASSIGN_OR_RETURN(auto rows, conn->Query(fmt::format("SELECT id, {} FROM {} WHERE org_id = ? "
+                                                      "AND id IN ({})",
+                                                      spec.title_field, spec.table, qs),
+                                          params));
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, rows->Next());
+    if (!row) break;
+    out[rows->Int(0)] = rows->IsNull(1) ? std::string() : rows->Text(1);
+  }
+  return out;
+}
+
+Result<std::vector<std::pair<const RegisterSpec*, int64_t>>> SqlStore::Referrers(
+    const RegisterSpec& target, int64_t org_id, int64_t id) {
+  std::vector<std::pair<const RegisterSpec*, int64_t>> out;
+  ASSIGN_OR_RETURN(auto conn, Acquire());
+  for (const RegisterSpec* spec : domain::AllRegisters()) {
+    int64_t count = 0;
+    for (const auto& f : spec->fields) {
+      if (f.ref != target.type) continue;
+      bool found = false;
+      auto rows =
+          f.type == FieldType::kRef
+              ? One(*conn,
+                    fmt::format("SELECT COUNT(*) FROM {} WHERE org_id = ? AND {} = ?", spec->table,
+                                f.name),
+                    {org_id, id}, found)
+              : One(*conn,
+                    "SELECT COUNT(*) FROM record_links WHERE org_id = ? AND record_type = ? AND "
+                    "field = ? AND target_id = ?",
+                    {org_id, spec->type, f.name, id}, found);
+      if (!rows.ok()) return rows.status();
+      if (found) count += (*rows)->Int(0);
+    }
+    if (count > 0) out.emplace_back(spec, count);
+  }
+  return out;
+}
+
+Result<std::vector<GroupCount>> SqlStore::CountBy(const RegisterSpec& spec, int64_t org_id,
+                                                  const ListQuery& q,
+                                                  const std::vector<std::string>& fields) {
+  if (fields.empty() || fields.size() > 2) return InvalidArgument("group by one or two fields");
+  std::vector<const FieldSpec*> specs;
+  std::string cols;
+  for (const auto& name : fields) {
+    const FieldSpec* f = spec.Field(name);
+    if (f == nullptr || !f->filterable || f->type == FieldType::kRefs) {
+      return InvalidArgument(fmt::format("cannot count {} by \"{}\"", ToLower(spec.plural), name),
+                             name);
+    }
+    specs.push_back(f);
+    cols += (cols.empty() ? "" : ", ") + f->name;
+  }
+  std::string where;
+  Params params;
+  RETURN_IF_ERROR(BuildWhere(*driver_, spec, org_id, q, where, params));
+  ASSIGN_OR_RETURN(auto conn, Acquire());
+  ASSIGN_OR_RETURN(auto rows, conn->Query(fmt::format("SELECT {0}, COUNT(*) FROM {1} WHERE {2} "
+                                                      "GROUP BY {0}",
+                                                      cols, spec.table, where),
+                                          params));
+  std::vector<GroupCount> out;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, rows->Next());
+    if (!row) break;
+    GroupCount g;
+    for (size_t i = 0; i < specs.size(); ++i) {
+      g.values.push_back(ColumnValue(*specs[i], *rows, static_cast<int>(i)));
+    }
+    g.count = rows->Int(static_cast<int>(specs.size()));
+    out.push_back(std::move(g));
+  }
+  return out;
+}
+
 Result<std::vector<Record>> SqlStore::Write(const Actor& actor,
                                             const std::vector<Mutation>& mutations) {
   std::vector<Record> out;
@@ -498,6 +629,7 @@ Result<std::vector<Record>> SqlStore::Write(const Actor& actor,
               {actor.org_id, id, m.expected_version}));
         }
       }
+      RETURN_IF_ERROR(WriteLinks(conn, spec, actor.org_id, id, m));
       if (m.kind != Mutation::Kind::kDelete) {
         ASSIGN_OR_RETURN(written, GetTx(conn, spec, actor.org_id, id));
       }
@@ -674,13 +806,19 @@ std::vector<CopyTable> CopyTables() {
                  {"updated_by", K::kInt}},
                 true};
     for (const auto& f : spec->fields) {
-      const K kind = f.type == FieldType::kBool                                    ? K::kBool
-                     : f.type == FieldType::kInteger || f.type == FieldType::kUser ? K::kInt
-                                                                                   : K::kText;
+      const bool integer =
+          f.type == FieldType::kInteger || f.type == FieldType::kUser || f.type == FieldType::kRef;
+      const K kind = f.type == FieldType::kBool ? K::kBool : integer ? K::kInt : K::kText;
       t.columns.emplace_back(f.name, kind);
     }
     tables.push_back(std::move(t));
   }
+  tables.push_back({"record_links",
+                    {{"record_id", K::kInt},
+                     {"org_id", K::kInt},
+                     {"record_type", K::kText},
+                     {"field", K::kText},
+                     {"target_id", K::kInt}}});
   tables.push_back({"audit_events",
                     {{"seq", K::kInt},
                      {"at", K::kText},

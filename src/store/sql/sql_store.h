@@ -27,6 +27,13 @@ class SqlStore final : public Store {
                     const ListQuery& query) override;
   Result<int64_t> Count(const domain::RegisterSpec& spec, int64_t org_id,
                         const ListQuery& query) override;
+  Result<std::map<int64_t, std::string>> Titles(const domain::RegisterSpec& spec, int64_t org_id,
+                                                const std::vector<int64_t>& ids) override;
+  Result<std::vector<std::pair<const domain::RegisterSpec*, int64_t>>> Referrers(
+      const domain::RegisterSpec& target, int64_t org_id, int64_t id) override;
+  Result<std::vector<GroupCount>> CountBy(const domain::RegisterSpec& spec, int64_t org_id,
+                                          const ListQuery& query,
+                                          const std::vector<std::string>& fields) override;
   Result<std::vector<domain::Record>> Write(const Actor& actor,
                                             const std::vector<Mutation>& mutations) override;
 
