@@ -6,6 +6,7 @@
 #include "app/auth_service.h"
 #include "app/member_service.h"
 #include "app/register_service.h"
+#include "app/risk_service.h"
 #include "app/scope_service.h"
 
 namespace rampart::app {
@@ -16,6 +17,7 @@ struct Services {
         clock(c),
         registers(s, c),
         scope(s, registers),
+        risks(s, c, registers),
         auth(s, c, std::move(auth_options)),
         members(s, c, auth) {}
 
@@ -26,6 +28,7 @@ struct Services {
   const Clock& clock;
   RegisterService registers;
   ScopeService scope;
+  RiskService risks;
   AuthService auth;
   MemberService members;
 };

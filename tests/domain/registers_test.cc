@@ -8,25 +8,31 @@
 #include <string>
 
 #include "domain/context.h"
+#include "domain/risk.h"
 
 namespace rampart::domain {
 namespace {
 
 using ::testing::ElementsAre;
 
-TEST(AllRegisters, ListsClauseFourInNavigationOrder) {
+TEST(AllRegisters, ListsTheRegistersInNavigationOrder) {
   EXPECT_THAT(AllRegisters(),
-              ElementsAre(&ContextIssues(), &InterestedParties(), &ScopeStatements()));
+              ElementsAre(&ContextIssues(), &InterestedParties(), &ScopeStatements(), &Assets(),
+                          &Threats(), &Vulnerabilities(), &RiskMethodologies(), &Risks(),
+                          &AppliedControls(), &RiskAcceptances(), &RiskAssessments()));
 }
 
 TEST(FindRegisterByPath, FindsEachRegisterByItsUrlSegment) {
   EXPECT_EQ(FindRegisterByPath("context-issues"), &ContextIssues());
   EXPECT_EQ(FindRegisterByPath("interested-parties"), &InterestedParties());
   EXPECT_EQ(FindRegisterByPath("scope"), &ScopeStatements());
+  EXPECT_EQ(FindRegisterByPath("risks"), &Risks());
+  EXPECT_EQ(FindRegisterByPath("controls"), &AppliedControls());
+  EXPECT_EQ(FindRegisterByPath("risk-methodology"), &RiskMethodologies());
 }
 
 TEST(FindRegisterByPath, ReturnsNullForAnUnknownPath) {
-  EXPECT_EQ(FindRegisterByPath("risks"), nullptr);
+  EXPECT_EQ(FindRegisterByPath("risk"), nullptr);
   EXPECT_EQ(FindRegisterByPath(""), nullptr);
   EXPECT_EQ(FindRegisterByPath("context_issues"), nullptr);  // a table, not a path
 }
@@ -75,7 +81,12 @@ TEST(AllRegisters, HaveWellFormedFields) {
       EXPECT_TRUE(names.insert(f.name).second);
       EXPECT_FALSE(IsSystemField(f.name));
       EXPECT_FALSE(f.label.empty());
-      EXPECT_EQ(f.type == FieldType::kEnum, !f.choices.empty());
+      // Choices make an enumeration or a multiple choice.
+      EXPECT_EQ(f.type == FieldType::kEnum || (f.type == FieldType::kList && !f.choices.empty()),
+                !f.choices.empty());
+      // A reference names a register that exists.
+      EXPECT_EQ(f.type == FieldType::kRef || f.type == FieldType::kRefs, !f.ref.empty());
+      if (!f.ref.empty()) EXPECT_NE(FindRegisterByType(f.ref), nullptr) << f.ref;
       EXPECT_EQ(f.type == FieldType::kTable, !f.columns.empty());
       if (f.sequence) {
         EXPECT_EQ(f.type, FieldType::kInteger);

@@ -1,5 +1,6 @@
 // What only the SQLite backend does: its migration files and the SQLite forms of OpenStore's URL.
 // Everything every backend does is in the store contract suite (tests/contract).
+#include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -19,16 +20,18 @@ using ::testing::HasSubstr;
 
 TEST(SqliteStoreMigrate, NumbersMigrationsFromTheirFileNames) {
   const auto& all = SqliteMigrations();
-  ASSERT_EQ(all.size(), 4u);
-  EXPECT_EQ(all[0].number, 1);
+  ASSERT_GE(all.size(), 5u);
+  for (size_t i = 0; i < all.size(); ++i) {
+    EXPECT_EQ(all[i].number, static_cast<int>(i) + 1);  // consecutive, in order
+    EXPECT_EQ(all[i].name.substr(0, 5), fmt::format("{:04d}_", i + 1));
+  }
   EXPECT_EQ(all[0].name, "0001_foundation");
-  EXPECT_EQ(all[1].number, 2);
   EXPECT_EQ(all[1].name, "0002_context");
   EXPECT_THAT(std::string(all[1].sql), HasSubstr("CREATE TABLE context_issues"));
-  EXPECT_EQ(all[2].number, 3);
   EXPECT_EQ(all[2].name, "0003_search");
-  EXPECT_EQ(all[3].number, 4);
   EXPECT_EQ(all[3].name, "0004_access");
+  EXPECT_EQ(all[4].name, "0005_risk");
+  EXPECT_THAT(std::string(all[4].sql), HasSubstr("CREATE TABLE record_links"));
 }
 
 TEST(OpenStore, RefusesAnEmptyUrlOrSqliteUrl) {

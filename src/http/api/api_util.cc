@@ -1,5 +1,8 @@
 #include "http/api/api_util.h"
 
+#include "app/record_codec.h"
+#include "http/errors.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -115,6 +118,15 @@ Status RequireStrings(const nlohmann::json& body, std::initializer_list<const ch
     }
   }
   return Status::Ok();
+}
+
+void Respond(Request& r, const Result<domain::Record>& rec, int status) {
+  if (!rec.ok()) {
+    WriteJsonError(r.res, rec.status());
+    return;
+  }
+  r.res.set_header("ETag", ETagFor(rec->version));
+  WriteJson(r.res, status, app::RecordToJson(*rec));
 }
 
 }  // namespace rampart::http

@@ -19,6 +19,8 @@ Result<std::optional<int64_t>> ParseIfMatch(const httplib::Request& req);
 Result<store::ListQuery> ParseListQuery(const domain::RegisterSpec& spec,
                                         const httplib::Request& req);
 std::string ETagFor(int64_t version);
+// Writes the result of a use case: the record with its ETag, or the error.
+void Respond(Request& r, const Result<domain::Record>& rec, int status = 200);
 // The string member `name` of a JSON object; empty when absent or not a string.
 std::string StringField(const nlohmann::json& body, const char* name);
 // kInvalidArgument naming the first of `names` that is present but neither a string nor null,

@@ -18,6 +18,7 @@
 #include "domain/registers.h"
 #include "http/api/api.h"
 #include "http/api/api_util.h"
+#include "http/api/risk_api.h"
 #include "http/errors.h"
 
 namespace rampart::http {
@@ -40,20 +41,6 @@ Json EventToJson(const domain::AuditEvent& e) {
               {"prev_hash", e.prev_hash}};
 }
 
-void WriteRecord(Request& r, int status, const domain::Record& rec) {
-  r.res.set_header("ETag", ETagFor(rec.version));
-  WriteJson(r.res, status, app::RecordToJson(rec));
-}
-
-// Writes the result of a use case: the record, or the error.
-void Respond(Request& r, const Result<domain::Record>& rec, int status = 200) {
-  if (!rec.ok()) {
-    WriteJsonError(r.res, rec.status());
-    return;
-  }
-  WriteRecord(r, status, *rec);
-}
-
 void AddRegisterRoutes(Router& router, const RegisterSpec& spec) {
   const std::string base = "/api/v1/" + spec.path;
   const std::string item = base + R"(/(\d+))";
@@ -72,13 +59,16 @@ void AddRegisterRoutes(Router& router, const RegisterSpec& spec) {
     WriteJson(r.res, 200, body);
   });
 
-  router.Post(base, Surface::kApi, WriteGuard(spec), [s, base](Request& r) {
-    auto body = ParseJsonBody(r.http);
-    if (!body.ok()) return WriteJsonError(r.res, body.status());
-    auto rec = r.services.registers.Create(r.principal, *s, *body);
-    if (rec.ok()) r.res.set_header("Location", fmt::format("{}/{}", base, rec->id));
-    Respond(r, rec, 201);
-  });
+  // A workflow-only register (risk acceptances) is written by its area's routes only.
+  const bool writable = !spec.workflow_only;
+  if (writable)
+    router.Post(base, Surface::kApi, WriteGuard(spec), [s, base](Request& r) {
+      auto body = ParseJsonBody(r.http);
+      if (!body.ok()) return WriteJsonError(r.res, body.status());
+      auto rec = r.services.registers.Create(r.principal, *s, *body);
+      if (rec.ok()) r.res.set_header("Location", fmt::format("{}/{}", base, rec->id));
+      Respond(r, rec, 201);
+    });
 
   router.Get(base + "/export", Surface::kApi, kRead, [s](Request& r) {
     const std::string format = r.Query("format").empty() ? "csv" : r.Query("format");
@@ -115,16 +105,17 @@ void AddRegisterRoutes(Router& router, const RegisterSpec& spec) {
       Respond(r, r.services.registers.Update(r.principal, *s, r.PathId(), *version, *body, mode));
     };
   };
-  router.Put(item, Surface::kApi, WriteGuard(spec), update(app::UpdateMode::kReplace));
-  router.Patch(item, Surface::kApi, WriteGuard(spec), update(app::UpdateMode::kMerge));
-
-  router.Delete(item, Surface::kApi, WriteGuard(spec), [s](Request& r) {
-    auto version = ParseIfMatch(r.http);
-    if (!version.ok()) return WriteJsonError(r.res, version.status());
-    Status st = r.services.registers.Delete(r.principal, *s, r.PathId(), *version);
-    if (!st.ok()) return WriteJsonError(r.res, st);
-    r.res.status = 204;
-  });
+  if (writable) {
+    router.Put(item, Surface::kApi, WriteGuard(spec), update(app::UpdateMode::kReplace));
+    router.Patch(item, Surface::kApi, WriteGuard(spec), update(app::UpdateMode::kMerge));
+    router.Delete(item, Surface::kApi, WriteGuard(spec), [s](Request& r) {
+      auto version = ParseIfMatch(r.http);
+      if (!version.ok()) return WriteJsonError(r.res, version.status());
+      Status st = r.services.registers.Delete(r.principal, *s, r.PathId(), *version);
+      if (!st.ok()) return WriteJsonError(r.res, st);
+      r.res.status = 204;
+    });
+  }
 
   router.Get(item + "/history", Surface::kApi, kRead, [s](Request& r) {
     // Deleted records keep their history, so this reads the trail, not the record.
@@ -191,6 +182,7 @@ void RegisterApiRoutes(Router& router) {
   RegisterAuthApiRoutes(router);
   RegisterMemberApiRoutes(router);
   AddScopeRoutes(router);
+  RegisterRiskApiRoutes(router);
   AddOrganisationRoutes(router);
   for (const RegisterSpec* spec : domain::AllRegisters()) AddRegisterRoutes(router, *spec);
 }

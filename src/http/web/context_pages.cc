@@ -295,8 +295,12 @@ void AuditPage(Request& r) {
 }  // namespace
 
 RegisterPageHooks PageHooksFor(const domain::RegisterSpec& spec) {
+  if (&spec == &domain::ScopeStatements()) return ScopePageHooks();
+  return RiskPageHooks(spec);
+}
+
+RegisterPageHooks ScopePageHooks() {
   RegisterPageHooks hooks;
-  if (&spec != &domain::ScopeStatements()) return hooks;
   hooks.list_banner = [](Html& h, Request& r) {
     auto current = r.services.scope.Current(r.principal);
     h.Open("div", {{"class", "callout"}});

@@ -226,6 +226,10 @@ void RenderPage(Request& r, const PageFrame& f, const std::string& body, int sta
       if (spec->path == "context-issues") {
         NavLink(h, f, "swot", "/context-issues/swot", "SWOT analysis", "");
       }
+      if (spec->path == "risks") {
+        NavLink(h, f, "heatmap", "/risks/heatmap", "Heat maps", "");
+        NavLink(h, f, "treatment-plan", "/risks/treatment-plan", "Treatment plan", "6.1.3");
+      }
     }
     h.Close("div");
   }
@@ -473,6 +477,7 @@ void RegisterWebRoutes(Router& router, httplib::Server& server) {
   AddStaticRoutes(server);
   AddAuthPages(router);
   AddContextPages(router);  // before the generic pages: /context-issues/swot, /scope/current
+  AddRiskPages(router);     // ... /risks/heatmap, /risks/treatment-plan
   AddAccountPages(router);
   AddAdminPages(router);
   for (const auto* spec : domain::AllRegisters()) AddRegisterPages(router, *spec);

@@ -6,11 +6,14 @@
 //   POST /{path}/{id}/delete     (version checked)
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
 #include <map>
+#include <set>
 
 #include "app/record_codec.h"
 #include "base/text.h"
+#include "domain/registers.h"
 #include "http/api/api_util.h"
 #include "http/errors.h"
 #include "http/web/web.h"
@@ -23,6 +26,85 @@ using domain::Json;
 using domain::Record;
 using domain::RegisterSpec;
 using Members = std::vector<store::UserSummary>;
+// Titles of referred-to records by register type, loaded once per page (one statement per
+// referred-to register, whatever the number of rows).
+using RefTitles = std::map<std::string, std::map<int64_t, std::string>>;
+// The records a reference field may choose from, by register type.
+using RefOptions = std::map<std::string, std::vector<std::pair<int64_t, std::string>>>;
+constexpr int kMaxRefOptions = 500;
+
+bool IsRef(const FieldSpec& f) { return f.type == FieldType::kRef || f.type == FieldType::kRefs; }
+
+RefTitles LoadRefTitles(Request& r, const RegisterSpec& spec,
+                        const std::vector<const Json*>& rows) {
+  std::map<std::string, std::vector<int64_t>> wanted;
+  for (const auto& f : spec.fields) {
+    if (!IsRef(f)) continue;
+    for (const Json* fields : rows) {
+      const Json& v = (*fields)[f.name];
+      if (v.is_number_integer()) wanted[f.ref].push_back(v.get<int64_t>());
+      if (v.is_array()) {
+        for (const auto& id : v) wanted[f.ref].push_back(id.get<int64_t>());
+      }
+    }
+  }
+  RefTitles out;
+  for (auto& [type, ids] : wanted) {
+    const RegisterSpec* target = domain::FindRegisterByType(type);
+    if (target == nullptr) continue;
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    auto titles = r.services.registers.Titles(r.principal, *target, ids);
+    if (titles.ok()) out[type] = std::move(*titles);
+  }
+  return out;
+}
+
+RefOptions LoadRefOptions(Request& r, const RegisterSpec& spec) {
+  RefOptions out;
+  for (const auto& f : spec.fields) {
+    if (!IsRef(f) || f.read_only || out.count(f.ref) != 0) continue;
+    const RegisterSpec* target = domain::FindRegisterByType(f.ref);
+    if (target == nullptr) continue;
+    store::ListQuery q;
+    q.limit = kMaxRefOptions;
+    if (target->IsSortable(target->title_field)) q.sort = target->title_field;
+    auto page = r.services.registers.List(r.principal, *target, q);
+    auto& options = out[f.ref];
+    if (!page.ok()) continue;
+    for (const auto& rec : page->records) {
+      const Json& t = rec.fields[target->title_field];
+      options.emplace_back(rec.id, t.is_string() ? t.get<std::string>() : std::to_string(rec.id));
+    }
+  }
+  return out;
+}
+
+// References as links to the records, by title ("#12" when the record is gone).
+void RefLinks(Html& h, const FieldSpec& f, const Json& v, const RefTitles& refs) {
+  const RegisterSpec* target = domain::FindRegisterByType(f.ref);
+  const auto titles = refs.find(f.ref);
+  std::vector<int64_t> ids;
+  if (v.is_number_integer()) ids.push_back(v.get<int64_t>());
+  if (v.is_array()) {
+    for (const auto& id : v) ids.push_back(id.get<int64_t>());
+  }
+  h.Open("span", {{"class", "ref-list"}});
+  for (size_t i = 0; i < ids.size(); ++i) {
+    if (i > 0) h.Text(", ");
+    std::string title = fmt::format("#{}", ids[i]);
+    if (titles != refs.end()) {
+      const auto t = titles->second.find(ids[i]);
+      if (t != titles->second.end()) title = t->second;
+    }
+    if (target != nullptr) {
+      h.Link(fmt::format("/{}/{}", target->path, ids[i]), title);
+    } else {
+      h.Text(title);
+    }
+  }
+  h.Close("span");
+}
 using Errors = std::map<std::string, std::string>;
 
 namespace {
@@ -66,13 +148,13 @@ const FieldSpec* OwnField(const RegisterSpec& spec) {
 }  // namespace
 
 bool MayCreate(const app::Principal& p, const RegisterSpec& spec) {
-  if (p.InAccountSetup()) return false;
+  if (p.InAccountSetup() || spec.workflow_only) return false;
   if (p.Can(spec.write_permission)) return true;
   return MayEditOwn(p, spec) && OwnField(spec) != nullptr;
 }
 
 bool MayChange(const app::Principal& p, const RegisterSpec& spec, const Record& rec) {
-  if (p.InAccountSetup()) return false;
+  if (p.InAccountSetup() || spec.workflow_only) return false;
   if (p.Can(spec.write_permission)) return true;
   if (!MayEditOwn(p, spec)) return false;
   for (const auto& f : spec.fields) {
@@ -117,7 +199,7 @@ std::string QueryWith(const httplib::Request& req, const std::string& key, const
 }
 
 void Cell(Html& h, const RegisterSpec& spec, const FieldSpec& f, const Record& rec,
-          const Members& members, const std::string& today) {
+          const Members& members, const std::string& today, const RefTitles& refs) {
   const Json& v = rec.fields[f.name];
   if (f.name == spec.title_field) {
     h.Open("td", {{"class", "cell-title"}});
@@ -133,6 +215,12 @@ void Cell(Html& h, const RegisterSpec& spec, const FieldSpec& f, const Record& r
     case FieldType::kEnum:
       h.Open("td", {{"data-label", f.label}});
       Badge(h, f, v);
+      h.Close("td");
+      return;
+    case FieldType::kRef:
+    case FieldType::kRefs:
+      h.Open("td", {{"data-label", f.label}});
+      RefLinks(h, f, v, refs);
       h.Close("td");
       return;
     case FieldType::kDate: {
@@ -333,11 +421,14 @@ void ListPage(Request& r, const RegisterSpec& spec) {
     h.Close("a").Close("th");
   }
   h.Close("tr").Close("thead").Open("tbody");
+  std::vector<const Json*> rows;
+  for (const auto& rec : page->records) rows.push_back(&rec.fields);
+  const RefTitles refs = LoadRefTitles(r, spec, rows);
   for (const auto& rec : page->records) {
     h.Open("tr");
     for (const auto& col : spec.list_columns) {
       const FieldSpec* f = spec.Field(col);
-      if (f != nullptr) Cell(h, spec, *f, rec, *members, today);
+      if (f != nullptr) Cell(h, spec, *f, rec, *members, today, refs);
     }
     h.Close("tr");
   }
@@ -357,12 +448,17 @@ void ListPage(Request& r, const RegisterSpec& spec) {
 // ---------------------------------------------------------------------------------------------
 // The record
 
-void ValueBlock(Html& h, const FieldSpec& f, const Json& v, const Members& members) {
+void ValueBlock(Html& h, const FieldSpec& f, const Json& v, const Members& members,
+                const RefTitles& refs) {
   if (v.is_null()) {
     h.Element("span", {{"class", "muted"}}, "Not set");
     return;
   }
   switch (f.type) {
+    case FieldType::kRef:
+    case FieldType::kRefs:
+      RefLinks(h, f, v, refs);
+      return;
     case FieldType::kEnum:
       Badge(h, f, v);
       return;
@@ -447,13 +543,14 @@ void DetailPage(Request& r, const RegisterSpec& spec) {
   h.Open("div", {{"class", "record-layout"}});
   h.Open("section", {{"class", "card record"}, {"aria-label", "Details"}});
   h.Open("dl", {{"class", "fields"}});
+  const RefTitles refs = LoadRefTitles(r, spec, {&rec->fields});
   for (const auto& f : spec.fields) {
     const bool wide =
         f.type == FieldType::kLongText || f.type == FieldType::kTable || f.type == FieldType::kList;
     h.Open("div", {{"class", wide ? "field field-wide" : "field"}});
     h.Element("dt", {}, f.label);
     h.Open("dd");
-    ValueBlock(h, f, rec->fields[f.name], *members);
+    ValueBlock(h, f, rec->fields[f.name], *members, refs);
     h.Close("dd").Close("div");
   }
   h.Close("dl");
@@ -485,11 +582,65 @@ void DetailPage(Request& r, const RegisterSpec& spec) {
 
 void Control(Html& h, const FieldSpec& f, const std::string& name, const std::string& id,
              const Json& value, bool invalid, const std::string& described_by,
-             const Members& members) {
+             const Members& members, const RefOptions* ref_options = nullptr) {
   const std::string str = value.is_string()   ? value.get<std::string>()
                           : value.is_number() ? value.dump()
                                               : std::string();
   const std::string aria_invalid = invalid ? "true" : "false";
+  const bool multiple =
+      f.type == FieldType::kRefs || (f.type == FieldType::kList && !f.choices.empty());
+  if (IsRef(f) || multiple) {
+    // A select of the choices or of the referred-to register's records; a multiple select
+    // is preceded by an empty value so that choosing nothing clears the field.
+    std::vector<std::pair<std::string, std::string>> options;
+    if (f.type == FieldType::kList) {
+      for (const auto& c : f.choices) options.emplace_back(c.value, c.label);
+    } else if (ref_options != nullptr && ref_options->count(f.ref) != 0) {
+      for (const auto& [oid, title] : ref_options->at(f.ref)) {
+        options.emplace_back(std::to_string(oid), title);
+      }
+    }
+    std::set<std::string> chosen;
+    if (value.is_array()) {
+      for (const auto& item : value)
+        chosen.insert(item.is_string() ? item.get<std::string>() : item.dump());
+    } else if (!str.empty()) {
+      chosen.insert(str);
+    }
+    // A chosen record beyond the options offered stays chosen.
+    for (const auto& c : chosen) {
+      if (std::none_of(options.begin(), options.end(),
+                       [&](const auto& o) { return o.first == c; })) {
+        options.emplace_back(c, "#" + c);
+      }
+    }
+    if (multiple) h.Void("input", {{"type", "hidden"}, {"name", name}, {"value", ""}});
+    const std::string size =
+        std::to_string(std::min<size_t>(8, std::max<size_t>(3, options.size())));
+    if (multiple) {
+      h.Open("select", {{"id", id},
+                        {"name", name},
+                        Attr::Flag("multiple"),
+                        {"size", size},
+                        {"aria-invalid", aria_invalid},
+                        {"aria-describedby", described_by}});
+    } else {
+      h.Open("select", {{"id", id},
+                        {"name", name},
+                        {"aria-invalid", aria_invalid},
+                        {"aria-describedby", described_by}});
+    }
+    if (!multiple) h.Element("option", {{"value", ""}}, "—");
+    for (const auto& [v, label] : options) {
+      if (chosen.count(v) != 0) {
+        h.Open("option", {{"value", v}, Attr::Flag("selected")}).Text(label).Close("option");
+      } else {
+        h.Element("option", {{"value", v}}, label);
+      }
+    }
+    h.Close("select");
+    return;
+  }
   switch (f.type) {
     case FieldType::kLongText:
       h.Open("textarea", {{"id", id},
@@ -669,6 +820,7 @@ void FormPage(Request& r, const RegisterSpec& spec, const Record* rec, const Jso
            {{"type", "hidden"}, {"name", "version"}, {"value", std::to_string(rec->version)}});
   }
   h.Open("div", {{"class", "form-grid"}});
+  const RefOptions ref_options = LoadRefOptions(r, spec);
   for (const auto& f : spec.fields) {
     if (f.read_only) continue;
     const auto err = errors.find(f.name);
@@ -695,7 +847,7 @@ void FormPage(Request& r, const RegisterSpec& spec, const Record* rec, const Jso
     h.Open("div", {{"class", cls}});
     if (f.type == FieldType::kBool) {
       h.Open("label", {{"class", "check"}});
-      Control(h, f, f.name, f.name, v, err != errors.end(), described, *members);
+      Control(h, f, f.name, f.name, v, err != errors.end(), described, *members, &ref_options);
       h.Element("span", {}, f.label);
       h.Close("label");
     } else {
@@ -703,7 +855,7 @@ void FormPage(Request& r, const RegisterSpec& spec, const Record* rec, const Jso
       if (f.required) h.Element("span", {{"class", "req"}, {"aria-hidden", "true"}}, " *");
       if (f.required) h.Element("span", {{"class", "visually-hidden"}}, " (required)");
       h.Close("label");
-      Control(h, f, f.name, f.name, v, err != errors.end(), described, *members);
+      Control(h, f, f.name, f.name, v, err != errors.end(), described, *members, &ref_options);
     }
     if (!f.help.empty()) h.Element("p", {{"class", "help"}, {"id", help_id}}, f.help);
     if (err != errors.end())
@@ -728,6 +880,9 @@ void AddRegisterPages(Router& router, const RegisterSpec& spec) {
   const std::string item = base + R"(/(\d+))";
 
   router.Get(base, Surface::kWeb, kRead, [s](Request& r) { ListPage(r, *s); });
+
+  router.Get(item, Surface::kWeb, kRead, [s](Request& r) { DetailPage(r, *s); });
+  if (spec.workflow_only) return;  // written by its area's pages only
 
   router.Get(base + "/new", Surface::kWeb, WriteGuard(*s), [s](Request& r) {
     Json initial = Json::object();
@@ -755,8 +910,6 @@ void AddRegisterPages(Router& router, const RegisterSpec& spec) {
     FormPage(r, *s, nullptr, input, errors, errors.empty() ? rec.status().message() : "",
              HttpStatusFor(rec.status().code()));
   });
-
-  router.Get(item, Surface::kWeb, kRead, [s](Request& r) { DetailPage(r, *s); });
 
   router.Get(item + "/edit", Surface::kWeb, WriteGuard(*s), [s](Request& r) {
     auto rec = r.services.registers.Get(r.principal, *s, r.PathId());

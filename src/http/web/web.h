@@ -23,6 +23,7 @@ void AddStaticRoutes(httplib::Server& server);
 void AddAuthPages(Router& router);
 void AddRegisterPages(Router& router, const domain::RegisterSpec& spec);
 void AddContextPages(Router& router);
+void AddRiskPages(Router& router);
 void AddAccountPages(Router& router);
 void AddAdminPages(Router& router);
 
@@ -86,6 +87,8 @@ struct RegisterPageHooks {
   std::function<void(Html&, Request&)> list_banner;
 };
 RegisterPageHooks PageHooksFor(const domain::RegisterSpec& spec);
+RegisterPageHooks ScopePageHooks();
+RegisterPageHooks RiskPageHooks(const domain::RegisterSpec& spec);
 
 // A form posting to `action` with the CSRF token: the opening tag and hidden field.
 void OpenPostForm(Html& h, const Request& r, std::string_view action,

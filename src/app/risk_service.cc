@@ -1,0 +1,442 @@
+#include "app/risk_service.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "app/access_control.h"
+#include "app/document_approval.h"
+#include "base/text.h"
+#include "domain/risk.h"
+
+namespace rampart::app {
+
+using domain::FieldError;
+using domain::Json;
+using domain::Record;
+
+namespace {
+
+std::string Str(const Json& v) { return v.is_string() ? v.get<std::string>() : std::string(); }
+
+std::string RoleList(const std::vector<domain::Role>& roles) {
+  std::string out;
+  for (size_t i = 0; i < roles.size(); ++i) {
+    out += i == 0 ? "" : (i + 1 == roles.size() ? " or " : ", ");
+    out += domain::InfoOf(roles[i]).label;
+  }
+  return out;
+}
+
+// The level index of a risk's residual rating, or its inherent one when it has no residual.
+std::optional<int> AcceptedLevel(const domain::RiskMethodology& m, const Json& risk) {
+  const bool residual = risk["residual_likelihood"].is_number_integer();
+  const char* prefix = residual ? "residual" : "inherent";
+  const Json& l = risk[fmt::format("{}_likelihood", prefix)];
+  const Json& i = risk[fmt::format("{}_impact", prefix)];
+  if (!l.is_number_integer() || !i.is_number_integer()) return std::nullopt;
+  return domain::LevelOf(m, l.get<int>(), i.get<int>());
+}
+
+}  // namespace
+
+bool ComputeLevels(const domain::RiskMethodology& m, Json& fields,
+                   std::vector<FieldError>& errors) {
+  bool ok = true;
+  for (const std::string prefix : {"inherent", "residual"}) {
+    const std::string lf = prefix + "_likelihood";
+    const std::string imf = prefix + "_impact";
+    const Json& l = fields[lf];
+    const Json& i = fields[imf];
+    fields[prefix + "_level"] = nullptr;
+    if (!l.is_number_integer() || !i.is_number_integer()) continue;
+    if (l.get<int64_t>() > static_cast<int64_t>(m.likelihood.size())) {
+      errors.push_back({lf, fmt::format("the methodology's likelihood scale has {} levels",
+                                        m.likelihood.size())});
+      ok = false;
+      continue;
+    }
+    if (i.get<int64_t>() > static_cast<int64_t>(m.impact.size())) {
+      errors.push_back(
+          {imf, fmt::format("the methodology's impact scale has {} levels", m.impact.size())});
+      ok = false;
+      continue;
+    }
+    const auto level = domain::LevelOf(m, l.get<int>(), i.get<int>());
+    if (level) fields[prefix + "_level"] = m.levels[*level].name;
+  }
+  return ok;
+}
+
+RiskService::RiskService(store::Store& store, const Clock& clock, RegisterService& registers)
+    : store_(store), clock_(clock), registers_(registers) {
+  registers_.SetWriteHook(
+      domain::Risks(),
+      [this](const Principal& p, Json& fields, const Json* before,
+             std::vector<FieldError>& errors) { return OnRiskWrite(p, fields, before, errors); });
+}
+
+Result<MethodologyInForce> RiskService::InForce(int64_t org_id) {
+  MethodologyInForce out;
+  auto current = CurrentVersion(store_, domain::RiskMethodologies(), org_id);
+  if (!current.ok()) {
+    if (current.status().code() != Code::kNotFound) return current.status();
+    out.methodology = domain::DefaultMethodology();
+    return out;
+  }
+  std::vector<FieldError> errors;
+  out.methodology = domain::MethodologyFromRecord(current->fields, errors);
+  if (!errors.empty()) {
+    return Internal(fmt::format("the approved risk methodology is not valid: {}: {}",
+                                errors.front().field, errors.front().message));
+  }
+  out.record = std::move(*current);
+  return out;
+}
+
+Result<MethodologyInForce> RiskService::Methodology(const Principal& p) {
+  RETURN_IF_ERROR(Require(p, domain::Permission::kReadRecords));
+  return InForce(p.org_id);
+}
+
+Status RiskService::OnRiskWrite(const Principal& p, Json& fields, const Json* before,
+                                std::vector<FieldError>& errors) {
+  ASSIGN_OR_RETURN(auto in_force, InForce(p.org_id));
+  if (!ComputeLevels(in_force.methodology, fields, errors)) return Status::Ok();
+  const bool was_accepted = before != nullptr && (*before)["status"] == domain::kRiskAccepted;
+  if (fields["status"] == domain::kRiskAccepted && !was_accepted) {
+    errors.push_back({"status", "a risk is accepted by recording an acceptance decision"});
+    return Status::Ok();
+  }
+  if (fields["next_review"].is_null()) {
+    fields["next_review"] = domain::AddMonths(FormatDate(clock_.Now()),
+                                              in_force.methodology.assessment_interval_months);
+  }
+  if (before != nullptr && (*before)["acceptance"] == domain::kAcceptanceCurrent) {
+    for (const auto& f : domain::AcceptanceRelevantFields()) {
+      if ((*before)[f] == fields[f]) continue;
+      // What was accepted is no longer what the risk is: a new decision is needed.
+      fields["acceptance"] = std::string(domain::kAcceptanceStale);
+      if (fields["status"] == domain::kRiskAccepted) {
+        const std::string option = Str(fields["treatment"]);
+        fields["status"] =
+            std::string(!option.empty() && option != "retain" ? domain::kRiskTreatmentPlanned
+                                                              : domain::kRiskAnalysed);
+      }
+      break;
+    }
+  }
+  return Status::Ok();
+}
+
+Result<Record> RiskService::ApproveMethodology(const Principal& p, int64_t id,
+                                               std::optional<int64_t> expected_version) {
+  const auto& spec = domain::RiskMethodologies();
+  const store::Actor actor = registers_.ActorFor(p);
+  domain::RiskMethodology approved;
+  ASSIGN_OR_RETURN(
+      Approval approval,
+      PrepareApproval(store_, actor, p, spec, id, expected_version, [&](const Json& fields) {
+        std::vector<FieldError> errors;
+        approved = domain::MethodologyFromRecord(fields, errors);
+        return errors;
+      }));
+  // Re-evaluate every risk under the new methodology, in the same write as the approval.
+  const auto& risks = domain::Risks();
+  store::ListQuery q;
+  q.limit = 500;
+  do {
+    ASSIGN_OR_RETURN(auto page, store_.List(risks, p.org_id, q));
+    for (const auto& r : page.records) {
+      Json fields = r.fields;
+      std::vector<FieldError> errors;
+      if (!ComputeLevels(approved, fields, errors)) {
+        // A rating beyond a shortened scale cannot be carried over: it is cleared for
+        // reassessment (the audit diff records the old rating).
+        for (const auto& e : errors) {
+          const std::string prefix = e.field.substr(0, e.field.find('_'));
+          fields[prefix + "_likelihood"] = nullptr;
+          fields[prefix + "_impact"] = nullptr;
+        }
+        errors.clear();
+        ComputeLevels(approved, fields, errors);
+        if (fields["residual_likelihood"].is_null() && fields["status"] == domain::kRiskTreated) {
+          fields["status"] = std::string(domain::kRiskAnalysed);
+        }
+        if (fields["inherent_likelihood"].is_null() && fields["status"] != domain::kRiskClosed) {
+          fields["status"] = std::string(domain::kRiskIdentified);
+        }
+      }
+      Json diff = domain::DiffFields(risks, r.fields, fields);
+      if (diff.empty()) continue;
+      approval.mutations.push_back({.kind = store::Mutation::Kind::kUpdate,
+                                    .spec = &risks,
+                                    .id = r.id,
+                                    .expected_version = r.version,
+                                    .fields = fields,
+                                    .action = "re-evaluate",
+                                    .diff = diff});
+    }
+    q.cursor = page.next_cursor;
+  } while (!q.cursor.empty());
+  ASSIGN_OR_RETURN(auto written, store_.Write(actor, approval.mutations));
+  return written[approval.superseded ? 1 : 0];
+}
+
+Result<Record> RiskService::NewMethodologyDraft(const Principal& p, int64_t from_id) {
+  const auto& spec = domain::RiskMethodologies();
+  Json input = Json::object();
+  if (from_id == 0) {
+    input = domain::DefaultMethodologyFields();
+    input["title"] = "Risk methodology";
+  } else {
+    ASSIGN_OR_RETURN(Record from, registers_.Get(p, spec, from_id));
+    for (const auto& f : spec.fields) {
+      if (!f.read_only) input[f.name] = from.fields[f.name];
+    }
+  }
+  input["change_note"] = nullptr;
+  return registers_.Create(p, spec, input);
+}
+
+Result<Record> RiskService::Accept(const Principal& p, int64_t id,
+                                   std::optional<int64_t> expected_version,
+                                   const AcceptanceInput& input) {
+  if (p.InAccountSetup()) {
+    return PermissionDenied("finish setting up your account before making changes");
+  }
+  RETURN_IF_ERROR(Require(p, domain::Permission::kReadRecords));
+  const auto& risks = domain::Risks();
+  ASSIGN_OR_RETURN(Record risk, store_.Get(risks, p.org_id, id));
+  if (!expected_version) {
+    return Status(Code::kPreconditionRequired,
+                  "say which version of the risk you are deciding on (If-Match)");
+  }
+  if (*expected_version != risk.version) {
+    return Conflict(
+        fmt::format("risk {} changed since you loaded it (it is at version {}); "
+                    "read it again before deciding",
+                    id, risk.version));
+  }
+  if (input.decision != "accepted" && input.decision != "rejected") {
+    return InvalidArgument("decision must be accepted or rejected", "decision");
+  }
+  const long comment_length = Utf8Length(input.comment);
+  if (comment_length < 0 || comment_length > 2000) {
+    return InvalidArgument("comment must be valid text of at most 2,000 characters", "comment");
+  }
+  if (input.decision == "rejected" && Trim(input.comment).empty()) {
+    return InvalidArgument("say why the risk is not accepted", "comment");
+  }
+  const auto problems = domain::AcceptanceProblems(risk.fields);
+  if (!problems.empty()) return FirstError(problems);
+  ASSIGN_OR_RETURN(auto in_force, InForce(p.org_id));
+  const auto& m = in_force.methodology;
+  const auto level_index = AcceptedLevel(m, risk.fields);
+  if (!level_index) {
+    return InvalidArgument("the risk's ratings are outside the methodology's scales; reassess it",
+                           "inherent_likelihood");
+  }
+  const domain::RiskLevel& level = m.levels[*level_index];
+  const bool owner = risk.fields["owner"] == p.user_id;
+  const bool by_role =
+      std::find(level.may_accept.begin(), level.may_accept.end(), p.role) != level.may_accept.end();
+  if (!(owner && level.may_retain) && !by_role) {
+    std::string who = level.may_retain ? "the risk owner" : "";
+    if (!level.may_accept.empty()) {
+      who += (who.empty() ? "" : " or ") + RoleList(level.may_accept);
+    }
+    if (who.empty()) who = "nobody: the acceptance criteria allow no acceptance at this level";
+    return PermissionDenied(
+        fmt::format("a risk at level {} may be accepted by {}", level.name, who));
+  }
+  const store::Actor actor = registers_.ActorFor(p);
+  Json snapshot = {{"risk_id", risk.id},
+                   {"risk_version", risk.version},
+                   {"fields", risk.fields},
+                   {"level", level.name},
+                   {"methodology_version",
+                    in_force.record ? in_force.record->fields["version_number"] : Json("default")}};
+  const auto& spec = domain::RiskAcceptances();
+  Json acceptance = {{"risk", risk.id},
+                     {"risk_title", risk.fields["title"]},
+                     {"decision", input.decision},
+                     {"level", level.name},
+                     {"comment", Trim(input.comment).empty() ? Json() : Json(Trim(input.comment))},
+                     {"decided_by", p.user_id},
+                     {"decided_at", actor.now},
+                     {"snapshot", snapshot.dump(-1, ' ', false, Json::error_handler_t::replace)}};
+  std::vector<store::Mutation> mutations = {
+      {.kind = store::Mutation::Kind::kInsert,
+       .spec = &spec,
+       .fields = acceptance,
+       .action = input.decision == "accepted" ? "accept" : "reject",
+       .diff = domain::DiffFields(spec, Json(), acceptance)}};
+  if (input.decision == "accepted") {
+    Json fields = risk.fields;
+    fields["acceptance"] = std::string(domain::kAcceptanceCurrent);
+    fields["status"] = std::string(domain::kRiskAccepted);
+    mutations.push_back({.kind = store::Mutation::Kind::kUpdate,
+                         .spec = &risks,
+                         .id = risk.id,
+                         .expected_version = risk.version,
+                         .fields = fields,
+                         .action = "accept",
+                         .diff = domain::DiffFields(risks, risk.fields, fields)});
+  }
+  ASSIGN_OR_RETURN(auto written, store_.Write(actor, mutations));
+  return written.front();
+}
+
+Result<Record> RiskService::RecordReview(const Principal& p, int64_t cycle_id, int64_t risk_id,
+                                         const std::string& changes) {
+  if (p.InAccountSetup()) {
+    return PermissionDenied("finish setting up your account before making changes");
+  }
+  RETURN_IF_ERROR(Require(p, domain::Permission::kEditRecords));
+  const auto& cycles = domain::RiskAssessments();
+  const auto& risks = domain::Risks();
+  const long length = Utf8Length(changes);
+  if (length < 0 || length > 2000) {
+    return InvalidArgument("what changed must be valid text of at most 2,000 characters",
+                           "changes");
+  }
+  if (Trim(changes).empty()) {
+    return InvalidArgument("say what changed (or that nothing did)", "changes");
+  }
+  ASSIGN_OR_RETURN(Record cycle, store_.Get(cycles, p.org_id, cycle_id));
+  if (cycle.fields["status"] != "open") {
+    return FailedPrecondition("this assessment cycle is closed");
+  }
+  ASSIGN_OR_RETURN(Record risk, store_.Get(risks, p.org_id, risk_id));
+  ASSIGN_OR_RETURN(auto in_force, InForce(p.org_id));
+  const std::string today = FormatDate(clock_.Now());
+  Json cycle_fields = cycle.fields;
+  Json reviews = cycle_fields["reviews"].is_array() ? cycle_fields["reviews"] : Json::array();
+  const Json& level = risk.fields["residual_level"].is_null() ? risk.fields["inherent_level"]
+                                                              : risk.fields["residual_level"];
+  reviews.push_back({{"risk", risk.id},
+                     {"title", risk.fields["title"]},
+                     {"reviewed_on", today},
+                     {"reviewed_by", p.user_id},
+                     {"residual_level", level},
+                     {"changes", std::string(Trim(changes))}});
+  cycle_fields["reviews"] = reviews;
+  Json risk_fields = risk.fields;
+  risk_fields["last_assessed"] = today;
+  risk_fields["next_review"] =
+      domain::AddMonths(today, in_force.methodology.assessment_interval_months);
+  const store::Actor actor = registers_.ActorFor(p);
+  std::vector<store::Mutation> mutations = {
+      {.kind = store::Mutation::Kind::kUpdate,
+       .spec = &cycles,
+       .id = cycle.id,
+       .expected_version = cycle.version,
+       .fields = cycle_fields,
+       .action = "review",
+       .diff = domain::DiffFields(cycles, cycle.fields, cycle_fields)},
+      {.kind = store::Mutation::Kind::kUpdate,
+       .spec = &risks,
+       .id = risk.id,
+       .expected_version = risk.version,
+       .fields = risk_fields,
+       .action = "assess",
+       .diff = domain::DiffFields(risks, risk.fields, risk_fields)}};
+  ASSIGN_OR_RETURN(auto written, store_.Write(actor, mutations));
+  return written.front();
+}
+
+Result<Record> RiskService::CloseCycle(const Principal& p, int64_t cycle_id,
+                                       std::optional<int64_t> expected_version,
+                                       const std::string& summary) {
+  if (p.InAccountSetup()) {
+    return PermissionDenied("finish setting up your account before making changes");
+  }
+  RETURN_IF_ERROR(Require(p, domain::Permission::kEditRecords));
+  const auto& cycles = domain::RiskAssessments();
+  ASSIGN_OR_RETURN(Record cycle, store_.Get(cycles, p.org_id, cycle_id));
+  if (!expected_version) {
+    return Status(Code::kPreconditionRequired, "say which version you are closing (If-Match)");
+  }
+  if (*expected_version != cycle.version) {
+    return Conflict(fmt::format("assessment cycle {} changed since you loaded it", cycle_id));
+  }
+  if (cycle.fields["status"] != "open") {
+    return FailedPrecondition("this assessment cycle is closed already");
+  }
+  Json fields = cycle.fields;
+  if (!Trim(summary).empty()) fields["summary"] = std::string(Trim(summary));
+  const long length = fields["summary"].is_string() ? Utf8Length(Str(fields["summary"])) : 0;
+  if (length <= 0 || length > 10000) {
+    return InvalidArgument("write the cycle's summary (at most 10,000 characters) to close it",
+                           "summary");
+  }
+  fields["status"] = "closed";
+  fields["closed_on"] = FormatDate(clock_.Now());
+  const store::Actor actor = registers_.ActorFor(p);
+  ASSIGN_OR_RETURN(
+      auto written,
+      store_.Write(actor, {{.kind = store::Mutation::Kind::kUpdate,
+                            .spec = &cycles,
+                            .id = cycle.id,
+                            .expected_version = cycle.version,
+                            .fields = fields,
+                            .action = "close",
+                            .diff = domain::DiffFields(cycles, cycle.fields, fields)}}));
+  return written.front();
+}
+
+Result<HeatMap> RiskService::Heat(const Principal& p, bool residual,
+                                  const store::ListQuery& query) {
+  RETURN_IF_ERROR(Require(p, domain::Permission::kReadRecords));
+  ASSIGN_OR_RETURN(auto in_force, InForce(p.org_id));
+  HeatMap out;
+  out.methodology = std::move(in_force.methodology);
+  const auto& m = out.methodology;
+  out.counts.assign(m.likelihood.size(), std::vector<int64_t>(m.impact.size(), 0));
+  const std::string prefix = residual ? "residual" : "inherent";
+  ASSIGN_OR_RETURN(auto groups, store_.CountBy(domain::Risks(), p.org_id, query,
+                                               {prefix + "_likelihood", prefix + "_impact"}));
+  for (const auto& g : groups) {
+    const Json& l = g.values[0];
+    const Json& i = g.values[1];
+    if (!l.is_number_integer() || !i.is_number_integer() || l.get<int64_t>() < 1 ||
+        i.get<int64_t>() < 1 || l.get<size_t>() > m.likelihood.size() ||
+        i.get<size_t>() > m.impact.size()) {
+      out.unrated += g.count;
+      continue;
+    }
+    out.counts[l.get<size_t>() - 1][i.get<size_t>() - 1] += g.count;
+  }
+  return out;
+}
+
+Result<std::vector<TreatmentRow>> RiskService::TreatmentPlan(const Principal& p) {
+  RETURN_IF_ERROR(Require(p, domain::Permission::kReadRecords));
+  const std::string today = FormatDate(clock_.Now());
+  store::ListQuery q;
+  q.filters.push_back({"status", Json::array({std::string(domain::kRiskAnalysed),
+                                              std::string(domain::kRiskTreatmentPlanned),
+                                              std::string(domain::kRiskTreated)})});
+  q.sort = "number";
+  q.limit = 500;
+  std::vector<TreatmentRow> out;
+  do {
+    ASSIGN_OR_RETURN(auto page, store_.List(domain::Risks(), p.org_id, q));
+    for (auto& r : page.records) {
+      if (!domain::NeedsTreatment(r.fields)) continue;
+      const Json actions = r.fields["actions"];
+      if (!actions.is_array() || actions.empty()) {
+        out.push_back({r, nullptr, false});
+        continue;
+      }
+      for (const auto& a : actions) {
+        out.push_back({r, a, domain::IsActionOverdue(a, today)});
+      }
+    }
+    q.cursor = page.next_cursor;
+  } while (!q.cursor.empty());
+  return out;
+}
+
+}  // namespace rampart::app

@@ -1,0 +1,97 @@
+// Risk assessment and treatment (6.1.2, 6.1.3, 8.2, 8.3) beyond what every register does:
+// - the methodology in force (the approved version, or the built-in default until one is) and
+//   its approval, which re-evaluates every risk's levels in the same write, one audit event per
+//   risk whose level changed;
+// - the risk write hook: levels computed from the methodology (ratings outside its scales are
+//   refused), next review defaulting from the reassessment interval, a current acceptance made
+//   stale by a change to ratings, controls or treatment;
+// - acceptance of residual risk by the owner or a role the acceptance criteria allow, with a
+//   frozen snapshot of the risk as accepted;
+// - assessment cycles: reviews recorded against a risk, the cycle closed with a summary;
+// - heat maps and the treatment plan.
+// Errors as RegisterService.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "app/register_service.h"
+#include "domain/risk_methodology.h"
+
+namespace rampart::app {
+
+struct MethodologyInForce {
+  domain::RiskMethodology methodology;
+  std::optional<domain::Record> record;  // empty: the built-in default, nothing approved yet
+};
+
+struct HeatMap {
+  domain::RiskMethodology methodology;
+  // counts[l][i]: risks rated likelihood l+1 and impact i+1.
+  std::vector<std::vector<int64_t>> counts;
+  int64_t unrated = 0;  // matching risks without these ratings
+};
+
+struct AcceptanceInput {
+  std::string decision = "accepted";  // accepted | rejected
+  std::string comment;
+};
+
+// One row of the treatment plan: a risk that needs treatment and one of its actions (a risk
+// without actions has one row with an empty action).
+struct TreatmentRow {
+  domain::Record risk;
+  domain::Json action;  // null when the risk has no actions
+  bool overdue = false;
+};
+
+class RiskService {
+ public:
+  RiskService(store::Store& store, const Clock& clock, RegisterService& registers);
+
+  Result<MethodologyInForce> Methodology(const Principal& p);
+  // Approves methodology draft `id`; every risk's levels are recomputed under it.
+  Result<domain::Record> ApproveMethodology(const Principal& p, int64_t id,
+                                            std::optional<int64_t> expected_version);
+  // A new draft copying version `from_id` (0: the default methodology).
+  Result<domain::Record> NewMethodologyDraft(const Principal& p, int64_t from_id);
+
+  // Records the decision on risk `id`'s residual risk. kPermissionDenied when neither the risk
+  // owner (for a level the owner may accept) nor a role the criteria name for the level;
+  // kInvalidArgument when the risk is not ready (with the field).
+  Result<domain::Record> Accept(const Principal& p, int64_t id,
+                                std::optional<int64_t> expected_version,
+                                const AcceptanceInput& input);
+
+  // Records that risk `risk_id` was reviewed in open cycle `cycle_id`, with what changed: the
+  // cycle gains a row, the risk its last-assessed date and next review.
+  Result<domain::Record> RecordReview(const Principal& p, int64_t cycle_id, int64_t risk_id,
+                                      const std::string& changes);
+  // Closes an open cycle; the summary is required.
+  Result<domain::Record> CloseCycle(const Principal& p, int64_t cycle_id,
+                                    std::optional<int64_t> expected_version,
+                                    const std::string& summary);
+
+  // Counts of risks per (likelihood, impact), inherent or residual, among those matching
+  // `query`'s filters and search. Two statements.
+  Result<HeatMap> Heat(const Principal& p, bool residual, const store::ListQuery& query);
+  // Every risk that needs treatment, with its actions; `today` marks overdue ones.
+  Result<std::vector<TreatmentRow>> TreatmentPlan(const Principal& p);
+
+ private:
+  Status OnRiskWrite(const Principal& p, domain::Json& fields, const domain::Json* before,
+                     std::vector<domain::FieldError>& errors);
+  Result<MethodologyInForce> InForce(int64_t org_id);
+
+  store::Store& store_;
+  const Clock& clock_;
+  RegisterService& registers_;
+};
+
+// The risk's fields with its levels under `m`; false when a rating is outside m's scales, with
+// the error naming the field.
+bool ComputeLevels(const domain::RiskMethodology& m, domain::Json& fields,
+                   std::vector<domain::FieldError>& errors);
+
+}  // namespace rampart::app

@@ -1,0 +1,182 @@
+// Risk assessment and treatment beyond the register routes (which /api/v1/assets, /risks,
+// /controls, /risk-methodology, ... get from their descriptions):
+//   GET  /api/v1/risk-methodology/current        the methodology in force (or the default)
+//   POST /api/v1/risk-methodology/{id}/approve   approve a draft; every risk re-evaluated
+//   POST /api/v1/risk-methodology/{id}/new-draft a draft copying a version
+//   POST /api/v1/risks/{id}/acceptance           accept (or reject) the residual risk
+//   GET  /api/v1/risks/heatmap?kind=inherent|residual&...filters
+//   GET  /api/v1/risks/treatment-plan            (…/export?format=csv)
+//   POST /api/v1/risk-assessments/{id}/reviews   record a risk's review in a cycle
+//   POST /api/v1/risk-assessments/{id}/close     close a cycle with its summary
+#include <fmt/format.h>
+
+#include "app/record_codec.h"
+#include "base/text.h"
+#include "domain/risk.h"
+#include "http/api/api.h"
+#include "http/api/api_util.h"
+#include "http/api/risk_api.h"
+#include "http/errors.h"
+
+namespace rampart::http {
+
+using domain::Json;
+
+Json HeatMapToJson(const app::HeatMap& map, bool residual) {
+  const auto& m = map.methodology;
+  Json cells = Json::array();
+  for (size_t l = 0; l < m.likelihood.size(); ++l) {
+    for (size_t i = 0; i < m.impact.size(); ++i) {
+      const auto& level = m.levels[m.matrix[l][i]];
+      cells.push_back({{"likelihood", l + 1},
+                       {"impact", i + 1},
+                       {"level", level.name},
+                       {"colour", level.colour},
+                       {"count", map.counts[l][i]}});
+    }
+  }
+  Json likelihood = Json::array();
+  for (const auto& s : m.likelihood) likelihood.push_back(s.label);
+  Json impact = Json::array();
+  for (const auto& s : m.impact) impact.push_back(s.label);
+  return {{"kind", residual ? "residual" : "inherent"},
+          {"likelihood", likelihood},
+          {"impact", impact},
+          {"cells", cells},
+          {"unrated", map.unrated}};
+}
+
+std::string TreatmentPlanCsv(const std::vector<app::TreatmentRow>& rows,
+                             const std::vector<store::UserSummary>& members) {
+  auto name = [&](const Json& id) -> std::string {
+    if (!id.is_number_integer()) return "";
+    for (const auto& m : members) {
+      if (m.id == id.get<int64_t>()) return m.username;
+    }
+    return std::to_string(id.get<int64_t>());
+  };
+  auto str = [](const Json& v) -> std::string {
+    return v.is_string() ? v.get<std::string>() : v.is_null() ? "" : v.dump();
+  };
+  std::string out =
+      "risk_number,risk,risk_owner,inherent_level,residual_level,treatment,risk_status,action,"
+      "action_owner,due,action_status,overdue\r\n";
+  for (const auto& row : rows) {
+    const Json& f = row.risk.fields;
+    const Json& a = row.action;
+    const std::vector<std::string> cells = {str(f["number"]),
+                                            str(f["title"]),
+                                            name(f["owner"]),
+                                            str(f["inherent_level"]),
+                                            str(f["residual_level"]),
+                                            str(f["treatment"]),
+                                            str(f["status"]),
+                                            a.is_null() ? "" : str(a["action"]),
+                                            a.is_null() ? "" : name(a["owner"]),
+                                            a.is_null() ? "" : str(a["due"]),
+                                            a.is_null() ? "" : str(a["status"]),
+                                            row.overdue ? "yes" : "no"};
+    for (size_t i = 0; i < cells.size(); ++i) out += (i ? "," : "") + CsvField(cells[i]);
+    out += "\r\n";
+  }
+  return out;
+}
+
+void RegisterRiskApiRoutes(Router& router) {
+  const Guard approve = Guard::Needs(domain::Permission::kApprove);
+  const Guard edit = Guard::Needs(domain::Permission::kEditRecords);
+
+  router.Get("/api/v1/risk-methodology/current", Surface::kApi, kRead, [](Request& r) {
+    auto in_force = r.services.risks.Methodology(r.principal);
+    if (!in_force.ok()) return WriteJsonError(r.res, in_force.status());
+    Json body = {{"methodology", domain::MethodologyToJson(in_force->methodology)},
+                 {"default", !in_force->record.has_value()},
+                 {"record", in_force->record ? app::RecordToJson(*in_force->record) : Json()}};
+    WriteJson(r.res, 200, body);
+  });
+  router.Post(R"(/api/v1/risk-methodology/(\d+)/approve)", Surface::kApi, approve, [](Request& r) {
+    auto version = ParseIfMatch(r.http);
+    if (!version.ok()) return WriteJsonError(r.res, version.status());
+    Respond(r, r.services.risks.ApproveMethodology(r.principal, r.PathId(), *version));
+  });
+  router.Post(R"(/api/v1/risk-methodology/(\d+)/new-draft)", Surface::kApi,
+              WriteGuard(domain::RiskMethodologies()), [](Request& r) {
+                Respond(r, r.services.risks.NewMethodologyDraft(r.principal, r.PathId()), 201);
+              });
+
+  // Anyone may ask; the use case decides by the acceptance criteria (the risk owner, or a role
+  // the criteria name for the risk's level).
+  router.Post(R"(/api/v1/risks/(\d+)/acceptance)", Surface::kApi, kRead, [](Request& r) {
+    auto version = ParseIfMatch(r.http);
+    if (!version.ok()) return WriteJsonError(r.res, version.status());
+    auto body = ParseJsonBody(r.http);
+    if (!body.ok()) return WriteJsonError(r.res, body.status());
+    if (Status st = RequireStrings(*body, {"decision", "comment"}); !st.ok()) {
+      return WriteJsonError(r.res, st);
+    }
+    app::AcceptanceInput input{.decision = StringField(*body, "decision"),
+                               .comment = StringField(*body, "comment")};
+    Respond(r, r.services.risks.Accept(r.principal, r.PathId(), *version, input), 201);
+  });
+
+  router.Get("/api/v1/risks/heatmap", Surface::kApi, kRead, [](Request& r) {
+    const std::string kind = r.Query("kind").empty() ? "inherent" : r.Query("kind");
+    if (kind != "inherent" && kind != "residual") {
+      return WriteJsonError(r.res, InvalidArgument("kind must be inherent or residual", "kind"));
+    }
+    auto q = ParseListQuery(domain::Risks(), r.http);
+    if (!q.ok()) return WriteJsonError(r.res, q.status());
+    auto map = r.services.risks.Heat(r.principal, kind == "residual", *q);
+    if (!map.ok()) return WriteJsonError(r.res, map.status());
+    WriteJson(r.res, 200, HeatMapToJson(*map, kind == "residual"));
+  });
+
+  router.Get("/api/v1/risks/treatment-plan", Surface::kApi, kRead, [](Request& r) {
+    auto plan = r.services.risks.TreatmentPlan(r.principal);
+    if (!plan.ok()) return WriteJsonError(r.res, plan.status());
+    Json data = Json::array();
+    for (const auto& row : *plan) {
+      data.push_back({{"risk", app::RecordToJson(row.risk)},
+                      {"action", row.action},
+                      {"overdue", row.overdue}});
+    }
+    WriteJson(r.res, 200, Json{{"data", data}});
+  });
+  router.Get("/api/v1/risks/treatment-plan/export", Surface::kApi, kRead, [](Request& r) {
+    const std::string format = r.Query("format").empty() ? "csv" : r.Query("format");
+    if (format != "csv") {
+      return WriteJsonError(r.res, InvalidArgument("format must be csv", "format"));
+    }
+    auto plan = r.services.risks.TreatmentPlan(r.principal);
+    if (!plan.ok()) return WriteJsonError(r.res, plan.status());
+    auto members = r.services.registers.Members(r.principal);
+    if (!members.ok()) return WriteJsonError(r.res, members.status());
+    r.res.set_header("Content-Disposition", "attachment; filename=\"risk-treatment-plan.csv\"");
+    r.res.set_content(TreatmentPlanCsv(*plan, *members), "text/csv; charset=utf-8");
+  });
+
+  router.Post(R"(/api/v1/risk-assessments/(\d+)/reviews)", Surface::kApi, edit, [](Request& r) {
+    auto body = ParseJsonBody(r.http);
+    if (!body.ok()) return WriteJsonError(r.res, body.status());
+    if (Status st = RequireStrings(*body, {"changes"}); !st.ok()) return WriteJsonError(r.res, st);
+    const Json& risk = body->value("risk", Json());
+    if (!risk.is_number_integer()) {
+      return WriteJsonError(r.res, InvalidArgument("risk must be the id of a risk", "risk"));
+    }
+    Respond(r,
+            r.services.risks.RecordReview(r.principal, r.PathId(), risk.get<int64_t>(),
+                                          StringField(*body, "changes")),
+            201);
+  });
+  router.Post(R"(/api/v1/risk-assessments/(\d+)/close)", Surface::kApi, edit, [](Request& r) {
+    auto version = ParseIfMatch(r.http);
+    if (!version.ok()) return WriteJsonError(r.res, version.status());
+    auto body = ParseJsonBody(r.http);
+    if (!body.ok()) return WriteJsonError(r.res, body.status());
+    if (Status st = RequireStrings(*body, {"summary"}); !st.ok()) return WriteJsonError(r.res, st);
+    Respond(r, r.services.risks.CloseCycle(r.principal, r.PathId(), *version,
+                                           StringField(*body, "summary")));
+  });
+}
+
+}  // namespace rampart::http

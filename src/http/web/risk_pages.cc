@@ -1,0 +1,552 @@
+// Pages of risk assessment and treatment beyond the generic register pages:
+//   /risks/heatmap          inherent and residual heat maps (SVG drawn here), cells linking to
+//                           the filtered risk list
+//   /risks/treatment-plan   risks needing treatment with their actions; overdue ones marked
+//   POST /risks/{id}/acceptance, /risk-methodology/{id}/approve, /risk-methodology/{id}/new-draft,
+//        /risk-assessments/{id}/reviews, /risk-assessments/{id}/close
+// and the hooks that add the acceptance panel to a risk, the matrix to a methodology version,
+// the close form to an assessment cycle and the frozen snapshot to an acceptance.
+#include <fmt/format.h>
+
+#include "base/text.h"
+#include "domain/risk.h"
+#include "http/api/api_util.h"
+#include "http/api/risk_api.h"
+#include "http/errors.h"
+#include "http/web/web.h"
+
+namespace rampart::http {
+
+using domain::Json;
+using domain::Record;
+
+namespace {
+
+std::string Str(const Json& v) { return v.is_string() ? v.get<std::string>() : std::string(); }
+
+// A risk level's colour as a CSS class-free fill: the methodology's own colour (validated
+// #rrggbb, so it is safe in an attribute).
+void HeatMapSvg(Html& h, const app::HeatMap& map, bool residual) {
+  const auto& m = map.methodology;
+  const int cols = static_cast<int>(m.impact.size());
+  const int rows = static_cast<int>(m.likelihood.size());
+  const int cell = 64, left = 120, top = 10, bottom = 70;
+  const std::string width = std::to_string(left + cols * cell + 10);
+  const std::string height = std::to_string(top + rows * cell + bottom);
+  const std::string prefix = residual ? "residual" : "inherent";
+  const std::string title_id = prefix + "-heatmap-title";
+  h.Open("svg", {{"xmlns", "http://www.w3.org/2000/svg"},
+                 {"class", "heatmap"},
+                 {"viewBox", "0 0 " + width + " " + height},
+                 {"width", width},
+                 {"height", height},
+                 {"role", "group"},
+                 {"aria-labelledby", title_id}});
+  for (int l = rows; l >= 1; --l) {
+    const int y = top + (rows - l) * cell;
+    const std::string ty = std::to_string(y + cell / 2 + 4);
+    h.Element("text",
+              {{"x", std::to_string(left - 8)},
+               {"y", ty},
+               {"class", "heatmap-axis"},
+               {"text-anchor", "end"}},
+              fmt::format("{} {}", l, m.likelihood[l - 1].label));
+    for (int i = 1; i <= cols; ++i) {
+      const int x = left + (i - 1) * cell;
+      const auto& level = m.levels[m.matrix[l - 1][i - 1]];
+      const int64_t count = map.counts[l - 1][i - 1];
+      const std::string href =
+          fmt::format("/risks?{0}_likelihood={1}&{0}_impact={2}", prefix, l, i);
+      const std::string label = fmt::format("Likelihood {} ({}), impact {} ({}): {} {}, level {}",
+                                            l, m.likelihood[l - 1].label, i, m.impact[i - 1].label,
+                                            count, count == 1 ? "risk" : "risks", level.name);
+      h.Open("a", {{"href", href}, {"aria-label", label}, {"class", "heatmap-cell"}});
+      h.Element("title", {}, label);
+      h.Void("rect", {{"x", std::to_string(x + 1)},
+                      {"y", std::to_string(y + 1)},
+                      {"width", std::to_string(cell - 2)},
+                      {"height", std::to_string(cell - 2)},
+                      {"rx", "4"},
+                      {"fill", level.colour},
+                      {"class", "heatmap-rect"}});
+      h.Element("text",
+                {{"x", std::to_string(x + cell / 2)},
+                 {"y", std::to_string(y + cell / 2 + 6)},
+                 {"text-anchor", "middle"},
+                 {"class", count > 0 ? "heatmap-count" : "heatmap-count is-zero"}},
+                std::to_string(count));
+      h.Close("a");
+    }
+  }
+  for (int i = 1; i <= cols; ++i) {
+    const int x = left + (i - 1) * cell + cell / 2;
+    h.Element("text",
+              {{"x", std::to_string(x)},
+               {"y", std::to_string(top + rows * cell + 18)},
+               {"text-anchor", "middle"},
+               {"class", "heatmap-axis"}},
+              fmt::format("{} {}", i, m.impact[i - 1].label));
+  }
+  h.Element("text",
+            {{"x", std::to_string(left + cols * cell / 2)},
+             {"y", std::to_string(top + rows * cell + 48)},
+             {"text-anchor", "middle"},
+             {"class", "heatmap-axis-title"}},
+            "Impact →");
+  h.Close("svg");
+}
+
+void Legend(Html& h, const domain::RiskMethodology& m) {
+  h.Open("ul", {{"class", "heatmap-legend"}});
+  for (const auto& l : m.levels) {
+    h.Open("li");
+    h.Open("svg", {{"width", "14"}, {"height", "14"}, {"aria-hidden", "true"}});
+    h.Void("rect", {{"width", "14"}, {"height", "14"}, {"rx", "3"}, {"fill", l.colour}});
+    h.Close("svg");
+    h.Text(" " + l.name + (l.may_retain ? " (owner may accept)" : ""));
+    h.Close("li");
+  }
+  h.Close("ul");
+}
+
+void ErrorPage(Request& r, const std::string& title, const Status& st, const std::string& back,
+               const std::string& back_label) {
+  Html h;
+  h.Open("div", {{"class", "alert alert-error"}, {"role", "alert"}});
+  h.Element("h2", {}, title);
+  h.Element("p", {}, st.message());
+  h.Close("div");
+  h.Open("p").Link(back, "← " + back_label).Close("p");
+  RenderPage(r, {.title = title, .nav = "risks", .crumbs = {{"Risks", "/risks"}, {title, ""}}},
+             h.Take(), HttpStatusFor(st.code()));
+}
+
+void HeatMapPage(Request& r) {
+  auto q = ParseListQuery(domain::Risks(), r.http);
+  Html h;
+  if (!q.ok()) return ErrorPage(r, "Heat maps", q.status(), "/risks", "Risks");
+  h.Open("div", {{"class", "heatmaps"}});
+  for (const bool residual : {false, true}) {
+    auto map = r.services.risks.Heat(r.principal, residual, *q);
+    if (!map.ok()) return ErrorPage(r, "Heat maps", map.status(), "/risks", "Risks");
+    const std::string prefix = residual ? "residual" : "inherent";
+    h.Open("section",
+           {{"class", "card heatmap-card"}, {"aria-labelledby", prefix + "-heatmap-title"}});
+    h.Element("h2", {{"id", prefix + "-heatmap-title"}},
+              residual ? "Residual risk" : "Inherent risk");
+    h.Element("p", {{"class", "muted"}}, "Likelihood ↑ by impact →; each cell lists its risks.");
+    h.Open("div", {{"class", "table-scroll"}});
+    HeatMapSvg(h, *map, residual);
+    h.Close("div");
+    if (map->unrated > 0) {
+      h.Open("p", {{"class", "muted"}});
+      h.Link(fmt::format("/risks?{}_likelihood=", prefix),
+             fmt::format("{} {} not rated", map->unrated, map->unrated == 1 ? "risk" : "risks"));
+      h.Close("p");
+    }
+    if (!residual) Legend(h, map->methodology);
+    h.Close("section");
+  }
+  h.Close("div");
+  RenderPage(r,
+             {.title = "Risk heat maps",
+              .nav = "heatmap",
+              .crumbs = {{"Risks", "/risks"}, {"Heat maps", ""}},
+              .subtitle = "Clause 6.1.2 · levels from the approved risk methodology"},
+             h.Take());
+}
+
+void TreatmentPlanPage(Request& r) {
+  auto plan = r.services.risks.TreatmentPlan(r.principal);
+  auto members = r.services.registers.Members(r.principal);
+  if (!plan.ok() || !members.ok()) {
+    return ErrorPage(r, "Risk treatment plan", plan.ok() ? members.status() : plan.status(),
+                     "/risks", "Risks");
+  }
+  const auto& risks = domain::Risks();
+  const domain::FieldSpec* actions = risks.Field("actions");
+  Html a;
+  a.Link("/api/v1/risks/treatment-plan/export?format=csv", "Export CSV", "button button-secondary");
+  Html h;
+  size_t overdue = 0;
+  for (const auto& row : *plan) overdue += row.overdue ? 1 : 0;
+  if (plan->empty()) {
+    h.Open("div", {{"class", "card empty-state"}});
+    h.Element("h2", {}, "No risk needs treatment");
+    h.Element("p", {},
+              "Risks appear here once analysed with a treatment option other than retain.");
+    h.Close("div");
+  } else {
+    h.Open("div", {{"class", "card table-card"}});
+    h.Open("div", {{"class", "table-meta"}});
+    h.Element("span", {{"class", "count"}},
+              fmt::format("{} {}{}", plan->size(), plan->size() == 1 ? "row" : "rows",
+                          overdue > 0 ? fmt::format(" · {} overdue", overdue) : ""));
+    h.Close("div");
+    h.Open("div", {{"class", "table-scroll"}});
+    h.Open("table", {{"class", "data-table stack-narrow"}});
+    h.Element("caption", {{"class", "visually-hidden"}}, "Risk treatment plan");
+    h.Open("thead").Open("tr");
+    for (const char* c : {"No.", "Risk", "Owner", "Residual level", "Treatment", "Action",
+                          "Action owner", "Due", "Status"}) {
+      h.Element("th", {{"scope", "col"}}, c);
+    }
+    h.Close("tr").Close("thead").Open("tbody");
+    for (const auto& row : *plan) {
+      const Json& f = row.risk.fields;
+      h.Open("tr", {{"class", row.overdue ? "is-overdue-row" : ""}});
+      h.Element("td", {{"data-label", "No."}, {"class", "cell-num"}}, f["number"].dump());
+      h.Open("td", {{"class", "cell-title"}, {"data-label", "Risk"}});
+      h.Link(fmt::format("/risks/{}", row.risk.id), Str(f["title"]));
+      h.Close("td");
+      h.Element(
+          "td", {{"data-label", "Owner"}},
+          f["owner"].is_number_integer() ? UserName(f["owner"].get<int64_t>(), *members) : "—");
+      const Json& level = f["residual_level"].is_null() ? f["inherent_level"] : f["residual_level"];
+      h.Element("td", {{"data-label", "Residual level"}}, level.is_null() ? "—" : Str(level));
+      h.Open("td", {{"data-label", "Treatment"}});
+      if (f["treatment"].is_string()) {
+        Badge(h, *risks.Field("treatment"), f["treatment"]);
+      } else {
+        h.Text("Not chosen");
+      }
+      h.Close("td");
+      const Json& act = row.action;
+      if (act.is_null()) {
+        h.Element("td", {{"data-label", "Action"}, {"class", "cell-empty"}}, "No action planned");
+        h.Element("td", {{"data-label", "Action owner"}}, "—");
+        h.Element("td", {{"data-label", "Due"}}, "—");
+        h.Element("td", {{"data-label", "Status"}}, "—");
+      } else {
+        h.Element("td", {{"data-label", "Action"}}, Str(act["action"]));
+        h.Element("td", {{"data-label", "Action owner"}},
+                  act["owner"].is_number_integer() ? UserName(act["owner"].get<int64_t>(), *members)
+                                                   : "—");
+        h.Open("td", {{"data-label", "Due"},
+                      {"class", row.overdue ? "cell-date is-overdue" : "cell-date"}});
+        h.Text(act["due"].is_string() ? Str(act["due"]) : "—");
+        if (row.overdue) h.Element("span", {{"class", "badge badge-overdue"}}, "Overdue");
+        h.Close("td");
+        h.Open("td", {{"data-label", "Status"}});
+        for (const auto& c : actions->columns) {
+          if (c.name == "status") Badge(h, c, act["status"]);
+        }
+        h.Close("td");
+      }
+      h.Close("tr");
+    }
+    h.Close("tbody").Close("table").Close("div").Close("div");
+  }
+  RenderPage(r,
+             {.title = "Risk treatment plan",
+              .nav = "treatment-plan",
+              .crumbs = {{"Risks", "/risks"}, {"Treatment plan", ""}},
+              .subtitle = "Clauses 6.1.3 and 8.3",
+              .actions = a.Take()},
+             h.Take());
+}
+
+void MatrixTable(Html& h, const domain::RiskMethodology& m) {
+  h.Open("div", {{"class", "table-scroll"}});
+  h.Open("table", {{"class", "data-table compact risk-matrix"}});
+  h.Element("caption", {}, "Risk matrix: likelihood (rows) by impact (columns)");
+  h.Open("thead").Open("tr");
+  h.Element("th", {{"scope", "col"}}, "Likelihood \\ impact");
+  for (size_t i = 0; i < m.impact.size(); ++i) {
+    h.Element("th", {{"scope", "col"}}, fmt::format("{} {}", i + 1, m.impact[i].label));
+  }
+  h.Close("tr").Close("thead").Open("tbody");
+  for (size_t l = m.likelihood.size(); l >= 1; --l) {
+    h.Open("tr");
+    h.Element("th", {{"scope", "row"}}, fmt::format("{} {}", l, m.likelihood[l - 1].label));
+    for (size_t i = 0; i < m.impact.size(); ++i) {
+      const auto& level = m.levels[m.matrix[l - 1][i]];
+      h.Open("td");
+      h.Open("svg", {{"width", "12"}, {"height", "12"}, {"aria-hidden", "true"}});
+      h.Void("rect", {{"width", "12"}, {"height", "12"}, {"rx", "2"}, {"fill", level.colour}});
+      h.Close("svg");
+      h.Text(" " + level.name);
+      h.Close("td");
+    }
+    h.Close("tr");
+  }
+  h.Close("tbody").Close("table").Close("div");
+}
+
+void PostButton(Html& h, Request& r, const std::string& action, int64_t version,
+                const std::string& label, const std::string& cls, const std::string& confirm) {
+  OpenPostForm(h, r, action);
+  h.Void("input", {{"type", "hidden"}, {"name", "version"}, {"value", std::to_string(version)}});
+  if (confirm.empty()) {
+    h.Element("button", {{"type", "submit"}, {"class", cls}}, label);
+  } else {
+    h.Element("button", {{"type", "submit"}, {"class", cls}, {"data-confirm", confirm}}, label);
+  }
+  h.Close("form");
+}
+
+void AcceptancePanel(Html& h, Request& r, const Record& rec) {
+  const Json& acceptance = rec.fields["acceptance"];
+  h.Open("section", {{"class", "card acceptance"}, {"aria-labelledby", "acceptance-title"}});
+  h.Element("h2", {{"id", "acceptance-title"}}, "Risk acceptance");
+  if (acceptance == domain::kAcceptanceStale) {
+    h.Open("div", {{"class", "callout callout-warn"}, {"role", "status"}});
+    h.Text(
+        "The acceptance is stale: the ratings, controls or treatment changed after it was "
+        "given. A new decision is needed.");
+    h.Close("div");
+  } else if (acceptance == domain::kAcceptanceCurrent) {
+    h.Element("p", {{"class", "callout callout-ok"}},
+              "The residual risk is accepted as it stands.");
+  }
+  store::ListQuery q;
+  q.filters.push_back({"risk", rec.id});
+  q.sort = "decided_at";
+  q.descending = true;
+  q.limit = 20;
+  auto past = r.services.registers.List(r.principal, domain::RiskAcceptances(), q);
+  auto members = r.services.registers.Members(r.principal);
+  if (past.ok() && members.ok() && !past->records.empty()) {
+    h.Open("ol", {{"class", "acceptance-list"}});
+    for (const auto& a : past->records) {
+      h.Open("li");
+      h.Link(fmt::format("/risk-acceptances/{}", a.id),
+             fmt::format("{} at level {}",
+                         a.fields["decision"] == "accepted" ? "Accepted" : "Not accepted",
+                         Str(a.fields["level"])));
+      h.Text(fmt::format(" by {} on {}",
+                         a.fields["decided_by"].is_number_integer()
+                             ? UserName(a.fields["decided_by"].get<int64_t>(), *members)
+                             : "—",
+                         ShortTime(Str(a.fields["decided_at"]))));
+      if (a.fields["comment"].is_string()) {
+        h.Element("div", {{"class", "muted"}}, Str(a.fields["comment"]));
+      }
+      h.Close("li");
+    }
+    h.Close("ol");
+  }
+  const bool decidable = rec.fields["status"] != domain::kRiskClosed &&
+                         acceptance != domain::kAcceptanceCurrent && !r.principal.read_only &&
+                         !r.principal.InAccountSetup();
+  if (decidable) {
+    OpenPostForm(h, r, fmt::format("/risks/{}/acceptance", rec.id), "stack-form");
+    h.Void("input",
+           {{"type", "hidden"}, {"name", "version"}, {"value", std::to_string(rec.version)}});
+    h.Open("div", {{"class", "form-field"}});
+    h.Element("label", {{"for", "decision"}}, "Decision");
+    h.Open("select", {{"id", "decision"}, {"name", "decision"}});
+    h.Element("option", {{"value", "accepted"}}, "Accept the residual risk");
+    h.Element("option", {{"value", "rejected"}}, "Do not accept: treat further");
+    h.Close("select").Close("div");
+    h.Open("div", {{"class", "form-field"}});
+    h.Element("label", {{"for", "comment"}}, "Comment");
+    h.Open("textarea",
+           {{"id", "comment"}, {"name", "comment"}, {"rows", "3"}, {"maxlength", "2000"}});
+    h.Close("textarea").Close("div");
+    h.Element("p", {{"class", "help"}},
+              "The risk owner may accept levels the methodology allows; higher levels need the "
+              "roles its acceptance criteria name. The risk is recorded as it stands now.");
+    h.Element("button", {{"type", "submit"}, {"class", "button button-approve"}},
+              "Record decision");
+    h.Close("form");
+  }
+  h.Close("section");
+
+  // Assessment cycles: record this risk's review in an open cycle.
+  if (!r.principal.Can(domain::Permission::kEditRecords) || r.principal.InAccountSetup()) return;
+  store::ListQuery open;
+  open.filters.push_back({"status", "open"});
+  open.limit = 20;
+  auto cycles = r.services.registers.List(r.principal, domain::RiskAssessments(), open);
+  if (!cycles.ok() || cycles->records.empty()) return;
+  h.Open("section", {{"class", "card"}, {"aria-labelledby", "review-title"}});
+  h.Element("h2", {{"id", "review-title"}}, "Record a review");
+  OpenPostForm(h, r, "/risk-assessments/review", "stack-form");
+  h.Void("input", {{"type", "hidden"}, {"name", "risk"}, {"value", std::to_string(rec.id)}});
+  h.Open("div", {{"class", "form-field"}});
+  h.Element("label", {{"for", "cycle"}}, "Assessment cycle");
+  h.Open("select", {{"id", "cycle"}, {"name", "cycle"}});
+  for (const auto& c : cycles->records) {
+    h.Element("option", {{"value", std::to_string(c.id)}}, Str(c.fields["title"]));
+  }
+  h.Close("select").Close("div");
+  h.Open("div", {{"class", "form-field"}});
+  h.Element("label", {{"for", "changes"}}, "What changed");
+  h.Open("textarea", {{"id", "changes"},
+                      {"name", "changes"},
+                      {"rows", "3"},
+                      {"maxlength", "2000"},
+                      Attr::Flag("required")});
+  h.Close("textarea").Close("div");
+  h.Element("button", {{"type", "submit"}, {"class", "button button-secondary"}}, "Record review");
+  h.Close("form");
+  h.Close("section");
+}
+
+}  // namespace
+
+RegisterPageHooks RiskPageHooks(const domain::RegisterSpec& spec) {
+  RegisterPageHooks hooks;
+  if (&spec == &domain::Risks()) {
+    hooks.list_banner = [](Html& h, Request&) {
+      h.Open("div", {{"class", "callout"}});
+      h.Link("/risks/heatmap", "Heat maps");
+      h.Text(" · ");
+      h.Link("/risks/treatment-plan", "Treatment plan");
+      h.Text(" · ");
+      h.Link("/risk-methodology", "Risk methodology");
+      h.Close("div");
+    };
+    hooks.detail_banner = [](Html& h, Request& r, const Record& rec) {
+      AcceptancePanel(h, r, rec);
+    };
+  } else if (&spec == &domain::RiskMethodologies()) {
+    hooks.list_banner = [](Html& h, Request& r) {
+      auto in_force = r.services.risks.Methodology(r.principal);
+      if (!in_force.ok()) return;
+      h.Open("section", {{"class", "card"}});
+      if (in_force->record) {
+        h.Element(
+            "h2", {},
+            fmt::format("In force: version {}", in_force->record->fields["version_number"].dump()));
+      } else {
+        h.Element("h2", {}, "In force: the built-in default");
+        h.Element(
+            "p", {{"class", "muted"}},
+            "No methodology has been approved yet: risks are rated on the default 5 × 5 "
+            "scales. Create a version (it starts from the default), adapt it and approve it.");
+      }
+      MatrixTable(h, in_force->methodology);
+      Legend(h, in_force->methodology);
+      h.Close("section");
+    };
+    hooks.detail_banner = [](Html& h, Request&, const Record& rec) {
+      std::vector<domain::FieldError> errors;
+      const auto m = domain::MethodologyFromRecord(rec.fields, errors);
+      if (!errors.empty()) return;
+      h.Open("section", {{"class", "card"}});
+      MatrixTable(h, m);
+      Legend(h, m);
+      h.Element("p", {{"class", "muted"}},
+                fmt::format("Risks are reassessed every {} months.", m.assessment_interval_months));
+      h.Close("section");
+    };
+    hooks.detail_actions = [](Html& h, Request& r, const Record& rec) {
+      if (r.principal.InAccountSetup() || r.principal.read_only) return;
+      if (rec.fields["status"] == domain::kMethodologyDraft) {
+        if (!r.principal.Can(domain::Permission::kApprove)) return;
+        PostButton(h, r, fmt::format("/risk-methodology/{}/approve", rec.id), rec.version,
+                   "Approve", "button button-approve",
+                   "Approve this methodology? Every risk's level is recomputed under it.");
+      } else if (r.principal.Can(domain::Permission::kEditRecords)) {
+        PostButton(h, r, fmt::format("/risk-methodology/{}/new-draft", rec.id), rec.version,
+                   "New draft from this version", "button button-secondary", "");
+      }
+    };
+  } else if (&spec == &domain::RiskAssessments()) {
+    hooks.detail_actions = [](Html& h, Request& r, const Record& rec) {
+      if (rec.fields["status"] != "open" || !r.principal.Can(domain::Permission::kEditRecords) ||
+          r.principal.InAccountSetup()) {
+        return;
+      }
+      OpenPostForm(h, r, fmt::format("/risk-assessments/{}/close", rec.id));
+      h.Void("input",
+             {{"type", "hidden"}, {"name", "version"}, {"value", std::to_string(rec.version)}});
+      h.Element("button",
+                {{"type", "submit"},
+                 {"class", "button button-approve"},
+                 {"data-confirm", "Close this cycle? Write its summary first (Edit)."}},
+                "Close cycle");
+      h.Close("form");
+    };
+  } else if (&spec == &domain::RiskAcceptances()) {
+    hooks.detail_banner = [](Html& h, Request&, const Record& rec) {
+      const Json snapshot = Json::parse(Str(rec.fields["snapshot"]), nullptr, false);
+      if (!snapshot.is_object()) return;
+      const Json& f = snapshot["fields"];
+      h.Open("section", {{"class", "card"}, {"aria-labelledby", "snapshot-title"}});
+      h.Element("h2", {{"id", "snapshot-title"}},
+                fmt::format("The risk as decided on (version {} of risk {})",
+                            snapshot["risk_version"].dump(), snapshot["risk_id"].dump()));
+      h.Open("dl", {{"class", "fields"}});
+      for (const char* name :
+           {"title", "inherent_level", "residual_level", "treatment", "status", "rationale"}) {
+        const auto* fs = domain::Risks().Field(name);
+        h.Open("div", {{"class", "field"}});
+        h.Element("dt", {}, fs->label);
+        h.Element("dd", {},
+                  f[name].is_null() ? "—" : (f[name].is_string() ? Str(f[name]) : f[name].dump()));
+        h.Close("div");
+      }
+      h.Close("dl");
+      h.Element(
+          "p", {{"class", "muted"}},
+          fmt::format("Methodology version: {}", snapshot["methodology_version"].is_string()
+                                                     ? Str(snapshot["methodology_version"])
+                                                     : snapshot["methodology_version"].dump()));
+      h.Close("section");
+    };
+  }
+  return hooks;
+}
+
+void AddRiskPages(Router& router) {
+  router.Get("/risks/heatmap", Surface::kWeb, kRead, HeatMapPage);
+  router.Get("/risks/treatment-plan", Surface::kWeb, kRead, TreatmentPlanPage);
+  router.Post(R"(/risks/(\d+)/acceptance)", Surface::kWeb, kRead, [](Request& r) {
+    const std::string decision = r.Form("decision");
+    app::AcceptanceInput input{.decision = decision, .comment = r.Form("comment")};
+    auto done = r.services.risks.Accept(r.principal, r.PathId(), r.FormVersion(), input);
+    if (done.ok())
+      return r.res.set_redirect(fmt::format("/risks/{}?notice=saved", r.PathId()), 303);
+    ErrorPage(r, "Decision not recorded", done.status(), fmt::format("/risks/{}", r.PathId()),
+              "Back to the risk");
+  });
+  router.Post(R"(/risk-methodology/(\d+)/approve)", Surface::kWeb,
+              Guard::Needs(domain::Permission::kApprove), [](Request& r) {
+                auto done =
+                    r.services.risks.ApproveMethodology(r.principal, r.PathId(), r.FormVersion());
+                if (done.ok()) {
+                  return r.res.set_redirect(
+                      fmt::format("/risk-methodology/{}?notice=approved", done->id), 303);
+                }
+                ErrorPage(r, "Not approved", done.status(),
+                          fmt::format("/risk-methodology/{}", r.PathId()), "Back to the draft");
+              });
+  router.Post(R"(/risk-methodology/(\d+)/new-draft)", Surface::kWeb,
+              WriteGuard(domain::RiskMethodologies()), [](Request& r) {
+                auto draft = r.services.risks.NewMethodologyDraft(r.principal, r.PathId());
+                if (draft.ok()) {
+                  return r.res.set_redirect(fmt::format("/risk-methodology/{}/edit", draft->id),
+                                            303);
+                }
+                ErrorPage(r, "No draft created", draft.status(),
+                          fmt::format("/risk-methodology/{}", r.PathId()), "Back");
+              });
+  router.Post("/risk-assessments/review", Surface::kWeb,
+              Guard::Needs(domain::Permission::kEditRecords), [](Request& r) {
+                const int64_t risk = std::atoll(r.Form("risk").c_str());
+                const int64_t cycle = std::atoll(r.Form("cycle").c_str());
+                auto done =
+                    r.services.risks.RecordReview(r.principal, cycle, risk, r.Form("changes"));
+                if (done.ok()) {
+                  return r.res.set_redirect(fmt::format("/risks/{}?notice=saved", risk), 303);
+                }
+                ErrorPage(r, "Review not recorded", done.status(), fmt::format("/risks/{}", risk),
+                          "Back to the risk");
+              });
+  router.Post(R"(/risk-assessments/(\d+)/close)", Surface::kWeb,
+              Guard::Needs(domain::Permission::kEditRecords), [](Request& r) {
+                auto done = r.services.risks.CloseCycle(r.principal, r.PathId(), r.FormVersion(),
+                                                        r.Form("summary"));
+                if (done.ok()) {
+                  return r.res.set_redirect(
+                      fmt::format("/risk-assessments/{}?notice=saved", r.PathId()), 303);
+                }
+                ErrorPage(r, "Cycle not closed", done.status(),
+                          fmt::format("/risk-assessments/{}", r.PathId()), "Back to the cycle");
+              });
+}
+
+}  // namespace rampart::http
