@@ -4,6 +4,7 @@
 
 #include "app/audit_service.h"
 #include "app/auth_service.h"
+#include "app/evidence_service.h"
 #include "app/member_service.h"
 #include "app/register_service.h"
 #include "app/scope_service.h"
@@ -11,13 +12,15 @@
 namespace rampart::app {
 
 struct Services {
-  Services(store::Store& s, const Clock& c, AuthOptions auth_options = {})
+  Services(store::Store& s, const Clock& c, AuthOptions auth_options = {},
+           EvidenceOptions evidence_options = {})
       : store(s),
         clock(c),
         registers(s, c),
         scope(s, registers),
         auth(s, c, std::move(auth_options)),
-        members(s, c, auth) {}
+        members(s, c, auth),
+        evidence(s, c, registers, evidence_options) {}
 
   // Verifies the audit trail's hash chain (interfaces reach the store only through use cases).
   Result<AuditVerification> VerifyAudit() { return VerifyAuditChain(store); }
@@ -28,6 +31,7 @@ struct Services {
   ScopeService scope;
   AuthService auth;
   MemberService members;
+  EvidenceService evidence;
 };
 
 }  // namespace rampart::app

@@ -190,6 +190,7 @@ void RegisterApiRoutes(Router& router) {
              [](Request& r) { WriteJson(r.res, 200, OpenApiDocument()); });
   RegisterAuthApiRoutes(router);
   RegisterMemberApiRoutes(router);
+  RegisterEvidenceApiRoutes(router);
   AddScopeRoutes(router);
   AddOrganisationRoutes(router);
   for (const RegisterSpec* spec : domain::AllRegisters()) AddRegisterRoutes(router, *spec);

@@ -475,6 +475,7 @@ void RegisterWebRoutes(Router& router, httplib::Server& server) {
   AddContextPages(router);  // before the generic pages: /context-issues/swot, /scope/current
   AddAccountPages(router);
   AddAdminPages(router);
+  AddEvidencePages(router);
   for (const auto* spec : domain::AllRegisters()) AddRegisterPages(router, *spec);
 }
 

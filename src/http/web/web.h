@@ -25,6 +25,7 @@ void AddRegisterPages(Router& router, const domain::RegisterSpec& spec);
 void AddContextPages(Router& router);
 void AddAccountPages(Router& router);
 void AddAdminPages(Router& router);
+void AddEvidencePages(Router& router);
 
 struct Crumb {
   std::string label;
@@ -104,6 +105,11 @@ void Badge(Html& h, const domain::FieldSpec& f, const domain::Json& v);
 void RenderHistory(Html& h, const domain::RegisterSpec& spec,
                    const std::vector<domain::AuditEvent>& events,
                    const std::vector<store::UserSummary>& members);
+// The record's evidence files and, for those who may change the record, the upload form
+// (evidence_pages.cc).
+void RenderEvidenceSection(Html& h, Request& r, const domain::RegisterSpec& spec,
+                           const domain::Record& rec,
+                           const std::vector<store::UserSummary>& members);
 // Today's date in the server's clock (for overdue reviews).
 std::string Today(const Request& r);
 
