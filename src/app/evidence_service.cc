@@ -17,11 +17,10 @@ namespace {
 constexpr const char* kRecordType = "evidence_file";
 
 Json AuditDiff(const EvidenceFile& f) {
-  return Json{{"record_type", f.record_type}, {"record_id", f.record_id},
-              {"title", f.title},             {"file_name", f.file_name},
-              {"content_type", f.content_type}, {"size", f.size},
-              {"sha256", f.sha256},           {"effective_date", f.effective_date},
-              {"expires", f.expires}};
+  return Json{
+      {"record_type", f.record_type}, {"record_id", f.record_id},           {"title", f.title},
+      {"file_name", f.file_name},     {"content_type", f.content_type},     {"size", f.size},
+      {"sha256", f.sha256},           {"effective_date", f.effective_date}, {"expires", f.expires}};
 }
 
 Status NotInSetup(const Principal& p) {
@@ -53,8 +52,7 @@ bool EvidenceService::MayWrite(const Principal& p, const domain::RegisterSpec& s
 
 Result<EvidenceFile> EvidenceService::Upload(const Principal& p, const EvidenceUpload& upload) {
   RETURN_IF_ERROR(NotInSetup(p));
-  ASSIGN_OR_RETURN(domain::Record rec,
-                   WritableRecord(p, upload.record_type, upload.record_id));
+  ASSIGN_OR_RETURN(domain::Record rec, WritableRecord(p, upload.record_type, upload.record_id));
   ASSIGN_OR_RETURN(domain::EvidenceInput input, domain::ValidateEvidence(upload.input));
   RETURN_IF_ERROR(
       domain::CheckEvidenceSize(static_cast<int64_t>(upload.content.size()), options_.max_bytes));
@@ -75,7 +73,8 @@ Result<EvidenceFile> EvidenceService::Upload(const Principal& p, const EvidenceU
   f.uploaded_by = p.user_id;
   f.uploaded_at = FormatUtc(clock_.Now());
   return store_.AddEvidence(
-      f, upload.content, SecurityEvent(clock_, &p, p.org_id, "upload", kRecordType, 0, AuditDiff(f)));
+      f, upload.content,
+      SecurityEvent(clock_, &p, p.org_id, "upload", kRecordType, 0, AuditDiff(f)));
 }
 
 Result<std::vector<EvidenceFile>> EvidenceService::List(const Principal& p,
@@ -110,9 +109,8 @@ Status EvidenceService::Delete(const Principal& p, int64_t id) {
     if (spec == nullptr) return Internal("evidence of an unknown record type: " + f.record_type);
     RETURN_IF_ERROR(Require(p, spec->write_permission));
   }
-  return store_.DeleteEvidence(p.org_id, id,
-                               SecurityEvent(clock_, &p, p.org_id, "delete", kRecordType, id,
-                                             AuditDiff(f)));
+  return store_.DeleteEvidence(
+      p.org_id, id, SecurityEvent(clock_, &p, p.org_id, "delete", kRecordType, id, AuditDiff(f)));
 }
 
 }  // namespace rampart::app

@@ -139,7 +139,9 @@ const std::vector<EvidenceType>& EvidenceTypes() {
        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
        {"application/vnd.openxmlformats-officedocument.presentationml.presentation",
         "application/zip"}},
-      {"odt", "application/vnd.oasis.opendocument.text", {"application/vnd.oasis.opendocument.text"}},
+      {"odt",
+       "application/vnd.oasis.opendocument.text",
+       {"application/vnd.oasis.opendocument.text"}},
       {"ods",
        "application/vnd.oasis.opendocument.spreadsheet",
        {"application/vnd.oasis.opendocument.spreadsheet"}},
@@ -174,10 +176,10 @@ Result<std::string> MatchEvidenceType(std::string_view file_name, std::string_vi
                            "file");
   }
   return InvalidArgument(
-      ext.empty() ? fmt::format("the file name has no extension; accepted: {}",
-                                EvidenceExtensions())
-                  : fmt::format("files of type .{} are not accepted; accepted: {}", ext,
-                                EvidenceExtensions()),
+      ext.empty()
+          ? fmt::format("the file name has no extension; accepted: {}", EvidenceExtensions())
+          : fmt::format("files of type .{} are not accepted; accepted: {}", ext,
+                        EvidenceExtensions()),
       "file");
 }
 
@@ -212,7 +214,8 @@ Result<EvidenceInput> ValidateEvidence(const EvidenceInput& input) {
     }
     return Status::Ok();
   };
-  RETURN_IF_ERROR(date(input.effective_date, "Effective date", "effective_date", out.effective_date));
+  RETURN_IF_ERROR(
+      date(input.effective_date, "Effective date", "effective_date", out.effective_date));
   RETURN_IF_ERROR(date(input.expires, "Expiry date", "expires", out.expires));
   if (!out.effective_date.empty() && !out.expires.empty() && out.expires < out.effective_date) {
     return InvalidArgument("Expiry date is before the effective date", "expires");

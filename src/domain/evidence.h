@@ -25,10 +25,10 @@ struct EvidenceFile {
   std::string record_type;  // the register's record type: "context_issue"
   int64_t record_id = 0;
   std::string title;
-  std::string file_name;     // as SafeFileName made it
-  std::string content_type;  // the accepted type's media type
-  int64_t size = 0;          // bytes
-  std::string sha256;        // hex, of the content
+  std::string file_name;       // as SafeFileName made it
+  std::string content_type;    // the accepted type's media type
+  int64_t size = 0;            // bytes
+  std::string sha256;          // hex, of the content
   std::string effective_date;  // YYYY-MM-DD, or empty
   std::string expires;         // YYYY-MM-DD, the last day the evidence is valid; or empty
   int64_t uploaded_by = 0;

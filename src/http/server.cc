@@ -75,8 +75,8 @@ Server::Server(app::Services& services, ServerOptions options)
   s.set_pre_routing_handler([max_body](const httplib::Request& req, httplib::Response& res) {
     if (IsUpload(req)) return httplib::Server::HandlerResponse::Unhandled;
     const std::string length = req.get_header_value("Content-Length");
-    const bool chunked = req.get_header_value("Transfer-Encoding").find("chunked") !=
-                         std::string::npos;
+    const bool chunked =
+        req.get_header_value("Transfer-Encoding").find("chunked") != std::string::npos;
     if (chunked || (!length.empty() && std::strtoull(length.c_str(), nullptr, 10) > max_body)) {
       res.status = chunked ? 411 : 413;
       res.set_header("Connection", "close");
@@ -105,10 +105,9 @@ Server::Server(app::Services& services, ServerOptions options)
                     "send a Content-Length header (Content-Length: 0 for an empty body)");
         break;
       case 413:
-        st = IsUpload(req) ? Status(Code::kTooLarge, "the file is larger than the server accepts",
-                                    "file")
-                           : Status(Code::kTooLarge,
-                                    "the request body is larger than the server accepts");
+        st = IsUpload(req)
+                 ? Status(Code::kTooLarge, "the file is larger than the server accepts", "file")
+                 : Status(Code::kTooLarge, "the request body is larger than the server accepts");
         break;
       default:
         st = Status(Code::kInvalidArgument, "the request could not be handled");

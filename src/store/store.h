@@ -267,8 +267,9 @@ class Store {
 
   // --- Whole installations ---
   // Copies everything this store holds (organisations, users, memberships, sessions, tokens,
-  // every register's records with their versions, evidence files, the audit trail) into `destination`, keeping
-  // ids, in one transaction there. kFailedPrecondition when the destination holds data already.
+  // every register's records with their versions, evidence files, the audit trail) into
+  // `destination`, keeping ids, in one transaction there. kFailedPrecondition when the destination
+  // holds data already.
   virtual Status CopyTo(Store& destination) = 0;
 
   // Number of SQL statements this store has executed; tests use it to catch N+1 queries.

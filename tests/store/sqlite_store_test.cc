@@ -19,7 +19,7 @@ using ::testing::HasSubstr;
 
 TEST(SqliteStoreMigrate, NumbersMigrationsFromTheirFileNames) {
   const auto& all = SqliteMigrations();
-  ASSERT_EQ(all.size(), 4u);
+  ASSERT_EQ(all.size(), 5u);
   EXPECT_EQ(all[0].number, 1);
   EXPECT_EQ(all[0].name, "0001_foundation");
   EXPECT_EQ(all[1].number, 2);
@@ -29,6 +29,8 @@ TEST(SqliteStoreMigrate, NumbersMigrationsFromTheirFileNames) {
   EXPECT_EQ(all[2].name, "0003_search");
   EXPECT_EQ(all[3].number, 4);
   EXPECT_EQ(all[3].name, "0004_access");
+  EXPECT_EQ(all[4].number, 7);
+  EXPECT_EQ(all[4].name, "0007_evidence");
 }
 
 TEST(OpenStore, RefusesAnEmptyUrlOrSqliteUrl) {

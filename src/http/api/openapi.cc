@@ -777,18 +777,17 @@ std::string EvidenceUploadDescription() {
 }
 
 Json EvidenceUploadBody() {
-  return {{"required", true},
-          {"content",
-           {{"multipart/form-data",
-             {{"schema",
-               Object({{"file", {{"type", "string"}, {"contentMediaType",
-                                                      "application/octet-stream"}}},
-                       {"title", {{"type", "string"}, {"maxLength", 200}}},
-                       {"effective_date", {{"type", "string"}, {"format", "date"}}},
-                       {"expires",
-                        Described({{"type", "string"}, {"format", "date"}},
-                                  "the last day the evidence is valid")}},
-                      {"file", "title"})}}}}}};
+  return {
+      {"required", true},
+      {"content",
+       {{"multipart/form-data",
+         {{"schema",
+           Object({{"file", {{"type", "string"}, {"contentMediaType", "application/octet-stream"}}},
+                   {"title", {{"type", "string"}, {"maxLength", 200}}},
+                   {"effective_date", {{"type", "string"}, {"format", "date"}}},
+                   {"expires", Described({{"type", "string"}, {"format", "date"}},
+                                         "the last day the evidence is valid")}},
+                  {"file", "title"})}}}}}};
 }
 
 // Evidence files: the schema and the routes by file id (the routes by record are the
@@ -827,8 +826,8 @@ void AddEvidence(Json& schemas, Json& paths) {
                    "other file of the organisation has it."},
                   {"tags", tags},
                   {"operationId", "delete_evidence"},
-                  {"responses", Merge({{"204", NoContent("deleted")}},
-                                      ErrorResponses({401, 403, 404}))}})}};
+                  {"responses",
+                   Merge({{"204", NoContent("deleted")}}, ErrorResponses({401, 403, 404}))}})}};
   paths["/api/v1/evidence/{id}/content"] = {
       {"parameters", Json::array({kIdParam})},
       {"get",
@@ -841,9 +840,10 @@ void AddEvidence(Json& schemas, Json& paths) {
                   {"tags", tags},
                   {"operationId", "download_evidence"},
                   {"responses",
-                   Merge({{"200", {{"description", "the file's bytes"},
-                                   {"content", {{"application/octet-stream",
-                                                 {{"schema", {{"type", "string"}}}}}}}}},
+                   Merge({{"200",
+                           {{"description", "the file's bytes"},
+                            {"content",
+                             {{"application/octet-stream", {{"schema", {{"type", "string"}}}}}}}}},
                           {"304", NoContent("not modified")}},
                          ErrorResponses({401, 403, 404}))}})}};
 }
@@ -954,13 +954,13 @@ Json BuildDocument() {
                                                ErrorResponses({401, 403, 404, 409, 412, 428}))}})}};
     paths[base + "/{id}/evidence"] = {
         {"parameters", Json::array({kIdParam})},
-        {"get", Operation(kRead, {{"summary", "Evidence files of a " + spec->singular},
-                                  {"tags", tags},
-                                  {"operationId", "list_evidence_" + spec->type},
-                                  {"responses",
-                                   Merge({{"200", JsonResponse("files, oldest first",
-                                                               DataOf("EvidenceFile"))}},
-                                         ErrorResponses({401, 403, 404}))}})},
+        {"get",
+         Operation(kRead, {{"summary", "Evidence files of a " + spec->singular},
+                           {"tags", tags},
+                           {"operationId", "list_evidence_" + spec->type},
+                           {"responses", Merge({{"200", JsonResponse("files, oldest first",
+                                                                     DataOf("EvidenceFile"))}},
+                                               ErrorResponses({401, 403, 404}))}})},
         {"post", Operation(write, {{"summary", "Attach an evidence file to a " + spec->singular},
                                    {"description", EvidenceUploadDescription()},
                                    {"tags", tags},

@@ -37,22 +37,23 @@ void NotDone(Request& r, const std::string& title, const std::string& back, cons
 
 void AddUploadPage(Router& router, const domain::RegisterSpec& spec) {
   const domain::RegisterSpec* s = &spec;
-  router.Post("/" + spec.path + R"(/(\d+)/evidence)", Surface::kWeb, WriteGuard(spec),
-              [s](Request& r) {
-                const std::string back = fmt::format("/{}/{}", s->path, r.PathId());
-                auto upload = EvidenceUploadFrom(r, *s);
-                Result<domain::EvidenceFile> file =
-                    upload.ok() ? r.services.evidence.Upload(r.principal, *upload)
-                                : Result<domain::EvidenceFile>(upload.status());
-                if (!file.ok()) return NotDone(r, "File not attached", back, file.status());
-                r.res.set_redirect(back + "?notice=evidence-added#evidence", 303);
-              });
+  router.Post(
+      "/" + spec.path + R"(/(\d+)/evidence)", Surface::kWeb, WriteGuard(spec), [s](Request& r) {
+        const std::string back = fmt::format("/{}/{}", s->path, r.PathId());
+        auto upload = EvidenceUploadFrom(r, *s);
+        Result<domain::EvidenceFile> file = upload.ok()
+                                                ? r.services.evidence.Upload(r.principal, *upload)
+                                                : Result<domain::EvidenceFile>(upload.status());
+        if (!file.ok()) return NotDone(r, "File not attached", back, file.status());
+        r.res.set_redirect(back + "?notice=evidence-added#evidence", 303);
+      });
 }
 
 }  // namespace
 
 void RenderEvidenceSection(Html& h, Request& r, const domain::RegisterSpec& spec,
-                           const domain::Record& rec, const std::vector<store::UserSummary>& members) {
+                           const domain::Record& rec,
+                           const std::vector<store::UserSummary>& members) {
   auto files = r.services.evidence.List(r.principal, spec, rec.id);
   if (!files.ok()) return;
   const bool may_write = r.services.evidence.MayWrite(r.principal, spec, rec);
@@ -92,9 +93,9 @@ void RenderEvidenceSection(Html& h, Request& r, const domain::RegisterSpec& spec
                 f.effective_date.empty() ? "—" : f.effective_date);
       h.Element("td", {{"class", "cell-date"}, {"data-label", "Expires"}},
                 f.expires.empty() ? "—" : f.expires);
-      h.Element("td", {{"data-label", "Uploaded"}},
-                fmt::format("{} by {}", f.uploaded_at.substr(0, 10),
-                            UserName(f.uploaded_by, members)));
+      h.Element(
+          "td", {{"data-label", "Uploaded"}},
+          fmt::format("{} by {}", f.uploaded_at.substr(0, 10), UserName(f.uploaded_by, members)));
       if (may_write) {
         h.Open("td");
         OpenPostForm(h, r, fmt::format("/evidence/{}/delete", f.id));
@@ -112,7 +113,10 @@ void RenderEvidenceSection(Html& h, Request& r, const domain::RegisterSpec& spec
   if (may_write) {
     OpenPostForm(h, r, fmt::format("/{}/{}/evidence", spec.path, rec.id), "evidence-upload");
     h.Open("div", {{"class", "form-grid form-grid-flush"}});
-    Input(h, {.name = "title", .label = "Title", .id = "evidence-title-input", .maxlength = "200",
+    Input(h, {.name = "title",
+              .label = "Title",
+              .id = "evidence-title-input",
+              .maxlength = "200",
               .required = true});
     h.Open("div", {{"class", "form-field"}});
     h.Open("label", {{"for", "evidence-file"}}).Text("File");
@@ -129,14 +133,18 @@ void RenderEvidenceSection(Html& h, Request& r, const domain::RegisterSpec& spec
               fmt::format("Up to {} MiB: {}. The content must match the extension.",
                           r.services.evidence.max_bytes() >> 20, domain::EvidenceExtensions()));
     h.Close("div");
-    Input(h, {.name = "effective_date", .label = "Effective date", .id = "evidence-effective",
+    Input(h, {.name = "effective_date",
+              .label = "Effective date",
+              .id = "evidence-effective",
               .type = "date"});
-    Input(h, {.name = "expires", .label = "Expires", .id = "evidence-expires", .type = "date",
+    Input(h, {.name = "expires",
+              .label = "Expires",
+              .id = "evidence-expires",
+              .type = "date",
               .help = "The last day this evidence is valid."});
     h.Close("div");
     h.Open("div", {{"class", "form-actions form-actions-flush"}});
-    h.Element("button", {{"type", "submit"}, {"class", "button button-secondary"}},
-              "Attach file");
+    h.Element("button", {{"type", "submit"}, {"class", "button button-secondary"}}, "Attach file");
     h.Close("div").Close("form");
   }
   h.Close("section");
@@ -152,8 +160,8 @@ void AddEvidencePages(Router& router) {
                     file.ok() ? domain::FindRegisterByType(file->record_type) : nullptr;
                 const std::string back =
                     spec != nullptr ? fmt::format("/{}/{}", spec->path, file->record_id) : "/";
-                Status st = file.ok() ? r.services.evidence.Delete(r.principal, r.PathId())
-                                      : file.status();
+                Status st =
+                    file.ok() ? r.services.evidence.Delete(r.principal, r.PathId()) : file.status();
                 if (!st.ok()) return NotDone(r, "File not deleted", back, st);
                 r.res.set_redirect(back + "?notice=evidence-deleted#evidence", 303);
               });

@@ -88,11 +88,11 @@ Result<std::vector<domain::EvidenceFile>> SqlStore::ListEvidence(int64_t org_id,
 Result<domain::EvidenceFile> SqlStore::GetEvidence(int64_t org_id, int64_t id) {
   ASSIGN_OR_RETURN(auto conn, Acquire());
   bool found = false;
-  ASSIGN_OR_RETURN(
-      auto rows,
-      One(*conn,
-          fmt::format("SELECT {} FROM evidence_files WHERE org_id = ? AND id = ?", kEvidenceColumns),
-          {org_id, id}, found));
+  ASSIGN_OR_RETURN(auto rows,
+                   One(*conn,
+                       fmt::format("SELECT {} FROM evidence_files WHERE org_id = ? AND id = ?",
+                                   kEvidenceColumns),
+                       {org_id, id}, found));
   if (!found) return NotFound(kNoSuchFile);
   return ReadEvidenceRow(*rows);
 }

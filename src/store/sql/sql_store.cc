@@ -681,9 +681,9 @@ std::vector<CopyTable> CopyTables() {
     }
     tables.push_back(std::move(t));
   }
-  tables.push_back({"evidence_blobs",
-                    {{"org_id", K::kInt}, {"sha256", K::kText}, {"size", K::kInt},
-                     {"content", K::kBlob}}});
+  tables.push_back(
+      {"evidence_blobs",
+       {{"org_id", K::kInt}, {"sha256", K::kText}, {"size", K::kInt}, {"content", K::kBlob}}});
   tables.push_back({"evidence_files",
                     {{"id", K::kInt},
                      {"org_id", K::kInt},
