@@ -16,20 +16,20 @@ namespace {
 
 constexpr const char* kRecordType = "evidence_file";
 
-Json AuditDiff(const EvidenceFile& f) {
-  return Json{
+enum class Direction { kAdded, kRemoved };
+
+// The audit diff of an upload (every field from null) or a deletion (every field to null), in
+// the trail's usual {"field": {"from", "to"}} form; the record the file belongs to included.
+Json AuditDiff(const EvidenceFile& f, Direction d) {
+  const Json values = {
       {"record_type", f.record_type}, {"record_id", f.record_id},           {"title", f.title},
       {"file_name", f.file_name},     {"content_type", f.content_type},     {"size", f.size},
       {"sha256", f.sha256},           {"effective_date", f.effective_date}, {"expires", f.expires}};
-}
-
-Status NotInSetup(const Principal& p) {
-  if (p.InAccountSetup()) {
-    return PermissionDenied(p.must_change_password
-                                ? "change your one-time password before making changes"
-                                : "set up your second factor before making changes");
+  Json diff = Json::object();
+  for (const auto& [k, v] : values.items()) {
+    diff[k] = d == Direction::kAdded ? Change(Json(), v) : Change(v, Json());
   }
-  return Status::Ok();
+  return diff;
 }
 
 }  // namespace
@@ -51,7 +51,6 @@ bool EvidenceService::MayWrite(const Principal& p, const domain::RegisterSpec& s
 }
 
 Result<EvidenceFile> EvidenceService::Upload(const Principal& p, const EvidenceUpload& upload) {
-  RETURN_IF_ERROR(NotInSetup(p));
   ASSIGN_OR_RETURN(domain::Record rec, WritableRecord(p, upload.record_type, upload.record_id));
   ASSIGN_OR_RETURN(domain::EvidenceInput input, domain::ValidateEvidence(upload.input));
   RETURN_IF_ERROR(
@@ -72,9 +71,9 @@ Result<EvidenceFile> EvidenceService::Upload(const Principal& p, const EvidenceU
   f.expires = std::move(input.expires);
   f.uploaded_by = p.user_id;
   f.uploaded_at = FormatUtc(clock_.Now());
-  return store_.AddEvidence(
-      f, upload.content,
-      SecurityEvent(clock_, &p, p.org_id, "upload", kRecordType, 0, AuditDiff(f)));
+  return store_.AddEvidence(f, upload.content,
+                            SecurityEvent(clock_, &p, p.org_id, "upload", kRecordType, 0,
+                                          AuditDiff(f, Direction::kAdded)));
 }
 
 Result<std::vector<EvidenceFile>> EvidenceService::List(const Principal& p,
@@ -98,19 +97,20 @@ Result<EvidenceContent> EvidenceService::Download(const Principal& p, int64_t id
 }
 
 Status EvidenceService::Delete(const Principal& p, int64_t id) {
-  RETURN_IF_ERROR(NotInSetup(p));
   RETURN_IF_ERROR(Require(p, domain::Permission::kReadRecords));
   ASSIGN_OR_RETURN(EvidenceFile f, store_.GetEvidence(p.org_id, id));
-  // The file of a deleted record: whoever may write that register may remove it.
   auto rec = WritableRecord(p, f.record_type, f.record_id);
-  if (!rec.ok() && rec.status().code() != Code::kNotFound) return rec.status();
-  if (!rec.ok()) {
+  if (rec.status().code() == Code::kNotFound) {
+    // The record was deleted: its files are for those who may change any record of its register.
     const domain::RegisterSpec* spec = domain::FindRegisterByType(f.record_type);
     if (spec == nullptr) return Internal("evidence of an unknown record type: " + f.record_type);
     RETURN_IF_ERROR(Require(p, spec->write_permission));
+  } else {
+    RETURN_IF_ERROR(rec.status());
   }
-  return store_.DeleteEvidence(
-      p.org_id, id, SecurityEvent(clock_, &p, p.org_id, "delete", kRecordType, id, AuditDiff(f)));
+  return store_.DeleteEvidence(p.org_id, id,
+                               SecurityEvent(clock_, &p, p.org_id, "delete", kRecordType, id,
+                                             AuditDiff(f, Direction::kRemoved)));
 }
 
 }  // namespace rampart::app

@@ -80,11 +80,12 @@ TEST_F(EvidenceServiceTest, StoresAFileWithItsCheckedTypeHashAndAnAuditEvent) {
   EXPECT_EQ(e.action, "upload");
   EXPECT_EQ(e.record_type, "evidence_file");
   EXPECT_EQ(e.record_id, f->id);
-  EXPECT_EQ(e.diff["record_id"], issue_id_);
-  EXPECT_EQ(e.diff["sha256"], Sha256Hex(kPdf));
+  EXPECT_EQ(e.diff["record_id"]["to"], issue_id_);
+  EXPECT_EQ(e.diff["sha256"]["to"], Sha256Hex(kPdf));
 
   ASSERT_THAT(evidence_->Delete(alice_, f->id), IsOk());
   EXPECT_EQ(Events().back().action, "delete");
+  EXPECT_EQ(Events().back().diff["title"]["from"], "Evidence");
   EXPECT_THAT(evidence_->Get(alice_, f->id), StatusIs(Code::kNotFound));
 }
 
