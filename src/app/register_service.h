@@ -76,11 +76,14 @@ class RegisterService {
   Status Prepare(const Principal& p, const domain::RegisterSpec& spec, domain::Json& fields,
                  const domain::Json* before, std::vector<domain::FieldError>& errors);
 
- private:
   // The caller may change the record (`before`: as stored; `after`: as it will be created).
-  // Called first with neither, then again once the record is known.
+  // Called first with neither, then again once the record is known. (Also what attaching
+  // evidence to a record needs.)
   Status CheckCanWrite(const Principal& p, const domain::RegisterSpec& spec,
                        const domain::Json* before, const domain::Json* after) const;
+
+ private:
+ private:
   Status CheckReferences(const Principal& p, const domain::RegisterSpec& spec,
                          const domain::Json& fields, const domain::Json* before,
                          std::vector<domain::FieldError>& errors);

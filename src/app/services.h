@@ -4,6 +4,7 @@
 
 #include "app/audit_service.h"
 #include "app/auth_service.h"
+#include "app/evidence_service.h"
 #include "app/member_service.h"
 #include "app/register_service.h"
 #include "app/risk_service.h"
@@ -12,14 +13,16 @@
 namespace rampart::app {
 
 struct Services {
-  Services(store::Store& s, const Clock& c, AuthOptions auth_options = {})
+  Services(store::Store& s, const Clock& c, AuthOptions auth_options = {},
+           EvidenceOptions evidence_options = {})
       : store(s),
         clock(c),
         registers(s, c),
         scope(s, registers),
         risks(s, c, registers),
         auth(s, c, std::move(auth_options)),
-        members(s, c, auth) {}
+        members(s, c, auth),
+        evidence(s, c, registers, evidence_options) {}
 
   // Verifies the audit trail's hash chain (interfaces reach the store only through use cases).
   Result<AuditVerification> VerifyAudit() { return VerifyAuditChain(store); }
@@ -31,6 +34,7 @@ struct Services {
   RiskService risks;
   AuthService auth;
   MemberService members;
+  EvidenceService evidence;
 };
 
 }  // namespace rampart::app

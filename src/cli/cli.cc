@@ -10,7 +10,7 @@ Status Context::Open() {
   ASSIGN_OR_RETURN(store, store::OpenStore(db, store_options));
   ASSIGN_OR_RETURN(int applied, store->Migrate());
   (void)applied;
-  services = std::make_unique<app::Services>(*store, clock, auth_options);
+  services = std::make_unique<app::Services>(*store, clock, auth_options, evidence_options);
   return Status::Ok();
 }
 

@@ -20,7 +20,8 @@ namespace rampart::cli {
 struct Context {
   std::string db;
   store::StoreOptions store_options;
-  app::AuthOptions auth_options;  // serve sets session timeouts
+  app::AuthOptions auth_options;          // serve sets session timeouts
+  app::EvidenceOptions evidence_options;  // serve sets the upload limit
   SystemClock clock;
   std::unique_ptr<store::Store> store;
   std::unique_ptr<app::Services> services;

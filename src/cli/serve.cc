@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "cli/cli.h"
+#include "domain/evidence.h"
 #include "http/server.h"
 
 namespace rampart::cli {
@@ -17,6 +18,7 @@ struct ServeOptions {
   std::string listen = "127.0.0.1:8080";
   int threads = 16;
   size_t max_body = 1 << 20;
+  int64_t max_upload_mb = domain::kDefaultMaxEvidenceBytes >> 20;
   std::string tls_cert;
   std::string tls_key;
   int idle_minutes = 30;
@@ -60,6 +62,9 @@ void AddServeCommand(CLI::App& app, Context& ctx, Action& action) {
       ->check(CLI::Range(1, 1000));
   cmd->add_option("--max-body", opts->max_body, "Largest request body in bytes")
       ->check(CLI::Range(1024, 64 << 20));
+  cmd->add_option("--max-upload-mb", opts->max_upload_mb, "Largest evidence file in MiB")
+      ->envname("RAMPART_MAX_UPLOAD_MB")
+      ->check(CLI::Range(1, 1024));
   cmd->add_option("--tls-cert", opts->tls_cert, "Serve HTTPS with this PEM certificate (chain)")
       ->envname("RAMPART_TLS_CERT")
       ->check(CLI::ExistingFile);
@@ -84,6 +89,7 @@ void AddServeCommand(CLI::App& app, Context& ctx, Action& action) {
       }
       ctx.auth_options.session_idle = std::chrono::minutes(opts->idle_minutes);
       ctx.auth_options.session_lifetime = std::chrono::hours(opts->lifetime_hours);
+      ctx.evidence_options.max_bytes = opts->max_upload_mb << 20;
       // Block the stop signals in every thread; one thread waits for them below.
       sigset_t signals;
       sigemptyset(&signals);

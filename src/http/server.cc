@@ -3,6 +3,10 @@
 #include <httplib.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <cstdlib>
+#include <regex>
+
 #include "base/text.h"
 #include "http/api/api.h"
 #include "http/errors.h"
@@ -30,6 +34,16 @@ const httplib::Headers& SecurityHeaders() {
   return kHeaders;
 }
 
+// An evidence upload (API or page): the one kind of request whose body may exceed the body limit,
+// up to the evidence limit.
+bool IsUpload(const httplib::Request& req) {
+  static const std::regex kUpload(R"(^(/api/v1)?/[a-z0-9-]+/\d+/evidence$)");
+  return req.method == "POST" && std::regex_match(req.path, kUpload);
+}
+
+// Room for the multipart envelope and the form fields around an upload's file.
+constexpr size_t kUploadEnvelope = 64 * 1024;
+
 }  // namespace
 
 namespace {
@@ -52,7 +66,24 @@ Server::Server(app::Services& services, ServerOptions options)
   s.set_keep_alive_timeout(10);
   s.set_read_timeout(15);
   s.set_write_timeout(15);
-  s.set_payload_max_length(options_.max_body_bytes);
+  // cpp-httplib has one body limit per server: it is the evidence limit (plus the multipart
+  // envelope), and every other request is held to max_body_bytes by its Content-Length before
+  // its body is read.
+  const size_t max_upload = static_cast<size_t>(services_.evidence.max_bytes()) + kUploadEnvelope;
+  s.set_payload_max_length(std::max(options_.max_body_bytes, max_upload));
+  const size_t max_body = options_.max_body_bytes;
+  s.set_pre_routing_handler([max_body](const httplib::Request& req, httplib::Response& res) {
+    if (IsUpload(req)) return httplib::Server::HandlerResponse::Unhandled;
+    const std::string length = req.get_header_value("Content-Length");
+    const bool chunked =
+        req.get_header_value("Transfer-Encoding").find("chunked") != std::string::npos;
+    if (chunked || (!length.empty() && std::strtoull(length.c_str(), nullptr, 10) > max_body)) {
+      res.status = chunked ? 411 : 413;
+      res.set_header("Connection", "close");
+      return httplib::Server::HandlerResponse::Handled;
+    }
+    return httplib::Server::HandlerResponse::Unhandled;
+  });
   httplib::Headers headers = SecurityHeaders();
   if (tls) headers.emplace("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
   s.set_default_headers(headers);
@@ -74,7 +105,9 @@ Server::Server(app::Services& services, ServerOptions options)
                     "send a Content-Length header (Content-Length: 0 for an empty body)");
         break;
       case 413:
-        st = Status(Code::kTooLarge, "the request body is larger than the server accepts");
+        st = IsUpload(req)
+                 ? Status(Code::kTooLarge, "the file is larger than the server accepts", "file")
+                 : Status(Code::kTooLarge, "the request body is larger than the server accepts");
         break;
       default:
         st = Status(Code::kInvalidArgument, "the request could not be handled");

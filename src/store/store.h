@@ -22,6 +22,7 @@
 
 #include "base/status.h"
 #include "domain/audit.h"
+#include "domain/evidence.h"
 #include "domain/identity.h"
 #include "domain/record.h"
 #include "domain/register.h"
@@ -254,6 +255,25 @@ class Store {
   // kNotFound when the user has no such token.
   virtual Status RevokeToken(int64_t user_id, int64_t token_id, const AuditDraft& audit) = 0;
 
+  // --- Evidence files ---
+  // Stores `content` (once per organisation and SHA-256: the same bytes attached twice are kept
+  // once) and the file's row, and appends `audit` (record_id filled in), in one transaction.
+  // `file.id` is ignored; returns the file with its id. The caller computes `file.sha256` and
+  // `file.size` from `content`.
+  virtual Result<domain::EvidenceFile> AddEvidence(const domain::EvidenceFile& file,
+                                                   const std::string& content,
+                                                   AuditDraft audit) = 0;
+  // The files attached to one record, oldest first.
+  virtual Result<std::vector<domain::EvidenceFile>> ListEvidence(int64_t org_id,
+                                                                 const std::string& record_type,
+                                                                 int64_t record_id) = 0;
+  // kNotFound when the organisation has no such file.
+  virtual Result<domain::EvidenceFile> GetEvidence(int64_t org_id, int64_t id) = 0;
+  virtual Result<std::string> ReadEvidenceContent(int64_t org_id, int64_t id) = 0;
+  // Deletes the file's row and, when no other file of the organisation has the same content, the
+  // content; appends `audit`. kNotFound when the organisation has no such file.
+  virtual Status DeleteEvidence(int64_t org_id, int64_t id, const AuditDraft& audit) = 0;
+
   // --- Audit trail ---
   virtual Status AppendAudit(const AuditDraft& audit) = 0;
   // Events of one record, oldest first.
@@ -267,8 +287,9 @@ class Store {
 
   // --- Whole installations ---
   // Copies everything this store holds (organisations, users, memberships, sessions, tokens,
-  // every register's records with their versions, the audit trail) into `destination`, keeping
-  // ids, in one transaction there. kFailedPrecondition when the destination holds data already.
+  // every register's records with their versions, evidence files, the audit trail) into
+  // `destination`, keeping ids, in one transaction there. kFailedPrecondition when the destination
+  // holds data already.
   virtual Status CopyTo(Store& destination) = 0;
 
   // Number of SQL statements this store has executed; tests use it to catch N+1 queries.

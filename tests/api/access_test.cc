@@ -117,6 +117,25 @@ class AccessTest : public ApiTest {
       ASSERT_EQ(r->status, 201) << spec->path << ": " << r->body;
       record_ids_[spec->path] = Body(r)["id"].get<int64_t>();
     }
+    // An evidence file on the contributor's context issue, for the /evidence/{id} routes.
+    evidence_id_ = AttachEvidence(
+        "/api/v1/context-issues/" + std::to_string(record_ids_["context-issues"]) + "/evidence",
+        Bearer(), "ACME-EVIDENCE");
+  }
+
+  // Uploads a text file holding `text`; returns its id.
+  int64_t AttachEvidence(const std::string& route, const httplib::Headers& h,
+                         const std::string& text) {
+    auto r = Client().Post(
+        route, h,
+        httplib::MultipartFormDataItems{{"file", text + "\n", "evidence.txt", "text/plain"},
+                                        {"title", text, "", ""}});
+    EXPECT_TRUE(r);
+    if (!r || r->status != 201) {
+      ADD_FAILURE() << "upload failed: " << (r ? r->body : "no response");
+      return 0;
+    }
+    return Body(r)["id"].get<int64_t>();
   }
 
   // A concrete path for a route pattern: ids of this fixture's records and users.
@@ -132,6 +151,7 @@ class AccessTest : public ApiTest {
     if (pattern.rfind("/api/v1/users/", 0) == 0 || pattern.rfind("/admin/users/", 0) == 0) {
       id = std::to_string(target_id_);
     }
+    if (IsEvidenceRoute(pattern)) id = std::to_string(evidence_id_);
     const auto first = path.find(R"((\d+))");
     if (first != std::string::npos) path.replace(first, 5, id);
     for (auto more = path.find(R"((\d+))"); more != std::string::npos;
@@ -149,6 +169,11 @@ class AccessTest : public ApiTest {
     if (method == "PUT") return c.Put(path, headers, "", "application/json");
     if (method == "PATCH") return c.Patch(path, headers, "", "application/json");
     return c.Delete(path, headers);
+  }
+
+  // The routes of one evidence file (its record's routes are the register's).
+  static bool IsEvidenceRoute(const std::string& pattern) {
+    return pattern.rfind("/api/v1/evidence/", 0) == 0 || pattern.rfind("/evidence/", 0) == 0;
   }
 
   // The register a route belongs to, if any.
@@ -187,6 +212,7 @@ class AccessTest : public ApiTest {
   }
 
   int64_t target_id_ = 0;
+  int64_t evidence_id_ = 0;
   std::map<Role, int64_t> user_ids_;
   std::map<Role, Session> sessions_;
   std::map<std::string, int64_t> record_ids_;
@@ -207,10 +233,11 @@ TEST_F(AccessTest, TheRoleMatrixMatchesThePermissionTable) {
       bool allowed = route.guard.access != http::Access::kPermission ||
                      domain::Can(info.role, route.guard.permission);
       // Holding only records:edit-own, a role changes the records naming it: the fixture's
-      // records name the contributor where the register has a user field to do so.
+      // records name the contributor where the register has a user field to do so. (An
+      // evidence file's routes decide by the file's record, which names the contributor.)
       if (allowed && route.guard.access == http::Access::kPermission &&
           route.guard.permission == Permission::kEditOwnRecords &&
-          !domain::Can(info.role, Permission::kEditRecords)) {
+          !domain::Can(info.role, Permission::kEditRecords) && !IsEvidenceRoute(route.pattern)) {
         const auto* spec = RegisterOf(route.pattern);
         ASSERT_NE(spec, nullptr) << route.pattern;
         ASSERT_TRUE(HasWritableUserField(*spec)) << route.pattern;
@@ -366,6 +393,41 @@ TEST_F(CrossOrganisationTest, NoRouteOrParameterReachesAnotherOrganisation) {
   auto events = Get("/api/v1/audit/events?limit=1000");
   EXPECT_THAT(events->body, ::testing::Not(HasSubstr("GLOBEX-SECRET")));
   EXPECT_THAT(events->body, ::testing::Not(HasSubstr("gary")));
+  // Evidence files: Acme's are not found by Globex, Globex's not by Acme, and neither attaches to
+  // the other's records.
+  const std::string acme_item = "/api/v1/evidence/" + std::to_string(evidence_id_);
+  const std::string acme_record =
+      "/api/v1/context-issues/" + std::to_string(record_ids_["context-issues"]) + "/evidence";
+  for (const auto& path : {acme_item, acme_item + "/content", acme_record}) {
+    auto r = Get(path, Bearer(gary_));
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 404) << path;
+    EXPECT_THAT(r->body, ::testing::Not(HasSubstr("ACME-EVIDENCE"))) << path;
+  }
+  EXPECT_EQ(Client().Delete(acme_item, Bearer(gary_))->status, 404);
+  auto attach = Client().Post(acme_record, Bearer(gary_),
+                              httplib::MultipartFormDataItems{
+                                  {"file", "x\n", "x.txt", "text/plain"}, {"title", "x", "", ""}});
+  EXPECT_EQ(attach->status, 404);
+  EXPECT_EQ(Get(acme_item)->status, 200);  // still there for Acme
+  const std::string globex_record =
+      "/api/v1/context-issues/" + std::to_string(globex_ids_["context-issues"]) + "/evidence";
+  const int64_t globex_file = AttachEvidence(globex_record, Bearer(gary_), "GLOBEX-SECRET");
+  const std::string globex_item = "/api/v1/evidence/" + std::to_string(globex_file);
+  for (const auto& path : {globex_item, globex_item + "/content", globex_record,
+                           "/context-issues/" + std::to_string(globex_ids_["context-issues"])}) {
+    auto r = Get(path);
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 404) << path;
+    EXPECT_THAT(r->body, ::testing::Not(HasSubstr("GLOBEX-SECRET"))) << path;
+  }
+  EXPECT_EQ(Client().Delete(globex_item, Bearer())->status, 404);
+  EXPECT_EQ(Client()
+                .Post("/evidence/" + std::to_string(globex_file) + "/delete",
+                      SessionHeaders(sessions_[Role::kAdmin]), "", "application/json")
+                ->status,
+            404);
+  EXPECT_EQ(Get(globex_item, Bearer(gary_))->status, 200);
   // Gary's token acts only in Globex, whatever the request says.
   auto mine =
       Get("/api/v1/context-issues/" + std::to_string(record_ids_["context-issues"]), Bearer(gary_));

@@ -39,6 +39,9 @@ Opened Open(Backend backend) {
   return o;
 }
 
+const std::string kPng(
+    "\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89", 33);
+
 // An installation with users, a token, records of every register in several versions.
 void Populate(Store& store) {
   ASSERT_THAT(InitCrypto(), IsOk());
@@ -78,6 +81,12 @@ void Populate(Store& store) {
       {{"title", "Scope"}, {"statement", "All of Acme"}, {"units", {"Engineering"}}});
   ASSERT_THAT(scope, IsOk());
   ASSERT_THAT(services.scope.Approve(p, scope->id, 1), IsOk());
+  // An evidence file whose bytes are not text (a PNG signature holds \r, \n, \x1a and NULs).
+  ASSERT_THAT(services.evidence.Upload(p, {.record_type = "context_issue",
+                                           .record_id = issue->id,
+                                           .input = {.title = "Diagram", .file_name = "d.png"},
+                                           .content = kPng}),
+              IsOk());
 }
 
 void ExpectSameInstallation(Store& a, Store& b) {
@@ -96,6 +105,13 @@ void ExpectSameInstallation(Store& a, Store& b) {
       EXPECT_EQ(pa->records[i].fields, pb->records[i].fields) << spec->type;
     }
   }
+  auto ea = a.ListEvidence(1, "context_issue", 1);
+  auto eb = b.ListEvidence(1, "context_issue", 1);
+  ASSERT_THAT(eb, IsOk());
+  ASSERT_EQ(eb->size(), 1u);
+  EXPECT_EQ((*eb)[0].id, (*ea)[0].id);
+  EXPECT_EQ((*eb)[0].sha256, (*ea)[0].sha256);
+  EXPECT_EQ(*b.ReadEvidenceContent(1, (*eb)[0].id), kPng);
   auto va = app::VerifyAuditChain(a);
   auto vb = app::VerifyAuditChain(b);
   ASSERT_THAT(vb, IsOk());

@@ -28,6 +28,7 @@ class NoRows final : public SqlRows {
   int64_t Int(int) const override { return 0; }
   bool Bool(int) const override { return false; }
   std::string Text(int) const override { return {}; }
+  std::string Blob(int) const override { return {}; }
 };
 
 class ScriptedConnection final : public SqlConnection {

@@ -20,7 +20,7 @@ using ::testing::HasSubstr;
 
 TEST(SqliteStoreMigrate, NumbersMigrationsFromTheirFileNames) {
   const auto& all = SqliteMigrations();
-  ASSERT_GE(all.size(), 5u);
+  ASSERT_GE(all.size(), 6u);
   for (size_t i = 0; i < all.size(); ++i) {
     EXPECT_EQ(all[i].number, static_cast<int>(i) + 1);  // consecutive, in order
     EXPECT_EQ(all[i].name.substr(0, 5), fmt::format("{:04d}_", i + 1));
@@ -32,6 +32,7 @@ TEST(SqliteStoreMigrate, NumbersMigrationsFromTheirFileNames) {
   EXPECT_EQ(all[3].name, "0004_access");
   EXPECT_EQ(all[4].name, "0005_risk");
   EXPECT_THAT(std::string(all[4].sql), HasSubstr("CREATE TABLE record_links"));
+  EXPECT_EQ(all[5].name, "0006_evidence");
 }
 
 TEST(OpenStore, RefusesAnEmptyUrlOrSqliteUrl) {

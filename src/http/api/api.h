@@ -4,6 +4,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <string_view>
+
+#include "app/evidence_service.h"
 #include "http/router.h"
 
 namespace rampart::http {
@@ -11,7 +14,17 @@ namespace rampart::http {
 void RegisterApiRoutes(Router& router);
 void RegisterAuthApiRoutes(Router& router);
 void RegisterMemberApiRoutes(Router& router);
+void RegisterEvidenceApiRoutes(Router& router);
 // The OpenAPI 3.1 document for every route RegisterApiRoutes adds.
 const nlohmann::json& OpenApiDocument();
+
+// Evidence files, shared by the API and the pages (evidence_api.cc).
+// A file's metadata as JSON, with `expired` as of `today` (YYYY-MM-DD).
+nlohmann::json EvidenceToJson(const domain::EvidenceFile& f, std::string_view today);
+// The upload in a multipart request to a record's evidence route: the part `file` and the fields
+// title, effective_date and expires. kInvalidArgument naming `file` without a file.
+Result<app::EvidenceUpload> EvidenceUploadFrom(const Request& r, const domain::RegisterSpec& spec);
+// A file's content as an attachment with a safe name, its checked type and its SHA-256 as ETag.
+void WriteEvidenceContent(Request& r, const app::EvidenceContent& c);
 
 }  // namespace rampart::http

@@ -9,6 +9,7 @@
 
 #include "domain/access.h"
 #include "domain/context.h"
+#include "domain/evidence.h"
 #include "domain/registers.h"
 #include "http/api/api.h"
 
@@ -782,6 +783,87 @@ void AddPeoplePaths(Json& paths) {
                                       ErrorResponses({401, 403, 404, 409}))}})}};
 }
 
+std::string EvidenceUploadDescription() {
+  return fmt::format(
+      "multipart/form-data. Up to the server's upload limit (20 MiB unless configured; 413 "
+      "beyond). Accepted extensions: {}. The type is judged from the bytes: a file whose content "
+      "is not what its extension says is refused (400, field `file`), as is an empty file. "
+      "Identical content is stored once per organisation (by SHA-256).",
+      domain::EvidenceExtensions());
+}
+
+Json EvidenceUploadBody() {
+  return {
+      {"required", true},
+      {"content",
+       {{"multipart/form-data",
+         {{"schema",
+           Object({{"file", {{"type", "string"}, {"contentMediaType", "application/octet-stream"}}},
+                   {"title", {{"type", "string"}, {"maxLength", 200}}},
+                   {"effective_date", {{"type", "string"}, {"format", "date"}}},
+                   {"expires", Described({{"type", "string"}, {"format", "date"}},
+                                         "the last day the evidence is valid")}},
+                  {"file", "title"})}}}}}};
+}
+
+// Evidence files: the schema and the routes by file id (the routes by record are the
+// registers').
+void AddEvidence(Json& schemas, Json& paths) {
+  const Json date = {{"type", {"string", "null"}}, {"format", "date"}};
+  schemas["EvidenceFile"] = ObjectOfAll(
+      {{"id", {{"type", "integer"}}},
+       {"record_type", {{"type", "string"}}},
+       {"record_id", {{"type", "integer"}}},
+       {"title", {{"type", "string"}}},
+       {"file_name", Described({{"type", "string"}}, "made safe: no path, quotes or controls")},
+       {"content_type", {{"type", "string"}}},
+       {"size", {{"type", "integer"}}},
+       {"sha256", {{"type", "string"}}},
+       {"effective_date", date},
+       {"expires", date},
+       {"expired", Described({{"type", "boolean"}}, "the expiry date has passed")},
+       {"uploaded_by", {{"type", "integer"}}},
+       {"uploaded_at", {{"type", "string"}}},
+       {"content_url", {{"type", "string"}}}});
+  const Json tags = Json::array({"Evidence files"});
+  paths["/api/v1/evidence/{id}"] = {
+      {"parameters", Json::array({kIdParam})},
+      {"get", Operation(kRead, {{"summary", "An evidence file's metadata"},
+                                {"tags", tags},
+                                {"operationId", "get_evidence"},
+                                {"responses",
+                                 Merge({{"200", JsonResponse("the file", Ref("EvidenceFile"))}},
+                                       ErrorResponses({401, 403, 404}))}})},
+      {"delete",
+       Operation(Guard::Needs(Permission::kEditOwnRecords),
+                 {{"summary", "Delete an evidence file"},
+                  {"description",
+                   "Needs what changing the file's record needs. The content is deleted when no "
+                   "other file of the organisation has it."},
+                  {"tags", tags},
+                  {"operationId", "delete_evidence"},
+                  {"responses",
+                   Merge({{"204", NoContent("deleted")}}, ErrorResponses({401, 403, 404}))}})}};
+  paths["/api/v1/evidence/{id}/content"] = {
+      {"parameters", Json::array({kIdParam})},
+      {"get",
+       Operation(kRead,
+                 {{"summary", "Download an evidence file"},
+                  {"description",
+                   "As an attachment (Content-Disposition with an ASCII `filename` and a UTF-8 "
+                   "`filename*`), with the checked content type, X-Content-Type-Options: nosniff "
+                   "and the SHA-256 as ETag (If-None-Match answers 304)."},
+                  {"tags", tags},
+                  {"operationId", "download_evidence"},
+                  {"responses",
+                   Merge({{"200",
+                           {{"description", "the file's bytes"},
+                            {"content",
+                             {{"application/octet-stream", {{"schema", {{"type", "string"}}}}}}}}},
+                          {"304", NoContent("not modified")}},
+                         ErrorResponses({401, 403, 404}))}})}};
+}
+
 Json BuildDocument() {
   Json paths = Json::object();
   Json schemas = Json::object();
@@ -886,6 +968,23 @@ Json BuildDocument() {
                            {"parameters", Json::array({kIfMatch})},
                            {"responses", Merge({{"204", {{"description", "deleted"}}}},
                                                ErrorResponses({401, 403, 404, 409, 412, 428}))}})}};
+    paths[base + "/{id}/evidence"] = {
+        {"parameters", Json::array({kIdParam})},
+        {"get",
+         Operation(kRead, {{"summary", "Evidence files of a " + spec->singular},
+                           {"tags", tags},
+                           {"operationId", "list_evidence_" + spec->type},
+                           {"responses", Merge({{"200", JsonResponse("files, oldest first",
+                                                                     DataOf("EvidenceFile"))}},
+                                               ErrorResponses({401, 403, 404}))}})},
+        {"post", Operation(write, {{"summary", "Attach an evidence file to a " + spec->singular},
+                                   {"description", EvidenceUploadDescription()},
+                                   {"tags", tags},
+                                   {"operationId", "upload_evidence_" + spec->type},
+                                   {"requestBody", EvidenceUploadBody()},
+                                   {"responses",
+                                    Merge({{"201", JsonResponse("attached", Ref("EvidenceFile"))}},
+                                          ErrorResponses({400, 401, 403, 404, 413}))}})}};
     paths[base + "/{id}/history"] = {
         {"parameters", Json::array({kIdParam})},
         {"get",
@@ -927,6 +1026,7 @@ Json BuildDocument() {
                                  ErrorResponses({401, 403, 404}))}})}};
 
   AddIdentitySchemas(schemas);
+  AddEvidence(schemas, paths);
   AddAccountPaths(paths);
   AddPeoplePaths(paths);
 

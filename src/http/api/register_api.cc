@@ -181,6 +181,7 @@ void RegisterApiRoutes(Router& router) {
              [](Request& r) { WriteJson(r.res, 200, OpenApiDocument()); });
   RegisterAuthApiRoutes(router);
   RegisterMemberApiRoutes(router);
+  RegisterEvidenceApiRoutes(router);
   AddScopeRoutes(router);
   RegisterRiskApiRoutes(router);
   AddOrganisationRoutes(router);

@@ -480,6 +480,7 @@ void RegisterWebRoutes(Router& router, httplib::Server& server) {
   AddRiskPages(router);     // ... /risks/heatmap, /risks/treatment-plan
   AddAccountPages(router);
   AddAdminPages(router);
+  AddEvidencePages(router);
   for (const auto* spec : domain::AllRegisters()) AddRegisterPages(router, *spec);
 }
 

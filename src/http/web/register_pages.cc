@@ -118,6 +118,8 @@ std::string NoticeText(const std::string& key) {
   if (key == "deleted") return "Deleted.";
   if (key == "approved") return "Approved: this is now the current ISMS scope.";
   if (key == "draft") return "New draft created from the previous version.";
+  if (key == "evidence-added") return "Evidence file attached.";
+  if (key == "evidence-deleted") return "Evidence file deleted.";
   return "";
 }
 
@@ -572,6 +574,7 @@ void DetailPage(Request& r, const RegisterSpec& spec) {
     h.Close("form");
   }
   h.Close("section");
+  RenderEvidenceSection(h, r, spec, *rec, *members);
   RenderHistory(h, spec, *history, *members);
   h.Close("div");
   RenderPage(r, frame, h.Take());

@@ -26,6 +26,7 @@ void AddContextPages(Router& router);
 void AddRiskPages(Router& router);
 void AddAccountPages(Router& router);
 void AddAdminPages(Router& router);
+void AddEvidencePages(Router& router);
 
 struct Crumb {
   std::string label;
@@ -107,6 +108,11 @@ void Badge(Html& h, const domain::FieldSpec& f, const domain::Json& v);
 void RenderHistory(Html& h, const domain::RegisterSpec& spec,
                    const std::vector<domain::AuditEvent>& events,
                    const std::vector<store::UserSummary>& members);
+// The record's evidence files and, for those who may change the record, the upload form
+// (evidence_pages.cc).
+void RenderEvidenceSection(Html& h, Request& r, const domain::RegisterSpec& spec,
+                           const domain::Record& rec,
+                           const std::vector<store::UserSummary>& members);
 // Today's date in the server's clock (for overdue reviews).
 std::string Today(const Request& r);
 

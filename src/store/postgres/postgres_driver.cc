@@ -78,6 +78,16 @@ class PgRows final : public SqlRows {
   std::string Text(int col) const override {
     return {PQgetvalue(res_, row_, col), static_cast<size_t>(PQgetlength(res_, row_, col))};
   }
+  std::string Blob(int col) const override {
+    // Results come in text format: bytea as \x followed by hex digits.
+    size_t n = 0;
+    unsigned char* bytes =
+        PQunescapeBytea(reinterpret_cast<const unsigned char*>(PQgetvalue(res_, row_, col)), &n);
+    if (bytes == nullptr) return {};
+    std::string out(reinterpret_cast<const char*>(bytes), n);
+    PQfreemem(bytes);
+    return out;
+  }
 
  private:
   PGresult* res_;
@@ -109,6 +119,8 @@ class PgConnection final : public SqlConnection {
     counted_();
     std::vector<std::string> text(params.size());
     std::vector<const char*> values(params.size(), nullptr);
+    std::vector<int> lengths(params.size(), 0);
+    std::vector<int> formats(params.size(), 0);  // text, but blobs are sent as binary
     for (size_t i = 0; i < params.size(); ++i) {
       const auto& p = params[i];
       if (std::holds_alternative<int64_t>(p)) {
@@ -117,13 +129,19 @@ class PgConnection final : public SqlConnection {
         text[i] = std::get<bool>(p) ? "true" : "false";
       } else if (std::holds_alternative<std::string>(p)) {
         text[i] = std::get<std::string>(p);
+      } else if (std::holds_alternative<SqlBlob>(p)) {
+        const auto& b = std::get<SqlBlob>(p).bytes;
+        values[i] = b.data();
+        lengths[i] = static_cast<int>(b.size());
+        formats[i] = 1;
+        continue;
       } else {
         continue;  // NULL
       }
       values[i] = text[i].c_str();
     }
     PGresult* res = PQexecParams(conn_, Numbered(sql).c_str(), static_cast<int>(params.size()),
-                                 nullptr, values.data(), nullptr, nullptr, 0);
+                                 nullptr, values.data(), lengths.data(), formats.data(), 0);
     const auto status = PQresultStatus(res);
     retryable_ = IsRetryable(res);
     if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {

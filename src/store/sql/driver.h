@@ -19,7 +19,12 @@
 
 namespace rampart::store {
 
-using SqlValue = std::variant<std::monostate, int64_t, bool, std::string>;
+// Binary content: a BLOB in SQLite, bytea in PostgreSQL (text parameters cannot hold every byte).
+struct SqlBlob {
+  std::string bytes;
+};
+
+using SqlValue = std::variant<std::monostate, int64_t, bool, std::string, SqlBlob>;
 
 // The rows of one statement, read front to back.
 class SqlRows {
@@ -31,6 +36,8 @@ class SqlRows {
   virtual int64_t Int(int col) const = 0;
   virtual bool Bool(int col) const = 0;
   virtual std::string Text(int col) const = 0;
+  // The bytes of a BLOB / bytea column.
+  virtual std::string Blob(int col) const = 0;
 };
 
 class SqlConnection {

@@ -735,7 +735,7 @@ namespace rampart::store {
 
 namespace {
 
-enum class ColumnKind { kText, kInt, kBool };
+enum class ColumnKind { kText, kInt, kBool, kBlob };
 
 struct CopyTable {
   std::string name;
@@ -819,6 +819,24 @@ std::vector<CopyTable> CopyTables() {
                      {"record_type", K::kText},
                      {"field", K::kText},
                      {"target_id", K::kInt}}});
+  tables.push_back(
+      {"evidence_blobs",
+       {{"org_id", K::kInt}, {"sha256", K::kText}, {"size", K::kInt}, {"content", K::kBlob}}});
+  tables.push_back({"evidence_files",
+                    {{"id", K::kInt},
+                     {"org_id", K::kInt},
+                     {"record_type", K::kText},
+                     {"record_id", K::kInt},
+                     {"title", K::kText},
+                     {"file_name", K::kText},
+                     {"content_type", K::kText},
+                     {"size", K::kInt},
+                     {"sha256", K::kText},
+                     {"effective_date", K::kText},
+                     {"expires", K::kText},
+                     {"uploaded_by", K::kInt},
+                     {"uploaded_at", K::kText}},
+                    true});
   tables.push_back({"audit_events",
                     {{"seq", K::kInt},
                      {"at", K::kText},
@@ -874,6 +892,8 @@ Status SqlStore::CopyTo(Store& destination) {
             params.emplace_back(rows->Int(col));
           } else if (t.columns[i].second == ColumnKind::kBool) {
             params.emplace_back(rows->Bool(col));
+          } else if (t.columns[i].second == ColumnKind::kBlob) {
+            params.emplace_back(SqlBlob{rows->Blob(col)});
           } else {
             params.emplace_back(rows->Text(col));
           }

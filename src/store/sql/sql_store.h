@@ -97,6 +97,15 @@ class SqlStore final : public Store {
   Result<std::vector<domain::ApiToken>> ListTokens(int64_t user_id) override;
   Status RevokeToken(int64_t user_id, int64_t token_id, const AuditDraft& audit) override;
 
+  Result<domain::EvidenceFile> AddEvidence(const domain::EvidenceFile& file,
+                                           const std::string& content, AuditDraft audit) override;
+  Result<std::vector<domain::EvidenceFile>> ListEvidence(int64_t org_id,
+                                                         const std::string& record_type,
+                                                         int64_t record_id) override;
+  Result<domain::EvidenceFile> GetEvidence(int64_t org_id, int64_t id) override;
+  Result<std::string> ReadEvidenceContent(int64_t org_id, int64_t id) override;
+  Status DeleteEvidence(int64_t org_id, int64_t id, const AuditDraft& audit) override;
+
   Status AppendAudit(const AuditDraft& audit) override;
   Result<std::vector<domain::AuditEvent>> RecordHistory(int64_t org_id,
                                                         const std::string& record_type,

@@ -63,6 +63,11 @@ class SqliteRows final : public SqlRows {
                                       static_cast<size_t>(sqlite3_column_bytes(st_, col)))
                         : std::string();
   }
+  std::string Blob(int col) const override {
+    const auto* p = static_cast<const char*>(sqlite3_column_blob(st_, col));
+    return p != nullptr ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(st_, col)))
+                        : std::string();
+  }
 
  private:
   Result<bool> Step() {
@@ -125,6 +130,9 @@ class SqliteConnection final : public SqlConnection {
       } else if (std::holds_alternative<std::string>(p)) {
         const auto& s = std::get<std::string>(p);
         sqlite3_bind_text(st, pos, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT);
+      } else if (std::holds_alternative<SqlBlob>(p)) {
+        const auto& b = std::get<SqlBlob>(p).bytes;
+        sqlite3_bind_blob64(st, pos, b.data(), b.size(), SQLITE_TRANSIENT);
       } else {
         sqlite3_bind_null(st, pos);
       }
