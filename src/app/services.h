@@ -7,6 +7,7 @@
 #include "app/member_service.h"
 #include "app/register_service.h"
 #include "app/scope_service.h"
+#include "app/soa_service.h"
 
 namespace rampart::app {
 
@@ -16,6 +17,7 @@ struct Services {
         clock(c),
         registers(s, c),
         scope(s, registers),
+        soa(s, registers),
         auth(s, c, std::move(auth_options)),
         members(s, c, auth) {}
 
@@ -26,6 +28,7 @@ struct Services {
   const Clock& clock;
   RegisterService registers;
   ScopeService scope;
+  SoaService soa;
   AuthService auth;
   MemberService members;
 };
