@@ -7,9 +7,11 @@
 #include <cctype>
 #include <string>
 
+#include "base/xlsx.h"
 #include "domain/access.h"
 #include "domain/context.h"
 #include "domain/registers.h"
+#include "domain/soa.h"
 #include "http/api/api.h"
 
 namespace rampart::http {
@@ -782,6 +784,168 @@ void AddPeoplePaths(Json& paths) {
                                       ErrorResponses({401, 403, 404, 409}))}})}};
 }
 
+// The Statement of Applicability: its lines, decisions, versions, comparison and export.
+void AddSoaPaths(Json& paths, Json& schemas) {
+  const Guard edit = Guard::Needs(Permission::kEditRecords);
+  const Guard approve = Guard::Needs(Permission::kApprove);
+  const Json tags = Json::array({"Statement of Applicability"});
+  Json reasons = Json::array();
+  for (const auto& c : domain::SoaReasons()) reasons.push_back(c.value);
+  Json statuses = Json::array();
+  for (const auto& c : domain::SoaStatuses()) statuses.push_back(c.value);
+  const Json status = {{"type", "string"}, {"enum", statuses}};
+  const Json reason_list = ArrayOf({{"type", "string"}, {"enum", reasons}});
+  schemas["SoaEntry"] = ObjectOfAll(
+      {{"control_id", Described(kString, "the Annex A control, e.g. \"5.1\"")},
+       {"title", kString},
+       {"theme", kString},
+       {"attributes",
+        Described({{"type", "object"}}, "ISO/IEC 27002 attribute values by attribute name")},
+       {"applicable", Described(OrNull(kBoolean), "null while undecided")},
+       {"reasons", reason_list},
+       {"justification", OrNull(kString)},
+       {"status", Described(status, "the override when given, else the derived status")},
+       {"derived_status", Described(status, "from the linked applied controls")},
+       {"status_override", OrNull(status)},
+       {"override_reason", OrNull(kString)},
+       {"applied_controls",
+        ArrayOf(ObjectOfAll({{"id", kInteger}, {"name", kString}, {"status", kString}}))},
+       {"risks", ArrayOf(kInteger)},
+       {"risk_count", kInteger},
+       {"version", Described(kInteger, "of the entry; 0 while undecided")},
+       {"updated_at", OrNull(kDateTime)},
+       {"updated_by", OrNull(kInteger)}});
+  schemas["SoaEntryInput"] = Object(
+      {{"applicable", kBoolean},
+       {"reasons", Described(reason_list, "at least one when applicable; none when excluded")},
+       {"justification", Described(OrNull(kString), "required when excluded")},
+       {"status_override", OrNull(status)},
+       {"override_reason", Described(OrNull(kString), "required with an override")}},
+      Json::array({"applicable"}));
+  schemas["SoaVersion"] =
+      Object({{"number", kInteger},
+              {"approved_by", kInteger},
+              {"approver", kString},
+              {"approved_at", kDateTime},
+              {"note", OrNull(kString)},
+              {"entries", ArrayOf(Ref("SoaEntry"))}},
+             Json::array({"number", "approved_by", "approver", "approved_at", "note"}));
+  auto query = [](const char* name, Json schema, const char* description) {
+    return Json{{"name", name},
+                {"in", "query"},
+                {"schema", std::move(schema)},
+                {"description", description}};
+  };
+  const Json control_param = {{"name", "control_id"},
+                              {"in", "path"},
+                              {"required", true},
+                              {"description", "an Annex A control, e.g. 5.1"},
+                              {"schema", {{"type", "string"}, {"pattern", "^[0-9]+\\.[0-9]+$"}}}};
+  paths["/api/v1/soa"] = {
+      {"get",
+       Operation(
+           kRead,
+           {{"summary", "The Statement of Applicability: one entry per Annex A control"},
+            {"tags", tags},
+            {"operationId", "list_soa"},
+            {"parameters",
+             Json::array(
+                 {query("theme", kString,
+                        "Organizational, People, Physical or "
+                        "Technological"),
+                  query("attribute", kString, "an ISO/IEC 27002 attribute value, e.g. Preventive"),
+                  query("applicable", {{"type", "string"}, {"enum", {"yes", "no", "undecided"}}},
+                        "only decided or undecided entries")})},
+            {"responses", Merge({{"200", JsonResponse("the entries", DataOf("SoaEntry"))}},
+                                ErrorResponses({400, 401, 403}))}})}};
+  paths["/api/v1/soa/export"] = {
+      {"get",
+       Operation(kRead,
+                 {{"summary", "Export every entry with every column"},
+                  {"tags", tags},
+                  {"operationId", "export_soa"},
+                  {"parameters",
+                   Json::array({query("format", {{"type", "string"}, {"enum", {"csv", "xlsx"}}},
+                                      "csv (default) or xlsx")})},
+                  {"responses",
+                   Merge({{"200",
+                           {{"description", "the file"},
+                            {"content",
+                             {{"text/csv", {{"schema", kString}}},
+                              {kXlsxContentType,
+                               {{"schema", {{"type", "string"}, {"format", "binary"}}}}}}}}}},
+                         ErrorResponses({400, 401, 403}))}})}};
+  paths["/api/v1/soa/versions"] = {
+      {"get", Operation(kRead, {{"summary", "Approved versions, newest first"},
+                                {"tags", tags},
+                                {"operationId", "list_soa_versions"},
+                                {"responses", Merge({{"200", JsonResponse("the versions (without "
+                                                                          "entries)",
+                                                                          DataOf("SoaVersion"))}},
+                                                    ErrorResponses({401, 403}))}})},
+      {"post",
+       Operation(approve,
+                 {{"summary", "Approve the statement as it is now; every control must be decided"},
+                  {"tags", tags},
+                  {"operationId", "approve_soa"},
+                  {"requestBody", JsonBody(Object({{"note", OrNull(kString)}}, Json::array()))},
+                  {"responses", Merge({{"201", JsonResponse("the new version", Ref("SoaVersion"))}},
+                                      ErrorResponses({400, 401, 403, 409, 412}))}})}};
+  paths["/api/v1/soa/versions/{number}"] = {
+      {"parameters", Json::array({PathParam("number", "the version number")})},
+      {"get", Operation(kRead, {{"summary", "An approved version with its entries"},
+                                {"tags", tags},
+                                {"operationId", "get_soa_version"},
+                                {"responses",
+                                 Merge({{"200", JsonResponse("the version", Ref("SoaVersion"))}},
+                                       ErrorResponses({401, 403, 404}))}})}};
+  const Json ref = {{"type", "string"}, {"description", "a version number or \"current\""}};
+  paths["/api/v1/soa/compare"] = {
+      {"get",
+       Operation(
+           kRead,
+           {{"summary", "What changed between two versions, control by control"},
+            {"tags", tags},
+            {"operationId", "compare_soa"},
+            {"parameters",
+             Json::array({Merge(query("from", ref, "the earlier version"), {{"required", true}}),
+                          query("to", ref, "the later version; current by default")})},
+            {"responses",
+             Merge({{"200",
+                     JsonResponse(
+                         "the changed controls",
+                         ObjectOfAll({{"from", kString},
+                                      {"to", kString},
+                                      {"controls",
+                                       ArrayOf(ObjectOfAll(
+                                           {{"control_id", kString},
+                                            {"title", kString},
+                                            {"changes", ArrayOf(ObjectOfAll(
+                                                            {{"field", kString},
+                                                             {"from", Json::object()},
+                                                             {"to", Json::object()}}))}}))}}))}},
+                   ErrorResponses({400, 401, 403, 404}))}})}};
+  const Json entry_ok = JsonResponse("the entry", Ref("SoaEntry"));
+  paths["/api/v1/soa/{control_id}"] = {
+      {"parameters", Json::array({control_param})},
+      {"get", Operation(kRead, {{"summary", "One entry of the Statement of Applicability"},
+                                {"tags", tags},
+                                {"operationId", "get_soa_entry"},
+                                {"responses",
+                                 Merge({{"200", entry_ok}}, ErrorResponses({401, 403, 404}))}})},
+      {"put",
+       Operation(edit,
+                 {{"summary", "Decide whether a control is applicable, and why"},
+                  {"tags", tags},
+                  {"operationId", "update_soa_entry"},
+                  {"parameters", Json::array({Merge(kIfMatch, {{"description",
+                                                                "the entry's ETag; \"0\" while "
+                                                                "undecided; 412 when stale"}})})},
+                  {"requestBody", JsonBody(Ref("SoaEntryInput"))},
+                  {"responses",
+                   Merge({{"200", entry_ok}}, ErrorResponses({400, 401, 403, 404, 412, 428}))}})}};
+}
+
 Json BuildDocument() {
   Json paths = Json::object();
   Json schemas = Json::object();
@@ -929,6 +1093,7 @@ Json BuildDocument() {
   AddIdentitySchemas(schemas);
   AddAccountPaths(paths);
   AddPeoplePaths(paths);
+  AddSoaPaths(paths, schemas);
 
   const Guard audit = Guard::Needs(Permission::kReadAuditTrail);
   paths["/api/v1/audit/events"] = {

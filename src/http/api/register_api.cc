@@ -191,6 +191,7 @@ void RegisterApiRoutes(Router& router) {
   RegisterAuthApiRoutes(router);
   RegisterMemberApiRoutes(router);
   AddScopeRoutes(router);
+  RegisterSoaApiRoutes(router);
   AddOrganisationRoutes(router);
   for (const RegisterSpec* spec : domain::AllRegisters()) AddRegisterRoutes(router, *spec);
 }

@@ -227,6 +227,7 @@ void RenderPage(Request& r, const PageFrame& f, const std::string& body, int sta
         NavLink(h, f, "swot", "/context-issues/swot", "SWOT analysis", "");
       }
     }
+    if (clause == 6) NavLink(h, f, "soa", "/soa", "Statement of Applicability", "6.1.3");
     h.Close("div");
   }
   // Entries lead only where the role may go.
@@ -475,6 +476,7 @@ void RegisterWebRoutes(Router& router, httplib::Server& server) {
   AddContextPages(router);  // before the generic pages: /context-issues/swot, /scope/current
   AddAccountPages(router);
   AddAdminPages(router);
+  AddSoaPages(router);
   for (const auto* spec : domain::AllRegisters()) AddRegisterPages(router, *spec);
 }
 

@@ -25,6 +25,7 @@ void AddRegisterPages(Router& router, const domain::RegisterSpec& spec);
 void AddContextPages(Router& router);
 void AddAccountPages(Router& router);
 void AddAdminPages(Router& router);
+void AddSoaPages(Router& router);
 
 struct Crumb {
   std::string label;

@@ -31,6 +31,17 @@ std::vector<std::string> StringList(const std::string& json) {
   return out;
 }
 
+// Every row of `rows`, each read by `read`.
+template <typename Read>
+auto ReadAll(SqlRows& rows, Read read) -> Result<std::vector<decltype(read(rows))>> {
+  std::vector<decltype(read(rows))> out;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, rows.Next());
+    if (!row) return out;
+    out.push_back(read(rows));
+  }
+}
+
 SoaEntry ReadEntry(const SqlRows& r) {
   SoaEntry e;
   e.id = r.Int(0);
@@ -78,13 +89,7 @@ Result<std::vector<SoaEntry>> SqlStore::SoaEntries(int64_t org_id) {
                                                       "? ORDER BY control_id",
                                                       kEntryColumns),
                                           {org_id}));
-  std::vector<SoaEntry> out;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, rows->Next());
-    if (!row) break;
-    out.push_back(ReadEntry(*rows));
-  }
-  return out;
+  return ReadAll(*rows, ReadEntry);
 }
 
 Result<SoaEntry> SqlStore::GetSoaEntry(int64_t org_id, const std::string& control_id) {
@@ -150,13 +155,9 @@ Result<std::vector<domain::SoaAppliedControl>> SqlStore::AnnexLinkedControls(int
                                           "applied_controls WHERE org_id = ? AND annex_controls "
                                           "IS NOT NULL ORDER BY id",
                                           {org_id}));
-  std::vector<domain::SoaAppliedControl> out;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, rows->Next());
-    if (!row) break;
-    out.push_back({rows->Int(0), rows->Text(1), rows->Text(2), StringList(rows->Text(3))});
-  }
-  return out;
+  return ReadAll(*rows, [](const SqlRows& r) {
+    return domain::SoaAppliedControl{r.Int(0), r.Text(1), r.Text(2), StringList(r.Text(3))};
+  });
 }
 
 Result<std::vector<std::pair<int64_t, int64_t>>> SqlStore::RecordLinks(
@@ -166,13 +167,7 @@ Result<std::vector<std::pair<int64_t, int64_t>>> SqlStore::RecordLinks(
                                           "org_id = ? AND record_type = ? AND field = ? ORDER BY "
                                           "record_id, target_id",
                                           {org_id, record_type, field}));
-  std::vector<std::pair<int64_t, int64_t>> out;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, rows->Next());
-    if (!row) break;
-    out.emplace_back(rows->Int(0), rows->Int(1));
-  }
-  return out;
+  return ReadAll(*rows, [](const SqlRows& r) { return std::make_pair(r.Int(0), r.Int(1)); });
 }
 
 Result<SoaVersion> SqlStore::AddSoaVersion(const Actor& actor, SoaVersion version,
@@ -223,13 +218,7 @@ Result<std::vector<SoaVersion>> SqlStore::ListSoaVersions(int64_t org_id) {
                                                       "= ? ORDER BY number DESC",
                                                       kVersionColumns),
                                           {org_id}));
-  std::vector<SoaVersion> out;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, rows->Next());
-    if (!row) break;
-    out.push_back(ReadVersion(*rows));
-  }
-  return out;
+  return ReadAll(*rows, ReadVersion);
 }
 
 Result<SoaVersion> SqlStore::GetSoaVersion(int64_t org_id, int64_t number) {
