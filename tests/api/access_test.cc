@@ -128,8 +128,9 @@ class AccessTest : public ApiTest {
       id = std::to_string(target_id_);
     }
     // An Annex A control (the Statement of Applicability's entries).
-    if (const auto control = path.find(R"((\d+\.\d+))"); control != std::string::npos) {
-      path.replace(control, 11, "5.1");
+    const std::string_view control_group = R"((\d+\.\d+))";
+    if (const auto control = path.find(control_group); control != std::string::npos) {
+      path.replace(control, control_group.size(), "5.1");
     }
     const auto first = path.find(R"((\d+))");
     if (first != std::string::npos) path.replace(first, 5, id);
