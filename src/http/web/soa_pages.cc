@@ -339,6 +339,17 @@ void EditPage(Request& r, const domain::SoaLine& line, const Json& values,
     return std::string("form-field form-field-wide") +
            (error_of.count(field) != 0 ? " has-error" : "");
   };
+  auto text_area = [&](const std::string& name, const std::string& label, const char* rows,
+                       size_t max, const std::string& help) {
+    h.Open("div", {{"class", cls(name)}});
+    h.Element("label", {{"for", name}}, label);
+    h.Element("textarea",
+              {{"id", name}, {"name", name}, {"rows", rows}, {"maxlength", std::to_string(max)}},
+              Str(values.value(name, Json())));
+    if (!help.empty()) h.Element("p", {{"class", "help"}}, help);
+    field_error(name);
+    h.Close("div");
+  };
   // Applicability.
   h.Open("fieldset", {{"class", cls("applicable")}, {"id", "applicable"}});
   h.Element("legend", {}, "Applicability");
@@ -368,18 +379,8 @@ void EditPage(Request& r, const domain::SoaLine& line, const Json& values,
   field_error("reasons");
   h.Close("fieldset");
   // Justification.
-  h.Open("div", {{"class", cls("justification")}});
-  h.Element("label", {{"for", "justification"}}, "Justification");
-  h.Element("textarea",
-            {{"id", "justification"},
-             {"name", "justification"},
-             {"rows", "4"},
-             {"maxlength", std::to_string(domain::kSoaMaxJustification)}},
-            Str(values.value("justification", Json())));
-  h.Element("p", {{"class", "help"}},
+  text_area("justification", "Justification", "4", domain::kSoaMaxJustification,
             "Why the control is included (optional) or excluded (required).");
-  field_error("justification");
-  h.Close("div");
   // Override.
   h.Open("div", {{"class", cls("status_override")}});
   h.Element("label", {{"for", "status_override"}}, "Implementation status override");
@@ -397,16 +398,7 @@ void EditPage(Request& r, const domain::SoaLine& line, const Json& values,
   h.Close("select");
   field_error("status_override");
   h.Close("div");
-  h.Open("div", {{"class", cls("override_reason")}});
-  h.Element("label", {{"for", "override_reason"}}, "Reason for the override");
-  h.Element("textarea",
-            {{"id", "override_reason"},
-             {"name", "override_reason"},
-             {"rows", "2"},
-             {"maxlength", std::to_string(domain::kSoaMaxOverrideReason)}},
-            Str(values.value("override_reason", Json())));
-  field_error("override_reason");
-  h.Close("div");
+  text_area("override_reason", "Reason for the override", "2", domain::kSoaMaxOverrideReason, "");
   h.Close("div");
   h.Open("div", {{"class", "form-actions"}});
   h.Element("button", {{"type", "submit"}, {"class", "button button-primary"}}, "Save");
