@@ -7,7 +7,7 @@ what=${1:-build}
 pkgs=(build-essential cmake ninja-build pkg-config
       libcpp-httplib-dev nlohmann-json3-dev libsqlite3-dev libsodium-dev libssl-dev
       libcli11-dev libfmt-dev libspdlog-dev zlib1g-dev libbrotli-dev libpq-dev
-      libqrencode-dev libmagic-dev libmagic-mgc)
+      libqrencode-dev libmagic-dev libmagic-mgc libxlsxwriter-dev)
 if [ "$what" = test ]; then
   pkgs+=(libgtest-dev libgmock-dev libbenchmark-dev chromium sqlite3 clang-format clang-tidy
         clang libclang-rt-dev postgresql-15)

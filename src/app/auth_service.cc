@@ -95,7 +95,7 @@ Result<InitResult> AuthService::Initialise(const std::string& org_name) {
   ASSIGN_OR_RETURN(auto org, store_.CreateOrganisation(
                                  name, SecurityEvent(clock_, nullptr, 0, "create", "organisation",
                                                      0, {{"name", Change(nullptr, name)}})));
-  InitResult out{org, "admin", RandomOneTimePassword()};
+  InitResult out{.org = org, .username = "admin", .one_time_password = RandomOneTimePassword()};
   ASSIGN_OR_RETURN(std::string hash, HashPassword(out.one_time_password));
   domain::User u{.username = out.username,
                  .display_name = "Administrator",
@@ -105,9 +105,10 @@ Result<InitResult> AuthService::Initialise(const std::string& org_name) {
   auto added = SecurityEvent(
       clock_, nullptr, org.id, "create", "user", 0,
       {{"username", Change(nullptr, u.username)}, {"role", Change(nullptr, "admin")}});
-  RETURN_IF_ERROR(
-      store_.CreateUser(u, domain::Membership{0, org.id, domain::Role::kAdmin, {}, {}}, added)
-          .status());
+  ASSIGN_OR_RETURN(
+      auto user,
+      store_.CreateUser(u, domain::Membership{0, org.id, domain::Role::kAdmin, {}, {}}, added));
+  out.user_id = user.id;
   return out;
 }
 

@@ -22,6 +22,7 @@ namespace rampart::app {
 
 struct InitResult {
   domain::Organisation org;
+  int64_t user_id = 0;
   std::string username;
   std::string one_time_password;
 };

@@ -3,10 +3,12 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <set>
 
 #include "app/access_control.h"
 #include "app/document_approval.h"
 #include "base/text.h"
+#include "domain/catalogue.h"
 #include "domain/risk.h"
 
 namespace rampart::app {
@@ -384,6 +386,48 @@ Result<Record> RiskService::CloseCycle(const Principal& p, int64_t cycle_id,
                             .action = "close",
                             .diff = domain::DiffFields(cycles, cycle.fields, fields)}}));
   return written.front();
+}
+
+Result<int> RiskService::LoadCatalogue(const Principal& p, const domain::RegisterSpec& spec) {
+  const bool threats = &spec == &domain::Threats();
+  if (!threats && &spec != &domain::Vulnerabilities()) {
+    return InvalidArgument("only threats and vulnerabilities have a shipped catalogue");
+  }
+  if (p.InAccountSetup()) {
+    return PermissionDenied("finish setting up your account before making changes");
+  }
+  RETURN_IF_ERROR(Require(p, domain::Permission::kEditRecords));
+  std::set<std::string> present;
+  store::ListQuery q;
+  q.limit = 500;
+  do {
+    ASSIGN_OR_RETURN(auto page, store_.List(spec, p.org_id, q));
+    for (const auto& r : page.records) present.insert(Str(r.fields["ref"]));
+    q.cursor = page.next_cursor;
+  } while (!q.cursor.empty());
+  std::vector<store::Mutation> mutations;
+  for (const auto& e : threats ? domain::ThreatCatalogue() : domain::VulnerabilityCatalogue()) {
+    if (present.count(e.ref) != 0) continue;
+    Json input = {{"ref", e.ref},
+                  {"name", e.name},
+                  {"category", e.category},
+                  {"description", e.description},
+                  {"annex_controls", e.controls}};
+    std::vector<FieldError> errors;
+    Json fields = domain::ValidateFields(spec, input, domain::WriteMode::kCreate, nullptr, errors);
+    if (!errors.empty()) {
+      return Internal(fmt::format("catalogue entry {}: {}: {}", e.ref, errors.front().field,
+                                  errors.front().message));
+    }
+    mutations.push_back({.kind = store::Mutation::Kind::kInsert,
+                         .spec = &spec,
+                         .fields = fields,
+                         .action = "create",
+                         .diff = domain::DiffFields(spec, Json(), fields)});
+  }
+  if (mutations.empty()) return 0;
+  RETURN_IF_ERROR(store_.Write(registers_.ActorFor(p), mutations).status());
+  return static_cast<int>(mutations.size());
 }
 
 Result<HeatMap> RiskService::Heat(const Principal& p, bool residual,

@@ -73,6 +73,10 @@ class RiskService {
                                     std::optional<int64_t> expected_version,
                                     const std::string& summary);
 
+  // Adds the shipped catalogue's entries (threats or vulnerabilities, by `spec`) that the
+  // organisation does not have yet (by reference), in one write; returns how many were added.
+  Result<int> LoadCatalogue(const Principal& p, const domain::RegisterSpec& spec);
+
   // Counts of risks per (likelihood, impact), inherent or residual, among those matching
   // `query`'s filters and search. Two statements.
   Result<HeatMap> Heat(const Principal& p, bool residual, const store::ListQuery& query);

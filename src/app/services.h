@@ -9,6 +9,7 @@
 #include "app/register_service.h"
 #include "app/risk_service.h"
 #include "app/scope_service.h"
+#include "app/soa_service.h"
 
 namespace rampart::app {
 
@@ -20,6 +21,7 @@ struct Services {
         registers(s, c),
         scope(s, registers),
         risks(s, c, registers),
+        soa(s, registers),
         auth(s, c, std::move(auth_options)),
         members(s, c, auth),
         evidence(s, c, registers, evidence_options) {}
@@ -32,6 +34,7 @@ struct Services {
   RegisterService registers;
   ScopeService scope;
   RiskService risks;
+  SoaService soa;
   AuthService auth;
   MemberService members;
   EvidenceService evidence;

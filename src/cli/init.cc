@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "cli/cli.h"
+#include "domain/risk.h"
 
 namespace rampart::cli {
 
@@ -16,6 +17,14 @@ void AddInitCommand(CLI::App& app, Context& ctx, Action& action) {
     action = [&ctx, org]() -> Status {
       RETURN_IF_ERROR(ctx.Open());
       ASSIGN_OR_RETURN(auto init, ctx.services->auth.Initialise(*org));
+      // The shipped threat and vulnerability catalogues, recorded as the administrator's.
+      const app::Principal admin{.user_id = init.user_id,
+                                 .username = init.username,
+                                 .org_id = init.org.id,
+                                 .role = domain::Role::kAdmin};
+      for (const auto* spec : {&domain::Threats(), &domain::Vulnerabilities()}) {
+        RETURN_IF_ERROR(ctx.services->risks.LoadCatalogue(admin, *spec).status());
+      }
       fmt::print("Rampart is set up for {}.\n\n", init.org.name);
       fmt::print("  First administrator:  {}\n", init.username);
       fmt::print("  One-time password:    {}\n\n", init.one_time_password);

@@ -26,6 +26,7 @@
 #include "domain/identity.h"
 #include "domain/record.h"
 #include "domain/register.h"
+#include "domain/soa.h"
 
 namespace rampart::store {
 
@@ -284,6 +285,36 @@ class Store {
   virtual Result<std::vector<domain::AuditEvent>> RecentEvents(int64_t org_id, int limit) = 0;
   // Calls `fn` with every event in chain order; stops early when `fn` returns false.
   virtual Status ScanAudit(const std::function<bool(const domain::AuditEvent&)>& fn) = 0;
+
+  // --- Statement of Applicability ---
+  // The organisation's written entries, by control id (a control never decided has none).
+  virtual Result<std::vector<domain::SoaEntry>> SoaEntries(int64_t org_id) = 0;
+  // kNotFound when the control has no entry in the organisation yet.
+  virtual Result<domain::SoaEntry> GetSoaEntry(int64_t org_id, const std::string& control_id) = 0;
+  // Writes the decision of `entry` (control_id, applicable, reasons, justification, override and
+  // its reason) when the stored version is `expected_version` (0: no entry yet), as the next
+  // version, with its audit event (record type "soa_entry", the entry's id, action "create" or
+  // "update", `diff`). kConflict when the stored version differs. Returns the entry as written.
+  virtual Result<domain::SoaEntry> PutSoaEntry(const Actor& actor, const domain::SoaEntry& entry,
+                                               int64_t expected_version, const Json& diff) = 0;
+  // Every applied control of the organisation that names Annex A controls, with its id, name,
+  // status and annex_controls. One statement.
+  virtual Result<std::vector<domain::SoaAppliedControl>> AnnexLinkedControls(int64_t org_id) = 0;
+  // Every (record id, target id) link of field `field` of the records of type `record_type`
+  // (a list-of-references field: a risk's "controls"). One statement.
+  virtual Result<std::vector<std::pair<int64_t, int64_t>>> RecordLinks(
+      int64_t org_id, const std::string& record_type, const std::string& field) = 0;
+  // Stores an approved version (approved_by, approver, approved_at, note, snapshot of `version`;
+  // its number is the organisation's next) with its audit event (record type "soa_version",
+  // action "approve"), provided the sum of the versions of the organisation's entries is still
+  // `entries_version_sum`: kConflict when an entry changed after the snapshot was taken.
+  // Returns the version with its id and number. Versions are immutable.
+  virtual Result<domain::SoaVersion> AddSoaVersion(const Actor& actor, domain::SoaVersion version,
+                                                   int64_t entries_version_sum) = 0;
+  // The organisation's approved versions, newest first, without their snapshots.
+  virtual Result<std::vector<domain::SoaVersion>> ListSoaVersions(int64_t org_id) = 0;
+  // kNotFound when the organisation has no version `number`.
+  virtual Result<domain::SoaVersion> GetSoaVersion(int64_t org_id, int64_t number) = 0;
 
   // --- Whole installations ---
   // Copies everything this store holds (organisations, users, memberships, sessions, tokens,

@@ -17,6 +17,8 @@
 
 #include "base/crypto.h"
 #include "domain/context.h"
+#include "domain/risk.h"
+#include "domain/soa.h"
 #include "store/migrations.h"
 #include "store/store.h"
 #include "support/fixed_clock.h"
@@ -1544,6 +1546,149 @@ TEST_P(StoreTest, EvidenceIsScopedToItsOrganisation) {
                                      EvidenceEvent(*globex, "delete", globex_file->id, Now())),
               IsOk());
   EXPECT_EQ(*store_->ReadEvidenceContent(acme_.org.id, acme_file->id), content);
+}
+
+// --- Statement of Applicability ---
+
+domain::SoaEntry Decision(const std::string& control, bool applicable) {
+  domain::SoaEntry e;
+  e.control_id = control;
+  e.applicable = applicable;
+  if (applicable) {
+    e.reasons = {"risk_treatment", "contractual"};
+  } else {
+    e.justification = "Not relevant: \"no premises\"";
+  }
+  return e;
+}
+
+TEST_P(StoreTest, WritesSoaEntriesWithVersionsAndAudit) {
+  EXPECT_THAT(store_->GetSoaEntry(acme_.org.id, "5.1"), StatusIs(Code::kNotFound));
+  auto first = store_->PutSoaEntry(ActorOf(acme_), Decision("5.1", true), 0,
+                                   {{"applicable", {{"from", nullptr}, {"to", true}}}});
+  ASSERT_THAT(first, IsOk());
+  EXPECT_EQ(first->version, 1);
+  EXPECT_GT(first->id, 0);
+  EXPECT_EQ(first->applicable, true);
+  EXPECT_THAT(first->reasons, ElementsAre("risk_treatment", "contractual"));
+  EXPECT_EQ(first->updated_by, acme_.admin.id);
+  // A write based on a stale version changes nothing.
+  EXPECT_THAT(store_->PutSoaEntry(ActorOf(acme_), Decision("5.1", false), 0, Json::object()),
+              StatusIs(Code::kConflict));
+  EXPECT_THAT(store_->PutSoaEntry(ActorOf(acme_), Decision("5.2", false), 3, Json::object()),
+              StatusIs(Code::kConflict));
+  domain::SoaEntry overridden = Decision("5.1", true);
+  overridden.status_override = "implemented";
+  overridden.override_reason = "audited";
+  auto second = store_->PutSoaEntry(ActorOf(acme_), overridden, 1, Json::object());
+  ASSERT_THAT(second, IsOk());
+  EXPECT_EQ(second->version, 2);
+  EXPECT_EQ(second->id, first->id);
+  auto excluded = store_->PutSoaEntry(ActorOf(acme_), Decision("8.7", false), 0, Json::object());
+  ASSERT_THAT(excluded, IsOk());
+  EXPECT_EQ(excluded->justification, "Not relevant: \"no premises\"");
+  EXPECT_TRUE(excluded->reasons.empty());
+
+  auto all = store_->SoaEntries(acme_.org.id);
+  ASSERT_THAT(all, IsOk());
+  ASSERT_EQ(all->size(), 2u);
+  EXPECT_EQ((*all)[0].control_id, "5.1");
+  EXPECT_EQ((*all)[0].status_override, "implemented");
+  EXPECT_EQ((*all)[0].override_reason, "audited");
+  EXPECT_FALSE((*all)[1].applicable.value());
+
+  const auto events = Events();
+  ASSERT_GE(events.size(), 3u);
+  EXPECT_EQ(events[events.size() - 3].record_type, "soa_entry");
+  EXPECT_EQ(events[events.size() - 3].action, "create");
+  EXPECT_EQ(events[events.size() - 3].record_id, first->id);
+  EXPECT_EQ(events[events.size() - 3].diff["applicable"]["to"], true);
+  EXPECT_EQ(events[events.size() - 2].action, "update");
+
+  // Another organisation has its own entries.
+  auto globex = SecondTenant();
+  ASSERT_THAT(globex, IsOk());
+  EXPECT_TRUE(store_->SoaEntries(globex->org.id)->empty());
+  EXPECT_THAT(store_->GetSoaEntry(globex->org.id, "5.1"), StatusIs(Code::kNotFound));
+  auto theirs = store_->PutSoaEntry(ActorOf(*globex), Decision("5.1", false), 0, Json::object());
+  ASSERT_THAT(theirs, IsOk());
+  EXPECT_EQ(theirs->version, 1);
+  EXPECT_EQ(store_->GetSoaEntry(acme_.org.id, "5.1")->version, 2);
+}
+
+TEST_P(StoreTest, KeepsApprovedSoaVersionsNumberedAndImmutable) {
+  ASSERT_THAT(store_->PutSoaEntry(ActorOf(acme_), Decision("5.1", true), 0, Json::object()),
+              IsOk());
+  domain::SoaVersion v;
+  v.approved_by = acme_.admin.id;
+  v.approver = "Alice";
+  v.approved_at = Now();
+  v.note = "Board, 12 May";
+  v.snapshot = Json::array({{{"control_id", "5.1"}, {"applicable", true}}});
+  // The snapshot was taken before an entry changed: refused.
+  EXPECT_THAT(store_->AddSoaVersion(ActorOf(acme_), v, 0), StatusIs(Code::kConflict));
+  auto first = store_->AddSoaVersion(ActorOf(acme_), v, 1);
+  ASSERT_THAT(first, IsOk());
+  EXPECT_EQ(first->number, 1);
+  auto second = store_->AddSoaVersion(ActorOf(acme_), v, 1);
+  ASSERT_THAT(second, IsOk());
+  EXPECT_EQ(second->number, 2);
+  EXPECT_EQ(Events().back().record_type, "soa_version");
+  EXPECT_EQ(Events().back().action, "approve");
+  EXPECT_EQ(Events().back().record_id, second->id);
+
+  auto listed = store_->ListSoaVersions(acme_.org.id);
+  ASSERT_THAT(listed, IsOk());
+  ASSERT_EQ(listed->size(), 2u);
+  EXPECT_EQ((*listed)[0].number, 2);
+  EXPECT_TRUE((*listed)[0].snapshot.is_null());
+  auto read = store_->GetSoaVersion(acme_.org.id, 1);
+  ASSERT_THAT(read, IsOk());
+  EXPECT_EQ(read->approver, "Alice");
+  EXPECT_EQ(read->note, "Board, 12 May");
+  EXPECT_EQ(read->approved_at, v.approved_at);
+  EXPECT_EQ(read->snapshot, v.snapshot);
+
+  // Another organisation numbers its own versions and never sees these.
+  auto globex = SecondTenant();
+  ASSERT_THAT(globex, IsOk());
+  EXPECT_TRUE(store_->ListSoaVersions(globex->org.id)->empty());
+  EXPECT_THAT(store_->GetSoaVersion(globex->org.id, 1), StatusIs(Code::kNotFound));
+  v.approved_by = globex->admin.id;
+  EXPECT_EQ(store_->AddSoaVersion(ActorOf(*globex), v, 0)->number, 1);
+
+  const auto refused = AllOf(Field(&RawResult::outcome, RawResult::Outcome::kRefused),
+                             Field(&RawResult::message, HasSubstr("immutable")));
+  EXPECT_THAT(db_->Exec("UPDATE soa_versions SET note = 'rewritten'"), refused);
+  EXPECT_THAT(db_->Exec("DELETE FROM soa_versions"), refused);
+  EXPECT_EQ(store_->GetSoaVersion(acme_.org.id, 1)->note, "Board, 12 May");
+}
+
+TEST_P(StoreTest, ReadsWhatTheSoaLinksInOneStatementEach) {
+  auto policy =
+      WriteOne(acme_, Insert(domain::AppliedControls(), {{"name", "Policy set"},
+                                                         {"status", "implemented"},
+                                                         {"annex_controls", {"5.1", "5.2"}}}));
+  ASSERT_THAT(policy, IsOk());
+  ASSERT_THAT(WriteOne(acme_, Insert(domain::AppliedControls(), {{"name", "Unlinked"}})), IsOk());
+  auto risk =
+      WriteOne(acme_, Insert(domain::Risks(), {{"title", "Leak"}, {"controls", {policy->id}}}));
+  ASSERT_THAT(risk, IsOk());
+  const auto before = store_->StatementCount();
+  auto controls = store_->AnnexLinkedControls(acme_.org.id);
+  ASSERT_THAT(controls, IsOk());
+  auto links = store_->RecordLinks(acme_.org.id, "risk", "controls");
+  ASSERT_THAT(links, IsOk());
+  EXPECT_EQ(store_->StatementCount() - before, 2u);
+  ASSERT_EQ(controls->size(), 1u);
+  EXPECT_EQ((*controls)[0].name, "Policy set");
+  EXPECT_EQ((*controls)[0].status, "implemented");
+  EXPECT_THAT((*controls)[0].annex_controls, ElementsAre("5.1", "5.2"));
+  EXPECT_THAT(*links, ElementsAre(std::make_pair(risk->id, policy->id)));
+  auto globex = SecondTenant();
+  ASSERT_THAT(globex, IsOk());
+  EXPECT_TRUE(store_->AnnexLinkedControls(globex->org.id)->empty());
+  EXPECT_TRUE(store_->RecordLinks(globex->org.id, "risk", "controls")->empty());
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include "app/audit_service.h"
 #include "app/services.h"
 #include "base/crypto.h"
+#include "domain/annex_a.h"
 #include "domain/context.h"
 #include "store/store.h"
 #include "support/fixed_clock.h"
@@ -87,6 +88,16 @@ void Populate(Store& store) {
                                            .input = {.title = "Diagram", .file_name = "d.png"},
                                            .content = kPng}),
               IsOk());
+  // The Statement of Applicability: every control decided, one twice, and a version approved.
+  for (const auto& c : domain::AnnexAControls()) {
+    ASSERT_THAT(
+        services.soa.Update(p, c.id, 0, {{"applicable", true}, {"reasons", {"contractual"}}}),
+        IsOk());
+  }
+  ASSERT_THAT(
+      services.soa.Update(p, "8.7", 1, {{"applicable", false}, {"justification", "Not relevant"}}),
+      IsOk());
+  ASSERT_THAT(services.soa.Approve(p, "Copied"), IsOk());
 }
 
 void ExpectSameInstallation(Store& a, Store& b) {
@@ -112,6 +123,20 @@ void ExpectSameInstallation(Store& a, Store& b) {
   EXPECT_EQ((*eb)[0].id, (*ea)[0].id);
   EXPECT_EQ((*eb)[0].sha256, (*ea)[0].sha256);
   EXPECT_EQ(*b.ReadEvidenceContent(1, (*eb)[0].id), kPng);
+  ASSERT_THAT(b.SoaEntries(1), IsOk());
+  ASSERT_EQ(b.SoaEntries(1)->size(), 93u);
+  const auto entry_a = a.GetSoaEntry(1, "8.7");
+  const auto entry_b = b.GetSoaEntry(1, "8.7");
+  ASSERT_THAT(entry_b, IsOk());
+  EXPECT_EQ(entry_b->id, entry_a->id);
+  EXPECT_EQ(entry_b->version, 2);
+  EXPECT_EQ(entry_b->applicable, false);
+  EXPECT_EQ(entry_b->justification, entry_a->justification);
+  const auto version_a = a.GetSoaVersion(1, 1);
+  const auto version_b = b.GetSoaVersion(1, 1);
+  ASSERT_THAT(version_b, IsOk());
+  EXPECT_EQ(version_b->note, "Copied");
+  EXPECT_EQ(version_b->snapshot, version_a->snapshot);
   auto va = app::VerifyAuditChain(a);
   auto vb = app::VerifyAuditChain(b);
   ASSERT_THAT(vb, IsOk());

@@ -33,6 +33,7 @@ TEST(SqliteStoreMigrate, NumbersMigrationsFromTheirFileNames) {
   EXPECT_EQ(all[4].name, "0005_risk");
   EXPECT_THAT(std::string(all[4].sql), HasSubstr("CREATE TABLE record_links"));
   EXPECT_EQ(all[5].name, "0006_evidence");
+  EXPECT_EQ(all[6].name, "0007_soa");
 }
 
 TEST(OpenStore, RefusesAnEmptyUrlOrSqliteUrl) {

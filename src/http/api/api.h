@@ -15,6 +15,7 @@ void RegisterApiRoutes(Router& router);
 void RegisterAuthApiRoutes(Router& router);
 void RegisterMemberApiRoutes(Router& router);
 void RegisterEvidenceApiRoutes(Router& router);
+void RegisterSoaApiRoutes(Router& router);
 // The OpenAPI 3.1 document for every route RegisterApiRoutes adds.
 const nlohmann::json& OpenApiDocument();
 

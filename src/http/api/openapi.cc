@@ -7,10 +7,14 @@
 #include <cctype>
 #include <string>
 
+#include "base/text.h"
+#include "base/xlsx.h"
 #include "domain/access.h"
 #include "domain/context.h"
 #include "domain/evidence.h"
 #include "domain/registers.h"
+#include "domain/risk.h"
+#include "domain/soa.h"
 #include "http/api/api.h"
 
 namespace rampart::http {
@@ -783,6 +787,160 @@ void AddPeoplePaths(Json& paths) {
                                       ErrorResponses({401, 403, 404, 409}))}})}};
 }
 
+// Risk assessment and treatment beyond the registers' own routes.
+void AddRiskPaths(Json& paths, Json& schemas) {
+  const Json tags = Json::array({"Risk assessment and treatment"});
+  const Json risk = Ref(SchemaName(domain::Risks()));
+  const Json methodology = Ref(SchemaName(domain::RiskMethodologies()));
+  const Json level_list = {{"type", "array"}, {"items", kString}};
+  schemas["HeatMap"] =
+      ObjectOfAll({{"kind", {{"type", "string"}, {"enum", {"inherent", "residual"}}}},
+                   {"likelihood", Described(level_list, "likelihood scale labels, lowest first")},
+                   {"impact", Described(level_list, "impact scale labels, lowest first")},
+                   {"cells",
+                    {{"type", "array"},
+                     {"items", ObjectOfAll({{"likelihood", kInteger},
+                                            {"impact", kInteger},
+                                            {"level", kString},
+                                            {"colour", kString},
+                                            {"count", kInteger}})}}},
+                   {"unrated", Described(kInteger, "matching risks without these ratings")}});
+  paths["/api/v1/risk-methodology/current"] = {
+      {"get",
+       Operation(kRead,
+                 {{"summary", "The risk methodology in force"},
+                  {"description",
+                   "The approved version, or the built-in default (`default`: true) until one is "
+                   "approved; `methodology` is the computed matrix."},
+                  {"tags", tags},
+                  {"operationId", "current_risk_methodology"},
+                  {"responses",
+                   Merge({{"200", JsonResponse("the methodology",
+                                               ObjectOfAll({{"methodology", {{"type", "object"}}},
+                                                            {"default", {{"type", "boolean"}}},
+                                                            {"record", methodology}}))}},
+                         ErrorResponses({401, 403}))}})}};
+  paths["/api/v1/risk-methodology/{id}/approve"] = {
+      {"parameters", Json::array({kIdParam})},
+      {"post",
+       Operation(Guard::Needs(Permission::kApprove),
+                 {{"summary", "Approve a draft methodology; every risk is re-evaluated"},
+                  {"tags", tags},
+                  {"operationId", "approve_risk_methodology"},
+                  {"parameters", Json::array({kIfMatch})},
+                  {"responses", Merge({{"200", JsonResponse("approved", methodology)}},
+                                      ErrorResponses({400, 401, 403, 404, 409, 412, 428}))}})}};
+  paths["/api/v1/risk-methodology/{id}/new-draft"] = {
+      {"parameters", Json::array({kIdParam})},
+      {"post", Operation(WriteGuard(domain::RiskMethodologies()),
+                         {{"summary", "Start a new methodology draft from a version"},
+                          {"tags", tags},
+                          {"operationId", "new_risk_methodology_draft"},
+                          {"responses", Merge({{"201", JsonResponse("the new draft", methodology)}},
+                                              ErrorResponses({401, 403, 404}))}})}};
+  paths["/api/v1/risks/{id}/acceptance"] = {
+      {"parameters", Json::array({kIdParam})},
+      {"post",
+       Operation(
+           kRead,
+           {{"summary", "Accept (or refuse to accept) a risk's residual risk"},
+            {"description",
+             "Allowed to the risk owner for levels the owner may accept, and to the roles "
+             "the acceptance criteria name for the level (403 otherwise). Records the "
+             "decision with a frozen snapshot of the risk."},
+            {"tags", tags},
+            {"operationId", "accept_risk"},
+            {"parameters", Json::array({kIfMatch})},
+            {"requestBody",
+             JsonBody(Object(
+                 {{"decision", {{"type", "string"}, {"enum", {"accepted", "rejected"}}}},
+                  {"comment", {{"type", "string"}, {"maxLength", 2000}}}},
+                 Json::array({"decision"})))},
+            {"responses", Merge({{"201", JsonResponse("the acceptance recorded",
+                                                      Ref(SchemaName(domain::RiskAcceptances())))}},
+                                ErrorResponses({400, 401, 403, 404, 409, 428}))}})}};
+  for (const RegisterSpec* spec : {&domain::Threats(), &domain::Vulnerabilities()}) {
+    paths["/api/v1/" + spec->path + "/catalogue"] = {
+        {"post",
+         Operation(Guard::Needs(Permission::kEditRecords),
+                   {{"summary", "Add the shipped catalogue's " + ToLower(spec->plural) +
+                                    " the organisation does not have yet"},
+                    {"tags", tags},
+                    {"operationId", "load_" + spec->type + "_catalogue"},
+                    {"responses", Merge({{"200", JsonResponse("how many were added",
+                                                              ObjectOfAll({{"added", kInteger}}))}},
+                                        ErrorResponses({401, 403}))}})}};
+  }
+  paths["/api/v1/risks/heatmap"] = {
+      {"get",
+       Operation(
+           kRead,
+           {{"summary", "Risks counted by likelihood and impact"},
+            {"description", "Takes the risk list's filters and search."},
+            {"tags", tags},
+            {"operationId", "risk_heatmap"},
+            {"parameters",
+             Json::array({{{"name", "kind"},
+                           {"in", "query"},
+                           {"schema", {{"type", "string"}, {"enum", {"inherent", "residual"}}}}}})},
+            {"responses", Merge({{"200", JsonResponse("the heat map", Ref("HeatMap"))}},
+                                ErrorResponses({400, 401, 403}))}})}};
+  const Json plan_row = ObjectOfAll({{"risk", risk},
+                                     {"action", {{"type", {"object", "null"}}}},
+                                     {"overdue", {{"type", "boolean"}}}});
+  paths["/api/v1/risks/treatment-plan"] = {
+      {"get",
+       Operation(kRead,
+                 {{"summary", "The risk treatment plan"},
+                  {"tags", tags},
+                  {"operationId", "risk_treatment_plan"},
+                  {"responses",
+                   Merge({{"200",
+                           JsonResponse(
+                               "one row per action",
+                               ObjectOfAll({{"data", {{"type", "array"}, {"items", plan_row}}}}))}},
+                         ErrorResponses({401, 403}))}})}};
+  paths["/api/v1/risks/treatment-plan/export"] = {
+      {"get",
+       Operation(kRead,
+                 {{"summary", "The risk treatment plan as CSV or XLSX"},
+                  {"tags", tags},
+                  {"operationId", "export_risk_treatment_plan"},
+                  {"parameters",
+                   Json::array({{{"name", "format"},
+                                 {"in", "query"},
+                                 {"schema", {{"type", "string"}, {"enum", {"csv", "xlsx"}}}}}})},
+                  {"responses", Merge({{"200", {{"description", "the file"}}}},
+                                      ErrorResponses({400, 401, 403}))}})}};
+  const Json cycle = Ref(SchemaName(domain::RiskAssessments()));
+  const Guard edit = Guard::Needs(Permission::kEditRecords);
+  paths["/api/v1/risk-assessments/{id}/reviews"] = {
+      {"parameters", Json::array({kIdParam})},
+      {"post",
+       Operation(edit, {{"summary", "Record a risk's review in an open assessment cycle"},
+                        {"tags", tags},
+                        {"operationId", "record_risk_review"},
+                        {"requestBody",
+                         JsonBody(Object({{"risk", kInteger},
+                                          {"changes", {{"type", "string"}, {"maxLength", 2000}}}},
+                                         Json::array({"risk", "changes"})))},
+                        {"responses", Merge({{"201", JsonResponse("the cycle", cycle)}},
+                                            ErrorResponses({400, 401, 403, 404, 412}))}})}};
+  paths["/api/v1/risk-assessments/{id}/close"] = {
+      {"parameters", Json::array({kIdParam})},
+      {"post",
+       Operation(edit,
+                 {{"summary", "Close an assessment cycle with its summary"},
+                  {"tags", tags},
+                  {"operationId", "close_risk_assessment"},
+                  {"parameters", Json::array({kIfMatch})},
+                  {"requestBody",
+                   JsonBody(Object({{"summary", {{"type", "string"}, {"maxLength", 10000}}}},
+                                   Json::array()))},
+                  {"responses", Merge({{"200", JsonResponse("the closed cycle", cycle)}},
+                                      ErrorResponses({400, 401, 403, 404, 409, 412, 428}))}})}};
+}
+
 std::string EvidenceUploadDescription() {
   return fmt::format(
       "multipart/form-data. Up to the server's upload limit (20 MiB unless configured; 413 "
@@ -862,6 +1020,168 @@ void AddEvidence(Json& schemas, Json& paths) {
                              {{"application/octet-stream", {{"schema", {{"type", "string"}}}}}}}}},
                           {"304", NoContent("not modified")}},
                          ErrorResponses({401, 403, 404}))}})}};
+}
+
+// The Statement of Applicability: its lines, decisions, versions, comparison and export.
+void AddSoaPaths(Json& paths, Json& schemas) {
+  const Guard edit = Guard::Needs(Permission::kEditRecords);
+  const Guard approve = Guard::Needs(Permission::kApprove);
+  const Json tags = Json::array({"Statement of Applicability"});
+  Json reasons = Json::array();
+  for (const auto& c : domain::SoaReasons()) reasons.push_back(c.value);
+  Json statuses = Json::array();
+  for (const auto& c : domain::SoaStatuses()) statuses.push_back(c.value);
+  const Json status = {{"type", "string"}, {"enum", statuses}};
+  const Json reason_list = ArrayOf({{"type", "string"}, {"enum", reasons}});
+  schemas["SoaEntry"] = ObjectOfAll(
+      {{"control_id", Described(kString, "the Annex A control, e.g. \"5.1\"")},
+       {"title", kString},
+       {"theme", kString},
+       {"attributes",
+        Described({{"type", "object"}}, "ISO/IEC 27002 attribute values by attribute name")},
+       {"applicable", Described(OrNull(kBoolean), "null while undecided")},
+       {"reasons", reason_list},
+       {"justification", OrNull(kString)},
+       {"status", Described(status, "the override when given, else the derived status")},
+       {"derived_status", Described(status, "from the linked applied controls")},
+       {"status_override", OrNull(status)},
+       {"override_reason", OrNull(kString)},
+       {"applied_controls",
+        ArrayOf(ObjectOfAll({{"id", kInteger}, {"name", kString}, {"status", kString}}))},
+       {"risks", ArrayOf(kInteger)},
+       {"risk_count", kInteger},
+       {"version", Described(kInteger, "of the entry; 0 while undecided")},
+       {"updated_at", OrNull(kDateTime)},
+       {"updated_by", OrNull(kInteger)}});
+  schemas["SoaEntryInput"] = Object(
+      {{"applicable", kBoolean},
+       {"reasons", Described(reason_list, "at least one when applicable; none when excluded")},
+       {"justification", Described(OrNull(kString), "required when excluded")},
+       {"status_override", OrNull(status)},
+       {"override_reason", Described(OrNull(kString), "required with an override")}},
+      Json::array({"applicable"}));
+  schemas["SoaVersion"] =
+      Object({{"number", kInteger},
+              {"approved_by", kInteger},
+              {"approver", kString},
+              {"approved_at", kDateTime},
+              {"note", OrNull(kString)},
+              {"entries", ArrayOf(Ref("SoaEntry"))}},
+             Json::array({"number", "approved_by", "approver", "approved_at", "note"}));
+  auto query = [](const char* name, Json schema, const char* description) {
+    return Json{{"name", name},
+                {"in", "query"},
+                {"schema", std::move(schema)},
+                {"description", description}};
+  };
+  const Json control_param = {{"name", "control_id"},
+                              {"in", "path"},
+                              {"required", true},
+                              {"description", "an Annex A control, e.g. 5.1"},
+                              {"schema", {{"type", "string"}, {"pattern", "^[0-9]+\\.[0-9]+$"}}}};
+  paths["/api/v1/soa"] = {
+      {"get",
+       Operation(
+           kRead,
+           {{"summary", "The Statement of Applicability: one entry per Annex A control"},
+            {"tags", tags},
+            {"operationId", "list_soa"},
+            {"parameters",
+             Json::array(
+                 {query("theme", kString,
+                        "Organizational, People, Physical or "
+                        "Technological"),
+                  query("attribute", kString, "an ISO/IEC 27002 attribute value, e.g. Preventive"),
+                  query("applicable", {{"type", "string"}, {"enum", {"yes", "no", "undecided"}}},
+                        "only decided or undecided entries")})},
+            {"responses", Merge({{"200", JsonResponse("the entries", DataOf("SoaEntry"))}},
+                                ErrorResponses({400, 401, 403}))}})}};
+  paths["/api/v1/soa/export"] = {
+      {"get",
+       Operation(kRead,
+                 {{"summary", "Export every entry with every column"},
+                  {"tags", tags},
+                  {"operationId", "export_soa"},
+                  {"parameters",
+                   Json::array({query("format", {{"type", "string"}, {"enum", {"csv", "xlsx"}}},
+                                      "csv (default) or xlsx")})},
+                  {"responses",
+                   Merge({{"200",
+                           {{"description", "the file"},
+                            {"content",
+                             {{"text/csv", {{"schema", kString}}},
+                              {kXlsxContentType,
+                               {{"schema", {{"type", "string"}, {"format", "binary"}}}}}}}}}},
+                         ErrorResponses({400, 401, 403}))}})}};
+  paths["/api/v1/soa/versions"] = {
+      {"get", Operation(kRead, {{"summary", "Approved versions, newest first"},
+                                {"tags", tags},
+                                {"operationId", "list_soa_versions"},
+                                {"responses", Merge({{"200", JsonResponse("the versions (without "
+                                                                          "entries)",
+                                                                          DataOf("SoaVersion"))}},
+                                                    ErrorResponses({401, 403}))}})},
+      {"post",
+       Operation(approve,
+                 {{"summary", "Approve the statement as it is now; every control must be decided"},
+                  {"tags", tags},
+                  {"operationId", "approve_soa"},
+                  {"requestBody", JsonBody(Object({{"note", OrNull(kString)}}, Json::array()))},
+                  {"responses", Merge({{"201", JsonResponse("the new version", Ref("SoaVersion"))}},
+                                      ErrorResponses({400, 401, 403, 409, 412}))}})}};
+  paths["/api/v1/soa/versions/{number}"] = {
+      {"parameters", Json::array({PathParam("number", "the version number")})},
+      {"get", Operation(kRead, {{"summary", "An approved version with its entries"},
+                                {"tags", tags},
+                                {"operationId", "get_soa_version"},
+                                {"responses",
+                                 Merge({{"200", JsonResponse("the version", Ref("SoaVersion"))}},
+                                       ErrorResponses({401, 403, 404}))}})}};
+  const Json ref = {{"type", "string"}, {"description", "a version number or \"current\""}};
+  paths["/api/v1/soa/compare"] = {
+      {"get",
+       Operation(
+           kRead,
+           {{"summary", "What changed between two versions, control by control"},
+            {"tags", tags},
+            {"operationId", "compare_soa"},
+            {"parameters",
+             Json::array({Merge(query("from", ref, "the earlier version"), {{"required", true}}),
+                          query("to", ref, "the later version; current by default")})},
+            {"responses",
+             Merge({{"200",
+                     JsonResponse(
+                         "the changed controls",
+                         ObjectOfAll({{"from", kString},
+                                      {"to", kString},
+                                      {"controls",
+                                       ArrayOf(ObjectOfAll(
+                                           {{"control_id", kString},
+                                            {"title", kString},
+                                            {"changes", ArrayOf(ObjectOfAll(
+                                                            {{"field", kString},
+                                                             {"from", Json::object()},
+                                                             {"to", Json::object()}}))}}))}}))}},
+                   ErrorResponses({400, 401, 403, 404}))}})}};
+  const Json entry_ok = JsonResponse("the entry", Ref("SoaEntry"));
+  paths["/api/v1/soa/{control_id}"] = {
+      {"parameters", Json::array({control_param})},
+      {"get", Operation(kRead, {{"summary", "One entry of the Statement of Applicability"},
+                                {"tags", tags},
+                                {"operationId", "get_soa_entry"},
+                                {"responses",
+                                 Merge({{"200", entry_ok}}, ErrorResponses({401, 403, 404}))}})},
+      {"put",
+       Operation(edit,
+                 {{"summary", "Decide whether a control is applicable, and why"},
+                  {"tags", tags},
+                  {"operationId", "update_soa_entry"},
+                  {"parameters", Json::array({Merge(kIfMatch, {{"description",
+                                                                "the entry's ETag; \"0\" while "
+                                                                "undecided; 412 when stale"}})})},
+                  {"requestBody", JsonBody(Ref("SoaEntryInput"))},
+                  {"responses",
+                   Merge({{"200", entry_ok}}, ErrorResponses({400, 401, 403, 404, 412, 428}))}})}};
 }
 
 Json BuildDocument() {
@@ -968,6 +1288,10 @@ Json BuildDocument() {
                            {"parameters", Json::array({kIfMatch})},
                            {"responses", Merge({{"204", {{"description", "deleted"}}}},
                                                ErrorResponses({401, 403, 404, 409, 412, 428}))}})}};
+    if (spec->workflow_only) {  // written by its workflow's routes only
+      paths[base].erase("post");
+      for (const char* method : {"put", "patch", "delete"}) paths[base + "/{id}"].erase(method);
+    }
     paths[base + "/{id}/evidence"] = {
         {"parameters", Json::array({kIdParam})},
         {"get",
@@ -1025,10 +1349,12 @@ Json BuildDocument() {
                            Merge({{"201", JsonResponse("the new draft", Ref("ScopeStatement"))}},
                                  ErrorResponses({401, 403, 404}))}})}};
 
+  AddRiskPaths(paths, schemas);
   AddIdentitySchemas(schemas);
   AddEvidence(schemas, paths);
   AddAccountPaths(paths);
   AddPeoplePaths(paths);
+  AddSoaPaths(paths, schemas);
 
   const Guard audit = Guard::Needs(Permission::kReadAuditTrail);
   paths["/api/v1/audit/events"] = {

@@ -184,6 +184,7 @@ void RegisterApiRoutes(Router& router) {
   RegisterEvidenceApiRoutes(router);
   AddScopeRoutes(router);
   RegisterRiskApiRoutes(router);
+  RegisterSoaApiRoutes(router);
   AddOrganisationRoutes(router);
   for (const RegisterSpec* spec : domain::AllRegisters()) AddRegisterRoutes(router, *spec);
 }

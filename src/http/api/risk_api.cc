@@ -4,6 +4,7 @@
 //   POST /api/v1/risk-methodology/{id}/approve   approve a draft; every risk re-evaluated
 //   POST /api/v1/risk-methodology/{id}/new-draft a draft copying a version
 //   POST /api/v1/risks/{id}/acceptance           accept (or reject) the residual risk
+//   POST /api/v1/threats/catalogue, /api/v1/vulnerabilities/catalogue  add the shipped entries
 //   GET  /api/v1/risks/heatmap?kind=inherent|residual&...filters
 //   GET  /api/v1/risks/treatment-plan            (…/export?format=csv)
 //   POST /api/v1/risk-assessments/{id}/reviews   record a risk's review in a cycle
@@ -118,6 +119,14 @@ void RegisterRiskApiRoutes(Router& router) {
                                .comment = StringField(*body, "comment")};
     Respond(r, r.services.risks.Accept(r.principal, r.PathId(), *version, input), 201);
   });
+
+  for (const domain::RegisterSpec* spec : {&domain::Threats(), &domain::Vulnerabilities()}) {
+    router.Post("/api/v1/" + spec->path + "/catalogue", Surface::kApi, edit, [spec](Request& r) {
+      auto added = r.services.risks.LoadCatalogue(r.principal, *spec);
+      if (!added.ok()) return WriteJsonError(r.res, added.status());
+      WriteJson(r.res, 200, Json{{"added", *added}});
+    });
+  }
 
   router.Get("/api/v1/risks/heatmap", Surface::kApi, kRead, [](Request& r) {
     const std::string kind = r.Query("kind").empty() ? "inherent" : r.Query("kind");

@@ -231,6 +231,7 @@ void RenderPage(Request& r, const PageFrame& f, const std::string& body, int sta
         NavLink(h, f, "treatment-plan", "/risks/treatment-plan", "Treatment plan", "6.1.3");
       }
     }
+    if (clause == 6) NavLink(h, f, "soa", "/soa", "Statement of Applicability", "6.1.3");
     h.Close("div");
   }
   // Entries lead only where the role may go.
@@ -481,6 +482,7 @@ void RegisterWebRoutes(Router& router, httplib::Server& server) {
   AddAccountPages(router);
   AddAdminPages(router);
   AddEvidencePages(router);
+  AddSoaPages(router);
   for (const auto* spec : domain::AllRegisters()) AddRegisterPages(router, *spec);
 }
 

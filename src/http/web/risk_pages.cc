@@ -444,6 +444,21 @@ RegisterPageHooks RiskPageHooks(const domain::RegisterSpec& spec) {
                    "New draft from this version", "button button-secondary", "");
       }
     };
+  } else if (&spec == &domain::Threats() || &spec == &domain::Vulnerabilities()) {
+    hooks.list_banner = [&spec](Html& h, Request& r) {
+      if (!r.principal.Can(domain::Permission::kEditRecords) || r.principal.InAccountSetup())
+        return;
+      h.Open("div", {{"class", "callout"}});
+      h.Text(
+          fmt::format("Rampart ships a catalogue of {} linked to the Annex A controls that "
+                      "address them; entries you have already are kept as they are. ",
+                      ToLower(spec.plural)));
+      OpenPostForm(h, r, "/" + spec.path + "/catalogue");
+      h.Element("button", {{"type", "submit"}, {"class", "button button-secondary"}},
+                "Add the shipped catalogue");
+      h.Close("form");
+      h.Close("div");
+    };
   } else if (&spec == &domain::RiskAssessments()) {
     hooks.detail_actions = [](Html& h, Request& r, const Record& rec) {
       if (rec.fields["status"] != "open" || !r.principal.Can(domain::Permission::kEditRecords) ||
@@ -492,6 +507,14 @@ RegisterPageHooks RiskPageHooks(const domain::RegisterSpec& spec) {
 }
 
 void AddRiskPages(Router& router) {
+  for (const domain::RegisterSpec* spec : {&domain::Threats(), &domain::Vulnerabilities()}) {
+    router.Post("/" + spec->path + "/catalogue", Surface::kWeb,
+                Guard::Needs(domain::Permission::kEditRecords), [spec](Request& r) {
+                  auto added = r.services.risks.LoadCatalogue(r.principal, *spec);
+                  if (added.ok()) return r.res.set_redirect("/" + spec->path, 303);
+                  ErrorPage(r, "Catalogue not added", added.status(), "/" + spec->path, "Back");
+                });
+  }
   router.Get("/risks/heatmap", Surface::kWeb, kRead, HeatMapPage);
   router.Get("/risks/treatment-plan", Surface::kWeb, kRead, TreatmentPlanPage);
   router.Post(R"(/risks/(\d+)/acceptance)", Surface::kWeb, kRead, [](Request& r) {

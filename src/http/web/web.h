@@ -27,6 +27,7 @@ void AddRiskPages(Router& router);
 void AddAccountPages(Router& router);
 void AddAdminPages(Router& router);
 void AddEvidencePages(Router& router);
+void AddSoaPages(Router& router);
 
 struct Crumb {
   std::string label;

@@ -113,6 +113,19 @@ class SqlStore final : public Store {
   Result<std::vector<domain::AuditEvent>> RecentEvents(int64_t org_id, int limit) override;
   Status ScanAudit(const std::function<bool(const domain::AuditEvent&)>& fn) override;
 
+  Result<std::vector<domain::SoaEntry>> SoaEntries(int64_t org_id) override;
+  Result<domain::SoaEntry> GetSoaEntry(int64_t org_id, const std::string& control_id) override;
+  Result<domain::SoaEntry> PutSoaEntry(const Actor& actor, const domain::SoaEntry& entry,
+                                       int64_t expected_version, const Json& diff) override;
+  Result<std::vector<domain::SoaAppliedControl>> AnnexLinkedControls(int64_t org_id) override;
+  Result<std::vector<std::pair<int64_t, int64_t>>> RecordLinks(int64_t org_id,
+                                                               const std::string& record_type,
+                                                               const std::string& field) override;
+  Result<domain::SoaVersion> AddSoaVersion(const Actor& actor, domain::SoaVersion version,
+                                           int64_t entries_version_sum) override;
+  Result<std::vector<domain::SoaVersion>> ListSoaVersions(int64_t org_id) override;
+  Result<domain::SoaVersion> GetSoaVersion(int64_t org_id, int64_t number) override;
+
   Status CopyTo(Store& destination) override;
 
  private:

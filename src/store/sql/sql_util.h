@@ -1,6 +1,6 @@
 // Statement helpers shared by the translation units of SqlStore (sql_store.cc: registers, audit
 // trail, copying; sql_identity.cc: organisations, people, credentials; sql_evidence.cc: evidence
-// files). Internal to the store.
+// files; sql_soa.cc: the Statement of Applicability). Internal to the store.
 #pragma once
 
 #include <memory>

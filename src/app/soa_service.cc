@@ -1,0 +1,227 @@
+#include "app/soa_service.h"
+
+#include <fmt/format.h>
+
+#include <charconv>
+
+#include "app/access_control.h"
+#include "base/text.h"
+#include "base/xlsx.h"
+#include "domain/risk.h"
+
+namespace rampart::app {
+
+using domain::Json;
+using domain::SoaEntry;
+using domain::SoaLine;
+
+namespace {
+
+constexpr size_t kMaxNote = 2000;
+
+Status CheckCanChange(const Principal& p, domain::Permission permission) {
+  if (p.InAccountSetup()) {
+    return PermissionDenied("finish setting up your account before making changes");
+  }
+  return Require(p, permission);
+}
+
+Status CheckControl(std::string_view control_id) {
+  if (domain::FindAnnexAControl(control_id) == nullptr) {
+    return NotFound(fmt::format("\"{}\" is not an Annex A control", control_id));
+  }
+  return Status::Ok();
+}
+
+// The audit diff of a decision: each changed field, and the control on the first decision.
+Json DecisionDiff(const std::optional<SoaEntry>& before, const SoaEntry& after) {
+  auto fields = [](const SoaEntry& e) {
+    return Json{{"applicable", e.applicable ? Json(*e.applicable) : Json()},
+                {"reasons", e.reasons},
+                {"justification", e.justification},
+                {"status_override", e.status_override},
+                {"override_reason", e.override_reason}};
+  };
+  const Json a = before ? fields(*before)
+                        : Json{{"applicable", nullptr},
+                               {"reasons", Json::array()},
+                               {"justification", ""},
+                               {"status_override", ""},
+                               {"override_reason", ""}};
+  const Json b = fields(after);
+  Json diff = Json::object();
+  if (!before) diff["control_id"] = Change(nullptr, after.control_id);
+  for (const auto& [name, value] : b.items()) {
+    if (a[name] != value) diff[name] = Change(a[name], value);
+  }
+  return diff;
+}
+
+std::string CsvRow(const std::vector<std::string>& cells) {
+  std::string out;
+  for (size_t i = 0; i < cells.size(); ++i) {
+    if (i > 0) out += ',';
+    out += CsvField(cells[i]);
+  }
+  return out + "\r\n";
+}
+
+}  // namespace
+
+Result<std::vector<SoaLine>> SoaService::Lines(const Principal& p,
+                                               const std::vector<SoaEntry>& entries) {
+  ASSIGN_OR_RETURN(auto controls, store_.AnnexLinkedControls(p.org_id));
+  ASSIGN_OR_RETURN(auto links, store_.RecordLinks(p.org_id, domain::Risks().type, "controls"));
+  return domain::BuildSoaLines(entries, controls, links);
+}
+
+Result<std::vector<SoaLine>> SoaService::List(const Principal& p, const domain::SoaFilter& filter) {
+  RETURN_IF_ERROR(Require(p, domain::Permission::kReadRecords));
+  RETURN_IF_ERROR(domain::CheckSoaFilter(filter));
+  ASSIGN_OR_RETURN(auto entries, store_.SoaEntries(p.org_id));
+  ASSIGN_OR_RETURN(auto lines, Lines(p, entries));
+  std::erase_if(lines, [&](const SoaLine& l) { return !domain::SoaLineMatches(l, filter); });
+  return lines;
+}
+
+Result<SoaLine> SoaService::Get(const Principal& p, std::string_view control_id) {
+  RETURN_IF_ERROR(Require(p, domain::Permission::kReadRecords));
+  RETURN_IF_ERROR(CheckControl(control_id));
+  std::vector<SoaEntry> entries;
+  auto entry = store_.GetSoaEntry(p.org_id, std::string(control_id));
+  if (entry.ok()) {
+    entries.push_back(*std::move(entry));
+  } else if (entry.status().code() != Code::kNotFound) {
+    return entry.status();
+  }
+  ASSIGN_OR_RETURN(auto lines, Lines(p, entries));
+  for (auto& line : lines) {
+    if (line.control->id == control_id) return std::move(line);
+  }
+  return Internal("the catalogue has no line for a catalogue control");  // unreachable
+}
+
+Result<SoaLine> SoaService::Update(const Principal& p, std::string_view control_id,
+                                   std::optional<int64_t> expected_version, const Json& input,
+                                   std::vector<domain::FieldError>* errors) {
+  RETURN_IF_ERROR(CheckCanChange(p, domain::Permission::kEditRecords));
+  RETURN_IF_ERROR(CheckControl(control_id));
+  if (!expected_version) {
+    return Status(Code::kPreconditionRequired,
+                  "say which version of the entry you are changing (If-Match; 0 for a control "
+                  "not decided yet)");
+  }
+  std::vector<domain::FieldError> problems;
+  const SoaEntry entry = domain::SoaEntryFromInput(std::string(control_id), input, problems);
+  if (errors != nullptr) *errors = problems;
+  RETURN_IF_ERROR(FirstError(problems));
+  std::optional<SoaEntry> before;
+  auto stored = store_.GetSoaEntry(p.org_id, entry.control_id);
+  if (stored.ok()) {
+    before = *std::move(stored);
+  } else if (stored.status().code() != Code::kNotFound) {
+    return stored.status();
+  }
+  // The store checks the version again inside its transaction; this answers early.
+  const int64_t current = before ? before->version : 0;
+  if (*expected_version != current) {
+    return Conflict(fmt::format(
+        "the entry of control {} is at version {}, not {}: it was changed by someone else; "
+        "reload and try again",
+        control_id, current, *expected_version));
+  }
+  RETURN_IF_ERROR(store_
+                      .PutSoaEntry(registers_.ActorFor(p), entry, *expected_version,
+                                   DecisionDiff(before, entry))
+                      .status());
+  return Get(p, control_id);
+}
+
+Result<domain::SoaVersion> SoaService::Approve(const Principal& p, const std::string& note) {
+  RETURN_IF_ERROR(CheckCanChange(p, domain::Permission::kApprove));
+  const std::string text(Trim(note));
+  const long length = Utf8Length(text);
+  if (length < 0 || static_cast<size_t>(length) > kMaxNote) {
+    return InvalidArgument(fmt::format("the note must be text of at most {} characters", kMaxNote),
+                           "note");
+  }
+  ASSIGN_OR_RETURN(auto entries, store_.SoaEntries(p.org_id));
+  ASSIGN_OR_RETURN(auto lines, Lines(p, entries));
+  std::vector<std::string> undecided;
+  for (const auto& l : lines) {
+    if (!l.entry.applicable) undecided.push_back(l.control->id);
+  }
+  if (!undecided.empty()) {
+    std::string some;
+    for (size_t i = 0; i < undecided.size() && i < 5; ++i) {
+      some += (i == 0 ? "" : ", ") + undecided[i];
+    }
+    if (undecided.size() > 5) some += ", ...";
+    return FailedPrecondition(
+        fmt::format("{} of the {} controls {} not decided yet ({}): decide whether each is "
+                    "applicable before approving",
+                    undecided.size(), lines.size(), undecided.size() == 1 ? "is" : "are", some));
+  }
+  int64_t version_sum = 0;
+  for (const auto& e : entries) version_sum += e.version;
+  const store::Actor actor = registers_.ActorFor(p);
+  domain::SoaVersion v;
+  v.approved_by = p.user_id;
+  v.approver = p.display_name.empty() ? p.username : p.display_name;
+  v.approved_at = actor.now;
+  v.note = text;
+  v.snapshot = Json::array();
+  for (const auto& l : lines) v.snapshot.push_back(domain::SoaLineJson(l));
+  return store_.AddSoaVersion(actor, std::move(v), version_sum);
+}
+
+Result<std::vector<domain::SoaVersion>> SoaService::Versions(const Principal& p) {
+  RETURN_IF_ERROR(Require(p, domain::Permission::kReadRecords));
+  return store_.ListSoaVersions(p.org_id);
+}
+
+Result<domain::SoaVersion> SoaService::Version(const Principal& p, int64_t number) {
+  RETURN_IF_ERROR(Require(p, domain::Permission::kReadRecords));
+  return store_.GetSoaVersion(p.org_id, number);
+}
+
+Result<Json> SoaService::Snapshot(const Principal& p, std::string_view ref, const char* field) {
+  if (ref == "current") {
+    ASSIGN_OR_RETURN(auto lines, List(p));
+    Json out = Json::array();
+    for (const auto& l : lines) out.push_back(domain::SoaLineJson(l));
+    return out;
+  }
+  int64_t number = 0;
+  const auto [end, ec] = std::from_chars(ref.data(), ref.data() + ref.size(), number);
+  if (ref.empty() || ec != std::errc() || end != ref.data() + ref.size() || number < 1) {
+    return InvalidArgument(fmt::format("{} must be a version number or \"current\"", field), field);
+  }
+  ASSIGN_OR_RETURN(auto v, Version(p, number));
+  return std::move(v.snapshot);
+}
+
+Result<SoaComparison> SoaService::Compare(const Principal& p, std::string_view from,
+                                          std::string_view to) {
+  RETURN_IF_ERROR(Require(p, domain::Permission::kReadRecords));
+  ASSIGN_OR_RETURN(Json a, Snapshot(p, from, "from"));
+  ASSIGN_OR_RETURN(Json b, Snapshot(p, to, "to"));
+  return SoaComparison{std::string(from), std::string(to), domain::CompareSoa(a, b)};
+}
+
+Result<std::string> SoaService::ExportCsv(const Principal& p) {
+  ASSIGN_OR_RETURN(auto lines, List(p));
+  std::string out = CsvRow(domain::SoaExportHeader());
+  for (const auto& l : lines) out += CsvRow(domain::SoaExportRow(l));
+  return out;
+}
+
+Result<std::string> SoaService::ExportXlsx(const Principal& p) {
+  ASSIGN_OR_RETURN(auto lines, List(p));
+  std::vector<std::vector<std::string>> rows;
+  rows.reserve(lines.size());
+  for (const auto& l : lines) rows.push_back(domain::SoaExportRow(l));
+  return XlsxBytes("Statement of Applicability", domain::SoaExportHeader(), rows);
+}
+
+}  // namespace rampart::app

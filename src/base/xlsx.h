@@ -1,0 +1,29 @@
+// Spreadsheets in the Office Open XML format (.xlsx) through libxlsxwriter: one worksheet of
+// text cells with a bold, frozen header row and an autofilter. Every value is written as a
+// string cell, never as a formula, so text such as "=HYPERLINK(...)" stays text.
+//
+// libxlsxwriter 1.1.4 (Debian 12) writes only to files: the workbook is written to a private
+// directory under the system's temporary directory, read back and removed, also on failure.
+// Thread-safe (each call has its own directory).
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/status.h"
+
+namespace rampart {
+
+// The bytes of an .xlsx file holding `header` and `rows` on sheet `sheet_name` (at most 31
+// characters, none of []:*?/\). Rows may be shorter than the header.
+// Errors: kInvalidArgument for a bad sheet name; kInternal when the file cannot be written or
+// read back (disk full, no temporary directory).
+Result<std::string> XlsxBytes(std::string_view sheet_name, const std::vector<std::string>& header,
+                              const std::vector<std::vector<std::string>>& rows);
+
+// The media type of an .xlsx file.
+inline constexpr const char* kXlsxContentType =
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+}  // namespace rampart

@@ -1,0 +1,296 @@
+// The Statement of Applicability over HTTP: the 93 entries, decisions with If-Match, exports,
+// versions and comparison, who may do what, organisation isolation, and its pages.
+#include "api_fixture.h"
+#include "base/text.h"
+#include "base/xlsx.h"
+
+namespace rampart::testing {
+namespace {
+
+const Json kIncluded = {{"applicable", true}, {"reasons", {"risk_treatment"}}};
+
+class SoaApi : public ApiTest {
+ protected:
+  // A member of Acme in `role`, signed in.
+  Session Member(const std::string& username, domain::Role role) {
+    auto added = services_->members.AddUser(
+        "", app::NewMember{.username = username,
+                           .role = role,
+                           .expires_on = domain::InfoOf(role).needs_expiry ? "2099-12-31" : "",
+                           .password = kMemberPassword});
+    EXPECT_TRUE(added.ok()) << added.status().ToString();
+    return SignIn(username, kMemberPassword);
+  }
+  httplib::Result PutAs(const Session& s, const std::string& path, const Json& body,
+                        const std::string& if_match) {
+    return Client().Put(path, With(SessionHeaders(s), "If-Match", if_match), body.dump(),
+                        "application/json");
+  }
+  // Decides every control through the API.
+  void DecideAll() {
+    const Json entries = Body(Get("/api/v1/soa"))["data"];
+    for (const auto& e : entries) {
+      auto r = Put("/api/v1/soa/" + e["control_id"].get<std::string>(), kIncluded,
+                   "\"" + std::to_string(e["version"].get<int64_t>()) + "\"");
+      ASSERT_EQ(r->status, 200) << r->body;
+    }
+  }
+  httplib::Result Page(const Session& s, const std::string& path) {
+    return Client().Get(path, {{"Cookie", s.cookie}});
+  }
+  httplib::Result Submit(const Session& s, const std::string& path, const std::string& form) {
+    return Client().Post(path, {{"Cookie", s.cookie}}, form + "&_csrf=" + UrlEncode(s.csrf),
+                         "application/x-www-form-urlencoded");
+  }
+
+  static constexpr const char* kMemberPassword = "a member's own passphrase";
+};
+
+TEST_F(SoaApi, ListsTheNinetyThreeEntriesAndFilters) {
+  auto r = Get("/api/v1/soa");
+  ASSERT_EQ(r->status, 200) << r->body;
+  const Json data = Body(r)["data"];
+  ASSERT_EQ(data.size(), 93u);
+  EXPECT_EQ(data[0]["control_id"], "5.1");
+  EXPECT_EQ(data[0]["title"], "Policies for information security");
+  EXPECT_EQ(data[0]["applicable"], nullptr);
+  EXPECT_EQ(data[0]["status"], "not_implemented");
+  EXPECT_EQ(data[0]["version"], 0);
+  EXPECT_EQ(Body(Get("/api/v1/soa?theme=People"))["data"].size(), 8u);
+  const size_t preventive = Body(Get("/api/v1/soa?attribute=%23Preventive"))["data"].size();
+  EXPECT_GT(preventive, 0u);
+  EXPECT_LT(preventive, 93u);
+  EXPECT_EQ(Body(Get("/api/v1/soa?applicable=undecided"))["data"].size(), 93u);
+  EXPECT_EQ(Error(Get("/api/v1/soa?theme=Nope")), "invalid_argument/theme");
+  EXPECT_EQ(Error(Get("/api/v1/soa?attribute=Nope")), "invalid_argument/attribute");
+  EXPECT_EQ(Error(Get("/api/v1/soa/9.99")), "not_found/");
+}
+
+TEST_F(SoaApi, DecidesAControlWithIfMatch) {
+  auto got = Get("/api/v1/soa/5.1");
+  ASSERT_EQ(got->status, 200);
+  EXPECT_EQ(got->get_header_value("ETag"), "\"0\"");
+  EXPECT_EQ(Error(Put("/api/v1/soa/5.1", kIncluded, "")), "precondition_required/");
+  auto first = Put("/api/v1/soa/5.1", kIncluded, "\"0\"");
+  ASSERT_EQ(first->status, 200) << first->body;
+  EXPECT_EQ(first->get_header_value("ETag"), "\"1\"");
+  EXPECT_EQ(Body(first)["applicable"], true);
+  EXPECT_EQ(Body(first)["reasons"], Json({"risk_treatment"}));
+  // The GET body can be sent back as it is; a stale version is refused.
+  Json back = Body(first);
+  back["justification"] = "Needed for every other control.";
+  EXPECT_EQ(Error(Put("/api/v1/soa/5.1", back, "\"0\"")), "conflict/");
+  auto second = Put("/api/v1/soa/5.1", back, "\"1\"");
+  ASSERT_EQ(second->status, 200) << second->body;
+  EXPECT_EQ(Body(second)["version"], 2);
+  EXPECT_EQ(Body(Get("/api/v1/soa/5.1"))["justification"], "Needed for every other control.");
+}
+
+TEST_F(SoaApi, RefusesAnExclusionWithoutJustification) {
+  auto r = Put("/api/v1/soa/7.4", {{"applicable", false}}, "\"0\"");
+  EXPECT_EQ(r->status, 400);
+  EXPECT_EQ(Error(r), "invalid_argument/justification");
+  EXPECT_EQ(Error(Put("/api/v1/soa/7.4", {{"applicable", true}}, "\"0\"")),
+            "invalid_argument/reasons");
+  EXPECT_EQ(
+      Error(Put(
+          "/api/v1/soa/7.4",
+          {{"applicable", true}, {"reasons", {"contractual"}}, {"status_override", "implemented"}},
+          "\"0\"")),
+      "invalid_argument/override_reason");
+  EXPECT_EQ(Body(Get("/api/v1/soa/7.4"))["version"], 0);
+}
+
+TEST_F(SoaApi, ShowsTheStatusDerivedFromLinkedAppliedControls) {
+  auto control =
+      Post("/api/v1/controls",
+           {{"name", "Backups"}, {"status", "in_progress"}, {"annex_controls", {"8.13"}}});
+  ASSERT_EQ(control->status, 201) << control->body;
+  const int64_t id = Body(control)["id"];
+  auto risk = Post("/api/v1/risks", {{"title", "Ransomware"}, {"controls", {id}}});
+  ASSERT_EQ(risk->status, 201) << risk->body;
+  const Json line = Body(Get("/api/v1/soa/8.13"));
+  EXPECT_EQ(line["derived_status"], "in_progress");
+  EXPECT_EQ(line["applied_controls"][0]["id"], id);
+  EXPECT_EQ(line["risks"], Json({Body(risk)["id"]}));
+  EXPECT_EQ(line["risk_count"], 1);
+}
+
+TEST_F(SoaApi, ListingRunsTheSameStatementsForAnyNumberOfLinks) {
+  auto statements = [&] {
+    const uint64_t before = store_->StatementCount();
+    EXPECT_EQ(Get("/api/v1/soa")->status, 200);
+    return store_->StatementCount() - before;
+  };
+  statements();  // the token's first use is recorded once
+  const uint64_t empty = statements();
+  for (int i = 0; i < 10; ++i) {
+    auto c = Post("/api/v1/controls", {{"name", "C" + std::to_string(i)},
+                                       {"annex_controls", {"5." + std::to_string(i + 1)}}});
+    ASSERT_EQ(c->status, 201);
+    ASSERT_EQ(
+        Post("/api/v1/risks", {{"title", "R" + std::to_string(i)}, {"controls", {Body(c)["id"]}}})
+            ->status,
+        201);
+    ASSERT_EQ(Put("/api/v1/soa/5." + std::to_string(i + 1), kIncluded, "\"0\"")->status, 200);
+  }
+  EXPECT_EQ(statements(), empty);
+  EXPECT_LE(empty, 4u);  // authentication + entries, applied controls, risk links
+}
+
+TEST_F(SoaApi, ExportsCsvAndXlsxWithEveryColumn) {
+  ASSERT_EQ(Put("/api/v1/soa/5.1", kIncluded, "\"0\"")->status, 200);
+  auto csv = Get("/api/v1/soa/export?format=csv");
+  ASSERT_EQ(csv->status, 200) << csv->body;
+  EXPECT_EQ(csv->get_header_value("Content-Type"), "text/csv; charset=utf-8");
+  EXPECT_NE(csv->get_header_value("Content-Disposition").find("attachment"), std::string::npos);
+  const auto rows = ParseCsv(csv->body);
+  ASSERT_EQ(rows.size(), 94u);
+  ASSERT_EQ(rows[0].size(), 17u);
+  EXPECT_EQ(rows[0][0], "Control");
+  EXPECT_EQ(rows[0][16], "Risks");
+  EXPECT_EQ(rows[1][0], "5.1");
+  EXPECT_EQ(rows[1][8], "Yes");
+  EXPECT_EQ(rows[1][9], "Risk treatment");
+  for (const auto& row : rows) EXPECT_EQ(row.size(), 17u);
+
+  auto xlsx = Get("/api/v1/soa/export?format=xlsx");
+  ASSERT_EQ(xlsx->status, 200);
+  EXPECT_EQ(xlsx->get_header_value("Content-Type"), kXlsxContentType);
+  EXPECT_EQ(xlsx->body.substr(0, 2), "PK");
+  EXPECT_NE(xlsx->get_header_value("Content-Disposition").find(".xlsx"), std::string::npos);
+  EXPECT_EQ(Error(Get("/api/v1/soa/export?format=pdf")), "invalid_argument/format");
+}
+
+TEST_F(SoaApi, ApprovesVersionsAndComparesThem) {
+  auto early = Post("/api/v1/soa/versions", {{"note", "too early"}});
+  EXPECT_EQ(Error(early), "failed_precondition/");
+  DecideAll();
+  auto v1 = Post("/api/v1/soa/versions", {{"note", "Board, May"}});
+  ASSERT_EQ(v1->status, 201) << v1->body;
+  EXPECT_EQ(Body(v1)["number"], 1);
+  EXPECT_EQ(v1->get_header_value("Location"), "/api/v1/soa/versions/1");
+  ASSERT_EQ(Put("/api/v1/soa/8.7",
+                {{"applicable", false}, {"justification", "Managed by the platform"}}, "\"1\"")
+                ->status,
+            200);
+  ASSERT_EQ(Post("/api/v1/soa/versions", Json::object())->status, 201);
+  const Json versions = Body(Get("/api/v1/soa/versions"))["data"];
+  ASSERT_EQ(versions.size(), 2u);
+  EXPECT_EQ(versions[0]["number"], 2);
+  EXPECT_FALSE(versions[0].contains("entries"));
+  const Json one = Body(Get("/api/v1/soa/versions/1"));
+  EXPECT_EQ(one["note"], "Board, May");
+  EXPECT_EQ(one["entries"].size(), 93u);
+  EXPECT_EQ(Error(Get("/api/v1/soa/versions/7")), "not_found/");
+
+  auto diff = Get("/api/v1/soa/compare?from=1&to=2");
+  ASSERT_EQ(diff->status, 200) << diff->body;
+  const Json controls = Body(diff)["controls"];
+  ASSERT_EQ(controls.size(), 1u);
+  EXPECT_EQ(controls[0]["control_id"], "8.7");
+  EXPECT_EQ(controls[0]["changes"][0],
+            (Json{{"field", "applicable"}, {"from", true}, {"to", false}}));
+  EXPECT_TRUE(Body(Get("/api/v1/soa/compare?from=2&to=current"))["controls"].empty());
+  EXPECT_EQ(Error(Get("/api/v1/soa/compare?from=x")), "invalid_argument/from");
+}
+
+TEST_F(SoaApi, ManagersDecideExecutivesApproveOthersRead) {
+  const Session viewer = Member("vera", domain::Role::kViewer);
+  const Session contributor = Member("carl", domain::Role::kContributor);
+  const Session manager = Member("mia", domain::Role::kIsmsManager);
+  const Session executive = Member("ed", domain::Role::kExecutive);
+  for (const Session* s : {&viewer, &contributor, &executive}) {
+    EXPECT_EQ(PutAs(*s, "/api/v1/soa/5.1", kIncluded, "\"0\"")->status, 403);
+    EXPECT_EQ(Get("/api/v1/soa", SessionHeaders(*s))->status, 200);
+  }
+  EXPECT_EQ(PutAs(manager, "/api/v1/soa/5.1", kIncluded, "\"0\"")->status, 200);
+  auto approve = [&](const Session& s) {
+    return Client().Post("/api/v1/soa/versions", SessionHeaders(s), "{}", "application/json");
+  };
+  EXPECT_EQ(approve(manager)->status, 403);
+  EXPECT_EQ(approve(viewer)->status, 403);
+  DecideAll();
+  EXPECT_EQ(approve(executive)->status, 201);
+}
+
+TEST_F(SoaApi, AnotherOrganisationSeesNothingOfThisStatement) {
+  DecideAll();
+  ASSERT_EQ(Post("/api/v1/soa/versions", {{"note", "ACME-SECRET"}})->status, 201);
+  ASSERT_EQ(
+      Put("/api/v1/soa/5.1",
+          {{"applicable", true}, {"reasons", {"contractual"}}, {"justification", "ACME-SECRET"}},
+          "\"1\"")
+          ->status,
+      200);
+  ASSERT_TRUE(services_->members.AddOrganisation("Globex").ok());
+  ASSERT_TRUE(services_->members
+                  .AddUser("Globex", app::NewMember{.username = "gary",
+                                                    .role = domain::Role::kAdmin,
+                                                    .password = kMemberPassword})
+                  .ok());
+  auto token = services_->members.CreateToken("gary", "Globex", "t", false, "");
+  ASSERT_TRUE(token.ok());
+  const auto gary = Bearer(*token);
+  for (const std::string path :
+       {"/api/v1/soa", "/api/v1/soa/5.1", "/api/v1/soa/versions", "/api/v1/soa/export?format=csv",
+        "/api/v1/soa/compare?from=current&to=current"}) {
+    auto r = Get(path, gary);
+    ASSERT_EQ(r->status, 200) << path;
+    EXPECT_EQ(r->body.find("ACME-SECRET"), std::string::npos) << path;
+  }
+  EXPECT_EQ(Body(Get("/api/v1/soa/5.1", gary))["applicable"], nullptr);
+  EXPECT_EQ(Error(Get("/api/v1/soa/versions/1", gary)), "not_found/");
+  EXPECT_EQ(Error(Get("/api/v1/soa/compare?from=1", gary)), "not_found/");
+  EXPECT_EQ(Client().Get("/soa/versions/1", gary)->status, 404);
+}
+
+TEST_F(SoaApi, PagesListEditApproveCompareAndPrint) {
+  const Session alice = SignIn("alice", kAlicePassword);
+  auto list = Page(alice, "/soa");
+  ASSERT_EQ(list->status, 200) << list->body;
+  EXPECT_NE(list->body.find("Statement of Applicability"), std::string::npos);
+  EXPECT_NE(list->body.find("/soa/5.1/edit"), std::string::npos);
+  EXPECT_NE(list->body.find("0 of 93 controls decided"), std::string::npos);
+  EXPECT_EQ(Page(alice, "/soa?theme=Physical")->status, 200);
+  EXPECT_EQ(Page(alice, "/soa/5.1/edit")->status, 200);
+  // An exclusion without justification is shown at its field, nothing saved.
+  auto bad = Submit(alice, "/soa/5.1", "version=0&applicable=false&justification=");
+  EXPECT_EQ(bad->status, 400);
+  EXPECT_NE(bad->body.find("justify why the control is excluded"), std::string::npos);
+  auto saved = Submit(alice, "/soa/5.1",
+                      "version=0&applicable=true&reasons=risk_treatment&reasons=contractual&"
+                      "justification=%3Cscript%3Ex%3C%2Fscript%3E");
+  ASSERT_EQ(saved->status, 303) << saved->body;
+  const Json line = Body(Get("/api/v1/soa/5.1"));
+  EXPECT_EQ(line["reasons"], Json({"risk_treatment", "contractual"}));
+  auto after = Page(alice, "/soa");
+  EXPECT_EQ(after->body.find("<script>x"), std::string::npos);
+  EXPECT_NE(after->body.find("&lt;script&gt;x"), std::string::npos);
+
+  DecideAll();
+  auto approved = Submit(alice, "/soa/versions", "note=First");
+  ASSERT_EQ(approved->status, 303) << approved->body;
+  EXPECT_EQ(approved->get_header_value("Location"), "/soa/versions/1?notice=approved");
+  EXPECT_EQ(Page(alice, "/soa/versions")->status, 200);
+  EXPECT_EQ(Page(alice, "/soa/versions/1")->status, 200);
+  auto compare = Page(alice, "/soa/compare?from=1&to=current");
+  EXPECT_EQ(compare->status, 200);
+  EXPECT_NE(compare->body.find("Nothing changed"), std::string::npos);
+  auto print = Page(alice, "/soa/print?version=1");
+  ASSERT_EQ(print->status, 200);
+  EXPECT_NE(print->body.find("print-doc"), std::string::npos);
+  EXPECT_NE(print->body.find("Version 1, approved by"), std::string::npos);
+  EXPECT_EQ(print->body.find("<nav"), std::string::npos);  // no navigation chrome
+  EXPECT_EQ(Page(alice, "/soa/print")->status, 200);
+  // A viewer reads but is offered no editing and is refused it.
+  const Session viewer = Member("vic", domain::Role::kViewer);
+  auto seen = Page(viewer, "/soa");
+  EXPECT_EQ(seen->status, 200);
+  EXPECT_EQ(seen->body.find("/soa/5.1/edit"), std::string::npos);
+  EXPECT_EQ(Submit(viewer, "/soa/5.1", "version=1&applicable=true&reasons=contractual")->status,
+            403);
+}
+
+}  // namespace
+}  // namespace rampart::testing

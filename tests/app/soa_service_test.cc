@@ -1,0 +1,280 @@
+#include "app/soa_service.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <chrono>
+
+#include "app/app_fixture.h"
+#include "domain/risk.h"
+
+namespace rampart::app {
+namespace {
+
+using domain::Json;
+using test::IsOk;
+using test::StatusIs;
+using ::testing::HasSubstr;
+
+using namespace std::chrono_literals;
+
+const Json kIncluded = {{"applicable", true}, {"reasons", {"risk_treatment"}}};
+
+class SoaServiceTest : public AppTest {
+ protected:
+  void SetUp() override {
+    AppTest::SetUp();
+    if (HasFatalFailure()) return;
+    registers_ = std::make_unique<RegisterService>(*store_, clock_);
+    soa_ = std::make_unique<SoaService>(*store_, *registers_);
+  }
+
+  Principal As(domain::Role role) {
+    Principal p = alice_;
+    p.role = role;
+    return p;
+  }
+
+  int64_t AppliedControl(const std::string& name, const std::string& status, Json annex) {
+    auto r = registers_->Create(
+        alice_, domain::AppliedControls(),
+        {{"name", name}, {"status", status}, {"annex_controls", std::move(annex)}});
+    EXPECT_THAT(r, IsOk());
+    return r.ok() ? r->id : 0;
+  }
+
+  int64_t Risk(const std::string& title, Json controls) {
+    auto r = registers_->Create(alice_, domain::Risks(),
+                                {{"title", title}, {"controls", std::move(controls)}});
+    EXPECT_THAT(r, IsOk());
+    return r.ok() ? r->id : 0;
+  }
+
+  // Decides every control: applicable for risk treatment.
+  void DecideAll(const Principal& p) {
+    auto lines = soa_->List(p);
+    ASSERT_THAT(lines, IsOk());
+    for (const auto& l : *lines) {
+      ASSERT_THAT(soa_->Update(p, l.control->id, l.entry.version, kIncluded), IsOk());
+    }
+  }
+
+  std::unique_ptr<RegisterService> registers_;
+  std::unique_ptr<SoaService> soa_;
+};
+
+TEST_F(SoaServiceTest, ListsTheNinetyThreeControlsUndecidedAtFirst) {
+  auto lines = soa_->List(As(domain::Role::kViewer));
+  ASSERT_THAT(lines, IsOk());
+  ASSERT_EQ(lines->size(), 93u);
+  EXPECT_EQ(lines->front().control->id, "5.1");
+  EXPECT_FALSE(lines->front().entry.applicable.has_value());
+  EXPECT_EQ(lines->front().entry.version, 0);
+  EXPECT_EQ(soa_->List(alice_, {.theme = "Physical"})->size(), 14u);
+  EXPECT_THAT(soa_->List(alice_, {.theme = "Mystic"}), StatusIs(Code::kInvalidArgument, "theme"));
+  EXPECT_THAT(soa_->Get(alice_, "9.9"), StatusIs(Code::kNotFound));
+}
+
+TEST_F(SoaServiceTest, DecidesAControlWithItsVersion) {
+  auto first = soa_->Update(alice_, "5.1", 0, kIncluded);
+  ASSERT_THAT(first, IsOk());
+  EXPECT_EQ(first->entry.version, 1);
+  EXPECT_EQ(first->entry.applicable, true);
+  EXPECT_EQ(first->entry.updated_by, acme_.admin.id);
+  clock_.Advance(1min);
+  const Json excluded = {{"applicable", false}, {"justification", "No such activity."}};
+  // Stale (the entry is at 1 now), missing, then right.
+  EXPECT_THAT(soa_->Update(alice_, "5.1", 0, excluded), StatusIs(Code::kConflict));
+  EXPECT_THAT(soa_->Update(alice_, "5.1", std::nullopt, excluded),
+              StatusIs(Code::kPreconditionRequired));
+  auto second = soa_->Update(alice_, "5.1", 1, excluded);
+  ASSERT_THAT(second, IsOk());
+  EXPECT_EQ(second->entry.version, 2);
+  EXPECT_EQ(second->entry.justification, "No such activity.");
+  EXPECT_EQ(soa_->Get(alice_, "5.1")->entry.version, 2);
+  // Each change is an audit event with its diff.
+  const auto events = Events();
+  ASSERT_GE(events.size(), 2u);
+  const auto& created = events[events.size() - 2];
+  EXPECT_EQ(created.record_type, "soa_entry");
+  EXPECT_EQ(created.action, "create");
+  EXPECT_EQ(created.diff["control_id"]["to"], "5.1");
+  EXPECT_EQ(events.back().action, "update");
+  EXPECT_EQ(events.back().record_id, created.record_id);
+  EXPECT_EQ(events.back().diff["applicable"], (Json{{"from", true}, {"to", false}}));
+}
+
+TEST_F(SoaServiceTest, RefusesAnExclusionWithoutJustification) {
+  std::vector<domain::FieldError> errors;
+  EXPECT_THAT(soa_->Update(alice_, "8.7", 0, {{"applicable", false}}, &errors),
+              StatusIs(Code::kInvalidArgument, "justification"));
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0].field, "justification");
+  EXPECT_EQ(soa_->Get(alice_, "8.7")->entry.version, 0);  // nothing written
+}
+
+TEST_F(SoaServiceTest, OnlyEditorsDecideAndOnlyApproversApprove) {
+  for (auto role : {domain::Role::kViewer, domain::Role::kContributor, domain::Role::kAuditor,
+                    domain::Role::kExecutive, domain::Role::kExternalAuditor}) {
+    EXPECT_THAT(soa_->Update(As(role), "5.1", 0, kIncluded), StatusIs(Code::kPermissionDenied))
+        << domain::RoleName(role);
+    EXPECT_THAT(soa_->List(As(role)), IsOk()) << domain::RoleName(role);
+  }
+  const Principal manager = As(domain::Role::kIsmsManager);
+  DecideAll(manager);
+  EXPECT_THAT(soa_->Approve(manager, ""), StatusIs(Code::kPermissionDenied));
+  EXPECT_THAT(soa_->Approve(As(domain::Role::kContributor), ""), StatusIs(Code::kPermissionDenied));
+  auto v = soa_->Approve(As(domain::Role::kExecutive), "Board meeting 12");
+  ASSERT_THAT(v, IsOk());
+  EXPECT_EQ(v->number, 1);
+  // A user with a one-time password to change changes nothing.
+  Principal pending = alice_;
+  pending.must_change_password = true;
+  EXPECT_THAT(soa_->Update(pending, "5.1", 1, kIncluded), StatusIs(Code::kPermissionDenied));
+  EXPECT_THAT(soa_->Approve(pending, ""), StatusIs(Code::kPermissionDenied));
+}
+
+TEST_F(SoaServiceTest, DerivesTheStatusFromTheLinkedAppliedControls) {
+  EXPECT_EQ(soa_->Get(alice_, "8.13")->derived_status, "not_implemented");
+  const int64_t backups = AppliedControl("Nightly backups", "implemented", {"8.13"});
+  AppliedControl("Restore tests", "planned", {"8.13", "5.30"});
+  const int64_t r1 = Risk("Ransomware", {backups});
+  auto line = soa_->Get(alice_, "8.13");
+  ASSERT_THAT(line, IsOk());
+  EXPECT_EQ(line->derived_status, "partially_implemented");
+  EXPECT_EQ(line->Status(), "partially_implemented");
+  ASSERT_EQ(line->applied_controls.size(), 2u);
+  EXPECT_EQ(line->applied_controls[0].name, "Nightly backups");
+  EXPECT_EQ(line->risks, std::vector<int64_t>{r1});
+  EXPECT_EQ(soa_->Get(alice_, "5.30")->derived_status, "planned");
+  // An override stands over the derived status, with its reason.
+  auto overridden =
+      soa_->Update(alice_, "8.13", 0,
+                   {{"applicable", true},
+                    {"reasons", {"risk_treatment"}},
+                    {"status_override", "implemented"},
+                    {"override_reason", "Restore tests run by the hosting provider"}});
+  ASSERT_THAT(overridden, IsOk());
+  EXPECT_EQ(overridden->Status(), "implemented");
+  EXPECT_EQ(overridden->derived_status, "partially_implemented");
+}
+
+TEST_F(SoaServiceTest, ListingTakesTheSameStatementsForOneOrManyLinks) {
+  AppliedControl("One", "planned", {"5.1"});
+  auto before = store_->StatementCount();
+  ASSERT_THAT(soa_->List(alice_), IsOk());
+  const uint64_t few = store_->StatementCount() - before;
+  for (int i = 0; i < 20; ++i) {
+    const int64_t c = AppliedControl("Control " + std::to_string(i), "implemented",
+                                     {"5." + std::to_string(1 + i % 30), "8.1"});
+    Risk("Risk " + std::to_string(i), {c});
+    ASSERT_THAT(soa_->Update(alice_, "5." + std::to_string(2 + i), 0, kIncluded), IsOk());
+  }
+  before = store_->StatementCount();
+  ASSERT_THAT(soa_->List(alice_), IsOk());
+  EXPECT_EQ(store_->StatementCount() - before, few);
+  EXPECT_EQ(few, 3u);  // entries, applied controls, risk links
+}
+
+TEST_F(SoaServiceTest, ApprovalNeedsEveryControlDecidedAndKeepsASnapshot) {
+  ASSERT_THAT(soa_->Update(alice_, "5.1", 0, kIncluded), IsOk());
+  auto refused = soa_->Approve(alice_, "");
+  EXPECT_THAT(refused, StatusIs(Code::kFailedPrecondition));
+  EXPECT_THAT(refused.status().message(), HasSubstr("92 of the 93 controls are not decided"));
+  DecideAll(alice_);
+  clock_.Advance(1h);
+  auto v1 = soa_->Approve(alice_, "  First version ");
+  ASSERT_THAT(v1, IsOk());
+  EXPECT_EQ(v1->number, 1);
+  EXPECT_EQ(v1->approved_by, acme_.admin.id);
+  EXPECT_EQ(v1->approved_at, FormatUtc(clock_.Now()));
+  EXPECT_EQ(v1->note, "First version");
+  EXPECT_EQ(Events().back().record_type, "soa_version");
+  EXPECT_EQ(Events().back().action, "approve");
+  auto read = soa_->Version(alice_, 1);
+  ASSERT_THAT(read, IsOk());
+  ASSERT_EQ(read->snapshot.size(), 93u);
+  EXPECT_EQ(read->snapshot[0]["control_id"], "5.1");
+  EXPECT_EQ(read->snapshot[0]["applicable"], true);
+  EXPECT_EQ(read->approver, v1->approver);
+  EXPECT_THAT(soa_->Approve(alice_, std::string(2001, 'x')),
+              StatusIs(Code::kInvalidArgument, "note"));
+  auto v2 = soa_->Approve(alice_, "");
+  ASSERT_THAT(v2, IsOk());
+  EXPECT_EQ(v2->number, 2);
+  auto listed = soa_->Versions(alice_);
+  ASSERT_THAT(listed, IsOk());
+  ASSERT_EQ(listed->size(), 2u);
+  EXPECT_EQ(listed->front().number, 2);  // newest first
+  EXPECT_TRUE(listed->front().snapshot.is_null());
+  EXPECT_THAT(soa_->Version(alice_, 3), StatusIs(Code::kNotFound));
+}
+
+TEST_F(SoaServiceTest, ComparesTwoVersionsControlByControl) {
+  DecideAll(alice_);
+  ASSERT_THAT(soa_->Approve(alice_, ""), IsOk());
+  ASSERT_THAT(soa_->Update(alice_, "7.4", 1,
+                           {{"applicable", false}, {"justification", "No physical premises."}}),
+              IsOk());
+  AppliedControl("Clean desk", "implemented", {"7.7"});
+  ASSERT_THAT(soa_->Approve(alice_, ""), IsOk());
+
+  auto c = soa_->Compare(alice_, "1", "2");
+  ASSERT_THAT(c, IsOk());
+  ASSERT_EQ(c->changes.size(), 2u);
+  EXPECT_EQ(c->changes[0].control_id, "7.4");
+  ASSERT_EQ(c->changes[0].changes.size(), 3u);
+  EXPECT_EQ(c->changes[0].changes[0].field, "applicable");
+  EXPECT_EQ(c->changes[0].changes[1].field, "reasons");
+  EXPECT_EQ(c->changes[0].changes[2].field, "justification");
+  EXPECT_EQ(c->changes[1].control_id, "7.7");
+  EXPECT_EQ(c->changes[1].changes[0].field, "status");
+  EXPECT_EQ(c->changes[1].changes[0].to, "implemented");
+  // Against the statement as it is now.
+  EXPECT_TRUE(soa_->Compare(alice_, "2", "current")->changes.empty());
+  EXPECT_EQ(soa_->Compare(alice_, "current", "1")->changes.size(), 2u);
+  EXPECT_THAT(soa_->Compare(alice_, "one", "2"), StatusIs(Code::kInvalidArgument, "from"));
+  EXPECT_THAT(soa_->Compare(alice_, "1", "0"), StatusIs(Code::kInvalidArgument, "to"));
+  EXPECT_THAT(soa_->Compare(alice_, "1", "9"), StatusIs(Code::kNotFound));
+}
+
+TEST_F(SoaServiceTest, OrganisationsNeverSeeEachOthersStatement) {
+  DecideAll(alice_);
+  ASSERT_THAT(soa_->Approve(alice_, "Acme only"), IsOk());
+  AppliedControl("Acme policy", "implemented", {"5.1"});
+  const Principal bob = Globex();
+  auto line = soa_->Get(bob, "5.1");
+  ASSERT_THAT(line, IsOk());
+  EXPECT_FALSE(line->entry.applicable.has_value());
+  EXPECT_TRUE(line->applied_controls.empty());
+  EXPECT_EQ(line->derived_status, "not_implemented");
+  EXPECT_TRUE(soa_->Versions(bob)->empty());
+  EXPECT_THAT(soa_->Version(bob, 1), StatusIs(Code::kNotFound));
+  // Bob's first decision of 5.1 is his own version 1, not a conflict with Acme's entry.
+  EXPECT_THAT(soa_->Update(bob, "5.1", 0, kIncluded), IsOk());
+}
+
+TEST_F(SoaServiceTest, ExportsEveryColumnOfEveryControl) {
+  ASSERT_THAT(soa_->Update(alice_, "5.1", 0,
+                           {{"applicable", true},
+                            {"reasons", {"contractual"}},
+                            {"justification", "=HYPERLINK(\"x\")"}}),
+              IsOk());
+  auto csv = soa_->ExportCsv(As(domain::Role::kViewer));
+  ASSERT_THAT(csv, IsOk());
+  size_t rows = 0;
+  for (size_t pos = 0; (pos = csv->find("\r\n", pos)) != std::string::npos; pos += 2) ++rows;
+  EXPECT_EQ(rows, 94u);
+  EXPECT_EQ(csv->substr(0, csv->find("\r\n")),
+            "Control,Title,Theme,Control type,Security properties,Cybersecurity concepts,"
+            "Operational capabilities,Security domains,Applicable,Reasons for inclusion,"
+            "Justification,Implementation status,Derived status,Status override,Override "
+            "reason,Applied controls,Risks");
+  EXPECT_THAT(*csv, HasSubstr("\"'=HYPERLINK"));  // neutralised
+  auto xlsx = soa_->ExportXlsx(alice_);
+  ASSERT_THAT(xlsx, IsOk());
+  EXPECT_EQ(xlsx->substr(0, 2), "PK");
+}
+
+}  // namespace
+}  // namespace rampart::app

@@ -1,0 +1,41 @@
+#include "base/xlsx.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+namespace rampart {
+namespace {
+
+namespace fs = std::filesystem;
+
+int LeftoverDirectories() {
+  int n = 0;
+  for (const auto& e : fs::directory_iterator(fs::temp_directory_path())) {
+    if (e.path().filename().string().rfind("rampart-xlsx-", 0) == 0) ++n;
+  }
+  return n;
+}
+
+TEST(XlsxTest, WritesAZipPackageAndLeavesNoFileBehind) {
+  const int before = LeftoverDirectories();
+  auto bytes = XlsxBytes("Statement", {"Control", "Title"},
+                         {{"5.1", "Policies for information security"}, {"=1+1", ""}, {"8.34"}});
+  ASSERT_TRUE(bytes.ok()) << bytes.status().ToString();
+  ASSERT_GT(bytes->size(), 1000u);
+  EXPECT_EQ(bytes->substr(0, 4), std::string("PK\x03\x04", 4));
+  // The package names its worksheet part; the texts are shared strings (compressed, so only
+  // the part names are visible).
+  EXPECT_NE(bytes->find("xl/worksheets/sheet1.xml"), std::string::npos);
+  EXPECT_NE(bytes->find("xl/sharedStrings.xml"), std::string::npos);
+  EXPECT_EQ(LeftoverDirectories(), before);
+}
+
+TEST(XlsxTest, RefusesASheetNameExcelWouldNotOpen) {
+  EXPECT_EQ(XlsxBytes("a/b", {"x"}, {}).status().field(), "sheet_name");
+  EXPECT_EQ(XlsxBytes("", {"x"}, {}).status().code(), Code::kInvalidArgument);
+  EXPECT_EQ(XlsxBytes(std::string(32, 'x'), {"x"}, {}).status().code(), Code::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace rampart
