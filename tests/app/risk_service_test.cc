@@ -1,0 +1,223 @@
+// Risk levels under the methodology in force, re-evaluation on approval, acceptance (who may,
+// the frozen snapshot, staleness) and assessment cycles.
+#include "app/risk_service.h"
+
+#include <gmock/gmock.h>
+
+#include "app/app_fixture.h"
+#include "app/services.h"
+#include "domain/risk.h"
+
+namespace rampart::app {
+namespace {
+
+using domain::Json;
+using test::IsOk;
+using test::StatusIs;
+
+class RiskServiceTest : public AppTest {
+ protected:
+  void SetUp() override {
+    AppTest::SetUp();
+    if (HasFatalFailure()) return;
+    services_ = std::make_unique<Services>(*store_, clock_);
+    owner_ = Member("olive", domain::Role::kContributor);
+    executive_ = Member("ed", domain::Role::kExecutive);
+    viewer_ = Member("vic", domain::Role::kViewer);
+  }
+
+  Principal Member(const std::string& name, domain::Role role) {
+    auto added = services_->members.AddUser(
+        "Acme", NewMember{.username = name, .role = role, .password = "a long passphrase 1"});
+    EXPECT_THAT(added, IsOk());
+    Principal p = alice_;
+    p.user_id = added.ok() ? added->user.id : 0;
+    p.username = name;
+    p.role = role;
+    return p;
+  }
+
+  Result<domain::Record> NewRisk(Json fields) {
+    fields["title"] = "Laptop theft";
+    fields["owner"] = owner_.user_id;
+    return services_->registers.Create(alice_, domain::Risks(), fields);
+  }
+
+  std::unique_ptr<Services> services_;
+  Principal owner_, executive_, viewer_;
+};
+
+TEST_F(RiskServiceTest, LevelsComeFromTheMethodologyInForceAndRatingsStayOnItsScales) {
+  auto risk = NewRisk({{"inherent_likelihood", 5},
+                       {"inherent_impact", 4},
+                       {"residual_likelihood", 2},
+                       {"residual_impact", 2}});
+  ASSERT_THAT(risk, IsOk());
+  EXPECT_EQ(risk->fields["inherent_level"], "Critical");  // 20 > 15 under the default
+  EXPECT_EQ(risk->fields["residual_level"], "Low");       // 4 <= 4
+  // The next review defaults from the interval (12 months) after today.
+  EXPECT_EQ(risk->fields["next_review"], domain::AddMonths(FormatDate(clock_.Now()), 12));
+  std::vector<domain::FieldError> errors;
+  auto six = services_->registers.Create(
+      alice_, domain::Risks(), {{"title", "x"}, {"inherent_likelihood", 6}, {"inherent_impact", 1}},
+      &errors);
+  EXPECT_THAT(six, StatusIs(Code::kInvalidArgument, "inherent_likelihood"));
+}
+
+TEST_F(RiskServiceTest, ApprovingAMethodologyReevaluatesEveryRiskWithAnEventEach) {
+  auto risk = NewRisk({{"inherent_likelihood", 3}, {"inherent_impact", 3}});
+  ASSERT_THAT(risk, IsOk());
+  EXPECT_EQ(risk->fields["inherent_level"], "Medium");  // 9 under the default
+  // A stricter draft: medium ends at 6.
+  Json fields = domain::DefaultMethodologyFields();
+  fields["title"] = "Stricter";
+  fields["risk_levels"][1]["max_score"] = 6;
+  auto draft = services_->registers.Create(alice_, domain::RiskMethodologies(), fields);
+  ASSERT_THAT(draft, IsOk());
+  EXPECT_THAT(services_->risks.ApproveMethodology(viewer_, draft->id, draft->version),
+              StatusIs(Code::kPermissionDenied));
+  auto approved = services_->risks.ApproveMethodology(executive_, draft->id, draft->version);
+  ASSERT_THAT(approved, IsOk());
+  EXPECT_EQ(approved->fields["status"], "approved");
+  auto after = services_->registers.Get(alice_, domain::Risks(), risk->id);
+  ASSERT_THAT(after, IsOk());
+  EXPECT_EQ(after->fields["inherent_level"], "High");
+  const auto events = Events();
+  ASSERT_FALSE(events.empty());
+  EXPECT_EQ(events.back().action, "re-evaluate");
+  EXPECT_EQ(events.back().record_id, risk->id);
+  EXPECT_EQ(events.back().diff["inherent_level"]["from"], "Medium");
+  EXPECT_EQ(events.back().diff["inherent_level"]["to"], "High");
+  // A cell set by hand overrides the score rule; one that makes a level fall as ratings rise
+  // is refused.
+  auto small = NewRisk({{"inherent_likelihood", 2}, {"inherent_impact", 2}});
+  ASSERT_THAT(small, IsOk());
+  EXPECT_EQ(small->fields["inherent_level"], "Low");
+  auto next = services_->risks.NewMethodologyDraft(alice_, approved->id);
+  ASSERT_THAT(next, IsOk());
+  Json cells = next->fields;
+  cells["matrix_cells"] = Json::array({{{"likelihood", 3}, {"impact", 3}, {"level", "Critical"}}});
+  EXPECT_THAT(services_->registers.Update(alice_, domain::RiskMethodologies(), next->id,
+                                          next->version, cells, UpdateMode::kReplace),
+              StatusIs(Code::kInvalidArgument, "matrix_cells"));
+  cells["matrix_cells"] = Json::array({{{"likelihood", 2}, {"impact", 2}, {"level", "Medium"}}});
+  auto edited = services_->registers.Update(alice_, domain::RiskMethodologies(), next->id,
+                                            next->version, cells, UpdateMode::kReplace);
+  ASSERT_THAT(edited, IsOk());
+  ASSERT_THAT(services_->risks.ApproveMethodology(executive_, next->id, edited->version), IsOk());
+  EXPECT_EQ(services_->registers.Get(alice_, domain::Risks(), small->id)->fields["inherent_level"],
+            "Medium");
+}
+
+TEST_F(RiskServiceTest, OnlyTheOwnerForALowLevelOrARoleTheCriteriaNameMayAccept) {
+  auto low = NewRisk({{"inherent_likelihood", 2},
+                      {"inherent_impact", 2},
+                      {"treatment", "retain"},
+                      {"status", "analysed"}});
+  ASSERT_THAT(low, IsOk());
+  EXPECT_THAT(services_->risks.Accept(viewer_, low->id, low->version, {}),
+              StatusIs(Code::kPermissionDenied));
+  auto accepted = services_->risks.Accept(owner_, low->id, low->version, {.comment = "fine"});
+  ASSERT_THAT(accepted, IsOk());
+  EXPECT_EQ(accepted->fields["decision"], "accepted");
+  EXPECT_EQ(accepted->fields["level"], "Low");
+  const Json snapshot = Json::parse(accepted->fields["snapshot"].get<std::string>());
+  EXPECT_EQ(snapshot["fields"]["title"], "Laptop theft");
+  EXPECT_EQ(snapshot["risk_version"], low->version);
+
+  auto high = NewRisk({{"inherent_likelihood", 5},
+                       {"inherent_impact", 5},
+                       {"treatment", "retain"},
+                       {"status", "analysed"}});
+  ASSERT_THAT(high, IsOk());
+  auto denied = services_->risks.Accept(owner_, high->id, high->version, {});
+  EXPECT_THAT(denied, StatusIs(Code::kPermissionDenied));
+  EXPECT_THAT(denied.status().message(), ::testing::HasSubstr("Critical"));
+  EXPECT_THAT(services_->risks.Accept(executive_, high->id, high->version, {}), IsOk());
+  // Not ready: no treatment option chosen.
+  auto unready = NewRisk({{"inherent_likelihood", 1}, {"inherent_impact", 1}});
+  ASSERT_THAT(unready, IsOk());
+  EXPECT_THAT(services_->risks.Accept(owner_, unready->id, unready->version, {}),
+              StatusIs(Code::kInvalidArgument, "treatment"));
+  // A stale version is refused.
+  EXPECT_THAT(services_->risks.Accept(executive_, unready->id, unready->version + 1, {}),
+              StatusIs(Code::kConflict));
+}
+
+TEST_F(RiskServiceTest, AChangeToRatingsMakesTheAcceptanceStaleAndKeepsItInTheHistory) {
+  auto risk = NewRisk({{"inherent_likelihood", 2},
+                       {"inherent_impact", 2},
+                       {"treatment", "retain"},
+                       {"status", "analysed"}});
+  ASSERT_THAT(risk, IsOk());
+  ASSERT_THAT(services_->risks.Accept(owner_, risk->id, risk->version, {}), IsOk());
+  auto accepted = services_->registers.Get(alice_, domain::Risks(), risk->id);
+  ASSERT_THAT(accepted, IsOk());
+  EXPECT_EQ(accepted->fields["acceptance"], "accepted");
+  EXPECT_EQ(accepted->fields["status"], "accepted");
+  // The rationale is not what was accepted: no effect.
+  auto noted = services_->registers.Update(alice_, domain::Risks(), risk->id, accepted->version,
+                                           {{"rationale", "Checked again"}}, UpdateMode::kMerge);
+  ASSERT_THAT(noted, IsOk());
+  EXPECT_EQ(noted->fields["acceptance"], "accepted");
+  // A new impact is.
+  auto changed = services_->registers.Update(alice_, domain::Risks(), risk->id, noted->version,
+                                             {{"inherent_impact", 3}}, UpdateMode::kMerge);
+  ASSERT_THAT(changed, IsOk());
+  EXPECT_EQ(changed->fields["acceptance"], "stale");
+  EXPECT_EQ(changed->fields["status"], "analysed");
+  // Accepted directly by editing: refused.
+  auto direct = services_->registers.Update(alice_, domain::Risks(), risk->id, changed->version,
+                                            {{"status", "accepted"}}, UpdateMode::kMerge);
+  EXPECT_THAT(direct, StatusIs(Code::kInvalidArgument, "status"));
+  store::ListQuery q;
+  q.filters.push_back({"risk", risk->id});
+  auto history = services_->registers.List(alice_, domain::RiskAcceptances(), q);
+  ASSERT_THAT(history, IsOk());
+  EXPECT_EQ(history->records.size(), 1u);
+  // Accepting again adds a second decision.
+  ASSERT_THAT(services_->risks.Accept(owner_, risk->id, changed->version, {}), IsOk());
+  EXPECT_EQ(services_->registers.List(alice_, domain::RiskAcceptances(), q)->records.size(), 2u);
+}
+
+TEST_F(RiskServiceTest, ACycleRecordsReviewsAndClosesWithASummary) {
+  auto risk = NewRisk({{"inherent_likelihood", 2}, {"inherent_impact", 2}});
+  ASSERT_THAT(risk, IsOk());
+  auto cycle =
+      services_->registers.Create(alice_, domain::RiskAssessments(),
+                                  {{"title", "2026 reassessment"}, {"started", "2026-11-01"}});
+  ASSERT_THAT(cycle, IsOk());
+  EXPECT_THAT(services_->risks.RecordReview(alice_, cycle->id, risk->id, ""),
+              StatusIs(Code::kInvalidArgument, "changes"));
+  auto reviewed = services_->risks.RecordReview(alice_, cycle->id, risk->id, "No change");
+  ASSERT_THAT(reviewed, IsOk());
+  ASSERT_EQ(reviewed->fields["reviews"].size(), 1u);
+  EXPECT_EQ(reviewed->fields["reviews"][0]["risk"], risk->id);
+  const std::string today = FormatDate(clock_.Now());
+  auto after = services_->registers.Get(alice_, domain::Risks(), risk->id);
+  EXPECT_EQ(after->fields["last_assessed"], today);
+  EXPECT_EQ(after->fields["next_review"], domain::AddMonths(today, 12));
+  EXPECT_THAT(services_->risks.CloseCycle(alice_, cycle->id, reviewed->version, ""),
+              StatusIs(Code::kInvalidArgument, "summary"));
+  auto closed = services_->risks.CloseCycle(alice_, cycle->id, reviewed->version, "All reviewed");
+  ASSERT_THAT(closed, IsOk());
+  EXPECT_EQ(closed->fields["status"], "closed");
+  EXPECT_EQ(closed->fields["closed_on"], today);
+  EXPECT_THAT(services_->risks.RecordReview(alice_, cycle->id, risk->id, "late"),
+              StatusIs(Code::kFailedPrecondition));
+}
+
+TEST_F(RiskServiceTest, HeatMapCountsRisksPerCellInTwoStatements) {
+  ASSERT_THAT(NewRisk({{"inherent_likelihood", 5}, {"inherent_impact", 4}}), IsOk());
+  ASSERT_THAT(NewRisk({{"inherent_likelihood", 5}, {"inherent_impact", 4}}), IsOk());
+  ASSERT_THAT(NewRisk({}), IsOk());
+  const uint64_t before = store_->StatementCount();
+  auto map = services_->risks.Heat(alice_, false, {});
+  ASSERT_THAT(map, IsOk());
+  EXPECT_EQ(store_->StatementCount() - before, 2u);
+  EXPECT_EQ(map->counts[4][3], 2);
+  EXPECT_EQ(map->unrated, 1);
+}
+
+}  // namespace
+}  // namespace rampart::app
