@@ -133,7 +133,10 @@ void RegisterRiskApiRoutes(Router& router) {
     if (kind != "inherent" && kind != "residual") {
       return WriteJsonError(r.res, InvalidArgument("kind must be inherent or residual", "kind"));
     }
-    auto q = ParseListQuery(domain::Risks(), r.http);
+    // `kind` chooses the map; every other parameter filters the risks as on their list.
+    httplib::Request filters = r.http;
+    filters.params.erase("kind");
+    auto q = ParseListQuery(domain::Risks(), filters);
     if (!q.ok()) return WriteJsonError(r.res, q.status());
     auto map = r.services.risks.Heat(r.principal, kind == "residual", *q);
     if (!map.ok()) return WriteJsonError(r.res, map.status());
