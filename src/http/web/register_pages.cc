@@ -469,7 +469,8 @@ void ValueBlock(Html& h, const FieldSpec& f, const Json& v, const Members& membe
       return;
     case FieldType::kList:
       h.Open("ul", {{"class", "value-list"}});
-      for (const auto& item : v) h.Element("li", {}, item.get<std::string>());
+      // Choices by their labels ("8.7 Protection against malware").
+      for (const auto& item : v) h.Element("li", {}, f.ChoiceLabel(item.get<std::string>()));
       h.Close("ul");
       return;
     case FieldType::kTable:

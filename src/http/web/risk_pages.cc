@@ -30,7 +30,9 @@ void HeatMapSvg(Html& h, const app::HeatMap& map, bool residual) {
   const auto& m = map.methodology;
   const int cols = static_cast<int>(m.impact.size());
   const int rows = static_cast<int>(m.likelihood.size());
-  const int cell = 64, left = 120, top = 10, bottom = 70;
+  // SVG is foreign content in HTML: elements are closed explicitly (a <rect> left open would
+  // swallow the count drawn after it).
+  const int cell = 84, left = 150, top = 10, bottom = 70;
   const std::string width = std::to_string(left + cols * cell + 10);
   const std::string height = std::to_string(top + rows * cell + bottom);
   const std::string prefix = residual ? "residual" : "inherent";
@@ -62,13 +64,14 @@ void HeatMapSvg(Html& h, const app::HeatMap& map, bool residual) {
                                             count, count == 1 ? "risk" : "risks", level.name);
       h.Open("a", {{"href", href}, {"aria-label", label}, {"class", "heatmap-cell"}});
       h.Element("title", {}, label);
-      h.Void("rect", {{"x", std::to_string(x + 1)},
+      h.Open("rect", {{"x", std::to_string(x + 1)},
                       {"y", std::to_string(y + 1)},
                       {"width", std::to_string(cell - 2)},
                       {"height", std::to_string(cell - 2)},
                       {"rx", "4"},
                       {"fill", level.colour},
-                      {"class", "heatmap-rect"}});
+                      {"class", "heatmap-rect"}})
+          .Close("rect");
       h.Element("text",
                 {{"x", std::to_string(x + cell / 2)},
                  {"y", std::to_string(y + cell / 2 + 6)},
@@ -101,7 +104,8 @@ void Legend(Html& h, const domain::RiskMethodology& m) {
   for (const auto& l : m.levels) {
     h.Open("li");
     h.Open("svg", {{"width", "14"}, {"height", "14"}, {"aria-hidden", "true"}});
-    h.Void("rect", {{"width", "14"}, {"height", "14"}, {"rx", "3"}, {"fill", l.colour}});
+    h.Open("rect", {{"width", "14"}, {"height", "14"}, {"rx", "3"}, {"fill", l.colour}})
+        .Close("rect");
     h.Close("svg");
     h.Text(" " + l.name + (l.may_retain ? " (owner may accept)" : ""));
     h.Close("li");
@@ -263,7 +267,8 @@ void MatrixTable(Html& h, const domain::RiskMethodology& m) {
       const auto& level = m.levels[m.matrix[l - 1][i]];
       h.Open("td");
       h.Open("svg", {{"width", "12"}, {"height", "12"}, {"aria-hidden", "true"}});
-      h.Void("rect", {{"width", "12"}, {"height", "12"}, {"rx", "2"}, {"fill", level.colour}});
+      h.Open("rect", {{"width", "12"}, {"height", "12"}, {"rx", "2"}, {"fill", level.colour}})
+          .Close("rect");
       h.Close("svg");
       h.Text(" " + level.name);
       h.Close("td");

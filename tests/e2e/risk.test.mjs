@@ -1,0 +1,118 @@
+// Risk assessment and treatment in a real browser: an applied control linked to Annex A 8.7, a
+// risk assessed through the form (levels computed by the methodology), accepted by its owner
+// from the risk's page (then stale after a change), the heat map linking to the filtered list,
+// and the Statement of Applicability showing the control's derived status and the risk.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { startRampart, launchBrowser, watchProblems, outDir } from './harness.mjs';
+
+let rampart;
+let browser;
+let page;
+let problems;
+let riskUrl;
+
+before(async () => {
+  rampart = await startRampart();
+  browser = await launchBrowser();
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  page = await context.newPage();
+  problems = watchProblems(page);
+  await page.goto(`${rampart.baseUrl}/risks`);
+  await page.getByLabel('User name').fill(rampart.username);
+  await page.getByLabel('Password').fill(rampart.otp);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(/\/account\/password$/);
+  await page.getByLabel('Current password').fill(rampart.otp);
+  await page.getByLabel('New password').fill('a long and private passphrase');
+  await page.getByRole('button', { name: 'Change password' }).click();
+  await page.waitForURL(/\/\?notice=password$/);
+});
+
+after(async () => {
+  await browser?.close();
+  await rampart?.stop();
+});
+
+const shot = (name) => page.screenshot({ path: path.join(outDir, `${name}.png`), fullPage: true });
+
+test('the SoA starts with 8.7 not implemented and the shipped catalogue is loaded', async () => {
+  await page.goto(`${rampart.baseUrl}/soa`);
+  const row = page.locator('#c-8\\.7');
+  assert.match(await row.innerText(), /Not implemented/);
+  await page.goto(`${rampart.baseUrl}/threats`);
+  assert.match(await page.locator('main').innerText(), /Ransomware/);
+});
+
+test('records an applied control implementing Annex A 8.7', async () => {
+  await page.goto(`${rampart.baseUrl}/controls/new`);
+  await page.getByLabel('Name').fill('Endpoint protection on every laptop');
+  await page.getByLabel('Status').selectOption('implemented');
+  await page.getByLabel('Annex A controls').selectOption(['8.7']);
+  await page.getByRole('button', { name: 'Create applied control' }).click();
+  await page.waitForURL(/\/controls\/\d+\?notice=created$/);
+  assert.match(await page.locator('main').innerText(), /8\.7 Protection against malware/);
+});
+
+test('assesses a risk through the form: levels come from the methodology', async () => {
+  await page.goto(`${rampart.baseUrl}/risks/new`);
+  await page.locator('#title').fill('Malware on laptops');
+  await page.locator('#owner').selectOption({ index: 1 });
+  await page.locator('#inherent_likelihood').fill('4');
+  await page.locator('#inherent_impact').fill('3');
+  await page.locator('#controls').selectOption({ label: 'Endpoint protection on every laptop' });
+  await page.locator('#residual_likelihood').fill('2');
+  await page.locator('#residual_impact').fill('2');
+  await page.locator('#treatment').selectOption('retain');
+  await page.locator('#status').selectOption('analysed');
+  await page.getByRole('button', { name: 'Create risk' }).click();
+  await page.waitForURL(/\/risks\/\d+\?notice=created$/);
+  riskUrl = page.url().replace(/\?.*$/, '');
+  const details = await page.locator('.record').innerText();
+  assert.match(details, /Inherent level\s+High/);
+  assert.match(details, /Residual level\s+Low/);
+  assert.match(details, /Endpoint protection on every laptop/);
+  await shot('risk-01-assessed');
+});
+
+test('the owner accepts the residual risk; a later change makes the acceptance stale', async () => {
+  await page.goto(riskUrl);
+  await page.getByLabel('Decision').selectOption('accepted');
+  await page.getByLabel('Comment').fill('Low after endpoint protection');
+  await page.getByRole('button', { name: 'Record decision' }).click();
+  await page.waitForURL(/\?notice=saved$/);
+  const panel = page.locator('section.acceptance');
+  assert.match(await panel.innerText(), /accepted as it stands/);
+  assert.match(await panel.innerText(), /Accepted at level Low/);
+  assert.match(await page.locator('.record').innerText(), /Status\s+Accepted/);
+  await shot('risk-02-accepted');
+
+  await page.getByRole('link', { name: 'Edit' }).first().click();
+  await page.locator('#residual_impact').fill('3');
+  await page.getByRole('button', { name: 'Save changes' }).click();
+  await page.waitForURL(/\?notice=saved$/);
+  assert.match(await page.locator('section.acceptance').innerText(), /stale/);
+  assert.match(await page.locator('.record').innerText(), /Status\s+Analysed/);
+});
+
+test('the heat map cell links to the risks it counts', async () => {
+  await page.goto(`${rampart.baseUrl}/risks/heatmap`);
+  await shot('risk-03-heatmap');
+  const cell = page.locator('a.heatmap-cell[href*="inherent_likelihood=4&inherent_impact=3"]');
+  assert.match(await cell.getAttribute('aria-label'), /1 risk, level High/);
+  await cell.click();
+  await page.waitForURL(/\/risks\?inherent_likelihood=4&inherent_impact=3$/);
+  assert.match(await page.locator('table.data-table').innerText(), /Malware on laptops/);
+});
+
+test('the SoA shows 8.7 implemented through the control, with the risk', async () => {
+  await page.goto(`${rampart.baseUrl}/soa`);
+  const row = page.locator('#c-8\\.7');
+  const text = await row.innerText();
+  assert.match(text, /Implemented/);
+  assert.match(text, /Endpoint protection on every laptop \(implemented\)/);
+  assert.match(text, /Malware on laptops/);
+  await shot('risk-04-soa');
+  assert.deepEqual(problems, []);
+});
