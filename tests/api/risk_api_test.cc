@@ -61,6 +61,14 @@ TEST_F(RiskApi, AcceptanceNeedsIfMatchAndShowsInTheTreatmentPlanUntilAccepted) {
   auto csv = Get("/api/v1/risks/treatment-plan/export?format=csv");
   EXPECT_THAT(csv->body, HasSubstr("Encrypt disks"));
   EXPECT_THAT(csv->get_header_value("Content-Disposition"), HasSubstr("attachment"));
+  EXPECT_THAT(csv->body, ::testing::StartsWith("risk_number,risk,risk_owner,"));
+  EXPECT_THAT(csv->body, HasSubstr(",yes\r\n"));  // the overdue action
+  auto xlsx = Get("/api/v1/risks/treatment-plan/export?format=xlsx");
+  ASSERT_EQ(xlsx->status, 200);
+  EXPECT_EQ(xlsx->body.substr(0, 2), "PK");  // a zip container
+  EXPECT_EQ(xlsx->get_header_value("Content-Type"),
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+  EXPECT_EQ(Get("/api/v1/risks/treatment-plan/export?format=pdf")->status, 400);
   auto no_version = Post("/api/v1/risks/" + id + "/acceptance", Json{{"decision", "accepted"}});
   EXPECT_EQ(no_version->status, 428);
   httplib::Headers h = Bearer();

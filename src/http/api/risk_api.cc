@@ -6,13 +6,14 @@
 //   POST /api/v1/risks/{id}/acceptance           accept (or reject) the residual risk
 //   POST /api/v1/threats/catalogue, /api/v1/vulnerabilities/catalogue  add the shipped entries
 //   GET  /api/v1/risks/heatmap?kind=inherent|residual&...filters
-//   GET  /api/v1/risks/treatment-plan            (…/export?format=csv)
+//   GET  /api/v1/risks/treatment-plan            (…/export?format=csv|xlsx)
 //   POST /api/v1/risk-assessments/{id}/reviews   record a risk's review in a cycle
 //   POST /api/v1/risk-assessments/{id}/close     close a cycle with its summary
 #include <fmt/format.h>
 
 #include "app/record_codec.h"
 #include "base/text.h"
+#include "base/xlsx.h"
 #include "domain/risk.h"
 #include "http/api/api.h"
 #include "http/api/api_util.h"
@@ -47,8 +48,8 @@ Json HeatMapToJson(const app::HeatMap& map, bool residual) {
           {"unrated", map.unrated}};
 }
 
-std::string TreatmentPlanCsv(const std::vector<app::TreatmentRow>& rows,
-                             const std::vector<store::UserSummary>& members) {
+TreatmentPlanTable TreatmentPlanRows(const std::vector<app::TreatmentRow>& rows,
+                                     const std::vector<store::UserSummary>& members) {
   auto name = [&](const Json& id) -> std::string {
     if (!id.is_number_integer()) return "";
     for (const auto& m : members) {
@@ -59,26 +60,18 @@ std::string TreatmentPlanCsv(const std::vector<app::TreatmentRow>& rows,
   auto str = [](const Json& v) -> std::string {
     return v.is_string() ? v.get<std::string>() : v.is_null() ? "" : v.dump();
   };
-  std::string out =
-      "risk_number,risk,risk_owner,inherent_level,residual_level,treatment,risk_status,action,"
-      "action_owner,due,action_status,overdue\r\n";
+  TreatmentPlanTable out;
+  out.header = {"risk_number",    "risk",      "risk_owner",    "inherent_level",
+                "residual_level", "treatment", "risk_status",   "action",
+                "action_owner",   "due",       "action_status", "overdue"};
   for (const auto& row : rows) {
     const Json& f = row.risk.fields;
     const Json& a = row.action;
-    const std::vector<std::string> cells = {str(f["number"]),
-                                            str(f["title"]),
-                                            name(f["owner"]),
-                                            str(f["inherent_level"]),
-                                            str(f["residual_level"]),
-                                            str(f["treatment"]),
-                                            str(f["status"]),
-                                            a.is_null() ? "" : str(a["action"]),
-                                            a.is_null() ? "" : name(a["owner"]),
-                                            a.is_null() ? "" : str(a["due"]),
-                                            a.is_null() ? "" : str(a["status"]),
-                                            row.overdue ? "yes" : "no"};
-    for (size_t i = 0; i < cells.size(); ++i) out += (i ? "," : "") + CsvField(cells[i]);
-    out += "\r\n";
+    out.rows.push_back({str(f["number"]), str(f["title"]), name(f["owner"]),
+                        str(f["inherent_level"]), str(f["residual_level"]), str(f["treatment"]),
+                        str(f["status"]), a.is_null() ? "" : str(a["action"]),
+                        a.is_null() ? "" : name(a["owner"]), a.is_null() ? "" : str(a["due"]),
+                        a.is_null() ? "" : str(a["status"]), row.overdue ? "yes" : "no"});
   }
   return out;
 }
@@ -156,15 +149,31 @@ void RegisterRiskApiRoutes(Router& router) {
   });
   router.Get("/api/v1/risks/treatment-plan/export", Surface::kApi, kRead, [](Request& r) {
     const std::string format = r.Query("format").empty() ? "csv" : r.Query("format");
-    if (format != "csv") {
-      return WriteJsonError(r.res, InvalidArgument("format must be csv", "format"));
+    if (format != "csv" && format != "xlsx") {
+      return WriteJsonError(r.res, InvalidArgument("format must be csv or xlsx", "format"));
     }
     auto plan = r.services.risks.TreatmentPlan(r.principal);
     if (!plan.ok()) return WriteJsonError(r.res, plan.status());
     auto members = r.services.registers.Members(r.principal);
     if (!members.ok()) return WriteJsonError(r.res, members.status());
-    r.res.set_header("Content-Disposition", "attachment; filename=\"risk-treatment-plan.csv\"");
-    r.res.set_content(TreatmentPlanCsv(*plan, *members), "text/csv; charset=utf-8");
+    const TreatmentPlanTable table = TreatmentPlanRows(*plan, *members);
+    r.res.set_header("Content-Disposition",
+                     fmt::format("attachment; filename=\"risk-treatment-plan.{}\"", format));
+    if (format == "xlsx") {
+      auto bytes = XlsxBytes("Risk treatment plan", table.header, table.rows);
+      if (!bytes.ok()) return WriteJsonError(r.res, bytes.status());
+      return r.res.set_content(*bytes, kXlsxContentType);
+    }
+    std::string csv;
+    for (const auto* row : {&table.header}) {
+      for (size_t i = 0; i < row->size(); ++i) csv += (i ? "," : "") + CsvField((*row)[i]);
+      csv += "\r\n";
+    }
+    for (const auto& row : table.rows) {
+      for (size_t i = 0; i < row.size(); ++i) csv += (i ? "," : "") + CsvField(row[i]);
+      csv += "\r\n";
+    }
+    r.res.set_content(csv, "text/csv; charset=utf-8");
   });
 
   router.Post(R"(/api/v1/risk-assessments/(\d+)/reviews)", Surface::kApi, edit, [](Request& r) {

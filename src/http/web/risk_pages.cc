@@ -171,6 +171,8 @@ void TreatmentPlanPage(Request& r) {
   const domain::FieldSpec* actions = risks.Field("actions");
   Html a;
   a.Link("/api/v1/risks/treatment-plan/export?format=csv", "Export CSV", "button button-secondary");
+  a.Link("/api/v1/risks/treatment-plan/export?format=xlsx", "Export XLSX",
+         "button button-secondary");
   Html h;
   size_t overdue = 0;
   for (const auto& row : *plan) overdue += row.overdue ? 1 : 0;
