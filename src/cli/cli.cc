@@ -66,6 +66,7 @@ int Run(int argc, char** argv) {
   AddTokenCommand(app, ctx, action);
   AddAuditCommand(app, ctx, action);
   AddCopyCommand(app, ctx, action);
+  AddExportCommand(app, ctx, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -41,6 +41,7 @@ void AddUserCommand(CLI::App& app, Context& ctx, Action& action);
 void AddTokenCommand(CLI::App& app, Context& ctx, Action& action);
 void AddAuditCommand(CLI::App& app, Context& ctx, Action& action);
 void AddCopyCommand(CLI::App& app, Context& ctx, Action& action);
+void AddExportCommand(CLI::App& app, Context& ctx, Action& action);
 
 int ExitCodeFor(const Status& st);
 int Run(int argc, char** argv);

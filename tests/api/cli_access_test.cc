@@ -121,5 +121,36 @@ TEST_F(CliAccessTest, DisablingFromTheCommandLineEndsTokensAtOnce) {
   EXPECT_EQ(Get("/api/v1/context-issues")->status, 401);
 }
 
+// `rampart export`: a register, the SoA and the treatment plan, as the API exports them; only the
+// named organisation's records.
+TEST_F(CliAccessTest, ExportsRegistersTheSoaAndTheTreatmentPlan) {
+  auto created = Post("/api/v1/risks",
+                      Json{{"title", "Phishing of payroll"},
+                           {"inherent_likelihood", 3},
+                           {"inherent_impact", 4},
+                           {"treatment", "modify"},
+                           {"status", "analysed"},
+                           {"actions", {{{"action", "Train payroll staff"}, {"status", "open"}}}}});
+  ASSERT_EQ(created->status, 201) << created->body;
+  ASSERT_EQ(Cli({"org", "add", "--name", "Globex"}).code, 0);
+  auto risks = Cli({"export", "risks", "--org", "Acme Ltd"});
+  ASSERT_EQ(risks.code, 0) << risks.err;
+  EXPECT_THAT(risks.out, ::testing::StartsWith("id,version,number,title,"));
+  EXPECT_THAT(risks.out, HasSubstr("Phishing of payroll"));
+  auto other = Cli({"export", "risks", "--org", "Globex"});
+  ASSERT_EQ(other.code, 0) << other.err;
+  EXPECT_THAT(other.out, ::testing::Not(HasSubstr("Phishing of payroll")));
+  auto plan = Cli({"export", "treatment-plan", "--org", "Acme Ltd"});
+  ASSERT_EQ(plan.code, 0) << plan.err;
+  EXPECT_THAT(plan.out, HasSubstr("Train payroll staff"));
+  auto soa = Cli({"export", "soa", "--org", "Acme Ltd", "--format", "xlsx"});
+  ASSERT_EQ(soa.code, 0) << soa.err;
+  EXPECT_EQ(soa.out.substr(0, 2), "PK");
+  auto unknown = Cli({"export", "budgets", "--org", "Acme Ltd"});
+  EXPECT_EQ(unknown.code, 3);
+  EXPECT_THAT(unknown.err, HasSubstr("nothing to export named \"budgets\""));
+  EXPECT_EQ(Cli({"export", "risks"}).code, 2);  // two organisations: say which
+}
+
 }  // namespace
 }  // namespace rampart::testing
