@@ -21,15 +21,6 @@ namespace {
 
 std::string Str(const Json& v) { return v.is_string() ? v.get<std::string>() : std::string(); }
 
-std::string RoleList(const std::vector<domain::Role>& roles) {
-  std::string out;
-  for (size_t i = 0; i < roles.size(); ++i) {
-    out += i == 0 ? "" : (i + 1 == roles.size() ? " or " : ", ");
-    out += domain::InfoOf(roles[i]).label;
-  }
-  return out;
-}
-
 // The level index of a risk's residual rating, or its inherent one when it has no residual.
 std::optional<int> AcceptedLevel(const domain::RiskMethodology& m, const Json& risk) {
   const bool residual = risk["residual_likelihood"].is_number_integer();
@@ -244,13 +235,18 @@ Result<Record> RiskService::Accept(const Principal& p, int64_t id,
   const bool by_role =
       std::find(level.may_accept.begin(), level.may_accept.end(), p.role) != level.may_accept.end();
   if (!(owner && level.may_retain) && !by_role) {
-    std::string who = level.may_retain ? "the risk owner" : "";
-    if (!level.may_accept.empty()) {
-      who += (who.empty() ? "" : " or ") + RoleList(level.may_accept);
+    std::vector<std::string> who;
+    if (level.may_retain) who.push_back("the risk owner");
+    for (auto role : level.may_accept) who.push_back("a member with the role " +
+                                                     std::string(domain::InfoOf(role).label));
+    std::string list;
+    for (size_t i = 0; i < who.size(); ++i) {
+      list += i == 0 ? "" : (i + 1 == who.size() ? " or " : ", ");
+      list += who[i];
     }
-    if (who.empty()) who = "nobody: the acceptance criteria allow no acceptance at this level";
+    if (list.empty()) list = "nobody: the acceptance criteria allow no acceptance at this level";
     return PermissionDenied(
-        fmt::format("a risk at level {} may be accepted by {}", level.name, who));
+        fmt::format("a risk at level {} may be accepted by {}", level.name, list));
   }
   const store::Actor actor = registers_.ActorFor(p);
   Json snapshot = {{"risk_id", risk.id},

@@ -389,6 +389,13 @@ std::string ShortValue(const domain::FieldSpec* f, const Json& v,
   if (f->type == FieldType::kTable) {
     return fmt::format("{} {}", v.size(), v.size() == 1 ? "entry" : "entries");
   }
+  if (f->type == FieldType::kRefs || f->type == FieldType::kRef) {  // ids, as in the trail
+    std::string out;
+    for (const auto& id : v.is_array() ? v : Json::array({v})) {
+      out += (out.empty() ? "#" : ", #") + id.dump();
+    }
+    return out;
+  }
   if (f->type == FieldType::kLongText) {
     std::string s = v.get<std::string>();
     if (s.size() > 160) s = s.substr(0, 157) + "…";

@@ -279,6 +279,8 @@ void FilterControl(Html& h, const httplib::Request& req, const FieldSpec& f,
     option("false", "No");
   } else if (f.type == FieldType::kUser) {
     for (const auto& m : members) option(std::to_string(m.id), UserName(m.id, members));
+  } else if (f.type == FieldType::kInteger) {
+    for (int v = f.min_value; v <= f.max_value; ++v) option(std::to_string(v), std::to_string(v));
   }
   h.Close("select").Close("div");
 }
@@ -340,7 +342,18 @@ void ListPage(Request& r, const RegisterSpec& spec) {
                     {"maxlength", "200"}});
   tb.Close("div");
   for (const auto& f : spec.fields) {
-    if (f.filterable && f.type != FieldType::kDate) FilterControl(tb, view, f, *members);
+    if (!f.filterable) continue;
+    const bool offered = f.type == FieldType::kEnum || f.type == FieldType::kBool ||
+                         f.type == FieldType::kUser ||
+                         (f.type == FieldType::kInteger && f.max_value > 0);
+    if (offered) {
+      FilterControl(tb, view, f, *members);
+    } else if (view.has_param(f.name) && !view.get_param_value(f.name).empty()) {
+      // A filter the toolbar has no control for (a level, a referred-to record, reached from a
+      // heat map or a record's page) is kept when the toolbar is applied.
+      tb.Void("input",
+              {{"type", "hidden"}, {"name", f.name}, {"value", view.get_param_value(f.name)}});
+    }
   }
   if (!r.Query("sort").empty()) {
     tb.Void("input", {{"type", "hidden"}, {"name", "sort"}, {"value", r.Query("sort")}});
