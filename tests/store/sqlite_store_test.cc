@@ -34,6 +34,7 @@ TEST(SqliteStoreMigrate, NumbersMigrationsFromTheirFileNames) {
   EXPECT_THAT(std::string(all[4].sql), HasSubstr("CREATE TABLE record_links"));
   EXPECT_EQ(all[5].name, "0006_evidence");
   EXPECT_EQ(all[6].name, "0007_soa");
+  EXPECT_EQ(all[7].name, "0008_risk_ratings");
 }
 
 TEST(OpenStore, RefusesAnEmptyUrlOrSqliteUrl) {

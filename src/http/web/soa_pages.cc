@@ -56,11 +56,19 @@ std::string Reasons(const Json& line) {
   return out;
 }
 
-// Titles of every risk the lines link to: one statement for the page.
+// A line names at most this many of its risks; the rest are counted (a control can treat
+// thousands of risks, and the page must stay readable and fast).
+constexpr size_t kRisksShown = 5;
+
+// Titles of the risks the lines name: one statement for the page.
 std::map<int64_t, std::string> RiskTitles(Request& r, const Json& lines) {
   std::set<int64_t> ids;
   for (const auto& l : lines) {
-    for (const auto& id : l["risks"]) ids.insert(id.get<int64_t>());
+    size_t n = 0;
+    for (const auto& id : l["risks"]) {
+      if (n++ == kRisksShown) break;
+      ids.insert(id.get<int64_t>());
+    }
   }
   if (ids.empty()) return {};
   auto titles = r.services.registers.Titles(r.principal, domain::Risks(),
@@ -138,7 +146,13 @@ void SoaTables(Html& h, const Json& lines, const std::map<int64_t, std::string>&
       h.Open("td");
       if (l["risks"].empty()) h.Element("span", {{"class", "muted"}}, "None");
       h.Open("ul", {{"class", "soa-links"}});
+      size_t shown = 0;
       for (const auto& risk : l["risks"]) {
+        if (shown++ == kRisksShown) {
+          h.Element("li", {{"class", "muted"}},
+                    fmt::format("and {} more", l["risks"].size() - kRisksShown));
+          break;
+        }
         const int64_t rid = risk.get<int64_t>();
         const auto t = risk_titles.find(rid);
         const std::string label = t != risk_titles.end() ? t->second : fmt::format("Risk {}", rid);
