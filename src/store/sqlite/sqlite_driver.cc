@@ -229,12 +229,7 @@ class SqliteDriver final : public SqlDriver {
         }
       }
     }
-    // The query planner's statistics (sqlite_stat1), refreshed at every start: without them
-    // SQLite cannot tell that a filter through record_links ("the risks of asset 12") matches
-    // few rows, and walks the whole register instead (bench/risk_load: 17 ms against under
-    // 1 ms). analysis_limit samples each index, so this takes milliseconds at any size.
-    RETURN_IF_ERROR(conn.Exec("PRAGMA analysis_limit = 1000"));
-    return conn.Exec("ANALYZE");
+    return Status::Ok();
   }
 
  private:
