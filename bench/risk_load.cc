@@ -435,10 +435,10 @@ class Maker {
 
   Json Control(int i) {
     static const std::vector<std::string> kWhat = {
-        "Access review",  "Backup test",         "Patch cycle",    "Awareness course",
-        "Vendor review",  "Log monitoring",      "Encryption",     "MFA rollout",
-        "Change control", "Incident runbook",    "DR exercise",    "Asset inventory check",
-        "Key rotation",   "Secure coding check", "Badge control",  "Clean desk audit"};
+        "Access review",  "Backup test",         "Patch cycle",   "Awareness course",
+        "Vendor review",  "Log monitoring",      "Encryption",    "MFA rollout",
+        "Change control", "Incident runbook",    "DR exercise",   "Asset inventory check",
+        "Key rotation",   "Secure coding check", "Badge control", "Clean desk audit"};
     const auto& annex = domain::AnnexAControls();
     Json in = Json::object();
     in["name"] = fmt::format("{} #{:04d}", Pick(kWhat), i);
@@ -451,21 +451,20 @@ class Maker {
     }
     in["annex_controls"] = links;
     const int s = Uniform(0, 9);
-    in["status"] = s < 6 ? "implemented" : (s < 8 ? "in_progress" : (s < 9 ? "planned"
-                                                                           : "not_effective"));
+    in["status"] =
+        s < 6 ? "implemented" : (s < 8 ? "in_progress" : (s < 9 ? "planned" : "not_effective"));
     if (Uniform(0, 1) == 0) in["owner"] = owner_;
     in["next_review"] = Date();
     return in;
   }
 
   Json Asset(int i) {
-    static const std::vector<std::string> kTypes = {"information", "software", "hardware",
-                                                    "service",     "people",   "site",
-                                                    "supplier",    "other"};
+    static const std::vector<std::string> kTypes = {
+        "information", "software", "hardware", "service", "people", "site", "supplier", "other"};
     static const std::vector<std::string> kClass = {"public", "internal", "confidential",
                                                     "restricted"};
     static const std::vector<std::string> kNames = {
-        "Customer database", "Payroll system", "Laptop fleet", "CRM",        "Web shop",
+        "Customer database", "Payroll system", "Laptop fleet", "CRM",         "Web shop",
         "File server",       "Build pipeline", "Office",       "Data centre", "Email",
         "HR records",        "Source code",    "Firewall",     "VPN",         "Call centre"};
     Json in = Json::object();
@@ -482,8 +481,8 @@ class Maker {
 
   Json Risk(int i, const std::vector<int64_t>& assets, const std::vector<int64_t>& controls) {
     static const std::vector<std::string> kThreats = {
-        "Ransomware on", "Loss of",     "Unauthorised access to", "Outage of",
-        "Data leak from", "Fraud using", "Misconfiguration of",   "Supplier failure for"};
+        "Ransomware on",  "Loss of",     "Unauthorised access to", "Outage of",
+        "Data leak from", "Fraud using", "Misconfiguration of",    "Supplier failure for"};
     Json in = Json::object();
     in["title"] = fmt::format("{} asset group {} #{:06d}", Pick(kThreats), Uniform(1, 400), i);
     in["description"] = "Identified in the annual assessment; see the asset owners' notes.";
@@ -529,9 +528,10 @@ class Maker {
       in["residual_impact"] = std::max(1, im - Uniform(0, 1));
     }
     if (in.contains("treatment") && in["treatment"] == "modify" && Uniform(0, 1) == 0) {
-      in["actions"] = Json::array(
-          {{{"action", "Implement the planned control"}, {"owner", owner_}, {"due", Date()},
-            {"status", Uniform(0, 1) == 0 ? "open" : "in_progress"}}});
+      in["actions"] = Json::array({{{"action", "Implement the planned control"},
+                                    {"owner", owner_},
+                                    {"due", Date()},
+                                    {"status", Uniform(0, 1) == 0 ? "open" : "in_progress"}}});
     }
     in["next_review"] = Date();
     if (Uniform(0, 2) == 0) in["rationale"] = "Rated by the asset owner with the ISMS manager.";
@@ -679,10 +679,11 @@ int Run(const Options& o) {
       for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(db + suffix);
     }
   }
-  fmt::print("Rampart risk_load ({}): {} risks, {} assets, {} applied controls, {} cores, "
-             "load average {}\n\n",
-             o.postgres ? "PostgreSQL " + pg_database->server_version() : "SQLite", o.risks,
-             o.assets, o.controls, std::thread::hardware_concurrency(), LoadAverage());
+  fmt::print(
+      "Rampart risk_load ({}): {} risks, {} assets, {} applied controls, {} cores, "
+      "load average {}\n\n",
+      o.postgres ? "PostgreSQL " + pg_database->server_version() : "SQLite", o.risks, o.assets,
+      o.controls, std::thread::hardware_concurrency(), LoadAverage());
 
   // --- Setup and seeding (the store alone, no server).
   std::string token;
@@ -709,18 +710,21 @@ int Run(const Options& o) {
     Maker maker(user.id);
     double s_controls = 0, s_assets = 0, s_risks = 0;
     const auto t0 = SteadyClock::now();
-    control_ids = Seed(*st, actor, domain::AppliedControls(), o.controls, o.batch,
-                       [&](int i) { return maker.Control(i); }, &s_controls);
-    asset_ids = Seed(*st, actor, domain::Assets(), o.assets, o.batch,
-                     [&](int i) { return maker.Asset(i); }, &s_assets);
-    risk_ids = Seed(*st, actor, domain::Risks(), o.risks, o.batch,
-                    [&](int i) { return maker.Risk(i, asset_ids, control_ids); }, &s_risks);
+    control_ids = Seed(
+        *st, actor, domain::AppliedControls(), o.controls, o.batch,
+        [&](int i) { return maker.Control(i); }, &s_controls);
+    asset_ids = Seed(
+        *st, actor, domain::Assets(), o.assets, o.batch, [&](int i) { return maker.Asset(i); },
+        &s_assets);
+    risk_ids = Seed(
+        *st, actor, domain::Risks(), o.risks, o.batch,
+        [&](int i) { return maker.Risk(i, asset_ids, control_ids); }, &s_risks);
     const double total_s = MsSince(t0) / 1000.0;
     fmt::print("Seeding through Store::Write, batches of {} (one transaction each)\n", o.batch);
     fmt::print("  applied controls {:>7}  {:>7.2f} s in Write\n", o.controls, s_controls);
     fmt::print("  assets           {:>7}  {:>7.2f} s in Write\n", o.assets, s_assets);
-    fmt::print("  risks            {:>7}  {:>7.2f} s in Write ({:.0f} rows/s)\n", o.risks,
-               s_risks, o.risks / s_risks);
+    fmt::print("  risks            {:>7}  {:>7.2f} s in Write ({:.0f} rows/s)\n", o.risks, s_risks,
+               o.risks / s_risks);
     fmt::print("  total with validation and level computation: {:.1f} s\n\n", total_s);
     report["seed_s"] = {{"applied_controls", s_controls},
                         {"assets", s_assets},
@@ -769,8 +773,8 @@ int Run(const Options& o) {
       {"API /api/v1/soa", "/api/v1/soa", true},
   };
 
-  Series healthz = Measure(*client, st, "GET /healthz", "/healthz", {}, o.warmup * 5,
-                           o.requests * 5);
+  Series healthz =
+      Measure(*client, st, "GET /healthz", "/healthz", {}, o.warmup * 5, o.requests * 5);
   std::vector<Series> results;
   for (const auto& r : reqs) {
     results.push_back(Measure(*client, st, r.name, r.path, auth, o.warmup, o.requests));
@@ -785,20 +789,22 @@ int Run(const Options& o) {
 
   auto print_header = [] {
     fmt::print("  {:<40} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>6} {:>7}\n", "request",
-               "cli p50", "cli p95", "cli p99", "srv p50", "srv p95", "srv p99", "bytes",
-               "SQL/rq", "p50/hz");
+               "cli p50", "cli p95", "cli p99", "srv p50", "srv p95", "srv p99", "bytes", "SQL/rq",
+               "p50/hz");
   };
   auto print_row = [&](const Series& s) {
-    fmt::print("  {:<40} {:>8.3f} {:>8.3f} {:>8.3f} {:>8.3f} {:>8.3f} {:>8.3f} {:>8.0f} {:>6.1f} "
-               "{:>6.1f}x\n",
-               s.name, s.client.p50, s.client.p95, s.client.p99, s.server.p50, s.server.p95,
-               s.server.p99, s.bytes, s.statements, s.client.p50 / healthz.client.p50);
+    fmt::print(
+        "  {:<40} {:>8.3f} {:>8.3f} {:>8.3f} {:>8.3f} {:>8.3f} {:>8.3f} {:>8.0f} {:>6.1f} "
+        "{:>6.1f}x\n",
+        s.name, s.client.p50, s.client.p95, s.client.p99, s.server.p50, s.server.p95, s.server.p99,
+        s.bytes, s.statements, s.client.p50 / healthz.client.p50);
   };
   fmt::print("Asset {} is linked to {} risks (the record_links filter below).\n\n", asset,
              asset_risks);
-  fmt::print("Sequential latency, one keep-alive client, {} requests after {} warm-up each; ms; "
-             "p50/hz = client p50 / /healthz client p50\n",
-             o.requests, o.warmup);
+  fmt::print(
+      "Sequential latency, one keep-alive client, {} requests after {} warm-up each; ms; "
+      "p50/hz = client p50 / /healthz client p50\n",
+      o.requests, o.warmup);
   print_header();
   print_row(healthz);
   for (const auto& s : results) print_row(s);
@@ -835,9 +841,8 @@ int Run(const Options& o) {
     const Rate x = Throughput(inst.port(), r.path, auth, o.threads, o.seconds);
     fmt::print("  {:<40} {:>9.0f} {:>9.2f}x {:>14.1f} {:>9.2f}x\n", r.name, x.rps, hz.rps / x.rps,
                x.server_cpu_us, x.server_cpu_us / hz.server_cpu_us);
-    tp[r.name] = {{"rps", x.rps},
-                  {"server_cpu_us", x.server_cpu_us},
-                  {"healthz_over_this", hz.rps / x.rps}};
+    tp[r.name] = {
+        {"rps", x.rps}, {"server_cpu_us", x.server_cpu_us}, {"healthz_over_this", hz.rps / x.rps}};
   }
   report["throughput"] = tp;
   fmt::print("\n");

@@ -237,8 +237,8 @@ Result<Record> RiskService::Accept(const Principal& p, int64_t id,
   if (!(owner && level.may_retain) && !by_role) {
     std::vector<std::string> who;
     if (level.may_retain) who.push_back("the risk owner");
-    for (auto role : level.may_accept) who.push_back("a member with the role " +
-                                                     std::string(domain::InfoOf(role).label));
+    for (auto role : level.may_accept)
+      who.push_back("a member with the role " + std::string(domain::InfoOf(role).label));
     std::string list;
     for (size_t i = 0; i < who.size(); ++i) {
       list += i == 0 ? "" : (i + 1 == who.size() ? " or " : ", ");
