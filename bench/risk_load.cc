@@ -48,50 +48,11 @@
 #include "domain/risk.h"
 #include "domain/risk_methodology.h"
 #include "http/server.h"
+#include "load_support.h"
 #include "store/store.h"
 
 namespace rampart::bench {
 namespace {
-
-using domain::Json;
-using SteadyClock = std::chrono::steady_clock;
-
-double MsSince(SteadyClock::time_point start) {
-  return std::chrono::duration<double, std::milli>(SteadyClock::now() - start).count();
-}
-
-[[noreturn]] void Die(const std::string& what) {
-  fmt::print(stderr, "risk_load: {}\n", what);
-  std::exit(1);
-}
-
-template <typename T>
-T Check(Result<T> r, const char* what) {
-  if (!r.ok()) Die(fmt::format("{}: {}", what, r.status().message()));
-  return std::move(r).value();
-}
-
-struct Percentiles {
-  size_t n = 0;
-  double p50 = 0, p95 = 0, p99 = 0, max = 0;
-};
-
-Percentiles Summarise(std::vector<double> v) {
-  Percentiles p;
-  if (v.empty()) return p;
-  std::sort(v.begin(), v.end());
-  auto at = [&](double q) { return v[std::min(v.size() - 1, static_cast<size_t>(q * v.size()))]; };
-  p.n = v.size();
-  p.p50 = at(0.50);
-  p.p95 = at(0.95);
-  p.p99 = at(0.99);
-  p.max = v.back();
-  return p;
-}
-
-Json ToJson(const Percentiles& p) {
-  return {{"n", p.n}, {"p50", p.p50}, {"p95", p.p95}, {"p99", p.p99}, {"max", p.max}};
-}
 
 struct Options {
   int risks = 100000;
@@ -159,152 +120,6 @@ Options ParseOptions(int argc, char** argv) {
   return o;
 }
 
-// ---------------------------------------------------------------------------------------------
-// PostgreSQL: a database of the benchmark's own (as list_load).
-
-PGconn* PgConnect(const std::string& conninfo) {
-  PGconn* conn = PQconnectdb(conninfo.c_str());
-  if (conn == nullptr) Die("libpq: out of memory");
-  if (PQstatus(conn) != CONNECTION_OK) {
-    std::string message = PQerrorMessage(conn);
-    PQfinish(conn);
-    Die(fmt::format("cannot connect to PostgreSQL: {}", message));
-  }
-  PQsetNoticeProcessor(
-      conn, [](void*, const char*) {}, nullptr);
-  return conn;
-}
-
-std::vector<std::vector<std::string>> PgQuery(PGconn* conn, const std::string& sql,
-                                              const std::vector<std::string>& params,
-                                              std::string* error = nullptr) {
-  std::vector<const char*> values;
-  for (const auto& p : params) values.push_back(p.c_str());
-  PGresult* res = PQexecParams(conn, sql.c_str(), static_cast<int>(params.size()), nullptr,
-                               values.data(), nullptr, nullptr, 0);
-  std::vector<std::vector<std::string>> rows;
-  const auto status = PQresultStatus(res);
-  if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
-    std::string message = PQresultErrorMessage(res);
-    PQclear(res);
-    if (error == nullptr) Die(fmt::format("PostgreSQL: {}: {}", sql, message));
-    *error = message;
-    return rows;
-  }
-  for (int r = 0; r < PQntuples(res); ++r) {
-    std::vector<std::string> row;
-    for (int c = 0; c < PQnfields(res); ++c) row.emplace_back(PQgetvalue(res, r, c));
-    rows.push_back(std::move(row));
-  }
-  PQclear(res);
-  return rows;
-}
-
-std::string Numbered(const std::string& sql) {
-  std::string out;
-  int n = 0;
-  bool quoted = false;
-  for (char c : sql) {
-    if (c == '\'') quoted = !quoted;
-    if (c == '?' && !quoted) {
-      out += '$' + std::to_string(++n);
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
-
-class PgDatabase {
- public:
-  explicit PgDatabase(std::string cluster_url) : cluster_url_(std::move(cluster_url)) {
-    name_ = fmt::format("rampart_riskbench_{}_{}", getpid(), time(nullptr));
-    PGconn* conn = PgConnect(cluster_url_);
-    const char* v = PQparameterStatus(conn, "server_version");
-    server_version_ = v != nullptr ? v : "";
-    (void)PgQuery(conn, "CREATE DATABASE " + name_, {});
-    PQfinish(conn);
-    auto url = store::PostgresUrlWithDatabase(cluster_url_, name_);
-    if (!url.ok()) Die("--pg-url: " + url.status().message());
-    url_ = *url;
-    created_ = true;
-  }
-  ~PgDatabase() { Drop(); }
-  const std::string& url() const { return url_; }
-  const std::string& server_version() const { return server_version_; }
-  void Drop() {
-    if (!created_) return;
-    created_ = false;
-    PGconn* conn = PQconnectdb(cluster_url_.c_str());
-    if (conn != nullptr && PQstatus(conn) == CONNECTION_OK) {
-      std::string error;
-      (void)PgQuery(conn, "DROP DATABASE IF EXISTS " + name_ + " WITH (FORCE)", {}, &error);
-      if (!error.empty()) fmt::print(stderr, "risk_load: could not drop {}: {}\n", name_, error);
-    }
-    PQfinish(conn);
-  }
-
- private:
-  std::string cluster_url_, name_, url_, server_version_;
-  bool created_ = false;
-};
-
-PgDatabase* g_pg_database = nullptr;
-
-// ---------------------------------------------------------------------------------------------
-// The server in this process.
-
-class Instance {
- public:
-  explicit Instance(const std::string& db) {
-    store_ = Check(store::OpenStore(db), "opening the store");
-    (void)Check(store_->Migrate(), "migrating");
-    services_ = std::make_unique<app::Services>(*store_, clock_);
-    server_ = std::make_unique<http::Server>(*services_,
-                                             http::ServerOptions{.host = "127.0.0.1", .port = 0});
-    port_ = Check(server_->Bind(), "binding");
-    thread_ = std::thread([this] {
-      Status st = server_->Run();
-      if (!st.ok()) fmt::print(stderr, "risk_load: server stopped: {}\n", st.message());
-    });
-  }
-  ~Instance() {
-    server_->Stop();
-    thread_.join();
-  }
-  Instance(const Instance&) = delete;
-  Instance& operator=(const Instance&) = delete;
-  int port() const { return port_; }
-  store::Store& store() { return *store_; }
-
- private:
-  SystemClock clock_;
-  std::unique_ptr<store::Store> store_;
-  std::unique_ptr<app::Services> services_;
-  std::unique_ptr<http::Server> server_;
-  std::thread thread_;
-  int port_ = 0;
-};
-
-std::unique_ptr<httplib::Client> NewClient(int port) {
-  auto c = std::make_unique<httplib::Client>("127.0.0.1", port);
-  c->set_keep_alive(true);
-  c->set_tcp_nodelay(true);
-  c->set_connection_timeout(5, 0);
-  c->set_read_timeout(60, 0);
-  return c;
-}
-
-bool WaitHealthy(int port) {
-  auto c = NewClient(port);
-  for (int i = 0; i < 5000; ++i) {
-    auto res = c->Get("/healthz");
-    if (res && res->status == 200) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
-  return false;
-}
-
 struct Sample {
   double client_ms = 0;
   double server_ms = -1;
@@ -363,12 +178,6 @@ Series Measure(httplib::Client& c, store::Store& st, const std::string& name,
   return out;
 }
 
-double CpuMs(clockid_t clock) {
-  timespec ts{};
-  clock_gettime(clock, &ts);
-  return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) / 1e6;
-}
-
 struct Rate {
   double rps = 0;
   double server_cpu_us = 0;  // process CPU minus the client threads' own, per request
@@ -386,7 +195,7 @@ Rate Throughput(int port, const std::string& path, const httplib::Headers& h, in
   const double cpu_start = CpuMs(CLOCK_PROCESS_CPUTIME_ID);
   for (int t = 0; t < threads; ++t) {
     pool.emplace_back([&, t] {
-      auto c = NewClient(port);
+      auto c = NewClient(port, 60);
       long mine = 0;
       while (SteadyClock::now() < deadline) {
         auto res = c->Get(path.c_str(), h);
@@ -408,13 +217,6 @@ Rate Throughput(int port, const std::string& path, const httplib::Headers& h, in
   for (double c : client_cpu_ms) clients_ms += c;
   const double n = static_cast<double>(done.load());
   return Rate{.rps = n / elapsed_s, .server_cpu_us = (cpu_ms - clients_ms) * 1000.0 / n};
-}
-
-std::string LoadAverage() {
-  std::ifstream in("/proc/loadavg");
-  std::string a, b, c;
-  in >> a >> b >> c;
-  return a + " " + b + " " + c;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -585,32 +387,6 @@ std::vector<int64_t> Seed(store::Store& st, const store::Actor& actor,
 // ---------------------------------------------------------------------------------------------
 // Query plans of the SQL behind the requests, as SqlStore builds it.
 
-std::vector<std::string> Plan(sqlite3* db, const std::string& sql) {
-  std::vector<std::string> out;
-  sqlite3_stmt* st = nullptr;
-  const std::string q = "EXPLAIN QUERY PLAN " + sql;
-  if (sqlite3_prepare_v2(db, q.c_str(), -1, &st, nullptr) != SQLITE_OK) {
-    out.push_back(std::string("error: ") + sqlite3_errmsg(db));
-    return out;
-  }
-  while (sqlite3_step(st) == SQLITE_ROW) {
-    out.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(st, 3)));
-  }
-  sqlite3_finalize(st);
-  return out;
-}
-
-std::vector<std::string> Plan(PGconn* conn, const std::string& sql,
-                              const std::vector<std::string>& params) {
-  std::string error;
-  const auto rows =
-      PgQuery(conn, "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) " + Numbered(sql), params, &error);
-  if (!error.empty()) return {"error: " + error};
-  std::vector<std::string> out;
-  for (const auto& r : rows) out.push_back(r[0]);
-  return out;
-}
-
 struct PlanQuery {
   std::string name, sql;
   std::vector<std::string> params;
@@ -749,7 +525,7 @@ int Run(const Options& o) {
     asset_risks = Check(st.Count(domain::Risks(), actor.org_id, q), "counting an asset's risks");
   }
   const httplib::Headers auth = {{"Authorization", "Bearer " + token}};
-  auto client = NewClient(inst.port());
+  auto client = NewClient(inst.port(), 60);
   const std::string a = std::to_string(asset);
 
   struct Req {
