@@ -8,6 +8,7 @@
 #include "app/access_control.h"
 #include "app/document_approval.h"
 #include "base/text.h"
+#include "base/xlsx.h"
 #include "domain/catalogue.h"
 #include "domain/risk.h"
 
@@ -448,6 +449,42 @@ Result<HeatMap> RiskService::Heat(const Principal& p, bool residual,
     }
     out.counts[l.get<size_t>() - 1][i.get<size_t>() - 1] += g.count;
   }
+  return out;
+}
+
+Result<std::string> RiskService::ExportTreatmentPlan(const Principal& p, std::string_view format) {
+  if (format != "csv" && format != "xlsx") {
+    return InvalidArgument("format must be csv or xlsx", "format");
+  }
+  ASSIGN_OR_RETURN(auto plan, TreatmentPlan(p));
+  ASSIGN_OR_RETURN(auto members, store_.ListMembers(p.org_id));
+  auto name = [&](const Json& id) -> std::string {
+    if (!id.is_number_integer()) return "";
+    for (const auto& m : members) {
+      if (m.id == id.get<int64_t>()) return m.username;
+    }
+    return std::to_string(id.get<int64_t>());
+  };
+  auto text = [](const Json& v) -> std::string {
+    return v.is_string() ? v.get<std::string>() : v.is_null() ? "" : v.dump();
+  };
+  const std::vector<std::string> header = {
+      "risk_number",    "risk",      "risk_owner",    "inherent_level",
+      "residual_level", "treatment", "risk_status",   "action",
+      "action_owner",   "due",       "action_status", "overdue"};
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& row : plan) {
+    const Json& f = row.risk.fields;
+    const Json& a = row.action.is_null() ? Json::object() : row.action;
+    rows.push_back({text(f["number"]), text(f["title"]), name(f["owner"]),
+                    text(f["inherent_level"]), text(f["residual_level"]), text(f["treatment"]),
+                    text(f["status"]), text(a.value("action", Json())),
+                    name(a.value("owner", Json())), text(a.value("due", Json())),
+                    text(a.value("status", Json())), row.overdue ? "yes" : "no"});
+  }
+  if (format == "xlsx") return XlsxBytes("Risk treatment plan", header, rows);
+  std::string out = CsvRow(header);
+  for (const auto& r : rows) out += CsvRow(r);
   return out;
 }
 

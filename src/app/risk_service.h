@@ -14,6 +14,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "app/register_service.h"
@@ -82,6 +83,9 @@ class RiskService {
   Result<HeatMap> Heat(const Principal& p, bool residual, const store::ListQuery& query);
   // Every risk that needs treatment, with its actions; `today` marks overdue ones.
   Result<std::vector<TreatmentRow>> TreatmentPlan(const Principal& p);
+  // The treatment plan as a file, one row per action with people by user name: `format` is
+  // csv or xlsx (kInvalidArgument naming "format" otherwise).
+  Result<std::string> ExportTreatmentPlan(const Principal& p, std::string_view format);
 
  private:
   Status OnRiskWrite(const Principal& p, domain::Json& fields, const domain::Json* before,

@@ -57,15 +57,6 @@ Json DecisionDiff(const std::optional<SoaEntry>& before, const SoaEntry& after) 
   return diff;
 }
 
-std::string CsvRow(const std::vector<std::string>& cells) {
-  std::string out;
-  for (size_t i = 0; i < cells.size(); ++i) {
-    if (i > 0) out += ',';
-    out += CsvField(cells[i]);
-  }
-  return out + "\r\n";
-}
-
 }  // namespace
 
 Result<std::vector<SoaLine>> SoaService::Lines(const Principal& p,

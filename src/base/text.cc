@@ -65,6 +65,15 @@ std::string CsvField(std::string_view s) {
   return out;
 }
 
+std::string CsvRow(const std::vector<std::string>& cells) {
+  std::string out;
+  for (size_t i = 0; i < cells.size(); ++i) {
+    if (i > 0) out += ',';
+    out += CsvField(cells[i]);
+  }
+  return out + "\r\n";
+}
+
 std::vector<std::vector<std::string>> ParseCsv(std::string_view text) {
   std::vector<std::vector<std::string>> rows;
   std::vector<std::string> row;

@@ -13,6 +13,8 @@ std::vector<std::string> SplitLines(std::string_view s);  // trimmed, empty line
 std::string HtmlEscape(std::string_view s);
 // One RFC 4180 CSV field; also neutralises spreadsheet formulas (=, +, -, @ at the start).
 std::string CsvField(std::string_view s);
+// One CSV line of those fields, ending with CRLF.
+std::string CsvRow(const std::vector<std::string>& cells);
 // Parses RFC 4180 CSV (quoted fields, doubled quotes, CRLF or LF) into rows of fields. Blank
 // lines are skipped. For the shipped reference tables, which are trusted.
 std::vector<std::vector<std::string>> ParseCsv(std::string_view text);

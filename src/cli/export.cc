@@ -7,29 +7,10 @@
 #include <cstdio>
 
 #include "app/record_codec.h"
-#include "base/text.h"
-#include "base/xlsx.h"
 #include "cli/cli.h"
 #include "domain/registers.h"
-#include "http/api/risk_api.h"
 
 namespace rampart::cli {
-
-namespace {
-
-std::string Csv(const std::vector<std::string>& header,
-                const std::vector<std::vector<std::string>>& rows) {
-  std::string out;
-  auto line = [&](const std::vector<std::string>& cells) {
-    for (size_t i = 0; i < cells.size(); ++i) out += (i ? "," : "") + CsvField(cells[i]);
-    out += "\r\n";
-  };
-  line(header);
-  for (const auto& r : rows) line(r);
-  return out;
-}
-
-}  // namespace
 
 void AddExportCommand(CLI::App& app, Context& ctx, Action& action) {
   auto* cmd = app.add_subcommand(
@@ -70,14 +51,7 @@ void AddExportCommand(CLI::App& app, Context& ctx, Action& action) {
         ASSIGN_OR_RETURN(out, *format == "xlsx" ? ctx.services->soa.ExportXlsx(reader)
                                                 : ctx.services->soa.ExportCsv(reader));
       } else if (*what == "treatment-plan") {
-        ASSIGN_OR_RETURN(auto plan, ctx.services->risks.TreatmentPlan(reader));
-        ASSIGN_OR_RETURN(auto members, ctx.services->registers.Members(reader));
-        const auto table = http::TreatmentPlanRows(plan, members);
-        if (*format == "xlsx") {
-          ASSIGN_OR_RETURN(out, XlsxBytes("Risk treatment plan", table.header, table.rows));
-        } else {
-          out = Csv(table.header, table.rows);
-        }
+        ASSIGN_OR_RETURN(out, ctx.services->risks.ExportTreatmentPlan(reader, *format));
       } else {
         const domain::RegisterSpec* spec = domain::FindRegisterByPath(*what);
         if (spec == nullptr) {

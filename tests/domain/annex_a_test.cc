@@ -48,6 +48,11 @@ TEST(CsvTest, ParsesQuotesDoubledQuotesAndLineEnds) {
   ASSERT_EQ(rows.size(), 2u);
   EXPECT_EQ(rows[0], (std::vector<std::string>{"a", "b, c", "say \"hi\""}));
   EXPECT_EQ(rows[1], (std::vector<std::string>{"x", "", "multi\nline"}));
+  // CsvRow writes what ParseCsv reads (formulas neutralised with a leading apostrophe).
+  const std::vector<std::string> cells = {"a", "b, c", "say \"hi\"", "multi\nline", "=1+1"};
+  EXPECT_EQ(CsvRow(cells), "a,\"b, c\",\"say \"\"hi\"\"\",\"multi\nline\",'=1+1\r\n");
+  EXPECT_EQ(ParseCsv(CsvRow(cells))[0],
+            (std::vector<std::string>{"a", "b, c", "say \"hi\"", "multi\nline", "'=1+1"}));
 }
 
 }  // namespace

@@ -48,34 +48,6 @@ Json HeatMapToJson(const app::HeatMap& map, bool residual) {
           {"unrated", map.unrated}};
 }
 
-TreatmentPlanTable TreatmentPlanRows(const std::vector<app::TreatmentRow>& rows,
-                                     const std::vector<store::UserSummary>& members) {
-  auto name = [&](const Json& id) -> std::string {
-    if (!id.is_number_integer()) return "";
-    for (const auto& m : members) {
-      if (m.id == id.get<int64_t>()) return m.username;
-    }
-    return std::to_string(id.get<int64_t>());
-  };
-  auto str = [](const Json& v) -> std::string {
-    return v.is_string() ? v.get<std::string>() : v.is_null() ? "" : v.dump();
-  };
-  TreatmentPlanTable out;
-  out.header = {"risk_number",    "risk",      "risk_owner",    "inherent_level",
-                "residual_level", "treatment", "risk_status",   "action",
-                "action_owner",   "due",       "action_status", "overdue"};
-  for (const auto& row : rows) {
-    const Json& f = row.risk.fields;
-    const Json& a = row.action;
-    out.rows.push_back({str(f["number"]), str(f["title"]), name(f["owner"]),
-                        str(f["inherent_level"]), str(f["residual_level"]), str(f["treatment"]),
-                        str(f["status"]), a.is_null() ? "" : str(a["action"]),
-                        a.is_null() ? "" : name(a["owner"]), a.is_null() ? "" : str(a["due"]),
-                        a.is_null() ? "" : str(a["status"]), row.overdue ? "yes" : "no"});
-  }
-  return out;
-}
-
 void RegisterRiskApiRoutes(Router& router) {
   const Guard approve = Guard::Needs(domain::Permission::kApprove);
   const Guard edit = Guard::Needs(domain::Permission::kEditRecords);
@@ -149,31 +121,11 @@ void RegisterRiskApiRoutes(Router& router) {
   });
   router.Get("/api/v1/risks/treatment-plan/export", Surface::kApi, kRead, [](Request& r) {
     const std::string format = r.Query("format").empty() ? "csv" : r.Query("format");
-    if (format != "csv" && format != "xlsx") {
-      return WriteJsonError(r.res, InvalidArgument("format must be csv or xlsx", "format"));
-    }
-    auto plan = r.services.risks.TreatmentPlan(r.principal);
-    if (!plan.ok()) return WriteJsonError(r.res, plan.status());
-    auto members = r.services.registers.Members(r.principal);
-    if (!members.ok()) return WriteJsonError(r.res, members.status());
-    const TreatmentPlanTable table = TreatmentPlanRows(*plan, *members);
+    auto file = r.services.risks.ExportTreatmentPlan(r.principal, format);
+    if (!file.ok()) return WriteJsonError(r.res, file.status());
     r.res.set_header("Content-Disposition",
                      fmt::format("attachment; filename=\"risk-treatment-plan.{}\"", format));
-    if (format == "xlsx") {
-      auto bytes = XlsxBytes("Risk treatment plan", table.header, table.rows);
-      if (!bytes.ok()) return WriteJsonError(r.res, bytes.status());
-      return r.res.set_content(*bytes, kXlsxContentType);
-    }
-    std::string csv;
-    for (const auto* row : {&table.header}) {
-      for (size_t i = 0; i < row->size(); ++i) csv += (i ? "," : "") + CsvField((*row)[i]);
-      csv += "\r\n";
-    }
-    for (const auto& row : table.rows) {
-      for (size_t i = 0; i < row.size(); ++i) csv += (i ? "," : "") + CsvField(row[i]);
-      csv += "\r\n";
-    }
-    r.res.set_content(csv, "text/csv; charset=utf-8");
+    r.res.set_content(*file, format == "xlsx" ? kXlsxContentType : "text/csv; charset=utf-8");
   });
 
   router.Post(R"(/api/v1/risk-assessments/(\d+)/reviews)", Surface::kApi, edit, [](Request& r) {
