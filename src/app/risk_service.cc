@@ -436,8 +436,11 @@ Result<HeatMap> RiskService::Heat(const Principal& p, bool residual,
   const auto& m = out.methodology;
   out.counts.assign(m.likelihood.size(), std::vector<int64_t>(m.impact.size(), 0));
   const std::string prefix = residual ? "residual" : "inherent";
-  ASSIGN_OR_RETURN(auto groups, store_.CountBy(domain::Risks(), p.org_id, query,
-                                               {prefix + "_likelihood", prefix + "_impact"}));
+  // Every risk: from the counts the store keeps per organisation; a filtered map counts.
+  const bool all = query.filters.empty() && query.search.empty();
+  ASSIGN_OR_RETURN(auto groups, all ? store_.RiskRatingCounts(p.org_id, residual)
+                                    : store_.CountBy(domain::Risks(), p.org_id, query,
+                                                     {prefix + "_likelihood", prefix + "_impact"}));
   for (const auto& g : groups) {
     const Json& l = g.values[0];
     const Json& i = g.values[1];

@@ -79,7 +79,8 @@ class RiskService {
   Result<int> LoadCatalogue(const Principal& p, const domain::RegisterSpec& spec);
 
   // Counts of risks per (likelihood, impact), inherent or residual, among those matching
-  // `query`'s filters and search. Two statements.
+  // `query`'s filters and search. Two statements; without filters or search the counts come
+  // from those the store keeps per organisation instead of counting the risks.
   Result<HeatMap> Heat(const Principal& p, bool residual, const store::ListQuery& query);
   // Every risk that needs treatment, with its actions; `today` marks overdue ones.
   Result<std::vector<TreatmentRow>> TreatmentPlan(const Principal& p);

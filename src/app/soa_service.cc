@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
 
 #include "app/access_control.h"
@@ -59,18 +60,47 @@ Json DecisionDiff(const std::optional<SoaEntry>& before, const SoaEntry& after) 
 
 }  // namespace
 
-Result<std::vector<SoaLine>> SoaService::Lines(const Principal& p,
-                                               const std::vector<SoaEntry>& entries) {
+// The record types whose changes change what the lines link to.
+static const std::vector<std::string>& LinkedTypes() {
+  static const std::vector<std::string> kTypes = {domain::Risks().type,
+                                                  domain::AppliedControls().type};
+  return kTypes;
+}
+
+Result<std::vector<SoaLine>> SoaService::AllLines(const Principal& p,
+                                                  const std::vector<SoaEntry>& entries) {
   ASSIGN_OR_RETURN(auto controls, store_.AnnexLinkedControls(p.org_id));
   ASSIGN_OR_RETURN(auto links, store_.RecordLinks(p.org_id, domain::Risks().type, "controls"));
   return domain::BuildSoaLines(entries, controls, links);
 }
 
+Result<std::shared_ptr<const SoaService::Links>> SoaService::ListedLinks(int64_t org_id) {
+  // The mark is read before the links: a change committed in between makes the links newer
+  // than the mark, never older, and the next listing derives them again.
+  ASSIGN_OR_RETURN(const int64_t mark, store_.LastChange(org_id, LinkedTypes()));
+  {
+    std::lock_guard lock(mu_);
+    const auto kept = kept_.find(org_id);
+    if (kept != kept_.end() && kept->second.last_change == mark) return kept->second.links;
+  }
+  ASSIGN_OR_RETURN(auto controls, store_.AnnexLinkedControls(org_id));
+  ASSIGN_OR_RETURN(auto links, store_.RecordLinks(org_id, domain::Risks().type, "controls"));
+  auto derived =
+      std::make_shared<const Links>(domain::LinkSoaControls(controls, links, kListedRisks));
+  constexpr size_t kMaxKept = 1000;  // organisations; a few KB each
+  std::lock_guard lock(mu_);
+  if (kept_.size() >= kMaxKept && kept_.find(org_id) == kept_.end()) kept_.clear();
+  KeptLinks& kept = kept_[org_id];
+  if (kept.links == nullptr || kept.last_change <= mark) kept = {mark, derived};
+  return derived;
+}
+
 Result<std::vector<SoaLine>> SoaService::List(const Principal& p, const domain::SoaFilter& filter) {
   RETURN_IF_ERROR(Require(p, domain::Permission::kReadRecords));
   RETURN_IF_ERROR(domain::CheckSoaFilter(filter));
+  ASSIGN_OR_RETURN(auto links, ListedLinks(p.org_id));
   ASSIGN_OR_RETURN(auto entries, store_.SoaEntries(p.org_id));
-  ASSIGN_OR_RETURN(auto lines, Lines(p, entries));
+  auto lines = domain::BuildSoaLines(entries, *links);
   std::erase_if(lines, [&](const SoaLine& l) { return !domain::SoaLineMatches(l, filter); });
   return lines;
 }
@@ -85,8 +115,19 @@ Result<SoaLine> SoaService::Get(const Principal& p, std::string_view control_id)
   } else if (entry.status().code() != Code::kNotFound) {
     return entry.status();
   }
-  ASSIGN_OR_RETURN(auto lines, Lines(p, entries));
-  for (auto& line : lines) {
+  // Only this control's applied controls and their risks.
+  ASSIGN_OR_RETURN(auto controls, store_.AnnexLinkedControls(p.org_id));
+  std::erase_if(controls, [&](const domain::SoaAppliedControl& c) {
+    return std::find(c.annex_controls.begin(), c.annex_controls.end(), control_id) ==
+           c.annex_controls.end();
+  });
+  std::vector<std::pair<int64_t, int64_t>> links;
+  if (!controls.empty()) {
+    std::vector<int64_t> ids;
+    for (const auto& c : controls) ids.push_back(c.id);
+    ASSIGN_OR_RETURN(links, store_.RecordLinks(p.org_id, domain::Risks().type, "controls", ids));
+  }
+  for (auto& line : domain::BuildSoaLines(entries, controls, links)) {
     if (line.control->id == control_id) return std::move(line);
   }
   return Internal("the catalogue has no line for a catalogue control");  // unreachable
@@ -137,7 +178,7 @@ Result<domain::SoaVersion> SoaService::Approve(const Principal& p, const std::st
                            "note");
   }
   ASSIGN_OR_RETURN(auto entries, store_.SoaEntries(p.org_id));
-  ASSIGN_OR_RETURN(auto lines, Lines(p, entries));
+  ASSIGN_OR_RETURN(auto lines, AllLines(p, entries));
   std::vector<std::string> undecided;
   for (const auto& l : lines) {
     if (!l.entry.applicable) undecided.push_back(l.control->id);
@@ -178,7 +219,8 @@ Result<domain::SoaVersion> SoaService::Version(const Principal& p, int64_t numbe
 
 Result<Json> SoaService::Snapshot(const Principal& p, std::string_view ref, const char* field) {
   if (ref == "current") {
-    ASSIGN_OR_RETURN(auto lines, List(p));
+    ASSIGN_OR_RETURN(auto entries, store_.SoaEntries(p.org_id));
+    ASSIGN_OR_RETURN(auto lines, AllLines(p, entries));
     Json out = Json::array();
     for (const auto& l : lines) out.push_back(domain::SoaLineJson(l));
     return out;
@@ -201,14 +243,18 @@ Result<SoaComparison> SoaService::Compare(const Principal& p, std::string_view f
 }
 
 Result<std::string> SoaService::ExportCsv(const Principal& p) {
-  ASSIGN_OR_RETURN(auto lines, List(p));
+  RETURN_IF_ERROR(Require(p, domain::Permission::kReadRecords));
+  ASSIGN_OR_RETURN(auto entries, store_.SoaEntries(p.org_id));
+  ASSIGN_OR_RETURN(auto lines, AllLines(p, entries));
   std::string out = CsvRow(domain::SoaExportHeader());
   for (const auto& l : lines) out += CsvRow(domain::SoaExportRow(l));
   return out;
 }
 
 Result<std::string> SoaService::ExportXlsx(const Principal& p) {
-  ASSIGN_OR_RETURN(auto lines, List(p));
+  RETURN_IF_ERROR(Require(p, domain::Permission::kReadRecords));
+  ASSIGN_OR_RETURN(auto entries, store_.SoaEntries(p.org_id));
+  ASSIGN_OR_RETURN(auto lines, AllLines(p, entries));
   std::vector<std::vector<std::string>> rows;
   rows.reserve(lines.size());
   for (const auto& l : lines) rows.push_back(domain::SoaExportRow(l));

@@ -3,8 +3,14 @@
 // linked risks), decisions per control, approval of a version with a snapshot, comparison of
 // two versions and the CSV and XLSX exports.
 //
-// A listing reads three statements whatever the number of controls, applied controls or risks:
-// the entries, the applied controls naming Annex A controls and the risks' links to them.
+// A listing names at most kListedRisks of each line's risks and counts the rest; a line read on
+// its own (Get), an export, an approved version and a comparison name them all. What the lines
+// link to is derived from every risk link of the organisation (100,000 risks have some 150,000),
+// so a listing keeps it per organisation and derives it again only after a risk or applied
+// control changed (Store::LastChange; changes made through other instances included). A listing
+// then reads two statements (the last change, the entries); four when it derives again (plus the
+// applied controls naming Annex A controls and the risks' links to them). Whatever the number of
+// controls, applied controls or risks.
 //
 // Permissions: reading needs records:read; deciding a control records:edit (ISMS managers,
 // administrators); approving documents:approve (executives, administrators). A user who still
@@ -16,9 +22,15 @@
 // undecided). Thread-safe.
 #pragma once
 
+#include <cstddef>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "app/principal.h"
@@ -40,7 +52,10 @@ class SoaService {
   SoaService(store::Store& store, RegisterService& registers)
       : store_(store), registers_(registers) {}
 
-  // The lines in catalogue order that match `filter`.
+  // A listing names this many of a line's risks at most (the lowest ids).
+  static constexpr size_t kListedRisks = 5;
+
+  // The lines in catalogue order that match `filter`, each naming at most kListedRisks risks.
   Result<std::vector<domain::SoaLine>> List(const Principal& p,
                                             const domain::SoaFilter& filter = {});
   Result<domain::SoaLine> Get(const Principal& p, std::string_view control_id);
@@ -66,12 +81,24 @@ class SoaService {
   Result<std::string> ExportXlsx(const Principal& p);
 
  private:
-  Result<std::vector<domain::SoaLine>> Lines(const Principal& p,
-                                             const std::vector<domain::SoaEntry>& entries);
+  using Links = std::map<std::string, domain::SoaLinks, std::less<>>;
+  // Every line with every linked risk.
+  Result<std::vector<domain::SoaLine>> AllLines(const Principal& p,
+                                                const std::vector<domain::SoaEntry>& entries);
+  // What the organisation's Annex A controls link to, as a listing shows it: kept per
+  // organisation until a risk or applied control changes.
+  Result<std::shared_ptr<const Links>> ListedLinks(int64_t org_id);
   Result<domain::Json> Snapshot(const Principal& p, std::string_view ref, const char* field);
 
   store::Store& store_;
   RegisterService& registers_;
+
+  struct KeptLinks {
+    int64_t last_change = 0;  // Store::LastChange when they were derived
+    std::shared_ptr<const Links> links;
+  };
+  std::mutex mu_;
+  std::unordered_map<int64_t, KeptLinks> kept_;  // by organisation
 };
 
 }  // namespace rampart::app

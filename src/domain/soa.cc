@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 #include <tuple>
+#include <unordered_map>
 
 #include "base/text.h"
 
@@ -188,18 +189,51 @@ std::string DeriveSoaStatus(const std::vector<std::string>& statuses) {
   return in_progress ? "in_progress" : "planned";
 }
 
-std::vector<SoaLine> BuildSoaLines(const std::vector<SoaEntry>& entries,
-                                   const std::vector<SoaAppliedControl>& applied_controls,
-                                   const std::vector<std::pair<int64_t, int64_t>>& risk_links) {
-  std::map<std::string, const SoaEntry*, std::less<>> by_control;
-  for (const auto& e : entries) by_control[e.control_id] = &e;
+std::map<std::string, SoaLinks, std::less<>> LinkSoaControls(
+    const std::vector<SoaAppliedControl>& applied_controls,
+    const std::vector<std::pair<int64_t, int64_t>>& risk_links, size_t keep) {
+  std::unordered_map<int64_t, std::vector<int64_t>> risks_of_control;
+  for (const auto& [risk, control] : risk_links) risks_of_control[control].push_back(risk);
   std::map<std::string, std::vector<const SoaAppliedControl*>, std::less<>> linked;
   for (const auto& c : applied_controls) {
-    for (const auto& id : c.annex_controls) linked[id].push_back(&c);
+    for (const auto& id : c.annex_controls) {
+      auto& list = linked[id];
+      // an applied control listing the id twice counts once
+      if (std::find(list.begin(), list.end(), &c) == list.end()) list.push_back(&c);
+    }
   }
-  std::map<int64_t, std::vector<int64_t>> risks_of_control;
-  for (const auto& [risk, control] : risk_links) risks_of_control[control].push_back(risk);
+  std::map<std::string, SoaLinks, std::less<>> out;
+  std::vector<int64_t> risks;
+  for (const auto& [annex_id, controls] : linked) {
+    SoaLinks& l = out[annex_id];
+    std::vector<std::string> statuses;
+    risks.clear();
+    for (const auto* c : controls) {
+      l.applied_controls.push_back({c->id, c->name, c->status, {}});
+      statuses.push_back(c->status);
+      const auto r = risks_of_control.find(c->id);
+      if (r != risks_of_control.end())
+        risks.insert(risks.end(), r->second.begin(), r->second.end());
+    }
+    std::sort(l.applied_controls.begin(), l.applied_controls.end(),
+              [](const SoaAppliedControl& a, const SoaAppliedControl& b) {
+                return std::tie(a.name, a.id) < std::tie(b.name, b.id);
+              });
+    std::sort(risks.begin(), risks.end());
+    risks.erase(std::unique(risks.begin(), risks.end()), risks.end());
+    l.risk_count = static_cast<int64_t>(risks.size());
+    l.risks.assign(risks.begin(),
+                   risks.begin() + static_cast<std::ptrdiff_t>(std::min(keep, risks.size())));
+    l.derived_status = DeriveSoaStatus(statuses);
+  }
+  return out;
+}
 
+std::vector<SoaLine> BuildSoaLines(const std::vector<SoaEntry>& entries,
+                                   const std::map<std::string, SoaLinks, std::less<>>& links) {
+  std::map<std::string, const SoaEntry*, std::less<>> by_control;
+  for (const auto& e : entries) by_control[e.control_id] = &e;
+  static const std::string kUnlinkedStatus = DeriveSoaStatus({});
   std::vector<SoaLine> lines;
   lines.reserve(AnnexAControls().size());
   for (const auto& control : AnnexAControls()) {
@@ -211,28 +245,24 @@ std::vector<SoaLine> BuildSoaLines(const std::vector<SoaEntry>& entries,
     } else {
       line.entry.control_id = control.id;
     }
-    std::set<int64_t> risks;
-    std::vector<std::string> statuses;
-    const auto links = linked.find(control.id);
-    if (links != linked.end()) {
-      std::set<int64_t> seen;  // an applied control listing the id twice counts once
-      for (const auto* c : links->second) {
-        if (!seen.insert(c->id).second) continue;
-        line.applied_controls.push_back({c->id, c->name, c->status, {}});
-        statuses.push_back(c->status);
-        const auto r = risks_of_control.find(c->id);
-        if (r != risks_of_control.end()) risks.insert(r->second.begin(), r->second.end());
-      }
+    const auto l = links.find(control.id);
+    if (l != links.end()) {
+      line.applied_controls = l->second.applied_controls;
+      line.risks = l->second.risks;
+      line.risk_count = l->second.risk_count;
+      line.derived_status = l->second.derived_status;
+    } else {
+      line.derived_status = kUnlinkedStatus;
     }
-    std::sort(line.applied_controls.begin(), line.applied_controls.end(),
-              [](const SoaAppliedControl& a, const SoaAppliedControl& b) {
-                return std::tie(a.name, a.id) < std::tie(b.name, b.id);
-              });
-    line.risks.assign(risks.begin(), risks.end());
-    line.derived_status = DeriveSoaStatus(statuses);
     lines.push_back(std::move(line));
   }
   return lines;
+}
+
+std::vector<SoaLine> BuildSoaLines(const std::vector<SoaEntry>& entries,
+                                   const std::vector<SoaAppliedControl>& applied_controls,
+                                   const std::vector<std::pair<int64_t, int64_t>>& risk_links) {
+  return BuildSoaLines(entries, LinkSoaControls(applied_controls, risk_links));
 }
 
 Json SoaLineJson(const SoaLine& line) {
@@ -261,7 +291,7 @@ Json SoaLineJson(const SoaLine& line) {
       {"override_reason", TextOrNull(e.override_reason)},
       {"applied_controls", controls},
       {"risks", line.risks},
-      {"risk_count", line.risks.size()},
+      {"risk_count", line.risk_count},
       {"version", e.version},
       {"updated_at", TextOrNull(e.updated_at)},
       {"updated_by", e.updated_by == 0 ? Json() : Json(e.updated_by)},

@@ -6,6 +6,9 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <limits>
+#include <map>
 #include <optional>
 #include <span>
 #include <string>
@@ -95,7 +98,10 @@ struct SoaLine {
   const AnnexAControl* control = nullptr;
   SoaEntry entry;
   std::vector<SoaAppliedControl> applied_controls;  // linked, by name
-  std::vector<int64_t> risks;  // risks treated by a linked applied control, ascending
+  // Risks treated by a linked applied control, ascending: all of them, or the first few in a
+  // listing (risk_count counts them all).
+  std::vector<int64_t> risks;
+  int64_t risk_count = 0;
   std::string derived_status;
 
   // The override when there is one, else the derived status.
@@ -104,9 +110,26 @@ struct SoaLine {
   }
 };
 
+// What an Annex A control is linked to: its applied controls (by name), the risks they treat
+// (how many, and the ids of the first `keep` ascending) and the status derived from them.
+struct SoaLinks {
+  std::vector<SoaAppliedControl> applied_controls;
+  std::vector<int64_t> risks;
+  int64_t risk_count = 0;
+  std::string derived_status;
+};
+// Per Annex A control id, from the organisation's applied controls and its risk links as (risk
+// id, applied control id) in any order. Controls linked to nothing are left out.
+std::map<std::string, SoaLinks, std::less<>> LinkSoaControls(
+    const std::vector<SoaAppliedControl>& applied_controls,
+    const std::vector<std::pair<int64_t, int64_t>>& risk_links,
+    size_t keep = std::numeric_limits<size_t>::max());
+
 // The 93 lines in catalogue order from the stored entries (of one organisation; controls
-// without an entry are undecided), the organisation's applied controls and its risk links as
-// (risk id, applied control id).
+// without an entry are undecided) and what each control is linked to.
+std::vector<SoaLine> BuildSoaLines(const std::vector<SoaEntry>& entries,
+                                   const std::map<std::string, SoaLinks, std::less<>>& links);
+// The same with every linked risk listed.
 std::vector<SoaLine> BuildSoaLines(const std::vector<SoaEntry>& entries,
                                    const std::vector<SoaAppliedControl>& applied_controls,
                                    const std::vector<std::pair<int64_t, int64_t>>& risk_links);

@@ -154,6 +154,10 @@ class Store {
   virtual Result<std::vector<GroupCount>> CountBy(const domain::RegisterSpec& spec, int64_t org_id,
                                                   const ListQuery& query,
                                                   const std::vector<std::string>& fields) = 0;
+  // The heat map of all the organisation's risks without reading them: the number of risks per
+  // (likelihood, impact) of their inherent or residual rating, from counts the database keeps
+  // (a part of a rating not given reads as null). One statement.
+  virtual Result<std::vector<GroupCount>> RiskRatingCounts(int64_t org_id, bool residual) = 0;
   // Applies every mutation in one transaction (sequence fields of inserts are numbered here);
   // returns the records as written (deleted records as they were). All or nothing.
   virtual Result<std::vector<domain::Record>> Write(const Actor& actor,
@@ -301,9 +305,17 @@ class Store {
   // status and annex_controls. One statement.
   virtual Result<std::vector<domain::SoaAppliedControl>> AnnexLinkedControls(int64_t org_id) = 0;
   // Every (record id, target id) link of field `field` of the records of type `record_type`
-  // (a list-of-references field: a risk's "controls"). One statement.
+  // (a list-of-references field: a risk's "controls"), in no particular order; only those to
+  // `targets` when it is not empty. One statement.
   virtual Result<std::vector<std::pair<int64_t, int64_t>>> RecordLinks(
-      int64_t org_id, const std::string& record_type, const std::string& field) = 0;
+      int64_t org_id, const std::string& record_type, const std::string& field,
+      const std::vector<int64_t>& targets = {}) = 0;
+  // The sequence number of the organisation's newest audit event about a record of one of
+  // `record_types` (0 when there is none). Every change appends one in its transaction, and
+  // writes are serialised, so a figure derived from those records after reading this number is
+  // current for as long as the number stays the same. One statement.
+  virtual Result<int64_t> LastChange(int64_t org_id,
+                                     const std::vector<std::string>& record_types) = 0;
   // Stores an approved version (approved_by, approver, approved_at, note, snapshot of `version`;
   // its number is the organisation's next) with its audit event (record type "soa_version",
   // action "approve"), provided the sum of the versions of the organisation's entries is still

@@ -173,7 +173,68 @@ TEST_F(SoaServiceTest, ListingTakesTheSameStatementsForOneOrManyLinks) {
   before = store_->StatementCount();
   ASSERT_THAT(soa_->List(alice_), IsOk());
   EXPECT_EQ(store_->StatementCount() - before, few);
-  EXPECT_EQ(few, 3u);  // entries, applied controls, risk links
+  EXPECT_EQ(few, 4u);  // last change, applied controls, risk links, entries
+  // Nothing linked changed since: the links are kept, only the entries are read.
+  before = store_->StatementCount();
+  ASSERT_THAT(soa_->List(alice_), IsOk());
+  EXPECT_EQ(store_->StatementCount() - before, 2u);
+  ASSERT_THAT(soa_->Update(alice_, "5.1", 0, kIncluded), IsOk());
+  before = store_->StatementCount();
+  auto lines = soa_->List(alice_);
+  ASSERT_THAT(lines, IsOk());
+  EXPECT_EQ(store_->StatementCount() - before, 2u);  // a decision is not a link
+  EXPECT_EQ((*lines)[0].entry.applicable, true);
+}
+
+TEST_F(SoaServiceTest, ListingNamesTheFirstRisksAndCountsThemAllUpToDate) {
+  const int64_t c = AppliedControl("Endpoint protection", "implemented", {"8.7"});
+  std::vector<int64_t> risks;
+  for (int i = 0; i < 7; ++i) risks.push_back(Risk("Malware " + std::to_string(i), {c}));
+  auto line_of = [](const std::vector<domain::SoaLine>& lines, std::string_view id) {
+    for (const auto& l : lines) {
+      if (l.control->id == id) return l;
+    }
+    ADD_FAILURE() << "no line " << id;
+    return domain::SoaLine{};
+  };
+  auto lines = soa_->List(alice_);
+  ASSERT_THAT(lines, IsOk());
+  domain::SoaLine l87 = line_of(*lines, "8.7");
+  EXPECT_EQ(l87.risk_count, 7);
+  EXPECT_EQ(l87.risks, std::vector<int64_t>(risks.begin(), risks.begin() + 5));
+  EXPECT_EQ(SoaService::kListedRisks, 5u);
+  EXPECT_EQ(domain::SoaLineJson(l87)["risk_count"], 7);
+  // One control read on its own, and the export, name every risk.
+  auto one = soa_->Get(alice_, "8.7");
+  ASSERT_THAT(one, IsOk());
+  EXPECT_EQ(one->risks, risks);
+  EXPECT_EQ(one->risk_count, 7);
+  // A new risk, a risk that no longer links, and an applied control linked to another Annex A
+  // control each show in the next listing, also when made through another instance.
+  RegisterService other_registers(*store_, clock_);
+  risks.push_back(Risk("Malware 7", {c}));
+  lines = soa_->List(alice_);
+  ASSERT_THAT(lines, IsOk());
+  EXPECT_EQ(line_of(*lines, "8.7").risk_count, 8);
+  auto first = other_registers.Get(alice_, domain::Risks(), risks[0]);
+  ASSERT_THAT(first, IsOk());
+  ASSERT_THAT(other_registers.Update(alice_, domain::Risks(), risks[0], first->version,
+                                     {{"controls", Json::array()}}, UpdateMode::kMerge),
+              IsOk());
+  lines = soa_->List(alice_);
+  ASSERT_THAT(lines, IsOk());
+  l87 = line_of(*lines, "8.7");
+  EXPECT_EQ(l87.risk_count, 7);
+  EXPECT_EQ(l87.risks, std::vector<int64_t>(risks.begin() + 1, risks.begin() + 6));
+  auto control = other_registers.Get(alice_, domain::AppliedControls(), c);
+  ASSERT_THAT(control, IsOk());
+  ASSERT_THAT(other_registers.Update(alice_, domain::AppliedControls(), c, control->version,
+                                     {{"annex_controls", {"8.7", "8.8"}}}, UpdateMode::kMerge),
+              IsOk());
+  lines = soa_->List(alice_);
+  ASSERT_THAT(lines, IsOk());
+  EXPECT_EQ(line_of(*lines, "8.8").risk_count, 7);
+  EXPECT_EQ(line_of(*lines, "8.8").derived_status, "implemented");
 }
 
 TEST_F(SoaServiceTest, ApprovalNeedsEveryControlDecidedAndKeepsASnapshot) {

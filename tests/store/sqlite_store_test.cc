@@ -35,6 +35,7 @@ TEST(SqliteStoreMigrate, NumbersMigrationsFromTheirFileNames) {
   EXPECT_EQ(all[5].name, "0006_evidence");
   EXPECT_EQ(all[6].name, "0007_soa");
   EXPECT_EQ(all[7].name, "0008_risk_ratings");
+  EXPECT_EQ(all[8].name, "0009_risk_rating_counts");
 }
 
 TEST(OpenStore, RefusesAnEmptyUrlOrSqliteUrl) {

@@ -1048,8 +1048,11 @@ void AddSoaPaths(Json& paths, Json& schemas) {
        {"override_reason", OrNull(kString)},
        {"applied_controls",
         ArrayOf(ObjectOfAll({{"id", kInteger}, {"name", kString}, {"status", kString}}))},
-       {"risks", ArrayOf(kInteger)},
-       {"risk_count", kInteger},
+       {"risks", Described(ArrayOf(kInteger),
+                           "ids of the risks treated by the linked applied controls, ascending: "
+                           "all of them when one entry is read, exported or approved; the first "
+                           "five in the list of all entries")},
+       {"risk_count", Described(kInteger, "how many risks the linked applied controls treat")},
        {"version", Described(kInteger, "of the entry; 0 while undecided")},
        {"updated_at", OrNull(kDateTime)},
        {"updated_by", OrNull(kInteger)}});

@@ -57,8 +57,9 @@ std::string Reasons(const Json& line) {
 }
 
 // A line names at most this many of its risks; the rest are counted (a control can treat
-// thousands of risks, and the page must stay readable and fast).
-constexpr size_t kRisksShown = 5;
+// thousands of risks, and the page must stay readable and fast). A listing has no more; an
+// approved version's snapshot has them all.
+constexpr size_t kRisksShown = app::SoaService::kListedRisks;
 
 // Titles of the risks the lines name: one statement for the page.
 std::map<int64_t, std::string> RiskTitles(Request& r, const Json& lines) {
@@ -146,13 +147,10 @@ void SoaTables(Html& h, const Json& lines, const std::map<int64_t, std::string>&
       h.Open("td");
       if (l["risks"].empty()) h.Element("span", {{"class", "muted"}}, "None");
       h.Open("ul", {{"class", "soa-links"}});
+      const size_t risk_count = l.value("risk_count", l["risks"].size());
       size_t shown = 0;
       for (const auto& risk : l["risks"]) {
-        if (shown++ == kRisksShown) {
-          h.Element("li", {{"class", "muted"}},
-                    fmt::format("and {} more", l["risks"].size() - kRisksShown));
-          break;
-        }
+        if (shown++ == kRisksShown) break;
         const int64_t rid = risk.get<int64_t>();
         const auto t = risk_titles.find(rid);
         const std::string label = t != risk_titles.end() ? t->second : fmt::format("Risk {}", rid);
@@ -163,6 +161,9 @@ void SoaTables(Html& h, const Json& lines, const std::map<int64_t, std::string>&
           h.Text(label);
         }
         h.Close("li");
+      }
+      if (risk_count > kRisksShown) {
+        h.Element("li", {{"class", "muted"}}, fmt::format("and {} more", risk_count - kRisksShown));
       }
       h.Close("ul").Close("td");
       h.Close("tr");
@@ -335,8 +336,8 @@ void EditPage(Request& r, const domain::SoaLine& line, const Json& values,
   h.Open("div", {{"class", "callout"}});
   h.Text(fmt::format("Derived implementation status: {} ({} linked applied {}, {} linked {}).",
                      domain::SoaStatusLabel(line.derived_status), line.applied_controls.size(),
-                     line.applied_controls.size() == 1 ? "control" : "controls", line.risks.size(),
-                     line.risks.size() == 1 ? "risk" : "risks"));
+                     line.applied_controls.size() == 1 ? "control" : "controls", line.risk_count,
+                     line.risk_count == 1 ? "risk" : "risks"));
   h.Close("div");
 
   OpenPostForm(h, r, "/soa/" + control, "card record-form");

@@ -2,6 +2,8 @@
 // versions (immutable rows holding a snapshot) and the links the statement reads.
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "store/sql/sql_store.h"
 #include "store/sql/sql_util.h"
 
@@ -161,13 +163,46 @@ Result<std::vector<domain::SoaAppliedControl>> SqlStore::AnnexLinkedControls(int
 }
 
 Result<std::vector<std::pair<int64_t, int64_t>>> SqlStore::RecordLinks(
-    int64_t org_id, const std::string& record_type, const std::string& field) {
+    int64_t org_id, const std::string& record_type, const std::string& field,
+    const std::vector<int64_t>& targets) {
+  std::string sql =
+      "SELECT record_id, target_id FROM record_links WHERE org_id = ? AND record_type = ? AND "
+      "field = ?";
+  Params params = {org_id, record_type, field};
+  if (!targets.empty()) {
+    sql += " AND target_id IN (";
+    for (size_t i = 0; i < targets.size(); ++i) {
+      sql += i == 0 ? "?" : ", ?";
+      params.emplace_back(targets[i]);
+    }
+    sql += ")";
+  }
   ASSIGN_OR_RETURN(auto conn, Acquire());
-  ASSIGN_OR_RETURN(auto rows, conn->Query("SELECT record_id, target_id FROM record_links WHERE "
-                                          "org_id = ? AND record_type = ? AND field = ? ORDER BY "
-                                          "record_id, target_id",
-                                          {org_id, record_type, field}));
+  ASSIGN_OR_RETURN(auto rows, conn->Query(sql, params));
   return ReadAll(*rows, [](const SqlRows& r) { return std::make_pair(r.Int(0), r.Int(1)); });
+}
+
+Result<int64_t> SqlStore::LastChange(int64_t org_id, const std::vector<std::string>& record_types) {
+  if (record_types.empty()) return InvalidArgument("name at least one record type");
+  // One indexed MAX per type (audit_events_type), the greatest of them.
+  std::string sql = "SELECT ";
+  Params params;
+  for (size_t i = 0; i < record_types.size(); ++i) {
+    sql += fmt::format(
+        "{}COALESCE((SELECT MAX(seq) FROM audit_events WHERE org_id = ? AND record_type = ?), 0)",
+        i == 0 ? "" : ", ");
+    params.emplace_back(org_id);
+    params.emplace_back(record_types[i]);
+  }
+  ASSIGN_OR_RETURN(auto conn, Acquire());
+  bool found = false;
+  ASSIGN_OR_RETURN(auto rows, One(*conn, sql, params, found));
+  if (!found) return Internal("the query returned no row");
+  int64_t last = 0;
+  for (size_t i = 0; i < record_types.size(); ++i) {
+    last = std::max(last, rows->Int(static_cast<int>(i)));
+  }
+  return last;
 }
 
 Result<SoaVersion> SqlStore::AddSoaVersion(const Actor& actor, SoaVersion version,

@@ -198,6 +198,7 @@ Status BuildWhere(const SqlDriver& driver, const RegisterSpec& spec, int64_t org
                   const ListQuery& q, std::string& where, Params& params) {
   where = "org_id = ?";
   params = {org_id};
+  bool by_links = false;
   for (const auto& f : q.filters) {
     const FieldSpec* fs = spec.Field(f.field);
     if (fs == nullptr || !fs->filterable) {
@@ -212,6 +213,7 @@ Status BuildWhere(const SqlDriver& driver, const RegisterSpec& spec, int64_t org
             " AND id IN (SELECT record_id FROM record_links WHERE org_id = ? AND "
             "record_type = ? AND field = ? AND target_id = ?)";
         params.insert(params.end(), {org_id, spec.type, fs->name, JsonParam(f.value)});
+        by_links = true;
       }
     } else if (f.value.is_null()) {
       where += fmt::format(" AND {} IS NULL", fs->name);
@@ -226,6 +228,14 @@ Status BuildWhere(const SqlDriver& driver, const RegisterSpec& spec, int64_t org
       where += fmt::format(" AND {} = ?", fs->name);
       params.push_back(FieldParam(*fs, f.value));
     }
+  }
+  if (by_links) {
+    // Find the records from their links (by id), not by walking the register in the page's
+    // order and testing each: "+" keeps the organisation's indexes out of the plan. Without
+    // statistics SQLite assumes an organisation holds a few records and walked all 100,000
+    // risks for the 17 of one asset (17 ms; under 1 ms this way); with statistics both
+    // databases choose this plan anyway, as a record has a few links on average.
+    where.insert(0, "+");
   }
   if (!q.search.empty()) {
     std::vector<std::string> fields;
@@ -526,6 +536,28 @@ Result<std::vector<std::pair<const RegisterSpec*, int64_t>>> SqlStore::Referrers
       if (found) count += (*rows)->Int(0);
     }
     if (count > 0) out.emplace_back(spec, count);
+  }
+  return out;
+}
+
+Result<std::vector<GroupCount>> SqlStore::RiskRatingCounts(int64_t org_id, bool residual) {
+  ASSIGN_OR_RETURN(auto conn, Acquire());
+  ASSIGN_OR_RETURN(auto rows,
+                   conn->Query("SELECT likelihood, impact, risks FROM "
+                               "risk_rating_counts WHERE org_id = ? AND kind = ? AND "
+                               "risks > 0",
+                               {org_id, std::string(residual ? "residual" : "inherent")}));
+  std::vector<GroupCount> out;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, rows->Next());
+    if (!row) break;
+    GroupCount g;
+    for (int col = 0; col < 2; ++col) {
+      const int64_t v = rows->Int(col);
+      g.values.push_back(v == 0 ? Json() : Json(v));  // 0: not rated
+    }
+    g.count = rows->Int(2);
+    out.push_back(std::move(g));
   }
   return out;
 }

@@ -31,6 +31,7 @@ class SqlStore final : public Store {
                                                 const std::vector<int64_t>& ids) override;
   Result<std::vector<std::pair<const domain::RegisterSpec*, int64_t>>> Referrers(
       const domain::RegisterSpec& target, int64_t org_id, int64_t id) override;
+  Result<std::vector<GroupCount>> RiskRatingCounts(int64_t org_id, bool residual) override;
   Result<std::vector<GroupCount>> CountBy(const domain::RegisterSpec& spec, int64_t org_id,
                                           const ListQuery& query,
                                           const std::vector<std::string>& fields) override;
@@ -118,9 +119,10 @@ class SqlStore final : public Store {
   Result<domain::SoaEntry> PutSoaEntry(const Actor& actor, const domain::SoaEntry& entry,
                                        int64_t expected_version, const Json& diff) override;
   Result<std::vector<domain::SoaAppliedControl>> AnnexLinkedControls(int64_t org_id) override;
-  Result<std::vector<std::pair<int64_t, int64_t>>> RecordLinks(int64_t org_id,
-                                                               const std::string& record_type,
-                                                               const std::string& field) override;
+  Result<std::vector<std::pair<int64_t, int64_t>>> RecordLinks(
+      int64_t org_id, const std::string& record_type, const std::string& field,
+      const std::vector<int64_t>& targets) override;
+  Result<int64_t> LastChange(int64_t org_id, const std::vector<std::string>& record_types) override;
   Result<domain::SoaVersion> AddSoaVersion(const Actor& actor, domain::SoaVersion version,
                                            int64_t entries_version_sum) override;
   Result<std::vector<domain::SoaVersion>> ListSoaVersions(int64_t org_id) override;
