@@ -178,6 +178,39 @@ Series Measure(httplib::Client& c, store::Store& st, const std::string& name,
   return out;
 }
 
+// The first request after a change: each sample changes one more risk's description through
+// the API (so the SoA derives what its lines link to again), then fetches `path`.
+Series MeasureAfterChange(httplib::Client& c, store::Store& st, const std::string& name,
+                          const std::string& path, const httplib::Headers& h,
+                          const std::vector<int64_t>& risks, size_t& next_risk, int n) {
+  std::vector<double> client, server;
+  size_t bytes = 0;
+  uint64_t statements = 0;
+  for (int i = 0; i < n && next_risk < risks.size(); ++i) {
+    httplib::Headers patch = h;
+    patch.emplace("If-Match", "\"1\"");  // seeded risks are at version 1
+    const std::string rpath = fmt::format("/api/v1/risks/{}", risks[next_risk++]);
+    auto res = c.Patch(rpath.c_str(), patch, Json{{"description", "Reviewed"}}.dump(),
+                       "application/json");
+    if (!res || res->status != 200) {
+      Die(fmt::format("PATCH {}: {}", rpath, res ? res->body.substr(0, 300) : "no answer"));
+    }
+    const uint64_t before = st.StatementCount();
+    Sample s = Fetch(c, path, h);
+    statements += st.StatementCount() - before;
+    client.push_back(s.client_ms);
+    if (s.server_ms >= 0) server.push_back(s.server_ms);
+    bytes += s.bytes;
+  }
+  Series out{.name = name, .path = path};
+  const double count = static_cast<double>(client.size());
+  out.client = Summarise(std::move(client));
+  out.server = Summarise(std::move(server));
+  out.bytes = static_cast<double>(bytes) / count;
+  out.statements = static_cast<double>(statements) / count;
+  return out;
+}
+
 struct Rate {
   double rps = 0;
   double server_cpu_us = 0;  // process CPU minus the client threads' own, per request
@@ -395,14 +428,14 @@ struct PlanQuery {
 std::vector<PlanQuery> Queries(int64_t org, int64_t asset) {
   const std::string o = std::to_string(org);
   return {
-      {"heat map (inherent): CountBy",
-       "SELECT inherent_likelihood, inherent_impact, COUNT(*) FROM risks WHERE org_id = ? "
-       "GROUP BY inherent_likelihood, inherent_impact",
-       {o}},
-      {"heat map (residual): CountBy",
-       "SELECT residual_likelihood, residual_impact, COUNT(*) FROM risks WHERE org_id = ? "
-       "GROUP BY residual_likelihood, residual_impact",
-       {o}},
+      {"heat map (inherent): RiskRatingCounts",
+       "SELECT likelihood, impact, risks FROM risk_rating_counts WHERE org_id = ? AND kind = ? "
+       "AND risks > 0",
+       {o, "inherent"}},
+      {"filtered heat map (inherent, status=treated): CountBy",
+       "SELECT inherent_likelihood, inherent_impact, COUNT(*) FROM risks WHERE org_id = ? AND "
+       "status = ? GROUP BY inherent_likelihood, inherent_impact",
+       {o, "treated"}},
       {"list, inherent 5x5, sort=number",
        "SELECT * FROM risks WHERE org_id = ? AND inherent_likelihood = ? AND inherent_impact = ? "
        "ORDER BY number ASC NULLS FIRST, id ASC LIMIT ?",
@@ -412,14 +445,18 @@ std::vector<PlanQuery> Queries(int64_t org, int64_t asset) {
        "LIMIT ?",
        {o, "51"}},
       {"list, assets=<id> (record_links)",
-       "SELECT * FROM risks WHERE org_id = ? AND id IN (SELECT record_id FROM record_links WHERE "
-       "org_id = ? AND record_type = ? AND field = ? AND target_id = ?) ORDER BY number ASC "
+       "SELECT * FROM risks WHERE +org_id = ? AND id IN (SELECT record_id FROM record_links "
+       "WHERE org_id = ? AND record_type = ? AND field = ? AND target_id = ?) ORDER BY number ASC "
        "NULLS FIRST, id ASC LIMIT ?",
        {o, o, "risk", "assets", std::to_string(asset), "51"}},
       {"SoA: RecordLinks(risk, controls)",
        "SELECT record_id, target_id FROM record_links WHERE org_id = ? AND record_type = ? AND "
-       "field = ? ORDER BY record_id, target_id",
+       "field = ?",
        {o, "risk", "controls"}},
+      {"SoA: LastChange(risk, applied_control)",
+       "SELECT COALESCE((SELECT MAX(seq) FROM audit_events WHERE org_id = ? AND record_type = ?), "
+       "0), COALESCE((SELECT MAX(seq) FROM audit_events WHERE org_id = ? AND record_type = ?), 0)",
+       {o, "risk", o, "applied_control"}},
       {"web list page: capped count",
        "SELECT COUNT(*) FROM (SELECT 1 FROM risks WHERE org_id = ? LIMIT 10001)",
        {o}},
@@ -563,6 +600,17 @@ int Run(const Options& o) {
                             std::max(5, o.requests / 2)));
   }
 
+  // The SoA after a risk changed (the first listing derives its links again).
+  size_t next_risk = 0;
+  std::vector<Series> after_change;
+  const int changes = std::max(5, o.requests / 20);
+  after_change.push_back(MeasureAfterChange(*client, st, "web /soa after a risk changed", "/soa",
+                                            auth, risk_ids, next_risk, changes));
+  after_change.push_back(MeasureAfterChange(*client, st, "API /api/v1/soa after a risk changed",
+                                            "/api/v1/soa", auth, risk_ids, next_risk, changes));
+  after_change.push_back(MeasureAfterChange(*client, st, "web /risks/heatmap after a change",
+                                            "/risks/heatmap", auth, risk_ids, next_risk, changes));
+
   auto print_header = [] {
     fmt::print("  {:<40} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>6} {:>7}\n", "request",
                "cli p50", "cli p95", "cli p99", "srv p50", "srv p95", "srv p99", "bytes", "SQL/rq",
@@ -584,6 +632,9 @@ int Run(const Options& o) {
   print_header();
   print_row(healthz);
   for (const auto& s : results) print_row(s);
+  fmt::print("\nThe first request after a risk changed ({} samples each)\n", changes);
+  print_header();
+  for (const auto& s : after_change) print_row(s);
   fmt::print("\nPage size (statements must not grow with it)\n");
   print_header();
   for (const auto& s : sizes) print_row(s);
@@ -600,6 +651,7 @@ int Run(const Options& o) {
   lat["healthz"] = series_json(healthz);
   for (const auto& s : results) lat[s.name] = series_json(s);
   for (const auto& s : sizes) lat[s.name] = series_json(s);
+  for (const auto& s : after_change) lat[s.name] = series_json(s);
   report["latency"] = lat;
   report["asset_filter"] = {{"asset", asset}, {"risks", asset_risks}};
 
@@ -654,7 +706,11 @@ int Run(const Options& o) {
   // server time (read as p99 < 5 ms, as list_load does); statements independent of page size.
   fmt::print("\nBudgets (DESIGN.md: a few ms of server time, read as server p99 < 5 ms)\n");
   Json bj = Json::array();
-  for (const auto& s : results) {
+  std::vector<const Series*> budgeted;
+  for (const auto& s : results) budgeted.push_back(&s);
+  for (const auto& s : after_change) budgeted.push_back(&s);
+  for (const Series* sp : budgeted) {
+    const Series& s = *sp;
     const bool met = s.server.p99 < 5.0;
     fmt::print("  {:<40} server p99 {:>8.3f} ms  {}\n", s.name, s.server.p99,
                met ? "met" : "NOT met");
@@ -666,6 +722,48 @@ int Run(const Options& o) {
              flat ? "met" : "NOT met");
   bj.push_back({{"request", "statements independent of page size"}, {"met", flat}});
   report["budgets"] = bj;
+
+  // --- Approving a methodology with lower thresholds re-evaluates every risk in one write.
+  {
+    auto slow = NewClient(inst.port(), 1800);
+    auto created = slow->Post("/api/v1/risk-methodology/0/new-draft", auth, "", "application/json");
+    if (!created || created->status != 201) Die("creating a methodology draft");
+    const Json draft = Json::parse(created->body);
+    const int64_t id = draft["id"].get<int64_t>();
+    Json levels = draft["risk_levels"];
+    const int lower[] = {3, 8, 12};  // default 4, 9, 15: scores on a boundary move up a level
+    for (size_t i = 0; i < 3 && i < levels.size(); ++i) levels[i]["max_score"] = lower[i];
+    httplib::Headers h = auth;
+    h.emplace("If-Match", fmt::format("\"{}\"", draft["version"].get<int64_t>()));
+    auto patched = slow->Patch(fmt::format("/api/v1/risk-methodology/{}", id).c_str(), h,
+                               Json{{"risk_levels", levels}}.dump(), "application/json");
+    if (!patched || patched->status != 200) {
+      Die("changing the draft: " + (patched ? patched->body.substr(0, 300) : std::string()));
+    }
+    httplib::Headers ah = auth;
+    ah.emplace("If-Match",
+               fmt::format("\"{}\"", Json::parse(patched->body)["version"].get<int64_t>()));
+    const uint64_t before = st.StatementCount();
+    const auto start = SteadyClock::now();
+    auto approved =
+        slow->Post(fmt::format("/api/v1/risk-methodology/{}/approve", id).c_str(), ah, "",
+                   "application/json");
+    const double ms = MsSince(start);
+    if (!approved || approved->status != 200) {
+      Die("approving: " + (approved ? approved->body.substr(0, 300) : std::string()));
+    }
+    const uint64_t statements = st.StatementCount() - before;
+    const auto events = Check(st.RecentEvents(actor.org_id, o.risks + 10), "reading the trail");
+    const auto reevaluated = std::count_if(events.begin(), events.end(), [](const auto& e) {
+      return e.action == "re-evaluate";
+    });
+    fmt::print(
+        "\nApproving a methodology (thresholds 4/9/15 -> 3/8/12) over {} risks: {:.0f} ms, {} "
+        "risks re-evaluated, {} statements\n",
+        o.risks, ms, reevaluated, statements);
+    report["methodology_approval"] = {
+        {"ms", ms}, {"risks_reevaluated", reevaluated}, {"statements", statements}};
+  }
   report["loadavg_end"] = LoadAverage();
   fmt::print("\nload average at the end: {}\n\n{}\n", LoadAverage(), report.dump());
   std::fflush(stdout);

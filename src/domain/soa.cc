@@ -265,37 +265,57 @@ std::vector<SoaLine> BuildSoaLines(const std::vector<SoaEntry>& entries,
   return BuildSoaLines(entries, LinkSoaControls(applied_controls, risk_links));
 }
 
+// The catalogue's part of a line (control_id, title, theme, attributes), built once per
+// control: a listing copies it instead of building it again for every line of every request.
+const Json& ControlJson(const AnnexAControl& c) {
+  static const std::map<std::string, Json, std::less<>> kByControl = [] {
+    std::map<std::string, Json, std::less<>> out;
+    for (const auto& a : AnnexAControls()) {
+      Json attributes = Json::object();
+      attributes["control_type"] = a.control_types;
+      attributes["security_property"] = a.security_properties;
+      attributes["cybersecurity_concept"] = a.cybersecurity_concepts;
+      attributes["operational_capability"] = a.operational_capabilities;
+      attributes["security_domain"] = a.security_domains;
+      Json j = Json::object();
+      j["control_id"] = a.id;
+      j["title"] = a.title;
+      j["theme"] = a.theme;
+      j["attributes"] = std::move(attributes);
+      out.emplace(a.id, std::move(j));
+    }
+    return out;
+  }();
+  return kByControl.at(c.id);
+}
+
 Json SoaLineJson(const SoaLine& line) {
-  const AnnexAControl& c = *line.control;
   const SoaEntry& e = line.entry;
+  // Assigned member by member: nlohmann's nested initializer lists copy every value again, which
+  // made this a third of the SoA page's time.
+  Json j = ControlJson(*line.control);
+  j["applicable"] = e.applicable ? Json(*e.applicable) : Json();
+  j["reasons"] = e.reasons;
+  j["justification"] = TextOrNull(e.justification);
+  j["status"] = line.Status();
+  j["derived_status"] = line.derived_status;
+  j["status_override"] = TextOrNull(e.status_override);
+  j["override_reason"] = TextOrNull(e.override_reason);
   Json controls = Json::array();
   for (const auto& a : line.applied_controls) {
-    controls.push_back({{"id", a.id}, {"name", a.name}, {"status", a.status}});
+    Json c = Json::object();
+    c["id"] = a.id;
+    c["name"] = a.name;
+    c["status"] = a.status;
+    controls.push_back(std::move(c));
   }
-  return {
-      {"control_id", c.id},
-      {"title", c.title},
-      {"theme", c.theme},
-      {"attributes",
-       {{"control_type", c.control_types},
-        {"security_property", c.security_properties},
-        {"cybersecurity_concept", c.cybersecurity_concepts},
-        {"operational_capability", c.operational_capabilities},
-        {"security_domain", c.security_domains}}},
-      {"applicable", e.applicable ? Json(*e.applicable) : Json()},
-      {"reasons", e.reasons},
-      {"justification", TextOrNull(e.justification)},
-      {"status", line.Status()},
-      {"derived_status", line.derived_status},
-      {"status_override", TextOrNull(e.status_override)},
-      {"override_reason", TextOrNull(e.override_reason)},
-      {"applied_controls", controls},
-      {"risks", line.risks},
-      {"risk_count", line.risk_count},
-      {"version", e.version},
-      {"updated_at", TextOrNull(e.updated_at)},
-      {"updated_by", e.updated_by == 0 ? Json() : Json(e.updated_by)},
-  };
+  j["applied_controls"] = std::move(controls);
+  j["risks"] = line.risks;
+  j["risk_count"] = line.risk_count;
+  j["version"] = e.version;
+  j["updated_at"] = TextOrNull(e.updated_at);
+  j["updated_by"] = e.updated_by == 0 ? Json() : Json(e.updated_by);
+  return j;
 }
 
 Status CheckSoaFilter(const SoaFilter& f) {

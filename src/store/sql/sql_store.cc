@@ -500,8 +500,10 @@ Result<std::map<int64_t, std::string>> SqlStore::Titles(const RegisterSpec& spec
     qs += qs.empty() ? "?" : ", ?";
     params.emplace_back(id);
   }
+  // By primary key: without "+" SQLite, lacking statistics, walked the organisation's whole
+  // title index and tested every id (12 ms for 465 risk titles among 100,000).
   ASSIGN_OR_RETURN(auto conn, Acquire());
-  ASSIGN_OR_RETURN(auto rows, conn->Query(fmt::format("SELECT id, {} FROM {} WHERE org_id = ? "
+  ASSIGN_OR_RETURN(auto rows, conn->Query(fmt::format("SELECT id, {} FROM {} WHERE +org_id = ? "
                                                       "AND id IN ({})",
                                                       spec.title_field, spec.table, qs),
                                           params));
