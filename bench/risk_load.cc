@@ -190,8 +190,8 @@ Series MeasureAfterChange(httplib::Client& c, store::Store& st, const std::strin
     httplib::Headers patch = h;
     patch.emplace("If-Match", "\"1\"");  // seeded risks are at version 1
     const std::string rpath = fmt::format("/api/v1/risks/{}", risks[next_risk++]);
-    auto res = c.Patch(rpath.c_str(), patch, Json{{"description", "Reviewed"}}.dump(),
-                       "application/json");
+    auto res =
+        c.Patch(rpath.c_str(), patch, Json{{"description", "Reviewed"}}.dump(), "application/json");
     if (!res || res->status != 200) {
       Die(fmt::format("PATCH {}: {}", rpath, res ? res->body.substr(0, 300) : "no answer"));
     }
@@ -745,18 +745,16 @@ int Run(const Options& o) {
                fmt::format("\"{}\"", Json::parse(patched->body)["version"].get<int64_t>()));
     const uint64_t before = st.StatementCount();
     const auto start = SteadyClock::now();
-    auto approved =
-        slow->Post(fmt::format("/api/v1/risk-methodology/{}/approve", id).c_str(), ah, "",
-                   "application/json");
+    auto approved = slow->Post(fmt::format("/api/v1/risk-methodology/{}/approve", id).c_str(), ah,
+                               "", "application/json");
     const double ms = MsSince(start);
     if (!approved || approved->status != 200) {
       Die("approving: " + (approved ? approved->body.substr(0, 300) : std::string()));
     }
     const uint64_t statements = st.StatementCount() - before;
     const auto events = Check(st.RecentEvents(actor.org_id, o.risks + 10), "reading the trail");
-    const auto reevaluated = std::count_if(events.begin(), events.end(), [](const auto& e) {
-      return e.action == "re-evaluate";
-    });
+    const auto reevaluated = std::count_if(events.begin(), events.end(),
+                                           [](const auto& e) { return e.action == "re-evaluate"; });
     fmt::print(
         "\nApproving a methodology (thresholds 4/9/15 -> 3/8/12) over {} risks: {:.0f} ms, {} "
         "risks re-evaluated, {} statements\n",

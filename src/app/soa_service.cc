@@ -4,6 +4,9 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdlib>
+#include <set>
+#include <unordered_map>
 
 #include "app/access_control.h"
 #include "base/text.h"
@@ -15,6 +18,7 @@ namespace rampart::app {
 using domain::Json;
 using domain::SoaEntry;
 using domain::SoaLine;
+using domain::SoaLinks;
 
 namespace {
 
@@ -74,24 +78,136 @@ Result<std::vector<SoaLine>> SoaService::AllLines(const Principal& p,
   return domain::BuildSoaLines(entries, controls, links);
 }
 
+Result<std::optional<std::pair<SoaService::Links, int64_t>>> SoaService::UpdateLinks(
+    int64_t org_id, const Links& kept, int64_t since) {
+  using Updated = std::optional<std::pair<Links, int64_t>>;
+  constexpr int kMaxEvents = 500;  // beyond, deriving again is as quick
+  constexpr size_t kMaxRefills = 10;
+  ASSIGN_OR_RETURN(auto events, store_.EventsSince(org_id, LinkedTypes(), since, kMaxEvents + 1));
+  if (events.empty() || events.size() > static_cast<size_t>(kMaxEvents)) return Updated();
+  for (const auto& e : events) {
+    // Which Annex A controls an applied control names moves all its risks: derive again.
+    if (e.record_type != domain::Risks().type && e.diff.contains("annex_controls")) {
+      return Updated();
+    }
+  }
+  // The applied controls as they are now (names and statuses may have changed), with the risks
+  // as they were kept.
+  ASSIGN_OR_RETURN(auto controls, store_.AnnexLinkedControls(org_id));
+  Links links = domain::LinkSoaControls(controls, {}, kListedRisks);
+  for (auto& [annex_id, l] : links) {
+    const auto k = kept.find(annex_id);
+    if (k == kept.end()) continue;
+    l.risks = k->second.risks;
+    l.risk_count = k->second.risk_count;
+  }
+  std::unordered_map<int64_t, const std::vector<std::string>*> annex_of;
+  for (const auto& c : controls) annex_of[c.id] = &c.annex_controls;
+  auto annex_set = [&](const Json& ids) {
+    std::set<std::string> out;
+    if (!ids.is_array()) return out;
+    for (const auto& id : ids) {
+      if (!id.is_number_integer()) continue;
+      const auto a = annex_of.find(id.get<int64_t>());
+      if (a != annex_of.end()) out.insert(a->second->begin(), a->second->end());
+    }
+    return out;
+  };
+  std::set<std::string> refill;  // lines that lost a named risk
+  for (const auto& e : events) {
+    if (e.record_type != domain::Risks().type) continue;
+    const auto change = e.diff.find("controls");
+    if (change == e.diff.end()) continue;
+    const auto before = annex_set(change->value("from", Json()));
+    const auto after = annex_set(change->value("to", Json()));
+    const int64_t risk = e.record_id;
+    for (const auto& a : before) {
+      if (after.count(a) != 0) continue;
+      SoaLinks& l = links[a];
+      l.risk_count -= 1;
+      const auto it = std::find(l.risks.begin(), l.risks.end(), risk);
+      if (it != l.risks.end()) {
+        l.risks.erase(it);
+        refill.insert(a);
+      }
+    }
+    for (const auto& a : after) {
+      if (before.count(a) != 0) continue;
+      SoaLinks& l = links[a];
+      l.risk_count += 1;
+      if (l.risks.size() < kListedRisks || risk < l.risks.back()) {
+        l.risks.insert(std::upper_bound(l.risks.begin(), l.risks.end(), risk), risk);
+        if (l.risks.size() > kListedRisks) l.risks.pop_back();
+      }
+    }
+  }
+  if (refill.size() > kMaxRefills) return Updated();
+  for (const auto& a : refill) {
+    SoaLinks& l = links[a];
+    if (l.risk_count <= static_cast<int64_t>(l.risks.size())) continue;  // still all named
+    std::vector<int64_t> targets;
+    for (const auto& c : l.applied_controls) targets.push_back(c.id);
+    ASSIGN_OR_RETURN(auto rows,
+                     store_.RecordLinks(org_id, domain::Risks().type, "controls", targets));
+    std::vector<int64_t> risks;
+    for (const auto& [risk, control] : rows) risks.push_back(risk);
+    std::sort(risks.begin(), risks.end());
+    risks.erase(std::unique(risks.begin(), risks.end()), risks.end());
+    // Read after the events, so possibly newer than they describe: the caller keeps the result
+    // only if nothing changed since (ListedLinks checks).
+    l.risk_count = static_cast<int64_t>(risks.size());
+    risks.resize(std::min(risks.size(), kListedRisks));
+    l.risks = std::move(risks);
+  }
+  // A line refilled from the links is only known to be current at the last change if nothing
+  // changed after the events were read: -last marks "check first".
+  const int64_t last = events.back().seq;
+  return Updated(std::make_pair(std::move(links), refill.empty() ? last : -last));
+}
+
 Result<std::shared_ptr<const SoaService::Links>> SoaService::ListedLinks(int64_t org_id) {
-  // The mark is read before the links: a change committed in between makes the links newer
-  // than the mark, never older, and the next listing derives them again.
+  // The mark is read before anything it covers: a change committed in between makes what is
+  // read newer than the mark, never older, and the next listing looks again.
   ASSIGN_OR_RETURN(const int64_t mark, store_.LastChange(org_id, LinkedTypes()));
+  KeptLinks kept;
   {
     std::lock_guard lock(mu_);
-    const auto kept = kept_.find(org_id);
-    if (kept != kept_.end() && kept->second.last_change == mark) return kept->second.links;
+    const auto it = kept_.find(org_id);
+    if (it != kept_.end()) kept = it->second;
   }
-  ASSIGN_OR_RETURN(auto controls, store_.AnnexLinkedControls(org_id));
-  ASSIGN_OR_RETURN(auto links, store_.RecordLinks(org_id, domain::Risks().type, "controls"));
-  auto derived =
-      std::make_shared<const Links>(domain::LinkSoaControls(controls, links, kListedRisks));
+  if (kept.links != nullptr && kept.last_change == mark) return kept.links;
+  std::shared_ptr<const Links> derived;
+  int64_t derived_mark = mark;
+  bool check = true;  // what was read may be newer than derived_mark
+  if (kept.links != nullptr && kept.last_change < mark) {
+    ASSIGN_OR_RETURN(auto updated, UpdateLinks(org_id, *kept.links, kept.last_change));
+    if (updated) {
+      derived = std::make_shared<const Links>(std::move(updated->first));
+      derived_mark = std::abs(updated->second);
+      check = updated->second < 0;
+    }
+  }
+  if (derived == nullptr) {
+    ASSIGN_OR_RETURN(auto controls, store_.AnnexLinkedControls(org_id));
+    ASSIGN_OR_RETURN(auto links, store_.RecordLinks(org_id, domain::Risks().type, "controls"));
+    derived = std::make_shared<const Links>(domain::LinkSoaControls(controls, links, kListedRisks));
+  }
+  // Kept only when known to be exactly as of derived_mark: later events are applied to it, and
+  // one already in it would count twice.
+  bool keep = true;
+  if (check) {
+    ASSIGN_OR_RETURN(const int64_t now, store_.LastChange(org_id, LinkedTypes()));
+    keep = now == derived_mark;
+  }
   constexpr size_t kMaxKept = 1000;  // organisations; a few KB each
   std::lock_guard lock(mu_);
+  if (!keep) {
+    kept_.erase(org_id);
+    return derived;
+  }
   if (kept_.size() >= kMaxKept && kept_.find(org_id) == kept_.end()) kept_.clear();
-  KeptLinks& kept = kept_[org_id];
-  if (kept.links == nullptr || kept.last_change <= mark) kept = {mark, derived};
+  KeptLinks& slot = kept_[org_id];
+  if (slot.links == nullptr || slot.last_change <= derived_mark) slot = {derived_mark, derived};
   return derived;
 }
 

@@ -6,11 +6,14 @@
 // A listing names at most kListedRisks of each line's risks and counts the rest; a line read on
 // its own (Get), an export, an approved version and a comparison name them all. What the lines
 // link to is derived from every risk link of the organisation (100,000 risks have some 150,000),
-// so a listing keeps it per organisation and derives it again only after a risk or applied
-// control changed (Store::LastChange; changes made through other instances included). A listing
-// then reads two statements (the last change, the entries); four when it derives again (plus the
-// applied controls naming Annex A controls and the risks' links to them). Whatever the number of
-// controls, applied controls or risks.
+// so a listing keeps it per organisation (Store::LastChange tells when a risk or applied control
+// changed, through any instance). After a change it applies the audit events since to what it
+// kept: the changed risks' lists of applied controls move them in and out of the Annex A
+// controls' counts. It derives everything again when an applied control's Annex A controls
+// changed or too much changed. A listing reads two statements when nothing changed (the last
+// change, the entries), four or a few more after a change (plus the events and the applied
+// controls; a line whose named risks lost one re-reads its links), four when deriving again
+// (the applied controls and every risk link). Whatever the number of controls or risks.
 //
 // Permissions: reading needs records:read; deciding a control records:edit (ISMS managers,
 // administrators); approving documents:approve (executives, administrators). A user who still
@@ -86,8 +89,13 @@ class SoaService {
   Result<std::vector<domain::SoaLine>> AllLines(const Principal& p,
                                                 const std::vector<domain::SoaEntry>& entries);
   // What the organisation's Annex A controls link to, as a listing shows it: kept per
-  // organisation until a risk or applied control changes.
+  // organisation, brought up to date from the changes since (or derived again).
   Result<std::shared_ptr<const Links>> ListedLinks(int64_t org_id);
+  // `kept` (current at audit event `since`) with the changes after it applied, and the last
+  // change applied; nothing when they are too many or change which Annex A controls an applied
+  // control names (then derive again).
+  Result<std::optional<std::pair<Links, int64_t>>> UpdateLinks(int64_t org_id, const Links& kept,
+                                                               int64_t since);
   Result<domain::Json> Snapshot(const Principal& p, std::string_view ref, const char* field);
 
   store::Store& store_;

@@ -287,6 +287,10 @@ class Store {
                                                                 int64_t record_id) = 0;
   // Newest events of an organisation, newest first.
   virtual Result<std::vector<domain::AuditEvent>> RecentEvents(int64_t org_id, int limit) = 0;
+  // The organisation's events after sequence number `after` about records of one of
+  // `record_types`, oldest first, at most `limit`. One statement.
+  virtual Result<std::vector<domain::AuditEvent>> EventsSince(
+      int64_t org_id, const std::vector<std::string>& record_types, int64_t after, int limit) = 0;
   // Calls `fn` with every event in chain order; stops early when `fn` returns false.
   virtual Status ScanAudit(const std::function<bool(const domain::AuditEvent&)>& fn) = 0;
 

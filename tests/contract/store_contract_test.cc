@@ -1745,6 +1745,41 @@ TEST_P(StoreTest, ReportsTheLastChangeOfARecordType) {
   EXPECT_THAT(store_->LastChange(acme_.org.id, {}), StatusIs(Code::kInvalidArgument));
 }
 
+TEST_P(StoreTest, ReadsTheEventsOfSomeRecordTypesSinceAGivenOne) {
+  auto control = WriteOne(acme_, Insert(domain::AppliedControls(), {{"name", "Backups"}}));
+  ASSERT_THAT(control, IsOk());
+  const int64_t since = Events().back().seq;
+  ASSERT_THAT(WriteOne(acme_, Insert(ContextIssues(), Issue("Brexit"))), IsOk());
+  auto risk =
+      WriteOne(acme_, Insert(domain::Risks(), {{"title", "Leak"}, {"controls", {control->id}}}));
+  ASSERT_THAT(risk, IsOk());
+  auto globex = SecondTenant();
+  ASSERT_THAT(globex, IsOk());
+  ASSERT_THAT(WriteOne(*globex, Insert(domain::Risks(), {{"title", "Theirs"}})), IsOk());
+  Json unlinked = risk->fields;
+  unlinked["controls"] = nullptr;
+  auto again = WriteOne(acme_, Update(domain::Risks(), *risk, unlinked, 1));
+  ASSERT_THAT(again, IsOk());
+  const std::vector<std::string> types = {"risk", "applied_control"};
+  const auto before = store_->StatementCount();
+  auto events = store_->EventsSince(acme_.org.id, types, since, 10);
+  EXPECT_EQ(store_->StatementCount() - before, 1u);
+  ASSERT_THAT(events, IsOk());
+  ASSERT_EQ(events->size(), 2u);  // not the context issue, not Globex's risk
+  EXPECT_EQ((*events)[0].action, "create");
+  EXPECT_EQ((*events)[0].record_id, risk->id);
+  EXPECT_EQ((*events)[0].diff["controls"]["to"], Json({control->id}));
+  EXPECT_EQ((*events)[1].action, "update");
+  EXPECT_EQ((*events)[1].diff["controls"]["from"], Json({control->id}));
+  EXPECT_LT((*events)[0].seq, (*events)[1].seq);
+  auto first = store_->EventsSince(acme_.org.id, types, since, 1);
+  ASSERT_THAT(first, IsOk());
+  ASSERT_EQ(first->size(), 1u);
+  EXPECT_EQ((*first)[0].seq, (*events)[0].seq);
+  EXPECT_TRUE(store_->EventsSince(acme_.org.id, types, (*events)[1].seq, 10)->empty());
+  EXPECT_THAT(store_->EventsSince(acme_.org.id, {}, 0, 10), StatusIs(Code::kInvalidArgument));
+}
+
 // The heat-map counts the database keeps equal a GROUP BY over the risks after inserts, rating
 // changes (to and from "not rated"), other changes and deletes, per organisation.
 TEST_P(StoreTest, KeepsRiskRatingCountsInStepWithEveryWrite) {

@@ -722,6 +722,31 @@ Result<std::vector<domain::AuditEvent>> SqlStore::RecentEvents(int64_t org_id, i
   return out;
 }
 
+Result<std::vector<domain::AuditEvent>> SqlStore::EventsSince(
+    int64_t org_id, const std::vector<std::string>& record_types, int64_t after, int limit) {
+  if (record_types.empty()) return InvalidArgument("name at least one record type");
+  std::string types;
+  Params params = {org_id, after};
+  for (const auto& t : record_types) {
+    types += types.empty() ? "?" : ", ?";
+    params.emplace_back(t);
+  }
+  params.emplace_back(int64_t{limit});
+  ASSIGN_OR_RETURN(auto conn, Acquire());
+  ASSIGN_OR_RETURN(auto rows, conn->Query(fmt::format("SELECT {} FROM audit_events WHERE org_id "
+                                                      "= ? AND seq > ? AND record_type IN ({}) "
+                                                      "ORDER BY seq LIMIT ?",
+                                                      kEventColumns, types),
+                                          params));
+  std::vector<domain::AuditEvent> out;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, rows->Next());
+    if (!row) break;
+    out.push_back(ReadEvent(*rows));
+  }
+  return out;
+}
+
 Status SqlStore::ScanAudit(const std::function<bool(const domain::AuditEvent&)>& fn) {
   ASSIGN_OR_RETURN(auto conn, Acquire());
   // One snapshot for the whole walk, read in pages so memory stays flat on a long chain.

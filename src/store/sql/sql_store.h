@@ -112,6 +112,9 @@ class SqlStore final : public Store {
                                                         const std::string& record_type,
                                                         int64_t record_id) override;
   Result<std::vector<domain::AuditEvent>> RecentEvents(int64_t org_id, int limit) override;
+  Result<std::vector<domain::AuditEvent>> EventsSince(int64_t org_id,
+                                                      const std::vector<std::string>& record_types,
+                                                      int64_t after, int limit) override;
   Status ScanAudit(const std::function<bool(const domain::AuditEvent&)>& fn) override;
 
   Result<std::vector<domain::SoaEntry>> SoaEntries(int64_t org_id) override;
