@@ -1,6 +1,7 @@
 # The README's commands. `make run` builds and starts Rampart on an embedded database;
 # `make test` installs what the tests need, builds with ASan/UBSan and runs every suite (the store
-# suites also against a throwaway PostgreSQL cluster, removed afterwards: scripts/run-tests.sh).
+# suites also against a throwaway PostgreSQL cluster, removed afterwards: scripts/run-tests.sh);
+# it builds the benchmarks too and runs each scenario once on a small database (not timed).
 DATA_DIR ?= rampart-data
 DB       ?= $(DATA_DIR)/rampart.db
 LISTEN   ?= 127.0.0.1:8080
@@ -28,7 +29,7 @@ test-deps:
 	@cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error
 
 test: test-deps
-	@cmake -S . -B build-test -G Ninja -DCMAKE_BUILD_TYPE=Debug -DRAMPART_SANITIZE=ON \
+	@cmake -S . -B build-test -G Ninja -DCMAKE_BUILD_TYPE=Debug -DRAMPART_SANITIZE=ON -DRAMPART_BENCH=ON \
 	  -DRAMPART_TESTS=ON -DCMAKE_EXPORT_COMPILE_COMMANDS=ON >/dev/null
 	@cmake --build build-test -j $(JOBS)
 	@scripts/run-tests.sh build-test --output-on-failure -j $(JOBS)

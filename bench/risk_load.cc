@@ -34,6 +34,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <memory>
 #include <random>
 #include <string>
@@ -178,11 +179,12 @@ Series Measure(httplib::Client& c, store::Store& st, const std::string& name,
   return out;
 }
 
-// The first request after a change: each sample changes one more risk's description through
-// the API (so the SoA derives what its lines link to again), then fetches `path`.
+// The first request after a change: each sample changes one more risk through the API (the
+// fields `change` gives for sample i), then fetches `path`.
 Series MeasureAfterChange(httplib::Client& c, store::Store& st, const std::string& name,
                           const std::string& path, const httplib::Headers& h,
-                          const std::vector<int64_t>& risks, size_t& next_risk, int n) {
+                          const std::vector<int64_t>& risks, size_t& next_risk, int n,
+                          const std::function<Json(int)>& change) {
   std::vector<double> client, server;
   size_t bytes = 0;
   uint64_t statements = 0;
@@ -190,8 +192,7 @@ Series MeasureAfterChange(httplib::Client& c, store::Store& st, const std::strin
     httplib::Headers patch = h;
     patch.emplace("If-Match", "\"1\"");  // seeded risks are at version 1
     const std::string rpath = fmt::format("/api/v1/risks/{}", risks[next_risk++]);
-    auto res =
-        c.Patch(rpath.c_str(), patch, Json{{"description", "Reviewed"}}.dump(), "application/json");
+    auto res = c.Patch(rpath.c_str(), patch, change(i).dump(), "application/json");
     if (!res || res->status != 200) {
       Die(fmt::format("PATCH {}: {}", rpath, res ? res->body.substr(0, 300) : "no answer"));
     }
@@ -604,12 +605,26 @@ int Run(const Options& o) {
   size_t next_risk = 0;
   std::vector<Series> after_change;
   const int changes = std::max(5, o.requests / 20);
+  // A changed description leaves the links as they were; new applied controls move the risk
+  // between Annex A controls, and the lowest risk ids (taken first) are the ones a line names,
+  // so each relink also makes the lines that lose it read their links again (the worst case).
+  auto described = [](int) { return Json{{"description", "Reviewed"}}; };
+  auto relinked = [&](int i) {
+    return Json{{"controls", {control_ids[static_cast<size_t>(i * 7) % control_ids.size()]}}};
+  };
   after_change.push_back(MeasureAfterChange(*client, st, "web /soa after a risk changed", "/soa",
-                                            auth, risk_ids, next_risk, changes));
+                                            auth, risk_ids, next_risk, changes, described));
   after_change.push_back(MeasureAfterChange(*client, st, "API /api/v1/soa after a risk changed",
-                                            "/api/v1/soa", auth, risk_ids, next_risk, changes));
+                                            "/api/v1/soa", auth, risk_ids, next_risk, changes,
+                                            described));
+  after_change.push_back(MeasureAfterChange(*client, st, "web /soa after a risk relinked", "/soa",
+                                            auth, risk_ids, next_risk, changes, relinked));
+  after_change.push_back(MeasureAfterChange(*client, st, "API /api/v1/soa after a risk relinked",
+                                            "/api/v1/soa", auth, risk_ids, next_risk, changes,
+                                            relinked));
   after_change.push_back(MeasureAfterChange(*client, st, "web /risks/heatmap after a change",
-                                            "/risks/heatmap", auth, risk_ids, next_risk, changes));
+                                            "/risks/heatmap", auth, risk_ids, next_risk, changes,
+                                            relinked));
 
   auto print_header = [] {
     fmt::print("  {:<40} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>6} {:>7}\n", "request",

@@ -7,6 +7,8 @@
 # everything stops by itself. See docs/performance.md.
 #
 #   RAMPART_BENCH_BACKENDS="sqlite postgres"   the backends to run, in this order (default both)
+#   RAMPART_RISK_LOAD_ARGS="--risks 2000"      options for risk_load, which runs after list_load
+#                                              on each backend (default: 100,000 risks)
 #
 # The list_load options apply to every backend (--keep-db only with RAMPART_BENCH_BACKENDS=sqlite).
 set -euo pipefail
@@ -16,7 +18,7 @@ root="$(cd "$here/.." && pwd)"
 build="${1:-build-bench}"
 shift || true
 bin="$build/bench"
-for exe in "$bin/list_load" "$bin/register_bench"; do
+for exe in "$bin/list_load" "$bin/risk_load" "$bin/register_bench"; do
   [[ -x "$exe" ]] || { echo "run.sh: $exe is missing; build with -DRAMPART_BENCH=ON" >&2; exit 1; }
 done
 read -r -a backends <<<"${RAMPART_BENCH_BACKENDS:-sqlite postgres}"
@@ -61,6 +63,8 @@ for b in "${backends[@]}"; do
     echo "== list_load (SQLite)"
     "$bin/list_load" --backend sqlite "${rampart_args[@]}" "$@" | tee "$out/sqlite.txt"
     results+=("$out/sqlite.txt")
+    echo "== risk_load (SQLite)"
+    "$bin/risk_load" ${RAMPART_RISK_LOAD_ARGS:-}
   else
     echo "== list_load (PostgreSQL, throwaway cluster)"
     pgdir="$(mktemp -d /tmp/rampart-pg.XXXXXX)"
@@ -71,6 +75,8 @@ for b in "${backends[@]}"; do
     echo "cluster: $url"
     "$bin/list_load" --backend postgres --pg-url "$url" "${rampart_args[@]}" "$@" |
       tee "$out/postgres.txt"
+    echo "== risk_load (PostgreSQL)"
+    "$bin/risk_load" --pg-url "$url" ${RAMPART_RISK_LOAD_ARGS:-}
     "$root/scripts/pg-test-cluster.sh" stop "$pgdir"
     pgdir=""
     results+=("$out/postgres.txt")

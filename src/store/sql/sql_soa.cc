@@ -33,17 +33,6 @@ std::vector<std::string> StringList(const std::string& json) {
   return out;
 }
 
-// Every row of `rows`, each read by `read`.
-template <typename Read>
-auto ReadAll(SqlRows& rows, Read read) -> Result<std::vector<decltype(read(rows))>> {
-  std::vector<decltype(read(rows))> out;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, rows.Next());
-    if (!row) return out;
-    out.push_back(read(rows));
-  }
-}
-
 SoaEntry ReadEntry(const SqlRows& r) {
   SoaEntry e;
   e.id = r.Int(0);

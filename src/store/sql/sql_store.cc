@@ -123,15 +123,19 @@ Result<std::unique_ptr<SqlRows>> One(SqlConnection& conn, const std::string& sql
 }
 
 // Appends to the chain; the caller holds the write transaction, which serialises appends.
-Status AppendAuditTx(SqlConnection& conn, const AuditDraft& d) {
+Status AppendAuditTx(SqlConnection& conn, const AuditDraft& d, AuditTip* tip) {
   domain::AuditEvent e;
-  bool found = false;
-  ASSIGN_OR_RETURN(
-      auto last,
-      One(conn, "SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1", {}, found));
-  e.seq = found ? last->Int(0) + 1 : 1;
-  e.prev_hash = found ? last->Text(1) : std::string(domain::kGenesisHash);
-  last.reset();
+  if (tip != nullptr && tip->seq > 0) {
+    e.seq = tip->seq + 1;
+    e.prev_hash = tip->hash;
+  } else {
+    bool found = false;
+    ASSIGN_OR_RETURN(
+        auto last,
+        One(conn, "SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1", {}, found));
+    e.seq = found ? last->Int(0) + 1 : 1;
+    e.prev_hash = found ? last->Text(1) : std::string(domain::kGenesisHash);
+  }
   e.at = d.at;
   e.org_id = d.org_id;
   e.actor_id = d.actor_id;
@@ -143,11 +147,14 @@ Status AppendAuditTx(SqlConnection& conn, const AuditDraft& d) {
   e.hash = domain::ComputeAuditHash(e);
   // Encoded as CanonicalEncoding() encodes it (invalid UTF-8 replaced, never thrown), so the
   // stored diff reads back to the bytes that were hashed.
-  return Run(conn,
-             fmt::format("INSERT INTO audit_events ({}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                         kEventColumns),
-             {e.seq, e.at, e.org_id, e.actor_id, e.actor, e.action, e.record_type, e.record_id,
-              e.diff.dump(-1, ' ', false, Json::error_handler_t::replace), e.prev_hash, e.hash});
+  RETURN_IF_ERROR(
+      Run(conn,
+          fmt::format("INSERT INTO audit_events ({}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                      kEventColumns),
+          {e.seq, e.at, e.org_id, e.actor_id, e.actor, e.action, e.record_type, e.record_id,
+           e.diff.dump(-1, ' ', false, Json::error_handler_t::replace), e.prev_hash, e.hash}));
+  if (tip != nullptr) *tip = {e.seq, e.hash};
+  return Status::Ok();
 }
 
 namespace {
@@ -606,6 +613,7 @@ Result<std::vector<Record>> SqlStore::Write(const Actor& actor,
   std::vector<Record> out;
   RETURN_IF_ERROR(InWriteTx([&](SqlConnection& conn) -> Status {
     out.clear();  // a retried transaction starts over
+    AuditTip tip;
     for (const auto& m : mutations) {
       const RegisterSpec& spec = *m.spec;
       int64_t id = m.id;
@@ -628,11 +636,12 @@ Result<std::vector<Record>> SqlStore::Write(const Actor& actor,
         }
         bool found = false;
         ASSIGN_OR_RETURN(auto rows, One(conn,
-                                        fmt::format("INSERT INTO {} ({}) VALUES ({}) RETURNING id",
-                                                    spec.table, cols, qs),
+                                        fmt::format("INSERT INTO {} ({}) VALUES ({}) RETURNING {}",
+                                                    spec.table, cols, qs, SelectColumns(spec)),
                                         params, found));
-        if (!found) return Internal("the insert returned no id");
-        id = rows->Int(0);
+        if (!found) return Internal("the insert returned no row");
+        written = ReadRecord(spec, *rows);
+        id = written.id;
       } else {
         // The version check: only a row at the expected version changes.
         ASSIGN_OR_RETURN(Record current, GetTx(conn, spec, actor.org_id, id));
@@ -650,11 +659,24 @@ Result<std::vector<Record>> SqlStore::Write(const Actor& actor,
             params.push_back(FieldParam(f, m.fields.value(f.name, Json())));
           }
           params.insert(params.end(), {actor.org_id, id, m.expected_version});
-          RETURN_IF_ERROR(Run(conn,
-                              fmt::format("UPDATE {} SET {} WHERE org_id = ? AND id = ? AND "
-                                          "version = ?",
-                                          spec.table, sets),
-                              params));
+          bool found = false;
+          ASSIGN_OR_RETURN(auto rows, One(conn,
+                                          fmt::format("UPDATE {} SET {} WHERE org_id = ? AND id = "
+                                                      "? AND version = ? RETURNING {}",
+                                                      spec.table, sets, SelectColumns(spec)),
+                                          params, found));
+          if (!found) return Internal("the update returned no row");
+          written = ReadRecord(spec, *rows);
+          rows.reset();
+          // Link rows change only with the list they mirror.
+          bool links_changed = false;
+          for (const auto& f : spec.fields) {
+            if (f.type == FieldType::kRefs &&
+                current.fields.value(f.name, Json()) != written.fields.value(f.name, Json())) {
+              links_changed = true;
+            }
+          }
+          if (links_changed) RETURN_IF_ERROR(WriteLinks(conn, spec, actor.org_id, id, m));
         } else {
           written = std::move(current);
           RETURN_IF_ERROR(Run(
@@ -663,18 +685,19 @@ Result<std::vector<Record>> SqlStore::Write(const Actor& actor,
               {actor.org_id, id, m.expected_version}));
         }
       }
-      RETURN_IF_ERROR(WriteLinks(conn, spec, actor.org_id, id, m));
-      if (m.kind != Mutation::Kind::kDelete) {
-        ASSIGN_OR_RETURN(written, GetTx(conn, spec, actor.org_id, id));
+      if (m.kind != Mutation::Kind::kUpdate) {
+        RETURN_IF_ERROR(WriteLinks(conn, spec, actor.org_id, id, m));
       }
-      RETURN_IF_ERROR(AppendAuditTx(conn, AuditDraft{.org_id = actor.org_id,
-                                                     .actor_id = actor.user_id,
-                                                     .actor = actor.username,
-                                                     .at = actor.now,
-                                                     .action = m.action,
-                                                     .record_type = spec.type,
-                                                     .record_id = id,
-                                                     .diff = m.diff}));
+      RETURN_IF_ERROR(AppendAuditTx(conn,
+                                    AuditDraft{.org_id = actor.org_id,
+                                               .actor_id = actor.user_id,
+                                               .actor = actor.username,
+                                               .at = actor.now,
+                                               .action = m.action,
+                                               .record_type = spec.type,
+                                               .record_id = id,
+                                               .diff = m.diff},
+                                    &tip));
       out.push_back(std::move(written));
     }
     return Status::Ok();
@@ -698,13 +721,7 @@ Result<std::vector<domain::AuditEvent>> SqlStore::RecordHistory(int64_t org_id,
                                                       "? ORDER BY seq",
                                                       kEventColumns),
                                           {org_id, record_type, record_id}));
-  std::vector<domain::AuditEvent> out;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, rows->Next());
-    if (!row) break;
-    out.push_back(ReadEvent(*rows));
-  }
-  return out;
+  return ReadAll(*rows, ReadEvent);
 }
 
 Result<std::vector<domain::AuditEvent>> SqlStore::RecentEvents(int64_t org_id, int limit) {
@@ -713,13 +730,7 @@ Result<std::vector<domain::AuditEvent>> SqlStore::RecentEvents(int64_t org_id, i
                                                       "= ? ORDER BY seq DESC LIMIT ?",
                                                       kEventColumns),
                                           {org_id, int64_t{limit}}));
-  std::vector<domain::AuditEvent> out;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, rows->Next());
-    if (!row) break;
-    out.push_back(ReadEvent(*rows));
-  }
-  return out;
+  return ReadAll(*rows, ReadEvent);
 }
 
 Result<std::vector<domain::AuditEvent>> SqlStore::EventsSince(
@@ -738,13 +749,7 @@ Result<std::vector<domain::AuditEvent>> SqlStore::EventsSince(
                                                       "ORDER BY seq LIMIT ?",
                                                       kEventColumns, types),
                                           params));
-  std::vector<domain::AuditEvent> out;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, rows->Next());
-    if (!row) break;
-    out.push_back(ReadEvent(*rows));
-  }
-  return out;
+  return ReadAll(*rows, ReadEvent);
 }
 
 Status SqlStore::ScanAudit(const std::function<bool(const domain::AuditEvent&)>& fn) {

@@ -19,7 +19,25 @@ Status Run(SqlConnection& conn, const std::string& sql, const Params& params);
 // Runs a query expected to give at most one row; `found` says whether it did.
 Result<std::unique_ptr<SqlRows>> One(SqlConnection& conn, const std::string& sql,
                                      const Params& params, bool& found);
+// The newest event of the chain as a transaction appended it: a write appending many events
+// reads the chain's end once (seq 0: not known yet; read it).
+struct AuditTip {
+  int64_t seq = 0;
+  std::string hash;
+};
+// Every row of `rows`, each read by `read`.
+template <typename Read>
+auto ReadAll(SqlRows& rows, Read read) -> Result<std::vector<decltype(read(rows))>> {
+  std::vector<decltype(read(rows))> out;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, rows.Next());
+    if (!row) return out;
+    out.push_back(read(rows));
+  }
+}
+
 // Appends to the audit chain; the caller holds the write transaction, which serialises appends.
-Status AppendAuditTx(SqlConnection& conn, const AuditDraft& d);
+// With `tip`, starts from it when known and leaves it at the appended event.
+Status AppendAuditTx(SqlConnection& conn, const AuditDraft& d, AuditTip* tip = nullptr);
 
 }  // namespace rampart::store
