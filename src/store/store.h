@@ -314,6 +314,15 @@ class Store {
   virtual Result<std::vector<std::pair<int64_t, int64_t>>> RecordLinks(
       int64_t org_id, const std::string& record_type, const std::string& field,
       const std::vector<int64_t>& targets = {}) = 0;
+  // The lowest `limit` ids of records of type `record_type` whose list `field` names one of
+  // `targets` (not empty), ascending. One statement. `many` chooses how: walk the records in id
+  // order until `limit` are found (quick when many records link to the targets), or read every
+  // link to the targets and sort them (quick when few do; SQLite, without statistics, would
+  // walk every record for a target that a few recent records name).
+  virtual Result<std::vector<int64_t>> FirstLinking(int64_t org_id, const std::string& record_type,
+                                                    const std::string& field,
+                                                    const std::vector<int64_t>& targets, int limit,
+                                                    bool many) = 0;
   // The sequence number of the organisation's newest audit event about a record of one of
   // `record_types` (0 when there is none). Every change appends one in its transaction, and
   // writes are serialised, so a figure derived from those records after reading this number is

@@ -1711,9 +1711,24 @@ TEST_P(StoreTest, ReadsTheLinksToSomeTargetsOnly) {
   std::sort(some->begin(), some->end());
   EXPECT_THAT(
       *some, ElementsAre(std::make_pair(r1->id, controls[0]), std::make_pair(r2->id, controls[2])));
+  // The lowest ids linking to any of them, each once, either way.
+  for (bool many : {false, true}) {
+    auto first =
+        store_->FirstLinking(acme_.org.id, "risk", "controls", {controls[1], controls[2]}, 5, many);
+    ASSERT_THAT(first, IsOk());
+    EXPECT_THAT(*first, ElementsAre(r1->id, r2->id));
+    first =
+        store_->FirstLinking(acme_.org.id, "risk", "controls", {controls[1], controls[2]}, 1, many);
+    ASSERT_THAT(first, IsOk());
+    EXPECT_THAT(*first, ElementsAre(r1->id));
+  }
+  EXPECT_THAT(store_->FirstLinking(acme_.org.id, "risk", "controls", {}, 5, true),
+              StatusIs(Code::kInvalidArgument));
   auto globex = SecondTenant();
   ASSERT_THAT(globex, IsOk());
   EXPECT_TRUE(store_->RecordLinks(globex->org.id, "risk", "controls", controls)->empty());
+  EXPECT_TRUE(
+      store_->FirstLinking(globex->org.id, "risk", "controls", controls, 5, false)->empty());
 }
 
 TEST_P(StoreTest, ReportsTheLastChangeOfARecordType) {

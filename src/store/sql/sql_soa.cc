@@ -171,6 +171,30 @@ Result<std::vector<std::pair<int64_t, int64_t>>> SqlStore::RecordLinks(
   return ReadAll(*rows, [](const SqlRows& r) { return std::make_pair(r.Int(0), r.Int(1)); });
 }
 
+Result<std::vector<int64_t>> SqlStore::FirstLinking(int64_t org_id, const std::string& record_type,
+                                                    const std::string& field,
+                                                    const std::vector<int64_t>& targets, int limit,
+                                                    bool many) {
+  if (targets.empty()) return InvalidArgument("name at least one target");
+  std::string in;
+  Params params = {org_id, record_type, field};
+  for (int64_t t : targets) {
+    in += in.empty() ? "?" : ", ?";
+    params.emplace_back(t);
+  }
+  params.emplace_back(int64_t{limit});
+  ASSIGN_OR_RETURN(auto conn, Acquire());
+  // "+record_id" cannot come from an index in id order, so SQLite reads the targets' links
+  // instead of walking the records.
+  ASSIGN_OR_RETURN(auto rows, conn->Query(fmt::format("SELECT DISTINCT {}record_id AS linked FROM "
+                                                      "record_links WHERE org_id = ? AND "
+                                                      "record_type = ? AND field = ? AND "
+                                                      "target_id IN ({}) ORDER BY linked LIMIT ?",
+                                                      many ? "" : "+", in),
+                                          params));
+  return ReadAll(*rows, [](const SqlRows& r) { return r.Int(0); });
+}
+
 Result<int64_t> SqlStore::LastChange(int64_t org_id, const std::vector<std::string>& record_types) {
   if (record_types.empty()) return InvalidArgument("name at least one record type");
   // One indexed MAX per type (audit_events_type), the greatest of them.

@@ -125,6 +125,10 @@ class SqlStore final : public Store {
   Result<std::vector<std::pair<int64_t, int64_t>>> RecordLinks(
       int64_t org_id, const std::string& record_type, const std::string& field,
       const std::vector<int64_t>& targets) override;
+  Result<std::vector<int64_t>> FirstLinking(int64_t org_id, const std::string& record_type,
+                                            const std::string& field,
+                                            const std::vector<int64_t>& targets, int limit,
+                                            bool many) override;
   Result<int64_t> LastChange(int64_t org_id, const std::vector<std::string>& record_types) override;
   Result<domain::SoaVersion> AddSoaVersion(const Actor& actor, domain::SoaVersion version,
                                            int64_t entries_version_sum) override;
