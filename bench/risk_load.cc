@@ -459,7 +459,7 @@ std::vector<PlanQuery> Queries(int64_t org, int64_t asset) {
        "0), COALESCE((SELECT MAX(seq) FROM audit_events WHERE org_id = ? AND record_type = ?), 0)",
        {o, "risk", o, "applied_control"}},
       {"web list page: capped count",
-       "SELECT COUNT(*) FROM (SELECT 1 FROM risks WHERE org_id = ? LIMIT 10001)",
+       "SELECT COUNT(*) FROM (SELECT 1 FROM risks WHERE org_id = ? LIMIT 10001) AS capped",
        {o}},
   };
 }
