@@ -158,14 +158,7 @@ Result<std::vector<std::pair<int64_t, int64_t>>> SqlStore::RecordLinks(
       "SELECT record_id, target_id FROM record_links WHERE org_id = ? AND record_type = ? AND "
       "field = ?";
   Params params = {org_id, record_type, field};
-  if (!targets.empty()) {
-    sql += " AND target_id IN (";
-    for (size_t i = 0; i < targets.size(); ++i) {
-      sql += i == 0 ? "?" : ", ?";
-      params.emplace_back(targets[i]);
-    }
-    sql += ")";
-  }
+  if (!targets.empty()) sql += " AND target_id IN (" + BindList(targets, params) + ")";
   ASSIGN_OR_RETURN(auto conn, Acquire());
   ASSIGN_OR_RETURN(auto rows, conn->Query(sql, params));
   return ReadAll(*rows, [](const SqlRows& r) { return std::make_pair(r.Int(0), r.Int(1)); });
@@ -176,12 +169,8 @@ Result<std::vector<int64_t>> SqlStore::FirstLinking(int64_t org_id, const std::s
                                                     const std::vector<int64_t>& targets, int limit,
                                                     bool many) {
   if (targets.empty()) return InvalidArgument("name at least one target");
-  std::string in;
   Params params = {org_id, record_type, field};
-  for (int64_t t : targets) {
-    in += in.empty() ? "?" : ", ?";
-    params.emplace_back(t);
-  }
+  const std::string in = BindList(targets, params);
   params.emplace_back(int64_t{limit});
   ASSIGN_OR_RETURN(auto conn, Acquire());
   // "+record_id" cannot come from an index in id order, so SQLite reads the targets' links

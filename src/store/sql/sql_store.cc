@@ -501,12 +501,8 @@ Result<std::map<int64_t, std::string>> SqlStore::Titles(const RegisterSpec& spec
                                                         const std::vector<int64_t>& ids) {
   std::map<int64_t, std::string> out;
   if (ids.empty()) return out;
-  std::string qs;
   Params params = {org_id};
-  for (int64_t id : ids) {
-    qs += qs.empty() ? "?" : ", ?";
-    params.emplace_back(id);
-  }
+  const std::string qs = BindList(ids, params);
   // By primary key: without "+" SQLite, lacking statistics, walked the organisation's whole
   // title index and tested every id (12 ms for 465 risk titles among 100,000).
   ASSIGN_OR_RETURN(auto conn, Acquire());
@@ -736,12 +732,8 @@ Result<std::vector<domain::AuditEvent>> SqlStore::RecentEvents(int64_t org_id, i
 Result<std::vector<domain::AuditEvent>> SqlStore::EventsSince(
     int64_t org_id, const std::vector<std::string>& record_types, int64_t after, int limit) {
   if (record_types.empty()) return InvalidArgument("name at least one record type");
-  std::string types;
   Params params = {org_id, after};
-  for (const auto& t : record_types) {
-    types += types.empty() ? "?" : ", ?";
-    params.emplace_back(t);
-  }
+  const std::string types = BindList(record_types, params);
   params.emplace_back(int64_t{limit});
   ASSIGN_OR_RETURN(auto conn, Acquire());
   ASSIGN_OR_RETURN(auto rows, conn->Query(fmt::format("SELECT {} FROM audit_events WHERE org_id "

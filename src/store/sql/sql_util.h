@@ -25,6 +25,17 @@ struct AuditTip {
   int64_t seq = 0;
   std::string hash;
 };
+// "?, ?, ?": one placeholder per value, each value appended to `params` in order.
+template <typename T>
+std::string BindList(const std::vector<T>& values, Params& params) {
+  std::string out;
+  for (const auto& v : values) {
+    out += out.empty() ? "?" : ", ?";
+    params.emplace_back(v);
+  }
+  return out;
+}
+
 // Every row of `rows`, each read by `read`.
 template <typename Read>
 auto ReadAll(SqlRows& rows, Read read) -> Result<std::vector<decltype(read(rows))>> {
