@@ -113,6 +113,13 @@ test('the SoA shows 8.7 implemented through the control, with the risk', async (
   assert.match(text, /Implemented/);
   assert.match(text, /Endpoint protection on every laptop \(implemented\)/);
   assert.match(text, /Malware on laptops/);
+  // Long names wrap inside their column instead of running over the next one.
+  for (const column of [4, 5]) {
+    const cell = await row.locator('td').nth(column).boundingBox();
+    const link = await row.locator('td').nth(column).locator('a').first().boundingBox();
+    assert.ok(link.x + link.width <= cell.x + cell.width + 1, `column ${column} overflows`);
+  }
   await shot('risk-04-soa');
+  await row.screenshot({ path: path.join(outDir, 'risk-05-soa-line.png') });
   assert.deepEqual(problems, []);
 });
