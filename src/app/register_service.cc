@@ -2,7 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "app/access_control.h"
 #include "base/text.h"
@@ -46,6 +49,56 @@ Status RegisterService::Prepare(const Principal& p, const RegisterSpec& spec, Js
   if (!errors.empty()) return Status::Ok();
   const auto hook = hooks_.find(&spec);
   if (hook != hooks_.end()) RETURN_IF_ERROR(hook->second(p, fields, before, errors));
+  return Status::Ok();
+}
+
+Status RegisterService::CheckAcyclic(const Principal& p, const RegisterSpec& spec, int64_t id,
+                                     const Json& fields, std::vector<FieldError>& errors) {
+  for (const auto& f : spec.fields) {
+    if (f.type != FieldType::kRefs || !f.acyclic || f.ref != spec.type) continue;
+    const Json& named = fields.value(f.name, Json());
+    if (!named.is_array() || named.empty()) continue;
+    std::vector<int64_t> start;
+    for (const auto& t : named) {
+      if (t.is_number_integer()) start.push_back(t.get<int64_t>());
+    }
+    if (std::find(start.begin(), start.end(), id) != start.end()) {
+      errors.push_back(
+          {f.name, fmt::format("{}: this {} cannot name itself", f.label, ToLower(spec.singular))});
+      continue;
+    }
+    // Who names whom now, with this record's list as it is about to be: does any record it
+    // names lead back to it? (Checked before the write, not inside it: two people closing a
+    // loop from both ends at the same moment would both pass.)
+    ASSIGN_OR_RETURN(auto links, store_.RecordLinks(p.org_id, spec.type, f.name));
+    std::unordered_map<int64_t, std::vector<int64_t>> names;
+    for (const auto& [from, to] : links) {
+      if (from != id) names[from].push_back(to);
+    }
+    for (int64_t first : start) {
+      std::vector<int64_t> stack = {first};
+      std::unordered_set<int64_t> seen = {first};
+      bool loops = false;
+      while (!stack.empty() && !loops) {
+        const int64_t at = stack.back();
+        stack.pop_back();
+        for (int64_t next : names[at]) {
+          if (next == id) loops = true;
+          if (seen.insert(next).second) stack.push_back(next);
+        }
+      }
+      if (!loops) continue;
+      ASSIGN_OR_RETURN(auto titles, store_.Titles(spec, p.org_id, {first}));
+      const auto title = titles.find(first);
+      errors.push_back(
+          {f.name, fmt::format("{}: {} \"{}\" already {} this one, directly or through "
+                               "others: that would make a loop",
+                               f.label, ToLower(spec.singular),
+                               title != titles.end() ? title->second : std::to_string(first),
+                               ToLower(f.label))});
+      break;
+    }
+  }
   return Status::Ok();
 }
 
@@ -208,6 +261,7 @@ Result<Record> RegisterService::Update(const Principal& p, const RegisterSpec& s
   Json fields =
       domain::ValidateFields(spec, merged, domain::WriteMode::kUpdate, &current.fields, errors);
   if (errors.empty()) RETURN_IF_ERROR(Prepare(p, spec, fields, &current.fields, errors));
+  if (errors.empty()) RETURN_IF_ERROR(CheckAcyclic(p, spec, id, fields, errors));
   if (!errors.empty()) {
     if (errors_out != nullptr) *errors_out = errors;
     return FirstError(errors);

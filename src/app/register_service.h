@@ -76,6 +76,11 @@ class RegisterService {
   Status Prepare(const Principal& p, const domain::RegisterSpec& spec, domain::Json& fields,
                  const domain::Json* before, std::vector<domain::FieldError>& errors);
 
+  // Appends an error for each acyclic list of references (FieldSpec::acyclic) in which record
+  // `id` would name itself or a record that leads back to it. One statement per such field.
+  Status CheckAcyclic(const Principal& p, const domain::RegisterSpec& spec, int64_t id,
+                      const domain::Json& fields, std::vector<domain::FieldError>& errors);
+
   // The caller may change the record (`before`: as stored; `after`: as it will be created).
   // Called first with neither, then again once the record is known. (Also what attaching
   // evidence to a record needs.)

@@ -57,7 +57,10 @@ struct FieldSpec {
   Json default_value;       // applied on create when the field is absent
   bool sequence = false;    // kInteger, read-only: numbered 1, 2, 3 ... per organisation on create
   std::string ref;          // kRef, kRefs: the `type` of the register referred to
-  int min_value = 0;        // kInteger: bounds when max_value > 0
+  // kRefs to its own register: no record may name itself, directly or through others (an asset's
+  // dependencies). Checked when a record changes; a new record cannot close a loop.
+  bool acyclic = false;
+  int min_value = 0;  // kInteger: bounds when max_value > 0
   int max_value = 0;
 
   const Choice* FindChoice(std::string_view value) const;

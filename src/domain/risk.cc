@@ -121,7 +121,10 @@ RegisterSpec MakeAssets() {
   in_scope.filterable = true;
   in_scope.default_value = true;
   FieldSpec depends = Ref("depends_on", "Depends on", "asset", FieldType::kRefs);
-  depends.help = "Assets this one needs to work (a service on its servers, a process on a site).";
+  depends.help =
+      "Assets this one needs to work (a service on its servers, a process on a site); never "
+      "itself, directly or through others.";
+  depends.acyclic = true;
   s.fields = {
       Title("name", "Name"),
       Enum("type", "Type",

@@ -47,6 +47,45 @@ class RiskServiceTest : public AppTest {
   Principal owner_, executive_, viewer_;
 };
 
+// An asset's dependencies never loop: not onto itself, not back through other assets.
+TEST_F(RiskServiceTest, AnAssetNeverDependsOnItselfDirectlyOrThroughOthers) {
+  auto& registers = services_->registers;
+  auto asset = [&](const std::string& name, Json depends) {
+    auto a = registers.Create(alice_, domain::Assets(),
+                              {{"name", name}, {"type", "service"}, {"depends_on", depends}});
+    EXPECT_THAT(a, IsOk());
+    return a.ok() ? a->id : 0;
+  };
+  const int64_t site = asset("Data centre", Json::array());
+  const int64_t servers = asset("Server cluster", {site});
+  const int64_t erp = asset("ERP", {servers});
+  auto update = [&](int64_t id, Json depends, std::vector<domain::FieldError>* errors) {
+    auto current = registers.Get(alice_, domain::Assets(), id);
+    EXPECT_THAT(current, IsOk());
+    return registers.Update(alice_, domain::Assets(), id, current->version,
+                            {{"depends_on", std::move(depends)}}, UpdateMode::kMerge, errors);
+  };
+  std::vector<domain::FieldError> errors;
+  auto refused = [&](int64_t id, Json depends, const std::string& says) {
+    auto r = update(id, std::move(depends), &errors);
+    EXPECT_THAT(r, StatusIs(Code::kInvalidArgument, "depends_on"));
+    EXPECT_THAT(r.status().message(), ::testing::HasSubstr(says));
+  };
+  refused(site, {site}, "Depends on: this asset cannot name itself");
+  refused(site, {erp},
+          "Depends on: asset \"ERP\" already depends on this one, directly or "
+          "through others: that would make a loop");
+  refused(site, {servers}, "asset \"Server cluster\" already depends on this one");
+  // Nothing changed; a dependency that does not loop is fine, also where paths meet.
+  EXPECT_EQ(registers.Get(alice_, domain::Assets(), site)->fields["depends_on"], nullptr);
+  const int64_t power = asset("Power supply", Json::array());
+  EXPECT_THAT(update(site, {power}, &errors), IsOk());
+  EXPECT_THAT(update(erp, {servers, site}, &errors), IsOk());
+  // Replacing a record's own list: the old links do not count against the new ones.
+  EXPECT_THAT(update(servers, {power}, &errors), IsOk());
+  EXPECT_THAT(update(site, {power, servers}, &errors), IsOk());
+}
+
 TEST_F(RiskServiceTest, LevelsComeFromTheMethodologyInForceAndRatingsStayOnItsScales) {
   auto risk = NewRisk({{"inherent_likelihood", 5},
                        {"inherent_impact", 4},
