@@ -74,76 +74,41 @@ long VmKb(const std::string& pid, const std::string& key) {
 long RssKb() { return VmKb("self", "VmRSS"); }
 double Mb(long kb) { return static_cast<double>(kb) / 1024.0; }
 
-struct Options {
+struct Options : RunOptions {
   int rows = 100000;
-  int batch = 5000;
-  int requests = 2000;
-  int warmup = 200;
-  int threads = 4;
-  double seconds = 5.0;
   int walks = 100;
   int walk_depth = 10;
-  int startup_runs = 9;   // starts of `rampart serve` (median reported)
-  std::string keep_db;    // keep the database at this path (for sqlite3 / rampart serve)
-  std::string rampart;    // the rampart binary, for the separate-process measurement
-  bool postgres = false;  // --backend postgres (or --pg-url)
-  std::string pg_url;     // the cluster: a libpq keyword string or postgresql:// URI
+  int startup_runs = 9;  // starts of `rampart serve` (median reported)
+  std::string rampart;   // the rampart binary, for the separate-process measurement
+  Options() {
+    requests = 2000;
+    warmup = 200;
+    seconds = 5.0;
+  }
 };
 
 Options ParseOptions(int argc, char** argv) {
   Options o;
-  bool backend_given = false;
-  for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
-    auto next = [&]() -> std::string {
-      if (i + 1 >= argc) Die("missing value after " + a);
-      return argv[++i];
-    };
-    if (a == "--rows")
-      o.rows = std::atoi(next().c_str());
-    else if (a == "--batch")
-      o.batch = std::atoi(next().c_str());
-    else if (a == "--requests")
-      o.requests = std::atoi(next().c_str());
-    else if (a == "--warmup")
-      o.warmup = std::atoi(next().c_str());
-    else if (a == "--threads")
-      o.threads = std::atoi(next().c_str());
-    else if (a == "--seconds")
-      o.seconds = std::atof(next().c_str());
-    else if (a == "--walks")
-      o.walks = std::atoi(next().c_str());
-    else if (a == "--keep-db")
-      o.keep_db = next();
-    else if (a == "--startup-runs")
-      o.startup_runs = std::atoi(next().c_str());
-    else if (a == "--rampart")
-      o.rampart = next();
-    else if (a == "--backend") {
-      const std::string b = next();
-      if (b != "sqlite" && b != "postgres") Die("--backend is sqlite or postgres");
-      o.postgres = b == "postgres";
-      backend_given = true;
-    } else if (a == "--pg-url") {
-      o.pg_url = next();
-    } else {
-      Die("usage: list_load [--backend sqlite|postgres] [--pg-url URL] [--rows N] [--batch N] "
-          "[--requests N] [--warmup N] [--threads N] [--seconds S] [--walks N] "
-          "[--keep-db PATH] [--rampart BIN] [--startup-runs N]");
-    }
-  }
-  if (!o.pg_url.empty() && !backend_given) o.postgres = true;  // --pg-url alone: PostgreSQL
-  if (o.postgres && o.pg_url.empty()) {
-    Die("--backend postgres needs --pg-url URL (a cluster to create the benchmark's database on, "
-        "e.g. from scripts/pg-test-cluster.sh start DIR)");
-  }
-  if (!o.postgres && !o.pg_url.empty()) Die("--pg-url is for --backend postgres");
-  if (o.postgres && !o.keep_db.empty()) Die("--keep-db is for SQLite");
+  ParseRunOptions(
+      argc, argv, o,
+      [&](const std::string& a, const std::function<std::string()>& next) {
+        if (a == "--rows") {
+          o.rows = std::atoi(next().c_str());
+        } else if (a == "--walks") {
+          o.walks = std::atoi(next().c_str());
+        } else if (a == "--startup-runs") {
+          o.startup_runs = std::atoi(next().c_str());
+        } else if (a == "--rampart") {
+          o.rampart = next();
+        } else {
+          return false;
+        }
+        return true;
+      },
+      "list_load [--backend sqlite|postgres] [--pg-url URL] [--rows N] [--batch N] "
+      "[--requests N] [--warmup N] [--threads N] [--seconds S] [--walks N] [--keep-db PATH] "
+      "[--rampart BIN] [--startup-runs N]");
   o.rows = std::clamp(o.rows, 1, 10'000'000);
-  o.batch = std::clamp(o.batch, 1, 100'000);
-  o.requests = std::clamp(o.requests, 10, 1'000'000);
-  o.threads = std::clamp(o.threads, 1, 64);
-  o.seconds = std::clamp(o.seconds, 0.1, 120.0);
   o.walks = std::clamp(o.walks, 1, 10'000);
   o.startup_runs = std::clamp(o.startup_runs, 1, 100);
   return o;
@@ -235,110 +200,6 @@ std::string DescribeStats(const Json& s) {
   return fmt::format("n_live_tup {}, changed since last analyze {}, last analyze {}",
                      s["n_live_tup"].get<long>(), s["n_mod_since_analyze"].get<long>(),
                      when.empty() ? "never" : when);
-}
-
-struct Sample {
-  double client_ms = 0;
-  double server_ms = -1;  // from Server-Timing; -1 when absent (/healthz)
-  size_t bytes = 0;
-  std::string body;
-};
-
-// One GET; dies on a transport error or a non-200 status, so a broken run cannot pass as fast.
-Sample Fetch(httplib::Client& c, const std::string& path, const httplib::Headers& headers,
-             bool keep_body = false) {
-  const auto start = SteadyClock::now();
-  auto res = c.Get(path.c_str(), headers);
-  Sample s;
-  s.client_ms = MsSince(start);
-  if (!res) Die(fmt::format("GET {}: {}", path, httplib::to_string(res.error())));
-  if (res->status != 200) Die(fmt::format("GET {}: status {}: {}", path, res->status, res->body));
-  const std::string timing = res->get_header_value("Server-Timing");
-  const auto dur = timing.find("dur=");
-  if (dur != std::string::npos) s.server_ms = std::atof(timing.c_str() + dur + 4);
-  s.bytes = res->body.size();
-  if (keep_body) s.body = std::move(res->body);
-  return s;
-}
-
-struct Series {
-  Percentiles client, server;
-  double bytes = 0;
-  double statements = 0;  // SQL statements per request
-};
-
-Series Measure(httplib::Client& c, store::Store& st, const std::string& path,
-               const httplib::Headers& h, int warmup, int n) {
-  for (int i = 0; i < warmup; ++i) (void)Fetch(c, path, h);
-  std::vector<double> client, server;
-  client.reserve(n);
-  server.reserve(n);
-  size_t bytes = 0;
-  const uint64_t statements_before = st.StatementCount();
-  for (int i = 0; i < n; ++i) {
-    Sample s = Fetch(c, path, h);
-    client.push_back(s.client_ms);
-    if (s.server_ms >= 0) server.push_back(s.server_ms);
-    bytes += s.bytes;
-  }
-  Series out;
-  out.client = Summarise(std::move(client));
-  out.server = Summarise(std::move(server));
-  out.bytes = static_cast<double>(bytes) / n;
-  out.statements = static_cast<double>(st.StatementCount() - statements_before) / n;
-  return out;
-}
-
-struct Rate {
-  double rps = 0;
-  double cpu_us = 0;         // CPU time of the whole process (server and clients) per request
-  double server_cpu_us = 0;  // the same without the client threads' own CPU time
-  double db_cpu_us = -1;     // CPU time of the PostgreSQL server's processes; -1: not measured
-};
-
-// Requests per second with `threads` keep-alive clients hammering `path` for `seconds`, and the
-// CPU time spent per request, split into clients' and everything else (the server). With
-// `db_cpu_ms`, also the CPU time of the database server's processes (PostgreSQL), which this
-// process's clock does not include.
-Rate Throughput(int port, const std::string& path, const httplib::Headers& h, int threads,
-                double seconds, const std::function<double()>& db_cpu_ms = nullptr) {
-  std::atomic<long> done{0};
-  std::atomic<bool> failed{false};
-  std::vector<double> client_cpu_ms(static_cast<size_t>(threads), 0.0);
-  const auto deadline = SteadyClock::now() + std::chrono::duration_cast<SteadyClock::duration>(
-                                                 std::chrono::duration<double>(seconds));
-  std::vector<std::thread> pool;
-  const auto start = SteadyClock::now();
-  const double cpu_start = CpuMs(CLOCK_PROCESS_CPUTIME_ID);
-  const double db_start = db_cpu_ms ? db_cpu_ms() : -1;
-  for (int t = 0; t < threads; ++t) {
-    pool.emplace_back([&, t] {
-      auto c = NewClient(port);
-      long mine = 0;
-      while (SteadyClock::now() < deadline) {
-        auto res = c->Get(path.c_str(), h);
-        if (!res || res->status != 200) {
-          failed = true;
-          break;
-        }
-        ++mine;
-      }
-      done += mine;
-      client_cpu_ms[static_cast<size_t>(t)] = CpuMs(CLOCK_THREAD_CPUTIME_ID);
-    });
-  }
-  for (auto& t : pool) t.join();
-  const double cpu_ms = CpuMs(CLOCK_PROCESS_CPUTIME_ID) - cpu_start;
-  const double elapsed_s = MsSince(start) / 1000.0;
-  const double db_ms = db_start >= 0 ? db_cpu_ms() - db_start : -1;
-  if (failed) Die("a request failed during the throughput run of " + path);
-  double clients_ms = 0;
-  for (double c : client_cpu_ms) clients_ms += c;
-  const double n = static_cast<double>(done.load());
-  return Rate{.rps = n / elapsed_s,
-              .cpu_us = cpu_ms * 1000.0 / n,
-              .server_cpu_us = (cpu_ms - clients_ms) * 1000.0 / n,
-              .db_cpu_us = db_ms >= 0 ? db_ms * 1000.0 / n : -1};
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -588,15 +449,9 @@ int Run(const Options& o) {
                  {"rows", o.rows},
                  {"cores", std::thread::hardware_concurrency()}};
   // The database: a file in a temporary directory, or a fresh database on the cluster.
-  std::string dir, db;
-  std::unique_ptr<PgDatabase> pg_database;
-  if (o.postgres) {
-    pg_database = std::make_unique<PgDatabase>(o.pg_url);
-    g_pg_database = pg_database.get();
-    std::atexit([] {
-      if (g_pg_database != nullptr) g_pg_database->Drop();
-    });
-    db = pg_database->url();
+  BenchDatabase database(o);
+  const std::string& db = database.url();
+  if (const PgDatabase* pg_database = database.postgres()) {
     // The settings that shape the figures (a throwaway test cluster runs without durability).
     PGconn* conn = PgConnect(db);
     Json settings = Json::object();
@@ -613,14 +468,6 @@ int Run(const Options& o) {
     report["postgres"] = {{"server_version", pg_database->server_version()},
                           {"database", pg_database->name()},
                           {"settings", settings}};
-  } else {
-    char tmpl[] = "/tmp/rampart-bench-XXXXXX";
-    if (mkdtemp(tmpl) == nullptr) Die("cannot create a temporary directory");
-    dir = tmpl;
-    db = o.keep_db.empty() ? dir + "/bench.db" : o.keep_db;
-    if (!o.keep_db.empty()) {
-      for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(db + suffix);
-    }
   }
 
   // --- Setup: organisation, a writing user (no pending password change), an API token.
@@ -632,20 +479,10 @@ int Run(const Options& o) {
     auto st = Check(store::OpenStore(db), "opening the store");
     (void)Check(st->Migrate(), "migrating");
     app::Services services(*st, clock);
-    auto init = Check(services.auth.Initialise("Bench Ltd"), "initialising");
-    auto user = Check(services.members.AddUser("", app::NewMember{.username = "bench",
-                                                                  .role = domain::Role::kAdmin,
-                                                                  .password = "bench-password-not-"
-                                                                              "secret"}),
-                      "adding the user")
-                    .user;
-    token = Check(services.members.CreateToken("bench", "", "list_load", false, ""),
-                  "creating a token");
-    admin_id = Check(st->FindUser(init.username), "finding the administrator").id;
-    actor = store::Actor{.org_id = init.org.id,
-                         .user_id = user.id,
-                         .username = user.username,
-                         .now = FormatUtc(clock.Now())};
+    const BenchTenant tenant = SetUpTenant(*st, services, clock, "list_load");
+    token = tenant.token;
+    admin_id = tenant.admin_id;
+    actor = tenant.actor;
   }
   const httplib::Headers auth = {{"Authorization", "Bearer " + token}};
   const std::string list_path = "/api/v1/context-issues?kind=external&sort=title&limit=50";
@@ -656,7 +493,7 @@ int Run(const Options& o) {
       o.postgres ? "PostgreSQL" : "SQLite", o.rows, std::thread::hardware_concurrency(),
       LoadAverage(), db);
   if (o.postgres) {
-    fmt::print("  PostgreSQL {}, settings:", pg_database->server_version());
+    fmt::print("  PostgreSQL {}, settings:", database.postgres()->server_version());
     for (const auto& [k, v] : report["postgres"]["settings"].items()) {
       fmt::print(" {}={}", k, v.get<std::string>());
     }
@@ -1032,14 +869,7 @@ int Run(const Options& o) {
 
   instance.reset();  // closes the store's connections before the database goes
   if (pg != nullptr) PQfinish(pg);
-  if (pg_database != nullptr) {
-    pg_database->Drop();
-    g_pg_database = nullptr;
-  } else if (o.keep_db.empty()) {
-    std::filesystem::remove_all(dir);
-  } else {
-    std::filesystem::remove(dir);
-  }
+  database.Finish();
   return 0;
 }
 

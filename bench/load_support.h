@@ -1,7 +1,7 @@
 // What the load benchmarks share (list_load, risk_load): timing and percentiles, dying with a
 // message, a database of their own on a PostgreSQL cluster, the server in the benchmark's process
-// and a client for it, CPU time and load average, and query plans. Header-only: each benchmark
-// is one program.
+// and a client for it, the common command line, CPU time and load average, timed requests (one, a
+// series, throughput), and query plans. Header-only: each benchmark is one program.
 #pragma once
 
 #include <errno.h>
@@ -14,9 +14,12 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
+#include <functional>
 #include <memory>
 #include <string>
 #include <thread>
@@ -72,6 +75,72 @@ inline Percentiles Summarise(std::vector<double> v) {
 inline Json ToJson(const Percentiles& p) {
   return {{"n", p.n},     {"p50", p.p50}, {"p90", p.p90},  {"p95", p.p95},
           {"p99", p.p99}, {"max", p.max}, {"mean", p.mean}};
+}
+
+// ---------------------------------------------------------------------------------------------
+// Command line.
+
+// What every load benchmark takes; each benchmark's Options adds its own and sets its defaults.
+struct RunOptions {
+  int batch = 5000;    // mutations per seeding transaction
+  int requests = 200;  // per measured request
+  int warmup = 20;
+  int threads = 4;        // throughput clients
+  double seconds = 2.0;   // per throughput run
+  std::string keep_db;    // keep the SQLite database at this path (for sqlite3 / rampart serve)
+  bool postgres = false;  // --backend postgres (or --pg-url alone)
+  std::string pg_url;     // the cluster: a libpq keyword string or postgresql:// URI
+};
+
+// Reads the command line into `o`: the common options here, the benchmark's own through `own`
+// (the option's name and a reader of its value; false: not one of them, so `usage`), then checks
+// the backend options and bounds the common numbers.
+inline void ParseRunOptions(
+    int argc, char** argv, RunOptions& o,
+    const std::function<bool(const std::string&, const std::function<std::string()>&)>& own,
+    const std::string& usage) {
+  bool backend_given = false;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    const std::function<std::string()> next = [&]() -> std::string {
+      if (i + 1 >= argc) Die("missing value after " + a);
+      return argv[++i];
+    };
+    if (a == "--batch") {
+      o.batch = std::atoi(next().c_str());
+    } else if (a == "--requests") {
+      o.requests = std::atoi(next().c_str());
+    } else if (a == "--warmup") {
+      o.warmup = std::atoi(next().c_str());
+    } else if (a == "--threads") {
+      o.threads = std::atoi(next().c_str());
+    } else if (a == "--seconds") {
+      o.seconds = std::atof(next().c_str());
+    } else if (a == "--keep-db") {
+      o.keep_db = next();
+    } else if (a == "--backend") {
+      const std::string b = next();
+      if (b != "sqlite" && b != "postgres") Die("--backend is sqlite or postgres");
+      o.postgres = b == "postgres";
+      backend_given = true;
+    } else if (a == "--pg-url") {
+      o.pg_url = next();
+    } else if (!own(a, next)) {
+      Die("usage: " + usage);
+    }
+  }
+  if (!o.pg_url.empty() && !backend_given) o.postgres = true;  // --pg-url alone: PostgreSQL
+  if (o.postgres && o.pg_url.empty()) {
+    Die("--backend postgres needs --pg-url URL (a cluster to create the benchmark's database on, "
+        "e.g. from scripts/pg-test-cluster.sh start DIR)");
+  }
+  if (!o.postgres && !o.pg_url.empty()) Die("--pg-url is for --backend postgres");
+  if (o.postgres && !o.keep_db.empty()) Die("--keep-db is for SQLite");
+  o.batch = std::clamp(o.batch, 1, 100'000);
+  o.requests = std::clamp(o.requests, 5, 1'000'000);
+  o.warmup = std::clamp(o.warmup, 0, 1'000'000);
+  o.threads = std::clamp(o.threads, 1, 64);
+  o.seconds = std::clamp(o.seconds, 0.1, 120.0);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -191,6 +260,88 @@ class PgDatabase {
 
 inline PgDatabase* g_pg_database = nullptr;  // dropped by atexit when the program dies half-way
 
+// The benchmark's database: a fresh one on the PostgreSQL cluster (dropped by Finish(), or at
+// exit when the run dies half-way), or a SQLite file in a temporary directory (at --keep-db
+// instead: replaced at the start and kept). Finish() once the server has closed its connections.
+class BenchDatabase {
+ public:
+  explicit BenchDatabase(const RunOptions& o) : keep_(!o.keep_db.empty()) {
+    if (o.postgres) {
+      pg_ = std::make_unique<PgDatabase>(o.pg_url);
+      g_pg_database = pg_.get();
+      std::atexit([] {
+        if (g_pg_database != nullptr) g_pg_database->Drop();
+      });
+      url_ = pg_->url();
+      return;
+    }
+    char tmpl[] = "/tmp/rampart-bench-XXXXXX";
+    if (mkdtemp(tmpl) == nullptr) Die("cannot create a temporary directory");
+    dir_ = tmpl;
+    url_ = keep_ ? o.keep_db : dir_ + "/bench.db";
+    if (keep_) {
+      for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(url_ + suffix);
+    }
+  }
+  BenchDatabase(const BenchDatabase&) = delete;
+  BenchDatabase& operator=(const BenchDatabase&) = delete;
+
+  // What the store opens: a SQLite path or a PostgreSQL URL.
+  const std::string& url() const { return url_; }
+  // The PostgreSQL database; nullptr on SQLite.
+  const PgDatabase* postgres() const { return pg_.get(); }
+
+  void Finish() {
+    if (pg_ != nullptr) {
+      pg_->Drop();
+      g_pg_database = nullptr;
+    } else if (!dir_.empty()) {
+      if (keep_) {
+        std::filesystem::remove(dir_);
+      } else {
+        std::filesystem::remove_all(dir_);
+      }
+      dir_.clear();
+    }
+  }
+
+ private:
+  bool keep_;
+  std::unique_ptr<PgDatabase> pg_;
+  std::string dir_, url_;
+};
+
+// ---------------------------------------------------------------------------------------------
+// The organisation a benchmark seeds and reads.
+
+struct BenchTenant {
+  std::string token;     // an API token of the writing user
+  store::Actor actor;    // who writes the seed
+  int64_t admin_id = 0;  // the administrator `rampart init` created (owns nothing)
+};
+
+// Initialises the organisation "Bench Ltd" on a migrated store, adds the administrator "bench"
+// (no password to change, so its token may write) and an API token named `program`.
+inline BenchTenant SetUpTenant(store::Store& st, app::Services& services, const Clock& clock,
+                               const std::string& program) {
+  BenchTenant t;
+  auto init = Check(services.auth.Initialise("Bench Ltd"), "initialising");
+  auto user = Check(services.members.AddUser("", app::NewMember{.username = "bench",
+                                                                .role = domain::Role::kAdmin,
+                                                                .password = "bench-password-not-"
+                                                                            "secret"}),
+                    "adding the user")
+                  .user;
+  t.token =
+      Check(services.members.CreateToken("bench", "", program, false, ""), "creating a token");
+  t.admin_id = Check(st.FindUser(init.username), "finding the administrator").id;
+  t.actor = store::Actor{.org_id = init.org.id,
+                         .user_id = user.id,
+                         .username = user.username,
+                         .now = FormatUtc(clock.Now())};
+  return t;
+}
+
 // ---------------------------------------------------------------------------------------------
 // The server in this process.
 
@@ -262,6 +413,118 @@ inline std::string LoadAverage() {
   in >> a >> b >> c;
   return a + " " + b + " " + c;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Requests: one timed, a series of them, throughput.
+
+struct Sample {
+  double client_ms = 0;
+  double server_ms = -1;  // from Server-Timing; -1 when absent (/healthz)
+  size_t bytes = 0;
+  std::string body;
+};
+
+// One GET; dies on a transport error or a non-200 status, so a broken run cannot pass as fast.
+inline Sample Fetch(httplib::Client& c, const std::string& path, const httplib::Headers& headers,
+                    bool keep_body = false) {
+  const auto start = SteadyClock::now();
+  auto res = c.Get(path.c_str(), headers);
+  Sample s;
+  s.client_ms = MsSince(start);
+  if (!res) Die(fmt::format("GET {}: {}", path, httplib::to_string(res.error())));
+  if (res->status != 200) Die(fmt::format("GET {}: status {}: {}", path, res->status, res->body));
+  const std::string timing = res->get_header_value("Server-Timing");
+  const auto dur = timing.find("dur=");
+  if (dur != std::string::npos) s.server_ms = std::atof(timing.c_str() + dur + 4);
+  s.bytes = res->body.size();
+  if (keep_body) s.body = std::move(res->body);
+  return s;
+}
+
+struct Series {
+  std::string name, path;  // as the report shows it; the request
+  Percentiles client, server;
+  double bytes = 0;
+  double statements = 0;  // SQL statements per request
+};
+
+inline Series Measure(httplib::Client& c, store::Store& st, const std::string& path,
+                      const httplib::Headers& h, int warmup, int n) {
+  for (int i = 0; i < warmup; ++i) (void)Fetch(c, path, h);
+  std::vector<double> client, server;
+  client.reserve(n);
+  server.reserve(n);
+  size_t bytes = 0;
+  const uint64_t statements_before = st.StatementCount();
+  for (int i = 0; i < n; ++i) {
+    Sample s = Fetch(c, path, h);
+    client.push_back(s.client_ms);
+    if (s.server_ms >= 0) server.push_back(s.server_ms);
+    bytes += s.bytes;
+  }
+  Series out;
+  out.path = path;
+  out.client = Summarise(std::move(client));
+  out.server = Summarise(std::move(server));
+  out.bytes = static_cast<double>(bytes) / n;
+  out.statements = static_cast<double>(st.StatementCount() - statements_before) / n;
+  return out;
+}
+
+struct Rate {
+  double rps = 0;
+  double cpu_us = 0;         // CPU time of the whole process (server and clients) per request
+  double server_cpu_us = 0;  // the same without the client threads' own CPU time
+  double db_cpu_us = -1;     // CPU time of the PostgreSQL server's processes; -1: not measured
+};
+
+// Requests per second with `threads` keep-alive clients hammering `path` for `seconds`, and the
+// CPU time spent per request, split into clients' and everything else (the server). With
+// `db_cpu_ms`, also the CPU time of the database server's processes (PostgreSQL), which this
+// process's clock does not include.
+inline Rate Throughput(int port, const std::string& path, const httplib::Headers& h, int threads,
+                       double seconds, const std::function<double()>& db_cpu_ms = nullptr) {
+  std::atomic<long> done{0};
+  std::atomic<bool> failed{false};
+  std::vector<double> client_cpu_ms(static_cast<size_t>(threads), 0.0);
+  const auto deadline = SteadyClock::now() + std::chrono::duration_cast<SteadyClock::duration>(
+                                                 std::chrono::duration<double>(seconds));
+  std::vector<std::thread> pool;
+  const auto start = SteadyClock::now();
+  const double cpu_start = CpuMs(CLOCK_PROCESS_CPUTIME_ID);
+  const double db_start = db_cpu_ms ? db_cpu_ms() : -1;
+  for (int t = 0; t < threads; ++t) {
+    pool.emplace_back([&, t] {
+      auto c = NewClient(port);
+      long mine = 0;
+      while (SteadyClock::now() < deadline) {
+        auto res = c->Get(path.c_str(), h);
+        if (!res || res->status != 200) {
+          failed = true;
+          break;
+        }
+        ++mine;
+      }
+      done += mine;
+      client_cpu_ms[static_cast<size_t>(t)] = CpuMs(CLOCK_THREAD_CPUTIME_ID);
+    });
+  }
+  for (auto& t : pool) t.join();
+  const double cpu_ms = CpuMs(CLOCK_PROCESS_CPUTIME_ID) - cpu_start;
+  const double elapsed_s = MsSince(start) / 1000.0;
+  const double db_ms = db_start >= 0 ? db_cpu_ms() - db_start : -1;
+  if (failed) Die("a request failed during the throughput run of " + path);
+  double clients_ms = 0;
+  for (double c : client_cpu_ms) clients_ms += c;
+  const double n = static_cast<double>(done.load());
+  return Rate{.rps = n / elapsed_s,
+              .cpu_us = cpu_ms * 1000.0 / n,
+              .server_cpu_us = (cpu_ms - clients_ms) * 1000.0 / n,
+              .db_cpu_us = db_ms >= 0 ? db_ms * 1000.0 / n : -1};
+}
+
+// ---------------------------------------------------------------------------------------------
+// Query plans.
 
 inline std::vector<std::string> Plan(sqlite3* db, const std::string& sql) {
   std::vector<std::string> out;

@@ -55,127 +55,48 @@
 namespace rampart::bench {
 namespace {
 
-struct Options {
+struct Options : RunOptions {
   int risks = 100000;
   int assets = 10000;
   int controls = 500;
-  int batch = 5000;
-  int requests = 200;
-  int warmup = 20;
-  int threads = 4;
-  double seconds = 2.0;
-  std::string keep_db;
-  bool postgres = false;
-  std::string pg_url;
 };
 
 Options ParseOptions(int argc, char** argv) {
   Options o;
-  for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
-    auto next = [&]() -> std::string {
-      if (i + 1 >= argc) Die("missing value after " + a);
-      return argv[++i];
-    };
-    if (a == "--risks")
-      o.risks = std::atoi(next().c_str());
-    else if (a == "--assets")
-      o.assets = std::atoi(next().c_str());
-    else if (a == "--controls")
-      o.controls = std::atoi(next().c_str());
-    else if (a == "--batch")
-      o.batch = std::atoi(next().c_str());
-    else if (a == "--requests")
-      o.requests = std::atoi(next().c_str());
-    else if (a == "--warmup")
-      o.warmup = std::atoi(next().c_str());
-    else if (a == "--threads")
-      o.threads = std::atoi(next().c_str());
-    else if (a == "--seconds")
-      o.seconds = std::atof(next().c_str());
-    else if (a == "--keep-db")
-      o.keep_db = next();
-    else if (a == "--backend") {
-      const std::string b = next();
-      if (b != "sqlite" && b != "postgres") Die("--backend is sqlite or postgres");
-      o.postgres = b == "postgres";
-    } else if (a == "--pg-url") {
-      o.pg_url = next();
-      o.postgres = true;
-    } else {
-      Die("usage: risk_load [--backend sqlite|postgres] [--pg-url URL] [--risks N] [--assets N] "
-          "[--controls N] [--batch N] [--requests N] [--warmup N] [--threads N] [--seconds S] "
-          "[--keep-db PATH]");
-    }
-  }
-  if (o.postgres && o.pg_url.empty()) Die("--backend postgres needs --pg-url URL");
-  if (o.postgres && !o.keep_db.empty()) Die("--keep-db is for SQLite");
+  ParseRunOptions(
+      argc, argv, o,
+      [&](const std::string& a, const std::function<std::string()>& next) {
+        if (a == "--risks") {
+          o.risks = std::atoi(next().c_str());
+        } else if (a == "--assets") {
+          o.assets = std::atoi(next().c_str());
+        } else if (a == "--controls") {
+          o.controls = std::atoi(next().c_str());
+        } else {
+          return false;
+        }
+        return true;
+      },
+      "risk_load [--backend sqlite|postgres] [--pg-url URL] [--risks N] [--assets N] "
+      "[--controls N] [--batch N] [--requests N] [--warmup N] [--threads N] [--seconds S] "
+      "[--keep-db PATH]");
   o.risks = std::clamp(o.risks, 1, 10'000'000);
   o.assets = std::clamp(o.assets, 1, 1'000'000);
   o.controls = std::clamp(o.controls, 1, 100'000);
-  o.batch = std::clamp(o.batch, 1, 100'000);
-  o.requests = std::clamp(o.requests, 5, 1'000'000);
-  o.warmup = std::clamp(o.warmup, 0, 1'000'000);
-  o.threads = std::clamp(o.threads, 1, 64);
-  o.seconds = std::clamp(o.seconds, 0.1, 120.0);
   return o;
 }
 
-struct Sample {
-  double client_ms = 0;
-  double server_ms = -1;
-  size_t bytes = 0;
-  std::string body;
-};
-
-Sample Fetch(httplib::Client& c, const std::string& path, const httplib::Headers& headers,
-             bool keep_body = false) {
-  const auto start = SteadyClock::now();
-  auto res = c.Get(path.c_str(), headers);
-  Sample s;
-  s.client_ms = MsSince(start);
-  if (!res) Die(fmt::format("GET {}: {}", path, httplib::to_string(res.error())));
-  if (res->status != 200) {
-    Die(fmt::format("GET {}: status {}: {}", path, res->status, res->body.substr(0, 500)));
-  }
-  const std::string timing = res->get_header_value("Server-Timing");
-  const auto dur = timing.find("dur=");
-  if (dur != std::string::npos) s.server_ms = std::atof(timing.c_str() + dur + 4);
-  s.bytes = res->body.size();
-  if (keep_body) s.body = std::move(res->body);
-  return s;
-}
-
-struct Series {
-  std::string name, path;
-  Percentiles client, server;
-  double bytes = 0;
-  double statements = 0;
-};
-
-Series Measure(httplib::Client& c, store::Store& st, const std::string& name,
-               const std::string& path, const httplib::Headers& h, int warmup, int n) {
-  // A slow request (over 50 ms the first time) gets a tenth of the requests, at least 10, and
-  // two warm-ups: the run stays bounded when a page walks the whole register.
+// Measure() under a name; a slow request (over 50 ms the first time) gets a tenth of the
+// requests, at least 10, and two warm-ups: the run stays bounded when a page walks the whole
+// register.
+Series MeasureRequest(httplib::Client& c, store::Store& st, const std::string& name,
+                      const std::string& path, const httplib::Headers& h, int warmup, int n) {
   if (Fetch(c, path, h).client_ms > 50.0) {
     n = std::max(10, n / 10);
     warmup = std::min(warmup, 2);
   }
-  for (int i = 0; i < warmup; ++i) (void)Fetch(c, path, h);
-  std::vector<double> client, server;
-  size_t bytes = 0;
-  const uint64_t before = st.StatementCount();
-  for (int i = 0; i < n; ++i) {
-    Sample s = Fetch(c, path, h);
-    client.push_back(s.client_ms);
-    if (s.server_ms >= 0) server.push_back(s.server_ms);
-    bytes += s.bytes;
-  }
-  Series out{.name = name, .path = path};
-  out.client = Summarise(std::move(client));
-  out.server = Summarise(std::move(server));
-  out.bytes = static_cast<double>(bytes) / n;
-  out.statements = static_cast<double>(st.StatementCount() - before) / n;
+  Series out = Measure(c, st, path, h, warmup, n);
+  out.name = name;
   return out;
 }
 
@@ -210,47 +131,6 @@ Series MeasureAfterChange(httplib::Client& c, store::Store& st, const std::strin
   out.bytes = static_cast<double>(bytes) / count;
   out.statements = static_cast<double>(statements) / count;
   return out;
-}
-
-struct Rate {
-  double rps = 0;
-  double server_cpu_us = 0;  // process CPU minus the client threads' own, per request
-};
-
-Rate Throughput(int port, const std::string& path, const httplib::Headers& h, int threads,
-                double seconds) {
-  std::atomic<long> done{0};
-  std::atomic<bool> failed{false};
-  std::vector<double> client_cpu_ms(static_cast<size_t>(threads), 0.0);
-  const auto deadline = SteadyClock::now() + std::chrono::duration_cast<SteadyClock::duration>(
-                                                 std::chrono::duration<double>(seconds));
-  std::vector<std::thread> pool;
-  const auto start = SteadyClock::now();
-  const double cpu_start = CpuMs(CLOCK_PROCESS_CPUTIME_ID);
-  for (int t = 0; t < threads; ++t) {
-    pool.emplace_back([&, t] {
-      auto c = NewClient(port, 60);
-      long mine = 0;
-      while (SteadyClock::now() < deadline) {
-        auto res = c->Get(path.c_str(), h);
-        if (!res || res->status != 200) {
-          failed = true;
-          break;
-        }
-        ++mine;
-      }
-      done += mine;
-      client_cpu_ms[static_cast<size_t>(t)] = CpuMs(CLOCK_THREAD_CPUTIME_ID);
-    });
-  }
-  for (auto& t : pool) t.join();
-  const double cpu_ms = CpuMs(CLOCK_PROCESS_CPUTIME_ID) - cpu_start;
-  const double elapsed_s = MsSince(start) / 1000.0;
-  if (failed) Die("a request failed during the throughput run of " + path);
-  double clients_ms = 0;
-  for (double c : client_cpu_ms) clients_ms += c;
-  const double n = static_cast<double>(done.load());
-  return Rate{.rps = n / elapsed_s, .server_cpu_us = (cpu_ms - clients_ms) * 1000.0 / n};
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -474,30 +354,16 @@ int Run(const Options& o) {
                  {"applied_controls", o.controls},
                  {"cores", std::thread::hardware_concurrency()},
                  {"loadavg_start", LoadAverage()}};
-  std::string dir, db;
-  std::unique_ptr<PgDatabase> pg_database;
-  if (o.postgres) {
-    pg_database = std::make_unique<PgDatabase>(o.pg_url);
-    g_pg_database = pg_database.get();
-    std::atexit([] {
-      if (g_pg_database != nullptr) g_pg_database->Drop();
-    });
-    db = pg_database->url();
-    report["postgres_version"] = pg_database->server_version();
-  } else {
-    char tmpl[] = "/tmp/rampart-riskbench-XXXXXX";
-    if (mkdtemp(tmpl) == nullptr) Die("cannot create a temporary directory");
-    dir = tmpl;
-    db = o.keep_db.empty() ? dir + "/bench.db" : o.keep_db;
-    if (!o.keep_db.empty()) {
-      for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(db + suffix);
-    }
+  BenchDatabase database(o);
+  const std::string& db = database.url();
+  if (database.postgres() != nullptr) {
+    report["postgres_version"] = database.postgres()->server_version();
   }
   fmt::print(
       "Rampart risk_load ({}): {} risks, {} assets, {} applied controls, {} cores, "
       "load average {}\n\n",
-      o.postgres ? "PostgreSQL " + pg_database->server_version() : "SQLite", o.risks, o.assets,
-      o.controls, std::thread::hardware_concurrency(), LoadAverage());
+      o.postgres ? "PostgreSQL " + database.postgres()->server_version() : "SQLite", o.risks,
+      o.assets, o.controls, std::thread::hardware_concurrency(), LoadAverage());
 
   // --- Setup and seeding (the store alone, no server).
   std::string token;
@@ -508,20 +374,10 @@ int Run(const Options& o) {
     auto st = Check(store::OpenStore(db), "opening the store");
     (void)Check(st->Migrate(), "migrating");
     app::Services services(*st, clock);
-    auto init = Check(services.auth.Initialise("Bench Ltd"), "initialising");
-    auto user = Check(services.members.AddUser("", app::NewMember{.username = "bench",
-                                                                  .role = domain::Role::kAdmin,
-                                                                  .password = "bench-password-not-"
-                                                                              "secret"}),
-                      "adding the user")
-                    .user;
-    token = Check(services.members.CreateToken("bench", "", "risk_load", false, ""),
-                  "creating a token");
-    actor = store::Actor{.org_id = init.org.id,
-                         .user_id = user.id,
-                         .username = user.username,
-                         .now = FormatUtc(clock.Now())};
-    Maker maker(user.id);
+    const BenchTenant tenant = SetUpTenant(*st, services, clock, "risk_load");
+    token = tenant.token;
+    actor = tenant.actor;
+    Maker maker(actor.user_id);
     double s_controls = 0, s_assets = 0, s_risks = 0;
     const auto t0 = SteadyClock::now();
     control_ids = Seed(
@@ -588,17 +444,17 @@ int Run(const Options& o) {
   };
 
   Series healthz =
-      Measure(*client, st, "GET /healthz", "/healthz", {}, o.warmup * 5, o.requests * 5);
+      MeasureRequest(*client, st, "GET /healthz", "/healthz", {}, o.warmup * 5, o.requests * 5);
   std::vector<Series> results;
   for (const auto& r : reqs) {
-    results.push_back(Measure(*client, st, r.name, r.path, auth, o.warmup, o.requests));
+    results.push_back(MeasureRequest(*client, st, r.name, r.path, auth, o.warmup, o.requests));
   }
   // Statements per request do not grow with the page size.
   std::vector<Series> sizes;
   for (int limit : {5, 50, 500}) {
-    sizes.push_back(Measure(*client, st, fmt::format("API risks limit={}", limit),
-                            fmt::format("/api/v1/risks?limit={}", limit), auth, o.warmup / 2,
-                            std::max(5, o.requests / 2)));
+    sizes.push_back(MeasureRequest(*client, st, fmt::format("API risks limit={}", limit),
+                                   fmt::format("/api/v1/risks?limit={}", limit), auth, o.warmup / 2,
+                                   std::max(5, o.requests / 2)));
   }
 
   // The SoA after a risk changed (the first listing derives its links again).
@@ -782,14 +638,7 @@ int Run(const Options& o) {
   std::fflush(stdout);
 
   instance.reset();
-  if (pg_database != nullptr) {
-    pg_database->Drop();
-    g_pg_database = nullptr;
-  } else if (o.keep_db.empty()) {
-    std::filesystem::remove_all(dir);
-  } else {
-    std::filesystem::remove(dir);
-  }
+  database.Finish();
   return 0;
 }
 
