@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import path from 'node:path';
-import { startRampart, launchBrowser, watchProblems, outDir } from './harness.mjs';
+import { startRampart, launchBrowser, openPage, firstSignIn, outDir } from './harness.mjs';
 
 let rampart;
 let browser;
@@ -61,17 +61,11 @@ function freshCode() {
 before(async () => {
   rampart = await startRampart();
   browser = await launchBrowser();
-  const open = async () => {
-    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
-    const page = await context.newPage();
-    const seen = watchProblems(page);
-    return { page, seen };
-  };
-  const a = await open();
-  const v = await open();
+  const a = await openPage(browser);
+  const v = await openPage(browser);
   admin = a.page;
   viewer = v.page;
-  problems.push(a.seen, v.seen);
+  problems.push(a.problems, v.problems);
 });
 
 after(async () => {
@@ -103,12 +97,7 @@ async function secondStep(page, code) {
 }
 
 test('the administrator adds a viewer and sees the one-time password once', async () => {
-  await signIn(admin, rampart.username, rampart.otp);
-  await admin.waitForURL(/\/account\/password$/);
-  await admin.getByLabel('Current password').fill(rampart.otp);
-  await admin.getByLabel('New password').fill(adminPassword);
-  await admin.getByRole('button', { name: 'Change password' }).click();
-  await admin.waitForURL(/\/\?notice=password$/);
+  await firstSignIn(admin, rampart, adminPassword, '/signin');
 
   await admin.getByRole('link', { name: 'People' }).click();
   await admin.waitForURL(/\/admin\/users$/);

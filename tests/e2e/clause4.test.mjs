@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { startRampart, launchBrowser, watchProblems, outDir } from './harness.mjs';
+import { startRampart, launchBrowser, openPage, outDir } from './harness.mjs';
 
 let rampart;
 let browser;
@@ -15,9 +15,7 @@ const newPassword = 'a long and private passphrase';
 before(async () => {
   rampart = await startRampart();
   browser = await launchBrowser();
-  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
-  page = await context.newPage();
-  problems = watchProblems(page);
+  ({ page, problems } = await openPage(browser));
 });
 
 after(async () => {

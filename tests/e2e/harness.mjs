@@ -60,6 +60,27 @@ export async function launchBrowser() {
   });
 }
 
+// A page of its own in `browser` (1400×900), and the problems watchProblems collects on it.
+export async function openPage(browser) {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const page = await context.newPage();
+  return { page, problems: watchProblems(page) };
+}
+
+// The administrator's first sign-in: the one-time password, then the forced change to
+// `password`. Starts from `path`, which sends to the sign-in page.
+export async function firstSignIn(page, rampart, password, path = '/') {
+  await page.goto(`${rampart.baseUrl}${path}`);
+  await page.getByLabel('User name').fill(rampart.username);
+  await page.getByLabel('Password').fill(rampart.otp);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(/\/account\/password$/);
+  await page.getByLabel('Current password').fill(rampart.otp);
+  await page.getByLabel('New password').fill(password);
+  await page.getByRole('button', { name: 'Change password' }).click();
+  await page.waitForURL(/\/\?notice=password$/);
+}
+
 // Collects console errors (CSP violations show up here), script errors and failed requests of
 // a page. A 4xx answer to a deliberately bad form is expected (Chromium logs it as "Failed to
 // load resource"), and so is a request aborted by the navigation that follows a click.

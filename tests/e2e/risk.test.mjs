@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { startRampart, launchBrowser, watchProblems, outDir } from './harness.mjs';
+import { startRampart, launchBrowser, openPage, firstSignIn, outDir } from './harness.mjs';
 
 let rampart;
 let browser;
@@ -16,18 +16,8 @@ let riskUrl;
 before(async () => {
   rampart = await startRampart();
   browser = await launchBrowser();
-  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
-  page = await context.newPage();
-  problems = watchProblems(page);
-  await page.goto(`${rampart.baseUrl}/risks`);
-  await page.getByLabel('User name').fill(rampart.username);
-  await page.getByLabel('Password').fill(rampart.otp);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(/\/account\/password$/);
-  await page.getByLabel('Current password').fill(rampart.otp);
-  await page.getByLabel('New password').fill('a long and private passphrase');
-  await page.getByRole('button', { name: 'Change password' }).click();
-  await page.waitForURL(/\/\?notice=password$/);
+  ({ page, problems } = await openPage(browser));
+  await firstSignIn(page, rampart, 'a long and private passphrase', '/risks');
 });
 
 after(async () => {
