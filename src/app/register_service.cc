@@ -8,6 +8,7 @@
 #include <unordered_set>
 
 #include "app/access_control.h"
+#include "app/record_codec.h"
 #include "base/text.h"
 #include "domain/registers.h"
 
@@ -196,6 +197,30 @@ Result<store::Page> RegisterService::List(const Principal& p, const RegisterSpec
                                           const store::ListQuery& query) {
   RETURN_IF_ERROR(Require(p, domain::Permission::kReadRecords));
   return store_.List(spec, p.org_id, query);
+}
+
+Status ForEachPage(store::Store& store, const RegisterSpec& spec, int64_t org_id,
+                   store::ListQuery query, const std::function<Status(std::vector<Record>&)>& fn) {
+  query.cursor.clear();
+  query.limit = 500;
+  do {
+    ASSIGN_OR_RETURN(auto page, store.List(spec, org_id, query));
+    RETURN_IF_ERROR(fn(page.records));
+    query.cursor = page.next_cursor;
+  } while (!query.cursor.empty());
+  return Status::Ok();
+}
+
+Result<std::string> RegisterService::ExportCsv(const Principal& p, const RegisterSpec& spec,
+                                               const store::ListQuery& query) {
+  RETURN_IF_ERROR(Require(p, domain::Permission::kReadRecords));
+  std::vector<Record> all;
+  RETURN_IF_ERROR(ForEachPage(store_, spec, p.org_id, query, [&](std::vector<Record>& page) {
+    for (auto& r : page) all.push_back(std::move(r));
+    return Status::Ok();
+  }));
+  ASSIGN_OR_RETURN(auto members, Members(p));
+  return RecordsToCsv(spec, all, members);
 }
 
 Result<int64_t> RegisterService::Count(const Principal& p, const RegisterSpec& spec,

@@ -31,6 +31,13 @@ using WriteHook =
     std::function<Status(const Principal& p, domain::Json& fields, const domain::Json* before,
                          std::vector<domain::FieldError>& errors)>;
 
+// Every record of `spec` in the organisation that matches `query` (its cursor and limit aside),
+// page by page in the query's order: `fn` gets each page's records. For use cases that read a
+// whole register or selection (exports, re-evaluation); no permission check.
+Status ForEachPage(store::Store& store, const domain::RegisterSpec& spec, int64_t org_id,
+                   store::ListQuery query,
+                   const std::function<Status(std::vector<domain::Record>&)>& fn);
+
 class RegisterService {
  public:
   RegisterService(store::Store& store, const Clock& clock) : store_(store), clock_(clock) {}
@@ -51,6 +58,10 @@ class RegisterService {
   // The record's audit events, oldest first (also after it was deleted).
   Result<std::vector<domain::AuditEvent>> History(const Principal& p,
                                                   const domain::RegisterSpec& spec, int64_t id);
+  // Every record matching `query`'s filters, search and order, as CSV (app::RecordsToCsv):
+  // what the API's export and `rampart export` write.
+  Result<std::string> ExportCsv(const Principal& p, const domain::RegisterSpec& spec,
+                                const store::ListQuery& query);
   // The organisation's members: owners to choose from, names to show.
   Result<std::vector<store::UserSummary>> Members(const Principal& p);
   // Newest audit events of the organisation.

@@ -137,11 +137,8 @@ Result<Record> RiskService::ApproveMethodology(const Principal& p, int64_t id,
       }));
   // Re-evaluate every risk under the new methodology, in the same write as the approval.
   const auto& risks = domain::Risks();
-  store::ListQuery q;
-  q.limit = 500;
-  do {
-    ASSIGN_OR_RETURN(auto page, store_.List(risks, p.org_id, q));
-    for (const auto& r : page.records) {
+  RETURN_IF_ERROR(ForEachPage(store_, risks, p.org_id, {}, [&](std::vector<Record>& page) {
+    for (const auto& r : page) {
       Json fields = r.fields;
       std::vector<FieldError> errors;
       if (!ComputeLevels(approved, fields, errors)) {
@@ -171,8 +168,8 @@ Result<Record> RiskService::ApproveMethodology(const Principal& p, int64_t id,
                                     .action = "re-evaluate",
                                     .diff = diff});
     }
-    q.cursor = page.next_cursor;
-  } while (!q.cursor.empty());
+    return Status::Ok();
+  }));
   ASSIGN_OR_RETURN(auto written, store_.Write(actor, approval.mutations));
   return written[approval.superseded ? 1 : 0];
 }
@@ -395,13 +392,10 @@ Result<int> RiskService::LoadCatalogue(const Principal& p, const domain::Registe
   }
   RETURN_IF_ERROR(Require(p, domain::Permission::kEditRecords));
   std::set<std::string> present;
-  store::ListQuery q;
-  q.limit = 500;
-  do {
-    ASSIGN_OR_RETURN(auto page, store_.List(spec, p.org_id, q));
-    for (const auto& r : page.records) present.insert(Str(r.fields["ref"]));
-    q.cursor = page.next_cursor;
-  } while (!q.cursor.empty());
+  RETURN_IF_ERROR(ForEachPage(store_, spec, p.org_id, {}, [&](std::vector<Record>& page) {
+    for (const auto& r : page) present.insert(Str(r.fields["ref"]));
+    return Status::Ok();
+  }));
   std::vector<store::Mutation> mutations;
   for (const auto& e : threats ? domain::ThreatCatalogue() : domain::VulnerabilityCatalogue()) {
     if (present.count(e.ref) != 0) continue;
@@ -499,11 +493,9 @@ Result<std::vector<TreatmentRow>> RiskService::TreatmentPlan(const Principal& p)
                                               std::string(domain::kRiskTreatmentPlanned),
                                               std::string(domain::kRiskTreated)})});
   q.sort = "number";
-  q.limit = 500;
   std::vector<TreatmentRow> out;
-  do {
-    ASSIGN_OR_RETURN(auto page, store_.List(domain::Risks(), p.org_id, q));
-    for (auto& r : page.records) {
+  RETURN_IF_ERROR(ForEachPage(store_, domain::Risks(), p.org_id, q, [&](std::vector<Record>& page) {
+    for (auto& r : page) {
       if (!domain::NeedsTreatment(r.fields)) continue;
       const Json actions = r.fields["actions"];
       if (!actions.is_array() || actions.empty()) {
@@ -514,8 +506,8 @@ Result<std::vector<TreatmentRow>> RiskService::TreatmentPlan(const Principal& p)
         out.push_back({r, a, domain::IsActionOverdue(a, today)});
       }
     }
-    q.cursor = page.next_cursor;
-  } while (!q.cursor.empty());
+    return Status::Ok();
+  }));
   return out;
 }
 

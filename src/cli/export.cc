@@ -6,7 +6,6 @@
 
 #include <cstdio>
 
-#include "app/record_codec.h"
 #include "cli/cli.h"
 #include "domain/registers.h"
 
@@ -58,16 +57,7 @@ void AddExportCommand(CLI::App& app, Context& ctx, Action& action) {
           return NotFound(fmt::format("nothing to export named \"{}\"", *what));
         }
         if (*format != "csv") return InvalidArgument("registers export as csv", "format");
-        store::ListQuery q;
-        q.limit = 500;
-        std::vector<domain::Record> all;
-        do {
-          ASSIGN_OR_RETURN(auto page, ctx.services->registers.List(reader, *spec, q));
-          for (auto& r : page.records) all.push_back(std::move(r));
-          q.cursor = page.next_cursor;
-        } while (!q.cursor.empty());
-        ASSIGN_OR_RETURN(auto members, ctx.services->registers.Members(reader));
-        out = app::RecordsToCsv(*spec, all, members);
+        ASSIGN_OR_RETURN(out, ctx.services->registers.ExportCsv(reader, *spec, {}));
       }
       std::fwrite(out.data(), 1, out.size(), stdout);
       return Status::Ok();

@@ -77,19 +77,11 @@ void AddRegisterRoutes(Router& router, const RegisterSpec& spec) {
     }
     auto q = ParseListQuery(*s, r.http);
     if (!q.ok()) return WriteJsonError(r.res, q.status());
-    q->limit = 500;
-    std::vector<domain::Record> all;
-    do {
-      auto page = r.services.registers.List(r.principal, *s, *q);
-      if (!page.ok()) return WriteJsonError(r.res, page.status());
-      for (auto& rec : page->records) all.push_back(std::move(rec));
-      q->cursor = page->next_cursor;
-    } while (!q->cursor.empty());
-    auto members = r.services.registers.Members(r.principal);
-    if (!members.ok()) return WriteJsonError(r.res, members.status());
+    auto csv = r.services.registers.ExportCsv(r.principal, *s, *q);
+    if (!csv.ok()) return WriteJsonError(r.res, csv.status());
     r.res.set_header("Content-Disposition",
                      fmt::format("attachment; filename=\"{}.csv\"", s->path));
-    r.res.set_content(app::RecordsToCsv(*s, all, *members), "text/csv; charset=utf-8");
+    r.res.set_content(*csv, "text/csv; charset=utf-8");
   });
 
   router.Get(item, Surface::kApi, kRead, [s](Request& r) {
