@@ -4,7 +4,7 @@
 #   scripts/install-deps.sh test    - also what the test suites need
 set -euo pipefail
 what=${1:-build}
-pkgs=(build-essential cmake ninja-build pkg-config
+pkgs=(build-essential cmake ninja-build pkg-config ccache libboost1.81-dev
       libcpp-httplib-dev nlohmann-json3-dev libsqlite3-dev libsodium-dev libssl-dev
       libcli11-dev libfmt-dev libspdlog-dev zlib1g-dev libbrotli-dev libpq-dev
       libqrencode-dev libmagic-dev libmagic-mgc libxlsxwriter-dev)
