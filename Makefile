@@ -7,6 +7,10 @@ DB       ?= $(DATA_DIR)/rampart.db
 LISTEN   ?= 127.0.0.1:8080
 ORG      ?= My organisation
 JOBS     ?= $(shell nproc)
+# ccache (installed with the build packages) shares compiled objects between clones of the
+# repository: paths under the clone are hashed relative to it.
+export CCACHE_BASEDIR ?= $(CURDIR)
+export CCACHE_NOHASHDIR ?= 1
 
 .PHONY: all deps build run test test-deps format lint bench fuzz clean
 
@@ -51,8 +55,8 @@ FUZZ_SECONDS ?= 60
 fuzz: test-deps
 	@CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=Debug \
 	  -DRAMPART_TESTS=ON -DRAMPART_FUZZ=ON >/dev/null
-	@cmake --build build-fuzz -j $(JOBS) --target fuzz_form fuzz_record_json
-	@for f in form record_json; do \
+	@cmake --build build-fuzz -j $(JOBS) --target fuzz_form fuzz_record_json fuzz_request
+	@for f in form record_json request; do \
 	  mkdir -p build-fuzz/corpus-$$f && \
 	  build-fuzz/tests/fuzz_$$f -max_total_time=$(FUZZ_SECONDS) build-fuzz/corpus-$$f tests/fuzz/corpus/$$f || exit 1; \
 	done

@@ -352,8 +352,8 @@ class Instance {
     store_ = Check(store::OpenStore(db), "opening the store");
     (void)Check(store_->Migrate(), "migrating");
     services_ = std::make_unique<app::Services>(*store_, clock_);
-    server_ = std::make_unique<http::Server>(*services_,
-                                             http::ServerOptions{.host = "127.0.0.1", .port = 0});
+    server_ = std::make_unique<http::Server>(
+        *services_, http::ServerOptions{.host = "127.0.0.1", .port = 0, .server_timing = true});
     port_ = Check(server_->Bind(), "binding");
     thread_ = std::thread([this] {
       Status st = server_->Run();

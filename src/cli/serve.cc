@@ -24,6 +24,9 @@ struct ServeOptions {
   int idle_minutes = 30;
   bool trust_proxy = false;
   int lifetime_hours = 12;
+  bool server_timing = false;
+  http::TransportLimits limits;
+  int idle_seconds = static_cast<int>(limits.idle_timeout.count() / 1000);
 };
 
 Result<std::pair<std::string, int>> ParseListen(const std::string& listen) {
@@ -74,6 +77,19 @@ void AddServeCommand(CLI::App& app, Context& ctx, Action& action) {
   cmd->add_flag("--trust-proxy", opts->trust_proxy,
                 "Behind a reverse proxy: the client's address is the last X-Forwarded-For entry")
       ->envname("RAMPART_TRUST_PROXY");
+  cmd->add_option("--max-connections", opts->limits.max_connections,
+                  "Open connections at most; more are answered 503")
+      ->envname("RAMPART_MAX_CONNECTIONS")
+      ->check(CLI::Range(1, 1'000'000));
+  cmd->add_option("--max-connections-per-address", opts->limits.max_connections_per_address,
+                  "Open connections from one client address at most; more are answered 503")
+      ->envname("RAMPART_MAX_CONNECTIONS_PER_ADDRESS")
+      ->check(CLI::Range(1, 1'000'000));
+  cmd->add_option("--keep-alive-idle", opts->idle_seconds,
+                  "Seconds an idle keep-alive connection stays open")
+      ->check(CLI::Range(1, 3600));
+  cmd->add_flag("--server-timing", opts->server_timing,
+                "Send Server-Timing (time spent in Rampart) with every answer, for benchmarks");
   cmd->add_option("--session-idle", opts->idle_minutes,
                   "Minutes without a request after which a session ends")
       ->check(CLI::Range(1, 24 * 60));
@@ -90,6 +106,7 @@ void AddServeCommand(CLI::App& app, Context& ctx, Action& action) {
       ctx.auth_options.session_idle = std::chrono::minutes(opts->idle_minutes);
       ctx.auth_options.session_lifetime = std::chrono::hours(opts->lifetime_hours);
       ctx.evidence_options.max_bytes = opts->max_upload_mb << 20;
+      opts->limits.idle_timeout = std::chrono::seconds(opts->idle_seconds);
       // Block the stop signals in every thread; one thread waits for them below.
       sigset_t signals;
       sigemptyset(&signals);
@@ -106,7 +123,9 @@ void AddServeCommand(CLI::App& app, Context& ctx, Action& action) {
                                           .tls_cert = opts->tls_cert,
                                           .tls_key = opts->tls_key,
                                           .access_log = true,
-                                          .trust_proxy = opts->trust_proxy});
+                                          .trust_proxy = opts->trust_proxy,
+                                          .server_timing = opts->server_timing,
+                                          .limits = opts->limits});
       ASSIGN_OR_RETURN(int port, server.Bind());
       const std::string host = hostport.first.find(':') != std::string::npos
                                    ? "[" + hostport.first + "]"
@@ -121,10 +140,11 @@ void AddServeCommand(CLI::App& app, Context& ctx, Action& action) {
       std::thread waiter([&server, signals] {
         int sig = 0;
         sigwait(&signals, &sig);
-        spdlog::info("signal {} received; stopping", sig);
+        spdlog::info("signal {} received; finishing requests in flight, then stopping", sig);
         server.Stop();
       });
       Status st = server.Run();
+      spdlog::info("stopped");
       // Wake the waiter if the server stopped on its own.
       pthread_kill(waiter.native_handle(), SIGTERM);
       waiter.join();

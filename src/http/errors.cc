@@ -38,20 +38,20 @@ int HttpStatusFor(Code code) {
   return 500;
 }
 
-void WriteJsonError(httplib::Response& res, const Status& status) {
+void WriteJsonError(HttpResponse& res, const Status& status) {
   nlohmann::json err = {{"code", CodeName(status.code())}, {"message", status.message()}};
   err["field"] = status.field().empty() ? nlohmann::json() : nlohmann::json(status.field());
   res.status = HttpStatusFor(status.code());
   // Messages may quote input; never let invalid UTF-8 in them throw.
-  res.set_content(
+  res.SetContent(
       nlohmann::json{{"error", err}}.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
       "application/json");
 }
 
-void WriteHtmlError(httplib::Response& res, int http_status, const Status& status) {
+void WriteHtmlError(HttpResponse& res, int http_status, const Status& status) {
   const std::string code = std::to_string(http_status);
   res.status = http_status;
-  res.set_content(
+  res.SetContent(
       "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta "
       "name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>" +
           code +

@@ -2,16 +2,16 @@
 // {"error": {"code": "invalid_argument", "message": "...", "field": "title"}}.
 #pragma once
 
-#include <httplib.h>
+#include "http/message.h"
 
 #include "base/status.h"
 
 namespace rampart::http {
 
 int HttpStatusFor(Code code);
-void WriteJsonError(httplib::Response& res, const Status& status);
+void WriteJsonError(HttpResponse& res, const Status& status);
 // A small page for an error of the web UI (a refused request, an unknown address): the status,
 // the message (escaped) and a way back.
-void WriteHtmlError(httplib::Response& res, int http_status, const Status& status);
+void WriteHtmlError(HttpResponse& res, int http_status, const Status& status);
 
 }  // namespace rampart::http

@@ -19,13 +19,13 @@ std::string Request::Form(const std::string& name) const {
 }
 
 std::string Request::Query(const std::string& name) const {
-  return http.has_param(name) ? http.get_param_value(name) : std::string();
+  return http.HasParam(name) ? http.Param(name) : std::string();
 }
 
 int64_t Request::PathId(size_t match_index) const {
   int64_t id = 0;
   if (match_index >= http.matches.size()) return 0;
-  const std::string s = http.matches[match_index];
+  const std::string& s = http.matches[match_index];
   std::from_chars(s.data(), s.data() + s.size(), id);
   return id;
 }
@@ -38,8 +38,8 @@ std::optional<int64_t> Request::FormVersion() const {
   return n;
 }
 
-std::string CookieValue(const httplib::Request& req, const std::string& name) {
-  const std::string header = req.get_header_value("Cookie");
+std::string CookieValue(const HttpRequest& req, const std::string& name) {
+  const std::string header = req.Header("Cookie");
   size_t pos = 0;
   while (pos < header.size()) {
     size_t end = header.find(';', pos);
@@ -54,10 +54,10 @@ std::string CookieValue(const httplib::Request& req, const std::string& name) {
   return {};
 }
 
-std::string ClientAddress(const httplib::Request& req, bool trust_proxy) {
+std::string ClientAddress(const HttpRequest& req, bool trust_proxy) {
   if (trust_proxy) {
     // The proxy appends the address it saw; earlier entries come from the client and may lie.
-    const std::string forwarded = req.get_header_value("X-Forwarded-For");
+    const std::string forwarded = req.Header("X-Forwarded-For");
     const std::string_view last = Trim(std::string_view(forwarded).substr(
         forwarded.rfind(',') == std::string::npos ? 0 : forwarded.rfind(',') + 1));
     if (!last.empty() && last.size() <= 64) return std::string(last);
@@ -107,7 +107,7 @@ Status Authorise(const Guard& guard, const app::Principal& p, bool state_changin
 
 namespace {
 
-void Deny(Surface s, httplib::Response& res, const Status& st) {
+void Deny(Surface s, HttpResponse& res, const Status& st) {
   if (s == Surface::kApi) {
     WriteJsonError(res, st);
     return;
@@ -117,28 +117,28 @@ void Deny(Surface s, httplib::Response& res, const Status& st) {
 
 // A state-changing request must come from this site: an Origin header, when sent, must name the
 // host the request was sent to, and the browser must not flag it cross-site.
-bool SameOrigin(const httplib::Request& req) {
-  const std::string origin = req.get_header_value("Origin");
+bool SameOrigin(const HttpRequest& req) {
+  const std::string origin = req.Header("Origin");
   if (!origin.empty()) {
-    const std::string host = req.get_header_value("Host");
+    const std::string host = req.Header("Host");
     if (origin != "http://" + host && origin != "https://" + host) return false;
   }
-  const std::string site = req.get_header_value("Sec-Fetch-Site");
+  const std::string site = req.Header("Sec-Fetch-Site");
   return site.empty() || site == "same-origin" || site == "none";
 }
 
 }  // namespace
 
-httplib::Server::Handler Router::Wrap(Surface surface, Guard guard, bool state_changing,
-                                      Handler h) {
-  auto wrapped = [this, surface, guard, state_changing, h](const httplib::Request& hreq,
-                                                           httplib::Response& res) {
+RawHandler Router::Wrap(const std::string& pattern, Surface surface, Guard guard,
+                        bool state_changing, Handler h) {
+  auto wrapped = [this, pattern, surface, guard, state_changing, h](const HttpRequest& hreq,
+                                                                    HttpResponse& res) {
     Request req{hreq, res, services_, {}, {}, {}, ClientAddress(hreq, options_.trust_proxy)};
     if (state_changing && !SameOrigin(hreq)) {
       Deny(surface, res, PermissionDenied("cross-site request refused"));
       return;
     }
-    const std::string content_type = hreq.get_header_value("Content-Type");
+    const std::string content_type = hreq.Header("Content-Type");
     if (state_changing && content_type.rfind("application/x-www-form-urlencoded", 0) == 0) {
       for (auto& [k, v] : ParseFormEncoded(hreq.body)) req.form.emplace(std::move(k), std::move(v));
     } else if (state_changing && content_type.rfind("multipart/form-data", 0) == 0) {
@@ -151,7 +151,7 @@ httplib::Server::Handler Router::Wrap(Surface surface, Guard guard, bool state_c
       h(req);
       return;
     }
-    const std::string auth = hreq.get_header_value("Authorization");
+    const std::string auth = hreq.Header("Authorization");
     Result<app::Principal> who = Unauthenticated("sign in first");
     if (auth.rfind("Bearer ", 0) == 0) {
       who = services_.auth.AuthenticateToken(std::string(Trim(auth.substr(7))));
@@ -165,16 +165,16 @@ httplib::Server::Handler Router::Wrap(Surface surface, Guard guard, bool state_c
       if (who.status().code() != Code::kUnauthenticated) {
         Deny(surface, res, who.status());
       } else if (surface == Surface::kWeb && hreq.method == "GET") {
-        res.set_redirect("/signin?next=" + UrlEncode(hreq.path), 303);
+        res.SetRedirect("/signin?next=" + UrlEncode(hreq.path), 303);
       } else {
-        if (surface == Surface::kApi) res.set_header("WWW-Authenticate", "Bearer");
+        if (surface == Surface::kApi) res.SetHeader("WWW-Authenticate", "Bearer");
         Deny(surface, res, who.status());
       }
       return;
     }
     req.principal = std::move(who).value();
     if (state_changing && req.principal.credential == app::Credential::kSession) {
-      std::string token = hreq.get_header_value("X-CSRF-Token");
+      std::string token = hreq.Header("X-CSRF-Token");
       if (token.empty()) token = req.Form("_csrf");
       if (token.empty() || !ConstantTimeEquals(token, req.principal.csrf_token)) {
         Deny(surface, res,
@@ -190,46 +190,74 @@ httplib::Server::Handler Router::Wrap(Surface surface, Guard guard, bool state_c
           guard.access != Access::kAccountSetup) {
         // Send the browser to the step that is missing.
         if (guard.access == Access::kSecondFactorStep && !p.awaiting_second_factor) {
-          res.set_redirect("/", 303);
+          res.SetRedirect("/", 303);
           return;
         }
         if (p.awaiting_second_factor) {
-          res.set_redirect("/signin/second-factor", 303);
+          res.SetRedirect("/signin/second-factor", 303);
           return;
         }
         if (p.must_change_password) {
-          res.set_redirect("/account/password", 303);
+          res.SetRedirect("/account/password", 303);
           return;
         }
         if (p.needs_second_factor) {
-          res.set_redirect("/account/second-factor", 303);
+          res.SetRedirect("/account/second-factor", 303);
           return;
         }
       }
       Deny(surface, res, allowed);
       return;
     }
+    if (guard.export_limited) {
+      const auto wait = exports_->Take(
+          fmt::format("{}/{} {}", req.principal.user_id, req.principal.org_id, pattern),
+          std::chrono::steady_clock::now());
+      if (wait.count() > 0) {
+        const auto seconds = (wait.count() + 999) / 1000;
+        res.SetHeader("Retry-After", std::to_string(seconds));
+        Deny(surface, res,
+             Status(Code::kResourceExhausted,
+                    fmt::format("too many exports in a short time; try again in {} s", seconds)));
+        return;
+      }
+    }
     h(req);
   };
+  if (!options_.server_timing) {
+    return [wrapped](HttpRequest& hreq, HttpResponse& res) { wrapped(hreq, res); };
+  }
   // Server-Timing: the time spent in Rampart (authentication and handler), for measurements
   // without the client's and the network's share.
-  return [wrapped](const httplib::Request& hreq, httplib::Response& res) {
+  return [wrapped](HttpRequest& hreq, HttpResponse& res) {
     const auto start = std::chrono::steady_clock::now();
     wrapped(hreq, res);
     const std::chrono::duration<double, std::milli> took = std::chrono::steady_clock::now() - start;
-    res.set_header("Server-Timing", fmt::format("app;dur={:.3f}", took.count()));
+    res.SetHeader("Server-Timing", fmt::format("app;dur={:.3f}", took.count()));
   };
 }
 
 void Router::Add(const std::string& method, const std::string& pattern, Surface s, Guard g,
                  Handler h) {
   routes_.push_back({method, pattern, s, g});
-  auto handler = Wrap(s, g, method != "GET", std::move(h));
-  if (method == "GET") server_.Get(pattern, std::move(handler));
-  if (method == "POST") server_.Post(pattern, std::move(handler));
-  if (method == "PUT") server_.Put(pattern, std::move(handler));
-  if (method == "PATCH") server_.Patch(pattern, std::move(handler));
-  if (method == "DELETE") server_.Delete(pattern, std::move(handler));
+  Unguarded(method, pattern, Wrap(pattern, s, g, method != "GET", std::move(h)));
+}
+
+void Router::Unguarded(const std::string& method, const std::string& pattern, RawHandler h) {
+  const size_t literal = pattern.find_first_of("\\^$.|?*+()[]{}");
+  table_.push_back({method, pattern.substr(0, literal), std::regex(pattern), std::move(h)});
+}
+
+bool Router::Dispatch(HttpRequest& req, HttpResponse& res) const {
+  std::smatch m;
+  for (const auto& e : table_) {
+    if (e.method != req.method || req.path.compare(0, e.prefix.size(), e.prefix) != 0) continue;
+    if (!std::regex_match(req.path, m, e.pattern)) continue;
+    req.matches.assign(m.begin(), m.end());
+    e.handler(req, res);
+    return true;
+  }
+  return false;
 }
 
 void Router::Get(const std::string& p, Surface s, Guard g, Handler h) { Add("GET", p, s, g, h); }
@@ -253,8 +281,8 @@ void Router::AnswerOtherMethods() {
     std::string allow;
     for (const auto& m : entry.second) allow += (allow.empty() ? "" : ", ") + m;
     const Surface surface = entry.first;
-    auto answer = [allow, surface](const httplib::Request& req, httplib::Response& res) {
-      res.set_header("Allow", allow);
+    auto answer = [allow, surface](HttpRequest& req, HttpResponse& res) {
+      res.SetHeader("Allow", allow);
       const Status st(
           Code::kInvalidArgument,
           fmt::format("{} is not allowed here; this address accepts {}", req.method, allow));
@@ -262,12 +290,7 @@ void Router::AnswerOtherMethods() {
       res.status = 405;
     };
     for (const char* m : {"GET", "POST", "PUT", "PATCH", "DELETE"}) {
-      if (entry.second.count(m) != 0) continue;
-      if (std::string(m) == "GET") server_.Get(pattern, answer);
-      if (std::string(m) == "POST") server_.Post(pattern, answer);
-      if (std::string(m) == "PUT") server_.Put(pattern, answer);
-      if (std::string(m) == "PATCH") server_.Patch(pattern, answer);
-      if (std::string(m) == "DELETE") server_.Delete(pattern, answer);
+      if (entry.second.count(m) == 0) Unguarded(m, pattern, answer);
     }
   }
 }

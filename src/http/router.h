@@ -15,13 +15,17 @@
 // known path asked with a method it does not have answers 405 with `Allow`.
 #pragma once
 
-#include <httplib.h>
-
+#include <chrono>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
+#include <regex>
 #include <string>
 #include <vector>
+
+#include "base/rate_limit.h"
+#include "http/message.h"
 
 #include "app/services.h"
 
@@ -40,6 +44,9 @@ enum class Access {
 struct Guard {
   Access access = Access::kPermission;
   domain::Permission permission = domain::Permission::kManageSettings;  // with kPermission
+  // An export: costly to make, so each caller may make a few of each at once and then one every
+  // few seconds (429 with Retry-After beyond; Router::kExportBurst, kExportInterval).
+  bool export_limited = false;
 
   static Guard Public() { return {Access::kPublic}; }
   static Guard AnySignedIn() { return {Access::kAnySignedIn}; }
@@ -57,6 +64,7 @@ inline Guard WriteGuard(const domain::RegisterSpec& spec) {
                                               : spec.write_permission);
 }
 inline const Guard kRead = Guard::Needs(domain::Permission::kReadRecords);
+inline const Guard kExport = {Access::kPermission, domain::Permission::kReadRecords, true};
 
 // What a principal's access allows on a route with this guard (ignoring CSRF and origin).
 // kOk, or the kUnauthenticated/kPermissionDenied status the route answers.
@@ -76,8 +84,8 @@ inline constexpr const char* kSecureSessionCookie = "__Host-rampart_session";
 
 // One request as a handler sees it.
 struct Request {
-  const httplib::Request& http;
-  httplib::Response& res;
+  const HttpRequest& http;
+  HttpResponse& res;
   app::Services& services;
   app::Principal principal;                      // empty for public routes
   std::string session_token;                     // the cookie value, when signed in with a session
@@ -96,29 +104,44 @@ struct Request {
 };
 
 using Handler = std::function<void(Request&)>;
+// A handler outside the access model: static files and the health check.
+using RawHandler = std::function<void(HttpRequest&, HttpResponse&)>;
 
 struct RouterOptions {
   bool secure_cookies = false;  // set under TLS
   bool trust_proxy = false;     // take the client's address from X-Forwarded-For
+  // Server-Timing on every answer (the time spent in Rampart), for the benchmarks; off by default
+  // so that timings do not leak to every client.
+  bool server_timing = false;
 };
 
 // The client's address (see Request::client_address).
-std::string ClientAddress(const httplib::Request& req, bool trust_proxy);
+std::string ClientAddress(const HttpRequest& req, bool trust_proxy);
 
 class Router {
  public:
-  Router(httplib::Server& server, app::Services& services, RouterOptions options = {})
-      : server_(server), services_(services), options_(options) {}
+  Router(app::Services& services, RouterOptions options = {})
+      : services_(services), options_(options) {}
 
   void Get(const std::string& pattern, Surface s, Guard g, Handler h);
   void Post(const std::string& pattern, Surface s, Guard g, Handler h);
   void Put(const std::string& pattern, Surface s, Guard g, Handler h);
   void Patch(const std::string& pattern, Surface s, Guard g, Handler h);
   void Delete(const std::string& pattern, Surface s, Guard g, Handler h);
+  // A route without authentication, CSRF or timing (static files, /healthz); not in routes().
+  void Unguarded(const std::string& method, const std::string& pattern, RawHandler h);
   // After every route: a known pattern asked with another method answers 405 with `Allow`.
   void AnswerOtherMethods();
 
+  // Runs the first route (in the order added) whose method and pattern match the request's,
+  // with req.matches set to the pattern's groups. False when none matches.
+  bool Dispatch(HttpRequest& req, HttpResponse& res) const;
+
   const std::vector<RouteInfo>& routes() const { return routes_; }
+
+  // Exports per caller: this many at once, then one more per interval.
+  static constexpr int kExportBurst = 10;
+  static constexpr std::chrono::seconds kExportInterval{6};
 
   // The session cookie's name, Set-Cookie for a new session, and for clearing it.
   std::string CookieName() const;
@@ -126,16 +149,25 @@ class Router {
   std::string ClearSessionCookie() const;
 
  private:
-  httplib::Server::Handler Wrap(Surface s, Guard g, bool state_changing, Handler h);
+  struct Entry {
+    std::string method;
+    std::string prefix;  // the pattern's literal start: a cheap test before the expression
+    std::regex pattern;
+    RawHandler handler;
+  };
+
+  RawHandler Wrap(const std::string& pattern, Surface s, Guard g, bool state_changing, Handler h);
   void Add(const std::string& method, const std::string& pattern, Surface s, Guard g, Handler h);
 
-  httplib::Server& server_;
   app::Services& services_;
   RouterOptions options_;
   std::vector<RouteInfo> routes_;
+  std::vector<Entry> table_;
+  std::unique_ptr<RateLimiter> exports_ =
+      std::make_unique<RateLimiter>(kExportBurst, kExportInterval);
 };
 
 // The value of cookie `name` in the request, or empty.
-std::string CookieValue(const httplib::Request& req, const std::string& name);
+std::string CookieValue(const HttpRequest& req, const std::string& name);
 
 }  // namespace rampart::http

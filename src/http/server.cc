@@ -1,10 +1,9 @@
 #include "http/server.h"
 
-#include <httplib.h>
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <cstdlib>
 #include <regex>
 
 #include "base/text.h"
@@ -17,10 +16,10 @@ namespace rampart::http {
 
 namespace {
 
-// Applied to every response. The CSP allows only this origin's own files: no inline script or
-// style, no framing.
-const httplib::Headers& SecurityHeaders() {
-  static const httplib::Headers kHeaders = {
+// Applied to every response that does not set its own. The CSP allows only this origin's own
+// files: no inline script or style, no framing.
+const std::vector<std::pair<std::string, std::string>>& SecurityHeaders() {
+  static const std::vector<std::pair<std::string, std::string>> kHeaders = {
       {"Content-Security-Policy",
        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "font-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; "
@@ -36,7 +35,7 @@ const httplib::Headers& SecurityHeaders() {
 
 // An evidence upload (API or page): the one kind of request whose body may exceed the body limit,
 // up to the evidence limit.
-bool IsUpload(const httplib::Request& req) {
+bool IsUpload(const HttpRequest& req) {
   static const std::regex kUpload(R"(^(/api/v1)?/[a-z0-9-]+/\d+/evidence$)");
   return req.method == "POST" && std::regex_match(req.path, kUpload);
 }
@@ -44,142 +43,125 @@ bool IsUpload(const httplib::Request& req) {
 // Room for the multipart envelope and the form fields around an upload's file.
 constexpr size_t kUploadEnvelope = 64 * 1024;
 
-}  // namespace
-
-namespace {
-
-std::unique_ptr<httplib::Server> MakeServer(const ServerOptions& o) {
-  if (!o.tls_cert.empty() || !o.tls_key.empty()) {
-    return std::make_unique<httplib::SSLServer>(o.tls_cert.c_str(), o.tls_key.c_str());
+// Text for one field of the access log: printable ASCII kept, everything else (control characters
+// such as CR, LF and ESC, spaces, '%' and bytes beyond ASCII) percent-encoded.
+std::string LogField(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (const char c : s) {
+    const auto b = static_cast<unsigned char>(c);
+    if (b <= 0x20 || b >= 0x7f || c == '%' || c == '"') {
+      out += fmt::format("%{:02X}", b);
+    } else {
+      out.push_back(c);
+    }
   }
-  return std::make_unique<httplib::Server>();
+  return out.empty() ? "-" : out;
 }
 
 }  // namespace
 
 Server::Server(app::Services& services, ServerOptions options)
-    : services_(services), options_(std::move(options)), http_(MakeServer(options_)) {
-  auto& s = *http_;
+    : services_(services), options_(std::move(options)) {
   const bool tls = !options_.tls_cert.empty() || !options_.tls_key.empty();
-  s.set_tcp_nodelay(true);  // without it a small response waits for the delayed ACK (~40 ms)
-  s.set_keep_alive_max_count(1000);
-  s.set_keep_alive_timeout(10);
-  s.set_read_timeout(15);
-  s.set_write_timeout(15);
-  // cpp-httplib has one body limit per server: it is the evidence limit (plus the multipart
-  // envelope), and every other request is held to max_body_bytes by its Content-Length before
-  // its body is read.
-  const size_t max_upload = static_cast<size_t>(services_.evidence.max_bytes()) + kUploadEnvelope;
-  s.set_payload_max_length(std::max(options_.max_body_bytes, max_upload));
-  const size_t max_body = options_.max_body_bytes;
-  s.set_pre_routing_handler([max_body](const httplib::Request& req, httplib::Response& res) {
-    if (IsUpload(req)) return httplib::Server::HandlerResponse::Unhandled;
-    const std::string length = req.get_header_value("Content-Length");
-    const bool chunked =
-        req.get_header_value("Transfer-Encoding").find("chunked") != std::string::npos;
-    if (chunked || (!length.empty() && std::strtoull(length.c_str(), nullptr, 10) > max_body)) {
-      res.status = chunked ? 411 : 413;
-      res.set_header("Connection", "close");
-      return httplib::Server::HandlerResponse::Handled;
-    }
-    return httplib::Server::HandlerResponse::Unhandled;
+  router_ =
+      std::make_unique<Router>(services_, RouterOptions{.secure_cookies = tls,
+                                                        .trust_proxy = options_.trust_proxy,
+                                                        .server_timing = options_.server_timing});
+  router_->Unguarded("GET", "/healthz", [](HttpRequest&, HttpResponse& res) {
+    res.SetContent("{\"status\":\"ok\"}", "application/json");
   });
-  httplib::Headers headers = SecurityHeaders();
-  if (tls) headers.emplace("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
-  s.set_default_headers(headers);
-  const int threads = options_.threads;
-  s.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
-
-  s.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
-    if (!res.body.empty()) return;  // handlers write their own error bodies
-    Status st;
-    switch (res.status) {
-      case 404:
-        st = NotFound("no such page or route: " + req.path);
-        break;
-      case 405:
-        st = Status(Code::kInvalidArgument, "method not allowed");
-        break;
-      case 411:
-        st = Status(Code::kInvalidArgument,
-                    "send a Content-Length header (Content-Length: 0 for an empty body)");
-        break;
-      case 413:
-        st = IsUpload(req)
-                 ? Status(Code::kTooLarge, "the file is larger than the server accepts", "file")
-                 : Status(Code::kTooLarge, "the request body is larger than the server accepts");
-        break;
-      default:
-        st = Status(Code::kInvalidArgument, "the request could not be handled");
-        break;
-    }
-    const int status = res.status;
-    if (req.path.rfind("/api/", 0) == 0) {
-      WriteJsonError(res, st);
-    } else {
-      WriteHtmlError(res, status, st);
-    }
-    res.status = status;
-  });
-  s.set_exception_handler(
-      [](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
-        std::string what = "unknown";
-        try {
-          std::rethrow_exception(ep);
-        } catch (const std::exception& e) {
-          what = e.what();
-        } catch (...) {
-        }
-        spdlog::error("unhandled exception in {} {}: {}", req.method, req.path, what);
-        res.body.clear();
-        WriteJsonError(res, Internal("internal error"));
-      });
-
-  if (options_.access_log) {
-    const bool trust_proxy = options_.trust_proxy;
-    s.set_logger([trust_proxy](const httplib::Request& req, const httplib::Response& res) {
-      spdlog::info("{} {} {} {}", ClientAddress(req, trust_proxy), req.method, req.path,
-                   res.status);
-    });
-  }
-
-  s.Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
-    res.set_content("{\"status\":\"ok\"}", "application/json");
-  });
-
-  router_ = std::make_unique<Router>(
-      s, services_, RouterOptions{.secure_cookies = tls, .trust_proxy = options_.trust_proxy});
   RegisterApiRoutes(*router_);
-  RegisterWebRoutes(*router_, s);
+  RegisterWebRoutes(*router_);
   router_->AnswerOtherMethods();
-}
 
-const std::vector<RouteInfo>& Server::Routes() const { return router_->routes(); }
+  const size_t max_body = options_.max_body_bytes;
+  const size_t max_upload = static_cast<size_t>(services_.evidence.max_bytes()) + kUploadEnvelope;
+  transport_ = std::make_unique<Transport>(
+      TransportOptions{.host = options_.host,
+                       .port = options_.port,
+                       .threads = options_.threads,
+                       .tls_cert = options_.tls_cert,
+                       .tls_key = options_.tls_key,
+                       .limits = options_.limits},
+      Application{
+          .body_limit =
+              [max_body, max_upload](const HttpRequest& head) {
+                return IsUpload(head) ? max_upload : max_body;
+              },
+          .handle = [this](HttpRequest& req, HttpResponse& res) { Handle(req, res); },
+          .refuse = [this](const HttpRequest& head, const Refusal& why,
+                           HttpResponse& res) { Refuse(head, why, res); },
+      });
+}
 
 Server::~Server() = default;
 
-Result<int> Server::Bind() {
-  if (!http_->is_valid()) {
-    return InvalidArgument("cannot serve HTTPS: the TLS certificate or key (" + options_.tls_cert +
-                           ", " + options_.tls_key + ") cannot be read or do not match");
+const std::vector<RouteInfo>& Server::Routes() const { return router_->routes(); }
+
+Result<int> Server::Bind() { return transport_->Bind(); }
+
+Status Server::Run() { return transport_->Run(); }
+
+void Server::Stop() { transport_->Stop(); }
+
+void Server::Handle(HttpRequest& req, HttpResponse& res) const {
+  const auto start = std::chrono::steady_clock::now();
+  try {
+    Status parsed = Status::Ok();
+    if (req.IsMultipartFormData()) parsed = ParseMultipart(req, req.Header("Content-Type"));
+    if (!parsed.ok()) {
+      WriteError(req, {400, parsed}, res);
+    } else if (!router_->Dispatch(req, res)) {
+      WriteError(req, {404, NotFound("no such page or route: " + req.path)}, res);
+    } else if (res.status >= 400 && res.body.empty()) {
+      WriteError(req,
+                 {res.status, Status(Code::kInvalidArgument, "the request could not be handled")},
+                 res);
+    }
+  } catch (const std::exception& e) {
+    spdlog::error("unhandled exception in {} {}: {}", LogField(req.method), LogField(req.path),
+                  e.what());
+    res = HttpResponse{};
+    WriteJsonError(res, Internal("internal error"));
   }
-  int port = options_.port;
-  if (port == 0) {
-    port = http_->bind_to_any_port(options_.host);
-  } else if (!http_->bind_to_port(options_.host, port)) {
-    port = -1;
-  }
-  if (port < 0) {
-    return Unavailable("cannot listen on " + options_.host + ":" + std::to_string(options_.port));
-  }
-  return port;
+  Finish(req, res, start);
 }
 
-Status Server::Run() {
-  if (!http_->listen_after_bind()) return Unavailable("the server stopped unexpectedly");
-  return Status::Ok();
+void Server::Refuse(const HttpRequest& head, const Refusal& why, HttpResponse& res) const {
+  WriteError(head, why, res);
+  Finish(head, res, std::chrono::steady_clock::now());
 }
 
-void Server::Stop() { http_->stop(); }
+void Server::WriteError(const HttpRequest& head, const Refusal& why, HttpResponse& res) const {
+  const bool api = head.path.rfind("/api/", 0) == 0 || head.path.empty();
+  Status st = why.reason;
+  if (why.http_status == 413 && IsUpload(head)) {
+    st = Status(Code::kTooLarge, "the file is larger than the server accepts", "file");
+  }
+  if (api) {
+    WriteJsonError(res, st);
+  } else {
+    WriteHtmlError(res, why.http_status, st);
+  }
+  res.status = why.http_status;
+  if (why.http_status == 503) res.SetHeader("Retry-After", "5");
+}
+
+void Server::Finish(const HttpRequest& req, HttpResponse& res,
+                    std::chrono::steady_clock::time_point start) const {
+  for (const auto& [name, value] : SecurityHeaders()) {
+    if (!res.HasHeader(name)) res.headers.emplace(name, value);
+  }
+  const bool tls = !options_.tls_cert.empty() || !options_.tls_key.empty();
+  if (tls && !res.HasHeader("Strict-Transport-Security")) {
+    res.headers.emplace("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
+  }
+  if (options_.access_log) {
+    const std::chrono::duration<double, std::milli> took = std::chrono::steady_clock::now() - start;
+    spdlog::info("{} {} {} {} {:.1f}ms", LogField(ClientAddress(req, options_.trust_proxy)),
+                 LogField(req.method), LogField(req.path), res.status, took.count());
+  }
+}
 
 }  // namespace rampart::http

@@ -1,8 +1,9 @@
-// The HTTP server: the JSON API under /api/v1, the web pages, static assets and /healthz, on
-// cpp-httplib with a thread pool. Start-up binds first (port 0 picks a free port, for tests),
-// then Run() serves until Stop().
+// The HTTP server: the JSON API under /api/v1, the web pages, static assets and /healthz, over the
+// asynchronous transport (http/transport.h). Start-up binds first (port 0 picks a free port, for
+// tests), then Run() serves until Stop(), which shuts down gracefully.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <memory>
 #include <string>
@@ -10,10 +11,7 @@
 
 #include "app/services.h"
 #include "base/status.h"
-
-namespace httplib {
-class Server;
-}
+#include "http/transport.h"
 
 namespace rampart::http {
 
@@ -30,11 +28,17 @@ struct ServerOptions {
   std::string tls_cert;
   std::string tls_key;
   // One line per request (address, method, path without the query, status, milliseconds) at
-  // info level. Never a header, body or query string: no credential reaches the log.
+  // info level. Never a header, body or query string: no credential reaches the log. Control
+  // characters, spaces and bytes beyond ASCII are percent-encoded, so a request cannot forge a
+  // line or reach the terminal.
   bool access_log = false;
   // Behind a reverse proxy or load balancer: the client's address is the last entry of
   // X-Forwarded-For (only set this when every request comes through the proxy).
   bool trust_proxy = false;
+  // Server-Timing (time spent in Rampart) on every answer, for the benchmarks.
+  bool server_timing = false;
+  // Timeouts, head size and connection caps (http/transport.h).
+  TransportLimits limits;
 };
 
 class Server {
@@ -48,16 +52,29 @@ class Server {
   Result<int> Bind();
   // Serves until Stop() is called from another thread. Requires Bind().
   Status Run();
+  // Graceful: stops accepting, closes idle connections, lets requests in flight finish (within
+  // limits.shutdown_grace); Run() then returns.
   void Stop();
+
+  // Connections open now.
+  size_t OpenConnections() const { return transport_->OpenConnections(); }
 
   // Every route with its guard (the role matrix test walks them).
   const std::vector<RouteInfo>& Routes() const;
 
  private:
+  void Handle(HttpRequest& req, HttpResponse& res) const;
+  // The transport's refusal of a request (malformed, too large, too many connections), answered
+  // and logged like any other.
+  void Refuse(const HttpRequest& head, const Refusal& why, HttpResponse& res) const;
+  void WriteError(const HttpRequest& head, const Refusal& why, HttpResponse& res) const;
+  void Finish(const HttpRequest& req, HttpResponse& res,
+              std::chrono::steady_clock::time_point start) const;
+
   app::Services& services_;
   ServerOptions options_;
-  std::unique_ptr<httplib::Server> http_;
-  std::unique_ptr<Router> router_;  // handlers capture it: lives as long as the server
+  std::unique_ptr<Router> router_;
+  std::unique_ptr<Transport> transport_;  // calls Handle: declared after what Handle uses
 };
 
 }  // namespace rampart::http

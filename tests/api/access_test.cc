@@ -792,12 +792,12 @@ TEST_F(AccessTest, ForwardedForIsTrustedOnlyBehindAProxy) {
                          "application/json");
   EXPECT_EQ(r->status, 429);
 
-  httplib::Request req;
+  http::HttpRequest req;
   req.remote_addr = "10.0.0.5";
   req.headers.emplace("X-Forwarded-For", "192.0.2.77, 198.51.100.9");
   EXPECT_EQ(http::ClientAddress(req, false), "10.0.0.5");
   EXPECT_EQ(http::ClientAddress(req, true), "198.51.100.9");
-  httplib::Request direct;
+  http::HttpRequest direct;
   direct.remote_addr = "10.0.0.6";
   EXPECT_EQ(http::ClientAddress(direct, true), "10.0.0.6");
 }

@@ -14,6 +14,7 @@
 #include "app/services.h"
 #include "base/clock.h"
 #include "base/crypto.h"
+#include "http/router.h"
 #include "http/server.h"
 #include "store/store.h"
 
@@ -51,12 +52,7 @@ class ApiTest : public ::testing::Test {
     auto token = services_->members.CreateToken("alice", "", "tests", false, "");
     ASSERT_TRUE(token.ok());
     token_ = *token;
-    server_ =
-        std::make_unique<http::Server>(*services_, http::ServerOptions{.host = "127.0.0.1",
-                                                                       .port = 0,
-                                                                       .max_body_bytes = 64 * 1024,
-                                                                       .threads = 4,
-                                                                       .access_log = true});
+    server_ = std::make_unique<http::Server>(*services_, options_);
     auto port = server_->Bind();
     ASSERT_TRUE(port.ok());
     port_ = *port;
@@ -154,6 +150,12 @@ class ApiTest : public ::testing::Test {
   }
 
   static constexpr const char* kAlicePassword = "correct horse battery";
+  // The server's options; a suite's constructor may change them before SetUp.
+  http::ServerOptions options_{.host = "127.0.0.1",
+                               .port = 0,
+                               .max_body_bytes = 64 * 1024,
+                               .threads = 4,
+                               .access_log = true};
   SystemClock clock_;
   std::filesystem::path dir_;
   std::string db_path_;

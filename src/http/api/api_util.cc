@@ -7,6 +7,8 @@
 
 #include <algorithm>
 #include <charconv>
+#include <set>
+#include <vector>
 
 #include "app/register_service.h"
 #include "base/text.h"
@@ -27,27 +29,46 @@ bool IsPlainText(std::string_view s) {
 }
 }  // namespace
 
-void WriteJson(httplib::Response& res, int status, const nlohmann::json& body) {
+void WriteJson(HttpResponse& res, int status, const nlohmann::json& body) {
   res.status = status;
-  res.set_content(body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
-                  "application/json");
+  res.SetContent(body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+                 "application/json");
 }
 
-Result<nlohmann::json> ParseJsonBody(const httplib::Request& req) {
-  const std::string type = req.get_header_value("Content-Type");
+Result<nlohmann::json> ParseJsonBody(const HttpRequest& req) {
+  const std::string type = req.Header("Content-Type");
   if (type.rfind("application/json", 0) != 0) {
     return InvalidArgument("send the body as JSON with Content-Type: application/json",
                            "Content-Type");
   }
-  nlohmann::json j = nlohmann::json::parse(req.body, nullptr, /*allow_exceptions=*/false);
+  // A key given twice in one object is refused: JSON parsers disagree on which one wins, so a
+  // check and a write could read different values.
+  std::vector<std::set<std::string>> keys;  // per open object
+  std::string duplicate;
+  const nlohmann::json::parser_callback_t track = [&](int, nlohmann::json::parse_event_t event,
+                                                      nlohmann::json& parsed) {
+    using E = nlohmann::json::parse_event_t;
+    if (event == E::object_start) keys.emplace_back();
+    if (event == E::object_end && !keys.empty()) keys.pop_back();
+    if (event == E::key && !keys.empty() && duplicate.empty() &&
+        !keys.back().insert(parsed.get<std::string>()).second) {
+      duplicate = parsed.get<std::string>();
+    }
+    return true;
+  };
+  nlohmann::json j = nlohmann::json::parse(req.body, track, /*allow_exceptions=*/false);
   if (j.is_discarded()) return InvalidArgument("the request body is not valid JSON");
+  if (!duplicate.empty()) {
+    return InvalidArgument(fmt::format("\"{}\" is given more than once in one object", duplicate),
+                           duplicate);
+  }
   if (!j.is_object()) return InvalidArgument("the request body must be a JSON object");
   return j;
 }
 
-Result<std::optional<int64_t>> ParseIfMatch(const httplib::Request& req) {
-  if (!req.has_header("If-Match")) return std::optional<int64_t>();
-  const std::string header = req.get_header_value("If-Match");
+Result<std::optional<int64_t>> ParseIfMatch(const HttpRequest& req) {
+  if (!req.HasHeader("If-Match")) return std::optional<int64_t>();
+  const std::string header = req.Header("If-Match");
   std::string_view v = Trim(header);
   if (v.rfind("W/", 0) == 0) v.remove_prefix(2);
   if (v.size() >= 2 && v.front() == '"' && v.back() == '"') v = v.substr(1, v.size() - 2);
@@ -60,8 +81,7 @@ Result<std::optional<int64_t>> ParseIfMatch(const httplib::Request& req) {
 
 std::string ETagFor(int64_t version) { return fmt::format("\"{}\"", version); }
 
-Result<store::ListQuery> ParseListQuery(const domain::RegisterSpec& spec,
-                                        const httplib::Request& req) {
+Result<store::ListQuery> ParseListQuery(const domain::RegisterSpec& spec, const HttpRequest& req) {
   store::ListQuery q;
   std::string sort = spec.default_sort;
   for (const auto& [name, value] : req.params) {
@@ -125,7 +145,7 @@ void Respond(Request& r, const Result<domain::Record>& rec, int status) {
     WriteJsonError(r.res, rec.status());
     return;
   }
-  r.res.set_header("ETag", ETagFor(rec->version));
+  r.res.SetHeader("ETag", ETagFor(rec->version));
   WriteJson(r.res, status, app::RecordToJson(*rec));
 }
 

@@ -10,14 +10,13 @@
 
 namespace rampart::http {
 
-void WriteJson(httplib::Response& res, int status, const nlohmann::json& body);
+void WriteJson(HttpResponse& res, int status, const nlohmann::json& body);
 // The request body as a JSON object; kInvalidArgument for a wrong content type or bad JSON.
-Result<nlohmann::json> ParseJsonBody(const httplib::Request& req);
+Result<nlohmann::json> ParseJsonBody(const HttpRequest& req);
 // The version named by If-Match ("3", "\"3\"", W/"3"); nullopt when absent.
-Result<std::optional<int64_t>> ParseIfMatch(const httplib::Request& req);
+Result<std::optional<int64_t>> ParseIfMatch(const HttpRequest& req);
 // limit, cursor, sort (-field for descending), q and field=value filters.
-Result<store::ListQuery> ParseListQuery(const domain::RegisterSpec& spec,
-                                        const httplib::Request& req);
+Result<store::ListQuery> ParseListQuery(const domain::RegisterSpec& spec, const HttpRequest& req);
 std::string ETagFor(int64_t version);
 // Writes the result of a use case: the record with its ETag, or the error.
 void Respond(Request& r, const Result<domain::Record>& rec, int status = 200);

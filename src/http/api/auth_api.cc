@@ -98,16 +98,16 @@ void RegisterAuthApiRoutes(Router& router) {
                           .password = StringField(*body, "password"),
                           .second_factor = StringField(*body, "totp"),
                           .address = r.client_address,
-                          .user_agent = r.http.get_header_value("User-Agent")};
+                          .user_agent = r.http.Header("User-Agent")};
     auto signed_in = r.services.auth.SignIn(in);
     if (!signed_in.ok()) {
       if (signed_in.status().code() == Code::kResourceExhausted) {
-        r.res.set_header("Retry-After",
-                         std::to_string(r.services.auth.ThrottledFor(in.username, in.address)));
+        r.res.SetHeader("Retry-After",
+                        std::to_string(r.services.auth.ThrottledFor(in.username, in.address)));
       }
       return WriteJsonError(r.res, signed_in.status());
     }
-    r.res.set_header("Set-Cookie", rt->SessionCookie(signed_in->session_token));
+    r.res.SetHeader("Set-Cookie", rt->SessionCookie(signed_in->session_token));
     json out = MeJson(signed_in->principal);
     out["csrf_token"] = signed_in->principal.csrf_token;
     WriteJson(r.res, 200, out);
@@ -117,7 +117,7 @@ void RegisterAuthApiRoutes(Router& router) {
       Status st = r.services.auth.SignOut(r.principal, r.session_token);
       if (!st.ok()) return WriteJsonError(r.res, st);
     }
-    r.res.set_header("Set-Cookie", rt->ClearSessionCookie());
+    r.res.SetHeader("Set-Cookie", rt->ClearSessionCookie());
     r.res.status = 204;
   });
   router.Get("/api/v1/auth/me", Surface::kApi, Guard::AnySignedIn(), [](Request& r) {

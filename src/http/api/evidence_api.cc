@@ -36,14 +36,14 @@ nlohmann::json EvidenceToJson(const domain::EvidenceFile& f, std::string_view to
 }
 
 Result<app::EvidenceUpload> EvidenceUploadFrom(const Request& r, const domain::RegisterSpec& spec) {
-  if (!r.http.is_multipart_form_data()) {
+  if (!r.http.IsMultipartFormData()) {
     return InvalidArgument("send the file as multipart/form-data with a part named \"file\"",
                            "file");
   }
-  if (!r.http.has_file("file") || r.http.get_file_value("file").filename.empty()) {
+  if (!r.http.HasFile("file") || r.http.File("file").filename.empty()) {
     return InvalidArgument("choose a file to upload", "file");
   }
-  const auto part = r.http.get_file_value("file");
+  const auto part = r.http.File("file");
   return app::EvidenceUpload{.record_type = spec.type,
                              .record_id = r.PathId(),
                              .input = {.title = r.Form("title"),
@@ -55,16 +55,16 @@ Result<app::EvidenceUpload> EvidenceUploadFrom(const Request& r, const domain::R
 
 void WriteEvidenceContent(Request& r, const app::EvidenceContent& c) {
   const std::string etag = "\"" + c.file.sha256 + "\"";
-  r.res.set_header("ETag", etag);
-  r.res.set_header("Content-Disposition", domain::AttachmentDisposition(c.file.file_name));
+  r.res.SetHeader("ETag", etag);
+  r.res.SetHeader("Content-Disposition", domain::AttachmentDisposition(c.file.file_name));
   // Served as the type its bytes were checked to be, never rendered in Rampart's origin: the
   // attachment disposition and a sandboxing policy keep a hostile file from running as a page.
-  r.res.set_header("Content-Security-Policy", "default-src 'none'; sandbox");
-  if (r.http.get_header_value("If-None-Match") == etag) {
+  r.res.SetHeader("Content-Security-Policy", "default-src 'none'; sandbox");
+  if (r.http.Header("If-None-Match") == etag) {
     r.res.status = 304;
     return;
   }
-  r.res.set_content(c.bytes, c.file.content_type);
+  r.res.SetContent(c.bytes, c.file.content_type);
 }
 
 namespace {
@@ -87,7 +87,7 @@ void AddRecordEvidenceRoutes(Router& router, const domain::RegisterSpec& spec) {
     if (!upload.ok()) return WriteJsonError(r.res, upload.status());
     auto file = r.services.evidence.Upload(r.principal, *upload);
     if (!file.ok()) return WriteJsonError(r.res, file.status());
-    r.res.set_header("Location", fmt::format("/api/v1/evidence/{}", file->id));
+    r.res.SetHeader("Location", fmt::format("/api/v1/evidence/{}", file->id));
     WriteJson(r.res, 201, EvidenceToJson(*file, DateToday(r)));
   });
 }

@@ -99,7 +99,7 @@ void RegisterMemberApiRoutes(Router& router) {
     json out = MemberJson(*member);
     out["existing_user"] = added->existing_user;
     if (!added->one_time_password.empty()) out["one_time_password"] = added->one_time_password;
-    r.res.set_header("Location", "/api/v1/users/" + std::to_string(added->user.id));
+    r.res.SetHeader("Location", "/api/v1/users/" + std::to_string(added->user.id));
     WriteJson(r.res, 201, out);
   });
   router.Get(R"(/api/v1/users/(\d+))", Surface::kApi, kRead, [](Request& r) {

@@ -902,7 +902,7 @@ void AddRiskPaths(Json& paths, Json& schemas) {
                          ErrorResponses({401, 403}))}})}};
   paths["/api/v1/risks/treatment-plan/export"] = {
       {"get",
-       Operation(kRead,
+       Operation(kExport,
                  {{"summary", "The risk treatment plan as CSV or XLSX"},
                   {"tags", tags},
                   {"operationId", "export_risk_treatment_plan"},
@@ -911,7 +911,7 @@ void AddRiskPaths(Json& paths, Json& schemas) {
                                  {"in", "query"},
                                  {"schema", {{"type", "string"}, {"enum", {"csv", "xlsx"}}}}}})},
                   {"responses", Merge({{"200", {{"description", "the file"}}}},
-                                      ErrorResponses({400, 401, 403}))}})}};
+                                      ErrorResponses({400, 401, 403, 429}))}})}};
   const Json cycle = Ref(SchemaName(domain::RiskAssessments()));
   const Guard edit = Guard::Needs(Permission::kEditRecords);
   paths["/api/v1/risk-assessments/{id}/reviews"] = {
@@ -1101,7 +1101,7 @@ void AddSoaPaths(Json& paths, Json& schemas) {
                                 ErrorResponses({400, 401, 403}))}})}};
   paths["/api/v1/soa/export"] = {
       {"get",
-       Operation(kRead,
+       Operation(kExport,
                  {{"summary", "Export every entry with every column"},
                   {"tags", tags},
                   {"operationId", "export_soa"},
@@ -1115,7 +1115,7 @@ void AddSoaPaths(Json& paths, Json& schemas) {
                              {{"text/csv", {{"schema", kString}}},
                               {kXlsxContentType,
                                {{"schema", {{"type", "string"}, {"format", "binary"}}}}}}}}}},
-                         ErrorResponses({400, 401, 403}))}})}};
+                         ErrorResponses({400, 401, 403, 429}))}})}};
   paths["/api/v1/soa/versions"] = {
       {"get", Operation(kRead, {{"summary", "Approved versions, newest first"},
                                 {"tags", tags},
@@ -1246,7 +1246,7 @@ Json BuildDocument() {
                                                ErrorResponses({400, 401, 403, 409, 413}))}})}};
     paths[base + "/export"] = {
         {"get",
-         Operation(kRead,
+         Operation(kExport,
                    {{"summary", "Export " + spec->plural + " as CSV"},
                     {"tags", tags},
                     {"operationId", "export_" + spec->type},
@@ -1259,7 +1259,7 @@ Json BuildDocument() {
                      Merge({{"200",
                              {{"description", "CSV file"},
                               {"content", {{"text/csv", {{"schema", {{"type", "string"}}}}}}}}}},
-                           ErrorResponses({400, 401, 403}))}})}};
+                           ErrorResponses({400, 401, 403, 429}))}})}};
     const Json item_ok = JsonResponse("the record", Ref(name));
     paths[base + "/{id}"] = {
         {"parameters", Json::array({kIdParam})},

@@ -66,11 +66,11 @@ void AddRegisterRoutes(Router& router, const RegisterSpec& spec) {
       auto body = ParseJsonBody(r.http);
       if (!body.ok()) return WriteJsonError(r.res, body.status());
       auto rec = r.services.registers.Create(r.principal, *s, *body);
-      if (rec.ok()) r.res.set_header("Location", fmt::format("{}/{}", base, rec->id));
+      if (rec.ok()) r.res.SetHeader("Location", fmt::format("{}/{}", base, rec->id));
       Respond(r, rec, 201);
     });
 
-  router.Get(base + "/export", Surface::kApi, kRead, [s](Request& r) {
+  router.Get(base + "/export", Surface::kApi, kExport, [s](Request& r) {
     const std::string format = r.Query("format").empty() ? "csv" : r.Query("format");
     if (format != "csv") {
       return WriteJsonError(r.res, InvalidArgument("format must be csv", "format"));
@@ -79,9 +79,8 @@ void AddRegisterRoutes(Router& router, const RegisterSpec& spec) {
     if (!q.ok()) return WriteJsonError(r.res, q.status());
     auto csv = r.services.registers.ExportCsv(r.principal, *s, *q);
     if (!csv.ok()) return WriteJsonError(r.res, csv.status());
-    r.res.set_header("Content-Disposition",
-                     fmt::format("attachment; filename=\"{}.csv\"", s->path));
-    r.res.set_content(*csv, "text/csv; charset=utf-8");
+    r.res.SetHeader("Content-Disposition", fmt::format("attachment; filename=\"{}.csv\"", s->path));
+    r.res.SetContent(*csv, "text/csv; charset=utf-8");
   });
 
   router.Get(item, Surface::kApi, kRead, [s](Request& r) {

@@ -99,7 +99,7 @@ void RegisterRiskApiRoutes(Router& router) {
       return WriteJsonError(r.res, InvalidArgument("kind must be inherent or residual", "kind"));
     }
     // `kind` chooses the map; every other parameter filters the risks as on their list.
-    httplib::Request filters = r.http;
+    HttpRequest filters = r.http;
     filters.params.erase("kind");
     auto q = ParseListQuery(domain::Risks(), filters);
     if (!q.ok()) return WriteJsonError(r.res, q.status());
@@ -119,13 +119,13 @@ void RegisterRiskApiRoutes(Router& router) {
     }
     WriteJson(r.res, 200, Json{{"data", data}});
   });
-  router.Get("/api/v1/risks/treatment-plan/export", Surface::kApi, kRead, [](Request& r) {
+  router.Get("/api/v1/risks/treatment-plan/export", Surface::kApi, kExport, [](Request& r) {
     const std::string format = r.Query("format").empty() ? "csv" : r.Query("format");
     auto file = r.services.risks.ExportTreatmentPlan(r.principal, format);
     if (!file.ok()) return WriteJsonError(r.res, file.status());
-    r.res.set_header("Content-Disposition",
-                     fmt::format("attachment; filename=\"risk-treatment-plan.{}\"", format));
-    r.res.set_content(*file, format == "xlsx" ? kXlsxContentType : "text/csv; charset=utf-8");
+    r.res.SetHeader("Content-Disposition",
+                    fmt::format("attachment; filename=\"risk-treatment-plan.{}\"", format));
+    r.res.SetContent(*file, format == "xlsx" ? kXlsxContentType : "text/csv; charset=utf-8");
   });
 
   router.Post(R"(/api/v1/risk-assessments/(\d+)/reviews)", Surface::kApi, edit, [](Request& r) {

@@ -26,14 +26,14 @@ namespace {
 constexpr const char* kControlPattern = R"(/api/v1/soa/(\d+\.\d+))";
 
 void WriteLine(Request& r, const domain::SoaLine& line) {
-  r.res.set_header("ETag", ETagFor(line.entry.version));
+  r.res.SetHeader("ETag", ETagFor(line.entry.version));
   WriteJson(r.res, 200, domain::SoaLineJson(line));
 }
 
 // If-Match as ParseIfMatch reads it, where "0" names the entry of an undecided control.
-Result<std::optional<int64_t>> EntryIfMatch(const httplib::Request& req) {
-  if (req.has_header("If-Match")) {
-    const std::string header = req.get_header_value("If-Match");
+Result<std::optional<int64_t>> EntryIfMatch(const HttpRequest& req) {
+  if (req.HasHeader("If-Match")) {
+    const std::string header = req.Header("If-Match");
     std::string_view v = Trim(header);
     if (v.rfind("W/", 0) == 0) v.remove_prefix(2);
     if (v == "0" || v == "\"0\"") return std::optional<int64_t>(0);
@@ -68,7 +68,7 @@ void RegisterSoaApiRoutes(Router& router) {
     WriteJson(r.res, 200, Json{{"data", std::move(data)}});
   });
 
-  router.Get("/api/v1/soa/export", Surface::kApi, kRead, [](Request& r) {
+  router.Get("/api/v1/soa/export", Surface::kApi, kExport, [](Request& r) {
     const std::string format = r.Query("format").empty() ? "csv" : r.Query("format");
     if (format != "csv" && format != "xlsx") {
       return WriteJsonError(r.res, InvalidArgument("format must be csv or xlsx", "format"));
@@ -76,9 +76,9 @@ void RegisterSoaApiRoutes(Router& router) {
     auto bytes = format == "csv" ? r.services.soa.ExportCsv(r.principal)
                                  : r.services.soa.ExportXlsx(r.principal);
     if (!bytes.ok()) return WriteJsonError(r.res, bytes.status());
-    r.res.set_header("Content-Disposition",
-                     fmt::format("attachment; filename=\"statement-of-applicability.{}\"", format));
-    r.res.set_content(*bytes, format == "csv" ? "text/csv; charset=utf-8" : kXlsxContentType);
+    r.res.SetHeader("Content-Disposition",
+                    fmt::format("attachment; filename=\"statement-of-applicability.{}\"", format));
+    r.res.SetContent(*bytes, format == "csv" ? "text/csv; charset=utf-8" : kXlsxContentType);
   });
 
   router.Get("/api/v1/soa/versions", Surface::kApi, kRead, [](Request& r) {
@@ -95,7 +95,7 @@ void RegisterSoaApiRoutes(Router& router) {
     if (Status st = RequireStrings(*body, {"note"}); !st.ok()) return WriteJsonError(r.res, st);
     auto v = r.services.soa.Approve(r.principal, StringField(*body, "note"));
     if (!v.ok()) return WriteJsonError(r.res, v.status());
-    r.res.set_header("Location", fmt::format("/api/v1/soa/versions/{}", v->number));
+    r.res.SetHeader("Location", fmt::format("/api/v1/soa/versions/{}", v->number));
     WriteJson(r.res, 201, VersionJson(*v));
   });
 
@@ -122,7 +122,7 @@ void RegisterSoaApiRoutes(Router& router) {
   });
 
   router.Get(kControlPattern, Surface::kApi, kRead, [](Request& r) {
-    auto line = r.services.soa.Get(r.principal, r.http.matches[1].str());
+    auto line = r.services.soa.Get(r.principal, r.http.matches[1]);
     if (!line.ok()) return WriteJsonError(r.res, line.status());
     WriteLine(r, *line);
   });
@@ -132,7 +132,7 @@ void RegisterSoaApiRoutes(Router& router) {
     if (!version.ok()) return WriteJsonError(r.res, version.status());
     auto body = ParseJsonBody(r.http);
     if (!body.ok()) return WriteJsonError(r.res, body.status());
-    auto line = r.services.soa.Update(r.principal, r.http.matches[1].str(), *version, *body);
+    auto line = r.services.soa.Update(r.principal, r.http.matches[1], *version, *body);
     if (!line.ok()) return WriteJsonError(r.res, line.status());
     WriteLine(r, *line);
   });

@@ -787,13 +787,13 @@ void AddAccountPages(Router& router) {
     const std::string name(Trim(r.Form("display_name")));
     Status st = r.services.auth.SetDisplayName(r.principal, name);
     if (!st.ok()) return ProfilePage(r, r.Form("display_name"), st, HttpStatusFor(st.code()));
-    r.res.set_redirect("/account?notice=name", 303);
+    r.res.SetRedirect("/account?notice=name", 303);
   });
   router.Post("/account/organisation", Surface::kWeb, account, [](Request& r) {
     const auto org = ParseId(r.Form("org_id"));
     Status st = org ? r.services.auth.SwitchOrganisation(r.principal, r.session_token, *org)
                     : InvalidArgument("choose an organisation", "org_id");
-    if (st.ok()) return r.res.set_redirect("/?notice=organisation", 303);
+    if (st.ok()) return r.res.SetRedirect("/?notice=organisation", 303);
     Html h;
     ErrorAlert(h, "You are still in " + r.principal.org_name, st.message());
     h.Open("p").Link("/account", "Your organisations", "button button-secondary").Close("p");
@@ -806,12 +806,12 @@ void AddAccountPages(Router& router) {
   router.Post(R"(/account/sessions/(\d+)/end)", Surface::kWeb, account, [](Request& r) {
     Status st = r.services.auth.EndSession(r.principal, r.PathId());
     if (!st.ok()) return SessionsPage(r, st, HttpStatusFor(st.code()));
-    r.res.set_redirect("/account/sessions?notice=ended", 303);
+    r.res.SetRedirect("/account/sessions?notice=ended", 303);
   });
   router.Post("/account/sessions/end-others", Surface::kWeb, account, [](Request& r) {
     auto ended = r.services.auth.EndOtherSessions(r.principal, r.session_token);
     if (!ended.ok()) return SessionsPage(r, ended.status(), HttpStatusFor(ended.status().code()));
-    r.res.set_redirect(fmt::format("/account/sessions?notice=others&n={}", *ended), 303);
+    r.res.SetRedirect(fmt::format("/account/sessions?notice=others&n={}", *ended), 303);
   });
 
   router.Get("/account/tokens", Surface::kWeb, account, [](Request& r) {
@@ -829,7 +829,7 @@ void AddAccountPages(Router& router) {
       return TokensPage(r, form, created.status(), "", HttpStatusFor(created.status().code()));
     }
     // The answer holds the token: not to be kept by caches or shown again by "back".
-    r.res.set_header("Cache-Control", "no-store");
+    r.res.SetHeader("Cache-Control", "no-store");
     const std::string in_90_days = FormatDate(r.services.clock.Now() + std::chrono::hours(24 * 90));
     TokensPage(r, {.name = "", .read_only = true, .expires_on = in_90_days}, Status::Ok(),
                created->second, 201);
@@ -839,7 +839,7 @@ void AddAccountPages(Router& router) {
     if (!st.ok()) {
       return TokensPage(r, {}, st, "", HttpStatusFor(st.code()));
     }
-    r.res.set_redirect("/account/tokens?notice=revoked", 303);
+    r.res.SetRedirect("/account/tokens?notice=revoked", 303);
   });
 
   router.Get(std::string(kSecondFactorPath), Surface::kWeb, setup,
@@ -850,11 +850,11 @@ void AddAccountPages(Router& router) {
       return SecondFactorPage(r, {.error = {"start", started.status()}},
                               HttpStatusFor(started.status().code()));
     }
-    r.res.set_header("Cache-Control", "no-store");
+    r.res.SetHeader("Cache-Control", "no-store");
     SecondFactorPage(r, {.mode = SfMode::kEnrol, .enrolment = std::move(started).value()}, 200);
   });
   router.Post("/account/second-factor/confirm", Surface::kWeb, setup, [](Request& r) {
-    r.res.set_header("Cache-Control", "no-store");
+    r.res.SetHeader("Cache-Control", "no-store");
     auto codes = r.services.auth.ConfirmSecondFactor(r.principal, r.Form("code"));
     if (codes.ok()) {
       return SecondFactorPage(
@@ -874,7 +874,7 @@ void AddAccountPages(Router& router) {
     SecondFactorPage(r, {.error = {"start", codes.status()}}, status);
   });
   router.Post("/account/second-factor/recovery-codes", Surface::kWeb, account, [](Request& r) {
-    r.res.set_header("Cache-Control", "no-store");
+    r.res.SetHeader("Cache-Control", "no-store");
     auto codes = r.services.auth.NewRecoveryCodes(r.principal, r.Form("code"));
     if (!codes.ok()) {
       return SecondFactorPage(r, {.error = {"codes", codes.status()}},
@@ -888,7 +888,7 @@ void AddAccountPages(Router& router) {
     if (!st.ok()) {
       return SecondFactorPage(r, {.error = {"disable", st}}, HttpStatusFor(st.code()));
     }
-    r.res.set_redirect("/account/second-factor?notice=off", 303);
+    r.res.SetRedirect("/account/second-factor?notice=off", 303);
   });
 }
 

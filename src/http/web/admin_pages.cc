@@ -494,7 +494,7 @@ void MemberPage(Request& r, int64_t id, const MemberView& v, int status) {
 // The answer to a member's button: back to the page with a notice, or the page with the error.
 void AfterAction(Request& r, const Status& st, const std::string& notice) {
   if (st.ok()) {
-    return r.res.set_redirect(fmt::format("/admin/users/{}?notice={}", r.PathId(), notice), 303);
+    return r.res.SetRedirect(fmt::format("/admin/users/{}?notice={}", r.PathId(), notice), 303);
   }
   MemberPage(r, r.PathId(), {.action_error = st}, HttpStatusFor(st.code()));
 }
@@ -607,7 +607,7 @@ void AddAdminPages(Router& router) {
       }
       return UsersPage(r, form, st, "", HttpStatusFor(st.code()));
     }
-    r.res.set_header("Cache-Control", "no-store");
+    r.res.SetHeader("Cache-Control", "no-store");
     Html done;
     const std::string name =
         added->user.display_name.empty() ? added->user.username : added->user.display_name;
@@ -633,7 +633,7 @@ void AddAdminPages(Router& router) {
     Status st = role.ok() ? r.services.members.SetRole(r.principal, r.PathId(), *role, expires)
                           : role.status();
     if (st.ok()) {
-      return r.res.set_redirect(fmt::format("/admin/users/{}?notice=saved", r.PathId()), 303);
+      return r.res.SetRedirect(fmt::format("/admin/users/{}?notice=saved", r.PathId()), 303);
     }
     MemberPage(
         r, r.PathId(),
@@ -662,7 +662,7 @@ void AddAdminPages(Router& router) {
   router.Post(member + "/reset-password", Surface::kWeb, kManageUsers, [](Request& r) {
     auto otp = r.services.members.ResetPassword(r.principal, r.PathId());
     if (!otp.ok()) return AfterAction(r, otp.status(), "");
-    r.res.set_header("Cache-Control", "no-store");
+    r.res.SetHeader("Cache-Control", "no-store");
     MemberPage(r, r.PathId(), {.one_time_password = *otp}, 200);
   });
 
@@ -681,7 +681,7 @@ void AddAdminPages(Router& router) {
     }
     if (st.ok()) st = r.services.members.SetSecondFactorRoles(r.principal, roles);
     if (!st.ok()) return OrganisationPage(r, st, HttpStatusFor(st.code()));
-    r.res.set_redirect("/admin/organisation?notice=saved", 303);
+    r.res.SetRedirect("/admin/organisation?notice=saved", 303);
   });
 }
 

@@ -21,8 +21,8 @@ std::string ContentType(std::string_view path) {
 }
 }  // namespace
 
-void AddStaticRoutes(httplib::Server& server) {
-  server.Get(R"(/static/([a-z0-9_.-]+))", [](const httplib::Request& req, httplib::Response& res) {
+void AddStaticRoutes(Router& router) {
+  router.Unguarded("GET", R"(/static/([a-z0-9_.-]+))", [](HttpRequest& req, HttpResponse& res) {
     const EmbeddedFile* f = FindEmbedded(kWebAssets, "static/" + std::string(req.matches[1]));
     if (f == nullptr) {
       res.status = 404;
@@ -37,14 +37,13 @@ void AddStaticRoutes(httplib::Server& server) {
       if (e.empty()) e = "\"" + Sha256Hex(f->data).substr(0, 16) + "\"";
       etag = e;
     }
-    res.headers.erase("Cache-Control");
-    res.set_header("Cache-Control", "public, max-age=300, must-revalidate");
-    res.set_header("ETag", etag);
-    if (req.get_header_value("If-None-Match") == etag) {
+    res.SetHeader("Cache-Control", "public, max-age=300, must-revalidate");
+    res.SetHeader("ETag", etag);
+    if (req.Header("If-None-Match") == etag) {
       res.status = 304;
       return;
     }
-    res.set_content(std::string(f->data), ContentType(f->path));
+    res.SetContent(std::string(f->data), ContentType(f->path));
   });
 }
 

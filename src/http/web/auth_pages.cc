@@ -42,7 +42,7 @@ void RenderAuthPage(Request& r, const std::string& title, const std::string& bod
             "Information security management for ISO/IEC 27001:2022");
   h.Raw("</body></html>");
   r.res.status = status;
-  r.res.set_content(h.Take(), "text/html; charset=utf-8");
+  r.res.SetContent(h.Take(), "text/html; charset=utf-8");
 }
 
 namespace {
@@ -184,23 +184,23 @@ void AddAuthPages(Router& router) {
     app::SignInRequest in{.username = std::string(Trim(r.Form("username"))),
                           .password = r.Form("password"),
                           .address = r.client_address,
-                          .user_agent = r.http.get_header_value("User-Agent"),
+                          .user_agent = r.http.Header("User-Agent"),
                           .allow_second_step = true};
     auto result = r.services.auth.SignIn(in);
     if (!result.ok()) {
       if (result.status().code() == Code::kResourceExhausted) {
-        r.res.set_header("Retry-After",
-                         std::to_string(r.services.auth.ThrottledFor(in.username, in.address)));
+        r.res.SetHeader("Retry-After",
+                        std::to_string(r.services.auth.ThrottledFor(in.username, in.address)));
       }
       return SignInForm(r, in.username, result.status().message(),
                         HttpStatusFor(result.status().code()));
     }
-    r.res.set_header("Set-Cookie", rt->SessionCookie(result->session_token));
+    r.res.SetHeader("Set-Cookie", rt->SessionCookie(result->session_token));
     const std::string next = SafeNext(r.Form("next"));
     if (result->principal.awaiting_second_factor) {
-      return r.res.set_redirect("/signin/second-factor?next=" + UrlEncode(next), 303);
+      return r.res.SetRedirect("/signin/second-factor?next=" + UrlEncode(next), 303);
     }
-    r.res.set_redirect(result->principal.must_change_password ? "/account/password" : next, 303);
+    r.res.SetRedirect(result->principal.must_change_password ? "/account/password" : next, 303);
   });
   router.Get("/signin/second-factor", Surface::kWeb, Guard::SecondFactorStep(),
              [](Request& r) { SecondFactorForm(r, "", 200); });
@@ -209,20 +209,20 @@ void AddAuthPages(Router& router) {
                                                        r.client_address);
     if (!result.ok()) {
       if (result.status().code() == Code::kResourceExhausted) {
-        r.res.set_header("Retry-After", std::to_string(r.services.auth.ThrottledFor(
-                                            r.principal.username, r.client_address)));
+        r.res.SetHeader("Retry-After", std::to_string(r.services.auth.ThrottledFor(
+                                           r.principal.username, r.client_address)));
       }
       return SecondFactorForm(r, result.status().message(), HttpStatusFor(result.status().code()));
     }
-    r.res.set_header("Set-Cookie", rt->SessionCookie(result->session_token));
-    r.res.set_redirect(
+    r.res.SetHeader("Set-Cookie", rt->SessionCookie(result->session_token));
+    r.res.SetRedirect(
         result->principal.must_change_password ? "/account/password" : SafeNext(r.Form("next")),
         303);
   });
   router.Post("/signout", Surface::kWeb, Guard::AnySignedIn(), [rt](Request& r) {
     (void)r.services.auth.SignOut(r.principal, r.session_token);
-    r.res.set_header("Set-Cookie", rt->ClearSessionCookie());
-    r.res.set_redirect("/signin", 303);
+    r.res.SetHeader("Set-Cookie", rt->ClearSessionCookie());
+    r.res.SetRedirect("/signin", 303);
   });
   router.Get("/account/password", Surface::kWeb, Guard::AccountSetup(),
              [](Request& r) { PasswordForm(r, Status::Ok(), 200); });
@@ -230,7 +230,7 @@ void AddAuthPages(Router& router) {
     Status st = r.services.auth.ChangePassword(r.principal, r.session_token,
                                                r.Form("current_password"), r.Form("new_password"));
     if (!st.ok()) return PasswordForm(r, st, HttpStatusFor(st.code()));
-    r.res.set_redirect(
+    r.res.SetRedirect(
         r.principal.must_change_password ? "/?notice=password" : "/account?notice=password", 303);
   });
 }

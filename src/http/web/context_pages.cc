@@ -371,14 +371,14 @@ void AddContextPages(Router& router) {
   router.Get("/audit", Surface::kWeb, Guard::Needs(domain::Permission::kReadAuditTrail), AuditPage);
   router.Get("/scope/current", Surface::kWeb, kRead, [](Request& r) {
     auto current = r.services.scope.Current(r.principal);
-    r.res.set_redirect(current.ok() ? fmt::format("/scope/{}", current->id) : "/scope", 303);
+    r.res.SetRedirect(current.ok() ? fmt::format("/scope/{}", current->id) : "/scope", 303);
   });
   router.Post(
       R"(/scope/(\d+)/approve)", Surface::kWeb, Guard::Needs(domain::Permission::kApprove),
       [](Request& r) {
         auto approved = r.services.scope.Approve(r.principal, r.PathId(), r.FormVersion());
         if (approved.ok()) {
-          return r.res.set_redirect(fmt::format("/scope/{}?notice=approved", approved->id), 303);
+          return r.res.SetRedirect(fmt::format("/scope/{}?notice=approved", approved->id), 303);
         }
         Html h;
         h.Open("div", {{"class", "alert alert-error"}, {"role", "alert"}});
@@ -396,7 +396,7 @@ void AddContextPages(Router& router) {
               [](Request& r) {
                 auto draft = r.services.scope.NewDraftFrom(r.principal, r.PathId());
                 if (draft.ok())
-                  return r.res.set_redirect(fmt::format("/scope/{}/edit", draft->id), 303);
+                  return r.res.SetRedirect(fmt::format("/scope/{}/edit", draft->id), 303);
                 RenderPage(r, {.title = "No draft created", .nav = "scope"},
                            "<div class=\"alert alert-error\" role=\"alert\"><p>" +
                                HtmlEscape(draft.status().message()) + "</p></div>",

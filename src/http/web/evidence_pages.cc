@@ -45,7 +45,7 @@ void AddUploadPage(Router& router, const domain::RegisterSpec& spec) {
                                                 ? r.services.evidence.Upload(r.principal, *upload)
                                                 : Result<domain::EvidenceFile>(upload.status());
         if (!file.ok()) return NotDone(r, "File not attached", back, file.status());
-        r.res.set_redirect(back + "?notice=evidence-added#evidence", 303);
+        r.res.SetRedirect(back + "?notice=evidence-added#evidence", 303);
       });
 }
 
@@ -163,7 +163,7 @@ void AddEvidencePages(Router& router) {
                 Status st =
                     file.ok() ? r.services.evidence.Delete(r.principal, r.PathId()) : file.status();
                 if (!st.ok()) return NotDone(r, "File not deleted", back, st);
-                r.res.set_redirect(back + "?notice=evidence-deleted#evidence", 303);
+                r.res.SetRedirect(back + "?notice=evidence-deleted#evidence", 303);
               });
 }
 

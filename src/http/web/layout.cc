@@ -46,8 +46,8 @@ void NavLink(Html& h, const PageFrame& f, const std::string& key, const std::str
 std::string Today(const Request& r) { return FormatDate(r.services.clock.Now()); }
 
 void OpenPostForm(Html& h, const Request& r, std::string_view action, std::string_view cls) {
-  // multipart: Debian's cpp-httplib refuses url-encoded bodies over 8 KiB (a compile-time limit),
-  // which a long text field reaches; multipart bodies have only the server's body limit.
+  // multipart: one encoding for every form of the pages, with or without a file; the body limit is
+  // the server's.
   h.Open(
       "form",
       {{"method", "post"}, {"action", action}, {"class", cls}, {"enctype", "multipart/form-data"}});
@@ -300,7 +300,7 @@ void RenderPage(Request& r, const PageFrame& f, const std::string& body, int sta
   h.Raw(body);
   h.Close("main").Raw("</div></body></html>");
   r.res.status = status;
-  r.res.set_content(h.Take(), "text/html; charset=utf-8");
+  r.res.SetContent(h.Take(), "text/html; charset=utf-8");
 }
 
 std::string UserName(int64_t id, const std::vector<store::UserSummary>& members) {
@@ -481,8 +481,8 @@ void RenderHistory(Html& h, const domain::RegisterSpec& spec,
   h.Close("ol").Close("section");
 }
 
-void RegisterWebRoutes(Router& router, httplib::Server& server) {
-  AddStaticRoutes(server);
+void RegisterWebRoutes(Router& router) {
+  AddStaticRoutes(router);
   AddAuthPages(router);
   AddContextPages(router);  // before the generic pages: /context-issues/swot, /scope/current
   AddRiskPages(router);     // ... /risks/heatmap, /risks/treatment-plan

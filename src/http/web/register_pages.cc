@@ -179,7 +179,7 @@ bool IsEditable(const RegisterSpec& spec, const Record& rec) {
 // ---------------------------------------------------------------------------------------------
 // The table
 
-std::string QueryWith(const httplib::Request& req, const std::string& key, const std::string& value,
+std::string QueryWith(const HttpRequest& req, const std::string& key, const std::string& value,
                       bool drop_cursor = true) {
   std::string out;
   bool replaced = false;
@@ -257,9 +257,8 @@ void Cell(Html& h, const RegisterSpec& spec, const FieldSpec& f, const Record& r
   }
 }
 
-void FilterControl(Html& h, const httplib::Request& req, const FieldSpec& f,
-                   const Members& members) {
-  const std::string current = req.has_param(f.name) ? req.get_param_value(f.name) : "";
+void FilterControl(Html& h, const HttpRequest& req, const FieldSpec& f, const Members& members) {
+  const std::string current = req.HasParam(f.name) ? req.Param(f.name) : "";
   const std::string id = "filter-" + f.name;
   h.Open("div", {{"class", "filter"}});
   h.Element("label", {{"for", id}}, f.label);
@@ -290,11 +289,11 @@ void FilterControl(Html& h, const httplib::Request& req, const FieldSpec& f,
 // "Any" arrives as an empty value; for the API an empty value asks for records where the field
 // is not set. A toolbar submission (recognised by its search box, `q`) therefore drops empty
 // values, while a link such as /context-issues?swot= (no `q`) still lists the unset ones.
-httplib::Request ListView(const httplib::Request& req) {
-  httplib::Request view;
+HttpRequest ListView(const HttpRequest& req) {
+  HttpRequest view;
   view.path = req.path;
   view.params = req.params;
-  const bool from_toolbar = req.has_param("q");
+  const bool from_toolbar = req.HasParam("q");
   for (auto it = view.params.begin(); it != view.params.end();) {
     const bool drop = it->first == "notice" || (from_toolbar && it->second.empty());
     it = drop ? view.params.erase(it) : std::next(it);
@@ -303,7 +302,7 @@ httplib::Request ListView(const httplib::Request& req) {
 }
 
 void ListPage(Request& r, const RegisterSpec& spec) {
-  const httplib::Request view = ListView(r.http);
+  const HttpRequest view = ListView(r.http);
   auto members = r.services.registers.Members(r.principal);
   if (!members.ok())
     return RenderPage(r, {.title = "Error"}, HtmlEscape(members.status().message()), 500);
@@ -348,11 +347,10 @@ void ListPage(Request& r, const RegisterSpec& spec) {
                          (f.type == FieldType::kInteger && f.max_value > 0);
     if (offered) {
       FilterControl(tb, view, f, *members);
-    } else if (view.has_param(f.name) && !view.get_param_value(f.name).empty()) {
+    } else if (view.HasParam(f.name) && !view.Param(f.name).empty()) {
       // A filter the toolbar has no control for (a level, a referred-to record, reached from a
       // heat map or a record's page) is kept when the toolbar is applied.
-      tb.Void("input",
-              {{"type", "hidden"}, {"name", f.name}, {"value", view.get_param_value(f.name)}});
+      tb.Void("input", {{"type", "hidden"}, {"name", f.name}, {"value", view.Param(f.name)}});
     }
   }
   if (!r.Query("sort").empty()) {
@@ -909,7 +907,7 @@ void AddRegisterPages(Router& router, const RegisterSpec& spec) {
     }
     for (const auto& f : s->fields) {
       if (!f.default_value.is_null()) initial[f.name] = f.default_value;
-      if (!f.read_only && f.type != FieldType::kTable && r.http.has_param(f.name)) {
+      if (!f.read_only && f.type != FieldType::kTable && r.http.HasParam(f.name)) {
         std::multimap<std::string, std::string> one = {{f.name, r.Query(f.name)}};
         initial[f.name] = app::FormToInput(*s, one)[f.name];
       }
@@ -922,7 +920,7 @@ void AddRegisterPages(Router& router, const RegisterSpec& spec) {
     std::vector<domain::FieldError> errors;
     auto rec = r.services.registers.Create(r.principal, *s, input, &errors);
     if (rec.ok()) {
-      return r.res.set_redirect(fmt::format("/{}/{}?notice=created", s->path, rec->id), 303);
+      return r.res.SetRedirect(fmt::format("/{}/{}?notice=created", s->path, rec->id), 303);
     }
     FormPage(r, *s, nullptr, input, errors, errors.empty() ? rec.status().message() : "",
              HttpStatusFor(rec.status().code()));
@@ -932,7 +930,7 @@ void AddRegisterPages(Router& router, const RegisterSpec& spec) {
     auto rec = r.services.registers.Get(r.principal, *s, r.PathId());
     if (!rec.ok()) return DetailPage(r, *s);
     if (!IsEditable(*s, *rec)) {
-      return r.res.set_redirect(fmt::format("/{}/{}", s->path, rec->id), 303);
+      return r.res.SetRedirect(fmt::format("/{}/{}", s->path, rec->id), 303);
     }
     FormPage(r, *s, &*rec, rec->fields, {}, "", 200);
   });
@@ -945,7 +943,7 @@ void AddRegisterPages(Router& router, const RegisterSpec& spec) {
     auto updated = r.services.registers.Update(r.principal, *s, rec->id, r.FormVersion(), input,
                                                app::UpdateMode::kReplace, &errors);
     if (updated.ok()) {
-      return r.res.set_redirect(fmt::format("/{}/{}?notice=saved", s->path, rec->id), 303);
+      return r.res.SetRedirect(fmt::format("/{}/{}?notice=saved", s->path, rec->id), 303);
     }
     std::string message = errors.empty() ? updated.status().message() : "";
     if (updated.status().code() == Code::kConflict) {
@@ -960,7 +958,7 @@ void AddRegisterPages(Router& router, const RegisterSpec& spec) {
 
   router.Post(item + "/delete", Surface::kWeb, WriteGuard(*s), [s](Request& r) {
     Status st = r.services.registers.Delete(r.principal, *s, r.PathId(), r.FormVersion());
-    if (st.ok()) return r.res.set_redirect(fmt::format("/{}?notice=deleted", s->path), 303);
+    if (st.ok()) return r.res.SetRedirect(fmt::format("/{}?notice=deleted", s->path), 303);
     RenderPage(r,
                {.title = "Not deleted",
                 .nav = s->path,

@@ -518,7 +518,7 @@ void AddRiskPages(Router& router) {
     router.Post("/" + spec->path + "/catalogue", Surface::kWeb,
                 Guard::Needs(domain::Permission::kEditRecords), [spec](Request& r) {
                   auto added = r.services.risks.LoadCatalogue(r.principal, *spec);
-                  if (added.ok()) return r.res.set_redirect("/" + spec->path, 303);
+                  if (added.ok()) return r.res.SetRedirect("/" + spec->path, 303);
                   ErrorPage(r, "Catalogue not added", added.status(), "/" + spec->path, "Back");
                 });
   }
@@ -528,8 +528,7 @@ void AddRiskPages(Router& router) {
     const std::string decision = r.Form("decision");
     app::AcceptanceInput input{.decision = decision, .comment = r.Form("comment")};
     auto done = r.services.risks.Accept(r.principal, r.PathId(), r.FormVersion(), input);
-    if (done.ok())
-      return r.res.set_redirect(fmt::format("/risks/{}?notice=saved", r.PathId()), 303);
+    if (done.ok()) return r.res.SetRedirect(fmt::format("/risks/{}?notice=saved", r.PathId()), 303);
     ErrorPage(r, "Decision not recorded", done.status(), fmt::format("/risks/{}", r.PathId()),
               "Back to the risk");
   });
@@ -538,7 +537,7 @@ void AddRiskPages(Router& router) {
                 auto done =
                     r.services.risks.ApproveMethodology(r.principal, r.PathId(), r.FormVersion());
                 if (done.ok()) {
-                  return r.res.set_redirect(
+                  return r.res.SetRedirect(
                       fmt::format("/risk-methodology/{}?notice=approved", done->id), 303);
                 }
                 ErrorPage(r, "Not approved", done.status(),
@@ -548,8 +547,8 @@ void AddRiskPages(Router& router) {
               WriteGuard(domain::RiskMethodologies()), [](Request& r) {
                 auto draft = r.services.risks.NewMethodologyDraft(r.principal, r.PathId());
                 if (draft.ok()) {
-                  return r.res.set_redirect(fmt::format("/risk-methodology/{}/edit", draft->id),
-                                            303);
+                  return r.res.SetRedirect(fmt::format("/risk-methodology/{}/edit", draft->id),
+                                           303);
                 }
                 ErrorPage(r, "No draft created", draft.status(),
                           fmt::format("/risk-methodology/{}", r.PathId()), "Back");
@@ -561,7 +560,7 @@ void AddRiskPages(Router& router) {
                 auto done =
                     r.services.risks.RecordReview(r.principal, cycle, risk, r.Form("changes"));
                 if (done.ok()) {
-                  return r.res.set_redirect(fmt::format("/risks/{}?notice=saved", risk), 303);
+                  return r.res.SetRedirect(fmt::format("/risks/{}?notice=saved", risk), 303);
                 }
                 ErrorPage(r, "Review not recorded", done.status(), fmt::format("/risks/{}", risk),
                           "Back to the risk");
@@ -571,7 +570,7 @@ void AddRiskPages(Router& router) {
                 auto done = r.services.risks.CloseCycle(r.principal, r.PathId(), r.FormVersion(),
                                                         r.Form("summary"));
                 if (done.ok()) {
-                  return r.res.set_redirect(
+                  return r.res.SetRedirect(
                       fmt::format("/risk-assessments/{}?notice=saved", r.PathId()), 303);
                 }
                 ErrorPage(r, "Cycle not closed", done.status(),

@@ -632,7 +632,7 @@ void PrintPage(Request& r) {
   h.Close("header");
   SoaTables(h, lines, RiskTitles(r, lines), {.links = false});
   h.Close("main").Raw("</body></html>");
-  r.res.set_content(h.Take(), "text/html; charset=utf-8");
+  r.res.SetContent(h.Take(), "text/html; charset=utf-8");
 }
 
 }  // namespace
@@ -648,21 +648,21 @@ void AddSoaPages(Router& router) {
               [](Request& r) {
                 auto v = r.services.soa.Approve(r.principal, r.Form("note"));
                 if (!v.ok()) return ErrorPage(r, "Not approved", v.status());
-                r.res.set_redirect(fmt::format("/soa/versions/{}?notice=approved", v->number), 303);
+                r.res.SetRedirect(fmt::format("/soa/versions/{}?notice=approved", v->number), 303);
               });
   router.Get(R"(/soa/(\d+\.\d+)/edit)", Surface::kWeb, edit, [](Request& r) {
-    auto line = r.services.soa.Get(r.principal, r.http.matches[1].str());
+    auto line = r.services.soa.Get(r.principal, r.http.matches[1]);
     if (!line.ok()) return ErrorPage(r, "Not found", line.status());
     EditPage(r, *line, domain::SoaLineJson(*line), {}, "", 200);
   });
   router.Post(R"(/soa/(\d+\.\d+))", Surface::kWeb, edit, [](Request& r) {
-    const std::string control = r.http.matches[1].str();
+    const std::string control = r.http.matches[1];
     auto line = r.services.soa.Get(r.principal, control);
     if (!line.ok()) return ErrorPage(r, "Not found", line.status());
     const Json input = FormInput(r);
     std::vector<domain::FieldError> errors;
     auto saved = r.services.soa.Update(r.principal, control, r.FormVersion(), input, &errors);
-    if (saved.ok()) return r.res.set_redirect("/soa?notice=saved#c-" + control, 303);
+    if (saved.ok()) return r.res.SetRedirect("/soa?notice=saved#c-" + control, 303);
     std::string message = errors.empty() ? saved.status().message() : "";
     if (saved.status().code() == Code::kConflict) {
       message =

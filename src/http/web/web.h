@@ -2,7 +2,7 @@
 // one layout; a little JavaScript (web/static/app.js) improves forms but no flow needs it.
 #pragma once
 
-#include <httplib.h>
+#include "http/message.h"
 
 #include <functional>
 #include <string>
@@ -16,10 +16,10 @@
 
 namespace rampart::http {
 
-void RegisterWebRoutes(Router& router, httplib::Server& server);
+void RegisterWebRoutes(Router& router);
 
 // Pieces of the web UI, one file each.
-void AddStaticRoutes(httplib::Server& server);
+void AddStaticRoutes(Router& router);
 void AddAuthPages(Router& router);
 void AddRegisterPages(Router& router, const domain::RegisterSpec& spec);
 void AddContextPages(Router& router);
