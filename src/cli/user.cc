@@ -74,8 +74,10 @@ void AddUserCommand(CLI::App& app, Context& ctx, Action& action) {
                    opts->role);
       }
       if (!added.one_time_password.empty()) {
-        fmt::print("One-time password (shown once; to be changed at first sign-in):\n{}\n",
-                   added.one_time_password);
+        fmt::print(
+            "One-time password (shown once; works for one sign-in, at which it must be "
+            "changed):\n{} ({})\n",
+            added.one_time_password, ExpiresText(added.one_time_password_expires_at));
       }
       return Status::Ok();
     };

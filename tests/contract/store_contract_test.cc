@@ -342,7 +342,7 @@ TEST_P(StoreTest, ListsMembersByUserName) {
 }
 
 TEST_P(StoreTest, SetsAPasswordAndReportsAnUnknownUser) {
-  ASSERT_THAT(store_->SetPassword(acme_.admin.id, "new-hash", true, AuditDraft{.at = Now()}),
+  ASSERT_THAT(store_->SetPassword(acme_.admin.id, "new-hash", true, "", AuditDraft{.at = Now()}),
               IsOk());
   const auto u = store_->GetUser(acme_.admin.id);
   ASSERT_THAT(u, IsOk());
@@ -350,7 +350,7 @@ TEST_P(StoreTest, SetsAPasswordAndReportsAnUnknownUser) {
   EXPECT_TRUE(u->must_change_password);
 
   const size_t events = Events().size();
-  EXPECT_THAT(store_->SetPassword(999, "h", false, AuditDraft{.at = Now()}),
+  EXPECT_THAT(store_->SetPassword(999, "h", false, "", AuditDraft{.at = Now()}),
               StatusIs(Code::kNotFound));
   EXPECT_EQ(Events().size(), events);
 }
