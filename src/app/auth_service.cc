@@ -108,11 +108,11 @@ Result<InitResult> AuthService::Initialise(const std::string& org_name) {
   ASSIGN_OR_RETURN(auto org, store_.CreateOrganisation(
                                  name, SecurityEvent(clock_, nullptr, 0, "create", "organisation",
                                                      0, {{"name", Change(nullptr, name)}})));
-  InitResult out{.org = org,
-                 .username = "admin",
-                 .one_time_password = RandomOneTimePassword(),
-                 .one_time_password_expires_at =
-                     FormatUtc(clock_.Now() + domain::kOneTimePasswordLifetime)};
+  InitResult out{
+      .org = org,
+      .username = "admin",
+      .one_time_password = RandomOneTimePassword(),
+      .one_time_password_expires_at = FormatUtc(clock_.Now() + domain::kOneTimePasswordLifetime)};
   ASSIGN_OR_RETURN(std::string hash, HashPassword(out.one_time_password));
   domain::User u{.username = out.username,
                  .display_name = "Administrator",
@@ -278,9 +278,8 @@ Status AuthService::VerifySecondFactor(int64_t user_id, int64_t org_id, const st
       ASSIGN_OR_RETURN(auto unused, store_.UnusedRecoveryCodes(user_id));
       for (const std::string& h : unused) {
         // Codes made before migration 0010 are stored as plain SHA-256 and still work.
-        const bool match = h.rfind("$argon2", 0) == 0
-                               ? VerifyPassword(h, recovery)
-                               : ConstantTimeEquals(h, Sha256Hex(recovery));
+        const bool match = h.rfind("$argon2", 0) == 0 ? VerifyPassword(h, recovery)
+                                                      : ConstantTimeEquals(h, Sha256Hex(recovery));
         if (match) {
           stored = h;
           break;
@@ -326,8 +325,8 @@ Result<SignInResult> AuthService::CompleteSecondFactor(const Principal& p,
       store_.ActivateSession(Sha256Hex(session_token), Sha256Hex(out.session_token), ExpiresAt(),
                              SecurityEvent(clock_, &p, p.org_id, "sign_in", "user", p.user_id,
                                            {{"address", address}, {"second_factor", true}})));
-  RETURN_IF_ERROR(store_.SetSessionReauthenticated(Sha256Hex(out.session_token),
-                                                   FormatUtc(clock_.Now())));
+  RETURN_IF_ERROR(
+      store_.SetSessionReauthenticated(Sha256Hex(out.session_token), FormatUtc(clock_.Now())));
   ASSIGN_OR_RETURN(auto owner, store_.FindSessionOwner(Sha256Hex(out.session_token)));
   ASSIGN_OR_RETURN(out.principal, PrincipalOf(owner, Credential::kSession));
   return out;
@@ -410,9 +409,9 @@ Status AuthService::ChangePassword(const Principal& p, const std::string& sessio
   ASSIGN_OR_RETURN(std::string hash, HashPassword(new_password));
   RETURN_IF_ERROR(store_.SetPassword(
       u.id, hash, false, "",
-      SecurityEvent(clock_, &p, p.org_id, "change_password", "user", u.id,
-                    {{"api_tokens", tokens == ApiTokensOnPasswordChange::kKeep ? "kept"
-                                                                                : "revoked"}})));
+      SecurityEvent(
+          clock_, &p, p.org_id, "change_password", "user", u.id,
+          {{"api_tokens", tokens == ApiTokensOnPasswordChange::kKeep ? "kept" : "revoked"}})));
   (void)store_.ClearSignInFailures(UserSubject(p.username));
   // Whoever else knew the old password is signed out everywhere ...
   const std::string keep = session_token.empty() ? std::string() : Sha256Hex(session_token);
@@ -423,11 +422,11 @@ Status AuthService::ChangePassword(const Principal& p, const std::string& sessio
                       .status());
   // ... and loses the API tokens made with it, unless the person keeps them.
   if (tokens == ApiTokensOnPasswordChange::kRevoke) {
-    RETURN_IF_ERROR(store_
-                        .RevokeTokens(u.id, SecurityEvent(clock_, &p, p.org_id, "revoke_tokens",
-                                                          "user", u.id,
-                                                          {{"reason", "password changed"}}))
-                        .status());
+    RETURN_IF_ERROR(
+        store_
+            .RevokeTokens(u.id, SecurityEvent(clock_, &p, p.org_id, "revoke_tokens", "user", u.id,
+                                              {{"reason", "password changed"}}))
+            .status());
   }
   // Giving the current password is a re-authentication.
   if (!keep.empty()) (void)store_.SetSessionReauthenticated(keep, FormatUtc(clock_.Now()));
@@ -461,10 +460,10 @@ Status AuthService::Reauthenticate(const Principal& p, const std::string& sessio
       return InvalidArgument(std::string(kBadCode), "code");
     }
   }
-  RETURN_IF_ERROR(store_.SetSessionReauthenticated(Sha256Hex(session_token),
-                                                   FormatUtc(clock_.Now())));
-  return store_.AppendAudit(SecurityEvent(clock_, &p, p.org_id, "reauthenticate", "user", u.id,
-                                          {{"address", address}}));
+  RETURN_IF_ERROR(
+      store_.SetSessionReauthenticated(Sha256Hex(session_token), FormatUtc(clock_.Now())));
+  return store_.AppendAudit(
+      SecurityEvent(clock_, &p, p.org_id, "reauthenticate", "user", u.id, {{"address", address}}));
 }
 
 Status AuthService::RequireRecentAuthentication(const Principal& p) const {

@@ -23,7 +23,7 @@ class AccountSecurity : public ApiTest {
     const std::string value = s.cookie.substr(s.cookie.find('=') + 1);
     ASSERT_TRUE(store_
                     ->SetSessionReauthenticated(Sha256Hex(value),
-                                               FormatUtc(clock_.Now() - std::chrono::minutes(6)))
+                                                FormatUtc(clock_.Now() - std::chrono::minutes(6)))
                     .ok());
   }
   int CountEvents(const std::string& action) {
@@ -113,9 +113,9 @@ TEST_F(AccountSecurity, APasswordChangeRevokesTheApiTokensUnlessKept) {
   EXPECT_EQ(kept->status, 204) << kept->body;
   EXPECT_EQ(Get("/api/v1/auth/me")->status, 200);
 
-  auto revoked = PostAs(alice, "/api/v1/auth/password",
-                        {{"current_password", "second long passphrase"},
-                         {"new_password", "third long passphrase"}});
+  auto revoked = PostAs(
+      alice, "/api/v1/auth/password",
+      {{"current_password", "second long passphrase"}, {"new_password", "third long passphrase"}});
   EXPECT_EQ(revoked->status, 204) << revoked->body;
   auto me = Get("/api/v1/auth/me");
   EXPECT_EQ(me->status, 401);
@@ -198,10 +198,10 @@ TEST_F(AccountSecurity, SignInRedirectsOnlyWithinTheSite) {
     EXPECT_EQ(r->status, 303) << next;
     EXPECT_EQ(r->get_header_value("Location"), "/") << next;
   }
-  auto ok = Client().Post("/signin",
-                          "username=alice&password=" + UrlEncode(kAlicePassword) +
-                              "&next=%2Frisks%3Fsort%3Dtitle",
-                          "application/x-www-form-urlencoded");
+  auto ok = Client().Post(
+      "/signin",
+      "username=alice&password=" + UrlEncode(kAlicePassword) + "&next=%2Frisks%3Fsort%3Dtitle",
+      "application/x-www-form-urlencoded");
   EXPECT_EQ(ok->get_header_value("Location"), "/risks?sort=title");
 }
 

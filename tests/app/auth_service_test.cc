@@ -894,8 +894,7 @@ TEST_F(AuthServiceTest, CreatingTokensAndEnrollingNeedThePasswordWithinFiveMinut
   // An API token never can, however recently its holder signed in.
   const auto by_token = auth_->AuthenticateToken(token->second);
   ASSERT_THAT(by_token, IsOk());
-  EXPECT_THAT(auth_->CreateToken(*by_token, "more", false, ""),
-              StatusIs(Code::kPermissionDenied));
+  EXPECT_THAT(auth_->CreateToken(*by_token, "more", false, ""), StatusIs(Code::kPermissionDenied));
   EXPECT_THAT(auth_->Reauthenticate(*by_token, "", kPassword, "", ""),
               StatusIs(Code::kFailedPrecondition));
 }
@@ -912,8 +911,7 @@ TEST_F(AuthServiceTest, ReauthenticationAsksForTheSecondFactorWhenSetUp) {
               StatusIs(Code::kInvalidArgument, "code"));
   EXPECT_THAT(auth_->Reauthenticate(*p, admin->session_token, kPassword, "000000", ""),
               StatusIs(Code::kInvalidArgument, "code"));
-  ASSERT_THAT(auth_->Reauthenticate(*p, admin->session_token, kPassword, CodeNow(key), ""),
-              IsOk());
+  ASSERT_THAT(auth_->Reauthenticate(*p, admin->session_token, kPassword, CodeNow(key), ""), IsOk());
   p = auth_->AuthenticateSession(admin->session_token);
   ASSERT_THAT(p, IsOk());
   EXPECT_THAT(auth_->CreateToken(*p, "ci", true, ""), IsOk());
@@ -1006,8 +1004,8 @@ TEST_F(AuthServiceTest, NewPasswordsMayNotContainTheUserOrOrganisationName) {
   refused("acme ltd is where i work", "the organisation's name");
   refused("the Admin of this place", "your user name");
   refused("administrator forever", "your user name");
-  ASSERT_THAT(auth_->ChangePassword(admin->principal, admin->session_token,
-                                    init->one_time_password, "correct horse battery"),
+  ASSERT_THAT(auth_->ChangePassword(admin->principal, admin->session_token, init->one_time_password,
+                                    "correct horse battery"),
               IsOk());
   ASSERT_THAT(auth_->SetDisplayName(admin->principal, "Jane Smith"), IsOk());
   const auto later = auth_->SignIn({.username = "admin", .password = "correct horse battery"});
@@ -1034,17 +1032,19 @@ TEST_F(AuthServiceTest, RecoveryCodesAreStoredAsArgon2idAndLegacyCodesStillWork)
   ASSERT_THAT(stored, IsOk());
   ASSERT_EQ(stored->size(), 10u);
   for (const auto& h : *stored) EXPECT_THAT(h, StartsWith("$argon2id$"));
-  ASSERT_THAT(auth_->SignIn({.username = "admin", .password = kPassword, .second_factor = codes[3]}),
-              IsOk());
-  EXPECT_THAT(auth_->SignIn({.username = "admin", .password = kPassword, .second_factor = codes[3]}),
-              StatusIs(Code::kUnauthenticated, "totp"));
+  ASSERT_THAT(
+      auth_->SignIn({.username = "admin", .password = kPassword, .second_factor = codes[3]}),
+      IsOk());
+  EXPECT_THAT(
+      auth_->SignIn({.username = "admin", .password = kPassword, .second_factor = codes[3]}),
+      StatusIs(Code::kUnauthenticated, "totp"));
   EXPECT_EQ(store_->UnusedRecoveryCodes(admin->principal.user_id)->size(), 9u);
 
   // A code stored before migration 0010 (plain SHA-256) keeps working, once.
   const std::string legacy = NewRecoveryCode();
-  ASSERT_THAT(store_->ReplaceRecoveryCodes(admin->principal.user_id,
-                                           {Sha256Hex(NormaliseRecoveryCode(legacy))},
-                                           store::AuditDraft{.at = FormatUtc(clock_.Now()), .action = "test"}),
+  ASSERT_THAT(store_->ReplaceRecoveryCodes(
+                  admin->principal.user_id, {Sha256Hex(NormaliseRecoveryCode(legacy))},
+                  store::AuditDraft{.at = FormatUtc(clock_.Now()), .action = "test"}),
               IsOk());
   ASSERT_THAT(auth_->SignIn({.username = "admin", .password = kPassword, .second_factor = legacy}),
               IsOk());

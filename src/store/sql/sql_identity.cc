@@ -156,14 +156,14 @@ Result<domain::User> SqlStore::CreateUser(const domain::User& user,
   domain::User out = user;
   RETURN_IF_ERROR(InWriteTx([&](SqlConnection& conn) -> Status {
     bool found = false;
-    auto rows = One(conn,
-                    "INSERT INTO users (username, display_name, password_hash, "
-                    "must_change_password, disabled, created_at, password_expires_at) VALUES (?, "
-                    "?, ?, ?, ?, ?, ?) RETURNING id",
-                    {user.username, user.display_name, user.password_hash,
-                     user.must_change_password, false, user.created_at,
-                     OptionalText(user.password_expires_at)},
-                    found);
+    auto rows =
+        One(conn,
+            "INSERT INTO users (username, display_name, password_hash, "
+            "must_change_password, disabled, created_at, password_expires_at) VALUES (?, "
+            "?, ?, ?, ?, ?, ?) RETURNING id",
+            {user.username, user.display_name, user.password_hash, user.must_change_password, false,
+             user.created_at, OptionalText(user.password_expires_at)},
+            found);
     if (rows.status().code() == Code::kAlreadyExists) {
       return AlreadyExists(fmt::format("the user name \"{}\" is taken", user.username), "username");
     }
@@ -621,8 +621,9 @@ Status SqlStore::ActivateSession(const std::string& id_hash, const std::string& 
 Status SqlStore::SetSessionReauthenticated(const std::string& id_hash, const std::string& at) {
   return InWriteTx([&](SqlConnection& conn) -> Status {
     bool found = false;
-    auto rows = One(conn, "UPDATE sessions SET reauthenticated_at = ? WHERE id_hash = ? RETURNING id",
-                    {at, id_hash}, found);
+    auto rows =
+        One(conn, "UPDATE sessions SET reauthenticated_at = ? WHERE id_hash = ? RETURNING id",
+            {at, id_hash}, found);
     return Expect(std::move(rows), found, "no such session");
   });
 }
@@ -725,10 +726,10 @@ Result<int> SqlStore::RevokeTokens(int64_t user_id, const AuditDraft& audit) {
   int revoked = 0;
   RETURN_IF_ERROR(InWriteTx([&](SqlConnection& conn) -> Status {
     revoked = 0;
-    ASSIGN_OR_RETURN(auto rows,
-                     conn.Query("UPDATE api_tokens SET revoked = ? WHERE user_id = ? AND revoked = ? "
-                                "RETURNING id",
-                                {true, user_id, false}));
+    ASSIGN_OR_RETURN(
+        auto rows, conn.Query("UPDATE api_tokens SET revoked = ? WHERE user_id = ? AND revoked = ? "
+                              "RETURNING id",
+                              {true, user_id, false}));
     while (true) {
       ASSIGN_OR_RETURN(bool row, rows->Next());
       if (!row) break;
