@@ -826,7 +826,7 @@ void AddAccountPages(Router& router) {
     auto created =
         r.services.auth.CreateToken(r.principal, form.name, form.read_only, form.expires_on);
     if (!created.ok() && created.status().code() == Code::kReauthenticationRequired) {
-      return r.res.set_redirect("/account/confirm?next=%2Faccount%2Ftokens", 303);
+      return r.res.set_redirect("/account/confirm?next=/account/tokens", 303);
     }
     if (!created.ok()) {
       return TokensPage(r, form, created.status(), "", HttpStatusFor(created.status().code()));
@@ -850,7 +850,7 @@ void AddAccountPages(Router& router) {
   router.Post("/account/second-factor/start", Surface::kWeb, setup, [](Request& r) {
     auto started = r.services.auth.StartSecondFactor(r.principal);
     if (!started.ok() && started.status().code() == Code::kReauthenticationRequired) {
-      return r.res.set_redirect("/account/confirm?next=%2Faccount%2Fsecond-factor", 303);
+      return r.res.set_redirect("/account/confirm?next=/account/second-factor", 303);
     }
     if (!started.ok()) {
       return SecondFactorPage(r, {.error = {"start", started.status()}},
