@@ -326,12 +326,13 @@ inline BenchTenant SetUpTenant(store::Store& st, app::Services& services, const 
                                const std::string& program) {
   BenchTenant t;
   auto init = Check(services.auth.Initialise("Bench Ltd"), "initialising");
-  auto user = Check(services.members.AddUser("", app::NewMember{.username = "bench",
-                                                                .role = domain::Role::kAdmin,
-                                                                .password = "bench-password-not-"
-                                                                            "secret"}),
-                    "adding the user")
-                  .user;
+  auto user =
+      Check(services.members.AddUser("", app::NewMember{.username = "bench",
+                                                        .role = domain::Role::kAdmin,
+                                                        .password = "load-test-password-not-"
+                                                                    "secret"}),
+            "adding the user")
+          .user;
   t.token =
       Check(services.members.CreateToken("bench", "", program, false, ""), "creating a token");
   t.admin_id = Check(st.FindUser(init.username), "finding the administrator").id;

@@ -29,7 +29,8 @@ bool Older(const std::string& stamp, TimePoint than) {
 
 }  // namespace
 
-Status AuthService::CheckNewPassword(const std::string& password, const std::string& field) {
+Status AuthService::CheckNewPassword(const std::string& password, const std::string& field,
+                                     const PasswordNames& names) {
   const long len = Utf8Length(password);
   if (len < 0) return InvalidArgument("the password is not valid UTF-8 text", field);
   if (static_cast<size_t>(len) < domain::kMinPasswordLength) {
@@ -47,6 +48,17 @@ Status AuthService::CheckNewPassword(const std::string& password, const std::str
         "this password is one of the most common passwords and easy to guess; choose another "
         "(a few unrelated words make a strong one)",
         field);
+  }
+  const std::pair<const std::string*, const char*> personal[] = {
+      {&names.username, "your user name"},
+      {&names.display_name, "your name"},
+      {&names.org_name, "the organisation's name"}};
+  for (const auto& [name, what] : personal) {
+    if (PasswordContainsName(password, *name)) {
+      return InvalidArgument(
+          fmt::format("the password contains {}, which is easy to guess; choose another", what),
+          field);
+    }
   }
   return Status::Ok();
 }
@@ -81,6 +93,7 @@ Result<Principal> AuthService::PrincipalOf(const store::CredentialOwner& c, Cred
       .credential = kind,
       .csrf_token = c.session.csrf_token,
       .session_id = kind == Credential::kSession ? c.session.id : 0,
+      .reauthenticated_at = kind == Credential::kSession ? c.session.reauthenticated_at : "",
       .token_id = kind == Credential::kToken ? c.token.id : 0};
   return p;
 }
@@ -95,13 +108,18 @@ Result<InitResult> AuthService::Initialise(const std::string& org_name) {
   ASSIGN_OR_RETURN(auto org, store_.CreateOrganisation(
                                  name, SecurityEvent(clock_, nullptr, 0, "create", "organisation",
                                                      0, {{"name", Change(nullptr, name)}})));
-  InitResult out{.org = org, .username = "admin", .one_time_password = RandomOneTimePassword()};
+  InitResult out{
+      .org = org,
+      .username = "admin",
+      .one_time_password = RandomOneTimePassword(),
+      .one_time_password_expires_at = FormatUtc(clock_.Now() + domain::kOneTimePasswordLifetime)};
   ASSIGN_OR_RETURN(std::string hash, HashPassword(out.one_time_password));
   domain::User u{.username = out.username,
                  .display_name = "Administrator",
                  .password_hash = hash,
                  .must_change_password = true,
-                 .created_at = FormatUtc(clock_.Now())};
+                 .created_at = FormatUtc(clock_.Now()),
+                 .password_expires_at = out.one_time_password_expires_at};
   auto added = SecurityEvent(
       clock_, nullptr, org.id, "create", "user", 0,
       {{"username", Change(nullptr, u.username)}, {"role", Change(nullptr, "admin")}});
@@ -199,6 +217,18 @@ Result<SignInResult> AuthService::SignIn(const SignInRequest& req) {
       return st;
     }
   }
+  if (user->must_change_password) {
+    // A one-time password works for this one sign-in, and only before it expires.
+    ASSIGN_OR_RETURN(bool usable, store_.UseOneTimePassword(user->id, FormatUtc(clock_.Now())));
+    if (!usable) {
+      auto e = SecurityEvent(clock_, &actor, first->org_id, "sign_in_failed", "user", user->id,
+                             {{"address", req.address}, {"reason", "one_time_password_expired"}});
+      (void)store_.AppendAudit(e);
+      return Unauthenticated(
+          "this one-time password has expired or was used already; ask an administrator for a "
+          "new one");
+    }
+  }
   if (PasswordNeedsRehash(user->password_hash)) {
     if (auto rehashed = HashPassword(password); rehashed.ok()) {
       (void)store_.RehashPassword(user->id, *rehashed);
@@ -219,7 +249,8 @@ Result<SignInResult> AuthService::SignIn(const SignInRequest& req) {
       .stage =
           second_step ? domain::Session::Stage::kSecondFactor : domain::Session::Stage::kActive,
       .address = req.address.substr(0, 100),
-      .user_agent = req.user_agent.substr(0, 200)};
+      .user_agent = req.user_agent.substr(0, 200),
+      .reauthenticated_at = second_step ? std::string() : FormatUtc(now)};
   RETURN_IF_ERROR(store_
                       .CreateSession(s, SecurityEvent(clock_, &actor, first->org_id,
                                                       second_step ? "sign_in_password" : "sign_in",
@@ -242,10 +273,23 @@ Status AuthService::VerifySecondFactor(int64_t user_id, int64_t org_id, const st
     if (fresh) return Status::Ok();
   } else {
     const std::string recovery = NormaliseRecoveryCode(code);
+    std::string stored;  // the matching unused code's hash
     if (!recovery.empty()) {
+      ASSIGN_OR_RETURN(auto unused, store_.UnusedRecoveryCodes(user_id));
+      for (const std::string& h : unused) {
+        // Codes made before migration 0010 are stored as plain SHA-256 and still work.
+        const bool match = h.rfind("$argon2", 0) == 0 ? VerifyPassword(h, recovery)
+                                                      : ConstantTimeEquals(h, Sha256Hex(recovery));
+        if (match) {
+          stored = h;
+          break;
+        }
+      }
+    }
+    if (!stored.empty()) {
       ASSIGN_OR_RETURN(
           bool used, store_.UseRecoveryCode(
-                         user_id, Sha256Hex(recovery), FormatUtc(clock_.Now()),
+                         user_id, stored, FormatUtc(clock_.Now()),
                          SecurityEvent(clock_, &actor, org_id, "use_recovery_code", "user", user_id,
                                        {{"recovery_codes_left",
                                          std::max(0, state.unused_recovery_codes - 1)}})));
@@ -281,6 +325,8 @@ Result<SignInResult> AuthService::CompleteSecondFactor(const Principal& p,
       store_.ActivateSession(Sha256Hex(session_token), Sha256Hex(out.session_token), ExpiresAt(),
                              SecurityEvent(clock_, &p, p.org_id, "sign_in", "user", p.user_id,
                                            {{"address", address}, {"second_factor", true}})));
+  RETURN_IF_ERROR(
+      store_.SetSessionReauthenticated(Sha256Hex(out.session_token), FormatUtc(clock_.Now())));
   ASSIGN_OR_RETURN(auto owner, store_.FindSessionOwner(Sha256Hex(out.session_token)));
   ASSIGN_OR_RETURN(out.principal, PrincipalOf(owner, Credential::kSession));
   return out;
@@ -343,24 +389,96 @@ Status AuthService::SignOut(const Principal& p, const std::string& session_token
 
 Status AuthService::ChangePassword(const Principal& p, const std::string& session_token,
                                    const std::string& current_password,
-                                   const std::string& new_password) {
+                                   const std::string& new_password, const std::string& address,
+                                   ApiTokensOnPasswordChange tokens) {
+  // The current password is guessed no faster here than at sign-in: the same counters.
+  RETURN_IF_ERROR(CheckNotThrottled(p.username, address));
   ASSIGN_OR_RETURN(domain::User u, store_.GetUser(p.user_id));
   if (!VerifyPassword(u.password_hash, current_password.substr(0, 1024))) {
+    RETURN_IF_ERROR(RecordFailure(p.username, address));
+    (void)store_.AppendAudit(SecurityEvent(clock_, &p, p.org_id, "change_password_failed", "user",
+                                           u.id, {{"address", address}}));
     return InvalidArgument("the current password is not right", "current_password");
   }
-  RETURN_IF_ERROR(CheckNewPassword(new_password, "new_password"));
+  RETURN_IF_ERROR(CheckNewPassword(
+      new_password, "new_password",
+      {.username = u.username, .display_name = u.display_name, .org_name = p.org_name}));
   if (new_password == current_password) {
     return InvalidArgument("choose a password different from the current one", "new_password");
   }
   ASSIGN_OR_RETURN(std::string hash, HashPassword(new_password));
   RETURN_IF_ERROR(store_.SetPassword(
-      u.id, hash, false, SecurityEvent(clock_, &p, p.org_id, "change_password", "user", u.id)));
-  // Whoever else knew the old password is signed out everywhere.
-  return store_
-      .EndSessions(u.id, session_token.empty() ? std::string() : Sha256Hex(session_token),
-                   SecurityEvent(clock_, &p, p.org_id, "end_sessions", "user", u.id,
-                                 {{"reason", "password changed"}}))
-      .status();
+      u.id, hash, false, "",
+      SecurityEvent(
+          clock_, &p, p.org_id, "change_password", "user", u.id,
+          {{"api_tokens", tokens == ApiTokensOnPasswordChange::kKeep ? "kept" : "revoked"}})));
+  (void)store_.ClearSignInFailures(UserSubject(p.username));
+  // Whoever else knew the old password is signed out everywhere ...
+  const std::string keep = session_token.empty() ? std::string() : Sha256Hex(session_token);
+  RETURN_IF_ERROR(store_
+                      .EndSessions(u.id, keep,
+                                   SecurityEvent(clock_, &p, p.org_id, "end_sessions", "user", u.id,
+                                                 {{"reason", "password changed"}}))
+                      .status());
+  // ... and loses the API tokens made with it, unless the person keeps them.
+  if (tokens == ApiTokensOnPasswordChange::kRevoke) {
+    RETURN_IF_ERROR(
+        store_
+            .RevokeTokens(u.id, SecurityEvent(clock_, &p, p.org_id, "revoke_tokens", "user", u.id,
+                                              {{"reason", "password changed"}}))
+            .status());
+  }
+  // Giving the current password is a re-authentication.
+  if (!keep.empty()) (void)store_.SetSessionReauthenticated(keep, FormatUtc(clock_.Now()));
+  return Status::Ok();
+}
+
+Status AuthService::Reauthenticate(const Principal& p, const std::string& session_token,
+                                   const std::string& password, const std::string& code,
+                                   const std::string& address) {
+  if (p.credential != Credential::kSession || session_token.empty()) {
+    return FailedPrecondition("only a signed-in session can be re-authenticated");
+  }
+  RETURN_IF_ERROR(CheckNotThrottled(p.username, address));
+  ASSIGN_OR_RETURN(domain::User u, store_.GetUser(p.user_id));
+  auto failed = [&](const char* what) {
+    (void)store_.AppendAudit(SecurityEvent(clock_, &p, p.org_id, "reauthenticate_failed", "user",
+                                           u.id, {{"address", address}, {"wrong", what}}));
+    return RecordFailure(p.username, address);
+  };
+  if (!VerifyPassword(u.password_hash, password.substr(0, 1024))) {
+    RETURN_IF_ERROR(failed("password"));
+    return InvalidArgument("the password is not right", "password");
+  }
+  if (u.second_factor) {
+    if (Trim(code).empty()) {
+      return InvalidArgument("enter the code from your authenticator app (or a recovery code)",
+                             "code");
+    }
+    if (!VerifySecondFactor(u.id, p.org_id, p.username, code).ok()) {
+      RETURN_IF_ERROR(failed("code"));
+      return InvalidArgument(std::string(kBadCode), "code");
+    }
+  }
+  RETURN_IF_ERROR(
+      store_.SetSessionReauthenticated(Sha256Hex(session_token), FormatUtc(clock_.Now())));
+  return store_.AppendAudit(
+      SecurityEvent(clock_, &p, p.org_id, "reauthenticate", "user", u.id, {{"address", address}}));
+}
+
+Status AuthService::RequireRecentAuthentication(const Principal& p) const {
+  if (p.credential == Credential::kSystem) return Status::Ok();
+  if (p.credential == Credential::kToken) {
+    return PermissionDenied(
+        "an API token cannot change how you sign in; sign in with your password to do this");
+  }
+  if (Older(p.reauthenticated_at, clock_.Now() - domain::kReauthenticationWindow)) {
+    return Status(Code::kReauthenticationRequired,
+                  fmt::format("confirm your password first: this needs it entered within the last "
+                              "{} minutes",
+                              domain::kReauthenticationWindow.count()));
+  }
+  return Status::Ok();
 }
 
 Status AuthService::SetDisplayName(const Principal& p, const std::string& display_name) {
@@ -425,6 +543,7 @@ Result<int> AuthService::EndOtherSessions(const Principal& p, const std::string&
 
 Result<std::pair<domain::ApiToken, std::string>> AuthService::CreateToken(
     const Principal& p, const std::string& name, bool read_only, const std::string& expires_on) {
+  RETURN_IF_ERROR(RequireRecentAuthentication(p));
   const std::string label(Trim(name));
   if (label.empty()) return InvalidArgument("name the token (what will use it?)", "name");
   const long len = Utf8Length(label);
@@ -484,6 +603,8 @@ Result<store::SecondFactorState> AuthService::SecondFactorStatus(const Principal
 }
 
 Result<SecondFactorEnrolment> AuthService::StartSecondFactor(const Principal& p) {
+  // Confirming needs a code from the secret shown here, so checking here covers enrolment.
+  RETURN_IF_ERROR(RequireRecentAuthentication(p));
   ASSIGN_OR_RETURN(auto state, store_.GetSecondFactor(p.user_id));
   if (!state.secret.empty()) {
     return FailedPrecondition("a second factor is set up already; turn it off first to replace it");
@@ -502,7 +623,9 @@ Result<std::vector<std::string>> AuthService::MakeRecoveryCodes(
   std::vector<std::string> codes;
   for (int i = 0; i < kRecoveryCodes; ++i) {
     codes.push_back(NewRecoveryCode());
-    hashes.push_back(Sha256Hex(NormaliseRecoveryCode(codes.back())));
+    // Salted and slow, like passwords: a copy of the database does not give the codes away.
+    ASSIGN_OR_RETURN(std::string hash, HashPassword(NormaliseRecoveryCode(codes.back())));
+    hashes.push_back(std::move(hash));
   }
   return codes;
 }

@@ -25,7 +25,11 @@ struct InitResult {
   int64_t user_id = 0;
   std::string username;
   std::string one_time_password;
+  std::string one_time_password_expires_at;  // UTC ISO 8601 (domain::kOneTimePasswordLifetime)
 };
+
+// What happens to the user's API tokens when they change their password.
+enum class ApiTokensOnPasswordChange { kRevoke, kKeep };
 
 struct AuthOptions {
   std::chrono::seconds session_lifetime{std::chrono::hours(12)};  // absolute, from sign-in
@@ -71,7 +75,9 @@ class AuthService {
 
   // kResourceExhausted when throttled (ThrottledFor says for how long); kUnauthenticated, with
   // one message for every cause, when the credentials do not match or the account is disabled;
-  // kUnauthenticated naming "totp" when the second factor is missing or wrong.
+  // kUnauthenticated naming "totp" when the second factor is missing or wrong; kUnauthenticated
+  // saying to ask an administrator when a one-time password has expired or was used already (a
+  // one-time password works for one sign-in, within domain::kOneTimePasswordLifetime).
   Result<SignInResult> SignIn(const SignInRequest& request);
   // Seconds until the account or address may try again; 0 when not throttled.
   int64_t ThrottledFor(const std::string& username, const std::string& address);
@@ -83,9 +89,28 @@ class AuthService {
   Result<Principal> AuthenticateToken(const std::string& bearer_token);
   Status SignOut(const Principal& p, const std::string& session_token);
 
-  // kInvalidArgument naming "current_password" or "new_password". Ends the user's other sessions.
+  // kInvalidArgument naming "current_password" or "new_password"; kResourceExhausted while
+  // throttled (a wrong current password counts as a failed sign-in of the account and of
+  // `address`, and is an audit event "change_password_failed"). Ends the user's other sessions,
+  // revokes their API tokens unless `tokens` is kKeep, and counts as re-authentication of the
+  // session `session_token`.
   Status ChangePassword(const Principal& p, const std::string& session_token,
-                        const std::string& current_password, const std::string& new_password);
+                        const std::string& current_password, const std::string& new_password,
+                        const std::string& address = "",
+                        ApiTokensOnPasswordChange tokens = ApiTokensOnPasswordChange::kRevoke);
+
+  // Re-authentication: the session's holder proves their password (and a second-factor code when
+  // one is set up) again; for domain::kReauthenticationWindow the session may then create API
+  // tokens and enrol a second factor. kInvalidArgument naming "password" or "code" when wrong
+  // (counted like failed sign-ins, audit event "reauthenticate_failed"); kResourceExhausted while
+  // throttled; kFailedPrecondition for an API token (only a session can be re-authenticated).
+  Status Reauthenticate(const Principal& p, const std::string& session_token,
+                        const std::string& password, const std::string& code,
+                        const std::string& address);
+  // Ok when `p` is a session re-authenticated within domain::kReauthenticationWindow, or the
+  // command line (kSystem); kReauthenticationRequired for other sessions; kPermissionDenied for
+  // API tokens (they can never change how their holder signs in).
+  Status RequireRecentAuthentication(const Principal& p) const;
   Status SetDisplayName(const Principal& p, const std::string& display_name);
   // The caller's memberships (to switch between).
   Result<std::vector<domain::Membership>> Memberships(const Principal& p);
@@ -98,7 +123,8 @@ class AuthService {
   Result<int> EndOtherSessions(const Principal& p, const std::string& session_token);
 
   // Own API tokens. `expires_on` is YYYY-MM-DD (the token works through that day) or empty.
-  // Returns the token, shown once. A token acts for the caller's current organisation.
+  // Returns the token, shown once. A token acts for the caller's current organisation. Needs
+  // recent authentication (RequireRecentAuthentication).
   Result<std::pair<domain::ApiToken, std::string>> CreateToken(const Principal& p,
                                                                const std::string& name,
                                                                bool read_only,
@@ -106,9 +132,10 @@ class AuthService {
   Result<std::vector<domain::ApiToken>> Tokens(const Principal& p);
   Status RevokeToken(const Principal& p, int64_t token_id);
 
-  // Second factor: start (a new secret, pending until confirmed), confirm with a code from the
-  // app (returns ten recovery codes, shown once), turn off (password and a code), new recovery
-  // codes (a code).
+  // Second factor: start (a new secret, pending until confirmed; needs recent authentication),
+  // confirm with a code from the app (returns ten recovery codes, shown once; stored as Argon2id
+  // hashes), turn off (password and a code: itself a re-authentication), new recovery codes (a
+  // code).
   Result<SecondFactorEnrolment> StartSecondFactor(const Principal& p);
   Result<std::vector<std::string>> ConfirmSecondFactor(const Principal& p, const std::string& code);
   Status DisableSecondFactor(const Principal& p, const std::string& password,
@@ -116,8 +143,16 @@ class AuthService {
   Result<std::vector<std::string>> NewRecoveryCodes(const Principal& p, const std::string& code);
   Result<store::SecondFactorState> SecondFactorStatus(const Principal& p);
 
-  // Passwords of 8 to 128 characters that are not among the most common ones.
-  static Status CheckNewPassword(const std::string& password, const std::string& field);
+  // Passwords of 8 to 128 characters that are not among the most common ones and contain none
+  // of the user name, the person's name or the organisation's name (ignoring case and spaces;
+  // names under 3 characters are not checked). kInvalidArgument naming `field`.
+  struct PasswordNames {
+    std::string username;
+    std::string display_name;
+    std::string org_name;
+  };
+  static Status CheckNewPassword(const std::string& password, const std::string& field,
+                                 const PasswordNames& names = {});
 
  private:
   Result<Principal> PrincipalOf(const store::CredentialOwner& c, Credential kind) const;

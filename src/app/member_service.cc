@@ -136,16 +136,20 @@ Result<AddedMember> MemberService::AddTo(const Principal* actor, const domain::O
   std::string password = nm.password;
   if (password.empty()) {
     out.one_time_password = RandomOneTimePassword();
+    out.one_time_password_expires_at = FormatUtc(clock_.Now() + domain::kOneTimePasswordLifetime);
     password = out.one_time_password;
   } else {
-    RETURN_IF_ERROR(AuthService::CheckNewPassword(password, "password"));
+    RETURN_IF_ERROR(AuthService::CheckNewPassword(
+        password, "password",
+        {.username = nm.username, .display_name = display, .org_name = org.name}));
   }
   ASSIGN_OR_RETURN(std::string hash, HashPassword(password));
   domain::User u{.username = nm.username,
                  .display_name = display,
                  .password_hash = hash,
                  .must_change_password = !out.one_time_password.empty(),
-                 .created_at = FormatUtc(clock_.Now())};
+                 .created_at = FormatUtc(clock_.Now()),
+                 .password_expires_at = out.one_time_password_expires_at};
   diff["username"] = Change(nullptr, nm.username);
   ASSIGN_OR_RETURN(
       out.user, store_.CreateUser(u, domain::Membership{0, org.id, nm.role, nm.expires_on, {}},
@@ -250,6 +254,7 @@ Result<std::string> MemberService::ResetPassword(const Principal& p, int64_t use
   const std::string otp = RandomOneTimePassword();
   ASSIGN_OR_RETURN(std::string hash, HashPassword(otp));
   RETURN_IF_ERROR(store_.SetPassword(user_id, hash, true,
+                                     FormatUtc(clock_.Now() + domain::kOneTimePasswordLifetime),
                                      SecurityEvent(clock_, &p, p.org_id, "reset_password", "user",
                                                    user_id, {{"username", m.username}})));
   RETURN_IF_ERROR(store_

@@ -29,8 +29,9 @@ struct NewMember {
 
 struct AddedMember {
   domain::User user;
-  bool existing_user = false;     // a membership was added to an existing account
-  std::string one_time_password;  // new accounts without a chosen password; shown once
+  bool existing_user = false;                // a membership was added to an existing account
+  std::string one_time_password;             // new accounts without a chosen password; shown once
+  std::string one_time_password_expires_at;  // UTC ISO 8601, with one_time_password
 };
 
 class MemberService {

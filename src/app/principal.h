@@ -29,7 +29,10 @@ struct Principal {
   Credential credential = Credential::kSession;
   std::string csrf_token;  // sessions only
   int64_t session_id = 0;  // sessions only
-  int64_t token_id = 0;    // tokens only
+  // Sessions only: when the holder last proved their password (and second factor); empty when
+  // never. AuthService::RequireRecentAuthentication compares it with the clock.
+  std::string reauthenticated_at;
+  int64_t token_id = 0;  // tokens only
 
   // The permission table (domain::Can) narrowed by a read-only token.
   bool Can(domain::Permission p) const {

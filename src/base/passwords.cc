@@ -38,6 +38,23 @@ bool IsCommonPassword(std::string_view password) {
   return CommonPasswords().contains(ToLower(password));
 }
 
+namespace {
+
+std::string Folded(std::string_view s) {
+  std::string out;
+  for (const char c : ToLower(s)) {
+    if (c != ' ' && c != '\t' && c != '\n' && c != '\r') out += c;
+  }
+  return out;
+}
+
+}  // namespace
+
+bool PasswordContainsName(std::string_view password, std::string_view name) {
+  const std::string n = Folded(name);
+  return n.size() >= 3 && Folded(password).find(n) != std::string::npos;
+}
+
 size_t CommonPasswordCount() { return CommonPasswords().size(); }
 
 }  // namespace rampart

@@ -12,6 +12,10 @@ namespace rampart {
 // Only the exact password counts: "password" is common, "password and more" is not.
 bool IsCommonPassword(std::string_view password);
 
+// True when `password` contains `name`, ignoring ASCII case and white space ("Acme Ltd" is in
+// "myACMELTD!"). Names of fewer than 3 characters (so compared) never count.
+bool PasswordContainsName(std::string_view password, std::string_view name);
+
 // How many passwords the list holds.
 size_t CommonPasswordCount();
 

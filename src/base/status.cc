@@ -22,6 +22,8 @@ std::string_view CodeName(Code code) {
       return "unauthenticated";
     case Code::kPermissionDenied:
       return "permission_denied";
+    case Code::kReauthenticationRequired:
+      return "reauthentication_required";
     case Code::kTooLarge:
       return "too_large";
     case Code::kResourceExhausted:

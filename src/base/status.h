@@ -23,6 +23,9 @@ enum class Code {
   kPreconditionRequired,  // a write without the version it is based on
   kUnauthenticated,
   kPermissionDenied,
+  // The action changes how the account signs in (API tokens, the second factor): the session's
+  // holder must prove their password (and second factor) again first.
+  kReauthenticationRequired,
   kTooLarge,           // request body over the limit
   kResourceExhausted,  // too many attempts; try again later (sign-in throttling)
   kUnavailable,        // the database is busy or unreachable; retry

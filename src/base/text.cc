@@ -196,6 +196,33 @@ std::string UrlDecode(std::string_view s) {
   return out;
 }
 
+namespace {
+
+bool LocalPathShape(std::string_view s) {
+  if (s.empty() || s[0] != '/') return false;
+  if (s.size() > 1 && (s[1] == '/' || s[1] == '\\')) return false;
+  for (const char c : s) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7f || c == '\\') return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+bool IsSafeLocalPath(std::string_view next) {
+  if (next.size() > 2000) return false;
+  std::string current(next);
+  // Three rounds cover any encoding a browser or proxy undoes; more layers are refused.
+  for (int round = 0; round < 3; ++round) {
+    if (!LocalPathShape(current)) return false;
+    std::string decoded = UrlDecode(current);
+    if (decoded == current) return true;
+    current = std::move(decoded);
+  }
+  return false;
+}
+
 std::vector<std::pair<std::string, std::string>> ParseFormEncoded(std::string_view body) {
   std::vector<std::pair<std::string, std::string>> out;
   size_t start = 0;

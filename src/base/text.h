@@ -28,6 +28,12 @@ std::string ToLower(std::string_view s);
 namespace rampart {
 // Percent-decoding with '+' as space (application/x-www-form-urlencoded).
 std::string UrlDecode(std::string_view s);
+// True when `next` (a redirect target taken from a request) is a path on this site: it starts
+// with exactly one '/', followed by neither '/' nor a backslash, and holds no backslash and no
+// control character — checked as given and after each round of percent-decoding (browsers drop tabs
+// and newlines and read a backslash as '/', so "/\t/evil.example" would lead to another site). At
+// most 2000 characters.
+bool IsSafeLocalPath(std::string_view next);
 // Parses "a=1&b=2" into (name, value) pairs in order, decoded.
 std::vector<std::pair<std::string, std::string>> ParseFormEncoded(std::string_view body);
 }  // namespace rampart

@@ -39,6 +39,7 @@ int ExitCodeFor(const Status& st) {
       return 4;
     case Code::kUnauthenticated:
     case Code::kPermissionDenied:
+    case Code::kReauthenticationRequired:
       return 5;
     case Code::kUnavailable:
     case Code::kResourceExhausted:
@@ -47,6 +48,11 @@ int ExitCodeFor(const Status& st) {
       return 1;
   }
   return 1;
+}
+
+std::string ExpiresText(const std::string& utc) {
+  if (utc.size() < 16) return "expires " + utc;
+  return "expires " + utc.substr(0, 10) + " " + utc.substr(11, 5) + " UTC";
 }
 
 int Run(int argc, char** argv) {

@@ -44,6 +44,8 @@ void AddCopyCommand(CLI::App& app, Context& ctx, Action& action);
 void AddExportCommand(CLI::App& app, Context& ctx, Action& action);
 
 int ExitCodeFor(const Status& st);
+// "expires 2026-12-07 06:00 UTC" for a UTC ISO 8601 time such as "2026-12-07T06:00:00.000Z".
+std::string ExpiresText(const std::string& utc);
 int Run(int argc, char** argv);
 
 }  // namespace rampart::cli

@@ -27,8 +27,10 @@ void AddInitCommand(CLI::App& app, Context& ctx, Action& action) {
       }
       fmt::print("Rampart is set up for {}.\n\n", init.org.name);
       fmt::print("  First administrator:  {}\n", init.username);
-      fmt::print("  One-time password:    {}\n\n", init.one_time_password);
-      fmt::print("This password is shown once; it must be changed at first sign-in.\n");
+      fmt::print("  One-time password:    {} ({})\n\n", init.one_time_password,
+                 ExpiresText(init.one_time_password_expires_at));
+      fmt::print(
+          "This password is shown once and works for one sign-in, at which it must be changed.\n");
       return Status::Ok();
     };
   });

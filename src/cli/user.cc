@@ -74,8 +74,11 @@ void AddUserCommand(CLI::App& app, Context& ctx, Action& action) {
                    opts->role);
       }
       if (!added.one_time_password.empty()) {
-        fmt::print("One-time password (shown once; to be changed at first sign-in):\n{}\n",
-                   added.one_time_password);
+        // The password alone on the last line, for scripts.
+        fmt::print(
+            "One-time password (shown once; {}; works for one sign-in, at which it must be "
+            "changed):\n{}\n",
+            ExpiresText(added.one_time_password_expires_at), added.one_time_password);
       }
       return Status::Ok();
     };

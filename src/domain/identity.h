@@ -1,6 +1,7 @@
 // People and their access: organisations, users, memberships, sessions and API tokens.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -28,6 +29,9 @@ struct User {
   bool disabled = false;
   std::string created_at;
   bool second_factor = false;  // TOTP enrolled and confirmed
+  // When a one-time password (must_change_password) stops working: 72 hours after it was issued,
+  // or at the sign-in that used it. Empty for a password the user chose.
+  std::string password_expires_at;
 };
 
 struct Membership {
@@ -57,6 +61,9 @@ struct Session {
   Stage stage = Stage::kActive;
   std::string address;     // remote address at sign-in
   std::string user_agent;  // at sign-in, cut to 200 characters
+  // When the holder last proved their password (and second factor): sign-in, re-authentication,
+  // a password change. Empty when never (sessions older than this column).
+  std::string reauthenticated_at;
 };
 
 // An API token (Authorization: Bearer). Only its SHA-256 is stored. It acts for one membership.
@@ -77,5 +84,11 @@ struct ApiToken {
 bool IsValidUsername(std::string_view name);
 inline constexpr size_t kMinPasswordLength = 8;
 inline constexpr size_t kMaxPasswordLength = 128;
+// A one-time password (rampart init, rampart user add, an administrator's reset) works for one
+// sign-in within this time.
+inline constexpr std::chrono::hours kOneTimePasswordLifetime{72};
+// Creating an API token and enrolling a second factor need the password (and second factor)
+// proved within this time on the session.
+inline constexpr std::chrono::minutes kReauthenticationWindow{5};
 
 }  // namespace rampart::domain

@@ -25,6 +25,7 @@ int HttpStatusFor(Code code) {
     case Code::kUnauthenticated:
       return 401;
     case Code::kPermissionDenied:
+    case Code::kReauthenticationRequired:
       return 403;
     case Code::kTooLarge:
       return 413;

@@ -191,9 +191,14 @@ class Store {
                                   const AuditDraft& audit) = 0;
   // The organisation's members ordered by user name.
   virtual Result<std::vector<UserSummary>> ListMembers(int64_t org_id) = 0;
-  // Replaces password hash and must-change flag.
+  // Replaces password hash, must-change flag and expiry (`expires_at` empty: none; a one-time
+  // password has one).
   virtual Status SetPassword(int64_t user_id, const std::string& password_hash, bool must_change,
-                             const AuditDraft& audit) = 0;
+                             const std::string& expires_at, const AuditDraft& audit) = 0;
+  // Uses up the user's one-time password at sign-in: when it must be changed and has not expired
+  // by `at`, its expiry becomes `at` and the result is true; otherwise false (used already, or
+  // expired). Atomic across instances, so two sign-ins cannot both use it. No audit event.
+  virtual Result<bool> UseOneTimePassword(int64_t user_id, const std::string& at) = 0;
   // Re-hashes a password with current parameters; no audit event (nothing the user chose).
   virtual Status RehashPassword(int64_t user_id, const std::string& password_hash) = 0;
   virtual Status SetDisplayName(int64_t user_id, const std::string& display_name,
@@ -215,7 +220,11 @@ class Store {
   // Records `step` as used; false when it is not newer than the last used one (a replay). Atomic
   // across instances.
   virtual Result<bool> UseSecondFactorStep(int64_t user_id, int64_t step) = 0;
-  // Marks an unused recovery code used; false when there is no such unused code.
+  // The stored hashes of the user's unused recovery codes (Argon2id strings, or SHA-256 hex
+  // digests written before migration 0010), to verify a code against.
+  virtual Result<std::vector<std::string>> UnusedRecoveryCodes(int64_t user_id) = 0;
+  // Marks the unused recovery code stored as `code_hash` used; false when there is no such unused
+  // code (used meanwhile).
   virtual Result<bool> UseRecoveryCode(int64_t user_id, const std::string& code_hash,
                                        const std::string& at, const AuditDraft& audit) = 0;
 
@@ -243,6 +252,9 @@ class Store {
   // ending at `expires_at` (its absolute lifetime counts from here).
   virtual Status ActivateSession(const std::string& id_hash, const std::string& new_id_hash,
                                  const std::string& expires_at, const AuditDraft& audit) = 0;
+  // The holder proved their password (and second factor) at `at`. No audit event (the caller
+  // records the re-authentication); kNotFound when there is no such session.
+  virtual Status SetSessionReauthenticated(const std::string& id_hash, const std::string& at) = 0;
   virtual Status SwitchSessionOrganisation(const std::string& id_hash, int64_t org_id,
                                            const AuditDraft& audit) = 0;
   // The user's sessions, newest first.
@@ -259,6 +271,9 @@ class Store {
   virtual Result<std::vector<domain::ApiToken>> ListTokens(int64_t user_id) = 0;
   // kNotFound when the user has no such token.
   virtual Status RevokeToken(int64_t user_id, int64_t token_id, const AuditDraft& audit) = 0;
+  // Revokes every token of the user not revoked yet; returns how many. The audit event (its diff
+  // gets "tokens_revoked") is appended only when there were some.
+  virtual Result<int> RevokeTokens(int64_t user_id, const AuditDraft& audit) = 0;
 
   // --- Evidence files ---
   // Stores `content` (once per organisation and SHA-256: the same bytes attached twice are kept

@@ -55,6 +55,12 @@ TEST_F(CliAccessTest, AddsOrganisationsMembershipsAndScopedTokens) {
   ASSERT_EQ(vic.code, 0) << vic.err;
   const std::string otp = LastLine(vic.out);
   EXPECT_EQ(otp.size(), 23u);
+  // Issue 11: it expires in 72 hours, and says when ("expires 2026-12-07 06:00 UTC").
+  const std::string expires =
+      FormatUtc(std::chrono::system_clock::now() + domain::kOneTimePasswordLifetime);
+  EXPECT_THAT(vic.out, ::testing::ContainsRegex("expires [0-9]{4}-[0-9]{2}-[0-9]{2} "
+                                                "[0-9]{2}:[0-9]{2} UTC"));
+  EXPECT_THAT(vic.out, HasSubstr("expires " + expires.substr(0, 10)));
   auto signed_in =
       Client().Post("/api/v1/auth/login", Json{{"username", "vic"}, {"password", otp}}.dump(),
                     "application/json");

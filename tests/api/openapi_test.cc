@@ -366,6 +366,8 @@ TEST_F(OpenApi, IdentityAndAccessAnswersAreTheDocumentedOnes) {
   check.ExpectAnswer("post", "/api/v1/auth/password",
                      post("/api/v1/auth/password",
                           {{"current_password", "wrong"}, {"new_password", "another long one"}}));
+  check.ExpectAnswer("post", "/api/v1/auth/reauthenticate",
+                     post("/api/v1/auth/reauthenticate", {{"password", "wrong"}}));
   check.ExpectAnswer("post", "/api/v1/auth/organisation",
                      post("/api/v1/auth/organisation", {{"org_id", 999}}));
   check.ExpectAnswer("get", "/api/v1/auth/sessions", c.Get("/api/v1/auth/sessions", session));

@@ -161,7 +161,7 @@ TEST_F(Security, NoRecordOfOneOrganisationIsVisibleToAnother) {
   ASSERT_TRUE(services_->members
                   .AddUser("Other Corp", app::NewMember{.username = "mallory",
                                                         .role = domain::Role::kAdmin,
-                                                        .password = "mallory-password"})
+                                                        .password = "correct horse staple"})
                   .ok());
   auto mallory = services_->members.CreateToken("mallory", "", "t", false, "");
   ASSERT_TRUE(mallory.ok());

@@ -5,6 +5,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <memory>
 #include <string>
@@ -808,7 +809,10 @@ TEST_F(AuthServiceTest, TokensAreNamedScopedExpiringRevocableAndShownOnce) {
   clock_.Advance(7 * 24h);  // 2026-03-21
   EXPECT_THAT(auth_->AuthenticateToken(reader->second), StatusIs(Code::kUnauthenticated));
 
-  const auto writer = auth_->CreateToken(p, "sync", false, "");
+  // A week later the session has ended; creating a token needs a fresh sign-in.
+  const auto later = auth_->SignIn({.username = "admin", .password = kPassword});
+  ASSERT_THAT(later, IsOk());
+  const auto writer = auth_->CreateToken(later->principal, "sync", false, "");
   ASSERT_THAT(writer, IsOk());
   ASSERT_THAT(auth_->AuthenticateToken(writer->second), IsOk());
   const Principal other = MemberWithRole("carol", domain::Role::kAdmin);
@@ -817,6 +821,235 @@ TEST_F(AuthServiceTest, TokensAreNamedScopedExpiringRevocableAndShownOnce) {
   EXPECT_THAT(auth_->AuthenticateToken(writer->second), StatusIs(Code::kUnauthenticated));
   EXPECT_EQ(Events().back().action, "revoke");
   EXPECT_EQ(Events().back().record_type, "api_token");
+}
+
+// --- Issue 11, section 4: account security ---
+
+std::vector<std::string> Actions(const std::vector<domain::AuditEvent>& events) {
+  std::vector<std::string> out;
+  for (const auto& e : events) out.push_back(e.action);
+  return out;
+}
+
+// Regression (finding 7): 25 wrong current passwords gave 25 answers "not right", unthrottled.
+TEST_F(AuthServiceTest, ChangingThePasswordIsThrottledLikeSignInAndAudited) {
+  InitialiseAndSetPassword();
+  const auto admin = auth_->SignIn({.username = "admin", .password = kPassword});
+  ASSERT_THAT(admin, IsOk());
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_THAT(auth_->ChangePassword(admin->principal, admin->session_token, "wrong guess",
+                                      "a brand new passphrase", "10.0.0.9"),
+                StatusIs(Code::kInvalidArgument, "current_password"));
+  }
+  const auto actions = Actions(Events());
+  EXPECT_EQ(std::count(actions.begin(), actions.end(), "change_password_failed"), 5);
+  EXPECT_EQ(Events().back().action, "change_password_failed");
+  EXPECT_EQ(Events().back().diff["address"], "10.0.0.9");
+  // Throttled now, even with the right password; and signing in to the account as well.
+  EXPECT_THAT(auth_->ChangePassword(admin->principal, admin->session_token, kPassword,
+                                    "a brand new passphrase", "10.0.0.9"),
+              StatusIs(Code::kResourceExhausted));
+  EXPECT_THAT(auth_->SignIn({.username = "admin", .password = kPassword, .address = "10.0.0.1"}),
+              StatusIs(Code::kResourceExhausted));
+  // The address counts too: another account signing in from it waits as well.
+  MemberWithRole("vera", domain::Role::kViewer);
+  EXPECT_THAT(auth_->SignIn({.username = "vera", .password = kPassword, .address = "10.0.0.9"}),
+              StatusIs(Code::kResourceExhausted));
+  EXPECT_GT(auth_->ThrottledFor("admin", ""), 0);
+
+  clock_.Advance(16min);
+  const auto again = auth_->SignIn({.username = "admin", .password = kPassword});
+  ASSERT_THAT(again, IsOk());
+  EXPECT_THAT(auth_->ChangePassword(again->principal, again->session_token, kPassword,
+                                    "a brand new passphrase", "10.0.0.9"),
+              IsOk());
+}
+
+// Regression (finding 8): a stolen session could create API tokens and enrol a second factor.
+TEST_F(AuthServiceTest, CreatingTokensAndEnrollingNeedThePasswordWithinFiveMinutes) {
+  InitialiseAndSetPassword();
+  const auto admin = auth_->SignIn({.username = "admin", .password = kPassword});
+  ASSERT_THAT(admin, IsOk());
+  EXPECT_EQ(admin->principal.reauthenticated_at, FormatUtc(clock_.Now()));
+  ASSERT_THAT(auth_->CreateToken(admin->principal, "fresh", false, ""), IsOk());
+
+  clock_.Advance(6min);
+  auto p = auth_->AuthenticateSession(admin->session_token);
+  ASSERT_THAT(p, IsOk());
+  EXPECT_THAT(auth_->CreateToken(*p, "later", false, ""),
+              StatusIs(Code::kReauthenticationRequired));
+  EXPECT_THAT(auth_->StartSecondFactor(*p), StatusIs(Code::kReauthenticationRequired));
+
+  EXPECT_THAT(auth_->Reauthenticate(*p, admin->session_token, "wrong", "", "10.0.0.9"),
+              StatusIs(Code::kInvalidArgument, "password"));
+  EXPECT_EQ(Events().back().action, "reauthenticate_failed");
+  ASSERT_THAT(auth_->Reauthenticate(*p, admin->session_token, kPassword, "", "10.0.0.9"), IsOk());
+  EXPECT_EQ(Events().back().action, "reauthenticate");
+  p = auth_->AuthenticateSession(admin->session_token);
+  ASSERT_THAT(p, IsOk());
+  const auto token = auth_->CreateToken(*p, "later", false, "");
+  ASSERT_THAT(token, IsOk());
+  EXPECT_THAT(auth_->StartSecondFactor(*p), IsOk());
+
+  // An API token never can, however recently its holder signed in.
+  const auto by_token = auth_->AuthenticateToken(token->second);
+  ASSERT_THAT(by_token, IsOk());
+  EXPECT_THAT(auth_->CreateToken(*by_token, "more", false, ""), StatusIs(Code::kPermissionDenied));
+  EXPECT_THAT(auth_->Reauthenticate(*by_token, "", kPassword, "", ""),
+              StatusIs(Code::kFailedPrecondition));
+}
+
+TEST_F(AuthServiceTest, ReauthenticationAsksForTheSecondFactorWhenSetUp) {
+  InitialiseAndSetPassword();
+  const auto admin = auth_->SignIn({.username = "admin", .password = kPassword});
+  ASSERT_THAT(admin, IsOk());
+  const auto [key, codes] = Enrol(admin->principal);
+  clock_.Advance(6min);
+  auto p = auth_->AuthenticateSession(admin->session_token);
+  ASSERT_THAT(p, IsOk());
+  EXPECT_THAT(auth_->Reauthenticate(*p, admin->session_token, kPassword, "", ""),
+              StatusIs(Code::kInvalidArgument, "code"));
+  EXPECT_THAT(auth_->Reauthenticate(*p, admin->session_token, kPassword, "000000", ""),
+              StatusIs(Code::kInvalidArgument, "code"));
+  ASSERT_THAT(auth_->Reauthenticate(*p, admin->session_token, kPassword, CodeNow(key), ""), IsOk());
+  p = auth_->AuthenticateSession(admin->session_token);
+  ASSERT_THAT(p, IsOk());
+  EXPECT_THAT(auth_->CreateToken(*p, "ci", true, ""), IsOk());
+}
+
+TEST_F(AuthServiceTest, ChangingThePasswordRevokesTokensUnlessKeptAndCountsAsReauthentication) {
+  InitialiseAndSetPassword();
+  const auto admin = auth_->SignIn({.username = "admin", .password = kPassword});
+  ASSERT_THAT(admin, IsOk());
+  const auto other = auth_->SignIn({.username = "admin", .password = kPassword});
+  ASSERT_THAT(other, IsOk());
+  const auto first = auth_->CreateToken(admin->principal, "first", false, "");
+  ASSERT_THAT(first, IsOk());
+
+  clock_.Advance(10min);
+  auto p = auth_->AuthenticateSession(admin->session_token);
+  ASSERT_THAT(p, IsOk());
+  ASSERT_THAT(auth_->ChangePassword(*p, admin->session_token, kPassword, "second passphrase"),
+              IsOk());
+  EXPECT_THAT(auth_->AuthenticateToken(first->second), StatusIs(Code::kUnauthenticated));
+  EXPECT_THAT(auth_->AuthenticateSession(other->session_token), StatusIs(Code::kUnauthenticated));
+  EXPECT_EQ(Events().back().action, "revoke_tokens");
+  EXPECT_EQ(Events().back().diff["tokens_revoked"], 1);
+
+  // The change proved the password: a token may be made right away.
+  p = auth_->AuthenticateSession(admin->session_token);
+  ASSERT_THAT(p, IsOk());
+  const auto second = auth_->CreateToken(*p, "second", false, "");
+  ASSERT_THAT(second, IsOk());
+  ASSERT_THAT(auth_->ChangePassword(*p, admin->session_token, "second passphrase",
+                                    "third passphrase", "", ApiTokensOnPasswordChange::kKeep),
+              IsOk());
+  EXPECT_THAT(auth_->AuthenticateToken(second->second), IsOk());
+  EXPECT_EQ(Events().back().action, "end_sessions");
+}
+
+// Regression (finding 9): one-time passwords worked any number of times and never expired.
+TEST_F(AuthServiceTest, AOneTimePasswordWorksForOneSignIn) {
+  const auto init = auth_->Initialise("Acme");
+  ASSERT_THAT(init, IsOk());
+  ASSERT_THAT(auth_->SignIn({.username = "admin", .password = init->one_time_password}), IsOk());
+  const auto again = auth_->SignIn({.username = "admin", .password = init->one_time_password});
+  EXPECT_THAT(again, StatusIs(Code::kUnauthenticated));
+  EXPECT_THAT(again.status().message(), HasSubstr("ask an administrator for a new one"));
+  EXPECT_EQ(Events().back().action, "sign_in_failed");
+  EXPECT_EQ(Events().back().diff["reason"], "one_time_password_expired");
+}
+
+TEST_F(AuthServiceTest, AOneTimePasswordExpiresAfterSeventyTwoHours) {
+  const auto init = auth_->Initialise("Acme");
+  ASSERT_THAT(init, IsOk());
+  EXPECT_EQ(init->one_time_password_expires_at, FormatUtc(clock_.Now() + 72h));
+  clock_.Advance(72h + 1s);
+  const auto late = auth_->SignIn({.username = "admin", .password = init->one_time_password});
+  EXPECT_THAT(late, StatusIs(Code::kUnauthenticated));
+  EXPECT_THAT(late.status().message(), HasSubstr("has expired"));
+  EXPECT_THAT(late.status().message(), HasSubstr("ask an administrator for a new one"));
+}
+
+TEST_F(AuthServiceTest, AddedAndResetOneTimePasswordsExpireToo) {
+  InitialiseAndSetPassword();
+  const auto admin = auth_->SignIn({.username = "admin", .password = kPassword});
+  ASSERT_THAT(admin, IsOk());
+  const auto added = members_->AddUser("", {.username = "nina", .role = domain::Role::kViewer});
+  ASSERT_THAT(added, IsOk());
+  EXPECT_EQ(added->one_time_password_expires_at, FormatUtc(clock_.Now() + 72h));
+  const Principal vera = MemberWithRole("vera", domain::Role::kViewer);
+  const auto otp = members_->ResetPassword(admin->principal, vera.user_id);
+  ASSERT_THAT(otp, IsOk());
+  clock_.Advance(73h);
+  EXPECT_THAT(auth_->SignIn({.username = "nina", .password = added->one_time_password}),
+              StatusIs(Code::kUnauthenticated));
+  EXPECT_THAT(auth_->SignIn({.username = "vera", .password = *otp}),
+              StatusIs(Code::kUnauthenticated));
+}
+
+// Regression (finding 11): "Acme2026!" was a fine password for a member of Acme.
+TEST_F(AuthServiceTest, NewPasswordsMayNotContainTheUserOrOrganisationName) {
+  const auto init = auth_->Initialise("Acme Ltd");
+  ASSERT_THAT(init, IsOk());
+  const auto admin = auth_->SignIn({.username = "admin", .password = init->one_time_password});
+  ASSERT_THAT(admin, IsOk());
+  const auto refused = [&](const std::string& password, const std::string& why) {
+    const Status st = auth_->ChangePassword(admin->principal, admin->session_token,
+                                            init->one_time_password, password);
+    EXPECT_THAT(st, StatusIs(Code::kInvalidArgument, "new_password")) << password;
+    EXPECT_THAT(st.message(), HasSubstr(why)) << password;
+  };
+  refused("i work at ACMELTD 2026", "the organisation's name");
+  refused("acme ltd is where i work", "the organisation's name");
+  refused("the Admin of this place", "your user name");
+  refused("administrator forever", "your user name");
+  ASSERT_THAT(auth_->ChangePassword(admin->principal, admin->session_token, init->one_time_password,
+                                    "correct horse battery"),
+              IsOk());
+  ASSERT_THAT(auth_->SetDisplayName(admin->principal, "Jane Smith"), IsOk());
+  const auto later = auth_->SignIn({.username = "admin", .password = "correct horse battery"});
+  ASSERT_THAT(later, IsOk());
+  const Status st = auth_->ChangePassword(later->principal, later->session_token,
+                                          "correct horse battery", "janesmith rules ok");
+  EXPECT_THAT(st, StatusIs(Code::kInvalidArgument, "new_password"));
+  EXPECT_THAT(st.message(), HasSubstr("your name"));
+  // Chosen by an administrator for a new member: the same rule, on the field "password".
+  EXPECT_THAT(members_->AddUser("", {.username = "jsmith",
+                                     .role = domain::Role::kViewer,
+                                     .password = "hello jsmith 123"}),
+              StatusIs(Code::kInvalidArgument, "password"));
+}
+
+// Regression (finding 13): recovery codes were stored as unsalted SHA-256.
+TEST_F(AuthServiceTest, RecoveryCodesAreStoredAsArgon2idAndLegacyCodesStillWork) {
+  InitialiseAndSetPassword();
+  const auto admin = auth_->SignIn({.username = "admin", .password = kPassword});
+  ASSERT_THAT(admin, IsOk());
+  const auto [key, codes] = Enrol(admin->principal);
+  ASSERT_EQ(codes.size(), 10u);
+  const auto stored = store_->UnusedRecoveryCodes(admin->principal.user_id);
+  ASSERT_THAT(stored, IsOk());
+  ASSERT_EQ(stored->size(), 10u);
+  for (const auto& h : *stored) EXPECT_THAT(h, StartsWith("$argon2id$"));
+  ASSERT_THAT(
+      auth_->SignIn({.username = "admin", .password = kPassword, .second_factor = codes[3]}),
+      IsOk());
+  EXPECT_THAT(
+      auth_->SignIn({.username = "admin", .password = kPassword, .second_factor = codes[3]}),
+      StatusIs(Code::kUnauthenticated, "totp"));
+  EXPECT_EQ(store_->UnusedRecoveryCodes(admin->principal.user_id)->size(), 9u);
+
+  // A code stored before migration 0010 (plain SHA-256) keeps working, once.
+  const std::string legacy = NewRecoveryCode();
+  ASSERT_THAT(store_->ReplaceRecoveryCodes(
+                  admin->principal.user_id, {Sha256Hex(NormaliseRecoveryCode(legacy))},
+                  store::AuditDraft{.at = FormatUtc(clock_.Now()), .action = "test"}),
+              IsOk());
+  ASSERT_THAT(auth_->SignIn({.username = "admin", .password = kPassword, .second_factor = legacy}),
+              IsOk());
+  EXPECT_THAT(auth_->SignIn({.username = "admin", .password = kPassword, .second_factor = legacy}),
+              StatusIs(Code::kUnauthenticated, "totp"));
 }
 
 }  // namespace

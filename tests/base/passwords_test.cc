@@ -9,6 +9,19 @@
 namespace rampart {
 namespace {
 
+TEST(PasswordContainsName, IgnoresCaseAndSpaces) {
+  EXPECT_TRUE(PasswordContainsName("my ACME ltd 2026!", "Acme Ltd"));
+  EXPECT_TRUE(PasswordContainsName("xxjsmithxx", "jsmith"));
+  EXPECT_TRUE(PasswordContainsName("janesmith rocks", "Jane Smith"));
+  EXPECT_FALSE(PasswordContainsName("correct horse battery", "Acme"));
+}
+
+TEST(PasswordContainsName, NamesShorterThanThreeCharactersNeverCount) {
+  EXPECT_FALSE(PasswordContainsName("a long enough passphrase", "al"));
+  EXPECT_FALSE(PasswordContainsName("a long enough passphrase", " a l "));
+  EXPECT_FALSE(PasswordContainsName("a long enough passphrase", ""));
+}
+
 TEST(CommonPasswords, ListHoldsAtLeastTenThousand) { EXPECT_GE(CommonPasswordCount(), 10000u); }
 
 TEST(CommonPasswords, RefusesTheMostCommonOnes) {

@@ -12,6 +12,46 @@ using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 using ::testing::Pair;
 
+// Issue 11 finding: "/\t/evil.example" passed as a sign-in redirect (browsers drop the tab).
+TEST(IsSafeLocalPath, RefusesEveryWayOutOfTheSite) {
+  const std::string hostile[] = {
+      "",
+      "evil.example",
+      "https://evil.example/",
+      "//evil.example",
+      "/\\evil.example",
+      "\\\\evil.example",
+      "/\t/evil.example",
+      "/\n/evil.example",
+      "/\r/evil.example",
+      std::string("/\0/evil.example", 16),
+      "/\x7f/evil.example",
+      "/%09/evil.example",
+      "/%0a/evil.example",
+      "%2f%2fevil.example",
+      "/%2fevil.example",
+      "/%2Fevil.example",
+      "/%5cevil.example",
+      "/%5Cevil.example",
+      "/%252f/evil.example",
+      "/%25252f%25252fevil.example",
+      "/risks\\..\\..\\evil",
+      " /risks",
+      "javascript:alert(1)",
+      std::string(2001, '/').replace(1, 2000, std::string(2000, 'a')),
+  };
+  for (const std::string& next : hostile) {
+    EXPECT_FALSE(IsSafeLocalPath(next)) << "accepted: " << next;
+  }
+}
+
+TEST(IsSafeLocalPath, AcceptsPathsOfThisSite) {
+  for (const char* next : {"/", "/risks", "/risks/12?tab=history", "/risks?q=a%20b&sort=-title",
+                           "/account/tokens", "/a/b//c", "/search?q=%2Fetc"}) {
+    EXPECT_TRUE(IsSafeLocalPath(next)) << "refused: " << next;
+  }
+}
+
 TEST(Trim, RemovesSpacesTabsAndLineBreaksAtBothEnds) {
   EXPECT_EQ(Trim("  \t title \r\n"), "title");
   EXPECT_EQ(Trim("a  b"), "a  b");

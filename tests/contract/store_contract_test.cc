@@ -342,7 +342,7 @@ TEST_P(StoreTest, ListsMembersByUserName) {
 }
 
 TEST_P(StoreTest, SetsAPasswordAndReportsAnUnknownUser) {
-  ASSERT_THAT(store_->SetPassword(acme_.admin.id, "new-hash", true, AuditDraft{.at = Now()}),
+  ASSERT_THAT(store_->SetPassword(acme_.admin.id, "new-hash", true, "", AuditDraft{.at = Now()}),
               IsOk());
   const auto u = store_->GetUser(acme_.admin.id);
   ASSERT_THAT(u, IsOk());
@@ -350,7 +350,7 @@ TEST_P(StoreTest, SetsAPasswordAndReportsAnUnknownUser) {
   EXPECT_TRUE(u->must_change_password);
 
   const size_t events = Events().size();
-  EXPECT_THAT(store_->SetPassword(999, "h", false, AuditDraft{.at = Now()}),
+  EXPECT_THAT(store_->SetPassword(999, "h", false, "", AuditDraft{.at = Now()}),
               StatusIs(Code::kNotFound));
   EXPECT_EQ(Events().size(), events);
 }
@@ -606,6 +606,88 @@ TEST_P(StoreTest, ListsAndRevokesTokensOfTheirOwnerOnly) {
   EXPECT_FALSE(store_->FindTokenOwner(Sha256Hex("t"))->token.revoked);
   ASSERT_THAT(store_->RevokeToken(acme_.admin.id, t->id, AuditDraft{.at = Now()}), IsOk());
   EXPECT_TRUE(store_->FindTokenOwner(Sha256Hex("t"))->token.revoked);
+}
+
+// --- Account security (migration 0010) ---
+
+TEST_P(StoreTest, UsesAOneTimePasswordOnceAndOnlyBeforeItExpires) {
+  ASSERT_THAT(store_->SetPassword(acme_.admin.id, "otp-hash", true, "2026-06-01T00:00:00.000Z",
+                                  AuditDraft{.at = Now()}),
+              IsOk());
+  EXPECT_EQ(store_->GetUser(acme_.admin.id)->password_expires_at, "2026-06-01T00:00:00.000Z");
+  // Past the expiry: refused, and nothing changes.
+  EXPECT_FALSE(*store_->UseOneTimePassword(acme_.admin.id, "2026-06-01T00:00:00.000Z"));
+  EXPECT_TRUE(*store_->UseOneTimePassword(acme_.admin.id, "2026-05-01T00:00:00.000Z"));
+  EXPECT_EQ(store_->FindUser("alice")->password_expires_at, "2026-05-01T00:00:00.000Z");
+  EXPECT_FALSE(*store_->UseOneTimePassword(acme_.admin.id, "2026-05-01T00:00:00.000Z"));
+  // A chosen password has no expiry and is not one-time.
+  ASSERT_THAT(store_->SetPassword(acme_.admin.id, "own-hash", false, "", AuditDraft{.at = Now()}),
+              IsOk());
+  EXPECT_EQ(store_->GetUser(acme_.admin.id)->password_expires_at, "");
+  EXPECT_FALSE(*store_->UseOneTimePassword(acme_.admin.id, "2026-05-01T00:00:00.000Z"));
+}
+
+TEST_P(StoreTest, KeepsWhenASessionWasReauthenticated) {
+  domain::Session session{.id_hash = Sha256Hex("r1"),
+                          .user_id = acme_.admin.id,
+                          .org_id = acme_.org.id,
+                          .csrf_token = "csrf",
+                          .created_at = Now(),
+                          .expires_at = "2099-01-01T00:00:00.000Z",
+                          .last_seen_at = Now(),
+                          .address = "192.0.2.1",
+                          .user_agent = "test",
+                          .reauthenticated_at = "2026-05-01T00:00:00.000Z"};
+  ASSERT_THAT(store_->CreateSession(session, AuditDraft{.at = Now()}), IsOk());
+  EXPECT_EQ(store_->FindSessionOwner(Sha256Hex("r1"))->session.reauthenticated_at,
+            "2026-05-01T00:00:00.000Z");
+  ASSERT_THAT(store_->SetSessionReauthenticated(Sha256Hex("r1"), "2026-05-02T00:00:00.000Z"),
+              IsOk());
+  EXPECT_EQ(store_->FindSessionOwner(Sha256Hex("r1"))->session.reauthenticated_at,
+            "2026-05-02T00:00:00.000Z");
+  EXPECT_EQ(store_->ListSessions(acme_.admin.id)->front().reauthenticated_at,
+            "2026-05-02T00:00:00.000Z");
+  EXPECT_THAT(store_->SetSessionReauthenticated(Sha256Hex("nope"), Now()),
+              StatusIs(Code::kNotFound));
+  session.id_hash = Sha256Hex("r2");
+  session.reauthenticated_at.clear();
+  ASSERT_THAT(store_->CreateSession(session, AuditDraft{.at = Now()}), IsOk());
+  EXPECT_EQ(store_->FindSessionOwner(Sha256Hex("r2"))->session.reauthenticated_at, "");
+}
+
+TEST_P(StoreTest, RevokesEveryTokenOfAUserAndAuditsOnlyWhenThereWereSome) {
+  for (const char* name : {"a", "b"}) {
+    ASSERT_THAT(store_->CreateToken({.token_hash = Sha256Hex(name),
+                                     .user_id = acme_.admin.id,
+                                     .org_id = acme_.org.id,
+                                     .name = name,
+                                     .created_at = Now()},
+                                    AuditDraft{.at = Now()}),
+                IsOk());
+  }
+  size_t events = Events().size();
+  const auto revoked =
+      store_->RevokeTokens(acme_.admin.id, AuditDraft{.at = Now(), .action = "revoke_tokens"});
+  ASSERT_THAT(revoked, IsOk());
+  EXPECT_EQ(*revoked, 2);
+  EXPECT_EQ(Events().size(), events + 1);
+  EXPECT_EQ(Events().back().diff["tokens_revoked"], 2);
+  EXPECT_TRUE(store_->FindTokenOwner(Sha256Hex("a"))->token.revoked);
+  EXPECT_TRUE(store_->FindTokenOwner(Sha256Hex("b"))->token.revoked);
+  events = Events().size();
+  EXPECT_EQ(*store_->RevokeTokens(acme_.admin.id, AuditDraft{.at = Now()}), 0);
+  EXPECT_EQ(Events().size(), events);
+}
+
+TEST_P(StoreTest, ListsTheHashesOfUnusedRecoveryCodes) {
+  ASSERT_THAT(store_->EnableSecondFactor(acme_.admin.id, "SECRET", 1, {"h1", "h2", "h3"},
+                                         AuditDraft{.at = Now()}),
+              IsOk());
+  EXPECT_TRUE(*store_->UseRecoveryCode(acme_.admin.id, "h2", Now(), AuditDraft{.at = Now()}));
+  const auto unused = store_->UnusedRecoveryCodes(acme_.admin.id);
+  ASSERT_THAT(unused, IsOk());
+  EXPECT_THAT(*unused, ElementsAre("h1", "h3"));
+  EXPECT_TRUE(store_->UnusedRecoveryCodes(999)->empty());
 }
 
 TEST_P(StoreTest, ReenablingAUserKeepsTheirTokensRevoked) {

@@ -14,7 +14,7 @@ let browser;
 let admin;
 let viewer;
 const problems = [];
-const adminPassword = 'the administrator passphrase';
+const adminPassword = 'the chief officer passphrase';
 const viewerPassword = 'a viewer with a long passphrase';
 let viewerOtp;
 let issueId;

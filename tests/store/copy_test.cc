@@ -51,10 +51,10 @@ void Populate(Store& store) {
   ASSERT_THAT(services.auth.Initialise("Acme Ltd"), IsOk());
   ASSERT_THAT(services.members.AddUser("", app::NewMember{.username = "alice",
                                                           .role = domain::Role::kAdmin,
-                                                          .password = "alice-password"}),
+                                                          .password = "a long enough passphrase"}),
               IsOk());
   ASSERT_THAT(services.members.CreateToken("alice", "", "copy", false, ""), IsOk());
-  auto alice = services.auth.SignIn({.username = "alice", .password = "alice-password"});
+  auto alice = services.auth.SignIn({.username = "alice", .password = "a long enough passphrase"});
   ASSERT_THAT(alice, IsOk());
   const app::Principal& p = alice->principal;
   auto issue = services.registers.Create(p, domain::ContextIssues(),
@@ -160,7 +160,7 @@ TEST(CopyInstallation, MovesEverythingToPostgresAndBackToSqlite) {
   // The copy is a working installation: sign-in, new records with fresh ids, search.
   test::FixedClock clock(test::TestEpoch());
   app::Services services(*postgres.store, clock);
-  auto alice = services.auth.SignIn({.username = "alice", .password = "alice-password"});
+  auto alice = services.auth.SignIn({.username = "alice", .password = "a long enough passphrase"});
   ASSERT_THAT(alice, IsOk());
   auto created = services.registers.Create(alice->principal, domain::ContextIssues(),
                                            {{"title", "After the copy"}, {"kind", "internal"}});

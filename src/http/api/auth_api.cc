@@ -2,7 +2,10 @@
 //   POST   /api/v1/auth/login                  {"username","password"[,"totp"]} -> session cookie
 //   POST   /api/v1/auth/logout
 //   GET    /api/v1/auth/me                     who, where, with which role and permissions
-//   POST   /api/v1/auth/password               {"current_password","new_password"}
+//   POST   /api/v1/auth/password               {"current_password","new_password"[,"keep_tokens"]}
+//   POST   /api/v1/auth/reauthenticate         {"password"[,"code"]}: proof for token creation and
+//                                               second-factor enrolment (403
+//                                               reauthentication_required without it)
 //   PATCH  /api/v1/auth/profile                {"display_name"}
 //   POST   /api/v1/auth/organisation           {"org_id"}: switch the session's organisation
 //   GET    /api/v1/auth/sessions               own sessions; DELETE …/sessions/{id} ends one
@@ -74,6 +77,14 @@ bool RequireSession(Request& r) {
   return false;
 }
 
+// A throttled request learns when it may try again.
+void SetRetryAfter(Request& r, const Status& st) {
+  if (st.code() == Code::kResourceExhausted) {
+    r.res.SetHeader("Retry-After", std::to_string(r.services.auth.ThrottledFor(r.principal.username,
+                                                                               r.client_address)));
+  }
+}
+
 void RespondNoContent(Request& r, const Status& st) {
   if (!st.ok()) return WriteJsonError(r.res, st);
   r.res.status = 204;
@@ -137,9 +148,30 @@ void RegisterAuthApiRoutes(Router& router) {
     if (!RequireSession(r)) return;
     auto body = ParseJsonBody(r.http);
     if (!body.ok()) return WriteJsonError(r.res, body.status());
-    RespondNoContent(r, r.services.auth.ChangePassword(r.principal, r.session_token,
-                                                       StringField(*body, "current_password"),
-                                                       StringField(*body, "new_password")));
+    if (body->contains("keep_tokens") && !(*body)["keep_tokens"].is_boolean()) {
+      return WriteJsonError(r.res,
+                            InvalidArgument("keep_tokens must be true or false", "keep_tokens"));
+    }
+    const Status st = r.services.auth.ChangePassword(
+        r.principal, r.session_token, StringField(*body, "current_password"),
+        StringField(*body, "new_password"), r.client_address,
+        body->value("keep_tokens", false) ? app::ApiTokensOnPasswordChange::kKeep
+                                          : app::ApiTokensOnPasswordChange::kRevoke);
+    SetRetryAfter(r, st);
+    RespondNoContent(r, st);
+  });
+  router.Post("/api/v1/auth/reauthenticate", Surface::kApi, Guard::AccountSetup(), [](Request& r) {
+    if (!RequireSession(r)) return;
+    auto body = ParseJsonBody(r.http);
+    if (!body.ok()) return WriteJsonError(r.res, body.status());
+    if (Status st = RequireStrings(*body, {"password", "code"}); !st.ok()) {
+      return WriteJsonError(r.res, st);
+    }
+    const Status st =
+        r.services.auth.Reauthenticate(r.principal, r.session_token, StringField(*body, "password"),
+                                       StringField(*body, "code"), r.client_address);
+    SetRetryAfter(r, st);
+    RespondNoContent(r, st);
   });
   router.Patch("/api/v1/auth/profile", Surface::kApi, Guard::Account(), [](Request& r) {
     auto body = ParseJsonBody(r.http);

@@ -508,17 +508,49 @@ void AddAccountPaths(Json& paths) {
            Guard::AccountSetup(),
            {{"summary", "Change the caller's password"},
             {"description",
-             std::string("Also replaces a one-time password. Ends the user's other sessions.") +
+             std::string(
+                 "Also replaces a one-time password. Ends the user's other sessions and revokes "
+                 "their API tokens unless keep_tokens is true; counts as re-authentication of "
+                 "this session. A wrong current_password counts as a failed sign-in: after five "
+                 "in 15 minutes (per account and per address) the answer is 429 "
+                 "too_many_attempts with Retry-After. The new password may not contain the user "
+                 "name, the person's name or the organisation's name.") +
                  kSessionOnly},
             {"tags", account},
             {"operationId", "change_password"},
             {"requestBody",
              JsonBody(Object(
                  {{"current_password", kString},
-                  {"new_password", {{"type", "string"}, {"minLength", 8}, {"maxLength", 128}}}},
+                  {"new_password", {{"type", "string"}, {"minLength", 8}, {"maxLength", 128}}},
+                  {"keep_tokens",
+                   Described(kBoolean, "keep the caller's API tokens working (default false)")}},
                  Json::array({"current_password", "new_password"})))},
             {"responses",
-             Merge({{"204", NoContent("changed")}}, ErrorResponses({400, 401, 403}))}})}};
+             Merge({{"204", NoContent("changed")}}, ErrorResponses({400, 401, 403, 429}))}})}};
+  paths["/api/v1/auth/reauthenticate"] = {
+      {"post",
+       Operation(
+           Guard::AccountSetup(),
+           {{"summary", "Prove the password (and second factor) again"},
+            {"description",
+             std::string(
+                 "Creating an API token and starting second-factor enrolment need the password "
+                 "(and a code, when a second factor is set up) proved on this session within the "
+                 "last 5 minutes: signing in, changing the password or this call. Without it they "
+                 "answer 403 with the error code reauthentication_required. A wrong password or "
+                 "code is 400 naming \"password\" or \"code\" and counts as a failed sign-in "
+                 "(429 too_many_attempts when throttled).") +
+                 kSessionOnly},
+            {"tags", account},
+            {"operationId", "reauthenticate"},
+            {"requestBody",
+             JsonBody(Object({{"password", kString},
+                              {"code", Described(kString,
+                                                 "a code of the authenticator app or a recovery "
+                                                 "code; needed when a second factor is set up")}},
+                             Json::array({"password"})))},
+            {"responses", Merge({{"204", NoContent("re-authenticated")}},
+                                ErrorResponses({400, 401, 403, 429}))}})}};
   paths["/api/v1/auth/profile"] = {
       {"patch",
        Operation(Guard::Account(),
@@ -578,7 +610,11 @@ void AddAccountPaths(Json& paths) {
       {"post",
        Operation(Guard::Account(),
                  {{"summary", "Create an API token for the current organisation"},
-                  {"description", std::string("The token is in this answer only.") + kSessionOnly},
+                  {"description",
+                   std::string("The token is in this answer only. Needs the password proved "
+                               "within the last 5 minutes (403 reauthentication_required: POST "
+                               "/api/v1/auth/reauthenticate).") +
+                       kSessionOnly},
                   {"tags", account},
                   {"operationId", "create_own_token"},
                   {"requestBody", JsonBody(Ref("ApiTokenInput"))},
@@ -608,7 +644,11 @@ void AddAccountPaths(Json& paths) {
        Operation(
            Guard::AccountSetup(),
            {{"summary", "Start setting up a second factor (TOTP): a new secret to confirm"},
-            {"description", std::string("409 when one is set up already.") + kSessionOnly},
+            {"description", std::string("409 when one is set up already. Needs the password "
+                                        "proved within the last 5 minutes (403 "
+                                        "reauthentication_required: POST "
+                                        "/api/v1/auth/reauthenticate).") +
+                                kSessionOnly},
             {"tags", account},
             {"operationId", "start_second_factor"},
             {"responses", Merge({{"200", JsonResponse("the secret", Ref("SecondFactorEnrolment"))}},
@@ -1197,7 +1237,15 @@ Json BuildDocument() {
                          {{"type", "object"},
                           {"required", {"code", "message", "field"}},
                           {"properties",
-                           {{"code", {{"type", "string"}}},
+                           {{"code",
+                             {{"type", "string"},
+                              {"description",
+                               "invalid_argument, not_found, already_exists, "
+                               "failed_precondition, conflict, precondition_required, "
+                               "unauthenticated, permission_denied, reauthentication_required "
+                               "(403: prove the password again with POST "
+                               "/api/v1/auth/reauthenticate), too_large, too_many_attempts, "
+                               "unavailable, internal"}}},
                             {"message", {{"type", "string"}}},
                             {"field", {{"type", {"string", "null"}}}}}}}}}}};
   schemas["AuditEvent"] = {{"type", "object"},

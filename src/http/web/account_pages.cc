@@ -825,6 +825,9 @@ void AddAccountPages(Router& router) {
                          .expires_on = std::string(Trim(r.Form("expires_on")))};
     auto created =
         r.services.auth.CreateToken(r.principal, form.name, form.read_only, form.expires_on);
+    if (!created.ok() && created.status().code() == Code::kReauthenticationRequired) {
+      return r.res.SetRedirect("/account/confirm?next=/account/tokens", 303);
+    }
     if (!created.ok()) {
       return TokensPage(r, form, created.status(), "", HttpStatusFor(created.status().code()));
     }
@@ -846,6 +849,9 @@ void AddAccountPages(Router& router) {
              [](Request& r) { SecondFactorPage(r, {}, 200); });
   router.Post("/account/second-factor/start", Surface::kWeb, setup, [](Request& r) {
     auto started = r.services.auth.StartSecondFactor(r.principal);
+    if (!started.ok() && started.status().code() == Code::kReauthenticationRequired) {
+      return r.res.SetRedirect("/account/confirm?next=/account/second-factor", 303);
+    }
     if (!started.ok()) {
       return SecondFactorPage(r, {.error = {"start", started.status()}},
                               HttpStatusFor(started.status().code()));

@@ -1,5 +1,7 @@
-// Sign-in (with its second step when a second factor is set up), sign-out and the password
-// change (required after a one-time password).
+// Sign-in (with its second step when a second factor is set up), sign-out, the password change
+// (required after a one-time password) and re-authentication (/account/confirm: the password,
+// and a code when a second factor is set up, entered again before creating API tokens or
+// enrolling a second factor).
 #include "base/text.h"
 #include "http/errors.h"
 #include "http/web/web.h"
@@ -8,12 +10,9 @@ namespace rampart::http {
 
 namespace {
 
-// Only local paths are followed after sign-in, never another site.
+// Only local paths are followed after sign-in, never another site (IsSafeLocalPath).
 std::string SafeNext(const std::string& next) {
-  if (next.empty() || next[0] != '/' || next.rfind("//", 0) == 0 ||
-      next.find('\\') != std::string::npos || next.rfind("/signin", 0) == 0) {
-    return "/";
-  }
+  if (!IsSafeLocalPath(next) || next.rfind("/signin", 0) == 0) return "/";
   return next;
 }
 
@@ -138,7 +137,9 @@ void PasswordForm(Request& r, const Status& error, int status) {
   }
   OpenPostForm(h, r, "/account/password", forced ? "stack" : "card stack narrow-form");
   if (!forced) {
-    h.Element("p", {{"class", "muted"}}, "Changing your password signs you out everywhere else.");
+    h.Element("p", {{"class", "muted"}},
+              "Changing your password signs you out everywhere else and revokes your API tokens, "
+              "unless you keep them below.");
   }
   Input(h,
         {.name = "current_password",
@@ -157,6 +158,21 @@ void PasswordForm(Request& r, const Status& error, int status) {
          .autocomplete = "new-password",
          .required = true},
         error);
+  if (!forced) {
+    h.Open("div", {{"class", "form-field form-field-check"}});
+    h.Open("label", {{"class", "check"}});
+    h.Void("input", {{"type", "checkbox"},
+                     {"id", "keep_tokens"},
+                     {"name", "keep_tokens"},
+                     {"value", "true"},
+                     {"aria-describedby", "keep_tokens-help"}});
+    h.Element("span", {}, "Keep my API tokens working");
+    h.Close("label");
+    h.Element("p", {{"class", "help"}, {"id", "keep_tokens-help"}},
+              "Only if you are sure nobody else has your tokens: they were made with the old "
+              "password.");
+    h.Close("div");
+  }
   h.Element("button",
             {{"type", "submit"},
              {"class", forced ? "button button-primary button-block" : "button button-primary"}},
@@ -172,6 +188,47 @@ void PasswordForm(Request& r, const Status& error, int status) {
               .crumbs = {{"Account", "/account"}, {"Password", ""}},
               .subtitle = r.principal.display_name + " · " + r.principal.username},
              h.Take(), status);
+}
+
+// Re-authentication: the password (and a code) again, then back to `next`.
+void ConfirmForm(Request& r, const Status& error, int status) {
+  Html h;
+  h.Element("p", {{"class", "lede"}},
+            r.principal.second_factor
+                ? "Enter your password and a code from your authenticator app to continue."
+                : "Enter your password to continue.");
+  if (!error.ok() && error.field() != "password" && error.field() != "code") {
+    h.Open("div", {{"class", "alert alert-error"}, {"role", "alert"}})
+        .Text(error.message())
+        .Close("div");
+  }
+  OpenPostForm(h, r, "/account/confirm", "stack");
+  h.Void("input",
+         {{"type", "hidden"},
+          {"name", "next"},
+          {"value", SafeNext(r.Query("next").empty() ? r.Form("next") : r.Query("next"))}});
+  Input(h,
+        {.name = "password",
+         .label = "Password",
+         .type = "password",
+         .autocomplete = "current-password",
+         .required = true,
+         .autofocus = true},
+        error);
+  if (r.principal.second_factor) {
+    Input(h,
+          {.name = "code",
+           .label = "Authentication code",
+           .autocomplete = "one-time-code",
+           .inputmode = "numeric",
+           .maxlength = "20",
+           .required = true},
+          error);
+  }
+  h.Element("button", {{"type", "submit"}, {"class", "button button-primary button-block"}},
+            "Confirm");
+  h.Close("form");
+  RenderAuthPage(r, "Confirm it is you", h.Take(), status);
 }
 
 }  // namespace
@@ -227,11 +284,34 @@ void AddAuthPages(Router& router) {
   router.Get("/account/password", Surface::kWeb, Guard::AccountSetup(),
              [](Request& r) { PasswordForm(r, Status::Ok(), 200); });
   router.Post("/account/password", Surface::kWeb, Guard::AccountSetup(), [](Request& r) {
-    Status st = r.services.auth.ChangePassword(r.principal, r.session_token,
-                                               r.Form("current_password"), r.Form("new_password"));
-    if (!st.ok()) return PasswordForm(r, st, HttpStatusFor(st.code()));
+    Status st = r.services.auth.ChangePassword(
+        r.principal, r.session_token, r.Form("current_password"), r.Form("new_password"),
+        r.client_address,
+        r.Form("keep_tokens") == "true" ? app::ApiTokensOnPasswordChange::kKeep
+                                        : app::ApiTokensOnPasswordChange::kRevoke);
+    if (!st.ok()) {
+      if (st.code() == Code::kResourceExhausted) {
+        r.res.SetHeader("Retry-After", std::to_string(r.services.auth.ThrottledFor(
+                                           r.principal.username, r.client_address)));
+      }
+      return PasswordForm(r, st, HttpStatusFor(st.code()));
+    }
     r.res.SetRedirect(
         r.principal.must_change_password ? "/?notice=password" : "/account?notice=password", 303);
+  });
+  router.Get("/account/confirm", Surface::kWeb, Guard::AccountSetup(),
+             [](Request& r) { ConfirmForm(r, Status::Ok(), 200); });
+  router.Post("/account/confirm", Surface::kWeb, Guard::AccountSetup(), [](Request& r) {
+    Status st = r.services.auth.Reauthenticate(r.principal, r.session_token, r.Form("password"),
+                                               r.Form("code"), r.client_address);
+    if (!st.ok()) {
+      if (st.code() == Code::kResourceExhausted) {
+        r.res.SetHeader("Retry-After", std::to_string(r.services.auth.ThrottledFor(
+                                           r.principal.username, r.client_address)));
+      }
+      return ConfirmForm(r, st, HttpStatusFor(st.code()));
+    }
+    r.res.SetRedirect(SafeNext(r.Form("next")), 303);
   });
 }
 

@@ -13,7 +13,7 @@ namespace {
 
 constexpr const char* kUserColumns =
     "id, username, display_name, password_hash, must_change_password, disabled, created_at, "
-    "totp_secret IS NOT NULL";
+    "totp_secret IS NOT NULL, password_expires_at";
 
 domain::User ReadUser(const SqlRows& r) {
   domain::User u;
@@ -25,6 +25,7 @@ domain::User ReadUser(const SqlRows& r) {
   u.disabled = r.Bool(5);
   u.created_at = r.Text(6);
   u.second_factor = r.Bool(7);
+  u.password_expires_at = r.Text(8);
   return u;
 }
 
@@ -155,13 +156,14 @@ Result<domain::User> SqlStore::CreateUser(const domain::User& user,
   domain::User out = user;
   RETURN_IF_ERROR(InWriteTx([&](SqlConnection& conn) -> Status {
     bool found = false;
-    auto rows = One(conn,
-                    "INSERT INTO users (username, display_name, password_hash, "
-                    "must_change_password, disabled, created_at) VALUES (?, ?, ?, ?, ?, ?) "
-                    "RETURNING id",
-                    {user.username, user.display_name, user.password_hash,
-                     user.must_change_password, false, user.created_at},
-                    found);
+    auto rows =
+        One(conn,
+            "INSERT INTO users (username, display_name, password_hash, "
+            "must_change_password, disabled, created_at, password_expires_at) VALUES (?, "
+            "?, ?, ?, ?, ?, ?) RETURNING id",
+            {user.username, user.display_name, user.password_hash, user.must_change_password, false,
+             user.created_at, OptionalText(user.password_expires_at)},
+            found);
     if (rows.status().code() == Code::kAlreadyExists) {
       return AlreadyExists(fmt::format("the user name \"{}\" is taken", user.username), "username");
     }
@@ -268,10 +270,25 @@ Result<std::vector<UserSummary>> SqlStore::ListMembers(int64_t org_id) {
 }
 
 Status SqlStore::SetPassword(int64_t user_id, const std::string& password_hash, bool must_change,
-                             const AuditDraft& audit) {
+                             const std::string& expires_at, const AuditDraft& audit) {
   return ChangeOneRow(
-      "UPDATE users SET password_hash = ?, must_change_password = ? WHERE id = ? RETURNING id",
-      {password_hash, must_change, user_id}, "no such user", audit);
+      "UPDATE users SET password_hash = ?, must_change_password = ?, password_expires_at = ? "
+      "WHERE id = ? RETURNING id",
+      {password_hash, must_change, OptionalText(expires_at), user_id}, "no such user", audit);
+}
+
+Result<bool> SqlStore::UseOneTimePassword(int64_t user_id, const std::string& at) {
+  bool used = false;
+  RETURN_IF_ERROR(InWriteTx([&](SqlConnection& conn) -> Status {
+    // Passwords issued before migration 0010 have no expiry: they are used up the same way.
+    auto rows = One(conn,
+                    "UPDATE users SET password_expires_at = ? WHERE id = ? AND "
+                    "must_change_password = ? AND (password_expires_at IS NULL OR "
+                    "password_expires_at > ?) RETURNING id",
+                    {at, user_id, true, at}, used);
+    return rows.status();
+  }));
+  return used;
 }
 
 Status SqlStore::RehashPassword(int64_t user_id, const std::string& password_hash) {
@@ -389,6 +406,20 @@ Result<bool> SqlStore::UseSecondFactorStep(int64_t user_id, int64_t step) {
   return used;
 }
 
+Result<std::vector<std::string>> SqlStore::UnusedRecoveryCodes(int64_t user_id) {
+  ASSIGN_OR_RETURN(auto conn, Acquire());
+  ASSIGN_OR_RETURN(auto rows, conn->Query("SELECT code_hash FROM recovery_codes WHERE user_id = ? "
+                                          "AND used_at IS NULL ORDER BY code_hash",
+                                          {user_id}));
+  std::vector<std::string> out;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, rows->Next());
+    if (!row) break;
+    out.push_back(rows->Text(0));
+  }
+  return out;
+}
+
 Result<bool> SqlStore::UseRecoveryCode(int64_t user_id, const std::string& code_hash,
                                        const std::string& at, const AuditDraft& audit) {
   bool used = false;
@@ -446,7 +477,7 @@ namespace {
 
 constexpr const char* kSessionColumns =
     "s.id, s.user_id, s.org_id, s.csrf_token, s.created_at, s.expires_at, s.last_seen_at, "
-    "s.stage, s.address, s.user_agent";
+    "s.stage, s.address, s.user_agent, s.reauthenticated_at";
 
 domain::Session ReadSession(const SqlRows& r, int first) {
   domain::Session s;
@@ -461,6 +492,7 @@ domain::Session ReadSession(const SqlRows& r, int first) {
                                                  : domain::Session::Stage::kActive;
   s.address = r.Text(first + 8);
   s.user_agent = r.Text(first + 9);
+  s.reauthenticated_at = r.Text(first + 10);
   return s;
 }
 
@@ -520,10 +552,11 @@ Result<domain::Session> SqlStore::CreateSession(const domain::Session& s, const 
         auto rows,
         One(conn,
             "INSERT INTO sessions (id_hash, user_id, org_id, csrf_token, created_at, expires_at, "
-            "last_seen_at, stage, address, user_agent) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-            "RETURNING id",
+            "last_seen_at, stage, address, user_agent, reauthenticated_at) VALUES (?, ?, ?, ?, "
+            "?, ?, ?, ?, ?, ?, ?) RETURNING id",
             {s.id_hash, s.user_id, s.org_id, s.csrf_token, s.created_at, s.expires_at,
-             s.last_seen_at, std::string(StageName(s.stage)), s.address, s.user_agent},
+             s.last_seen_at, std::string(StageName(s.stage)), s.address, s.user_agent,
+             OptionalText(s.reauthenticated_at)},
             found));
     out.id = rows->Int(0);
     return AppendAuditTx(conn, audit);
@@ -583,6 +616,16 @@ Status SqlStore::ActivateSession(const std::string& id_hash, const std::string& 
       "UPDATE sessions SET stage = 'active', id_hash = ?, expires_at = ? WHERE id_hash = ? AND "
       "stage = 'second_factor' RETURNING id",
       {new_id_hash, expires_at, id_hash}, "no sign-in is waiting for a second factor", audit);
+}
+
+Status SqlStore::SetSessionReauthenticated(const std::string& id_hash, const std::string& at) {
+  return InWriteTx([&](SqlConnection& conn) -> Status {
+    bool found = false;
+    auto rows =
+        One(conn, "UPDATE sessions SET reauthenticated_at = ? WHERE id_hash = ? RETURNING id",
+            {at, id_hash}, found);
+    return Expect(std::move(rows), found, "no such session");
+  });
 }
 
 Status SqlStore::SwitchSessionOrganisation(const std::string& id_hash, int64_t org_id,
@@ -677,6 +720,28 @@ Result<std::vector<domain::ApiToken>> SqlStore::ListTokens(int64_t user_id) {
 Status SqlStore::RevokeToken(int64_t user_id, int64_t token_id, const AuditDraft& audit) {
   return ChangeOneRow("UPDATE api_tokens SET revoked = ? WHERE id = ? AND user_id = ? RETURNING id",
                       {true, token_id, user_id}, "no such API token", audit);
+}
+
+Result<int> SqlStore::RevokeTokens(int64_t user_id, const AuditDraft& audit) {
+  int revoked = 0;
+  RETURN_IF_ERROR(InWriteTx([&](SqlConnection& conn) -> Status {
+    revoked = 0;
+    ASSIGN_OR_RETURN(
+        auto rows, conn.Query("UPDATE api_tokens SET revoked = ? WHERE user_id = ? AND revoked = ? "
+                              "RETURNING id",
+                              {true, user_id, false}));
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, rows->Next());
+      if (!row) break;
+      ++revoked;
+    }
+    rows.reset();
+    if (revoked == 0) return Status::Ok();
+    AuditDraft a = audit;
+    a.diff["tokens_revoked"] = revoked;
+    return AppendAuditTx(conn, a);
+  }));
+  return revoked;
 }
 
 }  // namespace rampart::store

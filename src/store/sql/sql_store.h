@@ -55,7 +55,8 @@ class SqlStore final : public Store {
   Status UpdateMembership(const domain::Membership& membership, const AuditDraft& audit) override;
   Result<std::vector<UserSummary>> ListMembers(int64_t org_id) override;
   Status SetPassword(int64_t user_id, const std::string& password_hash, bool must_change,
-                     const AuditDraft& audit) override;
+                     const std::string& expires_at, const AuditDraft& audit) override;
+  Result<bool> UseOneTimePassword(int64_t user_id, const std::string& at) override;
   Status RehashPassword(int64_t user_id, const std::string& password_hash) override;
   Status SetDisplayName(int64_t user_id, const std::string& display_name,
                         const AuditDraft& audit) override;
@@ -70,6 +71,7 @@ class SqlStore final : public Store {
   Status ReplaceRecoveryCodes(int64_t user_id, const std::vector<std::string>& code_hashes,
                               const AuditDraft& audit) override;
   Result<bool> UseSecondFactorStep(int64_t user_id, int64_t step) override;
+  Result<std::vector<std::string>> UnusedRecoveryCodes(int64_t user_id) override;
   Result<bool> UseRecoveryCode(int64_t user_id, const std::string& code_hash, const std::string& at,
                                const AuditDraft& audit) override;
 
@@ -87,6 +89,7 @@ class SqlStore final : public Store {
   Status TouchToken(int64_t token_id, const std::string& at) override;
   Status ActivateSession(const std::string& id_hash, const std::string& new_id_hash,
                          const std::string& expires_at, const AuditDraft& audit) override;
+  Status SetSessionReauthenticated(const std::string& id_hash, const std::string& at) override;
   Status SwitchSessionOrganisation(const std::string& id_hash, int64_t org_id,
                                    const AuditDraft& audit) override;
   Result<std::vector<domain::Session>> ListSessions(int64_t user_id) override;
@@ -97,6 +100,7 @@ class SqlStore final : public Store {
   Result<domain::ApiToken> CreateToken(const domain::ApiToken& token, AuditDraft audit) override;
   Result<std::vector<domain::ApiToken>> ListTokens(int64_t user_id) override;
   Status RevokeToken(int64_t user_id, int64_t token_id, const AuditDraft& audit) override;
+  Result<int> RevokeTokens(int64_t user_id, const AuditDraft& audit) override;
 
   Result<domain::EvidenceFile> AddEvidence(const domain::EvidenceFile& file,
                                            const std::string& content, AuditDraft audit) override;
