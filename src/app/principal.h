@@ -30,6 +30,8 @@ struct Principal {
   std::string csrf_token;  // sessions only
   int64_t session_id = 0;  // sessions only
   int64_t token_id = 0;    // tokens only
+  // The client's address (set by the transport after authentication; recorded in audit events).
+  std::string address;
 
   // The permission table (domain::Can) narrowed by a read-only token.
   bool Can(domain::Permission p) const {

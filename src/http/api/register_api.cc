@@ -154,7 +154,7 @@ void AddOrganisationRoutes(Router& router) {
       });
   router.Get("/api/v1/audit/verify", Surface::kApi,
              Guard::Needs(domain::Permission::kReadAuditTrail), [](Request& r) {
-               auto v = r.services.VerifyAudit();
+               auto v = r.services.VerifyAudit(r.principal.org_id);
                if (!v.ok()) return WriteJsonError(r.res, v.status());
                WriteJson(
                    r.res, 200,
