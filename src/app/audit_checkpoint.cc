@@ -125,17 +125,16 @@ Result<Checkpoint> WriteCheckpoint(store::Store& store, const SigningKey& key, c
                                    const std::string& checkpoints_path) {
   ASSIGN_OR_RETURN(auto v, VerifyAuditChain(store));
   if (!v.intact) {
-    return FailedPrecondition(fmt::format(
-        "the audit trail is broken at event {} ({}): no checkpoint is signed for it",
-        v.first_bad_seq, v.problem));
+    return FailedPrecondition(
+        fmt::format("the audit trail is broken at event {} ({}): no checkpoint is signed for it",
+                    v.first_bad_seq, v.problem));
   }
   if (v.head_seq == 0) return FailedPrecondition("the audit trail is empty");
   ASSIGN_OR_RETURN(Checkpoint c, key.Sign(v.head_seq, v.head_hash, FormatUtc(clock.Now())));
   const std::string line = CheckpointLine(c) + "\n";
   const int fd = ::open(checkpoints_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
   if (fd < 0) {
-    return Unavailable(
-        fmt::format("cannot open {}: {}", checkpoints_path, std::strerror(errno)));
+    return Unavailable(fmt::format("cannot open {}: {}", checkpoints_path, std::strerror(errno)));
   }
   const ssize_t n = ::write(fd, line.data(), line.size());
   const bool ok = n == static_cast<ssize_t>(line.size()) && ::fsync(fd) == 0;
@@ -159,8 +158,8 @@ Result<CheckpointVerification> VerifyCheckpoints(store::Store& store,
     ++out.checkpoints;
     auto c = ParseCheckpointLine(line);
     if (!c.ok()) {
-      out.problems.push_back(fmt::format("line {} of {} is not a checkpoint", number,
-                                         checkpoints_path));
+      out.problems.push_back(
+          fmt::format("line {} of {} is not a checkpoint", number, checkpoints_path));
       continue;
     }
     auto sig = Base64Decode(c->signature);

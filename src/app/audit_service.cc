@@ -25,7 +25,8 @@ Result<AuditVerification> VerifyAuditChain(store::Store& store, int64_t org_id) 
     }
     if (v.first_bad_seq != 0) {
       v.intact = false;
-      bad_is_ours = ours && v.first_bad_seq == e.seq;
+      // A missing event belongs to nobody known: its number is reported to everyone.
+      bad_is_ours = ours || v.first_bad_seq != e.seq;
       return false;
     }
     prev = e.hash;

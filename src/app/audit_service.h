@@ -21,8 +21,8 @@ struct AuditVerification {
 // event must name its predecessor's hash, and each stored hash must match the event's content.
 // With `org_id` (not 0) the whole chain is still verified, but what is reported is the
 // organisation's own: the number of its events, its newest event's hash and number, and the bad
-// event only when it is one of its own (otherwise a problem without a number), so that one
-// organisation does not see another's activity.
+// event's number when it is one of its own or missing (an altered event of another organisation
+// is a problem without a number), so that one organisation does not see another's activity.
 Result<AuditVerification> VerifyAuditChain(store::Store& store, int64_t org_id = 0);
 
 }  // namespace rampart::app

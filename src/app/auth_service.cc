@@ -180,8 +180,9 @@ Result<SignInResult> AuthService::SignIn(const SignInRequest& req) {
       e.address = req.address;
       (void)store_.AppendAudit(e);
     } else {
-      auto e = SecurityEvent(clock_, nullptr, 0, "sign_in_failed", "user", 0,
-                             {{"username", req.username.substr(0, 64)}, {"reason", "unknown user"}});
+      auto e =
+          SecurityEvent(clock_, nullptr, 0, "sign_in_failed", "user", 0,
+                        {{"username", req.username.substr(0, 64)}, {"reason", "unknown user"}});
       e.address = req.address;
       security_events_.Record(std::move(e));
     }

@@ -371,8 +371,8 @@ Result<store::Invitation> MemberService::AcceptInvitation(const Principal& p,
   // The organisation (and with it org_id and the role in the diff) is the store's to fill in:
   // the invitation is read in the same transaction that turns it into a membership.
   ASSIGN_OR_RETURN(auto mine, store_.Invitations(p.user_id));
-  const auto it = std::find_if(mine.begin(), mine.end(),
-                               [&](const auto& i) { return i.id == invitation_id; });
+  const auto it =
+      std::find_if(mine.begin(), mine.end(), [&](const auto& i) { return i.id == invitation_id; });
   if (it == mine.end()) {
     return NotFound(fmt::format("you have no invitation with id {}", invitation_id));
   }

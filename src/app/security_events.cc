@@ -25,26 +25,24 @@ bool SecurityEvents::Record(store::AuditDraft event) {
     window_end = w.start + std::chrono::minutes(1);
   }
   if (summary) {
-    event = store::AuditDraft{
-        .org_id = 0,
-        .actor_id = 0,
-        .actor = "system",
-        .at = FormatUtc(now),
-        .action = "security_events_suppressed",
-        .record_type = "address",
-        .record_id = 0,
-        .diff = {{"limit_per_minute", per_minute_},
-                 {"until", FormatUtc(window_end)},
-                 {"first_suppressed", event.action}},
-        .address = event.address};
+    event = store::AuditDraft{.org_id = 0,
+                              .actor_id = 0,
+                              .actor = "system",
+                              .at = FormatUtc(now),
+                              .action = "security_events_suppressed",
+                              .record_type = "address",
+                              .record_id = 0,
+                              .diff = {{"limit_per_minute", per_minute_},
+                                       {"until", FormatUtc(window_end)},
+                                       {"first_suppressed", event.action}},
+                              .address = event.address};
   }
   (void)store_.AppendAudit(event);
   return !summary;
 }
 
-bool SecurityEvents::Denied(const Principal* p, const std::string& method,
-                            const std::string& path, const Status& denial,
-                            const std::string& address) {
+bool SecurityEvents::Denied(const Principal* p, const std::string& method, const std::string& path,
+                            const Status& denial, const std::string& address) {
   const std::string bare = path.substr(0, std::min(path.find('?'), size_t{300}));
   auto event = SecurityEvent(clock_, p, p != nullptr ? p->org_id : 0, "access_denied", "route", 0,
                              {{"method", method.substr(0, 10)},

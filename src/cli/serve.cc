@@ -61,8 +61,7 @@ class Checkpointer {
       lock.unlock();
       auto c = app::WriteCheckpoint(store_, key_, clock_, key_.CheckpointsPath());
       if (c.ok()) {
-        spdlog::info("audit checkpoint of event {} appended to {}", c->seq,
-                     key_.CheckpointsPath());
+        spdlog::info("audit checkpoint of event {} appended to {}", c->seq, key_.CheckpointsPath());
       } else {
         spdlog::error("audit checkpoint not written: {}", c.status().message());
       }

@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include "api_fixture.h"
+#include "app/audit_checkpoint.h"
 #include "cli/cli.h"
 
 namespace rampart::testing {
@@ -31,6 +32,22 @@ class AuditTrail : public ApiTest {
     const int code = cli::Run(static_cast<int>(argv.size()), argv.data());
     (void)::testing::internal::GetCapturedStdout();
     return {code, ::testing::internal::GetCapturedStderr()};
+  }
+  // `rampart ARGS...`: exit code, stdout and stderr.
+  struct CliResult {
+    int code;
+    std::string out;
+    std::string err;
+  };
+  CliResult Cli(std::vector<std::string> args) {
+    args.insert(args.begin(), "rampart");
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    ::testing::internal::CaptureStderr();
+    ::testing::internal::CaptureStdout();
+    const int code = cli::Run(static_cast<int>(argv.size()), argv.data());
+    std::string out = ::testing::internal::GetCapturedStdout();
+    return {code, out, ::testing::internal::GetCapturedStderr()};
   }
   void MakeHistory() {
     const Json a = CreateIssue("First");
@@ -99,6 +116,40 @@ TEST_F(AuditTrail, RewritingAnEventWithAFreshHashIsStillDetected) {
   const Json v = Body(Get("/api/v1/audit/verify"));
   EXPECT_EQ(v["intact"], false);
   EXPECT_EQ(v["first_bad_seq"], 5);
+}
+
+// Security assessment finding 5: dropping the no-delete trigger and deleting the newest events
+// left `rampart audit verify` saying "intact". With signed checkpoints outside the database,
+// verify finds the truncation; the plain verify is unchanged.
+TEST_F(AuditTrail, SignedCheckpointsRevealDeletedNewestEvents) {
+  MakeHistory();
+  const std::string key = db_path_ + ".signing-key";
+  const auto created = app::SigningKey::Create(key);
+  ASSERT_TRUE(created.ok()) << created.status().message();
+  const auto cp = Cli({"audit", "checkpoint", "--db", db_path_});  // the default key beside the db
+  ASSERT_EQ(cp.code, 0) << cp.err;
+  EXPECT_NE(cp.out.find("appended to " + key + ".checkpoints"), std::string::npos) << cp.out;
+  const auto exported = Cli({"audit", "export-key", "--signing-key", key});
+  ASSERT_EQ(exported.code, 0) << exported.err;
+  EXPECT_NE(exported.out.find(created->PublicKeyBase64()), std::string::npos);
+  EXPECT_NE(exported.out.find(created->PublicKeyPem()), std::string::npos);
+  const std::vector<std::string> with_checkpoints = {
+      "audit",        "verify",        "--db", db_path_, "--checkpoints", key + ".checkpoints",
+      "--public-key", key + ".pub.pem"};
+  const auto good = Cli(with_checkpoints);
+  EXPECT_EQ(good.code, 0) << good.err;
+  EXPECT_NE(good.out.find("matches 1 signed checkpoints"), std::string::npos) << good.out;
+
+  Tamper("DROP TRIGGER audit_events_no_delete; DELETE FROM audit_events WHERE seq > 3");
+  EXPECT_EQ(CliVerify().first, 0);  // the chain alone still looks intact
+  const auto bad = Cli(with_checkpoints);
+  EXPECT_EQ(bad.code, 1);
+  EXPECT_NE(bad.err.find("does not match its signed checkpoints"), std::string::npos) << bad.err;
+  EXPECT_NE(bad.err.find("the chain ends at event 3"), std::string::npos) << bad.err;
+  // A checkpoints file without its public key is refused as bad input.
+  EXPECT_EQ(Cli({"audit", "verify", "--db", db_path_, "--checkpoints", key + ".checkpoints"}).code,
+            2);
+  for (const char* suffix : {"", ".pub.pem", ".checkpoints"}) std::remove((key + suffix).c_str());
 }
 
 TEST_F(AuditTrail, TheProductCannotUpdateOrDeleteEvents) {

@@ -417,27 +417,27 @@ void AddIdentitySchemas(Json& schemas) {
                               "for a new account only (400 when the user exists); absent: a "
                               "one-time password is made and returned")}},
       Json::array({"username", "role"}));
-  schemas["AddedMember"] = Extends(
-      "Member",
-      Object({{"existing_user",
-               Described(kBoolean,
-                         "always false here: an administrator's add of a taken name is an "
-                         "invitation (202)")},
-              {"one_time_password",
-               Described(kString,
-                         "a new account without a chosen password: to be changed at first "
-                         "sign-in; shown in this answer only")}},
-             Json::array({"existing_user"})));
-  schemas["Invited"] = ObjectOfAll(
-      {{"status", Described(kString, "\"invited\"")},
-       {"username", Described(kString, "the name asked for, as given")}});
-  schemas["Invitation"] = ObjectOfAll(
-      {{"id", kInteger},
-       {"organisation", Described(kString, "the inviting organisation's name")},
-       {"role", kString},
-       {"expires_on", Described(OrNull(kDate), "the last day of the access offered")},
-       {"invited_by", Described(kString, "the inviting administrator's user name")},
-       {"created_at", kString}});
+  schemas["AddedMember"] =
+      Extends("Member",
+              Object({{"existing_user",
+                       Described(kBoolean,
+                                 "always false here: an administrator's add of a taken name is an "
+                                 "invitation (202)")},
+                      {"one_time_password",
+                       Described(kString,
+                                 "a new account without a chosen password: to be changed at first "
+                                 "sign-in; shown in this answer only")}},
+                     Json::array({"existing_user"})));
+  schemas["Invited"] =
+      ObjectOfAll({{"status", Described(kString, "\"invited\"")},
+                   {"username", Described(kString, "the name asked for, as given")}});
+  schemas["Invitation"] =
+      ObjectOfAll({{"id", kInteger},
+                   {"organisation", Described(kString, "the inviting organisation's name")},
+                   {"role", kString},
+                   {"expires_on", Described(OrNull(kDate), "the last day of the access offered")},
+                   {"invited_by", Described(kString, "the inviting administrator's user name")},
+                   {"created_at", kString}});
   Json change = Object({{"role", role},
                         {"expires_on", Described(OrNull(kDate), "null: access does not end")},
                         {"disabled", Described(kBoolean, "a disabled user cannot sign in")}},
@@ -556,28 +556,28 @@ void AddAccountPaths(Json& paths) {
                                 ErrorResponses({400, 401, 403, 404, 409}))}})}};
 
   paths["/api/v1/auth/invitations"] = {
-      {"get", Operation(Guard::Account(),
-                        {{"summary", "The caller's pending invitations to organisations"},
-                         {"tags", account},
-                         {"operationId", "list_own_invitations"},
-                         {"responses",
-                          Merge({{"200", JsonResponse("invitations", DataOf("Invitation"))}},
-                                ErrorResponses({401, 403}))}})}};
+      {"get",
+       Operation(Guard::Account(),
+                 {{"summary", "The caller's pending invitations to organisations"},
+                  {"tags", account},
+                  {"operationId", "list_own_invitations"},
+                  {"responses", Merge({{"200", JsonResponse("invitations", DataOf("Invitation"))}},
+                                      ErrorResponses({401, 403}))}})}};
   for (const char* verb : {"accept", "decline"}) {
     const bool accept = std::string(verb) == "accept";
     paths[std::string("/api/v1/auth/invitations/{id}/") + verb] = {
         {"parameters", Json::array({PathParam("id", "the invitation's id")})},
-        {"post", Operation(Guard::Account(),
-                           {{"summary", accept ? "Accept an invitation: become a member with the "
-                                                 "role offered"
-                                               : "Decline an invitation"},
-                            {"tags", account},
-                            {"operationId", std::string(verb) + "_invitation"},
-                            {"responses",
-                             Merge({{"200", JsonResponse(accept ? "accepted" : "declined",
-                                                         Ref("Invitation"))}},
-                                   accept ? ErrorResponses({401, 403, 404, 409})
-                                          : ErrorResponses({401, 403, 404}))}})}};
+        {"post",
+         Operation(Guard::Account(),
+                   {{"summary", accept ? "Accept an invitation: become a member with the "
+                                         "role offered"
+                                       : "Decline an invitation"},
+                    {"tags", account},
+                    {"operationId", std::string(verb) + "_invitation"},
+                    {"responses", Merge({{"200", JsonResponse(accept ? "accepted" : "declined",
+                                                              Ref("Invitation"))}},
+                                        accept ? ErrorResponses({401, 403, 404, 409})
+                                               : ErrorResponses({401, 403, 404}))}})}};
   }
   paths["/api/v1/auth/sessions"] = {
       {"get", Operation(Guard::Account(),

@@ -283,8 +283,7 @@ constexpr const char* kInvitationColumns =
 
 Result<Invitation> ReadInvitation(const SqlRows& r) {
   ASSIGN_OR_RETURN(auto role, RoleOf(r.Text(4)));
-  return Invitation{r.Int(0),  r.Int(1),  r.Text(2), r.Int(3), role,
-                    r.Text(5), r.Text(6), r.Text(7)};
+  return Invitation{r.Int(0), r.Int(1), r.Text(2), r.Int(3), role, r.Text(5), r.Text(6), r.Text(7)};
 }
 
 Result<Invitation> InvitationTx(SqlConnection& conn, int64_t user_id, int64_t id) {

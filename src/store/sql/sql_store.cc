@@ -152,13 +152,13 @@ Status AppendAuditTx(SqlConnection& conn, const AuditDraft& d, AuditTip* tip) {
   e.hash = domain::ComputeAuditHash(e);
   // Encoded as CanonicalEncoding() encodes it (invalid UTF-8 replaced, never thrown), so the
   // stored diff reads back to the bytes that were hashed.
-  RETURN_IF_ERROR(
-      Run(conn,
-          fmt::format("INSERT INTO audit_events ({}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                      kEventColumns),
-          {e.seq, e.at, e.org_id, e.actor_id, e.actor, e.action, e.record_type, e.record_id,
-           e.diff.dump(-1, ' ', false, Json::error_handler_t::replace), e.prev_hash, e.hash,
-           e.address, int64_t{e.encoding}}));
+  RETURN_IF_ERROR(Run(
+      conn,
+      fmt::format("INSERT INTO audit_events ({}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                  kEventColumns),
+      {e.seq, e.at, e.org_id, e.actor_id, e.actor, e.action, e.record_type, e.record_id,
+       e.diff.dump(-1, ' ', false, Json::error_handler_t::replace), e.prev_hash, e.hash, e.address,
+       int64_t{e.encoding}}));
   if (tip != nullptr) *tip = {e.seq, e.hash};
   return Status::Ok();
 }
