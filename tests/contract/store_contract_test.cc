@@ -484,7 +484,7 @@ TEST_P(StoreTest, InvitationsBecomeMembershipsOnlyWhenAccepted) {
   const int64_t id = mine->front().id;
   EXPECT_THAT(store_->AcceptInvitation(globex->admin.id, id, AuditDraft{.at = Now()}),
               StatusIs(Code::kNotFound));
-  auto accepted = store_->AcceptInvitation(alice, id, AuditDraft{.action = "accept", .at = Now()});
+  auto accepted = store_->AcceptInvitation(alice, id, AuditDraft{.at = Now(), .action = "accept"});
   ASSERT_THAT(accepted, IsOk());
   EXPECT_EQ(accepted->org_id, globex->org.id);
   const auto m = store_->GetMembership(alice, globex->org.id);
@@ -515,7 +515,7 @@ TEST_P(StoreTest, InvitationsBecomeMembershipsOnlyWhenAccepted) {
   ASSERT_THAT(store_->PutInvitation(back, AuditDraft{.at = Now()}), IsOk());
   const int64_t declined_id = store_->Invitations(globex->admin.id)->front().id;
   auto declined = store_->DeclineInvitation(globex->admin.id, declined_id,
-                                            AuditDraft{.action = "decline", .at = Now()});
+                                            AuditDraft{.at = Now(), .action = "decline"});
   ASSERT_THAT(declined, IsOk());
   EXPECT_FALSE(store_->GetMembership(globex->admin.id, acme_.org.id)->has_value());
   EXPECT_EQ(Events().back().org_id, acme_.org.id);
@@ -528,11 +528,9 @@ TEST_P(StoreTest, InvitationsBecomeMembershipsOnlyWhenAccepted) {
 TEST_P(StoreTest, RecordsTheClientAddressInTheHashedEvent) {
   Actor actor = ActorOf(acme_);
   actor.address = "2001:db8::7";
-  Mutation m{.kind = Mutation::Kind::kInsert,
-             .spec = &domain::ContextIssues(),
-             .fields = {{"title", "From afar"}, {"kind", "internal"}},
-             .action = "create"};
-  ASSERT_THAT(store_->Write(actor, {m}), IsOk());
+  ASSERT_THAT(store_->Write(
+                  actor, {Insert(ContextIssues(), {{"title", "From afar"}, {"kind", "internal"}})}),
+              IsOk());
   ASSERT_THAT(store_->AppendAudit(AuditDraft{.org_id = acme_.org.id,
                                              .actor = "system",
                                              .at = Now(),

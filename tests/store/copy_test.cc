@@ -203,7 +203,7 @@ TEST(CopyInstallation, MovesEverythingToPostgresAndBackToSqlite) {
   auto created = services.registers.Create(alice->principal, domain::ContextIssues(),
                                            {{"title", "After the copy"}, {"kind", "internal"}});
   ASSERT_THAT(created, IsOk());
-  EXPECT_EQ(created->id, 2);
+  EXPECT_EQ(created->id, 3);  // after "Ransomware" and "From afar"
   ListQuery q;
   q.search = "ransom";
   EXPECT_EQ(postgres.store->List(domain::ContextIssues(), 1, q)->records.size(), 1u);
@@ -217,7 +217,7 @@ TEST(CopyInstallation, RefusesADestinationThatHoldsData) {
   Populate(*source.store);
   ASSERT_THAT(source.store->CopyTo(*destination.store), IsOk());
   EXPECT_THAT(source.store->CopyTo(*destination.store), StatusIs(Code::kFailedPrecondition));
-  EXPECT_EQ(destination.db->QueryInt("SELECT COUNT(*) FROM organisations"), 1);
+  EXPECT_EQ(destination.db->QueryInt("SELECT COUNT(*) FROM organisations"), 2);  // Acme, Globex
 }
 
 }  // namespace
