@@ -720,7 +720,8 @@ TEST_F(CrossOrganisationTest, AnAdministratorLearnsNothingAboutAnotherOrganisati
   ASSERT_EQ(viewer->status, 202) << viewer->body;
   EXPECT_EQ(Body(viewer), (Json{{"status", "invited"}, {"username", "u-viewer"}}));
   // Nobody joined: Globex's list and lookups show neither.
-  for (const auto& m : Body(Get("/api/v1/users", Bearer(gary_)))["data"]) {
+  const Json globex_members = Body(Get("/api/v1/users", Bearer(gary_)));
+  for (const auto& m : globex_members["data"]) {
     EXPECT_NE(m["username"], "u-admin");
     EXPECT_NE(m["username"], "u-viewer");
   }
