@@ -845,15 +845,25 @@ TEST_F(AccessTest, ForwardedForIsTrustedOnlyBehindAProxy) {
 // Removing someone from an organisation ends their access there at once and keeps them
 // elsewhere; the account itself is untouched.
 TEST_F(CrossOrganisationTest, RemovingAMemberEndsTheirAccessToThatOrganisationOnly) {
-  auto joined =
+  // u-auditor (Acme's) accepts gary's invitation to Globex.
+  auto invited =
       Post("/api/v1/users", Json{{"username", "u-auditor"}, {"role", "viewer"}}, Bearer(gary_));
-  ASSERT_EQ(joined->status, 201);
+  ASSERT_EQ(invited->status, 202);
+  const Session& s = sessions_[Role::kAuditor];
+  const Json mine = Body(Get("/api/v1/auth/invitations", SessionHeaders(s)));
+  ASSERT_EQ(mine["data"].size(), 1u);
+  auto joined = Client().Post("/api/v1/auth/invitations/" +
+                                  std::to_string(mine["data"][0]["id"].get<int64_t>()) + "/accept",
+                              SessionHeaders(s), "", "application/json");
+  ASSERT_EQ(joined->status, 200) << joined->body;
   auto token = services_->members.CreateToken("u-auditor", "Acme Ltd", "ci", false, "");
   ASSERT_TRUE(token.ok());
-  const Session& s = sessions_[Role::kAuditor];
   const std::string member = "/api/v1/users/" + std::to_string(user_ids_[Role::kAuditor]);
-  // Disabling the account is for an administrator of both organisations; removing is not.
-  EXPECT_EQ(Patch(member, Json{{"disabled", true}}, "")->status, 409);
+  // Disabling the account is for its home's (Acme's) administrators; Globex can only remove.
+  EXPECT_EQ(Client()
+                .Patch(member, Bearer(gary_), Json{{"disabled", true}}.dump(), "application/json")
+                ->status,
+            409);
   auto removed = Client().Delete(member, Bearer());
   ASSERT_EQ(removed->status, 204) << removed->body;
   EXPECT_EQ(Get("/api/v1/auth/me", SessionHeaders(s))->status, 401);
