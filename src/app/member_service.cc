@@ -368,8 +368,8 @@ Result<std::vector<store::Invitation>> MemberService::Invitations(const Principa
 
 Result<store::Invitation> MemberService::AcceptInvitation(const Principal& p,
                                                           int64_t invitation_id) {
-  // The organisation (and with it org_id and the role in the diff) is the store's to fill in:
-  // the invitation is read in the same transaction that turns it into a membership.
+  // Read here for the end date and the event's diff; the store reads the invitation again in the
+  // transaction that turns it into a membership (an answer given meanwhile makes this kNotFound).
   ASSIGN_OR_RETURN(auto mine, store_.Invitations(p.user_id));
   const auto it =
       std::find_if(mine.begin(), mine.end(), [&](const auto& i) { return i.id == invitation_id; });
