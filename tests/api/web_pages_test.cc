@@ -318,7 +318,10 @@ TEST_F(WebPages, ATakenNameIsAnInvitationAcceptedOnTheAccountPage) {
   EXPECT_FALSE(Has(r, "one-time-password"));
   auto unknown_taken = Submit("/admin/users", "username=alice&display_name=&role=viewer");
   EXPECT_EQ(unknown_taken->status, 409);  // alice is Acme's own member: that may be said
-  // bea sees it on her account page and accepts.
+  // bea is told on her home page and accepts on her account page.
+  auto home = PageAs(bea, "/");
+  EXPECT_TRUE(Has(home, "Acme Ltd invites you to join.")) << home->body;
+  EXPECT_TRUE(Has(home, "href=\"/account\""));
   auto account = PageAs(bea, "/account");
   ASSERT_EQ(account->status, 200);
   EXPECT_TRUE(Has(account, "Invitations"));

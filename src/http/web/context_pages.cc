@@ -70,6 +70,16 @@ void OverviewPage(Request& r) {
   const auto& issues = domain::ContextIssues();
   const auto& parties = domain::InterestedParties();
   Html h;
+  // Invitations to other organisations wait on the account page, where they are answered.
+  if (auto invitations = r.services.members.Invitations(r.principal);
+      invitations.ok() && !invitations->empty()) {
+    h.Open("div", {{"class", "callout callout-ok"}, {"role", "status"}});
+    h.Text(invitations->size() == 1
+               ? fmt::format("{} invites you to join. ", invitations->front().org_name)
+               : fmt::format("{} organisations invite you to join. ", invitations->size()));
+    h.Link("/account", "Accept or decline on your account page");
+    h.Close("div");
+  }
   h.Open("div", {{"class", "stat-grid"}});
   const int64_t n_issues = Count(r, issues, {});
   const int64_t n_external = Count(r, issues, {{"kind", "external"}});
