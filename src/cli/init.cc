@@ -5,6 +5,8 @@
 // apart from the database) and writes the first signed checkpoint.
 #include <fmt/format.h>
 
+#include <filesystem>
+
 #include "app/audit_checkpoint.h"
 #include "cli/cli.h"
 #include "domain/risk.h"
@@ -28,6 +30,22 @@ void AddInitCommand(CLI::App& app, Context& ctx, Action& action) {
       if (key_file.empty()) {
         ASSIGN_OR_RETURN(key_file, app::DefaultSigningKeyPath(ctx.db));
       }
+      // Checkpoints of an earlier database would read as this one's truncation: refuse before
+      // creating anything.
+      std::error_code ec;
+      const std::string checkpoints = key_file + ".checkpoints";
+      if (std::filesystem::file_size(checkpoints, ec) > 0 && !ec) {
+        return FailedPrecondition(fmt::format(
+            "{} holds checkpoints of an earlier database; move it away (keep it for that "
+            "database's audits) or name another key with --signing-key",
+            checkpoints));
+      }
+      auto key = app::SigningKey::Create(key_file);
+      const bool created = key.ok();
+      if (!key.ok() && key.status().code() == Code::kAlreadyExists) {
+        key = app::SigningKey::Load(key_file);
+      }
+      if (!key.ok()) return key.status();
       RETURN_IF_ERROR(ctx.Open());
       ASSIGN_OR_RETURN(auto init, ctx.services->auth.Initialise(*org));
       // The shipped threat and vulnerability catalogues, recorded as the administrator's.
@@ -38,14 +56,6 @@ void AddInitCommand(CLI::App& app, Context& ctx, Action& action) {
       for (const auto* spec : {&domain::Threats(), &domain::Vulnerabilities()}) {
         RETURN_IF_ERROR(ctx.services->risks.LoadCatalogue(admin, *spec).status());
       }
-      auto key = app::SigningKey::Create(key_file);
-      bool created = key.ok();
-      if (!key.ok() && key.status().code() == Code::kAlreadyExists) {
-        key = app::SigningKey::Load(key_file);
-      }
-      if (!key.ok()) return key.status();
-      RETURN_IF_ERROR(
-          app::WriteCheckpoint(*ctx.store, *key, ctx.clock, key->CheckpointsPath()).status());
       fmt::print("Rampart is set up for {}.\n\n", init.org.name);
       fmt::print("  Audit signing key:    {} ({})\n", key_file,
                  created ? "new; keep it and back it up apart from the database" : "existing");
@@ -54,7 +64,9 @@ void AddInitCommand(CLI::App& app, Context& ctx, Action& action) {
       fmt::print("  First administrator:  {}\n", init.username);
       fmt::print("  One-time password:    {}\n\n", init.one_time_password);
       fmt::print("This password is shown once; it must be changed at first sign-in.\n");
-      return Status::Ok();
+      std::fflush(stdout);
+      // The first checkpoint, after the credentials are out (a failure here leaves them usable).
+      return app::WriteCheckpoint(*ctx.store, *key, ctx.clock, key->CheckpointsPath()).status();
     };
   });
 }

@@ -1,6 +1,8 @@
 // The audit trail: one event per change in the same transaction, a hash chain that the API
 // and `rampart audit verify` check, and detection of events edited or deleted in the file.
 #include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "api_fixture.h"
 #include "app/audit_checkpoint.h"
@@ -150,6 +152,33 @@ TEST_F(AuditTrail, SignedCheckpointsRevealDeletedNewestEvents) {
   EXPECT_EQ(Cli({"audit", "verify", "--db", db_path_, "--checkpoints", key + ".checkpoints"}).code,
             2);
   for (const char* suffix : {"", ".pub.pem", ".checkpoints"}) std::remove((key + suffix).c_str());
+}
+
+// `rampart init` makes the key (mode 0600), its PEM and the first checkpoint beside the database,
+// and refuses to start a new database under checkpoints of an earlier one.
+TEST_F(AuditTrail, InitCreatesTheSigningKeyAndTheFirstCheckpoint) {
+  const std::string db = db_path_ + ".init.db";
+  const auto first = Cli({"init", "--db", db, "--org", "Init Ltd"});
+  ASSERT_EQ(first.code, 0) << first.err;
+  EXPECT_NE(first.out.find("Audit signing key:    " + db + ".signing-key (new;"), std::string::npos)
+      << first.out;
+  struct stat st {};
+  ASSERT_EQ(::stat((db + ".signing-key").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  const auto verified =
+      Cli({"audit", "verify", "--db", db, "--checkpoints", db + ".signing-key.checkpoints",
+           "--public-key", db + ".signing-key.pub.pem"});
+  EXPECT_EQ(verified.code, 0) << verified.err;
+  EXPECT_NE(verified.out.find("matches 1 signed checkpoints"), std::string::npos);
+  for (const char* suffix : {"", "-wal", "-shm"}) std::remove((db + suffix).c_str());
+  const auto again = Cli({"init", "--db", db, "--org", "Init Ltd"});
+  EXPECT_EQ(again.code, 4);
+  EXPECT_NE(again.err.find("holds checkpoints of an earlier database"), std::string::npos)
+      << again.err;
+  EXPECT_NE(::access(db.c_str(), F_OK), 0);  // refused before creating the database
+  for (const char* suffix : {".signing-key", ".signing-key.pub.pem", ".signing-key.checkpoints"}) {
+    std::remove((db + suffix).c_str());
+  }
 }
 
 TEST_F(AuditTrail, TheProductCannotUpdateOrDeleteEvents) {
