@@ -7,6 +7,7 @@
 #include "api_fixture.h"
 #include "app/audit_checkpoint.h"
 #include "cli/cli.h"
+#include "domain/context.h"
 
 namespace rampart::testing {
 namespace {
@@ -69,6 +70,23 @@ TEST_F(AuditTrail, AnIntactChainVerifies) {
   EXPECT_GE(v["events"].get<int64_t>(), 6);  // init (2), user, token, 3 changes
   const auto [code, err] = CliVerify();
   EXPECT_EQ(code, 0) << err;
+}
+
+// Every event records the client's address (through the caller's Principal) under encoding 2.
+TEST_F(AuditTrail, EventsShowTheirAddressAndEncoding) {
+  app::Principal remote{.user_id = 0, .username = "alice"};
+  const Json me = Body(Get("/api/v1/auth/me"));
+  remote.user_id = me["user_id"].get<int64_t>();
+  remote.org_id = me["organisation"]["id"].get<int64_t>();
+  remote.role = domain::Role::kAdmin;
+  remote.address = "198.51.100.23";
+  ASSERT_TRUE(
+      services_->registers
+          .Create(remote, domain::ContextIssues(), {{"title", "From afar"}, {"kind", "internal"}})
+          .ok());
+  const Json newest = Body(Get("/api/v1/audit/events?limit=1"))["data"][0];
+  EXPECT_EQ(newest["address"], "198.51.100.23");
+  EXPECT_EQ(newest["encoding"], 2);
 }
 
 TEST_F(AuditTrail, EventsLinkToTheirPredecessor) {

@@ -1250,7 +1250,17 @@ Json BuildDocument() {
                              {"record_id", {{"type", "integer"}}},
                              {"diff", {{"type", "object"}}},
                              {"hash", {{"type", "string"}}},
-                             {"prev_hash", {{"type", "string"}}}}}};
+                             {"prev_hash", {{"type", "string"}}},
+                             {"address",
+                              {{"type", Json::array({"string", "null"})},
+                               {"description",
+                                "the client's address; null for the command line and events "
+                                "written before addresses were recorded"}}},
+                             {"encoding",
+                              {{"type", "integer"},
+                               {"description",
+                                "version of the canonical encoding the hash covers (1: without "
+                                "the address; 2: with it), see docs/audit-trail.md"}}}}}};
   const Json events = {
       {"type", "object"},
       {"properties", {{"data", {{"type", "array"}, {"items", Ref("AuditEvent")}}}}}};

@@ -38,7 +38,9 @@ Json EventToJson(const domain::AuditEvent& e) {
               {"record_id", e.record_id},
               {"diff", e.diff},
               {"hash", e.hash},
-              {"prev_hash", e.prev_hash}};
+              {"prev_hash", e.prev_hash},
+              {"address", e.address.empty() ? Json() : Json(e.address)},
+              {"encoding", e.encoding}};
 }
 
 void AddRegisterRoutes(Router& router, const RegisterSpec& spec) {
