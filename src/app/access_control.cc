@@ -26,7 +26,8 @@ store::AuditDraft SecurityEvent(const Clock& clock, const Principal* p, int64_t 
                            .action = std::move(action),
                            .record_type = std::move(record_type),
                            .record_id = record_id,
-                           .diff = diff.is_null() ? domain::Json::object() : std::move(diff)};
+                           .diff = diff.is_null() ? domain::Json::object() : std::move(diff),
+                           .address = p != nullptr ? p->address : std::string()};
 }
 
 Result<std::string> OrganisationName(const std::string& typed, const std::string& field) {

@@ -156,6 +156,11 @@ int64_t AuthService::ThrottledFor(const std::string& username, const std::string
 
 Status AuthService::CheckNotThrottled(const std::string& username, const std::string& address) {
   if (const int64_t wait = ThrottledFor(username, address); wait > 0) {
+    // Installation-wide (org 0): the event must not tell an organisation who tried what.
+    auto e = SecurityEvent(clock_, nullptr, 0, "sign_in_throttled", "user", 0,
+                           {{"username", username.substr(0, 64)}});
+    e.address = address;
+    security_events_.Record(std::move(e));
     const int64_t minutes = (wait + 59) / 60;
     return ResourceExhausted(fmt::format("too many failed sign-ins; try again in {} minute{}",
                                          minutes, minutes == 1 ? "" : "s"));
@@ -190,7 +195,14 @@ Result<SignInResult> AuthService::SignIn(const SignInRequest& req) {
       auto e = SecurityEvent(clock_, nullptr, org, "sign_in_failed", "user", user->id, diff);
       e.actor_id = user->id;
       e.actor = user->username;
+      e.address = req.address;
       (void)store_.AppendAudit(e);
+    } else {
+      auto e =
+          SecurityEvent(clock_, nullptr, 0, "sign_in_failed", "user", 0,
+                        {{"username", req.username.substr(0, 64)}, {"reason", "unknown user"}});
+      e.address = req.address;
+      security_events_.Record(std::move(e));
     }
     return Unauthenticated(kBadCredentials);
   }
@@ -204,7 +216,7 @@ Result<SignInResult> AuthService::SignIn(const SignInRequest& req) {
     }
   }
   if (first == nullptr) return Unauthenticated("this account has no active membership");
-  Principal actor{.user_id = user->id, .username = user->username};
+  Principal actor{.user_id = user->id, .username = user->username, .address = req.address};
   const bool second_step = user->second_factor && req.second_factor.empty();
   if (second_step && !req.allow_second_step) {
     return Status(Code::kUnauthenticated,

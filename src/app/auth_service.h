@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "app/principal.h"
+#include "app/security_events.h"
 #include "base/clock.h"
 #include "store/store.h"
 
@@ -68,6 +69,9 @@ class AuthService {
       : store_(store), clock_(clock), options_(std::move(options)) {}
 
   const AuthOptions& options() const { return options_; }
+  // The rate-limited audit events of refusals: failed sign-ins of unknown user names and
+  // throttled attempts go through it here, authorisation denials from the transport.
+  SecurityEvents& security_events() { return security_events_; }
 
   // Creates the first organisation and its administrator `admin` with a one-time password that
   // must be changed at first sign-in. kFailedPrecondition when an organisation exists already.
@@ -169,6 +173,7 @@ class AuthService {
   store::Store& store_;
   const Clock& clock_;
   AuthOptions options_;
+  SecurityEvents security_events_{store_, clock_};
 };
 
 }  // namespace rampart::app

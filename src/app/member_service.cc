@@ -84,6 +84,15 @@ Status MemberService::KeepAnAdministrator(int64_t org_id, int64_t user_id) {
 
 Status MemberService::CheckAccountAuthority(const Principal& p, int64_t user_id,
                                             const std::string& username) {
+  ASSIGN_OR_RETURN(const int64_t home, store_.AccountHome(user_id));
+  if (home == p.org_id) return Status::Ok();  // the caller administers the account's home
+  if (home != 0) {
+    return FailedPrecondition(fmt::format(
+        "{} joined this organisation by invitation; their account (password, second factor, "
+        "disabling) is managed by the organisation that created it. You can remove them from "
+        "this organisation",
+        username));
+  }
   ASSIGN_OR_RETURN(auto theirs, store_.Memberships(user_id));
   ASSIGN_OR_RETURN(auto mine, store_.Memberships(p.user_id));
   const std::string today = FormatDate(clock_.Now());
@@ -116,6 +125,29 @@ Result<AddedMember> MemberService::AddTo(const Principal* actor, const domain::O
   if (!nm.expires_on.empty()) diff["expires_on"] = Change(nullptr, nm.expires_on);
 
   auto existing = store_.FindUser(nm.username);
+  if (existing.ok() && actor != nullptr) {
+    // An administrator: an invitation, whoever holds the name. The answer is the same for every
+    // taken name that is not a member here (no display name, second factor, organisation or id).
+    ASSIGN_OR_RETURN(auto here, store_.GetMembership(existing->id, org.id));
+    if (here.has_value()) {
+      return AlreadyExists(
+          fmt::format("{} is a member of this organisation already (change their role instead)",
+                      nm.username),
+          "username");
+    }
+    diff["username"] = nm.username;
+    RETURN_IF_ERROR(store_.PutInvitation(
+        store::Invitation{.org_id = org.id,
+                          .user_id = existing->id,
+                          .role = nm.role,
+                          .expires_at = nm.expires_on,
+                          .invited_by = actor->username,
+                          .created_at = FormatUtc(clock_.Now())},
+        SecurityEvent(clock_, actor, org.id, "invite_member", "invitation", 0, diff)));
+    AddedMember out;
+    out.invited = true;
+    return out;
+  }
   if (existing.ok()) {
     if (!nm.password.empty()) {
       return InvalidArgument(
@@ -330,6 +362,41 @@ Status MemberService::SetSecondFactorRoles(const Principal& p, const std::vector
       p.org_id, sorted,
       SecurityEvent(clock_, &p, p.org_id, "update", "organisation", p.org_id,
                     {{"second_factor_roles", Change(names(before), names(sorted))}}));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The caller's own invitations
+
+Result<std::vector<store::Invitation>> MemberService::Invitations(const Principal& p) {
+  return store_.Invitations(p.user_id);
+}
+
+Result<store::Invitation> MemberService::AcceptInvitation(const Principal& p,
+                                                          int64_t invitation_id) {
+  // Read here for the end date and the event's diff; the store reads the invitation again in the
+  // transaction that turns it into a membership (an answer given meanwhile makes this kNotFound).
+  ASSIGN_OR_RETURN(auto mine, store_.Invitations(p.user_id));
+  const auto it =
+      std::find_if(mine.begin(), mine.end(), [&](const auto& i) { return i.id == invitation_id; });
+  if (it == mine.end()) {
+    return NotFound(fmt::format("you have no invitation with id {}", invitation_id));
+  }
+  if (!it->expires_at.empty() && it->expires_at < FormatDate(clock_.Now())) {
+    return FailedPrecondition("the access this invitation offers ended on " + it->expires_at);
+  }
+  domain::Json diff = {{"role", Change(nullptr, domain::RoleName(it->role))},
+                       {"invited_by", it->invited_by}};
+  if (!it->expires_at.empty()) diff["expires_on"] = Change(nullptr, it->expires_at);
+  return store_.AcceptInvitation(
+      p.user_id, invitation_id,
+      SecurityEvent(clock_, &p, it->org_id, "accept_invitation", "user", p.user_id, diff));
+}
+
+Result<store::Invitation> MemberService::DeclineInvitation(const Principal& p,
+                                                           int64_t invitation_id) {
+  return store_.DeclineInvitation(
+      p.user_id, invitation_id,
+      SecurityEvent(clock_, &p, 0, "decline_invitation", "user", p.user_id));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -5,8 +5,11 @@
 // Every change appends an audit event. An organisation always keeps an active administrator:
 // the last one cannot be demoted, disabled or given an end date. A membership belongs to its
 // organisation's administrators; the account (password, second factor, disabled) to the
-// administrators of every organisation it belongs to, so an administrator of one cannot take over
-// a member of another. Sessions are seen and ended per organisation. Thread-safe.
+// administrators of its home, the organisation that created it. An administrator never learns
+// anything about an account outside their organisation nor gains a hold over it: adding a user
+// name that is taken makes an invitation, which the account's holder accepts or declines when
+// signed in, and the administrator's answer says only "invited" (see docs/architecture.md,
+// "Organisations and invitations"). Sessions are seen and ended per organisation. Thread-safe.
 #pragma once
 
 #include <string>
@@ -28,9 +31,11 @@ struct NewMember {
 };
 
 struct AddedMember {
+  // The new account, or the existing one the command line added; empty (id 0) when invited.
   domain::User user;
-  bool existing_user = false;                // a membership was added to an existing account
-  std::string one_time_password;             // new accounts without a chosen password; shown once
+  bool existing_user = false;     // the command line added a membership to an existing account
+  bool invited = false;           // an administrator's add of a taken name: an invitation
+  std::string one_time_password;  // new accounts without a chosen password; shown once
   std::string one_time_password_expires_at;  // UTC ISO 8601, with one_time_password
 };
 
@@ -42,6 +47,11 @@ class MemberService {
   // --- Administrators (users:manage, settings:manage), in their current organisation ---
   Result<std::vector<store::UserSummary>> List(const Principal& p);
   Result<store::UserSummary> Get(const Principal& p, int64_t user_id);
+  // A new account when the user name is free anywhere in the installation (with a one-time
+  // password unless `member.password` is given). When the name is taken by an account that is
+  // not a member here, an invitation (replacing an earlier one to the same person), whatever that
+  // account is: AddedMember{.invited = true} and nothing else about it; a password is then not
+  // used. kAlreadyExists when the account is a member of this organisation already.
   Result<AddedMember> Add(const Principal& p, const NewMember& member);
   Status SetRole(const Principal& p, int64_t user_id, domain::Role role,
                  const std::string& expires_on);
@@ -61,12 +71,20 @@ class MemberService {
   Result<domain::Organisation> Organisation(const Principal& p);
   Status SetSecondFactorRoles(const Principal& p, const std::vector<domain::Role>& roles);
 
+  // --- The caller's own invitations (any signed-in user) ---
+  Result<std::vector<store::Invitation>> Invitations(const Principal& p);
+  // Accepting makes the membership offered (role and end date as invited); both end the
+  // invitation. kNotFound when the caller has no such invitation.
+  Result<store::Invitation> AcceptInvitation(const Principal& p, int64_t invitation_id);
+  Result<store::Invitation> DeclineInvitation(const Principal& p, int64_t invitation_id);
+
   // --- The command line (the system) ---
   Result<domain::Organisation> AddOrganisation(const std::string& name);
   // Every organisation of the installation, oldest first.
   Result<std::vector<domain::Organisation>> ListOrganisations();
   // Adds the user to organisation `org_name` (the only one when empty); creates the account
-  // when it does not exist.
+  // when it does not exist. The installation's operator adds an existing account directly (no
+  // invitation).
   Result<AddedMember> AddUser(const std::string& org_name, const NewMember& member);
   Result<std::vector<store::UserSummary>> ListUsers(const std::string& org_name);
   Status DisableUser(const std::string& username);
@@ -86,7 +104,8 @@ class MemberService {
   // kFailedPrecondition when the change would leave the organisation without an active admin.
   Status KeepAnAdministrator(int64_t org_id, int64_t user_id);
   // A change to the account itself (password, second factor, disabling) reaches every
-  // organisation the person belongs to: only an administrator of all of them may make it.
+  // organisation the person belongs to: only an administrator of the account's home may make it
+  // (of every organisation it belongs to, for an account without a known home).
   Status CheckAccountAuthority(const Principal& p, int64_t user_id, const std::string& username);
   Status CheckExpiry(domain::Role role, const std::string& expires_on) const;
 

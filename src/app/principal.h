@@ -33,6 +33,8 @@ struct Principal {
   // never. AuthService::RequireRecentAuthentication compares it with the clock.
   std::string reauthenticated_at;
   int64_t token_id = 0;  // tokens only
+  // The client's address (set by the router after authentication; recorded in audit events).
+  std::string address;
 
   // The permission table (domain::Can) narrowed by a read-only token.
   bool Can(domain::Permission p) const {

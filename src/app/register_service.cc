@@ -26,7 +26,7 @@ Status FirstError(const std::vector<FieldError>& errors) {
 }
 
 store::Actor RegisterService::ActorFor(const Principal& p) const {
-  return store::Actor{p.org_id, p.user_id, p.username, FormatUtc(clock_.Now())};
+  return store::Actor{p.org_id, p.user_id, p.username, FormatUtc(clock_.Now()), p.address};
 }
 
 namespace {

@@ -26,8 +26,11 @@ struct Services {
         members(s, c, auth),
         evidence(s, c, registers, evidence_options) {}
 
-  // Verifies the audit trail's hash chain (interfaces reach the store only through use cases).
-  Result<AuditVerification> VerifyAudit() { return VerifyAuditChain(store); }
+  // Verifies the audit trail's hash chain (interfaces reach the store only through use cases),
+  // reporting one organisation's figures when `org_id` is not 0.
+  Result<AuditVerification> VerifyAudit(int64_t org_id = 0) {
+    return VerifyAuditChain(store, org_id);
+  }
 
   store::Store& store;
   const Clock& clock;

@@ -6,6 +6,8 @@
 
 #include <array>
 
+#include "base/text.h"
+
 namespace rampart {
 
 Status InitCrypto() {
@@ -64,6 +66,98 @@ Result<std::string> Base64UrlDecode(std::string_view text) {
   }
   out.resize(len);
   return out;
+}
+
+std::string Base64Encode(std::string_view bytes) {
+  std::string out(sodium_base64_ENCODED_LEN(bytes.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
+  sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(bytes.data()),
+                    bytes.size(), sodium_base64_VARIANT_ORIGINAL);
+  out.resize(std::char_traits<char>::length(out.c_str()));
+  return out;
+}
+
+Result<std::string> Base64Decode(std::string_view text) {
+  std::string out(text.size(), '\0');
+  size_t len = 0;
+  if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), text.data(),
+                        text.size(), " \r\n\t", &len, nullptr,
+                        sodium_base64_VARIANT_ORIGINAL) != 0) {
+    return InvalidArgument("not valid base64");
+  }
+  out.resize(len);
+  return out;
+}
+
+namespace {
+
+// DER of an Ed25519 SubjectPublicKeyInfo before the 32 key bytes (RFC 8410 section 4):
+// SEQUENCE { SEQUENCE { OID 1.3.101.112 } BIT STRING (0 unused bits) }.
+constexpr std::string_view kEd25519SpkiPrefix("\x30\x2a\x30\x05\x06\x03\x2b\x65\x70\x03\x21\x00",
+                                              12);
+
+}  // namespace
+
+std::string NewEd25519Seed() { return RandomBytes(crypto_sign_SEEDBYTES); }
+
+Result<std::string> Ed25519PublicKey(std::string_view seed) {
+  if (seed.size() != crypto_sign_SEEDBYTES) return InvalidArgument("an Ed25519 seed has 32 bytes");
+  std::string pk(crypto_sign_PUBLICKEYBYTES, '\0');
+  std::string sk(crypto_sign_SECRETKEYBYTES, '\0');
+  crypto_sign_seed_keypair(reinterpret_cast<unsigned char*>(pk.data()),
+                           reinterpret_cast<unsigned char*>(sk.data()),
+                           reinterpret_cast<const unsigned char*>(seed.data()));
+  sodium_memzero(sk.data(), sk.size());
+  return pk;
+}
+
+Result<std::string> Ed25519Sign(std::string_view seed, std::string_view message) {
+  if (seed.size() != crypto_sign_SEEDBYTES) return InvalidArgument("an Ed25519 seed has 32 bytes");
+  std::string pk(crypto_sign_PUBLICKEYBYTES, '\0');
+  std::string sk(crypto_sign_SECRETKEYBYTES, '\0');
+  crypto_sign_seed_keypair(reinterpret_cast<unsigned char*>(pk.data()),
+                           reinterpret_cast<unsigned char*>(sk.data()),
+                           reinterpret_cast<const unsigned char*>(seed.data()));
+  std::string sig(crypto_sign_BYTES, '\0');
+  crypto_sign_detached(reinterpret_cast<unsigned char*>(sig.data()), nullptr,
+                       reinterpret_cast<const unsigned char*>(message.data()), message.size(),
+                       reinterpret_cast<const unsigned char*>(sk.data()));
+  sodium_memzero(sk.data(), sk.size());
+  return sig;
+}
+
+bool Ed25519Verify(std::string_view public_key, std::string_view message,
+                   std::string_view signature) {
+  if (public_key.size() != crypto_sign_PUBLICKEYBYTES || signature.size() != crypto_sign_BYTES) {
+    return false;
+  }
+  return crypto_sign_verify_detached(
+             reinterpret_cast<const unsigned char*>(signature.data()),
+             reinterpret_cast<const unsigned char*>(message.data()), message.size(),
+             reinterpret_cast<const unsigned char*>(public_key.data())) == 0;
+}
+
+std::string Ed25519PublicKeyPem(std::string_view public_key) {
+  return "-----BEGIN PUBLIC KEY-----\n" +
+         Base64Encode(std::string(kEd25519SpkiPrefix) + std::string(public_key)) +
+         "\n-----END PUBLIC KEY-----\n";
+}
+
+Result<std::string> ParseEd25519PublicKey(std::string_view text) {
+  std::string body(text);
+  const std::string begin = "-----BEGIN PUBLIC KEY-----";
+  const std::string end = "-----END PUBLIC KEY-----";
+  if (auto b = body.find(begin); b != std::string::npos) {
+    const auto e = body.find(end, b);
+    if (e == std::string::npos) return InvalidArgument("the PEM public key has no END line");
+    body = body.substr(b + begin.size(), e - b - begin.size());
+  }
+  ASSIGN_OR_RETURN(std::string der, Base64Decode(std::string(Trim(body))));
+  if (der.size() == crypto_sign_PUBLICKEYBYTES) return der;  // the raw key in base64
+  if (der.size() == kEd25519SpkiPrefix.size() + crypto_sign_PUBLICKEYBYTES &&
+      der.compare(0, kEd25519SpkiPrefix.size(), kEd25519SpkiPrefix) == 0) {
+    return der.substr(kEd25519SpkiPrefix.size());
+  }
+  return InvalidArgument("not an Ed25519 public key (PEM or base64 of its 32 bytes)");
 }
 
 std::string Sha256Hex(std::string_view data) {

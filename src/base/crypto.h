@@ -22,6 +22,24 @@ std::string HexEncode(std::string_view bytes);
 std::string Base64UrlEncode(std::string_view bytes);
 Result<std::string> Base64UrlDecode(std::string_view text);
 
+// Standard base64 with padding (RFC 4648 section 4), as `base64` and `openssl base64` read it.
+std::string Base64Encode(std::string_view bytes);
+Result<std::string> Base64Decode(std::string_view text);
+
+// Ed25519 signatures (libsodium crypto_sign, detached). Keys are raw bytes: a 32-byte seed (the
+// secret kept by its owner) and the 32-byte public key derived from it; a signature has 64 bytes.
+std::string NewEd25519Seed();
+// kInvalidArgument when the seed does not have 32 bytes.
+Result<std::string> Ed25519PublicKey(std::string_view seed);
+Result<std::string> Ed25519Sign(std::string_view seed, std::string_view message);
+bool Ed25519Verify(std::string_view public_key, std::string_view message,
+                   std::string_view signature);
+// The public key as a PEM "PUBLIC KEY" (SubjectPublicKeyInfo, RFC 8410), which OpenSSL reads:
+// `openssl pkeyutl -verify -pubin -inkey key.pem -rawin ...`.
+std::string Ed25519PublicKeyPem(std::string_view public_key);
+// The raw public key from such a PEM, or from its base64 on one line; kInvalidArgument otherwise.
+Result<std::string> ParseEd25519PublicKey(std::string_view text);
+
 // Lower-case hex SHA-256 of `data`.
 std::string Sha256Hex(std::string_view data);
 

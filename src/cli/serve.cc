@@ -1,11 +1,18 @@
-// rampart serve --db URL --listen HOST:PORT: migrates, then serves the web UI and API until
-// SIGINT or SIGTERM.
+// rampart serve --db URL --listen HOST:PORT [--signing-key FILE]: migrates, then serves the web UI
+// and API until SIGINT or SIGTERM. With an audit signing key (--signing-key, or for SQLite the
+// default <db>.signing-key when it exists) a checkpoint of the audit trail is signed at start and
+// then every --checkpoint-hours by a background thread, stopped on shutdown.
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <condition_variable>
 #include <csignal>
+#include <filesystem>
+#include <mutex>
+#include <optional>
 #include <thread>
 
+#include "app/audit_checkpoint.h"
 #include "cli/cli.h"
 #include "domain/evidence.h"
 #include "http/server.h"
@@ -27,6 +34,53 @@ struct ServeOptions {
   bool server_timing = false;
   http::TransportLimits limits;
   int idle_seconds = static_cast<int>(limits.idle_timeout.count() / 1000);
+  std::string signing_key;
+  int checkpoint_hours = 24;
+};
+
+// Signs a checkpoint now and then every `interval` until Stop(); failures are logged (a broken
+// chain is worth a loud log line, not a stopped server).
+class Checkpointer {
+ public:
+  Checkpointer(store::Store& store, const Clock& clock, app::SigningKey key,
+               std::chrono::hours interval)
+      : store_(store), clock_(clock), key_(std::move(key)), interval_(interval) {
+    thread_ = std::thread([this] { Loop(); });
+  }
+  ~Checkpointer() { Stop(); }
+  void Stop() {
+    {
+      std::lock_guard lock(mu_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    if (thread_.joinable()) thread_.join();
+  }
+
+ private:
+  void Loop() {
+    std::unique_lock lock(mu_);
+    while (!stop_) {
+      lock.unlock();
+      auto c = app::WriteCheckpoint(store_, key_, clock_, key_.CheckpointsPath());
+      if (c.ok()) {
+        spdlog::info("audit checkpoint of event {} appended to {}", c->seq, key_.CheckpointsPath());
+      } else {
+        spdlog::error("audit checkpoint not written: {}", c.status().message());
+      }
+      lock.lock();
+      cv_.wait_for(lock, interval_, [this] { return stop_; });
+    }
+  }
+
+  store::Store& store_;
+  const Clock& clock_;
+  app::SigningKey key_;
+  std::chrono::hours interval_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+  std::thread thread_;
 };
 
 Result<std::pair<std::string, int>> ParseListen(const std::string& listen) {
@@ -96,6 +150,13 @@ void AddServeCommand(CLI::App& app, Context& ctx, Action& action) {
   cmd->add_option("--session-lifetime", opts->lifetime_hours,
                   "Hours after sign-in after which a session ends, active or not")
       ->check(CLI::Range(1, 30 * 24));
+  cmd->add_option("--signing-key", opts->signing_key,
+                  "The audit signing key: sign a checkpoint of the audit trail at start and "
+                  "every --checkpoint-hours (default for SQLite: <db>.signing-key when it exists)")
+      ->envname("RAMPART_SIGNING_KEY");
+  cmd->add_option("--checkpoint-hours", opts->checkpoint_hours,
+                  "Hours between signed audit checkpoints")
+      ->check(CLI::Range(1, 24));
   cmd->callback([&ctx, &action, opts] {
     action = [&ctx, opts]() -> Status {
       ASSIGN_OR_RETURN(auto hostport, ParseListen(opts->listen));
@@ -114,8 +175,26 @@ void AddServeCommand(CLI::App& app, Context& ctx, Action& action) {
       sigaddset(&signals, SIGTERM);
       pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
+      std::string key_file = opts->signing_key;
+      if (key_file.empty() && !store::IsPostgresUrl(ctx.db)) {
+        auto fallback = app::DefaultSigningKeyPath(ctx.db);
+        if (fallback.ok() && std::filesystem::exists(*fallback)) key_file = *fallback;
+      }
+      std::optional<app::SigningKey> key;
+      if (!key_file.empty()) {
+        ASSIGN_OR_RETURN(key, app::SigningKey::Load(key_file));
+      }
       RETURN_IF_ERROR(ctx.Open());
       ASSIGN_OR_RETURN(auto orgs, ctx.services->members.ListOrganisations());
+      std::optional<Checkpointer> checkpointer;
+      if (key) {
+        checkpointer.emplace(*ctx.store, ctx.clock, std::move(*key),
+                             std::chrono::hours(opts->checkpoint_hours));
+      } else {
+        spdlog::warn(
+            "no audit signing key (--signing-key): the audit trail is not checkpointed outside "
+            "the database");
+      }
       http::Server server(*ctx.services, {.host = hostport.first,
                                           .port = hostport.second,
                                           .max_body_bytes = opts->max_body,
@@ -148,6 +227,7 @@ void AddServeCommand(CLI::App& app, Context& ctx, Action& action) {
       // Wake the waiter if the server stopped on its own.
       pthread_kill(waiter.native_handle(), SIGTERM);
       waiter.join();
+      if (checkpointer) checkpointer->Stop();
       return st;
     };
   });

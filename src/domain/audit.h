@@ -24,12 +24,21 @@ struct AuditEvent {
   Json diff = Json::object();  // {"field": {"from": x, "to": y}}
   std::string prev_hash;       // hex; 64 zeros for the first event
   std::string hash;            // hex SHA-256 of CanonicalEncoding()
+  std::string address;         // the client's address; empty for the command line (encoding 2+)
+  int encoding = 1;            // version of CanonicalEncoding() the hash covers
 };
+
+// Encoding 1: events written before addresses were recorded (the address is not hashed).
+// Encoding 2: the version number and the address are hashed too. New events use the current one;
+// an event's stored encoding says which one its hash covers, so older chains still verify.
+inline constexpr int kCurrentAuditEncoding = 2;
 
 inline constexpr std::string_view kGenesisHash =
     "0000000000000000000000000000000000000000000000000000000000000000";
 
-// The bytes hashed: a JSON array of every column but `hash`, in a fixed order.
+// The bytes hashed: a JSON array of every column but `hash`, in a fixed order. Encoding 1 leaves
+// out `address` and `encoding`; encoding 2 starts with the version and adds the address after the
+// actor. Any other encoding number yields an encoding no stored hash can match.
 std::string CanonicalEncoding(const AuditEvent& e);
 std::string ComputeAuditHash(const AuditEvent& e);
 

@@ -134,8 +134,14 @@ RawHandler Router::Wrap(const std::string& pattern, Surface surface, Guard guard
   auto wrapped = [this, pattern, surface, guard, state_changing, h](const HttpRequest& hreq,
                                                                     HttpResponse& res) {
     Request req{hreq, res, services_, {}, {}, {}, ClientAddress(hreq, options_.trust_proxy)};
+    // A refusal is answered and becomes an audit event (rate-limited per address: anyone can
+    // cause them).
+    auto refuse = [&](const app::Principal* p, const Status& st) {
+      services_.auth.security_events().Denied(p, hreq.method, hreq.path, st, req.client_address);
+      Deny(surface, res, st);
+    };
     if (state_changing && !SameOrigin(hreq)) {
-      Deny(surface, res, PermissionDenied("cross-site request refused"));
+      refuse(nullptr, PermissionDenied("cross-site request refused"));
       return;
     }
     const std::string content_type = hreq.Header("Content-Type");
@@ -163,23 +169,24 @@ RawHandler Router::Wrap(const std::string& pattern, Surface surface, Guard guard
     }
     if (!who.ok()) {
       if (who.status().code() != Code::kUnauthenticated) {
-        Deny(surface, res, who.status());
+        refuse(nullptr, who.status());
       } else if (surface == Surface::kWeb && hreq.method == "GET") {
         res.SetRedirect("/signin?next=" + UrlEncode(hreq.path), 303);
       } else {
         if (surface == Surface::kApi) res.SetHeader("WWW-Authenticate", "Bearer");
-        Deny(surface, res, who.status());
+        refuse(nullptr, who.status());
       }
       return;
     }
     req.principal = std::move(who).value();
+    req.principal.address = req.client_address;  // recorded in the audit events it causes
     if (state_changing && req.principal.credential == app::Credential::kSession) {
       std::string token = hreq.Header("X-CSRF-Token");
       if (token.empty()) token = req.Form("_csrf");
       if (token.empty() || !ConstantTimeEquals(token, req.principal.csrf_token)) {
-        Deny(surface, res,
-             PermissionDenied("the form has expired or did not come from Rampart (CSRF token "
-                              "missing or wrong); reload the page and try again"));
+        refuse(&req.principal,
+               PermissionDenied("the form has expired or did not come from Rampart (CSRF token "
+                                "missing or wrong); reload the page and try again"));
         return;
       }
     }
@@ -206,7 +213,7 @@ RawHandler Router::Wrap(const std::string& pattern, Surface surface, Guard guard
           return;
         }
       }
-      Deny(surface, res, allowed);
+      refuse(&req.principal, allowed);
       return;
     }
     if (guard.export_limited) {

@@ -54,7 +54,7 @@ struct TransportLimits {
 struct TransportOptions {
   std::string host = "127.0.0.1";
   int port = 8080;       // 0: any free port
-  int threads = 16;      // threads running handlers (and I/O)
+  int threads = 16;      // threads running handlers (and their connections' I/O); one more accepts
   std::string tls_cert;  // PEM files; HTTPS when set
   std::string tls_key;
   TransportLimits limits;

@@ -67,7 +67,8 @@ struct Actor {
   int64_t org_id = 0;
   int64_t user_id = 0;
   std::string username;
-  std::string now;  // UTC ISO 8601
+  std::string now;      // UTC ISO 8601
+  std::string address;  // the client's address, for the audit event
 };
 
 // One change of a write. Inserts ignore `id` and `expected_version`.
@@ -92,6 +93,7 @@ struct AuditDraft {
   std::string record_type;
   int64_t record_id = 0;
   Json diff = Json::object();
+  std::string address;  // the client's address; empty for the command line and the system
 };
 
 // A session or API token with what authentication needs about its holder, read in one
@@ -112,6 +114,19 @@ struct UserSummary {
   std::string role;
   std::string expires_at;      // of the membership
   bool second_factor = false;  // TOTP enrolled
+};
+
+// An offer of membership in an organisation to an existing account, waiting for its holder to
+// accept or decline it.
+struct Invitation {
+  int64_t id = 0;
+  int64_t org_id = 0;
+  std::string org_name;
+  int64_t user_id = 0;
+  domain::Role role = domain::Role::kViewer;
+  std::string expires_at;  // last day of the membership offered; empty for none
+  std::string invited_by;  // the administrator's user name
+  std::string created_at;
 };
 
 // What the second factor needs of a user.
@@ -189,6 +204,21 @@ class Store {
   // Changes role and expiry; kNotFound when the user is not a member.
   virtual Status UpdateMembership(const domain::Membership& membership,
                                   const AuditDraft& audit) = 0;
+  // The organisation that created the account (its administrators manage the account itself);
+  // 0 when unknown (an account that belonged to no organisation when migration 0011 ran).
+  virtual Result<int64_t> AccountHome(int64_t user_id) = 0;
+  // Invites `invitation.user_id` to `invitation.org_id` (id, org_name ignored), replacing a
+  // pending invitation of the same person to the same organisation. Appends `audit`.
+  virtual Status PutInvitation(const Invitation& invitation, const AuditDraft& audit) = 0;
+  // The user's pending invitations, oldest first, with their organisation's name.
+  virtual Result<std::vector<Invitation>> Invitations(int64_t user_id) = 0;
+  // Accepting makes (or renews) the membership the invitation offers and deletes the
+  // invitation; declining only deletes it. Both append `audit` with the invitation's organisation
+  // as org_id and return the invitation. kNotFound when the user has no such invitation.
+  virtual Result<Invitation> AcceptInvitation(int64_t user_id, int64_t invitation_id,
+                                              AuditDraft audit) = 0;
+  virtual Result<Invitation> DeclineInvitation(int64_t user_id, int64_t invitation_id,
+                                               AuditDraft audit) = 0;
   // The organisation's members ordered by user name.
   virtual Result<std::vector<UserSummary>> ListMembers(int64_t org_id) = 0;
   // Replaces password hash, must-change flag and expiry (`expires_at` empty: none; a one-time

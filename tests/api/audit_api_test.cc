@@ -1,9 +1,13 @@
 // The audit trail: one event per change in the same transaction, a hash chain that the API
 // and `rampart audit verify` check, and detection of events edited or deleted in the file.
 #include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "api_fixture.h"
+#include "app/audit_checkpoint.h"
 #include "cli/cli.h"
+#include "domain/context.h"
 
 namespace rampart::testing {
 namespace {
@@ -32,6 +36,22 @@ class AuditTrail : public ApiTest {
     (void)::testing::internal::GetCapturedStdout();
     return {code, ::testing::internal::GetCapturedStderr()};
   }
+  // `rampart ARGS...`: exit code, stdout and stderr.
+  struct CliResult {
+    int code;
+    std::string out;
+    std::string err;
+  };
+  CliResult Cli(std::vector<std::string> args) {
+    args.insert(args.begin(), "rampart");
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    ::testing::internal::CaptureStderr();
+    ::testing::internal::CaptureStdout();
+    const int code = cli::Run(static_cast<int>(argv.size()), argv.data());
+    std::string out = ::testing::internal::GetCapturedStdout();
+    return {code, out, ::testing::internal::GetCapturedStderr()};
+  }
   void MakeHistory() {
     const Json a = CreateIssue("First");
     CreateIssue("Second");
@@ -50,6 +70,23 @@ TEST_F(AuditTrail, AnIntactChainVerifies) {
   EXPECT_GE(v["events"].get<int64_t>(), 6);  // init (2), user, token, 3 changes
   const auto [code, err] = CliVerify();
   EXPECT_EQ(code, 0) << err;
+}
+
+// Every event records the client's address (through the caller's Principal) under encoding 2.
+TEST_F(AuditTrail, EventsShowTheirAddressAndEncoding) {
+  app::Principal remote{.user_id = 0, .username = "alice"};
+  const Json me = Body(Get("/api/v1/auth/me"));
+  remote.user_id = me["user_id"].get<int64_t>();
+  remote.org_id = me["organisation"]["id"].get<int64_t>();
+  remote.role = domain::Role::kAdmin;
+  remote.address = "198.51.100.23";
+  ASSERT_TRUE(
+      services_->registers
+          .Create(remote, domain::ContextIssues(), {{"title", "From afar"}, {"kind", "internal"}})
+          .ok());
+  const Json newest = Body(Get("/api/v1/audit/events?limit=1"))["data"][0];
+  EXPECT_EQ(newest["address"], "198.51.100.23");
+  EXPECT_EQ(newest["encoding"], 2);
 }
 
 TEST_F(AuditTrail, EventsLinkToTheirPredecessor) {
@@ -99,6 +136,67 @@ TEST_F(AuditTrail, RewritingAnEventWithAFreshHashIsStillDetected) {
   const Json v = Body(Get("/api/v1/audit/verify"));
   EXPECT_EQ(v["intact"], false);
   EXPECT_EQ(v["first_bad_seq"], 5);
+}
+
+// Security assessment finding 5: dropping the no-delete trigger and deleting the newest events
+// left `rampart audit verify` saying "intact". With signed checkpoints outside the database,
+// verify finds the truncation; the plain verify is unchanged.
+TEST_F(AuditTrail, SignedCheckpointsRevealDeletedNewestEvents) {
+  MakeHistory();
+  const std::string key = db_path_ + ".signing-key";
+  const auto created = app::SigningKey::Create(key);
+  ASSERT_TRUE(created.ok()) << created.status().message();
+  const auto cp = Cli({"audit", "checkpoint", "--db", db_path_});  // the default key beside the db
+  ASSERT_EQ(cp.code, 0) << cp.err;
+  EXPECT_NE(cp.out.find("appended to " + key + ".checkpoints"), std::string::npos) << cp.out;
+  const auto exported = Cli({"audit", "export-key", "--signing-key", key});
+  ASSERT_EQ(exported.code, 0) << exported.err;
+  EXPECT_NE(exported.out.find(created->PublicKeyBase64()), std::string::npos);
+  EXPECT_NE(exported.out.find(created->PublicKeyPem()), std::string::npos);
+  const std::vector<std::string> with_checkpoints = {
+      "audit",        "verify",        "--db", db_path_, "--checkpoints", key + ".checkpoints",
+      "--public-key", key + ".pub.pem"};
+  const auto good = Cli(with_checkpoints);
+  EXPECT_EQ(good.code, 0) << good.err;
+  EXPECT_NE(good.out.find("matches 1 signed checkpoints"), std::string::npos) << good.out;
+
+  Tamper("DROP TRIGGER audit_events_no_delete; DELETE FROM audit_events WHERE seq > 3");
+  EXPECT_EQ(CliVerify().first, 0);  // the chain alone still looks intact
+  const auto bad = Cli(with_checkpoints);
+  EXPECT_EQ(bad.code, 1);
+  EXPECT_NE(bad.err.find("does not match its signed checkpoints"), std::string::npos) << bad.err;
+  EXPECT_NE(bad.err.find("the chain ends at event 3"), std::string::npos) << bad.err;
+  // A checkpoints file without its public key is refused as bad input.
+  EXPECT_EQ(Cli({"audit", "verify", "--db", db_path_, "--checkpoints", key + ".checkpoints"}).code,
+            2);
+  for (const char* suffix : {"", ".pub.pem", ".checkpoints"}) std::remove((key + suffix).c_str());
+}
+
+// `rampart init` makes the key (mode 0600), its PEM and the first checkpoint beside the database,
+// and refuses to start a new database under checkpoints of an earlier one.
+TEST_F(AuditTrail, InitCreatesTheSigningKeyAndTheFirstCheckpoint) {
+  const std::string db = db_path_ + ".init.db";
+  const auto first = Cli({"init", "--db", db, "--org", "Init Ltd"});
+  ASSERT_EQ(first.code, 0) << first.err;
+  EXPECT_NE(first.out.find("Audit signing key:    " + db + ".signing-key (new;"), std::string::npos)
+      << first.out;
+  struct stat st {};
+  ASSERT_EQ(::stat((db + ".signing-key").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  const auto verified =
+      Cli({"audit", "verify", "--db", db, "--checkpoints", db + ".signing-key.checkpoints",
+           "--public-key", db + ".signing-key.pub.pem"});
+  EXPECT_EQ(verified.code, 0) << verified.err;
+  EXPECT_NE(verified.out.find("matches 1 signed checkpoints"), std::string::npos);
+  for (const char* suffix : {"", "-wal", "-shm"}) std::remove((db + suffix).c_str());
+  const auto again = Cli({"init", "--db", db, "--org", "Init Ltd"});
+  EXPECT_EQ(again.code, 4);
+  EXPECT_NE(again.err.find("holds checkpoints of an earlier database"), std::string::npos)
+      << again.err;
+  EXPECT_NE(::access(db.c_str(), F_OK), 0);  // refused before creating the database
+  for (const char* suffix : {".signing-key", ".signing-key.pub.pem", ".signing-key.checkpoints"}) {
+    std::remove((db + suffix).c_str());
+  }
 }
 
 TEST_F(AuditTrail, TheProductCannotUpdateOrDeleteEvents) {

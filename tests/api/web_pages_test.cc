@@ -300,6 +300,47 @@ TEST_F(WebPages, TheSecondFactorPolicyIsSavedFromItsCheckboxes) {
   EXPECT_FALSE(Has(page, "value=\"auditor\" checked"));
 }
 
+// Finding 4 on the pages: a taken name is an invitation with the same words for every name, which
+// its holder accepts from their account page.
+TEST_F(WebPages, ATakenNameIsAnInvitationAcceptedOnTheAccountPage) {
+  auto beta = services_->members.AddOrganisation("Beta Ltd");
+  ASSERT_TRUE(beta.ok());
+  ASSERT_TRUE(services_->members
+                  .AddUser("Beta Ltd", app::NewMember{.username = "bea",
+                                                      .role = domain::Role::kAdmin,
+                                                      .password = kMemberPassword})
+                  .ok());
+  const Session bea = SignIn("bea", kMemberPassword);
+  // alice (Acme) adds "bea", who belongs to Beta: an invitation, not a member.
+  auto r = Submit("/admin/users", "username=bea&display_name=&role=viewer&expires_on=");
+  ASSERT_EQ(r->status, 202) << r->body;
+  EXPECT_TRUE(Has(r, "The user name bea is taken, so an invitation to Acme"));
+  EXPECT_FALSE(Has(r, "one-time-password"));
+  auto unknown_taken = Submit("/admin/users", "username=alice&display_name=&role=viewer");
+  EXPECT_EQ(unknown_taken->status, 409);  // alice is Acme's own member: that may be said
+  // bea is told on her home page and accepts on her account page.
+  auto home = PageAs(bea, "/");
+  EXPECT_TRUE(Has(home, "Acme Ltd invites you to join.")) << home->body;
+  EXPECT_TRUE(Has(home, "href=\"/account\""));
+  auto account = PageAs(bea, "/account");
+  ASSERT_EQ(account->status, 200);
+  EXPECT_TRUE(Has(account, "Invitations"));
+  EXPECT_TRUE(Has(account, "alice invites you as Viewer."));
+  const std::string action = Find(account->body, "action=\"(/account/invitations/[0-9]+/accept)\"");
+  ASSERT_FALSE(action.empty()) << account->body;
+  auto accepted = SubmitAs(bea, action, "x=1");
+  ASSERT_EQ(accepted->status, 303) << accepted->body;
+  EXPECT_EQ(accepted->get_header_value("Location"), "/account?notice=accepted");
+  auto after = PageAs(bea, "/account?notice=accepted");
+  EXPECT_TRUE(Has(after, "You have joined the organisation."));
+  EXPECT_FALSE(Has(after, "invitations-title"));
+  EXPECT_TRUE(Has(Page("/admin/users"), "bea"));
+  // Answering it again: the page says what went wrong.
+  auto again = SubmitAs(bea, action, "x=1");
+  EXPECT_EQ(again->status, 404);
+  EXPECT_TRUE(Has(again, "The invitation was not answered"));
+}
+
 TEST_F(WebPages, AMemberOfTwoOrganisationsSwitchesFromTheSidebar) {
   EXPECT_FALSE(Has(Page("/"), "id=\"org-switch\""));
   auto beta = services_->members.AddOrganisation("Beta Ltd");

@@ -174,5 +174,38 @@ TEST_F(CryptoTest, PasswordNeedsRehashWhenTheParametersAreWeakerThanToday) {
   EXPECT_TRUE(PasswordNeedsRehash("$2y$10$notargon"));
 }
 
+// RFC 8032 section 7.1, test 1: the empty message.
+TEST_F(CryptoTest, Ed25519MatchesTheRfc8032VectorAndItsPemRoundTrips) {
+  const auto hex = [](std::string_view h) {
+    std::string out;
+    for (size_t i = 0; i + 1 < h.size(); i += 2) {
+      out += static_cast<char>(std::stoi(std::string(h.substr(i, 2)), nullptr, 16));
+    }
+    return out;
+  };
+  const std::string seed = hex("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60");
+  const auto pk = Ed25519PublicKey(seed);
+  ASSERT_THAT(pk, IsOk());
+  EXPECT_EQ(HexEncode(*pk), "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a");
+  const auto sig = Ed25519Sign(seed, "");
+  ASSERT_THAT(sig, IsOk());
+  EXPECT_EQ(HexEncode(*sig),
+            "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39"
+            "701cf9b46bd25bf5f0595bbe24655141438e7a100b");
+  EXPECT_TRUE(Ed25519Verify(*pk, "", *sig));
+  EXPECT_FALSE(Ed25519Verify(*pk, "x", *sig));
+  EXPECT_FALSE(Ed25519Verify(pk->substr(1), "", *sig));
+  const std::string pem = Ed25519PublicKeyPem(*pk);
+  EXPECT_EQ(
+      pem,
+      "-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEA11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=\n"
+      "-----END PUBLIC KEY-----\n");
+  EXPECT_EQ(*ParseEd25519PublicKey(pem), *pk);
+  EXPECT_EQ(*ParseEd25519PublicKey(Base64Encode(*pk) + "\n"), *pk);
+  EXPECT_THAT(ParseEd25519PublicKey("-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----"),
+              StatusIs(Code::kInvalidArgument));
+  EXPECT_THAT(Ed25519Sign("short", "m"), StatusIs(Code::kInvalidArgument));
+}
+
 }  // namespace
 }  // namespace rampart

@@ -454,6 +454,100 @@ TEST_P(StoreTest, AddsAndChangesMembershipsWithEndDates) {
   EXPECT_EQ(members->front().role, "auditor");
 }
 
+TEST_P(StoreTest, InvitationsBecomeMembershipsOnlyWhenAccepted) {
+  auto globex = SecondTenant();
+  ASSERT_THAT(globex, IsOk());
+  const int64_t alice = acme_.admin.id;
+  EXPECT_EQ(*store_->AccountHome(alice), acme_.org.id);
+  EXPECT_EQ(*store_->AccountHome(globex->admin.id), globex->org.id);
+  EXPECT_THAT(store_->AccountHome(999), StatusIs(Code::kNotFound));
+  Invitation inv{.org_id = globex->org.id,
+                 .user_id = alice,
+                 .role = domain::Role::kViewer,
+                 .invited_by = "bob",
+                 .created_at = Now()};
+  ASSERT_THAT(store_->PutInvitation(inv, AuditDraft{.org_id = globex->org.id, .at = Now()}),
+              IsOk());
+  // Inviting again replaces the offer.
+  inv.role = domain::Role::kAuditor;
+  inv.expires_at = "2030-06-30";
+  ASSERT_THAT(store_->PutInvitation(inv, AuditDraft{.org_id = globex->org.id, .at = Now()}),
+              IsOk());
+  auto mine = store_->Invitations(alice);
+  ASSERT_THAT(mine, IsOk());
+  ASSERT_EQ(mine->size(), 1u);
+  EXPECT_EQ(mine->front().org_name, "Globex");
+  EXPECT_EQ(mine->front().role, domain::Role::kAuditor);
+  EXPECT_EQ(mine->front().expires_at, "2030-06-30");
+  EXPECT_EQ(mine->front().invited_by, "bob");
+  EXPECT_FALSE(store_->GetMembership(alice, globex->org.id)->has_value());
+  const int64_t id = mine->front().id;
+  EXPECT_THAT(store_->AcceptInvitation(globex->admin.id, id, AuditDraft{.at = Now()}),
+              StatusIs(Code::kNotFound));
+  auto accepted = store_->AcceptInvitation(alice, id, AuditDraft{.at = Now(), .action = "accept"});
+  ASSERT_THAT(accepted, IsOk());
+  EXPECT_EQ(accepted->org_id, globex->org.id);
+  const auto m = store_->GetMembership(alice, globex->org.id);
+  ASSERT_TRUE(m->has_value());
+  EXPECT_EQ((*m)->role, domain::Role::kAuditor);
+  EXPECT_EQ((*m)->expires_at, "2030-06-30");
+  EXPECT_TRUE(store_->Invitations(alice)->empty());
+  EXPECT_EQ(Events().back().action, "accept");
+  EXPECT_EQ(Events().back().org_id, globex->org.id);  // the store names the organisation
+  // A membership that ended comes back with the new offer; declining changes nothing.
+  ASSERT_THAT(store_->UpdateMembership(
+                  domain::Membership{alice, globex->org.id, domain::Role::kViewer, "2020-01-01"},
+                  AuditDraft{.at = Now()}),
+              IsOk());
+  inv.role = domain::Role::kContributor;
+  inv.expires_at = "";
+  ASSERT_THAT(store_->PutInvitation(inv, AuditDraft{.at = Now()}), IsOk());
+  ASSERT_THAT(store_->AcceptInvitation(alice, store_->Invitations(alice)->front().id,
+                                       AuditDraft{.at = Now()}),
+              IsOk());
+  EXPECT_EQ((*store_->GetMembership(alice, globex->org.id))->role, domain::Role::kContributor);
+  EXPECT_EQ((*store_->GetMembership(alice, globex->org.id))->expires_at, "");
+  Invitation back{.org_id = acme_.org.id,
+                  .user_id = globex->admin.id,
+                  .role = domain::Role::kViewer,
+                  .invited_by = "alice",
+                  .created_at = Now()};
+  ASSERT_THAT(store_->PutInvitation(back, AuditDraft{.at = Now()}), IsOk());
+  const int64_t declined_id = store_->Invitations(globex->admin.id)->front().id;
+  auto declined = store_->DeclineInvitation(globex->admin.id, declined_id,
+                                            AuditDraft{.at = Now(), .action = "decline"});
+  ASSERT_THAT(declined, IsOk());
+  EXPECT_FALSE(store_->GetMembership(globex->admin.id, acme_.org.id)->has_value());
+  EXPECT_EQ(Events().back().org_id, acme_.org.id);
+  EXPECT_THAT(store_->DeclineInvitation(globex->admin.id, declined_id, AuditDraft{.at = Now()}),
+              StatusIs(Code::kNotFound));
+}
+
+// Every event records the client's address under encoding 2 (events of earlier releases keep
+// encoding 1 and verify as they were written).
+TEST_P(StoreTest, RecordsTheClientAddressInTheHashedEvent) {
+  Actor actor = ActorOf(acme_);
+  actor.address = "2001:db8::7";
+  ASSERT_THAT(store_->Write(
+                  actor, {Insert(ContextIssues(), {{"title", "From afar"}, {"kind", "internal"}})}),
+              IsOk());
+  ASSERT_THAT(store_->AppendAudit(AuditDraft{.org_id = acme_.org.id,
+                                             .actor = "system",
+                                             .at = Now(),
+                                             .action = "sign_in_failed",
+                                             .record_type = "user",
+                                             .address = "192.0.2.1"}),
+              IsOk());
+  const auto events = Events();
+  ASSERT_GE(events.size(), 2u);
+  const auto& write = events[events.size() - 2];
+  EXPECT_EQ(write.address, "2001:db8::7");
+  EXPECT_EQ(write.encoding, domain::kCurrentAuditEncoding);
+  EXPECT_EQ(write.hash, domain::ComputeAuditHash(write));
+  EXPECT_EQ(events.back().address, "192.0.2.1");
+  EXPECT_EQ(events.back().hash, domain::ComputeAuditHash(events.back()));
+}
+
 TEST_P(StoreTest, UsesEachSecondFactorStepAndRecoveryCodeOnce) {
   ASSERT_THAT(store_->SetPendingSecondFactor(acme_.admin.id, "PENDINGSECRET"), IsOk());
   EXPECT_EQ(store_->GetSecondFactor(acme_.admin.id)->pending, "PENDINGSECRET");

@@ -33,6 +33,24 @@ TEST(CanonicalEncoding, IsAJsonArrayOfEveryColumnButTheHashInAFixedOrder) {
                 std::string(64, 'a') + "\"]");
 }
 
+// Encoding 2 (events written since addresses are recorded) starts with its number and covers the
+// address; encoding 1 above stays byte for byte what earlier releases hashed.
+TEST(CanonicalEncoding, VersionTwoCoversTheAddress) {
+  AuditEvent e = Sample();
+  e.encoding = 2;
+  e.address = "198.51.100.7";
+  EXPECT_EQ(CanonicalEncoding(e),
+            "[2,7,\"2026-03-14T09:26:53.589Z\",2,5,\"alice\",\"198.51.100.7\",\"update\","
+            "\"context_issue\",41,{\"title\":{\"from\":\"Old\",\"to\":\"New\"}},\"" +
+                std::string(64, 'a') + "\"]");
+  AuditEvent moved = e;
+  moved.address = "203.0.113.1";
+  EXPECT_NE(ComputeAuditHash(moved), ComputeAuditHash(e));
+  AuditEvent downgraded = e;
+  downgraded.encoding = 1;
+  EXPECT_NE(ComputeAuditHash(downgraded), ComputeAuditHash(e));
+}
+
 TEST(CanonicalEncoding, DoesNotDependOnTheOrderDiffKeysWereAdded) {
   AuditEvent a = Sample();
   AuditEvent b = Sample();

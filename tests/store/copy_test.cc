@@ -98,6 +98,25 @@ void Populate(Store& store) {
       services.soa.Update(p, "8.7", 1, {{"applicable", false}, {"justification", "Not relevant"}}),
       IsOk());
   ASSERT_THAT(services.soa.Approve(p, "Copied"), IsOk());
+  // An event with the client's address (encoding 2), and an invitation from another organisation.
+  app::Principal remote = p;
+  remote.address = "198.51.100.7";
+  ASSERT_THAT(services.registers.Create(remote, domain::ContextIssues(),
+                                        {{"title", "From afar"}, {"kind", "internal"}}),
+              IsOk());
+  ASSERT_THAT(services.members.AddOrganisation("Globex"), IsOk());
+  auto gary = services.members.AddUser(
+      "Globex", app::NewMember{
+                    .username = "gary", .role = domain::Role::kAdmin, .password = "gary-password"});
+  ASSERT_THAT(gary, IsOk());
+  app::Principal g{.user_id = gary->user.id,
+                   .username = "gary",
+                   .org_id = 2,
+                   .org_name = "Globex",
+                   .role = domain::Role::kAdmin};
+  auto invited = services.members.Add(g, {.username = "alice", .role = domain::Role::kViewer});
+  ASSERT_THAT(invited, IsOk());
+  ASSERT_TRUE(invited->invited);
 }
 
 void ExpectSameInstallation(Store& a, Store& b) {
@@ -144,6 +163,25 @@ void ExpectSameInstallation(Store& a, Store& b) {
   EXPECT_EQ(va->events, vb->events);
   EXPECT_EQ(va->head_hash, vb->head_hash);
   EXPECT_EQ(b.FindUser("alice")->password_hash, a.FindUser("alice")->password_hash);
+  // The audit events' addresses and encodings, the invitations and the accounts' homes.
+  auto ra = a.RecentEvents(1, 3);
+  auto rb = b.RecentEvents(1, 3);
+  ASSERT_THAT(rb, IsOk());
+  ASSERT_EQ(rb->size(), ra->size());
+  bool seen_address = false;
+  for (size_t i = 0; i < rb->size(); ++i) {
+    EXPECT_EQ((*rb)[i].address, (*ra)[i].address);
+    EXPECT_EQ((*rb)[i].encoding, (*ra)[i].encoding);
+    seen_address = seen_address || (*rb)[i].address == "198.51.100.7";
+  }
+  EXPECT_TRUE(seen_address);
+  const int64_t alice = a.FindUser("alice")->id;
+  auto invitations = b.Invitations(alice);
+  ASSERT_THAT(invitations, IsOk());
+  ASSERT_EQ(invitations->size(), 1u);
+  EXPECT_EQ(invitations->front().org_name, "Globex");
+  EXPECT_EQ(invitations->front().id, a.Invitations(alice)->front().id);
+  EXPECT_EQ(*b.AccountHome(alice), 1);
 }
 
 TEST(CopyInstallation, MovesEverythingToPostgresAndBackToSqlite) {
@@ -165,7 +203,7 @@ TEST(CopyInstallation, MovesEverythingToPostgresAndBackToSqlite) {
   auto created = services.registers.Create(alice->principal, domain::ContextIssues(),
                                            {{"title", "After the copy"}, {"kind", "internal"}});
   ASSERT_THAT(created, IsOk());
-  EXPECT_EQ(created->id, 2);
+  EXPECT_EQ(created->id, 3);  // after "Ransomware" and "From afar"
   ListQuery q;
   q.search = "ransom";
   EXPECT_EQ(postgres.store->List(domain::ContextIssues(), 1, q)->records.size(), 1u);
@@ -179,7 +217,7 @@ TEST(CopyInstallation, RefusesADestinationThatHoldsData) {
   Populate(*source.store);
   ASSERT_THAT(source.store->CopyTo(*destination.store), IsOk());
   EXPECT_THAT(source.store->CopyTo(*destination.store), StatusIs(Code::kFailedPrecondition));
-  EXPECT_EQ(destination.db->QueryInt("SELECT COUNT(*) FROM organisations"), 1);
+  EXPECT_EQ(destination.db->QueryInt("SELECT COUNT(*) FROM organisations"), 2);  // Acme, Globex
 }
 
 }  // namespace

@@ -21,9 +21,10 @@ using ::testing::HasSubstr;
 TEST(SqliteStoreMigrate, NumbersMigrationsFromTheirFileNames) {
   const auto& all = SqliteMigrations();
   ASSERT_GE(all.size(), 6u);
+  // Numbered 1, 2, 3, ... in order, each by its file name.
   for (size_t i = 0; i < all.size(); ++i) {
-    EXPECT_EQ(all[i].number, static_cast<int>(i) + 1);  // consecutive, in order
-    EXPECT_EQ(all[i].name.substr(0, 5), fmt::format("{:04d}_", i + 1));
+    EXPECT_EQ(all[i].number, static_cast<int>(i + 1));
+    EXPECT_EQ(all[i].name.substr(0, 5), fmt::format("{:04d}_", all[i].number));
   }
   EXPECT_EQ(all[0].name, "0001_foundation");
   EXPECT_EQ(all[1].name, "0002_context");
@@ -36,6 +37,9 @@ TEST(SqliteStoreMigrate, NumbersMigrationsFromTheirFileNames) {
   EXPECT_EQ(all[6].name, "0007_soa");
   EXPECT_EQ(all[7].name, "0008_risk_ratings");
   EXPECT_EQ(all[8].name, "0009_risk_rating_counts");
+  EXPECT_EQ(all[9].name, "0010_account_security");
+  EXPECT_EQ(all[10].name, "0011_invitations");
+  EXPECT_EQ(all[11].name, "0012_audit_address");
 }
 
 TEST(OpenStore, RefusesAnEmptyUrlOrSqliteUrl) {

@@ -2,7 +2,9 @@
 //   GET    /api/v1/roles                         the role model: roles and their permissions
 //   GET    /api/v1/users                         members with role, end date, second factor
 //   POST   /api/v1/users                         {"username","display_name","role","expires_on"
-//                                                 [,"password"]} -> one-time password when new
+//                                                 [,"password"]} -> 201 with a one-time password
+//                                                 when the name is new; 202 {"status":"invited"}
+//                                                 when it is taken (an invitation)
 //   GET    /api/v1/users/{id}
 //   PATCH  /api/v1/users/{id}                    {"role","expires_on","disabled"}
 //   DELETE /api/v1/users/{id}                    remove from this organisation (access ends now)
@@ -10,6 +12,8 @@
 //   GET    /api/v1/users/{id}/sessions; DELETE ends them all; DELETE …/sessions/{sid} ends one
 //   DELETE /api/v1/users/{id}/second-factor      for a lost phone
 //   GET    /api/v1/organisation; PATCH {"second_factor_roles": [...]}
+//   GET    /api/v1/auth/invitations              the caller's pending invitations
+//   POST   /api/v1/auth/invitations/{id}/accept  -> the membership offered; /decline ends it
 #include "http/api/api.h"
 #include "http/api/api_util.h"
 #include "http/errors.h"
@@ -29,6 +33,15 @@ json MemberJson(const store::UserSummary& m) {
           {"expires_on", m.expires_at.empty() ? json() : json(m.expires_at)},
           {"disabled", m.disabled},
           {"second_factor", m.second_factor}};
+}
+
+json InvitationJson(const store::Invitation& i) {
+  return {{"id", i.id},
+          {"organisation", i.org_name},
+          {"role", domain::RoleName(i.role)},
+          {"expires_on", i.expires_at.empty() ? json() : json(i.expires_at)},
+          {"invited_by", i.invited_by},
+          {"created_at", i.created_at}};
 }
 
 json OrganisationJson(const domain::Organisation& o) {
@@ -55,6 +68,25 @@ const Guard kManage = Guard::Needs(Permission::kManageUsers);
 }  // namespace
 
 void RegisterMemberApiRoutes(Router& router) {
+  router.Get("/api/v1/auth/invitations", Surface::kApi, Guard::Account(), [](Request& r) {
+    auto mine = r.services.members.Invitations(r.principal);
+    if (!mine.ok()) return WriteJsonError(r.res, mine.status());
+    json data = json::array();
+    for (const auto& i : *mine) data.push_back(InvitationJson(i));
+    WriteJson(r.res, 200, json{{"data", data}});
+  });
+  router.Post(R"(/api/v1/auth/invitations/(\d+)/accept)", Surface::kApi, Guard::Account(),
+              [](Request& r) {
+                auto i = r.services.members.AcceptInvitation(r.principal, r.PathId());
+                if (!i.ok()) return WriteJsonError(r.res, i.status());
+                WriteJson(r.res, 200, InvitationJson(*i));
+              });
+  router.Post(R"(/api/v1/auth/invitations/(\d+)/decline)", Surface::kApi, Guard::Account(),
+              [](Request& r) {
+                auto i = r.services.members.DeclineInvitation(r.principal, r.PathId());
+                if (!i.ok()) return WriteJsonError(r.res, i.status());
+                WriteJson(r.res, 200, InvitationJson(*i));
+              });
   router.Get("/api/v1/roles", Surface::kApi, kRead, [](Request& r) {
     json data = json::array();
     for (const auto& role : domain::AllRoles()) {
@@ -94,6 +126,10 @@ void RegisterMemberApiRoutes(Router& router) {
                       .password = StringField(*body, "password")};
     auto added = r.services.members.Add(r.principal, nm);
     if (!added.ok()) return WriteJsonError(r.res, added.status());
+    if (added->invited) {
+      // The same answer for every taken name: nothing about the account or where it belongs.
+      return WriteJson(r.res, 202, json{{"status", "invited"}, {"username", nm.username}});
+    }
     auto member = r.services.members.Get(r.principal, added->user.id);
     if (!member.ok()) return WriteJsonError(r.res, member.status());
     json out = MemberJson(*member);

@@ -417,17 +417,27 @@ void AddIdentitySchemas(Json& schemas) {
                               "for a new account only (400 when the user exists); absent: a "
                               "one-time password is made and returned")}},
       Json::array({"username", "role"}));
-  schemas["AddedMember"] = Extends(
-      "Member",
-      Object({{"existing_user",
-               Described(kBoolean,
-                         "the account existed: it was added to this organisation and keeps its "
-                         "password")},
-              {"one_time_password",
-               Described(kString,
-                         "a new account without a chosen password: to be changed at first "
-                         "sign-in; shown in this answer only")}},
-             Json::array({"existing_user"})));
+  schemas["AddedMember"] =
+      Extends("Member",
+              Object({{"existing_user",
+                       Described(kBoolean,
+                                 "always false here: an administrator's add of a taken name is an "
+                                 "invitation (202)")},
+                      {"one_time_password",
+                       Described(kString,
+                                 "a new account without a chosen password: to be changed at first "
+                                 "sign-in; shown in this answer only")}},
+                     Json::array({"existing_user"})));
+  schemas["Invited"] =
+      ObjectOfAll({{"status", Described(kString, "\"invited\"")},
+                   {"username", Described(kString, "the name asked for, as given")}});
+  schemas["Invitation"] =
+      ObjectOfAll({{"id", kInteger},
+                   {"organisation", Described(kString, "the inviting organisation's name")},
+                   {"role", kString},
+                   {"expires_on", Described(OrNull(kDate), "the last day of the access offered")},
+                   {"invited_by", Described(kString, "the inviting administrator's user name")},
+                   {"created_at", kString}});
   Json change = Object({{"role", role},
                         {"expires_on", Described(OrNull(kDate), "null: access does not end")},
                         {"disabled", Described(kBoolean, "a disabled user cannot sign in")}},
@@ -577,6 +587,30 @@ void AddAccountPaths(Json& paths) {
             {"responses", Merge({{"204", NoContent("switched")}},
                                 ErrorResponses({400, 401, 403, 404, 409}))}})}};
 
+  paths["/api/v1/auth/invitations"] = {
+      {"get",
+       Operation(Guard::Account(),
+                 {{"summary", "The caller's pending invitations to organisations"},
+                  {"tags", account},
+                  {"operationId", "list_own_invitations"},
+                  {"responses", Merge({{"200", JsonResponse("invitations", DataOf("Invitation"))}},
+                                      ErrorResponses({401, 403}))}})}};
+  for (const char* verb : {"accept", "decline"}) {
+    const bool accept = std::string(verb) == "accept";
+    paths[std::string("/api/v1/auth/invitations/{id}/") + verb] = {
+        {"parameters", Json::array({PathParam("id", "the invitation's id")})},
+        {"post",
+         Operation(Guard::Account(),
+                   {{"summary", accept ? "Accept an invitation: become a member with the "
+                                         "role offered"
+                                       : "Decline an invitation"},
+                    {"tags", account},
+                    {"operationId", std::string(verb) + "_invitation"},
+                    {"responses", Merge({{"200", JsonResponse(accept ? "accepted" : "declined",
+                                                              Ref("Invitation"))}},
+                                        accept ? ErrorResponses({401, 403, 404, 409})
+                                               : ErrorResponses({401, 403, 404}))}})}};
+  }
   paths["/api/v1/auth/sessions"] = {
       {"get", Operation(Guard::Account(),
                         {{"summary", "The caller's sessions, newest first"},
@@ -740,8 +774,12 @@ void AddPeoplePaths(Json& paths) {
                    "Add a member: a new account, or an existing one to this "
                    "organisation"},
                   {"description",
-                   "409 when the user is a member already. A new account without a chosen "
-                   "password gets a one-time password, in this answer only."},
+                   "409 when the user is a member already. A name free in the whole "
+                   "installation makes a new account (201); one without a chosen password gets "
+                   "a one-time password, in this answer only. A taken name makes an invitation "
+                   "the account's holder accepts or declines (202), with the same answer "
+                   "whoever holds it: nothing about accounts outside the organisation is "
+                   "shown."},
                   {"tags", people},
                   {"operationId", "add_user"},
                   {"requestBody", JsonBody(Ref("MemberInput"))},
@@ -749,7 +787,8 @@ void AddPeoplePaths(Json& paths) {
                                                      {{"headers",
                                                        {{"Location",
                                                          {{"description", "/api/v1/users/{id}"},
-                                                          {"schema", kString}}}}}})}},
+                                                          {"schema", kString}}}}}})},
+                                       {"202", JsonResponse("invited", Ref("Invited"))}},
                                       ErrorResponses({400, 401, 403, 409}))}})}};
   paths["/api/v1/users/{id}"] = {
       {"parameters", user_id},
@@ -1259,7 +1298,17 @@ Json BuildDocument() {
                              {"record_id", {{"type", "integer"}}},
                              {"diff", {{"type", "object"}}},
                              {"hash", {{"type", "string"}}},
-                             {"prev_hash", {{"type", "string"}}}}}};
+                             {"prev_hash", {{"type", "string"}}},
+                             {"address",
+                              {{"type", Json::array({"string", "null"})},
+                               {"description",
+                                "the client's address; null for the command line and events "
+                                "written before addresses were recorded"}}},
+                             {"encoding",
+                              {{"type", "integer"},
+                               {"description",
+                                "version of the canonical encoding the hash covers (1: without "
+                                "the address; 2: with it), see docs/audit-trail.md"}}}}}};
   const Json events = {
       {"type", "object"},
       {"properties", {{"data", {{"type", "array"}, {"items", Ref("AuditEvent")}}}}}};

@@ -38,7 +38,9 @@ Json EventToJson(const domain::AuditEvent& e) {
               {"record_id", e.record_id},
               {"diff", e.diff},
               {"hash", e.hash},
-              {"prev_hash", e.prev_hash}};
+              {"prev_hash", e.prev_hash},
+              {"address", e.address.empty() ? Json() : Json(e.address)},
+              {"encoding", e.encoding}};
 }
 
 void AddRegisterRoutes(Router& router, const RegisterSpec& spec) {
@@ -153,7 +155,7 @@ void AddOrganisationRoutes(Router& router) {
       });
   router.Get("/api/v1/audit/verify", Surface::kApi,
              Guard::Needs(domain::Permission::kReadAuditTrail), [](Request& r) {
-               auto v = r.services.VerifyAudit();
+               auto v = r.services.VerifyAudit(r.principal.org_id);
                if (!v.ok()) return WriteJsonError(r.res, v.status());
                WriteJson(
                    r.res, 200,

@@ -103,7 +103,10 @@ void ProfilePage(Request& r, const std::string& display_name, const Status& erro
   auto sessions = r.services.auth.Sessions(r.principal);
   auto tokens = r.services.auth.Tokens(r.principal);
   if (!error.ok() && error.field() != "display_name") {
-    ErrorAlert(h, "Your name was not changed", error.message());
+    ErrorAlert(h,
+               error.field() == "invitation" ? "The invitation was not answered"
+                                             : "Your name was not changed",
+               error.message());
   }
   h.Open("div", {{"class", "account-grid"}});
 
@@ -222,9 +225,34 @@ void ProfilePage(Request& r, const std::string& display_name, const Status& erro
     }
     h.Raw("</tbody>").Close("table").Close("div").Close("section");
   }
+  // Invitations: organisations whose administrators asked this person to join; nothing happens
+  // until they accept.
+  auto invitations = r.services.members.Invitations(r.principal);
+  if (invitations.ok() && !invitations->empty()) {
+    h.Open("section", {{"class", "card account-wide"}, {"aria-labelledby", "invitations-title"}});
+    h.Element("h2", {{"id", "invitations-title"}}, "Invitations");
+    h.Open("ul", {{"class", "link-list"}});
+    for (const auto& i : *invitations) {
+      h.Open("li");
+      h.Open("span").Element("strong", {}, i.org_name);
+      h.Element("span", {{"class", "muted block"}},
+                fmt::format("{} invites you as {}{}.", i.invited_by, RoleLabel(i.role),
+                            i.expires_at.empty() ? "" : ", through " + i.expires_at));
+      h.Close("span");
+      const std::string base = "/account/invitations/" + std::to_string(i.id);
+      ButtonForm(h, r, base + "/accept", "Accept", "button button-primary button-small", {},
+                 "Accept the invitation of " + i.org_name);
+      ButtonForm(h, r, base + "/decline", "Decline", "button button-secondary button-small", {},
+                 "Decline the invitation of " + i.org_name);
+      h.Close("li");
+    }
+    h.Close("ul").Close("section");
+  }
   h.Close("div");
 
   std::string notice;
+  if (r.Query("notice") == "accepted") notice = "You have joined the organisation.";
+  if (r.Query("notice") == "declined") notice = "The invitation has been declined.";
   if (r.Query("notice") == "name") notice = "Your name has been saved.";
   if (r.Query("notice") == "password") notice = "Your password has been changed.";
   RenderPage(r, AccountFrame(r, "Your account", "", notice), h.Take(), status);
@@ -801,6 +829,21 @@ void AddAccountPages(Router& router) {
                HttpStatusFor(st.code()));
   });
 
+  for (const char* verb : {"accept", "decline"}) {
+    const bool accept = std::string(verb) == "accept";
+    router.Post(std::string(R"(/account/invitations/(\d+)/)") + verb, Surface::kWeb, account,
+                [accept](Request& r) {
+                  auto done = accept
+                                  ? r.services.members.AcceptInvitation(r.principal, r.PathId())
+                                  : r.services.members.DeclineInvitation(r.principal, r.PathId());
+                  if (done.ok()) {
+                    return r.res.SetRedirect(
+                        accept ? "/account?notice=accepted" : "/account?notice=declined", 303);
+                  }
+                  const Status st(done.status().code(), done.status().message(), "invitation");
+                  ProfilePage(r, r.principal.display_name, st, HttpStatusFor(st.code()));
+                });
+  }
   router.Get("/account/sessions", Surface::kWeb, account,
              [](Request& r) { SessionsPage(r, Status::Ok(), 200); });
   router.Post(R"(/account/sessions/(\d+)/end)", Surface::kWeb, account, [](Request& r) {

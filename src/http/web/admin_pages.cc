@@ -210,8 +210,9 @@ void UsersPage(Request& r, const AddForm& form, const Status& error, const std::
   h.Open("section", {{"class", "card"}, {"id", "add"}, {"aria-labelledby", "add-title"}});
   h.Element("h2", {{"id", "add-title"}}, "Add a person");
   h.Element("p", {{"class", "muted"}},
-            "A new account gets a one-time password, shown once here. Someone who already has "
-            "an account (in another organisation) keeps their password and is simply added.");
+            "A new account gets a one-time password, shown once here. A user name that is "
+            "taken gets an invitation instead: its holder joins when they accept it, signed in "
+            "with their own password.");
   if (!error.ok() && error.field() != "username" && error.field() != "display_name" &&
       error.field() != "role" && error.field() != "expires_on") {
     ErrorAlert(h, "Nobody was added", error.message());
@@ -611,12 +612,20 @@ void AddAdminPages(Router& router) {
     Html done;
     const std::string name =
         added->user.display_name.empty() ? added->user.username : added->user.display_name;
+    if (added->invited) {
+      // The same words for every taken name: nothing about the account behind it.
+      done.Open("div", {{"class", "callout callout-ok"}, {"role", "status"}});
+      done.Text(fmt::format(
+          "The user name {} is taken, so an invitation to {} as {} was made. If it is the "
+          "person you mean, they join when they accept it on their account page.",
+          form.username, r.principal.org_name, domain::InfoOf(*role).label));
+      done.Close("div");
+      return UsersPage(r, {}, Status::Ok(), done.Take(), 202);
+    }
     if (added->one_time_password.empty()) {
       done.Open("div", {{"class", "callout callout-ok"}, {"role", "status"}});
-      done.Text(
-          fmt::format("{} already had a Rampart account: they were added to {} as {} and "
-                      "sign in with their own password.",
-                      name, r.principal.org_name, domain::InfoOf(*role).label));
+      done.Text(fmt::format("{} was added to {} as {}.", name, r.principal.org_name,
+                            domain::InfoOf(*role).label));
       done.Close("div");
     } else {
       OneTimePassword(done, fmt::format("{} was added as {}", name, domain::InfoOf(*role).label),

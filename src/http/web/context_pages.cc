@@ -70,6 +70,16 @@ void OverviewPage(Request& r) {
   const auto& issues = domain::ContextIssues();
   const auto& parties = domain::InterestedParties();
   Html h;
+  // Invitations to other organisations wait on the account page, where they are answered.
+  if (auto invitations = r.services.members.Invitations(r.principal);
+      invitations.ok() && !invitations->empty()) {
+    h.Open("div", {{"class", "callout callout-ok"}, {"role", "status"}});
+    h.Text(invitations->size() == 1
+               ? fmt::format("{} invites you to join. ", invitations->front().org_name)
+               : fmt::format("{} organisations invite you to join. ", invitations->size()));
+    h.Link("/account", "Accept or decline on your account page");
+    h.Close("div");
+  }
   h.Open("div", {{"class", "stat-grid"}});
   const int64_t n_issues = Count(r, issues, {});
   const int64_t n_external = Count(r, issues, {{"kind", "external"}});
@@ -228,7 +238,7 @@ void AuditPage(Request& r) {
   h.Open("section", {{"class", "card chain-status"}, {"aria-labelledby", "chain"}});
   h.Element("h2", {{"id", "chain"}}, "Integrity of the audit trail");
   if (r.Query("verify") == "1") {
-    auto v = r.services.VerifyAudit();
+    auto v = r.services.VerifyAudit(r.principal.org_id);
     if (!v.ok()) {
       h.Open("div", {{"class", "alert alert-error"}, {"role", "alert"}})
           .Text(v.status().message())
@@ -236,13 +246,16 @@ void AuditPage(Request& r) {
     } else if (v->intact) {
       h.Open("div", {{"class", "alert alert-ok"}, {"role", "status"}});
       h.Text(
-          fmt::format("Intact: {} events checked; every event's hash matches its content and "
-                      "links to the one before. Head hash ",
+          fmt::format("Intact: {} events of this organisation; every event's hash matches its "
+                      "content and links to the one before. Newest event's hash ",
                       v->events));
       h.Element("code", {}, v->head_hash).Close("div");
     } else {
       h.Open("div", {{"class", "alert alert-error"}, {"role", "alert"}});
-      h.Text(fmt::format("Broken at event {}: {}.", v->first_bad_seq, v->problem)).Close("div");
+      h.Text(v->first_bad_seq == 0
+                 ? fmt::format("Broken: {}.", v->problem)
+                 : fmt::format("Broken at event {}: {}.", v->first_bad_seq, v->problem))
+          .Close("div");
     }
   } else {
     h.Element("p", {{"class", "muted"}},

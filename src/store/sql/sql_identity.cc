@@ -156,14 +156,14 @@ Result<domain::User> SqlStore::CreateUser(const domain::User& user,
   domain::User out = user;
   RETURN_IF_ERROR(InWriteTx([&](SqlConnection& conn) -> Status {
     bool found = false;
-    auto rows =
-        One(conn,
-            "INSERT INTO users (username, display_name, password_hash, "
-            "must_change_password, disabled, created_at, password_expires_at) VALUES (?, "
-            "?, ?, ?, ?, ?, ?) RETURNING id",
-            {user.username, user.display_name, user.password_hash, user.must_change_password, false,
-             user.created_at, OptionalText(user.password_expires_at)},
-            found);
+    auto rows = One(conn,
+                    "INSERT INTO users (username, display_name, password_hash, "
+                    "must_change_password, disabled, created_at, password_expires_at, "
+                    "home_org_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                    {user.username, user.display_name, user.password_hash,
+                     user.must_change_password, false, user.created_at,
+                     OptionalText(user.password_expires_at), membership.org_id},
+                    found);
     if (rows.status().code() == Code::kAlreadyExists) {
       return AlreadyExists(fmt::format("the user name \"{}\" is taken", user.username), "username");
     }
@@ -266,6 +266,107 @@ Result<std::vector<UserSummary>> SqlStore::ListMembers(int64_t org_id) {
     out.push_back({rows->Int(0), rows->Text(1), rows->Text(2), rows->Bool(3), rows->Text(4),
                    rows->Text(5), rows->Bool(6)});
   }
+  return out;
+}
+
+Result<int64_t> SqlStore::AccountHome(int64_t user_id) {
+  ASSIGN_OR_RETURN(auto conn, Acquire());
+  bool found = false;
+  ASSIGN_OR_RETURN(auto rows,
+                   One(*conn, "SELECT home_org_id FROM users WHERE id = ?", {user_id}, found));
+  if (!found) return NotFound(fmt::format("no user with id {}", user_id));
+  return rows->IsNull(0) ? int64_t{0} : rows->Int(0);
+}
+
+namespace {
+
+constexpr const char* kInvitationColumns =
+    "i.id, i.org_id, o.name, i.user_id, i.role, i.expires_at, i.invited_by, i.created_at";
+
+Result<Invitation> ReadInvitation(const SqlRows& r) {
+  ASSIGN_OR_RETURN(auto role, RoleOf(r.Text(4)));
+  return Invitation{r.Int(0), r.Int(1), r.Text(2), r.Int(3), role, r.Text(5), r.Text(6), r.Text(7)};
+}
+
+Result<Invitation> InvitationTx(SqlConnection& conn, int64_t user_id, int64_t id) {
+  bool found = false;
+  ASSIGN_OR_RETURN(auto rows, One(conn,
+                                  fmt::format("SELECT {} FROM invitations i JOIN organisations o "
+                                              "ON o.id = i.org_id WHERE i.id = ? AND i.user_id = ?",
+                                              kInvitationColumns),
+                                  {id, user_id}, found));
+  if (!found) return NotFound(fmt::format("you have no invitation with id {}", id));
+  return ReadInvitation(*rows);
+}
+
+}  // namespace
+
+Status SqlStore::PutInvitation(const Invitation& inv, const AuditDraft& audit) {
+  return InWriteTx([&](SqlConnection& conn) -> Status {
+    RETURN_IF_ERROR(Run(conn,
+                        "INSERT INTO invitations (org_id, user_id, role, expires_at, invited_by, "
+                        "created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (org_id, user_id) DO "
+                        "UPDATE SET role = excluded.role, expires_at = excluded.expires_at, "
+                        "invited_by = excluded.invited_by, created_at = excluded.created_at",
+                        {inv.org_id, inv.user_id, std::string(domain::RoleName(inv.role)),
+                         OptionalText(inv.expires_at), inv.invited_by, inv.created_at}));
+    return AppendAuditTx(conn, audit);
+  });
+}
+
+Result<std::vector<Invitation>> SqlStore::Invitations(int64_t user_id) {
+  ASSIGN_OR_RETURN(auto conn, Acquire());
+  ASSIGN_OR_RETURN(auto rows, conn->Query(fmt::format("SELECT {} FROM invitations i JOIN "
+                                                      "organisations o ON o.id = i.org_id WHERE "
+                                                      "i.user_id = ? ORDER BY i.id",
+                                                      kInvitationColumns),
+                                          {user_id}));
+  std::vector<Invitation> out;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, rows->Next());
+    if (!row) break;
+    ASSIGN_OR_RETURN(auto inv, ReadInvitation(*rows));
+    out.push_back(std::move(inv));
+  }
+  return out;
+}
+
+Result<Invitation> SqlStore::AcceptInvitation(int64_t user_id, int64_t invitation_id,
+                                              AuditDraft audit) {
+  Invitation out;
+  RETURN_IF_ERROR(InWriteTx([&](SqlConnection& conn) -> Status {
+    ASSIGN_OR_RETURN(out, InvitationTx(conn, user_id, invitation_id));
+    const std::string role(domain::RoleName(out.role));
+    // A membership that ended (removed earlier) comes back with the role offered.
+    bool found = false;
+    auto rows = One(conn,
+                    "UPDATE memberships SET role = ?, expires_at = ? WHERE user_id = ? AND "
+                    "org_id = ? RETURNING user_id",
+                    {role, OptionalText(out.expires_at), user_id, out.org_id}, found);
+    RETURN_IF_ERROR(rows.status());
+    rows->reset();
+    if (!found) {
+      RETURN_IF_ERROR(Run(conn,
+                          "INSERT INTO memberships (user_id, org_id, role, expires_at) VALUES (?, "
+                          "?, ?, ?)",
+                          {user_id, out.org_id, role, OptionalText(out.expires_at)}));
+    }
+    RETURN_IF_ERROR(Run(conn, "DELETE FROM invitations WHERE id = ?", {invitation_id}));
+    audit.org_id = out.org_id;
+    return AppendAuditTx(conn, audit);
+  }));
+  return out;
+}
+
+Result<Invitation> SqlStore::DeclineInvitation(int64_t user_id, int64_t invitation_id,
+                                               AuditDraft audit) {
+  Invitation out;
+  RETURN_IF_ERROR(InWriteTx([&](SqlConnection& conn) -> Status {
+    ASSIGN_OR_RETURN(out, InvitationTx(conn, user_id, invitation_id));
+    RETURN_IF_ERROR(Run(conn, "DELETE FROM invitations WHERE id = ?", {invitation_id}));
+    audit.org_id = out.org_id;
+    return AppendAuditTx(conn, audit);
+  }));
   return out;
 }
 

@@ -135,7 +135,8 @@ Result<SoaEntry> SqlStore::PutSoaEntry(const Actor& actor, const SoaEntry& entry
                                           .action = current.ok() ? "update" : "create",
                                           .record_type = "soa_entry",
                                           .record_id = written.id,
-                                          .diff = diff});
+                                          .diff = diff,
+                                          .address = actor.address});
   }));
   return written;
 }
@@ -244,7 +245,8 @@ Result<SoaVersion> SqlStore::AddSoaVersion(const Actor& actor, SoaVersion versio
                                           .action = "approve",
                                           .record_type = "soa_version",
                                           .record_id = version.id,
-                                          .diff = diff});
+                                          .diff = diff,
+                                          .address = actor.address});
   }));
   return version;
 }

@@ -89,7 +89,8 @@ Record ReadRecord(const RegisterSpec& spec, const SqlRows& r) {
 }
 
 constexpr const char* kEventColumns =
-    "seq, at, org_id, actor_id, actor, action, record_type, record_id, diff, prev_hash, hash";
+    "seq, at, org_id, actor_id, actor, action, record_type, record_id, diff, prev_hash, hash, "
+    "address, encoding";
 
 domain::AuditEvent ReadEvent(const SqlRows& r) {
   domain::AuditEvent e;
@@ -104,6 +105,8 @@ domain::AuditEvent ReadEvent(const SqlRows& r) {
   e.diff = Json::parse(r.Text(8), nullptr, false);
   e.prev_hash = r.Text(9);
   e.hash = r.Text(10);
+  e.address = r.Text(11);
+  e.encoding = static_cast<int>(r.Int(12));
   return e;
 }
 
@@ -144,15 +147,18 @@ Status AppendAuditTx(SqlConnection& conn, const AuditDraft& d, AuditTip* tip) {
   e.record_type = d.record_type;
   e.record_id = d.record_id;
   e.diff = d.diff.is_null() ? Json::object() : d.diff;
+  e.address = d.address;
+  e.encoding = domain::kCurrentAuditEncoding;
   e.hash = domain::ComputeAuditHash(e);
   // Encoded as CanonicalEncoding() encodes it (invalid UTF-8 replaced, never thrown), so the
   // stored diff reads back to the bytes that were hashed.
-  RETURN_IF_ERROR(
-      Run(conn,
-          fmt::format("INSERT INTO audit_events ({}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                      kEventColumns),
-          {e.seq, e.at, e.org_id, e.actor_id, e.actor, e.action, e.record_type, e.record_id,
-           e.diff.dump(-1, ' ', false, Json::error_handler_t::replace), e.prev_hash, e.hash}));
+  RETURN_IF_ERROR(Run(
+      conn,
+      fmt::format("INSERT INTO audit_events ({}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                  kEventColumns),
+      {e.seq, e.at, e.org_id, e.actor_id, e.actor, e.action, e.record_type, e.record_id,
+       e.diff.dump(-1, ' ', false, Json::error_handler_t::replace), e.prev_hash, e.hash, e.address,
+       int64_t{e.encoding}}));
   if (tip != nullptr) *tip = {e.seq, e.hash};
   return Status::Ok();
 }
@@ -692,7 +698,8 @@ Result<std::vector<Record>> SqlStore::Write(const Actor& actor,
                                                .action = m.action,
                                                .record_type = spec.type,
                                                .record_id = id,
-                                               .diff = m.diff},
+                                               .diff = m.diff,
+                                               .address = actor.address},
                                     &tip));
       out.push_back(std::move(written));
     }
@@ -820,10 +827,20 @@ std::vector<CopyTable> CopyTables() {
         {"totp_secret", K::kText},
         {"totp_pending", K::kText},
         {"totp_last_step", K::kInt},
-        {"password_expires_at", K::kText}},
+        {"password_expires_at", K::kText},
+        {"home_org_id", K::kInt}},
        true},
       {"memberships",
        {{"user_id", K::kInt}, {"org_id", K::kInt}, {"role", K::kText}, {"expires_at", K::kText}}},
+      {"invitations",
+       {{"id", K::kInt},
+        {"org_id", K::kInt},
+        {"user_id", K::kInt},
+        {"role", K::kText},
+        {"expires_at", K::kText},
+        {"invited_by", K::kText},
+        {"created_at", K::kText}},
+       true},
       {"recovery_codes", {{"user_id", K::kInt}, {"code_hash", K::kText}, {"used_at", K::kText}}},
       {"sessions",
        {{"id", K::kInt},
@@ -929,7 +946,9 @@ std::vector<CopyTable> CopyTables() {
                      {"record_id", K::kInt},
                      {"diff", K::kText},
                      {"prev_hash", K::kText},
-                     {"hash", K::kText}}});
+                     {"hash", K::kText},
+                     {"address", K::kText},
+                     {"encoding", K::kInt}}});
   return tables;
 }
 

@@ -54,6 +54,13 @@ class SqlStore final : public Store {
   Status AddMembership(const domain::Membership& membership, const AuditDraft& audit) override;
   Status UpdateMembership(const domain::Membership& membership, const AuditDraft& audit) override;
   Result<std::vector<UserSummary>> ListMembers(int64_t org_id) override;
+  Result<int64_t> AccountHome(int64_t user_id) override;
+  Status PutInvitation(const Invitation& invitation, const AuditDraft& audit) override;
+  Result<std::vector<Invitation>> Invitations(int64_t user_id) override;
+  Result<Invitation> AcceptInvitation(int64_t user_id, int64_t invitation_id,
+                                      AuditDraft audit) override;
+  Result<Invitation> DeclineInvitation(int64_t user_id, int64_t invitation_id,
+                                       AuditDraft audit) override;
   Status SetPassword(int64_t user_id, const std::string& password_hash, bool must_change,
                      const std::string& expires_at, const AuditDraft& audit) override;
   Result<bool> UseOneTimePassword(int64_t user_id, const std::string& at) override;
