@@ -466,3 +466,49 @@ TEST_F(ExportLimitTest, ExportsAreRateLimitedPerCaller) {
 
 }  // namespace
 }  // namespace rampart::testing
+
+namespace rampart::testing {
+namespace {
+
+class RefusalEventsTest : public ApiTest {
+ protected:
+  std::vector<domain::AuditEvent> Events() {
+    std::vector<domain::AuditEvent> out;
+    EXPECT_TRUE(store_
+                    ->ScanAudit([&](const domain::AuditEvent& e) {
+                      out.push_back(e);
+                      return true;
+                    })
+                    .ok());
+    return out;
+  }
+};
+
+TEST_F(RefusalEventsTest, TheRouterRecordsRefusalsAndTheCallersAddress) {
+  // A wrong token (401) and a cross-site state change (403) become audit events with the address.
+  auto bad = Get("/api/v1/context-issues", Bearer("not-a-token"));
+  ASSERT_TRUE(bad);
+  EXPECT_EQ(bad->status, 401);
+  auto cross =
+      Client().Post("/api/v1/context-issues", With(Bearer(), "Origin", "https://evil.example"),
+                    R"({"title":"x","kind":"internal"})", "application/json");
+  ASSERT_TRUE(cross);
+  EXPECT_EQ(cross->status, 403);
+  int denied = 0;
+  for (const auto& e : Events()) {
+    if (e.action != "access_denied") continue;
+    ++denied;
+    EXPECT_EQ(e.address, "127.0.0.1");
+    EXPECT_EQ(e.diff["path"], "/api/v1/context-issues") << e.diff.dump();
+  }
+  EXPECT_EQ(denied, 2);
+  // A change by a signed-in caller records the caller's address too.
+  const Json issue = CreateIssue("Recorded with its address");
+  const auto events = Events();
+  ASSERT_FALSE(events.empty());
+  EXPECT_EQ(events.back().action, "create");
+  EXPECT_EQ(events.back().address, "127.0.0.1");
+}
+
+}  // namespace
+}  // namespace rampart::testing
