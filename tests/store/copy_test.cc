@@ -107,7 +107,7 @@ void Populate(Store& store) {
   ASSERT_THAT(services.members.AddOrganisation("Globex"), IsOk());
   auto gary = services.members.AddUser(
       "Globex", app::NewMember{
-                    .username = "gary", .role = domain::Role::kAdmin, .password = "gary-password"});
+                    .username = "gary", .role = domain::Role::kAdmin, .password = "a long enough copy secret"});
   ASSERT_THAT(gary, IsOk());
   app::Principal g{.user_id = gary->user.id,
                    .username = "gary",
