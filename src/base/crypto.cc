@@ -47,45 +47,45 @@ std::string HexEncode(std::string_view bytes) {
   return out;
 }
 
-std::string Base64UrlEncode(std::string_view bytes) {
-  std::string out(sodium_base64_ENCODED_LEN(bytes.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING),
-                  '\0');
+namespace {
+
+std::string EncodeBase64(std::string_view bytes, int variant) {
+  std::string out(sodium_base64_ENCODED_LEN(bytes.size(), variant), '\0');
   sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(bytes.data()),
-                    bytes.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+                    bytes.size(), variant);
   out.resize(std::char_traits<char>::length(out.c_str()));
   return out;
+}
+
+// `ignore`: characters skipped between the encoded ones (null: none).
+Result<std::string> DecodeBase64(std::string_view text, int variant, const char* ignore,
+                                 const char* name) {
+  std::string out(text.size(), '\0');
+  size_t len = 0;
+  if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), text.data(),
+                        text.size(), ignore, &len, nullptr, variant) != 0) {
+    return InvalidArgument(std::string("not valid ") + name);
+  }
+  out.resize(len);
+  return out;
+}
+
+}  // namespace
+
+std::string Base64UrlEncode(std::string_view bytes) {
+  return EncodeBase64(bytes, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 }
 
 Result<std::string> Base64UrlDecode(std::string_view text) {
-  std::string out(text.size(), '\0');
-  size_t len = 0;
-  if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), text.data(),
-                        text.size(), nullptr, &len, nullptr,
-                        sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0) {
-    return InvalidArgument("not valid base64url");
-  }
-  out.resize(len);
-  return out;
+  return DecodeBase64(text, sodium_base64_VARIANT_URLSAFE_NO_PADDING, nullptr, "base64url");
 }
 
 std::string Base64Encode(std::string_view bytes) {
-  std::string out(sodium_base64_ENCODED_LEN(bytes.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
-  sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(bytes.data()),
-                    bytes.size(), sodium_base64_VARIANT_ORIGINAL);
-  out.resize(std::char_traits<char>::length(out.c_str()));
-  return out;
+  return EncodeBase64(bytes, sodium_base64_VARIANT_ORIGINAL);
 }
 
 Result<std::string> Base64Decode(std::string_view text) {
-  std::string out(text.size(), '\0');
-  size_t len = 0;
-  if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), text.data(),
-                        text.size(), " \r\n\t", &len, nullptr,
-                        sodium_base64_VARIANT_ORIGINAL) != 0) {
-    return InvalidArgument("not valid base64");
-  }
-  out.resize(len);
-  return out;
+  return DecodeBase64(text, sodium_base64_VARIANT_ORIGINAL, " \r\n\t", "base64");
 }
 
 namespace {

@@ -231,7 +231,7 @@ void ProfilePage(Request& r, const std::string& display_name, const Status& erro
   if (invitations.ok() && !invitations->empty()) {
     h.Open("section", {{"class", "card account-wide"}, {"aria-labelledby", "invitations-title"}});
     h.Element("h2", {{"id", "invitations-title"}}, "Invitations");
-    h.Open("ul", {{"class", "link-list"}});
+    h.Open("ul", {{"class", "invitation-list"}});
     for (const auto& i : *invitations) {
       h.Open("li");
       h.Open("span").Element("strong", {}, i.org_name);
