@@ -276,17 +276,17 @@ Status MemberService::RemoveFromOrganisation(const Principal& p, int64_t user_id
       .status();
 }
 
-Result<std::string> MemberService::ResetPassword(const Principal& p, int64_t user_id) {
+Result<OneTimePassword> MemberService::ResetPassword(const Principal& p, int64_t user_id) {
   RETURN_IF_ERROR(Require(p, Permission::kManageUsers));
   ASSIGN_OR_RETURN(auto m, MemberOf(p, user_id));
   if (user_id == p.user_id) {
     return FailedPrecondition("change your own password on your profile page");
   }
   RETURN_IF_ERROR(CheckAccountAuthority(p, user_id, m.username));
-  const std::string otp = RandomOneTimePassword();
-  ASSIGN_OR_RETURN(std::string hash, HashPassword(otp));
-  RETURN_IF_ERROR(store_.SetPassword(user_id, hash, true,
-                                     FormatUtc(clock_.Now() + domain::kOneTimePasswordLifetime),
+  const OneTimePassword otp{RandomOneTimePassword(),
+                            FormatUtc(clock_.Now() + domain::kOneTimePasswordLifetime)};
+  ASSIGN_OR_RETURN(std::string hash, HashPassword(otp.password));
+  RETURN_IF_ERROR(store_.SetPassword(user_id, hash, true, otp.expires_at,
                                      SecurityEvent(clock_, &p, p.org_id, "reset_password", "user",
                                                    user_id, {{"username", m.username}})));
   RETURN_IF_ERROR(store_

@@ -30,6 +30,12 @@ struct NewMember {
   std::string password;    // empty: a one-time password is made, to be changed at first sign-in
 };
 
+// A one-time password an administrator hands over, and when it stops working.
+struct OneTimePassword {
+  std::string password;
+  std::string expires_at;  // UTC ISO 8601
+};
+
 struct AddedMember {
   // The new account, or the existing one the command line added; empty (id 0) when invited.
   domain::User user;
@@ -62,7 +68,7 @@ class MemberService {
   // and end date (SetRole) brings them back.
   Status RemoveFromOrganisation(const Principal& p, int64_t user_id);
   // A new one-time password (shown once); the user's sessions end.
-  Result<std::string> ResetPassword(const Principal& p, int64_t user_id);
+  Result<OneTimePassword> ResetPassword(const Principal& p, int64_t user_id);
   Result<std::vector<domain::Session>> Sessions(const Principal& p, int64_t user_id);
   Status EndSession(const Principal& p, int64_t user_id, int64_t session_id);
   Result<int> EndSessions(const Principal& p, int64_t user_id);

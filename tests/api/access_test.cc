@@ -761,6 +761,12 @@ TEST_F(CrossOrganisationTest, AnAdministratorLearnsNothingAboutAnotherOrganisati
   // Acme's administrator keeps full control (the old code answered 409 here).
   auto by_alice = Client().Post(victim + "/reset-password", Bearer(), "", "application/json");
   EXPECT_EQ(by_alice->status, 200) << by_alice->body;
+  // The new one-time password comes with when it stops working (72 hours on).
+  EXPECT_THAT(
+      Body(by_alice)["one_time_password_expires_at"].get<std::string>(),
+      ::testing::MatchesRegex(
+          R"([0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]\.[0-9][0-9][0-9]Z)"))
+      << by_alice->body;
   auto disabled =
       Client().Patch(victim, Bearer(), Json{{"disabled", true}}.dump(), "application/json");
   EXPECT_EQ(disabled->status, 200) << disabled->body;

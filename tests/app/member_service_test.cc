@@ -136,7 +136,7 @@ TEST_F(OrganisationIsolationTest, TheHomeOrganisationKeepsControlOfItsMember) {
   // Acme's administrator keeps full control of the account Acme created (the old code: 409).
   auto otp = members_->ResetPassword(alice_, carol_.user_id);
   ASSERT_THAT(otp, IsOk());
-  EXPECT_FALSE(otp->empty());
+  EXPECT_FALSE(otp->password.empty());
   EXPECT_THAT(members_->SetDisabled(alice_, carol_.user_id, true), IsOk());
   EXPECT_TRUE(store_->GetUser(carol_.user_id)->disabled);
   // And Globex can still end carol's membership of Globex.

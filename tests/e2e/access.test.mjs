@@ -123,6 +123,8 @@ test('the administrator adds a viewer and sees the one-time password once', asyn
   await otp.waitFor();
   viewerOtp = (await otp.innerText()).trim();
   assert.ok(viewerOtp.length >= 8, viewerOtp);
+  assert.match(await admin.locator('.secret-once').innerText(),
+    /works for one sign-in, until \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC/);
   assert.match(await admin.getByRole('row', { name: /Vera Viewer/ }).innerText(), /Viewer/);
   await shot(admin, '02-person-added');
 

@@ -134,7 +134,10 @@ void RegisterMemberApiRoutes(Router& router) {
     if (!member.ok()) return WriteJsonError(r.res, member.status());
     json out = MemberJson(*member);
     out["existing_user"] = added->existing_user;
-    if (!added->one_time_password.empty()) out["one_time_password"] = added->one_time_password;
+    if (!added->one_time_password.empty()) {
+      out["one_time_password"] = added->one_time_password;
+      out["one_time_password_expires_at"] = added->one_time_password_expires_at;
+    }
     r.res.SetHeader("Location", "/api/v1/users/" + std::to_string(added->user.id));
     WriteJson(r.res, 201, out);
   });
@@ -193,7 +196,9 @@ void RegisterMemberApiRoutes(Router& router) {
   router.Post(R"(/api/v1/users/(\d+)/reset-password)", Surface::kApi, kManage, [](Request& r) {
     auto otp = r.services.members.ResetPassword(r.principal, r.PathId());
     if (!otp.ok()) return WriteJsonError(r.res, otp.status());
-    WriteJson(r.res, 200, json{{"one_time_password", *otp}});
+    WriteJson(r.res, 200,
+              json{{"one_time_password", otp->password},
+                   {"one_time_password_expires_at", otp->expires_at}});
   });
   router.Get(R"(/api/v1/users/(\d+)/sessions)", Surface::kApi, kManage, [](Request& r) {
     auto sessions = r.services.members.Sessions(r.principal, r.PathId());

@@ -426,7 +426,11 @@ void AddIdentitySchemas(Json& schemas) {
                       {"one_time_password",
                        Described(kString,
                                  "a new account without a chosen password: to be changed at first "
-                                 "sign-in; shown in this answer only")}},
+                                 "sign-in; shown in this answer only")},
+                      {"one_time_password_expires_at",
+                       Described(kString,
+                                 "with one_time_password: when it stops working (UTC, 72 hours "
+                                 "on); it works for one sign-in")}},
                      Json::array({"existing_user"})));
   schemas["Invited"] =
       ObjectOfAll({{"status", Described(kString, "\"invited\"")},
@@ -446,7 +450,9 @@ void AddIdentitySchemas(Json& schemas) {
   schemas["MemberChange"] = change;
   schemas["OneTimePassword"] = ObjectOfAll(
       {{"one_time_password",
-        Described(kString, "to be changed at first sign-in; shown in this answer only")}});
+        Described(kString, "to be changed at first sign-in; shown in this answer only")},
+       {"one_time_password_expires_at",
+        Described(kString, "when it stops working (UTC, 72 hours on); it works for one sign-in")}});
 
   schemas["Role"] = ObjectOfAll({{"name", role},
                                  {"label", kString},

@@ -120,22 +120,22 @@ Result<Role> RoleFromForm(const Request& r) {
 }
 
 // A password made by Rampart, shown in the answer to the request that made it and never again.
-void OneTimePassword(Html& h, const std::string& title, const std::string& username,
-                     const std::string& password) {
+void OneTimePasswordCallout(Html& h, const std::string& title, const std::string& username,
+                            const app::OneTimePassword& otp) {
   h.Open("section", {{"class", "callout callout-warn secret-once"},
                      {"aria-labelledby", "otp-title"},
                      {"role", "status"}});
   h.Element("h2", {{"id", "otp-title"}}, title);
   h.Element("p", {},
             "Give them this one-time password through another channel than their user name (in "
-            "person or by phone). It is shown only now; they choose their own password when "
-            "they first sign in.");
+            "person or by phone). It is shown only now; it works for one sign-in, until " +
+                ShortTime(otp.expires_at) + ", at which they choose their own password.");
   h.Open("dl", {{"class", "summary-list summary-inline"}});
   h.Open("div").Element("dt", {}, "User name");
   h.Open("dd").Element("code", {}, username).Close("dd").Close("div");
   h.Open("div").Element("dt", {}, "One-time password");
   h.Open("dd", {{"class", "secret-row"}});
-  h.Element("code", {{"id", "one-time-password"}, {"class", "secret-key"}}, password);
+  h.Element("code", {{"id", "one-time-password"}, {"class", "secret-key"}}, otp.password);
   h.Element("button",
             {{"type", "button"},
              {"class", "button button-secondary button-small"},
@@ -269,7 +269,7 @@ struct MemberView {
   std::string expires_on;
   Status role_error = Status::Ok();    // from the role form
   Status action_error = Status::Ok();  // from a button (disable, reset, end sessions)
-  std::string one_time_password;
+  app::OneTimePassword one_time_password;
 };
 
 std::string MemberNotice(const std::string& key) {
@@ -311,8 +311,9 @@ void MemberPage(Request& r, int64_t id, const MemberView& v, int status) {
   const std::string name = PersonName(*m);
 
   Html h;
-  if (!v.one_time_password.empty()) {
-    OneTimePassword(h, "New one-time password for " + name, m->username, v.one_time_password);
+  if (!v.one_time_password.password.empty()) {
+    OneTimePasswordCallout(h, "New one-time password for " + name, m->username,
+                           v.one_time_password);
   }
   if (!v.action_error.ok()) ErrorAlert(h, "Nothing was changed", v.action_error.message());
   h.Open("div", {{"class", "account-grid"}});
@@ -628,8 +629,9 @@ void AddAdminPages(Router& router) {
                             domain::InfoOf(*role).label));
       done.Close("div");
     } else {
-      OneTimePassword(done, fmt::format("{} was added as {}", name, domain::InfoOf(*role).label),
-                      added->user.username, added->one_time_password);
+      OneTimePasswordCallout(
+          done, fmt::format("{} was added as {}", name, domain::InfoOf(*role).label),
+          added->user.username, {added->one_time_password, added->one_time_password_expires_at});
     }
     UsersPage(r, {}, Status::Ok(), done.Take(), 201);
   });
