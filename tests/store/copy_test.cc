@@ -105,9 +105,10 @@ void Populate(Store& store) {
                                         {{"title", "From afar"}, {"kind", "internal"}}),
               IsOk());
   ASSERT_THAT(services.members.AddOrganisation("Globex"), IsOk());
-  auto gary = services.members.AddUser(
-      "Globex", app::NewMember{
-                    .username = "gary", .role = domain::Role::kAdmin, .password = "a long enough copy secret"});
+  auto gary =
+      services.members.AddUser("Globex", app::NewMember{.username = "gary",
+                                                        .role = domain::Role::kAdmin,
+                                                        .password = "a long enough copy secret"});
   ASSERT_THAT(gary, IsOk());
   app::Principal g{.user_id = gary->user.id,
                    .username = "gary",

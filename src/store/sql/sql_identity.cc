@@ -156,14 +156,14 @@ Result<domain::User> SqlStore::CreateUser(const domain::User& user,
   domain::User out = user;
   RETURN_IF_ERROR(InWriteTx([&](SqlConnection& conn) -> Status {
     bool found = false;
-    auto rows = One(conn,
-                    "INSERT INTO users (username, display_name, password_hash, "
-                    "must_change_password, disabled, created_at, password_expires_at, "
-                    "home_org_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-                    {user.username, user.display_name, user.password_hash,
-                     user.must_change_password, false, user.created_at,
-                     OptionalText(user.password_expires_at), membership.org_id},
-                    found);
+    auto rows =
+        One(conn,
+            "INSERT INTO users (username, display_name, password_hash, "
+            "must_change_password, disabled, created_at, password_expires_at, "
+            "home_org_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            {user.username, user.display_name, user.password_hash, user.must_change_password, false,
+             user.created_at, OptionalText(user.password_expires_at), membership.org_id},
+            found);
     if (rows.status().code() == Code::kAlreadyExists) {
       return AlreadyExists(fmt::format("the user name \"{}\" is taken", user.username), "username");
     }
