@@ -99,29 +99,38 @@ constexpr std::string_view kEd25519SpkiPrefix("\x30\x2a\x30\x05\x06\x03\x2b\x65\
 
 std::string NewEd25519Seed() { return RandomBytes(crypto_sign_SEEDBYTES); }
 
-Result<std::string> Ed25519PublicKey(std::string_view seed) {
+namespace {
+
+// The key pair a seed determines; the secret half is wiped when it goes out of scope.
+struct Ed25519KeyPair {
+  std::string pk = std::string(crypto_sign_PUBLICKEYBYTES, '\0');
+  std::string sk = std::string(crypto_sign_SECRETKEYBYTES, '\0');
+  ~Ed25519KeyPair() { sodium_memzero(sk.data(), sk.size()); }
+};
+
+Status DeriveKeyPair(std::string_view seed, Ed25519KeyPair& keys) {
   if (seed.size() != crypto_sign_SEEDBYTES) return InvalidArgument("an Ed25519 seed has 32 bytes");
-  std::string pk(crypto_sign_PUBLICKEYBYTES, '\0');
-  std::string sk(crypto_sign_SECRETKEYBYTES, '\0');
-  crypto_sign_seed_keypair(reinterpret_cast<unsigned char*>(pk.data()),
-                           reinterpret_cast<unsigned char*>(sk.data()),
+  crypto_sign_seed_keypair(reinterpret_cast<unsigned char*>(keys.pk.data()),
+                           reinterpret_cast<unsigned char*>(keys.sk.data()),
                            reinterpret_cast<const unsigned char*>(seed.data()));
-  sodium_memzero(sk.data(), sk.size());
-  return pk;
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<std::string> Ed25519PublicKey(std::string_view seed) {
+  Ed25519KeyPair keys;
+  RETURN_IF_ERROR(DeriveKeyPair(seed, keys));
+  return keys.pk;
 }
 
 Result<std::string> Ed25519Sign(std::string_view seed, std::string_view message) {
-  if (seed.size() != crypto_sign_SEEDBYTES) return InvalidArgument("an Ed25519 seed has 32 bytes");
-  std::string pk(crypto_sign_PUBLICKEYBYTES, '\0');
-  std::string sk(crypto_sign_SECRETKEYBYTES, '\0');
-  crypto_sign_seed_keypair(reinterpret_cast<unsigned char*>(pk.data()),
-                           reinterpret_cast<unsigned char*>(sk.data()),
-                           reinterpret_cast<const unsigned char*>(seed.data()));
+  Ed25519KeyPair keys;
+  RETURN_IF_ERROR(DeriveKeyPair(seed, keys));
   std::string sig(crypto_sign_BYTES, '\0');
   crypto_sign_detached(reinterpret_cast<unsigned char*>(sig.data()), nullptr,
                        reinterpret_cast<const unsigned char*>(message.data()), message.size(),
-                       reinterpret_cast<const unsigned char*>(sk.data()));
-  sodium_memzero(sk.data(), sk.size());
+                       reinterpret_cast<const unsigned char*>(keys.sk.data()));
   return sig;
 }
 

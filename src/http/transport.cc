@@ -136,7 +136,6 @@ struct Transport::Impl {
   TransportOptions o;
   Application app;
   std::atomic<bool> stopping{false};
-  std::atomic<bool> stopped_before_run{false};
 
   mutable std::mutex mu;  // guards the three below
   std::unordered_set<std::shared_ptr<Connection>> connections;

@@ -331,43 +331,46 @@ Result<std::vector<Invitation>> SqlStore::Invitations(int64_t user_id) {
   return out;
 }
 
-Result<Invitation> SqlStore::AcceptInvitation(int64_t user_id, int64_t invitation_id,
-                                              AuditDraft audit) {
+Result<Invitation> SqlStore::AnswerInvitation(
+    int64_t user_id, int64_t id, AuditDraft audit,
+    const std::function<Status(SqlConnection&, const Invitation&)>& first) {
   Invitation out;
   RETURN_IF_ERROR(InWriteTx([&](SqlConnection& conn) -> Status {
-    ASSIGN_OR_RETURN(out, InvitationTx(conn, user_id, invitation_id));
-    const std::string role(domain::RoleName(out.role));
-    // A membership that ended (removed earlier) comes back with the role offered.
-    bool found = false;
-    auto rows = One(conn,
-                    "UPDATE memberships SET role = ?, expires_at = ? WHERE user_id = ? AND "
-                    "org_id = ? RETURNING user_id",
-                    {role, OptionalText(out.expires_at), user_id, out.org_id}, found);
-    RETURN_IF_ERROR(rows.status());
-    rows->reset();
-    if (!found) {
-      RETURN_IF_ERROR(Run(conn,
-                          "INSERT INTO memberships (user_id, org_id, role, expires_at) VALUES (?, "
-                          "?, ?, ?)",
-                          {user_id, out.org_id, role, OptionalText(out.expires_at)}));
-    }
-    RETURN_IF_ERROR(Run(conn, "DELETE FROM invitations WHERE id = ?", {invitation_id}));
+    ASSIGN_OR_RETURN(out, InvitationTx(conn, user_id, id));
+    RETURN_IF_ERROR(first(conn, out));
+    RETURN_IF_ERROR(Run(conn, "DELETE FROM invitations WHERE id = ?", {id}));
     audit.org_id = out.org_id;
     return AppendAuditTx(conn, audit);
   }));
   return out;
 }
 
+Result<Invitation> SqlStore::AcceptInvitation(int64_t user_id, int64_t invitation_id,
+                                              AuditDraft audit) {
+  return AnswerInvitation(
+      user_id, invitation_id, std::move(audit),
+      [user_id](SqlConnection& conn, const Invitation& inv) -> Status {
+        const std::string role(domain::RoleName(inv.role));
+        // A membership that ended (removed earlier) comes back with the role offered.
+        bool found = false;
+        auto rows = One(conn,
+                        "UPDATE memberships SET role = ?, expires_at = ? WHERE user_id = ? AND "
+                        "org_id = ? RETURNING user_id",
+                        {role, OptionalText(inv.expires_at), user_id, inv.org_id}, found);
+        RETURN_IF_ERROR(rows.status());
+        rows->reset();
+        if (found) return Status::Ok();
+        return Run(conn,
+                   "INSERT INTO memberships (user_id, org_id, role, expires_at) VALUES (?, ?, ?, "
+                   "?)",
+                   {user_id, inv.org_id, role, OptionalText(inv.expires_at)});
+      });
+}
+
 Result<Invitation> SqlStore::DeclineInvitation(int64_t user_id, int64_t invitation_id,
                                                AuditDraft audit) {
-  Invitation out;
-  RETURN_IF_ERROR(InWriteTx([&](SqlConnection& conn) -> Status {
-    ASSIGN_OR_RETURN(out, InvitationTx(conn, user_id, invitation_id));
-    RETURN_IF_ERROR(Run(conn, "DELETE FROM invitations WHERE id = ?", {invitation_id}));
-    audit.org_id = out.org_id;
-    return AppendAuditTx(conn, audit);
-  }));
-  return out;
+  return AnswerInvitation(user_id, invitation_id, std::move(audit),
+                          [](SqlConnection&, const Invitation&) { return Status::Ok(); });
 }
 
 Status SqlStore::SetPassword(int64_t user_id, const std::string& password_hash, bool must_change,

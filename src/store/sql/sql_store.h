@@ -158,6 +158,11 @@ class SqlStore final : public Store {
   Result<ConnPtr> Acquire();
   // Runs `body` in a write transaction: committed when it returns OK, rolled back otherwise.
   Status InWriteTx(const std::function<Status(SqlConnection&)>& body);
+  // Answers the user's invitation `id` in one transaction: `first` runs on it (accepting makes
+  // the membership), then it is deleted and `audit` appended in the inviting organisation.
+  Result<Invitation> AnswerInvitation(
+      int64_t user_id, int64_t id, AuditDraft audit,
+      const std::function<Status(SqlConnection&, const Invitation&)>& first);
   // One write transaction: `sql` (an UPDATE or DELETE ... RETURNING a column) and, when it
   // matched a row, `audit`; kNotFound with `missing` when it matched none.
   Status ChangeOneRow(const std::string& sql, const std::vector<SqlValue>& params,
