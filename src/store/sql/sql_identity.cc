@@ -515,13 +515,7 @@ Result<std::vector<std::string>> SqlStore::UnusedRecoveryCodes(int64_t user_id) 
   ASSIGN_OR_RETURN(auto rows, conn->Query("SELECT code_hash FROM recovery_codes WHERE user_id = ? "
                                           "AND used_at IS NULL ORDER BY code_hash",
                                           {user_id}));
-  std::vector<std::string> out;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, rows->Next());
-    if (!row) break;
-    out.push_back(rows->Text(0));
-  }
-  return out;
+  return ReadAll(*rows, [](const SqlRows& r) { return r.Text(0); });
 }
 
 Result<bool> SqlStore::UseRecoveryCode(int64_t user_id, const std::string& code_hash,
@@ -559,13 +553,7 @@ Result<std::vector<std::string>> SqlStore::SignInFailures(const std::string& sub
   ASSIGN_OR_RETURN(auto rows, conn->Query("SELECT at FROM sign_in_failures WHERE subject = ? AND "
                                           "at > ? ORDER BY at LIMIT 100",
                                           {subject, since}));
-  std::vector<std::string> out;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, rows->Next());
-    if (!row) break;
-    out.push_back(rows->Text(0));
-  }
-  return out;
+  return ReadAll(*rows, [](const SqlRows& r) { return r.Text(0); });
 }
 
 Status SqlStore::ClearSignInFailures(const std::string& subject) {
