@@ -16,8 +16,10 @@
 //   6. prints the query plans of the list query, its cursor form, its COUNT, the selective
 //      filter and the search: SQLite's EXPLAIN QUERY PLAN, or PostgreSQL's EXPLAIN (ANALYZE);
 //   7. with --rampart BIN, starts the real `rampart serve` as a separate process on the loaded
-//      database (the same URL): start-up to first answer and its VmRSS idle and after list
-//      traffic.
+//      database (the same URL): start-up to first answer, its VmRSS idle and after list
+//      traffic, and the throughput of /healthz, the list and one record with the clients in
+//      this process and the server in its own (its CPU per request read from /proc). Comparing
+//      two builds' transports, pass each build's binary to one list_load.
 // Every loop is bounded; the program stops by itself and deletes its database unless --keep-db
 // (SQLite only). The PostgreSQL database is created with CREATE DATABASE on the cluster that
 // --pg-url names and dropped at the end, also when the program dies half-way.
@@ -114,6 +116,36 @@ Options ParseOptions(int argc, char** argv) {
   return o;
 }
 
+// Parent pid and utime + stime (clock ticks) from /proc/PID/stat.
+bool ReadStat(long pid, long* ppid, long* ticks) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string line;
+  if (!std::getline(in, line)) return false;
+  const auto close = line.rfind(')');  // the command name may hold spaces and parentheses
+  if (close == std::string::npos) return false;
+  std::vector<std::string> f;  // f[0] is field 3 (state)
+  std::string word;
+  for (size_t i = close + 2; i <= line.size(); ++i) {
+    if (i == line.size() || line[i] == ' ') {
+      f.push_back(word);
+      word.clear();
+    } else {
+      word += line[i];
+    }
+  }
+  if (f.size() < 13) return false;
+  if (ppid != nullptr) *ppid = std::atol(f[1].c_str());
+  if (ticks != nullptr) *ticks = std::atol(f[11].c_str()) + std::atol(f[12].c_str());
+  return true;
+}
+
+// CPU time (ms, user + system) of one process, from /proc; -1 when it cannot be read.
+double ProcessCpuMs(long pid) {
+  long ticks = 0;
+  if (!ReadStat(pid, nullptr, &ticks)) return -1;
+  return static_cast<double>(ticks) * 1000.0 / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
 // CPU time (ms, user + system) of the PostgreSQL server's processes: the postmaster and its
 // children (backends, autovacuum, checkpointer, ...), read from /proc. The postmaster is the
 // parent of the backend serving `conn`. Not available (Ms() < 0) when the server runs elsewhere
@@ -146,29 +178,6 @@ class PgServerCpu {
   }
 
  private:
-  // Parent pid and utime + stime (clock ticks) from /proc/PID/stat.
-  static bool ReadStat(long pid, long* ppid, long* ticks) {
-    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-    std::string line;
-    if (!std::getline(in, line)) return false;
-    const auto close = line.rfind(')');  // the command name may hold spaces and parentheses
-    if (close == std::string::npos) return false;
-    std::vector<std::string> f;  // f[0] is field 3 (state)
-    std::string word;
-    for (size_t i = close + 2; i <= line.size(); ++i) {
-      if (i == line.size() || line[i] == ' ') {
-        f.push_back(word);
-        word.clear();
-      } else {
-        word += line[i];
-      }
-    }
-    if (f.size() < 13) return false;
-    if (ppid != nullptr) *ppid = std::atol(f[1].c_str());
-    if (ticks != nullptr) *ticks = std::atol(f[11].c_str()) + std::atol(f[12].c_str());
-    return true;
-  }
-
   long postmaster_ = -1;
 };
 
@@ -358,11 +367,14 @@ struct ProcessResult {
   long rss_idle_kb = 0;
   long rss_after_kb = 0;
   long hwm_kb = 0;
+  // Throughput against the separate process (clients in this process, server in its own, as
+  // in production): db_cpu_us of each Rate is the `rampart serve` process's CPU per request.
+  Rate healthz, list, one;
 };
 
 ProcessResult MeasureProcess(const std::string& binary, const std::string& db,
                              const httplib::Headers& h, const std::string& list_path,
-                             bool with_traffic) {
+                             const std::string& one_path, const Options* traffic) {
   ProcessResult r;
   int out[2];
   if (pipe(out) != 0) return r;
@@ -392,16 +404,26 @@ ProcessResult MeasureProcess(const std::string& binary, const std::string& db,
       port = std::atoi(text.c_str() + at + marker.size());
     }
   }
+  // The server logs every request to the pipe: drain it, or a full pipe would stall the server.
+  std::thread drain([fd = out[0]] {
+    char sink[4096];
+    while (read(fd, sink, sizeof sink) > 0) {
+    }
+  });
   if (port > 0 && WaitHealthy(port)) {
     r.startup_ms = MsSince(start);
     r.ran = true;
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
     r.rss_idle_kb = VmKb(std::to_string(pid), "VmRSS");
   }
-  if (r.ran && with_traffic) {
+  if (r.ran && traffic != nullptr) {
     auto c = NewClient(port);
     for (int i = 0; i < 500; ++i) (void)Fetch(*c, list_path, h);
-    (void)Throughput(port, list_path, h, 4, 1.0);
+    (void)Throughput(port, list_path, h, traffic->threads, 1.0);
+    const auto server_cpu_ms = [pid] { return ProcessCpuMs(pid); };
+    r.healthz = Throughput(port, "/healthz", {}, traffic->threads, traffic->seconds, server_cpu_ms);
+    r.list = Throughput(port, list_path, h, traffic->threads, traffic->seconds, server_cpu_ms);
+    r.one = Throughput(port, one_path, h, traffic->threads, traffic->seconds, server_cpu_ms);
     r.rss_after_kb = VmKb(std::to_string(pid), "VmRSS");
     r.hwm_kb = VmKb(std::to_string(pid), "VmHWM");
   }
@@ -414,6 +436,7 @@ ProcessResult MeasureProcess(const std::string& binary, const std::string& db,
     kill(pid, SIGKILL);
     waitpid(pid, &status, 0);
   }
+  drain.join();  // the pipe's write end closed with the process
   close(out[0]);
   return r;
 }
@@ -799,10 +822,10 @@ int Run(const Options& o) {
 
   ProcessResult proc;
   if (!o.rampart.empty()) {
-    proc = MeasureProcess(o.rampart, db, auth, list_path, /*with_traffic=*/true);
+    proc = MeasureProcess(o.rampart, db, auth, list_path, one, &o);
     std::vector<double> startups = {proc.startup_ms};
     for (int i = 1; proc.ran && i < o.startup_runs; ++i) {
-      ProcessResult again = MeasureProcess(o.rampart, db, auth, list_path, false);
+      ProcessResult again = MeasureProcess(o.rampart, db, auth, list_path, one, nullptr);
       if (again.ran) startups.push_back(again.startup_ms);
     }
     const Percentiles sp = Summarise(startups);
@@ -816,11 +839,29 @@ int Run(const Options& o) {
           "  `rampart serve` process: VmRSS idle {:.1f} MB, after list traffic {:.1f} MB "
           "(peak {:.1f} MB)\n",
           Mb(proc.rss_idle_kb), Mb(proc.rss_after_kb), Mb(proc.hwm_kb));
+      fmt::print(
+          "  `rampart serve` process, {} keep-alive clients in this process for {:.1f} s each:\n",
+          o.threads, o.seconds);
+      const auto rate_row = [](const char* name, const Rate& r) {
+        fmt::print("    {:<20} {:>9.0f} req/s   server process CPU {:>7.1f} us/request\n", name,
+                   r.rps, r.db_cpu_us);
+      };
+      rate_row("/healthz", proc.healthz);
+      rate_row("list of 50", proc.list);
+      rate_row("one record", proc.one);
+      const auto rate_json = [](const Rate& r) {
+        return Json{{"rps", r.rps}, {"server_process_cpu_us", r.db_cpu_us}};
+      };
       proc.startup_ms = sp.p50;
       report["process"] = {{"startup_ms", ToJson(sp)},
                            {"rss_idle_mb", Mb(proc.rss_idle_kb)},
                            {"rss_after_traffic_mb", Mb(proc.rss_after_kb)},
-                           {"rss_peak_mb", Mb(proc.hwm_kb)}};
+                           {"rss_peak_mb", Mb(proc.hwm_kb)},
+                           {"throughput",
+                            {{"threads", o.threads},
+                             {"healthz", rate_json(proc.healthz)},
+                             {"list", rate_json(proc.list)},
+                             {"get_one", rate_json(proc.one)}}}};
     } else {
       fmt::print("  `rampart serve` process: did not start ({})\n", o.rampart);
     }

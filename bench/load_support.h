@@ -21,6 +21,7 @@
 #include <fstream>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -487,6 +488,8 @@ inline Rate Throughput(int port, const std::string& path, const httplib::Headers
                        double seconds, const std::function<double()>& db_cpu_ms = nullptr) {
   std::atomic<long> done{0};
   std::atomic<bool> failed{false};
+  std::string failure;  // the first failed request's status or error
+  std::mutex failure_mu;
   std::vector<double> client_cpu_ms(static_cast<size_t>(threads), 0.0);
   const auto deadline = SteadyClock::now() + std::chrono::duration_cast<SteadyClock::duration>(
                                                  std::chrono::duration<double>(seconds));
@@ -501,7 +504,11 @@ inline Rate Throughput(int port, const std::string& path, const httplib::Headers
       while (SteadyClock::now() < deadline) {
         auto res = c->Get(path.c_str(), h);
         if (!res || res->status != 200) {
-          failed = true;
+          const std::lock_guard lock(failure_mu);
+          if (!failed.exchange(true)) {
+            failure =
+                res ? "status " + std::to_string(res->status) : httplib::to_string(res.error());
+          }
           break;
         }
         ++mine;
@@ -514,7 +521,7 @@ inline Rate Throughput(int port, const std::string& path, const httplib::Headers
   const double cpu_ms = CpuMs(CLOCK_PROCESS_CPUTIME_ID) - cpu_start;
   const double elapsed_s = MsSince(start) / 1000.0;
   const double db_ms = db_start >= 0 ? db_cpu_ms() - db_start : -1;
-  if (failed) Die("a request failed during the throughput run of " + path);
+  if (failed) Die("a request failed during the throughput run of " + path + ": " + failure);
   double clients_ms = 0;
   for (double c : client_cpu_ms) clients_ms += c;
   const double n = static_cast<double>(done.load());
