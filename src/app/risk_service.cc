@@ -7,6 +7,7 @@
 
 #include "app/access_control.h"
 #include "app/document_approval.h"
+#include "base/clock.h"
 #include "base/text.h"
 #include "base/xlsx.h"
 #include "domain/catalogue.h"
@@ -103,8 +104,8 @@ Status RiskService::OnRiskWrite(const Principal& p, Json& fields, const Json* be
     return Status::Ok();
   }
   if (fields["next_review"].is_null()) {
-    fields["next_review"] = domain::AddMonths(FormatDate(clock_.Now()),
-                                              in_force.methodology.assessment_interval_months);
+    fields["next_review"] =
+        AddMonths(FormatDate(clock_.Now()), in_force.methodology.assessment_interval_months);
   }
   if (before != nullptr && (*before)["acceptance"] == domain::kAcceptanceCurrent) {
     for (const auto& f : domain::AcceptanceRelevantFields()) {
@@ -320,8 +321,7 @@ Result<Record> RiskService::RecordReview(const Principal& p, int64_t cycle_id, i
   cycle_fields["reviews"] = reviews;
   Json risk_fields = risk.fields;
   risk_fields["last_assessed"] = today;
-  risk_fields["next_review"] =
-      domain::AddMonths(today, in_force.methodology.assessment_interval_months);
+  risk_fields["next_review"] = AddMonths(today, in_force.methodology.assessment_interval_months);
   const store::Actor actor = registers_.ActorFor(p);
   std::vector<store::Mutation> mutations = {
       {.kind = store::Mutation::Kind::kUpdate,

@@ -2,11 +2,32 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace rampart {
 
 namespace {
 std::chrono::year_month_day Ymd(TimePoint t) {
   return std::chrono::year_month_day{std::chrono::floor<std::chrono::days>(t)};
+}
+
+// The digits of `s` from `pos`, `len` of them (the caller has checked they are digits).
+int Digits(std::string_view s, size_t pos, size_t len) {
+  int v = 0;
+  for (size_t i = pos; i < pos + len; ++i) v = v * 10 + (s[i] - '0');
+  return v;
+}
+
+// A YYYY-MM-DD text that IsValidDate accepted, as a calendar date.
+std::chrono::year_month_day DateOf(std::string_view s) {
+  return std::chrono::year_month_day{std::chrono::year{Digits(s, 0, 4)},
+                                     std::chrono::month{static_cast<unsigned>(Digits(s, 5, 2))},
+                                     std::chrono::day{static_cast<unsigned>(Digits(s, 8, 2))}};
+}
+
+std::string FormatYmd(const std::chrono::year_month_day& ymd) {
+  return fmt::format("{:04}-{:02}-{:02}", static_cast<int>(ymd.year()),
+                     static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
 }
 }  // namespace
 
@@ -20,26 +41,30 @@ std::string FormatUtc(TimePoint t) {
                      hms.subseconds().count());
 }
 
-std::string FormatDate(TimePoint t) {
-  const auto ymd = Ymd(t);
-  return fmt::format("{:04}-{:02}-{:02}", static_cast<int>(ymd.year()),
-                     static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
-}
+std::string FormatDate(TimePoint t) { return FormatYmd(Ymd(t)); }
 
 bool IsValidDate(std::string_view s) {
   if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
   for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9}) {
     if (s[i] < '0' || s[i] > '9') return false;
   }
-  auto num = [&](size_t pos, size_t len) {
-    int v = 0;
-    for (size_t i = pos; i < pos + len; ++i) v = v * 10 + (s[i] - '0');
-    return v;
-  };
-  const std::chrono::year_month_day ymd{std::chrono::year{num(0, 4)},
-                                        std::chrono::month{static_cast<unsigned>(num(5, 2))},
-                                        std::chrono::day{static_cast<unsigned>(num(8, 2))}};
-  return ymd.ok() && num(0, 4) >= 1900 && num(0, 4) <= 9999;
+  const int year = Digits(s, 0, 4);
+  return DateOf(s).ok() && year >= 1900 && year <= 9999;
+}
+
+std::string AddMonths(std::string_view date, int months) {
+  if (!IsValidDate(date)) return std::string();
+  const std::chrono::year_month_day from = DateOf(date);
+  const std::chrono::year_month reached =
+      std::chrono::year_month{from.year(), from.month()} + std::chrono::months{months};
+  const int year = static_cast<int>(reached.year());
+  if (year < 1900 || year > 9999) return std::string();
+  const std::chrono::day last = std::chrono::year_month_day_last{
+      reached.year(),
+      std::chrono::month_day_last{
+          reached.month()}}.day();
+  return FormatYmd(
+      std::chrono::year_month_day{reached.year(), reached.month(), std::min(from.day(), last)});
 }
 
 std::optional<TimePoint> ParseUtc(std::string_view s) {
@@ -57,15 +82,7 @@ std::optional<TimePoint> ParseUtc(std::string_view s) {
     }
   }
   if (parts[0] > 23 || parts[1] > 59 || parts[2] > 60) return std::nullopt;
-  auto num = [&](size_t p, size_t n) {
-    int v = 0;
-    for (size_t i = p; i < p + n; ++i) v = v * 10 + (s[i] - '0');
-    return v;
-  };
-  const std::chrono::year_month_day ymd{std::chrono::year{num(0, 4)},
-                                        std::chrono::month{static_cast<unsigned>(num(5, 2))},
-                                        std::chrono::day{static_cast<unsigned>(num(8, 2))}};
-  return TimePoint(std::chrono::sys_days(ymd)) + std::chrono::hours(parts[0]) +
+  return TimePoint(std::chrono::sys_days(DateOf(s))) + std::chrono::hours(parts[0]) +
          std::chrono::minutes(parts[1]) + std::chrono::seconds(parts[2]) +
          std::chrono::milliseconds(parts[3]);
 }

@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cstdio>
 #include <sstream>
 
 #include "base/clock.h"
@@ -696,18 +695,6 @@ bool NeedsTreatment(const Json& risk) {
   if (state == kRiskClosed || state == kRiskIdentified) return false;
   const std::string option = Str(risk["treatment"]);
   return option != "retain";
-}
-
-std::string AddMonths(std::string_view date, int months) {
-  int y = 0, m = 0, d = 0;
-  if (std::sscanf(std::string(date).c_str(), "%d-%d-%d", &y, &m, &d) != 3) return std::string();
-  int total = y * 12 + (m - 1) + months;
-  y = total / 12;
-  m = total % 12 + 1;
-  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  int max = kDays[m - 1];
-  if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)) max = 29;
-  return fmt::format("{:04d}-{:02d}-{:02d}", y, m, std::min(d, max));
 }
 
 const RegisterSpec& Assets() {

@@ -66,7 +66,4 @@ bool IsActionOverdue(const Json& action, std::string_view today);
 // analysed, and the risk is not closed.
 bool NeedsTreatment(const Json& risk);
 
-// `date` (YYYY-MM-DD) plus `months`, the day clamped to the month's length.
-std::string AddMonths(std::string_view date, int months);
-
 }  // namespace rampart::domain

@@ -59,9 +59,8 @@ std::vector<std::vector<int>> MatrixFromScores(int likelihood_levels, int impact
 // low and medium may be retained, reassessment every 12 months.
 RiskMethodology DefaultMethodology();
 
+// The methodology as the API shows it. It is read only from its record (domain/risk.h,
+// MethodologyFromRecord): one parser.
 Json MethodologyToJson(const RiskMethodology& m);
-// Reads what MethodologyToJson writes; type errors are field errors. The result still needs
-// ValidateMethodology.
-RiskMethodology MethodologyFromJson(const Json& j, std::vector<FieldError>& errors);
 
 }  // namespace rampart::domain

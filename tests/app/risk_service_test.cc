@@ -95,7 +95,7 @@ TEST_F(RiskServiceTest, LevelsComeFromTheMethodologyInForceAndRatingsStayOnItsSc
   EXPECT_EQ(risk->fields["inherent_level"], "Critical");  // 20 > 15 under the default
   EXPECT_EQ(risk->fields["residual_level"], "Low");       // 4 <= 4
   // The next review defaults from the interval (12 months) after today.
-  EXPECT_EQ(risk->fields["next_review"], domain::AddMonths(FormatDate(clock_.Now()), 12));
+  EXPECT_EQ(risk->fields["next_review"], AddMonths(FormatDate(clock_.Now()), 12));
   std::vector<domain::FieldError> errors;
   auto six = services_->registers.Create(
       alice_, domain::Risks(), {{"title", "x"}, {"inherent_likelihood", 6}, {"inherent_impact", 1}},
@@ -235,7 +235,7 @@ TEST_F(RiskServiceTest, ACycleRecordsReviewsAndClosesWithASummary) {
   const std::string today = FormatDate(clock_.Now());
   auto after = services_->registers.Get(alice_, domain::Risks(), risk->id);
   EXPECT_EQ(after->fields["last_assessed"], today);
-  EXPECT_EQ(after->fields["next_review"], domain::AddMonths(today, 12));
+  EXPECT_EQ(after->fields["next_review"], AddMonths(today, 12));
   EXPECT_THAT(services_->risks.CloseCycle(alice_, cycle->id, reviewed->version, ""),
               StatusIs(Code::kInvalidArgument, "summary"));
   auto closed = services_->risks.CloseCycle(alice_, cycle->id, reviewed->version, "All reviewed");

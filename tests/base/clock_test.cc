@@ -113,3 +113,34 @@ TEST(ParseUtcTest, RefusesOtherText) {
   EXPECT_FALSE(rampart::ParseUtc("2026-02-30T10:00:00.000Z").has_value());
   EXPECT_FALSE(rampart::ParseUtc("2026-11-29T10:00:00.00xZ").has_value());
 }
+
+TEST(AddMonthsTest, ClampsTheThirtyFirstOfJanuaryToTheEndOfFebruary) {
+  EXPECT_EQ(rampart::AddMonths("2027-01-31", 1), "2027-02-28");
+  EXPECT_EQ(rampart::AddMonths("2028-01-31", 1), "2028-02-29");  // a leap year
+  EXPECT_EQ(rampart::AddMonths("2100-01-31", 1), "2100-02-28");  // not one (divisible by 100)
+  EXPECT_EQ(rampart::AddMonths("2000-01-31", 1), "2000-02-29");  // one (divisible by 400)
+  EXPECT_EQ(rampart::AddMonths("2027-01-31", 3), "2027-04-30");
+}
+
+TEST(AddMonthsTest, MovesALeapDayToTheLastDayOfFebruaryInACommonYear) {
+  EXPECT_EQ(rampart::AddMonths("2028-02-29", 12), "2029-02-28");
+  EXPECT_EQ(rampart::AddMonths("2028-02-29", 48), "2032-02-29");
+  EXPECT_EQ(rampart::AddMonths("2028-02-29", 1), "2028-03-29");
+}
+
+TEST(AddMonthsTest, CrossesYearsForwardAndBack) {
+  EXPECT_EQ(rampart::AddMonths("2026-12-04", 1), "2027-01-04");
+  EXPECT_EQ(rampart::AddMonths("2026-11-15", 26), "2029-01-15");
+  EXPECT_EQ(rampart::AddMonths("2026-01-15", -1), "2025-12-15");
+  EXPECT_EQ(rampart::AddMonths("2026-03-31", -1), "2026-02-28");
+  EXPECT_EQ(rampart::AddMonths("2026-05-20", 0), "2026-05-20");
+}
+
+TEST(AddMonthsTest, GivesNothingForAnInvalidDateOrAYearOutOfRange) {
+  EXPECT_EQ(rampart::AddMonths("2026-02-30", 1), "");
+  EXPECT_EQ(rampart::AddMonths("2026-13-01", 1), "");
+  EXPECT_EQ(rampart::AddMonths("next week", 1), "");
+  EXPECT_EQ(rampart::AddMonths("", 1), "");
+  EXPECT_EQ(rampart::AddMonths("9999-12-01", 1), "");
+  EXPECT_EQ(rampart::AddMonths("1900-01-01", -1), "");
+}

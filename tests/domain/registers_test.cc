@@ -86,7 +86,9 @@ TEST(AllRegisters, HaveWellFormedFields) {
                 !f.choices.empty());
       // A reference names a register that exists.
       EXPECT_EQ(f.type == FieldType::kRef || f.type == FieldType::kRefs, !f.ref.empty());
-      if (!f.ref.empty()) EXPECT_NE(FindRegisterByType(f.ref), nullptr) << f.ref;
+      if (!f.ref.empty()) {
+        EXPECT_NE(FindRegisterByType(f.ref), nullptr) << f.ref;
+      }
       EXPECT_EQ(f.type == FieldType::kTable, !f.columns.empty());
       if (f.sequence) {
         EXPECT_EQ(f.type, FieldType::kInteger);

@@ -128,33 +128,5 @@ TEST(RiskMethodology, RefusesDuplicateLabelsOnAScale) {
   EXPECT_THAT(Fields(ValidateMethodology(m)), ElementsAre("likelihood[2].label"));
 }
 
-TEST(RiskMethodology, RoundTripsThroughJson) {
-  const auto m = DefaultMethodology();
-  std::vector<FieldError> errors;
-  const auto back = MethodologyFromJson(MethodologyToJson(m), errors);
-  ASSERT_THAT(errors, IsEmpty());
-  EXPECT_EQ(MethodologyToJson(back), MethodologyToJson(m));
-  EXPECT_EQ(back.levels[0].may_accept, (std::vector<Role>{Role::kIsmsManager, Role::kExecutive}));
-}
-
-TEST(RiskMethodology, JsonTypeErrorsNameTheirField) {
-  std::vector<FieldError> errors;
-  const Json j = {{"likelihood", "many"},
-                  {"impact", Json::array({{{"label", 3}}})},
-                  {"levels", Json::array({{{"name", "Low"},
-                                           {"colour", "#00ff00"},
-                                           {"may_retain", "yes"},
-                                           {"may_accept", {"owner"}}}})},
-                  {"matrix", Json::array({Json::array({"0"})})},
-                  {"assessment_interval_months", 1.5}};
-  MethodologyFromJson(j, errors);
-  EXPECT_THAT(Fields(errors),
-              ElementsAre("likelihood", "impact[0].label", "levels[0].may_retain",
-                          "levels[0].may_accept", "matrix[0][0]", "assessment_interval_months"));
-  errors.clear();
-  MethodologyFromJson(Json::array(), errors);
-  ASSERT_EQ(errors.size(), 1u);
-}
-
 }  // namespace
 }  // namespace rampart::domain
