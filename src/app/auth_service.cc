@@ -160,7 +160,7 @@ Status AuthService::CheckNotThrottled(const std::string& username, const std::st
     auto e = SecurityEvent(clock_, nullptr, 0, "sign_in_throttled", "user", 0,
                            {{"username", username.substr(0, 64)}});
     e.address = address;
-    security_events_.Record(std::move(e));
+    RETURN_IF_ERROR(security_events_.Record(std::move(e)).status());
     const int64_t minutes = (wait + 59) / 60;
     return ResourceExhausted(fmt::format("too many failed sign-ins; try again in {} minute{}",
                                          minutes, minutes == 1 ? "" : "s"));
@@ -196,13 +196,13 @@ Result<SignInResult> AuthService::SignIn(const SignInRequest& req) {
       e.actor_id = user->id;
       e.actor = user->username;
       e.address = req.address;
-      (void)store_.AppendAudit(e);
+      RETURN_IF_ERROR(store_.AppendAudit(e));
     } else {
       auto e =
           SecurityEvent(clock_, nullptr, 0, "sign_in_failed", "user", 0,
                         {{"username", req.username.substr(0, 64)}, {"reason", "unknown user"}});
       e.address = req.address;
-      security_events_.Record(std::move(e));
+      RETURN_IF_ERROR(security_events_.Record(std::move(e)).status());
     }
     return Unauthenticated(kBadCredentials);
   }
@@ -235,7 +235,7 @@ Result<SignInResult> AuthService::SignIn(const SignInRequest& req) {
     if (!usable) {
       auto e = SecurityEvent(clock_, &actor, first->org_id, "sign_in_failed", "user", user->id,
                              {{"address", req.address}, {"reason", "one_time_password_expired"}});
-      (void)store_.AppendAudit(e);
+      RETURN_IF_ERROR(store_.AppendAudit(e));
       return Unauthenticated(
           "this one-time password has expired or was used already; ask an administrator for a "
           "new one");
@@ -308,8 +308,8 @@ Status AuthService::VerifySecondFactor(int64_t user_id, int64_t org_id, const st
       if (used) return Status::Ok();
     }
   }
-  (void)store_.AppendAudit(
-      SecurityEvent(clock_, &actor, org_id, "second_factor_failed", "user", user_id));
+  RETURN_IF_ERROR(store_.AppendAudit(
+      SecurityEvent(clock_, &actor, org_id, "second_factor_failed", "user", user_id)));
   return Status(Code::kUnauthenticated, kBadCode, "totp");
 }
 
@@ -408,8 +408,8 @@ Status AuthService::ChangePassword(const Principal& p, const std::string& sessio
   ASSIGN_OR_RETURN(domain::User u, store_.GetUser(p.user_id));
   if (!VerifyPassword(u.password_hash, current_password.substr(0, 1024))) {
     RETURN_IF_ERROR(RecordFailure(p.username, address));
-    (void)store_.AppendAudit(SecurityEvent(clock_, &p, p.org_id, "change_password_failed", "user",
-                                           u.id, {{"address", address}}));
+    RETURN_IF_ERROR(store_.AppendAudit(SecurityEvent(clock_, &p, p.org_id, "change_password_failed",
+                                                     "user", u.id, {{"address", address}})));
     return InvalidArgument("the current password is not right", "current_password");
   }
   RETURN_IF_ERROR(CheckNewPassword(
@@ -454,8 +454,9 @@ Status AuthService::Reauthenticate(const Principal& p, const std::string& sessio
   RETURN_IF_ERROR(CheckNotThrottled(p.username, address));
   ASSIGN_OR_RETURN(domain::User u, store_.GetUser(p.user_id));
   auto failed = [&](const char* what) {
-    (void)store_.AppendAudit(SecurityEvent(clock_, &p, p.org_id, "reauthenticate_failed", "user",
-                                           u.id, {{"address", address}, {"wrong", what}}));
+    RETURN_IF_ERROR(
+        store_.AppendAudit(SecurityEvent(clock_, &p, p.org_id, "reauthenticate_failed", "user",
+                                         u.id, {{"address", address}, {"wrong", what}})));
     return RecordFailure(p.username, address);
   };
   if (!VerifyPassword(u.password_hash, password.substr(0, 1024))) {

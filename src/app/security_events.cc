@@ -6,7 +6,7 @@
 
 namespace rampart::app {
 
-bool SecurityEvents::Record(store::AuditDraft event) {
+Result<bool> SecurityEvents::Record(store::AuditDraft event) {
   const auto now = clock_.Now();
   const std::string key = event.address.empty() ? "-" : event.address;
   bool summary = false;
@@ -37,12 +37,13 @@ bool SecurityEvents::Record(store::AuditDraft event) {
                                        {"first_suppressed", event.action}},
                               .address = event.address};
   }
-  (void)store_.AppendAudit(event);
+  RETURN_IF_ERROR(store_.AppendAudit(event));
   return !summary;
 }
 
-bool SecurityEvents::Denied(const Principal* p, const std::string& method, const std::string& path,
-                            const Status& denial, const std::string& address) {
+Result<bool> SecurityEvents::Denied(const Principal* p, const std::string& method,
+                                    const std::string& path, const Status& denial,
+                                    const std::string& address) {
   const std::string bare = path.substr(0, std::min(path.find('?'), size_t{300}));
   auto event = SecurityEvent(clock_, p, p != nullptr ? p->org_id : 0, "access_denied", "route", 0,
                              {{"method", method.substr(0, 10)},

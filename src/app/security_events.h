@@ -23,16 +23,16 @@ class SecurityEvents {
       : store_(store), clock_(clock), per_minute_(per_minute) {}
 
   // Appends `event` (its address is the key of the limit) unless the address is over its limit.
-  // Returns true when the event itself was written. Store errors are ignored: a refusal must not
-  // fail because its record could not be written.
-  bool Record(store::AuditDraft event);
+  // Returns true when the event itself was written, false when the limit held it back, and the
+  // store's error when writing failed: never ignored, the caller fails the request or logs it.
+  Result<bool> Record(store::AuditDraft event);
 
   // An authorisation denial: the caller `p` (null when nobody is signed in) asked `method` `path`
   // from `address` and was refused with `denial` (kUnauthenticated or kPermissionDenied). The
   // event is "access_denied" of record type "route" in the caller's organisation (0 without one)
   // with the method, the path (without its query), the error code and message.
-  bool Denied(const Principal* p, const std::string& method, const std::string& path,
-              const Status& denial, const std::string& address);
+  Result<bool> Denied(const Principal* p, const std::string& method, const std::string& path,
+                      const Status& denial, const std::string& address);
 
  private:
   struct Window {

@@ -1,5 +1,7 @@
 #include "http/router.h"
 
+#include <spdlog/spdlog.h>
+
 #include <fmt/format.h>
 #include <charconv>
 #include <chrono>
@@ -137,7 +139,14 @@ RawHandler Router::Wrap(const std::string& pattern, Surface surface, Guard guard
     // A refusal is answered and becomes an audit event (rate-limited per address: anyone can
     // cause them).
     auto refuse = [&](const app::Principal* p, const Status& st) {
-      services_.auth.security_events().Denied(p, hreq.method, hreq.path, st, req.client_address);
+      // The refusal stands whether or not its record could be written; a failed write is an
+      // error in the log, never silent.
+      if (auto recorded = services_.auth.security_events().Denied(p, hreq.method, hreq.path, st,
+                                                                  req.client_address);
+          !recorded.ok()) {
+        spdlog::error("could not write the audit event of a refused {} {}: {}", hreq.method,
+                      hreq.path.substr(0, 200), recorded.status().message());
+      }
       Deny(surface, res, st);
     };
     if (state_changing && !SameOrigin(hreq)) {

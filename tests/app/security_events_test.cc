@@ -11,6 +11,7 @@
 namespace rampart::app {
 namespace {
 
+using ::testing::HasSubstr;
 using test::IsOk;
 using test::StatusIs;
 
@@ -85,6 +86,31 @@ TEST_F(SecurityEventsTest, UnknownNamesAndThrottledSignInsAreRecorded) {
   }
   EXPECT_LE(Count("sign_in_failed") + Count("sign_in_throttled"), 21);
   EXPECT_EQ(Count("security_events_suppressed"), 1);
+}
+
+// A security event that cannot be written is never dropped in silence: the refusal it records
+// fails with the store's error (the router logs the error of a denial it cannot record).
+TEST_F(SecurityEventsTest, AnEventThatCannotBeWrittenFailsTheRequest) {
+  test::RawDatabase raw(db_.path());
+  ASSERT_EQ(raw.Exec("CREATE TRIGGER refuse_security_events BEFORE INSERT ON audit_events "
+                     "WHEN NEW.action IN ('sign_in_failed', 'access_denied') "
+                     "BEGIN SELECT RAISE(ABORT, 'the trail refuses'); END"),
+            0);
+  AuthService auth(*store_, clock_);
+  const auto unknown =
+      auth.SignIn({.username = "nobody", .password = "wrong", .address = "192.0.2.9"});
+  // RAISE(ABORT) is a constraint failure to SQLite, which the store answers as invalid_argument.
+  EXPECT_THAT(unknown, StatusIs(Code::kInvalidArgument));
+  EXPECT_THAT(unknown.status().message(), HasSubstr("the trail refuses"));
+  const auto known =
+      auth.SignIn({.username = "alice", .password = "wrong", .address = "192.0.2.9"});
+  EXPECT_THAT(known, StatusIs(Code::kInvalidArgument));
+  SecurityEvents events(*store_, clock_, 3);
+  const auto denied =
+      events.Denied(nullptr, "GET", "/api/v1/risks", Unauthenticated("sign in first"), "192.0.2.2");
+  EXPECT_THAT(denied.status(), StatusIs(Code::kInvalidArgument));
+  EXPECT_EQ(Count("sign_in_failed"), 0);
+  EXPECT_EQ(Count("access_denied"), 0);
 }
 
 }  // namespace
