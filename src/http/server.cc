@@ -115,8 +115,10 @@ void Server::Handle(HttpRequest& req, HttpResponse& res) const {
     } else if (!router_->Dispatch(req, res)) {
       WriteError(req, {404, NotFound("no such page or route: " + req.path)}, res);
     } else if (res.status >= 400 && res.body.empty()) {
+      // A handler that set only a status: say which, never a vague "could not be handled".
       WriteError(req,
-                 {res.status, Status(Code::kInvalidArgument, "the request could not be handled")},
+                 {res.status, Status(Code::kInvalidArgument,
+                                     fmt::format("the request was refused (HTTP {})", res.status))},
                  res);
     }
   } catch (const std::exception& e) {

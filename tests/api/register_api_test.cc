@@ -283,5 +283,18 @@ TEST_F(RegisterApi, ExportsCsvWithEveryFieldAndNeutralisedFormulas) {
   EXPECT_EQ(Error(Get("/api/v1/context-issues/export?format=pdf")), "invalid_argument/format");
 }
 
+// A POST without a body says what is missing (it used to answer "the request could not be
+// handled").
+TEST_F(RegisterApi, ARequestWithoutABodySaysABodyIsMissing) {
+  auto empty = Client().Post("/api/v1/context-issues", Bearer(), "", "application/json");
+  ASSERT_EQ(empty->status, 400);
+  EXPECT_EQ(Error(empty), "invalid_argument/");
+  EXPECT_EQ(Body(empty)["error"]["message"], "the request has no body: send a JSON object");
+  auto untyped = Client().Post("/api/v1/context-issues", Bearer(), "", "text/plain");
+  ASSERT_EQ(untyped->status, 400);
+  EXPECT_EQ(Error(untyped), "invalid_argument/Content-Type");
+  EXPECT_EQ(Body(Get("/api/v1/context-issues?total=true"))["total"], 0);
+}
+
 }  // namespace
 }  // namespace rampart::testing

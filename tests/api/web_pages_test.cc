@@ -405,5 +405,37 @@ TEST_F(WebPages, AFormWithALongTextIsSavedAsMultipart) {
   EXPECT_EQ(refused->status, 403);
 }
 
+// The overview's "Recent changes" card reads the audit trail: only roles that may read the trail
+// see it (it used to tell a viewer "Nothing has changed yet" whatever had changed).
+TEST_F(WebPages, RecentChangesAreShownOnlyToRolesThatMayReadTheAuditTrail) {
+  CreateIssue("Supplier concentration");
+  const Session viewer = Member("vera", domain::Role::kViewer);
+  auto theirs = PageAs(viewer, "/");
+  ASSERT_EQ(theirs->status, 200);
+  EXPECT_FALSE(Has(theirs, "Recent changes"));
+  EXPECT_FALSE(Has(theirs, "Nothing has changed yet"));
+  auto admins = Page("/");
+  ASSERT_EQ(admins->status, 200);
+  EXPECT_TRUE(Has(admins, "Recent changes"));
+  EXPECT_TRUE(Has(admins, "href=\"/context-issues/"));
+}
+
+TEST_F(WebPages, LoadingTheShippedCatalogueSaysHowManyWereAdded) {
+  auto first = Submit("/threats/catalogue", "x=1");
+  ASSERT_EQ(first->status, 303);
+  const std::string location = first->get_header_value("Location");
+  const std::string n = Find(location, "notice=catalogue-([0-9]+)$");
+  ASSERT_FALSE(n.empty()) << location;
+  EXPECT_GT(std::stoi(n), 10);
+  EXPECT_EQ(std::to_string(Body(Get("/api/v1/threats?total=true"))["total"].get<int64_t>()), n);
+  EXPECT_TRUE(Has(Page(location), "Added " + n + " threats from the shipped catalogue."));
+  auto again = Submit("/threats/catalogue", "x=1");
+  ASSERT_EQ(again->status, 303);
+  EXPECT_EQ(again->get_header_value("Location"), "/threats?notice=catalogue-0");
+  EXPECT_TRUE(Has(Page("/threats?notice=catalogue-0"), "already here: nothing was added"));
+  // A notice is only ever one of the product's own sentences.
+  EXPECT_FALSE(Has(Page("/threats?notice=catalogue-%3Cb%3E"), "Added"));
+}
+
 }  // namespace
 }  // namespace rampart::testing

@@ -56,6 +56,9 @@ Result<nlohmann::json> ParseJsonBody(const HttpRequest& req) {
     }
     return true;
   };
+  if (req.body.find_first_not_of(" \t\r\n") == std::string::npos) {
+    return InvalidArgument("the request has no body: send a JSON object");
+  }
   nlohmann::json j = nlohmann::json::parse(req.body, track, /*allow_exceptions=*/false);
   if (j.is_discarded()) return InvalidArgument("the request body is not valid JSON");
   if (!duplicate.empty()) {

@@ -66,6 +66,42 @@ void StatCard(Html& h, const std::string& href, const std::string& clause, const
   h.Close("a");
 }
 
+// The latest changes of the organisation's records, from the audit trail.
+void RecentChangesCard(Html& h, Request& r) {
+  auto events = r.services.registers.RecentEvents(r.principal, 12);
+  h.Open("section", {{"class", "card"}, {"aria-labelledby", "recent"}});
+  h.Element("h2", {{"id", "recent"}}, "Recent changes");
+  if (!events.ok()) {
+    h.Element("p", {{"class", "alert alert-error"}, {"role", "alert"}},
+              "The recent changes could not be read: " + events.status().message());
+  } else if (events->empty()) {
+    h.Element("p", {{"class", "muted"}}, "Nothing has changed yet.");
+  } else {
+    h.Open("ul", {{"class", "activity"}});
+    for (const auto& e : *events) {
+      const auto* spec = domain::FindRegisterByType(e.record_type);
+      const EventWords words = DescribeEvent(e.action);
+      h.Open("li");
+      h.Element("time", {{"datetime", e.at}}, e.at.substr(0, 16).replace(10, 1, " "));
+      h.Open("span", {{"class", "activity-text"}});
+      h.Element("strong", {}, e.actor);
+      h.Text(" " + words.verb);
+      if (words.names_record && spec != nullptr && e.action != "delete") {
+        h.Text(" ");
+        h.Link(fmt::format("/{}/{}", spec->path, e.record_id),
+               fmt::format("{} {}", ToLower(spec->singular), e.record_id));
+      } else if (words.names_record) {
+        h.Text(fmt::format(
+            " {} {}", spec != nullptr ? ToLower(spec->singular) : RecordTypeName(e.record_type),
+            e.record_id));
+      }
+      h.Close("span").Close("li");
+    }
+    h.Close("ul");
+  }
+  h.Close("section");
+}
+
 void OverviewPage(Request& r) {
   const auto& issues = domain::ContextIssues();
   const auto& parties = domain::InterestedParties();
@@ -99,39 +135,8 @@ void OverviewPage(Request& r) {
   }
   h.Close("div");
 
-  auto members = r.services.registers.Members(r.principal);
-  // The trail is shown to roles that may read it.
-  auto events = r.principal.Can(domain::Permission::kReadAuditTrail)
-                    ? r.services.registers.RecentEvents(r.principal, 12)
-                    : Result<std::vector<domain::AuditEvent>>(std::vector<domain::AuditEvent>());
-  h.Open("section", {{"class", "card"}, {"aria-labelledby", "recent"}});
-  h.Element("h2", {{"id", "recent"}}, "Recent changes");
-  if (!events.ok() || events->empty()) {
-    h.Element("p", {{"class", "muted"}}, "Nothing has changed yet.");
-  } else {
-    h.Open("ul", {{"class", "activity"}});
-    for (const auto& e : *events) {
-      const auto* spec = domain::FindRegisterByType(e.record_type);
-      const EventWords words = DescribeEvent(e.action);
-      h.Open("li");
-      h.Element("time", {{"datetime", e.at}}, e.at.substr(0, 16).replace(10, 1, " "));
-      h.Open("span", {{"class", "activity-text"}});
-      h.Element("strong", {}, e.actor);
-      h.Text(" " + words.verb);
-      if (words.names_record && spec != nullptr && e.action != "delete") {
-        h.Text(" ");
-        h.Link(fmt::format("/{}/{}", spec->path, e.record_id),
-               fmt::format("{} {}", ToLower(spec->singular), e.record_id));
-      } else if (words.names_record) {
-        h.Text(fmt::format(
-            " {} {}", spec != nullptr ? ToLower(spec->singular) : RecordTypeName(e.record_type),
-            e.record_id));
-      }
-      h.Close("span").Close("li");
-    }
-    h.Close("ul");
-  }
-  h.Close("section");
+  // The card shows the audit trail, so only to roles that may read it.
+  if (r.principal.Can(domain::Permission::kReadAuditTrail)) RecentChangesCard(h, r);
   RenderPage(r,
              {.title = "Overview",
               .nav = "overview",

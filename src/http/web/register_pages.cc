@@ -112,14 +112,25 @@ namespace {
 // A register page counts matching records up to this many; beyond, it says "More than 10000".
 constexpr int64_t kPageTotalLimit = 10000;
 
-std::string NoticeText(const std::string& key) {
+std::string NoticeText(const RegisterSpec& spec, const std::string& key) {
   if (key == "created") return "Created.";
   if (key == "saved") return "Saved.";
   if (key == "deleted") return "Deleted.";
-  if (key == "approved") return "Approved: this is now the current ISMS scope.";
+  if (key == "approved") {
+    return fmt::format("Approved: this is now the current {}.", ToLower(spec.singular));
+  }
   if (key == "draft") return "New draft created from the previous version.";
   if (key == "evidence-added") return "Evidence file attached.";
   if (key == "evidence-deleted") return "Evidence file deleted.";
+  if (key.rfind("catalogue-", 0) == 0) {  // catalogue-N: N entries of the shipped catalogue added
+    const std::string n = key.substr(10);
+    if (n.empty() || n.size() > 6 || n.find_first_not_of("0123456789") != std::string::npos) {
+      return "";
+    }
+    if (n == "0") return "The shipped catalogue is already here: nothing was added.";
+    return fmt::format("Added {} {} from the shipped catalogue.", n,
+                       ToLower(n == "1" ? spec.singular : spec.plural));
+  }
   return "";
 }
 
@@ -311,7 +322,7 @@ void ListPage(Request& r, const RegisterSpec& spec) {
                   .crumbs = {},
                   .subtitle = "Clause " + spec.clause,
                   .actions = {},
-                  .notice = NoticeText(r.Query("notice"))};
+                  .notice = NoticeText(spec, r.Query("notice"))};
   {
     Html a;
     a.Link(fmt::format("/api/v1/{}/export{}", spec.path, QueryWith(view, "format", "csv")),
@@ -551,7 +562,7 @@ void DetailPage(Request& r, const RegisterSpec& spec) {
       .subtitle = fmt::format("{} · clause {} · revision {} · updated {}", spec.singular,
                               spec.clause, rec->version, rec->updated_at.substr(0, 10)),
       .actions = actions.Take(),
-      .notice = NoticeText(r.Query("notice"))};
+      .notice = NoticeText(spec, r.Query("notice"))};
   Html h;
   if (hooks.detail_banner) hooks.detail_banner(h, r, *rec);
   h.Open("div", {{"class", "record-layout"}});

@@ -518,7 +518,10 @@ void AddRiskPages(Router& router) {
     router.Post("/" + spec->path + "/catalogue", Surface::kWeb,
                 Guard::Needs(domain::Permission::kEditRecords), [spec](Request& r) {
                   auto added = r.services.risks.LoadCatalogue(r.principal, *spec);
-                  if (added.ok()) return r.res.SetRedirect("/" + spec->path, 303);
+                  if (added.ok()) {
+                    return r.res.SetRedirect(
+                        fmt::format("/{}?notice=catalogue-{}", spec->path, *added), 303);
+                  }
                   ErrorPage(r, "Catalogue not added", added.status(), "/" + spec->path, "Back");
                 });
   }
