@@ -215,6 +215,42 @@ TEST_F(EvidenceApi, TheRecordPageListsFilesAndTakesUploads) {
   EXPECT_EQ(Body(Get(base_))["data"].size(), 0u);
 }
 
+// A refused upload answers the record's page with the error at the form and the title and dates
+// kept (it used to answer a dead-end page that lost them).
+TEST_F(EvidenceApi, ARefusedUploadKeepsWhatWasEnteredOnTheRecordsPage) {
+  const Session s = SignIn("alice", kAlicePassword);
+  const std::string page = "/context-issues/" + std::to_string(issue_);
+  httplib::MultipartFormDataItems disguised = {{"_csrf", s.csrf, "", ""},
+                                               {"title", "Pen test <report> 2026", "", ""},
+                                               {"effective_date", "2026-11-02", "", ""},
+                                               {"expires", "2027-11-01", "", ""},
+                                               {"file", kPng, "report.pdf", "application/pdf"}};
+  auto refused = Client().Post(page + "/evidence", {{"Cookie", s.cookie}}, disguised);
+  ASSERT_EQ(refused->status, 400);
+  // The record's own page, with its evidence section and upload form ...
+  EXPECT_THAT(refused->body, HasSubstr("<title>"));
+  EXPECT_THAT(refused->body, HasSubstr("action=\"" + page + "/evidence\""));
+  EXPECT_THAT(refused->body, HasSubstr("No evidence is attached to this record yet."));
+  // ... the reason in an alert, and the input kept (escaped).
+  EXPECT_THAT(refused->body, HasSubstr("id=\"error-summary\""));
+  EXPECT_THAT(refused->body, HasSubstr("Choose the file again; the rest is kept."));
+  EXPECT_THAT(refused->body, HasSubstr("value=\"Pen test &lt;report&gt; 2026\""));
+  EXPECT_THAT(refused->body, HasSubstr("value=\"2026-11-02\""));
+  EXPECT_THAT(refused->body, HasSubstr("value=\"2027-11-01\""));
+  EXPECT_EQ(Body(Get(base_))["data"].size(), 0u);
+
+  // An error of one field marks that field.
+  httplib::MultipartFormDataItems bad_date = {{"_csrf", s.csrf, "", ""},
+                                              {"title", "Certificate", "", ""},
+                                              {"expires", "2027-02-30", "", ""},
+                                              {"file", kPng, "cert.png", "image/png"}};
+  auto refused_date = Client().Post(page + "/evidence", {{"Cookie", s.cookie}}, bad_date);
+  ASSERT_EQ(refused_date->status, 400);
+  EXPECT_THAT(refused_date->body, HasSubstr("id=\"evidence-expires-error\""));
+  EXPECT_THAT(refused_date->body, HasSubstr("value=\"Certificate\""));
+  EXPECT_EQ(Body(Get(base_))["data"].size(), 0u);
+}
+
 TEST_F(EvidenceApi, ReadersSeeFilesButNoUploadForm) {
   ASSERT_TRUE(services_->members
                   .AddUser("", app::NewMember{.username = "vera",

@@ -27,7 +27,7 @@ std::string AcceptList() {
   return out;
 }
 
-// The page a failed upload or deletion answers with: what went wrong, and the way back.
+// The page a failed deletion answers with: what went wrong, and the way back.
 void NotDone(Request& r, const std::string& title, const std::string& back, const Status& st) {
   Html h;
   ErrorAlert(h, title, st.message());
@@ -44,7 +44,14 @@ void AddUploadPage(Router& router, const domain::RegisterSpec& spec) {
         Result<domain::EvidenceFile> file = upload.ok()
                                                 ? r.services.evidence.Upload(r.principal, *upload)
                                                 : Result<domain::EvidenceFile>(upload.status());
-        if (!file.ok()) return NotDone(r, "File not attached", back, file.status());
+        if (!file.ok()) {
+          // The record's page again, the error at the form and what was typed kept.
+          const RefusedUpload refused{.status = file.status(),
+                                      .title = r.Form("title"),
+                                      .effective_date = r.Form("effective_date"),
+                                      .expires = r.Form("expires")};
+          return RecordPage(r, *s, &refused);
+        }
         r.res.SetRedirect(back + "?notice=evidence-added#evidence", 303);
       });
 }
@@ -53,7 +60,8 @@ void AddUploadPage(Router& router, const domain::RegisterSpec& spec) {
 
 void RenderEvidenceSection(Html& h, Request& r, const domain::RegisterSpec& spec,
                            const domain::Record& rec,
-                           const std::vector<store::UserSummary>& members) {
+                           const std::vector<store::UserSummary>& members,
+                           const RefusedUpload* refused) {
   auto files = r.services.evidence.List(r.principal, spec, rec.id);
   if (!files.ok()) return;
   const bool may_write = r.services.evidence.MayWrite(r.principal, spec, rec);
@@ -111,13 +119,26 @@ void RenderEvidenceSection(Html& h, Request& r, const domain::RegisterSpec& spec
     h.Raw("</tbody>").Close("table").Close("div");
   }
   if (may_write) {
+    const Status error = refused != nullptr ? refused->status : Status::Ok();
+    const auto kept = [&](std::string RefusedUpload::*value) {
+      return refused != nullptr ? refused->*value : std::string();
+    };
     OpenPostForm(h, r, fmt::format("/{}/{}/evidence", spec.path, rec.id), "evidence-upload");
+    if (refused != nullptr) {
+      const bool on_file = error.field().empty() || error.field() == "file";
+      ErrorAlert(h, "File not attached",
+                 on_file ? error.message() + ". Choose the file again; the rest is kept."
+                         : error.message());
+    }
     h.Open("div", {{"class", "form-grid form-grid-flush"}});
-    Input(h, {.name = "title",
-              .label = "Title",
-              .id = "evidence-title-input",
-              .maxlength = "200",
-              .required = true});
+    Input(h,
+          {.name = "title",
+           .label = "Title",
+           .id = "evidence-title-input",
+           .value = kept(&RefusedUpload::title),
+           .maxlength = "200",
+           .required = true},
+          error);
     h.Open("div", {{"class", "form-field"}});
     h.Open("label", {{"for", "evidence-file"}}).Text("File");
     h.Element("span", {{"class", "req"}, {"aria-hidden", "true"}}, " *");
@@ -133,15 +154,21 @@ void RenderEvidenceSection(Html& h, Request& r, const domain::RegisterSpec& spec
               fmt::format("Up to {} MiB: {}. The content must match the extension.",
                           r.services.evidence.max_bytes() >> 20, domain::EvidenceExtensions()));
     h.Close("div");
-    Input(h, {.name = "effective_date",
-              .label = "Effective date",
-              .id = "evidence-effective",
-              .type = "date"});
-    Input(h, {.name = "expires",
-              .label = "Expires",
-              .id = "evidence-expires",
-              .type = "date",
-              .help = "The last day this evidence is valid."});
+    Input(h,
+          {.name = "effective_date",
+           .label = "Effective date",
+           .id = "evidence-effective",
+           .type = "date",
+           .value = kept(&RefusedUpload::effective_date)},
+          error);
+    Input(h,
+          {.name = "expires",
+           .label = "Expires",
+           .id = "evidence-expires",
+           .type = "date",
+           .value = kept(&RefusedUpload::expires),
+           .help = "The last day this evidence is valid."},
+          error);
     h.Close("div");
     h.Open("div", {{"class", "form-actions form-actions-flush"}});
     h.Element("button", {{"type", "submit"}, {"class", "button button-secondary"}}, "Attach file");

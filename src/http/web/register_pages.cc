@@ -522,7 +522,11 @@ void ValueBlock(Html& h, const FieldSpec& f, const Json& v, const Members& membe
   }
 }
 
-void DetailPage(Request& r, const RegisterSpec& spec) {
+void DetailPage(Request& r, const RegisterSpec& spec) { RecordPage(r, spec); }
+
+}  // namespace
+
+void RecordPage(Request& r, const RegisterSpec& spec, const RefusedUpload* refused) {
   const int64_t id = r.PathId();
   auto rec = r.services.registers.Get(r.principal, spec, id);
   if (!rec.ok()) {
@@ -597,11 +601,13 @@ void DetailPage(Request& r, const RegisterSpec& spec) {
     h.Close("form");
   }
   h.Close("section");
-  RenderEvidenceSection(h, r, spec, *rec, *members);
+  RenderEvidenceSection(h, r, spec, *rec, *members, refused);
   RenderHistory(h, spec, *history, *members);
   h.Close("div");
-  RenderPage(r, frame, h.Take());
+  RenderPage(r, frame, h.Take(), refused != nullptr ? HttpStatusFor(refused->status.code()) : 200);
 }
+
+namespace {
 
 // ---------------------------------------------------------------------------------------------
 // Forms

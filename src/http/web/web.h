@@ -109,11 +109,23 @@ void Badge(Html& h, const domain::FieldSpec& f, const domain::Json& v);
 void RenderHistory(Html& h, const domain::RegisterSpec& spec,
                    const std::vector<domain::AuditEvent>& events,
                    const std::vector<store::UserSummary>& members);
+// An evidence upload that was refused: why, and what was entered, to show again on the form.
+struct RefusedUpload {
+  Status status;
+  std::string title;
+  std::string effective_date;
+  std::string expires;
+};
 // The record's evidence files and, for those who may change the record, the upload form
-// (evidence_pages.cc).
+// (evidence_pages.cc); with `refused`, the form shows its error and keeps its input.
 void RenderEvidenceSection(Html& h, Request& r, const domain::RegisterSpec& spec,
                            const domain::Record& rec,
-                           const std::vector<store::UserSummary>& members);
+                           const std::vector<store::UserSummary>& members,
+                           const RefusedUpload* refused = nullptr);
+// The page of the record `r.PathId()` of `spec` (register_pages.cc); with `refused`, answered
+// with the refusal's status and its error at the evidence form.
+void RecordPage(Request& r, const domain::RegisterSpec& spec,
+                const RefusedUpload* refused = nullptr);
 // Today's date in the server's clock (for overdue reviews).
 std::string Today(const Request& r);
 
