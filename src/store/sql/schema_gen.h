@@ -78,7 +78,7 @@ struct LiveColumn {
   std::string name;
   std::string type;  // as declared (SQLite) or information_schema.columns.data_type (PostgreSQL)
   bool not_null = false;
-  // SQLite only: the values of a `CHECK (name IN (...))` on the column, when there is one.
+  // The values of a `CHECK (name IN (...))` on the column, when there is one.
   std::optional<std::vector<std::string>> choices;
 };
 struct LiveIndex {

@@ -99,6 +99,29 @@ Result<LiveTable> InspectPostgres(SqlConnection& conn, const std::string& table)
   }
   live.exists = !live.columns.empty();
   if (!live.exists) return live;
+  // Choices: CHECK constraints on one column that compare it with string literals, which
+  // PostgreSQL shows as "CHECK ((kind = ANY (ARRAY['internal'::text, 'external'::text])))".
+  {
+    ASSIGN_OR_RETURN(auto rows,
+                     conn.Query("SELECT a.attname, pg_get_constraintdef(c.oid) "
+                                "FROM pg_constraint c "
+                                "JOIN pg_class t ON t.oid = c.conrelid "
+                                "JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = "
+                                "c.conkey[1] "
+                                "WHERE c.contype = 'c' AND array_length(c.conkey, 1) = 1 "
+                                "AND t.relname = ? AND pg_table_is_visible(t.oid)",
+                                {table}));
+    while (true) {
+      ASSIGN_OR_RETURN(bool more, rows->Next());
+      if (!more) break;
+      const std::string column = rows->Text(0);
+      const std::string def = rows->Text(1);
+      if (def.find("= ANY") == std::string::npos && def.find("= '") == std::string::npos) continue;
+      for (auto& c : live.columns) {
+        if (c.name == column) c.choices = QuotedValues(def);
+      }
+    }
+  }
   // Every index column with its index's access method and operator class, in key order.
   ASSIGN_OR_RETURN(
       auto rows,
@@ -135,6 +158,27 @@ Result<LiveTable> InspectPostgres(SqlConnection& conn, const std::string& table)
 
 }  // namespace
 
+std::vector<std::string> QuotedValues(std::string_view text) {
+  std::vector<std::string> out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '\'') continue;
+    std::string value;
+    for (++i; i < text.size(); ++i) {
+      if (text[i] == '\'') {
+        if (i + 1 < text.size() && text[i + 1] == '\'') {
+          value += '\'';
+          ++i;
+          continue;
+        }
+        break;
+      }
+      value += text[i];
+    }
+    out.push_back(std::move(value));
+  }
+  return out;
+}
+
 std::optional<std::vector<std::string>> CheckedChoices(const std::string& create_sql,
                                                        const std::string& column) {
   // The column name comes from a static description: plain lower-case letters, digits, '_'.
@@ -142,25 +186,7 @@ std::optional<std::vector<std::string>> CheckedChoices(const std::string& create
                          std::regex::icase);
   std::smatch m;
   if (!std::regex_search(create_sql, m, check)) return std::nullopt;
-  std::vector<std::string> out;
-  const std::string list = m[1].str();
-  for (size_t i = 0; i < list.size(); ++i) {
-    if (list[i] != '\'') continue;
-    std::string value;
-    for (++i; i < list.size(); ++i) {
-      if (list[i] == '\'') {
-        if (i + 1 < list.size() && list[i + 1] == '\'') {
-          value += '\'';
-          ++i;
-          continue;
-        }
-        break;
-      }
-      value += list[i];
-    }
-    out.push_back(std::move(value));
-  }
-  return out;
+  return QuotedValues(m[1].str());
 }
 
 Result<LiveTable> InspectTable(SqlConnection& conn, Dialect dialect, const std::string& table) {

@@ -1,5 +1,5 @@
 // Reads a table's live schema from a database: its columns with type and nullability, its
-// B-tree indexes, the columns of its text-search index and (SQLite) the choices of its
+// B-tree indexes, the columns of its text-search index and the choices of its
 // `CHECK (x IN (...))` constraints. Used by `make schema` (on a scratch SQLite database) and by
 // the schema drift test (on every backend).
 #pragma once
@@ -17,6 +17,9 @@ namespace rampart::store {
 // A table that does not exist gives `exists == false` and nothing else. Errors: those of the
 // connection.
 Result<LiveTable> InspectTable(SqlConnection& conn, Dialect dialect, const std::string& table);
+
+// The '...' literals in `text`, in order (a doubled quote inside one reads as one quote).
+std::vector<std::string> QuotedValues(std::string_view text);
 
 // The quoted values of `CHECK (column IN ('a', 'b', ...))` in a CREATE TABLE statement, or
 // nullopt when there is no such constraint on `column`.
