@@ -16,14 +16,11 @@
 #include <vector>
 
 #include "domain/registers.h"
-#include "store/postgres/postgres_driver.h"
 #include "store/sql/schema_gen.h"
 #include "store/sql/schema_inspect.h"
-#include "store/sqlite/sqlite_driver.h"
 #include "store/store.h"
+#include "support/sql_backend.h"
 #include "support/status_matchers.h"
-#include "support/test_backend.h"
-#include "support/test_store.h"
 
 namespace rampart::store {
 namespace {
@@ -35,35 +32,27 @@ using test::Backend;
 using test::IsOk;
 using test::StatusIs;
 using ::testing::Contains;
+using ::testing::HasSubstr;
 
 std::string BackendName(const ::testing::TestParamInfo<Backend>& info) {
   return test::BackendName(info.param);
 }
 
-// The column type each field type must have, written out here rather than taken from the
-// generator, so that the generator's mapping is checked too.
-std::string ExpectedType(FieldType type, Backend backend) {
-  const bool lite = backend == Backend::kSqlite;
-  switch (type) {
-    case FieldType::kText:
-    case FieldType::kLongText:
-    case FieldType::kEnum:
-      return lite ? "TEXT" : "TEXT COLLATE \"C\"";
-    case FieldType::kDate:
-      return lite ? "TEXT" : "DATE";
-    case FieldType::kBool:
-      return lite ? "INTEGER" : "BOOLEAN";
-    case FieldType::kInteger:
-    case FieldType::kUser:
-    case FieldType::kRef:
-      return lite ? "INTEGER" : "BIGINT";
-    case FieldType::kList:
-    case FieldType::kTable:
-    case FieldType::kRefs:
-      return lite ? "TEXT" : "JSONB";
-  }
-  return "?";
-}
+// The column type each field type must have (SQLite, PostgreSQL), written out here rather than
+// taken from the generator, so that the generator's mapping is checked too.
+const std::map<FieldType, std::pair<std::string, std::string>> kExpectedTypes = {
+    {FieldType::kText, {"TEXT", "TEXT COLLATE \"C\""}},
+    {FieldType::kLongText, {"TEXT", "TEXT COLLATE \"C\""}},
+    {FieldType::kEnum, {"TEXT", "TEXT COLLATE \"C\""}},
+    {FieldType::kDate, {"TEXT", "DATE"}},
+    {FieldType::kBool, {"INTEGER", "BOOLEAN"}},
+    {FieldType::kInteger, {"INTEGER", "BIGINT"}},
+    {FieldType::kUser, {"INTEGER", "BIGINT"}},
+    {FieldType::kRef, {"INTEGER", "BIGINT"}},
+    {FieldType::kList, {"TEXT", "JSONB"}},
+    {FieldType::kTable, {"TEXT", "JSONB"}},
+    {FieldType::kRefs, {"TEXT", "JSONB"}},
+};
 
 std::string Lower(std::string s) {
   for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -75,22 +64,9 @@ std::string Lower(std::string s) {
 class SchemaDrift : public ::testing::TestWithParam<Backend> {
  protected:
   void SetUp() override {
-    auto db = test::BackendDatabase::Create(GetParam());
-    ASSERT_THAT(db, IsOk());
-    db_ = std::move(db).value();
-    auto store = test::OpenMigratedStore(db_->url());
-    ASSERT_THAT(store, IsOk());
-    store_ = std::move(store).value();
-    auto tenant = test::CreateTenant(*store_, "Acme", "alice", "2026-01-01T00:00:00.000Z");
-    ASSERT_THAT(tenant, IsOk());
-    tenant_ = *tenant;
-    auto driver = GetParam() == Backend::kSqlite ? OpenSqliteDriver(db_->url())
-                                                 : OpenPostgresDriver(db_->url());
-    ASSERT_THAT(driver, IsOk());
-    driver_ = std::move(driver).value();
-    auto conn = driver_->Connect();
-    ASSERT_THAT(conn, IsOk());
-    conn_ = std::move(conn).value();
+    auto backend = test::MigratedBackend::Open(GetParam());
+    ASSERT_THAT(backend, IsOk());
+    b_ = std::move(backend).value();
   }
 
   Dialect dialect() const {
@@ -98,7 +74,7 @@ class SchemaDrift : public ::testing::TestWithParam<Backend> {
   }
 
   LiveTable Inspect(const std::string& table) {
-    auto live = InspectTable(*conn_, dialect(), table);
+    auto live = InspectTable(*b_->conn, dialect(), table);
     EXPECT_THAT(live, IsOk());
     return live.ok() ? *live : LiveTable{};
   }
@@ -118,7 +94,7 @@ class SchemaDrift : public ::testing::TestWithParam<Backend> {
       case FieldType::kInteger:
         return SqlValue{int64_t{f.max_value > 0 ? f.min_value : 1}};
       case FieldType::kUser:
-        return SqlValue{tenant_.admin.id};
+        return SqlValue{b_->tenant.admin.id};
       case FieldType::kRef: {
         const RegisterSpec* target = domain::FindRegisterByType(f.ref);
         if (target == nullptr) return InvalidArgument("unknown register " + f.ref);
@@ -140,12 +116,12 @@ class SchemaDrift : public ::testing::TestWithParam<Backend> {
     const LiveTable live = Inspect(spec.table);
     std::string cols = "org_id, version, created_at, updated_at, created_by, updated_by";
     std::string marks = "?, ?, ?, ?, ?, ?";
-    std::vector<SqlValue> params = {tenant_.org.id,
+    std::vector<SqlValue> params = {b_->tenant.org.id,
                                     int64_t{1},
                                     std::string("2026-01-01T00:00:00.000Z"),
                                     std::string("2026-01-01T00:00:00.000Z"),
-                                    tenant_.admin.id,
-                                    tenant_.admin.id};
+                                    b_->tenant.admin.id,
+                                    b_->tenant.admin.id};
     for (const auto& f : spec.fields) {
       const LiveColumn* col = live.Column(f.name);
       if (col == nullptr || !(col->not_null || f.required || f.type == FieldType::kRef)) continue;
@@ -154,9 +130,9 @@ class SchemaDrift : public ::testing::TestWithParam<Backend> {
       marks += ", ?";
       params.push_back(std::move(v));
     }
-    ASSIGN_OR_RETURN(auto rows, conn_->Query("INSERT INTO " + spec.table + " (" + cols +
-                                                 ") VALUES (" + marks + ") RETURNING id",
-                                             params));
+    ASSIGN_OR_RETURN(auto rows, b_->conn->Query("INSERT INTO " + spec.table + " (" + cols +
+                                                    ") VALUES (" + marks + ") RETURNING id",
+                                                params));
     ASSIGN_OR_RETURN(bool found, rows->Next());
     if (!found) return Internal("no id returned");
     const int64_t id = rows->Int(0);
@@ -166,17 +142,32 @@ class SchemaDrift : public ::testing::TestWithParam<Backend> {
 
   // Sets `field` of row `id` to `value`: the database's verdict.
   Status Set(const RegisterSpec& spec, const std::string& field, int64_t id, SqlValue value) {
-    return conn_
+    return b_->conn
         ->Query("UPDATE " + spec.table + " SET " + field + " = ? WHERE id = ?",
                 {std::move(value), id})
         .status();
   }
 
-  std::unique_ptr<test::BackendDatabase> db_;
-  std::unique_ptr<Store> store_;
-  test::Tenant tenant_;
-  std::unique_ptr<SqlDriver> driver_;
-  std::unique_ptr<SqlConnection> conn_;
+  // Calls `check(spec, field, id)` for every field of every register that `wanted` selects,
+  // with the id of a row of that register; returns how many fields it checked.
+  template <typename Wanted, typename Check>
+  int ForEachField(Wanted wanted, Check check) {
+    int checked = 0;
+    for (const RegisterSpec* spec : domain::AllRegisters()) {
+      SCOPED_TRACE(spec->type);
+      auto id = RowOf(*spec);
+      EXPECT_THAT(id, IsOk());
+      if (!id.ok()) continue;
+      for (const auto& f : spec->fields) {
+        if (!wanted(f)) continue;
+        check(*spec, f, *id);
+        ++checked;
+      }
+    }
+    return checked;
+  }
+
+  std::unique_ptr<test::MigratedBackend> b_;
   std::map<std::string, int64_t> rows_;
 };
 INSTANTIATE_TEST_SUITE_P(, SchemaDrift, ::testing::Values(Backend::kSqlite, Backend::kPostgres),
@@ -192,86 +183,74 @@ TEST_P(SchemaDrift, EveryFieldHasAColumnOfItsType) {
       const LiveColumn* col = live.Column(system);
       ASSERT_NE(col, nullptr) << spec->table << " has no system column " << system;
       // SQLite's INTEGER PRIMARY KEY is the rowid, never null but not declared NOT NULL.
-      if (std::string(system) != "id") EXPECT_TRUE(col->not_null) << spec->table << "." << system;
+      if (std::string(system) != "id") {
+        EXPECT_TRUE(col->not_null) << spec->table << "." << system;
+      }
     }
     for (const auto& f : spec->fields) {
       const LiveColumn* col = live.Column(f.name);
       ASSERT_NE(col, nullptr) << spec->table << " has no column " << f.name;
-      EXPECT_EQ(col->type, ExpectedType(f.type, GetParam())) << spec->table << "." << f.name;
-      if (f.required) EXPECT_TRUE(col->not_null) << spec->table << "." << f.name << " is required";
+      EXPECT_EQ(col->type, GetParam() == Backend::kSqlite ? kExpectedTypes.at(f.type).first
+                                                          : kExpectedTypes.at(f.type).second)
+          << spec->table << "." << f.name;
+      if (f.required) {
+        EXPECT_TRUE(col->not_null) << spec->table << "." << f.name << " is required";
+      }
     }
   }
 }
 
 TEST_P(SchemaDrift, EveryChoiceIsAcceptedAndNothingElse) {
-  int checked = 0;
-  for (const RegisterSpec* spec : domain::AllRegisters()) {
-    SCOPED_TRACE(spec->type);
-    auto id = RowOf(*spec);
-    ASSERT_THAT(id, IsOk());
-    for (const auto& f : spec->fields) {
-      if (f.type != FieldType::kEnum) continue;
-      for (const auto& c : f.choices) {
-        EXPECT_THAT(Set(*spec, f.name, *id, c.value), IsOk())
-            << spec->table << "." << f.name << " refuses its choice " << c.value;
-      }
-      // The CHECK names exactly the choices: a choice dropped from the description is refused
-      // again by the database only with a migration.
-      const LiveTable live = Inspect(spec->table);
-      std::vector<std::string> want;
-      for (const auto& c : f.choices) want.push_back(c.value);
-      std::vector<std::string> have =
-          live.Column(f.name)->choices.value_or(std::vector<std::string>{});
-      std::sort(want.begin(), want.end());
-      std::sort(have.begin(), have.end());
-      EXPECT_EQ(have, want) << "the CHECK of " << spec->table << "." << f.name
-                            << " does not name exactly the description's choices";
-      const Status bogus = Set(*spec, f.name, *id, std::string("not-a-choice"));
-      EXPECT_THAT(bogus, StatusIs(Code::kInvalidArgument))
-          << spec->table << "." << f.name << " accepts a value outside its choices";
-      EXPECT_THAT(Lower(std::string(bogus.message())), ::testing::HasSubstr("check constraint"))
-          << spec->table << "." << f.name;
-      ++checked;
-    }
-  }
+  const int checked = ForEachField(
+      [](const FieldSpec& f) { return f.type == FieldType::kEnum; },
+      [&](const RegisterSpec& spec, const FieldSpec& f, int64_t id) {
+        const std::string where = spec.table + "." + f.name;
+        std::vector<std::string> want;
+        for (const auto& c : f.choices) {
+          EXPECT_THAT(Set(spec, f.name, id, c.value), IsOk()) << where << " refuses " << c.value;
+          want.push_back(c.value);
+        }
+        const Status bogus = Set(spec, f.name, id, std::string("not-a-choice"));
+        EXPECT_THAT(bogus, StatusIs(Code::kInvalidArgument)) << where << " accepts any value";
+        EXPECT_THAT(Lower(std::string(bogus.message())), HasSubstr("check constraint")) << where;
+        // The CHECK names exactly the choices: a choice dropped from the description is refused
+        // by the database only after a migration.
+        const LiveTable live = Inspect(spec.table);
+        const LiveColumn* col = live.Column(f.name);
+        ASSERT_NE(col, nullptr) << where;
+        std::vector<std::string> have = col->choices.value_or(std::vector<std::string>{});
+        std::sort(want.begin(), want.end());
+        std::sort(have.begin(), have.end());
+        EXPECT_EQ(have, want) << "the CHECK of " << where
+                              << " does not name exactly the description's choices";
+      });
   EXPECT_GE(checked, 20);  // every register has at least one choice field
 }
 
 TEST_P(SchemaDrift, EveryBoundedIntegerKeepsItsBounds) {
-  int checked = 0;
-  for (const RegisterSpec* spec : domain::AllRegisters()) {
-    SCOPED_TRACE(spec->type);
-    auto id = RowOf(*spec);
-    ASSERT_THAT(id, IsOk());
-    for (const auto& f : spec->fields) {
-      if (f.type != FieldType::kInteger || f.max_value <= 0) continue;
-      EXPECT_THAT(Set(*spec, f.name, *id, int64_t{f.min_value}), IsOk()) << f.name;
-      EXPECT_THAT(Set(*spec, f.name, *id, int64_t{f.max_value}), IsOk()) << f.name;
-      EXPECT_THAT(Set(*spec, f.name, *id, int64_t{f.min_value - 1}),
-                  StatusIs(Code::kInvalidArgument))
-          << spec->table << "." << f.name << " accepts a value below its bounds";
-      EXPECT_THAT(Set(*spec, f.name, *id, int64_t{f.max_value + 1}),
-                  StatusIs(Code::kInvalidArgument))
-          << spec->table << "." << f.name << " accepts a value above its bounds";
-      ++checked;
-    }
-  }
+  const int checked = ForEachField(
+      [](const FieldSpec& f) { return f.type == FieldType::kInteger && f.max_value > 0; },
+      [&](const RegisterSpec& spec, const FieldSpec& f, int64_t id) {
+        const std::string where = spec.table + "." + f.name;
+        EXPECT_THAT(Set(spec, f.name, id, int64_t{f.min_value}), IsOk()) << where;
+        EXPECT_THAT(Set(spec, f.name, id, int64_t{f.max_value}), IsOk()) << where;
+        EXPECT_THAT(Set(spec, f.name, id, int64_t{f.min_value - 1}),
+                    StatusIs(Code::kInvalidArgument))
+            << where << " accepts a value below its bounds";
+        EXPECT_THAT(Set(spec, f.name, id, int64_t{f.max_value + 1}),
+                    StatusIs(Code::kInvalidArgument))
+            << where << " accepts a value above its bounds";
+      });
   EXPECT_GE(checked, 8);  // C/I/A, the risk ratings, the reassessment interval
 }
 
 TEST_P(SchemaDrift, EveryUserAndReferenceIsAForeignKey) {
-  int checked = 0;
-  for (const RegisterSpec* spec : domain::AllRegisters()) {
-    SCOPED_TRACE(spec->type);
-    auto id = RowOf(*spec);
-    ASSERT_THAT(id, IsOk());
-    for (const auto& f : spec->fields) {
-      if (f.type != FieldType::kUser && f.type != FieldType::kRef) continue;
-      EXPECT_THAT(Set(*spec, f.name, *id, int64_t{987654321}), StatusIs(Code::kInvalidArgument))
-          << spec->table << "." << f.name << " accepts a record that does not exist";
-      ++checked;
-    }
-  }
+  const int checked = ForEachField(
+      [](const FieldSpec& f) { return f.type == FieldType::kUser || f.type == FieldType::kRef; },
+      [&](const RegisterSpec& spec, const FieldSpec& f, int64_t id) {
+        EXPECT_THAT(Set(spec, f.name, id, int64_t{987654321}), StatusIs(Code::kInvalidArgument))
+            << spec.table << "." << f.name << " accepts a record that does not exist";
+      });
   EXPECT_GE(checked, 10);
 }
 

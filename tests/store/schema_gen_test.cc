@@ -9,14 +9,11 @@
 #include <vector>
 
 #include "domain/registers.h"
-#include "store/postgres/postgres_driver.h"
 #include "store/sql/schema_gen.h"
 #include "store/sql/schema_inspect.h"
-#include "store/sqlite/sqlite_driver.h"
 #include "store/store.h"
+#include "support/sql_backend.h"
 #include "support/status_matchers.h"
-#include "support/test_backend.h"
-#include "support/test_store.h"
 
 namespace rampart::store {
 namespace {
@@ -202,21 +199,10 @@ TEST(SchemaGen, PlansTheWholeTableWhenItDoesNotExist) {
 class SchemaGenApplied : public ::testing::TestWithParam<Backend> {
  protected:
   void SetUp() override {
-    auto db = test::BackendDatabase::Create(GetParam());
-    ASSERT_THAT(db, IsOk());
-    db_ = std::move(db).value();
-    auto store = test::OpenMigratedStore(db_->url());
-    ASSERT_THAT(store, IsOk());
-    store_ = std::move(store).value();
-    auto tenant = test::CreateTenant(*store_, "Acme", "alice", "2026-01-01T00:00:00.000Z");
-    ASSERT_THAT(tenant, IsOk());
-    tenant_ = *tenant;
-    auto driver = lite() ? OpenSqliteDriver(db_->url()) : OpenPostgresDriver(db_->url());
-    ASSERT_THAT(driver, IsOk());
-    driver_ = std::move(driver).value();
-    auto conn = driver_->Connect();
-    ASSERT_THAT(conn, IsOk());
-    conn_ = std::move(conn).value();
+    auto backend = test::MigratedBackend::Open(GetParam());
+    ASSERT_THAT(backend, IsOk());
+    b_ = std::move(backend).value();
+    conn_ = b_->conn.get();
   }
 
   bool lite() const { return GetParam() == Backend::kSqlite; }
@@ -237,15 +223,12 @@ class SchemaGenApplied : public ::testing::TestWithParam<Backend> {
             "INSERT INTO widgets (org_id, version, created_at, updated_at, created_by, "
             "updated_by, name, kind, size, status) VALUES (?, 1, 'a', 'a', ?, ?, 'w', ?, ?, "
             "'open')",
-            {tenant_.org.id, tenant_.admin.id, tenant_.admin.id, kind, size})
+            {b_->tenant.org.id, b_->tenant.admin.id, b_->tenant.admin.id, kind, size})
         .status();
   }
 
-  std::unique_ptr<test::BackendDatabase> db_;
-  std::unique_ptr<Store> store_;
-  test::Tenant tenant_;
-  std::unique_ptr<SqlDriver> driver_;
-  std::unique_ptr<SqlConnection> conn_;
+  std::unique_ptr<test::MigratedBackend> b_;
+  SqlConnection* conn_ = nullptr;  // b_'s
 };
 INSTANTIATE_TEST_SUITE_P(, SchemaGenApplied,
                          ::testing::Values(Backend::kSqlite, Backend::kPostgres),
@@ -284,7 +267,7 @@ TEST_P(SchemaGenApplied, CreatesTheColumnsChecksIndexesAndSearchOfTheDescription
   // An owner must be a member of the record's organisation.
   EXPECT_THAT(conn_->Query("UPDATE widgets SET owner = ?", {int64_t{987654}}).status(),
               StatusIs(Code::kInvalidArgument));
-  EXPECT_THAT(conn_->Query("UPDATE widgets SET owner = ?", {tenant_.admin.id}).status(), IsOk());
+  EXPECT_THAT(conn_->Query("UPDATE widgets SET owner = ?", {b_->tenant.admin.id}).status(), IsOk());
   EXPECT_THAT(conn_->Query("UPDATE widgets SET asset = ?", {int64_t{987654}}).status(),
               StatusIs(Code::kInvalidArgument));
 }
@@ -300,14 +283,11 @@ TEST_P(SchemaGenApplied, AddsTheColumnsIndexesAndSearchOfADescriptionThatGrew) {
                           .searchable = true});
   grown.fields.push_back({.name = "spare", .label = "Spare", .type = FieldType::kBool});
   // What the plan is made from: the SQLite twin of this database.
-  auto reference = OpenSqliteDriver(":memory:");
-  ASSERT_THAT(reference, IsOk());
-  auto ref_conn = (*reference)->Connect();
-  ASSERT_THAT(ref_conn, IsOk());
-  for (const auto& m : SqliteMigrations())
-    ASSERT_THAT((*ref_conn)->Exec(std::string(m.sql)), IsOk());
-  ASSERT_THAT((*ref_conn)->Exec(*CreateTableSql(Widgets(), Dialect::kSqlite)), IsOk());
-  auto before = InspectTable(**ref_conn, Dialect::kSqlite, "widgets");
+  auto scratch = test::ScratchSqlite::Open();
+  ASSERT_THAT(scratch, IsOk());
+  SqlConnection& ref_conn = *scratch->conn;
+  ASSERT_THAT(ref_conn.Exec(*CreateTableSql(Widgets(), Dialect::kSqlite)), IsOk());
+  auto before = InspectTable(ref_conn, Dialect::kSqlite, "widgets");
   ASSERT_THAT(before, IsOk());
 
   std::vector<std::string> problems;
@@ -334,8 +314,8 @@ TEST_P(SchemaGenApplied, AddsTheColumnsIndexesAndSearchOfADescriptionThatGrew) {
   EXPECT_THAT(conn_->Query("UPDATE widgets SET colour = ?", {std::string("red")}).status(), IsOk());
   if (lite()) {
     // The rebuilt search index holds the row that existed before.
-    EXPECT_EQ(db_->QueryInt("SELECT COUNT(*) FROM widgets_search WHERE widgets_search MATCH "
-                            "'\"red\"'"),
+    EXPECT_EQ(b_->db->QueryInt("SELECT COUNT(*) FROM widgets_search WHERE widgets_search MATCH "
+                               "'\"red\"'"),
               1);
     // In step now: nothing more to plan.
     problems.clear();
@@ -347,13 +327,11 @@ TEST_P(SchemaGenApplied, AddsTheColumnsIndexesAndSearchOfADescriptionThatGrew) {
 }
 
 TEST(SchemaGen, ReportsWhatItCannotGenerateAndLeavesItOut) {
-  auto reference = OpenSqliteDriver(":memory:");
-  ASSERT_THAT(reference, IsOk());
-  auto conn = (*reference)->Connect();
-  ASSERT_THAT(conn, IsOk());
-  for (const auto& m : SqliteMigrations()) ASSERT_THAT((*conn)->Exec(std::string(m.sql)), IsOk());
-  ASSERT_THAT((*conn)->Exec(*CreateTableSql(Widgets(), Dialect::kSqlite)), IsOk());
-  auto live = InspectTable(**conn, Dialect::kSqlite, "widgets");
+  auto scratch = test::ScratchSqlite::Open();
+  ASSERT_THAT(scratch, IsOk());
+  SqlConnection& conn = *scratch->conn;
+  ASSERT_THAT(conn.Exec(*CreateTableSql(Widgets(), Dialect::kSqlite)), IsOk());
+  auto live = InspectTable(conn, Dialect::kSqlite, "widgets");
   ASSERT_THAT(live, IsOk());
 
   RegisterSpec changed = Widgets();
@@ -377,14 +355,12 @@ TEST(SchemaGen, ReportsWhatItCannotGenerateAndLeavesItOut) {
 // The hand-written migrations and the generator agree on every register: `make schema` has
 // nothing to write (the tool reads SQLite, the reference dialect; the drift test checks both).
 TEST(SchemaGen, FindsEveryRegisterInStepWithTheMigrations) {
-  auto reference = OpenSqliteDriver(":memory:");
-  ASSERT_THAT(reference, IsOk());
-  auto conn = (*reference)->Connect();
-  ASSERT_THAT(conn, IsOk());
-  for (const auto& m : SqliteMigrations()) ASSERT_THAT((*conn)->Exec(std::string(m.sql)), IsOk());
+  auto scratch = test::ScratchSqlite::Open();
+  ASSERT_THAT(scratch, IsOk());
+  SqlConnection& conn = *scratch->conn;
   for (const RegisterSpec* spec : domain::AllRegisters()) {
     SCOPED_TRACE(spec->type);
-    auto live = InspectTable(**conn, Dialect::kSqlite, spec->table);
+    auto live = InspectTable(conn, Dialect::kSqlite, spec->table);
     ASSERT_THAT(live, IsOk());
     std::vector<std::string> problems;
     auto change = PlanSchemaChange(*spec, *live, problems);

@@ -1,6 +1,7 @@
 #include "store/sql/schema_gen.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 
@@ -32,12 +33,7 @@ std::string Quote(std::string_view s) {
 }
 
 std::string Join(const std::vector<std::string>& items, std::string_view sep) {
-  std::string out;
-  for (const auto& i : items) {
-    if (!out.empty()) out += sep;
-    out += i;
-  }
-  return out;
+  return fmt::format("{}", fmt::join(items, sep));
 }
 
 // The default sort column without its direction ("" when none).
