@@ -254,6 +254,19 @@ TEST_P(SchemaDrift, EveryUserAndReferenceIsAForeignKey) {
   EXPECT_GE(checked, 10);
 }
 
+TEST_P(SchemaDrift, EveryReferredTableHasAUniqueIdAndOrganisation) {
+  for (const RegisterSpec* spec : domain::AllRegisters()) {
+    for (const auto& f : spec->fields) {
+      if (f.type != FieldType::kRef && f.type != FieldType::kRefs) continue;
+      const RegisterSpec* target = domain::FindRegisterByType(f.ref);
+      ASSERT_NE(target, nullptr) << spec->type << "." << f.name << " refers to " << f.ref;
+      EXPECT_TRUE(Inspect(target->table).IsReferable())
+          << spec->table << "." << f.name << " refers to " << target->table
+          << ", which has no unique (id, org_id)";
+    }
+  }
+}
+
 TEST_P(SchemaDrift, EveryFilterableOrSortableFieldLeadsAnIndex) {
   for (const RegisterSpec* spec : domain::AllRegisters()) {
     SCOPED_TRACE(spec->type);

@@ -259,6 +259,7 @@ TEST_P(SchemaGenApplied, CreatesTheColumnsChecksIndexesAndSearchOfTheDescription
   }
   EXPECT_FALSE(live.HasIndexLeadingWith("parts"));
   EXPECT_THAT(live.search, ElementsAre("name", "notes"));
+  EXPECT_TRUE(live.IsReferable());
 
   EXPECT_THAT(Insert("plain"), IsOk());
   EXPECT_THAT(Insert("o'clock"), IsOk());
@@ -350,6 +351,27 @@ TEST(SchemaGen, ReportsWhatItCannotGenerateAndLeavesItOut) {
   EXPECT_THAT(problems[0], HasSubstr("write this migration by hand"));
   EXPECT_THAT(problems[1], HasSubstr("widgets.keeper"));
   EXPECT_THAT(problems[2], HasSubstr("widgets.code"));
+}
+
+// The tables of migration 0002 were made without a unique (id, org_id); the index that a first
+// reference to one of them needs makes it referable on both backends.
+TEST_P(SchemaGenApplied, MakesAnOlderTableReferable) {
+  auto before = InspectTable(*conn_, dialect(), "context_issues");
+  ASSERT_THAT(before, IsOk());
+  EXPECT_FALSE(before->IsReferable());
+  ASSERT_THAT(Apply(ReferableSql("context_issues")), IsOk());
+  auto after = InspectTable(*conn_, dialect(), "context_issues");
+  ASSERT_THAT(after, IsOk());
+  EXPECT_TRUE(after->IsReferable());
+  EXPECT_THAT(Apply("CREATE TABLE notes_on_issues (id BIGINT PRIMARY KEY, org_id BIGINT NOT NULL, "
+                    "issue BIGINT, FOREIGN KEY (issue, org_id) REFERENCES context_issues(id, "
+                    "org_id))"),
+              IsOk());
+  EXPECT_THAT(conn_
+                  ->Query("INSERT INTO notes_on_issues (id, org_id, issue) VALUES (1, ?, 42)",
+                          {b_->tenant.org.id})
+                  .status(),
+              StatusIs(Code::kInvalidArgument));
 }
 
 // The hand-written migrations and the generator agree on every register: `make schema` has

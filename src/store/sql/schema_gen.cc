@@ -273,6 +273,21 @@ bool LiveTable::HasIndexLeadingWith(std::string_view column) const {
   return false;
 }
 
+bool LiveTable::IsReferable() const {
+  for (const auto& i : indexes) {
+    if (!i.unique || i.columns.size() != 2) continue;
+    if ((i.columns[0] == "id" && i.columns[1] == "org_id") ||
+        (i.columns[0] == "org_id" && i.columns[1] == "id")) {
+      return true;
+    }
+  }
+  return false;
+}
+
+std::string ReferableSql(const std::string& table) {
+  return fmt::format("CREATE UNIQUE INDEX {0}_id_org ON {0}(id, org_id);\n", table);
+}
+
 Result<SchemaChange> PlanSchemaChange(const RegisterSpec& spec, const LiveTable& live,
                                       std::vector<std::string>& problems) {
   RETURN_IF_ERROR(CheckNames(spec));

@@ -84,6 +84,7 @@ struct LiveColumn {
 struct LiveIndex {
   std::string name;
   std::vector<std::string> columns;
+  bool unique = false;
 };
 struct LiveTable {
   bool exists = false;
@@ -96,6 +97,9 @@ struct LiveTable {
   const LiveColumn* Column(std::string_view name) const;
   // True when some index has org_id first and `column` second.
   bool HasIndexLeadingWith(std::string_view column) const;
+  // True when a unique index covers exactly (id, org_id): other tables' composite foreign keys
+  // can then refer to it (both databases require a unique key on the referred columns).
+  bool IsReferable() const;
 };
 
 // What bringing a table in step with its description takes.
@@ -116,6 +120,10 @@ struct SchemaChange {
 // existing table).
 Result<SchemaChange> PlanSchemaChange(const domain::RegisterSpec& spec, const LiveTable& live,
                                       std::vector<std::string>& problems);
+
+// A unique index on (id, org_id) of `table`, for a table made before every register table had
+// one (migration 0002), when a new register first refers to it.
+std::string ReferableSql(const std::string& table);
 
 // The comment that opens every generated migration file.
 std::string GeneratedHeader(const domain::RegisterSpec& spec, Dialect dialect);

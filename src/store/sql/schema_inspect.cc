@@ -42,13 +42,15 @@ Result<LiveTable> InspectSqlite(SqlConnection& conn, const std::string& table) {
                                .not_null = r.Int(2) != 0,
                                .choices = CheckedChoices(create[0], r.Text(0))};
            }));
-  ASSIGN_OR_RETURN(auto names, Rows(conn, "SELECT name FROM pragma_index_list(?)", {table}, Text0));
-  std::sort(names.begin(), names.end());
-  for (const auto& name : names) {
+  ASSIGN_OR_RETURN(
+      auto names,
+      Rows(conn, "SELECT name, \"unique\" FROM pragma_index_list(?) ORDER BY name", {table},
+           [](const SqlRows& r) { return std::pair(r.Text(0), r.Int(1) != 0); }));
+  for (const auto& [name, unique] : names) {
     ASSIGN_OR_RETURN(
         auto columns,
         Rows(conn, "SELECT name FROM pragma_index_info(?) ORDER BY seqno", {name}, Text0));
-    live.indexes.push_back({.name = name, .columns = std::move(columns)});
+    live.indexes.push_back({.name = name, .columns = std::move(columns), .unique = unique});
   }
   // The search table counts only with the three triggers that keep it in step.
   ASSIGN_OR_RETURN(
@@ -101,27 +103,29 @@ Result<LiveTable> InspectPostgres(SqlConnection& conn, const std::string& table)
   // Every index column with its index's access method and operator class, in key order.
   struct Key {
     std::string index, method, column, opclass;
+    bool unique;
   };
-  ASSIGN_OR_RETURN(auto keys,
-                   Rows(conn,
-                        "SELECT ic.relname, am.amname, COALESCE(a.attname, ''), oc.opcname "
-                        "FROM pg_index x "
-                        "JOIN pg_class t ON t.oid = x.indrelid "
-                        "JOIN pg_class ic ON ic.oid = x.indexrelid "
-                        "JOIN pg_am am ON am.oid = ic.relam "
-                        "CROSS JOIN LATERAL unnest(x.indkey::int2[], x.indclass::oid[]) "
-                        "  WITH ORDINALITY AS k(attnum, opclass, ord) "
-                        "JOIN pg_opclass oc ON oc.oid = k.opclass "
-                        "LEFT JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum "
-                        "WHERE t.relname = ? AND pg_table_is_visible(t.oid) "
-                        "ORDER BY ic.relname, k.ord",
-                        {table}, [](const SqlRows& r) {
-                          return Key{r.Text(0), r.Text(1), r.Text(2), r.Text(3)};
-                        }));
+  ASSIGN_OR_RETURN(
+      auto keys,
+      Rows(conn,
+           "SELECT ic.relname, am.amname, COALESCE(a.attname, ''), oc.opcname, x.indisunique "
+           "FROM pg_index x "
+           "JOIN pg_class t ON t.oid = x.indrelid "
+           "JOIN pg_class ic ON ic.oid = x.indexrelid "
+           "JOIN pg_am am ON am.oid = ic.relam "
+           "CROSS JOIN LATERAL unnest(x.indkey::int2[], x.indclass::oid[]) "
+           "  WITH ORDINALITY AS k(attnum, opclass, ord) "
+           "JOIN pg_opclass oc ON oc.oid = k.opclass "
+           "LEFT JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum "
+           "WHERE t.relname = ? AND pg_table_is_visible(t.oid) "
+           "ORDER BY ic.relname, k.ord",
+           {table}, [](const SqlRows& r) {
+             return Key{r.Text(0), r.Text(1), r.Text(2), r.Text(3), r.Bool(4)};
+           }));
   for (const auto& k : keys) {
     if (k.method == "btree") {
       if (live.indexes.empty() || live.indexes.back().name != k.index) {
-        live.indexes.push_back({.name = k.index, .columns = {}});
+        live.indexes.push_back({.name = k.index, .columns = {}, .unique = k.unique});
       }
       live.indexes.back().columns.push_back(k.column);
     } else if (k.method == "gin" && k.opclass == "gin_trgm_ops" &&
