@@ -1,4 +1,5 @@
 # The README's commands. `make run` builds and starts Rampart on an embedded database;
+# `make schema` writes the migrations a new or changed register description needs;
 # `make test` installs what the tests need, builds with ASan/UBSan and runs every suite (the store
 # suites also against a throwaway PostgreSQL cluster, removed afterwards: scripts/run-tests.sh);
 # it builds the benchmarks too and runs each scenario once on a small database (not timed).
@@ -12,7 +13,7 @@ JOBS     ?= $(shell nproc)
 export CCACHE_BASEDIR ?= $(CURDIR)
 export CCACHE_NOHASHDIR ?= 1
 
-.PHONY: all deps build run test test-deps format lint bench fuzz clean
+.PHONY: all deps build run test test-deps format lint bench fuzz clean schema
 
 all: build
 
@@ -27,6 +28,14 @@ run: build
 	@mkdir -p $(DATA_DIR)
 	@if [ ! -f "$(DB)" ]; then build/rampart init --db "$(DB)" --org "$(ORG)"; fi
 	@build/rampart serve --db "$(DB)" --listen "$(LISTEN)"
+
+# Writes the migrations that bring the schema in step with the register descriptions
+# (src/make_schema.cc): a new register's table, new columns, indexes and search columns, both
+# dialects. Commit what it writes; when everything is in step it writes nothing and says so.
+schema: deps
+	@cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DRAMPART_TESTS=OFF >/dev/null
+	@cmake --build build -j $(JOBS) --target make_schema
+	@build/make_schema src/store/migrations
 
 test-deps:
 	@scripts/install-deps.sh test
