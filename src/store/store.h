@@ -42,7 +42,7 @@ struct ListQuery {
   std::string search;       // case-insensitive substring over searchable fields
   std::string sort = "id";  // a sortable field or system column
   bool descending = false;
-  std::string cursor;       // from a previous Page; empty for the first page
+  std::string cursor;       // next_cursor or prev_cursor of a Page; empty for the first page
   int limit = 50;           // 1..500
   bool with_total = false;  // also count the matching records
   // With with_total: stop counting past this many (0: count them all). A page of a large
@@ -53,6 +53,7 @@ struct ListQuery {
 struct Page {
   std::vector<domain::Record> records;
   std::string next_cursor;  // empty on the last page
+  std::string prev_cursor;  // the page before this one; empty on the first page
   std::optional<int64_t> total;
   bool total_capped = false;  // more records match than `total` says (total_limit reached)
 };

@@ -437,5 +437,48 @@ TEST_F(WebPages, LoadingTheShippedCatalogueSaysHowManyWereAdded) {
   EXPECT_FALSE(Has(Page("/threats?notice=catalogue-%3Cb%3E"), "Added"));
 }
 
+// Lists page forward and back and say where the page is: "51–100 of 120 context issues".
+TEST_F(WebPages, AListPagesForwardAndBackAndSaysWhichRecordsItShows) {
+  for (int i = 0; i < 120; ++i) {
+    char title[16];
+    std::snprintf(title, sizeof title, "Issue %03d", i);
+    CreateIssue(title);
+  }
+  const auto count = [](const httplib::Result& r) {
+    return Find(r->body, "<span class=\"count\"[^>]*>([^<]*)</span>");
+  };
+  const auto link = [](const httplib::Result& r, const std::string& text) {
+    std::string href = Find(r->body, "<a href=\"([^\"]*)\"[^>]*>" + text + "</a>");
+    for (size_t at = href.find("&amp;"); at != std::string::npos; at = href.find("&amp;", at + 1)) {
+      href.replace(at, 5, "&");
+    }
+    return href;
+  };
+  auto first = Page("/context-issues?sort=title");
+  ASSERT_EQ(first->status, 200);
+  EXPECT_EQ(count(first), "1–50 of 120 context issues");
+  EXPECT_EQ(link(first, "← Previous page"), "");
+  const std::string next = link(first, "Next page →");
+  ASSERT_NE(next.find("&page=2"), std::string::npos) << next;
+  auto second = Page(next);
+  EXPECT_EQ(count(second), "51–100 of 120 context issues");
+  EXPECT_TRUE(Has(second, "Issue 050"));
+  EXPECT_FALSE(Has(second, "Issue 049"));
+  // Back from page 2 is the first page itself.
+  EXPECT_EQ(link(second, "← Previous page"), "/context-issues?sort=title");
+  auto third = Page(link(second, "Next page →"));
+  EXPECT_EQ(count(third), "101–120 of 120 context issues");
+  EXPECT_EQ(link(third, "Next page →"), "");
+  EXPECT_EQ(link(third, "« First page"), "/context-issues?sort=title");
+  auto back = Page(link(third, "← Previous page"));
+  EXPECT_EQ(count(back), "51–100 of 120 context issues");
+  EXPECT_EQ(Find(back->body, "(Issue [0-9]+)"), "Issue 050");
+  EXPECT_NE(link(back, "Next page →").find("&page=3"), std::string::npos);
+  // A page number that is not one is ignored, not an error.
+  auto odd = Page(next.substr(0, next.find("&page=")) + "&page=x");
+  ASSERT_EQ(odd->status, 200);
+  EXPECT_EQ(count(odd), "120 context issues");
+}
+
 }  // namespace
 }  // namespace rampart::testing

@@ -56,7 +56,8 @@ void AddRegisterRoutes(Router& router, const RegisterSpec& spec) {
     Json data = Json::array();
     for (const auto& rec : page->records) data.push_back(app::RecordToJson(rec));
     Json body = {{"data", std::move(data)},
-                 {"next_cursor", page->next_cursor.empty() ? Json() : Json(page->next_cursor)}};
+                 {"next_cursor", page->next_cursor.empty() ? Json() : Json(page->next_cursor)},
+                 {"prev_cursor", page->prev_cursor.empty() ? Json() : Json(page->prev_cursor)}};
     if (page->total) body["total"] = *page->total;
     WriteJson(r.res, 200, body);
   });

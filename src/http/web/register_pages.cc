@@ -190,6 +190,13 @@ bool IsEditable(const RegisterSpec& spec, const Record& rec) {
 // ---------------------------------------------------------------------------------------------
 // The table
 
+// 1234567 as "1,234,567".
+std::string Grouped(int64_t n) {
+  std::string digits = std::to_string(n < 0 ? -n : n);
+  for (int i = static_cast<int>(digits.size()) - 3; i > 0; i -= 3) digits.insert(i, ",");
+  return n < 0 ? "-" + digits : digits;
+}
+
 std::string QueryWith(const HttpRequest& req, const std::string& key, const std::string& value,
                       bool drop_cursor = true) {
   std::string out;
@@ -306,7 +313,9 @@ HttpRequest ListView(const HttpRequest& req) {
   view.params = req.params;
   const bool from_toolbar = req.HasParam("q");
   for (auto it = view.params.begin(); it != view.params.end();) {
-    const bool drop = it->first == "notice" || (from_toolbar && it->second.empty());
+    // The page number travels beside the cursor for the "51–100 of 1,234" line only.
+    const bool drop =
+        it->first == "notice" || it->first == "page" || (from_toolbar && it->second.empty());
     it = drop ? view.params.erase(it) : std::next(it);
   }
   return view;
@@ -415,11 +424,34 @@ void ListPage(Request& r, const RegisterSpec& spec) {
 
   const std::string today = Today(r);
   h.Open("div", {{"class", "card table-card"}});
+  // The page's number: 1 without a cursor, else what the pager links carried (0: not known).
+  int64_t page_no = 1;
+  if (!q->cursor.empty()) {
+    page_no = 0;
+    const std::string text = r.Query("page");
+    int64_t n = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+    if (ec == std::errc() && end == text.data() + text.size() && n >= 2 && n <= 1'000'000) {
+      page_no = n;
+    }
+  }
+  const auto shown = static_cast<int64_t>(page->records.size());
+  const bool one_page = q->cursor.empty() && page->next_cursor.empty();
+  std::string count;
+  if (one_page || page_no == 0) {
+    count = page->total_capped
+                ? fmt::format("More than {} {}", Grouped(*page->total), LowerNoun(spec.plural))
+                : CountOf(spec, *page->total);
+  } else {
+    const int64_t first = (page_no - 1) * q->limit + 1;
+    // CountOf's noun after its number: " context issues".
+    const std::string noun =
+        CountOf(spec, *page->total).substr(std::to_string(*page->total).size());
+    count = fmt::format("{}–{} of {}{}{}", Grouped(first), Grouped(first + shown - 1),
+                        page->total_capped ? "more than " : "", Grouped(*page->total), noun);
+  }
   h.Open("div", {{"class", "table-meta"}});
-  h.Element("span", {{"class", "count"}},
-            page->total_capped
-                ? fmt::format("More than {} {}", *page->total, LowerNoun(spec.plural))
-                : CountOf(spec, *page->total));
+  h.Element("span", {{"class", "count"}, {"aria-live", "polite"}}, count);
   h.Close("div");
   h.Open("div", {{"class", "table-scroll"}});
   // On narrow screens each row becomes a stacked entry (app.css), labelled by data-label.
@@ -457,12 +489,21 @@ void ListPage(Request& r, const RegisterSpec& spec) {
     h.Close("tr");
   }
   h.Close("tbody").Close("table").Close("div");
+  // Pager links carry the cursor and the number of the page they lead to.
+  const std::string first_page = "/" + spec.path + QueryWith(view, "cursor", "");
+  auto page_link = [&](const std::string& cursor, int64_t n) {
+    std::string url = "/" + spec.path + QueryWith(view, "cursor", cursor, false);
+    if (n >= 2) url += fmt::format("&page={}", n);
+    return url;
+  };
   h.Open("nav", {{"class", "pager"}, {"aria-label", "Pages"}});
-  if (!q->cursor.empty()) {
-    h.Link("/" + spec.path + QueryWith(view, "cursor", ""), "← First page", "button button-ghost");
+  if (!page->prev_cursor.empty()) {
+    if (page_no != 2) h.Link(first_page, "« First page", "button button-ghost");
+    h.Link(page_no == 2 ? first_page : page_link(page->prev_cursor, page_no - 1), "← Previous page",
+           "button button-secondary");
   }
   if (!page->next_cursor.empty()) {
-    h.Link("/" + spec.path + QueryWith(view, "cursor", page->next_cursor, false), "Next page →",
+    h.Link(page_link(page->next_cursor, page_no == 0 ? 0 : page_no + 1), "Next page →",
            "button button-secondary");
   }
   h.Close("nav").Close("div");

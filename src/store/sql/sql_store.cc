@@ -432,19 +432,26 @@ Result<Page> SqlStore::List(const RegisterSpec& spec, int64_t org_id, const List
   auto sort_param = [&](const Json& v) {
     return sort_field != nullptr ? FieldParam(*sort_field, v) : JsonParam(v);
   };
+  // A cursor is [sort, descending, sort value, id] for the page after that record, with a fifth
+  // element "before" for the page before it. A page before is read in the opposite order (DESC
+  // NULLS LAST is exactly ASC NULLS FIRST reversed, and the other way round) and turned back.
+  bool before = false;
+  bool descending = q.descending;
   if (!q.cursor.empty()) {
     auto raw = Base64UrlDecode(q.cursor);
     const Json c = raw.ok() ? Json::parse(*raw, nullptr, false) : Json();
-    if (!c.is_array() || c.size() != 4 || c[0] != s || c[1] != q.descending ||
-        !c[3].is_number_integer()) {
+    if (!c.is_array() || (c.size() != 4 && !(c.size() == 5 && c[4] == "before")) || c[0] != s ||
+        c[1] != q.descending || !c[3].is_number_integer()) {
       return InvalidArgument("the cursor is not valid for this list and sort order", "cursor");
     }
+    before = c.size() == 5;
+    descending = q.descending != before;
     const Json& v = c[2];
     const int64_t last_id = c[3].get<int64_t>();
     if (s == "id") {
-      where += q.descending ? " AND id < ?" : " AND id > ?";
+      where += descending ? " AND id < ?" : " AND id > ?";
       params.emplace_back(last_id);
-    } else if (!q.descending) {  // ASC NULLS FIRST, id ASC
+    } else if (!descending) {  // ASC NULLS FIRST, id ASC
       if (v.is_null()) {
         where += fmt::format(" AND (({0} IS NULL AND id > ?) OR {0} IS NOT NULL)", s);
         params.emplace_back(last_id);
@@ -468,10 +475,10 @@ Result<Page> SqlStore::List(const RegisterSpec& spec, int64_t org_id, const List
   }
   std::string order;
   if (s == "id") {
-    order = q.descending ? "id DESC" : "id ASC";
+    order = descending ? "id DESC" : "id ASC";
   } else {
-    order = q.descending ? fmt::format("{} DESC NULLS LAST, id DESC", s)
-                         : fmt::format("{} ASC NULLS FIRST, id ASC", s);
+    order = descending ? fmt::format("{} DESC NULLS LAST, id DESC", s)
+                       : fmt::format("{} ASC NULLS FIRST, id ASC", s);
   }
   params.emplace_back(int64_t{q.limit + 1});
   Page page;
@@ -487,11 +494,19 @@ Result<Page> SqlStore::List(const RegisterSpec& spec, int64_t org_id, const List
       page.records.push_back(ReadRecord(spec, *rows));
     }
   }
-  if (static_cast<int>(page.records.size()) > q.limit) {
-    page.records.pop_back();
-    const Record& last = page.records.back();
-    page.next_cursor =
-        Base64UrlEncode(Json::array({s, q.descending, SortValue(last, s), last.id}).dump());
+  const bool more = static_cast<int>(page.records.size()) > q.limit;
+  if (more) page.records.pop_back();
+  if (before) std::reverse(page.records.begin(), page.records.end());
+  auto cursor_at = [&](const Record& r, bool going_back) {
+    Json c = Json::array({s, q.descending, SortValue(r, s), r.id});
+    if (going_back) c.push_back("before");
+    return Base64UrlEncode(c.dump());
+  };
+  if (!page.records.empty()) {
+    // Going forward, a page after a cursor has records before it; going back, the cursor's own
+    // record comes after the page.
+    if (before ? more : !q.cursor.empty()) page.prev_cursor = cursor_at(page.records.front(), true);
+    if (before || more) page.next_cursor = cursor_at(page.records.back(), false);
   }
   if (q.with_total) {
     ASSIGN_OR_RETURN(page.total, Count(spec, org_id, q));
