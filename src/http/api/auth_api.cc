@@ -23,7 +23,6 @@
 namespace rampart::http {
 
 using nlohmann::json;
-using Json = nlohmann::json;
 
 namespace {
 
@@ -95,16 +94,16 @@ void RespondNoContent(Request& r, const Status& st) {
 }  // namespace
 
 // Schemas of the caller's identity and account: the caller, sessions, tokens, second factor.
-void AddAccountSchemas(Json& schemas) {
-  Json role_names = Json::array();
+void AddAccountSchemas(json& schemas) {
+  json role_names = json::array();
   for (const auto& r : domain::AllRoles()) role_names.push_back(r.name);
-  Json permission_names = Json::array();
+  json permission_names = json::array();
   for (const auto& p : domain::AllPermissions()) permission_names.push_back(p.name);
   schemas["RoleName"] = {{"type", "string"},
                          {"enum", role_names},
                          {"description", "a role; GET /api/v1/roles lists what each may do"}};
   schemas["PermissionName"] = {{"type", "string"}, {"enum", permission_names}};
-  const Json role = Ref("RoleName");
+  const json role = Ref("RoleName");
 
   schemas["OrganisationRef"] = ObjectOfAll({{"id", kInteger}, {"name", kString}});
   schemas["Me"] = ObjectOfAll(
@@ -151,11 +150,6 @@ void AddAccountSchemas(Json& schemas) {
                    {"organisation_id", kInteger},
                    {"awaiting_second_factor", kBoolean},
                    {"current", Described(kBoolean, "the session of this request")}});
-  schemas["MemberSession"] = ObjectOfAll({{"id", kInteger},
-                                          {"created_at", kDateTime},
-                                          {"last_seen_at", kDateTime},
-                                          {"address", kString},
-                                          {"user_agent", kString}});
   schemas["Ended"] = ObjectOfAll({{"ended", Described(kInteger, "how many sessions ended")}});
 
   schemas["ApiToken"] = ObjectOfAll(
@@ -179,7 +173,7 @@ void AddAccountSchemas(Json& schemas) {
        {"expires_on", Described(kDate,
                                 "the last day the token works, not in the past; absent: the token "
                                 "does not expire")}},
-      Json::array({"name"}));
+      json::array({"name"}));
 
   schemas["SecondFactorStatus"] =
       ObjectOfAll({{"enabled", kBoolean},
@@ -195,14 +189,14 @@ void AddAccountSchemas(Json& schemas) {
                               "one-time codes for a lost phone: shown in this answer only")}});
   schemas["SecondFactorCode"] =
       Object({{"code", Described(kString, "the current code of the authenticator app")}},
-             Json::array({"code"}));
+             json::array({"code"}));
 }
 
 void RegisterAuthApiRoutes(Router& router) {
   Router* rt = &router;
-  const Json sign_in = Json::array({"Sign-in"});
-  const Json account = Json::array({"Account"});
-  const Json cookie_header = {
+  const json sign_in = json::array({"Sign-in"});
+  const json account = json::array({"Account"});
+  const json cookie_header = {
       {"Set-Cookie",
        {{"description", "the session cookie (HttpOnly, SameSite=Strict)"}, {"schema", kString}}}};
 
@@ -211,8 +205,7 @@ void RegisterAuthApiRoutes(Router& router) {
       Doc({{"summary", "Sign in; sets the session cookie and returns the CSRF token"},
            {"description",
             "Failed sign-ins are counted per account and per client address; too many answer 429 "
-            "with Retry-After. An account with a second factor needs `totp`: without it, or with "
-            "a "
+            "with Retry-After. An account with a second factor needs `totp`: without it, or with a "
             "wrong code, the answer is 401 naming the field `totp`."},
            {"tags", sign_in},
            {"operationId", "login"},
@@ -223,7 +216,7 @@ void RegisterAuthApiRoutes(Router& router) {
                         {"totp", Described(kString,
                                            "the code of the authenticator app, or a recovery code; "
                                            "needed when the account has a second factor")}},
-                       Json::array({"username", "password"})))},
+                       json::array({"username", "password"})))},
            {"responses", Merge({{"200", Merge(JsonResponse("signed in", Ref("SignedIn")),
                                               {{"headers", cookie_header}})}},
                                ErrorResponses({400, 401, 403, 429}))}}),
@@ -309,7 +302,7 @@ void RegisterAuthApiRoutes(Router& router) {
                  {"new_password", {{"type", "string"}, {"minLength", 8}, {"maxLength", 128}}},
                  {"keep_tokens",
                   Described(kBoolean, "keep the caller's API tokens working (default false)")}},
-                Json::array({"current_password", "new_password"})))},
+                json::array({"current_password", "new_password"})))},
            {"responses",
             Merge({{"204", NoContent("changed")}}, ErrorResponses({400, 401, 403, 429}))}}),
       [](Request& r) {
@@ -347,7 +340,7 @@ void RegisterAuthApiRoutes(Router& router) {
                              {"code", Described(kString,
                                                 "a code of the authenticator app or a recovery "
                                                 "code; needed when a second factor is set up")}},
-                            Json::array({"password"})))},
+                            json::array({"password"})))},
            {"responses", Merge({{"204", NoContent("re-authenticated")}},
                                ErrorResponses({400, 401, 403, 429}))}}),
       [](Request& r) {
@@ -371,7 +364,7 @@ void RegisterAuthApiRoutes(Router& router) {
            {"requestBody",
             JsonBody(Object(
                 {{"display_name", {{"type", "string"}, {"minLength", 1}, {"maxLength", 100}}}},
-                Json::array({"display_name"})))},
+                json::array({"display_name"})))},
            {"responses", Merge({{"204", NoContent("changed")}}, ErrorResponses({400, 401, 403}))}}),
       [](Request& r) {
         auto body = ParseJsonBody(r.http);
@@ -387,7 +380,7 @@ void RegisterAuthApiRoutes(Router& router) {
             "organisation."},
            {"tags", account},
            {"operationId", "switch_organisation"},
-           {"requestBody", JsonBody(Object({{"org_id", kInteger}}, Json::array({"org_id"})))},
+           {"requestBody", JsonBody(Object({{"org_id", kInteger}}, json::array({"org_id"})))},
            {"responses",
             Merge({{"204", NoContent("switched")}}, ErrorResponses({400, 401, 403, 404, 409}))}}),
       [](Request& r) {
@@ -421,7 +414,7 @@ void RegisterAuthApiRoutes(Router& router) {
            {"tags", account},
            {"operationId", "end_own_session"},
            {"responses", Merge({{"204", NoContent("ended")}}, ErrorResponses({401, 403, 404}))}},
-          Json::array({PathParam("id", "the session's id")})),
+          json::array({PathParam("id", "the session's id")})),
       [](Request& r) { RespondNoContent(r, r.services.auth.EndSession(r.principal, r.PathId())); });
   router.Post("/api/v1/auth/sessions/end-others", Guard::Account(),
               Doc({{"summary", "End every session of the caller but this one"},
@@ -487,7 +480,7 @@ void RegisterAuthApiRoutes(Router& router) {
            {"tags", account},
            {"operationId", "revoke_own_token"},
            {"responses", Merge({{"204", NoContent("revoked")}}, ErrorResponses({401, 403, 404}))}},
-          Json::array({PathParam("id", "the token's id")})),
+          json::array({PathParam("id", "the token's id")})),
       [](Request& r) {
         RespondNoContent(r, r.services.auth.RevokeToken(r.principal, r.PathId()));
       });
@@ -577,7 +570,7 @@ void RegisterAuthApiRoutes(Router& router) {
                      {"tags", account},
                      {"operationId", "disable_second_factor"},
                      {"requestBody", JsonBody(Object({{"password", kString}, {"code", kString}},
-                                                     Json::array({"password", "code"})))},
+                                                     json::array({"password", "code"})))},
                      {"responses", Merge({{"204", NoContent("turned off")}},
                                          ErrorResponses({400, 401, 403, 409}))}}),
                 [](Request& r) {

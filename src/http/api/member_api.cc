@@ -23,7 +23,6 @@ namespace rampart::http {
 
 using domain::Permission;
 using nlohmann::json;
-using Json = nlohmann::json;
 
 namespace {
 
@@ -70,9 +69,14 @@ const Guard kManage = Guard::Needs(Permission::kManageUsers);
 }  // namespace
 
 // Schemas of the organisation's people: members, invitations, roles and the organisation.
-void AddPeopleSchemas(Json& schemas) {
-  const Json role = Ref("RoleName");
+void AddPeopleSchemas(json& schemas) {
+  const json role = Ref("RoleName");
 
+  schemas["MemberSession"] = ObjectOfAll({{"id", kInteger},
+                                          {"created_at", kDateTime},
+                                          {"last_seen_at", kDateTime},
+                                          {"address", kString},
+                                          {"user_agent", kString}});
   schemas["Member"] =
       ObjectOfAll({{"id", Described(kInteger, "the user's id")},
                    {"username", kString},
@@ -92,7 +96,7 @@ void AddPeopleSchemas(Json& schemas) {
        {"password", Described({{"type", "string"}, {"minLength", 8}, {"maxLength", 128}},
                               "for a new account only (400 when the user exists); absent: a "
                               "one-time password is made and returned")}},
-      Json::array({"username", "role"}));
+      json::array({"username", "role"}));
   schemas["AddedMember"] =
       Extends("Member",
               Object({{"existing_user",
@@ -107,7 +111,7 @@ void AddPeopleSchemas(Json& schemas) {
                        Described(kString,
                                  "with one_time_password: when it stops working (UTC, 72 hours "
                                  "on); it works for one sign-in")}},
-                     Json::array({"existing_user"})));
+                     json::array({"existing_user"})));
   schemas["Invited"] =
       ObjectOfAll({{"status", Described(kString, "\"invited\"")},
                    {"username", Described(kString, "the name asked for, as given")}});
@@ -118,10 +122,10 @@ void AddPeopleSchemas(Json& schemas) {
                    {"expires_on", Described(OrNull(kDate), "the last day of the access offered")},
                    {"invited_by", Described(kString, "the inviting administrator's user name")},
                    {"created_at", kString}});
-  Json change = Object({{"role", role},
+  json change = Object({{"role", role},
                         {"expires_on", Described(OrNull(kDate), "null: access does not end")},
                         {"disabled", Described(kBoolean, "a disabled user cannot sign in")}},
-                       Json::array());
+                       json::array());
   change["additionalProperties"] = false;
   schemas["MemberChange"] = change;
   schemas["OneTimePassword"] = ObjectOfAll(
@@ -144,14 +148,14 @@ void AddPeopleSchemas(Json& schemas) {
        {"second_factor_roles",
         Described(ArrayOf(role), "members with these roles must set up a second factor")}});
   schemas["OrganisationChange"] =
-      Object({{"second_factor_roles", ArrayOf(role)}}, Json::array({"second_factor_roles"}));
+      Object({{"second_factor_roles", ArrayOf(role)}}, json::array({"second_factor_roles"}));
 }
 
 void RegisterMemberApiRoutes(Router& router) {
-  const Json account = Json::array({"Account"});
-  const Json people = Json::array({"People"});
-  const Json organisation = Json::array({"Organisation"});
-  const Json user_id = Json::array({PathParam("id", "the user's id")});
+  const json account = json::array({"Account"});
+  const json people = json::array({"People"});
+  const json organisation = json::array({"Organisation"});
+  const json user_id = json::array({PathParam("id", "the user's id")});
 
   router.Get("/api/v1/auth/invitations", Guard::Account(),
              Doc({{"summary", "The caller's pending invitations to organisations"},
@@ -177,7 +181,7 @@ void RegisterMemberApiRoutes(Router& router) {
          {"responses",
           Merge({{"200", JsonResponse(accept ? "accepted" : "declined", Ref("Invitation"))}},
                 accept ? ErrorResponses({401, 403, 404, 409}) : ErrorResponses({401, 403, 404}))}},
-        Json::array({PathParam("id", "the invitation's id")}));
+        json::array({PathParam("id", "the invitation's id")}));
   };
   router.Post(R"(/api/v1/auth/invitations/(\d+)/accept)", Guard::Account(), answer("accept"),
               [](Request& r) {
@@ -422,7 +426,7 @@ void RegisterMemberApiRoutes(Router& router) {
            {"tags", people},
            {"operationId", "end_user_session"},
            {"responses", Merge({{"204", NoContent("ended")}}, ErrorResponses({401, 403, 404}))}},
-          Merge(user_id, Json::array({PathParam("session_id", "the session's id")}))),
+          Merge(user_id, json::array({PathParam("session_id", "the session's id")}))),
       [](Request& r) {
         Status st = r.services.members.EndSession(r.principal, r.PathId(1), r.PathId(2));
         if (!st.ok()) return WriteJsonError(r.res, st);
