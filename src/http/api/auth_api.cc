@@ -192,10 +192,12 @@ void AddAccountSchemas(json& schemas) {
              json::array({"code"}));
 }
 
-void RegisterAuthApiRoutes(Router& router) {
+namespace {
+
+// Signing in and out, and who is signed in.
+void AddSignInRoutes(Router& router) {
   Router* rt = &router;
   const json sign_in = json::array({"Sign-in"});
-  const json account = json::array({"Account"});
   const json cookie_header = {
       {"Set-Cookie",
        {{"description", "the session cookie (HttpOnly, SameSite=Strict)"}, {"schema", kString}}}};
@@ -282,6 +284,12 @@ void RegisterAuthApiRoutes(Router& router) {
                out["memberships"] = list;
                WriteJson(r.res, 200, out);
              });
+}
+
+// The caller's password, re-authentication, name and organisation.
+void AddAccountRoutes(Router& router) {
+  const json account = json::array({"Account"});
+
   router.Post(
       "/api/v1/auth/password", Guard::AccountSetup(),
       Doc({{"summary", "Change the caller's password"},
@@ -392,8 +400,11 @@ void RegisterAuthApiRoutes(Router& router) {
         RespondNoContent(r, r.services.auth.SwitchOrganisation(r.principal, r.session_token,
                                                                (*body)["org_id"].get<int64_t>()));
       });
+}
 
-  // --- Sessions ---
+// The caller's own sessions.
+void AddOwnSessionRoutes(Router& router) {
+  const json account = json::array({"Account"});
   router.Get("/api/v1/auth/sessions", Guard::Account(),
              Doc({{"summary", "The caller's sessions, newest first"},
                   {"tags", account},
@@ -427,8 +438,11 @@ void RegisterAuthApiRoutes(Router& router) {
                 if (!ended.ok()) return WriteJsonError(r.res, ended.status());
                 WriteJson(r.res, 200, json{{"ended", *ended}});
               });
+}
 
-  // --- API tokens ---
+// The caller's API tokens.
+void AddOwnTokenRoutes(Router& router) {
+  const json account = json::array({"Account"});
   router.Get("/api/v1/auth/tokens", Guard::Account(),
              Doc({{"summary", "The caller's API tokens, newest first (never their secret)"},
                   {"tags", account},
@@ -484,8 +498,11 @@ void RegisterAuthApiRoutes(Router& router) {
       [](Request& r) {
         RespondNoContent(r, r.services.auth.RevokeToken(r.principal, r.PathId()));
       });
+}
 
-  // --- Second factor ---
+// The caller's second factor: status, enrolment, recovery codes, turning it off.
+void AddSecondFactorRoutes(Router& router) {
+  const json account = json::array({"Account"});
   router.Get("/api/v1/auth/second-factor", Guard::AccountSetup(),
              Doc({{"summary",
                    "Whether the caller has a second factor, and whether it is "
@@ -581,6 +598,16 @@ void RegisterAuthApiRoutes(Router& router) {
                                           r.principal, StringField(*body, "password"),
                                           StringField(*body, "code")));
                 });
+}
+
+}  // namespace
+
+void RegisterAuthApiRoutes(Router& router) {
+  AddSignInRoutes(router);
+  AddAccountRoutes(router);
+  AddOwnSessionRoutes(router);
+  AddOwnTokenRoutes(router);
+  AddSecondFactorRoutes(router);
 }
 
 }  // namespace rampart::http

@@ -151,12 +151,11 @@ void AddPeopleSchemas(json& schemas) {
       Object({{"second_factor_roles", ArrayOf(role)}}, json::array({"second_factor_roles"}));
 }
 
-void RegisterMemberApiRoutes(Router& router) {
-  const json account = json::array({"Account"});
-  const json people = json::array({"People"});
-  const json organisation = json::array({"Organisation"});
-  const json user_id = json::array({PathParam("id", "the user's id")});
+namespace {
 
+// The caller's invitations to organisations.
+void AddInvitationRoutes(Router& router) {
+  const json account = json::array({"Account"});
   router.Get("/api/v1/auth/invitations", Guard::Account(),
              Doc({{"summary", "The caller's pending invitations to organisations"},
                   {"tags", account},
@@ -195,29 +194,12 @@ void RegisterMemberApiRoutes(Router& router) {
                 if (!i.ok()) return WriteJsonError(r.res, i.status());
                 WriteJson(r.res, 200, InvitationJson(*i));
               });
-  router.Get("/api/v1/roles", kRead,
-             Doc({{"summary", "The roles and the permissions of each"},
-                  {"tags", organisation},
-                  {"operationId", "list_roles"},
-                  {"responses", Merge({{"200", JsonResponse("roles, most powerful "
-                                                            "first",
-                                                            DataOf("Role"))}},
-                                      ErrorResponses({401, 403}))}}),
-             [](Request& r) {
-               json data = json::array();
-               for (const auto& role : domain::AllRoles()) {
-                 json permissions = json::array();
-                 for (const auto& p : domain::AllPermissions()) {
-                   if (domain::Can(role.role, p.permission)) permissions.push_back(p.name);
-                 }
-                 data.push_back({{"name", role.name},
-                                 {"label", role.label},
-                                 {"summary", role.summary},
-                                 {"needs_expiry", role.needs_expiry},
-                                 {"permissions", permissions}});
-               }
-               WriteJson(r.res, 200, json{{"data", data}});
-             });
+}
+
+// The organisation's members: list, add, read, change, remove.
+void AddMemberRoutes(Router& router) {
+  const json people = json::array({"People"});
+  const json user_id = json::array({PathParam("id", "the user's id")});
   router.Get(
       "/api/v1/users", kRead,
       Doc({{"summary", "Members of the organisation (owners to choose from)"},
@@ -372,6 +354,12 @@ void RegisterMemberApiRoutes(Router& router) {
                   if (!st.ok()) return WriteJsonError(r.res, st);
                   r.res.status = 204;
                 });
+}
+
+// A member's credentials an administrator resets: password, sessions, second factor.
+void AddMemberCredentialRoutes(Router& router) {
+  const json people = json::array({"People"});
+  const json user_id = json::array({PathParam("id", "the user's id")});
   router.Post(R"(/api/v1/users/(\d+)/reset-password)", kManage,
               Doc({{"summary", "Give a member a new one-time password; their sessions end"},
                    {"description", "409 for the caller's own account."},
@@ -447,6 +435,35 @@ void RegisterMemberApiRoutes(Router& router) {
                   if (!st.ok()) return WriteJsonError(r.res, st);
                   r.res.status = 204;
                 });
+}
+
+// The role model and the organisation's settings.
+void AddOrganisationSettingsRoutes(Router& router) {
+  const json organisation = json::array({"Organisation"});
+  router.Get("/api/v1/roles", kRead,
+             Doc({{"summary", "The roles and the permissions of each"},
+                  {"tags", organisation},
+                  {"operationId", "list_roles"},
+                  {"responses", Merge({{"200", JsonResponse("roles, most powerful "
+                                                            "first",
+                                                            DataOf("Role"))}},
+                                      ErrorResponses({401, 403}))}}),
+             [](Request& r) {
+               json data = json::array();
+               for (const auto& role : domain::AllRoles()) {
+                 json permissions = json::array();
+                 for (const auto& p : domain::AllPermissions()) {
+                   if (domain::Can(role.role, p.permission)) permissions.push_back(p.name);
+                 }
+                 data.push_back({{"name", role.name},
+                                 {"label", role.label},
+                                 {"summary", role.summary},
+                                 {"needs_expiry", role.needs_expiry},
+                                 {"permissions", permissions}});
+               }
+               WriteJson(r.res, 200, json{{"data", data}});
+             });
+
   router.Get(
       "/api/v1/organisation", kRead,
       Doc({{"summary", "The organisation acted for"},
@@ -491,6 +508,15 @@ void RegisterMemberApiRoutes(Router& router) {
         if (!org.ok()) return WriteJsonError(r.res, org.status());
         WriteJson(r.res, 200, OrganisationJson(*org));
       });
+}
+
+}  // namespace
+
+void RegisterMemberApiRoutes(Router& router) {
+  AddInvitationRoutes(router);
+  AddOrganisationSettingsRoutes(router);
+  AddMemberRoutes(router);
+  AddMemberCredentialRoutes(router);
 }
 
 }  // namespace rampart::http

@@ -7,7 +7,8 @@
 //   PATCH  /api/v1/{path}/{id}            change the given fields (If-Match required)
 //   DELETE /api/v1/{path}/{id}            (If-Match required)
 //   GET    /api/v1/{path}/{id}/history    audit events of the record
-// plus the ISMS scope's workflow, the organisation's users and the audit trail.
+// plus the ISMS scope's workflow, the audit trail and the OpenAPI document. Each route is
+// registered with its documentation, derived from the same description.
 #include <fmt/format.h>
 
 #include <charconv>
@@ -48,6 +49,7 @@ Json EventToJson(const domain::AuditEvent& e) {
               {"encoding", e.encoding}};
 }
 
+// A field's JSON Schema, from its description.
 Json FieldSchema(const FieldSpec& f) {
   Json s;
   switch (f.type) {
@@ -118,6 +120,7 @@ Json FieldSchema(const FieldSpec& f) {
   return s;
 }
 
+// A record as answered, or (input) as accepted on create and replace.
 Json RecordSchema(const RegisterSpec& spec, bool input) {
   Json props = Json::object();
   Json required = Json::array();
@@ -144,6 +147,7 @@ Json RecordSchema(const RegisterSpec& spec, bool input) {
   return s;
 }
 
+// The list's query parameters: paging, sort, search, and a filter per filterable field.
 Json ListParameters(const RegisterSpec& spec) {
   Json sorts = Json::array();
   for (const std::string n : {"id", "created_at", "updated_at"}) {

@@ -65,16 +65,13 @@ void AddRiskSchemas(Json& schemas) {
                    {"unrated", Described(kInteger, "matching risks without these ratings")}});
 }
 
-void RegisterRiskApiRoutes(Router& router) {
+namespace {
+
+// The risk methodology: the one in force, approving a draft, starting one.
+void AddMethodologyRoutes(Router& router) {
   const Json tags = Json::array({"Risk assessment and treatment"});
-  const Json risk = Ref(SchemaName(domain::Risks()));
   const Json methodology = Ref(SchemaName(domain::RiskMethodologies()));
-  const Json cycle = Ref(SchemaName(domain::RiskAssessments()));
-  const Json plan_row = ObjectOfAll({{"risk", risk},
-                                     {"action", {{"type", {"object", "null"}}}},
-                                     {"overdue", {{"type", "boolean"}}}});
   const Guard approve = Guard::Needs(domain::Permission::kApprove);
-  const Guard edit = Guard::Needs(domain::Permission::kEditRecords);
 
   router.Get("/api/v1/risk-methodology/current", kRead,
              Doc({{"summary", "The risk methodology in force"},
@@ -122,6 +119,12 @@ void RegisterRiskApiRoutes(Router& router) {
               [](Request& r) {
                 Respond(r, r.services.risks.NewMethodologyDraft(r.principal, r.PathId()), 201);
               });
+}
+
+// Accepting a risk's residual risk, and loading the shipped catalogues.
+void AddAcceptanceAndCatalogueRoutes(Router& router) {
+  const Json tags = Json::array({"Risk assessment and treatment"});
+  const Guard edit = Guard::Needs(domain::Permission::kEditRecords);
 
   // Anyone may ask; the use case decides by the acceptance criteria (the risk owner, or a role
   // the criteria name for the risk's level).
@@ -172,6 +175,14 @@ void RegisterRiskApiRoutes(Router& router) {
           WriteJson(r.res, 200, Json{{"added", *added}});
         });
   }
+}
+
+// The heat map and the treatment plan.
+void AddRiskViewRoutes(Router& router) {
+  const Json tags = Json::array({"Risk assessment and treatment"});
+  const Json plan_row = ObjectOfAll({{"risk", Ref(SchemaName(domain::Risks()))},
+                                     {"action", {{"type", {"object", "null"}}}},
+                                     {"overdue", {{"type", "boolean"}}}});
 
   router.Get(
       "/api/v1/risks/heatmap", kRead,
@@ -241,6 +252,13 @@ void RegisterRiskApiRoutes(Router& router) {
                         fmt::format("attachment; filename=\"risk-treatment-plan.{}\"", format));
         r.res.SetContent(*file, format == "xlsx" ? kXlsxContentType : "text/csv; charset=utf-8");
       });
+}
+
+// Risk assessment cycles: reviews recorded in them, closing them.
+void AddAssessmentCycleRoutes(Router& router) {
+  const Json tags = Json::array({"Risk assessment and treatment"});
+  const Json cycle = Ref(SchemaName(domain::RiskAssessments()));
+  const Guard edit = Guard::Needs(domain::Permission::kEditRecords);
 
   router.Post(
       R"(/api/v1/risk-assessments/(\d+)/reviews)", edit,
@@ -288,6 +306,15 @@ void RegisterRiskApiRoutes(Router& router) {
                 Respond(r, r.services.risks.CloseCycle(r.principal, r.PathId(), *version,
                                                        StringField(*body, "summary")));
               });
+}
+
+}  // namespace
+
+void RegisterRiskApiRoutes(Router& router) {
+  AddMethodologyRoutes(router);
+  AddAcceptanceAndCatalogueRoutes(router);
+  AddRiskViewRoutes(router);
+  AddAssessmentCycleRoutes(router);
 }
 
 }  // namespace rampart::http

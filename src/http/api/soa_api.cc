@@ -102,16 +102,18 @@ void AddSoaSchemas(Json& schemas) {
              Json::array({"number", "approved_by", "approver", "approved_at", "note"}));
 }
 
-void RegisterSoaApiRoutes(Router& router) {
-  const Guard edit = Guard::Needs(domain::Permission::kEditRecords);
-  const Guard approve = Guard::Needs(domain::Permission::kApprove);
+namespace {
+
+// A query parameter.
+Json QueryParam(const char* name, Json schema, const char* description) {
+  return Json{
+      {"name", name}, {"in", "query"}, {"schema", std::move(schema)}, {"description", description}};
+}
+
+// The entries: the list, its export, and one entry read and decided.
+void AddSoaEntryRoutes(Router& router) {
   const Json tags = Json::array({"Statement of Applicability"});
-  auto query = [](const char* name, Json schema, const char* description) {
-    return Json{{"name", name},
-                {"in", "query"},
-                {"schema", std::move(schema)},
-                {"description", description}};
-  };
+  const Guard edit = Guard::Needs(domain::Permission::kEditRecords);
   const Json control_param = {{"name", "control_id"},
                               {"in", "path"},
                               {"required", true},
@@ -124,13 +126,14 @@ void RegisterSoaApiRoutes(Router& router) {
            {"tags", tags},
            {"operationId", "list_soa"},
            {"parameters",
-            Json::array(
-                {query("theme", kString,
-                       "Organizational, People, Physical or "
-                       "Technological"),
-                 query("attribute", kString, "an ISO/IEC 27002 attribute value, e.g. Preventive"),
-                 query("applicable", {{"type", "string"}, {"enum", {"yes", "no", "undecided"}}},
-                       "only decided or undecided entries")})},
+            Json::array({QueryParam("theme", kString,
+                                    "Organizational, People, Physical or "
+                                    "Technological"),
+                         QueryParam("attribute", kString,
+                                    "an ISO/IEC 27002 attribute value, e.g. Preventive"),
+                         QueryParam("applicable",
+                                    {{"type", "string"}, {"enum", {"yes", "no", "undecided"}}},
+                                    "only decided or undecided entries")})},
            {"responses", Merge({{"200", JsonResponse("the entries", DataOf("SoaEntry"))}},
                                ErrorResponses({400, 401, 403}))}}),
       [](Request& r) {
@@ -150,8 +153,8 @@ void RegisterSoaApiRoutes(Router& router) {
            {"tags", tags},
            {"operationId", "export_soa"},
            {"parameters",
-            Json::array({query("format", {{"type", "string"}, {"enum", {"csv", "xlsx"}}},
-                               "csv (default) or xlsx")})},
+            Json::array({QueryParam("format", {{"type", "string"}, {"enum", {"csv", "xlsx"}}},
+                                    "csv (default) or xlsx")})},
            {"responses", Merge({{"200",
                                  {{"description", "the file"},
                                   {"content",
@@ -172,6 +175,46 @@ void RegisterSoaApiRoutes(Router& router) {
             fmt::format("attachment; filename=\"statement-of-applicability.{}\"", format));
         r.res.SetContent(*bytes, format == "csv" ? "text/csv; charset=utf-8" : kXlsxContentType);
       });
+
+  const Json entry_ok = JsonResponse("the entry", Ref("SoaEntry"));
+  router.Get(kControlPattern, kRead,
+             Doc({{"summary", "One entry of the Statement of Applicability"},
+                  {"tags", tags},
+                  {"operationId", "get_soa_entry"},
+                  {"responses", Merge({{"200", entry_ok}}, ErrorResponses({401, 403, 404}))}},
+                 Json::array({control_param})),
+             [](Request& r) {
+               auto line = r.services.soa.Get(r.principal, r.http.matches[1]);
+               if (!line.ok()) return WriteJsonError(r.res, line.status());
+               WriteLine(r, *line);
+             });
+
+  router.Put(kControlPattern, edit,
+             Doc({{"summary", "Decide whether a control is applicable, and why"},
+                  {"tags", tags},
+                  {"operationId", "update_soa_entry"},
+                  {"parameters", Json::array({Merge(kIfMatch, {{"description",
+                                                                "the entry's ETag; \"0\" while "
+                                                                "undecided; 412 when stale"}})})},
+                  {"requestBody", JsonBody(Ref("SoaEntryInput"))},
+                  {"responses",
+                   Merge({{"200", entry_ok}}, ErrorResponses({400, 401, 403, 404, 412, 428}))}},
+                 Json::array({control_param})),
+             [](Request& r) {
+               auto version = EntryIfMatch(r.http);
+               if (!version.ok()) return WriteJsonError(r.res, version.status());
+               auto body = ParseJsonBody(r.http);
+               if (!body.ok()) return WriteJsonError(r.res, body.status());
+               auto line = r.services.soa.Update(r.principal, r.http.matches[1], *version, *body);
+               if (!line.ok()) return WriteJsonError(r.res, line.status());
+               WriteLine(r, *line);
+             });
+}
+
+// Approved versions: the list, approving one, reading one, comparing two.
+void AddSoaVersionRoutes(Router& router) {
+  const Json tags = Json::array({"Statement of Applicability"});
+  const Guard approve = Guard::Needs(domain::Permission::kApprove);
 
   router.Get("/api/v1/soa/versions", kRead,
              Doc({{"summary", "Approved versions, newest first"},
@@ -227,8 +270,9 @@ void RegisterSoaApiRoutes(Router& router) {
            {"tags", tags},
            {"operationId", "compare_soa"},
            {"parameters",
-            Json::array({Merge(query("from", ref, "the earlier version"), {{"required", true}}),
-                         query("to", ref, "the later version; current by default")})},
+            Json::array(
+                {Merge(QueryParam("from", ref, "the earlier version"), {{"required", true}}),
+                 QueryParam("to", ref, "the later version; current by default")})},
            {"responses",
             Merge({{"200",
                     JsonResponse(
@@ -259,40 +303,13 @@ void RegisterSoaApiRoutes(Router& router) {
         }
         WriteJson(r.res, 200, Json{{"from", c->from}, {"to", c->to}, {"controls", changes}});
       });
+}
 
-  const Json entry_ok = JsonResponse("the entry", Ref("SoaEntry"));
-  router.Get(kControlPattern, kRead,
-             Doc({{"summary", "One entry of the Statement of Applicability"},
-                  {"tags", tags},
-                  {"operationId", "get_soa_entry"},
-                  {"responses", Merge({{"200", entry_ok}}, ErrorResponses({401, 403, 404}))}},
-                 Json::array({control_param})),
-             [](Request& r) {
-               auto line = r.services.soa.Get(r.principal, r.http.matches[1]);
-               if (!line.ok()) return WriteJsonError(r.res, line.status());
-               WriteLine(r, *line);
-             });
+}  // namespace
 
-  router.Put(kControlPattern, edit,
-             Doc({{"summary", "Decide whether a control is applicable, and why"},
-                  {"tags", tags},
-                  {"operationId", "update_soa_entry"},
-                  {"parameters", Json::array({Merge(kIfMatch, {{"description",
-                                                                "the entry's ETag; \"0\" while "
-                                                                "undecided; 412 when stale"}})})},
-                  {"requestBody", JsonBody(Ref("SoaEntryInput"))},
-                  {"responses",
-                   Merge({{"200", entry_ok}}, ErrorResponses({400, 401, 403, 404, 412, 428}))}},
-                 Json::array({control_param})),
-             [](Request& r) {
-               auto version = EntryIfMatch(r.http);
-               if (!version.ok()) return WriteJsonError(r.res, version.status());
-               auto body = ParseJsonBody(r.http);
-               if (!body.ok()) return WriteJsonError(r.res, body.status());
-               auto line = r.services.soa.Update(r.principal, r.http.matches[1], *version, *body);
-               if (!line.ok()) return WriteJsonError(r.res, line.status());
-               WriteLine(r, *line);
-             });
+void RegisterSoaApiRoutes(Router& router) {
+  AddSoaEntryRoutes(router);
+  AddSoaVersionRoutes(router);
 }
 
 }  // namespace rampart::http
