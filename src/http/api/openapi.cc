@@ -67,6 +67,7 @@ std::string PathOf(const RouteInfo& route) {
   return out;
 }
 
+// The component schemas: the error answer's and each area's.
 Json Components() {
   Json schemas = Json::object();
   schemas["Error"] = {{"type", "object"},
