@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <charconv>
 #include <chrono>
+#include <cstdlib>
 #include <map>
 #include <set>
 
@@ -253,9 +254,36 @@ RawHandler Router::Wrap(const std::string& pattern, Surface surface, Guard guard
   };
 }
 
+size_t PatternGroups(const std::string& pattern) {
+  size_t groups = 0;
+  int depth = 0;
+  for (size_t i = 0; i < pattern.size(); ++i) {
+    if (pattern[i] == '\\') {
+      ++i;  // an escaped character, never a group
+    } else if (pattern[i] == '(') {
+      if (depth++ == 0) ++groups;
+    } else if (pattern[i] == ')') {
+      --depth;
+    }
+  }
+  return groups;
+}
+
 void Router::Add(const std::string& method, const std::string& pattern, Surface s, Guard g,
-                 Handler h) {
-  routes_.push_back({method, pattern, s, g});
+                 ApiDoc doc, Handler h) {
+  if (s == Surface::kApi) {
+    // A programming error in the route table, found at start-up by every test.
+    if (!doc.operation.is_object() || !doc.path_parameters.is_array()) {
+      fmt::print(stderr, "API route {} {} has no documentation\n", method, pattern);
+      std::abort();
+    }
+    if (doc.path_parameters.size() != PatternGroups(pattern)) {
+      fmt::print(stderr, "API route {} {} documents {} path parameters for {} groups\n", method,
+                 pattern, doc.path_parameters.size(), PatternGroups(pattern));
+      std::abort();
+    }
+  }
+  routes_.push_back({method, pattern, s, g, std::move(doc)});
   Unguarded(method, pattern, Wrap(pattern, s, g, method != "GET", std::move(h)));
 }
 
@@ -276,14 +304,35 @@ bool Router::Dispatch(HttpRequest& req, HttpResponse& res) const {
   return false;
 }
 
-void Router::Get(const std::string& p, Surface s, Guard g, Handler h) { Add("GET", p, s, g, h); }
-void Router::Post(const std::string& p, Surface s, Guard g, Handler h) { Add("POST", p, s, g, h); }
-void Router::Put(const std::string& p, Surface s, Guard g, Handler h) { Add("PUT", p, s, g, h); }
+void Router::Get(const std::string& p, Surface s, Guard g, Handler h) {
+  Add("GET", p, s, g, {}, std::move(h));
+}
+void Router::Post(const std::string& p, Surface s, Guard g, Handler h) {
+  Add("POST", p, s, g, {}, std::move(h));
+}
+void Router::Put(const std::string& p, Surface s, Guard g, Handler h) {
+  Add("PUT", p, s, g, {}, std::move(h));
+}
 void Router::Patch(const std::string& p, Surface s, Guard g, Handler h) {
-  Add("PATCH", p, s, g, h);
+  Add("PATCH", p, s, g, {}, std::move(h));
 }
 void Router::Delete(const std::string& p, Surface s, Guard g, Handler h) {
-  Add("DELETE", p, s, g, h);
+  Add("DELETE", p, s, g, {}, std::move(h));
+}
+void Router::Get(const std::string& p, Guard g, ApiDoc doc, Handler h) {
+  Add("GET", p, Surface::kApi, g, std::move(doc), std::move(h));
+}
+void Router::Post(const std::string& p, Guard g, ApiDoc doc, Handler h) {
+  Add("POST", p, Surface::kApi, g, std::move(doc), std::move(h));
+}
+void Router::Put(const std::string& p, Guard g, ApiDoc doc, Handler h) {
+  Add("PUT", p, Surface::kApi, g, std::move(doc), std::move(h));
+}
+void Router::Patch(const std::string& p, Guard g, ApiDoc doc, Handler h) {
+  Add("PATCH", p, Surface::kApi, g, std::move(doc), std::move(h));
+}
+void Router::Delete(const std::string& p, Guard g, ApiDoc doc, Handler h) {
+  Add("DELETE", p, Surface::kApi, g, std::move(doc), std::move(h));
 }
 
 void Router::AnswerOtherMethods() {

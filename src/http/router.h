@@ -13,6 +13,9 @@
 // with a session cookie, carry the session's CSRF token (X-CSRF-Token header or `_csrf` form
 // field). Failures answer 401/403 as JSON on the API and as a redirect or page on the web. A
 // known path asked with a method it does not have answers 405 with `Allow`.
+//
+// Every API route is also registered with its documentation (ApiDoc), from which the OpenAPI
+// document is assembled (http/api/openapi.cc): an API route without it cannot be added.
 #pragma once
 
 #include <chrono>
@@ -23,6 +26,8 @@
 #include <regex>
 #include <string>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "base/rate_limit.h"
 #include "http/message.h"
@@ -70,12 +75,23 @@ inline const Guard kExport = {Access::kPermission, domain::Permission::kReadReco
 // kOk, or the kUnauthenticated/kPermissionDenied status the route answers.
 Status Authorise(const Guard& guard, const app::Principal& p, bool state_changing);
 
+// The OpenAPI documentation of an API route, stated where the route is registered: its Operation
+// Object (summary, description, tags, operationId, parameters, requestBody, responses) without
+// who may call it, which the document takes from the route's guard; and, in order, a Parameter
+// Object (`in: path`) for each group of the route's pattern, whose name stands for the group in
+// the documented path (`/api/v1/users/(\d+)` with one named "id": `/api/v1/users/{id}`).
+struct ApiDoc {
+  nlohmann::json operation;
+  nlohmann::json path_parameters = nlohmann::json::array();
+};
+
 // A registered route, for the role matrix test and the documentation.
 struct RouteInfo {
   std::string method;
   std::string pattern;
   Surface surface;
   Guard guard;
+  ApiDoc doc;  // of an API route; empty for the pages
 };
 
 inline constexpr const char* kSessionCookie = "rampart_session";
@@ -123,11 +139,20 @@ class Router {
   Router(app::Services& services, RouterOptions options = {})
       : services_(services), options_(options) {}
 
+  // A page (Surface::kWeb). Surface::kApi here aborts: an API route needs its documentation.
   void Get(const std::string& pattern, Surface s, Guard g, Handler h);
   void Post(const std::string& pattern, Surface s, Guard g, Handler h);
   void Put(const std::string& pattern, Surface s, Guard g, Handler h);
   void Patch(const std::string& pattern, Surface s, Guard g, Handler h);
   void Delete(const std::string& pattern, Surface s, Guard g, Handler h);
+  // An API route (Surface::kApi) with its documentation. Aborts when the documentation has no
+  // operation or names a different number of path parameters than the pattern has groups: the
+  // route table is fixed at start-up, so a mistake stops every test.
+  void Get(const std::string& pattern, Guard g, ApiDoc doc, Handler h);
+  void Post(const std::string& pattern, Guard g, ApiDoc doc, Handler h);
+  void Put(const std::string& pattern, Guard g, ApiDoc doc, Handler h);
+  void Patch(const std::string& pattern, Guard g, ApiDoc doc, Handler h);
+  void Delete(const std::string& pattern, Guard g, ApiDoc doc, Handler h);
   // A route without authentication, CSRF or timing (static files, /healthz); not in routes().
   void Unguarded(const std::string& method, const std::string& pattern, RawHandler h);
   // After every route: a known pattern asked with another method answers 405 with `Allow`.
@@ -157,7 +182,8 @@ class Router {
   };
 
   RawHandler Wrap(const std::string& pattern, Surface s, Guard g, bool state_changing, Handler h);
-  void Add(const std::string& method, const std::string& pattern, Surface s, Guard g, Handler h);
+  void Add(const std::string& method, const std::string& pattern, Surface s, Guard g, ApiDoc doc,
+           Handler h);
 
   app::Services& services_;
   RouterOptions options_;
@@ -166,6 +192,10 @@ class Router {
   std::unique_ptr<RateLimiter> exports_ =
       std::make_unique<RateLimiter>(kExportBurst, kExportInterval);
 };
+
+// How many groups a route pattern has (not counting groups within groups): the path parameters
+// its documentation names.
+size_t PatternGroups(const std::string& pattern);
 
 // The value of cookie `name` in the request, or empty.
 std::string CookieValue(const HttpRequest& req, const std::string& name);

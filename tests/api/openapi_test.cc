@@ -175,8 +175,10 @@ TEST_F(OpenApi, DocumentsEveryApiRouteWithItsGuardAndNoRouteThatIsNotRegistered)
   }
   std::set<std::string> registered;
   for (const auto& route : server_->Routes()) {
+    // The API's routes and only they are under /api/.
+    EXPECT_EQ(route.pattern.rfind("/api/", 0) == 0, route.surface == http::Surface::kApi)
+        << route.pattern;
     if (route.pattern.rfind("/api/", 0) != 0) continue;
-    EXPECT_EQ(route.surface, http::Surface::kApi) << route.pattern;
     const std::string shape = PatternShape(route.pattern);
     // Anything but groups would make the comparison with documented paths meaningless.
     EXPECT_EQ(shape.find_first_of("\\[]*+?^$|"), std::string::npos) << route.pattern;
@@ -204,12 +206,124 @@ TEST_F(OpenApi, DocumentsEveryApiRouteWithItsGuardAndNoRouteThatIsNotRegistered)
   for (const auto& [key, path] : documented) {
     EXPECT_TRUE(registered.count(key)) << key << " (" << path << ") is documented but not a route";
   }
+  // Beside the API, only the health check (served outside the router) is documented.
+  std::set<std::string> others;
+  for (const auto& [path, item] : paths.items()) {
+    if (path.rfind("/api/", 0) != 0) others.insert(path);
+  }
+  EXPECT_EQ(others, std::set<std::string>({"/healthz"}));
+  auto health = Client().Get("/healthz");
+  ASSERT_TRUE(health);
+  EXPECT_EQ(health->status, 200);
   // Identity and access are among them, so the walk above covered them.
   for (const std::string key :
        {"post /api/v1/auth/login", "get /api/v1/auth/me", "delete /api/v1/auth/tokens/{}",
         "delete /api/v1/users/{}/sessions/{}", "patch /api/v1/organisation"}) {
     EXPECT_TRUE(registered.count(key)) << key;
   }
+}
+
+// What a route states where it is registered is what the document publishes under its path and
+// method, and it says enough for a reader: a summary, an operationId, tags and answers.
+TEST_F(OpenApi, EveryApiRouteCarriesItsDocumentation) {
+  const Json doc = Body(Get("/api/v1/openapi.json"));
+  size_t api_routes = 0;
+  for (const auto& route : server_->Routes()) {
+    if (route.surface != http::Surface::kApi) {
+      EXPECT_TRUE(route.doc.operation.is_null()) << route.pattern;
+      continue;
+    }
+    ++api_routes;
+    const std::string where = route.method + " " + route.pattern;
+    const Json& op = route.doc.operation;
+    ASSERT_TRUE(op.is_object()) << where;
+    EXPECT_FALSE(op.value("summary", "").empty()) << where;
+    EXPECT_FALSE(op.value("operationId", "").empty()) << where;
+    EXPECT_FALSE(op.value("tags", Json::array()).empty()) << where;
+    EXPECT_FALSE(op.value("responses", Json::object()).empty()) << where;
+    // The guard is the route's, never stated twice.
+    EXPECT_FALSE(op.contains("x-rampart-access")) << where;
+    EXPECT_EQ(route.doc.path_parameters.size(), http::PatternGroups(route.pattern)) << where;
+    // Found in the document, with the operation as stated.
+    bool found = false;
+    for (const auto& [path, item] : doc["paths"].items()) {
+      const auto it = item.find(Lower(route.method));
+      if (it == item.end() || PathShape(path) != PatternShape(route.pattern)) continue;
+      found = true;
+      for (const auto& [k, v] : op.items()) EXPECT_EQ((*it)[k], v) << where << " " << k;
+      if (!route.doc.path_parameters.empty()) {
+        EXPECT_EQ(item["parameters"], route.doc.path_parameters) << where;
+      }
+    }
+    EXPECT_TRUE(found) << where << " is not in the document";
+  }
+  // One documented operation per API route, and the health check.
+  size_t operations = 0;
+  for (const auto& [path, item] : doc["paths"].items()) {
+    for (const auto& [method, op] : item.items()) operations += method != "parameters";
+  }
+  EXPECT_EQ(operations, api_routes + 1);
+}
+
+// Every documented operation reaches a route of the running server: asked with path parameters
+// naming nothing, each answers (an error of its own, such as 404 for the record or 400 for the
+// body) rather than 404 "no such route" or 405.
+TEST_F(OpenApi, EveryDocumentedOperationReachesARoute) {
+  const Json doc = Body(Get("/api/v1/openapi.json"));
+  auto c = Client();
+  const auto auth = Bearer();
+  for (const auto& [path, item] : doc["paths"].items()) {
+    std::string concrete;
+    for (size_t i = 0; i < path.size(); ++i) {
+      if (path[i] != '{') {
+        concrete += path[i];
+        continue;
+      }
+      const size_t end = path.find('}', i);
+      concrete += path.substr(i + 1, end - i - 1) == "control_id" ? "99.99" : "999999";
+      i = end;
+    }
+    for (const auto& [method, op] : item.items()) {
+      if (method == "parameters") continue;
+      auto send = [&]() -> httplib::Result {
+        if (method == "post") return c.Post(concrete, auth, "{}", "application/json");
+        if (method == "put") return c.Put(concrete, auth, "{}", "application/json");
+        if (method == "patch") return c.Patch(concrete, auth, "{}", "application/json");
+        if (method == "delete") return c.Delete(concrete, auth);
+        return c.Get(concrete, auth);
+      };
+      const auto r = send();
+      ASSERT_TRUE(r) << method << " " << concrete;
+      EXPECT_NE(r->status, 405) << method << " " << concrete << ": " << r->body;
+      EXPECT_EQ(r->body.find("no such page or route"), std::string::npos)
+          << method << " " << concrete << ": " << r->body;
+    }
+  }
+}
+
+using OpenApiDeathTest = ApiTest;
+
+// An API route cannot be added without its documentation, nor with path parameters that do not
+// match its pattern's groups: the route table is fixed at start-up, so the server stops there.
+TEST_F(OpenApiDeathTest, AnApiRouteWithoutItsDocumentationCannotBeAdded) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  const http::Handler nothing = [](http::Request&) {};
+  EXPECT_DEATH(
+      {
+        http::Router router(*services_);
+        router.Get("/api/v1/undocumented", http::Surface::kApi, http::kRead, nothing);
+      },
+      "GET /api/v1/undocumented has no documentation");
+  EXPECT_DEATH(
+      {
+        http::Router router(*services_);
+        router.Get(R"(/api/v1/things/(\d+))", http::kRead, {.operation = {{"summary", "A thing"}}},
+                   nothing);
+      },
+      "documents 0 path parameters for 1 groups");
+  EXPECT_EQ(http::PatternGroups(R"(/api/v1/users/(\d+)/sessions/(\d+))"), 2u);
+  EXPECT_EQ(http::PatternGroups(R"(/api/v1/soa/(\d+\.\d+))"), 1u);
+  EXPECT_EQ(http::PatternGroups("/api/v1/openapi.json"), 0u);
 }
 
 TEST_F(OpenApi, EveryPathTemplateNamesAPathParameter) {

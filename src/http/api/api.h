@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include <string_view>
+#include <vector>
 
 #include "app/evidence_service.h"
 #include "http/router.h"
@@ -16,8 +17,10 @@ void RegisterAuthApiRoutes(Router& router);
 void RegisterMemberApiRoutes(Router& router);
 void RegisterEvidenceApiRoutes(Router& router);
 void RegisterSoaApiRoutes(Router& router);
-// The OpenAPI 3.1 document for every route RegisterApiRoutes adds.
-const nlohmann::json& OpenApiDocument();
+// The OpenAPI 3.1 document of these routes: each API route's ApiDoc with who may call it (from
+// its guard), the component schemas of every area, and GET /healthz (served outside the router).
+// A path shared by routes takes its path parameters from the first of them.
+nlohmann::json OpenApiDocument(const std::vector<RouteInfo>& routes);
 
 // Evidence files, shared by the API and the pages (evidence_api.cc).
 // A file's metadata as JSON, with `expired` as of `today` (YYYY-MM-DD).

@@ -7,22 +7,28 @@
 //   PATCH  /api/v1/{path}/{id}            change the given fields (If-Match required)
 //   DELETE /api/v1/{path}/{id}            (If-Match required)
 //   GET    /api/v1/{path}/{id}/history    audit events of the record
-// plus the ISMS scope's workflow, the organisation's users and the audit trail.
+// plus the ISMS scope's workflow, the audit trail and the OpenAPI document. Each route is
+// registered with its documentation, derived from the same description.
 #include <fmt/format.h>
 
 #include <charconv>
+#include <memory>
+#include <mutex>
 
 #include "app/audit_service.h"
 #include "app/record_codec.h"
 #include "domain/context.h"
 #include "domain/registers.h"
 #include "http/api/api.h"
+#include "http/api/api_doc.h"
 #include "http/api/api_util.h"
 #include "http/api/risk_api.h"
 #include "http/errors.h"
 
 namespace rampart::http {
 
+using domain::FieldSpec;
+using domain::FieldType;
 using domain::Json;
 using domain::RegisterSpec;
 
@@ -43,52 +49,242 @@ Json EventToJson(const domain::AuditEvent& e) {
               {"encoding", e.encoding}};
 }
 
+// A field's JSON Schema, from its description.
+Json FieldSchema(const FieldSpec& f) {
+  Json s;
+  switch (f.type) {
+    case FieldType::kText:
+    case FieldType::kLongText:
+      s = {{"type", {"string", "null"}},
+           {"maxLength",
+            f.max_length > 0 ? f.max_length : (f.type == FieldType::kLongText ? 10000 : 200)}};
+      break;
+    case FieldType::kEnum: {
+      Json values = Json::array();
+      for (const auto& c : f.choices) values.push_back(c.value);
+      values.push_back(nullptr);
+      s = {{"type", {"string", "null"}}, {"enum", values}};
+      break;
+    }
+    case FieldType::kDate:
+      s = {{"type", {"string", "null"}}, {"format", "date"}};
+      break;
+    case FieldType::kBool:
+      s = {{"type", "boolean"}};
+      break;
+    case FieldType::kInteger:
+      s = {{"type", {"integer", "null"}}};
+      break;
+    case FieldType::kUser:
+      s = {{"type", {"integer", "null"}}, {"description", "id of a user of the organisation"}};
+      break;
+    case FieldType::kList: {
+      Json item = {{"type", "string"}, {"maxLength", 500}};
+      if (!f.choices.empty()) {
+        Json values = Json::array();
+        for (const auto& c : f.choices) values.push_back(c.value);
+        item = {{"type", "string"}, {"enum", values}};
+      }
+      s = {{"type", {"array", "null"}}, {"items", item}, {"uniqueItems", !f.choices.empty()}};
+      break;
+    }
+    case FieldType::kRef:
+      s = {{"type", {"integer", "null"}},
+           {"description", fmt::format("id of a record of the {} register", f.ref)}};
+      break;
+    case FieldType::kRefs:
+      s = {{"type", {"array", "null"}},
+           {"items", {{"type", "integer"}, {"minimum", 1}}},
+           {"uniqueItems", true},
+           {"description", fmt::format("ids of records of the {} register", f.ref)}};
+      break;
+    case FieldType::kTable: {
+      Json props = Json::object();
+      Json required = Json::array();
+      for (const auto& c : f.columns) {
+        props[c.name] = FieldSchema(c);
+        if (c.required) required.push_back(c.name);
+      }
+      s = {{"type", {"array", "null"}},
+           {"items",
+            {{"type", "object"},
+             {"properties", props},
+             {"required", required},
+             {"additionalProperties", false}}}};
+      break;
+    }
+  }
+  s["title"] = f.label;
+  if (!f.help.empty()) s["description"] = f.help;
+  if (f.read_only) s["readOnly"] = true;
+  return s;
+}
+
+// A record as answered, or (input) as accepted on create and replace.
+Json RecordSchema(const RegisterSpec& spec, bool input) {
+  Json props = Json::object();
+  Json required = Json::array();
+  if (!input) {
+    props["id"] = {{"type", "integer"}};
+    props["version"] = {{"type", "integer"}, {"description", "also the ETag"}};
+    props["created_at"] = {{"type", "string"}, {"format", "date-time"}};
+    props["updated_at"] = {{"type", "string"}, {"format", "date-time"}};
+    props["created_by"] = {{"type", "integer"}};
+    props["updated_by"] = {{"type", "integer"}};
+    for (const char* f :
+         {"id", "version", "created_at", "updated_at", "created_by", "updated_by"}) {
+      required.push_back(f);
+    }
+  }
+  for (const auto& f : spec.fields) {
+    if (input && f.read_only) continue;
+    props[f.name] = FieldSchema(f);
+    if (!input || (f.required && f.default_value.is_null())) required.push_back(f.name);
+  }
+  Json s = {
+      {"type", "object"}, {"title", spec.singular}, {"properties", props}, {"required", required}};
+  if (input) s["additionalProperties"] = true;  // system fields are accepted and ignored
+  return s;
+}
+
+// The list's query parameters: paging, sort, search, and a filter per filterable field.
+Json ListParameters(const RegisterSpec& spec) {
+  Json sorts = Json::array();
+  for (const std::string n : {"id", "created_at", "updated_at"}) {
+    sorts.push_back(n);
+    sorts.push_back("-" + n);
+  }
+  for (const auto& f : spec.fields) {
+    if (f.sortable) {
+      sorts.push_back(f.name);
+      sorts.push_back("-" + f.name);
+    }
+  }
+  Json params = Json::array({
+      {{"name", "limit"},
+       {"in", "query"},
+       {"schema", {{"type", "integer"}, {"minimum", 1}, {"maximum", 500}, {"default", 50}}}},
+      {{"name", "cursor"},
+       {"in", "query"},
+       {"schema", {{"type", "string"}}},
+       {"description",
+        "next_cursor of a page for the page after it, or prev_cursor for the page before it"}},
+      {{"name", "sort"}, {"in", "query"}, {"schema", {{"type", "string"}, {"enum", sorts}}}},
+      {{"name", "q"},
+       {"in", "query"},
+       {"schema", {{"type", "string"}, {"maxLength", 200}}},
+       {"description", "text to search for"}},
+      {{"name", "total"},
+       {"in", "query"},
+       {"schema", {{"type", "boolean"}}},
+       {"description", "also count the matching records"}},
+  });
+  for (const auto& f : spec.fields) {
+    if (!f.filterable) continue;
+    Json schema = FieldSchema(f);
+    schema.erase("readOnly");
+    params.push_back({{"name", f.name},
+                      {"in", "query"},
+                      {"schema", schema},
+                      {"description", "only records whose " + f.label + " is this value"}});
+  }
+  return params;
+}
+
+// An answer of audit events.
+Json EventsSchema() {
+  return {{"type", "object"},
+          {"properties", {{"data", {{"type", "array"}, {"items", Ref("AuditEvent")}}}}}};
+}
+
 void AddRegisterRoutes(Router& router, const RegisterSpec& spec) {
   const std::string base = "/api/v1/" + spec.path;
   const std::string item = base + R"(/(\d+))";
   const RegisterSpec* s = &spec;
+  const std::string name = SchemaName(spec);
+  const Json tags = Json::array({spec.plural});
+  const Json list_schema = {{"type", "object"},
+                            {"properties",
+                             {{"data", {{"type", "array"}, {"items", Ref(name)}}},
+                              {"next_cursor", {{"type", {"string", "null"}}}},
+                              {"total", {{"type", "integer"}}}}}};
+  const Json item_ok = JsonResponse("the record", Ref(name));
 
-  router.Get(base, Surface::kApi, kRead, [s](Request& r) {
-    auto q = ParseListQuery(*s, r.http);
-    if (!q.ok()) return WriteJsonError(r.res, q.status());
-    auto page = r.services.registers.List(r.principal, *s, *q);
-    if (!page.ok()) return WriteJsonError(r.res, page.status());
-    Json data = Json::array();
-    for (const auto& rec : page->records) data.push_back(app::RecordToJson(rec));
-    Json body = {{"data", std::move(data)},
-                 {"next_cursor", page->next_cursor.empty() ? Json() : Json(page->next_cursor)},
-                 {"prev_cursor", page->prev_cursor.empty() ? Json() : Json(page->prev_cursor)}};
-    if (page->total) body["total"] = *page->total;
-    WriteJson(r.res, 200, body);
-  });
+  router.Get(base, kRead,
+             Doc({{"summary", "List " + s->plural + " (clause " + s->clause + ")"},
+                  {"tags", tags},
+                  {"operationId", "list_" + s->type},
+                  {"parameters", ListParameters(*s)},
+                  {"responses", Merge({{"200", JsonResponse("a page of records", list_schema)}},
+                                      ErrorResponses({400, 401, 403}))}}),
+             [s](Request& r) {
+               auto q = ParseListQuery(*s, r.http);
+               if (!q.ok()) return WriteJsonError(r.res, q.status());
+               auto page = r.services.registers.List(r.principal, *s, *q);
+               if (!page.ok()) return WriteJsonError(r.res, page.status());
+               Json data = Json::array();
+               for (const auto& rec : page->records) data.push_back(app::RecordToJson(rec));
+               Json body = {
+                   {"data", std::move(data)},
+                   {"next_cursor", page->next_cursor.empty() ? Json() : Json(page->next_cursor)}};
+               if (page->total) body["total"] = *page->total;
+               WriteJson(r.res, 200, body);
+             });
 
   // A workflow-only register (risk acceptances) is written by its area's routes only.
   const bool writable = !spec.workflow_only;
   if (writable)
-    router.Post(base, Surface::kApi, WriteGuard(spec), [s, base](Request& r) {
-      auto body = ParseJsonBody(r.http);
-      if (!body.ok()) return WriteJsonError(r.res, body.status());
-      auto rec = r.services.registers.Create(r.principal, *s, *body);
-      if (rec.ok()) r.res.SetHeader("Location", fmt::format("{}/{}", base, rec->id));
-      Respond(r, rec, 201);
-    });
+    router.Post(base, WriteGuard(spec),
+                Doc({{"summary", "Create a " + s->singular},
+                     {"tags", tags},
+                     {"operationId", "create_" + s->type},
+                     {"requestBody", JsonBody(Ref(name + "Input"))},
+                     {"responses", Merge({{"201", JsonResponse("created", Ref(name))}},
+                                         ErrorResponses({400, 401, 403, 409, 413}))}}),
+                [s, base](Request& r) {
+                  auto body = ParseJsonBody(r.http);
+                  if (!body.ok()) return WriteJsonError(r.res, body.status());
+                  auto rec = r.services.registers.Create(r.principal, *s, *body);
+                  if (rec.ok()) r.res.SetHeader("Location", fmt::format("{}/{}", base, rec->id));
+                  Respond(r, rec, 201);
+                });
 
-  router.Get(base + "/export", Surface::kApi, kExport, [s](Request& r) {
-    const std::string format = r.Query("format").empty() ? "csv" : r.Query("format");
-    if (format != "csv") {
-      return WriteJsonError(r.res, InvalidArgument("format must be csv", "format"));
-    }
-    auto q = ParseListQuery(*s, r.http);
-    if (!q.ok()) return WriteJsonError(r.res, q.status());
-    auto csv = r.services.registers.ExportCsv(r.principal, *s, *q);
-    if (!csv.ok()) return WriteJsonError(r.res, csv.status());
-    r.res.SetHeader("Content-Disposition", fmt::format("attachment; filename=\"{}.csv\"", s->path));
-    r.res.SetContent(*csv, "text/csv; charset=utf-8");
-  });
+  router.Get(base + "/export", kExport,
+             Doc({{"summary", "Export " + s->plural + " as CSV"},
+                  {"tags", tags},
+                  {"operationId", "export_" + s->type},
+                  {"parameters",
+                   Merge(ListParameters(*s),
+                         Json::array({{{"name", "format"},
+                                       {"in", "query"},
+                                       {"schema", {{"type", "string"}, {"enum", {"csv"}}}}}}))},
+                  {"responses",
+                   Merge({{"200",
+                           {{"description", "CSV file"},
+                            {"content", {{"text/csv", {{"schema", {{"type", "string"}}}}}}}}}},
+                         ErrorResponses({400, 401, 403, 429}))}}),
+             [s](Request& r) {
+               const std::string format = r.Query("format").empty() ? "csv" : r.Query("format");
+               if (format != "csv") {
+                 return WriteJsonError(r.res, InvalidArgument("format must be csv", "format"));
+               }
+               auto q = ParseListQuery(*s, r.http);
+               if (!q.ok()) return WriteJsonError(r.res, q.status());
+               auto csv = r.services.registers.ExportCsv(r.principal, *s, *q);
+               if (!csv.ok()) return WriteJsonError(r.res, csv.status());
+               r.res.SetHeader("Content-Disposition",
+                               fmt::format("attachment; filename=\"{}.csv\"", s->path));
+               r.res.SetContent(*csv, "text/csv; charset=utf-8");
+             });
 
-  router.Get(item, Surface::kApi, kRead, [s](Request& r) {
-    Respond(r, r.services.registers.Get(r.principal, *s, r.PathId()));
-  });
+  router.Get(
+      item, kRead,
+      Doc({{"summary", "Read a " + s->singular},
+           {"tags", tags},
+           {"operationId", "get_" + s->type},
+           {"responses", Merge({{"200", item_ok}}, ErrorResponses({401, 403, 404}))}},
+          Json::array({kIdParam})),
+      [s](Request& r) { Respond(r, r.services.registers.Get(r.principal, *s, r.PathId())); });
 
   auto update = [s](app::UpdateMode mode) {
     return [s, mode](Request& r) {
@@ -100,45 +296,110 @@ void AddRegisterRoutes(Router& router, const RegisterSpec& spec) {
     };
   };
   if (writable) {
-    router.Put(item, Surface::kApi, WriteGuard(spec), update(app::UpdateMode::kReplace));
-    router.Patch(item, Surface::kApi, WriteGuard(spec), update(app::UpdateMode::kMerge));
-    router.Delete(item, Surface::kApi, WriteGuard(spec), [s](Request& r) {
-      auto version = ParseIfMatch(r.http);
-      if (!version.ok()) return WriteJsonError(r.res, version.status());
-      Status st = r.services.registers.Delete(r.principal, *s, r.PathId(), *version);
-      if (!st.ok()) return WriteJsonError(r.res, st);
-      r.res.status = 204;
-    });
+    router.Put(item, WriteGuard(spec),
+               Doc({{"summary", "Replace a " + s->singular},
+                    {"tags", tags},
+                    {"operationId", "replace_" + s->type},
+                    {"parameters", Json::array({kIfMatch})},
+                    {"requestBody", JsonBody(Ref(name + "Input"))},
+                    {"responses", Merge({{"200", item_ok}},
+                                        ErrorResponses({400, 401, 403, 404, 409, 412, 428}))}},
+                   Json::array({kIdParam})),
+               update(app::UpdateMode::kReplace));
+    router.Patch(item, WriteGuard(spec),
+                 Doc({{"summary", "Change fields of a " + s->singular},
+                      {"tags", tags},
+                      {"operationId", "update_" + s->type},
+                      {"parameters", Json::array({kIfMatch})},
+                      {"requestBody", JsonBody({{"type", "object"}})},
+                      {"responses", Merge({{"200", item_ok}},
+                                          ErrorResponses({400, 401, 403, 404, 409, 412, 428}))}},
+                     Json::array({kIdParam})),
+                 update(app::UpdateMode::kMerge));
+    router.Delete(item, WriteGuard(spec),
+                  Doc({{"summary", "Delete a " + s->singular},
+                       {"tags", tags},
+                       {"operationId", "delete_" + s->type},
+                       {"parameters", Json::array({kIfMatch})},
+                       {"responses", Merge({{"204", {{"description", "deleted"}}}},
+                                           ErrorResponses({401, 403, 404, 409, 412, 428}))}},
+                      Json::array({kIdParam})),
+                  [s](Request& r) {
+                    auto version = ParseIfMatch(r.http);
+                    if (!version.ok()) return WriteJsonError(r.res, version.status());
+                    Status st = r.services.registers.Delete(r.principal, *s, r.PathId(), *version);
+                    if (!st.ok()) return WriteJsonError(r.res, st);
+                    r.res.status = 204;
+                  });
   }
 
-  router.Get(item + "/history", Surface::kApi, kRead, [s](Request& r) {
-    // Deleted records keep their history, so this reads the trail, not the record.
-    auto events = r.services.registers.History(r.principal, *s, r.PathId());
-    if (!events.ok()) return WriteJsonError(r.res, events.status());
-    if (events->empty()) return WriteJsonError(r.res, NotFound("no such record"));
-    Json data = Json::array();
-    for (const auto& e : *events) data.push_back(EventToJson(e));
-    WriteJson(r.res, 200, Json{{"data", data}});
-  });
+  router.Get(item + "/history", kRead,
+             Doc({{"summary", "History of a " + s->singular},
+                  {"tags", tags},
+                  {"operationId", "history_" + s->type},
+                  {"responses",
+                   Merge({{"200", JsonResponse("audit events, oldest first", EventsSchema())}},
+                         ErrorResponses({401, 403, 404}))}},
+                 Json::array({kIdParam})),
+             [s](Request& r) {
+               // Deleted records keep their history, so this reads the trail, not the record.
+               auto events = r.services.registers.History(r.principal, *s, r.PathId());
+               if (!events.ok()) return WriteJsonError(r.res, events.status());
+               if (events->empty()) return WriteJsonError(r.res, NotFound("no such record"));
+               Json data = Json::array();
+               for (const auto& e : *events) data.push_back(EventToJson(e));
+               WriteJson(r.res, 200, Json{{"data", data}});
+             });
 }
 
 void AddScopeRoutes(Router& router) {
-  router.Get("/api/v1/scope/current", Surface::kApi, kRead,
+  const Json scope_tags = Json::array({"ISMS scope"});
+  router.Get("/api/v1/scope/current", kRead,
+             Doc({{"summary", "The approved ISMS scope in force"},
+                  {"tags", scope_tags},
+                  {"operationId", "current_scope"},
+                  {"responses",
+                   Merge({{"200", JsonResponse("the current version", Ref("ScopeStatement"))}},
+                         ErrorResponses({401, 403, 404}))}}),
              [](Request& r) { Respond(r, r.services.scope.Current(r.principal)); });
-  router.Post(R"(/api/v1/scope/(\d+)/approve)", Surface::kApi,
-              Guard::Needs(domain::Permission::kApprove), [](Request& r) {
+  router.Post(R"(/api/v1/scope/(\d+)/approve)", Guard::Needs(domain::Permission::kApprove),
+              Doc({{"summary",
+                    "Approve a draft scope statement; the previous approved version is superseded"},
+                   {"tags", scope_tags},
+                   {"operationId", "approve_scope"},
+                   {"parameters", Json::array({kIfMatch})},
+                   {"responses", Merge({{"200", JsonResponse("approved", Ref("ScopeStatement"))}},
+                                       ErrorResponses({400, 401, 403, 404, 409, 412, 428}))}},
+                  Json::array({kIdParam})),
+              [](Request& r) {
                 auto version = ParseIfMatch(r.http);
                 if (!version.ok()) return WriteJsonError(r.res, version.status());
                 Respond(r, r.services.scope.Approve(r.principal, r.PathId(), *version));
               });
   router.Post(
-      R"(/api/v1/scope/(\d+)/new-draft)", Surface::kApi, WriteGuard(domain::ScopeStatements()),
+      R"(/api/v1/scope/(\d+)/new-draft)", WriteGuard(domain::ScopeStatements()),
+      Doc({{"summary", "Start a new draft from a version"},
+           {"tags", scope_tags},
+           {"operationId", "new_scope_draft"},
+           {"responses", Merge({{"201", JsonResponse("the new draft", Ref("ScopeStatement"))}},
+                               ErrorResponses({401, 403, 404}))}},
+          Json::array({kIdParam})),
       [](Request& r) { Respond(r, r.services.scope.NewDraftFrom(r.principal, r.PathId()), 201); });
 }
 
 void AddOrganisationRoutes(Router& router) {
+  const Json events = EventsSchema();
   router.Get(
-      "/api/v1/audit/events", Surface::kApi, Guard::Needs(domain::Permission::kReadAuditTrail),
+      "/api/v1/audit/events", Guard::Needs(domain::Permission::kReadAuditTrail),
+      Doc({{"summary", "Newest audit events of the organisation"},
+           {"tags", Json::array({"Audit trail"})},
+           {"operationId", "list_audit_events"},
+           {"parameters",
+            Json::array({{{"name", "limit"},
+                          {"in", "query"},
+                          {"schema", {{"type", "integer"}, {"minimum", 1}, {"maximum", 1000}}}}})},
+           {"responses", Merge({{"200", JsonResponse("events, newest first", events)}},
+                               ErrorResponses({400, 401, 403}))}}),
       [](Request& r) {
         int limit = 100;
         if (!r.Query("limit").empty()) {
@@ -154,25 +415,85 @@ void AddOrganisationRoutes(Router& router) {
         for (const auto& e : *events) data.push_back(EventToJson(e));
         WriteJson(r.res, 200, Json{{"data", data}});
       });
-  router.Get("/api/v1/audit/verify", Surface::kApi,
-             Guard::Needs(domain::Permission::kReadAuditTrail), [](Request& r) {
-               auto v = r.services.VerifyAudit(r.principal.org_id);
-               if (!v.ok()) return WriteJsonError(r.res, v.status());
-               WriteJson(
-                   r.res, 200,
-                   Json{{"intact", v->intact},
-                        {"events", v->events},
-                        {"first_bad_seq", v->first_bad_seq == 0 ? Json() : Json(v->first_bad_seq)},
-                        {"problem", v->problem.empty() ? Json() : Json(v->problem)},
-                        {"head_hash", v->head_hash}});
-             });
+  router.Get(
+      "/api/v1/audit/verify", Guard::Needs(domain::Permission::kReadAuditTrail),
+      Doc({{"summary", "Verify the audit trail's hash chain"},
+           {"tags", Json::array({"Audit trail"})},
+           {"operationId", "verify_audit_chain"},
+           {"responses",
+            Merge({{"200", JsonResponse("verification result",
+                                        {{"type", "object"},
+                                         {"properties",
+                                          {{"intact", {{"type", "boolean"}}},
+                                           {"events", {{"type", "integer"}}},
+                                           {"first_bad_seq", {{"type", {"integer", "null"}}}},
+                                           {"problem", {{"type", {"string", "null"}}}},
+                                           {"head_hash", {{"type", "string"}}}}}})}},
+                  ErrorResponses({401, 403}))}}),
+      [](Request& r) {
+        auto v = r.services.VerifyAudit(r.principal.org_id);
+        if (!v.ok()) return WriteJsonError(r.res, v.status());
+        WriteJson(r.res, 200,
+                  Json{{"intact", v->intact},
+                       {"events", v->events},
+                       {"first_bad_seq", v->first_bad_seq == 0 ? Json() : Json(v->first_bad_seq)},
+                       {"problem", v->problem.empty() ? Json() : Json(v->problem)},
+                       {"head_hash", v->head_hash}});
+      });
 }
 
 }  // namespace
 
+void AddRegisterSchemas(Json& schemas) {
+  schemas["AuditEvent"] = {{"type", "object"},
+                           {"properties",
+                            {{"seq", {{"type", "integer"}}},
+                             {"at", {{"type", "string"}}},
+                             {"actor", {{"type", "string"}}},
+                             {"actor_id", {{"type", "integer"}}},
+                             {"action", {{"type", "string"}}},
+                             {"record_type", {{"type", "string"}}},
+                             {"record_id", {{"type", "integer"}}},
+                             {"diff", {{"type", "object"}}},
+                             {"hash", {{"type", "string"}}},
+                             {"prev_hash", {{"type", "string"}}},
+                             {"address",
+                              {{"type", Json::array({"string", "null"})},
+                               {"description",
+                                "the client's address; null for the command line and events "
+                                "written before addresses were recorded"}}},
+                             {"encoding",
+                              {{"type", "integer"},
+                               {"description",
+                                "version of the canonical encoding the hash covers (1: without "
+                                "the address; 2: with it), see docs/audit-trail.md"}}}}}};
+  for (const RegisterSpec* spec : domain::AllRegisters()) {
+    const std::string name = SchemaName(*spec);
+    schemas[name] = RecordSchema(*spec, false);
+    schemas[name + "Input"] = RecordSchema(*spec, true);
+  }
+}
+
 void RegisterApiRoutes(Router& router) {
-  router.Get("/api/v1/openapi.json", Surface::kApi, Guard::Account(),
-             [](Request& r) { WriteJson(r.res, 200, OpenApiDocument()); });
+  // The document is assembled from the routes on its first request, when all have been added.
+  // Shared: the router keeps copies of the handler, and they must build it once between them.
+  struct Document {
+    std::once_flag once;
+    Json json;
+  };
+  auto document = std::make_shared<Document>();
+  const Router* rt = &router;
+  router.Get("/api/v1/openapi.json", Guard::Account(),
+             Doc({{"summary", "This document"},
+                  {"tags", Json::array({"Meta"})},
+                  {"operationId", "openapi"},
+                  {"responses", Merge({{"200", JsonResponse("OpenAPI 3.1", {{"type", "object"}})}},
+                                      ErrorResponses({401, 403}))}}),
+             [document, rt](Request& r) {
+               std::call_once(document->once,
+                              [&] { document->json = OpenApiDocument(rt->routes()); });
+               WriteJson(r.res, 200, document->json);
+             });
   RegisterAuthApiRoutes(router);
   RegisterMemberApiRoutes(router);
   RegisterEvidenceApiRoutes(router);

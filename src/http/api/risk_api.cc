@@ -16,6 +16,7 @@
 #include "base/xlsx.h"
 #include "domain/risk.h"
 #include "http/api/api.h"
+#include "http/api/api_doc.h"
 #include "http/api/api_util.h"
 #include "http/api/risk_api.h"
 #include "http/errors.h"
@@ -48,108 +49,272 @@ Json HeatMapToJson(const app::HeatMap& map, bool residual) {
           {"unrated", map.unrated}};
 }
 
-void RegisterRiskApiRoutes(Router& router) {
-  const Guard approve = Guard::Needs(domain::Permission::kApprove);
-  const Guard edit = Guard::Needs(domain::Permission::kEditRecords);
+void AddRiskSchemas(Json& schemas) {
+  const Json level_list = {{"type", "array"}, {"items", kString}};
+  schemas["HeatMap"] =
+      ObjectOfAll({{"kind", {{"type", "string"}, {"enum", {"inherent", "residual"}}}},
+                   {"likelihood", Described(level_list, "likelihood scale labels, lowest first")},
+                   {"impact", Described(level_list, "impact scale labels, lowest first")},
+                   {"cells",
+                    {{"type", "array"},
+                     {"items", ObjectOfAll({{"likelihood", kInteger},
+                                            {"impact", kInteger},
+                                            {"level", kString},
+                                            {"colour", kString},
+                                            {"count", kInteger}})}}},
+                   {"unrated", Described(kInteger, "matching risks without these ratings")}});
+}
 
-  router.Get("/api/v1/risk-methodology/current", Surface::kApi, kRead, [](Request& r) {
-    auto in_force = r.services.risks.Methodology(r.principal);
-    if (!in_force.ok()) return WriteJsonError(r.res, in_force.status());
-    Json body = {{"methodology", domain::MethodologyToJson(in_force->methodology)},
-                 {"default", !in_force->record.has_value()},
-                 {"record", in_force->record ? app::RecordToJson(*in_force->record) : Json()}};
-    WriteJson(r.res, 200, body);
-  });
-  router.Post(R"(/api/v1/risk-methodology/(\d+)/approve)", Surface::kApi, approve, [](Request& r) {
-    auto version = ParseIfMatch(r.http);
-    if (!version.ok()) return WriteJsonError(r.res, version.status());
-    Respond(r, r.services.risks.ApproveMethodology(r.principal, r.PathId(), *version));
-  });
-  router.Post(R"(/api/v1/risk-methodology/(\d+)/new-draft)", Surface::kApi,
-              WriteGuard(domain::RiskMethodologies()), [](Request& r) {
+namespace {
+
+// The risk methodology: the one in force, approving a draft, starting one.
+void AddMethodologyRoutes(Router& router) {
+  const Json tags = Json::array({"Risk assessment and treatment"});
+  const Json methodology = Ref(SchemaName(domain::RiskMethodologies()));
+  const Guard approve = Guard::Needs(domain::Permission::kApprove);
+
+  router.Get("/api/v1/risk-methodology/current", kRead,
+             Doc({{"summary", "The risk methodology in force"},
+                  {"description",
+                   "The approved version, or the built-in default (`default`: true) until one is "
+                   "approved; `methodology` is the computed matrix."},
+                  {"tags", tags},
+                  {"operationId", "current_risk_methodology"},
+                  {"responses",
+                   Merge({{"200", JsonResponse("the methodology",
+                                               ObjectOfAll({{"methodology", {{"type", "object"}}},
+                                                            {"default", {{"type", "boolean"}}},
+                                                            {"record", methodology}}))}},
+                         ErrorResponses({401, 403}))}}),
+             [](Request& r) {
+               auto in_force = r.services.risks.Methodology(r.principal);
+               if (!in_force.ok()) return WriteJsonError(r.res, in_force.status());
+               Json body = {
+                   {"methodology", domain::MethodologyToJson(in_force->methodology)},
+                   {"default", !in_force->record.has_value()},
+                   {"record", in_force->record ? app::RecordToJson(*in_force->record) : Json()}};
+               WriteJson(r.res, 200, body);
+             });
+  router.Post(R"(/api/v1/risk-methodology/(\d+)/approve)", approve,
+              Doc({{"summary", "Approve a draft methodology; every risk is re-evaluated"},
+                   {"tags", tags},
+                   {"operationId", "approve_risk_methodology"},
+                   {"parameters", Json::array({kIfMatch})},
+                   {"responses", Merge({{"200", JsonResponse("approved", methodology)}},
+                                       ErrorResponses({400, 401, 403, 404, 409, 412, 428}))}},
+                  Json::array({kIdParam})),
+              [](Request& r) {
+                auto version = ParseIfMatch(r.http);
+                if (!version.ok()) return WriteJsonError(r.res, version.status());
+                Respond(r, r.services.risks.ApproveMethodology(r.principal, r.PathId(), *version));
+              });
+  router.Post(R"(/api/v1/risk-methodology/(\d+)/new-draft)",
+              WriteGuard(domain::RiskMethodologies()),
+              Doc({{"summary", "Start a new methodology draft from a version"},
+                   {"tags", tags},
+                   {"operationId", "new_risk_methodology_draft"},
+                   {"responses", Merge({{"201", JsonResponse("the new draft", methodology)}},
+                                       ErrorResponses({401, 403, 404}))}},
+                  Json::array({kIdParam})),
+              [](Request& r) {
                 Respond(r, r.services.risks.NewMethodologyDraft(r.principal, r.PathId()), 201);
               });
+}
+
+// Accepting a risk's residual risk, and loading the shipped catalogues.
+void AddAcceptanceAndCatalogueRoutes(Router& router) {
+  const Json tags = Json::array({"Risk assessment and treatment"});
+  const Guard edit = Guard::Needs(domain::Permission::kEditRecords);
 
   // Anyone may ask; the use case decides by the acceptance criteria (the risk owner, or a role
   // the criteria name for the risk's level).
-  router.Post(R"(/api/v1/risks/(\d+)/acceptance)", Surface::kApi, kRead, [](Request& r) {
-    auto version = ParseIfMatch(r.http);
-    if (!version.ok()) return WriteJsonError(r.res, version.status());
-    auto body = ParseJsonBody(r.http);
-    if (!body.ok()) return WriteJsonError(r.res, body.status());
-    if (Status st = RequireStrings(*body, {"decision", "comment"}); !st.ok()) {
-      return WriteJsonError(r.res, st);
-    }
-    app::AcceptanceInput input{.decision = StringField(*body, "decision"),
-                               .comment = StringField(*body, "comment")};
-    Respond(r, r.services.risks.Accept(r.principal, r.PathId(), *version, input), 201);
-  });
+  router.Post(
+      R"(/api/v1/risks/(\d+)/acceptance)", kRead,
+      Doc({{"summary", "Accept (or refuse to accept) a risk's residual risk"},
+           {"description",
+            "Allowed to the risk owner for levels the owner may accept, and to the roles "
+            "the acceptance criteria name for the level (403 otherwise). Records the "
+            "decision with a frozen snapshot of the risk."},
+           {"tags", tags},
+           {"operationId", "accept_risk"},
+           {"parameters", Json::array({kIfMatch})},
+           {"requestBody",
+            JsonBody(Object({{"decision", {{"type", "string"}, {"enum", {"accepted", "rejected"}}}},
+                             {"comment", {{"type", "string"}, {"maxLength", 2000}}}},
+                            Json::array({"decision"})))},
+           {"responses", Merge({{"201", JsonResponse("the acceptance recorded",
+                                                     Ref(SchemaName(domain::RiskAcceptances())))}},
+                               ErrorResponses({400, 401, 403, 404, 409, 428}))}},
+          Json::array({kIdParam})),
+      [](Request& r) {
+        auto version = ParseIfMatch(r.http);
+        if (!version.ok()) return WriteJsonError(r.res, version.status());
+        auto body = ParseJsonBody(r.http);
+        if (!body.ok()) return WriteJsonError(r.res, body.status());
+        if (Status st = RequireStrings(*body, {"decision", "comment"}); !st.ok()) {
+          return WriteJsonError(r.res, st);
+        }
+        app::AcceptanceInput input{.decision = StringField(*body, "decision"),
+                                   .comment = StringField(*body, "comment")};
+        Respond(r, r.services.risks.Accept(r.principal, r.PathId(), *version, input), 201);
+      });
 
   for (const domain::RegisterSpec* spec : {&domain::Threats(), &domain::Vulnerabilities()}) {
-    router.Post("/api/v1/" + spec->path + "/catalogue", Surface::kApi, edit, [spec](Request& r) {
-      auto added = r.services.risks.LoadCatalogue(r.principal, *spec);
-      if (!added.ok()) return WriteJsonError(r.res, added.status());
-      WriteJson(r.res, 200, Json{{"added", *added}});
-    });
+    router.Post(
+        "/api/v1/" + spec->path + "/catalogue", edit,
+        Doc({{"summary", "Add the shipped catalogue's " + ToLower(spec->plural) +
+                             " the organisation does not have yet"},
+             {"tags", tags},
+             {"operationId", "load_" + spec->type + "_catalogue"},
+             {"responses", Merge({{"200", JsonResponse("how many were added",
+                                                       ObjectOfAll({{"added", kInteger}}))}},
+                                 ErrorResponses({401, 403}))}}),
+        [spec](Request& r) {
+          auto added = r.services.risks.LoadCatalogue(r.principal, *spec);
+          if (!added.ok()) return WriteJsonError(r.res, added.status());
+          WriteJson(r.res, 200, Json{{"added", *added}});
+        });
   }
+}
 
-  router.Get("/api/v1/risks/heatmap", Surface::kApi, kRead, [](Request& r) {
-    const std::string kind = r.Query("kind").empty() ? "inherent" : r.Query("kind");
-    if (kind != "inherent" && kind != "residual") {
-      return WriteJsonError(r.res, InvalidArgument("kind must be inherent or residual", "kind"));
-    }
-    // `kind` chooses the map; every other parameter filters the risks as on their list.
-    HttpRequest filters = r.http;
-    filters.params.erase("kind");
-    auto q = ParseListQuery(domain::Risks(), filters);
-    if (!q.ok()) return WriteJsonError(r.res, q.status());
-    auto map = r.services.risks.Heat(r.principal, kind == "residual", *q);
-    if (!map.ok()) return WriteJsonError(r.res, map.status());
-    WriteJson(r.res, 200, HeatMapToJson(*map, kind == "residual"));
-  });
+// The heat map and the treatment plan.
+void AddRiskViewRoutes(Router& router) {
+  const Json tags = Json::array({"Risk assessment and treatment"});
+  const Json plan_row = ObjectOfAll({{"risk", Ref(SchemaName(domain::Risks()))},
+                                     {"action", {{"type", {"object", "null"}}}},
+                                     {"overdue", {{"type", "boolean"}}}});
 
-  router.Get("/api/v1/risks/treatment-plan", Surface::kApi, kRead, [](Request& r) {
-    auto plan = r.services.risks.TreatmentPlan(r.principal);
-    if (!plan.ok()) return WriteJsonError(r.res, plan.status());
-    Json data = Json::array();
-    for (const auto& row : *plan) {
-      data.push_back({{"risk", app::RecordToJson(row.risk)},
-                      {"action", row.action},
-                      {"overdue", row.overdue}});
-    }
-    WriteJson(r.res, 200, Json{{"data", data}});
-  });
-  router.Get("/api/v1/risks/treatment-plan/export", Surface::kApi, kExport, [](Request& r) {
-    const std::string format = r.Query("format").empty() ? "csv" : r.Query("format");
-    auto file = r.services.risks.ExportTreatmentPlan(r.principal, format);
-    if (!file.ok()) return WriteJsonError(r.res, file.status());
-    r.res.SetHeader("Content-Disposition",
-                    fmt::format("attachment; filename=\"risk-treatment-plan.{}\"", format));
-    r.res.SetContent(*file, format == "xlsx" ? kXlsxContentType : "text/csv; charset=utf-8");
-  });
+  router.Get(
+      "/api/v1/risks/heatmap", kRead,
+      Doc({{"summary", "Risks counted by likelihood and impact"},
+           {"description", "Takes the risk list's filters and search."},
+           {"tags", tags},
+           {"operationId", "risk_heatmap"},
+           {"parameters",
+            Json::array({{{"name", "kind"},
+                          {"in", "query"},
+                          {"schema", {{"type", "string"}, {"enum", {"inherent", "residual"}}}}}})},
+           {"responses", Merge({{"200", JsonResponse("the heat map", Ref("HeatMap"))}},
+                               ErrorResponses({400, 401, 403}))}}),
+      [](Request& r) {
+        const std::string kind = r.Query("kind").empty() ? "inherent" : r.Query("kind");
+        if (kind != "inherent" && kind != "residual") {
+          return WriteJsonError(r.res,
+                                InvalidArgument("kind must be inherent or residual", "kind"));
+        }
+        // `kind` chooses the map; every other parameter filters the risks as on their list.
+        HttpRequest filters = r.http;
+        filters.params.erase("kind");
+        auto q = ParseListQuery(domain::Risks(), filters);
+        if (!q.ok()) return WriteJsonError(r.res, q.status());
+        auto map = r.services.risks.Heat(r.principal, kind == "residual", *q);
+        if (!map.ok()) return WriteJsonError(r.res, map.status());
+        WriteJson(r.res, 200, HeatMapToJson(*map, kind == "residual"));
+      });
 
-  router.Post(R"(/api/v1/risk-assessments/(\d+)/reviews)", Surface::kApi, edit, [](Request& r) {
-    auto body = ParseJsonBody(r.http);
-    if (!body.ok()) return WriteJsonError(r.res, body.status());
-    if (Status st = RequireStrings(*body, {"changes"}); !st.ok()) return WriteJsonError(r.res, st);
-    const Json& risk = body->value("risk", Json());
-    if (!risk.is_number_integer()) {
-      return WriteJsonError(r.res, InvalidArgument("risk must be the id of a risk", "risk"));
-    }
-    Respond(r,
-            r.services.risks.RecordReview(r.principal, r.PathId(), risk.get<int64_t>(),
-                                          StringField(*body, "changes")),
-            201);
-  });
-  router.Post(R"(/api/v1/risk-assessments/(\d+)/close)", Surface::kApi, edit, [](Request& r) {
-    auto version = ParseIfMatch(r.http);
-    if (!version.ok()) return WriteJsonError(r.res, version.status());
-    auto body = ParseJsonBody(r.http);
-    if (!body.ok()) return WriteJsonError(r.res, body.status());
-    if (Status st = RequireStrings(*body, {"summary"}); !st.ok()) return WriteJsonError(r.res, st);
-    Respond(r, r.services.risks.CloseCycle(r.principal, r.PathId(), *version,
-                                           StringField(*body, "summary")));
-  });
+  router.Get(
+      "/api/v1/risks/treatment-plan", kRead,
+      Doc({{"summary", "The risk treatment plan"},
+           {"tags", tags},
+           {"operationId", "risk_treatment_plan"},
+           {"responses",
+            Merge({{"200", JsonResponse(
+                               "one row per action",
+                               ObjectOfAll({{"data", {{"type", "array"}, {"items", plan_row}}}}))}},
+                  ErrorResponses({401, 403}))}}),
+      [](Request& r) {
+        auto plan = r.services.risks.TreatmentPlan(r.principal);
+        if (!plan.ok()) return WriteJsonError(r.res, plan.status());
+        Json data = Json::array();
+        for (const auto& row : *plan) {
+          data.push_back({{"risk", app::RecordToJson(row.risk)},
+                          {"action", row.action},
+                          {"overdue", row.overdue}});
+        }
+        WriteJson(r.res, 200, Json{{"data", data}});
+      });
+  router.Get(
+      "/api/v1/risks/treatment-plan/export", kExport,
+      Doc({{"summary", "The risk treatment plan as CSV or XLSX"},
+           {"tags", tags},
+           {"operationId", "export_risk_treatment_plan"},
+           {"parameters",
+            Json::array({{{"name", "format"},
+                          {"in", "query"},
+                          {"schema", {{"type", "string"}, {"enum", {"csv", "xlsx"}}}}}})},
+           {"responses", Merge({{"200", {{"description", "the file"}}}},
+                               ErrorResponses({400, 401, 403, 429}))}}),
+      [](Request& r) {
+        const std::string format = r.Query("format").empty() ? "csv" : r.Query("format");
+        auto file = r.services.risks.ExportTreatmentPlan(r.principal, format);
+        if (!file.ok()) return WriteJsonError(r.res, file.status());
+        r.res.SetHeader("Content-Disposition",
+                        fmt::format("attachment; filename=\"risk-treatment-plan.{}\"", format));
+        r.res.SetContent(*file, format == "xlsx" ? kXlsxContentType : "text/csv; charset=utf-8");
+      });
+}
+
+// Risk assessment cycles: reviews recorded in them, closing them.
+void AddAssessmentCycleRoutes(Router& router) {
+  const Json tags = Json::array({"Risk assessment and treatment"});
+  const Json cycle = Ref(SchemaName(domain::RiskAssessments()));
+  const Guard edit = Guard::Needs(domain::Permission::kEditRecords);
+
+  router.Post(
+      R"(/api/v1/risk-assessments/(\d+)/reviews)", edit,
+      Doc({{"summary", "Record a risk's review in an open assessment cycle"},
+           {"tags", tags},
+           {"operationId", "record_risk_review"},
+           {"requestBody", JsonBody(Object({{"risk", kInteger},
+                                            {"changes", {{"type", "string"}, {"maxLength", 2000}}}},
+                                           Json::array({"risk", "changes"})))},
+           {"responses", Merge({{"201", JsonResponse("the cycle", cycle)}},
+                               ErrorResponses({400, 401, 403, 404, 412}))}},
+          Json::array({kIdParam})),
+      [](Request& r) {
+        auto body = ParseJsonBody(r.http);
+        if (!body.ok()) return WriteJsonError(r.res, body.status());
+        if (Status st = RequireStrings(*body, {"changes"}); !st.ok())
+          return WriteJsonError(r.res, st);
+        const Json& risk = body->value("risk", Json());
+        if (!risk.is_number_integer()) {
+          return WriteJsonError(r.res, InvalidArgument("risk must be the id of a risk", "risk"));
+        }
+        Respond(r,
+                r.services.risks.RecordReview(r.principal, r.PathId(), risk.get<int64_t>(),
+                                              StringField(*body, "changes")),
+                201);
+      });
+  router.Post(R"(/api/v1/risk-assessments/(\d+)/close)", edit,
+              Doc({{"summary", "Close an assessment cycle with its summary"},
+                   {"tags", tags},
+                   {"operationId", "close_risk_assessment"},
+                   {"parameters", Json::array({kIfMatch})},
+                   {"requestBody",
+                    JsonBody(Object({{"summary", {{"type", "string"}, {"maxLength", 10000}}}},
+                                    Json::array()))},
+                   {"responses", Merge({{"200", JsonResponse("the closed cycle", cycle)}},
+                                       ErrorResponses({400, 401, 403, 404, 409, 412, 428}))}},
+                  Json::array({kIdParam})),
+              [](Request& r) {
+                auto version = ParseIfMatch(r.http);
+                if (!version.ok()) return WriteJsonError(r.res, version.status());
+                auto body = ParseJsonBody(r.http);
+                if (!body.ok()) return WriteJsonError(r.res, body.status());
+                if (Status st = RequireStrings(*body, {"summary"}); !st.ok())
+                  return WriteJsonError(r.res, st);
+                Respond(r, r.services.risks.CloseCycle(r.principal, r.PathId(), *version,
+                                                       StringField(*body, "summary")));
+              });
+}
+
+}  // namespace
+
+void RegisterRiskApiRoutes(Router& router) {
+  AddMethodologyRoutes(router);
+  AddAcceptanceAndCatalogueRoutes(router);
+  AddRiskViewRoutes(router);
+  AddAssessmentCycleRoutes(router);
 }
 
 }  // namespace rampart::http

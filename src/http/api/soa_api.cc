@@ -13,6 +13,7 @@
 #include "base/text.h"
 #include "base/xlsx.h"
 #include "http/api/api.h"
+#include "http/api/api_doc.h"
 #include "http/api/api_util.h"
 #include "http/errors.h"
 
@@ -53,89 +54,262 @@ Json VersionJson(const domain::SoaVersion& v) {
 
 }  // namespace
 
-void RegisterSoaApiRoutes(Router& router) {
+// Schemas of the Statement of Applicability: its entries, their input and approved versions.
+void AddSoaSchemas(Json& schemas) {
+  Json reasons = Json::array();
+  for (const auto& c : domain::SoaReasons()) reasons.push_back(c.value);
+  Json statuses = Json::array();
+  for (const auto& c : domain::SoaStatuses()) statuses.push_back(c.value);
+  const Json status = {{"type", "string"}, {"enum", statuses}};
+  const Json reason_list = ArrayOf({{"type", "string"}, {"enum", reasons}});
+  schemas["SoaEntry"] = ObjectOfAll(
+      {{"control_id", Described(kString, "the Annex A control, e.g. \"5.1\"")},
+       {"title", kString},
+       {"theme", kString},
+       {"attributes",
+        Described({{"type", "object"}}, "ISO/IEC 27002 attribute values by attribute name")},
+       {"applicable", Described(OrNull(kBoolean), "null while undecided")},
+       {"reasons", reason_list},
+       {"justification", OrNull(kString)},
+       {"status", Described(status, "the override when given, else the derived status")},
+       {"derived_status", Described(status, "from the linked applied controls")},
+       {"status_override", OrNull(status)},
+       {"override_reason", OrNull(kString)},
+       {"applied_controls",
+        ArrayOf(ObjectOfAll({{"id", kInteger}, {"name", kString}, {"status", kString}}))},
+       {"risks", Described(ArrayOf(kInteger),
+                           "ids of the risks treated by the linked applied controls, ascending: "
+                           "all of them when one entry is read, exported or approved; the first "
+                           "five in the list of all entries")},
+       {"risk_count", Described(kInteger, "how many risks the linked applied controls treat")},
+       {"version", Described(kInteger, "of the entry; 0 while undecided")},
+       {"updated_at", OrNull(kDateTime)},
+       {"updated_by", OrNull(kInteger)}});
+  schemas["SoaEntryInput"] = Object(
+      {{"applicable", kBoolean},
+       {"reasons", Described(reason_list, "at least one when applicable; none when excluded")},
+       {"justification", Described(OrNull(kString), "required when excluded")},
+       {"status_override", OrNull(status)},
+       {"override_reason", Described(OrNull(kString), "required with an override")}},
+      Json::array({"applicable"}));
+  schemas["SoaVersion"] =
+      Object({{"number", kInteger},
+              {"approved_by", kInteger},
+              {"approver", kString},
+              {"approved_at", kDateTime},
+              {"note", OrNull(kString)},
+              {"entries", ArrayOf(Ref("SoaEntry"))}},
+             Json::array({"number", "approved_by", "approver", "approved_at", "note"}));
+}
+
+namespace {
+
+// A query parameter.
+Json QueryParam(const char* name, Json schema, const char* description) {
+  return Json{
+      {"name", name}, {"in", "query"}, {"schema", std::move(schema)}, {"description", description}};
+}
+
+// The entries: the list, its export, and one entry read and decided.
+void AddSoaEntryRoutes(Router& router) {
+  const Json tags = Json::array({"Statement of Applicability"});
   const Guard edit = Guard::Needs(domain::Permission::kEditRecords);
+  const Json control_param = {{"name", "control_id"},
+                              {"in", "path"},
+                              {"required", true},
+                              {"description", "an Annex A control, e.g. 5.1"},
+                              {"schema", {{"type", "string"}, {"pattern", "^[0-9]+\\.[0-9]+$"}}}};
+
+  router.Get(
+      "/api/v1/soa", kRead,
+      Doc({{"summary", "The Statement of Applicability: one entry per Annex A control"},
+           {"tags", tags},
+           {"operationId", "list_soa"},
+           {"parameters",
+            Json::array({QueryParam("theme", kString,
+                                    "Organizational, People, Physical or "
+                                    "Technological"),
+                         QueryParam("attribute", kString,
+                                    "an ISO/IEC 27002 attribute value, e.g. Preventive"),
+                         QueryParam("applicable",
+                                    {{"type", "string"}, {"enum", {"yes", "no", "undecided"}}},
+                                    "only decided or undecided entries")})},
+           {"responses", Merge({{"200", JsonResponse("the entries", DataOf("SoaEntry"))}},
+                               ErrorResponses({400, 401, 403}))}}),
+      [](Request& r) {
+        const domain::SoaFilter filter{.theme = r.Query("theme"),
+                                       .attribute = r.Query("attribute"),
+                                       .applicable = r.Query("applicable")};
+        auto lines = r.services.soa.List(r.principal, filter);
+        if (!lines.ok()) return WriteJsonError(r.res, lines.status());
+        Json data = Json::array();
+        for (const auto& l : *lines) data.push_back(domain::SoaLineJson(l));
+        WriteJson(r.res, 200, Json{{"data", std::move(data)}});
+      });
+
+  router.Get(
+      "/api/v1/soa/export", kExport,
+      Doc({{"summary", "Export every entry with every column"},
+           {"tags", tags},
+           {"operationId", "export_soa"},
+           {"parameters",
+            Json::array({QueryParam("format", {{"type", "string"}, {"enum", {"csv", "xlsx"}}},
+                                    "csv (default) or xlsx")})},
+           {"responses", Merge({{"200",
+                                 {{"description", "the file"},
+                                  {"content",
+                                   {{"text/csv", {{"schema", kString}}},
+                                    {kXlsxContentType,
+                                     {{"schema", {{"type", "string"}, {"format", "binary"}}}}}}}}}},
+                               ErrorResponses({400, 401, 403, 429}))}}),
+      [](Request& r) {
+        const std::string format = r.Query("format").empty() ? "csv" : r.Query("format");
+        if (format != "csv" && format != "xlsx") {
+          return WriteJsonError(r.res, InvalidArgument("format must be csv or xlsx", "format"));
+        }
+        auto bytes = format == "csv" ? r.services.soa.ExportCsv(r.principal)
+                                     : r.services.soa.ExportXlsx(r.principal);
+        if (!bytes.ok()) return WriteJsonError(r.res, bytes.status());
+        r.res.SetHeader(
+            "Content-Disposition",
+            fmt::format("attachment; filename=\"statement-of-applicability.{}\"", format));
+        r.res.SetContent(*bytes, format == "csv" ? "text/csv; charset=utf-8" : kXlsxContentType);
+      });
+
+  const Json entry_ok = JsonResponse("the entry", Ref("SoaEntry"));
+  router.Get(kControlPattern, kRead,
+             Doc({{"summary", "One entry of the Statement of Applicability"},
+                  {"tags", tags},
+                  {"operationId", "get_soa_entry"},
+                  {"responses", Merge({{"200", entry_ok}}, ErrorResponses({401, 403, 404}))}},
+                 Json::array({control_param})),
+             [](Request& r) {
+               auto line = r.services.soa.Get(r.principal, r.http.matches[1]);
+               if (!line.ok()) return WriteJsonError(r.res, line.status());
+               WriteLine(r, *line);
+             });
+
+  router.Put(kControlPattern, edit,
+             Doc({{"summary", "Decide whether a control is applicable, and why"},
+                  {"tags", tags},
+                  {"operationId", "update_soa_entry"},
+                  {"parameters", Json::array({Merge(kIfMatch, {{"description",
+                                                                "the entry's ETag; \"0\" while "
+                                                                "undecided; 412 when stale"}})})},
+                  {"requestBody", JsonBody(Ref("SoaEntryInput"))},
+                  {"responses",
+                   Merge({{"200", entry_ok}}, ErrorResponses({400, 401, 403, 404, 412, 428}))}},
+                 Json::array({control_param})),
+             [](Request& r) {
+               auto version = EntryIfMatch(r.http);
+               if (!version.ok()) return WriteJsonError(r.res, version.status());
+               auto body = ParseJsonBody(r.http);
+               if (!body.ok()) return WriteJsonError(r.res, body.status());
+               auto line = r.services.soa.Update(r.principal, r.http.matches[1], *version, *body);
+               if (!line.ok()) return WriteJsonError(r.res, line.status());
+               WriteLine(r, *line);
+             });
+}
+
+// Approved versions: the list, approving one, reading one, comparing two.
+void AddSoaVersionRoutes(Router& router) {
+  const Json tags = Json::array({"Statement of Applicability"});
   const Guard approve = Guard::Needs(domain::Permission::kApprove);
 
-  router.Get("/api/v1/soa", Surface::kApi, kRead, [](Request& r) {
-    const domain::SoaFilter filter{.theme = r.Query("theme"),
-                                   .attribute = r.Query("attribute"),
-                                   .applicable = r.Query("applicable")};
-    auto lines = r.services.soa.List(r.principal, filter);
-    if (!lines.ok()) return WriteJsonError(r.res, lines.status());
-    Json data = Json::array();
-    for (const auto& l : *lines) data.push_back(domain::SoaLineJson(l));
-    WriteJson(r.res, 200, Json{{"data", std::move(data)}});
-  });
+  router.Get("/api/v1/soa/versions", kRead,
+             Doc({{"summary", "Approved versions, newest first"},
+                  {"tags", tags},
+                  {"operationId", "list_soa_versions"},
+                  {"responses", Merge({{"200", JsonResponse("the versions (without "
+                                                            "entries)",
+                                                            DataOf("SoaVersion"))}},
+                                      ErrorResponses({401, 403}))}}),
+             [](Request& r) {
+               auto versions = r.services.soa.Versions(r.principal);
+               if (!versions.ok()) return WriteJsonError(r.res, versions.status());
+               Json data = Json::array();
+               for (const auto& v : *versions) data.push_back(VersionJson(v));
+               WriteJson(r.res, 200, Json{{"data", std::move(data)}});
+             });
 
-  router.Get("/api/v1/soa/export", Surface::kApi, kExport, [](Request& r) {
-    const std::string format = r.Query("format").empty() ? "csv" : r.Query("format");
-    if (format != "csv" && format != "xlsx") {
-      return WriteJsonError(r.res, InvalidArgument("format must be csv or xlsx", "format"));
-    }
-    auto bytes = format == "csv" ? r.services.soa.ExportCsv(r.principal)
-                                 : r.services.soa.ExportXlsx(r.principal);
-    if (!bytes.ok()) return WriteJsonError(r.res, bytes.status());
-    r.res.SetHeader("Content-Disposition",
-                    fmt::format("attachment; filename=\"statement-of-applicability.{}\"", format));
-    r.res.SetContent(*bytes, format == "csv" ? "text/csv; charset=utf-8" : kXlsxContentType);
-  });
+  router.Post(
+      "/api/v1/soa/versions", approve,
+      Doc({{"summary", "Approve the statement as it is now; every control must be decided"},
+           {"tags", tags},
+           {"operationId", "approve_soa"},
+           {"requestBody", JsonBody(Object({{"note", OrNull(kString)}}, Json::array()))},
+           {"responses", Merge({{"201", JsonResponse("the new version", Ref("SoaVersion"))}},
+                               ErrorResponses({400, 401, 403, 409, 412}))}}),
+      [](Request& r) {
+        auto body = ParseJsonBody(r.http);
+        if (!body.ok()) return WriteJsonError(r.res, body.status());
+        if (Status st = RequireStrings(*body, {"note"}); !st.ok()) return WriteJsonError(r.res, st);
+        auto v = r.services.soa.Approve(r.principal, StringField(*body, "note"));
+        if (!v.ok()) return WriteJsonError(r.res, v.status());
+        r.res.SetHeader("Location", fmt::format("/api/v1/soa/versions/{}", v->number));
+        WriteJson(r.res, 201, VersionJson(*v));
+      });
 
-  router.Get("/api/v1/soa/versions", Surface::kApi, kRead, [](Request& r) {
-    auto versions = r.services.soa.Versions(r.principal);
-    if (!versions.ok()) return WriteJsonError(r.res, versions.status());
-    Json data = Json::array();
-    for (const auto& v : *versions) data.push_back(VersionJson(v));
-    WriteJson(r.res, 200, Json{{"data", std::move(data)}});
-  });
+  router.Get(R"(/api/v1/soa/versions/(\d+))", kRead,
+             Doc({{"summary", "An approved version with its entries"},
+                  {"tags", tags},
+                  {"operationId", "get_soa_version"},
+                  {"responses", Merge({{"200", JsonResponse("the version", Ref("SoaVersion"))}},
+                                      ErrorResponses({401, 403, 404}))}},
+                 Json::array({PathParam("number", "the version number")})),
+             [](Request& r) {
+               auto v = r.services.soa.Version(r.principal, r.PathId());
+               if (!v.ok()) return WriteJsonError(r.res, v.status());
+               WriteJson(r.res, 200, VersionJson(*v));
+             });
 
-  router.Post("/api/v1/soa/versions", Surface::kApi, approve, [](Request& r) {
-    auto body = ParseJsonBody(r.http);
-    if (!body.ok()) return WriteJsonError(r.res, body.status());
-    if (Status st = RequireStrings(*body, {"note"}); !st.ok()) return WriteJsonError(r.res, st);
-    auto v = r.services.soa.Approve(r.principal, StringField(*body, "note"));
-    if (!v.ok()) return WriteJsonError(r.res, v.status());
-    r.res.SetHeader("Location", fmt::format("/api/v1/soa/versions/{}", v->number));
-    WriteJson(r.res, 201, VersionJson(*v));
-  });
+  const Json ref = {{"type", "string"}, {"description", "a version number or \"current\""}};
+  router.Get(
+      "/api/v1/soa/compare", kRead,
+      Doc({{"summary", "What changed between two versions, control by control"},
+           {"tags", tags},
+           {"operationId", "compare_soa"},
+           {"parameters",
+            Json::array(
+                {Merge(QueryParam("from", ref, "the earlier version"), {{"required", true}}),
+                 QueryParam("to", ref, "the later version; current by default")})},
+           {"responses",
+            Merge({{"200",
+                    JsonResponse(
+                        "the changed controls",
+                        ObjectOfAll(
+                            {{"from", kString},
+                             {"to", kString},
+                             {"controls", ArrayOf(ObjectOfAll(
+                                              {{"control_id", kString},
+                                               {"title", kString},
+                                               {"changes", ArrayOf(ObjectOfAll(
+                                                               {{"field", kString},
+                                                                {"from", Json::object()},
+                                                                {"to", Json::object()}}))}}))}}))}},
+                  ErrorResponses({400, 401, 403, 404}))}}),
+      [](Request& r) {
+        auto c = r.services.soa.Compare(r.principal, r.Query("from"),
+                                        r.Query("to").empty() ? "current" : r.Query("to"));
+        if (!c.ok()) return WriteJsonError(r.res, c.status());
+        Json changes = Json::array();
+        for (const auto& control : c->changes) {
+          Json fields = Json::array();
+          for (const auto& f : control.changes) {
+            fields.push_back({{"field", f.field}, {"from", f.from}, {"to", f.to}});
+          }
+          changes.push_back(
+              {{"control_id", control.control_id}, {"title", control.title}, {"changes", fields}});
+        }
+        WriteJson(r.res, 200, Json{{"from", c->from}, {"to", c->to}, {"controls", changes}});
+      });
+}
 
-  router.Get(R"(/api/v1/soa/versions/(\d+))", Surface::kApi, kRead, [](Request& r) {
-    auto v = r.services.soa.Version(r.principal, r.PathId());
-    if (!v.ok()) return WriteJsonError(r.res, v.status());
-    WriteJson(r.res, 200, VersionJson(*v));
-  });
+}  // namespace
 
-  router.Get("/api/v1/soa/compare", Surface::kApi, kRead, [](Request& r) {
-    auto c = r.services.soa.Compare(r.principal, r.Query("from"),
-                                    r.Query("to").empty() ? "current" : r.Query("to"));
-    if (!c.ok()) return WriteJsonError(r.res, c.status());
-    Json changes = Json::array();
-    for (const auto& control : c->changes) {
-      Json fields = Json::array();
-      for (const auto& f : control.changes) {
-        fields.push_back({{"field", f.field}, {"from", f.from}, {"to", f.to}});
-      }
-      changes.push_back(
-          {{"control_id", control.control_id}, {"title", control.title}, {"changes", fields}});
-    }
-    WriteJson(r.res, 200, Json{{"from", c->from}, {"to", c->to}, {"controls", changes}});
-  });
-
-  router.Get(kControlPattern, Surface::kApi, kRead, [](Request& r) {
-    auto line = r.services.soa.Get(r.principal, r.http.matches[1]);
-    if (!line.ok()) return WriteJsonError(r.res, line.status());
-    WriteLine(r, *line);
-  });
-
-  router.Put(kControlPattern, Surface::kApi, edit, [](Request& r) {
-    auto version = EntryIfMatch(r.http);
-    if (!version.ok()) return WriteJsonError(r.res, version.status());
-    auto body = ParseJsonBody(r.http);
-    if (!body.ok()) return WriteJsonError(r.res, body.status());
-    auto line = r.services.soa.Update(r.principal, r.http.matches[1], *version, *body);
-    if (!line.ok()) return WriteJsonError(r.res, line.status());
-    WriteLine(r, *line);
-  });
+void RegisterSoaApiRoutes(Router& router) {
+  AddSoaEntryRoutes(router);
+  AddSoaVersionRoutes(router);
 }
 
 }  // namespace rampart::http
