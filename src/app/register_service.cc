@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <map>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -357,6 +358,76 @@ Result<std::vector<domain::AuditEvent>> RegisterService::RecentEvents(const Prin
                                                                       int limit) {
   RETURN_IF_ERROR(Require(p, domain::Permission::kReadAuditTrail));
   return store_.RecentEvents(p.org_id, limit);
+}
+
+Result<store::AuditPage> RegisterService::AuditTrail(const Principal& p,
+                                                     const store::AuditQuery& q) {
+  RETURN_IF_ERROR(Require(p, domain::Permission::kReadAuditTrail));
+  for (const auto& [name, date] : {std::pair{"from", &q.from}, std::pair{"to", &q.to}}) {
+    if (!date->empty() && !IsValidDate(*date)) {
+      return InvalidArgument(fmt::format("{} must be a date, YYYY-MM-DD", name), name);
+    }
+  }
+  if (!q.from.empty() && !q.to.empty() && q.to < q.from) {
+    return InvalidArgument("the last day comes before the first", "to");
+  }
+  if (q.limit < 1 || q.limit > 1000)
+    return InvalidArgument("limit must be from 1 to 1000", "limit");
+  for (const auto& [name, text] :
+       {std::pair{"action", &q.action}, std::pair{"record_type", &q.record_type}}) {
+    const bool plain = std::all_of(text->begin(), text->end(), [](char c) {
+      return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+    });
+    if (!plain || text->size() > 64) {
+      return InvalidArgument(fmt::format("{} is a name such as {}", name,
+                                         std::string(name) == "action" ? "update" : "risk"),
+                             name);
+    }
+  }
+  if (q.record_id < 0 || q.before_seq < 0 || q.after_seq < 0) {
+    return InvalidArgument("ids and sequence numbers are positive");
+  }
+  return store_.ListAudit(p.org_id, q);
+}
+
+Result<std::string> RegisterService::AuditTrailCsv(const Principal& p, store::AuditQuery q) {
+  q.limit = 1000;
+  q.after_seq = 0;
+  std::string out = CsvRow({"seq", "at", "actor", "action", "record_type", "record_id", "record",
+                            "changed", "address", "hash"});
+  int64_t rows = 0;
+  for (;;) {
+    ASSIGN_OR_RETURN(store::AuditPage page, AuditTrail(p, q));
+    rows += static_cast<int64_t>(page.events.size());
+    if (rows > kAuditCsvLimit) {
+      return Status(Code::kTooLarge,
+                    fmt::format("more than {} events match; narrow the days (from, to) or the "
+                                "other filters",
+                                kAuditCsvLimit));
+    }
+    // The titles of the records named on this page, one query per register.
+    std::map<std::string, std::vector<int64_t>> ids;
+    for (const auto& e : page.events) ids[e.record_type].push_back(e.record_id);
+    std::map<std::pair<std::string, int64_t>, std::string> titles;
+    for (auto& [type, list] : ids) {
+      const auto* spec = domain::FindRegisterByType(type);
+      if (spec == nullptr) continue;
+      ASSIGN_OR_RETURN(auto found, store_.Titles(*spec, p.org_id, list));
+      for (const auto& [id, title] : found) titles[{type, id}] = title;
+    }
+    for (const auto& e : page.events) {
+      std::string changed;
+      if (e.diff.is_object()) {
+        for (const auto& [k, _] : e.diff.items()) changed += (changed.empty() ? "" : "; ") + k;
+      }
+      const auto title = titles.find({e.record_type, e.record_id});
+      out += CsvRow({std::to_string(e.seq), e.at, e.actor, e.action, e.record_type,
+                     std::to_string(e.record_id), title != titles.end() ? title->second : "",
+                     changed, e.address, e.hash});
+    }
+    if (page.older == 0) return out;
+    q.before_seq = page.older;
+  }
 }
 
 Result<store::Filter> RegisterService::ParseFilter(const RegisterSpec& spec,

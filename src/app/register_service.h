@@ -66,6 +66,15 @@ class RegisterService {
   Result<std::vector<store::UserSummary>> Members(const Principal& p);
   // Newest audit events of the organisation.
   Result<std::vector<domain::AuditEvent>> RecentEvents(const Principal& p, int limit);
+  // A page of the organisation's audit trail matching `q` (audit trail readers only). Dates must
+  // be YYYY-MM-DD and in order, the limit 1 to 1,000, names plain short text; each refusal names
+  // the field ("from", "to", "limit", "action", "record_type").
+  Result<store::AuditPage> AuditTrail(const Principal& p, const store::AuditQuery& q);
+  // Every event matching `q`'s filters as CSV, newest first: sequence number, time, who, action,
+  // record type, record id, record title, changed fields, client address and hash. kTooLarge
+  // beyond kAuditCsvLimit events (narrow the dates).
+  static constexpr int kAuditCsvLimit = 100000;
+  Result<std::string> AuditTrailCsv(const Principal& p, store::AuditQuery q);
 
   // Converts list-query parameters given as text (a query string) into a typed filter, checking
   // the field is filterable and the value allowed. Errors name the parameter.

@@ -63,6 +63,25 @@ struct GroupCount {
   int64_t count = 0;
 };
 
+// Which of an organisation's audit events to read (the audit trail page and API), newest first.
+struct AuditQuery {
+  std::optional<int64_t> actor_id;  // who made them (0: the system)
+  std::string record_type;          // about which kind of record ("risk", "user", ...)
+  int64_t record_id = 0;            // with record_type: about which record
+  std::string action;               // create, update, sign_in_failed, ...
+  std::string from;                 // first day, YYYY-MM-DD (UTC), inclusive
+  std::string to;                   // last day, inclusive
+  int64_t before_seq = 0;           // only events older than this one (the next page)
+  int64_t after_seq = 0;            // only events newer than this one (the page before)
+  int limit = 100;
+};
+
+struct AuditPage {
+  std::vector<domain::AuditEvent> events;  // newest first
+  int64_t older = 0;  // before_seq of the page of older events; 0 when there is none
+  int64_t newer = 0;  // after_seq of the page of newer events; 0 when there is none
+};
+
 // Who makes a change, and when; carried into the audit event.
 struct Actor {
   int64_t org_id = 0;
@@ -333,6 +352,9 @@ class Store {
                                                                 int64_t record_id) = 0;
   // Newest events of an organisation, newest first.
   virtual Result<std::vector<domain::AuditEvent>> RecentEvents(int64_t org_id, int limit) = 0;
+  // A page of the organisation's events matching `q`, newest first. One statement, served by an
+  // index for each filter.
+  virtual Result<AuditPage> ListAudit(int64_t org_id, const AuditQuery& q) = 0;
   // The organisation's events after sequence number `after` about records of one of
   // `record_types`, oldest first, at most `limit`. One statement.
   virtual Result<std::vector<domain::AuditEvent>> EventsSince(

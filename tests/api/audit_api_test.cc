@@ -1,8 +1,10 @@
 // The audit trail: one event per change in the same transaction, a hash chain that the API
 // and `rampart audit verify` check, and detection of events edited or deleted in the file.
 #include <sqlite3.h>
+
 #include <sys/stat.h>
 #include <unistd.h>
+#include <algorithm>
 
 #include "api_fixture.h"
 #include "app/audit_checkpoint.h"
@@ -209,6 +211,80 @@ TEST_F(AuditTrail, TheProductCannotUpdateOrDeleteEvents) {
   EXPECT_EQ(sqlite3_exec(db, "DELETE FROM audit_events", nullptr, nullptr, nullptr),
             SQLITE_CONSTRAINT);
   sqlite3_close(db);
+}
+
+// Every event is reachable: filtered by person, record type, record, action and days, paged
+// older and newer, on the API, the page and as CSV (the page used to show the latest 200 only).
+TEST_F(AuditTrail, EveryEventIsReachableByFilterAndPage) {
+  for (int i = 0; i < 7; ++i) CreateIssue("Issue " + std::to_string(i));
+  const Json first_issue = CreateIssue("Renamed <soon>");
+  const std::string id = std::to_string(first_issue["id"].get<int64_t>());
+  ASSERT_EQ(Patch("/api/v1/context-issues/" + id, {{"title", "Renamed <now>"}}, "\"1\"")->status,
+            200);
+  // Pages of 3 from the newest: every event exactly once, then back.
+  const Json all = Body(Get("/api/v1/audit/events?limit=1000"))["data"];
+  std::vector<int64_t> walked;
+  std::string path = "/api/v1/audit/events?limit=3";
+  Json page;
+  for (int n = 0; n < 100; ++n) {
+    page = Body(Get(path));
+    for (const auto& e : page["data"]) walked.push_back(e["seq"].get<int64_t>());
+    if (page["older"].is_null()) break;
+    path = "/api/v1/audit/events?limit=3&before=" + std::to_string(page["older"].get<int64_t>());
+  }
+  ASSERT_EQ(walked.size(), all.size());
+  for (size_t i = 0; i < walked.size(); ++i) EXPECT_EQ(walked[i], all[i]["seq"].get<int64_t>());
+  const Json newer = Body(
+      Get("/api/v1/audit/events?limit=3&after=" + std::to_string(page["newer"].get<int64_t>())));
+  ASSERT_EQ(newer["data"].size(), 3u);
+  EXPECT_EQ(newer["data"][2]["seq"].get<int64_t>(),
+            walked[walked.size() - page["data"].size() - 1]);
+
+  // Filters.
+  const Json updates = Body(Get("/api/v1/audit/events?action=update"))["data"];
+  ASSERT_EQ(updates.size(), 1u);
+  EXPECT_EQ(updates[0]["record_id"], first_issue["id"]);
+  const Json one_record =
+      Body(Get("/api/v1/audit/events?record_type=context_issue&record_id=" + id))["data"];
+  EXPECT_EQ(one_record.size(), 2u);
+  EXPECT_EQ(Body(Get("/api/v1/audit/events?record_type=context_issue"))["data"].size(), 9u);
+  const std::string today = FormatDate(std::chrono::system_clock::now());
+  EXPECT_EQ(Body(Get("/api/v1/audit/events?limit=1000&from=" + today))["data"].size(), all.size());
+  EXPECT_EQ(Body(Get("/api/v1/audit/events?to=2000-01-01"))["data"].size(), 0u);
+  const int64_t actor = updates[0]["actor_id"].get<int64_t>();
+  const Json theirs =
+      Body(Get("/api/v1/audit/events?limit=1000&person=" + std::to_string(actor)))["data"];
+  EXPECT_GE(theirs.size(), 9u);
+  for (const auto& e : theirs) EXPECT_EQ(e["actor_id"], actor);
+  // Refusals name the parameter.
+  EXPECT_EQ(Error(Get("/api/v1/audit/events?from=2026-02-30")), "invalid_argument/from");
+  EXPECT_EQ(Error(Get("/api/v1/audit/events?from=2026-03-02&to=2026-03-01")),
+            "invalid_argument/to");
+  EXPECT_EQ(Error(Get("/api/v1/audit/events?person=me")), "invalid_argument/person");
+  EXPECT_EQ(Error(Get("/api/v1/audit/events?action=drop%20table")), "invalid_argument/action");
+
+  // CSV of the same filters, with the record's title.
+  auto csv = Get("/api/v1/audit/export?record_type=context_issue&record_id=" + id);
+  ASSERT_EQ(csv->status, 200);
+  EXPECT_EQ(csv->get_header_value("Content-Type"), "text/csv; charset=utf-8");
+  EXPECT_EQ(csv->body.substr(0, csv->body.find("\r\n")),
+            "seq,at,actor,action,record_type,record_id,record,changed,address,hash");
+  EXPECT_NE(csv->body.find(",update,context_issue," + id + ",Renamed <now>,title,"),
+            std::string::npos)
+      << csv->body;
+  EXPECT_EQ(std::count(csv->body.begin(), csv->body.end(), '\n'), 3);
+
+  // The page: readable actions, records by title (escaped), the pager keeps the filters.
+  const Session s = SignIn("alice", kAlicePassword);
+  auto shown = Client().Get("/audit?record_type=context_issue", {{"Cookie", s.cookie}});
+  ASSERT_EQ(shown->status, 200);
+  EXPECT_NE(shown->body.find(">changed<"), std::string::npos);
+  EXPECT_NE(shown->body.find(">Renamed &lt;now&gt;</a>"), std::string::npos);
+  EXPECT_NE(shown->body.find("href=\"/api/v1/audit/export?record_type=context_issue\""),
+            std::string::npos);
+  auto bad = Client().Get("/audit?from=yesterday", {{"Cookie", s.cookie}});
+  EXPECT_EQ(bad->status, 400);
+  EXPECT_NE(bad->body.find("from must be a date, YYYY-MM-DD"), std::string::npos);
 }
 
 }  // namespace

@@ -595,7 +595,19 @@ TEST_F(PostgresRestart, WritesAcrossARestartAreKeptWhenAcknowledgedAndOtherwiseR
     EXPECT_TRUE(sent.contains(title)) << title << " stored but never sent";
   }
   // Still one chain, with one event per issue stored.
-  EXPECT_EQ(AuditEvents(), events_before + static_cast<int64_t>(stored.size()));
+  const int64_t events_after = AuditEvents();
+  EXPECT_EQ(events_after, events_before + static_cast<int64_t>(stored.size()));
+  if (events_after != events_before + static_cast<int64_t>(stored.size())) {
+    // Name the events that are not an issue's creation, to tell what else wrote to the trail.
+    int64_t seen = 0;
+    (void)a().store().ScanAudit([&](const domain::AuditEvent& e) {
+      if (++seen > events_before && e.action != "create") {
+        ADD_FAILURE() << "event " << e.seq << ": " << e.action << " " << e.record_type << " "
+                      << e.record_id << " by " << e.actor << " " << e.diff.dump();
+      }
+      return true;
+    });
+  }
 }
 
 }  // namespace

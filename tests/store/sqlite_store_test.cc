@@ -41,6 +41,7 @@ TEST(SqliteStoreMigrate, NumbersMigrationsFromTheirFileNames) {
   EXPECT_EQ(all[10].name, "0011_invitations");
   EXPECT_EQ(all[11].name, "0012_audit_address");
   EXPECT_EQ(all[12].name, "0013_scope_statements_schema");  // written by `make schema`
+  EXPECT_EQ(all[13].name, "0014_audit_filters");
 }
 
 TEST(OpenStore, RefusesAnEmptyUrlOrSqliteUrl) {

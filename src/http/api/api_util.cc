@@ -127,6 +127,35 @@ Result<store::ListQuery> ParseListQuery(const domain::RegisterSpec& spec, const 
   return q;
 }
 
+// The query of the audit trail page and of GET /api/v1/audit/events from their parameters:
+// person (user id, 0 for the system), record_type, record_id, action, from, to, before, after.
+Result<store::AuditQuery> AuditQueryFrom(const HttpRequest& req, int limit) {
+  store::AuditQuery q;
+  q.limit = limit;
+  auto number = [&](const char* name, int64_t& out) -> Status {
+    const std::string text = req.Param(name);
+    if (text.empty()) return Status::Ok();
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+    if (ec != std::errc() || end != text.data() + text.size() || out < 0) {
+      return InvalidArgument(fmt::format("{} must be a whole number", name), name);
+    }
+    return Status::Ok();
+  };
+  if (!req.Param("person").empty()) {
+    int64_t person = 0;
+    RETURN_IF_ERROR(number("person", person));
+    q.actor_id = person;
+  }
+  RETURN_IF_ERROR(number("record_id", q.record_id));
+  RETURN_IF_ERROR(number("before", q.before_seq));
+  RETURN_IF_ERROR(number("after", q.after_seq));
+  q.record_type = req.Param("record_type");
+  q.action = req.Param("action");
+  q.from = req.Param("from");
+  q.to = req.Param("to");
+  return q;
+}
+
 std::string StringField(const nlohmann::json& body, const char* name) {
   auto it = body.find(name);
   return it != body.end() && it->is_string() ? it->get<std::string>() : std::string();

@@ -207,6 +207,7 @@ void AddRegisterRoutes(Router& router, const RegisterSpec& spec) {
                             {"properties",
                              {{"data", {{"type", "array"}, {"items", Ref(name)}}},
                               {"next_cursor", {{"type", {"string", "null"}}}},
+                              {"prev_cursor", {{"type", {"string", "null"}}}},
                               {"total", {{"type", "integer"}}}}}};
   const Json item_ok = JsonResponse("the record", Ref(name));
 
@@ -389,16 +390,38 @@ void AddScopeRoutes(Router& router) {
 
 void AddOrganisationRoutes(Router& router) {
   const Json events = EventsSchema();
+  const auto query_param = [](const char* name, Json schema, const char* description) {
+    return Json{{"name", name},
+                {"in", "query"},
+                {"schema", std::move(schema)},
+                {"description", description}};
+  };
+  const Json integer = {{"type", "integer"}, {"minimum", 0}};
+  const Json date = {{"type", "string"}, {"format", "date"}};
+  const Json filters = Json::array(
+      {query_param("person", integer, "the user who acted (0: the system)"),
+       query_param("record_type", {{"type", "string"}}, "the kind of record: risk, user, ..."),
+       query_param("record_id", integer, "with record_type: one record"),
+       query_param("action", {{"type", "string"}}, "create, update, sign_in_failed, ..."),
+       query_param("from", date, "first day (UTC), inclusive"),
+       query_param("to", date, "last day (UTC), inclusive")});
+  Json page_params = filters;
+  page_params.push_back(query_param(
+      "limit", {{"type", "integer"}, {"minimum", 1}, {"maximum", 1000}}, "events per page (100)"));
+  page_params.push_back(query_param("before", integer, "older: the page's `older`"));
+  page_params.push_back(query_param("after", integer, "newer: the page's `newer`"));
+  Json page_schema = events;
+  page_schema["properties"]["older"] = {{"type", {"integer", "null"}},
+                                        {"description", "`before` of the page of older events"}};
+  page_schema["properties"]["newer"] = {{"type", {"integer", "null"}},
+                                        {"description", "`after` of the page of newer events"}};
   router.Get(
       "/api/v1/audit/events", Guard::Needs(domain::Permission::kReadAuditTrail),
-      Doc({{"summary", "Newest audit events of the organisation"},
+      Doc({{"summary", "The organisation's audit events, newest first, filtered and paged"},
            {"tags", Json::array({"Audit trail"})},
            {"operationId", "list_audit_events"},
-           {"parameters",
-            Json::array({{{"name", "limit"},
-                          {"in", "query"},
-                          {"schema", {{"type", "integer"}, {"minimum", 1}, {"maximum", 1000}}}}})},
-           {"responses", Merge({{"200", JsonResponse("events, newest first", events)}},
+           {"parameters", page_params},
+           {"responses", Merge({{"200", JsonResponse("events, newest first", page_schema)}},
                                ErrorResponses({400, 401, 403}))}}),
       [](Request& r) {
         int limit = 100;
@@ -409,11 +432,37 @@ void AddOrganisationRoutes(Router& router) {
             return WriteJsonError(r.res, InvalidArgument("limit must be from 1 to 1000", "limit"));
           }
         }
-        auto events = r.services.registers.RecentEvents(r.principal, limit);
-        if (!events.ok()) return WriteJsonError(r.res, events.status());
+        auto q = AuditQueryFrom(r.http, limit);
+        if (!q.ok()) return WriteJsonError(r.res, q.status());
+        auto page = r.services.registers.AuditTrail(r.principal, *q);
+        if (!page.ok()) return WriteJsonError(r.res, page.status());
         Json data = Json::array();
-        for (const auto& e : *events) data.push_back(EventToJson(e));
-        WriteJson(r.res, 200, Json{{"data", data}});
+        for (const auto& e : page->events) data.push_back(EventToJson(e));
+        WriteJson(r.res, 200,
+                  Json{{"data", data},
+                       {"older", page->older != 0 ? Json(page->older) : Json()},
+                       {"newer", page->newer != 0 ? Json(page->newer) : Json()}});
+      });
+  router.Get(
+      "/api/v1/audit/export",
+      Guard{Access::kPermission, domain::Permission::kReadAuditTrail, /*export_limited=*/true},
+      Doc({{"summary", "Every audit event matching the filters, as CSV (at most 100,000)"},
+           {"tags", Json::array({"Audit trail"})},
+           {"operationId", "export_audit_events"},
+           {"parameters", filters},
+           {"responses",
+            Merge({{"200",
+                    {{"description", "CSV, newest first"},
+                     {"content", {{"text/csv", {{"schema", {{"type", "string"}}}}}}}}}},
+                  ErrorResponses({400, 401, 403, 413, 429}))}}),
+      [](Request& r) {
+        auto q = AuditQueryFrom(r.http, 1000);
+        if (!q.ok()) return WriteJsonError(r.res, q.status());
+        q->before_seq = q->after_seq = 0;
+        auto csv = r.services.registers.AuditTrailCsv(r.principal, *q);
+        if (!csv.ok()) return WriteJsonError(r.res, csv.status());
+        r.res.SetHeader("Content-Disposition", "attachment; filename=\"audit-trail.csv\"");
+        r.res.SetContent(*csv, "text/csv; charset=utf-8");
       });
   router.Get(
       "/api/v1/audit/verify", Guard::Needs(domain::Permission::kReadAuditTrail),

@@ -2,10 +2,13 @@
 // scope's current version and approval workflow (4.3), and the audit trail.
 #include <fmt/format.h>
 
+#include <map>
+
 #include "app/audit_service.h"
 #include "base/text.h"
 #include "domain/context.h"
 #include "domain/registers.h"
+#include "http/api/api_util.h"
 #include "http/errors.h"
 #include "http/web/web.h"
 
@@ -238,8 +241,152 @@ void SwotPage(Request& r) {
              h.Take());
 }
 
+// The filters, the events (readable actions, records by title) and the pager of the audit trail
+// page. Returns the HTTP status: 400 for a refused filter.
+int RenderAuditEvents(Html& h, Request& r) {
+  auto members = r.services.registers.Members(r.principal);
+  const std::vector<store::UserSummary> people =
+      members.ok() ? *members : std::vector<store::UserSummary>();
+  // The filter form.
+  h.Open("form", {{"method", "get"}, {"action", "/audit"}, {"class", "card toolbar"}});
+  h.Open("div", {{"class", "filter"}});
+  h.Open("label", {{"for", "f-person"}}).Text("Person").Close("label");
+  h.Open("select", {{"id", "f-person"}, {"name", "person"}});
+  h.Element("option", {{"value", ""}}, "Anyone");
+  h.Element("option", {{"value", "0"}, {"selected", r.Query("person") == "0" ? "selected" : ""}},
+            "The system");
+  for (const auto& m : people) {
+    const std::string id = std::to_string(m.id);
+    h.Element("option", {{"value", id}, {"selected", r.Query("person") == id ? "selected" : ""}},
+              m.display_name.empty() ? m.username : m.display_name + " (" + m.username + ")");
+  }
+  h.Close("select").Close("div");
+  h.Open("div", {{"class", "filter"}});
+  h.Open("label", {{"for", "f-type"}}).Text("Record type").Close("label");
+  h.Open("select", {{"id", "f-type"}, {"name", "record_type"}});
+  h.Element("option", {{"value", ""}}, "Any");
+  std::vector<std::pair<std::string, std::string>> types;
+  for (const auto* spec : domain::AllRegisters()) types.emplace_back(spec->type, spec->singular);
+  for (const char* t : {"user", "membership", "session", "api_token", "organisation",
+                        "evidence_file", "soa_entry", "invitation", "route"}) {
+    types.emplace_back(t, RecordTypeName(t));
+  }
+  for (const auto& [value, label] : types) {
+    h.Element("option",
+              {{"value", value}, {"selected", r.Query("record_type") == value ? "selected" : ""}},
+              label);
+  }
+  h.Close("select").Close("div");
+  Input(h, {.name = "action", .label = "Action", .id = "f-action", .value = r.Query("action")});
+  Input(
+      h,
+      {.name = "from", .label = "From", .id = "f-from", .type = "date", .value = r.Query("from")});
+  Input(h, {.name = "to", .label = "To", .id = "f-to", .type = "date", .value = r.Query("to")});
+  if (!r.Query("record_id").empty()) {
+    h.Void("input", {{"type", "hidden"}, {"name", "record_id"}, {"value", r.Query("record_id")}});
+  }
+  h.Open("div", {{"class", "filter filter-actions"}});
+  h.Element("button", {{"type", "submit"}, {"class", "button button-secondary"}}, "Apply");
+  h.Link("/audit", "Clear", "button button-ghost");
+  h.Close("div").Close("form");
+
+  auto q = AuditQueryFrom(r.http, 100);
+  Result<store::AuditPage> page = q.ok() ? r.services.registers.AuditTrail(r.principal, *q)
+                                         : Result<store::AuditPage>(q.status());
+  h.Open("section", {{"class", "card table-card"}, {"aria-labelledby", "events"}});
+  h.Open("div", {{"class", "table-meta"}});
+  h.Element("h2", {{"id", "events"}, {"class", "count"}}, "Events, newest first");
+  // CSV of the same filters (every matching event, not only this page).
+  std::string filters;
+  for (const char* k : {"person", "record_type", "record_id", "action", "from", "to"}) {
+    if (!r.Query(k).empty()) {
+      filters += (filters.empty() ? "?" : "&") + std::string(k) + "=" + UrlEncode(r.Query(k));
+    }
+  }
+  h.Link("/api/v1/audit/export" + filters, "Export CSV", "button button-secondary button-small");
+  h.Close("div");
+  if (!page.ok()) {
+    h.Open("div", {{"class", "alert alert-error"}, {"role", "alert"}, {"id", "error-summary"}});
+    h.Text(page.status().message()).Close("div");
+    h.Close("section");
+    return HttpStatusFor(page.status().code());
+  }
+  if (page->events.empty()) {
+    h.Element("p", {{"class", "card-body muted"}},
+              filters.empty() ? "No events yet." : "No event matches these filters.");
+    h.Close("section");
+    return 200;
+  }
+  // Titles of the records named, one query per register.
+  std::map<std::string, std::vector<int64_t>> ids;
+  for (const auto& e : page->events) ids[e.record_type].push_back(e.record_id);
+  std::map<std::pair<std::string, int64_t>, std::string> titles;
+  for (auto& [type, list] : ids) {
+    const auto* spec = domain::FindRegisterByType(type);
+    if (spec == nullptr) continue;
+    auto found = r.services.registers.Titles(r.principal, *spec, list);
+    if (!found.ok()) continue;
+    for (const auto& [id, title] : *found) titles[{type, id}] = title;
+  }
+  h.Open("div", {{"class", "table-scroll"}}).Open("table", {{"class", "data-table stack-narrow"}});
+  h.Element("caption", {{"class", "visually-hidden"}}, "Audit events");
+  h.Raw(
+      "<thead><tr><th scope=\"col\">#</th><th scope=\"col\">Time (UTC)</th>"
+      "<th scope=\"col\">Who</th><th scope=\"col\">Action</th><th scope=\"col\">Record</th>"
+      "<th scope=\"col\">Changed</th><th scope=\"col\">Address</th></tr></thead><tbody>");
+  for (const auto& e : page->events) {
+    const auto* spec = domain::FindRegisterByType(e.record_type);
+    h.Open("tr");
+    h.Element("td", {{"class", "cell-num"}, {"data-label", "#"}}, std::to_string(e.seq));
+    h.Element("td", {{"class", "cell-date"}, {"data-label", "Time (UTC)"}},
+              e.at.substr(0, 19).replace(10, 1, " "));
+    h.Element("td", {{"data-label", "Who"}}, e.actor);
+    h.Element("td", {{"data-label", "Action"}, {"title", e.action}}, DescribeEvent(e.action).verb);
+    h.Open("td", {{"data-label", "Record"}});
+    const auto title = titles.find({e.record_type, e.record_id});
+    const std::string kind = spec != nullptr ? spec->singular : RecordTypeName(e.record_type);
+    if (spec != nullptr && title != titles.end()) {
+      h.Text(kind + " ");
+      h.Link(fmt::format("/{}/{}", spec->path, e.record_id), title->second);
+    } else if (e.record_id != 0) {
+      h.Text(fmt::format("{} {}", kind, e.record_id));
+    } else {
+      h.Text(kind);
+    }
+    h.Close("td");
+    std::string fields;
+    if (e.diff.is_object()) {
+      for (const auto& [k, _] : e.diff.items()) {
+        const domain::FieldSpec* f = spec != nullptr ? spec->Field(k) : nullptr;
+        fields += (fields.empty() ? "" : ", ") + (f != nullptr ? f->label : k);
+      }
+    }
+    h.Element("td", {{"class", "cell-muted"}, {"data-label", "Changed"}},
+              fields.empty() ? "—" : fields);
+    h.Element("td", {{"class", "cell-muted"}, {"data-label", "Address"}},
+              e.address.empty() ? "—" : e.address);
+    h.Close("tr");
+  }
+  h.Raw("</tbody>").Close("table").Close("div");
+  // Pager: newer and older pages keep the filters.
+  const std::string base = "/audit" + (filters.empty() ? std::string("?") : filters + "&");
+  h.Open("nav", {{"class", "pager"}, {"aria-label", "Pages"}});
+  if (page->newer != 0) {
+    h.Link("/audit" + filters, "« Newest", "button button-ghost");
+    h.Link(fmt::format("{}after={}", base, page->newer), "← Newer events",
+           "button button-secondary");
+  }
+  if (page->older != 0) {
+    h.Link(fmt::format("{}before={}", base, page->older), "Older events →",
+           "button button-secondary");
+  }
+  h.Close("nav").Close("section");
+  return 200;
+}
+
 void AuditPage(Request& r) {
   Html h;
+  int status = 200;
   h.Open("section", {{"class", "card chain-status"}, {"aria-labelledby", "chain"}});
   h.Element("h2", {{"id", "chain"}}, "Integrity of the audit trail");
   if (r.Query("verify") == "1") {
@@ -270,44 +417,9 @@ void AuditPage(Request& r) {
   h.Open("p").Link("/audit?verify=1", "Verify the chain now", "button button-secondary").Close("p");
   h.Close("section");
 
-  auto events = r.services.registers.RecentEvents(r.principal, 200);
-  h.Open("section", {{"class", "card table-card"}, {"aria-labelledby", "events"}});
-  h.Element("h2", {{"id", "events"}}, "Latest events");
-  if (!events.ok() || events->empty()) {
-    h.Element("p", {{"class", "muted"}}, "No events yet.");
-  } else {
-    h.Open("div", {{"class", "table-scroll"}}).Open("table", {{"class", "data-table"}});
-    h.Raw(
-        "<thead><tr><th scope=\"col\">#</th><th scope=\"col\">Time (UTC)</th>"
-        "<th scope=\"col\">Who</th><th scope=\"col\">Action</th><th scope=\"col\">Record</th>"
-        "<th scope=\"col\">Changed</th></tr></thead><tbody>");
-    for (const auto& e : *events) {
-      const auto* spec = domain::FindRegisterByType(e.record_type);
-      h.Open("tr");
-      h.Element("td", {{"class", "cell-num"}}, std::to_string(e.seq));
-      h.Element("td", {{"class", "cell-date"}}, e.at.substr(0, 19).replace(10, 1, " "));
-      h.Element("td", {}, e.actor);
-      h.Element("td", {}, e.action);
-      h.Open("td");
-      if (spec != nullptr) {
-        h.Link(fmt::format("/{}/{}", spec->path, e.record_id),
-               fmt::format("{} {}", spec->singular, e.record_id));
-      } else {
-        h.Text(fmt::format("{} {}", e.record_type, e.record_id));
-      }
-      h.Close("td");
-      std::string fields;
-      if (e.diff.is_object()) {
-        for (const auto& [k, _] : e.diff.items()) fields += (fields.empty() ? "" : ", ") + k;
-      }
-      h.Element("td", {{"class", "cell-muted"}}, fields.empty() ? "—" : fields);
-      h.Close("tr");
-    }
-    h.Raw("</tbody>").Close("table").Close("div");
-  }
-  h.Close("section");
+  status = RenderAuditEvents(h, r);
   RenderPage(r, {.title = "Audit trail", .nav = "audit", .subtitle = "Append-only, hash-chained"},
-             h.Take());
+             h.Take(), status);
 }
 
 }  // namespace

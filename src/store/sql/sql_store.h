@@ -123,6 +123,7 @@ class SqlStore final : public Store {
                                                         const std::string& record_type,
                                                         int64_t record_id) override;
   Result<std::vector<domain::AuditEvent>> RecentEvents(int64_t org_id, int limit) override;
+  Result<AuditPage> ListAudit(int64_t org_id, const AuditQuery& q) override;
   Result<std::vector<domain::AuditEvent>> EventsSince(int64_t org_id,
                                                       const std::vector<std::string>& record_types,
                                                       int64_t after, int limit) override;
