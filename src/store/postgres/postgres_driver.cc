@@ -233,11 +233,91 @@ class PostgresDriver final : public SqlDriver {
 
   Status CheckSchema(SqlConnection&) override { return Status::Ok(); }
 
-  Status ResetIdentity(SqlConnection& conn, const std::string& table) override {
-    return conn.Exec(fmt::format(
-        "SELECT setval(pg_get_serial_sequence('{0}', 'id'), COALESCE((SELECT MAX(id) FROM {0}), "
-        "0) + 1, false)",
-        table));
+  Result<Catalogue> ReadCatalogue(SqlConnection& conn) override {
+    Catalogue out;
+    std::vector<std::string> names;
+    {
+      ASSIGN_OR_RETURN(auto rows, conn.Query("SELECT table_name FROM information_schema.tables "
+                                             "WHERE table_schema = current_schema() AND "
+                                             "table_type = 'BASE TABLE' ORDER BY table_name",
+                                             {}));
+      while (true) {
+        ASSIGN_OR_RETURN(bool row, rows->Next());
+        if (!row) break;
+        names.push_back(rows->Text(0));
+      }
+    }
+    for (const auto& name : names) {
+      if (name == "schema_migrations") {
+        out.skipped.push_back({name, kMigrationsNotCopied});
+        continue;
+      }
+      CatalogueTable t{.name = name};
+      ASSIGN_OR_RETURN(
+          auto columns,
+          conn.Query("SELECT column_name, data_type, is_identity, "
+                     "COALESCE(column_default, ''), is_generated FROM information_schema.columns "
+                     "WHERE table_schema = current_schema() AND table_name = ? "
+                     "ORDER BY ordinal_position",
+                     {name}));
+      while (true) {
+        ASSIGN_OR_RETURN(bool row, columns->Next());
+        if (!row) break;
+        // A generated column (GENERATED ALWAYS AS ... STORED) is computed by the destination.
+        if (columns->Text(4) == "ALWAYS") continue;
+        const std::string type = columns->Text(1);
+        const ColumnKind kind = type == "bigint" || type == "integer" || type == "smallint"
+                                    ? ColumnKind::kInt
+                                : type == "boolean" ? ColumnKind::kBool
+                                : type == "bytea"   ? ColumnKind::kBlob
+                                                    : ColumnKind::kText;
+        const bool generated =
+            columns->Text(2) == "YES" || columns->Text(3).starts_with("nextval(");
+        t.columns.push_back({columns->Text(0), kind, generated});
+      }
+      ASSIGN_OR_RETURN(
+          auto key,
+          conn.Query("SELECT k.column_name FROM information_schema.table_constraints c "
+                     "JOIN information_schema.key_column_usage k ON k.constraint_schema = "
+                     "c.constraint_schema AND k.constraint_name = c.constraint_name AND "
+                     "k.table_name = c.table_name WHERE c.constraint_type = 'PRIMARY KEY' AND "
+                     "c.table_schema = current_schema() AND c.table_name = ? "
+                     "ORDER BY k.ordinal_position",
+                     {name}));
+      while (true) {
+        ASSIGN_OR_RETURN(bool row, key->Next());
+        if (!row) break;
+        t.primary_key.push_back(key->Text(0));
+      }
+      ASSIGN_OR_RETURN(auto parents,
+                       conn.Query("SELECT DISTINCT parent.relname FROM pg_constraint k "
+                                  "JOIN pg_class child ON child.oid = k.conrelid "
+                                  "JOIN pg_class parent ON parent.oid = k.confrelid "
+                                  "JOIN pg_namespace n ON n.oid = child.relnamespace "
+                                  "WHERE k.contype = 'f' AND n.nspname = current_schema() AND "
+                                  "child.relname = ? ORDER BY 1",
+                                  {name}));
+      while (true) {
+        ASSIGN_OR_RETURN(bool row, parents->Next());
+        if (!row) break;
+        t.references.push_back(parents->Text(0));
+      }
+      out.tables.push_back(std::move(t));
+    }
+    return out;
+  }
+
+  Status ResetIdentity(SqlConnection& conn, const std::string& table,
+                       const std::string& column) override {
+    // pg_get_serial_sequence parses its first argument as a (quoted) table name and takes the
+    // second literally.
+    ASSIGN_OR_RETURN(auto rows,
+                     conn.Query(fmt::format("SELECT setval(pg_get_serial_sequence(?, ?), "
+                                            "COALESCE((SELECT MAX({0}) FROM {1}), 0) + 1, "
+                                            "false)",
+                                            QuoteIdentifier(column), QuoteIdentifier(table)),
+                                {QuoteIdentifier(table), column}));
+    return Status::Ok();
   }
 
  private:

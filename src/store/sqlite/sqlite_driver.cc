@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <sqlite3.h>
 
+#include <algorithm>
+#include <set>
 #include <unordered_map>
 
 #include "base/text.h"
@@ -214,7 +216,61 @@ class SqliteDriver final : public SqlDriver {
 
   // A register with searchable fields has a search index over exactly those fields.
   // SQLite's rowids continue from the highest one by themselves.
-  Status ResetIdentity(SqlConnection&, const std::string&) override { return Status::Ok(); }
+  Status ResetIdentity(SqlConnection&, const std::string&, const std::string&) override {
+    return Status::Ok();
+  }
+
+  Result<Catalogue> ReadCatalogue(SqlConnection& conn) override {
+    std::vector<std::pair<std::string, std::string>> all;  // name, CREATE statement
+    {
+      ASSIGN_OR_RETURN(auto rows, conn.Query("SELECT name, COALESCE(sql, '') FROM sqlite_master "
+                                             "WHERE type = 'table' ORDER BY name",
+                                             {}));
+      while (true) {
+        ASSIGN_OR_RETURN(bool row, rows->Next());
+        if (!row) break;
+        all.emplace_back(rows->Text(0), rows->Text(1));
+      }
+    }
+    std::set<std::string> indexes;  // the FTS5 virtual tables
+    for (const auto& [name, sql] : all) {
+      if (ToLower(sql.substr(0, 20)) == "create virtual table") indexes.insert(name);
+    }
+    // The tables FTS5 keeps each index in (an external-content index has no _content).
+    auto shadow_of = [&](const std::string& name) -> std::string {
+      for (const char* suffix : {"_data", "_idx", "_content", "_docsize", "_config"}) {
+        const std::string_view s(suffix);
+        if (name.size() > s.size() && name.ends_with(s) &&
+            indexes.contains(name.substr(0, name.size() - s.size()))) {
+          return name.substr(0, name.size() - s.size());
+        }
+      }
+      return "";
+    };
+    Catalogue out;
+    for (const auto& [name, sql] : all) {
+      if (name.starts_with("sqlite_")) {
+        out.skipped.push_back(
+            {name,
+             "SQLite's own bookkeeping (sqlite_sequence: AUTOINCREMENT counters, sqlite_stat*: "
+             "ANALYZE statistics); the destination keeps its own"});
+      } else if (name == "schema_migrations") {
+        out.skipped.push_back({name, kMigrationsNotCopied});
+      } else if (indexes.contains(name)) {
+        out.skipped.push_back(
+            {name,
+             "an FTS5 search index (a virtual table): rebuilt at the destination, whose "
+             "triggers index each register row as it is inserted"});
+      } else if (const std::string index = shadow_of(name); !index.empty()) {
+        out.skipped.push_back({name, "a shadow table of the FTS5 search index " + index +
+                                         ", rebuilt with it at the destination"});
+      } else {
+        ASSIGN_OR_RETURN(auto t, ReadTable(conn, name));
+        out.tables.push_back(std::move(t));
+      }
+    }
+    return out;
+  }
 
   Status CheckSchema(SqlConnection& conn) override {
     for (const auto* spec : domain::AllRegisters()) {
@@ -233,6 +289,40 @@ class SqliteDriver final : public SqlDriver {
   }
 
  private:
+  // A table's columns (kinds by SQLite's affinity rules on the declared type), primary key and
+  // the tables its foreign keys reference.
+  static Result<CatalogueTable> ReadTable(SqlConnection& conn, const std::string& name) {
+    CatalogueTable t{.name = name};
+    std::vector<std::pair<int64_t, std::string>> key;
+    ASSIGN_OR_RETURN(
+        auto columns,
+        conn.Query("SELECT name, type, pk FROM pragma_table_info(?) ORDER BY cid", {name}));
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, columns->Next());
+      if (!row) break;
+      const std::string type = ToLower(columns->Text(1));
+      const ColumnKind kind = type.find("int") != std::string::npos    ? ColumnKind::kInt
+                              : type.find("bool") != std::string::npos ? ColumnKind::kBool
+                              : type.find("blob") != std::string::npos ? ColumnKind::kBlob
+                                                                       : ColumnKind::kText;
+      // SQLite generates rowids by itself, past the highest one: nothing to reset.
+      t.columns.push_back({columns->Text(0), kind, false});
+      if (columns->Int(2) > 0) key.emplace_back(columns->Int(2), columns->Text(0));
+    }
+    std::sort(key.begin(), key.end());
+    for (auto& [position, column] : key) t.primary_key.push_back(std::move(column));
+    ASSIGN_OR_RETURN(auto parents,
+                     conn.Query("SELECT DISTINCT \"table\" FROM pragma_foreign_key_list(?) "
+                                "ORDER BY 1",
+                                {name}));
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, parents->Next());
+      if (!row) break;
+      t.references.push_back(parents->Text(0));
+    }
+    return t;
+  }
+
   std::string path_;
 };
 
