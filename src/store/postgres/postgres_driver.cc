@@ -304,6 +304,21 @@ class PostgresDriver final : public SqlDriver {
       }
       out.tables.push_back(std::move(t));
     }
+    std::vector<CatalogueTrigger> triggers;
+    ASSIGN_OR_RETURN(auto rows,
+                     conn.Query("SELECT c.relname, p.prosrc FROM pg_trigger t "
+                                "JOIN pg_class c ON c.oid = t.tgrelid "
+                                "JOIN pg_namespace n ON n.oid = c.relnamespace "
+                                "JOIN pg_proc p ON p.oid = t.tgfoid "
+                                "WHERE NOT t.tgisinternal AND n.nspname = current_schema() "
+                                "ORDER BY t.tgname",
+                                {}));
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, rows->Next());
+      if (!row) break;
+      triggers.push_back({rows->Text(0), rows->Text(1)});
+    }
+    SkipTablesKeptByTriggers(out, triggers);
     return out;
   }
 

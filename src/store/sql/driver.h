@@ -97,6 +97,18 @@ struct Catalogue {
   std::vector<SkippedTable> skipped;
 };
 
+// A trigger: the table it fires on and the text of its body (PostgreSQL: its function's).
+struct CatalogueTrigger {
+  std::string table;
+  std::string body;
+};
+
+// Moves to `catalogue.skipped` every table that a trigger on another table inserts into (a
+// table derived from another, such as the counts of risks per rating): the destination's own
+// triggers fill it as the other table's rows are copied, so copying its rows too would count
+// them twice. Used by each driver's ReadCatalogue.
+void SkipTablesKeptByTriggers(Catalogue& catalogue, const std::vector<CatalogueTrigger>& triggers);
+
 // Why schema_migrations is not copied, on either backend.
 inline constexpr const char* kMigrationsNotCopied =
     "the destination's own migrations record which of them it applied (each dialect has its own "

@@ -3,9 +3,12 @@
 // a table or column added by a migration is copied without a change here.
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cctype>
 #include <map>
 #include <set>
 
+#include "base/text.h"
 #include "store/sql/sql_store.h"
 #include "store/sql/sql_util.h"
 
@@ -15,6 +18,41 @@ std::string QuoteIdentifier(std::string_view name) {
   std::string out = "\"";
   for (char c : name) out += c == '"' ? std::string("\"\"") : std::string(1, c);
   return out + "\"";
+}
+
+void SkipTablesKeptByTriggers(Catalogue& catalogue, const std::vector<CatalogueTrigger>& triggers) {
+  auto identifier_char = [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_';
+  };
+  std::vector<CatalogueTable> kept;
+  for (auto& t : catalogue.tables) {
+    std::string by;
+    for (const auto& trigger : triggers) {
+      if (trigger.table == t.name) continue;
+      const std::string body = ToLower(trigger.body);
+      const std::string insert = "insert into " + ToLower(t.name);
+      for (size_t at = body.find(insert); at != std::string::npos; at = body.find(insert, at + 1)) {
+        const size_t end = at + insert.size();
+        if (end == body.size() || !identifier_char(body[end])) {
+          by = trigger.table;
+          break;
+        }
+      }
+      if (!by.empty()) break;
+    }
+    if (by.empty()) {
+      kept.push_back(std::move(t));
+    } else {
+      catalogue.skipped.push_back(
+          {t.name, fmt::format("kept by the triggers on {}: the destination's triggers fill it as "
+                               "the rows of {} are copied (copying its rows too would count them "
+                               "twice)",
+                               by, by)});
+    }
+  }
+  catalogue.tables = std::move(kept);
+  std::sort(catalogue.skipped.begin(), catalogue.skipped.end(),
+            [](const SkippedTable& a, const SkippedTable& b) { return a.name < b.name; });
 }
 
 namespace {

@@ -269,6 +269,16 @@ class SqliteDriver final : public SqlDriver {
         out.tables.push_back(std::move(t));
       }
     }
+    std::vector<CatalogueTrigger> triggers;
+    ASSIGN_OR_RETURN(auto rows, conn.Query("SELECT tbl_name, COALESCE(sql, '') FROM sqlite_master "
+                                           "WHERE type = 'trigger' ORDER BY name",
+                                           {}));
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, rows->Next());
+      if (!row) break;
+      triggers.push_back({rows->Text(0), rows->Text(1)});
+    }
+    SkipTablesKeptByTriggers(out, triggers);
     return out;
   }
 
