@@ -436,6 +436,38 @@ TEST(CopyInstallation, CopiesEveryTableRowForRowFromPostgresToSqlite) {
   EXPECT_EQ(risks, 1);
 }
 
+// Rows are read a page (1,000 rows) at a time after the last primary key read: tables of several
+// pages, one with a composite key that starts with a text column, one with no primary key at
+// all, arrive whole in both directions.
+TEST(CopyInstallation, CopiesTablesOfManyPagesInBothDirections) {
+  Opened sqlite = Open(Backend::kSqlite);
+  Opened postgres = Open(Backend::kPostgres);
+  Opened back = Open(Backend::kSqlite);
+  ASSERT_TRUE(sqlite.store && postgres.store && back.store);
+  PopulateEveryTable(*sqlite.store);
+  ASSERT_EQ(sqlite.db
+                ->Exec("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n "
+                       "WHERE i < 2500) "
+                       "INSERT INTO recovery_codes (user_id, code_hash) "
+                       "SELECT 1 + i % 2, 'code ' || i FROM n")
+                .outcome,
+            test::RawResult::Outcome::kOk);
+  ASSERT_EQ(sqlite.db
+                ->Exec("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n "
+                       "WHERE i < 2100) "
+                       "INSERT INTO sign_in_failures (subject, at) "
+                       "SELECT 'user ' || (i % 7), '2026-01-01T00:00:00.' || i || 'Z' FROM n")
+                .outcome,
+            test::RawResult::Outcome::kOk);
+  ASSERT_GT(sqlite.db->QueryInt("SELECT COUNT(*) FROM recovery_codes"), 2500);
+  ASSERT_THAT(sqlite.store->CopyTo(*postgres.store), IsOk());
+  ExpectEveryTableCopied(sqlite, postgres);
+  ASSERT_THAT(postgres.store->CopyTo(*back.store), IsOk());
+  ExpectEveryTableCopied(postgres, back);
+  EXPECT_EQ(back.db->QueryInt("SELECT COUNT(*) FROM recovery_codes"),
+            sqlite.db->QueryInt("SELECT COUNT(*) FROM recovery_codes"));
+}
+
 TEST(CopyInstallation, RefusesADestinationThatHoldsData) {
   Opened source = Open(Backend::kSqlite);
   Opened destination = Open(Backend::kPostgres);
