@@ -409,22 +409,25 @@ TEST(CopyInstallation, MovesEverythingToPostgresAndBackToSqlite) {
   EXPECT_TRUE(app::VerifyAuditChain(*postgres.store)->intact);
 }
 
+// An installation populated on `source` and copied to `copy`, every table compared.
+void PopulateCopyAndCompare(const Opened& source, const Opened& copy) {
+  ASSERT_TRUE(source.store && copy.store);
+  PopulateEveryTable(*source.store);
+  ASSERT_THAT(source.store->CopyTo(*copy.store), IsOk());
+  ExpectEveryTableCopied(source, copy);
+}
+
 TEST(CopyInstallation, CopiesEveryTableRowForRowFromSqliteToPostgres) {
   Opened sqlite = Open(Backend::kSqlite);
   Opened postgres = Open(Backend::kPostgres);
-  ASSERT_TRUE(sqlite.store && postgres.store);
-  PopulateEveryTable(*sqlite.store);
-  ASSERT_THAT(sqlite.store->CopyTo(*postgres.store), IsOk());
-  ExpectEveryTableCopied(sqlite, postgres);
+  PopulateCopyAndCompare(sqlite, postgres);
 }
 
 TEST(CopyInstallation, CopiesEveryTableRowForRowFromPostgresToSqlite) {
   Opened postgres = Open(Backend::kPostgres);
   Opened sqlite = Open(Backend::kSqlite);
-  ASSERT_TRUE(sqlite.store && postgres.store);
-  PopulateEveryTable(*postgres.store);
-  ASSERT_THAT(postgres.store->CopyTo(*sqlite.store), IsOk());
-  ExpectEveryTableCopied(postgres, sqlite);
+  PopulateCopyAndCompare(postgres, sqlite);
+  if (HasFatalFailure()) return;
   // The search index is rebuilt at the destination, and the heat map's counts are not doubled.
   ListQuery q;
   q.search = "ransom";

@@ -8,6 +8,7 @@
 #include <cstdlib>
 
 #include "base/embedded.h"
+#include "store/sql/sql_util.h"
 #include "store/store.h"
 
 namespace rampart {
@@ -234,47 +235,37 @@ class PostgresDriver final : public SqlDriver {
   Status CheckSchema(SqlConnection&) override { return Status::Ok(); }
 
   Result<Catalogue> ReadCatalogue(SqlConnection& conn) override {
+    auto text = [](const SqlRows& r) { return r.Text(0); };
     Catalogue out;
-    std::vector<std::string> names;
-    {
-      ASSIGN_OR_RETURN(auto rows, conn.Query("SELECT table_name FROM information_schema.tables "
+    ASSIGN_OR_RETURN(auto tables, conn.Query("SELECT table_name FROM information_schema.tables "
                                              "WHERE table_schema = current_schema() AND "
                                              "table_type = 'BASE TABLE' ORDER BY table_name",
                                              {}));
-      while (true) {
-        ASSIGN_OR_RETURN(bool row, rows->Next());
-        if (!row) break;
-        names.push_back(rows->Text(0));
-      }
-    }
+    ASSIGN_OR_RETURN(const auto names, ReadAll(*tables, text));
     for (const auto& name : names) {
       if (name == "schema_migrations") {
         out.skipped.push_back({name, kMigrationsNotCopied});
         continue;
       }
       CatalogueTable t{.name = name};
+      // A generated column (GENERATED ALWAYS AS ... STORED) is computed by the destination.
       ASSIGN_OR_RETURN(
           auto columns,
-          conn.Query("SELECT column_name, data_type, is_identity, "
-                     "COALESCE(column_default, ''), is_generated FROM information_schema.columns "
-                     "WHERE table_schema = current_schema() AND table_name = ? "
-                     "ORDER BY ordinal_position",
+          conn.Query("SELECT column_name, data_type, is_identity = 'YES' OR "
+                     "COALESCE(column_default, '') LIKE 'nextval(%' "
+                     "FROM information_schema.columns WHERE table_schema = current_schema() AND "
+                     "table_name = ? AND is_generated <> 'ALWAYS' ORDER BY ordinal_position",
                      {name}));
-      while (true) {
-        ASSIGN_OR_RETURN(bool row, columns->Next());
-        if (!row) break;
-        // A generated column (GENERATED ALWAYS AS ... STORED) is computed by the destination.
-        if (columns->Text(4) == "ALWAYS") continue;
-        const std::string type = columns->Text(1);
-        const ColumnKind kind = type == "bigint" || type == "integer" || type == "smallint"
-                                    ? ColumnKind::kInt
-                                : type == "boolean" ? ColumnKind::kBool
-                                : type == "bytea"   ? ColumnKind::kBlob
-                                                    : ColumnKind::kText;
-        const bool generated =
-            columns->Text(2) == "YES" || columns->Text(3).starts_with("nextval(");
-        t.columns.push_back({columns->Text(0), kind, generated});
-      }
+      ASSIGN_OR_RETURN(t.columns, ReadAll(*columns, [](const SqlRows& r) {
+                         const std::string type = r.Text(1);
+                         const ColumnKind kind =
+                             type == "bigint" || type == "integer" || type == "smallint"
+                                 ? ColumnKind::kInt
+                             : type == "boolean" ? ColumnKind::kBool
+                             : type == "bytea"   ? ColumnKind::kBlob
+                                                 : ColumnKind::kText;
+                         return CatalogueColumn{r.Text(0), kind, r.Bool(2)};
+                       }));
       ASSIGN_OR_RETURN(
           auto key,
           conn.Query("SELECT k.column_name FROM information_schema.table_constraints c "
@@ -284,11 +275,7 @@ class PostgresDriver final : public SqlDriver {
                      "c.table_schema = current_schema() AND c.table_name = ? "
                      "ORDER BY k.ordinal_position",
                      {name}));
-      while (true) {
-        ASSIGN_OR_RETURN(bool row, key->Next());
-        if (!row) break;
-        t.primary_key.push_back(key->Text(0));
-      }
+      ASSIGN_OR_RETURN(t.primary_key, ReadAll(*key, text));
       ASSIGN_OR_RETURN(auto parents,
                        conn.Query("SELECT DISTINCT parent.relname FROM pg_constraint k "
                                   "JOIN pg_class child ON child.oid = k.conrelid "
@@ -297,14 +284,9 @@ class PostgresDriver final : public SqlDriver {
                                   "WHERE k.contype = 'f' AND n.nspname = current_schema() AND "
                                   "child.relname = ? ORDER BY 1",
                                   {name}));
-      while (true) {
-        ASSIGN_OR_RETURN(bool row, parents->Next());
-        if (!row) break;
-        t.references.push_back(parents->Text(0));
-      }
+      ASSIGN_OR_RETURN(t.references, ReadAll(*parents, text));
       out.tables.push_back(std::move(t));
     }
-    std::vector<CatalogueTrigger> triggers;
     ASSIGN_OR_RETURN(auto rows,
                      conn.Query("SELECT c.relname, p.prosrc FROM pg_trigger t "
                                 "JOIN pg_class c ON c.oid = t.tgrelid "
@@ -313,11 +295,9 @@ class PostgresDriver final : public SqlDriver {
                                 "WHERE NOT t.tgisinternal AND n.nspname = current_schema() "
                                 "ORDER BY t.tgname",
                                 {}));
-    while (true) {
-      ASSIGN_OR_RETURN(bool row, rows->Next());
-      if (!row) break;
-      triggers.push_back({rows->Text(0), rows->Text(1)});
-    }
+    ASSIGN_OR_RETURN(const auto triggers, ReadAll(*rows, [](const SqlRows& r) {
+                       return CatalogueTrigger{r.Text(0), r.Text(1)};
+                     }));
     SkipTablesKeptByTriggers(out, triggers);
     return out;
   }

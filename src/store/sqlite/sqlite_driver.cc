@@ -3,12 +3,12 @@
 #include <fmt/format.h>
 #include <sqlite3.h>
 
-#include <algorithm>
 #include <set>
 #include <unordered_map>
 
 #include "base/text.h"
 #include "domain/registers.h"
+#include "store/sql/sql_util.h"
 
 namespace rampart::store {
 
@@ -221,18 +221,12 @@ class SqliteDriver final : public SqlDriver {
   }
 
   Result<Catalogue> ReadCatalogue(SqlConnection& conn) override {
-    std::vector<std::pair<std::string, std::string>> all;  // name, CREATE statement
-    {
-      ASSIGN_OR_RETURN(auto rows, conn.Query("SELECT name, COALESCE(sql, '') FROM sqlite_master "
+    auto pair = [](const SqlRows& r) { return std::make_pair(r.Text(0), r.Text(1)); };
+    ASSIGN_OR_RETURN(auto tables, conn.Query("SELECT name, COALESCE(sql, '') FROM sqlite_master "
                                              "WHERE type = 'table' ORDER BY name",
                                              {}));
-      while (true) {
-        ASSIGN_OR_RETURN(bool row, rows->Next());
-        if (!row) break;
-        all.emplace_back(rows->Text(0), rows->Text(1));
-      }
-    }
-    std::set<std::string> indexes;  // the FTS5 virtual tables
+    ASSIGN_OR_RETURN(const auto all, ReadAll(*tables, pair));  // name, CREATE statement
+    std::set<std::string> indexes;                             // the FTS5 virtual tables
     for (const auto& [name, sql] : all) {
       if (ToLower(sql.substr(0, 20)) == "create virtual table") indexes.insert(name);
     }
@@ -269,15 +263,12 @@ class SqliteDriver final : public SqlDriver {
         out.tables.push_back(std::move(t));
       }
     }
-    std::vector<CatalogueTrigger> triggers;
     ASSIGN_OR_RETURN(auto rows, conn.Query("SELECT tbl_name, COALESCE(sql, '') FROM sqlite_master "
                                            "WHERE type = 'trigger' ORDER BY name",
                                            {}));
-    while (true) {
-      ASSIGN_OR_RETURN(bool row, rows->Next());
-      if (!row) break;
-      triggers.push_back({rows->Text(0), rows->Text(1)});
-    }
+    ASSIGN_OR_RETURN(const auto triggers, ReadAll(*rows, [](const SqlRows& r) {
+                       return CatalogueTrigger{r.Text(0), r.Text(1)};
+                     }));
     SkipTablesKeptByTriggers(out, triggers);
     return out;
   }
@@ -302,34 +293,31 @@ class SqliteDriver final : public SqlDriver {
   // A table's columns (kinds by SQLite's affinity rules on the declared type), primary key and
   // the tables its foreign keys reference.
   static Result<CatalogueTable> ReadTable(SqlConnection& conn, const std::string& name) {
+    auto text = [](const SqlRows& r) { return r.Text(0); };
     CatalogueTable t{.name = name};
-    std::vector<std::pair<int64_t, std::string>> key;
     ASSIGN_OR_RETURN(
         auto columns,
-        conn.Query("SELECT name, type, pk FROM pragma_table_info(?) ORDER BY cid", {name}));
-    while (true) {
-      ASSIGN_OR_RETURN(bool row, columns->Next());
-      if (!row) break;
-      const std::string type = ToLower(columns->Text(1));
-      const ColumnKind kind = type.find("int") != std::string::npos    ? ColumnKind::kInt
-                              : type.find("bool") != std::string::npos ? ColumnKind::kBool
-                              : type.find("blob") != std::string::npos ? ColumnKind::kBlob
-                                                                       : ColumnKind::kText;
-      // SQLite generates rowids by itself, past the highest one: nothing to reset.
-      t.columns.push_back({columns->Text(0), kind, false});
-      if (columns->Int(2) > 0) key.emplace_back(columns->Int(2), columns->Text(0));
-    }
-    std::sort(key.begin(), key.end());
-    for (auto& [position, column] : key) t.primary_key.push_back(std::move(column));
+        conn.Query("SELECT name, lower(type) FROM pragma_table_info(?) ORDER BY cid", {name}));
+    ASSIGN_OR_RETURN(t.columns, ReadAll(*columns, [](const SqlRows& r) {
+                       const std::string type = r.Text(1);
+                       const ColumnKind kind =
+                           type.find("int") != std::string::npos    ? ColumnKind::kInt
+                           : type.find("bool") != std::string::npos ? ColumnKind::kBool
+                           : type.find("blob") != std::string::npos ? ColumnKind::kBlob
+                                                                    : ColumnKind::kText;
+                       // SQLite generates rowids by itself, past the highest one: nothing to
+                       // reset.
+                       return CatalogueColumn{r.Text(0), kind, false};
+                     }));
+    ASSIGN_OR_RETURN(
+        auto key,
+        conn.Query("SELECT name FROM pragma_table_info(?) WHERE pk > 0 ORDER BY pk", {name}));
+    ASSIGN_OR_RETURN(t.primary_key, ReadAll(*key, text));
     ASSIGN_OR_RETURN(auto parents,
                      conn.Query("SELECT DISTINCT \"table\" FROM pragma_foreign_key_list(?) "
                                 "ORDER BY 1",
                                 {name}));
-    while (true) {
-      ASSIGN_OR_RETURN(bool row, parents->Next());
-      if (!row) break;
-      t.references.push_back(parents->Text(0));
-    }
+    ASSIGN_OR_RETURN(t.references, ReadAll(*parents, text));
     return t;
   }
 
