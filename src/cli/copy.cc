@@ -1,8 +1,9 @@
 // rampart copy --from URL --to URL: copies a whole installation between databases (SQLite and
-// PostgreSQL, either direction) and verifies the audit chain at the destination.
+// PostgreSQL, either direction) and verifies the audit chain at the destination
+// (app::InstallationService::Copy).
 #include <fmt/format.h>
 
-#include "app/audit_service.h"
+#include "app/installation_service.h"
 #include "cli/cli.h"
 
 namespace rampart::cli {
@@ -21,28 +22,12 @@ void AddCopyCommand(CLI::App& app, Context& ctx, Action& action) {
   cmd->add_option("--to", opts->to, "Destination database URL (empty or new)")->required();
   cmd->callback([&ctx, &action, opts] {
     action = [&ctx, opts]() -> Status {
-      if (opts->from == opts->to) {
-        return InvalidArgument("--from and --to name the same database", "to");
-      }
-      ASSIGN_OR_RETURN(auto from, store::OpenStore(opts->from, ctx.store_options));
-      ASSIGN_OR_RETURN(auto to, store::OpenStore(opts->to, ctx.store_options));
-      ASSIGN_OR_RETURN(int source_migrations, from->Migrate());
-      (void)source_migrations;
-      ASSIGN_OR_RETURN(int destination_migrations, to->Migrate());
-      (void)destination_migrations;
-      RETURN_IF_ERROR(from->CopyTo(*to));
-      ASSIGN_OR_RETURN(auto verified, app::VerifyAuditChain(*to));
-      if (!verified.intact) {
-        return Internal(
-            fmt::format("copied, but the audit trail at the destination is broken at "
-                        "event {}: {}",
-                        verified.first_bad_seq, verified.problem));
-      }
-      ASSIGN_OR_RETURN(auto orgs, to->ListOrganisations());
+      app::InstallationService installations(ctx.store_options);
+      ASSIGN_OR_RETURN(auto copied, installations.Copy(opts->from, opts->to));
       fmt::print(
           "Copied {} organisation(s) and {} audit events; the audit trail verifies at the "
           "destination (head hash {}).\n",
-          orgs.size(), verified.events, verified.head_hash);
+          copied.organisations, copied.verified.events, copied.verified.head_hash);
       return Status::Ok();
     };
   });

@@ -1,6 +1,8 @@
-// rampart migrate --db URL: applies pending schema migrations (serve does this on start too).
+// rampart migrate --db URL: applies pending schema migrations (serve does this on start too),
+// through app::InstallationService::Migrate.
 #include <fmt/format.h>
 
+#include "app/installation_service.h"
 #include "cli/cli.h"
 
 namespace rampart::cli {
@@ -10,10 +12,10 @@ void AddMigrateCommand(CLI::App& app, Context& ctx, Action& action) {
   AddDbOption(*cmd, ctx);
   cmd->callback([&ctx, &action] {
     action = [&ctx]() -> Status {
-      ASSIGN_OR_RETURN(ctx.store, store::OpenStore(ctx.db));
-      ASSIGN_OR_RETURN(int applied, ctx.store->Migrate());
-      ASSIGN_OR_RETURN(int version, ctx.store->SchemaVersion());
-      fmt::print("Applied {} migration(s); the schema is at version {}.\n", applied, version);
+      app::InstallationService installations;
+      ASSIGN_OR_RETURN(auto migrated, installations.Migrate(ctx.db));
+      fmt::print("Applied {} migration(s); the schema is at version {}.\n", migrated.applied,
+                 migrated.version);
       return Status::Ok();
     };
   });

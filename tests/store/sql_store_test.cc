@@ -85,7 +85,10 @@ class ScriptedDriver final : public SqlDriver {
     return "1 = 1";
   }
   Status CheckSchema(SqlConnection&) override { return Status::Ok(); }
-  Status ResetIdentity(SqlConnection&, const std::string&) override { return Status::Ok(); }
+  Result<Catalogue> ReadCatalogue(SqlConnection&) override { return Catalogue{}; }
+  Status ResetIdentity(SqlConnection&, const std::string&, const std::string&) override {
+    return Status::Ok();
+  }
 
  private:
   Script& s_;

@@ -8,6 +8,7 @@
 #include <cstdlib>
 
 #include "base/embedded.h"
+#include "store/sql/sql_util.h"
 #include "store/store.h"
 
 namespace rampart {
@@ -233,11 +234,85 @@ class PostgresDriver final : public SqlDriver {
 
   Status CheckSchema(SqlConnection&) override { return Status::Ok(); }
 
-  Status ResetIdentity(SqlConnection& conn, const std::string& table) override {
-    return conn.Exec(fmt::format(
-        "SELECT setval(pg_get_serial_sequence('{0}', 'id'), COALESCE((SELECT MAX(id) FROM {0}), "
-        "0) + 1, false)",
-        table));
+  Result<Catalogue> ReadCatalogue(SqlConnection& conn) override {
+    auto text = [](const SqlRows& r) { return r.Text(0); };
+    Catalogue out;
+    ASSIGN_OR_RETURN(auto tables, conn.Query("SELECT table_name FROM information_schema.tables "
+                                             "WHERE table_schema = current_schema() AND "
+                                             "table_type = 'BASE TABLE' ORDER BY table_name",
+                                             {}));
+    ASSIGN_OR_RETURN(const auto names, ReadAll(*tables, text));
+    for (const auto& name : names) {
+      if (name == "schema_migrations") {
+        out.skipped.push_back({name, kMigrationsNotCopied});
+        continue;
+      }
+      CatalogueTable t{.name = name};
+      // A generated column (GENERATED ALWAYS AS ... STORED) is computed by the destination.
+      ASSIGN_OR_RETURN(
+          auto columns,
+          conn.Query("SELECT column_name, data_type, is_identity = 'YES' OR "
+                     "COALESCE(column_default, '') LIKE 'nextval(%' "
+                     "FROM information_schema.columns WHERE table_schema = current_schema() AND "
+                     "table_name = ? AND is_generated <> 'ALWAYS' ORDER BY ordinal_position",
+                     {name}));
+      ASSIGN_OR_RETURN(t.columns, ReadAll(*columns, [](const SqlRows& r) {
+                         const std::string type = r.Text(1);
+                         const ColumnKind kind =
+                             type == "bigint" || type == "integer" || type == "smallint"
+                                 ? ColumnKind::kInt
+                             : type == "boolean" ? ColumnKind::kBool
+                             : type == "bytea"   ? ColumnKind::kBlob
+                                                 : ColumnKind::kText;
+                         return CatalogueColumn{r.Text(0), kind, r.Bool(2)};
+                       }));
+      ASSIGN_OR_RETURN(
+          auto key,
+          conn.Query("SELECT k.column_name FROM information_schema.table_constraints c "
+                     "JOIN information_schema.key_column_usage k ON k.constraint_schema = "
+                     "c.constraint_schema AND k.constraint_name = c.constraint_name AND "
+                     "k.table_name = c.table_name WHERE c.constraint_type = 'PRIMARY KEY' AND "
+                     "c.table_schema = current_schema() AND c.table_name = ? "
+                     "ORDER BY k.ordinal_position",
+                     {name}));
+      ASSIGN_OR_RETURN(t.primary_key, ReadAll(*key, text));
+      ASSIGN_OR_RETURN(auto parents,
+                       conn.Query("SELECT DISTINCT parent.relname FROM pg_constraint k "
+                                  "JOIN pg_class child ON child.oid = k.conrelid "
+                                  "JOIN pg_class parent ON parent.oid = k.confrelid "
+                                  "JOIN pg_namespace n ON n.oid = child.relnamespace "
+                                  "WHERE k.contype = 'f' AND n.nspname = current_schema() AND "
+                                  "child.relname = ? ORDER BY 1",
+                                  {name}));
+      ASSIGN_OR_RETURN(t.references, ReadAll(*parents, text));
+      out.tables.push_back(std::move(t));
+    }
+    ASSIGN_OR_RETURN(auto rows,
+                     conn.Query("SELECT c.relname, p.prosrc FROM pg_trigger t "
+                                "JOIN pg_class c ON c.oid = t.tgrelid "
+                                "JOIN pg_namespace n ON n.oid = c.relnamespace "
+                                "JOIN pg_proc p ON p.oid = t.tgfoid "
+                                "WHERE NOT t.tgisinternal AND n.nspname = current_schema() "
+                                "ORDER BY t.tgname",
+                                {}));
+    ASSIGN_OR_RETURN(const auto triggers, ReadAll(*rows, [](const SqlRows& r) {
+                       return CatalogueTrigger{r.Text(0), r.Text(1)};
+                     }));
+    SkipTablesKeptByTriggers(out, triggers);
+    return out;
+  }
+
+  Status ResetIdentity(SqlConnection& conn, const std::string& table,
+                       const std::string& column) override {
+    // pg_get_serial_sequence parses its first argument as a (quoted) table name and takes the
+    // second literally.
+    ASSIGN_OR_RETURN(auto rows,
+                     conn.Query(fmt::format("SELECT setval(pg_get_serial_sequence(?, ?), "
+                                            "COALESCE((SELECT MAX({0}) FROM {1}), 0) + 1, "
+                                            "false)",
+                                            QuoteIdentifier(column), QuoteIdentifier(table)),
+                                {QuoteIdentifier(table), column}));
+    return Status::Ok();
   }
 
  private:

@@ -11,6 +11,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -63,6 +64,60 @@ class SqlConnection {
   virtual bool LastErrorRetryable() const = 0;
 };
 
+// How a column's values are read and bound when rows move between databases.
+enum class ColumnKind { kText, kInt, kBool, kBlob };
+
+// One column of a table, as the database's own catalogue describes it.
+struct CatalogueColumn {
+  std::string name;
+  ColumnKind kind = ColumnKind::kText;
+  // The database generates its values (PostgreSQL identity or serial): after rows are inserted
+  // with explicit values, its counter must be moved past them (SqlDriver::ResetIdentity).
+  bool generated = false;
+};
+
+// A table whose rows belong to an installation.
+struct CatalogueTable {
+  std::string name;
+  std::vector<CatalogueColumn> columns;  // in the table's own order
+  std::vector<std::string> primary_key;  // column names in key order; empty when it has none
+  std::vector<std::string> references;   // the tables its foreign keys point to (sorted, unique)
+};
+
+// A table that exists in the database but is not copied as rows, and why.
+struct SkippedTable {
+  std::string name;
+  std::string reason;
+};
+
+// Every table of the database's current schema, split into those holding an installation's rows
+// and those that must not be copied as rows (each named with its reason), both sorted by name.
+struct Catalogue {
+  std::vector<CatalogueTable> tables;
+  std::vector<SkippedTable> skipped;
+};
+
+// A trigger: the table it fires on and the text of its body (PostgreSQL: its function's).
+struct CatalogueTrigger {
+  std::string table;
+  std::string body;
+};
+
+// Moves to `catalogue.skipped` every table that a trigger on another table inserts into (a
+// table derived from another, such as the counts of risks per rating): the destination's own
+// triggers fill it as the other table's rows are copied, so copying its rows too would count
+// them twice. Used by each driver's ReadCatalogue.
+void SkipTablesKeptByTriggers(Catalogue& catalogue, const std::vector<CatalogueTrigger>& triggers);
+
+// Why schema_migrations is not copied, on either backend.
+inline constexpr const char* kMigrationsNotCopied =
+    "the destination's own migrations record which of them it applied (each dialect has its own "
+    "migrations)";
+
+// An identifier (read from the database's catalogue) quoted for SQL: "name", inner quotes
+// doubled.
+std::string QuoteIdentifier(std::string_view name);
+
 class SqlDriver {
  public:
   virtual ~SqlDriver() = default;
@@ -82,9 +137,16 @@ class SqlDriver {
                                       std::vector<SqlValue>& params) const = 0;
   // Checks run after migrating (e.g. that each register's search index covers its fields).
   virtual Status CheckSchema(SqlConnection& conn) = 0;
-  // After rows were inserted with explicit ids (copying an installation): makes the table's
-  // next generated id follow the highest one.
-  virtual Status ResetIdentity(SqlConnection& conn, const std::string& table) = 0;
+  // Reads the tables of the current schema and their columns, primary keys and foreign keys
+  // from the database's own catalogue (SQLite: sqlite_master and the table_info,
+  // foreign_key_list pragmas; PostgreSQL: information_schema and pg_catalog). Errors: those of
+  // the connection.
+  virtual Result<Catalogue> ReadCatalogue(SqlConnection& conn) = 0;
+  // After rows were inserted with explicit values (copying an installation): makes the next
+  // value the database generates for `column` of `table` (a column the catalogue marks
+  // `generated`) follow the highest one. Both names come from the catalogue.
+  virtual Status ResetIdentity(SqlConnection& conn, const std::string& table,
+                               const std::string& column) = 0;
   // Counts statements for Store::StatementCount.
   void SetStatementCounter(std::function<void()> counter) { count_ = std::move(counter); }
 

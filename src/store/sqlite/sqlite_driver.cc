@@ -3,10 +3,12 @@
 #include <fmt/format.h>
 #include <sqlite3.h>
 
+#include <set>
 #include <unordered_map>
 
 #include "base/text.h"
 #include "domain/registers.h"
+#include "store/sql/sql_util.h"
 
 namespace rampart::store {
 
@@ -214,7 +216,62 @@ class SqliteDriver final : public SqlDriver {
 
   // A register with searchable fields has a search index over exactly those fields.
   // SQLite's rowids continue from the highest one by themselves.
-  Status ResetIdentity(SqlConnection&, const std::string&) override { return Status::Ok(); }
+  Status ResetIdentity(SqlConnection&, const std::string&, const std::string&) override {
+    return Status::Ok();
+  }
+
+  Result<Catalogue> ReadCatalogue(SqlConnection& conn) override {
+    auto pair = [](const SqlRows& r) { return std::make_pair(r.Text(0), r.Text(1)); };
+    ASSIGN_OR_RETURN(auto tables, conn.Query("SELECT name, COALESCE(sql, '') FROM sqlite_master "
+                                             "WHERE type = 'table' ORDER BY name",
+                                             {}));
+    ASSIGN_OR_RETURN(const auto all, ReadAll(*tables, pair));  // name, CREATE statement
+    std::set<std::string> indexes;                             // the FTS5 virtual tables
+    for (const auto& [name, sql] : all) {
+      if (ToLower(sql.substr(0, 20)) == "create virtual table") indexes.insert(name);
+    }
+    // The tables FTS5 keeps each index in (an external-content index has no _content).
+    auto shadow_of = [&](const std::string& name) -> std::string {
+      for (const char* suffix : {"_data", "_idx", "_content", "_docsize", "_config"}) {
+        const std::string_view s(suffix);
+        if (name.size() > s.size() && name.ends_with(s) &&
+            indexes.contains(name.substr(0, name.size() - s.size()))) {
+          return name.substr(0, name.size() - s.size());
+        }
+      }
+      return "";
+    };
+    Catalogue out;
+    for (const auto& [name, sql] : all) {
+      if (name.starts_with("sqlite_")) {
+        out.skipped.push_back(
+            {name,
+             "SQLite's own bookkeeping (sqlite_sequence: AUTOINCREMENT counters, sqlite_stat*: "
+             "ANALYZE statistics); the destination keeps its own"});
+      } else if (name == "schema_migrations") {
+        out.skipped.push_back({name, kMigrationsNotCopied});
+      } else if (indexes.contains(name)) {
+        out.skipped.push_back(
+            {name,
+             "an FTS5 search index (a virtual table): rebuilt at the destination, whose "
+             "triggers index each register row as it is inserted"});
+      } else if (const std::string index = shadow_of(name); !index.empty()) {
+        out.skipped.push_back({name, "a shadow table of the FTS5 search index " + index +
+                                         ", rebuilt with it at the destination"});
+      } else {
+        ASSIGN_OR_RETURN(auto t, ReadTable(conn, name));
+        out.tables.push_back(std::move(t));
+      }
+    }
+    ASSIGN_OR_RETURN(auto rows, conn.Query("SELECT tbl_name, COALESCE(sql, '') FROM sqlite_master "
+                                           "WHERE type = 'trigger' ORDER BY name",
+                                           {}));
+    ASSIGN_OR_RETURN(const auto triggers, ReadAll(*rows, [](const SqlRows& r) {
+                       return CatalogueTrigger{r.Text(0), r.Text(1)};
+                     }));
+    SkipTablesKeptByTriggers(out, triggers);
+    return out;
+  }
 
   Status CheckSchema(SqlConnection& conn) override {
     for (const auto* spec : domain::AllRegisters()) {
@@ -233,6 +290,37 @@ class SqliteDriver final : public SqlDriver {
   }
 
  private:
+  // A table's columns (kinds by SQLite's affinity rules on the declared type), primary key and
+  // the tables its foreign keys reference.
+  static Result<CatalogueTable> ReadTable(SqlConnection& conn, const std::string& name) {
+    auto text = [](const SqlRows& r) { return r.Text(0); };
+    CatalogueTable t{.name = name};
+    ASSIGN_OR_RETURN(
+        auto columns,
+        conn.Query("SELECT name, lower(type) FROM pragma_table_info(?) ORDER BY cid", {name}));
+    ASSIGN_OR_RETURN(t.columns, ReadAll(*columns, [](const SqlRows& r) {
+                       const std::string type = r.Text(1);
+                       const ColumnKind kind =
+                           type.find("int") != std::string::npos    ? ColumnKind::kInt
+                           : type.find("bool") != std::string::npos ? ColumnKind::kBool
+                           : type.find("blob") != std::string::npos ? ColumnKind::kBlob
+                                                                    : ColumnKind::kText;
+                       // SQLite generates rowids by itself, past the highest one: nothing to
+                       // reset.
+                       return CatalogueColumn{r.Text(0), kind, false};
+                     }));
+    ASSIGN_OR_RETURN(
+        auto key,
+        conn.Query("SELECT name FROM pragma_table_info(?) WHERE pk > 0 ORDER BY pk", {name}));
+    ASSIGN_OR_RETURN(t.primary_key, ReadAll(*key, text));
+    ASSIGN_OR_RETURN(auto parents,
+                     conn.Query("SELECT DISTINCT \"table\" FROM pragma_foreign_key_list(?) "
+                                "ORDER BY 1",
+                                {name}));
+    ASSIGN_OR_RETURN(t.references, ReadAll(*parents, text));
+    return t;
+  }
+
   std::string path_;
 };
 
