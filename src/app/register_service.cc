@@ -321,12 +321,18 @@ Status RegisterService::Delete(const Principal& p, const RegisterSpec& spec, int
                                             ToLower(spec.singular), state.get<std::string>()));
     }
   }
-  ASSIGN_OR_RETURN(auto referrers, store_.Referrers(spec, p.org_id, id));
-  if (!referrers.empty()) {
+  ASSIGN_OR_RETURN(auto referring, ReferringRecords(p, spec, id));
+  if (!referring.empty()) {
     std::string who;
-    for (const auto& [by, count] : referrers) {
-      who += fmt::format("{}{} {}", who.empty() ? "" : " and ", count,
-                         ToLower(count == 1 ? by->singular : by->plural));
+    for (const auto& by : referring) {
+      std::string names;
+      for (const auto& [rid, title] : by.records) {
+        names += fmt::format("{}\"{}\"", names.empty() ? "" : ", ", title);
+      }
+      const int64_t more = by.count - static_cast<int64_t>(by.records.size());
+      if (more > 0) names += fmt::format(" and {} more", more);
+      who += fmt::format("{}{} {} ({})", who.empty() ? "" : " and ", by.count,
+                         ToLower(by.count == 1 ? by.spec->singular : by.spec->plural), names);
     }
     return FailedPrecondition(
         fmt::format("{} {} is referred to by {}; remove those references "
@@ -352,6 +358,23 @@ Result<std::vector<domain::AuditEvent>> RegisterService::History(const Principal
 Result<std::vector<store::UserSummary>> RegisterService::Members(const Principal& p) {
   RETURN_IF_ERROR(Require(p, domain::Permission::kReadRecords));
   return store_.ListMembers(p.org_id);
+}
+
+Result<std::vector<RegisterService::Referring>> RegisterService::ReferringRecords(
+    const Principal& p, const RegisterSpec& spec, int64_t id) {
+  RETURN_IF_ERROR(Require(p, domain::Permission::kReadRecords));
+  ASSIGN_OR_RETURN(auto referrers, store_.ReferrersOf(spec, p.org_id, id));
+  std::vector<Referring> out;
+  for (const auto& r : referrers) {
+    ASSIGN_OR_RETURN(auto titles, store_.Titles(*r.spec, p.org_id, r.ids));
+    Referring one{.spec = r.spec, .count = r.count};
+    for (int64_t rid : r.ids) {
+      const auto t = titles.find(rid);
+      one.records.emplace_back(rid, t != titles.end() ? t->second : std::to_string(rid));
+    }
+    out.push_back(std::move(one));
+  }
+  return out;
 }
 
 Result<std::vector<domain::AuditEvent>> RegisterService::RecentEvents(const Principal& p,

@@ -65,6 +65,15 @@ class RegisterService {
   // The organisation's members: owners to choose from, names to show.
   Result<std::vector<store::UserSummary>> Members(const Principal& p);
   // Newest audit events of the organisation.
+  // The records that refer to record `id` of `spec`, by register: how many, and the first few
+  // by id with their titles (what a refused delete names).
+  struct Referring {
+    const domain::RegisterSpec* spec = nullptr;
+    int64_t count = 0;
+    std::vector<std::pair<int64_t, std::string>> records;  // id, title
+  };
+  Result<std::vector<Referring>> ReferringRecords(const Principal& p,
+                                                  const domain::RegisterSpec& spec, int64_t id);
   Result<std::vector<domain::AuditEvent>> RecentEvents(const Principal& p, int limit);
   // A page of the organisation's audit trail matching `q` (audit trail readers only). Dates must
   // be YYYY-MM-DD and in order, the limit 1 to 1,000, names plain short text; each refusal names

@@ -63,6 +63,14 @@ struct GroupCount {
   int64_t count = 0;
 };
 
+// Records of one register that refer to a record (Store::ReferrersOf).
+struct Referrers {
+  static constexpr int kReferrerIds = 5;
+  const domain::RegisterSpec* spec = nullptr;
+  int64_t count = 0;
+  std::vector<int64_t> ids;  // the first kReferrerIds, ascending
+};
+
 // Which of an organisation's audit events to read (the audit trail page and API), newest first.
 struct AuditQuery {
   std::optional<int64_t> actor_id;  // who made them (0: the system)
@@ -180,10 +188,11 @@ class Store {
   virtual Result<std::map<int64_t, std::string>> Titles(const domain::RegisterSpec& spec,
                                                         int64_t org_id,
                                                         const std::vector<int64_t>& ids) = 0;
-  // How many records of each register refer to record `id` of `target` (by a reference or list
-  // of references field); registers with none are left out.
-  virtual Result<std::vector<std::pair<const domain::RegisterSpec*, int64_t>>> Referrers(
-      const domain::RegisterSpec& target, int64_t org_id, int64_t id) = 0;
+  // The records of each register that refer to record `id` of `target` (by a reference or list
+  // of references field): how many, and the ids of the first kReferrerIds of them by id;
+  // registers with none are left out.
+  virtual Result<std::vector<Referrers>> ReferrersOf(const domain::RegisterSpec& target,
+                                                     int64_t org_id, int64_t id) = 0;
   // Number of records matching the query's filters and search for each combination of values
   // of `fields` (one or two filterable fields): one statement, for heat maps and summaries.
   virtual Result<std::vector<GroupCount>> CountBy(const domain::RegisterSpec& spec, int64_t org_id,

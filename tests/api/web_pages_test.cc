@@ -480,5 +480,21 @@ TEST_F(WebPages, AListPagesForwardAndBackAndSaysWhichRecordsItShows) {
   EXPECT_EQ(count(odd), "120 context issues");
 }
 
+// A refused delete names and links the records that still refer to the record.
+TEST_F(WebPages, ARefusedDeleteLinksTheRecordsThatReferToIt) {
+  auto asset = Post("/api/v1/assets", {{"name", "Data centre"}, {"type", "service"}});
+  ASSERT_EQ(asset->status, 201) << asset->body;
+  const int64_t asset_id = Body(asset)["id"].get<int64_t>();
+  auto risk = Post("/api/v1/risks",
+                   {{"title", "Flood <in> the basement"}, {"assets", Json::array({asset_id})}});
+  ASSERT_EQ(risk->status, 201) << risk->body;
+  const std::string risk_id = std::to_string(Body(risk)["id"].get<int64_t>());
+  auto refused = Submit("/assets/" + std::to_string(asset_id) + "/delete", "version=1");
+  EXPECT_EQ(refused->status, 409);
+  EXPECT_TRUE(Has(refused, "1 risk (&quot;Flood &lt;in&gt; the basement&quot;)")) << refused->body;
+  EXPECT_TRUE(Has(refused, "<a href=\"/risks/" + risk_id + "\">Flood &lt;in&gt; the basement</a>"));
+  EXPECT_EQ(Get("/api/v1/assets/" + std::to_string(asset_id))->status, 200);
+}
+
 }  // namespace
 }  // namespace rampart::testing

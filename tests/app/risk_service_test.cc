@@ -47,6 +47,40 @@ class RiskServiceTest : public AppTest {
   Principal owner_, executive_, viewer_;
 };
 
+// Deleting a record others refer to is refused with their names (it used to say only "referred
+// to by 1 asset and 1 risk").
+TEST_F(RiskServiceTest, ARefusedDeleteNamesTheRecordsThatReferToIt) {
+  auto& registers = services_->registers;
+  auto site =
+      registers.Create(alice_, domain::Assets(), {{"name", "Data centre"}, {"type", "service"}});
+  ASSERT_THAT(site, IsOk());
+  ASSERT_THAT(registers.Create(alice_, domain::Assets(),
+                               {{"name", "Server cluster"},
+                                {"type", "service"},
+                                {"depends_on", Json::array({site->id})}}),
+              IsOk());
+  auto risk = NewRisk({{"assets", Json::array({site->id})}});
+  ASSERT_THAT(risk, IsOk());
+  const Status refused = registers.Delete(alice_, domain::Assets(), site->id, site->version);
+  EXPECT_THAT(refused, StatusIs(Code::kFailedPrecondition));
+  EXPECT_EQ(refused.message(),
+            "Asset " + std::to_string(site->id) +
+                " is referred to by 1 asset (\"Server cluster\") and 1 risk (\"Laptop theft\"); "
+                "remove those references first (or retire it)");
+  auto referring = registers.ReferringRecords(alice_, domain::Assets(), site->id);
+  ASSERT_THAT(referring, IsOk());
+  ASSERT_EQ(referring->size(), 2u);
+  EXPECT_EQ((*referring)[1].spec, &domain::Risks());
+  EXPECT_EQ((*referring)[1].records.at(0), std::make_pair(risk->id, std::string("Laptop theft")));
+  // Seven risks: five named, "and 2 more".
+  for (int i = 0; i < 6; ++i) ASSERT_THAT(NewRisk({{"assets", Json::array({site->id})}}), IsOk());
+  const Status many = registers.Delete(alice_, domain::Assets(), site->id, site->version);
+  EXPECT_NE(many.message().find("7 risks (\"Laptop theft\", \"Laptop theft\", \"Laptop theft\", "
+                                "\"Laptop theft\", \"Laptop theft\" and 2 more)"),
+            std::string::npos)
+      << many.message();
+}
+
 // An asset's dependencies never loop: not onto itself, not back through other assets.
 TEST_F(RiskServiceTest, AnAssetNeverDependsOnItselfDirectlyOrThroughOthers) {
   auto& registers = services_->registers;

@@ -1017,13 +1017,31 @@ void AddRegisterPages(Router& router, const RegisterSpec& spec) {
   router.Post(item + "/delete", Surface::kWeb, WriteGuard(*s), [s](Request& r) {
     Status st = r.services.registers.Delete(r.principal, *s, r.PathId(), r.FormVersion());
     if (st.ok()) return r.res.SetRedirect(fmt::format("/{}?notice=deleted", s->path), 303);
+    Html h;
+    h.Open("div", {{"class", "alert alert-error"}, {"role", "alert"}});
+    h.Element("p", {}, st.message());
+    // Still referred to: link the records to change first.
+    if (st.code() == Code::kFailedPrecondition) {
+      auto referring = r.services.registers.ReferringRecords(r.principal, *s, r.PathId());
+      if (referring.ok() && !referring->empty()) {
+        h.Open("ul");
+        for (const auto& by : *referring) {
+          for (const auto& [rid, title] : by.records) {
+            h.Open("li").Text(by.spec->singular + " ");
+            h.Link(fmt::format("/{}/{}", by.spec->path, rid), title);
+            h.Close("li");
+          }
+        }
+        h.Close("ul");
+      }
+    }
+    h.Close("div");
+    h.Open("p").Link(fmt::format("/{}/{}", s->path, r.PathId()), "← Back to the record").Close("p");
     RenderPage(r,
                {.title = "Not deleted",
                 .nav = s->path,
                 .crumbs = {{s->plural, "/" + s->path}, {"Not deleted", ""}}},
-               "<div class=\"alert alert-error\" role=\"alert\"><p>" + HtmlEscape(st.message()) +
-                   "</p></div>",
-               HttpStatusFor(st.code()));
+               h.Take(), HttpStatusFor(st.code()));
   });
 }
 

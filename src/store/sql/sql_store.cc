@@ -539,29 +539,43 @@ Result<std::map<int64_t, std::string>> SqlStore::Titles(const RegisterSpec& spec
   return out;
 }
 
-Result<std::vector<std::pair<const RegisterSpec*, int64_t>>> SqlStore::Referrers(
-    const RegisterSpec& target, int64_t org_id, int64_t id) {
-  std::vector<std::pair<const RegisterSpec*, int64_t>> out;
+Result<std::vector<Referrers>> SqlStore::ReferrersOf(const RegisterSpec& target, int64_t org_id,
+                                                     int64_t id) {
+  std::vector<Referrers> out;
   ASSIGN_OR_RETURN(auto conn, Acquire());
   for (const RegisterSpec* spec : domain::AllRegisters()) {
-    int64_t count = 0;
+    Referrers found{.spec = spec};
     for (const auto& f : spec->fields) {
       if (f.ref != target.type) continue;
-      bool found = false;
-      auto rows =
-          f.type == FieldType::kRef
-              ? One(*conn,
-                    fmt::format("SELECT COUNT(*) FROM {} WHERE org_id = ? AND {} = ?", spec->table,
-                                f.name),
-                    {org_id, id}, found)
-              : One(*conn,
-                    "SELECT COUNT(*) FROM record_links WHERE org_id = ? AND record_type = ? AND "
-                    "field = ? AND target_id = ?",
-                    {org_id, spec->type, f.name, id}, found);
-      if (!rows.ok()) return rows.status();
-      if (found) count += (*rows)->Int(0);
+      // The referring records' ids in order: a reference is a column, a list of references
+      // has rows in record_links.
+      const bool column = f.type == FieldType::kRef;
+      const std::string from =
+          column ? fmt::format("FROM {} WHERE org_id = ? AND {} = ?", spec->table, f.name)
+                 : "FROM record_links WHERE org_id = ? AND record_type = ? AND field = ? AND "
+                   "target_id = ?";
+      const Params params = column ? Params{org_id, id} : Params{org_id, spec->type, f.name, id};
+      bool counted = false;
+      ASSIGN_OR_RETURN(auto count, One(*conn, "SELECT COUNT(*) " + from, params, counted));
+      if (!counted || count->Int(0) == 0) continue;
+      found.count += count->Int(0);
+      Params limited = params;
+      limited.emplace_back(int64_t{Referrers::kReferrerIds});
+      ASSIGN_OR_RETURN(auto rows, conn->Query(fmt::format("SELECT {} {} ORDER BY 1 LIMIT ?",
+                                                          column ? "id" : "record_id", from),
+                                              limited));
+      while (true) {
+        ASSIGN_OR_RETURN(bool row, rows->Next());
+        if (!row) break;
+        found.ids.push_back(rows->Int(0));
+      }
     }
-    if (count > 0) out.emplace_back(spec, count);
+    if (found.count == 0) continue;
+    // Two fields of one register may name the same record; keep the first few distinct ids.
+    std::sort(found.ids.begin(), found.ids.end());
+    found.ids.erase(std::unique(found.ids.begin(), found.ids.end()), found.ids.end());
+    if (found.ids.size() > Referrers::kReferrerIds) found.ids.resize(Referrers::kReferrerIds);
+    out.push_back(std::move(found));
   }
   return out;
 }

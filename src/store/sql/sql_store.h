@@ -29,8 +29,8 @@ class SqlStore final : public Store {
                         const ListQuery& query) override;
   Result<std::map<int64_t, std::string>> Titles(const domain::RegisterSpec& spec, int64_t org_id,
                                                 const std::vector<int64_t>& ids) override;
-  Result<std::vector<std::pair<const domain::RegisterSpec*, int64_t>>> Referrers(
-      const domain::RegisterSpec& target, int64_t org_id, int64_t id) override;
+  Result<std::vector<Referrers>> ReferrersOf(const domain::RegisterSpec& target, int64_t org_id,
+                                             int64_t id) override;
   Result<std::vector<GroupCount>> RiskRatingCounts(int64_t org_id, bool residual) override;
   Result<std::vector<GroupCount>> CountBy(const domain::RegisterSpec& spec, int64_t org_id,
                                           const ListQuery& query,
