@@ -11,9 +11,9 @@
 namespace rampart::app {
 namespace {
 
-using ::testing::HasSubstr;
 using test::IsOk;
 using test::StatusIs;
+using ::testing::HasSubstr;
 
 class SecurityEventsTest : public AppTest {
  protected:
