@@ -413,6 +413,21 @@ Result<store::AuditPage> RegisterService::AuditTrail(const Principal& p,
   return store_.ListAudit(p.org_id, q);
 }
 
+Result<RegisterService::EventTitles> RegisterService::TitlesOfEvents(
+    const Principal& p, const std::vector<domain::AuditEvent>& events) {
+  RETURN_IF_ERROR(Require(p, domain::Permission::kReadAuditTrail));
+  std::map<std::string, std::vector<int64_t>> ids;
+  for (const auto& e : events) ids[e.record_type].push_back(e.record_id);
+  EventTitles titles;
+  for (auto& [type, list] : ids) {
+    const auto* spec = domain::FindRegisterByType(type);
+    if (spec == nullptr) continue;
+    ASSIGN_OR_RETURN(auto found, store_.Titles(*spec, p.org_id, list));
+    for (const auto& [id, title] : found) titles[{type, id}] = title;
+  }
+  return titles;
+}
+
 Result<std::string> RegisterService::AuditTrailCsv(const Principal& p, store::AuditQuery q) {
   q.limit = 1000;
   q.after_seq = 0;
@@ -428,16 +443,7 @@ Result<std::string> RegisterService::AuditTrailCsv(const Principal& p, store::Au
                                 "other filters",
                                 kAuditCsvLimit));
     }
-    // The titles of the records named on this page, one query per register.
-    std::map<std::string, std::vector<int64_t>> ids;
-    for (const auto& e : page.events) ids[e.record_type].push_back(e.record_id);
-    std::map<std::pair<std::string, int64_t>, std::string> titles;
-    for (auto& [type, list] : ids) {
-      const auto* spec = domain::FindRegisterByType(type);
-      if (spec == nullptr) continue;
-      ASSIGN_OR_RETURN(auto found, store_.Titles(*spec, p.org_id, list));
-      for (const auto& [id, title] : found) titles[{type, id}] = title;
-    }
+    ASSIGN_OR_RETURN(const EventTitles titles, TitlesOfEvents(p, page.events));
     for (const auto& e : page.events) {
       std::string changed;
       if (e.diff.is_object()) {

@@ -79,6 +79,11 @@ class RegisterService {
   // be YYYY-MM-DD and in order, the limit 1 to 1,000, names plain short text; each refusal names
   // the field ("from", "to", "limit", "action", "record_type").
   Result<store::AuditPage> AuditTrail(const Principal& p, const store::AuditQuery& q);
+  // The titles of the register records `events` are about, by (record type, id): one query per
+  // register. Events about other things (users, sessions) and deleted records have none.
+  using EventTitles = std::map<std::pair<std::string, int64_t>, std::string>;
+  Result<EventTitles> TitlesOfEvents(const Principal& p,
+                                     const std::vector<domain::AuditEvent>& events);
   // Every event matching `q`'s filters as CSV, newest first: sequence number, time, who, action,
   // record type, record id, record title, changed fields, client address and hash. kTooLarge
   // beyond kAuditCsvLimit events (narrow the dates).

@@ -317,17 +317,10 @@ int RenderAuditEvents(Html& h, Request& r) {
     h.Close("section");
     return 200;
   }
-  // Titles of the records named, one query per register.
-  std::map<std::string, std::vector<int64_t>> ids;
-  for (const auto& e : page->events) ids[e.record_type].push_back(e.record_id);
-  std::map<std::pair<std::string, int64_t>, std::string> titles;
-  for (auto& [type, list] : ids) {
-    const auto* spec = domain::FindRegisterByType(type);
-    if (spec == nullptr) continue;
-    auto found = r.services.registers.Titles(r.principal, *spec, list);
-    if (!found.ok()) continue;
-    for (const auto& [id, title] : *found) titles[{type, id}] = title;
-  }
+  // Records are named by title where they still exist; by type and id otherwise.
+  auto found = r.services.registers.TitlesOfEvents(r.principal, page->events);
+  const app::RegisterService::EventTitles titles =
+      found.ok() ? *found : app::RegisterService::EventTitles();
   h.Open("div", {{"class", "table-scroll"}}).Open("table", {{"class", "data-table stack-narrow"}});
   h.Element("caption", {{"class", "visually-hidden"}}, "Audit events");
   h.Raw(
