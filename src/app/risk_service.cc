@@ -6,7 +6,7 @@
 #include <set>
 
 #include "app/access_control.h"
-#include "app/document_approval.h"
+#include "app/version_service.h"
 #include "base/clock.h"
 #include "base/text.h"
 #include "base/xlsx.h"
@@ -73,7 +73,7 @@ RiskService::RiskService(store::Store& store, const Clock& clock, RegisterServic
 
 Result<MethodologyInForce> RiskService::InForce(int64_t org_id) {
   MethodologyInForce out;
-  auto current = CurrentVersion(store_, domain::RiskMethodologies(), org_id);
+  auto current = ApprovedVersionInForce(store_, domain::RiskMethodologies(), org_id);
   if (!current.ok()) {
     if (current.status().code() != Code::kNotFound) return current.status();
     out.methodology = domain::DefaultMethodology();
@@ -124,21 +124,13 @@ Status RiskService::OnRiskWrite(const Principal& p, Json& fields, const Json* be
   return Status::Ok();
 }
 
-Result<Record> RiskService::ApproveMethodology(const Principal& p, int64_t id,
-                                               std::optional<int64_t> expected_version) {
-  const auto& spec = domain::RiskMethodologies();
-  const store::Actor actor = registers_.ActorFor(p);
-  domain::RiskMethodology approved;
-  ASSIGN_OR_RETURN(
-      Approval approval,
-      PrepareApproval(store_, actor, p, spec, id, expected_version, [&](const Json& fields) {
-        std::vector<FieldError> errors;
-        approved = domain::MethodologyFromRecord(fields, errors);
-        return errors;
-      }));
-  // Re-evaluate every risk under the new methodology, in the same write as the approval.
+Status RiskService::ReevaluateOnApproval(const Principal& p, const Json& approved_fields,
+                                         std::vector<store::Mutation>& mutations) {
+  std::vector<FieldError> problems;
+  const domain::RiskMethodology approved = domain::MethodologyFromRecord(approved_fields, problems);
+  if (!problems.empty()) return FirstError(problems);
   const auto& risks = domain::Risks();
-  RETURN_IF_ERROR(ForEachPage(store_, risks, p.org_id, {}, [&](std::vector<Record>& page) {
+  return ForEachPage(store_, risks, p.org_id, {}, [&](std::vector<Record>& page) {
     for (const auto& r : page) {
       Json fields = r.fields;
       std::vector<FieldError> errors;
@@ -161,34 +153,16 @@ Result<Record> RiskService::ApproveMethodology(const Principal& p, int64_t id,
       }
       Json diff = domain::DiffFields(risks, r.fields, fields);
       if (diff.empty()) continue;
-      approval.mutations.push_back({.kind = store::Mutation::Kind::kUpdate,
-                                    .spec = &risks,
-                                    .id = r.id,
-                                    .expected_version = r.version,
-                                    .fields = fields,
-                                    .action = "re-evaluate",
-                                    .diff = diff});
+      mutations.push_back({.kind = store::Mutation::Kind::kUpdate,
+                           .spec = &risks,
+                           .id = r.id,
+                           .expected_version = r.version,
+                           .fields = fields,
+                           .action = "re-evaluate",
+                           .diff = diff});
     }
     return Status::Ok();
-  }));
-  ASSIGN_OR_RETURN(auto written, store_.Write(actor, approval.mutations));
-  return written[approval.superseded ? 1 : 0];
-}
-
-Result<Record> RiskService::NewMethodologyDraft(const Principal& p, int64_t from_id) {
-  const auto& spec = domain::RiskMethodologies();
-  Json input = Json::object();
-  if (from_id == 0) {
-    input = domain::DefaultMethodologyFields();
-    input["title"] = "Risk methodology";
-  } else {
-    ASSIGN_OR_RETURN(Record from, registers_.Get(p, spec, from_id));
-    for (const auto& f : spec.fields) {
-      if (!f.read_only) input[f.name] = from.fields[f.name];
-    }
-  }
-  input["change_note"] = nullptr;
-  return registers_.Create(p, spec, input);
+  });
 }
 
 Result<Record> RiskService::Accept(const Principal& p, int64_t id,

@@ -1,7 +1,7 @@
 // Risk assessment and treatment (6.1.2, 6.1.3, 8.2, 8.3) beyond what every register does:
 // - the methodology in force (the approved version, or the built-in default until one is) and
-//   its approval, which re-evaluates every risk's levels in the same write, one audit event per
-//   risk whose level changed;
+//   its approval (app/version_service), which re-evaluates every risk's levels in the same write,
+//   one audit event per risk whose level changed;
 // - the risk write hook: levels computed from the methodology (ratings outside its scales are
 //   refused), next review defaulting from the reassessment interval, a current acceptance made
 //   stale by a change to ratings, controls or treatment;
@@ -52,11 +52,10 @@ class RiskService {
   RiskService(store::Store& store, const Clock& clock, RegisterService& registers);
 
   Result<MethodologyInForce> Methodology(const Principal& p);
-  // Approves methodology draft `id`; every risk's levels are recomputed under it.
-  Result<domain::Record> ApproveMethodology(const Principal& p, int64_t id,
-                                            std::optional<int64_t> expected_version);
-  // A new draft copying version `from_id` (0: the default methodology).
-  Result<domain::Record> NewMethodologyDraft(const Principal& p, int64_t from_id);
+  // The methodology's addition to its approval (VersionService::OnApprove): every risk's levels
+  // recomputed under the approved fields, one mutation per risk whose fields change.
+  Status ReevaluateOnApproval(const Principal& p, const domain::Json& approved_fields,
+                              std::vector<store::Mutation>& mutations);
 
   // Records the decision on risk `id`'s residual risk. kPermissionDenied when neither the risk
   // owner (for a level the owner may accept) nor a role the criteria name for the level;

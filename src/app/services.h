@@ -8,8 +8,9 @@
 #include "app/member_service.h"
 #include "app/register_service.h"
 #include "app/risk_service.h"
-#include "app/scope_service.h"
 #include "app/soa_service.h"
+#include "app/version_service.h"
+#include "domain/risk.h"
 
 namespace rampart::app {
 
@@ -19,12 +20,20 @@ struct Services {
       : store(s),
         clock(c),
         registers(s, c),
-        scope(s, registers),
+        versions(s, registers),
         risks(s, c, registers),
         soa(s, registers),
         auth(s, c, std::move(auth_options)),
         members(s, c, auth),
-        evidence(s, c, registers, evidence_options) {}
+        evidence(s, c, registers, evidence_options) {
+    versions.OnApprove(domain::RiskMethodologies(),
+                       [this](const Principal& p, const domain::Json& approved,
+                              std::vector<store::Mutation>& mutations) {
+                         return risks.ReevaluateOnApproval(p, approved, mutations);
+                       });
+  }
+  Services(const Services&) = delete;
+  Services& operator=(const Services&) = delete;
 
   // Verifies the audit trail's hash chain (interfaces reach the store only through use cases),
   // reporting one organisation's figures when `org_id` is not 0.
@@ -35,7 +44,7 @@ struct Services {
   store::Store& store;
   const Clock& clock;
   RegisterService registers;
-  ScopeService scope;
+  VersionService versions;
   RiskService risks;
   SoaService soa;
   AuthService auth;

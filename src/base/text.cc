@@ -1,5 +1,6 @@
 #include "base/text.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cstdint>
 
@@ -167,6 +168,23 @@ long Utf8Length(std::string_view s) {
 std::string ToLower(std::string_view s) {
   std::string out(s);
   for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+std::string LowerNoun(std::string_view name) {
+  std::string out;
+  size_t start = 0;
+  while (start <= name.size()) {
+    size_t end = name.find(' ', start);
+    if (end == std::string_view::npos) end = name.size();
+    const std::string_view word = name.substr(start, end - start);
+    const bool acronym = word.size() > 1 && std::all_of(word.begin(), word.end(), [](char c) {
+                           return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+                         });
+    if (!out.empty()) out += ' ';
+    out += acronym ? std::string(word) : ToLower(word);
+    start = end + 1;
+  }
   return out;
 }
 

@@ -22,6 +22,8 @@ std::string UrlEncode(std::string_view s);
 // Number of Unicode code points in valid UTF-8; -1 when `s` is not valid UTF-8.
 long Utf8Length(std::string_view s);
 std::string ToLower(std::string_view s);
+// A name inside a sentence: lower case, except acronyms ("ISMS scope", "risk methodology").
+std::string LowerNoun(std::string_view name);
 
 }  // namespace rampart
 

@@ -201,23 +201,6 @@ RegisterSpec MakeScopeStatements() {
        .required = true,
        .max_length = 2000},
   };
-  FieldSpec approved_by{.name = "approved_by", .label = "Approved by", .type = FieldType::kUser};
-  approved_by.read_only = true;
-  FieldSpec approved_at{.name = "approved_at", .label = "Approved at"};
-  approved_at.read_only = true;
-  FieldSpec number{.name = "version_number", .label = "Version", .type = FieldType::kInteger};
-  number.read_only = true;
-  number.sortable = true;
-  number.sequence = true;
-  FieldSpec status{
-      .name = "status",
-      .label = "Status",
-      .type = FieldType::kEnum,
-      .choices = {{"draft", "Draft"}, {"approved", "Approved"}, {"superseded", "Superseded"}},
-      .filterable = true,
-      .sortable = true,
-      .default_value = "draft"};
-  status.read_only = true;
   s.fields = {
       {.name = "title", .label = "Title", .required = true, .sortable = true, .searchable = true},
       {.name = "statement",
@@ -233,15 +216,12 @@ RegisterSpec MakeScopeStatements() {
       list("interfaces", "Interfaces", "Where the ISMS meets activities outside it; one per line."),
       list("dependencies", "Dependencies",
            "What the ISMS relies on that others provide; one per line."),
-      number,
-      status,
-      approved_by,
-      approved_at,
   };
+  for (auto& f : VersionFields()) s.fields.push_back(std::move(f));
   s.list_columns = {"version_number", "title", "status", "approved_by", "approved_at"};
   s.default_sort = "-version_number";
-  // Status changes only through the approval workflow (app/scope_service).
-  s.lifecycle = Lifecycle{.field = "status", .transitions = {}, .editable_in = {"draft"}};
+  s.lifecycle = VersionLifecycle();
+  s.versions = ApprovedVersions{.approval_problems = ScopeApprovalProblems};
   return s;
 }
 

@@ -14,11 +14,6 @@ const RegisterSpec& ContextIssues();
 const RegisterSpec& InterestedParties();
 const RegisterSpec& ScopeStatements();
 
-// Scope statement lifecycle states.
-inline constexpr std::string_view kScopeDraft = "draft";
-inline constexpr std::string_view kScopeApproved = "approved";
-inline constexpr std::string_view kScopeSuperseded = "superseded";
-
 // Why a scope statement cannot be approved yet (empty when it can): it must say what is in scope.
 std::vector<FieldError> ScopeApprovalProblems(const Json& fields);
 

@@ -384,3 +384,119 @@ Json DiffFields(const RegisterSpec& spec, const Json& before, const Json& after)
 }
 
 }  // namespace rampart::domain
+
+namespace rampart::domain {
+
+std::vector<FieldSpec> VersionFields() {
+  FieldSpec number{.name = "version_number", .label = "Version", .type = FieldType::kInteger};
+  number.read_only = number.sortable = number.sequence = true;
+  FieldSpec status{.name = "status",
+                   .label = "Status",
+                   .type = FieldType::kEnum,
+                   .choices = {{std::string(kVersionDraft), "Draft"},
+                               {std::string(kVersionApproved), "Approved"},
+                               {std::string(kVersionSuperseded), "Superseded"}},
+                   .filterable = true,
+                   .sortable = true,
+                   .default_value = std::string(kVersionDraft)};
+  status.read_only = true;
+  FieldSpec approved_by{.name = "approved_by", .label = "Approved by", .type = FieldType::kUser};
+  approved_by.read_only = true;
+  FieldSpec approved_at{.name = "approved_at", .label = "Approved at"};
+  approved_at.read_only = true;
+  return {number, status, approved_by, approved_at};
+}
+
+Lifecycle VersionLifecycle() {
+  return Lifecycle{
+      .field = "status", .transitions = {}, .editable_in = {std::string(kVersionDraft)}};
+}
+
+const char* RowChangeName(RowComparison::Kind kind) {
+  switch (kind) {
+    case RowComparison::Kind::kSame:
+      return "same";
+    case RowComparison::Kind::kAdded:
+      return "added";
+    case RowComparison::Kind::kRemoved:
+      return "removed";
+    case RowComparison::Kind::kChanged:
+      return "changed";
+  }
+  return "";
+}
+
+namespace {
+
+const Json& Rows(const Json& v) {
+  static const Json kEmpty = Json::array();
+  return v.is_array() ? v : kEmpty;
+}
+
+std::vector<std::string> ChangedColumns(const FieldSpec& table, const Json& from, const Json& to) {
+  std::vector<std::string> out;
+  for (const auto& c : table.columns) {
+    if (from.value(c.name, Json()) != to.value(c.name, Json())) out.push_back(c.name);
+  }
+  return out;
+}
+
+// Removed rows a[i0..i1) and added rows b[j0..j1) between two equal pairs: paired in order as
+// changed rows, the rest removed or added.
+void PairGap(const FieldSpec& table, const Json& a, size_t i0, size_t i1, const Json& b, size_t j0,
+             size_t j1, std::vector<RowComparison>& out) {
+  using Kind = RowComparison::Kind;
+  while (i0 < i1 && j0 < j1) {
+    out.push_back({Kind::kChanged, a[i0], b[j0], ChangedColumns(table, a[i0], b[j0])});
+    ++i0, ++j0;
+  }
+  for (; i0 < i1; ++i0) out.push_back({Kind::kRemoved, a[i0], Json(), {}});
+  for (; j0 < j1; ++j0) out.push_back({Kind::kAdded, Json(), b[j0], {}});
+}
+
+std::vector<RowComparison> CompareRows(const FieldSpec& table, const Json& from, const Json& to) {
+  const Json& a = Rows(from);
+  const Json& b = Rows(to);
+  const size_t n = a.size(), m = b.size();
+  // Longest common subsequence of equal rows (tables hold tens of rows, not thousands).
+  std::vector<std::vector<uint32_t>> lcs(n + 1, std::vector<uint32_t>(m + 1, 0));
+  for (size_t i = n; i-- > 0;) {
+    for (size_t j = m; j-- > 0;) {
+      lcs[i][j] = a[i] == b[j] ? lcs[i + 1][j + 1] + 1 : std::max(lcs[i + 1][j], lcs[i][j + 1]);
+    }
+  }
+  std::vector<RowComparison> out;
+  size_t i = 0, j = 0, gap_i = 0, gap_j = 0;
+  while (i < n && j < m) {
+    if (a[i] == b[j]) {
+      PairGap(table, a, gap_i, i, b, gap_j, j, out);
+      out.push_back({RowComparison::Kind::kSame, a[i], b[j], {}});
+      gap_i = ++i;
+      gap_j = ++j;
+    } else if (lcs[i + 1][j] >= lcs[i][j + 1]) {
+      ++i;
+    } else {
+      ++j;
+    }
+  }
+  PairGap(table, a, gap_i, n, b, gap_j, m, out);
+  return out;
+}
+
+}  // namespace
+
+std::vector<FieldComparison> CompareVersions(const RegisterSpec& spec, const Json& from,
+                                             const Json& to) {
+  std::vector<FieldComparison> out, workflow;
+  for (const auto& f : spec.fields) {
+    FieldComparison c{
+        .field = &f, .from = from.value(f.name, Json()), .to = to.value(f.name, Json())};
+    c.changed = c.from != c.to;
+    if (f.type == FieldType::kTable) c.rows = CompareRows(f, c.from, c.to);
+    (f.read_only ? workflow : out).push_back(std::move(c));
+  }
+  for (auto& c : workflow) out.push_back(std::move(c));
+  return out;
+}
+
+}  // namespace rampart::domain

@@ -87,6 +87,40 @@ struct Lifecycle {
 using RecordRule =
     std::function<void(const Json& fields, const Json* before, std::vector<FieldError>& errors)>;
 
+// The option of a register of approved versions (the ISMS scope, the risk methodology; policies
+// and documents next). Each record is one version of one document: `version_number` (a
+// sequence), `status` draft -> approved -> superseded (changed only by approval), `approved_by`
+// and `approved_at` stamped by approval; only drafts are edited (VersionFields() and
+// VersionLifecycle() give these). From the option the product derives, per register: POST
+// {path}/{id}/approve, POST {path}/{id}/new-draft, GET {path}/current and GET
+// {path}/compare?from=&to= in the API and the web UI, the Approve / New draft / Compare buttons
+// and banners of the pages, and their OpenAPI entries (app/version_service, http/).
+struct ApprovedVersions {
+  // What stops a draft from being approved (the scope must say what is in scope); the first
+  // problem refuses the approval with its field.
+  std::function<std::vector<FieldError>(const Json& fields)> approval_problems;
+  // Fields a new draft starts without, although copied versions have them ("what changed").
+  std::vector<std::string> reset_on_new_draft;
+  // Said before approving, after "It cannot be changed afterwards." ("Every risk's level is
+  // recomputed under it.").
+  std::string on_approval;
+  // The fields of a first draft made from nothing (`new-draft` of id 0), e.g. a built-in
+  // default; when empty, a draft is made from an existing version only.
+  std::function<Json()> first_draft;
+  // The area answers GET {path}/current itself (the methodology answers with its built-in
+  // default until one is approved).
+  bool own_current_route = false;
+};
+
+// The fields every register of approved versions has (version_number, status, approved_by,
+// approved_at), appended after the register's own, and its lifecycle (editable as a draft,
+// status changed only by approval).
+std::vector<FieldSpec> VersionFields();
+Lifecycle VersionLifecycle();
+inline constexpr std::string_view kVersionDraft = "draft";
+inline constexpr std::string_view kVersionApproved = "approved";
+inline constexpr std::string_view kVersionSuperseded = "superseded";
+
 struct RegisterSpec {
   std::string type;         // record type in the audit trail: "context_issue"
   std::string table;        // SQL table: "context_issues"
@@ -106,6 +140,8 @@ struct RegisterSpec {
   // Records are written only by the area's use cases (risk acceptances): the register can be
   // read, listed and exported, but not created, changed or deleted as such.
   bool workflow_only = false;
+  // Set for a register of approved versions (see ApprovedVersions).
+  std::optional<ApprovedVersions> versions;
 
   const FieldSpec* Field(std::string_view name) const;
   // True for the sortable system columns and sortable fields.
@@ -138,6 +174,28 @@ Json DiffFields(const RegisterSpec& spec, const Json& before, const Json& after)
 // True when the record has a `next_review` date before `today` (YYYY-MM-DD) and is not in a
 // closed state of its lifecycle.
 bool IsReviewOverdue(const RegisterSpec& spec, const Json& fields, std::string_view today);
+
+// Two versions of a record compared field by field, and a table field row by row: rows equal in
+// both are paired in order (a longest common subsequence); between two such pairs, removed and
+// added rows are paired as changed rows, and the rest are added or removed.
+struct RowComparison {
+  enum class Kind { kSame, kAdded, kRemoved, kChanged };
+  Kind kind = Kind::kSame;
+  Json from;                                 // the row in the earlier version (null when added)
+  Json to;                                   // the row in the later version (null when removed)
+  std::vector<std::string> changed_columns;  // kChanged: the columns that differ
+};
+struct FieldComparison {
+  const FieldSpec* field = nullptr;
+  Json from;
+  Json to;
+  bool changed = false;
+  std::vector<RowComparison> rows;  // kTable fields only
+};
+// Every field of `spec` in order, with read-only workflow fields (status, approval stamps) last.
+std::vector<FieldComparison> CompareVersions(const RegisterSpec& spec, const Json& from,
+                                             const Json& to);
+const char* RowChangeName(RowComparison::Kind kind);  // "same", "added", "removed", "changed"
 
 // True for the columns every record has: id, version, created_at, updated_at, created_by,
 // updated_by.

@@ -250,14 +250,6 @@ RegisterSpec MakeRiskMethodologies() {
   interval.max_value = 36;
   interval.default_value = 12;
   interval.help = "How often each risk is reassessed; a risk's next review defaults from it.";
-  FieldSpec number{.name = "version_number", .label = "Version", .type = FieldType::kInteger};
-  number.read_only = number.sortable = number.sequence = true;
-  FieldSpec status = Enum(
-      "status", "Status",
-      {{"draft", "Draft"}, {"approved", "Approved"}, {"superseded", "Superseded"}}, false, "draft");
-  status.read_only = true;
-  FieldSpec approved_by{.name = "approved_by", .label = "Approved by", .type = FieldType::kUser};
-  approved_by.read_only = true;
   s.fields = {
       Title(),
       scale("likelihood_scale", "Likelihood scale", "Lowest first, 3 to 6 levels."),
@@ -266,16 +258,28 @@ RegisterSpec MakeRiskMethodologies() {
       cells,
       interval,
       LongText("change_note", "What changed"),
-      number,
-      status,
-      approved_by,
-      ReadOnly({.name = "approved_at", .label = "Approved at"}),
   };
+  for (auto& f : VersionFields()) s.fields.push_back(std::move(f));
   s.list_columns = {"version_number", "title", "status", "approved_by", "approved_at"};
   s.default_sort = "-version_number";
   s.write_permission = Permission::kEditRecords;
-  // Status changes only through the approval workflow (app/risk_service).
-  s.lifecycle = Lifecycle{.field = "status", .transitions = {}, .editable_in = {"draft"}};
+  s.lifecycle = VersionLifecycle();
+  // Approving re-evaluates every risk under the new methodology (app/risk_service).
+  s.versions = ApprovedVersions{.approval_problems =
+                                    [](const Json& fields) {
+                                      std::vector<FieldError> errors;
+                                      MethodologyFromRecord(fields, errors);
+                                      return errors;
+                                    },
+                                .reset_on_new_draft = {"change_note"},
+                                .on_approval = "Every risk's level is recomputed under it.",
+                                .first_draft =
+                                    [] {
+                                      Json fields = DefaultMethodologyFields();
+                                      fields["title"] = "Risk methodology";
+                                      return fields;
+                                    },
+                                .own_current_route = true};
   s.rule = [](const Json& r, const Json*, std::vector<FieldError>& errors) {
     MethodologyFromRecord(r, errors);
   };

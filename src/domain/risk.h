@@ -40,11 +40,6 @@ inline constexpr std::string_view kRiskClosed = "closed";
 inline constexpr std::string_view kAcceptanceCurrent = "accepted";
 inline constexpr std::string_view kAcceptanceStale = "stale";
 
-// Methodology document states (as scope statements).
-inline constexpr std::string_view kMethodologyDraft = "draft";
-inline constexpr std::string_view kMethodologyApproved = "approved";
-inline constexpr std::string_view kMethodologySuperseded = "superseded";
-
 // The methodology a methodology record describes; `errors` receives every problem, each naming
 // the record's field ("risk_levels[2].colour", "matrix_cells[0].level").
 RiskMethodology MethodologyFromRecord(const Json& fields, std::vector<FieldError>& errors);

@@ -138,7 +138,49 @@ TEST_F(WebPages, TheCurrentScopeIsOneClickAway) {
   EXPECT_EQ(current->get_header_value("Location"), "/scope/" + id);
   auto list = Page("/scope");
   EXPECT_NE(list->body.find("href=\"/scope/" + id + "\""), std::string::npos);
-  EXPECT_NE(list->body.find("Read the current scope"), std::string::npos);
+  EXPECT_NE(list->body.find("The ISMS scope in force is version 1"), std::string::npos);
+  EXPECT_NE(list->body.find("Read the version in force"), std::string::npos);
+}
+
+TEST_F(WebPages, TwoScopeVersionsAreComparedSideBySide) {
+  auto draft =
+      Post("/api/v1/scope", {{"title", "Scope 2026"},
+                             {"statement", "All of Acme."},
+                             {"units", {"Acme"}},
+                             {"exclusions", {{{"item", "Shop"}, {"justification", "Closed"}}}}});
+  const std::string v1 = std::to_string(Body(draft)["id"].get<int64_t>());
+  ASSERT_EQ(Submit("/scope/" + v1 + "/approve", "version=1")->status, 303);
+  // The approved version offers a new draft and the comparison, not editing.
+  auto approved = Page("/scope/" + v1);
+  EXPECT_TRUE(Has(approved, "action=\"/scope/" + v1 + "/new-draft\""));
+  EXPECT_TRUE(Has(approved, "href=\"/scope/compare?to=" + v1 + "\""));
+  EXPECT_FALSE(Has(approved, "href=\"/scope/" + v1 + "/edit\""));
+  auto next = Submit("/scope/" + v1 + "/new-draft", "");
+  ASSERT_EQ(next->status, 303);
+  const std::string v2 = Find(next->get_header_value("Location"), "/scope/(\\d+)/edit");
+  ASSERT_FALSE(v2.empty());
+  ASSERT_EQ(Patch("/api/v1/scope/" + v2,
+                  {{"title", "Scope <2027>"},
+                   {"exclusions",
+                    {{{"item", "Shop"}, {"justification", "Sold"}},
+                     {{"item", "Yard"}, {"justification", "Leased out"}}}}},
+                  "\"1\"")
+                ->status,
+            200);
+
+  auto page = Page("/scope/compare?from=" + v1 + "&to=" + v2);
+  ASSERT_EQ(page->status, 200) << page->body;
+  EXPECT_TRUE(Has(page, "6 fields differ between Version 1 and Version 2."));
+  EXPECT_TRUE(Has(page, "<td class=\"compare-to\">Scope &lt;2027&gt;</td>"));
+  EXPECT_TRUE(Has(page, "<del>Closed</del> → <ins>Sold</ins>"));
+  EXPECT_TRUE(Has(page, "<tr class=\"row-added\">"));
+  EXPECT_TRUE(Has(page, "<option value=\"" + v1 + "\" selected>Version 1 — Approved"));
+  // Without `from`, a version is compared with the one before it.
+  EXPECT_TRUE(Has(Page("/scope/compare?to=" + v2), "between Version 1 and Version 2"));
+  // A version of another organisation, or none, is not found.
+  auto missing = Page("/scope/compare?from=999&to=" + v2);
+  EXPECT_EQ(missing->status, 404);
+  EXPECT_TRUE(Has(missing, "These versions cannot be compared"));
 }
 
 TEST_F(WebPages, StaticAssetsAreServedFromTheBinary) {

@@ -147,9 +147,11 @@ TEST_F(RiskServiceTest, ApprovingAMethodologyReevaluatesEveryRiskWithAnEventEach
   fields["risk_levels"][1]["max_score"] = 6;
   auto draft = services_->registers.Create(alice_, domain::RiskMethodologies(), fields);
   ASSERT_THAT(draft, IsOk());
-  EXPECT_THAT(services_->risks.ApproveMethodology(viewer_, draft->id, draft->version),
-              StatusIs(Code::kPermissionDenied));
-  auto approved = services_->risks.ApproveMethodology(executive_, draft->id, draft->version);
+  EXPECT_THAT(
+      services_->versions.Approve(viewer_, domain::RiskMethodologies(), draft->id, draft->version),
+      StatusIs(Code::kPermissionDenied));
+  auto approved = services_->versions.Approve(executive_, domain::RiskMethodologies(), draft->id,
+                                              draft->version);
   ASSERT_THAT(approved, IsOk());
   EXPECT_EQ(approved->fields["status"], "approved");
   auto after = services_->registers.Get(alice_, domain::Risks(), risk->id);
@@ -166,7 +168,7 @@ TEST_F(RiskServiceTest, ApprovingAMethodologyReevaluatesEveryRiskWithAnEventEach
   auto small = NewRisk({{"inherent_likelihood", 2}, {"inherent_impact", 2}});
   ASSERT_THAT(small, IsOk());
   EXPECT_EQ(small->fields["inherent_level"], "Low");
-  auto next = services_->risks.NewMethodologyDraft(alice_, approved->id);
+  auto next = services_->versions.NewDraft(alice_, domain::RiskMethodologies(), approved->id);
   ASSERT_THAT(next, IsOk());
   Json cells = next->fields;
   cells["matrix_cells"] = Json::array({{{"likelihood", 3}, {"impact", 3}, {"level", "Critical"}}});
@@ -177,7 +179,9 @@ TEST_F(RiskServiceTest, ApprovingAMethodologyReevaluatesEveryRiskWithAnEventEach
   auto edited = services_->registers.Update(alice_, domain::RiskMethodologies(), next->id,
                                             next->version, cells, UpdateMode::kReplace);
   ASSERT_THAT(edited, IsOk());
-  ASSERT_THAT(services_->risks.ApproveMethodology(executive_, next->id, edited->version), IsOk());
+  ASSERT_THAT(services_->versions.Approve(executive_, domain::RiskMethodologies(), next->id,
+                                          edited->version),
+              IsOk());
   EXPECT_EQ(services_->registers.Get(alice_, domain::Risks(), small->id)->fields["inherent_level"],
             "Medium");
 }

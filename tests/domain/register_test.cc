@@ -499,6 +499,68 @@ TEST(ValidateFields, LimitsAListTo500Items) {
               ElementsAre(ErrorOn("units", "more than 500 items")));
 }
 
+// --- CompareVersions ---
+
+// The rows of the scope's exclusions table compared between two lists of (item, justification).
+std::vector<RowComparison> CompareExclusions(const Json& from, const Json& to) {
+  const Json a = Validate(ScopeStatements(), {{"title", "S"}, {"exclusions", from}}).fields;
+  const Json b = Validate(ScopeStatements(), {{"title", "S"}, {"exclusions", to}}).fields;
+  for (auto& c : CompareVersions(ScopeStatements(), a, b)) {
+    if (c.field->name == "exclusions") return c.rows;
+  }
+  ADD_FAILURE() << "no exclusions field";
+  return {};
+}
+
+Json Row(const char* item, const char* why) { return {{"item", item}, {"justification", why}}; }
+
+std::string Kinds(const std::vector<RowComparison>& rows) {
+  std::string out;
+  for (const auto& r : rows) out += std::string(out.empty() ? "" : " ") + RowChangeName(r.kind);
+  return out;
+}
+
+TEST(CompareVersions, KeepsARowInsertedInTheMiddleFromChangingTheRowsAfterIt) {
+  const auto rows = CompareExclusions({Row("Shop", "a"), Row("Canteen", "b")},
+                                      {Row("Shop", "a"), Row("Garage", "c"), Row("Canteen", "b")});
+  EXPECT_EQ(Kinds(rows), "same added same");
+  EXPECT_EQ(rows[1].to["item"], "Garage");
+}
+
+TEST(CompareVersions, PairsARemovedAndAnAddedRowAsAChangedRowNamingItsColumns) {
+  const auto rows = CompareExclusions({Row("Shop", "a"), Row("Canteen", "b"), Row("Yard", "d")},
+                                      {Row("Shop", "a"), Row("Canteen", "B"), Row("Yard", "d")});
+  EXPECT_EQ(Kinds(rows), "same changed same");
+  EXPECT_THAT(rows[1].changed_columns, ElementsAre("justification"));
+  EXPECT_EQ(rows[1].from["justification"], "b");
+  EXPECT_EQ(rows[1].to["justification"], "B");
+}
+
+TEST(CompareVersions, ListsRemovedRowsAndRowsOfAnEmptyTable) {
+  // (Json::array: a braced list of one Json would be that Json itself.)
+  EXPECT_EQ(Kinds(CompareExclusions({Row("Shop", "a"), Row("Yard", "d")},
+                                    Json::array({Row("Yard", "d")}))),
+            "removed same");
+  EXPECT_EQ(Kinds(CompareExclusions(Json(), Json::array({Row("Shop", "a")}))), "added");
+  EXPECT_EQ(Kinds(CompareExclusions(Json::array({Row("Shop", "a")}), Json())), "removed");
+  EXPECT_EQ(Kinds(CompareExclusions(Json(), Json())), "");
+}
+
+TEST(CompareVersions, ListsEveryFieldOnceWithTheWorkflowFieldsLast) {
+  const Json a = Validate(ScopeStatements(), {{"title", "S"}}).fields;
+  Json b = a;
+  b["title"] = "T";
+  const auto fields = CompareVersions(ScopeStatements(), a, b);
+  ASSERT_EQ(fields.size(), ScopeStatements().fields.size());
+  EXPECT_EQ(fields.front().field->name, "title");
+  EXPECT_TRUE(fields.front().changed);
+  EXPECT_EQ(fields.back().field->name, "approved_at");
+  EXPECT_FALSE(fields.back().changed);
+  int changed = 0;
+  for (const auto& f : fields) changed += f.changed ? 1 : 0;
+  EXPECT_EQ(changed, 1);
+}
+
 // --- DiffFields ---
 
 TEST(DiffFields, IsEmptyForEqualRecords) {

@@ -96,7 +96,7 @@ void Populate(Store& store) {
       p, domain::ScopeStatements(),
       {{"title", "Scope"}, {"statement", "All of Acme"}, {"units", {"Engineering"}}});
   ASSERT_THAT(scope, IsOk());
-  ASSERT_THAT(services.scope.Approve(p, scope->id, 1), IsOk());
+  ASSERT_THAT(services.versions.Approve(p, domain::ScopeStatements(), scope->id, 1), IsOk());
   // An evidence file whose bytes are not text (a PNG signature holds \r, \n, \x1a and NULs).
   ASSERT_THAT(services.evidence.Upload(p, {.record_type = "context_issue",
                                            .record_id = issue->id,
@@ -150,7 +150,7 @@ void PopulateEveryTable(Store& store) {
   const std::string key = Base32Decode(started->secret).value_or("");
   ASSERT_THAT(services.auth.ConfirmSecondFactor(p, TotpCode(key, ToUnixSeconds(clock.Now()))),
               IsOk());
-  ASSERT_THAT(services.risks.NewMethodologyDraft(p, 0), IsOk());
+  ASSERT_THAT(services.versions.NewDraft(p, domain::RiskMethodologies(), 0), IsOk());
   ASSERT_THAT(services.risks.LoadCatalogue(p, domain::Threats()), IsOk());
   ASSERT_THAT(services.risks.LoadCatalogue(p, domain::Vulnerabilities()), IsOk());
   auto asset = services.registers.Create(

@@ -17,6 +17,8 @@ void RegisterAuthApiRoutes(Router& router);
 void RegisterMemberApiRoutes(Router& router);
 void RegisterEvidenceApiRoutes(Router& router);
 void RegisterSoaApiRoutes(Router& router);
+// Approve, new draft, current and compare of every register of approved versions.
+void RegisterVersionApiRoutes(Router& router);
 // The OpenAPI 3.1 document of these routes: each API route's ApiDoc with who may call it (from
 // its guard), the component schemas of every area, and GET /healthz (served outside the router).
 // A path shared by routes takes its path parameters from the first of them.

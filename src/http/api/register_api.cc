@@ -7,8 +7,9 @@
 //   PATCH  /api/v1/{path}/{id}            change the given fields (If-Match required)
 //   DELETE /api/v1/{path}/{id}            (If-Match required)
 //   GET    /api/v1/{path}/{id}/history    audit events of the record
-// plus the ISMS scope's workflow, the audit trail and the OpenAPI document. Each route is
-// registered with its documentation, derived from the same description.
+// plus the routes of registers of approved versions (version_api.cc), the audit trail and the
+// OpenAPI document. Each route is registered with its documentation, derived from the same
+// description.
 #include <fmt/format.h>
 
 #include <charconv>
@@ -353,41 +354,6 @@ void AddRegisterRoutes(Router& router, const RegisterSpec& spec) {
              });
 }
 
-void AddScopeRoutes(Router& router) {
-  const Json scope_tags = Json::array({"ISMS scope"});
-  router.Get("/api/v1/scope/current", kRead,
-             Doc({{"summary", "The approved ISMS scope in force"},
-                  {"tags", scope_tags},
-                  {"operationId", "current_scope"},
-                  {"responses",
-                   Merge({{"200", JsonResponse("the current version", Ref("ScopeStatement"))}},
-                         ErrorResponses({401, 403, 404}))}}),
-             [](Request& r) { Respond(r, r.services.scope.Current(r.principal)); });
-  router.Post(R"(/api/v1/scope/(\d+)/approve)", Guard::Needs(domain::Permission::kApprove),
-              Doc({{"summary",
-                    "Approve a draft scope statement; the previous approved version is superseded"},
-                   {"tags", scope_tags},
-                   {"operationId", "approve_scope"},
-                   {"parameters", Json::array({kIfMatch})},
-                   {"responses", Merge({{"200", JsonResponse("approved", Ref("ScopeStatement"))}},
-                                       ErrorResponses({400, 401, 403, 404, 409, 412, 428}))}},
-                  Json::array({kIdParam})),
-              [](Request& r) {
-                auto version = ParseIfMatch(r.http);
-                if (!version.ok()) return WriteJsonError(r.res, version.status());
-                Respond(r, r.services.scope.Approve(r.principal, r.PathId(), *version));
-              });
-  router.Post(
-      R"(/api/v1/scope/(\d+)/new-draft)", WriteGuard(domain::ScopeStatements()),
-      Doc({{"summary", "Start a new draft from a version"},
-           {"tags", scope_tags},
-           {"operationId", "new_scope_draft"},
-           {"responses", Merge({{"201", JsonResponse("the new draft", Ref("ScopeStatement"))}},
-                               ErrorResponses({401, 403, 404}))}},
-          Json::array({kIdParam})),
-      [](Request& r) { Respond(r, r.services.scope.NewDraftFrom(r.principal, r.PathId()), 201); });
-}
-
 void AddOrganisationRoutes(Router& router) {
   const Json events = EventsSchema();
   const auto query_param = [](const char* name, Json schema, const char* description) {
@@ -546,7 +512,7 @@ void RegisterApiRoutes(Router& router) {
   RegisterAuthApiRoutes(router);
   RegisterMemberApiRoutes(router);
   RegisterEvidenceApiRoutes(router);
-  AddScopeRoutes(router);
+  RegisterVersionApiRoutes(router);
   RegisterRiskApiRoutes(router);
   RegisterSoaApiRoutes(router);
   AddOrganisationRoutes(router);

@@ -1,8 +1,8 @@
 // Risk assessment and treatment beyond the register routes (which /api/v1/assets, /risks,
 // /controls, /risk-methodology, ... get from their descriptions):
 //   GET  /api/v1/risk-methodology/current        the methodology in force (or the default)
-//   POST /api/v1/risk-methodology/{id}/approve   approve a draft; every risk re-evaluated
-//   POST /api/v1/risk-methodology/{id}/new-draft a draft copying a version
+//   (approving a draft, which re-evaluates every risk, a new draft and comparing versions are
+//   the routes of every register of approved versions: version_api.cc)
 //   POST /api/v1/risks/{id}/acceptance           accept (or reject) the residual risk
 //   POST /api/v1/threats/catalogue, /api/v1/vulnerabilities/catalogue  add the shipped entries
 //   GET  /api/v1/risks/heatmap?kind=inherent|residual&...filters
@@ -67,12 +67,10 @@ void AddRiskSchemas(Json& schemas) {
 
 namespace {
 
-// The risk methodology: the one in force, approving a draft, starting one.
+// The risk methodology in force: the approved version or the built-in default.
 void AddMethodologyRoutes(Router& router) {
   const Json tags = Json::array({"Risk assessment and treatment"});
   const Json methodology = Ref(SchemaName(domain::RiskMethodologies()));
-  const Guard approve = Guard::Needs(domain::Permission::kApprove);
-
   router.Get("/api/v1/risk-methodology/current", kRead,
              Doc({{"summary", "The risk methodology in force"},
                   {"description",
@@ -95,30 +93,6 @@ void AddMethodologyRoutes(Router& router) {
                    {"record", in_force->record ? app::RecordToJson(*in_force->record) : Json()}};
                WriteJson(r.res, 200, body);
              });
-  router.Post(R"(/api/v1/risk-methodology/(\d+)/approve)", approve,
-              Doc({{"summary", "Approve a draft methodology; every risk is re-evaluated"},
-                   {"tags", tags},
-                   {"operationId", "approve_risk_methodology"},
-                   {"parameters", Json::array({kIfMatch})},
-                   {"responses", Merge({{"200", JsonResponse("approved", methodology)}},
-                                       ErrorResponses({400, 401, 403, 404, 409, 412, 428}))}},
-                  Json::array({kIdParam})),
-              [](Request& r) {
-                auto version = ParseIfMatch(r.http);
-                if (!version.ok()) return WriteJsonError(r.res, version.status());
-                Respond(r, r.services.risks.ApproveMethodology(r.principal, r.PathId(), *version));
-              });
-  router.Post(R"(/api/v1/risk-methodology/(\d+)/new-draft)",
-              WriteGuard(domain::RiskMethodologies()),
-              Doc({{"summary", "Start a new methodology draft from a version"},
-                   {"tags", tags},
-                   {"operationId", "new_risk_methodology_draft"},
-                   {"responses", Merge({{"201", JsonResponse("the new draft", methodology)}},
-                                       ErrorResponses({401, 403, 404}))}},
-                  Json::array({kIdParam})),
-              [](Request& r) {
-                Respond(r, r.services.risks.NewMethodologyDraft(r.principal, r.PathId()), 201);
-              });
 }
 
 // Accepting a risk's residual risk, and loading the shipped catalogues.

@@ -128,7 +128,7 @@ void OverviewPage(Request& r) {
   const int64_t n_regulators = Count(r, parties, {{"type", "regulator"}});
   StatCard(h, "/interested-parties", "4.2", "Interested parties", std::to_string(n_parties),
            fmt::format("{} {}", n_regulators, n_regulators == 1 ? "regulator" : "regulators"));
-  auto scope = r.services.scope.Current(r.principal);
+  auto scope = r.services.versions.Current(r.principal, domain::ScopeStatements());
   if (scope.ok()) {
     StatCard(h, fmt::format("/scope/{}", scope->id), "4.3", "ISMS scope",
              fmt::format("Version {}", scope->fields["version_number"].get<int64_t>()),
@@ -417,114 +417,10 @@ void AuditPage(Request& r) {
 
 }  // namespace
 
-RegisterPageHooks PageHooksFor(const domain::RegisterSpec& spec) {
-  if (&spec == &domain::ScopeStatements()) return ScopePageHooks();
-  return RiskPageHooks(spec);
-}
-
-RegisterPageHooks ScopePageHooks() {
-  RegisterPageHooks hooks;
-  hooks.list_banner = [](Html& h, Request& r) {
-    auto current = r.services.scope.Current(r.principal);
-    h.Open("div", {{"class", "callout"}});
-    if (current.ok()) {
-      h.Text(fmt::format("The ISMS scope in force is version {}, approved {}. ",
-                         current->fields["version_number"].get<int64_t>(),
-                         current->fields["approved_at"].get<std::string>().substr(0, 10)));
-      h.Link(fmt::format("/scope/{}", current->id), "Read the current scope →");
-    } else {
-      h.Text("No version of the ISMS scope has been approved yet. Write a draft, then approve it.");
-    }
-    h.Close("div");
-  };
-  hooks.detail_banner = [](Html& h, Request& r, const Record& rec) {
-    const std::string status = rec.fields["status"].get<std::string>();
-    if (status == domain::kScopeApproved) {
-      h.Open("div", {{"class", "callout callout-ok"}});
-      h.Text(
-          "This is the current ISMS scope. Approved versions cannot be changed; start a new "
-          "draft to revise it.");
-      h.Close("div");
-    } else if (status == domain::kScopeSuperseded) {
-      auto current = r.services.scope.Current(r.principal);
-      h.Open("div", {{"class", "callout callout-warn"}});
-      h.Text("This version has been superseded and is kept as a record. ");
-      if (current.ok()) {
-        h.Link(fmt::format("/scope/{}", current->id),
-               fmt::format("Go to the current version ({}) →",
-                           current->fields["version_number"].get<int64_t>()));
-      }
-      h.Close("div");
-    } else {
-      h.Open("div", {{"class", "callout"}});
-      h.Text(
-          "Draft: it takes effect when it is approved, and the approved version in force "
-          "until then stays current.");
-      h.Close("div");
-    }
-  };
-  hooks.detail_actions = [](Html& h, Request& r, const Record& rec) {
-    // Only the steps the role may take are offered.
-    if (rec.fields["status"] == domain::kScopeDraft) {
-      if (!r.principal.Can(domain::Permission::kApprove) || r.principal.InAccountSetup()) return;
-      OpenPostForm(h, r, fmt::format("/scope/{}/approve", rec.id));
-      h.Void("input",
-             {{"type", "hidden"}, {"name", "version"}, {"value", std::to_string(rec.version)}});
-      h.Element("button",
-                {{"type", "submit"},
-                 {"class", "button button-approve"},
-                 {"data-confirm",
-                  "Approve this version as the ISMS scope? It cannot be changed afterwards."}},
-                "Approve");
-      h.Close("form");
-    } else {
-      if (!MayChange(r.principal, domain::ScopeStatements(), rec)) return;
-      OpenPostForm(h, r, fmt::format("/scope/{}/new-draft", rec.id));
-      h.Element("button", {{"type", "submit"}, {"class", "button button-secondary"}},
-                "New draft from this version");
-      h.Close("form");
-    }
-  };
-  return hooks;
-}
-
 void AddContextPages(Router& router) {
   router.Get("/", Surface::kWeb, kRead, OverviewPage);
   router.Get("/context-issues/swot", Surface::kWeb, kRead, SwotPage);
   router.Get("/audit", Surface::kWeb, Guard::Needs(domain::Permission::kReadAuditTrail), AuditPage);
-  router.Get("/scope/current", Surface::kWeb, kRead, [](Request& r) {
-    auto current = r.services.scope.Current(r.principal);
-    r.res.SetRedirect(current.ok() ? fmt::format("/scope/{}", current->id) : "/scope", 303);
-  });
-  router.Post(
-      R"(/scope/(\d+)/approve)", Surface::kWeb, Guard::Needs(domain::Permission::kApprove),
-      [](Request& r) {
-        auto approved = r.services.scope.Approve(r.principal, r.PathId(), r.FormVersion());
-        if (approved.ok()) {
-          return r.res.SetRedirect(fmt::format("/scope/{}?notice=approved", approved->id), 303);
-        }
-        Html h;
-        h.Open("div", {{"class", "alert alert-error"}, {"role", "alert"}});
-        h.Element("h2", {}, "Not approved");
-        h.Element("p", {}, approved.status().message());
-        h.Close("div");
-        h.Open("p").Link(fmt::format("/scope/{}", r.PathId()), "← Back to the draft").Close("p");
-        RenderPage(r,
-                   {.title = "Not approved",
-                    .nav = "scope",
-                    .crumbs = {{"ISMS scope", "/scope"}, {"Not approved", ""}}},
-                   h.Take(), HttpStatusFor(approved.status().code()));
-      });
-  router.Post(R"(/scope/(\d+)/new-draft)", Surface::kWeb, WriteGuard(domain::ScopeStatements()),
-              [](Request& r) {
-                auto draft = r.services.scope.NewDraftFrom(r.principal, r.PathId());
-                if (draft.ok())
-                  return r.res.SetRedirect(fmt::format("/scope/{}/edit", draft->id), 303);
-                RenderPage(r, {.title = "No draft created", .nav = "scope"},
-                           "<div class=\"alert alert-error\" role=\"alert\"><p>" +
-                               HtmlEscape(draft.status().message()) + "</p></div>",
-                           HttpStatusFor(draft.status().code()));
-              });
 }
 
 }  // namespace rampart::http

@@ -310,23 +310,6 @@ std::string UserName(int64_t id, const std::vector<store::UserSummary>& members)
   return fmt::format("user {}", id);
 }
 
-std::string LowerNoun(std::string_view name) {
-  std::string out;
-  size_t start = 0;
-  while (start <= name.size()) {
-    size_t end = name.find(' ', start);
-    if (end == std::string_view::npos) end = name.size();
-    const std::string_view word = name.substr(start, end - start);
-    const bool acronym = word.size() > 1 && std::all_of(word.begin(), word.end(), [](char c) {
-                           return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-                         });
-    if (!out.empty()) out += ' ';
-    out += acronym ? std::string(word) : ToLower(word);
-    start = end + 1;
-  }
-  return out;
-}
-
 std::string CountOf(const domain::RegisterSpec& spec, int64_t n) {
   if (n == 1) return "1 " + LowerNoun(spec.singular);
   // A plural that is a collective name ("ISMS scope") counts its members ("scope statements").
@@ -479,6 +462,17 @@ void RenderHistory(Html& h, const domain::RegisterSpec& spec,
     h.Close("li");
   }
   h.Close("ol").Close("section");
+}
+
+const RegisterPageHooks& PageHooksFor(const domain::RegisterSpec& spec) {
+  static const PageHooks kAll = [] {
+    PageHooks all;
+    AddRiskPageHooks(all);
+    return all;
+  }();
+  static const RegisterPageHooks kNone;
+  const auto it = kAll.find(&spec);
+  return it == kAll.end() ? kNone : it->second;
 }
 
 void RegisterWebRoutes(Router& router) {

@@ -342,7 +342,8 @@ void ListPage(Request& r, const RegisterSpec& spec) {
     frame.actions = a.Take();
   }
   Html h;
-  const auto hooks = PageHooksFor(spec);
+  if (spec.versions) VersionListBanner(h, r, spec);
+  const auto& hooks = PageHooksFor(spec);
   if (hooks.list_banner) hooks.list_banner(h, r);
 
   // Search and filters (a GET form: the URL is the state, so it can be shared and bookmarked).
@@ -591,14 +592,19 @@ void RecordPage(Request& r, const RegisterSpec& spec, const RefusedUpload* refus
     return RenderPage(r, {.title = "Error"}, "<p>The record could not be loaded.</p>", 500);
   }
   const std::string title = RecordTitle(spec, *rec);
-  const auto hooks = PageHooksFor(spec);
+  const auto& hooks = PageHooksFor(spec);
   Html actions;
   if (hooks.detail_actions) hooks.detail_actions(actions, r, *rec);
+  if (spec.versions) VersionActions(actions, r, spec, *rec);
   const bool may_change = MayChange(r.principal, spec, *rec);
   if (may_change && IsEditable(spec, *rec)) {
     // Where the register adds its own step (approve a draft), that step is the primary action.
     actions.Link(fmt::format("/{}/{}/edit", spec.path, id), "Edit",
                  actions.str().empty() ? "button button-primary" : "button button-secondary");
+  }
+  if (spec.versions) {
+    actions.Link(fmt::format("/{}/compare?to={}", spec.path, id), "Compare",
+                 "button button-secondary");
   }
   PageFrame frame{
       .title = title,
@@ -609,6 +615,7 @@ void RecordPage(Request& r, const RegisterSpec& spec, const RefusedUpload* refus
       .actions = actions.Take(),
       .notice = NoticeText(spec, r.Query("notice"))};
   Html h;
+  if (spec.versions) VersionDetailBanner(h, r, spec, *rec);
   if (hooks.detail_banner) hooks.detail_banner(h, r, *rec);
   h.Open("div", {{"class", "record-layout"}});
   h.Open("section", {{"class", "card record"}, {"aria-label", "Details"}});
@@ -952,6 +959,7 @@ void AddRegisterPages(Router& router, const RegisterSpec& spec) {
   const std::string base = "/" + spec.path;
   const std::string item = base + R"(/(\d+))";
 
+  if (spec.versions) AddVersionPages(router, spec);
   router.Get(base, Surface::kWeb, kRead, [s](Request& r) { ListPage(r, *s); });
 
   router.Get(item, Surface::kWeb, kRead, [s](Request& r) { DetailPage(r, *s); });

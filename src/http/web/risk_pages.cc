@@ -2,8 +2,9 @@
 //   /risks/heatmap          inherent and residual heat maps (SVG drawn here), cells linking to
 //                           the filtered risk list
 //   /risks/treatment-plan   risks needing treatment with their actions; overdue ones marked
-//   POST /risks/{id}/acceptance, /risk-methodology/{id}/approve, /risk-methodology/{id}/new-draft,
-//        /risk-assessments/{id}/reviews, /risk-assessments/{id}/close
+//   POST /risks/{id}/acceptance, /risk-assessments/{id}/reviews, /risk-assessments/{id}/close
+// (the methodology's approval and drafts are those of every register of approved versions:
+// version_pages.cc)
 // and the hooks that add the acceptance panel to a risk, the matrix to a methodology version,
 // the close form to an assessment cycle and the frozen snapshot to an acceptance.
 #include <fmt/format.h>
@@ -393,9 +394,9 @@ void AcceptancePanel(Html& h, Request& r, const Record& rec) {
 
 }  // namespace
 
-RegisterPageHooks RiskPageHooks(const domain::RegisterSpec& spec) {
-  RegisterPageHooks hooks;
-  if (&spec == &domain::Risks()) {
+void AddRiskPageHooks(PageHooks& all) {
+  {
+    RegisterPageHooks& hooks = all[&domain::Risks()];
     hooks.list_banner = [](Html& h, Request&) {
       h.Open("div", {{"class", "callout"}});
       h.Link("/risks/heatmap", "Heat maps");
@@ -408,15 +409,17 @@ RegisterPageHooks RiskPageHooks(const domain::RegisterSpec& spec) {
     hooks.detail_banner = [](Html& h, Request& r, const Record& rec) {
       AcceptancePanel(h, r, rec);
     };
-  } else if (&spec == &domain::RiskMethodologies()) {
+  }
+  {
+    RegisterPageHooks& hooks = all[&domain::RiskMethodologies()];
     hooks.list_banner = [](Html& h, Request& r) {
       auto in_force = r.services.risks.Methodology(r.principal);
       if (!in_force.ok()) return;
       h.Open("section", {{"class", "card"}});
       if (in_force->record) {
-        h.Element(
-            "h2", {},
-            fmt::format("In force: version {}", in_force->record->fields["version_number"].dump()));
+        h.Element("h2", {},
+                  fmt::format("Matrix in force (version {})",
+                              in_force->record->fields["version_number"].dump()));
       } else {
         h.Element("h2", {}, "In force: the built-in default");
         h.Element(
@@ -439,20 +442,10 @@ RegisterPageHooks RiskPageHooks(const domain::RegisterSpec& spec) {
                 fmt::format("Risks are reassessed every {} months.", m.assessment_interval_months));
       h.Close("section");
     };
-    hooks.detail_actions = [](Html& h, Request& r, const Record& rec) {
-      if (r.principal.InAccountSetup() || r.principal.read_only) return;
-      if (rec.fields["status"] == domain::kMethodologyDraft) {
-        if (!r.principal.Can(domain::Permission::kApprove)) return;
-        PostButton(h, r, fmt::format("/risk-methodology/{}/approve", rec.id), rec.version,
-                   "Approve", "button button-approve",
-                   "Approve this methodology? Every risk's level is recomputed under it.");
-      } else if (r.principal.Can(domain::Permission::kEditRecords)) {
-        PostButton(h, r, fmt::format("/risk-methodology/{}/new-draft", rec.id), rec.version,
-                   "New draft from this version", "button button-secondary", "");
-      }
-    };
-  } else if (&spec == &domain::Threats() || &spec == &domain::Vulnerabilities()) {
-    hooks.list_banner = [&spec](Html& h, Request& r) {
+  }
+  for (const domain::RegisterSpec* catalogued : {&domain::Threats(), &domain::Vulnerabilities()}) {
+    const domain::RegisterSpec& spec = *catalogued;
+    all[catalogued].list_banner = [&spec](Html& h, Request& r) {
       if (!r.principal.Can(domain::Permission::kEditRecords) || r.principal.InAccountSetup())
         return;
       h.Open("div", {{"class", "callout"}});
@@ -466,7 +459,9 @@ RegisterPageHooks RiskPageHooks(const domain::RegisterSpec& spec) {
       h.Close("form");
       h.Close("div");
     };
-  } else if (&spec == &domain::RiskAssessments()) {
+  }
+  {
+    RegisterPageHooks& hooks = all[&domain::RiskAssessments()];
     hooks.detail_actions = [](Html& h, Request& r, const Record& rec) {
       if (rec.fields["status"] != "open" || !r.principal.Can(domain::Permission::kEditRecords) ||
           r.principal.InAccountSetup()) {
@@ -482,7 +477,9 @@ RegisterPageHooks RiskPageHooks(const domain::RegisterSpec& spec) {
                 "Close cycle");
       h.Close("form");
     };
-  } else if (&spec == &domain::RiskAcceptances()) {
+  }
+  {
+    RegisterPageHooks& hooks = all[&domain::RiskAcceptances()];
     hooks.detail_banner = [](Html& h, Request&, const Record& rec) {
       const Json snapshot = Json::parse(Str(rec.fields["snapshot"]), nullptr, false);
       if (!snapshot.is_object()) return;
@@ -510,7 +507,6 @@ RegisterPageHooks RiskPageHooks(const domain::RegisterSpec& spec) {
       h.Close("section");
     };
   }
-  return hooks;
 }
 
 void AddRiskPages(Router& router) {
@@ -535,27 +531,6 @@ void AddRiskPages(Router& router) {
     ErrorPage(r, "Decision not recorded", done.status(), fmt::format("/risks/{}", r.PathId()),
               "Back to the risk");
   });
-  router.Post(R"(/risk-methodology/(\d+)/approve)", Surface::kWeb,
-              Guard::Needs(domain::Permission::kApprove), [](Request& r) {
-                auto done =
-                    r.services.risks.ApproveMethodology(r.principal, r.PathId(), r.FormVersion());
-                if (done.ok()) {
-                  return r.res.SetRedirect(
-                      fmt::format("/risk-methodology/{}?notice=approved", done->id), 303);
-                }
-                ErrorPage(r, "Not approved", done.status(),
-                          fmt::format("/risk-methodology/{}", r.PathId()), "Back to the draft");
-              });
-  router.Post(R"(/risk-methodology/(\d+)/new-draft)", Surface::kWeb,
-              WriteGuard(domain::RiskMethodologies()), [](Request& r) {
-                auto draft = r.services.risks.NewMethodologyDraft(r.principal, r.PathId());
-                if (draft.ok()) {
-                  return r.res.SetRedirect(fmt::format("/risk-methodology/{}/edit", draft->id),
-                                           303);
-                }
-                ErrorPage(r, "No draft created", draft.status(),
-                          fmt::format("/risk-methodology/{}", r.PathId()), "Back");
-              });
   router.Post("/risk-assessments/review", Surface::kWeb,
               Guard::Needs(domain::Permission::kEditRecords), [](Request& r) {
                 const int64_t risk = std::atoll(r.Form("risk").c_str());

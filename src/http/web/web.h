@@ -5,10 +5,12 @@
 #include "http/message.h"
 
 #include <functional>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "base/text.h"  // LowerNoun
 #include "domain/register.h"
 #include "http/router.h"
 #include "http/web/html.h"
@@ -82,15 +84,29 @@ bool MayCreate(const app::Principal& p, const domain::RegisterSpec& spec);
 bool MayChange(const app::Principal& p, const domain::RegisterSpec& spec,
                const domain::Record& rec);
 
-// Register-specific additions to the generic register pages (the scope's approval, ...).
+// Register-specific additions to the generic register pages (a risk's acceptance panel, the
+// methodology's matrix, ...). Each area fills the hooks of its registers in its
+// Add…PageHooks; PageHooksFor reads the map they make, built once on first use.
 struct RegisterPageHooks {
   std::function<void(Html&, Request&, const domain::Record&)> detail_banner;
   std::function<void(Html&, Request&, const domain::Record&)> detail_actions;
   std::function<void(Html&, Request&)> list_banner;
 };
-RegisterPageHooks PageHooksFor(const domain::RegisterSpec& spec);
-RegisterPageHooks ScopePageHooks();
-RegisterPageHooks RiskPageHooks(const domain::RegisterSpec& spec);
+using PageHooks = std::map<const domain::RegisterSpec*, RegisterPageHooks>;
+void AddRiskPageHooks(PageHooks& hooks);  // risk_pages.cc
+// The hooks of `spec` (empty ones when its area adds nothing).
+const RegisterPageHooks& PageHooksFor(const domain::RegisterSpec& spec);
+
+// What every register of approved versions (domain::ApprovedVersions) adds to the generic
+// pages (version_pages.cc): its routes (approve, new draft, current, compare), the list's
+// banner naming the version in force, a version's banner (in force, superseded, draft) and its
+// Approve or New draft button, offered to those who may.
+void AddVersionPages(Router& router, const domain::RegisterSpec& spec);
+void VersionListBanner(Html& h, Request& r, const domain::RegisterSpec& spec);
+void VersionDetailBanner(Html& h, Request& r, const domain::RegisterSpec& spec,
+                         const domain::Record& rec);
+void VersionActions(Html& h, Request& r, const domain::RegisterSpec& spec,
+                    const domain::Record& rec);
 
 // A form posting to `action` with the CSRF token: the opening tag and hidden field.
 void OpenPostForm(Html& h, const Request& r, std::string_view action,
@@ -99,8 +115,6 @@ void OpenPostForm(Html& h, const Request& r, std::string_view action,
 std::string DisplayValue(const domain::FieldSpec& f, const domain::Json& v,
                          const std::vector<store::UserSummary>& members);
 std::string UserName(int64_t id, const std::vector<store::UserSummary>& members);
-// A register's name inside a sentence: lower case, except acronyms ("ISMS scope").
-std::string LowerNoun(std::string_view name);
 // "1 context issue", "13 context issues", "3 scope statements".
 std::string CountOf(const domain::RegisterSpec& spec, int64_t n);
 // A status badge for an enum value.
