@@ -325,6 +325,14 @@ std::vector<PlanQuery> Queries(int64_t org, int64_t asset) {
        "SELECT * FROM risks WHERE org_id = ? ORDER BY next_review DESC NULLS LAST, id DESC "
        "LIMIT ?",
        {o, "51"}},
+      {"list, sort=-inherent_level (its rank)",
+       "SELECT * FROM risks WHERE org_id = ? ORDER BY inherent_level_rank DESC NULLS LAST, id "
+       "DESC LIMIT ?",
+       {o, "51"}},
+      {"list, sort=inherent_likelihood",
+       "SELECT * FROM risks WHERE org_id = ? ORDER BY inherent_likelihood ASC NULLS FIRST, id "
+       "ASC LIMIT ?",
+       {o, "51"}},
       {"list, assets=<id> (record_links)",
        "SELECT * FROM risks WHERE +org_id = ? AND id IN (SELECT record_id FROM record_links "
        "WHERE org_id = ? AND record_type = ? AND field = ? AND target_id = ?) ORDER BY number ASC "
@@ -426,7 +434,7 @@ int Run(const Options& o) {
     std::string name, path;
     bool throughput = false;
   };
-  const std::vector<Req> reqs = {
+  std::vector<Req> reqs = {
       {"web /risks (first page, default sort)", "/risks", true},
       {"web /risks L=5&I=5 (inherent)", "/risks?inherent_likelihood=5&inherent_impact=5"},
       {"web /risks?sort=-next_review", "/risks?sort=-next_review"},
@@ -441,7 +449,19 @@ int Run(const Options& o) {
       {"API heatmap kind=residual", "/api/v1/risks/heatmap?kind=residual", true},
       {"web /soa", "/soa", true},
       {"API /api/v1/soa", "/api/v1/soa", true},
+      {"web /risks?sort=-inherent_level", "/risks?sort=-inherent_level"},
   };
+  // Every sortable field of the risks, both ways: a page of 50 within the list budget.
+  std::vector<std::string> sortable = {"created_at", "updated_at"};
+  for (const auto& f : domain::Risks().fields) {
+    if (f.sortable) sortable.push_back(f.name);
+  }
+  for (const auto& f : sortable) {
+    for (const std::string dir : {"", "-"}) {
+      reqs.push_back({fmt::format("API risks sort={}{} limit=50", dir, f),
+                      fmt::format("/api/v1/risks?sort={}{}&limit=50", dir, f)});
+    }
+  }
 
   Series healthz =
       MeasureRequest(*client, st, "GET /healthz", "/healthz", {}, o.warmup * 5, o.requests * 5);

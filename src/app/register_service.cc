@@ -104,6 +104,16 @@ Status RegisterService::CheckAcyclic(const Principal& p, const RegisterSpec& spe
   return Status::Ok();
 }
 
+void RegisterService::SetRefusalHook(const RegisterSpec& spec, RefusalHook hook) {
+  refusal_hooks_[&spec] = std::move(hook);
+}
+
+void RegisterService::Restate(const Principal& p, const RegisterSpec& spec,
+                              std::vector<FieldError>& errors) const {
+  const auto hook = refusal_hooks_.find(&spec);
+  if (hook != refusal_hooks_.end()) hook->second(p, errors);
+}
+
 void RegisterService::SetWriteHook(const RegisterSpec& spec, WriteHook hook) {
   hooks_[&spec] = std::move(hook);
 }
@@ -242,6 +252,7 @@ Result<Record> RegisterService::Create(const Principal& p, const RegisterSpec& s
   Json fields = domain::ValidateFields(spec, input, domain::WriteMode::kCreate, nullptr, errors);
   if (errors.empty()) RETURN_IF_ERROR(Prepare(p, spec, fields, nullptr, errors));
   if (!errors.empty()) {
+    Restate(p, spec, errors);
     if (errors_out != nullptr) *errors_out = errors;
     return FirstError(errors);
   }
@@ -289,6 +300,7 @@ Result<Record> RegisterService::Update(const Principal& p, const RegisterSpec& s
   if (errors.empty()) RETURN_IF_ERROR(Prepare(p, spec, fields, &current.fields, errors));
   if (errors.empty()) RETURN_IF_ERROR(CheckAcyclic(p, spec, id, fields, errors));
   if (!errors.empty()) {
+    Restate(p, spec, errors);
     if (errors_out != nullptr) *errors_out = errors;
     return FirstError(errors);
   }

@@ -31,6 +31,12 @@ using WriteHook =
     std::function<Status(const Principal& p, domain::Json& fields, const domain::Json* before,
                          std::vector<domain::FieldError>& errors)>;
 
+// Restates a refused write's field problems in the terms of what is in force for the caller's
+// organisation (a rating's range under the approved risk methodology rather than the widest
+// range the description allows). Runs whenever a create or update is refused with field errors.
+using RefusalHook =
+    std::function<void(const Principal& p, std::vector<domain::FieldError>& errors)>;
+
 // Every record of `spec` in the organisation that matches `query` (its cursor and limit aside),
 // page by page in the query's order: `fn` gets each page's records. For use cases that read a
 // whole register or selection (exports, re-evaluation); no permission check.
@@ -99,6 +105,8 @@ class RegisterService {
 
   // Installs the write hook of a register (at wiring time, before any request).
   void SetWriteHook(const domain::RegisterSpec& spec, WriteHook hook);
+  // Installs the refusal hook of a register (at wiring time, before any request).
+  void SetRefusalHook(const domain::RegisterSpec& spec, RefusalHook hook);
   // Titles of the records among `ids` of register `spec` in the caller's organisation (for
   // showing references); one statement.
   Result<std::map<int64_t, std::string>> Titles(const Principal& p,
@@ -122,7 +130,8 @@ class RegisterService {
                        const domain::Json* before, const domain::Json* after) const;
 
  private:
- private:
+  void Restate(const Principal& p, const domain::RegisterSpec& spec,
+               std::vector<domain::FieldError>& errors) const;
   Status CheckReferences(const Principal& p, const domain::RegisterSpec& spec,
                          const domain::Json& fields, const domain::Json* before,
                          std::vector<domain::FieldError>& errors);
@@ -130,6 +139,7 @@ class RegisterService {
   store::Store& store_;
   const Clock& clock_;
   std::map<const domain::RegisterSpec*, WriteHook> hooks_;
+  std::map<const domain::RegisterSpec*, RefusalHook> refusal_hooks_;
 };
 
 // First error of a list as a Status (kInvalidArgument naming the field).

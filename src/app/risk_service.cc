@@ -35,8 +35,19 @@ std::optional<int> AcceptedLevel(const domain::RiskMethodology& m, const Json& r
 
 }  // namespace
 
-bool ComputeLevels(const domain::RiskMethodology& m, Json& fields,
-                   std::vector<FieldError>& errors) {
+std::string MethodologyName(const MethodologyInForce& m) {
+  return m.record ? "the approved methodology" : "the default methodology (none is approved yet)";
+}
+
+std::string RatingRange(const domain::RiskMethodology& m, std::string_view field,
+                        std::string_view methodology) {
+  const bool likelihood = field.ends_with("_likelihood");
+  return fmt::format("{} is from 1 to {} under {}", likelihood ? "likelihood" : "impact",
+                     likelihood ? m.likelihood.size() : m.impact.size(), methodology);
+}
+
+bool ComputeLevels(const domain::RiskMethodology& m, Json& fields, std::vector<FieldError>& errors,
+                   std::string_view methodology) {
   bool ok = true;
   for (const std::string prefix : {"inherent", "residual"}) {
     const std::string lf = prefix + "_likelihood";
@@ -44,21 +55,23 @@ bool ComputeLevels(const domain::RiskMethodology& m, Json& fields,
     const Json& l = fields[lf];
     const Json& i = fields[imf];
     fields[prefix + "_level"] = nullptr;
+    fields[prefix + "_level_rank"] = nullptr;  // the level's place in m, lowest 0: lists sort by it
     if (!l.is_number_integer() || !i.is_number_integer()) continue;
     if (l.get<int64_t>() > static_cast<int64_t>(m.likelihood.size())) {
-      errors.push_back({lf, fmt::format("the methodology's likelihood scale has {} levels",
-                                        m.likelihood.size())});
+      errors.push_back({lf, RatingRange(m, lf, methodology)});
       ok = false;
       continue;
     }
     if (i.get<int64_t>() > static_cast<int64_t>(m.impact.size())) {
-      errors.push_back(
-          {imf, fmt::format("the methodology's impact scale has {} levels", m.impact.size())});
+      errors.push_back({imf, RatingRange(m, imf, methodology)});
       ok = false;
       continue;
     }
     const auto level = domain::LevelOf(m, l.get<int>(), i.get<int>());
-    if (level) fields[prefix + "_level"] = m.levels[*level].name;
+    if (level) {
+      fields[prefix + "_level"] = m.levels[*level].name;
+      fields[prefix + "_level_rank"] = *level;
+    }
   }
   return ok;
 }
@@ -69,6 +82,22 @@ RiskService::RiskService(store::Store& store, const Clock& clock, RegisterServic
       domain::Risks(),
       [this](const Principal& p, Json& fields, const Json* before,
              std::vector<FieldError>& errors) { return OnRiskWrite(p, fields, before, errors); });
+  // The description bounds ratings by the longest scale any methodology may have (the database
+  // checks that); a refusal states the range of the methodology in force instead.
+  registers_.SetRefusalHook(
+      domain::Risks(), [this](const Principal& p, std::vector<FieldError>& errors) {
+        auto in_force = InForce(p.org_id);
+        if (!in_force.ok()) return;
+        for (auto& e : errors) {
+          const domain::FieldSpec* f = domain::Risks().Field(e.field);
+          if (f == nullptr || f->max_value == 0 || f->name.find("_level") != std::string::npos)
+            continue;
+          if (e.message ==
+              fmt::format("{} must be from {} to {}", f->label, f->min_value, f->max_value)) {
+            e.message = RatingRange(in_force->methodology, f->name, MethodologyName(*in_force));
+          }
+        }
+      });
 }
 
 Result<MethodologyInForce> RiskService::InForce(int64_t org_id) {
@@ -97,7 +126,9 @@ Result<MethodologyInForce> RiskService::Methodology(const Principal& p) {
 Status RiskService::OnRiskWrite(const Principal& p, Json& fields, const Json* before,
                                 std::vector<FieldError>& errors) {
   ASSIGN_OR_RETURN(auto in_force, InForce(p.org_id));
-  if (!ComputeLevels(in_force.methodology, fields, errors)) return Status::Ok();
+  if (!ComputeLevels(in_force.methodology, fields, errors, MethodologyName(in_force))) {
+    return Status::Ok();
+  }
   const bool was_accepted = before != nullptr && (*before)["status"] == domain::kRiskAccepted;
   if (fields["status"] == domain::kRiskAccepted && !was_accepted) {
     errors.push_back({"status", "a risk is accepted by recording an acceptance decision"});
@@ -129,6 +160,13 @@ Status RiskService::ReevaluateOnApproval(const Principal& p, const Json& approve
   std::vector<FieldError> problems;
   const domain::RiskMethodology approved = domain::MethodologyFromRecord(approved_fields, problems);
   if (!problems.empty()) return FirstError(problems);
+  ASSIGN_OR_RETURN(const MethodologyInForce previous, InForce(p.org_id));
+  const auto rank_in = [](const domain::RiskMethodology& m, const Json& level) -> Json {
+    for (size_t i = 0; i < m.levels.size(); ++i) {
+      if (level.is_string() && m.levels[i].name == level.get<std::string>()) return i;
+    }
+    return nullptr;
+  };
   const auto& risks = domain::Risks();
   return ForEachPage(store_, risks, p.org_id, {}, [&](std::vector<Record>& page) {
     for (const auto& r : page) {
@@ -152,7 +190,14 @@ Status RiskService::ReevaluateOnApproval(const Principal& p, const Json& approve
         }
       }
       Json diff = domain::DiffFields(risks, r.fields, fields);
-      if (diff.empty()) continue;
+      // A level that keeps its name but moves in the order (a level added below it) is written
+      // for its rank alone, so that lists keep sorting by the methodology in force.
+      const bool moved =
+          std::any_of(risks.fields.begin(), risks.fields.end(), [&](const domain::FieldSpec& f) {
+            return !f.rank_column.empty() &&
+                   rank_in(previous.methodology, r.fields[f.name]) != fields[f.rank_column];
+          });
+      if (diff.empty() && !moved) continue;
       mutations.push_back({.kind = store::Mutation::Kind::kUpdate,
                            .spec = &risks,
                            .id = r.id,

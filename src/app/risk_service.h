@@ -97,9 +97,18 @@ class RiskService {
   RegisterService& registers_;
 };
 
-// The risk's fields with its levels under `m`; false when a rating is outside m's scales, with
-// the error naming the field.
+// The risk's fields with its levels under `m` and their ranks (`<level>_rank`: the level's place
+// in m.levels, lowest 0, which lists sort by); false when a rating is outside m's scales, with
+// the error naming the field and the range ("likelihood is from 1 to 5 under the approved
+// methodology"; `methodology` names m).
 bool ComputeLevels(const domain::RiskMethodology& m, domain::Json& fields,
-                   std::vector<domain::FieldError>& errors);
+                   std::vector<domain::FieldError>& errors,
+                   std::string_view methodology = "the methodology");
+
+// "the approved methodology", or the default's name when none is approved.
+std::string MethodologyName(const MethodologyInForce& m);
+// A rating field's range under `m`: "likelihood is from 1 to 5 under the approved methodology".
+std::string RatingRange(const domain::RiskMethodology& m, std::string_view field,
+                        std::string_view methodology);
 
 }  // namespace rampart::app

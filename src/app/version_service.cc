@@ -27,7 +27,8 @@ Result<Record> ApprovedVersionInForce(store::Store& store, const RegisterSpec& s
   q.limit = 1;
   ASSIGN_OR_RETURN(auto page, store.List(spec, org_id, q));
   if (page.records.empty()) {
-    return NotFound(fmt::format("no version of the {} has been approved yet", LowerNoun(spec.plural)));
+    return NotFound(
+        fmt::format("no version of the {} has been approved yet", LowerNoun(spec.plural)));
   }
   return page.records.front();
 }

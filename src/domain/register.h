@@ -62,6 +62,12 @@ struct FieldSpec {
   bool acyclic = false;
   int min_value = 0;  // kInteger: bounds when max_value > 0
   int max_value = 0;
+  // A sortable field whose order is not its value's (a risk level, "High", sorts by its place in
+  // the methodology): lists sort by this hidden INTEGER column instead, and cursors carry its
+  // value. The register's write hook sets it in the fields it writes (fields[rank_column]); the
+  // store writes it beside the field when present and never reads it into a record, so it is in
+  // no page, export, diff or API answer.
+  std::string rank_column;
 
   const Choice* FindChoice(std::string_view value) const;
   // The label of `value` for kEnum fields, or `value` itself.

@@ -74,7 +74,7 @@ FieldSpec Rating(std::string name, std::string label) {
   f.min_value = 1;
   f.max_value = kMaxScaleLevels;
   f.filterable = f.sortable = true;
-  f.help = "A level of the methodology's scale, 1 being the lowest.";
+  f.help = "A level of the scale of the risk methodology in force, lowest first.";
   return f;
 }
 
@@ -82,6 +82,7 @@ FieldSpec Level(std::string name, std::string label) {
   FieldSpec f{.name = std::move(name), .label = std::move(label)};
   f.read_only = true;
   f.filterable = f.sortable = true;
+  f.rank_column = f.name + "_rank";  // the level's place in the methodology, lowest 0
   f.help = "Computed from likelihood and impact by the approved risk methodology.";
   return f;
 }

@@ -2,13 +2,17 @@
 // treatment plan and its CSV.
 #include <gmock/gmock.h>
 
+#include <tuple>
+
 #include "api_fixture.h"
+#include "base/text.h"
 
 namespace rampart::testing {
 namespace {
 
 using RiskApi = ApiTest;
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 TEST_F(RiskApi, HeatMapCountsTheFilteredRisksOfEachCell) {
   for (const char* treatment : {"modify", "retain"}) {
@@ -84,6 +88,107 @@ TEST_F(RiskApi, AcceptanceNeedsIfMatchAndShowsInTheTreatmentPlanUntilAccepted) {
   EXPECT_EQ(risk["status"], "accepted");
   EXPECT_EQ(risk["acceptance"], "accepted");
   EXPECT_EQ(Body(Get("/api/v1/risk-acceptances?risk=" + id))["data"].size(), 1u);
+}
+
+// A rating outside the methodology's scale is refused naming the field and the real range
+// (it said "1 to 6" on a 5-level scale: issue 12 B1).
+TEST_F(RiskApi, ARatingOutsideTheScaleIsRefusedWithTheRealRange) {
+  auto six = Post("/api/v1/risks",
+                  Json{{"title", "Leak"}, {"inherent_likelihood", 6}, {"inherent_impact", 2}});
+  ASSERT_TRUE(six);
+  EXPECT_EQ(six->status, 400);
+  EXPECT_EQ(Error(six), "invalid_argument/inherent_likelihood");
+  EXPECT_EQ(Body(six)["error"]["message"],
+            "likelihood is from 1 to 5 under the default methodology (none is approved yet)");
+  auto nine = Post("/api/v1/risks",
+                   Json{{"title", "Leak"}, {"inherent_likelihood", 2}, {"inherent_impact", 9}});
+  EXPECT_EQ(Error(nine), "invalid_argument/inherent_impact");
+  EXPECT_EQ(Body(nine)["error"]["message"],
+            "impact is from 1 to 5 under the default methodology (none is approved yet)");
+}
+
+// -inherent_level gave Medium, Medium, High, Critical (by name); levels sort by the
+// methodology's order, and the cursor pages through that order (issue 12 B2).
+TEST_F(RiskApi, LevelsSortBySeverityAndPageByCursor) {
+  for (const auto& [title, l, i] :
+       std::vector<std::tuple<std::string, int, int>>{{"Phishing", 3, 3},
+                                                      {"Ransomware", 5, 5},
+                                                      {"Tailgating", 3, 2},
+                                                      {"Laptop theft", 4, 3}}) {
+    auto r = Post("/api/v1/risks",
+                  Json{{"title", title}, {"inherent_likelihood", l}, {"inherent_impact", i}});
+    ASSERT_EQ(r->status, 201) << r->body;
+  }
+  auto levels = [&](const std::string& query) {
+    std::vector<std::string> out;
+    auto r = Get("/api/v1/risks?" + query);
+    EXPECT_EQ(r->status, 200) << r->body;
+    const Json body = Body(r);
+    for (const auto& rec : body["data"]) out.push_back(rec["inherent_level"]);
+    return out;
+  };
+  EXPECT_EQ(levels("sort=-inherent_level"),
+            (std::vector<std::string>{"Critical", "High", "Medium", "Medium"}));
+  EXPECT_EQ(levels("sort=inherent_level"),
+            (std::vector<std::string>{"Medium", "Medium", "High", "Critical"}));
+  // Page by page, one risk a page: the same order, each risk once.
+  std::vector<std::string> titles;
+  std::string cursor;
+  for (int n = 0; n < 10; ++n) {
+    auto r = Get("/api/v1/risks?sort=-inherent_level&limit=1" +
+                 (cursor.empty() ? std::string() : "&cursor=" + cursor));
+    ASSERT_EQ(r->status, 200) << r->body;
+    const Json page = Body(r);
+    for (const auto& rec : page["data"]) titles.push_back(rec["title"]);
+    EXPECT_FALSE(page["data"][0].contains("inherent_level_rank")) << "the rank stays hidden";
+    if (page["next_cursor"].is_null()) break;
+    cursor = page["next_cursor"];
+  }
+  EXPECT_EQ(titles,
+            (std::vector<std::string>{"Ransomware", "Laptop theft", "Tailgating", "Phishing"}));
+}
+
+// The form offers the methodology's levels as labelled choices and the level they give; the
+// filters list them; the risk's page shows the labels (issue 12 B1).
+TEST_F(RiskApi, PagesOfferAndShowRatingsAsTheMethodologysWords) {
+  const Session s = SignIn("alice", kAlicePassword);
+  const httplib::Headers cookie = {{"Cookie", s.cookie}};
+  auto form = Client().Get("/risks/new", cookie);
+  ASSERT_EQ(form->status, 200);
+  EXPECT_THAT(form->body, HasSubstr("<option value=\"3\">3 — Possible</option>"));
+  EXPECT_THAT(form->body, HasSubstr("<option value=\"5\">5 — Severe</option>"));
+  EXPECT_THAT(form->body, HasSubstr("data-level-preview=\"inherent\""));
+  EXPECT_THAT(form->body, Not(HasSubstr("type=\"number\" id=\"inherent_likelihood\"")));
+  // Without script: the form posts the choices and the page shows the labels and the level.
+  auto created = Client().Post(
+      "/risks", cookie,
+      "title=Phishing&inherent_likelihood=3&inherent_impact=4&_csrf=" + UrlEncode(s.csrf),
+      "application/x-www-form-urlencoded");
+  ASSERT_EQ(created->status, 303) << created->body;
+  const std::string location = created->get_header_value("Location");
+  const std::string risk_path = location.substr(0, location.find('?'));
+  auto page = Client().Get(risk_path, cookie);
+  ASSERT_EQ(page->status, 200);
+  EXPECT_THAT(page->body, HasSubstr("3 — Possible"));
+  EXPECT_THAT(page->body, HasSubstr("4 — Major"));
+  EXPECT_THAT(page->body, HasSubstr("High"));  // 12
+  // Editing shows the level the saved ratings give.
+  auto edit = Client().Get(risk_path + "/edit", cookie);
+  EXPECT_THAT(edit->body, HasSubstr("<output id=\"inherent_level-preview\" "
+                                    "aria-live=\"polite\">High</output>"));
+  auto list = Client().Get("/risks", cookie);
+  ASSERT_EQ(list->status, 200);
+  EXPECT_THAT(list->body, HasSubstr("<option value=\"2\">2 — Unlikely</option>"));
+  EXPECT_THAT(list->body, HasSubstr("id=\"filter-inherent_level\""));
+  EXPECT_THAT(list->body, HasSubstr("<option value=\"Critical\">Critical</option>"));
+  EXPECT_THAT(list->body, Not(HasSubstr("<option value=\"6\">")));
+  // A refused form states the real range beside the field.
+  auto refused =
+      Client().Post("/risks", cookie,
+                    "title=Leak&inherent_likelihood=6&inherent_impact=1&_csrf=" + UrlEncode(s.csrf),
+                    "application/x-www-form-urlencoded");
+  EXPECT_EQ(refused->status, 400);
+  EXPECT_THAT(refused->body, HasSubstr("likelihood is from 1 to 5 under the default methodology"));
 }
 
 }  // namespace

@@ -104,8 +104,7 @@ TEST_F(VersionApi, AComparisonNamesTheVersionItCannotFind) {
     auto missing = Get(base + "/compare?from=" + id + "&to=99999");
     EXPECT_EQ(missing->status, 404);
     EXPECT_EQ(Error(missing), "not_found/to");
-    EXPECT_EQ(Body(Get(base + "/compare?from=" + id + "&to=" + id))["fields"][0]["changed"],
-              false);
+    EXPECT_EQ(Body(Get(base + "/compare?from=" + id + "&to=" + id))["fields"][0]["changed"], false);
   }
 }
 

@@ -137,6 +137,80 @@ TEST_F(RiskServiceTest, LevelsComeFromTheMethodologyInForceAndRatingsStayOnItsSc
   EXPECT_THAT(six, StatusIs(Code::kInvalidArgument, "inherent_likelihood"));
 }
 
+// The refusal states the range of the methodology in force, not the widest any could have
+// (it said "1 to 6" on a 5-level scale: issue 12 B1).
+TEST_F(RiskServiceTest, ARatingOutsideTheScaleIsRefusedWithTheMethodologysRange) {
+  auto refused = [&](const Json& ratings) {
+    Json in = ratings;
+    in["title"] = "Laptop theft";
+    auto r = services_->registers.Create(alice_, domain::Risks(), in);
+    EXPECT_THAT(r, StatusIs(Code::kInvalidArgument));
+    return r.ok() ? std::string() : r.status().field() + ": " + r.status().message();
+  };
+  const std::string none = "under the default methodology (none is approved yet)";
+  EXPECT_EQ(refused({{"inherent_likelihood", 6}, {"inherent_impact", 1}}),
+            "inherent_likelihood: likelihood is from 1 to 5 " + none);
+  EXPECT_EQ(refused({{"inherent_likelihood", 1}, {"inherent_impact", 7}}),
+            "inherent_impact: impact is from 1 to 5 " + none);  // beyond every scale
+  EXPECT_EQ(refused({{"inherent_likelihood", 0}, {"inherent_impact", 1}}),
+            "inherent_likelihood: likelihood is from 1 to 5 " + none);
+  // An approved methodology with a 4-level likelihood scale.
+  Json fields = domain::DefaultMethodologyFields();
+  fields["title"] = "Four likelihoods";
+  fields["likelihood_scale"].erase(fields["likelihood_scale"].size() - 1);
+  fields["risk_levels"][0]["max_score"] = 3;
+  auto draft = services_->registers.Create(alice_, domain::RiskMethodologies(), fields);
+  ASSERT_THAT(draft, IsOk());
+  ASSERT_THAT(services_->versions.Approve(executive_, domain::RiskMethodologies(), draft->id,
+                                          draft->version),
+              IsOk());
+  EXPECT_EQ(refused({{"residual_likelihood", 5},
+                     {"residual_impact", 1},
+                     {"inherent_likelihood", 4},
+                     {"inherent_impact", 4}}),
+            "residual_likelihood: likelihood is from 1 to 4 under the approved methodology");
+}
+
+// Levels sort by the methodology's order (lowest first), not by name: the list used to give
+// Medium, Medium, High, Critical for -inherent_level (issue 12 B2). Approval keeps the order
+// when a level keeps its name but moves.
+TEST_F(RiskServiceTest, LevelsSortByTheMethodologysOrderAlsoAfterApproval) {
+  for (const auto& [l, i] : std::vector<std::pair<int, int>>{{3, 3}, {5, 5}, {1, 1}, {4, 3}}) {
+    ASSERT_THAT(NewRisk({{"inherent_likelihood", l}, {"inherent_impact", i}}), IsOk());
+  }
+  ASSERT_THAT(NewRisk({}), IsOk());  // unrated
+  auto levels = [&](bool descending) {
+    store::ListQuery q;
+    q.sort = "inherent_level";
+    q.descending = descending;
+    auto page = services_->registers.List(alice_, domain::Risks(), q);
+    EXPECT_THAT(page, IsOk());
+    std::vector<std::string> out;
+    for (const auto& r : page->records) {
+      out.push_back(r.fields["inherent_level"].is_null() ? "-" : r.fields["inherent_level"]);
+    }
+    return out;
+  };
+  EXPECT_EQ(levels(true), (std::vector<std::string>{"Critical", "High", "Medium", "Low", "-"}));
+  EXPECT_EQ(levels(false), (std::vector<std::string>{"-", "Low", "Medium", "High", "Critical"}));
+  // A methodology whose levels keep their names in a different place: a new lowest level
+  // "Negligible" (scores up to 2) moves Low from first to second.
+  Json fields = domain::DefaultMethodologyFields();
+  fields["title"] = "Five levels";
+  Json negligible = fields["risk_levels"][0];
+  negligible["name"] = "Negligible";
+  negligible["max_score"] = 1;
+  fields["risk_levels"].insert(fields["risk_levels"].begin(), negligible);
+  auto draft = services_->registers.Create(alice_, domain::RiskMethodologies(), fields);
+  ASSERT_THAT(draft, IsOk());
+  ASSERT_THAT(services_->versions.Approve(executive_, domain::RiskMethodologies(), draft->id,
+                                          draft->version),
+              IsOk());
+  ASSERT_THAT(NewRisk({{"inherent_likelihood", 2}, {"inherent_impact", 2}}), IsOk());  // Low, 4
+  EXPECT_EQ(levels(true),
+            (std::vector<std::string>{"Critical", "High", "Medium", "Low", "Negligible", "-"}));
+}
+
 TEST_F(RiskServiceTest, ApprovingAMethodologyReevaluatesEveryRiskWithAnEventEach) {
   auto risk = NewRisk({{"inherent_likelihood", 3}, {"inherent_impact", 3}});
   ASSERT_THAT(risk, IsOk());

@@ -277,6 +277,24 @@ TEST_P(SchemaDrift, EveryFilterableOrSortableFieldLeadsAnIndex) {
       EXPECT_TRUE(live.HasIndexLeadingWith(f.name))
           << "no index of " << spec->table << " starts with (org_id, " << f.name << ")";
     }
+    // Lists order by (sort column, id): a sorted page walks an index in that order instead of
+    // sorting every matching row. A ranked field (a risk level) sorts by its rank column.
+    for (const auto& f : spec->fields) {
+      if (!f.sortable || f.type == FieldType::kRefs) continue;
+      const std::string column = f.rank_column.empty() ? f.name : f.rank_column;
+      if (!f.rank_column.empty()) {
+        ASSERT_NE(live.Column(f.rank_column), nullptr) << spec->table << "." << f.rank_column;
+        const std::string& type = live.Column(f.rank_column)->type;
+        EXPECT_TRUE(type == "INTEGER" || type == "BIGINT") << f.rank_column << ": " << type;
+      }
+      // A unique (org_id, column) (a scope's version number) orders the rows by itself.
+      const bool unique =
+          std::any_of(live.indexes.begin(), live.indexes.end(), [&](const LiveIndex& i) {
+            return i.unique && i.columns == std::vector<std::string>{"org_id", column};
+          });
+      EXPECT_TRUE(unique || live.HasIndexStartingWith({"org_id", column, "id"}))
+          << "no index of " << spec->table << " starts with (org_id, " << column << ", id)";
+    }
     for (const char* system : {"updated_at", "created_at"}) {
       ASSERT_TRUE(spec->IsSortable(system));
       EXPECT_TRUE(live.HasIndexLeadingWith(system))

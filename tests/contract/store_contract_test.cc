@@ -1360,6 +1360,105 @@ TEST_P(StoreListTest, WalksEveryPageOfAFilteredList) {
                      [](const Record& r) { return r.fields["kind"] == "external"; }));
 }
 
+// A risk level sorts by its rank (its place in the methodology), not by its name: "Alarming"
+// is the highest level here, "Negligible" the lowest. Forward and back, both ways, any page size.
+TEST_P(StoreTest, SortsARiskLevelByItsRankAndPagesThroughItBothWays) {
+  const std::vector<std::string> levels = {"Negligible", "Serious", "Alarming"};
+  std::vector<Mutation> inserts;
+  for (int i = 0; i < 17; ++i) {
+    Mutation m = Insert(domain::Risks(), {{"title", fmt::format("Risk {:02}", i)}});
+    const int rank = (i * 5) % 4;  // 0, 1, 2, or 3: unrated
+    m.fields["inherent_level"] = rank < 3 ? Json(levels[rank]) : Json();
+    m.fields["inherent_level_rank"] = rank < 3 ? Json(rank) : Json();
+    inserts.push_back(std::move(m));
+  }
+  auto written = store_->Write(ActorOf(acme_), inserts);
+  ASSERT_THAT(written, IsOk());
+  // Expected: by rank (unrated first ascending, last descending), then id.
+  auto expected = [&](bool descending) {
+    std::vector<Record> rs = *written;
+    auto rank = [&](const Record& r) {
+      const Json& v = r.fields["inherent_level"];
+      return v.is_null()
+                 ? -1
+                 : static_cast<int>(std::find(levels.begin(), levels.end(), v) - levels.begin());
+    };
+    std::sort(rs.begin(), rs.end(), [&](const Record& a, const Record& b) {
+      if (rank(a) != rank(b)) return descending ? rank(b) < rank(a) : rank(a) < rank(b);
+      return descending ? b.id < a.id : a.id < b.id;
+    });
+    std::vector<int64_t> ids;
+    for (const auto& r : rs) ids.push_back(r.id);
+    return ids;
+  };
+  ListQuery q;
+  q.sort = "inherent_level";
+  q.descending = true;
+  q.limit = 500;
+  auto all = store_->List(domain::Risks(), acme_.org.id, q);
+  ASSERT_THAT(all, IsOk());
+  ASSERT_EQ(all->records.size(), 17u);
+  EXPECT_EQ(all->records.front().fields["inherent_level"], "Alarming");
+  EXPECT_EQ(all->records[5].fields["inherent_level"], "Serious");
+  EXPECT_TRUE(all->records.back().fields["inherent_level"].is_null());
+  EXPECT_FALSE(all->records.front().fields.contains("inherent_level_rank")) << "the rank is hidden";
+  for (const bool descending : {false, true}) {
+    for (const int limit : {1, 4, 5, 16}) {
+      SCOPED_TRACE(fmt::format("{} limit {}", descending ? "desc" : "asc", limit));
+      q.descending = descending;
+      q.limit = limit;
+      q.cursor.clear();
+      std::vector<std::vector<int64_t>> forward;
+      std::string last_prev;
+      for (int n = 0; n < 100; ++n) {
+        auto page = store_->List(domain::Risks(), acme_.org.id, q);
+        ASSERT_THAT(page, IsOk());
+        forward.emplace_back();
+        for (const auto& r : page->records) forward.back().push_back(r.id);
+        last_prev = page->prev_cursor;
+        if (page->next_cursor.empty()) break;
+        q.cursor = page->next_cursor;
+      }
+      std::vector<int64_t> ids;
+      for (const auto& p : forward) ids.insert(ids.end(), p.begin(), p.end());
+      EXPECT_EQ(ids, expected(descending));
+      std::string cursor = last_prev;
+      for (size_t n = forward.size() - 1; n-- > 0;) {
+        ASSERT_FALSE(cursor.empty()) << "no way back to page " << n;
+        q.cursor = cursor;
+        auto page = store_->List(domain::Risks(), acme_.org.id, q);
+        ASSERT_THAT(page, IsOk());
+        std::vector<int64_t> back;
+        for (const auto& r : page->records) back.push_back(r.id);
+        EXPECT_EQ(back, forward[n]) << "page " << n;
+        cursor = page->prev_cursor;
+      }
+      EXPECT_TRUE(cursor.empty());
+    }
+  }
+  // An update that does not rank the level (an acceptance, a review) keeps the rank.
+  Record top = all->records.front();
+  Mutation keep{.kind = Mutation::Kind::kUpdate,
+                .spec = &domain::Risks(),
+                .id = top.id,
+                .expected_version = top.version,
+                .fields = top.fields,
+                .action = "update",
+                .diff = Json::object()};
+  keep.fields["description"] = "Reviewed";
+  ASSERT_THAT(WriteOne(acme_, keep), IsOk());
+  q.descending = true;
+  q.limit = 1;
+  q.cursor.clear();
+  auto first = store_->List(domain::Risks(), acme_.org.id, q);
+  ASSERT_THAT(first, IsOk());
+  EXPECT_EQ(first->records.front().fields["inherent_level"], "Alarming");
+  // A cursor carries a rank: one with a level's name instead is refused.
+  q.cursor = Base64UrlEncode(Json::array({"inherent_level", true, "Alarming", top.id}).dump());
+  EXPECT_THAT(store_->List(domain::Risks(), acme_.org.id, q),
+              StatusIs(Code::kInvalidArgument, "cursor"));
+}
+
 TEST_P(StoreListTest, EndsWithoutACursorWhenTheLastPageIsFull) {
   ListQuery q;
   q.limit = 23;

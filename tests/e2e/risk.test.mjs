@@ -1,5 +1,6 @@
 // Risk assessment and treatment in a real browser: an applied control linked to Annex A 8.7, a
-// risk assessed through the form (levels computed by the methodology), accepted by its owner
+// risk assessed through the form (ratings chosen as the methodology's labelled levels, the level
+// shown live as they are chosen, computed again by the methodology on save), accepted by its owner
 // from the risk's page (then stale after a change), the heat map linking to the filtered list,
 // and the Statement of Applicability showing the control's derived status and the risk.
 import { test, before, after } from 'node:test';
@@ -45,15 +46,28 @@ test('records an applied control implementing Annex A 8.7', async () => {
   assert.match(await page.locator('main').innerText(), /8\.7 Protection against malware/);
 });
 
-test('assesses a risk through the form: levels come from the methodology', async () => {
+test('assesses a risk through the form: ratings in the methodology\'s words, the level live', async () => {
   await page.goto(`${rampart.baseUrl}/risks/new`);
   await page.locator('#title').fill('Malware on laptops');
   await page.locator('#owner').selectOption({ index: 1 });
-  await page.locator('#inherent_likelihood').fill('4');
-  await page.locator('#inherent_impact').fill('3');
+  // The ratings are the methodology's levels, labelled; the level shows as soon as both are
+  // chosen, before saving (static/app.js from the matrix the form carries).
+  const preview = page.locator('#inherent_level-preview');
+  assert.equal(await preview.innerText(), 'choose likelihood and impact');
+  await page.locator('#inherent_likelihood').selectOption({ label: '4 — Likely' });
+  assert.equal(await preview.innerText(), 'choose likelihood and impact');
+  await page.locator('#inherent_impact').selectOption({ label: '3 — Moderate' });
+  assert.equal(await preview.innerText(), 'High');
+  await page.locator('#inherent_impact').selectOption({ label: '5 — Severe' });
+  assert.equal(await preview.innerText(), 'Critical');
+  await page.locator('#inherent_impact').selectOption({ label: '3 — Moderate' });
+  assert.equal(await preview.innerText(), 'High');
   await page.locator('#controls').selectOption({ label: 'Endpoint protection on every laptop' });
-  await page.locator('#residual_likelihood').fill('2');
-  await page.locator('#residual_impact').fill('2');
+  await page.locator('#residual_likelihood').selectOption('2');
+  await page.locator('#residual_impact').selectOption('2');
+  assert.equal(await page.locator('#residual_level-preview').innerText(), 'Low');
+  await page.locator('.level-preview').first().scrollIntoViewIfNeeded();
+  await shot('risk-00-level-live');
   await page.locator('#treatment').selectOption('retain');
   await page.locator('#status').selectOption('analysed');
   await page.getByRole('button', { name: 'Create risk' }).click();
@@ -63,6 +77,8 @@ test('assesses a risk through the form: levels come from the methodology', async
   assert.match(details, /Inherent level\s+High/);
   assert.match(details, /Residual level\s+Low/);
   assert.match(details, /Endpoint protection on every laptop/);
+  assert.match(details, /Inherent likelihood\s+4 — Likely/);
+  assert.match(details, /Inherent impact\s+3 — Moderate/);
   await shot('risk-01-assessed');
 });
 
@@ -79,7 +95,7 @@ test('the owner accepts the residual risk; a later change makes the acceptance s
   await shot('risk-02-accepted');
 
   await page.getByRole('link', { name: 'Edit' }).first().click();
-  await page.locator('#residual_impact').fill('3');
+  await page.locator('#residual_impact').selectOption('3');
   await page.getByRole('button', { name: 'Save changes' }).click();
   await page.waitForURL(/\?notice=saved$/);
   assert.match(await page.locator('section.acceptance').innerText(), /stale/);

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # `make schema` (src/make_schema.cc) on a copy of the committed migrations: in step it writes
-# nothing and says so; after a hand-written migration drops an index a register needs, --check
+# nothing and says so; after a hand-written migration drops indexes a register needs, --check
 # reports the migration due (exit 1) and writes nothing, a plain run writes the next numbered pair
-# restoring the index (with the generated-file header), and a second run finds nothing to do.
+# restoring them (with the generated-file header), and a second run finds nothing to do.
 #   tests/store/make_schema_test.sh MAKE_SCHEMA_BINARY MIGRATIONS_DIR
 set -uo pipefail
 bin=$1
@@ -20,7 +20,7 @@ last=$(ls "$dir/sqlite" | sed -n 's/^\([0-9]\{4\}\)_.*/\1/p' | sort | tail -1)
 drop=$(printf '%04d' $((10#$last + 1)))
 next=$(printf '%04d' $((10#$last + 2)))
 for d in sqlite postgres; do
-  echo "DROP INDEX risks_treatment;" >"$dir/$d/${drop}_drop_index.sql"
+  printf 'DROP INDEX risks_treatment;\nDROP INDEX risks_s_treatment;\n' >"$dir/$d/${drop}_drop_index.sql"
 done
 
 "$bin" --check "$dir" >"$dir/out" 2>&1
@@ -38,6 +38,9 @@ grep -qx "CREATE INDEX risks_treatment ON risks(org_id, treatment, number, id);"
   "$dir/sqlite/${next}_risks_schema.sql" || fail "write: sqlite index"
 grep -qx "CREATE INDEX risks_treatment ON risks(org_id, treatment, number NULLS FIRST, id);" \
   "$dir/postgres/${next}_risks_schema.sql" || fail "write: postgres index"
+# The sort index (a field both filtered and sorted has both: issue 12 B2).
+grep -qx "CREATE INDEX risks_s_treatment ON risks(org_id, treatment, id);" \
+  "$dir/sqlite/${next}_risks_schema.sql" || fail "write: sqlite sort index"
 
 "$bin" "$dir" >"$dir/out" 2>&1 || fail "again: exit status $?"
 grep -q "nothing to write" "$dir/out" || fail "again: no 'nothing to write'"

@@ -29,6 +29,7 @@ using ::testing::ElementsAre;
 using ::testing::Field;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
+using ::testing::Not;
 using ::testing::SizeIs;
 
 // A small register with one field of every kind the generator treats differently.
@@ -143,6 +144,9 @@ TEST(SchemaGen, IndexesTheDefaultSortEachFilterAndEachSortAndTheStamps) {
                                 Field(&IndexSpec::columns, Cols{"org_id", "kind", "name", "id"})),
                           AllOf(Field(&IndexSpec::name, "widgets_owner"),
                                 Field(&IndexSpec::columns, Cols{"org_id", "owner", "name", "id"})),
+                          // Filtered and sorted: the filter index cannot give `owner, id`.
+                          AllOf(Field(&IndexSpec::name, "widgets_s_owner"),
+                                Field(&IndexSpec::columns, Cols{"org_id", "owner", "id"})),
                           AllOf(Field(&IndexSpec::name, "widgets_asset"),
                                 Field(&IndexSpec::columns, Cols{"org_id", "asset", "name", "id"})),
                           // parts (a list of references) filters through record_links.
@@ -158,6 +162,28 @@ TEST(SchemaGen, IndexesTheDefaultSortEachFilterAndEachSortAndTheStamps) {
                                 Field(&IndexSpec::columns, Cols{"org_id", "updated_at", "id"})),
                           AllOf(Field(&IndexSpec::name, "widgets_created"),
                                 Field(&IndexSpec::columns, Cols{"org_id", "created_at", "id"}))));
+}
+
+// A ranked field (a risk level) has its hidden rank column and sorts by it, indexed; a table that
+// lacks them gets them in a change.
+TEST(SchemaGen, GivesARankedFieldItsRankColumnAndItsSortIndex) {
+  RegisterSpec spec = Widgets();
+  FieldSpec level{.name = "level", .label = "Level"};
+  level.filterable = level.sortable = true;
+  level.rank_column = "level_rank";
+  spec.fields.push_back(level);
+  auto sql = CreateTableSql(spec, Dialect::kSqlite);
+  ASSERT_THAT(sql, IsOk());
+  EXPECT_THAT(*sql, HasSubstr("  level TEXT,\n  level_rank INTEGER,\n"));
+  EXPECT_THAT(*sql, HasSubstr("CREATE INDEX widgets_level ON widgets(org_id, level, name, id);\n"));
+  EXPECT_THAT(*sql,
+              HasSubstr("CREATE INDEX widgets_r_level ON widgets(org_id, level_rank, id);\n"));
+  EXPECT_THAT(*sql, Not(HasSubstr("widgets_s_level")));
+  auto pg = CreateTableSql(spec, Dialect::kPostgres);
+  ASSERT_THAT(pg, IsOk());
+  EXPECT_THAT(*pg, HasSubstr("  level_rank BIGINT,\n"));
+  EXPECT_THAT(*pg, HasSubstr("CREATE INDEX widgets_r_level ON widgets(org_id, level_rank NULLS "
+                             "FIRST, id);\n"));
 }
 
 TEST(SchemaGen, RefusesNamesThatAreNotPlainIdentifiersAndUnknownReferences) {

@@ -42,6 +42,21 @@ TEST(SqliteStoreMigrate, NumbersMigrationsFromTheirFileNames) {
   EXPECT_EQ(all[11].name, "0012_audit_address");
   EXPECT_EQ(all[12].name, "0013_scope_statements_schema");  // written by `make schema`
   EXPECT_EQ(all[13].name, "0014_audit_filters");
+  // Written by `make schema`: each field both filtered and sorted gets its sort index (org_id,
+  // field, id), and a risk's levels their ranks (issue 12 B2).
+  EXPECT_EQ(all[14].name, "0015_context_issues_schema");
+  EXPECT_EQ(all[15].name, "0016_interested_parties_schema");
+  EXPECT_EQ(all[16].name, "0017_scope_statements_schema");
+  EXPECT_EQ(all[17].name, "0018_assets_schema");
+  EXPECT_EQ(all[18].name, "0019_threats_schema");
+  EXPECT_EQ(all[19].name, "0020_vulnerabilities_schema");
+  EXPECT_EQ(all[20].name, "0021_risk_methodologies_schema");
+  EXPECT_EQ(all[21].name, "0022_risks_schema");
+  EXPECT_EQ(all[22].name, "0023_applied_controls_schema");
+  EXPECT_EQ(all[23].name, "0024_risk_acceptances_schema");
+  EXPECT_EQ(all[24].name, "0025_risk_assessments_schema");
+  EXPECT_THAT(std::string(all[21].sql), HasSubstr("risks(org_id, inherent_level_rank, id)"));
+  EXPECT_EQ(all[25].name, "0026_risk_level_ranks");  // the ranks of the risks that exist
 }
 
 TEST(OpenStore, RefusesAnEmptyUrlOrSqliteUrl) {

@@ -1,6 +1,7 @@
 // Rampart — progressive enhancement for the server-rendered pages. Every flow works without
 // this file; it only adds confirmations, extra table rows, focus on errors, copy and print
-// buttons for secrets shown once, and the narrow-screen menu. Loaded with `defer`, so the document is parsed when it runs. No inline script exists
+// buttons for secrets shown once, a risk's level as its ratings are chosen, and the
+// narrow-screen menu. Loaded with `defer`, so the document is parsed when it runs. No inline script exists
 // (the Content-Security-Policy forbids it).
 (function () {
   "use strict";
@@ -200,6 +201,38 @@
     el.addEventListener("focus", function () {
       el.select();
     });
+  });
+
+  // A risk's level as soon as both its ratings are chosen: the form carries the methodology's
+  // matrix (matrix[likelihood-1][impact-1] is an index into the levels) beside each pair.
+  Array.prototype.forEach.call(document.querySelectorAll("[data-level-preview]"), function (el) {
+    var prefix = el.getAttribute("data-level-preview");
+    var form = el.closest("form");
+    var output = el.querySelector("output");
+    var swatch = el.querySelector("rect");
+    var likelihood = form && form.elements[prefix + "_likelihood"];
+    var impact = form && form.elements[prefix + "_impact"];
+    if (!likelihood || !impact || !output) return;
+    var matrix, levels, colours;
+    try {
+      matrix = JSON.parse(el.getAttribute("data-matrix"));
+      levels = JSON.parse(el.getAttribute("data-levels"));
+      colours = JSON.parse(el.getAttribute("data-colours"));
+    } catch (e) {
+      return;
+    }
+    var update = function () {
+      var l = parseInt(likelihood.value, 10);
+      var i = parseInt(impact.value, 10);
+      var row = matrix[l - 1];
+      var index = row ? row[i - 1] : undefined;
+      var known = typeof index === "number" && index >= 0 && index < levels.length;
+      output.textContent = known ? levels[index] : "choose likelihood and impact";
+      if (swatch) swatch.setAttribute("fill", known ? colours[index] : "none");
+    };
+    likelihood.addEventListener("change", update);
+    impact.addEventListener("change", update);
+    update();
   });
 
   // Narrow screens: the navigation folds behind a "Menu" button.

@@ -32,8 +32,8 @@ Result<int64_t> IdParam(const Request& r, const char* name) {
   int64_t id = 0;
   const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), id);
   if (v.empty() || ec != std::errc() || end != v.data() + v.size() || id <= 0) {
-    return InvalidArgument(
-        fmt::format("{} must be the id of a version (a positive integer)", name), name);
+    return InvalidArgument(fmt::format("{} must be the id of a version (a positive integer)", name),
+                           name);
   }
   return id;
 }
@@ -75,9 +75,8 @@ void AddVersionRoutes(Router& router, const RegisterSpec& spec) {
                Doc({{"summary", fmt::format("The approved version of the {} in force", noun)},
                     {"tags", tags},
                     {"operationId", "current_" + spec.type},
-                    {"responses",
-                     Merge({{"200", JsonResponse("the version in force", record)}},
-                           ErrorResponses({401, 403, 404}))}}),
+                    {"responses", Merge({{"200", JsonResponse("the version in force", record)}},
+                                        ErrorResponses({401, 403, 404}))}}),
                [s](Request& r) { Respond(r, r.services.versions.Current(r.principal, *s)); });
   }
   router.Get(
@@ -89,20 +88,18 @@ void AddVersionRoutes(Router& router, const RegisterSpec& spec) {
             "changed rows (`changed_columns`), the rest added or removed."},
            {"tags", tags},
            {"operationId", "compare_" + spec.type},
-           {"parameters",
-            Json::array({{{"name", "from"},
-                          {"in", "query"},
-                          {"required", true},
-                          {"schema", {{"type", "integer"}, {"minimum", 1}}},
-                          {"description", "the id of the earlier version"}},
-                         {{"name", "to"},
-                          {"in", "query"},
-                          {"required", true},
-                          {"schema", {{"type", "integer"}, {"minimum", 1}}},
-                          {"description", "the id of the later version"}}})},
-           {"responses",
-            Merge({{"200", JsonResponse("the comparison", Ref("VersionComparison"))}},
-                  ErrorResponses({400, 401, 403, 404}))}}),
+           {"parameters", Json::array({{{"name", "from"},
+                                        {"in", "query"},
+                                        {"required", true},
+                                        {"schema", {{"type", "integer"}, {"minimum", 1}}},
+                                        {"description", "the id of the earlier version"}},
+                                       {{"name", "to"},
+                                        {"in", "query"},
+                                        {"required", true},
+                                        {"schema", {{"type", "integer"}, {"minimum", 1}}},
+                                        {"description", "the id of the later version"}}})},
+           {"responses", Merge({{"200", JsonResponse("the comparison", Ref("VersionComparison"))}},
+                               ErrorResponses({400, 401, 403, 404}))}}),
       [s](Request& r) {
         auto from = IdParam(r, "from");
         if (!from.ok()) return WriteJsonError(r.res, from.status());
@@ -158,13 +155,12 @@ void AddVersionSchemas(Json& schemas) {
              {"changed", kBoolean},
              {"from", any},
              {"to", any},
-             {"rows",
-              ArrayOf(ObjectOfAll(
-                  {{"change",
-                    {{"type", "string"}, {"enum", {"same", "added", "removed", "changed"}}}},
-                   {"from", any},
-                   {"to", any},
-                   {"changed_columns", ArrayOf(kString)}}))}},
+             {"rows", ArrayOf(ObjectOfAll({{"change",
+                                            {{"type", "string"},
+                                             {"enum", {"same", "added", "removed", "changed"}}}},
+                                           {"from", any},
+                                           {"to", any},
+                                           {"changed_columns", ArrayOf(kString)}}))}},
             Json::array({"name", "label", "changed", "from", "to"})))}});
 }
 

@@ -31,6 +31,17 @@ using Members = std::vector<store::UserSummary>;
 using RefTitles = std::map<std::string, std::map<int64_t, std::string>>;
 // The records a reference field may choose from, by register type.
 using RefOptions = std::map<std::string, std::vector<std::pair<int64_t, std::string>>>;
+// A page's labelled choices by field name (RegisterPageHooks::field_choices).
+using FieldChoices = std::map<std::string, std::vector<domain::Choice>>;
+
+FieldChoices ChoicesOf(Request& r, const RegisterPageHooks& hooks) {
+  return hooks.field_choices ? hooks.field_choices(r) : FieldChoices{};
+}
+
+const std::vector<domain::Choice>* ChoicesFor(const FieldChoices& all, const FieldSpec& f) {
+  const auto it = all.find(f.name);
+  return it == all.end() ? nullptr : &it->second;
+}
 constexpr int kMaxRefOptions = 500;
 
 bool IsRef(const FieldSpec& f) { return f.type == FieldType::kRef || f.type == FieldType::kRefs; }
@@ -275,7 +286,8 @@ void Cell(Html& h, const RegisterSpec& spec, const FieldSpec& f, const Record& r
   }
 }
 
-void FilterControl(Html& h, const HttpRequest& req, const FieldSpec& f, const Members& members) {
+void FilterControl(Html& h, const HttpRequest& req, const FieldSpec& f, const Members& members,
+                   const std::vector<domain::Choice>* choices) {
   const std::string current = req.HasParam(f.name) ? req.Param(f.name) : "";
   const std::string id = "filter-" + f.name;
   h.Open("div", {{"class", "filter"}});
@@ -289,7 +301,9 @@ void FilterControl(Html& h, const HttpRequest& req, const FieldSpec& f, const Me
       h.Element("option", {{"value", value}}, label);
     }
   };
-  if (f.type == FieldType::kEnum) {
+  if (choices != nullptr) {
+    for (const auto& c : *choices) option(c.value, c.label);
+  } else if (f.type == FieldType::kEnum) {
     for (const auto& c : f.choices) option(c.value, c.label);
   } else if (f.type == FieldType::kBool) {
     option("true", "Yes");
@@ -345,6 +359,7 @@ void ListPage(Request& r, const RegisterSpec& spec) {
   if (spec.versions) VersionListBanner(h, r, spec);
   const auto& hooks = PageHooksFor(spec);
   if (hooks.list_banner) hooks.list_banner(h, r);
+  const FieldChoices choices = ChoicesOf(r, hooks);
 
   // Search and filters (a GET form: the URL is the state, so it can be shared and bookmarked).
   // Left out while the register is still empty: there is nothing to search.
@@ -363,11 +378,11 @@ void ListPage(Request& r, const RegisterSpec& spec) {
   tb.Close("div");
   for (const auto& f : spec.fields) {
     if (!f.filterable) continue;
-    const bool offered = f.type == FieldType::kEnum || f.type == FieldType::kBool ||
-                         f.type == FieldType::kUser ||
-                         (f.type == FieldType::kInteger && f.max_value > 0);
+    const bool offered =
+        f.type == FieldType::kEnum || f.type == FieldType::kBool || f.type == FieldType::kUser ||
+        (f.type == FieldType::kInteger && f.max_value > 0) || ChoicesFor(choices, f) != nullptr;
     if (offered) {
-      FilterControl(tb, view, f, *members);
+      FilterControl(tb, view, f, *members, ChoicesFor(choices, f));
     } else if (view.HasParam(f.name) && !view.Param(f.name).empty()) {
       // A filter the toolbar has no control for (a level, a referred-to record, reached from a
       // heat map or a record's page) is kept when the toolbar is applied.
@@ -515,9 +530,16 @@ void ListPage(Request& r, const RegisterSpec& spec) {
 // The record
 
 void ValueBlock(Html& h, const FieldSpec& f, const Json& v, const Members& members,
-                const RefTitles& refs) {
+                const RefTitles& refs, const std::vector<domain::Choice>* choices = nullptr) {
   if (v.is_null()) {
     h.Element("span", {{"class", "muted"}}, "Not set");
+    return;
+  }
+  if (choices != nullptr) {  // "3 — Possible"
+    const std::string value = v.is_string() ? v.get<std::string>() : v.dump();
+    const auto it = std::find_if(choices->begin(), choices->end(),
+                                 [&](const domain::Choice& c) { return c.value == value; });
+    h.Text(it != choices->end() ? it->label : value);
     return;
   }
   switch (f.type) {
@@ -621,13 +643,14 @@ void RecordPage(Request& r, const RegisterSpec& spec, const RefusedUpload* refus
   h.Open("section", {{"class", "card record"}, {"aria-label", "Details"}});
   h.Open("dl", {{"class", "fields"}});
   const RefTitles refs = LoadRefTitles(r, spec, {&rec->fields});
+  const FieldChoices choices = ChoicesOf(r, hooks);
   for (const auto& f : spec.fields) {
     const bool wide =
         f.type == FieldType::kLongText || f.type == FieldType::kTable || f.type == FieldType::kList;
     h.Open("div", {{"class", wide ? "field field-wide" : "field"}});
     h.Element("dt", {}, f.label);
     h.Open("dd");
-    ValueBlock(h, f, rec->fields[f.name], *members, refs);
+    ValueBlock(h, f, rec->fields[f.name], *members, refs, ChoicesFor(choices, f));
     h.Close("dd").Close("div");
   }
   h.Close("dl");
@@ -662,18 +685,22 @@ namespace {
 
 void Control(Html& h, const FieldSpec& f, const std::string& name, const std::string& id,
              const Json& value, bool invalid, const std::string& described_by,
-             const Members& members, const RefOptions* ref_options = nullptr) {
+             const Members& members, const RefOptions* ref_options = nullptr,
+             const std::vector<domain::Choice>* choices = nullptr) {
   const std::string str = value.is_string()   ? value.get<std::string>()
                           : value.is_number() ? value.dump()
                                               : std::string();
   const std::string aria_invalid = invalid ? "true" : "false";
   const bool multiple =
       f.type == FieldType::kRefs || (f.type == FieldType::kList && !f.choices.empty());
-  if (IsRef(f) || multiple) {
+  const bool labelled = choices != nullptr && !multiple;  // a rating: "3 — Possible"
+  if (IsRef(f) || multiple || labelled) {
     // A select of the choices or of the referred-to register's records; a multiple select
     // is preceded by an empty value so that choosing nothing clears the field.
     std::vector<std::pair<std::string, std::string>> options;
-    if (f.type == FieldType::kList) {
+    if (labelled) {
+      for (const auto& c : *choices) options.emplace_back(c.value, c.label);
+    } else if (f.type == FieldType::kList) {
       for (const auto& c : f.choices) options.emplace_back(c.value, c.label);
     } else if (ref_options != nullptr && ref_options->count(f.ref) != 0) {
       for (const auto& [oid, title] : ref_options->at(f.ref)) {
@@ -691,7 +718,7 @@ void Control(Html& h, const FieldSpec& f, const std::string& name, const std::st
     for (const auto& c : chosen) {
       if (std::none_of(options.begin(), options.end(),
                        [&](const auto& o) { return o.first == c; })) {
-        options.emplace_back(c, "#" + c);
+        options.emplace_back(c, labelled ? c : "#" + c);
       }
     }
     if (multiple) h.Void("input", {{"type", "hidden"}, {"name", name}, {"value", ""}});
@@ -901,6 +928,8 @@ void FormPage(Request& r, const RegisterSpec& spec, const Record* rec, const Jso
   }
   h.Open("div", {{"class", "form-grid"}});
   const RefOptions ref_options = LoadRefOptions(r, spec);
+  const auto hooks = PageHooksFor(spec);
+  const FieldChoices choices = ChoicesOf(r, hooks);
   for (const auto& f : spec.fields) {
     if (f.read_only) continue;
     const auto err = errors.find(f.name);
@@ -935,11 +964,13 @@ void FormPage(Request& r, const RegisterSpec& spec, const Record* rec, const Jso
       if (f.required) h.Element("span", {{"class", "req"}, {"aria-hidden", "true"}}, " *");
       if (f.required) h.Element("span", {{"class", "visually-hidden"}}, " (required)");
       h.Close("label");
-      Control(h, f, f.name, f.name, v, err != errors.end(), described, *members, &ref_options);
+      Control(h, f, f.name, f.name, v, err != errors.end(), described, *members, &ref_options,
+              ChoicesFor(choices, f));
     }
     if (!f.help.empty()) h.Element("p", {{"class", "help"}, {"id", help_id}}, f.help);
     if (err != errors.end())
       h.Element("p", {{"class", "field-error"}, {"id", error_id}}, err->second);
+    if (hooks.after_form_field) hooks.after_form_field(h, r, f, values);
     h.Close("div");
   }
   h.Close("div");

@@ -394,6 +394,81 @@ void AcceptancePanel(Html& h, Request& r, const Record& rec) {
 
 }  // namespace
 
+namespace {
+
+// The ratings as the levels of the methodology in force ("3 — Possible") and the risk levels by
+// name, for the risk form, the list's filters and the risk's page.
+std::map<std::string, std::vector<domain::Choice>> RatingChoices(Request& r) {
+  std::map<std::string, std::vector<domain::Choice>> out;
+  auto in_force = r.services.risks.Methodology(r.principal);
+  if (!in_force.ok()) return out;
+  const auto& m = in_force->methodology;
+  auto scale = [](const std::vector<domain::ScaleLevel>& levels) {
+    std::vector<domain::Choice> choices;
+    for (size_t i = 0; i < levels.size(); ++i) {
+      choices.push_back({std::to_string(i + 1), fmt::format("{} — {}", i + 1, levels[i].label)});
+    }
+    return choices;
+  };
+  std::vector<domain::Choice> levels;
+  for (const auto& level : m.levels) levels.push_back({level.name, level.name});
+  for (const std::string prefix : {"inherent", "residual"}) {
+    out[prefix + "_likelihood"] = scale(m.likelihood);
+    out[prefix + "_impact"] = scale(m.impact);
+    out[prefix + "_level"] = levels;
+  }
+  return out;
+}
+
+int RatingValue(const Json& v) {
+  if (v.is_number_integer()) return v.get<int>();
+  if (!v.is_string()) return 0;
+  const std::string s = v.get<std::string>();
+  return s.size() == 1 && s[0] >= '1' && s[0] <= '9' ? s[0] - '0' : 0;
+}
+
+// After the impact of each pair of ratings: the level they give, computed here for what the
+// form shows and by static/app.js as ratings are chosen (from the matrix in data attributes).
+void LevelPreview(Html& h, Request& r, const domain::FieldSpec& f, const Json& values) {
+  if (!f.name.ends_with("_impact")) return;
+  const std::string prefix = f.name.substr(0, f.name.size() - std::string("_impact").size());
+  auto in_force = r.services.risks.Methodology(r.principal);
+  if (!in_force.ok()) return;
+  const auto& m = in_force->methodology;
+  Json names = Json::array(), colours = Json::array();
+  for (const auto& level : m.levels) {
+    names.push_back(level.name);
+    colours.push_back(level.colour);
+  }
+  const Json in = values.is_object() ? values : Json::object();
+  const auto level = domain::LevelOf(m, RatingValue(in.value(prefix + "_likelihood", Json())),
+                                     RatingValue(in.value(f.name, Json())));
+  const std::string label = prefix == "inherent" ? "Inherent level" : "Residual level";
+  h.Open("p", {{"class", "level-preview"},
+               {"data-level-preview", prefix},
+               {"data-matrix", Json(m.matrix).dump()},
+               {"data-levels", names.dump()},
+               {"data-colours", colours.dump()}});
+  h.Text(label + ": ");
+  h.Open("svg", {{"xmlns", "http://www.w3.org/2000/svg"},
+                 {"class", "level-swatch"},
+                 {"width", "12"},
+                 {"height", "12"},
+                 {"viewBox", "0 0 12 12"},
+                 {"aria-hidden", "true"}});
+  h.Open("rect", {{"width", "12"},
+                  {"height", "12"},
+                  {"rx", "2"},
+                  {"fill", level ? m.levels[*level].colour : "none"}})
+      .Close("rect");
+  h.Close("svg");
+  h.Element("output", {{"id", prefix + "_level-preview"}, {"aria-live", "polite"}},
+            level ? m.levels[*level].name : "choose likelihood and impact");
+  h.Close("p");
+}
+
+}  // namespace
+
 void AddRiskPageHooks(PageHooks& all) {
   {
     RegisterPageHooks& hooks = all[&domain::Risks()];
@@ -409,6 +484,9 @@ void AddRiskPageHooks(PageHooks& all) {
     hooks.detail_banner = [](Html& h, Request& r, const Record& rec) {
       AcceptancePanel(h, r, rec);
     };
+    hooks.field_choices = [](Request& r) { return RatingChoices(r); };
+    hooks.after_form_field = [](Html& h, Request& r, const domain::FieldSpec& f,
+                                const Json& values) { LevelPreview(h, r, f, values); };
   }
   {
     RegisterPageHooks& hooks = all[&domain::RiskMethodologies()];

@@ -45,11 +45,10 @@ void ErrorPage(Request& r, const RegisterSpec& spec, const std::string& title, c
   Html h;
   ErrorAlert(h, title, st.message());
   h.Open("p").Link(fmt::format("/{}/{}", spec.path, back_id), "← Back to the version").Close("p");
-  RenderPage(r,
-             {.title = title,
-              .nav = spec.path,
-              .crumbs = {{spec.plural, "/" + spec.path}, {title, ""}}},
-             h.Take(), HttpStatusFor(st.code()));
+  RenderPage(
+      r,
+      {.title = title, .nav = spec.path, .crumbs = {{spec.plural, "/" + spec.path}, {title, ""}}},
+      h.Take(), HttpStatusFor(st.code()));
 }
 
 // A value of a field (or a table's column) for the comparison: "—" when empty.
@@ -141,11 +140,12 @@ void ComparePage(Request& r, const RegisterSpec& spec) {
   Html h;
   if (all.size() < 2) {
     h.Element("p", {{"class", "callout"}},
-              fmt::format("There is nothing to compare yet: the {} has {}.",
-                          LowerNoun(spec.plural), all.empty() ? "no version" : "one version"));
+              fmt::format("There is nothing to compare yet: the {} has {}.", LowerNoun(spec.plural),
+                          all.empty() ? "no version" : "one version"));
     return RenderPage(r, frame, h.Take());
   }
-  h.Open("form", {{"method", "get"}, {"action", "/" + spec.path + "/compare"}, {"class", "toolbar"}});
+  h.Open("form",
+         {{"method", "get"}, {"action", "/" + spec.path + "/compare"}, {"class", "toolbar"}});
   VersionSelect(h, "from", "Earlier version", from, all);
   VersionSelect(h, "to", "Later version", to, all);
   h.Element("button", {{"type", "submit"}, {"class", "button button-secondary"}}, "Compare");
@@ -163,8 +163,8 @@ void ComparePage(Request& r, const RegisterSpec& spec) {
   h.Element("p", {{"class", "compare-summary"}, {"role", "status"}},
             changed == 0 ? fmt::format("{} and {} are the same.", from_label, to_label)
                          : fmt::format("{} {} between {} and {}.", changed,
-                                       changed == 1 ? "field differs" : "fields differ",
-                                       from_label, to_label));
+                                       changed == 1 ? "field differs" : "fields differ", from_label,
+                                       to_label));
   h.Open("section", {{"class", "card"}, {"aria-label", "Comparison"}});
   h.Open("table", {{"class", "compare"}});
   h.Open("thead").Open("tr").Element("th", {{"scope", "col"}}, "Field");
@@ -201,9 +201,10 @@ void VersionListBanner(Html& h, Request& r, const RegisterSpec& spec) {
                        VersionNumber(*current), ApprovedOn(*current)));
     h.Link(fmt::format("/{}/{}", spec.path, current->id), "Read the version in force →");
   } else {
-    h.Text(fmt::format("No version of the {} has been approved yet. Write a draft, then approve "
-                       "it. ",
-                       LowerNoun(spec.plural)));
+    h.Text(
+        fmt::format("No version of the {} has been approved yet. Write a draft, then approve "
+                    "it. ",
+                    LowerNoun(spec.plural)));
   }
   h.Text(" · ");
   h.Link("/" + spec.path + "/compare", "Compare versions");
@@ -214,9 +215,10 @@ void VersionDetailBanner(Html& h, Request& r, const RegisterSpec& spec, const Re
   const std::string status = rec.fields["status"].get<std::string>();
   if (status == domain::kVersionApproved) {
     h.Open("div", {{"class", "callout callout-ok"}});
-    h.Text(fmt::format("This is the current {}, the version in force. Approved versions cannot "
-                       "be changed; start a new draft to revise it.",
-                       LowerNoun(spec.plural)));
+    h.Text(
+        fmt::format("This is the current {}, the version in force. Approved versions cannot "
+                    "be changed; start a new draft to revise it.",
+                    LowerNoun(spec.plural)));
   } else if (status == domain::kVersionSuperseded) {
     h.Open("div", {{"class", "callout callout-warn"}});
     h.Text("This version has been superseded and is kept as a record. ");
@@ -227,8 +229,9 @@ void VersionDetailBanner(Html& h, Request& r, const RegisterSpec& spec, const Re
     }
   } else {
     h.Open("div", {{"class", "callout"}});
-    h.Text("Draft: it takes effect when it is approved; until then the approved version in force "
-           "stays current.");
+    h.Text(
+        "Draft: it takes effect when it is approved; until then the approved version in force "
+        "stays current.");
   }
   h.Close("div");
 }
@@ -245,9 +248,10 @@ void VersionActions(Html& h, Request& r, const RegisterSpec& spec, const Record&
             fmt::format("Approve this version as the {}? It cannot be changed afterwards.{}",
                         LowerNoun(spec.plural),
                         spec.versions->on_approval.empty() ? "" : " " + spec.versions->on_approval);
-        h.Element("button",
-                  {{"type", "submit"}, {"class", "button button-approve"}, {"data-confirm", confirm}},
-                  "Approve");
+        h.Element(
+            "button",
+            {{"type", "submit"}, {"class", "button button-approve"}, {"data-confirm", confirm}},
+            "Approve");
         h.Close("form");
       }
     } else if (MayChange(r.principal, spec, rec)) {
@@ -268,16 +272,15 @@ void AddVersionPages(Router& router, const RegisterSpec& spec) {
   });
   router.Get("/" + spec.path + "/compare", Surface::kWeb, kRead,
              [s](Request& r) { ComparePage(r, *s); });
-  router.Post("/" + spec.path + R"(/(\d+)/approve)", Surface::kWeb,
-              Guard::Needs(domain::Permission::kApprove), [s](Request& r) {
-                auto done = r.services.versions.Approve(r.principal, *s, r.PathId(),
-                                                        r.FormVersion());
-                if (done.ok()) {
-                  return r.res.SetRedirect(
-                      fmt::format("/{}/{}?notice=approved", s->path, done->id), 303);
-                }
-                ErrorPage(r, *s, "Not approved", done.status(), r.PathId());
-              });
+  router.Post(
+      "/" + spec.path + R"(/(\d+)/approve)", Surface::kWeb,
+      Guard::Needs(domain::Permission::kApprove), [s](Request& r) {
+        auto done = r.services.versions.Approve(r.principal, *s, r.PathId(), r.FormVersion());
+        if (done.ok()) {
+          return r.res.SetRedirect(fmt::format("/{}/{}?notice=approved", s->path, done->id), 303);
+        }
+        ErrorPage(r, *s, "Not approved", done.status(), r.PathId());
+      });
   router.Post("/" + spec.path + R"(/(\d+)/new-draft)", Surface::kWeb, WriteGuard(spec),
               [s](Request& r) {
                 auto draft = r.services.versions.NewDraft(r.principal, *s, r.PathId());

@@ -91,6 +91,14 @@ struct RegisterPageHooks {
   std::function<void(Html&, Request&, const domain::Record&)> detail_banner;
   std::function<void(Html&, Request&, const domain::Record&)> detail_actions;
   std::function<void(Html&, Request&)> list_banner;
+  // Labelled choices of fields whose choices depend on the organisation, by field name: a risk's
+  // ratings as the levels of the methodology in force ("3 — Possible"). Read once per page and
+  // offered in the form and the list's filters, and shown on the record's page.
+  std::function<std::map<std::string, std::vector<domain::Choice>>(Request&)> field_choices;
+  // Added after a field of the form, given the values the form shows (the level a risk's
+  // ratings give, which the script updates as they are chosen).
+  std::function<void(Html&, Request&, const domain::FieldSpec&, const domain::Json& values)>
+      after_form_field;
 };
 using PageHooks = std::map<const domain::RegisterSpec*, RegisterPageHooks>;
 void AddRiskPageHooks(PageHooks& hooks);  // risk_pages.cc

@@ -198,8 +198,15 @@ std::vector<IndexSpec> IndexesOf(const RegisterSpec& spec) {
       if (!sort.empty()) index.columns.push_back(sort);
       index.columns.push_back("id");
       out.push_back(std::move(index));
-    } else if (f.sortable) {
-      out.push_back({t + "_s_" + f.name, {"org_id", f.name, "id"}});
+    }
+    if (!f.sortable) continue;
+    if (!f.rank_column.empty()) {
+      // A ranked field sorts by its rank (a risk level by its place in the methodology).
+      out.push_back({t + "_r_" + f.name, {"org_id", f.rank_column, "id"}, /*exact=*/true});
+    } else if (!f.filterable || !sort.empty()) {
+      // Lists order by `f, id`: the filter index `(org_id, f, S, id)` cannot give that order
+      // without sorting every matching row, so a field both filtered and sorted has both.
+      out.push_back({t + "_s_" + f.name, {"org_id", f.name, "id"}, /*exact=*/f.filterable});
     }
   }
   out.push_back({t + "_updated", {"org_id", "updated_at", "id"}});
@@ -247,6 +254,7 @@ Result<std::string> CreateTableSql(const RegisterSpec& spec, Dialect d) {
   std::vector<std::string> keys = {"UNIQUE (id, org_id)"};
   for (const auto& f : spec.fields) {
     lines.push_back(ColumnDefinition(spec, f, d));
+    if (!f.rank_column.empty()) lines.push_back(f.rank_column + " " + id);
     ASSIGN_OR_RETURN(std::string fk, ForeignKey(spec, f));
     if (!fk.empty()) keys.push_back(std::move(fk));
   }
@@ -267,6 +275,16 @@ const LiveColumn* LiveTable::Column(std::string_view name) const {
 bool LiveTable::HasIndexLeadingWith(std::string_view column) const {
   for (const auto& i : indexes) {
     if (i.columns.size() > 1 && i.columns[0] == "org_id" && i.columns[1] == column) return true;
+  }
+  return false;
+}
+
+bool LiveTable::HasIndexStartingWith(const std::vector<std::string>& columns) const {
+  for (const auto& i : indexes) {
+    if (i.columns.size() >= columns.size() &&
+        std::equal(columns.begin(), columns.end(), i.columns.begin())) {
+      return true;
+    }
   }
   return false;
 }
@@ -298,6 +316,12 @@ Result<SchemaChange> PlanSchemaChange(const RegisterSpec& spec, const LiveTable&
   }
   change.name = spec.table + "_schema";
   for (const auto& f : spec.fields) {
+    if (!f.rank_column.empty() && live.Column(f.rank_column) == nullptr) {
+      change.sqlite +=
+          fmt::format("ALTER TABLE {} ADD COLUMN {} INTEGER;\n", spec.table, f.rank_column);
+      change.postgres +=
+          fmt::format("ALTER TABLE {} ADD COLUMN {} BIGINT;\n", spec.table, f.rank_column);
+    }
     const LiveColumn* col = live.Column(f.name);
     if (col == nullptr) {
       if (f.type == FieldType::kUser || f.type == FieldType::kRef) {
@@ -343,7 +367,11 @@ Result<SchemaChange> PlanSchemaChange(const RegisterSpec& spec, const LiveTable&
   std::vector<std::string> names;
   for (const auto& i : live.indexes) names.push_back(i.name);
   for (auto index : IndexesOf(spec)) {
-    if (index.columns.size() < 2 || live.HasIndexLeadingWith(index.leading())) continue;
+    if (index.columns.size() < 2) continue;
+    if (index.exact ? live.HasIndexStartingWith(index.columns)
+                    : live.HasIndexLeadingWith(index.leading())) {
+      continue;
+    }
     while (std::find(names.begin(), names.end(), index.name) != names.end()) index.name += "_x";
     names.push_back(index.name);
     change.sqlite += CreateIndexSql(spec, index, Dialect::kSqlite);

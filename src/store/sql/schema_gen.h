@@ -46,6 +46,9 @@ enum class Dialect { kSqlite, kPostgres };
 struct IndexSpec {
   std::string name;
   std::vector<std::string> columns;
+  // A sort index: present only when a live index starts with exactly these columns (a filter
+  // index `(org_id, f, S, id)` leads with the same column but cannot give the order `f, id`).
+  bool exact = false;
   // The column the index serves (a filter or sort column), or "org_id" for the plain one.
   const std::string& leading() const { return columns.size() > 1 ? columns[1] : columns[0]; }
 };
@@ -97,6 +100,8 @@ struct LiveTable {
   const LiveColumn* Column(std::string_view name) const;
   // True when some index has org_id first and `column` second.
   bool HasIndexLeadingWith(std::string_view column) const;
+  // True when an index starts with exactly `columns`, in that order.
+  bool HasIndexStartingWith(const std::vector<std::string>& columns) const;
   // True when a unique index covers exactly (id, org_id): other tables' composite foreign keys
   // can then refer to it (both databases require a unique key on the referred columns).
   bool IsReferable() const;

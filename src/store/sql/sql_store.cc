@@ -427,10 +427,12 @@ Result<Page> SqlStore::List(const RegisterSpec& spec, int64_t org_id, const List
   std::string where;
   Params params;
   RETURN_IF_ERROR(BuildWhere(*driver_, spec, org_id, q, where, params));
-  const std::string& s = q.sort;
-  const FieldSpec* sort_field = spec.Field(s);
+  const FieldSpec* sort_field = spec.Field(q.sort);
+  // A ranked field (a risk level) sorts by its hidden rank column, and its cursors carry ranks.
+  const bool ranked = sort_field != nullptr && !sort_field->rank_column.empty();
+  const std::string& s = ranked ? sort_field->rank_column : q.sort;
   auto sort_param = [&](const Json& v) {
-    return sort_field != nullptr ? FieldParam(*sort_field, v) : JsonParam(v);
+    return sort_field != nullptr && !ranked ? FieldParam(*sort_field, v) : JsonParam(v);
   };
   // A cursor is [sort, descending, sort value, id] for the page after that record, with a fifth
   // element "before" for the page before it. A page before is read in the opposite order (DESC
@@ -440,8 +442,9 @@ Result<Page> SqlStore::List(const RegisterSpec& spec, int64_t org_id, const List
   if (!q.cursor.empty()) {
     auto raw = Base64UrlDecode(q.cursor);
     const Json c = raw.ok() ? Json::parse(*raw, nullptr, false) : Json();
-    if (!c.is_array() || (c.size() != 4 && !(c.size() == 5 && c[4] == "before")) || c[0] != s ||
-        c[1] != q.descending || !c[3].is_number_integer()) {
+    if (!c.is_array() || (c.size() != 4 && !(c.size() == 5 && c[4] == "before")) ||
+        c[0] != q.sort || c[1] != q.descending || !c[3].is_number_integer() ||
+        (ranked && !c[2].is_null() && !c[2].is_number_integer())) {
       return InvalidArgument("the cursor is not valid for this list and sort order", "cursor");
     }
     before = c.size() == 5;
@@ -482,31 +485,42 @@ Result<Page> SqlStore::List(const RegisterSpec& spec, int64_t org_id, const List
   }
   params.emplace_back(int64_t{q.limit + 1});
   Page page;
+  std::vector<Json> ranks;  // a ranked sort's values, one per record
   {
     ASSIGN_OR_RETURN(auto conn, Acquire());
+    const std::string columns = SelectColumns(spec) + (ranked ? ", " + s : std::string());
     ASSIGN_OR_RETURN(auto rows,
                      conn->Query(fmt::format("SELECT {} FROM {} WHERE {} ORDER BY {} LIMIT ?",
-                                             SelectColumns(spec), spec.table, where, order),
+                                             columns, spec.table, where, order),
                                  params));
+    const int rank_col = 7 + static_cast<int>(spec.fields.size());
     while (true) {
       ASSIGN_OR_RETURN(bool row, rows->Next());
       if (!row) break;
       page.records.push_back(ReadRecord(spec, *rows));
+      if (ranked) ranks.push_back(rows->IsNull(rank_col) ? Json() : Json(rows->Int(rank_col)));
     }
   }
   const bool more = static_cast<int>(page.records.size()) > q.limit;
-  if (more) page.records.pop_back();
-  if (before) std::reverse(page.records.begin(), page.records.end());
-  auto cursor_at = [&](const Record& r, bool going_back) {
-    Json c = Json::array({s, q.descending, SortValue(r, s), r.id});
+  if (more) {
+    page.records.pop_back();
+    if (ranked) ranks.pop_back();
+  }
+  if (before) {
+    std::reverse(page.records.begin(), page.records.end());
+    std::reverse(ranks.begin(), ranks.end());
+  }
+  auto cursor_at = [&](size_t i, bool going_back) {
+    const Record& r = page.records[i];
+    Json c = Json::array({q.sort, q.descending, ranked ? ranks[i] : SortValue(r, s), r.id});
     if (going_back) c.push_back("before");
     return Base64UrlEncode(c.dump());
   };
   if (!page.records.empty()) {
     // Going forward, a page after a cursor has records before it; going back, the cursor's own
     // record comes after the page.
-    if (before ? more : !q.cursor.empty()) page.prev_cursor = cursor_at(page.records.front(), true);
-    if (before || more) page.next_cursor = cursor_at(page.records.back(), false);
+    if (before ? more : !q.cursor.empty()) page.prev_cursor = cursor_at(0, true);
+    if (before || more) page.next_cursor = cursor_at(page.records.size() - 1, false);
   }
   if (q.with_total) {
     ASSIGN_OR_RETURN(page.total, Count(spec, org_id, q));
@@ -664,6 +678,11 @@ Result<std::vector<Record>> SqlStore::Write(const Actor& actor,
             qs += ", ?";
             params.push_back(FieldParam(f, m.fields.value(f.name, Json())));
           }
+          if (!f.rank_column.empty()) {
+            cols += ", " + f.rank_column;
+            qs += ", ?";
+            params.push_back(JsonParam(m.fields.value(f.rank_column, Json())));
+          }
         }
         bool found = false;
         ASSIGN_OR_RETURN(auto rows, One(conn,
@@ -688,6 +707,11 @@ Result<std::vector<Record>> SqlStore::Write(const Actor& actor,
           for (const auto& f : spec.fields) {
             sets += fmt::format(", {} = ?", f.name);
             params.push_back(FieldParam(f, m.fields.value(f.name, Json())));
+            // A writer that did not rank the field (it kept the level) leaves the rank as it is.
+            if (!f.rank_column.empty() && m.fields.contains(f.rank_column)) {
+              sets += fmt::format(", {} = ?", f.rank_column);
+              params.push_back(JsonParam(m.fields[f.rank_column]));
+            }
           }
           params.insert(params.end(), {actor.org_id, id, m.expected_version});
           bool found = false;
