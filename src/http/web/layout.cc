@@ -402,7 +402,12 @@ std::string ShortValue(const domain::FieldSpec* f, const Json& v,
 std::string CellText(const domain::FieldSpec& c, const Json& row,
                      const std::vector<store::UserSummary>& members) {
   const Json v = row.is_object() ? row.value(c.name, Json()) : Json();
-  std::string s = v.is_null() ? "" : DisplayValue(c, v, members);
+  // Rows of old events may hold what a column's type no longer reads: shown as stored.
+  const bool readable =
+      (c.type != FieldType::kUser && c.type != FieldType::kInteger) || v.is_number_integer();
+  const bool typed = readable && (c.type != FieldType::kEnum || v.is_string()) &&
+                     (c.type != FieldType::kBool || v.is_boolean());
+  std::string s = v.is_null() ? "" : typed ? DisplayValue(c, v, members) : v.dump();
   if (s.size() > 80) {
     size_t cut = 77;
     while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;  // UTF-8
@@ -423,6 +428,7 @@ std::string RowDetails(const domain::FieldSpec& table, const Json& row,
                        const std::vector<store::UserSummary>& members) {
   const domain::FieldSpec& name = app::RowNameColumn(table);
   std::string out;
+  if (!row.is_object()) return out;
   for (const auto& c : table.columns) {
     if (&c == &name || row.value(c.name, Json()).is_null()) continue;
     const std::string cell = CellText(c, row, members);
