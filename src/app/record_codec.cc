@@ -1,5 +1,6 @@
 #include "app/record_codec.h"
 
+#include <algorithm>
 #include <charconv>
 
 #include "base/text.h"
@@ -130,38 +131,184 @@ Json FormToInput(const domain::RegisterSpec& spec,
   return input;
 }
 
-std::string RecordsToCsv(const domain::RegisterSpec& spec,
-                         const std::vector<domain::Record>& records,
-                         const std::vector<store::UserSummary>& members) {
-  auto username = [&](int64_t id) {
-    for (const auto& m : members) {
-      if (m.id == id) return m.username;
+std::map<std::string, std::vector<int64_t>> ReferencedIds(const domain::RegisterSpec& spec,
+                                                          const std::vector<const Json*>& rows) {
+  std::map<std::string, std::vector<int64_t>> out;
+  for (const auto& f : spec.fields) {
+    if (f.type != FieldType::kRef && f.type != FieldType::kRefs) continue;
+    for (const Json* fields : rows) {
+      const auto v = fields->find(f.name);
+      if (v == fields->end()) continue;
+      if (v->is_number_integer()) out[f.ref].push_back(v->get<int64_t>());
+      if (v->is_array()) {
+        for (const auto& id : *v) {
+          if (id.is_number_integer()) out[f.ref].push_back(id.get<int64_t>());
+        }
+      }
     }
-    return std::to_string(id);
+  }
+  for (auto& [_, ids] : out) {
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  }
+  return out;
+}
+
+const domain::FieldSpec& RowNameColumn(const domain::FieldSpec& table) {
+  for (const auto& c : table.columns) {
+    if (c.type == FieldType::kText || c.type == FieldType::kLongText) return c;
+  }
+  return table.columns.front();
+}
+
+std::vector<RowChange> DiffTableRows(const domain::FieldSpec& table, const Json& before,
+                                     const Json& after) {
+  std::vector<RowChange> out;
+  if (table.columns.empty()) return out;
+  const std::string& name = RowNameColumn(table).name;
+  const Json none = Json::array();
+  const Json& from = before.is_array() ? before : none;
+  const Json& to = after.is_array() ? after : none;
+  auto cell = [](const Json& row, const std::string& col) {
+    return row.is_object() ? row.value(col, Json()) : Json();
   };
-  std::string out = "id,version";
-  for (const auto& f : spec.fields) out += "," + CsvField(f.name);
-  out += ",created_at,updated_at\r\n";
+  std::vector<bool> matched(to.size(), false);
+  for (const auto& b : from) {
+    size_t i = 0;
+    while (i < to.size() && (matched[i] || cell(to[i], name) != cell(b, name))) ++i;
+    if (i == to.size()) {
+      out.push_back({.kind = RowChange::Kind::kRemoved, .before = b});
+      continue;
+    }
+    matched[i] = true;
+    RowChange change{.kind = RowChange::Kind::kChanged, .before = b, .after = to[i]};
+    for (const auto& c : table.columns) {
+      if (cell(b, c.name) != cell(to[i], c.name)) change.columns.push_back(&c);
+    }
+    if (!change.columns.empty()) out.push_back(std::move(change));
+  }
+  for (size_t i = 0; i < to.size(); ++i) {
+    if (!matched[i]) out.push_back({.kind = RowChange::Kind::kAdded, .after = to[i]});
+  }
+  return out;
+}
+
+namespace {
+
+std::string UserNameOf(int64_t id, const std::vector<store::UserSummary>& members) {
+  for (const auto& m : members) {
+    if (m.id == id) return m.username;
+  }
+  return std::to_string(id);
+}
+
+std::string PersonNameOf(int64_t id, const std::vector<store::UserSummary>& members) {
+  for (const auto& m : members) {
+    if (m.id == id) return m.display_name.empty() ? m.username : m.display_name;
+  }
+  return "";
+}
+
+// A scalar cell as exported: users by user name, booleans as true/false, the rest as stored.
+std::string ExportScalar(const domain::FieldSpec& f, const Json& v,
+                         const std::vector<store::UserSummary>& members) {
+  if (v.is_null()) return "";
+  if (f.type == FieldType::kUser && v.is_number_integer()) {
+    return UserNameOf(v.get<int64_t>(), members);
+  }
+  if (v.is_string()) return v.get<std::string>();
+  return v.dump();
+}
+
+std::string TableLines(const domain::FieldSpec& f, const Json& v,
+                       const std::vector<store::UserSummary>& members) {
+  std::string out;
+  if (!v.is_array() || f.columns.empty()) return out;
+  const domain::FieldSpec& name = RowNameColumn(f);
+  for (const auto& row : v) {
+    std::string line = ExportScalar(name, row.value(name.name, Json()), members);
+    for (const auto& c : f.columns) {
+      if (&c == &name) continue;
+      const std::string cell = ExportScalar(c, row.value(c.name, Json()), members);
+      if (cell.empty()) continue;
+      line += (line.empty() ? "" : " — ") + ToLower(c.label) + ": " + cell;
+    }
+    out += (out.empty() ? "" : "\n") + line;
+  }
+  return out;
+}
+
+}  // namespace
+
+ExportSheet RecordsToSheet(const domain::RegisterSpec& spec,
+                           const std::vector<domain::Record>& records,
+                           const std::vector<store::UserSummary>& members,
+                           const RefTitles& titles) {
+  auto named = [](const domain::FieldSpec& f) {
+    return f.type == FieldType::kUser || f.type == FieldType::kRef || f.type == FieldType::kRefs;
+  };
+  auto title_of = [&](const domain::FieldSpec& f, int64_t id) {
+    const auto of = titles.find(f.ref);
+    if (of != titles.end()) {
+      const auto t = of->second.find(id);
+      if (t != of->second.end()) return t->second;
+    }
+    return "#" + std::to_string(id);
+  };
+  ExportSheet sheet;
+  sheet.header = {"id", "version"};
+  for (const auto& f : spec.fields) {
+    sheet.header.push_back(f.name);
+    if (named(f)) sheet.header.push_back(f.name + "_name");
+  }
+  sheet.header.push_back("created_at");
+  sheet.header.push_back("updated_at");
+  sheet.rows.reserve(records.size());
   for (const auto& r : records) {
-    out += std::to_string(r.id) + "," + std::to_string(r.version);
+    std::vector<std::string> row = {std::to_string(r.id), std::to_string(r.version)};
     for (const auto& f : spec.fields) {
-      const Json& v = r.fields[f.name];
+      static const Json kAbsent;
+      const auto it = r.fields.find(f.name);
+      const Json& v = it == r.fields.end() ? kAbsent : *it;
       std::string cell;
+      std::string name;
       if (v.is_null()) {
-        cell = "";
       } else if (f.type == FieldType::kUser) {
-        cell = username(v.get<int64_t>());
+        cell = UserNameOf(v.get<int64_t>(), members);
+        name = PersonNameOf(v.get<int64_t>(), members);
+      } else if (f.type == FieldType::kRef) {
+        cell = v.dump();
+        name = title_of(f, v.get<int64_t>());
+      } else if (f.type == FieldType::kRefs) {
+        for (const auto& id : v) {
+          cell += (cell.empty() ? "" : "\n") + id.dump();
+          name += (name.empty() ? "" : "\n") + title_of(f, id.get<int64_t>());
+        }
       } else if (f.type == FieldType::kList) {
         for (const auto& item : v) cell += (cell.empty() ? "" : "\n") + item.get<std::string>();
+      } else if (f.type == FieldType::kTable) {
+        cell = TableLines(f, v, members);
       } else if (v.is_string()) {
         cell = v.get<std::string>();
       } else {
         cell = v.dump();
       }
-      out += "," + CsvField(cell);
+      row.push_back(std::move(cell));
+      if (named(f)) row.push_back(std::move(name));
     }
-    out += "," + r.created_at + "," + r.updated_at + "\r\n";
+    row.push_back(r.created_at);
+    row.push_back(r.updated_at);
+    sheet.rows.push_back(std::move(row));
   }
+  return sheet;
+}
+
+std::string RecordsToCsv(const domain::RegisterSpec& spec,
+                         const std::vector<domain::Record>& records,
+                         const std::vector<store::UserSummary>& members, const RefTitles& titles) {
+  const ExportSheet sheet = RecordsToSheet(spec, records, members, titles);
+  std::string out = CsvRow(sheet.header);
+  for (const auto& row : sheet.rows) out += CsvRow(row);
   return out;
 }
 

@@ -21,10 +21,54 @@ domain::Json RecordToJson(const domain::Record& r);
 domain::Json FormToInput(const domain::RegisterSpec& spec,
                          const std::multimap<std::string, std::string>& form);
 
-// CSV with a header row of field names, one row per record; users as user names, lists as lines,
-// tables as JSON, so that an export loses nothing.
+// Titles of referred-to records by register type and id.
+using RefTitles = std::map<std::string, std::map<int64_t, std::string>>;
+
+// The ids the reference fields (kRef, kRefs) of `rows` (records' fields) name, by the register
+// type referred to: ascending, without repeats.
+std::map<std::string, std::vector<int64_t>> ReferencedIds(
+    const domain::RegisterSpec& spec, const std::vector<const domain::Json*>& rows);
+
+// The column that names a row of table `table`: its first text column (its first column when it
+// has none). Rows are matched between versions and named in history by it.
+const domain::FieldSpec& RowNameColumn(const domain::FieldSpec& table);
+
+// What became of a table's rows between two versions. Rows are matched by the value of their
+// naming column (RowNameColumn), in order when several share it; a row whose name changed is
+// one removed and one added. Rows that did not change are left out.
+struct RowChange {
+  enum class Kind { kAdded, kRemoved, kChanged };
+  Kind kind = Kind::kChanged;
+  domain::Json before;                            // kRemoved, kChanged
+  domain::Json after;                             // kAdded, kChanged
+  std::vector<const domain::FieldSpec*> columns;  // kChanged: the columns that differ
+};
+// `before` and `after` are the table's values (arrays of rows, or null); changes come in the
+// order of the rows before, then the added rows in their order. Pointers in `columns` point into
+// `table`.
+std::vector<RowChange> DiffTableRows(const domain::FieldSpec& table, const domain::Json& before,
+                                     const domain::Json& after);
+
+// The cell texts of a record export: a header row of field names and one row per record. Users
+// are user names followed by a `<field>_name` column with the person's name; a reference is the
+// record's id followed by `<field>_name` with its title (lists of references: ids and titles one
+// per line); lists are one item per line; a table is one line per row, "Deploy EDR — owner:
+// alice — due: 2026-05-01 — status: open" (its naming column first, then every other non-empty
+// column by label). `titles` holds the referred-to records' titles (an id without one is
+// written "#id"). Values are as stored: CSV writing neutralises formulas, XLSX writes text cells.
+struct ExportSheet {
+  std::vector<std::string> header;
+  std::vector<std::vector<std::string>> rows;
+};
+ExportSheet RecordsToSheet(const domain::RegisterSpec& spec,
+                           const std::vector<domain::Record>& records,
+                           const std::vector<store::UserSummary>& members,
+                           const RefTitles& titles = {});
+
+// RecordsToSheet as CSV (RFC 4180, CRLF, formulas neutralised).
 std::string RecordsToCsv(const domain::RegisterSpec& spec,
                          const std::vector<domain::Record>& records,
-                         const std::vector<store::UserSummary>& members);
+                         const std::vector<store::UserSummary>& members,
+                         const RefTitles& titles = {});
 
 }  // namespace rampart::app

@@ -11,6 +11,7 @@
 #include "app/access_control.h"
 #include "app/record_codec.h"
 #include "base/text.h"
+#include "base/xlsx.h"
 #include "domain/registers.h"
 
 namespace rampart::app {
@@ -222,8 +223,34 @@ Status ForEachPage(store::Store& store, const RegisterSpec& spec, int64_t org_id
   return Status::Ok();
 }
 
-Result<std::string> RegisterService::ExportCsv(const Principal& p, const RegisterSpec& spec,
-                                               const store::ListQuery& query) {
+Result<ExportFormat> ParseExportFormat(std::string_view format) {
+  if (format.empty() || format == "csv") return ExportFormat::kCsv;
+  if (format == "xlsx") return ExportFormat::kXlsx;
+  return InvalidArgument("format must be csv or xlsx", "format");
+}
+
+Result<RefTitles> RegisterService::ReferencedTitles(const Principal& p, const RegisterSpec& spec,
+                                                    const std::vector<const Json*>& rows) {
+  RETURN_IF_ERROR(Require(p, domain::Permission::kReadRecords));
+  RefTitles out;
+  for (const auto& [type, ids] : ReferencedIds(spec, rows)) {
+    const RegisterSpec* target = domain::FindRegisterByType(type);
+    if (target == nullptr) continue;
+    auto& titles = out[type];
+    // Bounded lists: both databases limit the parameters of one statement.
+    for (size_t i = 0; i < ids.size(); i += kTitlesPerStatement) {
+      const std::vector<int64_t> chunk(
+          ids.begin() + static_cast<std::ptrdiff_t>(i),
+          ids.begin() + static_cast<std::ptrdiff_t>(std::min(ids.size(), i + kTitlesPerStatement)));
+      ASSIGN_OR_RETURN(auto some, store_.Titles(*target, p.org_id, chunk));
+      titles.merge(some);
+    }
+  }
+  return out;
+}
+
+Result<std::string> RegisterService::Export(const Principal& p, const RegisterSpec& spec,
+                                            const store::ListQuery& query, ExportFormat format) {
   RETURN_IF_ERROR(Require(p, domain::Permission::kReadRecords));
   std::vector<Record> all;
   RETURN_IF_ERROR(ForEachPage(store_, spec, p.org_id, query, [&](std::vector<Record>& page) {
@@ -231,7 +258,18 @@ Result<std::string> RegisterService::ExportCsv(const Principal& p, const Registe
     return Status::Ok();
   }));
   ASSIGN_OR_RETURN(auto members, Members(p));
-  return RecordsToCsv(spec, all, members);
+  std::vector<const Json*> rows;
+  rows.reserve(all.size());
+  for (const auto& r : all) rows.push_back(&r.fields);
+  ASSIGN_OR_RETURN(auto titles, ReferencedTitles(p, spec, rows));
+  if (format == ExportFormat::kCsv) return RecordsToCsv(spec, all, members, titles);
+  const ExportSheet sheet = RecordsToSheet(spec, all, members, titles);
+  // A sheet name has at most 31 characters and none of []:*?/\ (no register's plural has).
+  std::string sheet_name = spec.plural.substr(0, 31);
+  for (char& c : sheet_name) {
+    if (std::string_view("[]:*?/\\").find(c) != std::string_view::npos) c = ' ';
+  }
+  return XlsxBytes(sheet_name, sheet.header, sheet.rows);
 }
 
 Result<int64_t> RegisterService::Count(const Principal& p, const RegisterSpec& spec,

@@ -12,9 +12,11 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <string_view>
 #include <vector>
 
 #include "app/principal.h"
+#include "app/record_codec.h"
 #include "base/clock.h"
 #include "domain/register.h"
 #include "store/store.h"
@@ -22,6 +24,10 @@
 namespace rampart::app {
 
 enum class UpdateMode { kReplace, kMerge };  // PUT replaces every field; PATCH merges
+
+enum class ExportFormat { kCsv, kXlsx };
+// "csv" (also an empty text) or "xlsx"; otherwise kInvalidArgument naming the field "format".
+Result<ExportFormat> ParseExportFormat(std::string_view format);
 
 // What an area adds to every write of one of its registers, after the fields are valid and
 // their references checked: derived read-only fields (a risk's levels from the methodology),
@@ -64,10 +70,17 @@ class RegisterService {
   // The record's audit events, oldest first (also after it was deleted).
   Result<std::vector<domain::AuditEvent>> History(const Principal& p,
                                                   const domain::RegisterSpec& spec, int64_t id);
-  // Every record matching `query`'s filters, search and order, as CSV (app::RecordsToCsv):
-  // what the API's export and `rampart export` write.
-  Result<std::string> ExportCsv(const Principal& p, const domain::RegisterSpec& spec,
-                                const store::ListQuery& query);
+  // Every record matching `query`'s filters, search and order, as CSV or XLSX with the same
+  // columns (app::RecordsToSheet): what the API's export and `rampart export` write. Reads the
+  // records, the members and the titles of the referred-to records (one statement per register
+  // referred to, for up to kTitlesPerStatement ids).
+  Result<std::string> Export(const Principal& p, const domain::RegisterSpec& spec,
+                             const store::ListQuery& query, ExportFormat format);
+  // The titles of the records the reference fields of `rows` (records' fields) name, by register
+  // type: one statement per register referred to (per kTitlesPerStatement ids).
+  static constexpr size_t kTitlesPerStatement = 10000;
+  Result<RefTitles> ReferencedTitles(const Principal& p, const domain::RegisterSpec& spec,
+                                     const std::vector<const domain::Json*>& rows);
   // The organisation's members: owners to choose from, names to show.
   Result<std::vector<store::UserSummary>> Members(const Principal& p);
   // Newest audit events of the organisation.

@@ -23,7 +23,7 @@ void AddExportCommand(CLI::App& app, Context& ctx, Action& action) {
                   "A register's path (assets, risks, controls, threats, vulnerabilities, ...), "
                   "soa or treatment-plan")
       ->required();
-  cmd->add_option("--format", *format, "csv, or xlsx for soa and treatment-plan");
+  cmd->add_option("--format", *format, "csv or xlsx");
   cmd->callback([&ctx, &action, org, what, format] {
     action = [&ctx, org, what, format]() -> Status {
       if (*format != "csv" && *format != "xlsx") {
@@ -56,8 +56,8 @@ void AddExportCommand(CLI::App& app, Context& ctx, Action& action) {
         if (spec == nullptr) {
           return NotFound(fmt::format("nothing to export named \"{}\"", *what));
         }
-        if (*format != "csv") return InvalidArgument("registers export as csv", "format");
-        ASSIGN_OR_RETURN(out, ctx.services->registers.ExportCsv(reader, *spec, {}));
+        ASSIGN_OR_RETURN(const auto as, app::ParseExportFormat(*format));
+        ASSIGN_OR_RETURN(out, ctx.services->registers.Export(reader, *spec, {}, as));
       }
       std::fwrite(out.data(), 1, out.size(), stdout);
       return Status::Ok();

@@ -1,7 +1,11 @@
 // The register routes of the JSON API, through a real server: CRUD, versions, validation, lists.
+#include <algorithm>
 #include <set>
 
 #include "api_fixture.h"
+#include "base/text.h"
+#include "base/xlsx.h"
+#include "support/xlsx_reader.h"
 
 namespace rampart::testing {
 namespace {
@@ -275,12 +279,95 @@ TEST_F(RegisterApi, ExportsCsvWithEveryFieldAndNeutralisedFormulas) {
   EXPECT_NE(r->get_header_value("Content-Disposition").find("context-issues.csv"),
             std::string::npos);
   EXPECT_EQ(r->body.rfind("id,version,title,description,kind,swot,pestle,climate_related,effect,"
-                          "owner,status,next_review,created_at,updated_at\r\n",
+                          "owner,owner_name,status,next_review,created_at,updated_at\r\n",
                           0),
             0u);
   EXPECT_NE(r->body.find("\"'=HYPERLINK(\"\"http://evil\"\")\""), std::string::npos);
   EXPECT_NE(r->body.find("\"line one\nline two\""), std::string::npos);
-  EXPECT_EQ(Error(Get("/api/v1/context-issues/export?format=pdf")), "invalid_argument/format");
+  auto pdf = Get("/api/v1/context-issues/export?format=pdf");
+  EXPECT_EQ(pdf->status, 400);
+  EXPECT_EQ(Error(pdf), "invalid_argument/format");
+  EXPECT_EQ(Body(pdf)["error"]["message"], "format must be csv or xlsx");
+}
+
+// Every register exports XLSX with the columns of its CSV: references by id beside their titles,
+// treatment actions one line each. The titles take one statement per register referred to,
+// whatever the number of records.
+TEST_F(RegisterApi, ExportsXlsxWithTheColumnsOfTheCsvAndReferencesByName) {
+  auto asset = [&](const std::string& name) {
+    auto r = Post("/api/v1/assets", {{"name", name}, {"type", "service"}});
+    EXPECT_EQ(r->status, 201) << r->body;
+    return Body(r)["id"].get<int64_t>();
+  };
+  const int64_t mail = asset("Mail server");
+  const int64_t laptops = asset("Laptops");
+  auto threat = Post("/api/v1/threats", {{"name", "Ransomware gang"}, {"category", "deliberate"}});
+  ASSERT_EQ(threat->status, 201) << threat->body;
+  const int64_t threat_id = Body(threat)["id"].get<int64_t>();
+  auto risk = Post(
+      "/api/v1/risks",
+      {{"title", "Ransomware encrypts mail"}, {"assets", {mail, laptops}}, {"threat", threat_id}});
+  ASSERT_EQ(risk->status, 201) << risk->body;
+  const int64_t alice = Body(risk)["created_by"].get<int64_t>();
+  const std::string id = std::to_string(Body(risk)["id"].get<int64_t>());
+  ASSERT_EQ(Patch("/api/v1/risks/" + id,
+                  {{"owner", alice},
+                   {"actions",
+                    {{{"action", "Deploy EDR"},
+                      {"owner", alice},
+                      {"due", "2026-05-01"},
+                      {"status", "open"}}}}},
+                  "\"1\"")
+                ->status,
+            200);
+
+  auto csv = Get("/api/v1/risks/export?format=csv");
+  ASSERT_EQ(csv->status, 200) << csv->body;
+  const auto csv_rows = ParseCsv(csv->body);
+  auto xlsx = Get("/api/v1/risks/export?format=xlsx");
+  ASSERT_EQ(xlsx->status, 200) << xlsx->body;
+  EXPECT_EQ(xlsx->get_header_value("Content-Type"), kXlsxContentType);
+  EXPECT_EQ(xlsx->get_header_value("Content-Disposition"), "attachment; filename=\"risks.xlsx\"");
+  const auto cells = test::ReadXlsxCells(xlsx->body);
+  ASSERT_TRUE(cells.has_value());
+  ASSERT_EQ(cells->size(), 2u);
+  ASSERT_EQ(csv_rows.size(), 2u);
+  EXPECT_EQ((*cells)[0], csv_rows[0]);  // the same columns
+  const auto cell = [&](const std::string& column) {
+    const auto& header = (*cells)[0];
+    const auto at = std::find(header.begin(), header.end(), column);
+    EXPECT_NE(at, header.end()) << column;
+    const auto& row = (*cells)[1];
+    const size_t i = static_cast<size_t>(at - header.begin());
+    return i < row.size() ? row[i] : std::string();
+  };
+  EXPECT_EQ(cell("id"), id);
+  EXPECT_EQ(cell("title"), "Ransomware encrypts mail");
+  EXPECT_EQ(cell("assets"), std::to_string(mail) + "\n" + std::to_string(laptops));
+  EXPECT_EQ(cell("assets_name"), "Mail server\nLaptops");
+  EXPECT_EQ(cell("threat"), std::to_string(threat_id));
+  EXPECT_EQ(cell("threat_name"), "Ransomware gang");
+  EXPECT_EQ(cell("owner"), "alice");
+  EXPECT_EQ(cell("owner_name"), "alice");
+  EXPECT_EQ(cell("actions"), "Deploy EDR — owner: alice — due: 2026-05-01 — status: open");
+
+  EXPECT_EQ(Error(Get("/api/v1/risks/export?format=XLSX")), "invalid_argument/format");
+
+  // More risks naming more assets: no more statements.
+  auto statements = [&] {
+    const uint64_t before = store_->StatementCount();
+    EXPECT_EQ(Get("/api/v1/risks/export?format=xlsx")->status, 200);
+    return store_->StatementCount() - before;
+  };
+  const uint64_t one = statements();
+  for (int i = 0; i < 10; ++i) {
+    const int64_t a = asset("Asset " + std::to_string(i));
+    ASSERT_EQ(Post("/api/v1/risks",
+                   {{"title", "Risk " + std::to_string(i)}, {"assets", {a}}, {"threat", threat_id}})
+                  ->status,
+              201);
+  }
+  EXPECT_EQ(statements(), one);
 }
 
 // A POST without a body says what is missing (it used to answer "the request could not be

@@ -538,5 +538,68 @@ TEST_F(WebPages, ARefusedDeleteLinksTheRecordsThatReferToIt) {
   EXPECT_EQ(Get("/api/v1/assets/" + std::to_string(asset_id))->status, 200);
 }
 
+// The history names referred-to records by title, linked to them, and says what changed inside a
+// table row rather than counting rows.
+TEST_F(WebPages, HistoryNamesRecordsByTitleAndShowsWhatChangedInATableRow) {
+  auto asset = [&](const std::string& name) {
+    auto r = Post("/api/v1/assets", {{"name", name}, {"type", "service"}});
+    EXPECT_EQ(r->status, 201) << r->body;
+    return std::to_string(Body(r)["id"].get<int64_t>());
+  };
+  const std::string mail = asset("Mail <server>");
+  const std::string laptops = asset("Laptops");
+  auto bob = services_->members.AddUser(
+      "", app::NewMember{
+              .username = "bob", .display_name = "Bob Stone", .role = domain::Role::kContributor});
+  ASSERT_TRUE(bob.ok()) << bob.status().ToString();
+  auto risk =
+      Post("/api/v1/risks", {{"title", "Ransomware"},
+                             {"assets", Json::array({std::stoll(mail)})},
+                             {"actions",
+                              {{{"action", "Deploy EDR"}, {"owner", nullptr}, {"status", "open"}},
+                               {{"action", "Buy a safe"}, {"status", "open"}}}}});
+  ASSERT_EQ(risk->status, 201) << risk->body;
+  const std::string id = std::to_string(Body(risk)["id"].get<int64_t>());
+  const int64_t alice = Body(risk)["created_by"].get<int64_t>();
+  ASSERT_EQ(Patch("/api/v1/risks/" + id,
+                  {{"assets", Json::array({std::stoll(mail), std::stoll(laptops)})},
+                   {"actions",
+                    {{{"action", "Deploy EDR"}, {"owner", bob->user.id}, {"status", "in_progress"}},
+                     {{"action", "Patch servers"}, {"owner", alice}, {"status", "open"}}}}},
+                  "\"1\"")
+                ->status,
+            200);
+  auto page = Page("/risks/" + id);
+  ASSERT_EQ(page->status, 200);
+  const std::string history = page->body.substr(page->body.find("id=\"history-title\""));
+  const std::string mail_link = "<a href=\"/assets/" + mail + "\">Mail &lt;server&gt;</a>";
+  const std::string laptops_link = "<a href=\"/assets/" + laptops + "\">Laptops</a>";
+  // Created: the assets by title; changed: before and after, by title.
+  EXPECT_NE(history.find("<td class=\"diff-value\"><span class=\"ref-list\">" + mail_link +
+                         "</span></td>"),
+            std::string::npos)
+      << history;
+  EXPECT_NE(history.find("<td class=\"diff-from\"><span class=\"ref-list\">" + mail_link +
+                         "</span></td><td class=\"diff-to\"><span class=\"ref-list\">" + mail_link +
+                         ", " + laptops_link + "</span></td>"),
+            std::string::npos)
+      << history;
+  EXPECT_EQ(history.find("<span class=\"ref-list\">#"), std::string::npos);
+  // The treatment actions, row by row.
+  EXPECT_NE(history.find("<li class=\"row-changed\">action &#39;Deploy EDR&#39;: owner — → Bob "
+                         "Stone, status Open → In progress</li>"),
+            std::string::npos)
+      << history;
+  EXPECT_NE(history.find("<li class=\"row-removed\">removed action &#39;Buy a safe&#39;</li>"),
+            std::string::npos);
+  EXPECT_NE(history.find("<li class=\"row-added\">added action &#39;Patch servers&#39; (owner "
+                         "alice, status Open)</li>"),
+            std::string::npos);
+  EXPECT_EQ(history.find("entries"), std::string::npos);
+  // The first event lists the rows it was created with.
+  EXPECT_NE(history.find("<li>Deploy EDR (status Open)</li><li>Buy a safe (status Open)</li>"),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace rampart::testing

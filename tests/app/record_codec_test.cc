@@ -3,11 +3,14 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 #include <string>
 #include <vector>
 
+#include "base/text.h"
 #include "domain/context.h"
+#include "domain/risk.h"
 
 namespace rampart::app {
 namespace {
@@ -16,6 +19,7 @@ using domain::ContextIssues;
 using domain::InterestedParties;
 using domain::Json;
 using domain::Record;
+using domain::Risks;
 using domain::ScopeStatements;
 using Form = std::multimap<std::string, std::string>;
 
@@ -134,32 +138,39 @@ TEST(RecordsToCsv, WritesAHeaderAndOneRowPerRecord) {
                                      {"description", "Costs, rising"}},
                                     domain::WriteMode::kCreate, nullptr, errors);
   ASSERT_TRUE(errors.empty());
-  const std::vector<store::UserSummary> members = {{.id = 5, .username = "alice"}};
+  const std::vector<store::UserSummary> members = {
+      {.id = 5, .username = "alice", .display_name = "Alice Martin"}};
   const std::string csv = RecordsToCsv(ContextIssues(), {r}, members);
   EXPECT_EQ(csv,
-            "id,version,title,description,kind,swot,pestle,climate_related,effect,owner,status,"
-            "next_review,created_at,updated_at\r\n"
+            "id,version,title,description,kind,swot,pestle,climate_related,effect,owner,"
+            "owner_name,status,next_review,created_at,updated_at\r\n"
             "1,2,\"'=HYPERLINK(\"\"http://evil\"\")\",\"Costs, rising\",external,,,false,,alice,"
-            "active,,2026-01-01T00:00:00.000Z,2026-01-02T00:00:00.000Z\r\n");
+            "Alice Martin,active,,2026-01-01T00:00:00.000Z,2026-01-02T00:00:00.000Z\r\n");
 }
 
-TEST(RecordsToCsv, WritesListsAsLinesAndTablesAsJson) {
+TEST(RecordsToCsv, WritesListsAsLinesAndTablesAsOneLinePerRow) {
   Record r;
   r.id = 1;
   r.version = 1;
   std::vector<domain::FieldError> errors;
-  r.fields =
-      domain::ValidateFields(ScopeStatements(),
-                             {{"title", "S"},
-                              {"units", {"IT", "Finance"}},
-                              {"exclusions", {{{"item", "Shop"}, {"justification", "No data"}}}}},
-                             domain::WriteMode::kCreate, nullptr, errors);
+  r.fields = domain::ValidateFields(ScopeStatements(),
+                                    {{"title", "S"},
+                                     {"units", {"IT", "Finance"}},
+                                     {"exclusions",
+                                      {{{"item", "Shop"}, {"justification", "No data"}},
+                                       {{"item", "Canteen"}, {"justification", "Outsourced"}}}}},
+                                    domain::WriteMode::kCreate, nullptr, errors);
   ASSERT_TRUE(errors.empty());
-  const std::string csv = RecordsToCsv(ScopeStatements(), {r}, {});
-  EXPECT_NE(csv.find(",\"IT\nFinance\","), std::string::npos) << csv;
-  EXPECT_NE(csv.find("\"[{\"\"item\"\":\"\"Shop\"\",\"\"justification\"\":\"\"No data\"\"}]\""),
-            std::string::npos)
-      << csv;
+  const auto rows = ParseCsv(RecordsToCsv(ScopeStatements(), {r}, {}));
+  ASSERT_EQ(rows.size(), 2u);
+  const auto column = [&](const std::string& name) {
+    const auto it = std::find(rows[0].begin(), rows[0].end(), name);
+    EXPECT_NE(it, rows[0].end()) << name;
+    return rows[1].at(static_cast<size_t>(it - rows[0].begin()));
+  };
+  EXPECT_EQ(column("units"), "IT\nFinance");
+  EXPECT_EQ(column("exclusions"),
+            "Shop — justification: No data\nCanteen — justification: Outsourced");
 }
 
 TEST(RecordsToCsv, ShowsTheIdOfAnOwnerWhoIsNotAMember) {
@@ -169,7 +180,85 @@ TEST(RecordsToCsv, ShowsTheIdOfAnOwnerWhoIsNotAMember) {
     if (!r.fields.contains(f.name)) r.fields[f.name] = nullptr;
   }
   const std::string csv = RecordsToCsv(ContextIssues(), {r}, {});
-  EXPECT_NE(csv.find(",9,"), std::string::npos) << csv;
+  EXPECT_NE(csv.find(",9,,"), std::string::npos) << csv;
+}
+
+// A risk names its assets, threat and applied controls by id, each followed by their titles, and
+// its treatment actions one line per action with the owner's user name.
+TEST(RecordsToSheet, NamesReferencesBesideTheirIdsAndFlattensTables) {
+  Record r;
+  r.id = 4;
+  r.version = 1;
+  r.fields = Json::object();
+  for (const auto& f : Risks().fields) r.fields[f.name] = nullptr;
+  r.fields["title"] = "Ransomware";
+  r.fields["assets"] = {1, 2};
+  r.fields["threat"] = 7;
+  r.fields["controls"] = Json::array();
+  r.fields["owner"] = 5;
+  r.fields["actions"] = {
+      {{"action", "Deploy EDR"}, {"owner", 5}, {"due", "2026-05-01"}, {"status", "open"}},
+      {{"action", "Train staff"}, {"owner", nullptr}, {"due", nullptr}, {"status", "done"}}};
+  const std::vector<store::UserSummary> members = {
+      {.id = 5, .username = "alice", .display_name = "Alice Martin"}};
+  const RefTitles titles = {{"asset", {{1, "Mail server"}, {2, "Laptops"}}},
+                            {"threat", {{7, "Ransomware gang"}}}};
+  const ExportSheet sheet = RecordsToSheet(Risks(), {r}, members, titles);
+  ASSERT_EQ(sheet.rows.size(), 1u);
+  ASSERT_EQ(sheet.rows[0].size(), sheet.header.size());
+  const auto column = [&](const std::string& name) {
+    const auto it = std::find(sheet.header.begin(), sheet.header.end(), name);
+    EXPECT_NE(it, sheet.header.end()) << name;
+    return it == sheet.header.end() ? std::string("(none)")
+                                    : sheet.rows[0][static_cast<size_t>(it - sheet.header.begin())];
+  };
+  const auto position = [&](const std::string& name) {
+    return std::find(sheet.header.begin(), sheet.header.end(), name) - sheet.header.begin();
+  };
+  EXPECT_EQ(position("assets_name"), position("assets") + 1);
+  EXPECT_EQ(position("owner_name"), position("owner") + 1);
+  EXPECT_EQ(column("assets"), "1\n2");
+  EXPECT_EQ(column("assets_name"), "Mail server\nLaptops");
+  EXPECT_EQ(column("threat"), "7");
+  EXPECT_EQ(column("threat_name"), "Ransomware gang");
+  EXPECT_EQ(column("vulnerability"), "");
+  EXPECT_EQ(column("vulnerability_name"), "");
+  EXPECT_EQ(column("controls"), "");
+  EXPECT_EQ(column("controls_name"), "");
+  EXPECT_EQ(column("owner"), "alice");
+  EXPECT_EQ(column("owner_name"), "Alice Martin");
+  EXPECT_EQ(column("actions"),
+            "Deploy EDR — owner: alice — due: 2026-05-01 — status: open\n"
+            "Train staff — status: done");
+  // A record referred to that the titles do not hold (no longer readable) keeps its id.
+  const ExportSheet bare = RecordsToSheet(Risks(), {r}, members, {});
+  EXPECT_EQ(bare.rows[0][static_cast<size_t>(position("threat_name"))], "#7");
+}
+
+TEST(DiffTableRows, MatchesRowsByTheirNameAndListsWhatChanged) {
+  const domain::FieldSpec* actions = Risks().Field("actions");
+  ASSERT_NE(actions, nullptr);
+  EXPECT_EQ(RowNameColumn(*actions).name, "action");
+  const Json before = {{{"action", "Deploy EDR"}, {"owner", 5}, {"status", "open"}},
+                       {{"action", "Buy a safe"}, {"owner", 5}, {"status", "open"}},
+                       {{"action", "Train staff"}, {"status", "open"}}};
+  const Json after = {{{"action", "Train staff"}, {"status", "open"}},
+                      {{"action", "Deploy EDR"}, {"owner", 6}, {"status", "done"}},
+                      {{"action", "Patch servers"}, {"status", "open"}}};
+  const auto changes = DiffTableRows(*actions, before, after);
+  ASSERT_EQ(changes.size(), 3u);
+  EXPECT_EQ(changes[0].kind, RowChange::Kind::kChanged);
+  EXPECT_EQ(changes[0].before["action"], "Deploy EDR");
+  ASSERT_EQ(changes[0].columns.size(), 2u);
+  EXPECT_EQ(changes[0].columns[0]->name, "owner");
+  EXPECT_EQ(changes[0].columns[1]->name, "status");
+  EXPECT_EQ(changes[1].kind, RowChange::Kind::kRemoved);
+  EXPECT_EQ(changes[1].before["action"], "Buy a safe");
+  EXPECT_EQ(changes[2].kind, RowChange::Kind::kAdded);
+  EXPECT_EQ(changes[2].after["action"], "Patch servers");
+  // A new table: every row added; an unchanged one: nothing.
+  EXPECT_EQ(DiffTableRows(*actions, Json(), after).size(), 3u);
+  EXPECT_TRUE(DiffTableRows(*actions, after, after).empty());
 }
 
 }  // namespace

@@ -4,6 +4,8 @@
 
 #include <filesystem>
 
+#include "support/xlsx_reader.h"
+
 namespace rampart {
 namespace {
 
@@ -29,6 +31,13 @@ TEST(XlsxTest, WritesAZipPackageAndLeavesNoFileBehind) {
   EXPECT_NE(bytes->find("xl/worksheets/sheet1.xml"), std::string::npos);
   EXPECT_NE(bytes->find("xl/sharedStrings.xml"), std::string::npos);
   EXPECT_EQ(LeftoverDirectories(), before);
+  // Read back: every cell as written, the formula as text.
+  const auto cells = test::ReadXlsxCells(*bytes);
+  ASSERT_TRUE(cells.has_value());
+  EXPECT_EQ(
+      *cells,
+      (std::vector<std::vector<std::string>>{
+          {"Control", "Title"}, {"5.1", "Policies for information security"}, {"=1+1"}, {"8.34"}}));
 }
 
 TEST(XlsxTest, RefusesASheetNameExcelWouldNotOpen) {

@@ -1,7 +1,8 @@
 // What a user trial of the web UI found (issue 12 B), in a real browser: lists that page both
 // ways and say which records they show, an audit trail that reaches every event by filter and
 // page, a refused evidence upload that keeps what was typed, messages that say what happened,
-// and an overview that shows the trail only to those who may read it. Screenshots in E2E_OUT.
+// an overview that shows the trail only to those who may read it, and a history that names
+// records by title and says what changed in a table row. Screenshots in E2E_OUT.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -130,6 +131,48 @@ test('a viewer sees no Recent changes card on the overview', async () => {
   await vpage.screenshot({ path: path.join(outDir, 'manners-05-viewer-overview.png'), fullPage: true });
   await page.goto(`${rampart.baseUrl}/`);
   assert.equal(await page.getByRole('heading', { name: 'Recent changes' }).count(), 1);
+});
+
+test('a history names records by title and says what changed in a treatment action', async () => {
+  await page.goto(`${rampart.baseUrl}/risks`);
+  const csrf = await page.evaluate(() => document.querySelector('input[name="_csrf"]')?.value);
+  const headers = { 'X-CSRF-Token': csrf, Origin: rampart.baseUrl };
+  const api = async (method, url, data, extra = {}) => {
+    const res = await page.request.fetch(`${rampart.baseUrl}/api/v1/${url}`, {
+      method, headers: { ...headers, ...extra }, data });
+    assert.ok(res.ok(), await res.text());
+    return res.json();
+  };
+  const mail = await api('POST', 'assets', { name: 'Mail server', type: 'service' });
+  const laptops = await api('POST', 'assets', { name: 'Staff laptops', type: 'hardware' });
+  const risk = await api('POST', 'risks', {
+    title: 'Ransomware encrypts the mail server', assets: [mail.id],
+    actions: [{ action: 'Deploy EDR', status: 'open' }, { action: 'Buy a safe', status: 'open' }] });
+  await api('PATCH', `risks/${risk.id}`, {
+    assets: [mail.id, laptops.id],
+    actions: [{ action: 'Deploy EDR', owner: risk.created_by, due: '2026-05-01', status: 'in_progress' },
+      { action: 'Patch servers', status: 'open' }] }, { 'If-Match': '"1"' });
+  await page.goto(`${rampart.baseUrl}/risks/${risk.id}`);
+  const history = page.locator('section.history');
+  const changed = history.locator('.timeline-item').first();
+  assert.equal(await changed.locator('td.diff-to').getByRole('link', { name: 'Staff laptops' })
+    .getAttribute('href'), `/assets/${laptops.id}`);
+  assert.match(await changed.locator('li.row-changed').innerText(),
+    /^action 'Deploy EDR': owner — → .+, due — → 2026-05-01, status Open → In progress$/);
+  assert.equal(await changed.locator('li.row-removed').innerText(), "removed action 'Buy a safe'");
+  assert.equal(await changed.locator('li.row-added').innerText(),
+    "added action 'Patch servers' (status Open)");
+  assert.equal(await history.getByText(/entries/).count(), 0);
+  await history.scrollIntoViewIfNeeded();
+  await shot('06-history-names');
+  // The register's list offers both exports; the XLSX one is a spreadsheet.
+  await page.goto(`${rampart.baseUrl}/risks`);
+  const xlsx = await page.getByRole('link', { name: 'Export XLSX' }).getAttribute('href');
+  assert.match(xlsx, /^\/api\/v1\/risks\/export\?.*format=xlsx/);
+  const res = await page.request.get(`${rampart.baseUrl}${xlsx}`);
+  assert.equal(res.status(), 200);
+  assert.equal(res.headers()['content-type'],
+    'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
 });
 
 test('no console errors, CSP violations or failed requests', () => {

@@ -1,7 +1,7 @@
 // Routes of every register, derived from its description:
 //   GET    /api/v1/{path}                 list: filters, q, sort, limit, cursor
 //   POST   /api/v1/{path}                 create
-//   GET    /api/v1/{path}/export?format=csv
+//   GET    /api/v1/{path}/export?format=csv|xlsx
 //   GET    /api/v1/{path}/{id}            read (ETag: the version)
 //   PUT    /api/v1/{path}/{id}            replace (If-Match required)
 //   PATCH  /api/v1/{path}/{id}            change the given fields (If-Match required)
@@ -18,6 +18,7 @@
 
 #include "app/audit_service.h"
 #include "app/record_codec.h"
+#include "base/xlsx.h"
 #include "domain/context.h"
 #include "domain/registers.h"
 #include "http/api/api.h"
@@ -251,33 +252,43 @@ void AddRegisterRoutes(Router& router, const RegisterSpec& spec) {
                   Respond(r, rec, 201);
                 });
 
-  router.Get(base + "/export", kExport,
-             Doc({{"summary", "Export " + s->plural + " as CSV"},
-                  {"tags", tags},
-                  {"operationId", "export_" + s->type},
-                  {"parameters",
-                   Merge(ListParameters(*s),
-                         Json::array({{{"name", "format"},
-                                       {"in", "query"},
-                                       {"schema", {{"type", "string"}, {"enum", {"csv"}}}}}}))},
-                  {"responses",
-                   Merge({{"200",
-                           {{"description", "CSV file"},
-                            {"content", {{"text/csv", {{"schema", {{"type", "string"}}}}}}}}}},
-                         ErrorResponses({400, 401, 403, 429}))}}),
-             [s](Request& r) {
-               const std::string format = r.Query("format").empty() ? "csv" : r.Query("format");
-               if (format != "csv") {
-                 return WriteJsonError(r.res, InvalidArgument("format must be csv", "format"));
-               }
-               auto q = ParseListQuery(*s, r.http);
-               if (!q.ok()) return WriteJsonError(r.res, q.status());
-               auto csv = r.services.registers.ExportCsv(r.principal, *s, *q);
-               if (!csv.ok()) return WriteJsonError(r.res, csv.status());
-               r.res.SetHeader("Content-Disposition",
-                               fmt::format("attachment; filename=\"{}.csv\"", s->path));
-               r.res.SetContent(*csv, "text/csv; charset=utf-8");
-             });
+  router.Get(
+      base + "/export", kExport,
+      Doc({{"summary", "Export " + s->plural + " as CSV or XLSX"},
+           {"description",
+            "Every record matching the list's filters, search and order, one row each. "
+            "Users, references and lists of references are followed by a `<field>_name` "
+            "column (the person's name, the records' titles); lists and tables are one "
+            "line per item or row. Both formats have the same columns."},
+           {"tags", tags},
+           {"operationId", "export_" + s->type},
+           {"parameters",
+            Merge(ListParameters(*s),
+                  Json::array(
+                      {{{"name", "format"},
+                        {"in", "query"},
+                        {"description", "csv (the default) or xlsx"},
+                        {"schema",
+                         {{"type", "string"}, {"enum", {"csv", "xlsx"}}, {"default", "csv"}}}}}))},
+           {"responses", Merge({{"200",
+                                 {{"description", "CSV or XLSX file"},
+                                  {"content",
+                                   {{"text/csv", {{"schema", {{"type", "string"}}}}},
+                                    {kXlsxContentType,
+                                     {{"schema", {{"type", "string"}, {"format", "binary"}}}}}}}}}},
+                               ErrorResponses({400, 401, 403, 429}))}}),
+      [s](Request& r) {
+        auto format = app::ParseExportFormat(r.Query("format"));
+        if (!format.ok()) return WriteJsonError(r.res, format.status());
+        auto q = ParseListQuery(*s, r.http);
+        if (!q.ok()) return WriteJsonError(r.res, q.status());
+        auto bytes = r.services.registers.Export(r.principal, *s, *q, *format);
+        if (!bytes.ok()) return WriteJsonError(r.res, bytes.status());
+        const bool csv = *format == app::ExportFormat::kCsv;
+        r.res.SetHeader("Content-Disposition", fmt::format("attachment; filename=\"{}.{}\"",
+                                                           s->path, csv ? "csv" : "xlsx"));
+        r.res.SetContent(*bytes, csv ? "text/csv; charset=utf-8" : kXlsxContentType);
+      });
 
   router.Get(
       item, kRead,

@@ -372,13 +372,6 @@ std::string ShortValue(const domain::FieldSpec* f, const Json& v,
   if (f->type == FieldType::kTable) {
     return fmt::format("{} {}", v.size(), v.size() == 1 ? "entry" : "entries");
   }
-  if (f->type == FieldType::kRefs || f->type == FieldType::kRef) {  // ids, as in the trail
-    std::string out;
-    for (const auto& id : v.is_array() ? v : Json::array({v})) {
-      out += (out.empty() ? "#" : ", #") + id.dump();
-    }
-    return out;
-  }
   if (f->type == FieldType::kLongText) {
     std::string s = v.get<std::string>();
     if (s.size() > 160) s = s.substr(0, 157) + "…";
@@ -386,6 +379,108 @@ std::string ShortValue(const domain::FieldSpec* f, const Json& v,
   }
   const std::string s = DisplayValue(*f, v, members);
   return s.empty() ? "—" : s;
+}
+
+// A table cell in a sentence: short, and "—" when empty.
+std::string CellText(const domain::FieldSpec& c, const Json& row,
+                     const std::vector<store::UserSummary>& members) {
+  const Json v = row.is_object() ? row.value(c.name, Json()) : Json();
+  // Rows of old events may hold what a column's type no longer reads: shown as stored.
+  const bool readable =
+      (c.type != FieldType::kUser && c.type != FieldType::kInteger) || v.is_number_integer();
+  const bool typed = readable && (c.type != FieldType::kEnum || v.is_string()) &&
+                     (c.type != FieldType::kBool || v.is_boolean());
+  std::string s = v.is_null() ? "" : typed ? DisplayValue(c, v, members) : v.dump();
+  if (s.size() > 80) {
+    size_t cut = 77;
+    while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;  // UTF-8
+    s = s.substr(0, cut) + "…";
+  }
+  return s.empty() ? "—" : s;
+}
+
+// "action 'Deploy EDR'": a row by its naming column.
+std::string RowName(const domain::FieldSpec& table, const Json& row,
+                    const std::vector<store::UserSummary>& members) {
+  const domain::FieldSpec& name = app::RowNameColumn(table);
+  return fmt::format("{} '{}'", ToLower(name.label), CellText(name, row, members));
+}
+
+// The other non-empty columns of a row: "owner Alice, due 2026-05-01, status Open".
+std::string RowDetails(const domain::FieldSpec& table, const Json& row,
+                       const std::vector<store::UserSummary>& members) {
+  const domain::FieldSpec& name = app::RowNameColumn(table);
+  std::string out;
+  if (!row.is_object()) return out;
+  for (const auto& c : table.columns) {
+    if (&c == &name || row.value(c.name, Json()).is_null()) continue;
+    const std::string cell = CellText(c, row, members);
+    if (cell == "—") continue;
+    out += (out.empty() ? "" : ", ") + ToLower(c.label) + " " + cell;
+  }
+  return out;
+}
+
+// How a table's rows changed, one item each: "action 'Deploy EDR': owner Alice → Bob", "added
+// action 'Patch servers' (owner Bob, status Open)", "removed action 'Buy a safe'".
+void TableChanges(Html& h, const domain::FieldSpec& table, const Json& from, const Json& to,
+                  const std::vector<store::UserSummary>& members) {
+  const auto changes = app::DiffTableRows(table, from, to);
+  if (changes.empty()) {
+    h.Text(from.is_array() && to.is_array() && from.size() == to.size() ? "Rows reordered" : "—");
+    return;
+  }
+  h.Open("ul", {{"class", "row-changes"}});
+  for (const auto& c : changes) {
+    switch (c.kind) {
+      case app::RowChange::Kind::kAdded: {
+        const std::string details = RowDetails(table, c.after, members);
+        h.Element("li", {{"class", "row-added"}},
+                  "added " + RowName(table, c.after, members) +
+                      (details.empty() ? "" : " (" + details + ")"));
+        break;
+      }
+      case app::RowChange::Kind::kRemoved:
+        h.Element("li", {{"class", "row-removed"}}, "removed " + RowName(table, c.before, members));
+        break;
+      case app::RowChange::Kind::kChanged: {
+        std::string text = RowName(table, c.before, members) + ": ";
+        for (size_t i = 0; i < c.columns.size(); ++i) {
+          const domain::FieldSpec& col = *c.columns[i];
+          text += fmt::format("{}{} {} → {}", i == 0 ? "" : ", ", ToLower(col.label),
+                              CellText(col, c.before, members), CellText(col, c.after, members));
+        }
+        h.Element("li", {{"class", "row-changed"}}, text);
+        break;
+      }
+    }
+  }
+  h.Close("ul");
+}
+
+// A value in the history: references by title and linked, a new table's rows one per line.
+void HistoryValue(Html& h, const domain::FieldSpec* f, const Json& v,
+                  const std::vector<store::UserSummary>& members, const RefTitles& refs) {
+  if (f != nullptr && !v.is_null() && (f->type == FieldType::kRef || f->type == FieldType::kRefs)) {
+    if (v.is_array() && v.empty()) {
+      h.Text("—");
+    } else {
+      RefLinks(h, *f, v, refs);
+    }
+    return;
+  }
+  if (f != nullptr && f->type == FieldType::kTable && v.is_array() && !v.empty()) {
+    h.Open("ul", {{"class", "row-changes"}});
+    for (const auto& row : v) {
+      const std::string details = RowDetails(*f, row, members);
+      h.Element("li", {},
+                CellText(app::RowNameColumn(*f), row, members) +
+                    (details.empty() ? "" : " (" + details + ")"));
+    }
+    h.Close("ul");
+    return;
+  }
+  h.Text(ShortValue(f, v, members));
 }
 
 const char* ActionLabel(const std::string& action) {
@@ -401,7 +496,7 @@ const char* ActionLabel(const std::string& action) {
 
 void RenderHistory(Html& h, const domain::RegisterSpec& spec,
                    const std::vector<domain::AuditEvent>& events,
-                   const std::vector<store::UserSummary>& members) {
+                   const std::vector<store::UserSummary>& members, const RefTitles& refs) {
   h.Open("section", {{"class", "card history"}, {"aria-labelledby", "history-title"}});
   h.Element("h2", {{"id", "history-title"}}, "History");
   if (events.empty()) {
@@ -448,13 +543,23 @@ void RenderHistory(Html& h, const domain::RegisterSpec& spec,
         const domain::FieldSpec* f = spec.Field(name);
         const Json to = change.value("to", Json());
         if (created && to.is_null()) continue;
+        const Json from = change.value("from", Json());
         h.Open("tr").Element("th", {{"scope", "row"}}, f != nullptr ? f->label : name);
-        if (!created) {
-          h.Element("td", {{"class", "diff-from"}},
-                    ShortValue(f, change.value("from", Json()), members));
+        if (!created && f != nullptr && f->type == FieldType::kTable) {
+          // What changed inside the table, row by row, across both columns.
+          h.Open("td", {{"class", "diff-rows"}, {"colspan", "2"}});
+          TableChanges(h, *f, from, to, members);
+          h.Close("td").Close("tr");
+          continue;
         }
-        h.Element("td", {{"class", created ? "diff-value" : "diff-to"}},
-                  ShortValue(f, to, members));
+        if (!created) {
+          h.Open("td", {{"class", "diff-from"}});
+          HistoryValue(h, f, from, members, refs);
+          h.Close("td");
+        }
+        h.Open("td", {{"class", created ? "diff-value" : "diff-to"}});
+        HistoryValue(h, f, to, members, refs);
+        h.Close("td");
         h.Close("tr");
       }
       h.Raw("</tbody>").Close("table");

@@ -26,9 +26,6 @@ using domain::Json;
 using domain::Record;
 using domain::RegisterSpec;
 using Members = std::vector<store::UserSummary>;
-// Titles of referred-to records by register type, loaded once per page (one statement per
-// referred-to register, whatever the number of rows).
-using RefTitles = std::map<std::string, std::map<int64_t, std::string>>;
 // The records a reference field may choose from, by register type.
 using RefOptions = std::map<std::string, std::vector<std::pair<int64_t, std::string>>>;
 // A page's labelled choices by field name (RegisterPageHooks::field_choices).
@@ -48,27 +45,8 @@ bool IsRef(const FieldSpec& f) { return f.type == FieldType::kRef || f.type == F
 
 RefTitles LoadRefTitles(Request& r, const RegisterSpec& spec,
                         const std::vector<const Json*>& rows) {
-  std::map<std::string, std::vector<int64_t>> wanted;
-  for (const auto& f : spec.fields) {
-    if (!IsRef(f)) continue;
-    for (const Json* fields : rows) {
-      const Json& v = (*fields)[f.name];
-      if (v.is_number_integer()) wanted[f.ref].push_back(v.get<int64_t>());
-      if (v.is_array()) {
-        for (const auto& id : v) wanted[f.ref].push_back(id.get<int64_t>());
-      }
-    }
-  }
-  RefTitles out;
-  for (auto& [type, ids] : wanted) {
-    const RegisterSpec* target = domain::FindRegisterByType(type);
-    if (target == nullptr) continue;
-    std::sort(ids.begin(), ids.end());
-    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
-    auto titles = r.services.registers.Titles(r.principal, *target, ids);
-    if (titles.ok()) out[type] = std::move(*titles);
-  }
-  return out;
+  auto titles = r.services.registers.ReferencedTitles(r.principal, spec, rows);
+  return titles.ok() ? std::move(*titles) : RefTitles();
 }
 
 RefOptions LoadRefOptions(Request& r, const RegisterSpec& spec) {
@@ -91,7 +69,6 @@ RefOptions LoadRefOptions(Request& r, const RegisterSpec& spec) {
   return out;
 }
 
-// References as links to the records, by title ("#12" when the record is gone).
 void RefLinks(Html& h, const FieldSpec& f, const Json& v, const RefTitles& refs) {
   const RegisterSpec* target = domain::FindRegisterByType(f.ref);
   const auto titles = refs.find(f.ref);
@@ -104,11 +81,13 @@ void RefLinks(Html& h, const FieldSpec& f, const Json& v, const RefTitles& refs)
   for (size_t i = 0; i < ids.size(); ++i) {
     if (i > 0) h.Text(", ");
     std::string title = fmt::format("#{}", ids[i]);
+    bool known = false;
     if (titles != refs.end()) {
       const auto t = titles->second.find(ids[i]);
-      if (t != titles->second.end()) title = t->second;
+      known = t != titles->second.end();
+      if (known) title = t->second;
     }
-    if (target != nullptr) {
+    if (target != nullptr && known) {
       h.Link(fmt::format("/{}/{}", target->path, ids[i]), title);
     } else {
       h.Text(title);
@@ -350,6 +329,8 @@ void ListPage(Request& r, const RegisterSpec& spec) {
     Html a;
     a.Link(fmt::format("/api/v1/{}/export{}", spec.path, QueryWith(view, "format", "csv")),
            "Export CSV", "button button-secondary");
+    a.Link(fmt::format("/api/v1/{}/export{}", spec.path, QueryWith(view, "format", "xlsx")),
+           "Export XLSX", "button button-secondary");
     if (MayCreate(r.principal, spec)) {
       a.Link("/" + spec.path + "/new", "New " + ToLower(spec.singular), "button button-primary");
     }
@@ -642,7 +623,22 @@ void RecordPage(Request& r, const RegisterSpec& spec, const RefusedUpload* refus
   h.Open("div", {{"class", "record-layout"}});
   h.Open("section", {{"class", "card record"}, {"aria-label", "Details"}});
   h.Open("dl", {{"class", "fields"}});
-  const RefTitles refs = LoadRefTitles(r, spec, {&rec->fields});
+  // The record's references and those its history names, in one read per register referred to.
+  std::vector<Json> named;
+  for (const auto& e : *history) {
+    if (!e.diff.is_object()) continue;
+    Json from = Json::object(), to = Json::object();
+    for (const auto& [name, change] : e.diff.items()) {
+      if (!change.is_object()) continue;
+      from[name] = change.value("from", Json());
+      to[name] = change.value("to", Json());
+    }
+    named.push_back(std::move(from));
+    named.push_back(std::move(to));
+  }
+  std::vector<const Json*> rows = {&rec->fields};
+  for (const auto& n : named) rows.push_back(&n);
+  const RefTitles refs = LoadRefTitles(r, spec, rows);
   const FieldChoices choices = ChoicesOf(r, hooks);
   for (const auto& f : spec.fields) {
     const bool wide =
@@ -673,7 +669,7 @@ void RecordPage(Request& r, const RegisterSpec& spec, const RefusedUpload* refus
   }
   h.Close("section");
   RenderEvidenceSection(h, r, spec, *rec, *members, refused);
-  RenderHistory(h, spec, *history, *members);
+  RenderHistory(h, spec, *history, *members, refs);
   h.Close("div");
   RenderPage(r, frame, h.Take(), refused != nullptr ? HttpStatusFor(refused->status.code()) : 200);
 }

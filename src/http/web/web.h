@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "base/text.h"  // LowerNoun
+#include "app/record_codec.h"
 #include "domain/register.h"
 #include "http/router.h"
 #include "http/web/html.h"
@@ -127,10 +128,16 @@ std::string UserName(int64_t id, const std::vector<store::UserSummary>& members)
 std::string CountOf(const domain::RegisterSpec& spec, int64_t n);
 // A status badge for an enum value.
 void Badge(Html& h, const domain::FieldSpec& f, const domain::Json& v);
-// The record's history as a timeline.
+// Titles of referred-to records by register type, loaded once per page (one statement per
+// referred-to register, whatever the number of rows).
+using RefTitles = app::RefTitles;
+// References as links to the records, by title; "#12", not linked, when the record is gone.
+void RefLinks(Html& h, const domain::FieldSpec& f, const domain::Json& v, const RefTitles& refs);
+// The record's history as a timeline: references by title, linked (`refs`: their titles),
+// changes of a table row by row ("action 'Deploy EDR': owner Alice → Bob").
 void RenderHistory(Html& h, const domain::RegisterSpec& spec,
                    const std::vector<domain::AuditEvent>& events,
-                   const std::vector<store::UserSummary>& members);
+                   const std::vector<store::UserSummary>& members, const RefTitles& refs);
 // An evidence upload that was refused: why, and what was entered, to show again on the form.
 struct RefusedUpload {
   Status status;
