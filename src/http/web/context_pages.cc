@@ -417,6 +417,10 @@ void AuditPage(Request& r) {
 
 }  // namespace
 
+void AddContextPageHooks(PageHooks& all) {
+  all[&domain::ContextIssues()].views = {{"swot", "/context-issues/swot", "SWOT analysis", ""}};
+}
+
 void AddContextPages(Router& router) {
   router.Get("/", Surface::kWeb, kRead, OverviewPage);
   router.Get("/context-issues/swot", Surface::kWeb, kRead, SwotPage);

@@ -223,14 +223,10 @@ void RenderPage(Request& r, const PageFrame& f, const std::string& body, int sta
     h.Close("div");
     for (const auto* spec : specs) {
       NavLink(h, f, spec->path, "/" + spec->path, spec->plural, spec->clause);
-      if (spec->path == "context-issues") {
-        NavLink(h, f, "swot", "/context-issues/swot", "SWOT analysis", "");
-      }
-      if (spec->path == "risks") {
-        NavLink(h, f, "heatmap", "/risks/heatmap", "Heat maps", "");
-        NavLink(h, f, "treatment-plan", "/risks/treatment-plan", "Treatment plan", "6.1.3");
-      }
+      for (const auto& v : PageHooksFor(*spec).views)
+        NavLink(h, f, v.key, v.href, v.label, v.clause);
     }
+    // The Statement of Applicability is not a register: it closes clause 6's group.
     if (clause == 6) NavLink(h, f, "soa", "/soa", "Statement of Applicability", "6.1.3");
     h.Close("div");
   }
@@ -572,6 +568,7 @@ void RenderHistory(Html& h, const domain::RegisterSpec& spec,
 const RegisterPageHooks& PageHooksFor(const domain::RegisterSpec& spec) {
   static const PageHooks kAll = [] {
     PageHooks all;
+    AddContextPageHooks(all);
     AddRiskPageHooks(all);
     return all;
   }();

@@ -472,6 +472,8 @@ void LevelPreview(Html& h, Request& r, const domain::FieldSpec& f, const Json& v
 void AddRiskPageHooks(PageHooks& all) {
   {
     RegisterPageHooks& hooks = all[&domain::Risks()];
+    hooks.views = {{"heatmap", "/risks/heatmap", "Heat maps", ""},
+                   {"treatment-plan", "/risks/treatment-plan", "Treatment plan", "6.1.3"}};
     hooks.list_banner = [](Html& h, Request&) {
       h.Open("div", {{"class", "callout"}});
       h.Link("/risks/heatmap", "Heat maps");

@@ -10,8 +10,8 @@
 #include <string_view>
 #include <vector>
 
-#include "base/text.h"  // LowerNoun
 #include "app/record_codec.h"
+#include "base/text.h"  // LowerNoun
 #include "domain/register.h"
 #include "http/router.h"
 #include "http/web/html.h"
@@ -88,7 +88,17 @@ bool MayChange(const app::Principal& p, const domain::RegisterSpec& spec,
 // Register-specific additions to the generic register pages (a risk's acceptance panel, the
 // methodology's matrix, ...). Each area fills the hooks of its registers in its
 // Add…PageHooks; PageHooksFor reads the map they make, built once on first use.
+// A page of an area beyond a register's list (the SWOT view, heat maps), listed in the
+// navigation under its register.
+struct NavView {
+  std::string key;  // PageFrame::nav of the page
+  std::string href;
+  std::string label;
+  std::string clause;  // shown beside the label; may be empty
+};
+
 struct RegisterPageHooks {
+  std::vector<NavView> views;
   std::function<void(Html&, Request&, const domain::Record&)> detail_banner;
   std::function<void(Html&, Request&, const domain::Record&)> detail_actions;
   std::function<void(Html&, Request&)> list_banner;
@@ -102,7 +112,8 @@ struct RegisterPageHooks {
       after_form_field;
 };
 using PageHooks = std::map<const domain::RegisterSpec*, RegisterPageHooks>;
-void AddRiskPageHooks(PageHooks& hooks);  // risk_pages.cc
+void AddContextPageHooks(PageHooks& hooks);  // context_pages.cc
+void AddRiskPageHooks(PageHooks& hooks);     // risk_pages.cc
 // The hooks of `spec` (empty ones when its area adds nothing).
 const RegisterPageHooks& PageHooksFor(const domain::RegisterSpec& spec);
 
