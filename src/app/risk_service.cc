@@ -469,9 +469,7 @@ Result<HeatMap> RiskService::Heat(const Principal& p, bool residual,
 }
 
 Result<std::string> RiskService::ExportTreatmentPlan(const Principal& p, std::string_view format) {
-  if (format != "csv" && format != "xlsx") {
-    return InvalidArgument("format must be csv or xlsx", "format");
-  }
+  ASSIGN_OR_RETURN(const ExportFormat kind, ParseExportFormat(format));
   ASSIGN_OR_RETURN(auto plan, TreatmentPlan(p));
   ASSIGN_OR_RETURN(auto members, store_.ListMembers(p.org_id));
   auto name = [&](const Json& id) -> std::string {
@@ -498,7 +496,7 @@ Result<std::string> RiskService::ExportTreatmentPlan(const Principal& p, std::st
                     name(a.value("owner", Json())), text(a.value("due", Json())),
                     text(a.value("status", Json())), row.overdue ? "yes" : "no"});
   }
-  if (format == "xlsx") return XlsxBytes("Risk treatment plan", header, rows);
+  if (kind == ExportFormat::kXlsx) return XlsxBytes("Risk treatment plan", header, rows);
   std::string out = CsvRow(header);
   for (const auto& r : rows) out += CsvRow(r);
   return out;

@@ -1,6 +1,7 @@
 // Text helpers: trimming, escaping for HTML and CSV, URL decoding. Pure functions.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -22,6 +23,8 @@ std::string UrlEncode(std::string_view s);
 // Number of Unicode code points in valid UTF-8; -1 when `s` is not valid UTF-8.
 long Utf8Length(std::string_view s);
 std::string ToLower(std::string_view s);
+// Appends code point `cp` (at most U+10FFFF) to `out` as UTF-8.
+void AppendUtf8(std::string& out, uint32_t cp);
 // A name inside a sentence: lower case, except acronyms ("ISMS scope", "risk methodology").
 std::string LowerNoun(std::string_view name);
 

@@ -83,24 +83,6 @@ bool Unsafe(int32_t cp) {
          (cp >= 0x2066 && cp <= 0x2069) || cp == 0xFEFF;
 }
 
-void AppendUtf8(std::string& out, int32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
-
 // The first `max` bytes of UTF-8 `s`, not cutting a character in two.
 std::string_view Utf8Prefix(std::string_view s, size_t max) {
   if (s.size() <= max) return s;
@@ -234,7 +216,7 @@ std::string SafeFileName(std::string_view name) {
     if (cp < 0) {
       clean += '_';
     } else if (!Unsafe(cp)) {
-      AppendUtf8(clean, cp);
+      AppendUtf8(clean, static_cast<uint32_t>(cp));
     }
   }
   std::string_view s = Trim(clean);

@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <map>
 
+#include "base/text.h"
+
 namespace rampart::test {
 namespace {
 
@@ -81,21 +83,7 @@ std::string Unescape(std::string_view s) {
       const bool hex = e.size() > 1 && (e[1] == 'x' || e[1] == 'X');
       const unsigned long cp =
           std::stoul(std::string(e.substr(hex ? 2 : 1)), nullptr, hex ? 16 : 10);
-      if (cp < 0x80) {
-        out += static_cast<char>(cp);
-      } else if (cp < 0x800) {
-        out += static_cast<char>(0xC0 | (cp >> 6));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-      } else if (cp < 0x10000) {
-        out += static_cast<char>(0xE0 | (cp >> 12));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-      } else {
-        out += static_cast<char>(0xF0 | (cp >> 18));
-        out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-      }
+      AppendUtf8(out, static_cast<uint32_t>(cp));
     }
     i = semi;
   }

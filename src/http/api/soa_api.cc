@@ -163,10 +163,9 @@ void AddSoaEntryRoutes(Router& router) {
                                      {{"schema", {{"type", "string"}, {"format", "binary"}}}}}}}}}},
                                ErrorResponses({400, 401, 403, 429}))}}),
       [](Request& r) {
-        const std::string format = r.Query("format").empty() ? "csv" : r.Query("format");
-        if (format != "csv" && format != "xlsx") {
-          return WriteJsonError(r.res, InvalidArgument("format must be csv or xlsx", "format"));
-        }
+        const auto kind = app::ParseExportFormat(r.Query("format"));
+        if (!kind.ok()) return WriteJsonError(r.res, kind.status());
+        const std::string format = *kind == app::ExportFormat::kCsv ? "csv" : "xlsx";
         auto bytes = format == "csv" ? r.services.soa.ExportCsv(r.principal)
                                      : r.services.soa.ExportXlsx(r.principal);
         if (!bytes.ok()) return WriteJsonError(r.res, bytes.status());

@@ -93,8 +93,9 @@ void RowsTable(Html& h, const FieldComparison& c, const std::vector<store::UserS
   h.Close("tbody").Close("table");
 }
 
-void VersionSelect(Html& h, const char* name, const char* label, int64_t chosen,
-                   const std::vector<Record>& versions) {
+void VersionSelect(Html& h, const RegisterSpec& spec, const char* name, const char* label,
+                   int64_t chosen, const std::vector<Record>& versions) {
+  const domain::FieldSpec& status = *spec.Field("status");
   h.Open("div", {{"class", "form-field"}});
   h.Element("label", {{"for", std::string("compare-") + name}}, label);
   h.Open("select", {{"id", std::string("compare-") + name}, {"name", name}});
@@ -102,7 +103,7 @@ void VersionSelect(Html& h, const char* name, const char* label, int64_t chosen,
     const std::string id = std::to_string(v.id);
     const std::string text =
         fmt::format("Version {} — {}{}", VersionNumber(v),
-                    domain::VersionFields()[1].ChoiceLabel(v.fields["status"].get<std::string>()),
+                    status.ChoiceLabel(v.fields["status"].get<std::string>()),
                     v.fields["approved_at"].is_string() ? ", approved " + ApprovedOn(v) : "");
     if (v.id == chosen) {
       h.Element("option", {{"value", id}, Attr::Flag("selected")}, text);
@@ -146,8 +147,8 @@ void ComparePage(Request& r, const RegisterSpec& spec) {
   }
   h.Open("form",
          {{"method", "get"}, {"action", "/" + spec.path + "/compare"}, {"class", "toolbar"}});
-  VersionSelect(h, "from", "Earlier version", from, all);
-  VersionSelect(h, "to", "Later version", to, all);
+  VersionSelect(h, spec, "from", "Earlier version", from, all);
+  VersionSelect(h, spec, "to", "Later version", to, all);
   h.Element("button", {{"type", "submit"}, {"class", "button button-secondary"}}, "Compare");
   h.Close("form");
 
