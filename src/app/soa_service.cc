@@ -282,6 +282,87 @@ Result<SoaLine> SoaService::Update(const Principal& p, std::string_view control_
   return Get(p, control_id);
 }
 
+Result<std::vector<SoaLine>> SoaService::DecideMany(const Principal& p,
+                                                    const std::vector<ControlVersion>& controls,
+                                                    const Json& input,
+                                                    std::vector<domain::FieldError>* errors) {
+  RETURN_IF_ERROR(CheckCanChange(p, domain::Permission::kEditRecords));
+  std::vector<domain::FieldError> problems;
+  auto refuse = [&]() -> Status {
+    if (errors != nullptr) *errors = problems;
+    return FirstError(problems);
+  };
+  if (!input.is_object()) {
+    problems.push_back({"applicable", "the decision must be an object"});
+    return refuse();
+  }
+  for (const auto& [name, value] : input.items()) {
+    if (name != "applicable" && name != "reasons" && name != "justification") {
+      problems.push_back(
+          {name, fmt::format("{} cannot be decided for several controls at once: only "
+                             "applicable, reasons and justification can",
+                             name)});
+    }
+  }
+  if (controls.empty()) problems.push_back({"controls", "choose at least one control"});
+  std::set<std::string> seen;
+  for (const auto& c : controls) {
+    if (domain::FindAnnexAControl(c.control_id) == nullptr) {
+      problems.push_back(
+          {"controls", fmt::format("\"{}\" is not an Annex A control", c.control_id)});
+    } else if (!seen.insert(c.control_id).second) {
+      problems.push_back({"controls", fmt::format("control {} is named twice", c.control_id)});
+    }
+  }
+  // The decision's own problems, once (they are the same for every control).
+  const Json decision = {{"applicable", input.value("applicable", Json())},
+                         {"reasons", input.value("reasons", Json::array())},
+                         {"justification", input.value("justification", Json())}};
+  domain::SoaEntryFromInput("5.1", decision, problems);
+  if (!problems.empty()) return refuse();
+
+  ASSIGN_OR_RETURN(auto entries, store_.SoaEntries(p.org_id));
+  std::unordered_map<std::string, const SoaEntry*> stored;
+  for (const auto& e : entries) stored[e.control_id] = &e;
+  std::vector<store::Store::SoaPut> puts;
+  for (const auto& c : controls) {
+    const auto it = stored.find(c.control_id);
+    const SoaEntry* before = it != stored.end() ? it->second : nullptr;
+    const int64_t current = before != nullptr ? before->version : 0;
+    if (c.version != current) {
+      return Conflict(fmt::format(
+          "the entry of control {} is at version {}, not {}: it was changed by someone else; "
+          "reload and try again",
+          c.control_id, current, c.version));
+    }
+    Json one = decision;
+    if (before != nullptr && !before->status_override.empty()) {
+      one["status_override"] = before->status_override;
+      one["override_reason"] = before->override_reason;
+    }
+    // The decision itself is valid: what remains is an override an exclusion cannot keep.
+    std::vector<domain::FieldError> own;
+    SoaEntry entry = domain::SoaEntryFromInput(c.control_id, one, own);
+    if (!own.empty()) {
+      problems.push_back(
+          {"controls", fmt::format("control {} overrides its implementation status ({}); an "
+                                   "excluded control cannot: remove the override first",
+                                   c.control_id, domain::SoaStatusLabel(before->status_override))});
+      continue;
+    }
+    Json diff = DecisionDiff(
+        before != nullptr ? std::optional<SoaEntry>(*before) : std::optional<SoaEntry>(), entry);
+    if (diff.empty()) continue;  // already decided so: no new version
+    puts.push_back({std::move(entry), c.version, std::move(diff)});
+  }
+  if (!problems.empty()) return refuse();
+  if (errors != nullptr) errors->clear();
+  if (!puts.empty()) RETURN_IF_ERROR(store_.PutSoaEntries(registers_.ActorFor(p), puts).status());
+  ASSIGN_OR_RETURN(auto lines, List(p));
+  std::erase_if(lines, [&](const SoaLine& l) { return seen.count(l.control->id) == 0; });
+  return lines;
+}
+
 Result<domain::SoaVersion> SoaService::Approve(const Principal& p, const std::string& note) {
   RETURN_IF_ERROR(CheckCanChange(p, domain::Permission::kApprove));
   const std::string text(Trim(note));

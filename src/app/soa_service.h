@@ -68,6 +68,22 @@ class SoaService {
   Result<domain::SoaLine> Update(const Principal& p, std::string_view control_id,
                                  std::optional<int64_t> expected_version, const domain::Json& input,
                                  std::vector<domain::FieldError>* errors = nullptr);
+  // A control of a decision taken for several: its id and the version of its entry the
+  // decision is based on (0 while undecided).
+  struct ControlVersion {
+    std::string control_id;
+    int64_t version = 0;
+  };
+  // Decides every control of `controls` alike from JSON input {applicable, reasons,
+  // justification} (the rules of one entry; a status override is decided control by control:
+  // each keeps its own, and an excluded control cannot have one). All or nothing: a problem of
+  // the input names its field; of a control (unknown, named twice, stale, overridden yet
+  // excluded) names "controls" and the control. Returns the lines of the decided controls in
+  // catalogue order.
+  Result<std::vector<domain::SoaLine>> DecideMany(const Principal& p,
+                                                  const std::vector<ControlVersion>& controls,
+                                                  const domain::Json& input,
+                                                  std::vector<domain::FieldError>* errors = nullptr);
   // Approves the statement as it is now: a new version with a snapshot of every line, approved
   // by the caller with an optional note (at most 2,000 characters). Every control must be
   // decided first.

@@ -376,12 +376,26 @@ class Store {
   virtual Result<std::vector<domain::SoaEntry>> SoaEntries(int64_t org_id) = 0;
   // kNotFound when the control has no entry in the organisation yet.
   virtual Result<domain::SoaEntry> GetSoaEntry(int64_t org_id, const std::string& control_id) = 0;
-  // Writes the decision of `entry` (control_id, applicable, reasons, justification, override and
-  // its reason) when the stored version is `expected_version` (0: no entry yet), as the next
-  // version, with its audit event (record type "soa_entry", the entry's id, action "create" or
-  // "update", `diff`). kConflict when the stored version differs. Returns the entry as written.
-  virtual Result<domain::SoaEntry> PutSoaEntry(const Actor& actor, const domain::SoaEntry& entry,
-                                               int64_t expected_version, const Json& diff) = 0;
+  // One decision to write: `entry` (control_id, applicable, reasons, justification, override
+  // and its reason) when the stored version is `expected_version` (0: no entry yet), with `diff`
+  // for its audit event.
+  struct SoaPut {
+    domain::SoaEntry entry;
+    int64_t expected_version = 0;
+    Json diff;
+  };
+  // Writes every decision of `puts` in one transaction, each as its entry's next version with its
+  // audit event (record type "soa_entry", the entry's id, action "create" or "update"), or none
+  // of them: kConflict naming the control when a stored version differs. Returns the entries as
+  // written, in the order of `puts`.
+  virtual Result<std::vector<domain::SoaEntry>> PutSoaEntries(const Actor& actor,
+                                                              const std::vector<SoaPut>& puts) = 0;
+  // PutSoaEntries for one decision.
+  Result<domain::SoaEntry> PutSoaEntry(const Actor& actor, const domain::SoaEntry& entry,
+                                       int64_t expected_version, const Json& diff) {
+    ASSIGN_OR_RETURN(auto written, PutSoaEntries(actor, {SoaPut{entry, expected_version, diff}}));
+    return std::move(written.front());
+  }
   // Every applied control of the organisation that names Annex A controls, with its id, name,
   // status and annex_controls. One statement.
   virtual Result<std::vector<domain::SoaAppliedControl>> AnnexLinkedControls(int64_t org_id) = 0;

@@ -296,5 +296,151 @@ TEST_F(SoaApi, PagesListEditApproveCompareAndPrint) {
             403);
 }
 
+TEST_F(SoaApi, DecidesSeveralControlsAtOnceOrNone) {
+  auto decide = [&](const Json& body) { return Post("/api/v1/soa/decisions", body); };
+  auto controls = [](std::initializer_list<std::pair<const char*, int>> cs) {
+    Json out = Json::array();
+    for (const auto& [id, version] : cs) out.push_back({{"control_id", id}, {"version", version}});
+    return out;
+  };
+  // 5.1 overrides its status: it cannot be excluded with the others, and nothing is written.
+  ASSERT_EQ(Put("/api/v1/soa/5.1",
+                {{"applicable", true},
+                 {"reasons", {"contractual"}},
+                 {"status_override", "implemented"},
+                 {"override_reason", "Checked by hand"}},
+                "\"0\"")
+                ->status,
+            200);
+  const Json exclude = {{"applicable", false}, {"justification", "Outsourced to the landlord"}};
+  Json body = exclude;
+  body["controls"] = controls({{"5.2", 0}, {"5.1", 1}, {"5.3", 0}});
+  auto overridden = decide(body);
+  EXPECT_EQ(overridden->status, 400);
+  EXPECT_EQ(Error(overridden), "invalid_argument/controls");
+  EXPECT_NE(Body(overridden)["error"]["message"].get<std::string>().find("control 5.1 overrides"),
+            std::string::npos)
+      << overridden->body;
+  EXPECT_EQ(Body(Get("/api/v1/soa/5.2"))["version"], 0);
+
+  body["controls"] = controls({{"5.3", 0}, {"5.2", 0}});
+  auto decided = decide(body);
+  ASSERT_EQ(decided->status, 200) << decided->body;
+  const Json data = Body(decided)["data"];
+  ASSERT_EQ(data.size(), 2u);
+  EXPECT_EQ(data[0]["control_id"], "5.2");  // catalogue order
+  EXPECT_EQ(data[1]["control_id"], "5.3");
+  for (const auto& line : data) {
+    EXPECT_EQ(line["applicable"], false);
+    EXPECT_EQ(line["justification"], "Outsourced to the landlord");
+    EXPECT_EQ(line["version"], 1);
+  }
+  // One audit event per control.
+  EXPECT_EQ(Body(Get("/api/v1/audit/events?record_type=soa_entry"))["data"].size(), 3u);
+  // Decided so already: no new version; decided on a stale version: refused, nothing written.
+  body["controls"] = controls({{"5.2", 1}});
+  ASSERT_EQ(decide(body)->status, 200);
+  EXPECT_EQ(Body(Get("/api/v1/soa/5.2"))["version"], 1);
+  body["controls"] = controls({{"5.4", 0}, {"5.3", 0}});
+  EXPECT_EQ(Error(decide(body)), "conflict/");
+  EXPECT_EQ(Body(Get("/api/v1/soa/5.4"))["version"], 0);
+
+  // Bad input names what is wrong.
+  body["controls"] = controls({{"9.99", 0}});
+  EXPECT_EQ(Error(decide(body)), "invalid_argument/controls");
+  body["controls"] = controls({{"5.4", 0}, {"5.4", 0}});
+  EXPECT_EQ(Error(decide(body)), "invalid_argument/controls");
+  body["controls"] = Json::array();
+  EXPECT_EQ(Error(decide(body)), "invalid_argument/controls");
+  body["controls"] = Json::array({"5.4"});
+  EXPECT_EQ(Error(decide(body)), "invalid_argument/controls");
+  EXPECT_EQ(Error(decide(exclude)), "invalid_argument/controls");
+  body = {{"controls", controls({{"5.4", 0}})}, {"applicable", false}};
+  EXPECT_EQ(Error(decide(body)), "invalid_argument/justification");
+  body = {{"controls", controls({{"5.4", 0}})},
+          {"applicable", true},
+          {"reasons", {"contractual"}},
+          {"status_override", "implemented"}};
+  EXPECT_EQ(Error(decide(body)), "invalid_argument/status_override");
+  EXPECT_EQ(Body(Get("/api/v1/soa/5.4"))["version"], 0);
+  // Only those who may decide.
+  const Session viewer = Member("vera", domain::Role::kViewer);
+  body = {{"controls", controls({{"5.4", 0}})}, {"applicable", true}, {"reasons", {"contractual"}}};
+  EXPECT_EQ(Client()
+                .Post("/api/v1/soa/decisions", SessionHeaders(viewer), body.dump(),
+                      "application/json")
+                ->status,
+            403);
+  EXPECT_EQ(Body(Get("/api/v1/soa/5.4"))["version"], 0);
+}
+
+TEST_F(SoaApi, PagesDecideSeveralAndGoOnToTheNextControl) {
+  const Session alice = SignIn("alice", kAlicePassword);
+  auto list = Page(alice, "/soa?theme=People");
+  ASSERT_EQ(list->status, 200);
+  EXPECT_NE(list->body.find("Decide several controls at once"), std::string::npos);
+  EXPECT_NE(list->body.find("form=\"soa-decide\" name=\"controls\" value=\"6.1:0\""),
+            std::string::npos)
+      << list->body;
+  EXPECT_NE(list->body.find("All 8 controls shown"), std::string::npos);
+  EXPECT_NE(list->body.find("/soa/6.1/edit?theme=People"), std::string::npos);
+
+  // The ticked controls, with one justification.
+  auto decided = Submit(alice, "/soa/decisions",
+                        "filter_theme=People&scope=selected&controls=6.1%3A0&controls=6.2%3A0&"
+                        "applicable=false&justification=No+staff+of+our+own");
+  ASSERT_EQ(decided->status, 303) << decided->body;
+  EXPECT_EQ(decided->get_header_value("Location"), "/soa?theme=People&notice=decided&count=2");
+  EXPECT_EQ(Body(Get("/api/v1/soa/6.2"))["justification"], "No staff of our own");
+  EXPECT_NE(Page(alice, "/soa?theme=People&notice=decided&count=2")
+                ->body.find("2 controls were decided."),
+            std::string::npos);
+  // Refused: the error at its field, the input kept, nothing written.
+  auto none = Submit(alice, "/soa/decisions",
+                     "scope=selected&applicable=false&justification=Kept+text");
+  EXPECT_EQ(none->status, 400);
+  EXPECT_NE(none->body.find("tick at least one control"), std::string::npos);
+  EXPECT_NE(none->body.find(">Kept text</textarea>"), std::string::npos);
+  auto no_reason = Submit(alice, "/soa/decisions",
+                          "filter_theme=People&scope=shown&shown=6.3%3A0&shown=6.4%3A0&applicable=true");
+  EXPECT_EQ(no_reason->status, 400);
+  EXPECT_NE(no_reason->body.find("id=\"reasons-error\""), std::string::npos);
+  EXPECT_NE(no_reason->body.find("value=\"shown\" checked"), std::string::npos);
+  EXPECT_EQ(Body(Get("/api/v1/soa/6.3"))["version"], 0);
+
+  // One control: its attributes beside the form, and onward through the lines shown.
+  auto edit = Page(alice, "/soa/6.3/edit?theme=People");
+  ASSERT_EQ(edit->status, 200);
+  EXPECT_NE(edit->body.find("Control 3 of 8 shown"), std::string::npos);
+  EXPECT_NE(edit->body.find("ISO/IEC 27002 attributes"), std::string::npos);
+  EXPECT_NE(edit->body.find("href=\"/soa?attribute=Preventive\""), std::string::npos);
+  EXPECT_NE(edit->body.find("href=\"/soa/6.4/edit?theme=People\""), std::string::npos);
+  EXPECT_NE(edit->body.find("Save and next"), std::string::npos);
+  EXPECT_NE(edit->body.find("name=\"filter_theme\" value=\"People\""), std::string::npos);
+  auto next = Submit(alice, "/soa/6.3",
+                     "version=0&applicable=true&reasons=contractual&filter_theme=People&then=next");
+  ASSERT_EQ(next->status, 303) << next->body;
+  EXPECT_EQ(next->get_header_value("Location"),
+            "/soa/6.4/edit?theme=People&notice=saved&saved=6.3");
+  EXPECT_NE(Page(alice, next->get_header_value("Location"))
+                ->body.find("6.3 Information security awareness, education and training was saved."),
+            std::string::npos);
+  // The last control shown has nothing after it.
+  EXPECT_EQ(Page(alice, "/soa/6.8/edit?theme=People")->body.find("Save and next"),
+            std::string::npos);
+  auto last = Submit(alice, "/soa/6.8",
+                     "version=0&applicable=true&reasons=contractual&filter_theme=People&then=next");
+  EXPECT_EQ(last->get_header_value("Location"), "/soa?theme=People&notice=saved-last#c-6.8");
+
+  // Those who may not decide are offered nothing and refused.
+  const Session viewer = Member("vic", domain::Role::kViewer);
+  EXPECT_EQ(Page(viewer, "/soa")->body.find("soa-decide"), std::string::npos);
+  EXPECT_EQ(Submit(viewer, "/soa/decisions", "scope=selected&controls=6.5%3A0&applicable=true&"
+                                             "reasons=contractual")
+                ->status,
+            403);
+  EXPECT_EQ(Body(Get("/api/v1/soa/6.5"))["version"], 0);
+}
+
 }  // namespace
 }  // namespace rampart::testing

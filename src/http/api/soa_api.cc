@@ -7,6 +7,7 @@
 //   GET  /api/v1/soa/compare?from=N&to=M|current
 //   GET  /api/v1/soa/{control_id}          one line (ETag: its entry's version, 0 if undecided)
 //   PUT  /api/v1/soa/{control_id}          decide it (If-Match required; "0" when undecided)
+//   POST /api/v1/soa/decisions             decide several controls alike (each with its version)
 #include <fmt/format.h>
 
 #include "app/soa_service.h"
@@ -40,6 +41,31 @@ Result<std::optional<int64_t>> EntryIfMatch(const HttpRequest& req) {
     if (v == "0" || v == "\"0\"") return std::optional<int64_t>(0);
   }
   return ParseIfMatch(req);
+}
+
+// The controls of a decision for several: [{"control_id": "5.1", "version": 0}, ...].
+Result<std::vector<app::SoaService::ControlVersion>> ControlVersions(const Json& body) {
+  const auto list = body.find("controls");
+  if (list == body.end() || !list->is_array()) {
+    return InvalidArgument(
+        "controls must be a list of {\"control_id\", \"version\"}: the controls to decide and "
+        "the version of each entry the decision is based on (0 while undecided)",
+        "controls");
+  }
+  std::vector<app::SoaService::ControlVersion> out;
+  for (const auto& c : *list) {
+    if (!c.is_object() || !c.contains("control_id") || !c["control_id"].is_string() ||
+        !c.contains("version") || !c["version"].is_number_integer() ||
+        c["version"].get<int64_t>() < 0) {
+      return InvalidArgument(
+          fmt::format("controls[{}] must be {{\"control_id\": \"5.1\", \"version\": 0}}: an "
+                      "Annex A control and the version of its entry (0 while undecided)",
+                      out.size()),
+          "controls");
+    }
+    out.push_back({c["control_id"].get<std::string>(), c["version"].get<int64_t>()});
+  }
+  return out;
 }
 
 Json VersionJson(const domain::SoaVersion& v) {
@@ -92,6 +118,17 @@ void AddSoaSchemas(Json& schemas) {
        {"status_override", OrNull(status)},
        {"override_reason", Described(OrNull(kString), "required with an override")}},
       Json::array({"applicable"}));
+  schemas["SoaDecisions"] = Object(
+      {{"controls",
+        Described(ArrayOf(ObjectOfAll({{"control_id", Described(kString, "e.g. \"5.1\"")},
+                                       {"version", Described(kInteger,
+                                                             "of the entry the decision is "
+                                                             "based on; 0 while undecided")}})),
+                  "the controls to decide, each at most once")},
+       {"applicable", kBoolean},
+       {"reasons", Described(reason_list, "at least one when applicable; none when excluded")},
+       {"justification", Described(OrNull(kString), "required when excluded")}},
+      Json::array({"controls", "applicable"}));
   schemas["SoaVersion"] =
       Object({{"number", kInteger},
               {"approved_by", kInteger},
@@ -208,6 +245,35 @@ void AddSoaEntryRoutes(Router& router) {
                if (!line.ok()) return WriteJsonError(r.res, line.status());
                WriteLine(r, *line);
              });
+
+  router.Post(
+      "/api/v1/soa/decisions", edit,
+      Doc({{"summary", "Decide several controls alike, with one justification"},
+           {"description",
+            "All or nothing. Each control keeps its own implementation status override; "
+            "excluding a control that has one is refused (remove the override first). A "
+            "control already decided so keeps its version. 409 names a control changed since "
+            "its given version."},
+           {"tags", tags},
+           {"operationId", "decide_soa_entries"},
+           {"requestBody", JsonBody(Ref("SoaDecisions"))},
+           {"responses",
+            Merge({{"200", JsonResponse("the decided entries, in catalogue order",
+                                        DataOf("SoaEntry"))}},
+                  ErrorResponses({400, 401, 403, 409}))}}),
+      [](Request& r) {
+        auto body = ParseJsonBody(r.http);
+        if (!body.ok()) return WriteJsonError(r.res, body.status());
+        auto controls = ControlVersions(*body);
+        if (!controls.ok()) return WriteJsonError(r.res, controls.status());
+        Json decision = *body;
+        decision.erase("controls");
+        auto lines = r.services.soa.DecideMany(r.principal, *controls, decision);
+        if (!lines.ok()) return WriteJsonError(r.res, lines.status());
+        Json data = Json::array();
+        for (const auto& l : *lines) data.push_back(domain::SoaLineJson(l));
+        WriteJson(r.res, 200, Json{{"data", std::move(data)}});
+      });
 }
 
 // Approved versions: the list, approving one, reading one, comparing two.

@@ -1,6 +1,8 @@
 // The Statement of Applicability's pages:
 //   /soa                         the 93 controls by theme, filters, exports, approval
-//   /soa/{control_id}/edit       deciding one control (POST /soa/{control_id} saves)
+//   /soa/{control_id}/edit       deciding one control (POST /soa/{control_id} saves; "Save and
+//                                next" goes on to the next control the list's filter shows)
+//   POST /soa/decisions          deciding the selected (or all shown) controls alike
 //   /soa/versions                approved versions and the choice of two to compare
 //   /soa/versions/{n}            one approved version as it was approved
 //   /soa/compare?from=&to=       what changed, control by control
@@ -10,6 +12,7 @@
 #include <fmt/format.h>
 
 #include <charconv>
+#include <optional>
 #include <map>
 #include <set>
 
@@ -80,7 +83,17 @@ std::map<int64_t, std::string> RiskTitles(Request& r, const Json& lines) {
 struct TableOptions {
   bool edit_links = false;  // the current statement, to a role that may decide
   bool links = true;        // links to applied controls and risks (not in print)
+  std::string filter;       // the list's filter as a query ("?theme=People"), kept by edit links
+  // The id of the form deciding several controls: each line gets a checkbox of it, checked
+  // when its control is in `selected`.
+  std::string select_form;
+  const std::set<std::string>* selected = nullptr;
 };
+
+// "5.1:3": a control and the version of its entry, as the form deciding several sends them.
+std::string ControlVersionValue(const Json& line) {
+  return Str(line["control_id"]) + ":" + std::to_string(line.value("version", int64_t{0}));
+}
 
 // One table per theme of `lines` (SoaLineJson), every column.
 void SoaTables(Html& h, const Json& lines, const std::map<int64_t, std::string>& risk_titles,
@@ -103,10 +116,30 @@ void SoaTables(Html& h, const Json& lines, const std::map<int64_t, std::string>&
       const std::string control = Str(l["control_id"]);
       h.Open("tr", {{"id", "c-" + control}});
       h.Open("td", {{"class", "cell-title"}});
+      if (!o.select_form.empty()) {
+        const std::string value = ControlVersionValue(l);
+        const std::string label = "Select " + control + " " + Str(l["title"]);
+        if (o.selected != nullptr && o.selected->count(control) != 0) {
+          h.Void("input", {{"type", "checkbox"},
+                           {"class", "soa-select"},
+                           {"form", o.select_form},
+                           {"name", "controls"},
+                           {"value", value},
+                           {"aria-label", label},
+                           Attr::Flag("checked")});
+        } else {
+          h.Void("input", {{"type", "checkbox"},
+                           {"class", "soa-select"},
+                           {"form", o.select_form},
+                           {"name", "controls"},
+                           {"value", value},
+                           {"aria-label", label}});
+        }
+      }
       h.Element("span", {{"class", "soa-id"}}, control);
       h.Text(" ");
       if (o.edit_links) {
-        h.Link(fmt::format("/soa/{}/edit", control), Str(l["title"]));
+        h.Link(fmt::format("/soa/{}/edit{}", control, o.filter), Str(l["title"]));
       } else {
         h.Text(Str(l["title"]));
       }
@@ -204,10 +237,218 @@ void Select(Html& h, const std::string& name, const std::string& label, const st
   h.Close("select").Close("div");
 }
 
-void ListPage(Request& r) {
-  const domain::SoaFilter filter{.theme = r.Query("theme"),
-                                 .attribute = r.Query("attribute"),
-                                 .applicable = r.Query("applicable")};
+// A labelled radio button or checkbox.
+void Check(Html& h, std::string_view type, std::string_view name, std::string_view value,
+           std::string_view label, bool checked) {
+  h.Open("label", {{"class", "check"}});
+  if (checked) {
+    h.Void("input", {{"type", type}, {"name", name}, {"value", value}, Attr::Flag("checked")});
+  } else {
+    h.Void("input", {{"type", type}, {"name", name}, {"value", value}});
+  }
+  h.Element("span", {}, label).Close("label");
+}
+
+// The list's filter, from the query of a page or the hidden fields of a form (named
+// "filter_theme", ...: a decision has its own "applicable").
+domain::SoaFilter FilterOf(const Request& r, bool from_form) {
+  auto get = [&](const char* k) {
+    return from_form ? r.Form(std::string("filter_") + k) : r.Query(k);
+  };
+  domain::SoaFilter f{.theme = get("theme"), .attribute = get("attribute"),
+                      .applicable = get("applicable")};
+  return domain::CheckSoaFilter(f).ok() ? f : domain::SoaFilter{};
+}
+
+std::vector<std::pair<const char*, const std::string*>> FilterMembers(const domain::SoaFilter& f) {
+  return {{"theme", &f.theme}, {"attribute", &f.attribute}, {"applicable", &f.applicable}};
+}
+
+// "?theme=People&applicable=undecided" and `more` ("notice=saved"); empty when both are.
+std::string FilterQuery(const domain::SoaFilter& f, const std::string& more = "") {
+  std::string out;
+  for (const auto& [k, v] : FilterMembers(f)) {
+    if (!v->empty()) out += (out.empty() ? "?" : "&") + std::string(k) + "=" + UrlEncode(*v);
+  }
+  if (!more.empty()) out += (out.empty() ? "?" : "&") + more;
+  return out;
+}
+
+// The filter as hidden fields of a form, so that saving returns to the same lines.
+void FilterFields(Html& h, const domain::SoaFilter& f) {
+  for (const auto& [k, v] : FilterMembers(f)) {
+    if (!v->empty()) {
+      h.Void("input", {{"type", "hidden"}, {"name", std::string("filter_") + k}, {"value", *v}});
+    }
+  }
+}
+
+// Problems of a refused decision above its form: an alert app.js focuses, each problem a link
+// to its field.
+void ErrorSummary(Html& h, const std::vector<domain::FieldError>& errors,
+                  const std::string& message) {
+  if (errors.empty() && message.empty()) return;
+  h.Open("div", {{"class", "alert alert-error"},
+                 {"role", "alert"},
+                 {"tabindex", "-1"},
+                 {"id", "error-summary"}});
+  h.Element("h2", {}, errors.empty() ? "This could not be saved" : "Please correct the following");
+  if (!message.empty()) h.Element("p", {}, message);
+  h.Open("ul");
+  for (const auto& e : errors) h.Open("li").Link("#" + e.field, e.message).Close("li");
+  h.Close("ul").Close("div");
+}
+
+using ErrorsByField = std::map<std::string, std::string>;
+
+ErrorsByField ByField(const std::vector<domain::FieldError>& errors) {
+  ErrorsByField out;
+  for (const auto& e : errors) out.emplace(e.field, e.message);
+  return out;
+}
+
+std::string FieldClass(const ErrorsByField& errors, const std::string& field) {
+  return std::string("form-field form-field-wide") +
+         (errors.count(field) != 0 ? " has-error" : "");
+}
+
+void ErrorUnder(Html& h, const ErrorsByField& errors, const std::string& field) {
+  const auto it = errors.find(field);
+  if (it != errors.end()) {
+    h.Element("p", {{"class", "field-error"}, {"id", field + "-error"}}, it->second);
+  }
+}
+
+void TextArea(Html& h, const Json& values, const ErrorsByField& errors, const std::string& name,
+              const std::string& label, const char* rows, size_t max, const std::string& help) {
+  h.Open("div", {{"class", FieldClass(errors, name)}});
+  h.Element("label", {{"for", name}}, label);
+  h.Element("textarea",
+            {{"id", name}, {"name", name}, {"rows", rows}, {"maxlength", std::to_string(max)}},
+            Str(values.value(name, Json())));
+  if (!help.empty()) h.Element("p", {{"class", "help"}}, help);
+  ErrorUnder(h, errors, name);
+  h.Close("div");
+}
+
+// The fields of a decision, for one control or several: applicability, reasons, justification.
+void DecisionFields(Html& h, const Json& values, const ErrorsByField& errors) {
+  h.Open("fieldset", {{"class", FieldClass(errors, "applicable")}, {"id", "applicable"}});
+  h.Element("legend", {}, "Applicability");
+  const Json applicable = values.value("applicable", Json());
+  for (const auto& [value, label] : std::vector<std::pair<std::string, std::string>>{
+           {"true", "Applicable: the control is included"},
+           {"false", "Not applicable: the control is excluded"}}) {
+    Check(h, "radio", "applicable", value, label,
+          applicable.is_boolean() && (applicable.get<bool>() == (value == "true")));
+  }
+  ErrorUnder(h, errors, "applicable");
+  h.Close("fieldset");
+  h.Open("fieldset", {{"class", FieldClass(errors, "reasons")}, {"id", "reasons"}});
+  h.Element("legend", {}, "Reasons for inclusion");
+  h.Element("p", {{"class", "help"}},
+            "At least one when the control is applicable; none when it is excluded.");
+  std::set<std::string> chosen;
+  for (const auto& v : values.value("reasons", Json::array())) {
+    if (v.is_string()) chosen.insert(v.get<std::string>());
+  }
+  for (const auto& c : domain::SoaReasons()) {
+    const std::string value(c.value);
+    Check(h, "checkbox", "reasons", value, std::string(c.label), chosen.count(value) != 0);
+  }
+  ErrorUnder(h, errors, "reasons");
+  h.Close("fieldset");
+  TextArea(h, values, errors, "justification", "Justification", "4",
+           domain::kSoaMaxJustification,
+           "Why the control is included (optional) or excluded (required).");
+}
+
+// Applicability, reasons and justification as sent by a form, as the JSON a PUT would send.
+Json DecisionInput(const Request& r) {
+  Json in = Json::object();
+  const std::string applicable = r.Form("applicable");
+  if (applicable == "true" || applicable == "false") in["applicable"] = applicable == "true";
+  Json reasons = Json::array();
+  const auto range = r.form.equal_range("reasons");
+  for (auto it = range.first; it != range.second; ++it) reasons.push_back(it->second);
+  in["reasons"] = reasons;
+  in["justification"] = r.Form("justification");
+  return in;
+}
+
+// A decision for several controls that was refused: what was entered, to show again.
+struct RefusedDecision {
+  Json values = Json::object();  // applicable, reasons, justification
+  std::string scope = "selected";
+  std::set<std::string> selected;
+  std::vector<domain::FieldError> errors;
+  std::string message;
+  int status = 400;
+};
+
+constexpr const char* kDecideForm = "soa-decide";
+
+// The form deciding several controls alike: those ticked in the tables (their checkboxes belong
+// to it through their form attribute) or every line shown.
+void DecideSeveralForm(Html& h, const Request& r, const domain::SoaFilter& filter,
+                       const Json& lines, const RefusedDecision* refused) {
+  const ErrorsByField errors = refused != nullptr ? ByField(refused->errors) : ErrorsByField();
+  if (refused != nullptr) {
+    h.Open("details", {{"class", "card soa-decide"}, Attr::Flag("open")});
+  } else {
+    h.Open("details", {{"class", "card soa-decide"}});
+  }
+  h.Element("summary", {}, "Decide several controls at once");
+  if (refused != nullptr) ErrorSummary(h, refused->errors, refused->message);
+  h.Element("p", {{"class", "help"}},
+            "One applicability, reasons and justification for the controls you tick in the "
+            "tables below, or for every control shown (filter by theme or attribute first). "
+            "Each control keeps its own implementation status override.");
+  h.Open("form", {{"method", "post"},
+                  {"action", "/soa/decisions"},
+                  {"class", "record-form"},
+                  {"id", kDecideForm},
+                  {"enctype", "multipart/form-data"}});
+  h.Void("input", {{"type", "hidden"}, {"name", "_csrf"}, {"value", r.principal.csrf_token}});
+  FilterFields(h, filter);
+  for (const auto& l : lines) {
+    h.Void("input", {{"type", "hidden"}, {"name", "shown"}, {"value", ControlVersionValue(l)}});
+  }
+  h.Open("div", {{"class", "form-grid"}});
+  h.Open("fieldset", {{"class", FieldClass(errors, "controls")}, {"id", "controls"}});
+  h.Element("legend", {}, "Controls");
+  const std::string scope = refused != nullptr ? refused->scope : "selected";
+  Check(h, "radio", "scope", "selected", "The controls ticked in the tables below",
+        scope == "selected");
+  Check(h, "radio", "scope", "shown",
+        fmt::format("All {} {} shown", lines.size(), lines.size() == 1 ? "control" : "controls"),
+        scope == "shown");
+  ErrorUnder(h, errors, "controls");
+  h.Close("fieldset");
+  DecisionFields(h, refused != nullptr ? refused->values : Json::object(), errors);
+  h.Close("div");
+  h.Open("div", {{"class", "form-actions"}});
+  h.Element("button", {{"type", "submit"}, {"class", "button button-primary"}}, "Decide");
+  h.Close("div").Close("form").Close("details");
+}
+
+std::string ListNotice(const Request& r) {
+  const std::string notice = r.Query("notice");
+  if (notice == "saved") return "The control's entry was saved.";
+  if (notice == "saved-last") return "The control's entry was saved. It was the last one shown.";
+  if (notice == "decided") {
+    int64_t n = 0;
+    const std::string count = r.Query("count");
+    const auto [end, ec] = std::from_chars(count.data(), count.data() + count.size(), n);
+    if (ec == std::errc() && end == count.data() + count.size() && n > 0) {
+      return fmt::format("{} {} decided.", n, n == 1 ? "control was" : "controls were");
+    }
+  }
+  return "";
+}
+
+void ListPage(Request& r, const domain::SoaFilter& filter,
+              const RefusedDecision* refused = nullptr) {
   auto all = r.services.soa.List(r.principal);
   if (!all.ok()) return ErrorPage(r, "Not available", all.status());
   auto versions = r.services.soa.Versions(r.principal);
@@ -232,23 +473,27 @@ void ListPage(Request& r) {
   }
   h.Close("div");
 
-  // Filters.
+  // Filters (as given: a bad one is named below).
+  const domain::SoaFilter asked = refused != nullptr ? filter
+                                                     : domain::SoaFilter{r.Query("theme"),
+                                                                         r.Query("attribute"),
+                                                                         r.Query("applicable")};
   h.Open("form", {{"method", "get"}, {"action", "/soa"}, {"class", "toolbar"}, {"role", "search"}});
   std::vector<std::pair<std::string, std::string>> themes = {{"", "All themes"}};
   for (const auto& t : domain::AnnexAThemes()) themes.emplace_back(t, t);
-  Select(h, "theme", "Theme", filter.theme, themes);
+  Select(h, "theme", "Theme", asked.theme, themes);
   std::vector<std::pair<std::string, std::string>> attributes = {{"", "Any attribute"}};
   for (const auto& a : domain::AnnexAAttributes()) {
     for (const auto& v : a.values) attributes.emplace_back(v, a.label + ": " + v);
   }
-  Select(h, "attribute", "ISO/IEC 27002 attribute", filter.attribute, attributes);
-  Select(h, "applicable", "Applicability", filter.applicable,
+  Select(h, "attribute", "ISO/IEC 27002 attribute", asked.attribute, attributes);
+  Select(h, "applicable", "Applicability", asked.applicable,
          {{"", "Any"}, {"yes", "Applicable"}, {"no", "Excluded"}, {"undecided", "Undecided"}});
   h.Open("div", {{"class", "filter filter-actions"}});
   h.Element("button", {{"type", "submit"}, {"class", "button button-secondary"}}, "Apply");
   h.Close("div").Close("form");
 
-  Status bad = domain::CheckSoaFilter(filter);
+  Status bad = domain::CheckSoaFilter(asked);
   if (!bad.ok()) {
     h.Open("div", {{"class", "alert alert-error"}, {"role", "alert"}}).Text(bad.message());
     h.Close("div");
@@ -261,8 +506,14 @@ void ListPage(Request& r) {
   }
   h.Element("p", {{"class", "muted"}},
             fmt::format("{} of {} controls shown.", lines.size(), all->size()));
-  const bool may_edit = r.principal.Can(domain::Permission::kEditRecords);
-  SoaTables(h, lines, RiskTitles(r, lines), {.edit_links = may_edit});
+  const bool may_edit =
+      r.principal.Can(domain::Permission::kEditRecords) && !r.principal.InAccountSetup();
+  if (may_edit && !lines.empty()) DecideSeveralForm(h, r, filter, lines, refused);
+  SoaTables(h, lines, RiskTitles(r, lines),
+            {.edit_links = may_edit,
+             .filter = FilterQuery(filter),
+             .select_form = may_edit ? kDecideForm : "",
+             .selected = refused != nullptr ? &refused->selected : nullptr});
 
   if (r.principal.Can(domain::Permission::kApprove) && !r.principal.InAccountSetup()) {
     h.Open("section", {{"class", "card"}, {"aria-labelledby", "approve"}});
@@ -290,49 +541,86 @@ void ListPage(Request& r) {
   actions.Link("/soa/print", "Print view", "button button-secondary");
   actions.Link("/api/v1/soa/export?format=csv", "Export CSV", "button button-secondary");
   actions.Link("/api/v1/soa/export?format=xlsx", "Export XLSX", "button button-secondary");
-  const std::string notice = r.Query("notice") == "saved" ? "The control's entry was saved." : "";
   RenderPage(r,
              {.title = kTitle,
               .nav = kNav,
               .subtitle = "Clause 6.1.3 d · the 93 controls of ISO/IEC 27001:2022 Annex A",
               .actions = actions.Take(),
-              .notice = notice},
-             h.Take());
+              .notice = refused != nullptr ? "" : ListNotice(r)},
+             h.Take(), refused != nullptr ? refused->status : 200);
 }
 
-// A labelled radio button or checkbox.
-void Check(Html& h, std::string_view type, std::string_view name, std::string_view value,
-           std::string_view label, bool checked) {
-  h.Open("label", {{"class", "check"}});
-  if (checked) {
-    h.Void("input", {{"type", type}, {"name", name}, {"value", value}, Attr::Flag("checked")});
-  } else {
-    h.Void("input", {{"type", type}, {"name", name}, {"value", value}});
+// Where a control stands among the lines the list's filter shows (the control itself counted
+// whether or not it still matches): the one before and after it, its position and how many.
+struct Neighbours {
+  const domain::AnnexAControl* previous = nullptr;
+  const domain::AnnexAControl* next = nullptr;
+  size_t position = 0;  // 1-based
+  size_t shown = 0;
+};
+
+Neighbours NeighboursOf(Request& r, std::string_view control, const domain::SoaFilter& filter) {
+  Neighbours n;
+  auto all = r.services.soa.List(r.principal);
+  if (!all.ok()) return n;
+  bool past = false;
+  for (const auto& l : *all) {
+    const bool self = l.control->id == control;
+    if (!self && !domain::SoaLineMatches(l, filter)) continue;
+    ++n.shown;
+    if (self) {
+      past = true;
+      n.position = n.shown;
+    } else if (!past) {
+      n.previous = l.control;
+    } else if (n.next == nullptr) {
+      n.next = l.control;
+    }
   }
-  h.Element("span", {}, label).Close("label");
+  return n;
+}
+
+// The control's ISO/IEC 27002 attributes, each value a link to the lines that share it.
+void AttributesPanel(Html& h, const Json& line) {
+  h.Open("aside", {{"class", "card soa-attributes"}, {"aria-labelledby", "attributes"}});
+  h.Element("h2", {{"id", "attributes"}}, "ISO/IEC 27002 attributes");
+  h.Open("dl");
+  for (const auto& a : domain::AnnexAAttributes()) {
+    h.Element("dt", {}, a.label);
+    h.Open("dd");
+    for (const auto& v : line["attributes"].value(a.name, Json::array())) {
+      h.Link("/soa?attribute=" + UrlEncode(Str(v)), Str(v), "tag");
+      h.Text(" ");
+    }
+    h.Close("dd");
+  }
+  h.Close("dl").Close("aside");
 }
 
 // The form of one control's decision: `values` is the line (or the input sent back).
 void EditPage(Request& r, const domain::SoaLine& line, const Json& values,
               const std::vector<domain::FieldError>& errors, const std::string& message,
               int status) {
-  std::map<std::string, std::string> error_of;
-  for (const auto& e : errors) error_of.emplace(e.field, e.message);
+  const ErrorsByField error_of = ByField(errors);
   const std::string control = line.control->id;
+  const domain::SoaFilter filter = FilterOf(r, r.http.method == "POST");
+  const Neighbours around = NeighboursOf(r, control, filter);
   Html h;
-  if (!errors.empty() || !message.empty()) {
-    h.Open("div", {{"class", "alert alert-error"},
-                   {"role", "alert"},
-                   {"tabindex", "-1"},
-                   {"id", "error-summary"}});
-    h.Element("h2", {},
-              errors.empty() ? "This could not be saved" : "Please correct the following");
-    if (!message.empty()) h.Element("p", {}, message);
-    h.Open("ul");
-    for (const auto& e : errors) h.Open("li").Link("#" + e.field, e.message).Close("li");
-    h.Close("ul").Close("div");
-  }
+  ErrorSummary(h, errors, message);
   const Json current = domain::SoaLineJson(line);
+  // Onward and back through the lines the list showed.
+  h.Open("nav", {{"class", "soa-steps"}, {"aria-label", "Controls shown"}});
+  if (around.previous != nullptr) {
+    h.Link(fmt::format("/soa/{}/edit{}", around.previous->id, FilterQuery(filter)),
+           "← " + around.previous->id + " " + around.previous->title, "soa-step-previous");
+  }
+  h.Element("span", {{"class", "muted"}},
+            fmt::format("Control {} of {} shown", around.position, around.shown));
+  if (around.next != nullptr) {
+    h.Link(fmt::format("/soa/{}/edit{}", around.next->id, FilterQuery(filter)),
+           around.next->id + " " + around.next->title + " →", "soa-step-next");
+  }
+  h.Close("nav");
   h.Open("div", {{"class", "callout"}});
   h.Text(fmt::format("Derived implementation status: {} ({} linked applied {}, {} linked {}).",
                      domain::SoaStatusLabel(line.derived_status), line.applied_controls.size(),
@@ -340,64 +628,15 @@ void EditPage(Request& r, const domain::SoaLine& line, const Json& values,
                      line.risk_count == 1 ? "risk" : "risks"));
   h.Close("div");
 
+  h.Open("div", {{"class", "soa-edit"}});
   OpenPostForm(h, r, "/soa/" + control, "card record-form");
   h.Void("input",
          {{"type", "hidden"}, {"name", "version"}, {"value", std::to_string(line.entry.version)}});
+  FilterFields(h, filter);
   h.Open("div", {{"class", "form-grid"}});
-  auto field_error = [&](const std::string& field) {
-    const auto it = error_of.find(field);
-    if (it != error_of.end()) {
-      h.Element("p", {{"class", "field-error"}, {"id", field + "-error"}}, it->second);
-    }
-  };
-  auto cls = [&](const std::string& field) {
-    return std::string("form-field form-field-wide") +
-           (error_of.count(field) != 0 ? " has-error" : "");
-  };
-  auto text_area = [&](const std::string& name, const std::string& label, const char* rows,
-                       size_t max, const std::string& help) {
-    h.Open("div", {{"class", cls(name)}});
-    h.Element("label", {{"for", name}}, label);
-    h.Element("textarea",
-              {{"id", name}, {"name", name}, {"rows", rows}, {"maxlength", std::to_string(max)}},
-              Str(values.value(name, Json())));
-    if (!help.empty()) h.Element("p", {{"class", "help"}}, help);
-    field_error(name);
-    h.Close("div");
-  };
-  // Applicability.
-  h.Open("fieldset", {{"class", cls("applicable")}, {"id", "applicable"}});
-  h.Element("legend", {}, "Applicability");
-  const Json applicable = values.value("applicable", Json());
-  for (const auto& [value, label] : std::vector<std::pair<std::string, std::string>>{
-           {"true", "Applicable: the control is included"},
-           {"false", "Not applicable: the control is excluded"}}) {
-    Check(h, "radio", "applicable", value, label,
-          applicable.is_boolean() && (applicable.get<bool>() == (value == "true")));
-  }
-  field_error("applicable");
-  h.Close("fieldset");
-  // Reasons.
-  h.Open("fieldset", {{"class", cls("reasons")}, {"id", "reasons"}});
-  h.Element("legend", {}, "Reasons for inclusion");
-  h.Element("p", {{"class", "help"}},
-            "At least one when the control is applicable; none when it "
-            "is excluded.");
-  std::set<std::string> chosen;
-  for (const auto& v : values.value("reasons", Json::array())) {
-    if (v.is_string()) chosen.insert(v.get<std::string>());
-  }
-  for (const auto& c : domain::SoaReasons()) {
-    const std::string value(c.value);
-    Check(h, "checkbox", "reasons", value, std::string(c.label), chosen.count(value) != 0);
-  }
-  field_error("reasons");
-  h.Close("fieldset");
-  // Justification.
-  text_area("justification", "Justification", "4", domain::kSoaMaxJustification,
-            "Why the control is included (optional) or excluded (required).");
+  DecisionFields(h, values, error_of);
   // Override.
-  h.Open("div", {{"class", cls("status_override")}});
+  h.Open("div", {{"class", FieldClass(error_of, "status_override")}});
   h.Element("label", {{"for", "status_override"}}, "Implementation status override");
   const std::string override_value = Str(values.value("status_override", Json()));
   h.Open("select", {{"id", "status_override"}, {"name", "status_override"}});
@@ -411,40 +650,105 @@ void EditPage(Request& r, const domain::SoaLine& line, const Json& values,
     }
   }
   h.Close("select");
-  field_error("status_override");
+  ErrorUnder(h, error_of, "status_override");
   h.Close("div");
-  text_area("override_reason", "Reason for the override", "2", domain::kSoaMaxOverrideReason, "");
+  TextArea(h, values, error_of, "override_reason", "Reason for the override", "2",
+           domain::kSoaMaxOverrideReason, "");
   h.Close("div");
   h.Open("div", {{"class", "form-actions"}});
-  h.Element("button", {{"type", "submit"}, {"class", "button button-primary"}}, "Save");
-  h.Link("/soa#c-" + control, "Cancel", "button button-ghost");
+  h.Element("button",
+            {{"type", "submit"}, {"name", "then"}, {"value", "list"}, {"class",
+                                                                        "button button-primary"}},
+            "Save");
+  if (around.next != nullptr) {
+    h.Element("button",
+              {{"type", "submit"},
+               {"name", "then"},
+               {"value", "next"},
+               {"class", "button button-secondary"}},
+              "Save and next");
+  }
+  h.Link("/soa" + FilterQuery(filter) + "#c-" + control, "Cancel", "button button-ghost");
   h.Close("div").Close("form");
+  AttributesPanel(h, current);
+  h.Close("div");
 
   Json one = Json::array({current});
   h.Element("h2", {}, "As it stands");
   SoaTables(h, one, RiskTitles(r, one), {});
   const std::string title = control + " " + line.control->title;
+  std::string notice;
+  if (r.Query("notice") == "saved") {
+    const auto* saved = domain::FindAnnexAControl(r.Query("saved"));
+    if (saved != nullptr) notice = saved->id + " " + saved->title + " was saved.";
+  }
   RenderPage(r,
              {.title = title,
               .nav = kNav,
-              .crumbs = {{kTitle, "/soa"}, {control, ""}},
-              .subtitle = line.control->theme + " control"},
+              .crumbs = {{kTitle, "/soa" + FilterQuery(filter)}, {control, ""}},
+              .subtitle = line.control->theme + " control",
+              .notice = notice},
              h.Take(), status);
 }
 
 // Form input of the edit page as the JSON a PUT would send.
 Json FormInput(const Request& r) {
-  Json in = Json::object();
-  const std::string applicable = r.Form("applicable");
-  if (applicable == "true" || applicable == "false") in["applicable"] = applicable == "true";
-  Json reasons = Json::array();
-  const auto range = r.form.equal_range("reasons");
-  for (auto it = range.first; it != range.second; ++it) reasons.push_back(it->second);
-  in["reasons"] = reasons;
-  in["justification"] = r.Form("justification");
+  Json in = DecisionInput(r);
   in["status_override"] = r.Form("status_override");
   in["override_reason"] = r.Form("override_reason");
   return in;
+}
+
+// "5.1:3" as the form deciding several sends a control and its entry's version.
+std::optional<app::SoaService::ControlVersion> ParseControlVersion(const std::string& v) {
+  const size_t colon = v.find(':');
+  if (colon == std::string::npos) return std::nullopt;
+  int64_t version = 0;
+  const char* begin = v.data() + colon + 1;
+  const char* end = v.data() + v.size();
+  const auto [stop, ec] = std::from_chars(begin, end, version);
+  if (ec != std::errc() || stop != end || begin == end || version < 0) return std::nullopt;
+  return app::SoaService::ControlVersion{v.substr(0, colon), version};
+}
+
+void DecideSeveral(Request& r) {
+  const domain::SoaFilter filter = FilterOf(r, true);
+  RefusedDecision in;
+  in.scope = r.Form("scope") == "shown" ? "shown" : "selected";
+  in.values = DecisionInput(r);
+  std::vector<app::SoaService::ControlVersion> controls;
+  const auto range = r.form.equal_range(in.scope == "shown" ? "shown" : "controls");
+  for (auto it = range.first; it != range.second; ++it) {
+    auto c = ParseControlVersion(it->second);
+    if (!c) {
+      in.errors.push_back(
+          {"controls", fmt::format("\"{}\" is not a control and its version", it->second)});
+      continue;
+    }
+    if (in.scope == "selected") in.selected.insert(c->control_id);
+    controls.push_back(*std::move(c));
+  }
+  if (in.scope == "selected" && controls.empty() && in.errors.empty()) {
+    in.errors.push_back({"controls", "tick at least one control in the tables, or choose every "
+                                     "control shown"});
+  }
+  if (in.errors.empty()) {
+    auto decided = r.services.soa.DecideMany(r.principal, controls, in.values, &in.errors);
+    if (decided.ok()) {
+      return r.res.SetRedirect(
+          "/soa" + FilterQuery(filter, fmt::format("notice=decided&count={}", decided->size())),
+          303);
+    }
+    in.status = HttpStatusFor(decided.status().code());
+    if (decided.status().code() == Code::kConflict) {
+      in.message = decided.status().message() +
+                   ". The lines below are as they are now; tick them again and decide.";
+      in.selected.clear();
+    } else if (in.errors.empty()) {
+      in.message = decided.status().message();
+    }
+  }
+  ListPage(r, filter, &in);
 }
 
 void VersionsPage(Request& r) {
@@ -639,7 +943,7 @@ void PrintPage(Request& r) {
 
 void AddSoaPages(Router& router) {
   const Guard edit = Guard::Needs(domain::Permission::kEditRecords);
-  router.Get("/soa", Surface::kWeb, kRead, ListPage);
+  router.Get("/soa", Surface::kWeb, kRead, [](Request& r) { ListPage(r, FilterOf(r, false)); });
   router.Get("/soa/print", Surface::kWeb, kRead, PrintPage);
   router.Get("/soa/versions", Surface::kWeb, kRead, VersionsPage);
   router.Get(R"(/soa/versions/(\d+))", Surface::kWeb, kRead, VersionPage);
@@ -650,6 +954,7 @@ void AddSoaPages(Router& router) {
                 if (!v.ok()) return ErrorPage(r, "Not approved", v.status());
                 r.res.SetRedirect(fmt::format("/soa/versions/{}?notice=approved", v->number), 303);
               });
+  router.Post("/soa/decisions", Surface::kWeb, edit, DecideSeveral);
   router.Get(R"(/soa/(\d+\.\d+)/edit)", Surface::kWeb, edit, [](Request& r) {
     auto line = r.services.soa.Get(r.principal, r.http.matches[1]);
     if (!line.ok()) return ErrorPage(r, "Not found", line.status());
@@ -662,7 +967,21 @@ void AddSoaPages(Router& router) {
     const Json input = FormInput(r);
     std::vector<domain::FieldError> errors;
     auto saved = r.services.soa.Update(r.principal, control, r.FormVersion(), input, &errors);
-    if (saved.ok()) return r.res.SetRedirect("/soa?notice=saved#c-" + control, 303);
+    if (saved.ok()) {
+      const domain::SoaFilter filter = FilterOf(r, true);
+      if (r.Form("then") != "next") {
+        return r.res.SetRedirect("/soa" + FilterQuery(filter, "notice=saved") + "#c-" + control,
+                                 303);
+      }
+      const Neighbours around = NeighboursOf(r, control, filter);
+      if (around.next == nullptr) {
+        return r.res.SetRedirect(
+            "/soa" + FilterQuery(filter, "notice=saved-last") + "#c-" + control, 303);
+      }
+      return r.res.SetRedirect(fmt::format("/soa/{}/edit{}", around.next->id,
+                                           FilterQuery(filter, "notice=saved&saved=" + control)),
+                               303);
+    }
     std::string message = errors.empty() ? saved.status().message() : "";
     if (saved.status().code() == Code::kConflict) {
       message =

@@ -88,55 +88,60 @@ Result<SoaEntry> SqlStore::GetSoaEntry(int64_t org_id, const std::string& contro
   return GetEntryTx(*conn, org_id, control_id);
 }
 
-Result<SoaEntry> SqlStore::PutSoaEntry(const Actor& actor, const SoaEntry& entry,
-                                       int64_t expected_version, const Json& diff) {
-  SoaEntry written;
+Result<std::vector<SoaEntry>> SqlStore::PutSoaEntries(const Actor& actor,
+                                                      const std::vector<SoaPut>& puts) {
+  std::vector<SoaEntry> written;
   RETURN_IF_ERROR(InWriteTx([&](SqlConnection& conn) -> Status {
-    auto current = GetEntryTx(conn, actor.org_id, entry.control_id);
-    if (!current.ok() && current.status().code() != Code::kNotFound) return current.status();
-    const int64_t stored = current.ok() ? current->version : 0;
-    if (stored != expected_version) {
-      return Conflict(
-          fmt::format("the entry of control {} is at version {}, not {}: it was changed by "
-                      "someone else; reload and try again",
-                      entry.control_id, stored, expected_version));
+    written.clear();
+    for (const auto& [entry, expected_version, diff] : puts) {
+      auto current = GetEntryTx(conn, actor.org_id, entry.control_id);
+      if (!current.ok() && current.status().code() != Code::kNotFound) return current.status();
+      const int64_t stored = current.ok() ? current->version : 0;
+      if (stored != expected_version) {
+        return Conflict(
+            fmt::format("the entry of control {} is at version {}, not {}: it was changed by "
+                        "someone else; reload and try again",
+                        entry.control_id, stored, expected_version));
+      }
+      const std::string reasons = Json(entry.reasons).dump();
+      const Params values = {*entry.applicable,
+                             reasons,
+                             EmptyAsNull(entry.justification),
+                             EmptyAsNull(entry.status_override),
+                             EmptyAsNull(entry.override_reason),
+                             actor.now,
+                             actor.user_id};
+      if (current.ok()) {
+        Params params = values;
+        params.insert(params.end(), {actor.org_id, entry.control_id, expected_version});
+        RETURN_IF_ERROR(Run(conn,
+                            "UPDATE soa_entries SET version = version + 1, applicable = ?, "
+                            "reasons = ?, justification = ?, status_override = ?, "
+                            "override_reason = ?, updated_at = ?, updated_by = ? WHERE org_id = "
+                            "? AND control_id = ? AND version = ?",
+                            params));
+      } else {
+        Params params = {actor.org_id, entry.control_id};
+        params.insert(params.end(), values.begin(), values.end());
+        RETURN_IF_ERROR(Run(conn,
+                            "INSERT INTO soa_entries (org_id, control_id, version, applicable, "
+                            "reasons, justification, status_override, override_reason, "
+                            "updated_at, updated_by) VALUES (?, ?, 1, ?, ?, ?, ?, ?, ?, ?)",
+                            params));
+      }
+      ASSIGN_OR_RETURN(auto entry_now, GetEntryTx(conn, actor.org_id, entry.control_id));
+      RETURN_IF_ERROR(AppendAuditTx(conn, AuditDraft{.org_id = actor.org_id,
+                                                     .actor_id = actor.user_id,
+                                                     .actor = actor.username,
+                                                     .at = actor.now,
+                                                     .action = current.ok() ? "update" : "create",
+                                                     .record_type = "soa_entry",
+                                                     .record_id = entry_now.id,
+                                                     .diff = diff,
+                                                     .address = actor.address}));
+      written.push_back(std::move(entry_now));
     }
-    const std::string reasons = Json(entry.reasons).dump();
-    const Params values = {*entry.applicable,
-                           reasons,
-                           EmptyAsNull(entry.justification),
-                           EmptyAsNull(entry.status_override),
-                           EmptyAsNull(entry.override_reason),
-                           actor.now,
-                           actor.user_id};
-    if (current.ok()) {
-      Params params = values;
-      params.insert(params.end(), {actor.org_id, entry.control_id, expected_version});
-      RETURN_IF_ERROR(Run(conn,
-                          "UPDATE soa_entries SET version = version + 1, applicable = ?, "
-                          "reasons = ?, justification = ?, status_override = ?, "
-                          "override_reason = ?, updated_at = ?, updated_by = ? WHERE org_id = ? "
-                          "AND control_id = ? AND version = ?",
-                          params));
-    } else {
-      Params params = {actor.org_id, entry.control_id};
-      params.insert(params.end(), values.begin(), values.end());
-      RETURN_IF_ERROR(Run(conn,
-                          "INSERT INTO soa_entries (org_id, control_id, version, applicable, "
-                          "reasons, justification, status_override, override_reason, "
-                          "updated_at, updated_by) VALUES (?, ?, 1, ?, ?, ?, ?, ?, ?, ?)",
-                          params));
-    }
-    ASSIGN_OR_RETURN(written, GetEntryTx(conn, actor.org_id, entry.control_id));
-    return AppendAuditTx(conn, AuditDraft{.org_id = actor.org_id,
-                                          .actor_id = actor.user_id,
-                                          .actor = actor.username,
-                                          .at = actor.now,
-                                          .action = current.ok() ? "update" : "create",
-                                          .record_type = "soa_entry",
-                                          .record_id = written.id,
-                                          .diff = diff,
-                                          .address = actor.address});
+    return Status::Ok();
   }));
   return written;
 }

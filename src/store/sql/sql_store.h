@@ -131,8 +131,8 @@ class SqlStore final : public Store {
 
   Result<std::vector<domain::SoaEntry>> SoaEntries(int64_t org_id) override;
   Result<domain::SoaEntry> GetSoaEntry(int64_t org_id, const std::string& control_id) override;
-  Result<domain::SoaEntry> PutSoaEntry(const Actor& actor, const domain::SoaEntry& entry,
-                                       int64_t expected_version, const Json& diff) override;
+  Result<std::vector<domain::SoaEntry>> PutSoaEntries(const Actor& actor,
+                                                      const std::vector<SoaPut>& puts) override;
   Result<std::vector<domain::SoaAppliedControl>> AnnexLinkedControls(int64_t org_id) override;
   Result<std::vector<std::pair<int64_t, int64_t>>> RecordLinks(
       int64_t org_id, const std::string& record_type, const std::string& field,
