@@ -129,3 +129,39 @@ test('the SoA shows 8.7 implemented through the control, with the risk', async (
   await row.screenshot({ path: path.join(outDir, 'risk-05-soa-line.png') });
   assert.deepEqual(problems, []);
 });
+
+test('decides the ticked People controls at once, with one justification', async () => {
+  await page.goto(`${rampart.baseUrl}/soa?theme=People`);
+  await page.getByText('Decide several controls at once').click();
+  await page.getByRole('checkbox', { name: /^Select 6\.1 / }).check();
+  await page.getByRole('checkbox', { name: /^Select 6\.2 / }).check();
+  const form = page.locator('#soa-decide');
+  await form.getByLabel('Applicable: the control is included').check();
+  await form.getByLabel('Contractual', { exact: true }).check();
+  await form.getByLabel('Justification').fill('Staff contracts require screening and terms.');
+  await shot('risk-06-soa-decide-several');
+  await form.getByRole('button', { name: 'Decide' }).click();
+  await page.waitForURL(/\/soa\?theme=People&notice=decided&count=2$/);
+  assert.match(await page.locator('[role=status]').innerText(), /2 controls were decided\./);
+  const row = await page.locator('#c-6\\.2').innerText();
+  assert.match(row, /Applicable/);
+  assert.match(row, /Staff contracts require screening and terms\./);
+});
+
+test('goes on control by control through the undecided ones, attributes beside the form', async () => {
+  await page.goto(`${rampart.baseUrl}/soa?theme=People&applicable=undecided`);
+  await page.locator('#c-6\\.3 a[href*="/edit"]').click();
+  await page.waitForURL(/\/soa\/6\.3\/edit\?theme=People&applicable=undecided$/);
+  assert.match(await page.locator('nav.soa-steps').innerText(), /Control 1 of 6 shown/);
+  const attributes = page.locator('aside.soa-attributes');
+  assert.match(await attributes.innerText(), /Control type\s+Preventive/);
+  await page.getByLabel('Applicable: the control is included').check();
+  await page.getByLabel('Contractual', { exact: true }).check();
+  await shot('risk-07-soa-edit');
+  await page.getByRole('button', { name: 'Save and next' }).click();
+  await page.waitForURL(/\/soa\/6\.4\/edit\?theme=People&applicable=undecided&notice=saved&saved=6\.3$/);
+  assert.match(await page.locator('[role=status]').innerText(), /6\.3 .* was saved\./);
+  // 6.3 is decided now: the position counts it while it is shown, then the undecided ones.
+  assert.match(await page.locator('nav.soa-steps').innerText(), /Control 1 of 5 shown/);
+  assert.deepEqual(problems, []);
+});
