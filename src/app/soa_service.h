@@ -80,10 +80,9 @@ class SoaService {
   // the input names its field; of a control (unknown, named twice, stale, overridden yet
   // excluded) names "controls" and the control. Returns the lines of the decided controls in
   // catalogue order.
-  Result<std::vector<domain::SoaLine>> DecideMany(const Principal& p,
-                                                  const std::vector<ControlVersion>& controls,
-                                                  const domain::Json& input,
-                                                  std::vector<domain::FieldError>* errors = nullptr);
+  Result<std::vector<domain::SoaLine>> DecideMany(
+      const Principal& p, const std::vector<ControlVersion>& controls, const domain::Json& input,
+      std::vector<domain::FieldError>* errors = nullptr);
   // Approves the statement as it is now: a new version with a snapshot of every line, approved
   // by the caller with an optional note (at most 2,000 characters). Every control must be
   // decided first.

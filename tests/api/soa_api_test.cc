@@ -366,11 +366,11 @@ TEST_F(SoaApi, DecidesSeveralControlsAtOnceOrNone) {
   // Only those who may decide.
   const Session viewer = Member("vera", domain::Role::kViewer);
   body = {{"controls", controls({{"5.4", 0}})}, {"applicable", true}, {"reasons", {"contractual"}}};
-  EXPECT_EQ(Client()
-                .Post("/api/v1/soa/decisions", SessionHeaders(viewer), body.dump(),
-                      "application/json")
-                ->status,
-            403);
+  EXPECT_EQ(
+      Client()
+          .Post("/api/v1/soa/decisions", SessionHeaders(viewer), body.dump(), "application/json")
+          ->status,
+      403);
   EXPECT_EQ(Body(Get("/api/v1/soa/5.4"))["version"], 0);
 }
 
@@ -396,13 +396,14 @@ TEST_F(SoaApi, PagesDecideSeveralAndGoOnToTheNextControl) {
                 ->body.find("2 controls were decided."),
             std::string::npos);
   // Refused: the error at its field, the input kept, nothing written.
-  auto none = Submit(alice, "/soa/decisions",
-                     "scope=selected&applicable=false&justification=Kept+text");
+  auto none =
+      Submit(alice, "/soa/decisions", "scope=selected&applicable=false&justification=Kept+text");
   EXPECT_EQ(none->status, 400);
   EXPECT_NE(none->body.find("tick at least one control"), std::string::npos);
   EXPECT_NE(none->body.find(">Kept text</textarea>"), std::string::npos);
-  auto no_reason = Submit(alice, "/soa/decisions",
-                          "filter_theme=People&scope=shown&shown=6.3%3A0&shown=6.4%3A0&applicable=true");
+  auto no_reason =
+      Submit(alice, "/soa/decisions",
+             "filter_theme=People&scope=shown&shown=6.3%3A0&shown=6.4%3A0&applicable=true");
   EXPECT_EQ(no_reason->status, 400);
   EXPECT_NE(no_reason->body.find("id=\"reasons-error\""), std::string::npos);
   EXPECT_NE(no_reason->body.find("value=\"shown\" checked"), std::string::npos);
@@ -422,9 +423,10 @@ TEST_F(SoaApi, PagesDecideSeveralAndGoOnToTheNextControl) {
   ASSERT_EQ(next->status, 303) << next->body;
   EXPECT_EQ(next->get_header_value("Location"),
             "/soa/6.4/edit?theme=People&notice=saved&saved=6.3");
-  EXPECT_NE(Page(alice, next->get_header_value("Location"))
-                ->body.find("6.3 Information security awareness, education and training was saved."),
-            std::string::npos);
+  EXPECT_NE(
+      Page(alice, next->get_header_value("Location"))
+          ->body.find("6.3 Information security awareness, education and training was saved."),
+      std::string::npos);
   // The last control shown has nothing after it.
   EXPECT_EQ(Page(alice, "/soa/6.8/edit?theme=People")->body.find("Save and next"),
             std::string::npos);
@@ -435,8 +437,9 @@ TEST_F(SoaApi, PagesDecideSeveralAndGoOnToTheNextControl) {
   // Those who may not decide are offered nothing and refused.
   const Session viewer = Member("vic", domain::Role::kViewer);
   EXPECT_EQ(Page(viewer, "/soa")->body.find("soa-decide"), std::string::npos);
-  EXPECT_EQ(Submit(viewer, "/soa/decisions", "scope=selected&controls=6.5%3A0&applicable=true&"
-                                             "reasons=contractual")
+  EXPECT_EQ(Submit(viewer, "/soa/decisions",
+                   "scope=selected&controls=6.5%3A0&applicable=true&"
+                   "reasons=contractual")
                 ->status,
             403);
   EXPECT_EQ(Body(Get("/api/v1/soa/6.5"))["version"], 0);

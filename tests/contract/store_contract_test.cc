@@ -1973,6 +1973,30 @@ domain::SoaEntry Decision(const std::string& control, bool applicable) {
   return e;
 }
 
+TEST_P(StoreTest, WritesSeveralSoaEntriesAllOrNone) {
+  ASSERT_THAT(store_->PutSoaEntry(ActorOf(acme_), Decision("5.2", true), 0, Json::object()),
+              IsOk());
+  // The second is stale: neither is written, and no audit event is.
+  const auto events_before = store_->RecentEvents(acme_.org.id, 100);
+  ASSERT_THAT(events_before, IsOk());
+  EXPECT_THAT(store_->PutSoaEntries(ActorOf(acme_), {{Decision("5.1", false), 0, Json::object()},
+                                                     {Decision("5.2", false), 0, Json::object()}}),
+              StatusIs(Code::kConflict));
+  EXPECT_THAT(store_->GetSoaEntry(acme_.org.id, "5.1"), StatusIs(Code::kNotFound));
+  EXPECT_EQ(store_->GetSoaEntry(acme_.org.id, "5.2")->version, 1);
+  EXPECT_EQ(store_->RecentEvents(acme_.org.id, 100)->size(), events_before->size());
+  auto both = store_->PutSoaEntries(ActorOf(acme_), {{Decision("5.1", false), 0, Json::object()},
+                                                     {Decision("5.2", false), 1, Json::object()}});
+  ASSERT_THAT(both, IsOk());
+  ASSERT_EQ(both->size(), 2u);
+  EXPECT_EQ((*both)[0].control_id, "5.1");
+  EXPECT_EQ((*both)[0].version, 1);
+  EXPECT_EQ((*both)[1].control_id, "5.2");
+  EXPECT_EQ((*both)[1].version, 2);
+  EXPECT_EQ((*both)[1].applicable, false);
+  EXPECT_EQ(store_->RecentEvents(acme_.org.id, 100)->size(), events_before->size() + 2);
+}
+
 TEST_P(StoreTest, WritesSoaEntriesWithVersionsAndAudit) {
   EXPECT_THAT(store_->GetSoaEntry(acme_.org.id, "5.1"), StatusIs(Code::kNotFound));
   auto first = store_->PutSoaEntry(ActorOf(acme_), Decision("5.1", true), 0,

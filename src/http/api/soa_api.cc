@@ -257,10 +257,9 @@ void AddSoaEntryRoutes(Router& router) {
            {"tags", tags},
            {"operationId", "decide_soa_entries"},
            {"requestBody", JsonBody(Ref("SoaDecisions"))},
-           {"responses",
-            Merge({{"200", JsonResponse("the decided entries, in catalogue order",
-                                        DataOf("SoaEntry"))}},
-                  ErrorResponses({400, 401, 403, 409}))}}),
+           {"responses", Merge({{"200", JsonResponse("the decided entries, in catalogue order",
+                                                     DataOf("SoaEntry"))}},
+                               ErrorResponses({400, 401, 403, 409}))}}),
       [](Request& r) {
         auto body = ParseJsonBody(r.http);
         if (!body.ok()) return WriteJsonError(r.res, body.status());

@@ -12,8 +12,8 @@
 #include <fmt/format.h>
 
 #include <charconv>
-#include <optional>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "app/record_codec.h"
@@ -255,8 +255,8 @@ domain::SoaFilter FilterOf(const Request& r, bool from_form) {
   auto get = [&](const char* k) {
     return from_form ? r.Form(std::string("filter_") + k) : r.Query(k);
   };
-  domain::SoaFilter f{.theme = get("theme"), .attribute = get("attribute"),
-                      .applicable = get("applicable")};
+  domain::SoaFilter f{
+      .theme = get("theme"), .attribute = get("attribute"), .applicable = get("applicable")};
   return domain::CheckSoaFilter(f).ok() ? f : domain::SoaFilter{};
 }
 
@@ -308,8 +308,7 @@ ErrorsByField ByField(const std::vector<domain::FieldError>& errors) {
 }
 
 std::string FieldClass(const ErrorsByField& errors, const std::string& field) {
-  return std::string("form-field form-field-wide") +
-         (errors.count(field) != 0 ? " has-error" : "");
+  return std::string("form-field form-field-wide") + (errors.count(field) != 0 ? " has-error" : "");
 }
 
 void ErrorUnder(Html& h, const ErrorsByField& errors, const std::string& field) {
@@ -358,8 +357,7 @@ void DecisionFields(Html& h, const Json& values, const ErrorsByField& errors) {
   }
   ErrorUnder(h, errors, "reasons");
   h.Close("fieldset");
-  TextArea(h, values, errors, "justification", "Justification", "4",
-           domain::kSoaMaxJustification,
+  TextArea(h, values, errors, "justification", "Justification", "4", domain::kSoaMaxJustification,
            "Why the control is included (optional) or excluded (required).");
 }
 
@@ -474,10 +472,10 @@ void ListPage(Request& r, const domain::SoaFilter& filter,
   h.Close("div");
 
   // Filters (as given: a bad one is named below).
-  const domain::SoaFilter asked = refused != nullptr ? filter
-                                                     : domain::SoaFilter{r.Query("theme"),
-                                                                         r.Query("attribute"),
-                                                                         r.Query("applicable")};
+  const domain::SoaFilter asked =
+      refused != nullptr
+          ? filter
+          : domain::SoaFilter{r.Query("theme"), r.Query("attribute"), r.Query("applicable")};
   h.Open("form", {{"method", "get"}, {"action", "/soa"}, {"class", "toolbar"}, {"role", "search"}});
   std::vector<std::pair<std::string, std::string>> themes = {{"", "All themes"}};
   for (const auto& t : domain::AnnexAThemes()) themes.emplace_back(t, t);
@@ -656,10 +654,10 @@ void EditPage(Request& r, const domain::SoaLine& line, const Json& values,
            domain::kSoaMaxOverrideReason, "");
   h.Close("div");
   h.Open("div", {{"class", "form-actions"}});
-  h.Element("button",
-            {{"type", "submit"}, {"name", "then"}, {"value", "list"}, {"class",
-                                                                        "button button-primary"}},
-            "Save");
+  h.Element(
+      "button",
+      {{"type", "submit"}, {"name", "then"}, {"value", "list"}, {"class", "button button-primary"}},
+      "Save");
   if (around.next != nullptr) {
     h.Element("button",
               {{"type", "submit"},
@@ -729,8 +727,9 @@ void DecideSeveral(Request& r) {
     controls.push_back(*std::move(c));
   }
   if (in.scope == "selected" && controls.empty() && in.errors.empty()) {
-    in.errors.push_back({"controls", "tick at least one control in the tables, or choose every "
-                                     "control shown"});
+    in.errors.push_back({"controls",
+                         "tick at least one control in the tables, or choose every "
+                         "control shown"});
   }
   if (in.errors.empty()) {
     auto decided = r.services.soa.DecideMany(r.principal, controls, in.values, &in.errors);
