@@ -649,7 +649,7 @@ int Run(const Options& o) {
   // The same query without HTTP: the store call alone, and token authentication alone.
   std::vector<double> store_ms, auth_ms;
   {
-    store::ListQuery q{.filters = {{"kind", "external"}}, .sort = "title", .limit = 50};
+    domain::ListQuery q{.filters = {{"kind", "external"}}, .sort = "title", .limit = 50};
     for (int i = 0; i < o.requests; ++i) {
       auto t = SteadyClock::now();
       auto page = st.List(domain::ContextIssues(), actor.org_id, q);

@@ -423,7 +423,7 @@ int Run(const Options& o) {
   if (!WaitHealthy(inst.port())) Die("the server did not answer /healthz");
   store::Store& st = inst.store();
   {
-    store::ListQuery q{.filters = {{"assets", Json(asset)}}, .limit = 1};
+    domain::ListQuery q{.filters = {{"assets", Json(asset)}}, .limit = 1};
     asset_risks = Check(st.Count(domain::Risks(), actor.org_id, q), "counting an asset's risks");
   }
   const httplib::Headers auth = {{"Authorization", "Bearer " + token}};

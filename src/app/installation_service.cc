@@ -4,6 +4,15 @@
 
 namespace rampart::app {
 
+Result<std::unique_ptr<store::Store>> InstallationService::Open(const std::string& url,
+                                                                bool migrate) {
+  ASSIGN_OR_RETURN(auto store, store::OpenStore(url, options_));
+  if (migrate) RETURN_IF_ERROR(store->Migrate().status());
+  return store;
+}
+
+bool InstallationService::IsPostgres(const std::string& url) { return store::IsPostgresUrl(url); }
+
 Result<MigrationOutcome> InstallationService::Migrate(const std::string& url) {
   ASSIGN_OR_RETURN(auto store, store::OpenStore(url, options_));
   MigrationOutcome out;

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <string>
 
 #include "app/audit_service.h"
@@ -29,6 +30,12 @@ struct CopyOutcome {
 class InstallationService {
  public:
   explicit InstallationService(store::StoreOptions options = {}) : options_(options) {}
+
+  // Opens the database at `url` for a command, applying its pending migrations when `migrate`
+  // (reading the audit chain needs none). Errors: those of store::OpenStore and Store::Migrate.
+  Result<std::unique_ptr<store::Store>> Open(const std::string& url, bool migrate = true);
+  // True when `url` names a PostgreSQL database (else a SQLite file).
+  static bool IsPostgres(const std::string& url);
 
   // Opens the database at `url` and applies its pending migrations. Errors: those of
   // store::OpenStore and Store::Migrate.

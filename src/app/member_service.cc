@@ -60,7 +60,7 @@ Result<domain::Organisation> MemberService::ResolveOrganisation(const std::strin
   return orgs.front();
 }
 
-Result<store::UserSummary> MemberService::MemberOf(const Principal& p, int64_t user_id) {
+Result<domain::UserSummary> MemberService::MemberOf(const Principal& p, int64_t user_id) {
   ASSIGN_OR_RETURN(auto members, store_.ListMembers(p.org_id));
   for (auto& m : members) {
     if (m.id == user_id) return m;
@@ -137,12 +137,12 @@ Result<AddedMember> MemberService::AddTo(const Principal* actor, const domain::O
     }
     diff["username"] = nm.username;
     RETURN_IF_ERROR(store_.PutInvitation(
-        store::Invitation{.org_id = org.id,
-                          .user_id = existing->id,
-                          .role = nm.role,
-                          .expires_at = nm.expires_on,
-                          .invited_by = actor->username,
-                          .created_at = FormatUtc(clock_.Now())},
+        domain::Invitation{.org_id = org.id,
+                           .user_id = existing->id,
+                           .role = nm.role,
+                           .expires_at = nm.expires_on,
+                           .invited_by = actor->username,
+                           .created_at = FormatUtc(clock_.Now())},
         SecurityEvent(clock_, actor, org.id, "invite_member", "invitation", 0, diff)));
     AddedMember out;
     out.invited = true;
@@ -192,12 +192,12 @@ Result<AddedMember> MemberService::AddTo(const Principal* actor, const domain::O
 // ---------------------------------------------------------------------------------------------
 // Administrators
 
-Result<std::vector<store::UserSummary>> MemberService::List(const Principal& p) {
+Result<std::vector<domain::UserSummary>> MemberService::List(const Principal& p) {
   RETURN_IF_ERROR(Require(p, Permission::kReadRecords));
   return store_.ListMembers(p.org_id);
 }
 
-Result<store::UserSummary> MemberService::Get(const Principal& p, int64_t user_id) {
+Result<domain::UserSummary> MemberService::Get(const Principal& p, int64_t user_id) {
   RETURN_IF_ERROR(Require(p, Permission::kReadRecords));
   return MemberOf(p, user_id);
 }
@@ -367,12 +367,12 @@ Status MemberService::SetSecondFactorRoles(const Principal& p, const std::vector
 // ---------------------------------------------------------------------------------------------
 // The caller's own invitations
 
-Result<std::vector<store::Invitation>> MemberService::Invitations(const Principal& p) {
+Result<std::vector<domain::Invitation>> MemberService::Invitations(const Principal& p) {
   return store_.Invitations(p.user_id);
 }
 
-Result<store::Invitation> MemberService::AcceptInvitation(const Principal& p,
-                                                          int64_t invitation_id) {
+Result<domain::Invitation> MemberService::AcceptInvitation(const Principal& p,
+                                                           int64_t invitation_id) {
   // Read here for the end date and the event's diff; the store reads the invitation again in the
   // transaction that turns it into a membership (an answer given meanwhile makes this kNotFound).
   ASSIGN_OR_RETURN(auto mine, store_.Invitations(p.user_id));
@@ -392,8 +392,8 @@ Result<store::Invitation> MemberService::AcceptInvitation(const Principal& p,
       SecurityEvent(clock_, &p, it->org_id, "accept_invitation", "user", p.user_id, diff));
 }
 
-Result<store::Invitation> MemberService::DeclineInvitation(const Principal& p,
-                                                           int64_t invitation_id) {
+Result<domain::Invitation> MemberService::DeclineInvitation(const Principal& p,
+                                                            int64_t invitation_id) {
   return store_.DeclineInvitation(
       p.user_id, invitation_id,
       SecurityEvent(clock_, &p, 0, "decline_invitation", "user", p.user_id));
@@ -417,7 +417,7 @@ Result<AddedMember> MemberService::AddUser(const std::string& org_name, const Ne
   return AddTo(nullptr, org, member);
 }
 
-Result<std::vector<store::UserSummary>> MemberService::ListUsers(const std::string& org_name) {
+Result<std::vector<domain::UserSummary>> MemberService::ListUsers(const std::string& org_name) {
   ASSIGN_OR_RETURN(auto org, ResolveOrganisation(org_name));
   return store_.ListMembers(org.id);
 }

@@ -51,8 +51,8 @@ class MemberService {
       : store_(store), clock_(clock), auth_(auth) {}
 
   // --- Administrators (users:manage, settings:manage), in their current organisation ---
-  Result<std::vector<store::UserSummary>> List(const Principal& p);
-  Result<store::UserSummary> Get(const Principal& p, int64_t user_id);
+  Result<std::vector<domain::UserSummary>> List(const Principal& p);
+  Result<domain::UserSummary> Get(const Principal& p, int64_t user_id);
   // A new account when the user name is free anywhere in the installation (with a one-time
   // password unless `member.password` is given). When the name is taken by an account that is
   // not a member here, an invitation (replacing an earlier one to the same person), whatever that
@@ -78,11 +78,11 @@ class MemberService {
   Status SetSecondFactorRoles(const Principal& p, const std::vector<domain::Role>& roles);
 
   // --- The caller's own invitations (any signed-in user) ---
-  Result<std::vector<store::Invitation>> Invitations(const Principal& p);
+  Result<std::vector<domain::Invitation>> Invitations(const Principal& p);
   // Accepting makes the membership offered (role and end date as invited); both end the
   // invitation. kNotFound when the caller has no such invitation.
-  Result<store::Invitation> AcceptInvitation(const Principal& p, int64_t invitation_id);
-  Result<store::Invitation> DeclineInvitation(const Principal& p, int64_t invitation_id);
+  Result<domain::Invitation> AcceptInvitation(const Principal& p, int64_t invitation_id);
+  Result<domain::Invitation> DeclineInvitation(const Principal& p, int64_t invitation_id);
 
   // --- The command line (the system) ---
   Result<domain::Organisation> AddOrganisation(const std::string& name);
@@ -92,7 +92,7 @@ class MemberService {
   // when it does not exist. The installation's operator adds an existing account directly (no
   // invitation).
   Result<AddedMember> AddUser(const std::string& org_name, const NewMember& member);
-  Result<std::vector<store::UserSummary>> ListUsers(const std::string& org_name);
+  Result<std::vector<domain::UserSummary>> ListUsers(const std::string& org_name);
   Status DisableUser(const std::string& username);
   // A token for the user's membership of `org_name` (the first membership when empty).
   Result<std::string> CreateToken(const std::string& username, const std::string& org_name,
@@ -106,7 +106,7 @@ class MemberService {
   Result<AddedMember> AddTo(const Principal* actor, const domain::Organisation& org,
                             const NewMember& member);
   // The member `user_id` of the caller's organisation (kNotFound for anyone else).
-  Result<store::UserSummary> MemberOf(const Principal& p, int64_t user_id);
+  Result<domain::UserSummary> MemberOf(const Principal& p, int64_t user_id);
   // kFailedPrecondition when the change would leave the organisation without an active admin.
   Status KeepAnAdministrator(int64_t org_id, int64_t user_id);
   // A change to the account itself (password, second factor, disabling) reaches every

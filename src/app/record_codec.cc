@@ -195,14 +195,14 @@ std::vector<RowChange> DiffTableRows(const domain::FieldSpec& table, const Json&
 
 namespace {
 
-std::string UserNameOf(int64_t id, const std::vector<store::UserSummary>& members) {
+std::string UserNameOf(int64_t id, const std::vector<domain::UserSummary>& members) {
   for (const auto& m : members) {
     if (m.id == id) return m.username;
   }
   return std::to_string(id);
 }
 
-std::string PersonNameOf(int64_t id, const std::vector<store::UserSummary>& members) {
+std::string PersonNameOf(int64_t id, const std::vector<domain::UserSummary>& members) {
   for (const auto& m : members) {
     if (m.id == id) return m.display_name.empty() ? m.username : m.display_name;
   }
@@ -211,7 +211,7 @@ std::string PersonNameOf(int64_t id, const std::vector<store::UserSummary>& memb
 
 // A scalar cell as exported: users by user name, booleans as true/false, the rest as stored.
 std::string ExportScalar(const domain::FieldSpec& f, const Json& v,
-                         const std::vector<store::UserSummary>& members) {
+                         const std::vector<domain::UserSummary>& members) {
   if (v.is_null()) return "";
   if (f.type == FieldType::kUser && v.is_number_integer()) {
     return UserNameOf(v.get<int64_t>(), members);
@@ -221,7 +221,7 @@ std::string ExportScalar(const domain::FieldSpec& f, const Json& v,
 }
 
 std::string TableLines(const domain::FieldSpec& f, const Json& v,
-                       const std::vector<store::UserSummary>& members) {
+                       const std::vector<domain::UserSummary>& members) {
   std::string out;
   if (!v.is_array() || f.columns.empty()) return out;
   const domain::FieldSpec& name = RowNameColumn(f);
@@ -242,7 +242,7 @@ std::string TableLines(const domain::FieldSpec& f, const Json& v,
 
 ExportSheet RecordsToSheet(const domain::RegisterSpec& spec,
                            const std::vector<domain::Record>& records,
-                           const std::vector<store::UserSummary>& members,
+                           const std::vector<domain::UserSummary>& members,
                            const RefTitles& titles) {
   auto named = [](const domain::FieldSpec& f) {
     return f.type == FieldType::kUser || f.type == FieldType::kRef || f.type == FieldType::kRefs;
@@ -305,7 +305,7 @@ ExportSheet RecordsToSheet(const domain::RegisterSpec& spec,
 
 std::string RecordsToCsv(const domain::RegisterSpec& spec,
                          const std::vector<domain::Record>& records,
-                         const std::vector<store::UserSummary>& members, const RefTitles& titles) {
+                         const std::vector<domain::UserSummary>& members, const RefTitles& titles) {
   const ExportSheet sheet = RecordsToSheet(spec, records, members, titles);
   std::string out = CsvRow(sheet.header);
   for (const auto& row : sheet.rows) out += CsvRow(row);

@@ -62,13 +62,13 @@ struct ExportSheet {
 };
 ExportSheet RecordsToSheet(const domain::RegisterSpec& spec,
                            const std::vector<domain::Record>& records,
-                           const std::vector<store::UserSummary>& members,
+                           const std::vector<domain::UserSummary>& members,
                            const RefTitles& titles = {});
 
 // RecordsToSheet as CSV (RFC 4180, CRLF, formulas neutralised).
 std::string RecordsToCsv(const domain::RegisterSpec& spec,
                          const std::vector<domain::Record>& records,
-                         const std::vector<store::UserSummary>& members,
+                         const std::vector<domain::UserSummary>& members,
                          const RefTitles& titles = {});
 
 }  // namespace rampart::app

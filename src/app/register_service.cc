@@ -205,14 +205,14 @@ Status RegisterService::CheckReferences(const Principal& p, const RegisterSpec& 
   return Status::Ok();
 }
 
-Result<store::Page> RegisterService::List(const Principal& p, const RegisterSpec& spec,
-                                          const store::ListQuery& query) {
+Result<domain::Page> RegisterService::List(const Principal& p, const RegisterSpec& spec,
+                                           const domain::ListQuery& query) {
   RETURN_IF_ERROR(Require(p, domain::Permission::kReadRecords));
   return store_.List(spec, p.org_id, query);
 }
 
 Status ForEachPage(store::Store& store, const RegisterSpec& spec, int64_t org_id,
-                   store::ListQuery query, const std::function<Status(std::vector<Record>&)>& fn) {
+                   domain::ListQuery query, const std::function<Status(std::vector<Record>&)>& fn) {
   query.cursor.clear();
   query.limit = 500;
   do {
@@ -250,7 +250,7 @@ Result<RefTitles> RegisterService::ReferencedTitles(const Principal& p, const Re
 }
 
 Result<std::string> RegisterService::Export(const Principal& p, const RegisterSpec& spec,
-                                            const store::ListQuery& query, ExportFormat format) {
+                                            const domain::ListQuery& query, ExportFormat format) {
   RETURN_IF_ERROR(Require(p, domain::Permission::kReadRecords));
   std::vector<Record> all;
   RETURN_IF_ERROR(ForEachPage(store_, spec, p.org_id, query, [&](std::vector<Record>& page) {
@@ -273,7 +273,7 @@ Result<std::string> RegisterService::Export(const Principal& p, const RegisterSp
 }
 
 Result<int64_t> RegisterService::Count(const Principal& p, const RegisterSpec& spec,
-                                       const store::ListQuery& query) {
+                                       const domain::ListQuery& query) {
   RETURN_IF_ERROR(Require(p, domain::Permission::kReadRecords));
   return store_.Count(spec, p.org_id, query);
 }
@@ -405,7 +405,7 @@ Result<std::vector<domain::AuditEvent>> RegisterService::History(const Principal
   return store_.RecordHistory(p.org_id, spec.type, id);
 }
 
-Result<std::vector<store::UserSummary>> RegisterService::Members(const Principal& p) {
+Result<std::vector<domain::UserSummary>> RegisterService::Members(const Principal& p) {
   RETURN_IF_ERROR(Require(p, domain::Permission::kReadRecords));
   return store_.ListMembers(p.org_id);
 }
@@ -433,8 +433,8 @@ Result<std::vector<domain::AuditEvent>> RegisterService::RecentEvents(const Prin
   return store_.RecentEvents(p.org_id, limit);
 }
 
-Result<store::AuditPage> RegisterService::AuditTrail(const Principal& p,
-                                                     const store::AuditQuery& q) {
+Result<domain::AuditPage> RegisterService::AuditTrail(const Principal& p,
+                                                      const domain::AuditQuery& q) {
   RETURN_IF_ERROR(Require(p, domain::Permission::kReadAuditTrail));
   for (const auto& [name, date] : {std::pair{"from", &q.from}, std::pair{"to", &q.to}}) {
     if (!date->empty() && !IsValidDate(*date)) {
@@ -478,14 +478,14 @@ Result<RegisterService::EventTitles> RegisterService::TitlesOfEvents(
   return titles;
 }
 
-Result<std::string> RegisterService::AuditTrailCsv(const Principal& p, store::AuditQuery q) {
+Result<std::string> RegisterService::AuditTrailCsv(const Principal& p, domain::AuditQuery q) {
   q.limit = 1000;
   q.after_seq = 0;
   std::string out = CsvRow({"seq", "at", "actor", "action", "record_type", "record_id", "record",
                             "changed", "address", "hash"});
   int64_t rows = 0;
   for (;;) {
-    ASSIGN_OR_RETURN(store::AuditPage page, AuditTrail(p, q));
+    ASSIGN_OR_RETURN(domain::AuditPage page, AuditTrail(p, q));
     rows += static_cast<int64_t>(page.events.size());
     if (rows > kAuditCsvLimit) {
       return Status(Code::kTooLarge,
@@ -509,21 +509,21 @@ Result<std::string> RegisterService::AuditTrailCsv(const Principal& p, store::Au
   }
 }
 
-Result<store::Filter> RegisterService::ParseFilter(const RegisterSpec& spec,
-                                                   const std::string& name,
-                                                   const std::string& value) {
+Result<domain::Filter> RegisterService::ParseFilter(const RegisterSpec& spec,
+                                                    const std::string& name,
+                                                    const std::string& value) {
   const domain::FieldSpec* f = spec.Field(name);
   if (f == nullptr || !f->filterable) {
     return InvalidArgument(fmt::format("cannot filter {} by \"{}\"", ToLower(spec.plural), name),
                            name);
   }
-  if (value.empty()) return store::Filter{name, nullptr};
+  if (value.empty()) return domain::Filter{name, nullptr};
   switch (f->type) {
     case FieldType::kBool:
       if (value != "true" && value != "false") {
         return InvalidArgument(fmt::format("{} must be true or false", name), name);
       }
-      return store::Filter{name, value == "true"};
+      return domain::Filter{name, value == "true"};
     case FieldType::kUser:
     case FieldType::kRef:
     case FieldType::kRefs:
@@ -533,20 +533,20 @@ Result<store::Filter> RegisterService::ParseFilter(const RegisterSpec& spec,
       if (ec != std::errc() || ptr != value.data() + value.size()) {
         return InvalidArgument(fmt::format("{} must be a number", name), name);
       }
-      return store::Filter{name, v};
+      return domain::Filter{name, v};
     }
     case FieldType::kEnum:
       if (f->FindChoice(value) == nullptr) {
         return InvalidArgument(fmt::format("\"{}\" is not a value of {}", value, name), name);
       }
-      return store::Filter{name, value};
+      return domain::Filter{name, value};
     case FieldType::kDate:
       if (!IsValidDate(value)) {
         return InvalidArgument(fmt::format("{} must be a date YYYY-MM-DD", name), name);
       }
-      return store::Filter{name, value};
+      return domain::Filter{name, value};
     default:
-      return store::Filter{name, value};
+      return domain::Filter{name, value};
   }
 }
 

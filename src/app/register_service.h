@@ -47,17 +47,17 @@ using RefusalHook =
 // page by page in the query's order: `fn` gets each page's records. For use cases that read a
 // whole register or selection (exports, re-evaluation); no permission check.
 Status ForEachPage(store::Store& store, const domain::RegisterSpec& spec, int64_t org_id,
-                   store::ListQuery query,
+                   domain::ListQuery query,
                    const std::function<Status(std::vector<domain::Record>&)>& fn);
 
 class RegisterService {
  public:
   RegisterService(store::Store& store, const Clock& clock) : store_(store), clock_(clock) {}
 
-  Result<store::Page> List(const Principal& p, const domain::RegisterSpec& spec,
-                           const store::ListQuery& query);
+  Result<domain::Page> List(const Principal& p, const domain::RegisterSpec& spec,
+                            const domain::ListQuery& query);
   Result<int64_t> Count(const Principal& p, const domain::RegisterSpec& spec,
-                        const store::ListQuery& query);
+                        const domain::ListQuery& query);
   Result<domain::Record> Get(const Principal& p, const domain::RegisterSpec& spec, int64_t id);
   Result<domain::Record> Create(const Principal& p, const domain::RegisterSpec& spec,
                                 const domain::Json& input,
@@ -75,14 +75,14 @@ class RegisterService {
   // records, the members and the titles of the referred-to records (one statement per register
   // referred to, for up to kTitlesPerStatement ids).
   Result<std::string> Export(const Principal& p, const domain::RegisterSpec& spec,
-                             const store::ListQuery& query, ExportFormat format);
+                             const domain::ListQuery& query, ExportFormat format);
   // The titles of the records the reference fields of `rows` (records' fields) name, by register
   // type: one statement per register referred to (per kTitlesPerStatement ids).
   static constexpr size_t kTitlesPerStatement = 10000;
   Result<RefTitles> ReferencedTitles(const Principal& p, const domain::RegisterSpec& spec,
                                      const std::vector<const domain::Json*>& rows);
   // The organisation's members: owners to choose from, names to show.
-  Result<std::vector<store::UserSummary>> Members(const Principal& p);
+  Result<std::vector<domain::UserSummary>> Members(const Principal& p);
   // Newest audit events of the organisation.
   // The records that refer to record `id` of `spec`, by register: how many, and the first few
   // by id with their titles (what a refused delete names).
@@ -97,7 +97,7 @@ class RegisterService {
   // A page of the organisation's audit trail matching `q` (audit trail readers only). Dates must
   // be YYYY-MM-DD and in order, the limit 1 to 1,000, names plain short text; each refusal names
   // the field ("from", "to", "limit", "action", "record_type").
-  Result<store::AuditPage> AuditTrail(const Principal& p, const store::AuditQuery& q);
+  Result<domain::AuditPage> AuditTrail(const Principal& p, const domain::AuditQuery& q);
   // The titles of the register records `events` are about, by (record type, id): one query per
   // register. Events about other things (users, sessions) and deleted records have none.
   using EventTitles = std::map<std::pair<std::string, int64_t>, std::string>;
@@ -107,12 +107,12 @@ class RegisterService {
   // record type, record id, record title, changed fields, client address and hash. kTooLarge
   // beyond kAuditCsvLimit events (narrow the dates).
   static constexpr int kAuditCsvLimit = 100000;
-  Result<std::string> AuditTrailCsv(const Principal& p, store::AuditQuery q);
+  Result<std::string> AuditTrailCsv(const Principal& p, domain::AuditQuery q);
 
   // Converts list-query parameters given as text (a query string) into a typed filter, checking
   // the field is filterable and the value allowed. Errors name the parameter.
-  static Result<store::Filter> ParseFilter(const domain::RegisterSpec& spec,
-                                           const std::string& field, const std::string& value);
+  static Result<domain::Filter> ParseFilter(const domain::RegisterSpec& spec,
+                                            const std::string& field, const std::string& value);
 
   store::Actor ActorFor(const Principal& p) const;
 

@@ -441,7 +441,7 @@ Result<int> RiskService::LoadCatalogue(const Principal& p, const domain::Registe
 }
 
 Result<HeatMap> RiskService::Heat(const Principal& p, bool residual,
-                                  const store::ListQuery& query) {
+                                  const domain::ListQuery& query) {
   RETURN_IF_ERROR(Require(p, domain::Permission::kReadRecords));
   ASSIGN_OR_RETURN(auto in_force, InForce(p.org_id));
   HeatMap out;
@@ -505,7 +505,7 @@ Result<std::string> RiskService::ExportTreatmentPlan(const Principal& p, std::st
 Result<std::vector<TreatmentRow>> RiskService::TreatmentPlan(const Principal& p) {
   RETURN_IF_ERROR(Require(p, domain::Permission::kReadRecords));
   const std::string today = FormatDate(clock_.Now());
-  store::ListQuery q;
+  domain::ListQuery q;
   q.filters.push_back({"status", Json::array({std::string(domain::kRiskAnalysed),
                                               std::string(domain::kRiskTreatmentPlanned),
                                               std::string(domain::kRiskTreated)})});

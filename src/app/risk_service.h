@@ -80,7 +80,7 @@ class RiskService {
   // Counts of risks per (likelihood, impact), inherent or residual, among those matching
   // `query`'s filters and search. Two statements; without filters or search the counts come
   // from those the store keeps per organisation instead of counting the risks.
-  Result<HeatMap> Heat(const Principal& p, bool residual, const store::ListQuery& query);
+  Result<HeatMap> Heat(const Principal& p, bool residual, const domain::ListQuery& query);
   // Every risk that needs treatment, with its actions; `today` marks overdue ones.
   Result<std::vector<TreatmentRow>> TreatmentPlan(const Principal& p);
   // The treatment plan as a file, one row per action with people by user name: `format` is

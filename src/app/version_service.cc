@@ -22,7 +22,7 @@ Status RequireVersions(const RegisterSpec& spec) {
 
 Result<Record> ApprovedVersionInForce(store::Store& store, const RegisterSpec& spec,
                                       int64_t org_id) {
-  store::ListQuery q;
+  domain::ListQuery q;
   q.filters.push_back({"status", std::string(domain::kVersionApproved)});
   q.limit = 1;
   ASSIGN_OR_RETURN(auto page, store.List(spec, org_id, q));

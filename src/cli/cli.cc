@@ -7,9 +7,7 @@
 namespace rampart::cli {
 
 Status Context::Open() {
-  ASSIGN_OR_RETURN(store, store::OpenStore(db, store_options));
-  ASSIGN_OR_RETURN(int applied, store->Migrate());
-  (void)applied;
+  ASSIGN_OR_RETURN(store, app::InstallationService(store_options).Open(db));
   services = std::make_unique<app::Services>(*store, clock, auth_options, evidence_options);
   return Status::Ok();
 }

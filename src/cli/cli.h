@@ -10,9 +10,9 @@
 #include <memory>
 #include <string>
 
+#include "app/installation_service.h"
 #include "app/services.h"
 #include "base/clock.h"
-#include "store/store.h"
 
 namespace rampart::cli {
 

@@ -176,7 +176,7 @@ void AddServeCommand(CLI::App& app, Context& ctx, Action& action) {
       pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
       std::string key_file = opts->signing_key;
-      if (key_file.empty() && !store::IsPostgresUrl(ctx.db)) {
+      if (key_file.empty() && !app::InstallationService::IsPostgres(ctx.db)) {
         auto fallback = app::DefaultSigningKeyPath(ctx.db);
         if (fallback.ok() && std::filesystem::exists(*fallback)) key_file = *fallback;
       }

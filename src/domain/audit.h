@@ -6,7 +6,9 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "domain/record.h"
 
@@ -41,5 +43,24 @@ inline constexpr std::string_view kGenesisHash =
 // actor. Any other encoding number yields an encoding no stored hash can match.
 std::string CanonicalEncoding(const AuditEvent& e);
 std::string ComputeAuditHash(const AuditEvent& e);
+
+// Which of an organisation's audit events to read (the audit trail page and API), newest first.
+struct AuditQuery {
+  std::optional<int64_t> actor_id;  // who made them (0: the system)
+  std::string record_type;          // about which kind of record ("risk", "user", ...)
+  int64_t record_id = 0;            // with record_type: about which record
+  std::string action;               // create, update, sign_in_failed, ...
+  std::string from;                 // first day, YYYY-MM-DD (UTC), inclusive
+  std::string to;                   // last day, inclusive
+  int64_t before_seq = 0;           // only events older than this one (the next page)
+  int64_t after_seq = 0;            // only events newer than this one (the page before)
+  int limit = 100;
+};
+
+struct AuditPage {
+  std::vector<domain::AuditEvent> events;  // newest first
+  int64_t older = 0;  // before_seq of the page of older events; 0 when there is none
+  int64_t newer = 0;  // after_seq of the page of newer events; 0 when there is none
+};
 
 }  // namespace rampart::domain

@@ -91,4 +91,28 @@ inline constexpr std::chrono::hours kOneTimePasswordLifetime{72};
 // proved within this time on the session.
 inline constexpr std::chrono::minutes kReauthenticationWindow{5};
 
+// A member of an organisation as lists of people show them.
+struct UserSummary {
+  int64_t id = 0;
+  std::string username;
+  std::string display_name;
+  bool disabled = false;
+  std::string role;
+  std::string expires_at;      // of the membership
+  bool second_factor = false;  // TOTP enrolled
+};
+
+// An offer of membership in an organisation to an existing account, waiting for its holder to
+// accept or decline it.
+struct Invitation {
+  int64_t id = 0;
+  int64_t org_id = 0;
+  std::string org_name;
+  int64_t user_id = 0;
+  domain::Role role = domain::Role::kViewer;
+  std::string expires_at;  // last day of the membership offered; empty for none
+  std::string invited_by;  // the administrator's user name
+  std::string created_at;
+};
+
 }  // namespace rampart::domain

@@ -26,69 +26,23 @@
 #include "domain/identity.h"
 #include "domain/record.h"
 #include "domain/register.h"
+#include "domain/register_query.h"
 #include "domain/soa.h"
 
 namespace rampart::store {
 
 using domain::Json;
-
-struct Filter {
-  std::string field;  // a filterable field
-  Json value;         // equality; null matches empty; an array matches any of its values
-};
-
-struct ListQuery {
-  std::vector<Filter> filters;
-  std::string search;       // case-insensitive substring over searchable fields
-  std::string sort = "id";  // a sortable field or system column
-  bool descending = false;
-  std::string cursor;       // next_cursor or prev_cursor of a Page; empty for the first page
-  int limit = 50;           // 1..500
-  bool with_total = false;  // also count the matching records
-  // With with_total: stop counting past this many (0: count them all). A page of a large
-  // register then shows "10,000+" instead of walking every matching row.
-  int64_t total_limit = 0;
-};
-
-struct Page {
-  std::vector<domain::Record> records;
-  std::string next_cursor;  // empty on the last page
-  std::string prev_cursor;  // the page before this one; empty on the first page
-  std::optional<int64_t> total;
-  bool total_capped = false;  // more records match than `total` says (total_limit reached)
-};
-
-struct GroupCount {
-  std::vector<Json> values;  // one per grouped field, in order
-  int64_t count = 0;
-};
-
-// Records of one register that refer to a record (Store::ReferrersOf).
-struct Referrers {
-  static constexpr int kReferrerIds = 5;
-  const domain::RegisterSpec* spec = nullptr;
-  int64_t count = 0;
-  std::vector<int64_t> ids;  // the first kReferrerIds, ascending
-};
-
-// Which of an organisation's audit events to read (the audit trail page and API), newest first.
-struct AuditQuery {
-  std::optional<int64_t> actor_id;  // who made them (0: the system)
-  std::string record_type;          // about which kind of record ("risk", "user", ...)
-  int64_t record_id = 0;            // with record_type: about which record
-  std::string action;               // create, update, sign_in_failed, ...
-  std::string from;                 // first day, YYYY-MM-DD (UTC), inclusive
-  std::string to;                   // last day, inclusive
-  int64_t before_seq = 0;           // only events older than this one (the next page)
-  int64_t after_seq = 0;            // only events newer than this one (the page before)
-  int limit = 100;
-};
-
-struct AuditPage {
-  std::vector<domain::AuditEvent> events;  // newest first
-  int64_t older = 0;  // before_seq of the page of older events; 0 when there is none
-  int64_t newer = 0;  // after_seq of the page of newer events; 0 when there is none
-};
+// What is asked of a register, an audit trail or the people of an organisation, and what comes
+// back: domain types, so that the layers above name them without the store.
+using domain::AuditPage;
+using domain::AuditQuery;
+using domain::Filter;
+using domain::GroupCount;
+using domain::Invitation;
+using domain::ListQuery;
+using domain::Page;
+using domain::Referrers;
+using domain::UserSummary;
 
 // Who makes a change, and when; carried into the audit event.
 struct Actor {
@@ -132,29 +86,6 @@ struct CredentialOwner {
   std::optional<domain::Membership> membership;  // empty when no longer a member
   domain::Session session;                       // sessions: every column but id_hash
   domain::ApiToken token;                        // tokens: every column but token_hash
-};
-
-struct UserSummary {
-  int64_t id = 0;
-  std::string username;
-  std::string display_name;
-  bool disabled = false;
-  std::string role;
-  std::string expires_at;      // of the membership
-  bool second_factor = false;  // TOTP enrolled
-};
-
-// An offer of membership in an organisation to an existing account, waiting for its holder to
-// accept or decline it.
-struct Invitation {
-  int64_t id = 0;
-  int64_t org_id = 0;
-  std::string org_name;
-  int64_t user_id = 0;
-  domain::Role role = domain::Role::kViewer;
-  std::string expires_at;  // last day of the membership offered; empty for none
-  std::string invited_by;  // the administrator's user name
-  std::string created_at;
 };
 
 // What the second factor needs of a user.

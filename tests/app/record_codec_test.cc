@@ -138,7 +138,7 @@ TEST(RecordsToCsv, WritesAHeaderAndOneRowPerRecord) {
                                      {"description", "Costs, rising"}},
                                     domain::WriteMode::kCreate, nullptr, errors);
   ASSERT_TRUE(errors.empty());
-  const std::vector<store::UserSummary> members = {
+  const std::vector<domain::UserSummary> members = {
       {.id = 5, .username = "alice", .display_name = "Alice Martin"}};
   const std::string csv = RecordsToCsv(ContextIssues(), {r}, members);
   EXPECT_EQ(csv,
@@ -199,7 +199,7 @@ TEST(RecordsToSheet, NamesReferencesBesideTheirIdsAndFlattensTables) {
   r.fields["actions"] = {
       {{"action", "Deploy EDR"}, {"owner", 5}, {"due", "2026-05-01"}, {"status", "open"}},
       {{"action", "Train staff"}, {"owner", nullptr}, {"due", nullptr}, {"status", "done"}}};
-  const std::vector<store::UserSummary> members = {
+  const std::vector<domain::UserSummary> members = {
       {.id = 5, .username = "alice", .display_name = "Alice Martin"}};
   const RefTitles titles = {{"asset", {{1, "Mail server"}, {2, "Laptops"}}},
                             {"threat", {{7, "Ransomware gang"}}}};

@@ -47,7 +47,7 @@ class RegisterServiceTest : public AppTest {
   }
 
   int64_t Count(const Principal& p) {
-    store::ListQuery q;
+    domain::ListQuery q;
     q.with_total = true;
     auto page = registers_->List(p, ContextIssues(), q);
     EXPECT_THAT(page, IsOk());

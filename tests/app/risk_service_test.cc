@@ -180,7 +180,7 @@ TEST_F(RiskServiceTest, LevelsSortByTheMethodologysOrderAlsoAfterApproval) {
   }
   ASSERT_THAT(NewRisk({}), IsOk());  // unrated
   auto levels = [&](bool descending) {
-    store::ListQuery q;
+    domain::ListQuery q;
     q.sort = "inherent_level";
     q.descending = descending;
     auto page = services_->registers.List(alice_, domain::Risks(), q);
@@ -321,7 +321,7 @@ TEST_F(RiskServiceTest, AChangeToRatingsMakesTheAcceptanceStaleAndKeepsItInTheHi
   auto direct = services_->registers.Update(alice_, domain::Risks(), risk->id, changed->version,
                                             {{"status", "accepted"}}, UpdateMode::kMerge);
   EXPECT_THAT(direct, StatusIs(Code::kInvalidArgument, "status"));
-  store::ListQuery q;
+  domain::ListQuery q;
   q.filters.push_back({"risk", risk->id});
   auto history = services_->registers.List(alice_, domain::RiskAcceptances(), q);
   ASSERT_THAT(history, IsOk());

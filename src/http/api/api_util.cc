@@ -84,8 +84,8 @@ Result<std::optional<int64_t>> ParseIfMatch(const HttpRequest& req) {
 
 std::string ETagFor(int64_t version) { return fmt::format("\"{}\"", version); }
 
-Result<store::ListQuery> ParseListQuery(const domain::RegisterSpec& spec, const HttpRequest& req) {
-  store::ListQuery q;
+Result<domain::ListQuery> ParseListQuery(const domain::RegisterSpec& spec, const HttpRequest& req) {
+  domain::ListQuery q;
   std::string sort = spec.default_sort;
   for (const auto& [name, value] : req.params) {
     // Values reach SQL only as bound parameters, but the databases still read some text
@@ -129,8 +129,8 @@ Result<store::ListQuery> ParseListQuery(const domain::RegisterSpec& spec, const 
 
 // The query of the audit trail page and of GET /api/v1/audit/events from their parameters:
 // person (user id, 0 for the system), record_type, record_id, action, from, to, before, after.
-Result<store::AuditQuery> AuditQueryFrom(const HttpRequest& req, int limit) {
-  store::AuditQuery q;
+Result<domain::AuditQuery> AuditQueryFrom(const HttpRequest& req, int limit) {
+  domain::AuditQuery q;
   q.limit = limit;
   auto number = [&](const char* name, int64_t& out) -> Status {
     const std::string text = req.Param(name);

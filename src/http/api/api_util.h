@@ -5,8 +5,8 @@
 #include <string>
 
 #include "domain/register.h"
+#include "domain/register_query.h"
 #include "http/router.h"
-#include "store/store.h"
 
 namespace rampart::http {
 
@@ -16,11 +16,11 @@ Result<nlohmann::json> ParseJsonBody(const HttpRequest& req);
 // The version named by If-Match ("3", "\"3\"", W/"3"); nullopt when absent.
 Result<std::optional<int64_t>> ParseIfMatch(const HttpRequest& req);
 // limit, cursor, sort (-field for descending), q and field=value filters.
-Result<store::ListQuery> ParseListQuery(const domain::RegisterSpec& spec, const HttpRequest& req);
+Result<domain::ListQuery> ParseListQuery(const domain::RegisterSpec& spec, const HttpRequest& req);
 // The audit trail's filters and page from query parameters (the /audit page and
 // GET /api/v1/audit/events): person (a user id; 0 the system), record_type, record_id, action,
 // from, to (YYYY-MM-DD), before and after (sequence numbers of the page's neighbours).
-Result<store::AuditQuery> AuditQueryFrom(const HttpRequest& req, int limit);
+Result<domain::AuditQuery> AuditQueryFrom(const HttpRequest& req, int limit);
 std::string ETagFor(int64_t version);
 // Writes the result of a use case: the record with its ETag, or the error.
 void Respond(Request& r, const Result<domain::Record>& rec, int status = 200);

@@ -26,7 +26,7 @@ using nlohmann::json;
 
 namespace {
 
-json MemberJson(const store::UserSummary& m) {
+json MemberJson(const domain::UserSummary& m) {
   return {{"id", m.id},
           {"username", m.username},
           {"display_name", m.display_name},
@@ -36,7 +36,7 @@ json MemberJson(const store::UserSummary& m) {
           {"second_factor", m.second_factor}};
 }
 
-json InvitationJson(const store::Invitation& i) {
+json InvitationJson(const domain::Invitation& i) {
   return {{"id", i.id},
           {"organisation", i.org_name},
           {"role", domain::RoleName(i.role)},

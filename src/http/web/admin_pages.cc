@@ -26,7 +26,7 @@ namespace {
 
 using domain::Permission;
 using domain::Role;
-using Members = std::vector<store::UserSummary>;
+using Members = std::vector<domain::UserSummary>;
 
 const Guard kManageUsers = Guard::Needs(Permission::kManageUsers);
 const Guard kManageSettings = Guard::Needs(Permission::kManageSettings);
@@ -36,11 +36,11 @@ std::string RoleLabel(const std::string& name) {
   return role ? std::string(domain::InfoOf(*role).label) : name;
 }
 
-std::string PersonName(const store::UserSummary& m) {
+std::string PersonName(const domain::UserSummary& m) {
   return m.display_name.empty() ? m.username : m.display_name;
 }
 
-bool Ended(const store::UserSummary& m, const std::string& today) {
+bool Ended(const domain::UserSummary& m, const std::string& today) {
   return !m.expires_at.empty() && m.expires_at < today;
 }
 
@@ -49,7 +49,7 @@ bool RequiredFor(const domain::Organisation& org, const std::string& role) {
                      [&](Role r) { return domain::RoleName(r) == role; });
 }
 
-void StatusBadge(Html& h, const store::UserSummary& m, const std::string& today) {
+void StatusBadge(Html& h, const domain::UserSummary& m, const std::string& today) {
   if (m.disabled) {
     h.Element("span", {{"class", "badge badge-danger"}}, "Disabled");
   } else if (Ended(m, today)) {
@@ -59,7 +59,7 @@ void StatusBadge(Html& h, const store::UserSummary& m, const std::string& today)
   }
 }
 
-void SecondFactorBadge(Html& h, const store::UserSummary& m, bool required) {
+void SecondFactorBadge(Html& h, const domain::UserSummary& m, bool required) {
   if (m.second_factor) {
     h.Element("span", {{"class", "badge badge-on"}}, "On");
   } else if (required) {

@@ -51,8 +51,8 @@ std::string RecordTypeName(const std::string& type) {
   return words;
 }
 
-int64_t Count(Request& r, const domain::RegisterSpec& spec, std::vector<store::Filter> filters) {
-  store::ListQuery q;
+int64_t Count(Request& r, const domain::RegisterSpec& spec, std::vector<domain::Filter> filters) {
+  domain::ListQuery q;
   q.filters = std::move(filters);
   auto n = r.services.registers.Count(r.principal, spec, q);
   return n.ok() ? *n : 0;
@@ -170,7 +170,7 @@ void SwotPage(Request& r) {
   Html h;
   h.Open("div", {{"class", "swot-grid"}});
   for (const auto& q : kQuadrants) {
-    store::ListQuery lq;
+    domain::ListQuery lq;
     lq.filters = {{"swot", q.value}};
     lq.sort = "title";
     lq.limit = 100;
@@ -245,8 +245,8 @@ void SwotPage(Request& r) {
 // page. Returns the HTTP status: 400 for a refused filter.
 int RenderAuditEvents(Html& h, Request& r) {
   auto members = r.services.registers.Members(r.principal);
-  const std::vector<store::UserSummary> people =
-      members.ok() ? *members : std::vector<store::UserSummary>();
+  const std::vector<domain::UserSummary> people =
+      members.ok() ? *members : std::vector<domain::UserSummary>();
   // The filter form.
   h.Open("form", {{"method", "get"}, {"action", "/audit"}, {"class", "card toolbar"}});
   h.Open("div", {{"class", "filter"}});
@@ -291,8 +291,8 @@ int RenderAuditEvents(Html& h, Request& r) {
   h.Close("div").Close("form");
 
   auto q = AuditQueryFrom(r.http, 100);
-  Result<store::AuditPage> page = q.ok() ? r.services.registers.AuditTrail(r.principal, *q)
-                                         : Result<store::AuditPage>(q.status());
+  Result<domain::AuditPage> page = q.ok() ? r.services.registers.AuditTrail(r.principal, *q)
+                                          : Result<domain::AuditPage>(q.status());
   h.Open("section", {{"class", "card table-card"}, {"aria-labelledby", "events"}});
   h.Open("div", {{"class", "table-meta"}});
   h.Element("h2", {{"id", "events"}, {"class", "count"}}, "Events, newest first");

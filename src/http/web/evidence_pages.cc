@@ -60,7 +60,7 @@ void AddUploadPage(Router& router, const domain::RegisterSpec& spec) {
 
 void RenderEvidenceSection(Html& h, Request& r, const domain::RegisterSpec& spec,
                            const domain::Record& rec,
-                           const std::vector<store::UserSummary>& members,
+                           const std::vector<domain::UserSummary>& members,
                            const RefusedUpload* refused) {
   auto files = r.services.evidence.List(r.principal, spec, rec.id);
   if (!files.ok()) return;

@@ -299,7 +299,7 @@ void RenderPage(Request& r, const PageFrame& f, const std::string& body, int sta
   r.res.SetContent(h.Take(), "text/html; charset=utf-8");
 }
 
-std::string UserName(int64_t id, const std::vector<store::UserSummary>& members) {
+std::string UserName(int64_t id, const std::vector<domain::UserSummary>& members) {
   for (const auto& m : members) {
     if (m.id == id) return m.display_name.empty() ? m.username : m.display_name;
   }
@@ -325,7 +325,7 @@ bool IsTimestamp(const domain::FieldSpec& f, const std::string& s) {
 }  // namespace
 
 std::string DisplayValue(const domain::FieldSpec& f, const Json& v,
-                         const std::vector<store::UserSummary>& members) {
+                         const std::vector<domain::UserSummary>& members) {
   if (v.is_null()) return "";
   switch (f.type) {
     case FieldType::kEnum:
@@ -362,7 +362,7 @@ void Badge(Html& h, const domain::FieldSpec& f, const Json& v) {
 namespace {
 
 std::string ShortValue(const domain::FieldSpec* f, const Json& v,
-                       const std::vector<store::UserSummary>& members) {
+                       const std::vector<domain::UserSummary>& members) {
   if (v.is_null()) return "—";
   if (f == nullptr) return v.is_string() ? v.get<std::string>() : v.dump();
   if (f->type == FieldType::kTable) {
@@ -379,7 +379,7 @@ std::string ShortValue(const domain::FieldSpec* f, const Json& v,
 
 // A table cell in a sentence: short, and "—" when empty.
 std::string CellText(const domain::FieldSpec& c, const Json& row,
-                     const std::vector<store::UserSummary>& members) {
+                     const std::vector<domain::UserSummary>& members) {
   const Json v = row.is_object() ? row.value(c.name, Json()) : Json();
   // Rows of old events may hold what a column's type no longer reads: shown as stored.
   const bool readable =
@@ -397,14 +397,14 @@ std::string CellText(const domain::FieldSpec& c, const Json& row,
 
 // "action 'Deploy EDR'": a row by its naming column.
 std::string RowName(const domain::FieldSpec& table, const Json& row,
-                    const std::vector<store::UserSummary>& members) {
+                    const std::vector<domain::UserSummary>& members) {
   const domain::FieldSpec& name = app::RowNameColumn(table);
   return fmt::format("{} '{}'", ToLower(name.label), CellText(name, row, members));
 }
 
 // The other non-empty columns of a row: "owner Alice, due 2026-05-01, status Open".
 std::string RowDetails(const domain::FieldSpec& table, const Json& row,
-                       const std::vector<store::UserSummary>& members) {
+                       const std::vector<domain::UserSummary>& members) {
   const domain::FieldSpec& name = app::RowNameColumn(table);
   std::string out;
   if (!row.is_object()) return out;
@@ -420,7 +420,7 @@ std::string RowDetails(const domain::FieldSpec& table, const Json& row,
 // How a table's rows changed, one item each: "action 'Deploy EDR': owner Alice → Bob", "added
 // action 'Patch servers' (owner Bob, status Open)", "removed action 'Buy a safe'".
 void TableChanges(Html& h, const domain::FieldSpec& table, const Json& from, const Json& to,
-                  const std::vector<store::UserSummary>& members) {
+                  const std::vector<domain::UserSummary>& members) {
   const auto changes = app::DiffTableRows(table, from, to);
   if (changes.empty()) {
     h.Text(from.is_array() && to.is_array() && from.size() == to.size() ? "Rows reordered" : "—");
@@ -456,7 +456,7 @@ void TableChanges(Html& h, const domain::FieldSpec& table, const Json& from, con
 
 // A value in the history: references by title and linked, a new table's rows one per line.
 void HistoryValue(Html& h, const domain::FieldSpec* f, const Json& v,
-                  const std::vector<store::UserSummary>& members, const RefTitles& refs) {
+                  const std::vector<domain::UserSummary>& members, const RefTitles& refs) {
   if (f != nullptr && !v.is_null() && (f->type == FieldType::kRef || f->type == FieldType::kRefs)) {
     if (v.is_array() && v.empty()) {
       h.Text("—");
@@ -492,7 +492,7 @@ const char* ActionLabel(const std::string& action) {
 
 void RenderHistory(Html& h, const domain::RegisterSpec& spec,
                    const std::vector<domain::AuditEvent>& events,
-                   const std::vector<store::UserSummary>& members, const RefTitles& refs) {
+                   const std::vector<domain::UserSummary>& members, const RefTitles& refs) {
   h.Open("section", {{"class", "card history"}, {"aria-labelledby", "history-title"}});
   h.Element("h2", {{"id", "history-title"}}, "History");
   if (events.empty()) {

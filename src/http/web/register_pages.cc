@@ -25,7 +25,7 @@ using domain::FieldType;
 using domain::Json;
 using domain::Record;
 using domain::RegisterSpec;
-using Members = std::vector<store::UserSummary>;
+using Members = std::vector<domain::UserSummary>;
 // The records a reference field may choose from, by register type.
 using RefOptions = std::map<std::string, std::vector<std::pair<int64_t, std::string>>>;
 // A page's labelled choices by field name (RegisterPageHooks::field_choices).
@@ -55,7 +55,7 @@ RefOptions LoadRefOptions(Request& r, const RegisterSpec& spec) {
     if (!IsRef(f) || f.read_only || out.count(f.ref) != 0) continue;
     const RegisterSpec* target = domain::FindRegisterByType(f.ref);
     if (target == nullptr) continue;
-    store::ListQuery q;
+    domain::ListQuery q;
     q.limit = kMaxRefOptions;
     if (target->IsSortable(target->title_field)) q.sort = target->title_field;
     auto page = r.services.registers.List(r.principal, *target, q);

@@ -307,7 +307,7 @@ void AcceptancePanel(Html& h, Request& r, const Record& rec) {
     h.Element("p", {{"class", "callout callout-ok"}},
               "The residual risk is accepted as it stands.");
   }
-  store::ListQuery q;
+  domain::ListQuery q;
   q.filters.push_back({"risk", rec.id});
   q.sort = "decided_at";
   q.descending = true;
@@ -363,7 +363,7 @@ void AcceptancePanel(Html& h, Request& r, const Record& rec) {
 
   // Assessment cycles: record this risk's review in an open cycle.
   if (!r.principal.Can(domain::Permission::kEditRecords) || r.principal.InAccountSetup()) return;
-  store::ListQuery open;
+  domain::ListQuery open;
   open.filters.push_back({"status", "open"});
   open.limit = 20;
   auto cycles = r.services.registers.List(r.principal, domain::RiskAssessments(), open);

@@ -53,12 +53,12 @@ void ErrorPage(Request& r, const RegisterSpec& spec, const std::string& title, c
 
 // A value of a field (or a table's column) for the comparison: "—" when empty.
 std::string Shown(const domain::FieldSpec& f, const Json& v,
-                  const std::vector<store::UserSummary>& members) {
+                  const std::vector<domain::UserSummary>& members) {
   const std::string s = DisplayValue(f, v, members);
   return s.empty() ? "—" : s;
 }
 
-void RowsTable(Html& h, const FieldComparison& c, const std::vector<store::UserSummary>& members) {
+void RowsTable(Html& h, const FieldComparison& c, const std::vector<domain::UserSummary>& members) {
   const auto& columns = c.field->columns;
   h.Open("table", {{"class", "compare-rows"}});
   h.Element("caption", {{"class", "visually-hidden"}}, c.field->label + ", row by row");
@@ -115,7 +115,7 @@ void VersionSelect(Html& h, const RegisterSpec& spec, const char* name, const ch
 }
 
 void ComparePage(Request& r, const RegisterSpec& spec) {
-  store::ListQuery q{.sort = "version_number", .descending = true, .limit = 500};
+  domain::ListQuery q{.sort = "version_number", .descending = true, .limit = 500};
   auto versions = r.services.registers.List(r.principal, spec, q);
   auto members = r.services.registers.Members(r.principal);
   if (!versions.ok() || !members.ok()) {

@@ -12,10 +12,11 @@
 
 #include "app/record_codec.h"
 #include "base/text.h"  // LowerNoun
+#include "domain/identity.h"
 #include "domain/register.h"
+#include "domain/register_query.h"
 #include "http/router.h"
 #include "http/web/html.h"
-#include "store/store.h"
 
 namespace rampart::http {
 
@@ -133,8 +134,8 @@ void OpenPostForm(Html& h, const Request& r, std::string_view action,
                   std::string_view cls = "inline-form");
 // A field value for people: enum labels, user names, "Yes"/"No", lists joined.
 std::string DisplayValue(const domain::FieldSpec& f, const domain::Json& v,
-                         const std::vector<store::UserSummary>& members);
-std::string UserName(int64_t id, const std::vector<store::UserSummary>& members);
+                         const std::vector<domain::UserSummary>& members);
+std::string UserName(int64_t id, const std::vector<domain::UserSummary>& members);
 // "1 context issue", "13 context issues", "3 scope statements".
 std::string CountOf(const domain::RegisterSpec& spec, int64_t n);
 // A status badge for an enum value.
@@ -148,7 +149,7 @@ void RefLinks(Html& h, const domain::FieldSpec& f, const domain::Json& v, const 
 // changes of a table row by row ("action 'Deploy EDR': owner Alice → Bob").
 void RenderHistory(Html& h, const domain::RegisterSpec& spec,
                    const std::vector<domain::AuditEvent>& events,
-                   const std::vector<store::UserSummary>& members, const RefTitles& refs);
+                   const std::vector<domain::UserSummary>& members, const RefTitles& refs);
 // An evidence upload that was refused: why, and what was entered, to show again on the form.
 struct RefusedUpload {
   Status status;
@@ -160,7 +161,7 @@ struct RefusedUpload {
 // (evidence_pages.cc); with `refused`, the form shows its error and keeps its input.
 void RenderEvidenceSection(Html& h, Request& r, const domain::RegisterSpec& spec,
                            const domain::Record& rec,
-                           const std::vector<store::UserSummary>& members,
+                           const std::vector<domain::UserSummary>& members,
                            const RefusedUpload* refused = nullptr);
 // The page of the record `r.PathId()` of `spec` (register_pages.cc); with `refused`, answered
 // with the refusal's status and its error at the evidence form.
