@@ -47,17 +47,8 @@ class AccessTest : public ApiTest {
   void SetUp() override {
     ApiTest::SetUp();
     if (HasFatalFailure()) return;
-    for (const auto& info : domain::AllRoles()) {
-      const std::string name = "u-" + std::string(info.name);
-      auto added = services_->members.AddUser(
-          "", app::NewMember{.username = name,
-                             .role = info.role,
-                             .expires_on = info.needs_expiry ? "2099-12-31" : "",
-                             .password = kPassword});
-      ASSERT_TRUE(added.ok()) << added.status().ToString();
-      user_ids_[info.role] = added->user.id;
-      sessions_[info.role] = SignIn(name, kPassword);
-    }
+    AddMemberOfEachRole(kPassword, user_ids_, sessions_);
+    if (HasFatalFailure()) return;
     // The person the /users/{id} routes act on (their password reset, sessions ended, ...).
     auto target = services_->members.AddUser(
         "", app::NewMember{.username = "target", .role = Role::kViewer, .password = kPassword});

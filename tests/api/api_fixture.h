@@ -5,6 +5,7 @@
 #include <httplib.h>
 
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <string>
 #include <thread>
@@ -184,6 +185,22 @@ class ApiTest : public ::testing::Test {
     httplib::Headers h = {{"Cookie", s.cookie}};
     if (with_csrf) h.emplace("X-CSRF-Token", s.csrf);
     return h;
+  }
+
+  // A member of each role, "u-<role>" (with an end date where the role needs one), signed in.
+  void AddMemberOfEachRole(const std::string& password, std::map<domain::Role, int64_t>& ids,
+                           std::map<domain::Role, Session>& sessions) {
+    for (const auto& info : domain::AllRoles()) {
+      const std::string name = "u-" + std::string(info.name);
+      auto added = services_->members.AddUser(
+          "", app::NewMember{.username = name,
+                             .role = info.role,
+                             .expires_on = info.needs_expiry ? "2099-12-31" : "",
+                             .password = password});
+      ASSERT_TRUE(added.ok()) << added.status().ToString();
+      ids[info.role] = added->user.id;
+      sessions[info.role] = SignIn(name, password);
+    }
   }
 
   Json CreateIssue(const std::string& title, const std::string& kind = "internal",

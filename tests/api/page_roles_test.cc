@@ -43,17 +43,8 @@ class PageRoles : public ApiTest {
     ApiTest::SetUp();
     if (HasFatalFailure()) return;
     alice_id_ = Body(Get("/api/v1/auth/me"))["user_id"].get<int64_t>();
-    for (const auto& info : domain::AllRoles()) {
-      const std::string name = "u-" + std::string(info.name);
-      auto added = services_->members.AddUser(
-          "", app::NewMember{.username = name,
-                             .role = info.role,
-                             .expires_on = info.needs_expiry ? "2099-12-31" : "",
-                             .password = kPassword});
-      ASSERT_TRUE(added.ok()) << added.status().ToString();
-      user_ids_[info.role] = added->user.id;
-      sessions_[info.role] = SignIn(name, kPassword);
-    }
+    AddMemberOfEachRole(kPassword, user_ids_, sessions_);
+    if (HasFatalFailure()) return;
     const int64_t contributor = user_ids_[Role::kContributor];
     // Two records of each register: one naming the contributor, one naming alice.
     for (const auto* spec : domain::AllRegisters()) {
@@ -190,6 +181,20 @@ class PageRoles : public ApiTest {
     }
   }
 
+  // The route answering `method` `path` lets the role through (the router's guard) and, for a
+  // role holding only records:edit-own, acts on something naming the user.
+  void ExpectAllowed(Role role, const std::string& method, const std::string& path,
+                     const std::string& what) {
+    const http::RouteInfo* route = RouteFor(method, path);
+    ASSERT_NE(route, nullptr) << what;
+    EXPECT_TRUE(http::Authorise(route->guard, PrincipalOf(role), method != "GET").ok()) << what;
+    if (route->guard.access == http::Access::kPermission &&
+        route->guard.permission == Permission::kEditOwnRecords &&
+        !domain::Can(role, Permission::kEditRecords)) {
+      ExpectOwnRecord(role, path, what);
+    }
+  }
+
   // The concrete pages of a GET route: one per seeded record of its register for a record's
   // page, an Annex A control for the SoA's, a member for the people pages.
   std::vector<std::string> PagesOf(const std::string& pattern) const {
@@ -287,14 +292,7 @@ TEST_F(PageRoles, EveryPageOffersEachRoleWhatItMayDoAndNothingElse) {
       const auto hrefs = PathsIn(body, R"re(href="([^"]*)")re");
       for (const auto& action : actions) {
         const std::string where = what + ": form to " + action;
-        const http::RouteInfo* post = RouteFor("POST", action);
-        ASSERT_NE(post, nullptr) << where;
-        EXPECT_TRUE(http::Authorise(post->guard, principal, true).ok()) << where;
-        if (post->guard.access == http::Access::kPermission &&
-            post->guard.permission == Permission::kEditOwnRecords &&
-            !domain::Can(role, Permission::kEditRecords)) {
-          ExpectOwnRecord(role, action, where);
-        }
+        ExpectAllowed(role, "POST", action, where);
         if (std::regex_match(action, m, std::regex(R"(/risks/(\d+)/acceptance)"))) {
           EXPECT_TRUE(MayAccept(role, std::stoll(m[1]))) << where;
         }
@@ -304,14 +302,7 @@ TEST_F(PageRoles, EveryPageOffersEachRoleWhatItMayDoAndNothingElse) {
       for (const auto& href : hrefs) {
         if (!href.ends_with("/new") && !href.ends_with("/edit")) continue;
         const std::string where = what + ": link to " + href;
-        const http::RouteInfo* get = RouteFor("GET", href);
-        ASSERT_NE(get, nullptr) << where;
-        EXPECT_TRUE(http::Authorise(get->guard, principal, false).ok()) << where;
-        if (get->guard.access == http::Access::kPermission &&
-            get->guard.permission == Permission::kEditOwnRecords &&
-            !domain::Can(role, Permission::kEditRecords)) {
-          ExpectOwnRecord(role, href, where);
-        }
+        ExpectAllowed(role, "GET", href, where);
         form_pages.insert(href);
         ++links;
       }

@@ -339,17 +339,18 @@ void AcceptancePanel(Html& h, Request& r, const Record& rec) {
   }
   // The decision is offered to those the acceptance criteria allow at the risk's level (the
   // rule Accept applies); others read who may decide, or what the risk still needs.
-  const bool open = rec.fields["status"] != domain::kRiskClosed &&
-                    acceptance != domain::kAcceptanceCurrent && !r.principal.read_only &&
-                    !r.principal.InAccountSetup();
-  const Status may_decide = open ? r.services.risks.CheckMayDecide(r.principal, rec) : Status::Ok();
-  if (open && !may_decide.ok()) {
+  const bool undecided = rec.fields["status"] != domain::kRiskClosed &&
+                         acceptance != domain::kAcceptanceCurrent && !r.principal.read_only &&
+                         !r.principal.InAccountSetup();
+  const Status may_decide =
+      undecided ? r.services.risks.CheckMayDecide(r.principal, rec) : Status::Ok();
+  if (undecided && !may_decide.ok()) {
     h.Element("p", {{"class", "muted"}},
               may_decide.code() == Code::kPermissionDenied
                   ? "Not yours to decide: " + may_decide.message() + "."
                   : "Not ready for a decision: " + may_decide.message() + ".");
   }
-  if (open && may_decide.ok()) {
+  if (undecided && may_decide.ok()) {
     OpenPostForm(h, r, fmt::format("/risks/{}/acceptance", rec.id), "stack-form");
     h.Void("input",
            {{"type", "hidden"}, {"name", "version"}, {"value", std::to_string(rec.version)}});
