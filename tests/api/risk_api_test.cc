@@ -130,18 +130,18 @@ TEST_F(RiskApi, ATreatmentActionsOwnerSetsItsStatusAndNothingElse) {
   };
 
   // Refusals first: each leaves the risk as it was.
-  EXPECT_EQ(Error(post("colin", "0", {{"status", "done"}}, "" 1 "")), "permission_denied/");
-  EXPECT_EQ(post("colin", "0", {{"status", "done"}}, "" 1 "")->status, 403);
-  EXPECT_EQ(post("vera", "0", {{"status", "done"}}, "" 1 "")->status, 403);
-  EXPECT_EQ(Error(post("vera", "0", {{"status", "done"}}, "" 1 "")), "permission_denied/");
-  EXPECT_EQ(Error(post("cora", "1", {{"status", "done"}}, "" 1 "")), "permission_denied/");
-  EXPECT_EQ(Error(post("cora", "2", {{"status", "done"}}, "" 1 "")), "not_found/row");
-  EXPECT_EQ(Error(post("cora", "0", {{"status", "finished"}}, "" 1 "")), "invalid_argument/status");
+  EXPECT_EQ(Error(post("colin", "0", {{"status", "done"}}, "\"1\"")), "permission_denied/");
+  EXPECT_EQ(post("colin", "0", {{"status", "done"}}, "\"1\"")->status, 403);
+  EXPECT_EQ(post("vera", "0", {{"status", "done"}}, "\"1\"")->status, 403);
+  EXPECT_EQ(Error(post("vera", "0", {{"status", "done"}}, "\"1\"")), "permission_denied/");
+  EXPECT_EQ(Error(post("cora", "1", {{"status", "done"}}, "\"1\"")), "permission_denied/");
+  EXPECT_EQ(Error(post("cora", "2", {{"status", "done"}}, "\"1\"")), "not_found/row");
+  EXPECT_EQ(Error(post("cora", "0", {{"status", "finished"}}, "\"1\"")), "invalid_argument/status");
   EXPECT_EQ(post("cora", "0", {{"status", "done"}}, "")->status, 428);
-  EXPECT_EQ(post("cora", "0", {{"status", "done"}}, "" 7 "")->status, 412);
+  EXPECT_EQ(post("cora", "0", {{"status", "done"}}, "\"7\"")->status, 412);
   // The rest of the risk stays the risk owner's.
   httplib::Headers cora_if_match = as["cora"];
-  cora_if_match.emplace("If-Match", "" 1 "");
+  cora_if_match.emplace("If-Match", "\"1\"");
   auto patch =
       Client().Patch(risk, cora_if_match, Json{{"title", "Taken"}}.dump(), "application/json");
   EXPECT_EQ(Error(patch), "permission_denied/");
@@ -150,9 +150,9 @@ TEST_F(RiskApi, ATreatmentActionsOwnerSetsItsStatusAndNothingElse) {
   EXPECT_EQ(unchanged["actions"][0]["status"], "open");
   EXPECT_EQ(unchanged["title"], "Laptop theft");
 
-  auto done = post("cora", "0", {{"status", "done"}}, "" 1 "");
+  auto done = post("cora", "0", {{"status", "done"}}, "\"1\"");
   ASSERT_EQ(done->status, 200) << done->body;
-  EXPECT_EQ(done->get_header_value("ETag"), "" 2 "");
+  EXPECT_EQ(done->get_header_value("ETag"), "\"2\"");
   const Json after = Body(done);
   EXPECT_EQ(after["actions"][0]["status"], "done");
   EXPECT_EQ(after["actions"][0]["action"], "Encrypt disks");
@@ -168,7 +168,7 @@ TEST_F(RiskApi, ATreatmentActionsOwnerSetsItsStatusAndNothingElse) {
   EXPECT_TRUE(events[1]["diff"].contains("actions")) << events[1]["diff"].dump();
   // The risk owner may set any action's status.
   auto by_owner = Post(risk + "/actions/1/status", Json{{"status", "in_progress"}},
-                       With(Bearer(), "If-Match", "" 2 ""));
+                       With(Bearer(), "If-Match", "\"2\""));
   ASSERT_EQ(by_owner->status, 200) << by_owner->body;
   EXPECT_EQ(Body(by_owner)["actions"][1]["status"], "in_progress");
 }
