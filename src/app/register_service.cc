@@ -127,7 +127,7 @@ Result<std::map<int64_t, std::string>> RegisterService::Titles(const Principal& 
 }
 
 Status RegisterService::CheckCanWrite(const Principal& p, const RegisterSpec& spec,
-                                      const Json* before, const Json* after) const {
+                                      const Json* before, const Json* after) {
   if (spec.workflow_only) {
     return FailedPrecondition(fmt::format("{} are recorded by their workflow, not written directly",
                                           ToLower(spec.plural)));

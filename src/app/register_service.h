@@ -138,9 +138,10 @@ class RegisterService {
 
   // The caller may change the record (`before`: as stored; `after`: as it will be created).
   // Called first with neither, then again once the record is known. (Also what attaching
-  // evidence to a record needs.)
-  Status CheckCanWrite(const Principal& p, const domain::RegisterSpec& spec,
-                       const domain::Json* before, const domain::Json* after) const;
+  // evidence to a record needs, and what the web pages ask before offering a form.) Reads
+  // nothing: the answer follows from the principal, the description and the fields.
+  static Status CheckCanWrite(const Principal& p, const domain::RegisterSpec& spec,
+                              const domain::Json* before, const domain::Json* after);
 
  private:
   void Restate(const Principal& p, const domain::RegisterSpec& spec,

@@ -33,6 +33,38 @@ std::optional<int> AcceptedLevel(const domain::RiskMethodology& m, const Json& r
   return domain::LevelOf(m, l.get<int>(), i.get<int>());
 }
 
+// Who may decide on a risk's acceptance, as Accept decides: the risk must be ready (rated, with
+// a treatment option and an owner); then the risk owner for a level the owner may accept, or a
+// role the acceptance criteria name for the level. `level` receives the risk's level.
+Status DecisionAllowed(const Principal& p, const domain::RiskMethodology& m, const Json& risk,
+                       const domain::RiskLevel** level_out) {
+  const auto problems = domain::AcceptanceProblems(risk);
+  if (!problems.empty()) return FirstError(problems);
+  const auto level_index = AcceptedLevel(m, risk);
+  if (!level_index) {
+    return InvalidArgument("the risk's ratings are outside the methodology's scales; reassess it",
+                           "inherent_likelihood");
+  }
+  const domain::RiskLevel& level = m.levels[*level_index];
+  if (level_out != nullptr) *level_out = &level;
+  const bool owner = risk["owner"] == p.user_id;
+  const bool by_role =
+      std::find(level.may_accept.begin(), level.may_accept.end(), p.role) != level.may_accept.end();
+  if ((owner && level.may_retain) || by_role) return Status::Ok();
+  std::vector<std::string> who;
+  if (level.may_retain) who.push_back("the risk owner");
+  for (auto role : level.may_accept)
+    who.push_back("a member with the role " + std::string(domain::InfoOf(role).label));
+  std::string list;
+  for (size_t i = 0; i < who.size(); ++i) {
+    list += i == 0 ? "" : (i + 1 == who.size() ? " or " : ", ");
+    list += who[i];
+  }
+  if (list.empty()) list = "nobody: the acceptance criteria allow no acceptance at this level";
+  return PermissionDenied(
+      fmt::format("a risk at level {} may be accepted by {}", level.name, list));
+}
+
 }  // namespace
 
 std::string MethodologyName(const MethodologyInForce& m) {
@@ -239,33 +271,10 @@ Result<Record> RiskService::Accept(const Principal& p, int64_t id,
   if (input.decision == "rejected" && Trim(input.comment).empty()) {
     return InvalidArgument("say why the risk is not accepted", "comment");
   }
-  const auto problems = domain::AcceptanceProblems(risk.fields);
-  if (!problems.empty()) return FirstError(problems);
   ASSIGN_OR_RETURN(auto in_force, InForce(p.org_id));
-  const auto& m = in_force.methodology;
-  const auto level_index = AcceptedLevel(m, risk.fields);
-  if (!level_index) {
-    return InvalidArgument("the risk's ratings are outside the methodology's scales; reassess it",
-                           "inherent_likelihood");
-  }
-  const domain::RiskLevel& level = m.levels[*level_index];
-  const bool owner = risk.fields["owner"] == p.user_id;
-  const bool by_role =
-      std::find(level.may_accept.begin(), level.may_accept.end(), p.role) != level.may_accept.end();
-  if (!(owner && level.may_retain) && !by_role) {
-    std::vector<std::string> who;
-    if (level.may_retain) who.push_back("the risk owner");
-    for (auto role : level.may_accept)
-      who.push_back("a member with the role " + std::string(domain::InfoOf(role).label));
-    std::string list;
-    for (size_t i = 0; i < who.size(); ++i) {
-      list += i == 0 ? "" : (i + 1 == who.size() ? " or " : ", ");
-      list += who[i];
-    }
-    if (list.empty()) list = "nobody: the acceptance criteria allow no acceptance at this level";
-    return PermissionDenied(
-        fmt::format("a risk at level {} may be accepted by {}", level.name, list));
-  }
+  const domain::RiskLevel* level_ptr = nullptr;
+  RETURN_IF_ERROR(DecisionAllowed(p, in_force.methodology, risk.fields, &level_ptr));
+  const domain::RiskLevel& level = *level_ptr;
   const store::Actor actor = registers_.ActorFor(p);
   Json snapshot = {{"risk_id", risk.id},
                    {"risk_version", risk.version},
@@ -301,6 +310,84 @@ Result<Record> RiskService::Accept(const Principal& p, int64_t id,
                          .diff = domain::DiffFields(risks, risk.fields, fields)});
   }
   ASSIGN_OR_RETURN(auto written, store_.Write(actor, mutations));
+  return written.front();
+}
+
+Status RiskService::CheckMayDecide(const Principal& p, const Record& risk) {
+  if (p.InAccountSetup()) {
+    return PermissionDenied("finish setting up your account before making changes");
+  }
+  if (p.read_only) return PermissionDenied("a read-only token cannot decide on a risk");
+  RETURN_IF_ERROR(Require(p, domain::Permission::kReadRecords));
+  ASSIGN_OR_RETURN(auto in_force, InForce(p.org_id));
+  return DecisionAllowed(p, in_force.methodology, risk.fields, nullptr);
+}
+
+Status RiskService::CheckMayUpdateActionStatus(const Principal& p, const Record& risk,
+                                               int64_t row) {
+  const Json& actions = risk.fields["actions"];
+  if (!actions.is_array() || row < 0 || row >= static_cast<int64_t>(actions.size())) {
+    return Status(Code::kNotFound, fmt::format("risk {} has no treatment action {}", risk.id, row),
+                  "row");
+  }
+  Status whole = RegisterService::CheckCanWrite(p, domain::Risks(), &risk.fields, nullptr);
+  if (whole.ok() || p.InAccountSetup() || !p.Can(domain::Permission::kEditOwnRecords)) {
+    return whole;
+  }
+  // records:edit-own reaches an action whose owner is the caller, though the risk names them
+  // nowhere else: its status, not the risk.
+  const Json& action = actions[static_cast<size_t>(row)];
+  const Json owner = action.is_object() ? action.value("owner", Json()) : Json();
+  if (owner.is_number_integer() && owner.get<int64_t>() == p.user_id) return Status::Ok();
+  return PermissionDenied(
+      fmt::format("your role ({}) may change the status only of treatment actions naming you as "
+                  "their owner",
+                  domain::InfoOf(p.role).label));
+}
+
+Result<Record> RiskService::UpdateTreatmentActionStatus(const Principal& p, int64_t risk_id,
+                                                        int64_t row,
+                                                        std::optional<int64_t> expected_version,
+                                                        const std::string& status) {
+  const auto& risks = domain::Risks();
+  RETURN_IF_ERROR(Require(p, domain::Permission::kReadRecords));
+  ASSIGN_OR_RETURN(Record risk, store_.Get(risks, p.org_id, risk_id));
+  RETURN_IF_ERROR(CheckMayUpdateActionStatus(p, risk, row));
+  if (!expected_version) {
+    return Status(Code::kPreconditionRequired,
+                  "say which version of the risk you are changing (If-Match: the risk's ETag)");
+  }
+  if (*expected_version != risk.version) {
+    return Conflict(fmt::format(
+        "risk {} is at version {}, not {}: it was changed by someone else; reload and try again",
+        risk_id, risk.version, *expected_version));
+  }
+  const domain::FieldSpec* status_spec = nullptr;
+  for (const auto& c : risks.Field("actions")->columns) {
+    if (c.name == "status") status_spec = &c;
+  }
+  std::string allowed;
+  bool known = false;
+  for (const auto& c : status_spec->choices) {
+    known = known || c.value == status;
+    allowed += (allowed.empty() ? "" : ", ") + c.value;
+  }
+  if (!known) return InvalidArgument(fmt::format("status must be one of {}", allowed), "status");
+  Json fields = risk.fields;
+  fields["actions"][static_cast<size_t>(row)]["status"] = status;
+  std::vector<FieldError> errors;
+  RETURN_IF_ERROR(registers_.Prepare(p, risks, fields, &risk.fields, errors));
+  if (!errors.empty()) return FirstError(errors);
+  Json diff = domain::DiffFields(risks, risk.fields, fields);
+  if (diff.empty()) return risk;  // already so: no new version, no event
+  std::vector<store::Mutation> mutations = {{.kind = store::Mutation::Kind::kUpdate,
+                                             .spec = &risks,
+                                             .id = risk.id,
+                                             .expected_version = risk.version,
+                                             .fields = fields,
+                                             .action = "update",
+                                             .diff = diff}};
+  ASSIGN_OR_RETURN(auto written, store_.Write(registers_.ActorFor(p), mutations));
   return written.front();
 }
 

@@ -64,6 +64,29 @@ class RiskService {
                                 std::optional<int64_t> expected_version,
                                 const AcceptanceInput& input);
 
+  // Whether `p` may decide on the acceptance of `risk` as it stands: the rule Accept applies
+  // beyond the request itself, for pages to offer the decision only to those who may take it.
+  // kOk; kInvalidArgument (naming the field) while the risk is not ready for a decision;
+  // kPermissionDenied naming who may decide at the risk's level (or a pending account set-up, a
+  // read-only token). Reads the methodology in force (one statement).
+  Status CheckMayDecide(const Principal& p, const domain::Record& risk);
+
+  // Sets the status of treatment action `row` (its place in the risk's actions, from 0) of risk
+  // `risk_id`, and nothing else; the change is an update of the risk like any other (the same
+  // write hook, a new version, an audit event with the diff). Allowed to whoever may change the
+  // risk, and to a member holding records:edit-own whom the action names as its owner.
+  // Errors: kNotFound (no such risk, or no such row: field "row"), kPermissionDenied,
+  // kPreconditionRequired (no version), kConflict (stale version), kInvalidArgument (an unknown
+  // status: field "status").
+  Result<domain::Record> UpdateTreatmentActionStatus(const Principal& p, int64_t risk_id,
+                                                     int64_t row,
+                                                     std::optional<int64_t> expected_version,
+                                                     const std::string& status);
+  // The permission part of UpdateTreatmentActionStatus for a risk already read (reads nothing):
+  // kOk, kNotFound (no such row) or kPermissionDenied.
+  static Status CheckMayUpdateActionStatus(const Principal& p, const domain::Record& risk,
+                                           int64_t row);
+
   // Records that risk `risk_id` was reviewed in open cycle `cycle_id`, with what changed: the
   // cycle gains a row, the risk its last-assessed date and next review.
   Result<domain::Record> RecordReview(const Principal& p, int64_t cycle_id, int64_t risk_id,

@@ -42,68 +42,13 @@ class CaptureLogs : public ::testing::Environment {
 };
 const auto* const kCaptureLogs = ::testing::AddGlobalTestEnvironment(new CaptureLogs);
 
-bool HasWritableUserField(const domain::RegisterSpec& spec) {
-  for (const auto& f : spec.fields) {
-    if (f.type == FieldType::kUser && !f.read_only) return true;
-  }
-  return false;
-}
-
-// The smallest valid record of a register: its required fields, and every user field naming
-// `user_id` (so a contributor owns it).
-Json SampleRecord(const domain::RegisterSpec& spec, int64_t user_id) {
-  Json body = Json::object();
-  for (const auto& f : spec.fields) {
-    if (f.read_only) continue;
-    if (f.type == FieldType::kUser) {
-      body[f.name] = user_id;
-      continue;
-    }
-    if (!f.required) continue;
-    if (!f.default_value.is_null()) {
-      body[f.name] = f.default_value;
-      continue;
-    }
-    switch (f.type) {
-      case FieldType::kEnum:
-        body[f.name] = f.default_value.is_null() ? Json(f.choices.front().value) : f.default_value;
-        break;
-      case FieldType::kDate:
-        body[f.name] = "2030-01-01";
-        break;
-      case FieldType::kBool:
-        body[f.name] = false;
-        break;
-      case FieldType::kInteger:
-        body[f.name] = 1;
-        break;
-      case FieldType::kList:
-      case FieldType::kTable:
-        body[f.name] = Json::array();
-        break;
-      default:
-        body[f.name] = "Sample " + f.label;
-    }
-  }
-  return body;
-}
-
 class AccessTest : public ApiTest {
  protected:
   void SetUp() override {
     ApiTest::SetUp();
     if (HasFatalFailure()) return;
-    for (const auto& info : domain::AllRoles()) {
-      const std::string name = "u-" + std::string(info.name);
-      auto added = services_->members.AddUser(
-          "", app::NewMember{.username = name,
-                             .role = info.role,
-                             .expires_on = info.needs_expiry ? "2099-12-31" : "",
-                             .password = kPassword});
-      ASSERT_TRUE(added.ok()) << added.status().ToString();
-      user_ids_[info.role] = added->user.id;
-      sessions_[info.role] = SignIn(name, kPassword);
-    }
+    AddMemberOfEachRole(kPassword, user_ids_, sessions_);
+    if (HasFatalFailure()) return;
     // The person the /users/{id} routes act on (their password reset, sessions ended, ...).
     auto target = services_->members.AddUser(
         "", app::NewMember{.username = "target", .role = Role::kViewer, .password = kPassword});

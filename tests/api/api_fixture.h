@@ -5,6 +5,7 @@
 #include <httplib.h>
 
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <string>
 #include <thread>
@@ -14,6 +15,7 @@
 #include "app/services.h"
 #include "base/clock.h"
 #include "base/crypto.h"
+#include "domain/register.h"
 #include "http/router.h"
 #include "http/server.h"
 #include "store/store.h"
@@ -27,6 +29,52 @@ struct Session {
   std::string cookie;  // "rampart_session=..."
   std::string csrf;
 };
+
+inline bool HasWritableUserField(const domain::RegisterSpec& spec) {
+  for (const auto& f : spec.fields) {
+    if (f.type == domain::FieldType::kUser && !f.read_only) return true;
+  }
+  return false;
+}
+
+// The smallest valid record of a register: its required fields, and every user field naming
+// `user_id` (so a contributor owns it).
+inline Json SampleRecord(const domain::RegisterSpec& spec, int64_t user_id) {
+  Json body = Json::object();
+  for (const auto& f : spec.fields) {
+    if (f.read_only) continue;
+    if (f.type == domain::FieldType::kUser) {
+      body[f.name] = user_id;
+      continue;
+    }
+    if (!f.required) continue;
+    if (!f.default_value.is_null()) {
+      body[f.name] = f.default_value;
+      continue;
+    }
+    switch (f.type) {
+      case domain::FieldType::kEnum:
+        body[f.name] = f.default_value.is_null() ? Json(f.choices.front().value) : f.default_value;
+        break;
+      case domain::FieldType::kDate:
+        body[f.name] = "2030-01-01";
+        break;
+      case domain::FieldType::kBool:
+        body[f.name] = false;
+        break;
+      case domain::FieldType::kInteger:
+        body[f.name] = 1;
+        break;
+      case domain::FieldType::kList:
+      case domain::FieldType::kTable:
+        body[f.name] = Json::array();
+        break;
+      default:
+        body[f.name] = "Sample " + f.label;
+    }
+  }
+  return body;
+}
 
 class ApiTest : public ::testing::Test {
  protected:
@@ -137,6 +185,22 @@ class ApiTest : public ::testing::Test {
     httplib::Headers h = {{"Cookie", s.cookie}};
     if (with_csrf) h.emplace("X-CSRF-Token", s.csrf);
     return h;
+  }
+
+  // A member of each role, "u-<role>" (with an end date where the role needs one), signed in.
+  void AddMemberOfEachRole(const std::string& password, std::map<domain::Role, int64_t>& ids,
+                           std::map<domain::Role, Session>& sessions) {
+    for (const auto& info : domain::AllRoles()) {
+      const std::string name = "u-" + std::string(info.name);
+      auto added = services_->members.AddUser(
+          "", app::NewMember{.username = name,
+                             .role = info.role,
+                             .expires_on = info.needs_expiry ? "2099-12-31" : "",
+                             .password = password});
+      ASSERT_TRUE(added.ok()) << added.status().ToString();
+      ids[info.role] = added->user.id;
+      sessions[info.role] = SignIn(name, password);
+    }
   }
 
   Json CreateIssue(const std::string& title, const std::string& kind = "internal",

@@ -2,7 +2,9 @@
 // treatment plan and its CSV.
 #include <gmock/gmock.h>
 
+#include <map>
 #include <tuple>
+#include <utility>
 
 #include "api_fixture.h"
 #include "base/text.h"
@@ -88,6 +90,87 @@ TEST_F(RiskApi, AcceptanceNeedsIfMatchAndShowsInTheTreatmentPlanUntilAccepted) {
   EXPECT_EQ(risk["status"], "accepted");
   EXPECT_EQ(risk["acceptance"], "accepted");
   EXPECT_EQ(Body(Get("/api/v1/risk-acceptances?risk=" + id))["data"].size(), 1u);
+}
+
+// A contributor named as a treatment action's owner sets that action's status, and only that:
+// not another row, not another field; another contributor and a viewer are refused and nothing
+// changes (issue 12 B5).
+TEST_F(RiskApi, ATreatmentActionsOwnerSetsItsStatusAndNothingElse) {
+  constexpr const char* kPassword = "a member's own passphrase";
+  std::map<std::string, int64_t> ids;
+  std::map<std::string, httplib::Headers> as;
+  for (const auto& [name, role] :
+       {std::pair{"cora", domain::Role::kContributor},
+        std::pair{"colin", domain::Role::kContributor}, std::pair{"vera", domain::Role::kViewer}}) {
+    auto added = services_->members.AddUser(
+        "", app::NewMember{.username = name, .role = role, .password = kPassword});
+    ASSERT_TRUE(added.ok()) << added.status().ToString();
+    ids[name] = added->user.id;
+    as[name] = SessionHeaders(SignIn(name, kPassword));
+  }
+  const Json me = Body(Get("/api/v1/auth/me"));
+  auto created = Post(
+      "/api/v1/risks",
+      Json{{"title", "Laptop theft"},
+           {"owner", me["user_id"]},
+           {"inherent_likelihood", 2},
+           {"inherent_impact", 2},
+           {"treatment", "modify"},
+           {"status", "treatment_planned"},
+           {"actions",
+            Json::array({{{"action", "Encrypt disks"}, {"owner", ids["cora"]}, {"status", "open"}},
+                         {{"action", "Buy a safe"}, {"status", "open"}}})}});
+  ASSERT_EQ(created->status, 201) << created->body;
+  const std::string risk = "/api/v1/risks/" + std::to_string(Body(created)["id"].get<int64_t>());
+  auto post = [&](const std::string& who, const std::string& row, const Json& body,
+                  const std::string& if_match) {
+    httplib::Headers h = as[who];
+    if (!if_match.empty()) h.emplace("If-Match", if_match);
+    return Client().Post(risk + "/actions/" + row + "/status", h, body.dump(), "application/json");
+  };
+
+  // Refusals first: each leaves the risk as it was.
+  EXPECT_EQ(Error(post("colin", "0", {{"status", "done"}}, "\"1\"")), "permission_denied/");
+  EXPECT_EQ(post("colin", "0", {{"status", "done"}}, "\"1\"")->status, 403);
+  EXPECT_EQ(post("vera", "0", {{"status", "done"}}, "\"1\"")->status, 403);
+  EXPECT_EQ(Error(post("vera", "0", {{"status", "done"}}, "\"1\"")), "permission_denied/");
+  EXPECT_EQ(Error(post("cora", "1", {{"status", "done"}}, "\"1\"")), "permission_denied/");
+  EXPECT_EQ(Error(post("cora", "2", {{"status", "done"}}, "\"1\"")), "not_found/row");
+  EXPECT_EQ(Error(post("cora", "0", {{"status", "finished"}}, "\"1\"")), "invalid_argument/status");
+  EXPECT_EQ(post("cora", "0", {{"status", "done"}}, "")->status, 428);
+  EXPECT_EQ(post("cora", "0", {{"status", "done"}}, "\"7\"")->status, 412);
+  // The rest of the risk stays the risk owner's.
+  httplib::Headers cora_if_match = as["cora"];
+  cora_if_match.emplace("If-Match", "\"1\"");
+  auto patch =
+      Client().Patch(risk, cora_if_match, Json{{"title", "Taken"}}.dump(), "application/json");
+  EXPECT_EQ(Error(patch), "permission_denied/");
+  Json unchanged = Body(Get(risk));
+  EXPECT_EQ(unchanged["version"], 1);
+  EXPECT_EQ(unchanged["actions"][0]["status"], "open");
+  EXPECT_EQ(unchanged["title"], "Laptop theft");
+
+  auto done = post("cora", "0", {{"status", "done"}}, "\"1\"");
+  ASSERT_EQ(done->status, 200) << done->body;
+  EXPECT_EQ(done->get_header_value("ETag"), "\"2\"");
+  const Json after = Body(done);
+  EXPECT_EQ(after["actions"][0]["status"], "done");
+  EXPECT_EQ(after["actions"][0]["action"], "Encrypt disks");
+  EXPECT_EQ(after["actions"][1]["status"], "open");
+  EXPECT_EQ(after["title"], "Laptop theft");
+  EXPECT_EQ(after["owner"], me["user_id"]);
+  // Written like any change: one event by cora with the row's diff.
+  const Json events = Body(Get(risk + "/history"))["data"];
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_EQ(events[1]["action"], "update");
+  EXPECT_EQ(events[1]["actor"], "cora");
+  EXPECT_EQ(events[1]["diff"].size(), 1u);
+  EXPECT_TRUE(events[1]["diff"].contains("actions")) << events[1]["diff"].dump();
+  // The risk owner may set any action's status.
+  auto by_owner = Post(risk + "/actions/1/status", Json{{"status", "in_progress"}},
+                       With(Bearer(), "If-Match", "\"2\""));
+  ASSERT_EQ(by_owner->status, 200) << by_owner->body;
+  EXPECT_EQ(Body(by_owner)["actions"][1]["status"], "in_progress");
 }
 
 // A rating outside the methodology's scale is refused naming the field and the real range

@@ -295,6 +295,79 @@ TEST_F(RiskServiceTest, OnlyTheOwnerForALowLevelOrARoleTheCriteriaNameMayAccept)
               StatusIs(Code::kConflict));
 }
 
+// What the risk's page asks before offering the decision is what Accept decides (issue 12 B5).
+TEST_F(RiskServiceTest, WhoMayDecideIsAskedByTheRuleAcceptApplies) {
+  auto low = NewRisk({{"inherent_likelihood", 2},
+                      {"inherent_impact", 2},
+                      {"treatment", "retain"},
+                      {"status", "analysed"}});
+  auto high = NewRisk({{"inherent_likelihood", 5},
+                       {"inherent_impact", 5},
+                       {"treatment", "retain"},
+                       {"status", "analysed"}});
+  auto unready = NewRisk({{"inherent_likelihood", 1}, {"inherent_impact", 1}});
+  ASSERT_THAT(low, IsOk());
+  ASSERT_THAT(high, IsOk());
+  ASSERT_THAT(unready, IsOk());
+  auto& risks = services_->risks;
+  EXPECT_THAT(risks.CheckMayDecide(owner_, *low), IsOk());
+  EXPECT_THAT(risks.CheckMayDecide(executive_, *low), IsOk());
+  EXPECT_THAT(risks.CheckMayDecide(viewer_, *low), StatusIs(Code::kPermissionDenied));
+  EXPECT_THAT(risks.CheckMayDecide(alice_, *low), StatusIs(Code::kPermissionDenied));
+  EXPECT_THAT(risks.CheckMayDecide(owner_, *high), StatusIs(Code::kPermissionDenied));
+  EXPECT_THAT(risks.CheckMayDecide(executive_, *high), IsOk());
+  EXPECT_THAT(risks.CheckMayDecide(executive_, *unready),
+              StatusIs(Code::kInvalidArgument, "treatment"));
+  Principal token = executive_;
+  token.read_only = true;
+  EXPECT_THAT(risks.CheckMayDecide(token, *high), StatusIs(Code::kPermissionDenied));
+  // And Accept agrees.
+  EXPECT_THAT(risks.Accept(alice_, low->id, low->version, {}), StatusIs(Code::kPermissionDenied));
+  EXPECT_THAT(risks.Accept(owner_, high->id, high->version, {}), StatusIs(Code::kPermissionDenied));
+}
+
+// A treatment action's owner sets its status and nothing else; the risk's owner sets any.
+TEST_F(RiskServiceTest, ATreatmentActionsOwnerSetsOnlyItsStatus) {
+  const Principal doer = Member("dora", domain::Role::kContributor);
+  auto risk = NewRisk(
+      {{"treatment", "modify"},
+       {"inherent_likelihood", 3},
+       {"inherent_impact", 3},
+       {"status", "treatment_planned"},
+       {"actions",
+        Json::array({{{"action", "Patch servers"}, {"owner", doer.user_id}, {"status", "open"}},
+                     {{"action", "Buy a safe"}, {"status", "open"}}})}});
+  ASSERT_THAT(risk, IsOk());
+  auto& risks = services_->risks;
+  EXPECT_THAT(risks.UpdateTreatmentActionStatus(doer, risk->id, 1, risk->version, "done"),
+              StatusIs(Code::kPermissionDenied));
+  EXPECT_THAT(risks.UpdateTreatmentActionStatus(viewer_, risk->id, 0, risk->version, "done"),
+              StatusIs(Code::kPermissionDenied));
+  EXPECT_THAT(risks.UpdateTreatmentActionStatus(doer, risk->id, 2, risk->version, "done"),
+              StatusIs(Code::kNotFound, "row"));
+  EXPECT_THAT(risks.UpdateTreatmentActionStatus(doer, risk->id, 0, risk->version, "over"),
+              StatusIs(Code::kInvalidArgument, "status"));
+  EXPECT_THAT(risks.UpdateTreatmentActionStatus(doer, risk->id, 0, std::nullopt, "done"),
+              StatusIs(Code::kPreconditionRequired));
+  EXPECT_THAT(services_->registers.Update(doer, domain::Risks(), risk->id, risk->version,
+                                          {{"title", "Taken"}}, UpdateMode::kMerge),
+              StatusIs(Code::kPermissionDenied));
+  auto done = risks.UpdateTreatmentActionStatus(doer, risk->id, 0, risk->version, "done");
+  ASSERT_THAT(done, IsOk());
+  EXPECT_EQ(done->version, risk->version + 1);
+  EXPECT_EQ(done->fields["actions"][0]["status"], "done");
+  EXPECT_EQ(done->fields["actions"][1]["status"], "open");
+  EXPECT_EQ(done->fields["title"], "Laptop theft");
+  auto by_owner =
+      risks.UpdateTreatmentActionStatus(owner_, risk->id, 1, done->version, "cancelled");
+  ASSERT_THAT(by_owner, IsOk());
+  EXPECT_EQ(by_owner->fields["actions"][1]["status"], "cancelled");
+  // Setting what is already set writes nothing.
+  auto again = risks.UpdateTreatmentActionStatus(doer, risk->id, 0, by_owner->version, "done");
+  ASSERT_THAT(again, IsOk());
+  EXPECT_EQ(again->version, by_owner->version);
+}
+
 TEST_F(RiskServiceTest, AChangeToRatingsMakesTheAcceptanceStaleAndKeepsItInTheHistory) {
   auto risk = NewRisk({{"inherent_likelihood", 2},
                        {"inherent_impact", 2},

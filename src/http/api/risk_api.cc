@@ -4,6 +4,7 @@
 //   (approving a draft, which re-evaluates every risk, a new draft and comparing versions are
 //   the routes of every register of approved versions: version_api.cc)
 //   POST /api/v1/risks/{id}/acceptance           accept (or reject) the residual risk
+//   POST /api/v1/risks/{id}/actions/{row}/status  a treatment action's status (its owner may)
 //   POST /api/v1/threats/catalogue, /api/v1/vulnerabilities/catalogue  add the shipped entries
 //   GET  /api/v1/risks/heatmap?kind=inherent|residual&...filters
 //   GET  /api/v1/risks/treatment-plan            (…/export?format=csv|xlsx)
@@ -131,6 +132,45 @@ void AddAcceptanceAndCatalogueRoutes(Router& router) {
         app::AcceptanceInput input{.decision = StringField(*body, "decision"),
                                    .comment = StringField(*body, "comment")};
         Respond(r, r.services.risks.Accept(r.principal, r.PathId(), *version, input), 201);
+      });
+
+  // Whoever holds records:edit-own gets this far; the use case decides by the action's owner.
+  Json statuses = Json::array();
+  for (const auto& c : domain::Risks().Field("actions")->columns) {
+    if (c.name != "status") continue;
+    for (const auto& choice : c.choices) statuses.push_back(choice.value);
+  }
+  router.Post(
+      R"(/api/v1/risks/(\d+)/actions/(\d+)/status)",
+      Guard::Needs(domain::Permission::kEditOwnRecords),
+      Doc({{"summary", "Set the status of one of a risk's treatment actions"},
+           {"description",
+            "Changes the status of the action at `row` (its place in the risk's `actions`, "
+            "from 0) and nothing else, as an update of the risk (new version, audit event). "
+            "Allowed to whoever may change the risk, and to a member with records:edit-own "
+            "whom the action names as its owner (403 otherwise)."},
+           {"tags", tags},
+           {"operationId", "update_treatment_action_status"},
+           {"parameters", Json::array({kIfMatch})},
+           {"requestBody", JsonBody(Object({{"status", {{"type", "string"}, {"enum", statuses}}}},
+                                           Json::array({"status"})))},
+           {"responses",
+            Merge({{"200", JsonResponse("the risk as changed", Ref(SchemaName(domain::Risks())))}},
+                  ErrorResponses({400, 401, 403, 404, 412, 428}))}},
+          Json::array({kIdParam, PathParam("row",
+                                           "the action's place in the risk's actions, "
+                                           "from 0")})),
+      [](Request& r) {
+        auto version = ParseIfMatch(r.http);
+        if (!version.ok()) return WriteJsonError(r.res, version.status());
+        auto body = ParseJsonBody(r.http);
+        if (!body.ok()) return WriteJsonError(r.res, body.status());
+        if (Status st = RequireStrings(*body, {"status"}); !st.ok()) {
+          return WriteJsonError(r.res, st);
+        }
+        const std::string status = StringField(*body, "status");
+        Respond(r, r.services.risks.UpdateTreatmentActionStatus(r.principal, r.PathId(),
+                                                                r.PathId(2), *version, status));
       });
 
   for (const domain::RegisterSpec* spec : {&domain::Threats(), &domain::Vulnerabilities()}) {

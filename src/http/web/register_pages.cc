@@ -150,23 +150,25 @@ const FieldSpec* OwnField(const RegisterSpec& spec) {
 
 }  // namespace
 
+// Both ask the rule the use cases apply (app::RegisterService::CheckCanWrite), so that what is
+// offered is what will be allowed.
 bool MayCreate(const app::Principal& p, const RegisterSpec& spec) {
-  if (p.InAccountSetup() || spec.workflow_only) return false;
-  if (p.Can(spec.write_permission)) return true;
-  return MayEditOwn(p, spec) && OwnField(spec) != nullptr;
+  return app::RegisterService::CheckCanWrite(p, spec, nullptr, nullptr).ok();
 }
 
 bool MayChange(const app::Principal& p, const RegisterSpec& spec, const Record& rec) {
-  if (p.InAccountSetup() || spec.workflow_only) return false;
-  if (p.Can(spec.write_permission)) return true;
-  if (!MayEditOwn(p, spec)) return false;
-  for (const auto& f : spec.fields) {
-    const Json& v = rec.fields[f.name];
-    if (f.type == FieldType::kUser && v.is_number_integer() && v.get<int64_t>() == p.user_id) {
-      return true;
-    }
-  }
-  return false;
+  return app::RegisterService::CheckCanWrite(p, spec, &rec.fields, nullptr).ok();
+}
+
+void RenderRefusal(Request& r, const PageFrame& frame, const Status& why, const std::string& back,
+                   const std::string& back_label) {
+  Html h;
+  h.Open("div", {{"class", "card empty-state"}, {"role", "alert"}});
+  h.Element("h2", {}, "You cannot do this");
+  h.Element("p", {}, why.message());
+  h.Link(back, back_label, "button button-secondary");
+  h.Close("div");
+  RenderPage(r, frame, h.Take(), HttpStatusFor(why.code()));
 }
 
 namespace {
@@ -877,6 +879,18 @@ void TableControl(Html& h, const FieldSpec& f, const Json& value, const Errors& 
             "+ Add a row");
 }
 
+// The answer to a form page or post for a record the caller may not change: why, and the way
+// back to the record.
+void Refused(Request& r, const RegisterSpec& spec, const Record& rec, const Status& why) {
+  const std::string title = RecordTitle(spec, rec);
+  const std::string href = fmt::format("/{}/{}", spec.path, rec.id);
+  RenderRefusal(r,
+                {.title = "Not allowed",
+                 .nav = spec.path,
+                 .crumbs = {{spec.plural, "/" + spec.path}, {title, href}, {"Not allowed", ""}}},
+                why, href, "Back to the record");
+}
+
 void FormPage(Request& r, const RegisterSpec& spec, const Record* rec, const Json& values,
               const std::vector<domain::FieldError>& field_errors, const std::string& message,
               int status) {
@@ -1022,6 +1036,12 @@ void AddRegisterPages(Router& router, const RegisterSpec& spec) {
   router.Get(item + "/edit", Surface::kWeb, WriteGuard(*s), [s](Request& r) {
     auto rec = r.services.registers.Get(r.principal, *s, r.PathId());
     if (!rec.ok()) return DetailPage(r, *s);
+    // A record the caller may not change (a contributor's look at someone else's) gets no form
+    // that would fail on save.
+    if (Status may = app::RegisterService::CheckCanWrite(r.principal, *s, &rec->fields, nullptr);
+        !may.ok()) {
+      return Refused(r, *s, *rec, may);
+    }
     if (!IsEditable(*s, *rec)) {
       return r.res.SetRedirect(fmt::format("/{}/{}", s->path, rec->id), 303);
     }
@@ -1031,6 +1051,10 @@ void AddRegisterPages(Router& router, const RegisterSpec& spec) {
   router.Post(item, Surface::kWeb, WriteGuard(*s), [s](Request& r) {
     auto rec = r.services.registers.Get(r.principal, *s, r.PathId());
     if (!rec.ok()) return DetailPage(r, *s);
+    if (Status may = app::RegisterService::CheckCanWrite(r.principal, *s, &rec->fields, nullptr);
+        !may.ok()) {
+      return Refused(r, *s, *rec, may);
+    }
     const Json input = app::FormToInput(*s, r.form);
     std::vector<domain::FieldError> errors;
     auto updated = r.services.registers.Update(r.principal, *s, rec->id, r.FormVersion(), input,

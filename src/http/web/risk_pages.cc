@@ -2,11 +2,14 @@
 //   /risks/heatmap          inherent and residual heat maps (SVG drawn here), cells linking to
 //                           the filtered risk list
 //   /risks/treatment-plan   risks needing treatment with their actions; overdue ones marked
-//   POST /risks/{id}/acceptance, /risk-assessments/{id}/reviews, /risk-assessments/{id}/close
+//   POST /risks/{id}/acceptance, /risks/{id}/actions/{row}/status (a treatment action's
+//        status, offered to its owner), /risk-assessments/{id}/reviews,
+//        /risk-assessments/{id}/close
 // (the methodology's approval and drafts are those of every register of approved versions:
 // version_pages.cc)
-// and the hooks that add the acceptance panel to a risk, the matrix to a methodology version,
-// the close form to an assessment cycle and the frozen snapshot to an acceptance.
+// and the hooks that add the acceptance panel and the actions' progress to a risk, the matrix to a
+// methodology version, the close form to an assessment cycle and the frozen snapshot to an
+// acceptance.
 #include <fmt/format.h>
 
 #include "base/text.h"
@@ -334,10 +337,20 @@ void AcceptancePanel(Html& h, Request& r, const Record& rec) {
     }
     h.Close("ol");
   }
-  const bool decidable = rec.fields["status"] != domain::kRiskClosed &&
+  // The decision is offered to those the acceptance criteria allow at the risk's level (the
+  // rule Accept applies); others read who may decide, or what the risk still needs.
+  const bool undecided = rec.fields["status"] != domain::kRiskClosed &&
                          acceptance != domain::kAcceptanceCurrent && !r.principal.read_only &&
                          !r.principal.InAccountSetup();
-  if (decidable) {
+  const Status may_decide =
+      undecided ? r.services.risks.CheckMayDecide(r.principal, rec) : Status::Ok();
+  if (undecided && !may_decide.ok()) {
+    h.Element("p", {{"class", "muted"}},
+              may_decide.code() == Code::kPermissionDenied
+                  ? "Not yours to decide: " + may_decide.message() + "."
+                  : "Not ready for a decision: " + may_decide.message() + ".");
+  }
+  if (undecided && may_decide.ok()) {
     OpenPostForm(h, r, fmt::format("/risks/{}/acceptance", rec.id), "stack-form");
     h.Void("input",
            {{"type", "hidden"}, {"name", "version"}, {"value", std::to_string(rec.version)}});
@@ -390,6 +403,49 @@ void AcceptancePanel(Html& h, Request& r, const Record& rec) {
   h.Element("button", {{"type", "submit"}, {"class", "button button-secondary"}}, "Record review");
   h.Close("form");
   h.Close("section");
+}
+
+// The status of each treatment action the caller may update (the rule of
+// RiskService::UpdateTreatmentActionStatus): whoever may change the risk, and the action's own
+// owner, who may change nothing else of the risk.
+void ActionStatusPanel(Html& h, Request& r, const Record& rec) {
+  const Json& actions = rec.fields["actions"];
+  if (!actions.is_array() || actions.empty() || r.principal.read_only) return;
+  const domain::FieldSpec* status = nullptr;
+  for (const auto& c : domain::Risks().Field("actions")->columns) {
+    if (c.name == "status") status = &c;
+  }
+  bool any = false;
+  for (size_t row = 0; row < actions.size(); ++row) {
+    if (!app::RiskService::CheckMayUpdateActionStatus(r.principal, rec, static_cast<int64_t>(row))
+             .ok()) {
+      continue;
+    }
+    if (!any) {
+      h.Open("section", {{"class", "card"}, {"aria-labelledby", "action-status-title"}});
+      h.Element("h2", {{"id", "action-status-title"}}, "Progress of treatment actions");
+      any = true;
+    }
+    const std::string id = fmt::format("action-status-{}", row);
+    OpenPostForm(h, r, fmt::format("/risks/{}/actions/{}/status", rec.id, row), "inline-form");
+    h.Void("input",
+           {{"type", "hidden"}, {"name", "version"}, {"value", std::to_string(rec.version)}});
+    h.Element("label", {{"for", id}}, Str(actions[row].value("action", Json())));
+    h.Open("select", {{"id", id}, {"name", "status"}});
+    const std::string current = Str(actions[row].value("status", Json()));
+    for (const auto& c : status->choices) {
+      if (c.value == current) {
+        h.Open("option", {{"value", c.value}, Attr::Flag("selected")}).Text(c.label);
+        h.Close("option");
+      } else {
+        h.Element("option", {{"value", c.value}}, c.label);
+      }
+    }
+    h.Close("select");
+    h.Element("button", {{"type", "submit"}, {"class", "button button-secondary"}}, "Save status");
+    h.Close("form");
+  }
+  if (any) h.Close("section");
 }
 
 }  // namespace
@@ -485,6 +541,7 @@ void AddRiskPageHooks(PageHooks& all) {
     };
     hooks.detail_banner = [](Html& h, Request& r, const Record& rec) {
       AcceptancePanel(h, r, rec);
+      ActionStatusPanel(h, r, rec);
     };
     hooks.field_choices = [](Request& r) { return RatingChoices(r); };
     hooks.after_form_field = [](Html& h, Request& r, const domain::FieldSpec& f,
@@ -611,6 +668,17 @@ void AddRiskPages(Router& router) {
     ErrorPage(r, "Decision not recorded", done.status(), fmt::format("/risks/{}", r.PathId()),
               "Back to the risk");
   });
+  // Whoever holds records:edit-own gets this far; the use case decides by the action's owner.
+  router.Post(R"(/risks/(\d+)/actions/(\d+)/status)", Surface::kWeb,
+              Guard::Needs(domain::Permission::kEditOwnRecords), [](Request& r) {
+                auto done = r.services.risks.UpdateTreatmentActionStatus(
+                    r.principal, r.PathId(), r.PathId(2), r.FormVersion(), r.Form("status"));
+                if (done.ok()) {
+                  return r.res.SetRedirect(fmt::format("/risks/{}?notice=saved", r.PathId()), 303);
+                }
+                ErrorPage(r, "Status not saved", done.status(),
+                          fmt::format("/risks/{}", r.PathId()), "Back to the risk");
+              });
   router.Post("/risk-assessments/review", Surface::kWeb,
               Guard::Needs(domain::Permission::kEditRecords), [](Request& r) {
                 const int64_t risk = std::atoll(r.Form("risk").c_str());

@@ -80,11 +80,22 @@ std::string ShortTime(const std::string& utc);
 // "Chrome on Linux" from a User-Agent header, for session lists.
 std::string BrowserName(const std::string& user_agent);
 
-// What the principal may do with a register's records, to offer only the controls that will
-// work. The use cases decide again: this is presentation, not access control.
+// What the principal may do, to offer only the controls that will work: one question per
+// action, each answered by the rule its use case applies (the use cases decide again: this is
+// presentation, not access control). Creating and changing a register's records
+// (app::RegisterService::CheckCanWrite); approving versions, loading catalogues, recording
+// reviews and deciding the Statement of Applicability ask Principal::Can for the permission their
+// route and use case need; deciding on a risk's acceptance asks app::RiskService::CheckMayDecide;
+// a treatment action's status app::RiskService::CheckMayUpdateActionStatus; evidence
+// app::EvidenceService::MayWrite. tests/api/page_roles_test.cc renders every page as every role
+// and holds each offered form and link to the route table's permissions.
 bool MayCreate(const app::Principal& p, const domain::RegisterSpec& spec);
 bool MayChange(const app::Principal& p, const domain::RegisterSpec& spec,
                const domain::Record& rec);
+// A page answering that the caller may not do what they asked (403 for a permission refusal):
+// the reason and a way back.
+void RenderRefusal(Request& r, const PageFrame& frame, const Status& why, const std::string& back,
+                   const std::string& back_label);
 
 // Register-specific additions to the generic register pages (a risk's acceptance panel, the
 // methodology's matrix, ...). Each area fills the hooks of its registers in its
