@@ -71,6 +71,9 @@ Json FieldSchema(const FieldSpec& f) {
     case FieldType::kDate:
       s = {{"type", {"string", "null"}}, {"format", "date"}};
       break;
+    case FieldType::kColour:
+      s = {{"type", {"string", "null"}}, {"pattern", "^#[0-9a-fA-F]{6}$"}};
+      break;
     case FieldType::kBool:
       s = {{"type", "boolean"}};
       break;
