@@ -42,8 +42,6 @@ void HeatMapSvg(Html& h, const app::HeatMap& map, bool residual) {
   h.Open("svg", {{"xmlns", "http://www.w3.org/2000/svg"},
                  {"class", "heatmap"},
                  {"viewBox", "0 0 " + width + " " + height},
-                 {"width", width},
-                 {"height", height},
                  {"role", "group"},
                  {"aria-labelledby", title_id}});
   for (int l = rows; l >= 1; --l) {
