@@ -202,6 +202,11 @@ Json NormaliseValue(const FieldSpec& f, const std::string& path, const Json& v,
       return ids.empty() ? Json(nullptr) : Json(ids);
     }
     case FieldType::kList: {
+      if (v.is_string() && f.accepts_joined_string) {
+        Json words = Json::array();
+        for (auto& w : SplitWords(v.get_ref<const std::string&>())) words.push_back(std::move(w));
+        return NormaliseValue(f, path, words, errors);
+      }
       if (!v.is_array()) {
         errors.push_back({path, fmt::format("{} must be a list of strings", f.label)});
         return nullptr;

@@ -69,6 +69,10 @@ struct FieldSpec {
   // store writes it beside the field when present and never reads it into a record, so it is in
   // no page, export, diff or API answer.
   std::string rank_column;
+  // kList with choices: a string is also accepted and read as the list of its words separated by
+  // commas or white space ("admin, isms_manager"), for a field that once was such a string (the
+  // roles that may accept a risk level) and the API clients that still send one.
+  bool accepts_joined_string = false;
 
   const Choice* FindChoice(std::string_view value) const;
   // The label of `value` for kEnum fields, or `value` itself.

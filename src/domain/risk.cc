@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <sstream>
 
 #include "base/clock.h"
 #include "base/text.h"
@@ -237,9 +236,14 @@ RegisterSpec MakeRiskMethodologies() {
   };
   // The roles by their labels; stored by their ids. A methodology written before this was a
   // list kept them as one comma-separated string, which MethodologyFromRecord still reads.
+  FieldSpec& accepted_by = levels.columns.back();
   for (const auto& role : AllRoles()) {
-    levels.columns.back().choices.push_back({std::string(role.name), std::string(role.label)});
+    accepted_by.choices.push_back({std::string(role.name), std::string(role.label)});
   }
+  accepted_by.accepts_joined_string = true;
+  accepted_by.help =
+      "Role ids, answered as a list. A string of role ids separated by commas (\"admin, "
+      "executive\"), as this was before it became a list, is accepted too and read as the list.";
   levels.default_value = defaults["risk_levels"];
   FieldSpec cells{.name = "matrix_cells", .label = "Matrix cells", .type = FieldType::kTable};
   cells.help = "Cells whose level differs from the score rule, set one by one.";
@@ -565,21 +569,16 @@ RiskMethodology MethodologyFromRecord(const Json& r, std::vector<FieldError>& er
       const Json& accepted_by = row.value("accepted_by", Json());
       if (accepted_by.is_array()) {
         for (const auto& item : accepted_by) names.push_back(Str(item));
+      } else {
+        names = SplitWords(Str(accepted_by));
       }
-      std::istringstream roles(Str(accepted_by));
-      std::string word;
-      while (std::getline(roles, word, ',')) names.push_back(word);
-      for (const auto& item : names) {
-        std::istringstream words(item);
-        std::string name;
-        while (words >> name) {
-          auto role = ParseRole(name);
-          if (!role) {
-            errors.push_back({at + ".accepted_by", fmt::format("\"{}\" is not a role", name)});
-          } else if (std::find(level.may_accept.begin(), level.may_accept.end(), *role) ==
-                     level.may_accept.end()) {
-            level.may_accept.push_back(*role);
-          }
+      for (const auto& name : names) {
+        auto role = ParseRole(name);
+        if (!role) {
+          errors.push_back({at + ".accepted_by", fmt::format("\"{}\" is not a role", name)});
+        } else if (std::find(level.may_accept.begin(), level.may_accept.end(), *role) ==
+                   level.may_accept.end()) {
+          level.may_accept.push_back(*role);
         }
       }
       const bool last = i + 1 == levels.size();
