@@ -29,6 +29,13 @@ const std::string* FirstValue(const std::multimap<std::string, std::string>& for
   return it == form.end() ? nullptr : &it->second;
 }
 
+const domain::FieldSpec* ColumnOf(const domain::FieldSpec& table, const std::string& name) {
+  for (const auto& c : table.columns) {
+    if (c.name == name) return &c;
+  }
+  return nullptr;
+}
+
 Json ScalarFromForm(const domain::FieldSpec& f, const std::string* v) {
   switch (f.type) {
     case FieldType::kBool:
@@ -103,23 +110,36 @@ Json FormToInput(const domain::RegisterSpec& spec,
       if (ec != std::errc() || p != key.data() + close || index < 0 || index > 10000) continue;
       const std::string col = key.substr(close + 2, key.size() - close - 3);
       if (rows[index].is_null()) rows[index] = Json::object();
-      rows[index][col] = it->second;
+      // A set of choices in a row (ticked checkboxes) sends each value under the one name.
+      const domain::FieldSpec* c = ColumnOf(f, col);
+      if (c != nullptr && c->type == FieldType::kList && !c->choices.empty()) {
+        if (!rows[index].contains(col)) rows[index][col] = Json::array();
+        if (!Trim(it->second).empty()) rows[index][col].push_back(it->second);
+      } else {
+        rows[index][col] = it->second;
+      }
     }
     Json a = Json::array();
     for (auto& [_, raw] : rows) {
       // A row left entirely blank is not an entry (forms offer spare rows).
+      // A colour input always sends a colour, so a colour alone does not make an entry.
       bool blank = true;
       for (const auto& [col, value] : raw.items()) {
-        const domain::FieldSpec* c = nullptr;
-        for (const auto& cs : f.columns) c = cs.name == col ? &cs : c;
-        if (c != nullptr && !Trim(value.get<std::string>()).empty() &&
-            !(c->type == FieldType::kBool && value == "false")) {
+        const domain::FieldSpec* c = ColumnOf(f, col);
+        if (c == nullptr || c->type == FieldType::kColour) continue;
+        if (value.is_array() ? !value.empty()
+                             : !Trim(value.get<std::string>()).empty() &&
+                                   !(c->type == FieldType::kBool && value == "false")) {
           blank = false;
         }
       }
       if (blank) continue;
       Json row = Json::object();
       for (const auto& c : f.columns) {
+        if (raw.contains(c.name) && raw[c.name].is_array()) {
+          row[c.name] = raw[c.name];
+          continue;
+        }
         const std::string* v = nullptr;
         if (raw.contains(c.name)) v = &raw[c.name].get_ref<const std::string&>();
         row[c.name] = ScalarFromForm(c, v);

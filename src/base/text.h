@@ -11,6 +11,8 @@ namespace rampart {
 
 std::string_view Trim(std::string_view s);
 std::vector<std::string> SplitLines(std::string_view s);  // trimmed, empty lines dropped
+// The words of `s` separated by commas or white space ("admin, isms_manager"), none empty.
+std::vector<std::string> SplitWords(std::string_view s);
 std::string HtmlEscape(std::string_view s);
 // One RFC 4180 CSV field; also neutralises spreadsheet formulas (=, +, -, @ at the start).
 std::string CsvField(std::string_view s);

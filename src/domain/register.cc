@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 
 #include "base/clock.h"
 #include "base/text.h"
@@ -109,6 +110,24 @@ Json NormaliseValue(const FieldSpec& f, const std::string& path, const Json& v,
     case FieldType::kText:
     case FieldType::kLongText:
       return NormaliseText(f, path, v, errors);
+    case FieldType::kColour: {
+      if (!v.is_string()) {
+        errors.push_back({path, fmt::format("{} must be a string", f.label)});
+        return nullptr;
+      }
+      std::string s(Trim(v.get_ref<const std::string&>()));
+      if (s.empty()) return nullptr;
+      const bool hex = s.size() == 7 && s[0] == '#' &&
+                       std::all_of(s.begin() + 1, s.end(),
+                                   [](unsigned char c) { return std::isxdigit(c) != 0; });
+      if (!hex) {
+        errors.push_back({path, fmt::format("{} is written #rrggbb (got \"{}\")", f.label, s)});
+        return nullptr;
+      }
+      std::transform(s.begin(), s.end(), s.begin(),
+                     [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+      return s;
+    }
     case FieldType::kEnum: {
       if (!v.is_string()) {
         errors.push_back({path, fmt::format("{} must be a string", f.label)});
@@ -183,6 +202,11 @@ Json NormaliseValue(const FieldSpec& f, const std::string& path, const Json& v,
       return ids.empty() ? Json(nullptr) : Json(ids);
     }
     case FieldType::kList: {
+      if (v.is_string() && f.accepts_joined_string) {
+        Json words = Json::array();
+        for (auto& w : SplitWords(v.get_ref<const std::string&>())) words.push_back(std::move(w));
+        return NormaliseValue(f, path, words, errors);
+      }
       if (!v.is_array()) {
         errors.push_back({path, fmt::format("{} must be a list of strings", f.label)});
         return nullptr;

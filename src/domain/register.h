@@ -27,13 +27,14 @@ enum class FieldType {
   kDate,      // YYYY-MM-DD
   kBool,
   kInteger,
-  kUser,   // a user of the organisation, by id
-  kList,   // list of one-line strings (a textarea, one item per line); with `choices`, a
-           // set of choices (a multiple select), kept in the order of the choices
-  kTable,  // list of rows, each an object with the sub-fields in `columns`
-  kRef,    // a record of register `ref` in the same organisation, by id
-  kRefs,   // records of register `ref` in the same organisation, by id (ascending, no repeats);
-           // stored as a list and as rows of record_links, which filters use
+  kUser,    // a user of the organisation, by id
+  kList,    // list of one-line strings (a textarea, one item per line); with `choices`, a
+            // set of choices (a multiple select), kept in the order of the choices
+  kTable,   // list of rows, each an object with the sub-fields in `columns`
+  kRef,     // a record of register `ref` in the same organisation, by id
+  kRefs,    // records of register `ref` in the same organisation, by id (ascending, no repeats);
+            // stored as a list and as rows of record_links, which filters use
+  kColour,  // a colour "#rrggbb" (lower case), picked with a colour input
 };
 
 struct Choice {
@@ -68,6 +69,10 @@ struct FieldSpec {
   // store writes it beside the field when present and never reads it into a record, so it is in
   // no page, export, diff or API answer.
   std::string rank_column;
+  // kList with choices: a string is also accepted and read as the list of its words separated by
+  // commas or white space ("admin, isms_manager"), for a field that once was such a string (the
+  // roles that may accept a risk level) and the API clients that still send one.
+  bool accepts_joined_string = false;
 
   const Choice* FindChoice(std::string_view value) const;
   // The label of `value` for kEnum fields, or `value` itself.

@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <sstream>
 
 #include "base/clock.h"
 #include "base/text.h"
@@ -227,14 +226,24 @@ RegisterSpec MakeRiskMethodologies() {
   levels.help =
       "Lowest first. A level's highest score (likelihood × impact) sets the matrix by the score "
       "rule; leave it empty on the top level. The risk owner may accept a risk at a level marked "
-      "so; the roles listed (admin, isms_manager, executive, ...) may accept it at any level.";
+      "so; the roles ticked may accept it at any level.";
   levels.columns = {
       {.name = "name", .label = "Name", .required = true, .max_length = 40},
-      {.name = "colour", .label = "Colour (#rrggbb)", .required = true, .max_length = 7},
+      {.name = "colour", .label = "Colour", .type = FieldType::kColour, .required = true},
       {.name = "max_score", .label = "Highest score", .type = FieldType::kInteger},
       {.name = "may_retain", .label = "Owner may accept", .type = FieldType::kBool},
-      {.name = "accepted_by", .label = "Roles that may accept", .max_length = 200},
+      {.name = "accepted_by", .label = "Roles that may accept", .type = FieldType::kList},
   };
+  // The roles by their labels; stored by their ids. A methodology written before this was a
+  // list kept them as one comma-separated string, which MethodologyFromRecord still reads.
+  FieldSpec& accepted_by = levels.columns.back();
+  for (const auto& role : AllRoles()) {
+    accepted_by.choices.push_back({std::string(role.name), std::string(role.label)});
+  }
+  accepted_by.accepts_joined_string = true;
+  accepted_by.help =
+      "Role ids, answered as a list. A string of role ids separated by commas (\"admin, "
+      "executive\"), as this was before it became a list, is accepted too and read as the list.";
   levels.default_value = defaults["risk_levels"];
   FieldSpec cells{.name = "matrix_cells", .label = "Matrix cells", .type = FieldType::kTable};
   cells.help = "Cells whose level differs from the score rule, set one by one.";
@@ -555,19 +564,21 @@ RiskMethodology MethodologyFromRecord(const Json& r, std::vector<FieldError>& er
       const Json& row = levels[i];
       const std::string at = fmt::format("risk_levels[{}]", i);
       RiskLevel level{Str(row["name"]), Str(row["colour"]), row.value("may_retain", false), {}};
-      std::istringstream roles(Str(row["accepted_by"]));
-      std::string word;
-      while (std::getline(roles, word, ',')) {
-        std::istringstream words(word);
-        std::string name;
-        while (words >> name) {
-          auto role = ParseRole(name);
-          if (!role) {
-            errors.push_back({at + ".accepted_by", fmt::format("\"{}\" is not a role", name)});
-          } else if (std::find(level.may_accept.begin(), level.may_accept.end(), *role) ==
-                     level.may_accept.end()) {
-            level.may_accept.push_back(*role);
-          }
+      // A list of role ids; before it was a list, one string of ids separated by commas.
+      std::vector<std::string> names;
+      const Json& accepted_by = row.value("accepted_by", Json());
+      if (accepted_by.is_array()) {
+        for (const auto& item : accepted_by) names.push_back(Str(item));
+      } else {
+        names = SplitWords(Str(accepted_by));
+      }
+      for (const auto& name : names) {
+        auto role = ParseRole(name);
+        if (!role) {
+          errors.push_back({at + ".accepted_by", fmt::format("\"{}\" is not a role", name)});
+        } else if (std::find(level.may_accept.begin(), level.may_accept.end(), *role) ==
+                   level.may_accept.end()) {
+          level.may_accept.push_back(*role);
         }
       }
       const bool last = i + 1 == levels.size();
@@ -646,13 +657,13 @@ Json DefaultMethodologyFields() {
   Json levels = Json::array();
   for (size_t i = 0; i < m.levels.size(); ++i) {
     const auto& l = m.levels[i];
-    std::string roles;
-    for (auto r : l.may_accept) roles += (roles.empty() ? "" : ", ") + std::string(RoleName(r));
+    Json roles = Json::array();
+    for (auto r : l.may_accept) roles.push_back(std::string(RoleName(r)));
     levels.push_back({{"name", l.name},
                       {"colour", l.colour},
                       {"max_score", i < 3 ? Json(upper[i]) : Json()},
                       {"may_retain", l.may_retain},
-                      {"accepted_by", roles.empty() ? Json() : Json(roles)}});
+                      {"accepted_by", roles.empty() ? Json() : roles}});
   }
   out["risk_levels"] = levels;
   out["assessment_interval_months"] = m.assessment_interval_months;

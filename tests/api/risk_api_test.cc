@@ -8,6 +8,7 @@
 
 #include "api_fixture.h"
 #include "base/text.h"
+#include "domain/risk.h"
 
 namespace rampart::testing {
 namespace {
@@ -272,6 +273,57 @@ TEST_F(RiskApi, PagesOfferAndShowRatingsAsTheMethodologysWords) {
                     "application/x-www-form-urlencoded");
   EXPECT_EQ(refused->status, 400);
   EXPECT_THAT(refused->body, HasSubstr("likelihood is from 1 to 5 under the default methodology"));
+}
+
+// Issue 12 B12: a level's roles that may accept are a list of role ids. The comma-separated
+// string they were before is still accepted (and read as the list), so older clients keep
+// working; an unknown role is refused naming the field and the value, and changes nothing.
+TEST_F(RiskApi, TheRolesThatMayAcceptALevelAreAListAndTheOldStringStillWorks) {
+  Json fields = domain::DefaultMethodologyFields();
+  fields["title"] = "Risk methodology 2026";
+  fields["risk_levels"][3]["accepted_by"] = "executive, admin";  // as clients sent it before
+  auto created = Post("/api/v1/risk-methodology", fields);
+  ASSERT_EQ(created->status, 201) << created->body;
+  EXPECT_EQ(Body(created)["risk_levels"][3]["accepted_by"], Json::array({"admin", "executive"}));
+  const std::string item =
+      "/api/v1/risk-methodology/" + std::to_string(Body(created)["id"].get<int64_t>());
+
+  Json levels = Body(created)["risk_levels"];
+  levels[3]["accepted_by"] = Json::array({"isms_manager"});
+  auto listed = Patch(item, Json{{"risk_levels", levels}}, "\"1\"");
+  ASSERT_EQ(listed->status, 200) << listed->body;
+  EXPECT_EQ(Body(listed)["risk_levels"][3]["accepted_by"], Json::array({"isms_manager"}));
+
+  levels[3]["accepted_by"] = "admin superuser";
+  auto bad_string = Patch(item, Json{{"risk_levels", levels}}, "\"2\"");
+  EXPECT_EQ(bad_string->status, 400);
+  EXPECT_EQ(Error(bad_string), "invalid_argument/risk_levels[3].accepted_by[1]");
+  EXPECT_EQ(Body(bad_string)["error"]["message"],
+            "Roles that may accept: \"superuser\" is not one of the choices");
+  levels[3]["accepted_by"] = Json::array({"chief"});
+  auto bad_list = Patch(item, Json{{"risk_levels", levels}}, "\"2\"");
+  EXPECT_EQ(bad_list->status, 400);
+  EXPECT_EQ(Error(bad_list), "invalid_argument/risk_levels[3].accepted_by[0]");
+  EXPECT_EQ(Body(bad_list)["error"]["message"],
+            "Roles that may accept: \"chief\" is not one of the choices");
+  const Json kept = Body(Get(item));
+  EXPECT_EQ(kept["version"], 2);
+  EXPECT_EQ(kept["risk_levels"][3]["accepted_by"], Json::array({"isms_manager"}));
+
+  // The API document says a string is accepted too.
+  const Json doc = Body(Get("/api/v1/openapi.json"));
+  int described = 0;
+  for (const auto& [name, schema] : doc["components"]["schemas"].items()) {
+    if (!schema.contains("properties") || !schema["properties"].contains("risk_levels")) continue;
+    const Json& accepted_by =
+        schema["properties"]["risk_levels"]["items"]["properties"]["accepted_by"];
+    EXPECT_EQ(accepted_by["type"], Json::array({"array", "string", "null"})) << name;
+    EXPECT_THAT(accepted_by["description"].get<std::string>(),
+                HasSubstr("A string of role ids separated by commas"))
+        << name;
+    ++described;
+  }
+  EXPECT_GE(described, 1);
 }
 
 }  // namespace

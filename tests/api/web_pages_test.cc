@@ -5,6 +5,7 @@
 #include "api_fixture.h"
 #include "base/text.h"
 #include "base/totp.h"
+#include "domain/risk.h"
 
 namespace rampart::testing {
 namespace {
@@ -599,6 +600,131 @@ TEST_F(WebPages, HistoryNamesRecordsByTitleAndShowsWhatChangedInATableRow) {
   // The first event lists the rows it was created with.
   EXPECT_NE(history.find("<li>Deploy EDR (status Open)</li><li>Buy a safe (status Open)</li>"),
             std::string::npos);
+}
+
+// The methodology's fields as its form posts them: a table's cells as name[row][column], a set of
+// choices in a row once per ticked value, an unticked box and an empty cell not at all.
+std::string MethodologyForm(const Json& fields) {
+  std::string form = "title=" + UrlEncode(fields["title"].get<std::string>()) +
+                     "&assessment_interval_months=" + fields["assessment_interval_months"].dump();
+  for (const char* table : {"likelihood_scale", "impact_scale", "risk_levels"}) {
+    for (size_t i = 0; i < fields[table].size(); ++i) {
+      for (const auto& [column, value] : fields[table][i].items()) {
+        const std::string name = "&" + UrlEncode(fmt::format("{}[{}][{}]", table, i, column)) + "=";
+        if (value.is_array()) {
+          for (const auto& item : value) form += name + UrlEncode(item.get<std::string>());
+        } else if (value.is_string()) {
+          form += name + UrlEncode(value.get<std::string>());
+        } else if (value.is_number_integer()) {
+          form += name + value.dump();
+        } else if (value == true) {
+          form += name + "true";
+        }
+      }
+    }
+  }
+  return form;
+}
+
+// Issue 12 B12: a level's colour is a colour input; the roles that may accept it are checkboxes
+// labelled with the roles' names, ticked as saved, and saved as a list of role ids.
+TEST_F(WebPages, TheMethodologyFormPicksColoursAndTicksTheRolesThatMayAccept) {
+  Json fields = domain::DefaultMethodologyFields();
+  fields["title"] = "Risk methodology 2026";
+  auto created = Post("/api/v1/risk-methodology", fields);
+  ASSERT_EQ(created->status, 201) << created->body;
+  const std::string id = std::to_string(Body(created)["id"].get<int64_t>());
+  const Json saved = Body(created)["risk_levels"];
+  ASSERT_EQ(saved[0]["accepted_by"], Json::array({"isms_manager", "executive"}));
+  ASSERT_EQ(saved[3]["accepted_by"], Json::array({"executive"}));
+
+  auto edit = Page("/risk-methodology/" + id + "/edit");
+  ASSERT_EQ(edit->status, 200);
+  EXPECT_EQ(
+      Find(edit->body,
+           R"re(<input type="color" [^>]*name="risk_levels\[0\]\[colour\]" value="([^"]*)")re"),
+      saved[0]["colour"].get<std::string>());
+  EXPECT_TRUE(Has(edit,
+                  "<label class=\"check\"><input type=\"checkbox\" "
+                  "name=\"risk_levels[3][accepted_by]\" value=\"executive\" checked> "
+                  "Executive</label>"));
+  EXPECT_TRUE(Has(edit,
+                  "<label class=\"check\"><input type=\"checkbox\" "
+                  "name=\"risk_levels[3][accepted_by]\" value=\"admin\"> "
+                  "Administrator</label>"));
+  EXPECT_TRUE(Has(edit,
+                  "<label class=\"check\"><input type=\"checkbox\" "
+                  "name=\"risk_levels[0][accepted_by]\" value=\"isms_manager\" checked> "
+                  "ISMS manager</label>"));
+  EXPECT_EQ(Find(edit->body, R"re((<input type="text"[^>]*name="risk_levels\[0\]\[colour\]"))re"),
+            "");
+
+  // Ticks Administrator and Executive on the top level and picks a colour in capitals.
+  fields["risk_levels"][3]["accepted_by"] = Json::array({"executive", "admin"});
+  fields["risk_levels"][0]["colour"] = "#12AB34";
+  auto submitted = Submit("/risk-methodology/" + id, "version=1&" + MethodologyForm(fields));
+  ASSERT_EQ(submitted->status, 303) << submitted->body;
+  const Json after = Body(Get("/api/v1/risk-methodology/" + id));
+  EXPECT_EQ(after["version"], 2);
+  EXPECT_EQ(after["risk_levels"][3]["accepted_by"], Json::array({"admin", "executive"}));
+  EXPECT_EQ(after["risk_levels"][0]["accepted_by"], saved[0]["accepted_by"]);
+  EXPECT_EQ(after["risk_levels"][0]["colour"], "#12ab34");
+  // The record's page names the roles.
+  auto page = Page("/risk-methodology/" + id);
+  EXPECT_TRUE(Has(page, "Administrator, Executive"));
+}
+
+// Issue 12 B12: an acceptance shows the risk as it was accepted with labels and names (owner by
+// name, options by label, controls by title, actions as a table), not the JSON it is kept in.
+TEST_F(WebPages, AnAcceptanceShowsTheAcceptedRiskReadablyNotItsJson) {
+  const Json me = Body(Get("/api/v1/auth/me"));
+  auto control = Post("/api/v1/controls", Json{{"name", "Full-disk encryption"}});
+  ASSERT_EQ(control->status, 201) << control->body;
+  auto risk =
+      Post("/api/v1/risks", Json{{"title", "Laptop theft"},
+                                 {"owner", me["user_id"]},
+                                 {"inherent_likelihood", 2},
+                                 {"inherent_impact", 2},
+                                 {"controls", Json::array({Body(control)["id"]})},
+                                 {"treatment", "modify"},
+                                 {"status", "analysed"},
+                                 {"actions", Json::array({Json{{"action", "Encrypt every laptop"},
+                                                               {"owner", me["user_id"]},
+                                                               {"status", "in_progress"}}})}});
+  ASSERT_EQ(risk->status, 201) << risk->body;
+  const std::string risk_id = std::to_string(Body(risk)["id"].get<int64_t>());
+  httplib::Headers h = Bearer();
+  h.emplace("If-Match", "\"1\"");
+  auto accepted = Post("/api/v1/risks/" + risk_id + "/acceptance",
+                       Json{{"decision", "accepted"}, {"comment", "Low once encrypted"}}, h);
+  ASSERT_EQ(accepted->status, 201) << accepted->body;
+  const std::string id = std::to_string(Body(accepted)["id"].get<int64_t>());
+
+  auto page = Page("/risk-acceptances/" + id);
+  ASSERT_EQ(page->status, 200);
+  const auto start = page->body.find("<h2 id=\"snapshot-title\">The risk as decided on</h2>");
+  ASSERT_NE(start, std::string::npos);
+  const std::string snapshot =
+      page->body.substr(start, page->body.find("</section>", start) - start);
+  EXPECT_NE(snapshot.find("Revision 1 of <a href=\"/risks/" + risk_id +
+                          "\">the risk</a>, rated "
+                          "under the built-in default methodology."),
+            std::string::npos)
+      << snapshot;
+  EXPECT_NE(snapshot.find("<dd>Laptop theft</dd>"), std::string::npos);
+  EXPECT_NE(snapshot.find("<dd>" + me["display_name"].get<std::string>() + "</dd>"),
+            std::string::npos)
+      << snapshot;
+  EXPECT_NE(snapshot.find("<dd>Modify</dd>"), std::string::npos);
+  EXPECT_NE(snapshot.find("<dd>Analysed</dd>"), std::string::npos);
+  EXPECT_NE(snapshot.find("<dd>Low</dd>"), std::string::npos);
+  EXPECT_NE(snapshot.find(">Full-disk encryption</a>"), std::string::npos);
+  EXPECT_NE(snapshot.find("<td>Encrypt every laptop</td>"), std::string::npos);
+  EXPECT_NE(snapshot.find("<td>In progress</td>"), std::string::npos);
+  // No JSON anywhere on the page: not the snapshot's, not a field's.
+  EXPECT_EQ(page->body.find("{&quot;"), std::string::npos);
+  EXPECT_EQ(page->body.find("{\""), std::string::npos);
+  EXPECT_EQ(page->body.find("&quot;fields&quot;"), std::string::npos);
 }
 
 }  // namespace

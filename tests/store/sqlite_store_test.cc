@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include <string>
 
@@ -56,7 +57,48 @@ TEST(SqliteStoreMigrate, NumbersMigrationsFromTheirFileNames) {
   EXPECT_EQ(all[23].name, "0024_risk_acceptances_schema");
   EXPECT_EQ(all[24].name, "0025_risk_assessments_schema");
   EXPECT_THAT(std::string(all[21].sql), HasSubstr("risks(org_id, inherent_level_rank, id)"));
-  EXPECT_EQ(all[25].name, "0026_risk_level_ranks");  // the ranks of the risks that exist
+  EXPECT_EQ(all[25].name, "0026_risk_level_ranks");   // the ranks of the risks that exist
+  EXPECT_EQ(all[26].name, "0027_accepted_by_lists");  // the roles that may accept, a list
+}
+
+// Migration 0027: a level's roles that may accept, stored as one string before issue 12 B12,
+// become the list of role ids in the order of the roles; lists, nulls and other fields stay.
+TEST(SqliteStoreMigrate, TheRolesThatMayAcceptALevelBecomeAList) {
+  const auto& all = SqliteMigrations();
+  ASSERT_GE(all.size(), 27u);
+  ASSERT_EQ(all[26].name, "0027_accepted_by_lists");
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(":memory:", &db), SQLITE_OK);
+  const std::string setup = R"sql(
+    CREATE TABLE risk_methodologies (id INTEGER PRIMARY KEY, risk_levels TEXT NOT NULL);
+    INSERT INTO risk_methodologies (id, risk_levels) VALUES
+      (1, '[{"name":"Low","colour":"#15803d","accepted_by":"executive, isms_manager"},' ||
+          '{"name":"High","accepted_by":"  "},{"name":"Top","accepted_by":"admin executive"},' ||
+          '{"name":"None","accepted_by":null}]'),
+      (2, '[{"name":"Low","accepted_by":["executive"]}]');
+  )sql";
+  ASSERT_EQ(sqlite3_exec(db, setup.c_str(), nullptr, nullptr, nullptr), SQLITE_OK)
+      << sqlite3_errmsg(db);
+  ASSERT_EQ(sqlite3_exec(db, std::string(all[26].sql).c_str(), nullptr, nullptr, nullptr),
+            SQLITE_OK)
+      << sqlite3_errmsg(db);
+  std::vector<std::string> rows;
+  ASSERT_EQ(sqlite3_exec(
+                db, "SELECT risk_levels FROM risk_methodologies ORDER BY id",
+                [](void* out, int, char** values, char**) {
+                  static_cast<std::vector<std::string>*>(out)->push_back(values[0]);
+                  return 0;
+                },
+                &rows, nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(
+      rows[0],
+      R"([{"name":"Low","colour":"#15803d","accepted_by":["isms_manager","executive"]},)"
+      R"({"name":"High","accepted_by":null},{"name":"Top","accepted_by":["admin","executive"]},)"
+      R"({"name":"None","accepted_by":null}])");
+  EXPECT_EQ(rows[1], R"([{"name":"Low","accepted_by":["executive"]}])");
 }
 
 TEST(OpenStore, RefusesAnEmptyUrlOrSqliteUrl) {

@@ -53,7 +53,8 @@
       if (el.hasAttribute("aria-describedby")) el.setAttribute("aria-describedby", "");
     });
     Array.prototype.forEach.call(row.querySelectorAll("input, select, textarea"), function (el) {
-      if (el.type === "hidden") return;
+      // A colour input cannot be empty: the new row keeps the colour of the row it copies.
+      if (el.type === "hidden" || el.type === "color") return;
       if (el.type === "checkbox" || el.type === "radio") {
         el.checked = false;
         el.removeAttribute("checked");

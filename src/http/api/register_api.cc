@@ -71,6 +71,9 @@ Json FieldSchema(const FieldSpec& f) {
     case FieldType::kDate:
       s = {{"type", {"string", "null"}}, {"format", "date"}};
       break;
+    case FieldType::kColour:
+      s = {{"type", {"string", "null"}}, {"pattern", "^#[0-9a-fA-F]{6}$"}};
+      break;
     case FieldType::kBool:
       s = {{"type", "boolean"}};
       break;
@@ -88,6 +91,8 @@ Json FieldSchema(const FieldSpec& f) {
         item = {{"type", "string"}, {"enum", values}};
       }
       s = {{"type", {"array", "null"}}, {"items", item}, {"uniqueItems", !f.choices.empty()}};
+      // Also a string of the values separated by commas; its description (help) says so.
+      if (f.accepts_joined_string) s["type"] = Json::array({"array", "string", "null"});
       break;
     }
     case FieldType::kRef:

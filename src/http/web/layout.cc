@@ -338,7 +338,10 @@ std::string DisplayValue(const domain::FieldSpec& f, const Json& v,
       return std::to_string(v.get<int64_t>());
     case FieldType::kList: {
       std::string out;
-      for (const auto& item : v) out += (out.empty() ? "" : ", ") + item.get<std::string>();
+      // A set of choices by their labels ("Administrator, Executive"), other lists as written.
+      for (const auto& item : v) {
+        out += (out.empty() ? "" : ", ") + f.ChoiceLabel(item.get<std::string>());
+      }
       return out;
     }
     case FieldType::kTable:

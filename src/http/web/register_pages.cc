@@ -643,6 +643,10 @@ void RecordPage(Request& r, const RegisterSpec& spec, const RefusedUpload* refus
   const RefTitles refs = LoadRefTitles(r, spec, rows);
   const FieldChoices choices = ChoicesOf(r, hooks);
   for (const auto& f : spec.fields) {
+    if (std::find(hooks.detail_hidden.begin(), hooks.detail_hidden.end(), f.name) !=
+        hooks.detail_hidden.end()) {
+      continue;
+    }
     const bool wide =
         f.type == FieldType::kLongText || f.type == FieldType::kTable || f.type == FieldType::kList;
     h.Open("div", {{"class", wide ? "field field-wide" : "field"}});
@@ -816,6 +820,7 @@ void Control(Html& h, const FieldSpec& f, const std::string& name, const std::st
       // One-line inputs differ only in their type (and a text box's length limit).
       const char* type = f.type == FieldType::kDate      ? "date"
                          : f.type == FieldType::kInteger ? "number"
+                         : f.type == FieldType::kColour  ? "color"
                                                          : "text";
       const std::string max =
           f.type == FieldType::kText ? std::to_string(f.max_length > 0 ? f.max_length : 200) : "";
@@ -858,6 +863,28 @@ void TableControl(Html& h, const FieldSpec& f, const Json& value, const Errors& 
         Control(h, c, name, id, cv, false, "", members);
         h.Element("span", {{"class", "visually-hidden"}}, c.label);
         h.Close("label");
+      } else if (c.type == FieldType::kList && !c.choices.empty()) {
+        // A set of choices in a row: a checkbox each, every ticked value sent under the name.
+        h.Open("fieldset", {{"class", "check-group"},
+                            {"id", id},
+                            {"aria-describedby", err != errors.end() ? id + "-error" : ""}});
+        h.Element("legend", {{"class", "visually-hidden"}}, c.label);
+        for (const auto& choice : c.choices) {
+          const bool ticked =
+              cv.is_array() && std::find(cv.begin(), cv.end(), Json(choice.value)) != cv.end();
+          h.Open("label", {{"class", "check"}});
+          if (ticked) {
+            h.Void("input", {{"type", "checkbox"},
+                             {"name", name},
+                             {"value", choice.value},
+                             Attr::Flag("checked")});
+          } else {
+            h.Void("input", {{"type", "checkbox"}, {"name", name}, {"value", choice.value}});
+          }
+          h.Text(" " + choice.label);
+          h.Close("label");
+        }
+        h.Close("fieldset");
       } else {
         h.Element("label", {{"for", id}, {"class", "visually-hidden"}}, c.label);
         Control(h, c, name, id, cv, err != errors.end(), err != errors.end() ? id + "-error" : "",

@@ -21,6 +21,7 @@
 
 namespace rampart::http {
 
+using domain::FieldType;
 using domain::Json;
 using domain::Record;
 
@@ -44,8 +45,6 @@ void HeatMapSvg(Html& h, const app::HeatMap& map, bool residual) {
   h.Open("svg", {{"xmlns", "http://www.w3.org/2000/svg"},
                  {"class", "heatmap"},
                  {"viewBox", "0 0 " + width + " " + height},
-                 {"width", width},
-                 {"height", height},
                  {"role", "group"},
                  {"aria-labelledby", title_id}});
   for (int l = rows; l >= 1; --l) {
@@ -523,6 +522,93 @@ void LevelPreview(Html& h, Request& r, const domain::FieldSpec& f, const Json& v
   h.Close("p");
 }
 
+// The risk as it was accepted (an acceptance's frozen snapshot: the risk's fields, its version
+// and the methodology version in force), labelled like the risk's own page: choices by their
+// labels, people by name, applied controls by title, "—" where nothing was set.
+void SnapshotSection(Html& h, Request& r, const Json& snapshot) {
+  const Json& f = snapshot["fields"];
+  const auto& spec = domain::Risks();
+  const auto members = r.services.registers.Members(r.principal);
+  const std::vector<store::UserSummary> none;
+  const auto& people = members.ok() ? *members : none;
+  auto text = [&](const domain::FieldSpec& fs, const Json& v) {
+    if (v.is_null() || (v.is_array() && v.empty()) || (v.is_string() && Str(v).empty())) {
+      return std::string("—");
+    }
+    return DisplayValue(fs, v, people);
+  };
+  h.Open("section", {{"class", "card"}, {"aria-labelledby", "snapshot-title"}});
+  h.Element("h2", {{"id", "snapshot-title"}}, "The risk as decided on");
+  h.Open("p", {{"class", "muted"}});
+  const Json& version = snapshot["methodology_version"];
+  h.Text(fmt::format("Revision {} of ", snapshot.value("risk_version", Json()).is_number()
+                                            ? snapshot["risk_version"].dump()
+                                            : std::string("?")));
+  if (snapshot["risk_id"].is_number_integer()) {
+    h.Link(fmt::format("/risks/{}", snapshot["risk_id"].get<int64_t>()), "the risk");
+  } else {
+    h.Text("the risk");
+  }
+  h.Text(version.is_number_integer()
+             ? fmt::format(", rated under methodology version {}.", version.get<int64_t>())
+             : ", rated under the built-in default methodology.");
+  h.Close("p");
+  h.Open("dl", {{"class", "fields"}});
+  for (const char* name : {"title", "owner", "inherent_likelihood", "inherent_impact",
+                           "inherent_level", "controls", "residual_likelihood", "residual_impact",
+                           "residual_level", "treatment", "status", "rationale"}) {
+    const auto* fs = spec.Field(name);
+    if (fs == nullptr) continue;
+    const Json& v = f.value(name, Json());
+    h.Open("div", {{"class", fs->type == FieldType::kLongText ? "field field-wide" : "field"}});
+    h.Element("dt", {}, fs->label);
+    if (fs->type == FieldType::kRefs && v.is_array() && !v.empty()) {
+      h.Open("dd").Open("ul", {{"class", "value-list"}});
+      for (const auto& id : v) {
+        if (!id.is_number_integer()) continue;
+        auto control =
+            r.services.registers.Get(r.principal, domain::AppliedControls(), id.get<int64_t>());
+        const std::string href = fmt::format("/controls/{}", id.get<int64_t>());
+        h.Open("li");
+        if (control.ok()) {
+          h.Link(href, Str(control->fields["name"]));
+        } else {
+          h.Text(fmt::format("#{} (deleted since)", id.get<int64_t>()));
+        }
+        h.Close("li");
+      }
+      h.Close("ul").Close("dd");
+    } else {
+      h.Element("dd", {}, text(*fs, v));
+    }
+    h.Close("div");
+  }
+  const auto* actions = spec.Field("actions");
+  const Json& rows = f.value("actions", Json());
+  h.Open("div", {{"class", "field field-wide"}});
+  h.Element("dt", {}, actions->label);
+  h.Open("dd");
+  if (!rows.is_array() || rows.empty()) {
+    h.Text("—");
+  } else {
+    h.Open("div", {{"class", "table-scroll"}}).Open("table", {{"class", "data-table compact"}});
+    h.Open("thead").Open("tr");
+    for (const auto& c : actions->columns) h.Element("th", {{"scope", "col"}}, c.label);
+    h.Close("tr").Close("thead").Open("tbody");
+    for (const auto& row : rows) {
+      h.Open("tr");
+      for (const auto& c : actions->columns) {
+        h.Element("td", {}, text(c, row.is_object() ? row.value(c.name, Json()) : Json()));
+      }
+      h.Close("tr");
+    }
+    h.Close("tbody").Close("table").Close("div");
+  }
+  h.Close("dd").Close("div");
+  h.Close("dl");
+  h.Close("section");
+}
+
 }  // namespace
 
 void AddRiskPageHooks(PageHooks& all) {
@@ -617,31 +703,12 @@ void AddRiskPageHooks(PageHooks& all) {
   }
   {
     RegisterPageHooks& hooks = all[&domain::RiskAcceptances()];
-    hooks.detail_banner = [](Html& h, Request&, const Record& rec) {
+    // The snapshot is shown read as the risk's page would show it, not as the JSON it is kept in.
+    hooks.detail_hidden = {"snapshot"};
+    hooks.detail_banner = [](Html& h, Request& r, const Record& rec) {
       const Json snapshot = Json::parse(Str(rec.fields["snapshot"]), nullptr, false);
-      if (!snapshot.is_object()) return;
-      const Json& f = snapshot["fields"];
-      h.Open("section", {{"class", "card"}, {"aria-labelledby", "snapshot-title"}});
-      h.Element("h2", {{"id", "snapshot-title"}},
-                fmt::format("The risk as decided on (version {} of risk {})",
-                            snapshot["risk_version"].dump(), snapshot["risk_id"].dump()));
-      h.Open("dl", {{"class", "fields"}});
-      for (const char* name :
-           {"title", "inherent_level", "residual_level", "treatment", "status", "rationale"}) {
-        const auto* fs = domain::Risks().Field(name);
-        h.Open("div", {{"class", "field"}});
-        h.Element("dt", {}, fs->label);
-        h.Element("dd", {},
-                  f[name].is_null() ? "—" : (f[name].is_string() ? Str(f[name]) : f[name].dump()));
-        h.Close("div");
-      }
-      h.Close("dl");
-      h.Element(
-          "p", {{"class", "muted"}},
-          fmt::format("Methodology version: {}", snapshot["methodology_version"].is_string()
-                                                     ? Str(snapshot["methodology_version"])
-                                                     : snapshot["methodology_version"].dump()));
-      h.Close("section");
+      if (!snapshot.is_object() || !snapshot["fields"].is_object()) return;
+      SnapshotSection(h, r, snapshot);
     };
   }
 }

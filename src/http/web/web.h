@@ -114,6 +114,9 @@ struct RegisterPageHooks {
   std::function<void(Html&, Request&, const domain::Record&)> detail_banner;
   std::function<void(Html&, Request&, const domain::Record&)> detail_actions;
   std::function<void(Html&, Request&)> list_banner;
+  // Fields the record's page leaves out of its details because a hook shows them itself (an
+  // acceptance's snapshot, shown readably by its banner).
+  std::vector<std::string> detail_hidden;
   // Labelled choices of fields whose choices depend on the organisation, by field name: a risk's
   // ratings as the levels of the methodology in force ("3 — Possible"). Read once per page and
   // offered in the form and the list's filters, and shown on the record's page.

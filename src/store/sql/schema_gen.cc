@@ -167,6 +167,7 @@ std::string ColumnType(FieldType type, Dialect d) {
     case FieldType::kText:
     case FieldType::kLongText:
     case FieldType::kEnum:
+    case FieldType::kColour:
       return lite ? "TEXT" : "TEXT COLLATE \"C\"";
     case FieldType::kDate:
       return lite ? "TEXT" : "DATE";
