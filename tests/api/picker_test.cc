@@ -12,15 +12,8 @@
 namespace rampart::testing {
 namespace {
 
-class Pickers : public ApiTest {
+class Pickers : public SignedInTest {
  protected:
-  void SetUp() override {
-    ApiTest::SetUp();
-    session_ = SignIn("alice", kAlicePassword);
-  }
-  httplib::Result Page(const std::string& path) {
-    return Client().Get(path, {{"Cookie", session_.cookie}});
-  }
   int64_t CreateAsset(const std::string& name, const std::string& token = {}) {
     auto r = Post("/api/v1/assets", {{"name", name}, {"type", "service"}}, Bearer(token));
     EXPECT_EQ(r->status, 201) << r->body;
@@ -49,8 +42,6 @@ class Pickers : public ApiTest {
     return n;
   }
   static Json Data(const httplib::Result& r) { return Body(r)["data"]; }
-
-  Session session_;
 };
 
 TEST_F(Pickers, AReferenceIsANativeSelectMarkedForThePickerWithTheChosenOnesSelected) {
@@ -97,11 +88,10 @@ TEST_F(Pickers, TheFormPostsTheSameFieldsWithoutTheScript) {
   const int64_t mail = CreateAsset("Mail server");
   const int64_t wiki = CreateAsset("Wiki");
   const int64_t risk = CreateRisk(Json::array({mail}));
-  auto saved = Client().Post(fmt::format("/risks/{}", risk), {{"Cookie", session_.cookie}},
-                             fmt::format("version=1&title=Ransomware&status=identified&assets=&"
-                                         "assets={}&assets={}&_csrf={}",
-                                         mail, wiki, UrlEncode(session_.csrf)),
-                             "application/x-www-form-urlencoded");
+  auto saved = Submit(fmt::format("/risks/{}", risk),
+                      fmt::format("version=1&title=Ransomware&status=identified&assets=&"
+                                  "assets={}&assets={}",
+                                  mail, wiki));
   ASSERT_EQ(saved->status, 303) << saved->body;
   EXPECT_EQ(Body(Get(fmt::format("/api/v1/risks/{}", risk)))["assets"], Json::array({mail, wiki}));
 }
@@ -186,7 +176,7 @@ TEST_F(Pickers, TheOptionsRouteNeverShowsAnotherOrganisationsRecords) {
   ASSERT_TRUE(services_->members
                   .AddUser("Globex", app::NewMember{.username = "gary",
                                                     .role = domain::Role::kAdmin,
-                                                    .password = "a globex admin passphrase"})
+                                                    .password = "another private passphrase"})
                   .ok());
   auto token = services_->members.CreateToken("gary", "Globex", "t", false, "");
   ASSERT_TRUE(token.ok());

@@ -294,10 +294,12 @@
     box.appendChild(input);
     var field = document.createElement("div");
     field.className = "picker-field";
+    // The status (what the search found) sits between the box and the list, so the list
+    // opening below it leaves it readable.
     field.appendChild(box);
+    field.appendChild(status);
     field.appendChild(list);
     root.appendChild(field);
-    root.appendChild(status);
     select.parentNode.insertBefore(root, select.nextSibling);
     select.hidden = true;
     select.tabIndex = -1;

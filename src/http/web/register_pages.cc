@@ -90,6 +90,9 @@ RefOptions LoadRefOptions(Request& r, const RegisterSpec& spec, const Json& valu
       const auto t = titles.find(type);
       if (choices.searched_at.empty() || t == titles.end()) continue;
       for (const auto& [id, title] : t->second) choices.options.emplace_back(id, title);
+      // By title, as a small register's are.
+      std::stable_sort(choices.options.begin(), choices.options.end(),
+                       [](const auto& a, const auto& b) { return a.second < b.second; });
     }
   }
   return out;
