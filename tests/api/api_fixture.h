@@ -15,6 +15,7 @@
 #include "app/services.h"
 #include "base/clock.h"
 #include "base/crypto.h"
+#include "base/text.h"
 #include "domain/register.h"
 #include "http/router.h"
 #include "http/server.h"
@@ -230,6 +231,28 @@ class ApiTest : public ::testing::Test {
   int port_ = 0;
   std::string token_;
   std::string admin_otp_;
+};
+
+// A browser signed in as alice beside the API token: pages with her session cookie, forms with
+// her CSRF token.
+class SignedInTest : public ApiTest {
+ protected:
+  void SetUp() override {
+    ApiTest::SetUp();
+    if (HasFatalFailure()) return;
+    session_ = SignIn("alice", kAlicePassword);
+  }
+  httplib::Result Page(const std::string& path) {
+    return Client().Get(path, {{"Cookie", session_.cookie}});
+  }
+  // A url-encoded form, with the CSRF token added.
+  httplib::Result Submit(const std::string& path, const std::string& form) {
+    return Client().Post(path, {{"Cookie", session_.cookie}},
+                         form + "&_csrf=" + UrlEncode(session_.csrf),
+                         "application/x-www-form-urlencoded");
+  }
+
+  Session session_;
 };
 
 }  // namespace rampart::testing

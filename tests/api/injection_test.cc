@@ -404,22 +404,8 @@ class CsvExport {
 // ---------------------------------------------------------------------------------------------
 // The fixture: a signed-in browser beside the API token.
 
-class InjectionTest : public ApiTest {
+class InjectionTest : public SignedInTest {
  protected:
-  void SetUp() override {
-    ApiTest::SetUp();
-    session_ = SignIn("alice", kAlicePassword);
-  }
-
-  httplib::Result Page(const std::string& path) {
-    return Client().Get(path, {{"Cookie", session_.cookie}});
-  }
-  httplib::Result Submit(const std::string& path, const std::string& form) {
-    return Client().Post(path, {{"Cookie", session_.cookie}},
-                         form + "&_csrf=" + UrlEncode(session_.csrf),
-                         "application/x-www-form-urlencoded");
-  }
-
   // No payload appears unescaped anywhere in `body`.
   static void ExpectNoRawPayload(const std::string& body, const std::string& where) {
     for (const auto& p : XssPayloads()) {
@@ -454,8 +440,6 @@ class InjectionTest : public ApiTest {
     if (!rows) return std::nullopt;
     return CsvExport(std::move(*rows));
   }
-
-  Session session_;
 };
 
 std::string SpecName(const ::testing::TestParamInfo<const RegisterSpec*>& info) {

@@ -38,6 +38,7 @@ export async function startRampart(org = 'Acme Ltd') {
     baseUrl,
     username,
     otp,
+    db,
     // Runs a command-line sub-command on the same database (org add, user add, ...).
     cli(...args) {
       return execFileSync(bin, [...args, '--db', db], { encoding: 'utf8' });

@@ -15,19 +15,16 @@
 
 namespace rampart::http {
 
-namespace {
 bool ParseInt(std::string_view s, int64_t& out) {
   const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
   return ec == std::errc() && p == s.data() + s.size();
 }
 
-// UTF-8 without control characters, as every stored value is (domain/register.cc).
 bool IsPlainText(std::string_view s) {
   return Utf8Length(s) >= 0 && std::none_of(s.begin(), s.end(), [](char c) {
            return static_cast<unsigned char>(c) < 0x20;
          });
 }
-}  // namespace
 
 void WriteJson(HttpResponse& res, int status, const nlohmann::json& body) {
   res.status = status;

@@ -3,6 +3,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "domain/register.h"
 #include "domain/register_query.h"
@@ -11,6 +12,11 @@
 namespace rampart::http {
 
 void WriteJson(HttpResponse& res, int status, const nlohmann::json& body);
+// `s` as a whole decimal number (no sign but '-', nothing after it); false otherwise.
+bool ParseInt(std::string_view s, int64_t& out);
+// UTF-8 without control characters, as every stored value is (domain/register.cc): query text
+// that is not (a NUL, invalid UTF-8) can only be a mistake, and the databases read it specially.
+bool IsPlainText(std::string_view s);
 // The request body as a JSON object; kInvalidArgument for a wrong content type or bad JSON.
 Result<nlohmann::json> ParseJsonBody(const HttpRequest& req);
 // The version named by If-Match ("3", "\"3\"", W/"3"); nullopt when absent.

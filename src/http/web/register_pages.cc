@@ -26,8 +26,14 @@ using domain::Json;
 using domain::Record;
 using domain::RegisterSpec;
 using Members = std::vector<domain::UserSummary>;
-// The records a reference field may choose from, by register type.
-using RefOptions = std::map<std::string, std::vector<std::pair<int64_t, std::string>>>;
+// The records a reference field may choose from, by register type: every record of a small
+// register; of a large one only those chosen, the others found by searching on the server as
+// the user types (GET /{path}/options, searched_at).
+struct RefChoices {
+  std::vector<std::pair<int64_t, std::string>> options;
+  std::string searched_at;  // "/assets/options" for a large register; empty for a small one
+};
+using RefOptions = std::map<std::string, RefChoices>;
 // A page's labelled choices by field name (RegisterPageHooks::field_choices).
 using FieldChoices = std::map<std::string, std::vector<domain::Choice>>;
 
@@ -39,7 +45,10 @@ const std::vector<domain::Choice>* ChoicesFor(const FieldChoices& all, const Fie
   const auto it = all.find(f.name);
   return it == all.end() ? nullptr : &it->second;
 }
-constexpr int kMaxRefOptions = 500;
+// A referred-to register with more records than this is searched on the server (a form of a
+// risk over 10,000 assets stays small); one with at most this many is embedded in the form and
+// filtered in the browser.
+constexpr int kEmbeddedRefOptions = 200;
 
 bool IsRef(const FieldSpec& f) { return f.type == FieldType::kRef || f.type == FieldType::kRefs; }
 
@@ -49,21 +58,41 @@ RefTitles LoadRefTitles(Request& r, const RegisterSpec& spec,
   return titles.ok() ? std::move(*titles) : RefTitles();
 }
 
-RefOptions LoadRefOptions(Request& r, const RegisterSpec& spec) {
+// One statement per referred-to register (a page of kEmbeddedRefOptions by title: a next page
+// means the register is large), and one more per large register for the chosen records' titles.
+RefOptions LoadRefOptions(Request& r, const RegisterSpec& spec, const Json& values) {
   RefOptions out;
+  bool any_searched = false;
   for (const auto& f : spec.fields) {
     if (!IsRef(f) || f.read_only || out.count(f.ref) != 0) continue;
     const RegisterSpec* target = domain::FindRegisterByType(f.ref);
     if (target == nullptr) continue;
     domain::ListQuery q;
-    q.limit = kMaxRefOptions;
+    q.limit = kEmbeddedRefOptions;
     if (target->IsSortable(target->title_field)) q.sort = target->title_field;
     auto page = r.services.registers.List(r.principal, *target, q);
-    auto& options = out[f.ref];
+    auto& choices = out[f.ref];
     if (!page.ok()) continue;
+    if (!page->next_cursor.empty()) {
+      choices.searched_at = "/" + target->path + "/options";
+      any_searched = true;
+      continue;
+    }
     for (const auto& rec : page->records) {
       const Json& t = rec.fields[target->title_field];
-      options.emplace_back(rec.id, t.is_string() ? t.get<std::string>() : std::to_string(rec.id));
+      choices.options.emplace_back(rec.id,
+                                   t.is_string() ? t.get<std::string>() : std::to_string(rec.id));
+    }
+  }
+  if (any_searched) {
+    const RefTitles titles = LoadRefTitles(r, spec, {&values});
+    for (auto& [type, choices] : out) {
+      const auto t = titles.find(type);
+      if (choices.searched_at.empty() || t == titles.end()) continue;
+      for (const auto& [id, title] : t->second) choices.options.emplace_back(id, title);
+      // By title, as a small register's are.
+      std::stable_sort(choices.options.begin(), choices.options.end(),
+                       [](const auto& a, const auto& b) { return a.second < b.second; });
     }
   }
   return out;
@@ -700,14 +729,16 @@ void Control(Html& h, const FieldSpec& f, const std::string& name, const std::st
     // A select of the choices or of the referred-to register's records; a multiple select
     // is preceded by an empty value so that choosing nothing clears the field.
     std::vector<std::pair<std::string, std::string>> options;
+    std::string searched_at;
     if (labelled) {
       for (const auto& c : *choices) options.emplace_back(c.value, c.label);
     } else if (f.type == FieldType::kList) {
       for (const auto& c : f.choices) options.emplace_back(c.value, c.label);
     } else if (ref_options != nullptr && ref_options->count(f.ref) != 0) {
-      for (const auto& [oid, title] : ref_options->at(f.ref)) {
+      for (const auto& [oid, title] : ref_options->at(f.ref).options) {
         options.emplace_back(std::to_string(oid), title);
       }
+      searched_at = ref_options->at(f.ref).searched_at;
     }
     std::set<std::string> chosen;
     if (value.is_array()) {
@@ -726,18 +757,28 @@ void Control(Html& h, const FieldSpec& f, const std::string& name, const std::st
     if (multiple) h.Void("input", {{"type", "hidden"}, {"name", name}, {"value", ""}});
     const std::string size =
         std::to_string(std::min<size_t>(8, std::max<size_t>(3, options.size())));
+    // app.js turns a reference or multiple choice (not a rating) into a combobox with chips
+    // (data-picker), searching the server for a large register (data-picker-source); the select
+    // stays the form's field.
+    const std::string picker = labelled ? "" : multiple ? "multiple" : "single";
     if (multiple) {
       h.Open("select", {{"id", id},
                         {"name", name},
                         Attr::Flag("multiple"),
                         {"size", size},
                         {"aria-invalid", aria_invalid},
-                        {"aria-describedby", described_by}});
+                        {"aria-describedby", described_by},
+                        {"data-picker", picker},
+                        {"data-picker-label", picker.empty() ? "" : f.label},
+                        {"data-picker-source", searched_at}});
     } else {
       h.Open("select", {{"id", id},
                         {"name", name},
                         {"aria-invalid", aria_invalid},
-                        {"aria-describedby", described_by}});
+                        {"aria-describedby", described_by},
+                        {"data-picker", picker},
+                        {"data-picker-label", picker.empty() ? "" : f.label},
+                        {"data-picker-source", searched_at}});
     }
     if (!multiple) h.Element("option", {{"value", ""}}, "—");
     for (const auto& [v, label] : options) {
@@ -964,7 +1005,7 @@ void FormPage(Request& r, const RegisterSpec& spec, const Record* rec, const Jso
            {{"type", "hidden"}, {"name", "version"}, {"value", std::to_string(rec->version)}});
   }
   h.Open("div", {{"class", "form-grid"}});
-  const RefOptions ref_options = LoadRefOptions(r, spec);
+  const RefOptions ref_options = LoadRefOptions(r, spec, values);
   const auto hooks = PageHooksFor(spec);
   const FieldChoices choices = ChoicesOf(r, hooks);
   for (const auto& f : spec.fields) {
@@ -1020,6 +1061,48 @@ void FormPage(Request& r, const RegisterSpec& spec, const Record* rec, const Jso
   RenderPage(r, frame, h.Take(), status);
 }
 
+// The options of a picker of a large register (app.js), as JSON:
+//   GET /{path}/options?q=text&limit=N   {"data": [{"id", "title"}], "more": bool}
+// The records whose searchable fields contain q (the list's search; every record when q is
+// empty) by title, at most kMaxOptions (a larger limit answers that many), in one statement.
+constexpr int kDefaultOptions = 20;
+constexpr int kMaxOptions = 50;
+
+void OptionsJson(Request& r, const RegisterSpec& spec) {
+  domain::ListQuery q;
+  q.limit = kDefaultOptions;
+  if (r.http.HasParam("limit")) {
+    int64_t n = 0;
+    if (!ParseInt(r.Query("limit"), n) || n < 1) {
+      return WriteJsonError(
+          r.res,
+          InvalidArgument(fmt::format("limit must be a whole number from 1 to {}", kMaxOptions),
+                          "limit"));
+    }
+    q.limit = static_cast<int>(std::min<int64_t>(n, kMaxOptions));
+  }
+  const std::string text = r.Query("q");
+  if (!IsPlainText(text)) {
+    return WriteJsonError(r.res,
+                          InvalidArgument("q must be UTF-8 text without control characters", "q"));
+  }
+  q.search = std::string(Trim(text));
+  if (Utf8Length(q.search) > 200) {
+    return WriteJsonError(r.res,
+                          InvalidArgument("the search text is longer than 200 characters", "q"));
+  }
+  if (spec.IsSortable(spec.title_field)) q.sort = spec.title_field;
+  auto page = r.services.registers.List(r.principal, spec, q);
+  if (!page.ok()) return WriteJsonError(r.res, page.status());
+  Json data = Json::array();
+  for (const auto& rec : page->records) {
+    const Json& t = rec.fields[spec.title_field];
+    data.push_back(Json{{"id", rec.id},
+                        {"title", t.is_string() ? t.get<std::string>() : std::to_string(rec.id)}});
+  }
+  WriteJson(r.res, 200, Json{{"data", std::move(data)}, {"more", !page->next_cursor.empty()}});
+}
+
 }  // namespace
 
 void AddRegisterPages(Router& router, const RegisterSpec& spec) {
@@ -1031,6 +1114,8 @@ void AddRegisterPages(Router& router, const RegisterSpec& spec) {
   router.Get(base, Surface::kWeb, kRead, [s](Request& r) { ListPage(r, *s); });
 
   router.Get(item, Surface::kWeb, kRead, [s](Request& r) { DetailPage(r, *s); });
+  // Any register may be referred to, a workflow-only one too.
+  router.Get(base + "/options", Surface::kWeb, kRead, [s](Request& r) { OptionsJson(r, *s); });
   if (spec.workflow_only) return;  // written by its area's pages only
 
   router.Get(base + "/new", Surface::kWeb, WriteGuard(*s), [s](Request& r) {

@@ -283,18 +283,6 @@ void MatrixTable(Html& h, const domain::RiskMethodology& m) {
   h.Close("tbody").Close("table").Close("div");
 }
 
-void PostButton(Html& h, Request& r, const std::string& action, int64_t version,
-                const std::string& label, const std::string& cls, const std::string& confirm) {
-  OpenPostForm(h, r, action);
-  h.Void("input", {{"type", "hidden"}, {"name", "version"}, {"value", std::to_string(version)}});
-  if (confirm.empty()) {
-    h.Element("button", {{"type", "submit"}, {"class", cls}}, label);
-  } else {
-    h.Element("button", {{"type", "submit"}, {"class", cls}, {"data-confirm", confirm}}, label);
-  }
-  h.Close("form");
-}
-
 void AcceptancePanel(Html& h, Request& r, const Record& rec) {
   const Json& acceptance = rec.fields["acceptance"];
   h.Open("section", {{"class", "card acceptance"}, {"aria-labelledby", "acceptance-title"}});
@@ -529,7 +517,7 @@ void SnapshotSection(Html& h, Request& r, const Json& snapshot) {
   const Json& f = snapshot["fields"];
   const auto& spec = domain::Risks();
   const auto members = r.services.registers.Members(r.principal);
-  const std::vector<store::UserSummary> none;
+  const std::vector<domain::UserSummary> none;
   const auto& people = members.ok() ? *members : none;
   auto text = [&](const domain::FieldSpec& fs, const Json& v) {
     if (v.is_null() || (v.is_array() && v.empty()) || (v.is_string() && Str(v).empty())) {
