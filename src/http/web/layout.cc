@@ -479,6 +479,14 @@ void HistoryValue(Html& h, const domain::FieldSpec* f, const Json& v,
     h.Close("ul");
     return;
   }
+  // A frozen copy of another record kept as text (an acceptance's risk): the record's page shows
+  // it readably; its JSON is not for people.
+  if (f != nullptr && f->type == FieldType::kLongText && v.is_string() &&
+      v.get_ref<const std::string&>().starts_with("{") &&
+      Json::accept(v.get_ref<const std::string&>())) {
+    h.Element("span", {{"class", "muted"}}, "recorded (shown on the record's page)");
+    return;
+  }
   h.Text(ShortValue(f, v, members));
 }
 
