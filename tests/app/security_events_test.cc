@@ -30,7 +30,7 @@ TEST_F(SecurityEventsTest, DenialsAreRecordedAndLimitedPerAddress) {
   viewer.role = domain::Role::kViewer;
   const Status denied = PermissionDenied("your role (Viewer) does not allow this");
   for (int i = 0; i < 10; ++i) {
-    events.Denied(&viewer, "POST", "/api/v1/users?x=1", denied, "192.0.2.1");
+    ASSERT_TRUE(events.Denied(&viewer, "POST", "/api/v1/users?x=1", denied, "192.0.2.1").ok());
   }
   EXPECT_EQ(Count("access_denied"), 3);
   ASSERT_EQ(Count("security_events_suppressed"), 1);
@@ -50,13 +50,15 @@ TEST_F(SecurityEventsTest, DenialsAreRecordedAndLimitedPerAddress) {
   EXPECT_EQ(summary.org_id, 0);
   EXPECT_EQ(summary.diff["limit_per_minute"], 3);
   // Another address has its own limit; nobody signed in is org 0, actor "system".
-  events.Denied(nullptr, "GET", "/api/v1/risks", Unauthenticated("sign in first"), "192.0.2.2");
+  ASSERT_TRUE(
+      events.Denied(nullptr, "GET", "/api/v1/risks", Unauthenticated("sign in first"), "192.0.2.2")
+          .ok());
   EXPECT_EQ(Count("access_denied"), 4);
   EXPECT_EQ(Events().back().org_id, 0);
   EXPECT_EQ(Events().back().actor, "system");
   // A minute later the first address is recorded again.
   clock_.Advance(std::chrono::seconds(61));
-  events.Denied(&viewer, "POST", "/api/v1/users", denied, "192.0.2.1");
+  ASSERT_TRUE(events.Denied(&viewer, "POST", "/api/v1/users", denied, "192.0.2.1").ok());
   EXPECT_EQ(Count("access_denied"), 5);
   EXPECT_EQ(Count("security_events_suppressed"), 1);
 }
@@ -106,8 +108,9 @@ TEST_F(SecurityEventsTest, AnEventThatCannotBeWrittenFailsTheRequest) {
       auth.SignIn({.username = "alice", .password = "wrong", .address = "192.0.2.9"});
   EXPECT_THAT(known, StatusIs(Code::kInvalidArgument));
   SecurityEvents events(*store_, clock_, 3);
-  const auto denied =
-      events.Denied(nullptr, "GET", "/api/v1/risks", Unauthenticated("sign in first"), "192.0.2.2");
+  const auto denied = ASSERT_TRUE(
+      events.Denied(nullptr, "GET", "/api/v1/risks", Unauthenticated("sign in first"), "192.0.2.2")
+          .ok());
   EXPECT_THAT(denied.status(), StatusIs(Code::kInvalidArgument));
   EXPECT_EQ(Count("sign_in_failed"), 0);
   EXPECT_EQ(Count("access_denied"), 0);
