@@ -168,6 +168,10 @@ TEST_F(Pickers, TheOptionsRouteIsBoundedAndRefusesABadLimitClearly) {
     EXPECT_EQ(Body(r)["error"]["message"], "limit must be a whole number from 1 to 50");
   }
   EXPECT_EQ(Error(Page("/assets/options?q=" + std::string(201, 'a'))), "invalid_argument/q");
+  // 200 characters are counted as characters, not bytes: 150 accented letters are 300 bytes.
+  std::string accented;
+  for (int i = 0; i < 150; ++i) accented += "%C3%A9";
+  EXPECT_EQ(Page("/assets/options?q=" + accented)->status, 200);
   EXPECT_EQ(Error(Page("/assets/options?q=a%00b")), "invalid_argument/q");
 }
 

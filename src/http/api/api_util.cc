@@ -105,7 +105,9 @@ Result<domain::ListQuery> ParseListQuery(const domain::RegisterSpec& spec, const
       sort = value;
     } else if (name == "q") {
       q.search = std::string(Trim(value));
-      if (q.search.size() > 200) return InvalidArgument("the search text is too long", "q");
+      if (Utf8Length(q.search) > 200) {
+        return InvalidArgument("the search text is longer than 200 characters", "q");
+      }
     } else if (name == "total") {
       q.with_total = value == "true";
     } else if (name == "format") {

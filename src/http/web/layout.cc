@@ -45,13 +45,39 @@ void NavLink(Html& h, const PageFrame& f, const std::string& key, const std::str
 
 std::string Today(const Request& r) { return FormatDate(r.services.clock.Now()); }
 
-void OpenPostForm(Html& h, const Request& r, std::string_view action, std::string_view cls) {
+void OpenPostForm(Html& h, const Request& r, std::string_view action, std::string_view cls,
+                  std::string_view id) {
   // multipart: one encoding for every form of the pages, with or without a file; the body limit is
   // the server's.
-  h.Open(
-      "form",
-      {{"method", "post"}, {"action", action}, {"class", cls}, {"enctype", "multipart/form-data"}});
+  h.Open("form", {{"method", "post"},
+                  {"action", action},
+                  {"class", cls},
+                  {"id", id},
+                  {"enctype", "multipart/form-data"}});
   h.Void("input", {{"type", "hidden"}, {"name", "_csrf"}, {"value", r.principal.csrf_token}});
+}
+
+void FormErrorSummary(Html& h, const std::vector<domain::FieldError>& errors,
+                      const std::string& message) {
+  if (errors.empty() && message.empty()) return;
+  h.Open("div", {{"class", "alert alert-error"},
+                 {"role", "alert"},
+                 {"tabindex", "-1"},
+                 {"id", "error-summary"}});
+  h.Element("h2", {}, errors.empty() ? "This could not be saved" : "Please correct the following");
+  if (!message.empty()) h.Element("p", {}, message);
+  if (!errors.empty()) {
+    h.Open("ul");
+    for (const auto& e : errors) {
+      std::string anchor = e.field;
+      for (char& c : anchor) {
+        if (c == '[' || c == ']' || c == '.') c = '-';
+      }
+      h.Open("li").Link("#" + anchor, e.message).Close("li");
+    }
+    h.Close("ul");
+  }
+  h.Close("div");
 }
 
 void Input(Html& h, const InputField& f, const Status& error) {

@@ -976,27 +976,7 @@ void FormPage(Request& r, const RegisterSpec& spec, const Record* rec, const Jso
   PageFrame frame{
       .title = title, .nav = spec.path, .crumbs = crumbs, .subtitle = "Clause " + spec.clause};
   Html h;
-  if (!field_errors.empty() || !message.empty()) {
-    h.Open("div", {{"class", "alert alert-error"},
-                   {"role", "alert"},
-                   {"tabindex", "-1"},
-                   {"id", "error-summary"}});
-    h.Element("h2", {},
-              field_errors.empty() ? "This could not be saved" : "Please correct the following");
-    if (!message.empty()) h.Element("p", {}, message);
-    if (!field_errors.empty()) {
-      h.Open("ul");
-      for (const auto& e : field_errors) {
-        std::string anchor = e.field;
-        for (char& c : anchor) {
-          if (c == '[' || c == ']' || c == '.') c = '-';
-        }
-        h.Open("li").Link("#" + anchor, e.message).Close("li");
-      }
-      h.Close("ul");
-    }
-    h.Close("div");
-  }
+  FormErrorSummary(h, field_errors, message);
   const std::string action =
       rec != nullptr ? fmt::format("/{}/{}", spec.path, rec->id) : "/" + spec.path;
   OpenPostForm(h, r, action, "card record-form");
@@ -1069,8 +1049,9 @@ constexpr int kDefaultOptions = 20;
 constexpr int kMaxOptions = 50;
 
 void OptionsJson(Request& r, const RegisterSpec& spec) {
-  domain::ListQuery q;
-  q.limit = kDefaultOptions;
+  // Its own page size (a picker shows a few; a larger limit answers kMaxOptions), then the
+  // list's own reading of the search text and filters.
+  int limit = kDefaultOptions;
   if (r.http.HasParam("limit")) {
     int64_t n = 0;
     if (!ParseInt(r.Query("limit"), n) || n < 1) {
@@ -1079,18 +1060,16 @@ void OptionsJson(Request& r, const RegisterSpec& spec) {
           InvalidArgument(fmt::format("limit must be a whole number from 1 to {}", kMaxOptions),
                           "limit"));
     }
-    q.limit = static_cast<int>(std::min<int64_t>(n, kMaxOptions));
+    limit = static_cast<int>(std::min<int64_t>(n, kMaxOptions));
   }
-  const std::string text = r.Query("q");
-  if (!IsPlainText(text)) {
-    return WriteJsonError(r.res,
-                          InvalidArgument("q must be UTF-8 text without control characters", "q"));
-  }
-  q.search = std::string(Trim(text));
-  if (Utf8Length(q.search) > 200) {
-    return WriteJsonError(r.res,
-                          InvalidArgument("the search text is longer than 200 characters", "q"));
-  }
+  HttpRequest without_limit = r.http;
+  without_limit.params.erase("limit");
+  auto parsed = ParseListQuery(spec, without_limit);
+  if (!parsed.ok()) return WriteJsonError(r.res, parsed.status());
+  domain::ListQuery q = *std::move(parsed);
+  q.limit = limit;
+  q.descending = false;
+  q.sort = "id";
   if (spec.IsSortable(spec.title_field)) q.sort = spec.title_field;
   auto page = r.services.registers.List(r.principal, spec, q);
   if (!page.ok()) return WriteJsonError(r.res, page.status());

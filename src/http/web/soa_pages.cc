@@ -283,22 +283,6 @@ void FilterFields(Html& h, const domain::SoaFilter& f) {
   }
 }
 
-// Problems of a refused decision above its form: an alert app.js focuses, each problem a link
-// to its field.
-void ErrorSummary(Html& h, const std::vector<domain::FieldError>& errors,
-                  const std::string& message) {
-  if (errors.empty() && message.empty()) return;
-  h.Open("div", {{"class", "alert alert-error"},
-                 {"role", "alert"},
-                 {"tabindex", "-1"},
-                 {"id", "error-summary"}});
-  h.Element("h2", {}, errors.empty() ? "This could not be saved" : "Please correct the following");
-  if (!message.empty()) h.Element("p", {}, message);
-  h.Open("ul");
-  for (const auto& e : errors) h.Open("li").Link("#" + e.field, e.message).Close("li");
-  h.Close("ul").Close("div");
-}
-
 using ErrorsByField = std::map<std::string, std::string>;
 
 ErrorsByField ByField(const std::vector<domain::FieldError>& errors) {
@@ -397,17 +381,12 @@ void DecideSeveralForm(Html& h, const Request& r, const domain::SoaFilter& filte
     h.Open("details", {{"class", "card soa-decide"}});
   }
   h.Element("summary", {}, "Decide several controls at once");
-  if (refused != nullptr) ErrorSummary(h, refused->errors, refused->message);
+  if (refused != nullptr) FormErrorSummary(h, refused->errors, refused->message);
   h.Element("p", {{"class", "help"}},
             "One applicability, reasons and justification for the controls you tick in the "
             "tables below, or for every control shown (filter by theme or attribute first). "
             "Each control keeps its own implementation status override.");
-  h.Open("form", {{"method", "post"},
-                  {"action", "/soa/decisions"},
-                  {"class", "record-form"},
-                  {"id", kDecideForm},
-                  {"enctype", "multipart/form-data"}});
-  h.Void("input", {{"type", "hidden"}, {"name", "_csrf"}, {"value", r.principal.csrf_token}});
+  OpenPostForm(h, r, "/soa/decisions", "record-form", kDecideForm);
   FilterFields(h, filter);
   for (const auto& l : lines) {
     h.Void("input", {{"type", "hidden"}, {"name", "shown"}, {"value", ControlVersionValue(l)}});
@@ -604,7 +583,7 @@ void EditPage(Request& r, const domain::SoaLine& line, const Json& values,
   const domain::SoaFilter filter = FilterOf(r, r.http.method == "POST");
   const Neighbours around = NeighboursOf(r, control, filter);
   Html h;
-  ErrorSummary(h, errors, message);
+  FormErrorSummary(h, errors, message);
   const Json current = domain::SoaLineJson(line);
   // Onward and back through the lines the list showed.
   h.Open("nav", {{"class", "soa-steps"}, {"aria-label", "Controls shown"}});

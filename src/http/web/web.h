@@ -73,6 +73,11 @@ struct InputField {
   bool autofocus = false;
 };
 void Input(Html& h, const InputField& field, const Status& error = Status::Ok());
+// The problems of a refused form above it: an alert app.js focuses (id "error-summary"), each
+// field's problem a link to its field ("risk_levels[2].colour" to #risk_levels-2--colour);
+// nothing when there are none.
+void FormErrorSummary(Html& h, const std::vector<domain::FieldError>& errors,
+                      const std::string& message);
 // An error not about one field: an alert that app.js focuses (id "error-summary").
 void ErrorAlert(Html& h, const std::string& title, const std::string& message);
 // "2026-11-29 20:57 UTC" for a stored ISO 8601 UTC time; "—" when empty.
@@ -143,9 +148,10 @@ void VersionDetailBanner(Html& h, Request& r, const domain::RegisterSpec& spec,
 void VersionActions(Html& h, Request& r, const domain::RegisterSpec& spec,
                     const domain::Record& rec);
 
-// A form posting to `action` with the CSRF token: the opening tag and hidden field.
+// A form posting to `action` with the CSRF token: the opening tag (with `id` when not empty, for
+// controls elsewhere on the page that belong to it) and hidden field.
 void OpenPostForm(Html& h, const Request& r, std::string_view action,
-                  std::string_view cls = "inline-form");
+                  std::string_view cls = "inline-form", std::string_view id = "");
 // A field value for people: enum labels, user names, "Yes"/"No", lists joined.
 std::string DisplayValue(const domain::FieldSpec& f, const domain::Json& v,
                          const std::vector<domain::UserSummary>& members);
