@@ -2,6 +2,7 @@
 
 #include "domain/context.h"
 #include "domain/risk.h"
+#include "domain/support.h"
 
 namespace rampart::domain {
 
@@ -9,7 +10,7 @@ const std::vector<const RegisterSpec*>& AllRegisters() {
   static const std::vector<const RegisterSpec*> kAll = {
       &ContextIssues(),   &InterestedParties(), &ScopeStatements(),   &Assets(),
       &Threats(),         &Vulnerabilities(),   &RiskMethodologies(), &Risks(),
-      &AppliedControls(), &RiskAcceptances(),   &RiskAssessments()};
+      &AppliedControls(), &RiskAcceptances(),   &RiskAssessments(),   &Resources()};
   return kAll;
 }
 

@@ -1,5 +1,5 @@
 // Every register of the product, in navigation order. Adding a register: describe it (a spec in
-// its area's file), add its table in a migration, and list it here.
+// its area's file), list it here, and run `make schema` (docs/architecture.md).
 #pragma once
 
 #include <string_view>

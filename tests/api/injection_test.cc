@@ -194,6 +194,8 @@ Json SampleValue(const FieldSpec& f, const std::string& text) {
       return f.choices.front().value;
     case FieldType::kDate:
       return "2031-01-31";
+    case FieldType::kColour:
+      return "#336699";
     case FieldType::kBool:
       return false;
     case FieldType::kInteger:

@@ -85,6 +85,8 @@ class SchemaDrift : public ::testing::TestWithParam<Backend> {
       case FieldType::kText:
       case FieldType::kLongText:
         return SqlValue{std::string("x")};
+      case FieldType::kColour:
+        return SqlValue{std::string("#336699")};
       case FieldType::kEnum:
         return SqlValue{f.choices.front().value};
       case FieldType::kDate:

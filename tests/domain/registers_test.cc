@@ -9,6 +9,7 @@
 
 #include "domain/context.h"
 #include "domain/risk.h"
+#include "domain/support.h"
 
 namespace rampart::domain {
 namespace {
@@ -16,10 +17,11 @@ namespace {
 using ::testing::ElementsAre;
 
 TEST(AllRegisters, ListsTheRegistersInNavigationOrder) {
-  EXPECT_THAT(AllRegisters(),
-              ElementsAre(&ContextIssues(), &InterestedParties(), &ScopeStatements(), &Assets(),
-                          &Threats(), &Vulnerabilities(), &RiskMethodologies(), &Risks(),
-                          &AppliedControls(), &RiskAcceptances(), &RiskAssessments()));
+  EXPECT_THAT(
+      AllRegisters(),
+      ElementsAre(&ContextIssues(), &InterestedParties(), &ScopeStatements(), &Assets(), &Threats(),
+                  &Vulnerabilities(), &RiskMethodologies(), &Risks(), &AppliedControls(),
+                  &RiskAcceptances(), &RiskAssessments(), &Resources()));
 }
 
 TEST(FindRegisterByPath, FindsEachRegisterByItsUrlSegment) {

@@ -25,6 +25,7 @@
 #include "store/sqlite/sqlite_driver.h"
 #include "store/store.h"
 #include "support/fixed_clock.h"
+#include "support/sample_record.h"
 #include "support/status_matchers.h"
 #include "support/test_backend.h"
 
@@ -180,6 +181,17 @@ void PopulateEveryTable(Store& store) {
       services.registers.Create(p, domain::RiskAssessments(),
                                 {{"title", "2026 reassessment"}, {"started", "2026-11-01"}}),
       IsOk());
+  // Every other register holds its smallest valid record, so a register added by its
+  // description alone is copied too.
+  for (const domain::RegisterSpec* spec : domain::AllRegisters()) {
+    if (spec->workflow_only || spec->versions) continue;
+    domain::ListQuery first{.limit = 1};
+    auto page = services.registers.List(p, *spec, first);
+    ASSERT_THAT(page, IsOk()) << spec->type;
+    if (!page->records.empty()) continue;
+    ASSERT_THAT(services.registers.Create(p, *spec, test::SampleRecord(*spec, p.user_id)), IsOk())
+        << spec->type;
+  }
   // Last: a successful sign-in clears the account's failures.
   ASSERT_THAT(services.auth.SignIn({.username = "alice", .password = "not the passphrase"}),
               StatusIs(Code::kUnauthenticated));
