@@ -176,7 +176,10 @@ std::map<std::string, std::vector<int64_t>> ReferencedIds(const domain::Register
 
 const domain::FieldSpec& RowNameColumn(const domain::FieldSpec& table) {
   for (const auto& c : table.columns) {
-    if (c.type == FieldType::kText || c.type == FieldType::kLongText) return c;
+    if (c.type == FieldType::kText || c.type == FieldType::kLongText ||
+        c.type == FieldType::kUser) {
+      return c;
+    }
   }
   return table.columns.front();
 }

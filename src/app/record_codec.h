@@ -29,8 +29,9 @@ using RefTitles = std::map<std::string, std::map<int64_t, std::string>>;
 std::map<std::string, std::vector<int64_t>> ReferencedIds(
     const domain::RegisterSpec& spec, const std::vector<const domain::Json*>& rows);
 
-// The column that names a row of table `table`: its first text column (its first column when it
-// has none). Rows are matched between versions and named in history by it.
+// The column that names a row of table `table`: its first text or person column (a role's
+// holder, by the person), its first column when it has none. Rows are matched between versions
+// and named in history by it.
 const domain::FieldSpec& RowNameColumn(const domain::FieldSpec& table);
 
 // What became of a table's rows between two versions. Rows are matched by the value of their

@@ -115,6 +115,23 @@ void RegisterService::Restate(const Principal& p, const RegisterSpec& spec,
   if (hook != refusal_hooks_.end()) hook->second(p, errors);
 }
 
+void RegisterService::SetCompanionHook(const RegisterSpec& spec, CompanionHook hook) {
+  companion_hooks_[&spec] = std::move(hook);
+}
+
+Result<std::vector<Record>> RegisterService::WriteWithCompanions(const Principal& p,
+                                                                 const RegisterSpec& spec,
+                                                                 store::Mutation own,
+                                                                 const Json* before) {
+  std::vector<store::Mutation> mutations;
+  mutations.push_back(std::move(own));
+  const auto hook = companion_hooks_.find(&spec);
+  if (hook != companion_hooks_.end()) {
+    RETURN_IF_ERROR(hook->second(p, mutations.front().fields, before, mutations));
+  }
+  return store_.Write(ActorFor(p), mutations);
+}
+
 void RegisterService::SetWriteHook(const RegisterSpec& spec, WriteHook hook) {
   hooks_[&spec] = std::move(hook);
 }
@@ -154,12 +171,40 @@ Status RegisterService::CheckCanWrite(const Principal& p, const RegisterSpec& sp
 Status RegisterService::CheckReferences(const Principal& p, const RegisterSpec& spec,
                                         const Json& fields, const Json* before,
                                         std::vector<FieldError>& errors) {
-  std::vector<const domain::FieldSpec*> refs;
+  // People named: user fields, and user columns of tables (a treatment action's owner, a role's
+  // holder), each by the field that names them ("actions[2].owner").
+  struct Named {
+    std::string field;
+    const domain::FieldSpec* spec;
+    int64_t id;
+  };
+  std::vector<Named> refs;
   for (const auto& f : spec.fields) {
-    if (f.type != FieldType::kUser || f.read_only || fields[f.name].is_null()) continue;
-    // An unchanged reference stays valid even if its user has since been disabled.
-    if (before != nullptr && (*before)[f.name] == fields[f.name]) continue;
-    refs.push_back(&f);
+    if (f.read_only || fields[f.name].is_null()) continue;
+    if (f.type == FieldType::kUser) {
+      // An unchanged reference stays valid even if its user has since been disabled.
+      if (before != nullptr && (*before)[f.name] == fields[f.name]) continue;
+      refs.push_back({f.name, &f, fields[f.name].get<int64_t>()});
+      continue;
+    }
+    if (f.type != FieldType::kTable || !fields[f.name].is_array()) continue;
+    for (const auto& c : f.columns) {
+      if (c.type != FieldType::kUser) continue;
+      // A person the table already named in this column stays valid (a disabled action owner).
+      std::vector<Json> known;
+      if (before != nullptr && (*before)[f.name].is_array()) {
+        for (const auto& row : (*before)[f.name]) {
+          if (row.is_object()) known.push_back(row.value(c.name, Json()));
+        }
+      }
+      const Json& rows = fields[f.name];
+      for (size_t i = 0; i < rows.size(); ++i) {
+        const Json v = rows[i].is_object() ? rows[i].value(c.name, Json()) : Json();
+        if (!v.is_number_integer()) continue;
+        if (std::find(known.begin(), known.end(), v) != known.end()) continue;
+        refs.push_back({fmt::format("{}[{}].{}", f.name, i, c.name), &c, v.get<int64_t>()});
+      }
+    }
   }
   // References to records: every new id must name a record of the organisation.
   for (const auto& f : spec.fields) {
@@ -192,14 +237,13 @@ Status RegisterService::CheckReferences(const Principal& p, const RegisterSpec& 
   }
   if (refs.empty()) return Status::Ok();
   ASSIGN_OR_RETURN(auto members, store_.ListMembers(p.org_id));
-  for (const auto* f : refs) {
-    const int64_t id = fields[f->name].get<int64_t>();
+  for (const auto& ref : refs) {
     const bool ok = std::any_of(members.begin(), members.end(),
-                                [&](const auto& m) { return m.id == id && !m.disabled; });
+                                [&](const auto& m) { return m.id == ref.id && !m.disabled; });
     if (!ok) {
-      errors.push_back({f->name, fmt::format("{}: user {} is not an active member of this "
-                                             "organisation",
-                                             f->label, id)});
+      errors.push_back({ref.field, fmt::format("{}: user {} is not an active member of this "
+                                               "organisation",
+                                               ref.spec->label, ref.id)});
     }
   }
   return Status::Ok();
@@ -300,7 +344,7 @@ Result<Record> RegisterService::Create(const Principal& p, const RegisterSpec& s
                     .fields = fields,
                     .action = "create",
                     .diff = domain::DiffFields(spec, Json(), fields)};
-  ASSIGN_OR_RETURN(auto written, store_.Write(ActorFor(p), {m}));
+  ASSIGN_OR_RETURN(auto written, WriteWithCompanions(p, spec, std::move(m), nullptr));
   return written.front();
 }
 
@@ -351,7 +395,7 @@ Result<Record> RegisterService::Update(const Principal& p, const RegisterSpec& s
                     .fields = fields,
                     .action = "update",
                     .diff = diff};
-  ASSIGN_OR_RETURN(auto written, store_.Write(ActorFor(p), {m}));
+  ASSIGN_OR_RETURN(auto written, WriteWithCompanions(p, spec, std::move(m), &current.fields));
   return written.front();
 }
 

@@ -43,6 +43,14 @@ using WriteHook =
 using RefusalHook =
     std::function<void(const Principal& p, std::vector<domain::FieldError>& errors)>;
 
+// What an area writes together with a record of one of its registers, in the same transaction:
+// changes to other records the write brings about (a planned change's approval brings the review
+// of the risks it affects forward). Given the record as it will be written and as it was
+// (`before`: nullptr on create); appends to `mutations`, after the record's own.
+using CompanionHook =
+    std::function<Status(const Principal& p, const domain::Json& fields, const domain::Json* before,
+                         std::vector<store::Mutation>& mutations)>;
+
 // Every record of `spec` in the organisation that matches `query` (its cursor and limit aside),
 // page by page in the query's order: `fn` gets each page's records. For use cases that read a
 // whole register or selection (exports, re-evaluation); no permission check.
@@ -118,6 +126,8 @@ class RegisterService {
 
   // Installs the write hook of a register (at wiring time, before any request).
   void SetWriteHook(const domain::RegisterSpec& spec, WriteHook hook);
+  // Installs the companion hook of a register (at wiring time, before any request).
+  void SetCompanionHook(const domain::RegisterSpec& spec, CompanionHook hook);
   // Installs the refusal hook of a register (at wiring time, before any request).
   void SetRefusalHook(const domain::RegisterSpec& spec, RefusalHook hook);
   // Titles of the records among `ids` of register `spec` in the caller's organisation (for
@@ -154,6 +164,12 @@ class RegisterService {
   const Clock& clock_;
   std::map<const domain::RegisterSpec*, WriteHook> hooks_;
   std::map<const domain::RegisterSpec*, RefusalHook> refusal_hooks_;
+  std::map<const domain::RegisterSpec*, CompanionHook> companion_hooks_;
+  // The record's own mutation followed by its companion hook's.
+  Result<std::vector<domain::Record>> WriteWithCompanions(const Principal& p,
+                                                          const domain::RegisterSpec& spec,
+                                                          store::Mutation own,
+                                                          const domain::Json* before);
 };
 
 // First error of a list as a Status (kInvalidArgument naming the field).

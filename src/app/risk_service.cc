@@ -187,6 +187,41 @@ Status RiskService::OnRiskWrite(const Principal& p, Json& fields, const Json* be
   return Status::Ok();
 }
 
+Status RiskService::ReviewRisksBeforeChange(const Principal& p, const Json& change,
+                                            const Json* before,
+                                            std::vector<store::Mutation>& mutations) {
+  const auto decided = [](const Json& c) {
+    const Json& s = c["status"];
+    return s == "approved" || s == "in_progress" || s == "done";
+  };
+  if (!decided(change) || !change["reassess_by"].is_string() || !change["risks"].is_array()) {
+    return Status::Ok();
+  }
+  if (before != nullptr && decided(*before) && (*before)["risks"] == change["risks"] &&
+      (*before)["reassess_by"] == change["reassess_by"]) {
+    return Status::Ok();
+  }
+  const std::string by = change["reassess_by"].get<std::string>();
+  const domain::RegisterSpec& risks = domain::Risks();
+  for (const Json& id : change["risks"]) {
+    if (!id.is_number_integer()) continue;
+    ASSIGN_OR_RETURN(domain::Record risk, store_.Get(risks, p.org_id, id.get<int64_t>()));
+    if (risk.fields["status"] == "closed") continue;
+    const Json& next = risk.fields["next_review"];
+    if (next.is_string() && next.get<std::string>() <= by) continue;
+    Json fields = risk.fields;
+    fields["next_review"] = by;
+    mutations.push_back({.kind = store::Mutation::Kind::kUpdate,
+                         .spec = &risks,
+                         .id = risk.id,
+                         .expected_version = risk.version,
+                         .fields = fields,
+                         .action = "update",
+                         .diff = domain::DiffFields(risks, risk.fields, fields)});
+  }
+  return Status::Ok();
+}
+
 Status RiskService::ReevaluateOnApproval(const Principal& p, const Json& approved_fields,
                                          std::vector<store::Mutation>& mutations) {
   std::vector<FieldError> problems;
@@ -276,12 +311,22 @@ Result<Record> RiskService::Accept(const Principal& p, int64_t id,
   RETURN_IF_ERROR(DecisionAllowed(p, in_force.methodology, risk.fields, &level_ptr));
   const domain::RiskLevel& level = *level_ptr;
   const store::Actor actor = registers_.ActorFor(p);
+  // The scales' labels travel with the snapshot: it reads as it was decided on even after
+  // another methodology is approved.
+  auto labels = [](const std::vector<domain::ScaleLevel>& scale) {
+    Json out = Json::array();
+    for (const auto& l : scale) out.push_back(l.label);
+    return out;
+  };
   Json snapshot = {{"risk_id", risk.id},
                    {"risk_version", risk.version},
                    {"fields", risk.fields},
                    {"level", level.name},
                    {"methodology_version",
-                    in_force.record ? in_force.record->fields["version_number"] : Json("default")}};
+                    in_force.record ? in_force.record->fields["version_number"] : Json("default")},
+                   {"scales",
+                    {{"likelihood", labels(in_force.methodology.likelihood)},
+                     {"impact", labels(in_force.methodology.impact)}}}};
   const auto& spec = domain::RiskAcceptances();
   Json acceptance = {{"risk", risk.id},
                      {"risk_title", risk.fields["title"]},

@@ -57,6 +57,15 @@ class RiskService {
   Status ReevaluateOnApproval(const Principal& p, const domain::Json& approved_fields,
                               std::vector<store::Mutation>& mutations);
 
+  // A planned change's addition to its write (RegisterService::SetCompanionHook): once it is
+  // approved (or later) with a date to reassess its risks by, each affected risk that is not
+  // closed and whose next review is later or unset gets that date as its next review, one
+  // mutation per risk; only when the change is first approved or its risks or date changed.
+  // Reads each affected risk (one statement per risk the change names).
+  Status ReviewRisksBeforeChange(const Principal& p, const domain::Json& change,
+                                 const domain::Json* before,
+                                 std::vector<store::Mutation>& mutations);
+
   // Records the decision on risk `id`'s residual risk. kPermissionDenied when neither the risk
   // owner (for a level the owner may accept) nor a role the criteria name for the level;
   // kInvalidArgument when the risk is not ready (with the field).

@@ -10,6 +10,7 @@
 #include "app/risk_service.h"
 #include "app/soa_service.h"
 #include "app/version_service.h"
+#include "domain/planning.h"
 #include "domain/risk.h"
 
 namespace rampart::app {
@@ -31,6 +32,12 @@ struct Services {
                               std::vector<store::Mutation>& mutations) {
                          return risks.ReevaluateOnApproval(p, approved, mutations);
                        });
+    registers.SetCompanionHook(
+        domain::PlannedChanges(),
+        [this](const Principal& p, const domain::Json& change, const domain::Json* before,
+               std::vector<store::Mutation>& mutations) {
+          return risks.ReviewRisksBeforeChange(p, change, before, mutations);
+        });
   }
   Services(const Services&) = delete;
   Services& operator=(const Services&) = delete;

@@ -1,6 +1,8 @@
 #include "domain/registers.h"
 
 #include "domain/context.h"
+#include "domain/leadership.h"
+#include "domain/planning.h"
 #include "domain/risk.h"
 #include "domain/support.h"
 
@@ -10,7 +12,8 @@ const std::vector<const RegisterSpec*>& AllRegisters() {
   static const std::vector<const RegisterSpec*> kAll = {
       &ContextIssues(),   &InterestedParties(), &ScopeStatements(),   &Assets(),
       &Threats(),         &Vulnerabilities(),   &RiskMethodologies(), &Risks(),
-      &AppliedControls(), &RiskAcceptances(),   &RiskAssessments(),   &Resources()};
+      &AppliedControls(), &RiskAcceptances(),   &RiskAssessments(),   &IsmsRoles(),
+      &PlannedChanges(),  &Resources()};
   return kAll;
 }
 

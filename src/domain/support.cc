@@ -74,8 +74,8 @@ RegisterSpec MakeResources() {
       {.name = "granted_on", .label = "Granted on", .type = FieldType::kDate},
       NextReviewField(),
   };
-  s.list_columns = {"name", "kind", "owner", "amount", "unit", "status", "period_end",
-                    "next_review"};
+  s.list_columns = {"name", "kind",   "owner",      "amount",
+                    "unit", "status", "period_end", "next_review"};
   s.default_sort = "name";
   s.lifecycle = Lifecycle{.field = "status",
                           .transitions = {{"requested", "granted"},

@@ -78,6 +78,6 @@ Status ParseTarget(HttpRequest& req);
 // Parses a multipart/form-data body into req.files. `content_type` is the request's header (it
 // names the boundary). At most `max_parts` parts. kInvalidArgument naming what is wrong: no
 // boundary, a part without a name, a body that does not end with the closing boundary.
-Status ParseMultipart(HttpRequest& req, std::string_view content_type, size_t max_parts = 64);
+Status ParseMultipart(HttpRequest& req, std::string_view content_type, size_t max_parts = 2000);
 
 }  // namespace rampart::http

@@ -96,6 +96,21 @@ TEST_F(RiskApi, AcceptanceNeedsIfMatchAndShowsInTheTreatmentPlanUntilAccepted) {
 // A contributor named as a treatment action's owner sets that action's status, and only that:
 // not another row, not another field; another contributor and a viewer are refused and nothing
 // changes (issue 12 B5).
+// A treatment action's owner is a member of the organisation, like every person a record names;
+// the refusal names the row.
+TEST_F(RiskApi, ATreatmentActionsOwnerIsAMemberOfTheOrganisation) {
+  auto refused =
+      Post("/api/v1/risks", {{"title", "Laptop theft"},
+                             {"actions",
+                              {{{"action", "Encrypt disks"}, {"status", "open"}},
+                               {{"action", "Buy a safe"}, {"owner", 99999}, {"status", "open"}}}}});
+  EXPECT_EQ(refused->status, 400);
+  EXPECT_EQ(Error(refused), "invalid_argument/actions[1].owner");
+  EXPECT_EQ(Body(refused)["error"]["message"],
+            "Owner: user 99999 is not an active member of this organisation");
+  EXPECT_EQ(Body(Get("/api/v1/risks"))["data"].size(), 0u);
+}
+
 TEST_F(RiskApi, ATreatmentActionsOwnerSetsItsStatusAndNothingElse) {
   constexpr const char* kPassword = "a member's own passphrase";
   std::map<std::string, int64_t> ids;

@@ -13,34 +13,31 @@ using SupportApi = ApiTest;
 
 TEST_F(SupportApi, GrantsAResourceOnlyWithWhoInTopManagementAndWhen) {
   const int64_t alice = Body(Get("/api/v1/auth/me"))["user_id"].get<int64_t>();
-  auto created = Post("/api/v1/resources", {{"name", "Security analyst"},
-                                            {"kind", "people"},
-                                            {"amount", 20},
-                                            {"unit", "hours a week"}});
+  auto created = Post(
+      "/api/v1/resources",
+      {{"name", "Security analyst"}, {"kind", "people"}, {"amount", 20}, {"unit", "hours a week"}});
   ASSERT_EQ(created->status, 201) << created->body;
   EXPECT_EQ(Body(created)["status"], "requested");
-  const std::string path = "/api/v1/resources/" + std::to_string(Body(created)["id"].get<int64_t>());
+  const std::string path =
+      "/api/v1/resources/" + std::to_string(Body(created)["id"].get<int64_t>());
 
   auto bare = Patch(path, {{"status", "granted"}}, "\"1\"");
   EXPECT_EQ(bare->status, 400);
   EXPECT_EQ(Error(bare), "invalid_argument/granted_by");
 
-  auto stranger =
-      Patch(path, {{"status", "granted"}, {"granted_by", 99999}, {"granted_on", "2026-11-02"}},
-            "\"1\"");
+  auto stranger = Patch(
+      path, {{"status", "granted"}, {"granted_by", 99999}, {"granted_on", "2026-11-02"}}, "\"1\"");
   EXPECT_EQ(stranger->status, 400);
   EXPECT_EQ(Error(stranger), "invalid_argument/granted_by");
 
-  auto in_place =
-      Patch(path, {{"status", "in_place"}, {"granted_by", alice}, {"granted_on", "2026-11-02"}},
-            "\"1\"");
+  auto in_place = Patch(
+      path, {{"status", "in_place"}, {"granted_by", alice}, {"granted_on", "2026-11-02"}}, "\"1\"");
   EXPECT_EQ(in_place->status, 400);  // not before it is granted
   EXPECT_EQ(Error(in_place), "invalid_argument/status");
   EXPECT_EQ(Body(Get(path))["version"], 1);  // nothing refused changed it
 
-  auto granted =
-      Patch(path, {{"status", "granted"}, {"granted_by", alice}, {"granted_on", "2026-11-02"}},
-            "\"1\"");
+  auto granted = Patch(
+      path, {{"status", "granted"}, {"granted_by", alice}, {"granted_on", "2026-11-02"}}, "\"1\"");
   ASSERT_EQ(granted->status, 200) << granted->body;
   EXPECT_EQ(Body(granted)["granted_by"], alice);
 
@@ -53,17 +50,15 @@ TEST_F(SupportApi, GrantsAResourceOnlyWithWhoInTopManagementAndWhen) {
             0u)
       << csv->body.substr(0, 300);
   // A user field exports the user name, then the person's name.
-  EXPECT_NE(csv->body.find(",granted,alice,alice,2026-11-02,"),
-            std::string::npos)
-      << csv->body;
+  EXPECT_NE(csv->body.find(",granted,alice,alice,2026-11-02,"), std::string::npos) << csv->body;
 }
 
 TEST_F(SupportApi, ListsResourcesByKindAndStatusSortedByAmount) {
-  for (const auto& [name, kind, amount] :
-       std::vector<std::tuple<std::string, std::string, int>>{{"Awareness platform", "tool", 9000},
-                                                              {"Penetration test", "service", 30000},
-                                                              {"SIEM licences", "tool", 25},
-                                                              {"ISMS budget", "budget", 40000}}) {
+  for (const auto& [name, kind, amount] : std::vector<std::tuple<std::string, std::string, int>>{
+           {"Awareness platform", "tool", 9000},
+           {"Penetration test", "service", 30000},
+           {"SIEM licences", "tool", 25},
+           {"ISMS budget", "budget", 40000}}) {
     auto r = Post("/api/v1/resources",
                   {{"name", name}, {"kind", kind}, {"amount", amount}, {"unit", "EUR"}});
     ASSERT_EQ(r->status, 201) << r->body;

@@ -10,6 +10,7 @@
 
 #include "base/text.h"
 #include "domain/context.h"
+#include "domain/leadership.h"
 #include "domain/risk.h"
 
 namespace rampart::app {
@@ -233,6 +234,21 @@ TEST(RecordsToSheet, NamesReferencesBesideTheirIdsAndFlattensTables) {
   // A record referred to that the titles do not hold (no longer readable) keeps its id.
   const ExportSheet bare = RecordsToSheet(Risks(), {r}, members, {});
   EXPECT_EQ(bare.rows[0][static_cast<size_t>(position("threat_name"))], "#7");
+}
+
+// A role's holders are rows named by the person: their export line starts with the user name,
+// and a change of a holder's note is that holder's change.
+TEST(RowNameColumn, NamesARowByItsPersonWhenThatComesFirst) {
+  const domain::FieldSpec* holders = domain::IsmsRoles().Field("holders");
+  ASSERT_NE(holders, nullptr);
+  EXPECT_EQ(RowNameColumn(*holders).name, "person");
+  const auto changes =
+      DiffTableRows(*holders, {{{"person", 5}, {"since", "2026-01-01"}}},
+                    {{{"person", 5}, {"since", "2026-01-01"}, {"note", "acting"}}});
+  ASSERT_EQ(changes.size(), 1u);
+  EXPECT_EQ(changes[0].kind, RowChange::Kind::kChanged);
+  ASSERT_EQ(changes[0].columns.size(), 1u);
+  EXPECT_EQ(changes[0].columns[0]->name, "note");
 }
 
 TEST(DiffTableRows, MatchesRowsByTheirNameAndListsWhatChanged) {

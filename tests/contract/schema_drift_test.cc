@@ -127,6 +127,11 @@ class SchemaDrift : public ::testing::TestWithParam<Backend> {
     for (const auto& f : spec.fields) {
       const LiveColumn* col = live.Column(f.name);
       if (col == nullptr || !(col->not_null || f.required || f.type == FieldType::kRef)) continue;
+      // A record referring to its own register (a role reporting to another) starts the chain:
+      // its optional reference stays empty.
+      if (f.type == FieldType::kRef && f.ref == spec.type && !f.required && !col->not_null) {
+        continue;
+      }
       ASSIGN_OR_RETURN(SqlValue v, ValueFor(f));
       cols += ", " + f.name;
       marks += ", ?";

@@ -8,6 +8,8 @@
 #include <string>
 
 #include "domain/context.h"
+#include "domain/leadership.h"
+#include "domain/planning.h"
 #include "domain/risk.h"
 #include "domain/support.h"
 
@@ -17,11 +19,11 @@ namespace {
 using ::testing::ElementsAre;
 
 TEST(AllRegisters, ListsTheRegistersInNavigationOrder) {
-  EXPECT_THAT(
-      AllRegisters(),
-      ElementsAre(&ContextIssues(), &InterestedParties(), &ScopeStatements(), &Assets(), &Threats(),
-                  &Vulnerabilities(), &RiskMethodologies(), &Risks(), &AppliedControls(),
-                  &RiskAcceptances(), &RiskAssessments(), &Resources()));
+  EXPECT_THAT(AllRegisters(),
+              ElementsAre(&ContextIssues(), &InterestedParties(), &ScopeStatements(), &Assets(),
+                          &Threats(), &Vulnerabilities(), &RiskMethodologies(), &Risks(),
+                          &AppliedControls(), &RiskAcceptances(), &RiskAssessments(), &IsmsRoles(),
+                          &PlannedChanges(), &Resources()));
 }
 
 TEST(FindRegisterByPath, FindsEachRegisterByItsUrlSegment) {

@@ -247,13 +247,18 @@ void RenderPage(Request& r, const PageFrame& f, const std::string& body, int sta
     h.Element("span", {{"class", "nav-heading-no"}}, c);
     h.Text(ClauseTitles().count(c) != 0 ? ClauseTitles().at(c) : "Clause " + c);
     h.Close("div");
+    // The Statement of Applicability is not a register: it follows clause 6.1's registers.
+    bool soa_shown = clause != 6;
     for (const auto* spec : specs) {
+      if (!soa_shown && !spec->clause.starts_with("6.1")) {
+        NavLink(h, f, "soa", "/soa", "Statement of Applicability", "6.1.3");
+        soa_shown = true;
+      }
       NavLink(h, f, spec->path, "/" + spec->path, spec->plural, spec->clause);
       for (const auto& v : PageHooksFor(*spec).views)
         NavLink(h, f, v.key, v.href, v.label, v.clause);
     }
-    // The Statement of Applicability is not a register: it closes clause 6's group.
-    if (clause == 6) NavLink(h, f, "soa", "/soa", "Statement of Applicability", "6.1.3");
+    if (!soa_shown) NavLink(h, f, "soa", "/soa", "Statement of Applicability", "6.1.3");
     h.Close("div");
   }
   // Entries lead only where the role may go.

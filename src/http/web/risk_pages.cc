@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include "base/text.h"
+#include "domain/registers.h"
 #include "domain/risk.h"
 #include "http/api/api_util.h"
 #include "http/api/risk_api.h"
@@ -513,17 +514,59 @@ void LevelPreview(Html& h, Request& r, const domain::FieldSpec& f, const Json& v
 // The risk as it was accepted (an acceptance's frozen snapshot: the risk's fields, its version
 // and the methodology version in force), labelled like the risk's own page: choices by their
 // labels, people by name, applied controls by title, "—" where nothing was set.
+// The labels of the scales a snapshot was rated on: those it carries, or (a snapshot from before
+// they travelled with it) the methodology in force when that is the one it was rated under.
+Json SnapshotScales(Request& r, const Json& snapshot) {
+  if (snapshot.contains("scales") && snapshot["scales"].is_object()) return snapshot["scales"];
+  auto in_force = r.services.risks.Methodology(r.principal);
+  if (!in_force.ok()) return Json::object();
+  const Json in_force_version =
+      in_force->record ? in_force->record->fields["version_number"] : Json("default");
+  if (snapshot.value("methodology_version", Json()) != in_force_version) return Json::object();
+  Json scales = {{"likelihood", Json::array()}, {"impact", Json::array()}};
+  for (const auto& l : in_force->methodology.likelihood) scales["likelihood"].push_back(l.label);
+  for (const auto& l : in_force->methodology.impact) scales["impact"].push_back(l.label);
+  return scales;
+}
+
 void SnapshotSection(Html& h, Request& r, const Json& snapshot) {
   const Json& f = snapshot["fields"];
   const auto& spec = domain::Risks();
   const auto members = r.services.registers.Members(r.principal);
   const std::vector<domain::UserSummary> none;
   const auto& people = members.ok() ? *members : none;
+  const Json scales = SnapshotScales(r, snapshot);
   auto text = [&](const domain::FieldSpec& fs, const Json& v) {
     if (v.is_null() || (v.is_array() && v.empty()) || (v.is_string() && Str(v).empty())) {
       return std::string("—");
     }
+    // A rating as the scale's words: "3 — Possible".
+    const bool likelihood = fs.name.ends_with("_likelihood");
+    if ((likelihood || fs.name.ends_with("_impact")) && v.is_number_integer()) {
+      const Json& labels = scales.value(likelihood ? "likelihood" : "impact", Json::array());
+      const auto i = v.get<int64_t>();
+      if (i >= 1 && static_cast<size_t>(i) <= labels.size() && labels[i - 1].is_string()) {
+        return fmt::format("{} — {}", i, labels[i - 1].get<std::string>());
+      }
+    }
     return DisplayValue(fs, v, people);
+  };
+  // The referred-to records by title, one statement per register (not per record).
+  auto titles_of = [&](const domain::FieldSpec& fs) {
+    std::vector<int64_t> ids;
+    const Json& v = f.value(fs.name, Json());
+    if (v.is_number_integer()) ids.push_back(v.get<int64_t>());
+    if (v.is_array()) {
+      for (const auto& id : v) {
+        if (id.is_number_integer()) ids.push_back(id.get<int64_t>());
+      }
+    }
+    std::map<int64_t, std::string> out;
+    const domain::RegisterSpec* target = domain::FindRegisterByType(fs.ref);
+    if (ids.empty() || target == nullptr) return out;
+    auto titles = r.services.registers.Titles(r.principal, *target, ids);
+    if (titles.ok()) out = std::move(*titles);
+    return out;
   };
   h.Open("section", {{"class", "card"}, {"aria-labelledby", "snapshot-title"}});
   h.Element("h2", {{"id", "snapshot-title"}}, "The risk as decided on");
@@ -542,24 +585,27 @@ void SnapshotSection(Html& h, Request& r, const Json& snapshot) {
              : ", rated under the built-in default methodology.");
   h.Close("p");
   h.Open("dl", {{"class", "fields"}});
-  for (const char* name : {"title", "owner", "inherent_likelihood", "inherent_impact",
-                           "inherent_level", "controls", "residual_likelihood", "residual_impact",
-                           "residual_level", "treatment", "status", "rationale"}) {
+  for (const char* name :
+       {"title", "description", "assets", "threat", "vulnerability", "owner", "inherent_likelihood",
+        "inherent_impact", "inherent_level", "controls", "residual_likelihood", "residual_impact",
+        "residual_level", "treatment", "status", "rationale"}) {
     const auto* fs = spec.Field(name);
     if (fs == nullptr) continue;
     const Json& v = f.value(name, Json());
     h.Open("div", {{"class", fs->type == FieldType::kLongText ? "field field-wide" : "field"}});
     h.Element("dt", {}, fs->label);
-    if (fs->type == FieldType::kRefs && v.is_array() && !v.empty()) {
+    const bool ref = fs->type == FieldType::kRef || fs->type == FieldType::kRefs;
+    const bool any = v.is_number_integer() || (v.is_array() && !v.empty());
+    if (ref && any) {
+      const auto titles = titles_of(*fs);
+      const domain::RegisterSpec* target = domain::FindRegisterByType(fs->ref);
       h.Open("dd").Open("ul", {{"class", "value-list"}});
-      for (const auto& id : v) {
+      for (const auto& id : v.is_array() ? v : Json::array({v})) {
         if (!id.is_number_integer()) continue;
-        auto control =
-            r.services.registers.Get(r.principal, domain::AppliedControls(), id.get<int64_t>());
-        const std::string href = fmt::format("/controls/{}", id.get<int64_t>());
+        const auto t = titles.find(id.get<int64_t>());
         h.Open("li");
-        if (control.ok()) {
-          h.Link(href, Str(control->fields["name"]));
+        if (t != titles.end() && target != nullptr) {
+          h.Link(fmt::format("/{}/{}", target->path, id.get<int64_t>()), t->second);
         } else {
           h.Text(fmt::format("#{} (deleted since)", id.get<int64_t>()));
         }
