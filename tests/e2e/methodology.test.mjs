@@ -146,6 +146,7 @@ test('approved, the draft is the methodology in force', async () => {
     'Approved: this is now the current risk methodology.');
   await page.goto(url('/risk-methodology'));
   assert.equal(await page.getByRole('heading', { name: 'Matrix in force (version 1)' }).count(), 1);
+  assert.equal(await page.locator('main .heatmap-legend rect[fill="#c2410c"]').count(), 1);
   await shot('05-in-force');
 });
 

@@ -221,6 +221,9 @@ test('on a risk they own the contributor is offered Edit, and the form opens', a
 for (const [username, label] of [['vera', 'viewer'], ['audrey', 'auditor']]) {
   test(`the ${label} reads the risk without the acceptance form or any other`, async () => {
     const page = await signInFirstTime(username);
+    // Signed in as that role: the audit trail is in the auditor's menu only.
+    assert.equal(await page.getByRole('navigation', { name: 'ISMS' })
+      .getByRole('link', { name: 'Audit trail' }).count(), label === 'auditor' ? 1 : 0);
     const res = await page.goto(url(`/risks/${ids.risk}`));
     assert.equal(res.status(), 200);
     const acceptance = page.locator('section.acceptance');
