@@ -74,18 +74,6 @@ void StateBadge(Html& h, bool on, std::string_view on_text = "On",
             on ? on_text : off_text);
 }
 
-// A form with one button (end a session, revoke a token), optionally confirmed by app.js.
-void ButtonForm(Html& h, const Request& r, const std::string& action, const std::string& label,
-                const std::string& cls, const std::string& confirm = {},
-                const std::string& aria_label = {}) {
-  OpenPostForm(h, r, action);
-  h.Element(
-      "button",
-      {{"type", "submit"}, {"class", cls}, {"data-confirm", confirm}, {"aria-label", aria_label}},
-      label);
-  h.Close("form");
-}
-
 bool SecondFactorRequired(Request& r) {
   auto org = r.services.members.Organisation(r.principal);
   if (!org.ok()) return false;
@@ -195,12 +183,12 @@ void ProfilePage(Request& r, const std::string& display_name, const Status& erro
     h.Open("section",
            {{"class", "card table-card account-wide"}, {"aria-labelledby", "orgs-title"}});
     h.Element("h2", {{"id", "orgs-title"}}, "Organisations");
-    h.Open("div", {{"class", "table-scroll"}})
-        .Open("table", {{"class", "data-table stack-narrow no-sort labelled-badges"}});
-    h.Raw(
-        "<thead><tr><th scope=\"col\">Organisation</th><th scope=\"col\">Your role</th>"
-        "<th scope=\"col\">Access ends</th><th scope=\"col\"><span class=\"visually-hidden\">"
-        "Action</span></th></tr></thead><tbody>");
+    const Table table{.cls = "data-table stack-narrow no-sort labelled-badges",
+                      .columns = {{.label = "Organisation"},
+                                  {.label = "Your role"},
+                                  {.label = "Access ends"},
+                                  {.label = "Action", .shown = Visibility::kVisuallyHidden}}};
+    table.Open(h);
     for (const auto& m : *memberships) {
       h.Open("tr");
       h.Element("td", {{"class", "cell-title"}}, m.org_name);
@@ -211,19 +199,16 @@ void ProfilePage(Request& r, const std::string& display_name, const Status& erro
       if (m.org_id == r.principal.org_id) {
         h.Element("span", {{"class", "badge badge-on"}}, "Current");
       } else {
-        OpenPostForm(h, r, "/account/organisation");
-        h.Void("input",
-               {{"type", "hidden"}, {"name", "org_id"}, {"value", std::to_string(m.org_id)}});
-        h.Element("button",
-                  {{"type", "submit"},
-                   {"class", "button button-secondary button-small"},
-                   {"aria-label", "Switch to " + m.org_name}},
-                  "Switch");
-        h.Close("form");
+        ButtonForm(h, r, "/account/organisation",
+                   {.label = "Switch",
+                    .cls = "button button-secondary button-small",
+                    .aria_label = "Switch to " + m.org_name,
+                    .hidden = {{"org_id", std::to_string(m.org_id)}}});
       }
       h.Close("td").Close("tr");
     }
-    h.Raw("</tbody>").Close("table").Close("div").Close("section");
+    table.Close(h);
+    h.Close("section");
   }
   // Invitations: organisations whose administrators asked this person to join; nothing happens
   // until they accept.
@@ -240,10 +225,14 @@ void ProfilePage(Request& r, const std::string& display_name, const Status& erro
                             i.expires_at.empty() ? "" : ", through " + i.expires_at));
       h.Close("span");
       const std::string base = "/account/invitations/" + std::to_string(i.id);
-      ButtonForm(h, r, base + "/accept", "Accept", "button button-primary button-small", {},
-                 "Accept the invitation of " + i.org_name);
-      ButtonForm(h, r, base + "/decline", "Decline", "button button-secondary button-small", {},
-                 "Decline the invitation of " + i.org_name);
+      ButtonForm(h, r, base + "/accept",
+                 {.label = "Accept",
+                  .cls = "button button-primary button-small",
+                  .aria_label = "Accept the invitation of " + i.org_name});
+      ButtonForm(h, r, base + "/decline",
+                 {.label = "Decline",
+                  .cls = "button button-secondary button-small",
+                  .aria_label = "Decline the invitation of " + i.org_name});
       h.Close("li");
     }
     h.Close("ul").Close("section");
@@ -282,49 +271,19 @@ void SessionsPage(Request& r, const Status& error, int status) {
                         opts.session_lifetime.count() / 3600, opts.session_idle.count() / 60));
   h.Close("div");
   if (others) {
-    ButtonForm(h, r, "/account/sessions/end-others", "Sign out everywhere else",
-               "button button-danger", "End every other session of yours?");
+    ButtonForm(h, r, "/account/sessions/end-others",
+               {.label = "Sign out everywhere else",
+                .cls = "button button-danger",
+                .confirm = "End every other session of yours?"});
   }
   h.Close("div");
-  h.Open("div", {{"class", "table-scroll"}})
-      .Open("table", {{"class", "data-table stack-narrow no-sort labelled-badges"}});
-  h.Element("caption", {{"class", "visually-hidden"}}, "Your sessions");
-  h.Raw(
-      "<thead><tr><th scope=\"col\">Browser</th><th scope=\"col\">Address</th>"
-      "<th scope=\"col\">Signed in</th><th scope=\"col\">Last active</th>"
-      "<th scope=\"col\">Ends</th><th scope=\"col\"><span class=\"visually-hidden\">Action"
-      "</span></th></tr></thead><tbody>");
-  for (const auto& s : *sessions) {
-    const bool current = s.id == r.principal.session_id;
-    const std::string browser = BrowserName(s.user_agent);
-    h.Open("tr", {{"class", current ? "is-current-row" : ""}});
-    h.Open("td", {{"class", "cell-title"}}).Open("div", {{"class", "cell-line"}});
-    h.Element("span", {{"title", s.user_agent}}, browser);
-    if (current) h.Element("span", {{"class", "badge badge-on"}}, "This session");
-    if (s.stage == domain::Session::Stage::kSecondFactor) {
-      h.Element("span", {{"class", "badge badge-warn"}}, "Waiting for a code");
-    }
-    h.Close("div").Close("td");
-    h.Element("td", {{"class", "cell-mono"}, {"data-label", "Address"}},
-              s.address.empty() ? "—" : s.address);
-    h.Element("td", {{"class", "cell-date"}, {"data-label", "Signed in"}}, ShortTime(s.created_at));
-    h.Element("td", {{"class", "cell-date"}, {"data-label", "Last active"}},
-              ShortTime(s.last_seen_at));
-    h.Element("td", {{"class", "cell-date"}, {"data-label", "Ends"}}, ShortTime(s.expires_at));
-    h.Open("td", {{"class", "cell-action"}});
-    if (current) {
-      OpenPostForm(h, r, "/signout");
-      h.Element("button", {{"type", "submit"}, {"class", "button button-secondary button-small"}},
-                "Sign out");
-      h.Close("form");
-    } else {
-      ButtonForm(h, r, fmt::format("/account/sessions/{}/end", s.id), "End",
-                 "button button-secondary button-small", "",
-                 fmt::format("End the session of {} from {}", browser, s.address));
-    }
-    h.Close("td").Close("tr");
-  }
-  h.Raw("</tbody>").Close("table").Close("div").Close("section");
+  SessionsTable(h, r, *sessions,
+                {.caption = "Your sessions",
+                 .current_session = r.principal.session_id,
+                 .sessions_url = "/account/sessions",
+                 .show_ends = true,
+                 .sign_out_current = true});
+  h.Close("section");
 
   std::string notice;
   if (r.Query("notice") == "ended") notice = "The session has been ended.";
@@ -406,14 +365,16 @@ void TokensPage(Request& r, const TokenForm& form, const Status& error,
   } else if (tokens->empty()) {
     h.Element("p", {{"class", "card-body muted"}}, "You have no API tokens.");
   } else {
-    h.Open("div", {{"class", "table-scroll"}})
-        .Open("table", {{"class", "data-table stack-narrow no-sort labelled-badges"}});
-    h.Element("caption", {{"class", "visually-hidden"}}, "Your API tokens");
-    h.Raw(
-        "<thead><tr><th scope=\"col\">Name</th>"
-        "<th scope=\"col\">Access</th><th scope=\"col\">Created</th><th scope=\"col\">Expires"
-        "</th><th scope=\"col\">Last used</th><th scope=\"col\">Status</th><th scope=\"col\">"
-        "<span class=\"visually-hidden\">Action</span></th></tr></thead><tbody>");
+    const Table table{.cls = "data-table stack-narrow no-sort labelled-badges",
+                      .caption = "Your API tokens",
+                      .columns = {{.label = "Name"},
+                                  {.label = "Access"},
+                                  {.label = "Created"},
+                                  {.label = "Expires"},
+                                  {.label = "Last used"},
+                                  {.label = "Status"},
+                                  {.label = "Action", .shown = Visibility::kVisuallyHidden}}};
+    table.Open(h);
     for (const auto& t : *tokens) {
       const bool expired = !t.expires_at.empty() && t.expires_at <= now;
       const bool live = !t.revoked && !expired;
@@ -447,14 +408,16 @@ void TokensPage(Request& r, const TokenForm& form, const Status& error,
       h.Close("td");
       h.Open("td", {{"class", "cell-action"}});
       if (live) {
-        ButtonForm(h, r, fmt::format("/account/tokens/{}/revoke", t.id), "Revoke",
-                   "button button-danger button-small",
-                   "Revoke the token \"" + t.name + "\"? Whatever uses it stops working.",
-                   "Revoke " + t.name);
+        ButtonForm(
+            h, r, fmt::format("/account/tokens/{}/revoke", t.id),
+            {.label = "Revoke",
+             .cls = "button button-danger button-small",
+             .confirm = "Revoke the token \"" + t.name + "\"? Whatever uses it stops working.",
+             .aria_label = "Revoke " + t.name});
       }
       h.Close("td").Close("tr");
     }
-    h.Raw("</tbody>").Close("table").Close("div");
+    table.Close(h);
   }
   h.Close("section");
 
@@ -560,8 +523,11 @@ void EnrolSteps(Html& h, const Request& r, const SfView& v) {
   h.Element("p", {{"class", "muted"}},
             "Open your authenticator app (any app for time-based codes: a password manager, "
             "FreeOTP, Google or Microsoft Authenticator) and add an account by scanning:");
-  // The SVG is made by the server (base/qr.h) from the otpauth URI: markup, no user text.
-  h.Open("div", {{"class", "qr"}}).Raw(v.enrolment.qr_svg).Close("div");
+  h.Open("div", {{"class", "qr"}})
+      .Append(SafeHtml::FromTrusted(v.enrolment.qr_svg,
+                                    "base/qr.h draws the SVG from the otpauth URI and escapes "
+                                    "the one text in it, its label"))
+      .Close("div");
   h.Open("p", {{"class", "muted"}}).Text("Cannot scan it? Enter this key instead:").Close("p");
   h.Element("code", {{"class", "secret-key"}, {"id", "totp-secret"}}, Grouped(v.enrolment.secret));
   h.Close("li");
@@ -643,12 +609,10 @@ void StatusCards(Html& h, Request& r, const SfView& v, int left, bool required) 
               "on your phone, so a stolen password alone does not open your account.");
     const Status& err = v.error.For("start");
     if (!err.ok()) ErrorAlert(h, "Could not start", err.message());
-    OpenPostForm(h, r, "/account/second-factor/start", "");
-    h.Element("button",
-              {{"type", "submit"},
-               {"class", setup ? "button button-primary button-block" : "button button-primary"}},
-              "Set up two-step verification");
-    h.Close("form");
+    ButtonForm(h, r, "/account/second-factor/start",
+               {.label = "Set up two-step verification",
+                .cls = setup ? "button button-primary button-block" : "button button-primary",
+                .form_class = ""});
     h.Close("section");
     return;
   }
@@ -757,9 +721,8 @@ void SecondFactorPage(Request& r, const SfView& v, int status) {
   }
   if (setup) {
     // Still setting up the account: the page of the signing-in flow, with a way out.
-    OpenPostForm(h, r, "/signout", "setup-signout");
-    h.Element("button", {{"type", "submit"}, {"class", "button button-ghost"}}, "Sign out");
-    h.Close("form");
+    ButtonForm(h, r, "/signout",
+               {.label = "Sign out", .cls = "button button-ghost", .form_class = "setup-signout"});
     RenderAuthPage(r, "Two-step verification", h.Take(), status);
     return;
   }

@@ -157,7 +157,7 @@ struct AddForm {
   std::string expires_on;
 };
 
-void UsersPage(Request& r, const AddForm& form, const Status& error, const std::string& added,
+void UsersPage(Request& r, const AddForm& form, const Status& error, const SafeHtml& added,
                int status) {
   auto members = r.services.members.List(r.principal);
   auto org = r.services.members.Organisation(r.principal);
@@ -174,19 +174,20 @@ void UsersPage(Request& r, const AddForm& form, const Status& error, const std::
     actions.Link("/admin/organisation", "Two-step verification policy", "button button-secondary");
   }
   Html h;
-  h.Raw(added);
+  h.Append(added);
   h.Open("section", {{"class", "card table-card"}, {"aria-labelledby", "members-title"}});
   h.Open("div", {{"class", "table-meta"}});
   h.Element("h2", {{"id", "members-title"}, {"class", "count"}},
             fmt::format("{} {}", members->size(), members->size() == 1 ? "member" : "members"));
   h.Close("div");
-  h.Open("div", {{"class", "table-scroll"}});
-  h.Open("table", {{"class", "data-table stack-narrow no-sort labelled-badges"}});
-  h.Element("caption", {{"class", "visually-hidden"}}, "Members of " + r.principal.org_name);
-  h.Raw(
-      "<thead><tr><th scope=\"col\">Person</th><th scope=\"col\">Role</th>"
-      "<th scope=\"col\">Access ends</th><th scope=\"col\">Two-step verification</th>"
-      "<th scope=\"col\">Status</th></tr></thead><tbody>");
+  const Table table{.cls = "data-table stack-narrow no-sort labelled-badges",
+                    .caption = "Members of " + r.principal.org_name,
+                    .columns = {{.label = "Person"},
+                                {.label = "Role"},
+                                {.label = "Access ends"},
+                                {.label = "Two-step verification"},
+                                {.label = "Status"}}};
+  table.Open(h);
   for (const auto& m : *members) {
     h.Open("tr", {{"class", m.disabled || Ended(m, today) ? "is-inactive-row" : ""}});
     h.Open("td", {{"class", "cell-title"}}).Open("div", {{"class", "cell-line"}});
@@ -205,7 +206,8 @@ void UsersPage(Request& r, const AddForm& form, const Status& error, const std::
     StatusBadge(h, m, today);
     h.Close("td").Close("tr");
   }
-  h.Raw("</tbody>").Close("table").Close("div").Close("section");
+  table.Close(h);
+  h.Close("section");
 
   h.Open("section", {{"class", "card"}, {"id", "add"}, {"aria-labelledby", "add-title"}});
   h.Element("h2", {{"id", "add-title"}}, "Add a person");
@@ -365,13 +367,10 @@ void MemberPage(Request& r, int64_t id, const MemberView& v, int status) {
     h.Element("p", {{"class", "muted"}},
               "Ends their sessions and makes a one-time password for you to pass on.");
     h.Close("div");
-    OpenPostForm(h, r, base + "/reset-password");
-    h.Element("button",
-              {{"type", "submit"},
-               {"class", "button button-secondary"},
-               {"data-confirm", "Reset the password of " + name + "? Their sessions end."}},
-              "Reset password");
-    h.Close("form").Close("li");
+    ButtonForm(h, r, base + "/reset-password",
+               {.label = "Reset password",
+                .confirm = "Reset the password of " + name + "? Their sessions end."});
+    h.Close("li");
     if (m->second_factor) {
       h.Open("li").Open("div");
       h.Element("strong", {}, "Reset two-step verification");
@@ -379,13 +378,10 @@ void MemberPage(Request& r, int64_t id, const MemberView& v, int status) {
                 "For a lost phone: their authenticator and recovery codes stop working, and "
                 "they set it up again when they next sign in.");
       h.Close("div");
-      OpenPostForm(h, r, base + "/reset-second-factor");
-      h.Element("button",
-                {{"type", "submit"},
-                 {"class", "button button-secondary"},
-                 {"data-confirm", "Reset the two-step verification of " + name + "?"}},
-                "Reset two-step verification");
-      h.Close("form").Close("li");
+      ButtonForm(h, r, base + "/reset-second-factor",
+                 {.label = "Reset two-step verification",
+                  .confirm = "Reset the two-step verification of " + name + "?"});
+      h.Close("li");
     }
     h.Open("li").Open("div");
     h.Element("strong", {}, "Remove from this organisation");
@@ -393,13 +389,11 @@ void MemberPage(Request& r, int64_t id, const MemberView& v, int status) {
               "Their access to this organisation ends now; their account, other organisations, "
               "records and history stay.");
     h.Close("div");
-    OpenPostForm(h, r, base + "/remove");
-    h.Element("button",
-              {{"type", "submit"},
-               {"class", "button button-danger"},
-               {"data-confirm", "Remove " + name + " from this organisation?"}},
-              "Remove");
-    h.Close("form").Close("li");
+    ButtonForm(h, r, base + "/remove",
+               {.label = "Remove",
+                .cls = "button button-danger",
+                .confirm = "Remove " + name + " from this organisation?"});
+    h.Close("li");
     h.Open("li").Open("div");
     h.Element("strong", {}, m->disabled ? "Enable the account" : "Disable the account");
     h.Element("p", {{"class", "muted"}},
@@ -407,17 +401,15 @@ void MemberPage(Request& r, int64_t id, const MemberView& v, int status) {
                           : "They can no longer sign in and their sessions stop working; their "
                             "records and history stay.");
     h.Close("div");
-    OpenPostForm(h, r, base + (m->disabled ? "/enable" : "/disable"));
     if (m->disabled) {
-      h.Element("button", {{"type", "submit"}, {"class", "button button-secondary"}}, "Enable");
+      ButtonForm(h, r, base + "/enable", {.label = "Enable"});
     } else {
-      h.Element("button",
-                {{"type", "submit"},
-                 {"class", "button button-danger"},
-                 {"data-confirm", "Disable the account of " + name + "?"}},
-                "Disable");
+      ButtonForm(h, r, base + "/disable",
+                 {.label = "Disable",
+                  .cls = "button button-danger",
+                  .confirm = "Disable the account of " + name + "?"});
     }
-    h.Close("form").Close("li");
+    h.Close("li");
   }
   h.Close("ul");
   h.Close("section");
@@ -428,14 +420,11 @@ void MemberPage(Request& r, int64_t id, const MemberView& v, int status) {
   h.Open("div", {{"class", "card-head"}});
   h.Element("h2", {{"id", "sessions-title"}}, "Sessions");
   if (sessions.ok() && !sessions->empty()) {
-    OpenPostForm(h, r, base + "/sessions/end");
-    h.Element("button",
-              {{"type", "submit"},
-               {"class", "button button-danger"},
-               {"data-confirm", self ? "End all your sessions, this one included?"
-                                     : "End every session of " + name + "?"}},
-              "End all sessions");
-    h.Close("form");
+    ButtonForm(h, r, base + "/sessions/end",
+               {.label = "End all sessions",
+                .cls = "button button-danger",
+                .confirm = self ? "End all your sessions, this one included?"
+                                : "End every session of " + name + "?"});
   }
   h.Close("div");
   if (!sessions.ok()) {
@@ -443,42 +432,11 @@ void MemberPage(Request& r, int64_t id, const MemberView& v, int status) {
   } else if (sessions->empty()) {
     h.Element("p", {{"class", "card-body muted"}}, "Not signed in anywhere.");
   } else {
-    h.Open("div", {{"class", "table-scroll"}})
-        .Open("table", {{"class", "data-table stack-narrow no-sort labelled-badges"}});
-    h.Element("caption", {{"class", "visually-hidden"}}, "Sessions of " + name);
-    h.Raw(
-        "<thead><tr><th scope=\"col\">Browser</th><th scope=\"col\">Address</th>"
-        "<th scope=\"col\">Signed in</th><th scope=\"col\">Last active</th>"
-        "<th scope=\"col\"><span class=\"visually-hidden\">Action</span></th></tr></thead>"
-        "<tbody>");
-    for (const auto& s : *sessions) {
-      const std::string browser = BrowserName(s.user_agent);
-      h.Open("tr");
-      h.Open("td", {{"class", "cell-title"}}).Open("div", {{"class", "cell-line"}});
-      h.Element("span", {{"title", s.user_agent}}, browser);
-      if (self && s.id == r.principal.session_id) {
-        h.Element("span", {{"class", "badge badge-on"}}, "This session");
-      }
-      if (s.stage == domain::Session::Stage::kSecondFactor) {
-        h.Element("span", {{"class", "badge badge-warn"}}, "Waiting for a code");
-      }
-      h.Close("div").Close("td");
-      h.Element("td", {{"class", "cell-mono"}, {"data-label", "Address"}},
-                s.address.empty() ? "—" : s.address);
-      h.Element("td", {{"class", "cell-date"}, {"data-label", "Signed in"}},
-                ShortTime(s.created_at));
-      h.Element("td", {{"class", "cell-date"}, {"data-label", "Last active"}},
-                ShortTime(s.last_seen_at));
-      h.Open("td", {{"class", "cell-action"}});
-      OpenPostForm(h, r, fmt::format("{}/sessions/{}/end", base, s.id));
-      h.Element("button",
-                {{"type", "submit"},
-                 {"class", "button button-secondary button-small"},
-                 {"aria-label", fmt::format("End the session of {} from {}", browser, s.address)}},
-                "End");
-      h.Close("form").Close("td").Close("tr");
-    }
-    h.Raw("</tbody>").Close("table").Close("div");
+    // The administrator's own session is marked, and its button ends it like the others.
+    SessionsTable(h, r, *sessions,
+                  {.caption = "Sessions of " + name,
+                   .current_session = self ? r.principal.session_id : 0,
+                   .sessions_url = base + "/sessions"});
   }
   h.Close("section");
   h.Close("div");
@@ -586,7 +544,7 @@ void AddAdminPages(Router& router) {
   const std::string member = R"(/admin/users/(\d+))";
 
   router.Get("/admin/users", Surface::kWeb, kManageUsers,
-             [](Request& r) { UsersPage(r, {}, Status::Ok(), "", 200); });
+             [](Request& r) { UsersPage(r, {}, Status::Ok(), {}, 200); });
   router.Post("/admin/users", Surface::kWeb, kManageUsers, [](Request& r) {
     const AddForm form{.username = std::string(Trim(r.Form("username"))),
                        .display_name = std::string(Trim(r.Form("display_name"))),
@@ -607,7 +565,7 @@ void AddAdminPages(Router& router) {
       if (st.code() == Code::kAlreadyExists && st.field().empty()) {
         st = Status(st.code(), st.message(), "username");
       }
-      return UsersPage(r, form, st, "", HttpStatusFor(st.code()));
+      return UsersPage(r, form, st, {}, HttpStatusFor(st.code()));
     }
     r.res.SetHeader("Cache-Control", "no-store");
     Html done;

@@ -18,7 +18,7 @@ std::string SafeNext(const std::string& next) {
 
 }  // namespace
 
-void RenderAuthPage(Request& r, const std::string& title, const std::string& body, int status) {
+void RenderAuthPage(Request& r, const std::string& title, const SafeHtml& body, int status) {
   Html h;
   h.Raw(
       "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
@@ -35,13 +35,13 @@ void RenderAuthPage(Request& r, const std::string& title, const std::string& bod
       "<path d=\"M13 26v-6a3 3 0 0 1 6 0v6z\" fill=\"var(--brand-ink)\"/></svg>"
       "<span>Rampart</span></div>");
   h.Element("h1", {}, title);
-  h.Raw(body);
+  h.Append(body);
   h.Close("main");
   h.Element("p", {{"class", "auth-foot"}},
             "Information security management for ISO/IEC 27001:2022");
   h.Raw("</body></html>");
   r.res.status = status;
-  r.res.SetContent(h.Take(), "text/html; charset=utf-8");
+  r.res.SetContent(h.Take().Release(), "text/html; charset=utf-8");
 }
 
 namespace {
@@ -111,10 +111,8 @@ void SecondFactorForm(Request& r, const std::string& error, int status) {
   h.Element("button", {{"type", "submit"}, {"class", "button button-primary button-block"}},
             "Verify");
   h.Close("form");
-  OpenPostForm(h, r, "/signout", "stack");
-  h.Element("button", {{"type", "submit"}, {"class", "button button-ghost button-block"}},
-            "Cancel");
-  h.Close("form");
+  ButtonForm(h, r, "/signout",
+             {.label = "Cancel", .cls = "button button-ghost button-block", .form_class = "stack"});
   RenderAuthPage(r, "Two-step verification", h.Take(), status);
 }
 

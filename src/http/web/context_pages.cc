@@ -321,12 +321,16 @@ int RenderAuditEvents(Html& h, Request& r) {
   auto found = r.services.registers.TitlesOfEvents(r.principal, page->events);
   const app::RegisterService::EventTitles titles =
       found.ok() ? *found : app::RegisterService::EventTitles();
-  h.Open("div", {{"class", "table-scroll"}}).Open("table", {{"class", "data-table stack-narrow"}});
-  h.Element("caption", {{"class", "visually-hidden"}}, "Audit events");
-  h.Raw(
-      "<thead><tr><th scope=\"col\">#</th><th scope=\"col\">Time (UTC)</th>"
-      "<th scope=\"col\">Who</th><th scope=\"col\">Action</th><th scope=\"col\">Record</th>"
-      "<th scope=\"col\">Changed</th><th scope=\"col\">Address</th></tr></thead><tbody>");
+  const Table table{.cls = "data-table stack-narrow",
+                    .caption = "Audit events",
+                    .columns = {{.label = "#"},
+                                {.label = "Time (UTC)"},
+                                {.label = "Who"},
+                                {.label = "Action"},
+                                {.label = "Record"},
+                                {.label = "Changed"},
+                                {.label = "Address"}}};
+  table.Open(h);
   for (const auto& e : page->events) {
     const auto* spec = domain::FindRegisterByType(e.record_type);
     h.Open("tr");
@@ -360,7 +364,7 @@ int RenderAuditEvents(Html& h, Request& r) {
               e.address.empty() ? "—" : e.address);
     h.Close("tr");
   }
-  h.Raw("</tbody>").Close("table").Close("div");
+  table.Close(h);
   // Pager: newer and older pages keep the filters.
   const std::string base = "/audit" + (filters.empty() ? std::string("?") : filters + "&");
   h.Open("nav", {{"class", "pager"}, {"aria-label", "Pages"}});

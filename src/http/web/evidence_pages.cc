@@ -77,15 +77,18 @@ void RenderEvidenceSection(Html& h, Request& r, const domain::RegisterSpec& spec
   if (files->empty()) {
     h.Element("p", {{"class", "card-body muted"}}, "No evidence is attached to this record yet.");
   } else {
-    h.Open("div", {{"class", "table-scroll"}});
-    h.Open("table", {{"class", "data-table stack-narrow no-sort labelled-badges"}});
-    h.Element("caption", {{"class", "visually-hidden"}}, "Evidence files");
-    h.Raw(
-        "<thead><tr><th scope=\"col\">Title</th><th scope=\"col\">File</th>"
-        "<th scope=\"col\" class=\"cell-num\">Size</th><th scope=\"col\">Effective</th>"
-        "<th scope=\"col\">Expires</th><th scope=\"col\">Uploaded</th>");
-    if (may_write) h.Raw("<th scope=\"col\"><span class=\"visually-hidden\">Actions</span></th>");
-    h.Raw("</tr></thead><tbody>");
+    Table table{.cls = "data-table stack-narrow no-sort labelled-badges",
+                .caption = "Evidence files",
+                .columns = {{.label = "Title"},
+                            {.label = "File"},
+                            {.label = "Size", .cls = "cell-num"},
+                            {.label = "Effective"},
+                            {.label = "Expires"},
+                            {.label = "Uploaded"}}};
+    if (may_write) {
+      table.columns.push_back({.label = "Actions", .shown = Visibility::kVisuallyHidden});
+    }
+    table.Open(h);
     for (const auto& f : *files) {
       const bool expired = domain::IsExpired(f, today);
       h.Open("tr");
@@ -106,17 +109,15 @@ void RenderEvidenceSection(Html& h, Request& r, const domain::RegisterSpec& spec
           fmt::format("{} by {}", f.uploaded_at.substr(0, 10), UserName(f.uploaded_by, members)));
       if (may_write) {
         h.Open("td");
-        OpenPostForm(h, r, fmt::format("/evidence/{}/delete", f.id));
-        h.Element("button",
-                  {{"type", "submit"},
-                   {"class", "button button-danger button-small"},
-                   {"data-confirm", "Delete the evidence file \"" + f.title + "\"?"}},
-                  "Delete");
-        h.Close("form").Close("td");
+        ButtonForm(h, r, fmt::format("/evidence/{}/delete", f.id),
+                   {.label = "Delete",
+                    .cls = "button button-danger button-small",
+                    .confirm = "Delete the evidence file \"" + f.title + "\"?"});
+        h.Close("td");
       }
       h.Close("tr");
     }
-    h.Raw("</tbody>").Close("table").Close("div");
+    table.Close(h);
   }
   if (may_write) {
     const Status error = refused != nullptr ? refused->status : Status::Ok();

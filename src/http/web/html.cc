@@ -9,9 +9,25 @@ Html& Html::Text(std::string_view s) {
   return *this;
 }
 
-Html& Html::Raw(std::string_view markup) {
-  out_ += markup;
+Html& Html::Raw(MarkupLiteral markup) {
+  out_ += markup.text();
   return *this;
+}
+
+Html& Html::Append(const SafeHtml& fragment) {
+  out_ += fragment.str();
+  return *this;
+}
+
+Html& Html::Append(const Html& fragment) {
+  out_ += fragment.out_;
+  return *this;
+}
+
+SafeHtml Html::Take() {
+  SafeHtml taken(SafeHtml::Made{}, std::move(out_));
+  out_.clear();  // a moved-from string is valid but unspecified: the builder starts again empty
+  return taken;
 }
 
 void Html::Attrs(std::initializer_list<Attr> attrs) {

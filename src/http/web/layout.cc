@@ -26,7 +26,7 @@ const std::map<std::string, std::string>& ClauseTitles() {
   return kTitles;
 }
 
-constexpr std::string_view kLogo =
+constexpr char kLogo[] =
     R"svg(<svg class="logo" viewBox="0 0 32 32" aria-hidden="true" focusable="false"><path d="M4 26V9l4-3 4 3V6l4-3 4 3v3l4-3 4 3v17z" fill="currentColor" opacity=".9"/><path d="M13 26v-6a3 3 0 0 1 6 0v6z" fill="var(--brand-ink)"/></svg>)svg";
 
 void NavLink(Html& h, const PageFrame& f, const std::string& key, const std::string& href,
@@ -55,6 +55,107 @@ void OpenPostForm(Html& h, const Request& r, std::string_view action, std::strin
                   {"id", id},
                   {"enctype", "multipart/form-data"}});
   h.Void("input", {{"type", "hidden"}, {"name", "_csrf"}, {"value", r.principal.csrf_token}});
+}
+
+void ButtonForm(Html& h, const Request& r, std::string_view action, const ButtonFormOptions& b) {
+  OpenPostForm(h, r, action, b.form_class);
+  for (const auto& [name, value] : b.hidden) {
+    h.Void("input", {{"type", "hidden"}, {"name", name}, {"value", value}});
+  }
+  h.Element("button",
+            {{"type", "submit"},
+             {"class", b.cls},
+             {"data-confirm", b.confirm},
+             {"aria-label", b.aria_label}},
+            b.label);
+  h.Close("form");
+}
+
+void Table::Open(Html& h) const {
+  if (scroll == TableScroll::kWrapped) h.Open("div", {{"class", "table-scroll"}});
+  h.Open("table", {{"class", cls}});
+  if (!caption.empty()) {
+    h.Element("caption",
+              {{"class", caption_shown == Visibility::kVisuallyHidden ? "visually-hidden" : ""}},
+              caption);
+  }
+  h.Open("thead").Open("tr");
+  for (const auto& c : columns) {
+    if (c.sort == ColumnSort::kNotSortable) {
+      h.Open("th", {{"scope", "col"}, {"class", c.cls}});
+    } else {
+      const bool active = c.sort != ColumnSort::kUnsorted;
+      h.Open("th", {{"scope", "col"},
+                    {"class", c.cls},
+                    {"aria-sort", !active                            ? "none"
+                                  : c.sort == ColumnSort::kAscending ? "ascending"
+                                                                     : "descending"}});
+      h.Open("a", {{"href", c.sort_href}, {"class", active ? "sort is-active" : "sort"}});
+    }
+    if (c.shown == Visibility::kVisuallyHidden) {
+      h.Element("span", {{"class", "visually-hidden"}}, c.label);
+    } else {
+      h.Text(c.label);
+    }
+    if (c.sort != ColumnSort::kNotSortable) {
+      h.Element("span", {{"class", "sort-arrow"}, {"aria-hidden", "true"}},
+                c.sort == ColumnSort::kUnsorted    ? "↕"
+                : c.sort == ColumnSort::kAscending ? "↑"
+                                                   : "↓");
+      h.Close("a");
+    }
+    h.Close("th");
+  }
+  h.Close("tr").Close("thead").Open("tbody");
+}
+
+void Table::Close(Html& h) const {
+  h.Close("tbody").Close("table");
+  if (scroll == TableScroll::kWrapped) h.Close("div");
+}
+
+void SessionsTable(Html& h, const Request& r, const std::vector<domain::Session>& sessions,
+                   const SessionsTableOptions& o) {
+  std::vector<TableColumn> columns = {
+      {.label = "Browser"}, {.label = "Address"}, {.label = "Signed in"}, {.label = "Last active"}};
+  if (o.show_ends) columns.push_back({.label = "Ends"});
+  columns.push_back({.label = "Action", .shown = Visibility::kVisuallyHidden});
+  const Table table{.cls = "data-table stack-narrow no-sort labelled-badges",
+                    .caption = o.caption,
+                    .columns = std::move(columns)};
+  table.Open(h);
+  for (const auto& s : sessions) {
+    const bool current = o.current_session != 0 && s.id == o.current_session;
+    const std::string browser = BrowserName(s.user_agent);
+    h.Open("tr", {{"class", current ? "is-current-row" : ""}});
+    h.Open("td", {{"class", "cell-title"}}).Open("div", {{"class", "cell-line"}});
+    h.Element("span", {{"title", s.user_agent}}, browser);
+    if (current) h.Element("span", {{"class", "badge badge-on"}}, "This session");
+    if (s.stage == domain::Session::Stage::kSecondFactor) {
+      h.Element("span", {{"class", "badge badge-warn"}}, "Waiting for a code");
+    }
+    h.Close("div").Close("td");
+    h.Element("td", {{"class", "cell-mono"}, {"data-label", "Address"}},
+              s.address.empty() ? "—" : s.address);
+    h.Element("td", {{"class", "cell-date"}, {"data-label", "Signed in"}}, ShortTime(s.created_at));
+    h.Element("td", {{"class", "cell-date"}, {"data-label", "Last active"}},
+              ShortTime(s.last_seen_at));
+    if (o.show_ends) {
+      h.Element("td", {{"class", "cell-date"}, {"data-label", "Ends"}}, ShortTime(s.expires_at));
+    }
+    h.Open("td", {{"class", "cell-action"}});
+    if (current && o.sign_out_current) {
+      ButtonForm(h, r, "/signout",
+                 {.label = "Sign out", .cls = "button button-secondary button-small"});
+    } else {
+      ButtonForm(h, r, fmt::format("{}/{}/end", o.sessions_url, s.id),
+                 {.label = "End",
+                  .cls = "button button-secondary button-small",
+                  .aria_label = fmt::format("End the session of {} from {}", browser, s.address)});
+    }
+    h.Close("td").Close("tr");
+  }
+  table.Close(h);
 }
 
 void FormErrorSummary(Html& h, const std::vector<domain::FieldError>& errors,
@@ -193,7 +294,7 @@ void OrganisationSwitcher(Html& h, const Request& r,
 
 }  // namespace
 
-void RenderPage(Request& r, const PageFrame& f, const std::string& body, int status) {
+void RenderPage(Request& r, const PageFrame& f, const SafeHtml& body, int status) {
   Html h;
   h.Raw(
       "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
@@ -292,9 +393,7 @@ void RenderPage(Request& r, const PageFrame& f, const std::string& body, int sta
   } else {
     h.Link("/account", "Account", "user-link");
   }
-  OpenPostForm(h, r, "/signout");
-  h.Element("button", {{"type", "submit"}, {"class", "user-link"}}, "Sign out");
-  h.Close("form");
+  ButtonForm(h, r, "/signout", {.label = "Sign out", .cls = "user-link"});
   h.Close("div");
   h.Close("div");  // sidebar-panel
   h.Close("aside");
@@ -319,15 +418,15 @@ void RenderPage(Request& r, const PageFrame& f, const std::string& body, int sta
   h.Element("h1", {}, f.title);
   if (!f.subtitle.empty()) h.Element("p", {{"class", "subtitle"}}, f.subtitle);
   h.Close("div");
-  if (!f.actions.empty()) h.Open("div", {{"class", "page-actions"}}).Raw(f.actions).Close("div");
+  if (!f.actions.empty()) h.Open("div", {{"class", "page-actions"}}).Append(f.actions).Close("div");
   h.Close("div").Close("header");
   if (!f.notice.empty()) {
     h.Open("div", {{"class", "notice"}, {"role", "status"}}).Text(f.notice).Close("div");
   }
-  h.Raw(body);
+  h.Append(body);
   h.Close("main").Raw("</div></body></html>");
   r.res.status = status;
-  r.res.SetContent(h.Take(), "text/html; charset=utf-8");
+  r.res.SetContent(h.Take().Release(), "text/html; charset=utf-8");
 }
 
 std::string UserName(int64_t id, const std::vector<domain::UserSummary>& members) {
@@ -558,16 +657,14 @@ void RenderHistory(Html& h, const domain::RegisterSpec& spec,
     if (e.diff.is_object() && !e.diff.empty() && e.action != "delete") {
       // A new record has no "before": its first event lists the values it was created with.
       const bool created = e.action == "create";
-      h.Open("table", {{"class", created ? "diff diff-created" : "diff"}});
-      if (created) {
-        h.Raw(
-            "<thead><tr><th scope=\"col\">Field</th><th scope=\"col\">Value</th></tr>"
-            "</thead><tbody>");
-      } else {
-        h.Raw(
-            "<thead><tr><th scope=\"col\">Field</th><th scope=\"col\">Before</th>"
-            "<th scope=\"col\">After</th></tr></thead><tbody>");
-      }
+      const Table table{
+          .cls = created ? "diff diff-created" : "diff",
+          .columns = created ? std::vector<TableColumn>{{.label = "Field"}, {.label = "Value"}}
+                             : std::vector<TableColumn>{{.label = "Field"},
+                                                        {.label = "Before"},
+                                                        {.label = "After"}},
+          .scroll = TableScroll::kNone};
+      table.Open(h);
       // Fields in the order the form shows them, then any the register no longer describes.
       std::vector<std::string> names;
       for (const auto& field : spec.fields) {
@@ -600,7 +697,7 @@ void RenderHistory(Html& h, const domain::RegisterSpec& spec,
         h.Close("td");
         h.Close("tr");
       }
-      h.Raw("</tbody>").Close("table");
+      table.Close(h);
     }
     h.Close("li");
   }

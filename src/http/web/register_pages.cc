@@ -349,7 +349,7 @@ void ListPage(Request& r, const RegisterSpec& spec) {
   const HttpRequest view = ListView(r.http);
   auto members = r.services.registers.Members(r.principal);
   if (!members.ok())
-    return RenderPage(r, {.title = "Error"}, HtmlEscape(members.status().message()), 500);
+    return RenderPage(r, {.title = "Error"}, Html().Text(members.status().message()).Take(), 500);
   PageFrame frame{.title = spec.plural,
                   .nav = spec.path,
                   .crumbs = {},
@@ -411,7 +411,7 @@ void ListPage(Request& r, const RegisterSpec& spec) {
 
   auto q = ParseListQuery(spec, view);
   if (!q.ok()) {
-    h.Raw(tb.str());
+    h.Append(tb);
     h.Open("div", {{"class", "alert alert-error"}, {"role", "alert"}});
     h.Text(q.status().message()).Close("div");
     return RenderPage(r, frame, h.Take(), 400);
@@ -421,14 +421,14 @@ void ListPage(Request& r, const RegisterSpec& spec) {
   q->limit = 50;
   auto page = r.services.registers.List(r.principal, spec, *q);
   if (!page.ok()) {
-    h.Raw(tb.str());
+    h.Append(tb);
     h.Open("div", {{"class", "alert alert-error"}, {"role", "alert"}});
     h.Text(page.status().message()).Close("div");
     return RenderPage(r, frame, h.Take(),
                       page.status().code() == Code::kInvalidArgument ? 400 : 500);
   }
   const bool filtered = !q->filters.empty() || !q->search.empty();
-  if (filtered || !page->records.empty() || !q->cursor.empty()) h.Raw(tb.str());
+  if (filtered || !page->records.empty() || !q->cursor.empty()) h.Append(tb);
   if (page->records.empty() && q->cursor.empty()) {
     h.Open("div", {{"class", "empty-state card"}});
     if (filtered) {
@@ -481,30 +481,24 @@ void ListPage(Request& r, const RegisterSpec& spec) {
   h.Open("div", {{"class", "table-meta"}});
   h.Element("span", {{"class", "count"}, {"aria-live", "polite"}}, count);
   h.Close("div");
-  h.Open("div", {{"class", "table-scroll"}});
   // On narrow screens each row becomes a stacked entry (app.css), labelled by data-label.
-  h.Open("table", {{"class", "data-table stack-narrow"}});
-  h.Element("caption", {{"class", "visually-hidden"}}, spec.plural);
-  h.Open("thead").Open("tr");
+  Table table{.cls = "data-table stack-narrow", .caption = spec.plural};
   for (const auto& col : spec.list_columns) {
     const FieldSpec* f = spec.Field(col);
     if (f == nullptr) continue;
     if (!f->sortable) {
-      h.Element("th", {{"scope", "col"}}, f->label);
+      table.columns.push_back({.label = f->label});
       continue;
     }
     const bool active = q->sort == col;
     const std::string next_sort = active && !q->descending ? "-" + col : col;
-    const char* aria = !active ? "none" : (q->descending ? "descending" : "ascending");
-    h.Open("th", {{"scope", "col"}, {"aria-sort", aria}});
-    h.Open("a", {{"href", "/" + spec.path + QueryWith(view, "sort", next_sort)},
-                 {"class", active ? "sort is-active" : "sort"}});
-    h.Text(f->label);
-    h.Element("span", {{"class", "sort-arrow"}, {"aria-hidden", "true"}},
-              !active ? "↕" : (q->descending ? "↓" : "↑"));
-    h.Close("a").Close("th");
+    table.columns.push_back({.label = f->label,
+                             .sort = !active         ? ColumnSort::kUnsorted
+                                     : q->descending ? ColumnSort::kDescending
+                                                     : ColumnSort::kAscending,
+                             .sort_href = "/" + spec.path + QueryWith(view, "sort", next_sort)});
   }
-  h.Close("tr").Close("thead").Open("tbody");
+  table.Open(h);
   std::vector<const Json*> rows;
   for (const auto& rec : page->records) rows.push_back(&rec.fields);
   const RefTitles refs = LoadRefTitles(r, spec, rows);
@@ -516,7 +510,7 @@ void ListPage(Request& r, const RegisterSpec& spec) {
     }
     h.Close("tr");
   }
-  h.Close("tbody").Close("table").Close("div");
+  table.Close(h);
   // Pager links carry the cursor and the number of the page they lead to.
   const std::string first_page = "/" + spec.path + QueryWith(view, "cursor", "");
   auto page_link = [&](const std::string& cursor, int64_t n) {
@@ -571,11 +565,10 @@ void ValueBlock(Html& h, const FieldSpec& f, const Json& v, const Members& membe
       for (const auto& item : v) h.Element("li", {}, f.ChoiceLabel(item.get<std::string>()));
       h.Close("ul");
       return;
-    case FieldType::kTable:
-      h.Open("div", {{"class", "table-scroll"}}).Open("table", {{"class", "data-table compact"}});
-      h.Open("thead").Open("tr");
-      for (const auto& c : f.columns) h.Element("th", {{"scope", "col"}}, c.label);
-      h.Close("tr").Close("thead").Open("tbody");
+    case FieldType::kTable: {
+      Table table{.cls = "data-table compact"};
+      for (const auto& c : f.columns) table.columns.push_back({.label = c.label});
+      table.Open(h);
       for (const auto& row : v) {
         h.Open("tr");
         for (const auto& c : f.columns) {
@@ -591,8 +584,9 @@ void ValueBlock(Html& h, const FieldSpec& f, const Json& v, const Members& membe
         }
         h.Close("tr");
       }
-      h.Close("tbody").Close("table").Close("div");
+      table.Close(h);
       return;
+    }
     default:
       h.Text(DisplayValue(f, v, members));
   }
@@ -623,7 +617,8 @@ void RecordPage(Request& r, const RegisterSpec& spec, const RefusedUpload* refus
   auto members = r.services.registers.Members(r.principal);
   auto history = r.services.registers.History(r.principal, spec, id);
   if (!members.ok() || !history.ok()) {
-    return RenderPage(r, {.title = "Error"}, "<p>The record could not be loaded.</p>", 500);
+    return RenderPage(r, {.title = "Error"}, SafeHtml("<p>The record could not be loaded.</p>"),
+                      500);
   }
   const std::string title = RecordTitle(spec, *rec);
   const auto& hooks = PageHooksFor(spec);
@@ -634,7 +629,7 @@ void RecordPage(Request& r, const RegisterSpec& spec, const RefusedUpload* refus
   if (may_change && IsEditable(spec, *rec)) {
     // Where the register adds its own step (approve a draft), that step is the primary action.
     actions.Link(fmt::format("/{}/{}/edit", spec.path, id), "Edit",
-                 actions.str().empty() ? "button button-primary" : "button button-secondary");
+                 actions.empty() ? "button button-primary" : "button button-secondary");
   }
   if (spec.versions) {
     actions.Link(fmt::format("/{}/compare?to={}", spec.path, id), "Compare",
@@ -691,16 +686,12 @@ void RecordPage(Request& r, const RegisterSpec& spec, const RefusedUpload* refus
                      UserName(rec->updated_by, *members)));
   h.Close("p");
   if (may_change && IsEditable(spec, *rec)) {
-    OpenPostForm(h, r, fmt::format("/{}/{}/delete", spec.path, id), "danger-zone");
-    h.Void("input",
-           {{"type", "hidden"}, {"name", "version"}, {"value", std::to_string(rec->version)}});
-    h.Element(
-        "button",
-        {{"type", "submit"},
-         {"class", "button button-danger"},
-         {"data-confirm", "Delete this " + ToLower(spec.singular) + "? Its history is kept."}},
-        "Delete");
-    h.Close("form");
+    ButtonForm(h, r, fmt::format("/{}/{}/delete", spec.path, id),
+               {.label = "Delete",
+                .cls = "button button-danger",
+                .confirm = "Delete this " + ToLower(spec.singular) + "? Its history is kept.",
+                .hidden = {{"version", std::to_string(rec->version)}},
+                .form_class = "danger-zone"});
   }
   h.Close("section");
   RenderEvidenceSection(h, r, spec, *rec, *members, refused);
@@ -964,7 +955,7 @@ void FormPage(Request& r, const RegisterSpec& spec, const Record* rec, const Jso
               int status) {
   auto members = r.services.registers.Members(r.principal);
   if (!members.ok())
-    return RenderPage(r, {.title = "Error"}, "<p>Could not load members.</p>", 500);
+    return RenderPage(r, {.title = "Error"}, SafeHtml("<p>Could not load members.</p>"), 500);
   Errors errors;
   for (const auto& e : field_errors) errors.emplace(e.field, e.message);
   const std::string title =

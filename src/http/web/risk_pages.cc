@@ -193,15 +193,18 @@ void TreatmentPlanPage(Request& r) {
               fmt::format("{} {}{}", plan->size(), plan->size() == 1 ? "row" : "rows",
                           overdue > 0 ? fmt::format(" · {} overdue", overdue) : ""));
     h.Close("div");
-    h.Open("div", {{"class", "table-scroll"}});
-    h.Open("table", {{"class", "data-table stack-narrow"}});
-    h.Element("caption", {{"class", "visually-hidden"}}, "Risk treatment plan");
-    h.Open("thead").Open("tr");
-    for (const char* c : {"No.", "Risk", "Owner", "Residual level", "Treatment", "Action",
-                          "Action owner", "Due", "Status"}) {
-      h.Element("th", {{"scope", "col"}}, c);
-    }
-    h.Close("tr").Close("thead").Open("tbody");
+    const Table table{.cls = "data-table stack-narrow",
+                      .caption = "Risk treatment plan",
+                      .columns = {{.label = "No."},
+                                  {.label = "Risk"},
+                                  {.label = "Owner"},
+                                  {.label = "Residual level"},
+                                  {.label = "Treatment"},
+                                  {.label = "Action"},
+                                  {.label = "Action owner"},
+                                  {.label = "Due"},
+                                  {.label = "Status"}}};
+    table.Open(h);
     for (const auto& row : *plan) {
       const Json& f = row.risk.fields;
       h.Open("tr", {{"class", row.overdue ? "is-overdue-row" : ""}});
@@ -245,7 +248,8 @@ void TreatmentPlanPage(Request& r) {
       }
       h.Close("tr");
     }
-    h.Close("tbody").Close("table").Close("div").Close("div");
+    table.Close(h);
+    h.Close("div");
   }
   RenderPage(r,
              {.title = "Risk treatment plan",
@@ -257,15 +261,14 @@ void TreatmentPlanPage(Request& r) {
 }
 
 void MatrixTable(Html& h, const domain::RiskMethodology& m) {
-  h.Open("div", {{"class", "table-scroll"}});
-  h.Open("table", {{"class", "data-table compact risk-matrix"}});
-  h.Element("caption", {}, "Risk matrix: likelihood (rows) by impact (columns)");
-  h.Open("thead").Open("tr");
-  h.Element("th", {{"scope", "col"}}, "Likelihood \\ impact");
+  Table table{.cls = "data-table compact risk-matrix",
+              .caption = "Risk matrix: likelihood (rows) by impact (columns)",
+              .caption_shown = Visibility::kVisible,
+              .columns = {{.label = "Likelihood \\ impact"}}};
   for (size_t i = 0; i < m.impact.size(); ++i) {
-    h.Element("th", {{"scope", "col"}}, fmt::format("{} {}", i + 1, m.impact[i].label));
+    table.columns.push_back({.label = fmt::format("{} {}", i + 1, m.impact[i].label)});
   }
-  h.Close("tr").Close("thead").Open("tbody");
+  table.Open(h);
   for (size_t l = m.likelihood.size(); l >= 1; --l) {
     h.Open("tr");
     h.Element("th", {{"scope", "row"}}, fmt::format("{} {}", l, m.likelihood[l - 1].label));
@@ -281,7 +284,7 @@ void MatrixTable(Html& h, const domain::RiskMethodology& m) {
     }
     h.Close("tr");
   }
-  h.Close("tbody").Close("table").Close("div");
+  table.Close(h);
 }
 
 void AcceptancePanel(Html& h, Request& r, const Record& rec) {
@@ -625,10 +628,9 @@ void SnapshotSection(Html& h, Request& r, const Json& snapshot) {
   if (!rows.is_array() || rows.empty()) {
     h.Text("—");
   } else {
-    h.Open("div", {{"class", "table-scroll"}}).Open("table", {{"class", "data-table compact"}});
-    h.Open("thead").Open("tr");
-    for (const auto& c : actions->columns) h.Element("th", {{"scope", "col"}}, c.label);
-    h.Close("tr").Close("thead").Open("tbody");
+    Table table{.cls = "data-table compact"};
+    for (const auto& c : actions->columns) table.columns.push_back({.label = c.label});
+    table.Open(h);
     for (const auto& row : rows) {
       h.Open("tr");
       for (const auto& c : actions->columns) {
@@ -636,7 +638,7 @@ void SnapshotSection(Html& h, Request& r, const Json& snapshot) {
       }
       h.Close("tr");
     }
-    h.Close("tbody").Close("table").Close("div");
+    table.Close(h);
   }
   h.Close("dd").Close("div");
   h.Close("dl");
@@ -710,10 +712,7 @@ void AddRiskPageHooks(PageHooks& all) {
           fmt::format("Rampart ships a catalogue of {} linked to the Annex A controls that "
                       "address them; entries you have already are kept as they are. ",
                       ToLower(spec.plural)));
-      OpenPostForm(h, r, "/" + spec.path + "/catalogue");
-      h.Element("button", {{"type", "submit"}, {"class", "button button-secondary"}},
-                "Add the shipped catalogue");
-      h.Close("form");
+      ButtonForm(h, r, "/" + spec.path + "/catalogue", {.label = "Add the shipped catalogue"});
       h.Close("div");
     };
   }
@@ -724,15 +723,11 @@ void AddRiskPageHooks(PageHooks& all) {
           r.principal.InAccountSetup()) {
         return;
       }
-      OpenPostForm(h, r, fmt::format("/risk-assessments/{}/close", rec.id));
-      h.Void("input",
-             {{"type", "hidden"}, {"name", "version"}, {"value", std::to_string(rec.version)}});
-      h.Element("button",
-                {{"type", "submit"},
-                 {"class", "button button-approve"},
-                 {"data-confirm", "Close this cycle? Write its summary first (Edit)."}},
-                "Close cycle");
-      h.Close("form");
+      ButtonForm(h, r, fmt::format("/risk-assessments/{}/close", rec.id),
+                 {.label = "Close cycle",
+                  .cls = "button button-approve",
+                  .confirm = "Close this cycle? Write its summary first (Edit).",
+                  .hidden = {{"version", std::to_string(rec.version)}}});
     };
   }
   {

@@ -105,12 +105,14 @@ void SoaTables(Html& h, const Json& lines, const std::map<int64_t, std::string>&
     const std::string id = "theme-" + ToLower(theme);
     h.Open("section", {{"class", "card table-card soa-theme"}, {"aria-labelledby", id}});
     h.Element("h2", {{"id", id}}, theme + " controls");
-    h.Open("div", {{"class", "table-scroll"}});
-    h.Open("table", {{"class", "data-table soa-table"}});
-    h.Raw(
-        "<thead><tr><th scope=\"col\">Control</th><th scope=\"col\">Applicability</th>"
-        "<th scope=\"col\">Justification</th><th scope=\"col\">Implementation</th>"
-        "<th scope=\"col\">Applied controls</th><th scope=\"col\">Risks</th></tr></thead><tbody>");
+    const Table table{.cls = "data-table soa-table",
+                      .columns = {{.label = "Control"},
+                                  {.label = "Applicability"},
+                                  {.label = "Justification"},
+                                  {.label = "Implementation"},
+                                  {.label = "Applied controls"},
+                                  {.label = "Risks"}}};
+    table.Open(h);
     for (const auto& l : lines) {
       if (l["theme"] != theme) continue;
       const std::string control = Str(l["control_id"]);
@@ -201,7 +203,8 @@ void SoaTables(Html& h, const Json& lines, const std::map<int64_t, std::string>&
       h.Close("ul").Close("td");
       h.Close("tr");
     }
-    h.Raw("</tbody>").Close("table").Close("div").Close("section");
+    table.Close(h);
+    h.Close("section");
   }
 }
 
@@ -738,10 +741,12 @@ void VersionsPage(Request& r) {
   } else {
     h.Open("section", {{"class", "card table-card"}, {"aria-labelledby", "versions"}});
     h.Element("h2", {{"id", "versions"}}, "Approved versions");
-    h.Open("div", {{"class", "table-scroll"}}).Open("table", {{"class", "data-table"}});
-    h.Raw(
-        "<thead><tr><th scope=\"col\">Version</th><th scope=\"col\">Approved by</th>"
-        "<th scope=\"col\">Approved</th><th scope=\"col\">Note</th></tr></thead><tbody>");
+    const Table table{.cls = "data-table",
+                      .columns = {{.label = "Version"},
+                                  {.label = "Approved by"},
+                                  {.label = "Approved"},
+                                  {.label = "Note"}}};
+    table.Open(h);
     for (const auto& v : *versions) {
       h.Open("tr").Open("td", {{"class", "cell-title"}});
       h.Link(fmt::format("/soa/versions/{}", v.number), fmt::format("Version {}", v.number));
@@ -751,7 +756,8 @@ void VersionsPage(Request& r) {
       h.Element("td", {}, v.note);
       h.Close("tr");
     }
-    h.Raw("</tbody>").Close("table").Close("div").Close("section");
+    table.Close(h);
+    h.Close("section");
     // Compare any two.
     std::vector<std::pair<std::string, std::string>> choices = {{"current", "Current statement"}};
     for (const auto& v : *versions) {
@@ -841,10 +847,11 @@ void ComparePage(Request& r) {
     h.Element("p", {{"class", "card muted"}}, "Nothing changed between these versions.");
   } else {
     h.Open("section", {{"class", "card table-card"}});
-    h.Open("div", {{"class", "table-scroll"}}).Open("table", {{"class", "data-table"}});
-    h.Raw(
-        "<thead><tr><th scope=\"col\">Control</th><th scope=\"col\">Field</th>"
-        "<th scope=\"col\">Before</th><th scope=\"col\">After</th></tr></thead><tbody>");
+    const Table table{
+        .cls = "data-table",
+        .columns = {
+            {.label = "Control"}, {.label = "Field"}, {.label = "Before"}, {.label = "After"}}};
+    table.Open(h);
     for (const auto& control : c->changes) {
       bool first = true;
       for (const auto& f : control.changes) {
@@ -863,7 +870,8 @@ void ComparePage(Request& r) {
         h.Close("tr");
       }
     }
-    h.Raw("</tbody>").Close("table").Close("div").Close("section");
+    table.Close(h);
+    h.Close("section");
   }
   RenderPage(r,
              {.title = "Comparison",
@@ -914,7 +922,7 @@ void PrintPage(Request& r) {
   h.Close("header");
   SoaTables(h, lines, RiskTitles(r, lines), {.links = false});
   h.Close("main").Raw("</body></html>");
-  r.res.SetContent(h.Take(), "text/html; charset=utf-8");
+  r.res.SetContent(h.Take().Release(), "text/html; charset=utf-8");
 }
 
 }  // namespace

@@ -60,11 +60,12 @@ std::string Shown(const domain::FieldSpec& f, const Json& v,
 
 void RowsTable(Html& h, const FieldComparison& c, const std::vector<domain::UserSummary>& members) {
   const auto& columns = c.field->columns;
-  h.Open("table", {{"class", "compare-rows"}});
-  h.Element("caption", {{"class", "visually-hidden"}}, c.field->label + ", row by row");
-  h.Open("thead").Open("tr").Element("th", {{"scope", "col"}}, "Row");
-  for (const auto& col : columns) h.Element("th", {{"scope", "col"}}, col.label);
-  h.Close("tr").Close("thead").Open("tbody");
+  Table table{.cls = "compare-rows",
+              .caption = c.field->label + ", row by row",
+              .columns = {{.label = "Row"}},
+              .scroll = TableScroll::kNone};
+  for (const auto& col : columns) table.columns.push_back({.label = col.label});
+  table.Open(h);
   for (const auto& row : c.rows) {
     const std::string change = domain::RowChangeName(row.kind);
     h.Open("tr", {{"class", "row-" + change}});
@@ -90,7 +91,7 @@ void RowsTable(Html& h, const FieldComparison& c, const std::vector<domain::User
     }
     h.Close("tr");
   }
-  h.Close("tbody").Close("table");
+  table.Close(h);
 }
 
 void VersionSelect(Html& h, const RegisterSpec& spec, const char* name, const char* label,
@@ -120,7 +121,7 @@ void ComparePage(Request& r, const RegisterSpec& spec) {
   auto members = r.services.registers.Members(r.principal);
   if (!versions.ok() || !members.ok()) {
     const Status& st = !versions.ok() ? versions.status() : members.status();
-    return RenderPage(r, {.title = "Error", .nav = spec.path}, "", HttpStatusFor(st.code()));
+    return RenderPage(r, {.title = "Error", .nav = spec.path}, {}, HttpStatusFor(st.code()));
   }
   const auto& all = versions->records;
   // Defaults: the version asked for against the one before it (or the one in force).
@@ -242,24 +243,18 @@ void VersionActions(Html& h, Request& r, const RegisterSpec& spec, const Record&
   if (!r.principal.InAccountSetup() && !r.principal.read_only) {
     if (rec.fields["status"] == domain::kVersionDraft) {
       if (r.principal.Can(domain::Permission::kApprove)) {
-        OpenPostForm(h, r, fmt::format("/{}/{}/approve", spec.path, rec.id));
-        h.Void("input",
-               {{"type", "hidden"}, {"name", "version"}, {"value", std::to_string(rec.version)}});
-        const std::string confirm =
-            fmt::format("Approve this version as the {}? It cannot be changed afterwards.{}",
+        ButtonForm(h, r, fmt::format("/{}/{}/approve", spec.path, rec.id),
+                   {.label = "Approve",
+                    .cls = "button button-approve",
+                    .confirm = fmt::format(
+                        "Approve this version as the {}? It cannot be changed afterwards.{}",
                         LowerNoun(spec.plural),
-                        spec.versions->on_approval.empty() ? "" : " " + spec.versions->on_approval);
-        h.Element(
-            "button",
-            {{"type", "submit"}, {"class", "button button-approve"}, {"data-confirm", confirm}},
-            "Approve");
-        h.Close("form");
+                        spec.versions->on_approval.empty() ? "" : " " + spec.versions->on_approval),
+                    .hidden = {{"version", std::to_string(rec.version)}}});
       }
     } else if (MayChange(r.principal, spec, rec)) {
-      OpenPostForm(h, r, fmt::format("/{}/{}/new-draft", spec.path, rec.id));
-      h.Element("button", {{"type", "submit"}, {"class", "button button-secondary"}},
-                "New draft from this version");
-      h.Close("form");
+      ButtonForm(h, r, fmt::format("/{}/{}/new-draft", spec.path, rec.id),
+                 {.label = "New draft from this version"});
     }
   }
 }

@@ -1,5 +1,9 @@
 // The web UI, rendered on the server. Pages are built with Html (escaping by default) inside
 // one layout; a little JavaScript (web/static/app.js) improves forms but no flow needs it.
+// Whatever a page writes as markup is SafeHtml (html.h): a builder's output or a literal, never
+// a plain string. The building blocks shared by the pages are here: the layout (RenderPage,
+// RenderAuthPage), forms (OpenPostForm, ButtonForm, Input, FormErrorSummary), tables (Table,
+// SessionsTable) and values (DisplayValue, Badge, RefLinks, RenderHistory).
 #pragma once
 
 #include "http/message.h"
@@ -8,6 +12,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "app/record_codec.h"
@@ -43,15 +48,16 @@ struct PageFrame {
   std::string nav;  // the navigation entry to highlight: a register path, "overview", ...
   std::vector<Crumb> crumbs;
   std::string subtitle;
-  std::string actions;  // HTML of the header's buttons
-  std::string notice;   // a confirmation shown once (plain text)
+  SafeHtml actions;    // the header's buttons and links, built with Html
+  std::string notice;  // a confirmation shown once (plain text)
 };
 
-// Writes a complete page in the layout (navigation by clause, user menu) to r.res.
-void RenderPage(Request& r, const PageFrame& frame, const std::string& body, int status = 200);
+// Writes a complete page in the layout (navigation by clause, user menu) to r.res: the frame's
+// texts escaped, its actions and the body as built.
+void RenderPage(Request& r, const PageFrame& frame, const SafeHtml& body, int status = 200);
 // A page of the signing-in flow: one card without navigation, for the sign-in steps and for
 // setting up an account (the one-time password, a required second factor) before anything else.
-void RenderAuthPage(Request& r, const std::string& title, const std::string& body, int status);
+void RenderAuthPage(Request& r, const std::string& title, const SafeHtml& body, int status);
 // The tabs of the account pages (profile, password, second factor, sessions, tokens); `current`
 // is the path of the page shown.
 void AccountTabs(Html& h, std::string_view current);
@@ -80,6 +86,54 @@ void FormErrorSummary(Html& h, const std::vector<domain::FieldError>& errors,
                       const std::string& message);
 // An error not about one field: an alert that app.js focuses (id "error-summary").
 void ErrorAlert(Html& h, const std::string& title, const std::string& message);
+// A data table's opening and closing: the `<div class="table-scroll">` around it (unless
+// kNone), `<table class>`, the caption, the column headers (`<th scope="col">`) and `<tbody>`;
+// Close writes `</tbody></table>` and the wrapper's end. The rows between are the caller's.
+// Every table of the pages is made with it (lists, with their sortable headers; the history's
+// diffs; the risk matrix) except two whose headers are more than labels: the record form's table
+// field (register_pages.cc: headers mark required columns, and the table carries data-rows for
+// app.js) and the side-by-side comparison of two versions (version_pages.cc: its headers link to
+// the versions compared).
+enum class TableScroll { kWrapped, kNone };
+// Whether a caption or header is seen, or only read by screen readers.
+enum class Visibility { kVisible, kVisuallyHidden };
+// A column a list can be sorted by: how it is sorted now (aria-sort), and where its header
+// links (the list sorted by it, or the other way round).
+enum class ColumnSort { kNotSortable, kUnsorted, kAscending, kDescending };
+struct TableColumn {
+  std::string label;
+  // kVisuallyHidden: read by screen readers only, for a column of buttons ("Action").
+  Visibility shown = Visibility::kVisible;
+  std::string cls;  // the header cell's class ("cell-num")
+  ColumnSort sort = ColumnSort::kNotSortable;
+  std::string sort_href;  // with `sort`
+};
+struct Table {
+  std::string cls;      // the table's class: "data-table stack-narrow"
+  std::string caption;  // none when empty
+  Visibility caption_shown = Visibility::kVisuallyHidden;
+  std::vector<TableColumn> columns;
+  TableScroll scroll = TableScroll::kWrapped;
+
+  void Open(Html& h) const;
+  void Close(Html& h) const;
+};
+
+// A person's sessions as a table (their own on the account page, a member's for an
+// administrator): browser (marked "This session" for `current_session`, "Waiting for a code"
+// in the second step of signing in), address, signed in, last active, optionally the end, and a
+// button to end each, posting to `{sessions_url}/{id}/end`. The current session's button signs
+// out instead when `sign_out_current` is set.
+struct SessionsTableOptions {
+  std::string caption;          // visually hidden: "Your sessions", "Sessions of Alice"
+  int64_t current_session = 0;  // 0: none of them is the caller's
+  std::string sessions_url;     // "/account/sessions", "/admin/users/12/sessions"
+  bool show_ends = false;
+  bool sign_out_current = false;
+};
+void SessionsTable(Html& h, const Request& r, const std::vector<domain::Session>& sessions,
+                   const SessionsTableOptions& o);
+
 // "2026-11-29 20:57 UTC" for a stored ISO 8601 UTC time; "—" when empty.
 std::string ShortTime(const std::string& utc);
 // "Chrome on Linux" from a User-Agent header, for session lists.
@@ -152,6 +206,17 @@ void VersionActions(Html& h, Request& r, const domain::RegisterSpec& spec,
 // controls elsewhere on the page that belong to it) and hidden field.
 void OpenPostForm(Html& h, const Request& r, std::string_view action,
                   std::string_view cls = "inline-form", std::string_view id = "");
+// A form that is one button (end a session, revoke a token, approve a version): the form posting
+// to `action` with the CSRF token, the hidden fields, and the submit button.
+struct ButtonFormOptions {
+  std::string label;
+  std::string cls = "button button-secondary";  // the button's class
+  std::string confirm;     // the question app.js asks before posting (data-confirm); none if empty
+  std::string aria_label;  // the button's name when its label alone is ambiguous ("End" in a list)
+  std::vector<std::pair<std::string, std::string>> hidden;  // (name, value): `version`, `org_id`
+  std::string form_class = "inline-form";                   // the form's class; none if empty
+};
+void ButtonForm(Html& h, const Request& r, std::string_view action, const ButtonFormOptions& b);
 // A field value for people: enum labels, user names, "Yes"/"No", lists joined.
 std::string DisplayValue(const domain::FieldSpec& f, const domain::Json& v,
                          const std::vector<domain::UserSummary>& members);
