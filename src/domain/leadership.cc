@@ -92,8 +92,8 @@ RegisterSpec MakeIsmsRoles() {
         const Json& person = r["holders"][i]["person"];
         if (!person.is_number_integer()) continue;
         if (!seen.insert(person.get<int64_t>()).second) {
-          errors.push_back({"holders[" + std::to_string(i) + "].person",
-                            "this person already holds the role"});
+          errors.push_back(
+              {"holders[" + std::to_string(i) + "].person", "this person already holds the role"});
         }
       }
     }

@@ -29,7 +29,8 @@ TEST_F(LeadershipApi, HoldersOfARoleAreMembersOfTheOrganisation) {
   EXPECT_EQ(Body(created)["holders"][0]["person"], alice);
 
   // The deputy cannot hold the role too.
-  const std::string path = "/api/v1/isms-roles/" + std::to_string(Body(created)["id"].get<int64_t>());
+  const std::string path =
+      "/api/v1/isms-roles/" + std::to_string(Body(created)["id"].get<int64_t>());
   auto deputy = Patch(path, {{"deputy", alice}}, "\"1\"");
   EXPECT_EQ(deputy->status, 400);
   EXPECT_EQ(Error(deputy), "invalid_argument/deputy");
@@ -61,9 +62,9 @@ TEST_F(LeadershipApi, APlannedChangeIsFoundByTheRisksItAffects) {
   // Approving it asks by when the affected risk is reassessed.
   const int64_t alice = Body(Get("/api/v1/auth/me"))["user_id"].get<int64_t>();
   const std::string path = "/api/v1/changes/" + std::to_string(Body(change)["id"].get<int64_t>());
-  auto approve = Patch(
-      path, {{"status", "approved"}, {"approved_by", alice}, {"approved_on", "2026-11-20"}},
-      "\"1\"");
+  auto approve =
+      Patch(path, {{"status", "approved"}, {"approved_by", alice}, {"approved_on", "2026-11-20"}},
+            "\"1\"");
   EXPECT_EQ(approve->status, 400);
   EXPECT_EQ(Error(approve), "invalid_argument/reassess_by");
   auto approved = Patch(path,

@@ -70,8 +70,8 @@ TEST(IsmsRoles, RefusesAHolderRowWithoutItsPerson) {
 TEST(IsmsRoles, RefusesAnAssignmentDateWithoutWhoAssigned) {
   Json in = Role();
   in["assigned_on"] = "2026-02-01";
-  EXPECT_THAT(Errors(in), ElementsAre(ErrorOn(
-                              "assigned_by", "name who in top management assigned the role")));
+  EXPECT_THAT(Errors(in),
+              ElementsAre(ErrorOn("assigned_by", "name who in top management assigned the role")));
   in["assigned_by"] = 1;
   EXPECT_THAT(Errors(in), IsEmpty());
 }

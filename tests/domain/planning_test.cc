@@ -55,8 +55,9 @@ TEST(PlannedChanges, RefusesAnApprovalWithoutWhoAndWhen) {
 TEST(PlannedChanges, AnApprovedChangeTouchingRisksSaysByWhenTheyAreReassessed) {
   Json in = Approved(Change());
   in["risks"] = {4, 9};
-  EXPECT_THAT(Errors(in), ElementsAre(ErrorOn("reassess_by", "say by when the affected risks are "
-                                                             "reassessed")));
+  EXPECT_THAT(Errors(in), ElementsAre(ErrorOn("reassess_by",
+                                              "say by when the affected risks are "
+                                              "reassessed")));
   in["reassess_by"] = "2027-01-31";
   EXPECT_THAT(Errors(in), IsEmpty());
   // A proposal need not say it yet.
@@ -75,8 +76,8 @@ TEST(PlannedChanges, RefusesACompletionBeforeTheStart) {
 
 TEST(PlannedChanges, IsClosedOnlyWithItsOutcome) {
   std::vector<FieldError> errors;
-  Json before = ValidateFields(PlannedChanges(), Approved(Change()), WriteMode::kCreate, nullptr,
-                               errors);
+  Json before =
+      ValidateFields(PlannedChanges(), Approved(Change()), WriteMode::kCreate, nullptr, errors);
   ASSERT_THAT(errors, IsEmpty());
   before["status"] = "in_progress";
   Json in = before;

@@ -71,10 +71,7 @@ test('the draft form offers colour inputs and the accepting roles as named check
   await page.locator('#change_note').fill('ISMS manager may accept Medium; High darker');
   await colour(2).fill('#c2410c');
   await roles(1).getByRole('checkbox', { name: 'ISMS manager' }).check();
-  // High: the administrator instead of the executive. Not in addition: every form is sent as
-  // multipart and the server takes at most 64 parts (src/http/message.h ParseMultipart); this
-  // form already sends 63 with the default methodology, so a second extra tick is refused with
-  // 400 "the multipart body has more than 64 parts" (the todo test below).
+  // High: the administrator instead of the executive.
   await roles(2).getByRole('checkbox', { name: 'Executive' }).uncheck();
   await roles(2).getByRole('checkbox', { name: 'Administrator' }).check();
   assert.equal(await colour(2).inputValue(), '#c2410c');
@@ -119,15 +116,12 @@ test('the saved draft shows the colours and the roles by name, and keeps them', 
   await shot('04-draft-edit');
 });
 
-// Known bug (product, not this test): the draft form sends one multipart part per field, table
-// cell and ticked box, and the server refuses a body of more than 64 parts. The draft saved above
-// sends 64 from its form, the edit form adds its version field: 65, so the draft cannot be saved
-// again, even unchanged ("the multipart body has more than 64 parts", 400). Kept as a todo so
-// that it shows in the report and passes once the limit fits the forms.
-test('the draft saves again from its edit form, unchanged', {
-  todo: 'bug: the server refuses a form of more than 64 multipart parts',
-}, async () => {
+// The draft form sends one multipart part per field, table cell and ticked box: more than the 64
+// parts the server once took (it refused the draft's own edit form). It saves again, with every
+// role ticked for Critical.
+test('the draft saves again from its edit form, every role ticked for a level', async () => {
   await page.goto(`${draftUrl}/edit`);
+  for (const name of roleLabels) await roles(3).getByRole('checkbox', { name, exact: true }).check();
   const [res] = await Promise.all([
     page.waitForResponse((r) => r.request().method() === 'POST'),
     page.getByRole('button', { name: 'Save changes' }).click(),
@@ -135,6 +129,8 @@ test('the draft saves again from its edit form, unchanged', {
   await page.waitForLoadState();
   assert.equal(res.status(), 303, await page.locator('main').innerText());
   await page.waitForURL(/\?notice=saved$/);
+  await page.goto(`${draftUrl}/edit`);
+  assert.deepEqual(await ticked(3), roleLabels);
 });
 
 test('approved, the draft is the methodology in force', async () => {
@@ -212,13 +208,9 @@ test('the acceptance record shows the accepted risk readably, not as JSON', asyn
   await shot('06-acceptance-snapshot');
 });
 
-// Known bugs (product): the snapshot shows the ratings as bare numbers ("3"), where the risk's own
-// page reads "3 — Possible" (SnapshotSection in src/http/web/risk_pages.cc writes them through
-// DisplayValue, which knows no rating labels), and it leaves the risk's assets out (and its
-// threat, vulnerability and description). Kept as a todo until the snapshot reads like the page.
-test('the snapshot labels the ratings and names the assets', {
-  todo: 'bug: the acceptance snapshot shows ratings as numbers and leaves out the assets',
-}, async () => {
+// The snapshot reads like the risk's page: ratings in the words of the scales it was rated on
+// (stored with it), assets by title.
+test('the snapshot labels the ratings and names the assets', async () => {
   const text = await page.getByRole('region', { name: 'The risk as decided on' }).innerText();
   assert.match(text, /Inherent likelihood\s+3 — Possible/);
   assert.match(text, /Inherent impact\s+3 — Moderate/);

@@ -733,7 +733,8 @@ void AddRiskPageHooks(PageHooks& all) {
   {
     RegisterPageHooks& hooks = all[&domain::RiskAcceptances()];
     // The snapshot is shown read as the risk's page would show it, not as the JSON it is kept in.
-    hooks.detail_hidden = {"snapshot"};
+    // The title is the risk's, shown by the link to it.
+    hooks.detail_hidden = {"snapshot", "risk_title"};
     hooks.detail_banner = [](Html& h, Request& r, const Record& rec) {
       const Json snapshot = Json::parse(Str(rec.fields["snapshot"]), nullptr, false);
       if (!snapshot.is_object() || !snapshot["fields"].is_object()) return;

@@ -1,0 +1,93 @@
+// Clauses 5.3 and 6.3 in a real browser: an ISMS role held by a member, and a planned change
+// whose approval brings the review of the risk it affects forward. Screenshots in E2E_OUT.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { startRampart, launchBrowser, openPage, firstSignIn, outDir } from './harness.mjs';
+
+let rampart;
+let browser;
+let page;
+let problems;
+const password = 'a long and private passphrase';
+
+before(async () => {
+  rampart = await startRampart();
+  browser = await launchBrowser();
+  ({ page, problems } = await openPage(browser));
+  await firstSignIn(page, rampart, password);
+});
+
+after(async () => {
+  await browser?.close();
+  await rampart?.stop();
+});
+
+const shot = (name) =>
+  page.screenshot({ path: path.join(outDir, `leadership-${name}.png`), fullPage: true });
+
+test('records an ISMS role held by a member, refusing the holder as deputy', async () => {
+  await page.goto(`${rampart.baseUrl}/isms-roles/new`);
+  await page.getByLabel('Name').fill('Information security manager');
+  await page.getByLabel('Responsibilities').fill('Runs the ISMS and reports on its performance.');
+  await page.getByLabel('Top management').check();
+  await page.getByRole('button', { name: '+ Add a row' }).click();
+  await page.locator('select[name="holders[0][person]"]').selectOption({ index: 1 });
+  await page.locator('input[name="holders[0][since]"]').fill('2026-01-01');
+  await page.locator('select[name="deputy"]').selectOption({ index: 1 });
+  await page.getByRole('button', { name: 'Create ISMS role' }).click();
+  await page.locator('#deputy-error').waitFor();
+  assert.equal(await page.locator('#deputy-error').innerText(), 'the deputy cannot also hold the role');
+  await shot('01-deputy-refused');
+
+  await page.locator('select[name="deputy"]').selectOption({ index: 0 });
+  await page.getByRole('button', { name: 'Create ISMS role' }).click();
+  await page.waitForURL(/\/isms-roles\/\d+\?notice=created$/);
+  assert.equal(await page.locator('h1').innerText(), 'Information security manager');
+  assert.match(await page.locator('main').innerText(), /2026-01-01/);
+  await shot('02-role');
+});
+
+test('approving a planned change brings the affected risk\'s review forward', async () => {
+  const csrf = await page.locator('input[name="_csrf"]').first().inputValue();
+  const res = await page.request.post(`${rampart.baseUrl}/api/v1/risks`, {
+    headers: { 'X-CSRF-Token': csrf, Origin: rampart.baseUrl },
+    data: { title: 'CRM data leak' },
+  });
+  assert.equal(res.status(), 201, await res.text());
+  const risk = await res.json();
+
+  await page.goto(`${rampart.baseUrl}/changes/new`);
+  await page.getByLabel('Title').fill('Move the CRM to a SaaS provider');
+  await page.getByLabel('Purpose').fill('Retire the on-premises CRM servers.');
+  const risks = page.getByRole('combobox', { name: 'Affected risks' });
+  await risks.fill('CRM');
+  await page.getByRole('option', { name: /CRM data leak/ }).click();
+  await page.getByRole('button', { name: 'Create planned change' }).click();
+  await page.waitForURL(/\/changes\/\d+\?notice=created$/);
+  assert.equal(await page.locator('h1').innerText(), 'Move the CRM to a SaaS provider');
+
+  await page.getByRole('link', { name: 'Edit' }).first().click();
+  await page.getByLabel('Status').selectOption('approved');
+  await page.locator('select[name="approved_by"]').selectOption({ index: 1 });
+  await page.getByLabel('Approved on').fill('2026-11-20');
+  await page.getByRole('button', { name: /Save/ }).click();
+  await page.locator('#reassess_by-error').waitFor();
+  assert.equal(await page.locator('#reassess_by-error').innerText(),
+    'say by when the affected risks are reassessed');
+  await page.getByLabel('Reassess risks by').fill('2027-01-31');
+  await page.getByRole('button', { name: /Save/ }).click();
+  await page.waitForURL(/\/changes\/\d+(\?notice=\w+)?$/);
+  assert.match(await page.locator('main').innerText(), /Approved/);
+  await shot('03-change-approved');
+
+  await page.goto(`${rampart.baseUrl}/risks/${risk.id}`);
+  const review = page.locator('.field', { has: page.locator('dt', { hasText: 'Next review' }) });
+  assert.match(await review.innerText(), /2027-01-31/);
+  assert.match(await page.locator('.history').innerText(), /Next review/);
+  await shot('04-risk-review-brought-forward');
+});
+
+test('no console errors, CSP violations or failed requests', () => {
+  assert.deepEqual(problems, []);
+});
