@@ -4,6 +4,7 @@ import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { before, after } from 'node:test';
 import { chromium } from 'playwright-core';
 
 const bin = process.env.RAMPART_BIN;
@@ -105,4 +106,24 @@ export function watchProblems(page) {
     }
   });
   return problems;
+}
+
+// A test file's administrator, signed in: before its tests, a throwaway Rampart, Chromium and a
+// page past the first sign-in; after them, both stopped. The fields fill in when the tests start;
+// `shot(name)` saves a full-page screenshot as `<prefix>-<name>.png` in E2E_OUT.
+export function signedInSuite(prefix, password = 'a long and private passphrase') {
+  const suite = { rampart: null, browser: null, page: null, problems: null, password };
+  before(async () => {
+    suite.rampart = await startRampart();
+    suite.browser = await launchBrowser();
+    ({ page: suite.page, problems: suite.problems } = await openPage(suite.browser));
+    await firstSignIn(suite.page, suite.rampart, password);
+  });
+  after(async () => {
+    await suite.browser?.close();
+    await suite.rampart?.stop();
+  });
+  suite.shot = (name) =>
+    suite.page.screenshot({ path: path.join(outDir, `${prefix}-${name}.png`), fullPage: true });
+  return suite;
 }

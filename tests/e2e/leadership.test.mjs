@@ -1,32 +1,14 @@
 // Clauses 5.3 and 6.3 in a real browser: an ISMS role held by a member, and a planned change
 // whose approval brings the review of the risk it affects forward. Screenshots in E2E_OUT.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import path from 'node:path';
-import { startRampart, launchBrowser, openPage, firstSignIn, outDir } from './harness.mjs';
+import { signedInSuite } from './harness.mjs';
 
-let rampart;
-let browser;
-let page;
-let problems;
-const password = 'a long and private passphrase';
-
-before(async () => {
-  rampart = await startRampart();
-  browser = await launchBrowser();
-  ({ page, problems } = await openPage(browser));
-  await firstSignIn(page, rampart, password);
-});
-
-after(async () => {
-  await browser?.close();
-  await rampart?.stop();
-});
-
-const shot = (name) =>
-  page.screenshot({ path: path.join(outDir, `leadership-${name}.png`), fullPage: true });
+const suite = signedInSuite('leadership');
+const shot = (name) => suite.shot(name);
 
 test('records an ISMS role held by a member, refusing the holder as deputy', async () => {
+  const { page, rampart } = suite;
   await page.goto(`${rampart.baseUrl}/isms-roles/new`);
   await page.getByLabel('Name').fill('Information security manager');
   await page.getByLabel('Responsibilities').fill('Runs the ISMS and reports on its performance.');
@@ -49,6 +31,7 @@ test('records an ISMS role held by a member, refusing the holder as deputy', asy
 });
 
 test('approving a planned change brings the affected risk\'s review forward', async () => {
+  const { page, rampart } = suite;
   const csrf = await page.locator('input[name="_csrf"]').first().inputValue();
   const res = await page.request.post(`${rampart.baseUrl}/api/v1/risks`, {
     headers: { 'X-CSRF-Token': csrf, Origin: rampart.baseUrl },
@@ -89,5 +72,5 @@ test('approving a planned change brings the affected risk\'s review forward', as
 });
 
 test('no console errors, CSP violations or failed requests', () => {
-  assert.deepEqual(problems, []);
+  assert.deepEqual(suite.problems, []);
 });

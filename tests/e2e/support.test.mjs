@@ -1,33 +1,15 @@
 // Clause 7 in a real browser: the resources of the ISMS, described once and served by the
 // register machinery (list, form with its rules, record page, navigation under Support).
 // Screenshots in E2E_OUT.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import path from 'node:path';
-import { startRampart, launchBrowser, openPage, firstSignIn, outDir } from './harness.mjs';
+import { signedInSuite } from './harness.mjs';
 
-let rampart;
-let browser;
-let page;
-let problems;
-const password = 'a long and private passphrase';
-
-before(async () => {
-  rampart = await startRampart();
-  browser = await launchBrowser();
-  ({ page, problems } = await openPage(browser));
-  await firstSignIn(page, rampart, password);
-});
-
-after(async () => {
-  await browser?.close();
-  await rampart?.stop();
-});
-
-const shot = (name) =>
-  page.screenshot({ path: path.join(outDir, `support-${name}.png`), fullPage: true });
+const suite = signedInSuite('support');
+const shot = (name) => suite.shot(name);
 
 test('the navigation lists Resources under clause 7, Support', async () => {
+  const { page, rampart } = suite;
   await page.goto(`${rampart.baseUrl}/`);
   const group = page.locator('.nav-group', { has: page.locator('.nav-heading', { hasText: 'Support' }) });
   assert.equal(await group.locator('.nav-heading-no').innerText(), '7');
@@ -37,6 +19,7 @@ test('the navigation lists Resources under clause 7, Support', async () => {
 });
 
 test('asks a resource through the form, and grants it only with who and when', async () => {
+  const { page, rampart } = suite;
   await page.goto(`${rampart.baseUrl}/resources/new`);
   await page.getByLabel('Name').fill('Security analyst');
   await page.getByLabel('Kind').selectOption('people');
@@ -83,5 +66,5 @@ test('asks a resource through the form, and grants it only with who and when', a
 });
 
 test('no console errors, CSP violations or failed requests', () => {
-  assert.deepEqual(problems, []);
+  assert.deepEqual(suite.problems, []);
 });
