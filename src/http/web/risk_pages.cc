@@ -418,7 +418,7 @@ void ActionStatusPanel(Html& h, Request& r, const Record& rec) {
       any = true;
     }
     const std::string id = fmt::format("action-status-{}", row);
-    OpenPostForm(h, r, fmt::format("/risks/{}/actions/{}/status", rec.id, row), "inline-form");
+    OpenPostForm(h, r, fmt::format("/risks/{}/actions/{}/status", rec.id, row), "action-status");
     h.Void("input",
            {{"type", "hidden"}, {"name", "version"}, {"value", std::to_string(rec.version)}});
     h.Element("label", {{"for", id}}, Str(actions[row].value("action", Json())));
