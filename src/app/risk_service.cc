@@ -11,6 +11,7 @@
 #include "base/text.h"
 #include "base/xlsx.h"
 #include "domain/catalogue.h"
+#include "domain/planning.h"
 #include "domain/risk.h"
 
 namespace rampart::app {
@@ -190,10 +191,7 @@ Status RiskService::OnRiskWrite(const Principal& p, Json& fields, const Json* be
 Status RiskService::ReviewRisksBeforeChange(const Principal& p, const Json& change,
                                             const Json* before,
                                             std::vector<store::Mutation>& mutations) {
-  const auto decided = [](const Json& c) {
-    const Json& s = c["status"];
-    return s == "approved" || s == "in_progress" || s == "done";
-  };
+  const auto decided = domain::IsApprovedChange;
   if (!decided(change) || !change["reassess_by"].is_string() || !change["risks"].is_array()) {
     return Status::Ok();
   }
@@ -313,20 +311,13 @@ Result<Record> RiskService::Accept(const Principal& p, int64_t id,
   const store::Actor actor = registers_.ActorFor(p);
   // The scales' labels travel with the snapshot: it reads as it was decided on even after
   // another methodology is approved.
-  auto labels = [](const std::vector<domain::ScaleLevel>& scale) {
-    Json out = Json::array();
-    for (const auto& l : scale) out.push_back(l.label);
-    return out;
-  };
   Json snapshot = {{"risk_id", risk.id},
                    {"risk_version", risk.version},
                    {"fields", risk.fields},
                    {"level", level.name},
                    {"methodology_version",
                     in_force.record ? in_force.record->fields["version_number"] : Json("default")},
-                   {"scales",
-                    {{"likelihood", labels(in_force.methodology.likelihood)},
-                     {"impact", labels(in_force.methodology.impact)}}}};
+                   {"scales", domain::ScaleLabels(in_force.methodology)}};
   const auto& spec = domain::RiskAcceptances();
   Json acceptance = {{"risk", risk.id},
                      {"risk_title", risk.fields["title"]},

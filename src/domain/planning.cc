@@ -98,8 +98,7 @@ RegisterSpec MakePlannedChanges() {
                           .editable_in = {},
                           .closed = {"done", "rejected", "cancelled"}};
   s.rule = [](const Json& r, const Json*, std::vector<FieldError>& errors) {
-    const std::string status = r["status"].is_string() ? r["status"].get<std::string>() : "";
-    const bool decided = status == "approved" || status == "in_progress" || status == "done";
+    const bool decided = IsApprovedChange(r);
     if (decided && r["approved_by"].is_null()) {
       errors.push_back({"approved_by", "name who approved the change"});
     }
@@ -114,7 +113,7 @@ RegisterSpec MakePlannedChanges() {
         r["planned_end"].get<std::string>() < r["planned_start"].get<std::string>()) {
       errors.push_back({"planned_end", "the change cannot be completed before it starts"});
     }
-    if (status == "done" && r["outcome"].is_null()) {
+    if (r["status"] == "done" && r["outcome"].is_null()) {
       errors.push_back({"outcome", "say what the change achieved before closing it"});
     }
   };
@@ -122,6 +121,11 @@ RegisterSpec MakePlannedChanges() {
 }
 
 }  // namespace
+
+bool IsApprovedChange(const Json& fields) {
+  const Json s = fields.is_object() ? fields.value("status", Json()) : Json();
+  return s == "approved" || s == "in_progress" || s == "done";
+}
 
 const RegisterSpec& PlannedChanges() {
   static const RegisterSpec kSpec = MakePlannedChanges();

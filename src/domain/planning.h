@@ -9,4 +9,8 @@ namespace rampart::domain {
 
 const RegisterSpec& PlannedChanges();
 
+// True when a planned change's fields say it was approved: approved, in progress or done. Such a
+// change names who approved it and when, and by when the risks it affects are reassessed.
+bool IsApprovedChange(const Json& fields);
+
 }  // namespace rampart::domain

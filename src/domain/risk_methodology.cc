@@ -51,6 +51,13 @@ void CheckScale(const std::vector<ScaleLevel>& scale, const std::string& name,
 
 }  // namespace
 
+Json ScaleLabels(const RiskMethodology& m) {
+  Json out = {{"likelihood", Json::array()}, {"impact", Json::array()}};
+  for (const auto& l : m.likelihood) out["likelihood"].push_back(l.label);
+  for (const auto& l : m.impact) out["impact"].push_back(l.label);
+  return out;
+}
+
 std::optional<int> LevelOf(const RiskMethodology& m, int likelihood, int impact) {
   if (likelihood < 1 || impact < 1 || static_cast<size_t>(likelihood) > m.matrix.size()) {
     return std::nullopt;

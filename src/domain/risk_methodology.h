@@ -44,6 +44,10 @@ inline constexpr int kMaxRiskLevels = 6;
 // is outside its scale. The methodology must be valid.
 std::optional<int> LevelOf(const RiskMethodology& m, int likelihood, int impact);
 
+// The labels of the methodology's scales, lowest first: {"likelihood": [...], "impact": [...]}
+// (what an acceptance keeps with its snapshot of the risk).
+Json ScaleLabels(const RiskMethodology& m);
+
 // Every problem, each naming its field: "likelihood", "impact[2].label", "levels[1].colour",
 // "matrix[3][0]", "assessment_interval_months". Empty when the methodology is valid. A matrix
 // whose level falls as likelihood or impact rises is refused.

@@ -53,7 +53,8 @@ TEST_F(LeadershipApi, APlannedChangeIsFoundByTheRisksItAffects) {
   ASSERT_EQ(change->status, 201) << change->body;
   EXPECT_EQ(Body(change)["number"], 1);
   EXPECT_EQ(Body(change)["status"], "proposed");
-  (void)Post("/api/v1/changes", {{"title", "New office"}, {"purpose", "More room."}});
+  EXPECT_EQ(Post("/api/v1/changes", {{"title", "New office"}, {"purpose", "More room."}})->status,
+            201);
 
   const Json found = Body(Get("/api/v1/changes?risks=" + std::to_string(risk_id)));
   ASSERT_EQ(found["data"].size(), 1u);

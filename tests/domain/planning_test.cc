@@ -99,6 +99,16 @@ TEST(PlannedChanges, IsNotApprovedStraightToDone) {
   EXPECT_THAT(Errors(in, WriteMode::kUpdate, &before), ElementsAre(ErrorOn("status")));
 }
 
+TEST(PlannedChanges, CountsAsApprovedFromApprovalToDone) {
+  for (const char* status : {"approved", "in_progress", "done"}) {
+    EXPECT_TRUE(IsApprovedChange({{"status", status}})) << status;
+  }
+  for (const char* status : {"proposed", "rejected", "cancelled"}) {
+    EXPECT_FALSE(IsApprovedChange({{"status", status}})) << status;
+  }
+  EXPECT_FALSE(IsApprovedChange(Json::object()));
+}
+
 TEST(PlannedChanges, DescribesClause63) {
   const RegisterSpec& s = PlannedChanges();
   EXPECT_EQ(s.type, "planned_change");

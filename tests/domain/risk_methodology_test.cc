@@ -128,5 +128,17 @@ TEST(RiskMethodology, RefusesDuplicateLabelsOnAScale) {
   EXPECT_THAT(Fields(ValidateMethodology(m)), ElementsAre("likelihood[2].label"));
 }
 
+// What an acceptance keeps of the scales with its snapshot: each scale's labels, lowest first.
+TEST(ScaleLabels, ListsEachScalesLabelsLowestFirst) {
+  RiskMethodology m = DefaultMethodology();
+  const Json labels = ScaleLabels(m);
+  ASSERT_EQ(labels["likelihood"].size(), m.likelihood.size());
+  ASSERT_EQ(labels["impact"].size(), m.impact.size());
+  EXPECT_EQ(labels["likelihood"][0], m.likelihood[0].label);
+  EXPECT_EQ(labels["impact"].back(), m.impact.back().label);
+  m.likelihood[2].label = "Even odds";
+  EXPECT_EQ(ScaleLabels(m)["likelihood"][2], "Even odds");
+}
+
 }  // namespace
 }  // namespace rampart::domain

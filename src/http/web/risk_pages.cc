@@ -443,6 +443,11 @@ void ActionStatusPanel(Html& h, Request& r, const Record& rec) {
 
 namespace {
 
+// A rating in the words of its scale: "3 — Possible".
+std::string RatingText(int value, const std::string& label) {
+  return fmt::format("{} — {}", value, label);
+}
+
 // The ratings as the levels of the methodology in force ("3 — Possible") and the risk levels by
 // name, for the risk form, the list's filters and the risk's page.
 std::map<std::string, std::vector<domain::Choice>> RatingChoices(Request& r) {
@@ -453,7 +458,8 @@ std::map<std::string, std::vector<domain::Choice>> RatingChoices(Request& r) {
   auto scale = [](const std::vector<domain::ScaleLevel>& levels) {
     std::vector<domain::Choice> choices;
     for (size_t i = 0; i < levels.size(); ++i) {
-      choices.push_back({std::to_string(i + 1), fmt::format("{} — {}", i + 1, levels[i].label)});
+      choices.push_back(
+          {std::to_string(i + 1), RatingText(static_cast<int>(i) + 1, levels[i].label)});
     }
     return choices;
   };
@@ -526,10 +532,7 @@ Json SnapshotScales(Request& r, const Json& snapshot) {
   const Json in_force_version =
       in_force->record ? in_force->record->fields["version_number"] : Json("default");
   if (snapshot.value("methodology_version", Json()) != in_force_version) return Json::object();
-  Json scales = {{"likelihood", Json::array()}, {"impact", Json::array()}};
-  for (const auto& l : in_force->methodology.likelihood) scales["likelihood"].push_back(l.label);
-  for (const auto& l : in_force->methodology.impact) scales["impact"].push_back(l.label);
-  return scales;
+  return domain::ScaleLabels(in_force->methodology);
 }
 
 void SnapshotSection(Html& h, Request& r, const Json& snapshot) {
@@ -549,7 +552,7 @@ void SnapshotSection(Html& h, Request& r, const Json& snapshot) {
       const Json& labels = scales.value(likelihood ? "likelihood" : "impact", Json::array());
       const auto i = v.get<int64_t>();
       if (i >= 1 && static_cast<size_t>(i) <= labels.size() && labels[i - 1].is_string()) {
-        return fmt::format("{} — {}", i, labels[i - 1].get<std::string>());
+        return RatingText(static_cast<int>(i), labels[i - 1].get<std::string>());
       }
     }
     return DisplayValue(fs, v, people);
