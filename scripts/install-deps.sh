@@ -7,7 +7,8 @@ what=${1:-build}
 pkgs=(build-essential cmake ninja-build pkg-config ccache libboost1.81-dev
       libcpp-httplib-dev nlohmann-json3-dev libsqlite3-dev libsodium-dev libssl-dev
       libcli11-dev libfmt-dev libspdlog-dev zlib1g-dev libbrotli-dev libpq-dev
-      libqrencode-dev libmagic-dev libmagic-mgc libxlsxwriter-dev)
+      libqrencode-dev libmagic-dev libmagic-mgc libxlsxwriter-dev
+      libcmark-gfm-dev libcmark-gfm-extensions-dev)
 if [ "$what" = test ]; then
   pkgs+=(libgtest-dev libgmock-dev libbenchmark-dev chromium sqlite3 clang-format clang-tidy
         clang libclang-rt-dev postgresql-15)

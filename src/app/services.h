@@ -4,12 +4,14 @@
 
 #include "app/audit_service.h"
 #include "app/auth_service.h"
+#include "app/document_service.h"
 #include "app/evidence_service.h"
 #include "app/member_service.h"
 #include "app/register_service.h"
 #include "app/risk_service.h"
 #include "app/soa_service.h"
 #include "app/version_service.h"
+#include "domain/documents.h"
 #include "domain/planning.h"
 #include "domain/risk.h"
 
@@ -26,7 +28,8 @@ struct Services {
         soa(s, registers),
         auth(s, c, std::move(auth_options)),
         members(s, c, auth),
-        evidence(s, c, registers, evidence_options) {
+        evidence(s, c, registers, evidence_options),
+        documents(s, c, registers) {
     versions.OnApprove(domain::RiskMethodologies(),
                        [this](const Principal& p, const domain::Json& approved,
                               std::vector<store::Mutation>& mutations) {
@@ -38,6 +41,12 @@ struct Services {
                std::vector<store::Mutation>& mutations) {
           return risks.ReviewRisksBeforeChange(p, change, before, mutations);
         });
+    registers.SetWriteHook(domain::Documents(),
+                           [this](const Principal& p, domain::Json& fields,
+                                  const domain::Json* before,
+                                  std::vector<domain::FieldError>& errors) {
+                             return documents.OnDocumentWrite(p, fields, before, errors);
+                           });
   }
   Services(const Services&) = delete;
   Services& operator=(const Services&) = delete;
@@ -57,6 +66,7 @@ struct Services {
   AuthService auth;
   MemberService members;
   EvidenceService evidence;
+  DocumentService documents;
 };
 
 }  // namespace rampart::app

@@ -23,6 +23,8 @@ constexpr std::array kRoles = {
     RoleInfo{R::kViewer, "viewer", "Viewer", "Reads everything", false},
     RoleInfo{R::kExternalAuditor, "external_auditor", "External auditor",
              "Reads everything and the audit trail until the membership's end date", true},
+    RoleInfo{R::kStaff, "staff", "Staff",
+             "Reads the published documents distributed to them; acknowledges them", false},
 };
 
 constexpr std::array kPermissions = {
@@ -83,6 +85,10 @@ bool Can(Role role, Permission p) {
       return p == P::kReadRecords;
     case R::kExternalAuditor:
       return p == P::kReadRecords || p == P::kReadAuditTrail;
+    case R::kStaff:
+      // Nothing of the registers: what is theirs (documents distributed to them, their
+      // acknowledgements) is given by the use cases that check the person (app/document_service).
+      return false;
   }
   return false;
 }

@@ -20,6 +20,7 @@ enum class Role {
   kExecutive,
   kViewer,
   kExternalAuditor,
+  kStaff,
 };
 
 enum class Permission {

@@ -74,6 +74,25 @@ const AnnexAControl* FindAnnexAControl(std::string_view id) {
   return nullptr;
 }
 
+const std::vector<IsoClause>& IsoClauses() {
+  static const std::vector<IsoClause> kClauses = [] {
+    const EmbeddedFile* file = FindEmbedded(kReferenceFiles, "iso27001/iso27001-2022-clauses.csv");
+    if (file == nullptr) std::abort();  // the build embeds it
+    auto rows = ParseCsv(file->data);
+    std::vector<IsoClause> out;
+    for (size_t i = 1; i < rows.size(); ++i) {
+      auto& r = rows[i];
+      if (r.size() < 4) std::abort();
+      out.push_back({.id = r[0],
+                     .title = r[1],
+                     .parent = r[2],
+                     .mandatory_documented_information = r[3]});
+    }
+    return out;
+  }();
+  return kClauses;
+}
+
 const std::vector<std::string>& AnnexAThemes() {
   static const std::vector<std::string> kThemes = [] {
     std::vector<std::string> t;

@@ -39,4 +39,15 @@ struct AnnexAAttribute {
 };
 const std::vector<AnnexAAttribute>& AnnexAAttributes();
 
+// The clauses of ISO/IEC 27001:2022 (4 ... 10.2), from data/iso27001/iso27001-2022-clauses.csv:
+// identifiers and titles, and what each requires to be documented (a short description of ours,
+// empty when nothing).
+struct IsoClause {
+  std::string id;      // "7.5.1"
+  std::string title;   // "General"
+  std::string parent;  // "7.5"; empty for a top-level clause
+  std::string mandatory_documented_information;
+};
+const std::vector<IsoClause>& IsoClauses();
+
 }  // namespace rampart::domain

@@ -262,6 +262,14 @@ Json NormaliseValue(const FieldSpec& f, const std::string& path, const Json& v,
 
 }  // namespace
 
+std::string SequenceText(const FieldSpec& f, const Json& fields) {
+  const Json n = fields.value(f.name, Json());
+  if (!n.is_number_integer()) return "";
+  const Json within = f.sequence_within.empty() ? Json() : fields.value(f.sequence_within, Json());
+  if (!within.is_string()) return std::to_string(n.get<int64_t>());
+  return fmt::format("{}-{:03}", within.get<std::string>(), n.get<int64_t>());
+}
+
 FieldSpec OwnerField() {
   FieldSpec f{.name = "owner", .label = "Owner", .type = FieldType::kUser};
   f.filterable = f.sortable = true;

@@ -57,6 +57,9 @@ struct FieldSpec {
   bool read_only = false;   // set by workflows (approval), never by input
   Json default_value;       // applied on create when the field is absent
   bool sequence = false;    // kInteger, read-only: numbered 1, 2, 3 ... per organisation on create
+  // A sequence counted per organisation and value of this other field (a document's number
+  // within its series): the pages show it as "<that value>-<number, three digits>" ("POL-001").
+  std::string sequence_within;
   std::string ref;          // kRef, kRefs: the `type` of the register referred to
   // kRefs to its own register: no record may name itself, directly or through others (an asset's
   // dependencies). Checked when a record changes; a new record cannot close a loop.
@@ -207,6 +210,10 @@ struct FieldComparison {
 std::vector<FieldComparison> CompareVersions(const RegisterSpec& spec, const Json& from,
                                              const Json& to);
 const char* RowChangeName(RowComparison::Kind kind);  // "same", "added", "removed", "changed"
+
+// A sequence field's value as shown: "POL-001" for one counted within another field (the
+// series' value, the number in three digits at least), else the number; empty when unset.
+std::string SequenceText(const FieldSpec& f, const Json& fields);
 
 // True for the columns every record has: id, version, created_at, updated_at, created_by,
 // updated_by.

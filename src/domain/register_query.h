@@ -14,7 +14,7 @@
 namespace rampart::domain {
 
 struct Filter {
-  std::string field;  // a filterable field
+  std::string field;  // a filterable field, or "id" with an array of ids (for use cases only)
   Json value;         // equality; null matches empty; an array matches any of its values
 };
 

@@ -1,6 +1,7 @@
 #include "domain/registers.h"
 
 #include "domain/context.h"
+#include "domain/documents.h"
 #include "domain/leadership.h"
 #include "domain/planning.h"
 #include "domain/risk.h"
@@ -13,7 +14,8 @@ const std::vector<const RegisterSpec*>& AllRegisters() {
       &ContextIssues(),   &InterestedParties(), &ScopeStatements(),   &Assets(),
       &Threats(),         &Vulnerabilities(),   &RiskMethodologies(), &Risks(),
       &AppliedControls(), &RiskAcceptances(),   &RiskAssessments(),   &IsmsRoles(),
-      &PlannedChanges(),  &Resources()};
+      &PlannedChanges(),  &Resources(),         &Documents(),         &DocumentVersions(),
+      &DocumentAcknowledgements()};
   return kAll;
 }
 

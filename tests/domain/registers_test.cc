@@ -8,6 +8,7 @@
 #include <string>
 
 #include "domain/context.h"
+#include "domain/documents.h"
 #include "domain/leadership.h"
 #include "domain/planning.h"
 #include "domain/risk.h"
@@ -23,7 +24,8 @@ TEST(AllRegisters, ListsTheRegistersInNavigationOrder) {
               ElementsAre(&ContextIssues(), &InterestedParties(), &ScopeStatements(), &Assets(),
                           &Threats(), &Vulnerabilities(), &RiskMethodologies(), &Risks(),
                           &AppliedControls(), &RiskAcceptances(), &RiskAssessments(), &IsmsRoles(),
-                          &PlannedChanges(), &Resources()));
+                          &PlannedChanges(), &Resources(), &Documents(), &DocumentVersions(),
+                          &DocumentAcknowledgements()));
 }
 
 TEST(FindRegisterByPath, FindsEachRegisterByItsUrlSegment) {

@@ -48,6 +48,7 @@ const std::vector<LibraryRule>& LibraryRules() {
       {"qrencode.h", {"base/qr.cc"}},
       {"magic.h", {"base/sniff.cc"}},
       {"xlsxwriter.h", {"base/xlsx.cc"}},
+      {"cmark-gfm", {"base/markdown.cc"}},
       {"sqlite3.h", {"store/sqlite/"}},
       {"libpq-fe.h", {"store/postgres/"}},
       {"boost/", {"http/"}},

@@ -69,5 +69,6 @@ void AddRiskSchemas(nlohmann::json& schemas);      // risk_api.cc
 void AddEvidenceSchemas(nlohmann::json& schemas);  // evidence_api.cc
 void AddSoaSchemas(nlohmann::json& schemas);       // soa_api.cc
 void AddVersionSchemas(nlohmann::json& schemas);   // version_api.cc: version comparisons
+void AddDocumentSchemas(nlohmann::json& schemas);  // document_api.cc: documents, my work
 
 }  // namespace rampart::http

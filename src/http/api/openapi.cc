@@ -95,6 +95,7 @@ Json Components() {
   AddEvidenceSchemas(schemas);
   AddSoaSchemas(schemas);
   AddVersionSchemas(schemas);
+  AddDocumentSchemas(schemas);
   return schemas;
 }
 

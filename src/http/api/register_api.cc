@@ -529,6 +529,7 @@ void RegisterApiRoutes(Router& router) {
   RegisterMemberApiRoutes(router);
   RegisterEvidenceApiRoutes(router);
   RegisterVersionApiRoutes(router);
+  RegisterDocumentApiRoutes(router);
   RegisterRiskApiRoutes(router);
   RegisterSoaApiRoutes(router);
   AddOrganisationRoutes(router);

@@ -426,7 +426,11 @@ void AddContextPageHooks(PageHooks& all) {
 }
 
 void AddContextPages(Router& router) {
-  router.Get("/", Surface::kWeb, kRead, OverviewPage);
+  router.Get("/", Surface::kWeb, Guard::Account(), [](Request& r) {
+    // A staff member reads nothing of the ISMS but their own work: they land there.
+    if (!r.principal.Can(domain::Permission::kReadRecords)) return r.res.SetRedirect("/my", 303);
+    OverviewPage(r);
+  });
   router.Get("/context-issues/swot", Surface::kWeb, kRead, SwotPage);
   router.Get("/audit", Surface::kWeb, Guard::Needs(domain::Permission::kReadAuditTrail), AuditPage);
 }

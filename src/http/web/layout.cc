@@ -335,10 +335,13 @@ void RenderPage(Request& r, const PageFrame& f, const SafeHtml& body, int status
   if (switcher) OrganisationSwitcher(h, r, memberships);
   h.Open("nav", {{"aria-label", "ISMS"}});
   h.Open("div", {{"class", "nav-group"}});
-  NavLink(h, f, "overview", "/", "Overview", "");
+  const bool reads = r.principal.Can(domain::Permission::kReadRecords);
+  if (reads) NavLink(h, f, "overview", "/", "Overview", "");
+  NavLink(h, f, "my", "/my", "My work", "");
   h.Close("div");
   std::map<int, std::vector<const domain::RegisterSpec*>> by_clause;
-  for (const auto* spec : domain::AllRegisters()) {
+  // The registers are for readers of records; staff have only their own work.
+  for (const auto* spec : reads ? domain::AllRegisters() : std::vector<const domain::RegisterSpec*>{}) {
     by_clause[std::stoi(spec->clause.substr(0, spec->clause.find('.')))].push_back(spec);
   }
   for (const auto& [clause, specs] : by_clause) {
@@ -709,6 +712,7 @@ const RegisterPageHooks& PageHooksFor(const domain::RegisterSpec& spec) {
     PageHooks all;
     AddContextPageHooks(all);
     AddRiskPageHooks(all);
+    AddDocumentPageHooks(all);
     return all;
   }();
   static const RegisterPageHooks kNone;
@@ -725,6 +729,7 @@ void RegisterWebRoutes(Router& router) {
   AddAdminPages(router);
   AddEvidencePages(router);
   AddSoaPages(router);
+  AddDocumentPages(router);  // before the generic pages: /document-versions/compare
   for (const auto* spec : domain::AllRegisters()) AddRegisterPages(router, *spec);
 }
 

@@ -289,7 +289,7 @@ void Cell(Html& h, const RegisterSpec& spec, const FieldSpec& f, const Record& r
     }
     case FieldType::kInteger:
       h.Element("td", {{"class", "cell-num"}, {"data-label", f.label}},
-                std::to_string(v.get<int64_t>()));
+                f.sequence ? domain::SequenceText(f, rec.fields) : std::to_string(v.get<int64_t>()));
       return;
     default:
       h.Element("td", {{"data-label", f.label}}, DisplayValue(f, v, members));
@@ -676,7 +676,11 @@ void RecordPage(Request& r, const RegisterSpec& spec, const RefusedUpload* refus
     h.Open("div", {{"class", wide ? "field field-wide" : "field"}});
     h.Element("dt", {}, f.label);
     h.Open("dd");
-    ValueBlock(h, f, rec->fields[f.name], *members, refs, ChoicesFor(choices, f));
+    if (f.sequence && !f.sequence_within.empty()) {
+      h.Text(domain::SequenceText(f, rec->fields));
+    } else {
+      ValueBlock(h, f, rec->fields[f.name], *members, refs, ChoicesFor(choices, f));
+    }
     h.Close("dd").Close("div");
   }
   h.Close("dl");

@@ -213,6 +213,16 @@ Status BuildWhere(const SqlDriver& driver, const RegisterSpec& spec, int64_t org
   params = {org_id};
   bool by_links = false;
   for (const auto& f : q.filters) {
+    if (f.field == "id" && f.value.is_array()) {  // the records with these ids
+      std::string qs;
+      for (const auto& v : f.value) {
+        if (!v.is_number_integer()) return InvalidArgument("ids are whole numbers", "id");
+        qs += qs.empty() ? "?" : ", ?";
+        params.emplace_back(v.get<int64_t>());
+      }
+      where += qs.empty() ? " AND 1 = 0" : fmt::format(" AND id IN ({})", qs);
+      continue;
+    }
     const FieldSpec* fs = spec.Field(f.field);
     if (fs == nullptr || !fs->filterable) {
       return InvalidArgument(fmt::format("cannot filter by \"{}\"", f.field), f.field);
@@ -671,9 +681,15 @@ Result<std::vector<Record>> SqlStore::Write(const Actor& actor,
           cols += ", " + f.name;
           if (f.sequence) {
             // Numbered inside the write transaction, so concurrent inserts never share a number.
-            qs += fmt::format(", (SELECT COALESCE(MAX({}), 0) + 1 FROM {} WHERE org_id = ?)",
-                              f.name, spec.table);
+            const std::string within =
+                f.sequence_within.empty() ? "" : fmt::format(" AND {} = ?", f.sequence_within);
+            qs += fmt::format(", (SELECT COALESCE(MAX({}), 0) + 1 FROM {} WHERE org_id = ?{})",
+                              f.name, spec.table, within);
             params.emplace_back(actor.org_id);
+            if (!within.empty()) {
+              const FieldSpec* scope = spec.Field(f.sequence_within);
+              params.push_back(FieldParam(*scope, m.fields.value(f.sequence_within, Json())));
+            }
           } else {
             qs += ", ?";
             params.push_back(FieldParam(f, m.fields.value(f.name, Json())));
