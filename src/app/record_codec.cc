@@ -240,6 +240,7 @@ std::string ExportScalar(const domain::FieldSpec& f, const Json& v,
     return UserNameOf(v.get<int64_t>(), members);
   }
   if (v.is_string()) return v.get<std::string>();
+  if (v.is_number_float()) return FormatNumber(v.get<double>());  // 95.5, not 95.500000
   return v.dump();
 }
 
@@ -311,10 +312,8 @@ ExportSheet RecordsToSheet(const domain::RegisterSpec& spec,
         for (const auto& item : v) cell += (cell.empty() ? "" : "\n") + item.get<std::string>();
       } else if (f.type == FieldType::kTable) {
         cell = TableLines(f, v, members);
-      } else if (v.is_string()) {
-        cell = v.get<std::string>();
       } else {
-        cell = v.dump();
+        cell = ExportScalar(f, v, members);
       }
       row.push_back(std::move(cell));
       if (named(f)) row.push_back(std::move(name));

@@ -579,6 +579,11 @@ Result<domain::Filter> RegisterService::ParseFilter(const RegisterSpec& spec,
       }
       return domain::Filter{name, v};
     }
+    case FieldType::kDecimal: {
+      const auto v = ParseNumber(value);
+      if (!v) return InvalidArgument(fmt::format("{} must be a number", name), name);
+      return domain::Filter{name, *v};
+    }
     case FieldType::kEnum:
       if (f->FindChoice(value) == nullptr) {
         return InvalidArgument(fmt::format("\"{}\" is not a value of {}", value, name), name);

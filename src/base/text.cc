@@ -1,7 +1,11 @@
 #include "base/text.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
+#include <charconv>
 #include <cctype>
+#include <cmath>
 #include <cstdint>
 
 namespace rampart {
@@ -70,7 +74,10 @@ std::string HtmlEscape(std::string_view s) {
 
 std::string CsvField(std::string_view s) {
   std::string v(s);
-  if (!v.empty() && (v[0] == '=' || v[0] == '+' || v[0] == '-' || v[0] == '@')) v.insert(0, "'");
+  // A negative number ("-0.25") is no formula: it stays a number for the spreadsheet.
+  const bool formula = !v.empty() && (v[0] == '=' || v[0] == '+' || v[0] == '@' ||
+                                      (v[0] == '-' && !ParseNumber(v)));
+  if (formula) v.insert(0, "'");
   if (v.find_first_of(",\"\r\n") == std::string::npos) return v;
   std::string out = "\"";
   for (char c : v) {
@@ -178,6 +185,21 @@ long Utf8Length(std::string_view s) {
     ++n;
   }
   return n;
+}
+
+std::string FormatNumber(double v) {
+  if (v == 0) return "0";  // also -0
+  return fmt::format("{}", v);
+}
+
+std::optional<double> ParseNumber(std::string_view s) {
+  s = Trim(s);
+  double v = 0;
+  const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (s.empty() || ec != std::errc() || p != s.data() + s.size() || !std::isfinite(v)) {
+    return std::nullopt;
+  }
+  return v;
 }
 
 std::string ToLower(std::string_view s) {

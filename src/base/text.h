@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -14,7 +15,8 @@ std::vector<std::string> SplitLines(std::string_view s);  // trimmed, empty line
 // The words of `s` separated by commas or white space ("admin, isms_manager"), none empty.
 std::vector<std::string> SplitWords(std::string_view s);
 std::string HtmlEscape(std::string_view s);
-// One RFC 4180 CSV field; also neutralises spreadsheet formulas (=, +, -, @ at the start).
+// One RFC 4180 CSV field; also neutralises spreadsheet formulas (=, +, -, @ at the start; a
+// negative number is left as it is).
 std::string CsvField(std::string_view s);
 // One CSV line of those fields, ending with CRLF.
 std::string CsvRow(const std::vector<std::string>& cells);
@@ -29,6 +31,12 @@ std::string ToLower(std::string_view s);
 void AppendUtf8(std::string& out, uint32_t cp);
 // A name inside a sentence: lower case, except acronyms ("ISMS scope", "risk methodology").
 std::string LowerNoun(std::string_view name);
+// A finite number as people write it: the shortest text that reads back as the same value, with
+// no trailing zeros ("95.5", "100", "0.25", "-3"); an exponent only for very large or small ones.
+std::string FormatNumber(double v);
+// The finite number that all of `s` writes ("95.5", "-3", "1e3", " 7 " trimmed); nullopt for
+// anything else, including "inf", "nan", "0x10" and an empty string.
+std::optional<double> ParseNumber(std::string_view s);
 
 }  // namespace rampart
 

@@ -13,7 +13,7 @@ const std::vector<const RegisterSpec*>& AllRegisters() {
       &ContextIssues(),   &InterestedParties(), &ScopeStatements(),   &Assets(),
       &Threats(),         &Vulnerabilities(),   &RiskMethodologies(), &Risks(),
       &AppliedControls(), &RiskAcceptances(),   &RiskAssessments(),   &IsmsRoles(),
-      &PlannedChanges(),  &Resources()};
+      &Objectives(),      &PlannedChanges(),    &Resources()};
   return kAll;
 }
 

@@ -21,7 +21,7 @@ using ::testing::HasSubstr;
 
 TEST(SqliteStoreMigrate, NumbersMigrationsFromTheirFileNames) {
   const auto& all = SqliteMigrations();
-  ASSERT_GE(all.size(), 30u);
+  ASSERT_GE(all.size(), 31u);
   // Numbered 1, 2, 3, ... in order, each by its file name.
   for (size_t i = 0; i < all.size(); ++i) {
     EXPECT_EQ(all[i].number, static_cast<int>(i + 1));
@@ -62,6 +62,7 @@ TEST(SqliteStoreMigrate, NumbersMigrationsFromTheirFileNames) {
   EXPECT_EQ(all[27].name, "0028_resources");          // clause 7.1, written by `make schema`
   EXPECT_EQ(all[28].name, "0029_isms_roles");         // clause 5.3, the same
   EXPECT_EQ(all[29].name, "0030_planned_changes");    // clause 6.3, the same
+  EXPECT_EQ(all[30].name, "0031_objectives");         // clause 6.2, the same
 }
 
 // Migration 0027: a level's roles that may accept, stored as one string before issue 12 B12,
