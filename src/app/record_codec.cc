@@ -281,12 +281,18 @@ ExportSheet RecordsToSheet(const domain::RegisterSpec& spec,
   };
   ExportSheet sheet;
   sheet.header = {"id", "version"};
+  sheet.numeric = {false, false};
   for (const auto& f : spec.fields) {
     sheet.header.push_back(f.name);
-    if (named(f)) sheet.header.push_back(f.name + "_name");
+    sheet.numeric.push_back(f.type == FieldType::kInteger || f.type == FieldType::kDecimal);
+    if (named(f)) {
+      sheet.header.push_back(f.name + "_name");
+      sheet.numeric.push_back(false);
+    }
   }
   sheet.header.push_back("created_at");
   sheet.header.push_back("updated_at");
+  sheet.numeric.resize(sheet.header.size(), false);
   sheet.rows.reserve(records.size());
   for (const auto& r : records) {
     std::vector<std::string> row = {std::to_string(r.id), std::to_string(r.version)};

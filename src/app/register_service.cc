@@ -313,7 +313,7 @@ Result<std::string> RegisterService::Export(const Principal& p, const RegisterSp
   for (char& c : sheet_name) {
     if (std::string_view("[]:*?/\\").find(c) != std::string_view::npos) c = ' ';
   }
-  return XlsxBytes(sheet_name, sheet.header, sheet.rows);
+  return XlsxBytes(sheet_name, sheet.header, sheet.rows, sheet.numeric);
 }
 
 Result<int64_t> RegisterService::Count(const Principal& p, const RegisterSpec& spec,

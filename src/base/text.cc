@@ -74,10 +74,7 @@ std::string HtmlEscape(std::string_view s) {
 
 std::string CsvField(std::string_view s) {
   std::string v(s);
-  // A negative number ("-0.25") is no formula: it stays a number for the spreadsheet.
-  const bool formula = !v.empty() && (v[0] == '=' || v[0] == '+' || v[0] == '@' ||
-                                      (v[0] == '-' && !ParseNumber(v)));
-  if (formula) v.insert(0, "'");
+  if (!v.empty() && (v[0] == '=' || v[0] == '+' || v[0] == '-' || v[0] == '@')) v.insert(0, "'");
   if (v.find_first_of(",\"\r\n") == std::string::npos) return v;
   std::string out = "\"";
   for (char c : v) {

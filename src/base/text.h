@@ -15,8 +15,7 @@ std::vector<std::string> SplitLines(std::string_view s);  // trimmed, empty line
 // The words of `s` separated by commas or white space ("admin, isms_manager"), none empty.
 std::vector<std::string> SplitWords(std::string_view s);
 std::string HtmlEscape(std::string_view s);
-// One RFC 4180 CSV field; also neutralises spreadsheet formulas (=, +, -, @ at the start; a
-// negative number is left as it is).
+// One RFC 4180 CSV field; also neutralises spreadsheet formulas (=, +, -, @ at the start).
 std::string CsvField(std::string_view s);
 // One CSV line of those fields, ending with CRLF.
 std::string CsvRow(const std::vector<std::string>& cells);

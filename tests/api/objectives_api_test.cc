@@ -1,11 +1,14 @@
 // Clause 6.2's objectives through the API and the pages: a measurable target (decimals in and
 // out), refusals naming their field and changing nothing, filters and sorts, the export's
 // columns, the overdue flag and the progress toward the target.
+#include <gmock/gmock.h>
+
 #include <string>
 #include <tuple>
 #include <vector>
 
 #include "api_fixture.h"
+#include "support/xlsx_reader.h"
 
 namespace rampart::testing {
 namespace {
@@ -113,6 +116,17 @@ TEST_F(ObjectivesApi, ListsByStatusSortedByDueDateOrTargetAndExportsDecimalsAsNu
   // Decimals as people write them: 12.5 and 100, not 12.500000 or 100.0.
   EXPECT_THAT(csv->body, HasSubstr(",2099-04-30,,,,,,12.5,units,increase,,,planned,"));
   EXPECT_THAT(csv->body, HasSubstr(",2099-01-31,,,,,,100,units,increase,,,planned,"));
+  // The spreadsheet has the same columns, a decimal in a number cell.
+  auto xlsx = Get("/api/v1/objectives/export?format=xlsx&sort=target_value");
+  ASSERT_EQ(xlsx->status, 200);
+  const auto cells = test::ReadXlsxCells(xlsx->body);
+  const auto types = test::ReadXlsxCellTypes(xlsx->body);
+  ASSERT_TRUE(cells.has_value() && types.has_value());
+  ASSERT_EQ(cells->size(), 5u);
+  EXPECT_EQ((*cells)[0][13], "target_value");
+  EXPECT_EQ((*cells)[3][13], "12.5");
+  EXPECT_EQ((*types)[3][13], "n");
+  EXPECT_EQ((*types)[3][2], "s");  // the title stays text
 }
 
 TEST_F(ObjectivesApi, PagesFlagAnOverdueObjectiveAndShowProgressTowardTheTarget) {

@@ -163,12 +163,12 @@ TEST(RecordsToCsv, WritesDecimalsAsPeopleWriteThem) {
                                                                        {"unit", "%"},
                                                                        {"direction", "decrease"},
                                                                        {"baseline_value", "100"},
-                                                                       {"current_value", "-0.5"}}),
+                                                                       {"current_value", "12.250"}}),
                                     domain::WriteMode::kCreate, nullptr, errors);
   ASSERT_TRUE(errors.empty());
   EXPECT_EQ(r.fields["target_value"], 95.5);
   const std::string csv = RecordsToCsv(domain::Objectives(), {r}, {});
-  EXPECT_NE(csv.find(",95.5,%,decrease,100,-0.5,planned,"), std::string::npos) << csv;
+  EXPECT_NE(csv.find(",95.5,%,decrease,100,12.25,planned,"), std::string::npos) << csv;
 }
 
 TEST(RecordsToCsv, WritesListsAsLinesAndTablesAsOneLinePerRow) {

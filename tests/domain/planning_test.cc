@@ -19,9 +19,10 @@ using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 
 std::vector<FieldError> Errors(const Json& input, WriteMode mode = WriteMode::kCreate,
-                               const Json* before = nullptr) {
+                               const Json* before = nullptr,
+                               const RegisterSpec& spec = PlannedChanges()) {
   std::vector<FieldError> errors;
-  (void)ValidateFields(PlannedChanges(), input, mode, before, errors);
+  (void)ValidateFields(spec, input, mode, before, errors);
   return errors;
 }
 
@@ -41,9 +42,7 @@ Json Approved(Json in) {
 
 std::vector<FieldError> ObjectiveErrors(const Json& input, WriteMode mode = WriteMode::kCreate,
                                         const Json* before = nullptr) {
-  std::vector<FieldError> errors;
-  (void)ValidateFields(Objectives(), input, mode, before, errors);
-  return errors;
+  return Errors(input, mode, before, Objectives());
 }
 
 Json Objective() {
