@@ -40,6 +40,8 @@ RegisterSpec MakeObjectives() {
                      .help = std::move(help),
                      .sortable = sortable};
   };
+  FieldSpec owner = OwnerField();
+  owner.help = "Who is responsible for reaching it.";
   s.fields = {
       {.name = "title",
        .label = "Title",
@@ -56,7 +58,7 @@ RegisterSpec MakeObjectives() {
        .label = "Resources required",
        .type = FieldType::kLongText,
        .help = "People, budget and tools the objective needs."},
-      OwnerField(),
+      owner,
       {.name = "due_date",
        .label = "Due date",
        .type = FieldType::kDate,
