@@ -110,8 +110,8 @@ RegisterSpec MakeObjectives() {
        .default_value = "planned"},
       NextReviewField(),
   };
-  s.list_columns = {"title",         "owner",  "due_date", "target_value",
-                    "current_value", "unit",   "status",   "next_review"};
+  s.list_columns = {"title",         "owner", "due_date", "target_value",
+                    "current_value", "unit",  "status",   "next_review"};
   s.default_sort = "due_date";
   s.lifecycle = Lifecycle{.field = "status",
                           .transitions = {{"planned", "in_progress"},
@@ -273,9 +273,8 @@ const RegisterSpec& Objectives() {
 }
 
 std::optional<double> ObjectiveProgress(const Json& fields) {
-  if (!fields.is_object() || !Number(fields, "target_value") ||
-      !Number(fields, "baseline_value") || !Number(fields, "current_value") ||
-      fields.value("direction", Json()) == "maintain") {
+  if (!fields.is_object() || !Number(fields, "target_value") || !Number(fields, "baseline_value") ||
+      !Number(fields, "current_value") || fields.value("direction", Json()) == "maintain") {
     return std::nullopt;
   }
   const double target = fields["target_value"].get<double>();

@@ -28,14 +28,14 @@ enum class FieldType {
   kBool,
   kInteger,
   kDecimal,  // a finite number (95.5); JSON numbers, or a string writing one (a form's input)
-  kUser,    // a user of the organisation, by id
-  kList,    // list of one-line strings (a textarea, one item per line); with `choices`, a
-            // set of choices (a multiple select), kept in the order of the choices
-  kTable,   // list of rows, each an object with the sub-fields in `columns`
-  kRef,     // a record of register `ref` in the same organisation, by id
-  kRefs,    // records of register `ref` in the same organisation, by id (ascending, no repeats);
-            // stored as a list and as rows of record_links, which filters use
-  kColour,  // a colour "#rrggbb" (lower case), picked with a colour input
+  kUser,     // a user of the organisation, by id
+  kList,     // list of one-line strings (a textarea, one item per line); with `choices`, a
+             // set of choices (a multiple select), kept in the order of the choices
+  kTable,    // list of rows, each an object with the sub-fields in `columns`
+  kRef,      // a record of register `ref` in the same organisation, by id
+  kRefs,     // records of register `ref` in the same organisation, by id (ascending, no repeats);
+             // stored as a list and as rows of record_links, which filters use
+  kColour,   // a colour "#rrggbb" (lower case), picked with a colour input
 };
 
 struct Choice {

@@ -156,15 +156,16 @@ TEST(RecordsToCsv, WritesDecimalsAsPeopleWriteThem) {
   Record r;
   r.id = 3;
   r.version = 1;
-  r.fields = domain::ValidateFields(domain::Objectives(),
-                                    FormToInput(domain::Objectives(), {{"title", "Phishing"},
-                                                                       {"due_date", "2027-06-30"},
-                                                                       {"target_value", "95.50"},
-                                                                       {"unit", "%"},
-                                                                       {"direction", "decrease"},
-                                                                       {"baseline_value", "100"},
-                                                                       {"current_value", "12.250"}}),
-                                    domain::WriteMode::kCreate, nullptr, errors);
+  r.fields =
+      domain::ValidateFields(domain::Objectives(),
+                             FormToInput(domain::Objectives(), {{"title", "Phishing"},
+                                                                {"due_date", "2027-06-30"},
+                                                                {"target_value", "95.50"},
+                                                                {"unit", "%"},
+                                                                {"direction", "decrease"},
+                                                                {"baseline_value", "100"},
+                                                                {"current_value", "12.250"}}),
+                             domain::WriteMode::kCreate, nullptr, errors);
   ASSERT_TRUE(errors.empty());
   EXPECT_EQ(r.fields["target_value"], 95.5);
   const std::string csv = RecordsToCsv(domain::Objectives(), {r}, {});

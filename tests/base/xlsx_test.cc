@@ -42,15 +42,14 @@ TEST(XlsxTest, WritesAZipPackageAndLeavesNoFileBehind) {
 
 TEST(XlsxTest, WritesTheNumbersOfNumericColumnsAsNumberCells) {
   auto bytes = XlsxBytes("Objectives", {"title", "target_value"},
-                         {{"Phishing", "95.5"}, {"12", "-3"}, {"Backups", "n/a"}},
-                         {false, true});
+                         {{"Phishing", "95.5"}, {"12", "-3"}, {"Backups", "n/a"}}, {false, true});
   ASSERT_TRUE(bytes.ok()) << bytes.status().ToString();
   const auto cells = test::ReadXlsxCells(*bytes);
   ASSERT_TRUE(cells.has_value());
-  EXPECT_EQ(*cells, (std::vector<std::vector<std::string>>{{"title", "target_value"},
-                                                           {"Phishing", "95.5"},
-                                                           {"12", "-3"},
-                                                           {"Backups", "n/a"}}));
+  EXPECT_EQ(
+      *cells,
+      (std::vector<std::vector<std::string>>{
+          {"title", "target_value"}, {"Phishing", "95.5"}, {"12", "-3"}, {"Backups", "n/a"}}));
   const auto types = test::ReadXlsxCellTypes(*bytes);
   ASSERT_TRUE(types.has_value());
   EXPECT_EQ((*types)[1], (std::vector<std::string>{"s", "n"}));  // a number cell has no type

@@ -255,17 +255,17 @@ TEST_P(SchemaDrift, EveryBoundedIntegerKeepsItsBounds) {
 }
 
 TEST_P(SchemaDrift, EveryDecimalKeepsItsFraction) {
-  const int checked = ForEachField(
-      [](const FieldSpec& f) { return f.type == FieldType::kDecimal; },
-      [&](const RegisterSpec& spec, const FieldSpec& f, int64_t id) {
-        const std::string where = spec.table + "." + f.name;
-        EXPECT_THAT(Set(spec, f.name, id, 95.125), IsOk()) << where;
-        auto rows = b_->conn->Query("SELECT " + f.name + " FROM " + spec.table + " WHERE id = ?",
-                                    {id});
-        ASSERT_THAT(rows, IsOk()) << where;
-        ASSERT_TRUE(*(*rows)->Next()) << where;
-        EXPECT_EQ((*rows)->Real(0), 95.125) << where;
-      });
+  const int checked =
+      ForEachField([](const FieldSpec& f) { return f.type == FieldType::kDecimal; },
+                   [&](const RegisterSpec& spec, const FieldSpec& f, int64_t id) {
+                     const std::string where = spec.table + "." + f.name;
+                     EXPECT_THAT(Set(spec, f.name, id, 95.125), IsOk()) << where;
+                     auto rows = b_->conn->Query(
+                         "SELECT " + f.name + " FROM " + spec.table + " WHERE id = ?", {id});
+                     ASSERT_THAT(rows, IsOk()) << where;
+                     ASSERT_TRUE(*(*rows)->Next()) << where;
+                     EXPECT_EQ((*rows)->Real(0), 95.125) << where;
+                   });
   EXPECT_GE(checked, 3);  // an objective's target, baseline and current value
 }
 

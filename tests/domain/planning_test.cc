@@ -140,7 +140,8 @@ TEST(Objectives, WithoutATargetIsJudgedByItsEvaluation) {
 
 TEST(Objectives, IsWorkedOnBeforeItIsAchieved) {
   std::vector<FieldError> errors;
-  const Json before = ValidateFields(Objectives(), Objective(), WriteMode::kCreate, nullptr, errors);
+  const Json before =
+      ValidateFields(Objectives(), Objective(), WriteMode::kCreate, nullptr, errors);
   ASSERT_THAT(errors, IsEmpty());
   Json in = before;
   in["status"] = "achieved";

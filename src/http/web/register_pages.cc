@@ -865,22 +865,22 @@ void Control(Html& h, const FieldSpec& f, const std::string& name, const std::st
     default: {
       // One-line inputs differ only in their type (and a text box's length limit).
       const bool decimal = f.type == FieldType::kDecimal;
-      const char* type = f.type == FieldType::kDate                  ? "date"
+      const char* type = f.type == FieldType::kDate                 ? "date"
                          : f.type == FieldType::kInteger || decimal ? "number"
-                         : f.type == FieldType::kColour              ? "color"
-                                                                     : "text";
+                         : f.type == FieldType::kColour             ? "color"
+                                                                    : "text";
       const std::string max =
           f.type == FieldType::kText ? std::to_string(f.max_length > 0 ? f.max_length : 200) : "";
       // A decimal shows as people write it (95.5, 100); what was typed and refused, as typed.
-      h.Void("input", {{"type", type},
-                       {"id", id},
-                       {"name", name},
-                       {"value", decimal && value.is_number() ? FormatNumber(value.get<double>())
-                                                              : str},
-                       {"step", decimal ? "any" : ""},
-                       {"maxlength", max},
-                       {"aria-invalid", aria_invalid},
-                       {"aria-describedby", described_by}});
+      h.Void("input",
+             {{"type", type},
+              {"id", id},
+              {"name", name},
+              {"value", decimal && value.is_number() ? FormatNumber(value.get<double>()) : str},
+              {"step", decimal ? "any" : ""},
+              {"maxlength", max},
+              {"aria-invalid", aria_invalid},
+              {"aria-describedby", described_by}});
     }
   }
 }

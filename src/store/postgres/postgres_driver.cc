@@ -263,10 +263,10 @@ class PostgresDriver final : public SqlDriver {
                          const ColumnKind kind =
                              type == "bigint" || type == "integer" || type == "smallint"
                                  ? ColumnKind::kInt
-                             : type == "boolean" ? ColumnKind::kBool
-                             : type == "bytea"   ? ColumnKind::kBlob
+                             : type == "boolean"          ? ColumnKind::kBool
+                             : type == "bytea"            ? ColumnKind::kBlob
                              : type == "double precision" ? ColumnKind::kReal
-                                                 : ColumnKind::kText;
+                                                          : ColumnKind::kText;
                          return CatalogueColumn{r.Text(0), kind, r.Bool(2)};
                        }));
       ASSIGN_OR_RETURN(
