@@ -240,6 +240,7 @@ std::string ExportScalar(const domain::FieldSpec& f, const Json& v,
     return UserNameOf(v.get<int64_t>(), members);
   }
   if (v.is_string()) return v.get<std::string>();
+  if (v.is_number_float()) return FormatNumber(v.get<double>());  // 95.5, not 95.500000
   return v.dump();
 }
 
@@ -280,12 +281,18 @@ ExportSheet RecordsToSheet(const domain::RegisterSpec& spec,
   };
   ExportSheet sheet;
   sheet.header = {"id", "version"};
+  sheet.numeric = {false, false};
   for (const auto& f : spec.fields) {
     sheet.header.push_back(f.name);
-    if (named(f)) sheet.header.push_back(f.name + "_name");
+    sheet.numeric.push_back(f.type == FieldType::kInteger || f.type == FieldType::kDecimal);
+    if (named(f)) {
+      sheet.header.push_back(f.name + "_name");
+      sheet.numeric.push_back(false);
+    }
   }
   sheet.header.push_back("created_at");
   sheet.header.push_back("updated_at");
+  sheet.numeric.resize(sheet.header.size(), false);
   sheet.rows.reserve(records.size());
   for (const auto& r : records) {
     std::vector<std::string> row = {std::to_string(r.id), std::to_string(r.version)};
@@ -311,10 +318,8 @@ ExportSheet RecordsToSheet(const domain::RegisterSpec& spec,
         for (const auto& item : v) cell += (cell.empty() ? "" : "\n") + item.get<std::string>();
       } else if (f.type == FieldType::kTable) {
         cell = TableLines(f, v, members);
-      } else if (v.is_string()) {
-        cell = v.get<std::string>();
       } else {
-        cell = v.dump();
+        cell = ExportScalar(f, v, members);
       }
       row.push_back(std::move(cell));
       if (named(f)) row.push_back(std::move(name));

@@ -60,6 +60,7 @@ std::vector<RowChange> DiffTableRows(const domain::FieldSpec& table, const domai
 struct ExportSheet {
   std::vector<std::string> header;
   std::vector<std::vector<std::string>> rows;
+  std::vector<bool> numeric;  // per column: the values are numbers (integer and decimal fields)
 };
 ExportSheet RecordsToSheet(const domain::RegisterSpec& spec,
                            const std::vector<domain::Record>& records,

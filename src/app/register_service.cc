@@ -313,7 +313,7 @@ Result<std::string> RegisterService::Export(const Principal& p, const RegisterSp
   for (char& c : sheet_name) {
     if (std::string_view("[]:*?/\\").find(c) != std::string_view::npos) c = ' ';
   }
-  return XlsxBytes(sheet_name, sheet.header, sheet.rows);
+  return XlsxBytes(sheet_name, sheet.header, sheet.rows, sheet.numeric);
 }
 
 Result<int64_t> RegisterService::Count(const Principal& p, const RegisterSpec& spec,
@@ -578,6 +578,11 @@ Result<domain::Filter> RegisterService::ParseFilter(const RegisterSpec& spec,
         return InvalidArgument(fmt::format("{} must be a number", name), name);
       }
       return domain::Filter{name, v};
+    }
+    case FieldType::kDecimal: {
+      const auto v = ParseNumber(value);
+      if (!v) return InvalidArgument(fmt::format("{} must be a number", name), name);
+      return domain::Filter{name, *v};
     }
     case FieldType::kEnum:
       if (f->FindChoice(value) == nullptr) {

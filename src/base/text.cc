@@ -1,7 +1,11 @@
 #include "base/text.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cctype>
+#include <charconv>
+#include <cmath>
 #include <cstdint>
 
 namespace rampart {
@@ -178,6 +182,21 @@ long Utf8Length(std::string_view s) {
     ++n;
   }
   return n;
+}
+
+std::string FormatNumber(double v) {
+  if (v == 0) return "0";  // also -0
+  return fmt::format("{}", v);
+}
+
+std::optional<double> ParseNumber(std::string_view s) {
+  s = Trim(s);
+  double v = 0;
+  const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (s.empty() || ec != std::errc() || p != s.data() + s.size() || !std::isfinite(v)) {
+    return std::nullopt;
+  }
+  return v;
 }
 
 std::string ToLower(std::string_view s) {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -29,6 +30,12 @@ std::string ToLower(std::string_view s);
 void AppendUtf8(std::string& out, uint32_t cp);
 // A name inside a sentence: lower case, except acronyms ("ISMS scope", "risk methodology").
 std::string LowerNoun(std::string_view name);
+// A finite number as people write it: the shortest text that reads back as the same value, with
+// no trailing zeros ("95.5", "100", "0.25", "-3"); an exponent only for very large or small ones.
+std::string FormatNumber(double v);
+// The finite number that all of `s` writes ("95.5", "-3", "1e3", " 7 " trimmed); nullopt for
+// anything else, including "inf", "nan", "0x10" and an empty string.
+std::optional<double> ParseNumber(std::string_view s);
 
 }  // namespace rampart
 

@@ -7,7 +7,10 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
+
+#include "base/text.h"
 
 namespace rampart {
 
@@ -56,7 +59,8 @@ double Width(const std::vector<std::string>& header,
 }  // namespace
 
 Result<std::string> XlsxBytes(std::string_view sheet_name, const std::vector<std::string>& header,
-                              const std::vector<std::vector<std::string>>& rows) {
+                              const std::vector<std::vector<std::string>>& rows,
+                              const std::vector<bool>& numeric) {
   if (sheet_name.empty() || sheet_name.size() > 31 ||
       sheet_name.find_first_of("[]:*?/\\") != std::string_view::npos) {
     return InvalidArgument("a sheet name has 1 to 31 characters and none of []:*?/\\",
@@ -87,8 +91,11 @@ Result<std::string> XlsxBytes(std::string_view sheet_name, const std::vector<std
   for (size_t r = 0; st.ok() && r < rows.size(); ++r) {
     for (size_t c = 0; st.ok() && c < rows[r].size(); ++c) {
       if (rows[r][c].empty()) continue;
-      st = Check(worksheet_write_string(sheet, static_cast<lxw_row_t>(r + 1),
-                                        static_cast<lxw_col_t>(c), rows[r][c].c_str(), nullptr),
+      const auto row = static_cast<lxw_row_t>(r + 1);
+      const auto col = static_cast<lxw_col_t>(c);
+      const auto number = c < numeric.size() && numeric[c] ? ParseNumber(rows[r][c]) : std::nullopt;
+      st = Check(number ? worksheet_write_number(sheet, row, col, *number, nullptr)
+                        : worksheet_write_string(sheet, row, col, rows[r][c].c_str(), nullptr),
                  "cell");
     }
   }

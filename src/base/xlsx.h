@@ -1,6 +1,7 @@
 // Spreadsheets in the Office Open XML format (.xlsx) through libxlsxwriter: one worksheet of
 // text cells with a bold, frozen header row and an autofilter. Every value is written as a
-// string cell, never as a formula, so text such as "=HYPERLINK(...)" stays text.
+// string cell, never as a formula, so text such as "=HYPERLINK(...)" stays text; in the columns
+// said to hold numbers, a value that is one finite number is a number cell.
 //
 // libxlsxwriter 1.1.4 (Debian 12) writes only to files: the workbook is written to a private
 // directory under the system's temporary directory, read back and removed, also on failure.
@@ -16,11 +17,13 @@
 namespace rampart {
 
 // The bytes of an .xlsx file holding `header` and `rows` on sheet `sheet_name` (at most 31
-// characters, none of []:*?/\). Rows may be shorter than the header.
+// characters, none of []:*?/\). Rows may be shorter than the header. `numeric[c]` true: the
+// values of column c that are numbers ("95.5", "-3") are written as number cells.
 // Errors: kInvalidArgument for a bad sheet name; kInternal when the file cannot be written or
 // read back (disk full, no temporary directory).
 Result<std::string> XlsxBytes(std::string_view sheet_name, const std::vector<std::string>& header,
-                              const std::vector<std::vector<std::string>>& rows);
+                              const std::vector<std::vector<std::string>>& rows,
+                              const std::vector<bool>& numeric = {});
 
 // The media type of an .xlsx file.
 inline constexpr const char* kXlsxContentType =

@@ -1,10 +1,150 @@
 #include "domain/planning.h"
 
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace rampart::domain {
 namespace {
+
+bool Number(const Json& r, const char* field) { return r.value(field, Json()).is_number(); }
+
+// True when `current` meets the target in the objective's direction (increase to at least,
+// decrease to at most). A level to maintain is judged by the evaluation method, not here.
+bool MeetsTarget(const Json& r) {
+  const double current = r["current_value"].get<double>();
+  const double target = r["target_value"].get<double>();
+  if (r["direction"] == "increase") return current >= target;
+  if (r["direction"] == "decrease") return current <= target;
+  return true;
+}
+
+// An objective says what will be done, what it needs, who is responsible, when it will be
+// completed and how its results are evaluated (the planning of clause 6.2). Where it can be
+// measured, it carries a target (a value, its unit, the direction it is reached in) with the
+// baseline it starts from and the value measured last. It is planned, worked on, and closed as
+// achieved, not achieved or cancelled; a closed one may be planned again.
+RegisterSpec MakeObjectives() {
+  RegisterSpec s{.type = "objective",
+                 .table = "objectives",
+                 .path = "objectives",
+                 .singular = "Objective",
+                 .plural = "Objectives",
+                 .clause = "6.2",
+                 .title_field = "title"};
+  auto decimal = [](std::string name, std::string label, std::string help, bool sortable) {
+    return FieldSpec{.name = std::move(name),
+                     .label = std::move(label),
+                     .type = FieldType::kDecimal,
+                     .help = std::move(help),
+                     .sortable = sortable};
+  };
+  FieldSpec owner = OwnerField();
+  owner.help = "Who is responsible for reaching it.";
+  s.fields = {
+      {.name = "title",
+       .label = "Title",
+       .required = true,
+       .help = "What will be done: \"Phishing reports within 1 hour of delivery\".",
+       .sortable = true,
+       .searchable = true},
+      {.name = "description",
+       .label = "Description",
+       .type = FieldType::kLongText,
+       .help = "Why it matters: the policy, requirement or risks it serves.",
+       .searchable = true},
+      {.name = "resources",
+       .label = "Resources required",
+       .type = FieldType::kLongText,
+       .help = "People, budget and tools the objective needs."},
+      owner,
+      {.name = "due_date",
+       .label = "Due date",
+       .type = FieldType::kDate,
+       .required = true,
+       .help = "When it will be completed.",
+       .filterable = true,
+       .sortable = true},
+      {.name = "evaluation",
+       .label = "Evaluation method",
+       .type = FieldType::kLongText,
+       .help = "How the results will be evaluated: the measurement, its source, who judges it.",
+       .searchable = true},
+      {.name = "risks",
+       .label = "Related risks",
+       .type = FieldType::kRefs,
+       .filterable = true,
+       .ref = "risk"},
+      {.name = "controls",
+       .label = "Applied controls",
+       .type = FieldType::kRefs,
+       .filterable = true,
+       .ref = "applied_control"},
+      decimal("target_value", "Target value", "The value to reach or keep, in the unit below.",
+              true),
+      {.name = "unit",
+       .label = "Unit",
+       .max_length = 40,
+       .help = "What the values count: %, hours, incidents a quarter."},
+      {.name = "direction",
+       .label = "Direction",
+       .type = FieldType::kEnum,
+       .choices = {{"increase", "Increase to at least"},
+                   {"decrease", "Decrease to at most"},
+                   {"maintain", "Maintain"}},
+       .filterable = true},
+      decimal("baseline_value", "Baseline", "The value when the objective was set.", false),
+      decimal("current_value", "Current value", "The value measured last.", true),
+      {.name = "status",
+       .label = "Status",
+       .type = FieldType::kEnum,
+       .required = true,
+       .choices = {{"planned", "Planned"},
+                   {"in_progress", "In progress"},
+                   {"achieved", "Achieved"},
+                   {"not_achieved", "Not achieved"},
+                   {"cancelled", "Cancelled"}},
+       .filterable = true,
+       .sortable = true,
+       .default_value = "planned"},
+      NextReviewField(),
+  };
+  s.list_columns = {"title",         "owner", "due_date", "target_value",
+                    "current_value", "unit",  "status",   "next_review"};
+  s.default_sort = "due_date";
+  s.lifecycle = Lifecycle{.field = "status",
+                          .transitions = {{"planned", "in_progress"},
+                                          {"planned", "cancelled"},
+                                          {"in_progress", "achieved"},
+                                          {"in_progress", "not_achieved"},
+                                          {"in_progress", "cancelled"},
+                                          {"not_achieved", "planned"},
+                                          {"cancelled", "planned"}},
+                          .editable_in = {},
+                          .closed = {"achieved", "not_achieved", "cancelled"},
+                          .due_field = "due_date"};
+  s.rule = [](const Json& r, const Json*, std::vector<FieldError>& errors) {
+    const bool target = Number(r, "target_value");
+    if (target && r["unit"].is_null()) {
+      errors.push_back({"unit", "say what the target counts: %, hours, incidents"});
+    }
+    if (target && r["direction"].is_null()) {
+      errors.push_back({"direction", "say whether the target is to reach, stay under or keep"});
+    }
+    if (!target && (Number(r, "baseline_value") || Number(r, "current_value"))) {
+      errors.push_back({"target_value", "set the target the baseline and current value lead to"});
+    }
+    const bool closing = r["status"] == "achieved" || r["status"] == "not_achieved";
+    if (closing && target && !Number(r, "current_value")) {
+      errors.push_back({"current_value", "record the value measured before closing"});
+    } else if (r["status"] == "achieved" && target && !r["direction"].is_null() &&
+               !MeetsTarget(r)) {
+      errors.push_back({"current_value", "the current value does not meet the target yet"});
+    }
+  };
+  return s;
+}
 
 // A change to the ISMS is proposed with its purpose and possible consequences, approved (or
 // rejected), carried out and closed. What it touches is named: the scope, risks and applied
@@ -125,6 +265,22 @@ RegisterSpec MakePlannedChanges() {
 bool IsApprovedChange(const Json& fields) {
   const Json s = fields.is_object() ? fields.value("status", Json()) : Json();
   return s == "approved" || s == "in_progress" || s == "done";
+}
+
+const RegisterSpec& Objectives() {
+  static const RegisterSpec kSpec = MakeObjectives();
+  return kSpec;
+}
+
+std::optional<double> ObjectiveProgress(const Json& fields) {
+  if (!fields.is_object() || !Number(fields, "target_value") || !Number(fields, "baseline_value") ||
+      !Number(fields, "current_value") || fields.value("direction", Json()) == "maintain") {
+    return std::nullopt;
+  }
+  const double target = fields["target_value"].get<double>();
+  const double baseline = fields["baseline_value"].get<double>();
+  if (target == baseline) return std::nullopt;
+  return (fields["current_value"].get<double>() - baseline) / (target - baseline) * 100;
 }
 
 const RegisterSpec& PlannedChanges() {

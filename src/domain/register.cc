@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <optional>
 
 #include "base/clock.h"
 #include "base/text.h"
@@ -179,6 +180,25 @@ Json NormaliseValue(const FieldSpec& f, const std::string& path, const Json& v,
         return nullptr;
       }
       return v.get<int64_t>();
+    case FieldType::kDecimal: {
+      std::optional<double> n;
+      if (v.is_number()) {
+        n = v.get<double>();
+      } else if (v.is_string()) {
+        if (Trim(v.get_ref<const std::string&>()).empty()) return nullptr;
+        n = ParseNumber(v.get_ref<const std::string&>());
+      }
+      if (!n) {
+        errors.push_back({path, fmt::format("{} must be a number", f.label)});
+        return nullptr;
+      }
+      if (f.max_value > 0 && (*n < f.min_value || *n > f.max_value)) {
+        errors.push_back(
+            {path, fmt::format("{} must be from {} to {}", f.label, f.min_value, f.max_value)});
+        return nullptr;
+      }
+      return *n == 0 ? 0.0 : *n;  // no -0
+    }
     case FieldType::kRefs: {
       if (!v.is_array()) {
         errors.push_back({path, fmt::format("{} must be a list of record ids", f.label)});
@@ -327,8 +347,12 @@ bool RegisterSpec::IsSortable(std::string_view name) const {
   return f != nullptr && f->sortable;
 }
 
-bool IsReviewOverdue(const RegisterSpec& spec, const Json& fields, std::string_view today) {
-  const auto it = fields.find("next_review");
+namespace {
+
+// True when the record's date `field` is before `today` and the record is still open.
+bool OpenPast(const RegisterSpec& spec, const Json& fields, std::string_view field,
+              std::string_view today) {
+  const auto it = fields.find(std::string(field));
   if (it == fields.end() || !it->is_string() || it->get_ref<const std::string&>() >= today) {
     return false;
   }
@@ -341,6 +365,17 @@ bool IsReviewOverdue(const RegisterSpec& spec, const Json& fields, std::string_v
     }
   }
   return true;
+}
+
+}  // namespace
+
+bool IsReviewOverdue(const RegisterSpec& spec, const Json& fields, std::string_view today) {
+  return OpenPast(spec, fields, "next_review", today);
+}
+
+bool IsPastDue(const RegisterSpec& spec, const Json& fields, std::string_view today) {
+  return spec.lifecycle && !spec.lifecycle->due_field.empty() &&
+         OpenPast(spec, fields, spec.lifecycle->due_field, today);
 }
 
 bool IsSystemField(std::string_view name) {

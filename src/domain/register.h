@@ -27,14 +27,15 @@ enum class FieldType {
   kDate,      // YYYY-MM-DD
   kBool,
   kInteger,
-  kUser,    // a user of the organisation, by id
-  kList,    // list of one-line strings (a textarea, one item per line); with `choices`, a
-            // set of choices (a multiple select), kept in the order of the choices
-  kTable,   // list of rows, each an object with the sub-fields in `columns`
-  kRef,     // a record of register `ref` in the same organisation, by id
-  kRefs,    // records of register `ref` in the same organisation, by id (ascending, no repeats);
-            // stored as a list and as rows of record_links, which filters use
-  kColour,  // a colour "#rrggbb" (lower case), picked with a colour input
+  kDecimal,  // a finite number (95.5); JSON numbers, or a string writing one (a form's input)
+  kUser,     // a user of the organisation, by id
+  kList,     // list of one-line strings (a textarea, one item per line); with `choices`, a
+             // set of choices (a multiple select), kept in the order of the choices
+  kTable,    // list of rows, each an object with the sub-fields in `columns`
+  kRef,      // a record of register `ref` in the same organisation, by id
+  kRefs,     // records of register `ref` in the same organisation, by id (ascending, no repeats);
+             // stored as a list and as rows of record_links, which filters use
+  kColour,   // a colour "#rrggbb" (lower case), picked with a colour input
 };
 
 struct Choice {
@@ -64,7 +65,7 @@ struct FieldSpec {
   // kRefs to its own register: no record may name itself, directly or through others (an asset's
   // dependencies). Checked when a record changes; a new record cannot close a loop.
   bool acyclic = false;
-  int min_value = 0;  // kInteger: bounds when max_value > 0
+  int min_value = 0;  // kInteger, kDecimal: bounds when max_value > 0
   int max_value = 0;
   // A sortable field whose order is not its value's (a risk level, "High", sorts by its place in
   // the methodology): lists sort by this hidden INTEGER column instead, and cursors carry its
@@ -92,6 +93,9 @@ struct Lifecycle {
   std::vector<std::string> editable_in;
   // States in which a record is no longer in use: its periodic review is not due.
   std::vector<std::string> closed;
+  // A date field by which a record is to reach a closed state (an objective's due date): past
+  // it and still open, the record is overdue, which its list and its page say.
+  std::string due_field;
   bool IsEditableIn(std::string_view state) const;
   bool AllowsTransition(std::string_view from, std::string_view to) const;
 };
@@ -188,6 +192,9 @@ Json DiffFields(const RegisterSpec& spec, const Json& before, const Json& after)
 // True when the record has a `next_review` date before `today` (YYYY-MM-DD) and is not in a
 // closed state of its lifecycle.
 bool IsReviewOverdue(const RegisterSpec& spec, const Json& fields, std::string_view today);
+// True when the register's lifecycle names a due field, the record's is before `today` and the
+// record is not in a closed state.
+bool IsPastDue(const RegisterSpec& spec, const Json& fields, std::string_view today);
 
 // Two versions of a record compared field by field, and a table field row by row: rows equal in
 // both are paired in order (a longest common subsequence); between two such pairs, removed and

@@ -14,8 +14,8 @@ const std::vector<const RegisterSpec*>& AllRegisters() {
       &ContextIssues(),   &InterestedParties(), &ScopeStatements(),   &Assets(),
       &Threats(),         &Vulnerabilities(),   &RiskMethodologies(), &Risks(),
       &AppliedControls(), &RiskAcceptances(),   &RiskAssessments(),   &IsmsRoles(),
-      &PlannedChanges(),  &Resources(),         &Documents(),         &DocumentVersions(),
-      &DocumentAcknowledgements()};
+      &Objectives(),      &PlannedChanges(),    &Resources(),         &Documents(),
+      &DocumentVersions(), &DocumentAcknowledgements()};
   return kAll;
 }
 

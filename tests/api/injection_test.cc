@@ -200,6 +200,8 @@ Json SampleValue(const FieldSpec& f, const std::string& text) {
       return false;
     case FieldType::kInteger:
       return 1;
+    case FieldType::kDecimal:
+      return 1.5;
     case FieldType::kList:
       return f.choices.empty() ? Json::array({text}) : Json::array({f.choices.front().value});
     case FieldType::kTable: {

@@ -11,6 +11,7 @@
 #include "base/text.h"
 #include "domain/context.h"
 #include "domain/leadership.h"
+#include "domain/planning.h"
 #include "domain/risk.h"
 
 namespace rampart::app {
@@ -147,6 +148,28 @@ TEST(RecordsToCsv, WritesAHeaderAndOneRowPerRecord) {
             "owner_name,status,next_review,created_at,updated_at\r\n"
             "1,2,\"'=HYPERLINK(\"\"http://evil\"\")\",\"Costs, rising\",external,,,false,,alice,"
             "Alice Martin,active,,2026-01-01T00:00:00.000Z,2026-01-02T00:00:00.000Z\r\n");
+}
+
+TEST(RecordsToCsv, WritesDecimalsAsPeopleWriteThem) {
+  std::vector<domain::FieldError> errors;
+  // From a form: the numbers arrive as text and are read as numbers.
+  Record r;
+  r.id = 3;
+  r.version = 1;
+  r.fields =
+      domain::ValidateFields(domain::Objectives(),
+                             FormToInput(domain::Objectives(), {{"title", "Phishing"},
+                                                                {"due_date", "2027-06-30"},
+                                                                {"target_value", "95.50"},
+                                                                {"unit", "%"},
+                                                                {"direction", "decrease"},
+                                                                {"baseline_value", "100"},
+                                                                {"current_value", "12.250"}}),
+                             domain::WriteMode::kCreate, nullptr, errors);
+  ASSERT_TRUE(errors.empty());
+  EXPECT_EQ(r.fields["target_value"], 95.5);
+  const std::string csv = RecordsToCsv(domain::Objectives(), {r}, {});
+  EXPECT_NE(csv.find(",95.5,%,decrease,100,12.25,planned,"), std::string::npos) << csv;
 }
 
 TEST(RecordsToCsv, WritesListsAsLinesAndTablesAsOneLinePerRow) {

@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <string>
 
 namespace rampart {
@@ -196,6 +197,25 @@ TEST(Utf8Length, RefusesSurrogatesAndCodePointsAboveTheUnicodeRange) {
   EXPECT_EQ(Utf8Length("\xf4\x90\x80\x80"), -1);  // U+110000
   EXPECT_EQ(Utf8Length("\xf5\x80\x80\x80"), -1);
   EXPECT_EQ(Utf8Length("\xf8\x88\x80\x80\x80"), -1);
+}
+
+TEST(FormatNumber, WritesTheShortestTextWithoutTrailingZeros) {
+  EXPECT_EQ(FormatNumber(95.5), "95.5");
+  EXPECT_EQ(FormatNumber(100.0), "100");
+  EXPECT_EQ(FormatNumber(0.1), "0.1");
+  EXPECT_EQ(FormatNumber(-3.25), "-3.25");
+  EXPECT_EQ(FormatNumber(1000000.0), "1000000");
+  EXPECT_EQ(FormatNumber(-0.0), "0");
+  EXPECT_EQ(ParseNumber(FormatNumber(2.0 / 3)), 2.0 / 3);  // reads back exactly
+}
+
+TEST(ParseNumber, ReadsOnlyAWholeFiniteNumber) {
+  EXPECT_EQ(ParseNumber("95.5"), 95.5);
+  EXPECT_EQ(ParseNumber(" -3 "), -3.0);
+  EXPECT_EQ(ParseNumber("1e3"), 1000.0);
+  for (const char* bad : {"", " ", "ninety", "1,5", "95.5%", "0x10", "inf", "nan", "1e999"}) {
+    EXPECT_EQ(ParseNumber(bad), std::nullopt) << bad;
+  }
 }
 
 }  // namespace

@@ -40,6 +40,23 @@ TEST(XlsxTest, WritesAZipPackageAndLeavesNoFileBehind) {
           {"Control", "Title"}, {"5.1", "Policies for information security"}, {"=1+1"}, {"8.34"}}));
 }
 
+TEST(XlsxTest, WritesTheNumbersOfNumericColumnsAsNumberCells) {
+  auto bytes = XlsxBytes("Objectives", {"title", "target_value"},
+                         {{"Phishing", "95.5"}, {"12", "-3"}, {"Backups", "n/a"}}, {false, true});
+  ASSERT_TRUE(bytes.ok()) << bytes.status().ToString();
+  const auto cells = test::ReadXlsxCells(*bytes);
+  ASSERT_TRUE(cells.has_value());
+  EXPECT_EQ(
+      *cells,
+      (std::vector<std::vector<std::string>>{
+          {"title", "target_value"}, {"Phishing", "95.5"}, {"12", "-3"}, {"Backups", "n/a"}}));
+  const auto types = test::ReadXlsxCellTypes(*bytes);
+  ASSERT_TRUE(types.has_value());
+  EXPECT_EQ((*types)[1], (std::vector<std::string>{"s", "n"}));  // a number cell has no type
+  EXPECT_EQ((*types)[2], (std::vector<std::string>{"s", "n"}));  // "12" is text in a text column
+  EXPECT_EQ((*types)[3], (std::vector<std::string>{"s", "s"}));
+}
+
 TEST(XlsxTest, RefusesASheetNameExcelWouldNotOpen) {
   EXPECT_EQ(XlsxBytes("a/b", {"x"}, {}).status().field(), "sheet_name");
   EXPECT_EQ(XlsxBytes("", {"x"}, {}).status().code(), Code::kInvalidArgument);

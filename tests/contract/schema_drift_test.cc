@@ -47,6 +47,7 @@ const std::map<FieldType, std::pair<std::string, std::string>> kExpectedTypes = 
     {FieldType::kDate, {"TEXT", "DATE"}},
     {FieldType::kBool, {"INTEGER", "BOOLEAN"}},
     {FieldType::kInteger, {"INTEGER", "BIGINT"}},
+    {FieldType::kDecimal, {"REAL", "DOUBLE PRECISION"}},
     {FieldType::kUser, {"INTEGER", "BIGINT"}},
     {FieldType::kRef, {"INTEGER", "BIGINT"}},
     {FieldType::kList, {"TEXT", "JSONB"}},
@@ -95,6 +96,8 @@ class SchemaDrift : public ::testing::TestWithParam<Backend> {
         return SqlValue{false};
       case FieldType::kInteger:
         return SqlValue{int64_t{f.max_value > 0 ? f.min_value : 1}};
+      case FieldType::kDecimal:
+        return SqlValue{f.max_value > 0 ? double{f.min_value} : 0.5};
       case FieldType::kUser:
         return SqlValue{b_->tenant.admin.id};
       case FieldType::kRef: {
@@ -249,6 +252,21 @@ TEST_P(SchemaDrift, EveryBoundedIntegerKeepsItsBounds) {
             << where << " accepts a value above its bounds";
       });
   EXPECT_GE(checked, 8);  // C/I/A, the risk ratings, the reassessment interval
+}
+
+TEST_P(SchemaDrift, EveryDecimalKeepsItsFraction) {
+  const int checked =
+      ForEachField([](const FieldSpec& f) { return f.type == FieldType::kDecimal; },
+                   [&](const RegisterSpec& spec, const FieldSpec& f, int64_t id) {
+                     const std::string where = spec.table + "." + f.name;
+                     EXPECT_THAT(Set(spec, f.name, id, 95.125), IsOk()) << where;
+                     auto rows = b_->conn->Query(
+                         "SELECT " + f.name + " FROM " + spec.table + " WHERE id = ?", {id});
+                     ASSERT_THAT(rows, IsOk()) << where;
+                     ASSERT_TRUE(*(*rows)->Next()) << where;
+                     EXPECT_EQ((*rows)->Real(0), 95.125) << where;
+                   });
+  EXPECT_GE(checked, 3);  // an objective's target, baseline and current value
 }
 
 TEST_P(SchemaDrift, EveryUserAndReferenceIsAForeignKey) {

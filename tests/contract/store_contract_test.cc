@@ -19,6 +19,7 @@
 
 #include "base/crypto.h"
 #include "domain/context.h"
+#include "domain/planning.h"
 #include "domain/risk.h"
 #include "domain/soa.h"
 #include "store/migrations.h"
@@ -923,6 +924,39 @@ TEST_P(StoreTest, DeleteRemovesTheRecordAndReturnsItAsItWas) {
   EXPECT_EQ(deleted->fields["title"], "Delete me");
   EXPECT_THAT(store_->Get(ContextIssues(), acme_.org.id, r->id), StatusIs(Code::kNotFound));
   EXPECT_THAT(WriteOne(acme_, Delete(ContextIssues(), *r, 1)), StatusIs(Code::kNotFound));
+}
+
+// A decimal field (an objective's target) is stored as a number and read back exactly, and
+// lists sort and page by it.
+TEST_P(StoreTest, KeepsDecimalsExactlyAndSortsAndPagesByThem) {
+  for (const double target : {12.5, 4.0, 100.25, 0.1}) {
+    const auto r = WriteOne(acme_, Insert(domain::Objectives(), {{"title", "Objective"},
+                                                                 {"due_date", "2027-01-31"},
+                                                                 {"target_value", target},
+                                                                 {"unit", "%"},
+                                                                 {"direction", "increase"}}));
+    ASSERT_THAT(r, IsOk());
+    const auto read = store_->Get(domain::Objectives(), acme_.org.id, r->id);
+    ASSERT_THAT(read, IsOk());
+    EXPECT_TRUE(read->fields["target_value"].is_number_float());
+    EXPECT_EQ(read->fields["target_value"].get<double>(), target);
+    EXPECT_TRUE(read->fields["baseline_value"].is_null());
+  }
+  ListQuery q;
+  q.sort = "target_value";
+  q.descending = true;
+  q.limit = 2;
+  auto first = store_->List(domain::Objectives(), acme_.org.id, q);
+  ASSERT_THAT(first, IsOk());
+  ASSERT_EQ(first->records.size(), 2u);
+  EXPECT_EQ(first->records[0].fields["target_value"], 100.25);
+  EXPECT_EQ(first->records[1].fields["target_value"], 12.5);
+  q.cursor = first->next_cursor;
+  auto second = store_->List(domain::Objectives(), acme_.org.id, q);
+  ASSERT_THAT(second, IsOk());
+  ASSERT_EQ(second->records.size(), 2u);
+  EXPECT_EQ(second->records[0].fields["target_value"], 4.0);
+  EXPECT_EQ(second->records[1].fields["target_value"], 0.1);
 }
 
 TEST_P(StoreTest, WritesAllMutationsOrNone) {

@@ -646,6 +646,70 @@ TEST(IsSystemField, NamesTheColumnsEveryRecordHas) {
   EXPECT_FALSE(IsSystemField(""));
 }
 
+// --- Decimals ---
+
+// A register with a free decimal and one bounded from 0 to 100.
+RegisterSpec Measures() {
+  RegisterSpec s{.type = "measure", .table = "measures", .path = "measures", .title_field = "name"};
+  s.fields = {{.name = "name", .label = "Name", .required = true},
+              {.name = "value", .label = "Value", .type = FieldType::kDecimal},
+              {.name = "share",
+               .label = "Share",
+               .type = FieldType::kDecimal,
+               .min_value = 0,
+               .max_value = 100}};
+  return s;
+}
+
+TEST(ValidateFields, KeepsADecimalAsANumber) {
+  const auto v = Validate(Measures(), {{"name", "n"}, {"value", 95.5}, {"share", 40}});
+  ASSERT_THAT(v.errors, IsEmpty());
+  EXPECT_EQ(v.fields["value"], 95.5);
+  EXPECT_TRUE(v.fields["value"].is_number_float());
+  EXPECT_EQ(v.fields["share"], 40.0);
+  EXPECT_TRUE(v.fields["share"].is_number_float());  // an integer is read as the decimal
+}
+
+TEST(ValidateFields, ReadsADecimalWrittenAsText) {
+  const auto v = Validate(Measures(), {{"name", "n"}, {"value", " -0.25 "}, {"share", ""}});
+  ASSERT_THAT(v.errors, IsEmpty());
+  EXPECT_EQ(v.fields["value"], -0.25);
+  EXPECT_TRUE(v.fields["share"].is_null());  // an empty form input is no value
+}
+
+TEST(ValidateFields, RefusesADecimalThatIsNotAFiniteNumberNamingTheField) {
+  for (const Json& bad : {Json("ninety"), Json("inf"), Json("nan"), Json("1,5"), Json("0x10"),
+                          Json(true), Json::array({1})}) {
+    EXPECT_THAT(Validate(Measures(), {{"name", "n"}, {"value", bad}}).errors,
+                ElementsAre(ErrorOn("value", "Value must be a number")))
+        << bad.dump();
+  }
+}
+
+TEST(ValidateFields, KeepsADecimalWithinItsBounds) {
+  EXPECT_THAT(Validate(Measures(), {{"name", "n"}, {"share", 100.5}}).errors,
+              ElementsAre(ErrorOn("share", "Share must be from 0 to 100")));
+  EXPECT_THAT(Validate(Measures(), {{"name", "n"}, {"share", -0.1}}).errors,
+              ElementsAre(ErrorOn("share", "Share must be from 0 to 100")));
+  EXPECT_THAT(Validate(Measures(), {{"name", "n"}, {"share", 0}}).errors, IsEmpty());
+  EXPECT_THAT(Validate(Measures(), {{"name", "n"}, {"share", "99.99"}}).errors, IsEmpty());
+}
+
+TEST(IsPastDue, IsTrueOnlyForAnOpenRecordAfterItsDueDate) {
+  RegisterSpec spec = Measures();
+  spec.fields.push_back({.name = "due", .label = "Due", .type = FieldType::kDate});
+  spec.fields.push_back({.name = "status",
+                         .label = "Status",
+                         .type = FieldType::kEnum,
+                         .choices = {{"open", "Open"}, {"done", "Done"}}});
+  EXPECT_FALSE(IsPastDue(spec, {{"due", "2026-01-31"}, {"status", "open"}}, "2026-02-01"));
+  spec.lifecycle = Lifecycle{.field = "status", .closed = {"done"}, .due_field = "due"};
+  EXPECT_TRUE(IsPastDue(spec, {{"due", "2026-01-31"}, {"status", "open"}}, "2026-02-01"));
+  EXPECT_FALSE(IsPastDue(spec, {{"due", "2026-01-31"}, {"status", "open"}}, "2026-01-31"));
+  EXPECT_FALSE(IsPastDue(spec, {{"due", "2026-01-31"}, {"status", "done"}}, "2026-02-01"));
+  EXPECT_FALSE(IsPastDue(spec, {{"due", nullptr}, {"status", "open"}}, "2026-02-01"));
+}
+
 }  // namespace
 TEST(IsReviewOverdue, IsTrueOnlyForAPastReviewDateOfARecordInUse) {
   const auto& spec = ContextIssues();

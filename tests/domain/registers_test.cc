@@ -24,8 +24,8 @@ TEST(AllRegisters, ListsTheRegistersInNavigationOrder) {
               ElementsAre(&ContextIssues(), &InterestedParties(), &ScopeStatements(), &Assets(),
                           &Threats(), &Vulnerabilities(), &RiskMethodologies(), &Risks(),
                           &AppliedControls(), &RiskAcceptances(), &RiskAssessments(), &IsmsRoles(),
-                          &PlannedChanges(), &Resources(), &Documents(), &DocumentVersions(),
-                          &DocumentAcknowledgements()));
+                          &Objectives(), &PlannedChanges(), &Resources(), &Documents(),
+                          &DocumentVersions(), &DocumentAcknowledgements()));
 }
 
 TEST(FindRegisterByPath, FindsEachRegisterByItsUrlSegment) {
@@ -35,6 +35,7 @@ TEST(FindRegisterByPath, FindsEachRegisterByItsUrlSegment) {
   EXPECT_EQ(FindRegisterByPath("risks"), &Risks());
   EXPECT_EQ(FindRegisterByPath("controls"), &AppliedControls());
   EXPECT_EQ(FindRegisterByPath("risk-methodology"), &RiskMethodologies());
+  EXPECT_EQ(FindRegisterByPath("objectives"), &Objectives());
 }
 
 TEST(FindRegisterByPath, ReturnsNullForAnUnknownPath) {
@@ -74,6 +75,12 @@ TEST(AllRegisters, DescribeOnlyFieldsTheyHave) {
       for (const auto& [from, to] : s->lifecycle->transitions) {
         EXPECT_NE(state->FindChoice(from), nullptr) << from;
         EXPECT_NE(state->FindChoice(to), nullptr) << to;
+      }
+      // A due date is a date the record has.
+      if (!s->lifecycle->due_field.empty()) {
+        const FieldSpec* due = s->Field(s->lifecycle->due_field);
+        ASSERT_NE(due, nullptr) << s->lifecycle->due_field;
+        EXPECT_EQ(due->type, FieldType::kDate);
       }
     }
   }

@@ -16,6 +16,7 @@
 #include "app/services.h"
 #include "base/clock.h"
 #include "base/crypto.h"
+#include "base/text.h"
 #include "base/totp.h"
 #include "domain/annex_a.h"
 #include "domain/context.h"
@@ -246,13 +247,15 @@ struct TableDigest {
 };
 void PrintTo(const TableDigest& d, std::ostream* os) { *os << d.rows << " rows, " << d.sha256; }
 
-// One value as text, the same on both backends: NULL as \N; integers in decimal; booleans as
+// One value as text, the same on both backends: NULL as \N; integers in decimal; decimals as
+// the shortest text that reads back (SQLite writes 100.0, PostgreSQL 100); booleans as
 // 0/1 (SQLite stores them as integers); BLOBs in hex; JSON objects and arrays re-serialised with
 // sorted keys (PostgreSQL's JSONB reorders and respaces them); other text as it is.
 std::string Normalised(const SqlRows& rows, int col, const std::string& type) {
   if (rows.IsNull(col)) return "\\N";
   if (type == "boolean") return rows.Bool(col) ? "1" : "0";
   if (type.find("int") != std::string::npos) return std::to_string(rows.Int(col));
+  if (type == "real" || type == "double precision") return FormatNumber(rows.Real(col));
   if (type == "bytea" || type == "blob") return "x" + HexEncode(rows.Blob(col));
   std::string text = rows.Text(col);
   if (!text.empty() && (text[0] == '{' || text[0] == '[')) {

@@ -353,6 +353,43 @@ TEST_P(SchemaGenApplied, AddsTheColumnsIndexesAndSearchOfADescriptionThatGrew) {
   }
 }
 
+TEST_P(SchemaGenApplied, AddsABoundedDecimalThatKeepsItsFraction) {
+  ASSERT_THAT(Apply(*CreateTableSql(Widgets(), dialect())), IsOk());
+  RegisterSpec grown = Widgets();
+  grown.fields.push_back({.name = "share",
+                          .label = "Share",
+                          .type = FieldType::kDecimal,
+                          .sortable = true,
+                          .min_value = 0,
+                          .max_value = 100});
+  auto scratch = test::ScratchSqlite::Open();
+  ASSERT_THAT(scratch, IsOk());
+  ASSERT_THAT(scratch->conn->Exec(*CreateTableSql(Widgets(), Dialect::kSqlite)), IsOk());
+  auto before = InspectTable(*scratch->conn, Dialect::kSqlite, "widgets");
+  ASSERT_THAT(before, IsOk());
+  std::vector<std::string> problems;
+  auto change = PlanSchemaChange(grown, *before, problems);
+  ASSERT_THAT(change, IsOk());
+  EXPECT_THAT(problems, IsEmpty());
+  EXPECT_THAT(change->sqlite, HasSubstr("ALTER TABLE widgets ADD COLUMN share REAL CHECK (share "
+                                        "BETWEEN 0 AND 100);\n"));
+  EXPECT_THAT(change->postgres,
+              HasSubstr("ALTER TABLE widgets ADD COLUMN share DOUBLE PRECISION CHECK (share "
+                        "BETWEEN 0 AND 100);\n"));
+  ASSERT_THAT(Apply(lite() ? change->sqlite : change->postgres), IsOk());
+  EXPECT_EQ(Inspect().Column("share")->type, lite() ? "REAL" : "DOUBLE PRECISION");
+  EXPECT_TRUE(Inspect().HasIndexLeadingWith("share"));
+
+  ASSERT_THAT(Insert("plain"), IsOk());
+  EXPECT_THAT(conn_->Query("UPDATE widgets SET share = ?", {100.5}).status(),
+              StatusIs(Code::kInvalidArgument));
+  ASSERT_THAT(conn_->Query("UPDATE widgets SET share = ?", {12.75}).status(), IsOk());
+  auto rows = conn_->Query("SELECT share FROM widgets", {});
+  ASSERT_THAT(rows, IsOk());
+  ASSERT_TRUE(*(*rows)->Next());
+  EXPECT_EQ((*rows)->Real(0), 12.75);
+}
+
 TEST(SchemaGen, ReportsWhatItCannotGenerateAndLeavesItOut) {
   auto scratch = test::ScratchSqlite::Open();
   ASSERT_THAT(scratch, IsOk());

@@ -62,9 +62,7 @@ TEST(SqliteStoreMigrate, NumbersMigrationsFromTheirFileNames) {
   EXPECT_EQ(all[27].name, "0028_resources");          // clause 7.1, written by `make schema`
   EXPECT_EQ(all[28].name, "0029_isms_roles");         // clause 5.3, the same
   EXPECT_EQ(all[29].name, "0030_planned_changes");    // clause 6.3, the same
-  EXPECT_EQ(all[30].name, "0031_documents");          // clause 7.5, the same
-  EXPECT_EQ(all[31].name, "0032_document_versions");
-  EXPECT_EQ(all[32].name, "0033_document_acknowledgements");
+  EXPECT_EQ(all[30].name, "0031_objectives");         // clause 6.2, the same
 }
 
 // Migration 0027: a level's roles that may accept, stored as one string before issue 12 B12,

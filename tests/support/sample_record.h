@@ -38,6 +38,9 @@ inline Json SampleRecord(const domain::RegisterSpec& spec, int64_t user_id) {
       case domain::FieldType::kInteger:
         body[f.name] = 1;
         break;
+      case domain::FieldType::kDecimal:
+        body[f.name] = 1.5;
+        break;
       case domain::FieldType::kList:
       case domain::FieldType::kTable:
         body[f.name] = Json::array();

@@ -121,9 +121,9 @@ std::string Attribute(std::string_view tag, std::string_view name) {
   return std::string(tag.substr(at + key.size(), end - at - key.size()));
 }
 
-}  // namespace
+enum class Read { kValues, kTypes };
 
-std::optional<std::vector<std::vector<std::string>>> ReadXlsxCells(std::string_view bytes) {
+std::optional<std::vector<std::vector<std::string>>> ReadCells(std::string_view bytes, Read what) {
   auto parts = Unzip(bytes);
   if (!parts || parts->count("xl/worksheets/sheet1.xml") == 0) return std::nullopt;
   std::vector<std::string> shared;
@@ -154,7 +154,9 @@ std::optional<std::vector<std::vector<std::string>>> ReadXlsxCells(std::string_v
       const std::string_view inner = std::string_view(sheet).substr(tag_end + 1, end - tag_end - 1);
       const std::string type = Attribute(tag, "t");
       const size_t v = inner.find("<v>");
-      if (type == "s" && v != std::string_view::npos) {
+      if (what == Read::kTypes) {
+        value = type.empty() ? "n" : type;
+      } else if (type == "s" && v != std::string_view::npos) {
         const size_t n = std::stoul(std::string(inner.substr(v + 3, inner.find("</v>") - v - 3)));
         if (n >= shared.size()) return std::nullopt;
         value = shared[n];
@@ -170,6 +172,16 @@ std::optional<std::vector<std::vector<std::string>>> ReadXlsxCells(std::string_v
     at = end;
   }
   return rows;
+}
+
+}  // namespace
+
+std::optional<std::vector<std::vector<std::string>>> ReadXlsxCells(std::string_view bytes) {
+  return ReadCells(bytes, Read::kValues);
+}
+
+std::optional<std::vector<std::vector<std::string>>> ReadXlsxCellTypes(std::string_view bytes) {
+  return ReadCells(bytes, Read::kTypes);
 }
 
 }  // namespace rampart::test

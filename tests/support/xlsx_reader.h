@@ -13,5 +13,7 @@
 namespace rampart::test {
 
 std::optional<std::vector<std::vector<std::string>>> ReadXlsxCells(std::string_view bytes);
+// The same cells' types: "s" a shared string, "inlineStr", "n" a number (no type attribute).
+std::optional<std::vector<std::vector<std::string>>> ReadXlsxCellTypes(std::string_view bytes);
 
 }  // namespace rampart::test

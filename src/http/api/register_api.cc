@@ -80,6 +80,14 @@ Json FieldSchema(const FieldSpec& f) {
     case FieldType::kInteger:
       s = {{"type", {"integer", "null"}}};
       break;
+    case FieldType::kDecimal:
+      // A form may also send the number as text ("95.5"), which is read as the number.
+      s = {{"type", {"number", "null"}}};
+      if (f.max_value > 0) {
+        s["minimum"] = f.min_value;
+        s["maximum"] = f.max_value;
+      }
+      break;
     case FieldType::kUser:
       s = {{"type", {"integer", "null"}}, {"description", "id of a user of the organisation"}};
       break;

@@ -469,6 +469,8 @@ std::string DisplayValue(const domain::FieldSpec& f, const Json& v,
       return UserName(v.get<int64_t>(), members);
     case FieldType::kInteger:
       return std::to_string(v.get<int64_t>());
+    case FieldType::kDecimal:
+      return FormatNumber(v.get<double>());
     case FieldType::kList: {
       std::string out;
       // A set of choices by their labels ("Administrator, Executive"), other lists as written.
@@ -519,7 +521,8 @@ std::string CellText(const domain::FieldSpec& c, const Json& row,
   const Json v = row.is_object() ? row.value(c.name, Json()) : Json();
   // Rows of old events may hold what a column's type no longer reads: shown as stored.
   const bool readable =
-      (c.type != FieldType::kUser && c.type != FieldType::kInteger) || v.is_number_integer();
+      ((c.type != FieldType::kUser && c.type != FieldType::kInteger) || v.is_number_integer()) &&
+      (c.type != FieldType::kDecimal || v.is_number());
   const bool typed = readable && (c.type != FieldType::kEnum || v.is_string()) &&
                      (c.type != FieldType::kBool || v.is_boolean());
   std::string s = v.is_null() ? "" : typed ? DisplayValue(c, v, members) : v.dump();
@@ -713,6 +716,7 @@ const RegisterPageHooks& PageHooksFor(const domain::RegisterSpec& spec) {
     AddContextPageHooks(all);
     AddRiskPageHooks(all);
     AddDocumentPageHooks(all);
+    AddPlanningPageHooks(all);
     return all;
   }();
   static const RegisterPageHooks kNone;

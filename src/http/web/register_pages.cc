@@ -239,6 +239,16 @@ std::string QueryWith(const HttpRequest& req, const std::string& key, const std:
   return out;
 }
 
+bool IsDueField(const RegisterSpec& spec, const FieldSpec& f) {
+  return spec.lifecycle && f.name == spec.lifecycle->due_field;
+}
+
+// Beside the due date of a record still open after it (domain::IsPastDue).
+void OverdueBadge(Html& h) {
+  h.Text(" ");
+  h.Element("span", {{"class", "badge badge-overdue"}}, "Overdue");
+}
+
 void Cell(Html& h, const RegisterSpec& spec, const FieldSpec& f, const Record& rec,
           const Members& members, const std::string& today, const RefTitles& refs) {
   const Json& v = rec.fields[f.name];
@@ -266,12 +276,14 @@ void Cell(Html& h, const RegisterSpec& spec, const FieldSpec& f, const Record& r
       return;
     case FieldType::kDate: {
       const std::string d = v.get<std::string>();
-      const bool overdue =
+      const bool review_overdue =
           f.name == "next_review" && domain::IsReviewOverdue(spec, rec.fields, today);
-      h.Open("td",
-             {{"class", overdue ? "cell-date is-overdue" : "cell-date"}, {"data-label", f.label}});
+      const bool past_due = IsDueField(spec, f) && domain::IsPastDue(spec, rec.fields, today);
+      h.Open("td", {{"class", review_overdue || past_due ? "cell-date is-overdue" : "cell-date"},
+                    {"data-label", f.label}});
       h.Text(d);
-      if (overdue) h.Element("span", {{"class", "visually-hidden"}}, " (review overdue)");
+      if (review_overdue) h.Element("span", {{"class", "visually-hidden"}}, " (review overdue)");
+      if (past_due) OverdueBadge(h);
       h.Close("td");
       return;
     }
@@ -288,8 +300,9 @@ void Cell(Html& h, const RegisterSpec& spec, const FieldSpec& f, const Record& r
       return;
     }
     case FieldType::kInteger:
+    case FieldType::kDecimal:
       h.Element("td", {{"class", "cell-num"}, {"data-label", f.label}},
-                f.sequence ? domain::SequenceText(f, rec.fields) : std::to_string(v.get<int64_t>()));
+                f.sequence ? domain::SequenceText(f, rec.fields) : DisplayValue(f, v, members));
       return;
     default:
       h.Element("td", {{"data-label", f.label}}, DisplayValue(f, v, members));
@@ -680,6 +693,7 @@ void RecordPage(Request& r, const RegisterSpec& spec, const RefusedUpload* refus
       h.Text(domain::SequenceText(f, rec->fields));
     } else {
       ValueBlock(h, f, rec->fields[f.name], *members, refs, ChoicesFor(choices, f));
+      if (IsDueField(spec, f) && domain::IsPastDue(spec, rec->fields, Today(r))) OverdueBadge(h);
     }
     h.Close("dd").Close("div");
   }
@@ -854,19 +868,23 @@ void Control(Html& h, const FieldSpec& f, const std::string& name, const std::st
       return;
     default: {
       // One-line inputs differ only in their type (and a text box's length limit).
-      const char* type = f.type == FieldType::kDate      ? "date"
-                         : f.type == FieldType::kInteger ? "number"
-                         : f.type == FieldType::kColour  ? "color"
-                                                         : "text";
+      const bool decimal = f.type == FieldType::kDecimal;
+      const char* type = f.type == FieldType::kDate                 ? "date"
+                         : f.type == FieldType::kInteger || decimal ? "number"
+                         : f.type == FieldType::kColour             ? "color"
+                                                                    : "text";
       const std::string max =
           f.type == FieldType::kText ? std::to_string(f.max_length > 0 ? f.max_length : 200) : "";
-      h.Void("input", {{"type", type},
-                       {"id", id},
-                       {"name", name},
-                       {"value", str},
-                       {"maxlength", max},
-                       {"aria-invalid", aria_invalid},
-                       {"aria-describedby", described_by}});
+      // A decimal shows as people write it (95.5, 100); what was typed and refused, as typed.
+      h.Void("input",
+             {{"type", type},
+              {"id", id},
+              {"name", name},
+              {"value", decimal && value.is_number() ? FormatNumber(value.get<double>()) : str},
+              {"step", decimal ? "any" : ""},
+              {"maxlength", max},
+              {"aria-invalid", aria_invalid},
+              {"aria-describedby", described_by}});
     }
   }
 }

@@ -187,8 +187,9 @@ struct RegisterPageHooks {
       after_form_field;
 };
 using PageHooks = std::map<const domain::RegisterSpec*, RegisterPageHooks>;
-void AddContextPageHooks(PageHooks& hooks);  // context_pages.cc
-void AddRiskPageHooks(PageHooks& hooks);     // risk_pages.cc
+void AddContextPageHooks(PageHooks& hooks);   // context_pages.cc
+void AddRiskPageHooks(PageHooks& hooks);      // risk_pages.cc
+void AddPlanningPageHooks(PageHooks& hooks);  // planning_pages.cc
 void AddDocumentPageHooks(PageHooks& hooks);  // document_pages.cc
 // The hooks of `spec` (empty ones when its area adds nothing).
 const RegisterPageHooks& PageHooksFor(const domain::RegisterSpec& spec);

@@ -130,6 +130,8 @@ class PgConnection final : public SqlConnection {
         text[i] = std::get<bool>(p) ? "true" : "false";
       } else if (std::holds_alternative<std::string>(p)) {
         text[i] = std::get<std::string>(p);
+      } else if (std::holds_alternative<double>(p)) {
+        text[i] = FormatNumber(std::get<double>(p));  // the shortest text that reads back exactly
       } else if (std::holds_alternative<SqlBlob>(p)) {
         const auto& b = std::get<SqlBlob>(p).bytes;
         values[i] = b.data();
@@ -261,9 +263,10 @@ class PostgresDriver final : public SqlDriver {
                          const ColumnKind kind =
                              type == "bigint" || type == "integer" || type == "smallint"
                                  ? ColumnKind::kInt
-                             : type == "boolean" ? ColumnKind::kBool
-                             : type == "bytea"   ? ColumnKind::kBlob
-                                                 : ColumnKind::kText;
+                             : type == "boolean"          ? ColumnKind::kBool
+                             : type == "bytea"            ? ColumnKind::kBlob
+                             : type == "double precision" ? ColumnKind::kReal
+                                                          : ColumnKind::kText;
                          return CatalogueColumn{r.Text(0), kind, r.Bool(2)};
                        }));
       ASSIGN_OR_RETURN(

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "base/text.h"
 #include "store/migrations.h"
 
 namespace rampart::store {
@@ -25,7 +26,7 @@ struct SqlBlob {
   std::string bytes;
 };
 
-using SqlValue = std::variant<std::monostate, int64_t, bool, std::string, SqlBlob>;
+using SqlValue = std::variant<std::monostate, int64_t, bool, std::string, SqlBlob, double>;
 
 // The rows of one statement, read front to back.
 class SqlRows {
@@ -37,6 +38,8 @@ class SqlRows {
   virtual int64_t Int(int col) const = 0;
   virtual bool Bool(int col) const = 0;
   virtual std::string Text(int col) const = 0;
+  // A REAL / DOUBLE PRECISION column; by default read from its text (0 when that is no number).
+  virtual double Real(int col) const { return ParseNumber(Text(col)).value_or(0); }
   // The bytes of a BLOB / bytea column.
   virtual std::string Blob(int col) const = 0;
 };
@@ -65,7 +68,7 @@ class SqlConnection {
 };
 
 // How a column's values are read and bound when rows move between databases.
-enum class ColumnKind { kText, kInt, kBool, kBlob };
+enum class ColumnKind { kText, kInt, kBool, kBlob, kReal };
 
 // One column of a table, as the database's own catalogue describes it.
 struct CatalogueColumn {

@@ -89,7 +89,7 @@ std::string ColumnDefinition(const RegisterSpec& spec, const FieldSpec& f, Diale
     for (const auto& c : f.choices) values.push_back(Quote(c.value));
     out += fmt::format(" CHECK ({} IN ({}))", f.name, Join(values, ", "));
   }
-  if (f.type == FieldType::kInteger && f.max_value > 0) {
+  if ((f.type == FieldType::kInteger || f.type == FieldType::kDecimal) && f.max_value > 0) {
     out += fmt::format(" CHECK ({} BETWEEN {} AND {})", f.name, f.min_value, f.max_value);
   }
   return out;
@@ -177,6 +177,8 @@ std::string ColumnType(FieldType type, Dialect d) {
     case FieldType::kUser:
     case FieldType::kRef:
       return lite ? "INTEGER" : "BIGINT";
+    case FieldType::kDecimal:
+      return lite ? "REAL" : "DOUBLE PRECISION";
     case FieldType::kList:
     case FieldType::kTable:
     case FieldType::kRefs:

@@ -13,6 +13,7 @@
 //   kDate            TEXT (YYYY-MM-DD) / DATE
 //   kBool            INTEGER NOT NULL DEFAULT 0|1 / BOOLEAN NOT NULL DEFAULT false|true
 //   kInteger, kUser, kRef     INTEGER / BIGINT; kInteger with bounds: CHECK (x BETWEEN a AND b)
+//   kDecimal         REAL / DOUBLE PRECISION; with bounds: CHECK (x BETWEEN a AND b)
 //   kList, kTable, kRefs      TEXT / JSONB (JSON; kRefs also as rows of record_links)
 //   kEnum            CHECK (x IN ('a', 'b', ...))
 //   NOT NULL         required fields, sequences, booleans and the lifecycle's state field

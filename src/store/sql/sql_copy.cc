@@ -148,6 +148,8 @@ SqlValue ReadValue(const SqlRows& rows, int col, ColumnKind kind) {
       return rows.Bool(col);
     case ColumnKind::kBlob:
       return SqlBlob{rows.Blob(col)};
+    case ColumnKind::kReal:
+      return rows.Real(col);
     case ColumnKind::kText:
       break;
   }

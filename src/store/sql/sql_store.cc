@@ -33,6 +33,7 @@ SqlValue JsonParam(const Json& v) {
   if (v.is_null()) return std::monostate{};
   if (v.is_boolean()) return v.get<bool>();
   if (v.is_number_integer()) return v.get<int64_t>();
+  if (v.is_number_float()) return v.get<double>();
   if (v.is_string()) return v.get<std::string>();
   return v.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
@@ -59,6 +60,8 @@ Json ColumnValue(const FieldSpec& f, const SqlRows& r, int col) {
     case FieldType::kUser:
     case FieldType::kRef:
       return r.Int(col);
+    case FieldType::kDecimal:
+      return r.Real(col);
     case FieldType::kList:
     case FieldType::kTable:
     case FieldType::kRefs:

@@ -59,6 +59,7 @@ class SqliteRows final : public SqlRows {
   bool IsNull(int col) const override { return sqlite3_column_type(st_, col) == SQLITE_NULL; }
   int64_t Int(int col) const override { return sqlite3_column_int64(st_, col); }
   bool Bool(int col) const override { return sqlite3_column_int64(st_, col) != 0; }
+  double Real(int col) const override { return sqlite3_column_double(st_, col); }
   std::string Text(int col) const override {
     const auto* p = sqlite3_column_text(st_, col);
     return p != nullptr ? std::string(reinterpret_cast<const char*>(p),
@@ -132,6 +133,8 @@ class SqliteConnection final : public SqlConnection {
       } else if (std::holds_alternative<std::string>(p)) {
         const auto& s = std::get<std::string>(p);
         sqlite3_bind_text(st, pos, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT);
+      } else if (std::holds_alternative<double>(p)) {
+        sqlite3_bind_double(st, pos, std::get<double>(p));
       } else if (std::holds_alternative<SqlBlob>(p)) {
         const auto& b = std::get<SqlBlob>(p).bytes;
         sqlite3_bind_blob64(st, pos, b.data(), b.size(), SQLITE_TRANSIENT);
@@ -304,6 +307,7 @@ class SqliteDriver final : public SqlDriver {
                            type.find("int") != std::string::npos    ? ColumnKind::kInt
                            : type.find("bool") != std::string::npos ? ColumnKind::kBool
                            : type.find("blob") != std::string::npos ? ColumnKind::kBlob
+                           : type.find("real") != std::string::npos ? ColumnKind::kReal
                                                                     : ColumnKind::kText;
                        // SQLite generates rowids by itself, past the highest one: nothing to
                        // reset.
