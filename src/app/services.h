@@ -4,6 +4,7 @@
 
 #include "app/audit_service.h"
 #include "app/auth_service.h"
+#include "app/competence_service.h"
 #include "app/evidence_service.h"
 #include "app/member_service.h"
 #include "app/register_service.h"
@@ -26,7 +27,8 @@ struct Services {
         soa(s, registers),
         auth(s, c, std::move(auth_options)),
         members(s, c, auth),
-        evidence(s, c, registers, evidence_options) {
+        evidence(s, c, registers, evidence_options),
+        competence(s, c) {
     versions.OnApprove(domain::RiskMethodologies(),
                        [this](const Principal& p, const domain::Json& approved,
                               std::vector<store::Mutation>& mutations) {
@@ -57,6 +59,7 @@ struct Services {
   AuthService auth;
   MemberService members;
   EvidenceService evidence;
+  CompetenceService competence;
 };
 
 }  // namespace rampart::app

@@ -10,10 +10,10 @@ namespace rampart::domain {
 
 const std::vector<const RegisterSpec*>& AllRegisters() {
   static const std::vector<const RegisterSpec*> kAll = {
-      &ContextIssues(),   &InterestedParties(), &ScopeStatements(),   &Assets(),
-      &Threats(),         &Vulnerabilities(),   &RiskMethodologies(), &Risks(),
-      &AppliedControls(), &RiskAcceptances(),   &RiskAssessments(),   &IsmsRoles(),
-      &PlannedChanges(),  &Resources()};
+      &ContextIssues(),   &InterestedParties(), &ScopeStatements(),        &Assets(),
+      &Threats(),         &Vulnerabilities(),   &RiskMethodologies(),      &Risks(),
+      &AppliedControls(), &RiskAcceptances(),   &RiskAssessments(),        &IsmsRoles(),
+      &PlannedChanges(),  &Resources(),         &CompetenceRequirements(), &CompetenceRecords()};
   return kAll;
 }
 

@@ -709,6 +709,7 @@ const RegisterPageHooks& PageHooksFor(const domain::RegisterSpec& spec) {
     PageHooks all;
     AddContextPageHooks(all);
     AddRiskPageHooks(all);
+    AddSupportPageHooks(all);
     return all;
   }();
   static const RegisterPageHooks kNone;
@@ -721,6 +722,7 @@ void RegisterWebRoutes(Router& router) {
   AddAuthPages(router);
   AddContextPages(router);  // before the generic pages: /context-issues/swot, /scope/current
   AddRiskPages(router);     // ... /risks/heatmap, /risks/treatment-plan
+  AddSupportPages(router);  // ... /competence-matrix
   AddAccountPages(router);
   AddAdminPages(router);
   AddEvidencePages(router);

@@ -37,6 +37,7 @@ void AddAccountPages(Router& router);
 void AddAdminPages(Router& router);
 void AddEvidencePages(Router& router);
 void AddSoaPages(Router& router);
+void AddSupportPages(Router& router);
 
 struct Crumb {
   std::string label;
@@ -188,6 +189,7 @@ struct RegisterPageHooks {
 using PageHooks = std::map<const domain::RegisterSpec*, RegisterPageHooks>;
 void AddContextPageHooks(PageHooks& hooks);  // context_pages.cc
 void AddRiskPageHooks(PageHooks& hooks);     // risk_pages.cc
+void AddSupportPageHooks(PageHooks& hooks);  // support_pages.cc
 // The hooks of `spec` (empty ones when its area adds nothing).
 const RegisterPageHooks& PageHooksFor(const domain::RegisterSpec& spec);
 
