@@ -19,11 +19,12 @@ namespace {
 using ::testing::ElementsAre;
 
 TEST(AllRegisters, ListsTheRegistersInNavigationOrder) {
-  EXPECT_THAT(AllRegisters(),
-              ElementsAre(&ContextIssues(), &InterestedParties(), &ScopeStatements(), &Assets(),
-                          &Threats(), &Vulnerabilities(), &RiskMethodologies(), &Risks(),
-                          &AppliedControls(), &RiskAcceptances(), &RiskAssessments(), &IsmsRoles(),
-                          &PlannedChanges(), &Resources()));
+  EXPECT_THAT(
+      AllRegisters(),
+      ElementsAre(&ContextIssues(), &InterestedParties(), &ScopeStatements(), &Assets(), &Threats(),
+                  &Vulnerabilities(), &RiskMethodologies(), &Risks(), &AppliedControls(),
+                  &RiskAcceptances(), &RiskAssessments(), &IsmsRoles(), &PlannedChanges(),
+                  &Resources(), &CompetenceRequirements(), &CompetenceRecords()));
 }
 
 TEST(FindRegisterByPath, FindsEachRegisterByItsUrlSegment) {
