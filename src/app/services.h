@@ -4,6 +4,7 @@
 
 #include "app/audit_service.h"
 #include "app/auth_service.h"
+#include "app/communication_service.h"
 #include "app/competence_service.h"
 #include "app/evidence_service.h"
 #include "app/member_service.h"
@@ -28,7 +29,8 @@ struct Services {
         auth(s, c, std::move(auth_options)),
         members(s, c, auth),
         evidence(s, c, registers, evidence_options),
-        competence(s, c) {
+        competence(s, c),
+        communications(s, c, registers) {
     versions.OnApprove(domain::RiskMethodologies(),
                        [this](const Principal& p, const domain::Json& approved,
                               std::vector<store::Mutation>& mutations) {
@@ -60,6 +62,7 @@ struct Services {
   MemberService members;
   EvidenceService evidence;
   CompetenceService competence;
+  CommunicationService communications;
 };
 
 }  // namespace rampart::app

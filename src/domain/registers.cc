@@ -13,7 +13,8 @@ const std::vector<const RegisterSpec*>& AllRegisters() {
       &ContextIssues(),   &InterestedParties(), &ScopeStatements(),        &Assets(),
       &Threats(),         &Vulnerabilities(),   &RiskMethodologies(),      &Risks(),
       &AppliedControls(), &RiskAcceptances(),   &RiskAssessments(),        &IsmsRoles(),
-      &PlannedChanges(),  &Resources(),         &CompetenceRequirements(), &CompetenceRecords()};
+      &PlannedChanges(),  &Resources(),         &CompetenceRequirements(), &CompetenceRecords(),
+      &Communications(),  &CommunicationLog()};
   return kAll;
 }
 

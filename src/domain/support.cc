@@ -289,6 +289,132 @@ RegisterSpec MakeCompetenceRecords() {
   return s;
 }
 
+// A communication of the ISMS planned (clause 7.4): on what, when, with whom, who communicates
+// and how. Each time it takes place is an entry of the communication log.
+RegisterSpec MakeCommunications() {
+  RegisterSpec s{.type = "communication",
+                 .table = "communications",
+                 .path = "communications",
+                 .singular = "Communication",
+                 .plural = "Communications",
+                 .clause = "7.4",
+                 .title_field = "title"};
+  s.fields = {
+      {.name = "title", .label = "Title", .required = true, .sortable = true, .searchable = true},
+      {.name = "subject",
+       .label = "On what",
+       .type = FieldType::kLongText,
+       .help = "What is communicated: the policy, incidents, results, changes.",
+       .searchable = true},
+      {.name = "frequency",
+       .label = "How often",
+       .type = FieldType::kEnum,
+       .required = true,
+       .choices = {{"once", "Once"},
+                   {"weekly", "Weekly"},
+                   {"monthly", "Monthly"},
+                   {"quarterly", "Quarterly"},
+                   {"half_yearly", "Half-yearly"},
+                   {"yearly", "Yearly"},
+                   {"on_event", "On event"}},
+       .filterable = true,
+       .sortable = true},
+      {.name = "date",
+       .label = "On",
+       .type = FieldType::kDate,
+       .help = "For a communication made once: when.",
+       .sortable = true},
+      {.name = "parties",
+       .label = "Interested parties",
+       .type = FieldType::kRefs,
+       .filterable = true,
+       .ref = "interested_party"},
+      {.name = "roles",
+       .label = "ISMS roles",
+       .type = FieldType::kRefs,
+       .filterable = true,
+       .ref = "isms_role"},
+      {.name = "audience",
+       .label = "Audience",
+       .help = "Whom else, in words: all staff, new joiners, the board.",
+       .searchable = true},
+      {.name = "communicator",
+       .label = "Who communicates",
+       .type = FieldType::kUser,
+       .filterable = true},
+      {.name = "channel",
+       .label = "Channel",
+       .type = FieldType::kEnum,
+       .required = true,
+       .choices = {{"email", "Email"},
+                   {"intranet", "Intranet"},
+                   {"meeting", "Meeting"},
+                   {"training", "Training"},
+                   {"notice_board", "Notice board"},
+                   {"report", "Report"},
+                   {"other", "Other"}},
+       .filterable = true,
+       .sortable = true},
+      OwnerField(),
+      {.name = "status",
+       .label = "Status",
+       .type = FieldType::kEnum,
+       .required = true,
+       .choices = {{"active", "Active"}, {"ended", "Ended"}},
+       .filterable = true,
+       .sortable = true,
+       .default_value = "active"},
+  };
+  s.list_columns = {"title", "frequency", "channel", "communicator", "parties", "status"};
+  s.default_sort = "title";
+  s.lifecycle = Lifecycle{.field = "status",
+                          .transitions = {{"active", "ended"}, {"ended", "active"}},
+                          .editable_in = {},
+                          .closed = {"ended"}};
+  s.rule = [](const Json& r, const Json*, std::vector<FieldError>& errors) {
+    if (r["frequency"] == "once" && r["date"].is_null()) {
+      errors.push_back({"date", "say when a communication made once takes place"});
+    }
+  };
+  return s;
+}
+
+// Each time a communication took place: what was said, when, by whom; evidence (the mail, the
+// slides, the attendance list) attached.
+RegisterSpec MakeCommunicationLog() {
+  RegisterSpec s{.type = "communication_log_entry",
+                 .table = "communication_log",
+                 .path = "communication-log",
+                 .singular = "Communication log entry",
+                 .plural = "Communication log",
+                 .clause = "7.4",
+                 .title_field = "summary"};
+  s.fields = {
+      {.name = "communication",
+       .label = "Communication",
+       .type = FieldType::kRef,
+       .required = true,
+       .filterable = true,
+       .ref = "communication"},
+      {.name = "summary",
+       .label = "What was communicated",
+       .required = true,
+       .sortable = true,
+       .searchable = true},
+      {.name = "date",
+       .label = "Date",
+       .type = FieldType::kDate,
+       .required = true,
+       .filterable = true,
+       .sortable = true},
+      {.name = "communicated_by", .label = "By", .type = FieldType::kUser, .filterable = true},
+      {.name = "details", .label = "Details", .type = FieldType::kLongText, .searchable = true},
+  };
+  s.list_columns = {"date", "summary", "communication", "communicated_by"};
+  s.default_sort = "-date";
+  return s;
+}
+
 std::chrono::year_month_day ParseYmd(std::string_view date) {
   if (!IsValidDate(date)) return {};
   const auto num = [&](size_t pos, size_t len) {
@@ -332,6 +458,31 @@ const RegisterSpec& CompetenceRequirements() {
 const RegisterSpec& CompetenceRecords() {
   static const RegisterSpec kSpec = MakeCompetenceRecords();
   return kSpec;
+}
+
+const RegisterSpec& Communications() {
+  static const RegisterSpec kSpec = MakeCommunications();
+  return kSpec;
+}
+
+const RegisterSpec& CommunicationLog() {
+  static const RegisterSpec kSpec = MakeCommunicationLog();
+  return kSpec;
+}
+
+bool IsCommunicationOverdue(const Json& c, std::string_view last_entry, std::string_view today) {
+  if (c["status"] != "active") return false;
+  const std::string frequency = Text(c["frequency"]);
+  if (frequency == "on_event") return false;
+  if (frequency == "once")
+    return last_entry.empty() && !Text(c["date"]).empty() && Text(c["date"]) < today;
+  if (last_entry.empty()) return true;
+  const std::string next = frequency == "weekly"        ? AddDays(last_entry, 7)
+                           : frequency == "monthly"     ? AddMonths(last_entry, 1)
+                           : frequency == "quarterly"   ? AddMonths(last_entry, 3)
+                           : frequency == "half_yearly" ? AddMonths(last_entry, 6)
+                                                        : AddMonths(last_entry, 12);
+  return next < today;
 }
 
 std::string AddDays(std::string_view date, int days) {

@@ -5,6 +5,9 @@
 //   7.2 competence records         (CompetenceRecords): a person's training, qualification,
 //                                  certification, experience or assessment; planned ones are the
 //                                  actions that close a gap
+//   7.4 communications             (Communications): what is communicated, how often, to whom,
+//                                  by whom and how
+//   7.4 communication log          (CommunicationLog): each time a communication took place
 #pragma once
 
 #include <cstdint>
@@ -21,6 +24,15 @@ namespace rampart::domain {
 const RegisterSpec& Resources();
 const RegisterSpec& CompetenceRequirements();
 const RegisterSpec& CompetenceRecords();
+const RegisterSpec& Communications();
+const RegisterSpec& CommunicationLog();
+
+// True when an active communication is overdue on `today` (YYYY-MM-DD): its last log entry
+// (`last_entry`, a date; empty when there is none) is older than its frequency allows — a
+// week, a month, three, six or twelve months — or, for a communication made once, its date has
+// passed without an entry. One made on events is never overdue.
+bool IsCommunicationOverdue(const Json& communication, std::string_view last_entry,
+                            std::string_view today);
 
 // How many days before its end a competence counts as expiring on the matrix.
 inline constexpr int kCompetenceExpiringDays = 60;

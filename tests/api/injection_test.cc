@@ -233,7 +233,11 @@ bool IsValid(const RegisterSpec& spec, const Json& body) {
 Json SampleRecord(const RegisterSpec& spec, const std::string& text) {
   Json body = Json::object();
   for (const auto& f : spec.fields) {
-    if (f.read_only || f.type == FieldType::kUser) continue;
+    if (f.read_only) continue;
+    if (f.type == FieldType::kUser) {
+      if (f.required) body[f.name] = 1;  // a placeholder: WithReferences names the caller
+      continue;
+    }
     if (!f.default_value.is_null() && f.type == FieldType::kTable) {
       body[f.name] = f.default_value;  // a table the register's rules check as a whole
     } else if (f.required || IsText(f) || f.type == FieldType::kList ||
@@ -419,9 +423,13 @@ class CsvExport {
 class InjectionTest : public SignedInTest {
  protected:
   // `body` with each required reference naming a record made for it in its register (instead of
-  // the sample's placeholder).
+  // the sample's placeholder), and each required person the caller (a competence record's).
   Json WithReferences(const RegisterSpec& spec, Json body) {
     for (const auto& f : spec.fields) {
+      if (f.type == FieldType::kUser && f.required) {
+        body[f.name] = Body(Get("/api/v1/auth/me"))["user_id"];
+        continue;
+      }
       if (f.type != FieldType::kRef || !f.required) continue;
       const RegisterSpec* target = domain::FindRegisterByType(f.ref);
       if (target == nullptr) continue;

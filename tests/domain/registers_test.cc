@@ -19,12 +19,12 @@ namespace {
 using ::testing::ElementsAre;
 
 TEST(AllRegisters, ListsTheRegistersInNavigationOrder) {
-  EXPECT_THAT(
-      AllRegisters(),
-      ElementsAre(&ContextIssues(), &InterestedParties(), &ScopeStatements(), &Assets(), &Threats(),
-                  &Vulnerabilities(), &RiskMethodologies(), &Risks(), &AppliedControls(),
-                  &RiskAcceptances(), &RiskAssessments(), &IsmsRoles(), &PlannedChanges(),
-                  &Resources(), &CompetenceRequirements(), &CompetenceRecords()));
+  EXPECT_THAT(AllRegisters(),
+              ElementsAre(&ContextIssues(), &InterestedParties(), &ScopeStatements(), &Assets(),
+                          &Threats(), &Vulnerabilities(), &RiskMethodologies(), &Risks(),
+                          &AppliedControls(), &RiskAcceptances(), &RiskAssessments(), &IsmsRoles(),
+                          &PlannedChanges(), &Resources(), &CompetenceRequirements(),
+                          &CompetenceRecords(), &Communications(), &CommunicationLog()));
 }
 
 TEST(FindRegisterByPath, FindsEachRegisterByItsUrlSegment) {

@@ -306,5 +306,59 @@ TEST(CompetenceRecords, DescribeClause72) {
   EXPECT_EQ(CompetenceRequirements().title_field, "title");
 }
 
+// --- 7.4 Communication ---
+
+TEST(Communications, AOneOffCommunicationSaysWhen) {
+  std::vector<FieldError> errors;
+  const Json in = {{"title", "Policy launch"}, {"frequency", "once"}, {"channel", "email"}};
+  (void)ValidateFields(Communications(), in, WriteMode::kCreate, nullptr, errors);
+  EXPECT_THAT(errors,
+              ElementsAre(ErrorOn("date", "say when a communication made once takes place")));
+  errors.clear();
+  Json dated = in;
+  dated["date"] = "2027-01-15";
+  const Json out = ValidateFields(Communications(), dated, WriteMode::kCreate, nullptr, errors);
+  EXPECT_THAT(errors, IsEmpty());
+  EXPECT_EQ(out["status"], "active");
+}
+
+TEST(Communications, ALogEntryNamesItsCommunicationAndDate) {
+  std::vector<FieldError> errors;
+  (void)ValidateFields(CommunicationLog(), {{"summary", "Newsletter sent"}}, WriteMode::kCreate,
+                       nullptr, errors);
+  EXPECT_THAT(errors, ElementsAre(ErrorOn("communication"), ErrorOn("date")));
+}
+
+Json Communication(const char* frequency, const char* status = "active") {
+  return {{"frequency", frequency}, {"status", status}, {"date", nullptr}};
+}
+
+TEST(Communications, IsOverdueWhenItsLastEntryIsOlderThanItsFrequencyAllows) {
+  const std::string today = "2026-12-04";
+  EXPECT_FALSE(IsCommunicationOverdue(Communication("weekly"), "2026-11-27", today));
+  EXPECT_TRUE(IsCommunicationOverdue(Communication("weekly"), "2026-11-26", today));
+  EXPECT_FALSE(IsCommunicationOverdue(Communication("monthly"), "2026-11-04", today));
+  EXPECT_TRUE(IsCommunicationOverdue(Communication("monthly"), "2026-11-03", today));
+  EXPECT_FALSE(IsCommunicationOverdue(Communication("quarterly"), "2026-09-04", today));
+  EXPECT_TRUE(IsCommunicationOverdue(Communication("quarterly"), "2026-09-03", today));
+  EXPECT_FALSE(IsCommunicationOverdue(Communication("half_yearly"), "2026-06-04", today));
+  EXPECT_TRUE(IsCommunicationOverdue(Communication("half_yearly"), "2026-06-03", today));
+  EXPECT_FALSE(IsCommunicationOverdue(Communication("yearly"), "2025-12-04", today));
+  EXPECT_TRUE(IsCommunicationOverdue(Communication("yearly"), "2025-12-03", today));
+  EXPECT_TRUE(IsCommunicationOverdue(Communication("monthly"), "", today));  // never logged
+}
+
+TEST(Communications, IsNeverOverdueOnEventsOrEndedAndOnceOnlyAfterItsDate) {
+  const std::string today = "2026-12-04";
+  EXPECT_FALSE(IsCommunicationOverdue(Communication("on_event"), "", today));
+  EXPECT_FALSE(IsCommunicationOverdue(Communication("weekly", "ended"), "", today));
+  Json once = Communication("once");
+  once["date"] = "2026-12-04";
+  EXPECT_FALSE(IsCommunicationOverdue(once, "", today));
+  once["date"] = "2026-12-03";
+  EXPECT_TRUE(IsCommunicationOverdue(once, "", today));
+  EXPECT_FALSE(IsCommunicationOverdue(once, "2026-12-03", today));
+}
+
 }  // namespace
 }  // namespace rampart::domain

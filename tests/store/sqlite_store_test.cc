@@ -21,7 +21,7 @@ using ::testing::HasSubstr;
 
 TEST(SqliteStoreMigrate, NumbersMigrationsFromTheirFileNames) {
   const auto& all = SqliteMigrations();
-  ASSERT_GE(all.size(), 32u);
+  ASSERT_GE(all.size(), 34u);
   // Numbered 1, 2, 3, ... in order, each by its file name.
   for (size_t i = 0; i < all.size(); ++i) {
     EXPECT_EQ(all[i].number, static_cast<int>(i + 1));
@@ -64,6 +64,8 @@ TEST(SqliteStoreMigrate, NumbersMigrationsFromTheirFileNames) {
   EXPECT_EQ(all[29].name, "0030_planned_changes");          // clause 6.3, the same
   EXPECT_EQ(all[30].name, "0031_competence_requirements");  // clause 7.2, the same
   EXPECT_EQ(all[31].name, "0032_competence_records");
+  EXPECT_EQ(all[32].name, "0033_communications");  // clause 7.4, the same
+  EXPECT_EQ(all[33].name, "0034_communication_log");
 }
 
 // Migration 0027: a level's roles that may accept, stored as one string before issue 12 B12,

@@ -1,6 +1,8 @@
 // Clause 7's pages beyond the generic register pages:
 //   /competence-matrix   the people holding ISMS roles against the competence their roles
 //                        require; a gap's "Plan" opens a new competence record for it, planned
+// and the hooks of the clause's registers: links between the competence pages; communications
+// flagged "Overdue" on their list and page, and a communication's page showing its log.
 #include <fmt/format.h>
 
 #include "base/text.h"
@@ -129,9 +131,77 @@ void CompetenceMatrixPage(Request& r) {
   RenderPage(r, frame, h.Take());
 }
 
+// A communication's page: "Overdue" when it is, its log (newest first) and a link adding to it.
+void CommunicationLogSection(Html& h, Request& r, const domain::Record& rec) {
+  auto overdue = r.services.communications.Overdue(r.principal, {rec});
+  if (overdue.ok() && !overdue->empty()) {
+    h.Open("div", {{"class", "callout callout-warn"}});
+    h.Element("strong", {}, "Overdue: ");
+    h.Text("its last log entry is older than its frequency allows.");
+    h.Close("div");
+  }
+  domain::ListQuery q;
+  q.sort = "date";
+  q.descending = true;
+  q.limit = 20;
+  auto log = r.services.communications.Log(r.principal, rec.id, q);
+  auto members = r.services.registers.Members(r.principal);
+  if (!log.ok() || !members.ok()) return;
+  h.Open("section", {{"class", "card table-card"}, {"aria-labelledby", "communication-log-title"}});
+  h.Open("div", {{"class", "card-head"}});
+  h.Element("h2", {{"id", "communication-log-title"}}, "Log");
+  if (MayCreate(r.principal, domain::CommunicationLog())) {
+    h.Link(fmt::format("/communication-log/new?communication={}&date={}", rec.id,
+                       r.services.communications.Today()),
+           "Add to the log", "button button-secondary button-small");
+  }
+  h.Close("div");
+  if (log->records.empty()) {
+    h.Element("p", {{"class", "card-body muted"}}, "Nothing is logged yet.");
+  } else {
+    const Table table{
+        .cls = "data-table stack-narrow",
+        .caption = "Log of this communication",
+        .columns = {{.label = "Date"}, {.label = "What was communicated"}, {.label = "By"}}};
+    table.Open(h);
+    for (const auto& e : log->records) {
+      h.Open("tr");
+      h.Element("td", {{"class", "cell-date"}, {"data-label", "Date"}}, Text(e.fields["date"]));
+      h.Open("td", {{"class", "cell-title"}, {"data-label", "What was communicated"}});
+      h.Link(fmt::format("/communication-log/{}", e.id), Text(e.fields["summary"]));
+      h.Close("td");
+      const Json& by = e.fields["communicated_by"];
+      h.Element("td", {{"data-label", "By"}},
+                by.is_number_integer() ? UserName(by.get<int64_t>(), *members) : "—");
+      h.Close("tr");
+    }
+    table.Close(h);
+    if (!log->next_cursor.empty()) {
+      h.Open("p");
+      h.Link(fmt::format("/communication-log?communication={}", rec.id), "The whole log");
+      h.Close("p");
+    }
+  }
+  h.Close("section");
+}
+
 }  // namespace
 
 void AddSupportPageHooks(PageHooks& all) {
+  {
+    RegisterPageHooks& hooks = all[&domain::Communications()];
+    hooks.row_flags = [](Request& r, const std::vector<domain::Record>& records) {
+      std::map<int64_t, std::string> out;
+      auto overdue = r.services.communications.Overdue(r.principal, records);
+      if (overdue.ok()) {
+        for (const int64_t id : *overdue) out[id] = "Overdue";
+      }
+      return out;
+    };
+    hooks.detail_banner = [](Html& h, Request& r, const domain::Record& rec) {
+      CommunicationLogSection(h, r, rec);
+    };
+  }
   for (const domain::RegisterSpec* spec :
        {&domain::CompetenceRequirements(), &domain::CompetenceRecords()}) {
     all[spec].list_banner = [](Html& h, Request&) {

@@ -174,6 +174,10 @@ struct RegisterPageHooks {
   std::function<void(Html&, Request&, const domain::Record&)> detail_banner;
   std::function<void(Html&, Request&, const domain::Record&)> detail_actions;
   std::function<void(Html&, Request&)> list_banner;
+  // Flags shown beside a listed record's title ("Overdue"), by record id, given the page's
+  // records: read once per page.
+  std::function<std::map<int64_t, std::string>(Request&, const std::vector<domain::Record>&)>
+      row_flags;
   // Fields the record's page leaves out of its details because a hook shows them itself (an
   // acceptance's snapshot, shown readably by its banner).
   std::vector<std::string> detail_hidden;
