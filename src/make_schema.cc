@@ -64,8 +64,7 @@ Result<std::vector<std::pair<const domain::RegisterSpec*, SchemaChange>>> Plan(
       // table they refer to.
       for (const auto& f : spec->fields) {
         const domain::RegisterSpec* target = domain::FindRegisterByType(f.ref);
-        const bool refers =
-            f.type == domain::FieldType::kRef || f.type == domain::FieldType::kRefs;
+        const bool refers = f.type == domain::FieldType::kRef || f.type == domain::FieldType::kRefs;
         if (!refers || target == nullptr || target == spec) continue;
         ASSIGN_OR_RETURN(LiveTable referred, InspectTable(conn, Dialect::kSqlite, target->table));
         if (!referred.exists || referred.IsReferable()) continue;
