@@ -60,10 +60,12 @@ Result<std::vector<std::pair<const domain::RegisterSpec*, SchemaChange>>> Plan(
     ASSIGN_OR_RETURN(LiveTable live, InspectTable(conn, Dialect::kSqlite, spec->table));
     ASSIGN_OR_RETURN(SchemaChange change, PlanSchemaChange(*spec, live, problems));
     if (!live.exists) {
-      // A new table's references need a unique (id, org_id) on each table they refer to.
+      // A new table's references (and lists of references) need a unique (id, org_id) on each
+      // table they refer to.
       for (const auto& f : spec->fields) {
         const domain::RegisterSpec* target = domain::FindRegisterByType(f.ref);
-        if (f.type != domain::FieldType::kRef || target == nullptr || target == spec) continue;
+        const bool refers = f.type == domain::FieldType::kRef || f.type == domain::FieldType::kRefs;
+        if (!refers || target == nullptr || target == spec) continue;
         ASSIGN_OR_RETURN(LiveTable referred, InspectTable(conn, Dialect::kSqlite, target->table));
         if (!referred.exists || referred.IsReferable()) continue;
         change.sqlite = ReferableSql(target->table) + change.sqlite;

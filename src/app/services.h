@@ -4,6 +4,8 @@
 
 #include "app/audit_service.h"
 #include "app/auth_service.h"
+#include "app/communication_service.h"
+#include "app/competence_service.h"
 #include "app/document_service.h"
 #include "app/evidence_service.h"
 #include "app/member_service.h"
@@ -29,6 +31,9 @@ struct Services {
         auth(s, c, std::move(auth_options)),
         members(s, c, auth),
         evidence(s, c, registers, evidence_options),
+        competence(s, c),
+        communications(s, c, registers),
+
         documents(s, c, registers) {
     versions.OnApprove(domain::RiskMethodologies(),
                        [this](const Principal& p, const domain::Json& approved,
@@ -66,6 +71,8 @@ struct Services {
   AuthService auth;
   MemberService members;
   EvidenceService evidence;
+  CompetenceService competence;
+  CommunicationService communications;
   DocumentService documents;
 };
 

@@ -42,6 +42,7 @@ struct Page {
 struct GroupCount {
   std::vector<Json> values;  // one per grouped field, in order
   int64_t count = 0;
+  Json latest;  // with Store::CountBy's `latest_of`: that field's greatest value in the group
 };
 
 // Records of one register that refer to a record (Store::ReferrersOf).

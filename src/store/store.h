@@ -125,10 +125,13 @@ class Store {
   virtual Result<std::vector<Referrers>> ReferrersOf(const domain::RegisterSpec& target,
                                                      int64_t org_id, int64_t id) = 0;
   // Number of records matching the query's filters and search for each combination of values
-  // of `fields` (one or two filterable fields): one statement, for heat maps and summaries.
+  // of `fields` (one or two filterable fields): one statement, for heat maps and summaries. With
+  // `latest_of` (a sortable field), also its greatest value in each group (a communication's
+  // last log entry).
   virtual Result<std::vector<GroupCount>> CountBy(const domain::RegisterSpec& spec, int64_t org_id,
                                                   const ListQuery& query,
-                                                  const std::vector<std::string>& fields) = 0;
+                                                  const std::vector<std::string>& fields,
+                                                  const std::string& latest_of = "") = 0;
   // The heat map of all the organisation's risks without reading them: the number of risks per
   // (likelihood, impact) of their inherent or residual rating, from counts the database keeps
   // (a part of a rating not given reads as null). One statement.

@@ -57,7 +57,8 @@ class AccessTest : public ApiTest {
     // One record per register, owned by the contributor.
     for (const auto* spec : domain::AllRegisters()) {
       if (spec->workflow_only) continue;
-      auto r = Post("/api/v1/" + spec->path, SampleRecord(*spec, user_ids_[Role::kContributor]));
+      auto r = Post("/api/v1/" + spec->path,
+                    SampleRecord(*spec, user_ids_[Role::kContributor], RefsByType(record_ids_)));
       ASSERT_TRUE(r);
       ASSERT_EQ(r->status, 201) << spec->path << ": " << r->body;
       record_ids_[spec->path] = Body(r)["id"].get<int64_t>();
@@ -282,7 +283,7 @@ class CrossOrganisationTest : public AccessTest {
     gary_ = *token;
     for (const auto* spec : domain::AllRegisters()) {
       if (spec->workflow_only) continue;
-      Json body = SampleRecord(*spec, gary_id_);
+      Json body = SampleRecord(*spec, gary_id_, RefsByType(globex_ids_));
       if (spec->title_field != "" && spec->Field(spec->title_field)->type == FieldType::kText) {
         body[spec->title_field] = "GLOBEX-SECRET";
       }
@@ -343,7 +344,7 @@ TEST_F(CrossOrganisationTest, NoRouteOrParameterReachesAnotherOrganisation) {
     }
     // A reference to Globex's user is refused, naming the field.
     if (HasWritableUserField(*spec)) {
-      auto r = Post(base, SampleRecord(*spec, gary_id_));
+      auto r = Post(base, SampleRecord(*spec, gary_id_, RefsByType(record_ids_)));
       ASSERT_TRUE(r);
       EXPECT_EQ(r->status, 400) << r->body;
       EXPECT_THAT(r->body, HasSubstr("is not an active member of this organisation"));

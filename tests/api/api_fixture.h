@@ -25,6 +25,7 @@
 namespace rampart::testing {
 
 using Json = nlohmann::json;
+using test::RefsByType;
 using test::SampleRecord;
 
 // A signed-in browser-like client: session cookie plus CSRF token.

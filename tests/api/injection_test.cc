@@ -211,8 +211,9 @@ Json SampleValue(const FieldSpec& f, const std::string& text) {
       }
       return Json::array({row});
     }
-    case FieldType::kUser:
     case FieldType::kRef:
+      return 1;  // a placeholder: InjectionTest::WithReferences names a record made for it
+    case FieldType::kUser:
     case FieldType::kRefs:
       return nullptr;
   }
@@ -234,7 +235,11 @@ bool IsValid(const RegisterSpec& spec, const Json& body) {
 Json SampleRecord(const RegisterSpec& spec, const std::string& text) {
   Json body = Json::object();
   for (const auto& f : spec.fields) {
-    if (f.read_only || f.type == FieldType::kUser) continue;
+    if (f.read_only) continue;
+    if (f.type == FieldType::kUser) {
+      if (f.required) body[f.name] = 1;  // a placeholder: WithReferences names the caller
+      continue;
+    }
     if (!f.default_value.is_null() && f.type == FieldType::kTable) {
       body[f.name] = f.default_value;  // a table the register's rules check as a whole
     } else if (f.required || IsText(f) || f.type == FieldType::kList ||
@@ -256,6 +261,15 @@ Json SampleRecord(const RegisterSpec& spec, const std::string& text) {
       body[f.name] = c.value;
       if (IsValid(spec, body)) break;
       body.erase(f.name);
+    }
+  }
+  // A date the register's rules ask for (a planned competence record's due date).
+  std::vector<domain::FieldError> errors;
+  (void)domain::ValidateFields(spec, body, domain::WriteMode::kCreate, nullptr, errors);
+  for (const auto& e : errors) {
+    const FieldSpec* f = spec.Field(e.field);
+    if (f != nullptr && f->type == FieldType::kDate && !body.contains(f->name)) {
+      body[f->name] = SampleValue(*f, text);
     }
   }
   return body;
@@ -410,6 +424,28 @@ class CsvExport {
 
 class InjectionTest : public SignedInTest {
  protected:
+  // `body` with each required reference naming a record made for it in its register (instead of
+  // the sample's placeholder), and each required person the caller (a competence record's).
+  Json WithReferences(const RegisterSpec& spec, Json body) {
+    for (const auto& f : spec.fields) {
+      if (f.type == FieldType::kUser && f.required) {
+        body[f.name] = Body(Get("/api/v1/auth/me"))["user_id"];
+        continue;
+      }
+      if (f.type != FieldType::kRef || !f.required) continue;
+      const RegisterSpec* target = domain::FindRegisterByType(f.ref);
+      if (target == nullptr) continue;
+      auto r = Post("/api/v1/" + target->path,
+                    WithReferences(*target, SampleRecord(*target, "Referenced")));
+      if (!r || r->status != 201) {
+        ADD_FAILURE() << "cannot make the " << f.ref << " that " << spec.type << " refers to";
+        continue;
+      }
+      body[f.name] = Body(r)["id"];
+    }
+    return body;
+  }
+
   // No payload appears unescaped anywhere in `body`.
   static void ExpectNoRawPayload(const std::string& body, const std::string& where) {
     for (const auto& p : XssPayloads()) {
@@ -421,8 +457,8 @@ class InjectionTest : public SignedInTest {
 
   // The pages beyond the generic register pages (context_pages.cc), redirects followed once.
   void ExpectSpecialPagesEscaped(const std::string& context) {
-    for (const std::string path :
-         {"/", "/audit", "/audit?verify=1", "/context-issues/swot", "/scope/current"}) {
+    for (const std::string path : {"/", "/audit", "/audit?verify=1", "/context-issues/swot",
+                                   "/scope/current", "/competence-matrix"}) {
       auto r = Page(path);
       ASSERT_TRUE(r) << path;
       if (r->status == 303) r = Page(r->get_header_value("Location"));
@@ -462,7 +498,7 @@ class RegisterXss : public InjectionTest,
 TEST_P(RegisterXss, StoredTextIsEscapedOnEveryPageVerbatimInJsonAndIntactInCsv) {
   const RegisterSpec& spec = *GetParam();
   const std::string api = "/api/v1/" + spec.path;
-  const Json sample = SampleRecord(spec, "Sample");
+  const Json sample = WithReferences(spec, SampleRecord(spec, "Sample"));
   ASSERT_TRUE(IsValid(spec, sample))
       << "cannot generate a valid " << spec.type << ": " << sample.dump();
   struct Written {
@@ -555,7 +591,7 @@ TEST_P(RegisterXss, StoredTextIsEscapedOnEveryPageVerbatimInJsonAndIntactInCsv) 
 // from, a rejected submission shown again with its input, an error message quoting a value.
 TEST_P(RegisterXss, ReflectedTextIsEscaped) {
   const RegisterSpec& spec = *GetParam();
-  const Json sample = SampleRecord(spec, "Sample");
+  const Json sample = WithReferences(spec, SampleRecord(spec, "Sample"));
   const FieldSpec* trigger = nullptr;
   for (const auto& f : spec.fields) {
     if (trigger == nullptr && !f.read_only && f.type == FieldType::kText && TextLimit(f) < 2000) {
@@ -621,7 +657,7 @@ class RegisterCsv : public InjectionTest,
 // it as text instead of running it; so is a table whose first row's naming column is one.
 TEST_P(RegisterCsv, ExportsFormulasAsText) {
   const RegisterSpec& spec = *GetParam();
-  const Json sample = SampleRecord(spec, "Sample");
+  const Json sample = WithReferences(spec, SampleRecord(spec, "Sample"));
   struct Written {
     int64_t id;
     Slot slot;
@@ -691,7 +727,8 @@ class RegisterSql : public InjectionTest,
     const RegisterSpec& spec = *GetParam();
     for (size_t i = 0; i < kSeeded; ++i) {
       auto r =
-          Post("/api/v1/" + spec.path, SampleRecord(spec, "Seed record " + std::to_string(i + 1)));
+          Post("/api/v1/" + spec.path,
+               WithReferences(spec, SampleRecord(spec, "Seed record " + std::to_string(i + 1))));
       ASSERT_EQ(r->status, 201) << r->body;
       seeded_.insert(Body(r)["id"].get<int64_t>());
     }
@@ -994,7 +1031,7 @@ TEST_F(InjectionHeaders, EveryResponseCarriesTheSecurityHeaders) {
   }
   for (const RegisterSpec* spec : WritableRegisters()) {
     const std::string api = "/api/v1/" + spec->path;
-    const Json sample = SampleRecord(*spec, "Headers");
+    const Json sample = WithReferences(*spec, SampleRecord(*spec, "Headers"));
     auto created = Post(api, sample);
     ASSERT_EQ(created->status, 201) << created->body;
     const std::string id = std::to_string(Body(created)["id"].get<int64_t>());

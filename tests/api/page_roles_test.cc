@@ -47,10 +47,11 @@ class PageRoles : public ApiTest {
     if (HasFatalFailure()) return;
     const int64_t contributor = user_ids_[Role::kContributor];
     // Two records of each register: one naming the contributor, one naming alice.
+    std::map<std::string, int64_t> first_ids;  // by path: what later registers' records name
     for (const auto* spec : domain::AllRegisters()) {
       if (spec->workflow_only) continue;
       for (const int64_t owner : {contributor, alice_id_}) {
-        Json body = SampleRecord(*spec, owner);
+        Json body = SampleRecord(*spec, owner, RefsByType(first_ids));
         for (const auto& f : spec->fields) {  // distinct texts, where a register wants them unique
           if (f.type == domain::FieldType::kText && body.contains(f.name)) {
             body[f.name] = body[f.name].get<std::string>() + " " + std::to_string(owner);
@@ -60,6 +61,7 @@ class PageRoles : public ApiTest {
         ASSERT_TRUE(r);
         ASSERT_EQ(r->status, 201) << spec->path << ": " << r->body;
         records_.push_back({spec, Body(r)["id"].get<int64_t>(), owner});
+        first_ids.emplace(spec->path, records_.back().id);
       }
     }
     // A risk ready for a decision (Low under the default methodology), owned by alice, whose

@@ -24,7 +24,8 @@ TEST(AllRegisters, ListsTheRegistersInNavigationOrder) {
               ElementsAre(&ContextIssues(), &InterestedParties(), &ScopeStatements(), &Assets(),
                           &Threats(), &Vulnerabilities(), &RiskMethodologies(), &Risks(),
                           &AppliedControls(), &RiskAcceptances(), &RiskAssessments(), &IsmsRoles(),
-                          &Objectives(), &PlannedChanges(), &Resources(), &Documents(),
+                          &Objectives(), &PlannedChanges(), &Resources(), &CompetenceRequirements(),
+                          &CompetenceRecords(), &Communications(), &CommunicationLog(), &Documents(),
                           &DocumentVersions(), &DocumentAcknowledgements()));
 }
 

@@ -184,14 +184,19 @@ void PopulateEveryTable(Store& store) {
       IsOk());
   // Every other register holds its smallest valid record, so a register added by its
   // description alone is copied too.
+  test::SampleRefs refs;  // a record of each register, for the required references of later ones
   for (const domain::RegisterSpec* spec : domain::AllRegisters()) {
     if (spec->workflow_only || spec->versions) continue;
     domain::ListQuery first{.limit = 1};
     auto page = services.registers.List(p, *spec, first);
     ASSERT_THAT(page, IsOk()) << spec->type;
-    if (!page->records.empty()) continue;
-    ASSERT_THAT(services.registers.Create(p, *spec, test::SampleRecord(*spec, p.user_id)), IsOk())
-        << spec->type;
+    if (!page->records.empty()) {
+      refs[spec->type] = page->records.front().id;
+      continue;
+    }
+    auto created = services.registers.Create(p, *spec, test::SampleRecord(*spec, p.user_id, refs));
+    ASSERT_THAT(created, IsOk()) << spec->type;
+    refs[spec->type] = created->id;
   }
   // Last: a successful sign-in clears the account's failures.
   ASSERT_THAT(services.auth.SignIn({.username = "alice", .password = "not the passphrase"}),

@@ -3,16 +3,37 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
 
 #include "domain/register.h"
+#include "domain/registers.h"
 
 namespace rampart::test {
 
 using Json = domain::Json;
 
-// The smallest valid record of a register: its required fields, and every user field naming
-// `user_id` (so a contributor owns it).
-inline Json SampleRecord(const domain::RegisterSpec& spec, int64_t user_id) {
+// Record ids by register type (`isms_role`): what a sample's required references name.
+using SampleRefs = std::map<std::string, int64_t>;
+
+// The ids of `records` (register path -> id, as the suites keep them) by register type.
+inline SampleRefs RefsByType(const std::map<std::string, int64_t>& ids_by_path) {
+  SampleRefs out;
+  for (const auto& [path, id] : ids_by_path) {
+    for (const auto* spec : domain::AllRegisters()) {
+      if (spec->path == path) out[spec->type] = id;
+    }
+  }
+  return out;
+}
+
+// The smallest valid record of a register: its required fields (a required reference names the
+// record of its register in `refs`), every user field naming `user_id` (so a contributor owns
+// it), and a date in each date field the register's rules ask for (a completed competence record
+// says when it was achieved).
+inline Json SampleRecord(const domain::RegisterSpec& spec, int64_t user_id,
+                         const SampleRefs& refs = {}) {
   Json body = Json::object();
   for (const auto& f : spec.fields) {
     if (f.read_only) continue;
@@ -21,6 +42,10 @@ inline Json SampleRecord(const domain::RegisterSpec& spec, int64_t user_id) {
       continue;
     }
     if (!f.required) continue;
+    if (f.type == domain::FieldType::kRef) {
+      if (refs.count(f.ref) != 0) body[f.name] = refs.at(f.ref);
+      continue;
+    }
     if (!f.default_value.is_null()) {
       body[f.name] = f.default_value;
       continue;
@@ -47,6 +72,14 @@ inline Json SampleRecord(const domain::RegisterSpec& spec, int64_t user_id) {
         break;
       default:
         body[f.name] = "Sample " + f.label;
+    }
+  }
+  std::vector<domain::FieldError> errors;
+  (void)domain::ValidateFields(spec, body, domain::WriteMode::kCreate, nullptr, errors);
+  for (const auto& e : errors) {
+    const domain::FieldSpec* f = spec.Field(e.field);
+    if (f != nullptr && f->type == domain::FieldType::kDate && !body.contains(f->name)) {
+      body[f->name] = "2030-01-01";
     }
   }
   return body;

@@ -68,6 +68,7 @@ void AddRegisterSchemas(nlohmann::json& schemas);  // register_api.cc: records, 
 void AddRiskSchemas(nlohmann::json& schemas);      // risk_api.cc
 void AddEvidenceSchemas(nlohmann::json& schemas);  // evidence_api.cc
 void AddSoaSchemas(nlohmann::json& schemas);       // soa_api.cc
+void AddSupportSchemas(nlohmann::json& schemas);   // support_api.cc: the competence matrix
 void AddVersionSchemas(nlohmann::json& schemas);   // version_api.cc: version comparisons
 void AddDocumentSchemas(nlohmann::json& schemas);  // document_api.cc: documents, my work
 

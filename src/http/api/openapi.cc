@@ -94,6 +94,7 @@ Json Components() {
   AddRiskSchemas(schemas);
   AddEvidenceSchemas(schemas);
   AddSoaSchemas(schemas);
+  AddSupportSchemas(schemas);
   AddVersionSchemas(schemas);
   AddDocumentSchemas(schemas);
   return schemas;

@@ -25,6 +25,7 @@
 #include "http/api/api_doc.h"
 #include "http/api/api_util.h"
 #include "http/api/risk_api.h"
+#include "http/api/support_api.h"
 #include "http/errors.h"
 
 namespace rampart::http {
@@ -540,6 +541,7 @@ void RegisterApiRoutes(Router& router) {
   RegisterDocumentApiRoutes(router);
   RegisterRiskApiRoutes(router);
   RegisterSoaApiRoutes(router);
+  RegisterSupportApiRoutes(router);
   AddOrganisationRoutes(router);
   for (const RegisterSpec* spec : domain::AllRegisters()) AddRegisterRoutes(router, *spec);
 }

@@ -717,6 +717,7 @@ const RegisterPageHooks& PageHooksFor(const domain::RegisterSpec& spec) {
     AddRiskPageHooks(all);
     AddDocumentPageHooks(all);
     AddPlanningPageHooks(all);
+    AddSupportPageHooks(all);
     return all;
   }();
   static const RegisterPageHooks kNone;
@@ -729,6 +730,7 @@ void RegisterWebRoutes(Router& router) {
   AddAuthPages(router);
   AddContextPages(router);  // before the generic pages: /context-issues/swot, /scope/current
   AddRiskPages(router);     // ... /risks/heatmap, /risks/treatment-plan
+  AddSupportPages(router);  // ... /competence-matrix
   AddAccountPages(router);
   AddAdminPages(router);
   AddEvidencePages(router);

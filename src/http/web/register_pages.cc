@@ -250,11 +250,16 @@ void OverdueBadge(Html& h) {
 }
 
 void Cell(Html& h, const RegisterSpec& spec, const FieldSpec& f, const Record& rec,
-          const Members& members, const std::string& today, const RefTitles& refs) {
+          const Members& members, const std::string& today, const RefTitles& refs,
+          const std::string& flag) {
   const Json& v = rec.fields[f.name];
   if (f.name == spec.title_field) {
     h.Open("td", {{"class", "cell-title"}});
     h.Link(fmt::format("/{}/{}", spec.path, rec.id), v.is_string() ? v.get<std::string>() : "—");
+    if (!flag.empty()) {
+      h.Text(" ");
+      h.Element("span", {{"class", "badge badge-flag"}}, flag);
+    }
     h.Close("td");
     return;
   }
@@ -515,11 +520,16 @@ void ListPage(Request& r, const RegisterSpec& spec) {
   std::vector<const Json*> rows;
   for (const auto& rec : page->records) rows.push_back(&rec.fields);
   const RefTitles refs = LoadRefTitles(r, spec, rows);
+  const std::map<int64_t, std::string> flags =
+      hooks.row_flags ? hooks.row_flags(r, page->records) : std::map<int64_t, std::string>();
   for (const auto& rec : page->records) {
     h.Open("tr");
+    const auto flag = flags.find(rec.id);
     for (const auto& col : spec.list_columns) {
       const FieldSpec* f = spec.Field(col);
-      if (f != nullptr) Cell(h, spec, *f, rec, *members, today, refs);
+      if (f != nullptr) {
+        Cell(h, spec, *f, rec, *members, today, refs, flag == flags.end() ? "" : flag->second);
+      }
     }
     h.Close("tr");
   }

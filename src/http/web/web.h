@@ -38,6 +38,7 @@ void AddAdminPages(Router& router);
 void AddEvidencePages(Router& router);
 void AddSoaPages(Router& router);
 void AddDocumentPages(Router& router);  // documents' workflow, My work
+void AddSupportPages(Router& router);
 
 struct Crumb {
   std::string label;
@@ -174,6 +175,10 @@ struct RegisterPageHooks {
   std::function<void(Html&, Request&, const domain::Record&)> detail_banner;
   std::function<void(Html&, Request&, const domain::Record&)> detail_actions;
   std::function<void(Html&, Request&)> list_banner;
+  // Flags shown beside a listed record's title ("Overdue"), by record id, given the page's
+  // records: read once per page.
+  std::function<std::map<int64_t, std::string>(Request&, const std::vector<domain::Record>&)>
+      row_flags;
   // Fields the record's page leaves out of its details because a hook shows them itself (an
   // acceptance's snapshot, shown readably by its banner).
   std::vector<std::string> detail_hidden;
@@ -190,6 +195,7 @@ using PageHooks = std::map<const domain::RegisterSpec*, RegisterPageHooks>;
 void AddContextPageHooks(PageHooks& hooks);   // context_pages.cc
 void AddRiskPageHooks(PageHooks& hooks);      // risk_pages.cc
 void AddPlanningPageHooks(PageHooks& hooks);  // planning_pages.cc
+void AddSupportPageHooks(PageHooks& hooks);   // support_pages.cc
 void AddDocumentPageHooks(PageHooks& hooks);  // document_pages.cc
 // The hooks of `spec` (empty ones when its area adds nothing).
 const RegisterPageHooks& PageHooksFor(const domain::RegisterSpec& spec);

@@ -631,8 +631,14 @@ Result<std::vector<GroupCount>> SqlStore::RiskRatingCounts(int64_t org_id, bool 
 
 Result<std::vector<GroupCount>> SqlStore::CountBy(const RegisterSpec& spec, int64_t org_id,
                                                   const ListQuery& q,
-                                                  const std::vector<std::string>& fields) {
+                                                  const std::vector<std::string>& fields,
+                                                  const std::string& latest_of) {
   if (fields.empty() || fields.size() > 2) return InvalidArgument("group by one or two fields");
+  const FieldSpec* latest = latest_of.empty() ? nullptr : spec.Field(latest_of);
+  if (!latest_of.empty() && (latest == nullptr || !latest->sortable)) {
+    return InvalidArgument(fmt::format("no latest \"{}\" of {}", latest_of, ToLower(spec.plural)),
+                           latest_of);
+  }
   std::vector<const FieldSpec*> specs;
   std::string cols;
   for (const auto& name : fields) {
@@ -648,9 +654,10 @@ Result<std::vector<GroupCount>> SqlStore::CountBy(const RegisterSpec& spec, int6
   Params params;
   RETURN_IF_ERROR(BuildWhere(*driver_, spec, org_id, q, where, params));
   ASSIGN_OR_RETURN(auto conn, Acquire());
-  ASSIGN_OR_RETURN(auto rows, conn->Query(fmt::format("SELECT {0}, COUNT(*) FROM {1} WHERE {2} "
+  const std::string max = latest == nullptr ? "" : ", MAX(" + latest->name + ")";
+  ASSIGN_OR_RETURN(auto rows, conn->Query(fmt::format("SELECT {0}, COUNT(*){3} FROM {1} WHERE {2} "
                                                       "GROUP BY {0}",
-                                                      cols, spec.table, where),
+                                                      cols, spec.table, where, max),
                                           params));
   std::vector<GroupCount> out;
   while (true) {
@@ -661,6 +668,8 @@ Result<std::vector<GroupCount>> SqlStore::CountBy(const RegisterSpec& spec, int6
       g.values.push_back(ColumnValue(*specs[i], *rows, static_cast<int>(i)));
     }
     g.count = rows->Int(static_cast<int>(specs.size()));
+    if (latest != nullptr)
+      g.latest = ColumnValue(*latest, *rows, static_cast<int>(specs.size()) + 1);
     out.push_back(std::move(g));
   }
   return out;

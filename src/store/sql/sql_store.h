@@ -34,7 +34,8 @@ class SqlStore final : public Store {
   Result<std::vector<GroupCount>> RiskRatingCounts(int64_t org_id, bool residual) override;
   Result<std::vector<GroupCount>> CountBy(const domain::RegisterSpec& spec, int64_t org_id,
                                           const ListQuery& query,
-                                          const std::vector<std::string>& fields) override;
+                                          const std::vector<std::string>& fields,
+                                          const std::string& latest_of = "") override;
   Result<std::vector<domain::Record>> Write(const Actor& actor,
                                             const std::vector<Mutation>& mutations) override;
 

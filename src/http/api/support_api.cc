@@ -1,0 +1,189 @@
+// Clause 7 beyond the register routes (which /api/v1/resources, /competence-requirements and
+// /competence-records get from their descriptions):
+//   GET /api/v1/competence-matrix   the people holding ISMS roles against the competence their
+//                                   roles require: met, expiring, planned, missing, not required
+//   GET  /api/v1/communications/{id}/log   the log of one communication (its entries, newest
+//   POST /api/v1/communications/{id}/log   first), and adding an entry to it
+#include "http/api/support_api.h"
+
+#include <fmt/format.h>
+
+#include "app/record_codec.h"
+#include "http/api/api.h"
+#include "http/api/api_doc.h"
+#include "http/api/api_util.h"
+#include "http/errors.h"
+
+namespace rampart::http {
+
+using domain::Json;
+
+namespace {
+
+Json OrNullText(const std::string& s) { return s.empty() ? Json() : Json(s); }
+
+std::string NameOf(int64_t id, const std::vector<domain::UserSummary>& members) {
+  for (const auto& m : members) {
+    if (m.id == id) return m.display_name.empty() ? m.username : m.display_name;
+  }
+  return "user " + std::to_string(id);
+}
+
+}  // namespace
+
+Json CompetenceMatrixToJson(const domain::CompetenceMatrix& m,
+                            const std::vector<domain::UserSummary>& members,
+                            const std::string& today) {
+  Json people = Json::array();
+  for (const int64_t id : m.people) people.push_back({{"id", id}, {"name", NameOf(id, members)}});
+  Json requirements = Json::array();
+  for (const auto& q : m.requirements) {
+    const int64_t role = q.fields["role"].get<int64_t>();
+    requirements.push_back({{"id", q.id},
+                            {"title", q.fields["title"]},
+                            {"level", q.fields["level"]},
+                            {"role", role},
+                            {"role_name", m.role_names.at(role)}});
+  }
+  Json rows = Json::array();
+  for (size_t i = 0; i < m.people.size(); ++i) {
+    Json cells = Json::array();
+    for (size_t j = 0; j < m.requirements.size(); ++j) {
+      const auto& c = m.cells[i][j];
+      cells.push_back({{"requirement", m.requirements[j].id},
+                       {"state", domain::CompetenceStateName(c.state)},
+                       {"record", c.record == 0 ? Json() : Json(c.record)},
+                       {"valid_until", OrNullText(c.valid_until)},
+                       {"due", OrNullText(c.due)}});
+    }
+    rows.push_back({{"person", m.people[i]}, {"cells", cells}});
+  }
+  return {{"as_of", today},
+          {"people", people},
+          {"requirements", requirements},
+          {"rows", rows},
+          {"counts",
+           {{"met", m.met},
+            {"expiring", m.expiring},
+            {"planned", m.planned},
+            {"missing", m.missing},
+            {"gaps", m.Gaps()}}}};
+}
+
+void AddSupportSchemas(Json& schemas) {
+  const Json state = {
+      {"type", "string"},
+      {"enum", {"met", "expiring", "planned", "missing", "not_required"}},
+      {"description",
+       "met: a completed record valid today; expiring: its validity ends within 60 days; "
+       "planned: not met, a planned record is the action; missing: not met, nothing planned; "
+       "not_required: the person does not hold the requirement's role"}};
+  schemas["CompetenceMatrix"] = ObjectOfAll(
+      {{"as_of", Described(kDate, "the day the matrix describes")},
+       {"people", ArrayOf(ObjectOfAll({{"id", kInteger}, {"name", kString}}))},
+       {"requirements", ArrayOf(ObjectOfAll({{"id", kInteger},
+                                             {"title", kString},
+                                             {"level", kString},
+                                             {"role", kInteger},
+                                             {"role_name", kString}}))},
+       {"rows",
+        ArrayOf(ObjectOfAll(
+            {{"person", kInteger},
+             {"cells", ArrayOf(ObjectOfAll({{"requirement", kInteger},
+                                            {"state", state},
+                                            {"record", Described(OrNull(kInteger),
+                                                                 "the record deciding the state")},
+                                            {"valid_until", OrNull(kDate)},
+                                            {"due", OrNull(kDate)}}))}}))},
+       {"counts", ObjectOfAll({{"met", kInteger},
+                               {"expiring", kInteger},
+                               {"planned", kInteger},
+                               {"missing", kInteger},
+                               {"gaps", Described(kInteger, "planned and missing cells")}})}});
+}
+
+void AddCommunicationLogRoutes(Router& router) {
+  const domain::RegisterSpec& log = domain::CommunicationLog();
+  const Json tags = Json::array({domain::Communications().plural});
+  const std::string entry = SchemaName(log);
+  const std::string path = R"(/api/v1/communications/(\d+)/log)";
+  router.Get(
+      path, kRead,
+      Doc({{"summary", "The log of a communication"},
+           {"description",
+            "The entries of the communication-log register that name this communication, newest "
+            "first; takes that register's list parameters."},
+           {"tags", tags},
+           {"operationId", "communication_log"},
+           {"parameters",
+            Json::array({{{"name", "cursor"}, {"in", "query"}, {"schema", kString}},
+                         {{"name", "limit"},
+                          {"in", "query"},
+                          {"schema", {{"type", "integer"}, {"minimum", 1}, {"maximum", 500}}}}})},
+           {"responses",
+            Merge({{"200", JsonResponse("a page of entries",
+                                        Object({{"data", ArrayOf(Ref(entry))},
+                                                {"next_cursor", OrNull(kString)}},
+                                               Json::array({"data", "next_cursor"})))}},
+                  ErrorResponses({400, 401, 403, 404}))}},
+          Json::array({PathParam("id", "the communication")})),
+      [&log](Request& r) {
+        HttpRequest params = r.http;
+        if (!params.HasParam("sort")) params.params.emplace("sort", "-date");
+        auto q = ParseListQuery(log, params);
+        if (!q.ok()) return WriteJsonError(r.res, q.status());
+        auto page = r.services.communications.Log(r.principal, r.PathId(), *q);
+        if (!page.ok()) return WriteJsonError(r.res, page.status());
+        Json data = Json::array();
+        for (const auto& rec : page->records) data.push_back(app::RecordToJson(rec));
+        WriteJson(
+            r.res, 200,
+            Json{{"data", std::move(data)},
+                 {"next_cursor", page->next_cursor.empty() ? Json() : Json(page->next_cursor)}});
+      });
+  router.Post(path, WriteGuard(log),
+              Doc({{"summary", "Add an entry to a communication's log"},
+                   {"description",
+                    "Creates a communication-log entry naming this communication (a "
+                    "`communication` in the body is replaced)."},
+                   {"tags", tags},
+                   {"operationId", "add_communication_log_entry"},
+                   {"requestBody", JsonBody(Ref(entry + "Input"))},
+                   {"responses", Merge({{"201", JsonResponse("the entry", Ref(entry))}},
+                                       ErrorResponses({400, 401, 403, 404, 413}))}},
+                  Json::array({PathParam("id", "the communication")})),
+              [](Request& r) {
+                auto body = ParseJsonBody(r.http);
+                if (!body.ok()) return WriteJsonError(r.res, body.status());
+                auto rec = r.services.communications.AddToLog(r.principal, r.PathId(), *body);
+                if (rec.ok()) {
+                  r.res.SetHeader("Location", fmt::format("/api/v1/communication-log/{}", rec->id));
+                }
+                Respond(r, rec, 201);
+              });
+}
+
+void RegisterSupportApiRoutes(Router& router) {
+  AddCommunicationLogRoutes(router);
+  router.Get(
+      "/api/v1/competence-matrix", kRead,
+      Doc({{"summary", "The competence matrix"},
+           {"description",
+            "One row per person holding an active ISMS role, one column per active "
+            "competence requirement of such a role; each cell says whether the person's "
+            "competence records meet it today. Gaps are the planned and missing cells."},
+           {"tags", Json::array({domain::CompetenceRecords().plural})},
+           {"operationId", "competence_matrix"},
+           {"responses", Merge({{"200", JsonResponse("the matrix", Ref("CompetenceMatrix"))}},
+                               ErrorResponses({401, 403}))}}),
+      [](Request& r) {
+        auto matrix = r.services.competence.Matrix(r.principal);
+        if (!matrix.ok()) return WriteJsonError(r.res, matrix.status());
+        auto members = r.services.registers.Members(r.principal);
+        if (!members.ok()) return WriteJsonError(r.res, members.status());
+        WriteJson(r.res, 200,
+                  CompetenceMatrixToJson(*matrix, *members, r.services.competence.Today()));
+      });
+}
+
+}  // namespace rampart::http
