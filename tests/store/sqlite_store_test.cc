@@ -62,6 +62,14 @@ TEST(SqliteStoreMigrate, NumbersMigrationsFromTheirFileNames) {
   EXPECT_EQ(all[27].name, "0028_resources");                // clause 7.1, written by `make schema`
   EXPECT_EQ(all[28].name, "0029_isms_roles");               // clause 5.3, the same
   EXPECT_EQ(all[29].name, "0030_planned_changes");          // clause 6.3, the same
+  EXPECT_EQ(all[30].name, "0031_objectives");               // clause 6.2, the same
+  EXPECT_EQ(all[31].name, "0032_competence_requirements");  // clause 7.2, the same
+  EXPECT_EQ(all[32].name, "0033_competence_records");
+  EXPECT_EQ(all[33].name, "0034_communications");  // clause 7.4, the same
+  EXPECT_EQ(all[34].name, "0035_communication_log");
+  EXPECT_EQ(all[35].name, "0036_documents");  // clause 7.5, the same
+  EXPECT_EQ(all[36].name, "0037_document_versions");
+  EXPECT_EQ(all[37].name, "0038_document_acknowledgements");
 }
 
 // Migration 0027: a level's roles that may accept, stored as one string before issue 12 B12,
