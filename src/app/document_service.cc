@@ -407,10 +407,7 @@ Result<Record> DocumentService::Retire(const Principal& p, int64_t document_id,
                                        std::optional<int64_t> expected_version) {
   RETURN_IF_ERROR(NotWhileSettingUp(p));
   ASSIGN_OR_RETURN(Record doc, registers_.Get(p, Docs(), document_id));
-  if (!p.Can(domain::Permission::kEditRecords) && !p.Can(domain::Permission::kApprove)) {
-    return PermissionDenied(
-        "retiring a document takes the ISMS manager, an administrator or an executive");
-  }
+  RETURN_IF_ERROR(Require(p, domain::Permission::kEditRecords));
   if (!expected_version) {
     return Status(Code::kPreconditionRequired, "say which version of the document you saw (If-Match)");
   }

@@ -63,12 +63,12 @@ TEST_F(DocumentApi, APolicyIsApprovedByTopManagementPublishedAndAcknowledged) {
   EXPECT_EQ(Error(second), "failed_precondition/");
 
   // The draft's editor writes the text and the summary, nothing else.
-  auto status_edit = Patch(v1, {{"status", "published"}}, Tag(draft));
+  auto status_edit = Patch(v1 + "/text", {{"status", "published"}}, Tag(draft));
   EXPECT_EQ(status_edit->status, 400);
   EXPECT_EQ(Error(status_edit), "invalid_argument/status");
   auto empty_submit = PostAs(Bearer(), v1 + "/submit", Json::object(), Tag(draft));
   EXPECT_EQ(Error(empty_submit), "invalid_argument/body");
-  auto edited = Patch(v1, {{"body", "# Policy\n\nWe protect information.\nLine three."},
+  auto edited = Patch(v1 + "/text", {{"body", "# Policy\n\nWe protect information.\nLine three."},
                            {"change_summary", "First issue"}},
                       Tag(draft));
   ASSERT_EQ(edited->status, 200) << edited->body;
@@ -139,7 +139,7 @@ TEST_F(DocumentApi, APolicyIsApprovedByTopManagementPublishedAndAcknowledged) {
   EXPECT_EQ(Body(v2)["version_number"], 2);
   EXPECT_EQ(Body(v2)["body"], "# Policy\n\nWe protect information.\nLine three.");
   const int64_t v2_id = Body(v2)["id"].get<int64_t>();
-  auto v2_edited = Patch(V("/api/v1/document-versions", v2_id),
+  auto v2_edited = Patch(V("/api/v1/document-versions", v2_id) + "/text",
                          {{"body", "# Policy\n\nWe protect all information.\nLine three."}},
                          Tag(v2));
   ASSERT_EQ(v2_edited->status, 200);
@@ -162,7 +162,7 @@ TEST_F(DocumentApi, WhatWasApprovedIsWhatIsPublished) {
   const int64_t doc_id = Body(doc)["id"].get<int64_t>();
   auto draft = Post(V("/api/v1/documents", doc_id) + "/versions", Json::object());
   const std::string v1 = V("/api/v1/document-versions", Body(draft)["id"].get<int64_t>());
-  auto edited = Patch(v1, {{"body", "Back up nightly."}}, Tag(draft));
+  auto edited = Patch(v1 + "/text", {{"body", "Back up nightly."}}, Tag(draft));
   auto submitted = PostAs(Bearer(), v1 + "/submit", Json::object(), Tag(edited));
   // A procedure may be approved by an executive; the submitter cannot approve their own.
   auto own = PostAs(Bearer(), v1 + "/approve", Json::object(), Tag(submitted));

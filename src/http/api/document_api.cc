@@ -5,7 +5,7 @@
 //                                                        records; staff when distributed to them)
 //   GET  /api/v1/documents/{id}/acknowledgements         who acknowledged the published version
 //   POST /api/v1/documents/{id}/retire                   retire the document (If-Match)
-//   PATCH /api/v1/document-versions/{id}                 edit a draft's text (If-Match)
+//   PATCH /api/v1/document-versions/{id}/text            edit a draft's text (If-Match)
 //   POST /api/v1/document-versions/{id}/{step}           submit, return, approve, publish (If-Match)
 //   GET  /api/v1/document-versions/compare?from=&to=     text diff of the body, fields diff
 //   POST /api/v1/document-acknowledgements/{id}/acknowledge   the caller's own
@@ -185,7 +185,7 @@ void RegisterDocumentApiRoutes(Router& router) {
                                                            static_cast<double>(s->asked));
                WriteJson(r.res, 200, out);
              });
-  router.Post(docs + R"(/(\d+)/retire)", Guard::Needs(domain::Permission::kReadRecords),
+  router.Post(docs + R"(/(\d+)/retire)", Guard::Needs(domain::Permission::kEditRecords),
               Doc({{"summary", "Retire a document and its versions"},
                    {"tags", kTags},
                    {"operationId", "retire_document"},
@@ -240,7 +240,7 @@ void RegisterDocumentApiRoutes(Router& router) {
                    {"fields", std::move(fields)},
                    {"text", std::move(text)}});
       });
-  router.Patch(versions + R"(/(\d+))", Guard::Needs(domain::Permission::kEditOwnRecords),
+  router.Patch(versions + R"(/(\d+)/text)", Guard::Needs(domain::Permission::kEditOwnRecords),
                Doc({{"summary", "Edit a draft's text and summary of changes"},
                     {"tags", kTags},
                     {"operationId", "edit_document_draft"},

@@ -183,7 +183,7 @@ void DocumentActions(Html& h, Request& r, const Record& doc) {
                                                                           : "Write the first draft",
                 .cls = "button button-primary"});
   }
-  if (p.Can(domain::Permission::kEditRecords) || p.Can(domain::Permission::kApprove)) {
+  if (p.Can(domain::Permission::kEditRecords)) {
     ButtonForm(h, r, fmt::format("/documents/{}/retire", doc.id),
                {.label = "Retire",
                 .confirm = "Retire this document? Readers no longer see it; its versions are kept.",
@@ -569,7 +569,7 @@ void AddDocumentPages(Router& router) {
                         fmt::format("/documents/{}", r.PathId()), "Back to the document");
               });
   router.Post(R"(/documents/(\d+)/retire)", Surface::kWeb,
-              Guard::Needs(domain::Permission::kReadRecords), [](Request& r) {
+              Guard::Needs(domain::Permission::kEditRecords), [](Request& r) {
                 auto done = r.services.documents.Retire(r.principal, r.PathId(), r.FormVersion());
                 if (done.ok()) {
                   return r.res.SetRedirect(fmt::format("/documents/{}?notice=saved", done->id),
