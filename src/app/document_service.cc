@@ -61,8 +61,9 @@ std::string Label(std::string_view state) {
 Status DocumentService::OnDocumentWrite(const Principal&, Json& fields, const Json* before,
                                         std::vector<domain::FieldError>&) {
   // The series is fixed when the document is created: its number never changes.
-  fields["series"] = before != nullptr ? (*before)["series"]
-                                       : Json(domain::DocumentSeries(fields["type"].get<std::string>()));
+  fields["series"] = before != nullptr
+                         ? (*before)["series"]
+                         : Json(domain::DocumentSeries(fields["type"].get<std::string>()));
   return Status::Ok();
 }
 
@@ -76,10 +77,9 @@ Result<Record> DocumentService::NewDraft(const Principal& p, int64_t document_id
                                           domain::DocumentReference(doc.fields)));
   }
   if (doc.fields["draft_version"].is_number_integer()) {
-    return FailedPrecondition(
-        fmt::format("version {} of {} is in preparation already: finish or publish it first",
-                    doc.fields["draft_version"].get<int64_t>(),
-                    domain::DocumentReference(doc.fields)));
+    return FailedPrecondition(fmt::format(
+        "version {} of {} is in preparation already: finish or publish it first",
+        doc.fields["draft_version"].get<int64_t>(), domain::DocumentReference(doc.fields)));
   }
   Json body;
   if (from_version_id != 0) {
@@ -90,8 +90,10 @@ Result<Record> DocumentService::NewDraft(const Principal& p, int64_t document_id
     }
     body = from.fields["body"];
   } else {
-    domain::ListQuery q{.filters = {{"document", doc.id}}, .sort = "version_number",
-                        .descending = true, .limit = 20};
+    domain::ListQuery q{.filters = {{"document", doc.id}},
+                        .sort = "version_number",
+                        .descending = true,
+                        .limit = 20};
     ASSIGN_OR_RETURN(auto page, store_.List(VersionsSpec(), p.org_id, q));
     for (const auto& v : page.records) {
       if (State(v) == domain::kDocPublished) {
@@ -104,25 +106,21 @@ Result<Record> DocumentService::NewDraft(const Principal& p, int64_t document_id
   const int64_t number = doc.fields.value("latest_version", Json(0)).is_number_integer()
                              ? doc.fields["latest_version"].get<int64_t>() + 1
                              : 1;
-  Json version = {{"document", doc.id},
-                  {"title", VersionTitle(doc.fields, number)},
-                  {"version_number", number},
-                  {"body", body},
-                  {"change_summary", nullptr},
-                  {"status", std::string(domain::kDocDraft)}};
+  Json version = {{"document", doc.id},        {"title", VersionTitle(doc.fields, number)},
+                  {"version_number", number},  {"body", body},
+                  {"change_summary", nullptr}, {"status", std::string(domain::kDocDraft)}};
   for (const auto& f : VersionsSpec().fields) {
     if (!version.contains(f.name)) version[f.name] = nullptr;
   }
   Json after = doc.fields;
   after["latest_version"] = number;
   after["draft_version"] = number;
-  std::vector<Mutation> mutations = {
-      {.kind = Mutation::Kind::kInsert,
-       .spec = &VersionsSpec(),
-       .fields = version,
-       .action = "create",
-       .diff = domain::DiffFields(VersionsSpec(), Json(), version)},
-      Update(Docs(), doc, after, "new-draft")};
+  std::vector<Mutation> mutations = {{.kind = Mutation::Kind::kInsert,
+                                      .spec = &VersionsSpec(),
+                                      .fields = version,
+                                      .action = "create",
+                                      .diff = domain::DiffFields(VersionsSpec(), Json(), version)},
+                                     Update(Docs(), doc, after, "new-draft")};
   ASSIGN_OR_RETURN(auto written, store_.Write(registers_.ActorFor(p), mutations));
   return written.front();
 }
@@ -150,8 +148,8 @@ Result<Record> DocumentService::EditDraft(const Principal& p, int64_t version_id
       errors.push_back({key, "a draft's editor changes only body and change_summary"});
     }
   }
-  Json fields = domain::ValidateFields(VersionsSpec(), merged, domain::WriteMode::kUpdate, &v.fields,
-                                       errors);
+  Json fields =
+      domain::ValidateFields(VersionsSpec(), merged, domain::WriteMode::kUpdate, &v.fields, errors);
   if (!errors.empty()) {
     if (errors_out != nullptr) *errors_out = errors;
     return FirstError(errors);
@@ -170,9 +168,10 @@ Result<Record> DocumentService::VersionForStep(const Principal& p, int64_t versi
                   "say which version of the record you saw (If-Match)");
   }
   if (*expected_version != v.version) {
-    return Conflict(fmt::format("document version {} changed since you loaded it; reload and "
-                                "try again",
-                                version_id));
+    return Conflict(
+        fmt::format("document version {} changed since you loaded it; reload and "
+                    "try again",
+                    version_id));
   }
   return v;
 }
@@ -223,8 +222,7 @@ Status DocumentService::CheckMayApprove(const Principal& p, const Record& doc, c
           "a policy is approved by top management: an executive, or a holder of an ISMS role "
           "marked top management");
     }
-  } else if (!p.Can(domain::Permission::kApprove) &&
-             p.role != domain::Role::kIsmsManager) {
+  } else if (!p.Can(domain::Permission::kApprove) && p.role != domain::Role::kIsmsManager) {
     return PermissionDenied(
         "approving a document takes an executive, an administrator or the ISMS manager");
   }
@@ -240,10 +238,10 @@ Status DocumentService::MayAdvance(const Principal& p, const Record& doc, const 
   const std::string state = State(v);
   auto wrong_state = [&](std::string_view needed) {
     return FailedPrecondition(fmt::format("version {} is {}: only a version {} can be {}",
-                                          v.fields["version_number"].get<int64_t>(),
-                                          Label(state), needed,
-                                          step == Step::kSubmit   ? "submitted for review"
-                                          : step == Step::kReturn ? "returned to draft"
+                                          v.fields["version_number"].get<int64_t>(), Label(state),
+                                          needed,
+                                          step == Step::kSubmit    ? "submitted for review"
+                                          : step == Step::kReturn  ? "returned to draft"
                                           : step == Step::kApprove ? "approved"
                                                                    : "published"));
   };
@@ -293,7 +291,8 @@ Result<std::vector<int64_t>> DocumentService::Distribution(const Principal& p, c
     for (const auto& role : page.records) {
       if (!role.fields["holders"].is_array()) continue;
       for (const auto& h : role.fields["holders"]) {
-        if (h.value("person", Json()).is_number_integer()) people.insert(h["person"].get<int64_t>());
+        if (h.value("person", Json()).is_number_integer())
+          people.insert(h["person"].get<int64_t>());
       }
     }
   }
@@ -323,8 +322,7 @@ Result<Record> DocumentService::Advance(const Principal& p, int64_t version_id,
   switch (step) {
     case Step::kSubmit:
       if (!v.fields["body"].is_string() || Trim(v.fields["body"].get<std::string>()).empty()) {
-        return InvalidArgument("write the document's text before submitting it for review",
-                               "body");
+        return InvalidArgument("write the document's text before submitting it for review", "body");
       }
       after["status"] = std::string(domain::kDocInReview);
       after["submitted_by"] = p.user_id;
@@ -345,12 +343,11 @@ Result<Record> DocumentService::Advance(const Principal& p, int64_t version_id,
       // What was approved is what is published: the document's controlled fields (type,
       // distribution, ...) must not have changed since.
       if (after["content_hash"] != Sha256Hex(domain::ApprovedContent(doc.fields, v.fields))) {
-        return FailedPrecondition(
-            fmt::format("{} changed after version {} was approved (its type, classification, "
-                        "clauses, controls, retention or distribution): return the version to "
-                        "draft and have it approved again",
-                        domain::DocumentReference(doc.fields),
-                        v.fields["version_number"].get<int64_t>()));
+        return FailedPrecondition(fmt::format(
+            "{} changed after version {} was approved (its type, classification, "
+            "clauses, controls, retention or distribution): return the version to "
+            "draft and have it approved again",
+            domain::DocumentReference(doc.fields), v.fields["version_number"].get<int64_t>()));
       }
       after["status"] = std::string(domain::kDocPublished);
       after["published_by"] = p.user_id;
@@ -383,12 +380,9 @@ Result<Record> DocumentService::Advance(const Principal& p, int64_t version_id,
       d["next_review"] = AddMonths(today, months);
       ASSIGN_OR_RETURN(auto people, Distribution(p, doc.fields));
       for (int64_t person : people) {
-        Json ack = {{"document", doc.id},
-                    {"document_version", v.id},
-                    {"title", v.fields["title"]},
-                    {"person", person},
-                    {"status", "pending"},
-                    {"requested_at", actor.now},
+        Json ack = {{"document", doc.id},         {"document_version", v.id},
+                    {"title", v.fields["title"]}, {"person", person},
+                    {"status", "pending"},        {"requested_at", actor.now},
                     {"acknowledged_at", nullptr}};
         mutations.push_back({.kind = Mutation::Kind::kInsert,
                              .spec = &Acks(),
@@ -409,15 +403,16 @@ Result<Record> DocumentService::Retire(const Principal& p, int64_t document_id,
   ASSIGN_OR_RETURN(Record doc, registers_.Get(p, Docs(), document_id));
   RETURN_IF_ERROR(Require(p, domain::Permission::kEditRecords));
   if (!expected_version) {
-    return Status(Code::kPreconditionRequired, "say which version of the document you saw (If-Match)");
+    return Status(Code::kPreconditionRequired,
+                  "say which version of the document you saw (If-Match)");
   }
   if (*expected_version != doc.version) {
-    return Conflict(fmt::format("document {} changed since you loaded it; reload and try again",
-                                document_id));
+    return Conflict(
+        fmt::format("document {} changed since you loaded it; reload and try again", document_id));
   }
   if (doc.fields["status"] == "retired") {
-    return FailedPrecondition(fmt::format("{} is retired already",
-                                          domain::DocumentReference(doc.fields)));
+    return FailedPrecondition(
+        fmt::format("{} is retired already", domain::DocumentReference(doc.fields)));
   }
   const store::Actor actor = registers_.ActorFor(p);
   std::vector<Mutation> mutations;
@@ -448,7 +443,8 @@ Result<Record> DocumentService::Acknowledge(const Principal& p, int64_t ack_id) 
   if (ack.fields["status"] != "pending") {
     return FailedPrecondition("you have acknowledged this version already");
   }
-  ASSIGN_OR_RETURN(Record v, store_.Get(VersionsSpec(), p.org_id, ack.fields["document_version"].get<int64_t>()));
+  ASSIGN_OR_RETURN(Record v, store_.Get(VersionsSpec(), p.org_id,
+                                        ack.fields["document_version"].get<int64_t>()));
   if (State(v) != domain::kDocPublished) {
     return FailedPrecondition(
         "this version is no longer published; acknowledge the one published now");
@@ -463,8 +459,8 @@ Result<Record> DocumentService::Acknowledge(const Principal& p, int64_t ack_id) 
 
 Result<std::vector<PublishedDocument>> DocumentService::MyDocuments(const Principal& p) {
   // What the caller was asked to read: their acknowledgements, newest first; one document each.
-  domain::ListQuery q{.filters = {{"person", p.user_id}}, .sort = "requested_at",
-                      .descending = true, .limit = 500};
+  domain::ListQuery q{
+      .filters = {{"person", p.user_id}}, .sort = "requested_at", .descending = true, .limit = 500};
   ASSIGN_OR_RETURN(auto acks, store_.List(Acks(), p.org_id, q));
   std::vector<int64_t> doc_ids;
   std::map<int64_t, Record> latest_ack;  // by document
@@ -476,8 +472,8 @@ Result<std::vector<PublishedDocument>> DocumentService::MyDocuments(const Princi
   }
   std::vector<PublishedDocument> out;
   if (doc_ids.empty()) return out;
-  ASSIGN_OR_RETURN(auto docs, store_.List(Docs(), p.org_id,
-                                          {.filters = {{"id", Json(doc_ids)}}, .limit = 500}));
+  ASSIGN_OR_RETURN(
+      auto docs, store_.List(Docs(), p.org_id, {.filters = {{"id", Json(doc_ids)}}, .limit = 500}));
   ASSIGN_OR_RETURN(auto live,
                    store_.List(VersionsSpec(), p.org_id,
                                {.filters = {{"document", Json(doc_ids)}, {"status", "published"}},
@@ -504,7 +500,9 @@ Result<PublishedDocument> DocumentService::Published(const Principal& p, int64_t
   ASSIGN_OR_RETURN(Record doc, store_.Get(Docs(), p.org_id, document_id));
   std::optional<Record> own;
   domain::ListQuery mine{.filters = {{"document", doc.id}, {"person", p.user_id}},
-                         .sort = "requested_at", .descending = true, .limit = 1};
+                         .sort = "requested_at",
+                         .descending = true,
+                         .limit = 1};
   ASSIGN_OR_RETURN(auto acks, store_.List(Acks(), p.org_id, mine));
   if (!acks.records.empty()) own = acks.records.front();
   if (!p.Can(domain::Permission::kReadRecords) && !own) return hidden();
@@ -512,8 +510,8 @@ Result<PublishedDocument> DocumentService::Published(const Principal& p, int64_t
   ASSIGN_OR_RETURN(auto live, store_.List(VersionsSpec(), p.org_id, q));
   if (live.records.empty()) {
     if (!p.Can(domain::Permission::kReadRecords)) return hidden();
-    return NotFound(fmt::format("{} has no published version",
-                                domain::DocumentReference(doc.fields)));
+    return NotFound(
+        fmt::format("{} has no published version", domain::DocumentReference(doc.fields)));
   }
   PublishedDocument out{.document = std::move(doc), .version = std::move(live.records.front())};
   if (own && own->fields["document_version"] == out.version.id) out.acknowledgement = own;
@@ -537,7 +535,8 @@ Result<AcknowledgementSummary> DocumentService::Acknowledgements(const Principal
     if (c.values.front() == "acknowledged") out.acknowledged += c.count;
   }
   domain::ListQuery waiting{.filters = {{"document_version", v.id}, {"status", "pending"}},
-                            .sort = "person", .limit = kWaitingShown};
+                            .sort = "person",
+                            .limit = kWaitingShown};
   ASSIGN_OR_RETURN(auto page, store_.List(Acks(), p.org_id, waiting));
   out.waiting = std::move(page.records);
   return out;
@@ -545,8 +544,10 @@ Result<AcknowledgementSummary> DocumentService::Acknowledgements(const Principal
 
 Result<std::vector<Record>> DocumentService::Versions(const Principal& p, int64_t document_id) {
   ASSIGN_OR_RETURN(Record doc, registers_.Get(p, Docs(), document_id));
-  domain::ListQuery q{.filters = {{"document", doc.id}}, .sort = "version_number",
-                      .descending = true, .limit = 500};
+  domain::ListQuery q{.filters = {{"document", doc.id}},
+                      .sort = "version_number",
+                      .descending = true,
+                      .limit = 500};
   ASSIGN_OR_RETURN(auto page, store_.List(VersionsSpec(), p.org_id, q));
   return std::move(page.records);
 }
@@ -564,12 +565,11 @@ Result<VersionChanges> DocumentService::Compare(const Principal& p, int64_t from
   for (auto& c : domain::CompareVersions(VersionsSpec(), from->fields, to->fields)) {
     if (c.field->name != "body") out.fields.push_back(std::move(c));
   }
-  out.text = domain::DiffLines(from->fields.value("body", Json("")).is_string()
-                                   ? from->fields["body"].get<std::string>()
-                                   : std::string(),
-                               to->fields.value("body", Json("")).is_string()
-                                   ? to->fields["body"].get<std::string>()
-                                   : std::string());
+  out.text = domain::DiffLines(
+      from->fields.value("body", Json("")).is_string() ? from->fields["body"].get<std::string>()
+                                                       : std::string(),
+      to->fields.value("body", Json("")).is_string() ? to->fields["body"].get<std::string>()
+                                                     : std::string());
   out.from = std::move(*from);
   out.to = std::move(*to);
   return out;
@@ -578,7 +578,8 @@ Result<VersionChanges> DocumentService::Compare(const Principal& p, int64_t from
 Result<MyWork> DocumentService::Work(const Principal& p) {
   MyWork out;
   domain::ListQuery mine{.filters = {{"person", p.user_id}, {"status", "pending"}},
-                         .sort = "requested_at", .limit = kMyWorkLimit};
+                         .sort = "requested_at",
+                         .limit = kMyWorkLimit};
   ASSIGN_OR_RETURN(auto acks, store_.List(Acks(), p.org_id, mine));
   out.acknowledgements = std::move(acks.records);
   if (!p.Can(domain::Permission::kReadRecords)) return out;  // staff: only what is theirs
@@ -589,8 +590,8 @@ Result<MyWork> DocumentService::Work(const Principal& p) {
   if (!in_review.records.empty()) {
     std::vector<int64_t> ids;
     for (const auto& v : in_review.records) ids.push_back(v.fields["document"].get<int64_t>());
-    ASSIGN_OR_RETURN(auto docs, store_.List(Docs(), p.org_id,
-                                            {.filters = {{"id", Json(ids)}}, .limit = 500}));
+    ASSIGN_OR_RETURN(auto docs,
+                     store_.List(Docs(), p.org_id, {.filters = {{"id", Json(ids)}}, .limit = 500}));
     std::map<int64_t, const Record*> by_id;
     for (const auto& d : docs.records) by_id[d.id] = &d;
     for (auto& v : in_review.records) {
@@ -605,8 +606,8 @@ Result<MyWork> DocumentService::Work(const Principal& p) {
   const std::string today = FormatDate(clock_.Now());
   for (const auto* spec : domain::AllRegisters()) {
     if (spec->Field("owner") == nullptr || spec->Field("next_review") == nullptr) continue;
-    domain::ListQuery q{.filters = {{"owner", p.user_id}}, .sort = "next_review",
-                        .limit = kMyWorkLimit};
+    domain::ListQuery q{
+        .filters = {{"owner", p.user_id}}, .sort = "next_review", .limit = kMyWorkLimit};
     ASSIGN_OR_RETURN(auto page, store_.List(*spec, p.org_id, q));
     for (auto& r : page.records) {
       const Json& next = r.fields["next_review"];

@@ -46,12 +46,11 @@ struct Services {
                std::vector<store::Mutation>& mutations) {
           return risks.ReviewRisksBeforeChange(p, change, before, mutations);
         });
-    registers.SetWriteHook(domain::Documents(),
-                           [this](const Principal& p, domain::Json& fields,
-                                  const domain::Json* before,
-                                  std::vector<domain::FieldError>& errors) {
-                             return documents.OnDocumentWrite(p, fields, before, errors);
-                           });
+    registers.SetWriteHook(domain::Documents(), [this](const Principal& p, domain::Json& fields,
+                                                       const domain::Json* before,
+                                                       std::vector<domain::FieldError>& errors) {
+      return documents.OnDocumentWrite(p, fields, before, errors);
+    });
   }
   Services(const Services&) = delete;
   Services& operator=(const Services&) = delete;

@@ -83,10 +83,8 @@ const std::vector<IsoClause>& IsoClauses() {
     for (size_t i = 1; i < rows.size(); ++i) {
       auto& r = rows[i];
       if (r.size() < 4) std::abort();
-      out.push_back({.id = r[0],
-                     .title = r[1],
-                     .parent = r[2],
-                     .mandatory_documented_information = r[3]});
+      out.push_back(
+          {.id = r[0], .title = r[1], .parent = r[2], .mandatory_documented_information = r[3]});
     }
     return out;
   }();

@@ -71,8 +71,9 @@ RegisterSpec MakeDocuments() {
                                {"STD", "Standards"},
                                {"TPL", "Record templates"},
                                {"DOC", "Other documents"}},
-                   .help = "Set from the type when the document is created; its number is "
-                           "counted within the series.",
+                   .help =
+                       "Set from the type when the document is created; its number is "
+                       "counted within the series.",
                    .filterable = true};
   series.read_only = true;
   FieldSpec number{.name = "number", .label = "No.", .type = FieldType::kInteger};
@@ -81,9 +82,11 @@ RegisterSpec MakeDocuments() {
   FieldSpec people{.name = "distribution_people",
                    .label = "Distribution: people",
                    .type = FieldType::kTable,
-                   .help = "People asked to acknowledge each published version, besides those "
-                           "with the roles above."};
-  people.columns = {{.name = "person", .label = "Person", .type = FieldType::kUser, .required = true}};
+                   .help =
+                       "People asked to acknowledge each published version, besides those "
+                       "with the roles above."};
+  people.columns = {
+      {.name = "person", .label = "Person", .type = FieldType::kUser, .required = true}};
   s.fields = {
       series,
       number,
@@ -147,10 +150,11 @@ RegisterSpec MakeDocuments() {
                 .filterable = true,
                 .sortable = true,
                 .default_value = "unpublished"}),
-      ReadOnly({.name = "published_version",
-                .label = "Published version",
-                .type = FieldType::kInteger}),
-      ReadOnly({.name = "published_on", .label = "Published on", .type = FieldType::kDate,
+      ReadOnly(
+          {.name = "published_version", .label = "Published version", .type = FieldType::kInteger}),
+      ReadOnly({.name = "published_on",
+                .label = "Published on",
+                .type = FieldType::kDate,
                 .sortable = true}),
       ReadOnly({.name = "approved_by", .label = "Approved by", .type = FieldType::kUser}),
       ReadOnly({.name = "latest_version", .label = "Latest version", .type = FieldType::kInteger}),
@@ -159,7 +163,7 @@ RegisterSpec MakeDocuments() {
                 .type = FieldType::kInteger,
                 .help = "The version being drafted, reviewed or awaiting publication."}),
   };
-  s.list_columns = {"number", "title", "type", "owner", "status", "published_version",
+  s.list_columns = {"number",     "title", "type", "owner", "status", "published_version",
                     "next_review"};
   s.default_sort = "title";
   return s;
@@ -205,9 +209,7 @@ RegisterSpec MakeDocumentVersions() {
       ReadOnly({.name = "submitted_by", .label = "Submitted by", .type = FieldType::kUser}),
       ReadOnly({.name = "approved_by", .label = "Approved by", .type = FieldType::kUser}),
       ReadOnly({.name = "approved_at", .label = "Approved at"}),
-      ReadOnly({.name = "content_hash",
-                .label = "Approved content (SHA-256)",
-                .max_length = 64}),
+      ReadOnly({.name = "content_hash", .label = "Approved content (SHA-256)", .max_length = 64}),
       ReadOnly({.name = "published_by", .label = "Published by", .type = FieldType::kUser}),
       ReadOnly({.name = "published_at", .label = "Published at", .sortable = true}),
       ReadOnly({.name = "retired_at", .label = "Retired at"}),
@@ -346,7 +348,9 @@ std::vector<LineChange> DiffLines(std::string_view from, std::string_view to) {
   auto removed = [&](size_t i) {
     out.push_back({LineChange::Kind::kRemoved, std::string(a[head + i])});
   };
-  auto added = [&](size_t j) { out.push_back({LineChange::Kind::kAdded, std::string(b[head + j])}); };
+  auto added = [&](size_t j) {
+    out.push_back({LineChange::Kind::kAdded, std::string(b[head + j])});
+  };
   // A longest common subsequence of the middle; beyond 4 million cells (two versions rewritten
   // through thousands of lines), the middle is shown removed and added whole.
   if (n > 0 && m > 0 && n * m <= 4'000'000) {

@@ -61,7 +61,7 @@ struct FieldSpec {
   // A sequence counted per organisation and value of this other field (a document's number
   // within its series): the pages show it as "<that value>-<number, three digits>" ("POL-001").
   std::string sequence_within;
-  std::string ref;          // kRef, kRefs: the `type` of the register referred to
+  std::string ref;  // kRef, kRefs: the `type` of the register referred to
   // kRefs to its own register: no record may name itself, directly or through others (an asset's
   // dependencies). Checked when a record changes; a new record cannot close a loop.
   bool acyclic = false;

@@ -11,12 +11,17 @@ namespace rampart::domain {
 
 const std::vector<const RegisterSpec*>& AllRegisters() {
   static const std::vector<const RegisterSpec*> kAll = {
-      &ContextIssues(),    &InterestedParties(),        &ScopeStatements(),   &Assets(),
-      &Threats(),          &Vulnerabilities(),          &RiskMethodologies(), &Risks(),
-      &AppliedControls(),  &RiskAcceptances(),          &RiskAssessments(),   &IsmsRoles(),
-      &Objectives(),       &PlannedChanges(),           &Resources(),         &CompetenceRequirements(),
-      &CompetenceRecords(), &Communications(),          &CommunicationLog(),  &Documents(),
-      &DocumentVersions(), &DocumentAcknowledgements()};
+      &ContextIssues(),     &InterestedParties(),
+      &ScopeStatements(),   &Assets(),
+      &Threats(),           &Vulnerabilities(),
+      &RiskMethodologies(), &Risks(),
+      &AppliedControls(),   &RiskAcceptances(),
+      &RiskAssessments(),   &IsmsRoles(),
+      &Objectives(),        &PlannedChanges(),
+      &Resources(),         &CompetenceRequirements(),
+      &CompetenceRecords(), &Communications(),
+      &CommunicationLog(),  &Documents(),
+      &DocumentVersions(),  &DocumentAcknowledgements()};
   return kAll;
 }
 

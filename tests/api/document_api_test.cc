@@ -68,8 +68,9 @@ TEST_F(DocumentApi, APolicyIsApprovedByTopManagementPublishedAndAcknowledged) {
   EXPECT_EQ(Error(status_edit), "invalid_argument/status");
   auto empty_submit = PostAs(Bearer(), v1 + "/submit", Json::object(), Tag(draft));
   EXPECT_EQ(Error(empty_submit), "invalid_argument/body");
-  auto edited = Patch(v1 + "/text", {{"body", "# Policy\n\nWe protect information.\nLine three."},
-                           {"change_summary", "First issue"}},
+  auto edited = Patch(v1 + "/text",
+                      {{"body", "# Policy\n\nWe protect information.\nLine three."},
+                       {"change_summary", "First issue"}},
                       Tag(draft));
   ASSERT_EQ(edited->status, 200) << edited->body;
   auto submitted = PostAs(Bearer(), v1 + "/submit", Json::object(), Tag(edited));
@@ -112,9 +113,9 @@ TEST_F(DocumentApi, APolicyIsApprovedByTopManagementPublishedAndAcknowledged) {
   EXPECT_EQ(Body(reads)["version"]["version_number"], 1);
   EXPECT_EQ(Get(doc_path, sam_s)->status, 403);
   EXPECT_EQ(Get("/api/v1/risks", sam_s)->status, 403);
-  EXPECT_EQ(Get(V("/api/v1/documents", Body(proc)["id"].get<int64_t>()) + "/published", sam_s)
-                ->status,
-            404);
+  EXPECT_EQ(
+      Get(V("/api/v1/documents", Body(proc)["id"].get<int64_t>()) + "/published", sam_s)->status,
+      404);
   // A viewer outside the distribution has nothing to acknowledge.
   EXPECT_EQ(Body(Get("/api/v1/my/work", As("olga")))["acknowledgements"].size(), 0u);
 
@@ -139,17 +140,17 @@ TEST_F(DocumentApi, APolicyIsApprovedByTopManagementPublishedAndAcknowledged) {
   EXPECT_EQ(Body(v2)["version_number"], 2);
   EXPECT_EQ(Body(v2)["body"], "# Policy\n\nWe protect information.\nLine three.");
   const int64_t v2_id = Body(v2)["id"].get<int64_t>();
-  auto v2_edited = Patch(V("/api/v1/document-versions", v2_id) + "/text",
-                         {{"body", "# Policy\n\nWe protect all information.\nLine three."}},
-                         Tag(v2));
+  auto v2_edited =
+      Patch(V("/api/v1/document-versions", v2_id) + "/text",
+            {{"body", "# Policy\n\nWe protect all information.\nLine three."}}, Tag(v2));
   ASSERT_EQ(v2_edited->status, 200);
   EXPECT_EQ(Body(Get(doc_path + "/published", sam_s))["version"]["body"],
             "# Policy\n\nWe protect information.\nLine three.");
 
   // Comparing: the changed line removed and added, the rest the same.
-  const Json cmp = Body(Get("/api/v1/document-versions/compare?from=" +
-                            std::to_string(Body(draft)["id"].get<int64_t>()) +
-                            "&to=" + std::to_string(v2_id)));
+  const Json cmp =
+      Body(Get("/api/v1/document-versions/compare?from=" +
+               std::to_string(Body(draft)["id"].get<int64_t>()) + "&to=" + std::to_string(v2_id)));
   ASSERT_EQ(cmp["text"].size(), 5u) << cmp.dump();
   EXPECT_EQ(cmp["text"][2], (Json{{"change", "removed"}, {"line", "We protect information."}}));
   EXPECT_EQ(cmp["text"][3], (Json{{"change", "added"}, {"line", "We protect all information."}}));
@@ -190,8 +191,8 @@ TEST_F(DocumentApi, WhatWasApprovedIsWhatIsPublished) {
 
 TEST_F(DocumentApi, VersionsAreWrittenOnlyThroughTheirWorkflow) {
   auto doc = Post("/api/v1/documents", {{"title", "Plan"}, {"type", "plan"}});
-  auto direct = Post("/api/v1/document-versions",
-                     {{"document", Body(doc)["id"]}, {"body", "sneaked in"}});
+  auto direct =
+      Post("/api/v1/document-versions", {{"document", Body(doc)["id"]}, {"body", "sneaked in"}});
   EXPECT_EQ(direct->status, 405);
   auto ack = Post("/api/v1/document-acknowledgements", {{"document", Body(doc)["id"]}});
   EXPECT_EQ(ack->status, 405);

@@ -29,9 +29,10 @@ TEST(Documents, PoliciesAreApprovedByTopManagement) {
 }
 
 TEST(Documents, TheApprovedContentCoversTheTextAndTheControlledFields) {
-  const Json doc = {{"series", "POL"}, {"number", 1}, {"title", "Policy"},
-                    {"type", "isms_policy"}, {"owner", 3}, {"distribution_roles", {"staff"}}};
-  const Json v = {{"document", 9}, {"version_number", 2}, {"body", "Text"}, {"status", "in_review"}};
+  const Json doc = {{"series", "POL"},       {"number", 1}, {"title", "Policy"},
+                    {"type", "isms_policy"}, {"owner", 3},  {"distribution_roles", {"staff"}}};
+  const Json v = {
+      {"document", 9}, {"version_number", 2}, {"body", "Text"}, {"status", "in_review"}};
   const std::string base = ApprovedContent(doc, v);
   Json other_owner = doc;
   other_owner["owner"] = 4;  // who keeps it current is not what was approved

@@ -25,8 +25,8 @@ TEST(AllRegisters, ListsTheRegistersInNavigationOrder) {
                           &Threats(), &Vulnerabilities(), &RiskMethodologies(), &Risks(),
                           &AppliedControls(), &RiskAcceptances(), &RiskAssessments(), &IsmsRoles(),
                           &Objectives(), &PlannedChanges(), &Resources(), &CompetenceRequirements(),
-                          &CompetenceRecords(), &Communications(), &CommunicationLog(), &Documents(),
-                          &DocumentVersions(), &DocumentAcknowledgements()));
+                          &CompetenceRecords(), &Communications(), &CommunicationLog(),
+                          &Documents(), &DocumentVersions(), &DocumentAcknowledgements()));
 }
 
 TEST(FindRegisterByPath, FindsEachRegisterByItsUrlSegment) {

@@ -20,8 +20,8 @@
 #include "base/totp.h"
 #include "domain/annex_a.h"
 #include "domain/context.h"
-#include "domain/registers.h"
 #include "domain/documents.h"
+#include "domain/registers.h"
 #include "domain/risk.h"
 #include "store/postgres/postgres_driver.h"
 #include "store/sqlite/sqlite_driver.h"
@@ -200,19 +200,20 @@ void PopulateEveryTable(Store& store) {
     refs[spec->type] = created->id;
   }
   // A procedure published to alice, approved by an executive: a version and an acknowledgement.
-  auto erin = services.members.AddUser(
-      p.org_name, app::NewMember{.username = "erin",
-                         .role = domain::Role::kExecutive,
-                         .password = "a long enough approval secret"});
+  auto erin = services.members.AddUser(p.org_name,
+                                       app::NewMember{.username = "erin",
+                                                      .role = domain::Role::kExecutive,
+                                                      .password = "a long enough approval secret"});
   ASSERT_THAT(erin, IsOk());
   app::Principal executive = p;
   executive.user_id = erin->user.id;
   executive.username = "erin";
   executive.role = domain::Role::kExecutive;
   executive.second_factor = false;
-  auto doc = services.registers.Create(
-      p, domain::Documents(),
-      {{"title", "Backups"}, {"type", "procedure"}, {"distribution_people", {{{"person", p.user_id}}}}});
+  auto doc = services.registers.Create(p, domain::Documents(),
+                                       {{"title", "Backups"},
+                                        {"type", "procedure"},
+                                        {"distribution_people", {{{"person", p.user_id}}}}});
   ASSERT_THAT(doc, IsOk());
   auto draft = services.documents.NewDraft(p, doc->id, 0);
   ASSERT_THAT(draft, IsOk());
@@ -224,9 +225,9 @@ void PopulateEveryTable(Store& store) {
   step = services.documents.Advance(executive, draft->id, step->version,
                                     app::DocumentService::Step::kApprove);
   ASSERT_THAT(step, IsOk());
-  ASSERT_THAT(services.documents.Advance(p, draft->id, step->version,
-                                         app::DocumentService::Step::kPublish),
-              IsOk());
+  ASSERT_THAT(
+      services.documents.Advance(p, draft->id, step->version, app::DocumentService::Step::kPublish),
+      IsOk());
   // Last: a successful sign-in clears the account's failures.
   ASSERT_THAT(services.auth.SignIn({.username = "alice", .password = "not the passphrase"}),
               StatusIs(Code::kUnauthenticated));

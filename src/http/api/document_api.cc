@@ -6,11 +6,11 @@
 //   GET  /api/v1/documents/{id}/acknowledgements         who acknowledged the published version
 //   POST /api/v1/documents/{id}/retire                   retire the document (If-Match)
 //   PATCH /api/v1/document-versions/{id}/text            edit a draft's text (If-Match)
-//   POST /api/v1/document-versions/{id}/{step}           submit, return, approve, publish (If-Match)
-//   GET  /api/v1/document-versions/compare?from=&to=     text diff of the body, fields diff
-//   POST /api/v1/document-acknowledgements/{id}/acknowledge   the caller's own
-//   GET  /api/v1/my/work                                 what awaits the caller
-//   GET  /api/v1/my/documents                            published documents distributed to them
+//   POST /api/v1/document-versions/{id}/{step}           submit, return, approve, publish
+//   (If-Match) GET  /api/v1/document-versions/compare?from=&to=     text diff of the body, fields
+//   diff POST /api/v1/document-acknowledgements/{id}/acknowledge   the caller's own GET
+//   /api/v1/my/work                                 what awaits the caller GET /api/v1/my/documents
+//   published documents distributed to them
 #include <fmt/format.h>
 
 #include <map>
@@ -70,11 +70,11 @@ const Json kTags = Json::array({"Documents"});
 
 void AddDocumentSchemas(Json& schemas) {
   const Json any = {{"type", "object"}};
-  schemas["PublishedDocument"] = ObjectOfAll(
-      {{"document", Described(any, "the document")},
-       {"reference", Described(kString, "its number, e.g. POL-001")},
-       {"version", Described(any, "its published version")},
-       {"acknowledgement", OrNull(any)}});
+  schemas["PublishedDocument"] =
+      ObjectOfAll({{"document", Described(any, "the document")},
+                   {"reference", Described(kString, "its number, e.g. POL-001")},
+                   {"version", Described(any, "its published version")},
+                   {"acknowledgement", OrNull(any)}});
   schemas["AcknowledgementSummary"] = ObjectOfAll(
       {{"version_id", OrNull(kInteger)},
        {"version_number", OrNull(kInteger)},
@@ -90,13 +90,13 @@ void AddDocumentSchemas(Json& schemas) {
                                        {"changed", kBoolean},
                                        {"from", Json::object()},
                                        {"to", Json::object()}}))},
-       {"text", ArrayOf(ObjectOfAll({{"change", {{"type", "string"},
-                                                 {"enum", {"same", "added", "removed"}}}},
-                                     {"line", kString}}))}});
-  schemas["MyWork"] = ObjectOfAll(
-      {{"acknowledgements", ArrayOf(any)},
-       {"approvals", ArrayOf(any)},
-       {"reviews", ArrayOf(ObjectOfAll({{"register", kString}, {"record", any}}))}});
+       {"text", ArrayOf(ObjectOfAll(
+                    {{"change", {{"type", "string"}, {"enum", {"same", "added", "removed"}}}},
+                     {"line", kString}}))}});
+  schemas["MyWork"] =
+      ObjectOfAll({{"acknowledgements", ArrayOf(any)},
+                   {"approvals", ArrayOf(any)},
+                   {"reviews", ArrayOf(ObjectOfAll({{"register", kString}, {"record", any}}))}});
 }
 
 void RegisterDocumentApiRoutes(Router& router) {
@@ -114,8 +114,8 @@ void RegisterDocumentApiRoutes(Router& router) {
            {"tags", kTags},
            {"operationId", "new_document_draft"},
            {"requestBody",
-            JsonBody(Object({{"from", Described(kInteger, "a version to start from")}},
-                            Json::array()))},
+            JsonBody(
+                Object({{"from", Described(kInteger, "a version to start from")}}, Json::array()))},
            {"responses", Merge({{"201", JsonResponse("the new draft", version)}},
                                ErrorResponses({400, 401, 403, 404, 409}))}},
           Json::array({kIdParam})),
@@ -138,9 +138,10 @@ void RegisterDocumentApiRoutes(Router& router) {
              Doc({{"summary", "The versions of a document, newest first"},
                   {"tags", kTags},
                   {"operationId", "list_document_versions_of"},
-                  {"responses", Merge({{"200", JsonResponse("the versions", DataOf(SchemaName(
-                                                                domain::DocumentVersions())))}},
-                                      ErrorResponses({401, 403, 404}))}},
+                  {"responses",
+                   Merge({{"200", JsonResponse("the versions",
+                                               DataOf(SchemaName(domain::DocumentVersions())))}},
+                         ErrorResponses({401, 403, 404}))}},
                  Json::array({kIdParam})),
              [](Request& r) {
                auto list = r.services.documents.Versions(r.principal, r.PathId());
@@ -168,21 +169,23 @@ void RegisterDocumentApiRoutes(Router& router) {
              Doc({{"summary", "Who has acknowledged the published version"},
                   {"tags", kTags},
                   {"operationId", "document_acknowledgements_summary"},
-                  {"responses", Merge({{"200", JsonResponse("the summary",
-                                                            Ref("AcknowledgementSummary"))}},
-                                      ErrorResponses({401, 403, 404}))}},
+                  {"responses",
+                   Merge({{"200", JsonResponse("the summary", Ref("AcknowledgementSummary"))}},
+                         ErrorResponses({401, 403, 404}))}},
                  Json::array({kIdParam})),
              [](Request& r) {
                auto s = r.services.documents.Acknowledgements(r.principal, r.PathId());
                if (!s.ok()) return WriteJsonError(r.res, s.status());
-               Json out = {{"version_id", s->version_id == 0 ? Json() : Json(s->version_id)},
-                           {"version_number",
-                            s->version_id == 0 ? Json() : Json(s->version_number)},
-                           {"asked", s->asked},
-                           {"acknowledged", s->acknowledged},
-                           {"waiting", Records(s->waiting)}};
-               out["rate"] = s->asked == 0 ? Json() : Json(static_cast<double>(s->acknowledged) /
-                                                           static_cast<double>(s->asked));
+               Json out = {
+                   {"version_id", s->version_id == 0 ? Json() : Json(s->version_id)},
+                   {"version_number", s->version_id == 0 ? Json() : Json(s->version_number)},
+                   {"asked", s->asked},
+                   {"acknowledged", s->acknowledged},
+                   {"waiting", Records(s->waiting)}};
+               out["rate"] =
+                   s->asked == 0
+                       ? Json()
+                       : Json(static_cast<double>(s->acknowledged) / static_cast<double>(s->asked));
                WriteJson(r.res, 200, out);
              });
   router.Post(docs + R"(/(\d+)/retire)", Guard::Needs(domain::Permission::kEditRecords),
@@ -214,9 +217,9 @@ void RegisterDocumentApiRoutes(Router& router) {
                                         {"in", "query"},
                                         {"required", true},
                                         {"schema", {{"type", "integer"}, {"minimum", 1}}}}})},
-           {"responses", Merge({{"200", JsonResponse("the comparison",
-                                                     Ref("DocumentVersionComparison"))}},
-                               ErrorResponses({400, 401, 403, 404}))}}),
+           {"responses",
+            Merge({{"200", JsonResponse("the comparison", Ref("DocumentVersionComparison"))}},
+                  ErrorResponses({400, 401, 403, 404}))}}),
       [](Request& r) {
         auto from = QueryId(r, "from");
         if (!from.ok()) return WriteJsonError(r.res, from.status());
@@ -233,35 +236,35 @@ void RegisterDocumentApiRoutes(Router& router) {
                             {"to", f.to}});
         }
         Json text = Json::array();
-        for (const auto& l : c->text) text.push_back({{"change", LineKind(l.kind)}, {"line", l.text}});
+        for (const auto& l : c->text)
+          text.push_back({{"change", LineKind(l.kind)}, {"line", l.text}});
         WriteJson(r.res, 200,
                   {{"from", app::RecordToJson(c->from)},
                    {"to", app::RecordToJson(c->to)},
                    {"fields", std::move(fields)},
                    {"text", std::move(text)}});
       });
-  router.Patch(versions + R"(/(\d+)/text)", Guard::Needs(domain::Permission::kEditOwnRecords),
-               Doc({{"summary", "Edit a draft's text and summary of changes"},
-                    {"tags", kTags},
-                    {"operationId", "edit_document_draft"},
-                    {"parameters", Json::array({kIfMatch})},
-                    {"requestBody",
-                     JsonBody(Object({{"body", kString}, {"change_summary", kString}},
-                                     Json::array()))},
-                    {"responses", Merge({{"200", JsonResponse("the draft", version)}},
-                                        ErrorResponses({400, 401, 403, 404, 409, 412, 428}))}},
-                   Json::array({kIdParam})),
-               [](Request& r) {
-                 auto expected = ParseIfMatch(r.http);
-                 if (!expected.ok()) return WriteJsonError(r.res, expected.status());
-                 auto body = ParseJsonBody(r.http);
-                 if (!body.ok()) return WriteJsonError(r.res, body.status());
-                 Respond(r, r.services.documents.EditDraft(r.principal, r.PathId(), *expected,
-                                                           *body));
-               });
-  for (const auto step : {app::DocumentService::Step::kSubmit, app::DocumentService::Step::kReturn,
-                          app::DocumentService::Step::kApprove,
-                          app::DocumentService::Step::kPublish}) {
+  router.Patch(
+      versions + R"(/(\d+)/text)", Guard::Needs(domain::Permission::kEditOwnRecords),
+      Doc({{"summary", "Edit a draft's text and summary of changes"},
+           {"tags", kTags},
+           {"operationId", "edit_document_draft"},
+           {"parameters", Json::array({kIfMatch})},
+           {"requestBody",
+            JsonBody(Object({{"body", kString}, {"change_summary", kString}}, Json::array()))},
+           {"responses", Merge({{"200", JsonResponse("the draft", version)}},
+                               ErrorResponses({400, 401, 403, 404, 409, 412, 428}))}},
+          Json::array({kIdParam})),
+      [](Request& r) {
+        auto expected = ParseIfMatch(r.http);
+        if (!expected.ok()) return WriteJsonError(r.res, expected.status());
+        auto body = ParseJsonBody(r.http);
+        if (!body.ok()) return WriteJsonError(r.res, body.status());
+        Respond(r, r.services.documents.EditDraft(r.principal, r.PathId(), *expected, *body));
+      });
+  for (const auto step :
+       {app::DocumentService::Step::kSubmit, app::DocumentService::Step::kReturn,
+        app::DocumentService::Step::kApprove, app::DocumentService::Step::kPublish}) {
     const std::string name = app::DocumentService::StepName(step);
     static const std::map<std::string, std::string> kSummaries = {
         {"submit", "Submit a draft for review"},
@@ -283,62 +286,62 @@ void RegisterDocumentApiRoutes(Router& router) {
                 [step](Request& r) {
                   auto expected = ParseIfMatch(r.http);
                   if (!expected.ok()) return WriteJsonError(r.res, expected.status());
-                  Respond(r, r.services.documents.Advance(r.principal, r.PathId(), *expected, step));
+                  Respond(r,
+                          r.services.documents.Advance(r.principal, r.PathId(), *expected, step));
                 });
   }
-  router.Post("/api/v1/document-acknowledgements" + std::string(R"(/(\d+)/acknowledge)"),
-              Guard::Account(),
-              Doc({{"summary", "Acknowledge a published document you were asked to read"},
-                   {"tags", kTags},
-                   {"operationId", "acknowledge_document"},
-                   {"responses", Merge({{"200", JsonResponse("the acknowledgement",
-                                                             Ref(SchemaName(
-                                                                 domain::DocumentAcknowledgements())))}},
-                                       ErrorResponses({401, 403, 404, 409}))}},
-                  Json::array({kIdParam})),
-              [](Request& r) {
-                Respond(r, r.services.documents.Acknowledge(r.principal, r.PathId()));
-              });
+  router.Post(
+      "/api/v1/document-acknowledgements" + std::string(R"(/(\d+)/acknowledge)"), Guard::Account(),
+      Doc({{"summary", "Acknowledge a published document you were asked to read"},
+           {"tags", kTags},
+           {"operationId", "acknowledge_document"},
+           {"responses",
+            Merge({{"200", JsonResponse("the acknowledgement",
+                                        Ref(SchemaName(domain::DocumentAcknowledgements())))}},
+                  ErrorResponses({401, 403, 404, 409}))}},
+          Json::array({kIdParam})),
+      [](Request& r) { Respond(r, r.services.documents.Acknowledge(r.principal, r.PathId())); });
 
-  router.Get("/api/v1/my/work", Guard::Account(),
-             Doc({{"summary", "What awaits the caller"},
-                  {"description",
-                   "Documents to acknowledge; for readers of records also versions in review "
-                   "they may approve and records they own whose review is due."},
-                  {"tags", Json::array({"My work"})},
-                  {"operationId", "my_work"},
-                  {"responses", Merge({{"200", JsonResponse("the caller's work", Ref("MyWork"))}},
-                                      ErrorResponses({401}))}}),
-             [](Request& r) {
-               auto w = r.services.documents.Work(r.principal);
-               if (!w.ok()) return WriteJsonError(r.res, w.status());
-               Json reviews = Json::array();
-               for (const auto& d : w->reviews) {
-                 reviews.push_back(
-                     {{"register", d.spec->path}, {"record", app::RecordToJson(d.record)}});
-               }
-               WriteJson(r.res, 200,
-                         {{"acknowledgements", Records(w->acknowledgements)},
-                          {"approvals", Records(w->approvals)},
-                          {"reviews", std::move(reviews)}});
-             });
-  router.Get("/api/v1/my/documents", Guard::Account(),
-             Doc({{"summary", "The published documents distributed to the caller"},
-                  {"tags", Json::array({"My work"})},
-                  {"operationId", "my_documents"},
-                  {"responses", Merge({{"200", JsonResponse("the documents",
-                                                            {{"type", "object"},
-                                                             {"properties",
-                                                              {{"data", ArrayOf(Ref(
-                                                                            "PublishedDocument"))}}}})}},
-                                      ErrorResponses({401}))}}),
-             [](Request& r) {
-               auto docs = r.services.documents.MyDocuments(r.principal);
-               if (!docs.ok()) return WriteJsonError(r.res, docs.status());
-               Json data = Json::array();
-               for (const auto& d : *docs) data.push_back(PublishedToJson(d));
-               WriteJson(r.res, 200, {{"data", std::move(data)}});
-             });
+  router.Get(
+      "/api/v1/my/work", Guard::Account(),
+      Doc({{"summary", "What awaits the caller"},
+           {"description",
+            "Documents to acknowledge; for readers of records also versions in review "
+            "they may approve and records they own whose review is due."},
+           {"tags", Json::array({"My work"})},
+           {"operationId", "my_work"},
+           {"responses", Merge({{"200", JsonResponse("the caller's work", Ref("MyWork"))}},
+                               ErrorResponses({401}))}}),
+      [](Request& r) {
+        auto w = r.services.documents.Work(r.principal);
+        if (!w.ok()) return WriteJsonError(r.res, w.status());
+        Json reviews = Json::array();
+        for (const auto& d : w->reviews) {
+          reviews.push_back({{"register", d.spec->path}, {"record", app::RecordToJson(d.record)}});
+        }
+        WriteJson(r.res, 200,
+                  {{"acknowledgements", Records(w->acknowledgements)},
+                   {"approvals", Records(w->approvals)},
+                   {"reviews", std::move(reviews)}});
+      });
+  router.Get(
+      "/api/v1/my/documents", Guard::Account(),
+      Doc({{"summary", "The published documents distributed to the caller"},
+           {"tags", Json::array({"My work"})},
+           {"operationId", "my_documents"},
+           {"responses",
+            Merge({{"200",
+                    JsonResponse("the documents",
+                                 {{"type", "object"},
+                                  {"properties", {{"data", ArrayOf(Ref("PublishedDocument"))}}}})}},
+                  ErrorResponses({401}))}}),
+      [](Request& r) {
+        auto docs = r.services.documents.MyDocuments(r.principal);
+        if (!docs.ok()) return WriteJsonError(r.res, docs.status());
+        Json data = Json::array();
+        for (const auto& d : *docs) data.push_back(PublishedToJson(d));
+        WriteJson(r.res, 200, {{"data", std::move(data)}});
+      });
 }
 
 }  // namespace rampart::http

@@ -64,8 +64,9 @@ void Problem(Request& r, const std::string& title, const Status& st, const std::
   Html h;
   ErrorAlert(h, title, st.message());
   h.Open("p").Link(back, "← " + back_label).Close("p");
-  RenderPage(r, {.title = title, .nav = Docs().path, .crumbs = {{"Documents", "/documents"}, {title, ""}}},
-             h.Take(), HttpStatusFor(st.code()));
+  RenderPage(
+      r, {.title = title, .nav = Docs().path, .crumbs = {{"Documents", "/documents"}, {title, ""}}},
+      h.Take(), HttpStatusFor(st.code()));
 }
 
 // --- A document's page -----------------------------------------------------------------------
@@ -109,7 +110,8 @@ void DocumentBanner(Html& h, Request& r, const Record& doc) {
     if (acks.ok() && acks->version_id != 0) {
       h.Open("section", {{"class", "card"}, {"aria-labelledby", "acks"}});
       h.Element("h2", {{"id", "acks"}}, "Acknowledgements");
-      const int pct = acks->asked == 0 ? 0 : static_cast<int>(acks->acknowledged * 100 / acks->asked);
+      const int pct =
+          acks->asked == 0 ? 0 : static_cast<int>(acks->acknowledged * 100 / acks->asked);
       h.Element("p", {{"class", "ack-rate"}},
                 acks->asked == 0
                     ? std::string("Nobody was asked to acknowledge this version: its distribution "
@@ -142,7 +144,8 @@ void DocumentBanner(Html& h, Request& r, const Record& doc) {
   if (versions->empty()) {
     h.Element("p", {{"class", "muted"}}, "No version yet: start the first draft.");
   } else {
-    Table t{.cls = "data-table", .caption = "Versions of the document",
+    Table t{.cls = "data-table",
+            .caption = "Versions of the document",
             .columns = {{.label = "Version", .cls = "cell-num"},
                         {.label = "Status"},
                         {.label = "What changed"},
@@ -165,9 +168,10 @@ void DocumentBanner(Html& h, Request& r, const Record& doc) {
     }
     t.Close(h);
     if (versions->size() > 1) {
-      h.Open("p").Link(fmt::format("/document-versions/compare?from={}&to={}",
-                                   (*versions)[1].id, (*versions)[0].id),
-                       "Compare the latest two versions")
+      h.Open("p")
+          .Link(fmt::format("/document-versions/compare?from={}&to={}", (*versions)[1].id,
+                            (*versions)[0].id),
+                "Compare the latest two versions")
           .Close("p");
     }
   }
@@ -196,15 +200,16 @@ void DocumentActions(Html& h, Request& r, const Record& doc) {
 void VersionBanner(Html& h, Request& r, const Record& v) {
   const std::string s = Str(v.fields, "status");
   h.Open("div", {{"class", s == domain::kDocPublished ? "callout callout-ok"
-                             : s == domain::kDocRetired ? "callout callout-warn"
-                                                        : "callout"}});
+                           : s == domain::kDocRetired ? "callout callout-warn"
+                                                      : "callout"}});
   if (s == domain::kDocDraft) {
     h.Text("Draft: edit the text, then submit it for review.");
   } else if (s == domain::kDocInReview) {
     h.Text("In review: it can be approved, or returned to draft for changes.");
   } else if (s == domain::kDocApproved) {
-    h.Text("Approved: publishing it makes it what readers see and asks the distribution to "
-           "acknowledge it.");
+    h.Text(
+        "Approved: publishing it makes it what readers see and asks the distribution to "
+        "acknowledge it.");
   } else if (s == domain::kDocPublished) {
     h.Text("Published: this is the version readers see.");
   } else {
@@ -275,7 +280,8 @@ void EditPage(Request& r, const Record& v, const std::vector<domain::FieldError>
     const std::string error = error_of(name);
     h.Open("div", {{"class", "form-field"}});
     h.Element("label", {{"for", name}}, f.label);
-    if (!f.help.empty()) h.Element("p", {{"class", "help"}, {"id", std::string(name) + "-help"}}, f.help);
+    if (!f.help.empty())
+      h.Element("p", {{"class", "help"}, {"id", std::string(name) + "-help"}}, f.help);
     if (!error.empty()) {
       h.Element("p", {{"class", "field-error"}, {"id", std::string(name) + "-error"}}, error);
     }
@@ -284,7 +290,7 @@ void EditPage(Request& r, const Record& v, const std::vector<domain::FieldError>
                         {"rows", std::string(name) == "body" ? "24" : "3"},
                         {"class", std::string(name) == "body" ? "document-source" : ""},
                         {"aria-invalid", error.empty() ? "false" : "true"},
-                        {"aria-describedby", !error.empty()  ? std::string(name) + "-error"
+                        {"aria-describedby", !error.empty()    ? std::string(name) + "-error"
                                              : !f.help.empty() ? std::string(name) + "-help"
                                                                : std::string()}});
     h.Text(Str(values, name)).Close("textarea");
@@ -314,13 +320,16 @@ int64_t QueryId(const Request& r, const char* name) {
 void ComparePage(Request& r) {
   int64_t to = QueryId(r, "to");
   int64_t from = QueryId(r, "from");
-  if (to == 0) return Problem(r, "Nothing to compare", InvalidArgument("choose a version", "to"),
-                              "/documents", "Documents");
+  if (to == 0)
+    return Problem(r, "Nothing to compare", InvalidArgument("choose a version", "to"), "/documents",
+                   "Documents");
   auto later = r.services.registers.Get(r.principal, VersionsSpec(), to);
-  if (!later.ok()) return Problem(r, "Nothing to compare", later.status(), "/documents", "Documents");
+  if (!later.ok())
+    return Problem(r, "Nothing to compare", later.status(), "/documents", "Documents");
   const int64_t doc_id = later->fields["document"].get<int64_t>();
   auto versions = r.services.documents.Versions(r.principal, doc_id);
-  if (!versions.ok()) return Problem(r, "Nothing to compare", versions.status(), "/documents", "Documents");
+  if (!versions.ok())
+    return Problem(r, "Nothing to compare", versions.status(), "/documents", "Documents");
   if (from == 0) {  // the version before `to`
     for (const auto& v : *versions) {
       if (Number(v) < Number(*later)) {
@@ -331,9 +340,13 @@ void ComparePage(Request& r) {
     if (from == 0) from = to;
   }
   auto c = r.services.documents.Compare(r.principal, from, to);
-  if (!c.ok()) return Problem(r, "Not compared", c.status(), fmt::format("/documents/{}", doc_id), "The document");
+  if (!c.ok())
+    return Problem(r, "Not compared", c.status(), fmt::format("/documents/{}", doc_id),
+                   "The document");
   Html h;
-  h.Open("form", {{"method", "get"}, {"action", "/document-versions/compare"}, {"class", "card compare-form"}});
+  h.Open("form", {{"method", "get"},
+                  {"action", "/document-versions/compare"},
+                  {"class", "card compare-form"}});
   for (const auto& [name, label, chosen] :
        {std::tuple{"from", "Earlier version", from}, std::tuple{"to", "Later version", to}}) {
     h.Open("div", {{"class", "form-field"}});
@@ -382,8 +395,10 @@ void ComparePage(Request& r) {
   auto members = r.services.registers.Members(r.principal);
   h.Open("section", {{"class", "card"}, {"aria-labelledby", "field-changes"}});
   h.Element("h2", {{"id", "field-changes"}}, "Other fields");
-  Table t{.cls = "data-table", .caption = "Fields of both versions",
-          .columns = {{.label = "Field"}, {.label = fmt::format("Version {}", Number(c->from))},
+  Table t{.cls = "data-table",
+          .caption = "Fields of both versions",
+          .columns = {{.label = "Field"},
+                      {.label = fmt::format("Version {}", Number(c->from))},
                       {.label = fmt::format("Version {}", Number(c->to))}}};
   t.Open(h);
   for (const auto& f : c->fields) {
@@ -434,7 +449,8 @@ void MyPage(Request& r) {
       h.Open("li");
       h.Link(fmt::format("/my/documents/{}", a.fields["document"].get<int64_t>()),
              Str(a.fields, "title"));
-      h.Element("span", {{"class", "muted"}}, " · asked " + ShortTime(Str(a.fields, "requested_at")));
+      h.Element("span", {{"class", "muted"}},
+                " · asked " + ShortTime(Str(a.fields, "requested_at")));
       h.Close("li");
     }
     h.Close("ul");
@@ -483,8 +499,11 @@ void MyPage(Request& r) {
   if (docs->empty()) {
     h.Element("p", {{"class", "muted"}}, "No published document is distributed to you yet.");
   } else {
-    Table t{.cls = "data-table", .caption = "Published documents distributed to you",
-            .columns = {{.label = "No."}, {.label = "Title"}, {.label = "Version"},
+    Table t{.cls = "data-table",
+            .caption = "Published documents distributed to you",
+            .columns = {{.label = "No."},
+                        {.label = "Title"},
+                        {.label = "Version"},
                         {.label = "Your acknowledgement"}}};
     t.Open(h);
     for (const auto& d : *docs) {
@@ -496,9 +515,10 @@ void MyPage(Request& r) {
       h.Element("td", {{"class", "cell-num"}}, std::to_string(Number(d.version)));
       const bool done = d.acknowledgement && d.acknowledgement->fields["status"] == "acknowledged";
       h.Element("td", {},
-                done ? "Acknowledged " + ShortTime(Str(d.acknowledgement->fields, "acknowledged_at"))
-                     : d.acknowledgement ? std::string("Waiting")
-                                         : std::string("—"));
+                done
+                    ? "Acknowledged " + ShortTime(Str(d.acknowledgement->fields, "acknowledged_at"))
+                : d.acknowledgement ? std::string("Waiting")
+                                    : std::string("—"));
       h.Close("tr");
     }
     t.Close(h);
@@ -515,8 +535,8 @@ void MyPage(Request& r) {
 void ReaderPage(Request& r) {
   auto d = r.services.documents.Published(r.principal, r.PathId());
   if (!d.ok()) return Problem(r, "Not found", d.status(), "/my", "My work");
-  const std::string title = domain::DocumentReference(d->document.fields) + " " +
-                            Str(d->document.fields, "title");
+  const std::string title =
+      domain::DocumentReference(d->document.fields) + " " + Str(d->document.fields, "title");
   Html h;
   h.Open("div", {{"class", "callout"}});
   h.Text(fmt::format("Version {}, published {}.", Number(d->version),
@@ -586,7 +606,7 @@ void AddDocumentPages(Router& router) {
                auto doc = r.services.registers.Get(r.principal, Docs(),
                                                    v->fields["document"].get<int64_t>());
                Status may = doc.ok() ? app::RegisterService::CheckCanWrite(r.principal, Docs(),
-                                                                      &doc->fields, nullptr)
+                                                                           &doc->fields, nullptr)
                                      : doc.status();
                if (may.ok() && v->fields["status"] != domain::kDocDraft) {
                  may = FailedPrecondition("only a draft is edited: start a new draft");
@@ -597,32 +617,33 @@ void AddDocumentPages(Router& router) {
                }
                EditPage(r, *v, {}, v->fields, 200);
              });
-  router.Post(R"(/document-versions/(\d+)/edit)", Surface::kWeb,
-              Guard::Needs(domain::Permission::kEditOwnRecords), [](Request& r) {
-                Json input = {{"body", r.Form("body")}, {"change_summary", r.Form("change_summary")}};
-                for (const char* name : {"body", "change_summary"}) {
-                  if (input[name].get<std::string>().empty()) input[name] = nullptr;
-                }
-                std::vector<domain::FieldError> errors;
-                auto done = r.services.documents.EditDraft(r.principal, r.PathId(), r.FormVersion(),
-                                                           input, &errors);
-                if (done.ok()) {
-                  return r.res.SetRedirect(fmt::format("/document-versions/{}?notice=saved", done->id),
-                                           303);
-                }
-                auto v = r.services.registers.Get(r.principal, VersionsSpec(), r.PathId());
-                if (!errors.empty() && v.ok()) {
-                  return EditPage(r, *v, errors, input, 422);
-                }
-                Problem(r, "Not saved", done.status(), fmt::format("/document-versions/{}", r.PathId()),
-                        "Back to the version");
-              });
+  router.Post(
+      R"(/document-versions/(\d+)/edit)", Surface::kWeb,
+      Guard::Needs(domain::Permission::kEditOwnRecords), [](Request& r) {
+        Json input = {{"body", r.Form("body")}, {"change_summary", r.Form("change_summary")}};
+        for (const char* name : {"body", "change_summary"}) {
+          if (input[name].get<std::string>().empty()) input[name] = nullptr;
+        }
+        std::vector<domain::FieldError> errors;
+        auto done = r.services.documents.EditDraft(r.principal, r.PathId(), r.FormVersion(), input,
+                                                   &errors);
+        if (done.ok()) {
+          return r.res.SetRedirect(fmt::format("/document-versions/{}?notice=saved", done->id),
+                                   303);
+        }
+        auto v = r.services.registers.Get(r.principal, VersionsSpec(), r.PathId());
+        if (!errors.empty() && v.ok()) {
+          return EditPage(r, *v, errors, input, 422);
+        }
+        Problem(r, "Not saved", done.status(), fmt::format("/document-versions/{}", r.PathId()),
+                "Back to the version");
+      });
   for (const auto step : {DocumentService::Step::kSubmit, DocumentService::Step::kReturn,
                           DocumentService::Step::kApprove, DocumentService::Step::kPublish}) {
     router.Post(R"(/document-versions/(\d+)/)" + std::string(DocumentService::StepName(step)),
                 Surface::kWeb, Guard::Needs(domain::Permission::kReadRecords), [step](Request& r) {
-                  auto done = r.services.documents.Advance(r.principal, r.PathId(),
-                                                           r.FormVersion(), step);
+                  auto done =
+                      r.services.documents.Advance(r.principal, r.PathId(), r.FormVersion(), step);
                   if (done.ok()) {
                     return r.res.SetRedirect(
                         fmt::format("/document-versions/{}?notice=saved", done->id), 303);
@@ -636,10 +657,9 @@ void AddDocumentPages(Router& router) {
   router.Post(R"(/my/acknowledgements/(\d+))", Surface::kWeb, Guard::Account(), [](Request& r) {
     auto done = r.services.documents.Acknowledge(r.principal, r.PathId());
     if (done.ok()) {
-      return r.res.SetRedirect(
-          fmt::format("/my/documents/{}?notice=acknowledged",
-                      done->fields["document"].get<int64_t>()),
-          303);
+      return r.res.SetRedirect(fmt::format("/my/documents/{}?notice=acknowledged",
+                                           done->fields["document"].get<int64_t>()),
+                               303);
     }
     Problem(r, "Not acknowledged", done.status(), "/my", "My work");
   });

@@ -341,7 +341,8 @@ void RenderPage(Request& r, const PageFrame& f, const SafeHtml& body, int status
   h.Close("div");
   std::map<int, std::vector<const domain::RegisterSpec*>> by_clause;
   // The registers are for readers of records; staff have only their own work.
-  for (const auto* spec : reads ? domain::AllRegisters() : std::vector<const domain::RegisterSpec*>{}) {
+  for (const auto* spec :
+       reads ? domain::AllRegisters() : std::vector<const domain::RegisterSpec*>{}) {
     by_clause[std::stoi(spec->clause.substr(0, spec->clause.find('.')))].push_back(spec);
   }
   for (const auto& [clause, specs] : by_clause) {
