@@ -54,8 +54,9 @@ class SafeHtml {
 
   // The escape hatch: markup made by trusted code that does not build it with Html, taken as it
   // is. `why` says at the call why the markup cannot carry anyone's input unescaped; it is not
-  // used otherwise. Used once: the enrolment's QR code (account_pages.cc), an SVG that base/qr.h
-  // draws from the otpauth URI.
+  // used otherwise. Used twice: the enrolment's QR code (account_pages.cc), an SVG that base/qr.h
+  // draws from the otpauth URI; and a document version's text rendered from Markdown by
+  // base/markdown.h in cmark-gfm's safe mode (document_pages.cc).
   static SafeHtml FromTrusted(std::string markup, std::string_view why) {
     static_cast<void>(why);
     return SafeHtml(Made{}, std::move(markup));
