@@ -199,5 +199,29 @@ TEST_F(DocumentApi, VersionsAreWrittenOnlyThroughTheirWorkflow) {
   EXPECT_EQ(Body(Get("/api/v1/document-versions"))["data"].size(), 0u);
 }
 
+TEST_F(DocumentApi, AnotherOrganisationFindsNoneOfIt) {
+  auto doc = Post("/api/v1/documents", {{"title", "Access policy"}, {"type", "topic_policy"}});
+  const std::string path = V("/api/v1/documents", Body(doc)["id"].get<int64_t>());
+  auto draft = Post(path + "/versions", Json::object());
+  ASSERT_EQ(draft->status, 201);
+  ASSERT_TRUE(services_->members.AddOrganisation("Globex").ok());
+  auto gary = services_->members.AddUser(
+      "Globex",
+      app::NewMember{.username = "gary", .role = domain::Role::kAdmin, .password = kPassword});
+  ASSERT_TRUE(gary.ok()) << gary.status().ToString();
+  const auto globex = As("gary");
+  for (const std::string p : {path + "/published", path + "/versions", path + "/acknowledgements",
+                              V("/api/v1/document-versions", Body(draft)["id"].get<int64_t>())}) {
+    EXPECT_EQ(Get(p, globex)->status, 404) << p;
+  }
+  EXPECT_EQ(PostAs(globex, path + "/versions")->status, 404);
+  EXPECT_EQ(
+      PostAs(globex, V("/api/v1/document-versions", Body(draft)["id"].get<int64_t>()) + "/submit",
+             Json::object(), Tag(draft))
+          ->status,
+      404);
+  EXPECT_EQ(Body(Get("/api/v1/my/work", globex))["acknowledgements"].size(), 0u);
+}
+
 }  // namespace
 }  // namespace rampart::testing
