@@ -372,7 +372,8 @@ void ComparePage(Request& r) {
   }
   h.Open("section", {{"class", "card"}, {"aria-labelledby", "text-changes"}});
   h.Element("h2", {{"id", "text-changes"}},
-            fmt::format("Text: {} lines added, {} removed", added, removed));
+            fmt::format("Text: {} {} added, {} removed", added, added == 1 ? "line" : "lines",
+                        removed));
   h.Open("div", {{"class", "text-diff"}, {"role", "list"}});
   for (const auto& l : c->text) {
     const char* cls = l.kind == domain::LineChange::Kind::kAdded     ? "diff-line diff-added"
