@@ -35,7 +35,7 @@ const shot = (name) =>
   page.screenshot({ path: path.join(outDir, `methodology-${name}.png`), fullPage: true });
 
 const roleLabels = ['Administrator', 'ISMS manager', 'Contributor', 'Auditor', 'Executive',
-  'Viewer', 'External auditor'];
+  'Viewer', 'External auditor', 'Staff'];
 // The row of risk level `i` in the draft form: its colour input and its roles' checkboxes.
 const colour = (i) => page.locator(`#risk_levels-${i}-colour`);
 const roles = (i) => page.locator(`fieldset#risk_levels-${i}-accepted_by`);
