@@ -176,14 +176,6 @@ Result<Record> DocumentService::VersionForStep(const Principal& p, int64_t versi
   return v;
 }
 
-std::optional<DocumentService::Step> DocumentService::ParseStep(std::string_view name) {
-  if (name == "submit") return Step::kSubmit;
-  if (name == "return") return Step::kReturn;
-  if (name == "approve") return Step::kApprove;
-  if (name == "publish") return Step::kPublish;
-  return std::nullopt;
-}
-
 const char* DocumentService::StepName(Step step) {
   switch (step) {
     case Step::kSubmit:
@@ -360,14 +352,8 @@ Result<Record> DocumentService::Advance(const Principal& p, int64_t version_id,
         retired["retired_at"] = actor.now;
         mutations.push_back(Update(VersionsSpec(), old, retired, "retire"));
       }
-      break;
-    }
-  }
-  mutations.insert(mutations.begin(), Update(VersionsSpec(), v, after, StepName(step)));
-  if (step == Step::kPublish || step == Step::kSubmit || step == Step::kReturn ||
-      step == Step::kApprove) {
-    Json d = doc.fields;
-    if (step == Step::kPublish) {
+      // The document names its published version, and its next review starts from today.
+      Json d = doc.fields;
       const std::string today = actor.now.substr(0, 10);
       d["status"] = "published";
       d["published_version"] = v.fields["version_number"];
@@ -390,9 +376,11 @@ Result<Record> DocumentService::Advance(const Principal& p, int64_t version_id,
                              .action = "request",
                              .diff = domain::DiffFields(Acks(), Json(), ack)});
       }
+      mutations.push_back(Update(Docs(), doc, d, "publish"));
+      break;
     }
-    if (d != doc.fields) mutations.push_back(Update(Docs(), doc, d, StepName(step)));
   }
+  mutations.insert(mutations.begin(), Update(VersionsSpec(), v, after, StepName(step)));
   ASSIGN_OR_RETURN(auto written, store_.Write(actor, mutations));
   return written.front();
 }

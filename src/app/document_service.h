@@ -88,8 +88,7 @@ class DocumentService {
   // Whether `p` may take `step` on `version` (for offering buttons); reads at most one list.
   Status MayAdvance(const Principal& p, const domain::Record& document,
                     const domain::Record& version, Step step);
-  // "submit", "return", "approve", "publish"; nullopt for anything else.
-  static std::optional<Step> ParseStep(std::string_view name);
+  // "submit", "return", "approve", "publish": the step's route and audit action.
   static const char* StepName(Step step);
 
   // The caller's own pending acknowledgement `ack_id` becomes acknowledged.

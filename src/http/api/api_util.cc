@@ -171,6 +171,15 @@ Status RequireStrings(const nlohmann::json& body, std::initializer_list<const ch
   return Status::Ok();
 }
 
+Result<int64_t> VersionIdParam(const Request& r, const char* name) {
+  int64_t id = 0;
+  if (!ParseInt(r.Query(name), id) || id <= 0) {
+    return InvalidArgument(fmt::format("{} must be the id of a version (a positive integer)", name),
+                           name);
+  }
+  return id;
+}
+
 void Respond(Request& r, const Result<domain::Record>& rec, int status) {
   if (!rec.ok()) {
     WriteJsonError(r.res, rec.status());

@@ -14,6 +14,9 @@ namespace rampart::http {
 void WriteJson(HttpResponse& res, int status, const nlohmann::json& body);
 // `s` as a whole decimal number (no sign but '-', nothing after it); false otherwise.
 bool ParseInt(std::string_view s, int64_t& out);
+// Query parameter `name` as the id of a version (a positive integer): what compare routes take
+// as `from` and `to`. kInvalidArgument naming the parameter otherwise.
+Result<int64_t> VersionIdParam(const Request& r, const char* name);
 // UTF-8 without control characters, as every stored value is (domain/register.cc): query text
 // that is not (a NUL, invalid UTF-8) can only be a mistake, and the databases read it specially.
 bool IsPlainText(std::string_view s);

@@ -55,15 +55,6 @@ Json Records(const std::vector<domain::Record>& records) {
   return out;
 }
 
-Result<int64_t> QueryId(const Request& r, const char* name) {
-  int64_t id = 0;
-  if (!ParseInt(r.Query(name), id) || id <= 0) {
-    return InvalidArgument(fmt::format("{} must be the id of a version (a positive integer)", name),
-                           name);
-  }
-  return id;
-}
-
 const Json kTags = Json::array({"Documents"});
 
 }  // namespace
@@ -221,9 +212,9 @@ void RegisterDocumentApiRoutes(Router& router) {
             Merge({{"200", JsonResponse("the comparison", Ref("DocumentVersionComparison"))}},
                   ErrorResponses({400, 401, 403, 404}))}}),
       [](Request& r) {
-        auto from = QueryId(r, "from");
+        auto from = VersionIdParam(r, "from");
         if (!from.ok()) return WriteJsonError(r.res, from.status());
-        auto to = QueryId(r, "to");
+        auto to = VersionIdParam(r, "to");
         if (!to.ok()) return WriteJsonError(r.res, to.status());
         auto c = r.services.documents.Compare(r.principal, *from, *to);
         if (!c.ok()) return WriteJsonError(r.res, c.status());

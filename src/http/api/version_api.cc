@@ -9,8 +9,6 @@
 //   GET  /api/v1/{path}/compare?from=ID&to=ID two versions field by field, table rows by row
 #include <fmt/format.h>
 
-#include <charconv>
-
 #include "app/record_codec.h"
 #include "base/text.h"
 #include "domain/registers.h"
@@ -25,18 +23,6 @@ using domain::Json;
 using domain::RegisterSpec;
 
 namespace {
-
-// A required positive integer query parameter, or kInvalidArgument naming it.
-Result<int64_t> IdParam(const Request& r, const char* name) {
-  const std::string v = r.Query(name);
-  int64_t id = 0;
-  const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), id);
-  if (v.empty() || ec != std::errc() || end != v.data() + v.size() || id <= 0) {
-    return InvalidArgument(fmt::format("{} must be the id of a version (a positive integer)", name),
-                           name);
-  }
-  return id;
-}
 
 Json ComparisonToJson(const app::VersionComparison& c) {
   Json fields = Json::array();
@@ -101,9 +87,9 @@ void AddVersionRoutes(Router& router, const RegisterSpec& spec) {
            {"responses", Merge({{"200", JsonResponse("the comparison", Ref("VersionComparison"))}},
                                ErrorResponses({400, 401, 403, 404}))}}),
       [s](Request& r) {
-        auto from = IdParam(r, "from");
+        auto from = VersionIdParam(r, "from");
         if (!from.ok()) return WriteJsonError(r.res, from.status());
-        auto to = IdParam(r, "to");
+        auto to = VersionIdParam(r, "to");
         if (!to.ok()) return WriteJsonError(r.res, to.status());
         auto c = r.services.versions.Compare(r.principal, *s, *from, *to);
         if (!c.ok()) return WriteJsonError(r.res, c.status());

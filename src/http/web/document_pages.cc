@@ -371,9 +371,9 @@ void ComparePage(Request& r) {
     removed += l.kind == domain::LineChange::Kind::kRemoved;
   }
   h.Open("section", {{"class", "card"}, {"aria-labelledby", "text-changes"}});
-  h.Element("h2", {{"id", "text-changes"}},
-            fmt::format("Text: {} {} added, {} removed", added, added == 1 ? "line" : "lines",
-                        removed));
+  h.Element(
+      "h2", {{"id", "text-changes"}},
+      fmt::format("Text: {} {} added, {} removed", added, added == 1 ? "line" : "lines", removed));
   h.Open("div", {{"class", "text-diff"}, {"role", "list"}});
   for (const auto& l : c->text) {
     const char* cls = l.kind == domain::LineChange::Kind::kAdded     ? "diff-line diff-added"
