@@ -8,6 +8,7 @@
 #include "app/competence_service.h"
 #include "app/document_service.h"
 #include "app/evidence_service.h"
+#include "app/mandatory_service.h"
 #include "app/member_service.h"
 #include "app/register_service.h"
 #include "app/risk_service.h"
@@ -34,7 +35,8 @@ struct Services {
         competence(s, c),
         communications(s, c, registers),
 
-        documents(s, c, registers) {
+        documents(s, c, registers),
+        mandatory(s, c, soa) {
     versions.OnApprove(domain::RiskMethodologies(),
                        [this](const Principal& p, const domain::Json& approved,
                               std::vector<store::Mutation>& mutations) {
@@ -73,6 +75,7 @@ struct Services {
   CompetenceService competence;
   CommunicationService communications;
   DocumentService documents;
+  MandatoryDocumentsService mandatory;
 };
 
 }  // namespace rampart::app

@@ -1,22 +1,27 @@
+// clang-format off
 // Routes of documented information (clause 7.5) beyond a register's own, and a person's work:
-//   POST /api/v1/documents/{id}/versions                 a new draft (body {"from": version id})
-//   GET  /api/v1/documents/{id}/versions                 the document's versions, newest first
-//   GET  /api/v1/documents/{id}/published                the published version (any reader of
-//                                                        records; staff when distributed to them)
-//   GET  /api/v1/documents/{id}/acknowledgements         who acknowledged the published version
-//   POST /api/v1/documents/{id}/retire                   retire the document (If-Match)
-//   PATCH /api/v1/document-versions/{id}/text            edit a draft's text (If-Match)
-//   POST /api/v1/document-versions/{id}/{step}           submit, return, approve, publish
-//   (If-Match) GET  /api/v1/document-versions/compare?from=&to=     text diff of the body, fields
-//   diff POST /api/v1/document-acknowledgements/{id}/acknowledge   the caller's own GET
-//   /api/v1/my/work                                 what awaits the caller GET /api/v1/my/documents
-//   published documents distributed to them
+//   POST  /api/v1/documents/{id}/versions             a new draft (body {"from": version id})
+//   GET   /api/v1/documents/{id}/versions             the document's versions, newest first
+//   GET   /api/v1/documents/{id}/published            the published version (any reader of
+//                                                     records; staff when distributed to them)
+//   GET   /api/v1/documents/{id}/acknowledgements     who acknowledged the published version
+//   POST  /api/v1/documents/{id}/retire               retire the document (If-Match)
+//   PATCH /api/v1/document-versions/{id}/text         edit a draft's text (If-Match)
+//   POST  /api/v1/document-versions/{id}/{step}       submit, return, approve, publish (If-Match)
+//   GET   /api/v1/document-versions/compare?from=&to= text diff of the body, field diff
+//   POST  /api/v1/document-acknowledgements/{id}/acknowledge   the caller's own
+//   GET   /api/v1/mandatory-documentation             what the standard requires documented,
+//                                                     and what meets each requirement
+//   GET   /api/v1/my/work                             what awaits the caller
+//   GET   /api/v1/my/documents                        published documents distributed to them
+// clang-format on
 #include <fmt/format.h>
 
 #include <map>
 
 #include "app/record_codec.h"
 #include "domain/documents.h"
+#include "domain/mandatory_documents.h"
 #include "http/api/api.h"
 #include "http/api/api_doc.h"
 #include "http/api/api_util.h"
@@ -57,10 +62,91 @@ Json Records(const std::vector<domain::Record>& records) {
 
 const Json kTags = Json::array({"Documents"});
 
+Json MandatoryToJson(const domain::MandatoryAssessment& a, const std::string& today) {
+  Json items = Json::array();
+  for (const auto& st : a.items) {
+    const auto& q = *st.requirement;
+    Json met_by = Json::array();
+    for (const auto& e : st.met_by) {
+      met_by.push_back({{"type", e.type},
+                        {"id", e.id == 0 ? Json() : Json(e.id)},
+                        {"title", e.title},
+                        {"count", e.id == 0 ? Json(e.count) : Json()},
+                        {"date", e.date.empty() ? Json() : Json(e.date)},
+                        {"overdue", e.overdue}});
+    }
+    items.push_back({{"id", q.id},
+                     {"clause", q.clause},
+                     {"annex_a", q.annex_a},
+                     {"title", q.title},
+                     {"what", q.what},
+                     {"state", domain::MandatoryStateName(st.state)},
+                     {"gap", st.gap.empty() ? Json() : Json(st.gap)},
+                     {"met_by", std::move(met_by)}});
+  }
+  return {{"as_of", today},
+          {"counts",
+           {{"met", a.met},
+            {"review_overdue", a.overdue},
+            {"gap", a.gaps},
+            {"not_applicable", a.not_applicable}}},
+          {"requirements", std::move(items)}};
+}
+
+void AddMandatoryRoute(Router& router) {
+  router.Get("/api/v1/mandatory-documentation", kRead,
+             Doc({{"summary", "Mandatory documented information"},
+                  {"description",
+                   "What ISO/IEC 27001:2022 requires to be documented (its clauses, and the "
+                   "Annex A controls asking for documented rules or procedures) and, for each, "
+                   "the records or published documents that meet it today, or the gap."},
+                  {"tags", kTags},
+                  {"operationId", "mandatory_documentation"},
+                  {"responses", Merge({{"200", JsonResponse("the requirements and what meets them",
+                                                            Ref("MandatoryDocumentation"))}},
+                                      ErrorResponses({401, 403}))}}),
+             [](Request& r) {
+               auto a = r.services.mandatory.Assess(r.principal);
+               if (!a.ok()) return WriteJsonError(r.res, a.status());
+               WriteJson(r.res, 200, MandatoryToJson(*a, r.services.mandatory.Today()));
+             });
+}
+
 }  // namespace
 
 void AddDocumentSchemas(Json& schemas) {
   const Json any = {{"type", "object"}};
+  schemas["MandatoryDocumentation"] = ObjectOfAll(
+      {{"as_of", Described(kDate, "the day the assessment describes")},
+       {"counts", ObjectOfAll({{"met", kInteger},
+                               {"review_overdue", kInteger},
+                               {"gap", kInteger},
+                               {"not_applicable", kInteger}})},
+       {"requirements",
+        ArrayOf(ObjectOfAll(
+            {{"id", Described(kString, "4.3, 6.1.3-2 (the clause's second item), A.5.37")},
+             {"clause", Described(kString, "the clause, or the Annex A control")},
+             {"annex_a", kBoolean},
+             {"title", Described(kString, "the clause's or control's title")},
+             {"what", Described(kString, "what is to be documented")},
+             {"state",
+              {{"type", "string"},
+               {"enum", {"met", "review_overdue", "gap", "not_applicable"}},
+               {"description",
+                "met: a record or a published document in date meets it; review_overdue: only "
+                "documents past their next review do; gap: nothing does; not_applicable: an "
+                "Annex A control the SoA excludes"}}},
+             {"gap", Described(OrNull(kString), "what is missing")},
+             {"met_by",
+              ArrayOf(ObjectOfAll(
+                  {{"type", Described(kString,
+                                      "a record type, or soa (id: the version number) or "
+                                      "treatment_plan")},
+                   {"id", Described(OrNull(kInteger), "null for a count of records")},
+                   {"title", kString},
+                   {"count", OrNull(kInteger)},
+                   {"date", Described(OrNull(kDate), "published or approved on")},
+                   {"overdue", Described(kBoolean, "a document past its next review")}}))}}))}});
   schemas["PublishedDocument"] =
       ObjectOfAll({{"document", Described(any, "the document")},
                    {"reference", Described(kString, "its number, e.g. POL-001")},
@@ -95,6 +181,7 @@ void RegisterDocumentApiRoutes(Router& router) {
   const std::string versions = "/api/v1/document-versions";
   const Json version = Ref(SchemaName(domain::DocumentVersions()));
   const Json document = Ref(SchemaName(domain::Documents()));
+  AddMandatoryRoute(router);
 
   router.Post(
       docs + R"(/(\d+)/versions)", Guard::Needs(domain::Permission::kEditOwnRecords),

@@ -570,6 +570,8 @@ void ReaderPage(Request& r) {
 }  // namespace
 
 void AddDocumentPageHooks(PageHooks& all) {
+  all[&Docs()].views = {
+      {"mandatory-documentation", "/mandatory-documentation", "Mandatory documentation", "7.5.1"}};
   all[&Docs()].detail_banner = DocumentBanner;
   all[&Docs()].detail_actions = DocumentActions;
   auto& versions = all[&VersionsSpec()];

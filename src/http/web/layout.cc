@@ -737,6 +737,7 @@ void RegisterWebRoutes(Router& router) {
   AddEvidencePages(router);
   AddSoaPages(router);
   AddDocumentPages(router);  // before the generic pages: /document-versions/compare
+  AddMandatoryPages(router);
   for (const auto* spec : domain::AllRegisters()) AddRegisterPages(router, *spec);
 }
 

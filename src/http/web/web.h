@@ -37,7 +37,8 @@ void AddAccountPages(Router& router);
 void AddAdminPages(Router& router);
 void AddEvidencePages(Router& router);
 void AddSoaPages(Router& router);
-void AddDocumentPages(Router& router);  // documents' workflow, My work
+void AddDocumentPages(Router& router);   // documents' workflow, My work
+void AddMandatoryPages(Router& router);  // mandatory documented information (7.5.1)
 void AddSupportPages(Router& router);
 
 struct Crumb {

@@ -1,0 +1,33 @@
+// Clause 7.5.1 beyond the document registers: what the standard requires to be documented, and
+// what in the organisation's records meets each requirement today (domain::
+// AssessMandatoryDocumentation decides; this reads what it needs: the published documents a
+// page of 500 at a time, the approved scope and methodology, the SoA's versions and exclusions,
+// and five counts, whatever the number of records).
+//
+// Errors: kPermissionDenied without records:read; store failures as they come. Thread-safe.
+#pragma once
+
+#include "app/principal.h"
+#include "app/soa_service.h"
+#include "base/clock.h"
+#include "domain/mandatory_documents.h"
+#include "store/store.h"
+
+namespace rampart::app {
+
+class MandatoryDocumentsService {
+ public:
+  MandatoryDocumentsService(store::Store& store, const Clock& clock, SoaService& soa)
+      : store_(store), clock_(clock), soa_(soa) {}
+
+  Result<domain::MandatoryAssessment> Assess(const Principal& p);
+  // Today's date in the service's clock (YYYY-MM-DD), the assessment's "as of".
+  std::string Today() const;
+
+ private:
+  store::Store& store_;
+  const Clock& clock_;
+  SoaService& soa_;
+};
+
+}  // namespace rampart::app
