@@ -28,8 +28,8 @@ Result<int64_t> CountWhere(store::Store& store, const domain::RegisterSpec& spec
 }
 
 // The approved version in force of `spec`, if one has been approved.
-Result<std::optional<domain::Record>> InForce(store::Store& store,
-                                              const domain::RegisterSpec& spec, int64_t org_id) {
+Result<std::optional<domain::Record>> InForce(store::Store& store, const domain::RegisterSpec& spec,
+                                              int64_t org_id) {
   auto r = ApprovedVersionInForce(store, spec, org_id);
   if (r.ok()) return std::optional<domain::Record>(std::move(*r));
   if (r.status().code() == Code::kNotFound) return std::optional<domain::Record>();
@@ -72,10 +72,9 @@ Result<domain::MandatoryAssessment> MandatoryDocumentsService::Assess(const Prin
                    CountWhere(store_, domain::Risks(), p.org_id, "status",
                               Json::array({std::string(domain::kRiskTreatmentPlanned),
                                            std::string(domain::kRiskTreated)})));
-  ASSIGN_OR_RETURN(in.risks_treated,
-                   CountWhere(store_, domain::Risks(), p.org_id, "status",
-                              Json::array({std::string(domain::kRiskTreated),
-                                           std::string(domain::kRiskAccepted)})));
+  ASSIGN_OR_RETURN(in.risks_treated, CountWhere(store_, domain::Risks(), p.org_id, "status",
+                                                Json::array({std::string(domain::kRiskTreated),
+                                                             std::string(domain::kRiskAccepted)})));
   return domain::AssessMandatoryDocumentation(in, Today());
 }
 

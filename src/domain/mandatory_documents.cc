@@ -139,11 +139,11 @@ std::pair<std::vector<MandatoryEvidence>, std::string> FromSource(const Mandator
       return {ev, "The risk methodology has no approved version"};
     case MandatorySource::kSoa:
       if (in.soa_version > 0) {
-        ev.push_back({.type = "soa",
-                      .id = in.soa_version,
-                      .title = fmt::format("Statement of Applicability, version {}",
-                                           in.soa_version),
-                      .date = in.soa_approved_at.substr(0, 10)});
+        ev.push_back(
+            {.type = "soa",
+             .id = in.soa_version,
+             .title = fmt::format("Statement of Applicability, version {}", in.soa_version),
+             .date = in.soa_approved_at.substr(0, 10)});
       }
       return {ev, "The Statement of Applicability has no approved version"};
     case MandatorySource::kTreatmentPlan:

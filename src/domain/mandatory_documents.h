@@ -51,15 +51,15 @@ const std::vector<MandatoryRequirement>& MandatoryDocumentation();
 // What the use case read for the assessment.
 struct MandatoryInputs {
   std::vector<Record> published_documents;  // documents whose status is "published"
-  std::optional<Record> scope;               // the approved ISMS scope in force
-  std::optional<Record> methodology;         // the approved risk methodology in force
-  int64_t soa_version = 0;                   // the latest approved SoA version's number; 0: none
+  std::optional<Record> scope;              // the approved ISMS scope in force
+  std::optional<Record> methodology;        // the approved risk methodology in force
+  int64_t soa_version = 0;                  // the latest approved SoA version's number; 0: none
   std::string soa_approved_at;
-  int64_t objectives = 0;        // not cancelled
-  int64_t competence = 0;        // completed competence records
-  int64_t closed_cycles = 0;     // closed risk assessment cycles
-  int64_t risks_in_plan = 0;     // risks with treatment planned or treated
-  int64_t risks_treated = 0;     // risks treated or accepted
+  int64_t objectives = 0;                // not cancelled
+  int64_t competence = 0;                // completed competence records
+  int64_t closed_cycles = 0;             // closed risk assessment cycles
+  int64_t risks_in_plan = 0;             // risks with treatment planned or treated
+  int64_t risks_treated = 0;             // risks treated or accepted
   std::set<std::string> not_applicable;  // Annex A controls the SoA excludes
 };
 
@@ -71,10 +71,10 @@ struct MandatoryEvidence {
   std::string type;  // a register's record type ("document", "scope_statement"), or "soa" or
                      // "treatment_plan" for those pages
   int64_t id = 0;
-  std::string title;   // "POL-001 Information security policy", "3 objectives"
-  int64_t count = 0;   // for counts
-  std::string status;  // for a register count: the status its records are filtered by
-  std::string date;    // approval or review date shown beside it
+  std::string title;     // "POL-001 Information security policy", "3 objectives"
+  int64_t count = 0;     // for counts
+  std::string status;    // for a register count: the status its records are filtered by
+  std::string date;      // approval or review date shown beside it
   bool overdue = false;  // a document past its next review
 };
 

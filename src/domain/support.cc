@@ -299,6 +299,10 @@ RegisterSpec MakeCommunications() {
                  .plural = "Communications",
                  .clause = "7.4",
                  .title_field = "title"};
+  FieldSpec people{.name = "people", .label = "People", .type = FieldType::kTable};
+  people.help = "Named people it is communicated with, besides the parties and roles above.";
+  people.columns = {
+      {.name = "person", .label = "Person", .type = FieldType::kUser, .required = true}};
   s.fields = {
       {.name = "title", .label = "Title", .required = true, .sortable = true, .searchable = true},
       {.name = "subject",
@@ -334,6 +338,7 @@ RegisterSpec MakeCommunications() {
        .type = FieldType::kRefs,
        .filterable = true,
        .ref = "isms_role"},
+      people,
       {.name = "audience",
        .label = "Audience",
        .help = "Whom else, in words: all staff, new joiners, the board.",

@@ -64,10 +64,18 @@ TEST_F(CommunicationApi, PlansACommunicationWithItsPartiesRolesAndCommunicator) 
 
   Json dated = plan;
   dated["date"] = "2027-01-15";
+  // Named people must be members of the organisation.
+  Json stranger = dated;
+  stranger["people"] = {{{"person", alice_ + 1000}}};
+  auto no_member = Post("/api/v1/communications", stranger);
+  EXPECT_EQ(no_member->status, 400);
+  EXPECT_EQ(Error(no_member), "invalid_argument/people[0].person");
+  dated["people"] = {{{"person", alice_}}};
   auto created = Post("/api/v1/communications", dated);
   ASSERT_EQ(created->status, 201) << created->body;
   EXPECT_EQ(Body(created)["status"], "active");
   EXPECT_EQ(Body(created)["parties"], Json::array({Body(party)["id"]}));
+  EXPECT_EQ(Body(created)["people"], Json::array({{{"person", alice_}}}));
   const std::string by_party =
       "/api/v1/communications?parties=" + std::to_string(Body(party)["id"].get<int64_t>());
   EXPECT_EQ(Body(Get(by_party))["data"].size(), 1u);

@@ -30,9 +30,12 @@ class MandatoryApi : public SignedInTest {
     EXPECT_EQ(doc->status, 201) << doc->body;
     const int64_t id = Body(doc)["id"].get<int64_t>();
     auto draft = Post("/api/v1/documents/" + std::to_string(id) + "/versions", Json::object());
-    const std::string v = "/api/v1/document-versions/" + std::to_string(Body(draft)["id"].get<int64_t>());
-    auto edited = Patch(v + "/text", {{"body", "How it is done."}}, draft->get_header_value("ETag"));
-    auto step = [&](const httplib::Headers& who, const std::string& name, const httplib::Result& prev) {
+    const std::string v =
+        "/api/v1/document-versions/" + std::to_string(Body(draft)["id"].get<int64_t>());
+    auto edited =
+        Patch(v + "/text", {{"body", "How it is done."}}, draft->get_header_value("ETag"));
+    auto step = [&](const httplib::Headers& who, const std::string& name,
+                    const httplib::Result& prev) {
       auto h = who;
       h.emplace("If-Match", prev->get_header_value("ETag"));
       auto r = Client().Post(v + "/" + name, h, "{}", "application/json");
@@ -49,7 +52,8 @@ class MandatoryApi : public SignedInTest {
     SignedInTest::SetUp();
     if (HasFatalFailure()) return;
     auto erin = services_->members.AddUser(
-        "", app::NewMember{.username = "erin", .role = domain::Role::kExecutive, .password = kPassword});
+        "", app::NewMember{
+                .username = "erin", .role = domain::Role::kExecutive, .password = kPassword});
     ASSERT_TRUE(erin.ok()) << erin.status().ToString();
   }
 };
@@ -72,9 +76,9 @@ TEST_F(MandatoryApi, NothingRecordedIsAGapForEveryRequirement) {
 TEST_F(MandatoryApi, APublishedProcedureAndAnSoaExclusionMeetTheirRequirements) {
   const int64_t doc = PublishProcedure("Internal audit programme", {"9.2.2"}, {"5.37"});
   Post("/api/v1/objectives", {{"title", "Fewer incidents"}, {"due_date", "2027-06-30"}});
-  auto excluded = Put("/api/v1/soa/8.9",
-                      {{"applicable", false}, {"justification", "No configurable systems of our own"}},
-                      "\"0\"");
+  auto excluded = Put(
+      "/api/v1/soa/8.9",
+      {{"applicable", false}, {"justification", "No configurable systems of our own"}}, "\"0\"");
   ASSERT_EQ(excluded->status, 200) << excluded->body;
 
   const Json body = Body(Get("/api/v1/mandatory-documentation"));
@@ -95,7 +99,8 @@ TEST_F(MandatoryApi, APublishedProcedureAndAnSoaExclusionMeetTheirRequirements) 
   // The page shows the same, linked.
   auto page = Page("/mandatory-documentation");
   ASSERT_EQ(page->status, 200);
-  EXPECT_NE(page->body.find("href=\"/documents/" + std::to_string(doc) + "\">PRO-001 Internal audit programme</a>"),
+  EXPECT_NE(page->body.find("href=\"/documents/" + std::to_string(doc) +
+                            "\">PRO-001 Internal audit programme</a>"),
             std::string::npos);
   EXPECT_NE(page->body.find("No published document serves clause 9.3.3"), std::string::npos);
 }
@@ -111,7 +116,8 @@ TEST_F(MandatoryApi, ReadsABoundedNumberOfStatementsWhateverTheRecords) {
   PublishProcedure("Backups", {"8.1"}, Json::array());
   PublishProcedure("Access reviews", {"9.1"}, Json::array());
   for (int i = 0; i < 5; ++i) {
-    Post("/api/v1/objectives", {{"title", "Objective " + std::to_string(i)}, {"due_date", "2027-06-30"}});
+    Post("/api/v1/objectives",
+         {{"title", "Objective " + std::to_string(i)}, {"due_date", "2027-06-30"}});
   }
   EXPECT_EQ(statements(), empty);
   EXPECT_LE(empty, 14u);
@@ -120,7 +126,9 @@ TEST_F(MandatoryApi, ReadsABoundedNumberOfStatementsWhateverTheRecords) {
 TEST_F(MandatoryApi, ReadersMaySeeItStaffAndOtherOrganisationsSeeNothingOfIt) {
   PublishProcedure("ACME-ONLY audit programme", {"9.2.2"}, Json::array());
   ASSERT_TRUE(services_->members
-                  .AddUser("", app::NewMember{.username = "sam", .role = domain::Role::kStaff, .password = kPassword})
+                  .AddUser("", app::NewMember{.username = "sam",
+                                              .role = domain::Role::kStaff,
+                                              .password = kPassword})
                   .ok());
   auto staff = Get("/api/v1/mandatory-documentation", SessionHeaders(SignIn("sam", kPassword)));
   EXPECT_EQ(staff->status, 403);

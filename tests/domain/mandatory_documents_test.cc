@@ -31,9 +31,9 @@ TEST(MandatoryDocumentation, ListsEveryItemOfTheClausesColumnAndTheAnnexControls
   std::vector<std::string> ids;
   for (const auto& q : all) ids.push_back(q.id);
   const std::vector<std::string> expected = {
-      "4.3",   "5.2", "6.1.2", "6.1.3-1", "6.1.3-2", "6.1.3-3", "6.2",    "7.2",
-      "7.5.1", "8.1", "8.2",   "8.3",     "9.1",     "9.2.2",   "9.3.3",  "10.2",
-      "A.5.1", "A.5.10", "A.5.26", "A.5.31", "A.5.37", "A.6.6", "A.8.9"};
+      "4.3",   "5.2",    "6.1.2",  "6.1.3-1", "6.1.3-2", "6.1.3-3", "6.2",   "7.2",
+      "7.5.1", "8.1",    "8.2",    "8.3",     "9.1",     "9.2.2",   "9.3.3", "10.2",
+      "A.5.1", "A.5.10", "A.5.26", "A.5.31",  "A.5.37",  "A.6.6",   "A.8.9"};
   EXPECT_EQ(ids, expected);
   const auto soa = std::find_if(all.begin(), all.end(), [](auto& q) { return q.id == "6.1.3-2"; });
   EXPECT_EQ(soa->what, "Statement of Applicability");
@@ -58,7 +58,8 @@ TEST(MandatoryDocumentation, RecordsMeetTheirRequirements) {
   MandatoryInputs in;
   Record scope;
   scope.id = 4;
-  scope.fields = {{"title", "Head office"}, {"version_number", 2}, {"approved_at", "2026-03-01T10:00:00Z"}};
+  scope.fields = {
+      {"title", "Head office"}, {"version_number", 2}, {"approved_at", "2026-03-01T10:00:00Z"}};
   in.scope = scope;
   in.soa_version = 3;
   in.soa_approved_at = "2026-04-02T09:00:00Z";

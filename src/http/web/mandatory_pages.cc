@@ -67,10 +67,20 @@ std::string FixHref(const domain::MandatoryRequirement& q) {
     case MandatorySource::kDocument:
       break;
   }
-  return q.annex_a ? "/documents/new?annex_controls=" + q.clause : "/documents/new?clauses=" + q.clause;
+  return q.annex_a ? "/documents/new?annex_controls=" + q.clause
+                   : "/documents/new?clauses=" + q.clause;
 }
 
-void Rows(Html& h, const std::vector<const domain::MandatoryStatus*>& items) {
+// A form creating a record is offered only to whoever may create one; the other places are
+// pages every reader may see.
+bool MayFollow(const app::Principal& p, const std::string& href) {
+  const size_t form = href.find("/new");
+  if (form == std::string::npos) return true;
+  const domain::RegisterSpec* spec = domain::FindRegisterByPath(href.substr(1, form - 1));
+  return spec != nullptr && MayCreate(p, *spec);
+}
+
+void Rows(Html& h, const Request& r, const std::vector<const domain::MandatoryStatus*>& items) {
   for (const auto* st : items) {
     const auto& q = *st->requirement;
     const std::string state(domain::MandatoryStateName(st->state));
@@ -104,8 +114,9 @@ void Rows(Html& h, const std::vector<const domain::MandatoryStatus*>& items) {
     h.Element("span", {{"class", "badge badge-mandatory-" + state}}, StateLabel(st->state));
     if (!st->gap.empty()) {
       h.Element("p", {{"class", "mandatory-gap"}}, st->gap);
-      if (st->state == MandatoryState::kGap) {
-        h.Link(FixHref(q), "Close the gap", "button button-secondary button-small");
+      const std::string fix = FixHref(q);
+      if (st->state == MandatoryState::kGap && MayFollow(r.principal, fix)) {
+        h.Link(fix, "Close the gap", "button button-secondary button-small");
       }
     }
     h.Close("td");
@@ -113,7 +124,7 @@ void Rows(Html& h, const std::vector<const domain::MandatoryStatus*>& items) {
   }
 }
 
-void Section(Html& h, const std::string& heading, const std::string& caption,
+void Section(Html& h, const Request& r, const std::string& heading, const std::string& caption,
              const std::vector<const domain::MandatoryStatus*>& items) {
   h.Open("section", {{"class", "card table-card"}, {"aria-label", heading}});
   h.Element("h2", {{"class", "mandatory-heading"}}, heading);
@@ -123,7 +134,7 @@ void Section(Html& h, const std::string& heading, const std::string& caption,
                    {.label = "Met by"},
                    {.label = "State"}};
   table.Open(h);
-  Rows(h, items);
+  Rows(h, r, items);
   table.Close(h);
   h.Close("section");
 }
@@ -157,8 +168,8 @@ void MandatoryPage(Request& r) {
   h.Close("div");
   std::vector<const domain::MandatoryStatus*> clauses, annex;
   for (const auto& st : a->items) (st.requirement->annex_a ? annex : clauses).push_back(&st);
-  Section(h, "Clauses 4 to 10", "Documented information the clauses require", clauses);
-  Section(h, "Annex A controls",
+  Section(h, r, "Clauses 4 to 10", "Documented information the clauses require", clauses);
+  Section(h, r, "Annex A controls",
           "Annex A controls asking for documented policies, rules or procedures (those the SoA "
           "excludes are not applicable)",
           annex);
