@@ -19,6 +19,7 @@
 
 #include "base/crypto.h"
 #include "domain/context.h"
+#include "domain/documents.h"
 #include "domain/planning.h"
 #include "domain/risk.h"
 #include "domain/soa.h"
@@ -33,6 +34,7 @@ namespace rampart::store {
 namespace {
 
 using domain::ContextIssues;
+using domain::Documents;
 using domain::InterestedParties;
 using domain::Json;
 using domain::Record;
@@ -1075,6 +1077,31 @@ TEST_P(StoreTest, NumbersEveryInsertOfOneWrite) {
   ASSERT_THAT(written, IsOk());
   EXPECT_EQ((*written)[0].fields["version_number"], 1);
   EXPECT_EQ((*written)[1].fields["version_number"], 2);
+}
+
+// A number counted within a field's value (documents: within the series of their type), per
+// organisation, in one write as across writes.
+TEST_P(StoreTest, NumbersWithinASeriesPerOrganisation) {
+  auto globex = SecondTenant();
+  ASSERT_THAT(globex, IsOk());
+  auto doc = [](const char* series, const char* type) {
+    Mutation m = Insert(Documents(), {{"title", "A document"}, {"type", type}});
+    m.fields["series"] = series;  // read-only: set by the register's write hook
+    return m;
+  };
+  const auto written =
+      store_->Write(ActorOf(acme_), {doc("POL", "isms_policy"), doc("PRO", "procedure"),
+                                     doc("POL", "topic_policy"), doc("POL", "topic_policy")});
+  ASSERT_THAT(written, IsOk());
+  std::vector<int64_t> numbers;
+  for (const auto& r : *written) numbers.push_back(r.fields["number"].get<int64_t>());
+  EXPECT_THAT(numbers, ElementsAre(1, 1, 2, 3));
+  const auto next = WriteOne(acme_, doc("PRO", "procedure"));
+  ASSERT_THAT(next, IsOk());
+  EXPECT_EQ(next->fields["number"], 2);
+  const auto theirs = WriteOne(*globex, doc("POL", "isms_policy"));
+  ASSERT_THAT(theirs, IsOk());
+  EXPECT_EQ(theirs->fields["number"], 1);
 }
 
 TEST_P(StoreTest, NumbersConcurrentInsertsWithoutDuplicates) {

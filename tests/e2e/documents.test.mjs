@@ -163,6 +163,22 @@ test('a new draft is edited while staff still read the published version', async
   await shot('08-draft-while-published');
 });
 
+test('the published policy meets 5.2 on the mandatory documentation page; gaps are named', async () => {
+  const { page } = suite;
+  await page.goto(url('/documents'));
+  await page.getByRole('link', { name: 'Mandatory documentation' }).click();
+  await page.waitForURL(/\/mandatory-documentation$/);
+  const policy = page.locator('#req-5\\.2');
+  assert.equal(await policy.locator('.badge').last().innerText(), 'Met');
+  assert.match(await policy.locator('td').nth(1).innerText(), /^POL-001 Information security policy/);
+  const scope = page.locator('#req-4\\.3');
+  assert.equal(await scope.locator('.badge').last().innerText(), 'Gap');
+  assert.match(await scope.innerText(), /The ISMS scope has no approved version/);
+  await shot('09-mandatory');
+  await page.locator('#req-9\\.2\\.2').getByRole('link', { name: 'Close the gap' }).click();
+  await page.waitForURL(/\/documents\/new\?clauses=9\.2\.2$/);
+});
+
 test('no console errors, CSP violations or failed requests', () => {
   assert.deepEqual([...suite.problems, ...seen.flat()], []);
 });

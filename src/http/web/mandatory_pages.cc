@@ -89,7 +89,7 @@ void Rows(Html& h, const Request& r, const std::vector<const domain::MandatorySt
     h.Element("span", {{"class", "mandatory-ref"}}, q.annex_a ? "A." + q.clause : q.clause);
     h.Element("span", {{"class", "mandatory-clause muted"}}, q.title);
     h.Close("th");
-    h.Element("td", {}, q.what);
+    h.Element("td", {{"class", "mandatory-what"}}, q.what);
     h.Open("td");
     if (st->met_by.empty()) {
       h.Element("span", {{"class", "muted"}}, "—");
