@@ -115,11 +115,12 @@ void Run(const Options& o) {
                  {"loadavg_start", LoadAverage()}};
   BenchDatabase database(o);
   const std::string& db = database.url();
-  fmt::print("Rampart document_load ({}): {} documents, {} people, {} acknowledgements, {} cores, "
-             "load average {}\n\n",
-             o.postgres ? "PostgreSQL " + database.postgres()->server_version() : "SQLite",
-             o.documents, o.people, static_cast<int64_t>(o.ack_docs) * o.people,
-             std::thread::hardware_concurrency(), LoadAverage());
+  fmt::print(
+      "Rampart document_load ({}): {} documents, {} people, {} acknowledgements, {} cores, "
+      "load average {}\n\n",
+      o.postgres ? "PostgreSQL " + database.postgres()->server_version() : "SQLite", o.documents,
+      o.people, static_cast<int64_t>(o.ack_docs) * o.people, std::thread::hardware_concurrency(),
+      LoadAverage());
 
   std::string token;
   store::Actor actor;
@@ -141,16 +142,16 @@ void Run(const Options& o) {
                      .display_name = fmt::format("Person {}", i),
                      .password_hash = "$argon2id$v=19$m=65536,t=3,p=1$bm90LXVzZWQ$bm90LXVzZWQ",
                      .created_at = actor.now};
-      auto user = Check(st->CreateUser(u,
-                                       domain::Membership{.org_id = actor.org_id,
-                                                          .role = domain::Role::kStaff},
-                                       store::AuditDraft{.org_id = actor.org_id,
-                                                         .actor_id = actor.user_id,
-                                                         .actor = actor.username,
-                                                         .at = actor.now,
-                                                         .action = "user.create",
-                                                         .record_type = "user"}),
-                        "adding a member");
+      auto user =
+          Check(st->CreateUser(
+                    u, domain::Membership{.org_id = actor.org_id, .role = domain::Role::kStaff},
+                    store::AuditDraft{.org_id = actor.org_id,
+                                      .actor_id = actor.user_id,
+                                      .actor = actor.username,
+                                      .at = actor.now,
+                                      .action = "user.create",
+                                      .record_type = "user"}),
+                "adding a member");
       people.push_back(user.id);
     }
     const double people_s = MsSince(t0) / 1000.0;
@@ -220,9 +221,10 @@ void Run(const Options& o) {
     ack_doc = asked.front()->id;
     fmt::print("Seeding through Store::Write, batches of {} (one transaction each)\n", o.batch);
     fmt::print("  members          {:>8}  {:>7.2f} s (one CreateUser each)\n", o.people, people_s);
-    fmt::print("  documents        {:>8}  {:>7.2f} s in Write ({:.0f} rows/s, numbered in the "
-               "insert)\n",
-               o.documents, docs_s, o.documents / docs_total_s);
+    fmt::print(
+        "  documents        {:>8}  {:>7.2f} s in Write ({:.0f} rows/s, numbered in the "
+        "insert)\n",
+        o.documents, docs_s, o.documents / docs_total_s);
     fmt::print("  acknowledgements {:>8}  {:>7.2f} s in Write\n\n", o.ack_docs * o.people, acks_s);
     report["seed_s"] = {{"documents", docs_s}, {"acknowledgements", acks_s}};
   }
@@ -286,8 +288,9 @@ void Run(const Options& o) {
                     {"statements", s->statements}});
   }
   report["requests"] = std::move(rows);
-  fmt::print("\nBudget (DESIGN.md: a list of 50 within a few ms of server time, read as server p99 "
-             "< 5 ms)\n");
+  fmt::print(
+      "\nBudget (DESIGN.md: a list of 50 within a few ms of server time, read as server p99 "
+      "< 5 ms)\n");
   for (const auto& s : results) {
     if (s.name.rfind("API documents", 0) != 0 && s.name.rfind("API acknowledgements", 0) != 0) {
       continue;

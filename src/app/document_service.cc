@@ -67,6 +67,24 @@ Status DocumentService::OnDocumentWrite(const Principal&, Json& fields, const Js
   return Status::Ok();
 }
 
+Status DocumentService::CheckPolicies(const Principal& p, Json& fields, const Json* before,
+                                      std::vector<domain::FieldError>& errors) {
+  const Json& ids = fields["policies"];
+  if (!ids.is_array() || ids.empty()) return Status::Ok();
+  if (before != nullptr && (*before).value("policies", Json()) == ids) return Status::Ok();
+  domain::ListQuery q{.filters = {{"id", ids}},
+                      .limit = static_cast<int>(std::min<size_t>(ids.size(), 500))};
+  ASSIGN_OR_RETURN(auto page, store_.List(Docs(), p.org_id, q));
+  for (const auto& d : page.records) {
+    if (!domain::NeedsTopManagement(d.fields["type"].get<std::string>())) {
+      errors.push_back(
+          {"policies", fmt::format("{} {} is not a policy", domain::DocumentReference(d.fields),
+                                   d.fields["title"].get<std::string>())});
+    }
+  }
+  return Status::Ok();
+}
+
 Result<Record> DocumentService::NewDraft(const Principal& p, int64_t document_id,
                                          int64_t from_version_id) {
   RETURN_IF_ERROR(NotWhileSettingUp(p));

@@ -69,6 +69,11 @@ class DocumentService {
   // Numbers a new document within the series of its type (the write hook of the register).
   Status OnDocumentWrite(const Principal& p, domain::Json& fields, const domain::Json* before,
                          std::vector<domain::FieldError>& errors);
+  // The policies an objective is consistent with are policies (information security or
+  // topic-specific), not other documents: a field error on `policies` otherwise. One statement
+  // when the list changed, none otherwise (the write hook of objectives).
+  Status CheckPolicies(const Principal& p, domain::Json& fields, const domain::Json* before,
+                       std::vector<domain::FieldError>& errors);
 
   // A new draft of document `document_id`: the text of version `from_version_id` (0: of the
   // published version, else of the latest, else empty).

@@ -53,6 +53,11 @@ struct Services {
                                                        std::vector<domain::FieldError>& errors) {
       return documents.OnDocumentWrite(p, fields, before, errors);
     });
+    registers.SetWriteHook(domain::Objectives(), [this](const Principal& p, domain::Json& fields,
+                                                        const domain::Json* before,
+                                                        std::vector<domain::FieldError>& errors) {
+      return documents.CheckPolicies(p, fields, before, errors);
+    });
   }
   Services(const Services&) = delete;
   Services& operator=(const Services&) = delete;

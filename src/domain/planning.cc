@@ -54,6 +54,13 @@ RegisterSpec MakeObjectives() {
        .type = FieldType::kLongText,
        .help = "Why it matters: the policy, requirement or risks it serves.",
        .searchable = true},
+      {.name = "policies",
+       .label = "Consistent with policies",
+       .type = FieldType::kRefs,
+       .help = "The information security policy and topic-specific policies the objective is "
+               "consistent with.",
+       .filterable = true,
+       .ref = "document"},
       {.name = "resources",
        .label = "Resources required",
        .type = FieldType::kLongText,

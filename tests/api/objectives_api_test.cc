@@ -72,6 +72,29 @@ TEST_F(ObjectivesApi, KeepsATargetAsDecimalsAndRefusesWhatIsNotANumber) {
   EXPECT_EQ(Body(achieved)["current_value"], 96.75);
 }
 
+TEST_F(ObjectivesApi, IsConsistentWithPoliciesAndOnlyPolicies) {
+  auto policy = Post("/api/v1/documents",
+                     {{"title", "Information security policy"}, {"type", "isms_policy"}});
+  ASSERT_EQ(policy->status, 201) << policy->body;
+  auto procedure = Post("/api/v1/documents", {{"title", "Backups"}, {"type", "procedure"}});
+  ASSERT_EQ(procedure->status, 201) << procedure->body;
+  Json o = Phishing();
+  o["policies"] = {Body(policy)["id"], Body(procedure)["id"]};
+  auto refused = Post("/api/v1/objectives", o);
+  EXPECT_EQ(refused->status, 400);
+  EXPECT_EQ(Error(refused), "invalid_argument/policies");
+  EXPECT_THAT(refused->body, HasSubstr("PRO-001 Backups is not a policy"));
+  EXPECT_EQ(Body(Get("/api/v1/objectives"))["data"].size(), 0u);
+
+  o["policies"] = {Body(policy)["id"]};
+  auto created = Post("/api/v1/objectives", o);
+  ASSERT_EQ(created->status, 201) << created->body;
+  EXPECT_EQ(Body(created)["policies"], Json::array({Body(policy)["id"]}));
+  const std::string by_policy =
+      "/api/v1/objectives?policies=" + std::to_string(Body(policy)["id"].get<int64_t>());
+  EXPECT_EQ(Body(Get(by_policy))["data"].size(), 1u);
+}
+
 TEST_F(ObjectivesApi, ListsByStatusSortedByDueDateOrTargetAndExportsDecimalsAsNumbers) {
   for (const auto& [title, due, target, status] :
        std::vector<std::tuple<std::string, std::string, double, std::string>>{
@@ -105,7 +128,8 @@ TEST_F(ObjectivesApi, ListsByStatusSortedByDueDateOrTargetAndExportsDecimalsAsNu
 
   auto csv = Get("/api/v1/objectives/export?format=csv&sort=target_value");
   ASSERT_EQ(csv->status, 200);
-  EXPECT_EQ(csv->body.rfind("id,version,title,description,resources,owner,owner_name,due_date,"
+  EXPECT_EQ(csv->body.rfind("id,version,title,description,policies,policies_name,resources,owner,"
+                            "owner_name,due_date,"
                             "evaluation,risks,risks_name,controls,controls_name,target_value,unit,"
                             "direction,baseline_value,current_value,status,next_review,"
                             "created_at,updated_at\r\n",
@@ -122,9 +146,9 @@ TEST_F(ObjectivesApi, ListsByStatusSortedByDueDateOrTargetAndExportsDecimalsAsNu
   const auto types = test::ReadXlsxCellTypes(xlsx->body);
   ASSERT_TRUE(cells.has_value() && types.has_value());
   ASSERT_EQ(cells->size(), 5u);
-  EXPECT_EQ((*cells)[0][13], "target_value");
-  EXPECT_EQ((*cells)[3][13], "12.5");
-  EXPECT_EQ((*types)[3][13], "n");
+  EXPECT_EQ((*cells)[0][15], "target_value");
+  EXPECT_EQ((*cells)[3][15], "12.5");
+  EXPECT_EQ((*types)[3][15], "n");
   EXPECT_EQ((*types)[3][2], "s");  // the title stays text
 }
 

@@ -21,7 +21,7 @@ using ::testing::HasSubstr;
 
 TEST(SqliteStoreMigrate, NumbersMigrationsFromTheirFileNames) {
   const auto& all = SqliteMigrations();
-  ASSERT_GE(all.size(), 39u);
+  ASSERT_GE(all.size(), 40u);
   // Numbered 1, 2, 3, ... in order, each by its file name.
   for (size_t i = 0; i < all.size(); ++i) {
     EXPECT_EQ(all[i].number, static_cast<int>(i + 1));
@@ -71,6 +71,7 @@ TEST(SqliteStoreMigrate, NumbersMigrationsFromTheirFileNames) {
   EXPECT_EQ(all[36].name, "0037_document_versions");
   EXPECT_EQ(all[37].name, "0038_document_acknowledgements");
   EXPECT_EQ(all[38].name, "0039_communications_schema");
+  EXPECT_EQ(all[39].name, "0040_objectives_schema");
 }
 
 // Migration 0027: a level's roles that may accept, stored as one string before issue 12 B12,
