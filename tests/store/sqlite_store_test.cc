@@ -72,7 +72,7 @@ TEST(SqliteStoreMigrate, NumbersMigrationsFromTheirFileNames) {
   EXPECT_EQ(all[37].name, "0038_document_acknowledgements");
   EXPECT_EQ(all[38].name, "0039_communications_schema");
   EXPECT_EQ(all[39].name, "0040_objectives_schema");
-  EXPECT_EQ(all[40].name, "0041_numbers_within_series");
+  EXPECT_EQ(all[40].name, "0041_document_indexes");
 }
 
 // Migration 0027: a level's roles that may accept, stored as one string before issue 12 B12,
