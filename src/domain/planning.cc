@@ -108,6 +108,12 @@ RegisterSpec MakeObjectives() {
        .filterable = true,
        .sortable = true,
        .default_value = "planned"},
+      {.name = "approved_by",
+       .label = "Approved by",
+       .type = FieldType::kUser,
+       .help = "Who in top management approved the objective.",
+       .filterable = true},
+      {.name = "approved_on", .label = "Approved on", .type = FieldType::kDate},
       NextReviewField(),
   };
   s.list_columns = {"title",         "owner", "due_date", "target_value",
@@ -125,6 +131,12 @@ RegisterSpec MakeObjectives() {
                           .closed = {"achieved", "not_achieved", "cancelled"},
                           .due_field = "due_date"};
   s.rule = [](const Json& r, const Json*, std::vector<FieldError>& errors) {
+    if (r["approved_on"].is_string() && r["approved_by"].is_null()) {
+      errors.push_back({"approved_by", "name who approved the objective"});
+    }
+    if (r["approved_by"].is_number_integer() && r["approved_on"].is_null()) {
+      errors.push_back({"approved_on", "say when the objective was approved"});
+    }
     const bool target = Number(r, "target_value");
     if (target && r["unit"].is_null()) {
       errors.push_back({"unit", "say what the target counts: %, hours, incidents"});
@@ -261,6 +273,10 @@ RegisterSpec MakePlannedChanges() {
 }
 
 }  // namespace
+
+bool IsApprovedObjective(const Json& fields) {
+  return fields.is_object() && fields.value("approved_by", Json()).is_number_integer();
+}
 
 bool IsApprovedChange(const Json& fields) {
   const Json s = fields.is_object() ? fields.value("status", Json()) : Json();
