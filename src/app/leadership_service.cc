@@ -159,36 +159,52 @@ Status LeadershipService::CheckUniqueName(const Principal& p, const Json& fields
   return Status::Ok();
 }
 
+// What an approval of one register logs: the kind, how the statement names the record, and the
+// fields saying who approved it and when.
+struct LeadershipService::Approval {
+  bool (*approved)(const Json&);
+  const char* kind;
+  const char* verb;  // "Granted the resource", ...
+  const char* title_field;
+  const char* by_field;
+  const char* on_field;
+  const domain::RegisterSpec& spec;
+};
+
+Status LeadershipService::LogApproval(const Principal& p, const Approval& a, const Json& fields,
+                                      const Json* before, std::vector<store::Mutation>& mutations) {
+  if (!Becomes(a.approved, fields, before)) return Status::Ok();
+  mutations.push_back(
+      CommitmentInsert(a.kind, fmt::format("{} \"{}\"", a.verb, Text(fields, a.title_field)),
+                       IdOr(fields, a.by_field, p.user_id),
+                       DateOr(fields, a.on_field, p, registers_), a.spec.type, OwnId(mutations)));
+  return Status::Ok();
+}
+
 Status LeadershipService::OnResourceWrite(const Principal& p, const Json& fields,
                                           const Json* before,
                                           std::vector<store::Mutation>& mutations) {
-  if (!Becomes(IsGranted, fields, before)) return Status::Ok();
-  std::string statement = fmt::format("Granted the resource \"{}\"", Text(fields, "name"));
-  mutations.push_back(CommitmentInsert(
-      "resources_granted", std::move(statement), IdOr(fields, "granted_by", p.user_id),
-      DateOr(fields, "granted_on", p, registers_), domain::Resources().type, OwnId(mutations)));
-  return Status::Ok();
+  return LogApproval(p,
+                     {IsGranted, "resources_granted", "Granted the resource", "name", "granted_by",
+                      "granted_on", domain::Resources()},
+                     fields, before, mutations);
 }
 
 Status LeadershipService::OnObjectiveWrite(const Principal& p, const Json& fields,
                                            const Json* before,
                                            std::vector<store::Mutation>& mutations) {
-  if (!Becomes(domain::IsApprovedObjective, fields, before)) return Status::Ok();
-  mutations.push_back(CommitmentInsert(
-      "objectives_approved", fmt::format("Approved the objective \"{}\"", Text(fields, "title")),
-      IdOr(fields, "approved_by", p.user_id), DateOr(fields, "approved_on", p, registers_),
-      domain::Objectives().type, OwnId(mutations)));
-  return Status::Ok();
+  return LogApproval(p,
+                     {domain::IsApprovedObjective, "objectives_approved", "Approved the objective",
+                      "title", "approved_by", "approved_on", domain::Objectives()},
+                     fields, before, mutations);
 }
 
 Status LeadershipService::OnChangeWrite(const Principal& p, const Json& fields, const Json* before,
                                         std::vector<store::Mutation>& mutations) {
-  if (!Becomes(domain::IsApprovedChange, fields, before)) return Status::Ok();
-  mutations.push_back(CommitmentInsert(
-      "change_approved", fmt::format("Approved the planned change \"{}\"", Text(fields, "title")),
-      IdOr(fields, "approved_by", p.user_id), DateOr(fields, "approved_on", p, registers_),
-      domain::PlannedChanges().type, OwnId(mutations)));
-  return Status::Ok();
+  return LogApproval(p,
+                     {domain::IsApprovedChange, "change_approved", "Approved the planned change",
+                      "title", "approved_by", "approved_on", domain::PlannedChanges()},
+                     fields, before, mutations);
 }
 
 }  // namespace rampart::app

@@ -63,6 +63,10 @@ class LeadershipService {
                        std::vector<store::Mutation>& mutations);
 
  private:
+  struct Approval;
+  Status LogApproval(const Principal& p, const Approval& a, const domain::Json& fields,
+                     const domain::Json* before, std::vector<store::Mutation>& mutations);
+
   store::Store& store_;
   RegisterService& registers_;
 };

@@ -131,10 +131,13 @@ RegisterSpec MakeObjectives() {
                           .closed = {"achieved", "not_achieved", "cancelled"},
                           .due_field = "due_date"};
   s.rule = [](const Json& r, const Json*, std::vector<FieldError>& errors) {
-    if (r["approved_on"].is_string() && r["approved_by"].is_null()) {
+    // Objectives written before approvals were recorded have neither field.
+    const Json by = r.value("approved_by", Json());
+    const Json on = r.value("approved_on", Json());
+    if (on.is_string() && by.is_null()) {
       errors.push_back({"approved_by", "name who approved the objective"});
     }
-    if (r["approved_by"].is_number_integer() && r["approved_on"].is_null()) {
+    if (by.is_number_integer() && on.is_null()) {
       errors.push_back({"approved_on", "say when the objective was approved"});
     }
     const bool target = Number(r, "target_value");
