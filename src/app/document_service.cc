@@ -6,6 +6,7 @@
 #include <set>
 
 #include "app/access_control.h"
+#include "app/leadership_service.h"
 #include "base/crypto.h"
 #include "base/text.h"
 #include "domain/documents.h"
@@ -348,6 +349,17 @@ Result<Record> DocumentService::Advance(const Principal& p, int64_t version_id,
       after["approved_by"] = p.user_id;
       after["approved_at"] = actor.now;
       after["content_hash"] = Sha256Hex(domain::ApprovedContent(doc.fields, v.fields));
+      // Top management's approval of a policy is a commitment (5.1), logged with it.
+      if (domain::NeedsTopManagement(doc.fields.value("type", std::string()))) {
+        mutations.push_back(CommitmentInsert(
+            "policy_approval",
+            fmt::format("Approved version {} of {} \"{}\"",
+                        v.fields["version_number"].get<int64_t>(),
+                        domain::DocumentReference(doc.fields),
+                        doc.fields["title"].is_string() ? doc.fields["title"].get<std::string>()
+                                                        : std::string()),
+            p.user_id, actor.now.substr(0, 10), VersionsSpec().type, v.id));
+      }
       break;
     case Step::kPublish: {
       // What was approved is what is published: the document's controlled fields (type,

@@ -9,14 +9,17 @@
 #include "app/document_service.h"
 #include "app/evidence_service.h"
 #include "app/mandatory_service.h"
+#include "app/leadership_service.h"
 #include "app/member_service.h"
 #include "app/register_service.h"
 #include "app/risk_service.h"
 #include "app/soa_service.h"
 #include "app/version_service.h"
 #include "domain/documents.h"
+#include "domain/leadership.h"
 #include "domain/planning.h"
 #include "domain/risk.h"
+#include "domain/support.h"
 
 namespace rampart::app {
 
@@ -34,9 +37,9 @@ struct Services {
         evidence(s, c, registers, evidence_options),
         competence(s, c),
         communications(s, c, registers),
-
         documents(s, c, registers),
-        mandatory(s, c, soa) {
+        mandatory(s, c, soa),
+        leadership(s, registers) {
     versions.OnApprove(domain::RiskMethodologies(),
                        [this](const Principal& p, const domain::Json& approved,
                               std::vector<store::Mutation>& mutations) {
@@ -46,7 +49,26 @@ struct Services {
         domain::PlannedChanges(),
         [this](const Principal& p, const domain::Json& change, const domain::Json* before,
                std::vector<store::Mutation>& mutations) {
-          return risks.ReviewRisksBeforeChange(p, change, before, mutations);
+          RETURN_IF_ERROR(risks.ReviewRisksBeforeChange(p, change, before, mutations));
+          return leadership.OnChangeWrite(p, change, before, mutations);
+        });
+    registers.SetCompanionHook(
+        domain::Resources(),
+        [this](const Principal& p, const domain::Json& fields, const domain::Json* before,
+               std::vector<store::Mutation>& mutations) {
+          return leadership.OnResourceWrite(p, fields, before, mutations);
+        });
+    registers.SetCompanionHook(
+        domain::Objectives(),
+        [this](const Principal& p, const domain::Json& fields, const domain::Json* before,
+               std::vector<store::Mutation>& mutations) {
+          return leadership.OnObjectiveWrite(p, fields, before, mutations);
+        });
+    registers.SetWriteHook(
+        domain::IsmsProcesses(),
+        [this](const Principal& p, domain::Json& fields, const domain::Json* before,
+               std::vector<domain::FieldError>& errors) {
+          return leadership.CheckUniqueName(p, fields, before, errors);
         });
     registers.SetWriteHook(domain::Documents(), [this](const Principal& p, domain::Json& fields,
                                                        const domain::Json* before,
@@ -81,6 +103,7 @@ struct Services {
   CommunicationService communications;
   DocumentService documents;
   MandatoryDocumentsService mandatory;
+  LeadershipService leadership;
 };
 
 }  // namespace rampart::app

@@ -115,6 +115,12 @@ RegisterSpec MakeObjectives() {
        .filterable = true,
        .sortable = true,
        .default_value = "planned"},
+      {.name = "approved_by",
+       .label = "Approved by",
+       .type = FieldType::kUser,
+       .help = "Who in top management approved the objective.",
+       .filterable = true},
+      {.name = "approved_on", .label = "Approved on", .type = FieldType::kDate},
       NextReviewField(),
   };
   s.list_columns = {"title",         "owner", "due_date", "target_value",
@@ -132,6 +138,15 @@ RegisterSpec MakeObjectives() {
                           .closed = {"achieved", "not_achieved", "cancelled"},
                           .due_field = "due_date"};
   s.rule = [](const Json& r, const Json*, std::vector<FieldError>& errors) {
+    // Objectives written before approvals were recorded have neither field.
+    const Json by = r.value("approved_by", Json());
+    const Json on = r.value("approved_on", Json());
+    if (on.is_string() && by.is_null()) {
+      errors.push_back({"approved_by", "name who approved the objective"});
+    }
+    if (by.is_number_integer() && on.is_null()) {
+      errors.push_back({"approved_on", "say when the objective was approved"});
+    }
     const bool target = Number(r, "target_value");
     if (target && r["unit"].is_null()) {
       errors.push_back({"unit", "say what the target counts: %, hours, incidents"});
@@ -268,6 +283,10 @@ RegisterSpec MakePlannedChanges() {
 }
 
 }  // namespace
+
+bool IsApprovedObjective(const Json& fields) {
+  return fields.is_object() && fields.value("approved_by", Json()).is_number_integer();
+}
 
 bool IsApprovedChange(const Json& fields) {
   const Json s = fields.is_object() ? fields.value("status", Json()) : Json();

@@ -22,5 +22,7 @@ std::optional<double> ObjectiveProgress(const Json& fields);
 // True when a planned change's fields say it was approved: approved, in progress or done. Such a
 // change names who approved it and when, and by when the risks it affects are reassessed.
 bool IsApprovedChange(const Json& fields);
+// True when an objective's fields name who approved it (approved_by, with approved_on).
+bool IsApprovedObjective(const Json& fields);
 
 }  // namespace rampart::domain

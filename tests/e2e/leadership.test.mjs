@@ -1,5 +1,6 @@
-// Clauses 5.3 and 6.3 in a real browser: an ISMS role held by a member, and a planned change
-// whose approval brings the review of the risk it affects forward. Screenshots in E2E_OUT.
+// Clauses 5.1, 5.3 and 6.3 in a real browser: an ISMS role held by a member, a planned change
+// whose approval brings the review of the risk it affects forward and logs top management's
+// commitment, and the RACI matrix of the standard ISMS processes. Screenshots in E2E_OUT.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { signedInSuite } from './harness.mjs';
@@ -69,6 +70,52 @@ test('approving a planned change brings the affected risk\'s review forward', as
   assert.match(await review.innerText(), /2027-01-31/);
   assert.match(await page.locator('.history').innerText(), /Next review/);
   await shot('04-risk-review-brought-forward');
+});
+
+test('the change\'s approval is in the commitment log, kept as recorded', async () => {
+  const { page, rampart } = suite;
+  await page.goto(`${rampart.baseUrl}/commitments`);
+  const row = page.locator('tbody tr', { hasText: 'Move the CRM to a SaaS provider' });
+  await row.waitFor();
+  assert.match(await row.innerText(), /Change approved/);
+  assert.match(await row.innerText(), /2026-11-20/);
+  await shot('05-commitment-log');
+  await row.getByRole('link').first().click();
+  await page.waitForURL(/\/commitments\/\d+$/);
+  assert.match(await page.locator('main').innerText(), /Recorded automatically by the approval of/);
+  await page.getByRole('link', { name: /Planned change #\d+/ }).waitFor();
+  await shot('06-commitment');
+});
+
+test('adds the standard ISMS processes, names R and A, and shows the RACI matrix', async () => {
+  const { page, rampart } = suite;
+  await page.goto(`${rampart.baseUrl}/isms-processes`);
+  await page.getByRole('button', { name: 'Add the standard ISMS processes' }).click();
+  await page.waitForURL(/\/raci\?notice=added$/);
+  const audit = page.locator('tbody tr', { hasText: 'Internal audit' });
+  assert.match(await audit.innerText(), /No R or A/);
+  assert.equal(await page.locator('tbody tr').count(), 9);
+  await shot('07-raci-gaps');
+
+  await audit.getByRole('link', { name: 'Internal audit' }).click();
+  await page.waitForURL(/\/isms-processes\/\d+$/);
+  await page.getByRole('link', { name: 'Edit' }).first().click();
+  await page.getByLabel('Status').selectOption('active');
+  for (const name of ['Responsible (R)', 'Accountable (A)']) {
+    const box = page.getByRole('combobox', { name });
+    await box.fill('security');
+    await page.getByRole('option', { name: /Information security manager/ }).click();
+  }
+  await page.getByRole('button', { name: /Save/ }).click();
+  await page.waitForURL(/\/isms-processes\/\d+(\?notice=\w+)?$/);
+
+  await page.goto(`${rampart.baseUrl}/raci`);
+  const row = page.locator('tbody tr', { hasText: 'Internal audit' });
+  assert.equal(await row.locator('td.raci-cell').first().innerText(), 'A/R');
+  assert.doesNotMatch(await row.innerText(), /No R|No A/);
+  assert.equal(await page.locator('th[scope="col"]', { hasText: 'Information security manager' })
+    .count(), 1);
+  await shot('08-raci-matrix');
 });
 
 test('no console errors, CSP violations or failed requests', () => {

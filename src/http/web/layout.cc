@@ -719,6 +719,7 @@ const RegisterPageHooks& PageHooksFor(const domain::RegisterSpec& spec) {
     AddDocumentPageHooks(all);
     AddPlanningPageHooks(all);
     AddSupportPageHooks(all);
+    AddLeadershipPageHooks(all);
     return all;
   }();
   static const RegisterPageHooks kNone;
@@ -729,9 +730,10 @@ const RegisterPageHooks& PageHooksFor(const domain::RegisterSpec& spec) {
 void RegisterWebRoutes(Router& router) {
   AddStaticRoutes(router);
   AddAuthPages(router);
-  AddContextPages(router);  // before the generic pages: /context-issues/swot, /scope/current
-  AddRiskPages(router);     // ... /risks/heatmap, /risks/treatment-plan
-  AddSupportPages(router);  // ... /competence-matrix
+  AddContextPages(router);     // before the generic pages: /context-issues/swot, /scope/current
+  AddRiskPages(router);        // ... /risks/heatmap, /risks/treatment-plan
+  AddSupportPages(router);     // ... /competence-matrix
+  AddLeadershipPages(router);  // ... /raci, /isms-processes/standard
   AddAccountPages(router);
   AddAdminPages(router);
   AddEvidencePages(router);

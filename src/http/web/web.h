@@ -40,6 +40,7 @@ void AddSoaPages(Router& router);
 void AddDocumentPages(Router& router);   // documents' workflow, My work
 void AddMandatoryPages(Router& router);  // mandatory documented information (7.5.1)
 void AddSupportPages(Router& router);
+void AddLeadershipPages(Router& router);  // leadership_pages.cc: /raci
 
 struct Crumb {
   std::string label;
@@ -193,11 +194,12 @@ struct RegisterPageHooks {
       after_form_field;
 };
 using PageHooks = std::map<const domain::RegisterSpec*, RegisterPageHooks>;
-void AddContextPageHooks(PageHooks& hooks);   // context_pages.cc
-void AddRiskPageHooks(PageHooks& hooks);      // risk_pages.cc
-void AddPlanningPageHooks(PageHooks& hooks);  // planning_pages.cc
-void AddSupportPageHooks(PageHooks& hooks);   // support_pages.cc
-void AddDocumentPageHooks(PageHooks& hooks);  // document_pages.cc
+void AddContextPageHooks(PageHooks& hooks);     // context_pages.cc
+void AddRiskPageHooks(PageHooks& hooks);        // risk_pages.cc
+void AddPlanningPageHooks(PageHooks& hooks);    // planning_pages.cc
+void AddSupportPageHooks(PageHooks& hooks);     // support_pages.cc
+void AddDocumentPageHooks(PageHooks& hooks);    // document_pages.cc
+void AddLeadershipPageHooks(PageHooks& hooks);  // leadership_pages.cc
 // The hooks of `spec` (empty ones when its area adds nothing).
 const RegisterPageHooks& PageHooksFor(const domain::RegisterSpec& spec);
 
