@@ -127,7 +127,9 @@ Result<std::vector<Record>> RegisterService::WriteWithCompanions(const Principal
   mutations.push_back(std::move(own));
   const auto hook = companion_hooks_.find(&spec);
   if (hook != companion_hooks_.end()) {
-    RETURN_IF_ERROR(hook->second(p, mutations.front().fields, before, mutations));
+    // A copy: the hook appends to `mutations`, which may move the record's own fields.
+    const Json fields = mutations.front().fields;
+    RETURN_IF_ERROR(hook->second(p, fields, before, mutations));
   }
   return store_.Write(ActorFor(p), mutations);
 }

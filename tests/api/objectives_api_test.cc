@@ -128,13 +128,15 @@ TEST_F(ObjectivesApi, ListsByStatusSortedByDueDateOrTargetAndExportsDecimalsAsNu
 
   auto csv = Get("/api/v1/objectives/export?format=csv&sort=target_value");
   ASSERT_EQ(csv->status, 200);
-  EXPECT_EQ(csv->body.rfind("id,version,title,description,policies,policies_name,resources,owner,"
-                            "owner_name,due_date,"
-                            "evaluation,risks,risks_name,controls,controls_name,target_value,unit,"
-                            "direction,baseline_value,current_value,status,next_review,"
-                            "created_at,updated_at\r\n",
-                            0),
-            0u)
+  EXPECT_EQ(
+      csv->body.rfind("id,version,title,description,policies,policies_name,resources,owner,"
+                      "owner_name,due_date,"
+                      "evaluation,risks,risks_name,controls,controls_name,target_value,unit,"
+                      "direction,baseline_value,current_value,status,approved_by,approved_by_name,"
+                      "approved_on,next_review,"
+                      "created_at,updated_at\r\n",
+                      0),
+      0u)
       << csv->body.substr(0, 300);
   // Decimals as people write them: 12.5 and 100, not 12.500000 or 100.0.
   EXPECT_THAT(csv->body, HasSubstr(",2099-04-30,,,,,,12.5,units,increase,,,planned,"));

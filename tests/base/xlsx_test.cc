@@ -2,7 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <filesystem>
+#include <optional>
+#include <string>
 
 #include "support/xlsx_reader.h"
 
@@ -11,16 +14,45 @@ namespace {
 
 namespace fs = std::filesystem;
 
-int LeftoverDirectories() {
+int LeftoverDirectories(const fs::path& dir) {
   int n = 0;
-  for (const auto& e : fs::directory_iterator(fs::temp_directory_path())) {
+  for (const auto& e : fs::directory_iterator(dir)) {
     if (e.path().filename().string().rfind("rampart-xlsx-", 0) == 0) ++n;
   }
   return n;
 }
 
+// The writer's temporary directory goes under TMPDIR: a directory of this test's own, so that
+// other tests exporting at the same time (parallel CTest) cannot make the count move.
+class PrivateTmpdir {
+ public:
+  PrivateTmpdir() {
+    std::string pattern = (fs::temp_directory_path() / "xlsx-test-XXXXXX").string();
+    if (mkdtemp(pattern.data()) != nullptr) dir_ = pattern;
+    const char* old = std::getenv("TMPDIR");
+    if (old != nullptr) old_ = old;
+    setenv("TMPDIR", dir_.c_str(), 1);
+  }
+  ~PrivateTmpdir() {
+    if (old_) {
+      setenv("TMPDIR", old_->c_str(), 1);
+    } else {
+      unsetenv("TMPDIR");
+    }
+    std::error_code ec;
+    fs::remove_all(dir_, ec);
+  }
+  const fs::path& dir() const { return dir_; }
+
+ private:
+  fs::path dir_;
+  std::optional<std::string> old_;
+};
+
 TEST(XlsxTest, WritesAZipPackageAndLeavesNoFileBehind) {
-  const int before = LeftoverDirectories();
+  PrivateTmpdir tmp;
+  ASSERT_FALSE(tmp.dir().empty());
+  const int before = LeftoverDirectories(tmp.dir());
   auto bytes = XlsxBytes("Statement", {"Control", "Title"},
                          {{"5.1", "Policies for information security"}, {"=1+1", ""}, {"8.34"}});
   ASSERT_TRUE(bytes.ok()) << bytes.status().ToString();
@@ -30,7 +62,7 @@ TEST(XlsxTest, WritesAZipPackageAndLeavesNoFileBehind) {
   // the part names are visible).
   EXPECT_NE(bytes->find("xl/worksheets/sheet1.xml"), std::string::npos);
   EXPECT_NE(bytes->find("xl/sharedStrings.xml"), std::string::npos);
-  EXPECT_EQ(LeftoverDirectories(), before);
+  EXPECT_EQ(LeftoverDirectories(tmp.dir()), before);
   // Read back: every cell as written, the formula as text.
   const auto cells = test::ReadXlsxCells(*bytes);
   ASSERT_TRUE(cells.has_value());
