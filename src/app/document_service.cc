@@ -12,6 +12,7 @@
 #include "domain/documents.h"
 #include "domain/leadership.h"
 #include "domain/registers.h"
+#include "domain/support.h"
 
 namespace rampart::app {
 
@@ -282,43 +283,49 @@ Status DocumentService::MayAdvance(const Principal& p, const Record& doc, const 
   return Status::Ok();
 }
 
-Result<std::vector<int64_t>> DocumentService::Distribution(const Principal& p, const Json& doc) {
-  std::set<int64_t> people;
-  std::set<std::string> roles;
-  if (doc["distribution_roles"].is_array()) {
-    for (const auto& r : doc["distribution_roles"]) roles.insert(r.get<std::string>());
+Result<std::vector<int64_t>> ResolveAudience(store::Store& store, int64_t org_id, const Json& roles,
+                                             const Json& isms_roles, const Json& people) {
+  std::set<int64_t> chosen;
+  std::set<std::string> role_names;
+  if (roles.is_array()) {
+    for (const auto& r : roles) role_names.insert(r.get<std::string>());
   }
-  ASSIGN_OR_RETURN(auto members, store_.ListMembers(p.org_id));
+  ASSIGN_OR_RETURN(auto members, store.ListMembers(org_id));
   std::set<int64_t> active;
   for (const auto& m : members) {
     if (m.disabled) continue;
     active.insert(m.id);
-    if (roles.contains(m.role)) people.insert(m.id);
+    if (role_names.contains(m.role)) chosen.insert(m.id);
   }
-  if (doc["distribution_isms_roles"].is_array() && !doc["distribution_isms_roles"].empty()) {
-    const Json ids = doc["distribution_isms_roles"];
-    ASSIGN_OR_RETURN(auto page, store_.List(domain::IsmsRoles(), p.org_id,
-                                            {.filters = {{"id", ids}}, .limit = 500}));
+  if (isms_roles.is_array() && !isms_roles.empty()) {
+    ASSIGN_OR_RETURN(auto page, store.List(domain::IsmsRoles(), org_id,
+                                           {.filters = {{"id", isms_roles}}, .limit = 500}));
     for (const auto& role : page.records) {
       if (!role.fields["holders"].is_array()) continue;
       for (const auto& h : role.fields["holders"]) {
         if (h.value("person", Json()).is_number_integer())
-          people.insert(h["person"].get<int64_t>());
+          chosen.insert(h["person"].get<int64_t>());
       }
     }
   }
-  if (doc["distribution_people"].is_array()) {
-    for (const auto& row : doc["distribution_people"]) {
+  if (people.is_array()) {
+    for (const auto& row : people) {
       if (row.value("person", Json()).is_number_integer()) {
-        people.insert(row["person"].get<int64_t>());
+        chosen.insert(row["person"].get<int64_t>());
       }
     }
   }
   std::vector<int64_t> out;
-  for (int64_t id : people) {
+  for (int64_t id : chosen) {
     if (active.contains(id)) out.push_back(id);  // former members are not asked
   }
   return out;
+}
+
+Result<std::vector<int64_t>> DocumentService::Distribution(const Principal& p, const Json& doc) {
+  return ResolveAudience(store_, p.org_id, doc.value("distribution_roles", Json()),
+                         doc.value("distribution_isms_roles", Json()),
+                         doc.value("distribution_people", Json()));
 }
 
 Result<Record> DocumentService::Advance(const Principal& p, int64_t version_id,
@@ -523,7 +530,12 @@ Result<PublishedDocument> DocumentService::Published(const Principal& p, int64_t
                          .limit = 1};
   ASSIGN_OR_RETURN(auto acks, store_.List(Acks(), p.org_id, mine));
   if (!acks.records.empty()) own = acks.records.front();
-  if (!p.Can(domain::Permission::kReadRecords) && !own) return hidden();
+  if (!p.Can(domain::Permission::kReadRecords) && !own) {
+    // The material of an awareness campaign the person was asked to complete is theirs to read.
+    domain::ListQuery asked{.filters = {{"material", doc.id}, {"person", p.user_id}}, .limit = 1};
+    ASSIGN_OR_RETURN(auto awareness, store_.List(domain::AwarenessCompletions(), p.org_id, asked));
+    if (awareness.records.empty()) return hidden();
+  }
   domain::ListQuery q{.filters = {{"document", doc.id}, {"status", "published"}}, .limit = 1};
   ASSIGN_OR_RETURN(auto live, store_.List(VersionsSpec(), p.org_id, q));
   if (live.records.empty()) {

@@ -58,6 +58,15 @@ struct MyWork {
   std::vector<DueReview> reviews;  // records they own whose review is due (today or earlier)
 };
 
+// The active members of organisation `org_id` that an audience names: everyone whose membership
+// has one of `roles` (names), the holders of `isms_roles` (ISMS role ids) and `people` (rows with
+// a "person"), each once, ascending; disabled members are left out. A document's distribution
+// and an awareness campaign's audience. Two statements at most.
+Result<std::vector<int64_t>> ResolveAudience(store::Store& store, int64_t org_id,
+                                             const domain::Json& roles,
+                                             const domain::Json& isms_roles,
+                                             const domain::Json& people);
+
 class DocumentService {
  public:
   DocumentService(store::Store& store, const Clock& clock, RegisterService& registers)

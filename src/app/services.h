@@ -4,12 +4,13 @@
 
 #include "app/audit_service.h"
 #include "app/auth_service.h"
+#include "app/awareness_service.h"
 #include "app/communication_service.h"
 #include "app/competence_service.h"
 #include "app/document_service.h"
 #include "app/evidence_service.h"
-#include "app/mandatory_service.h"
 #include "app/leadership_service.h"
+#include "app/mandatory_service.h"
 #include "app/member_service.h"
 #include "app/register_service.h"
 #include "app/risk_service.h"
@@ -37,6 +38,7 @@ struct Services {
         evidence(s, c, registers, evidence_options),
         competence(s, c),
         communications(s, c, registers),
+        awareness(s, c, registers),
         documents(s, c, registers),
         mandatory(s, c, soa),
         leadership(s, registers) {
@@ -101,6 +103,7 @@ struct Services {
   EvidenceService evidence;
   CompetenceService competence;
   CommunicationService communications;
+  AwarenessService awareness;
   DocumentService documents;
   MandatoryDocumentsService mandatory;
   LeadershipService leadership;

@@ -39,12 +39,6 @@ std::vector<Choice> AnnexControlChoices() {
   return out;
 }
 
-std::vector<Choice> RoleChoices() {
-  std::vector<Choice> out;
-  for (const auto& r : AllRoles()) out.push_back({std::string(r.name), std::string(r.label)});
-  return out;
-}
-
 std::vector<Choice> VersionStates() {
   return {{std::string(kDocDraft), "Draft"},
           {std::string(kDocInReview), "In review"},
@@ -133,7 +127,7 @@ RegisterSpec MakeDocuments() {
       {.name = "distribution_roles",
        .label = "Distribution: roles",
        .type = FieldType::kList,
-       .choices = RoleChoices(),
+       .choices = MembershipRoleChoices(),
        .help = "Everyone whose membership has one of these roles."},
       {.name = "distribution_isms_roles",
        .label = "Distribution: ISMS roles",

@@ -9,6 +9,7 @@
 
 #include "base/clock.h"
 #include "base/text.h"
+#include "domain/access.h"
 
 namespace rampart::domain {
 
@@ -295,6 +296,12 @@ FieldSpec OwnerField() {
   f.filterable = f.sortable = true;
   f.help = "Who keeps this record current.";
   return f;
+}
+
+std::vector<Choice> MembershipRoleChoices() {
+  std::vector<Choice> out;
+  for (const auto& r : AllRoles()) out.push_back({std::string(r.name), std::string(r.label)});
+  return out;
 }
 
 FieldSpec NextReviewField() {

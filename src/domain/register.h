@@ -173,6 +173,9 @@ struct RegisterSpec {
 // Fields several registers share.
 FieldSpec OwnerField();       // "owner": who keeps the record current (filterable, sortable)
 FieldSpec NextReviewField();  // "next_review": the date of the record's next periodic review
+// The roles of a membership as choices ("isms_manager", "ISMS manager"), most powerful first:
+// a document's distribution and an awareness campaign's audience name them.
+std::vector<Choice> MembershipRoleChoices();
 
 enum class WriteMode { kCreate, kUpdate };
 

@@ -10,19 +10,32 @@
 namespace rampart::domain {
 
 const std::vector<const RegisterSpec*>& AllRegisters() {
-  static const std::vector<const RegisterSpec*> kAll = {
-      &ContextIssues(),     &InterestedParties(),
-      &ScopeStatements(),   &Assets(),
-      &Threats(),           &Vulnerabilities(),
-      &RiskMethodologies(), &Risks(),
-      &AppliedControls(),   &RiskAcceptances(),
-      &RiskAssessments(),   &Commitments(),
-      &IsmsRoles(),         &IsmsProcesses(),
-      &Objectives(),        &PlannedChanges(),
-      &Resources(),         &CompetenceRequirements(),
-      &CompetenceRecords(), &Communications(),
-      &CommunicationLog(),  &Documents(),
-      &DocumentVersions(),  &DocumentAcknowledgements()};
+  static const std::vector<const RegisterSpec*> kAll = {&ContextIssues(),
+                                                        &InterestedParties(),
+                                                        &ScopeStatements(),
+                                                        &Assets(),
+                                                        &Threats(),
+                                                        &Vulnerabilities(),
+                                                        &RiskMethodologies(),
+                                                        &Risks(),
+                                                        &AppliedControls(),
+                                                        &RiskAcceptances(),
+                                                        &RiskAssessments(),
+                                                        &Commitments(),
+                                                        &IsmsRoles(),
+                                                        &IsmsProcesses(),
+                                                        &Objectives(),
+                                                        &PlannedChanges(),
+                                                        &Resources(),
+                                                        &CompetenceRequirements(),
+                                                        &CompetenceRecords(),
+                                                        &AwarenessCampaigns(),
+                                                        &AwarenessCompletions(),
+                                                        &Communications(),
+                                                        &CommunicationLog(),
+                                                        &Documents(),
+                                                        &DocumentVersions(),
+                                                        &DocumentAcknowledgements()};
   return kAll;
 }
 

@@ -420,6 +420,139 @@ RegisterSpec MakeCommunicationLog() {
   return s;
 }
 
+// A topic people are made aware of (7.3): the policy, phishing, clean desk, incident reporting;
+// what they read or follow, who is to complete it and by when. Its status is the campaign's
+// life, moved by AwarenessService (launch, close); a closed campaign is kept as written.
+RegisterSpec MakeAwarenessCampaigns() {
+  RegisterSpec s{.type = "awareness_campaign",
+                 .table = "awareness_campaigns",
+                 .path = "awareness-campaigns",
+                 .singular = "Awareness campaign",
+                 .plural = "Awareness campaigns",
+                 .clause = "7.3",
+                 .title_field = "topic"};
+  FieldSpec people{.name = "audience_people",
+                   .label = "Audience: people",
+                   .type = FieldType::kTable,
+                   .help = "Named people asked to complete it, besides those of the roles above."};
+  people.columns = {
+      {.name = "person", .label = "Person", .type = FieldType::kUser, .required = true}};
+  FieldSpec status{.name = "status",
+                   .label = "Status",
+                   .type = FieldType::kEnum,
+                   .choices = {{std::string(kCampaignPlanned), "Planned"},
+                               {std::string(kCampaignLaunched), "Launched"},
+                               {std::string(kCampaignClosed), "Closed"}},
+                   .help = "Set by launching and closing the campaign.",
+                   .filterable = true,
+                   .sortable = true,
+                   .default_value = std::string(kCampaignPlanned)};
+  status.read_only = true;
+  FieldSpec launched{.name = "launched_on", .label = "Launched on", .type = FieldType::kDate};
+  launched.read_only = launched.sortable = true;
+  s.fields = {
+      {.name = "topic",
+       .label = "Topic",
+       .required = true,
+       .max_length = 200,
+       .help = "What people are made aware of: the information security policy, phishing, "
+               "reporting an incident.",
+       .sortable = true,
+       .searchable = true},
+      {.name = "description",
+       .label = "What is asked",
+       .type = FieldType::kLongText,
+       .help = "What each person does to complete it: read, watch, attend, pass a quiz.",
+       .searchable = true},
+      {.name = "material",
+       .label = "Material",
+       .type = FieldType::kRef,
+       .help = "The document people read or follow; those asked may read its published version.",
+       .filterable = true,
+       .ref = "document"},
+      {.name = "audience_roles",
+       .label = "Audience: roles",
+       .type = FieldType::kList,
+       .choices = MembershipRoleChoices(),
+       .help = "Everyone whose membership has one of these roles."},
+      {.name = "audience_isms_roles",
+       .label = "Audience: ISMS roles",
+       .type = FieldType::kRefs,
+       .help = "The holders of these ISMS roles.",
+       .ref = "isms_role"},
+      people,
+      {.name = "due_date",
+       .label = "Due",
+       .type = FieldType::kDate,
+       .required = true,
+       .help = "By when each person is to have completed it.",
+       .filterable = true,
+       .sortable = true},
+      OwnerField(),
+      status,
+      launched,
+  };
+  s.list_columns = {"topic", "material", "due_date", "owner", "status"};
+  s.default_sort = "-due_date";
+  s.lifecycle =
+      Lifecycle{.field = "status",
+                .transitions = {},
+                .editable_in = {std::string(kCampaignPlanned), std::string(kCampaignLaunched)},
+                .closed = {std::string(kCampaignClosed)},
+                .due_field = "due_date"};
+  return s;
+}
+
+// One person asked to complete a campaign: inserted when the campaign is launched (or the
+// person invited later), completed by that person.
+RegisterSpec MakeAwarenessCompletions() {
+  RegisterSpec s{.type = "awareness_completion",
+                 .table = "awareness_completions",
+                 .path = "awareness-completions",
+                 .singular = "Awareness completion",
+                 .plural = "Awareness completions",
+                 .clause = "7.3",
+                 .title_field = "title"};
+  s.fields = {
+      {.name = "campaign",
+       .label = "Campaign",
+       .type = FieldType::kRef,
+       .required = true,
+       .filterable = true,
+       .ref = "awareness_campaign"},
+      {.name = "title", .label = "Topic", .max_length = 200, .sortable = true, .searchable = true},
+      {.name = "material",
+       .label = "Material",
+       .type = FieldType::kRef,
+       .filterable = true,
+       .ref = "document"},
+      {.name = "person",
+       .label = "Person",
+       .type = FieldType::kUser,
+       .required = true,
+       .filterable = true,
+       .sortable = true},
+      {.name = "status",
+       .label = "Status",
+       .type = FieldType::kEnum,
+       .required = true,
+       .choices = {{"pending", "To complete"},
+                   {"completed", "Completed"},
+                   {"missed", "Not completed"}},
+       .help = "Not completed: the campaign was closed before the person completed it.",
+       .filterable = true,
+       .sortable = true,
+       .default_value = "pending"},
+      {.name = "due_date", .label = "Due", .type = FieldType::kDate, .sortable = true},
+      {.name = "requested_at", .label = "Asked at", .sortable = true},
+      {.name = "completed_at", .label = "Completed at", .sortable = true},
+  };
+  s.list_columns = {"title", "person", "status", "due_date", "completed_at"};
+  s.default_sort = "-requested_at";
+  s.workflow_only = true;
+  return s;
+}
+
 std::chrono::year_month_day ParseYmd(std::string_view date) {
   if (!IsValidDate(date)) return {};
   const auto num = [&](size_t pos, size_t len) {
@@ -463,6 +596,22 @@ const RegisterSpec& CompetenceRequirements() {
 const RegisterSpec& CompetenceRecords() {
   static const RegisterSpec kSpec = MakeCompetenceRecords();
   return kSpec;
+}
+
+const RegisterSpec& AwarenessCampaigns() {
+  static const RegisterSpec kSpec = MakeAwarenessCampaigns();
+  return kSpec;
+}
+
+const RegisterSpec& AwarenessCompletions() {
+  static const RegisterSpec kSpec = MakeAwarenessCompletions();
+  return kSpec;
+}
+
+bool IsAwarenessOverdue(const Json& completion, std::string_view today) {
+  return completion.value("status", Json()) == "pending" &&
+         Text(completion.value("due_date", Json())) < today &&
+         !Text(completion.value("due_date", Json())).empty();
 }
 
 const RegisterSpec& Communications() {

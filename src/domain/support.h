@@ -5,6 +5,11 @@
 //   7.2 competence records         (CompetenceRecords): a person's training, qualification,
 //                                  certification, experience or assessment; planned ones are the
 //                                  actions that close a gap
+//   7.3 awareness campaigns        (AwarenessCampaigns): a topic people are to be made aware of,
+//                                  its material, its audience and when by; launched, it asks
+//                                  each person of its audience to complete it
+//   7.3 awareness completions      (AwarenessCompletions): one person asked to complete a
+//                                  campaign, and when they did (written by its use cases only)
 //   7.4 communications             (Communications): what is communicated, how often, to whom,
 //                                  by whom and how
 //   7.4 communication log          (CommunicationLog): each time a communication took place
@@ -24,6 +29,8 @@ namespace rampart::domain {
 const RegisterSpec& Resources();
 const RegisterSpec& CompetenceRequirements();
 const RegisterSpec& CompetenceRecords();
+const RegisterSpec& AwarenessCampaigns();
+const RegisterSpec& AwarenessCompletions();
 const RegisterSpec& Communications();
 const RegisterSpec& CommunicationLog();
 
@@ -33,6 +40,16 @@ const RegisterSpec& CommunicationLog();
 // passed without an entry. One made on events is never overdue.
 bool IsCommunicationOverdue(const Json& communication, std::string_view last_entry,
                             std::string_view today);
+
+// An awareness campaign's states: planned (being prepared, nobody asked yet), launched (its
+// audience asked to complete it; newcomers to the audience can be invited), closed (nobody
+// more is asked; who did not complete stays recorded as not completed).
+inline constexpr std::string_view kCampaignPlanned = "planned";
+inline constexpr std::string_view kCampaignLaunched = "launched";
+inline constexpr std::string_view kCampaignClosed = "closed";
+
+// True when a person's completion is still pending after its due date (`today` YYYY-MM-DD).
+bool IsAwarenessOverdue(const Json& completion, std::string_view today);
 
 // How many days before its end a competence counts as expiring on the matrix.
 inline constexpr int kCompetenceExpiringDays = 60;

@@ -20,13 +20,15 @@ namespace {
 using ::testing::ElementsAre;
 
 TEST(AllRegisters, ListsTheRegistersInNavigationOrder) {
-  EXPECT_THAT(AllRegisters(),
-              ElementsAre(&ContextIssues(), &InterestedParties(), &ScopeStatements(), &Assets(),
-                          &Threats(), &Vulnerabilities(), &RiskMethodologies(), &Risks(),
-                          &AppliedControls(), &RiskAcceptances(), &RiskAssessments(), &IsmsRoles(),
-                          &Objectives(), &PlannedChanges(), &Resources(), &CompetenceRequirements(),
-                          &CompetenceRecords(), &Communications(), &CommunicationLog(),
-                          &Documents(), &DocumentVersions(), &DocumentAcknowledgements()));
+  EXPECT_THAT(
+      AllRegisters(),
+      ElementsAre(&ContextIssues(), &InterestedParties(), &ScopeStatements(), &Assets(), &Threats(),
+                  &Vulnerabilities(), &RiskMethodologies(), &Risks(), &AppliedControls(),
+                  &RiskAcceptances(), &RiskAssessments(), &Commitments(), &IsmsRoles(),
+                  &IsmsProcesses(), &Objectives(), &PlannedChanges(), &Resources(),
+                  &CompetenceRequirements(), &CompetenceRecords(), &AwarenessCampaigns(),
+                  &AwarenessCompletions(), &Communications(), &CommunicationLog(), &Documents(),
+                  &DocumentVersions(), &DocumentAcknowledgements()));
 }
 
 TEST(FindRegisterByPath, FindsEachRegisterByItsUrlSegment) {

@@ -1,5 +1,6 @@
 // Clause 7's registers: when a resource counts as granted, and what its amount and period need;
-// what a competence record needs, and the competence matrix of roles, requirements and records.
+// what a competence record needs, and the competence matrix of roles, requirements and records;
+// an awareness campaign's states and when a person's completion is overdue.
 #include "domain/support.h"
 
 #include <gmock/gmock.h>
@@ -358,6 +359,55 @@ TEST(Communications, IsNeverOverdueOnEventsOrEndedAndOnceOnlyAfterItsDate) {
   once["date"] = "2026-12-03";
   EXPECT_TRUE(IsCommunicationOverdue(once, "", today));
   EXPECT_FALSE(IsCommunicationOverdue(once, "2026-12-03", today));
+}
+
+// --- 7.3 Awareness ---
+
+TEST(AwarenessCampaigns, StartPlannedAndNeedATopicAndADueDate) {
+  std::vector<FieldError> errors;
+  const Json out = ValidateFields(AwarenessCampaigns(), {{"topic", "Phishing"}}, WriteMode::kCreate,
+                                  nullptr, errors);
+  EXPECT_THAT(errors, ElementsAre(ErrorOn("due_date")));
+  errors.clear();
+  const Json ok =
+      ValidateFields(AwarenessCampaigns(), {{"topic", "Phishing"}, {"due_date", "2027-01-31"}},
+                     WriteMode::kCreate, nullptr, errors);
+  EXPECT_THAT(errors, IsEmpty());
+  EXPECT_EQ(ok["status"], "planned");
+  EXPECT_TRUE(ok["launched_on"].is_null());
+}
+
+TEST(AwarenessCampaigns, AreLaunchedAndClosedByTheirWorkflowOnly) {
+  for (const char* field : {"status", "launched_on"}) {
+    std::vector<FieldError> errors;
+    (void)ValidateFields(AwarenessCampaigns(),
+                         {{"topic", "Phishing"}, {"due_date", "2027-01-31"}, {field, "launched"}},
+                         WriteMode::kCreate, nullptr, errors);
+    EXPECT_THAT(errors, ElementsAre(ErrorOn(field)));
+  }
+  const auto& life = *AwarenessCampaigns().lifecycle;
+  EXPECT_TRUE(life.IsEditableIn("planned"));
+  EXPECT_TRUE(life.IsEditableIn("launched"));  // the audience may grow: newcomers are asked
+  EXPECT_FALSE(life.IsEditableIn("closed"));
+  EXPECT_TRUE(AwarenessCompletions().workflow_only);
+}
+
+TEST(AwarenessCompletions, AreOverdueWhenPendingAfterTheirDueDate) {
+  const std::string today = "2026-12-04";
+  const Json pending = {{"status", "pending"}, {"due_date", "2026-12-03"}};
+  EXPECT_TRUE(IsAwarenessOverdue(pending, today));
+  Json due_today = pending;
+  due_today["due_date"] = today;
+  EXPECT_FALSE(IsAwarenessOverdue(due_today, today));
+  Json completed = pending;
+  completed["status"] = "completed";
+  EXPECT_FALSE(IsAwarenessOverdue(completed, today));
+  Json missed = pending;
+  missed["status"] = "missed";  // the campaign was closed: not overdue, not completed
+  EXPECT_FALSE(IsAwarenessOverdue(missed, today));
+  Json undated = pending;
+  undated["due_date"] = nullptr;
+  EXPECT_FALSE(IsAwarenessOverdue(undated, today));
 }
 
 }  // namespace

@@ -21,7 +21,7 @@ using ::testing::HasSubstr;
 
 TEST(SqliteStoreMigrate, NumbersMigrationsFromTheirFileNames) {
   const auto& all = SqliteMigrations();
-  ASSERT_GE(all.size(), 44u);
+  ASSERT_GE(all.size(), 46u);
   // Numbered 1, 2, 3, ... in order, each by its file name.
   for (size_t i = 0; i < all.size(); ++i) {
     EXPECT_EQ(all[i].number, static_cast<int>(i + 1));
@@ -73,9 +73,11 @@ TEST(SqliteStoreMigrate, NumbersMigrationsFromTheirFileNames) {
   EXPECT_EQ(all[38].name, "0039_communications_schema");
   EXPECT_EQ(all[39].name, "0040_objectives_schema");
   EXPECT_EQ(all[40].name, "0041_document_indexes");
-  EXPECT_EQ(all[41].name, "0042_commitments");          // clause 5.1, written by `make schema`
-  EXPECT_EQ(all[42].name, "0043_isms_processes");       // clause 5.3, the same
-  EXPECT_EQ(all[43].name, "0044_objectives_approval");  // by hand: SQLite adds no composite key
+  EXPECT_EQ(all[41].name, "0042_commitments");            // clause 5.1, written by `make schema`
+  EXPECT_EQ(all[42].name, "0043_isms_processes");         // clause 5.3, the same
+  EXPECT_EQ(all[43].name, "0044_objectives_approval");    // by hand: SQLite adds no composite key
+  EXPECT_EQ(all[44].name, "0045_awareness_campaigns");    // clause 7.3, written by `make schema`
+  EXPECT_EQ(all[45].name, "0046_awareness_completions");  // the same
 }
 
 // Migration 0027: a level's roles that may accept, stored as one string before issue 12 B12,

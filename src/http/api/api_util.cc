@@ -180,6 +180,12 @@ Result<int64_t> VersionIdParam(const Request& r, const char* name) {
   return id;
 }
 
+nlohmann::json Records(const std::vector<domain::Record>& records) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& r : records) out.push_back(app::RecordToJson(r));
+  return out;
+}
+
 void Respond(Request& r, const Result<domain::Record>& rec, int status) {
   if (!rec.ok()) {
     WriteJsonError(r.res, rec.status());

@@ -54,12 +54,6 @@ Json PublishedToJson(const app::PublishedDocument& d) {
   return out;
 }
 
-Json Records(const std::vector<domain::Record>& records) {
-  Json out = Json::array();
-  for (const auto& r : records) out.push_back(app::RecordToJson(r));
-  return out;
-}
-
 const Json kTags = Json::array({"Documents"});
 
 Json MandatoryToJson(const domain::MandatoryAssessment& a, const std::string& today) {
@@ -170,10 +164,11 @@ void AddDocumentSchemas(Json& schemas) {
        {"text", ArrayOf(ObjectOfAll(
                     {{"change", {{"type", "string"}, {"enum", {"same", "added", "removed"}}}},
                      {"line", kString}}))}});
-  schemas["MyWork"] =
-      ObjectOfAll({{"acknowledgements", ArrayOf(any)},
-                   {"approvals", ArrayOf(any)},
-                   {"reviews", ArrayOf(ObjectOfAll({{"register", kString}, {"record", any}}))}});
+  schemas["MyWork"] = ObjectOfAll(
+      {{"acknowledgements", ArrayOf(any)},
+       {"awareness", Described(ArrayOf(any), "awareness campaigns to complete, soonest due first")},
+       {"approvals", ArrayOf(any)},
+       {"reviews", ArrayOf(ObjectOfAll({{"register", kString}, {"record", any}}))}});
 }
 
 void RegisterDocumentApiRoutes(Router& router) {
@@ -384,7 +379,8 @@ void RegisterDocumentApiRoutes(Router& router) {
       "/api/v1/my/work", Guard::Account(),
       Doc({{"summary", "What awaits the caller"},
            {"description",
-            "Documents to acknowledge; for readers of records also versions in review "
+            "Documents to acknowledge and awareness campaigns to complete; for readers of "
+            "records also versions in review "
             "they may approve and records they own whose review is due."},
            {"tags", Json::array({"My work"})},
            {"operationId", "my_work"},
@@ -393,12 +389,15 @@ void RegisterDocumentApiRoutes(Router& router) {
       [](Request& r) {
         auto w = r.services.documents.Work(r.principal);
         if (!w.ok()) return WriteJsonError(r.res, w.status());
+        auto awareness = r.services.awareness.Mine(r.principal);
+        if (!awareness.ok()) return WriteJsonError(r.res, awareness.status());
         Json reviews = Json::array();
         for (const auto& d : w->reviews) {
           reviews.push_back({{"register", d.spec->path}, {"record", app::RecordToJson(d.record)}});
         }
         WriteJson(r.res, 200,
                   {{"acknowledgements", Records(w->acknowledgements)},
+                   {"awareness", Records(*awareness)},
                    {"approvals", Records(w->approvals)},
                    {"reviews", std::move(reviews)}});
       });

@@ -4,6 +4,12 @@
 //                                   roles require: met, expiring, planned, missing, not required
 //   GET  /api/v1/communications/{id}/log   the log of one communication (its entries, newest
 //   POST /api/v1/communications/{id}/log   first), and adding an entry to it
+//   POST /api/v1/awareness-campaigns/{id}/launch    ask the campaign's audience to complete it
+//                                                   (again: ask those who joined it since)
+//   POST /api/v1/awareness-campaigns/{id}/close     nobody more asked; pending ones not completed
+//   GET  /api/v1/awareness-campaigns/{id}/progress  asked, completed, overdue, who has not
+//   POST /api/v1/awareness-completions/{id}/complete  the caller completes their own
+//   GET  /api/v1/my/awareness                       the caller's awareness record
 #include "http/api/support_api.h"
 
 #include <fmt/format.h>
@@ -70,6 +76,8 @@ Json CompetenceMatrixToJson(const domain::CompetenceMatrix& m,
             {"gaps", m.Gaps()}}}};
 }
 
+void AddAwarenessSchemas(Json& schemas);
+
 void AddSupportSchemas(Json& schemas) {
   const Json state = {
       {"type", "string"},
@@ -100,6 +108,115 @@ void AddSupportSchemas(Json& schemas) {
                                {"planned", kInteger},
                                {"missing", kInteger},
                                {"gaps", Described(kInteger, "planned and missing cells")}})}});
+  AddAwarenessSchemas(schemas);
+}
+
+void AddAwarenessSchemas(Json& schemas) {
+  const Json completion = Ref(SchemaName(domain::AwarenessCompletions()));
+  schemas["AwarenessLaunch"] =
+      ObjectOfAll({{"campaign", Ref(SchemaName(domain::AwarenessCampaigns()))},
+                   {"invited", Described(kInteger, "people asked to complete it by this call")}});
+  schemas["AwarenessProgress"] = ObjectOfAll(
+      {{"asked", kInteger},
+       {"completed", kInteger},
+       {"rate",
+        Described(OrNull({{"type", "number"}}), "completed / asked; null when nobody was asked")},
+       {"overdue", Described(kInteger, "still to complete after the due date")},
+       {"waiting", Described(ArrayOf(completion),
+                             "who has not completed it (to complete, or not completed when "
+                             "closed), by person; the first 200")}});
+}
+
+void AddAwarenessRoutes(Router& router) {
+  const std::string campaigns = "/api/v1/" + domain::AwarenessCampaigns().path;
+  const Json tags = Json::array({domain::AwarenessCampaigns().plural});
+  const Json campaign = Ref(SchemaName(domain::AwarenessCampaigns()));
+  router.Post(
+      campaigns + R"(/(\d+)/launch)", Guard::Needs(domain::Permission::kEditOwnRecords),
+      Doc({{"summary", "Launch an awareness campaign, or invite who joined its audience since"},
+           {"description",
+            "A planned campaign becomes launched and each active member of its audience "
+            "(membership roles, holders of its ISMS roles, named people) is asked to complete "
+            "it, in one write. On a launched campaign, asks only those not asked yet; "
+            "invited 0 when there is nobody new."},
+           {"tags", tags},
+           {"operationId", "launch_awareness_campaign"},
+           {"parameters", Json::array({kIfMatch})},
+           {"responses", Merge({{"200", JsonResponse("the campaign", Ref("AwarenessLaunch"))}},
+                               ErrorResponses({401, 403, 404, 409, 412, 428}))}},
+          Json::array({kIdParam})),
+      [](Request& r) {
+        auto expected = ParseIfMatch(r.http);
+        if (!expected.ok()) return WriteJsonError(r.res, expected.status());
+        auto done = r.services.awareness.Launch(r.principal, r.PathId(), *expected);
+        if (!done.ok()) return WriteJsonError(r.res, done.status());
+        r.res.SetHeader("ETag", ETagFor(done->campaign.version));
+        WriteJson(r.res, 200,
+                  {{"campaign", app::RecordToJson(done->campaign)}, {"invited", done->invited}});
+      });
+  router.Post(campaigns + R"(/(\d+)/close)", Guard::Needs(domain::Permission::kEditOwnRecords),
+              Doc({{"summary", "Close an awareness campaign"},
+                   {"description",
+                    "Nobody more is asked; who has not completed it is recorded as not "
+                    "completed, in the same write."},
+                   {"tags", tags},
+                   {"operationId", "close_awareness_campaign"},
+                   {"parameters", Json::array({kIfMatch})},
+                   {"responses", Merge({{"200", JsonResponse("the closed campaign", campaign)}},
+                                       ErrorResponses({401, 403, 404, 409, 412, 428}))}},
+                  Json::array({kIdParam})),
+              [](Request& r) {
+                auto expected = ParseIfMatch(r.http);
+                if (!expected.ok()) return WriteJsonError(r.res, expected.status());
+                Respond(r, r.services.awareness.Close(r.principal, r.PathId(), *expected));
+              });
+  router.Get(
+      campaigns + R"(/(\d+)/progress)", kRead,
+      Doc({{"summary", "Who has completed an awareness campaign"},
+           {"tags", tags},
+           {"operationId", "awareness_campaign_progress"},
+           {"responses", Merge({{"200", JsonResponse("the progress", Ref("AwarenessProgress"))}},
+                               ErrorResponses({401, 403, 404}))}},
+          Json::array({kIdParam})),
+      [](Request& r) {
+        auto p = r.services.awareness.Progress(r.principal, r.PathId());
+        if (!p.ok()) return WriteJsonError(r.res, p.status());
+        WriteJson(r.res, 200,
+                  {{"asked", p->asked},
+                   {"completed", p->completed},
+                   {"rate", p->asked == 0 ? Json()
+                                          : Json(static_cast<double>(p->completed) /
+                                                 static_cast<double>(p->asked))},
+                   {"overdue", p->overdue},
+                   {"waiting", Records(p->waiting)}});
+      });
+  const Json completion = Ref(SchemaName(domain::AwarenessCompletions()));
+  router.Post(
+      "/api/v1/" + domain::AwarenessCompletions().path + R"(/(\d+)/complete)", Guard::Account(),
+      Doc({{"summary", "Complete an awareness campaign you were asked to complete"},
+           {"tags", Json::array({"My work"})},
+           {"operationId", "complete_awareness"},
+           {"responses", Merge({{"200", JsonResponse("the completion", completion)}},
+                               ErrorResponses({401, 403, 404, 409}))}},
+          Json::array({kIdParam})),
+      [](Request& r) { Respond(r, r.services.awareness.Complete(r.principal, r.PathId())); });
+  router.Get(
+      "/api/v1/my/awareness", Guard::Account(),
+      Doc({{"summary", "The caller's awareness record"},
+           {"description",
+            "Every awareness campaign the caller was asked to complete, newest first "
+            "(the last 100): to complete, completed, or not completed."},
+           {"tags", Json::array({"My work"})},
+           {"operationId", "my_awareness"},
+           {"responses",
+            Merge({{"200", JsonResponse("the completions",
+                                        DataOf(SchemaName(domain::AwarenessCompletions())))}},
+                  ErrorResponses({401}))}}),
+      [](Request& r) {
+        auto mine = r.services.awareness.History(r.principal);
+        if (!mine.ok()) return WriteJsonError(r.res, mine.status());
+        WriteJson(r.res, 200, {{"data", Records(*mine)}});
+      });
 }
 
 void AddCommunicationLogRoutes(Router& router) {
@@ -165,6 +282,7 @@ void AddCommunicationLogRoutes(Router& router) {
 
 void RegisterSupportApiRoutes(Router& router) {
   AddCommunicationLogRoutes(router);
+  AddAwarenessRoutes(router);
   router.Get(
       "/api/v1/competence-matrix", kRead,
       Doc({{"summary", "The competence matrix"},

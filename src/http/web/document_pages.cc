@@ -457,6 +457,7 @@ void MyPage(Request& r) {
     h.Close("ul");
   }
   h.Close("section");
+  MyAwarenessSections(h, r);
 
   if (r.principal.Can(domain::Permission::kReadRecords)) {
     h.Open("section", {{"class", "card"}, {"aria-labelledby", "to-approve"}});
@@ -525,11 +526,15 @@ void MyPage(Request& r) {
     t.Close(h);
   }
   h.Close("section");
+  MyAwarenessRecord(h, r);
+  const std::string notice = r.Query("notice");
   RenderPage(r,
              {.title = "My work",
               .nav = "my",
               .subtitle = "What waits for you",
-              .notice = r.Query("notice") == "acknowledged" ? "Acknowledged. Thank you." : ""},
+              .notice = notice == "acknowledged" ? "Acknowledged. Thank you."
+                        : notice == "completed"  ? "Completed. Thank you."
+                                                 : ""},
              h.Take());
 }
 

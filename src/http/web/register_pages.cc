@@ -141,6 +141,14 @@ std::string NoticeText(const RegisterSpec& spec, const std::string& key) {
   if (key == "draft") return "New draft created from the previous version.";
   if (key == "evidence-added") return "Evidence file attached.";
   if (key == "evidence-deleted") return "Evidence file deleted.";
+  if (key.rfind("invited-", 0) == 0) {  // invited-N: N people asked to complete a campaign
+    const std::string n = key.substr(8);
+    if (n.empty() || n.size() > 6 || n.find_first_not_of("0123456789") != std::string::npos) {
+      return "";
+    }
+    if (n == "0") return "Everyone in its audience was asked already: nobody new to ask.";
+    return fmt::format("Asked {} {} to complete it.", n, n == "1" ? "person" : "people");
+  }
   if (key.rfind("catalogue-", 0) == 0) {  // catalogue-N: N entries of the shipped catalogue added
     const std::string n = key.substr(10);
     if (n.empty() || n.size() > 6 || n.find_first_not_of("0123456789") != std::string::npos) {

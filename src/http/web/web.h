@@ -41,6 +41,10 @@ void AddDocumentPages(Router& router);   // documents' workflow, My work
 void AddMandatoryPages(Router& router);  // mandatory documented information (7.5.1)
 void AddSupportPages(Router& router);
 void AddLeadershipPages(Router& router);  // leadership_pages.cc: /raci
+// My work's awareness (support_pages.cc): the campaigns waiting for the signed-in person, each
+// with its "I have completed it" button, and their awareness record.
+void MyAwarenessSections(Html& h, Request& r);
+void MyAwarenessRecord(Html& h, Request& r);
 
 struct Crumb {
   std::string label;
