@@ -26,32 +26,13 @@ std::string StateLabel(std::string_view state) {
   return ToLower(Campaigns().Field("status")->ChoiceLabel(state));
 }
 
-Mutation Update(const RegisterSpec& spec, const Record& before, Json after, std::string action) {
-  Json diff = domain::DiffFields(spec, before.fields, after);
-  return {.kind = Mutation::Kind::kUpdate,
-          .spec = &spec,
-          .id = before.id,
-          .expected_version = before.version,
-          .fields = std::move(after),
-          .action = std::move(action),
-          .diff = std::move(diff)};
-}
-
-Status NotWhileSettingUp(const Principal& p) {
-  if (p.InAccountSetup()) {
-    return PermissionDenied("finish setting up your account before making changes");
-  }
-  if (p.read_only) return PermissionDenied("a read-only token cannot change awareness records");
-  return Status::Ok();
-}
-
 }  // namespace
 
 std::string AwarenessService::Today() const { return FormatDate(clock_.Now()); }
 
 Result<Record> AwarenessService::CampaignForStep(const Principal& p, int64_t campaign_id,
                                                  std::optional<int64_t> expected_version) {
-  RETURN_IF_ERROR(NotWhileSettingUp(p));
+  RETURN_IF_ERROR(CheckMayTakeStep(p, "awareness records"));
   ASSIGN_OR_RETURN(Record c, registers_.Get(p, Campaigns(), campaign_id));
   RETURN_IF_ERROR(RegisterService::CheckCanWrite(p, Campaigns(), &c.fields, &c.fields));
   if (!expected_version) {
@@ -120,7 +101,7 @@ Result<LaunchResult> AwarenessService::Launch(const Principal& p, int64_t campai
   }
   mutations.insert(
       mutations.begin(),
-      Update(Campaigns(), c, after, state == domain::kCampaignPlanned ? "launch" : "invite"));
+      UpdateOf(Campaigns(), c, after, state == domain::kCampaignPlanned ? "launch" : "invite"));
   ASSIGN_OR_RETURN(auto written, store_.Write(actor, mutations));
   return LaunchResult{.campaign = std::move(written.front()), .invited = invited};
 }
@@ -135,7 +116,7 @@ Result<Record> AwarenessService::Close(const Principal& p, int64_t campaign_id,
   const store::Actor actor = registers_.ActorFor(p);
   Json after = c.fields;
   after["status"] = std::string(domain::kCampaignClosed);
-  std::vector<Mutation> mutations{Update(Campaigns(), c, after, "close")};
+  std::vector<Mutation> mutations{UpdateOf(Campaigns(), c, after, "close")};
   // Who has not completed it is recorded as not completed, page by page.
   domain::ListQuery pending{
       .filters = {{"campaign", c.id}, {"status", "pending"}}, .sort = "person", .limit = 500};
@@ -144,7 +125,7 @@ Result<Record> AwarenessService::Close(const Principal& p, int64_t campaign_id,
     for (const auto& row : page.records) {
       Json missed = row.fields;
       missed["status"] = "missed";
-      mutations.push_back(Update(Completions(), row, missed, "miss"));
+      mutations.push_back(UpdateOf(Completions(), row, missed, "miss"));
     }
     if (page.next_cursor.empty()) break;
     pending.cursor = page.next_cursor;
@@ -154,7 +135,7 @@ Result<Record> AwarenessService::Close(const Principal& p, int64_t campaign_id,
 }
 
 Result<Record> AwarenessService::Complete(const Principal& p, int64_t completion_id) {
-  RETURN_IF_ERROR(NotWhileSettingUp(p));
+  RETURN_IF_ERROR(CheckMayTakeStep(p, "awareness records"));
   ASSIGN_OR_RETURN(Record row, store_.Get(Completions(), p.org_id, completion_id));
   if (row.fields["person"] != p.user_id) {
     // Another person's is not the caller's to see.
@@ -178,7 +159,7 @@ Result<Record> AwarenessService::Complete(const Principal& p, int64_t completion
   after["status"] = "completed";
   after["completed_at"] = actor.now;
   ASSIGN_OR_RETURN(auto written,
-                   store_.Write(actor, {Update(Completions(), row, after, "complete")}));
+                   store_.Write(actor, {UpdateOf(Completions(), row, after, "complete")}));
   return written.front();
 }
 

@@ -29,25 +29,6 @@ const RegisterSpec& Acks() { return domain::DocumentAcknowledgements(); }
 
 std::string State(const Record& r) { return r.fields.value("status", std::string()); }
 
-Mutation Update(const RegisterSpec& spec, const Record& before, Json after, std::string action) {
-  Json diff = domain::DiffFields(spec, before.fields, after);
-  return {.kind = Mutation::Kind::kUpdate,
-          .spec = &spec,
-          .id = before.id,
-          .expected_version = before.version,
-          .fields = std::move(after),
-          .action = std::move(action),
-          .diff = std::move(diff)};
-}
-
-Status NotWhileSettingUp(const Principal& p) {
-  if (p.InAccountSetup()) {
-    return PermissionDenied("finish setting up your account before making changes");
-  }
-  if (p.read_only) return PermissionDenied("a read-only token cannot change documents");
-  return Status::Ok();
-}
-
 std::string VersionTitle(const Json& document, int64_t number) {
   return fmt::format("{} {} — version {}", domain::DocumentReference(document),
                      document.value("title", std::string()), number);
@@ -89,7 +70,7 @@ Status DocumentService::CheckPolicies(const Principal& p, Json& fields, const Js
 
 Result<Record> DocumentService::NewDraft(const Principal& p, int64_t document_id,
                                          int64_t from_version_id) {
-  RETURN_IF_ERROR(NotWhileSettingUp(p));
+  RETURN_IF_ERROR(CheckMayTakeStep(p, "documents"));
   ASSIGN_OR_RETURN(Record doc, registers_.Get(p, Docs(), document_id));
   RETURN_IF_ERROR(RegisterService::CheckCanWrite(p, Docs(), &doc.fields, nullptr));
   if (doc.fields["status"] == "retired") {
@@ -140,7 +121,7 @@ Result<Record> DocumentService::NewDraft(const Principal& p, int64_t document_id
                                       .fields = version,
                                       .action = "create",
                                       .diff = domain::DiffFields(VersionsSpec(), Json(), version)},
-                                     Update(Docs(), doc, after, "new-draft")};
+                                     UpdateOf(Docs(), doc, after, "new-draft")};
   ASSIGN_OR_RETURN(auto written, store_.Write(registers_.ActorFor(p), mutations));
   return written.front();
 }
@@ -149,7 +130,7 @@ Result<Record> DocumentService::EditDraft(const Principal& p, int64_t version_id
                                           std::optional<int64_t> expected_version,
                                           const Json& input,
                                           std::vector<domain::FieldError>* errors_out) {
-  RETURN_IF_ERROR(NotWhileSettingUp(p));
+  RETURN_IF_ERROR(CheckMayTakeStep(p, "documents"));
   ASSIGN_OR_RETURN(Record v, VersionForStep(p, version_id, expected_version));
   ASSIGN_OR_RETURN(Record doc, store_.Get(Docs(), p.org_id, v.fields["document"].get<int64_t>()));
   RETURN_IF_ERROR(RegisterService::CheckCanWrite(p, Docs(), &doc.fields, nullptr));
@@ -175,7 +156,7 @@ Result<Record> DocumentService::EditDraft(const Principal& p, int64_t version_id
     return FirstError(errors);
   }
   ASSIGN_OR_RETURN(auto written, store_.Write(registers_.ActorFor(p),
-                                              {Update(VersionsSpec(), v, fields, "update")}));
+                                              {UpdateOf(VersionsSpec(), v, fields, "update")}));
   return written.front();
 }
 
@@ -246,7 +227,7 @@ Status DocumentService::CheckMayApprove(const Principal& p, const Record& doc, c
 
 Status DocumentService::MayAdvance(const Principal& p, const Record& doc, const Record& v,
                                    Step step) {
-  if (p.InAccountSetup() || p.read_only) return NotWhileSettingUp(p);
+  if (p.InAccountSetup() || p.read_only) return CheckMayTakeStep(p, "documents");
   const std::string state = State(v);
   auto wrong_state = [&](std::string_view needed) {
     return FailedPrecondition(fmt::format("version {} is {}: only a version {} can be {}",
@@ -330,7 +311,7 @@ Result<std::vector<int64_t>> DocumentService::Distribution(const Principal& p, c
 
 Result<Record> DocumentService::Advance(const Principal& p, int64_t version_id,
                                         std::optional<int64_t> expected_version, Step step) {
-  RETURN_IF_ERROR(NotWhileSettingUp(p));
+  RETURN_IF_ERROR(CheckMayTakeStep(p, "documents"));
   ASSIGN_OR_RETURN(Record v, VersionForStep(p, version_id, expected_version));
   ASSIGN_OR_RETURN(Record doc, store_.Get(Docs(), p.org_id, v.fields["document"].get<int64_t>()));
   RETURN_IF_ERROR(MayAdvance(p, doc, v, step));
@@ -387,7 +368,7 @@ Result<Record> DocumentService::Advance(const Principal& p, int64_t version_id,
         Json retired = old.fields;
         retired["status"] = std::string(domain::kDocRetired);
         retired["retired_at"] = actor.now;
-        mutations.push_back(Update(VersionsSpec(), old, retired, "retire"));
+        mutations.push_back(UpdateOf(VersionsSpec(), old, retired, "retire"));
       }
       // The document names its published version, and its next review starts from today.
       Json d = doc.fields;
@@ -413,18 +394,18 @@ Result<Record> DocumentService::Advance(const Principal& p, int64_t version_id,
                              .action = "request",
                              .diff = domain::DiffFields(Acks(), Json(), ack)});
       }
-      mutations.push_back(Update(Docs(), doc, d, "publish"));
+      mutations.push_back(UpdateOf(Docs(), doc, d, "publish"));
       break;
     }
   }
-  mutations.insert(mutations.begin(), Update(VersionsSpec(), v, after, StepName(step)));
+  mutations.insert(mutations.begin(), UpdateOf(VersionsSpec(), v, after, StepName(step)));
   ASSIGN_OR_RETURN(auto written, store_.Write(actor, mutations));
   return written.front();
 }
 
 Result<Record> DocumentService::Retire(const Principal& p, int64_t document_id,
                                        std::optional<int64_t> expected_version) {
-  RETURN_IF_ERROR(NotWhileSettingUp(p));
+  RETURN_IF_ERROR(CheckMayTakeStep(p, "documents"));
   ASSIGN_OR_RETURN(Record doc, registers_.Get(p, Docs(), document_id));
   RETURN_IF_ERROR(Require(p, domain::Permission::kEditRecords));
   if (!expected_version) {
@@ -448,18 +429,18 @@ Result<Record> DocumentService::Retire(const Principal& p, int64_t document_id,
     Json retired = v.fields;
     retired["status"] = std::string(domain::kDocRetired);
     retired["retired_at"] = actor.now;
-    mutations.push_back(Update(VersionsSpec(), v, retired, "retire"));
+    mutations.push_back(UpdateOf(VersionsSpec(), v, retired, "retire"));
   }
   Json d = doc.fields;
   d["status"] = "retired";
   d["draft_version"] = nullptr;
-  mutations.insert(mutations.begin(), Update(Docs(), doc, d, "retire"));
+  mutations.insert(mutations.begin(), UpdateOf(Docs(), doc, d, "retire"));
   ASSIGN_OR_RETURN(auto written, store_.Write(actor, mutations));
   return written.front();
 }
 
 Result<Record> DocumentService::Acknowledge(const Principal& p, int64_t ack_id) {
-  RETURN_IF_ERROR(NotWhileSettingUp(p));
+  RETURN_IF_ERROR(CheckMayTakeStep(p, "documents"));
   ASSIGN_OR_RETURN(Record ack, store_.Get(Acks(), p.org_id, ack_id));
   if (ack.fields["person"] != p.user_id) {
     // Another person's request is not the caller's to see.
@@ -478,7 +459,8 @@ Result<Record> DocumentService::Acknowledge(const Principal& p, int64_t ack_id) 
   after["status"] = "acknowledged";
   const store::Actor actor = registers_.ActorFor(p);
   after["acknowledged_at"] = actor.now;
-  ASSIGN_OR_RETURN(auto written, store_.Write(actor, {Update(Acks(), ack, after, "acknowledge")}));
+  ASSIGN_OR_RETURN(auto written,
+                   store_.Write(actor, {UpdateOf(Acks(), ack, after, "acknowledge")}));
   return written.front();
 }
 

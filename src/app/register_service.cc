@@ -119,6 +119,28 @@ void RegisterService::SetCompanionHook(const RegisterSpec& spec, CompanionHook h
   companion_hooks_[&spec] = std::move(hook);
 }
 
+store::Mutation UpdateOf(const RegisterSpec& spec, const Record& before, Json after,
+                         std::string action) {
+  Json diff = domain::DiffFields(spec, before.fields, after);
+  return {.kind = store::Mutation::Kind::kUpdate,
+          .spec = &spec,
+          .id = before.id,
+          .expected_version = before.version,
+          .fields = std::move(after),
+          .action = std::move(action),
+          .diff = std::move(diff)};
+}
+
+Status CheckMayTakeStep(const Principal& p, std::string_view what) {
+  if (p.InAccountSetup()) {
+    return PermissionDenied("finish setting up your account before making changes");
+  }
+  if (p.read_only) {
+    return PermissionDenied(fmt::format("a read-only token cannot change {}", what));
+  }
+  return Status::Ok();
+}
+
 Result<std::vector<Record>> RegisterService::WriteWithCompanions(const Principal& p,
                                                                  const RegisterSpec& spec,
                                                                  store::Mutation own,

@@ -58,6 +58,14 @@ Status ForEachPage(store::Store& store, const domain::RegisterSpec& spec, int64_
                    domain::ListQuery query,
                    const std::function<Status(std::vector<domain::Record>&)>& fn);
 
+// An update of `before` to `after` by `action`, with its diff, checked against the version read.
+store::Mutation UpdateOf(const domain::RegisterSpec& spec, const domain::Record& before,
+                         domain::Json after, std::string action);
+
+// Refuses a workflow step (publishing, completing) to someone still setting up their account or
+// holding a read-only token; `what` names what a read-only token cannot change ("documents").
+Status CheckMayTakeStep(const Principal& p, std::string_view what);
+
 class RegisterService {
  public:
   RegisterService(store::Store& store, const Clock& clock) : store_(store), clock_(clock) {}

@@ -73,14 +73,6 @@ RegisterSpec MakeDocuments() {
   FieldSpec number{.name = "number", .label = "No.", .type = FieldType::kInteger};
   number.read_only = number.sortable = number.sequence = true;
   number.sequence_within = "series";
-  FieldSpec people{.name = "distribution_people",
-                   .label = "Distribution: people",
-                   .type = FieldType::kTable,
-                   .help =
-                       "People asked to acknowledge each published version, besides those "
-                       "with the roles above."};
-  people.columns = {
-      {.name = "person", .label = "Person", .type = FieldType::kUser, .required = true}};
   s.fields = {
       series,
       number,
@@ -124,17 +116,6 @@ RegisterSpec MakeDocuments() {
       {.name = "retention",
        .label = "Retention",
        .help = "How long retired versions are kept (\"7 years after retirement\")."},
-      {.name = "distribution_roles",
-       .label = "Distribution: roles",
-       .type = FieldType::kList,
-       .choices = MembershipRoleChoices(),
-       .help = "Everyone whose membership has one of these roles."},
-      {.name = "distribution_isms_roles",
-       .label = "Distribution: ISMS roles",
-       .type = FieldType::kRefs,
-       .help = "The holders of these ISMS roles.",
-       .ref = "isms_role"},
-      people,
       ReadOnly({.name = "status",
                 .label = "Status",
                 .type = FieldType::kEnum,
@@ -157,6 +138,13 @@ RegisterSpec MakeDocuments() {
                 .type = FieldType::kInteger,
                 .help = "The version being drafted, reviewed or awaiting publication."}),
   };
+  // Who it is distributed to, before its status.
+  const auto distribution = AudienceFields(
+      "distribution", "Distribution",
+      "People asked to acknowledge each published version, besides those with the roles above.");
+  s.fields.insert(std::find_if(s.fields.begin(), s.fields.end(),
+                               [](const FieldSpec& f) { return f.name == "status"; }),
+                  distribution.begin(), distribution.end());
   s.list_columns = {"number",     "title", "type", "owner", "status", "published_version",
                     "next_review"};
   s.default_sort = "title";

@@ -304,6 +304,27 @@ std::vector<Choice> MembershipRoleChoices() {
   return out;
 }
 
+std::vector<FieldSpec> AudienceFields(const std::string& prefix, const std::string& label,
+                                      std::string people_help) {
+  FieldSpec roles{.name = prefix + "_roles",
+                  .label = label + ": roles",
+                  .type = FieldType::kList,
+                  .choices = MembershipRoleChoices(),
+                  .help = "Everyone whose membership has one of these roles."};
+  FieldSpec isms_roles{.name = prefix + "_isms_roles",
+                       .label = label + ": ISMS roles",
+                       .type = FieldType::kRefs,
+                       .help = "The holders of these ISMS roles.",
+                       .ref = "isms_role"};
+  FieldSpec people{.name = prefix + "_people",
+                   .label = label + ": people",
+                   .type = FieldType::kTable,
+                   .help = std::move(people_help)};
+  people.columns = {
+      {.name = "person", .label = "Person", .type = FieldType::kUser, .required = true}};
+  return {roles, isms_roles, people};
+}
+
 FieldSpec NextReviewField() {
   FieldSpec f{.name = "next_review", .label = "Next review", .type = FieldType::kDate};
   f.sortable = f.filterable = true;

@@ -176,6 +176,12 @@ FieldSpec NextReviewField();  // "next_review": the date of the record's next pe
 // The roles of a membership as choices ("isms_manager", "ISMS manager"), most powerful first:
 // a document's distribution and an awareness campaign's audience name them.
 std::vector<Choice> MembershipRoleChoices();
+// The three fields saying whom a record reaches (a document's distribution, an awareness
+// campaign's audience): `<prefix>_roles` (membership roles), `<prefix>_isms_roles` (the holders
+// of ISMS roles) and `<prefix>_people` (named people), labelled "<label>: roles", ...;
+// app::ResolveAudience turns them into the people they name.
+std::vector<FieldSpec> AudienceFields(const std::string& prefix, const std::string& label,
+                                      std::string people_help);
 
 enum class WriteMode { kCreate, kUpdate };
 

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <set>
 #include <string>
@@ -431,12 +432,6 @@ RegisterSpec MakeAwarenessCampaigns() {
                  .plural = "Awareness campaigns",
                  .clause = "7.3",
                  .title_field = "topic"};
-  FieldSpec people{.name = "audience_people",
-                   .label = "Audience: people",
-                   .type = FieldType::kTable,
-                   .help = "Named people asked to complete it, besides those of the roles above."};
-  people.columns = {
-      {.name = "person", .label = "Person", .type = FieldType::kUser, .required = true}};
   FieldSpec status{.name = "status",
                    .label = "Status",
                    .type = FieldType::kEnum,
@@ -470,17 +465,6 @@ RegisterSpec MakeAwarenessCampaigns() {
        .help = "The document people read or follow; those asked may read its published version.",
        .filterable = true,
        .ref = "document"},
-      {.name = "audience_roles",
-       .label = "Audience: roles",
-       .type = FieldType::kList,
-       .choices = MembershipRoleChoices(),
-       .help = "Everyone whose membership has one of these roles."},
-      {.name = "audience_isms_roles",
-       .label = "Audience: ISMS roles",
-       .type = FieldType::kRefs,
-       .help = "The holders of these ISMS roles.",
-       .ref = "isms_role"},
-      people,
       {.name = "due_date",
        .label = "Due",
        .type = FieldType::kDate,
@@ -492,6 +476,12 @@ RegisterSpec MakeAwarenessCampaigns() {
       status,
       launched,
   };
+  const auto audience =
+      AudienceFields("audience", "Audience",
+                     "Named people asked to complete it, besides those of the roles above.");
+  s.fields.insert(std::find_if(s.fields.begin(), s.fields.end(),
+                               [](const FieldSpec& f) { return f.name == "due_date"; }),
+                  audience.begin(), audience.end());
   s.list_columns = {"topic", "material", "due_date", "owner", "status"};
   s.default_sort = "-due_date";
   s.lifecycle =

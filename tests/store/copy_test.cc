@@ -23,6 +23,7 @@
 #include "domain/documents.h"
 #include "domain/registers.h"
 #include "domain/risk.h"
+#include "domain/support.h"
 #include "store/postgres/postgres_driver.h"
 #include "store/sqlite/sqlite_driver.h"
 #include "store/store.h"
@@ -228,6 +229,13 @@ void PopulateEveryTable(Store& store) {
   ASSERT_THAT(
       services.documents.Advance(p, draft->id, step->version, app::DocumentService::Step::kPublish),
       IsOk());
+  // An awareness campaign launched to alice: a completion.
+  auto campaign = services.registers.Create(p, domain::AwarenessCampaigns(),
+                                            {{"topic", "Phishing"},
+                                             {"due_date", "2031-01-31"},
+                                             {"audience_people", {{{"person", p.user_id}}}}});
+  ASSERT_THAT(campaign, IsOk());
+  ASSERT_THAT(services.awareness.Launch(p, campaign->id, campaign->version), IsOk());
   // Last: a successful sign-in clears the account's failures.
   ASSERT_THAT(services.auth.SignIn({.username = "alice", .password = "not the passphrase"}),
               StatusIs(Code::kUnauthenticated));
