@@ -35,14 +35,7 @@ Result<Record> AwarenessService::CampaignForStep(const Principal& p, int64_t cam
   RETURN_IF_ERROR(CheckMayTakeStep(p, "awareness records"));
   ASSIGN_OR_RETURN(Record c, registers_.Get(p, Campaigns(), campaign_id));
   RETURN_IF_ERROR(RegisterService::CheckCanWrite(p, Campaigns(), &c.fields, &c.fields));
-  if (!expected_version) {
-    return Status(Code::kPreconditionRequired,
-                  "say which version of the campaign you saw (If-Match)");
-  }
-  if (*expected_version != c.version) {
-    return Conflict(
-        fmt::format("campaign {} changed since you loaded it; reload and try again", campaign_id));
-  }
+  RETURN_IF_ERROR(CheckVersionSeen(c, expected_version, "campaign"));
   return c;
 }
 

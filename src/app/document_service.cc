@@ -164,16 +164,7 @@ Result<Record> DocumentService::VersionForStep(const Principal& p, int64_t versi
                                                std::optional<int64_t> expected_version) {
   RETURN_IF_ERROR(Require(p, domain::Permission::kReadRecords));
   ASSIGN_OR_RETURN(Record v, store_.Get(VersionsSpec(), p.org_id, version_id));
-  if (!expected_version) {
-    return Status(Code::kPreconditionRequired,
-                  "say which version of the record you saw (If-Match)");
-  }
-  if (*expected_version != v.version) {
-    return Conflict(
-        fmt::format("document version {} changed since you loaded it; reload and "
-                    "try again",
-                    version_id));
-  }
+  RETURN_IF_ERROR(CheckVersionSeen(v, expected_version, "document version"));
   return v;
 }
 
@@ -227,7 +218,7 @@ Status DocumentService::CheckMayApprove(const Principal& p, const Record& doc, c
 
 Status DocumentService::MayAdvance(const Principal& p, const Record& doc, const Record& v,
                                    Step step) {
-  if (p.InAccountSetup() || p.read_only) return CheckMayTakeStep(p, "documents");
+  RETURN_IF_ERROR(CheckMayTakeStep(p, "documents"));
   const std::string state = State(v);
   auto wrong_state = [&](std::string_view needed) {
     return FailedPrecondition(fmt::format("version {} is {}: only a version {} can be {}",
@@ -408,14 +399,7 @@ Result<Record> DocumentService::Retire(const Principal& p, int64_t document_id,
   RETURN_IF_ERROR(CheckMayTakeStep(p, "documents"));
   ASSIGN_OR_RETURN(Record doc, registers_.Get(p, Docs(), document_id));
   RETURN_IF_ERROR(Require(p, domain::Permission::kEditRecords));
-  if (!expected_version) {
-    return Status(Code::kPreconditionRequired,
-                  "say which version of the document you saw (If-Match)");
-  }
-  if (*expected_version != doc.version) {
-    return Conflict(
-        fmt::format("document {} changed since you loaded it; reload and try again", document_id));
-  }
+  RETURN_IF_ERROR(CheckVersionSeen(doc, expected_version, "document"));
   if (doc.fields["status"] == "retired") {
     return FailedPrecondition(
         fmt::format("{} is retired already", domain::DocumentReference(doc.fields)));

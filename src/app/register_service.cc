@@ -131,6 +131,18 @@ store::Mutation UpdateOf(const RegisterSpec& spec, const Record& before, Json af
           .diff = std::move(diff)};
 }
 
+Status CheckVersionSeen(const Record& rec, std::optional<int64_t> expected, std::string_view what) {
+  if (!expected) {
+    return Status(Code::kPreconditionRequired,
+                  fmt::format("say which version of the {} you saw (If-Match)", what));
+  }
+  if (*expected != rec.version) {
+    return Conflict(
+        fmt::format("{} {} changed since you loaded it; reload and try again", what, rec.id));
+  }
+  return Status::Ok();
+}
+
 Status CheckMayTakeStep(const Principal& p, std::string_view what) {
   if (p.InAccountSetup()) {
     return PermissionDenied("finish setting up your account before making changes");

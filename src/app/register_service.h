@@ -62,6 +62,11 @@ Status ForEachPage(store::Store& store, const domain::RegisterSpec& spec, int64_
 store::Mutation UpdateOf(const domain::RegisterSpec& spec, const domain::Record& before,
                          domain::Json after, std::string action);
 
+// Refuses a step taken on `rec` without the version the caller saw (kPreconditionRequired) or
+// with another one (kConflict); `what` names the record in the messages ("campaign").
+Status CheckVersionSeen(const domain::Record& rec, std::optional<int64_t> expected,
+                        std::string_view what);
+
 // Refuses a workflow step (publishing, completing) to someone still setting up their account or
 // holding a read-only token; `what` names what a read-only token cannot change ("documents").
 Status CheckMayTakeStep(const Principal& p, std::string_view what);
