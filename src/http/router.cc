@@ -140,6 +140,13 @@ RawHandler Router::Wrap(const std::string& pattern, Surface surface, Guard guard
     // A refusal is answered and becomes an audit event (rate-limited per address: anyone can
     // cause them).
     auto refuse = [&](const app::Principal* p, const Status& st) {
+      // Only a denial is an access_denied event: a store that cannot be reached (503) refused
+      // nobody, and its answer is logged instead.
+      if (st.code() != Code::kUnauthenticated && st.code() != Code::kPermissionDenied) {
+        spdlog::warn("refused {} {}: {}", hreq.method, hreq.path.substr(0, 200), st.message());
+        Deny(surface, res, st);
+        return;
+      }
       // The refusal stands whether or not its record could be written; a failed write is an
       // error in the log, never silent.
       if (auto recorded = services_.auth.security_events().Denied(p, hreq.method, hreq.path, st,
