@@ -15,6 +15,7 @@
 #include "app/register_service.h"
 #include "app/risk_service.h"
 #include "app/soa_service.h"
+#include "app/task_service.h"
 #include "app/version_service.h"
 #include "domain/documents.h"
 #include "domain/leadership.h"
@@ -41,7 +42,25 @@ struct Services {
         awareness(s, c, registers),
         documents(s, c, registers),
         mandatory(s, c, soa),
-        leadership(s, registers) {
+        leadership(s, registers),
+        tasks(s, c) {
+    registers.SetWriteHook(domain::Tasks(), [this](const Principal& p, domain::Json& fields,
+                                                   const domain::Json* before,
+                                                   std::vector<domain::FieldError>& errors) {
+      return tasks.OnTaskWrite(p, fields, before, errors);
+    });
+    registers.SetCompanionHook(
+        domain::Tasks(),
+        [this](const Principal& p, const domain::Json& fields, const domain::Json* before,
+               std::vector<store::Mutation>& mutations) {
+          return tasks.OnTaskDone(p, fields, before, mutations);
+        });
+    registers.SetCompanionHook(
+        domain::Nonconformities(),
+        [this](const Principal& p, const domain::Json& fields, const domain::Json* before,
+               std::vector<store::Mutation>& mutations) {
+          return tasks.OnNonconformityWrite(p, fields, before, mutations);
+        });
     versions.OnApprove(domain::RiskMethodologies(),
                        [this](const Principal& p, const domain::Json& approved,
                               std::vector<store::Mutation>& mutations) {
@@ -107,6 +126,7 @@ struct Services {
   DocumentService documents;
   MandatoryDocumentsService mandatory;
   LeadershipService leadership;
+  TaskService tasks;
 };
 
 }  // namespace rampart::app

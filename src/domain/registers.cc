@@ -2,14 +2,16 @@
 
 #include "domain/context.h"
 #include "domain/documents.h"
+#include "domain/improvement.h"
 #include "domain/leadership.h"
 #include "domain/planning.h"
 #include "domain/risk.h"
 #include "domain/support.h"
+#include "domain/tasks.h"
 
 namespace rampart::domain {
 
-const std::vector<const RegisterSpec*>& AllRegisters() {
+const std::vector<const RegisterSpec*>& RegistersTasksServe() {
   static const std::vector<const RegisterSpec*> kAll = {&ContextIssues(),
                                                         &InterestedParties(),
                                                         &ScopeStatements(),
@@ -35,7 +37,18 @@ const std::vector<const RegisterSpec*>& AllRegisters() {
                                                         &CommunicationLog(),
                                                         &Documents(),
                                                         &DocumentVersions(),
-                                                        &DocumentAcknowledgements()};
+                                                        &DocumentAcknowledgements(),
+                                                        &Improvements(),
+                                                        &Nonconformities()};
+  return kAll;
+}
+
+const std::vector<const RegisterSpec*>& AllRegisters() {
+  static const std::vector<const RegisterSpec*> kAll = [] {
+    std::vector<const RegisterSpec*> all = RegistersTasksServe();
+    all.push_back(&Tasks());
+    return all;
+  }();
   return kAll;
 }
 

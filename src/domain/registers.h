@@ -10,6 +10,8 @@
 namespace rampart::domain {
 
 const std::vector<const RegisterSpec*>& AllRegisters();
+// Every register but tasks: those whose records a task can be for (its `record_type` choices).
+const std::vector<const RegisterSpec*>& RegistersTasksServe();
 // The register whose `path` is `path`; nullptr when none.
 const RegisterSpec* FindRegisterByPath(std::string_view path);
 const RegisterSpec* FindRegisterByType(std::string_view type);

@@ -262,6 +262,14 @@ Json SampleRecord(const RegisterSpec& spec, const std::string& text) {
     without.erase(f.name);
     if (IsValid(spec, without)) body = std::move(without);
   }
+  // An optional one-line text the register's rules check against a list (a task's register) is
+  // left out too.
+  for (const auto& f : spec.fields) {
+    if (f.required || f.type != FieldType::kText || IsValid(spec, body)) continue;
+    Json without = body;
+    without.erase(f.name);
+    if (IsValid(spec, without)) body = std::move(without);
+  }
   for (const auto& f : spec.fields) {
     if (f.read_only || f.required || f.type != FieldType::kEnum) continue;
     for (const auto& c : f.choices) {

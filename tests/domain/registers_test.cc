@@ -9,10 +9,12 @@
 
 #include "domain/context.h"
 #include "domain/documents.h"
+#include "domain/improvement.h"
 #include "domain/leadership.h"
 #include "domain/planning.h"
 #include "domain/risk.h"
 #include "domain/support.h"
+#include "domain/tasks.h"
 
 namespace rampart::domain {
 namespace {
@@ -28,7 +30,8 @@ TEST(AllRegisters, ListsTheRegistersInNavigationOrder) {
                   &IsmsProcesses(), &Objectives(), &PlannedChanges(), &Resources(),
                   &CompetenceRequirements(), &CompetenceRecords(), &AwarenessCampaigns(),
                   &AwarenessCompletions(), &Communications(), &CommunicationLog(), &Documents(),
-                  &DocumentVersions(), &DocumentAcknowledgements()));
+                  &DocumentVersions(), &DocumentAcknowledgements(), &Improvements(),
+                  &Nonconformities(), &Tasks()));
 }
 
 TEST(FindRegisterByPath, FindsEachRegisterByItsUrlSegment) {

@@ -21,7 +21,7 @@ using ::testing::HasSubstr;
 
 TEST(SqliteStoreMigrate, NumbersMigrationsFromTheirFileNames) {
   const auto& all = SqliteMigrations();
-  ASSERT_GE(all.size(), 46u);
+  ASSERT_GE(all.size(), 49u);
   // Numbered 1, 2, 3, ... in order, each by its file name.
   for (size_t i = 0; i < all.size(); ++i) {
     EXPECT_EQ(all[i].number, static_cast<int>(i + 1));
@@ -78,6 +78,9 @@ TEST(SqliteStoreMigrate, NumbersMigrationsFromTheirFileNames) {
   EXPECT_EQ(all[43].name, "0044_objectives_approval");    // by hand: SQLite adds no composite key
   EXPECT_EQ(all[44].name, "0045_awareness_campaigns");    // clause 7.3, written by `make schema`
   EXPECT_EQ(all[45].name, "0046_awareness_completions");  // the same
+  EXPECT_EQ(all[46].name, "0047_improvements");           // clause 10.1, by `make schema`
+  EXPECT_EQ(all[47].name, "0048_nonconformities");        // clause 10.2, the same
+  EXPECT_EQ(all[48].name, "0049_tasks");                  // tasks, the same
 }
 
 // Migration 0027: a level's roles that may accept, stored as one string before issue 12 B12,

@@ -167,6 +167,9 @@ void AddDocumentSchemas(Json& schemas) {
   schemas["MyWork"] = ObjectOfAll(
       {{"acknowledgements", ArrayOf(any)},
        {"awareness", Described(ArrayOf(any), "awareness campaigns to complete, soonest due first")},
+       {"tasks", Described(ArrayOf(any),
+                           "the caller's open and in-progress tasks, soonest due first (readers of "
+                           "records)")},
        {"approvals", ArrayOf(any)},
        {"reviews", ArrayOf(ObjectOfAll({{"register", kString}, {"record", any}}))}});
 }
@@ -380,7 +383,7 @@ void RegisterDocumentApiRoutes(Router& router) {
       Doc({{"summary", "What awaits the caller"},
            {"description",
             "Documents to acknowledge and awareness campaigns to complete; for readers of "
-            "records also versions in review "
+            "records also their open tasks, versions in review "
             "they may approve and records they own whose review is due."},
            {"tags", Json::array({"My work"})},
            {"operationId", "my_work"},
@@ -391,6 +394,8 @@ void RegisterDocumentApiRoutes(Router& router) {
         if (!w.ok()) return WriteJsonError(r.res, w.status());
         auto awareness = r.services.awareness.Mine(r.principal);
         if (!awareness.ok()) return WriteJsonError(r.res, awareness.status());
+        auto tasks = r.services.tasks.Mine(r.principal);
+        if (!tasks.ok()) return WriteJsonError(r.res, tasks.status());
         Json reviews = Json::array();
         for (const auto& d : w->reviews) {
           reviews.push_back({{"register", d.spec->path}, {"record", app::RecordToJson(d.record)}});
@@ -398,6 +403,7 @@ void RegisterDocumentApiRoutes(Router& router) {
         WriteJson(r.res, 200,
                   {{"acknowledgements", Records(w->acknowledgements)},
                    {"awareness", Records(*awareness)},
+                   {"tasks", Records(*tasks)},
                    {"approvals", Records(w->approvals)},
                    {"reviews", std::move(reviews)}});
       });

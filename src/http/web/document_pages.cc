@@ -458,6 +458,7 @@ void MyPage(Request& r) {
   }
   h.Close("section");
   MyAwarenessSections(h, r);
+  MyTasksSection(h, r);
 
   if (r.principal.Can(domain::Permission::kReadRecords)) {
     h.Open("section", {{"class", "card"}, {"aria-labelledby", "to-approve"}});

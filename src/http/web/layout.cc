@@ -720,6 +720,7 @@ const RegisterPageHooks& PageHooksFor(const domain::RegisterSpec& spec) {
     AddPlanningPageHooks(all);
     AddSupportPageHooks(all);
     AddLeadershipPageHooks(all);
+    AddTaskPageHooks(all);
     return all;
   }();
   static const RegisterPageHooks kNone;

@@ -204,6 +204,7 @@ void AddPlanningPageHooks(PageHooks& hooks);    // planning_pages.cc
 void AddSupportPageHooks(PageHooks& hooks);     // support_pages.cc
 void AddDocumentPageHooks(PageHooks& hooks);    // document_pages.cc
 void AddLeadershipPageHooks(PageHooks& hooks);  // leadership_pages.cc
+void AddTaskPageHooks(PageHooks& hooks);        // task_pages.cc
 // The hooks of `spec` (empty ones when its area adds nothing).
 const RegisterPageHooks& PageHooksFor(const domain::RegisterSpec& spec);
 
@@ -268,6 +269,12 @@ void RenderEvidenceSection(Html& h, Request& r, const domain::RegisterSpec& spec
 // with the refusal's status and its error at the evidence form.
 void RecordPage(Request& r, const domain::RegisterSpec& spec,
                 const RefusedUpload* refused = nullptr);
+// The tasks of a record (a nonconformity's corrective actions) on its page, with "Add a task"
+// for those who may (task_pages.cc); nothing on a task's own page.
+void RenderTasksSection(Html& h, Request& r, const domain::RegisterSpec& spec,
+                        const domain::Record& rec, const std::vector<domain::UserSummary>& members);
+// The caller's open tasks on My work (readers of records).
+void MyTasksSection(Html& h, Request& r);
 // Today's date in the server's clock (for overdue reviews).
 std::string Today(const Request& r);
 
