@@ -4,23 +4,14 @@
 #include <utility>
 #include <vector>
 
+#include "domain/record_steps.h"
+
 namespace rampart::domain {
 namespace {
 
-bool Has(const Json& r, const char* field) {
-  const Json v = r.value(field, Json());
-  return !v.is_null() && !(v.is_string() && v.get<std::string>().empty());
-}
-
-// How far a nonconformity has come (0 open ... 4 closed); -1 for an unknown state.
+// How far a nonconformity has come (0 ... 4 closed); -1 for an unknown state.
 int Stage(const Json& r) {
-  const Json s = r.value("status", Json());
-  const std::string_view order[] = {kNcOpen, kNcActionPlanned, kNcActionDone, kNcVerified,
-                                    kNcClosed};
-  for (int i = 0; i < 5; ++i) {
-    if (s == order[i]) return i;
-  }
-  return -1;
+  return StepOf(r, {kNcOpen, kNcActionPlanned, kNcActionDone, kNcVerified, kNcClosed});
 }
 
 // A nonconformity is recorded with where it came from, what happened and which requirement
@@ -107,7 +98,7 @@ RegisterSpec MakeNonconformities() {
        .type = FieldType::kLongText,
        .help = "Why it happened, found with the method above.",
        .searchable = true},
-      {.name = "similar",
+      {.name = "similar_nonconformities",
        .label = "Similar nonconformities",
        .type = FieldType::kLongText,
        .help = "Whether similar nonconformities exist or could occur, and where."},
@@ -171,29 +162,30 @@ RegisterSpec MakeNonconformities() {
                         "corrective actions are then recorded as its tasks"});
     }
     if (stage >= 1) {
-      if (!Has(r, "reaction")) {
+      if (!HasValue(r, "reaction")) {
         errors.push_back({"reaction", "say how the nonconformity was reacted to and contained"});
       }
-      if (!Has(r, "root_cause_method")) {
+      if (!HasValue(r, "root_cause_method")) {
         errors.push_back({"root_cause_method", "say how the root cause was analysed"});
       }
-      if (!Has(r, "root_cause")) {
+      if (!HasValue(r, "root_cause")) {
         errors.push_back({"root_cause", "record the root cause before planning the action"});
       }
-      if (!Has(r, "similar")) {
-        errors.push_back({"similar", "say whether similar nonconformities exist or could occur"});
+      if (!HasValue(r, "similar_nonconformities")) {
+        errors.push_back({"similar_nonconformities",
+                          "say whether similar nonconformities exist or could occur"});
       }
-      if (!Has(r, "action_due")) {
+      if (!HasValue(r, "action_due")) {
         errors.push_back({"action_due", "say when the corrective actions are to be done"});
       }
-      if (!Has(r, "effectiveness_due")) {
+      if (!HasValue(r, "effectiveness_due")) {
         errors.push_back({"effectiveness_due", "say when their effectiveness will be reviewed"});
       }
-      if (!Has(r, "effectiveness_reviewer")) {
+      if (!HasValue(r, "effectiveness_reviewer")) {
         errors.push_back({"effectiveness_reviewer", "name who reviews their effectiveness"});
       }
     }
-    const bool reviewed = Has(r, "effectiveness");
+    const bool reviewed = HasValue(r, "effectiveness");
     const bool newly_reviewed =
         reviewed && (before == nullptr ||
                      before->value("effectiveness", Json()) != r.value("effectiveness", Json()));
@@ -202,13 +194,13 @@ RegisterSpec MakeNonconformities() {
                         "the effectiveness is reviewed once the corrective actions are done "
                         "(status Action done)"});
     }
-    if (reviewed && !Has(r, "effectiveness_reviewed_on")) {
+    if (reviewed && !HasValue(r, "effectiveness_reviewed_on")) {
       errors.push_back({"effectiveness_reviewed_on", "say when the effectiveness was reviewed"});
     }
-    if (reviewed && !Has(r, "effectiveness_evidence")) {
+    if (reviewed && !HasValue(r, "effectiveness_evidence")) {
       errors.push_back({"effectiveness_evidence", "record what the review of effectiveness found"});
     }
-    if (Has(r, "effectiveness_reviewed_on") && Has(r, "detected_on") &&
+    if (HasValue(r, "effectiveness_reviewed_on") && HasValue(r, "detected_on") &&
         r["effectiveness_reviewed_on"].get<std::string>() < r["detected_on"].get<std::string>()) {
       errors.push_back(
           {"effectiveness_reviewed_on", "the review cannot come before the nonconformity"});
@@ -314,19 +306,19 @@ RegisterSpec MakeImprovements() {
                           .due_field = "due_date"};
   s.rule = [](const Json& r, const Json*, std::vector<FieldError>& errors) {
     const bool decided = r["status"] != "proposed";
-    if (decided && !Has(r, "decision")) {
+    if (decided && !HasValue(r, "decision")) {
       errors.push_back({"decision", "record the decision and its reason"});
     }
-    if (decided && !Has(r, "decided_by")) {
+    if (decided && !HasValue(r, "decided_by")) {
       errors.push_back({"decided_by", "name who decided"});
     }
-    if (decided && !Has(r, "decided_on")) {
+    if (decided && !HasValue(r, "decided_on")) {
       errors.push_back({"decided_on", "say when it was decided"});
     }
-    if (r["status"] == "implemented" && !Has(r, "outcome")) {
+    if (r["status"] == "implemented" && !HasValue(r, "outcome")) {
       errors.push_back({"outcome", "say what the improvement achieved"});
     }
-    if (Has(r, "decided_on") && Has(r, "raised_on") &&
+    if (HasValue(r, "decided_on") && HasValue(r, "raised_on") &&
         r["decided_on"].get<std::string>() < r["raised_on"].get<std::string>()) {
       errors.push_back({"decided_on", "the decision cannot come before the opportunity"});
     }

@@ -4,6 +4,7 @@
 #include "domain/documents.h"
 #include "domain/improvement.h"
 #include "domain/leadership.h"
+#include "domain/operation.h"
 #include "domain/planning.h"
 #include "domain/risk.h"
 #include "domain/support.h"
@@ -39,7 +40,8 @@ const std::vector<const RegisterSpec*>& RegistersTasksServe() {
                                                         &DocumentVersions(),
                                                         &DocumentAcknowledgements(),
                                                         &Improvements(),
-                                                        &Nonconformities()};
+                                                        &Nonconformities(),
+                                                        &Incidents()};
   return kAll;
 }
 

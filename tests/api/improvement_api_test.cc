@@ -49,7 +49,7 @@ class ImprovementApi : public ApiTest {
             {"reaction", "The 3 accounts were disabled the same day."},
             {"root_cause_method", "five_whys"},
             {"root_cause", "HR's leaver notice does not reach IT."},
-            {"similar", "Contractors leave the same way."},
+            {"similar_nonconformities", "Contractors leave the same way."},
             {"action_due", domain::AddDays(today_, 30)},
             {"effectiveness_due", domain::AddDays(today_, 90)},
             {"effectiveness_reviewer", alice_}};

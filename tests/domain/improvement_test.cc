@@ -148,7 +148,7 @@ Json Planned(Json in = Nc()) {
   in["reaction"] = "The 3 accounts were disabled the same day.";
   in["root_cause_method"] = "five_whys";
   in["root_cause"] = "HR's leaver notice does not reach IT.";
-  in["similar"] = "Contractors leave the same way; included in the action.";
+  in["similar_nonconformities"] = "Contractors leave the same way; included in the action.";
   in["action_due"] = "2026-12-15";
   in["effectiveness_due"] = "2027-02-15";
   in["effectiveness_reviewer"] = 3;
@@ -178,8 +178,8 @@ TEST(Nonconformities, PlanningActionNeedsReactionCauseSimilarAndReviewPlan) {
   planned["status"] = "action_planned";
   EXPECT_THAT(Errors(Nonconformities(), planned, &before),
               ElementsAre(ErrorOn("reaction"), ErrorOn("root_cause_method"), ErrorOn("root_cause"),
-                          ErrorOn("similar"), ErrorOn("action_due"), ErrorOn("effectiveness_due"),
-                          ErrorOn("effectiveness_reviewer")));
+                          ErrorOn("similar_nonconformities"), ErrorOn("action_due"),
+                          ErrorOn("effectiveness_due"), ErrorOn("effectiveness_reviewer")));
   EXPECT_THAT(Errors(Nonconformities(), Planned(before), &before), IsEmpty());
 }
 

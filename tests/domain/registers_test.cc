@@ -11,6 +11,7 @@
 #include "domain/documents.h"
 #include "domain/improvement.h"
 #include "domain/leadership.h"
+#include "domain/operation.h"
 #include "domain/planning.h"
 #include "domain/risk.h"
 #include "domain/support.h"
@@ -31,7 +32,7 @@ TEST(AllRegisters, ListsTheRegistersInNavigationOrder) {
                   &CompetenceRequirements(), &CompetenceRecords(), &AwarenessCampaigns(),
                   &AwarenessCompletions(), &Communications(), &CommunicationLog(), &Documents(),
                   &DocumentVersions(), &DocumentAcknowledgements(), &Improvements(),
-                  &Nonconformities(), &Tasks()));
+                  &Nonconformities(), &Incidents(), &Tasks()));
 }
 
 TEST(FindRegisterByPath, FindsEachRegisterByItsUrlSegment) {

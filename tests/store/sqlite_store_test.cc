@@ -21,7 +21,7 @@ using ::testing::HasSubstr;
 
 TEST(SqliteStoreMigrate, NumbersMigrationsFromTheirFileNames) {
   const auto& all = SqliteMigrations();
-  ASSERT_GE(all.size(), 49u);
+  ASSERT_GE(all.size(), 51u);
   // Numbered 1, 2, 3, ... in order, each by its file name.
   for (size_t i = 0; i < all.size(); ++i) {
     EXPECT_EQ(all[i].number, static_cast<int>(i + 1));
@@ -80,7 +80,9 @@ TEST(SqliteStoreMigrate, NumbersMigrationsFromTheirFileNames) {
   EXPECT_EQ(all[45].name, "0046_awareness_completions");  // the same
   EXPECT_EQ(all[46].name, "0047_improvements");           // clause 10.1, by `make schema`
   EXPECT_EQ(all[47].name, "0048_nonconformities");        // clause 10.2, the same
-  EXPECT_EQ(all[48].name, "0049_tasks");                  // tasks, the same
+  EXPECT_EQ(all[48].name, "0049_incidents");              // Annex A 5.24-5.28, the same
+  EXPECT_EQ(all[49].name, "0050_tasks");                  // tasks, the same
+  EXPECT_EQ(all[50].name, "0051_task_indexes");           // by hand: one person's open tasks
 }
 
 // Migration 0027: a level's roles that may accept, stored as one string before issue 12 B12,

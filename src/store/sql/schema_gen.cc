@@ -4,6 +4,7 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
+#include <set>
 
 #include "domain/registers.h"
 
@@ -48,6 +49,113 @@ bool IsNotNull(const RegisterSpec& spec, const FieldSpec& f) {
          (spec.lifecycle && spec.lifecycle->field == f.name);
 }
 
+// PostgreSQL's reserved key words and those reserved as column names (its documentation's table
+// of SQL key words, "reserved" and "reserved (can be function or type)"): unquoted, none can name
+// a column ("similar" failed a migration only on PostgreSQL).
+bool IsReservedWord(std::string_view name) {
+  static const std::set<std::string_view> kReserved = {"all",
+                                                       "analyse",
+                                                       "analyze",
+                                                       "and",
+                                                       "any",
+                                                       "array",
+                                                       "as",
+                                                       "asc",
+                                                       "asymmetric",
+                                                       "authorization",
+                                                       "binary",
+                                                       "both",
+                                                       "case",
+                                                       "cast",
+                                                       "check",
+                                                       "collate",
+                                                       "collation",
+                                                       "column",
+                                                       "concurrently",
+                                                       "constraint",
+                                                       "create",
+                                                       "cross",
+                                                       "current_catalog",
+                                                       "current_date",
+                                                       "current_role",
+                                                       "current_schema",
+                                                       "current_time",
+                                                       "current_timestamp",
+                                                       "current_user",
+                                                       "default",
+                                                       "deferrable",
+                                                       "desc",
+                                                       "distinct",
+                                                       "do",
+                                                       "else",
+                                                       "end",
+                                                       "except",
+                                                       "false",
+                                                       "fetch",
+                                                       "for",
+                                                       "foreign",
+                                                       "freeze",
+                                                       "from",
+                                                       "full",
+                                                       "grant",
+                                                       "group",
+                                                       "having",
+                                                       "ilike",
+                                                       "in",
+                                                       "initially",
+                                                       "inner",
+                                                       "intersect",
+                                                       "into",
+                                                       "is",
+                                                       "isnull",
+                                                       "join",
+                                                       "lateral",
+                                                       "leading",
+                                                       "left",
+                                                       "like",
+                                                       "limit",
+                                                       "localtime",
+                                                       "localtimestamp",
+                                                       "natural",
+                                                       "not",
+                                                       "notnull",
+                                                       "null",
+                                                       "offset",
+                                                       "on",
+                                                       "only",
+                                                       "or",
+                                                       "order",
+                                                       "outer",
+                                                       "overlaps",
+                                                       "placing",
+                                                       "primary",
+                                                       "references",
+                                                       "returning",
+                                                       "right",
+                                                       "select",
+                                                       "session_user",
+                                                       "similar",
+                                                       "some",
+                                                       "symmetric",
+                                                       "table",
+                                                       "tablesample",
+                                                       "then",
+                                                       "to",
+                                                       "trailing",
+                                                       "true",
+                                                       "union",
+                                                       "unique",
+                                                       "user",
+                                                       "using",
+                                                       "variadic",
+                                                       "verbose",
+                                                       "when",
+                                                       "where",
+                                                       "window",
+                                                       "with"};
+  return kReserved.contains(name);
+}
+
 Status CheckNames(const RegisterSpec& spec) {
   if (!IsPlainIdentifier(spec.table)) {
     return InvalidArgument(fmt::format("register {}: table name \"{}\" is not a plain identifier",
@@ -57,7 +165,8 @@ Status CheckNames(const RegisterSpec& spec) {
     return InvalidArgument(fmt::format("register {} has no fields", spec.type));
   }
   for (const auto& f : spec.fields) {
-    if (!IsPlainIdentifier(f.name) || domain::IsSystemField(f.name) || f.name == "org_id") {
+    if (!IsPlainIdentifier(f.name) || domain::IsSystemField(f.name) || f.name == "org_id" ||
+        IsReservedWord(f.name)) {
       return InvalidArgument(
           fmt::format("register {}: field name \"{}\" cannot be a column", spec.type, f.name));
     }

@@ -23,7 +23,7 @@ CREATE TABLE nonconformities (
   reaction TEXT COLLATE "C",
   root_cause_method TEXT COLLATE "C" CHECK (root_cause_method IN ('five_whys', 'fishbone', 'fault_tree', 'other')),
   root_cause TEXT COLLATE "C",
-  similar TEXT COLLATE "C",
+  similar_nonconformities TEXT COLLATE "C",
   action_due DATE,
   effectiveness_due DATE,
   effectiveness_reviewer BIGINT,

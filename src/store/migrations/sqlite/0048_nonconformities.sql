@@ -23,7 +23,7 @@ CREATE TABLE nonconformities (
   reaction TEXT,
   root_cause_method TEXT CHECK (root_cause_method IN ('five_whys', 'fishbone', 'fault_tree', 'other')),
   root_cause TEXT,
-  similar TEXT,
+  similar_nonconformities TEXT,
   action_due TEXT,
   effectiveness_due TEXT,
   effectiveness_reviewer INTEGER,
