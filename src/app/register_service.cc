@@ -13,6 +13,7 @@
 #include "base/text.h"
 #include "base/xlsx.h"
 #include "domain/registers.h"
+#include "domain/tasks.h"
 
 namespace rampart::app {
 
@@ -503,6 +504,19 @@ Result<std::vector<RegisterService::Referring>> RegisterService::ReferringRecord
       one.records.emplace_back(rid, t != titles.end() ? t->second : std::to_string(rid));
     }
     out.push_back(std::move(one));
+  }
+  // Tasks name their record by register and id rather than by a reference field.
+  if (domain::TaskRecordType(spec.type) != nullptr) {
+    domain::ListQuery q{
+        .filters = {{"record_type", spec.type}, {"record_id", id}}, .limit = 5, .with_total = true};
+    ASSIGN_OR_RETURN(auto tasks, store_.List(domain::Tasks(), p.org_id, q));
+    if (!tasks.records.empty()) {
+      Referring one{.spec = &domain::Tasks(), .count = tasks.total.value_or(0)};
+      for (const auto& t : tasks.records) {
+        one.records.emplace_back(t.id, t.fields.value("title", std::to_string(t.id)));
+      }
+      out.push_back(std::move(one));
+    }
   }
   return out;
 }

@@ -55,6 +55,12 @@ struct Services {
                std::vector<store::Mutation>& mutations) {
           return tasks.OnTaskDone(p, fields, before, mutations);
         });
+    registers.SetWriteHook(domain::Nonconformities(),
+                           [](const Principal&, domain::Json& fields, const domain::Json* before,
+                              std::vector<domain::FieldError>&) {
+                             domain::ClearCarriedOverReview(fields, before);
+                             return Status::Ok();
+                           });
     registers.SetCompanionHook(
         domain::Nonconformities(),
         [this](const Principal& p, const domain::Json& fields, const domain::Json* before,

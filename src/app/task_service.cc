@@ -4,6 +4,7 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
+#include <iterator>
 #include <string>
 #include <utility>
 
@@ -42,23 +43,49 @@ Status TaskService::OnTaskWrite(const Principal& p, Json& fields, const Json* be
       if (!rec.ok()) {
         errors.push_back({"record_id", fmt::format("there is no {} {} in this organisation",
                                                    ToLower(of->singular), id)});
+      } else if (!of->workflow_only &&
+                 !RegisterService::CheckCanWrite(p, *of, &rec->fields, nullptr).ok()) {
+        // Giving a record tasks is changing what is to be done about it: only for those who
+        // may change the record.
+        errors.push_back({"record_id", fmt::format("you may not change {} {}, so you cannot give "
+                                                   "it tasks",
+                                                   ToLower(of->singular), id)});
       }
     }
   }
   const bool done = fields["status"] == domain::kTaskDone;
+  const bool becomes_done = done && (before == nullptr || (*before)["status"] != domain::kTaskDone);
   if (!done) {
     fields["completed_on"] = nullptr;
-  } else if (before == nullptr || (*before)["status"] != domain::kTaskDone) {
+  } else if (becomes_done) {
     fields["completed_on"] = FormatDate(clock_.Now());
   }
+  // The series: its first due date, kept while the task recurs and restarted when the due date
+  // or the interval is changed by hand; and whether the next task was created already.
+  const bool recurs = fields["recurrence_every"].is_number_integer();
+  const bool same_series = before != nullptr && (*before)["due_date"] == fields["due_date"] &&
+                           (*before)["recurrence_every"] == fields["recurrence_every"] &&
+                           (*before)["recurrence_unit"] == fields["recurrence_unit"];
+  fields["recurrence_anchor"] = !recurs       ? Json()
+                                : same_series ? before->value("recurrence_anchor", Json())
+                                              : fields["due_date"];
+  if (recurs && fields["recurrence_anchor"].is_null()) {
+    fields["recurrence_anchor"] = fields["due_date"];
+  }
+  const bool recurred = before != nullptr && before->value("recurred", false) == true;
+  fields["recurred"] = recurred || (becomes_done && recurs);
   return Status::Ok();
 }
 
 Status TaskService::OnTaskDone(const Principal& p, const Json& fields, const Json* before,
                                std::vector<store::Mutation>& mutations) {
   (void)p;
-  if (fields["status"] != domain::kTaskDone) return Status::Ok();
-  if (before != nullptr && (*before)["status"] == domain::kTaskDone) return Status::Ok();
+  // Once per task of a series: the write that first marks it done (OnTaskWrite sets `recurred`
+  // then); done again after being reopened, it has its successor already.
+  if (fields["status"] != domain::kTaskDone || fields.value("recurred", false) != true) {
+    return Status::Ok();
+  }
+  if (before != nullptr && before->value("recurred", false) == true) return Status::Ok();
   const std::string next_due =
       domain::NextTaskDue(fields, fields.value("completed_on", FormatDate(clock_.Now())));
   if (next_due.empty()) return Status::Ok();
@@ -67,6 +94,7 @@ Status TaskService::OnTaskDone(const Principal& p, const Json& fields, const Jso
   next["due_date"] = next_due;
   next["completed_on"] = nullptr;
   next["outcome"] = nullptr;
+  next["recurred"] = false;
   mutations.push_back({.kind = store::Mutation::Kind::kInsert,
                        .spec = &TasksSpec(),
                        .fields = next,
@@ -83,7 +111,14 @@ Status TaskService::OnNonconformityWrite(const Principal& p, const Json& fields,
   const bool reopen = domain::FoundNotEffective(fields, before);
   if (!to_done && !reopen) return Status::Ok();
   const int64_t id = mutations.front().id;
-  ASSIGN_OR_RETURN(auto actions, Of(p.org_id, domain::Nonconformities().type, id, 500));
+  std::vector<Record> actions;
+  domain::ListQuery q{
+      .filters = {{"record_type", std::string(domain::Nonconformities().type)}, {"record_id", id}},
+      .sort = "due_date"};
+  RETURN_IF_ERROR(ForEachPage(store_, TasksSpec(), p.org_id, q, [&](std::vector<Record>& page) {
+    std::move(page.begin(), page.end(), std::back_inserter(actions));
+    return Status::Ok();
+  }));
   if (to_done) {
     std::vector<std::string> open;
     bool any_done = false;

@@ -335,6 +335,20 @@ bool FoundNotEffective(const Json& fields, const Json* before) {
   return before == nullptr || before->value("effectiveness", Json()) != "not_effective";
 }
 
+void ClearCarriedOverReview(Json& fields, const Json* before) {
+  if (before == nullptr || fields.value("status", Json()) != kNcActionDone ||
+      before->value("status", Json()) == kNcActionDone) {
+    return;
+  }
+  static constexpr std::string_view kReview[] = {"effectiveness", "effectiveness_reviewed_on",
+                                                 "effectiveness_evidence"};
+  for (const auto name : kReview) {
+    const std::string key(name);
+    if (fields.value(key, Json()) != before->value(key, Json())) return;
+  }
+  for (const auto name : kReview) fields[std::string(name)] = nullptr;
+}
+
 const RegisterSpec& Nonconformities() {
   static const RegisterSpec kSpec = MakeNonconformities();
   return kSpec;

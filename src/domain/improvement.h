@@ -28,4 +28,11 @@ inline constexpr std::string_view kNcClosed = "closed";
 // effective (`before`: the record as stored; nullptr on create): the actions are taken up again.
 bool FoundNotEffective(const Json& fields, const Json* before);
 
+// A nonconformity whose corrective actions are done again (it reaches action done from an
+// earlier or later step: planned again after a review found them not effective, or reopened
+// after closing) needs a new review of their effectiveness: the review carried over from before
+// is cleared (it stays in the record's history). A review given in the same write is kept, for
+// the rule to judge.
+void ClearCarriedOverReview(Json& fields, const Json* before);
+
 }  // namespace rampart::domain

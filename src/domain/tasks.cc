@@ -1,8 +1,10 @@
 #include "domain/tasks.h"
 
+#include <algorithm>
 #include <string>
 #include <utility>
 
+#include "base/clock.h"
 #include "domain/registers.h"
 #include "domain/support.h"
 
@@ -35,6 +37,15 @@ RegisterSpec MakeTasks() {
                   .max_value = 999};
   FieldSpec completed{.name = "completed_on", .label = "Completed on", .type = FieldType::kDate};
   completed.read_only = completed.sortable = true;
+  // The due date the series of a recurring task counts from, so that monthly tasks due on the
+  // 31st stay on the last day of each month rather than drifting to the 28th.
+  FieldSpec anchor{
+      .name = "recurrence_anchor", .label = "Series due from", .type = FieldType::kDate};
+  anchor.read_only = true;
+  // Set when the task was done and the next one of its series created: doing it again (after it
+  // was reopened) creates no other.
+  FieldSpec recurred{.name = "recurred", .label = "Next task created", .type = FieldType::kBool};
+  recurred.read_only = true;
   s.fields = {
       {.name = "title",
        .label = "Title",
@@ -89,6 +100,12 @@ RegisterSpec MakeTasks() {
        .choices = {{"due_date", "The due date"}, {"completion", "The completion"}},
        .help = "Whether the next task is due an interval after this one's due date or after it "
                "was done."},
+      {.name = "recurrence_until",
+       .label = "Repeat until",
+       .type = FieldType::kDate,
+       .help = "The last day a next task may fall due; leave empty to repeat until changed."},
+      anchor,
+      recurred,
       completed,
       {.name = "outcome",
        .label = "Outcome",
@@ -143,6 +160,13 @@ RegisterSpec MakeTasks() {
     if (every && r["due_date"].is_null()) {
       errors.push_back({"due_date", "a recurring task needs a due date"});
     }
+    if (!every && !r["recurrence_until"].is_null()) {
+      errors.push_back({"recurrence_every", "say how many units apart the task repeats"});
+    }
+    if (every && r["recurrence_until"].is_string() && r["due_date"].is_string() &&
+        r["recurrence_until"].get<std::string>() < r["due_date"].get<std::string>()) {
+      errors.push_back({"recurrence_until", "the series cannot end before this task is due"});
+    }
     if (r["status"] == kTaskDone && r["outcome"].is_null()) {
       errors.push_back({"outcome", "say what was done before marking the task done"});
     }
@@ -181,15 +205,33 @@ std::string NextTaskDue(const Json& task, std::string_view completed_on) {
   const Json unit = task.value("recurrence_unit", Json());
   const Json due = task.value("due_date", Json());
   if (!every.is_number_integer() || !unit.is_string() || !due.is_string()) return "";
-  const std::string from = task.value("recurrence_from", Json()) == "completion"
-                               ? std::string(completed_on)
-                               : due.get<std::string>();
+  const bool from_completion = task.value("recurrence_from", Json()) == "completion";
+  const std::string from = from_completion ? std::string(completed_on) : due.get<std::string>();
   const int n = every.get<int>();
-  if (unit == "days") return AddDays(from, n);
-  if (unit == "weeks") return AddDays(from, 7 * n);
-  if (unit == "months") return AddMonths(from, n);
-  if (unit == "years") return AddMonths(from, 12 * n);
-  return "";
+  std::string next;
+  if (unit == "days") next = AddDays(from, n);
+  if (unit == "weeks") next = AddDays(from, 7 * n);
+  if (unit == "months" || unit == "years") {
+    const int months = unit == "years" ? 12 * n : n;
+    const Json anchor = task.value("recurrence_anchor", Json());
+    if (!from_completion && anchor.is_string() && IsValidDate(anchor.get<std::string>()) &&
+        anchor.get<std::string>() <= from) {
+      // Counted from the series' first due date: the first step of the series after `from`.
+      const std::string a = anchor.get<std::string>();
+      const int elapsed = (std::stoi(from.substr(0, 4)) - std::stoi(a.substr(0, 4))) * 12 +
+                          std::stoi(from.substr(5, 2)) - std::stoi(a.substr(5, 2));
+      for (int k = std::max(1, elapsed / months);; ++k) {
+        next = rampart::AddMonths(a, k * months);
+        if (next.empty() || next > from) break;
+      }
+    } else {
+      next = rampart::AddMonths(from, months);
+    }
+  }
+  if (next.empty() || !IsValidDate(next)) return "";
+  const Json until = task.value("recurrence_until", Json());
+  if (until.is_string() && next > until.get<std::string>()) return "";
+  return next;
 }
 
 }  // namespace rampart::domain

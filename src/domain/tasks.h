@@ -31,7 +31,10 @@ bool IsTaskClosed(const Json& task);
 
 // The due date of the task that follows a recurring task completed on `completed_on`
 // (YYYY-MM-DD): its due date (or, when it recurs from completion, the completion date) moved on
-// by its interval (every N days, weeks, months or years). Empty when the task does not recur.
+// by its interval (every N days, weeks, months or years). Months and years counted from the due
+// date step from the series' first due date (`recurrence_anchor`), so a task due on 31 January
+// is next due on 28 February, then 31 March. Empty when the task does not recur, when the next
+// date would pass `recurrence_until`, or fall after 9999-12-31.
 std::string NextTaskDue(const Json& task, std::string_view completed_on);
 
 }  // namespace rampart::domain

@@ -138,7 +138,10 @@ TEST_F(ImprovementApi, ARecurringTaskIsFollowedByTheNextWhenDone) {
   ASSERT_GE(history["data"].size(), 1u);
   EXPECT_EQ(history["data"][0]["action"], "recur");
 
-  // Reopening and completing again makes no duplicate until it is done again.
+  EXPECT_EQ(next["recurrence_anchor"], "2027-01-31");
+  EXPECT_EQ(Body(done)["recurred"], true);
+
+  // Reopened and done again, the task has its successor already: no second one.
   auto reopened = Patch(TaskPath(id), {{"status", "open"}}, Tag(done));
   ASSERT_EQ(reopened->status, 200) << reopened->body;
   EXPECT_TRUE(Body(reopened)["completed_on"].is_null());
@@ -146,6 +149,114 @@ TEST_F(ImprovementApi, ARecurringTaskIsFollowedByTheNextWhenDone) {
   // A completed_on sent by a client is refused.
   auto stamped = Patch(TaskPath(id), {{"completed_on", "2026-01-01"}}, Tag(reopened));
   EXPECT_EQ(Error(stamped), "invalid_argument/completed_on");
+  auto redone =
+      Patch(TaskPath(id), {{"status", "done"}, {"outcome", "2 more removed."}}, Tag(reopened));
+  ASSERT_EQ(redone->status, 200) << redone->body;
+  EXPECT_EQ(Body(Get("/api/v1/tasks"))["data"].size(), 2u);
+
+  // The series keeps to the 31st where the month has one: 30 April, then 31 July.
+  const std::string next_path = TaskPath(next["id"].get<int64_t>());
+  auto next_done = Patch(next_path, {{"status", "done"}, {"outcome", "Reviewed."}},
+                         "\"" + std::to_string(next["version"].get<int64_t>()) + "\"");
+  ASSERT_EQ(next_done->status, 200) << next_done->body;
+  const Json three = Body(Get("/api/v1/tasks?sort=id"));
+  ASSERT_EQ(three["data"].size(), 3u);
+  EXPECT_EQ(three["data"][2]["due_date"], "2027-07-31");
+
+  // A series given a last day ends there: the July task done, none follows.
+  auto ending =
+      Patch(TaskPath(three["data"][2]["id"].get<int64_t>()),
+            {{"recurrence_until", "2027-09-30"}, {"status", "done"}, {"outcome", "Done."}},
+            "\"" + std::to_string(three["data"][2]["version"].get<int64_t>()) + "\"");
+  ASSERT_EQ(ending->status, 200) << ending->body;
+  EXPECT_EQ(Body(Get("/api/v1/tasks"))["data"].size(), 3u);
+}
+
+TEST_F(ImprovementApi, ATaskIsGivenOnlyToARecordTheCallerMayChange) {
+  auto nc = Post("/api/v1/nonconformities", NcFields());  // alice's
+  ASSERT_EQ(nc->status, 201) << nc->body;
+  const int64_t id = Body(nc)["id"].get<int64_t>();
+  const int64_t carol = AddMember("carol", domain::Role::kContributor);
+  Json task = Action(id, "Carol's idea");
+  task["owner"] = carol;
+  auto refused = Client().Post("/api/v1/tasks", As("carol"), task.dump(), "application/json");
+  EXPECT_EQ(refused->status, 400) << refused->body;
+  EXPECT_EQ(Error(refused), "invalid_argument/record_id");
+  EXPECT_THAT(Body(refused)["error"]["message"].get<std::string>(),
+              ::testing::HasSubstr("you may not change nonconformity"));
+  EXPECT_EQ(Body(Get("/api/v1/tasks"))["data"].size(), 0u);
+  // The nonconformity's owner gives carol the task; carol completes it.
+  auto given = Post("/api/v1/tasks", task);
+  ASSERT_EQ(given->status, 201) << given->body;
+  auto completed = Client().Patch(
+      TaskPath(Body(given)["id"].get<int64_t>()),
+      [&] {
+        auto h = As("carol");
+        h.emplace("If-Match", Tag(given));
+        return h;
+      }(),
+      Json({{"status", "done"}, {"outcome", "Done."}}).dump(), "application/json");
+  EXPECT_EQ(completed->status, 200) << completed->body;
+}
+
+TEST_F(ImprovementApi, ARecordWithTasksIsNotDeleted) {
+  auto nc = Post("/api/v1/nonconformities", NcFields());
+  const int64_t id = Body(nc)["id"].get<int64_t>();
+  auto task = Post("/api/v1/tasks", Action(id, "Send leaver notices to IT"));
+  ASSERT_EQ(task->status, 201) << task->body;
+  auto refused = Delete(Nc(id), Tag(nc));
+  EXPECT_EQ(refused->status, 409) << refused->body;
+  EXPECT_THAT(Body(refused)["error"]["message"].get<std::string>(),
+              ::testing::HasSubstr("1 task (\"Send leaver notices to IT\")"));
+  EXPECT_EQ(Get(Nc(id))->status, 200);
+  ASSERT_EQ(Delete(TaskPath(Body(task)["id"].get<int64_t>()), Tag(task))->status, 204);
+  EXPECT_EQ(Delete(Nc(id), Tag(nc))->status, 204);
+}
+
+TEST_F(ImprovementApi, EachRoundOfCorrectiveActionIsReviewedAfresh) {
+  auto created = Post("/api/v1/nonconformities", NcFields());
+  const int64_t id = Body(created)["id"].get<int64_t>();
+  auto planned = Patch(Nc(id), PlanFields(), Tag(created));
+  ASSERT_EQ(planned->status, 200) << planned->body;
+  auto action = Post("/api/v1/tasks", Action(id, "Send leaver notices to IT"));
+  const std::string action_path = TaskPath(Body(action)["id"].get<int64_t>());
+  auto complete = [&](const std::string& outcome) {
+    const Json t = Body(Get(action_path));
+    auto r = Patch(action_path, {{"status", "done"}, {"outcome", outcome}},
+                   "\"" + std::to_string(t["version"].get<int64_t>()) + "\"");
+    EXPECT_EQ(r->status, 200) << r->body;
+  };
+  auto step = [&](const Json& fields) {
+    const Json nc = Body(Get(Nc(id)));
+    return Patch(Nc(id), fields, "\"" + std::to_string(nc["version"].get<int64_t>()) + "\"");
+  };
+  complete("Notices sent.");
+  ASSERT_EQ(step({{"status", "action_done"}})->status, 200);
+  ASSERT_EQ(step(ReviewFields("not_effective", "action_planned"))->status, 200);
+  EXPECT_EQ(Body(Get(action_path))["status"], "open");
+
+  // Done again: the first review was of the first round; the second round awaits its own.
+  complete("Notices sent, contractors included.");
+  auto redone = step({{"status", "action_done"}});
+  ASSERT_EQ(redone->status, 200) << redone->body;
+  EXPECT_TRUE(Body(redone)["effectiveness"].is_null());
+  EXPECT_TRUE(Body(redone)["effectiveness_evidence"].is_null());
+  // A second review finding it not effective reopens the action again.
+  ASSERT_EQ(step(ReviewFields("not_effective", "action_planned"))->status, 200);
+  EXPECT_EQ(Body(Get(action_path))["status"], "open");
+
+  complete("Automated deprovisioning.");
+  ASSERT_EQ(step({{"status", "action_done"}})->status, 200);
+  ASSERT_EQ(step(ReviewFields("effective", "effectiveness_verified"))->status, 200);
+  ASSERT_EQ(step({{"status", "closed"}})->status, 200);
+
+  // Reopened after closing, it does not close again on the old review.
+  ASSERT_EQ(step({{"status", "action_planned"}})->status, 200);
+  auto done = step({{"status", "action_done"}});
+  ASSERT_EQ(done->status, 200) << done->body;
+  EXPECT_TRUE(Body(done)["effectiveness"].is_null());
+  auto unreviewed = step({{"status", "effectiveness_verified"}});
+  EXPECT_EQ(Error(unreviewed), "invalid_argument/effectiveness");
 }
 
 TEST_F(ImprovementApi, MyWorkListsTheCallersOpenTasks) {

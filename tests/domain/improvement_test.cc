@@ -124,6 +124,75 @@ TEST(Tasks, NextDueCountsFromTheDueDateOrTheCompletion) {
   EXPECT_EQ(NextTaskDue(t, "2027-02-10"), "");
 }
 
+TEST(Tasks, MonthlySeriesKeepToTheirFirstDueDay) {
+  Json t = Valid(Tasks(), {{"title", "Month-end reconciliation of privileged accounts"},
+                           {"owner", 2},
+                           {"due_date", "2027-02-28"},
+                           {"recurrence_every", 1},
+                           {"recurrence_unit", "months"},
+                           {"recurrence_from", "due_date"}});
+  t["recurrence_anchor"] = "2027-01-31";  // the series began on 31 January
+  EXPECT_EQ(NextTaskDue(t, "2027-03-02"), "2027-03-31");
+  t["due_date"] = "2027-04-30";
+  EXPECT_EQ(NextTaskDue(t, "2027-04-30"), "2027-05-31");
+  t["recurrence_every"] = 3;  // every quarter from 31 January: 30 April, 31 July
+  EXPECT_EQ(NextTaskDue(t, "2027-04-30"), "2027-07-31");
+  t["recurrence_from"] = "completion";  // from completion there is no series day to keep
+  EXPECT_EQ(NextTaskDue(t, "2027-05-02"), "2027-08-02");
+}
+
+TEST(Tasks, SeriesEndOnTheirLastDayAndWithinTheCalendar) {
+  Json t = Valid(Tasks(), {{"title", "Weekly backup restore test"},
+                           {"owner", 2},
+                           {"due_date", "2027-03-01"},
+                           {"recurrence_every", 1},
+                           {"recurrence_unit", "weeks"},
+                           {"recurrence_from", "due_date"},
+                           {"recurrence_until", "2027-03-08"}});
+  EXPECT_EQ(NextTaskDue(t, "2027-03-01"), "2027-03-08");  // the last day itself is still in
+  t["due_date"] = "2027-03-08";
+  EXPECT_EQ(NextTaskDue(t, "2027-03-08"), "");
+  t.erase("recurrence_until");
+  t["due_date"] = "9999-12-30";
+  EXPECT_EQ(NextTaskDue(t, "9999-12-30"), "");  // 10000-01-06 is no date
+}
+
+TEST(Tasks, RepeatUntilNeedsARecurrenceAndFollowsTheDueDate) {
+  Json t = Task();
+  t["recurrence_until"] = "2027-12-31";
+  EXPECT_THAT(Errors(Tasks(), t), ElementsAre(ErrorOn("recurrence_every")));
+  t["recurrence_every"] = 1;
+  t["recurrence_unit"] = "months";
+  t["recurrence_from"] = "due_date";
+  t["due_date"] = "2028-01-31";
+  EXPECT_THAT(Errors(Tasks(), t), ElementsAre(ErrorOn("recurrence_until", "cannot end before")));
+  t["due_date"] = "2027-01-31";
+  EXPECT_THAT(Errors(Tasks(), t), IsEmpty());
+}
+
+TEST(Nonconformities, ANewRoundOfActionsClearsTheReviewCarriedOver) {
+  const Json before = {{"status", "action_planned"},
+                       {"effectiveness", "not_effective"},
+                       {"effectiveness_reviewed_on", "2027-03-01"},
+                       {"effectiveness_evidence", "Sampled 20 leavers: 2 still active."}};
+  Json fields = before;
+  fields["status"] = "action_done";
+  ClearCarriedOverReview(fields, &before);
+  EXPECT_TRUE(fields["effectiveness"].is_null());
+  EXPECT_TRUE(fields["effectiveness_reviewed_on"].is_null());
+  EXPECT_TRUE(fields["effectiveness_evidence"].is_null());
+  // A review written in the same step is left for the rule to judge; other steps keep theirs.
+  Json reviewed = before;
+  reviewed["status"] = "action_done";
+  reviewed["effectiveness"] = "effective";
+  ClearCarriedOverReview(reviewed, &before);
+  EXPECT_EQ(reviewed["effectiveness"], "effective");
+  Json verified = before;
+  verified["status"] = "effectiveness_verified";
+  ClearCarriedOverReview(verified, &before);
+  EXPECT_EQ(verified["effectiveness"], "not_effective");
+}
+
 TEST(Tasks, AreClosedWhenDoneOrCancelled) {
   EXPECT_TRUE(IsTaskClosed({{"status", "done"}}));
   EXPECT_TRUE(IsTaskClosed({{"status", "cancelled"}}));
