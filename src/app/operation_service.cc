@@ -52,8 +52,8 @@ Result<std::map<int64_t, std::string>> OperationService::ExpiredCertificates(
 }
 
 Result<std::vector<domain::Record>> OperationService::All(const Principal& p,
-                                                         const domain::RegisterSpec& spec,
-                                                         domain::ListQuery query) {
+                                                          const domain::RegisterSpec& spec,
+                                                          domain::ListQuery query) {
   query.limit = 500;
   std::vector<domain::Record> out;
   while (true) {

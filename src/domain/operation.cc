@@ -216,8 +216,9 @@ RegisterSpec MakeSuppliers() {
   FieldSpec contacts{.name = "contacts",
                      .label = "Contacts",
                      .type = FieldType::kTable,
-                     .help = "Whom to call at the supplier: for security matters and incidents "
-                             "above all."};
+                     .help =
+                         "Whom to call at the supplier: for security matters and incidents "
+                         "above all."};
   contacts.columns = {
       {.name = "name", .label = "Name", .required = true, .max_length = 200},
       {.name = "role", .label = "Role", .max_length = 200},
@@ -265,10 +266,7 @@ RegisterSpec MakeSuppliers() {
        .label = "Contract start",
        .type = FieldType::kDate,
        .sortable = true},
-      {.name = "contract_end",
-       .label = "Contract end",
-       .type = FieldType::kDate,
-       .sortable = true},
+      {.name = "contract_end", .label = "Contract end", .type = FieldType::kDate, .sortable = true},
       {.name = "security_requirements",
        .label = "Security requirements in the contract",
        .type = FieldType::kLongText,
@@ -298,7 +296,7 @@ RegisterSpec MakeSuppliers() {
        .sortable = true,
        .default_value = "active"},
   };
-  s.list_columns = {"name", "criticality", "outsourced_process", "contract_end", "owner",
+  s.list_columns = {"name",        "criticality", "outsourced_process", "contract_end", "owner",
                     "next_review", "status"};
   s.default_sort = "name";
   s.lifecycle = Lifecycle{.field = "status",
@@ -322,8 +320,8 @@ RegisterSpec MakeSuppliers() {
       errors.push_back({"owner", "name who manages the relationship with an active supplier"});
     }
     if (r["status"] == "active" && important && !HasValue(r, "next_review")) {
-      errors.push_back({"next_review",
-                        "plan when a critical or high-criticality supplier is next reviewed"});
+      errors.push_back(
+          {"next_review", "plan when a critical or high-criticality supplier is next reviewed"});
     }
     const Json& rows = r["contacts"];
     for (size_t i = 0; rows.is_array() && i < rows.size(); ++i) {
@@ -417,8 +415,7 @@ RegisterSpec MakeSupplierAssessments() {
       errors.push_back({"findings", "say what was found when the result is not satisfactory"});
     }
     if (r["method"] == "certificate_review" && !HasValue(r, "certificate_expires")) {
-      errors.push_back(
-          {"certificate_expires", "say until when the reviewed certificate is valid"});
+      errors.push_back({"certificate_expires", "say until when the reviewed certificate is valid"});
     }
     if (HasValue(r, "certificate_expires") && !HasValue(r, "certificate") &&
         r["method"] == "certificate_review") {
@@ -589,8 +586,8 @@ const RegisterSpec& ActivityOccurrences() {
 }
 
 std::string NextOccurrenceDue(const Json& activity, std::string_view last) {
-  const std::string from = last.empty() ? Text(activity.value("start_date", Json()))
-                                        : std::string(last);
+  const std::string from =
+      last.empty() ? Text(activity.value("start_date", Json())) : std::string(last);
   const Json every = activity.value("every", Json());
   if (from.empty() || !every.is_number_integer() || every.get<int64_t>() < 1) return "";
   const int n = static_cast<int>(every.get<int64_t>());

@@ -31,10 +31,9 @@ class OperationApi : public SignedInTest {
   }
 
   int64_t Supplier(const std::string& name) {
-    return Create("suppliers", {{"name", name},
-                                {"services", "Hosting."},
-                                {"criticality", "medium"},
-                                {"owner", alice_}});
+    return Create(
+        "suppliers",
+        {{"name", name}, {"services", "Hosting."}, {"criticality", "medium"}, {"owner", alice_}});
   }
 
   int64_t Assessment(int64_t supplier, int days_ago, const Json& certificate_expires) {
@@ -60,9 +59,7 @@ class OperationApi : public SignedInTest {
                                              {"start_date", start}});
   }
 
-  void MakeControl() {
-    control_ = Create("controls", {{"name", "Access control"}});
-  }
+  void MakeControl() { control_ = Create("controls", {{"name", "Access control"}}); }
 
   static size_t Count(const std::string& body, const std::string& what) {
     size_t n = 0;
@@ -149,17 +146,17 @@ TEST_F(OperationApi, AnExpiredCertificateFlagsTheSupplier) {
       {"title", "ISO 27001 certificate", "", ""},
       {"effective_date", Day(-365), "", ""},
       {"expires", Day(-1), "", ""}};
-  auto up = Client().Post(
-      "/api/v1/supplier-assessments/" + std::to_string(questionnaire) + "/evidence", Bearer(),
-      items);
+  auto up =
+      Client().Post("/api/v1/supplier-assessments/" + std::to_string(questionnaire) + "/evidence",
+                    Bearer(), items);
   ASSERT_EQ(up->status, 201) << up->body;
 
   const Json expired = Body(Get("/api/v1/suppliers/expired-certificates"))["data"];
   ASSERT_EQ(expired.size(), 2u) << expired;
-  EXPECT_EQ(expired[0], Json({{"supplier", attached}, {"name", "Attached host"},
-                              {"expired_on", Day(-1)}}));
-  EXPECT_EQ(expired[1], Json({{"supplier", lapsed}, {"name", "Lapsed host"},
-                              {"expired_on", Day(-30)}}));
+  EXPECT_EQ(expired[0],
+            Json({{"supplier", attached}, {"name", "Attached host"}, {"expired_on", Day(-1)}}));
+  EXPECT_EQ(expired[1],
+            Json({{"supplier", lapsed}, {"name", "Lapsed host"}, {"expired_on", Day(-30)}}));
 
   auto list = Page("/suppliers");
   ASSERT_EQ(list->status, 200);
@@ -187,10 +184,10 @@ TEST_F(OperationApi, AnExpiredCertificateFlagsTheSupplier) {
   auto rec = Get("/api/v1/suppliers/" + std::to_string(lapsed));
   Json body = Body(rec);
   body["status"] = "terminated";
-  auto put = Client().Put("/api/v1/suppliers/" + std::to_string(lapsed),
-                          {{"Authorization", "Bearer " + token_},
-                           {"If-Match", rec->get_header_value("ETag")}},
-                          body.dump(), "application/json");
+  auto put = Client().Put(
+      "/api/v1/suppliers/" + std::to_string(lapsed),
+      {{"Authorization", "Bearer " + token_}, {"If-Match", rec->get_header_value("ETag")}},
+      body.dump(), "application/json");
   ASSERT_EQ(put->status, 200) << put->body;
   EXPECT_EQ(Body(Get("/api/v1/suppliers/expired-certificates"))["data"].size(), 1u);
 
@@ -213,7 +210,8 @@ TEST_F(OperationApi, AnActivityWhoseOccurrenceIsMissedIsFlaggedUntilOneIsRecorde
   const std::string expected = domain::AddMonths(Day(-100), 3);
   const Json missed = Body(Get("/api/v1/operational-activities/missed"))["data"];
   ASSERT_EQ(missed.size(), 1u);
-  EXPECT_EQ(missed[0], Json({{"activity", review}, {"title", "Quarterly access review"},
+  EXPECT_EQ(missed[0], Json({{"activity", review},
+                             {"title", "Quarterly access review"},
                              {"missed_since", expected}}));
   EXPECT_EQ(Body(Get("/api/v1/operational-activities/" + std::to_string(restore) + "/schedule")),
             Json({{"last", nullptr}, {"next_due", Day(4)}, {"missed_since", nullptr}}));
@@ -228,9 +226,8 @@ TEST_F(OperationApi, AnActivityWhoseOccurrenceIsMissedIsFlaggedUntilOneIsRecorde
   auto undated = Post(occurrences, {{"summary", "Q4 review"}});
   EXPECT_EQ(undated->status, 400);
   EXPECT_EQ(Error(undated), "invalid_argument/date");
-  auto unexplained = Post(occurrences, {{"summary", "Q4 review"},
-                                        {"date", Day(-2)},
-                                        {"outcome", "not_performed"}});
+  auto unexplained = Post(
+      occurrences, {{"summary", "Q4 review"}, {"date", Day(-2)}, {"outcome", "not_performed"}});
   EXPECT_EQ(Error(unexplained), "invalid_argument/notes");
   EXPECT_EQ(Body(Get(occurrences))["data"].size(), 0u);
   auto skipped = Post(occurrences, {{"summary", "Q4 review"},
@@ -288,13 +285,12 @@ TEST_F(OperationApi, AnotherOrganisationsRecordsAreNotFoundNorCounted) {
       "/api/v1/operational-activities/" + std::to_string(review) + "/occurrences";
   EXPECT_EQ(Get(occurrences, Bearer(*token))->status, 404);
   EXPECT_EQ(Post(occurrences, {{"summary", "x"}, {"date", today_}}, Bearer(*token))->status, 404);
-  EXPECT_EQ(Get("/api/v1/operational-activities/" + std::to_string(review) + "/schedule",
-                Bearer(*token))
-                ->status,
-            404);
+  EXPECT_EQ(
+      Get("/api/v1/operational-activities/" + std::to_string(review) + "/schedule", Bearer(*token))
+          ->status,
+      404);
   EXPECT_EQ(Body(Get("/api/v1/operational-activities/missed", Bearer(*token)))["data"].size(), 0u);
-  EXPECT_EQ(Body(Get("/api/v1/suppliers/expired-certificates", Bearer(*token)))["data"].size(),
-            0u);
+  EXPECT_EQ(Body(Get("/api/v1/suppliers/expired-certificates", Bearer(*token)))["data"].size(), 0u);
   EXPECT_EQ(Body(Get(occurrences))["data"].size(), 0u);
   EXPECT_EQ(Body(Get("/api/v1/operational-activities/missed"))["data"].size(), 1u);
 }

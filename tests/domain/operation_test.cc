@@ -168,7 +168,9 @@ TEST(Suppliers, ACriticalSupplierNeedsSecurityRequirementsAndAReviewDate) {
 
 TEST(Suppliers, ContactsNeedANameAndAnEmailAddressThatIsOne) {
   Json s = kCloudHost;
-  s["contacts"] = {{{"name", "Ann Lee"}, {"role", "Security officer"}, {"email", "ann@host.example"},
+  s["contacts"] = {{{"name", "Ann Lee"},
+                    {"role", "Security officer"},
+                    {"email", "ann@host.example"},
                     {"phone", "+44 20 7946 0000"}},
                    {{"name", "Desk"}, {"email", "desk at host"}},
                    {{"role", "Account manager"}}};
@@ -180,9 +182,9 @@ TEST(Suppliers, ContactsNeedANameAndAnEmailAddressThatIsOne) {
 }
 
 TEST(SupplierAssessments, NeedTheSupplierDateMethodAndResult) {
-  EXPECT_THAT(ErrorsOf(SupplierAssessments(), {{"title", "2026 review"}}),
-              ElementsAre(ErrorOn("supplier"), ErrorOn("date"), ErrorOn("method"),
-                          ErrorOn("rating")));
+  EXPECT_THAT(
+      ErrorsOf(SupplierAssessments(), {{"title", "2026 review"}}),
+      ElementsAre(ErrorOn("supplier"), ErrorOn("date"), ErrorOn("method"), ErrorOn("rating")));
   const Json ok = Valid(SupplierAssessments(), {{"supplier", 1},
                                                 {"title", "2026 review"},
                                                 {"date", "2026-06-01"},
@@ -205,12 +207,8 @@ TEST(SupplierAssessments, ACertificateReviewNamesTheCertificateAndItsValidity) {
 }
 
 TEST(SupplierAssessments, AResultShortOfSatisfactorySaysWhatWasFound) {
-  Json a = {{"supplier", 1},
-            {"title", "Audit"},
-            {"date", "2026-06-01"},
-            {"method", "audit"},
-            {"rating", "findings"},
-            {"next_assessment", "2026-06-01"}};
+  Json a = {{"supplier", 1},     {"title", "Audit"},     {"date", "2026-06-01"},
+            {"method", "audit"}, {"rating", "findings"}, {"next_assessment", "2026-06-01"}};
   EXPECT_THAT(ErrorsOf(SupplierAssessments(), a),
               ElementsAre(ErrorOn("findings"), ErrorOn("next_assessment", "after")));
   a["findings"] = "No MFA on the admin console.";

@@ -84,9 +84,9 @@ TEST(SqliteStoreMigrate, NumbersMigrationsFromTheirFileNames) {
   EXPECT_EQ(all[49].name, "0050_tasks");                  // tasks, the same
   EXPECT_EQ(all[50].name, "0051_task_indexes");           // by hand: one person's open tasks
   EXPECT_EQ(all[51].name, "0052_suppliers");              // clause 8.1, by `make schema`
-  EXPECT_EQ(all[52].name, "0053_supplier_assessments");   // the same
-  EXPECT_EQ(all[53].name, "0054_operational_activities");  // the same
-  EXPECT_EQ(all[54].name, "0055_activity_occurrences");    // the same
+  EXPECT_EQ(all[52].name, "0053_supplier_assessments");
+  EXPECT_EQ(all[53].name, "0054_operational_activities");
+  EXPECT_EQ(all[54].name, "0055_activity_occurrences");
 }
 
 // Migration 0027: a level's roles that may accept, stored as one string before issue 12 B12,

@@ -83,8 +83,8 @@ void RegisterOperationApiRoutes(Router& router) {
                                                       "the day its occurrence was expected"))}},
                   ErrorResponses({401, 403}))}}),
       [&activities](Request& r) {
-        WriteFlagged(r, r.services.operation.MissedActivities(r.principal), activities,
-                     "activity", "missed_since");
+        WriteFlagged(r, r.services.operation.MissedActivities(r.principal), activities, "activity",
+                     "missed_since");
       });
   router.Get(
       R"(/api/v1/operational-activities/(\d+)/schedule)", kRead,
@@ -95,10 +95,10 @@ void RegisterOperationApiRoutes(Router& router) {
            {"tags", Json::array({activities.plural})},
            {"operationId", "operational_activity_schedule"},
            {"responses",
-            Merge({{"200", JsonResponse("the schedule",
-                                        ObjectOfAll({{"last", OrNull(kDate)},
-                                                     {"next_due", OrNull(kDate)},
-                                                     {"missed_since", OrNull(kDate)}}))}},
+            Merge({{"200",
+                    JsonResponse("the schedule", ObjectOfAll({{"last", OrNull(kDate)},
+                                                              {"next_due", OrNull(kDate)},
+                                                              {"missed_since", OrNull(kDate)}}))}},
                   ErrorResponses({401, 403, 404}))}},
           Json::array({PathParam("id", "the operational activity")})),
       [&activities](Request& r) {

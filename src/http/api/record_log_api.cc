@@ -71,11 +71,10 @@ void AddRecordLogRoutes(Router& router, const app::RecordLog& log, const RecordL
               [&log](Request& r) {
                 auto body = ParseJsonBody(r.http);
                 if (!body.ok()) return WriteJsonError(r.res, body.status());
-                auto rec = app::AddLogEntry(r.services.registers, r.principal, log, r.PathId(),
-                                            *body);
+                auto rec =
+                    app::AddLogEntry(r.services.registers, r.principal, log, r.PathId(), *body);
                 if (rec.ok()) {
-                  r.res.SetHeader("Location",
-                                  fmt::format("/api/v1/{}/{}", log.log->path, rec->id));
+                  r.res.SetHeader("Location", fmt::format("/api/v1/{}/{}", log.log->path, rec->id));
                 }
                 Respond(r, rec, 201);
               });

@@ -37,7 +37,7 @@ void SupplierSections(Html& h, Request& r, const domain::Record& rec) {
   RecordLogSection(h, r, app::AssessmentsOf(), rec,
                    {.heading = "Assessments",
                     .caption = "Assessments of this supplier",
-                    .add_label = "Assess",
+                    .add_label = "Record an assessment",
                     .empty = "The supplier has not been assessed yet.",
                     .all_label = "Every assessment",
                     .columns = {"date", "title", "method", "rating", "certificate_expires"}});
@@ -46,9 +46,8 @@ void SupplierSections(Html& h, Request& r, const domain::Record& rec) {
 void ActivitySections(Html& h, Request& r, const domain::Record& rec) {
   auto schedule = r.services.operation.Schedule(r.principal, rec);
   if (schedule.ok()) {
-    const std::string last =
-        schedule->last.empty() ? "No occurrence is recorded yet."
-                               : "Last carried out on " + schedule->last + ".";
+    const std::string last = schedule->last.empty() ? "No occurrence is recorded yet."
+                                                    : "Last carried out on " + schedule->last + ".";
     if (!schedule->missed_since.empty()) {
       Callout(h, true, "Missed since " + schedule->missed_since + ". ", last);
     } else if (rec.fields.value("status", domain::Json()) == "active" &&

@@ -675,8 +675,7 @@ Result<std::vector<GroupCount>> SqlStore::CountBy(const RegisterSpec& spec, int6
   return out;
 }
 
-Result<std::vector<GroupCount>> SqlStore::LatestExpiryBy(const RegisterSpec& spec,
-                                                         int64_t org_id,
+Result<std::vector<GroupCount>> SqlStore::LatestExpiryBy(const RegisterSpec& spec, int64_t org_id,
                                                          const std::string& group_field,
                                                          const std::string& date_field) {
   const FieldSpec* group = spec.Field(group_field);
