@@ -11,6 +11,7 @@
 #include "app/evidence_service.h"
 #include "app/leadership_service.h"
 #include "app/mandatory_service.h"
+#include "app/operation_service.h"
 #include "app/member_service.h"
 #include "app/register_service.h"
 #include "app/risk_service.h"
@@ -38,12 +39,13 @@ struct Services {
         members(s, c, auth),
         evidence(s, c, registers, evidence_options),
         competence(s, c),
-        communications(s, c, registers),
+        communications(s, c),
         awareness(s, c, registers),
         documents(s, c, registers),
         mandatory(s, c, soa),
         leadership(s, registers),
-        tasks(s, c) {
+        tasks(s, c),
+        operation(s, c) {
     registers.SetWriteHook(domain::Tasks(), [this](const Principal& p, domain::Json& fields,
                                                    const domain::Json* before,
                                                    std::vector<domain::FieldError>& errors) {
@@ -133,6 +135,7 @@ struct Services {
   MandatoryDocumentsService mandatory;
   LeadershipService leadership;
   TaskService tasks;
+  OperationService operation;
 };
 
 }  // namespace rampart::app

@@ -41,7 +41,11 @@ const std::vector<const RegisterSpec*>& RegistersTasksServe() {
                                                         &DocumentAcknowledgements(),
                                                         &Improvements(),
                                                         &Nonconformities(),
-                                                        &Incidents()};
+                                                        &Incidents(),
+                                                        &Suppliers(),
+                                                        &SupplierAssessments(),
+                                                        &OperationalActivities(),
+                                                        &ActivityOccurrences()};
   return kAll;
 }
 

@@ -132,6 +132,15 @@ class Store {
                                                   const ListQuery& query,
                                                   const std::vector<std::string>& fields,
                                                   const std::string& latest_of = "") = 0;
+  // For each value of `group_field` (a filterable reference) among the records of `spec`: how
+  // many records name it and the latest expiry they record — the greatest of their `date_field`
+  // (a date) and of the `expires` of the evidence files attached to them (`latest`, a date text;
+  // null when none records one). One statement (a supplier's latest certificate expiry, from its
+  // assessments and the certificates attached to them).
+  virtual Result<std::vector<GroupCount>> LatestExpiryBy(const domain::RegisterSpec& spec,
+                                                         int64_t org_id,
+                                                         const std::string& group_field,
+                                                         const std::string& date_field) = 0;
   // The heat map of all the organisation's risks without reading them: the number of risks per
   // (likelihood, impact) of their inherent or residual rating, from counts the database keeps
   // (a part of a rating not given reads as null). One statement.

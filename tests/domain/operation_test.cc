@@ -103,3 +103,180 @@ TEST(Incidents, TimelineRowsNeedADateAndAnEntry) {
 
 }  // namespace
 }  // namespace rampart::domain
+
+// Clause 8.1: suppliers and outsourced processes, their assessments, and planned operational
+// activities with their occurrences.
+namespace rampart::domain {
+namespace {
+
+using test::ErrorOn;
+using ::testing::ElementsAre;
+using ::testing::IsEmpty;
+
+std::vector<FieldError> ErrorsOf(const RegisterSpec& spec, const Json& input) {
+  std::vector<FieldError> errors;
+  (void)ValidateFields(spec, input, WriteMode::kCreate, nullptr, errors);
+  return errors;
+}
+
+Json Valid(const RegisterSpec& spec, const Json& input) {
+  std::vector<FieldError> errors;
+  Json r = ValidateFields(spec, input, WriteMode::kCreate, nullptr, errors);
+  EXPECT_THAT(errors, IsEmpty());
+  return r;
+}
+
+const Json kCloudHost = {{"name", "Cloud host"},
+                         {"services", "Hosting of the customer portal."},
+                         {"criticality", "medium"},
+                         {"owner", 2}};
+
+TEST(Suppliers, AreActiveWithWhatTheyProvideAndWhoManagesThem) {
+  const Json s = Valid(Suppliers(), kCloudHost);
+  EXPECT_EQ(s["status"], "active");
+  EXPECT_EQ(s["outsourced_process"], false);
+  EXPECT_THAT(ErrorsOf(Suppliers(), {{"name", "Cloud host"}}),
+              ElementsAre(ErrorOn("services"), ErrorOn("criticality")));
+  Json proposed = kCloudHost;
+  proposed.erase("owner");
+  EXPECT_THAT(ErrorsOf(Suppliers(), proposed), ElementsAre(ErrorOn("owner", "active supplier")));
+  proposed["status"] = "proposed";  // being selected: nobody manages it yet
+  EXPECT_THAT(ErrorsOf(Suppliers(), proposed), IsEmpty());
+}
+
+TEST(Suppliers, AContractCannotEndBeforeItStarts) {
+  Json s = kCloudHost;
+  s["contract_start"] = "2026-01-01";
+  s["contract_end"] = "2025-12-31";
+  EXPECT_THAT(ErrorsOf(Suppliers(), s), ElementsAre(ErrorOn("contract_end", "before it starts")));
+  s["contract_end"] = "2026-01-01";
+  EXPECT_THAT(ErrorsOf(Suppliers(), s), IsEmpty());
+}
+
+TEST(Suppliers, ACriticalSupplierNeedsSecurityRequirementsAndAReviewDate) {
+  Json s = kCloudHost;
+  s["criticality"] = "critical";
+  EXPECT_THAT(ErrorsOf(Suppliers(), s),
+              ElementsAre(ErrorOn("security_requirements"), ErrorOn("next_review")));
+  s["security_requirements"] = "Incidents notified within 24 hours; yearly audit right.";
+  s["next_review"] = "2027-03-01";
+  EXPECT_THAT(ErrorsOf(Suppliers(), s), IsEmpty());
+  s["criticality"] = "high";
+  s.erase("security_requirements");
+  EXPECT_THAT(ErrorsOf(Suppliers(), s), ElementsAre(ErrorOn("security_requirements")));
+}
+
+TEST(Suppliers, ContactsNeedANameAndAnEmailAddressThatIsOne) {
+  Json s = kCloudHost;
+  s["contacts"] = {{{"name", "Ann Lee"},
+                    {"role", "Security officer"},
+                    {"email", "ann@host.example"},
+                    {"phone", "+44 20 7946 0000"}},
+                   {{"name", "Desk"}, {"email", "desk at host"}},
+                   {{"role", "Account manager"}}};
+  EXPECT_THAT(ErrorsOf(Suppliers(), s), ElementsAre(ErrorOn("contacts[2].name")));
+  s["contacts"][2]["name"] = "Bob Ray";
+  EXPECT_THAT(ErrorsOf(Suppliers(), s), ElementsAre(ErrorOn("contacts[1].email", "e-mail")));
+  s["contacts"][1]["email"] = "desk@host.example";
+  EXPECT_THAT(ErrorsOf(Suppliers(), s), IsEmpty());
+}
+
+TEST(SupplierAssessments, NeedTheSupplierDateMethodAndResult) {
+  EXPECT_THAT(
+      ErrorsOf(SupplierAssessments(), {{"title", "2026 review"}}),
+      ElementsAre(ErrorOn("supplier"), ErrorOn("date"), ErrorOn("method"), ErrorOn("rating")));
+  const Json ok = Valid(SupplierAssessments(), {{"supplier", 1},
+                                                {"title", "2026 review"},
+                                                {"date", "2026-06-01"},
+                                                {"method", "questionnaire"},
+                                                {"rating", "satisfactory"}});
+  EXPECT_EQ(ok["certificate_expires"], Json());
+}
+
+TEST(SupplierAssessments, ACertificateReviewNamesTheCertificateAndItsValidity) {
+  Json a = {{"supplier", 1},
+            {"title", "ISO 27001 certificate"},
+            {"date", "2026-06-01"},
+            {"method", "certificate_review"},
+            {"rating", "satisfactory"}};
+  EXPECT_THAT(ErrorsOf(SupplierAssessments(), a), ElementsAre(ErrorOn("certificate_expires")));
+  a["certificate_expires"] = "2027-05-31";
+  EXPECT_THAT(ErrorsOf(SupplierAssessments(), a), ElementsAre(ErrorOn("certificate")));
+  a["certificate"] = "ISO/IEC 27001:2022, no. 12345";
+  EXPECT_THAT(ErrorsOf(SupplierAssessments(), a), IsEmpty());
+}
+
+TEST(SupplierAssessments, AResultShortOfSatisfactorySaysWhatWasFound) {
+  Json a = {{"supplier", 1},     {"title", "Audit"},     {"date", "2026-06-01"},
+            {"method", "audit"}, {"rating", "findings"}, {"next_assessment", "2026-06-01"}};
+  EXPECT_THAT(ErrorsOf(SupplierAssessments(), a),
+              ElementsAre(ErrorOn("findings"), ErrorOn("next_assessment", "after")));
+  a["findings"] = "No MFA on the admin console.";
+  a["next_assessment"] = "2026-12-01";
+  EXPECT_THAT(ErrorsOf(SupplierAssessments(), a), IsEmpty());
+}
+
+TEST(CertificateExpiredOn, IsTheExpiryWhenItIsPastAndTheSupplierNotTerminated) {
+  const Json active = {{"status", "active"}};
+  EXPECT_EQ(CertificateExpiredOn(active, "2026-11-30", "2026-12-01"), "2026-11-30");
+  EXPECT_EQ(CertificateExpiredOn(active, "2026-12-01", "2026-12-01"), "");  // its last day
+  EXPECT_EQ(CertificateExpiredOn(active, "", "2026-12-01"), "");
+  EXPECT_EQ(CertificateExpiredOn({{"status", "terminated"}}, "2026-01-01", "2026-12-01"), "");
+}
+
+const Json kAccessReview = {{"title", "Quarterly access review"},
+                            {"applied_control", 3},
+                            {"owner", 2},
+                            {"every", 3},
+                            {"period", "months"},
+                            {"start_date", "2026-01-31"}};
+
+TEST(OperationalActivities, OperateAnAppliedControlWithAnOwnerAndAFrequency) {
+  const Json a = Valid(OperationalActivities(), kAccessReview);
+  EXPECT_EQ(a["status"], "active");
+  EXPECT_THAT(ErrorsOf(OperationalActivities(), {{"title", "Restore test"}, {"every", 0}}),
+              ElementsAre(ErrorOn("applied_control"), ErrorOn("every"), ErrorOn("start_date")));
+  Json retired = kAccessReview;
+  retired.erase("owner");
+  EXPECT_THAT(ErrorsOf(OperationalActivities(), retired), ElementsAre(ErrorOn("owner")));
+  retired["status"] = "retired";
+  EXPECT_THAT(ErrorsOf(OperationalActivities(), retired), IsEmpty());
+}
+
+TEST(NextOccurrenceDue, IsTheLastOccurrenceOrTheStartPlusTheFrequency) {
+  const Json a = Valid(OperationalActivities(), kAccessReview);
+  EXPECT_EQ(NextOccurrenceDue(a, ""), "2026-04-30");  // from the start, three months on
+  EXPECT_EQ(NextOccurrenceDue(a, "2026-05-31"), "2026-08-31");
+  Json weekly = a;
+  weekly["every"] = 2;
+  weekly["period"] = "weeks";
+  EXPECT_EQ(NextOccurrenceDue(weekly, "2026-12-25"), "2027-01-08");
+  weekly["period"] = "days";
+  EXPECT_EQ(NextOccurrenceDue(weekly, "2026-12-31"), "2027-01-02");
+  weekly["period"] = "years";
+  EXPECT_EQ(NextOccurrenceDue(weekly, "2024-02-29"), "2026-02-28");
+}
+
+TEST(MissedSince, IsTheExpectedDayOnceItHasPassedForAnActiveActivity) {
+  const Json a = Valid(OperationalActivities(), kAccessReview);
+  EXPECT_EQ(MissedSince(a, "", "2026-04-30"), "");  // due today: not missed yet
+  EXPECT_EQ(MissedSince(a, "", "2026-05-01"), "2026-04-30");
+  EXPECT_EQ(MissedSince(a, "2026-04-15", "2026-05-01"), "");  // carried out: next in July
+  Json retired = a;
+  retired["status"] = "retired";
+  EXPECT_EQ(MissedSince(retired, "", "2027-01-01"), "");
+}
+
+TEST(ActivityOccurrences, SayWhatWasFoundOrWhyTheyWereNotPerformed) {
+  Json o = {{"activity", 1}, {"summary", "Q1 review"}, {"date", "2026-03-30"}};
+  EXPECT_EQ(Valid(ActivityOccurrences(), o)["outcome"], "completed");
+  o["outcome"] = "issues_found";
+  EXPECT_THAT(ErrorsOf(ActivityOccurrences(), o), ElementsAre(ErrorOn("notes", "issues")));
+  o["outcome"] = "not_performed";
+  EXPECT_THAT(ErrorsOf(ActivityOccurrences(), o), ElementsAre(ErrorOn("notes", "why")));
+  o["notes"] = "The reviewer was ill; moved to April.";
+  EXPECT_THAT(ErrorsOf(ActivityOccurrences(), o), IsEmpty());
+}
+
+}  // namespace
+}  // namespace rampart::domain

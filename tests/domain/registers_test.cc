@@ -32,7 +32,8 @@ TEST(AllRegisters, ListsTheRegistersInNavigationOrder) {
                   &CompetenceRequirements(), &CompetenceRecords(), &AwarenessCampaigns(),
                   &AwarenessCompletions(), &Communications(), &CommunicationLog(), &Documents(),
                   &DocumentVersions(), &DocumentAcknowledgements(), &Improvements(),
-                  &Nonconformities(), &Incidents(), &Tasks()));
+                  &Nonconformities(), &Incidents(), &Suppliers(), &SupplierAssessments(),
+                  &OperationalActivities(), &ActivityOccurrences(), &Tasks()));
 }
 
 TEST(FindRegisterByPath, FindsEachRegisterByItsUrlSegment) {

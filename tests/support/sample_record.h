@@ -30,8 +30,8 @@ inline SampleRefs RefsByType(const std::map<std::string, int64_t>& ids_by_path) 
 
 // The smallest valid record of a register: its required fields (a required reference names the
 // record of its register in `refs`), every user field naming `user_id` (so a contributor owns
-// it), and a date in each date field the register's rules ask for (a completed competence record
-// says when it was achieved).
+// it), and a date or a text in each date or text field the register's rules ask for (a completed
+// competence record says when it was achieved; a critical supplier, what its contract requires).
 inline Json SampleRecord(const domain::RegisterSpec& spec, int64_t user_id,
                          const SampleRefs& refs = {}) {
   Json body = Json::object();
@@ -78,8 +78,10 @@ inline Json SampleRecord(const domain::RegisterSpec& spec, int64_t user_id,
   (void)domain::ValidateFields(spec, body, domain::WriteMode::kCreate, nullptr, errors);
   for (const auto& e : errors) {
     const domain::FieldSpec* f = spec.Field(e.field);
-    if (f != nullptr && f->type == domain::FieldType::kDate && !body.contains(f->name)) {
-      body[f->name] = "2030-01-01";
+    if (f == nullptr || body.contains(f->name)) continue;
+    if (f->type == domain::FieldType::kDate) body[f->name] = "2030-01-01";
+    if (f->type == domain::FieldType::kText || f->type == domain::FieldType::kLongText) {
+      body[f->name] = "Sample " + f->label;
     }
   }
   return body;

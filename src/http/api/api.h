@@ -4,10 +4,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include <string>
 #include <string_view>
 #include <vector>
 
 #include "app/evidence_service.h"
+#include "app/record_log.h"
 #include "http/router.h"
 
 namespace rampart::http {
@@ -21,6 +23,19 @@ void RegisterSoaApiRoutes(Router& router);
 void RegisterVersionApiRoutes(Router& router);
 // Documented information beyond its registers' routes, and a person's work (document_api.cc).
 void RegisterDocumentApiRoutes(Router& router);
+// Clause 8.1 beyond its registers' routes (operation_api.cc).
+void RegisterOperationApiRoutes(Router& router);
+
+// GET and POST /api/v1/{record path}/{id}/{segment}: a record's log (record_log_api.cc), for a
+// communication's log and an operational activity's occurrences. Operation ids
+// "<record type>_<segment>" and "add_<log type>".
+struct RecordLogDoc {
+  std::string segment;       // "log", "occurrences"
+  std::string list_summary;  // "The log of a communication"
+  std::string add_summary;   // "Add an entry to a communication's log"
+};
+void AddRecordLogRoutes(Router& router, const app::RecordLog& log, const RecordLogDoc& doc);
+
 // The OpenAPI 3.1 document of these routes: each API route's ApiDoc with who may call it (from
 // its guard), the component schemas of every area, and GET /healthz (served outside the router).
 // A path shared by routes takes its path parameters from the first of them.

@@ -219,69 +219,11 @@ void AddAwarenessRoutes(Router& router) {
       });
 }
 
-void AddCommunicationLogRoutes(Router& router) {
-  const domain::RegisterSpec& log = domain::CommunicationLog();
-  const Json tags = Json::array({domain::Communications().plural});
-  const std::string entry = SchemaName(log);
-  const std::string path = R"(/api/v1/communications/(\d+)/log)";
-  router.Get(
-      path, kRead,
-      Doc({{"summary", "The log of a communication"},
-           {"description",
-            "The entries of the communication-log register that name this communication, newest "
-            "first; takes that register's list parameters."},
-           {"tags", tags},
-           {"operationId", "communication_log"},
-           {"parameters",
-            Json::array({{{"name", "cursor"}, {"in", "query"}, {"schema", kString}},
-                         {{"name", "limit"},
-                          {"in", "query"},
-                          {"schema", {{"type", "integer"}, {"minimum", 1}, {"maximum", 500}}}}})},
-           {"responses",
-            Merge({{"200", JsonResponse("a page of entries",
-                                        Object({{"data", ArrayOf(Ref(entry))},
-                                                {"next_cursor", OrNull(kString)}},
-                                               Json::array({"data", "next_cursor"})))}},
-                  ErrorResponses({400, 401, 403, 404}))}},
-          Json::array({PathParam("id", "the communication")})),
-      [&log](Request& r) {
-        HttpRequest params = r.http;
-        if (!params.HasParam("sort")) params.params.emplace("sort", "-date");
-        auto q = ParseListQuery(log, params);
-        if (!q.ok()) return WriteJsonError(r.res, q.status());
-        auto page = r.services.communications.Log(r.principal, r.PathId(), *q);
-        if (!page.ok()) return WriteJsonError(r.res, page.status());
-        Json data = Json::array();
-        for (const auto& rec : page->records) data.push_back(app::RecordToJson(rec));
-        WriteJson(
-            r.res, 200,
-            Json{{"data", std::move(data)},
-                 {"next_cursor", page->next_cursor.empty() ? Json() : Json(page->next_cursor)}});
-      });
-  router.Post(path, WriteGuard(log),
-              Doc({{"summary", "Add an entry to a communication's log"},
-                   {"description",
-                    "Creates a communication-log entry naming this communication (a "
-                    "`communication` in the body is replaced)."},
-                   {"tags", tags},
-                   {"operationId", "add_communication_log_entry"},
-                   {"requestBody", JsonBody(Ref(entry + "Input"))},
-                   {"responses", Merge({{"201", JsonResponse("the entry", Ref(entry))}},
-                                       ErrorResponses({400, 401, 403, 404, 413}))}},
-                  Json::array({PathParam("id", "the communication")})),
-              [](Request& r) {
-                auto body = ParseJsonBody(r.http);
-                if (!body.ok()) return WriteJsonError(r.res, body.status());
-                auto rec = r.services.communications.AddToLog(r.principal, r.PathId(), *body);
-                if (rec.ok()) {
-                  r.res.SetHeader("Location", fmt::format("/api/v1/communication-log/{}", rec->id));
-                }
-                Respond(r, rec, 201);
-              });
-}
-
 void RegisterSupportApiRoutes(Router& router) {
-  AddCommunicationLogRoutes(router);
+  AddRecordLogRoutes(router, app::CommunicationLogOf(),
+                     {.segment = "log",
+                      .list_summary = "The log of a communication",
+                      .add_summary = "Add an entry to a communication's log"});
   AddAwarenessRoutes(router);
   router.Get(
       "/api/v1/competence-matrix", kRead,

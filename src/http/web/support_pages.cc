@@ -145,49 +145,13 @@ void CommunicationLogSection(Html& h, Request& r, const domain::Record& rec) {
     h.Text("its last log entry is older than its frequency allows.");
     h.Close("div");
   }
-  domain::ListQuery q;
-  q.sort = "date";
-  q.descending = true;
-  q.limit = 20;
-  auto log = r.services.communications.Log(r.principal, rec.id, q);
-  auto members = r.services.registers.Members(r.principal);
-  if (!log.ok() || !members.ok()) return;
-  h.Open("section", {{"class", "card table-card"}, {"aria-labelledby", "communication-log-title"}});
-  h.Open("div", {{"class", "card-head"}});
-  h.Element("h2", {{"id", "communication-log-title"}}, "Log");
-  if (MayCreate(r.principal, domain::CommunicationLog())) {
-    h.Link(fmt::format("/communication-log/new?communication={}&date={}", rec.id,
-                       r.services.communications.Today()),
-           "Add to the log", "button button-secondary button-small");
-  }
-  h.Close("div");
-  if (log->records.empty()) {
-    h.Element("p", {{"class", "card-body muted"}}, "Nothing is logged yet.");
-  } else {
-    const Table table{
-        .cls = "data-table stack-narrow",
-        .caption = "Log of this communication",
-        .columns = {{.label = "Date"}, {.label = "What was communicated"}, {.label = "By"}}};
-    table.Open(h);
-    for (const auto& e : log->records) {
-      h.Open("tr");
-      h.Element("td", {{"class", "cell-date"}, {"data-label", "Date"}}, Text(e.fields["date"]));
-      h.Open("td", {{"class", "cell-title"}, {"data-label", "What was communicated"}});
-      h.Link(fmt::format("/communication-log/{}", e.id), Text(e.fields["summary"]));
-      h.Close("td");
-      const Json& by = e.fields["communicated_by"];
-      h.Element("td", {{"data-label", "By"}},
-                by.is_number_integer() ? UserName(by.get<int64_t>(), *members) : "—");
-      h.Close("tr");
-    }
-    table.Close(h);
-    if (!log->next_cursor.empty()) {
-      h.Open("p");
-      h.Link(fmt::format("/communication-log?communication={}", rec.id), "The whole log");
-      h.Close("p");
-    }
-  }
-  h.Close("section");
+  RecordLogSection(h, r, app::CommunicationLogOf(), rec,
+                   {.heading = "Log",
+                    .caption = "Log of this communication",
+                    .add_label = "Add to the log",
+                    .empty = "Nothing is logged yet.",
+                    .all_label = "The whole log",
+                    .columns = {"date", "summary", "communicated_by"}});
 }
 
 // An awareness campaign's page: planned (nobody asked yet), or its completion rate and who has

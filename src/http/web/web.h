@@ -205,8 +205,23 @@ void AddSupportPageHooks(PageHooks& hooks);     // support_pages.cc
 void AddDocumentPageHooks(PageHooks& hooks);    // document_pages.cc
 void AddLeadershipPageHooks(PageHooks& hooks);  // leadership_pages.cc
 void AddTaskPageHooks(PageHooks& hooks);        // task_pages.cc
+void AddOperationPageHooks(PageHooks& hooks);   // operation_pages.cc
 // The hooks of `spec` (empty ones when its area adds nothing).
 const RegisterPageHooks& PageHooksFor(const domain::RegisterSpec& spec);
+
+// A record's log on its page (record_log_pages.cc): its latest 20 entries newest first, in the
+// log's `columns` (its title field links to the entry), a link adding an entry for the record
+// dated today offered to those who may, and one to the whole log when there are more.
+struct RecordLogView {
+  std::string heading;    // "Log"
+  std::string caption;    // "Log of this communication" (for screen readers)
+  std::string add_label;  // "Add to the log"
+  std::string empty;      // "Nothing is logged yet."
+  std::string all_label;  // "The whole log"
+  std::vector<std::string> columns;
+};
+void RecordLogSection(Html& h, Request& r, const app::RecordLog& log, const domain::Record& rec,
+                      const RecordLogView& view);
 
 // What every register of approved versions (domain::ApprovedVersions) adds to the generic
 // pages (version_pages.cc): its routes (approve, new draft, current, compare), the list's

@@ -675,6 +675,47 @@ Result<std::vector<GroupCount>> SqlStore::CountBy(const RegisterSpec& spec, int6
   return out;
 }
 
+Result<std::vector<GroupCount>> SqlStore::LatestExpiryBy(const RegisterSpec& spec, int64_t org_id,
+                                                         const std::string& group_field,
+                                                         const std::string& date_field) {
+  const FieldSpec* group = spec.Field(group_field);
+  const FieldSpec* date = spec.Field(date_field);
+  if (group == nullptr || group->type != FieldType::kRef || !group->filterable) {
+    return InvalidArgument(
+        fmt::format("cannot group {} by \"{}\"", ToLower(spec.plural), group_field), group_field);
+  }
+  if (date == nullptr || date->type != FieldType::kDate) {
+    return InvalidArgument(fmt::format("no date \"{}\" of {}", date_field, ToLower(spec.plural)),
+                           date_field);
+  }
+  ASSIGN_OR_RETURN(auto conn, Acquire());
+  // The evidence files of each record joined to it (by the index on (org_id, record_type,
+  // record_id)); the two maxima are compared here, one being a DATE in PostgreSQL and the other
+  // a text.
+  ASSIGN_OR_RETURN(
+      auto rows,
+      conn->Query(fmt::format("SELECT r.{0}, COUNT(DISTINCT r.id), MAX(r.{1}), MAX(e.expires) "
+                              "FROM {2} r LEFT JOIN evidence_files e ON e.org_id = r.org_id AND "
+                              "e.record_type = ? AND e.record_id = r.id "
+                              "WHERE r.org_id = ? AND r.{0} IS NOT NULL GROUP BY r.{0}",
+                              group->name, date->name, spec.table),
+                  {spec.type, org_id}));
+  std::vector<GroupCount> out;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, rows->Next());
+    if (!row) break;
+    GroupCount g;
+    g.values.push_back(rows->Int(0));
+    g.count = rows->Int(1);
+    const std::string own = rows->IsNull(2) ? "" : rows->Text(2);
+    const std::string attached = rows->IsNull(3) ? "" : rows->Text(3);
+    const std::string latest = std::max(own, attached);
+    if (!latest.empty()) g.latest = latest;
+    out.push_back(std::move(g));
+  }
+  return out;
+}
+
 Result<std::vector<Record>> SqlStore::Write(const Actor& actor,
                                             const std::vector<Mutation>& mutations) {
   std::vector<Record> out;

@@ -36,6 +36,9 @@ class SqlStore final : public Store {
                                           const ListQuery& query,
                                           const std::vector<std::string>& fields,
                                           const std::string& latest_of = "") override;
+  Result<std::vector<GroupCount>> LatestExpiryBy(const domain::RegisterSpec& spec, int64_t org_id,
+                                                 const std::string& group_field,
+                                                 const std::string& date_field) override;
   Result<std::vector<domain::Record>> Write(const Actor& actor,
                                             const std::vector<Mutation>& mutations) override;
 
