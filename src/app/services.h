@@ -12,6 +12,7 @@
 #include "app/leadership_service.h"
 #include "app/mandatory_service.h"
 #include "app/member_service.h"
+#include "app/metric_service.h"
 #include "app/register_service.h"
 #include "app/risk_service.h"
 #include "app/soa_service.h"
@@ -43,7 +44,14 @@ struct Services {
         documents(s, c, registers),
         mandatory(s, c, soa),
         leadership(s, registers),
-        tasks(s, c) {
+        tasks(s, c),
+        metrics(s, c, registers) {
+    registers.SetWriteHook(domain::Measurements(), [this](const Principal& p,
+                                                          domain::Json& fields,
+                                                          const domain::Json* before,
+                                                          std::vector<domain::FieldError>& errors) {
+      return metrics.OnMeasurementWrite(p, fields, before, errors);
+    });
     registers.SetWriteHook(domain::Tasks(), [this](const Principal& p, domain::Json& fields,
                                                    const domain::Json* before,
                                                    std::vector<domain::FieldError>& errors) {
@@ -127,6 +135,7 @@ struct Services {
   MandatoryDocumentsService mandatory;
   LeadershipService leadership;
   TaskService tasks;
+  MetricService metrics;
 };
 
 }  // namespace rampart::app

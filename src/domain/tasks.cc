@@ -184,12 +184,7 @@ std::string NextTaskDue(const Json& task, std::string_view completed_on) {
   const std::string from = task.value("recurrence_from", Json()) == "completion"
                                ? std::string(completed_on)
                                : due.get<std::string>();
-  const int n = every.get<int>();
-  if (unit == "days") return AddDays(from, n);
-  if (unit == "weeks") return AddDays(from, 7 * n);
-  if (unit == "months") return AddMonths(from, n);
-  if (unit == "years") return AddMonths(from, 12 * n);
-  return "";
+  return AddPeriod(from, every.get<int>(), unit.get<std::string>());
 }
 
 }  // namespace rampart::domain

@@ -21,6 +21,8 @@ void RegisterSoaApiRoutes(Router& router);
 void RegisterVersionApiRoutes(Router& router);
 // Documented information beyond its registers' routes, and a person's work (document_api.cc).
 void RegisterDocumentApiRoutes(Router& router);
+// Clause 9.1 beyond its registers' routes: measurements of a metric, statuses (metric_api.cc).
+void RegisterMetricApiRoutes(Router& router);
 // The OpenAPI 3.1 document of these routes: each API route's ApiDoc with who may call it (from
 // its guard), the component schemas of every area, and GET /healthz (served outside the router).
 // A path shared by routes takes its path parameters from the first of them.

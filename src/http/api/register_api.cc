@@ -543,6 +543,7 @@ void RegisterApiRoutes(Router& router) {
   RegisterRiskApiRoutes(router);
   RegisterSoaApiRoutes(router);
   RegisterSupportApiRoutes(router);
+  RegisterMetricApiRoutes(router);
   RegisterLeadershipApiRoutes(router);
   AddOrganisationRoutes(router);
   for (const RegisterSpec* spec : domain::AllRegisters()) AddRegisterRoutes(router, *spec);

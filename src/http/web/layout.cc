@@ -721,6 +721,7 @@ const RegisterPageHooks& PageHooksFor(const domain::RegisterSpec& spec) {
     AddSupportPageHooks(all);
     AddLeadershipPageHooks(all);
     AddTaskPageHooks(all);
+    AddMetricPageHooks(all);
     return all;
   }();
   static const RegisterPageHooks kNone;

@@ -205,6 +205,8 @@ void AddSupportPageHooks(PageHooks& hooks);     // support_pages.cc
 void AddDocumentPageHooks(PageHooks& hooks);    // document_pages.cc
 void AddLeadershipPageHooks(PageHooks& hooks);  // leadership_pages.cc
 void AddTaskPageHooks(PageHooks& hooks);        // task_pages.cc
+// metric_pages.cc; after the planning hooks, whose objective banner it extends.
+void AddMetricPageHooks(PageHooks& hooks);
 // The hooks of `spec` (empty ones when its area adds nothing).
 const RegisterPageHooks& PageHooksFor(const domain::RegisterSpec& spec);
 
