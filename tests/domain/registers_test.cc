@@ -11,6 +11,7 @@
 #include "domain/documents.h"
 #include "domain/improvement.h"
 #include "domain/leadership.h"
+#include "domain/monitoring.h"
 #include "domain/operation.h"
 #include "domain/planning.h"
 #include "domain/risk.h"
@@ -31,8 +32,8 @@ TEST(AllRegisters, ListsTheRegistersInNavigationOrder) {
                   &IsmsProcesses(), &Objectives(), &PlannedChanges(), &Resources(),
                   &CompetenceRequirements(), &CompetenceRecords(), &AwarenessCampaigns(),
                   &AwarenessCompletions(), &Communications(), &CommunicationLog(), &Documents(),
-                  &DocumentVersions(), &DocumentAcknowledgements(), &Improvements(),
-                  &Nonconformities(), &Incidents(), &Tasks()));
+                  &DocumentVersions(), &DocumentAcknowledgements(), &Metrics(),
+                  &Measurements(), &Improvements(), &Nonconformities(), &Incidents(), &Tasks()));
 }
 
 TEST(FindRegisterByPath, FindsEachRegisterByItsUrlSegment) {
