@@ -73,44 +73,6 @@ const char* const kWhat[] = {"Critical patches installed within 14 days",
                              "Incidents closed within target",
                              "Staff who completed awareness training"};
 
-domain::Json Normalised(const domain::RegisterSpec& spec, const domain::Json& input) {
-  std::vector<domain::FieldError> errors;
-  domain::Json fields =
-      domain::ValidateFields(spec, input, domain::WriteMode::kCreate, nullptr, errors);
-  if (!errors.empty()) {
-    Die(fmt::format("seeding a {}: {}: {} ({})", spec.type, errors.front().field,
-                    errors.front().message, input.dump()));
-  }
-  return fields;
-}
-
-store::Mutation Insert(const domain::RegisterSpec& spec, domain::Json fields) {
-  domain::Json diff = domain::DiffFields(spec, domain::Json(), fields);
-  return {.kind = store::Mutation::Kind::kInsert,
-          .spec = &spec,
-          .fields = std::move(fields),
-          .action = "create",
-          .diff = std::move(diff)};
-}
-
-std::vector<domain::Record> WriteAll(store::Store& st, const store::Actor& actor,
-                                     std::vector<store::Mutation>& ms, int batch, double& write_s) {
-  std::vector<domain::Record> out;
-  out.reserve(ms.size());
-  for (size_t done = 0; done < ms.size();) {
-    const size_t n = std::min(static_cast<size_t>(batch), ms.size() - done);
-    std::vector<store::Mutation> part(std::make_move_iterator(ms.begin() + done),
-                                      std::make_move_iterator(ms.begin() + done + n));
-    const auto t0 = SteadyClock::now();
-    auto written = Check(st.Write(actor, part), "writing a batch");
-    write_s += MsSince(t0) / 1000.0;
-    for (auto& r : written) out.push_back(std::move(r));
-    done += n;
-  }
-  ms.clear();
-  return out;
-}
-
 void Run(const Options& o) {
   Json report = {{"bench", "measurement_load"},
                  {"backend", o.postgres ? "postgres" : "sqlite"},
@@ -149,7 +111,7 @@ void Run(const Options& o) {
                         {"start_date", domain::AddDays(today, -400)}};
       if (i % 3 == 2) {
         f["direction"] = "range";
-        f["target_low"] = 40;
+        f["target_value"] = 40;
         f["target_high"] = 60;
       } else {
         f["direction"] = i % 3 == 0 ? "higher" : "lower";

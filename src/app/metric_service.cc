@@ -25,8 +25,8 @@ Result<std::map<int64_t, domain::MetricStatus>> MetricService::Statuses(
   const std::string today = Today();
   for (const auto& m : metrics) {
     const auto it = by_metric.find(m.id);
-    out[m.id] = domain::ComputeMetricStatus(
-        m.fields, it == by_metric.end() ? nullptr : it->second, m.created_at, today);
+    out[m.id] = domain::ComputeMetricStatus(m.fields, it == by_metric.end() ? nullptr : it->second,
+                                            m.created_at, today);
   }
   return out;
 }

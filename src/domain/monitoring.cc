@@ -113,13 +113,17 @@ RegisterSpec MakeMetrics() {
                    {std::string(kWithinRange), "Within a range"}},
        .filterable = true,
        .default_value = std::string(kHigherIsBetter)},
-      Decimal("target_value", "Target value", "The value to reach (higher is better) or to stay "
-                                              "under (lower is better)."),
+      FieldSpec{.name = "target_value",
+                .label = "Target value",
+                .type = FieldType::kDecimal,
+                .required = true,
+                .help = "The value to reach (higher is better), to stay under (lower is better), "
+                        "or where the range starts (within a range)."},
       Decimal("warning_threshold", "Warning threshold",
               "Short of the target but not yet off target: below the target when higher is "
               "better, above it when lower is better."),
-      Decimal("target_low", "Range from", "Within a range: its low end."),
-      Decimal("target_high", "Range to", "Within a range: its high end."),
+      Decimal("target_high", "Range to",
+              "Within a range: where it ends (the target value is where it starts)."),
       {.name = "objective",
        .label = "Objective",
        .type = FieldType::kRef,
@@ -142,8 +146,8 @@ RegisterSpec MakeMetrics() {
        .sortable = true,
        .default_value = "active"},
   };
-  s.list_columns = {"title", "frequency_every", "frequency_unit", "target_value", "unit",
-                    "measured_by", "status"};
+  s.list_columns = {"title", "frequency_every", "frequency_unit", "target_value",
+                    "unit",  "measured_by",     "status"};
   s.default_sort = "title";
   s.lifecycle = Lifecycle{.field = "status",
                           .transitions = {{"active", "retired"}, {"retired", "active"}},
@@ -152,35 +156,26 @@ RegisterSpec MakeMetrics() {
   s.rule = [](const Json& r, const Json*, std::vector<FieldError>& errors) {
     const auto target = Number(r, "target_value");
     const auto warning = Number(r, "warning_threshold");
-    const auto low = Number(r, "target_low");
     const auto high = Number(r, "target_high");
     if (r["direction"] == kWithinRange) {
-      if (!low) errors.push_back({"target_low", "say where the range starts"});
       if (!high) errors.push_back({"target_high", "say where the range ends"});
-      if (low && high && *low > *high) {
-        errors.push_back({"target_high", "the range ends at or above where it starts"});
+      if (target && high && *target > *high) {
+        errors.push_back({"target_high", "the range ends at or above its start, the target value"});
       }
-      if (target) {
-        errors.push_back({"target_value", "a range is set by its two ends, not a target value"});
-      }
-      if (warning) {
-        errors.push_back({"warning_threshold", "a range has no warning threshold"});
-      }
+      if (warning) errors.push_back({"warning_threshold", "a range has no warning threshold"});
       return;
     }
-    if (!target) errors.push_back({"target_value", "set the value the metric is to meet"});
-    if (low || high) {
-      errors.push_back({low ? "target_low" : "target_high",
-                        "only a metric within a range has a range; set the target value"});
+    if (high) {
+      errors.push_back({"target_high", "only a metric within a range has an end to its range"});
     }
     if (target && warning) {
       if (r["direction"] == kHigherIsBetter && *warning >= *target) {
-        errors.push_back(
-            {"warning_threshold", "when higher is better, the warning threshold is below the target"});
+        errors.push_back({"warning_threshold",
+                          "when higher is better, the warning threshold is below the target"});
       }
       if (r["direction"] == kLowerIsBetter && *warning <= *target) {
-        errors.push_back(
-            {"warning_threshold", "when lower is better, the warning threshold is above the target"});
+        errors.push_back({"warning_threshold",
+                          "when lower is better, the warning threshold is above the target"});
       }
     }
   };
@@ -290,7 +285,7 @@ const char* MetricResultLabel(MetricResult r) {
 MetricResult EvaluateValue(const Json& metric, double value) {
   const std::string direction = TextOf(metric, "direction");
   if (direction == kWithinRange) {
-    const auto low = Number(metric, "target_low");
+    const auto low = Number(metric, "target_value");
     const auto high = Number(metric, "target_high");
     if (!low || !high) return MetricResult::kOnTarget;
     return value >= *low && value <= *high ? MetricResult::kOnTarget : MetricResult::kOffTarget;
@@ -329,8 +324,7 @@ MetricStatus ComputeMetricStatus(const Json& metric, const Json* latest,
 }
 
 ChartGeometry ComputeChart(const std::vector<ChartPoint>& points,
-                           const std::vector<double>& reference_values,
-                           const ChartOptions& o) {
+                           const std::vector<double>& reference_values, const ChartOptions& o) {
   ChartGeometry g;
   g.total = points.size();
   g.x0 = o.left;

@@ -110,8 +110,10 @@ TEST_F(MetricApi, RefusesAMetricWithoutItsTargetNamingTheField) {
   EXPECT_EQ(Error(above), "invalid_argument/warning_threshold");
   fields["direction"] = "range";
   fields.erase("warning_threshold");
+  EXPECT_EQ(Error(Post("/api/v1/metrics", fields)), "invalid_argument/target_high");
   fields.erase("target_value");
-  EXPECT_EQ(Error(Post("/api/v1/metrics", fields)), "invalid_argument/target_low");
+  fields["target_high"] = 99;
+  EXPECT_EQ(Error(Post("/api/v1/metrics", fields)), "invalid_argument/target_value");
   EXPECT_EQ(Body(Get("/api/v1/metrics"))["data"].size(), 0u);
 }
 
@@ -132,8 +134,8 @@ TEST_F(MetricApi, StatusFollowsTheLatestMeasurementAndTheFrequency) {
   EXPECT_EQ(s["next_due"], domain::AddMonths(domain::AddDays(today_, -2), 1));
   EXPECT_EQ(s["due"], false);
 
-  const int64_t warning = Metric("Backups restored", {{"frequency_unit", "days"},
-                                                      {"frequency_every", 7}});
+  const int64_t warning =
+      Metric("Backups restored", {{"frequency_unit", "days"}, {"frequency_every", 7}});
   Measure(warning, 91, 8);
   s = Body(Get(Of(warning, "/status")))["status"];
   EXPECT_EQ(s["result"], "warning");
@@ -167,8 +169,8 @@ TEST_F(MetricApi, AnotherOrganisationsMetricIsNotFound) {
   EXPECT_EQ(Get(Of(id, "/status"), Bearer(*token))->status, 404);
   EXPECT_EQ(Post(Of(id), {{"value", 1}, {"measured_on", today_}}, Bearer(*token))->status, 404);
   // Its measurements name a metric of its own organisation only.
-  auto direct = Post("/api/v1/measurements", {{"metric", id}, {"value", 1}, {"measured_on", today_}},
-                     Bearer(*token));
+  auto direct = Post("/api/v1/measurements",
+                     {{"metric", id}, {"value", 1}, {"measured_on", today_}}, Bearer(*token));
   EXPECT_EQ(direct->status, 400);
   EXPECT_EQ(Error(direct), "invalid_argument/metric");
   EXPECT_EQ(Body(Get("/api/v1/metrics/status", Bearer(*token)))["data"].size(), 0u);

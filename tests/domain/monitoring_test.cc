@@ -59,20 +59,22 @@ TEST(Metrics, NeedWhatHowAndWhoMeasures) {
 TEST(Metrics, HigherOrLowerNeedATargetValue) {
   Json input = Input();
   input.erase("target_value");
-  EXPECT_THAT(Errors(Metrics(), input), ElementsAre(ErrorOn("target_value", "set the value")));
+  EXPECT_THAT(Errors(Metrics(), input), ElementsAre(ErrorOn("target_value")));
 }
 
-TEST(Metrics, ARangeNeedsBothEndsInOrderAndNoTargetValueOrThreshold) {
+TEST(Metrics, ARangeRunsFromTheTargetValueToItsEndWithoutAThreshold) {
   Json input = Input({{"direction", "range"}});
-  EXPECT_THAT(Errors(Metrics(), input),
-              ElementsAre(ErrorOn("target_low"), ErrorOn("target_high"),
-                          ErrorOn("target_value", "two ends")));
-  input.erase("target_value");
-  input["target_low"] = 20;
-  input["target_high"] = 10;
+  EXPECT_THAT(Errors(Metrics(), input), ElementsAre(ErrorOn("target_high", "where the range ends")));
+  input["target_high"] = 90;  // below its start, 95
   input["warning_threshold"] = 5;
   EXPECT_THAT(Errors(Metrics(), input),
               ElementsAre(ErrorOn("target_high", "at or above"), ErrorOn("warning_threshold")));
+  input["target_high"] = 99;
+  input.erase("warning_threshold");
+  EXPECT_THAT(Errors(Metrics(), input), IsEmpty());
+  // Only a range has an end.
+  EXPECT_THAT(Errors(Metrics(), Input({{"target_high", 99}})),
+              ElementsAre(ErrorOn("target_high", "only a metric within a range")));
 }
 
 TEST(Metrics, WarningThresholdLiesShortOfTheTarget) {
@@ -89,12 +91,12 @@ TEST(Metrics, RefuseAFrequencyOutsideOneTo999) {
 }
 
 TEST(Measurements, RefuseAValueThatIsNotANumberNamingIt) {
-  EXPECT_THAT(Errors(Measurements(), {{"metric", 1}, {"value", "ninety"}, {"measured_on",
-                                                                          "2026-11-30"}}),
-              ElementsAre(ErrorOn("value")));
-  EXPECT_THAT(Errors(Measurements(), {{"metric", 1}, {"value", "93.5"}, {"measured_on",
-                                                                        "2026-11-30"}}),
-              IsEmpty());
+  EXPECT_THAT(
+      Errors(Measurements(), {{"metric", 1}, {"value", "ninety"}, {"measured_on", "2026-11-30"}}),
+      ElementsAre(ErrorOn("value")));
+  EXPECT_THAT(
+      Errors(Measurements(), {{"metric", 1}, {"value", "93.5"}, {"measured_on", "2026-11-30"}}),
+      IsEmpty());
   EXPECT_THAT(Errors(Measurements(), {{"metric", 1}, {"value", 93}, {"measured_on", "30/11"}}),
               ElementsAre(ErrorOn("measured_on")));
 }
@@ -118,10 +120,8 @@ TEST(EvaluateValue, LowerIsBetterMeetsAtOrBelowTheTargetWarnsUpToTheThreshold) {
 }
 
 TEST(EvaluateValue, WithinARangeIncludesBothEnds) {
-  const Json m = Metric({{"direction", "range"},
-                         {"target_value", nullptr},
-                         {"target_low", -5},
-                         {"target_high", 5}});
+  const Json m = Metric(
+      {{"direction", "range"}, {"target_value", -5}, {"target_high", 5}});
   EXPECT_EQ(EvaluateValue(m, -5), MetricResult::kOnTarget);
   EXPECT_EQ(EvaluateValue(m, 5), MetricResult::kOnTarget);
   EXPECT_EQ(EvaluateValue(m, 5.01), MetricResult::kOffTarget);
@@ -185,7 +185,7 @@ TEST(ComputeChart, SpacesDatesByTimeAndScalesValuesTopDown) {
   EXPECT_DOUBLE_EQ(g.points[0].x, g.x0);
   EXPECT_DOUBLE_EQ(g.points[2].x, g.x1);
   EXPECT_DOUBLE_EQ(g.points[1].x, g.x0 + (g.x1 - g.x0) / 10);  // one day of ten
-  EXPECT_GT(g.points[0].y, g.points[1].y);                        // higher values higher up
+  EXPECT_GT(g.points[0].y, g.points[1].y);                     // higher values higher up
   EXPECT_GT(g.points[1].y, g.points[2].y);
   EXPECT_LE(g.min_value, 10);
   EXPECT_GE(g.max_value, 30);
@@ -205,8 +205,7 @@ TEST(ComputeChart, EqualValuesAndEqualDatesStayInsideThePlot) {
 }
 
 TEST(ComputeChart, TakesInNegativeValuesAndTheReferenceLines) {
-  const ChartGeometry g =
-      ComputeChart({{"2026-11-01", -12.5}, {"2026-11-02", -3}}, {5, -20});
+  const ChartGeometry g = ComputeChart({{"2026-11-01", -12.5}, {"2026-11-02", -3}}, {5, -20});
   EXPECT_LE(g.min_value, -20);
   EXPECT_GE(g.max_value, 5);
   ASSERT_EQ(g.lines.size(), 2u);

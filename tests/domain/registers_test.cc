@@ -32,8 +32,8 @@ TEST(AllRegisters, ListsTheRegistersInNavigationOrder) {
                   &IsmsProcesses(), &Objectives(), &PlannedChanges(), &Resources(),
                   &CompetenceRequirements(), &CompetenceRecords(), &AwarenessCampaigns(),
                   &AwarenessCompletions(), &Communications(), &CommunicationLog(), &Documents(),
-                  &DocumentVersions(), &DocumentAcknowledgements(), &Metrics(),
-                  &Measurements(), &Improvements(), &Nonconformities(), &Incidents(), &Tasks()));
+                  &DocumentVersions(), &DocumentAcknowledgements(), &Metrics(), &Measurements(),
+                  &Improvements(), &Nonconformities(), &Incidents(), &Tasks()));
 }
 
 TEST(FindRegisterByPath, FindsEachRegisterByItsUrlSegment) {

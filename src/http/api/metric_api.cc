@@ -53,8 +53,9 @@ void AddMetricSchemas(Json& schemas) {
           "the latest measurement against the target in the metric's direction: off target "
           "past the warning threshold (or without one), warning short of the target"}}},
        {"due", Described(kBoolean, "an active metric whose next measurement is today or past")},
-       {"next_due", Described(OrNull(kString), "the latest measurement (or the start) plus the "
-                                               "frequency")},
+       {"next_due", Described(OrNull(kString),
+                              "the latest measurement (or the start) plus the "
+                              "frequency")},
        {"value", Described(OrNull({{"type", "number"}}), "the latest measurement's value")},
        {"measured_on", Described(OrNull(kString), "the latest measurement's date")}});
   schemas["MetricWithStatus"] =
@@ -65,36 +66,35 @@ void RegisterMetricApiRoutes(Router& router) {
   const domain::RegisterSpec& metrics = domain::Metrics();
   const domain::RegisterSpec& measurements = domain::Measurements();
   const Json tags = Json::array({metrics.plural});
-  router.Get(
-      "/api/v1/metrics/status", kRead,
-      Doc({{"summary", "The status of metrics"},
-           {"description",
-            "A page of metrics (the metrics list's filters, sort and cursor) each with its "
-            "status today; their latest measurements are read in one statement."},
-           {"tags", tags},
-           {"operationId", "metric_statuses"},
-           {"parameters", PageParams()},
-           {"responses", Merge({{"200", JsonResponse("a page of metrics with their status",
-                                                     PageOf(Ref("MetricWithStatus")))}},
-                               ErrorResponses({400, 401, 403}))}}),
-      [&metrics](Request& r) {
-        auto q = ParseListQuery(metrics, r.http);
-        if (!q.ok()) return WriteJsonError(r.res, q.status());
-        auto page = r.services.registers.List(r.principal, metrics, *q);
-        if (!page.ok()) return WriteJsonError(r.res, page.status());
-        auto statuses = r.services.metrics.Statuses(r.principal, page->records);
-        if (!statuses.ok()) return WriteJsonError(r.res, statuses.status());
-        Json data = Json::array();
-        for (const auto& m : page->records) {
-          data.push_back({{"id", m.id},
-                          {"title", m.fields["title"]},
-                          {"status", StatusToJson(statuses->at(m.id))}});
-        }
-        WriteJson(r.res, 200,
-                  {{"data", std::move(data)},
-                   {"next_cursor",
-                    page->next_cursor.empty() ? Json() : Json(page->next_cursor)}});
-      });
+  router.Get("/api/v1/metrics/status", kRead,
+             Doc({{"summary", "The status of metrics"},
+                  {"description",
+                   "A page of metrics (the metrics list's filters, sort and cursor) each with its "
+                   "status today; their latest measurements are read in one statement."},
+                  {"tags", tags},
+                  {"operationId", "metric_statuses"},
+                  {"parameters", PageParams()},
+                  {"responses", Merge({{"200", JsonResponse("a page of metrics with their status",
+                                                            PageOf(Ref("MetricWithStatus")))}},
+                                      ErrorResponses({400, 401, 403}))}}),
+             [&metrics](Request& r) {
+               auto q = ParseListQuery(metrics, r.http);
+               if (!q.ok()) return WriteJsonError(r.res, q.status());
+               auto page = r.services.registers.List(r.principal, metrics, *q);
+               if (!page.ok()) return WriteJsonError(r.res, page.status());
+               auto statuses = r.services.metrics.Statuses(r.principal, page->records);
+               if (!statuses.ok()) return WriteJsonError(r.res, statuses.status());
+               Json data = Json::array();
+               for (const auto& m : page->records) {
+                 data.push_back({{"id", m.id},
+                                 {"title", m.fields["title"]},
+                                 {"status", StatusToJson(statuses->at(m.id))}});
+               }
+               WriteJson(
+                   r.res, 200,
+                   {{"data", std::move(data)},
+                    {"next_cursor", page->next_cursor.empty() ? Json() : Json(page->next_cursor)}});
+             });
   router.Get(R"(/api/v1/metrics/(\d+)/status)", kRead,
              Doc({{"summary", "A metric's status"},
                   {"description",
@@ -124,9 +124,9 @@ void RegisterMetricApiRoutes(Router& router) {
                   {"tags", tags},
                   {"operationId", "metric_measurements"},
                   {"parameters", PageParams()},
-                  {"responses", Merge({{"200", JsonResponse("a page of measurements",
-                                                            PageOf(Ref(entry)))}},
-                                      ErrorResponses({400, 401, 403, 404}))}},
+                  {"responses",
+                   Merge({{"200", JsonResponse("a page of measurements", PageOf(Ref(entry)))}},
+                         ErrorResponses({400, 401, 403, 404}))}},
                  Json::array({PathParam("id", "the metric")})),
              [&measurements](Request& r) {
                HttpRequest params = r.http;
@@ -135,10 +135,10 @@ void RegisterMetricApiRoutes(Router& router) {
                if (!q.ok()) return WriteJsonError(r.res, q.status());
                auto page = r.services.metrics.MeasurementsOf(r.principal, r.PathId(), *q);
                if (!page.ok()) return WriteJsonError(r.res, page.status());
-               WriteJson(r.res, 200,
-                         {{"data", Records(page->records)},
-                          {"next_cursor",
-                           page->next_cursor.empty() ? Json() : Json(page->next_cursor)}});
+               WriteJson(
+                   r.res, 200,
+                   {{"data", Records(page->records)},
+                    {"next_cursor", page->next_cursor.empty() ? Json() : Json(page->next_cursor)}});
              });
   router.Post(path, WriteGuard(measurements),
               Doc({{"summary", "Add a measurement to a metric"},

@@ -31,8 +31,8 @@ std::string WithUnit(const Json& metric, double v) {
 // "at least 95 %", "at most 2 days", "from 10 to 20 ms".
 std::string TargetText(const Json& m) {
   if (m["direction"] == domain::kWithinRange) {
-    if (!m["target_low"].is_number() || !m["target_high"].is_number()) return "";
-    return fmt::format("from {} to {}", FormatNumber(m["target_low"].get<double>()),
+    if (!m["target_value"].is_number() || !m["target_high"].is_number()) return "";
+    return fmt::format("from {} to {}", FormatNumber(m["target_value"].get<double>()),
                        WithUnit(m, m["target_high"].get<double>()));
   }
   if (!m["target_value"].is_number()) return "";
@@ -97,8 +97,8 @@ struct RefLine {
 std::vector<RefLine> ReferenceLines(const Json& m) {
   std::vector<RefLine> out;
   if (m["direction"] == domain::kWithinRange) {
-    if (m["target_low"].is_number())
-      out.push_back({m["target_low"].get<double>(), "Range from", "chart-target"});
+    if (m["target_value"].is_number())
+      out.push_back({m["target_value"].get<double>(), "Range from", "chart-target"});
     if (m["target_high"].is_number())
       out.push_back({m["target_high"].get<double>(), "Range to", "chart-target"});
     return out;
@@ -129,19 +129,20 @@ void TrendSection(Html& h, const domain::Record& rec, const app::MetricService::
   h.Open("section", {{"class", "card"}, {"aria-labelledby", "metric-trend"}});
   h.Element("h2", {{"id", "metric-trend"}}, "Trend");
   if (g.points.empty()) {
-    h.Element("p", {{"class", "muted"}}, "Nothing is measured yet: the chart shows from the "
-                                         "first measurement.");
+    h.Element("p", {{"class", "muted"}},
+              "Nothing is measured yet: the chart shows from the "
+              "first measurement.");
     h.Close("section");
     return;
   }
   const std::string unit = Text(m["unit"]);
   const std::string target = TargetText(m);
-  const std::string desc = fmt::format(
-      "{} measurement{} from {} to {}, between {} and {}{}. Latest {} on {}.{}", g.points.size(),
-      g.points.size() == 1 ? "" : "s", g.points.front().date, g.points.back().date,
-      FormatNumber(g.min_value), FormatNumber(g.max_value), unit.empty() ? "" : " " + unit,
-      WithUnit(m, g.points.back().value), g.points.back().date,
-      target.empty() ? "" : " Target " + target + ".");
+  const std::string desc =
+      fmt::format("{} measurement{} from {} to {}, between {} and {}{}. Latest {} on {}.{}",
+                  g.points.size(), g.points.size() == 1 ? "" : "s", g.points.front().date,
+                  g.points.back().date, FormatNumber(g.min_value), FormatNumber(g.max_value),
+                  unit.empty() ? "" : " " + unit, WithUnit(m, g.points.back().value),
+                  g.points.back().date, target.empty() ? "" : " Target " + target + ".");
   h.Open("figure", {{"class", "trend-chart"}});
   h.Open("svg", {{"xmlns", "http://www.w3.org/2000/svg"},
                  {"viewBox", fmt::format("0 0 {} {}", o.width, o.height)},
@@ -158,21 +159,23 @@ void TrendSection(Html& h, const domain::Record& rec, const app::MetricService::
                     {"y2", Num(t.at)},
                     {"stroke", "#d7dce3"},
                     {"stroke-width", "1"}});
-    h.Element("text", {{"class", "chart-label"},
-                       {"x", Num(g.x0 - 8)},
-                       {"y", Num(t.at + 4)},
-                       {"text-anchor", "end"},
-                       {"font-size", "12"},
-                       {"fill", "#4b5563"}},
+    h.Element("text",
+              {{"class", "chart-label"},
+               {"x", Num(g.x0 - 8)},
+               {"y", Num(t.at + 4)},
+               {"text-anchor", "end"},
+               {"font-size", "12"},
+               {"fill", "#4b5563"}},
               t.label);
   }
   for (const auto& t : g.date_ticks) {
-    h.Element("text", {{"class", "chart-label"},
-                       {"x", Num(t.at)},
-                       {"y", Num(g.y1 + 22)},
-                       {"text-anchor", "middle"},
-                       {"font-size", "12"},
-                       {"fill", "#4b5563"}},
+    h.Element("text",
+              {{"class", "chart-label"},
+               {"x", Num(t.at)},
+               {"y", Num(g.y1 + 22)},
+               {"text-anchor", "middle"},
+               {"font-size", "12"},
+               {"fill", "#4b5563"}},
               t.label);
   }
   h.Void("line", {{"class", "chart-axis"},
@@ -192,12 +195,13 @@ void TrendSection(Html& h, const domain::Record& rec, const app::MetricService::
                     {"stroke", warning ? "#a06800" : "#1a7f37"},
                     {"stroke-width", "1.5"},
                     {"stroke-dasharray", warning ? "3 3" : "6 4"}});
-    h.Element("text", {{"class", "chart-line-label"},
-                       {"x", Num(g.x1 - 4)},
-                       {"y", Num(g.lines[i].y - 4)},
-                       {"text-anchor", "end"},
-                       {"font-size", "11"},
-                       {"fill", warning ? "#6f4a00" : "#145c29"}},
+    h.Element("text",
+              {{"class", "chart-line-label"},
+               {"x", Num(g.x1 - 4)},
+               {"y", Num(g.lines[i].y - 4)},
+               {"text-anchor", "end"},
+               {"font-size", "11"},
+               {"fill", warning ? "#6f4a00" : "#145c29"}},
               fmt::format("{} {}", refs[i].label, FormatNumber(refs[i].value)));
   }
   std::string polyline;
@@ -219,10 +223,7 @@ void TrendSection(Html& h, const domain::Record& rec, const app::MetricService::
     h.Close("circle");
   }
   h.Close("svg");
-  if (g.total > g.points.size()) {
-    h.Element("figcaption", {{"class", "muted"}},
-              fmt::format("The last {} of {} measurements.", g.points.size(), series.total));
-  } else if (series.total > static_cast<int64_t>(g.points.size())) {
+  if (series.total > static_cast<int64_t>(g.points.size())) {
     h.Element("figcaption", {{"class", "muted"}},
               fmt::format("The last {} of {} measurements.", g.points.size(), series.total));
   }
@@ -251,8 +252,7 @@ void MeasurementsSection(Html& h, Request& r, const domain::Record& rec,
   if (!members.ok()) return;
   h.Open("section", {{"class", "card table-card"}, {"aria-labelledby", "metric-measurements"}});
   h.Open("div", {{"class", "card-head"}});
-  h.Element("h2", {{"id", "metric-measurements"}},
-            fmt::format("Measurements ({})", series.total));
+  h.Element("h2", {{"id", "metric-measurements"}}, fmt::format("Measurements ({})", series.total));
   if (MayCreate(r.principal, domain::Measurements()) && rec.fields["status"] == "active") {
     h.Link(fmt::format("/measurements/new?metric={}&measured_on={}&measured_by={}", rec.id,
                        r.services.metrics.Today(), r.principal.user_id),
@@ -304,7 +304,8 @@ void MeasurementsSection(Html& h, Request& r, const domain::Record& rec,
 
 void MetricPage(Html& h, Request& r, const domain::Record& rec) {
   auto statuses = r.services.metrics.Statuses(r.principal, {rec});
-  auto series = r.services.metrics.Recent(r.principal, rec.id, domain::ChartOptions{}.max_points);
+  auto series = r.services.metrics.Recent(r.principal, rec.id,
+                                          static_cast<int>(domain::ChartOptions{}.max_points));
   if (!statuses.ok() || !series.ok()) return;
   StatusSection(h, rec, statuses->at(rec.id));
   TrendSection(h, rec, *series);
@@ -378,7 +379,7 @@ void AddMetricPageHooks(PageHooks& all) {
   hooks.detail_banner = MetricPage;
   RegisterPageHooks& objective = all[&domain::Objectives()];
   objective.detail_banner = [before = objective.detail_banner](Html& h, Request& r,
-                                                                const domain::Record& rec) {
+                                                               const domain::Record& rec) {
     if (before) before(h, r, rec);
     ObjectiveMetricsSection(h, r, rec);
   };

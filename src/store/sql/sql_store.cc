@@ -684,9 +684,8 @@ Result<std::vector<Record>> SqlStore::LatestPerGroup(const RegisterSpec& spec, i
   const RegisterSpec* parent = group == nullptr ? nullptr : domain::FindRegisterByType(group->ref);
   if (group == nullptr || group->type != FieldType::kRef || !group->filterable ||
       parent == nullptr) {
-    return InvalidArgument(fmt::format("cannot group {} by \"{}\"", ToLower(spec.plural),
-                                       group_field),
-                           group_field);
+    return InvalidArgument(
+        fmt::format("cannot group {} by \"{}\"", ToLower(spec.plural), group_field), group_field);
   }
   if (order == nullptr || !order->sortable) {
     return InvalidArgument(
@@ -701,13 +700,13 @@ Result<std::vector<Record>> SqlStore::LatestPerGroup(const RegisterSpec& spec, i
   ASSIGN_OR_RETURN(auto conn, Acquire());
   ASSIGN_OR_RETURN(
       auto rows,
-      conn->Query(fmt::format("SELECT {0} FROM {1} WHERE org_id = ? AND id IN (SELECT (SELECT "
-                              "x.id FROM {1} x WHERE x.org_id = ? AND x.{2} = g.id ORDER BY "
-                              "x.{3} DESC, x.id DESC LIMIT 1) FROM {4} g WHERE g.org_id = ? AND "
-                              "g.id IN ({5}))",
-                              SelectColumns(spec), spec.table, group->name, order->name,
-                              parent->table, in),
-                  params));
+      conn->Query(
+          fmt::format("SELECT {0} FROM {1} WHERE org_id = ? AND id IN (SELECT (SELECT "
+                      "x.id FROM {1} x WHERE x.org_id = ? AND x.{2} = g.id ORDER BY "
+                      "x.{3} DESC, x.id DESC LIMIT 1) FROM {4} g WHERE g.org_id = ? AND "
+                      "g.id IN ({5}))",
+                      SelectColumns(spec), spec.table, group->name, order->name, parent->table, in),
+          params));
   while (true) {
     ASSIGN_OR_RETURN(bool row, rows->Next());
     if (!row) break;
