@@ -64,7 +64,8 @@ TEST(Metrics, HigherOrLowerNeedATargetValue) {
 
 TEST(Metrics, ARangeRunsFromTheTargetValueToItsEndWithoutAThreshold) {
   Json input = Input({{"direction", "range"}});
-  EXPECT_THAT(Errors(Metrics(), input), ElementsAre(ErrorOn("target_high", "where the range ends")));
+  EXPECT_THAT(Errors(Metrics(), input),
+              ElementsAre(ErrorOn("target_high", "where the range ends")));
   input["target_high"] = 90;  // below its start, 95
   input["warning_threshold"] = 5;
   EXPECT_THAT(Errors(Metrics(), input),
@@ -120,8 +121,7 @@ TEST(EvaluateValue, LowerIsBetterMeetsAtOrBelowTheTargetWarnsUpToTheThreshold) {
 }
 
 TEST(EvaluateValue, WithinARangeIncludesBothEnds) {
-  const Json m = Metric(
-      {{"direction", "range"}, {"target_value", -5}, {"target_high", 5}});
+  const Json m = Metric({{"direction", "range"}, {"target_value", -5}, {"target_high", 5}});
   EXPECT_EQ(EvaluateValue(m, -5), MetricResult::kOnTarget);
   EXPECT_EQ(EvaluateValue(m, 5), MetricResult::kOnTarget);
   EXPECT_EQ(EvaluateValue(m, 5.01), MetricResult::kOffTarget);

@@ -152,13 +152,14 @@ void TrendSection(Html& h, const domain::Record& rec, const app::MetricService::
   h.Element("title", {{"id", "trend-title"}}, "Trend of " + Text(m["title"]));
   h.Element("desc", {{"id", "trend-desc"}}, desc);
   for (const auto& t : g.value_ticks) {
-    h.Void("line", {{"class", "chart-grid"},
+    h.Open("line", {{"class", "chart-grid"},
                     {"x1", Num(g.x0)},
                     {"x2", Num(g.x1)},
                     {"y1", Num(t.at)},
                     {"y2", Num(t.at)},
                     {"stroke", "#d7dce3"},
                     {"stroke-width", "1"}});
+    h.Close("line");
     h.Element("text",
               {{"class", "chart-label"},
                {"x", Num(g.x0 - 8)},
@@ -178,16 +179,17 @@ void TrendSection(Html& h, const domain::Record& rec, const app::MetricService::
                {"fill", "#4b5563"}},
               t.label);
   }
-  h.Void("line", {{"class", "chart-axis"},
+  h.Open("line", {{"class", "chart-axis"},
                   {"x1", Num(g.x0)},
                   {"x2", Num(g.x1)},
                   {"y1", Num(g.y1)},
                   {"y2", Num(g.y1)},
                   {"stroke", "#6b7280"},
                   {"stroke-width", "1"}});
+  h.Close("line");
   for (size_t i = 0; i < g.lines.size(); ++i) {
     const bool warning = refs[i].cls == "chart-warning";
-    h.Void("line", {{"class", refs[i].cls},
+    h.Open("line", {{"class", refs[i].cls},
                     {"x1", Num(g.x0)},
                     {"x2", Num(g.x1)},
                     {"y1", Num(g.lines[i].y)},
@@ -195,6 +197,7 @@ void TrendSection(Html& h, const domain::Record& rec, const app::MetricService::
                     {"stroke", warning ? "#a06800" : "#1a7f37"},
                     {"stroke-width", "1.5"},
                     {"stroke-dasharray", warning ? "3 3" : "6 4"}});
+    h.Close("line");
     h.Element("text",
               {{"class", "chart-line-label"},
                {"x", Num(g.x1 - 4)},
@@ -207,11 +210,12 @@ void TrendSection(Html& h, const domain::Record& rec, const app::MetricService::
   std::string polyline;
   for (const auto& p : g.points) polyline += fmt::format("{},{} ", Num(p.x), Num(p.y));
   if (g.points.size() > 1) {
-    h.Void("polyline", {{"class", "chart-line"},
+    h.Open("polyline", {{"class", "chart-line"},
                         {"points", polyline},
                         {"fill", "none"},
                         {"stroke", "#2456c6"},
                         {"stroke-width", "2"}});
+    h.Close("polyline");
   }
   for (const auto& p : g.points) {
     h.Open("circle", {{"class", "chart-point"},
