@@ -46,8 +46,7 @@ struct Services {
         leadership(s, registers),
         tasks(s, c),
         metrics(s, c, registers) {
-    registers.SetWriteHook(domain::Measurements(), [this](const Principal& p,
-                                                          domain::Json& fields,
+    registers.SetWriteHook(domain::Measurements(), [this](const Principal& p, domain::Json& fields,
                                                           const domain::Json* before,
                                                           std::vector<domain::FieldError>& errors) {
       return metrics.OnMeasurementWrite(p, fields, before, errors);

@@ -42,9 +42,9 @@ struct MetricStatus {
   MetricResult result = MetricResult::kNoData;
   // An active metric's measurement is due: the next one (`next_due`) is today or past.
   bool due = false;
-  std::string next_due;        // the latest measurement (or the start) plus the frequency
-  std::optional<double> value; // the latest measurement's value
-  std::string measured_on;     // and its date; empty when nothing is measured
+  std::string next_due;         // the latest measurement (or the start) plus the frequency
+  std::optional<double> value;  // the latest measurement's value
+  std::string measured_on;      // and its date; empty when nothing is measured
 };
 
 // How `value` stands against the target of `metric` (its fields): its direction, target value
@@ -55,8 +55,8 @@ MetricResult EvaluateValue(const Json& metric, double value);
 // measurement (nullptr when none) and the day it was recorded (`created_on`, counted from when
 // the metric has no start date). Due when it is active and its latest measurement — or, with
 // none, its start — plus its frequency (every N days, weeks, months or years) is not after today.
-MetricStatus ComputeMetricStatus(const Json& metric, const Json* latest, std::string_view created_on,
-                                 std::string_view today);
+MetricStatus ComputeMetricStatus(const Json& metric, const Json* latest,
+                                 std::string_view created_on, std::string_view today);
 
 // The trend chart of a metric, in SVG user units; drawn by the pages (http/web/metric_pages.cc).
 struct ChartPoint {
@@ -69,7 +69,7 @@ struct ChartOptions {
   double left = 64;  // room for the values' labels
   double right = 16;
   double top = 16;
-  double bottom = 40;  // room for the dates' labels
+  double bottom = 40;       // room for the dates' labels
   size_t max_points = 120;  // more are capped to the last (latest) ones
   int value_ticks = 5;
 };
@@ -90,7 +90,7 @@ struct ChartGeometry {
     std::string date;
     double value = 0;
   };
-  std::vector<Point> points;  // oldest first
+  std::vector<Point> points;     // oldest first
   std::vector<ChartLine> lines;  // the reference lines (target, threshold), in the order given
   std::vector<ChartTick> value_ticks;  // bottom to top
   std::vector<ChartTick> date_ticks;   // left to right, no repeats
