@@ -76,35 +76,6 @@ const char* const kTypes[] = {"isms_policy", "topic_policy", "procedure",      "
                               "standard",    "other",        "record_template"};
 const char* const kClauses[] = {"4.3", "6.1.2", "6.1.3", "7.2", "8.1", "9.1", "9.2.2", "10.2"};
 
-// Writes the mutations in batches of `batch`; returns the records written and adds the seconds
-// spent in Store::Write to `write_s`.
-std::vector<domain::Record> WriteAll(store::Store& st, const store::Actor& actor,
-                                     std::vector<store::Mutation>& ms, int batch, double& write_s) {
-  std::vector<domain::Record> out;
-  out.reserve(ms.size());
-  for (size_t done = 0; done < ms.size();) {
-    const size_t n = std::min(static_cast<size_t>(batch), ms.size() - done);
-    std::vector<store::Mutation> part(std::make_move_iterator(ms.begin() + done),
-                                      std::make_move_iterator(ms.begin() + done + n));
-    const auto t0 = SteadyClock::now();
-    auto written = Check(st.Write(actor, part), "writing a batch");
-    write_s += MsSince(t0) / 1000.0;
-    for (auto& r : written) out.push_back(std::move(r));
-    done += n;
-  }
-  ms.clear();
-  return out;
-}
-
-store::Mutation Insert(const domain::RegisterSpec& spec, domain::Json fields) {
-  domain::Json diff = domain::DiffFields(spec, domain::Json(), fields);
-  return {.kind = store::Mutation::Kind::kInsert,
-          .spec = &spec,
-          .fields = std::move(fields),
-          .action = "create",
-          .diff = std::move(diff)};
-}
-
 void Run(const Options& o) {
   Json report = {{"bench", "document_load"},
                  {"backend", o.postgres ? "postgres" : "sqlite"},

@@ -562,4 +562,51 @@ inline std::vector<std::string> Plan(PGconn* conn, const std::string& sql,
   return out;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Seeding through the store.
+
+// Writes the mutations in batches of `batch`; returns the records written and adds the seconds
+// spent in Store::Write to `write_s`.
+inline std::vector<domain::Record> WriteAll(store::Store& st, const store::Actor& actor,
+                                            std::vector<store::Mutation>& ms, int batch,
+                                            double& write_s) {
+  std::vector<domain::Record> out;
+  out.reserve(ms.size());
+  for (size_t done = 0; done < ms.size();) {
+    const size_t n = std::min(static_cast<size_t>(batch), ms.size() - done);
+    std::vector<store::Mutation> part(std::make_move_iterator(ms.begin() + done),
+                                      std::make_move_iterator(ms.begin() + done + n));
+    const auto t0 = SteadyClock::now();
+    auto written = Check(st.Write(actor, part), "writing a batch");
+    write_s += MsSince(t0) / 1000.0;
+    for (auto& r : written) out.push_back(std::move(r));
+    done += n;
+  }
+  ms.clear();
+  return out;
+}
+
+// The record as the API would store it: validated and normalised (every field present, defaults
+// applied); dies on a field error, so the seed cannot drift from the register's rules.
+inline domain::Json Normalised(const domain::RegisterSpec& spec, const domain::Json& input) {
+  std::vector<domain::FieldError> errors;
+  domain::Json fields =
+      domain::ValidateFields(spec, input, domain::WriteMode::kCreate, nullptr, errors);
+  if (!errors.empty()) {
+    Die(fmt::format("seeding a {}: {}: {} ({})", spec.type, errors.front().field,
+                    errors.front().message, input.dump()));
+  }
+  return fields;
+}
+
+// The insert of a new record with its audit diff.
+inline store::Mutation Insert(const domain::RegisterSpec& spec, domain::Json fields) {
+  domain::Json diff = domain::DiffFields(spec, domain::Json(), fields);
+  return {.kind = store::Mutation::Kind::kInsert,
+          .spec = &spec,
+          .fields = std::move(fields),
+          .action = "create",
+          .diff = std::move(diff)};
+}
+
 }  // namespace rampart::bench

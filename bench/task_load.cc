@@ -93,48 +93,6 @@ const char* const kObjects[] = {"access rights to the payroll system",
 const char* const kRequirements[] = {"A.5.18", "A.5.15", "A.8.13", "A.5.24", "7.5.3",
                                      "9.2.2",  "A.8.8",  "A.5.9",  "A.6.3",  "A.8.24"};
 
-// Writes the mutations in batches of `batch`; returns the records written and adds the seconds
-// spent in Store::Write to `write_s`.
-std::vector<domain::Record> WriteAll(store::Store& st, const store::Actor& actor,
-                                     std::vector<store::Mutation>& ms, int batch, double& write_s) {
-  std::vector<domain::Record> out;
-  out.reserve(ms.size());
-  for (size_t done = 0; done < ms.size();) {
-    const size_t n = std::min(static_cast<size_t>(batch), ms.size() - done);
-    std::vector<store::Mutation> part(std::make_move_iterator(ms.begin() + done),
-                                      std::make_move_iterator(ms.begin() + done + n));
-    const auto t0 = SteadyClock::now();
-    auto written = Check(st.Write(actor, part), "writing a batch");
-    write_s += MsSince(t0) / 1000.0;
-    for (auto& r : written) out.push_back(std::move(r));
-    done += n;
-  }
-  ms.clear();
-  return out;
-}
-
-// The record as the API would store it: validated and normalised (every field present, defaults
-// applied); dies on a field error, so the seed cannot drift from the register's rules.
-domain::Json Normalised(const domain::RegisterSpec& spec, const domain::Json& input) {
-  std::vector<domain::FieldError> errors;
-  domain::Json fields =
-      domain::ValidateFields(spec, input, domain::WriteMode::kCreate, nullptr, errors);
-  if (!errors.empty()) {
-    Die(fmt::format("seeding a {}: {}: {} ({})", spec.type, errors.front().field,
-                    errors.front().message, input.dump()));
-  }
-  return fields;
-}
-
-store::Mutation Insert(const domain::RegisterSpec& spec, domain::Json fields) {
-  domain::Json diff = domain::DiffFields(spec, domain::Json(), fields);
-  return {.kind = store::Mutation::Kind::kInsert,
-          .spec = &spec,
-          .fields = std::move(fields),
-          .action = "create",
-          .diff = std::move(diff)};
-}
-
 struct PlanQuery {
   std::string name, sql;
   std::vector<std::string> params;

@@ -13,6 +13,7 @@
 #include "app/mandatory_service.h"
 #include "app/operation_service.h"
 #include "app/member_service.h"
+#include "app/metric_service.h"
 #include "app/register_service.h"
 #include "app/risk_service.h"
 #include "app/soa_service.h"
@@ -45,7 +46,13 @@ struct Services {
         mandatory(s, c, soa),
         leadership(s, registers),
         tasks(s, c),
-        operation(s, c) {
+        operation(s, c),
+        metrics(s, c, registers) {
+    registers.SetWriteHook(domain::Measurements(), [this](const Principal& p, domain::Json& fields,
+                                                          const domain::Json* before,
+                                                          std::vector<domain::FieldError>& errors) {
+      return metrics.OnMeasurementWrite(p, fields, before, errors);
+    });
     registers.SetWriteHook(domain::Tasks(), [this](const Principal& p, domain::Json& fields,
                                                    const domain::Json* before,
                                                    std::vector<domain::FieldError>& errors) {
@@ -136,6 +143,7 @@ struct Services {
   LeadershipService leadership;
   TaskService tasks;
   OperationService operation;
+  MetricService metrics;
 };
 
 }  // namespace rampart::app

@@ -4,6 +4,7 @@
 #include "domain/documents.h"
 #include "domain/improvement.h"
 #include "domain/leadership.h"
+#include "domain/monitoring.h"
 #include "domain/operation.h"
 #include "domain/planning.h"
 #include "domain/risk.h"
@@ -39,6 +40,8 @@ const std::vector<const RegisterSpec*>& RegistersTasksServe() {
                                                         &Documents(),
                                                         &DocumentVersions(),
                                                         &DocumentAcknowledgements(),
+                                                        &Metrics(),
+                                                        &Measurements(),
                                                         &Improvements(),
                                                         &Nonconformities(),
                                                         &Incidents(),

@@ -643,6 +643,20 @@ std::string AddMonths(std::string_view date, int months) {
   return FormatYmd(moved);
 }
 
+std::string AddPeriod(std::string_view date, int n, std::string_view unit) {
+  if (unit == "days") return AddDays(date, n);
+  if (unit == "weeks") return AddDays(date, 7 * n);
+  if (unit == "months") return AddMonths(date, n);
+  if (unit == "years") return AddMonths(date, 12 * n);
+  return "";
+}
+
+std::optional<int64_t> DayNumber(std::string_view date) {
+  const auto d = ParseYmd(date);
+  if (!d.ok()) return std::nullopt;
+  return std::chrono::sys_days(d).time_since_epoch().count();
+}
+
 const char* CompetenceStateName(CompetenceState s) {
   switch (s) {
     case CompetenceState::kMet:

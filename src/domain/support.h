@@ -17,6 +17,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -58,6 +59,11 @@ inline constexpr int kCompetenceExpiringDays = 60;
 // of a shorter month becomes its last day). An invalid date gives an empty text.
 std::string AddDays(std::string_view date, int days);
 std::string AddMonths(std::string_view date, int months);
+// The date `n` days, weeks, months or years (`unit`: "days", "weeks", "months", "years") after
+// `date`: a task's recurrence, a metric's frequency. Empty for an invalid date or unit.
+std::string AddPeriod(std::string_view date, int n, std::string_view unit);
+// The days from 1970-01-01 to `date` (YYYY-MM-DD); nullopt for an invalid date.
+std::optional<int64_t> DayNumber(std::string_view date);
 
 // Where one person stands against one requirement.
 enum class CompetenceState {

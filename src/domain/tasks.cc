@@ -209,8 +209,7 @@ std::string NextTaskDue(const Json& task, std::string_view completed_on) {
   const std::string from = from_completion ? std::string(completed_on) : due.get<std::string>();
   const int n = every.get<int>();
   std::string next;
-  if (unit == "days") next = AddDays(from, n);
-  if (unit == "weeks") next = AddDays(from, 7 * n);
+  if (unit == "days" || unit == "weeks") next = AddPeriod(from, n, unit.get<std::string>());
   if (unit == "months" || unit == "years") {
     const int months = unit == "years" ? 12 * n : n;
     const Json anchor = task.value("recurrence_anchor", Json());

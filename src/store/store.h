@@ -141,6 +141,15 @@ class Store {
                                                          int64_t org_id,
                                                          const std::string& group_field,
                                                          const std::string& date_field) = 0;
+  // The latest record of each group among `group_ids` of a reference field (`group_field`, a
+  // filterable kRef): the one with the greatest `order_field` (a sortable field), the greatest id
+  // among equals — a metric's latest measurement. Groups without records are absent; ids of
+  // other organisations give nothing. One statement, an index seek per group.
+  virtual Result<std::vector<domain::Record>> LatestPerGroup(const domain::RegisterSpec& spec,
+                                                             int64_t org_id,
+                                                             const std::string& group_field,
+                                                             const std::vector<int64_t>& group_ids,
+                                                             const std::string& order_field) = 0;
   // The heat map of all the organisation's risks without reading them: the number of risks per
   // (likelihood, impact) of their inherent or residual rating, from counts the database keeps
   // (a part of a rating not given reads as null). One statement.

@@ -193,7 +193,8 @@ Json SampleValue(const FieldSpec& f, const std::string& text) {
     case FieldType::kEnum:
       return f.choices.front().value;
     case FieldType::kDate:
-      return "2031-01-31";
+      // A measurement cannot be dated after today (app::MetricService).
+      return f.name == "measured_on" ? "2020-01-31" : "2031-01-31";
     case FieldType::kColour:
       return "#336699";
     case FieldType::kBool:

@@ -20,6 +20,7 @@
 #include "base/crypto.h"
 #include "domain/context.h"
 #include "domain/documents.h"
+#include "domain/monitoring.h"
 #include "domain/planning.h"
 #include "domain/risk.h"
 #include "domain/soa.h"
@@ -2372,6 +2373,68 @@ TEST_P(StoreTest, KeepsRiskRatingCountsInStepWithEveryWrite) {
   const auto before = store_->StatementCount();
   ASSERT_THAT(store_->RiskRatingCounts(acme_.org.id, true), IsOk());
   EXPECT_EQ(store_->StatementCount() - before, 1u);
+}
+
+}  // namespace
+}  // namespace rampart::store
+
+namespace rampart::store {
+namespace {
+
+// Store::LatestPerGroup: a metric's latest measurement by date (the greatest id among equal
+// dates), for the metrics asked only, of the caller's organisation only, in one statement.
+TEST_P(StoreTest, ReadsTheLatestRecordOfEachGroupInOneStatement) {
+  auto globex = SecondTenant();
+  ASSERT_THAT(globex, IsOk());
+  auto metric = [&](const Tenant& t, const std::string& title) {
+    auto r = WriteOne(t, Insert(domain::Metrics(), {{"title", title},
+                                                    {"method", "Counted from the report."},
+                                                    {"measured_by", t.admin.id},
+                                                    {"unit", "%"},
+                                                    {"direction", "higher"},
+                                                    {"target_value", 95}}));
+    EXPECT_THAT(r, IsOk());
+    return r.ok() ? r->id : 0;
+  };
+  auto measure = [&](const Tenant& t, int64_t id, double value, const std::string& on) {
+    auto r = WriteOne(
+        t, Insert(domain::Measurements(), {{"metric", id}, {"value", value}, {"measured_on", on}}));
+    EXPECT_THAT(r, IsOk());
+    return r.ok() ? r->id : 0;
+  };
+  const int64_t a = metric(acme_, "Patches");
+  const int64_t b = metric(acme_, "Backups");
+  const int64_t none = metric(acme_, "Never measured");
+  const int64_t theirs = metric(*globex, "Theirs");
+  measure(acme_, a, 90, "2026-11-01");
+  measure(acme_, a, 97, "2026-11-20");
+  measure(acme_, a, 91, "2026-10-01");
+  measure(acme_, b, 80, "2026-11-05");
+  const int64_t later_same_day = measure(acme_, b, 85, "2026-11-05");
+  measure(*globex, theirs, 50, "2026-12-01");
+
+  const uint64_t before = store_->StatementCount();
+  auto latest = store_->LatestPerGroup(domain::Measurements(), acme_.org.id, "metric",
+                                       {a, b, none, theirs}, "measured_on");
+  ASSERT_THAT(latest, IsOk());
+  EXPECT_EQ(store_->StatementCount() - before, 1u);
+  std::map<int64_t, Record> by_metric;
+  for (const auto& r : *latest) by_metric[r.fields["metric"].get<int64_t>()] = r;
+  ASSERT_EQ(by_metric.size(), 2u);  // none measured, theirs another organisation's
+  EXPECT_EQ(by_metric[a].fields["value"], 97.0);
+  EXPECT_EQ(by_metric[a].fields["measured_on"], "2026-11-20");
+  EXPECT_EQ(by_metric[b].id, later_same_day);
+  auto only_a =
+      store_->LatestPerGroup(domain::Measurements(), acme_.org.id, "metric", {a}, "measured_on");
+  ASSERT_THAT(only_a, IsOk());
+  ASSERT_EQ(only_a->size(), 1u);
+  auto empty =
+      store_->LatestPerGroup(domain::Measurements(), acme_.org.id, "metric", {}, "measured_on");
+  ASSERT_THAT(empty, IsOk());
+  EXPECT_TRUE(empty->empty());
+  EXPECT_THAT(
+      store_->LatestPerGroup(domain::Measurements(), acme_.org.id, "comment", {a}, "measured_on"),
+      test::StatusIs(Code::kInvalidArgument, "comment"));
 }
 
 }  // namespace

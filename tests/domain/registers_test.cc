@@ -11,6 +11,7 @@
 #include "domain/documents.h"
 #include "domain/improvement.h"
 #include "domain/leadership.h"
+#include "domain/monitoring.h"
 #include "domain/operation.h"
 #include "domain/planning.h"
 #include "domain/risk.h"
@@ -31,9 +32,10 @@ TEST(AllRegisters, ListsTheRegistersInNavigationOrder) {
                   &IsmsProcesses(), &Objectives(), &PlannedChanges(), &Resources(),
                   &CompetenceRequirements(), &CompetenceRecords(), &AwarenessCampaigns(),
                   &AwarenessCompletions(), &Communications(), &CommunicationLog(), &Documents(),
-                  &DocumentVersions(), &DocumentAcknowledgements(), &Improvements(),
-                  &Nonconformities(), &Incidents(), &Suppliers(), &SupplierAssessments(),
-                  &OperationalActivities(), &ActivityOccurrences(), &Tasks()));
+                  &DocumentVersions(), &DocumentAcknowledgements(), &Metrics(), &Measurements(),
+                  &Improvements(), &Nonconformities(), &Incidents(), &Suppliers(),
+                  &SupplierAssessments(), &OperationalActivities(), &ActivityOccurrences(),
+                  &Tasks()));
 }
 
 TEST(FindRegisterByPath, FindsEachRegisterByItsUrlSegment) {

@@ -55,7 +55,8 @@ inline Json SampleRecord(const domain::RegisterSpec& spec, int64_t user_id,
         body[f.name] = f.default_value.is_null() ? Json(f.choices.front().value) : f.default_value;
         break;
       case domain::FieldType::kDate:
-        body[f.name] = "2030-01-01";
+        // A measurement cannot be dated after today (app::MetricService).
+        body[f.name] = f.name == "measured_on" ? "2020-01-01" : "2030-01-01";
         break;
       case domain::FieldType::kBool:
         body[f.name] = false;

@@ -96,6 +96,7 @@ Json Components() {
   AddEvidenceSchemas(schemas);
   AddSoaSchemas(schemas);
   AddSupportSchemas(schemas);
+  AddMetricSchemas(schemas);
   AddLeadershipSchemas(schemas);
   AddVersionSchemas(schemas);
   AddDocumentSchemas(schemas);

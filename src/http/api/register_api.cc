@@ -544,6 +544,7 @@ void RegisterApiRoutes(Router& router) {
   RegisterSoaApiRoutes(router);
   RegisterSupportApiRoutes(router);
   RegisterOperationApiRoutes(router);
+  RegisterMetricApiRoutes(router);
   RegisterLeadershipApiRoutes(router);
   AddOrganisationRoutes(router);
   for (const RegisterSpec* spec : domain::AllRegisters()) AddRegisterRoutes(router, *spec);

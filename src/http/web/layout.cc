@@ -722,6 +722,7 @@ const RegisterPageHooks& PageHooksFor(const domain::RegisterSpec& spec) {
     AddLeadershipPageHooks(all);
     AddTaskPageHooks(all);
     AddOperationPageHooks(all);
+    AddMetricPageHooks(all);
     return all;
   }();
   static const RegisterPageHooks kNone;

@@ -206,6 +206,8 @@ void AddDocumentPageHooks(PageHooks& hooks);    // document_pages.cc
 void AddLeadershipPageHooks(PageHooks& hooks);  // leadership_pages.cc
 void AddTaskPageHooks(PageHooks& hooks);        // task_pages.cc
 void AddOperationPageHooks(PageHooks& hooks);   // operation_pages.cc
+// metric_pages.cc; after the planning hooks, whose objective banner it extends.
+void AddMetricPageHooks(PageHooks& hooks);
 // The hooks of `spec` (empty ones when its area adds nothing).
 const RegisterPageHooks& PageHooksFor(const domain::RegisterSpec& spec);
 

@@ -716,6 +716,46 @@ Result<std::vector<GroupCount>> SqlStore::LatestExpiryBy(const RegisterSpec& spe
   return out;
 }
 
+Result<std::vector<Record>> SqlStore::LatestPerGroup(const RegisterSpec& spec, int64_t org_id,
+                                                     const std::string& group_field,
+                                                     const std::vector<int64_t>& group_ids,
+                                                     const std::string& order_field) {
+  const FieldSpec* group = spec.Field(group_field);
+  const FieldSpec* order = spec.Field(order_field);
+  const RegisterSpec* parent = group == nullptr ? nullptr : domain::FindRegisterByType(group->ref);
+  if (group == nullptr || group->type != FieldType::kRef || !group->filterable ||
+      parent == nullptr) {
+    return InvalidArgument(
+        fmt::format("cannot group {} by \"{}\"", ToLower(spec.plural), group_field), group_field);
+  }
+  if (order == nullptr || !order->sortable) {
+    return InvalidArgument(
+        fmt::format("cannot order {} by \"{}\"", ToLower(spec.plural), order_field), order_field);
+  }
+  std::vector<Record> out;
+  if (group_ids.empty()) return out;
+  // For each group record of the organisation among the ids, the id of its latest record by the
+  // index (org_id, group, order, id); then those records by primary key.
+  Params params = {org_id, org_id, org_id};
+  const std::string in = BindList(group_ids, params);
+  ASSIGN_OR_RETURN(auto conn, Acquire());
+  ASSIGN_OR_RETURN(
+      auto rows,
+      conn->Query(
+          fmt::format("SELECT {0} FROM {1} WHERE org_id = ? AND id IN (SELECT (SELECT "
+                      "x.id FROM {1} x WHERE x.org_id = ? AND x.{2} = g.id ORDER BY "
+                      "x.{3} DESC, x.id DESC LIMIT 1) FROM {4} g WHERE g.org_id = ? AND "
+                      "g.id IN ({5}))",
+                      SelectColumns(spec), spec.table, group->name, order->name, parent->table, in),
+          params));
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, rows->Next());
+    if (!row) break;
+    out.push_back(ReadRecord(spec, *rows));
+  }
+  return out;
+}
+
 Result<std::vector<Record>> SqlStore::Write(const Actor& actor,
                                             const std::vector<Mutation>& mutations) {
   std::vector<Record> out;

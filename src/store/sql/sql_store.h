@@ -39,6 +39,10 @@ class SqlStore final : public Store {
   Result<std::vector<GroupCount>> LatestExpiryBy(const domain::RegisterSpec& spec, int64_t org_id,
                                                  const std::string& group_field,
                                                  const std::string& date_field) override;
+  Result<std::vector<domain::Record>> LatestPerGroup(const domain::RegisterSpec& spec,
+                                                     int64_t org_id, const std::string& group_field,
+                                                     const std::vector<int64_t>& group_ids,
+                                                     const std::string& order_field) override;
   Result<std::vector<domain::Record>> Write(const Actor& actor,
                                             const std::vector<Mutation>& mutations) override;
 
