@@ -9,6 +9,7 @@
 #include "app/competence_service.h"
 #include "app/document_service.h"
 #include "app/evidence_service.h"
+#include "app/internal_audit_service.h"
 #include "app/leadership_service.h"
 #include "app/mandatory_service.h"
 #include "app/member_service.h"
@@ -43,7 +44,8 @@ struct Services {
         documents(s, c, registers),
         mandatory(s, c, soa),
         leadership(s, registers),
-        tasks(s, c) {
+        tasks(s, c),
+        internal_audits(s) {
     registers.SetWriteHook(domain::Tasks(), [this](const Principal& p, domain::Json& fields,
                                                    const domain::Json* before,
                                                    std::vector<domain::FieldError>& errors) {
@@ -60,6 +62,17 @@ struct Services {
         [this](const Principal& p, const domain::Json& fields, const domain::Json* before,
                std::vector<store::Mutation>& mutations) {
           return tasks.OnNonconformityWrite(p, fields, before, mutations);
+        });
+    registers.SetWriteHook(domain::InternalAudits(), [this](const Principal& p, domain::Json& fields,
+                                                            const domain::Json* before,
+                                                            std::vector<domain::FieldError>& errors) {
+      return internal_audits.OnAuditWrite(p, fields, before, errors);
+    });
+    registers.SetCompanionHook(
+        domain::AuditFindings(),
+        [this](const Principal& p, const domain::Json& fields, const domain::Json* before,
+               std::vector<store::Mutation>& mutations) {
+          return internal_audits.OnFindingWrite(p, fields, before, mutations);
         });
     versions.OnApprove(domain::RiskMethodologies(),
                        [this](const Principal& p, const domain::Json& approved,
@@ -127,6 +140,7 @@ struct Services {
   MandatoryDocumentsService mandatory;
   LeadershipService leadership;
   TaskService tasks;
+  InternalAuditService internal_audits;
 };
 
 }  // namespace rampart::app

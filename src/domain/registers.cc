@@ -3,6 +3,7 @@
 #include "domain/context.h"
 #include "domain/documents.h"
 #include "domain/improvement.h"
+#include "domain/internal_audit.h"
 #include "domain/leadership.h"
 #include "domain/operation.h"
 #include "domain/planning.h"
@@ -39,6 +40,9 @@ const std::vector<const RegisterSpec*>& RegistersTasksServe() {
                                                         &Documents(),
                                                         &DocumentVersions(),
                                                         &DocumentAcknowledgements(),
+                                                        &AuditProgrammes(),
+                                                        &InternalAudits(),
+                                                        &AuditFindings(),
                                                         &Improvements(),
                                                         &Nonconformities(),
                                                         &Incidents()};

@@ -10,6 +10,7 @@
 #include "domain/context.h"
 #include "domain/documents.h"
 #include "domain/improvement.h"
+#include "domain/internal_audit.h"
 #include "domain/leadership.h"
 #include "domain/operation.h"
 #include "domain/planning.h"
@@ -31,7 +32,8 @@ TEST(AllRegisters, ListsTheRegistersInNavigationOrder) {
                   &IsmsProcesses(), &Objectives(), &PlannedChanges(), &Resources(),
                   &CompetenceRequirements(), &CompetenceRecords(), &AwarenessCampaigns(),
                   &AwarenessCompletions(), &Communications(), &CommunicationLog(), &Documents(),
-                  &DocumentVersions(), &DocumentAcknowledgements(), &Improvements(),
+                  &DocumentVersions(), &DocumentAcknowledgements(), &AuditProgrammes(),
+                  &InternalAudits(), &AuditFindings(), &Improvements(),
                   &Nonconformities(), &Incidents(), &Tasks()));
 }
 

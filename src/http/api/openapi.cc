@@ -11,6 +11,7 @@
 #include "domain/access.h"
 #include "http/api/api.h"
 #include "http/api/api_doc.h"
+#include "http/api/internal_audit_api.h"
 #include "http/api/leadership_api.h"
 
 namespace rampart::http {
@@ -96,6 +97,7 @@ Json Components() {
   AddEvidenceSchemas(schemas);
   AddSoaSchemas(schemas);
   AddSupportSchemas(schemas);
+  AddInternalAuditSchemas(schemas);
   AddLeadershipSchemas(schemas);
   AddVersionSchemas(schemas);
   AddDocumentSchemas(schemas);

@@ -721,6 +721,7 @@ const RegisterPageHooks& PageHooksFor(const domain::RegisterSpec& spec) {
     AddSupportPageHooks(all);
     AddLeadershipPageHooks(all);
     AddTaskPageHooks(all);
+    AddInternalAuditPageHooks(all);
     return all;
   }();
   static const RegisterPageHooks kNone;
@@ -735,6 +736,7 @@ void RegisterWebRoutes(Router& router) {
   AddRiskPages(router);        // ... /risks/heatmap, /risks/treatment-plan
   AddSupportPages(router);     // ... /competence-matrix
   AddLeadershipPages(router);  // ... /raci, /isms-processes/standard
+  AddInternalAuditPages(router);  // ... /audit-programmes/{id}/coverage
   AddAccountPages(router);
   AddAdminPages(router);
   AddEvidencePages(router);

@@ -41,6 +41,7 @@ void AddDocumentPages(Router& router);   // documents' workflow, My work
 void AddMandatoryPages(Router& router);  // mandatory documented information (7.5.1)
 void AddSupportPages(Router& router);
 void AddLeadershipPages(Router& router);  // leadership_pages.cc: /raci
+void AddInternalAuditPages(Router& router);  // internal_audit_pages.cc: a programme's coverage
 // My work's awareness (support_pages.cc): the campaigns waiting for the signed-in person, each
 // with its "I have completed it" button, and their awareness record.
 void MyAwarenessSections(Html& h, Request& r);
@@ -180,6 +181,9 @@ struct RegisterPageHooks {
   std::vector<NavView> views;
   std::function<void(Html&, Request&, const domain::Record&)> detail_banner;
   std::function<void(Html&, Request&, const domain::Record&)> detail_actions;
+  // Sections after the record's details, evidence and tasks (a programme's audits, an audit's
+  // findings).
+  std::function<void(Html&, Request&, const domain::Record&)> detail_sections;
   std::function<void(Html&, Request&)> list_banner;
   // Flags shown beside a listed record's title ("Overdue"), by record id, given the page's
   // records: read once per page.
@@ -205,6 +209,7 @@ void AddSupportPageHooks(PageHooks& hooks);     // support_pages.cc
 void AddDocumentPageHooks(PageHooks& hooks);    // document_pages.cc
 void AddLeadershipPageHooks(PageHooks& hooks);  // leadership_pages.cc
 void AddTaskPageHooks(PageHooks& hooks);        // task_pages.cc
+void AddInternalAuditPageHooks(PageHooks& hooks);  // internal_audit_pages.cc
 // The hooks of `spec` (empty ones when its area adds nothing).
 const RegisterPageHooks& PageHooksFor(const domain::RegisterSpec& spec);
 
