@@ -70,8 +70,8 @@ std::string Title(const Record& r, const char* field) {
 // Whether the auditors, the scope or the override changed (or the audit is new).
 bool ImpartialityAffected(const Json& fields, const Json* before) {
   if (before == nullptr) return true;
-  for (const char* f :
-       {"lead_auditor", "team", "clauses", "annex_controls", "processes", "impartiality_override"}) {
+  for (const char* f : {"lead_auditor", "team", "clauses", "annex_controls", "processes",
+                        "impartiality_override"}) {
     if (fields.value(f, Json()) != before->value(f, Json())) return true;
   }
   return false;
@@ -134,12 +134,12 @@ Result<std::optional<InternalAuditService::Conflict>> InternalAuditService::Find
   }
   // 3. The audit's ISMS processes.
   if (found.empty() && !processes.empty()) {
-    ASSIGN_OR_RETURN(auto owned, Owned(domain::IsmsProcesses(), org_id, auditors,
-                                       {{"id", Json(processes)}}));
+    ASSIGN_OR_RETURN(auto owned,
+                     Owned(domain::IsmsProcesses(), org_id, auditors, {{"id", Json(processes)}}));
     if (!owned.empty()) {
-      found.push_back({OwnerOf(owned.front()),
-                       fmt::format("the ISMS process \"{}\", which the audit covers",
-                                   Title(owned.front(), "name"))});
+      found.push_back(
+          {OwnerOf(owned.front()), fmt::format("the ISMS process \"{}\", which the audit covers",
+                                               Title(owned.front(), "name"))});
     }
   }
   // 4. Risks treated by an applied control implementing a scoped Annex A control.
@@ -150,10 +150,10 @@ Result<std::optional<InternalAuditService::Conflict>> InternalAuditService::Find
       for (const int64_t id : Ids(r.fields, "controls")) treating.insert(id);
     }
     if (!treating.empty()) {
-      domain::ListQuery q{.filters = {{"id", Json(std::vector<int64_t>(treating.begin(),
-                                                                       treating.end()))}},
-                          .sort = "id",
-                          .limit = kOwnedChecked};
+      domain::ListQuery q{
+          .filters = {{"id", Json(std::vector<int64_t>(treating.begin(), treating.end()))}},
+          .sort = "id",
+          .limit = kOwnedChecked};
       ASSIGN_OR_RETURN(auto page, store_.List(domain::AppliedControls(), org_id, q));
       std::map<int64_t, std::string> in_scope;  // applied control -> the Annex A control
       for (const auto& c : page.records) {
@@ -243,12 +243,11 @@ Status InternalAuditService::OnFindingWrite(const Principal& p, const Json& fiel
   (void)before;
   // The nonconformity first, so that the finding's write names it.
   mutations.front().ids_of.push_back({"nonconformity", 0});
-  mutations.insert(mutations.begin(),
-                   store::Mutation{.kind = store::Mutation::Kind::kInsert,
-                                   .spec = &ncs,
-                                   .fields = nc,
-                                   .action = "raise",
-                                   .diff = domain::DiffFields(ncs, Json(), nc)});
+  mutations.insert(mutations.begin(), store::Mutation{.kind = store::Mutation::Kind::kInsert,
+                                                      .spec = &ncs,
+                                                      .fields = nc,
+                                                      .action = "raise",
+                                                      .diff = domain::DiffFields(ncs, Json(), nc)});
   return Status::Ok();
 }
 
@@ -261,8 +260,7 @@ Result<std::vector<Record>> InternalAuditService::AuditsOf(const Principal& p,
   return std::move(page.records);
 }
 
-Result<std::vector<Record>> InternalAuditService::FindingsOf(const Principal& p,
-                                                             int64_t audit_id) {
+Result<std::vector<Record>> InternalAuditService::FindingsOf(const Principal& p, int64_t audit_id) {
   RETURN_IF_ERROR(Require(p, domain::Permission::kReadRecords));
   domain::ListQuery q{.filters = {{"audit", audit_id}}, .sort = "number", .limit = kShown};
   ASSIGN_OR_RETURN(auto page, store_.List(domain::AuditFindings(), p.org_id, q));

@@ -47,8 +47,8 @@ class InternalAuditService {
   // description, evidence and requirement, detected on the day it was found, owned by the
   // auditee, open — inserted before the finding in the same write, whose `nonconformity` then
   // names it.
-  Status OnFindingWrite(const Principal& p, const domain::Json& fields,
-                        const domain::Json* before, std::vector<store::Mutation>& mutations);
+  Status OnFindingWrite(const Principal& p, const domain::Json& fields, const domain::Json* before,
+                        std::vector<store::Mutation>& mutations);
 
   // The audits of programme `id` (by planned start; the first kShown).
   Result<std::vector<domain::Record>> AuditsOf(const Principal& p, int64_t programme_id);

@@ -63,11 +63,12 @@ struct Services {
                std::vector<store::Mutation>& mutations) {
           return tasks.OnNonconformityWrite(p, fields, before, mutations);
         });
-    registers.SetWriteHook(domain::InternalAudits(), [this](const Principal& p, domain::Json& fields,
-                                                            const domain::Json* before,
-                                                            std::vector<domain::FieldError>& errors) {
-      return internal_audits.OnAuditWrite(p, fields, before, errors);
-    });
+    registers.SetWriteHook(
+        domain::InternalAudits(),
+        [this](const Principal& p, domain::Json& fields, const domain::Json* before,
+               std::vector<domain::FieldError>& errors) {
+          return internal_audits.OnAuditWrite(p, fields, before, errors);
+        });
     registers.SetCompanionHook(
         domain::AuditFindings(),
         [this](const Principal& p, const domain::Json& fields, const domain::Json* before,

@@ -79,12 +79,11 @@ RegisterSpec MakeAuditProgrammes() {
   s.list_columns = {"number", "title", "period_start", "period_end", "owner", "status"};
   s.write_permission = Permission::kWriteAudits;
   s.default_sort = "-number";
-  s.lifecycle = Lifecycle{.field = "status",
-                          .transitions = {{"draft", "active"},
-                                          {"active", "completed"},
-                                          {"completed", "active"}},
-                          .editable_in = {},
-                          .closed = {"completed"}};
+  s.lifecycle = Lifecycle{
+      .field = "status",
+      .transitions = {{"draft", "active"}, {"active", "completed"}, {"completed", "active"}},
+      .editable_in = {},
+      .closed = {"completed"}};
   s.rule = [](const Json& r, const Json*, std::vector<FieldError>& errors) {
     InOrder(r, "period_start", "period_end", "the period cannot end before it starts", errors);
   };
@@ -109,8 +108,8 @@ RegisterSpec MakeInternalAudits() {
                  .label = "Audit team",
                  .type = FieldType::kTable,
                  .help = "The other auditors, one row each."};
-  team.columns = {{.name = "auditor", .label = "Auditor", .type = FieldType::kUser,
-                   .required = true}};
+  team.columns = {
+      {.name = "auditor", .label = "Auditor", .type = FieldType::kUser, .required = true}};
   FieldSpec checklist{.name = "checklist",
                       .label = "Checklist",
                       .type = FieldType::kTable,
@@ -207,7 +206,7 @@ RegisterSpec MakeInternalAudits() {
        .help = "Whether the audited part of the ISMS conforms and is effectively implemented "
                "and maintained."},
   };
-  s.list_columns = {"number",        "title",      "programme", "lead_auditor",
+  s.list_columns = {"number",        "title",       "programme", "lead_auditor",
                     "planned_start", "planned_end", "status"};
   s.default_sort = "-number";
   s.write_permission = Permission::kWriteAudits;

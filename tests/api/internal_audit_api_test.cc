@@ -72,10 +72,11 @@ class InternalAuditApi : public ApiTest {
 };
 
 TEST_F(InternalAuditApi, AnAuditorOwningAControlInScopeIsRefusedAndNothingIsWritten) {
-  ASSERT_EQ(Post("/api/v1/controls",
-                 {{"name", "Quarterly access review"}, {"owner", alice_}, {"annex_controls", {"5.15"}}})
-                ->status,
-            201);
+  ASSERT_EQ(
+      Post("/api/v1/controls",
+           {{"name", "Quarterly access review"}, {"owner", alice_}, {"annex_controls", {"5.15"}}})
+          ->status,
+      201);
   const size_t events = Body(Get("/api/v1/audit/events?limit=1000"))["data"].size();
   auto lead = Post("/api/v1/internal-audits", Audit(alice_));
   EXPECT_EQ(lead->status, 400);
@@ -106,20 +107,20 @@ TEST_F(InternalAuditApi, DocumentsProcessesAndRisksInScopeCountToo) {
             "invalid_argument/lead_auditor");
   auto process = Post("/api/v1/isms-processes", {{"name", "Access management"}, {"owner", bob_}});
   ASSERT_EQ(process->status, 201) << process->body;
-  EXPECT_EQ(Error(Post("/api/v1/internal-audits",
-                       Audit(bob_, {{"clauses", Json()},
-                                    {"annex_controls", Json()},
-                                    {"processes", {Body(process)["id"]}}}))),
-            "invalid_argument/lead_auditor");
+  EXPECT_EQ(
+      Error(Post("/api/v1/internal-audits", Audit(bob_, {{"clauses", Json()},
+                                                         {"annex_controls", Json()},
+                                                         {"processes", {Body(process)["id"]}}}))),
+      "invalid_argument/lead_auditor");
   // A risk bob owns, treated by a control (not his) implementing the scoped Annex A control.
   auto control = Post("/api/v1/controls",
                       {{"name", "Access review"}, {"owner", alice_}, {"annex_controls", {"5.15"}}});
   ASSERT_EQ(control->status, 201);
-  ASSERT_EQ(Post("/api/v1/risks", {{"title", "Excess privileges"},
-                                   {"owner", bob_},
-                                   {"controls", {Body(control)["id"]}}})
-                ->status,
-            201);
+  ASSERT_EQ(
+      Post("/api/v1/risks",
+           {{"title", "Excess privileges"}, {"owner", bob_}, {"controls", {Body(control)["id"]}}})
+          ->status,
+      201);
   auto risk = Post("/api/v1/internal-audits", Audit(bob_, {{"clauses", Json()}}));
   EXPECT_EQ(Error(risk), "invalid_argument/lead_auditor");
   EXPECT_THAT(Body(risk)["error"]["message"].get<std::string>(),
@@ -131,7 +132,8 @@ TEST_F(InternalAuditApi, AnOverrideWithItsReasonIsAcceptedAndRecorded) {
                  {{"name", "Access review"}, {"owner", alice_}, {"annex_controls", {"5.15"}}})
                 ->status,
             201);
-  auto no_reason = Post("/api/v1/internal-audits", Audit(alice_, {{"impartiality_override", true}}));
+  auto no_reason =
+      Post("/api/v1/internal-audits", Audit(alice_, {{"impartiality_override", true}}));
   EXPECT_EQ(Error(no_reason), "invalid_argument/impartiality_reason");
   auto created = Post("/api/v1/internal-audits",
                       Audit(alice_, {{"impartiality_override", true},
@@ -174,9 +176,9 @@ TEST_F(InternalAuditApi, ANonconformityFindingRaisesALinkedNonconformity) {
   const int64_t finding_id = Body(minor)["id"].get<int64_t>();
   const Json history = Body(Get("/api/v1/findings/" + std::to_string(finding_id) + "/history"));
   EXPECT_EQ(history["data"][0]["diff"]["nonconformity"]["to"], nc_id);
-  EXPECT_EQ(
-      Body(Get("/api/v1/nonconformities/" + std::to_string(nc_id) + "/history"))["data"][0]["action"],
-      "raise");
+  EXPECT_EQ(Body(Get("/api/v1/nonconformities/" + std::to_string(nc_id) +
+                     "/history"))["data"][0]["action"],
+            "raise");
   // An observation raises none; the nonconformity field is not the caller's to set.
   auto observation = Post("/api/v1/findings", Finding(audit_id, "observation"));
   ASSERT_EQ(observation->status, 201);
@@ -212,16 +214,17 @@ TEST_F(InternalAuditApi, ANonconformityFindingWithoutAnAuditeeIsRefusedWithNothi
 }
 
 TEST_F(InternalAuditApi, CoverageMarksTheAuditsOfEachClauseAndApplicableControl) {
-  ASSERT_EQ(Put("/api/v1/soa/5.15", {{"applicable", true}, {"reasons", {"risk_treatment"}}}, "\"0\"")
-                ->status,
-            200);
+  ASSERT_EQ(
+      Put("/api/v1/soa/5.15", {{"applicable", true}, {"reasons", {"risk_treatment"}}}, "\"0\"")
+          ->status,
+      200);
   ASSERT_EQ(Put("/api/v1/soa/8.5", {{"applicable", true}, {"reasons", {"risk_treatment"}}}, "\"0\"")
                 ->status,
             200);
-  ASSERT_EQ(Put("/api/v1/soa/7.4", {{"applicable", false}, {"justification", "No premises."}},
-                "\"0\"")
-                ->status,
-            200);
+  ASSERT_EQ(
+      Put("/api/v1/soa/7.4", {{"applicable", false}, {"justification", "No premises."}}, "\"0\"")
+          ->status,
+      200);
   auto audit = Post("/api/v1/internal-audits", Audit(bob_));
   ASSERT_EQ(audit->status, 201);
   const int64_t audit_id = Body(audit)["id"].get<int64_t>();
@@ -236,7 +239,8 @@ TEST_F(InternalAuditApi, CoverageMarksTheAuditsOfEachClauseAndApplicableControl)
   ASSERT_EQ(c["audits"].size(), 1u);
   EXPECT_EQ(c["audits"][0]["id"], audit_id);
   std::map<std::string, Json> rows;
-  for (const auto& r : c["rows"]) rows[r["kind"].get<std::string>() + r["id"].get<std::string>()] = r;
+  for (const auto& r : c["rows"])
+    rows[r["kind"].get<std::string>() + r["id"].get<std::string>()] = r;
   EXPECT_EQ(rows["clause9.2"]["audits"], Json::array({audit_id}));
   EXPECT_EQ(rows["clause9.2.1"]["audits"], Json::array({audit_id}));
   EXPECT_EQ(rows["clause9.1"]["audits"], Json::array());
@@ -250,14 +254,15 @@ TEST_F(InternalAuditApi, CoverageMarksTheAuditsOfEachClauseAndApplicableControl)
   statements();
   const uint64_t few = statements();
   for (int i = 0; i < 4; ++i) {
-    ASSERT_EQ(Post("/api/v1/internal-audits", Audit(bob_, {{"title", "A" + std::to_string(i)}}))
-                  ->status,
-              201);
+    ASSERT_EQ(
+        Post("/api/v1/internal-audits", Audit(bob_, {{"title", "A" + std::to_string(i)}}))->status,
+        201);
   }
   EXPECT_EQ(statements(), few);
   EXPECT_EQ(Get("/api/v1/audit-programmes/999/coverage")->status, 404);
   const auto session = SessionHeaders(SignIn("alice", kAlicePassword));
-  auto page = Client().Get("/audit-programmes/" + std::to_string(programme_) + "/coverage", session);
+  auto page =
+      Client().Get("/audit-programmes/" + std::to_string(programme_) + "/coverage", session);
   ASSERT_EQ(page->status, 200);
   EXPECT_THAT(page->body, ::testing::HasSubstr("Not covered"));
 }
@@ -294,19 +299,22 @@ TEST_F(InternalAuditApi, AuditorsAndAdministratorsWriteAuditsOthersRead) {
   (void)manager;
   const auto bob = SessionHeaders(SignIn("bob", kPassword));
   const auto mia = SessionHeaders(SignIn("mia", kPassword));
-  auto by_bob = Client().Post("/api/v1/internal-audits", bob, Audit(bob_).dump(), "application/json");
+  auto by_bob =
+      Client().Post("/api/v1/internal-audits", bob, Audit(bob_).dump(), "application/json");
   ASSERT_EQ(by_bob->status, 201) << by_bob->body;
-  auto by_mia = Client().Post("/api/v1/internal-audits", mia, Audit(bob_).dump(), "application/json");
+  auto by_mia =
+      Client().Post("/api/v1/internal-audits", mia, Audit(bob_).dump(), "application/json");
   EXPECT_EQ(by_mia->status, 403);
   EXPECT_EQ(Client().Get("/api/v1/internal-audits", mia)->status, 200);
   // An auditor's nonconformity finding raises the nonconformity, though auditors do not write
   // the nonconformities register themselves.
-  auto finding = Client().Post("/api/v1/findings", bob,
-                               Finding(Body(by_bob)["id"].get<int64_t>(), "minor_nonconformity").dump(),
-                               "application/json");
+  auto finding = Client().Post(
+      "/api/v1/findings", bob,
+      Finding(Body(by_bob)["id"].get<int64_t>(), "minor_nonconformity").dump(), "application/json");
   ASSERT_EQ(finding->status, 201) << finding->body;
   EXPECT_TRUE(Body(finding)["nonconformity"].is_number_integer());
-  auto nc = Client().Post("/api/v1/nonconformities", bob, Json::object().dump(), "application/json");
+  auto nc =
+      Client().Post("/api/v1/nonconformities", bob, Json::object().dump(), "application/json");
   EXPECT_EQ(nc->status, 403);
 }
 
@@ -323,12 +331,12 @@ TEST_F(InternalAuditApi, AnotherOrganisationSeesNoneOfIt) {
   EXPECT_EQ(Get("/api/v1/internal-audits/" + std::to_string(audit_id), globex)->status, 404);
   EXPECT_EQ(Body(Get("/api/v1/findings", globex))["data"].size(), 0u);
   EXPECT_EQ(Body(Get("/api/v1/audit-programmes", globex))["data"].size(), 0u);
-  EXPECT_EQ(Get("/api/v1/audit-programmes/" + std::to_string(programme_) + "/coverage", globex)
-                ->status,
-            404);
+  EXPECT_EQ(
+      Get("/api/v1/audit-programmes/" + std::to_string(programme_) + "/coverage", globex)->status,
+      404);
   // Nor can it plan an audit in Acme's programme or raise a finding on Acme's audit.
-  auto planned = Client().Post("/api/v1/internal-audits", globex,
-                               Audit(gary->user.id).dump(), "application/json");
+  auto planned = Client().Post("/api/v1/internal-audits", globex, Audit(gary->user.id).dump(),
+                               "application/json");
   EXPECT_EQ(Error(planned), "invalid_argument/programme");
   Json f = Finding(audit_id, "observation");
   f["owner"] = gary->user.id;

@@ -67,10 +67,10 @@ TEST(InternalAudits, AreRecordedPlannedWithAScopeCriteriaAndALeadAuditor) {
   const Json audit = Planned();
   EXPECT_EQ(audit["status"], "planned");
   EXPECT_EQ(audit["impartiality_override"], false);
-  EXPECT_THAT(Errors(InternalAudits(), With(audit, {{"clauses", Json()},
-                                                    {"annex_controls", Json()},
-                                                    {"processes", Json()}})),
-              ElementsAre(ErrorOn("clauses", "name what the audit covers")));
+  EXPECT_THAT(
+      Errors(InternalAudits(),
+             With(audit, {{"clauses", Json()}, {"annex_controls", Json()}, {"processes", Json()}})),
+      ElementsAre(ErrorOn("clauses", "name what the audit covers")));
   EXPECT_THAT(Errors(InternalAudits(), {{"title", "x"}}),
               ElementsAre(ErrorOn("programme"), ErrorOn("criteria"), ErrorOn("lead_auditor"),
                           ErrorOn("planned_start"), ErrorOn("planned_end")));
@@ -81,8 +81,7 @@ TEST(InternalAudits, MoveFromPlannedThroughInProgressAndReportedToClosed) {
   EXPECT_THAT(Errors(InternalAudits(), With(planned, {{"status", "reported"}}), &planned),
               ::testing::Contains(ErrorOn("status")));
   const Json started = With(planned, {{"status", "in_progress"}});
-  EXPECT_THAT(Errors(InternalAudits(), started, &planned),
-              ElementsAre(ErrorOn("actual_start")));
+  EXPECT_THAT(Errors(InternalAudits(), started, &planned), ElementsAre(ErrorOn("actual_start")));
   const Json running = With(started, {{"actual_start", "2026-03-02"}});
   EXPECT_THAT(Errors(InternalAudits(), running, &planned), IsEmpty());
   const Json closed_early = With(running, {{"status", "closed"}});
@@ -106,8 +105,7 @@ TEST(InternalAudits, ReachReportedOnlyWithTheReportsSummaryAndConclusion) {
 
 TEST(InternalAudits, AnImpartialityOverrideNeedsItsReason) {
   const Json audit = With(Planned(), {{"impartiality_override", true}});
-  EXPECT_THAT(Errors(InternalAudits(), audit),
-              ElementsAre(ErrorOn("impartiality_reason", "why")));
+  EXPECT_THAT(Errors(InternalAudits(), audit), ElementsAre(ErrorOn("impartiality_reason", "why")));
   EXPECT_THAT(Errors(InternalAudits(),
                      With(audit, {{"impartiality_reason", "Two people; the other is away."}})),
               IsEmpty());
@@ -138,8 +136,8 @@ TEST(AuditFindings, NonconformitiesNeedEvidenceAndAnAuditee) {
 }
 
 TEST(AuditCoverage, MarksWhatEachAuditCoversAndCountsWhatNoneDoes) {
-  const Json a = {{"title", "A"}, {"status", "planned"}, {"clauses", {"9"}},
-                  {"annex_controls", {"5.15"}}};
+  const Json a = {
+      {"title", "A"}, {"status", "planned"}, {"clauses", {"9"}}, {"annex_controls", {"5.15"}}};
   const Json b = {{"title", "B"}, {"status", "planned"}, {"clauses", {"4.1", "9.2.1"}}};
   const auto c = ComputeAuditCoverage({{.id = 10, .fields = &a}, {.id = 11, .fields = &b}},
                                       {"5.15", "8.5"}, 91);

@@ -33,8 +33,8 @@ TEST(AllRegisters, ListsTheRegistersInNavigationOrder) {
                   &CompetenceRequirements(), &CompetenceRecords(), &AwarenessCampaigns(),
                   &AwarenessCompletions(), &Communications(), &CommunicationLog(), &Documents(),
                   &DocumentVersions(), &DocumentAcknowledgements(), &AuditProgrammes(),
-                  &InternalAudits(), &AuditFindings(), &Improvements(),
-                  &Nonconformities(), &Incidents(), &Tasks()));
+                  &InternalAudits(), &AuditFindings(), &Improvements(), &Nonconformities(),
+                  &Incidents(), &Tasks()));
 }
 
 TEST(FindRegisterByPath, FindsEachRegisterByItsUrlSegment) {

@@ -21,7 +21,7 @@ using ::testing::HasSubstr;
 
 TEST(SqliteStoreMigrate, NumbersMigrationsFromTheirFileNames) {
   const auto& all = SqliteMigrations();
-  ASSERT_GE(all.size(), 51u);
+  ASSERT_GE(all.size(), 54u);
   // Numbered 1, 2, 3, ... in order, each by its file name.
   for (size_t i = 0; i < all.size(); ++i) {
     EXPECT_EQ(all[i].number, static_cast<int>(i + 1));
@@ -83,6 +83,9 @@ TEST(SqliteStoreMigrate, NumbersMigrationsFromTheirFileNames) {
   EXPECT_EQ(all[48].name, "0049_incidents");              // Annex A 5.24-5.28, the same
   EXPECT_EQ(all[49].name, "0050_tasks");                  // tasks, the same
   EXPECT_EQ(all[50].name, "0051_task_indexes");           // by hand: one person's open tasks
+  EXPECT_EQ(all[51].name, "0052_audit_programmes");       // clause 9.2, by `make schema`
+  EXPECT_EQ(all[52].name, "0053_internal_audits");        // the same
+  EXPECT_EQ(all[53].name, "0054_audit_findings");         // the same
 }
 
 // Migration 0027: a level's roles that may accept, stored as one string before issue 12 B12,

@@ -31,7 +31,8 @@ Json AuditCoverageToJson(const domain::AuditCoverage& c) {
                     {"title", row.title},
                     {"heading", row.heading},
                     {"audits", row.audits}});
-    if (row.audits.empty() && !row.heading) uncovered.push_back({{"kind", row.kind}, {"id", row.id}});
+    if (row.audits.empty() && !row.heading)
+      uncovered.push_back({{"kind", row.kind}, {"id", row.id}});
   }
   return {{"audits", std::move(audits)},
           {"rows", std::move(rows)},
@@ -54,8 +55,8 @@ void AddInternalAuditSchemas(Json& schemas) {
             {{"kind", kind},
              {"id", Described(kString, "the clause (\"9.2\") or Annex A control (\"5.15\")")},
              {"title", kString},
-             {"heading", Described(kBoolean,
-                                   "a clause with clauses below it, not counted as uncovered")},
+             {"heading",
+              Described(kBoolean, "a clause with clauses below it, not counted as uncovered")},
              {"audits", Described(ArrayOf(kInteger), "the audits covering it")}}))},
        {"uncovered", ArrayOf(ObjectOfAll({{"kind", kind}, {"id", kString}}))},
        {"counts", ObjectOfAll({{"uncovered_clauses", kInteger},

@@ -187,13 +187,15 @@ void CoveragePage(Request& r) {
                  {"role", "status"},
                  {"id", "coverage-summary"}});
   if (complete) {
-    h.Text("Every clause and every applicable Annex A control is covered by an audit of this "
-           "programme.");
+    h.Text(
+        "Every clause and every applicable Annex A control is covered by an audit of this "
+        "programme.");
   } else {
-    h.Text(fmt::format("Not covered by any audit of this programme: {} {} and {} applicable "
-                       "Annex A {}.",
-                       c.uncovered_clauses, c.uncovered_clauses == 1 ? "clause" : "clauses",
-                       c.uncovered_controls, c.uncovered_controls == 1 ? "control" : "controls"));
+    h.Text(
+        fmt::format("Not covered by any audit of this programme: {} {} and {} applicable "
+                    "Annex A {}.",
+                    c.uncovered_clauses, c.uncovered_clauses == 1 ? "clause" : "clauses",
+                    c.uncovered_controls, c.uncovered_controls == 1 ? "control" : "controls"));
     std::string ids;
     for (const auto& row : c.rows) {
       if (!row.audits.empty() || row.heading) continue;
@@ -230,11 +232,10 @@ void CoveragePage(Request& r) {
     }
     h.Close("th");
     for (const auto& a : c.audits) {
-      const bool covered = std::find(row.audits.begin(), row.audits.end(), a.id) !=
-                           row.audits.end();
+      const bool covered =
+          std::find(row.audits.begin(), row.audits.end(), a.id) != row.audits.end();
       if (covered) {
-        h.Element("td", {{"class", "coverage-cell"}, {"aria-label", "covered by " + a.title}},
-                  "✓");
+        h.Element("td", {{"class", "coverage-cell"}, {"aria-label", "covered by " + a.title}}, "✓");
       } else {
         h.Element("td", {{"class", "coverage-cell muted"}}, "");
       }

@@ -732,10 +732,10 @@ const RegisterPageHooks& PageHooksFor(const domain::RegisterSpec& spec) {
 void RegisterWebRoutes(Router& router) {
   AddStaticRoutes(router);
   AddAuthPages(router);
-  AddContextPages(router);     // before the generic pages: /context-issues/swot, /scope/current
-  AddRiskPages(router);        // ... /risks/heatmap, /risks/treatment-plan
-  AddSupportPages(router);     // ... /competence-matrix
-  AddLeadershipPages(router);  // ... /raci, /isms-processes/standard
+  AddContextPages(router);        // before the generic pages: /context-issues/swot, /scope/current
+  AddRiskPages(router);           // ... /risks/heatmap, /risks/treatment-plan
+  AddSupportPages(router);        // ... /competence-matrix
+  AddLeadershipPages(router);     // ... /raci, /isms-processes/standard
   AddInternalAuditPages(router);  // ... /audit-programmes/{id}/coverage
   AddAccountPages(router);
   AddAdminPages(router);

@@ -40,7 +40,7 @@ void AddSoaPages(Router& router);
 void AddDocumentPages(Router& router);   // documents' workflow, My work
 void AddMandatoryPages(Router& router);  // mandatory documented information (7.5.1)
 void AddSupportPages(Router& router);
-void AddLeadershipPages(Router& router);  // leadership_pages.cc: /raci
+void AddLeadershipPages(Router& router);     // leadership_pages.cc: /raci
 void AddInternalAuditPages(Router& router);  // internal_audit_pages.cc: a programme's coverage
 // My work's awareness (support_pages.cc): the campaigns waiting for the signed-in person, each
 // with its "I have completed it" button, and their awareness record.
@@ -202,13 +202,13 @@ struct RegisterPageHooks {
       after_form_field;
 };
 using PageHooks = std::map<const domain::RegisterSpec*, RegisterPageHooks>;
-void AddContextPageHooks(PageHooks& hooks);     // context_pages.cc
-void AddRiskPageHooks(PageHooks& hooks);        // risk_pages.cc
-void AddPlanningPageHooks(PageHooks& hooks);    // planning_pages.cc
-void AddSupportPageHooks(PageHooks& hooks);     // support_pages.cc
-void AddDocumentPageHooks(PageHooks& hooks);    // document_pages.cc
-void AddLeadershipPageHooks(PageHooks& hooks);  // leadership_pages.cc
-void AddTaskPageHooks(PageHooks& hooks);        // task_pages.cc
+void AddContextPageHooks(PageHooks& hooks);        // context_pages.cc
+void AddRiskPageHooks(PageHooks& hooks);           // risk_pages.cc
+void AddPlanningPageHooks(PageHooks& hooks);       // planning_pages.cc
+void AddSupportPageHooks(PageHooks& hooks);        // support_pages.cc
+void AddDocumentPageHooks(PageHooks& hooks);       // document_pages.cc
+void AddLeadershipPageHooks(PageHooks& hooks);     // leadership_pages.cc
+void AddTaskPageHooks(PageHooks& hooks);           // task_pages.cc
 void AddInternalAuditPageHooks(PageHooks& hooks);  // internal_audit_pages.cc
 // The hooks of `spec` (empty ones when its area adds nothing).
 const RegisterPageHooks& PageHooksFor(const domain::RegisterSpec& spec);

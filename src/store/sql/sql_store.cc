@@ -688,7 +688,8 @@ Result<std::vector<Record>> SqlStore::Write(const Actor& actor,
         for (const auto& [field, at] : given.ids_of) {
           if (at >= out.size()) return Internal("a mutation refers to one not written before it");
           filled.fields[field] = out[at].id;
-          Json from = filled.diff.contains(field) ? filled.diff[field].value("from", Json()) : Json();
+          Json from =
+              filled.diff.contains(field) ? filled.diff[field].value("from", Json()) : Json();
           filled.diff[field] = {{"from", from}, {"to", out[at].id}};
         }
       }
