@@ -23,16 +23,6 @@ using domain::Record;
 
 namespace {
 
-std::vector<std::string> Strings(const Json& r, const char* field) {
-  std::vector<std::string> out;
-  const Json v = r.value(field, Json());
-  if (!v.is_array()) return out;
-  for (const auto& s : v) {
-    if (s.is_string()) out.push_back(s.get<std::string>());
-  }
-  return out;
-}
-
 std::vector<int64_t> Ids(const Json& r, const char* field) {
   std::vector<int64_t> out;
   const Json v = r.value(field, Json());
@@ -45,10 +35,7 @@ std::vector<int64_t> Ids(const Json& r, const char* field) {
 
 // One clause on the other's branch: equal, or one below the other ("9.2" and "9").
 bool SameBranch(const std::string& a, const std::string& b) {
-  auto under = [](const std::string& x, const std::string& y) {
-    return x.size() > y.size() && x.compare(0, y.size(), y) == 0 && x[y.size()] == '.';
-  };
-  return a == b || under(a, b) || under(b, a);
+  return domain::ClauseWithin(a, b) || domain::ClauseWithin(b, a);
 }
 
 // The first of `have` that is among `scope`, or empty.
@@ -92,15 +79,15 @@ Result<std::vector<Record>> InternalAuditService::Owned(const domain::RegisterSp
 
 Result<std::optional<InternalAuditService::Conflict>> InternalAuditService::FindConflict(
     int64_t org_id, const Json& audit, const std::vector<int64_t>& auditors) {
-  const std::vector<std::string> clauses = Strings(audit, "clauses");
-  const std::vector<std::string> controls = Strings(audit, "annex_controls");
+  const std::vector<std::string> clauses = domain::TextsOf(audit, "clauses");
+  const std::vector<std::string> controls = domain::TextsOf(audit, "annex_controls");
   const std::vector<int64_t> processes = Ids(audit, "processes");
   std::vector<Conflict> found;
   // 1. Applied controls implementing a scoped Annex A control.
   if (!controls.empty()) {
     ASSIGN_OR_RETURN(auto owned, Owned(domain::AppliedControls(), org_id, auditors));
     for (const auto& c : owned) {
-      const std::string shared = FirstShared(Strings(c.fields, "annex_controls"), controls);
+      const std::string shared = FirstShared(domain::TextsOf(c.fields, "annex_controls"), controls);
       if (!shared.empty()) {
         found.push_back({OwnerOf(c), fmt::format("the applied control \"{}\", which implements "
                                                  "Annex A {} in the audit's scope",
@@ -114,14 +101,15 @@ Result<std::optional<InternalAuditService::Conflict>> InternalAuditService::Find
     ASSIGN_OR_RETURN(auto owned, Owned(domain::Documents(), org_id, auditors));
     for (const auto& d : owned) {
       std::string shared;
-      for (const auto& c : Strings(d.fields, "clauses")) {
+      for (const auto& c : domain::TextsOf(d.fields, "clauses")) {
         for (const auto& s : clauses) {
           if (SameBranch(c, s)) shared = "clause " + c;
         }
         if (!shared.empty()) break;
       }
       if (shared.empty()) {
-        const std::string control = FirstShared(Strings(d.fields, "annex_controls"), controls);
+        const std::string control =
+            FirstShared(domain::TextsOf(d.fields, "annex_controls"), controls);
         if (!control.empty()) shared = "Annex A " + control;
       }
       if (!shared.empty()) {
@@ -157,7 +145,8 @@ Result<std::optional<InternalAuditService::Conflict>> InternalAuditService::Find
       ASSIGN_OR_RETURN(auto page, store_.List(domain::AppliedControls(), org_id, q));
       std::map<int64_t, std::string> in_scope;  // applied control -> the Annex A control
       for (const auto& c : page.records) {
-        const std::string shared = FirstShared(Strings(c.fields, "annex_controls"), controls);
+        const std::string shared =
+            FirstShared(domain::TextsOf(c.fields, "annex_controls"), controls);
         if (!shared.empty()) in_scope[c.id] = shared;
       }
       for (const auto& r : risks) {

@@ -330,15 +330,11 @@ RegisterSpec MakeAuditFindings() {
   return s;
 }
 
-// True when clause `id` is `scoped` or below it ("9.2.1" under "9" and "9.2").
-bool Under(const std::string& id, const std::string& scoped) {
-  return id == scoped || (id.size() > scoped.size() && id.compare(0, scoped.size(), scoped) == 0 &&
-                          id[scoped.size()] == '.');
-}
+}  // namespace
 
-std::vector<std::string> Strings(const Json& r, const char* field) {
+std::vector<std::string> TextsOf(const Json& r, std::string_view field) {
   std::vector<std::string> out;
-  const Json v = r.value(field, Json());
+  const Json v = r.value(std::string(field), Json());
   if (!v.is_array()) return out;
   for (const auto& s : v) {
     if (s.is_string()) out.push_back(s.get<std::string>());
@@ -346,7 +342,10 @@ std::vector<std::string> Strings(const Json& r, const char* field) {
   return out;
 }
 
-}  // namespace
+bool ClauseWithin(std::string_view clause, std::string_view scope) {
+  return clause == scope ||
+         (clause.size() > scope.size() && clause.starts_with(scope) && clause[scope.size()] == '.');
+}
 
 bool IsNonconformityFinding(const Json& f) {
   const Json t = f.value("type", Json());
@@ -382,8 +381,8 @@ AuditCoverage ComputeAuditCoverage(const std::vector<AuditColumnInput>& audits,
                         .planned_start = f.value("planned_start", Json()).is_string()
                                              ? f["planned_start"].get<std::string>()
                                              : std::string()});
-    clauses.push_back(Strings(f, "clauses"));
-    controls.push_back(Strings(f, "annex_controls"));
+    clauses.push_back(TextsOf(f, "clauses"));
+    controls.push_back(TextsOf(f, "annex_controls"));
   }
   std::set<std::string> parents;
   for (const auto& clause : IsoClauses()) {
@@ -396,7 +395,7 @@ AuditCoverage ComputeAuditCoverage(const std::vector<AuditColumnInput>& audits,
                     .heading = parents.contains(clause.id)};
     for (size_t i = 0; i < audits.size(); ++i) {
       for (const auto& scoped : clauses[i]) {
-        if (Under(clause.id, scoped)) {
+        if (ClauseWithin(clause.id, scoped)) {
           row.audits.push_back(audits[i].id);
           break;
         }

@@ -40,6 +40,12 @@ inline constexpr std::string_view kFindingMinor = "minor_nonconformity";
 // True for a major or minor nonconformity.
 bool IsNonconformityFinding(const Json& finding_fields);
 
+// The texts of list field `field` of `r` (an audit's or a document's clauses or Annex A
+// controls), in order; none when it is empty.
+std::vector<std::string> TextsOf(const Json& r, std::string_view field);
+// True when clause `clause` is `scope` or below it ("9.2.1" within "9" and "9.2").
+bool ClauseWithin(std::string_view clause, std::string_view scope);
+
 // The people auditing an audit: its lead auditor and its team's members, each once, by id.
 std::vector<int64_t> AuditorsOf(const Json& audit_fields);
 
