@@ -2,7 +2,7 @@
 // scope picked as clauses and Annex A controls, its checklist as rows), a minor nonconformity
 // found and raised as a nonconformity linked from the finding, and the programme's coverage
 // matrix naming what is left uncovered. Screenshots in E2E_OUT.
-import { test, before } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { signedInSuite } from './harness.mjs';
 
@@ -12,8 +12,8 @@ const day = (offset) => new Date(Date.now() + offset * 86400000).toISOString().s
 let programmePath = '';
 let auditPath = '';
 
-before(async () => {
-  // The Statement of Applicability includes two controls: the rows of the coverage matrix.
+// The Statement of Applicability includes two controls: the rows of the coverage matrix.
+async function includeControls() {
   const { page } = suite;
   await page.goto(url('/soa'));
   const csrf = await page.evaluate(() => document.querySelector('input[name="_csrf"]')?.value);
@@ -24,7 +24,7 @@ before(async () => {
       data: { applicable: true, reasons: ['risk_treatment'] } });
     assert.equal(res.status(), 200, await res.text());
   }
-});
+}
 
 async function pick(name, search, option) {
   const { page } = suite;
@@ -36,6 +36,7 @@ async function pick(name, search, option) {
 
 test('an audit programme is recorded over three years', async () => {
   const { page } = suite;
+  await includeControls();
   await page.goto(url('/audit-programmes/new'));
   await page.locator('#title').fill('Internal audits 2026–2028');
   await page.getByLabel('Period from').fill('2026-01-01');
