@@ -168,9 +168,6 @@ Result<std::optional<InternalAuditService::Conflict>> InternalAuditService::Find
 
 Status InternalAuditService::OnAuditWrite(const Principal& p, Json& fields, const Json* before,
                                           std::vector<domain::FieldError>& errors) {
-  if (fields.value("impartiality_override", false) != true) {
-    fields["impartiality_reason"] = nullptr;  // a reason without an override says nothing
-  }
   if (fields.value("impartiality_override", false) == true) return Status::Ok();
   if (!ImpartialityAffected(fields, before)) return Status::Ok();
   const std::vector<int64_t> auditors = domain::AuditorsOf(fields);

@@ -13,7 +13,7 @@ CREATE TABLE audit_findings (
   number BIGINT NOT NULL,
   title TEXT COLLATE "C" NOT NULL,
   audit BIGINT NOT NULL,
-  type TEXT COLLATE "C" NOT NULL CHECK (type IN ('major_nonconformity', 'minor_nonconformity', 'observation', 'opportunity')),
+  type TEXT COLLATE "C" NOT NULL CHECK (type IN ('observation', 'opportunity', 'minor_nonconformity', 'major_nonconformity')),
   requirement TEXT COLLATE "C" NOT NULL,
   description TEXT COLLATE "C" NOT NULL,
   evidence TEXT COLLATE "C",

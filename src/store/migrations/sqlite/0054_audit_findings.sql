@@ -13,7 +13,7 @@ CREATE TABLE audit_findings (
   number INTEGER NOT NULL,
   title TEXT NOT NULL,
   audit INTEGER NOT NULL,
-  type TEXT NOT NULL CHECK (type IN ('major_nonconformity', 'minor_nonconformity', 'observation', 'opportunity')),
+  type TEXT NOT NULL CHECK (type IN ('observation', 'opportunity', 'minor_nonconformity', 'major_nonconformity')),
   requirement TEXT NOT NULL,
   description TEXT NOT NULL,
   evidence TEXT,
