@@ -166,7 +166,16 @@ Result<std::vector<Record>> RegisterService::WriteWithCompanions(const Principal
     const Json fields = mutations.front().fields;
     RETURN_IF_ERROR(hook->second(p, fields, before, mutations));
   }
-  return store_.Write(ActorFor(p), mutations);
+  ASSIGN_OR_RETURN(auto written, store_.Write(ActorFor(p), mutations));
+  // The record's own write first: a hook may have put before it a record it refers to.
+  for (size_t i = 0; i < mutations.size() && i < written.size(); ++i) {
+    if (mutations[i].spec == &spec) {
+      std::rotate(written.begin(), written.begin() + static_cast<std::ptrdiff_t>(i),
+                  written.begin() + static_cast<std::ptrdiff_t>(i) + 1);
+      break;
+    }
+  }
+  return written;
 }
 
 void RegisterService::SetWriteHook(const RegisterSpec& spec, WriteHook hook) {

@@ -46,7 +46,9 @@ using RefusalHook =
 // What an area writes together with a record of one of its registers, in the same transaction:
 // changes to other records the write brings about (a planned change's approval brings the review
 // of the risks it affects forward). Given the record as it will be written and as it was
-// (`before`: nullptr on create); appends to `mutations`, after the record's own.
+// (`before`: nullptr on create); appends to `mutations`, after the record's own, or puts before
+// it a record the record refers to (inserted first, its id filled in by store::Mutation::ids_of
+// into the record's own write, found again as the first mutation of the record's register).
 using CompanionHook =
     std::function<Status(const Principal& p, const domain::Json& fields, const domain::Json* before,
                          std::vector<store::Mutation>& mutations)>;

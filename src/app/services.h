@@ -9,11 +9,12 @@
 #include "app/competence_service.h"
 #include "app/document_service.h"
 #include "app/evidence_service.h"
+#include "app/internal_audit_service.h"
 #include "app/leadership_service.h"
 #include "app/mandatory_service.h"
-#include "app/operation_service.h"
 #include "app/member_service.h"
 #include "app/metric_service.h"
+#include "app/operation_service.h"
 #include "app/register_service.h"
 #include "app/risk_service.h"
 #include "app/soa_service.h"
@@ -47,7 +48,8 @@ struct Services {
         leadership(s, registers),
         tasks(s, c),
         operation(s, c),
-        metrics(s, c, registers) {
+        metrics(s, c, registers),
+        internal_audits(s) {
     registers.SetWriteHook(domain::Measurements(), [this](const Principal& p, domain::Json& fields,
                                                           const domain::Json* before,
                                                           std::vector<domain::FieldError>& errors) {
@@ -75,6 +77,18 @@ struct Services {
         [this](const Principal& p, const domain::Json& fields, const domain::Json* before,
                std::vector<store::Mutation>& mutations) {
           return tasks.OnNonconformityWrite(p, fields, before, mutations);
+        });
+    registers.SetWriteHook(
+        domain::InternalAudits(),
+        [this](const Principal& p, domain::Json& fields, const domain::Json* before,
+               std::vector<domain::FieldError>& errors) {
+          return internal_audits.OnAuditWrite(p, fields, before, errors);
+        });
+    registers.SetCompanionHook(
+        domain::AuditFindings(),
+        [this](const Principal& p, const domain::Json& fields, const domain::Json* before,
+               std::vector<store::Mutation>& mutations) {
+          return internal_audits.OnFindingWrite(p, fields, before, mutations);
         });
     versions.OnApprove(domain::RiskMethodologies(),
                        [this](const Principal& p, const domain::Json& approved,
@@ -144,6 +158,7 @@ struct Services {
   TaskService tasks;
   OperationService operation;
   MetricService metrics;
+  InternalAuditService internal_audits;
 };
 
 }  // namespace rampart::app

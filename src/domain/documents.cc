@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "domain/access.h"
@@ -95,16 +96,8 @@ RegisterSpec MakeDocuments() {
                    {"restricted", "Restricted"}},
        .filterable = true,
        .default_value = "internal"},
-      {.name = "clauses",
-       .label = "Clauses",
-       .type = FieldType::kList,
-       .choices = ClauseChoices(),
-       .help = "The clauses of ISO/IEC 27001 the document serves."},
-      {.name = "annex_controls",
-       .label = "Annex A controls",
-       .type = FieldType::kList,
-       .choices = AnnexControlChoices(),
-       .help = "The Annex A controls the document serves."},
+      ClausesField("The clauses of ISO/IEC 27001 the document serves."),
+      AnnexControlsField("The Annex A controls the document serves."),
       {.name = "review_months",
        .label = "Review every (months)",
        .type = FieldType::kInteger,
@@ -253,6 +246,22 @@ RegisterSpec MakeDocumentAcknowledgements() {
 }
 
 }  // namespace
+
+FieldSpec ClausesField(std::string help) {
+  return {.name = "clauses",
+          .label = "Clauses",
+          .type = FieldType::kList,
+          .choices = ClauseChoices(),
+          .help = std::move(help)};
+}
+
+FieldSpec AnnexControlsField(std::string help) {
+  return {.name = "annex_controls",
+          .label = "Annex A controls",
+          .type = FieldType::kList,
+          .choices = AnnexControlChoices(),
+          .help = std::move(help)};
+}
 
 const RegisterSpec& Documents() {
   static const RegisterSpec kSpec = MakeDocuments();

@@ -21,6 +21,13 @@ const RegisterSpec& Documents();
 const RegisterSpec& DocumentVersions();
 const RegisterSpec& DocumentAcknowledgements();
 
+// The requirements a record is about, as a document names the clauses and Annex A controls it
+// serves: `clauses` (a set of the clauses 4 ... 10.2) and `annex_controls` (a set of the 93
+// Annex A controls), each a multiple choice with `help`. An internal audit's scope names them
+// alike, which is how an audit finds the documents in its scope.
+FieldSpec ClausesField(std::string help);
+FieldSpec AnnexControlsField(std::string help);
+
 // A version's states.
 inline constexpr std::string_view kDocDraft = "draft";
 inline constexpr std::string_view kDocInReview = "in_review";

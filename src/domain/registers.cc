@@ -3,6 +3,7 @@
 #include "domain/context.h"
 #include "domain/documents.h"
 #include "domain/improvement.h"
+#include "domain/internal_audit.h"
 #include "domain/leadership.h"
 #include "domain/monitoring.h"
 #include "domain/operation.h"
@@ -40,15 +41,18 @@ const std::vector<const RegisterSpec*>& RegistersTasksServe() {
                                                         &Documents(),
                                                         &DocumentVersions(),
                                                         &DocumentAcknowledgements(),
-                                                        &Metrics(),
-                                                        &Measurements(),
-                                                        &Improvements(),
-                                                        &Nonconformities(),
                                                         &Incidents(),
                                                         &Suppliers(),
                                                         &SupplierAssessments(),
                                                         &OperationalActivities(),
-                                                        &ActivityOccurrences()};
+                                                        &ActivityOccurrences(),
+                                                        &Metrics(),
+                                                        &Measurements(),
+                                                        &AuditProgrammes(),
+                                                        &InternalAudits(),
+                                                        &AuditFindings(),
+                                                        &Improvements(),
+                                                        &Nonconformities()};
   return kAll;
 }
 

@@ -18,6 +18,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "base/status.h"
@@ -63,6 +64,10 @@ struct Mutation {
   Json fields;         // the complete record after the change (insert, update)
   std::string action;  // audit action: create, update, delete, approve, ...
   Json diff;           // audit diff
+  // Fields that refer to a record inserted earlier in the same write (an audit finding's
+  // nonconformity, raised with it): each is set, with its audit diff, to the id written by the
+  // mutation at that index before this one is written.
+  std::vector<std::pair<std::string, size_t>> ids_of;
 };
 
 // An audit event before the store places it in the chain (seq, prev_hash, hash are assigned).

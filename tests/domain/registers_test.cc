@@ -10,6 +10,7 @@
 #include "domain/context.h"
 #include "domain/documents.h"
 #include "domain/improvement.h"
+#include "domain/internal_audit.h"
 #include "domain/leadership.h"
 #include "domain/monitoring.h"
 #include "domain/operation.h"
@@ -32,10 +33,10 @@ TEST(AllRegisters, ListsTheRegistersInNavigationOrder) {
                   &IsmsProcesses(), &Objectives(), &PlannedChanges(), &Resources(),
                   &CompetenceRequirements(), &CompetenceRecords(), &AwarenessCampaigns(),
                   &AwarenessCompletions(), &Communications(), &CommunicationLog(), &Documents(),
-                  &DocumentVersions(), &DocumentAcknowledgements(), &Metrics(), &Measurements(),
-                  &Improvements(), &Nonconformities(), &Incidents(), &Suppliers(),
+                  &DocumentVersions(), &DocumentAcknowledgements(), &Incidents(), &Suppliers(),
                   &SupplierAssessments(), &OperationalActivities(), &ActivityOccurrences(),
-                  &Tasks()));
+                  &Metrics(), &Measurements(), &AuditProgrammes(), &InternalAudits(),
+                  &AuditFindings(), &Improvements(), &Nonconformities(), &Tasks()));
 }
 
 TEST(FindRegisterByPath, FindsEachRegisterByItsUrlSegment) {

@@ -21,7 +21,7 @@ using ::testing::HasSubstr;
 
 TEST(SqliteStoreMigrate, NumbersMigrationsFromTheirFileNames) {
   const auto& all = SqliteMigrations();
-  ASSERT_GE(all.size(), 52u);
+  ASSERT_GE(all.size(), 61u);
   // Numbered 1, 2, 3, ... in order, each by its file name.
   for (size_t i = 0; i < all.size(); ++i) {
     EXPECT_EQ(all[i].number, static_cast<int>(i + 1));
@@ -73,17 +73,26 @@ TEST(SqliteStoreMigrate, NumbersMigrationsFromTheirFileNames) {
   EXPECT_EQ(all[38].name, "0039_communications_schema");
   EXPECT_EQ(all[39].name, "0040_objectives_schema");
   EXPECT_EQ(all[40].name, "0041_document_indexes");
-  EXPECT_EQ(all[41].name, "0042_commitments");            // clause 5.1, written by `make schema`
-  EXPECT_EQ(all[42].name, "0043_isms_processes");         // clause 5.3, the same
-  EXPECT_EQ(all[43].name, "0044_objectives_approval");    // by hand: SQLite adds no composite key
-  EXPECT_EQ(all[44].name, "0045_awareness_campaigns");    // clause 7.3, written by `make schema`
-  EXPECT_EQ(all[45].name, "0046_awareness_completions");  // the same
-  EXPECT_EQ(all[46].name, "0047_improvements");           // clause 10.1, by `make schema`
-  EXPECT_EQ(all[47].name, "0048_nonconformities");        // clause 10.2, the same
-  EXPECT_EQ(all[48].name, "0049_incidents");              // Annex A 5.24-5.28, the same
-  EXPECT_EQ(all[49].name, "0050_tasks");                  // tasks, the same
-  EXPECT_EQ(all[50].name, "0051_task_indexes");           // by hand: one person's open tasks
-  EXPECT_EQ(all[51].name, "0052_tasks_schema");           // a series's first due date, last day
+  EXPECT_EQ(all[41].name, "0042_commitments");             // clause 5.1, written by `make schema`
+  EXPECT_EQ(all[42].name, "0043_isms_processes");          // clause 5.3, the same
+  EXPECT_EQ(all[43].name, "0044_objectives_approval");     // by hand: SQLite adds no composite key
+  EXPECT_EQ(all[44].name, "0045_awareness_campaigns");     // clause 7.3, written by `make schema`
+  EXPECT_EQ(all[45].name, "0046_awareness_completions");   // the same
+  EXPECT_EQ(all[46].name, "0047_improvements");            // clause 10.1, by `make schema`
+  EXPECT_EQ(all[47].name, "0048_nonconformities");         // clause 10.2, the same
+  EXPECT_EQ(all[48].name, "0049_incidents");               // Annex A 5.24-5.28, the same
+  EXPECT_EQ(all[49].name, "0050_tasks");                   // tasks, the same
+  EXPECT_EQ(all[50].name, "0051_task_indexes");            // by hand: one person's open tasks
+  EXPECT_EQ(all[51].name, "0052_tasks_schema");            // a series's first due date, last day
+  EXPECT_EQ(all[52].name, "0053_suppliers");               // clause 8.1, by `make schema`
+  EXPECT_EQ(all[53].name, "0054_supplier_assessments");    // the same
+  EXPECT_EQ(all[54].name, "0055_operational_activities");  // the same
+  EXPECT_EQ(all[55].name, "0056_activity_occurrences");    // the same
+  EXPECT_EQ(all[56].name, "0057_metrics");                 // clause 9.1, the same
+  EXPECT_EQ(all[57].name, "0058_measurements");            // the same
+  EXPECT_EQ(all[58].name, "0059_audit_programmes");        // clause 9.2, the same
+  EXPECT_EQ(all[59].name, "0060_internal_audits");         // the same
+  EXPECT_EQ(all[60].name, "0061_audit_findings");          // the same
 }
 
 // Migration 0027: a level's roles that may accept, stored as one string before issue 12 B12,

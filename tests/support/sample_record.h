@@ -30,8 +30,9 @@ inline SampleRefs RefsByType(const std::map<std::string, int64_t>& ids_by_path) 
 
 // The smallest valid record of a register: its required fields (a required reference names the
 // record of its register in `refs`), every user field naming `user_id` (so a contributor owns
-// it), and a date or a text in each date or text field the register's rules ask for (a completed
-// competence record says when it was achieved; a critical supplier, what its contract requires).
+// it), and a date, a text or a first choice in each such field the register's rules ask for (a
+// completed competence record says when it was achieved, a critical supplier what its contract
+// requires, an audit what it covers).
 inline Json SampleRecord(const domain::RegisterSpec& spec, int64_t user_id,
                          const SampleRefs& refs = {}) {
   Json body = Json::object();
@@ -80,9 +81,12 @@ inline Json SampleRecord(const domain::RegisterSpec& spec, int64_t user_id,
   for (const auto& e : errors) {
     const domain::FieldSpec* f = spec.Field(e.field);
     if (f == nullptr || body.contains(f->name)) continue;
-    if (f->type == domain::FieldType::kDate) body[f->name] = "2030-01-01";
-    if (f->type == domain::FieldType::kText || f->type == domain::FieldType::kLongText) {
-      body[f->name] = "Sample " + f->label;
+    if (f->type == domain::FieldType::kDate) {
+      body[f->name] = "2030-01-01";
+    } else if (f->type == domain::FieldType::kList && !f->choices.empty()) {
+      body[f->name] = Json::array({f->choices.front().value});  // an audit's scope
+    } else if (f->type == domain::FieldType::kText || f->type == domain::FieldType::kLongText) {
+      body[f->name] = "Sample " + f->label;  // a nonconformity finding's evidence
     }
   }
   return body;

@@ -11,6 +11,7 @@
 #include "domain/access.h"
 #include "http/api/api.h"
 #include "http/api/api_doc.h"
+#include "http/api/internal_audit_api.h"
 #include "http/api/leadership_api.h"
 
 namespace rampart::http {
@@ -97,6 +98,7 @@ Json Components() {
   AddSoaSchemas(schemas);
   AddSupportSchemas(schemas);
   AddMetricSchemas(schemas);
+  AddInternalAuditSchemas(schemas);
   AddLeadershipSchemas(schemas);
   AddVersionSchemas(schemas);
   AddDocumentSchemas(schemas);

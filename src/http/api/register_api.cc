@@ -24,6 +24,7 @@
 #include "http/api/api.h"
 #include "http/api/api_doc.h"
 #include "http/api/api_util.h"
+#include "http/api/internal_audit_api.h"
 #include "http/api/leadership_api.h"
 #include "http/api/risk_api.h"
 #include "http/api/support_api.h"
@@ -545,6 +546,7 @@ void RegisterApiRoutes(Router& router) {
   RegisterSupportApiRoutes(router);
   RegisterOperationApiRoutes(router);
   RegisterMetricApiRoutes(router);
+  RegisterInternalAuditApiRoutes(router);
   RegisterLeadershipApiRoutes(router);
   AddOrganisationRoutes(router);
   for (const RegisterSpec* spec : domain::AllRegisters()) AddRegisterRoutes(router, *spec);

@@ -723,6 +723,7 @@ const RegisterPageHooks& PageHooksFor(const domain::RegisterSpec& spec) {
     AddTaskPageHooks(all);
     AddOperationPageHooks(all);
     AddMetricPageHooks(all);
+    AddInternalAuditPageHooks(all);
     return all;
   }();
   static const RegisterPageHooks kNone;
@@ -733,10 +734,11 @@ const RegisterPageHooks& PageHooksFor(const domain::RegisterSpec& spec) {
 void RegisterWebRoutes(Router& router) {
   AddStaticRoutes(router);
   AddAuthPages(router);
-  AddContextPages(router);     // before the generic pages: /context-issues/swot, /scope/current
-  AddRiskPages(router);        // ... /risks/heatmap, /risks/treatment-plan
-  AddSupportPages(router);     // ... /competence-matrix
-  AddLeadershipPages(router);  // ... /raci, /isms-processes/standard
+  AddContextPages(router);        // before the generic pages: /context-issues/swot, /scope/current
+  AddRiskPages(router);           // ... /risks/heatmap, /risks/treatment-plan
+  AddSupportPages(router);        // ... /competence-matrix
+  AddLeadershipPages(router);     // ... /raci, /isms-processes/standard
+  AddInternalAuditPages(router);  // ... /audit-programmes/{id}/coverage
   AddAccountPages(router);
   AddAdminPages(router);
   AddEvidencePages(router);

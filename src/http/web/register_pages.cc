@@ -732,6 +732,7 @@ void RecordPage(Request& r, const RegisterSpec& spec, const RefusedUpload* refus
   h.Close("section");
   RenderEvidenceSection(h, r, spec, *rec, *members, refused);
   RenderTasksSection(h, r, spec, *rec, *members);
+  if (hooks.detail_sections) hooks.detail_sections(h, r, *rec);
   RenderHistory(h, spec, *history, *members, refs);
   h.Close("div");
   RenderPage(r, frame, h.Take(), refused != nullptr ? HttpStatusFor(refused->status.code()) : 200);

@@ -40,7 +40,8 @@ void AddSoaPages(Router& router);
 void AddDocumentPages(Router& router);   // documents' workflow, My work
 void AddMandatoryPages(Router& router);  // mandatory documented information (7.5.1)
 void AddSupportPages(Router& router);
-void AddLeadershipPages(Router& router);  // leadership_pages.cc: /raci
+void AddLeadershipPages(Router& router);     // leadership_pages.cc: /raci
+void AddInternalAuditPages(Router& router);  // internal_audit_pages.cc: a programme's coverage
 // My work's awareness (support_pages.cc): the campaigns waiting for the signed-in person, each
 // with its "I have completed it" button, and their awareness record.
 void MyAwarenessSections(Html& h, Request& r);
@@ -180,6 +181,9 @@ struct RegisterPageHooks {
   std::vector<NavView> views;
   std::function<void(Html&, Request&, const domain::Record&)> detail_banner;
   std::function<void(Html&, Request&, const domain::Record&)> detail_actions;
+  // Sections after the record's details, evidence and tasks (a programme's audits, an audit's
+  // findings).
+  std::function<void(Html&, Request&, const domain::Record&)> detail_sections;
   std::function<void(Html&, Request&)> list_banner;
   // Flags shown beside a listed record's title ("Overdue"), by record id, given the page's
   // records: read once per page.
@@ -208,6 +212,7 @@ void AddTaskPageHooks(PageHooks& hooks);        // task_pages.cc
 void AddOperationPageHooks(PageHooks& hooks);   // operation_pages.cc
 // metric_pages.cc; after the planning hooks, whose objective banner it extends.
 void AddMetricPageHooks(PageHooks& hooks);
+void AddInternalAuditPageHooks(PageHooks& hooks);  // internal_audit_pages.cc
 // The hooks of `spec` (empty ones when its area adds nothing).
 const RegisterPageHooks& PageHooksFor(const domain::RegisterSpec& spec);
 

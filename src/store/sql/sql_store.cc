@@ -762,7 +762,19 @@ Result<std::vector<Record>> SqlStore::Write(const Actor& actor,
   RETURN_IF_ERROR(InWriteTx([&](SqlConnection& conn) -> Status {
     out.clear();  // a retried transaction starts over
     AuditTip tip;
-    for (const auto& m : mutations) {
+    for (const auto& given : mutations) {
+      Mutation filled;
+      if (!given.ids_of.empty()) {
+        filled = given;
+        for (const auto& [field, at] : given.ids_of) {
+          if (at >= out.size()) return Internal("a mutation refers to one not written before it");
+          filled.fields[field] = out[at].id;
+          Json from =
+              filled.diff.contains(field) ? filled.diff[field].value("from", Json()) : Json();
+          filled.diff[field] = {{"from", from}, {"to", out[at].id}};
+        }
+      }
+      const Mutation& m = given.ids_of.empty() ? given : filled;
       const RegisterSpec& spec = *m.spec;
       int64_t id = m.id;
       Record written;
