@@ -170,11 +170,13 @@ void TrendSection(Html& h, const domain::Record& rec, const app::MetricService::
               t.label);
   }
   for (const auto& t : g.date_ticks) {
+    // Dates near an end of the axis are anchored to it, so that none is clipped by the frame.
+    const char* anchor = t.at > g.x1 - 40 ? "end" : t.at < g.x0 + 40 ? "start" : "middle";
     h.Element("text",
               {{"class", "chart-label"},
                {"x", Num(t.at)},
                {"y", Num(g.y1 + 22)},
-               {"text-anchor", "middle"},
+               {"text-anchor", anchor},
                {"font-size", "12"},
                {"fill", "#4b5563"}},
               t.label);
