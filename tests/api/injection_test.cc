@@ -287,6 +287,9 @@ Json SampleRecord(const RegisterSpec& spec, const std::string& text) {
     if (f != nullptr && f->type == FieldType::kDate && !body.contains(f->name)) {
       body[f->name] = SampleValue(*f, text);
     }
+    // A person the register's rules ask for (an active activity's owner): a placeholder, as for
+    // a required one.
+    if (f != nullptr && f->type == FieldType::kUser && !body.contains(f->name)) body[f->name] = 1;
   }
   return body;
 }
@@ -441,10 +444,10 @@ class CsvExport {
 class InjectionTest : public SignedInTest {
  protected:
   // `body` with each required reference naming a record made for it in its register (instead of
-  // the sample's placeholder), and each required person the caller (a competence record's).
+  // the sample's placeholder), and each person named the caller (a competence record's).
   Json WithReferences(const RegisterSpec& spec, Json body) {
     for (const auto& f : spec.fields) {
-      if (f.type == FieldType::kUser && f.required) {
+      if (f.type == FieldType::kUser && (f.required || body.contains(f.name))) {
         body[f.name] = Body(Get("/api/v1/auth/me"))["user_id"];
         continue;
       }
