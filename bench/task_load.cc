@@ -261,6 +261,7 @@ void Run(const Options& o) {
       }
       if (std::string(status) == "done") f["outcome"] = "Done as planned; evidence attached.";
       domain::Json fields = Normalised(tasks_spec, f);
+      fields["recurred"] = false;  // what app::TaskService sets on a task written through it
       // completed_on is read-only (the task service stamps it when a task is marked done).
       if (std::string(status) == "done") fields["completed_on"] = domain::AddDays(due, -3);
       if (owner == busy) {
