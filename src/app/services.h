@@ -11,6 +11,7 @@
 #include "app/evidence_service.h"
 #include "app/internal_audit_service.h"
 #include "app/leadership_service.h"
+#include "app/management_review_service.h"
 #include "app/mandatory_service.h"
 #include "app/member_service.h"
 #include "app/metric_service.h"
@@ -49,7 +50,8 @@ struct Services {
         tasks(s, c),
         operation(s, c),
         metrics(s, c, registers),
-        internal_audits(s) {
+        internal_audits(s),
+        reviews(s, c, registers, metrics) {
     registers.SetWriteHook(domain::Measurements(), [this](const Principal& p, domain::Json& fields,
                                                           const domain::Json* before,
                                                           std::vector<domain::FieldError>& errors) {
@@ -89,6 +91,12 @@ struct Services {
         [this](const Principal& p, const domain::Json& fields, const domain::Json* before,
                std::vector<store::Mutation>& mutations) {
           return internal_audits.OnFindingWrite(p, fields, before, mutations);
+        });
+    registers.SetWriteHook(
+        domain::ManagementReviews(),
+        [this](const Principal& p, domain::Json& fields, const domain::Json* before,
+               std::vector<domain::FieldError>& errors) {
+          return reviews.OnReviewWrite(p, fields, before, errors);
         });
     versions.OnApprove(domain::RiskMethodologies(),
                        [this](const Principal& p, const domain::Json& approved,
@@ -159,6 +167,7 @@ struct Services {
   OperationService operation;
   MetricService metrics;
   InternalAuditService internal_audits;
+  ManagementReviewService reviews;
 };
 
 }  // namespace rampart::app

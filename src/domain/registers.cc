@@ -5,6 +5,7 @@
 #include "domain/improvement.h"
 #include "domain/internal_audit.h"
 #include "domain/leadership.h"
+#include "domain/management_review.h"
 #include "domain/monitoring.h"
 #include "domain/operation.h"
 #include "domain/planning.h"
@@ -51,6 +52,7 @@ const std::vector<const RegisterSpec*>& RegistersTasksServe() {
                                                         &AuditProgrammes(),
                                                         &InternalAudits(),
                                                         &AuditFindings(),
+                                                        &ManagementReviews(),
                                                         &Improvements(),
                                                         &Nonconformities()};
   return kAll;

@@ -65,8 +65,8 @@ struct Mutation {
   std::string action;  // audit action: create, update, delete, approve, ...
   Json diff;           // audit diff
   // Fields that refer to a record inserted earlier in the same write (an audit finding's
-  // nonconformity, raised with it): each is set, with its audit diff, to the id written by the
-  // mutation at that index before this one is written.
+  // nonconformity, raised with it; "/decisions/2/follow_up", a JSON pointer: a table's cell): each
+  // is set, with its audit diff, to the id written by the mutation at that index before this one.
   std::vector<std::pair<std::string, size_t>> ids_of;
 };
 

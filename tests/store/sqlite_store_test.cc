@@ -21,7 +21,7 @@ using ::testing::HasSubstr;
 
 TEST(SqliteStoreMigrate, NumbersMigrationsFromTheirFileNames) {
   const auto& all = SqliteMigrations();
-  ASSERT_GE(all.size(), 61u);
+  ASSERT_GE(all.size(), 62u);
   // Numbered 1, 2, 3, ... in order, each by its file name.
   for (size_t i = 0; i < all.size(); ++i) {
     EXPECT_EQ(all[i].number, static_cast<int>(i + 1));
@@ -93,6 +93,7 @@ TEST(SqliteStoreMigrate, NumbersMigrationsFromTheirFileNames) {
   EXPECT_EQ(all[58].name, "0059_audit_programmes");        // clause 9.2, the same
   EXPECT_EQ(all[59].name, "0060_internal_audits");         // the same
   EXPECT_EQ(all[60].name, "0061_audit_findings");          // the same
+  EXPECT_EQ(all[61].name, "0062_management_reviews");      // the same
 }
 
 // Migration 0027: a level's roles that may accept, stored as one string before issue 12 B12,

@@ -38,6 +38,8 @@ void AddRecordLogRoutes(Router& router, const app::RecordLog& log, const RecordL
 
 // Clause 9.1 beyond its registers' routes: measurements of a metric, statuses (metric_api.cc).
 void RegisterMetricApiRoutes(Router& router);
+// Clause 9.3 beyond its register's routes: inputs, approval, follow-ups (management_review_api.cc).
+void RegisterManagementReviewApiRoutes(Router& router);
 // The OpenAPI 3.1 document of these routes: each API route's ApiDoc with who may call it (from
 // its guard), the component schemas of every area, and GET /healthz (served outside the router).
 // A path shared by routes takes its path parameters from the first of them.

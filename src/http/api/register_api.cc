@@ -547,6 +547,7 @@ void RegisterApiRoutes(Router& router) {
   RegisterOperationApiRoutes(router);
   RegisterMetricApiRoutes(router);
   RegisterInternalAuditApiRoutes(router);
+  RegisterManagementReviewApiRoutes(router);
   RegisterLeadershipApiRoutes(router);
   AddOrganisationRoutes(router);
   for (const RegisterSpec* spec : domain::AllRegisters()) AddRegisterRoutes(router, *spec);

@@ -724,6 +724,7 @@ const RegisterPageHooks& PageHooksFor(const domain::RegisterSpec& spec) {
     AddOperationPageHooks(all);
     AddMetricPageHooks(all);
     AddInternalAuditPageHooks(all);
+    AddManagementReviewPageHooks(all);
     return all;
   }();
   static const RegisterPageHooks kNone;
@@ -739,6 +740,7 @@ void RegisterWebRoutes(Router& router) {
   AddSupportPages(router);        // ... /competence-matrix
   AddLeadershipPages(router);     // ... /raci, /isms-processes/standard
   AddInternalAuditPages(router);  // ... /audit-programmes/{id}/coverage
+  AddManagementReviewPages(router);  // ... /management-reviews/{id}/minutes
   AddAccountPages(router);
   AddAdminPages(router);
   AddEvidencePages(router);

@@ -138,6 +138,8 @@ std::string NoticeText(const RegisterSpec& spec, const std::string& key) {
   if (key == "approved") {
     return fmt::format("Approved: this is now the current {}.", ToLower(spec.singular));
   }
+  if (key == "minutes-approved") return "Minutes approved.";
+  if (key == "followed-up") return "Decision followed up: its record is created.";
   if (key == "draft") return "New draft created from the previous version.";
   if (key == "evidence-added") return "Evidence file attached.";
   if (key == "evidence-deleted") return "Evidence file deleted.";

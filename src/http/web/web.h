@@ -42,6 +42,7 @@ void AddMandatoryPages(Router& router);  // mandatory documented information (7.
 void AddSupportPages(Router& router);
 void AddLeadershipPages(Router& router);     // leadership_pages.cc: /raci
 void AddInternalAuditPages(Router& router);  // internal_audit_pages.cc: a programme's coverage
+void AddManagementReviewPages(Router& router);  // management_review_pages.cc: minutes, approval
 // My work's awareness (support_pages.cc): the campaigns waiting for the signed-in person, each
 // with its "I have completed it" button, and their awareness record.
 void MyAwarenessSections(Html& h, Request& r);
@@ -213,6 +214,7 @@ void AddOperationPageHooks(PageHooks& hooks);   // operation_pages.cc
 // metric_pages.cc; after the planning hooks, whose objective banner it extends.
 void AddMetricPageHooks(PageHooks& hooks);
 void AddInternalAuditPageHooks(PageHooks& hooks);  // internal_audit_pages.cc
+void AddManagementReviewPageHooks(PageHooks& hooks);  // management_review_pages.cc
 // The hooks of `spec` (empty ones when its area adds nothing).
 const RegisterPageHooks& PageHooksFor(const domain::RegisterSpec& spec);
 

@@ -768,6 +768,15 @@ Result<std::vector<Record>> SqlStore::Write(const Actor& actor,
         filled = given;
         for (const auto& [field, at] : given.ids_of) {
           if (at >= out.size()) return Internal("a mutation refers to one not written before it");
+          if (field.starts_with('/')) {
+            // A place inside a field (a table's cell, "/decisions/2/follow_up"): the field's
+            // diff takes the whole field as written.
+            filled.fields[Json::json_pointer(field)] = out[at].id;
+            const std::string top = field.substr(1, field.find('/', 1) - 1);
+            Json from = filled.diff.contains(top) ? filled.diff[top].value("from", Json()) : Json();
+            filled.diff[top] = {{"from", from}, {"to", filled.fields[top]}};
+            continue;
+          }
           filled.fields[field] = out[at].id;
           Json from =
               filled.diff.contains(field) ? filled.diff[field].value("from", Json()) : Json();
