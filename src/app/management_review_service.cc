@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <set>
 #include <string>
@@ -99,8 +100,8 @@ class Snapshot {
     std::vector<Record> out;
     total = 0;
     for (auto& r : page.records) {
-      const std::string date = date_field == "updated_at" ? r.updated_at
-                                                           : Str(r.fields.value(date_field, Json()));
+      const std::string date =
+          date_field == "updated_at" ? r.updated_at : Str(r.fields.value(date_field, Json()));
       if (!period_.Holds(date)) continue;
       ++total;
       if (out.size() < static_cast<size_t>(ManagementReviewService::kListed)) {
@@ -111,8 +112,7 @@ class Snapshot {
   }
 
   // "Open 2 · Closed 5": the records of `spec` by `field`, in the order of its choices.
-  Result<std::string> CountsBy(const RegisterSpec& spec, const std::string& field,
-                               int64_t& total) {
+  Result<std::string> CountsBy(const RegisterSpec& spec, const std::string& field, int64_t& total) {
     ASSIGN_OR_RETURN(auto groups, store_.CountBy(spec, p_.org_id, {}, {field}));
     std::map<std::string, int64_t> by;
     total = 0;
@@ -151,6 +151,23 @@ class Snapshot {
                          r.updated_at.substr(0, 10)));
     }
     More(s, total, changed.size());
+    return Status::Ok();
+  }
+
+  // What happened in the period: the records of `spec` whose `date_field` falls in it, under
+  // `heading` ("Incidents reported") as items `item` writes, or `none` when there are none.
+  Status Happened(Summary& s, const RegisterSpec& spec, const std::string& date_field,
+                  std::string_view none, std::string_view heading,
+                  const std::function<std::string(const Record&)>& item) {
+    size_t total = 0;
+    ASSIGN_OR_RETURN(auto listed, InPeriod(spec, date_field, total));
+    if (total == 0) {
+      s.Line(fmt::format("{} {}.", none, period_.Since()));
+      return Status::Ok();
+    }
+    s.Line(fmt::format("{} {}: {}", heading, period_.Since(), total));
+    for (const auto& r : listed) s.Item(fmt::format("{} — {}", LinkTo(spec, r), item(r)));
+    More(s, total, listed.size());
     return Status::Ok();
   }
 
@@ -226,10 +243,10 @@ Status PreviousActions(Snapshot& snap, const std::optional<Record>& previous, Su
     s.EndList();
   }
   // Tasks on the previous review itself (made on its page, not from a decision).
-  domain::ListQuery q{.filters = {{"record_type", std::string(Reviews().type)},
-                                  {"record_id", previous->id}},
-                      .sort = "due_date",
-                      .limit = ManagementReviewService::kListed};
+  domain::ListQuery q{
+      .filters = {{"record_type", std::string(Reviews().type)}, {"record_id", previous->id}},
+      .sort = "due_date",
+      .limit = ManagementReviewService::kListed};
   ASSIGN_OR_RETURN(auto tasks, snap.store().List(domain::Tasks(), snap.principal().org_id, q));
   std::set<int64_t> listed;
   for (const auto& [key, r] : found) {
@@ -254,21 +271,12 @@ Status Nonconformities(Snapshot& snap, Summary& s) {
   ASSIGN_OR_RETURN(auto counts, snap.CountsBy(spec, "status", all));
   s.Line(all == 0 ? "No nonconformity is recorded."
                   : fmt::format("All nonconformities by status: {}.", counts));
-  size_t total = 0;
-  ASSIGN_OR_RETURN(auto recent, snap.InPeriod(spec, "detected_on", total));
-  if (total == 0) {
-    s.Line(fmt::format("None was detected {}.", snap.period().Since()));
-    return Status::Ok();
-  }
-  s.Line(fmt::format("Detected {}: {}", snap.period().Since(), total));
-  for (const auto& r : recent) {
-    s.Item(fmt::format("{} ({}, {}) — {}", LinkTo(spec, r),
-                       Md(Label(spec, "grade", r.fields.value("grade", Json()))),
-                       Str(r.fields["detected_on"]),
-                       Md(Label(spec, "status", r.fields["status"]))));
-  }
-  Snapshot::More(s, total, recent.size());
-  return Status::Ok();
+  return snap.Happened(
+      s, spec, "detected_on", "None was detected", "Detected", [&](const Record& r) {
+        return fmt::format("{}, {}, {}", Md(Label(spec, "grade", r.fields.value("grade", Json()))),
+                           Str(r.fields["detected_on"]),
+                           Md(Label(spec, "status", r.fields["status"])));
+      });
 }
 
 Status Monitoring(Snapshot& snap, Summary& s) {
@@ -321,34 +329,19 @@ Status Monitoring(Snapshot& snap, Summary& s) {
 }
 
 Status Audits(Snapshot& snap, Summary& s) {
-  size_t total = 0;
-  ASSIGN_OR_RETURN(auto audits, snap.InPeriod(domain::InternalAudits(), "actual_end", total));
-  if (total == 0) {
-    s.Line(fmt::format("No internal audit was completed {}.", snap.period().Since()));
-  } else {
-    s.Line(fmt::format("Internal audits completed {}: {}", snap.period().Since(), total));
-    for (const auto& a : audits) {
-      s.Item(fmt::format("{} — {}, ended {}", LinkTo(domain::InternalAudits(), a),
-                         Md(Label(domain::InternalAudits(), "status", a.fields["status"])),
-                         Str(a.fields["actual_end"])));
-    }
-    Snapshot::More(s, total, audits.size());
-  }
-  size_t found = 0;
+  const RegisterSpec& audits = domain::InternalAudits();
+  RETURN_IF_ERROR(snap.Happened(
+      s, audits, "actual_end", "No internal audit was completed", "Internal audits completed",
+      [&](const Record& a) {
+        return fmt::format("{}, ended {}", Md(Label(audits, "status", a.fields["status"])),
+                           Str(a.fields["actual_end"]));
+      }));
   const RegisterSpec& findings = domain::AuditFindings();
-  ASSIGN_OR_RETURN(auto listed, snap.InPeriod(findings, "found_on", found));
-  if (found == 0) {
-    s.Line(fmt::format("No audit finding was recorded {}.", snap.period().Since()));
-    return Status::Ok();
-  }
-  s.Line(fmt::format("Findings {}: {}", snap.period().Since(), found));
-  for (const auto& f : listed) {
-    s.Item(fmt::format("{} — {}, {}", LinkTo(findings, f),
-                       Md(Label(findings, "type", f.fields["type"])),
-                       Md(Str(f.fields.value("requirement", Json())))));
-  }
-  Snapshot::More(s, found, listed.size());
-  return Status::Ok();
+  return snap.Happened(s, findings, "found_on", "No audit finding was recorded", "Findings",
+                       [&](const Record& f) {
+                         return fmt::format("{}, {}", Md(Label(findings, "type", f.fields["type"])),
+                                            Md(Str(f.fields.value("requirement", Json()))));
+                       });
 }
 
 Status Objectives(Snapshot& snap, Summary& s) {
@@ -376,36 +369,19 @@ Status Objectives(Snapshot& snap, Summary& s) {
 
 Status Incidents(Snapshot& snap, Summary& s) {
   const RegisterSpec& spec = domain::Incidents();
-  size_t total = 0;
-  ASSIGN_OR_RETURN(auto recent, snap.InPeriod(spec, "reported_on", total));
-  if (total == 0) {
-    s.Line(fmt::format("No incident was reported {}.", snap.period().Since()));
-    return Status::Ok();
-  }
-  s.Line(fmt::format("Incidents reported {}: {}", snap.period().Since(), total));
-  for (const auto& r : recent) {
-    s.Item(fmt::format("{} — {}, {}", LinkTo(spec, r),
-                       Md(Label(spec, "severity", r.fields.value("severity", Json()))),
-                       Md(Label(spec, "status", r.fields["status"]))));
-  }
-  Snapshot::More(s, total, recent.size());
-  return Status::Ok();
+  return snap.Happened(s, spec, "reported_on", "No incident was reported", "Incidents reported",
+                       [&](const Record& r) {
+                         return fmt::format(
+                             "{}, {}",
+                             Md(Label(spec, "severity", r.fields.value("severity", Json()))),
+                             Md(Label(spec, "status", r.fields["status"])));
+                       });
 }
 
 Status Feedback(Snapshot& snap, Summary& s) {
-  const RegisterSpec& spec = domain::CommunicationLog();
-  size_t total = 0;
-  ASSIGN_OR_RETURN(auto recent, snap.InPeriod(spec, "date", total));
-  if (total == 0) {
-    s.Line(fmt::format("No communication with interested parties was logged {}.",
-                       snap.period().Since()));
-  } else {
-    s.Line(fmt::format("Communications logged {}: {}", snap.period().Since(), total));
-    for (const auto& r : recent) {
-      s.Item(fmt::format("{} — {}", LinkTo(spec, r), Str(r.fields["date"])));
-    }
-    Snapshot::More(s, total, recent.size());
-  }
+  RETURN_IF_ERROR(snap.Happened(
+      s, domain::CommunicationLog(), "date", "No communication with interested parties was logged",
+      "Communications logged", [](const Record& r) { return Str(r.fields["date"]); }));
   s.Line("Summarise in the comment the feedback received (customers, regulators, partners).");
   return Status::Ok();
 }
@@ -422,20 +398,11 @@ Status Risks(Snapshot& snap, Summary& s) {
   int64_t rated = 0;
   ASSIGN_OR_RETURN(auto by_level, snap.CountsBy(spec, "residual_level", rated));
   s.Line(fmt::format("By residual level: {}.", by_level));
-  size_t total = 0;
   const RegisterSpec& assessments = domain::RiskAssessments();
-  ASSIGN_OR_RETURN(auto recent, snap.InPeriod(assessments, "updated_at", total));
-  if (total == 0) {
-    s.Line(fmt::format("No risk assessment was recorded {}.", snap.period().Since()));
-    return Status::Ok();
-  }
-  s.Line(fmt::format("Risk assessments {}:", snap.period().Since()));
-  for (const auto& r : recent) {
-    s.Item(fmt::format("{} — {}", LinkTo(assessments, r),
-                       Md(Label(assessments, "status", r.fields.value("status", Json())))));
-  }
-  Snapshot::More(s, total, recent.size());
-  return Status::Ok();
+  return snap.Happened(s, assessments, "updated_at", "No risk assessment was recorded",
+                       "Risk assessments", [&](const Record& r) {
+                         return Md(Label(assessments, "status", r.fields.value("status", Json())));
+                       });
 }
 
 Status Improvement(Snapshot& snap, Summary& s) {
@@ -548,9 +515,8 @@ Status ManagementReviewService::OnReviewWrite(const Principal& p, Json& fields, 
     }
     ASSIGN_OR_RETURN(auto members, registers_.Members(p));
     const auto attendees = Attendees(fields);
-    if (!attendees.empty() &&
-        std::none_of(attendees.begin(), attendees.end(),
-                     [&](int64_t a) { return IsExecutive(a, members); })) {
+    if (!attendees.empty() && std::none_of(attendees.begin(), attendees.end(),
+                                           [&](int64_t a) { return IsExecutive(a, members); })) {
       errors.push_back({"attendees",
                         "top management reviews the ISMS: at least one attendee holds the "
                         "executive role"});
@@ -564,7 +530,8 @@ Status ManagementReviewService::OnReviewWrite(const Principal& p, Json& fields, 
     const Json* earlier = nullptr;
     if (before != nullptr && (*before)["decisions"].is_array()) {
       for (const auto& b : (*before)["decisions"]) {
-        if (b.value("follow_up", Json()) == d["follow_up"] && b.value("kind", Json()) == d["kind"]) {
+        if (b.value("follow_up", Json()) == d["follow_up"] &&
+            b.value("kind", Json()) == d["kind"]) {
           earlier = &b;
         }
       }
@@ -619,12 +586,12 @@ Result<Record> ManagementReviewService::Approve(const Principal& p, int64_t id,
     for (const auto& t : domain::ReviewTopics()) {
       if (t.value == missing.front()) label = std::string(t.label);
     }
-    return Status(Code::kInvalidArgument,
-                  fmt::format("comment on every input before approving the minutes; {} {} "
-                              "none, first \"{}\"",
-                              missing.size(), missing.size() == 1 ? "input has" : "inputs have",
-                              label),
-                  "input_comments");
+    return Status(
+        Code::kInvalidArgument,
+        fmt::format("comment on every input before approving the minutes; {} {} "
+                    "none, first \"{}\"",
+                    missing.size(), missing.size() == 1 ? "input has" : "inputs have", label),
+        "input_comments");
   }
   if (!domain::HasValue(review.fields, "minutes")) {
     return Status(Code::kInvalidArgument, "write the minutes before approving them", "minutes");
@@ -647,11 +614,11 @@ Result<Record> ManagementReviewService::Approve(const Principal& p, int64_t id,
     if (!IsExecutive(a, members)) continue;
     // The commitments log names no review as its source (its choices predate them): the
     // statement says which.
-    Mutation attended = CommitmentInsert(
-        "management_review_attendance",
-        fmt::format("Attended the management review \"{}\" of {} (no. {}).", title, date,
-                    review.fields.value("number", Json()).dump()),
-        a, date, "", 0);
+    Mutation attended =
+        CommitmentInsert("management_review_attendance",
+                         fmt::format("Attended the management review \"{}\" of {} (no. {}).", title,
+                                     date, review.fields.value("number", Json()).dump()),
+                         a, date, "", 0);
     attended.fields["source_type"] = nullptr;
     attended.diff = domain::DiffFields(domain::Commitments(), Json(), attended.fields);
     mutations.push_back(std::move(attended));
@@ -700,9 +667,8 @@ Result<Record> ManagementReviewService::FollowUp(const Principal& p, int64_t id,
   const Json due = d.value("due", Json());
   Json input;
   if (kind == "task") {
-    input = {{"title", title},        {"description", origin},
-             {"owner", owner},        {"due_date", due},
-             {"record_type", Reviews().type}, {"record_id", review.id}};
+    input = {{"title", title},  {"description", origin},         {"owner", owner},
+             {"due_date", due}, {"record_type", Reviews().type}, {"record_id", review.id}};
   } else if (kind == "planned_change") {
     input = {{"title", title}, {"purpose", origin}, {"owner", owner}, {"planned_end", due}};
   } else if (kind == "objective") {
@@ -733,10 +699,10 @@ Result<Record> ManagementReviewService::FollowUp(const Principal& p, int64_t id,
     std::string column = "decision";
     if (f == "owner") column = "owner";
     if (f == "due_date" || f == "planned_end") column = "due";
-    return Status(Code::kInvalidArgument,
-                  fmt::format("the {} cannot be created: {}", target->singular,
-                              errors.front().message),
-                  fmt::format("{}.{}", base, column));
+    return Status(
+        Code::kInvalidArgument,
+        fmt::format("the {} cannot be created: {}", target->singular, errors.front().message),
+        fmt::format("{}.{}", base, column));
   }
   // The record first; the review's decision then names it (store::Mutation::ids_of).
   d["follow_up"] = 0;
@@ -744,13 +710,12 @@ Result<Record> ManagementReviewService::FollowUp(const Principal& p, int64_t id,
   after["decisions"] = decisions;
   Mutation update = UpdateOf(Reviews(), review, after, "follow_up");
   update.ids_of.push_back({fmt::format("/decisions/{}/follow_up", row), 0});
-  std::vector<Mutation> mutations{
-      Mutation{.kind = Mutation::Kind::kInsert,
-               .spec = target,
-               .fields = fields,
-               .action = "create",
-               .diff = domain::DiffFields(*target, Json(), fields)},
-      std::move(update)};
+  std::vector<Mutation> mutations{Mutation{.kind = Mutation::Kind::kInsert,
+                                           .spec = target,
+                                           .fields = fields,
+                                           .action = "create",
+                                           .diff = domain::DiffFields(*target, Json(), fields)},
+                                  std::move(update)};
   ASSIGN_OR_RETURN(auto written, store_.Write(registers_.ActorFor(p), mutations));
   return std::move(written.front());
 }

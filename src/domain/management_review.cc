@@ -44,8 +44,9 @@ RegisterSpec MakeManagementReviews() {
   FieldSpec attendees{.name = "attendees",
                       .label = "Attendees",
                       .type = FieldType::kTable,
-                      .help = "Who took part, one row each; at least one member of top "
-                              "management (an executive) for the review to be held."};
+                      .help =
+                          "Who took part, one row each; at least one member of top "
+                          "management (an executive) for the review to be held."};
   attendees.columns = {
       {.name = "attendee", .label = "Attendee", .type = FieldType::kUser, .required = true},
       {.name = "capacity",
@@ -56,9 +57,10 @@ RegisterSpec MakeManagementReviews() {
   FieldSpec snapshot{.name = "input_snapshot",
                      .label = "Inputs",
                      .type = FieldType::kTable,
-                     .help = "What the records said on the review's date, one row per input of "
-                             "clause 9.3.2: written by Rampart while the review is a draft, "
-                             "frozen when it is held."};
+                     .help =
+                         "What the records said on the review's date, one row per input of "
+                         "clause 9.3.2: written by Rampart while the review is a draft, "
+                         "frozen when it is held."};
   snapshot.columns = {
       {.name = "topic", .label = "Input", .type = FieldType::kEnum, .choices = TopicChoices()},
       {.name = "summary", .label = "Summary", .type = FieldType::kLongText, .max_length = 20000},
@@ -67,9 +69,10 @@ RegisterSpec MakeManagementReviews() {
   FieldSpec comments{.name = "input_comments",
                      .label = "Comments on the inputs",
                      .type = FieldType::kTable,
-                     .help = "What the review made of each input, one row per input (Rampart "
-                             "keeps one for each); every input has a comment before the minutes "
-                             "are approved."};
+                     .help =
+                         "What the review made of each input, one row per input (Rampart "
+                         "keeps one for each); every input has a comment before the minutes "
+                         "are approved."};
   comments.columns = {
       {.name = "topic",
        .label = "Input",
@@ -81,10 +84,11 @@ RegisterSpec MakeManagementReviews() {
   FieldSpec decisions{.name = "decisions",
                       .label = "Decisions and actions",
                       .type = FieldType::kTable,
-                      .help = "The outputs of the review (clause 9.3.3): opportunities for "
-                              "improvement and changes to the ISMS decided, one row each. A "
-                              "decision is followed up as a task, a planned change, an objective "
-                              "or an improvement from the review's page."};
+                      .help =
+                          "The outputs of the review (clause 9.3.3): opportunities for "
+                          "improvement and changes to the ISMS decided, one row each. A "
+                          "decision is followed up as a task, a planned change, an objective "
+                          "or an improvement from the review's page."};
   decisions.columns = {
       {.name = "decision", .label = "Decision", .required = true, .max_length = 500},
       {.name = "kind",
@@ -107,8 +111,8 @@ RegisterSpec MakeManagementReviews() {
                         .type = FieldType::kUser,
                         .filterable = true};
   approved_by.read_only = true;
-  FieldSpec approved_on{.name = "approved_on", .label = "Minutes approved on",
-                        .type = FieldType::kDate};
+  FieldSpec approved_on{
+      .name = "approved_on", .label = "Minutes approved on", .type = FieldType::kDate};
   approved_on.read_only = true;
   s.fields = {
       number,
@@ -151,12 +155,11 @@ RegisterSpec MakeManagementReviews() {
   };
   s.list_columns = {"number", "title", "review_date", "chair", "status", "next_review"};
   s.default_sort = "-review_date";
-  s.lifecycle = Lifecycle{
-      .field = "status",
-      // Held -> approved is the approval's (a use case), never an edit.
-      .transitions = {{std::string(kReviewDraft), std::string(kReviewHeld)}},
-      .editable_in = {std::string(kReviewDraft), std::string(kReviewHeld)},
-      .closed = {std::string(kReviewApproved)}};
+  s.lifecycle = Lifecycle{.field = "status",
+                          // Held -> approved is the approval's (a use case), never an edit.
+                          .transitions = {{std::string(kReviewDraft), std::string(kReviewHeld)}},
+                          .editable_in = {std::string(kReviewDraft), std::string(kReviewHeld)},
+                          .closed = {std::string(kReviewApproved)}};
   s.rule = [](const Json& r, const Json*, std::vector<FieldError>& errors) {
     if (r.value("status", Json()) != kReviewDraft && !HasValue(r, "attendees")) {
       errors.push_back({"attendees", "a review is held with its attendees: name who took part"});

@@ -152,8 +152,8 @@ TEST_F(ManagementReviewApi, HeldOnOrAfterItsDateWithTopManagementThenFrozen) {
   EXPECT_EQ(Error(nobody), "invalid_argument/attendees");
   EXPECT_EQ(Body(Get(Path(id)))["status"], "draft");
   // Held with the chief executive: frozen from then on.
-  auto held = Patch(Path(id), {{"status", "held"}, {"attendees", {{{"attendee", ceo_}}}}},
-                    Tag(managers));
+  auto held =
+      Patch(Path(id), {{"status", "held"}, {"attendees", {{{"attendee", ceo_}}}}}, Tag(managers));
   ASSERT_EQ(held->status, 200) << held->body;
   const Json frozen = Body(held)["input_snapshot"];
   AddNc("Raised after the review was held", today_);
@@ -175,8 +175,7 @@ TEST_F(ManagementReviewApi, TopManagementApprovesTheMinutesAndItsAttendanceIsLog
   ASSERT_EQ(held->status, 200) << held->body;
   const auto ceo = As("ceo");
   auto approve = [&](const httplib::Headers& who, const std::string& tag) {
-    return Client().Post(Path(id) + "/approve", With(who, "If-Match", tag), "",
-                         "application/json");
+    return Client().Post(Path(id) + "/approve", With(who, "If-Match", tag), "", "application/json");
   };
   // The ISMS manager may not; top management may, once the minutes are complete.
   EXPECT_EQ(approve(As("manager"), Tag(held))->status, 403);
@@ -184,12 +183,12 @@ TEST_F(ManagementReviewApi, TopManagementApprovesTheMinutesAndItsAttendanceIsLog
   auto commented = Patch(Path(id), {{"input_comments", AllComments()}}, Tag(held));
   ASSERT_EQ(commented->status, 200);
   EXPECT_EQ(Error(approve(ceo, Tag(commented))), "invalid_argument/minutes");
-  auto minuted = Patch(Path(id), {{"minutes", "Suitable, adequate and effective."}},
-                       Tag(commented));
+  auto minuted =
+      Patch(Path(id), {{"minutes", "Suitable, adequate and effective."}}, Tag(commented));
   EXPECT_EQ(Error(approve(ceo, Tag(minuted))), "invalid_argument/decisions");
-  auto decided = Patch(Path(id), {{"decisions", {{{"decision", "Keep the ISMS as it is"},
-                                                  {"kind", "none"}}}}},
-                       Tag(minuted));
+  auto decided =
+      Patch(Path(id), {{"decisions", {{{"decision", "Keep the ISMS as it is"}, {"kind", "none"}}}}},
+            Tag(minuted));
   ASSERT_EQ(decided->status, 200) << decided->body;
   EXPECT_EQ(approve(ceo, Tag(minuted))->status, 412);  // a stale version
   auto approved = approve(ceo, Tag(decided));
@@ -198,8 +197,7 @@ TEST_F(ManagementReviewApi, TopManagementApprovesTheMinutesAndItsAttendanceIsLog
   EXPECT_EQ(Body(approved)["approved_by"], ceo_);
   EXPECT_EQ(Body(approved)["approved_on"], today_);
   // The executive's attendance is in the commitments log; the ISMS manager's is not.
-  const Json log =
-      Body(Get("/api/v1/commitments?kind=management_review_attendance"))["data"];
+  const Json log = Body(Get("/api/v1/commitments?kind=management_review_attendance"))["data"];
   ASSERT_EQ(log.size(), 1u) << log.dump();
   EXPECT_EQ(log[0]["committed_by"], ceo_);
   EXPECT_THAT(log[0]["statement"].get<std::string>(),
@@ -212,21 +210,20 @@ TEST_F(ManagementReviewApi, TopManagementApprovesTheMinutesAndItsAttendanceIsLog
 }
 
 TEST_F(ManagementReviewApi, DecisionsAreFollowedUpAndTheNextReviewReportsThem) {
-  auto held = Held({{{"decision", "Automate leaver removal"},
-                     {"kind", "task"},
-                     {"owner", manager_},
-                     {"due", domain::AddDays(today_, 30)}},
-                    {{"decision", "Halve the phishing click rate"}, {"kind", "objective"}},
-                    {{"decision", "Adopt a password manager"},
-                     {"kind", "improvement"},
-                     {"owner", alice_}},
-                    {{"decision", "Nothing"}}});
+  auto held =
+      Held({{{"decision", "Automate leaver removal"},
+             {"kind", "task"},
+             {"owner", manager_},
+             {"due", domain::AddDays(today_, 30)}},
+            {{"decision", "Halve the phishing click rate"}, {"kind", "objective"}},
+            {{"decision", "Adopt a password manager"}, {"kind", "improvement"}, {"owner", alice_}},
+            {{"decision", "Nothing"}}});
   ASSERT_EQ(held->status, 200) << held->body;
   const int64_t id = Body(held)["id"].get<int64_t>();
   const std::string base = Path(id) + "/decisions/";
   auto follow = [&](int row, const std::string& tag) {
-    return Client().Post(base + std::to_string(row) + "/follow-up",
-                         With(Bearer(), "If-Match", tag), "", "application/json");
+    return Client().Post(base + std::to_string(row) + "/follow-up", With(Bearer(), "If-Match", tag),
+                         "", "application/json");
   };
   auto task = follow(0, Tag(held));
   ASSERT_EQ(task->status, 201) << task->body;
@@ -258,16 +255,16 @@ TEST_F(ManagementReviewApi, DecisionsAreFollowedUpAndTheNextReviewReportsThem) {
   EXPECT_EQ(Error(Patch(Path(id), {{"decisions", decisions}}, Tag(now))),
             "invalid_argument/decisions[1].follow_up");
   // The task is done; the next review's inputs report the decisions and their follow-ups.
-  auto done = Patch("/api/v1/tasks/" + std::to_string(Body(task)["id"].get<int64_t>()),
-                    {{"status", "done"}, {"outcome", "Leavers are removed by a script."}}, Tag(task));
+  auto done =
+      Patch("/api/v1/tasks/" + std::to_string(Body(task)["id"].get<int64_t>()),
+            {{"status", "done"}, {"outcome", "Leavers are removed by a script."}}, Tag(task));
   ASSERT_EQ(done->status, 200) << done->body;
   auto next = Get("/api/v1/management-reviews/inputs?date=" + domain::AddDays(today_, 90));
   ASSERT_EQ(next->status, 200);
   const std::string actions = Body(next)["inputs"][0]["summary"].get<std::string>();
   EXPECT_THAT(actions, HasSubstr("/management-reviews/" + std::to_string(id)));
   EXPECT_THAT(actions, HasSubstr("[Automate leaver removal](/tasks/" +
-                                     std::to_string(Body(task)["id"].get<int64_t>()) +
-                                     "): Done"));
+                                 std::to_string(Body(task)["id"].get<int64_t>()) + "): Done"));
   EXPECT_THAT(actions, HasSubstr("Halve the phishing click rate — not followed up in Rampart"));
   EXPECT_THAT(actions, HasSubstr("Adopt a password manager — [Adopt a password manager]"));
 }
@@ -304,7 +301,7 @@ TEST_F(ManagementReviewApi, TheReviewsPageAndItsMinutesReadyToPrint) {
   ASSERT_EQ(minutes->status, 200);
   EXPECT_THAT(minutes->body, HasSubstr("Management review: Management review " + today_));
   EXPECT_THAT(minutes->body, HasSubstr("Minutes not approved yet."));
-  EXPECT_THAT(minutes->body, HasSubstr("ceo, Chief executive"));
+  EXPECT_THAT(minutes->body, HasSubstr("ceo, Chief executive (chair)"));
   EXPECT_THAT(minutes->body, HasSubstr("The ISMS remains suitable, adequate and effective."));
   EXPECT_THAT(minutes->body, Not(HasSubstr("Create Task")));
 }

@@ -52,15 +52,13 @@ void RegisterManagementReviewApiRoutes(Router& router) {
                                         {"required", true},
                                         {"description", "the review's date, YYYY-MM-DD"},
                                         {"schema", kDate}}})},
-           {"responses",
-            Merge({{"200", JsonResponse("the inputs", Ref("ManagementReviewInputs"))}},
-                  ErrorResponses({400, 401, 403}))}}),
+           {"responses", Merge({{"200", JsonResponse("the inputs", Ref("ManagementReviewInputs"))}},
+                               ErrorResponses({400, 401, 403}))}}),
       [](Request& r) {
         const std::string date = r.Query("date");
         if (!IsValidDate(date)) {
-          return WriteJsonError(
-              r.res, Status(Code::kInvalidArgument, "give the review's date as YYYY-MM-DD",
-                            "date"));
+          return WriteJsonError(r.res, Status(Code::kInvalidArgument,
+                                              "give the review's date as YYYY-MM-DD", "date"));
         }
         auto rows = r.services.reviews.Inputs(r.principal, date);
         if (!rows.ok()) return WriteJsonError(r.res, rows.status());
@@ -108,8 +106,8 @@ void RegisterManagementReviewApiRoutes(Router& router) {
            {"parameters", Json::array({kIfMatch})},
            {"responses",
             Merge({{"201", JsonResponse("the created record: a task, planned change, objective or "
-                                         "improvement",
-                                         {{"type", "object"}})}},
+                                        "improvement",
+                                        {{"type", "object"}})}},
                   ErrorResponses({400, 401, 403, 404, 409, 412, 428}))}},
           Json::array({kIdParam, PathParam("index", "the decision's place, from 0")})),
       [](Request& r) {

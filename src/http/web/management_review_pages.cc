@@ -108,12 +108,12 @@ void Decisions(Html& h, Request& r, const Record& rec, bool print) {
     if (t.ok()) titles[kind] = std::move(*t);
   }
   const std::string state = Text(rec.fields["status"]);
-  const bool may_follow = !print && state != domain::kReviewDraft && !r.principal.read_only &&
-                          !r.principal.InAccountSetup() &&
-                          app::RegisterService::CheckCanWrite(r.principal, Reviews(), &rec.fields,
-                                                              &rec.fields)
-                              .ok();
-  h.Open("section", {{"class", print ? "print-section" : "card"}, {"aria-labelledby", "decisions"}});
+  const bool may_follow =
+      !print && state != domain::kReviewDraft && !r.principal.read_only &&
+      !r.principal.InAccountSetup() &&
+      app::RegisterService::CheckCanWrite(r.principal, Reviews(), &rec.fields, &rec.fields).ok();
+  h.Open("section",
+         {{"class", print ? "print-section" : "card"}, {"aria-labelledby", "decisions"}});
   h.Element("h2", {{"id", "decisions"}}, "Decisions and actions (clause 9.3.3)");
   if (!decisions.is_array() || decisions.empty()) {
     h.Element("p", {{"class", "muted"}}, "No decision is recorded yet.");
@@ -125,12 +125,11 @@ void Decisions(Html& h, Request& r, const Record& rec, bool print) {
   for (const auto& c : kind_field.columns) {
     if (c.name == "kind") kind_spec = &c;
   }
-  const Table t{.cls = "data-table stack-narrow",
-                .caption = "Decisions of this review",
-                .columns = {{.label = "Decision"},
-                            {.label = "Owner"},
-                            {.label = "Due"},
-                            {.label = "Follow-up"}}};
+  const Table t{
+      .cls = "data-table stack-narrow",
+      .caption = "Decisions of this review",
+      .columns = {
+          {.label = "Decision"}, {.label = "Owner"}, {.label = "Due"}, {.label = "Follow-up"}}};
   t.Open(h);
   for (size_t i = 0; i < decisions.size(); ++i) {
     const Json& d = decisions[i];
@@ -179,7 +178,7 @@ void Decisions(Html& h, Request& r, const Record& rec, bool print) {
 std::string ApprovalText(Request& r, const Record& rec) {
   if (Text(rec.fields["status"]) != domain::kReviewApproved) {
     return Text(rec.fields["status"]) == domain::kReviewHeld ? "Minutes not approved yet."
-                                                              : "Draft: the review is not held yet.";
+                                                             : "Draft: the review is not held yet.";
   }
   auto members = r.services.registers.Members(r.principal);
   const std::string who = members.ok() && rec.fields["approved_by"].is_number_integer()
@@ -251,25 +250,31 @@ void MinutesPage(Request& r) {
   h.Open("header", {{"class", "print-header"}});
   h.Element("p", {{"class", "print-org"}}, r.principal.org_name);
   h.Element("h1", {}, "Management review: " + title);
-  h.Element("p", {},
-            fmt::format("ISO/IEC 27001:2022, clause 9.3 · held on {}",
-                        Text(rec->fields["review_date"])));
+  h.Element(
+      "p", {},
+      fmt::format("ISO/IEC 27001:2022, clause 9.3 · held on {}", Text(rec->fields["review_date"])));
   h.Element("p", {{"class", "print-approval"}}, ApprovalText(r, *rec));
   h.Close("header");
   h.Open("section", {{"class", "print-section"}});
   h.Element("h2", {}, "Attendees");
   const Json attendees = rec->fields.value("attendees", Json());
   h.Open("ul");
-  if (rec->fields["chair"].is_number_integer()) {
-    h.Element("li", {}, UserName(rec->fields["chair"].get<int64_t>(), people) + " (chair)");
-  }
+  const Json chair = rec->fields.value("chair", Json());
+  bool chair_attended = false;
   for (const auto& a : attendees.is_array() ? attendees : Json::array()) {
     std::string line = a.value("attendee", Json()).is_number_integer()
                            ? UserName(a["attendee"].get<int64_t>(), people)
                            : "—";
     const std::string capacity = Text(a.value("capacity", Json()));
     if (!capacity.empty()) line += ", " + capacity;
+    if (chair.is_number_integer() && a.value("attendee", Json()) == chair) {
+      line += " (chair)";
+      chair_attended = true;
+    }
     h.Element("li", {}, line);
+  }
+  if (chair.is_number_integer() && !chair_attended) {
+    h.Element("li", {}, UserName(chair.get<int64_t>(), people) + " (chair)");
   }
   h.Close("ul");
   h.Close("section");
@@ -323,7 +328,8 @@ void AddManagementReviewPages(Router& router) {
                 auto done = r.services.reviews.FollowUp(
                     r.principal, r.PathId(), index > 10000 ? 10000 : static_cast<int>(index),
                     r.FormVersion());
-                if (done.ok()) return r.res.SetRedirect(back(r) + "?notice=followed-up#decisions", 303);
+                if (done.ok())
+                  return r.res.SetRedirect(back(r) + "?notice=followed-up#decisions", 303);
                 RenderRefusal(r, StepFrame("Not followed up"), done.status(), back(r),
                               "Back to the review");
               });
