@@ -16,6 +16,7 @@
 #include "app/metric_service.h"
 #include "app/operation_service.h"
 #include "app/register_service.h"
+#include "app/reminder_service.h"
 #include "app/risk_service.h"
 #include "app/soa_service.h"
 #include "app/task_service.h"
@@ -49,7 +50,9 @@ struct Services {
         tasks(s, c),
         operation(s, c),
         metrics(s, c, registers),
-        internal_audits(s) {
+        internal_audits(s),
+        reminders(s, c),
+        notifications(s, c) {
     registers.SetWriteHook(domain::Measurements(), [this](const Principal& p, domain::Json& fields,
                                                           const domain::Json* before,
                                                           std::vector<domain::FieldError>& errors) {
@@ -159,6 +162,8 @@ struct Services {
   OperationService operation;
   MetricService metrics;
   InternalAuditService internal_audits;
+  ReminderService reminders;
+  NotificationService notifications;
 };
 
 }  // namespace rampart::app

@@ -98,6 +98,7 @@ Json Components() {
   AddSoaSchemas(schemas);
   AddSupportSchemas(schemas);
   AddMetricSchemas(schemas);
+  AddNotificationSchemas(schemas);
   AddInternalAuditSchemas(schemas);
   AddLeadershipSchemas(schemas);
   AddVersionSchemas(schemas);

@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "base/text.h"
@@ -184,6 +185,7 @@ void UsersPage(Request& r, const AddForm& form, const Status& error, const SafeH
                     .caption = "Members of " + r.principal.org_name,
                     .columns = {{.label = "Person"},
                                 {.label = "Role"},
+                                {.label = "E-mail"},
                                 {.label = "Access ends"},
                                 {.label = "Two-step verification"},
                                 {.label = "Status"}}};
@@ -197,6 +199,7 @@ void UsersPage(Request& r, const AddForm& form, const Status& error, const SafeH
     h.Element("span", {{"class", "cell-sub"}}, m.username);
     h.Close("td");
     h.Element("td", {{"data-label", "Role"}}, RoleLabel(m.role));
+    h.Element("td", {{"data-label", "E-mail"}}, m.email.empty() ? "—" : m.email);
     h.Element("td", {{"class", "cell-date"}, {"data-label", "Access ends"}},
               m.expires_at.empty() ? "—" : m.expires_at);
     h.Open("td", {{"data-label", "Two-step verification"}});
@@ -272,10 +275,13 @@ struct MemberView {
   Status role_error = Status::Ok();    // from the role form
   Status action_error = Status::Ok();  // from a button (disable, reset, end sessions)
   app::OneTimePassword one_time_password;
+  std::optional<std::string> email;   // as typed when the e-mail form was refused
+  Status email_error = Status::Ok();  // from the e-mail form
 };
 
 std::string MemberNotice(const std::string& key) {
   if (key == "saved") return "The role and end of access have been saved.";
+  if (key == "email") return "The e-mail address has been saved.";
   if (key == "disabled") return "The account is disabled: it cannot sign in.";
   if (key == "enabled") return "The account is enabled again.";
   if (key == "second-factor") {
@@ -355,6 +361,19 @@ void MemberPage(Request& r, int64_t id, const MemberView& v, int status) {
   SecondFactorBadge(h, *m, org.ok() && RequiredFor(*org, m->role));
   h.Close("dd").Close("div");
   h.Close("dl");
+  OpenPostForm(h, r, base + "/email", "stack");
+  Input(h,
+        {.name = "email",
+         .label = "E-mail address",
+         .type = "email",
+         .value = v.email ? *v.email : m->email,
+         .help = "Where their daily reminders go. Empty: reminders in Rampart only.",
+         .autocomplete = "off",
+         .maxlength = "254"},
+        v.email_error);
+  h.Open("div").Element("button", {{"type", "submit"}, {"class", "button button-secondary"}},
+                        "Save e-mail address");
+  h.Close("div").Close("form");
   h.Open("ul", {{"class", "action-list"}});
   if (self) {
     h.Open("li").Open("p", {{"class", "muted"}});
@@ -608,6 +627,15 @@ void AddAdminPages(Router& router) {
         r, r.PathId(),
         {.resubmitted = true, .role = r.Form("role"), .expires_on = expires, .role_error = st},
         HttpStatusFor(st.code()));
+  });
+  router.Post(member + "/email", Surface::kWeb, kManageUsers, [](Request& r) {
+    const std::string email = r.Form("email");
+    Status st = r.services.members.SetEmail(r.principal, r.PathId(), email);
+    if (st.ok()) {
+      return r.res.SetRedirect(fmt::format("/admin/users/{}?notice=email", r.PathId()), 303);
+    }
+    if (st.field() != "email") return AfterAction(r, st, "");
+    MemberPage(r, r.PathId(), {.email = email, .email_error = st}, HttpStatusFor(st.code()));
   });
   router.Post(member + "/disable", Surface::kWeb, kManageUsers, [](Request& r) {
     AfterAction(r, r.services.members.SetDisabled(r.principal, r.PathId(), true), "disabled");
