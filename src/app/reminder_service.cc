@@ -25,6 +25,10 @@ using domain::Record;
 constexpr int kPage = 500;  // records a statement reads while gathering digests
 constexpr int kEmailBatch = 50;
 
+bool Stopping(const ReminderOptions& o) {
+  return o.stopping != nullptr && o.stopping->load(std::memory_order_relaxed);
+}
+
 std::string Text(const Json& fields, const std::string& name) {
   const Json v = fields.value(name, Json());
   return v.is_string() ? v.get<std::string>() : std::string();
@@ -200,6 +204,7 @@ Result<ReminderPass> ReminderService::RunPass(const ReminderOptions& options, st
     if (build == Build::kDigestsAndEmails) {
       ASSIGN_OR_RETURN(auto orgs, store_.ListOrganisations());
       for (const auto& org : orgs) {
+        if (Stopping(options)) return Status::Ok();
         ASSIGN_OR_RETURN(bool held, lease());  // renewed for each organisation
         if (!held) return Unavailable("the reminder lease was taken over by another instance");
         ASSIGN_OR_RETURN(auto members, store_.ListMembers(org.id));
@@ -256,6 +261,12 @@ Status ReminderService::SendWaiting(const ReminderOptions& options, const std::s
               [](const auto& a, const auto& b) { return a.digest_id < b.digest_id; });
     for (const auto& e : emails) {
       after = std::max(after, e.digest_id);
+      if (Stopping(options)) {
+        // Not sent: back to pending for the next pass (of this instance or another).
+        RETURN_IF_ERROR(store_.FinishDigestEmail(e.digest_id, domain::EmailStatus::kPending, "",
+                                                 FormatUtc(clock_.Now())));
+        continue;
+      }
       Status sent = options.mail->Send({.to = e.to, .subject = e.subject, .text = e.body});
       const std::string at = FormatUtc(clock_.Now());
       if (sent.ok()) {
@@ -270,7 +281,7 @@ Status ReminderService::SendWaiting(const ReminderOptions& options, const std::s
                                                  std::string(sent.message()), at));
       }
     }
-    if (static_cast<int>(emails.size()) < kEmailBatch) return Status::Ok();
+    if (static_cast<int>(emails.size()) < kEmailBatch || Stopping(options)) return Status::Ok();
   }
 }
 

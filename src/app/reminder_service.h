@@ -24,6 +24,7 @@
 // Thread-safe.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <map>
@@ -65,6 +66,9 @@ struct ReminderOptions {
   std::chrono::seconds lease{600};
   // How long a claimed e-mail is left to its pass before another may send it.
   std::chrono::seconds email_claim{300};
+  // Set when the process is stopping: the pass ends after the organisation or e-mail at hand
+  // (e-mails it claimed and did not send go back to pending). May be nullptr.
+  const std::atomic<bool>* stopping = nullptr;
 };
 
 // What one pass did.

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cstring>
 #include <ctime>
 #include <fstream>
@@ -213,7 +214,8 @@ Status SmtpClient::Send(std::string_view to, std::string_view subject,
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(c, CURLOPT_ERRORBUFFER, error);
   curl_easy_setopt(c, CURLOPT_USE_SSL,
-                   options_.insecure_plaintext ? CURLUSESSL_NONE : CURLUSESSL_ALL);
+                   static_cast<long>(options_.insecure_plaintext ? CURLUSESSL_NONE
+                                                                 : CURLUSESSL_ALL));
   curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
   curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
   if (!options_.ca_file.empty()) curl_easy_setopt(c, CURLOPT_CAINFO, options_.ca_file.c_str());
@@ -226,8 +228,9 @@ Status SmtpClient::Send(std::string_view to, std::string_view subject,
   curl_easy_setopt(c, CURLOPT_READFUNCTION, ReadBody);
   curl_easy_setopt(c, CURLOPT_READDATA, &upload);
   curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
-  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, static_cast<long>(options_.timeout.count()));
-  curl_easy_setopt(c, CURLOPT_TIMEOUT, static_cast<long>(options_.timeout.count() * 2));
+  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT,
+                   static_cast<long>(std::max<int64_t>(1, options_.timeout.count() / 2)));
+  curl_easy_setopt(c, CURLOPT_TIMEOUT, static_cast<long>(options_.timeout.count()));
   const CURLcode rc = curl_easy_perform(c);
   if (rc != CURLE_OK) {
     return Unavailable(fmt::format("SMTP {}: {}", curl_easy_strerror(rc),

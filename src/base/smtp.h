@@ -24,7 +24,7 @@ struct SmtpOptions {
   std::string password;
   std::string ca_file;            // PEM certificates to trust instead of the system's
   bool insecure_plaintext = false;  // smtp:// without STARTTLS (a local relay only)
-  std::chrono::seconds timeout{30};
+  std::chrono::seconds timeout{20};  // the whole exchange; connecting: half of it
 };
 
 // kInvalidArgument naming "smtp-url" / "smtp-from" when the options cannot work: a URL that is

@@ -110,10 +110,12 @@ ReminderScheduler::ReminderScheduler(app::ReminderService& reminders, const Cloc
       options_(std::move(options)),
       interval_(interval),
       hour_(hour) {
+  options_.stopping = &stopping_;
   thread_ = std::thread([this] { Loop(); });
 }
 
 void ReminderScheduler::Stop() {
+  stopping_ = true;
   {
     std::lock_guard lock(mu_);
     stop_ = true;

@@ -100,10 +100,12 @@ class ReminderTest : public ::testing::TestWithParam<Backend> {
   }
   int64_t Task(const std::string& title, int64_t owner, int due_in_days,
                const std::string& status = "open") {
-    return Create(domain::Tasks(), {{"title", title},
-                                    {"owner", owner},
-                                    {"status", status},
-                                    {"due_date", domain::AddDays(today_, due_in_days)}});
+    Json fields = {{"title", title},
+                   {"owner", owner},
+                   {"status", status},
+                   {"due_date", domain::AddDays(today_, due_in_days)}};
+    if (status == "done") fields["outcome"] = "Done as planned.";
+    return Create(domain::Tasks(), fields);
   }
 
   ReminderOptions Options(MailSender* mail, const std::string& holder = "test") {
