@@ -156,6 +156,7 @@ struct AddForm {
   std::string display_name;
   std::string role = std::string(domain::RoleName(Role::kViewer));
   std::string expires_on;
+  std::string email;
 };
 
 void UsersPage(Request& r, const AddForm& form, const Status& error, const SafeHtml& added,
@@ -219,7 +220,7 @@ void UsersPage(Request& r, const AddForm& form, const Status& error, const SafeH
             "taken gets an invitation instead: its holder joins when they accept it, signed in "
             "with their own password.");
   if (!error.ok() && error.field() != "username" && error.field() != "display_name" &&
-      error.field() != "role" && error.field() != "expires_on") {
+      error.field() != "role" && error.field() != "expires_on" && error.field() != "email") {
     ErrorAlert(h, "Nobody was added", error.message());
   }
   OpenPostForm(h, r, "/admin/users", "add-person");
@@ -250,6 +251,15 @@ void UsersPage(Request& r, const AddForm& form, const Status& error, const SafeH
          .help = "The last day they can sign in. Required for external auditors; useful for "
                  "contractors.",
          .min = today},
+        error);
+  Input(h,
+        {.name = "email",
+         .label = "E-mail address",
+         .type = "email",
+         .value = form.email,
+         .help = "Where their daily reminders go (a new account only). Optional.",
+         .autocomplete = "off",
+         .maxlength = "254"},
         error);
   h.Close("div");
   h.Open("div", {{"class", "form-actions form-actions-flush"}});
@@ -568,7 +578,8 @@ void AddAdminPages(Router& router) {
     const AddForm form{.username = std::string(Trim(r.Form("username"))),
                        .display_name = std::string(Trim(r.Form("display_name"))),
                        .role = r.Form("role"),
-                       .expires_on = std::string(Trim(r.Form("expires_on")))};
+                       .expires_on = std::string(Trim(r.Form("expires_on"))),
+                       .email = std::string(Trim(r.Form("email")))};
     auto role = RoleFromForm(r);
     Result<app::AddedMember> added = role.status();
     if (role.ok()) {
@@ -576,7 +587,8 @@ void AddAdminPages(Router& router) {
                                                    .display_name = form.display_name,
                                                    .role = *role,
                                                    .expires_on = form.expires_on,
-                                                   .password = ""});
+                                                   .password = "",
+                                                   .email = form.email});
     }
     if (!added.ok()) {
       Status st = added.status();
