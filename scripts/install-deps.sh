@@ -8,10 +8,10 @@ pkgs=(build-essential cmake ninja-build pkg-config ccache libboost1.81-dev
       libcpp-httplib-dev nlohmann-json3-dev libsqlite3-dev libsodium-dev libssl-dev
       libcli11-dev libfmt-dev libspdlog-dev zlib1g-dev libbrotli-dev libpq-dev
       libqrencode-dev libmagic-dev libmagic-mgc libxlsxwriter-dev
-      libcmark-gfm-dev libcmark-gfm-extensions-dev)
+      libcmark-gfm-dev libcmark-gfm-extensions-dev libcurl4-openssl-dev)
 if [ "$what" = test ]; then
   pkgs+=(libgtest-dev libgmock-dev libbenchmark-dev chromium sqlite3 clang-format clang-tidy
-        clang libclang-rt-dev postgresql-15)
+        clang libclang-rt-dev postgresql-15 python3-aiosmtpd)
   command -v node >/dev/null 2>&1 || pkgs+=(nodejs)
   command -v npm >/dev/null 2>&1 || pkgs+=(npm)
 fi

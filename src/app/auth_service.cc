@@ -1,5 +1,7 @@
 #include "app/auth_service.h"
 
+#include "domain/reminders.h"
+
 #include <fmt/format.h>
 
 #include "app/access_control.h"
@@ -505,6 +507,29 @@ Status AuthService::SetDisplayName(const Principal& p, const std::string& displa
   return store_.SetDisplayName(p.user_id, name,
                                SecurityEvent(clock_, &p, p.org_id, "update", "user", p.user_id,
                                              {{"display_name", Change(u.display_name, name)}}));
+}
+
+Result<std::string> AuthService::CheckEmail(const std::string& email) {
+  std::string address(Trim(email));
+  if (address.empty()) return address;
+  if (!domain::IsValidEmailAddress(address)) {
+    return InvalidArgument("write one e-mail address, such as name@example.org", "email");
+  }
+  return address;
+}
+
+Status AuthService::SetEmail(const Principal& p, const std::string& email) {
+  ASSIGN_OR_RETURN(const std::string address, CheckEmail(email));
+  ASSIGN_OR_RETURN(domain::User u, store_.GetUser(p.user_id));
+  if (u.email == address) return Status::Ok();
+  return store_.SetEmail(p.user_id, address,
+                         SecurityEvent(clock_, &p, p.org_id, "update", "user", p.user_id,
+                                       {{"email", Change(u.email, address)}}));
+}
+
+Result<std::string> AuthService::Email(const Principal& p) {
+  ASSIGN_OR_RETURN(domain::User u, store_.GetUser(p.user_id));
+  return u.email;
 }
 
 Result<std::vector<domain::Membership>> AuthService::Memberships(const Principal& p) {

@@ -116,6 +116,14 @@ class AuthService {
   // API tokens (they can never change how their holder signs in).
   Status RequireRecentAuthentication(const Principal& p) const;
   Status SetDisplayName(const Principal& p, const std::string& display_name);
+  // The caller's own e-mail address (reminder digests go there); empty clears it.
+  // kInvalidArgument naming "email" for an address Rampart would not send to.
+  Status SetEmail(const Principal& p, const std::string& email);
+  // The caller's e-mail address; empty when none.
+  Result<std::string> Email(const Principal& p);
+  // `email` trimmed, when empty or an address Rampart sends to (domain::IsValidEmailAddress);
+  // kInvalidArgument naming "email" otherwise.
+  static Result<std::string> CheckEmail(const std::string& email);
   // The caller's memberships (to switch between).
   Result<std::vector<domain::Membership>> Memberships(const Principal& p);
   // Moves the session to another organisation the user belongs to (kNotFound otherwise).

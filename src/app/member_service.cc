@@ -120,6 +120,7 @@ Result<AddedMember> MemberService::AddTo(const Principal* actor, const domain::O
   if (len < 0 || len > 100) {
     return InvalidArgument("the name must be valid text of at most 100 characters", "display_name");
   }
+  ASSIGN_OR_RETURN(const std::string email, AuthService::CheckEmail(nm.email));
   const domain::Json role_change = Change(nullptr, domain::RoleName(nm.role));
   domain::Json diff = {{"role", role_change}};
   if (!nm.expires_on.empty()) diff["expires_on"] = Change(nullptr, nm.expires_on);
@@ -181,8 +182,10 @@ Result<AddedMember> MemberService::AddTo(const Principal* actor, const domain::O
                  .password_hash = hash,
                  .must_change_password = !out.one_time_password.empty(),
                  .created_at = FormatUtc(clock_.Now()),
-                 .password_expires_at = out.one_time_password_expires_at};
+                 .password_expires_at = out.one_time_password_expires_at,
+                 .email = email};
   diff["username"] = Change(nullptr, nm.username);
+  if (!email.empty()) diff["email"] = Change(nullptr, email);
   ASSIGN_OR_RETURN(
       out.user, store_.CreateUser(u, domain::Membership{0, org.id, nm.role, nm.expires_on, {}},
                                   SecurityEvent(clock_, actor, org.id, "create", "user", 0, diff)));
@@ -246,6 +249,17 @@ Status MemberService::SetDisabled(const Principal& p, int64_t user_id, bool disa
       user_id, disabled,
       SecurityEvent(clock_, &p, p.org_id, disabled ? "disable" : "enable", "user", user_id,
                     {{"username", m.username}, {"disabled", Change(!disabled, disabled)}}));
+}
+
+Status MemberService::SetEmail(const Principal& p, int64_t user_id, const std::string& email) {
+  RETURN_IF_ERROR(Require(p, Permission::kManageUsers));
+  ASSIGN_OR_RETURN(const std::string address, AuthService::CheckEmail(email));
+  ASSIGN_OR_RETURN(auto m, MemberOf(p, user_id));
+  if (m.email == address) return Status::Ok();
+  if (user_id != p.user_id) RETURN_IF_ERROR(CheckAccountAuthority(p, user_id, m.username));
+  return store_.SetEmail(user_id, address,
+                         SecurityEvent(clock_, &p, p.org_id, "update", "user", user_id,
+                                       {{"username", m.username}, {"email", Change(m.email, address)}}));
 }
 
 Status MemberService::RemoveFromOrganisation(const Principal& p, int64_t user_id) {
@@ -431,6 +445,17 @@ Status MemberService::DisableUser(const std::string& username) {
       u.id, true,
       SecurityEvent(clock_, nullptr, org, "disable", "user", u.id,
                     {{"username", username}, {"disabled", Change(false, true)}}));
+}
+
+Status MemberService::SetUserEmail(const std::string& username, const std::string& email) {
+  ASSIGN_OR_RETURN(const std::string address, AuthService::CheckEmail(email));
+  ASSIGN_OR_RETURN(domain::User u, store_.FindUser(username));
+  if (u.email == address) return Status::Ok();
+  ASSIGN_OR_RETURN(auto memberships, store_.Memberships(u.id));
+  const int64_t org = memberships.empty() ? 0 : memberships.front().org_id;
+  return store_.SetEmail(u.id, address,
+                         SecurityEvent(clock_, nullptr, org, "update", "user", u.id,
+                                       {{"username", username}, {"email", Change(u.email, address)}}));
 }
 
 Result<std::string> MemberService::CreateToken(const std::string& username,

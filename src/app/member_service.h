@@ -28,6 +28,7 @@ struct NewMember {
   domain::Role role = domain::Role::kViewer;
   std::string expires_on;  // YYYY-MM-DD, the last day of access; required for external auditors
   std::string password;    // empty: a one-time password is made, to be changed at first sign-in
+  std::string email;       // optional: where reminder digests go
 };
 
 // A one-time password an administrator hands over, and when it stops working.
@@ -62,6 +63,10 @@ class MemberService {
   Status SetRole(const Principal& p, int64_t user_id, domain::Role role,
                  const std::string& expires_on);
   Status SetDisabled(const Principal& p, int64_t user_id, bool disabled);
+  // A member's e-mail address (empty clears it): an account's, so only its home's administrators
+  // set it (reminders of every organisation the person belongs to go there).
+  // kInvalidArgument naming "email" for an address Rampart would not send to.
+  Status SetEmail(const Principal& p, int64_t user_id, const std::string& email);
   // Removes the person from the caller's organisation now: the membership ends yesterday (kept,
   // so their records and history still name them), their sessions there end, and their tokens
   // for it stop working. Their account and other memberships are untouched. Setting a new role
@@ -94,6 +99,7 @@ class MemberService {
   Result<AddedMember> AddUser(const std::string& org_name, const NewMember& member);
   Result<std::vector<domain::UserSummary>> ListUsers(const std::string& org_name);
   Status DisableUser(const std::string& username);
+  Status SetUserEmail(const std::string& username, const std::string& email);
   // A token for the user's membership of `org_name` (the first membership when empty).
   Result<std::string> CreateToken(const std::string& username, const std::string& org_name,
                                   const std::string& name, bool read_only,

@@ -17,6 +17,7 @@
 #include "app/metric_service.h"
 #include "app/operation_service.h"
 #include "app/register_service.h"
+#include "app/reminder_service.h"
 #include "app/risk_service.h"
 #include "app/soa_service.h"
 #include "app/task_service.h"
@@ -51,7 +52,9 @@ struct Services {
         operation(s, c),
         metrics(s, c, registers),
         internal_audits(s),
-        reviews(s, c, registers, metrics) {
+        reviews(s, c, registers, metrics),
+        reminders(s, c),
+        notifications(s, c) {
     registers.SetWriteHook(domain::Measurements(), [this](const Principal& p, domain::Json& fields,
                                                           const domain::Json* before,
                                                           std::vector<domain::FieldError>& errors) {
@@ -168,6 +171,8 @@ struct Services {
   MetricService metrics;
   InternalAuditService internal_audits;
   ManagementReviewService reviews;
+  ReminderService reminders;
+  NotificationService notifications;
 };
 
 }  // namespace rampart::app

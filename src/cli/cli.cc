@@ -71,6 +71,7 @@ int Run(int argc, char** argv) {
   AddAuditCommand(app, ctx, action);
   AddCopyCommand(app, ctx, action);
   AddExportCommand(app, ctx, action);
+  AddRemindCommand(app, ctx, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -42,6 +42,7 @@ void AddTokenCommand(CLI::App& app, Context& ctx, Action& action);
 void AddAuditCommand(CLI::App& app, Context& ctx, Action& action);
 void AddCopyCommand(CLI::App& app, Context& ctx, Action& action);
 void AddExportCommand(CLI::App& app, Context& ctx, Action& action);
+void AddRemindCommand(CLI::App& app, Context& ctx, Action& action);
 
 int ExitCodeFor(const Status& st);
 // "expires 2026-12-07 06:00 UTC" for a UTC ISO 8601 time such as "2026-12-07T06:00:00.000Z".

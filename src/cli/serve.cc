@@ -1,7 +1,10 @@
 // rampart serve --db URL --listen HOST:PORT [--signing-key FILE]: migrates, then serves the web UI
 // and API until SIGINT or SIGTERM. With an audit signing key (--signing-key, or for SQLite the
 // default <db>.signing-key when it exists) a checkpoint of the audit trail is signed at start and
-// then every --checkpoint-hours by a background thread, stopped on shutdown.
+// then every --checkpoint-hours by a background thread, stopped on shutdown. Reminders: another
+// background thread wakes every --reminder-interval seconds and, from --reminder-hour (UTC) on,
+// records the day's digests (in-app notifications) and sends their e-mails when --smtp-url is
+// given (cli/reminders.h); it is stopped on shutdown too.
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
@@ -14,6 +17,7 @@
 
 #include "app/audit_checkpoint.h"
 #include "cli/cli.h"
+#include "cli/reminders.h"
 #include "domain/evidence.h"
 #include "http/server.h"
 
@@ -36,6 +40,10 @@ struct ServeOptions {
   int idle_seconds = static_cast<int>(limits.idle_timeout.count() / 1000);
   std::string signing_key;
   int checkpoint_hours = 24;
+  ReminderCliOptions reminders;
+  int reminder_interval = 900;  // seconds
+  int reminder_hour = 6;        // UTC
+  bool no_reminders = false;
 };
 
 // Signs a checkpoint now and then every `interval` until Stop(); failures are logged (a broken
@@ -157,6 +165,17 @@ void AddServeCommand(CLI::App& app, Context& ctx, Action& action) {
   cmd->add_option("--checkpoint-hours", opts->checkpoint_hours,
                   "Hours between signed audit checkpoints")
       ->check(CLI::Range(1, 24));
+  AddReminderOptions(*cmd, opts->reminders);
+  cmd->add_option("--reminder-interval", opts->reminder_interval,
+                  "Seconds between reminder passes (digests once a day; failed e-mails retried)")
+      ->envname("RAMPART_REMINDER_INTERVAL")
+      ->check(CLI::Range(1, 24 * 3600));
+  cmd->add_option("--reminder-hour", opts->reminder_hour,
+                  "Hour of the day (UTC) from which the day's reminder digests go out")
+      ->envname("RAMPART_REMINDER_HOUR")
+      ->check(CLI::Range(0, 23));
+  cmd->add_flag("--no-reminders", opts->no_reminders,
+                "Do not run reminder passes in this instance");
   cmd->callback([&ctx, &action, opts] {
     action = [&ctx, opts]() -> Status {
       ASSIGN_OR_RETURN(auto hostport, ParseListen(opts->listen));
@@ -184,6 +203,7 @@ void AddServeCommand(CLI::App& app, Context& ctx, Action& action) {
       if (!key_file.empty()) {
         ASSIGN_OR_RETURN(key, app::SigningKey::Load(key_file));
       }
+      ASSIGN_OR_RETURN(auto mail, MakeMailSender(opts->reminders));
       RETURN_IF_ERROR(ctx.Open());
       ASSIGN_OR_RETURN(auto orgs, ctx.services->members.ListOrganisations());
       std::optional<Checkpointer> checkpointer;
@@ -195,6 +215,7 @@ void AddServeCommand(CLI::App& app, Context& ctx, Action& action) {
             "no audit signing key (--signing-key): the audit trail is not checkpointed outside "
             "the database");
       }
+      std::optional<ReminderScheduler> reminders;
       http::Server server(*ctx.services, {.host = hostport.first,
                                           .port = hostport.second,
                                           .max_body_bytes = opts->max_body,
@@ -216,6 +237,14 @@ void AddServeCommand(CLI::App& app, Context& ctx, Action& action) {
                    ctx.db);
       }
       std::fflush(stdout);
+      // After the bind: an instance that cannot serve sends no reminders either.
+      if (!opts->no_reminders) {
+        reminders.emplace(ctx.services->reminders, ctx.clock,
+                          app::ReminderOptions{.public_url = opts->reminders.public_url,
+                                               .mail = mail.get(),
+                                               .holder = InstanceName()},
+                          std::chrono::seconds(opts->reminder_interval), opts->reminder_hour);
+      }
       std::thread waiter([&server, signals] {
         int sig = 0;
         sigwait(&signals, &sig);
@@ -228,6 +257,7 @@ void AddServeCommand(CLI::App& app, Context& ctx, Action& action) {
       pthread_kill(waiter.native_handle(), SIGTERM);
       waiter.join();
       if (checkpointer) checkpointer->Stop();
+      if (reminders) reminders->Stop();
       return st;
     };
   });

@@ -1,4 +1,5 @@
-// rampart user add|list|disable: people who may sign in, and their roles per organisation.
+// rampart user add|list|disable|email: people who may sign in, their roles per organisation and
+// the e-mail addresses their reminders go to.
 #include <fmt/format.h>
 
 #include <iostream>
@@ -16,6 +17,7 @@ struct UserOptions {
   std::string role;
   std::string org;
   std::string expires;
+  std::string email;
   bool password_stdin = false;
 };
 
@@ -41,6 +43,7 @@ void AddUserCommand(CLI::App& app, Context& ctx, Action& action) {
   add->add_option("--display-name", opts->display_name, "Full name shown in Rampart");
   add->add_option("--expires", opts->expires,
                   "Last day of access, YYYY-MM-DD (required for external_auditor)");
+  add->add_option("--email", opts->email, "E-mail address for reminders (a new account only)");
   add->add_flag("--password-stdin", opts->password_stdin,
                 "Read the password from standard input (otherwise a one-time password is "
                 "printed, to be changed at first sign-in)");
@@ -65,7 +68,8 @@ void AddUserCommand(CLI::App& app, Context& ctx, Action& action) {
                                                                  .display_name = opts->display_name,
                                                                  .role = *role,
                                                                  .expires_on = opts->expires,
-                                                                 .password = password}));
+                                                                 .password = password,
+                                                                 .email = opts->email}));
       if (added.existing_user) {
         fmt::print("Added {} (id {}) to the organisation as {}.\n", added.user.username,
                    added.user.id, opts->role);
@@ -91,12 +95,12 @@ void AddUserCommand(CLI::App& app, Context& ctx, Action& action) {
     action = [&ctx, opts]() -> Status {
       RETURN_IF_ERROR(ctx.Open());
       ASSIGN_OR_RETURN(auto users, ctx.services->members.ListUsers(opts->org));
-      fmt::print("{:<6} {:<24} {:<17} {:<11} {:<9} {}\n", "ID", "USERNAME", "ROLE", "UNTIL", "2FA",
-                 "STATUS");
+      fmt::print("{:<6} {:<24} {:<17} {:<11} {:<9} {:<9} {}\n", "ID", "USERNAME", "ROLE", "UNTIL",
+                 "2FA", "STATUS", "EMAIL");
       for (const auto& u : users) {
-        fmt::print("{:<6} {:<24} {:<17} {:<11} {:<9} {}\n", u.id, u.username, u.role,
+        fmt::print("{:<6} {:<24} {:<17} {:<11} {:<9} {:<9} {}\n", u.id, u.username, u.role,
                    u.expires_at.empty() ? "-" : u.expires_at, u.second_factor ? "on" : "off",
-                   u.disabled ? "disabled" : "active");
+                   u.disabled ? "disabled" : "active", u.email.empty() ? "-" : u.email);
       }
       return Status::Ok();
     };
@@ -110,6 +114,24 @@ void AddUserCommand(CLI::App& app, Context& ctx, Action& action) {
       RETURN_IF_ERROR(ctx.Open());
       RETURN_IF_ERROR(ctx.services->members.DisableUser(opts->username));
       fmt::print("Disabled {}; their sessions and API tokens no longer work.\n", opts->username);
+      return Status::Ok();
+    };
+  });
+
+  auto* email = user->add_subcommand(
+      "email", "Set a user's e-mail address, where their reminders go (empty clears it)");
+  AddDbOption(*email, ctx);
+  email->add_option("--username", opts->username, "User name")->required();
+  email->add_option("--email", opts->email, "The address; \"\" clears it")->required();
+  email->callback([&ctx, &action, opts] {
+    action = [&ctx, opts]() -> Status {
+      RETURN_IF_ERROR(ctx.Open());
+      RETURN_IF_ERROR(ctx.services->members.SetUserEmail(opts->username, opts->email));
+      if (opts->email.empty()) {
+        fmt::print("{} has no e-mail address now: reminders in Rampart only.\n", opts->username);
+      } else {
+        fmt::print("Reminders of {} go to {}.\n", opts->username, opts->email);
+      }
       return Status::Ok();
     };
   });

@@ -32,6 +32,7 @@ struct User {
   // When a one-time password (must_change_password) stops working: 72 hours after it was issued,
   // or at the sign-in that used it. Empty for a password the user chose.
   std::string password_expires_at;
+  std::string email;  // where reminder digests go; empty when none was given
 };
 
 struct Membership {
@@ -100,6 +101,7 @@ struct UserSummary {
   std::string role;
   std::string expires_at;      // of the membership
   bool second_factor = false;  // TOTP enrolled
+  std::string email;           // empty when none was given
 };
 
 // An offer of membership in an organisation to an existing account, waiting for its holder to

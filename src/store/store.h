@@ -28,6 +28,7 @@
 #include "domain/record.h"
 #include "domain/register.h"
 #include "domain/register_query.h"
+#include "domain/reminders.h"
 #include "domain/soa.h"
 
 namespace rampart::store {
@@ -219,6 +220,8 @@ class Store {
   virtual Status RehashPassword(int64_t user_id, const std::string& password_hash) = 0;
   virtual Status SetDisplayName(int64_t user_id, const std::string& display_name,
                                 const AuditDraft& audit) = 0;
+  // The user's e-mail address (empty: none); the caller validates it.
+  virtual Status SetEmail(int64_t user_id, const std::string& email, const AuditDraft& audit) = 0;
   // Disabling also deletes the user's sessions and revokes their tokens, in the same transaction.
   virtual Status SetUserDisabled(int64_t user_id, bool disabled, const AuditDraft& audit) = 0;
 
@@ -388,6 +391,58 @@ class Store {
   virtual Result<std::vector<domain::SoaVersion>> ListSoaVersions(int64_t org_id) = 0;
   // kNotFound when the organisation has no version `number`.
   virtual Result<domain::SoaVersion> GetSoaVersion(int64_t org_id, int64_t number) = 0;
+
+  // --- Notifications and reminder digests (issue 14) ---
+  // A person's digest of one day in one organisation, with its notification and e-mail.
+  struct DigestRecord {
+    int64_t org_id = 0;
+    int64_t user_id = 0;
+    std::string day;         // YYYY-MM-DD
+    std::string created_at;  // UTC ISO 8601
+    domain::Notification notification;  // org_id, user_id, created_at, read_at ignored
+    std::string email_to;    // empty: no e-mail (no address, or no SMTP configured)
+    std::string email_subject;
+    std::string email_body;
+  };
+  // Records the digest and inserts its notification in one transaction, unless a digest of the
+  // same (org_id, user_id, day) is recorded already (by another pass or instance): true when this
+  // call recorded it, false when it did nothing. The unique key decides, so two concurrent calls
+  // never both record.
+  virtual Result<bool> RecordDigest(const DigestRecord& digest) = 0;
+  // The people of the organisation who have a digest of `day` already. One statement.
+  virtual Result<std::vector<int64_t>> DigestsOn(int64_t org_id, const std::string& day) = 0;
+  // Claims at most `limit` digest e-mails to send: pending ones, failed ones tried fewer than
+  // `max_attempts` times, and ones claimed by a pass whose claim ran out before `now` (it
+  // stopped), of `oldest_day` or later, with ids above `after_id` (a pass claims in batches and
+  // does not try again what failed in it), by id. Each is marked sending until `claim_until` with
+  // its attempts counted, in one write transaction, so no other pass or instance claims it
+  // meanwhile.
+  virtual Result<std::vector<domain::DigestEmail>> ClaimDigestEmails(
+      const std::string& now, const std::string& claim_until, int max_attempts,
+      const std::string& oldest_day, int64_t after_id, int limit) = 0;
+  // The outcome of sending a claimed e-mail: sent (at `at`), or failed with `error`.
+  virtual Status FinishDigestEmail(int64_t digest_id, domain::EmailStatus status,
+                                   const std::string& error, const std::string& at) = 0;
+  // The person's notifications in the organisation, newest first, with ids below `before` (0:
+  // from the newest), at most `limit`. One statement.
+  virtual Result<domain::NotificationPage> ListNotifications(int64_t org_id, int64_t user_id,
+                                                             int64_t before, int limit) = 0;
+  // How many of the person's notifications in the organisation are unread. One indexed COUNT.
+  virtual Result<int64_t> CountUnreadNotifications(int64_t org_id, int64_t user_id) = 0;
+  // Marks the person's notification `id` read at `at` (kept when read already). kNotFound when
+  // the person has no such notification in the organisation.
+  virtual Status MarkNotificationRead(int64_t org_id, int64_t user_id, int64_t id,
+                                      const std::string& at) = 0;
+  // Marks every unread notification of the person in the organisation read; returns how many.
+  virtual Result<int> MarkAllNotificationsRead(int64_t org_id, int64_t user_id,
+                                               const std::string& at) = 0;
+  // A lease on the background job `name` for `holder` until `until`: true when taken — nobody
+  // held it, their lease ran out before `now`, or `holder` holds it already (renewed) — false
+  // when another holder's lease still runs. Atomic across instances.
+  virtual Result<bool> TakeLease(const std::string& name, const std::string& holder,
+                                 const std::string& now, const std::string& until) = 0;
+  // Gives the lease up when `holder` holds it.
+  virtual Status ReleaseLease(const std::string& name, const std::string& holder) = 0;
 
   // --- Whole installations ---
   // Copies everything this store holds (organisations, users, memberships, sessions, tokens,

@@ -23,6 +23,7 @@
 #include <latch>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <set>
 #include <string>
 #include <thread>
@@ -36,6 +37,9 @@
 #include "base/clock.h"
 #include "base/crypto.h"
 #include "cli/cli.h"
+#include "cli/reminders.h"
+#include "domain/support.h"
+#include "domain/tasks.h"
 #include "domain/identity.h"
 #include "http/server.h"
 #include "store/store.h"
@@ -444,6 +448,70 @@ Status RestartCluster(const std::string& dir) {
     return Internal(fmt::format("{} failed:\n{}", command, output));
   }
   return Status::Ok();
+}
+
+// Issue 14: both instances run `serve`'s reminder thread (every second, from midnight on) with
+// e-mail; whichever takes the lease, each person gets exactly one notification and one e-mail
+// for the day, and both threads stop cleanly.
+class RecordingMail final : public app::MailSender {
+ public:
+  Status Send(const app::OutgoingMail& mail) override {
+    std::lock_guard lock(mu_);
+    sent_.push_back(mail.to);
+    return Status::Ok();
+  }
+  std::vector<std::string> Sent() {
+    std::lock_guard lock(mu_);
+    return sent_;
+  }
+
+ private:
+  std::mutex mu_;
+  std::vector<std::string> sent_;
+};
+
+TEST_F(TwoInstances, EachPersonGetsExactlyOneDigestAndOneEmailADayFromTwoSchedulers) {
+  const std::string today = FormatDate(clock_.Now());
+  std::set<std::string> addresses;
+  for (int i = 0; i < 8; ++i) {
+    const std::string name = "person" + std::to_string(i);
+    auto added = a().services().members.AddUser(
+        "", app::NewMember{.username = name, .role = domain::Role::kContributor,
+                           .password = kAlicePassword, .email = name + "@example.org"});
+    ASSERT_THAT(added, IsOk());
+    addresses.insert(name + "@example.org");
+    auto t = a().Client().Post(
+        "/api/v1/tasks", Bearer(token_),
+        Json{{"title", "Task of " + name},
+             {"owner", added->user.id},
+             {"due_date", domain::AddDays(today, -1)}}.dump(),
+        "application/json");
+    ASSERT_TRUE(t);
+    ASSERT_EQ(t->status, 201) << t->body;
+  }
+  RecordingMail mail_a;
+  RecordingMail mail_b;
+  {
+    cli::ReminderScheduler sa(a().services().reminders, clock_,
+                              {.mail = &mail_a, .holder = "instance-a"},
+                              std::chrono::seconds(1), 0);
+    cli::ReminderScheduler sb(b().services().reminders, clock_,
+                              {.mail = &mail_b, .holder = "instance-b"},
+                              std::chrono::seconds(1), 0);
+    for (int i = 0; i < 100 && mail_a.Sent().size() + mail_b.Sent().size() < addresses.size();
+         ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(2500));  // more passes: nothing new
+  }  // both stop here
+  std::map<std::string, int> per_person;
+  for (const auto& to : mail_a.Sent()) ++per_person[to];
+  for (const auto& to : mail_b.Sent()) ++per_person[to];
+  EXPECT_EQ(per_person.size(), addresses.size());
+  for (const auto& [to, n] : per_person) EXPECT_EQ(n, 1) << to;
+  EXPECT_EQ(db_->QueryInt("SELECT COUNT(*) FROM notifications"), 8);
+  EXPECT_EQ(db_->QueryInt("SELECT COUNT(*) FROM reminder_digests WHERE email_status = 'sent'"),
+            8);
 }
 
 class PostgresRestart : public TwoInstances {

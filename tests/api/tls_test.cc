@@ -3,9 +3,6 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
-#include <openssl/evp.h>
-#include <openssl/pem.h>
-#include <openssl/x509.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -17,6 +14,7 @@
 #include "base/crypto.h"
 #include "http/server.h"
 #include "store/store.h"
+#include "support/certificate.h"
 
 namespace rampart::testing {
 namespace {
@@ -24,32 +22,6 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
 using Json = nlohmann::json;
-
-// Writes a self-signed P-256 certificate for localhost and its key as PEM files.
-bool WriteSelfSignedCertificate(const std::string& cert_path, const std::string& key_path) {
-  EVP_PKEY* key = EVP_EC_gen("P-256");
-  X509* cert = X509_new();
-  if (key == nullptr || cert == nullptr) return false;
-  X509_set_version(cert, 2);
-  ASN1_INTEGER_set(X509_get_serialNumber(cert), 1);
-  X509_gmtime_adj(X509_getm_notBefore(cert), 0);
-  X509_gmtime_adj(X509_getm_notAfter(cert), 3600);
-  X509_set_pubkey(cert, key);
-  X509_NAME* name = X509_get_subject_name(cert);
-  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
-                             reinterpret_cast<const unsigned char*>("localhost"), -1, -1, 0);
-  X509_set_issuer_name(cert, name);
-  bool ok = X509_sign(cert, key, EVP_sha256()) > 0;
-  FILE* c = std::fopen(cert_path.c_str(), "w");
-  FILE* k = std::fopen(key_path.c_str(), "w");
-  ok = ok && c != nullptr && k != nullptr && PEM_write_X509(c, cert) == 1 &&
-       PEM_write_PrivateKey(k, key, nullptr, nullptr, 0, nullptr, nullptr) == 1;
-  if (c != nullptr) std::fclose(c);
-  if (k != nullptr) std::fclose(k);
-  X509_free(cert);
-  EVP_PKEY_free(key);
-  return ok;
-}
 
 class TlsTest : public ::testing::Test {
  protected:
@@ -60,7 +32,7 @@ class TlsTest : public ::testing::Test {
     std::filesystem::create_directories(dir_);
     cert_ = (dir_ / "cert.pem").string();
     key_ = (dir_ / "key.pem").string();
-    ASSERT_TRUE(WriteSelfSignedCertificate(cert_, key_));
+    ASSERT_TRUE(test::WriteSelfSignedCertificate(cert_, key_));
     auto store = store::OpenStore((dir_ / "rampart.db").string());
     ASSERT_TRUE(store.ok());
     store_ = std::move(store).value();
@@ -149,7 +121,7 @@ TEST_F(TlsTest, RefusesToStartWithAMissingOrMismatchedKey) {
   // Another key than the certificate's.
   const std::string other_cert = (dir_ / "other-cert.pem").string();
   const std::string other_key = (dir_ / "other-key.pem").string();
-  ASSERT_TRUE(WriteSelfSignedCertificate(other_cert, other_key));
+  ASSERT_TRUE(test::WriteSelfSignedCertificate(other_cert, other_key));
   EXPECT_EQ(Start(cert_, other_key), -1);
   EXPECT_EQ(status_.code(), Code::kInvalidArgument);
 }

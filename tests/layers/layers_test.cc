@@ -49,6 +49,7 @@ const std::vector<LibraryRule>& LibraryRules() {
       {"magic.h", {"base/sniff.cc"}},
       {"xlsxwriter.h", {"base/xlsx.cc"}},
       {"cmark-gfm", {"base/markdown.cc"}},
+      {"curl/", {"base/smtp.cc"}},
       {"sqlite3.h", {"store/sqlite/"}},
       {"libpq-fe.h", {"store/postgres/"}},
       {"boost/", {"http/"}},

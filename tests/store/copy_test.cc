@@ -24,6 +24,7 @@
 #include "domain/registers.h"
 #include "domain/risk.h"
 #include "domain/support.h"
+#include "domain/tasks.h"
 #include "store/postgres/postgres_driver.h"
 #include "store/sqlite/sqlite_driver.h"
 #include "store/store.h"
@@ -137,6 +138,20 @@ void Populate(Store& store) {
   auto invited = services.members.Add(g, {.username = "alice", .role = domain::Role::kViewer});
   ASSERT_THAT(invited, IsOk());
   ASSERT_TRUE(invited->invited);
+  // Reminders (issue 14): an e-mail address, a task overdue and the day's digest with its
+  // notification, and the lease of a pass still held.
+  ASSERT_THAT(services.auth.SetEmail(p, "alice@example.org"), IsOk());
+  ASSERT_THAT(services.registers.Create(p, domain::Tasks(),
+                                        {{"title", "Copy the reminders"},
+                                         {"owner", p.user_id},
+                                         {"due_date", "2020-01-01"}}),
+              IsOk());
+  auto pass = services.reminders.RunPass({});
+  ASSERT_THAT(pass, IsOk());
+  ASSERT_EQ(pass->digests, 1);
+  ASSERT_THAT(store.TakeLease("reminders", "copied", "2020-01-01T00:00:00.000Z",
+                              "2999-01-01T00:00:00.000Z"),
+              IsOk());
 }
 
 // Populate's installation and the rest: every register holds records (the risk registers with

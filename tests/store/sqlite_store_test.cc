@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
 #include <sqlite3.h>
 
 #include <string>
@@ -21,7 +22,7 @@ using ::testing::HasSubstr;
 
 TEST(SqliteStoreMigrate, NumbersMigrationsFromTheirFileNames) {
   const auto& all = SqliteMigrations();
-  ASSERT_GE(all.size(), 62u);
+  ASSERT_GE(all.size(), 63u);
   // Numbered 1, 2, 3, ... in order, each by its file name.
   for (size_t i = 0; i < all.size(); ++i) {
     EXPECT_EQ(all[i].number, static_cast<int>(i + 1));
@@ -94,6 +95,8 @@ TEST(SqliteStoreMigrate, NumbersMigrationsFromTheirFileNames) {
   EXPECT_EQ(all[59].name, "0060_internal_audits");         // the same
   EXPECT_EQ(all[60].name, "0061_audit_findings");          // the same
   EXPECT_EQ(all[61].name, "0062_management_reviews");      // the same
+  EXPECT_EQ(all[62].name, "0063_reminders");               // by hand (issue 14)
+  EXPECT_THAT(std::string(all[62].sql), HasSubstr("CREATE TABLE reminder_digests"));
 }
 
 // Migration 0027: a level's roles that may accept, stored as one string before issue 12 B12,

@@ -10,6 +10,7 @@
 
 #include "app/evidence_service.h"
 #include "app/record_log.h"
+#include "domain/reminders.h"
 #include "http/router.h"
 
 namespace rampart::http {
@@ -35,6 +36,10 @@ struct RecordLogDoc {
   std::string add_summary;   // "Add an entry to a communication's log"
 };
 void AddRecordLogRoutes(Router& router, const app::RecordLog& log, const RecordLogDoc& doc);
+
+// The caller's notifications (notification_api.cc), and one as JSON.
+void RegisterNotificationApiRoutes(Router& router);
+nlohmann::json NotificationToJson(const domain::Notification& n);
 
 // Clause 9.1 beyond its registers' routes: measurements of a metric, statuses (metric_api.cc).
 void RegisterMetricApiRoutes(Router& router);

@@ -6,7 +6,8 @@
 //   POST   /api/v1/auth/reauthenticate         {"password"[,"code"]}: proof for token creation and
 //                                               second-factor enrolment (403
 //                                               reauthentication_required without it)
-//   PATCH  /api/v1/auth/profile                {"display_name"}
+//   GET    /api/v1/auth/profile                {"display_name","email"}
+//   PATCH  /api/v1/auth/profile                {"display_name"} and/or {"email"} ("" clears it)
 //   POST   /api/v1/auth/organisation           {"org_id"}: switch the session's organisation
 //   GET    /api/v1/auth/sessions               own sessions; DELETE …/sessions/{id} ends one
 //   POST   /api/v1/auth/sessions/end-others
@@ -366,20 +367,55 @@ void AddAccountRoutes(Router& router) {
       });
   router.Patch(
       "/api/v1/auth/profile", Guard::Account(),
-      Doc({{"summary", "Change the caller's display name"},
+      Doc({{"summary", "Change the caller's display name or e-mail address"},
+           {"description",
+            "Either or both. The e-mail address is where reminder digests go; an empty string "
+            "clears it; an address Rampart would not send to is a 400 naming `email`."},
            {"tags", account},
            {"operationId", "update_profile"},
            {"requestBody",
             JsonBody(Object(
-                {{"display_name", {{"type", "string"}, {"minLength", 1}, {"maxLength", 100}}}},
-                json::array({"display_name"})))},
+                {{"display_name", {{"type", "string"}, {"minLength", 1}, {"maxLength", 100}}},
+                 {"email", {{"type", "string"}, {"maxLength", 254}}}},
+                json::array()))},
            {"responses", Merge({{"204", NoContent("changed")}}, ErrorResponses({400, 401, 403}))}}),
       [](Request& r) {
         auto body = ParseJsonBody(r.http);
         if (!body.ok()) return WriteJsonError(r.res, body.status());
-        RespondNoContent(
-            r, r.services.auth.SetDisplayName(r.principal, StringField(*body, "display_name")));
+        if (!body->is_object() || (!body->contains("display_name") && !body->contains("email"))) {
+          return WriteJsonError(
+              r.res, InvalidArgument("give display_name or email", "display_name"));
+        }
+        if (body->contains("email") && !(*body)["email"].is_string()) {
+          return WriteJsonError(r.res, InvalidArgument("email must be a string", "email"));
+        }
+        if (body->contains("display_name")) {
+          const Status st =
+              r.services.auth.SetDisplayName(r.principal, StringField(*body, "display_name"));
+          if (!st.ok()) return RespondNoContent(r, st);
+        }
+        if (body->contains("email")) {
+          const Status st = r.services.auth.SetEmail(r.principal, StringField(*body, "email"));
+          if (!st.ok()) return RespondNoContent(r, st);
+        }
+        r.res.status = 204;
       });
+  router.Get("/api/v1/auth/profile", Guard::Account(),
+             Doc({{"summary", "The caller's display name and e-mail address"},
+                  {"tags", account},
+                  {"operationId", "get_profile"},
+                  {"responses",
+                   Merge({{"200", JsonResponse("the profile",
+                                               ObjectOfAll({{"display_name", kString},
+                                                            {"email", OrNull(kString)}}))}},
+                         ErrorResponses({401, 403}))}}),
+             [](Request& r) {
+               auto email = r.services.auth.Email(r.principal);
+               if (!email.ok()) return WriteJsonError(r.res, email.status());
+               WriteJson(r.res, 200,
+                         {{"display_name", r.principal.display_name},
+                          {"email", email->empty() ? json() : json(*email)}});
+             });
   router.Post(
       "/api/v1/auth/organisation", Guard::Account(),
       Doc({{"summary", "Switch the session to another organisation the user belongs to"},

@@ -6,7 +6,7 @@
 //                                                 when the name is new; 202 {"status":"invited"}
 //                                                 when it is taken (an invitation)
 //   GET    /api/v1/users/{id}
-//   PATCH  /api/v1/users/{id}                    {"role","expires_on","disabled"}
+//   PATCH  /api/v1/users/{id}                    {"role","expires_on","disabled"} or {"email"}
 //   DELETE /api/v1/users/{id}                    remove from this organisation (access ends now)
 //   POST   /api/v1/users/{id}/reset-password     -> new one-time password
 //   GET    /api/v1/users/{id}/sessions; DELETE ends them all; DELETE …/sessions/{sid} ends one
@@ -26,8 +26,11 @@ using nlohmann::json;
 
 namespace {
 
-json MemberJson(const domain::UserSummary& m) {
+// A member's e-mail address is shown to administrators and to the member; null to others.
+json MemberJson(const Request& r, const domain::UserSummary& m) {
+  const bool email = r.principal.Can(Permission::kManageUsers) || r.principal.user_id == m.id;
   return {{"id", m.id},
+          {"email", email && !m.email.empty() ? json(m.email) : json()},
           {"username", m.username},
           {"display_name", m.display_name},
           {"role", m.role},
@@ -84,7 +87,10 @@ void AddPeopleSchemas(json& schemas) {
                    {"role", role},
                    {"expires_on", Described(OrNull(kDate), "the last day of access; null: no end")},
                    {"disabled", kBoolean},
-                   {"second_factor", Described(kBoolean, "a second factor is set up")}});
+                   {"second_factor", Described(kBoolean, "a second factor is set up")},
+                   {"email", Described(OrNull(kString),
+                                       "where reminder digests go; shown to administrators and "
+                                       "to the member, null to others or when none")}});
   schemas["MemberInput"] = Object(
       {{"username", {{"type", "string"}, {"pattern", "^[a-z0-9][a-z0-9._-]{0,63}$"}}},
        {"display_name",
@@ -95,7 +101,10 @@ void AddPeopleSchemas(json& schemas) {
                                 "is true (GET /api/v1/roles)")},
        {"password", Described({{"type", "string"}, {"minLength", 8}, {"maxLength", 128}},
                               "for a new account only (400 when the user exists); absent: a "
-                              "one-time password is made and returned")}},
+                              "one-time password is made and returned")},
+       {"email", Described({{"type", "string"}, {"maxLength", 254}},
+                           "for a new account only (ignored for an invitation): where reminder "
+                           "digests go")}},
       json::array({"username", "role"}));
   schemas["AddedMember"] =
       Extends("Member",
@@ -124,7 +133,11 @@ void AddPeopleSchemas(json& schemas) {
                    {"created_at", kString}});
   json change = Object({{"role", role},
                         {"expires_on", Described(OrNull(kDate), "null: access does not end")},
-                        {"disabled", Described(kBoolean, "a disabled user cannot sign in")}},
+                        {"disabled", Described(kBoolean, "a disabled user cannot sign in")},
+                        {"email", Described({{"type", "string"}, {"maxLength", 254}},
+                                            "the account's e-mail address (\"\" clears it); "
+                                            "administrators of the account's home organisation "
+                                            "only, in a request of its own")}},
                        json::array());
   change["additionalProperties"] = false;
   schemas["MemberChange"] = change;
@@ -211,7 +224,7 @@ void AddMemberRoutes(Router& router) {
         auto members = r.services.members.List(r.principal);
         if (!members.ok()) return WriteJsonError(r.res, members.status());
         json data = json::array();
-        for (const auto& m : *members) data.push_back(MemberJson(m));
+        for (const auto& m : *members) data.push_back(MemberJson(r, m));
         WriteJson(r.res, 200, json{{"data", data}});
       });
   router.Post(
@@ -241,7 +254,7 @@ void AddMemberRoutes(Router& router) {
         auto body = ParseJsonBody(r.http);
         if (!body.ok()) return WriteJsonError(r.res, body.status());
         if (Status st = RequireStrings(
-                *body, {"username", "display_name", "role", "expires_on", "password"});
+                *body, {"username", "display_name", "role", "expires_on", "password", "email"});
             !st.ok()) {
           return WriteJsonError(r.res, st);
         }
@@ -251,7 +264,8 @@ void AddMemberRoutes(Router& router) {
                           .display_name = StringField(*body, "display_name"),
                           .role = *role,
                           .expires_on = StringField(*body, "expires_on"),
-                          .password = StringField(*body, "password")};
+                          .password = StringField(*body, "password"),
+                          .email = StringField(*body, "email")};
         auto added = r.services.members.Add(r.principal, nm);
         if (!added.ok()) return WriteJsonError(r.res, added.status());
         if (added->invited) {
@@ -260,7 +274,7 @@ void AddMemberRoutes(Router& router) {
         }
         auto member = r.services.members.Get(r.principal, added->user.id);
         if (!member.ok()) return WriteJsonError(r.res, member.status());
-        json out = MemberJson(*member);
+        json out = MemberJson(r, *member);
         out["existing_user"] = added->existing_user;
         if (!added->one_time_password.empty()) {
           out["one_time_password"] = added->one_time_password;
@@ -279,7 +293,7 @@ void AddMemberRoutes(Router& router) {
              [](Request& r) {
                auto m = r.services.members.Get(r.principal, r.PathId());
                if (!m.ok()) return WriteJsonError(r.res, m.status());
-               WriteJson(r.res, 200, MemberJson(*m));
+               WriteJson(r.res, 200, MemberJson(r, *m));
              });
   router.Patch(
       R"(/api/v1/users/(\d+))", kManage,
@@ -299,12 +313,24 @@ void AddMemberRoutes(Router& router) {
         auto m = r.services.members.Get(r.principal, r.PathId());
         if (!m.ok()) return WriteJsonError(r.res, m.status());
         for (const auto& [key, value] : body->items()) {
-          if (key != "role" && key != "expires_on" && key != "disabled") {
+          if (key != "role" && key != "expires_on" && key != "disabled" && key != "email") {
             return WriteJsonError(r.res, InvalidArgument("unknown field \"" + key +
-                                                             "\": role, expires_on and disabled "
-                                                             "can be changed",
+                                                             "\": role, expires_on, disabled and "
+                                                             "email can be changed",
                                                          key));
           }
+        }
+        if (body->contains("email")) {
+          if (body->size() != 1) {
+            return WriteJsonError(
+                r.res, InvalidArgument("change the e-mail address in a request of its own",
+                                       "email"));
+          }
+          if (!(*body)["email"].is_string()) {
+            return WriteJsonError(r.res, InvalidArgument("email must be a string", "email"));
+          }
+          Status st = r.services.members.SetEmail(r.principal, m->id, StringField(*body, "email"));
+          if (!st.ok()) return WriteJsonError(r.res, st);
         }
         if (body->contains("disabled") && !(*body)["disabled"].is_boolean()) {
           return WriteJsonError(r.res,
@@ -336,7 +362,7 @@ void AddMemberRoutes(Router& router) {
         }
         auto after = r.services.members.Get(r.principal, m->id);
         if (!after.ok()) return WriteJsonError(r.res, after.status());
-        WriteJson(r.res, 200, MemberJson(*after));
+        WriteJson(r.res, 200, MemberJson(r, *after));
       });
   router.Delete(R"(/api/v1/users/(\d+))", kManage,
                 Doc({{"summary", "Remove a member from this organisation"},

@@ -99,6 +99,7 @@ Json Components() {
   AddSupportSchemas(schemas);
   AddMetricSchemas(schemas);
   AddManagementReviewSchemas(schemas);
+  AddNotificationSchemas(schemas);
   AddInternalAuditSchemas(schemas);
   AddLeadershipSchemas(schemas);
   AddVersionSchemas(schemas);

@@ -546,6 +546,7 @@ void RegisterApiRoutes(Router& router) {
   RegisterSupportApiRoutes(router);
   RegisterOperationApiRoutes(router);
   RegisterMetricApiRoutes(router);
+  RegisterNotificationApiRoutes(router);
   RegisterInternalAuditApiRoutes(router);
   RegisterManagementReviewApiRoutes(router);
   RegisterLeadershipApiRoutes(router);

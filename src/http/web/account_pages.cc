@@ -84,13 +84,19 @@ bool SecondFactorRequired(Request& r) {
 // ---------------------------------------------------------------------------------------------
 // Profile
 
-void ProfilePage(Request& r, const std::string& display_name, const Status& error, int status) {
+// `email`: the address as typed when a change was refused; the stored one when nullopt.
+void ProfilePage(Request& r, const std::string& display_name, const Status& error, int status,
+                 std::optional<std::string> email = std::nullopt) {
   Html h;
+  if (!email) {
+    auto stored = r.services.auth.Email(r.principal);
+    email = stored.ok() ? *stored : std::string();
+  }
   AccountTabs(h, "/account");
   auto memberships = r.services.auth.Memberships(r.principal);
   auto sessions = r.services.auth.Sessions(r.principal);
   auto tokens = r.services.auth.Tokens(r.principal);
-  if (!error.ok() && error.field() != "display_name") {
+  if (!error.ok() && error.field() != "display_name" && error.field() != "email") {
     ErrorAlert(h,
                error.field() == "invitation" ? "The invitation was not answered"
                                              : "Your name was not changed",
@@ -133,6 +139,20 @@ void ProfilePage(Request& r, const std::string& display_name, const Status& erro
         error);
   h.Open("div").Element("button", {{"type", "submit"}, {"class", "button button-primary"}},
                         "Save name");
+  h.Close("div").Close("form");
+  OpenPostForm(h, r, "/account/email", "stack profile-form");
+  Input(h,
+        {.name = "email",
+         .label = "E-mail address",
+         .type = "email",
+         .value = *email,
+         .help = "Where your daily reminders go (tasks due, reviews, documents to acknowledge, "
+                 "measurements). Leave it empty for reminders in Rampart only.",
+         .autocomplete = "email",
+         .maxlength = "254"},
+        error);
+  h.Open("div").Element("button", {{"type", "submit"}, {"class", "button button-primary"}},
+                        "Save e-mail address");
   h.Close("div").Close("form");
   h.Close("section");
 
@@ -243,6 +263,7 @@ void ProfilePage(Request& r, const std::string& display_name, const Status& erro
   if (r.Query("notice") == "accepted") notice = "You have joined the organisation.";
   if (r.Query("notice") == "declined") notice = "The invitation has been declined.";
   if (r.Query("notice") == "name") notice = "Your name has been saved.";
+  if (r.Query("notice") == "email") notice = "Your e-mail address has been saved.";
   if (r.Query("notice") == "password") notice = "Your password has been changed.";
   RenderPage(r, AccountFrame(r, "Your account", "", notice), h.Take(), status);
 }
@@ -779,6 +800,14 @@ void AddAccountPages(Router& router) {
     Status st = r.services.auth.SetDisplayName(r.principal, name);
     if (!st.ok()) return ProfilePage(r, r.Form("display_name"), st, HttpStatusFor(st.code()));
     r.res.SetRedirect("/account?notice=name", 303);
+  });
+  router.Post("/account/email", Surface::kWeb, account, [](Request& r) {
+    const std::string email = r.Form("email");
+    Status st = r.services.auth.SetEmail(r.principal, email);
+    if (!st.ok()) {
+      return ProfilePage(r, r.principal.display_name, st, HttpStatusFor(st.code()), email);
+    }
+    r.res.SetRedirect("/account?notice=email", 303);
   });
   router.Post("/account/organisation", Surface::kWeb, account, [](Request& r) {
     const auto org = ParseId(r.Form("org_id"));

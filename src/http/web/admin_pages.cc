@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "base/text.h"
@@ -155,6 +156,7 @@ struct AddForm {
   std::string display_name;
   std::string role = std::string(domain::RoleName(Role::kViewer));
   std::string expires_on;
+  std::string email;
 };
 
 void UsersPage(Request& r, const AddForm& form, const Status& error, const SafeHtml& added,
@@ -184,6 +186,7 @@ void UsersPage(Request& r, const AddForm& form, const Status& error, const SafeH
                     .caption = "Members of " + r.principal.org_name,
                     .columns = {{.label = "Person"},
                                 {.label = "Role"},
+                                {.label = "E-mail"},
                                 {.label = "Access ends"},
                                 {.label = "Two-step verification"},
                                 {.label = "Status"}}};
@@ -197,6 +200,7 @@ void UsersPage(Request& r, const AddForm& form, const Status& error, const SafeH
     h.Element("span", {{"class", "cell-sub"}}, m.username);
     h.Close("td");
     h.Element("td", {{"data-label", "Role"}}, RoleLabel(m.role));
+    h.Element("td", {{"data-label", "E-mail"}}, m.email.empty() ? "—" : m.email);
     h.Element("td", {{"class", "cell-date"}, {"data-label", "Access ends"}},
               m.expires_at.empty() ? "—" : m.expires_at);
     h.Open("td", {{"data-label", "Two-step verification"}});
@@ -216,7 +220,7 @@ void UsersPage(Request& r, const AddForm& form, const Status& error, const SafeH
             "taken gets an invitation instead: its holder joins when they accept it, signed in "
             "with their own password.");
   if (!error.ok() && error.field() != "username" && error.field() != "display_name" &&
-      error.field() != "role" && error.field() != "expires_on") {
+      error.field() != "role" && error.field() != "expires_on" && error.field() != "email") {
     ErrorAlert(h, "Nobody was added", error.message());
   }
   OpenPostForm(h, r, "/admin/users", "add-person");
@@ -248,6 +252,15 @@ void UsersPage(Request& r, const AddForm& form, const Status& error, const SafeH
                  "contractors.",
          .min = today},
         error);
+  Input(h,
+        {.name = "email",
+         .label = "E-mail address",
+         .type = "email",
+         .value = form.email,
+         .help = "Where their daily reminders go (a new account only). Optional.",
+         .autocomplete = "off",
+         .maxlength = "254"},
+        error);
   h.Close("div");
   h.Open("div", {{"class", "form-actions form-actions-flush"}});
   h.Element("button", {{"type", "submit"}, {"class", "button button-primary"}}, "Add person");
@@ -272,10 +285,13 @@ struct MemberView {
   Status role_error = Status::Ok();    // from the role form
   Status action_error = Status::Ok();  // from a button (disable, reset, end sessions)
   app::OneTimePassword one_time_password;
+  std::optional<std::string> email;   // as typed when the e-mail form was refused
+  Status email_error = Status::Ok();  // from the e-mail form
 };
 
 std::string MemberNotice(const std::string& key) {
   if (key == "saved") return "The role and end of access have been saved.";
+  if (key == "email") return "The e-mail address has been saved.";
   if (key == "disabled") return "The account is disabled: it cannot sign in.";
   if (key == "enabled") return "The account is enabled again.";
   if (key == "second-factor") {
@@ -355,6 +371,19 @@ void MemberPage(Request& r, int64_t id, const MemberView& v, int status) {
   SecondFactorBadge(h, *m, org.ok() && RequiredFor(*org, m->role));
   h.Close("dd").Close("div");
   h.Close("dl");
+  OpenPostForm(h, r, base + "/email", "stack");
+  Input(h,
+        {.name = "email",
+         .label = "E-mail address",
+         .type = "email",
+         .value = v.email ? *v.email : m->email,
+         .help = "Where their daily reminders go. Empty: reminders in Rampart only.",
+         .autocomplete = "off",
+         .maxlength = "254"},
+        v.email_error);
+  h.Open("div").Element("button", {{"type", "submit"}, {"class", "button button-secondary"}},
+                        "Save e-mail address");
+  h.Close("div").Close("form");
   h.Open("ul", {{"class", "action-list"}});
   if (self) {
     h.Open("li").Open("p", {{"class", "muted"}});
@@ -549,7 +578,8 @@ void AddAdminPages(Router& router) {
     const AddForm form{.username = std::string(Trim(r.Form("username"))),
                        .display_name = std::string(Trim(r.Form("display_name"))),
                        .role = r.Form("role"),
-                       .expires_on = std::string(Trim(r.Form("expires_on")))};
+                       .expires_on = std::string(Trim(r.Form("expires_on"))),
+                       .email = std::string(Trim(r.Form("email")))};
     auto role = RoleFromForm(r);
     Result<app::AddedMember> added = role.status();
     if (role.ok()) {
@@ -557,7 +587,8 @@ void AddAdminPages(Router& router) {
                                                    .display_name = form.display_name,
                                                    .role = *role,
                                                    .expires_on = form.expires_on,
-                                                   .password = ""});
+                                                   .password = "",
+                                                   .email = form.email});
     }
     if (!added.ok()) {
       Status st = added.status();
@@ -608,6 +639,15 @@ void AddAdminPages(Router& router) {
         r, r.PathId(),
         {.resubmitted = true, .role = r.Form("role"), .expires_on = expires, .role_error = st},
         HttpStatusFor(st.code()));
+  });
+  router.Post(member + "/email", Surface::kWeb, kManageUsers, [](Request& r) {
+    const std::string email = r.Form("email");
+    Status st = r.services.members.SetEmail(r.principal, r.PathId(), email);
+    if (st.ok()) {
+      return r.res.SetRedirect(fmt::format("/admin/users/{}?notice=email", r.PathId()), 303);
+    }
+    if (st.field() != "email") return AfterAction(r, st, "");
+    MemberPage(r, r.PathId(), {.email = email, .email_error = st}, HttpStatusFor(st.code()));
   });
   router.Post(member + "/disable", Surface::kWeb, kManageUsers, [](Request& r) {
     AfterAction(r, r.services.members.SetDisabled(r.principal, r.PathId(), true), "disabled");

@@ -41,6 +41,27 @@ void NavLink(Html& h, const PageFrame& f, const std::string& key, const std::str
   h.Close("a");
 }
 
+// Notifications, with the unread count beside the label (one indexed COUNT per page).
+void NotificationsLink(Html& h, const PageFrame& f, Request& r) {
+  const auto unread = r.services.notifications.Unread(r.principal);
+  const int64_t n = unread.ok() ? *unread : 0;
+  if (f.nav == "notifications") {
+    h.Open("a", {{"href", "/notifications"},
+                 {"class", "nav-link is-current"},
+                 {"aria-current", "page"}});
+  } else {
+    h.Open("a", {{"href", "/notifications"}, {"class", "nav-link"}});
+  }
+  h.Element("span", {{"class", "nav-label"}}, "Notifications");
+  if (n > 0) {
+    h.Element("span", {{"class", "nav-count"}, {"aria-hidden", "true"}},
+              n > 99 ? std::string("99+") : std::to_string(n));
+    h.Element("span", {{"class", "visually-hidden"}}, n == 1 ? " (1 unread)"
+                                                             : fmt::format(" ({} unread)", n));
+  }
+  h.Close("a");
+}
+
 }  // namespace
 
 std::string Today(const Request& r) { return FormatDate(r.services.clock.Now()); }
@@ -338,6 +359,7 @@ void RenderPage(Request& r, const PageFrame& f, const SafeHtml& body, int status
   const bool reads = r.principal.Can(domain::Permission::kReadRecords);
   if (reads) NavLink(h, f, "overview", "/", "Overview", "");
   NavLink(h, f, "my", "/my", "My work", "");
+  NotificationsLink(h, f, r);
   h.Close("div");
   std::map<int, std::vector<const domain::RegisterSpec*>> by_clause;
   // The registers are for readers of records; staff have only their own work.
@@ -742,6 +764,7 @@ void RegisterWebRoutes(Router& router) {
   AddInternalAuditPages(router);  // ... /audit-programmes/{id}/coverage
   AddManagementReviewPages(router);  // ... /management-reviews/{id}/minutes
   AddAccountPages(router);
+  AddNotificationPages(router);
   AddAdminPages(router);
   AddEvidencePages(router);
   AddSoaPages(router);

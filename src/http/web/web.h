@@ -34,6 +34,7 @@ void AddRegisterPages(Router& router, const domain::RegisterSpec& spec);
 void AddContextPages(Router& router);
 void AddRiskPages(Router& router);
 void AddAccountPages(Router& router);
+void AddNotificationPages(Router& router);  // notification_pages.cc: /notifications
 void AddAdminPages(Router& router);
 void AddEvidencePages(Router& router);
 void AddSoaPages(Router& router);

@@ -13,7 +13,7 @@ namespace {
 
 constexpr const char* kUserColumns =
     "id, username, display_name, password_hash, must_change_password, disabled, created_at, "
-    "totp_secret IS NOT NULL, password_expires_at";
+    "totp_secret IS NOT NULL, password_expires_at, email";
 
 domain::User ReadUser(const SqlRows& r) {
   domain::User u;
@@ -26,6 +26,7 @@ domain::User ReadUser(const SqlRows& r) {
   u.created_at = r.Text(6);
   u.second_factor = r.Bool(7);
   u.password_expires_at = r.Text(8);
+  u.email = r.IsNull(9) ? std::string() : r.Text(9);
   return u;
 }
 
@@ -160,9 +161,10 @@ Result<domain::User> SqlStore::CreateUser(const domain::User& user,
         One(conn,
             "INSERT INTO users (username, display_name, password_hash, "
             "must_change_password, disabled, created_at, password_expires_at, "
-            "home_org_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            "home_org_id, email) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
             {user.username, user.display_name, user.password_hash, user.must_change_password, false,
-             user.created_at, OptionalText(user.password_expires_at), membership.org_id},
+             user.created_at, OptionalText(user.password_expires_at), membership.org_id,
+             OptionalText(user.email)},
             found);
     if (rows.status().code() == Code::kAlreadyExists) {
       return AlreadyExists(fmt::format("the user name \"{}\" is taken", user.username), "username");
@@ -255,7 +257,8 @@ Result<std::vector<UserSummary>> SqlStore::ListMembers(int64_t org_id) {
   ASSIGN_OR_RETURN(auto conn, Acquire());
   ASSIGN_OR_RETURN(auto rows,
                    conn->Query("SELECT u.id, u.username, u.display_name, u.disabled, m.role, "
-                               "m.expires_at, u.totp_secret IS NOT NULL FROM users u JOIN "
+                               "m.expires_at, u.totp_secret IS NOT NULL, u.email FROM users u "
+                               "JOIN "
                                "memberships m ON m.user_id = u.id WHERE m.org_id = ? ORDER BY "
                                "u.username",
                                {org_id}));
@@ -264,7 +267,7 @@ Result<std::vector<UserSummary>> SqlStore::ListMembers(int64_t org_id) {
     ASSIGN_OR_RETURN(bool row, rows->Next());
     if (!row) break;
     out.push_back({rows->Int(0), rows->Text(1), rows->Text(2), rows->Bool(3), rows->Text(4),
-                   rows->Text(5), rows->Bool(6)});
+                   rows->Text(5), rows->Bool(6), rows->IsNull(7) ? std::string() : rows->Text(7)});
   }
   return out;
 }
@@ -405,6 +408,11 @@ Status SqlStore::SetDisplayName(int64_t user_id, const std::string& display_name
                                 const AuditDraft& audit) {
   return ChangeOneRow("UPDATE users SET display_name = ? WHERE id = ? RETURNING id",
                       {display_name, user_id}, "no such user", audit);
+}
+
+Status SqlStore::SetEmail(int64_t user_id, const std::string& email, const AuditDraft& audit) {
+  return ChangeOneRow("UPDATE users SET email = ? WHERE id = ? RETURNING id",
+                      {OptionalText(email), user_id}, "no such user", audit);
 }
 
 Status SqlStore::SetUserDisabled(int64_t user_id, bool disabled, const AuditDraft& audit) {

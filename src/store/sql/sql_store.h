@@ -75,6 +75,7 @@ class SqlStore final : public Store {
   Status RehashPassword(int64_t user_id, const std::string& password_hash) override;
   Status SetDisplayName(int64_t user_id, const std::string& display_name,
                         const AuditDraft& audit) override;
+  Status SetEmail(int64_t user_id, const std::string& email, const AuditDraft& audit) override;
   Status SetUserDisabled(int64_t user_id, bool disabled, const AuditDraft& audit) override;
 
   Result<SecondFactorState> GetSecondFactor(int64_t user_id) override;
@@ -154,6 +155,27 @@ class SqlStore final : public Store {
                                            int64_t entries_version_sum) override;
   Result<std::vector<domain::SoaVersion>> ListSoaVersions(int64_t org_id) override;
   Result<domain::SoaVersion> GetSoaVersion(int64_t org_id, int64_t number) override;
+
+  Result<bool> RecordDigest(const DigestRecord& digest) override;
+  Result<std::vector<int64_t>> DigestsOn(int64_t org_id, const std::string& day) override;
+  Result<std::vector<domain::DigestEmail>> ClaimDigestEmails(const std::string& now,
+                                                             const std::string& claim_until,
+                                                             int max_attempts,
+                                                             const std::string& oldest_day,
+                                                             int64_t after_id,
+                                                             int limit) override;
+  Status FinishDigestEmail(int64_t digest_id, domain::EmailStatus status, const std::string& error,
+                           const std::string& at) override;
+  Result<domain::NotificationPage> ListNotifications(int64_t org_id, int64_t user_id,
+                                                     int64_t before, int limit) override;
+  Result<int64_t> CountUnreadNotifications(int64_t org_id, int64_t user_id) override;
+  Status MarkNotificationRead(int64_t org_id, int64_t user_id, int64_t id,
+                              const std::string& at) override;
+  Result<int> MarkAllNotificationsRead(int64_t org_id, int64_t user_id,
+                                       const std::string& at) override;
+  Result<bool> TakeLease(const std::string& name, const std::string& holder,
+                         const std::string& now, const std::string& until) override;
+  Status ReleaseLease(const std::string& name, const std::string& holder) override;
 
   Status CopyTo(Store& destination) override;
 

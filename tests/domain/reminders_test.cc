@@ -1,0 +1,92 @@
+#include "domain/reminders.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+namespace rampart::domain {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+Digest Sample() {
+  return Digest{.day = "2026-03-14",
+                .org_name = "Acme",
+                .person = "Alice",
+                .items = {{.section = DigestSection::kTask,
+                           .label = "Rotate the backup keys",
+                           .due = "2026-03-11",
+                           .href = "/tasks/7"},
+                          {.section = DigestSection::kReview,
+                           .label = "Cloud migration",
+                           .due = "2026-03-14",
+                           .what = "Context issue",
+                           .href = "/context-issues/3"},
+                          {.section = DigestSection::kAcknowledgement,
+                           .label = "Access control policy",
+                           .due = "2026-03-01",
+                           .href = "/my/documents/2"}}};
+}
+
+TEST(ComposeDigest, SaysWhatWaitsWithAbsoluteLinks) {
+  const ComposedDigest c = ComposeDigest(Sample(), "https://isms.example.org/");
+  EXPECT_EQ(c.title, "3 reminders for 2026-03-14");
+  EXPECT_EQ(c.subject, "[Rampart] Acme: 3 reminders for 2026-03-14");
+  EXPECT_EQ(c.summary, "1 task (1 overdue), 1 review due, 1 document to acknowledge");
+  EXPECT_THAT(c.text, HasSubstr("Hello Alice,"));
+  EXPECT_THAT(c.text, HasSubstr("  - Rotate the backup keys (overdue: due 2026-03-11)\n"
+                                "    https://isms.example.org/tasks/7\n"));
+  EXPECT_THAT(c.text, HasSubstr("Context issue: Cloud migration (review due 2026-03-14)"));
+  // An acknowledgement is never "overdue": its date is when it was asked for.
+  EXPECT_THAT(c.text, HasSubstr("Access control policy (asked on 2026-03-01)"));
+  EXPECT_THAT(c.text, HasSubstr("https://isms.example.org/notifications"));
+  ASSERT_EQ(c.items.size(), 3u);
+  EXPECT_EQ(c.items[0]["section"], "task");
+  EXPECT_EQ(c.items[0]["overdue"], true);
+  EXPECT_EQ(c.items[2]["overdue"], false);
+}
+
+TEST(ComposeDigest, KeepsATitleWithALineBreakOnOneLine) {
+  Digest d = Sample();
+  d.items[0].label = "Rotate\r\nBcc: someone@example.org";
+  d.org_name = "Acme\nX-Injected: yes";
+  const ComposedDigest c = ComposeDigest(d, "");
+  EXPECT_THAT(c.text, Not(HasSubstr("\nBcc:")));
+  EXPECT_THAT(c.subject, Not(HasSubstr("\n")));
+  // Without a public URL the links are paths.
+  EXPECT_THAT(c.text, HasSubstr("    /tasks/7\n"));
+}
+
+TEST(ComposeDigest, CountsWhatItDoesNotList) {
+  Digest d{.day = "2026-03-14", .org_name = "Acme", .person = "Alice"};
+  for (int i = 0; i < kDigestLinesPerSection + 5; ++i) {
+    d.items.push_back({.section = DigestSection::kTask,
+                       .label = "Task " + std::to_string(i),
+                       .due = "2026-03-15",
+                       .href = "/tasks/1"});
+  }
+  const ComposedDigest c = ComposeDigest(d, "");
+  EXPECT_THAT(c.text, HasSubstr("... and 5 more"));
+  EXPECT_EQ(c.items.size(), d.items.size());  // the notification lists them all
+}
+
+TEST(IsValidEmailAddress, AcceptsOneAddressAndNothingThatAddsARecipientOrHeader) {
+  EXPECT_TRUE(IsValidEmailAddress("alice@example.org"));
+  EXPECT_TRUE(IsValidEmailAddress("a.b+isms@sub.example-1.org"));
+  EXPECT_TRUE(IsValidEmailAddress("root@localhost"));
+  EXPECT_FALSE(IsValidEmailAddress(""));
+  EXPECT_FALSE(IsValidEmailAddress("alice"));
+  EXPECT_FALSE(IsValidEmailAddress("@example.org"));
+  EXPECT_FALSE(IsValidEmailAddress("alice@"));
+  EXPECT_FALSE(IsValidEmailAddress("alice example@example.org"));
+  EXPECT_FALSE(IsValidEmailAddress("alice@example.org\r\nBcc: eve@example.org"));
+  EXPECT_FALSE(IsValidEmailAddress("alice@example.org, eve@example.org"));
+  EXPECT_FALSE(IsValidEmailAddress("<alice@example.org>"));
+  EXPECT_FALSE(IsValidEmailAddress("alice@-example.org"));
+  EXPECT_FALSE(IsValidEmailAddress("alice@example..org"));
+  EXPECT_FALSE(IsValidEmailAddress(".alice@example.org"));
+  EXPECT_FALSE(IsValidEmailAddress(std::string(250, 'a') + "@example.org"));
+}
+
+}  // namespace
+}  // namespace rampart::domain
