@@ -1,5 +1,5 @@
 // SqlStore: notifications, reminder digests and the scheduler's lease (store.h, issue 14).
-// Migration 0065 has the tables. A digest's unique key (org_id, user_id, day) is what makes it
+// Migration 0063 has the tables. A digest's unique key (org_id, user_id, day) is what makes it
 // go out once: it is inserted with ON CONFLICT DO NOTHING in the transaction that writes the
 // notification, before any e-mail is sent.
 #include <fmt/format.h>

@@ -1,4 +1,4 @@
--- PostgreSQL dialect of sqlite/0065_reminders.sql (written by hand, issue 14, reminders): people's
+-- PostgreSQL dialect of sqlite/0063_reminders.sql (written by hand, issue 14, reminders): people's
 -- e-mail addresses, their notifications, the daily reminder digests and the scheduler's lease.
 -- `items` stays TEXT: it is only shown, never queried.
 --
