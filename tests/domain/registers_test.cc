@@ -12,6 +12,7 @@
 #include "domain/improvement.h"
 #include "domain/internal_audit.h"
 #include "domain/leadership.h"
+#include "domain/management_review.h"
 #include "domain/monitoring.h"
 #include "domain/operation.h"
 #include "domain/planning.h"
@@ -36,7 +37,8 @@ TEST(AllRegisters, ListsTheRegistersInNavigationOrder) {
                   &DocumentVersions(), &DocumentAcknowledgements(), &Incidents(), &Suppliers(),
                   &SupplierAssessments(), &OperationalActivities(), &ActivityOccurrences(),
                   &Metrics(), &Measurements(), &AuditProgrammes(), &InternalAudits(),
-                  &AuditFindings(), &Improvements(), &Nonconformities(), &Tasks()));
+                  &AuditFindings(), &ManagementReviews(), &Improvements(), &Nonconformities(),
+                  &Tasks()));
 }
 
 TEST(FindRegisterByPath, FindsEachRegisterByItsUrlSegment) {
