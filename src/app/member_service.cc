@@ -257,9 +257,10 @@ Status MemberService::SetEmail(const Principal& p, int64_t user_id, const std::s
   ASSIGN_OR_RETURN(auto m, MemberOf(p, user_id));
   if (m.email == address) return Status::Ok();
   if (user_id != p.user_id) RETURN_IF_ERROR(CheckAccountAuthority(p, user_id, m.username));
-  return store_.SetEmail(user_id, address,
-                         SecurityEvent(clock_, &p, p.org_id, "update", "user", user_id,
-                                       {{"username", m.username}, {"email", Change(m.email, address)}}));
+  return store_.SetEmail(
+      user_id, address,
+      SecurityEvent(clock_, &p, p.org_id, "update", "user", user_id,
+                    {{"username", m.username}, {"email", Change(m.email, address)}}));
 }
 
 Status MemberService::RemoveFromOrganisation(const Principal& p, int64_t user_id) {
@@ -453,9 +454,10 @@ Status MemberService::SetUserEmail(const std::string& username, const std::strin
   if (u.email == address) return Status::Ok();
   ASSIGN_OR_RETURN(auto memberships, store_.Memberships(u.id));
   const int64_t org = memberships.empty() ? 0 : memberships.front().org_id;
-  return store_.SetEmail(u.id, address,
-                         SecurityEvent(clock_, nullptr, org, "update", "user", u.id,
-                                       {{"username", username}, {"email", Change(u.email, address)}}));
+  return store_.SetEmail(
+      u.id, address,
+      SecurityEvent(clock_, nullptr, org, "update", "user", u.id,
+                    {{"username", username}, {"email", Change(u.email, address)}}));
 }
 
 Result<std::string> MemberService::CreateToken(const std::string& username,

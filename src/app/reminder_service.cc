@@ -95,22 +95,22 @@ Result<std::map<int64_t, domain::Digest>> ReminderService::Digests(
     // Tasks open or in progress, by due date, until the horizon; no due date, no reminder.
     const std::string horizon = domain::AddDays(day, domain::kReminderHorizonDays);
     const auto& tasks = domain::Tasks();
-    RETURN_IF_ERROR(ReadPages(
-        store_, tasks, org.id,
-        {.filters = {{"status", Json::array({std::string(domain::kTaskOpen),
-                                             std::string(domain::kTaskInProgress)})}},
-         .sort = "due_date"},
-        [&](Record& r) {
-          const std::string due = Text(r.fields, "due_date");
-          if (due.empty()) return true;
-          if (due > horizon) return false;
-          add(Person(r.fields, "owner"), true,
-              {.section = DigestSection::kTask,
-               .label = TitleOf(tasks, r),
-               .due = due,
-               .href = fmt::format("/{}/{}", tasks.path, r.id)});
-          return true;
-        }));
+    RETURN_IF_ERROR(
+        ReadPages(store_, tasks, org.id,
+                  {.filters = {{"status", Json::array({std::string(domain::kTaskOpen),
+                                                       std::string(domain::kTaskInProgress)})}},
+                   .sort = "due_date"},
+                  [&](Record& r) {
+                    const std::string due = Text(r.fields, "due_date");
+                    if (due.empty()) return true;
+                    if (due > horizon) return false;
+                    add(Person(r.fields, "owner"), true,
+                        {.section = DigestSection::kTask,
+                         .label = TitleOf(tasks, r),
+                         .due = due,
+                         .href = fmt::format("/{}/{}", tasks.path, r.id)});
+                    return true;
+                  }));
     // Records whose review is due, of every register with an owner and a next review, in
     // review order until the first after the day.
     for (const auto* spec : domain::AllRegisters()) {
@@ -132,13 +132,13 @@ Result<std::map<int64_t, domain::Digest>> ReminderService::Digests(
     // Measurements due of active metrics: their latest measurements in one statement a page.
     const auto& metrics = domain::Metrics();
     std::vector<Record> active;
-    RETURN_IF_ERROR(ReadPages(store_, metrics, org.id, {.filters = {{"status", "active"}}},
-                              [&](Record& r) {
-                                if (readers.contains(Person(r.fields, "measured_by"))) {
-                                  active.push_back(std::move(r));
-                                }
-                                return true;
-                              }));
+    RETURN_IF_ERROR(
+        ReadPages(store_, metrics, org.id, {.filters = {{"status", "active"}}}, [&](Record& r) {
+          if (readers.contains(Person(r.fields, "measured_by"))) {
+            active.push_back(std::move(r));
+          }
+          return true;
+        }));
     for (size_t start = 0; start < active.size(); start += kPage) {
       const size_t end = std::min(active.size(), start + kPage);
       std::vector<int64_t> ids;
@@ -163,16 +163,16 @@ Result<std::map<int64_t, domain::Digest>> ReminderService::Digests(
   }
   // Documents to acknowledge, oldest request first.
   const auto& acks = domain::DocumentAcknowledgements();
-  RETURN_IF_ERROR(ReadPages(
-      store_, acks, org.id, {.filters = {{"status", "pending"}}, .sort = "requested_at"},
-      [&](Record& r) {
-        add(Person(r.fields, "person"), false,
-            {.section = DigestSection::kAcknowledgement,
-             .label = TitleOf(acks, r),
-             .due = Text(r.fields, "requested_at").substr(0, 10),
-             .href = fmt::format("/my/documents/{}", Person(r.fields, "document"))});
-        return true;
-      }));
+  RETURN_IF_ERROR(
+      ReadPages(store_, acks, org.id, {.filters = {{"status", "pending"}}, .sort = "requested_at"},
+                [&](Record& r) {
+                  add(Person(r.fields, "person"), false,
+                      {.section = DigestSection::kAcknowledgement,
+                       .label = TitleOf(acks, r),
+                       .due = Text(r.fields, "requested_at").substr(0, 10),
+                       .href = fmt::format("/my/documents/{}", Person(r.fields, "document"))});
+                  return true;
+                }));
 
   std::map<int64_t, domain::Digest> out;
   for (auto& [user, digest] : digests) {
@@ -219,15 +219,14 @@ Result<ReminderPass> ReminderService::RunPass(const ReminderOptions& options, st
         for (const auto& [user, digest] : digests) {
           const auto composed = domain::ComposeDigest(digest, options.public_url);
           const domain::UserSummary& m = *by_id.at(user);
-          store::Store::DigestRecord record{
-              .org_id = org.id,
-              .user_id = user,
-              .day = day,
-              .created_at = FormatUtc(clock_.Now()),
-              .notification = {.kind = "digest",
-                               .title = composed.title,
-                               .summary = composed.summary,
-                               .items = composed.items}};
+          store::Store::DigestRecord record{.org_id = org.id,
+                                            .user_id = user,
+                                            .day = day,
+                                            .created_at = FormatUtc(clock_.Now()),
+                                            .notification = {.kind = "digest",
+                                                             .title = composed.title,
+                                                             .summary = composed.summary,
+                                                             .items = composed.items}};
           if (options.mail != nullptr && !m.email.empty()) {
             record.email_to = m.email;
             record.email_subject = composed.subject;
@@ -252,10 +251,9 @@ Status ReminderService::SendWaiting(const ReminderOptions& options, const std::s
   int64_t after = 0;
   while (true) {
     const TimePoint now = clock_.Now();
-    ASSIGN_OR_RETURN(auto emails,
-                     store_.ClaimDigestEmails(FormatUtc(now), FormatUtc(now + options.email_claim),
-                                              domain::kMaxEmailAttempts, oldest, after,
-                                              kEmailBatch));
+    ASSIGN_OR_RETURN(auto emails, store_.ClaimDigestEmails(
+                                      FormatUtc(now), FormatUtc(now + options.email_claim),
+                                      domain::kMaxEmailAttempts, oldest, after, kEmailBatch));
     if (emails.empty()) return Status::Ok();
     std::sort(emails.begin(), emails.end(),
               [](const auto& a, const auto& b) { return a.digest_id < b.digest_id; });

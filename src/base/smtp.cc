@@ -118,9 +118,8 @@ std::string QuotedPrintable(std::string_view text) {
   return out;
 }
 
-std::string FormatMailMessage(std::string_view from, std::string_view to,
-                              std::string_view subject, std::string_view text, TimePoint date,
-                              std::string_view message_id) {
+std::string FormatMailMessage(std::string_view from, std::string_view to, std::string_view subject,
+                              std::string_view text, TimePoint date, std::string_view message_id) {
   std::string m;
   m += "Date: " + RfcDate(date) + "\r\n";
   m += fmt::format("From: Rampart <{}>\r\n", from);
@@ -164,9 +163,9 @@ Status ReadSmtpCredentials(const std::string& path, SmtpOptions& options) {
     return InvalidArgument(fmt::format("cannot read {}", path), "smtp-credentials");
   }
   if ((st.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
-    return PermissionDenied(fmt::format(
-        "{} may be read by others: make it readable by its owner alone (chmod 600 {})", path,
-        path));
+    return PermissionDenied(
+        fmt::format("{} may be read by others: make it readable by its owner alone (chmod 600 {})",
+                    path, path));
   }
   std::ifstream in(path);
   std::string user;
@@ -213,9 +212,9 @@ Status SmtpClient::Send(std::string_view to, std::string_view subject,
   curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(c, CURLOPT_ERRORBUFFER, error);
-  curl_easy_setopt(c, CURLOPT_USE_SSL,
-                   static_cast<long>(options_.insecure_plaintext ? CURLUSESSL_NONE
-                                                                 : CURLUSESSL_ALL));
+  curl_easy_setopt(
+      c, CURLOPT_USE_SSL,
+      static_cast<long>(options_.insecure_plaintext ? CURLUSESSL_NONE : CURLUSESSL_ALL));
   curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
   curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
   if (!options_.ca_file.empty()) curl_easy_setopt(c, CURLOPT_CAINFO, options_.ca_file.c_str());
@@ -233,8 +232,8 @@ Status SmtpClient::Send(std::string_view to, std::string_view subject,
   curl_easy_setopt(c, CURLOPT_TIMEOUT, static_cast<long>(options_.timeout.count()));
   const CURLcode rc = curl_easy_perform(c);
   if (rc != CURLE_OK) {
-    return Unavailable(fmt::format("SMTP {}: {}", curl_easy_strerror(rc),
-                                   error[0] != 0 ? error : ""));
+    return Unavailable(
+        fmt::format("SMTP {}: {}", curl_easy_strerror(rc), error[0] != 0 ? error : ""));
   }
   return Status::Ok();
 }

@@ -18,12 +18,12 @@
 namespace rampart {
 
 struct SmtpOptions {
-  std::string url;   // smtp://host[:port] or smtps://host[:port]
-  std::string from;  // the envelope and header sender: rampart@example.org
+  std::string url;       // smtp://host[:port] or smtps://host[:port]
+  std::string from;      // the envelope and header sender: rampart@example.org
   std::string username;  // empty: no authentication
   std::string password;
-  std::string ca_file;            // PEM certificates to trust instead of the system's
-  bool insecure_plaintext = false;  // smtp:// without STARTTLS (a local relay only)
+  std::string ca_file;               // PEM certificates to trust instead of the system's
+  bool insecure_plaintext = false;   // smtp:// without STARTTLS (a local relay only)
   std::chrono::seconds timeout{20};  // the whole exchange; connecting: half of it
 };
 
@@ -40,9 +40,8 @@ Status ReadSmtpCredentials(const std::string& path, SmtpOptions& options);
 // not ASCII —, Message-ID, MIME-Version, Content-Type text/plain UTF-8, Content-Transfer-Encoding
 // quoted-printable, Auto-Submitted: auto-generated), a blank line and the body, CRLF line ends.
 // CR and LF in `subject` become spaces, so a subject cannot add a header.
-std::string FormatMailMessage(std::string_view from, std::string_view to,
-                              std::string_view subject, std::string_view text, TimePoint date,
-                              std::string_view message_id);
+std::string FormatMailMessage(std::string_view from, std::string_view to, std::string_view subject,
+                              std::string_view text, TimePoint date, std::string_view message_id);
 
 // Quoted-printable (RFC 2045) of UTF-8 text with "\n" line ends: CRLF lines, soft breaks before
 // 76 characters.

@@ -155,11 +155,10 @@ void AddRemindCommand(CLI::App& app, Context& ctx, Action& action) {
     action = [&ctx, opts, date]() -> Status {
       ASSIGN_OR_RETURN(auto mail, MakeMailSender(*opts));
       RETURN_IF_ERROR(ctx.Open());
-      ASSIGN_OR_RETURN(auto pass, ctx.services->reminders.RunPass(
-                                      {.public_url = opts->public_url,
-                                       .mail = mail.get(),
-                                       .holder = InstanceName()},
-                                      *date));
+      ASSIGN_OR_RETURN(auto pass, ctx.services->reminders.RunPass({.public_url = opts->public_url,
+                                                                   .mail = mail.get(),
+                                                                   .holder = InstanceName()},
+                                                                  *date));
       if (!pass.ran) {
         return Unavailable("another instance is running a reminder pass; try again shortly");
       }
@@ -167,9 +166,10 @@ void AddRemindCommand(CLI::App& app, Context& ctx, Action& action) {
                  pass.digests, pass.emails_sent, pass.emails_failed);
       for (const auto& e : pass.errors) fmt::print(stderr, "not sent: {}\n", e);
       if (pass.emails_failed > 0) {
-        return Unavailable(fmt::format("{} e-mails were not sent (they are tried again on the "
-                                       "next pass)",
-                                       pass.emails_failed));
+        return Unavailable(
+            fmt::format("{} e-mails were not sent (they are tried again on the "
+                        "next pass)",
+                        pass.emails_failed));
       }
       return Status::Ok();
     };

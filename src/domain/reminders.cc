@@ -151,8 +151,7 @@ bool IsValidEmailAddress(std::string_view address) {
       return false;
     }
   }
-  if (local.front() == '.' || local.back() == '.' ||
-      local.find("..") != std::string_view::npos) {
+  if (local.front() == '.' || local.back() == '.' || local.find("..") != std::string_view::npos) {
     return false;
   }
   // Host: labels of letters, digits and hyphens, not starting or ending with a hyphen.

@@ -69,10 +69,10 @@ void AddRiskSchemas(nlohmann::json& schemas);      // risk_api.cc
 void AddEvidenceSchemas(nlohmann::json& schemas);  // evidence_api.cc
 void AddSoaSchemas(nlohmann::json& schemas);       // soa_api.cc
 void AddSupportSchemas(nlohmann::json& schemas);   // support_api.cc: the competence matrix
-void AddNotificationSchemas(nlohmann::json& schemas);  // notification_api.cc
-void AddMetricSchemas(nlohmann::json& schemas);    // metric_api.cc: a metric's status
+void AddNotificationSchemas(nlohmann::json& schemas);      // notification_api.cc
+void AddMetricSchemas(nlohmann::json& schemas);            // metric_api.cc: a metric's status
 void AddManagementReviewSchemas(nlohmann::json& schemas);  // management_review_api.cc
-void AddVersionSchemas(nlohmann::json& schemas);   // version_api.cc: version comparisons
-void AddDocumentSchemas(nlohmann::json& schemas);  // document_api.cc: documents, my work
+void AddVersionSchemas(nlohmann::json& schemas);           // version_api.cc: version comparisons
+void AddDocumentSchemas(nlohmann::json& schemas);          // document_api.cc: documents, my work
 
 }  // namespace rampart::http

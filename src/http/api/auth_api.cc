@@ -383,8 +383,8 @@ void AddAccountRoutes(Router& router) {
         auto body = ParseJsonBody(r.http);
         if (!body.ok()) return WriteJsonError(r.res, body.status());
         if (!body->is_object() || (!body->contains("display_name") && !body->contains("email"))) {
-          return WriteJsonError(
-              r.res, InvalidArgument("give display_name or email", "display_name"));
+          return WriteJsonError(r.res,
+                                InvalidArgument("give display_name or email", "display_name"));
         }
         if (body->contains("email") && !(*body)["email"].is_string()) {
           return WriteJsonError(r.res, InvalidArgument("email must be a string", "email"));
@@ -400,22 +400,22 @@ void AddAccountRoutes(Router& router) {
         }
         r.res.status = 204;
       });
-  router.Get("/api/v1/auth/profile", Guard::Account(),
-             Doc({{"summary", "The caller's display name and e-mail address"},
-                  {"tags", account},
-                  {"operationId", "get_profile"},
-                  {"responses",
-                   Merge({{"200", JsonResponse("the profile",
-                                               ObjectOfAll({{"display_name", kString},
-                                                            {"email", OrNull(kString)}}))}},
-                         ErrorResponses({401, 403}))}}),
-             [](Request& r) {
-               auto email = r.services.auth.Email(r.principal);
-               if (!email.ok()) return WriteJsonError(r.res, email.status());
-               WriteJson(r.res, 200,
-                         {{"display_name", r.principal.display_name},
-                          {"email", email->empty() ? json() : json(*email)}});
-             });
+  router.Get(
+      "/api/v1/auth/profile", Guard::Account(),
+      Doc({{"summary", "The caller's display name and e-mail address"},
+           {"tags", account},
+           {"operationId", "get_profile"},
+           {"responses",
+            Merge({{"200", JsonResponse("the profile", ObjectOfAll({{"display_name", kString},
+                                                                    {"email", OrNull(kString)}}))}},
+                  ErrorResponses({401, 403}))}}),
+      [](Request& r) {
+        auto email = r.services.auth.Email(r.principal);
+        if (!email.ok()) return WriteJsonError(r.res, email.status());
+        WriteJson(r.res, 200,
+                  {{"display_name", r.principal.display_name},
+                   {"email", email->empty() ? json() : json(*email)}});
+      });
   router.Post(
       "/api/v1/auth/organisation", Guard::Account(),
       Doc({{"summary", "Switch the session to another organisation the user belongs to"},

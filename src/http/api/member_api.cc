@@ -323,8 +323,8 @@ void AddMemberRoutes(Router& router) {
         if (body->contains("email")) {
           if (body->size() != 1) {
             return WriteJsonError(
-                r.res, InvalidArgument("change the e-mail address in a request of its own",
-                                       "email"));
+                r.res,
+                InvalidArgument("change the e-mail address in a request of its own", "email"));
           }
           if (!(*body)["email"].is_string()) {
             return WriteJsonError(r.res, InvalidArgument("email must be a string", "email"));

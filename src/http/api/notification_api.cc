@@ -41,19 +41,19 @@ void AddNotificationSchemas(json& schemas) {
        {"what", Described(kString, "the register of a review (\"Risk\"); empty otherwise")},
        {"href", Described(kString, "the record's page in the app, a path")},
        {"overdue", kBoolean}});
-  schemas["Notification"] = ObjectOfAll(
-      {{"id", kInteger},
-       {"kind", {{"type", "string"}, {"enum", {"digest"}}}},
-       {"title", kString},
-       {"summary", kString},
-       {"items", ArrayOf(Ref("NotificationItem"))},
-       {"created_at", kString},
-       {"read_at", Described(OrNull(kString), "null while unread")}});
+  schemas["Notification"] =
+      ObjectOfAll({{"id", kInteger},
+                   {"kind", {{"type", "string"}, {"enum", {"digest"}}}},
+                   {"title", kString},
+                   {"summary", kString},
+                   {"items", ArrayOf(Ref("NotificationItem"))},
+                   {"created_at", kString},
+                   {"read_at", Described(OrNull(kString), "null while unread")}});
   schemas["NotificationPage"] = ObjectOfAll(
       {{"data", ArrayOf(Ref("Notification"))},
        {"unread", Described(kInteger, "how many of the caller's notifications are unread")},
-       {"next_before",
-        Described(OrNull(kInteger), "pass as `before` for the next (older) page; null on the last")}});
+       {"next_before", Described(OrNull(kInteger),
+                                 "pass as `before` for the next (older) page; null on the last")}});
 }
 
 void RegisterNotificationApiRoutes(Router& router) {
@@ -67,30 +67,30 @@ void RegisterNotificationApiRoutes(Router& router) {
            {"tags", tags},
            {"operationId", "list_notifications"},
            {"parameters",
-            json::array(
-                {{{"name", "before"},
-                  {"in", "query"},
-                  {"description", "only notifications with a smaller id (the previous page's "
-                                  "next_before)"},
-                  {"schema", {{"type", "integer"}, {"minimum", 1}}}},
-                 {{"name", "limit"},
-                  {"in", "query"},
-                  {"schema", {{"type", "integer"}, {"minimum", 1}, {"maximum", 100}}}}})},
-           {"responses", Merge({{"200", JsonResponse("a page of notifications",
-                                                     Ref("NotificationPage"))}},
-                               ErrorResponses({400, 401, 403}))}}),
+            json::array({{{"name", "before"},
+                          {"in", "query"},
+                          {"description",
+                           "only notifications with a smaller id (the previous page's "
+                           "next_before)"},
+                          {"schema", {{"type", "integer"}, {"minimum", 1}}}},
+                         {{"name", "limit"},
+                          {"in", "query"},
+                          {"schema", {{"type", "integer"}, {"minimum", 1}, {"maximum", 100}}}}})},
+           {"responses",
+            Merge({{"200", JsonResponse("a page of notifications", Ref("NotificationPage"))}},
+                  ErrorResponses({400, 401, 403}))}}),
       [](Request& r) {
         int64_t before = 0;
         int64_t limit = app::NotificationService::kDefaultLimit;
-        if (r.http.HasParam("before") && (!ParseInt(r.http.Param("before"), before) || before < 1)) {
-          return WriteJsonError(r.res, InvalidArgument("before must be a notification id", "before"));
-        }
-        if (r.http.HasParam("limit") &&
-            (!ParseInt(r.http.Param("limit"), limit) || limit < 1 ||
-             limit > app::NotificationService::kMaxLimit)) {
+        if (r.http.HasParam("before") &&
+            (!ParseInt(r.http.Param("before"), before) || before < 1)) {
           return WriteJsonError(r.res,
-                                InvalidArgument("limit must be a whole number from 1 to 100",
-                                                "limit"));
+                                InvalidArgument("before must be a notification id", "before"));
+        }
+        if (r.http.HasParam("limit") && (!ParseInt(r.http.Param("limit"), limit) || limit < 1 ||
+                                         limit > app::NotificationService::kMaxLimit)) {
+          return WriteJsonError(
+              r.res, InvalidArgument("limit must be a whole number from 1 to 100", "limit"));
         }
         auto page = r.services.notifications.List(r.principal, before, static_cast<int>(limit));
         if (!page.ok()) return WriteJsonError(r.res, page.status());
@@ -109,8 +109,7 @@ void RegisterNotificationApiRoutes(Router& router) {
            {"description", "404 when the caller has no such notification in this organisation."},
            {"tags", tags},
            {"operationId", "read_notification"},
-           {"responses",
-            Merge({{"204", NoContent("read")}}, ErrorResponses({401, 403, 404}))}},
+           {"responses", Merge({{"204", NoContent("read")}}, ErrorResponses({401, 403, 404}))}},
           json::array({PathParam("id", "the notification")})),
       [](Request& r) {
         RespondNoContent(r, r.services.notifications.MarkRead(r.principal, r.PathId()));
