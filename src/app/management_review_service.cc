@@ -612,16 +612,12 @@ Result<Record> ManagementReviewService::Approve(const Principal& p, int64_t id,
   const std::string date = Str(review.fields["review_date"]);
   for (const int64_t a : Attendees(review.fields)) {
     if (!IsExecutive(a, members)) continue;
-    // The commitments log names no review as its source (its choices predate them): the
-    // statement says which.
-    Mutation attended =
+    // The entry names the review as its source (migration 0064), and links it.
+    mutations.push_back(
         CommitmentInsert("management_review_attendance",
                          fmt::format("Attended the management review \"{}\" of {} (no. {}).", title,
                                      date, review.fields.value("number", Json()).dump()),
-                         a, date, "", 0);
-    attended.fields["source_type"] = nullptr;
-    attended.diff = domain::DiffFields(domain::Commitments(), Json(), attended.fields);
-    mutations.push_back(std::move(attended));
+                         a, date, Reviews().type, review.id));
   }
   ASSIGN_OR_RETURN(auto written, store_.Write(actor, mutations));
   return std::move(written.front());

@@ -173,6 +173,18 @@ Result<std::map<int64_t, domain::Digest>> ReminderService::Digests(
                        .href = fmt::format("/my/documents/{}", Person(r.fields, "document"))});
                   return true;
                 }));
+  // Awareness topics to complete (clause 7.3), by due date; completed from My work.
+  const auto& awareness = domain::AwarenessCompletions();
+  RETURN_IF_ERROR(ReadPages(store_, awareness, org.id,
+                            {.filters = {{"status", "pending"}}, .sort = "due_date"},
+                            [&](Record& r) {
+                              add(Person(r.fields, "person"), false,
+                                  {.section = DigestSection::kAwareness,
+                                   .label = TitleOf(awareness, r),
+                                   .due = Text(r.fields, "due_date"),
+                                   .href = "/my#to-complete"});
+                              return true;
+                            }));
 
   std::map<int64_t, domain::Digest> out;
   for (auto& [user, digest] : digests) {

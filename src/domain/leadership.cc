@@ -213,7 +213,8 @@ RegisterSpec MakeCommitments() {
                         .choices = {{"document_version", "Document version"},
                                     {"resource", "Resource"},
                                     {"objective", "Objective"},
-                                    {"planned_change", "Planned change"}},
+                                    {"planned_change", "Planned change"},
+                                    {"management_review", "Management review"}},
                         .filterable = true};
   source_type.read_only = true;
   FieldSpec source_id{.name = "source_id", .label = "Related record", .type = FieldType::kInteger};

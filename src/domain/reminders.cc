@@ -18,11 +18,13 @@ struct SectionWords {
   const char* due;   // what the date is: "due", "review due", ...
 };
 
-constexpr std::array<SectionWords, 4> kSections = {{
+constexpr std::array<SectionWords, 5> kSections = {{
     {DigestSection::kTask, "task", "Tasks due soon or overdue", "task", "tasks", "due"},
     {DigestSection::kReview, "review", "Reviews due", "review due", "reviews due", "review due"},
     {DigestSection::kAcknowledgement, "acknowledgement", "Documents to acknowledge",
      "document to acknowledge", "documents to acknowledge", "asked on"},
+    {DigestSection::kAwareness, "awareness", "Awareness to complete", "awareness topic to complete",
+     "awareness topics to complete", "due"},
     {DigestSection::kMeasurement, "measurement", "Measurements due", "measurement due",
      "measurements due", "due"},
 }};

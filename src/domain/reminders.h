@@ -20,7 +20,7 @@ inline constexpr int kDigestLinesPerSection = 20;
 inline constexpr int kMaxEmailAttempts = 5;
 
 // The sections of a digest, in the order they are written.
-enum class DigestSection { kTask, kReview, kAcknowledgement, kMeasurement };
+enum class DigestSection { kTask, kReview, kAcknowledgement, kAwareness, kMeasurement };
 const char* DigestSectionName(DigestSection s);  // "task", "review", ...
 
 // One line of a digest: what is waiting, when, and where it is in the app.

@@ -203,6 +203,8 @@ TEST_F(ManagementReviewApi, TopManagementApprovesTheMinutesAndItsAttendanceIsLog
   EXPECT_THAT(log[0]["statement"].get<std::string>(),
               HasSubstr("Attended the management review \"Management review " + today_));
   EXPECT_EQ(log[0]["origin"], "automatic");
+  EXPECT_EQ(log[0]["source_type"], "management_review");
+  EXPECT_EQ(log[0]["source_id"], id);
   // Approved minutes are not edited, nor approved twice.
   EXPECT_EQ(Error(Patch(Path(id), {{"minutes", "Changed."}}, Tag(approved))),
             "failed_precondition/");

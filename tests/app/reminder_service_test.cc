@@ -181,6 +181,43 @@ TEST_P(ReminderTest, ADigestListsTasksDueWithinAWeekOrOverdueReviewsAndMeasureme
   EXPECT_EQ(*services_->notifications.Unread(bob), 1);
 }
 
+TEST_P(ReminderTest, AwarenessToCompleteIsInTheDigestOfEachPersonAskedUntilCompleted) {
+  // Bob is asked to complete a campaign; alice, who launched it, is not.
+  const int64_t campaign =
+      Create(domain::AwarenessCampaigns(), {{"topic", "Reporting phishing"},
+                                            {"audience_people", {{{"person", bob_.id}}}},
+                                            {"due_date", domain::AddDays(today_, 10)}});
+  auto launched = services_->awareness.Launch(alice_, campaign, 1);
+  ASSERT_THAT(launched, IsOk());
+  ASSERT_EQ(launched->invited, 1);
+
+  auto pass = services_->reminders.RunPass(Options(nullptr));
+  ASSERT_THAT(pass, IsOk());
+  EXPECT_EQ(pass->digests, 1);
+  const Principal bob = PrincipalOf(acme_.org, bob_);
+  auto page = services_->notifications.List(bob, 0, 20);
+  ASSERT_THAT(page, IsOk());
+  ASSERT_EQ(page->notifications.size(), 1u);
+  EXPECT_EQ(page->notifications[0].summary, "1 awareness topic to complete");
+  ASSERT_EQ(page->notifications[0].items.size(), 1u);
+  const Json& item = page->notifications[0].items[0];
+  EXPECT_EQ(item["section"], "awareness");
+  EXPECT_EQ(item["label"], "Reporting phishing");
+  EXPECT_EQ(item["due"], domain::AddDays(today_, 10));
+  EXPECT_EQ(item["href"], "/my#to-complete");
+  EXPECT_EQ(item["overdue"], false);
+
+  // Completed, it is not in the next day's digest (nothing else waits: no digest at all).
+  auto mine = services_->awareness.Mine(bob);
+  ASSERT_THAT(mine, IsOk());
+  ASSERT_EQ(mine->size(), 1u);
+  ASSERT_THAT(services_->awareness.Complete(bob, mine->front().id), IsOk());
+  clock_.Advance(std::chrono::hours(24));
+  auto next = services_->reminders.RunPass(Options(nullptr));
+  ASSERT_THAT(next, IsOk());
+  EXPECT_EQ(next->digests, 0);
+}
+
 TEST_P(ReminderTest, ASecondPassTheSameDaySendsNothingAndAnEmptyDigestNothingAtAll) {
   FakeMail mail;
   // Nothing waits for anyone: no notification, no e-mail.

@@ -17,6 +17,7 @@ namespace {
 constexpr const char* kSectionHeadings[][2] = {{"task", "Tasks due soon or overdue"},
                                                {"review", "Reviews due"},
                                                {"acknowledgement", "Documents to acknowledge"},
+                                               {"awareness", "Awareness to complete"},
                                                {"measurement", "Measurements due"}};
 
 std::string Str(const domain::Json& j, const char* name) {
@@ -30,7 +31,7 @@ void NotificationCard(Html& h, const Request& r, const domain::Notification& n) 
   h.Open("section", {{"class", unread ? "card notification is-unread" : "card notification"},
                      {"aria-labelledby", id}});
   h.Open("h2", {{"id", id}}).Text(n.title);
-  if (unread) h.Element("span", {{"class", "badge"}}, "Unread");
+  if (unread) h.Text(" ").Element("span", {{"class", "badge"}}, "Unread");
   h.Close("h2");
   h.Element("p", {{"class", "muted"}}, n.summary + " · " + ShortTime(n.created_at));
   for (const auto& [section, heading] : kSectionHeadings) {
