@@ -9,6 +9,11 @@
 #include "app/version_service.h"
 #include "domain/context.h"
 #include "domain/documents.h"
+#include "domain/improvement.h"
+#include "domain/internal_audit.h"
+#include "domain/management_review.h"
+#include "domain/monitoring.h"
+#include "domain/operation.h"
 #include "domain/planning.h"
 #include "domain/risk.h"
 #include "domain/support.h"
@@ -75,6 +80,20 @@ Result<domain::MandatoryAssessment> MandatoryDocumentsService::Assess(const Prin
   ASSIGN_OR_RETURN(in.risks_treated, CountWhere(store_, domain::Risks(), p.org_id, "status",
                                                 Json::array({std::string(domain::kRiskTreated),
                                                              std::string(domain::kRiskAccepted)})));
+  // The records of clauses 8.1, 9 and 10 (one count each).
+  ASSIGN_OR_RETURN(in.occurrences,
+                   CountWhere(store_, domain::ActivityOccurrences(), p.org_id, "outcome",
+                              Json::array({std::string(domain::kOccurrenceCompleted),
+                                           std::string(domain::kOccurrenceIssuesFound)})));
+  ASSIGN_OR_RETURN(in.measurements, store_.Count(domain::Measurements(), p.org_id, {}));
+  ASSIGN_OR_RETURN(in.audits_reported,
+                   CountWhere(store_, domain::InternalAudits(), p.org_id, "status",
+                              Json::array({std::string(domain::kAuditReported),
+                                           std::string(domain::kAuditClosed)})));
+  ASSIGN_OR_RETURN(in.reviews_approved,
+                   CountWhere(store_, domain::ManagementReviews(), p.org_id, "status",
+                              Json::array({std::string(domain::kReviewApproved)})));
+  ASSIGN_OR_RETURN(in.nonconformities, store_.Count(domain::Nonconformities(), p.org_id, {}));
   return domain::AssessMandatoryDocumentation(in, Today());
 }
 

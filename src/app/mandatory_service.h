@@ -2,7 +2,7 @@
 // what in the organisation's records meets each requirement today (domain::
 // AssessMandatoryDocumentation decides; this reads what it needs: the published documents a
 // page of 500 at a time, the approved scope and methodology, the SoA's versions and exclusions,
-// and five counts, whatever the number of records).
+// and ten counts, whatever the number of records).
 //
 // Errors: kPermissionDenied without records:read; store failures as they come. Thread-safe.
 #pragma once

@@ -10,6 +10,11 @@
 #include "domain/annex_a.h"
 #include "domain/context.h"
 #include "domain/documents.h"
+#include "domain/improvement.h"
+#include "domain/internal_audit.h"
+#include "domain/management_review.h"
+#include "domain/monitoring.h"
+#include "domain/operation.h"
 #include "domain/planning.h"
 #include "domain/risk.h"
 #include "domain/support.h"
@@ -31,6 +36,11 @@ MandatorySource ClauseSource(const std::string& clause, size_t item) {
       {{"7.5.1", 0}, MandatorySource::kAnyDocument},
       {{"8.2", 0}, MandatorySource::kAssessmentCycle},
       {{"8.3", 0}, MandatorySource::kTreatedRisks},
+      {{"8.1", 0}, MandatorySource::kOperationRecords},
+      {{"9.1", 0}, MandatorySource::kMeasurements},
+      {{"9.2.2", 0}, MandatorySource::kAuditResults},
+      {{"9.3.3", 0}, MandatorySource::kReviewResults},
+      {{"10.2", 0}, MandatorySource::kNonconformities},
   };
   auto it = kSources.find({clause, item});
   return it == kSources.end() ? MandatorySource::kDocument : it->second;
@@ -166,6 +176,21 @@ std::pair<std::vector<MandatoryEvidence>, std::string> FromSource(const Mandator
     case MandatorySource::kTreatedRisks:
       count(Risks(), in.risks_treated);
       return {ev, "No risk is treated or accepted yet"};
+    case MandatorySource::kOperationRecords:
+      count(ActivityOccurrences(), in.occurrences);
+      return {ev, "No occurrence of a planned operational activity is recorded as performed"};
+    case MandatorySource::kMeasurements:
+      count(Measurements(), in.measurements);
+      return {ev, "No measurement is recorded"};
+    case MandatorySource::kAuditResults:
+      count(InternalAudits(), in.audits_reported);
+      return {ev, "No internal audit has been reported"};
+    case MandatorySource::kReviewResults:
+      count(ManagementReviews(), in.reviews_approved, std::string(kReviewApproved));
+      return {ev, "No management review has approved minutes"};
+    case MandatorySource::kNonconformities:
+      count(Nonconformities(), in.nonconformities);
+      return {ev, "No nonconformity is recorded"};
     case MandatorySource::kIsmsPolicy:
       return {ev, "No information security policy is published"};
     case MandatorySource::kTopicPolicies:

@@ -34,6 +34,11 @@ enum class MandatorySource {
   kCompetence,       // completed competence records
   kAssessmentCycle,  // closed risk assessment cycles (the results of 8.2)
   kTreatedRisks,     // risks treated or accepted (the results of 8.3)
+  kOperationRecords,  // occurrences of planned operational activities performed (8.1)
+  kMeasurements,      // measurements recorded (the results of 9.1)
+  kAuditResults,      // internal audits reported or closed (9.2.2)
+  kReviewResults,     // management reviews whose minutes are approved (9.3.3)
+  kNonconformities,   // nonconformities recorded (10.2)
 };
 
 struct MandatoryRequirement {
@@ -60,6 +65,11 @@ struct MandatoryInputs {
   int64_t closed_cycles = 0;             // closed risk assessment cycles
   int64_t risks_in_plan = 0;             // risks with treatment planned or treated
   int64_t risks_treated = 0;             // risks treated or accepted
+  int64_t occurrences = 0;               // activity occurrences performed (with or without issues)
+  int64_t measurements = 0;              // measurements recorded
+  int64_t audits_reported = 0;           // internal audits reported or closed
+  int64_t reviews_approved = 0;          // management reviews with approved minutes
+  int64_t nonconformities = 0;           // nonconformities recorded
   std::set<std::string> not_applicable;  // Annex A controls the SoA excludes
 };
 

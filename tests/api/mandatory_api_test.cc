@@ -55,7 +55,38 @@ class MandatoryApi : public SignedInTest {
         "", app::NewMember{
                 .username = "erin", .role = domain::Role::kExecutive, .password = kPassword});
     ASSERT_TRUE(erin.ok()) << erin.status().ToString();
+    me_ = Body(Get("/api/v1/auth/me"))["user_id"].get<int64_t>();
+    today_ = FormatDate(clock_.Now());
   }
+
+  // A nonconformity (clause 10.2) and a metric with `measurements` measurements (9.1).
+  void RecordImprovementAndMeasurement(int measurements) {
+    auto nc = Post("/api/v1/nonconformities", {{"title", "Leavers' accounts not removed"},
+                                               {"source", "internal_audit"},
+                                               {"grade", "minor"},
+                                               {"description", "3 of 25 leavers still active."},
+                                               {"requirement", "A.5.18"},
+                                               {"detected_on", today_},
+                                               {"owner", me_}});
+    ASSERT_EQ(nc->status, 201) << nc->body;
+    auto metric = Post("/api/v1/metrics", {{"title", "Patch coverage"},
+                                           {"method", "The patch report."},
+                                           {"measured_by", me_},
+                                           {"unit", "%"},
+                                           {"direction", "higher"},
+                                           {"target_value", 95},
+                                           {"start_date", domain::AddDays(today_, -10)}});
+    ASSERT_EQ(metric->status, 201) << metric->body;
+    const std::string path = "/api/v1/metrics/" +
+                             std::to_string(Body(metric)["id"].get<int64_t>()) + "/measurements";
+    for (int i = 0; i < measurements; ++i) {
+      auto m = Post(path, {{"value", 90 + i}, {"measured_on", domain::AddDays(today_, -i)}});
+      ASSERT_EQ(m->status, 201) << m->body;
+    }
+  }
+
+  int64_t me_ = 0;
+  std::string today_;
 };
 
 TEST_F(MandatoryApi, NothingRecordedIsAGapForEveryRequirement) {
@@ -102,7 +133,36 @@ TEST_F(MandatoryApi, APublishedProcedureAndAnSoaExclusionMeetTheirRequirements) 
   EXPECT_NE(page->body.find("href=\"/documents/" + std::to_string(doc) +
                             "\">PRO-001 Internal audit programme</a>"),
             std::string::npos);
-  EXPECT_NE(page->body.find("No published document serves clause 9.3.3"), std::string::npos);
+  EXPECT_NE(page->body.find("No published document serves clause 6.1.3"), std::string::npos);
+}
+
+TEST_F(MandatoryApi, TheRecordsOfClauses8To10MeetTheirRequirements) {
+  Json body = Body(Get("/api/v1/mandatory-documentation"));
+  EXPECT_EQ(Requirement(body, "8.1")["gap"],
+            "No occurrence of a planned operational activity is recorded as performed");
+  EXPECT_EQ(Requirement(body, "9.1")["gap"], "No measurement is recorded");
+  EXPECT_EQ(Requirement(body, "9.2.2")["gap"], "No internal audit has been reported");
+  EXPECT_EQ(Requirement(body, "9.3.3")["gap"], "No management review has approved minutes");
+  EXPECT_EQ(Requirement(body, "10.2")["gap"], "No nonconformity is recorded");
+
+  RecordImprovementAndMeasurement(2);
+  body = Body(Get("/api/v1/mandatory-documentation"));
+  const Json measured = Requirement(body, "9.1");
+  EXPECT_EQ(measured["state"], "met");
+  ASSERT_EQ(measured["met_by"].size(), 1u);
+  EXPECT_EQ(measured["met_by"][0]["type"], "measurement");
+  EXPECT_EQ(measured["met_by"][0]["title"], "2 measurements");
+  EXPECT_EQ(measured["met_by"][0]["count"], 2);
+  EXPECT_EQ(Requirement(body, "10.2")["state"], "met");
+  EXPECT_EQ(Requirement(body, "10.2")["met_by"][0]["title"], "1 nonconformity");
+  EXPECT_EQ(Requirement(body, "9.3.3")["state"], "gap");
+  EXPECT_EQ(Requirement(body, "8.1")["state"], "gap");
+
+  // The page links the register and, for a gap, where it is closed.
+  auto page = Page("/mandatory-documentation");
+  ASSERT_EQ(page->status, 200);
+  EXPECT_NE(page->body.find("href=\"/measurements\">2 measurements</a>"), std::string::npos);
+  EXPECT_NE(page->body.find("href=\"/management-reviews\""), std::string::npos);
 }
 
 TEST_F(MandatoryApi, ReadsABoundedNumberOfStatementsWhateverTheRecords) {
@@ -119,8 +179,9 @@ TEST_F(MandatoryApi, ReadsABoundedNumberOfStatementsWhateverTheRecords) {
     Post("/api/v1/objectives",
          {{"title", "Objective " + std::to_string(i)}, {"due_date", "2027-06-30"}});
   }
+  RecordImprovementAndMeasurement(5);
   EXPECT_EQ(statements(), empty);
-  EXPECT_LE(empty, 14u);
+  EXPECT_LE(empty, 19u);
 }
 
 TEST_F(MandatoryApi, ReadersMaySeeItStaffAndOtherOrganisationsSeeNothingOfIt) {

@@ -49,7 +49,8 @@ TEST(MandatoryDocumentation, NothingRecordedIsAGapNamingWhatIsMissing) {
   EXPECT_EQ(a.gaps, static_cast<int>(MandatoryDocumentation().size()));
   EXPECT_EQ(Item(a, "4.3").gap, "The ISMS scope has no approved version");
   EXPECT_EQ(Item(a, "5.2").gap, "No information security policy is published");
-  EXPECT_EQ(Item(a, "9.2.2").gap, "No published document serves clause 9.2.2");
+  EXPECT_EQ(Item(a, "9.2.2").gap, "No internal audit has been reported");
+  EXPECT_EQ(Item(a, "A.5.26").gap, "No published document serves Annex A control 5.26");
   EXPECT_EQ(Item(a, "A.5.37").gap, "No published document serves Annex A control 5.37");
   EXPECT_TRUE(Item(a, "6.2").met_by.empty());
 }
@@ -80,6 +81,33 @@ TEST(MandatoryDocumentation, RecordsMeetTheirRequirements) {
   EXPECT_EQ(Item(a, "7.2").met_by[0].status, "completed");
   EXPECT_EQ(Item(a, "6.1.3-3").state, MandatoryState::kGap);
   EXPECT_EQ(a.met, 4);
+}
+
+TEST(MandatoryDocumentation, TheRecordsOfOperationEvaluationAndImprovementMeetTheirClauses) {
+  MandatoryInputs in;
+  in.occurrences = 3;
+  in.measurements = 120;
+  in.audits_reported = 1;
+  in.reviews_approved = 2;
+  in.nonconformities = 1;
+  const auto a = AssessMandatoryDocumentation(in, "2026-12-05");
+  EXPECT_EQ(a.met, 5);
+  EXPECT_EQ(Item(a, "8.1").met_by[0].title, "3 activity occurrences");
+  EXPECT_EQ(Item(a, "8.1").met_by[0].type, "activity_occurrence");
+  EXPECT_EQ(Item(a, "9.1").met_by[0].title, "120 measurements");
+  EXPECT_EQ(Item(a, "9.2.2").met_by[0].title, "1 internal audit");
+  EXPECT_EQ(Item(a, "9.3.3").met_by[0].title, "2 management reviews");
+  EXPECT_EQ(Item(a, "9.3.3").met_by[0].status, "approved");
+  EXPECT_EQ(Item(a, "10.2").met_by[0].title, "1 nonconformity");
+  EXPECT_EQ(Item(a, "10.2").state, MandatoryState::kMet);
+
+  // None of them: each gap says which record is missing.
+  const auto none = AssessMandatoryDocumentation({}, "2026-12-05");
+  EXPECT_EQ(Item(none, "8.1").gap,
+            "No occurrence of a planned operational activity is recorded as performed");
+  EXPECT_EQ(Item(none, "9.1").gap, "No measurement is recorded");
+  EXPECT_EQ(Item(none, "9.3.3").gap, "No management review has approved minutes");
+  EXPECT_EQ(Item(none, "10.2").gap, "No nonconformity is recorded");
 }
 
 TEST(MandatoryDocumentation, APublishedDocumentInDateServesItsClausesAndControls) {

@@ -175,8 +175,11 @@ test('the published policy meets 5.2 on the mandatory documentation page; gaps a
   assert.equal(await scope.locator('.badge').last().innerText(), 'Gap');
   assert.match(await scope.innerText(), /The ISMS scope has no approved version/);
   await shot('09-mandatory');
-  await page.locator('#req-9\\.2\\.2').getByRole('link', { name: 'Close the gap' }).click();
-  await page.waitForURL(/\/documents\/new\?clauses=9\.2\.2$/);
+  // A gap its records close leads to their register; one only a document closes, to a new one.
+  assert.equal(await page.locator('#req-9\\.2\\.2').getByRole('link', { name: 'Close the gap' })
+    .getAttribute('href'), '/internal-audits');
+  await page.locator('#req-6\\.1\\.3-1').getByRole('link', { name: 'Close the gap' }).click();
+  await page.waitForURL(/\/documents\/new\?clauses=6\.1\.3$/);
 });
 
 test('no console errors, CSP violations or failed requests', () => {

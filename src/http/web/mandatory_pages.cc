@@ -58,6 +58,16 @@ std::string FixHref(const domain::MandatoryRequirement& q) {
       return "/competence-records/new";
     case MandatorySource::kAssessmentCycle:
       return "/risk-assessments";
+    case MandatorySource::kOperationRecords:
+      return "/operational-activities";
+    case MandatorySource::kMeasurements:
+      return "/metrics";
+    case MandatorySource::kAuditResults:
+      return "/internal-audits";
+    case MandatorySource::kReviewResults:
+      return "/management-reviews";
+    case MandatorySource::kNonconformities:
+      return "/nonconformities";
     case MandatorySource::kIsmsPolicy:
       return "/documents/new?type=isms_policy";
     case MandatorySource::kTopicPolicies:
