@@ -22,18 +22,18 @@ namespace rampart::domain {
 
 // Where a requirement is met in the records, besides a published document serving it.
 enum class MandatorySource {
-  kDocument,         // only a published document serving the clause or control
-  kIsmsPolicy,       // a published document of type "information security policy"
-  kTopicPolicies,    // published topic-specific policies
-  kAnyDocument,      // any published document (7.5.1: the documents the ISMS needs)
-  kScope,            // the approved version of the ISMS scope
-  kMethodology,      // the approved version of the risk methodology
-  kSoa,              // an approved version of the Statement of Applicability
-  kTreatmentPlan,    // risks whose treatment is planned or done (the risk treatment plan)
-  kObjectives,       // objectives not cancelled
-  kCompetence,       // completed competence records
-  kAssessmentCycle,  // closed risk assessment cycles (the results of 8.2)
-  kTreatedRisks,     // risks treated or accepted (the results of 8.3)
+  kDocument,          // only a published document serving the clause or control
+  kIsmsPolicy,        // a published document of type "information security policy"
+  kTopicPolicies,     // published topic-specific policies
+  kAnyDocument,       // any published document (7.5.1: the documents the ISMS needs)
+  kScope,             // the approved version of the ISMS scope
+  kMethodology,       // the approved version of the risk methodology
+  kSoa,               // an approved version of the Statement of Applicability
+  kTreatmentPlan,     // risks whose treatment is planned or done (the risk treatment plan)
+  kObjectives,        // objectives not cancelled
+  kCompetence,        // completed competence records
+  kAssessmentCycle,   // closed risk assessment cycles (the results of 8.2)
+  kTreatedRisks,      // risks treated or accepted (the results of 8.3)
   kOperationRecords,  // occurrences of planned operational activities performed (8.1)
   kMeasurements,      // measurements recorded (the results of 9.1)
   kAuditResults,      // internal audits reported or closed (9.2.2)

@@ -77,8 +77,8 @@ class MandatoryApi : public SignedInTest {
                                            {"target_value", 95},
                                            {"start_date", domain::AddDays(today_, -10)}});
     ASSERT_EQ(metric->status, 201) << metric->body;
-    const std::string path = "/api/v1/metrics/" +
-                             std::to_string(Body(metric)["id"].get<int64_t>()) + "/measurements";
+    const std::string path =
+        "/api/v1/metrics/" + std::to_string(Body(metric)["id"].get<int64_t>()) + "/measurements";
     for (int i = 0; i < measurements; ++i) {
       auto m = Post(path, {{"value", 90 + i}, {"measured_on", domain::AddDays(today_, -i)}});
       ASSERT_EQ(m->status, 201) << m->body;
