@@ -151,7 +151,7 @@ TEST_P(ReminderTest, ADigestListsTasksDueWithinAWeekOrOverdueReviewsAndMeasureme
   auto pass = services_->reminders.RunPass(Options(&mail));
   ASSERT_THAT(pass, IsOk());
   EXPECT_TRUE(pass->ran);
-  EXPECT_EQ(pass->digests, 2);  // alice and bob
+  EXPECT_EQ(pass->digests, 2);      // alice and bob
   EXPECT_EQ(pass->emails_sent, 1);  // bob has no address
 
   const auto sent = mail.Sent();
@@ -420,8 +420,7 @@ TEST_P(ReminderTest, NotificationsArePagedNewestFirst) {
 }
 
 TEST_P(ReminderTest, AnEmailAddressIsValidatedNamingTheField) {
-  EXPECT_THAT(services_->auth.SetEmail(alice_, "not an address"),
-              StatusIs(Code::kInvalidArgument));
+  EXPECT_THAT(services_->auth.SetEmail(alice_, "not an address"), StatusIs(Code::kInvalidArgument));
   EXPECT_EQ(services_->auth.SetEmail(alice_, "a@b.org\r\nBcc: x@y.org").field(), "email");
   EXPECT_THAT(services_->auth.SetEmail(alice_, " alice@acme.example "), IsOk());
   EXPECT_EQ(*services_->auth.Email(alice_), "alice@acme.example");

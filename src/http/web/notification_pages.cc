@@ -77,8 +77,8 @@ void NotificationsPage(Request& r) {
   if (!r.Query("before").empty() && (!ParseInt(r.Query("before"), before) || before < 1)) {
     before = 0;
   }
-  auto page = r.services.notifications.List(r.principal, before,
-                                            app::NotificationService::kDefaultLimit);
+  auto page =
+      r.services.notifications.List(r.principal, before, app::NotificationService::kDefaultLimit);
   auto unread = r.services.notifications.Unread(r.principal);
   Html h;
   if (!page.ok() || !unread.ok()) {
@@ -106,14 +106,14 @@ void NotificationsPage(Request& r) {
   std::string notice;
   if (r.Query("notice") == "read") notice = "Marked read.";
   if (r.Query("notice") == "all-read") notice = "Every notification is marked read.";
-  RenderPage(r,
-             {.title = "Notifications",
-              .nav = "notifications",
-              .subtitle = *unread == 0 ? std::string("Nothing unread")
-                                       : fmt::format("{} unread", *unread),
-              .actions = actions.Take(),
-              .notice = notice},
-             h.Take());
+  RenderPage(
+      r,
+      {.title = "Notifications",
+       .nav = "notifications",
+       .subtitle = *unread == 0 ? std::string("Nothing unread") : fmt::format("{} unread", *unread),
+       .actions = actions.Take(),
+       .notice = notice},
+      h.Take());
 }
 
 }  // namespace
