@@ -1,5 +1,7 @@
 #include "domain/reminders.h"
 
+#include "domain/digest_sections.h"
+
 #include <fmt/format.h>
 
 #include <array>
@@ -64,6 +66,17 @@ std::string Absolute(std::string_view public_url, std::string_view href) {
 }  // namespace
 
 const char* DigestSectionName(DigestSection s) { return WordsOf(s).name; }
+
+std::span<const DigestSectionWords> DigestSectionsInOrder() {
+  static const auto kWords = [] {
+    std::array<DigestSectionWords, kSections.size()> out{};
+    for (size_t i = 0; i < kSections.size(); ++i) {
+      out[i] = {kSections[i].name, kSections[i].heading, kSections[i].due};
+    }
+    return out;
+  }();
+  return kWords;
+}
 
 const char* EmailStatusName(EmailStatus s) {
   switch (s) {

@@ -1,5 +1,7 @@
 #include "domain/reminders.h"
 
+#include "domain/digest_sections.h"
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -86,6 +88,26 @@ TEST(IsValidEmailAddress, AcceptsOneAddressAndNothingThatAddsARecipientOrHeader)
   EXPECT_FALSE(IsValidEmailAddress("alice@example..org"));
   EXPECT_FALSE(IsValidEmailAddress(".alice@example.org"));
   EXPECT_FALSE(IsValidEmailAddress(std::string(250, 'a') + "@example.org"));
+}
+
+}  // namespace
+}  // namespace rampart::domain
+
+namespace rampart::domain {
+namespace {
+
+TEST(DigestSections, ThePagesWordsAreTheDigestsInItsOrder) {
+  const auto words = DigestSectionsInOrder();
+  const DigestSection order[] = {DigestSection::kTask, DigestSection::kReview,
+                                 DigestSection::kAcknowledgement, DigestSection::kAwareness,
+                                 DigestSection::kMeasurement};
+  ASSERT_EQ(words.size(), std::size(order));
+  for (size_t i = 0; i < words.size(); ++i) {
+    EXPECT_STREQ(words[i].name, DigestSectionName(order[i]));
+  }
+  EXPECT_STREQ(words[2].heading, "Documents to acknowledge");
+  EXPECT_STREQ(words[2].date_word, "asked on");
+  EXPECT_STREQ(words[3].heading, "Awareness to complete");
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "base/text.h"
+#include "domain/digest_sections.h"
 #include "http/api/api_util.h"
 #include "http/errors.h"
 #include "http/web/web.h"
@@ -13,12 +14,6 @@
 namespace rampart::http {
 
 namespace {
-
-constexpr const char* kSectionHeadings[][2] = {{"task", "Tasks due soon or overdue"},
-                                               {"review", "Reviews due"},
-                                               {"acknowledgement", "Documents to acknowledge"},
-                                               {"awareness", "Awareness to complete"},
-                                               {"measurement", "Measurements due"}};
 
 std::string Str(const domain::Json& j, const char* name) {
   const domain::Json v = j.is_object() ? j.value(name, domain::Json()) : domain::Json();
@@ -34,12 +29,13 @@ void NotificationCard(Html& h, const Request& r, const domain::Notification& n) 
   if (unread) h.Text(" ").Element("span", {{"class", "badge"}}, "Unread");
   h.Close("h2");
   h.Element("p", {{"class", "muted"}}, n.summary + " · " + ShortTime(n.created_at));
-  for (const auto& [section, heading] : kSectionHeadings) {
+  for (const auto& words : domain::DigestSectionsInOrder()) {
+    const std::string section = words.name;
     bool any = false;
     for (const auto& item : n.items) {
       if (Str(item, "section") != section) continue;
       if (!any) {
-        h.Element("h3", {}, heading);
+        h.Element("h3", {}, words.heading);
         h.Open("ul", {{"class", "notification-items"}});
         any = true;
       }
@@ -56,8 +52,7 @@ void NotificationCard(Html& h, const Request& r, const domain::Notification& n) 
       const std::string due = Str(item, "due");
       if (!due.empty()) {
         const bool overdue = item.value("overdue", false);
-        const std::string when =
-            section == std::string("acknowledgement") ? "asked " + due : "due " + due;
+        const std::string when = std::string(words.date_word) + " " + due;
         h.Element("span", {{"class", overdue ? "overdue" : "muted"}},
                   overdue ? " · overdue, " + when : " · " + when);
       }
