@@ -1,5 +1,7 @@
 #include "app/evidence_service.h"
 
+#include "domain/support.h"
+
 #include <fmt/format.h>
 
 #include "app/access_control.h"
@@ -87,6 +89,13 @@ Result<std::vector<EvidenceFile>> EvidenceService::List(const Principal& p,
 Result<EvidenceFile> EvidenceService::Get(const Principal& p, int64_t id) {
   RETURN_IF_ERROR(Require(p, domain::Permission::kReadRecords));
   return store_.GetEvidence(p.org_id, id);
+}
+
+Result<std::vector<EvidenceFile>> EvidenceService::Expiring(const Principal& p, int days,
+                                                            int limit) {
+  RETURN_IF_ERROR(Require(p, domain::Permission::kReadRecords));
+  const std::string today = FormatDate(clock_.Now());
+  return store_.ExpiringEvidence(p.org_id, today, domain::AddDays(today, days), limit);
 }
 
 Result<EvidenceContent> EvidenceService::Download(const Principal& p, int64_t id) {

@@ -55,6 +55,9 @@ class EvidenceService {
                                                  const domain::RegisterSpec& spec,
                                                  int64_t record_id);
   Result<domain::EvidenceFile> Get(const Principal& p, int64_t id);
+  // The organisation's files expiring from today to `days` ahead (inclusive), soonest first, at
+  // most `limit` (the overview).
+  Result<std::vector<domain::EvidenceFile>> Expiring(const Principal& p, int days, int limit);
   Result<EvidenceContent> Download(const Principal& p, int64_t id);
   Status Delete(const Principal& p, int64_t id);
   // The caller may attach files to the record and delete its files (for offering the controls).

@@ -6,7 +6,6 @@
 
 #include "app/access_control.h"
 #include "app/register_service.h"
-#include "app/version_service.h"
 #include "domain/context.h"
 #include "domain/documents.h"
 #include "domain/improvement.h"
@@ -25,38 +24,63 @@ using domain::Json;
 namespace {
 
 // How many records of `spec` have `field` among `values`.
-Result<int64_t> CountWhere(store::Store& store, const domain::RegisterSpec& spec, int64_t org_id,
+Result<int64_t> CountWhere(RecordSource& src, const domain::RegisterSpec& spec,
                            const std::string& field, Json values) {
-  domain::ListQuery q;
-  q.filters.push_back({field, std::move(values)});
-  return store.Count(spec, org_id, q);
+  return src.Count(spec, {{field, std::move(values)}});
 }
 
-// The approved version in force of `spec`, if one has been approved.
-Result<std::optional<domain::Record>> InForce(store::Store& store, const domain::RegisterSpec& spec,
-                                              int64_t org_id) {
-  auto r = ApprovedVersionInForce(store, spec, org_id);
-  if (r.ok()) return std::optional<domain::Record>(std::move(*r));
-  if (r.status().code() == Code::kNotFound) return std::optional<domain::Record>();
-  return r.status();
+// The approved version in force of `spec` (one at a time), if one has been approved.
+Result<std::optional<domain::Record>> InForce(RecordSource& src, const domain::RegisterSpec& spec) {
+  ASSIGN_OR_RETURN(auto approved,
+                   src.First(spec, {{"status", std::string(domain::kVersionApproved)}}, 1));
+  if (approved.empty()) return std::optional<domain::Record>();
+  return std::optional<domain::Record>(std::move(approved.front()));
 }
 
 }  // namespace
+
+Result<domain::MandatoryInputs> ReadMandatoryInputs(RecordSource& src) {
+  domain::MandatoryInputs in;
+  ASSIGN_OR_RETURN(in.published_documents, src.All(domain::Documents(), {{"status", "published"}}));
+  ASSIGN_OR_RETURN(in.scope, InForce(src, domain::ScopeStatements()));
+  ASSIGN_OR_RETURN(in.methodology, InForce(src, domain::RiskMethodologies()));
+  ASSIGN_OR_RETURN(in.objectives,
+                   CountWhere(src, domain::Objectives(), "status",
+                              Json::array({"planned", "in_progress", "achieved", "not_achieved"})));
+  ASSIGN_OR_RETURN(in.competence, CountWhere(src, domain::CompetenceRecords(), "status",
+                                             Json::array({"completed"})));
+  ASSIGN_OR_RETURN(in.closed_cycles,
+                   CountWhere(src, domain::RiskAssessments(), "status", Json::array({"closed"})));
+  ASSIGN_OR_RETURN(in.risks_in_plan,
+                   CountWhere(src, domain::Risks(), "status",
+                              Json::array({std::string(domain::kRiskTreatmentPlanned),
+                                           std::string(domain::kRiskTreated)})));
+  ASSIGN_OR_RETURN(in.risks_treated, CountWhere(src, domain::Risks(), "status",
+                                                Json::array({std::string(domain::kRiskTreated),
+                                                             std::string(domain::kRiskAccepted)})));
+  // The records of clauses 8.1, 9 and 10 (one count each).
+  ASSIGN_OR_RETURN(in.occurrences,
+                   CountWhere(src, domain::ActivityOccurrences(), "outcome",
+                              Json::array({std::string(domain::kOccurrenceCompleted),
+                                           std::string(domain::kOccurrenceIssuesFound)})));
+  ASSIGN_OR_RETURN(in.measurements, src.Count(domain::Measurements(), {}));
+  ASSIGN_OR_RETURN(in.audits_reported,
+                   CountWhere(src, domain::InternalAudits(), "status",
+                              Json::array({std::string(domain::kAuditReported),
+                                           std::string(domain::kAuditClosed)})));
+  ASSIGN_OR_RETURN(in.reviews_approved,
+                   CountWhere(src, domain::ManagementReviews(), "status",
+                              Json::array({std::string(domain::kReviewApproved)})));
+  ASSIGN_OR_RETURN(in.nonconformities, src.Count(domain::Nonconformities(), {}));
+  return in;
+}
 
 std::string MandatoryDocumentsService::Today() const { return FormatDate(clock_.Now()); }
 
 Result<domain::MandatoryAssessment> MandatoryDocumentsService::Assess(const Principal& p) {
   RETURN_IF_ERROR(Require(p, domain::Permission::kReadRecords));
-  domain::MandatoryInputs in;
-  domain::ListQuery published;
-  published.filters.push_back({"status", "published"});
-  RETURN_IF_ERROR(ForEachPage(store_, domain::Documents(), p.org_id, published,
-                              [&](std::vector<domain::Record>& page) {
-                                for (auto& d : page) in.published_documents.push_back(std::move(d));
-                                return Status::Ok();
-                              }));
-  ASSIGN_OR_RETURN(in.scope, InForce(store_, domain::ScopeStatements(), p.org_id));
-  ASSIGN_OR_RETURN(in.methodology, InForce(store_, domain::RiskMethodologies(), p.org_id));
+  auto src = LiveRecords(store_, p.org_id, Today());
+  ASSIGN_OR_RETURN(auto in, ReadMandatoryInputs(*src));
   ASSIGN_OR_RETURN(auto versions, soa_.Versions(p));
   for (const auto& v : versions) {
     if (v.number > in.soa_version) {
@@ -66,34 +90,6 @@ Result<domain::MandatoryAssessment> MandatoryDocumentsService::Assess(const Prin
   }
   ASSIGN_OR_RETURN(auto excluded, soa_.List(p, domain::SoaFilter{.applicable = "no"}));
   for (const auto& line : excluded) in.not_applicable.insert(line.control->id);
-  ASSIGN_OR_RETURN(in.objectives,
-                   CountWhere(store_, domain::Objectives(), p.org_id, "status",
-                              Json::array({"planned", "in_progress", "achieved", "not_achieved"})));
-  ASSIGN_OR_RETURN(in.competence, CountWhere(store_, domain::CompetenceRecords(), p.org_id,
-                                             "status", Json::array({"completed"})));
-  ASSIGN_OR_RETURN(in.closed_cycles, CountWhere(store_, domain::RiskAssessments(), p.org_id,
-                                                "status", Json::array({"closed"})));
-  ASSIGN_OR_RETURN(in.risks_in_plan,
-                   CountWhere(store_, domain::Risks(), p.org_id, "status",
-                              Json::array({std::string(domain::kRiskTreatmentPlanned),
-                                           std::string(domain::kRiskTreated)})));
-  ASSIGN_OR_RETURN(in.risks_treated, CountWhere(store_, domain::Risks(), p.org_id, "status",
-                                                Json::array({std::string(domain::kRiskTreated),
-                                                             std::string(domain::kRiskAccepted)})));
-  // The records of clauses 8.1, 9 and 10 (one count each).
-  ASSIGN_OR_RETURN(in.occurrences,
-                   CountWhere(store_, domain::ActivityOccurrences(), p.org_id, "outcome",
-                              Json::array({std::string(domain::kOccurrenceCompleted),
-                                           std::string(domain::kOccurrenceIssuesFound)})));
-  ASSIGN_OR_RETURN(in.measurements, store_.Count(domain::Measurements(), p.org_id, {}));
-  ASSIGN_OR_RETURN(in.audits_reported,
-                   CountWhere(store_, domain::InternalAudits(), p.org_id, "status",
-                              Json::array({std::string(domain::kAuditReported),
-                                           std::string(domain::kAuditClosed)})));
-  ASSIGN_OR_RETURN(in.reviews_approved,
-                   CountWhere(store_, domain::ManagementReviews(), p.org_id, "status",
-                              Json::array({std::string(domain::kReviewApproved)})));
-  ASSIGN_OR_RETURN(in.nonconformities, store_.Count(domain::Nonconformities(), p.org_id, {}));
   return domain::AssessMandatoryDocumentation(in, Today());
 }
 

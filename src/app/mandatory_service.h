@@ -8,12 +8,17 @@
 #pragma once
 
 #include "app/principal.h"
+#include "app/record_source.h"
 #include "app/soa_service.h"
 #include "base/clock.h"
 #include "domain/mandatory_documents.h"
 #include "store/store.h"
 
 namespace rampart::app {
+
+// What the assessment reads from the records (the SoA's version and exclusions are the
+// caller's): the published documents, the approved scope and methodology, and ten counts.
+Result<domain::MandatoryInputs> ReadMandatoryInputs(RecordSource& src);
 
 class MandatoryDocumentsService {
  public:

@@ -16,9 +16,11 @@
 #include "app/member_service.h"
 #include "app/metric_service.h"
 #include "app/operation_service.h"
+#include "app/readiness_service.h"
 #include "app/register_service.h"
 #include "app/reminder_service.h"
 #include "app/risk_service.h"
+#include "app/setup_service.h"
 #include "app/soa_service.h"
 #include "app/task_service.h"
 #include "app/version_service.h"
@@ -54,7 +56,9 @@ struct Services {
         internal_audits(s),
         reviews(s, c, registers, metrics),
         reminders(s, c),
-        notifications(s, c) {
+        notifications(s, c),
+        readiness(s, c),
+        setup(s, c, registers, versions, risks) {
     registers.SetWriteHook(domain::Measurements(), [this](const Principal& p, domain::Json& fields,
                                                           const domain::Json* before,
                                                           std::vector<domain::FieldError>& errors) {
@@ -173,6 +177,8 @@ struct Services {
   ManagementReviewService reviews;
   ReminderService reminders;
   NotificationService notifications;
+  ReadinessService readiness;
+  SetupService setup;
 };
 
 }  // namespace rampart::app

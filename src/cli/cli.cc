@@ -72,6 +72,7 @@ int Run(int argc, char** argv) {
   AddCopyCommand(app, ctx, action);
   AddExportCommand(app, ctx, action);
   AddRemindCommand(app, ctx, action);
+  AddCheckCommand(app, ctx, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -43,6 +43,11 @@ void AddAuditCommand(CLI::App& app, Context& ctx, Action& action);
 void AddCopyCommand(CLI::App& app, Context& ctx, Action& action);
 void AddExportCommand(CLI::App& app, Context& ctx, Action& action);
 void AddRemindCommand(CLI::App& app, Context& ctx, Action& action);
+void AddCheckCommand(CLI::App& app, Context& ctx, Action& action);
+
+// The system reader of organisation `org` (by name; empty when there is only one), for the
+// commands that read an organisation's records (export, check). Needs ctx.Open() first.
+Result<app::Principal> OrganisationReader(Context& ctx, const std::string& org);
 
 int ExitCodeFor(const Status& st);
 // "expires 2026-12-07 06:00 UTC" for a UTC ISO 8601 time such as "2026-12-07T06:00:00.000Z".

@@ -11,6 +11,24 @@
 
 namespace rampart::cli {
 
+Result<app::Principal> OrganisationReader(Context& ctx, const std::string& org) {
+  ASSIGN_OR_RETURN(auto orgs, ctx.services->members.ListOrganisations());
+  const domain::Organisation* chosen = nullptr;
+  for (const auto& o : orgs) {
+    if (o.name == org || (org.empty() && orgs.size() == 1)) chosen = &o;
+  }
+  if (chosen == nullptr) {
+    return org.empty() ? InvalidArgument("say which organisation (--org)", "org")
+                       : NotFound(fmt::format("no organisation named \"{}\"", org));
+  }
+  // A reader of the organisation: it reads, and needs no person behind it.
+  return app::Principal{.org_id = chosen->id,
+                        .org_name = chosen->name,
+                        .role = domain::Role::kViewer,
+                        .read_only = true,
+                        .credential = app::Credential::kSystem};
+}
+
 void AddExportCommand(CLI::App& app, Context& ctx, Action& action) {
   auto* cmd = app.add_subcommand(
       "export", "Export a register, the Statement of Applicability or the treatment plan");
@@ -30,21 +48,7 @@ void AddExportCommand(CLI::App& app, Context& ctx, Action& action) {
         return InvalidArgument("--format must be csv or xlsx", "format");
       }
       RETURN_IF_ERROR(ctx.Open());
-      ASSIGN_OR_RETURN(auto orgs, ctx.services->members.ListOrganisations());
-      const domain::Organisation* chosen = nullptr;
-      for (const auto& o : orgs) {
-        if (o.name == *org || (org->empty() && orgs.size() == 1)) chosen = &o;
-      }
-      if (chosen == nullptr) {
-        return org->empty() ? InvalidArgument("say which organisation (--org)", "org")
-                            : NotFound(fmt::format("no organisation named \"{}\"", *org));
-      }
-      // A reader of the organisation: exports read, and need no person behind them.
-      const app::Principal reader{.org_id = chosen->id,
-                                  .org_name = chosen->name,
-                                  .role = domain::Role::kViewer,
-                                  .read_only = true,
-                                  .credential = app::Credential::kSystem};
+      ASSIGN_OR_RETURN(const app::Principal reader, OrganisationReader(ctx, *org));
       std::string out;
       if (*what == "soa") {
         ASSIGN_OR_RETURN(out, *format == "xlsx" ? ctx.services->soa.ExportXlsx(reader)

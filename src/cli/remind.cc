@@ -104,8 +104,9 @@ void LogPass(const app::ReminderPass& pass) {
 
 ReminderScheduler::ReminderScheduler(app::ReminderService& reminders, const Clock& clock,
                                      app::ReminderOptions options, std::chrono::seconds interval,
-                                     int hour)
+                                     int hour, app::ReadinessService* readiness)
     : reminders_(reminders),
+      readiness_(readiness),
       clock_(clock),
       options_(std::move(options)),
       interval_(interval),
@@ -137,6 +138,14 @@ void ReminderScheduler::Loop() {
       LogPass(*pass);
     } else {
       spdlog::error("reminder pass failed: {}", pass.status().message());
+    }
+    if (readiness_ != nullptr && !stopping_) {
+      auto kept = readiness_->RecordDay();
+      if (!kept.ok()) {
+        spdlog::error("readiness history not kept: {}", kept.status().message());
+      } else if (*kept > 0) {
+        spdlog::info("readiness kept for the day: {} organisation(s)", *kept);
+      }
     }
     lock.lock();
     cv_.wait_for(lock, interval_, [this] { return stop_; });

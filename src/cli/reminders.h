@@ -12,6 +12,7 @@
 #include <string>
 #include <thread>
 
+#include "app/readiness_service.h"
 #include "app/reminder_service.h"
 #include "base/smtp.h"
 
@@ -37,12 +38,14 @@ Result<std::unique_ptr<app::MailSender>> MakeMailSender(const ReminderCliOptions
 std::string InstanceName();
 
 // `serve`'s reminder thread: wakes every `interval`; from `hour` (UTC) on, a pass builds the
-// day's digests, and every pass sends the e-mails waiting (retrying failed ones). Stop() wakes it
-// and waits for a pass in progress to end.
+// day's digests, and every pass sends the e-mails waiting (retrying failed ones) and, with
+// `readiness`, keeps the day's readiness of the organisations that have none yet. Stop() wakes
+// it and waits for a pass in progress to end.
 class ReminderScheduler {
  public:
   ReminderScheduler(app::ReminderService& reminders, const Clock& clock,
-                    app::ReminderOptions options, std::chrono::seconds interval, int hour);
+                    app::ReminderOptions options, std::chrono::seconds interval, int hour,
+                    app::ReadinessService* readiness = nullptr);
   ~ReminderScheduler() { Stop(); }
   ReminderScheduler(const ReminderScheduler&) = delete;
   ReminderScheduler& operator=(const ReminderScheduler&) = delete;
@@ -52,6 +55,7 @@ class ReminderScheduler {
   void Loop();
 
   app::ReminderService& reminders_;
+  app::ReadinessService* readiness_;
   const Clock& clock_;
   app::ReminderOptions options_;
   std::chrono::seconds interval_;

@@ -243,7 +243,8 @@ void AddServeCommand(CLI::App& app, Context& ctx, Action& action) {
                           app::ReminderOptions{.public_url = opts->reminders.public_url,
                                                .mail = mail.get(),
                                                .holder = InstanceName()},
-                          std::chrono::seconds(opts->reminder_interval), opts->reminder_hour);
+                          std::chrono::seconds(opts->reminder_interval), opts->reminder_hour,
+                          &ctx.services->readiness);
       }
       std::thread waiter([&server, signals] {
         int sig = 0;

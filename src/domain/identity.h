@@ -20,6 +20,14 @@ struct Organisation {
   std::vector<Role> second_factor_roles;
 };
 
+// What the guided setup of a new organisation records about it (issue 15): its size and sector,
+// and when the setup was done (empty: not yet).
+struct OrganisationProfile {
+  std::string size;    // a band of people: "1-10", "11-50", "51-250", "251-1000", "1001+"
+  std::string sector;  // OrganisationSectors()
+  std::string set_up_at;
+};
+
 struct User {
   int64_t id = 0;
   std::string username;

@@ -14,8 +14,13 @@
 namespace rampart::domain {
 
 struct Filter {
+  // How the field is compared with the value. kBefore and kOnOrAfter are for use cases only (the
+  // API's query parameters are equalities): the records whose date field is set and earlier
+  // than the value (a date, YYYY-MM-DD: a review past due), or on or after it (held this year).
+  enum class Match { kEquals, kBefore, kOnOrAfter };
   std::string field;  // a filterable field, or "id" with an array of ids (for use cases only)
   Json value;         // equality; null matches empty; an array matches any of its values
+  Match match = Match::kEquals;
 };
 
 struct ListQuery {

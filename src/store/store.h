@@ -174,6 +174,14 @@ class Store {
   virtual Result<domain::Organisation> GetOrganisation(int64_t id) = 0;
   // Every organisation, oldest first.
   virtual Result<std::vector<domain::Organisation>> ListOrganisations() = 0;
+  // The organisation's profile (all empty until the guided setup).
+  virtual Result<domain::OrganisationProfile> GetOrganisationProfile(int64_t org_id) = 0;
+  // Renames the organisation and keeps its profile, with `audit`, in one transaction:
+  // kAlreadyExists (field "name") when another organisation has the name, kNotFound when there is
+  // no such organisation.
+  virtual Status SetOrganisationProfile(int64_t org_id, const std::string& name,
+                                        const domain::OrganisationProfile& profile,
+                                        const AuditDraft& audit) = 0;
   virtual Status SetSecondFactorRoles(int64_t org_id, const std::vector<domain::Role>& roles,
                                       const AuditDraft& audit) = 0;
   // Creates the user with a first membership (its user_id is ignored).
@@ -309,6 +317,12 @@ class Store {
   // kNotFound when the organisation has no such file.
   virtual Result<domain::EvidenceFile> GetEvidence(int64_t org_id, int64_t id) = 0;
   virtual Result<std::string> ReadEvidenceContent(int64_t org_id, int64_t id) = 0;
+  // The organisation's files whose expiry falls from `from` to `to` (YYYY-MM-DD, inclusive),
+  // soonest first, at most `limit`. One statement (the overview's "evidence expiring").
+  virtual Result<std::vector<domain::EvidenceFile>> ExpiringEvidence(int64_t org_id,
+                                                                     const std::string& from,
+                                                                     const std::string& to,
+                                                                     int limit) = 0;
   // Deletes the file's row and, when no other file of the organisation has the same content, the
   // content; appends `audit`. kNotFound when the organisation has no such file.
   virtual Status DeleteEvidence(int64_t org_id, int64_t id, const AuditDraft& audit) = 0;
@@ -397,10 +411,10 @@ class Store {
   struct DigestRecord {
     int64_t org_id = 0;
     int64_t user_id = 0;
-    std::string day;         // YYYY-MM-DD
-    std::string created_at;  // UTC ISO 8601
+    std::string day;                    // YYYY-MM-DD
+    std::string created_at;             // UTC ISO 8601
     domain::Notification notification;  // org_id, user_id, created_at, read_at ignored
-    std::string email_to;    // empty: no e-mail (no address, or no SMTP configured)
+    std::string email_to;               // empty: no e-mail (no address, or no SMTP configured)
     std::string email_subject;
     std::string email_body;
   };
@@ -443,6 +457,16 @@ class Store {
                                  const std::string& now, const std::string& until) = 0;
   // Gives the lease up when `holder` holds it.
   virtual Status ReleaseLease(const std::string& name, const std::string& holder) = 0;
+
+  // --- Readiness history (issue 15) ---
+  // Keeps `summary` as organisation `org_id`'s readiness on `day` (YYYY-MM-DD), recorded at
+  // `at`, unless that day is kept already: the first recording of a day stands. True when kept
+  // now. Atomic across instances.
+  virtual Result<bool> PutReadinessDay(int64_t org_id, const std::string& day, const Json& summary,
+                                       const std::string& at) = 0;
+  // The days kept from `from` (inclusive) on, oldest first, with their summaries.
+  virtual Result<std::vector<std::pair<std::string, Json>>> ReadinessDays(
+      int64_t org_id, const std::string& from) = 0;
 
   // --- Whole installations ---
   // Copies everything this store holds (organisations, users, memberships, sessions, tokens,

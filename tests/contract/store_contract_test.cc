@@ -22,6 +22,7 @@
 #include "domain/documents.h"
 #include "domain/monitoring.h"
 #include "domain/planning.h"
+#include "domain/readiness.h"
 #include "domain/risk.h"
 #include "domain/soa.h"
 #include "store/migrations.h"
@@ -1280,6 +1281,45 @@ TEST_P(StoreListTest, FiltersByEqualityAndByEmptiness) {
 
   q.filters = {{"climate_related", true}};
   EXPECT_EQ(store_->List(ContextIssues(), acme_.org.id, q)->total, 4);  // i = 0, 7, 14, 21
+}
+
+// Dates before a day, or on or after it (use cases only: readiness checks): a review date not
+// set is neither; the same records as compared in memory (domain::MatchesFilters).
+TEST_P(StoreListTest, FiltersDatesBeforeOrOnOrAfterADay) {
+  using M = domain::Filter::Match;
+  for (const auto& [match, day] :
+       {std::pair{M::kBefore, "2026-03-01"}, std::pair{M::kOnOrAfter, "2026-03-01"},
+        std::pair{M::kBefore, "2026-01-01"}}) {
+    ListQuery q;
+    q.filters = {{"next_review", day, match}};
+    q.with_total = true;
+    q.limit = 100;
+    auto page = store_->List(ContextIssues(), acme_.org.id, q);
+    ASSERT_THAT(page, IsOk());
+    std::vector<int64_t> expected;
+    for (const auto& r : records_) {
+      if (domain::MatchesFilters(ContextIssues(), q.filters, r.fields)) expected.push_back(r.id);
+      const Json& next = r.fields["next_review"];
+      const bool want = next.is_string() && (match == M::kBefore ? next.get<std::string>() < day
+                                                                 : next.get<std::string>() >= day);
+      EXPECT_EQ(domain::MatchesFilters(ContextIssues(), q.filters, r.fields), want) << r.id;
+    }
+    std::vector<int64_t> got;
+    for (const auto& r : page->records) got.push_back(r.id);
+    EXPECT_EQ(got, expected) << day;
+    EXPECT_EQ(store_->Count(ContextIssues(), acme_.org.id, q).value(),
+              static_cast<int64_t>(expected.size()));
+  }
+  // 2026-01-01 .. 2026-05-01 by i % 5, a quarter without: before March are i % 5 in {0, 1}.
+  ListQuery q;
+  q.filters = {{"next_review", "2026-03-01", M::kBefore}};
+  EXPECT_EQ(store_->Count(ContextIssues(), acme_.org.id, q).value(), 7);
+  q.filters = {{"next_review", "soon", M::kBefore}};
+  EXPECT_THAT(store_->List(ContextIssues(), acme_.org.id, q),
+              StatusIs(Code::kInvalidArgument, "next_review"));
+  q.filters = {{"kind", "2026-03-01", M::kBefore}};
+  EXPECT_THAT(store_->List(ContextIssues(), acme_.org.id, q),
+              StatusIs(Code::kInvalidArgument, "kind"));
 }
 
 TEST_P(StoreListTest, RefusesAFilterOnAnUnknownOrUnfilterableField) {

@@ -22,7 +22,7 @@ using ::testing::HasSubstr;
 
 TEST(SqliteStoreMigrate, NumbersMigrationsFromTheirFileNames) {
   const auto& all = SqliteMigrations();
-  ASSERT_GE(all.size(), 64u);
+  ASSERT_GE(all.size(), 66u);
   // Numbered 1, 2, 3, ... in order, each by its file name.
   for (size_t i = 0; i < all.size(); ++i) {
     EXPECT_EQ(all[i].number, static_cast<int>(i + 1));
@@ -98,6 +98,9 @@ TEST(SqliteStoreMigrate, NumbersMigrationsFromTheirFileNames) {
   EXPECT_EQ(all[62].name, "0063_reminders");               // by hand (issue 14)
   EXPECT_THAT(std::string(all[62].sql), HasSubstr("CREATE TABLE reminder_digests"));
   EXPECT_EQ(all[63].name, "0064_commitments_review_source");  // by hand: a CHECK, rebuilt
+  EXPECT_EQ(all[64].name, "0065_readiness_history");          // by hand (issue 15)
+  EXPECT_THAT(std::string(all[64].sql), HasSubstr("PRIMARY KEY (org_id, day)"));
+  EXPECT_EQ(all[65].name, "0066_organisation_profile");  // by hand (issue 15)
 }
 
 // Migration 0027: a level's roles that may accept, stored as one string before issue 12 B12,

@@ -10,6 +10,7 @@
 
 #include "app/evidence_service.h"
 #include "app/record_log.h"
+#include "domain/readiness.h"
 #include "domain/reminders.h"
 #include "http/router.h"
 
@@ -40,6 +41,11 @@ void AddRecordLogRoutes(Router& router, const app::RecordLog& log, const RecordL
 // The caller's notifications (notification_api.cc), and one as JSON.
 void RegisterNotificationApiRoutes(Router& router);
 nlohmann::json NotificationToJson(const domain::Notification& n);
+
+// Readiness for certification and its history (readiness_api.cc), and the readiness as JSON
+// (the API's answer, also `rampart check --format json`).
+void RegisterReadinessApiRoutes(Router& router);
+nlohmann::json ReadinessToJson(const domain::Readiness& r);
 
 // Clause 9.1 beyond its registers' routes: measurements of a metric, statuses (metric_api.cc).
 void RegisterMetricApiRoutes(Router& router);

@@ -74,5 +74,6 @@ void AddMetricSchemas(nlohmann::json& schemas);            // metric_api.cc: a m
 void AddManagementReviewSchemas(nlohmann::json& schemas);  // management_review_api.cc
 void AddVersionSchemas(nlohmann::json& schemas);           // version_api.cc: version comparisons
 void AddDocumentSchemas(nlohmann::json& schemas);          // document_api.cc: documents, my work
+void AddReadinessSchemas(nlohmann::json& schemas);         // readiness_api.cc
 
 }  // namespace rampart::http

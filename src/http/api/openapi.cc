@@ -104,6 +104,7 @@ Json Components() {
   AddLeadershipSchemas(schemas);
   AddVersionSchemas(schemas);
   AddDocumentSchemas(schemas);
+  AddReadinessSchemas(schemas);
   return schemas;
 }
 

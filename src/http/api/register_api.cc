@@ -547,6 +547,7 @@ void RegisterApiRoutes(Router& router) {
   RegisterOperationApiRoutes(router);
   RegisterMetricApiRoutes(router);
   RegisterNotificationApiRoutes(router);
+  RegisterReadinessApiRoutes(router);
   RegisterInternalAuditApiRoutes(router);
   RegisterManagementReviewApiRoutes(router);
   RegisterLeadershipApiRoutes(router);

@@ -1,4 +1,4 @@
-// Pages beyond the generic register pages: the overview, the SWOT analysis (4.1), the ISMS
+// Pages beyond the generic register pages: the SWOT analysis (4.1), the ISMS
 // scope's current version and approval workflow (4.3), and the audit trail.
 #include <fmt/format.h>
 
@@ -17,14 +17,7 @@ namespace rampart::http {
 using domain::Json;
 using domain::Record;
 
-namespace {
-
-// How an audit event reads in the activity list: "admin created context issue 4", "admin
-// signed in". Session events name no record.
-struct EventWords {
-  std::string verb;
-  bool names_record = true;
-};
+// "admin created context issue 4", "admin signed in": session events name no record.
 EventWords DescribeEvent(const std::string& action) {
   if (action == "create") return {"created"};
   if (action == "update") return {"changed"};
@@ -51,104 +44,13 @@ std::string RecordTypeName(const std::string& type) {
   return words;
 }
 
+namespace {
+
 int64_t Count(Request& r, const domain::RegisterSpec& spec, std::vector<domain::Filter> filters) {
   domain::ListQuery q;
   q.filters = std::move(filters);
   auto n = r.services.registers.Count(r.principal, spec, q);
   return n.ok() ? *n : 0;
-}
-
-void StatCard(Html& h, const std::string& href, const std::string& clause, const std::string& label,
-              const std::string& value, const std::string& detail) {
-  const bool numeric = !value.empty() && value.find_first_not_of("0123456789") == std::string::npos;
-  h.Open("a", {{"class", "card stat-card"}, {"href", href}});
-  h.Element("span", {{"class", "stat-clause"}}, "Clause " + clause);
-  h.Element("span", {{"class", "stat-label"}}, label);
-  h.Element("span", {{"class", numeric ? "stat-value" : "stat-value stat-value-text"}}, value);
-  h.Element("span", {{"class", "stat-detail"}}, detail);
-  h.Close("a");
-}
-
-// The latest changes of the organisation's records, from the audit trail.
-void RecentChangesCard(Html& h, Request& r) {
-  auto events = r.services.registers.RecentEvents(r.principal, 12);
-  h.Open("section", {{"class", "card"}, {"aria-labelledby", "recent"}});
-  h.Element("h2", {{"id", "recent"}}, "Recent changes");
-  if (!events.ok()) {
-    h.Element("p", {{"class", "alert alert-error"}, {"role", "alert"}},
-              "The recent changes could not be read: " + events.status().message());
-  } else if (events->empty()) {
-    h.Element("p", {{"class", "muted"}}, "Nothing has changed yet.");
-  } else {
-    h.Open("ul", {{"class", "activity"}});
-    for (const auto& e : *events) {
-      const auto* spec = domain::FindRegisterByType(e.record_type);
-      const EventWords words = DescribeEvent(e.action);
-      h.Open("li");
-      h.Element("time", {{"datetime", e.at}}, e.at.substr(0, 16).replace(10, 1, " "));
-      h.Open("span", {{"class", "activity-text"}});
-      h.Element("strong", {}, e.actor);
-      h.Text(" " + words.verb);
-      if (words.names_record && spec != nullptr && e.action != "delete") {
-        h.Text(" ");
-        h.Link(fmt::format("/{}/{}", spec->path, e.record_id),
-               fmt::format("{} {}", ToLower(spec->singular), e.record_id));
-      } else if (words.names_record) {
-        h.Text(fmt::format(
-            " {} {}", spec != nullptr ? ToLower(spec->singular) : RecordTypeName(e.record_type),
-            e.record_id));
-      }
-      h.Close("span").Close("li");
-    }
-    h.Close("ul");
-  }
-  h.Close("section");
-}
-
-void OverviewPage(Request& r) {
-  const auto& issues = domain::ContextIssues();
-  const auto& parties = domain::InterestedParties();
-  Html h;
-  // Invitations to other organisations wait on the account page, where they are answered.
-  if (auto invitations = r.services.members.Invitations(r.principal);
-      invitations.ok() && !invitations->empty()) {
-    h.Open("div", {{"class", "callout callout-ok"}, {"role", "status"}});
-    h.Text(invitations->size() == 1
-               ? fmt::format("{} invites you to join. ", invitations->front().org_name)
-               : fmt::format("{} organisations invite you to join. ", invitations->size()));
-    h.Link("/account", "Accept or decline on your account page");
-    h.Close("div");
-  }
-  h.Open("div", {{"class", "stat-grid"}});
-  const int64_t n_issues = Count(r, issues, {});
-  const int64_t n_external = Count(r, issues, {{"kind", "external"}});
-  StatCard(h, "/context-issues", "4.1", "Context issues", std::to_string(n_issues),
-           fmt::format("{} internal · {} external", n_issues - n_external, n_external));
-  const int64_t n_parties = Count(r, parties, {});
-  const int64_t n_regulators = Count(r, parties, {{"type", "regulator"}});
-  StatCard(h, "/interested-parties", "4.2", "Interested parties", std::to_string(n_parties),
-           fmt::format("{} {}", n_regulators, n_regulators == 1 ? "regulator" : "regulators"));
-  auto scope = r.services.versions.Current(r.principal, domain::ScopeStatements());
-  if (scope.ok()) {
-    StatCard(h, fmt::format("/scope/{}", scope->id), "4.3", "ISMS scope",
-             fmt::format("Version {}", scope->fields["version_number"].get<int64_t>()),
-             "approved " + scope->fields["approved_at"].get<std::string>().substr(0, 10));
-  } else {
-    StatCard(h, "/scope", "4.3", "ISMS scope", "Not approved", "draft and approve the scope");
-  }
-  h.Close("div");
-
-  // The card shows the audit trail, so only to roles that may read it.
-  if (r.principal.Can(domain::Permission::kReadAuditTrail)) RecentChangesCard(h, r);
-  RenderPage(r,
-             {.title = "Overview",
-              .nav = "overview",
-              .subtitle = r.principal.org_name + " · ISO/IEC 27001:2022",
-              .notice = r.Query("notice") == "password" ? "Your password has been changed."
-                        : r.Query("notice") == "organisation"
-                            ? "You are now working in " + r.principal.org_name + "."
-                            : ""},
-             h.Take());
 }
 
 void SwotPage(Request& r) {
@@ -426,11 +328,6 @@ void AddContextPageHooks(PageHooks& all) {
 }
 
 void AddContextPages(Router& router) {
-  router.Get("/", Surface::kWeb, Guard::Account(), [](Request& r) {
-    // A staff member reads nothing of the ISMS but their own work: they land there.
-    if (!r.principal.Can(domain::Permission::kReadRecords)) return r.res.SetRedirect("/my", 303);
-    OverviewPage(r);
-  });
   router.Get("/context-issues/swot", Surface::kWeb, kRead, SwotPage);
   router.Get("/audit", Surface::kWeb, Guard::Needs(domain::Permission::kReadAuditTrail), AuditPage);
 }

@@ -46,9 +46,9 @@ void NotificationsLink(Html& h, const PageFrame& f, Request& r) {
   const auto unread = r.services.notifications.Unread(r.principal);
   const int64_t n = unread.ok() ? *unread : 0;
   if (f.nav == "notifications") {
-    h.Open("a", {{"href", "/notifications"},
-                 {"class", "nav-link is-current"},
-                 {"aria-current", "page"}});
+    h.Open(
+        "a",
+        {{"href", "/notifications"}, {"class", "nav-link is-current"}, {"aria-current", "page"}});
   } else {
     h.Open("a", {{"href", "/notifications"}, {"class", "nav-link"}});
   }
@@ -56,8 +56,8 @@ void NotificationsLink(Html& h, const PageFrame& f, Request& r) {
   if (n > 0) {
     h.Element("span", {{"class", "nav-count"}, {"aria-hidden", "true"}},
               n > 99 ? std::string("99+") : std::to_string(n));
-    h.Element("span", {{"class", "visually-hidden"}}, n == 1 ? " (1 unread)"
-                                                             : fmt::format(" ({} unread)", n));
+    h.Element("span", {{"class", "visually-hidden"}},
+              n == 1 ? " (1 unread)" : fmt::format(" ({} unread)", n));
   }
   h.Close("a");
 }
@@ -358,6 +358,8 @@ void RenderPage(Request& r, const PageFrame& f, const SafeHtml& body, int status
   h.Open("div", {{"class", "nav-group"}});
   const bool reads = r.principal.Can(domain::Permission::kReadRecords);
   if (reads) NavLink(h, f, "overview", "/", "Overview", "");
+  if (reads) NavLink(h, f, "getting-started", "/getting-started", "Getting started", "");
+  if (reads) NavLink(h, f, "readiness", "/readiness", "Readiness", "");
   NavLink(h, f, "my", "/my", "My work", "");
   NotificationsLink(h, f, r);
   h.Close("div");
@@ -770,6 +772,8 @@ void RegisterWebRoutes(Router& router) {
   AddSoaPages(router);
   AddDocumentPages(router);  // before the generic pages: /document-versions/compare
   AddMandatoryPages(router);
+  AddReadinessPages(router);
+  AddOverviewPages(router);
   for (const auto* spec : domain::AllRegisters()) AddRegisterPages(router, *spec);
 }
 

@@ -81,15 +81,6 @@ std::string FixHref(const domain::MandatoryRequirement& q) {
                    : "/documents/new?clauses=" + q.clause;
 }
 
-// A form creating a record is offered only to whoever may create one; the other places are
-// pages every reader may see.
-bool MayFollow(const app::Principal& p, const std::string& href) {
-  const size_t form = href.find("/new");
-  if (form == std::string::npos) return true;
-  const domain::RegisterSpec* spec = domain::FindRegisterByPath(href.substr(1, form - 1));
-  return spec != nullptr && MayCreate(p, *spec);
-}
-
 void Rows(Html& h, const Request& r, const std::vector<const domain::MandatoryStatus*>& items) {
   for (const auto* st : items) {
     const auto& q = *st->requirement;
@@ -187,6 +178,13 @@ void MandatoryPage(Request& r) {
 }
 
 }  // namespace
+
+bool MayFollow(const app::Principal& p, const std::string& href) {
+  const size_t form = href.find("/new");
+  if (form == std::string::npos) return true;
+  const domain::RegisterSpec* spec = domain::FindRegisterByPath(href.substr(1, form - 1));
+  return spec != nullptr && MayCreate(p, *spec);
+}
 
 void AddMandatoryPages(Router& router) {
   router.Get("/mandatory-documentation", Surface::kWeb, kRead, MandatoryPage);

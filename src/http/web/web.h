@@ -40,9 +40,21 @@ void AddEvidencePages(Router& router);
 void AddSoaPages(Router& router);
 void AddDocumentPages(Router& router);   // documents' workflow, My work
 void AddMandatoryPages(Router& router);  // mandatory documented information (7.5.1)
+void AddReadinessPages(Router& router);  // readiness_pages.cc: /readiness
+void AddOverviewPages(Router& router);   // overview_pages.cc: / by role, /getting-started
+
+// How an audit event reads in the activity lists: its verb ("created", "signed in") and whether
+// it names a record (context_pages.cc, with the audit trail page).
+struct EventWords {
+  std::string verb;
+  bool names_record = true;
+};
+EventWords DescribeEvent(const std::string& action);
+// A record type in words where no register names it ("API token", "soa entry").
+std::string RecordTypeName(const std::string& type);
 void AddSupportPages(Router& router);
-void AddLeadershipPages(Router& router);     // leadership_pages.cc: /raci
-void AddInternalAuditPages(Router& router);  // internal_audit_pages.cc: a programme's coverage
+void AddLeadershipPages(Router& router);        // leadership_pages.cc: /raci
+void AddInternalAuditPages(Router& router);     // internal_audit_pages.cc: a programme's coverage
 void AddManagementReviewPages(Router& router);  // management_review_pages.cc: minutes, approval
 // My work's awareness (support_pages.cc): the campaigns waiting for the signed-in person, each
 // with its "I have completed it" button, and their awareness record.
@@ -160,6 +172,9 @@ std::string BrowserName(const std::string& user_agent);
 // app::EvidenceService::MayWrite. tests/api/page_roles_test.cc renders every page as every role
 // and holds each offered form and link to the route table's permissions.
 bool MayCreate(const app::Principal& p, const domain::RegisterSpec& spec);
+// Whether to offer a link to `href`: a form creating a record ("/risks/new") only to whoever may
+// create one; other places are pages every reader may see (mandatory_pages.cc).
+bool MayFollow(const app::Principal& p, const std::string& href);
 bool MayChange(const app::Principal& p, const domain::RegisterSpec& spec,
                const domain::Record& rec);
 // A page answering that the caller may not do what they asked (403 for a permission refusal):
@@ -214,7 +229,7 @@ void AddTaskPageHooks(PageHooks& hooks);        // task_pages.cc
 void AddOperationPageHooks(PageHooks& hooks);   // operation_pages.cc
 // metric_pages.cc; after the planning hooks, whose objective banner it extends.
 void AddMetricPageHooks(PageHooks& hooks);
-void AddInternalAuditPageHooks(PageHooks& hooks);  // internal_audit_pages.cc
+void AddInternalAuditPageHooks(PageHooks& hooks);     // internal_audit_pages.cc
 void AddManagementReviewPageHooks(PageHooks& hooks);  // management_review_pages.cc
 // The hooks of `spec` (empty ones when its area adds nothing).
 const RegisterPageHooks& PageHooksFor(const domain::RegisterSpec& spec);

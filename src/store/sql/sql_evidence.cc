@@ -85,6 +85,26 @@ Result<std::vector<domain::EvidenceFile>> SqlStore::ListEvidence(int64_t org_id,
   return out;
 }
 
+Result<std::vector<domain::EvidenceFile>> SqlStore::ExpiringEvidence(int64_t org_id,
+                                                                     const std::string& from,
+                                                                     const std::string& to,
+                                                                     int limit) {
+  ASSIGN_OR_RETURN(auto conn, Acquire());
+  ASSIGN_OR_RETURN(auto rows,
+                   conn->Query(fmt::format("SELECT {} FROM evidence_files WHERE org_id = ? AND "
+                                           "expires >= ? AND expires <= ? ORDER BY expires, id "
+                                           "LIMIT ?",
+                                           kEvidenceColumns),
+                               {org_id, from, to, int64_t{limit}}));
+  std::vector<domain::EvidenceFile> out;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, rows->Next());
+    if (!row) break;
+    out.push_back(ReadEvidenceRow(*rows));
+  }
+  return out;
+}
+
 Result<domain::EvidenceFile> SqlStore::GetEvidence(int64_t org_id, int64_t id) {
   ASSIGN_OR_RETURN(auto conn, Acquire());
   bool found = false;

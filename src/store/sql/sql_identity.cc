@@ -143,6 +143,41 @@ Result<std::vector<domain::Organisation>> SqlStore::ListOrganisations() {
   return out;
 }
 
+Result<domain::OrganisationProfile> SqlStore::GetOrganisationProfile(int64_t org_id) {
+  ASSIGN_OR_RETURN(auto conn, Acquire());
+  bool found = false;
+  ASSIGN_OR_RETURN(auto rows,
+                   One(*conn, "SELECT size, sector, set_up_at FROM organisations WHERE id = ?",
+                       {org_id}, found));
+  if (!found) return NotFound("no such organisation");
+  auto text = [&](int col) { return rows->IsNull(col) ? std::string() : rows->Text(col); };
+  return domain::OrganisationProfile{text(0), text(1), text(2)};
+}
+
+Status SqlStore::SetOrganisationProfile(int64_t org_id, const std::string& name,
+                                        const domain::OrganisationProfile& profile,
+                                        const AuditDraft& audit) {
+  return InWriteTx([&](SqlConnection& conn) -> Status {
+    bool found = false;
+    ASSIGN_OR_RETURN(auto taken,
+                     One(conn, "SELECT id FROM organisations WHERE name = ? AND id <> ?",
+                         {name, org_id}, found));
+    (void)taken;
+    if (found) {
+      return Status(Code::kAlreadyExists,
+                    fmt::format("an organisation named \"{}\" exists already", name), "name");
+    }
+    ASSIGN_OR_RETURN(auto rows,
+                     conn.Query("UPDATE organisations SET name = ?, size = ?, sector = ?, "
+                                "set_up_at = ? WHERE id = ? RETURNING id",
+                                {name, OptionalText(profile.size), OptionalText(profile.sector),
+                                 OptionalText(profile.set_up_at), org_id}));
+    ASSIGN_OR_RETURN(bool updated, rows->Next());
+    if (!updated) return NotFound("no such organisation");
+    return AppendAuditTx(conn, audit);
+  });
+}
+
 Status SqlStore::SetSecondFactorRoles(int64_t org_id, const std::vector<domain::Role>& roles,
                                       const AuditDraft& audit) {
   return ChangeOneRow("UPDATE organisations SET second_factor_roles = ? WHERE id = ? RETURNING id",

@@ -1,4 +1,5 @@
-// SqlStore: notifications, reminder digests and the scheduler's lease (store.h, issue 14).
+// SqlStore: notifications, reminder digests and the scheduler's lease (store.h, issue 14), and
+// the readiness history (issue 15): days kept once each.
 // Migration 0063 has the tables. A digest's unique key (org_id, user_id, day) is what makes it
 // go out once: it is inserted with ON CONFLICT DO NOTHING in the transaction that writes the
 // notification, before any e-mail is sent.
@@ -81,9 +82,11 @@ Result<std::vector<int64_t>> SqlStore::DigestsOn(int64_t org_id, const std::stri
   return ReadAll(*rows, [](SqlRows& r) { return r.Int(0); });
 }
 
-Result<std::vector<domain::DigestEmail>> SqlStore::ClaimDigestEmails(
-    const std::string& now, const std::string& claim_until, int max_attempts,
-    const std::string& oldest_day, int64_t after_id, int limit) {
+Result<std::vector<domain::DigestEmail>> SqlStore::ClaimDigestEmails(const std::string& now,
+                                                                     const std::string& claim_until,
+                                                                     int max_attempts,
+                                                                     const std::string& oldest_day,
+                                                                     int64_t after_id, int limit) {
   std::vector<domain::DigestEmail> out;
   RETURN_IF_ERROR(InWriteTx([&](SqlConnection& conn) -> Status {
     out.clear();
@@ -93,8 +96,10 @@ Result<std::vector<domain::DigestEmail>> SqlStore::ClaimDigestEmails(
             "UPDATE reminder_digests SET email_status = 'sending', email_attempts = "
             "email_attempts + 1, email_claimed_until = ? WHERE id IN (SELECT id FROM "
             "reminder_digests WHERE (email_status IN ('pending', 'failed') OR (email_status = "
-            "'sending' AND email_claimed_until < ?)) AND email_attempts < ? AND day >= ? AND id > ? "
-            "ORDER BY id LIMIT ?) RETURNING id, org_id, user_id, day, email_to, email_subject, email_body, "
+            "'sending' AND email_claimed_until < ?)) AND email_attempts < ? AND day >= ? AND id > "
+            "? "
+            "ORDER BY id LIMIT ?) RETURNING id, org_id, user_id, day, email_to, email_subject, "
+            "email_body, "
             "email_attempts",
             {claim_until, now, int64_t{max_attempts}, oldest_day, after_id, int64_t{limit}}));
     ASSIGN_OR_RETURN(out, ReadAll(*rows, [](SqlRows& r) {
@@ -210,6 +215,33 @@ Result<bool> SqlStore::TakeLease(const std::string& name, const std::string& hol
 Status SqlStore::ReleaseLease(const std::string& name, const std::string& holder) {
   return InWriteTx([&](SqlConnection& conn) -> Status {
     return Run(conn, "DELETE FROM scheduler_leases WHERE name = ? AND holder = ?", {name, holder});
+  });
+}
+
+// --- Readiness history (issue 15; migration 0065) ---
+
+Result<bool> SqlStore::PutReadinessDay(int64_t org_id, const std::string& day,
+                                       const domain::Json& summary, const std::string& at) {
+  bool kept = false;
+  RETURN_IF_ERROR(InWriteTx([&](SqlConnection& conn) -> Status {
+    ASSIGN_OR_RETURN(auto rows, conn.Query("INSERT INTO readiness_history (org_id, day, summary, "
+                                           "recorded_at) VALUES (?, ?, ?, ?) ON CONFLICT (org_id, "
+                                           "day) DO NOTHING RETURNING day",
+                                           {org_id, day, summary.dump(), at}));
+    ASSIGN_OR_RETURN(kept, rows->Next());
+    return Status::Ok();
+  }));
+  return kept;
+}
+
+Result<std::vector<std::pair<std::string, domain::Json>>> SqlStore::ReadinessDays(
+    int64_t org_id, const std::string& from) {
+  ASSIGN_OR_RETURN(auto conn, Acquire());
+  ASSIGN_OR_RETURN(auto rows, conn->Query("SELECT day, summary FROM readiness_history WHERE "
+                                          "org_id = ? AND day >= ? ORDER BY day",
+                                          {org_id, from}));
+  return ReadAll(*rows, [](SqlRows& r) {
+    return std::pair{r.Text(0), domain::Json::parse(r.Text(1), nullptr, false)};
   });
 }
 

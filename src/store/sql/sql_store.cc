@@ -230,6 +230,16 @@ Status BuildWhere(const SqlDriver& driver, const RegisterSpec& spec, int64_t org
     if (fs == nullptr || !fs->filterable) {
       return InvalidArgument(fmt::format("cannot filter by \"{}\"", f.field), f.field);
     }
+    if (f.match != domain::Filter::Match::kEquals) {
+      if (fs->type != FieldType::kDate ||
+          !IsValidDate(f.value.is_string() ? f.value.get<std::string>() : "")) {
+        return InvalidArgument(fmt::format("\"{}\" is compared with a date", f.field), f.field);
+      }
+      where += fmt::format(" AND {} {} ?", fs->name,
+                           f.match == domain::Filter::Match::kBefore ? "<" : ">=");
+      params.push_back(FieldParam(*fs, f.value));
+      continue;
+    }
     if (fs->type == FieldType::kRefs) {
       // "Records whose list holds this id" through the link rows (an empty list: none).
       if (f.value.is_null()) {

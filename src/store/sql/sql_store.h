@@ -51,6 +51,10 @@ class SqlStore final : public Store {
   Result<domain::Organisation> FindOrganisation(const std::string& name) override;
   Result<domain::Organisation> GetOrganisation(int64_t id) override;
   Result<std::vector<domain::Organisation>> ListOrganisations() override;
+  Result<domain::OrganisationProfile> GetOrganisationProfile(int64_t org_id) override;
+  Status SetOrganisationProfile(int64_t org_id, const std::string& name,
+                                const domain::OrganisationProfile& profile,
+                                const AuditDraft& audit) override;
   Status SetSecondFactorRoles(int64_t org_id, const std::vector<domain::Role>& roles,
                               const AuditDraft& audit) override;
   Result<domain::User> CreateUser(const domain::User& user, const domain::Membership& membership,
@@ -123,6 +127,10 @@ class SqlStore final : public Store {
   Result<std::vector<domain::EvidenceFile>> ListEvidence(int64_t org_id,
                                                          const std::string& record_type,
                                                          int64_t record_id) override;
+  Result<std::vector<domain::EvidenceFile>> ExpiringEvidence(int64_t org_id,
+                                                             const std::string& from,
+                                                             const std::string& to,
+                                                             int limit) override;
   Result<domain::EvidenceFile> GetEvidence(int64_t org_id, int64_t id) override;
   Result<std::string> ReadEvidenceContent(int64_t org_id, int64_t id) override;
   Status DeleteEvidence(int64_t org_id, int64_t id, const AuditDraft& audit) override;
@@ -162,8 +170,7 @@ class SqlStore final : public Store {
                                                              const std::string& claim_until,
                                                              int max_attempts,
                                                              const std::string& oldest_day,
-                                                             int64_t after_id,
-                                                             int limit) override;
+                                                             int64_t after_id, int limit) override;
   Status FinishDigestEmail(int64_t digest_id, domain::EmailStatus status, const std::string& error,
                            const std::string& at) override;
   Result<domain::NotificationPage> ListNotifications(int64_t org_id, int64_t user_id,
@@ -173,10 +180,14 @@ class SqlStore final : public Store {
                               const std::string& at) override;
   Result<int> MarkAllNotificationsRead(int64_t org_id, int64_t user_id,
                                        const std::string& at) override;
-  Result<bool> TakeLease(const std::string& name, const std::string& holder,
-                         const std::string& now, const std::string& until) override;
+  Result<bool> TakeLease(const std::string& name, const std::string& holder, const std::string& now,
+                         const std::string& until) override;
   Status ReleaseLease(const std::string& name, const std::string& holder) override;
 
+  Result<bool> PutReadinessDay(int64_t org_id, const std::string& day, const Json& summary,
+                               const std::string& at) override;
+  Result<std::vector<std::pair<std::string, Json>>> ReadinessDays(int64_t org_id,
+                                                                  const std::string& from) override;
   Status CopyTo(Store& destination) override;
 
  private:

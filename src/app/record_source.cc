@@ -1,0 +1,282 @@
+#include "app/record_source.h"
+
+#include <algorithm>
+#include <deque>
+#include <set>
+#include <utility>
+
+#include "app/register_service.h"
+#include "domain/readiness.h"
+#include "domain/risk.h"
+#include "domain/support.h"
+
+namespace rampart::app {
+
+using domain::Filter;
+using domain::Json;
+using domain::Record;
+using domain::RegisterSpec;
+
+namespace {
+
+constexpr int kPage = 500;
+
+domain::ListQuery QueryOf(const std::vector<Filter>& filters, int limit) {
+  domain::ListQuery q;
+  q.filters = filters;
+  q.sort = "id";
+  q.limit = limit;
+  return q;
+}
+
+class Live : public RecordSource {
+ public:
+  Live(store::Store& store, int64_t org_id, std::string day)
+      : RecordSource(std::move(day)), store_(store), org_id_(org_id) {}
+
+  Result<int64_t> Count(const RegisterSpec& spec, const std::vector<Filter>& filters,
+                        int64_t cap) override {
+    auto q = QueryOf(filters, 1);
+    q.total_limit = cap;
+    return store_.Count(spec, org_id_, q);
+  }
+
+  Result<std::vector<Record>> First(const RegisterSpec& spec, const std::vector<Filter>& filters,
+                                    int limit) override {
+    ASSIGN_OR_RETURN(auto page, store_.List(spec, org_id_, QueryOf(filters, limit)));
+    return std::move(page.records);
+  }
+
+  Result<std::vector<Record>> All(const RegisterSpec& spec,
+                                  const std::vector<Filter>& filters) override {
+    std::vector<Record> out;
+    RETURN_IF_ERROR(
+        ForEachPage(store_, spec, org_id_, QueryOf(filters, kPage), [&](std::vector<Record>& page) {
+          for (auto& r : page) out.push_back(std::move(r));
+          return Status::Ok();
+        }));
+    return out;
+  }
+
+  Result<std::vector<domain::SoaEntry>> SoaEntries() override { return store_.SoaEntries(org_id_); }
+  Result<std::vector<domain::SoaVersion>> SoaVersions() override {
+    return store_.ListSoaVersions(org_id_);
+  }
+  Result<std::vector<domain::SoaAppliedControl>> SoaAppliedControls() override {
+    return store_.AnnexLinkedControls(org_id_);
+  }
+
+  Result<std::string> LastChange(const std::string& record_type) override {
+    return Newest(record_type, "");
+  }
+
+ protected:
+  // The time of the newest event about `record_type` up to day `to` (inclusive; empty: any).
+  Result<std::string> Newest(const std::string& record_type, const std::string& to) {
+    domain::AuditQuery q{.record_type = record_type, .to = to, .limit = 1};
+    ASSIGN_OR_RETURN(auto page, store_.ListAudit(org_id_, q));
+    return page.events.empty() ? std::string() : page.events.front().at;
+  }
+
+  store::Store& store_;
+  int64_t org_id_;
+};
+
+// A record changed after the day: its fields now (absent when deleted) and then (absent when it
+// did not exist yet).
+struct Changed {
+  std::optional<Json> now;
+  std::optional<Json> then;
+};
+
+class AsOf : public Live {
+ public:
+  AsOf(store::Store& store, int64_t org_id, std::string day)
+      : Live(store, org_id, day), after_(domain::AddDays(day, 1)) {}
+
+  Result<int64_t> Count(const RegisterSpec& spec, const std::vector<Filter>& filters,
+                        int64_t cap) override {
+    ASSIGN_OR_RETURN(const auto* changed, ChangedOf(spec));
+    ASSIGN_OR_RETURN(int64_t n, Live::Count(spec, filters, 0));
+    for (const auto& [id, c] : *changed) {
+      if (c.now && domain::MatchesFilters(spec, filters, *c.now)) --n;
+      if (c.then && domain::MatchesFilters(spec, filters, *c.then)) ++n;
+    }
+    return cap > 0 ? std::min(n, cap + 1) : n;
+  }
+
+  Result<std::vector<Record>> First(const RegisterSpec& spec, const std::vector<Filter>& filters,
+                                    int limit) override {
+    ASSIGN_OR_RETURN(const auto* changed, ChangedOf(spec));
+    // Enough of today's records that, the changed ones set aside, `limit` remain.
+    ASSIGN_OR_RETURN(
+        auto now,
+        Live::First(spec, filters,
+                    limit + static_cast<int>(std::min<size_t>(changed->size(), kPage - limit))));
+    return Merge(spec, filters, *changed, std::move(now), limit);
+  }
+
+  Result<std::vector<Record>> All(const RegisterSpec& spec,
+                                  const std::vector<Filter>& filters) override {
+    ASSIGN_OR_RETURN(const auto* changed, ChangedOf(spec));
+    ASSIGN_OR_RETURN(auto now, Live::All(spec, filters));
+    return Merge(spec, filters, *changed, std::move(now), 0);
+  }
+
+  Result<std::vector<domain::SoaEntry>> SoaEntries() override {
+    ASSIGN_OR_RETURN(auto entries, Live::SoaEntries());
+    ASSIGN_OR_RETURN(auto events, EventsAfter("soa_entry"));
+    std::vector<domain::SoaEntry> out;
+    for (auto& e : entries) {
+      const auto it = events.find(e.id);
+      if (it == events.end()) {
+        out.push_back(std::move(e));
+        continue;
+      }
+      // The first decision names the control: made after the day, the control was undecided.
+      const bool created = std::any_of(it->second.begin(), it->second.end(), [](const auto* ev) {
+        return ev->diff.contains("control_id");
+      });
+      if (created) continue;
+      Json now = {{"applicable", e.applicable ? Json(*e.applicable) : Json()},
+                  {"reasons", e.reasons},
+                  {"justification", e.justification},
+                  {"status_override", e.status_override},
+                  {"override_reason", e.override_reason}};
+      const Json then = domain::FieldsBefore(now, it->second);
+      e.applicable = then["applicable"].is_boolean() ? std::optional(then["applicable"].get<bool>())
+                                                     : std::nullopt;
+      e.reasons = then["reasons"].is_array() ? then["reasons"].get<std::vector<std::string>>()
+                                             : std::vector<std::string>{};
+      e.justification = then["justification"].is_string() ? then["justification"] : "";
+      e.status_override = then["status_override"].is_string() ? then["status_override"] : "";
+      e.override_reason = then["override_reason"].is_string() ? then["override_reason"] : "";
+      out.push_back(std::move(e));
+    }
+    return out;
+  }
+
+  Result<std::vector<domain::SoaVersion>> SoaVersions() override {
+    ASSIGN_OR_RETURN(auto versions, Live::SoaVersions());
+    std::erase_if(versions, [&](const domain::SoaVersion& v) { return v.approved_at >= after_; });
+    return versions;
+  }
+
+  Result<std::vector<domain::SoaAppliedControl>> SoaAppliedControls() override {
+    ASSIGN_OR_RETURN(auto controls, All(domain::AppliedControls(), {}));
+    std::vector<domain::SoaAppliedControl> out;
+    const std::string& title = domain::AppliedControls().title_field;
+    for (const auto& r : controls) {
+      const Json& annex = r.fields.value("annex_controls", Json());
+      if (!annex.is_array() || annex.empty()) continue;
+      domain::SoaAppliedControl c{.id = r.id};
+      c.name = r.fields.value(title, Json()).is_string() ? r.fields[title] : "";
+      c.status = r.fields.value("status", Json()).is_string() ? r.fields["status"] : "";
+      for (const auto& a : annex) {
+        if (a.is_string()) c.annex_controls.push_back(a);
+      }
+      out.push_back(std::move(c));
+    }
+    return out;
+  }
+
+  Result<std::string> LastChange(const std::string& record_type) override {
+    return Newest(record_type, Day());
+  }
+
+ private:
+  using Events = std::map<int64_t, std::vector<const domain::AuditEvent*>>;
+
+  // The events after the day about records of `record_type`, by record, newest first.
+  Result<Events> EventsAfter(const std::string& record_type) {
+    Events out;
+    domain::AuditQuery q{.record_type = record_type, .from = after_, .limit = kPage};
+    for (;;) {
+      ASSIGN_OR_RETURN(auto page, store_.ListAudit(org_id_, q));
+      for (auto& e : page.events) kept_.push_back(std::move(e));
+      if (page.older == 0) break;
+      q.before_seq = page.older;
+    }
+    for (const auto& e : kept_) {
+      if (e.record_type == record_type) out[e.record_id].push_back(&e);
+    }
+    for (auto& [id, events] : out) {
+      std::sort(events.begin(), events.end(),
+                [](const auto* a, const auto* b) { return a->seq > b->seq; });
+    }
+    return out;
+  }
+
+  // The records of `spec` changed after the day, read once per register.
+  Result<const std::map<int64_t, Changed>*> ChangedOf(const RegisterSpec& spec) {
+    const auto found = changed_.find(spec.type);
+    if (found != changed_.end()) return &found->second;
+    ASSIGN_OR_RETURN(auto events, EventsAfter(spec.type));
+    std::map<int64_t, Changed> out;
+    std::vector<int64_t> ids;
+    for (const auto& [id, e] : events) ids.push_back(id);
+    std::map<int64_t, Record> now;
+    for (size_t at = 0; at < ids.size(); at += kPage) {
+      Json chunk = Json::array();
+      for (size_t i = at; i < std::min(ids.size(), at + kPage); ++i) chunk.push_back(ids[i]);
+      domain::ListQuery q;
+      q.filters.push_back({"id", std::move(chunk)});
+      q.limit = kPage;
+      ASSIGN_OR_RETURN(auto page, store_.List(spec, org_id_, q));
+      for (auto& r : page.records) now.emplace(r.id, std::move(r));
+    }
+    for (const auto& [id, since] : events) {
+      Changed c;
+      bool existed = false;
+      const auto it = now.find(id);
+      if (it != now.end()) {
+        c.now = it->second.fields;
+        existed = it->second.created_at < after_;
+      } else {
+        // Deleted since: it existed on the day if it was created by then.
+        ASSIGN_OR_RETURN(auto history, store_.RecordHistory(org_id_, spec.type, id));
+        existed = !history.empty() && history.front().at < after_;
+      }
+      if (existed) c.then = domain::FieldsBefore(c.now, since);
+      out.emplace(id, std::move(c));
+    }
+    return &changed_.emplace(spec.type, std::move(out)).first->second;
+  }
+
+  // Today's records (by id) with the changed ones replaced by what they were on the day.
+  static std::vector<Record> Merge(const RegisterSpec& spec, const std::vector<Filter>& filters,
+                                   const std::map<int64_t, Changed>& changed,
+                                   std::vector<Record> now, int limit) {
+    std::vector<Record> out;
+    for (auto& r : now) {
+      if (changed.count(r.id) == 0) out.push_back(std::move(r));
+    }
+    for (const auto& [id, c] : changed) {
+      if (c.then && domain::MatchesFilters(spec, filters, *c.then)) {
+        Record r;
+        r.id = id;
+        r.fields = *c.then;
+        out.push_back(std::move(r));
+      }
+    }
+    std::sort(out.begin(), out.end(), [](const Record& a, const Record& b) { return a.id < b.id; });
+    if (limit > 0 && out.size() > static_cast<size_t>(limit)) out.resize(limit);
+    return out;
+  }
+
+  std::string after_;  // the day after: events from it on are undone
+  std::deque<domain::AuditEvent> kept_;
+  std::map<std::string, std::map<int64_t, Changed>> changed_;
+};
+
+}  // namespace
+
+std::unique_ptr<RecordSource> LiveRecords(store::Store& store, int64_t org_id, std::string today) {
+  return std::make_unique<Live>(store, org_id, std::move(today));
+}
+
+std::unique_ptr<RecordSource> RecordsAsOf(store::Store& store, int64_t org_id, std::string day) {
+  return std::make_unique<AsOf>(store, org_id, std::move(day));
+}
+
+}  // namespace rampart::app

@@ -1,0 +1,333 @@
+// ReadinessService (issue 15) against a real store: every query check one by one (a record that
+// makes it fail is named, and without it the check passes), the rules reading their facts, time
+// travel against changes made after the chosen day, the history, the statements per assessment
+// and organisations kept apart.
+#include "app/readiness_service.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "app/services.h"
+#include "app_fixture.h"
+#include "domain/context.h"
+#include "domain/readiness.h"
+#include "domain/registers.h"
+#include "domain/risk.h"
+#include "support/raw_records.h"
+
+namespace rampart::app {
+namespace {
+
+using domain::Json;
+using domain::ReadinessCheck;
+using test::IsOk;
+
+class ReadinessServiceTest : public AppTest {
+ protected:
+  void SetUp() override {
+    AppTest::SetUp();
+    services_ = std::make_unique<Services>(*store_, clock_);
+  }
+
+  std::string Today() const { return FormatDate(clock_.Now()); }
+
+  store::Actor ActorOf(const Principal& p) const {
+    return {.org_id = p.org_id,
+            .user_id = p.user_id,
+            .username = p.username,
+            .now = FormatUtc(clock_.Now())};
+  }
+
+  // A new organisation with its administrator.
+  Principal NewOrg(const std::string& name) {
+    auto t = test::CreateTenant(*store_, name, "admin-" + std::to_string(++orgs_),
+                                FormatUtc(clock_.Now()));
+    EXPECT_THAT(t, IsOk());
+    return PrincipalOf(t->org, t->admin);
+  }
+
+  int64_t Insert(const Principal& p, const domain::RegisterSpec& spec, const Json& set = {}) {
+    return test::InsertRaw(*store_, ActorOf(p), spec, set.is_object() ? set : Json::object());
+  }
+  void Update(const Principal& p, const domain::RegisterSpec& spec, int64_t id, const Json& set) {
+    test::UpdateRaw(*store_, ActorOf(p), spec, id, set);
+  }
+  void Delete(const Principal& p, const domain::RegisterSpec& spec, int64_t id) {
+    test::DeleteRaw(*store_, ActorOf(p), spec, id);
+  }
+
+  // Field values that meet every condition of a query check.
+  Json Meeting(const ReadinessCheck& c) const {
+    Json out = Json::object();
+    for (const auto& cond : c.where) {
+      using M = domain::Filter::Match;
+      if (cond.match == M::kBefore) {
+        out[cond.field] = "2000-01-01";
+      } else if (cond.match == M::kOnOrAfter) {
+        out[cond.field] = Today();
+      } else if (cond.levels_to_treat) {
+        out[cond.field] = "High";  // the default methodology retains low and medium only
+      } else if (cond.open) {
+        for (const auto& choice : c.spec->Field(cond.field)->choices) {
+          const auto& closed = c.spec->lifecycle->closed;
+          if (std::find(closed.begin(), closed.end(), choice.value) == closed.end()) {
+            out[cond.field] = choice.value;
+            break;
+          }
+        }
+      } else {
+        out[cond.field] = cond.value.is_array() ? cond.value.front() : cond.value;
+      }
+    }
+    return out;
+  }
+
+  domain::Readiness Assess(const Principal& p, const std::string& as_of = "") {
+    auto a = services_->readiness.Assess(p, as_of);
+    EXPECT_THAT(a, IsOk());
+    return a.ok() ? std::move(a).value() : domain::Readiness{};
+  }
+
+  static const domain::CheckResult& Result(const domain::Readiness& a, std::string_view id) {
+    for (const auto& r : a.results) {
+      if (r.check->id == id) return r;
+    }
+    std::abort();
+  }
+
+  static std::vector<int64_t> OffenderIds(const domain::CheckResult& r) {
+    std::vector<int64_t> out;
+    for (const auto& o : r.offenders) out.push_back(o.id);
+    return out;
+  }
+
+  std::unique_ptr<Services> services_;
+  int orgs_ = 0;
+};
+
+TEST_F(ReadinessServiceTest, EveryQueryCheckFailsNamingItsRecordAndPassesWithoutIt) {
+  int tested = 0;
+  for (const auto& c : domain::ReadinessChecks()) {
+    if (c.expect != domain::Expect::kNone) continue;
+    SCOPED_TRACE(c.id);
+    const Principal p = NewOrg("Org " + c.id);
+    const int64_t id = Insert(p, *c.spec, Meeting(c));
+    const auto failed = Result(Assess(p), c.id);
+    EXPECT_FALSE(failed.passed);
+    EXPECT_EQ(failed.count, 1);
+    EXPECT_THAT(OffenderIds(failed), ::testing::ElementsAre(id));
+    ASSERT_EQ(failed.offenders.size(), 1u);
+    EXPECT_EQ(failed.offenders[0].type, c.spec->type);
+    EXPECT_EQ(domain::OffenderHref(failed.offenders[0]),
+              "/" + c.spec->path + "/" + std::to_string(id));
+    Delete(p, *c.spec, id);
+    EXPECT_TRUE(Result(Assess(p), c.id).passed);
+    ++tested;
+  }
+  EXPECT_GE(tested, 30);
+}
+
+TEST_F(ReadinessServiceTest, EveryCheckAskingForRecordsFailsWithoutThemAndPassesWithOne) {
+  int tested = 0;
+  for (const auto& c : domain::ReadinessChecks()) {
+    if (c.expect != domain::Expect::kSome) continue;
+    SCOPED_TRACE(c.id);
+    const Principal p = NewOrg("Org " + c.id);
+    const auto none = Result(Assess(p), c.id);
+    EXPECT_FALSE(none.passed);
+    EXPECT_EQ(none.count, 0);
+    EXPECT_EQ(none.detail, "None found: " + c.looks_at + ".");
+    Insert(p, *c.spec, Meeting(c));
+    const auto found = Result(Assess(p), c.id);
+    EXPECT_TRUE(found.passed);
+    EXPECT_EQ(found.count, 1);
+    ++tested;
+  }
+  EXPECT_GE(tested, 15);
+}
+
+TEST_F(ReadinessServiceTest, DateConditionsAreComparedWithTheDayAssessed) {
+  // A review held 13 months ago no longer counts; one held 11 months ago does.
+  Insert(alice_, domain::ManagementReviews(),
+         {{"status", "held"}, {"review_date", domain::AddMonths(Today(), -13)}});
+  EXPECT_FALSE(Result(Assess(alice_), "9.3-review-held").passed);
+  Insert(alice_, domain::ManagementReviews(),
+         {{"status", "approved"}, {"review_date", domain::AddMonths(Today(), -11)}});
+  EXPECT_TRUE(Result(Assess(alice_), "9.3-review-held").passed);
+  // A risk whose review is today is not overdue; yesterday's is.
+  const int64_t today = Insert(alice_, domain::Risks(), {{"next_review", Today()}});
+  EXPECT_TRUE(Result(Assess(alice_), "risks-reviews").passed);
+  Update(alice_, domain::Risks(), today, {{"next_review", domain::AddDays(Today(), -1)}});
+  EXPECT_THAT(OffenderIds(Result(Assess(alice_), "risks-reviews")), ::testing::ElementsAre(today));
+  // A closed risk is not reviewed any more.
+  Update(alice_, domain::Risks(), today, {{"status", "closed"}});
+  EXPECT_TRUE(Result(Assess(alice_), "risks-reviews").passed);
+}
+
+TEST_F(ReadinessServiceTest, RulesReadTheRecords) {
+  auto a = Assess(alice_);
+  const auto& decided = Result(a, "6.1.3-soa-decided");
+  EXPECT_FALSE(decided.passed);
+  EXPECT_EQ(decided.count, 93);
+  EXPECT_EQ(Result(a, "5.3-roles-held").detail, "No active ISMS role is defined.");
+  EXPECT_FALSE(Result(a, "7.5.1-mandatory-met").passed);
+  EXPECT_FALSE(Result(a, "9.2-coverage").passed);
+
+  const int64_t role =
+      Insert(alice_, domain::IsmsRoles(),
+             {{"name", "ISMS manager"}, {"status", "active"}, {"holders", nullptr}});
+  a = Assess(alice_);
+  EXPECT_THAT(OffenderIds(Result(a, "5.3-roles-held")), ::testing::ElementsAre(role));
+  Update(alice_, domain::IsmsRoles(), role,
+         {{"holders", Json::array({{{"person", alice_.user_id}, {"since", "2026-01-01"}}})},
+          {"top_management", true}});
+  a = Assess(alice_);
+  EXPECT_TRUE(Result(a, "5.3-roles-held").passed);
+  EXPECT_TRUE(Result(a, "5.3-top-management").passed);
+
+  // A control decided applicable without an applied control is not covered.
+  ASSERT_THAT(services_->soa.Update(alice_, "5.1", 0,
+                                    {{"applicable", true}, {"reasons", {"risk_treatment"}}}),
+              IsOk());
+  a = Assess(alice_);
+  EXPECT_EQ(Result(a, "6.1.3-soa-decided").count, 92);
+  const auto& covered = Result(a, "6.1.3-soa-covered");
+  ASSERT_EQ(covered.offenders.size(), 1u);
+  EXPECT_EQ(covered.offenders[0].key, "5.1");
+  Insert(alice_, domain::AppliedControls(),
+         {{"annex_controls", Json::array({"5.1"})}, {"status", "planned"}});
+  EXPECT_TRUE(Result(Assess(alice_), "6.1.3-soa-covered").passed);
+
+  // An active programme whose audit covers 4.1 only.
+  const int64_t programme = Insert(alice_, domain::AuditProgrammes(), {{"status", "active"}});
+  Insert(alice_, domain::InternalAudits(),
+         {{"programme", programme}, {"clauses", Json::array({"4.1"})}});
+  const auto coverage = Result(Assess(alice_), "9.2-coverage");
+  EXPECT_FALSE(coverage.passed);
+  ASSERT_FALSE(coverage.offenders.empty());
+  EXPECT_EQ(coverage.offenders[0].key, "4.2");
+}
+
+TEST_F(ReadinessServiceTest, TimeTravelUndoesWhatChangedAfterTheDay) {
+  const std::string day1 = Today();
+  const int64_t early = Insert(alice_, domain::Risks(), {{"title", "Early"}, {"owner", nullptr}});
+  const int64_t issue = Insert(alice_, domain::ContextIssues(), {{"status", "active"}});
+  clock_.Advance(std::chrono::hours(48));
+  // After the day: the early risk gets an owner, a late one comes without, the issue goes.
+  Update(alice_, domain::Risks(), early, {{"owner", alice_.user_id}});
+  const int64_t late = Insert(alice_, domain::Risks(), {{"title", "Late"}, {"owner", nullptr}});
+  Delete(alice_, domain::ContextIssues(), issue);
+
+  const auto now = Assess(alice_);
+  EXPECT_FALSE(now.historical);
+  EXPECT_THAT(OffenderIds(Result(now, "6.1.2-risk-owner")), ::testing::ElementsAre(late));
+  EXPECT_FALSE(Result(now, "4.1-issues").passed);
+
+  const auto then = Assess(alice_, day1);
+  EXPECT_TRUE(then.historical);
+  EXPECT_EQ(then.as_of, day1);
+  const auto& owner = Result(then, "6.1.2-risk-owner");
+  EXPECT_THAT(OffenderIds(owner), ::testing::ElementsAre(early));
+  EXPECT_EQ(owner.offenders[0].title, "Early");
+  EXPECT_EQ(owner.count, 1);
+  EXPECT_TRUE(Result(then, "4.1-issues").passed);
+  EXPECT_TRUE(Result(then, "6.1.2-risks").passed);
+
+  // The day before anything: nothing existed.
+  const auto before = Assess(alice_, domain::AddDays(day1, -1));
+  EXPECT_FALSE(Result(before, "6.1.2-risks").passed);
+  EXPECT_TRUE(Result(before, "6.1.2-risk-owner").passed);
+}
+
+TEST_F(ReadinessServiceTest, TimeTravelSeesTheSoaAsDecidedAndApprovedThen) {
+  const std::string day1 = Today();
+  ASSERT_THAT(services_->soa.Update(alice_, "5.1", 0,
+                                    {{"applicable", false}, {"justification", "Not ours."}}),
+              IsOk());
+  clock_.Advance(std::chrono::hours(48));
+  ASSERT_THAT(services_->soa.Update(alice_, "5.1", 1,
+                                    {{"applicable", true}, {"reasons", {"risk_treatment"}}}),
+              IsOk());
+  ASSERT_THAT(services_->soa.Update(alice_, "5.2", 0,
+                                    {{"applicable", true}, {"reasons", {"risk_treatment"}}}),
+              IsOk());
+  const auto now = Assess(alice_);
+  EXPECT_EQ(Result(now, "6.1.3-soa-decided").count, 91);
+  EXPECT_EQ(Result(now, "6.1.3-soa-covered").count, 2);
+  const auto then = Assess(alice_, day1);
+  EXPECT_EQ(Result(then, "6.1.3-soa-decided").count, 92);
+  EXPECT_TRUE(Result(then, "6.1.3-soa-covered").passed);  // 5.1 was excluded then
+}
+
+TEST_F(ReadinessServiceTest, RefusesADayThatIsNotADateOrIsAfterToday) {
+  auto bad = services_->readiness.Assess(alice_, "2026-02-30");
+  EXPECT_THAT(bad, test::StatusIs(Code::kInvalidArgument, "as_of"));
+  auto future = services_->readiness.Assess(alice_, domain::AddDays(Today(), 1));
+  EXPECT_THAT(future, test::StatusIs(Code::kInvalidArgument, "as_of"));
+  // Today given as such is today's readiness.
+  EXPECT_FALSE(Assess(alice_, Today()).historical);
+}
+
+TEST_F(ReadinessServiceTest, KeepsTheFirstAssessmentOfEachDay) {
+  Assess(alice_);
+  Insert(alice_, domain::ContextIssues(), {{"status", "active"}});
+  Assess(alice_);  // the day is kept already
+  auto history = services_->readiness.History(alice_);
+  ASSERT_THAT(history, IsOk());
+  ASSERT_EQ(history->size(), 1u);
+  EXPECT_EQ((*history)[0].day, Today());
+  const int before = (*history)[0].summary["groups"]["4"].get<int>();  // before the issue
+  // The scheduler's pass keeps the day of organisations nobody looked at.
+  const Principal globex = Globex();
+  auto kept = services_->readiness.RecordDay();
+  ASSERT_THAT(kept, IsOk());
+  EXPECT_EQ(*kept, 1);
+  clock_.Advance(std::chrono::hours(24));
+  Assess(alice_);
+  history = services_->readiness.History(alice_);
+  ASSERT_EQ(history->size(), 2u);
+  EXPECT_EQ((*history)[0].summary["groups"]["4"].get<int>(), before);  // the first one stands
+  EXPECT_GT((*history)[1].summary["groups"]["4"].get<int>(), before);
+  // Another organisation's history is its own.
+  auto other = services_->readiness.History(globex);
+  ASSERT_THAT(other, IsOk());
+  ASSERT_EQ(other->size(), 1u);
+}
+
+TEST_F(ReadinessServiceTest, StatementsDoNotGrowWithTheRecords) {
+  for (int i = 0; i < 3; ++i) Insert(alice_, domain::Risks(), {{"owner", nullptr}});
+  Assess(alice_);  // the day is kept
+  uint64_t before = store_->StatementCount();
+  Assess(alice_);
+  const uint64_t few = store_->StatementCount() - before;
+  for (int i = 0; i < 60; ++i) Insert(alice_, domain::Risks(), {{"owner", nullptr}});
+  before = store_->StatementCount();
+  Assess(alice_);
+  EXPECT_EQ(store_->StatementCount() - before, few);
+  EXPECT_LE(few, 170u);
+}
+
+TEST_F(ReadinessServiceTest, NamesOnlyTheOrganisationsOwnRecords) {
+  const Principal globex = Globex();
+  const int64_t theirs = Insert(globex, domain::Risks(), {{"owner", nullptr}});
+  const auto mine = Result(Assess(alice_), "6.1.2-risk-owner");
+  EXPECT_TRUE(mine.passed);
+  EXPECT_THAT(OffenderIds(Result(Assess(globex), "6.1.2-risk-owner")),
+              ::testing::ElementsAre(theirs));
+  // Nor in the past.
+  clock_.Advance(std::chrono::hours(48));
+  Update(globex, domain::Risks(), theirs, {{"owner", globex.user_id}});
+  EXPECT_TRUE(Result(Assess(alice_, domain::AddDays(Today(), -1)), "6.1.2-risk-owner").passed);
+}
+
+TEST_F(ReadinessServiceTest, NeedsReadingRecords) {
+  Principal staff = alice_;
+  staff.role = domain::Role::kStaff;
+  EXPECT_THAT(services_->readiness.Assess(staff), test::StatusIs(Code::kPermissionDenied));
+  EXPECT_THAT(services_->readiness.History(staff), test::StatusIs(Code::kPermissionDenied));
+}
+
+}  // namespace
+}  // namespace rampart::app
