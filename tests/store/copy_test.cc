@@ -141,16 +141,29 @@ void Populate(Store& store) {
   // Reminders (issue 14): an e-mail address, a task overdue and the day's digest with its
   // notification, and the lease of a pass still held.
   ASSERT_THAT(services.auth.SetEmail(p, "alice@example.org"), IsOk());
-  ASSERT_THAT(services.registers.Create(p, domain::Tasks(),
-                                        {{"title", "Copy the reminders"},
-                                         {"owner", p.user_id},
-                                         {"due_date", "2020-01-01"}}),
-              IsOk());
+  ASSERT_THAT(
+      services.registers.Create(
+          p, domain::Tasks(),
+          {{"title", "Copy the reminders"}, {"owner", p.user_id}, {"due_date", "2020-01-01"}}),
+      IsOk());
   auto pass = services.reminders.RunPass({});
   ASSERT_THAT(pass, IsOk());
   ASSERT_EQ(pass->digests, 1);
   ASSERT_THAT(store.TakeLease("reminders", "copied", "2020-01-01T00:00:00.000Z",
                               "2999-01-01T00:00:00.000Z"),
+              IsOk());
+  // Readiness (issue 15): the day's summary kept, and the organisation set up (its profile).
+  ASSERT_THAT(services.readiness.Assess(p), IsOk());
+  ASSERT_THAT(store.SetOrganisationProfile(
+                  p.org_id, p.org_name,
+                  {.size = "11-50", .sector = "finance", .set_up_at = "2026-01-01T00:00:00.000Z"},
+                  {.org_id = p.org_id,
+                   .actor = "copy test",
+                   .at = "2026-01-01T00:00:00.000Z",
+                   .action = "set_up",
+                   .record_type = "organisation",
+                   .record_id = p.org_id,
+                   .address = "198.51.100.7"}),
               IsOk());
 }
 

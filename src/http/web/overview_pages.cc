@@ -188,7 +188,7 @@ void RisksByLevelCard(Html& h, Request& r) {
     most = std::max(most, b.n);
     total += b.n;
   }
-  const double width = 320, row = 26, label = 90, bar_w = width - label - 50;
+  const double width = 260, row = 24, label = 76, bar_w = width - label - 40;
   const double height = row * static_cast<double>(bars.size());
   h.Open("svg", {{"xmlns", "http://www.w3.org/2000/svg"},
                  {"viewBox", fmt::format("0 0 {} {}", width, height)},
@@ -371,8 +371,12 @@ void ApprovalsCard(Html& h, Request& r, const domain::Readiness& a) {
   Figure(h, "/resources?status=requested", Count(r, domain::Resources(), {{"status", "requested"}}),
          "resources requested", true);
   const auto* soa = ResultOf(a, "6.1.3-soa-current");
+  const auto* approved = ResultOf(a, "6.1.3-soa-approved");
+  const bool never = approved != nullptr && !approved->passed;
   Figure(h, "/soa/versions", soa != nullptr && !soa->passed ? 1 : 0,
-         "Statement of Applicability to approve again", true);
+         never ? "Statement of Applicability to approve"
+               : "Statement of Applicability to approve again (risks changed since)",
+         true);
   h.Close("ul");
   h.Close("section");
 }
