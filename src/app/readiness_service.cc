@@ -12,6 +12,7 @@
 #include "domain/internal_audit.h"
 #include "domain/leadership.h"
 #include "domain/planning.h"
+#include "domain/registers.h"
 #include "domain/risk.h"
 #include "domain/risk_methodology.h"
 #include "domain/support.h"
@@ -135,6 +136,18 @@ Result<domain::CheckResult> RunQuery(RecordSource& src, const domain::ReadinessC
   return domain::QueryResult(c, count, capped, std::move(offenders));
 }
 
+// Every kind of record the checks read: the registers, the SoA's decisions and versions.
+const std::vector<std::string>& RecordTypesRead() {
+  static const std::vector<std::string> kTypes = [] {
+    std::vector<std::string> out;
+    for (const auto* spec : domain::AllRegisters()) out.push_back(spec->type);
+    out.push_back("soa_entry");
+    out.push_back("soa_version");
+    return out;
+  }();
+  return kTypes;
+}
+
 }  // namespace
 
 Result<domain::Readiness> ReadinessService::AssessOrg(int64_t org_id, const std::string& day,
@@ -175,8 +188,21 @@ Result<domain::Readiness> ReadinessService::Assess(const Principal& p, const std
     }
   }
   const bool historical = !as_of.empty() && as_of < today;
-  ASSIGN_OR_RETURN(auto r, AssessOrg(p.org_id, historical ? as_of : today, historical));
-  if (!historical) {
+  if (historical) return AssessOrg(p.org_id, as_of, true);
+  ASSIGN_OR_RETURN(const int64_t last_change, store_.LastChange(p.org_id, RecordTypesRead()));
+  {
+    std::lock_guard lock(mu_);
+    const auto it = latest_.find(p.org_id);
+    if (it != latest_.end() && it->second.day == today && it->second.last_change == last_change) {
+      return it->second.readiness;
+    }
+  }
+  ASSIGN_OR_RETURN(auto r, AssessOrg(p.org_id, today, false));
+  {
+    std::lock_guard lock(mu_);
+    latest_[p.org_id] = {today, last_change, r};
+  }
+  {
     // The first assessment of the day is its history (once per process: the store keeps the
     // first one anyway).
     std::lock_guard lock(mu_);

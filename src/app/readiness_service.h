@@ -5,12 +5,16 @@
 // A query check is one count (capped at 10,000) and, when it fails, one page of 5 offenders; the
 // facts the rules need are read once (the SoA, the ISMS roles and processes, the mandatory
 // documentation's inputs, the competence matrix's registers, the active audit programme): the
-// statements do not grow with the records.
+// statements do not grow with the records. Today's readiness of an organisation is kept in
+// memory with the sequence number of the newest audit event about any record it reads: while
+// that number and the day stay the same (one statement tells), the readiness is the same and is
+// answered from memory; any change of a record, or a new day, assesses afresh.
 //
 // Errors: kPermissionDenied without records:read; kInvalidArgument naming "as_of" for a day that
 // is not a date or is after today; store failures as they come. Thread-safe.
 #pragma once
 
+#include <map>
 #include <mutex>
 #include <set>
 #include <string>
@@ -52,6 +56,12 @@ class ReadinessService {
   const Clock& clock_;
   std::mutex mu_;
   std::set<std::pair<int64_t, std::string>> kept_;  // days this process has kept
+  struct Latest {
+    std::string day;
+    int64_t last_change = 0;
+    domain::Readiness readiness;
+  };
+  std::map<int64_t, Latest> latest_;  // today's readiness by organisation
 };
 
 }  // namespace rampart::app

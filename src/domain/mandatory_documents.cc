@@ -204,18 +204,48 @@ std::pair<std::vector<MandatoryEvidence>, std::string> FromSource(const Mandator
                         : fmt::format("No published document serves clause {}", q.clause)};
 }
 
+// A published document as the requirements look at it, read from its fields once (an
+// organisation may publish thousands: each requirement then walks these, not the records).
+struct PublishedDocument {
+  const Record* record = nullptr;
+  const Json* type = nullptr;
+  const Json* clauses = nullptr;
+  const Json* controls = nullptr;
+  bool overdue = false;  // past its next review
+};
+
+std::vector<PublishedDocument> Published(const std::vector<Record>& documents,
+                                         std::string_view today) {
+  static const Json kNull;
+  auto field = [](const Record& d, const char* name) {
+    const auto it = d.fields.find(name);
+    return it == d.fields.end() ? &kNull : &*it;
+  };
+  std::vector<PublishedDocument> out;
+  out.reserve(documents.size());
+  for (const auto& d : documents) {
+    const Json* next = field(d, "next_review");
+    out.push_back({.record = &d,
+                   .type = field(d, "type"),
+                   .clauses = field(d, "clauses"),
+                   .controls = field(d, "annex_controls"),
+                   .overdue = next->is_string() && !next->get_ref<const std::string&>().empty() &&
+                              next->get_ref<const std::string&>() < today});
+  }
+  return out;
+}
+
 // Whether published document `d` meets requirement `q`.
-bool Serves(const MandatoryRequirement& q, const Record& d) {
-  const Json& type = d.fields.value("type", Json());
+bool Serves(const MandatoryRequirement& q, const PublishedDocument& d) {
   switch (q.source) {
     case MandatorySource::kIsmsPolicy:
-      return type == "isms_policy";
+      return *d.type == "isms_policy";
     case MandatorySource::kTopicPolicies:
-      return type == "topic_policy";
+      return *d.type == "topic_policy";
     case MandatorySource::kAnyDocument:
       return true;
     default:
-      return Holds(d.fields.value(q.annex_a ? "annex_controls" : "clauses", Json()), q.clause);
+      return Holds(q.annex_a ? *d.controls : *d.clauses, q.clause);
   }
 }
 
@@ -245,18 +275,18 @@ std::string_view MandatoryStateName(MandatoryState s) {
 MandatoryAssessment AssessMandatoryDocumentation(const MandatoryInputs& in,
                                                  std::string_view today) {
   MandatoryAssessment out;
+  const std::vector<PublishedDocument> published = Published(in.published_documents, today);
   for (const auto& q : MandatoryDocumentation()) {
     MandatoryStatus st{.requirement = &q};
     auto [source, gap] = FromSource(q, in);
     const bool source_met = !source.empty();
     st.met_by = std::move(source);
     int64_t in_date = 0, overdue = 0;
-    for (const auto& d : in.published_documents) {
+    for (const auto& d : published) {
       if (!Serves(q, d)) continue;
-      MandatoryEvidence e = DocumentEvidence(d, today);
-      ++(e.overdue ? overdue : in_date);
+      ++(d.overdue ? overdue : in_date);
       if (q.source != MandatorySource::kAnyDocument && st.met_by.size() < kDocumentsListed) {
-        st.met_by.push_back(std::move(e));
+        st.met_by.push_back(DocumentEvidence(*d.record, today));
       }
     }
     if (q.source == MandatorySource::kAnyDocument && in_date + overdue > 0) {

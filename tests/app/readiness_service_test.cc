@@ -298,7 +298,8 @@ TEST_F(ReadinessServiceTest, KeepsTheFirstAssessmentOfEachDay) {
 
 TEST_F(ReadinessServiceTest, StatementsDoNotGrowWithTheRecords) {
   for (int i = 0; i < 3; ++i) Insert(alice_, domain::Risks(), {{"owner", nullptr}});
-  Assess(alice_);  // the day is kept
+  Assess(alice_);                                         // the day is kept
+  Insert(alice_, domain::Risks(), {{"owner", nullptr}});  // a change: assessed afresh
   uint64_t before = store_->StatementCount();
   Assess(alice_);
   const uint64_t few = store_->StatementCount() - before;
@@ -307,6 +308,29 @@ TEST_F(ReadinessServiceTest, StatementsDoNotGrowWithTheRecords) {
   Assess(alice_);
   EXPECT_EQ(store_->StatementCount() - before, few);
   EXPECT_LE(few, 170u);
+}
+
+TEST_F(ReadinessServiceTest, TodaysReadinessIsKeptUntilARecordChangesOrTheDayEnds) {
+  const int64_t risk = Insert(alice_, domain::Risks(), {{"owner", nullptr}});
+  EXPECT_FALSE(Result(Assess(alice_), "6.1.2-risk-owner").passed);
+  // Nothing changed: one statement (the newest change) answers.
+  uint64_t before = store_->StatementCount();
+  EXPECT_FALSE(Result(Assess(alice_), "6.1.2-risk-owner").passed);
+  EXPECT_EQ(store_->StatementCount() - before, 1u);
+  // A change of any record read: assessed afresh.
+  Update(alice_, domain::Risks(), risk, {{"owner", alice_.user_id}});
+  EXPECT_TRUE(Result(Assess(alice_), "6.1.2-risk-owner").passed);
+  // A decision in the SoA too.
+  EXPECT_EQ(Result(Assess(alice_), "6.1.3-soa-decided").count, 93);
+  ASSERT_THAT(services_->soa.Update(alice_, "5.1", 0,
+                                    {{"applicable", true}, {"reasons", {"risk_treatment"}}}),
+              IsOk());
+  EXPECT_EQ(Result(Assess(alice_), "6.1.3-soa-decided").count, 92);
+  // A new day: a review due today is overdue tomorrow, without any change.
+  Update(alice_, domain::Risks(), risk, {{"next_review", Today()}});
+  EXPECT_TRUE(Result(Assess(alice_), "risks-reviews").passed);
+  clock_.Advance(std::chrono::hours(24));
+  EXPECT_FALSE(Result(Assess(alice_), "risks-reviews").passed);
 }
 
 TEST_F(ReadinessServiceTest, NamesOnlyTheOrganisationsOwnRecords) {
