@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <map>
 
+#include "base/text.h"
 #include "cli/cli.h"
 #include "http/api/api.h"
 
@@ -16,35 +17,14 @@ namespace rampart::cli {
 
 namespace {
 
+// Text for an XML attribute or element: escaped as HTML escapes it (the same five characters),
+// control characters other than tab and newlines (not allowed in XML 1.0) made spaces.
 std::string XmlEscape(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&apos;";
-        break;
-      default:
-        // Control characters other than tab and newlines are not allowed in XML 1.0.
-        if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r') {
-          out += ' ';
-        } else {
-          out += c;
-        }
-    }
+  std::string text(s);
+  for (char& c : text) {
+    if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r') c = ' ';
   }
-  return out;
+  return HtmlEscape(text);
 }
 
 std::string Plural(int n, const char* what) {
