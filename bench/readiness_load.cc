@@ -231,8 +231,8 @@ void Run(const Options& o) {
       auto r = Check(st.Get(risks, 1, id), "reading the risk");
       Json after = r.fields;
       after["title"] = fmt::format("Risk renamed {}", i);
-      store::Actor actor{.org_id = 1, .user_id = 1, .username = "bench",
-                         .now = FormatUtc(SystemClock().Now())};
+      store::Actor actor{
+          .org_id = 1, .user_id = 1, .username = "bench", .now = FormatUtc(SystemClock().Now())};
       (void)Check(st.Write(actor, {{.kind = store::Mutation::Kind::kUpdate,
                                     .spec = &risks,
                                     .id = id,

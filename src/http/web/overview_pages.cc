@@ -159,30 +159,36 @@ void OverdueCard(Html& h, const domain::Readiness& a) {
   h.Close("section");
 }
 
-// Risks not closed by inherent level, highest first, as horizontal bars.
+// The risks by inherent level, highest first, as horizontal bars: from the heat map's counts,
+// which the store keeps per organisation (one statement, whatever the number of risks).
 void RisksByLevelCard(Html& h, Request& r) {
   CardOpen(h, "ov-risks", "Risks by level", "/risks/heatmap", "Heat map");
-  auto m = r.services.risks.Methodology(r.principal);
-  if (!m.ok()) {
-    h.Element("p", {{"class", "muted"}}, m.status().message());
+  auto map = r.services.risks.Heat(r.principal, false, {});
+  if (!map.ok()) {
+    h.Element("p", {{"class", "muted"}}, map.status().message());
     h.Close("section");
     return;
   }
-  const auto& risks = domain::Risks();
-  const Json open =
-      Json::array({"identified", "analysed", "treatment_planned", "treated", "accepted"});
+  const auto& m = map->methodology;
+  std::vector<int64_t> per_level(m.levels.size(), 0);
+  for (size_t l = 0; l < map->counts.size(); ++l) {
+    for (size_t i = 0; i < map->counts[l].size(); ++i) {
+      const int level = m.matrix[l][i];
+      if (level >= 0 && static_cast<size_t>(level) < per_level.size()) {
+        per_level[level] += map->counts[l][i];
+      }
+    }
+  }
   struct Bar {
     std::string label, colour, href;
     int64_t n;
   };
   std::vector<Bar> bars;
-  const auto& levels = m->methodology.levels;
-  for (auto it = levels.rbegin(); it != levels.rend(); ++it) {
-    bars.push_back({it->name, it->colour, "/risks?inherent_level=" + UrlEncode(it->name),
-                    Count(r, risks, {{"status", open}, {"inherent_level", it->name}})});
+  for (size_t k = m.levels.size(); k-- > 0;) {
+    bars.push_back({m.levels[k].name, m.levels[k].colour,
+                    "/risks?inherent_level=" + UrlEncode(m.levels[k].name), per_level[k]});
   }
-  bars.push_back({"Not rated", "#8b94a2", "/risks?status=identified",
-                  Count(r, risks, {{"status", open}, {"inherent_level", Json()}})});
+  bars.push_back({"Not rated", "#8b94a2", "/risks?status=identified", map->unrated});
   int64_t most = 1, total = 0;
   for (const auto& b : bars) {
     most = std::max(most, b.n);
@@ -196,7 +202,7 @@ void RisksByLevelCard(Html& h, Request& r) {
                  {"aria-labelledby", "ov-risks-t ov-risks-d"},
                  {"class", "overview-chart"}});
   h.Element("title", {{"id", "ov-risks-t"}}, "Risks by inherent level");
-  std::string desc = fmt::format("{} risks not closed:", total);
+  std::string desc = fmt::format("{} risks:", total);
   for (const auto& b : bars) desc += fmt::format(" {} {},", b.n, b.label);
   desc.back() = '.';
   h.Element("desc", {{"id", "ov-risks-d"}}, desc);
