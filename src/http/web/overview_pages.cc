@@ -563,7 +563,7 @@ void Select(Html& h, const std::string& name, const std::string& label,
     }
   }
   h.Close("select");
-  if (!help.empty()) h.Element("p", {{"class", "field-help"}}, help);
+  if (!help.empty()) h.Element("p", {{"class", "help"}}, help);
   if (bad) {
     h.Element("p", {{"class", "field-error"}, {"id", "setup-" + name + "-error"}}, error.message());
   }
@@ -581,7 +581,7 @@ void Checkbox(Html& h, const std::string& name, const std::string& label, bool c
                    {"checked", checked ? "checked" : ""}});
   h.Text(" " + label);
   h.Close("label");
-  h.Element("p", {{"class", "field-help"}}, help);
+  h.Element("p", {{"class", "help"}}, help);
   h.Close("div");
 }
 
