@@ -105,18 +105,20 @@ void ReadinessCard(Html& h, const domain::Readiness& a) {
 // The next three things to do: the first failed checks, blockers first.
 void NextStepsCard(Html& h, const Request& r, const domain::Readiness& a) {
   CardOpen(h, "ov-next", "Next three things to do", "/getting-started", "Guided path");
-  std::vector<const domain::CheckResult*> todo;
+  std::vector<const domain::CheckResult*> next_steps;
   for (auto sev :
        {domain::Severity::kBlocker, domain::Severity::kMajor, domain::Severity::kMinor}) {
     for (const auto& res : a.results) {
-      if (!res.passed && res.check->severity == sev && todo.size() < 3) todo.push_back(&res);
+      if (!res.passed && res.check->severity == sev && next_steps.size() < 3) {
+        next_steps.push_back(&res);
+      }
     }
   }
-  if (todo.empty()) {
+  if (next_steps.empty()) {
     h.Element("p", {{"class", "muted"}}, "Every readiness check passes. Keep the records current.");
   } else {
     h.Open("ol", {{"class", "overview-next"}});
-    for (const auto* res : todo) {
+    for (const auto* res : next_steps) {
       const auto& c = *res->check;
       h.Open("li");
       h.Element("span",
@@ -476,7 +478,7 @@ void NextReviewCard(Html& h, Request& r) {
 
 // --- Auditors
 
-void CoverageCard(Html& h, Request& r, const domain::Readiness& a) {
+void CoverageCard(Html& h, const domain::Readiness& a) {
   CardOpen(h, "ov-coverage", "Audit programme coverage", "/audit-programmes", "Programmes");
   const auto* res = ResultOf(a, "9.2-coverage");
   if (res == nullptr || res->detail == "No audit programme is active.") {
@@ -491,7 +493,6 @@ void CoverageCard(Html& h, Request& r, const domain::Readiness& a) {
     }
     h.Close("ul");
   }
-  (void)r;
   h.Close("section");
 }
 
@@ -688,7 +689,7 @@ void GettingStartedPage(Request& r, const SetupForm& form, const Status& error, 
     const char* state = st.done         ? "done"
                         : is_current    ? "current"
                         : st.passed > 0 ? "started"
-                                        : "todo";
+                                        : "not-started";
     h.Open("li", {{"class", fmt::format("guided-stage is-{}", state)},
                   {"id", "stage-" + st.stage->id},
                   {"aria-current", is_current ? "step" : ""}});
@@ -792,7 +793,7 @@ void OverviewPage(Request& r) {
     NextReviewCard(h, r);
     ReadinessCard(h, *readiness);
   } else if (view == View::kAuditor) {
-    CoverageCard(h, r, *readiness);
+    CoverageCard(h, *readiness);
     FindingsCard(h, r);
     ChainCard(h, r);
     ReadinessCard(h, *readiness);
