@@ -7,8 +7,10 @@
 //   2. seeds through Store::Write in batches (one transaction each), dated 30 days ago, every
 //      record normalised by domain::ValidateFields as the API would: --risks risks (one in a
 //      hundred without an owner, levels from low to critical, reviews spread over a year around
-//      today), --documents published documents serving clauses and controls, and a few records
-//      of the other registers; then --changes risks changed today (owners named);
+//      today), --documents published documents serving clauses and controls, the recurring
+//      work of a large organisation (500 implemented controls with evidence, 200 suppliers with
+//      their assessments, 50 communications and 100 activities with their entries) and a few
+//      records of the other registers; then --changes risks changed today (owners named);
 //   3. starts the server in this process and measures, with one keep-alive client, the readiness
 //      API and page, the overview and the guided path (today's readiness kept while nothing
 //      changes), the first readiness after a change (a risk renamed before each request), and
@@ -30,10 +32,14 @@
 
 #include "app/services.h"
 #include "base/clock.h"
+#include "base/crypto.h"
 #include "domain/annex_a.h"
 #include "domain/context.h"
 #include "domain/documents.h"
+#include "domain/evidence.h"
+#include "domain/operation.h"
 #include "domain/risk.h"
+#include "domain/support.h"
 #include "http/server.h"
 #include "load_support.h"
 #include "store/store.h"
@@ -140,7 +146,100 @@ void Run(const Options& o) {
                  Normalised(domain::ContextIssues(),
                             {{"title", fmt::format("Issue {}", i)}, {"kind", "internal"}})));
     }
+    // The recurring work at the size of a large organisation: 500 implemented controls with a
+    // file of evidence each (one in ten expired), 200 suppliers with two assessments each (one
+    // in ten with its certificate expired), 50
+    // communications with a year of monthly entries, 100 activities with two years of monthly
+    // occurrences.
     double other_s = 0;
+    (void)WriteAll(*st, actor, ms, o.batch, other_s);
+    const auto& ctl = domain::AppliedControls();
+    for (int i = 0; i < 500; ++i) {
+      ms.push_back(Insert(ctl, Normalised(ctl, {{"name", fmt::format("Control {}", i)},
+                                                {"status", "implemented"}})));
+    }
+    const auto controls_written = WriteAll(*st, actor, ms, o.batch, other_s);
+    for (size_t i = 0; i < controls_written.size(); ++i) {
+      const std::string content = fmt::format("evidence {}", i);
+      const domain::EvidenceFile file{.org_id = actor.org_id,
+                                      .record_type = ctl.type,
+                                      .record_id = controls_written[i].id,
+                                      .title = "Report",
+                                      .file_name = "report.txt",
+                                      .content_type = "text/plain",
+                                      .size = static_cast<int64_t>(content.size()),
+                                      .sha256 = Sha256Hex(content),
+                                      .expires = domain::AddDays(today, i % 10 == 0 ? -5 : 200),
+                                      .uploaded_by = actor.user_id,
+                                      .uploaded_at = actor.now};
+      if (!st->AddEvidence(file, content,
+                           {.org_id = actor.org_id,
+                            .actor_id = actor.user_id,
+                            .actor = actor.username,
+                            .at = actor.now,
+                            .action = "upload",
+                            .record_type = "evidence_file"})
+               .ok()) {
+        Die("seeding evidence failed");
+      }
+    }
+    const auto& sup = domain::Suppliers();
+    for (int i = 0; i < 200; ++i) {
+      ms.push_back(Insert(sup, Normalised(sup, {{"name", fmt::format("Supplier {}", i)},
+                                                {"services", "Hosting"},
+                                                {"criticality", "medium"},
+                                                {"owner", actor.user_id},
+                                                {"status", "active"}})));
+    }
+    const auto suppliers = WriteAll(*st, actor, ms, o.batch, other_s);
+    const auto& assess = domain::SupplierAssessments();
+    for (size_t i = 0; i < suppliers.size() * 2; ++i) {
+      ms.push_back(Insert(
+          assess, Normalised(assess, {{"supplier", suppliers[i / 2].id},
+                                      {"title", "Certificate check"},
+                                      {"date", domain::AddDays(today, -400 + 365 * (i % 2))},
+                                      {"method", "certificate_review"},
+                                      {"certificate", "ISO/IEC 27001"},
+                                      {"rating", "satisfactory"},
+                                      {"certificate_expires",
+                                       domain::AddDays(today, i / 2 % 10 == 0 ? -3 : 300)}})));
+    }
+    (void)WriteAll(*st, actor, ms, o.batch, other_s);
+    const auto& comm = domain::Communications();
+    for (int i = 0; i < 50; ++i) {
+      ms.push_back(Insert(comm, Normalised(comm, {{"title", fmt::format("Newsletter {}", i)},
+                                                  {"frequency", "monthly"},
+                                                  {"channel", "email"},
+                                                  {"status", "active"}})));
+    }
+    const auto comms = WriteAll(*st, actor, ms, o.batch, other_s);
+    const auto& log = domain::CommunicationLog();
+    for (size_t i = 0; i < comms.size() * 12; ++i) {
+      ms.push_back(
+          Insert(log, Normalised(log, {{"communication", comms[i / 12].id},
+                                       {"summary", "Sent"},
+                                       {"date", domain::AddMonths(today, -12 + int(i % 12))}})));
+    }
+    (void)WriteAll(*st, actor, ms, o.batch, other_s);
+    const auto& act = domain::OperationalActivities();
+    for (int i = 0; i < 100; ++i) {
+      ms.push_back(Insert(act, Normalised(act, {{"title", fmt::format("Activity {}", i)},
+                                                {"applied_control", controls_written[i].id},
+                                                {"every", 1},
+                                                {"period", "months"},
+                                                {"start_date", domain::AddMonths(today, -24)},
+                                                {"owner", actor.user_id},
+                                                {"status", "active"}})));
+    }
+    const auto activities = WriteAll(*st, actor, ms, o.batch, other_s);
+    const auto& occ = domain::ActivityOccurrences();
+    for (size_t i = 0; i < activities.size() * 24; ++i) {
+      ms.push_back(
+          Insert(occ, Normalised(occ, {{"activity", activities[i / 24].id},
+                                       {"summary", "Done"},
+                                       {"date", domain::AddMonths(today, -24 + int(i % 24))},
+                                       {"outcome", "completed"}})));
+    }
     (void)WriteAll(*st, actor, ms, o.batch, other_s);
     // Today: owners named for some of the unowned risks (what yesterday's readiness undoes).
     actor.now = FormatUtc(clock.Now());

@@ -39,9 +39,38 @@ Result<std::optional<domain::Record>> InForce(RecordSource& src, const domain::R
 
 }  // namespace
 
-Result<domain::MandatoryInputs> ReadMandatoryInputs(RecordSource& src) {
+// The published documents counted by the store: per type, clause and control, all and those
+// past their next review (six statements, whatever the number of documents).
+Result<domain::PublishedCounts> CountPublished(RecordSource& src) {
+  const std::vector<domain::Filter> published = {{"status", "published"}};
+  std::vector<domain::Filter> overdue = published;
+  overdue.push_back({"next_review", src.Day(), domain::Filter::Match::kBefore});
+  domain::PublishedCounts out;
+  for (const auto& [field, by] :
+       {std::pair{"type", &out.by_type}, std::pair{"clauses", &out.by_clause},
+        std::pair{"annex_controls", &out.by_control}}) {
+    ASSIGN_OR_RETURN(auto all, src.Tally(domain::Documents(), published, field));
+    ASSIGN_OR_RETURN(auto late, src.Tally(domain::Documents(), overdue, field));
+    for (const auto& [value, n] : all) {
+      const int64_t past = late.count(value) != 0 ? late[value] : 0;
+      (*by)[value] = {.in_date = n - past, .overdue = past};
+    }
+  }
+  // Every document has a type: the counts by type sum to all of them.
+  for (const auto& [type, n] : out.by_type) {
+    out.all.in_date += n.in_date;
+    out.all.overdue += n.overdue;
+  }
+  return out;
+}
+
+Result<domain::MandatoryInputs> ReadMandatoryInputs(RecordSource& src, bool name_documents) {
   domain::MandatoryInputs in;
-  ASSIGN_OR_RETURN(in.published_documents, src.All(domain::Documents(), {{"status", "published"}}));
+  ASSIGN_OR_RETURN(in.published, CountPublished(src));
+  if (name_documents) {
+    ASSIGN_OR_RETURN(in.published_documents,
+                     src.All(domain::Documents(), {{"status", "published"}}));
+  }
   ASSIGN_OR_RETURN(in.scope, InForce(src, domain::ScopeStatements()));
   ASSIGN_OR_RETURN(in.methodology, InForce(src, domain::RiskMethodologies()));
   ASSIGN_OR_RETURN(in.objectives,
@@ -80,7 +109,7 @@ std::string MandatoryDocumentsService::Today() const { return FormatDate(clock_.
 Result<domain::MandatoryAssessment> MandatoryDocumentsService::Assess(const Principal& p) {
   RETURN_IF_ERROR(Require(p, domain::Permission::kReadRecords));
   auto src = LiveRecords(store_, p.org_id, Today());
-  ASSIGN_OR_RETURN(auto in, ReadMandatoryInputs(*src));
+  ASSIGN_OR_RETURN(auto in, ReadMandatoryInputs(*src, /*name_documents=*/true));
   ASSIGN_OR_RETURN(auto versions, soa_.Versions(p));
   for (const auto& v : versions) {
     if (v.number > in.soa_version) {

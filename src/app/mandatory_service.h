@@ -1,8 +1,8 @@
 // Clause 7.5.1 beyond the document registers: what the standard requires to be documented, and
 // what in the organisation's records meets each requirement today (domain::
-// AssessMandatoryDocumentation decides; this reads what it needs: the published documents a
-// page of 500 at a time, the approved scope and methodology, the SoA's versions and exclusions,
-// and ten counts, whatever the number of records).
+// AssessMandatoryDocumentation decides; this reads what it needs: the published documents
+// counted, and read a page of 500 at a time to name them, the approved scope and methodology,
+// the SoA's versions and exclusions, and ten counts).
 //
 // Errors: kPermissionDenied without records:read; store failures as they come. Thread-safe.
 #pragma once
@@ -17,8 +17,10 @@
 namespace rampart::app {
 
 // What the assessment reads from the records (the SoA's version and exclusions are the
-// caller's): the published documents, the approved scope and methodology, and ten counts.
-Result<domain::MandatoryInputs> ReadMandatoryInputs(RecordSource& src);
+// caller's): the published documents counted by type, clause and control, the approved scope
+// and methodology, and ten counts; with `name_documents`, also the published documents
+// themselves, to name what meets each requirement (the page; readiness needs only the counts).
+Result<domain::MandatoryInputs> ReadMandatoryInputs(RecordSource& src, bool name_documents);
 
 class MandatoryDocumentsService {
  public:

@@ -9,8 +9,10 @@
 #include "app/mandatory_service.h"
 #include "app/record_source.h"
 #include "domain/annex_a.h"
+#include "domain/documents.h"
 #include "domain/internal_audit.h"
 #include "domain/leadership.h"
+#include "domain/operation.h"
 #include "domain/planning.h"
 #include "domain/registers.h"
 #include "domain/risk.h"
@@ -26,6 +28,27 @@ namespace {
 
 // A failing query check counts its offenders up to this many ("10,000+").
 constexpr int64_t kCountCap = 10000;
+
+// The latest certificate expiry of each supplier: the greatest of its assessments' own and
+// of the evidence files attached to them (as the suppliers' page counts it).
+Result<std::map<int64_t, std::string>> CertificateExpiries(RecordSource& src) {
+  ASSIGN_OR_RETURN(auto assessments, src.All(domain::SupplierAssessments(), {}));
+  ASSIGN_OR_RETURN(auto evidence, src.EvidenceExpiries(domain::SupplierAssessments()));
+  std::map<int64_t, std::string> out;
+  for (const auto& a : assessments) {
+    const Json& supplier = a.fields.value("supplier", Json());
+    if (!supplier.is_number_integer()) continue;
+    std::string latest;
+    const Json& own = a.fields.value("certificate_expires", Json());
+    if (own.is_string()) latest = own.get<std::string>();
+    const auto files = evidence.find(a.id);
+    if (files != evidence.end()) latest = std::max(latest, files->second.latest);
+    if (latest.empty()) continue;
+    std::string& kept = out[supplier.get<int64_t>()];
+    kept = std::max(kept, latest);
+  }
+  return out;
+}
 
 // The facts the rule checks read, once.
 Result<domain::ReadinessFacts> ReadFacts(RecordSource& src, store::Store& store, int64_t org_id) {
@@ -59,7 +82,7 @@ Result<domain::ReadinessFacts> ReadFacts(RecordSource& src, store::Store& store,
   ASSIGN_OR_RETURN(f.roles, src.All(domain::IsmsRoles(), {}));
   ASSIGN_OR_RETURN(f.processes, src.All(domain::IsmsProcesses(), {{"status", "active"}}));
   // Mandatory documented information, with the SoA's version and exclusions as of the day.
-  ASSIGN_OR_RETURN(auto in, ReadMandatoryInputs(src));
+  ASSIGN_OR_RETURN(auto in, ReadMandatoryInputs(src, /*name_documents=*/false));
   in.soa_version = f.soa_version;
   in.soa_approved_at = f.soa_approved_at;
   for (const auto& line : f.soa) {
@@ -87,6 +110,27 @@ Result<domain::ReadinessFacts> ReadFacts(RecordSource& src, store::Store& store,
   ASSIGN_OR_RETURN(f.changes, src.All(domain::PlannedChanges(),
                                       {{"status", Json::array({"approved", "in_progress"})}}));
   ASSIGN_OR_RETURN(f.cycles, src.All(domain::RiskAssessments(), {{"status", "closed"}}));
+  // The published policy, whose distribution is to acknowledge it.
+  ASSIGN_OR_RETURN(auto policies, src.All(domain::Documents(),
+                                          {{"type", "isms_policy"}, {"status", "published"}}));
+  for (const auto& d : policies) f.isms_policies.push_back(d.id);
+  // Clause 7.4 and 8.1's recurring work: communications and activities (registers that stay
+  // small) with the date each was last made or carried out, and the suppliers' certificates.
+  ASSIGN_OR_RETURN(f.communications, src.All(domain::Communications(), {{"status", "active"}}));
+  ASSIGN_OR_RETURN(f.last_communicated,
+                   src.Latest(domain::CommunicationLog(), {}, "communication", "date"));
+  ASSIGN_OR_RETURN(f.activities, src.All(domain::OperationalActivities(), {{"status", "active"}}));
+  ASSIGN_OR_RETURN(f.last_performed,
+                   src.Latest(domain::ActivityOccurrences(),
+                              {{"outcome", Json::array({domain::kOccurrenceCompleted,
+                                                        domain::kOccurrenceIssuesFound})}},
+                              "activity", "date"));
+  ASSIGN_OR_RETURN(f.suppliers, src.All(domain::Suppliers(), {{"status", "active"}}));
+  ASSIGN_OR_RETURN(f.certificates_expire, CertificateExpiries(src));
+  // Implemented controls and their evidence.
+  ASSIGN_OR_RETURN(f.implemented_controls,
+                   src.All(domain::AppliedControls(), {{"status", "implemented"}}));
+  ASSIGN_OR_RETURN(f.control_evidence, src.EvidenceExpiries(domain::AppliedControls()));
   // The active audit programme (the latest by number) and what its audits cover.
   ASSIGN_OR_RETURN(auto programmes, src.All(domain::AuditProgrammes(), {{"status", "active"}}));
   const Record* programme = nullptr;
@@ -136,13 +180,15 @@ Result<domain::CheckResult> RunQuery(RecordSource& src, const domain::ReadinessC
   return domain::QueryResult(c, count, capped, std::move(offenders));
 }
 
-// Every kind of record the checks read: the registers, the SoA's decisions and versions.
+// Every kind of record the checks read: the registers, the SoA's decisions and versions, the
+// evidence files.
 const std::vector<std::string>& RecordTypesRead() {
   static const std::vector<std::string> kTypes = [] {
     std::vector<std::string> out;
     for (const auto* spec : domain::AllRegisters()) out.push_back(spec->type);
     out.push_back("soa_entry");
     out.push_back("soa_version");
+    out.push_back("evidence_file");  // uploads and deletions (the evidence of controls)
     return out;
   }();
   return kTypes;

@@ -41,6 +41,37 @@ class Live : public RecordSource {
     return store_.Count(spec, org_id_, q);
   }
 
+  Result<std::map<std::string, int64_t>> Tally(const RegisterSpec& spec,
+                                               const std::vector<Filter>& filters,
+                                               const std::string& field) override {
+    ASSIGN_OR_RETURN(auto groups, store_.CountBy(spec, org_id_, QueryOf(filters, 1), {field}));
+    std::map<std::string, int64_t> out;
+    for (const auto& g : groups) {
+      if (g.values.size() == 1 && g.values[0].is_string()) out[g.values[0]] += g.count;
+    }
+    return out;
+  }
+
+  Result<std::map<int64_t, std::string>> Latest(const RegisterSpec& spec,
+                                                const std::vector<Filter>& filters,
+                                                const std::string& group_field,
+                                                const std::string& date_field) override {
+    ASSIGN_OR_RETURN(auto groups,
+                     store_.CountBy(spec, org_id_, QueryOf(filters, 1), {group_field}, date_field));
+    std::map<int64_t, std::string> out;
+    for (const auto& g : groups) {
+      if (g.values[0].is_number_integer() && g.latest.is_string()) {
+        out[g.values[0].get<int64_t>()] = g.latest.get<std::string>();
+      }
+    }
+    return out;
+  }
+
+  Result<std::map<int64_t, domain::EvidenceExpiry>> EvidenceExpiries(
+      const RegisterSpec& spec) override {
+    return Expiries(spec, "");
+  }
+
   Result<std::vector<Record>> First(const RegisterSpec& spec, const std::vector<Filter>& filters,
                                     int limit) override {
     ASSIGN_OR_RETURN(auto page, store_.List(spec, org_id_, QueryOf(filters, limit)));
@@ -71,6 +102,19 @@ class Live : public RecordSource {
   }
 
  protected:
+  Result<std::map<int64_t, domain::EvidenceExpiry>> Expiries(const RegisterSpec& spec,
+                                                             const std::string& uploaded_before) {
+    ASSIGN_OR_RETURN(auto groups, store_.EvidenceExpiryBy(org_id_, spec.type, uploaded_before));
+    std::map<int64_t, domain::EvidenceExpiry> out;
+    for (const auto& g : groups) {
+      out[g.values[0].get<int64_t>()] = {
+          .files = g.count,
+          .never_expire = g.values[1].get<int64_t>(),
+          .latest = g.latest.is_string() ? g.latest.get<std::string>() : std::string()};
+    }
+    return out;
+  }
+
   // The time of the newest event about `record_type` up to day `to` (inclusive; empty: any).
   Result<std::string> Newest(const std::string& record_type, const std::string& to) {
     domain::AuditQuery q{.record_type = record_type, .to = to, .limit = 1};
@@ -103,6 +147,66 @@ class AsOf : public Live {
       if (c.then && domain::MatchesFilters(spec, filters, *c.then)) ++n;
     }
     return cap > 0 ? std::min(n, cap + 1) : n;
+  }
+
+  Result<std::map<std::string, int64_t>> Tally(const RegisterSpec& spec,
+                                               const std::vector<Filter>& filters,
+                                               const std::string& field) override {
+    ASSIGN_OR_RETURN(const auto* changed, ChangedOf(spec));
+    ASSIGN_OR_RETURN(auto out, Live::Tally(spec, filters, field));
+    // Each changed record's values out as it is now, in as it was on the day.
+    auto add = [&](const Json& fields, int64_t by) {
+      if (!domain::MatchesFilters(spec, filters, fields)) return;
+      const Json& v = fields.value(field, Json());
+      if (v.is_string()) out[v] += by;
+      if (!v.is_array()) return;
+      for (const auto& item : v) {
+        if (item.is_string()) out[item] += by;
+      }
+    };
+    for (const auto& [id, c] : *changed) {
+      if (c.now) add(*c.now, -1);
+      if (c.then) add(*c.then, +1);
+    }
+    std::erase_if(out, [](const auto& kv) { return kv.second <= 0; });
+    return out;
+  }
+
+  Result<std::map<int64_t, std::string>> Latest(const RegisterSpec& spec,
+                                                const std::vector<Filter>& filters,
+                                                const std::string& group_field,
+                                                const std::string& date_field) override {
+    ASSIGN_OR_RETURN(const auto* changed, ChangedOf(spec));
+    ASSIGN_OR_RETURN(auto out, Live::Latest(spec, filters, group_field, date_field));
+    // The groups a changed record is in, now or then, read again as they were on the day (a
+    // maximum cannot be undone): the work grows with the changes, not with the register.
+    std::set<int64_t> groups;
+    for (const auto& [id, c] : *changed) {
+      for (const auto* fields : {c.now ? &*c.now : nullptr, c.then ? &*c.then : nullptr}) {
+        if (fields == nullptr) continue;
+        const Json& g = fields->value(group_field, Json());
+        if (g.is_number_integer()) groups.insert(g.get<int64_t>());
+      }
+    }
+    for (int64_t g : groups) {
+      auto of_group = filters;
+      of_group.push_back({group_field, g});
+      ASSIGN_OR_RETURN(auto records, All(spec, of_group));
+      out.erase(g);
+      for (const auto& r : records) {
+        const Json& d = r.fields.value(date_field, Json());
+        if (d.is_string() && !d.get_ref<const std::string&>().empty() &&
+            (out.count(g) == 0 || out[g] < d.get<std::string>())) {
+          out[g] = d.get<std::string>();
+        }
+      }
+    }
+    return out;
+  }
+
+  Result<std::map<int64_t, domain::EvidenceExpiry>> EvidenceExpiries(
+      const RegisterSpec& spec) override {
+    return Expiries(spec, after_);  // uploaded before the day after
   }
 
   Result<std::vector<Record>> First(const RegisterSpec& spec, const std::vector<Filter>& filters,

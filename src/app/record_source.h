@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "domain/evidence.h"
 #include "domain/register.h"
 #include "domain/register_query.h"
 #include "domain/soa.h"
@@ -37,6 +38,25 @@ class RecordSource {
   // How many records match, counting at most `cap` + 1 (0: all). One or two statements.
   virtual Result<int64_t> Count(const domain::RegisterSpec& spec,
                                 const std::vector<domain::Filter>& filters, int64_t cap = 0) = 0;
+  // How many records match for each value of `field` (an enum, or a list whose records count
+  // once per item they hold), by value; values no record holds, and null, are absent. One
+  // statement.
+  virtual Result<std::map<std::string, int64_t>> Tally(const domain::RegisterSpec& spec,
+                                                       const std::vector<domain::Filter>& filters,
+                                                       const std::string& field) = 0;
+  // For each record of another register that records matching name in `group_field` (a
+  // filterable reference), the greatest `date_field` (a sortable date) among them: a
+  // communication's last log entry, an activity's last occurrence. Records naming none, or
+  // without the date, count in no group.
+  virtual Result<std::map<int64_t, std::string>> Latest(const domain::RegisterSpec& spec,
+                                                        const std::vector<domain::Filter>& filters,
+                                                        const std::string& group_field,
+                                                        const std::string& date_field) = 0;
+  // The evidence files of each record of `spec` that has some, by record id. The files are
+  // today's (those uploaded after the day left out; a file deleted since is not brought back).
+  // One statement.
+  virtual Result<std::map<int64_t, domain::EvidenceExpiry>> EvidenceExpiries(
+      const domain::RegisterSpec& spec) = 0;
   // The first `limit` records matching, by id.
   virtual Result<std::vector<domain::Record>> First(const domain::RegisterSpec& spec,
                                                     const std::vector<domain::Filter>& filters,

@@ -154,7 +154,9 @@ void ReminderScheduler::Loop() {
 
 void AddRemindCommand(CLI::App& app, Context& ctx, Action& action) {
   auto* cmd = app.add_subcommand(
-      "remind", "Send the day's reminder digests now (serve does it on its own every day)");
+      "remind",
+      "Send the day's reminder digests and keep the day's readiness now (serve does both on its "
+      "own every day)");
   AddDbOption(*cmd, ctx);
   auto opts = std::make_shared<ReminderCliOptions>();
   auto date = std::make_shared<std::string>();
@@ -174,6 +176,10 @@ void AddRemindCommand(CLI::App& app, Context& ctx, Action& action) {
       fmt::print("Reminders of {}: {} digests recorded, {} e-mails sent, {} failed.\n", pass.day,
                  pass.digests, pass.emails_sent, pass.emails_failed);
       for (const auto& e : pass.errors) fmt::print(stderr, "not sent: {}\n", e);
+      // The day's readiness too, as serve's pass keeps it (for instances run with
+      // --no-reminders and this command from cron).
+      ASSIGN_OR_RETURN(const int kept, ctx.services->readiness.RecordDay());
+      fmt::print("Readiness kept for the day: {} organisation(s).\n", kept);
       if (pass.emails_failed > 0) {
         return Unavailable(
             fmt::format("{} e-mails were not sent (they are tried again on the "

@@ -175,7 +175,8 @@ void AddServeCommand(CLI::App& app, Context& ctx, Action& action) {
       ->envname("RAMPART_REMINDER_HOUR")
       ->check(CLI::Range(0, 23));
   cmd->add_flag("--no-reminders", opts->no_reminders,
-                "Do not run reminder passes in this instance");
+                "Do not run reminder passes, nor keep the day's readiness, in this instance "
+                "(another instance or `rampart remind` from cron does)");
   cmd->callback([&ctx, &action, opts] {
     action = [&ctx, opts]() -> Status {
       ASSIGN_OR_RETURN(auto hostport, ParseListen(opts->listen));

@@ -35,6 +35,17 @@ struct EvidenceFile {
   std::string uploaded_at;  // UTC ISO 8601
 };
 
+// The evidence files attached to one record, as their expiry goes.
+struct EvidenceExpiry {
+  int64_t files = 0;
+  int64_t never_expire = 0;  // files without an expiry
+  std::string latest;        // the latest expiry among the others (YYYY-MM-DD); empty: none
+  // Every file has expired by `day`: none is valid on it (a file is valid to its expiry).
+  bool ExpiredBy(std::string_view day) const {
+    return files > 0 && never_expire == 0 && !latest.empty() && latest < day;
+  }
+};
+
 // What the uploader says about a file (the bytes travel separately).
 struct EvidenceInput {
   std::string title;

@@ -249,6 +249,24 @@ bool Serves(const MandatoryRequirement& q, const PublishedDocument& d) {
   }
 }
 
+// The published documents meeting requirement `q`, as counted.
+PublishedCount Counted(const MandatoryRequirement& q, const PublishedCounts& c) {
+  auto of = [](const std::map<std::string, PublishedCount>& by, const std::string& key) {
+    const auto it = by.find(key);
+    return it == by.end() ? PublishedCount{} : it->second;
+  };
+  switch (q.source) {
+    case MandatorySource::kIsmsPolicy:
+      return of(c.by_type, "isms_policy");
+    case MandatorySource::kTopicPolicies:
+      return of(c.by_type, "topic_policy");
+    case MandatorySource::kAnyDocument:
+      return c.all;
+    default:
+      return of(q.annex_a ? c.by_control : c.by_clause, q.clause);
+  }
+}
+
 constexpr size_t kDocumentsListed = 20;
 
 }  // namespace
@@ -272,6 +290,24 @@ std::string_view MandatoryStateName(MandatoryState s) {
   return "gap";
 }
 
+PublishedCounts CountPublished(const std::vector<Record>& documents, std::string_view today) {
+  PublishedCounts out;
+  for (const auto& d : Published(documents, today)) {
+    if (d.record->fields.value("status", Json()) != "published") continue;
+    auto count = [&](PublishedCount& c) { ++(d.overdue ? c.overdue : c.in_date); };
+    count(out.all);
+    if (d.type->is_string()) count(out.by_type[d.type->get<std::string>()]);
+    for (const auto& [list, by] :
+         {std::pair{d.clauses, &out.by_clause}, std::pair{d.controls, &out.by_control}}) {
+      if (!list->is_array()) continue;
+      for (const auto& item : *list) {
+        if (item.is_string()) count((*by)[item.get<std::string>()]);
+      }
+    }
+  }
+  return out;
+}
+
 MandatoryAssessment AssessMandatoryDocumentation(const MandatoryInputs& in,
                                                  std::string_view today) {
   MandatoryAssessment out;
@@ -281,12 +317,12 @@ MandatoryAssessment AssessMandatoryDocumentation(const MandatoryInputs& in,
     auto [source, gap] = FromSource(q, in);
     const bool source_met = !source.empty();
     st.met_by = std::move(source);
-    int64_t in_date = 0, overdue = 0;
-    for (const auto& d : published) {
-      if (!Serves(q, d)) continue;
-      ++(d.overdue ? overdue : in_date);
-      if (q.source != MandatorySource::kAnyDocument && st.met_by.size() < kDocumentsListed) {
-        st.met_by.push_back(DocumentEvidence(*d.record, today));
+    const PublishedCount n = Counted(q, in.published);
+    const int64_t in_date = n.in_date, overdue = n.overdue;
+    if (q.source != MandatorySource::kAnyDocument) {
+      for (const auto& d : published) {
+        if (st.met_by.size() >= kDocumentsListed) break;
+        if (Serves(q, d)) st.met_by.push_back(DocumentEvidence(*d.record, today));
       }
     }
     if (q.source == MandatorySource::kAnyDocument && in_date + overdue > 0) {

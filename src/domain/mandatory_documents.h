@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -53,12 +54,35 @@ struct MandatoryRequirement {
 // In the order of the standard: clauses first, then Annex A.
 const std::vector<MandatoryRequirement>& MandatoryDocumentation();
 
+// Published documents counted: those in date, and those past their next review.
+struct PublishedCount {
+  int64_t in_date = 0;
+  int64_t overdue = 0;
+  bool operator==(const PublishedCount&) const = default;
+};
+
+// The published documents counted in all, and by the type, clauses and Annex A controls they
+// serve (a document counts once under each clause and control it names): what the requirements
+// look at, counted by the store without reading the documents.
+struct PublishedCounts {
+  PublishedCount all;
+  std::map<std::string, PublishedCount> by_type, by_clause, by_control;
+  bool operator==(const PublishedCounts&) const = default;
+};
+
+// The same counts from the documents themselves (those whose status is "published"), a next
+// review before `today` being past it.
+PublishedCounts CountPublished(const std::vector<Record>& documents, std::string_view today);
+
 // What the use case read for the assessment.
 struct MandatoryInputs {
-  std::vector<Record> published_documents;  // documents whose status is "published"
-  std::optional<Record> scope;              // the approved ISMS scope in force
-  std::optional<Record> methodology;        // the approved risk methodology in force
-  int64_t soa_version = 0;                  // the latest approved SoA version's number; 0: none
+  PublishedCounts published;
+  // The published documents to name as what meets each requirement (the first 20 each, in the
+  // order given); left empty when only the states are wanted (readiness).
+  std::vector<Record> published_documents;
+  std::optional<Record> scope;        // the approved ISMS scope in force
+  std::optional<Record> methodology;  // the approved risk methodology in force
+  int64_t soa_version = 0;            // the latest approved SoA version's number; 0: none
   std::string soa_approved_at;
   int64_t objectives = 0;                // not cancelled
   int64_t competence = 0;                // completed competence records

@@ -139,10 +139,17 @@ std::vector<ReadinessCheck> MakeChecks() {
                     "published documents of type information security policy",
                     "Write the policy, have top management approve it and publish it.",
                     "/documents/new?type=isms_policy"));
-  c.push_back(Query("5.2-acknowledged", "5.2", kMinor, DocumentAcknowledgements(),
+  c.push_back(
+      Query("5.2-policy-acknowledged", "5.2", kMajor, DocumentAcknowledgements(),
+            {Is("status", "pending"), Condition{.field = "document", .isms_policies = true}}, kNone,
+            "The information security policy is acknowledged by its distribution",
+            "acknowledgements of the published information security policy still waiting",
+            "Remind the people named to read and acknowledge the policy.",
+            "/document-acknowledgements?status=pending"));
+  c.push_back(Query("7.3-acknowledged", "7.3", kMinor, DocumentAcknowledgements(),
                     {Is("status", "pending")}, kNone,
                     "Published documents are acknowledged by their distribution",
-                    "acknowledgements still waiting",
+                    "acknowledgements of any published document still waiting",
                     "Remind the people named to read and acknowledge what was published to them.",
                     "/document-acknowledgements?status=pending"));
   c.push_back(RuleCheck("5.3-roles-held", "5.3", kBlocker, Rule::kRolesHeld,
@@ -256,6 +263,11 @@ std::vector<ReadinessCheck> MakeChecks() {
                     "Communication of the ISMS is planned", "active communications",
                     "Plan what is communicated, when, with whom and by whom.",
                     "/communications/new"));
+  c.push_back(RuleCheck("7.4-communications-made", "7.4", kMajor, Rule::kCommunicationsMade,
+                        "Planned communications are made on time",
+                        "active communications, their frequency and their log",
+                        "Make each overdue communication and record it in its log.",
+                        "/communications"));
   c.push_back(RuleCheck("7.5.1-mandatory-met", "7.5.1", kBlocker, Rule::kMandatoryMet,
                         "Every mandatory documented information exists",
                         "what the standard requires documented, and what meets it",
@@ -281,6 +293,16 @@ std::vector<ReadinessCheck> MakeChecks() {
                     "applied controls found not effective",
                     "Correct the control (a nonconformity) and record it effective again.",
                     "/controls?status=not_effective"));
+  c.push_back(RuleCheck("8.1-activities-performed", "8.1", kMajor, Rule::kActivitiesPerformed,
+                        "Planned operational activities are carried out on time",
+                        "active operational activities, their frequency and their occurrences",
+                        "Carry out each missed activity and record its occurrence.",
+                        "/operational-activities"));
+  c.push_back(RuleCheck("8.1-evidence-current", "8.1", kMajor, Rule::kEvidenceCurrent,
+                        "Evidence of implemented controls is in date",
+                        "implemented applied controls and the expiry of their evidence files",
+                        "Upload current evidence for each control (its expiry set).",
+                        "/controls?status=implemented"));
   c.push_back(RuleCheck("8.1-soa-effective", "8.1", kMajor, Rule::kSoaEffective,
                         "No applicable Annex A control is ineffective",
                         "the SoA's implementation status of applicable controls",
@@ -307,6 +329,11 @@ std::vector<ReadinessCheck> MakeChecks() {
             kNone, "Reported incidents are assessed promptly",
             "incidents reported more than 30 days ago and not yet triaged",
             "Triage each incident: name its handler and assess it.", "/incidents?status=reported"));
+  c.push_back(
+      RuleCheck("A.5.22-supplier-certificates", "A.5.22", kMinor, Rule::kSupplierCertificates,
+                "Suppliers' certificates are in date",
+                "active suppliers and the latest certificate expiry their assessments record",
+                "Obtain each renewed certificate and record it with an assessment.", "/suppliers"));
   // --- Clause 9: performance evaluation
   c.push_back(Query("9.1-metrics", "9.1", kMajor, Metrics(), {Open()}, kSome,
                     "What is monitored and measured is determined", "active metrics",
@@ -505,6 +532,7 @@ std::vector<Filter> ReadinessFilters(const ReadinessCheck& c, const ReadinessFac
       f.value = Json::array();
       for (const auto& level : facts.levels_to_treat) f.value.push_back(level);
     }
+    if (cond.isms_policies) f.value = Json(facts.isms_policies);
     if (cond.day != Day::kNone) f.value = DayOf(cond.day, day);
     out.push_back(std::move(f));
   }
@@ -727,6 +755,49 @@ CheckResult EvaluateRule(const ReadinessCheck& c, const ReadinessFacts& f) {
         }
       }
       return Listed(c, std::move(out), "planned or ongoing objectives without a target");
+    case Rule::kCommunicationsMade:
+      for (const auto& m : f.communications) {
+        const auto it = f.last_communicated.find(m.id);
+        if (IsCommunicationOverdue(m.fields, it == f.last_communicated.end() ? "" : it->second,
+                                   f.day)) {
+          out.push_back(RecordOffender(Communications(), m));
+        }
+      }
+      return Listed(c, std::move(out), "active communications overdue");
+    case Rule::kActivitiesPerformed:
+      for (const auto& a : f.activities) {
+        const auto it = f.last_performed.find(a.id);
+        const std::string since =
+            MissedSince(a.fields, it == f.last_performed.end() ? "" : it->second, f.day);
+        if (!since.empty()) {
+          Offender o = RecordOffender(OperationalActivities(), a);
+          o.title += " (missed since " + since + ")";
+          out.push_back(std::move(o));
+        }
+      }
+      return Listed(c, std::move(out), "active operational activities missed");
+    case Rule::kEvidenceCurrent:
+      for (const auto& ctl : f.implemented_controls) {
+        const auto it = f.control_evidence.find(ctl.id);
+        if (it != f.control_evidence.end() && it->second.ExpiredBy(f.day)) {
+          Offender o = RecordOffender(AppliedControls(), ctl);
+          o.title += " (evidence expired " + it->second.latest + ")";
+          out.push_back(std::move(o));
+        }
+      }
+      return Listed(c, std::move(out), "implemented controls whose evidence has all expired");
+    case Rule::kSupplierCertificates:
+      for (const auto& sup : f.suppliers) {
+        const auto it = f.certificates_expire.find(sup.id);
+        if (it == f.certificates_expire.end()) continue;
+        const std::string on = CertificateExpiredOn(sup.fields, it->second, f.day);
+        if (!on.empty()) {
+          Offender o = RecordOffender(Suppliers(), sup);
+          o.title += " (certificate expired " + on + ")";
+          out.push_back(std::move(o));
+        }
+      }
+      return Listed(c, std::move(out), "active suppliers whose certificate has expired");
     case Rule::kChangesReassessed:
       for (const auto& ch : f.changes) {
         const Json& by = ch.fields.value("reassess_by", Json());

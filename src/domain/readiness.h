@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "domain/audit.h"
+#include "domain/evidence.h"
 #include "domain/internal_audit.h"
 #include "domain/mandatory_documents.h"
 #include "domain/record.h"
@@ -51,6 +52,8 @@ struct Condition {
   bool open = false;
   // The value is the risk levels of the methodology in force that may not be retained.
   bool levels_to_treat = false;
+  // The value is the published information security policies (their ids).
+  bool isms_policies = false;
 };
 
 enum class Expect {
@@ -61,22 +64,26 @@ enum class Expect {
 
 enum class Rule {
   kNone,
-  kSoaDecided,         // every Annex A control decided
-  kSoaApproved,        // an approved version of the SoA
-  kSoaCurrent,         // the latest approved version is newer than the last change to risks
-  kSoaCovered,         // every applicable control has an applied control
-  kSoaEffective,       // no applicable control is not effective
-  kSoaImplemented,     // every applicable control is implemented
-  kRolesHeld,          // every active ISMS role has a holder
-  kTopManagement,      // a top-management role is held
-  kRaci,               // every active ISMS process has an accountable role
-  kMandatoryMet,       // every mandatory documented information is met
-  kMandatoryInDate,    // none is met only by documents past their review
-  kCompetenceGaps,     // no competence is missing without a planned action
-  kAuditCoverage,      // the active audit programme covers every clause
-  kObjectiveTargets,   // every planned or ongoing objective has a target value
-  kChangesReassessed,  // approved changes' risks reassessed by the date set
-  kAssessmentCycle,    // a risk assessment cycle closed within the last 12 months
+  kSoaDecided,            // every Annex A control decided
+  kSoaApproved,           // an approved version of the SoA
+  kSoaCurrent,            // the latest approved version is newer than the last change to risks
+  kSoaCovered,            // every applicable control has an applied control
+  kSoaEffective,          // no applicable control is not effective
+  kSoaImplemented,        // every applicable control is implemented
+  kRolesHeld,             // every active ISMS role has a holder
+  kTopManagement,         // a top-management role is held
+  kRaci,                  // every active ISMS process has an accountable role
+  kMandatoryMet,          // every mandatory documented information is met
+  kMandatoryInDate,       // none is met only by documents past their review
+  kCompetenceGaps,        // no competence is missing without a planned action
+  kAuditCoverage,         // the active audit programme covers every clause
+  kObjectiveTargets,      // every planned or ongoing objective has a target value
+  kChangesReassessed,     // approved changes' risks reassessed by the date set
+  kAssessmentCycle,       // a risk assessment cycle closed within the last 12 months
+  kCommunicationsMade,    // no active communication is overdue
+  kActivitiesPerformed,   // no active operational activity is missed
+  kEvidenceCurrent,       // no implemented control has only expired evidence
+  kSupplierCertificates,  // no active supplier's certificate has expired
 };
 
 struct ReadinessCheck {
@@ -121,6 +128,19 @@ struct ReadinessFacts {
   std::vector<Record> objectives;         // planned or in progress
   std::vector<Record> changes;            // planned changes approved or in progress
   std::vector<Record> cycles;             // risk assessment cycles closed
+  std::vector<int64_t> isms_policies;     // published information security policies
+  // Active communications, and the day of each one's last log entry (by id).
+  std::vector<Record> communications;
+  std::map<int64_t, std::string> last_communicated;
+  // Active operational activities, and the day each was last carried out (by id).
+  std::vector<Record> activities;
+  std::map<int64_t, std::string> last_performed;
+  // Active suppliers, and the latest certificate expiry their assessments record (by id).
+  std::vector<Record> suppliers;
+  std::map<int64_t, std::string> certificates_expire;
+  // Implemented applied controls, and the evidence files attached to them (by control id).
+  std::vector<Record> implemented_controls;
+  std::map<int64_t, EvidenceExpiry> control_evidence;
   // The programme active on the day (the latest by number) and its coverage; id 0: none.
   int64_t programme_id = 0;
   std::string programme_title;

@@ -131,9 +131,10 @@ class Store {
   virtual Result<std::vector<Referrers>> ReferrersOf(const domain::RegisterSpec& target,
                                                      int64_t org_id, int64_t id) = 0;
   // Number of records matching the query's filters and search for each combination of values
-  // of `fields` (one or two filterable fields): one statement, for heat maps and summaries. With
-  // `latest_of` (a sortable field), also its greatest value in each group (a communication's
-  // last log entry).
+  // of `fields` (one or two filterable fields, or one list field, whose records count once per
+  // item they hold: the documents serving each clause): one statement, for heat maps and
+  // summaries. With `latest_of` (a sortable field), also its greatest value in each group (a
+  // communication's last log entry).
   virtual Result<std::vector<GroupCount>> CountBy(const domain::RegisterSpec& spec, int64_t org_id,
                                                   const ListQuery& query,
                                                   const std::vector<std::string>& fields,
@@ -323,6 +324,13 @@ class Store {
                                                                      const std::string& from,
                                                                      const std::string& to,
                                                                      int limit) = 0;
+  // For each record of `record_type` with evidence files uploaded before `uploaded_before` (UTC,
+  // ISO 8601, or a day; empty: all): `values` its id and how many of its files never expire,
+  // `count` how many files, `latest` their latest expiry (a date text; null when none has one).
+  // One statement (readiness: implemented controls whose evidence has all expired).
+  virtual Result<std::vector<GroupCount>> EvidenceExpiryBy(int64_t org_id,
+                                                           const std::string& record_type,
+                                                           const std::string& uploaded_before) = 0;
   // Deletes the file's row and, when no other file of the organisation has the same content, the
   // content; appends `audit`. kNotFound when the organisation has no such file.
   virtual Status DeleteEvidence(int64_t org_id, int64_t id, const AuditDraft& audit) = 0;

@@ -181,7 +181,7 @@ TEST_F(MandatoryApi, ReadsABoundedNumberOfStatementsWhateverTheRecords) {
   }
   RecordImprovementAndMeasurement(5);
   EXPECT_EQ(statements(), empty);
-  EXPECT_LE(empty, 19u);
+  EXPECT_LE(empty, 23u);  // six of them count the published documents by type, clause and control
 }
 
 TEST_F(MandatoryApi, ReadersMaySeeItStaffAndOtherOrganisationsSeeNothingOfIt) {

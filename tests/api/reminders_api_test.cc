@@ -35,7 +35,7 @@ class SmtpSink {
     port_file_ = (dir / fmt::format("sink-{}.port", ++count_)).string();
     out_ = (dir / fmt::format("sink-{}.jsonl", count_)).string();
     std::vector<std::string> args = {"/usr/bin/python3", RAMPART_SMTP_SINK, "--port-file",
-                                     port_file_, "--out", out_};
+                                     port_file_,         "--out",           out_};
     args.insert(args.end(), extra.begin(), extra.end());
     pid_ = fork();
     if (pid_ == 0) {
@@ -99,8 +99,8 @@ class RemindersApiTest : public SignedInTest {
     if (HasFatalFailure()) return;
     alice_ = Body(Get("/api/v1/auth/me"))["user_id"].get<int64_t>();
     auto bob = services_->members.AddUser(
-        "", app::NewMember{.username = "bob", .role = domain::Role::kContributor,
-                           .password = kAlicePassword});
+        "", app::NewMember{
+                .username = "bob", .role = domain::Role::kContributor, .password = kAlicePassword});
     ASSERT_TRUE(bob.ok());
     bob_ = bob->user.id;
     auto token = services_->members.CreateToken("bob", "", "tests", false, "");
@@ -110,9 +110,9 @@ class RemindersApiTest : public SignedInTest {
   }
 
   int64_t Task(const std::string& title, int64_t owner, int due_in_days) {
-    auto r = Post("/api/v1/tasks", {{"title", title},
-                                    {"owner", owner},
-                                    {"due_date", domain::AddDays(today_, due_in_days)}});
+    auto r = Post(
+        "/api/v1/tasks",
+        {{"title", title}, {"owner", owner}, {"due_date", domain::AddDays(today_, due_in_days)}});
     EXPECT_EQ(r->status, 201) << r->body;
     return r->status == 201 ? Body(r)["id"].get<int64_t>() : 0;
   }
@@ -184,8 +184,8 @@ TEST_F(RemindersApiTest, NotificationsAreListedReadAndCountedForTheirOwnerOnly) 
   EXPECT_EQ(Body(Get("/api/v1/notifications"))["unread"], 0);
   EXPECT_THAT(Page("/my")->body, Not(HasSubstr("nav-count")));
   // Bob marks his all read.
-  auto all = Client().Post("/api/v1/notifications/read-all", Bearer(bob_token_), "",
-                           "application/json");
+  auto all =
+      Client().Post("/api/v1/notifications/read-all", Bearer(bob_token_), "", "application/json");
   ASSERT_EQ(all->status, 200);
   EXPECT_EQ(Body(all)["read"], 1);
   // Bad paging parameters are named.
@@ -207,7 +207,8 @@ TEST_F(RemindersApiTest, EmailAddressesAreSetByTheirOwnersAndAdministratorsAndVa
   // An administrator sees it and changes it; others do not see it.
   auto member = Get(fmt::format("/api/v1/users/{}", bob_));
   EXPECT_EQ(Body(member)["email"], "bob@example.org");
-  auto alice_seen_by_bob = Client().Get(fmt::format("/api/v1/users/{}", alice_), Bearer(bob_token_));
+  auto alice_seen_by_bob =
+      Client().Get(fmt::format("/api/v1/users/{}", alice_), Bearer(bob_token_));
   EXPECT_TRUE(Body(alice_seen_by_bob)["email"].is_null());
   auto change = Client().Patch(fmt::format("/api/v1/users/{}", bob_), Bearer(),
                                Json{{"email", "robert@example.org"}}.dump(), "application/json");
@@ -243,8 +244,11 @@ class RemindersSmtpTest : public RemindersApiTest {
     ASSERT_EQ(email->status, 204) << email->body;
   }
   std::vector<std::string> SmtpArgs(const SmtpSink& sink) const {
-    return {"--smtp-url", sink.Url(), "--smtp-from", "rampart@example.org", "--smtp-ca", cert_,
-            "--smtp-credentials", credentials_, "--public-url", "https://isms.example.org"};
+    return {"--smtp-url",         sink.Url(),
+            "--smtp-from",        "rampart@example.org",
+            "--smtp-ca",          cert_,
+            "--smtp-credentials", credentials_,
+            "--public-url",       "https://isms.example.org"};
   }
   std::string cert_;
   std::string key_;
@@ -252,8 +256,8 @@ class RemindersSmtpTest : public RemindersApiTest {
 };
 
 TEST_F(RemindersSmtpTest, RemindSendsOneDigestOverStartTlsAndASecondPassNothing) {
-  SmtpSink sink(dir_, {"--tls-cert", cert_, "--tls-key", key_, "--auth",
-                       "rampart-mailer:sink-pa55word"});
+  SmtpSink sink(dir_,
+                {"--tls-cert", cert_, "--tls-key", key_, "--auth", "rampart-mailer:sink-pa55word"});
   ASSERT_GT(sink.port(), 0);
   const int64_t task = Task("Rotate the backup keys", alice_, -2);
   Task("Bob's review of access rights", bob_, 1);  // bob has no e-mail address
@@ -273,8 +277,8 @@ TEST_F(RemindersSmtpTest, RemindSendsOneDigestOverStartTlsAndASecondPassNothing)
   EXPECT_EQ(m["tls"], true);
   EXPECT_EQ(m["auth"], "rampart-mailer");
   const std::string data = m["data"].get<std::string>();
-  EXPECT_THAT(data, HasSubstr(fmt::format("Subject: [Rampart] Acme Ltd: 1 reminder for {}\r\n",
-                                          today_)));
+  EXPECT_THAT(data,
+              HasSubstr(fmt::format("Subject: [Rampart] Acme Ltd: 1 reminder for {}\r\n", today_)));
   EXPECT_THAT(data, HasSubstr("To: <alice@example.org>\r\n"));
   EXPECT_THAT(data, HasSubstr("Message-ID: <"));
   EXPECT_THAT(data, HasSubstr("Content-Type: text/plain; charset=UTF-8"));
@@ -303,6 +307,13 @@ TEST_F(RemindersSmtpTest, NoEmailWithoutSmtpUrl) {
   EXPECT_THAT(pass.out, HasSubstr("1 digests recorded, 0 e-mails sent"));
   EXPECT_EQ(sink.Messages().size(), 0u);
   EXPECT_EQ(Body(Get("/api/v1/notifications"))["unread"], 1);
+  // The day's readiness is kept by the same pass (for instances serving with --no-reminders),
+  // once a day.
+  EXPECT_THAT(pass.out, HasSubstr("Readiness kept for the day: "));
+  EXPECT_THAT(pass.out, Not(HasSubstr("Readiness kept for the day: 0 ")));
+  const Json history = Body(Get("/api/v1/readiness/history"));
+  ASSERT_EQ(history["data"].size(), 1u) << history.dump();
+  EXPECT_THAT(Cli({"remind"}).out, HasSubstr("Readiness kept for the day: 0 organisation(s)."));
 }
 
 TEST_F(RemindersSmtpTest, StartTlsIsRequiredUnlessInsecureIsAsked) {

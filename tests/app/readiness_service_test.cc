@@ -9,6 +9,8 @@
 
 #include <algorithm>
 
+#include "app/mandatory_service.h"
+#include "app/record_source.h"
 #include "app/services.h"
 #include "app_fixture.h"
 #include "domain/context.h"
@@ -58,8 +60,9 @@ class ReadinessServiceTest : public AppTest {
     test::DeleteRaw(*store_, ActorOf(p), spec, id);
   }
 
-  // Field values that meet every condition of a query check.
-  Json Meeting(const ReadinessCheck& c) const {
+  // Field values that meet every condition of a query check (in organisation `p`: a published
+  // policy is made for a condition naming the policies).
+  Json Meeting(const Principal& p, const ReadinessCheck& c) {
     Json out = Json::object();
     for (const auto& cond : c.where) {
       using M = domain::Filter::Match;
@@ -67,6 +70,9 @@ class ReadinessServiceTest : public AppTest {
         out[cond.field] = "2000-01-01";
       } else if (cond.match == M::kOnOrAfter) {
         out[cond.field] = Today();
+      } else if (cond.isms_policies) {
+        out[cond.field] =
+            Insert(p, domain::Documents(), {{"type", "isms_policy"}, {"status", "published"}});
       } else if (cond.levels_to_treat) {
         out[cond.field] = "High";  // the default methodology retains low and medium only
       } else if (cond.open) {
@@ -113,7 +119,7 @@ TEST_F(ReadinessServiceTest, EveryQueryCheckFailsNamingItsRecordAndPassesWithout
     if (c.expect != domain::Expect::kNone) continue;
     SCOPED_TRACE(c.id);
     const Principal p = NewOrg("Org " + c.id);
-    const int64_t id = Insert(p, *c.spec, Meeting(c));
+    const int64_t id = Insert(p, *c.spec, Meeting(p, c));
     const auto failed = Result(Assess(p), c.id);
     EXPECT_FALSE(failed.passed);
     EXPECT_EQ(failed.count, 1);
@@ -139,13 +145,98 @@ TEST_F(ReadinessServiceTest, EveryCheckAskingForRecordsFailsWithoutThemAndPasses
     EXPECT_FALSE(none.passed);
     EXPECT_EQ(none.count, 0);
     EXPECT_EQ(none.detail, "None found: " + c.looks_at + ".");
-    Insert(p, *c.spec, Meeting(c));
+    Insert(p, *c.spec, Meeting(p, c));
     const auto found = Result(Assess(p), c.id);
     EXPECT_TRUE(found.passed);
     EXPECT_EQ(found.count, 1);
     ++tested;
   }
   EXPECT_GE(tested, 15);
+}
+
+// The published policy's own acknowledgements count for 5.2; another document's only for 7.3.
+TEST_F(ReadinessServiceTest, ThePolicyIsAcknowledgedByItsOwnDistribution) {
+  const int64_t policy =
+      Insert(alice_, domain::Documents(), {{"type", "isms_policy"}, {"status", "published"}});
+  const int64_t procedure =
+      Insert(alice_, domain::Documents(), {{"type", "procedure"}, {"status", "published"}});
+  const int64_t other = Insert(alice_, domain::DocumentAcknowledgements(),
+                               {{"document", procedure}, {"status", "pending"}});
+  auto a = Assess(alice_);
+  EXPECT_TRUE(Result(a, "5.2-policy-acknowledged").passed);
+  EXPECT_THAT(OffenderIds(Result(a, "7.3-acknowledged")), ::testing::ElementsAre(other));
+  const int64_t ack = Insert(alice_, domain::DocumentAcknowledgements(),
+                             {{"document", policy}, {"status", "pending"}});
+  a = Assess(alice_);
+  EXPECT_THAT(OffenderIds(Result(a, "5.2-policy-acknowledged")), ::testing::ElementsAre(ack));
+  EXPECT_EQ(Result(a, "7.3-acknowledged").count, 2);
+  Update(alice_, domain::DocumentAcknowledgements(), ack, {{"status", "acknowledged"}});
+  EXPECT_TRUE(Result(Assess(alice_), "5.2-policy-acknowledged").passed);
+}
+
+// Communications, activities, certificates and evidence are judged on the day assessed: what
+// was overdue then stays so when asked about that day, though it was made good since.
+TEST_F(ReadinessServiceTest, RecurringWorkCertificatesAndEvidenceOnTheDayAndAsOfIt) {
+  const std::string day1 = Today();
+  const int64_t newsletter =
+      Insert(alice_, domain::Communications(), {{"status", "active"}, {"frequency", "monthly"}});
+  Insert(alice_, domain::CommunicationLog(),
+         {{"communication", newsletter}, {"date", domain::AddDays(day1, -40)}});
+  const int64_t restore = Insert(alice_, domain::OperationalActivities(),
+                                 {{"status", "active"},
+                                  {"start_date", domain::AddDays(day1, -60)},
+                                  {"every", 1},
+                                  {"period", "months"}});
+  const int64_t host = Insert(alice_, domain::Suppliers(), {{"status", "active"}});
+  Insert(alice_, domain::SupplierAssessments(),
+         {{"supplier", host}, {"certificate_expires", domain::AddDays(day1, -1)}});
+  const int64_t control = Insert(alice_, domain::AppliedControls(), {{"status", "implemented"}});
+  auto evidence = [&](const std::string& expires) {
+    const std::string now = FormatUtc(clock_.Now());
+    domain::EvidenceFile f{.org_id = alice_.org_id,
+                           .record_type = domain::AppliedControls().type,
+                           .record_id = control,
+                           .title = "Report",
+                           .file_name = "report.pdf",
+                           .content_type = "application/pdf",
+                           .size = 6,
+                           .sha256 = std::string(64, 'a'),
+                           .expires = expires,
+                           .uploaded_by = alice_.user_id,
+                           .uploaded_at = now};
+    ASSERT_THAT(store_->AddEvidence(f, "report",
+                                    {.org_id = alice_.org_id,
+                                     .actor_id = alice_.user_id,
+                                     .actor = alice_.username,
+                                     .at = now,
+                                     .action = "upload",
+                                     .record_type = "evidence_file"}),
+                IsOk());
+  };
+  evidence(domain::AddDays(day1, -1));
+  const auto before = Assess(alice_);
+  EXPECT_THAT(OffenderIds(Result(before, "7.4-communications-made")),
+              ::testing::ElementsAre(newsletter));
+  EXPECT_THAT(OffenderIds(Result(before, "8.1-activities-performed")),
+              ::testing::ElementsAre(restore));
+  EXPECT_THAT(OffenderIds(Result(before, "A.5.22-supplier-certificates")),
+              ::testing::ElementsAre(host));
+  EXPECT_THAT(OffenderIds(Result(before, "8.1-evidence-current")), ::testing::ElementsAre(control));
+
+  // Two days on, each is made good.
+  clock_.Advance(std::chrono::hours(48));
+  Insert(alice_, domain::CommunicationLog(), {{"communication", newsletter}, {"date", Today()}});
+  Insert(alice_, domain::ActivityOccurrences(),
+         {{"activity", restore}, {"date", Today()}, {"outcome", "completed"}});
+  Insert(alice_, domain::SupplierAssessments(),
+         {{"supplier", host}, {"certificate_expires", domain::AddMonths(Today(), 12)}});
+  evidence(domain::AddMonths(Today(), 12));
+  const auto now = Assess(alice_);
+  for (const char* id : {"7.4-communications-made", "8.1-activities-performed",
+                         "A.5.22-supplier-certificates", "8.1-evidence-current"}) {
+    EXPECT_TRUE(Result(now, id).passed) << id;
+    EXPECT_FALSE(Result(Assess(alice_, day1), id).passed) << id << " on " << day1;
+  }
 }
 
 TEST_F(ReadinessServiceTest, DateConditionsAreComparedWithTheDayAssessed) {
@@ -239,6 +330,56 @@ TEST_F(ReadinessServiceTest, TimeTravelUndoesWhatChangedAfterTheDay) {
   const auto before = Assess(alice_, domain::AddDays(day1, -1));
   EXPECT_FALSE(Result(before, "6.1.2-risks").passed);
   EXPECT_TRUE(Result(before, "6.1.2-risk-owner").passed);
+}
+
+// The mandatory documentation reads no document for readiness: the store counts the published
+// ones by type, clause and control, today and as they were on a day (clauses changed since,
+// a document unpublished, another published later).
+TEST_F(ReadinessServiceTest, CountsPublishedDocumentsTodayAndAsTheyWere) {
+  const std::string day1 = Today();
+  auto doc = [&](const char* type, Json clauses, const std::string& next_review) {
+    return Insert(alice_, domain::Documents(),
+                  {{"type", type},
+                   {"status", "published"},
+                   {"clauses", std::move(clauses)},
+                   {"annex_controls", Json::array({"5.37"})},
+                   {"next_review", next_review}});
+  };
+  const int64_t a = doc("procedure", {"8.1", "9.1"}, domain::AddDays(day1, 30));
+  const int64_t b = doc("isms_policy", {"5.2"}, day1);  // due for review on day 1
+  clock_.Advance(std::chrono::hours(48));
+  Update(alice_, domain::Documents(), a, {{"clauses", Json::array({"9.1"})}});
+  Update(alice_, domain::Documents(), b, {{"status", "retired"}});
+  doc("topic_policy", {"8.1"}, domain::AddDays(Today(), 30));
+
+  using domain::PublishedCount;
+  auto counts = [&](std::unique_ptr<RecordSource> src) {
+    auto in = ReadMandatoryInputs(*src, /*name_documents=*/false);
+    EXPECT_THAT(in, IsOk());
+    EXPECT_TRUE(in.ok() && in->published_documents.empty());
+    return in.ok() ? in->published : domain::PublishedCounts{};
+  };
+  const auto now = counts(LiveRecords(*store_, alice_.org_id, Today()));
+  EXPECT_EQ(now.all, (PublishedCount{.in_date = 2}));
+  EXPECT_EQ(now.by_clause.at("8.1"), (PublishedCount{.in_date = 1}));  // the topic policy
+  EXPECT_EQ(now.by_clause.at("9.1"), (PublishedCount{.in_date = 1}));
+  EXPECT_EQ(now.by_control.at("5.37"), (PublishedCount{.in_date = 2}));
+  EXPECT_EQ(now.by_type.count("isms_policy"), 0u);
+  const auto then = counts(RecordsAsOf(*store_, alice_.org_id, day1));
+  EXPECT_EQ(then.all, (PublishedCount{.in_date = 2}));
+  EXPECT_EQ(then.by_clause.at("8.1"), (PublishedCount{.in_date = 1}));  // a, as it was
+  EXPECT_EQ(then.by_clause.at("5.2"), (PublishedCount{.in_date = 1}));
+  EXPECT_EQ(then.by_type.at("isms_policy"), (PublishedCount{.in_date = 1}));
+  EXPECT_EQ(then.by_type.count("topic_policy"), 0u);
+  // Counted by the store as the documents themselves count.
+  auto live = LiveRecords(*store_, alice_.org_id, Today());
+  auto docs = live->All(domain::Documents(), {});
+  ASSERT_THAT(docs, IsOk());
+  EXPECT_EQ(now, domain::CountPublished(*docs, Today()));
+  // The day after the policy's review date, before it was retired: past its review.
+  const auto late = counts(RecordsAsOf(*store_, alice_.org_id, domain::AddDays(day1, 1)));
+  EXPECT_EQ(late.by_type.at("isms_policy"), (PublishedCount{.overdue = 1}));
+  EXPECT_EQ(late.all, (PublishedCount{.in_date = 1, .overdue = 1}));
 }
 
 TEST_F(ReadinessServiceTest, TimeTravelSeesTheSoaAsDecidedAndApprovedThen) {

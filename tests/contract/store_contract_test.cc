@@ -15,6 +15,7 @@
 #include <set>
 #include <string>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 #include "base/crypto.h"
@@ -1973,6 +1974,51 @@ AuditDraft EvidenceEvent(const Tenant& t, const std::string& action, int64_t id,
                     .record_id = id};
 }
 
+// Per record of a type: its files, those that never expire and the latest expiry, among the
+// files uploaded before a time; other types and organisations apart.
+TEST_P(StoreTest, SummarisesTheExpiryOfEachRecordsEvidence) {
+  auto globex = SecondTenant();
+  ASSERT_THAT(globex, IsOk());
+  auto a = WriteOne(acme_, Insert(ContextIssues(), Issue("A")));
+  auto b = WriteOne(acme_, Insert(ContextIssues(), Issue("B")));
+  ASSERT_THAT(a, IsOk());
+  ASSERT_THAT(b, IsOk());
+  const std::string content = "evidence";
+  auto add = [&](const Tenant& t, int64_t record, const char* expires, const std::string& at) {
+    auto f = Evidence(t, record, content, at);
+    f.expires = expires;
+    ASSERT_THAT(store_->AddEvidence(f, content, EvidenceEvent(t, "upload", 0, at)), IsOk());
+  };
+  add(acme_, a->id, "2026-03-01", Now());
+  add(acme_, a->id, "2026-05-01", Now());
+  add(acme_, b->id, "2026-01-01", Now());
+  add(acme_, b->id, "", Now());  // never expires
+  const std::string cut = Now();
+  add(acme_, a->id, "2027-01-01", Now());    // after the cut
+  add(*globex, a->id, "2030-01-01", Now());  // another organisation's, whatever its record id
+  auto summary = [&](const std::string& before) {
+    std::map<int64_t, std::tuple<int64_t, int64_t, Json>> out;
+    auto groups = store_->EvidenceExpiryBy(acme_.org.id, "context_issue", before);
+    EXPECT_THAT(groups, IsOk());
+    if (groups.ok()) {
+      for (const auto& g : *groups) {
+        out[g.values.at(0).get<int64_t>()] = {g.count, g.values.at(1).get<int64_t>(), g.latest};
+      }
+    }
+    return out;
+  };
+  using T = std::tuple<int64_t, int64_t, Json>;
+  auto at_cut = summary(cut);
+  ASSERT_EQ(at_cut.size(), 2u);
+  EXPECT_EQ(at_cut[a->id], T(2, 0, "2026-05-01"));
+  EXPECT_EQ(at_cut[b->id], T(2, 1, "2026-01-01"));
+  EXPECT_EQ(summary("")[a->id], T(3, 0, "2027-01-01"));
+  EXPECT_TRUE(summary("2000-01-01").empty());  // a day works as the bound too
+  auto other = store_->EvidenceExpiryBy(acme_.org.id, "interested_party", "");
+  ASSERT_THAT(other, IsOk());
+  EXPECT_TRUE(other->empty());
+}
+
 // Every byte value survives the round trip (bytea and BLOB, not text), content is stored once per
 // organisation and SHA-256, and each upload and deletion is an audit event.
 TEST_P(StoreTest, StoresEvidenceContentByHashAndAuditsIt) {
@@ -2328,6 +2374,66 @@ TEST_P(StoreTest, ReadsTheEventsOfSomeRecordTypesSinceAGivenOne) {
   EXPECT_EQ((*first)[0].seq, (*events)[0].seq);
   EXPECT_TRUE(store_->EventsSince(acme_.org.id, types, (*events)[1].seq, 10)->empty());
   EXPECT_THAT(store_->EventsSince(acme_.org.id, {}, 0, 10), StatusIs(Code::kInvalidArgument));
+}
+
+// Counting by a list field counts each record once per item it holds, among the records the
+// filters keep (dates compared with a day included), in the organisation only; a record without
+// a list counts in no group. The same numbers as counted in memory.
+TEST_P(StoreTest, CountsByTheItemsOfAList) {
+  auto globex = SecondTenant();
+  ASSERT_THAT(globex, IsOk());
+  const std::vector<std::pair<Json, const char*>> lists = {
+      {Json::array({"4.3", "5.2"}), "2026-01-10"},
+      {Json::array({"5.2"}), "2026-06-01"},
+      {Json(), "2026-01-10"},
+      {Json::array({"5.2", "7.5.1"}), ""},
+      {Json::array({"4.3"}), "2026-02-01"},
+      {Json::array(), "2026-01-10"}};
+  std::vector<Mutation> inserts;
+  for (size_t i = 0; i < lists.size(); ++i) {
+    Json in = {{"title", fmt::format("Document {}", i)}, {"type", "procedure"}};
+    if (!lists[i].first.is_null()) in["clauses"] = lists[i].first;
+    if (*lists[i].second != 0) in["next_review"] = lists[i].second;
+    Mutation m = Insert(Documents(), in);
+    m.fields["series"] = "PRO";
+    m.fields["status"] = i == 4 ? "unpublished" : "published";  // read-only: set by publishing
+    inserts.push_back(std::move(m));
+  }
+  auto written = store_->Write(ActorOf(acme_), inserts);
+  ASSERT_THAT(written, IsOk());
+  ASSERT_THAT(store_->Write(ActorOf(*globex), {inserts[0]}), IsOk());  // not acme's
+
+  auto counted = [&](const std::vector<domain::Filter>& filters) {
+    std::map<std::string, int64_t> out;
+    ListQuery q;
+    q.filters = filters;
+    auto groups = store_->CountBy(Documents(), acme_.org.id, q, {"clauses"});
+    EXPECT_THAT(groups, IsOk());
+    if (groups.ok()) {
+      for (const auto& g : *groups) out[g.values.at(0).get<std::string>()] += g.count;
+    }
+    return out;
+  };
+  auto expected = [&](const std::vector<domain::Filter>& filters) {
+    std::map<std::string, int64_t> out;
+    for (const auto& r : *written) {
+      if (!domain::MatchesFilters(Documents(), filters, r.fields)) continue;
+      for (const auto& c : r.fields.value("clauses", Json::array())) ++out[c.get<std::string>()];
+    }
+    return out;
+  };
+  const std::vector<domain::Filter> published = {{"status", "published"}};
+  EXPECT_EQ(counted(published),
+            (std::map<std::string, int64_t>{{"4.3", 1}, {"5.2", 3}, {"7.5.1", 1}}));
+  EXPECT_EQ(counted(published), expected(published));
+  const std::vector<domain::Filter> overdue = {
+      {"status", "published"}, {"next_review", "2026-03-01", domain::Filter::Match::kBefore}};
+  EXPECT_EQ(counted(overdue), (std::map<std::string, int64_t>{{"4.3", 1}, {"5.2", 1}}));
+  EXPECT_EQ(counted(overdue), expected(overdue));
+  EXPECT_EQ(counted({}), expected({}));
+  // A list field with the greatest of another is not a grouping the store offers.
+  EXPECT_THAT(store_->CountBy(Documents(), acme_.org.id, ListQuery{}, {"clauses", "type"}),
+              StatusIs(Code::kInvalidArgument, "clauses"));
 }
 
 // The heat-map counts the database keeps equal a GROUP BY over the risks after inserts, rating

@@ -125,6 +125,7 @@ TEST(MandatoryDocumentation, APublishedDocumentInDateServesItsClausesAndControls
                             {"next_review", "2026-11-30"}}),  // past its review
       PublishedDocument(3, {{"title", "Policy"}, {"type", "isms_policy"}, {"series", "POL"}}),
   };
+  in.published = CountPublished(in.published_documents, "2026-12-05");
   const auto a = AssessMandatoryDocumentation(in, "2026-12-05");
   const auto& audit = Item(a, "9.2.2");
   EXPECT_EQ(audit.state, MandatoryState::kMet);
@@ -145,6 +146,55 @@ TEST(MandatoryDocumentation, APublishedDocumentInDateServesItsClausesAndControls
   // 7.5.1 counts every published document.
   EXPECT_EQ(Item(a, "7.5.1").met_by[0].title, "3 published documents");
   EXPECT_EQ(a.overdue, 1);
+}
+
+// The states come from the counts alone (readiness reads no document); the documents only
+// name what meets each requirement.
+TEST(MandatoryDocumentation, TheCountsDecideTheStatesWithoutTheDocuments) {
+  std::vector<Record> docs = {
+      PublishedDocument(1, {{"type", "procedure"},
+                            {"clauses", {"4.3", "8.1"}},
+                            {"annex_controls", {"5.26"}},
+                            {"next_review", "2026-12-04"}}),  // past its review on the 5th
+      PublishedDocument(2, {{"type", "procedure"},
+                            {"clauses", {"8.1"}},
+                            {"next_review", "2026-12-05"}}),  // due that day: in date
+      PublishedDocument(3, {{"type", "topic_policy"}}),
+  };
+  Record draft = PublishedDocument(4, {{"type", "isms_policy"}, {"clauses", {"6.2"}}});
+  draft.fields["status"] = "unpublished";
+  docs.push_back(draft);
+  const PublishedCounts counts = CountPublished(docs, "2026-12-05");
+  EXPECT_EQ(counts.all, (PublishedCount{.in_date = 2, .overdue = 1}));
+  EXPECT_EQ(counts.by_clause.at("8.1"), (PublishedCount{.in_date = 1, .overdue = 1}));
+  EXPECT_EQ(counts.by_clause.at("4.3"), (PublishedCount{.in_date = 0, .overdue = 1}));
+  EXPECT_EQ(counts.by_control.at("5.26"), (PublishedCount{.in_date = 0, .overdue = 1}));
+  EXPECT_EQ(counts.by_type.at("topic_policy"), (PublishedCount{.in_date = 1, .overdue = 0}));
+  EXPECT_EQ(counts.by_clause.count("6.2"), 0u);  // not published
+  EXPECT_EQ(counts.by_type.count("isms_policy"), 0u);
+
+  MandatoryInputs counted;
+  counted.published = counts;
+  MandatoryInputs named = counted;
+  named.published_documents = docs;
+  const auto a = AssessMandatoryDocumentation(counted, "2026-12-05");
+  const auto b = AssessMandatoryDocumentation(named, "2026-12-05");
+  ASSERT_EQ(a.items.size(), b.items.size());
+  for (size_t i = 0; i < a.items.size(); ++i) {
+    EXPECT_EQ(a.items[i].state, b.items[i].state) << a.items[i].requirement->id;
+    EXPECT_EQ(a.items[i].gap, b.items[i].gap) << a.items[i].requirement->id;
+  }
+  EXPECT_EQ(Item(a, "8.1").state, MandatoryState::kMet);
+  EXPECT_EQ(Item(a, "A.5.26").state, MandatoryState::kReviewOverdue);
+  EXPECT_EQ(Item(a, "A.5.1").state, MandatoryState::kMet);
+  EXPECT_EQ(Item(a, "6.2").state, MandatoryState::kGap);
+  EXPECT_TRUE(Item(a, "A.5.26").met_by.empty());
+  ASSERT_EQ(Item(b, "8.1").met_by.size(), 2u);
+  EXPECT_EQ(Item(b, "8.1").met_by[0].id, 2);  // in date first
+  EXPECT_TRUE(Item(b, "8.1").met_by[1].overdue);
+  EXPECT_EQ(Item(a, "7.5.1").met_by[0].title, "3 published documents");
+  EXPECT_EQ(a.met, b.met);
+  EXPECT_EQ(a.overdue, b.overdue);
 }
 
 TEST(MandatoryDocumentation, AnnexControlsTheSoaExcludesAreNotApplicable) {

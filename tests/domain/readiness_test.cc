@@ -7,6 +7,7 @@
 #include <set>
 
 #include "domain/annex_a.h"
+#include "domain/documents.h"
 #include "domain/internal_audit.h"
 #include "domain/leadership.h"
 #include "domain/registers.h"
@@ -303,6 +304,95 @@ TEST(ReadinessRules, ObjectivesChangesAndAssessmentCycles) {
   EXPECT_FALSE(EvaluateRule(Check("8.2-assessment-cycle"), f).passed);
   f.cycles[0].fields["closed_on"] = "2025-03-14";
   EXPECT_TRUE(EvaluateRule(Check("8.2-assessment-cycle"), f).passed);
+}
+
+// The recurring work: a communication overdue by its frequency, an activity missed since its
+// expected date, a supplier's certificate expired, a control's evidence all expired — each on
+// the day assessed, and each named with the date that makes it fail.
+TEST(ReadinessRules, CommunicationsActivitiesCertificatesAndEvidenceOnTheDay) {
+  ReadinessFacts f;
+  f.day = "2026-03-14";
+  Record monthly, on_event;
+  monthly.id = 3;
+  monthly.fields = {{"title", "Newsletter"}, {"status", "active"}, {"frequency", "monthly"}};
+  on_event.id = 4;
+  on_event.fields = {
+      {"title", "Incident notices"}, {"status", "active"}, {"frequency", "on_event"}};
+  f.communications = {monthly, on_event};
+  f.last_communicated = {{3, "2026-02-13"}};  // due again on 2026-03-13
+  const auto made = EvaluateRule(Check("7.4-communications-made"), f);
+  EXPECT_FALSE(made.passed);
+  ASSERT_EQ(made.offenders.size(), 1u);
+  EXPECT_EQ(made.offenders[0].id, 3);
+  EXPECT_EQ(OffenderHref(made.offenders[0]), "/communications/3");
+  f.last_communicated[3] = "2026-02-14";  // due on the day itself: not overdue yet
+  EXPECT_TRUE(EvaluateRule(Check("7.4-communications-made"), f).passed);
+
+  Record backup;
+  backup.id = 7;
+  backup.fields = {{"title", "Restore test"},
+                   {"status", "active"},
+                   {"start_date", "2026-01-01"},
+                   {"every", 1},
+                   {"period", "months"}};
+  f.activities = {backup};
+  f.last_performed = {{7, "2026-02-10"}};  // next expected 2026-03-10
+  const auto performed = EvaluateRule(Check("8.1-activities-performed"), f);
+  ASSERT_EQ(performed.offenders.size(), 1u);
+  EXPECT_EQ(performed.offenders[0].title, "Restore test (missed since 2026-03-10)");
+  EXPECT_EQ(performed.offenders[0].type, "operational_activity");
+  f.last_performed[7] = "2026-03-01";
+  EXPECT_TRUE(EvaluateRule(Check("8.1-activities-performed"), f).passed);
+
+  Record cloud, gone;
+  cloud.id = 11;
+  cloud.fields = {{"name", "Cloud host"}, {"status", "active"}};
+  gone.id = 12;
+  gone.fields = {{"name", "Old host"}, {"status", "terminated"}};
+  f.suppliers = {cloud, gone};
+  f.certificates_expire = {{11, "2026-03-13"}, {12, "2020-01-01"}};
+  const auto certs = EvaluateRule(Check("A.5.22-supplier-certificates"), f);
+  ASSERT_EQ(certs.offenders.size(), 1u);
+  EXPECT_EQ(certs.offenders[0].id, 11);
+  EXPECT_NE(certs.offenders[0].title.find("certificate expired 2026-03-13"), std::string::npos);
+  f.certificates_expire[11] = "2026-03-14";  // valid through the day
+  EXPECT_TRUE(EvaluateRule(Check("A.5.22-supplier-certificates"), f).passed);
+
+  Record firewall, backups;
+  firewall.id = 20;
+  firewall.fields = {{"name", "Firewall rules"}, {"status", "implemented"}};
+  backups.id = 21;
+  backups.fields = {{"name", "Backups"}, {"status", "implemented"}};
+  f.implemented_controls = {firewall, backups};
+  f.control_evidence = {{20, {.files = 2, .latest = "2026-03-13"}},
+                        {21, {.files = 2, .never_expire = 1, .latest = "2025-01-01"}}};
+  const auto evidence = EvaluateRule(Check("8.1-evidence-current"), f);
+  ASSERT_EQ(evidence.offenders.size(), 1u);
+  EXPECT_EQ(evidence.offenders[0].id, 20);  // the other has a file that never expires
+  EXPECT_EQ(OffenderHref(evidence.offenders[0]), "/controls/20");
+  f.control_evidence[20].latest = "2026-03-14";
+  EXPECT_TRUE(EvaluateRule(Check("8.1-evidence-current"), f).passed);
+  // A control without evidence is not this check's concern.
+  f.control_evidence.clear();
+  EXPECT_TRUE(EvaluateRule(Check("8.1-evidence-current"), f).passed);
+}
+
+// The policy's acknowledgements are those of the published policies, whatever they are.
+TEST(ReadinessFilters, NameThePublishedPoliciesForTheirAcknowledgements) {
+  ReadinessFacts f;
+  f.isms_policies = {4, 9};
+  const auto filters = ReadinessFilters(Check("5.2-policy-acknowledged"), f, "2026-03-14");
+  ASSERT_EQ(filters.size(), 2u);
+  EXPECT_EQ(filters[1].field, "document");
+  EXPECT_EQ(filters[1].value, Json::array({4, 9}));
+  Json ack = {{"status", "pending"}, {"document", 9}};
+  EXPECT_TRUE(MatchesFilters(DocumentAcknowledgements(), filters, ack));
+  ack["document"] = 5;
+  EXPECT_FALSE(MatchesFilters(DocumentAcknowledgements(), filters, ack));
+  f.isms_policies.clear();  // none published: no acknowledgement is the policy's
+  EXPECT_FALSE(MatchesFilters(DocumentAcknowledgements(),
+                              ReadinessFilters(Check("5.2-policy-acknowledged"), f, "2026-03-14"),
+                              {{"status", "pending"}, {"document", 9}}));
 }
 
 TEST(SummariseReadiness, WeighsBlockersMajorsAndMinorsPerClause) {

@@ -84,6 +84,9 @@ class ScriptedDriver final : public SqlDriver {
                               const std::string&, std::vector<SqlValue>&) const override {
     return "1 = 1";
   }
+  std::string ListItems(const std::string& column) const override {
+    return "json_each(" + column + ") AS items";
+  }
   Status CheckSchema(SqlConnection&) override { return Status::Ok(); }
   Result<Catalogue> ReadCatalogue(SqlConnection&) override { return Catalogue{}; }
   Status ResetIdentity(SqlConnection&, const std::string&, const std::string&) override {

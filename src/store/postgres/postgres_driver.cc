@@ -223,6 +223,14 @@ class PostgresDriver final : public SqlDriver {
   }
 
   // Case-insensitive substring match; the pg_trgm indexes of migration 0003 serve ILIKE.
+  std::string ListItems(const std::string& column) const override {
+    // A scalar (never written, but a hand-edited row could hold one) gives no row, not an error.
+    return fmt::format(
+        "jsonb_array_elements_text(CASE jsonb_typeof({0}) WHEN 'array' THEN {0} END) AS "
+        "items(value)",
+        column);
+  }
+
   std::string SearchCondition(const std::string&, const std::vector<std::string>& fields,
                               const std::string& text,
                               std::vector<SqlValue>& params) const override {

@@ -138,6 +138,9 @@ class SqlDriver {
                                       const std::vector<std::string>& fields,
                                       const std::string& text,
                                       std::vector<SqlValue>& params) const = 0;
+  // A table of the items of `column` (a JSON array of strings), for a FROM clause: one row per
+  // item, its text in the column `items.value`; a null column gives no row.
+  virtual std::string ListItems(const std::string& column) const = 0;
   // Checks run after migrating (e.g. that each register's search index covers its fields).
   virtual Status CheckSchema(SqlConnection& conn) = 0;
   // Reads the tables of the current schema and their columns, primary keys and foreign keys

@@ -105,6 +105,29 @@ Result<std::vector<domain::EvidenceFile>> SqlStore::ExpiringEvidence(int64_t org
   return out;
 }
 
+Result<std::vector<GroupCount>> SqlStore::EvidenceExpiryBy(int64_t org_id,
+                                                           const std::string& record_type,
+                                                           const std::string& uploaded_before) {
+  ASSIGN_OR_RETURN(auto conn, Acquire());
+  // COUNT(*) less COUNT(expires): the files without an expiry, which never expire.
+  ASSIGN_OR_RETURN(auto rows,
+                   conn->Query("SELECT record_id, COUNT(*), MAX(expires), COUNT(expires) FROM "
+                               "evidence_files WHERE org_id = ? AND record_type = ? AND "
+                               "(? = '' OR uploaded_at < ?) GROUP BY record_id",
+                               {org_id, record_type, uploaded_before, uploaded_before}));
+  std::vector<GroupCount> out;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, rows->Next());
+    if (!row) break;
+    GroupCount g;
+    g.count = rows->Int(1);
+    g.values = {rows->Int(0), g.count - rows->Int(3)};
+    if (!rows->IsNull(2)) g.latest = rows->Text(2);
+    out.push_back(std::move(g));
+  }
+  return out;
+}
+
 Result<domain::EvidenceFile> SqlStore::GetEvidence(int64_t org_id, int64_t id) {
   ASSIGN_OR_RETURN(auto conn, Acquire());
   bool found = false;

@@ -649,6 +649,12 @@ Result<std::vector<GroupCount>> SqlStore::CountBy(const RegisterSpec& spec, int6
     return InvalidArgument(fmt::format("no latest \"{}\" of {}", latest_of, ToLower(spec.plural)),
                            latest_of);
   }
+  if (fields.size() == 1) {
+    const FieldSpec* f = spec.Field(fields.front());
+    if (f != nullptr && f->type == FieldType::kList && latest == nullptr) {
+      return CountByItem(spec, org_id, q, *f);
+    }
+  }
   std::vector<const FieldSpec*> specs;
   std::string cols;
   for (const auto& name : fields) {
@@ -680,6 +686,33 @@ Result<std::vector<GroupCount>> SqlStore::CountBy(const RegisterSpec& spec, int6
     g.count = rows->Int(static_cast<int>(specs.size()));
     if (latest != nullptr)
       g.latest = ColumnValue(*latest, *rows, static_cast<int>(specs.size()) + 1);
+    out.push_back(std::move(g));
+  }
+  return out;
+}
+
+Result<std::vector<GroupCount>> SqlStore::CountByItem(const RegisterSpec& spec, int64_t org_id,
+                                                      const ListQuery& q, const FieldSpec& list) {
+  std::string where;
+  Params params;
+  RETURN_IF_ERROR(BuildWhere(*driver_, spec, org_id, q, where, params));
+  ASSIGN_OR_RETURN(auto conn, Acquire());
+  // The matching records' lists first, then their items: the WHERE clause names the register's
+  // columns unqualified, which the items' table (SQLite's json_each has an "id") would shadow.
+  ASSIGN_OR_RETURN(
+      auto rows,
+      conn->Query(fmt::format("SELECT items.value, COUNT(*) FROM (SELECT "
+                              "{0} AS list FROM {1} WHERE {2}) matched, {3} "
+                              "GROUP BY items.value",
+                              list.name, spec.table, where, driver_->ListItems("matched.list")),
+                  params));
+  std::vector<GroupCount> out;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, rows->Next());
+    if (!row) break;
+    GroupCount g;
+    g.values.push_back(rows->IsNull(0) ? Json() : Json(rows->Text(0)));
+    g.count = rows->Int(1);
     out.push_back(std::move(g));
   }
   return out;

@@ -131,6 +131,8 @@ class SqlStore final : public Store {
                                                              const std::string& from,
                                                              const std::string& to,
                                                              int limit) override;
+  Result<std::vector<GroupCount>> EvidenceExpiryBy(int64_t org_id, const std::string& record_type,
+                                                   const std::string& uploaded_before) override;
   Result<domain::EvidenceFile> GetEvidence(int64_t org_id, int64_t id) override;
   Result<std::string> ReadEvidenceContent(int64_t org_id, int64_t id) override;
   Status DeleteEvidence(int64_t org_id, int64_t id, const AuditDraft& audit) override;
@@ -191,6 +193,9 @@ class SqlStore final : public Store {
   Status CopyTo(Store& destination) override;
 
  private:
+  // CountBy over a list field: each record counted once per item of its list.
+  Result<std::vector<GroupCount>> CountByItem(const domain::RegisterSpec& spec, int64_t org_id,
+                                              const ListQuery& q, const domain::FieldSpec& list);
   // A pooled connection, returned to the pool (or dropped when broken) when it goes out of scope.
   struct ReturnToPool {
     SqlStore* store;

@@ -197,6 +197,10 @@ class SqliteDriver final : public SqlDriver {
     return rows->Next();
   }
 
+  std::string ListItems(const std::string& column) const override {
+    return "json_each(" + column + ") AS items";
+  }
+
   std::string SearchCondition(const std::string& table, const std::vector<std::string>& fields,
                               const std::string& text,
                               std::vector<SqlValue>& params) const override {
