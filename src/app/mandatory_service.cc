@@ -32,7 +32,7 @@ Result<int64_t> CountWhere(RecordSource& src, const domain::RegisterSpec& spec,
 // The approved version in force of `spec` (one at a time), if one has been approved.
 Result<std::optional<domain::Record>> InForce(RecordSource& src, const domain::RegisterSpec& spec) {
   ASSIGN_OR_RETURN(auto approved,
-                   src.First(spec, {{"status", std::string(domain::kVersionApproved)}}, 1));
+                   src.First(spec, {{"status", std::string(domain::kVersionApproved)}}, 1, "id"));
   if (approved.empty()) return std::optional<domain::Record>();
   return std::optional<domain::Record>(std::move(approved.front()));
 }

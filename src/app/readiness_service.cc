@@ -56,7 +56,8 @@ Result<domain::ReadinessFacts> ReadFacts(RecordSource& src, store::Store& store,
   f.day = src.Day();
   const std::string approved(domain::kVersionApproved);
   // The risk levels the methodology in force does not let be retained.
-  ASSIGN_OR_RETURN(auto method, src.First(domain::RiskMethodologies(), {{"status", approved}}, 1));
+  ASSIGN_OR_RETURN(auto method,
+                   src.First(domain::RiskMethodologies(), {{"status", approved}}, 1, "id"));
   domain::RiskMethodology m = domain::DefaultMethodology();
   if (!method.empty()) {
     std::vector<domain::FieldError> errors;
@@ -167,7 +168,8 @@ Result<domain::CheckResult> RunQuery(RecordSource& src, const domain::ReadinessC
   if (capped) count = kCountCap;
   std::vector<domain::Offender> offenders;
   if (c.expect == domain::Expect::kNone && count > 0) {
-    ASSIGN_OR_RETURN(auto first, src.First(*c.spec, filters, domain::kReadinessOffenders));
+    ASSIGN_OR_RETURN(auto first, src.First(*c.spec, filters, domain::kReadinessOffenders,
+                                           domain::OffenderOrder(c)));
     for (const auto& r : first) {
       const Json& t = r.fields.value(c.spec->title_field, Json());
       offenders.push_back({.type = c.spec->type,

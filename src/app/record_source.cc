@@ -21,12 +21,25 @@ namespace {
 
 constexpr int kPage = 500;
 
-domain::ListQuery QueryOf(const std::vector<Filter>& filters, int limit) {
+domain::ListQuery QueryOf(const std::vector<Filter>& filters, int limit,
+                          const std::string& sort = "id") {
   domain::ListQuery q;
   q.filters = filters;
-  q.sort = "id";
+  q.sort = sort;
   q.limit = limit;
   return q;
+}
+
+// Whether record `a` comes before `b` sorted by `sort` as the store sorts (empty first, then
+// by id).
+bool SortsBefore(const Record& a, const Record& b, const std::string& sort) {
+  if (sort != "id") {
+    const Json& va = a.fields.value(sort, Json());
+    const Json& vb = b.fields.value(sort, Json());
+    if (va.is_null() != vb.is_null()) return va.is_null();
+    if (va != vb) return va < vb;
+  }
+  return a.id < b.id;
 }
 
 class Live : public RecordSource {
@@ -73,8 +86,8 @@ class Live : public RecordSource {
   }
 
   Result<std::vector<Record>> First(const RegisterSpec& spec, const std::vector<Filter>& filters,
-                                    int limit) override {
-    ASSIGN_OR_RETURN(auto page, store_.List(spec, org_id_, QueryOf(filters, limit)));
+                                    int limit, const std::string& sort) override {
+    ASSIGN_OR_RETURN(auto page, store_.List(spec, org_id_, QueryOf(filters, limit, sort)));
     return std::move(page.records);
   }
 
@@ -210,21 +223,22 @@ class AsOf : public Live {
   }
 
   Result<std::vector<Record>> First(const RegisterSpec& spec, const std::vector<Filter>& filters,
-                                    int limit) override {
+                                    int limit, const std::string& sort) override {
     ASSIGN_OR_RETURN(const auto* changed, ChangedOf(spec));
     // Enough of today's records that, the changed ones set aside, `limit` remain.
     ASSIGN_OR_RETURN(
         auto now,
         Live::First(spec, filters,
-                    limit + static_cast<int>(std::min<size_t>(changed->size(), kPage - limit))));
-    return Merge(spec, filters, *changed, std::move(now), limit);
+                    limit + static_cast<int>(std::min<size_t>(changed->size(), kPage - limit)),
+                    sort));
+    return Merge(spec, filters, *changed, std::move(now), limit, sort);
   }
 
   Result<std::vector<Record>> All(const RegisterSpec& spec,
                                   const std::vector<Filter>& filters) override {
     ASSIGN_OR_RETURN(const auto* changed, ChangedOf(spec));
     ASSIGN_OR_RETURN(auto now, Live::All(spec, filters));
-    return Merge(spec, filters, *changed, std::move(now), 0);
+    return Merge(spec, filters, *changed, std::move(now), 0, "id");
   }
 
   Result<std::vector<domain::SoaEntry>> SoaEntries() override {
@@ -347,10 +361,11 @@ class AsOf : public Live {
     return &changed_.emplace(spec.type, std::move(out)).first->second;
   }
 
-  // Today's records (by id) with the changed ones replaced by what they were on the day.
+  // Today's records (in the order of `sort`) with the changed ones replaced by what they were on
+  // the day.
   static std::vector<Record> Merge(const RegisterSpec& spec, const std::vector<Filter>& filters,
                                    const std::map<int64_t, Changed>& changed,
-                                   std::vector<Record> now, int limit) {
+                                   std::vector<Record> now, int limit, const std::string& sort) {
     std::vector<Record> out;
     for (auto& r : now) {
       if (changed.count(r.id) == 0) out.push_back(std::move(r));
@@ -363,7 +378,8 @@ class AsOf : public Live {
         out.push_back(std::move(r));
       }
     }
-    std::sort(out.begin(), out.end(), [](const Record& a, const Record& b) { return a.id < b.id; });
+    std::sort(out.begin(), out.end(),
+              [&](const Record& a, const Record& b) { return SortsBefore(a, b, sort); });
     if (limit > 0 && out.size() > static_cast<size_t>(limit)) out.resize(limit);
     return out;
   }

@@ -57,10 +57,11 @@ class RecordSource {
   // One statement.
   virtual Result<std::map<int64_t, domain::EvidenceExpiry>> EvidenceExpiries(
       const domain::RegisterSpec& spec) = 0;
-  // The first `limit` records matching, by id.
+  // The first `limit` records matching, in the order of `sort` ("id", or a sortable field:
+  // ascending, empty values first, then by id).
   virtual Result<std::vector<domain::Record>> First(const domain::RegisterSpec& spec,
                                                     const std::vector<domain::Filter>& filters,
-                                                    int limit) = 0;
+                                                    int limit, const std::string& sort) = 0;
   // Every record matching, by id (for registers that stay small, or filters that keep few).
   virtual Result<std::vector<domain::Record>> All(const domain::RegisterSpec& spec,
                                                   const std::vector<domain::Filter>& filters) = 0;

@@ -539,6 +539,15 @@ std::vector<Filter> ReadinessFilters(const ReadinessCheck& c, const ReadinessFac
   return out;
 }
 
+std::string OffenderOrder(const ReadinessCheck& c) {
+  for (const auto& cond : c.where) {
+    if (cond.match != Filter::Match::kBefore || c.spec == nullptr) continue;
+    const FieldSpec* f = c.spec->Field(cond.field);
+    return f != nullptr && f->sortable ? cond.field : "id";
+  }
+  return "id";
+}
+
 bool MatchesFilters(const RegisterSpec& spec, const std::vector<Filter>& filters,
                     const Json& fields) {
   for (const auto& f : filters) {

@@ -150,6 +150,9 @@ struct ReadinessFacts {
 // The store filters of a query check's conditions on `day` (YYYY-MM-DD).
 std::vector<Filter> ReadinessFilters(const ReadinessCheck& c, const ReadinessFacts& facts,
                                      std::string_view day);
+// The order a failing query check names its offenders in: by the date of its first "before"
+// condition when that field is sortable (the most overdue first), else by id.
+std::string OffenderOrder(const ReadinessCheck& c);
 // Whether a record's fields match `filters` as the store's List would (equality, empty, any of,
 // a list holding an id, a date before or on or after).
 bool MatchesFilters(const RegisterSpec& spec, const std::vector<Filter>& filters,

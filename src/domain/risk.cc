@@ -47,11 +47,6 @@ FieldSpec Ref(std::string name, std::string label, std::string ref, FieldType ty
   return f;
 }
 
-FieldSpec ReadOnly(FieldSpec f) {
-  f.read_only = true;
-  return f;
-}
-
 // The Annex A controls as choices: "5.1" labelled "5.1 Policies for information security".
 std::vector<Choice> AnnexAChoices() {
   std::vector<Choice> out;

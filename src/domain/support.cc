@@ -636,11 +636,7 @@ std::string AddDays(std::string_view date, int days) {
 }
 
 std::string AddMonths(std::string_view date, int months) {
-  const auto d = ParseYmd(date);
-  if (!d.ok()) return "";
-  auto moved = d + std::chrono::months(months);
-  if (!moved.ok()) moved = moved.year() / moved.month() / std::chrono::last;
-  return FormatYmd(moved);
+  return rampart::AddMonths(date, months);
 }
 
 std::string AddPeriod(std::string_view date, int n, std::string_view unit) {

@@ -19,6 +19,7 @@
 #include "domain/mandatory_documents.h"
 #include "domain/planning.h"
 #include "domain/risk.h"
+#include "http/web/web.h"
 #include "support/raw_records.h"
 
 namespace rampart::testing {
@@ -281,6 +282,13 @@ TEST_F(ReadinessApi, TheOverviewGroupsChangesAndChartsRisksByLevel) {
   ASSERT_EQ(page->status, 200);
   EXPECT_THAT(page->body, HasSubstr("4 context issues</a>"));
   EXPECT_THAT(page->body, HasSubstr("<title id=\"ov-risks-t\">Risks by inherent level</title>"));
+  // Security events read as sentences: what was done, to whom, or by the person alone.
+  EXPECT_EQ(http::DescribeEvent("end_sessions").verb, "ended the sessions of");
+  EXPECT_TRUE(http::DescribeEvent("end_sessions").names_record);
+  EXPECT_EQ(http::DescribeEvent("enable_second_factor").verb, "turned on two-step sign-in");
+  EXPECT_FALSE(http::DescribeEvent("enable_second_factor").names_record);
+  EXPECT_EQ(http::DescribeEvent("sign_in").verb, "signed in");
+  EXPECT_EQ(http::DescribeEvent("some_new_action").verb, "some new action");
 }
 
 TEST_F(ReadinessApi, TheGuidedPathStartsWithTheSetup) {

@@ -382,6 +382,23 @@ TEST_F(ReadinessServiceTest, CountsPublishedDocumentsTodayAndAsTheyWere) {
   EXPECT_EQ(late.all, (PublishedCount{.in_date = 1, .overdue = 1}));
 }
 
+// Risks past their review are named the most overdue first, today and as of an earlier day
+// (a review date changed since is put back).
+TEST_F(ReadinessServiceTest, NamesTheMostOverdueFirst) {
+  const std::string day1 = Today();
+  const int64_t a = Insert(alice_, domain::Risks(), {{"next_review", domain::AddDays(day1, -10)}});
+  const int64_t b = Insert(alice_, domain::Risks(), {{"next_review", domain::AddDays(day1, -30)}});
+  const int64_t c = Insert(alice_, domain::Risks(), {{"next_review", domain::AddDays(day1, -20)}});
+  EXPECT_THAT(OffenderIds(Result(Assess(alice_), "risks-reviews")),
+              ::testing::ElementsAre(b, c, a));
+  clock_.Advance(std::chrono::hours(48));
+  Update(alice_, domain::Risks(), b, {{"next_review", domain::AddDays(day1, -5)}});
+  EXPECT_THAT(OffenderIds(Result(Assess(alice_), "risks-reviews")),
+              ::testing::ElementsAre(c, a, b));
+  EXPECT_THAT(OffenderIds(Result(Assess(alice_, day1), "risks-reviews")),
+              ::testing::ElementsAre(b, c, a));
+}
+
 TEST_F(ReadinessServiceTest, TimeTravelSeesTheSoaAsDecidedAndApprovedThen) {
   const std::string day1 = Today();
   ASSERT_THAT(services_->soa.Update(alice_, "5.1", 0,

@@ -97,7 +97,7 @@ class SchemaDrift : public ::testing::TestWithParam<Backend> {
       case FieldType::kInteger:
         return SqlValue{int64_t{f.max_value > 0 ? f.min_value : 1}};
       case FieldType::kDecimal:
-        return SqlValue{f.max_value > 0 ? double{f.min_value} : 0.5};
+        return SqlValue{f.max_value > 0 ? static_cast<double>(f.min_value) : 0.5};
       case FieldType::kUser:
         return SqlValue{b_->tenant.admin.id};
       case FieldType::kRef: {
@@ -324,8 +324,8 @@ TEST_P(SchemaDrift, EveryFilterableOrSortableFieldLeadsAnIndex) {
     for (const auto& f : spec->fields) {
       if (!f.sequence || f.sequence_within.empty()) continue;
       EXPECT_TRUE(live.HasIndexStartingWith({"org_id", f.sequence_within, f.name}))
-          << "no index of " << spec->table << " starts with (org_id, " << f.sequence_within
-          << ", " << f.name << ")";
+          << "no index of " << spec->table << " starts with (org_id, " << f.sequence_within << ", "
+          << f.name << ")";
     }
     for (const char* system : {"updated_at", "created_at"}) {
       ASSERT_TRUE(spec->IsSortable(system));

@@ -83,6 +83,17 @@ TEST(ReadinessChecks, GenerateAReviewCheckForEveryRegisterWithAReviewDate) {
   EXPECT_EQ(FindReadinessCheck("nonconformities-due"), nullptr);
 }
 
+// Offenders past a date are named the most overdue first; others by id.
+TEST(OffenderOrder, IsTheDatePassedWhenItSortsElseTheId) {
+  EXPECT_EQ(OffenderOrder(Check("risks-reviews")), "next_review");
+  EXPECT_EQ(OffenderOrder(Check("6.1.2-risk-owner")), "id");
+  EXPECT_EQ(OffenderOrder(Check("4.3-scope-approved")), "id");
+  for (const auto& c : ReadinessChecks()) {
+    const std::string order = OffenderOrder(c);
+    if (order != "id") EXPECT_TRUE(c.spec->Field(order)->sortable) << c.id;
+  }
+}
+
 TEST(ReadinessFilters, ResolveOpenStatesDaysAndLevels) {
   ReadinessFacts facts;
   facts.levels_to_treat = {"High", "Critical"};

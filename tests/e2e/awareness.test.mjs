@@ -3,7 +3,7 @@
 // completed it on its page, then closed. Screenshots in E2E_OUT.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { signedInSuite, openPage } from './harness.mjs';
+import { signedInSuite, memberFirstSignIn } from './harness.mjs';
 
 const suite = signedInSuite('awareness');
 const shot = (name, page = suite.page) =>
@@ -24,17 +24,9 @@ function addMembers() {
 }
 
 async function signIn(username) {
-  const { page, problems } = await openPage(suite.browser);
+  const { page, problems } = await memberFirstSignIn(suite.browser, suite.rampart.baseUrl,
+    username, otps[username], `a private passphrase for ${username.length} letters`);
   seen.push(problems);
-  await page.goto(url('/signin'));
-  await page.getByLabel('User name').fill(username);
-  await page.getByLabel('Password').fill(otps[username]);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(/\/account\/password$/);
-  await page.getByLabel('Current password').fill(otps[username]);
-  await page.getByLabel('New password').fill(`a private passphrase for ${username.length} letters`);
-  await page.getByRole('button', { name: 'Change password' }).click();
-  await page.waitForLoadState('load');
   return page;
 }
 

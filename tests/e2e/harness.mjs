@@ -83,6 +83,23 @@ export async function firstSignIn(page, rampart, password, path = '/') {
   await page.waitForURL(/\/\?notice=password$/);
 }
 
+// A member's first sign-in in a browser context of their own: the one-time password `otp`, then
+// the forced change to `password`; the page is left where the change leads (the caller waits for
+// its landing). Returns the page and its problems (watchProblems).
+export async function memberFirstSignIn(browser, baseUrl, username, otp, password) {
+  const { page, problems } = await openPage(browser);
+  await page.goto(`${baseUrl}/signin`);
+  await page.getByLabel('User name').fill(username);
+  await page.getByLabel('Password').fill(otp);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(/\/account\/password$/);
+  await page.getByLabel('Current password').fill(otp);
+  await page.getByLabel('New password').fill(password);
+  await page.getByRole('button', { name: 'Change password' }).click();
+  await page.waitForLoadState('load');
+  return { page, problems };
+}
+
 // Collects console errors (CSP violations show up here), script errors and failed requests of
 // a page. A 4xx answer to a deliberately bad form is expected (Chromium logs it as "Failed to
 // load resource"), and so is a request aborted by the navigation that follows a click.

@@ -7,7 +7,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { startRampart, launchBrowser, openPage, firstSignIn, outDir } from './harness.mjs';
+import {
+  startRampart, launchBrowser, openPage, firstSignIn, memberFirstSignIn, outDir,
+} from './harness.mjs';
 
 let rampart;
 let browser;
@@ -45,16 +47,9 @@ const shot = (page, name) =>
   page.screenshot({ path: path.join(outDir, `readiness-${name}.png`), fullPage: true });
 
 async function signInFirstTime(username, landing) {
-  const { page, problems: seen } = await openPage(browser);
+  const { page, problems: seen } = await memberFirstSignIn(browser, rampart.baseUrl, username,
+    otps[username], `a long private passphrase, person ${username.length}`);
   problems.push(seen);
-  await page.goto(url('/signin'));
-  await page.getByLabel('User name').fill(username);
-  await page.getByLabel('Password').fill(otps[username]);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(/\/account\/password$/);
-  await page.getByLabel('Current password').fill(otps[username]);
-  await page.getByLabel('New password').fill(`a long private passphrase, person ${username.length}`);
-  await page.getByRole('button', { name: 'Change password' }).click();
   await page.waitForURL(landing);
   return page;
 }

@@ -9,7 +9,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { startRampart, launchBrowser, openPage, firstSignIn, outDir } from './harness.mjs';
+import {
+  startRampart, launchBrowser, openPage, firstSignIn, memberFirstSignIn, outDir,
+} from './harness.mjs';
 
 let rampart;
 let browser;
@@ -53,16 +55,9 @@ const csrfOf = (page) => page.locator('input[name="_csrf"]').first().inputValue(
 // A member's first sign-in in a browser context of their own: the one-time password, then the
 // forced change of password.
 async function signInFirstTime(username) {
-  const { page, problems: seen } = await openPage(browser);
+  const { page, problems: seen } = await memberFirstSignIn(browser, rampart.baseUrl, username,
+    otps[username], `a long private passphrase of ${username.length} letters`);
   problems.push(seen);
-  await page.goto(url('/signin'));
-  await page.getByLabel('User name').fill(username);
-  await page.getByLabel('Password').fill(otps[username]);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(/\/account\/password$/);
-  await page.getByLabel('Current password').fill(otps[username]);
-  await page.getByLabel('New password').fill(`a long private passphrase of ${username.length} letters`);
-  await page.getByRole('button', { name: 'Change password' }).click();
   await page.waitForURL(/\/\?notice=password$/);
   return page;
 }

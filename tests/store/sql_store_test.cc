@@ -84,6 +84,7 @@ class ScriptedDriver final : public SqlDriver {
                               const std::string&, std::vector<SqlValue>&) const override {
     return "1 = 1";
   }
+  std::string Unindexed(const std::string& column) const override { return "+" + column; }
   std::string ListItems(const std::string& column) const override {
     return "json_each(" + column + ") AS items";
   }

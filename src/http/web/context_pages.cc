@@ -19,15 +19,57 @@ using domain::Record;
 
 // "admin created context issue 4", "admin signed in": session events name no record.
 EventWords DescribeEvent(const std::string& action) {
-  if (action == "create") return {"created"};
-  if (action == "update") return {"changed"};
-  if (action == "delete") return {"deleted"};
-  if (action == "approve") return {"approved"};
-  if (action == "supersede") return {"superseded"};
-  if (action == "sign_in") return {"signed in", false};
-  if (action == "sign_in_failed") return {"failed to sign in", false};
-  if (action == "sign_out") return {"signed out", false};
-  if (action == "change_password") return {"changed their password", false};
+  // Actions on a record read "<who> <verb> <record>"; those about the person acting, alone.
+  static const std::map<std::string, EventWords, std::less<>> kWords = {
+      {"create", {"created"}},
+      {"update", {"changed"}},
+      {"delete", {"deleted"}},
+      {"approve", {"approved"}},
+      {"supersede", {"superseded"}},
+      {"accept", {"accepted"}},
+      {"assess", {"assessed"}},
+      {"close", {"closed"}},
+      {"raise", {"raised"}},
+      {"recur", {"repeated"}},
+      {"request", {"requested"}},
+      {"review", {"reviewed"}},
+      {"add_member", {"added"}},
+      {"remove_member", {"removed"}},
+      {"change_role", {"changed the role of"}},
+      {"invite_member", {"invited"}},
+      {"reset_password", {"reset the password of"}},
+      {"reset_second_factor", {"reset the two-step sign-in of"}},
+      {"disable", {"disabled"}},
+      {"enable", {"enabled"}},
+      {"end_session", {"ended"}},
+      {"end_sessions", {"ended the sessions of"}},
+      {"revoke", {"revoked"}},
+      {"revoke_tokens", {"revoked the API tokens of"}},
+      {"upload", {"uploaded evidence", false}},
+      {"sign_in", {"signed in", false}},
+      {"sign_in_failed", {"failed to sign in", false}},
+      {"sign_in_throttled", {"was refused sign-in after too many attempts", false}},
+      {"sign_out", {"signed out", false}},
+      {"session_expired", {"was signed out at the session's end", false}},
+      {"session_idle", {"was signed out after being idle", false}},
+      {"change_password", {"changed their password", false}},
+      {"change_password_failed", {"failed to change their password", false}},
+      {"reauthenticate", {"confirmed their password", false}},
+      {"reauthenticate_failed", {"failed to confirm their password", false}},
+      {"enable_second_factor", {"turned on two-step sign-in", false}},
+      {"disable_second_factor", {"turned off two-step sign-in", false}},
+      {"second_factor_failed", {"failed the second sign-in step", false}},
+      {"new_recovery_codes", {"made new recovery codes", false}},
+      {"use_recovery_code", {"signed in with a recovery code", false}},
+      {"accept_invitation", {"accepted an invitation", false}},
+      {"decline_invitation", {"declined an invitation", false}},
+      {"leave_organisation", {"left the organisation", false}},
+      {"switch_organisation", {"switched organisation", false}},
+      {"access_denied", {"was refused access", false}},
+      {"set_up", {"set up Rampart", false}},
+  };
+  const auto it = kWords.find(action);
+  if (it != kWords.end()) return it->second;
   std::string words = action;
   for (char& c : words) {
     if (c == '_') c = ' ';
@@ -44,14 +86,15 @@ std::string RecordTypeName(const std::string& type) {
   return words;
 }
 
-namespace {
-
-int64_t Count(Request& r, const domain::RegisterSpec& spec, std::vector<domain::Filter> filters) {
+int64_t CountRecords(Request& r, const domain::RegisterSpec& spec,
+                     std::vector<domain::Filter> filters) {
   domain::ListQuery q;
   q.filters = std::move(filters);
   auto n = r.services.registers.Count(r.principal, spec, q);
   return n.ok() ? *n : 0;
 }
+
+namespace {
 
 void SwotPage(Request& r) {
   const auto& spec = domain::ContextIssues();
@@ -123,7 +166,7 @@ void SwotPage(Request& r) {
     h.Close("section");
   }
   h.Close("div");
-  const int64_t unplaced = Count(r, spec, {{"swot", nullptr}});
+  const int64_t unplaced = CountRecords(r, spec, {{"swot", nullptr}});
   if (unplaced > 0) {
     h.Open("p", {{"class", "muted"}});
     h.Text(fmt::format("{} context {} not placed in a quadrant. ", unplaced,

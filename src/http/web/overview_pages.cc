@@ -36,13 +36,6 @@ using domain::Role;
 
 std::string Num(double v) { return fmt::format("{:.1f}", v); }
 
-int64_t Count(Request& r, const domain::RegisterSpec& spec, std::vector<domain::Filter> filters) {
-  domain::ListQuery q;
-  q.filters = std::move(filters);
-  auto n = r.services.registers.Count(r.principal, spec, q);
-  return n.ok() ? *n : 0;
-}
-
 std::string Plural(int64_t n, std::string_view one, std::string_view many) {
   return fmt::format("{} {}", n, n == 1 ? one : many);
 }
@@ -368,16 +361,19 @@ void RecentChangesCard(Html& h, Request& r) {
 void ApprovalsCard(Html& h, Request& r, const domain::Readiness& a) {
   CardOpen(h, "ov-approvals", "Approvals waiting");
   h.Open("ul", {{"class", "overview-figures"}});
-  Figure(h, "/my", Count(r, domain::DocumentVersions(), {{"status", "in_review"}}),
+  Figure(h, "/document-versions?status=in_review",
+         CountRecords(r, domain::DocumentVersions(), {{"status", "in_review"}}),
          "document versions in review", true);
-  Figure(h, "/management-reviews?status=held",
-         Count(r, domain::ManagementReviews(), {{"status", std::string(domain::kReviewHeld)}}),
-         "management review minutes to approve", true);
+  Figure(
+      h, "/management-reviews?status=held",
+      CountRecords(r, domain::ManagementReviews(), {{"status", std::string(domain::kReviewHeld)}}),
+      "management review minutes to approve", true);
   Figure(h, "/changes?status=proposed",
-         Count(r, domain::PlannedChanges(), {{"status", "proposed"}}), "planned changes proposed",
+         CountRecords(r, domain::PlannedChanges(), {{"status", "proposed"}}),
+         "planned changes proposed", true);
+  Figure(h, "/resources?status=requested",
+         CountRecords(r, domain::Resources(), {{"status", "requested"}}), "resources requested",
          true);
-  Figure(h, "/resources?status=requested", Count(r, domain::Resources(), {{"status", "requested"}}),
-         "resources requested", true);
   const auto* soa = ResultOf(a, "6.1.3-soa-current");
   const auto* approved = ResultOf(a, "6.1.3-soa-approved");
   const bool never = approved != nullptr && !approved->passed;
@@ -434,7 +430,7 @@ void ObjectivesCard(Html& h, Request& r, const domain::Readiness& a) {
                                                         {"in_progress", "in progress"},
                                                         {"achieved", "achieved"},
                                                         {"not_achieved", "not achieved"}}) {
-    Figure(h, "/objectives?status=" + value, Count(r, spec, {{"status", value}}), words,
+    Figure(h, "/objectives?status=" + value, CountRecords(r, spec, {{"status", value}}), words,
            value == "not_achieved");
   }
   const auto* due = ResultOf(a, "objectives-due");
@@ -503,14 +499,18 @@ void FindingsCard(Html& h, Request& r) {
       Json::array({std::string(domain::kNcOpen), std::string(domain::kNcActionPlanned),
                    std::string(domain::kNcActionDone), std::string(domain::kNcVerified)});
   h.Open("ul", {{"class", "overview-figures"}});
-  Figure(h, "/nonconformities?grade=major", Count(r, ncs, {{"status", open}, {"grade", "major"}}),
-         "major nonconformities open", true);
-  Figure(h, "/nonconformities?grade=minor", Count(r, ncs, {{"status", open}, {"grade", "minor"}}),
-         "minor nonconformities open", true);
+  Figure(h, "/nonconformities?grade=major",
+         CountRecords(r, ncs, {{"status", open}, {"grade", "major"}}), "major nonconformities open",
+         true);
+  Figure(h, "/nonconformities?grade=minor",
+         CountRecords(r, ncs, {{"status", open}, {"grade", "minor"}}), "minor nonconformities open",
+         true);
   Figure(h, "/findings?type=observation",
-         Count(r, domain::AuditFindings(), {{"type", "observation"}}), "observations recorded");
+         CountRecords(r, domain::AuditFindings(), {{"type", "observation"}}),
+         "observations recorded");
   Figure(h, "/internal-audits?status=in_progress",
-         Count(r, domain::InternalAudits(), {{"status", "in_progress"}}), "audits in progress");
+         CountRecords(r, domain::InternalAudits(), {{"status", "in_progress"}}),
+         "audits in progress");
   h.Close("ul");
   h.Close("section");
 }

@@ -52,6 +52,10 @@ struct EventWords {
 EventWords DescribeEvent(const std::string& action);
 // A record type in words where no register names it ("API token", "soa entry").
 std::string RecordTypeName(const std::string& type);
+// How many records of `spec` match `filters` for the signed-in person (0 when they may not read
+// them): the counts of the overview's and the context's cards (context_pages.cc).
+int64_t CountRecords(Request& r, const domain::RegisterSpec& spec,
+                     std::vector<domain::Filter> filters);
 void AddSupportPages(Router& router);
 void AddLeadershipPages(Router& router);        // leadership_pages.cc: /raci
 void AddInternalAuditPages(Router& router);     // internal_audit_pages.cc: a programme's coverage

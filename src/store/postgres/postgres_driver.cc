@@ -223,6 +223,8 @@ class PostgresDriver final : public SqlDriver {
   }
 
   // Case-insensitive substring match; the pg_trgm indexes of migration 0003 serve ILIKE.
+  std::string Unindexed(const std::string& column) const override { return column; }
+
   std::string ListItems(const std::string& column) const override {
     // A scalar (never written, but a hand-edited row could hold one) gives no row, not an error.
     return fmt::format(

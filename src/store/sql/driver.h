@@ -138,6 +138,9 @@ class SqlDriver {
                                       const std::vector<std::string>& fields,
                                       const std::string& text,
                                       std::vector<SqlValue>& params) const = 0;
+  // `column` written so that the planner does not pick its index for a condition on it (SQLite:
+  // "+column"; PostgreSQL, whose statistics choose well: the column as it is).
+  virtual std::string Unindexed(const std::string& column) const = 0;
   // A table of the items of `column` (a JSON array of strings), for a FROM clause: one row per
   // item, its text in the column `items.value`; a null column gives no row.
   virtual std::string ListItems(const std::string& column) const = 0;

@@ -197,6 +197,8 @@ class SqliteDriver final : public SqlDriver {
     return rows->Next();
   }
 
+  std::string Unindexed(const std::string& column) const override { return "+" + column; }
+
   std::string ListItems(const std::string& column) const override {
     return "json_each(" + column + ") AS items";
   }
