@@ -635,6 +635,23 @@ CheckResult Listed(const ReadinessCheck& c, std::vector<Offender> all, std::stri
 }
 
 bool Active(const Record& r) { return r.fields.value("status", Json()) == "active"; }
+
+// The records of `spec` that `said` finds wanting, from their fields and what `by_id` holds
+// for them (null: nothing): each named with what it says ("missed since 2026-03-10").
+template <typename Map, typename Said>
+std::vector<Offender> DatedOffenders(const RegisterSpec& spec, const std::vector<Record>& records,
+                                     const Map& by_id, Said said) {
+  std::vector<Offender> out;
+  for (const auto& r : records) {
+    const auto it = by_id.find(r.id);
+    const std::string why = said(r.fields, it == by_id.end() ? nullptr : &it->second);
+    if (why.empty()) continue;
+    Offender o = RecordOffender(spec, r);
+    o.title += " (" + why + ")";
+    out.push_back(std::move(o));
+  }
+  return out;
+}
 bool Held(const Record& r) {
   const Json& h = r.fields.value("holders", Json());
   return h.is_array() && !h.empty();
@@ -765,48 +782,42 @@ CheckResult EvaluateRule(const ReadinessCheck& c, const ReadinessFacts& f) {
       }
       return Listed(c, std::move(out), "planned or ongoing objectives without a target");
     case Rule::kCommunicationsMade:
-      for (const auto& m : f.communications) {
-        const auto it = f.last_communicated.find(m.id);
-        if (IsCommunicationOverdue(m.fields, it == f.last_communicated.end() ? "" : it->second,
-                                   f.day)) {
-          out.push_back(RecordOffender(Communications(), m));
-        }
-      }
-      return Listed(c, std::move(out), "active communications overdue");
+      return Listed(c,
+                    DatedOffenders(Communications(), f.communications, f.last_communicated,
+                                   [&](const Json& m, const std::string* last) -> std::string {
+                                     if (!IsCommunicationOverdue(m, last ? *last : "", f.day)) {
+                                       return "";
+                                     }
+                                     return last ? "last made " + *last : "never made";
+                                   }),
+                    "active communications overdue");
     case Rule::kActivitiesPerformed:
-      for (const auto& a : f.activities) {
-        const auto it = f.last_performed.find(a.id);
-        const std::string since =
-            MissedSince(a.fields, it == f.last_performed.end() ? "" : it->second, f.day);
-        if (!since.empty()) {
-          Offender o = RecordOffender(OperationalActivities(), a);
-          o.title += " (missed since " + since + ")";
-          out.push_back(std::move(o));
-        }
-      }
-      return Listed(c, std::move(out), "active operational activities missed");
+      return Listed(c,
+                    DatedOffenders(OperationalActivities(), f.activities, f.last_performed,
+                                   [&](const Json& a, const std::string* last) -> std::string {
+                                     const std::string since =
+                                         MissedSince(a, last ? *last : "", f.day);
+                                     return since.empty() ? "" : "missed since " + since;
+                                   }),
+                    "active operational activities missed");
     case Rule::kEvidenceCurrent:
-      for (const auto& ctl : f.implemented_controls) {
-        const auto it = f.control_evidence.find(ctl.id);
-        if (it != f.control_evidence.end() && it->second.ExpiredBy(f.day)) {
-          Offender o = RecordOffender(AppliedControls(), ctl);
-          o.title += " (evidence expired " + it->second.latest + ")";
-          out.push_back(std::move(o));
-        }
-      }
-      return Listed(c, std::move(out), "implemented controls whose evidence has all expired");
+      return Listed(c,
+                    DatedOffenders(AppliedControls(), f.implemented_controls, f.control_evidence,
+                                   [&](const Json&, const EvidenceExpiry* ev) -> std::string {
+                                     return ev != nullptr && ev->ExpiredBy(f.day)
+                                                ? "evidence expired " + ev->latest
+                                                : "";
+                                   }),
+                    "implemented controls whose evidence has all expired");
     case Rule::kSupplierCertificates:
-      for (const auto& sup : f.suppliers) {
-        const auto it = f.certificates_expire.find(sup.id);
-        if (it == f.certificates_expire.end()) continue;
-        const std::string on = CertificateExpiredOn(sup.fields, it->second, f.day);
-        if (!on.empty()) {
-          Offender o = RecordOffender(Suppliers(), sup);
-          o.title += " (certificate expired " + on + ")";
-          out.push_back(std::move(o));
-        }
-      }
-      return Listed(c, std::move(out), "active suppliers whose certificate has expired");
+      return Listed(c,
+                    DatedOffenders(Suppliers(), f.suppliers, f.certificates_expire,
+                                   [&](const Json& sup, const std::string* expires) -> std::string {
+                                     const std::string on =
+                                         expires ? CertificateExpiredOn(sup, *expires, f.day) : "";
+                                     return on.empty() ? "" : "certificate expired " + on;
+                                   }),
+                    "active suppliers whose certificate has expired");
     case Rule::kChangesReassessed:
       for (const auto& ch : f.changes) {
         const Json& by = ch.fields.value("reassess_by", Json());

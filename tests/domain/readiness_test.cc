@@ -335,9 +335,14 @@ TEST(ReadinessRules, CommunicationsActivitiesCertificatesAndEvidenceOnTheDay) {
   EXPECT_FALSE(made.passed);
   ASSERT_EQ(made.offenders.size(), 1u);
   EXPECT_EQ(made.offenders[0].id, 3);
+  EXPECT_EQ(made.offenders[0].title, "Newsletter (last made 2026-02-13)");
   EXPECT_EQ(OffenderHref(made.offenders[0]), "/communications/3");
   f.last_communicated[3] = "2026-02-14";  // due on the day itself: not overdue yet
   EXPECT_TRUE(EvaluateRule(Check("7.4-communications-made"), f).passed);
+  f.last_communicated.clear();  // never made
+  EXPECT_EQ(EvaluateRule(Check("7.4-communications-made"), f).offenders.at(0).title,
+            "Newsletter (never made)");
+  f.last_communicated = {{3, "2026-02-14"}};
 
   Record backup;
   backup.id = 7;
