@@ -57,7 +57,7 @@ class RecordSource {
   // One statement.
   virtual Result<std::map<int64_t, domain::EvidenceExpiry>> EvidenceExpiries(
       const domain::RegisterSpec& spec) = 0;
-  // The first `limit` records matching, in the order of `sort` ("id", or a sortable field:
+  // The first `limit` records matching, in the order of `sort` ("id", or a sortable date field:
   // ascending, empty values first, then by id).
   virtual Result<std::vector<domain::Record>> First(const domain::RegisterSpec& spec,
                                                     const std::vector<domain::Filter>& filters,

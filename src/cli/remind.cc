@@ -177,16 +177,20 @@ void AddRemindCommand(CLI::App& app, Context& ctx, Action& action) {
                  pass.digests, pass.emails_sent, pass.emails_failed);
       for (const auto& e : pass.errors) fmt::print(stderr, "not sent: {}\n", e);
       // The day's readiness too, as serve's pass keeps it (for instances run with
-      // --no-reminders and this command from cron).
-      ASSIGN_OR_RETURN(const int kept, ctx.services->readiness.RecordDay());
-      fmt::print("Readiness kept for the day: {} organisation(s).\n", kept);
+      // --no-reminders and this command from cron); its failure said, after the e-mails'.
+      const auto kept = ctx.services->readiness.RecordDay();
+      if (kept.ok()) {
+        fmt::print("Readiness kept for the day: {} organisation(s).\n", *kept);
+      } else {
+        fmt::print(stderr, "readiness not kept for the day: {}\n", kept.status().message());
+      }
       if (pass.emails_failed > 0) {
         return Unavailable(
             fmt::format("{} e-mails were not sent (they are tried again on the "
                         "next pass)",
                         pass.emails_failed));
       }
-      return Status::Ok();
+      return kept.status();
     };
   });
 }

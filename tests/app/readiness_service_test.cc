@@ -399,6 +399,24 @@ TEST_F(ReadinessServiceTest, NamesTheMostOverdueFirst) {
               ::testing::ElementsAre(b, c, a));
 }
 
+// Two writes at midnight may reach the trail out of their times' order (a time is taken before
+// the transaction numbers the event): a change stamped after the day, numbered before one
+// stamped in the day's last minutes, is still undone.
+TEST_F(ReadinessServiceTest, TimeTravelUndoesAChangeNumberedBeforeOneOfTheDaysEnd) {
+  const std::string day1 = Today();  // 2026-03-14, 09:26
+  const int64_t risk = Insert(alice_, domain::Risks(), {{"owner", nullptr}});
+  clock_.Advance(std::chrono::hours(15));  // 00:26 the next day
+  Update(alice_, domain::Risks(), risk, {{"owner", alice_.user_id}});
+  clock_.Advance(-std::chrono::minutes(30));  // 23:56 on the day, numbered after
+  Update(alice_, domain::Risks(), risk, {{"title", "Renamed on the day"}});
+  clock_.Advance(std::chrono::hours(48));
+  EXPECT_TRUE(Result(Assess(alice_), "6.1.2-risk-owner").passed);
+  const auto then = Result(Assess(alice_, day1), "6.1.2-risk-owner");
+  EXPECT_THAT(OffenderIds(then), ::testing::ElementsAre(risk));
+  ASSERT_EQ(then.offenders.size(), 1u);
+  EXPECT_EQ(then.offenders[0].title, "Renamed on the day");  // the day's own change stays
+}
+
 TEST_F(ReadinessServiceTest, TimeTravelSeesTheSoaAsDecidedAndApprovedThen) {
   const std::string day1 = Today();
   ASSERT_THAT(services_->soa.Update(alice_, "5.1", 0,

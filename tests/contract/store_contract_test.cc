@@ -2463,8 +2463,11 @@ TEST_P(StoreTest, CountsByTheItemsOfAList) {
   EXPECT_EQ(counted(overdue), (std::map<std::string, int64_t>{{"4.3", 1}, {"5.2", 1}}));
   EXPECT_EQ(counted(overdue), expected(overdue));
   EXPECT_EQ(counted({}), expected({}));
-  // A list field with the greatest of another is not a grouping the store offers.
+  // A list field beside another field, or with the greatest of another, is not a grouping the
+  // store offers.
   EXPECT_THAT(store_->CountBy(Documents(), acme_.org.id, ListQuery{}, {"clauses", "type"}),
+              StatusIs(Code::kInvalidArgument, "clauses"));
+  EXPECT_THAT(store_->CountBy(Documents(), acme_.org.id, ListQuery{}, {"clauses"}, "next_review"),
               StatusIs(Code::kInvalidArgument, "clauses"));
 }
 

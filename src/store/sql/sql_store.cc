@@ -259,12 +259,15 @@ Status BuildWhere(const SqlDriver& driver, const RegisterSpec& spec, int64_t org
         qs += qs.empty() ? "?" : ", ?";
         params.push_back(FieldParam(*fs, v));
       }
-      // Several values (a register's open states) keep most records; beside a filter of one
+      // Several choices (a register's open states) keep most records; beside a filter of one
       // value (no owner, past review) that one should choose the index. SQLite has no
       // statistics to tell (the store runs no ANALYZE) and took the states' index: 100,000
-      // risks walked for the 900 without an owner (31 ms; 1 ms so).
+      // risks walked for the 900 without an owner (31 ms; 1 ms so). Choices only: a few ids
+      // are narrow, and an enum is text, as its column (SQLite's "+" drops the column's
+      // affinity).
       const bool broad =
-          f.value.size() > 1 && std::any_of(q.filters.begin(), q.filters.end(), [&](auto& g) {
+          fs->type == FieldType::kEnum && f.value.size() > 1 &&
+          std::any_of(q.filters.begin(), q.filters.end(), [&](auto& g) {
             return &g != &f && (g.field == "id" || !g.value.is_array() || g.value.size() == 1);
           });
       where += qs.empty() ? " AND 1 = 0"
