@@ -193,7 +193,9 @@ TEST_F(AccessTest, TheRoleMatrixMatchesThePermissionTable) {
         ASSERT_NE(spec, nullptr) << route.pattern;
         // A workflow-only register's records are changed by their use case, which decides by the
         // record they belong to (a document's draft version by the document's owner).
-        if (!spec->workflow_only) ASSERT_TRUE(HasWritableUserField(*spec)) << route.pattern;
+        if (!spec->workflow_only) {
+          ASSERT_TRUE(HasWritableUserField(*spec)) << route.pattern;
+        }
       }
       auto r = Call(route.method, path, SessionHeaders(sessions_[info.role]));
       ASSERT_TRUE(r) << route.method << " " << path;

@@ -210,8 +210,8 @@ TEST_F(DocumentApi, AnotherOrganisationFindsNoneOfIt) {
       app::NewMember{.username = "gary", .role = domain::Role::kAdmin, .password = kPassword});
   ASSERT_TRUE(gary.ok()) << gary.status().ToString();
   const auto globex = As("gary");
-  for (const std::string p : {path + "/published", path + "/versions", path + "/acknowledgements",
-                              V("/api/v1/document-versions", Body(draft)["id"].get<int64_t>())}) {
+  for (const std::string& p : {path + "/published", path + "/versions", path + "/acknowledgements",
+                               V("/api/v1/document-versions", Body(draft)["id"].get<int64_t>())}) {
     EXPECT_EQ(Get(p, globex)->status, 404) << p;
   }
   EXPECT_EQ(PostAs(globex, path + "/versions")->status, 404);
