@@ -41,7 +41,7 @@ Result<std::optional<domain::Record>> InForce(RecordSource& src, const domain::R
 
 // The published documents counted by the store: per type, clause and control, all and those
 // past their next review (six statements, whatever the number of documents).
-Result<domain::PublishedCounts> CountPublished(RecordSource& src) {
+Result<domain::PublishedCounts> PublishedCountedByStore(RecordSource& src) {
   const std::vector<domain::Filter> published = {{"status", "published"}};
   std::vector<domain::Filter> overdue = published;
   overdue.push_back({"next_review", src.Day(), domain::Filter::Match::kBefore});
@@ -66,7 +66,7 @@ Result<domain::PublishedCounts> CountPublished(RecordSource& src) {
 
 Result<domain::MandatoryInputs> ReadMandatoryInputs(RecordSource& src, bool name_documents) {
   domain::MandatoryInputs in;
-  ASSIGN_OR_RETURN(in.published, CountPublished(src));
+  ASSIGN_OR_RETURN(in.published, PublishedCountedByStore(src));
   if (name_documents) {
     ASSIGN_OR_RETURN(in.published_documents,
                      src.All(domain::Documents(), {{"status", "published"}}));

@@ -5,7 +5,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { startRampart, launchBrowser, openPage, firstSignIn, outDir } from './harness.mjs';
+import {
+  startRampart, launchBrowser, openPage, firstSignIn, memberFirstSignIn, outDir,
+} from './harness.mjs';
 
 let rampart;
 let browser;
@@ -60,16 +62,9 @@ test('a user name taken elsewhere becomes an invitation its holder accepts', asy
   const ginaOtp = added.trim().split('\n').pop().trim();
 
   // Gina's first sign-in, in her own organisation.
-  const { page: gina, problems: gp } = await openPage(browser);
+  const { page: gina, problems: gp } =
+    await memberFirstSignIn(browser, rampart.baseUrl, 'gina', ginaOtp, ginaPassword);
   problems.push(gp);
-  await gina.goto(url('/signin'));
-  await gina.getByLabel('User name').fill('gina');
-  await gina.getByLabel('Password').fill(ginaOtp);
-  await gina.getByRole('button', { name: 'Sign in' }).click();
-  await gina.waitForURL(/\/account\/password$/);
-  await gina.getByLabel('Current password').fill(ginaOtp);
-  await gina.getByLabel('New password').fill(ginaPassword);
-  await gina.getByRole('button', { name: 'Change password' }).click();
   await gina.waitForURL(/\/\?notice=password$/);
 
   // Acme's administrator adds "gina": an invitation, without her display name or anything else.
