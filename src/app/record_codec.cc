@@ -334,7 +334,10 @@ ExportSheet RecordsToSheet(const domain::RegisterSpec& spec,
 std::string RecordsToCsv(const domain::RegisterSpec& spec,
                          const std::vector<domain::Record>& records,
                          const std::vector<domain::UserSummary>& members, const RefTitles& titles) {
-  const ExportSheet sheet = RecordsToSheet(spec, records, members, titles);
+  return SheetToCsv(RecordsToSheet(spec, records, members, titles));
+}
+
+std::string SheetToCsv(const ExportSheet& sheet) {
   std::string out = CsvRow(sheet.header);
   for (const auto& row : sheet.rows) out += CsvRow(row);
   return out;

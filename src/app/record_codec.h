@@ -67,7 +67,10 @@ ExportSheet RecordsToSheet(const domain::RegisterSpec& spec,
                            const std::vector<domain::UserSummary>& members,
                            const RefTitles& titles = {});
 
-// RecordsToSheet as CSV (RFC 4180, CRLF, formulas neutralised).
+// A sheet as CSV (RFC 4180, CRLF, formulas neutralised).
+std::string SheetToCsv(const ExportSheet& sheet);
+
+// RecordsToSheet as CSV.
 std::string RecordsToCsv(const domain::RegisterSpec& spec,
                          const std::vector<domain::Record>& records,
                          const std::vector<domain::UserSummary>& members,

@@ -339,8 +339,8 @@ Result<RefTitles> RegisterService::ReferencedTitles(const Principal& p, const Re
   return out;
 }
 
-Result<std::string> RegisterService::Export(const Principal& p, const RegisterSpec& spec,
-                                            const domain::ListQuery& query, ExportFormat format) {
+Result<ExportSheet> RegisterService::Sheet(const Principal& p, const RegisterSpec& spec,
+                                           const domain::ListQuery& query) {
   RETURN_IF_ERROR(Require(p, domain::Permission::kReadRecords));
   std::vector<Record> all;
   RETURN_IF_ERROR(ForEachPage(store_, spec, p.org_id, query, [&](std::vector<Record>& page) {
@@ -352,8 +352,15 @@ Result<std::string> RegisterService::Export(const Principal& p, const RegisterSp
   rows.reserve(all.size());
   for (const auto& r : all) rows.push_back(&r.fields);
   ASSIGN_OR_RETURN(auto titles, ReferencedTitles(p, spec, rows));
-  if (format == ExportFormat::kCsv) return RecordsToCsv(spec, all, members, titles);
-  const ExportSheet sheet = RecordsToSheet(spec, all, members, titles);
+  return RecordsToSheet(spec, all, members, titles);
+}
+
+Result<std::string> RegisterService::Export(const Principal& p, const RegisterSpec& spec,
+                                            const domain::ListQuery& query, ExportFormat format) {
+  ASSIGN_OR_RETURN(const ExportSheet sheet, Sheet(p, spec, query));
+  if (format == ExportFormat::kCsv) {
+    return SheetToCsv(sheet);
+  }
   // A sheet name has at most 31 characters and none of []:*?/\ (no register's plural has).
   std::string sheet_name = spec.plural.substr(0, 31);
   for (char& c : sheet_name) {
@@ -582,10 +589,16 @@ Result<RegisterService::EventTitles> RegisterService::TitlesOfEvents(
 }
 
 Result<std::string> RegisterService::AuditTrailCsv(const Principal& p, domain::AuditQuery q) {
+  ASSIGN_OR_RETURN(const ExportSheet sheet, AuditTrailSheet(p, std::move(q)));
+  return SheetToCsv(sheet);
+}
+
+Result<ExportSheet> RegisterService::AuditTrailSheet(const Principal& p, domain::AuditQuery q) {
   q.limit = 1000;
   q.after_seq = 0;
-  std::string out = CsvRow({"seq", "at", "actor", "action", "record_type", "record_id", "record",
-                            "changed", "address", "hash"});
+  ExportSheet out;
+  out.header = {"seq",       "at",     "actor",   "action",  "record_type",
+                "record_id", "record", "changed", "address", "hash"};
   int64_t rows = 0;
   for (;;) {
     ASSIGN_OR_RETURN(domain::AuditPage page, AuditTrail(p, q));
@@ -603,9 +616,9 @@ Result<std::string> RegisterService::AuditTrailCsv(const Principal& p, domain::A
         for (const auto& [k, _] : e.diff.items()) changed += (changed.empty() ? "" : "; ") + k;
       }
       const auto title = titles.find({e.record_type, e.record_id});
-      out += CsvRow({std::to_string(e.seq), e.at, e.actor, e.action, e.record_type,
-                     std::to_string(e.record_id), title != titles.end() ? title->second : "",
-                     changed, e.address, e.hash});
+      out.rows.push_back({std::to_string(e.seq), e.at, e.actor, e.action, e.record_type,
+                          std::to_string(e.record_id), title != titles.end() ? title->second : "",
+                          changed, e.address, e.hash});
     }
     if (page.older == 0) return out;
     q.before_seq = page.older;

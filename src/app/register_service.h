@@ -99,6 +99,9 @@ class RegisterService {
   // referred to, for up to kTitlesPerStatement ids).
   Result<std::string> Export(const Principal& p, const domain::RegisterSpec& spec,
                              const domain::ListQuery& query, ExportFormat format);
+  // The cells Export writes, before they are written (reports lay them out themselves).
+  Result<ExportSheet> Sheet(const Principal& p, const domain::RegisterSpec& spec,
+                            const domain::ListQuery& query);
   // The titles of the records the reference fields of `rows` (records' fields) name, by register
   // type: one statement per register referred to (per kTitlesPerStatement ids).
   static constexpr size_t kTitlesPerStatement = 10000;
@@ -131,6 +134,8 @@ class RegisterService {
   // beyond kAuditCsvLimit events (narrow the dates).
   static constexpr int kAuditCsvLimit = 100000;
   Result<std::string> AuditTrailCsv(const Principal& p, domain::AuditQuery q);
+  // The same rows as cells (header first), for reports.
+  Result<ExportSheet> AuditTrailSheet(const Principal& p, domain::AuditQuery q);
 
   // Converts list-query parameters given as text (a query string) into a typed filter, checking
   // the field is filterable and the value allowed. Errors name the parameter.

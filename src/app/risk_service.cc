@@ -593,6 +593,13 @@ Result<HeatMap> RiskService::Heat(const Principal& p, bool residual,
 
 Result<std::string> RiskService::ExportTreatmentPlan(const Principal& p, std::string_view format) {
   ASSIGN_OR_RETURN(const ExportFormat kind, ParseExportFormat(format));
+  ASSIGN_OR_RETURN(const ExportSheet sheet, TreatmentPlanSheet(p));
+  if (kind == ExportFormat::kXlsx)
+    return XlsxBytes("Risk treatment plan", sheet.header, sheet.rows);
+  return SheetToCsv(sheet);
+}
+
+Result<ExportSheet> RiskService::TreatmentPlanSheet(const Principal& p) {
   ASSIGN_OR_RETURN(auto plan, TreatmentPlan(p));
   ASSIGN_OR_RETURN(auto members, store_.ListMembers(p.org_id));
   auto name = [&](const Json& id) -> std::string {
@@ -605,11 +612,11 @@ Result<std::string> RiskService::ExportTreatmentPlan(const Principal& p, std::st
   auto text = [](const Json& v) -> std::string {
     return v.is_string() ? v.get<std::string>() : v.is_null() ? "" : v.dump();
   };
-  const std::vector<std::string> header = {
-      "risk_number",    "risk",      "risk_owner",    "inherent_level",
-      "residual_level", "treatment", "risk_status",   "action",
-      "action_owner",   "due",       "action_status", "overdue"};
-  std::vector<std::vector<std::string>> rows;
+  ExportSheet sheet;
+  sheet.header = {"risk_number",    "risk",      "risk_owner",    "inherent_level",
+                  "residual_level", "treatment", "risk_status",   "action",
+                  "action_owner",   "due",       "action_status", "overdue"};
+  auto& rows = sheet.rows;
   for (const auto& row : plan) {
     const Json& f = row.risk.fields;
     const Json& a = row.action.is_null() ? Json::object() : row.action;
@@ -619,10 +626,7 @@ Result<std::string> RiskService::ExportTreatmentPlan(const Principal& p, std::st
                     name(a.value("owner", Json())), text(a.value("due", Json())),
                     text(a.value("status", Json())), row.overdue ? "yes" : "no"});
   }
-  if (kind == ExportFormat::kXlsx) return XlsxBytes("Risk treatment plan", header, rows);
-  std::string out = CsvRow(header);
-  for (const auto& r : rows) out += CsvRow(r);
-  return out;
+  return sheet;
 }
 
 Result<std::vector<TreatmentRow>> RiskService::TreatmentPlan(const Principal& p) {

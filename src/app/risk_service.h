@@ -118,6 +118,8 @@ class RiskService {
   // The treatment plan as a file, one row per action with people by user name: `format` is
   // csv or xlsx (kInvalidArgument naming "format" otherwise).
   Result<std::string> ExportTreatmentPlan(const Principal& p, std::string_view format);
+  // Its cells: a header of column names (risk_number, risk, ...) and one row per action.
+  Result<ExportSheet> TreatmentPlanSheet(const Principal& p);
 
  private:
   Status OnRiskWrite(const Principal& p, domain::Json& fields, const domain::Json* before,

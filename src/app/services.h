@@ -19,6 +19,7 @@
 #include "app/readiness_service.h"
 #include "app/register_service.h"
 #include "app/reminder_service.h"
+#include "app/report_service.h"
 #include "app/risk_service.h"
 #include "app/setup_service.h"
 #include "app/soa_service.h"
@@ -58,6 +59,7 @@ struct Services {
         reminders(s, c),
         notifications(s, c),
         readiness(s, c),
+        reports(s, c, registers, versions, risks, soa, readiness),
         setup(s, c, registers, versions, risks) {
     registers.SetWriteHook(domain::Measurements(), [this](const Principal& p, domain::Json& fields,
                                                           const domain::Json* before,
@@ -178,6 +180,7 @@ struct Services {
   ReminderService reminders;
   NotificationService notifications;
   ReadinessService readiness;
+  ReportService reports;
   SetupService setup;
 };
 

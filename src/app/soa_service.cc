@@ -436,19 +436,21 @@ Result<SoaComparison> SoaService::Compare(const Principal& p, std::string_view f
   return SoaComparison{std::string(from), std::string(to), domain::CompareSoa(a, b)};
 }
 
-Result<std::string> SoaService::ExportCsv(const Principal& p) {
+Result<std::vector<SoaLine>> SoaService::Lines(const Principal& p) {
   RETURN_IF_ERROR(Require(p, domain::Permission::kReadRecords));
   ASSIGN_OR_RETURN(auto entries, store_.SoaEntries(p.org_id));
-  ASSIGN_OR_RETURN(auto lines, AllLines(p, entries));
+  return AllLines(p, entries);
+}
+
+Result<std::string> SoaService::ExportCsv(const Principal& p) {
+  ASSIGN_OR_RETURN(auto lines, Lines(p));
   std::string out = CsvRow(domain::SoaExportHeader());
   for (const auto& l : lines) out += CsvRow(domain::SoaExportRow(l));
   return out;
 }
 
 Result<std::string> SoaService::ExportXlsx(const Principal& p) {
-  RETURN_IF_ERROR(Require(p, domain::Permission::kReadRecords));
-  ASSIGN_OR_RETURN(auto entries, store_.SoaEntries(p.org_id));
-  ASSIGN_OR_RETURN(auto lines, AllLines(p, entries));
+  ASSIGN_OR_RETURN(auto lines, Lines(p));
   std::vector<std::vector<std::string>> rows;
   rows.reserve(lines.size());
   for (const auto& l : lines) rows.push_back(domain::SoaExportRow(l));

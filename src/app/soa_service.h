@@ -97,6 +97,8 @@ class SoaService {
   // neutralised) and XLSX.
   Result<std::string> ExportCsv(const Principal& p);
   Result<std::string> ExportXlsx(const Principal& p);
+  // Every line in catalogue order, each with all of its risks.
+  Result<std::vector<domain::SoaLine>> Lines(const Principal& p);
 
  private:
   using Links = std::map<std::string, domain::SoaLinks, std::less<>>;

@@ -10,6 +10,7 @@
 
 #include "app/evidence_service.h"
 #include "app/record_log.h"
+#include "app/report_service.h"
 #include "domain/readiness.h"
 #include "domain/reminders.h"
 #include "http/router.h"
@@ -51,6 +52,12 @@ nlohmann::json ReadinessToJson(const domain::Readiness& r);
 void RegisterMetricApiRoutes(Router& router);
 // Clause 9.3 beyond its register's routes: inputs, approval, follow-ups (management_review_api.cc).
 void RegisterManagementReviewApiRoutes(Router& router);
+// Reports (report_api.cc), and what the report page shares with it: the file as an attachment
+// with its content digest in X-Content-SHA256, and the options from the query string.
+void RegisterReportApiRoutes(Router& router);
+void WriteReportFile(Request& r, const app::ReportFile& f);
+app::ReportOptions ReportOptionsFrom(const Request& r);
+
 // The OpenAPI 3.1 document of these routes: each API route's ApiDoc with who may call it (from
 // its guard), the component schemas of every area, and GET /healthz (served outside the router).
 // A path shared by routes takes its path parameters from the first of them.

@@ -548,6 +548,7 @@ void RegisterApiRoutes(Router& router) {
   RegisterMetricApiRoutes(router);
   RegisterNotificationApiRoutes(router);
   RegisterReadinessApiRoutes(router);
+  RegisterReportApiRoutes(router);
   RegisterInternalAuditApiRoutes(router);
   RegisterManagementReviewApiRoutes(router);
   RegisterLeadershipApiRoutes(router);

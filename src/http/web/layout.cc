@@ -360,6 +360,7 @@ void RenderPage(Request& r, const PageFrame& f, const SafeHtml& body, int status
   if (reads) NavLink(h, f, "overview", "/", "Overview", "");
   if (reads) NavLink(h, f, "getting-started", "/getting-started", "Getting started", "");
   if (reads) NavLink(h, f, "readiness", "/readiness", "Readiness", "");
+  if (reads) NavLink(h, f, "reports", "/reports", "Reports", "");
   NavLink(h, f, "my", "/my", "My work", "");
   NotificationsLink(h, f, r);
   h.Close("div");
@@ -773,6 +774,7 @@ void RegisterWebRoutes(Router& router) {
   AddDocumentPages(router);  // before the generic pages: /document-versions/compare
   AddMandatoryPages(router);
   AddReadinessPages(router);
+  AddReportPages(router);
   AddOverviewPages(router);
   for (const auto* spec : domain::AllRegisters()) AddRegisterPages(router, *spec);
 }

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "app/record_codec.h"
+#include "base/report_document.h"
 #include "base/text.h"  // LowerNoun
 #include "domain/identity.h"
 #include "domain/register.h"
@@ -41,6 +42,7 @@ void AddSoaPages(Router& router);
 void AddDocumentPages(Router& router);   // documents' workflow, My work
 void AddMandatoryPages(Router& router);  // mandatory documented information (7.5.1)
 void AddReadinessPages(Router& router);  // readiness_pages.cc: /readiness
+void AddReportPages(Router& router);     // report_pages.cc: /reports, /reports/{name}
 void AddOverviewPages(Router& router);   // overview_pages.cc: / by role, /getting-started
 
 // How an audit event reads in the activity lists: its verb ("created", "signed in") and whether
@@ -64,6 +66,10 @@ void AddManagementReviewPages(Router& router);  // management_review_pages.cc: m
 // with its "I have completed it" button, and their awareness record.
 void MyAwarenessSections(Html& h, Request& r);
 void MyAwarenessRecord(Html& h, Request& r);
+
+// A report's print view: a page of its own (print-doc) with the document-control block and
+// the content, also the API's format=html (report_pages.cc).
+SafeHtml ReportPrintView(const ReportDocument& doc);
 
 struct Crumb {
   std::string label;

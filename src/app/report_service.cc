@@ -1,0 +1,465 @@
+#include "app/report_service.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+
+#include "app/access_control.h"
+#include "base/docx.h"
+#include "base/pdf.h"
+#include "base/text.h"
+#include "base/xlsx.h"
+#include "domain/context.h"
+#include "domain/improvement.h"
+#include "domain/planning.h"
+#include "domain/readiness.h"
+#include "domain/registers.h"
+#include "domain/risk.h"
+#include "domain/soa.h"
+
+namespace rampart::app {
+
+using domain::FieldSpec;
+using domain::FieldType;
+using domain::RegisterSpec;
+
+namespace {
+
+constexpr const char* kDefaultClassification = "Internal";
+constexpr std::string_view kClassifications[] = {"Public", "Internal", "Confidential",
+                                                 "Restricted"};
+
+// The text a person reads for field `f` in row `row` of `sheet` (made by RecordsToSheet): the
+// name of a person or of a referred-to record (its `<field>_name` column), a choice's label,
+// Yes / No; lists and tables as the sheet writes them, one item per line.
+std::string DisplayCell(const FieldSpec& f,
+                        const std::map<std::string, size_t, std::less<>>& columns,
+                        const std::vector<std::string>& row) {
+  auto cell = [&](const std::string& name) -> std::string {
+    const auto it = columns.find(name);
+    return it != columns.end() && it->second < row.size() ? row[it->second] : std::string();
+  };
+  switch (f.type) {
+    case FieldType::kUser:
+    case FieldType::kRef:
+    case FieldType::kRefs: {
+      std::string name = cell(f.name + "_name");
+      return name.empty() ? cell(f.name) : name;
+    }
+    case FieldType::kEnum:
+      return f.ChoiceLabel(cell(f.name));
+    case FieldType::kBool: {
+      const std::string v = cell(f.name);
+      return v == "true" ? "Yes" : v == "false" ? "No" : v;
+    }
+    case FieldType::kList: {
+      if (f.choices.empty()) return cell(f.name);
+      std::string out;
+      for (const auto& item : SplitLines(cell(f.name))) {
+        if (!out.empty()) out += '\n';
+        out += f.ChoiceLabel(item);
+      }
+      return out;
+    }
+    default:
+      return cell(f.name);
+  }
+}
+
+std::map<std::string, size_t, std::less<>> ColumnsOf(const ExportSheet& sheet) {
+  std::map<std::string, size_t, std::less<>> columns;
+  for (size_t i = 0; i < sheet.header.size(); ++i) columns.emplace(sheet.header[i], i);
+  return columns;
+}
+
+// `sheet`'s rows as a table of `fields`, labelled.
+ReportTable TableOf(const std::vector<const FieldSpec*>& fields, const ExportSheet& sheet) {
+  const auto columns = ColumnsOf(sheet);
+  ReportTable t;
+  for (const FieldSpec* f : fields) {
+    t.header.push_back(f->label);
+    t.numeric.push_back(f->type == FieldType::kInteger || f->type == FieldType::kDecimal);
+  }
+  t.rows.reserve(sheet.rows.size());
+  for (const auto& row : sheet.rows) {
+    std::vector<std::string> cells;
+    cells.reserve(fields.size());
+    for (const FieldSpec* f : fields) cells.push_back(DisplayCell(*f, columns, row));
+    t.rows.push_back(std::move(cells));
+  }
+  return t;
+}
+
+std::string Plural(size_t n, std::string_view one, std::string_view many) {
+  return fmt::format("{} {}", n, n == 1 ? one : many);
+}
+
+std::string FileStem(std::string_view name) { return std::string(name); }
+
+}  // namespace
+
+const std::vector<ReportInfo>& Reports() {
+  static const std::vector<ReportInfo> kReports = {
+      {"isms-scope", "ISMS scope", "4.3",
+       "The approved scope statement: units, locations, services, processes, exclusions with "
+       "their justification, interfaces and dependencies.",
+       false},
+      {"risk-register", "Risk register", "6.1.2",
+       "Every risk with its owner, inherent and residual level, treatment and status."},
+      {"risk-treatment-plan", "Risk treatment plan", "6.1.3 e)",
+       "Every risk that needs treatment with its actions, owners and due dates."},
+      {"statement-of-applicability", "Statement of Applicability", "6.1.3 d)",
+       "The 93 Annex A controls: applicable or not and why, their status and the applied "
+       "controls behind them."},
+      {"objectives", "Information security objectives", "6.2",
+       "The objectives with their measures, owners, due dates and status."},
+      {"nonconformities", "Nonconformity and corrective action log", "10.2",
+       "Every nonconformity with its cause, corrective action and the review of its "
+       "effectiveness."},
+      {"readiness-summary", "Certification readiness summary", "4–10, Annex A",
+       "How far each clause is met: every check, passed or not, and what fails it."},
+      {"audit-trail", "Audit trail excerpt", "7.5.3",
+       "Every recorded change of a period, with who made it and the hash chaining each event to "
+       "the one before.",
+       true, true},
+  };
+  return kReports;
+}
+
+const ReportInfo* FindReport(std::string_view name) {
+  for (const auto& r : Reports()) {
+    if (r.name == name) return &r;
+  }
+  return nullptr;
+}
+
+Result<ReportFormat> ParseReportFormat(std::string_view format) {
+  if (format.empty() || format == "pdf") return ReportFormat::kPdf;
+  if (format == "docx") return ReportFormat::kDocx;
+  if (format == "xlsx") return ReportFormat::kXlsx;
+  if (format == "csv") return ReportFormat::kCsv;
+  if (format == "html") return ReportFormat::kHtml;
+  return InvalidArgument("format must be pdf, docx, xlsx, csv or html", "format");
+}
+
+const char* ReportFormatName(ReportFormat format) {
+  switch (format) {
+    case ReportFormat::kPdf:
+      return "pdf";
+    case ReportFormat::kDocx:
+      return "docx";
+    case ReportFormat::kXlsx:
+      return "xlsx";
+    case ReportFormat::kCsv:
+      return "csv";
+    case ReportFormat::kHtml:
+      return "html";
+  }
+  return "pdf";
+}
+
+Result<std::string> ReportService::AsOfEvent(const Principal& p,
+                                             const std::vector<std::string>& types) {
+  ASSIGN_OR_RETURN(const int64_t seq, store_.LastChange(p.org_id, types));
+  return seq == 0 ? std::string("No changes recorded") : fmt::format("As of audit event {}", seq);
+}
+
+Result<ReportDocument> ReportService::Build(const Principal& p, std::string_view name,
+                                            const ReportOptions& options) {
+  RETURN_IF_ERROR(Require(p, domain::Permission::kReadRecords));
+  const ReportInfo* info = FindReport(name);
+  if (info == nullptr) {
+    return Status(Code::kNotFound, fmt::format("there is no report \"{}\"", name));
+  }
+  std::string classification =
+      options.classification.empty() ? std::string(kDefaultClassification) : options.classification;
+  if (std::find(std::begin(kClassifications), std::end(kClassifications), classification) ==
+      std::end(kClassifications)) {
+    return InvalidArgument("classification must be Public, Internal, Confidential or Restricted",
+                           "classification");
+  }
+  Result<ReportDocument> doc = Status(Code::kInternal, "no builder");
+  if (info->name == "isms-scope") {
+    doc = ScopeReport(p, *info);
+  } else if (info->name == "risk-register") {
+    doc = RegisterReport(p, domain::Risks(), *info);
+  } else if (info->name == "risk-treatment-plan") {
+    doc = TreatmentPlanReport(p, *info);
+  } else if (info->name == "statement-of-applicability") {
+    doc = SoaReport(p, *info);
+  } else if (info->name == "objectives") {
+    doc = RegisterReport(p, domain::Objectives(), *info);
+  } else if (info->name == "nonconformities") {
+    doc = RegisterReport(p, domain::Nonconformities(), *info);
+  } else if (info->name == "readiness-summary") {
+    doc = ReadinessReport(p, *info);
+  } else if (info->name == "audit-trail") {
+    doc = AuditTrailReport(p, *info, options);
+  }
+  if (!doc.ok()) return doc.status();
+  doc->control.organisation = p.org_name;
+  if (doc->control.title.empty()) doc->control.title = info->title;
+  doc->control.classification = classification;
+  doc->control.generated_at = FormatUtc(clock_.Now());
+  doc->control.source_sha256 = ContentDigest(*doc);
+  return doc;
+}
+
+Result<ReportFile> ReportService::Render(const Principal& p, std::string_view name,
+                                         ReportFormat format, const ReportOptions& options) {
+  if (format == ReportFormat::kHtml) {
+    return InvalidArgument("the print view is a page, not a file", "format");
+  }
+  const ReportInfo* info = FindReport(name);
+  if (info != nullptr && !info->tabular &&
+      (format == ReportFormat::kCsv || format == ReportFormat::kXlsx)) {
+    return Status(Code::kFailedPrecondition,
+                  fmt::format("{} has no table: it comes as pdf, docx or html", info->title),
+                  "format");
+  }
+  ASSIGN_OR_RETURN(ReportDocument doc, Build(p, name, options));
+  ReportFile file;
+  file.sha256 = doc.control.source_sha256;
+  file.filename = FileStem(name) + "." + ReportFormatName(format);
+  if (format == ReportFormat::kCsv || format == ReportFormat::kXlsx) {
+    const ReportTable* t = doc.MainTable();
+    if (t == nullptr) return Status(Code::kFailedPrecondition, "the report has no table", "format");
+    if (format == ReportFormat::kCsv) {
+      file.content_type = "text/csv; charset=utf-8";
+      file.bytes = CsvRow(t->header);
+      for (const auto& row : t->rows) file.bytes += CsvRow(row);
+    } else {
+      file.content_type = kXlsxContentType;
+      std::string sheet = doc.control.title.substr(0, 31);
+      ASSIGN_OR_RETURN(file.bytes, XlsxBytes(sheet, t->header, t->rows, t->numeric));
+    }
+    return file;
+  }
+  for (const auto& b : doc.blocks) {
+    if (b.kind == ReportBlock::Kind::kTable && b.table.rows.size() > kMaxPrintedRows) {
+      return Status(Code::kTooLarge,
+                    fmt::format("the report has {} rows; PDF and DOCX hold at most {}: download "
+                                "it as xlsx or csv",
+                                b.table.rows.size(), kMaxPrintedRows),
+                    "format");
+    }
+  }
+  if (format == ReportFormat::kPdf) {
+    file.content_type = kPdfContentType;
+    ASSIGN_OR_RETURN(file.bytes, PdfBytes(doc));
+  } else {
+    file.content_type = kDocxContentType;
+    ASSIGN_OR_RETURN(file.bytes, DocxBytes(doc));
+  }
+  return file;
+}
+
+Result<ReportDocument> ReportService::RegisterReport(const Principal& p, const RegisterSpec& spec,
+                                                     const ReportInfo& info) {
+  domain::ListQuery query;
+  ASSIGN_OR_RETURN(const ExportSheet sheet, registers_.Sheet(p, spec, query));
+  std::vector<const FieldSpec*> fields;
+  for (const auto& name : spec.list_columns) {
+    if (const FieldSpec* f = spec.Field(name)) fields.push_back(f);
+  }
+  ReportDocument doc;
+  ASSIGN_OR_RETURN(doc.control.version, AsOfEvent(p, {spec.type}));
+  doc.control.status = "Generated from the records";
+  doc.Heading(spec.plural + " (clause " + info.clause + ")");
+  doc.Paragraph(Plural(sheet.rows.size(), ToLower(spec.singular), ToLower(spec.plural)) + ".");
+  doc.Table(TableOf(fields, sheet), /*main=*/true);
+  return doc;
+}
+
+Result<ReportDocument> ReportService::SoaReport(const Principal& p, const ReportInfo& info) {
+  ASSIGN_OR_RETURN(const auto lines, soa_.Lines(p));
+  ASSIGN_OR_RETURN(const auto versions, soa_.Versions(p));
+  ReportDocument doc;
+  ASSIGN_OR_RETURN(const std::string as_of,
+                   AsOfEvent(p, {"soa_entry", "soa_version", domain::AppliedControls().type,
+                                 domain::Risks().type}));
+  if (versions.empty()) {
+    doc.control.version = "Draft (" + as_of + ")";
+    doc.control.status = "Not yet approved";
+  } else {
+    const auto& last = versions.front();
+    doc.control.version = fmt::format("{} with the changes since ({})", last.number, as_of);
+    doc.control.status =
+        fmt::format("Version {} approved; the current statement is shown", last.number);
+    doc.control.approver = last.approver;
+    doc.control.approved_at = last.approved_at.substr(0, 10);
+  }
+  // The columns an auditor reads; the SoA's own export has every attribute column.
+  const auto& header = domain::SoaExportHeader();
+  const std::vector<std::string> shown = {"Control",          "Title",
+                                          "Applicable",       "Reasons for inclusion",
+                                          "Justification",    "Implementation status",
+                                          "Applied controls", "Risks"};
+  std::vector<size_t> index;
+  for (const auto& h : shown) {
+    index.push_back(
+        static_cast<size_t>(std::find(header.begin(), header.end(), h) - header.begin()));
+  }
+  ReportTable t{.header = shown, .widths = {7, 17, 8, 10, 20, 11, 18, 7}};
+  size_t applicable = 0, undecided = 0;
+  for (const auto& line : lines) {
+    const auto row = domain::SoaExportRow(line);
+    std::vector<std::string> cells;
+    for (size_t i : index) cells.push_back(i < row.size() ? row[i] : "");
+    if (cells[2] == "Yes") ++applicable;
+    if (cells[2] == "Undecided") ++undecided;
+    t.rows.push_back(std::move(cells));
+  }
+  doc.Heading("Statement of Applicability (clause " + info.clause + ")");
+  doc.Paragraph(fmt::format("{} Annex A controls: {} applicable, {} excluded, {} undecided.",
+                            lines.size(), applicable, lines.size() - applicable - undecided,
+                            undecided));
+  doc.Table(std::move(t), /*main=*/true);
+  return doc;
+}
+
+Result<ReportDocument> ReportService::TreatmentPlanReport(const Principal& p,
+                                                          const ReportInfo& info) {
+  ASSIGN_OR_RETURN(const ExportSheet sheet, risks_.TreatmentPlanSheet(p));
+  ReportDocument doc;
+  ASSIGN_OR_RETURN(doc.control.version, AsOfEvent(p, {domain::Risks().type}));
+  doc.control.status = "Generated from the records";
+  // TreatmentPlanSheet's columns, labelled in order.
+  static const std::vector<std::string> kLabels = {
+      "Risk",           "Title",     "Risk owner",    "Inherent level",
+      "Residual level", "Treatment", "Risk status",   "Action",
+      "Action owner",   "Due",       "Action status", "Overdue"};
+  ReportTable t{.header = kLabels,
+                .rows = sheet.rows,
+                .numeric = std::vector<bool>(kLabels.size(), false),
+                .widths = {4, 14, 7, 7, 7, 8, 7, 16, 7, 7, 7, 7}};
+  size_t overdue = 0;
+  for (const auto& row : sheet.rows) overdue += !row.empty() && row.back() == "yes";
+  doc.Heading("Risk treatment plan (clause " + info.clause + ")");
+  doc.Paragraph(
+      fmt::format("{}, {} overdue.", Plural(sheet.rows.size(), "action", "actions"), overdue));
+  doc.Table(std::move(t), /*main=*/true);
+  return doc;
+}
+
+Result<ReportDocument> ReportService::ScopeReport(const Principal& p, const ReportInfo& info) {
+  const RegisterSpec& spec = domain::ScopeStatements();
+  ASSIGN_OR_RETURN(const domain::Record current, versions_.Current(p, spec));
+  ASSIGN_OR_RETURN(const ExportSheet sheet, registers_.Sheet(p, spec, [&] {
+    domain::ListQuery q;
+    q.filters.push_back({"status", domain::Json::array({std::string(domain::kVersionApproved)})});
+    return q;
+  }()));
+  const auto columns = ColumnsOf(sheet);
+  const auto id_column = columns.find("id");
+  const std::vector<std::string>* row = nullptr;
+  for (const auto& r : sheet.rows) {
+    if (id_column != columns.end() && id_column->second < r.size() &&
+        r[id_column->second] == std::to_string(current.id)) {
+      row = &r;
+    }
+  }
+  if (row == nullptr) return Status(Code::kNotFound, "the ISMS scope has no approved version yet");
+  ReportDocument doc;
+  const domain::Json& f = current.fields;
+  doc.control.title = info.title;
+  doc.control.version = f.contains("version_number") ? f["version_number"].dump() : "";
+  doc.control.status = "Approved";
+  doc.control.approver = DisplayCell(*spec.Field("approved_by"), columns, *row);
+  doc.control.approved_at = DisplayCell(*spec.Field("approved_at"), columns, *row);
+  doc.Heading(f.value("title", info.title) + " (clause " + info.clause + ")");
+  std::vector<std::pair<std::string, std::string>> fields;
+  for (const auto& field : spec.fields) {
+    if (field.read_only || field.name == "title") continue;
+    if (field.type == FieldType::kTable) {
+      const domain::Json& rows = f.contains(field.name) ? f[field.name] : domain::Json();
+      if (!fields.empty()) doc.Fields(std::move(fields));
+      fields.clear();
+      doc.Heading(field.label, 2);
+      ReportTable t;
+      for (const auto& c : field.columns) t.header.push_back(c.label);
+      if (rows.is_array()) {
+        for (const auto& r : rows) {
+          std::vector<std::string> cells;
+          for (const auto& c : field.columns) {
+            cells.push_back(
+                r.contains(c.name) && r[c.name].is_string() ? r[c.name].get<std::string>() : "");
+          }
+          t.rows.push_back(std::move(cells));
+        }
+      }
+      doc.Table(std::move(t));
+      continue;
+    }
+    const std::string value = DisplayCell(field, columns, *row);
+    fields.emplace_back(field.label, value.empty() ? "—" : value);
+  }
+  if (!fields.empty()) doc.Fields(std::move(fields));
+  return doc;
+}
+
+Result<ReportDocument> ReportService::ReadinessReport(const Principal& p, const ReportInfo& info) {
+  ASSIGN_OR_RETURN(const domain::Readiness r, readiness_.Assess(p));
+  ReportDocument doc;
+  doc.control.version = "As of " + r.as_of;
+  doc.control.status = "Generated from the records";
+  doc.Heading("Readiness by clause (" + info.clause + ")");
+  doc.Paragraph(
+      fmt::format("{}% ready: {} checks passed; {} blockers, {} major and {} minor "
+                  "findings outstanding.",
+                  r.Percent(), r.passed, r.blockers, r.majors, r.minors));
+  ReportTable groups{.header = {"Clause", "Title", "Checks", "Passed", "Ready"},
+                     .numeric = {false, false, true, true, true},
+                     .widths = {4, 20, 4, 4, 4}};
+  for (const auto& g : r.groups) {
+    groups.rows.push_back({g.id, g.title, std::to_string(g.checks), std::to_string(g.passed),
+                           std::to_string(g.Percent()) + "%"});
+  }
+  doc.Table(std::move(groups));
+  doc.Heading("Checks", 2);
+  ReportTable checks{
+      .header = {"Check", "Clause", "Severity", "Result", "What must be true", "What fails it"},
+      .widths = {10, 4, 5, 4, 16, 20}};
+  for (const auto& c : r.results) {
+    if (c.check == nullptr) continue;
+    std::string offenders = c.detail;
+    for (const auto& o : c.offenders) offenders += "\n" + o.title;
+    checks.rows.push_back(
+        {c.check->id, c.check->clause, std::string(domain::SeverityName(c.check->severity)),
+         c.passed ? "passed" : "failed", c.check->title, c.passed ? "" : offenders});
+  }
+  doc.Table(std::move(checks), /*main=*/true);
+  return doc;
+}
+
+Result<ReportDocument> ReportService::AuditTrailReport(const Principal& p, const ReportInfo& info,
+                                                       const ReportOptions& options) {
+  RETURN_IF_ERROR(Require(p, domain::Permission::kReadAuditTrail));
+  domain::AuditQuery q;
+  q.from = options.from;
+  q.to = options.to;
+  if (q.from.empty()) {
+    return InvalidArgument("from must be the first day of the period, YYYY-MM-DD", "from");
+  }
+  if (q.to.empty()) q.to = FormatDate(clock_.Now());
+  ASSIGN_OR_RETURN(const ExportSheet sheet, registers_.AuditTrailSheet(p, q));
+  ReportDocument doc;
+  doc.control.version = fmt::format("{} to {}", q.from, q.to);
+  doc.control.status = "Extracted from the audit trail";
+  doc.Heading(fmt::format("Audit trail from {} to {} (clause {})", q.from, q.to, info.clause));
+  doc.Paragraph(fmt::format(
+      "{}, newest first. Each event's hash is the SHA-256 of its content and of the previous "
+      "event's hash: `rampart audit verify` checks the whole chain.",
+      Plural(sheet.rows.size(), "event", "events")));
+  static const std::vector<std::string> kLabels = {
+      "Event", "At", "Who", "Action", "Record type", "Id", "Record", "Changed", "Address", "Hash"};
+  doc.Table({.header = kLabels,
+             .rows = sheet.rows,
+             .numeric = {true, false, false, false, false, true, false, false, false, false},
+             .widths = {4, 10, 6, 5, 7, 3, 10, 10, 6, 14}},
+            /*main=*/true);
+  return doc;
+}
+
+}  // namespace rampart::app

@@ -1,0 +1,106 @@
+// Reports: the documents an auditor asks for, built from the records as a ReportDocument
+// (base/report_document.h) and written as PDF, DOCX, XLSX or CSV; the print view (HTML) is
+// rendered by the web layer from the same document. Every PDF and DOCX opens with the
+// document-control block: organisation, title, version, status, approver and approval date,
+// owner, classification, when it was generated and the SHA-256 of its content (the same in
+// every format for the same records).
+//
+// What "version" means: for an approved document (the ISMS scope) its version number; for a
+// report generated from registers, the audit event it is current to ("as of audit event 1234"),
+// which names the state of the records exactly. The SoA report names the latest approved
+// version of the statement and its approver.
+//
+// Permissions: records:read; the audit trail excerpt needs audit:read. Errors: kNotFound (no
+// such report); kInvalidArgument naming "format", "classification", "from" or "to";
+// kTooLarge when a PDF or DOCX table would exceed kMaxPrintedRows rows (use XLSX or CSV);
+// kFailedPrecondition for CSV or XLSX of a report without a table. Thread-safe.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "app/principal.h"
+#include "app/readiness_service.h"
+#include "app/register_service.h"
+#include "app/risk_service.h"
+#include "app/soa_service.h"
+#include "app/version_service.h"
+#include "base/report_document.h"
+
+namespace rampart::app {
+
+struct ReportInfo {
+  std::string name;     // in the URL: "statement-of-applicability"
+  std::string title;    // "Statement of Applicability"
+  std::string clause;   // "6.1.3 d)"
+  std::string summary;  // one sentence: what it holds
+  bool tabular = true;  // has a main table: CSV and XLSX too
+  bool period = false;  // takes from/to (the audit trail excerpt)
+};
+// Every report, in the order of the standard.
+const std::vector<ReportInfo>& Reports();
+const ReportInfo* FindReport(std::string_view name);
+
+enum class ReportFormat { kPdf, kDocx, kXlsx, kCsv, kHtml };
+// "pdf" (also the default), "docx", "xlsx", "csv", "html"; else kInvalidArgument on "format".
+Result<ReportFormat> ParseReportFormat(std::string_view format);
+const char* ReportFormatName(ReportFormat format);
+
+struct ReportOptions {
+  std::string classification;  // Public, Internal (the default), Confidential, Restricted
+  std::string from, to;        // the audit trail excerpt's first and last day (YYYY-MM-DD)
+};
+
+struct ReportFile {
+  std::string bytes;
+  std::string content_type;
+  std::string filename;  // "statement-of-applicability.pdf"
+  std::string sha256;    // the content digest of the document
+};
+
+class ReportService {
+ public:
+  ReportService(store::Store& store, const Clock& clock, RegisterService& registers,
+                VersionService& versions, RiskService& risks, SoaService& soa,
+                ReadinessService& readiness)
+      : store_(store),
+        clock_(clock),
+        registers_(registers),
+        versions_(versions),
+        risks_(risks),
+        soa_(soa),
+        readiness_(readiness) {}
+
+  // PDF and DOCX tables longer than this are refused (thousands of pages help no one).
+  static constexpr size_t kMaxPrintedRows = 5000;
+
+  Result<ReportDocument> Build(const Principal& p, std::string_view name,
+                               const ReportOptions& options);
+  // The report as a file; kHtml is refused here (the web layer renders it).
+  Result<ReportFile> Render(const Principal& p, std::string_view name, ReportFormat format,
+                            const ReportOptions& options);
+
+ private:
+  Result<ReportDocument> RegisterReport(const Principal& p, const domain::RegisterSpec& spec,
+                                        const ReportInfo& info);
+  Result<ReportDocument> SoaReport(const Principal& p, const ReportInfo& info);
+  Result<ReportDocument> TreatmentPlanReport(const Principal& p, const ReportInfo& info);
+  Result<ReportDocument> ScopeReport(const Principal& p, const ReportInfo& info);
+  Result<ReportDocument> ReadinessReport(const Principal& p, const ReportInfo& info);
+  Result<ReportDocument> AuditTrailReport(const Principal& p, const ReportInfo& info,
+                                          const ReportOptions& options);
+
+  // "as of audit event N": the newest change of records of `types` (see Store::LastChange).
+  Result<std::string> AsOfEvent(const Principal& p, const std::vector<std::string>& types);
+
+  store::Store& store_;
+  const Clock& clock_;
+  RegisterService& registers_;
+  VersionService& versions_;
+  RiskService& risks_;
+  SoaService& soa_;
+  ReadinessService& readiness_;
+};
+
+}  // namespace rampart::app

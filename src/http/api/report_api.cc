@@ -1,0 +1,134 @@
+// Reports (app/report_service.h):
+//   GET /api/v1/reports                 the reports there are, with their formats
+//   GET /api/v1/reports/{name}?format=pdf|docx|xlsx|csv|html&classification=&from=&to=
+//                                       one report as a file, or its print view (html)
+#include <fmt/format.h>
+
+#include "app/report_service.h"
+#include "base/docx.h"
+#include "base/xlsx.h"
+#include "http/api/api.h"
+#include "http/api/api_doc.h"
+#include "http/api/api_util.h"
+#include "http/errors.h"
+#include "http/web/web.h"
+
+namespace rampart::http {
+
+using nlohmann::json;
+
+void WriteReportFile(Request& r, const app::ReportFile& f) {
+  r.res.SetHeader("Content-Disposition", fmt::format("attachment; filename=\"{}\"", f.filename));
+  r.res.SetHeader("X-Content-SHA256", f.sha256);
+  r.res.SetContent(f.bytes, f.content_type);
+}
+
+app::ReportOptions ReportOptionsFrom(const Request& r) {
+  return {
+      .classification = r.Query("classification"), .from = r.Query("from"), .to = r.Query("to")};
+}
+
+namespace {
+
+json FormatsOf(const app::ReportInfo& info) {
+  json formats = json::array({"pdf", "docx"});
+  if (info.tabular) {
+    formats.push_back("xlsx");
+    formats.push_back("csv");
+  }
+  formats.push_back("html");
+  return formats;
+}
+
+}  // namespace
+
+void RegisterReportApiRoutes(Router& router) {
+  const json tags = json::array({"Reports"});
+  router.Get(
+      "/api/v1/reports", kRead,
+      Doc({{"summary", "The reports there are"},
+           {"tags", tags},
+           {"operationId", "list_reports"},
+           {"responses",
+            Merge({{"200", JsonResponse("the reports, in the order of the standard",
+                                        ObjectOfAll({{"data", ArrayOf(ObjectOfAll(
+                                                                  {{"name", kString},
+                                                                   {"title", kString},
+                                                                   {"clause", kString},
+                                                                   {"summary", kString},
+                                                                   {"formats", ArrayOf(kString)},
+                                                                   {"period", kBoolean}}))}}))}},
+                  ErrorResponses({401, 403}))}}),
+      [](Request& r) {
+        json data = json::array();
+        for (const auto& info : app::Reports()) {
+          data.push_back({{"name", info.name},
+                          {"title", info.title},
+                          {"clause", info.clause},
+                          {"summary", info.summary},
+                          {"formats", FormatsOf(info)},
+                          {"period", info.period}});
+        }
+        WriteJson(r.res, 200, {{"data", std::move(data)}});
+      });
+  const auto query = [](const char* name, json schema, const char* description) {
+    return json{{"name", name}, {"in", "query"}, {"description", description}, {"schema", schema}};
+  };
+  router.Get(
+      R"(/api/v1/reports/([a-z-]+))", kExport,
+      Doc({{"summary", "One report as PDF, DOCX, XLSX, CSV or its print view"},
+           {"description",
+            "Built from the records when asked. PDF and DOCX open with the document-control "
+            "block (organisation, title, version, status, approver and approval date, owner, "
+            "classification, generated at, the SHA-256 of the content) and number their "
+            "pages; XLSX and CSV hold the report's table. The header X-Content-SHA256 carries "
+            "the content's digest, the same in every format for the same records."},
+           {"tags", tags},
+           {"operationId", "get_report"},
+           {"parameters",
+            json::array({query("format",
+                               {{"type", "string"},
+                                {"enum", {"pdf", "docx", "xlsx", "csv", "html"}},
+                                {"default", "pdf"}},
+                               "the file's format; html is the print view"),
+                         query("classification",
+                               {{"type", "string"},
+                                {"enum", {"Public", "Internal", "Confidential", "Restricted"}},
+                                {"default", "Internal"}},
+                               "printed in the document-control block and on every page"),
+                         query("from", kDate, "audit-trail: the first day (required)"),
+                         query("to", kDate, "audit-trail: the last day (today when absent)")})},
+           {"responses",
+            Merge(
+                {{"200",
+                  {{"description", "the report"},
+                   {"content",
+                    {{"application/pdf", {{"schema", {{"type", "string"}, {"format", "binary"}}}}},
+                     {kDocxContentType, {{"schema", {{"type", "string"}, {"format", "binary"}}}}},
+                     {kXlsxContentType, {{"schema", {{"type", "string"}, {"format", "binary"}}}}},
+                     {"text/csv", {{"schema", kString}}},
+                     {"text/html", {{"schema", kString}}}}}}}},
+                ErrorResponses({400, 401, 403, 404, 409, 413, 429}))}},
+          json::array({{{"name", "name"},
+                        {"in", "path"},
+                        {"required", true},
+                        {"schema", {{"type", "string"}, {"pattern", "^[a-z-]+$"}}},
+                        {"description",
+                         "statement-of-applicability, risk-register, ... (GET /reports)"}}})),
+      [](Request& r) {
+        const std::string name = r.http.matches[1];
+        auto format = app::ParseReportFormat(r.Query("format"));
+        if (!format.ok()) return WriteJsonError(r.res, format.status());
+        if (*format == app::ReportFormat::kHtml) {
+          auto doc = r.services.reports.Build(r.principal, name, ReportOptionsFrom(r));
+          if (!doc.ok()) return WriteJsonError(r.res, doc.status());
+          r.res.SetHeader("X-Content-SHA256", doc->control.source_sha256);
+          return r.res.SetContent(ReportPrintView(*doc).Release(), "text/html; charset=utf-8");
+        }
+        auto file = r.services.reports.Render(r.principal, name, *format, ReportOptionsFrom(r));
+        if (!file.ok()) return WriteJsonError(r.res, file.status());
+        WriteReportFile(r, *file);
+      });
+}
+
+}  // namespace rampart::http

@@ -1,0 +1,252 @@
+// Reports over HTTP (issue 16): every format opened by a real reader (pdftotext, LibreOffice),
+// the document-control block and its content digest, the print view, what is refused and why,
+// who may read what, and the reports page.
+#include <gmock/gmock.h>
+
+#include "api_fixture.h"
+#include "base/text.h"
+#include "support/document_readers.h"
+
+namespace rampart::testing {
+namespace {
+
+using ::testing::AllOf;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+class ReportApi : public SignedInTest {
+ protected:
+  Session Member(const std::string& username, domain::Role role) {
+    auto added = services_->members.AddUser(
+        "", app::NewMember{.username = username,
+                           .role = role,
+                           .expires_on = domain::InfoOf(role).needs_expiry ? "2099-12-31" : "",
+                           .password = kMemberPassword});
+    EXPECT_TRUE(added.ok()) << added.status().ToString();
+    return SignIn(username, kMemberPassword);
+  }
+  void AddRisk(const std::string& title) {
+    auto r = Post("/api/v1/risks", Json{{"title", title},
+                                        {"inherent_likelihood", 4},
+                                        {"inherent_impact", 5},
+                                        {"treatment", "modify"},
+                                        {"status", "analysed"},
+                                        {"actions",
+                                         {{{"action", "Encrypt every laptop disk"},
+                                           {"status", "open"},
+                                           {"due", "2026-01-31"}}}}});
+    ASSERT_EQ(r->status, 201) << r->body;
+  }
+  static constexpr const char* kMemberPassword = "a member's own passphrase";
+};
+
+TEST_F(ReportApi, ListsEveryReportWithItsFormats) {
+  const Json data = Body(Get("/api/v1/reports"))["data"];
+  std::vector<std::string> names;
+  for (const auto& r : data) names.push_back(r["name"]);
+  EXPECT_EQ(names,
+            (std::vector<std::string>{"isms-scope", "risk-register", "risk-treatment-plan",
+                                      "statement-of-applicability", "objectives", "nonconformities",
+                                      "readiness-summary", "audit-trail"}));
+  EXPECT_EQ(data[0]["formats"], Json({"pdf", "docx", "html"}));
+  EXPECT_EQ(data[1]["formats"], Json({"pdf", "docx", "xlsx", "csv", "html"}));
+  EXPECT_EQ(data[7]["period"], true);
+}
+
+TEST_F(ReportApi, TheRiskRegisterInEveryFormatCarriesTheSameRecordsAndDigest) {
+  AddRisk("Ransomware on the file servers");
+  AddRisk("Laptop theft — Zürich office");
+  auto pdf = Get("/api/v1/reports/risk-register?format=pdf&classification=Confidential");
+  ASSERT_EQ(pdf->status, 200) << pdf->body;
+  EXPECT_EQ(pdf->get_header_value("Content-Type"), "application/pdf");
+  EXPECT_EQ(pdf->get_header_value("Content-Disposition"),
+            "attachment; filename=\"risk-register.pdf\"");
+  const std::string digest = pdf->get_header_value("X-Content-SHA256");
+  ASSERT_EQ(digest.size(), 64u);
+  std::string error;
+  const auto text = test::PdfText(pdf->body, &error);
+  ASSERT_TRUE(text) << error;
+  EXPECT_THAT(*text, AllOf(HasSubstr("Risk register"), HasSubstr("Acme Ltd"),
+                           HasSubstr("Confidential"), HasSubstr("As of audit event"),
+                           HasSubstr("Generated from the records"), HasSubstr("Not approved"),
+                           HasSubstr(digest), HasSubstr("Ransomware on the file servers"),
+                           HasSubstr("Laptop theft — Zürich office"), HasSubstr("2 risks."),
+                           HasSubstr("Page 1 of 1")));
+
+  auto docx = Get("/api/v1/reports/risk-register?format=docx");
+  ASSERT_EQ(docx->status, 200);
+  EXPECT_EQ(docx->get_header_value("X-Content-SHA256"), digest);
+  const auto words = test::DocxText(docx->body, &error);
+  ASSERT_TRUE(words) << error;
+  EXPECT_THAT(*words, AllOf(HasSubstr("Risk register"), HasSubstr("Internal"), HasSubstr(digest),
+                            HasSubstr("Ransomware on the file servers"),
+                            HasSubstr("Laptop theft — Zürich office")));
+
+  auto csv = Get("/api/v1/reports/risk-register?format=csv");
+  ASSERT_EQ(csv->status, 200);
+  EXPECT_EQ(csv->get_header_value("X-Content-SHA256"), digest);
+  const auto rows = ParseCsv(csv->body);
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[0][0], "No.");
+  EXPECT_THAT(csv->body, HasSubstr("Ransomware on the file servers"));
+
+  auto xlsx = Get("/api/v1/reports/risk-register?format=xlsx");
+  ASSERT_EQ(xlsx->status, 200);
+  const auto sheet = test::XlsxCsv(xlsx->body, &error);
+  ASSERT_TRUE(sheet) << error;
+  EXPECT_THAT(*sheet, AllOf(HasSubstr("Ransomware on the file servers"),
+                            HasSubstr("Laptop theft — Zürich office")));
+}
+
+TEST_F(ReportApi, TheTreatmentPlanAndTheStatementOfApplicability) {
+  AddRisk("Ransomware on the file servers");
+  auto plan = Get("/api/v1/reports/risk-treatment-plan?format=pdf");
+  ASSERT_EQ(plan->status, 200) << plan->body;
+  const auto text = test::PdfText(plan->body);
+  ASSERT_TRUE(text);
+  EXPECT_THAT(*text, AllOf(HasSubstr("Risk treatment plan"), HasSubstr("Encrypt every laptop disk"),
+                           HasSubstr("1 overdue")));
+
+  auto decided = Put("/api/v1/soa/5.1",
+                     {{"applicable", true},
+                      {"reasons", {"risk_treatment"}},
+                      {"justification", "Policies set the direction of the ISMS"}},
+                     "\"0\"");
+  ASSERT_EQ(decided->status, 200) << decided->body;
+  auto soa = Get("/api/v1/reports/statement-of-applicability?format=pdf");
+  ASSERT_EQ(soa->status, 200) << soa->body;
+  const auto soa_text = test::PdfText(soa->body);
+  ASSERT_TRUE(soa_text);
+  EXPECT_THAT(*soa_text, AllOf(HasSubstr("Not yet approved"), HasSubstr("Policies for information"),
+                               HasSubstr("Policies set the direction of the ISMS"),
+                               HasSubstr("93 Annex A controls: 1 applicable, 0 excluded, 92 "
+                                         "undecided.")));
+  const auto csv = ParseCsv(Get("/api/v1/reports/statement-of-applicability?format=csv")->body);
+  ASSERT_EQ(csv.size(), 94u);
+  EXPECT_EQ(csv[0], (std::vector<std::string>{
+                        "Control", "Title", "Applicable", "Reasons for inclusion", "Justification",
+                        "Implementation status", "Applied controls", "Risks"}));
+  EXPECT_EQ(csv[1][0], "5.1");
+  EXPECT_EQ(csv[1][2], "Yes");
+}
+
+TEST_F(ReportApi, TheScopeReportIsTheApprovedVersionWithItsApprover) {
+  auto none = Get("/api/v1/reports/isms-scope?format=pdf");
+  EXPECT_EQ(none->status, 404);
+  EXPECT_THAT(Body(none)["error"]["message"].get<std::string>(), HasSubstr("scope"));
+
+  auto draft = Post("/api/v1/scope", {{"title", "ISMS scope 2026"}});
+  ASSERT_EQ(draft->status, 201);
+  const std::string path = "/api/v1/scope/" + std::to_string(Body(draft)["id"].get<int64_t>());
+  ASSERT_EQ(Patch(path,
+                  {{"statement", "Design and operation of the Acme platform."},
+                   {"locations", {"London office", "eu-west-1"}},
+                   {"exclusions",
+                    {{{"item", "Physical security of the cloud data centres"},
+                      {"justification", "Provided by the cloud provider"}}}}},
+                  "\"1\"")
+                ->status,
+            200);
+  ASSERT_EQ(
+      Client()
+          .Post(path + "/approve", With(Bearer(), "If-Match", "\"2\""), "", "application/json")
+          ->status,
+      200);
+  auto pdf = Get("/api/v1/reports/isms-scope?format=pdf");
+  ASSERT_EQ(pdf->status, 200) << pdf->body;
+  const auto text = test::PdfText(pdf->body);
+  ASSERT_TRUE(text);
+  EXPECT_THAT(*text, AllOf(HasSubstr("ISMS scope 2026"), HasSubstr("Approved"), HasSubstr("alice"),
+                           HasSubstr("London office"), HasSubstr("eu-west-1"),
+                           HasSubstr("Physical security of the cloud data centres"),
+                           HasSubstr("Provided by the cloud provider"),
+                           HasSubstr("Design and operation of the Acme platform.")));
+  EXPECT_THAT(*text, Not(HasSubstr("Not approved")));
+  // The scope has no table to export.
+  EXPECT_EQ(Error(Get("/api/v1/reports/isms-scope?format=csv")), "failed_precondition/format");
+}
+
+TEST_F(ReportApi, RefusesWhatIsWrongNamingIt) {
+  EXPECT_EQ(Error(Get("/api/v1/reports/risk-register?format=odt")), "invalid_argument/format");
+  EXPECT_EQ(Error(Get("/api/v1/reports/risk-register?classification=Secret")),
+            "invalid_argument/classification");
+  EXPECT_EQ(Get("/api/v1/reports/no-such-report")->status, 404);
+  EXPECT_EQ(Error(Get("/api/v1/reports/audit-trail?format=csv")), "invalid_argument/from");
+  EXPECT_EQ(Error(Get("/api/v1/reports/audit-trail?format=csv&from=2026-13-01")),
+            "invalid_argument/from");
+  EXPECT_EQ(Error(Get("/api/v1/reports/audit-trail?format=csv&from=2026-05-02&to=2026-05-01")),
+            "invalid_argument/to");
+}
+
+TEST_F(ReportApi, TheAuditTrailExcerptListsThePeriodsEventsWithTheirHashes) {
+  AddRisk("Ransomware on the file servers");
+  const std::string today = FormatDate(clock_.Now());
+  auto csv = Get("/api/v1/reports/audit-trail?format=csv&from=" + today);
+  ASSERT_EQ(csv->status, 200) << csv->body;
+  const auto rows = ParseCsv(csv->body);
+  ASSERT_GE(rows.size(), 2u);
+  EXPECT_EQ(rows[0], (std::vector<std::string>{"Event", "At", "Who", "Action", "Record type", "Id",
+                                               "Record", "Changed", "Address", "Hash"}));
+  bool found = false;
+  for (const auto& row : rows) {
+    if (row.size() == 10 && row[4] == "risk" && row[3] == "create") {
+      found = true;
+      EXPECT_EQ(row[6], "Ransomware on the file servers");
+      EXPECT_EQ(row[9].size(), 64u);
+    }
+  }
+  EXPECT_TRUE(found) << csv->body;
+  // A period before anything happened has no events.
+  const auto empty =
+      ParseCsv(Get("/api/v1/reports/audit-trail?format=csv&from=2020-01-01&to=2020-01-31")->body);
+  EXPECT_EQ(empty.size(), 1u);
+}
+
+TEST_F(ReportApi, ReadersMayReadReportsOnlyAuditTrailReadersTheExcerpt) {
+  const Session viewer = Member("vera", domain::Role::kViewer);
+  auto pdf = Client().Get("/api/v1/reports/readiness-summary?format=pdf", SessionHeaders(viewer));
+  ASSERT_EQ(pdf->status, 200) << pdf->body;
+  const auto text = test::PdfText(pdf->body);
+  ASSERT_TRUE(text);
+  EXPECT_THAT(*text, AllOf(HasSubstr("Certification readiness summary"), HasSubstr("ready"),
+                           HasSubstr("6.1.3-soa-approved")));
+  auto excerpt = Client().Get("/api/v1/reports/audit-trail?format=csv&from=2026-01-01",
+                              SessionHeaders(viewer));
+  EXPECT_EQ(excerpt->status, 403);
+  const Session staff = Member("sam", domain::Role::kStaff);
+  EXPECT_EQ(Client().Get("/api/v1/reports/risk-register", SessionHeaders(staff))->status, 403);
+  const Session auditor = Member("eve", domain::Role::kExternalAuditor);
+  EXPECT_EQ(
+      Client()
+          .Get("/api/v1/reports/audit-trail?format=csv&from=2026-01-01", SessionHeaders(auditor))
+          ->status,
+      200);
+}
+
+TEST_F(ReportApi, ThePrintViewAndTheReportsPage) {
+  AddRisk("Ransomware <script>alert(1)</script>");
+  auto view = Get("/api/v1/reports/risk-register?format=html");
+  ASSERT_EQ(view->status, 200);
+  EXPECT_THAT(view->get_header_value("Content-Type"), HasSubstr("text/html"));
+  EXPECT_THAT(view->body, AllOf(HasSubstr("class=\"print-doc\""), HasSubstr("Document control"),
+                                HasSubstr("Content SHA-256"),
+                                HasSubstr("Ransomware &lt;script&gt;alert(1)&lt;/script&gt;")));
+  EXPECT_THAT(view->body, Not(HasSubstr("<script>alert")));
+
+  auto page = Page("/reports");
+  ASSERT_EQ(page->status, 200);
+  EXPECT_THAT(page->body, AllOf(HasSubstr("action=\"/reports/statement-of-applicability\""),
+                                HasSubstr("name=\"classification\""), HasSubstr("value=\"docx\""),
+                                HasSubstr("Print view")));
+  auto file = Page("/reports/risk-register?format=csv&classification=Public");
+  ASSERT_EQ(file->status, 200);
+  EXPECT_THAT(file->body, HasSubstr("Ransomware"));
+  // A problem shows the page again, saying what is wrong.
+  auto bad = Page("/reports/audit-trail?format=pdf");
+  EXPECT_EQ(bad->status, 400);
+  EXPECT_THAT(bad->body, AllOf(HasSubstr("The report could not be made"),
+                               HasSubstr("from must be the first day of the period")));
+}
+
+}  // namespace
+}  // namespace rampart::testing
