@@ -347,12 +347,18 @@ Result<ExportSheet> RegisterService::Sheet(const Principal& p, const RegisterSpe
     for (auto& r : page) all.push_back(std::move(r));
     return Status::Ok();
   }));
+  return SheetOf(p, spec, all);
+}
+
+Result<ExportSheet> RegisterService::SheetOf(const Principal& p, const RegisterSpec& spec,
+                                             const std::vector<Record>& records) {
+  RETURN_IF_ERROR(Require(p, domain::Permission::kReadRecords));
   ASSIGN_OR_RETURN(auto members, Members(p));
   std::vector<const Json*> rows;
-  rows.reserve(all.size());
-  for (const auto& r : all) rows.push_back(&r.fields);
+  rows.reserve(records.size());
+  for (const auto& r : records) rows.push_back(&r.fields);
   ASSIGN_OR_RETURN(auto titles, ReferencedTitles(p, spec, rows));
-  return RecordsToSheet(spec, all, members, titles);
+  return RecordsToSheet(spec, records, members, titles);
 }
 
 Result<std::string> RegisterService::Export(const Principal& p, const RegisterSpec& spec,

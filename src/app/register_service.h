@@ -102,6 +102,9 @@ class RegisterService {
   // The cells Export writes, before they are written (reports lay them out themselves).
   Result<ExportSheet> Sheet(const Principal& p, const domain::RegisterSpec& spec,
                             const domain::ListQuery& query);
+  // The same cells for records already read.
+  Result<ExportSheet> SheetOf(const Principal& p, const domain::RegisterSpec& spec,
+                              const std::vector<domain::Record>& records);
   // The titles of the records the reference fields of `rows` (records' fields) name, by register
   // type: one statement per register referred to (per kTitlesPerStatement ids).
   static constexpr size_t kTitlesPerStatement = 10000;

@@ -3,15 +3,20 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <charconv>
 #include <map>
 
 #include "app/access_control.h"
 #include "base/docx.h"
+#include "base/markdown.h"
 #include "base/pdf.h"
 #include "base/text.h"
 #include "base/xlsx.h"
 #include "domain/context.h"
+#include "domain/documents.h"
 #include "domain/improvement.h"
+#include "domain/internal_audit.h"
+#include "domain/management_review.h"
 #include "domain/planning.h"
 #include "domain/readiness.h"
 #include "domain/registers.h"
@@ -117,6 +122,15 @@ const std::vector<ReportInfo>& Reports() {
       {"nonconformities", "Nonconformity and corrective action log", "10.2",
        "Every nonconformity with its cause, corrective action and the review of its "
        "effectiveness."},
+      {"document", "Document or policy", "7.5.3",
+       "A document's published version, or a version chosen by its number, with its text.", false,
+       false, &domain::Documents()},
+      {"internal-audit", "Internal audit report", "9.2.2",
+       "One internal audit: its scope, criteria, team, checklist, conclusion and findings.", false,
+       false, &domain::InternalAudits()},
+      {"management-review", "Management review minutes", "9.3",
+       "One management review: its inputs, decisions and actions.", false, false,
+       &domain::ManagementReviews()},
       {"readiness-summary", "Certification readiness summary", "4–10, Annex A",
        "How far each clause is met: every check, passed or not, and what fails it."},
       {"audit-trail", "Audit trail excerpt", "7.5.3",
@@ -196,11 +210,18 @@ Result<ReportDocument> ReportService::Build(const Principal& p, std::string_view
     doc = ReadinessReport(p, *info);
   } else if (info->name == "audit-trail") {
     doc = AuditTrailReport(p, *info, options);
+  } else if (info->name == "document") {
+    doc = DocumentReport(p, options);
+  } else if (info->record != nullptr) {
+    doc = OneRecordReport(p, *info->record, *info, options);
   }
   if (!doc.ok()) return doc.status();
   doc->control.organisation = p.org_name;
   if (doc->control.title.empty()) doc->control.title = info->title;
-  doc->control.classification = classification;
+  // A document's own classification stands; other reports take the one asked for.
+  if (doc->control.classification.empty() || !options.classification.empty()) {
+    doc->control.classification = classification;
+  }
   doc->control.generated_at = FormatUtc(clock_.Now());
   doc->control.source_sha256 = ContentDigest(*doc);
   return doc;
@@ -343,59 +364,190 @@ Result<ReportDocument> ReportService::TreatmentPlanReport(const Principal& p,
   return doc;
 }
 
-Result<ReportDocument> ReportService::ScopeReport(const Principal& p, const ReportInfo& info) {
-  const RegisterSpec& spec = domain::ScopeStatements();
-  ASSIGN_OR_RETURN(const domain::Record current, versions_.Current(p, spec));
-  ASSIGN_OR_RETURN(const ExportSheet sheet, registers_.Sheet(p, spec, [&] {
-    domain::ListQuery q;
-    q.filters.push_back({"status", domain::Json::array({std::string(domain::kVersionApproved)})});
-    return q;
-  }()));
-  const auto columns = ColumnsOf(sheet);
-  const auto id_column = columns.find("id");
-  const std::vector<std::string>* row = nullptr;
-  for (const auto& r : sheet.rows) {
-    if (id_column != columns.end() && id_column->second < r.size() &&
-        r[id_column->second] == std::to_string(current.id)) {
-      row = &r;
-    }
+namespace {
+
+// A person's name, or their id as text when they are not a member.
+std::string PersonName(const std::vector<domain::UserSummary>& members, const domain::Json& id) {
+  if (!id.is_number_integer()) return id.is_string() ? id.get<std::string>() : "";
+  for (const auto& m : members) {
+    if (m.id == id.get<int64_t>()) return m.display_name.empty() ? m.username : m.display_name;
   }
-  if (row == nullptr) return Status(Code::kNotFound, "the ISMS scope has no approved version yet");
-  ReportDocument doc;
-  const domain::Json& f = current.fields;
-  doc.control.title = info.title;
-  doc.control.version = f.contains("version_number") ? f["version_number"].dump() : "";
-  doc.control.status = "Approved";
-  doc.control.approver = DisplayCell(*spec.Field("approved_by"), columns, *row);
-  doc.control.approved_at = DisplayCell(*spec.Field("approved_at"), columns, *row);
-  doc.Heading(f.value("title", info.title) + " (clause " + info.clause + ")");
+  return "#" + std::to_string(id.get<int64_t>());
+}
+
+// A cell of a table field's row: a person's name, a choice's label, a list's items, text.
+std::string TableCell(const FieldSpec& column, const domain::Json& v,
+                      const std::vector<domain::UserSummary>& members) {
+  if (v.is_null()) return "";
+  if (column.type == FieldType::kUser) return PersonName(members, v);
+  if (v.is_string()) return column.ChoiceLabel(v.get<std::string>());
+  if (v.is_boolean()) return v.get<bool>() ? "Yes" : "No";
+  if (v.is_array()) {
+    std::string out;
+    for (const auto& item : v) {
+      if (!out.empty()) out += '\n';
+      out += item.is_string() ? column.ChoiceLabel(item.get<std::string>()) : item.dump();
+    }
+    return out;
+  }
+  return v.dump();
+}
+
+// Parses a positive id or number from a query parameter.
+Result<int64_t> PositiveNumber(const std::string& text, const char* field, const char* what) {
+  int64_t n = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size() || n < 1) {
+    return InvalidArgument(fmt::format("{} must be {}, a whole number from 1", field, what), field);
+  }
+  return n;
+}
+
+}  // namespace
+
+void ReportService::RecordBlocks(const RegisterSpec& spec, const domain::Record& record,
+                                 const ExportSheet& sheet, size_t row,
+                                 const std::vector<domain::UserSummary>& members,
+                                 ReportDocument& doc, const std::vector<std::string>& skip) {
+  const auto columns = ColumnsOf(sheet);
+  const domain::Json& f = record.fields;
   std::vector<std::pair<std::string, std::string>> fields;
+  auto flush = [&] {
+    if (!fields.empty()) doc.Fields(std::move(fields));
+    fields.clear();
+  };
   for (const auto& field : spec.fields) {
-    if (field.read_only || field.name == "title") continue;
+    if (field.name == spec.title_field ||
+        std::find(skip.begin(), skip.end(), field.name) != skip.end()) {
+      continue;
+    }
     if (field.type == FieldType::kTable) {
-      const domain::Json& rows = f.contains(field.name) ? f[field.name] : domain::Json();
-      if (!fields.empty()) doc.Fields(std::move(fields));
-      fields.clear();
+      const domain::Json rows = f.contains(field.name) ? f[field.name] : domain::Json();
+      if (!rows.is_array() || rows.empty()) continue;
+      flush();
       doc.Heading(field.label, 2);
       ReportTable t;
       for (const auto& c : field.columns) t.header.push_back(c.label);
-      if (rows.is_array()) {
-        for (const auto& r : rows) {
-          std::vector<std::string> cells;
-          for (const auto& c : field.columns) {
-            cells.push_back(
-                r.contains(c.name) && r[c.name].is_string() ? r[c.name].get<std::string>() : "");
-          }
-          t.rows.push_back(std::move(cells));
+      for (const auto& r : rows) {
+        std::vector<std::string> cells;
+        for (const auto& c : field.columns) {
+          cells.push_back(TableCell(c, r.contains(c.name) ? r[c.name] : domain::Json(), members));
         }
+        t.rows.push_back(std::move(cells));
       }
       doc.Table(std::move(t));
       continue;
     }
-    const std::string value = DisplayCell(field, columns, *row);
-    fields.emplace_back(field.label, value.empty() ? "—" : value);
+    const std::string value = DisplayCell(field, columns, sheet.rows[row]);
+    if (!value.empty()) fields.emplace_back(field.label, value);
   }
-  if (!fields.empty()) doc.Fields(std::move(fields));
+  flush();
+}
+
+Result<ReportDocument> ReportService::ScopeReport(const Principal& p, const ReportInfo& info) {
+  const RegisterSpec& spec = domain::ScopeStatements();
+  ASSIGN_OR_RETURN(const domain::Record current, versions_.Current(p, spec));
+  ASSIGN_OR_RETURN(const ExportSheet sheet, registers_.SheetOf(p, spec, {current}));
+  ASSIGN_OR_RETURN(const auto members, registers_.Members(p));
+  const auto columns = ColumnsOf(sheet);
+  const domain::Json& f = current.fields;
+  ReportDocument doc;
+  doc.control.title = info.title;
+  doc.control.version = f.contains("version_number") ? f["version_number"].dump() : "";
+  doc.control.status = "Approved";
+  doc.control.approver = DisplayCell(*spec.Field("approved_by"), columns, sheet.rows[0]);
+  doc.control.approved_at = DisplayCell(*spec.Field("approved_at"), columns, sheet.rows[0]);
+  doc.Heading(f.value("title", info.title) + " (clause " + info.clause + ")");
+  RecordBlocks(spec, current, sheet, 0, members, doc,
+               {"version_number", "status", "approved_by", "approved_at"});
+  return doc;
+}
+
+Result<ReportDocument> ReportService::DocumentReport(const Principal& p,
+                                                     const ReportOptions& options) {
+  ASSIGN_OR_RETURN(const int64_t id, PositiveNumber(options.id, "id", "the document's id"));
+  ASSIGN_OR_RETURN(const domain::Record document, registers_.Get(p, domain::Documents(), id));
+  int64_t number = 0;
+  if (!options.version.empty()) {
+    ASSIGN_OR_RETURN(number, PositiveNumber(options.version, "version", "a version number"));
+  } else if (document.fields.value("published_version", domain::Json()).is_number_integer()) {
+    number = document.fields["published_version"].get<int64_t>();
+  } else {
+    return Status(Code::kNotFound, "the document has no published version: choose one with version",
+                  "version");
+  }
+  domain::ListQuery q;
+  q.filters.push_back({"document", domain::Json::array({id})});
+  q.limit = 500;
+  ASSIGN_OR_RETURN(const domain::Page versions, registers_.List(p, domain::DocumentVersions(), q));
+  const domain::Record* chosen = nullptr;
+  for (const auto& v : versions.records) {
+    if (v.fields.value("version_number", domain::Json()) == number) chosen = &v;
+  }
+  if (chosen == nullptr) {
+    return Status(Code::kNotFound, fmt::format("the document has no version {}", number),
+                  "version");
+  }
+  const RegisterSpec& spec = domain::DocumentVersions();
+  ASSIGN_OR_RETURN(const ExportSheet sheet, registers_.SheetOf(p, spec, {*chosen}));
+  ASSIGN_OR_RETURN(const ExportSheet doc_sheet,
+                   registers_.SheetOf(p, domain::Documents(), {document}));
+  const auto columns = ColumnsOf(sheet);
+  const auto doc_columns = ColumnsOf(doc_sheet);
+  const auto cell = [&](const char* name) {
+    return DisplayCell(*spec.Field(name), columns, sheet.rows[0]);
+  };
+  ReportDocument doc;
+  doc.control.title = document.fields.value("title", std::string("Document"));
+  doc.control.version = std::to_string(number);
+  doc.control.status = cell("status");
+  doc.control.approver = cell("approved_by");
+  doc.control.approved_at = cell("approved_at").substr(0, 10);
+  doc.control.owner =
+      DisplayCell(*domain::Documents().Field("owner"), doc_columns, doc_sheet.rows[0]);
+  doc.control.classification =
+      DisplayCell(*domain::Documents().Field("classification"), doc_columns, doc_sheet.rows[0]);
+  const std::string summary = cell("change_summary");
+  if (!summary.empty()) doc.Fields({{"What changed", summary}});
+  MarkdownToReport(chosen->fields.value("body", std::string()), doc);
+  return doc;
+}
+
+Result<ReportDocument> ReportService::OneRecordReport(const Principal& p, const RegisterSpec& spec,
+                                                      const ReportInfo& info,
+                                                      const ReportOptions& options) {
+  ASSIGN_OR_RETURN(
+      const int64_t id,
+      PositiveNumber(options.id, "id", ("the id of the " + ToLower(spec.singular)).c_str()));
+  ASSIGN_OR_RETURN(const domain::Record record, registers_.Get(p, spec, id));
+  ASSIGN_OR_RETURN(const ExportSheet sheet, registers_.SheetOf(p, spec, {record}));
+  ASSIGN_OR_RETURN(const auto members, registers_.Members(p));
+  ReportDocument doc;
+  ASSIGN_OR_RETURN(doc.control.version, AsOfEvent(p, {spec.type}));
+  const std::string title = record.fields.value(spec.title_field, std::string());
+  doc.control.title = info.title + (title.empty() ? "" : ": " + title);
+  const auto columns = ColumnsOf(sheet);
+  if (const FieldSpec* status = spec.Field("status")) {
+    doc.control.status = DisplayCell(*status, columns, sheet.rows[0]);
+  }
+  if (const FieldSpec* owner = spec.Field("owner")) {
+    doc.control.owner = DisplayCell(*owner, columns, sheet.rows[0]);
+  }
+  doc.Heading(fmt::format("{} (clause {})", title.empty() ? info.title : title, info.clause));
+  RecordBlocks(spec, record, sheet, 0, members, doc);
+  if (&spec == &domain::InternalAudits()) {
+    const RegisterSpec& findings = domain::AuditFindings();
+    domain::ListQuery q;
+    q.filters.push_back({"audit", domain::Json::array({id})});
+    ASSIGN_OR_RETURN(const ExportSheet found, registers_.Sheet(p, findings, q));
+    std::vector<const FieldSpec*> fields;
+    for (const auto& name : findings.list_columns) {
+      if (name == "audit") continue;
+      if (const FieldSpec* f = findings.Field(name)) fields.push_back(f);
+    }
+    doc.Heading("Findings", 2);
+    doc.Table(TableOf(fields, found));
+  }
   return doc;
 }
 

@@ -10,8 +10,12 @@
 // which names the state of the records exactly. The SoA report names the latest approved
 // version of the statement and its approver.
 //
+// Reports of one record take its `id`: a document (its published version, or `version`), an
+// internal audit (with its findings), a management review (its minutes).
+//
 // Permissions: records:read; the audit trail excerpt needs audit:read. Errors: kNotFound (no
-// such report); kInvalidArgument naming "format", "classification", "from" or "to";
+// such report, record or version); kInvalidArgument naming "format", "classification",
+// "from", "to", "id" or "version";
 // kTooLarge when a PDF or DOCX table would exceed kMaxPrintedRows rows (use XLSX or CSV);
 // kFailedPrecondition for CSV or XLSX of a report without a table. Thread-safe.
 #pragma once
@@ -37,6 +41,9 @@ struct ReportInfo {
   std::string summary;  // one sentence: what it holds
   bool tabular = true;  // has a main table: CSV and XLSX too
   bool period = false;  // takes from/to (the audit trail excerpt)
+  // Of one record, named by `id` (a document, an internal audit, a management review): the
+  // register it is chosen from.
+  const domain::RegisterSpec* record = nullptr;
 };
 // Every report, in the order of the standard.
 const std::vector<ReportInfo>& Reports();
@@ -50,6 +57,8 @@ const char* ReportFormatName(ReportFormat format);
 struct ReportOptions {
   std::string classification;  // Public, Internal (the default), Confidential, Restricted
   std::string from, to;        // the audit trail excerpt's first and last day (YYYY-MM-DD)
+  std::string id;              // reports of one record: its id
+  std::string version;         // the document report: a version number (the published one)
 };
 
 struct ReportFile {
@@ -87,6 +96,16 @@ class ReportService {
   Result<ReportDocument> SoaReport(const Principal& p, const ReportInfo& info);
   Result<ReportDocument> TreatmentPlanReport(const Principal& p, const ReportInfo& info);
   Result<ReportDocument> ScopeReport(const Principal& p, const ReportInfo& info);
+  Result<ReportDocument> DocumentReport(const Principal& p, const ReportOptions& options);
+  // An internal audit with its findings, or a management review's minutes.
+  Result<ReportDocument> OneRecordReport(const Principal& p, const domain::RegisterSpec& spec,
+                                         const ReportInfo& info, const ReportOptions& options);
+  // Appends `record`'s fields (those with a value) to `doc`: a label/value list, each table
+  // field as a table; `row` is its row in `sheet` (RegisterService::SheetOf).
+  void RecordBlocks(const domain::RegisterSpec& spec, const domain::Record& record,
+                    const ExportSheet& sheet, size_t row,
+                    const std::vector<domain::UserSummary>& members, ReportDocument& doc,
+                    const std::vector<std::string>& skip = {});
   Result<ReportDocument> ReadinessReport(const Principal& p, const ReportInfo& info);
   Result<ReportDocument> AuditTrailReport(const Principal& p, const ReportInfo& info,
                                           const ReportOptions& options);

@@ -44,13 +44,14 @@ TEST_F(ReportApi, ListsEveryReportWithItsFormats) {
   const Json data = Body(Get("/api/v1/reports"))["data"];
   std::vector<std::string> names;
   for (const auto& r : data) names.push_back(r["name"]);
-  EXPECT_EQ(names,
-            (std::vector<std::string>{"isms-scope", "risk-register", "risk-treatment-plan",
-                                      "statement-of-applicability", "objectives", "nonconformities",
-                                      "readiness-summary", "audit-trail"}));
+  EXPECT_EQ(names, (std::vector<std::string>{
+                       "isms-scope", "risk-register", "risk-treatment-plan",
+                       "statement-of-applicability", "objectives", "nonconformities", "document",
+                       "internal-audit", "management-review", "readiness-summary", "audit-trail"}));
   EXPECT_EQ(data[0]["formats"], Json({"pdf", "docx", "html"}));
   EXPECT_EQ(data[1]["formats"], Json({"pdf", "docx", "xlsx", "csv", "html"}));
-  EXPECT_EQ(data[7]["period"], true);
+  EXPECT_EQ(data[6]["record"], "documents");
+  EXPECT_EQ(data[10]["period"], true);
 }
 
 TEST_F(ReportApi, TheRiskRegisterInEveryFormatCarriesTheSameRecordsAndDigest) {
@@ -246,6 +247,84 @@ TEST_F(ReportApi, ThePrintViewAndTheReportsPage) {
   EXPECT_EQ(bad->status, 400);
   EXPECT_THAT(bad->body, AllOf(HasSubstr("The report could not be made"),
                                HasSubstr("from must be the first day of the period")));
+}
+
+TEST_F(ReportApi, ADocumentsPublishedVersionWithItsTextApprovalAndClassification) {
+  const Session erin = Member("erin", domain::Role::kExecutive);
+  auto doc = Post(
+      "/api/v1/documents",
+      {{"title", "Backup procedure"}, {"type", "procedure"}, {"classification", "confidential"}});
+  ASSERT_EQ(doc->status, 201) << doc->body;
+  const std::string id = std::to_string(Body(doc)["id"].get<int64_t>());
+  EXPECT_EQ(Error(Get("/api/v1/reports/document?id=" + id)), "not_found/version");
+  auto draft = Post("/api/v1/documents/" + id + "/versions", Json::object());
+  ASSERT_EQ(draft->status, 201) << draft->body;
+  const std::string v1 =
+      "/api/v1/document-versions/" + std::to_string(Body(draft)["id"].get<int64_t>());
+  auto edited = Patch(v1 + "/text",
+                      {{"body",
+                        "# Backups\n\nDaily backups of every server.\n\n- encrypted\n"
+                        "- kept offsite\n\n| System | Kept |\n|---|---|\n| ERP | 90 days |\n"},
+                       {"change_summary", "First issue"}},
+                      draft->get_header_value("ETag"));
+  ASSERT_EQ(edited->status, 200) << edited->body;
+  auto step = [&](const httplib::Headers& who, const std::string& action,
+                  const httplib::Result& before) {
+    auto h = who;
+    h.emplace("If-Match", before->get_header_value("ETag"));
+    return Client().Post(v1 + "/" + action, h, "{}", "application/json");
+  };
+  auto submitted = step(Bearer(), "submit", edited);
+  ASSERT_EQ(submitted->status, 200) << submitted->body;
+  auto approved = step(SessionHeaders(erin), "approve", submitted);
+  ASSERT_EQ(approved->status, 200) << approved->body;
+  auto published = step(Bearer(), "publish", approved);
+  ASSERT_EQ(published->status, 200) << published->body;
+
+  auto pdf = Get("/api/v1/reports/document?format=pdf&id=" + id);
+  ASSERT_EQ(pdf->status, 200) << pdf->body;
+  const auto text = test::PdfText(pdf->body);
+  ASSERT_TRUE(text);
+  EXPECT_THAT(*text, AllOf(HasSubstr("Backup procedure"), HasSubstr("Confidential"),
+                           HasSubstr("erin"), HasSubstr("First issue"), HasSubstr("Backups"),
+                           HasSubstr("Daily backups of every server."), HasSubstr("• encrypted"),
+                           HasSubstr("• kept offsite"), HasSubstr("90 days")));
+  EXPECT_THAT(*text, Not(HasSubstr("Not approved")));
+  auto docx = Get("/api/v1/reports/document?format=docx&id=" + id + "&version=1");
+  ASSERT_EQ(docx->status, 200);
+  EXPECT_EQ(docx->get_header_value("X-Content-SHA256"), pdf->get_header_value("X-Content-SHA256"));
+  const auto words = test::DocxText(docx->body);
+  ASSERT_TRUE(words);
+  EXPECT_THAT(*words, AllOf(HasSubstr("Daily backups of every server."), HasSubstr("ERP")));
+  EXPECT_EQ(Error(Get("/api/v1/reports/document?id=" + id + "&version=2")), "not_found/version");
+  EXPECT_EQ(Error(Get("/api/v1/reports/document?id=abc")), "invalid_argument/id");
+  EXPECT_EQ(Error(Get("/api/v1/reports/document")), "invalid_argument/id");
+  EXPECT_EQ(Get("/api/v1/reports/document?id=99999")->status, 404);
+}
+
+TEST_F(ReportApi, ManagementReviewMinutesNameTheChairAndAttendees) {
+  const Session erin = Member("erin", domain::Role::kExecutive);
+  const Json me = Body(Get("/api/v1/auth/me"));
+  const int64_t ceo =
+      Body(Client().Get("/api/v1/auth/me", SessionHeaders(erin)))["user_id"].get<int64_t>();
+  auto review = Post("/api/v1/management-reviews",
+                     {{"title", "Management review 2026"},
+                      {"review_date", FormatDate(clock_.Now())},
+                      {"chair", ceo},
+                      {"attendees",
+                       {{{"attendee", ceo}, {"capacity", "Chief executive"}},
+                        {{"attendee", me["user_id"]}, {"capacity", "ISMS manager"}}}}});
+  ASSERT_EQ(review->status, 201) << review->body;
+  const std::string id = std::to_string(Body(review)["id"].get<int64_t>());
+  auto pdf = Get("/api/v1/reports/management-review?format=pdf&id=" + id);
+  ASSERT_EQ(pdf->status, 200) << pdf->body;
+  const auto text = test::PdfText(pdf->body);
+  ASSERT_TRUE(text);
+  EXPECT_THAT(*text, AllOf(HasSubstr("Management review minutes: Management review 2026"),
+                           HasSubstr("Attendees"), HasSubstr("Chief executive"),
+                           HasSubstr("ISMS manager"), HasSubstr("erin"), HasSubstr("alice")));
+  // The id of a review is no internal audit's.
+  EXPECT_EQ(Get("/api/v1/reports/internal-audit?id=" + id)->status, 404);
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "base/docx.h"
+#include "base/markdown.h"
 #include "base/pdf.h"
 #include "base/report_document.h"
 #include "base/zip.h"
@@ -178,6 +179,35 @@ TEST(ZipTest, RefusesRepeatedNames) {
   const std::string& zip = *zip_result;
   EXPECT_TRUE(zip.starts_with("PK\x03\x04"));
   EXPECT_THAT(zip, Not(HasSubstr("hello world")));
+}
+
+}  // namespace
+}  // namespace rampart
+
+namespace rampart {
+namespace {
+
+TEST(MarkdownToReportTest, HeadingsParagraphsListsTablesAndLinks) {
+  ReportDocument doc;
+  MarkdownToReport(
+      "# Access control policy\n\nAccess is *granted* on a need-to-know\nbasis.\n\n"
+      "## Rules\n\n- first rule\n- second rule\n  1. nested one\n\n"
+      "See [the standard](https://example.org/iso).\n\n"
+      "| Role | Right |\n|---|---|\n| Admin | all |\n\n<script>alert(1)</script>\n\n"
+      "```\ncode line\n```\n",
+      doc);
+  ASSERT_EQ(doc.blocks.size(), 7u);
+  EXPECT_EQ(doc.blocks[0].kind, ReportBlock::Kind::kHeading);
+  EXPECT_EQ(doc.blocks[0].text, "Access control policy");
+  EXPECT_EQ(doc.blocks[0].level, 1);
+  EXPECT_EQ(doc.blocks[1].text, "Access is granted on a need-to-know basis.");
+  EXPECT_EQ(doc.blocks[2].level, 2);
+  EXPECT_EQ(doc.blocks[3].text, "• first rule\n• second rule\n    1. nested one");
+  EXPECT_EQ(doc.blocks[4].text, "See the standard <https://example.org/iso>.");
+  EXPECT_EQ(doc.blocks[5].kind, ReportBlock::Kind::kTable);
+  EXPECT_EQ(doc.blocks[5].table.header, (std::vector<std::string>{"Role", "Right"}));
+  EXPECT_EQ(doc.blocks[5].table.rows, (std::vector<std::vector<std::string>>{{"Admin", "all"}}));
+  EXPECT_EQ(doc.blocks[6].text, "code line");  // the raw HTML is left out
 }
 
 }  // namespace

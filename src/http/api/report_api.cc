@@ -24,8 +24,11 @@ void WriteReportFile(Request& r, const app::ReportFile& f) {
 }
 
 app::ReportOptions ReportOptionsFrom(const Request& r) {
-  return {
-      .classification = r.Query("classification"), .from = r.Query("from"), .to = r.Query("to")};
+  return {.classification = r.Query("classification"),
+          .from = r.Query("from"),
+          .to = r.Query("to"),
+          .id = r.Query("id"),
+          .version = r.Query("version")};
 }
 
 namespace {
@@ -50,14 +53,16 @@ void RegisterReportApiRoutes(Router& router) {
            {"tags", tags},
            {"operationId", "list_reports"},
            {"responses",
-            Merge({{"200", JsonResponse("the reports, in the order of the standard",
-                                        ObjectOfAll({{"data", ArrayOf(ObjectOfAll(
-                                                                  {{"name", kString},
-                                                                   {"title", kString},
-                                                                   {"clause", kString},
-                                                                   {"summary", kString},
-                                                                   {"formats", ArrayOf(kString)},
-                                                                   {"period", kBoolean}}))}}))}},
+            Merge({{"200",
+                    JsonResponse("the reports, in the order of the standard",
+                                 ObjectOfAll({{"data", ArrayOf(ObjectOfAll(
+                                                           {{"name", kString},
+                                                            {"title", kString},
+                                                            {"clause", kString},
+                                                            {"summary", kString},
+                                                            {"formats", ArrayOf(kString)},
+                                                            {"period", kBoolean},
+                                                            {"record", OrNull(kString)}}))}}))}},
                   ErrorResponses({401, 403}))}}),
       [](Request& r) {
         json data = json::array();
@@ -67,7 +72,8 @@ void RegisterReportApiRoutes(Router& router) {
                           {"clause", info.clause},
                           {"summary", info.summary},
                           {"formats", FormatsOf(info)},
-                          {"period", info.period}});
+                          {"period", info.period},
+                          {"record", info.record != nullptr ? json(info.record->path) : json()}});
         }
         WriteJson(r.res, 200, {{"data", std::move(data)}});
       });
@@ -97,7 +103,11 @@ void RegisterReportApiRoutes(Router& router) {
                                 {"default", "Internal"}},
                                "printed in the document-control block and on every page"),
                          query("from", kDate, "audit-trail: the first day (required)"),
-                         query("to", kDate, "audit-trail: the last day (today when absent)")})},
+                         query("to", kDate, "audit-trail: the last day (today when absent)"),
+                         query("id", {{"type", "integer"}, {"minimum", 1}},
+                               "document, internal-audit, management-review: the record's id"),
+                         query("version", {{"type", "integer"}, {"minimum", 1}},
+                               "document: a version number (the published version when absent)")})},
            {"responses",
             Merge(
                 {{"200",

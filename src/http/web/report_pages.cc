@@ -85,6 +85,27 @@ void ReportsPage(Request& r, const Status& problem = Status::Ok(), int status = 
     h.Element("p", {{"class", "muted"}}, info.summary);
     h.Open("form",
            {{"method", "get"}, {"action", "/reports/" + info.name}, {"class", "report-form"}});
+    if (info.record != nullptr) {
+      // The records to choose from: the 200 most recently changed.
+      domain::ListQuery q;
+      q.sort = "updated_at";
+      q.descending = true;
+      q.limit = 200;
+      auto page = r.services.registers.List(r.principal, *info.record, q);
+      h.Open("label", {{"for", id + "-id"}}).Text(info.record->singular).Close("label");
+      h.Open("select", {{"id", id + "-id"}, {"name", "id"}, Attr::Flag("required")});
+      if (page.ok() && page->records.empty()) {
+        h.Element("option", {{"value", ""}}, "None recorded yet");
+      }
+      if (page.ok()) {
+        for (const auto& rec : page->records) {
+          const std::string title = rec.fields.value(info.record->title_field, std::string());
+          h.Element("option", {{"value", std::to_string(rec.id)}},
+                    title.empty() ? "#" + std::to_string(rec.id) : title);
+        }
+      }
+      h.Close("select");
+    }
     if (info.period) {
       h.Open("label", {{"for", id + "-from"}}).Text("From").Close("label");
       h.Void("input",
