@@ -81,7 +81,7 @@ void RegisterReportApiRoutes(Router& router) {
     return json{{"name", name}, {"in", "query"}, {"description", description}, {"schema", schema}};
   };
   router.Get(
-      R"(/api/v1/reports/([a-z-]+))", kExport,
+      R"(/api/v1/reports/([a-z0-9-]+))", kExport,
       Doc({{"summary", "One report as PDF, DOCX, XLSX, CSV or its print view"},
            {"description",
             "Built from the records when asked. PDF and DOCX open with the document-control "
@@ -122,7 +122,7 @@ void RegisterReportApiRoutes(Router& router) {
           json::array({{{"name", "name"},
                         {"in", "path"},
                         {"required", true},
-                        {"schema", {{"type", "string"}, {"pattern", "^[a-z-]+$"}}},
+                        {"schema", {{"type", "string"}, {"pattern", "^[a-z0-9-]+$"}}},
                         {"description",
                          "statement-of-applicability, risk-register, ... (GET /reports)"}}})),
       [](Request& r) {

@@ -122,7 +122,7 @@ void ReportsPage(Request& r, const Status& problem = Status::Ok(), int status = 
       h.Element("button",
                 {{"type", "submit"}, {"name", "format"}, {"value", format}, {"class", cls}}, label);
     };
-    button("pdf", "PDF", "button button-small");
+    button("pdf", "PDF", "button button-primary button-small");
     button("docx", "Word", "button button-secondary button-small");
     if (info.tabular) {
       button("xlsx", "Excel", "button button-secondary button-small");
@@ -191,7 +191,7 @@ SafeHtml ReportPrintView(const ReportDocument& doc) {
 
 void AddReportPages(Router& router) {
   router.Get("/reports", Surface::kWeb, kRead, [](Request& r) { ReportsPage(r); });
-  router.Get(R"(/reports/([a-z-]+))", Surface::kWeb, kExport, ReportRoute);
+  router.Get(R"(/reports/([a-z0-9-]+))", Surface::kWeb, kExport, ReportRoute);
 }
 
 }  // namespace rampart::http
