@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <charconv>
 #include <map>
+#include <optional>
 
 #include "app/access_control.h"
 #include "base/docx.h"
@@ -218,8 +219,9 @@ Result<ReportDocument> ReportService::Build(const Principal& p, std::string_view
   if (!doc.ok()) return doc.status();
   doc->control.organisation = p.org_name;
   if (doc->control.title.empty()) doc->control.title = info->title;
-  // A document's own classification stands; other reports take the one asked for.
-  if (doc->control.classification.empty() || !options.classification.empty()) {
+  // A document's own classification stands (whatever is asked); other reports take the one
+  // asked for.
+  if (doc->control.classification.empty()) {
     doc->control.classification = classification;
   }
   doc->control.generated_at = FormatUtc(clock_.Now());
@@ -278,14 +280,14 @@ Result<ReportFile> ReportService::Render(const Principal& p, std::string_view na
 
 Result<ReportDocument> ReportService::RegisterReport(const Principal& p, const RegisterSpec& spec,
                                                      const ReportInfo& info) {
+  ReportDocument doc;
+  ASSIGN_OR_RETURN(doc.control.version, AsOfEvent(p, {spec.type}));  // before the records
   domain::ListQuery query;
   ASSIGN_OR_RETURN(const ExportSheet sheet, registers_.Sheet(p, spec, query));
   std::vector<const FieldSpec*> fields;
   for (const auto& name : spec.list_columns) {
     if (const FieldSpec* f = spec.Field(name)) fields.push_back(f);
   }
-  ReportDocument doc;
-  ASSIGN_OR_RETURN(doc.control.version, AsOfEvent(p, {spec.type}));
   doc.control.status = "Generated from the records";
   doc.Heading(spec.plural + " (clause " + info.clause + ")");
   doc.Paragraph(Plural(sheet.rows.size(), ToLower(spec.singular), ToLower(spec.plural)) + ".");
@@ -294,12 +296,12 @@ Result<ReportDocument> ReportService::RegisterReport(const Principal& p, const R
 }
 
 Result<ReportDocument> ReportService::SoaReport(const Principal& p, const ReportInfo& info) {
-  ASSIGN_OR_RETURN(const auto lines, soa_.Lines(p));
-  ASSIGN_OR_RETURN(const auto versions, soa_.Versions(p));
-  ReportDocument doc;
   ASSIGN_OR_RETURN(const std::string as_of,
                    AsOfEvent(p, {"soa_entry", "soa_version", domain::AppliedControls().type,
                                  domain::Risks().type}));
+  ASSIGN_OR_RETURN(const auto lines, soa_.Lines(p));
+  ASSIGN_OR_RETURN(const auto versions, soa_.Versions(p));
+  ReportDocument doc;
   if (versions.empty()) {
     doc.control.version = "Draft (" + as_of + ")";
     doc.control.status = "Not yet approved";
@@ -342,9 +344,9 @@ Result<ReportDocument> ReportService::SoaReport(const Principal& p, const Report
 
 Result<ReportDocument> ReportService::TreatmentPlanReport(const Principal& p,
                                                           const ReportInfo& info) {
-  ASSIGN_OR_RETURN(const ExportSheet sheet, risks_.TreatmentPlanSheet(p));
   ReportDocument doc;
   ASSIGN_OR_RETURN(doc.control.version, AsOfEvent(p, {domain::Risks().type}));
+  ASSIGN_OR_RETURN(const ExportSheet sheet, risks_.TreatmentPlanSheet(p));
   doc.control.status = "Generated from the records";
   // TreatmentPlanSheet's columns, labelled in order.
   static const std::vector<std::string> kLabels = {
@@ -355,11 +357,13 @@ Result<ReportDocument> ReportService::TreatmentPlanReport(const Principal& p,
                 .rows = sheet.rows,
                 .numeric = std::vector<bool>(kLabels.size(), false),
                 .widths = {4, 14, 7, 7, 7, 8, 7, 16, 7, 7, 7, 7}};
-  size_t overdue = 0;
-  for (const auto& row : sheet.rows) overdue += !row.empty() && row.back() == "yes";
+  size_t actions = 0, overdue = 0;  // a risk without actions has a row of its own
+  for (const auto& row : sheet.rows) {
+    actions += row.size() > 7 && !row[7].empty();
+    overdue += !row.empty() && row.back() == "yes";
+  }
   doc.Heading("Risk treatment plan (clause " + info.clause + ")");
-  doc.Paragraph(
-      fmt::format("{}, {} overdue.", Plural(sheet.rows.size(), "action", "actions"), overdue));
+  doc.Paragraph(fmt::format("{}, {} overdue.", Plural(actions, "action", "actions"), overdue));
   doc.Table(std::move(t), /*main=*/true);
   return doc;
 }
@@ -391,6 +395,13 @@ std::string TableCell(const FieldSpec& column, const domain::Json& v,
     return out;
   }
   return v.dump();
+}
+
+// A text field's value, or `otherwise` when it is absent or null.
+std::string TextOf(const domain::Json& fields, const std::string& name,
+                   const std::string& otherwise = "") {
+  const auto it = fields.find(name);
+  return it != fields.end() && it->is_string() ? it->get<std::string>() : otherwise;
 }
 
 // Parses a positive id or number from a query parameter.
@@ -457,7 +468,7 @@ Result<ReportDocument> ReportService::ScopeReport(const Principal& p, const Repo
   doc.control.status = "Approved";
   doc.control.approver = DisplayCell(*spec.Field("approved_by"), columns, sheet.rows[0]);
   doc.control.approved_at = DisplayCell(*spec.Field("approved_at"), columns, sheet.rows[0]);
-  doc.Heading(f.value("title", info.title) + " (clause " + info.clause + ")");
+  doc.Heading(TextOf(f, "title", info.title) + " (clause " + info.clause + ")");
   RecordBlocks(spec, current, sheet, 0, members, doc,
                {"version_number", "status", "approved_by", "approved_at"});
   return doc;
@@ -476,14 +487,20 @@ Result<ReportDocument> ReportService::DocumentReport(const Principal& p,
     return Status(Code::kNotFound, "the document has no published version: choose one with version",
                   "version");
   }
+  // The document's versions, page by page until the one asked for.
   domain::ListQuery q;
   q.filters.push_back({"document", domain::Json::array({id})});
   q.limit = 500;
-  ASSIGN_OR_RETURN(const domain::Page versions, registers_.List(p, domain::DocumentVersions(), q));
-  const domain::Record* chosen = nullptr;
-  for (const auto& v : versions.records) {
-    if (v.fields.value("version_number", domain::Json()) == number) chosen = &v;
+  std::optional<domain::Record> found;
+  for (;;) {
+    ASSIGN_OR_RETURN(domain::Page page, registers_.List(p, domain::DocumentVersions(), q));
+    for (auto& v : page.records) {
+      if (v.fields.value("version_number", domain::Json()) == number) found = std::move(v);
+    }
+    if (found || page.next_cursor.empty()) break;
+    q.cursor = page.next_cursor;
   }
+  const domain::Record* chosen = found ? &*found : nullptr;
   if (chosen == nullptr) {
     return Status(Code::kNotFound, fmt::format("the document has no version {}", number),
                   "version");
@@ -498,7 +515,7 @@ Result<ReportDocument> ReportService::DocumentReport(const Principal& p,
     return DisplayCell(*spec.Field(name), columns, sheet.rows[0]);
   };
   ReportDocument doc;
-  doc.control.title = document.fields.value("title", std::string("Document"));
+  doc.control.title = TextOf(document.fields, "title", "Document");
   doc.control.version = std::to_string(number);
   doc.control.status = cell("status");
   doc.control.approver = cell("approved_by");
@@ -509,7 +526,7 @@ Result<ReportDocument> ReportService::DocumentReport(const Principal& p,
       DisplayCell(*domain::Documents().Field("classification"), doc_columns, doc_sheet.rows[0]);
   const std::string summary = cell("change_summary");
   if (!summary.empty()) doc.Fields({{"What changed", summary}});
-  MarkdownToReport(chosen->fields.value("body", std::string()), doc);
+  MarkdownToReport(TextOf(chosen->fields, "body"), doc);
   return doc;
 }
 
@@ -519,12 +536,12 @@ Result<ReportDocument> ReportService::OneRecordReport(const Principal& p, const 
   ASSIGN_OR_RETURN(
       const int64_t id,
       PositiveNumber(options.id, "id", ("the id of the " + ToLower(spec.singular)).c_str()));
+  ReportDocument doc;
+  ASSIGN_OR_RETURN(doc.control.version, AsOfEvent(p, {spec.type}));
   ASSIGN_OR_RETURN(const domain::Record record, registers_.Get(p, spec, id));
   ASSIGN_OR_RETURN(const ExportSheet sheet, registers_.SheetOf(p, spec, {record}));
   ASSIGN_OR_RETURN(const auto members, registers_.Members(p));
-  ReportDocument doc;
-  ASSIGN_OR_RETURN(doc.control.version, AsOfEvent(p, {spec.type}));
-  const std::string title = record.fields.value(spec.title_field, std::string());
+  const std::string title = TextOf(record.fields, spec.title_field);
   doc.control.title = info.title + (title.empty() ? "" : ": " + title);
   const auto columns = ColumnsOf(sheet);
   if (const FieldSpec* status = spec.Field("status")) {

@@ -6,9 +6,10 @@
 // every format for the same records).
 //
 // What "version" means: for an approved document (the ISMS scope) its version number; for a
-// report generated from registers, the audit event it is current to ("as of audit event 1234"),
-// which names the state of the records exactly. The SoA report names the latest approved
-// version of the statement and its approver.
+// report generated from registers, the newest change of its records before they were read ("as
+// of audit event 1234"): the report holds that state, or a newer one when a change landed while
+// it was being built. Changes to what its records refer to (a person's name) do not move it. The
+// SoA report names the latest approved version of the statement and its approver.
 //
 // Reports of one record take its `id`: a document (its published version, or `version`), an
 // internal audit (with its findings), a management review (its minutes).

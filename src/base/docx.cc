@@ -4,6 +4,7 @@
 #include <libxml/xmlwriter.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <functional>
 
 #include "base/zip.h"
@@ -23,14 +24,37 @@ constexpr int kA4Short = 11906;
 constexpr int kA4Long = 16838;
 constexpr int kMargin = 1000;
 
-// Characters XML 1.0 cannot hold (C0 controls but tab, line feed and carriage return) dropped.
+// Text XML 1.0 can hold: characters it cannot (C0 controls but tab, line feed and carriage
+// return; U+FFFE and U+FFFF) dropped, bytes that are not UTF-8 replaced by U+FFFD.
 std::string XmlText(std::string_view s) {
   std::string out;
   out.reserve(s.size());
-  for (char c : s) {
-    const auto u = static_cast<unsigned char>(c);
-    if (u < 0x20 && c != '\t' && c != '\n' && c != '\r') continue;
-    out += c;
+  size_t i = 0;
+  while (i < s.size()) {
+    const auto b = static_cast<unsigned char>(s[i]);
+    if (b < 0x80) {
+      if (b >= 0x20 || b == '\t' || b == '\n' || b == '\r') out += static_cast<char>(b);
+      ++i;
+      continue;
+    }
+    const size_t n = b >= 0xF0 && b <= 0xF4 ? 4 : b >= 0xE0 ? 3 : b >= 0xC2 && b < 0xE0 ? 2 : 0;
+    uint32_t cp = n == 4 ? b & 0x07u : n == 3 ? b & 0x0Fu : b & 0x1Fu;
+    bool valid = n != 0 && i + n <= s.size();
+    for (size_t k = 1; valid && k < n; ++k) {
+      const auto c = static_cast<unsigned char>(s[i + k]);
+      valid = (c & 0xC0) == 0x80;
+      cp = (cp << 6) | (c & 0x3Fu);
+    }
+    // Overlong forms, surrogates and code points past U+10FFFF are not UTF-8.
+    valid = valid && !(n == 3 && cp < 0x800) && !(n == 4 && (cp < 0x10000 || cp > 0x10FFFF)) &&
+            !(cp >= 0xD800 && cp <= 0xDFFF);
+    if (!valid) {
+      out += "\xEF\xBF\xBD";
+      ++i;
+      continue;
+    }
+    if (cp != 0xFFFE && cp != 0xFFFF) out.append(s.substr(i, n));
+    i += n;
   }
   return out;
 }

@@ -36,8 +36,13 @@ std::pair<Parser, Node> Parse(std::string_view markdown) {
 
 std::string_view TypeOf(cmark_node* n) { return cmark_node_get_type_string(n); }
 
+// How deep quotes, lists and inline markup are followed: a text of 200,000 ">" would otherwise
+// recurse 200,000 times. Deeper content is left out.
+constexpr int kMaxDepth = 32;
+
 // The text of inline content: soft breaks as spaces, hard breaks as line feeds.
-void InlineText(cmark_node* n, std::string& out) {
+void InlineText(cmark_node* n, std::string& out, int depth = 0) {
+  if (depth > kMaxDepth) return;
   for (cmark_node* c = cmark_node_first_child(n); c != nullptr; c = cmark_node_next(c)) {
     switch (cmark_node_get_type(c)) {
       case CMARK_NODE_TEXT:
@@ -52,7 +57,7 @@ void InlineText(cmark_node* n, std::string& out) {
         break;
       case CMARK_NODE_LINK: {
         const size_t start = out.size();
-        InlineText(c, out);
+        InlineText(c, out, depth + 1);
         const char* url = cmark_node_get_url(c);
         if (url != nullptr && *url != '\0' && out.compare(start, std::string::npos, url) != 0) {
           out += " <";
@@ -64,7 +69,7 @@ void InlineText(cmark_node* n, std::string& out) {
       case CMARK_NODE_HTML_INLINE:
         break;
       default:
-        InlineText(c, out);
+        InlineText(c, out, depth + 1);
     }
   }
 }
@@ -76,7 +81,8 @@ std::string InlineText(cmark_node* n) {
 }
 
 // A list's items as lines, nested lists indented.
-void ListLines(cmark_node* list, const std::string& indent, std::string& out) {
+void ListLines(cmark_node* list, const std::string& indent, std::string& out, int depth = 0) {
+  if (depth > kMaxDepth) return;
   int number = cmark_node_get_list_start(list);
   const bool ordered = cmark_node_get_list_type(list) == CMARK_ORDERED_LIST;
   for (cmark_node* item = cmark_node_first_child(list); item != nullptr;
@@ -84,7 +90,7 @@ void ListLines(cmark_node* list, const std::string& indent, std::string& out) {
     bool first = true;
     for (cmark_node* b = cmark_node_first_child(item); b != nullptr; b = cmark_node_next(b)) {
       if (cmark_node_get_type(b) == CMARK_NODE_LIST) {
-        ListLines(b, indent + "    ", out);
+        ListLines(b, indent + "    ", out, depth + 1);
         continue;
       }
       if (!out.empty()) out += '\n';
@@ -103,7 +109,8 @@ void ListLines(cmark_node* list, const std::string& indent, std::string& out) {
   }
 }
 
-void Blocks(cmark_node* parent, ReportDocument& doc) {
+void Blocks(cmark_node* parent, ReportDocument& doc, int depth = 0) {
+  if (depth > kMaxDepth) return;
   for (cmark_node* n = cmark_node_first_child(parent); n != nullptr; n = cmark_node_next(n)) {
     switch (cmark_node_get_type(n)) {
       case CMARK_NODE_HEADING:
@@ -125,7 +132,7 @@ void Blocks(cmark_node* parent, ReportDocument& doc) {
         break;
       }
       case CMARK_NODE_BLOCK_QUOTE:
-        Blocks(n, doc);
+        Blocks(n, doc, depth + 1);
         break;
       default:
         if (TypeOf(n) == "table") {

@@ -17,7 +17,7 @@ std::string MarkdownToHtml(std::string_view markdown);
 // Appends the text to a report as its blocks: headings (# as level 1, deeper as level 2),
 // paragraphs, lists as lines ("• item", "1. item", nested ones indented), block quotes and code
 // as paragraphs, GitHub tables as tables. Inline markup is dropped, a link keeps its text and
-// its address in brackets; raw HTML is left out.
+// its address in brackets; raw HTML is left out, and so is what is nested more than 32 deep.
 void MarkdownToReport(std::string_view markdown, ReportDocument& doc);
 
 }  // namespace rampart

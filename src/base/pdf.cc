@@ -176,19 +176,22 @@ class Writer {
   }
 
   void Paragraph(const std::string& text) {
-    // Line by line, so that a long text flows over pages.
-    size_t start = 0;
-    while (start <= text.size()) {
-      size_t end = text.find('\n', start);
-      if (end == std::string::npos) end = text.size();
-      const std::string line = text.substr(start, end - start);
-      auto l = Text(line.empty() ? " " : line, body_.get(), BodyWidth());
-      const double h = HeightOf(l.get());
+    // Laid out whole, drawn line by line, so that a long text flows over pages.
+    auto l = Text(text.empty() ? " " : text, body_.get(), BodyWidth());
+    PangoLayoutIter* iter = pango_layout_get_iter(l.get());
+    do {
+      PangoRectangle logical;
+      pango_layout_iter_get_line_extents(iter, nullptr, &logical);
+      const double h = static_cast<double>(logical.height) / PANGO_SCALE;
+      const double baseline =
+          static_cast<double>(pango_layout_iter_get_baseline(iter) - logical.y) / PANGO_SCALE;
       Ensure(h);
-      Draw(l.get(), Left(), y_);
+      cairo_set_source_rgb(cr_, 0, 0, 0);
+      cairo_move_to(cr_, Left(), y_ + baseline);
+      pango_cairo_show_layout_line(cr_, pango_layout_iter_get_line_readonly(iter));
       y_ += h;
-      start = end + 1;
-    }
+    } while (pango_layout_iter_next_line(iter));
+    pango_layout_iter_free(iter);
     y_ += 6;
   }
 
@@ -335,7 +338,5 @@ Result<std::string> PdfBytes(const ReportDocument& doc) {
 #endif
 #endif
 #if defined(__SANITIZE_ADDRESS__) || defined(RAMPART_ASAN)
-extern "C" const char* __lsan_default_suppressions() {
-  return "leak:libfontconfig.so\nleak:libpango\nleak:libglib\nleak:libgobject\n";
-}
+extern "C" const char* __lsan_default_suppressions() { return "leak:libfontconfig.so\n"; }
 #endif

@@ -103,6 +103,11 @@ class AccessTest : public ApiTest {
     if (const auto control = path.find(control_group); control != std::string::npos) {
       path.replace(control, control_group.size(), "5.1");
     }
+    // A report (reports/risk-register).
+    const std::string_view report_group = R"(([a-z0-9-]+))";
+    if (const auto report = path.find(report_group); report != std::string::npos) {
+      path.replace(report, report_group.size(), "risk-register");
+    }
     const auto first = path.find(R"((\d+))");
     if (first != std::string::npos) path.replace(first, 5, id);
     for (auto more = path.find(R"((\d+))"); more != std::string::npos;

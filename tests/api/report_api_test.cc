@@ -261,6 +261,9 @@ TEST_F(ReportApi, ADocumentsPublishedVersionWithItsTextApprovalAndClassification
   ASSERT_EQ(draft->status, 201) << draft->body;
   const std::string v1 =
       "/api/v1/document-versions/" + std::to_string(Body(draft)["id"].get<int64_t>());
+  // A first draft has no text yet: its report says so much, no more.
+  auto empty = Get("/api/v1/reports/document?format=pdf&version=1&id=" + id);
+  ASSERT_EQ(empty->status, 200) << empty->body;
   auto edited = Patch(v1 + "/text",
                       {{"body",
                         "# Backups\n\nDaily backups of every server.\n\n- encrypted\n"
@@ -290,6 +293,12 @@ TEST_F(ReportApi, ADocumentsPublishedVersionWithItsTextApprovalAndClassification
                            HasSubstr("Daily backups of every server."), HasSubstr("• encrypted"),
                            HasSubstr("• kept offsite"), HasSubstr("90 days")));
   EXPECT_THAT(*text, Not(HasSubstr("Not approved")));
+  // The document's own classification stands, whatever is asked.
+  const auto asked = test::PdfText(
+      Get("/api/v1/reports/document?format=pdf&classification=Public&id=" + id)->body);
+  ASSERT_TRUE(asked);
+  EXPECT_THAT(*asked, HasSubstr("Confidential"));
+  EXPECT_THAT(*asked, Not(HasSubstr("Public")));
   auto docx = Get("/api/v1/reports/document?format=docx&id=" + id + "&version=1");
   ASSERT_EQ(docx->status, 200);
   EXPECT_EQ(docx->get_header_value("X-Content-SHA256"), pdf->get_header_value("X-Content-SHA256"));

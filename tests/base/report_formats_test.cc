@@ -123,6 +123,24 @@ TEST(PdfTest, WideTablesAreLandscapeAndAnEmptyTableSaysNone) {
   EXPECT_THAT(*text, HasSubstr("None."));
 }
 
+TEST(PdfTest, ALongParagraphFlowsOntoTheNextPage) {
+  ReportDocument doc;
+  doc.control.title = "Policy";
+  std::string text;
+  for (int i = 1; i <= 400; ++i)
+    text += "Sentence number " + std::to_string(i) + " of the policy. ";
+  doc.Paragraph(text);
+  const auto pdf_result = PdfBytes(doc);
+  ASSERT_THAT(pdf_result, test::IsOk());
+  const auto plain = test::PdfText(*pdf_result);
+  ASSERT_TRUE(plain);
+  const size_t first_page_end = plain->find('\f');
+  ASSERT_NE(first_page_end, std::string::npos);
+  EXPECT_LT(plain->find("Sentence number 1 "), first_page_end);
+  EXPECT_GT(plain->find("Sentence number 400 "), first_page_end);  // on a later page
+  EXPECT_THAT(*plain, HasSubstr("Page 1 of "));
+}
+
 TEST(PdfTest, InvalidUtf8AndControlCharactersStillRender) {
   ReportDocument doc;
   doc.control.title = "Broken \xff\xfe bytes";
@@ -161,12 +179,15 @@ TEST(DocxTest, ControlCharactersAreDroppedNotAnInvalidDocument) {
   doc.Paragraph(
       "before\x01\x02"
       "after <b>&amp;</b>");
+  // U+FFFF and a stray byte may not make the document unreadable either.
+  doc.Paragraph("nonchar \xEF\xBF\xBF and stray \xFF byte");
   const auto docx_result = DocxBytes(doc);
   ASSERT_THAT(docx_result, test::IsOk());
   const std::string& docx = *docx_result;
   const auto text = test::DocxText(docx);
   ASSERT_TRUE(text);
   EXPECT_THAT(*text, HasSubstr("beforeafter <b>&amp;</b>"));
+  EXPECT_THAT(*text, HasSubstr("nonchar  and stray \xEF\xBF\xBD byte"));
 }
 
 TEST(ZipTest, RefusesRepeatedNames) {
@@ -178,7 +199,11 @@ TEST(ZipTest, RefusesRepeatedNames) {
   ASSERT_THAT(zip_result, test::IsOk());
   const std::string& zip = *zip_result;
   EXPECT_TRUE(zip.starts_with("PK\x03\x04"));
-  EXPECT_THAT(zip, Not(HasSubstr("hello world")));
+  EXPECT_THAT(zip, HasSubstr("dir/a.txt"));  // the entry's name, in its header
+  // Entries are deflated: 100,000 repeated bytes take a few hundred.
+  const auto big = ZipBytes({{"big.txt", std::string(100000, 'a')}});
+  ASSERT_THAT(big, test::IsOk());
+  EXPECT_LT(big->size(), 1000u);
 }
 
 }  // namespace
@@ -208,6 +233,12 @@ TEST(MarkdownToReportTest, HeadingsParagraphsListsTablesAndLinks) {
   EXPECT_EQ(doc.blocks[5].table.header, (std::vector<std::string>{"Role", "Right"}));
   EXPECT_EQ(doc.blocks[5].table.rows, (std::vector<std::vector<std::string>>{{"Admin", "all"}}));
   EXPECT_EQ(doc.blocks[6].text, "code line");  // the raw HTML is left out
+}
+
+TEST(MarkdownToReportTest, DeepNestingIsCutNotFollowedToTheEnd) {
+  ReportDocument doc;
+  MarkdownToReport(std::string(200000, '>') + " deep\n\n" + std::string(50000, '*') + "x\n", doc);
+  for (const auto& b : doc.blocks) EXPECT_THAT(b.text, Not(HasSubstr("deep")));
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "app/report_service.h"
+#include "domain/documents.h"
 #include "http/api/api.h"
 #include "http/errors.h"
 #include "http/web/web.h"
@@ -113,10 +114,13 @@ void ReportsPage(Request& r, const Status& problem = Status::Ok(), int status = 
       h.Open("label", {{"for", id + "-to"}}).Text("To").Close("label");
       h.Void("input", {{"type", "date"}, {"id", id + "-to"}, {"name", "to"}});
     }
-    h.Open("label", {{"for", id + "-classification"}}).Text("Classification").Close("label");
-    h.Open("select", {{"id", id + "-classification"}, {"name", "classification"}});
-    for (auto c : kClassifications) h.Element("option", {{"value", c}}, c);
-    h.Close("select");
+    // A document carries its own classification.
+    if (info.record != &domain::Documents()) {
+      h.Open("label", {{"for", id + "-classification"}}).Text("Classification").Close("label");
+      h.Open("select", {{"id", id + "-classification"}, {"name", "classification"}});
+      for (auto c : kClassifications) h.Element("option", {{"value", c}}, c);
+      h.Close("select");
+    }
     h.Open("span", {{"class", "report-formats"}});
     auto button = [&](const char* format, const char* label, const char* cls) {
       h.Element("button",
