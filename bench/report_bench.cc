@@ -31,12 +31,11 @@ ReportDocument Soa(int rows) {
                            "Justification", "Implementation status", "Applied controls", "Risks"},
                 .widths = {7, 17, 8, 10, 20, 11, 18, 7}};
   for (int i = 0; i < rows; ++i) {
-    t.rows.push_back({"5." + std::to_string(i + 1), "Information security in supplier relationships",
-                      "Yes", "Risk treatment\nContractual obligation",
-                      "Suppliers handle customer data; contracts require the control.",
-                      "Implemented",
-                      "Supplier security clauses (implemented)\nSupplier reviews (partial)",
-                      "12, 48, 311"});
+    t.rows.push_back(
+        {"5." + std::to_string(i + 1), "Information security in supplier relationships", "Yes",
+         "Risk treatment\nContractual obligation",
+         "Suppliers handle customer data; contracts require the control.", "Implemented",
+         "Supplier security clauses (implemented)\nSupplier reviews (partial)", "12, 48, 311"});
   }
   doc.Table(std::move(t), true);
   doc.control.source_sha256 = ContentDigest(doc);

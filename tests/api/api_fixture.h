@@ -133,6 +133,18 @@ class ApiTest : public ::testing::Test {
   }
 
   // Signs in over JSON; returns the session cookie and CSRF token.
+  // A member of the organisation in `role` (with an end date where the role needs one), with
+  // password kMemberPassword, signed in.
+  static constexpr const char* kMemberPassword = "a member's own passphrase";
+  Session Member(const std::string& username, domain::Role role) {
+    auto added = services_->members.AddUser(
+        "", app::NewMember{.username = username,
+                           .role = role,
+                           .expires_on = domain::InfoOf(role).needs_expiry ? "2099-12-31" : "",
+                           .password = kMemberPassword});
+    EXPECT_TRUE(added.ok()) << added.status().ToString();
+    return SignIn(username, kMemberPassword);
+  }
   Session SignIn(const std::string& username, const std::string& password) {
     auto r = Client().Post("/api/v1/auth/login",
                            Json{{"username", username}, {"password", password}}.dump(),

@@ -16,15 +16,6 @@ using ::testing::Not;
 
 class ReportApi : public SignedInTest {
  protected:
-  Session Member(const std::string& username, domain::Role role) {
-    auto added = services_->members.AddUser(
-        "", app::NewMember{.username = username,
-                           .role = role,
-                           .expires_on = domain::InfoOf(role).needs_expiry ? "2099-12-31" : "",
-                           .password = kMemberPassword});
-    EXPECT_TRUE(added.ok()) << added.status().ToString();
-    return SignIn(username, kMemberPassword);
-  }
   void AddRisk(const std::string& title) {
     auto r = Post("/api/v1/risks", Json{{"title", title},
                                         {"inherent_likelihood", 4},
@@ -37,7 +28,6 @@ class ReportApi : public SignedInTest {
                                            {"due", "2026-01-31"}}}}});
     ASSERT_EQ(r->status, 201) << r->body;
   }
-  static constexpr const char* kMemberPassword = "a member's own passphrase";
 };
 
 TEST_F(ReportApi, ListsEveryReportWithItsFormats) {

@@ -11,16 +11,6 @@ const Json kIncluded = {{"applicable", true}, {"reasons", {"risk_treatment"}}};
 
 class SoaApi : public ApiTest {
  protected:
-  // A member of Acme in `role`, signed in.
-  Session Member(const std::string& username, domain::Role role) {
-    auto added = services_->members.AddUser(
-        "", app::NewMember{.username = username,
-                           .role = role,
-                           .expires_on = domain::InfoOf(role).needs_expiry ? "2099-12-31" : "",
-                           .password = kMemberPassword});
-    EXPECT_TRUE(added.ok()) << added.status().ToString();
-    return SignIn(username, kMemberPassword);
-  }
   httplib::Result PutAs(const Session& s, const std::string& path, const Json& body,
                         const std::string& if_match) {
     return Client().Put(path, With(SessionHeaders(s), "If-Match", if_match), body.dump(),
@@ -42,8 +32,6 @@ class SoaApi : public ApiTest {
     return Client().Post(path, {{"Cookie", s.cookie}}, form + "&_csrf=" + UrlEncode(s.csrf),
                          "application/x-www-form-urlencoded");
   }
-
-  static constexpr const char* kMemberPassword = "a member's own passphrase";
 };
 
 TEST_F(SoaApi, ListsTheNinetyThreeEntriesAndFilters) {
