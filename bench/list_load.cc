@@ -64,15 +64,6 @@
 namespace rampart::bench {
 namespace {
 
-// VmRSS (or another Vm* line) of a process in KiB, from /proc/<pid>/status.
-long VmKb(const std::string& pid, const std::string& key) {
-  std::ifstream in("/proc/" + pid + "/status");
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind(key + ":", 0) == 0) return std::atol(line.c_str() + key.size() + 1);
-  }
-  return -1;
-}
 long RssKb() { return VmKb("self", "VmRSS"); }
 double Mb(long kb) { return static_cast<double>(kb) / 1024.0; }
 

@@ -36,6 +36,16 @@ namespace rampart::bench {
 using domain::Json;
 using SteadyClock = std::chrono::steady_clock;
 
+// VmRSS (or another Vm* line) of a process in KiB, from /proc/<pid>/status.
+inline long VmKb(const std::string& pid, const std::string& key) {
+  std::ifstream in("/proc/" + pid + "/status");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind(key + ":", 0) == 0) return std::atol(line.c_str() + key.size() + 1);
+  }
+  return -1;
+}
+
 inline double MsSince(SteadyClock::time_point start) {
   return std::chrono::duration<double, std::milli>(SteadyClock::now() - start).count();
 }

@@ -22,6 +22,7 @@
 #include <fmt/format.h>
 #include <httplib.h>
 #include <libpq-fe.h>
+#include <malloc.h>
 #include <signal.h>
 #include <sqlite3.h>
 #include <time.h>
@@ -545,6 +546,41 @@ int Run(const Options& o) {
   for (const auto& s : after_change) lat[s.name] = series_json(s);
   report["latency"] = lat;
   report["asset_filter"] = {{"asset", asset}, {"risks", asset_risks}};
+
+  // --- The whole register exported, one request each: time, size, and how far the process's
+  // memory (the server runs in it) peaked above what it held before (VmHWM reset through
+  // /proc/self/clear_refs) and what it still holds after.
+  fmt::print("The whole register exported (one request each)\n");
+  fmt::print("  {:<44} {:>7} {:>8} {:>11} {:>10} {:>10}\n", "request", "s", "MB", "RSS before",
+             "peak +MB", "after +MB");
+  Json exports = Json::object();
+  auto slow_client = NewClient(inst.port(), 600);
+  for (const auto& [name, path] : std::vector<std::pair<std::string, std::string>>{
+           {"API risks export xlsx", "/api/v1/risks/export?format=xlsx"},
+           {"API risks export csv", "/api/v1/risks/export?format=csv"},
+           {"API report risk-register xlsx", "/api/v1/reports/risk-register?format=xlsx"}}) {
+    malloc_trim(0);
+    const long before = VmKb("self", "VmRSS");
+    std::ofstream("/proc/self/clear_refs") << "5";
+    const auto start = SteadyClock::now();
+    auto res = slow_client->Get(path, auth);
+    const double s = MsSince(start) / 1000.0;
+    if (!res || res->status != 200) Die(fmt::format("{} failed", path));
+    const long peak = VmKb("self", "VmHWM");
+    malloc_trim(0);
+    const long after = VmKb("self", "VmRSS");
+    const double mb = static_cast<double>(res->body.size()) / (1024.0 * 1024.0);
+    fmt::print("  {:<44} {:>7.2f} {:>8.1f} {:>10.0f}M {:>10.0f} {:>10.0f}\n", name, s, mb,
+               before / 1024.0, (peak - before) / 1024.0, (after - before) / 1024.0);
+    exports[name] = {{"path", path},
+                     {"seconds", s},
+                     {"bytes", res->body.size()},
+                     {"rss_before_mb", before / 1024.0},
+                     {"peak_above_before_mb", (peak - before) / 1024.0},
+                     {"after_above_before_mb", (after - before) / 1024.0}};
+  }
+  fmt::print("\n");
+  report["exports"] = exports;
 
   // --- Throughput against /healthz.
   fmt::print("Throughput, {} keep-alive clients x {:.1f} s (clients and server share the cores)\n",

@@ -225,16 +225,7 @@ Status ReadinessService::Keep(int64_t org_id, const domain::Readiness& r) {
 Result<domain::Readiness> ReadinessService::Assess(const Principal& p, const std::string& as_of) {
   RETURN_IF_ERROR(Require(p, domain::Permission::kReadRecords));
   const std::string today = Today();
-  if (!as_of.empty()) {
-    if (!IsValidDate(as_of)) {
-      return InvalidArgument(fmt::format("\"{}\" is not a date (YYYY-MM-DD)", as_of), "as_of");
-    }
-    if (as_of > today) {
-      return InvalidArgument(
-          fmt::format("{} is after today ({}): readiness is known up to today", as_of, today),
-          "as_of");
-    }
-  }
+  if (!as_of.empty()) RETURN_IF_ERROR(CheckAsOf(as_of, today));
   const bool historical = !as_of.empty() && as_of < today;
   if (historical) return AssessOrg(p.org_id, as_of, true);
   ASSIGN_OR_RETURN(const int64_t last_change, store_.LastChange(p.org_id, RecordTypesRead()));

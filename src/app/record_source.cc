@@ -1,11 +1,14 @@
 #include "app/record_source.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <deque>
 #include <set>
 #include <utility>
 
 #include "app/register_service.h"
+#include "base/clock.h"
 #include "domain/readiness.h"
 #include "domain/risk.h"
 #include "domain/support.h"
@@ -422,6 +425,18 @@ std::unique_ptr<RecordSource> LiveRecords(store::Store& store, int64_t org_id, s
 
 std::unique_ptr<RecordSource> RecordsAsOf(store::Store& store, int64_t org_id, std::string day) {
   return std::make_unique<AsOf>(store, org_id, std::move(day));
+}
+
+Status CheckAsOf(const std::string& day, const std::string& today) {
+  if (!IsValidDate(day)) {
+    return InvalidArgument(fmt::format("\"{}\" is not a date (YYYY-MM-DD)", day), "as_of");
+  }
+  if (day > today) {
+    return InvalidArgument(
+        fmt::format("{} is after today ({}): the records are known up to today", day, today),
+        "as_of");
+  }
+  return Status::Ok();
 }
 
 }  // namespace rampart::app

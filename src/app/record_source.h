@@ -86,4 +86,8 @@ std::unique_ptr<RecordSource> LiveRecords(store::Store& store, int64_t org_id, s
 // The records of organisation `org_id` at the end of `day` (before today).
 std::unique_ptr<RecordSource> RecordsAsOf(store::Store& store, int64_t org_id, std::string day);
 
+// A day the records can be described as of: kInvalidArgument naming "as_of" when `day` is not a
+// date (YYYY-MM-DD) or comes after `today`.
+Status CheckAsOf(const std::string& day, const std::string& today);
+
 }  // namespace rampart::app

@@ -363,16 +363,40 @@ Result<ExportSheet> RegisterService::SheetOf(const Principal& p, const RegisterS
 
 Result<std::string> RegisterService::Export(const Principal& p, const RegisterSpec& spec,
                                             const domain::ListQuery& query, ExportFormat format) {
-  ASSIGN_OR_RETURN(const ExportSheet sheet, Sheet(p, spec, query));
-  if (format == ExportFormat::kCsv) {
-    return SheetToCsv(sheet);
-  }
+  RETURN_IF_ERROR(Require(p, domain::Permission::kReadRecords));
+  // Page by page: only one page of records and its rows are held (the CSV text, or the XLSX
+  // stream's file, grows instead).
+  ASSIGN_OR_RETURN(const auto members, Members(p));
   // A sheet name has at most 31 characters and none of []:*?/\ (no register's plural has).
   std::string sheet_name = spec.plural.substr(0, 31);
   for (char& c : sheet_name) {
     if (std::string_view("[]:*?/\\").find(c) != std::string_view::npos) c = ' ';
   }
-  return XlsxBytes(sheet_name, sheet.header, sheet.rows, sheet.numeric);
+  std::string csv;
+  std::unique_ptr<XlsxStream> xlsx;
+  auto write = [&](const ExportSheet& sheet) -> Status {
+    if (format == ExportFormat::kCsv) {
+      if (csv.empty()) csv = CsvRow(sheet.header);
+      for (const auto& row : sheet.rows) csv += CsvRow(row);
+      return Status::Ok();
+    }
+    if (!xlsx) {
+      ASSIGN_OR_RETURN(xlsx,
+                       XlsxStream::Start(sheet_name, sheet.header, sheet.numeric, sheet.rows));
+    }
+    for (const auto& row : sheet.rows) RETURN_IF_ERROR(xlsx->Add(row));
+    return Status::Ok();
+  };
+  RETURN_IF_ERROR(ForEachPage(store_, spec, p.org_id, query, [&](std::vector<Record>& page) {
+    std::vector<const Json*> rows;
+    rows.reserve(page.size());
+    for (const auto& r : page) rows.push_back(&r.fields);
+    ASSIGN_OR_RETURN(auto titles, ReferencedTitles(p, spec, rows));
+    return write(RecordsToSheet(spec, page, members, titles));
+  }));
+  if (csv.empty() && !xlsx) RETURN_IF_ERROR(write(RecordsToSheet(spec, {}, members, {})));
+  if (format == ExportFormat::kCsv) return csv;
+  return xlsx->Finish();
 }
 
 Result<int64_t> RegisterService::Count(const Principal& p, const RegisterSpec& spec,

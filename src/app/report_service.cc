@@ -1,6 +1,7 @@
 #include "app/report_service.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <charconv>
@@ -101,6 +102,16 @@ std::string Plural(size_t n, std::string_view one, std::string_view many) {
   return fmt::format("{} {}", n, n == 1 ? one : many);
 }
 
+// Parses a positive id or number from a query parameter.
+Result<int64_t> PositiveNumber(const std::string& text, const char* field, const char* what) {
+  int64_t n = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size() || n < 1) {
+    return InvalidArgument(fmt::format("{} must be {}, a whole number from 1", field, what), field);
+  }
+  return n;
+}
+
 std::string FileStem(std::string_view name) { return std::string(name); }
 
 }  // namespace
@@ -120,6 +131,10 @@ const std::vector<ReportInfo>& Reports() {
        "controls behind them."},
       {"objectives", "Information security objectives", "6.2",
        "The objectives with their measures, owners, due dates and status."},
+      {"competence-records", "Competence records", "7.2 d)",
+       "The evidence of each person's competence: training, qualifications, experience."},
+      {"awareness-records", "Awareness records", "7.3",
+       "Who was asked to complete which awareness campaign, and when they did."},
       {"nonconformities", "Nonconformity and corrective action log", "10.2",
        "Every nonconformity with its cause, corrective action and the review of its "
        "effectiveness."},
@@ -175,7 +190,9 @@ const char* ReportFormatName(ReportFormat format) {
 }
 
 Result<std::string> ReportService::AsOfEvent(const Principal& p,
-                                             const std::vector<std::string>& types) {
+                                             const std::vector<std::string>& types,
+                                             const Source& src) {
+  if (src.past) return "As of the end of " + src.day;
   ASSIGN_OR_RETURN(const int64_t seq, store_.LastChange(p.org_id, types));
   return seq == 0 ? std::string("No changes recorded") : fmt::format("As of audit event {}", seq);
 }
@@ -194,27 +211,32 @@ Result<ReportDocument> ReportService::Build(const Principal& p, std::string_view
     return InvalidArgument("classification must be Public, Internal, Confidential or Restricted",
                            "classification");
   }
+  ASSIGN_OR_RETURN(const Source src, SourceOf(p, options.as_of));
   Result<ReportDocument> doc = Status(Code::kInternal, "no builder");
   if (info->name == "isms-scope") {
-    doc = ScopeReport(p, *info);
+    doc = ScopeReport(p, *info, src);
   } else if (info->name == "risk-register") {
-    doc = RegisterReport(p, domain::Risks(), *info);
+    doc = RegisterReport(p, domain::Risks(), *info, src);
   } else if (info->name == "risk-treatment-plan") {
-    doc = TreatmentPlanReport(p, *info);
+    doc = TreatmentPlanReport(p, *info, src);
   } else if (info->name == "statement-of-applicability") {
-    doc = SoaReport(p, *info);
+    doc = SoaReport(p, *info, options, src);
   } else if (info->name == "objectives") {
-    doc = RegisterReport(p, domain::Objectives(), *info);
+    doc = RegisterReport(p, domain::Objectives(), *info, src);
+  } else if (info->name == "competence-records") {
+    doc = RegisterReport(p, domain::CompetenceRecords(), *info, src);
+  } else if (info->name == "awareness-records") {
+    doc = RegisterReport(p, domain::AwarenessCompletions(), *info, src);
   } else if (info->name == "nonconformities") {
-    doc = RegisterReport(p, domain::Nonconformities(), *info);
+    doc = RegisterReport(p, domain::Nonconformities(), *info, src);
   } else if (info->name == "readiness-summary") {
-    doc = ReadinessReport(p, *info);
+    doc = ReadinessReport(p, *info, src);
   } else if (info->name == "audit-trail") {
-    doc = AuditTrailReport(p, *info, options);
+    doc = AuditTrailReport(p, *info, options, src);
   } else if (info->name == "document") {
-    doc = DocumentReport(p, options);
+    doc = DocumentReport(p, options, src);
   } else if (info->record != nullptr) {
-    doc = OneRecordReport(p, *info->record, *info, options);
+    doc = OneRecordReport(p, *info->record, *info, options, src);
   }
   if (!doc.ok()) return doc.status();
   doc->control.organisation = p.org_name;
@@ -242,6 +264,15 @@ Result<ReportFile> ReportService::Render(const Principal& p, std::string_view na
                   "format");
   }
   ASSIGN_OR_RETURN(ReportDocument doc, Build(p, name, options));
+  return Write(*info, doc, format);
+}
+
+Result<ReportFile> ReportService::Write(const ReportInfo& info, const ReportDocument& doc,
+                                        ReportFormat format) {
+  if (format == ReportFormat::kHtml) {
+    return InvalidArgument("the print view is a page, not a file", "format");
+  }
+  const std::string_view name = info.name;
   ReportFile file;
   file.sha256 = doc.control.source_sha256;
   file.filename = FileStem(name) + "." + ReportFormatName(format);
@@ -278,12 +309,39 @@ Result<ReportFile> ReportService::Render(const Principal& p, std::string_view na
   return file;
 }
 
+Result<ReportService::Source> ReportService::SourceOf(const Principal& p,
+                                                      const std::string& as_of) {
+  Source src;
+  const std::string today = FormatDate(clock_.Now());
+  src.day = as_of.empty() ? today : as_of;
+  if (as_of.empty()) return src;
+  RETURN_IF_ERROR(CheckAsOf(as_of, today));
+  if (as_of < today) src.past = RecordsAsOf(store_, p.org_id, as_of);
+  return src;
+}
+
+Result<domain::Record> ReportService::RecordOf(const Principal& p, const Source& src,
+                                               const RegisterSpec& spec, int64_t id) {
+  if (!src.past) return registers_.Get(p, spec, id);
+  ASSIGN_OR_RETURN(auto records, src.past->All(spec, {}));
+  for (auto& r : records) {
+    if (r.id == id) return std::move(r);
+  }
+  return Status(Code::kNotFound,
+                fmt::format("{} {} did not exist at the end of {}", spec.singular, id, src.day));
+}
+
 Result<ReportDocument> ReportService::RegisterReport(const Principal& p, const RegisterSpec& spec,
-                                                     const ReportInfo& info) {
+                                                     const ReportInfo& info, const Source& src) {
   ReportDocument doc;
-  ASSIGN_OR_RETURN(doc.control.version, AsOfEvent(p, {spec.type}));  // before the records
-  domain::ListQuery query;
-  ASSIGN_OR_RETURN(const ExportSheet sheet, registers_.Sheet(p, spec, query));
+  ASSIGN_OR_RETURN(doc.control.version, AsOfEvent(p, {spec.type}, src));  // before the records
+  ExportSheet sheet;
+  if (src.past) {
+    ASSIGN_OR_RETURN(const auto records, src.past->All(spec, {}));
+    ASSIGN_OR_RETURN(sheet, registers_.SheetOf(p, spec, records));
+  } else {
+    ASSIGN_OR_RETURN(sheet, registers_.Sheet(p, spec, domain::ListQuery{}));
+  }
   std::vector<const FieldSpec*> fields;
   for (const auto& name : spec.list_columns) {
     if (const FieldSpec* f = spec.Field(name)) fields.push_back(f);
@@ -295,58 +353,150 @@ Result<ReportDocument> ReportService::RegisterReport(const Principal& p, const R
   return doc;
 }
 
-Result<ReportDocument> ReportService::SoaReport(const Principal& p, const ReportInfo& info) {
-  ASSIGN_OR_RETURN(const std::string as_of,
-                   AsOfEvent(p, {"soa_entry", "soa_version", domain::AppliedControls().type,
-                                 domain::Risks().type}));
-  ASSIGN_OR_RETURN(const auto lines, soa_.Lines(p));
-  ASSIGN_OR_RETURN(const auto versions, soa_.Versions(p));
+namespace {
+
+// The columns of the SoA an auditor reads (the SoA's own export has every attribute column).
+const std::vector<std::string>& SoaReportHeader() {
+  static const std::vector<std::string> kHeader = {"Control",          "Title",
+                                                   "Applicable",       "Reasons for inclusion",
+                                                   "Justification",    "Implementation status",
+                                                   "Applied controls", "Risks"};
+  return kHeader;
+}
+
+// A line of an approved version's snapshot (domain::SoaLineJson) in SoaReportHeader's columns.
+std::vector<std::string> SnapshotRow(const domain::Json& line) {
+  auto text = [&](const char* name) {
+    const domain::Json& v = line.value(name, domain::Json());
+    return v.is_string() ? v.get<std::string>() : std::string();
+  };
+  const domain::Json& applicable = line.value("applicable", domain::Json());
+  std::vector<std::string> reasons, controls, risks;
+  for (const auto& r : line.value("reasons", domain::Json::array())) {
+    if (r.is_string()) reasons.push_back(domain::SoaReasonLabel(r.get<std::string>()));
+  }
+  for (const auto& c : line.value("applied_controls", domain::Json::array())) {
+    controls.push_back(
+        fmt::format("{} ({})", c.value("name", std::string()),
+                    ToLower(domain::SoaStatusLabel(c.value("status", std::string())))));
+  }
+  for (const auto& r : line.value("risks", domain::Json::array())) {
+    if (r.is_number_integer()) risks.push_back(std::to_string(r.get<int64_t>()));
+  }
+  return {text("control_id"),
+          text("title"),
+          !applicable.is_boolean() ? "Undecided"
+          : applicable.get<bool>() ? "Yes"
+                                   : "No",
+          fmt::format("{}", fmt::join(reasons, "; ")),
+          text("justification"),
+          domain::SoaStatusLabel(text("status")),
+          fmt::format("{}", fmt::join(controls, "; ")),
+          fmt::format("{}", fmt::join(risks, "; "))};
+}
+
+}  // namespace
+
+Result<ReportDocument> ReportService::SoaReport(const Principal& p, const ReportInfo& info,
+                                                const ReportOptions& options, const Source& src) {
   ReportDocument doc;
-  if (versions.empty()) {
-    doc.control.version = "Draft (" + as_of + ")";
-    doc.control.status = "Not yet approved";
+  ReportTable t{.header = SoaReportHeader(), .widths = {7, 17, 8, 10, 20, 11, 18, 7}};
+  // An approved version: the one asked for, or the latest approved by the day of `as_of`.
+  std::optional<domain::SoaVersion> approved;
+  if (!options.version.empty()) {
+    ASSIGN_OR_RETURN(const int64_t number,
+                     PositiveNumber(options.version, "version", "a version number"));
+    auto v = soa_.Version(p, number);
+    if (!v.ok() && v.status().code() == Code::kNotFound) {
+      return Status(Code::kNotFound,
+                    fmt::format("the Statement of Applicability has no version {}", number),
+                    "version");
+    }
+    if (!v.ok()) return v.status();
+    approved = std::move(v).value();
+  } else if (src.past) {
+    ASSIGN_OR_RETURN(const auto versions, soa_.Versions(p));  // newest first
+    for (const auto& v : versions) {
+      if (v.approved_at.substr(0, 10) > src.day) continue;
+      ASSIGN_OR_RETURN(approved, soa_.Version(p, v.number));
+      break;
+    }
+    if (!approved) {
+      return Status(Code::kNotFound,
+                    fmt::format("no version of the Statement of Applicability was approved by the "
+                                "end of {}",
+                                src.day),
+                    "as_of");
+    }
+  }
+  if (approved) {
+    doc.control.version = std::to_string(approved->number);
+    doc.control.status = "Approved";
+    doc.control.approver = approved->approver;
+    doc.control.approved_at = approved->approved_at.substr(0, 10);
+    if (approved->snapshot.is_array()) {
+      for (const auto& line : approved->snapshot) t.rows.push_back(SnapshotRow(line));
+    }
   } else {
-    const auto& last = versions.front();
-    doc.control.version = fmt::format("{} with the changes since ({})", last.number, as_of);
-    doc.control.status =
-        fmt::format("Version {} approved; the current statement is shown", last.number);
-    doc.control.approver = last.approver;
-    doc.control.approved_at = last.approved_at.substr(0, 10);
+    ASSIGN_OR_RETURN(
+        const std::string as_of,
+        AsOfEvent(
+            p, {"soa_entry", "soa_version", domain::AppliedControls().type, domain::Risks().type},
+            src));
+    ASSIGN_OR_RETURN(const auto lines, soa_.Lines(p));
+    ASSIGN_OR_RETURN(const auto versions, soa_.Versions(p));
+    if (versions.empty()) {
+      doc.control.version = "Draft (" + as_of + ")";
+      doc.control.status = "Not yet approved";
+    } else {
+      const auto& last = versions.front();
+      doc.control.version = fmt::format("{} with the changes since ({})", last.number, as_of);
+      doc.control.status =
+          fmt::format("Version {} approved; the current statement is shown", last.number);
+      doc.control.approver = last.approver;
+      doc.control.approved_at = last.approved_at.substr(0, 10);
+    }
+    const auto& header = domain::SoaExportHeader();
+    std::vector<size_t> index;
+    for (const auto& h : SoaReportHeader()) {
+      index.push_back(
+          static_cast<size_t>(std::find(header.begin(), header.end(), h) - header.begin()));
+    }
+    for (const auto& line : lines) {
+      const auto row = domain::SoaExportRow(line);
+      std::vector<std::string> cells;
+      for (size_t i : index) cells.push_back(i < row.size() ? row[i] : "");
+      t.rows.push_back(std::move(cells));
+    }
   }
-  // The columns an auditor reads; the SoA's own export has every attribute column.
-  const auto& header = domain::SoaExportHeader();
-  const std::vector<std::string> shown = {"Control",          "Title",
-                                          "Applicable",       "Reasons for inclusion",
-                                          "Justification",    "Implementation status",
-                                          "Applied controls", "Risks"};
-  std::vector<size_t> index;
-  for (const auto& h : shown) {
-    index.push_back(
-        static_cast<size_t>(std::find(header.begin(), header.end(), h) - header.begin()));
-  }
-  ReportTable t{.header = shown, .widths = {7, 17, 8, 10, 20, 11, 18, 7}};
   size_t applicable = 0, undecided = 0;
-  for (const auto& line : lines) {
-    const auto row = domain::SoaExportRow(line);
-    std::vector<std::string> cells;
-    for (size_t i : index) cells.push_back(i < row.size() ? row[i] : "");
-    if (cells[2] == "Yes") ++applicable;
-    if (cells[2] == "Undecided") ++undecided;
-    t.rows.push_back(std::move(cells));
+  for (const auto& row : t.rows) {
+    if (row[2] == "Yes") ++applicable;
+    if (row[2] == "Undecided") ++undecided;
   }
+  const size_t n = t.rows.size();
   doc.Heading("Statement of Applicability (clause " + info.clause + ")");
-  doc.Paragraph(fmt::format("{} Annex A controls: {} applicable, {} excluded, {} undecided.",
-                            lines.size(), applicable, lines.size() - applicable - undecided,
-                            undecided));
+  doc.Paragraph(fmt::format("{} Annex A controls: {} applicable, {} excluded, {} undecided.", n,
+                            applicable, n - applicable - undecided, undecided));
   doc.Table(std::move(t), /*main=*/true);
   return doc;
 }
 
 Result<ReportDocument> ReportService::TreatmentPlanReport(const Principal& p,
-                                                          const ReportInfo& info) {
+                                                          const ReportInfo& info,
+                                                          const Source& src) {
   ReportDocument doc;
-  ASSIGN_OR_RETURN(doc.control.version, AsOfEvent(p, {domain::Risks().type}));
-  ASSIGN_OR_RETURN(const ExportSheet sheet, risks_.TreatmentPlanSheet(p));
+  ASSIGN_OR_RETURN(doc.control.version, AsOfEvent(p, {domain::Risks().type}, src));
+  ExportSheet sheet;
+  if (src.past) {
+    ASSIGN_OR_RETURN(auto risks, src.past->All(domain::Risks(), {}));
+    std::sort(risks.begin(), risks.end(), [](const domain::Record& a, const domain::Record& b) {
+      return a.fields.value("number", domain::Json()) < b.fields.value("number", domain::Json());
+    });
+    ASSIGN_OR_RETURN(sheet, risks_.TreatmentPlanSheet(p, std::move(risks), src.day));
+  } else {
+    ASSIGN_OR_RETURN(sheet, risks_.TreatmentPlanSheet(p));
+  }
   doc.control.status = "Generated from the records";
   // TreatmentPlanSheet's columns, labelled in order.
   static const std::vector<std::string> kLabels = {
@@ -404,16 +554,6 @@ std::string TextOf(const domain::Json& fields, const std::string& name,
   return it != fields.end() && it->is_string() ? it->get<std::string>() : otherwise;
 }
 
-// Parses a positive id or number from a query parameter.
-Result<int64_t> PositiveNumber(const std::string& text, const char* field, const char* what) {
-  int64_t n = 0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
-  if (text.empty() || ec != std::errc() || end != text.data() + text.size() || n < 1) {
-    return InvalidArgument(fmt::format("{} must be {}, a whole number from 1", field, what), field);
-  }
-  return n;
-}
-
 }  // namespace
 
 void ReportService::RecordBlocks(const RegisterSpec& spec, const domain::Record& record,
@@ -455,9 +595,24 @@ void ReportService::RecordBlocks(const RegisterSpec& spec, const domain::Record&
   flush();
 }
 
-Result<ReportDocument> ReportService::ScopeReport(const Principal& p, const ReportInfo& info) {
+Result<ReportDocument> ReportService::ScopeReport(const Principal& p, const ReportInfo& info,
+                                                  const Source& src) {
   const RegisterSpec& spec = domain::ScopeStatements();
-  ASSIGN_OR_RETURN(const domain::Record current, versions_.Current(p, spec));
+  domain::Record current;
+  if (src.past) {
+    // The version in force then: approved by then, not yet superseded.
+    ASSIGN_OR_RETURN(auto versions, src.past->All(spec, {}));
+    const auto it = std::find_if(versions.begin(), versions.end(), [](const domain::Record& r) {
+      return r.fields.value("status", std::string()) == domain::kVersionApproved;
+    });
+    if (it == versions.end()) {
+      return Status(Code::kNotFound,
+                    fmt::format("no ISMS scope was approved by the end of {}", src.day), "as_of");
+    }
+    current = std::move(*it);
+  } else {
+    ASSIGN_OR_RETURN(current, versions_.Current(p, spec));
+  }
   ASSIGN_OR_RETURN(const ExportSheet sheet, registers_.SheetOf(p, spec, {current}));
   ASSIGN_OR_RETURN(const auto members, registers_.Members(p));
   const auto columns = ColumnsOf(sheet);
@@ -475,9 +630,10 @@ Result<ReportDocument> ReportService::ScopeReport(const Principal& p, const Repo
 }
 
 Result<ReportDocument> ReportService::DocumentReport(const Principal& p,
-                                                     const ReportOptions& options) {
+                                                     const ReportOptions& options,
+                                                     const Source& src) {
   ASSIGN_OR_RETURN(const int64_t id, PositiveNumber(options.id, "id", "the document's id"));
-  ASSIGN_OR_RETURN(const domain::Record document, registers_.Get(p, domain::Documents(), id));
+  ASSIGN_OR_RETURN(const domain::Record document, RecordOf(p, src, domain::Documents(), id));
   int64_t number = 0;
   if (!options.version.empty()) {
     ASSIGN_OR_RETURN(number, PositiveNumber(options.version, "version", "a version number"));
@@ -492,7 +648,13 @@ Result<ReportDocument> ReportService::DocumentReport(const Principal& p,
   q.filters.push_back({"document", domain::Json::array({id})});
   q.limit = 500;
   std::optional<domain::Record> found;
-  for (;;) {
+  if (src.past) {
+    ASSIGN_OR_RETURN(auto versions, src.past->All(domain::DocumentVersions(), q.filters));
+    for (auto& v : versions) {
+      if (v.fields.value("version_number", domain::Json()) == number) found = std::move(v);
+    }
+  }
+  while (!src.past) {
     ASSIGN_OR_RETURN(domain::Page page, registers_.List(p, domain::DocumentVersions(), q));
     for (auto& v : page.records) {
       if (v.fields.value("version_number", domain::Json()) == number) found = std::move(v);
@@ -532,13 +694,14 @@ Result<ReportDocument> ReportService::DocumentReport(const Principal& p,
 
 Result<ReportDocument> ReportService::OneRecordReport(const Principal& p, const RegisterSpec& spec,
                                                       const ReportInfo& info,
-                                                      const ReportOptions& options) {
+                                                      const ReportOptions& options,
+                                                      const Source& src) {
   ASSIGN_OR_RETURN(
       const int64_t id,
       PositiveNumber(options.id, "id", ("the id of the " + ToLower(spec.singular)).c_str()));
   ReportDocument doc;
-  ASSIGN_OR_RETURN(doc.control.version, AsOfEvent(p, {spec.type}));
-  ASSIGN_OR_RETURN(const domain::Record record, registers_.Get(p, spec, id));
+  ASSIGN_OR_RETURN(doc.control.version, AsOfEvent(p, {spec.type}, src));
+  ASSIGN_OR_RETURN(const domain::Record record, RecordOf(p, src, spec, id));
   ASSIGN_OR_RETURN(const ExportSheet sheet, registers_.SheetOf(p, spec, {record}));
   ASSIGN_OR_RETURN(const auto members, registers_.Members(p));
   const std::string title = TextOf(record.fields, spec.title_field);
@@ -556,7 +719,13 @@ Result<ReportDocument> ReportService::OneRecordReport(const Principal& p, const 
     const RegisterSpec& findings = domain::AuditFindings();
     domain::ListQuery q;
     q.filters.push_back({"audit", domain::Json::array({id})});
-    ASSIGN_OR_RETURN(const ExportSheet found, registers_.Sheet(p, findings, q));
+    ExportSheet found;
+    if (src.past) {
+      ASSIGN_OR_RETURN(const auto records, src.past->All(findings, q.filters));
+      ASSIGN_OR_RETURN(found, registers_.SheetOf(p, findings, records));
+    } else {
+      ASSIGN_OR_RETURN(found, registers_.Sheet(p, findings, q));
+    }
     std::vector<const FieldSpec*> fields;
     for (const auto& name : findings.list_columns) {
       if (name == "audit") continue;
@@ -568,8 +737,9 @@ Result<ReportDocument> ReportService::OneRecordReport(const Principal& p, const 
   return doc;
 }
 
-Result<ReportDocument> ReportService::ReadinessReport(const Principal& p, const ReportInfo& info) {
-  ASSIGN_OR_RETURN(const domain::Readiness r, readiness_.Assess(p));
+Result<ReportDocument> ReportService::ReadinessReport(const Principal& p, const ReportInfo& info,
+                                                      const Source& src) {
+  ASSIGN_OR_RETURN(const domain::Readiness r, readiness_.Assess(p, src.past ? src.day : ""));
   ReportDocument doc;
   doc.control.version = "As of " + r.as_of;
   doc.control.status = "Generated from the records";
@@ -603,7 +773,8 @@ Result<ReportDocument> ReportService::ReadinessReport(const Principal& p, const 
 }
 
 Result<ReportDocument> ReportService::AuditTrailReport(const Principal& p, const ReportInfo& info,
-                                                       const ReportOptions& options) {
+                                                       const ReportOptions& options,
+                                                       const Source& src) {
   RETURN_IF_ERROR(Require(p, domain::Permission::kReadAuditTrail));
   domain::AuditQuery q;
   q.from = options.from;
@@ -611,7 +782,7 @@ Result<ReportDocument> ReportService::AuditTrailReport(const Principal& p, const
   if (q.from.empty()) {
     return InvalidArgument("from must be the first day of the period, YYYY-MM-DD", "from");
   }
-  if (q.to.empty()) q.to = FormatDate(clock_.Now());
+  if (q.to.empty()) q.to = src.day;
   ASSIGN_OR_RETURN(const ExportSheet sheet, registers_.AuditTrailSheet(p, q));
   ReportDocument doc;
   doc.control.version = fmt::format("{} to {}", q.from, q.to);

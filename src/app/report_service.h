@@ -12,21 +12,30 @@
 // SoA report names the latest approved version of the statement and its approver.
 //
 // Reports of one record take its `id`: a document (its published version, or `version`), an
-// internal audit (with its findings), a management review (its minutes).
+// internal audit (with its findings), a management review (its minutes). The Statement of
+// Applicability takes `version`: an approved version, as its snapshot holds it.
+//
+// `as_of` (YYYY-MM-DD, before today) reports the records as they were at the end of that day,
+// reconstructed from the audit trail (app/record_source.h): the scope and the documents' versions
+// then in force, the registers' records then, readiness then; the SoA is the latest version
+// approved by then. Names of people and of referred-to records are today's. The audit trail
+// excerpt ends on that day unless `to` says otherwise.
 //
 // Permissions: records:read; the audit trail excerpt needs audit:read. Errors: kNotFound (no
-// such report, record or version); kInvalidArgument naming "format", "classification",
-// "from", "to", "id" or "version";
+// such report, record or version; nothing approved by `as_of`); kInvalidArgument naming "format",
+// "classification", "from", "to", "id", "version" or "as_of";
 // kTooLarge when a PDF or DOCX table would exceed kMaxPrintedRows rows (use XLSX or CSV);
 // kFailedPrecondition for CSV or XLSX of a report without a table. Thread-safe.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "app/principal.h"
 #include "app/readiness_service.h"
+#include "app/record_source.h"
 #include "app/register_service.h"
 #include "app/risk_service.h"
 #include "app/soa_service.h"
@@ -59,7 +68,8 @@ struct ReportOptions {
   std::string classification;  // Public, Internal (the default), Confidential, Restricted
   std::string from, to;        // the audit trail excerpt's first and last day (YYYY-MM-DD)
   std::string id;              // reports of one record: its id
-  std::string version;         // the document report: a version number (the published one)
+  std::string version;         // the document report, the SoA: a version number (the published one)
+  std::string as_of;           // YYYY-MM-DD: the records at the end of that day (empty: now)
 };
 
 struct ReportFile {
@@ -87,32 +97,52 @@ class ReportService {
 
   Result<ReportDocument> Build(const Principal& p, std::string_view name,
                                const ReportOptions& options);
+  // The report built by Build, as a file in `format`; kHtml is refused.
+  static Result<ReportFile> Write(const ReportInfo& info, const ReportDocument& doc,
+                                  ReportFormat format);
   // The report as a file; kHtml is refused here (the web layer renders it).
   Result<ReportFile> Render(const Principal& p, std::string_view name, ReportFormat format,
                             const ReportOptions& options);
 
  private:
+  // Where a report's records come from: now (`past` null), or the end of an earlier day.
+  struct Source {
+    std::string day;                     // as_of, or today
+    std::unique_ptr<RecordSource> past;  // set for a day before today
+  };
+  Result<Source> SourceOf(const Principal& p, const std::string& as_of);
+  // Record `id` of `spec` from `src`: kNotFound when it did not exist (then).
+  Result<domain::Record> RecordOf(const Principal& p, const Source& src,
+                                  const domain::RegisterSpec& spec, int64_t id);
+
   Result<ReportDocument> RegisterReport(const Principal& p, const domain::RegisterSpec& spec,
-                                        const ReportInfo& info);
-  Result<ReportDocument> SoaReport(const Principal& p, const ReportInfo& info);
-  Result<ReportDocument> TreatmentPlanReport(const Principal& p, const ReportInfo& info);
-  Result<ReportDocument> ScopeReport(const Principal& p, const ReportInfo& info);
-  Result<ReportDocument> DocumentReport(const Principal& p, const ReportOptions& options);
+                                        const ReportInfo& info, const Source& src);
+  Result<ReportDocument> SoaReport(const Principal& p, const ReportInfo& info,
+                                   const ReportOptions& options, const Source& src);
+  Result<ReportDocument> TreatmentPlanReport(const Principal& p, const ReportInfo& info,
+                                             const Source& src);
+  Result<ReportDocument> ScopeReport(const Principal& p, const ReportInfo& info, const Source& src);
+  Result<ReportDocument> DocumentReport(const Principal& p, const ReportOptions& options,
+                                        const Source& src);
   // An internal audit with its findings, or a management review's minutes.
   Result<ReportDocument> OneRecordReport(const Principal& p, const domain::RegisterSpec& spec,
-                                         const ReportInfo& info, const ReportOptions& options);
+                                         const ReportInfo& info, const ReportOptions& options,
+                                         const Source& src);
   // Appends `record`'s fields (those with a value) to `doc`: a label/value list, each table
   // field as a table; `row` is its row in `sheet` (RegisterService::SheetOf).
   void RecordBlocks(const domain::RegisterSpec& spec, const domain::Record& record,
                     const ExportSheet& sheet, size_t row,
                     const std::vector<domain::UserSummary>& members, ReportDocument& doc,
                     const std::vector<std::string>& skip = {});
-  Result<ReportDocument> ReadinessReport(const Principal& p, const ReportInfo& info);
+  Result<ReportDocument> ReadinessReport(const Principal& p, const ReportInfo& info,
+                                         const Source& src);
   Result<ReportDocument> AuditTrailReport(const Principal& p, const ReportInfo& info,
-                                          const ReportOptions& options);
+                                          const ReportOptions& options, const Source& src);
 
-  // "as of audit event N": the newest change of records of `types` (see Store::LastChange).
-  Result<std::string> AsOfEvent(const Principal& p, const std::vector<std::string>& types);
+  // "as of audit event N": the newest change of records of `types` (see Store::LastChange); for
+  // a day before today, "As of the end of <day>".
+  Result<std::string> AsOfEvent(const Principal& p, const std::vector<std::string>& types,
+                                const Source& src);
 
   store::Store& store_;
   const Clock& clock_;

@@ -599,8 +599,44 @@ Result<std::string> RiskService::ExportTreatmentPlan(const Principal& p, std::st
   return SheetToCsv(sheet);
 }
 
+namespace {
+
+// Appends the plan's rows of `r` when it needs treatment (one per action, or one without).
+void AppendTreatmentRows(Record& r, const std::string& today, std::vector<TreatmentRow>& out) {
+  if (!domain::NeedsTreatment(r.fields)) return;
+  const Json actions = r.fields["actions"];
+  if (!actions.is_array() || actions.empty()) {
+    out.push_back({r, nullptr, false});
+    return;
+  }
+  for (const auto& a : actions) out.push_back({r, a, domain::IsActionOverdue(a, today)});
+}
+
+bool InTreatment(const Record& r) {
+  const std::string status = r.fields.value("status", std::string());
+  return status == domain::kRiskAnalysed || status == domain::kRiskTreatmentPlanned ||
+         status == domain::kRiskTreated;
+}
+
+}  // namespace
+
 Result<ExportSheet> RiskService::TreatmentPlanSheet(const Principal& p) {
   ASSIGN_OR_RETURN(auto plan, TreatmentPlan(p));
+  return SheetOfPlan(p, plan);
+}
+
+Result<ExportSheet> RiskService::TreatmentPlanSheet(const Principal& p, std::vector<Record> risks,
+                                                    const std::string& day) {
+  RETURN_IF_ERROR(Require(p, domain::Permission::kReadRecords));
+  std::vector<TreatmentRow> plan;
+  for (auto& r : risks) {
+    if (InTreatment(r)) AppendTreatmentRows(r, day, plan);
+  }
+  return SheetOfPlan(p, plan);
+}
+
+Result<ExportSheet> RiskService::SheetOfPlan(const Principal& p,
+                                             const std::vector<TreatmentRow>& plan) {
   ASSIGN_OR_RETURN(auto members, store_.ListMembers(p.org_id));
   auto name = [&](const Json& id) -> std::string {
     if (!id.is_number_integer()) return "";
@@ -639,17 +675,7 @@ Result<std::vector<TreatmentRow>> RiskService::TreatmentPlan(const Principal& p)
   q.sort = "number";
   std::vector<TreatmentRow> out;
   RETURN_IF_ERROR(ForEachPage(store_, domain::Risks(), p.org_id, q, [&](std::vector<Record>& page) {
-    for (auto& r : page) {
-      if (!domain::NeedsTreatment(r.fields)) continue;
-      const Json actions = r.fields["actions"];
-      if (!actions.is_array() || actions.empty()) {
-        out.push_back({r, nullptr, false});
-        continue;
-      }
-      for (const auto& a : actions) {
-        out.push_back({r, a, domain::IsActionOverdue(a, today)});
-      }
-    }
+    for (auto& r : page) AppendTreatmentRows(r, today, out);
     return Status::Ok();
   }));
   return out;

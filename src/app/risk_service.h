@@ -120,11 +120,17 @@ class RiskService {
   Result<std::string> ExportTreatmentPlan(const Principal& p, std::string_view format);
   // Its cells: a header of column names (risk_number, risk, ...) and one row per action.
   Result<ExportSheet> TreatmentPlanSheet(const Principal& p);
+  // The same of `risks` (e.g. as they were on an earlier day: those of them that needed
+  // treatment, in the order given), overdue as of `day`.
+  Result<ExportSheet> TreatmentPlanSheet(const Principal& p, std::vector<domain::Record> risks,
+                                         const std::string& day);
 
  private:
   Status OnRiskWrite(const Principal& p, domain::Json& fields, const domain::Json* before,
                      std::vector<domain::FieldError>& errors);
   Result<MethodologyInForce> InForce(int64_t org_id);
+  // The plan's rows as a sheet.
+  Result<ExportSheet> SheetOfPlan(const Principal& p, const std::vector<TreatmentRow>& plan);
 
   store::Store& store_;
   const Clock& clock_;

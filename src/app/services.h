@@ -2,6 +2,7 @@
 // are given. Owns the services; borrows the store and clock, which must outlive it.
 #pragma once
 
+#include "app/audit_pack_service.h"
 #include "app/audit_service.h"
 #include "app/auth_service.h"
 #include "app/awareness_service.h"
@@ -60,6 +61,7 @@ struct Services {
         notifications(s, c),
         readiness(s, c),
         reports(s, c, registers, versions, risks, soa, readiness),
+        audit_pack(s, c, reports),
         setup(s, c, registers, versions, risks) {
     registers.SetWriteHook(domain::Measurements(), [this](const Principal& p, domain::Json& fields,
                                                           const domain::Json* before,
@@ -181,6 +183,7 @@ struct Services {
   NotificationService notifications;
   ReadinessService readiness;
   ReportService reports;
+  AuditPackService audit_pack;
   SetupService setup;
 };
 

@@ -58,63 +58,109 @@ double Width(const std::vector<std::string>& header,
 
 }  // namespace
 
-Result<std::string> XlsxBytes(std::string_view sheet_name, const std::vector<std::string>& header,
-                              const std::vector<std::vector<std::string>>& rows,
-                              const std::vector<bool>& numeric) {
+struct XlsxStream::State {
+  PrivateDir dir;
+  std::string file;
+  std::string tmpdir;
+  lxw_workbook* workbook = nullptr;
+  lxw_worksheet* sheet = nullptr;
+  size_t columns = 0;
+  std::vector<bool> numeric;
+  lxw_row_t next_row = 1;
+  Status status = Status::Ok();
+
+  ~State() {
+    if (workbook != nullptr) workbook_close(workbook);  // the directory goes with it
+  }
+};
+
+XlsxStream::XlsxStream(std::unique_ptr<State> state) : state_(std::move(state)) {}
+XlsxStream::~XlsxStream() = default;
+
+Result<std::unique_ptr<XlsxStream>> XlsxStream::Start(
+    std::string_view sheet_name, const std::vector<std::string>& header,
+    const std::vector<bool>& numeric, const std::vector<std::vector<std::string>>& sample) {
   if (sheet_name.empty() || sheet_name.size() > 31 ||
       sheet_name.find_first_of("[]:*?/\\") != std::string_view::npos) {
     return InvalidArgument("a sheet name has 1 to 31 characters and none of []:*?/\\",
                            "sheet_name");
   }
-  PrivateDir dir;
-  if (dir.path().empty()) return Internal("could not create a temporary directory");
-  const std::string file = (dir.path() / "export.xlsx").string();
-  std::string tmpdir = dir.path().string();
+  auto st = std::make_unique<State>();
+  if (st->dir.path().empty()) return Internal("could not create a temporary directory");
+  st->file = (st->dir.path() / "export.xlsx").string();
+  st->tmpdir = st->dir.path().string();
+  st->columns = header.size();
+  st->numeric = numeric;
   lxw_workbook_options options = {
-      .constant_memory = LXW_FALSE, .tmpdir = tmpdir.data(), .use_zip64 = LXW_FALSE};
-  lxw_workbook* workbook = workbook_new_opt(file.c_str(), &options);
-  if (workbook == nullptr) return Internal("could not create the spreadsheet");
+      .constant_memory = LXW_TRUE, .tmpdir = st->tmpdir.data(), .use_zip64 = LXW_FALSE};
+  st->workbook = workbook_new_opt(st->file.c_str(), &options);
+  if (st->workbook == nullptr) return Internal("could not create the spreadsheet");
   const std::string name(sheet_name);
-  lxw_worksheet* sheet = workbook_add_worksheet(workbook, name.c_str());
-  lxw_format* bold = workbook_add_format(workbook);
+  st->sheet = workbook_add_worksheet(st->workbook, name.c_str());
+  if (st->sheet == nullptr) return Internal("could not add the worksheet");
+  lxw_format* bold = workbook_add_format(st->workbook);
   format_set_bold(bold);
-  lxw_format* wrap = workbook_add_format(workbook);
+  lxw_format* wrap = workbook_add_format(st->workbook);
   format_set_text_wrap(wrap);
   format_set_align(wrap, LXW_ALIGN_VERTICAL_TOP);
-  Status st = sheet != nullptr ? Status::Ok() : Internal("could not add the worksheet");
-  for (size_t c = 0; st.ok() && c < header.size(); ++c) {
+  for (size_t c = 0; c < header.size(); ++c) {
     const auto col = static_cast<lxw_col_t>(c);
-    st = Check(worksheet_set_column(sheet, col, col, Width(header, rows, c), wrap), "column");
-    if (st.ok())
-      st = Check(worksheet_write_string(sheet, 0, col, header[c].c_str(), bold), "header");
+    RETURN_IF_ERROR(
+        Check(worksheet_set_column(st->sheet, col, col, Width(header, sample, c), wrap), "column"));
   }
-  for (size_t r = 0; st.ok() && r < rows.size(); ++r) {
-    for (size_t c = 0; st.ok() && c < rows[r].size(); ++c) {
-      if (rows[r][c].empty()) continue;
-      const auto row = static_cast<lxw_row_t>(r + 1);
-      const auto col = static_cast<lxw_col_t>(c);
-      const auto number = c < numeric.size() && numeric[c] ? ParseNumber(rows[r][c]) : std::nullopt;
-      st = Check(number ? worksheet_write_number(sheet, row, col, *number, nullptr)
-                        : worksheet_write_string(sheet, row, col, rows[r][c].c_str(), nullptr),
-                 "cell");
-    }
+  for (size_t c = 0; c < header.size(); ++c) {
+    RETURN_IF_ERROR(Check(
+        worksheet_write_string(st->sheet, 0, static_cast<lxw_col_t>(c), header[c].c_str(), bold),
+        "header"));
   }
-  if (st.ok() && !header.empty()) {
-    worksheet_freeze_panes(sheet, 1, 0);
-    st = Check(worksheet_autofilter(sheet, 0, 0, static_cast<lxw_row_t>(rows.size()),
-                                    static_cast<lxw_col_t>(header.size() - 1)),
-               "autofilter");
+  if (!header.empty()) worksheet_freeze_panes(st->sheet, 1, 0);
+  return std::unique_ptr<XlsxStream>(new XlsxStream(std::move(st)));
+}
+
+Status XlsxStream::Add(const std::vector<std::string>& row) {
+  State& st = *state_;
+  RETURN_IF_ERROR(st.status);
+  for (size_t c = 0; c < row.size(); ++c) {
+    if (row[c].empty()) continue;
+    const auto col = static_cast<lxw_col_t>(c);
+    const auto number = c < st.numeric.size() && st.numeric[c] ? ParseNumber(row[c]) : std::nullopt;
+    st.status =
+        Check(number ? worksheet_write_number(st.sheet, st.next_row, col, *number, nullptr)
+                     : worksheet_write_string(st.sheet, st.next_row, col, row[c].c_str(), nullptr),
+              "cell");
+    RETURN_IF_ERROR(st.status);
+  }
+  ++st.next_row;
+  return Status::Ok();
+}
+
+Result<std::string> XlsxStream::Finish() {
+  State& st = *state_;
+  if (st.workbook == nullptr) return Internal("the spreadsheet was already finished");
+  if (st.status.ok() && st.columns > 0) {
+    st.status = Check(worksheet_autofilter(st.sheet, 0, 0, st.next_row - 1,
+                                           static_cast<lxw_col_t>(st.columns - 1)),
+                      "autofilter");
   }
   // Closing writes the file and frees the workbook, also after an error above.
-  const lxw_error closed = workbook_close(workbook);
-  RETURN_IF_ERROR(st);
+  const lxw_error closed = workbook_close(st.workbook);
+  st.workbook = nullptr;
+  RETURN_IF_ERROR(st.status);
   RETURN_IF_ERROR(Check(closed, "close"));
-  std::ifstream in(file, std::ios::binary);
+  std::ifstream in(st.file, std::ios::binary);
   if (!in.is_open()) return Internal("could not read the spreadsheet back");
   std::ostringstream bytes;
   bytes << in.rdbuf();
   if (bytes.str().empty()) return Internal("could not read the spreadsheet back");
   return bytes.str();
+}
+
+Result<std::string> XlsxBytes(std::string_view sheet_name, const std::vector<std::string>& header,
+                              const std::vector<std::vector<std::string>>& rows,
+                              const std::vector<bool>& numeric) {
+  ASSIGN_OR_RETURN(auto stream, XlsxStream::Start(sheet_name, header, numeric, rows));
+  for (const auto& row : rows) RETURN_IF_ERROR(stream->Add(row));
+  return stream->Finish();
 }
 
 }  // namespace rampart

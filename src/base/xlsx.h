@@ -8,6 +8,7 @@
 // Thread-safe (each call has its own directory).
 #pragma once
 
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -24,6 +25,32 @@ namespace rampart {
 Result<std::string> XlsxBytes(std::string_view sheet_name, const std::vector<std::string>& header,
                               const std::vector<std::vector<std::string>>& rows,
                               const std::vector<bool>& numeric = {});
+
+// A spreadsheet written row by row in libxlsxwriter's constant-memory mode: each row goes to a
+// temporary file as it is added, so memory stays flat whatever the number of rows (a register
+// of 100,000 records is paged through, not held). The layout is XlsxBytes': column widths from
+// the header and the rows given to Start, a bold frozen header row, an autofilter over all rows.
+// Finish returns the file's bytes; an unfinished stream removes its files. Not thread-safe.
+class XlsxStream {
+ public:
+  // kInvalidArgument for a bad sheet name (see XlsxBytes); kInternal when the file cannot be
+  // made. `sample` sizes the columns (e.g. the first page of rows); it is not written.
+  static Result<std::unique_ptr<XlsxStream>> Start(
+      std::string_view sheet_name, const std::vector<std::string>& header,
+      const std::vector<bool>& numeric = {},
+      const std::vector<std::vector<std::string>>& sample = {});
+  ~XlsxStream();
+  XlsxStream(const XlsxStream&) = delete;
+  XlsxStream& operator=(const XlsxStream&) = delete;
+
+  Status Add(const std::vector<std::string>& row);
+  Result<std::string> Finish();
+
+ private:
+  struct State;
+  explicit XlsxStream(std::unique_ptr<State> state);
+  std::unique_ptr<State> state_;
+};
 
 // The media type of an .xlsx file.
 inline constexpr const char* kXlsxContentType =

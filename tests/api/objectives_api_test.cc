@@ -151,7 +151,7 @@ TEST_F(ObjectivesApi, ListsByStatusSortedByDueDateOrTargetAndExportsDecimalsAsNu
   EXPECT_EQ((*cells)[0][15], "target_value");
   EXPECT_EQ((*cells)[3][15], "12.5");
   EXPECT_EQ((*types)[3][15], "n");
-  EXPECT_EQ((*types)[3][2], "s");  // the title stays text
+  EXPECT_EQ((*types)[3][2], "inlineStr");  // the title stays text
 }
 
 TEST_F(ObjectivesApi, PagesFlagAnOverdueObjectiveAndShowProgressTowardTheTarget) {

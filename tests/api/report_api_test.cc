@@ -4,7 +4,9 @@
 #include <gmock/gmock.h>
 
 #include "api_fixture.h"
+#include "base/crypto.h"
 #include "base/text.h"
+#include "domain/support.h"
 #include "support/document_readers.h"
 
 namespace rampart::testing {
@@ -36,12 +38,13 @@ TEST_F(ReportApi, ListsEveryReportWithItsFormats) {
   for (const auto& r : data) names.push_back(r["name"]);
   EXPECT_EQ(names, (std::vector<std::string>{
                        "isms-scope", "risk-register", "risk-treatment-plan",
-                       "statement-of-applicability", "objectives", "nonconformities", "document",
-                       "internal-audit", "management-review", "readiness-summary", "audit-trail"}));
+                       "statement-of-applicability", "objectives", "competence-records",
+                       "awareness-records", "nonconformities", "document", "internal-audit",
+                       "management-review", "readiness-summary", "audit-trail"}));
   EXPECT_EQ(data[0]["formats"], Json({"pdf", "docx", "html"}));
   EXPECT_EQ(data[1]["formats"], Json({"pdf", "docx", "xlsx", "csv", "html"}));
-  EXPECT_EQ(data[6]["record"], "documents");
-  EXPECT_EQ(data[10]["period"], true);
+  EXPECT_EQ(data[8]["record"], "documents");
+  EXPECT_EQ(data[12]["period"], true);
 }
 
 TEST_F(ReportApi, TheRiskRegisterInEveryFormatCarriesTheSameRecordsAndDigest) {
@@ -167,6 +170,68 @@ TEST_F(ReportApi, RefusesWhatIsWrongNamingIt) {
             "invalid_argument/from");
   EXPECT_EQ(Error(Get("/api/v1/reports/audit-trail?format=csv&from=2026-05-02&to=2026-05-01")),
             "invalid_argument/to");
+  EXPECT_EQ(Error(Get("/api/v1/reports/risk-register?as_of=2026-02-30")), "invalid_argument/as_of");
+  EXPECT_EQ(Error(Get("/api/v1/reports/risk-register?as_of=2999-01-01")), "invalid_argument/as_of");
+  EXPECT_EQ(Error(Get("/api/v1/reports/statement-of-applicability?version=7")),
+            "not_found/version");
+  EXPECT_EQ(Error(Get("/api/v1/reports/isms-scope?as_of=2020-01-01")), "not_found/as_of");
+}
+
+TEST_F(ReportApi, AsOfAnEarlierDayReportsTheRecordsThen) {
+  AddRisk("Ransomware on the file servers");
+  const std::string yesterday = domain::AddDays(FormatDate(clock_.Now()), -1);
+  auto then = Get("/api/v1/reports/risk-register?format=csv&as_of=" + yesterday);
+  ASSERT_EQ(then->status, 200) << then->body;
+  EXPECT_EQ(ParseCsv(then->body).size(), 1u);  // the header: no risk existed yet
+  auto now = Get("/api/v1/reports/risk-register?format=pdf&as_of=" + FormatDate(clock_.Now()));
+  ASSERT_EQ(now->status, 200);
+  const auto text = test::PdfText(now->body);
+  ASSERT_TRUE(text);
+  EXPECT_THAT(*text, HasSubstr("Ransomware on the file servers"));
+}
+
+TEST_F(ReportApi, AnExternalAuditorDownloadsTheAuditPack) {
+  AddRisk("Ransomware on the file servers");
+  const Session eve = Member("eve", domain::Role::kExternalAuditor);
+  auto pack = Client().Get("/api/v1/audit-pack?evidence=false", SessionHeaders(eve));
+  ASSERT_EQ(pack->status, 200) << pack->body;
+  EXPECT_EQ(pack->get_header_value("Content-Type"), "application/zip");
+  const std::string today = FormatDate(clock_.Now());
+  EXPECT_EQ(pack->get_header_value("Content-Disposition"),
+            "attachment; filename=\"audit-pack-" + today + ".zip\"");
+  EXPECT_EQ(pack->get_header_value("X-Content-SHA256"), Sha256Hex(pack->body));
+  test::Unzipped z(pack->body);
+  ASSERT_TRUE(z.ok()) << z.error();
+  EXPECT_TRUE(z.files().contains("index.html"));
+  EXPECT_TRUE(z.Run("sha256sum -c --strict --quiet SHA256SUMS"));
+  // The download is in the audit trail, with the pack's digest.
+  const Json events = Body(Get("/api/v1/audit/events?record_type=audit_pack"))["data"];
+  ASSERT_EQ(events.size(), 1u) << events.dump();
+  EXPECT_EQ(events[0]["actor"], "eve");
+  EXPECT_EQ(events[0]["action"], "download");
+  EXPECT_EQ(events[0]["diff"]["sha256"]["to"], Sha256Hex(pack->body));
+
+  const Session vera = Member("vera", domain::Role::kViewer);
+  EXPECT_EQ(Client().Get("/api/v1/audit-pack", SessionHeaders(vera))->status, 403);
+  const Session sam = Member("sam", domain::Role::kStaff);
+  EXPECT_EQ(Client().Get("/api/v1/audit-pack", SessionHeaders(sam))->status, 403);
+  EXPECT_EQ(Error(Get("/api/v1/audit-pack?evidence=yes")), "invalid_argument/evidence");
+  EXPECT_EQ(Error(Get("/api/v1/audit-pack?as_of=2026-02-30")), "invalid_argument/as_of");
+  EXPECT_EQ(Error(Get("/api/v1/audit-pack?from=2999-01-01")), "invalid_argument/from");
+}
+
+TEST_F(ReportApi, TheAuditPackFormLeadsTheReportsPageForAuditTrailReaders) {
+  auto page = Page("/reports");
+  ASSERT_EQ(page->status, 200);
+  EXPECT_THAT(page->body, AllOf(HasSubstr("id=\"audit-pack\""), HasSubstr("action=\"/audit-pack\""),
+                                HasSubstr("name=\"evidence\""), HasSubstr("name=\"as_of\"")));
+  auto zip = Page("/audit-pack?as_of=" + FormatDate(clock_.Now()));
+  ASSERT_EQ(zip->status, 200);
+  EXPECT_EQ(zip->get_header_value("Content-Type"), "application/zip");
+  auto bad = Page("/audit-pack?as_of=2999-01-01");
+  EXPECT_EQ(bad->status, 400);
+  EXPECT_THAT(bad->body, AllOf(HasSubstr("The report could not be made"),
+                               HasSubstr("2999-01-01 is after today")));
 }
 
 TEST_F(ReportApi, TheAuditTrailExcerptListsThePeriodsEventsWithTheirHashes) {
@@ -324,6 +389,11 @@ TEST_F(ReportApi, ManagementReviewMinutesNameTheChairAndAttendees) {
                            HasSubstr("ISMS manager"), HasSubstr("erin"), HasSubstr("alice")));
   // The id of a review is no internal audit's.
   EXPECT_EQ(Get("/api/v1/reports/internal-audit?id=" + id)->status, 404);
+  // The review's page links its minutes as PDF.
+  auto page = Page("/management-reviews/" + id);
+  ASSERT_EQ(page->status, 200);
+  EXPECT_THAT(page->body,
+              HasSubstr("href=\"/reports/management-review?id=" + id + "&amp;format=pdf\""));
 }
 
 }  // namespace

@@ -11,8 +11,10 @@
 
 #include "app/principal.h"
 #include "app/register_service.h"
+#include "app/services.h"
 #include "base/clock.h"
 #include "support/fixed_clock.h"
+#include "support/raw_records.h"
 #include "support/status_matchers.h"
 #include "support/test_store.h"
 
@@ -64,6 +66,39 @@ class AppTest : public ::testing::Test {
   std::unique_ptr<store::Store> store_;
   test::Tenant acme_;
   Principal alice_;
+};
+
+// AppTest with every use case wired (app::Services), and records written straight to the store
+// (test::InsertRaw: without the use cases' rules, with the audit events the store writes).
+class ServicesTest : public AppTest {
+ protected:
+  void SetUp() override {
+    AppTest::SetUp();
+    services_ = std::make_unique<Services>(*store_, clock_);
+  }
+
+  std::string Today() const { return FormatDate(clock_.Now()); }
+
+  store::Actor ActorOf(const Principal& p) const {
+    return {.org_id = p.org_id,
+            .user_id = p.user_id,
+            .username = p.username,
+            .now = FormatUtc(clock_.Now())};
+  }
+  int64_t Insert(const Principal& p, const domain::RegisterSpec& spec,
+                 const domain::Json& set = {}) {
+    return test::InsertRaw(*store_, ActorOf(p), spec,
+                           set.is_object() ? set : domain::Json::object());
+  }
+  void Update(const Principal& p, const domain::RegisterSpec& spec, int64_t id,
+              const domain::Json& set) {
+    test::UpdateRaw(*store_, ActorOf(p), spec, id, set);
+  }
+  void Delete(const Principal& p, const domain::RegisterSpec& spec, int64_t id) {
+    test::DeleteRaw(*store_, ActorOf(p), spec, id);
+  }
+
+  std::unique_ptr<Services> services_;
 };
 
 }  // namespace rampart::app

@@ -26,38 +26,14 @@ using domain::Json;
 using domain::ReadinessCheck;
 using test::IsOk;
 
-class ReadinessServiceTest : public AppTest {
+class ReadinessServiceTest : public ServicesTest {
  protected:
-  void SetUp() override {
-    AppTest::SetUp();
-    services_ = std::make_unique<Services>(*store_, clock_);
-  }
-
-  std::string Today() const { return FormatDate(clock_.Now()); }
-
-  store::Actor ActorOf(const Principal& p) const {
-    return {.org_id = p.org_id,
-            .user_id = p.user_id,
-            .username = p.username,
-            .now = FormatUtc(clock_.Now())};
-  }
-
   // A new organisation with its administrator.
   Principal NewOrg(const std::string& name) {
     auto t = test::CreateTenant(*store_, name, "admin-" + std::to_string(++orgs_),
                                 FormatUtc(clock_.Now()));
     EXPECT_THAT(t, IsOk());
     return PrincipalOf(t->org, t->admin);
-  }
-
-  int64_t Insert(const Principal& p, const domain::RegisterSpec& spec, const Json& set = {}) {
-    return test::InsertRaw(*store_, ActorOf(p), spec, set.is_object() ? set : Json::object());
-  }
-  void Update(const Principal& p, const domain::RegisterSpec& spec, int64_t id, const Json& set) {
-    test::UpdateRaw(*store_, ActorOf(p), spec, id, set);
-  }
-  void Delete(const Principal& p, const domain::RegisterSpec& spec, int64_t id) {
-    test::DeleteRaw(*store_, ActorOf(p), spec, id);
   }
 
   // Field values that meet every condition of a query check (in organisation `p`: a published
@@ -109,7 +85,6 @@ class ReadinessServiceTest : public AppTest {
     return out;
   }
 
-  std::unique_ptr<Services> services_;
   int orgs_ = 0;
 };
 

@@ -58,10 +58,10 @@ TEST(XlsxTest, WritesAZipPackageAndLeavesNoFileBehind) {
   ASSERT_TRUE(bytes.ok()) << bytes.status().ToString();
   ASSERT_GT(bytes->size(), 1000u);
   EXPECT_EQ(bytes->substr(0, 4), std::string("PK\x03\x04", 4));
-  // The package names its worksheet part; the texts are shared strings (compressed, so only
-  // the part names are visible).
+  // The package names its worksheet part (compressed, so only the part names are visible); the
+  // texts are inline strings, written row by row, so there is no shared-strings part.
   EXPECT_NE(bytes->find("xl/worksheets/sheet1.xml"), std::string::npos);
-  EXPECT_NE(bytes->find("xl/sharedStrings.xml"), std::string::npos);
+  EXPECT_EQ(bytes->find("xl/sharedStrings.xml"), std::string::npos);
   EXPECT_EQ(LeftoverDirectories(tmp.dir()), before);
   // Read back: every cell as written, the formula as text.
   const auto cells = test::ReadXlsxCells(*bytes);
@@ -84,9 +84,38 @@ TEST(XlsxTest, WritesTheNumbersOfNumericColumnsAsNumberCells) {
           {"title", "target_value"}, {"Phishing", "95.5"}, {"12", "-3"}, {"Backups", "n/a"}}));
   const auto types = test::ReadXlsxCellTypes(*bytes);
   ASSERT_TRUE(types.has_value());
-  EXPECT_EQ((*types)[1], (std::vector<std::string>{"s", "n"}));  // a number cell has no type
-  EXPECT_EQ((*types)[2], (std::vector<std::string>{"s", "n"}));  // "12" is text in a text column
-  EXPECT_EQ((*types)[3], (std::vector<std::string>{"s", "s"}));
+  // A number cell has "n" (no type attribute); "12" is text in a text column.
+  EXPECT_EQ((*types)[1], (std::vector<std::string>{"inlineStr", "n"}));
+  EXPECT_EQ((*types)[2], (std::vector<std::string>{"inlineStr", "n"}));
+  EXPECT_EQ((*types)[3], (std::vector<std::string>{"inlineStr", "inlineStr"}));
+}
+
+TEST(XlsxTest, AStreamWritesEveryRowInOrderAndCleansUpUnfinished) {
+  PrivateTmpdir tmp;
+  ASSERT_FALSE(tmp.dir().empty());
+  const int before = LeftoverDirectories(tmp.dir());
+  {
+    auto stream = XlsxStream::Start("Risks", {"number", "title"}, {true, false}, {{"1", "A"}});
+    ASSERT_TRUE(stream.ok()) << stream.status().ToString();
+    ASSERT_TRUE((*stream)->Add({"1", "Ransomware"}).ok());
+    EXPECT_EQ(LeftoverDirectories(tmp.dir()), before + 1);  // rows go to its file as they come
+  }
+  EXPECT_EQ(LeftoverDirectories(tmp.dir()), before);  // dropped unfinished: nothing left
+
+  auto stream = XlsxStream::Start("Risks", {"number", "title"}, {true, false});
+  ASSERT_TRUE(stream.ok());
+  for (int i = 1; i <= 20000; ++i) {
+    ASSERT_TRUE((*stream)->Add({std::to_string(i), "Risk " + std::to_string(i)}).ok());
+  }
+  auto bytes = (*stream)->Finish();
+  ASSERT_TRUE(bytes.ok()) << bytes.status().ToString();
+  EXPECT_EQ((*stream)->Finish().status().code(), Code::kInternal);  // finished once
+  const auto cells = test::ReadXlsxCells(*bytes);
+  ASSERT_TRUE(cells.has_value());
+  ASSERT_EQ(cells->size(), 20001u);
+  EXPECT_EQ((*cells)[1], (std::vector<std::string>{"1", "Risk 1"}));
+  EXPECT_EQ((*cells)[20000], (std::vector<std::string>{"20000", "Risk 20000"}));
+  EXPECT_EQ(XlsxStream::Start("a/b", {"x"}).status().code(), Code::kInvalidArgument);
 }
 
 TEST(XlsxTest, RefusesASheetNameExcelWouldNotOpen) {

@@ -1,11 +1,13 @@
 // Reports (issue 16) in a real browser: the /reports page under Readiness in the navigation,
 // a PDF and a Word file downloaded from it (read back by pdftotext and LibreOffice), the print
 // view with its document-control block, the audit trail excerpt over a period as CSV, and a
-// problem shown on the page. Screenshots in E2E_OUT (reports-*.png).
+// problem shown on the page; the audit pack downloaded with its button, its checksums and audit
+// trail excerpt verified by sha256sum and its own script, its index opened. Screenshots in
+// E2E_OUT (reports-*.png).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { signedInSuite } from './harness.mjs';
@@ -37,8 +39,9 @@ test('the reports page lists every report with its formats', async () => {
   await page.waitForURL(/\/reports$/);
   assert.equal(await page.locator('h1').innerText(), 'Reports');
   const titles = await page.locator('.report-title').allInnerTexts();
-  assert.equal(titles.length, 11);
-  assert.match(titles[3], /Statement of Applicability/);
+  assert.equal(titles.length, 14);
+  assert.equal(titles[0], 'Audit pack');
+  assert.match(titles[4], /Statement of Applicability/);
   // Tables come as Excel and CSV too; the scope does not.
   assert.equal(await page.locator('#report-isms-scope').getByRole('button', { name: 'CSV' }).count(), 0);
   assert.equal(await page.locator('#report-risk-register').getByRole('button', { name: 'CSV' }).count(), 1);
@@ -99,5 +102,35 @@ test('the audit trail excerpt of a period, and a problem shown on the page', asy
   await page.goto(`${rampart.baseUrl}/reports/audit-trail?format=pdf&from=${today}&to=2000-01-01`);
   assert.match(await page.locator('.alert').innerText(), /the last day comes before the first/);
   await shot('03-problem');
+});
+
+test('the audit pack: downloaded, its checksums and audit trail verified, its index opened', async () => {
+  const { page, rampart } = suite;
+  await page.goto(`${rampart.baseUrl}/reports`);
+  const card = page.getByRole('region', { name: 'Audit pack' });
+  assert.equal(await card.getByLabel('As of').inputValue(), today);
+  const [file] = await Promise.all([
+    page.waitForEvent('download'),
+    card.getByRole('button', { name: 'Download the audit pack' }).click(),
+  ]);
+  assert.equal(file.suggestedFilename(), `audit-pack-${today}.zip`);
+  const dir = mkdtempSync(path.join(tmpdir(), 'rampart-pack-'));
+  try {
+    const zip = path.join(dir, 'pack.zip');
+    writeFileSync(zip, readFileSync(await file.path()));
+    const out = path.join(dir, 'pack');
+    execFileSync('unzip', ['-q', zip, '-d', out]);
+    const sums = execFileSync('sha256sum', ['-c', '--strict', 'SHA256SUMS'], { cwd: out }).toString();
+    assert.match(sums, /risk-register\/risk-register\.pdf: OK/);
+    const trail = readdirSync(out).find((d) => d.endsWith('-audit-trail-excerpt'));
+    const verified = execFileSync('sh', [path.join(trail, 'verify.sh')], { cwd: out }).toString();
+    assert.match(verified, /every hash matches its event/);
+    await page.goto(`file://${out}/index.html`);
+    assert.match(await page.locator('h1').innerText(), /^Audit pack: /);
+    await page.getByRole('link', { name: /risk-register\.pdf$/ }).waitFor();
+    await shot('04-audit-pack-index');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
   assert.deepEqual(suite.problems, []);
 });

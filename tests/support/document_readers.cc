@@ -108,4 +108,47 @@ std::optional<std::string> XlsxCsv(std::string_view xlsx, std::string* error) {
   return Office(xlsx, "xlsx", "csv:Text - txt - csv (StarCalc):44,34,76,1", "csv", error);
 }
 
+Unzipped::Unzipped(std::string_view zip) {
+  std::string pattern = (fs::temp_directory_path() / "rampart-unzip-XXXXXX").string();
+  if (mkdtemp(pattern.data()) == nullptr) {
+    error_ = "cannot make a temporary directory";
+    return;
+  }
+  dir_ = pattern;
+  const fs::path archive = dir_ / ".archive.zip";
+  if (!WriteFile(archive, zip)) {
+    error_ = "cannot write the archive";
+    return;
+  }
+  const fs::path out = dir_ / "files";
+  std::string error;
+  if (!test::Run("unzip -q " + Quoted(archive) + " -d " + Quoted(out), &error)) {
+    error_ = error.empty() ? "unzip failed" : error;
+    return;
+  }
+  dir_ = out;
+  for (const auto& entry : fs::recursive_directory_iterator(out)) {
+    if (!entry.is_regular_file()) continue;
+    auto bytes = ReadFile(entry.path());
+    if (!bytes) {
+      error_ = "cannot read " + entry.path().string();
+      return;
+    }
+    files_[fs::relative(entry.path(), out).generic_string()] = std::move(*bytes);
+  }
+}
+
+Unzipped::~Unzipped() {
+  std::error_code ec;
+  if (!dir_.empty()) fs::remove_all(dir_.filename() == "files" ? dir_.parent_path() : dir_, ec);
+}
+
+std::optional<std::string> Unzipped::Run(const std::string& command, std::string* error) const {
+  return test::Run("cd " + Quoted(dir_) + " && " + command, error);
+}
+
+bool Unzipped::Write(const std::string& path, std::string_view bytes) const {
+  return WriteFile(dir_ / path, bytes);
+}
+
 }  // namespace rampart::test

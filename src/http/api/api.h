@@ -57,6 +57,10 @@ void RegisterManagementReviewApiRoutes(Router& router);
 void RegisterReportApiRoutes(Router& router);
 void WriteReportFile(Request& r, const app::ReportFile& f);
 app::ReportOptions ReportOptionsFrom(const Request& r);
+// The audit pack's options from the query string (kInvalidArgument naming "evidence" for a value
+// other than true or false), and the pack as an attachment.
+Result<app::AuditPackOptions> AuditPackOptionsFrom(const Request& r);
+void WriteAuditPack(Request& r, const app::AuditPack& pack);
 
 // The OpenAPI 3.1 document of these routes: each API route's ApiDoc with who may call it (from
 // its guard), the component schemas of every area, and GET /healthz (served outside the router).

@@ -2,8 +2,11 @@
 //   GET /api/v1/reports                 the reports there are, with their formats
 //   GET /api/v1/reports/{name}?format=pdf|docx|xlsx|csv|html&classification=&from=&to=
 //                                       one report as a file, or its print view (html)
+//   GET /api/v1/audit-pack?as_of=&from=&evidence=&classification=
+//                                       the audit pack (app/audit_pack_service.h), a ZIP
 #include <fmt/format.h>
 
+#include "app/audit_pack_service.h"
 #include "app/report_service.h"
 #include "base/docx.h"
 #include "base/xlsx.h"
@@ -28,7 +31,25 @@ app::ReportOptions ReportOptionsFrom(const Request& r) {
           .from = r.Query("from"),
           .to = r.Query("to"),
           .id = r.Query("id"),
-          .version = r.Query("version")};
+          .version = r.Query("version"),
+          .as_of = r.Query("as_of")};
+}
+
+Result<app::AuditPackOptions> AuditPackOptionsFrom(const Request& r) {
+  const std::string evidence = r.Query("evidence");
+  if (!evidence.empty() && evidence != "true" && evidence != "false") {
+    return InvalidArgument("evidence must be true or false", "evidence");
+  }
+  return app::AuditPackOptions{.as_of = r.Query("as_of"),
+                               .from = r.Query("from"),
+                               .evidence = evidence == "true",
+                               .classification = r.Query("classification")};
+}
+
+void WriteAuditPack(Request& r, const app::AuditPack& pack) {
+  r.res.SetHeader("Content-Disposition", fmt::format("attachment; filename=\"{}\"", pack.filename));
+  r.res.SetHeader("X-Content-SHA256", pack.sha256);
+  r.res.SetContent(pack.bytes, "application/zip");
 }
 
 namespace {
@@ -107,7 +128,11 @@ void RegisterReportApiRoutes(Router& router) {
                          query("id", {{"type", "integer"}, {"minimum", 1}},
                                "document, internal-audit, management-review: the record's id"),
                          query("version", {{"type", "integer"}, {"minimum", 1}},
-                               "document: a version number (the published version when absent)")})},
+                               "document: a version number (the published version when absent); "
+                               "statement-of-applicability: an approved version"),
+                         query("as_of", kDate,
+                               "the records as they were at the end of this day (today when "
+                               "absent)")})},
            {"responses",
             Merge(
                 {{"200",
@@ -138,6 +163,44 @@ void RegisterReportApiRoutes(Router& router) {
         auto file = r.services.reports.Render(r.principal, name, *format, ReportOptionsFrom(r));
         if (!file.ok()) return WriteJsonError(r.res, file.status());
         WriteReportFile(r, *file);
+      });
+  router.Get(
+      "/api/v1/audit-pack", Guard{Access::kPermission, domain::Permission::kReadAuditTrail, true},
+      Doc({{"summary", "The audit pack: one ZIP for an external auditor"},
+           {"description",
+            "The scope, the published policies, the Statement of Applicability, the risk "
+            "register and treatment plan, objectives, competence and awareness records, internal "
+            "audit reports, the last management review's minutes, the nonconformity log and the "
+            "readiness summary as they were at the end of as_of, with the audit trail of the "
+            "period and a script to verify it offline, an index (index.html) and SHA256SUMS. "
+            "Needs records:read too. The download is an audit event; X-Content-SHA256 carries "
+            "the ZIP's SHA-256."},
+           {"tags", tags},
+           {"operationId", "get_audit_pack"},
+           {"parameters",
+            json::array(
+                {query("as_of", kDate, "the records at the end of this day (today when absent)"),
+                 query("from", kDate,
+                       "the audit trail's first day (364 days before as_of when absent)"),
+                 query("evidence", {{"type", "string"}, {"enum", {"true", "false"}}},
+                       "include the evidence files of the records (at most 256 MiB)"),
+                 query("classification",
+                       {{"type", "string"},
+                        {"enum", {"Public", "Internal", "Confidential", "Restricted"}},
+                        {"default", "Confidential"}},
+                       "printed on the reports")})},
+           {"responses", Merge({{"200",
+                                 {{"description", "the pack"},
+                                  {"content",
+                                   {{"application/zip",
+                                     {{"schema", {{"type", "string"}, {"format", "binary"}}}}}}}}}},
+                               ErrorResponses({400, 401, 403, 413, 429}))}}),
+      [](Request& r) {
+        auto options = AuditPackOptionsFrom(r);
+        if (!options.ok()) return WriteJsonError(r.res, options.status());
+        auto pack = r.services.audit_pack.Build(r.principal, *options);
+        if (!pack.ok()) return WriteJsonError(r.res, pack.status());
+        WriteAuditPack(r, *pack);
       });
 }
 

@@ -12,7 +12,9 @@
 #include <set>
 
 #include "app/record_codec.h"
+#include "app/report_service.h"
 #include "base/text.h"
+#include "domain/documents.h"
 #include "domain/registers.h"
 #include "http/api/api_util.h"
 #include "http/errors.h"
@@ -666,6 +668,17 @@ void RecordPage(Request& r, const RegisterSpec& spec, const RefusedUpload* refus
   }
   if (spec.versions) {
     actions.Link(fmt::format("/{}/compare?to={}", spec.path, id), "Compare",
+                 "button button-secondary");
+  }
+  // The record's report (an internal audit, a management review's minutes, a published
+  // document) as PDF.
+  for (const auto& info : app::Reports()) {
+    if (info.record != &spec) continue;
+    if (&spec == &domain::Documents() &&
+        !rec->fields.value("published_version", Json()).is_number_integer()) {
+      break;
+    }
+    actions.Link(fmt::format("/reports/{}?id={}&format=pdf", info.name, id), "PDF",
                  "button button-secondary");
   }
   PageFrame frame{

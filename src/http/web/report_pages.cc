@@ -3,8 +3,11 @@
 //                         excerpt) a period; plain GET forms, no JavaScript needed
 //   GET /reports/{name}   the file (format pdf, docx, xlsx, csv) or the print view (html); a
 //                         problem shows the reports page again with what is wrong
+//   GET /audit-pack       the audit pack (ZIP), for readers of the audit trail: its form leads
+//                         the reports page
 #include <fmt/format.h>
 
+#include "app/audit_pack_service.h"
 #include "app/report_service.h"
 #include "domain/documents.h"
 #include "http/api/api.h"
@@ -66,9 +69,46 @@ void ReportsPage(Request& r, const Status& problem = Status::Ok(), int status = 
   PageFrame frame{.title = "Reports",
                   .nav = "reports",
                   .crumbs = {{"Overview", "/"}, {"Reports", ""}},
-                  .subtitle = "The documents an auditor asks for, built from the records now"};
+                  .subtitle = "The documents an auditor asks for, built from the records"};
   Html h;
   if (!problem.ok()) ErrorAlert(h, "The report could not be made", problem.message());
+  const std::string today = FormatDate(r.services.clock.Now());
+  if (r.principal.Can(domain::Permission::kReadAuditTrail) &&
+      r.principal.Can(domain::Permission::kReadRecords)) {
+    h.Open("section", {{"class", "card report-card audit-pack"},
+                       {"id", "audit-pack"},
+                       {"aria-labelledby", "audit-pack-title"}});
+    h.Element("h2", {{"class", "report-title"}, {"id", "audit-pack-title"}}, "Audit pack");
+    h.Element("p", {{"class", "muted"}},
+              "One ZIP for an external auditor: the scope, the published policies, the "
+              "Statement of Applicability, the risk register and treatment plan, objectives, "
+              "competence and awareness records, internal audit reports, the last management "
+              "review, the nonconformity log and the readiness summary as they were on the day "
+              "chosen, with the audit trail of the period, a script to verify it offline and an "
+              "index. The download is recorded in the audit trail.");
+    h.Open("form", {{"method", "get"}, {"action", "/audit-pack"}, {"class", "report-form"}});
+    h.Open("label", {{"for", "audit-pack-as-of"}}).Text("As of").Close("label");
+    h.Void("input", {{"type", "date"},
+                     {"id", "audit-pack-as-of"},
+                     {"name", "as_of"},
+                     {"value", today},
+                     {"max", today},
+                     Attr::Flag("required")});
+    h.Open("label", {{"for", "audit-pack-from"}}).Text("Audit trail from").Close("label");
+    h.Void("input", {{"type", "date"}, {"id", "audit-pack-from"}, {"name", "from"}});
+    h.Open("label", {{"class", "check"}, {"for", "audit-pack-evidence"}});
+    h.Void("input", {{"type", "checkbox"},
+                     {"id", "audit-pack-evidence"},
+                     {"name", "evidence"},
+                     {"value", "true"}});
+    h.Text(" With the evidence files").Close("label");
+    h.Open("span", {{"class", "report-formats"}});
+    h.Element("button", {{"type", "submit"}, {"class", "button button-primary button-small"}},
+              "Download the audit pack");
+    h.Close("span");
+    h.Close("form");
+    h.Close("section");
+  }
   h.Element("p", {{"class", "muted"}},
             "PDF and Word files open with a document-control block (organisation, version, "
             "approval, classification, when generated and the SHA-256 of the content) and "
@@ -114,6 +154,10 @@ void ReportsPage(Request& r, const Status& problem = Status::Ok(), int status = 
       h.Open("label", {{"for", id + "-to"}}).Text("To").Close("label");
       h.Void("input", {{"type", "date"}, {"id", id + "-to"}, {"name", "to"}});
     }
+    if (!info.period) {
+      h.Open("label", {{"for", id + "-as-of"}}).Text("As of").Close("label");
+      h.Void("input", {{"type", "date"}, {"id", id + "-as-of"}, {"name", "as_of"}, {"max", today}});
+    }
     // A document carries its own classification.
     if (info.record != &domain::Documents()) {
       h.Open("label", {{"for", id + "-classification"}}).Text("Classification").Close("label");
@@ -156,6 +200,14 @@ void ReportRoute(Request& r) {
   WriteReportFile(r, *file);
 }
 
+void AuditPackRoute(Request& r) {
+  auto options = AuditPackOptionsFrom(r);
+  if (!options.ok()) return ReportsPage(r, options.status(), 400);
+  auto pack = r.services.audit_pack.Build(r.principal, *options);
+  if (!pack.ok()) return ReportsPage(r, pack.status(), HttpStatusFor(pack.status().code()));
+  WriteAuditPack(r, *pack);
+}
+
 }  // namespace
 
 SafeHtml ReportPrintView(const ReportDocument& doc) {
@@ -196,6 +248,8 @@ SafeHtml ReportPrintView(const ReportDocument& doc) {
 void AddReportPages(Router& router) {
   router.Get("/reports", Surface::kWeb, kRead, [](Request& r) { ReportsPage(r); });
   router.Get(R"(/reports/([a-z0-9-]+))", Surface::kWeb, kExport, ReportRoute);
+  router.Get("/audit-pack", Surface::kWeb,
+             Guard{Access::kPermission, domain::Permission::kReadAuditTrail, true}, AuditPackRoute);
 }
 
 }  // namespace rampart::http
