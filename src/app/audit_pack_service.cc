@@ -86,7 +86,8 @@ std::string Href(const std::string& path) {
 
 // The audit trail's verification script: POSIX sh, sha256sum, cut and sed only.
 constexpr std::string_view kVerifyScript = R"SH(#!/bin/sh
-# Checks the audit trail excerpt beside this script without Rampart: sh, sha256sum, cut, sed.
+# Checks the audit trail excerpt beside this script without Rampart: sh, dirname, cut, sed and
+# sha256sum (or shasum -a 256).
 # Each line of chain.tsv is an event: its sequence number, its hash and the exact bytes its hash
 # covers (its canonical encoding, a JSON array), separated by tabs, oldest first.
 #   1. the hash must be the SHA-256 of the canonical encoding;
@@ -94,10 +95,20 @@ constexpr std::string_view kVerifyScript = R"SH(#!/bin/sh
 #   3. the canonical encoding ends with the previous event's hash: when the previous event is in
 #      the excerpt too (the next number), it must be that event's hash.
 # Events of other organisations of the installation are not in the excerpt: a jump in the
-# numbers is one of theirs, and the server's verification of the whole chain covers it
-# (VERIFY.txt). Prints each problem; exits 1 when there is one, 0 when all events check.
+# numbers is one of theirs. Where the numbers jump, and before the first and after the last
+# event, the excerpt alone cannot show a deletion (VERIFY.txt says what does). Prints each
+# problem; exits 1 when there is one, 2 when it cannot check, 0 when all events check.
 set -u
 cd "$(dirname "$0")" || exit 2
+if [ ! -r chain.tsv ]; then
+  echo "chain.tsv is missing"
+  exit 2
+fi
+if command -v sha256sum >/dev/null 2>&1; then
+  sha() { sha256sum | cut -d' ' -f1; }
+else
+  sha() { shasum -a 256 | cut -d' ' -f1; }
+fi
 tab=$(printf '\t')
 bad=0
 n=0
@@ -105,7 +116,14 @@ prev_seq=
 prev_hash=
 while IFS="$tab" read -r seq hash canonical; do
   n=$((n + 1))
-  actual=$(printf '%s' "$canonical" | sha256sum | cut -d' ' -f1)
+  case $seq in
+    '' | *[!0-9]*)
+      echo "line $n: \"$seq\" is not an event number"
+      bad=$((bad + 1))
+      continue
+      ;;
+  esac
+  actual=$(printf '%s' "$canonical" | sha)
   if [ "$actual" != "$hash" ]; then
     echo "event $seq: its content does not match its hash"
     bad=$((bad + 1))
@@ -173,7 +191,8 @@ Result<AuditPack> AuditPackService::Build(const Principal& p, const AuditPackOpt
                         const std::string& title) -> Status {
     const ReportInfo* info = FindReport(name);
     auto doc = reports_.Build(p, name, o);
-    if (!doc.ok() && doc.status().code() == Code::kNotFound) {
+    if (!doc.ok() &&
+        (doc.status().code() == Code::kNotFound || doc.status().code() == Code::kTooLarge)) {
       s.notes.push_back(doc.status().message());
       return Status::Ok();
     }
@@ -227,8 +246,9 @@ Result<AuditPack> AuditPackService::Build(const Principal& p, const AuditPackOpt
       o.version = version;
       const std::string ref = domain::DocumentReference(d.fields);
       const std::string title = TextOf(d.fields, "title");
-      RETURN_IF_ERROR(add_report(s, "document", Slug(ref + " " + title) + "-v" + version, pdf, o,
-                                 fmt::format("{} {}, version {}", ref, title, version)));
+      RETURN_IF_ERROR(add_report(s, "document",
+                                 fmt::format("{}-{}-v{}", d.id, Slug(ref + " " + title), version),
+                                 pdf, o, fmt::format("{} {}, version {}", ref, title, version)));
     }
     if (documents.empty()) {
       s.notes.push_back(fmt::format("No policy was published by the end of {}.", day));
@@ -305,15 +325,20 @@ Result<AuditPack> AuditPackService::Build(const Principal& p, const AuditPackOpt
                                {ReportFormat::kPdf, ReportFormat::kCsv}, o,
                                fmt::format("Audit trail from {} to {}", from, day)));
     domain::AuditQuery q{.from = from, .to = day, .limit = 1000};
+    // The newest events of the period, at most kAuditCsvLimit of them.
     std::vector<domain::AuditEvent> events;
+    const auto limit = static_cast<size_t>(RegisterService::kAuditCsvLimit);
     for (;;) {
       ASSIGN_OR_RETURN(const domain::AuditPage page, store_.ListAudit(p.org_id, q));
-      for (const auto& e : page.events) events.push_back(e);
-      if (events.size() > static_cast<size_t>(RegisterService::kAuditCsvLimit)) {
-        return Status(Code::kTooLarge,
-                      fmt::format("more than {} audit events fall in the period: start it later",
-                                  RegisterService::kAuditCsvLimit),
-                      "from");
+      for (const auto& e : page.events) {
+        if (events.size() < limit) events.push_back(e);
+      }
+      if (events.size() >= limit && page.older != 0) {
+        s.notes.push_back(fmt::format(
+            "chain.tsv holds the newest {} events of the period, from {}: start the period "
+            "later for a complete excerpt.",
+            limit, events.back().at.substr(0, 10)));
+        break;
       }
       if (page.older == 0) break;
       q.before_seq = page.older;
@@ -347,13 +372,18 @@ Result<AuditPack> AuditPackService::Build(const Principal& p, const AuditPackOpt
         "the bytes hashed.\n\n"
         "To check the excerpt, in this folder:\n\n"
         "    sh verify.sh\n\n"
-        "It recomputes every hash and checks every link between consecutive events. Events of\n"
-        "other organisations of the installation are left out: where the numbers jump, the\n"
-        "link runs through their events.\n\n"
-        "The server verified the whole chain when it built this pack ({}): {}.\n"
-        "To tie the excerpt to the installation, compare the last event's hash with the\n"
-        "organisation's signed checkpoints (`rampart audit verify --checkpoints`, see\n"
-        "docs/audit-trail.md) or with the next pack.\n",
+        "It recomputes every hash and checks every link between consecutive event numbers.\n"
+        "Events of other organisations of the installation are left out: where the numbers\n"
+        "jump, the link runs through their events, and the excerpt alone cannot show that an\n"
+        "event was deleted there, or before the first or after the last. Nor can it show a\n"
+        "change made together with new hashes for the event and those after it: the files of\n"
+        "a pack can be edited together.\n\n"
+        "What shows that the pack is the one the organisation gave:\n"
+        "  - the SHA-256 of the ZIP, sent with the download (X-Content-SHA256) and recorded in\n"
+        "    the organisation's audit trail as the download event (action \"download\", record\n"
+        "    type \"audit_pack\"): ask for that event, or compare with `sha256sum` of the ZIP;\n"
+        "  - the next pack: the events of this period must appear in it unchanged.\n\n"
+        "The server verified the whole chain when it built this pack ({}): {}.\n",
         p.org_name, from, day, event_count, first_event.empty() ? "none" : first_event,
         last_event.empty() ? "none" : last_event, generated_at,
         whole.intact
@@ -379,8 +409,14 @@ Result<AuditPack> AuditPackService::Build(const Principal& p, const AuditPackOpt
           &domain::AwarenessCompletions(), &domain::InternalAudits(), &domain::AuditFindings(),
           &domain::ManagementReviews(), &domain::Nonconformities()}) {
       ASSIGN_OR_RETURN(const auto groups, store_.EvidenceExpiryBy(p.org_id, spec->type, before));
+      if (groups.empty()) continue;
+      // Only the files of records there were then (a deleted record's files stay in the store).
+      std::set<int64_t> existing;
+      ASSIGN_OR_RETURN(const auto records, src->All(*spec, {}));
+      for (const auto& r : records) existing.insert(r.id);
       for (const auto& g : groups) {
         const int64_t record_id = g.values[0].get<int64_t>();
+        if (!existing.contains(record_id)) continue;
         ASSIGN_OR_RETURN(const auto files, store_.ListEvidence(p.org_id, spec->type, record_id));
         for (const auto& f : files) {
           if (f.uploaded_at.substr(0, 10) > day) continue;

@@ -119,6 +119,7 @@ Result<std::unique_ptr<XlsxStream>> XlsxStream::Start(
 
 Status XlsxStream::Add(const std::vector<std::string>& row) {
   State& st = *state_;
+  if (st.workbook == nullptr) return Internal("the spreadsheet was already finished");
   RETURN_IF_ERROR(st.status);
   for (size_t c = 0; c < row.size(); ++c) {
     if (row[c].empty()) continue;

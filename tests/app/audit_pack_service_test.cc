@@ -141,6 +141,10 @@ TEST_F(AuditPackTest, EveryFileIsIndexedChecksummedAndTheTrailVerifiesOffline) {
   const auto refused = z.Run("sh " + dir + "/verify.sh", &error);
   EXPECT_FALSE(refused);
   EXPECT_THAT(error, HasSubstr("its content does not match its hash"));
+  // Without the excerpt it checks nothing, and says so.
+  ASSERT_TRUE(z.Run("rm " + chain));
+  EXPECT_FALSE(z.Run("sh " + dir + "/verify.sh", &error));
+  EXPECT_THAT(error, HasSubstr("chain.tsv is missing"));
 
   // The download is an audit event naming the pack's digest.
   const auto events = Events();
@@ -205,6 +209,15 @@ TEST_F(AuditPackTest, EvidenceFilesOnlyWhenAskedAndOnlyTheOrganisationsOwn) {
                                                             .file_name = "restore-test.txt"},
                                                   .content = "Restored 12 files on 2026-11-30.\n"}),
               IsOk());
+  // A deleted record's files stay in the store, but not in the pack.
+  const int64_t gone = Insert(alice_, domain::Risks(), {{"title", "Retired risk"}});
+  ASSERT_THAT(services_->evidence.Upload(
+                  alice_, {.record_type = "risk",
+                           .record_id = gone,
+                           .input = {.title = "Old scan", .file_name = "old-scan.txt"},
+                           .content = "Scanned before retirement.\n"}),
+              IsOk());
+  Delete(alice_, domain::Risks(), gone);
   const Principal bob = Globex();
   Insert(bob, domain::Risks(), {{"title", "Globex only: flood in the data centre"}});
 
@@ -218,7 +231,8 @@ TEST_F(AuditPackTest, EvidenceFilesOnlyWhenAskedAndOnlyTheOrganisationsOwn) {
   const std::string file =
       FileLike(with, "[0-9]+-evidence-files/risk-[0-9]+/[0-9]+-restore-test\\.txt");
   EXPECT_EQ(with.files().at(file), "Restored 12 files on 2026-11-30.\n");
-  EXPECT_THAT(with.files().at("index.html"), HasSubstr("Backup restore test"));
+  EXPECT_THAT(with.files().at("index.html"),
+              AllOf(HasSubstr("Backup restore test"), Not(HasSubstr("Old scan"))));
   for (const auto& [path, bytes] : with.files()) {
     EXPECT_THAT(bytes, Not(HasSubstr("Globex only"))) << path;
   }

@@ -110,6 +110,7 @@ TEST(XlsxTest, AStreamWritesEveryRowInOrderAndCleansUpUnfinished) {
   auto bytes = (*stream)->Finish();
   ASSERT_TRUE(bytes.ok()) << bytes.status().ToString();
   EXPECT_EQ((*stream)->Finish().status().code(), Code::kInternal);  // finished once
+  EXPECT_EQ((*stream)->Add({"1", "late"}).code(), Code::kInternal);
   const auto cells = test::ReadXlsxCells(*bytes);
   ASSERT_TRUE(cells.has_value());
   ASSERT_EQ(cells->size(), 20001u);
