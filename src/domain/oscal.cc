@@ -138,6 +138,20 @@ Status ReadObject(const Json& v, const std::string& field) {
   return Status::Ok();
 }
 
+// Calls `read(item, at)` for each item of the array member `key` (absent: none), each of which
+// must be an object; `at` is the item's field path ("controls[3].props[1]").
+template <typename Read>
+Status ForEachObject(const Json& obj, std::string_view key, std::string_view where, Read&& read) {
+  const Json* arr = nullptr;
+  RETURN_IF_ERROR(ReadArray(obj, key, where, arr));
+  for (size_t i = 0; arr != nullptr && i < arr->size(); ++i) {
+    const std::string at = Indexed(where, key, i);
+    RETURN_IF_ERROR(ReadObject((*arr)[i], at));
+    RETURN_IF_ERROR(read((*arr)[i], at));
+  }
+  return Status::Ok();
+}
+
 Status ReadStrings(const Json& obj, std::string_view key, std::string_view where,
                    std::vector<std::string>& out) {
   const Json* arr = nullptr;
@@ -152,21 +166,15 @@ Status ReadStrings(const Json& obj, std::string_view key, std::string_view where
 }
 
 Status ReadProps(const Json& obj, std::string_view where, std::vector<OscalProperty>& out) {
-  const Json* arr = nullptr;
-  RETURN_IF_ERROR(ReadArray(obj, "props", where, arr));
-  if (arr == nullptr) return Status::Ok();
-  for (size_t i = 0; i < arr->size(); ++i) {
-    const std::string at = Indexed(where, "props", i);
-    const Json& p = (*arr)[i];
-    RETURN_IF_ERROR(ReadObject(p, at));
+  return ForEachObject(obj, "props", where, [&](const Json& p, const std::string& at) {
     OscalProperty prop;
     RETURN_IF_ERROR(ReadString(p, "name", at, Presence::kRequired, prop.name));
     RETURN_IF_ERROR(ReadString(p, "value", at, Presence::kOptional, prop.value));
     RETURN_IF_ERROR(ReadString(p, "class", at, Presence::kOptional, prop.class_name));
     RETURN_IF_ERROR(ReadString(p, "ns", at, Presence::kOptional, prop.ns));
     out.push_back(std::move(prop));
-  }
-  return Status::Ok();
+    return Status::Ok();
+  });
 }
 
 Status ReadSelection(const Json& obj, std::string_view where, std::optional<OscalSelection>& out) {
@@ -182,13 +190,7 @@ Status ReadSelection(const Json& obj, std::string_view where, std::optional<Osca
 }
 
 Status ReadParams(const Json& obj, std::string_view where, std::vector<OscalParameter>& out) {
-  const Json* arr = nullptr;
-  RETURN_IF_ERROR(ReadArray(obj, "params", where, arr));
-  if (arr == nullptr) return Status::Ok();
-  for (size_t i = 0; i < arr->size(); ++i) {
-    const std::string at = Indexed(where, "params", i);
-    const Json& p = (*arr)[i];
-    RETURN_IF_ERROR(ReadObject(p, at));
+  return ForEachObject(obj, "params", where, [&](const Json& p, const std::string& at) {
     OscalParameter param;
     RETURN_IF_ERROR(ReadString(p, "id", at, Presence::kRequired, param.id));
     RETURN_IF_ERROR(ReadString(p, "class", at, Presence::kOptional, param.class_name));
@@ -196,18 +198,15 @@ Status ReadParams(const Json& obj, std::string_view where, std::vector<OscalPara
     RETURN_IF_ERROR(ReadStrings(p, "values", at, param.values));
     RETURN_IF_ERROR(ReadSelection(p, at, param.select));
     RETURN_IF_ERROR(ReadProps(p, at, param.props));
-    const Json* guidelines = nullptr;
-    RETURN_IF_ERROR(ReadArray(p, "guidelines", at, guidelines));
-    for (size_t g = 0; guidelines != nullptr && g < guidelines->size(); ++g) {
-      const std::string gat = Indexed(at, "guidelines", g);
-      RETURN_IF_ERROR(ReadObject((*guidelines)[g], gat));
+    RETURN_IF_ERROR(ForEachObject(p, "guidelines", at, [&](const Json& g, const std::string& gat) {
       std::string prose;
-      RETURN_IF_ERROR(ReadString((*guidelines)[g], "prose", gat, Presence::kOptional, prose));
+      RETURN_IF_ERROR(ReadString(g, "prose", gat, Presence::kOptional, prose));
       param.guidelines.push_back(std::move(prose));
-    }
+      return Status::Ok();
+    }));
     out.push_back(std::move(param));
-  }
-  return Status::Ok();
+    return Status::Ok();
+  });
 }
 
 // `level` is the nesting of the parts read: 1 for a control's own parts.
@@ -547,12 +546,7 @@ class CatalogReader {
 
 Status ReadSelections(const Json& import, std::string_view key, const std::string& where,
                       std::vector<OscalControlSelection>& out) {
-  const Json* arr = nullptr;
-  RETURN_IF_ERROR(ReadArray(import, key, where, arr));
-  for (size_t i = 0; arr != nullptr && i < arr->size(); ++i) {
-    const std::string at = Indexed(where, key, i);
-    const Json& s = (*arr)[i];
-    RETURN_IF_ERROR(ReadObject(s, at));
+  return ForEachObject(import, key, where, [&](const Json& s, const std::string& at) {
     OscalControlSelection sel;
     RETURN_IF_ERROR(ReadStrings(s, "with-ids", at, sel.with_ids));
     std::string children;
@@ -562,18 +556,15 @@ Status ReadSelections(const Json& import, std::string_view key, const std::strin
                              Member(at, "with-child-controls"));
     }
     sel.with_child_controls = children == "yes";
-    const Json* matching = nullptr;
-    RETURN_IF_ERROR(ReadArray(s, "matching", at, matching));
-    for (size_t m = 0; matching != nullptr && m < matching->size(); ++m) {
-      const std::string mat = Indexed(at, "matching", m);
-      RETURN_IF_ERROR(ReadObject((*matching)[m], mat));
+    RETURN_IF_ERROR(ForEachObject(s, "matching", at, [&](const Json& m, const std::string& mat) {
       std::string pattern;
-      RETURN_IF_ERROR(ReadString((*matching)[m], "pattern", mat, Presence::kRequired, pattern));
+      RETURN_IF_ERROR(ReadString(m, "pattern", mat, Presence::kRequired, pattern));
       sel.matching.push_back(std::move(pattern));
-    }
+      return Status::Ok();
+    }));
     out.push_back(std::move(sel));
-  }
-  return Status::Ok();
+    return Status::Ok();
+  });
 }
 
 Status ReadImports(const Json& profile, OscalProfile& out) {
@@ -620,12 +611,7 @@ Status ReadPosition(const Json& add, const std::string& at, OscalPosition& out) 
 Status ReadAlteration(const Json& a, const std::string& at, OscalAlteration& out) {
   RETURN_IF_ERROR(ReadObject(a, at));
   RETURN_IF_ERROR(ReadString(a, "control-id", at, Presence::kRequired, out.control_id));
-  const Json* removes = nullptr;
-  RETURN_IF_ERROR(ReadArray(a, "removes", at, removes));
-  for (size_t i = 0; removes != nullptr && i < removes->size(); ++i) {
-    const std::string rat = Indexed(at, "removes", i);
-    const Json& r = (*removes)[i];
-    RETURN_IF_ERROR(ReadObject(r, rat));
+  RETURN_IF_ERROR(ForEachObject(a, "removes", at, [&](const Json& r, const std::string& rat) {
     OscalRemoval removal;
     RETURN_IF_ERROR(ReadString(r, "by-name", rat, Presence::kOptional, removal.by_name));
     RETURN_IF_ERROR(ReadString(r, "by-class", rat, Presence::kOptional, removal.by_class));
@@ -646,13 +632,9 @@ Status ReadAlteration(const Json& a, const std::string& at, OscalAlteration& out
                              rat);
     }
     out.removes.push_back(std::move(removal));
-  }
-  const Json* adds = nullptr;
-  RETURN_IF_ERROR(ReadArray(a, "adds", at, adds));
-  for (size_t i = 0; adds != nullptr && i < adds->size(); ++i) {
-    const std::string aat = Indexed(at, "adds", i);
-    const Json& d = (*adds)[i];
-    RETURN_IF_ERROR(ReadObject(d, aat));
+    return Status::Ok();
+  }));
+  return ForEachObject(a, "adds", at, [&](const Json& d, const std::string& aat) {
     OscalAddition add;
     RETURN_IF_ERROR(ReadPosition(d, aat, add.position));
     RETURN_IF_ERROR(ReadString(d, "by-id", aat, Presence::kOptional, add.by_id));
@@ -661,27 +643,24 @@ Status ReadAlteration(const Json& a, const std::string& at, OscalAlteration& out
     RETURN_IF_ERROR(ReadProps(d, aat, add.props));
     RETURN_IF_ERROR(ReadParts(d, aat, 1, add.parts));
     out.adds.push_back(std::move(add));
-  }
-  return Status::Ok();
+    return Status::Ok();
+  });
 }
 
 Status ReadModify(const Json& profile, OscalProfile& out) {
   const Json* modify = Find(profile, "modify");
   if (modify == nullptr) return Status::Ok();
   RETURN_IF_ERROR(ReadObject(*modify, "modify"));
-  const Json* settings = nullptr;
-  RETURN_IF_ERROR(ReadArray(*modify, "set-parameters", "modify", settings));
-  for (size_t i = 0; settings != nullptr && i < settings->size(); ++i) {
-    const std::string at = Indexed("modify", "set-parameters", i);
-    const Json& s = (*settings)[i];
-    RETURN_IF_ERROR(ReadObject(s, at));
-    OscalParameterSetting setting;
-    RETURN_IF_ERROR(ReadString(s, "param-id", at, Presence::kRequired, setting.param_id));
-    RETURN_IF_ERROR(ReadString(s, "label", at, Presence::kOptional, setting.label));
-    RETURN_IF_ERROR(ReadStrings(s, "values", at, setting.values));
-    RETURN_IF_ERROR(ReadSelection(s, at, setting.select));
-    out.set_parameters.push_back(std::move(setting));
-  }
+  RETURN_IF_ERROR(
+      ForEachObject(*modify, "set-parameters", "modify", [&](const Json& s, const std::string& at) {
+        OscalParameterSetting setting;
+        RETURN_IF_ERROR(ReadString(s, "param-id", at, Presence::kRequired, setting.param_id));
+        RETURN_IF_ERROR(ReadString(s, "label", at, Presence::kOptional, setting.label));
+        RETURN_IF_ERROR(ReadStrings(s, "values", at, setting.values));
+        RETURN_IF_ERROR(ReadSelection(s, at, setting.select));
+        out.set_parameters.push_back(std::move(setting));
+        return Status::Ok();
+      }));
   const Json* alters = nullptr;
   RETURN_IF_ERROR(ReadArray(*modify, "alters", "modify", alters));
   for (size_t i = 0; alters != nullptr && i < alters->size(); ++i) {
