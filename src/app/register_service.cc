@@ -339,17 +339,6 @@ Result<RefTitles> RegisterService::ReferencedTitles(const Principal& p, const Re
   return out;
 }
 
-Result<ExportSheet> RegisterService::Sheet(const Principal& p, const RegisterSpec& spec,
-                                           const domain::ListQuery& query) {
-  RETURN_IF_ERROR(Require(p, domain::Permission::kReadRecords));
-  std::vector<Record> all;
-  RETURN_IF_ERROR(ForEachPage(store_, spec, p.org_id, query, [&](std::vector<Record>& page) {
-    for (auto& r : page) all.push_back(std::move(r));
-    return Status::Ok();
-  }));
-  return SheetOf(p, spec, all);
-}
-
 Result<ExportSheet> RegisterService::SheetOf(const Principal& p, const RegisterSpec& spec,
                                              const std::vector<Record>& records) {
   RETURN_IF_ERROR(Require(p, domain::Permission::kReadRecords));

@@ -95,14 +95,12 @@ class RegisterService {
                                                   const domain::RegisterSpec& spec, int64_t id);
   // Every record matching `query`'s filters, search and order, as CSV or XLSX with the same
   // columns (app::RecordsToSheet): what the API's export and `rampart export` write. Reads the
-  // records, the members and the titles of the referred-to records (one statement per register
-  // referred to, for up to kTitlesPerStatement ids).
+  // members once, then the records page by page with the titles of each page's referred-to
+  // records (one statement per register referred to, for up to kTitlesPerStatement ids), writing
+  // each page before the next is read (XLSX through XlsxStream).
   Result<std::string> Export(const Principal& p, const domain::RegisterSpec& spec,
                              const domain::ListQuery& query, ExportFormat format);
-  // The cells Export writes, before they are written (reports lay them out themselves).
-  Result<ExportSheet> Sheet(const Principal& p, const domain::RegisterSpec& spec,
-                            const domain::ListQuery& query);
-  // The same cells for records already read.
+  // The cells Export writes of records already read (reports lay them out themselves).
   Result<ExportSheet> SheetOf(const Principal& p, const domain::RegisterSpec& spec,
                               const std::vector<domain::Record>& records);
   // The titles of the records the reference fields of `rows` (records' fields) name, by register

@@ -314,16 +314,17 @@ Result<ReportService::Source> ReportService::SourceOf(const Principal& p,
   Source src;
   const std::string today = FormatDate(clock_.Now());
   src.day = as_of.empty() ? today : as_of;
-  if (as_of.empty()) return src;
-  RETURN_IF_ERROR(CheckAsOf(as_of, today));
-  if (as_of < today) src.past = RecordsAsOf(store_, p.org_id, as_of);
+  if (!as_of.empty()) RETURN_IF_ERROR(CheckAsOf(as_of, today));
+  src.past = src.day < today;
+  src.records =
+      src.past ? RecordsAsOf(store_, p.org_id, src.day) : LiveRecords(store_, p.org_id, src.day);
   return src;
 }
 
 Result<domain::Record> ReportService::RecordOf(const Principal& p, const Source& src,
                                                const RegisterSpec& spec, int64_t id) {
   if (!src.past) return registers_.Get(p, spec, id);
-  ASSIGN_OR_RETURN(auto records, src.past->All(spec, {}));
+  ASSIGN_OR_RETURN(auto records, src.records->All(spec, {}));
   for (auto& r : records) {
     if (r.id == id) return std::move(r);
   }
@@ -335,13 +336,8 @@ Result<ReportDocument> ReportService::RegisterReport(const Principal& p, const R
                                                      const ReportInfo& info, const Source& src) {
   ReportDocument doc;
   ASSIGN_OR_RETURN(doc.control.version, AsOfEvent(p, {spec.type}, src));  // before the records
-  ExportSheet sheet;
-  if (src.past) {
-    ASSIGN_OR_RETURN(const auto records, src.past->All(spec, {}));
-    ASSIGN_OR_RETURN(sheet, registers_.SheetOf(p, spec, records));
-  } else {
-    ASSIGN_OR_RETURN(sheet, registers_.Sheet(p, spec, domain::ListQuery{}));
-  }
+  ASSIGN_OR_RETURN(const auto records, src.records->All(spec, {}));
+  ASSIGN_OR_RETURN(const ExportSheet sheet, registers_.SheetOf(p, spec, records));
   std::vector<const FieldSpec*> fields;
   for (const auto& name : spec.list_columns) {
     if (const FieldSpec* f = spec.Field(name)) fields.push_back(f);
@@ -487,16 +483,17 @@ Result<ReportDocument> ReportService::TreatmentPlanReport(const Principal& p,
                                                           const Source& src) {
   ReportDocument doc;
   ASSIGN_OR_RETURN(doc.control.version, AsOfEvent(p, {domain::Risks().type}, src));
-  ExportSheet sheet;
-  if (src.past) {
-    ASSIGN_OR_RETURN(auto risks, src.past->All(domain::Risks(), {}));
-    std::sort(risks.begin(), risks.end(), [](const domain::Record& a, const domain::Record& b) {
-      return a.fields.value("number", domain::Json()) < b.fields.value("number", domain::Json());
-    });
-    ASSIGN_OR_RETURN(sheet, risks_.TreatmentPlanSheet(p, std::move(risks), src.day));
-  } else {
-    ASSIGN_OR_RETURN(sheet, risks_.TreatmentPlanSheet(p));
-  }
+  // The risks in treatment (RiskService keeps those of them that need it).
+  const domain::Filter in_treatment{"status",
+                                    domain::Json::array({std::string(domain::kRiskAnalysed),
+                                                         std::string(domain::kRiskTreatmentPlanned),
+                                                         std::string(domain::kRiskTreated)})};
+  ASSIGN_OR_RETURN(auto risks, src.records->All(domain::Risks(), {in_treatment}));
+  std::sort(risks.begin(), risks.end(), [](const domain::Record& a, const domain::Record& b) {
+    return a.fields.value("number", domain::Json()) < b.fields.value("number", domain::Json());
+  });
+  ASSIGN_OR_RETURN(const ExportSheet sheet,
+                   risks_.TreatmentPlanSheet(p, std::move(risks), src.day));
   doc.control.status = "Generated from the records";
   // TreatmentPlanSheet's columns, labelled in order.
   static const std::vector<std::string> kLabels = {
@@ -601,7 +598,7 @@ Result<ReportDocument> ReportService::ScopeReport(const Principal& p, const Repo
   domain::Record current;
   if (src.past) {
     // The version in force then: approved by then, not yet superseded.
-    ASSIGN_OR_RETURN(auto versions, src.past->All(spec, {}));
+    ASSIGN_OR_RETURN(auto versions, src.records->All(spec, {}));
     const auto it = std::find_if(versions.begin(), versions.end(), [](const domain::Record& r) {
       return r.fields.value("status", std::string()) == domain::kVersionApproved;
     });
@@ -643,24 +640,12 @@ Result<ReportDocument> ReportService::DocumentReport(const Principal& p,
     return Status(Code::kNotFound, "the document has no published version: choose one with version",
                   "version");
   }
-  // The document's versions, page by page until the one asked for.
-  domain::ListQuery q;
-  q.filters.push_back({"document", domain::Json::array({id})});
-  q.limit = 500;
+  // The document's versions (then), for the one asked for.
+  ASSIGN_OR_RETURN(auto versions, src.records->All(domain::DocumentVersions(),
+                                                   {{"document", domain::Json::array({id})}}));
   std::optional<domain::Record> found;
-  if (src.past) {
-    ASSIGN_OR_RETURN(auto versions, src.past->All(domain::DocumentVersions(), q.filters));
-    for (auto& v : versions) {
-      if (v.fields.value("version_number", domain::Json()) == number) found = std::move(v);
-    }
-  }
-  while (!src.past) {
-    ASSIGN_OR_RETURN(domain::Page page, registers_.List(p, domain::DocumentVersions(), q));
-    for (auto& v : page.records) {
-      if (v.fields.value("version_number", domain::Json()) == number) found = std::move(v);
-    }
-    if (found || page.next_cursor.empty()) break;
-    q.cursor = page.next_cursor;
+  for (auto& v : versions) {
+    if (v.fields.value("version_number", domain::Json()) == number) found = std::move(v);
   }
   const domain::Record* chosen = found ? &*found : nullptr;
   if (chosen == nullptr) {
@@ -717,15 +702,9 @@ Result<ReportDocument> ReportService::OneRecordReport(const Principal& p, const 
   RecordBlocks(spec, record, sheet, 0, members, doc);
   if (&spec == &domain::InternalAudits()) {
     const RegisterSpec& findings = domain::AuditFindings();
-    domain::ListQuery q;
-    q.filters.push_back({"audit", domain::Json::array({id})});
-    ExportSheet found;
-    if (src.past) {
-      ASSIGN_OR_RETURN(const auto records, src.past->All(findings, q.filters));
-      ASSIGN_OR_RETURN(found, registers_.SheetOf(p, findings, records));
-    } else {
-      ASSIGN_OR_RETURN(found, registers_.Sheet(p, findings, q));
-    }
+    ASSIGN_OR_RETURN(const auto records,
+                     src.records->All(findings, {{"audit", domain::Json::array({id})}}));
+    ASSIGN_OR_RETURN(const ExportSheet found, registers_.SheetOf(p, findings, records));
     std::vector<const FieldSpec*> fields;
     for (const auto& name : findings.list_columns) {
       if (name == "audit") continue;

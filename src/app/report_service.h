@@ -105,10 +105,12 @@ class ReportService {
                             const ReportOptions& options);
 
  private:
-  // Where a report's records come from: now (`past` null), or the end of an earlier day.
+  // Where a report's records come from: today's (LiveRecords), or those at the end of an earlier
+  // day (RecordsAsOf).
   struct Source {
-    std::string day;                     // as_of, or today
-    std::unique_ptr<RecordSource> past;  // set for a day before today
+    std::string day;  // as_of, or today
+    bool past = false;
+    std::unique_ptr<RecordSource> records;
   };
   Result<Source> SourceOf(const Principal& p, const std::string& as_of);
   // Record `id` of `spec` from `src`: kNotFound when it did not exist (then).
