@@ -64,8 +64,9 @@ FUZZ_SECONDS ?= 60
 fuzz: test-deps
 	@CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=Debug \
 	  -DRAMPART_TESTS=ON -DRAMPART_FUZZ=ON >/dev/null
-	@cmake --build build-fuzz -j $(JOBS) --target fuzz_form fuzz_record_json fuzz_request fuzz_oscal
-	@for f in form record_json request oscal; do \
+	@cmake --build build-fuzz -j $(JOBS) --target fuzz_form fuzz_record_json fuzz_request fuzz_oscal \
+	  fuzz_csv fuzz_xlsx
+	@for f in form record_json request oscal csv xlsx; do \
 	  mkdir -p build-fuzz/corpus-$$f && \
 	  build-fuzz/tests/fuzz_$$f -max_total_time=$(FUZZ_SECONDS) build-fuzz/corpus-$$f tests/fuzz/corpus/$$f || exit 1; \
 	done

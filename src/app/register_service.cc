@@ -56,6 +56,21 @@ Status RegisterService::Prepare(const Principal& p, const RegisterSpec& spec, Js
   return Status::Ok();
 }
 
+Status RegisterService::RunWriteHook(const Principal& p, const RegisterSpec& spec, Json& fields,
+                                     const Json* before, std::vector<FieldError>& errors) {
+  const auto hook = hooks_.find(&spec);
+  if (hook == hooks_.end()) return Status::Ok();
+  return hook->second(p, fields, before, errors);
+}
+
+Status RegisterService::AddCompanions(const Principal& p, const RegisterSpec& spec,
+                                      const Json& fields, const Json* before,
+                                      std::vector<store::Mutation>& mutations) {
+  const auto hook = companion_hooks_.find(&spec);
+  if (hook == companion_hooks_.end()) return Status::Ok();
+  return hook->second(p, fields, before, mutations);
+}
+
 Status RegisterService::CheckAcyclic(const Principal& p, const RegisterSpec& spec, int64_t id,
                                      const Json& fields, std::vector<FieldError>& errors) {
   for (const auto& f : spec.fields) {

@@ -162,6 +162,20 @@ class RegisterService {
   Status Prepare(const Principal& p, const domain::RegisterSpec& spec, domain::Json& fields,
                  const domain::Json* before, std::vector<domain::FieldError>& errors);
 
+  // The register's write hook alone (Prepare without the reference checks), for a use case that
+  // resolved and checked the references itself (an import resolves them in bulk).
+  Status RunWriteHook(const Principal& p, const domain::RegisterSpec& spec, domain::Json& fields,
+                      const domain::Json* before, std::vector<domain::FieldError>& errors);
+  // What the register's companion hook writes with the record (`fields`, as it will be written;
+  // `before` nullptr on create), appended to `mutations` after the record's own mutation, which
+  // the caller appended last.
+  Status AddCompanions(const Principal& p, const domain::RegisterSpec& spec,
+                       const domain::Json& fields, const domain::Json* before,
+                       std::vector<store::Mutation>& mutations);
+  // Restates refused field problems in the terms in force (the register's refusal hook).
+  void Restate(const Principal& p, const domain::RegisterSpec& spec,
+               std::vector<domain::FieldError>& errors) const;
+
   // Appends an error for each acyclic list of references (FieldSpec::acyclic) in which record
   // `id` would name itself or a record that leads back to it. One statement per such field.
   Status CheckAcyclic(const Principal& p, const domain::RegisterSpec& spec, int64_t id,
@@ -175,8 +189,6 @@ class RegisterService {
                               const domain::Json* before, const domain::Json* after);
 
  private:
-  void Restate(const Principal& p, const domain::RegisterSpec& spec,
-               std::vector<domain::FieldError>& errors) const;
   Status CheckReferences(const Principal& p, const domain::RegisterSpec& spec,
                          const domain::Json& fields, const domain::Json* before,
                          std::vector<domain::FieldError>& errors);

@@ -10,6 +10,7 @@
 #include "app/competence_service.h"
 #include "app/document_service.h"
 #include "app/evidence_service.h"
+#include "app/import_service.h"
 #include "app/internal_audit_service.h"
 #include "app/leadership_service.h"
 #include "app/management_review_service.h"
@@ -62,6 +63,7 @@ struct Services {
         readiness(s, c),
         reports(s, c, registers, versions, risks, soa, readiness),
         audit_pack(s, c, reports),
+        imports(s, c, registers),
         setup(s, c, registers, versions, risks) {
     registers.SetWriteHook(domain::Measurements(), [this](const Principal& p, domain::Json& fields,
                                                           const domain::Json* before,
@@ -184,6 +186,7 @@ struct Services {
   ReadinessService readiness;
   ReportService reports;
   AuditPackService audit_pack;
+  ImportService imports;
   SetupService setup;
 };
 

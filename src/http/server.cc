@@ -36,7 +36,9 @@ const std::vector<std::pair<std::string, std::string>>& SecurityHeaders() {
 // An evidence upload (API or page): the one kind of request whose body may exceed the body limit,
 // up to the evidence limit.
 bool IsUpload(const HttpRequest& req) {
-  static const std::regex kUpload(R"(^(/api/v1)?/[a-z0-9-]+/\d+/evidence$)");
+  // Evidence files, and spreadsheets to import (the API's dry run and proposal, the import page).
+  static const std::regex kUpload(
+      R"(^(/api/v1)?/[a-z0-9-]+/(\d+/evidence|import(/mapping)?)$)");
   return req.method == "POST" && std::regex_match(req.path, kUpload);
 }
 
@@ -139,7 +141,10 @@ void Server::WriteError(const HttpRequest& head, const Refusal& why, HttpRespons
   const bool api = head.path.rfind("/api/", 0) == 0 || head.path.empty();
   Status st = why.reason;
   if (why.http_status == 413 && IsUpload(head)) {
-    st = Status(Code::kTooLarge, "the file is larger than the server accepts", "file");
+    st = Status(Code::kTooLarge,
+                fmt::format("the file is larger than the {} MiB the server accepts",
+                            services_.evidence.max_bytes() >> 20),
+                "file");
   }
   if (api) {
     WriteJsonError(res, st);

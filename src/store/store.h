@@ -69,6 +69,11 @@ struct Mutation {
   // nonconformity, raised with it; "/decisions/2/follow_up", a JSON pointer: a table's cell): each
   // is set, with its audit diff, to the id written by the mutation at that index before this one.
   std::vector<std::pair<std::string, size_t>> ids_of;
+  // The record's identifier in another system (a spreadsheet's "Risk ID"), kept beside it so that
+  // importing the same spreadsheet again updates the record: an insert or update with one sets it
+  // (replacing the record's earlier key); kAlreadyExists when another record of the register
+  // holds it. A delete forgets the record's key. Not part of the record or its audit diff.
+  std::string external_id;
 };
 
 // An audit event before the store places it in the chain (seq, prev_hash, hash are assigned).
@@ -82,6 +87,29 @@ struct AuditDraft {
   int64_t record_id = 0;
   Json diff = Json::object();
   std::string address;  // the client's address; empty for the command line and the system
+};
+
+// A spreadsheet kept between the steps of an import page.
+struct ImportUpload {
+  int64_t id = 0;
+  int64_t org_id = 0;
+  int64_t user_id = 0;
+  std::string record_type;
+  std::string file_name;
+  int64_t size = 0;
+  std::string sha256;
+  std::string created_at;
+};
+
+// A saved column mapping of a register: `columns` is a JSON object (spreadsheet column header ->
+// what it holds), with the import's options.
+struct ImportMapping {
+  int64_t id = 0;
+  std::string record_type;
+  std::string name;
+  Json columns = Json::object();
+  int64_t updated_by = 0;
+  std::string updated_at;
 };
 
 // A session or API token with what authentication needs about its holder, read in one
@@ -413,6 +441,30 @@ class Store {
   virtual Result<std::vector<domain::SoaVersion>> ListSoaVersions(int64_t org_id) = 0;
   // kNotFound when the organisation has no version `number`.
   virtual Result<domain::SoaVersion> GetSoaVersion(int64_t org_id, int64_t number) = 0;
+
+  // --- Spreadsheet import (issue 16) ---
+  // The organisation's records of `record_type` that have an identifier in another system
+  // (Mutation::external_id): identifier -> record id. One statement.
+  virtual Result<std::map<std::string, int64_t>> ExternalIds(int64_t org_id,
+                                                             const std::string& record_type) = 0;
+  // Keeps an uploaded spreadsheet for the steps of an import page (`upload.id` ignored) and
+  // forgets every upload made before `forget_before` (UTC, ISO 8601); returns its id.
+  virtual Result<int64_t> PutImportUpload(const ImportUpload& upload, const std::string& content,
+                                          const std::string& forget_before) = 0;
+  // The upload `id` of `user_id` in `org_id`, with its content; kNotFound for anyone else's.
+  virtual Result<std::pair<ImportUpload, std::string>> GetImportUpload(int64_t org_id,
+                                                                       int64_t user_id,
+                                                                       int64_t id) = 0;
+  virtual Status DeleteImportUpload(int64_t org_id, int64_t user_id, int64_t id) = 0;
+  // The organisation's saved column mappings of `record_type`, by name.
+  virtual Result<std::vector<ImportMapping>> ImportMappings(int64_t org_id,
+                                                            const std::string& record_type) = 0;
+  // Saves `mapping` under its name (replacing a mapping of the register with that name) with its
+  // audit event (record type "import_mapping", action "create" or "update"); returns it with its
+  // id. `updated_by`, `updated_at` come from `actor`.
+  virtual Result<ImportMapping> PutImportMapping(const Actor& actor, ImportMapping mapping) = 0;
+  // Deletes the organisation's mapping `id` with its audit event; kNotFound when there is none.
+  virtual Status DeleteImportMapping(const Actor& actor, int64_t id) = 0;
 
   // --- Notifications and reminder digests (issue 14) ---
   // A person's digest of one day in one organisation, with its notification and e-mail.

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "app/evidence_service.h"
+#include "app/import_service.h"
 #include "app/record_log.h"
 #include "app/report_service.h"
 #include "domain/readiness.h"
@@ -21,6 +22,12 @@ void RegisterApiRoutes(Router& router);
 void RegisterAuthApiRoutes(Router& router);
 void RegisterMemberApiRoutes(Router& router);
 void RegisterEvidenceApiRoutes(Router& router);
+// Spreadsheet import (import_api.cc): the routes of every register records can be written to
+// directly (Importable), and the report and a saved mapping as JSON, which the pages share.
+void RegisterImportApiRoutes(Router& router);
+bool Importable(const domain::RegisterSpec& spec);
+nlohmann::json ImportResultToJson(const app::ImportResult& result);
+nlohmann::json ImportMappingToJson(const store::ImportMapping& m);
 void RegisterSoaApiRoutes(Router& router);
 // Approve, new draft, current and compare of every register of approved versions.
 void RegisterVersionApiRoutes(Router& router);

@@ -67,6 +67,7 @@ void AddPeopleSchemas(nlohmann::json& schemas);    // member_api.cc: members, ro
 void AddRegisterSchemas(nlohmann::json& schemas);  // register_api.cc: records, audit events
 void AddRiskSchemas(nlohmann::json& schemas);      // risk_api.cc
 void AddEvidenceSchemas(nlohmann::json& schemas);  // evidence_api.cc
+void AddImportSchemas(nlohmann::json& schemas);    // import_api.cc: reports, proposals, mappings
 void AddSoaSchemas(nlohmann::json& schemas);       // soa_api.cc
 void AddSupportSchemas(nlohmann::json& schemas);   // support_api.cc: the competence matrix
 void AddNotificationSchemas(nlohmann::json& schemas);      // notification_api.cc

@@ -95,6 +95,7 @@ Json Components() {
   AddRegisterSchemas(schemas);
   AddRiskSchemas(schemas);
   AddEvidenceSchemas(schemas);
+  AddImportSchemas(schemas);
   AddSoaSchemas(schemas);
   AddSupportSchemas(schemas);
   AddMetricSchemas(schemas);

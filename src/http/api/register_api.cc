@@ -539,6 +539,7 @@ void RegisterApiRoutes(Router& router) {
   RegisterAuthApiRoutes(router);
   RegisterMemberApiRoutes(router);
   RegisterEvidenceApiRoutes(router);
+  RegisterImportApiRoutes(router);
   RegisterVersionApiRoutes(router);
   RegisterDocumentApiRoutes(router);
   RegisterRiskApiRoutes(router);

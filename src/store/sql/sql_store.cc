@@ -940,6 +940,10 @@ Result<std::vector<Record>> SqlStore::Write(const Actor& actor,
                                                .diff = m.diff,
                                                .address = actor.address},
                                     &tip));
+      if (!m.external_id.empty() || m.kind == Mutation::Kind::kDelete) {
+        RETURN_IF_ERROR(WriteExternalKey(conn, actor.org_id, spec.type, id, m.external_id,
+                                         m.kind == Mutation::Kind::kDelete));
+      }
       out.push_back(std::move(written));
     }
     return Status::Ok();

@@ -192,6 +192,18 @@ class SqlStore final : public Store {
                                                                   const std::string& from) override;
   Status CopyTo(Store& destination) override;
 
+  Result<std::map<std::string, int64_t>> ExternalIds(int64_t org_id,
+                                                     const std::string& record_type) override;
+  Result<int64_t> PutImportUpload(const ImportUpload& upload, const std::string& content,
+                                  const std::string& forget_before) override;
+  Result<std::pair<ImportUpload, std::string>> GetImportUpload(int64_t org_id, int64_t user_id,
+                                                               int64_t id) override;
+  Status DeleteImportUpload(int64_t org_id, int64_t user_id, int64_t id) override;
+  Result<std::vector<ImportMapping>> ImportMappings(int64_t org_id,
+                                                    const std::string& record_type) override;
+  Result<ImportMapping> PutImportMapping(const Actor& actor, ImportMapping mapping) override;
+  Status DeleteImportMapping(const Actor& actor, int64_t id) override;
+
  private:
   // CountBy over a list field: each record counted once per item of its list.
   Result<std::vector<GroupCount>> CountByItem(const domain::RegisterSpec& spec, int64_t org_id,

@@ -51,4 +51,10 @@ auto ReadAll(SqlRows& rows, Read read) -> Result<std::vector<decltype(read(rows)
 // With `tip`, starts from it when known and leaves it at the appended event.
 Status AppendAuditTx(SqlConnection& conn, const AuditDraft& d, AuditTip* tip = nullptr);
 
+// Keeps `external_id` as the identifier in another system of record `record_id` (replacing its
+// earlier one), or forgets the record's identifier when it was `deleted`; nothing when the
+// identifier is empty and the record not deleted (sql_import.cc).
+Status WriteExternalKey(SqlConnection& conn, int64_t org_id, const std::string& record_type,
+                        int64_t record_id, const std::string& external_id, bool deleted);
+
 }  // namespace rampart::store
