@@ -870,6 +870,7 @@ Result<ImportResult> ImportService::Run(const Principal& p, const RegisterSpec& 
     out.columns[header] = it == options.columns.end() ? "" : it->second;
   }
   std::vector<store::Mutation> mutations;
+  const WriteBatch batch;  // what the write hooks read, once for every row
   std::vector<size_t> own_at(sheet.rows.size(), SIZE_MAX);  // a created row's mutation
   out.rows.resize(sheet.rows.size());
   for (size_t i = 0; i < sheet.rows.size(); ++i) {

@@ -23,6 +23,14 @@ using domain::Json;
 using domain::Record;
 using domain::RegisterSpec;
 
+namespace {
+thread_local WriteBatch* current_batch = nullptr;
+}  // namespace
+
+WriteBatch::WriteBatch() : outer_(current_batch) { current_batch = this; }
+WriteBatch::~WriteBatch() { current_batch = outer_; }
+WriteBatch* WriteBatch::Current() { return current_batch; }
+
 Status FirstError(const std::vector<FieldError>& errors) {
   if (errors.empty()) return Status::Ok();
   return InvalidArgument(errors.front().message, errors.front().field);

@@ -11,6 +11,7 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string_view>
 #include <vector>
@@ -72,6 +73,35 @@ Status CheckVersionSeen(const domain::Record& rec, std::optional<int64_t> expect
 // Refuses a workflow step (publishing, completing) to someone still setting up their account or
 // holding a read-only token; `what` names what a read-only token cannot change ("documents").
 Status CheckMayTakeStep(const Principal& p, std::string_view what);
+
+// A batch of writes validated together on one thread (an import's rows): while one is open, a
+// write hook may keep what it reads for the rest of the batch (Memoised) instead of reading it
+// again for each record — the risk methodology in force, read once per import, not per risk.
+class WriteBatch {
+ public:
+  WriteBatch();
+  ~WriteBatch();
+  WriteBatch(const WriteBatch&) = delete;
+  WriteBatch& operator=(const WriteBatch&) = delete;
+  // The open batch of the calling thread; nullptr when none is.
+  static WriteBatch* Current();
+  std::map<std::string, std::shared_ptr<void>> values;
+
+ private:
+  WriteBatch* outer_;
+};
+
+// `read()`'s value, read once per open WriteBatch under `key` (every call when none is open).
+template <typename T, typename Read>
+Result<T> Memoised(const std::string& key, Read read) {
+  WriteBatch* batch = WriteBatch::Current();
+  if (batch == nullptr) return read();
+  const auto it = batch->values.find(key);
+  if (it != batch->values.end()) return *std::static_pointer_cast<T>(it->second);
+  Result<T> value = read();
+  if (value.ok()) batch->values[key] = std::make_shared<T>(*value);
+  return value;
+}
 
 class RegisterService {
  public:

@@ -158,7 +158,9 @@ Result<MethodologyInForce> RiskService::Methodology(const Principal& p) {
 
 Status RiskService::OnRiskWrite(const Principal& p, Json& fields, const Json* before,
                                 std::vector<FieldError>& errors) {
-  ASSIGN_OR_RETURN(auto in_force, InForce(p.org_id));
+  ASSIGN_OR_RETURN(auto in_force,
+                   Memoised<MethodologyInForce>(fmt::format("risk_methodology/{}", p.org_id),
+                                                [&] { return InForce(p.org_id); }));
   if (!ComputeLevels(in_force.methodology, fields, errors, MethodologyName(in_force))) {
     return Status::Ok();
   }

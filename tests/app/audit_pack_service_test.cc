@@ -92,7 +92,9 @@ TEST_F(AuditPackTest, EveryFileIsIndexedChecksummedAndTheTrailVerifiesOffline) {
   const auto sums = z.Run("sha256sum -c --strict SHA256SUMS", &error);
   ASSERT_TRUE(sums) << error;
   for (const auto& [path, bytes] : z.files()) {
-    if (path != "SHA256SUMS") EXPECT_THAT(*sums, HasSubstr(path + ": OK"));
+    if (path != "SHA256SUMS") {
+      EXPECT_THAT(*sums, HasSubstr(path + ": OK"));
+    }
   }
   // The index links every file but itself and the checksums.
   const std::string index = z.files().at("index.html");
