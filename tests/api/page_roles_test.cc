@@ -139,6 +139,12 @@ class PageRoles : public ApiTest {
            owner == user_ids_[role];
   }
 
+  // Importing changes any of a register's records: its write permission itself, for a register
+  // written directly whose records are not approved versions.
+  static bool MayImport(Role role, const RegisterSpec& spec) {
+    return !spec.workflow_only && !spec.versions && domain::Can(role, spec.write_permission);
+  }
+
   // The default methodology's acceptance criteria for the rated risk (alice's, level Low); the
   // other risks are not rated, so nobody may decide on them yet.
   bool MayAccept(Role role, int64_t risk) {
@@ -327,6 +333,12 @@ TEST_F(PageRoles, EveryPageOffersEachRoleWhatItMayDoAndNothingElse) {
       if (spec == nullptr || spec->workflow_only) continue;
       if (page == "/" + spec->path) {
         EXPECT_EQ(offers_link(page + "/new"), MayWrite(role, *spec, user_ids_[role])) << what;
+        EXPECT_EQ(offers_link(page + "/import"), MayImport(role, *spec)) << what;
+        continue;
+      }
+      if (page == "/" + spec->path + "/import") {
+        EXPECT_TRUE(MayImport(role, *spec)) << what;
+        EXPECT_TRUE(offers_form(page)) << what;
         continue;
       }
       if (!std::regex_match(page, m, std::regex("/" + spec->path + R"(/(\d+))"))) continue;
@@ -394,6 +406,29 @@ TEST_F(PageRoles, AContributorGetsNoFormForARiskTheyDoNotOwnNorViewersTheAccepta
   }
   auto exec = Client().Get(risk, {{"Cookie", sessions_[Role::kExecutive].cookie}});
   EXPECT_THAT(exec->body, ::testing::HasSubstr("action=\"" + risk + "/acceptance\""));
+}
+
+// The import pages of every register written directly: an ISMS manager's, not a viewer's nor a
+// contributor's (who may change only their own records, while an import changes any).
+TEST_F(PageRoles, EveryRegistersImportPageIsForThoseWhoMayChangeAnyOfItsRecords) {
+  int registers = 0;
+  for (const auto* spec : domain::AllRegisters()) {
+    const std::string page = "/" + spec->path + "/import";
+    const bool importable = !spec->workflow_only && !spec->versions;
+    registers += importable ? 1 : 0;
+    for (const Role role : {Role::kIsmsManager, Role::kViewer, Role::kContributor}) {
+      auto r = Client().Get(page, {{"Cookie", sessions_[role].cookie}});
+      ASSERT_TRUE(r);
+      const std::string what = page + " as " + std::string(domain::RoleName(role));
+      // Without an import (drafted and approved one by one, or written by a workflow): no page.
+      EXPECT_EQ(r->status, !importable ? 404 : MayImport(role, *spec) ? 200 : 403) << what;
+    }
+  }
+  EXPECT_GT(registers, 20);
+  const httplib::Headers viewer = {{"Cookie", sessions_[Role::kViewer].cookie}};
+  const httplib::Headers manager = {{"Cookie", sessions_[Role::kIsmsManager].cookie}};
+  EXPECT_EQ(Client().Get("/context-issues/import", viewer)->status, 403);
+  EXPECT_EQ(Client().Get("/context-issues/import", manager)->status, 200);
 }
 
 // The contributor who owns a treatment action sets its status from the risk's page.

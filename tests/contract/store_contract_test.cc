@@ -1138,6 +1138,135 @@ TEST_P(StoreTest, NumbersConcurrentInsertsWithoutDuplicates) {
   EXPECT_EQ(Events().size(), 2u + kThreads * kEach);
 }
 
+// An import writes its rows as one write of many inserts (the store groups them into
+// multi-row statements and numbers sequences in memory): every record, its number, its links and
+// its audit event are as a write of one insert after another gives them, in the mutations' order.
+TEST_P(StoreTest, WritesManyInsertsOfOneWriteInOrderWithTheirLinksAndEvents) {
+  std::vector<int64_t> assets;
+  for (int i = 0; i < 3; ++i) {
+    auto a = WriteOne(acme_, Insert(domain::Assets(), {{"name", fmt::format("Asset {}", i)},
+                                                       {"type", "information"}}));
+    ASSERT_THAT(a, IsOk());
+    assets.push_back(a->id);
+  }
+  const auto first = WriteOne(acme_, Insert(domain::Risks(), {{"title", "Before"}}));
+  ASSERT_THAT(first, IsOk());
+  const size_t events_before = Events().size();
+  constexpr int kRisks = 300;  // more than one multi-row statement, and a remainder
+  std::vector<Mutation> ms;
+  for (int i = 0; i < kRisks; ++i) {
+    Json assets_of = Json::array();
+    for (int k = 0; k <= i % 3; ++k) assets_of.push_back(assets[static_cast<size_t>(k)]);
+    ms.push_back(
+        Insert(domain::Risks(), {{"title", fmt::format("Risk {:03}", i)}, {"assets", assets_of}}));
+  }
+  const Actor actor = ActorOf(acme_);
+  const auto written = store_->Write(actor, ms);
+  ASSERT_THAT(written, IsOk());
+  ASSERT_EQ(written->size(), static_cast<size_t>(kRisks));
+  std::map<int64_t, std::set<int64_t>> expected_links;
+  for (int i = 0; i < kRisks; ++i) {
+    const Record& r = (*written)[static_cast<size_t>(i)];
+    EXPECT_EQ(r.fields["title"], fmt::format("Risk {:03}", i));
+    EXPECT_EQ(r.fields["number"], i + 2);  // after "Before"
+    EXPECT_EQ(r.version, 1);
+    EXPECT_EQ(r.created_at, actor.now);
+    if (i > 0) {
+      EXPECT_GT(r.id, (*written)[static_cast<size_t>(i - 1)].id);
+    }
+    const auto got = store_->Get(domain::Risks(), acme_.org.id, r.id);
+    ASSERT_THAT(got, IsOk());
+    EXPECT_EQ(got->fields, r.fields);
+    for (const auto& a : r.fields["assets"]) expected_links[r.id].insert(a.get<int64_t>());
+  }
+  const auto links = store_->RecordLinks(acme_.org.id, "risk", "assets");
+  ASSERT_THAT(links, IsOk());
+  std::map<int64_t, std::set<int64_t>> stored_links;
+  for (const auto& [risk, asset] : *links) stored_links[risk].insert(asset);
+  EXPECT_EQ(stored_links, expected_links);
+  // One event per insert, in the mutations' order, each chained to the one before.
+  const auto events = Events();
+  ASSERT_EQ(events.size(), events_before + kRisks);
+  for (int i = 0; i < kRisks; ++i) {
+    const auto& e = events[events_before + static_cast<size_t>(i)];
+    EXPECT_EQ(e.record_id, (*written)[static_cast<size_t>(i)].id);
+    EXPECT_EQ(e.action, "create");
+    EXPECT_EQ(e.diff, ms[static_cast<size_t>(i)].diff);
+    EXPECT_EQ(e.prev_hash, events[events_before + static_cast<size_t>(i) - 1].hash);
+    EXPECT_EQ(e.hash, domain::ComputeAuditHash(e));
+  }
+  // The next write numbers on from the last.
+  const auto next = WriteOne(acme_, Insert(domain::Risks(), {{"title", "After"}}));
+  ASSERT_THAT(next, IsOk());
+  EXPECT_EQ(next->fields["number"], kRisks + 2);
+}
+
+// Large writes of many inserts and writes of one insert at the same time: every number once.
+TEST_P(StoreTest, NumbersManyInsertsOfOneWriteBesideConcurrentWriters) {
+  constexpr int kBulkWriters = 2;
+  constexpr int kBulk = 150;
+  constexpr int kSingleWriters = 2;
+  constexpr int kSingles = 10;
+  std::vector<std::thread> threads;
+  std::vector<std::vector<int64_t>> numbers(kBulkWriters + kSingleWriters);
+  std::vector<Status> failures(kBulkWriters + kSingleWriters);
+  const Actor actor = ActorOf(acme_);
+  for (int t = 0; t < kBulkWriters + kSingleWriters; ++t) {
+    threads.emplace_back([&, t] {
+      const bool bulk = t < kBulkWriters;
+      for (int w = 0; w < (bulk ? 1 : kSingles); ++w) {
+        std::vector<Mutation> ms;
+        for (int i = 0; i < (bulk ? kBulk : 1); ++i) {
+          ms.push_back(Insert(ScopeStatements(), {{"title", fmt::format("Writer {}", t)}}));
+        }
+        auto r = store_->Write(actor, ms);
+        if (!r.ok()) {
+          failures[t] = r.status();
+          return;
+        }
+        for (const auto& rec : *r) {
+          numbers[t].push_back(rec.fields["version_number"].get<int64_t>());
+        }
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  std::set<int64_t> all;
+  size_t count = 0;
+  for (int t = 0; t < kBulkWriters + kSingleWriters; ++t) {
+    EXPECT_THAT(failures[t], IsOk());
+    all.insert(numbers[t].begin(), numbers[t].end());
+    count += numbers[t].size();
+    if (t < kBulkWriters) {  // one write: consecutive numbers in the mutations' order
+      for (size_t i = 1; i < numbers[t].size(); ++i) {
+        EXPECT_EQ(numbers[t][i], numbers[t][i - 1] + 1) << "writer " << t << " at " << i;
+      }
+    }
+  }
+  constexpr int kTotal = kBulkWriters * kBulk + kSingleWriters * kSingles;
+  EXPECT_EQ(count, static_cast<size_t>(kTotal));
+  ASSERT_EQ(all.size(), static_cast<size_t>(kTotal));
+  EXPECT_EQ(*all.begin(), 1);
+  EXPECT_EQ(*all.rbegin(), kTotal);
+  EXPECT_EQ(Events().size(), 2u + kTotal);
+}
+
+// An insert after an update or delete of the same register in one write is numbered from the
+// records as they are then (the update of a number counts).
+TEST_P(StoreTest, NumbersAnInsertAfterAnUpdateInTheSameWrite) {
+  const auto a = WriteOne(acme_, Insert(ScopeStatements(), {{"title", "A"}}));
+  ASSERT_THAT(a, IsOk());
+  Json renumbered = a->fields;
+  renumbered["version_number"] = 10;
+  const auto written = store_->Write(ActorOf(acme_), {Insert(ScopeStatements(), {{"title", "B"}}),
+                                                      Update(ScopeStatements(), *a, renumbered, 1),
+                                                      Insert(ScopeStatements(), {{"title", "C"}})});
+  ASSERT_THAT(written, IsOk());
+  EXPECT_EQ((*written)[0].fields["version_number"], 2);
+  EXPECT_EQ((*written)[1].fields["version_number"], 10);
+  EXPECT_EQ((*written)[2].fields["version_number"], 11);
+}
+
 TEST_P(StoreTest, AllowsOnlyOneApprovedScopePerOrganisation) {
   auto globex = SecondTenant();
   ASSERT_THAT(globex, IsOk());

@@ -4,29 +4,12 @@
 // breaks its contract.
 #include <cstddef>
 #include <cstdint>
-#include <cstdlib>
 #include <string_view>
 
 #include "base/sheet_reader.h"
+#include "fuzz/sheet_contract.h"
 
-namespace {
-
-// The contract of a Sheet read: a header, and rows of exactly its width with ascending lines.
-void CheckSheet(const rampart::Result<rampart::Sheet>& r, const rampart::SheetLimits& limits) {
-  if (!r.ok()) return;
-  const rampart::Sheet& s = *r;
-  if (s.header.empty() || s.header.size() > limits.max_columns) std::abort();
-  if (s.rows.size() != s.lines.size() || s.rows.size() > limits.max_rows) std::abort();
-  for (size_t i = 0; i < s.rows.size(); ++i) {
-    if (s.rows[i].size() != s.header.size()) std::abort();
-    if (i > 0 && s.lines[i] <= s.lines[i - 1]) std::abort();
-    for (const auto& cell : s.rows[i]) {
-      if (cell.size() > limits.max_cell_bytes) std::abort();
-    }
-  }
-}
-
-}  // namespace
+using rampart::fuzz::CheckSheet;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view bytes(reinterpret_cast<const char*>(data), size);

@@ -264,6 +264,19 @@ void PopulateEveryTable(Store& store) {
                                              {"audience_people", {{{"person", p.user_id}}}}});
   ASSERT_THAT(campaign, IsOk());
   ASSERT_THAT(services.awareness.Launch(p, campaign->id, campaign->version), IsOk());
+  // A spreadsheet imported with its rows' identifiers, a saved mapping, and an upload kept for
+  // the import page.
+  const std::string csv = "Ref,Title,Kind\nCI-1,Imported issue,internal\n";
+  auto sheet = app::ImportService::Read(csv);
+  ASSERT_THAT(sheet, IsOk());
+  app::ImportOptions import{
+      .columns = {{"Ref", "external_id"}, {"Title", "title"}, {"Kind", "kind"}}, .apply = true};
+  auto imported = services.imports.Run(p, domain::ContextIssues(), *sheet, import);
+  ASSERT_THAT(imported, IsOk());
+  ASSERT_TRUE(imported->applied);
+  ASSERT_THAT(services.imports.SaveMapping(p, domain::ContextIssues(), "Old register", import),
+              IsOk());
+  ASSERT_THAT(services.imports.KeepUpload(p, domain::ContextIssues(), "issues.csv", csv), IsOk());
   // Last: a successful sign-in clears the account's failures.
   ASSERT_THAT(services.auth.SignIn({.username = "alice", .password = "not the passphrase"}),
               StatusIs(Code::kUnauthenticated));

@@ -770,6 +770,7 @@ void RegisterWebRoutes(Router& router) {
   AddNotificationPages(router);
   AddAdminPages(router);
   AddEvidencePages(router);
+  AddImportPages(router);
   AddSoaPages(router);
   AddDocumentPages(router);  // before the generic pages: /document-versions/compare
   AddMandatoryPages(router);

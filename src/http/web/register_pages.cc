@@ -385,13 +385,17 @@ void ListPage(Request& r, const RegisterSpec& spec) {
                   .crumbs = {},
                   .subtitle = "Clause " + spec.clause,
                   .actions = {},
-                  .notice = NoticeText(spec, r.Query("notice"))};
+                  .notice = ImportedNotice(r)};
+  if (frame.notice.empty()) frame.notice = NoticeText(spec, r.Query("notice"));
   {
     Html a;
     a.Link(fmt::format("/api/v1/{}/export{}", spec.path, QueryWith(view, "format", "csv")),
            "Export CSV", "button button-secondary");
     a.Link(fmt::format("/api/v1/{}/export{}", spec.path, QueryWith(view, "format", "xlsx")),
            "Export XLSX", "button button-secondary");
+    if (MayImport(r, spec)) {
+      a.Link("/" + spec.path + "/import", "Import", "button button-secondary");
+    }
     if (MayCreate(r.principal, spec)) {
       a.Link("/" + spec.path + "/new", "New " + ToLower(spec.singular), "button button-primary");
     }

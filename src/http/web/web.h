@@ -44,6 +44,14 @@ void AddMandatoryPages(Router& router);  // mandatory documented information (7.
 void AddReadinessPages(Router& router);  // readiness_pages.cc: /readiness
 void AddReportPages(Router& router);     // report_pages.cc: /reports, /reports/{name}
 void AddOverviewPages(Router& router);   // overview_pages.cc: / by role, /getting-started
+// import_pages.cc: /{path}/import and /{path}/import/{upload} of every register records can be
+// imported into (http::Importable), for those who may import (app::ImportService::CheckMayImport).
+void AddImportPages(Router& router);
+// Whether to offer a register's Import button: the rule the import applies.
+bool MayImport(Request& r, const domain::RegisterSpec& spec);
+// The list's confirmation after an import (?notice=imported-C-U-K-FILE): "Imported from
+// assets.csv: 3 created, 1 updated, 0 unchanged."; empty for any other notice.
+std::string ImportedNotice(const Request& r);
 
 // How an audit event reads in the activity lists: its verb ("created", "signed in") and whether
 // it names a record (context_pages.cc, with the audit trail page).

@@ -3,6 +3,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <map>
+#include <tuple>
+#include <variant>
 
 #include "base/clock.h"
 #include "base/crypto.h"
@@ -128,12 +131,14 @@ Result<std::unique_ptr<SqlRows>> One(SqlConnection& conn, const std::string& sql
   return rows;
 }
 
-// Appends to the chain; the caller holds the write transaction, which serialises appends.
-Status AppendAuditTx(SqlConnection& conn, const AuditDraft& d, AuditTip* tip) {
-  domain::AuditEvent e;
-  if (tip != nullptr && tip->seq > 0) {
-    e.seq = tip->seq + 1;
-    e.prev_hash = tip->hash;
+namespace {
+
+// Places event `e` (its content filled in) in the chain after `tip`, read from the database when
+// not known yet: its number, the previous event's hash and its own; leaves `tip` at it.
+Status ChainEvent(SqlConnection& conn, domain::AuditEvent& e, AuditTip& tip) {
+  if (tip.seq > 0) {
+    e.seq = tip.seq + 1;
+    e.prev_hash = tip.hash;
   } else {
     bool found = false;
     ASSIGN_OR_RETURN(
@@ -142,6 +147,30 @@ Status AppendAuditTx(SqlConnection& conn, const AuditDraft& d, AuditTip* tip) {
     e.seq = found ? last->Int(0) + 1 : 1;
     e.prev_hash = found ? last->Text(1) : std::string(domain::kGenesisHash);
   }
+  e.encoding = domain::kCurrentAuditEncoding;
+  e.hash = domain::ComputeAuditHash(e);
+  tip = {e.seq, e.hash};
+  return Status::Ok();
+}
+
+// The columns of an audit_events row (kEventColumns) for `e`, appended to `params`.
+void AppendEventParams(const domain::AuditEvent& e, Params& params) {
+  // Encoded as CanonicalEncoding() encodes it (invalid UTF-8 replaced, never thrown), so the
+  // stored diff reads back to the bytes that were hashed.
+  params.insert(params.end(),
+                {e.seq, e.at, e.org_id, e.actor_id, e.actor, e.action, e.record_type, e.record_id,
+                 e.diff.dump(-1, ' ', false, Json::error_handler_t::replace), e.prev_hash, e.hash,
+                 e.address, int64_t{e.encoding}});
+}
+
+constexpr size_t kEventParams = 13;  // the columns of kEventColumns
+constexpr const char* kEventPlaceholders = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+}  // namespace
+
+// Appends to the chain; the caller holds the write transaction, which serialises appends.
+Status AppendAuditTx(SqlConnection& conn, const AuditDraft& d, AuditTip* tip) {
+  domain::AuditEvent e;
   e.at = d.at;
   e.org_id = d.org_id;
   e.actor_id = d.actor_id;
@@ -151,18 +180,15 @@ Status AppendAuditTx(SqlConnection& conn, const AuditDraft& d, AuditTip* tip) {
   e.record_id = d.record_id;
   e.diff = d.diff.is_null() ? Json::object() : d.diff;
   e.address = d.address;
-  e.encoding = domain::kCurrentAuditEncoding;
-  e.hash = domain::ComputeAuditHash(e);
-  // Encoded as CanonicalEncoding() encodes it (invalid UTF-8 replaced, never thrown), so the
-  // stored diff reads back to the bytes that were hashed.
-  RETURN_IF_ERROR(Run(
-      conn,
-      fmt::format("INSERT INTO audit_events ({}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                  kEventColumns),
-      {e.seq, e.at, e.org_id, e.actor_id, e.actor, e.action, e.record_type, e.record_id,
-       e.diff.dump(-1, ' ', false, Json::error_handler_t::replace), e.prev_hash, e.hash, e.address,
-       int64_t{e.encoding}}));
-  if (tip != nullptr) *tip = {e.seq, e.hash};
+  AuditTip next = tip != nullptr ? *tip : AuditTip{};
+  RETURN_IF_ERROR(ChainEvent(conn, e, next));
+  static const std::string kInsert =
+      fmt::format("INSERT INTO audit_events ({}) VALUES {}", kEventColumns, kEventPlaceholders);
+  Params params;
+  params.reserve(kEventParams);
+  AppendEventParams(e, params);
+  RETURN_IF_ERROR(Run(conn, kInsert, params));
+  if (tip != nullptr) *tip = std::move(next);
   return Status::Ok();
 }
 
@@ -812,139 +838,339 @@ Result<std::vector<Record>> SqlStore::LatestPerGroup(const RegisterSpec& spec, i
   return out;
 }
 
+namespace {
+
+// An import writes thousands of inserts in one Write: consecutive inserts into one register go
+// to the database in multi-row INSERT statements of these sizes, largest first (so that a
+// connection caches a few statement texts per register, not one per count). Besides the
+// statements saved, SQLite's FTS5 writes the index entries it holds in memory to disk at the end
+// of every statement run with a statement journal, which an insert into a table with triggers
+// is: inserted one per statement, each row cost a segment of the search index and its merging,
+// most of the insert's time (bench/store_write_bench).
+constexpr size_t kInsertChunks[] = {256, 64, 16, 4, 1};
+
+// The number of rows of the next multi-row statement when `left` rows remain.
+size_t ChunkFor(size_t left) {
+  for (size_t chunk : kInsertChunks) {
+    if (chunk <= left) return chunk;
+  }
+  return 1;
+}
+
+// Inserts rows of `per_row` values each, taken in order from `params`, in multi-row statements:
+// `insert` ("INSERT INTO t (a, b) VALUES ") followed by `row` ("(?, ?)") once per row.
+Status InsertRows(SqlConnection& conn, const std::string& insert, const std::string& row,
+                  size_t per_row, Params params) {
+  const size_t rows = params.size() / per_row;
+  for (size_t done = 0; done < rows;) {
+    const size_t n = ChunkFor(rows - done);
+    std::string sql = insert + row;
+    for (size_t i = 1; i < n; ++i) sql.append(", ").append(row);
+    const auto from = params.begin() + static_cast<std::ptrdiff_t>(done * per_row);
+    RETURN_IF_ERROR(
+        Run(conn, sql,
+            Params(std::make_move_iterator(from),
+                   std::make_move_iterator(from + static_cast<std::ptrdiff_t>(n * per_row)))));
+    done += n;
+  }
+  return Status::Ok();
+}
+
+// The record_links rows of a new record's lists of references (as WriteLinks inserts them),
+// appended to `params`, five values a row.
+void AppendLinkParams(const RegisterSpec& spec, int64_t org_id, int64_t id, const Mutation& m,
+                      Params& params) {
+  for (const auto& f : spec.fields) {
+    if (f.type != FieldType::kRefs) continue;
+    const Json& ids = m.fields.value(f.name, Json());
+    if (!ids.is_array()) continue;
+    for (const auto& target : ids) {
+      params.insert(params.end(), {org_id, spec.type, id, f.name, target.get<int64_t>()});
+    }
+  }
+}
+
+// Appends `events` (their content filled in) to the chain after `tip`, in order, in multi-row
+// statements; leaves `tip` at the last.
+Status AppendAuditEventsTx(SqlConnection& conn, std::vector<domain::AuditEvent>& events,
+                           AuditTip& tip) {
+  Params params;
+  params.reserve(events.size() * kEventParams);
+  for (auto& e : events) {
+    RETURN_IF_ERROR(ChainEvent(conn, e, tip));
+    AppendEventParams(e, params);
+  }
+  static const std::string kInsert =
+      fmt::format("INSERT INTO audit_events ({}) VALUES ", kEventColumns);
+  return InsertRows(conn, kInsert, kEventPlaceholders, kEventParams, std::move(params));
+}
+
+// A sequence's scope value as a key ("s:ISMS" for the text ISMS).
+std::string ScopeKey(const SqlValue& v) {
+  if (const auto* i = std::get_if<int64_t>(&v)) return fmt::format("i:{}", *i);
+  if (const auto* b = std::get_if<bool>(&v)) return *b ? "b:1" : "b:0";
+  if (const auto* s = std::get_if<std::string>(&v)) return "s:" + *s;
+  if (const auto* d = std::get_if<double>(&v)) return fmt::format("d:{}", *d);
+  if (const auto* x = std::get_if<SqlBlob>(&v)) return "x:" + x->bytes;
+  return "n:";
+}
+
+// The numbers of the sequence fields of one write's inserts. The highest number in use is read
+// once per register, field and scope, and counted on here: the write transaction excludes every
+// other writer (SQLite's BEGIN IMMEDIATE, PostgreSQL's advisory lock), so nothing else numbers
+// records meanwhile, and the inserts of this write are counted as they are numbered.
+class SequenceNumbers {
+ public:
+  // The number of field `f` (a sequence of `spec`) for a new record with `fields`.
+  Result<int64_t> Next(SqlConnection& conn, const RegisterSpec& spec, const FieldSpec& f,
+                       int64_t org_id, const Json& fields) {
+    Params params = {org_id};
+    std::string within;
+    std::string key;
+    if (!f.sequence_within.empty()) {
+      const FieldSpec* scope = spec.Field(f.sequence_within);
+      params.push_back(FieldParam(*scope, fields.value(f.sequence_within, Json())));
+      // "scope = NULL" matches no record: a record without a scope is number 1, as it always was.
+      if (std::holds_alternative<std::monostate>(params.back())) return 1;
+      within = fmt::format(" AND {} = ?", f.sequence_within);
+      key = ScopeKey(params.back());
+    }
+    auto [it, added] = last_.try_emplace(std::make_tuple(&spec, f.name, key), 0);
+    if (added) {
+      bool found = false;
+      auto rows = One(conn,
+                      fmt::format("SELECT COALESCE(MAX({}), 0) FROM {} WHERE org_id = ?{}", f.name,
+                                  spec.table, within),
+                      params, found);
+      if (!rows.ok()) {
+        last_.erase(it);
+        return rows.status();
+      }
+      it->second = found ? (*rows)->Int(0) : 0;
+    }
+    return ++it->second;
+  }
+
+  // Forgets what was counted for `spec`: an update or a delete may change its highest numbers.
+  void Forget(const RegisterSpec& spec) {
+    std::erase_if(last_, [&](const auto& entry) { return std::get<0>(entry.first) == &spec; });
+  }
+
+ private:
+  std::map<std::tuple<const RegisterSpec*, std::string, std::string>, int64_t> last_;
+};
+
+// Inserts the records of `ms` (inserts into `spec`, in the order given) in as few statements as
+// kInsertChunks allows, and appends them as written to `written`, in the same order.
+Status InsertRecords(SqlConnection& conn, const Actor& actor, const RegisterSpec& spec,
+                     const std::vector<const Mutation*>& ms, SequenceNumbers& sequences,
+                     std::vector<Record>& written) {
+  std::string cols = "org_id, version, created_at, updated_at, created_by, updated_by";
+  std::string row = "(?, 1, ?, ?, ?, ?";
+  size_t per_row = 5;
+  for (const auto& f : spec.fields) {
+    cols += ", " + f.name;
+    row += ", ?";
+    ++per_row;
+    if (!f.rank_column.empty()) {
+      cols += ", " + f.rank_column;
+      row += ", ?";
+      ++per_row;
+    }
+  }
+  row += ")";
+  const std::string insert = fmt::format("INSERT INTO {} ({}) VALUES {}", spec.table, cols, row);
+  const std::string returning = " RETURNING " + SelectColumns(spec);
+  for (size_t done = 0; done < ms.size();) {
+    const size_t n = ChunkFor(ms.size() - done);
+    std::string sql = insert;
+    sql.reserve(insert.size() + (n - 1) * (row.size() + 2) + returning.size());
+    for (size_t i = 1; i < n; ++i) sql.append(", ").append(row);
+    sql += returning;
+    Params params;
+    params.reserve(n * per_row);
+    for (size_t i = done; i < done + n; ++i) {
+      const Json& fields = ms[i]->fields;
+      params.insert(params.end(),
+                    {actor.org_id, actor.now, actor.now, actor.user_id, actor.user_id});
+      for (const auto& f : spec.fields) {
+        if (f.sequence) {
+          ASSIGN_OR_RETURN(int64_t number, sequences.Next(conn, spec, f, actor.org_id, fields));
+          params.emplace_back(number);
+        } else {
+          params.push_back(FieldParam(f, fields.value(f.name, Json())));
+        }
+        if (!f.rank_column.empty()) {
+          params.push_back(JsonParam(fields.value(f.rank_column, Json())));
+        }
+      }
+    }
+    ASSIGN_OR_RETURN(auto rows, conn.Query(sql, params));
+    const size_t first = written.size();
+    while (true) {
+      ASSIGN_OR_RETURN(bool more, rows->Next());
+      if (!more) break;
+      written.push_back(ReadRecord(spec, *rows));
+    }
+    if (written.size() - first != n) return Internal("the insert did not return every row");
+    // Ids are given in the order the rows are inserted, that of the VALUES; the order of
+    // RETURNING's rows is not specified.
+    std::sort(written.begin() + static_cast<std::ptrdiff_t>(first), written.end(),
+              [](const Record& a, const Record& b) { return a.id < b.id; });
+    done += n;
+  }
+  return Status::Ok();
+}
+
+// `given` with its fields that refer to records written before it in the same write (ids_of)
+// set, with their audit diffs, from `out`, the records written so far.
+Result<Mutation> WithIdsOf(const Mutation& given, const std::vector<Record>& out) {
+  Mutation filled = given;
+  for (const auto& [field, at] : given.ids_of) {
+    if (at >= out.size()) return Internal("a mutation refers to one not written before it");
+    if (field.starts_with('/')) {
+      // A place inside a field (a table's cell, "/decisions/2/follow_up"): the field's
+      // diff takes the whole field as written.
+      filled.fields[Json::json_pointer(field)] = out[at].id;
+      const std::string top = field.substr(1, field.find('/', 1) - 1);
+      Json from = filled.diff.contains(top) ? filled.diff[top].value("from", Json()) : Json();
+      filled.diff[top] = {{"from", from}, {"to", filled.fields[top]}};
+      continue;
+    }
+    filled.fields[field] = out[at].id;
+    Json from = filled.diff.contains(field) ? filled.diff[field].value("from", Json()) : Json();
+    filled.diff[field] = {{"from", from}, {"to", out[at].id}};
+  }
+  return filled;
+}
+
+}  // namespace
+
 Result<std::vector<Record>> SqlStore::Write(const Actor& actor,
                                             const std::vector<Mutation>& mutations) {
   std::vector<Record> out;
   RETURN_IF_ERROR(InWriteTx([&](SqlConnection& conn) -> Status {
     out.clear();  // a retried transaction starts over
     AuditTip tip;
-    for (const auto& given : mutations) {
-      Mutation filled;
-      if (!given.ids_of.empty()) {
-        filled = given;
-        for (const auto& [field, at] : given.ids_of) {
-          if (at >= out.size()) return Internal("a mutation refers to one not written before it");
-          if (field.starts_with('/')) {
-            // A place inside a field (a table's cell, "/decisions/2/follow_up"): the field's
-            // diff takes the whole field as written.
-            filled.fields[Json::json_pointer(field)] = out[at].id;
-            const std::string top = field.substr(1, field.find('/', 1) - 1);
-            Json from = filled.diff.contains(top) ? filled.diff[top].value("from", Json()) : Json();
-            filled.diff[top] = {{"from", from}, {"to", filled.fields[top]}};
-            continue;
-          }
-          filled.fields[field] = out[at].id;
-          Json from =
-              filled.diff.contains(field) ? filled.diff[field].value("from", Json()) : Json();
-          filled.diff[field] = {{"from", from}, {"to", out[at].id}};
-        }
-      }
-      const Mutation& m = given.ids_of.empty() ? given : filled;
-      const RegisterSpec& spec = *m.spec;
-      int64_t id = m.id;
-      Record written;
-      if (m.kind == Mutation::Kind::kInsert) {
-        std::string cols = "org_id, version, created_at, updated_at, created_by, updated_by";
-        std::string qs = "?, 1, ?, ?, ?, ?";
-        Params params = {actor.org_id, actor.now, actor.now, actor.user_id, actor.user_id};
-        for (const auto& f : spec.fields) {
-          cols += ", " + f.name;
-          if (f.sequence) {
-            // Numbered inside the write transaction, so concurrent inserts never share a number.
-            const std::string within =
-                f.sequence_within.empty() ? "" : fmt::format(" AND {} = ?", f.sequence_within);
-            qs += fmt::format(", (SELECT COALESCE(MAX({}), 0) + 1 FROM {} WHERE org_id = ?{})",
-                              f.name, spec.table, within);
-            params.emplace_back(actor.org_id);
-            if (!within.empty()) {
-              const FieldSpec* scope = spec.Field(f.sequence_within);
-              params.push_back(FieldParam(*scope, m.fields.value(f.sequence_within, Json())));
-            }
-          } else {
-            qs += ", ?";
-            params.push_back(FieldParam(f, m.fields.value(f.name, Json())));
-          }
-          if (!f.rank_column.empty()) {
-            cols += ", " + f.rank_column;
-            qs += ", ?";
-            params.push_back(JsonParam(m.fields.value(f.rank_column, Json())));
-          }
-        }
-        bool found = false;
-        ASSIGN_OR_RETURN(auto rows, One(conn,
-                                        fmt::format("INSERT INTO {} ({}) VALUES ({}) RETURNING {}",
-                                                    spec.table, cols, qs, SelectColumns(spec)),
-                                        params, found));
-        if (!found) return Internal("the insert returned no row");
-        written = ReadRecord(spec, *rows);
-        id = written.id;
-      } else {
-        // The version check: only a row at the expected version changes.
-        ASSIGN_OR_RETURN(Record current, GetTx(conn, spec, actor.org_id, id));
-        if (current.version != m.expected_version) {
-          return Conflict(
-              fmt::format("{} {} is at version {}, not {}: it was changed by someone "
-                          "else; reload and try again",
-                          spec.singular, id, current.version, m.expected_version));
-        }
-        if (m.kind == Mutation::Kind::kUpdate) {
-          std::string sets = "version = version + 1, updated_at = ?, updated_by = ?";
-          Params params = {actor.now, actor.user_id};
-          for (const auto& f : spec.fields) {
-            sets += fmt::format(", {} = ?", f.name);
-            params.push_back(FieldParam(f, m.fields.value(f.name, Json())));
-            // A writer that did not rank the field (it kept the level) leaves the rank as it is.
-            if (!f.rank_column.empty() && m.fields.contains(f.rank_column)) {
-              sets += fmt::format(", {} = ?", f.rank_column);
-              params.push_back(JsonParam(m.fields[f.rank_column]));
-            }
-          }
-          params.insert(params.end(), {actor.org_id, id, m.expected_version});
-          bool found = false;
-          ASSIGN_OR_RETURN(auto rows, One(conn,
-                                          fmt::format("UPDATE {} SET {} WHERE org_id = ? AND id = "
-                                                      "? AND version = ? RETURNING {}",
-                                                      spec.table, sets, SelectColumns(spec)),
-                                          params, found));
-          if (!found) return Internal("the update returned no row");
-          written = ReadRecord(spec, *rows);
-          rows.reset();
-          // Link rows change only with the list they mirror.
-          bool links_changed = false;
-          for (const auto& f : spec.fields) {
-            if (f.type == FieldType::kRefs &&
-                current.fields.value(f.name, Json()) != written.fields.value(f.name, Json())) {
-              links_changed = true;
-            }
-          }
-          if (links_changed) RETURN_IF_ERROR(WriteLinks(conn, spec, actor.org_id, id, m));
-        } else {
-          written = std::move(current);
-          RETURN_IF_ERROR(Run(
-              conn,
-              fmt::format("DELETE FROM {} WHERE org_id = ? AND id = ? AND version = ?", spec.table),
-              {actor.org_id, id, m.expected_version}));
-        }
-      }
-      if (m.kind != Mutation::Kind::kUpdate) {
-        RETURN_IF_ERROR(WriteLinks(conn, spec, actor.org_id, id, m));
-      }
-      RETURN_IF_ERROR(AppendAuditTx(conn,
-                                    AuditDraft{.org_id = actor.org_id,
-                                               .actor_id = actor.user_id,
-                                               .actor = actor.username,
-                                               .at = actor.now,
-                                               .action = m.action,
-                                               .record_type = spec.type,
-                                               .record_id = id,
-                                               .diff = m.diff,
-                                               .address = actor.address},
-                                    &tip));
+    SequenceNumbers sequences;
+    // The last steps of each change, after its audit event: the record's external key, and the
+    // record as written for the caller.
+    auto keep = [&](const Mutation& m, int64_t id, Record written) -> Status {
       if (!m.external_id.empty() || m.kind == Mutation::Kind::kDelete) {
-        RETURN_IF_ERROR(WriteExternalKey(conn, actor.org_id, spec.type, id, m.external_id,
+        RETURN_IF_ERROR(WriteExternalKey(conn, actor.org_id, m.spec->type, id, m.external_id,
                                          m.kind == Mutation::Kind::kDelete));
       }
       out.push_back(std::move(written));
+      return Status::Ok();
+    };
+    auto event = [&](const Mutation& m, int64_t id) {
+      domain::AuditEvent e;
+      e.at = actor.now;
+      e.org_id = actor.org_id;
+      e.actor_id = actor.user_id;
+      e.actor = actor.username;
+      e.action = m.action;
+      e.record_type = m.spec->type;
+      e.record_id = id;
+      e.diff = m.diff.is_null() ? Json::object() : m.diff;
+      e.address = actor.address;
+      return e;
+    };
+    for (size_t i = 0; i < mutations.size();) {
+      Mutation filled;
+      if (!mutations[i].ids_of.empty()) {
+        ASSIGN_OR_RETURN(filled, WithIdsOf(mutations[i], out));
+      }
+      const Mutation& m = mutations[i].ids_of.empty() ? mutations[i] : filled;
+      const RegisterSpec& spec = *m.spec;
+      if (m.kind == Mutation::Kind::kInsert) {
+        // This insert and the inserts into the same register after it that refer to no record
+        // of this write, inserted together.
+        std::vector<const Mutation*> run = {&m};
+        size_t next = i + 1;
+        while (next < mutations.size() && mutations[next].kind == Mutation::Kind::kInsert &&
+               mutations[next].spec == m.spec && mutations[next].ids_of.empty()) {
+          run.push_back(&mutations[next++]);
+        }
+        std::vector<Record> written;
+        written.reserve(run.size());
+        RETURN_IF_ERROR(InsertRecords(conn, actor, spec, run, sequences, written));
+        // Their link rows and audit events, in the order of the mutations, as one change after
+        // another would have written them.
+        Params links;
+        std::vector<domain::AuditEvent> events;
+        events.reserve(run.size());
+        for (size_t k = 0; k < run.size(); ++k) {
+          AppendLinkParams(spec, actor.org_id, written[k].id, *run[k], links);
+          events.push_back(event(*run[k], written[k].id));
+        }
+        static const std::string kLinks =
+            "INSERT INTO record_links (org_id, record_type, record_id, field, target_id) VALUES ";
+        RETURN_IF_ERROR(InsertRows(conn, kLinks, "(?, ?, ?, ?, ?)", 5, std::move(links)));
+        RETURN_IF_ERROR(AppendAuditEventsTx(conn, events, tip));
+        for (size_t k = 0; k < run.size(); ++k) {
+          const int64_t id = written[k].id;
+          RETURN_IF_ERROR(keep(*run[k], id, std::move(written[k])));
+        }
+        i = next;
+        continue;
+      }
+      sequences.Forget(spec);
+      const int64_t id = m.id;
+      Record written;
+      // The version check: only a row at the expected version changes.
+      ASSIGN_OR_RETURN(Record current, GetTx(conn, spec, actor.org_id, id));
+      if (current.version != m.expected_version) {
+        return Conflict(
+            fmt::format("{} {} is at version {}, not {}: it was changed by someone "
+                        "else; reload and try again",
+                        spec.singular, id, current.version, m.expected_version));
+      }
+      if (m.kind == Mutation::Kind::kUpdate) {
+        std::string sets = "version = version + 1, updated_at = ?, updated_by = ?";
+        Params params = {actor.now, actor.user_id};
+        for (const auto& f : spec.fields) {
+          sets += fmt::format(", {} = ?", f.name);
+          params.push_back(FieldParam(f, m.fields.value(f.name, Json())));
+          // A writer that did not rank the field (it kept the level) leaves the rank as it is.
+          if (!f.rank_column.empty() && m.fields.contains(f.rank_column)) {
+            sets += fmt::format(", {} = ?", f.rank_column);
+            params.push_back(JsonParam(m.fields[f.rank_column]));
+          }
+        }
+        params.insert(params.end(), {actor.org_id, id, m.expected_version});
+        bool found = false;
+        ASSIGN_OR_RETURN(auto rows, One(conn,
+                                        fmt::format("UPDATE {} SET {} WHERE org_id = ? AND id = "
+                                                    "? AND version = ? RETURNING {}",
+                                                    spec.table, sets, SelectColumns(spec)),
+                                        params, found));
+        if (!found) return Internal("the update returned no row");
+        written = ReadRecord(spec, *rows);
+        rows.reset();
+        // Link rows change only with the list they mirror.
+        bool links_changed = false;
+        for (const auto& f : spec.fields) {
+          if (f.type == FieldType::kRefs &&
+              current.fields.value(f.name, Json()) != written.fields.value(f.name, Json())) {
+            links_changed = true;
+          }
+        }
+        if (links_changed) RETURN_IF_ERROR(WriteLinks(conn, spec, actor.org_id, id, m));
+      } else {
+        written = std::move(current);
+        RETURN_IF_ERROR(Run(
+            conn,
+            fmt::format("DELETE FROM {} WHERE org_id = ? AND id = ? AND version = ?", spec.table),
+            {actor.org_id, id, m.expected_version}));
+      }
+      if (m.kind == Mutation::Kind::kDelete) {
+        RETURN_IF_ERROR(WriteLinks(conn, spec, actor.org_id, id, m));
+      }
+      std::vector<domain::AuditEvent> events = {event(m, id)};
+      RETURN_IF_ERROR(AppendAuditEventsTx(conn, events, tip));
+      RETURN_IF_ERROR(keep(m, id, std::move(written)));
+      ++i;
     }
     return Status::Ok();
   }));
