@@ -84,12 +84,10 @@ int Main(int argc, char** argv) {
   // 1. A plain register.
   std::string csv = "Title,Kind,SWOT,Owner,Description\n";
   for (int i = 0; i < rows; ++i) {
+    // Internal issues are strengths or weaknesses, external ones opportunities or threats.
+    static constexpr const char* kSwot[] = {"strength", "opportunity", "weakness", "threat"};
     csv += fmt::format("Issue {},{},{},bench,\"What issue {} is about, in a sentence or two.\"\n",
-                       i, i % 2 == 0 ? "internal" : "external",
-                       i % 4 == 0   ? "strength"
-                       : i % 4 == 1 ? "weakness"
-                                    : "threat",
-                       i);
+                       i, i % 2 == 0 ? "internal" : "external", kSwot[i % 4], i);
   }
   const Sheet issues = timed("context issues: read CSV", rows,
                              [&] { return Check(app::ImportService::Read(csv), "reading"); });
@@ -114,7 +112,7 @@ int Main(int argc, char** argv) {
                                           "bench",
                                           std::to_string(1 + i % 5),
                                           std::to_string(1 + (i / 5) % 5),
-                                          i % 3 == 0 ? "mitigate" : "retain"};
+                                          i % 3 == 0 ? "modify" : "retain"};
     risks += fmt::format("{},{},{},{},{},{}\n", row[0], row[1], row[2], row[3], row[4], row[5]);
     xlsx_rows.push_back(row);
   }
