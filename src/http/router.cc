@@ -242,7 +242,9 @@ RawHandler Router::Wrap(const std::string& pattern, Surface surface, Guard guard
         res.SetHeader("Retry-After", std::to_string(seconds));
         Deny(surface, res,
              Status(Code::kResourceExhausted,
-                    fmt::format("too many exports in a short time; try again in {} s", seconds)));
+                    fmt::format("too many exports, reports or imports in a short time; try "
+                                "again in {} s",
+                                seconds)));
         return;
       }
     }
