@@ -37,8 +37,7 @@ const std::vector<std::pair<std::string, std::string>>& SecurityHeaders() {
 // up to the evidence limit.
 bool IsUpload(const HttpRequest& req) {
   // Evidence files, and spreadsheets to import (the API's dry run and proposal, the import page).
-  static const std::regex kUpload(
-      R"(^(/api/v1)?/[a-z0-9-]+/(\d+/evidence|import(/mapping)?)$)");
+  static const std::regex kUpload(R"(^(/api/v1)?/[a-z0-9-]+/(\d+/evidence|import(/mapping)?)$)");
   return req.method == "POST" && std::regex_match(req.path, kUpload);
 }
 
