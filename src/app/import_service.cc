@@ -184,18 +184,25 @@ SheetLimits ImportService::Limits() { return SheetLimits{}; }
 
 Result<Sheet> ImportService::Read(std::string_view bytes) { return ReadSheet(bytes, Limits()); }
 
+bool ImportService::Imports(const RegisterSpec& spec) {
+  return !spec.workflow_only && !spec.versions;
+}
+
 Status ImportService::CheckMayImport(const Principal& p, const RegisterSpec& spec) const {
+  if (!Imports(spec)) {
+    return FailedPrecondition(
+        spec.versions
+            ? fmt::format("{} are approved versions: each is drafted and approved on its page",
+                          ToLower(spec.plural))
+            : fmt::format("{} are recorded by their workflow, not written directly",
+                          ToLower(spec.plural)));
+  }
   RETURN_IF_ERROR(RegisterService::CheckCanWrite(p, spec, nullptr, nullptr));
   RETURN_IF_ERROR(CheckMayTakeStep(p, ToLower(spec.plural)));
   if (!p.Can(spec.write_permission)) {
     return PermissionDenied(fmt::format(
         "importing {} changes any of them: your role ({}) may change only its own records",
         ToLower(spec.plural), domain::InfoOf(p.role).label));
-  }
-  if (spec.versions) {
-    return FailedPrecondition(
-        fmt::format("{} are approved versions: each is drafted and approved on its page",
-                    ToLower(spec.plural)));
   }
   return Status::Ok();
 }

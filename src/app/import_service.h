@@ -108,6 +108,11 @@ class ImportService {
   // The limits every import is read under (a file over max_bytes is refused before reading).
   static SheetLimits Limits();
 
+  // True for the registers records can be imported into: those written directly (not only by
+  // their workflow) and not holding approved versions. What decides which import routes and
+  // pages exist; CheckMayImport refuses the others.
+  static bool Imports(const domain::RegisterSpec& spec);
+
   // Checks the caller may import into `spec` (see the errors above).
   Status CheckMayImport(const Principal& p, const domain::RegisterSpec& spec) const;
 

@@ -10,6 +10,7 @@
 #include "app/competence_service.h"
 #include "app/document_service.h"
 #include "app/evidence_service.h"
+#include "app/framework_service.h"
 #include "app/import_service.h"
 #include "app/internal_audit_service.h"
 #include "app/leadership_service.h"
@@ -64,6 +65,7 @@ struct Services {
         reports(s, c, registers, versions, risks, soa, readiness),
         audit_pack(s, c, reports),
         imports(s, c, registers),
+        frameworks(s, c, registers, soa),
         setup(s, c, registers, versions, risks) {
     registers.SetWriteHook(domain::Measurements(), [this](const Principal& p, domain::Json& fields,
                                                           const domain::Json* before,
@@ -187,6 +189,7 @@ struct Services {
   ReportService reports;
   AuditPackService audit_pack;
   ImportService imports;
+  FrameworkService frameworks;
   SetupService setup;
 };
 

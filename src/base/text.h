@@ -26,6 +26,8 @@ std::string UrlEncode(std::string_view s);
 // Number of Unicode code points in valid UTF-8; -1 when `s` is not valid UTF-8.
 long Utf8Length(std::string_view s);
 std::string ToLower(std::string_view s);
+// 1234567 as "1,234,567".
+std::string Grouped(int64_t n);
 // Appends code point `cp` (at most U+10FFFF) to `out` as UTF-8.
 void AppendUtf8(std::string& out, uint32_t cp);
 // A name inside a sentence: lower case, except acronyms ("ISMS scope", "risk methodology").

@@ -2,6 +2,7 @@
 
 #include "domain/context.h"
 #include "domain/documents.h"
+#include "domain/frameworks.h"
 #include "domain/improvement.h"
 #include "domain/internal_audit.h"
 #include "domain/leadership.h"
@@ -27,6 +28,8 @@ const std::vector<const RegisterSpec*>& RegistersTasksServe() {
                                                         &AppliedControls(),
                                                         &RiskAcceptances(),
                                                         &RiskAssessments(),
+                                                        &Frameworks(),
+                                                        &FrameworkControls(),
                                                         &Commitments(),
                                                         &IsmsRoles(),
                                                         &IsmsProcesses(),

@@ -47,22 +47,6 @@ FieldSpec Ref(std::string name, std::string label, std::string ref, FieldType ty
   return f;
 }
 
-// The Annex A controls as choices: "5.1" labelled "5.1 Policies for information security".
-std::vector<Choice> AnnexAChoices() {
-  std::vector<Choice> out;
-  for (const auto& c : AnnexAControls()) out.push_back({c.id, c.id + " " + c.title});
-  return out;
-}
-
-FieldSpec AnnexALinks(std::string help) {
-  FieldSpec f{.name = "annex_controls",
-              .label = "Annex A controls",
-              .type = FieldType::kList,
-              .choices = AnnexAChoices(),
-              .help = std::move(help)};
-  return f;
-}
-
 FieldSpec Rating(std::string name, std::string label) {
   FieldSpec f{.name = std::move(name), .label = std::move(label), .type = FieldType::kInteger};
   f.min_value = 1;
@@ -541,6 +525,26 @@ std::string RecordPath(const std::string& path) {
 }
 
 }  // namespace
+
+namespace {
+
+// The Annex A controls as choices: "5.1" labelled "5.1 Policies for information security".
+std::vector<Choice> AnnexAChoices() {
+  std::vector<Choice> out;
+  for (const auto& c : AnnexAControls()) out.push_back({c.id, c.id + " " + c.title});
+  return out;
+}
+
+}  // namespace
+
+FieldSpec AnnexALinks(std::string help) {
+  FieldSpec f{.name = "annex_controls",
+              .label = "Annex A controls",
+              .type = FieldType::kList,
+              .choices = AnnexAChoices(),
+              .help = std::move(help)};
+  return f;
+}
 
 RiskMethodology MethodologyFromRecord(const Json& r, std::vector<FieldError>& errors) {
   RiskMethodology m;

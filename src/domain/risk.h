@@ -28,6 +28,11 @@ const RegisterSpec& AppliedControls();
 const RegisterSpec& RiskAcceptances();
 const RegisterSpec& RiskAssessments();
 
+// The field `annex_controls` of a register whose records link to Annex A controls (applied
+// controls, threats, a framework's controls): a set of the 93 controls, `help` saying what the
+// link means.
+FieldSpec AnnexALinks(std::string help);
+
 // Risk lifecycle states.
 inline constexpr std::string_view kRiskIdentified = "identified";
 inline constexpr std::string_view kRiskAnalysed = "analysed";

@@ -36,8 +36,10 @@ const std::vector<std::pair<std::string, std::string>>& SecurityHeaders() {
 // An evidence upload (API or page): the one kind of request whose body may exceed the body limit,
 // up to the evidence limit.
 bool IsUpload(const HttpRequest& req) {
-  // Evidence files, and spreadsheets to import (the API's dry run and proposal, the import page).
-  static const std::regex kUpload(R"(^(/api/v1)?/[a-z0-9-]+/(\d+/evidence|import(/mapping)?)$)");
+  // Evidence files, spreadsheets to import (the API's dry run and proposal, the import page) and
+  // OSCAL frameworks (the API's import; the page's is /frameworks/import).
+  static const std::regex kUpload(
+      R"(^(/api/v1)?/[a-z0-9-]+/(\d+/evidence|import(/mapping)?)$|^/api/v1/frameworks$)");
   return req.method == "POST" && std::regex_match(req.path, kUpload);
 }
 

@@ -264,6 +264,10 @@ TEST_F(ImportServiceTest, RefusesWhatCannotBeImportedNamingIt) {
   // A register of approved versions is drafted on its page; a viewer imports nothing.
   EXPECT_THAT(Run(domain::ScopeStatements(), sheet, {{"Title", "title"}}, false),
               StatusIs(Code::kFailedPrecondition));
+  // A register written only by its workflow has no import either (nor routes: Imports).
+  EXPECT_FALSE(ImportService::Imports(domain::RiskAcceptances()));
+  EXPECT_THAT(Run(domain::RiskAcceptances(), sheet, {{"Title", "risk_title"}}, false),
+              StatusIs(Code::kFailedPrecondition));
   Principal viewer = alice_;
   viewer.role = domain::Role::kViewer;
   EXPECT_THAT(services_->imports.Run(viewer, domain::ContextIssues(), sheet,
@@ -334,7 +338,7 @@ TEST_F(ImportServiceTest, UploadsAreTheUploadersOnly) {
 TEST_F(ImportServiceTest, EveryRegistersExportImportsBackUnchanged) {
   int registers = 0;
   for (const domain::RegisterSpec* spec : domain::AllRegisters()) {
-    if (spec->workflow_only || spec->versions) continue;
+    if (!ImportService::Imports(*spec)) continue;
     SCOPED_TRACE(spec->type);
     // Two records: the smallest valid one, and one with a value in every optional field that
     // keeps it valid (text with commas, quotes, line breaks and a leading '=', lists, tables).

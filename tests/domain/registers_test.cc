@@ -9,6 +9,7 @@
 
 #include "domain/context.h"
 #include "domain/documents.h"
+#include "domain/frameworks.h"
 #include "domain/improvement.h"
 #include "domain/internal_audit.h"
 #include "domain/leadership.h"
@@ -30,7 +31,8 @@ TEST(AllRegisters, ListsTheRegistersInNavigationOrder) {
       AllRegisters(),
       ElementsAre(&ContextIssues(), &InterestedParties(), &ScopeStatements(), &Assets(), &Threats(),
                   &Vulnerabilities(), &RiskMethodologies(), &Risks(), &AppliedControls(),
-                  &RiskAcceptances(), &RiskAssessments(), &Commitments(), &IsmsRoles(),
+                  &RiskAcceptances(), &RiskAssessments(), &Frameworks(), &FrameworkControls(),
+                  &Commitments(), &IsmsRoles(),
                   &IsmsProcesses(), &Objectives(), &PlannedChanges(), &Resources(),
                   &CompetenceRequirements(), &CompetenceRecords(), &AwarenessCampaigns(),
                   &AwarenessCompletions(), &Communications(), &CommunicationLog(), &Documents(),

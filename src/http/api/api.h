@@ -22,13 +22,15 @@ void RegisterApiRoutes(Router& router);
 void RegisterAuthApiRoutes(Router& router);
 void RegisterMemberApiRoutes(Router& router);
 void RegisterEvidenceApiRoutes(Router& router);
-// Spreadsheet import (import_api.cc): the routes of every register records can be written to
-// directly (Importable), and the report and a saved mapping as JSON, which the pages share.
+// Spreadsheet import (import_api.cc): the routes of every register records can be imported
+// into (app::ImportService::Imports), and the report and a saved mapping as JSON, which the
+// pages share.
 void RegisterImportApiRoutes(Router& router);
-bool Importable(const domain::RegisterSpec& spec);
 nlohmann::json ImportResultToJson(const app::ImportResult& result);
 nlohmann::json ImportMappingToJson(const store::ImportMapping& m);
 void RegisterSoaApiRoutes(Router& router);
+// Frameworks beside Annex A and the OSCAL exports (framework_api.cc).
+void RegisterFrameworkApiRoutes(Router& router);
 // Approve, new draft, current and compare of every register of approved versions.
 void RegisterVersionApiRoutes(Router& router);
 // Documented information beyond its registers' routes, and a person's work (document_api.cc).

@@ -69,6 +69,7 @@ void AddRiskSchemas(nlohmann::json& schemas);      // risk_api.cc
 void AddEvidenceSchemas(nlohmann::json& schemas);  // evidence_api.cc
 void AddImportSchemas(nlohmann::json& schemas);    // import_api.cc: reports, proposals, mappings
 void AddSoaSchemas(nlohmann::json& schemas);       // soa_api.cc
+void AddFrameworkSchemas(nlohmann::json& schemas);  // framework_api.cc: coverage
 void AddSupportSchemas(nlohmann::json& schemas);   // support_api.cc: the competence matrix
 void AddNotificationSchemas(nlohmann::json& schemas);      // notification_api.cc
 void AddMetricSchemas(nlohmann::json& schemas);            // metric_api.cc: a metric's status

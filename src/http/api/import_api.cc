@@ -273,8 +273,6 @@ void AddImportRoutes(Router& router, const RegisterSpec& spec) {
 
 }  // namespace
 
-bool Importable(const RegisterSpec& spec) { return !spec.workflow_only && !spec.versions; }
-
 void AddImportSchemas(Json& schemas) {
   schemas["ImportReport"] = ObjectOfAll(
       {{"applied", Described({{"type", "boolean"}}, "false: a dry run, nothing changed")},
@@ -317,7 +315,7 @@ void AddImportSchemas(Json& schemas) {
 
 void RegisterImportApiRoutes(Router& router) {
   for (const RegisterSpec* spec : domain::AllRegisters()) {
-    if (Importable(*spec)) AddImportRoutes(router, *spec);
+    if (app::ImportService::Imports(*spec)) AddImportRoutes(router, *spec);
   }
 }
 

@@ -97,6 +97,7 @@ Json Components() {
   AddEvidenceSchemas(schemas);
   AddImportSchemas(schemas);
   AddSoaSchemas(schemas);
+  AddFrameworkSchemas(schemas);
   AddSupportSchemas(schemas);
   AddMetricSchemas(schemas);
   AddManagementReviewSchemas(schemas);

@@ -215,6 +215,16 @@ Json EventsSchema() {
           {"properties", {{"data", {{"type", "array"}, {"items", Ref("AuditEvent")}}}}}};
 }
 
+// True when an area registered `method` on `pattern` itself (frameworks answer POST {path}, an
+// OSCAL upload or a record, and DELETE {path}/{id}, with the framework's controls): the generic
+// route is then left out of the table and the document.
+bool AreaAnswers(const Router& router, std::string_view method, const std::string& pattern) {
+  for (const auto& route : router.routes()) {
+    if (route.method == method && route.pattern == pattern) return true;
+  }
+  return false;
+}
+
 void AddRegisterRoutes(Router& router, const RegisterSpec& spec) {
   const std::string base = "/api/v1/" + spec.path;
   const std::string item = base + R"(/(\d+))";
@@ -252,7 +262,7 @@ void AddRegisterRoutes(Router& router, const RegisterSpec& spec) {
 
   // A workflow-only register (risk acceptances) is written by its area's routes only.
   const bool writable = !spec.workflow_only;
-  if (writable)
+  if (writable && !AreaAnswers(router, "POST", base))
     router.Post(base, WriteGuard(spec),
                 Doc({{"summary", "Create a " + s->singular},
                      {"tags", tags},
@@ -345,21 +355,23 @@ void AddRegisterRoutes(Router& router, const RegisterSpec& spec) {
                                           ErrorResponses({400, 401, 403, 404, 409, 412, 428}))}},
                      Json::array({kIdParam})),
                  update(app::UpdateMode::kMerge));
-    router.Delete(item, WriteGuard(spec),
-                  Doc({{"summary", "Delete a " + s->singular},
-                       {"tags", tags},
-                       {"operationId", "delete_" + s->type},
-                       {"parameters", Json::array({kIfMatch})},
-                       {"responses", Merge({{"204", {{"description", "deleted"}}}},
-                                           ErrorResponses({401, 403, 404, 409, 412, 428}))}},
-                      Json::array({kIdParam})),
-                  [s](Request& r) {
-                    auto version = ParseIfMatch(r.http);
-                    if (!version.ok()) return WriteJsonError(r.res, version.status());
-                    Status st = r.services.registers.Delete(r.principal, *s, r.PathId(), *version);
-                    if (!st.ok()) return WriteJsonError(r.res, st);
-                    r.res.status = 204;
-                  });
+    if (!AreaAnswers(router, "DELETE", item))
+      router.Delete(item, WriteGuard(spec),
+                    Doc({{"summary", "Delete a " + s->singular},
+                         {"tags", tags},
+                         {"operationId", "delete_" + s->type},
+                         {"parameters", Json::array({kIfMatch})},
+                         {"responses", Merge({{"204", {{"description", "deleted"}}}},
+                                             ErrorResponses({401, 403, 404, 409, 412, 428}))}},
+                        Json::array({kIdParam})),
+                    [s](Request& r) {
+                      auto version = ParseIfMatch(r.http);
+                      if (!version.ok()) return WriteJsonError(r.res, version.status());
+                      Status st =
+                          r.services.registers.Delete(r.principal, *s, r.PathId(), *version);
+                      if (!st.ok()) return WriteJsonError(r.res, st);
+                      r.res.status = 204;
+                    });
   }
 
   router.Get(item + "/history", kRead,
@@ -544,6 +556,7 @@ void RegisterApiRoutes(Router& router) {
   RegisterDocumentApiRoutes(router);
   RegisterRiskApiRoutes(router);
   RegisterSoaApiRoutes(router);
+  RegisterFrameworkApiRoutes(router);
   RegisterSupportApiRoutes(router);
   RegisterOperationApiRoutes(router);
   RegisterMetricApiRoutes(router);

@@ -1,5 +1,5 @@
 // Spreadsheet import on the pages of every register records can be written to directly
-// (Importable), for those who may import (app::ImportService::CheckMayImport):
+// (app::ImportService::Imports), for those who may import (app::ImportService::CheckMayImport):
 //   GET  /{path}/import         the file to upload (CSV or XLSX), a saved mapping to start from,
 //                               what an import does and its limits
 //   POST /{path}/import         keeps the file (ImportService::KeepUpload) once it reads, and
@@ -36,13 +36,6 @@ namespace {
 constexpr size_t kShownRows = 1000;
 // The first values of each column on the mapping page.
 constexpr size_t kSampleRows = 3;
-
-// 200000 as "200,000".
-std::string Grouped(int64_t n) {
-  std::string digits = std::to_string(n < 0 ? -n : n);
-  for (int i = static_cast<int>(digits.size()) - 3; i > 0; i -= 3) digits.insert(i, ",");
-  return n < 0 ? "-" + digits : digits;
-}
 
 // Text in a short line: at most `max` bytes (whole UTF-8 characters), line breaks as spaces.
 std::string Shortened(const std::string& text, size_t max = 60) {
@@ -729,7 +722,7 @@ void AddImportPagesOf(Router& router, const RegisterSpec& spec) {
 }  // namespace
 
 bool MayImport(Request& r, const RegisterSpec& spec) {
-  return Importable(spec) && r.services.imports.CheckMayImport(r.principal, spec).ok();
+  return app::ImportService::Imports(spec) && r.services.imports.CheckMayImport(r.principal, spec).ok();
 }
 
 std::string ImportedNotice(const Request& r) {
@@ -756,7 +749,7 @@ std::string ImportedNotice(const Request& r) {
 
 void AddImportPages(Router& router) {
   for (const RegisterSpec* spec : domain::AllRegisters()) {
-    if (Importable(*spec)) AddImportPagesOf(router, *spec);
+    if (app::ImportService::Imports(*spec)) AddImportPagesOf(router, *spec);
   }
 }
 

@@ -750,6 +750,7 @@ const RegisterPageHooks& PageHooksFor(const domain::RegisterSpec& spec) {
     AddMetricPageHooks(all);
     AddInternalAuditPageHooks(all);
     AddManagementReviewPageHooks(all);
+    AddFrameworkPageHooks(all);
     return all;
   }();
   static const RegisterPageHooks kNone;
@@ -766,6 +767,7 @@ void RegisterWebRoutes(Router& router) {
   AddLeadershipPages(router);     // ... /raci, /isms-processes/standard
   AddInternalAuditPages(router);  // ... /audit-programmes/{id}/coverage
   AddManagementReviewPages(router);  // ... /management-reviews/{id}/minutes
+  AddFrameworkPages(router);         // ... /frameworks/import, /frameworks/{id}/coverage
   AddAccountPages(router);
   AddNotificationPages(router);
   AddAdminPages(router);

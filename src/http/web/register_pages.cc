@@ -223,13 +223,6 @@ bool IsEditable(const RegisterSpec& spec, const Record& rec) {
 // ---------------------------------------------------------------------------------------------
 // The table
 
-// 1234567 as "1,234,567".
-std::string Grouped(int64_t n) {
-  std::string digits = std::to_string(n < 0 ? -n : n);
-  for (int i = static_cast<int>(digits.size()) - 3; i > 0; i -= 3) digits.insert(i, ",");
-  return n < 0 ? "-" + digits : digits;
-}
-
 std::string QueryWith(const HttpRequest& req, const std::string& key, const std::string& value,
                       bool drop_cursor = true) {
   std::string out;

@@ -44,8 +44,11 @@ void AddMandatoryPages(Router& router);  // mandatory documented information (7.
 void AddReadinessPages(Router& router);  // readiness_pages.cc: /readiness
 void AddReportPages(Router& router);     // report_pages.cc: /reports, /reports/{name}
 void AddOverviewPages(Router& router);   // overview_pages.cc: / by role, /getting-started
+// framework_pages.cc: /frameworks/import, /frameworks/built-in, /frameworks/{id}/coverage and
+// /frameworks/{id}/delete.
+void AddFrameworkPages(Router& router);
 // import_pages.cc: /{path}/import and /{path}/import/{upload} of every register records can be
-// imported into (http::Importable), for those who may import (app::ImportService::CheckMayImport).
+// imported into (app::ImportService::Imports), for those who may import (app::ImportService::CheckMayImport).
 void AddImportPages(Router& router);
 // Whether to offer a register's Import button: the rule the import applies.
 bool MayImport(Request& r, const domain::RegisterSpec& spec);
@@ -249,6 +252,7 @@ void AddOperationPageHooks(PageHooks& hooks);   // operation_pages.cc
 void AddMetricPageHooks(PageHooks& hooks);
 void AddInternalAuditPageHooks(PageHooks& hooks);     // internal_audit_pages.cc
 void AddManagementReviewPageHooks(PageHooks& hooks);  // management_review_pages.cc
+void AddFrameworkPageHooks(PageHooks& hooks);         // framework_pages.cc
 // The hooks of `spec` (empty ones when its area adds nothing).
 const RegisterPageHooks& PageHooksFor(const domain::RegisterSpec& spec);
 
