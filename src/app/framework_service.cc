@@ -5,6 +5,7 @@
 #include "app/access_control.h"
 #include "app/version_service.h"
 #include "base/crypto.h"
+#include "base/text.h"
 #include "domain/context.h"
 #include "domain/improvement.h"
 #include "domain/leadership.h"
@@ -22,9 +23,11 @@ namespace {
 
 using Kind = store::Mutation::Kind;
 
-// A parser's refusal restated for the upload part it came from: "file: controls[12].id: ...".
+// A parser's refusal restated for the upload part it came from: "file: controls[12].id: ..."
+// (the document's root, "catalog" or "profile", is not named: "file: the document is not JSON").
 Status AsUploadError(const Status& s, std::string_view part) {
-  const std::string where = s.field().empty() ? "" : s.field() + ": ";
+  const bool root = s.field().empty() || s.field() == "catalog" || s.field() == "profile";
+  const std::string where = root ? "" : s.field() + ": ";
   return Status(s.code(), fmt::format("{}: {}{}", part, where, s.message()), std::string(part));
 }
 
@@ -53,6 +56,34 @@ constexpr char kCatalogFile[] = "rampart-catalog.json";
 constexpr char kProfileFile[] = "rampart-profile.json";
 constexpr char kSspFile[] = "rampart-ssp.json";
 
+// An imported framework's fields held to the register's rules, as a person's input is: the
+// fields people may write validated (and normalised) by ValidateFields, the ones only an import
+// writes (read-only) within their length. `where` names the place in the file.
+Result<Json> Checked(const domain::RegisterSpec& spec, const Json& imported,
+                     const std::string& where) {
+  Json input = Json::object();
+  for (const auto& f : spec.fields) {
+    if (!f.read_only && imported.contains(f.name)) input[f.name] = imported[f.name];
+  }
+  std::vector<domain::FieldError> errors;
+  Json fields = domain::ValidateFields(spec, input, domain::WriteMode::kCreate, nullptr, errors);
+  if (!errors.empty()) {
+    return InvalidArgument(
+        fmt::format("file: {}{}: {}", where, errors.front().field, errors.front().message), "file");
+  }
+  for (const auto& f : spec.fields) {
+    if (!f.read_only || !imported.contains(f.name)) continue;
+    const Json& v = imported[f.name];
+    if (v.is_string() && f.max_length > 0 && Utf8Length(v.get<std::string>()) > f.max_length) {
+      return InvalidArgument(fmt::format("file: {}{}: longer than {} characters", where,
+                                         ToLower(f.label), f.max_length),
+                             "file");
+    }
+    fields[f.name] = v;
+  }
+  return fields;
+}
+
 }  // namespace
 
 Status FrameworkService::CheckMayChange(const Principal& p) {
@@ -60,11 +91,12 @@ Status FrameworkService::CheckMayChange(const Principal& p) {
   return Require(p, domain::Permission::kEditRecords);
 }
 
-Result<Record> FrameworkService::Write(const Principal& p, Json fields,
+Result<Record> FrameworkService::Write(const Principal& p, Json imported,
                                        const std::vector<Json>& controls) {
   const auto& frameworks = domain::Frameworks();
   const auto& spec = domain::FrameworkControls();
-  fields["control_count"] = static_cast<int64_t>(controls.size());
+  imported["control_count"] = static_cast<int64_t>(controls.size());
+  ASSIGN_OR_RETURN(Json fields, Checked(frameworks, imported, ""));
   std::vector<store::Mutation> mutations;
   mutations.reserve(controls.size() + 1);
   mutations.push_back({.kind = Kind::kInsert,
@@ -72,7 +104,15 @@ Result<Record> FrameworkService::Write(const Principal& p, Json fields,
                        .fields = fields,
                        .action = "create",
                        .diff = domain::DiffFields(frameworks, Json(), fields)});
-  for (const auto& c : controls) {
+  for (size_t i = 0; i < controls.size(); ++i) {
+    // The framework's id is filled in by the write (ids_of); 1 stands for it meanwhile.
+    Json with_framework = controls[i];
+    with_framework["framework"] = 1;
+    ASSIGN_OR_RETURN(Json c,
+                     Checked(spec, with_framework,
+                             fmt::format("control {} ({}): ", i + 1,
+                                         controls[i].value("control_id", Json("")).dump())));
+    c["framework"] = nullptr;
     mutations.push_back({.kind = Kind::kInsert,
                          .spec = &spec,
                          .fields = c,
@@ -199,9 +239,11 @@ Status FrameworkService::Delete(const Principal& p, int64_t id,
   RETURN_IF_ERROR(RegisterService::CheckCanWrite(p, frameworks, &framework.fields, nullptr));
   RETURN_IF_ERROR(CheckVersionSeen(framework, expected_version, "framework"));
   std::vector<store::Mutation> mutations;
+  bool has_controls = false;
   RETURN_IF_ERROR(ForEachPage(
       store_, spec, p.org_id, {.filters = {{.field = "framework", .value = id}}, .limit = 500},
       [&](std::vector<Record>& page) {
+        has_controls = has_controls || !page.empty();
         for (auto& c : page) {
           mutations.push_back({.kind = Kind::kDelete,
                                .spec = &spec,
@@ -213,6 +255,8 @@ Status FrameworkService::Delete(const Principal& p, int64_t id,
         }
         return Status::Ok();
       }));
+  // Its controls go with it: what changing them needs (records:edit), beyond its owner's right.
+  if (has_controls) RETURN_IF_ERROR(Require(p, spec.write_permission));
   mutations.push_back({.kind = Kind::kDelete,
                        .spec = &frameworks,
                        .id = framework.id,
@@ -388,7 +432,7 @@ Result<std::string> FrameworkService::PlanOfActionAndMilestones(const Principal&
             const std::string status = TextOf(action, "status");
             if (status != "open" && status != "in_progress") continue;
             poam.items.push_back({.kind = "treatment_action",
-                                  .id = risk.id * 10000 + static_cast<int64_t>(row),
+                                  .id = (risk.id << 20) + static_cast<int64_t>(row),
                                   .record_type = domain::Risks().type,
                                   .record_id = risk.id,
                                   .record_title = TextOf(risk.fields, "title"),

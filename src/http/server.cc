@@ -37,10 +37,15 @@ const std::vector<std::pair<std::string, std::string>>& SecurityHeaders() {
 // up to the evidence limit.
 bool IsUpload(const HttpRequest& req) {
   // Evidence files, spreadsheets to import (the API's dry run and proposal, the import page) and
-  // OSCAL frameworks (the API's import; the page's is /frameworks/import).
+  // OSCAL frameworks (the page's import; the API's, a multipart POST to /api/v1/frameworks,
+  // where JSON bodies keep the body limit).
   static const std::regex kUpload(
-      R"(^(/api/v1)?/[a-z0-9-]+/(\d+/evidence|import(/mapping)?)$|^/api/v1/frameworks$)");
-  return req.method == "POST" && std::regex_match(req.path, kUpload);
+      R"(^(/api/v1)?/[a-z0-9-]+/(\d+/evidence|import(/mapping)?)$|^/frameworks/oscal-import$)");
+  if (req.method != "POST") return false;
+  if (req.path == "/api/v1/frameworks") {
+    return req.Header("Content-Type").rfind("multipart/form-data", 0) == 0;
+  }
+  return std::regex_match(req.path, kUpload);
 }
 
 // Room for the multipart envelope and the form fields around an upload's file.

@@ -154,6 +154,18 @@ TEST_F(ImportPages, AMappingIsSavedByNameAndOfferedForTheNextFile) {
   auto proposed = Page(to);
   EXPECT_THAT(proposed->body, HasSubstr("<option value=\"kind\" selected>"));
   EXPECT_THAT(proposed->body, HasSubstr("Proposed: the saved mapping"));
+
+  // Deleted from the upload page: gone from the list and the API, audited.
+  EXPECT_THAT(upload_page->body, HasSubstr("Delete the saved mapping Our sheet"));
+  auto deleted = SignedInTest::Submit("/context-issues/import/mappings/" + id + "/delete", "");
+  ASSERT_EQ(deleted->status, 303) << deleted->body.substr(0, 500);
+  EXPECT_EQ(deleted->get_header_value("Location"), "/context-issues/import?notice=mapping-deleted");
+  auto after = Page("/context-issues/import?notice=mapping-deleted");
+  EXPECT_THAT(after->body, HasSubstr("The saved mapping was deleted."));
+  EXPECT_THAT(after->body, ::testing::Not(HasSubstr("Our sheet")));
+  EXPECT_EQ(Body(Get("/api/v1/context-issues/import-mappings"))["data"].size(), 0u);
+  EXPECT_EQ(SignedInTest::Submit("/context-issues/import/mappings/" + id + "/delete", "")->status,
+            404);
 }
 
 TEST_F(ImportPages, AnotherPersonsFileIsNotFound) {

@@ -142,7 +142,7 @@ class PageRoles : public ApiTest {
   // Importing changes any of a register's records: its write permission itself, for a register
   // written directly whose records are not approved versions.
   static bool MayImport(Role role, const RegisterSpec& spec) {
-    return !spec.workflow_only && !spec.versions && domain::Can(role, spec.write_permission);
+    return app::ImportService::Imports(spec) && domain::Can(role, spec.write_permission);
   }
 
   // The default methodology's acceptance criteria for the rated risk (alice's, level Low); the
@@ -414,7 +414,7 @@ TEST_F(PageRoles, EveryRegistersImportPageIsForThoseWhoMayChangeAnyOfItsRecords)
   int registers = 0;
   for (const auto* spec : domain::AllRegisters()) {
     const std::string page = "/" + spec->path + "/import";
-    const bool importable = !spec->workflow_only && !spec->versions;
+    const bool importable = app::ImportService::Imports(*spec);
     registers += importable ? 1 : 0;
     for (const Role role : {Role::kIsmsManager, Role::kViewer, Role::kContributor}) {
       auto r = Client().Get(page, {{"Cookie", sessions_[role].cookie}});

@@ -2,8 +2,9 @@
 // (GET /api/v1/frameworks, /api/v1/frameworks/{id}, export, history; the framework controls'
 // routes, where their mapping is changed):
 //   POST   /api/v1/frameworks                  import an OSCAL catalog or profile (multipart:
-//                                              file, catalog), or add a built-in framework
-//                                              (JSON {"built_in": "iso27001-2013"})
+//                                              file, catalog), add a built-in framework
+//                                              (JSON {"built_in": "iso27001-2013"}), or write
+//                                              one (any other JSON: the register's create)
 //   DELETE /api/v1/frameworks/{id}             the framework and its controls (If-Match)
 //   GET    /api/v1/frameworks/{id}/controls    its controls with their coverage (?coverage=)
 //   GET    /api/v1/frameworks/{id}/oscal       the framework as an OSCAL catalog
@@ -41,8 +42,8 @@ Json FrameworkControlLineJson(const domain::FrameworkCoverageLine& line) {
           {"group", f["group_title"]},
           {"parent", f["parent"]},
           {"withdrawn", f["withdrawn"]},
-          {"annex_controls", f["annex_controls"]},
-          {"controls", f["controls"]},
+          {"annex_controls", f["annex_controls"].is_array() ? f["annex_controls"] : Json::array()},
+          {"controls", f["controls"].is_array() ? f["controls"] : Json::array()},
           {"applied_controls", std::move(applied)},
           {"derived_status", line.derived_status},
           {"coverage", line.coverage}};
@@ -125,8 +126,12 @@ void RegisterFrameworkApiRoutes(Router& router) {
   const Json file_part = {{"type", "string"},
                           {"contentMediaType", "application/json"},
                           {"description", "an OSCAL 1.1 catalog or profile (JSON)"}};
+  // Importing needs records:edit (the use case checks); writing one by hand, the register's
+  // write permission. Not rate-limited as an export is: the route also creates records by hand
+  // (the import page, which only imports, is).
+  const Guard create = WriteGuard(domain::Frameworks());
   router.Post(
-      base, WriteGuard(domain::Frameworks()),
+      base, create,
       Doc({{"summary",
             "Import a framework (an OSCAL catalog or profile, or a built-in one), or write one"},
            {"description",
@@ -137,12 +142,12 @@ void RegisterFrameworkApiRoutes(Router& router) {
             "\"iso27001-2013\"}: ISO/IEC 27001:2013 Annex A, each control mapped to the 2022 "
             "controls it became. One audit event per record written. A document that is not "
             "OSCAL is refused with the place of the problem in it (\"file: "
-            "controls[12].id: ...\"). Limits: the server's upload limit, 50,000 controls. Any "
-            "other "
-            "JSON body is a framework written by hand (FrameworkInput), its controls added "
-            "through /api/v1/framework-controls."},
+            "controls[12].id: ...\"). Limits: the server's upload limit, 50,000 controls. "
+            "Importing and adding need records:edit. Any other JSON body (without built_in) is "
+            "a framework written by hand (FrameworkInput), its controls added through "
+            "/api/v1/framework-controls."},
            {"tags", tags},
-           {"operationId", "import_framework"},
+           {"operationId", "import_oscal_framework"},
            {"requestBody",
             {{"required", true},
              {"content",
@@ -189,11 +194,14 @@ void RegisterFrameworkApiRoutes(Router& router) {
       });
   router.Delete(item, WriteGuard(domain::Frameworks()),
                 Doc({{"summary", "Delete a framework with its controls and their mapping"},
+                     {"description",
+                      "What deleting the framework as a record needs, and records:edit when it "
+                      "has controls (deleted with it, one audit event each)."},
                      {"tags", tags},
                      {"operationId", "delete_framework"},
                      {"parameters", Json::array({kIfMatch})},
                      {"responses", Merge({{"204", NoContent("deleted")}},
-                                         ErrorResponses({401, 403, 404, 409, 428}))}},
+                                         ErrorResponses({401, 403, 404, 412, 428}))}},
                     Json::array({kIdParam})),
                 [](Request& r) {
                   auto version = ParseIfMatch(r.http);
@@ -245,7 +253,7 @@ void RegisterFrameworkApiRoutes(Router& router) {
             "imported again, it gives the same controls."},
            {"tags", tags},
            {"operationId", "framework_oscal_catalog"},
-           {"responses", Merge({{"200", kOscalJson}}, ErrorResponses({401, 403, 404, 429}))}},
+           {"responses", Merge({{"200", kOscalJson}}, ErrorResponses({400, 401, 403, 404, 429}))}},
           Json::array({kIdParam})),
       [](Request& r) {
         WriteOscal(r, r.services.frameworks.ExportCatalog(r.principal, r.PathId()),
@@ -276,19 +284,20 @@ void RegisterFrameworkApiRoutes(Router& router) {
        &app::FrameworkService::PlanOfActionAndMilestones},
   };
   for (const auto& e : kExports) {
-    router.Get(std::string("/api/v1/oscal/") + e.name, kExport,
-               Doc({{"summary", e.summary},
-                    {"description",
-                     std::string(e.description) +
-                         " Valid against NIST's OSCAL 1.1 JSON schemas; uuids are derived from "
-                         "the records, so an unchanged ISMS exports the same document."},
-                    {"tags", Json::array({"OSCAL"})},
-                    {"operationId", std::string("oscal_") + e.name},
-                    {"responses", Merge({{"200", kOscalJson}}, ErrorResponses({401, 403, 429}))}}),
-               [&e](Request& r) {
-                 WriteOscal(r, (r.services.frameworks.*e.make)(r.principal),
-                            fmt::format("rampart-{}.json", e.name));
-               });
+    router.Get(
+        std::string("/api/v1/oscal/") + e.name, kExport,
+        Doc({{"summary", e.summary},
+             {"description",
+              std::string(e.description) +
+                  " Valid against NIST's OSCAL 1.1 JSON schemas; uuids are derived from "
+                  "the records, so an unchanged ISMS exports the same document."},
+             {"tags", Json::array({"OSCAL"})},
+             {"operationId", std::string("oscal_") + e.name},
+             {"responses", Merge({{"200", kOscalJson}}, ErrorResponses({401, 403, 409, 429}))}}),
+        [&e](Request& r) {
+          WriteOscal(r, (r.services.frameworks.*e.make)(r.principal),
+                     fmt::format("rampart-{}.json", e.name));
+        });
   }
 }
 

@@ -1,17 +1,21 @@
 // Frameworks beside Annex A on the pages (issue 16): the list's banner offering the import and
 // the built-in 2013 framework with the OSCAL exports of the ISMS; a framework's page with its
-// coverage summary, the OSCAL catalog download and Delete; the import page
-// (/frameworks/import: an OSCAL catalog, or a profile with its catalog, or the built-in
-// framework); and the coverage page (/frameworks/{id}/coverage: each control with the applied
+// coverage summary and the OSCAL catalog download, its Delete deleting its controls too; a
+// framework control's coverage above its details; the OSCAL import page
+// (/frameworks/oscal-import: an OSCAL catalog, or a profile with its catalog, or the built-in
+// framework; the list's Import is the spreadsheet import of every register); and the coverage
+// page (/frameworks/{id}/coverage: each control with the applied
 // controls that count for it and its coverage, filtered by coverage). The mapping itself is
 // changed on each framework control's page (the generic register pages).
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <string>
 
 #include "app/framework_service.h"
 #include "base/text.h"
 #include "domain/frameworks.h"
+#include "domain/risk.h"
 #include "http/errors.h"
 #include "http/web/web.h"
 
@@ -56,6 +60,14 @@ void CoverageFigures(Html& h, const domain::FrameworkCoverage& c, int64_t id) {
                   c.ImplementedPercent(), Grouped(c.unmapped), c.unmapped == 1 ? "is" : "are"));
 }
 
+// Whether the organisation has added the built-in 2013 framework already.
+bool HasIso2013(Request& r) {
+  auto n = r.services.registers.Count(
+      r.principal, domain::Frameworks(),
+      {.filters = {{.field = "built_in", .value = std::string(domain::kIso27001_2013)}}});
+  return n.ok() && *n > 0;
+}
+
 void FrameworksBanner(Html& h, Request& r) {
   h.Open("div", {{"class", "callout"}});
   h.Open("p");
@@ -66,11 +78,14 @@ void FrameworksBanner(Html& h, Request& r) {
   h.Close("p");
   if (MayChangeFrameworks(r.principal)) {
     h.Open("div", {{"class", "button-row"}});
-    h.Link("/frameworks/import", "Import a framework", "button button-primary button-small");
-    ButtonForm(h, r, "/frameworks/built-in",
-               {.label = "Add ISO/IEC 27001:2013 Annex A (mapped to 2022)",
-                .cls = "button button-secondary button-small",
-                .hidden = {{"built_in", std::string(domain::kIso27001_2013)}}});
+    h.Link("/frameworks/oscal-import", "Import an OSCAL catalog or profile",
+           "button button-primary button-small");
+    if (!HasIso2013(r)) {
+      ButtonForm(h, r, "/frameworks/built-in",
+                 {.label = "Add ISO/IEC 27001:2013 Annex A (mapped to 2022)",
+                  .cls = "button button-secondary button-small",
+                  .hidden = {{"built_in", std::string(domain::kIso27001_2013)}}});
+    }
     h.Close("div");
   }
   h.Open("p", {{"class", "oscal-exports"}});
@@ -106,16 +121,69 @@ void FrameworkSection(Html& h, Request& r, const Record& rec) {
   h.Close("section");
 }
 
+// A framework control's coverage above its details: what meets it, and how far. Reads the
+// applied controls (a page of 500 at a time), not the framework's other controls.
+void ControlBanner(Html& h, Request& r, const Record& control) {
+  std::vector<domain::SoaAppliedControl> applied;
+  domain::ListQuery q{.limit = 500};
+  for (;;) {
+    auto page = r.services.registers.List(r.principal, domain::AppliedControls(), q);
+    if (!page.ok()) return;
+    for (const auto& a : page->records) {
+      domain::SoaAppliedControl c{
+          .id = a.id, .name = Text(a.fields["name"]), .status = Text(a.fields["status"])};
+      if (a.fields["annex_controls"].is_array()) {
+        for (const auto& id : a.fields["annex_controls"]) c.annex_controls.push_back(Text(id));
+      }
+      applied.push_back(std::move(c));
+    }
+    if (page->next_cursor.empty()) break;
+    q.cursor = page->next_cursor;
+  }
+  const std::vector<Record> one = {control};
+  const auto coverage = domain::DeriveFrameworkCoverage(one, applied);
+  const auto line = coverage.lines.begin();
+  h.Open("div", {{"class", "callout"}, {"id", "control-coverage"}});
+  h.Open("p");
+  h.Text("Coverage: ");
+  h.Element("span", {{"class", CoverageBadgeClass(line->coverage)}},
+            domain::CoverageLabel(line->coverage));
+  if (line->applied_controls.empty()) {
+    h.Text(line->coverage == domain::kCoverageWithdrawn
+               ? " This control is withdrawn from its framework."
+               : " No applied control meets it yet: map it to Annex A controls or name applied "
+                 "controls below.");
+  } else {
+    h.Text(" Met by ");
+    for (size_t i = 0; i < line->applied_controls.size(); ++i) {
+      if (i > 0) h.Text(", ");
+      const auto& a = line->applied_controls[i];
+      h.Link(fmt::format("/controls/{}", a.id), a.name);
+      h.Text(" (" + ToLower(domain::AppliedControls().Field("status")->ChoiceLabel(a.status)) +
+             ")");
+    }
+    h.Text(".");
+  }
+  h.Close("p");
+  if (control.fields["framework"].is_number_integer()) {
+    h.Open("p");
+    h.Link(fmt::format("/frameworks/{}/coverage", control.fields["framework"].get<int64_t>()),
+           "The framework's coverage");
+    h.Close("p");
+  }
+  h.Close("div");
+}
+
 void ImportPage(Request& r, const Status& error = Status::Ok()) {
   const PageFrame frame{.title = "Import a framework",
                         .nav = domain::Frameworks().path,
-                        .crumbs = {{"Frameworks", "/frameworks"}, {"Import", ""}},
+                        .crumbs = {{"Frameworks", "/frameworks"}, {"Import OSCAL", ""}},
                         .subtitle = "Clause 6.1.3 · OSCAL 1.1 catalogs and profiles"};
   Html h;
   const std::string bad = error.ok() ? "" : (error.field().empty() ? "file" : error.field());
   if (!error.ok()) FormErrorSummary(h, {{bad, error.message()}}, "");
   h.Open("div", {{"class", "import-layout"}});
-  OpenPostForm(h, r, "/frameworks/import", "card record-form import-upload");
+  OpenPostForm(h, r, "/frameworks/oscal-import", "card record-form import-upload");
   h.Open("div", {{"class", "form-grid"}});
   const auto file_field = [&](const char* name, const char* label, const char* help,
                               bool required) {
@@ -296,14 +364,15 @@ void AddFrameworkPageHooks(PageHooks& all) {
   frameworks.list_banner = FrameworksBanner;
   frameworks.detail_actions = FrameworkActions;
   frameworks.detail_sections = FrameworkSection;
+  all[&domain::FrameworkControls()].detail_banner = ControlBanner;
 }
 
 void AddFrameworkPages(Router& router) {
   const Guard change = Guard::Needs(domain::Permission::kEditRecords);
   // Reading and resolving a catalog is costly: rate-limited like the API's import.
   const Guard import{Access::kPermission, domain::Permission::kEditRecords, true};
-  router.Get("/frameworks/import", Surface::kWeb, change, [](Request& r) { ImportPage(r); });
-  router.Post("/frameworks/import", Surface::kWeb, import, [](Request& r) {
+  router.Get("/frameworks/oscal-import", Surface::kWeb, change, [](Request& r) { ImportPage(r); });
+  router.Post("/frameworks/oscal-import", Surface::kWeb, import, [](Request& r) {
     if (!r.http.HasFile("file") || r.http.File("file").filename.empty()) {
       return ImportPage(r,
                         InvalidArgument("choose the OSCAL catalog or profile to import", "file"));

@@ -7,6 +7,8 @@
 //                               at the file field
 //   GET  /{path}/import/{id}    the file's columns, each with its first values and the field it
 //                               is proposed to hold (a saved mapping's choices first, ?mapping=)
+//   POST /{path}/import/mappings/{id}/delete
+//                               deletes a saved mapping (listed on the upload page)
 //   POST /{path}/import/{id}    action=dry-run: the report (counts, the rows, errors first);
 //                               action=apply: the import, then the list with what was imported;
 //                               action=save-mapping: the columns' choices saved under a name
@@ -107,6 +109,9 @@ void UploadPage(Request& r, const RegisterSpec& spec, const Status& error = Stat
                   .nav = spec.path,
                   .crumbs = {{spec.plural, "/" + spec.path}, {"Import", ""}},
                   .subtitle = "Clause " + spec.clause};
+  if (error.ok() && r.Query("notice") == "mapping-deleted") {
+    frame.notice = "The saved mapping was deleted.";
+  }
   Html h;
   if (!error.ok()) {
     FormErrorSummary(h, {{bad_file ? "file" : error.field(), error.message()}}, "");
@@ -160,6 +165,7 @@ void UploadPage(Request& r, const RegisterSpec& spec, const Status& error = Stat
   h.Link("/" + spec.path, "Cancel", "button button-ghost");
   h.Close("div").Close("form");
 
+  h.Open("div", {{"class", "import-side"}});
   h.Open("section", {{"class", "card import-help"}, {"aria-labelledby", "import-help-title"}});
   h.Element("h2", {{"id", "import-help-title"}}, "How an import works");
   h.Open("ul", {{"class", "import-steps"}});
@@ -185,6 +191,24 @@ void UploadPage(Request& r, const RegisterSpec& spec, const Status& error = Stat
          "button button-secondary");
   h.Close("p");
   h.Close("section");
+  if (mappings.ok() && !mappings->empty()) {
+    h.Open("section", {{"class", "card import-help"}, {"aria-labelledby", "saved-mappings-title"}});
+    h.Element("h2", {{"id", "saved-mappings-title"}}, "Saved mappings");
+    h.Open("ul", {{"class", "saved-mappings"}});
+    for (const auto& m : *mappings) {
+      h.Open("li");
+      h.Element("span", {{"class", "saved-mapping-name"}}, m.name);
+      ButtonForm(h, r, fmt::format("{}/mappings/{}/delete", ImportPath(spec), m.id),
+                 {.label = "Delete",
+                  .cls = "button button-ghost button-small",
+                  .confirm = fmt::format("Delete the saved mapping \"{}\"?", m.name),
+                  .aria_label = "Delete the saved mapping " + m.name});
+      h.Close("li");
+    }
+    h.Close("ul");
+    h.Close("section");
+  }
+  h.Close("div");
   h.Close("div");
   RenderPage(r, frame, h.Take(), error.ok() ? 200 : HttpStatusFor(error.code()));
 }
@@ -628,6 +652,17 @@ void AddImportPagesOf(Router& router, const RegisterSpec& spec) {
     r.res.SetRedirect(to, 303);
   });
 
+  // A saved mapping deleted (the API's DELETE …/import-mappings/{id}), back to the upload page.
+  router.Post(base + R"(/mappings/(\d+)/delete)", Surface::kWeb,
+              Guard::Needs(spec.write_permission), [s](Request& r) {
+                if (Status may = r.services.imports.CheckMayImport(r.principal, *s); !may.ok()) {
+                  return Refuse(r, *s, may);
+                }
+                const Status st = r.services.imports.DeleteMapping(r.principal, *s, r.PathId());
+                if (!st.ok()) return UploadPage(r, *s, st);
+                r.res.SetRedirect(ImportPath(*s) + "?notice=mapping-deleted", 303);
+              });
+
   router.Get(upload, Surface::kWeb, page, [s](Request& r) {
     if (Status may = r.services.imports.CheckMayImport(r.principal, *s); !may.ok()) {
       return Refuse(r, *s, may);
@@ -722,7 +757,8 @@ void AddImportPagesOf(Router& router, const RegisterSpec& spec) {
 }  // namespace
 
 bool MayImport(Request& r, const RegisterSpec& spec) {
-  return app::ImportService::Imports(spec) && r.services.imports.CheckMayImport(r.principal, spec).ok();
+  return app::ImportService::Imports(spec) &&
+         r.services.imports.CheckMayImport(r.principal, spec).ok();
 }
 
 std::string ImportedNotice(const Request& r) {

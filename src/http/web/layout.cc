@@ -767,7 +767,7 @@ void RegisterWebRoutes(Router& router) {
   AddLeadershipPages(router);     // ... /raci, /isms-processes/standard
   AddInternalAuditPages(router);  // ... /audit-programmes/{id}/coverage
   AddManagementReviewPages(router);  // ... /management-reviews/{id}/minutes
-  AddFrameworkPages(router);         // ... /frameworks/import, /frameworks/{id}/coverage
+  AddFrameworkPages(router);         // ... /frameworks/oscal-import, …/coverage
   AddAccountPages(router);
   AddNotificationPages(router);
   AddAdminPages(router);

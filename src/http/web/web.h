@@ -44,7 +44,7 @@ void AddMandatoryPages(Router& router);  // mandatory documented information (7.
 void AddReadinessPages(Router& router);  // readiness_pages.cc: /readiness
 void AddReportPages(Router& router);     // report_pages.cc: /reports, /reports/{name}
 void AddOverviewPages(Router& router);   // overview_pages.cc: / by role, /getting-started
-// framework_pages.cc: /frameworks/import, /frameworks/built-in, /frameworks/{id}/coverage and
+// framework_pages.cc: /frameworks/oscal-import, /frameworks/built-in, /frameworks/{id}/coverage and
 // /frameworks/{id}/delete.
 void AddFrameworkPages(Router& router);
 // import_pages.cc: /{path}/import and /{path}/import/{upload} of every register records can be
