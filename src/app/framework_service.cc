@@ -38,6 +38,16 @@ bool NotThisModel(const Status& s, std::string_view root) {
 
 Json Nullable(const std::string& s) { return s.empty() ? Json() : Json(s); }
 
+store::Mutation DeletionOf(const domain::RegisterSpec& spec, const Record& rec) {
+  return {.kind = Kind::kDelete,
+          .spec = &spec,
+          .id = rec.id,
+          .expected_version = rec.version,
+          .fields = rec.fields,
+          .action = "delete",
+          .diff = domain::DiffFields(spec, rec.fields, Json())};
+}
+
 std::string TextOf(const Json& fields, const char* name) {
   const auto it = fields.find(name);
   return it != fields.end() && it->is_string() ? it->get<std::string>() : std::string();
@@ -240,30 +250,16 @@ Status FrameworkService::Delete(const Principal& p, int64_t id,
   RETURN_IF_ERROR(CheckVersionSeen(framework, expected_version, "framework"));
   std::vector<store::Mutation> mutations;
   bool has_controls = false;
-  RETURN_IF_ERROR(ForEachPage(
-      store_, spec, p.org_id, {.filters = {{.field = "framework", .value = id}}, .limit = 500},
-      [&](std::vector<Record>& page) {
-        has_controls = has_controls || !page.empty();
-        for (auto& c : page) {
-          mutations.push_back({.kind = Kind::kDelete,
-                               .spec = &spec,
-                               .id = c.id,
-                               .expected_version = c.version,
-                               .fields = c.fields,
-                               .action = "delete",
-                               .diff = domain::DiffFields(spec, c.fields, Json())});
-        }
-        return Status::Ok();
-      }));
+  RETURN_IF_ERROR(ForEachPage(store_, spec, p.org_id,
+                              {.filters = {{.field = "framework", .value = id}}, .limit = 500},
+                              [&](std::vector<Record>& page) {
+                                has_controls = has_controls || !page.empty();
+                                for (const auto& c : page) mutations.push_back(DeletionOf(spec, c));
+                                return Status::Ok();
+                              }));
   // Its controls go with it: what changing them needs (records:edit), beyond its owner's right.
   if (has_controls) RETURN_IF_ERROR(Require(p, spec.write_permission));
-  mutations.push_back({.kind = Kind::kDelete,
-                       .spec = &frameworks,
-                       .id = framework.id,
-                       .expected_version = framework.version,
-                       .fields = framework.fields,
-                       .action = "delete",
-                       .diff = domain::DiffFields(frameworks, framework.fields, Json())});
+  mutations.push_back(DeletionOf(frameworks, framework));
   return ToStatus(store_.Write(registers_.ActorFor(p), mutations));
 }
 

@@ -6,6 +6,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "domain/oscal_paths.h"
 #include "domain/record.h"
 
 namespace rampart::domain {
@@ -30,16 +31,6 @@ std::string Quoted(std::string_view s) {
     out += "...";
   }
   out += '"';
-  return out;
-}
-
-std::string Indexed(std::string_view base, std::string_view key, size_t i) {
-  std::string out(base);
-  if (!out.empty()) out += '.';
-  out.append(key);
-  out += '[';
-  out += std::to_string(i);
-  out += ']';
   return out;
 }
 
@@ -145,7 +136,7 @@ Status ForEachObject(const Json& obj, std::string_view key, std::string_view whe
   const Json* arr = nullptr;
   RETURN_IF_ERROR(ReadArray(obj, key, where, arr));
   for (size_t i = 0; arr != nullptr && i < arr->size(); ++i) {
-    const std::string at = Indexed(where, key, i);
+    const std::string at = OscalIndexed(where, key, i);
     RETURN_IF_ERROR(ReadObject((*arr)[i], at));
     RETURN_IF_ERROR(read((*arr)[i], at));
   }
@@ -159,7 +150,7 @@ Status ReadStrings(const Json& obj, std::string_view key, std::string_view where
   if (arr == nullptr) return Status::Ok();
   for (size_t i = 0; i < arr->size(); ++i) {
     const Json& v = (*arr)[i];
-    if (!v.is_string()) return InvalidArgument("must be a string", Indexed(where, key, i));
+    if (!v.is_string()) return InvalidArgument("must be a string", OscalIndexed(where, key, i));
     out.push_back(v.get<std::string>());
   }
   return Status::Ok();
@@ -219,7 +210,7 @@ Status ReadParts(const Json& obj, std::string_view where, int level, std::vector
                     Member(where, "parts"));
   }
   for (size_t i = 0; i < arr->size(); ++i) {
-    const std::string at = Indexed(where, "parts", i);
+    const std::string at = OscalIndexed(where, "parts", i);
     const Json& p = (*arr)[i];
     RETURN_IF_ERROR(ReadObject(p, at));
     OscalPart part;
@@ -446,7 +437,7 @@ class TextRenderer {
 Status RenderAll(std::vector<OscalControl>& controls) {
   TextRenderer renderer(controls);
   for (size_t i = 0; i < controls.size(); ++i) {
-    RETURN_IF_ERROR(renderer.Render(controls[i], Indexed("", "controls", i)));
+    RETURN_IF_ERROR(renderer.Render(controls[i], OscalIndexed("", "controls", i)));
   }
   return Status::Ok();
 }
@@ -475,7 +466,7 @@ class CatalogReader {
       RETURN_IF_ERROR(ReadControl((*controls)[i], level, group_id, group_title, ""));
     }
     for (size_t i = 0; groups != nullptr && i < groups->size(); ++i) {
-      const std::string at = Indexed(path, "groups", i);
+      const std::string at = OscalIndexed(path, "groups", i);
       const Json& g = (*groups)[i];
       RETURN_IF_ERROR(ReadObject(g, at));
       std::string id;
@@ -491,7 +482,7 @@ class CatalogReader {
   Status ReadControl(const Json& c, int level, const std::string& group_id,
                      const std::string& group_title, const std::string& parent_id) {
     const size_t index = out_.controls.size();
-    const std::string at = Indexed("", "controls", index);
+    const std::string at = OscalIndexed("", "controls", index);
     if (index >= kOscalMaxControls) {
       return TooLarge(
           "the catalog has more than " + std::to_string(kOscalMaxControls) + " controls", at);
@@ -574,7 +565,7 @@ Status ReadImports(const Json& profile, OscalProfile& out) {
     return InvalidArgument("a profile imports at least one catalog", "imports");
   }
   for (size_t i = 0; i < imports->size(); ++i) {
-    const std::string at = Indexed("", "imports", i);
+    const std::string at = OscalIndexed("", "imports", i);
     const Json& im = (*imports)[i];
     RETURN_IF_ERROR(ReadObject(im, at));
     OscalImport import;
@@ -665,7 +656,7 @@ Status ReadModify(const Json& profile, OscalProfile& out) {
   RETURN_IF_ERROR(ReadArray(*modify, "alters", "modify", alters));
   for (size_t i = 0; alters != nullptr && i < alters->size(); ++i) {
     OscalAlteration alteration;
-    RETURN_IF_ERROR(ReadAlteration((*alters)[i], Indexed("modify", "alters", i), alteration));
+    RETURN_IF_ERROR(ReadAlteration((*alters)[i], OscalIndexed("modify", "alters", i), alteration));
     out.alters.push_back(std::move(alteration));
   }
   return Status::Ok();
@@ -967,7 +958,7 @@ Result<OscalCatalog> ResolveOscalProfile(const OscalProfile& profile, const Osca
   std::vector<char> marks(n, 0);
   for (size_t i = 0; i < profile.imports.size(); ++i) {
     const OscalImport& import = profile.imports[i];
-    const std::string at = Indexed("", "imports", i);
+    const std::string at = OscalIndexed("", "imports", i);
     budget.Charge(n);
     RETURN_IF_ERROR(budget.Check(at));
     const bool all = import.include_all || import.include_controls.empty();
@@ -993,7 +984,7 @@ Result<OscalCatalog> ResolveOscalProfile(const OscalProfile& profile, const Osca
 
   for (size_t a = 0; a < profile.alters.size(); ++a) {
     const OscalAlteration& alter = profile.alters[a];
-    const std::string at = Indexed("modify", "alters", a);
+    const std::string at = OscalIndexed("modify", "alters", a);
     budget.Charge(1);
     if (!index.contains(alter.control_id)) {
       return InvalidArgument("the catalog has no control " + Quoted(alter.control_id),
@@ -1007,7 +998,7 @@ Result<OscalCatalog> ResolveOscalProfile(const OscalProfile& profile, const Osca
       RETURN_IF_ERROR(budget.Check(at));
     }
     for (size_t d = 0; d < alter.adds.size(); ++d) {
-      RETURN_IF_ERROR(ApplyAddition(alter.adds[d], control, Indexed(at, "adds", d), budget));
+      RETURN_IF_ERROR(ApplyAddition(alter.adds[d], control, OscalIndexed(at, "adds", d), budget));
       RETURN_IF_ERROR(budget.Check(at));
     }
     DeriveFromProps(control);
@@ -1025,7 +1016,7 @@ Result<OscalCatalog> ResolveOscalProfile(const OscalProfile& profile, const Osca
       if (it != params.end()) {
         for (OscalParameter* p : it->second) ApplySetting(setting, *p, budget);
       }
-      RETURN_IF_ERROR(budget.Check(Indexed("modify", "set-parameters", s)));
+      RETURN_IF_ERROR(budget.Check(OscalIndexed("modify", "set-parameters", s)));
     }
   }
   RETURN_IF_ERROR(RenderAll(out.controls));

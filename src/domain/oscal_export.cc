@@ -10,6 +10,7 @@
 #include "base/crypto.h"
 #include "base/text.h"
 #include "domain/annex_a.h"
+#include "domain/oscal_paths.h"
 #include "domain/record.h"
 #include "domain/soa.h"
 
@@ -21,16 +22,6 @@ namespace {
 using OJson = nlohmann::ordered_json;
 
 constexpr char kNone[] = "(none)";
-
-std::string Indexed(std::string_view base, std::string_view key, size_t i) {
-  std::string out(base);
-  if (!out.empty()) out += '.';
-  out.append(key);
-  out += '[';
-  out += std::to_string(i);
-  out += ']';
-  return out;
-}
 
 // --- Text as the schemas require it --------------------------------------------------------------
 
@@ -474,7 +465,7 @@ class CatalogWriter {
     for (size_t i = 0; i < controls_.size(); ++i) {
       if (!index.emplace(controls_[i].id, i).second) {
         return InvalidArgument("control id \"" + OneLine(controls_[i].id, "") + "\" is repeated",
-                               Indexed("", "controls", i) + ".id");
+                               OscalIndexed("", "controls", i) + ".id");
       }
     }
     // An enhancement goes under its parent when the parent comes before it in the same group
@@ -666,7 +657,7 @@ Result<std::string> OscalSoaProfileJson(const OscalExportMeta& meta,
     if (FindAnnexAControl(applicable_control_ids[i]) == nullptr) {
       return InvalidArgument(
           "\"" + OneLine(applicable_control_ids[i], "") + "\" is not a control of Annex A",
-          Indexed("", "applicable_control_ids", i));
+          OscalIndexed("", "applicable_control_ids", i));
     }
     applicable.insert(applicable_control_ids[i]);
   }
@@ -713,7 +704,7 @@ Result<std::string> OscalSspJson(const OscalSsp& ssp) {
   std::map<int64_t, size_t> component_index;
   for (size_t i = 0; i < ssp.components.size(); ++i) {
     const OscalSspComponent& c = ssp.components[i];
-    const std::string at = Indexed("", "components", i);
+    const std::string at = OscalIndexed("", "components", i);
     if (!component_index.emplace(c.id, i).second) {
       return InvalidArgument("applied control " + std::to_string(c.id) + " is repeated",
                              at + ".id");
@@ -721,7 +712,7 @@ Result<std::string> OscalSspJson(const OscalSsp& ssp) {
     for (size_t j = 0; j < c.responsible_roles.size(); ++j) {
       if (!role_ids.contains(c.responsible_roles[j])) {
         return InvalidArgument("\"" + OneLine(c.responsible_roles[j], "") + "\" is not a role",
-                               Indexed(at, "responsible_roles", j));
+                               OscalIndexed(at, "responsible_roles", j));
       }
     }
   }
@@ -729,7 +720,7 @@ Result<std::string> OscalSspJson(const OscalSsp& ssp) {
   size_t applicable = 0;
   for (size_t i = 0; i < ssp.requirements.size(); ++i) {
     const OscalSspRequirement& r = ssp.requirements[i];
-    const std::string at = Indexed("", "requirements", i);
+    const std::string at = OscalIndexed("", "requirements", i);
     if (FindAnnexAControl(r.control_id) == nullptr || !decided.insert(r.control_id).second) {
       return InvalidArgument(
           "\"" + OneLine(r.control_id, "") + "\" is not a control of Annex A or is repeated",
@@ -739,7 +730,7 @@ Result<std::string> OscalSspJson(const OscalSsp& ssp) {
       if (!component_index.contains(r.components[j])) {
         return InvalidArgument(
             "applied control " + std::to_string(r.components[j]) + " is not a component",
-            Indexed(at, "components", j));
+            OscalIndexed(at, "components", j));
       }
     }
     if (r.applicable) ++applicable;
@@ -919,7 +910,7 @@ Result<std::string> OscalPoamJson(const OscalPoam& poam) {
   std::set<std::pair<std::string, int64_t>> seen;
   for (size_t i = 0; i < poam.items.size(); ++i) {
     const OscalPoamItem& item = poam.items[i];
-    const std::string at = Indexed("", "items", i);
+    const std::string at = OscalIndexed("", "items", i);
     if (!seen.emplace(Token(item.kind, "action"), item.id).second) {
       return InvalidArgument(
           OneLine(item.kind, "action") + " " + std::to_string(item.id) + " is repeated",
@@ -932,7 +923,7 @@ Result<std::string> OscalPoamJson(const OscalPoam& poam) {
       if (FindAnnexAControl(item.controls[j]) == nullptr) {
         return InvalidArgument(
             "\"" + OneLine(item.controls[j], "") + "\" is not a control of Annex A",
-            Indexed(at, "controls", j));
+            OscalIndexed(at, "controls", j));
       }
     }
   }

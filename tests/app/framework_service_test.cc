@@ -16,6 +16,7 @@
 #include "domain/improvement.h"
 #include "domain/risk.h"
 #include "domain/tasks.h"
+#include "support/oscal_test_data.h"
 
 namespace rampart::app {
 namespace {
@@ -26,16 +27,9 @@ using test::IsOk;
 using test::StatusIs;
 using ::testing::HasSubstr;
 
-std::string ReadTestData(const std::string& name) {
-  std::ifstream in(std::string(RAMPART_SOURCE_DIR) + "/tests/data/oscal/" + name, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
+using test::ReadOscalTestData;
 
-const std::string& Moderate() {
-  static const std::string kText =
-      ReadTestData("NIST_SP-800-53_rev5_MODERATE-baseline-resolved-profile_catalog-min.json");
-  return kText;
-}
+const std::string& Moderate() { return test::ModerateCatalogText(); }
 
 class FrameworkServiceTest : public ServicesTest {
  protected:
@@ -84,7 +78,7 @@ TEST_F(FrameworkServiceTest, ImportsACatalogWithEveryControlInOrder) {
 }
 
 TEST_F(FrameworkServiceTest, ResolvesAProfileAgainstItsCatalog) {
-  const std::string low = ReadTestData("NIST_SP-800-53_rev5_LOW-baseline_profile.json");
+  const std::string low = ReadOscalTestData("NIST_SP-800-53_rev5_LOW-baseline_profile.json");
   // A profile alone names what to resolve it against.
   EXPECT_THAT(frameworks().Import(alice_, {.file = low}),
               StatusIs(Code::kInvalidArgument, "catalog"));

@@ -16,6 +16,7 @@
 #include "domain/annex_a.h"
 #include "domain/oscal.h"
 #include "domain/record.h"
+#include "support/oscal_test_data.h"
 #include "support/status_matchers.h"
 
 namespace rampart::domain {
@@ -27,20 +28,9 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-std::string ReadTestData(const std::string& name) {
-  std::ifstream in(std::string(RAMPART_SOURCE_DIR) + "/tests/data/oscal/" + name, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
+using ::rampart::test::ReadOscalTestData;
 
-const OscalCatalog& Moderate() {
-  static const OscalCatalog kCatalog = [] {
-    auto r = ParseOscalCatalog(
-        ReadTestData("NIST_SP-800-53_rev5_MODERATE-baseline-resolved-profile_catalog-min.json"));
-    if (!r.ok()) ADD_FAILURE() << r.status().ToString();
-    return r.ok() ? std::move(r).value() : OscalCatalog{};
-  }();
-  return kCatalog;
-}
+const OscalCatalog& Moderate() { return ::rampart::test::ModerateCatalog(); }
 
 OscalExportMeta Meta() {
   return {.organisation = "Acme Ltd",

@@ -8,6 +8,7 @@
 #include <set>
 #include <string>
 
+#include "support/oscal_test_data.h"
 #include "support/status_matchers.h"
 
 namespace rampart::domain {
@@ -18,22 +19,9 @@ using ::rampart::test::StatusIs;
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
 
-std::string ReadTestData(const std::string& name) {
-  std::ifstream in(std::string(RAMPART_SOURCE_DIR) + "/tests/data/oscal/" + name, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
+using ::rampart::test::ReadOscalTestData;
 
-// NIST SP 800-53 rev. 5.1.1: the MODERATE baseline as a resolved catalog, and the LOW baseline
-// profile. Parsed once: the catalog is 1.8 MB.
-const OscalCatalog& Moderate() {
-  static const OscalCatalog kCatalog = [] {
-    auto r = ParseOscalCatalog(
-        ReadTestData("NIST_SP-800-53_rev5_MODERATE-baseline-resolved-profile_catalog-min.json"));
-    if (!r.ok()) ADD_FAILURE() << r.status().ToString();
-    return r.ok() ? std::move(r).value() : OscalCatalog{};
-  }();
-  return kCatalog;
-}
+const OscalCatalog& Moderate() { return ::rampart::test::ModerateCatalog(); }
 
 const OscalControl& Control(const OscalCatalog& catalog, std::string_view id) {
   const OscalControl* c = FindOscalControl(catalog, id);
@@ -368,7 +356,7 @@ TEST(OscalCatalogTest, RefusesParameterInsertionsMultiplyingTextBeyondTheLimit) 
 // --- Profiles -------------------------------------------------------------------------------
 
 TEST(OscalProfileTest, ParsesTheNistLowBaseline) {
-  auto r = ParseOscalProfile(ReadTestData("NIST_SP-800-53_rev5_LOW-baseline_profile.json"));
+  auto r = ParseOscalProfile(ReadOscalTestData("NIST_SP-800-53_rev5_LOW-baseline_profile.json"));
   ASSERT_THAT(r, IsOk());
   EXPECT_EQ(r->uuid, "7eca4589-7ed9-4552-9da6-738126660be3");
   EXPECT_EQ(r->title, "NIST Special Publication 800-53 Revision 5.1.1 LOW IMPACT BASELINE");
@@ -497,7 +485,8 @@ TEST(OscalProfileTest, RefusesWhatIsNotAProfile) {
 // 149 controls: every id of the LOW profile is in the MODERATE catalog (checked with node), none
 // of its imports takes child controls, and 18 of them are enhancements.
 TEST(OscalResolveTest, ResolvesTheNistLowBaselineAgainstTheModerateCatalog) {
-  auto profile = ParseOscalProfile(ReadTestData("NIST_SP-800-53_rev5_LOW-baseline_profile.json"));
+  auto profile =
+      ParseOscalProfile(ReadOscalTestData("NIST_SP-800-53_rev5_LOW-baseline_profile.json"));
   ASSERT_THAT(profile, IsOk());
   auto r = ResolveOscalProfile(*profile, Moderate());
   ASSERT_THAT(r, IsOk());
