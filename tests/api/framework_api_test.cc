@@ -205,6 +205,7 @@ TEST_F(FrameworkApi, PagesImportShowCoverageAndDelete) {
   ASSERT_EQ(coverage->status, 200);
   EXPECT_THAT(coverage->body, HasSubstr("Imported ISO/IEC 27001:2013 Annex A with 114 controls."));
   EXPECT_THAT(coverage->body, HasSubstr("A.18.2.3"));
+  EXPECT_THAT(coverage->body, HasSubstr("0 of 114 controls implemented (0%)."));
   EXPECT_THAT(coverage->body, HasSubstr("5.36, 8.8"));
   // Refused on the page: said where it went wrong, 409 for the second time.
   auto twice = Submit("/frameworks/built-in", "built_in=iso27001-2013");

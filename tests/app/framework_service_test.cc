@@ -293,6 +293,17 @@ TEST_F(FrameworkServiceTest, ExportsTheIsmsAsOscal) {
   EXPECT_THAT(*poam, HasSubstr("\"a.8.5\""));
   EXPECT_THAT(*poam, ::testing::Not(HasSubstr("Done already")));
 
+  // The round trip through Rampart's own import: the SoA's profile resolved against the Annex A
+  // catalog is the framework of the applicable controls.
+  auto soa_framework = frameworks().Import(alice_, {.file = *profile, .catalog = *catalog});
+  ASSERT_THAT(soa_framework, IsOk());
+  EXPECT_EQ(soa_framework->fields["control_count"], 1);
+  const auto applicable = ControlsOf(alice_, soa_framework->id);
+  ASSERT_EQ(applicable.size(), 1u);
+  EXPECT_EQ(applicable[0].fields["control_id"], "a.8.5");
+  EXPECT_EQ(applicable[0].fields["label"], "A.8.5");
+  EXPECT_EQ(applicable[0].fields["title"], "Secure authentication");
+
   // A framework written back, for the schema check.
   auto built_in = frameworks().AddBuiltIn(alice_, domain::kIso27001_2013);
   ASSERT_THAT(built_in, IsOk());

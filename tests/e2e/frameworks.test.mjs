@@ -86,6 +86,7 @@ test('ISO/IEC 27001:2013 shows the old controls met by an applied control of 202
   assert.match(await row('A.5.1.2').innerText(), /Implemented/);
   assert.match(await row('A.18.2.3').innerText(), /5\.36, 8\.8/);
   assert.match(await page.locator('.coverage-figures').innerText(), /2\s+Implemented/);
+  assert.equal(await page.locator('#coverage-summary').innerText(), '2 of 114 controls implemented (1%).');
   await shot('02-coverage-iso2013');
   // Only what is implemented.
   await page.locator('.filter-links').getByRole('link', { name: 'Implemented' }).click();

@@ -53,11 +53,14 @@ void CoverageFigures(Html& h, const domain::FrameworkCoverage& c, int64_t id) {
   figure(domain::kCoverageNone, c.none, "None");
   if (c.withdrawn > 0) figure(domain::kCoverageWithdrawn, c.withdrawn, "Withdrawn");
   h.Close("ul");
-  h.Element(
-      "p", {{"class", "muted"}},
-      fmt::format("{}% of the controls that count are implemented; {} {} mapped to "
-                  "nothing yet.",
-                  c.ImplementedPercent(), Grouped(c.unmapped), c.unmapped == 1 ? "is" : "are"));
+  const int64_t counted = c.implemented + c.partial + c.none;
+  std::string summary = fmt::format("{} of {} controls implemented ({}%)", Grouped(c.implemented),
+                                    Grouped(counted), c.ImplementedPercent());
+  if (c.unmapped > 0) {
+    summary += fmt::format("; {} not mapped to anything yet", Grouped(c.unmapped));
+  }
+  if (c.withdrawn > 0) summary += fmt::format("; {} withdrawn, not counted", Grouped(c.withdrawn));
+  h.Element("p", {{"class", "muted"}, {"id", "coverage-summary"}}, summary + ".");
 }
 
 // Whether the organisation has added the built-in 2013 framework already.
