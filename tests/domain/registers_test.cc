@@ -32,15 +32,14 @@ TEST(AllRegisters, ListsTheRegistersInNavigationOrder) {
       ElementsAre(&ContextIssues(), &InterestedParties(), &ScopeStatements(), &Assets(), &Threats(),
                   &Vulnerabilities(), &RiskMethodologies(), &Risks(), &AppliedControls(),
                   &RiskAcceptances(), &RiskAssessments(), &Frameworks(), &FrameworkControls(),
-                  &Commitments(), &IsmsRoles(),
-                  &IsmsProcesses(), &Objectives(), &PlannedChanges(), &Resources(),
-                  &CompetenceRequirements(), &CompetenceRecords(), &AwarenessCampaigns(),
-                  &AwarenessCompletions(), &Communications(), &CommunicationLog(), &Documents(),
-                  &DocumentVersions(), &DocumentAcknowledgements(), &Incidents(), &Suppliers(),
-                  &SupplierAssessments(), &OperationalActivities(), &ActivityOccurrences(),
-                  &Metrics(), &Measurements(), &AuditProgrammes(), &InternalAudits(),
-                  &AuditFindings(), &ManagementReviews(), &Improvements(), &Nonconformities(),
-                  &Tasks()));
+                  &Commitments(), &IsmsRoles(), &IsmsProcesses(), &Objectives(), &PlannedChanges(),
+                  &Resources(), &CompetenceRequirements(), &CompetenceRecords(),
+                  &AwarenessCampaigns(), &AwarenessCompletions(), &Communications(),
+                  &CommunicationLog(), &Documents(), &DocumentVersions(),
+                  &DocumentAcknowledgements(), &Incidents(), &Suppliers(), &SupplierAssessments(),
+                  &OperationalActivities(), &ActivityOccurrences(), &Metrics(), &Measurements(),
+                  &AuditProgrammes(), &InternalAudits(), &AuditFindings(), &ManagementReviews(),
+                  &Improvements(), &Nonconformities(), &Tasks()));
 }
 
 TEST(FindRegisterByPath, FindsEachRegisterByItsUrlSegment) {

@@ -62,15 +62,15 @@ inline constexpr const char* kSessionOnly =
     " Needs a session (signed in with the password): an API token gets 403.";
 
 // The component schemas of each area, defined beside its routes.
-void AddAccountSchemas(nlohmann::json& schemas);   // auth_api.cc: the caller, sessions, tokens
-void AddPeopleSchemas(nlohmann::json& schemas);    // member_api.cc: members, roles, organisation
-void AddRegisterSchemas(nlohmann::json& schemas);  // register_api.cc: records, audit events
-void AddRiskSchemas(nlohmann::json& schemas);      // risk_api.cc
-void AddEvidenceSchemas(nlohmann::json& schemas);  // evidence_api.cc
-void AddImportSchemas(nlohmann::json& schemas);    // import_api.cc: reports, proposals, mappings
-void AddSoaSchemas(nlohmann::json& schemas);       // soa_api.cc
+void AddAccountSchemas(nlohmann::json& schemas);    // auth_api.cc: the caller, sessions, tokens
+void AddPeopleSchemas(nlohmann::json& schemas);     // member_api.cc: members, roles, organisation
+void AddRegisterSchemas(nlohmann::json& schemas);   // register_api.cc: records, audit events
+void AddRiskSchemas(nlohmann::json& schemas);       // risk_api.cc
+void AddEvidenceSchemas(nlohmann::json& schemas);   // evidence_api.cc
+void AddImportSchemas(nlohmann::json& schemas);     // import_api.cc: reports, proposals, mappings
+void AddSoaSchemas(nlohmann::json& schemas);        // soa_api.cc
 void AddFrameworkSchemas(nlohmann::json& schemas);  // framework_api.cc: coverage
-void AddSupportSchemas(nlohmann::json& schemas);   // support_api.cc: the competence matrix
+void AddSupportSchemas(nlohmann::json& schemas);    // support_api.cc: the competence matrix
 void AddNotificationSchemas(nlohmann::json& schemas);      // notification_api.cc
 void AddMetricSchemas(nlohmann::json& schemas);            // metric_api.cc: a metric's status
 void AddManagementReviewSchemas(nlohmann::json& schemas);  // management_review_api.cc

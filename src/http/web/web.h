@@ -48,7 +48,8 @@ void AddOverviewPages(Router& router);   // overview_pages.cc: / by role, /getti
 // /frameworks/{id}/delete.
 void AddFrameworkPages(Router& router);
 // import_pages.cc: /{path}/import and /{path}/import/{upload} of every register records can be
-// imported into (app::ImportService::Imports), for those who may import (app::ImportService::CheckMayImport).
+// imported into (app::ImportService::Imports), for those who may import
+// (app::ImportService::CheckMayImport).
 void AddImportPages(Router& router);
 // Whether to offer a register's Import button: the rule the import applies.
 bool MayImport(Request& r, const domain::RegisterSpec& spec);
