@@ -180,6 +180,15 @@ Result<Record> FrameworkService::Import(const Principal& p, const FrameworkUploa
   if (catalog.controls.empty()) {
     return InvalidArgument("file: the framework has no controls: nothing to import", "file");
   }
+  // Where it came from, beside the file's SHA-256: the name it was uploaded under (without its
+  // folders; left out when it is not short, valid text).
+  const size_t folder = upload.file_name.find_last_of("/\\");
+  const std::string name =
+      folder == std::string::npos ? upload.file_name : upload.file_name.substr(folder + 1);
+  const long name_length = Utf8Length(name);
+  if (name_length > 0 && name_length <= 200 && name.find_first_of("\r\n") == std::string::npos) {
+    fields["description"] = fmt::format("Imported from {}.", name);
+  }
   fields["title"] = catalog.title;
   fields["edition"] = Nullable(catalog.version);
   fields["oscal_uuid"] = Nullable(catalog.uuid);

@@ -45,7 +45,7 @@ namespace rampart::app {
 struct FrameworkUpload {
   std::string file;       // an OSCAL catalog or profile, JSON
   std::string catalog;    // with a profile: the catalog it imports (JSON); else empty
-  std::string file_name;  // as uploaded, for the messages; may be empty
+  std::string file_name;  // as uploaded, named in the description; may be empty
 };
 
 // A framework with each of its controls and how far it is met.

@@ -47,8 +47,10 @@ class FrameworkServiceTest : public ServicesTest {
 
 TEST_F(FrameworkServiceTest, ImportsACatalogWithEveryControlInOrder) {
   const size_t events_before = Events().size();
-  auto f = frameworks().Import(alice_, {.file = Moderate(), .file_name = "moderate.json"});
+  auto f = frameworks().Import(alice_,
+                               {.file = Moderate(), .file_name = "C:\\Downloads\\moderate.json"});
   ASSERT_THAT(f, IsOk());
+  EXPECT_EQ(f->fields["description"], "Imported from moderate.json.");
   EXPECT_EQ(f->fields["source"], "oscal_catalog");
   EXPECT_THAT(f->fields["title"].get<std::string>(), HasSubstr("MODERATE"));
   EXPECT_EQ(f->fields["edition"], "5.1.1+u4");
