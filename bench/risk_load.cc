@@ -558,7 +558,8 @@ int Run(const Options& o) {
   for (const auto& [name, path] : std::vector<std::pair<std::string, std::string>>{
            {"API risks export xlsx", "/api/v1/risks/export?format=xlsx"},
            {"API risks export csv", "/api/v1/risks/export?format=csv"},
-           {"API report risk-register xlsx", "/api/v1/reports/risk-register?format=xlsx"}}) {
+           {"API report risk-register xlsx", "/api/v1/reports/risk-register?format=xlsx"},
+           {"API report risk-register csv", "/api/v1/reports/risk-register?format=csv"}}) {
     malloc_trim(0);
     const long before = VmKb("self", "VmRSS");
     std::ofstream("/proc/self/clear_refs") << "5";

@@ -286,7 +286,15 @@ Result<ReportFile> ReportService::Write(const ReportInfo& info, const ReportDocu
     } else {
       file.content_type = kXlsxContentType;
       std::string sheet = doc.control.title.substr(0, 31);
-      ASSIGN_OR_RETURN(file.bytes, XlsxBytes(sheet, t->header, t->rows, t->numeric));
+      // Row by row to the spreadsheet's file (constant memory), the columns sized from the
+      // first rows: a table of 100,000 rows is not held twice.
+      const auto sample_end =
+          t->rows.begin() + static_cast<std::ptrdiff_t>(std::min<size_t>(t->rows.size(), 500));
+      ASSIGN_OR_RETURN(auto xlsx, XlsxStream::Start(sheet, t->header, t->numeric,
+                                                    std::vector<std::vector<std::string>>(
+                                                        t->rows.begin(), sample_end)));
+      for (const auto& row : t->rows) RETURN_IF_ERROR(xlsx->Add(row));
+      ASSIGN_OR_RETURN(file.bytes, xlsx->Finish());
     }
     return file;
   }
@@ -336,16 +344,42 @@ Result<ReportDocument> ReportService::RegisterReport(const Principal& p, const R
                                                      const ReportInfo& info, const Source& src) {
   ReportDocument doc;
   ASSIGN_OR_RETURN(doc.control.version, AsOfEvent(p, {spec.type}, src));  // before the records
-  ASSIGN_OR_RETURN(const auto records, src.records->All(spec, {}));
-  ASSIGN_OR_RETURN(const ExportSheet sheet, registers_.SheetOf(p, spec, records));
+  ASSIGN_OR_RETURN(const auto members, registers_.Members(p));
   std::vector<const FieldSpec*> fields;
   for (const auto& name : spec.list_columns) {
     if (const FieldSpec* f = spec.Field(name)) fields.push_back(f);
   }
+  // The table is built a page of records at a time: only its text is held for the whole
+  // register, never every record (100,000 risks as records took some 300 MB more).
+  ReportTable table;
+  auto add = [&](const std::vector<domain::Record>& records) -> Status {
+    std::vector<const domain::Json*> rows;
+    rows.reserve(records.size());
+    for (const auto& r : records) rows.push_back(&r.fields);
+    ASSIGN_OR_RETURN(const RefTitles titles, registers_.ReferencedTitles(p, spec, rows));
+    ReportTable page = TableOf(fields, RecordsToSheet(spec, records, members, titles));
+    if (table.header.empty()) {
+      table.header = std::move(page.header);
+      table.numeric = std::move(page.numeric);
+    }
+    std::move(page.rows.begin(), page.rows.end(), std::back_inserter(table.rows));
+    return Status::Ok();
+  };
+  if (src.past) {
+    // The records of an earlier day are reconstructed whole (RecordSource::All).
+    ASSIGN_OR_RETURN(const auto records, src.records->All(spec, {}));
+    RETURN_IF_ERROR(add(records));
+  } else {
+    domain::ListQuery query;
+    query.limit = 500;
+    RETURN_IF_ERROR(ForEachPage(store_, spec, p.org_id, query,
+                                [&](std::vector<domain::Record>& page) { return add(page); }));
+  }
+  if (table.header.empty()) RETURN_IF_ERROR(add({}));
   doc.control.status = "Generated from the records";
   doc.Heading(spec.plural + " (clause " + info.clause + ")");
-  doc.Paragraph(Plural(sheet.rows.size(), ToLower(spec.singular), ToLower(spec.plural)) + ".");
-  doc.Table(TableOf(fields, sheet), /*main=*/true);
+  doc.Paragraph(Plural(table.rows.size(), ToLower(spec.singular), ToLower(spec.plural)) + ".");
+  doc.Table(std::move(table), /*main=*/true);
   return doc;
 }
 

@@ -1,6 +1,7 @@
 // Reports over HTTP (issue 16): every format opened by a real reader (pdftotext, LibreOffice),
 // the document-control block and its content digest, the print view, what is refused and why,
 // who may read what, and the reports page.
+#include <fmt/format.h>
 #include <gmock/gmock.h>
 
 #include "api_fixture.h"
@@ -90,6 +91,53 @@ TEST_F(ReportApi, TheRiskRegisterInEveryFormatCarriesTheSameRecordsAndDigest) {
   ASSERT_TRUE(sheet) << error;
   EXPECT_THAT(*sheet, AllOf(HasSubstr("Ransomware on the file servers"),
                             HasSubstr("Laptop theft — Zürich office")));
+}
+
+// The register is read a page of 500 records at a time: a register of several pages gives
+// every record once, in the order of their ids, with the count stated, in CSV and XLSX alike.
+TEST_F(ReportApi, ARegisterOfSeveralPagesIsReportedWholeInOrder) {
+  AddRisk("Risk 0000");
+  const Json me = Body(Get("/api/v1/auth/me"));
+  const Json first = Body(Get("/api/v1/risks"))["data"][0];
+  Json fields = first;
+  for (const char* system :
+       {"id", "version", "created_at", "updated_at", "created_by", "updated_by", "ref", "number"}) {
+    fields.erase(system);
+  }
+  std::vector<store::Mutation> many;
+  constexpr int kRisks = 1203;  // with the first: three pages and a few
+  for (int i = 1; i < kRisks; ++i) {
+    fields["title"] = fmt::format("Risk {:04d}", i);
+    many.push_back({.kind = store::Mutation::Kind::kInsert,
+                    .spec = &domain::Risks(),
+                    .fields = fields,
+                    .action = "create",
+                    .diff = Json::object()});
+  }
+  const store::Actor actor{.org_id = me["organisation"]["id"].get<int64_t>(),
+                           .user_id = me["user_id"].get<int64_t>(),
+                           .username = "alice",
+                           .now = FormatUtc(clock_.Now())};
+  ASSERT_TRUE(store_->Write(actor, many).ok());
+
+  auto csv = Get("/api/v1/reports/risk-register?format=csv");
+  ASSERT_EQ(csv->status, 200) << csv->body;
+  const auto rows = ParseCsv(csv->body);
+  ASSERT_EQ(rows.size(), kRisks + 1u);
+  const auto title = std::find(rows[0].begin(), rows[0].end(), "Title") - rows[0].begin();
+  ASSERT_LT(title, static_cast<std::ptrdiff_t>(rows[0].size()));
+  for (int i = 0; i < kRisks; ++i) {
+    ASSERT_EQ(rows[i + 1][title], fmt::format("Risk {:04d}", i)) << "row " << i + 1;
+  }
+  auto xlsx = Get("/api/v1/reports/risk-register?format=xlsx");
+  ASSERT_EQ(xlsx->status, 200);
+  EXPECT_EQ(xlsx->get_header_value("X-Content-SHA256"), csv->get_header_value("X-Content-SHA256"));
+  std::string error;
+  const auto sheet = test::XlsxCsv(xlsx->body, &error);
+  ASSERT_TRUE(sheet) << error;
+  EXPECT_EQ(ParseCsv(*sheet).size(), kRisks + 1u);
+  EXPECT_THAT(*sheet,
+              AllOf(HasSubstr("Risk 0000"), HasSubstr("Risk 0500"), HasSubstr("Risk 1202")));
 }
 
 TEST_F(ReportApi, TheTreatmentPlanAndTheStatementOfApplicability) {
