@@ -67,7 +67,8 @@ void AddAuditCommand(CLI::App& app, Context& ctx, Action& action) {
         text << in.rdbuf();
         ASSIGN_OR_RETURN(public_key, ParseEd25519PublicKey(text.str()));
       }
-      ASSIGN_OR_RETURN(ctx.store, app::InstallationService().Open(ctx.db, /*migrate=*/false));
+      ASSIGN_OR_RETURN(ctx.store, app::InstallationService().Open(ctx.db, /*migrate=*/false,
+                                                                  store::DatabaseUse::kRead));
       ASSIGN_OR_RETURN(auto v, app::VerifyAuditChain(*ctx.store));
       if (!v.intact) {
         return Internal(fmt::format("audit trail broken at event {}: {} ({} events read)",
@@ -101,7 +102,8 @@ void AddAuditCommand(CLI::App& app, Context& ctx, Action& action) {
   checkpoint->callback([&ctx, &action, opts] {
     action = [&ctx, opts]() -> Status {
       ASSIGN_OR_RETURN(auto key, LoadKey(ctx, *opts));
-      ASSIGN_OR_RETURN(ctx.store, app::InstallationService().Open(ctx.db, /*migrate=*/false));
+      ASSIGN_OR_RETURN(ctx.store, app::InstallationService().Open(ctx.db, /*migrate=*/false,
+                                                                  store::DatabaseUse::kRead));
       const std::string file =
           opts->checkpoints.empty() ? key.CheckpointsPath() : opts->checkpoints;
       ASSIGN_OR_RETURN(auto c, app::WriteCheckpoint(*ctx.store, key, ctx.clock, file));

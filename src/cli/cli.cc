@@ -6,8 +6,8 @@
 
 namespace rampart::cli {
 
-Status Context::Open() {
-  ASSIGN_OR_RETURN(store, app::InstallationService(store_options).Open(db));
+Status Context::Open(store::DatabaseUse use) {
+  ASSIGN_OR_RETURN(store, app::InstallationService(store_options).Open(db, /*migrate=*/true, use));
   services = std::make_unique<app::Services>(*store, clock, auth_options, evidence_options);
   return Status::Ok();
 }

@@ -25,8 +25,9 @@ struct Context {
   SystemClock clock;
   std::unique_ptr<store::Store> store;
   std::unique_ptr<app::Services> services;
-  // Opens and migrates the database named by `db`.
-  Status Open();
+  // Opens and migrates the database named by `db`, which must exist unless `use` is kCreate
+  // (`rampart init`).
+  Status Open(store::DatabaseUse use = store::DatabaseUse::kWrite);
 };
 
 // A sub-command's body; its Status becomes the exit code.

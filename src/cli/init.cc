@@ -46,7 +46,7 @@ void AddInitCommand(CLI::App& app, Context& ctx, Action& action) {
         key = app::SigningKey::Load(key_file);
       }
       if (!key.ok()) return key.status();
-      RETURN_IF_ERROR(ctx.Open());
+      RETURN_IF_ERROR(ctx.Open(store::DatabaseUse::kCreate));
       ASSIGN_OR_RETURN(auto init, ctx.services->auth.Initialise(*org));
       // The shipped threat and vulnerability catalogues, recorded as the administrator's.
       const app::Principal admin{.user_id = init.user_id,

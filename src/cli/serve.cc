@@ -205,7 +205,26 @@ void AddServeCommand(CLI::App& app, Context& ctx, Action& action) {
         ASSIGN_OR_RETURN(key, app::SigningKey::Load(key_file));
       }
       ASSIGN_OR_RETURN(auto mail, MakeMailSender(opts->reminders));
+      // Before serving: the file is there and writable, its pages are sound, and the audit
+      // trail still ends where its signed checkpoints say (a damaged or rewound database is
+      // refused rather than served and written to).
+      RETURN_IF_ERROR(store::CheckBeforeOpen(ctx.db, store::DatabaseUse::kWrite));
+      RETURN_IF_ERROR(store::CheckIntegrity(ctx.db));
       RETURN_IF_ERROR(ctx.Open());
+      if (key) {
+        auto checked =
+            app::VerifyCheckpoints(*ctx.store, key->CheckpointsPath(), key->public_key());
+        if (!checked.ok() && checked.status().code() != Code::kNotFound) return checked.status();
+        if (checked.ok() && !checked->problems.empty()) {
+          std::string all;
+          for (const auto& p : checked->problems) all += "\n  " + p;
+          return FailedPrecondition(fmt::format(
+              "the audit trail does not match its signed checkpoints in {}: the database was "
+              "damaged, rolled back or rewritten; restore it from a backup, and run `rampart "
+              "audit verify` for the whole chain:{}",
+              key->CheckpointsPath(), all));
+        }
+      }
       ASSIGN_OR_RETURN(auto orgs, ctx.services->members.ListOrganisations());
       std::optional<Checkpointer> checkpointer;
       if (key) {

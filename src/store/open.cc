@@ -1,3 +1,4 @@
+#include "store/checks.h"
 #include "store/postgres/postgres_driver.h"
 #include "store/sql/sql_store.h"
 #include "store/sqlite/sqlite_driver.h"
@@ -24,9 +25,7 @@ Result<std::unique_ptr<Store>> OpenStore(const std::string& url, const StoreOpti
     ASSIGN_OR_RETURN(auto driver, OpenPostgresDriver(url));
     return std::unique_ptr<Store>(std::make_unique<SqlStore>(std::move(driver), options.pool_size));
   }
-  std::string path = url;
-  if (path.rfind("sqlite:", 0) == 0) path = path.substr(7);
-  if (path.rfind("//", 0) == 0) path = path.substr(2);
+  const std::string path = SqlitePathOf(url);
   if (path.empty()) return InvalidArgument("the SQLite URL names no file", "db");
   ASSIGN_OR_RETURN(auto driver, OpenSqliteDriver(path));
   // SQLite: one connection per concurrent thread; the pool size only bounds them.

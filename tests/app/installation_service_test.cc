@@ -3,9 +3,16 @@
 // tests/store/copy_test.cc).
 #include "app/installation_service.h"
 
+#include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include <filesystem>
+#include <fstream>
+
+#include "store/checks.h"
 #include "store/migrations.h"
 #include "support/status_matchers.h"
 #include "support/test_store.h"
@@ -25,6 +32,8 @@ TEST(InstallationService, MigratesANewDatabaseOnceAndThenHasNothingToApply) {
   const int latest = Latest();
   ASSERT_GT(latest, 0);
   InstallationService installations;
+  ASSERT_THAT(installations.Open(db.path(), /*migrate=*/false, store::DatabaseUse::kCreate),
+              IsOk());
   auto first = installations.Migrate(db.path());
   ASSERT_THAT(first, IsOk());
   EXPECT_EQ(first->applied, latest);
@@ -61,6 +70,123 @@ TEST(InstallationService, RefusesToCopyADatabaseOntoItself) {
   test::TempDatabase db;
   InstallationService installations;
   EXPECT_THAT(installations.Copy(db.path(), db.path()), StatusIs(Code::kInvalidArgument, "to"));
+}
+
+// Only `rampart init` (kCreate) makes a database: a mistyped path or an empty file is refused
+// naming it, and a command that only reads leaves nothing behind.
+TEST(InstallationService, OnlyCreatingOpensAMissingOrEmptyFile) {
+  test::TempDatabase db;
+  const std::filesystem::path file = db.path();
+  ASSERT_FALSE(std::filesystem::exists(file));
+  InstallationService installations;
+  for (auto use : {store::DatabaseUse::kRead, store::DatabaseUse::kWrite}) {
+    auto opened = installations.Open(db.path(), /*migrate=*/false, use);
+    EXPECT_THAT(opened, StatusIs(Code::kNotFound));
+    EXPECT_THAT(opened.status().message(),
+                ::testing::HasSubstr("no Rampart database at " + db.path()));
+    EXPECT_FALSE(std::filesystem::exists(file));
+  }
+  EXPECT_THAT(installations.Migrate(db.path()), StatusIs(Code::kNotFound));
+  EXPECT_THAT(installations.Migrate("sqlite:" + db.path()), StatusIs(Code::kNotFound));
+  EXPECT_FALSE(std::filesystem::exists(file));
+  std::ofstream(file).close();  // a 0-byte file is no database either
+  auto empty = installations.Open(db.path(), /*migrate=*/true);
+  EXPECT_THAT(empty, StatusIs(Code::kNotFound));
+  EXPECT_THAT(empty.status().message(), ::testing::HasSubstr("(the file is empty)"));
+  EXPECT_EQ(std::filesystem::file_size(file), 0u);
+  ASSERT_THAT(installations.Open(db.path(), /*migrate=*/true, store::DatabaseUse::kCreate), IsOk());
+  EXPECT_THAT(installations.Open(db.path(), /*migrate=*/true), IsOk());
+}
+
+TEST(InstallationService, RefusesADatabaseMigratedByANewerRampartNamingBothVersions) {
+  test::TempDatabase db;
+  InstallationService installations;
+  ASSERT_THAT(installations.Open(db.path(), /*migrate=*/true, store::DatabaseUse::kCreate), IsOk());
+  const int future = Latest() + 1;
+  {
+    test::RawDatabase raw(db.path());
+    ASSERT_EQ(raw.Exec("INSERT INTO schema_migrations (number, name, applied_at) VALUES (" +
+                       std::to_string(future) + ", 'from_the_future', '2030-01-01T00:00:00Z')"),
+              0);
+  }
+  auto opened = installations.Open(db.path());
+  EXPECT_THAT(opened, StatusIs(Code::kFailedPrecondition));
+  EXPECT_THAT(opened.status().message(),
+              ::testing::HasSubstr(fmt::format("schema is at version {}, newer than this Rampart "
+                                               "knows (version {})",
+                                               future, Latest())));
+  EXPECT_THAT(installations.Migrate(db.path()), StatusIs(Code::kFailedPrecondition));
+}
+
+// A database whose pages are damaged is refused by the start's quick check, naming the file and
+// what to do; a sound one passes.
+TEST(InstallationService, TheIntegrityCheckRefusesADamagedFile) {
+  test::TempDatabase db;
+  {
+    auto store = test::OpenMigratedStore(db.path());
+    ASSERT_THAT(store, IsOk());
+    ASSERT_THAT(test::CreateTenant(**store, "Acme", "alice", "2026-01-01T00:00:00.000Z"), IsOk());
+  }
+  EXPECT_THAT(store::CheckIntegrity(db.path()), IsOk());
+  {
+    test::RawDatabase raw(db.path());
+    ASSERT_EQ(raw.Exec("PRAGMA wal_checkpoint(TRUNCATE)"), 0);
+  }
+  // 64 KiB of noise in the middle of the file, as a failing disk or a stray write leaves it.
+  const auto size = std::filesystem::file_size(db.path());
+  {
+    std::fstream f(db.path(), std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(static_cast<std::streamoff>(size / 2 / 4096 * 4096));
+    std::string noise(64 * 1024, '\0');
+    for (size_t i = 0; i < noise.size(); ++i) noise[i] = static_cast<char>((i * 131 + 7) % 251);
+    f.write(noise.data(), static_cast<std::streamsize>(noise.size()));
+  }
+  const Status damaged = store::CheckIntegrity(db.path());
+  EXPECT_EQ(damaged.code(), Code::kFailedPrecondition) << damaged.ToString();
+  EXPECT_THAT(damaged.message(), ::testing::AllOf(::testing::HasSubstr("is damaged"),
+                                                  ::testing::HasSubstr("restore")));
+}
+
+// As a user who may not write the file (or, running as root, as `nobody` in a child process):
+// refused at the start for writing, accepted for reading.
+TEST(InstallationService, RefusesToWriteAFileItMayNotWrite) {
+  test::TempDatabase db;
+  InstallationService installations;
+  ASSERT_THAT(installations.Open(db.path(), /*migrate=*/true, store::DatabaseUse::kCreate), IsOk());
+  std::filesystem::permissions(db.path(), std::filesystem::perms::owner_read |
+                                              std::filesystem::perms::group_read |
+                                              std::filesystem::perms::others_read);
+  auto check = [&](store::DatabaseUse use) -> std::pair<int, std::string> {
+    if (::geteuid() != 0) {
+      const Status st = store::CheckBeforeOpen(db.path(), use);
+      return {static_cast<int>(st.code()), st.message()};
+    }
+    int pipe_fds[2];
+    if (::pipe(pipe_fds) != 0) return {-1, "pipe"};
+    const pid_t child = ::fork();
+    if (child == 0) {
+      ::close(pipe_fds[0]);
+      if (::setgid(65534) != 0 || ::setuid(65534) != 0) ::_exit(100);
+      const Status st = store::CheckBeforeOpen(db.path(), use);
+      const std::string message = st.message();
+      (void)!::write(pipe_fds[1], message.data(), message.size());
+      ::_exit(static_cast<int>(st.code()));
+    }
+    ::close(pipe_fds[1]);
+    std::string message;
+    char buf[512];
+    for (ssize_t n; (n = ::read(pipe_fds[0], buf, sizeof buf)) > 0;) message.append(buf, n);
+    ::close(pipe_fds[0]);
+    int status = 0;
+    ::waitpid(child, &status, 0);
+    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, message};
+  };
+  const auto [write_code, write_message] = check(store::DatabaseUse::kWrite);
+  ASSERT_NE(write_code, 100) << "cannot become nobody";
+  EXPECT_EQ(write_code, static_cast<int>(Code::kFailedPrecondition)) << write_message;
+  EXPECT_THAT(write_message, ::testing::HasSubstr("is read-only for this process"));
+  const auto [read_code, read_message] = check(store::DatabaseUse::kRead);
+  EXPECT_EQ(read_code, static_cast<int>(Code::kOk)) << read_message;
 }
 
 }  // namespace

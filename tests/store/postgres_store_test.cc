@@ -126,5 +126,63 @@ TEST_F(PostgresStore, ReconnectsAfterItsConnectionsAreTerminated) {
   EXPECT_THAT(test::CreateTenant(store, "Globex", "bob", FormatUtc(clock.Now())), IsOk());
 }
 
+// What Migrate refuses, on both backends (issue 17).
+class MigrateRefuses : public ::testing::TestWithParam<Backend> {
+ protected:
+  void SetUp() override {
+    auto db = test::BackendDatabase::Create(GetParam());
+    ASSERT_THAT(db, IsOk());
+    db_ = std::move(db).value();
+  }
+  std::unique_ptr<test::BackendDatabase> db_;
+};
+
+// A database a newer Rampart migrated is refused before anything is applied, naming both
+// versions.
+TEST_P(MigrateRefuses, ADatabaseMigratedByANewerRampart) {
+  auto store = OpenStore(db_->url());
+  ASSERT_THAT(store, IsOk());
+  ASSERT_THAT((*store)->Migrate(), IsOk());
+  const int newest = SqliteMigrations().back().number;
+  ASSERT_EQ(db_->Exec(fmt::format("INSERT INTO schema_migrations (number, name, applied_at) "
+                                  "VALUES ({}, 'from_the_future', '2030-01-01T00:00:00Z')",
+                                  newest + 5))
+                .outcome,
+            RawResult::Outcome::kOk);
+  auto again = OpenStore(db_->url());
+  ASSERT_THAT(again, IsOk());
+  const auto refused = (*again)->Migrate();
+  EXPECT_THAT(refused, StatusIs(Code::kFailedPrecondition));
+  EXPECT_THAT(refused.status().message(),
+              ::testing::HasSubstr(
+                  fmt::format("schema is at version {}, newer than this Rampart knows (version {})",
+                              newest + 5, newest)));
+}
+
+// A database that already holds a table of one of Rampart's names (another application's) is
+// refused by the migration that creates it, and none of the migrations before it stays
+// applied: they all run in one transaction on a database Rampart has never migrated.
+TEST_P(MigrateRefuses, AForeignDatabaseAndLeavesNothingApplied) {
+  ASSERT_EQ(db_->Exec("CREATE TABLE context_issues (id INTEGER PRIMARY KEY, what TEXT)").outcome,
+            RawResult::Outcome::kOk);
+  auto store = OpenStore(db_->url());
+  ASSERT_THAT(store, IsOk());
+  const auto refused = (*store)->Migrate();
+  EXPECT_THAT(refused, StatusIs(Code::kInternal));
+  EXPECT_THAT(refused.status().message(), ::testing::HasSubstr("migration 0002_context failed"));
+  EXPECT_EQ(db_->QueryInt("SELECT COUNT(*) FROM schema_migrations"), 0);
+  const std::string organisations =
+      GetParam() == Backend::kSqlite
+          ? "SELECT COUNT(*) FROM sqlite_master WHERE name = 'organisations'"
+          : "SELECT COUNT(*) FROM information_schema.tables WHERE table_name = 'organisations'";
+  EXPECT_EQ(db_->QueryInt(organisations), 0);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, MigrateRefuses,
+                         ::testing::Values(Backend::kSqlite, Backend::kPostgres),
+                         [](const auto& info) {
+                           return info.param == Backend::kSqlite ? "sqlite" : "postgres";
+                         });
+
 }  // namespace
 }  // namespace rampart::store

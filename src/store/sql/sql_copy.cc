@@ -9,6 +9,7 @@
 #include <set>
 
 #include "base/text.h"
+#include "store/backup.h"
 #include "store/sql/sql_store.h"
 #include "store/sql/sql_util.h"
 
@@ -281,7 +282,10 @@ Status SqlStore::CopyTo(Store& destination) {
   ASSIGN_OR_RETURN(auto src, Acquire());
   RETURN_IF_ERROR(src->BeginRead());  // one consistent snapshot of the source
   Status st = [&]() -> Status {
-    ASSIGN_OR_RETURN(const Catalogue from, driver_->ReadCatalogue(*src));
+    ASSIGN_OR_RETURN(Catalogue from, driver_->ReadCatalogue(*src));
+    // A backup file's manifest (store/backup.h) describes the backup, not the installation.
+    std::erase_if(from.tables,
+                  [](const CatalogueTable& t) { return t.name == kBackupManifestTable; });
     ASSIGN_OR_RETURN(const auto order, InsertionOrder(from));
     return dst->InWriteTx([&](SqlConnection& out) -> Status {
       ASSIGN_OR_RETURN(const Catalogue to, dst->driver_->ReadCatalogue(out));

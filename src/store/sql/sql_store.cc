@@ -401,8 +401,29 @@ Result<int> SqlStore::Migrate() {
     RETURN_IF_ERROR(conn->Exec(
         "CREATE TABLE IF NOT EXISTS schema_migrations (number INTEGER PRIMARY KEY, name TEXT NOT "
         "NULL, applied_at TEXT NOT NULL)"));
-    for (const auto& m : driver_->Migrations()) {
-      RETURN_IF_ERROR(conn->BeginWrite());
+    const auto& migrations = driver_->Migrations();
+    const int newest_known = migrations.empty() ? 0 : migrations.back().number;
+    bool found = false;
+    ASSIGN_OR_RETURN(
+        auto newest,
+        One(*conn, "SELECT COALESCE(MAX(number), 0) FROM schema_migrations", {}, found));
+    const int64_t at = found ? newest->Int(0) : 0;
+    newest.reset();
+    // A database a newer Rampart has migrated: this one would read and write tables it does not
+    // know the shape of.
+    if (at > newest_known) {
+      return FailedPrecondition(fmt::format(
+          "the database's schema is at version {}, newer than this Rampart knows (version {}): "
+          "run the Rampart that migrated it (or a newer one), or restore a backup made before "
+          "the upgrade",
+          at, newest_known));
+    }
+    // A database Rampart has never migrated takes every migration in one transaction: when one
+    // fails (a database that already holds other tables of the same names), none stays applied.
+    const bool fresh = at == 0;
+    if (fresh) RETURN_IF_ERROR(conn->BeginWrite());
+    for (const auto& m : migrations) {
+      if (!fresh) RETURN_IF_ERROR(conn->BeginWrite());
       bool done = false;
       auto check =
           One(*conn, "SELECT 1 FROM schema_migrations WHERE number = ?", {int64_t{m.number}}, done);
@@ -419,12 +440,19 @@ Result<int> SqlStore::Migrate() {
             Run(*conn, "INSERT INTO schema_migrations (number, name, applied_at) VALUES (?, ?, ?)",
                 {int64_t{m.number}, m.name, FormatUtc(std::chrono::system_clock::now())});
       }
-      if (step.ok()) step = conn->Commit();
+      if (step.ok() && !fresh) step = conn->Commit();
       if (!step.ok()) {
         (void)conn->Rollback();
         return step;
       }
       if (!done) ++applied;
+    }
+    if (fresh) {
+      Status committed = conn->Commit();
+      if (!committed.ok()) {
+        (void)conn->Rollback();
+        return committed;
+      }
     }
     // The register descriptions and the schema must agree: a field without its column is a
     // programming error caught at start-up, not at the first write.

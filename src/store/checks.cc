@@ -1,0 +1,110 @@
+#include "store/checks.h"
+
+#include <fmt/format.h>
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <system_error>
+
+#include "store/store.h"
+
+namespace rampart::store {
+
+std::string SqlitePathOf(const std::string& url) {
+  if (IsPostgresUrl(url)) return "";
+  std::string path = url;
+  if (path.rfind("sqlite:", 0) == 0) path = path.substr(7);
+  if (path.rfind("//", 0) == 0) path = path.substr(2);
+  return path;
+}
+
+namespace {
+
+// Restoring is what to do with a damaged or foreign file.
+constexpr const char* kRestoreAdvice =
+    "restore the database from a backup (`rampart restore --from BACKUP --db PATH`), or start "
+    "from a copy you trust";
+
+}  // namespace
+
+Status CheckBeforeOpen(const std::string& url, DatabaseUse use) {
+  const std::string path = SqlitePathOf(url);
+  if (path.empty()) return Status::Ok();  // PostgreSQL, or no path (OpenStore names that)
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const auto status = fs::status(path, ec);
+  const bool exists = !ec && fs::exists(status);
+  if (exists && fs::is_directory(status)) {
+    return InvalidArgument(fmt::format("{} is a directory, not a database file", path), "db");
+  }
+  const bool empty = exists && fs::file_size(path, ec) == 0 && !ec;
+  if (use == DatabaseUse::kCreate) return Status::Ok();
+  if (!exists || empty) {
+    return NotFound(fmt::format(
+        "there is no Rampart database at {}{}: only `rampart init --db {} --org NAME` creates "
+        "one (is the path mistyped?)",
+        path, exists ? " (the file is empty)" : "", path));
+  }
+  if (use == DatabaseUse::kRead) return Status::Ok();
+  if (::access(path.c_str(), W_OK) != 0) {
+    return FailedPrecondition(fmt::format(
+        "the database file {} is read-only for this process (its permissions, or a read-only "
+        "file system): Rampart writes to it; give the user running Rampart write access",
+        path));
+  }
+  fs::path dir = fs::absolute(fs::path(path), ec).parent_path();
+  if (::access(dir.c_str(), W_OK) != 0) {
+    return FailedPrecondition(fmt::format(
+        "the directory {} is read-only for this process: SQLite keeps the database's -wal and "
+        "-shm files beside it; give the user running Rampart write access to the directory",
+        dir.string()));
+  }
+  return Status::Ok();
+}
+
+Status CheckIntegrity(const std::string& url) {
+  const std::string path = SqlitePathOf(url);
+  if (path.empty()) return Status::Ok();
+  sqlite3* db = nullptr;
+  int rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr);
+  auto damaged = [&](const std::string& what) {
+    return FailedPrecondition(
+        fmt::format("the database {} is damaged ({}): {}", path, what, kRestoreAdvice));
+  };
+  if (rc != SQLITE_OK) {
+    std::string msg = db != nullptr ? sqlite3_errmsg(db) : "out of memory";
+    sqlite3_close_v2(db);
+    return Unavailable(fmt::format("cannot open database {}: {}", path, msg));
+  }
+  sqlite3_busy_timeout(db, 10000);
+  // At most five problems: enough to say what is wrong, not the thousands a bad page can give.
+  sqlite3_stmt* stmt = nullptr;
+  rc = sqlite3_prepare_v2(db, "PRAGMA quick_check(5)", -1, &stmt, nullptr);
+  std::string problems;
+  Status result = Status::Ok();
+  if (rc != SQLITE_OK) {
+    result = damaged(sqlite3_errmsg(db));
+  } else {
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+      const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
+      const std::string line = text != nullptr ? text : "";
+      if (line == "ok") continue;
+      if (!problems.empty()) problems += "; ";
+      problems += line;
+    }
+    if (rc != SQLITE_DONE) {
+      const int primary = rc & 0xff;
+      result = primary == SQLITE_BUSY || primary == SQLITE_LOCKED
+                   ? Unavailable("the database is busy; try again")
+                   : damaged(sqlite3_errmsg(db));
+    } else if (!problems.empty()) {
+      result = damaged("SQLite's quick_check: " + problems);
+    }
+  }
+  sqlite3_finalize(stmt);
+  sqlite3_close_v2(db);
+  return result;
+}
+
+}  // namespace rampart::store

@@ -1,0 +1,38 @@
+// Checks of a database made before a command uses it (issue 17). A mistyped `--db` path must not
+// become a new, empty installation; a file this process cannot write must be refused at start
+// rather than answer every write with an error; a damaged file must be refused before it serves
+// and accepts writes.
+//
+// PostgreSQL needs none of these here: its server refuses a connection to a database that does
+// not exist, and keeps its own files.
+#pragma once
+
+#include <string>
+
+#include "base/status.h"
+
+namespace rampart::store {
+
+// The file a SQLite URL names ("PATH", "sqlite:PATH" or "sqlite://PATH"); empty for a
+// PostgreSQL URL.
+std::string SqlitePathOf(const std::string& url);
+
+// What a command is about to do with a database.
+enum class DatabaseUse {
+  kCreate,  // make it when absent (`rampart init`, the destination of a copy or restore)
+  kRead,    // read only (`rampart audit verify`): must exist; nothing is created
+  kWrite,   // read and write: must exist, and the file and its directory must be writable
+};
+
+// Before the database is opened (opening a SQLite file creates it). A SQLite file that does not
+// exist or is empty (0 bytes): kNotFound naming the path, unless `use` is kCreate. kWrite: a
+// file or directory this process may not write (permissions, a read-only file system):
+// kFailedPrecondition naming which. PostgreSQL URLs pass.
+Status CheckBeforeOpen(const std::string& url, DatabaseUse use);
+
+// SQLite's quick_check of every page of the file (a few seconds for a database of gigabytes):
+// kFailedPrecondition naming the first problems when the file is damaged or not a database.
+// PostgreSQL URLs pass.
+Status CheckIntegrity(const std::string& url);
+
+}  // namespace rampart::store
