@@ -70,6 +70,7 @@ int Run(int argc, char** argv) {
   AddTokenCommand(app, ctx, action);
   AddAuditCommand(app, ctx, action);
   AddCopyCommand(app, ctx, action);
+  AddBackupCommands(app, ctx, action);
   AddExportCommand(app, ctx, action);
   AddRemindCommand(app, ctx, action);
   AddCheckCommand(app, ctx, action);

@@ -42,6 +42,7 @@ void AddUserCommand(CLI::App& app, Context& ctx, Action& action);
 void AddTokenCommand(CLI::App& app, Context& ctx, Action& action);
 void AddAuditCommand(CLI::App& app, Context& ctx, Action& action);
 void AddCopyCommand(CLI::App& app, Context& ctx, Action& action);
+void AddBackupCommands(CLI::App& app, Context& ctx, Action& action);
 void AddExportCommand(CLI::App& app, Context& ctx, Action& action);
 void AddRemindCommand(CLI::App& app, Context& ctx, Action& action);
 void AddCheckCommand(CLI::App& app, Context& ctx, Action& action);
