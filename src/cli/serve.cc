@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "app/audit_checkpoint.h"
+#include "cli/backups.h"
 #include "cli/cli.h"
 #include "cli/reminders.h"
 #include "domain/evidence.h"
@@ -44,6 +45,9 @@ struct ServeOptions {
   int reminder_interval = 900;  // seconds
   int reminder_hour = 6;        // UTC
   bool no_reminders = false;
+  std::string backup_dir;
+  std::string backup_every;
+  int backup_keep = 14;
 };
 
 // Signs a checkpoint now and then every `interval` until Stop(); failures are logged (a broken
@@ -177,9 +181,26 @@ void AddServeCommand(CLI::App& app, Context& ctx, Action& action) {
   cmd->add_flag("--no-reminders", opts->no_reminders,
                 "Do not run reminder passes, nor keep the day's readiness, in this instance "
                 "(another instance or `rampart remind` from cron does)");
+  cmd->add_option("--backup-dir", opts->backup_dir,
+                  "Write a backup into this directory every --backup-every (rampart backup)")
+      ->envname("RAMPART_BACKUP_DIR");
+  cmd->add_option("--backup-every", opts->backup_every,
+                  "Time between scheduled backups: 24h, 30m, 7d, ...")
+      ->envname("RAMPART_BACKUP_EVERY");
+  cmd->add_option("--backup-keep", opts->backup_keep,
+                  "Scheduled backups kept in --backup-dir; older ones are removed")
+      ->envname("RAMPART_BACKUP_KEEP")
+      ->check(CLI::Range(1, 10000));
   cmd->callback([&ctx, &action, opts] {
     action = [&ctx, opts]() -> Status {
       ASSIGN_OR_RETURN(auto hostport, ParseListen(opts->listen));
+      BackupSchedule backups{.dir = opts->backup_dir, .keep = opts->backup_keep};
+      if (!opts->backup_every.empty()) {
+        ASSIGN_OR_RETURN(backups.every, ParseInterval(opts->backup_every, "backup-every"));
+        if (backups.dir.empty()) {
+          return InvalidArgument("--backup-every needs --backup-dir", "backup-dir");
+        }
+      }
       if (opts->tls_cert.empty() != opts->tls_key.empty()) {
         return InvalidArgument("HTTPS needs both --tls-cert and --tls-key",
                                opts->tls_cert.empty() ? "tls-cert" : "tls-key");
@@ -266,6 +287,11 @@ void AddServeCommand(CLI::App& app, Context& ctx, Action& action) {
                           std::chrono::seconds(opts->reminder_interval), opts->reminder_hour,
                           &ctx.services->readiness);
       }
+      std::unique_ptr<BackupScheduler> backup_scheduler;
+      if (!backups.dir.empty()) {
+        ASSIGN_OR_RETURN(backup_scheduler,
+                         BackupScheduler::Start(ctx.db, ctx.store_options, backups));
+      }
       std::thread waiter([&server, signals] {
         int sig = 0;
         sigwait(&signals, &sig);
@@ -279,6 +305,7 @@ void AddServeCommand(CLI::App& app, Context& ctx, Action& action) {
       waiter.join();
       if (checkpointer) checkpointer->Stop();
       if (reminders) reminders->Stop();
+      if (backup_scheduler) backup_scheduler->Stop();
       return st;
     };
   });

@@ -114,7 +114,9 @@ TEST_P(BackupUnderLoad, RestoresEveryWriteAcknowledgedBeforeTheBackupStarted) {
           std::lock_guard lock(mu);
           attempted.insert(title);
         }
-        const domain::Json fields = {{"title", title}, {"kind", "internal"}, {"status", "active"},
+        const domain::Json fields = {{"title", title},
+                                     {"kind", "internal"},
+                                     {"status", "active"},
                                      {"climate_related", false}};
         auto written = store.Write(actor, {store::Mutation{.kind = store::Mutation::Kind::kInsert,
                                                            .spec = &domain::ContextIssues(),
@@ -144,9 +146,9 @@ TEST_P(BackupUnderLoad, RestoresEveryWriteAcknowledgedBeforeTheBackupStarted) {
   }
   ASSERT_GT(before_backup.size(), 10u) << "the writers wrote too little to test anything";
   ASSERT_LT(before_backup.size(), acknowledged.size()) << "no write went on during the backup";
-  EXPECT_EQ(backed_up->manifest.tables.at("context_issues") >=
-                static_cast<int64_t>(before_backup.size()),
-            true);
+  EXPECT_EQ(
+      backed_up->manifest.tables.at("context_issues") >= static_cast<int64_t>(before_backup.size()),
+      true);
 
   auto other = BackendDatabase::Create(to_backend);
   ASSERT_THAT(other, IsOk());
@@ -180,8 +182,7 @@ INSTANTIATE_TEST_SUITE_P(Backends, BackupUnderLoad,
                          ::testing::Values(std::pair{Backend::kSqlite, Backend::kPostgres},
                                            std::pair{Backend::kPostgres, Backend::kSqlite}),
                          [](const auto& info) {
-                           return NameOf(info.param.first) + "_to_" +
-                                  NameOf(info.param.second);
+                           return NameOf(info.param.first) + "_to_" + NameOf(info.param.second);
                          });
 
 class BackupChecks : public ::testing::Test {
