@@ -13,7 +13,7 @@ pkgs=(build-essential cmake ninja-build pkg-config ccache libboost1.81-dev
 if [ "$what" = test ]; then
   pkgs+=(libgtest-dev libgmock-dev libbenchmark-dev chromium sqlite3 clang-format clang-tidy
         clang libclang-rt-dev postgresql-15 python3-aiosmtpd
-        poppler-utils libreoffice-writer-nogui libreoffice-calc-nogui unzip)
+        poppler-utils libreoffice-writer-nogui libreoffice-calc-nogui unzip curl)
   command -v node >/dev/null 2>&1 || pkgs+=(nodejs)
   command -v npm >/dev/null 2>&1 || pkgs+=(npm)
 fi

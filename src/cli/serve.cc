@@ -20,7 +20,10 @@
 #include "cli/cli.h"
 #include "cli/reminders.h"
 #include "domain/evidence.h"
+#include "http/log.h"
 #include "http/server.h"
+#include "store/checks.h"
+#include "store/migrations.h"
 
 namespace rampart::cli {
 
@@ -45,6 +48,7 @@ struct ServeOptions {
   int reminder_interval = 900;  // seconds
   int reminder_hour = 6;        // UTC
   bool no_reminders = false;
+  std::string log_format = "text";
   std::string backup_dir;
   std::string backup_every;
   int backup_keep = 14;
@@ -116,6 +120,35 @@ Result<std::pair<std::string, int>> ParseListen(const std::string& listen) {
   return std::make_pair(host, port);
 }
 
+// What /readyz checks: the database answers, is migrated to this Rampart's schema, takes writes,
+// and (SQLite) has room to write.
+constexpr int64_t kLowDiskBytes = int64_t{64} << 20;
+std::vector<std::pair<std::string, std::string>> Readiness(Context& ctx) {
+  std::vector<std::pair<std::string, std::string>> checks;
+  auto outcome = [](const Status& st) { return st.ok() ? std::string("ok") : st.message(); };
+  auto version = ctx.store->SchemaVersion();
+  checks.emplace_back("database", outcome(version.status()));
+  if (version.ok()) {
+    // Both dialects' migrations carry the same numbers (make schema writes them together).
+    const int newest = store::SqliteMigrations().back().number;
+    checks.emplace_back("schema",
+                        *version == newest
+                            ? std::string("ok")
+                            : fmt::format("at version {}, this Rampart's is {}", *version, newest));
+  }
+  checks.emplace_back("writable", outcome(store::CheckWritable(ctx.db)));
+  auto free = store::FreeBytes(ctx.db);
+  if (!free.ok()) {
+    checks.emplace_back("disk", free.status().message());
+  } else if (*free >= 0) {
+    checks.emplace_back("disk",
+                        *free >= kLowDiskBytes
+                            ? std::string("ok")
+                            : fmt::format("only {} MiB free beside the database", *free >> 20));
+  }
+  return checks;
+}
+
 }  // namespace
 
 void AddServeCommand(CLI::App& app, Context& ctx, Action& action) {
@@ -181,6 +214,9 @@ void AddServeCommand(CLI::App& app, Context& ctx, Action& action) {
   cmd->add_flag("--no-reminders", opts->no_reminders,
                 "Do not run reminder passes, nor keep the day's readiness, in this instance "
                 "(another instance or `rampart remind` from cron does)");
+  cmd->add_option("--log-format", opts->log_format,
+                  "Log lines as text or as JSON lines (with each request's X-Request-Id)")
+      ->envname("RAMPART_LOG_FORMAT");
   cmd->add_option("--backup-dir", opts->backup_dir,
                   "Write a backup into this directory every --backup-every (rampart backup)")
       ->envname("RAMPART_BACKUP_DIR");
@@ -194,6 +230,8 @@ void AddServeCommand(CLI::App& app, Context& ctx, Action& action) {
   cmd->callback([&ctx, &action, opts] {
     action = [&ctx, opts]() -> Status {
       ASSIGN_OR_RETURN(auto hostport, ParseListen(opts->listen));
+      ASSIGN_OR_RETURN(const http::LogFormat log_format, http::ParseLogFormat(opts->log_format));
+      http::UseLogFormat(log_format);
       BackupSchedule backups{.dir = opts->backup_dir, .keep = opts->backup_keep};
       if (!opts->backup_every.empty()) {
         ASSIGN_OR_RETURN(backups.every, ParseInterval(opts->backup_every, "backup-every"));
@@ -266,13 +304,20 @@ void AddServeCommand(CLI::App& app, Context& ctx, Action& action) {
                                           .access_log = true,
                                           .trust_proxy = opts->trust_proxy,
                                           .server_timing = opts->server_timing,
-                                          .limits = opts->limits});
+                                          .limits = opts->limits,
+                                          .readiness = [&ctx] { return Readiness(ctx); }});
       ASSIGN_OR_RETURN(int port, server.Bind());
       const std::string host = hostport.first.find(':') != std::string::npos
                                    ? "[" + hostport.first + "]"
                                    : hostport.first;
-      fmt::print("Rampart is serving on {}://{}:{}/\n", opts->tls_cert.empty() ? "http" : "https",
-                 host, port);
+      const std::string serving =
+          fmt::format("Rampart is serving on {}://{}:{}/",
+                      opts->tls_cert.empty() ? "http" : "https", host, port);
+      if (log_format == http::LogFormat::kJson) {
+        spdlog::info("{}", serving);  // every line of the output is JSON
+      } else {
+        fmt::print("{}\n", serving);
+      }
       if (orgs.empty()) {
         fmt::print("The database has no organisation yet: run `rampart init --db {} --org NAME`.\n",
                    ctx.db);

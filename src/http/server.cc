@@ -9,6 +9,7 @@
 #include "base/text.h"
 #include "http/api/api.h"
 #include "http/errors.h"
+#include "http/log.h"
 #include "http/router.h"
 #include "http/web/web.h"
 
@@ -79,6 +80,21 @@ Server::Server(app::Services& services, ServerOptions options)
   router_->Unguarded("GET", "/healthz", [](HttpRequest&, HttpResponse& res) {
     res.SetContent("{\"status\":\"ok\"}", "application/json");
   });
+  router_->Unguarded("GET", "/readyz", [this](HttpRequest&, HttpResponse& res) {
+    domain::Json checks = domain::Json::object();
+    bool ready = true;
+    if (options_.readiness) {
+      for (const auto& [name, outcome] : options_.readiness()) {
+        checks[name] = outcome;
+        ready = ready && outcome == "ok";
+      }
+    }
+    res.status = ready ? 200 : 503;
+    res.SetContent(domain::Json{{"status", ready ? "ready" : "not ready"}, {"checks", checks}}.dump(
+                       -1, ' ', false, domain::Json::error_handler_t::replace),
+                   "application/json");
+    if (!ready) res.SetHeader("Retry-After", "5");
+  });
   RegisterApiRoutes(*router_);
   RegisterWebRoutes(*router_);
   router_->AnswerOtherMethods();
@@ -115,6 +131,7 @@ void Server::Stop() { transport_->Stop(); }
 
 void Server::Handle(HttpRequest& req, HttpResponse& res) const {
   const auto start = std::chrono::steady_clock::now();
+  RequestLogScope scope(RequestIdFor(req.Header("X-Request-Id")));
   try {
     Status parsed = Status::Ok();
     if (req.IsMultipartFormData()) parsed = ParseMultipart(req, req.Header("Content-Type"));
@@ -139,6 +156,7 @@ void Server::Handle(HttpRequest& req, HttpResponse& res) const {
 }
 
 void Server::Refuse(const HttpRequest& head, const Refusal& why, HttpResponse& res) const {
+  RequestLogScope scope(RequestIdFor(head.Header("X-Request-Id")));
   WriteError(head, why, res);
   Finish(head, res, std::chrono::steady_clock::now());
 }
@@ -170,10 +188,14 @@ void Server::Finish(const HttpRequest& req, HttpResponse& res,
   if (tls && !res.HasHeader("Strict-Transport-Security")) {
     res.headers.emplace("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
   }
+  if (!CurrentRequestId().empty()) res.SetHeader("X-Request-Id", CurrentRequestId());
   if (options_.access_log) {
     const std::chrono::duration<double, std::milli> took = std::chrono::steady_clock::now() - start;
-    spdlog::info("{} {} {} {} {:.1f}ms", LogField(ClientAddress(req, options_.trust_proxy)),
-                 LogField(req.method), LogField(req.path), res.status, took.count());
+    LogAccess({.address = LogField(ClientAddress(req, options_.trust_proxy)),
+               .method = LogField(req.method),
+               .path = LogField(req.path),
+               .status = res.status,
+               .ms = took.count()});
   }
 }
 

@@ -1,12 +1,15 @@
-// The HTTP server: the JSON API under /api/v1, the web pages, static assets and /healthz, over the
-// asynchronous transport (http/transport.h). Start-up binds first (port 0 picks a free port, for
-// tests), then Run() serves until Stop(), which shuts down gracefully.
+// The HTTP server: the JSON API under /api/v1, the web pages, static assets, /healthz (the
+// process answers) and /readyz (it should get traffic), over the asynchronous transport
+// (http/transport.h). Every answer carries X-Request-Id (http/log.h). Start-up binds first (port 0
+// picks a free port, for tests), then Run() serves until Stop(), which shuts down gracefully.
 #pragma once
 
 #include <chrono>
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "app/services.h"
@@ -39,6 +42,10 @@ struct ServerOptions {
   bool server_timing = false;
   // Timeouts, head size and connection caps (http/transport.h).
   TransportLimits limits;
+  // GET /readyz: the checks this instance passes before it should get traffic (serve: the
+  // database reachable, migrated, writable, with room to write), each a name and "ok" or what is
+  // wrong; 503 when any is not "ok". Unset: /readyz answers 200 as /healthz does.
+  std::function<std::vector<std::pair<std::string, std::string>>()> readiness;
 };
 
 class Server {

@@ -2,11 +2,14 @@
 
 #include <fmt/format.h>
 #include <sqlite3.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <filesystem>
 #include <system_error>
 
+#include "store/postgres/postgres_driver.h"
+#include "store/sql/driver.h"
 #include "store/store.h"
 
 namespace rampart::store {
@@ -105,6 +108,37 @@ Status CheckIntegrity(const std::string& url) {
   sqlite3_finalize(stmt);
   sqlite3_close_v2(db);
   return result;
+}
+
+Status CheckWritable(const std::string& url) {
+  if (!IsPostgresUrl(url)) return CheckBeforeOpen(url, DatabaseUse::kWrite);
+  ASSIGN_OR_RETURN(auto driver, OpenPostgresDriver(url));
+  ASSIGN_OR_RETURN(auto conn, driver->Connect());
+  ASSIGN_OR_RETURN(auto rows, conn->Query("SELECT pg_is_in_recovery(), "
+                                          "current_setting('default_transaction_read_only')",
+                                          {}));
+  ASSIGN_OR_RETURN(bool found, rows->Next());
+  if (!found) return Unavailable("PostgreSQL did not say whether it takes writes");
+  if (rows->Bool(0)) {
+    return FailedPrecondition("PostgreSQL is a standby in recovery: it takes no writes");
+  }
+  if (rows->Text(1) == "on") {
+    return FailedPrecondition(
+        "PostgreSQL's sessions are read-only (default_transaction_read_only)");
+  }
+  return Status::Ok();
+}
+
+Result<int64_t> FreeBytes(const std::string& url) {
+  const std::string path = SqlitePathOf(url);
+  if (path.empty()) return int64_t{-1};
+  std::error_code ec;
+  const auto dir = std::filesystem::absolute(std::filesystem::path(path), ec).parent_path();
+  struct statvfs fs {};
+  if (::statvfs(dir.c_str(), &fs) != 0) {
+    return Internal(fmt::format("cannot read the free space of {}", dir.string()));
+  }
+  return static_cast<int64_t>(fs.f_bavail) * static_cast<int64_t>(fs.f_frsize);
 }
 
 }  // namespace rampart::store

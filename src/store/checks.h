@@ -35,4 +35,14 @@ Status CheckBeforeOpen(const std::string& url, DatabaseUse use);
 // PostgreSQL URLs pass.
 Status CheckIntegrity(const std::string& url);
 
+// Whether the database at `url` takes writes now, for readiness: SQLite, the file and its
+// directory writable (as CheckBeforeOpen kWrite); PostgreSQL, a primary (not a standby in
+// recovery) whose sessions are not read-only by default (one short connection). Errors:
+// kFailedPrecondition naming why not; kUnavailable when it cannot be reached.
+Status CheckWritable(const std::string& url);
+
+// The bytes this process may still write on the file system of the SQLite file at `url`; -1 for
+// PostgreSQL (its server's disks are its own to watch). kInternal when it cannot be read.
+Result<int64_t> FreeBytes(const std::string& url);
+
 }  // namespace rampart::store

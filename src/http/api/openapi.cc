@@ -129,6 +129,16 @@ Json OpenApiDocument(const std::vector<RouteInfo>& routes) {
                          {"tags", Json::array({"Meta"})},
                          {"operationId", "healthz"},
                          {"responses", {{"200", JsonResponse("alive", {{"type", "object"}})}}}})}};
+  paths["/readyz"] = {
+      {"get",
+       Operation(Guard::Public(),
+                 {{"summary", "Readiness: the database reachable, migrated, writable, not full"},
+                  {"tags", Json::array({"Meta"})},
+                  {"operationId", "readyz"},
+                  {"responses",
+                   {{"200", JsonResponse("ready; each check \"ok\"", {{"type", "object"}})},
+                    {"503", JsonResponse("not ready; the checks say what is wrong",
+                                         {{"type", "object"}})}}}})}};
 
   const Json schemas = Components();
   return {
