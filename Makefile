@@ -13,7 +13,7 @@ JOBS     ?= $(shell nproc)
 export CCACHE_BASEDIR ?= $(CURDIR)
 export CCACHE_NOHASHDIR ?= 1
 
-.PHONY: all deps build run test test-deps format lint bench fuzz clean schema
+.PHONY: all deps build run test test-deps format lint bench fuzz clean schema crash
 
 all: build
 
@@ -46,6 +46,13 @@ test: test-deps
 	  -DRAMPART_TESTS=ON -DCMAKE_EXPORT_COMPILE_COMMANDS=ON >/dev/null
 	@cmake --build build-test -j $(JOBS)
 	@scripts/run-tests.sh build-test --output-on-failure -j $(JOBS)
+
+# The crash test at length: 100 SIGKILLs of `rampart serve` per backend under 8 writers, against
+# the Release build and a throwaway PostgreSQL cluster; the figures go to build/crash-*.json
+# (docs/reliability.md says what they were).
+CRASH_KILLS ?= 100
+crash: build test-deps
+	@scripts/crash.sh build/rampart $(CRASH_KILLS)
 
 format:
 	@clang-format -i $$(git ls-files '*.h' '*.cc')
