@@ -82,7 +82,7 @@ TEST_F(OpenApi, DescribesEveryRegisterRouteAndEveryRouteItDescribesExists) {
        {"/api/v1/scope/current", "/api/v1/scope/{id}/approve", "/api/v1/scope/{id}/new-draft",
         "/api/v1/auth/login", "/api/v1/auth/logout", "/api/v1/auth/me", "/api/v1/auth/password",
         "/api/v1/users", "/api/v1/audit/events", "/api/v1/audit/verify", "/api/v1/openapi.json",
-        "/healthz"}) {
+        "/healthz", "/readyz"}) {
     EXPECT_TRUE(paths.contains(p)) << p;
   }
   // Every documented GET without path parameters answers (not 404) on the real server.
@@ -206,15 +206,23 @@ TEST_F(OpenApi, DocumentsEveryApiRouteWithItsGuardAndNoRouteThatIsNotRegistered)
   for (const auto& [key, path] : documented) {
     EXPECT_TRUE(registered.count(key)) << key << " (" << path << ") is documented but not a route";
   }
-  // Beside the API, only the health check (served outside the router) is documented.
+  // Beside the API, only the health and readiness checks (served by the server itself) are
+  // documented.
   std::set<std::string> others;
   for (const auto& [path, item] : paths.items()) {
     if (path.rfind("/api/", 0) != 0) others.insert(path);
   }
-  EXPECT_EQ(others, std::set<std::string>({"/healthz"}));
+  EXPECT_EQ(others, std::set<std::string>({"/healthz", "/readyz"}));
   auto health = Client().Get("/healthz");
   ASSERT_TRUE(health);
   EXPECT_EQ(health->status, 200);
+  // Without checks given (serve gives them: tests/cli/serve_readyz_test.sh), ready; every answer
+  // names its request.
+  auto ready = Client().Get("/readyz");
+  ASSERT_TRUE(ready);
+  EXPECT_EQ(ready->status, 200);
+  EXPECT_EQ(ready->body, R"({"checks":{},"status":"ready"})");
+  EXPECT_EQ(ready->get_header_value("X-Request-Id").size(), 16u);
   // Identity and access are among them, so the walk above covered them.
   for (const std::string key :
        {"post /api/v1/auth/login", "get /api/v1/auth/me", "delete /api/v1/auth/tokens/{}",
@@ -257,12 +265,12 @@ TEST_F(OpenApi, EveryApiRouteCarriesItsDocumentation) {
     }
     EXPECT_TRUE(found) << where << " is not in the document";
   }
-  // One documented operation per API route, and the health check.
+  // One documented operation per API route, and the health and readiness checks.
   size_t operations = 0;
   for (const auto& [path, item] : doc["paths"].items()) {
     for (const auto& [method, op] : item.items()) operations += method != "parameters";
   }
-  EXPECT_EQ(operations, api_routes + 1);
+  EXPECT_EQ(operations, api_routes + 2);
 }
 
 // Every documented operation reaches a route of the running server: asked with path parameters
