@@ -28,6 +28,38 @@ Result<std::unique_ptr<store::Store>> InstallationService::Open(const std::strin
 
 bool InstallationService::IsPostgres(const std::string& url) { return store::IsPostgresUrl(url); }
 
+Status InstallationService::CheckBeforeServing(const std::string& url) {
+  RETURN_IF_ERROR(store::CheckBeforeOpen(url, store::DatabaseUse::kWrite));
+  return store::CheckIntegrity(url);
+}
+
+std::vector<std::pair<std::string, std::string>> InstallationService::Readiness(
+    store::Store& store, const std::string& url) {
+  std::vector<std::pair<std::string, std::string>> checks;
+  auto outcome = [](const Status& st) { return st.ok() ? std::string("ok") : st.message(); };
+  auto version = store.SchemaVersion();
+  checks.emplace_back("database", outcome(version.status()));
+  if (version.ok()) {
+    // Both dialects' migrations carry the same numbers (make schema writes them together).
+    const int newest = store::SqliteMigrations().back().number;
+    checks.emplace_back("schema",
+                        *version == newest
+                            ? std::string("ok")
+                            : fmt::format("at version {}, this Rampart's is {}", *version, newest));
+  }
+  checks.emplace_back("writable", outcome(store::CheckWritable(url)));
+  auto free = store::FreeBytes(url);
+  if (!free.ok()) {
+    checks.emplace_back("disk", free.status().message());
+  } else if (*free >= 0) {
+    checks.emplace_back("disk",
+                        *free >= kLowDiskBytes
+                            ? std::string("ok")
+                            : fmt::format("only {} MiB free beside the database", *free >> 20));
+  }
+  return checks;
+}
+
 Result<MigrationOutcome> InstallationService::Migrate(const std::string& url) {
   RETURN_IF_ERROR(store::CheckBeforeOpen(url, store::DatabaseUse::kWrite));
   ASSIGN_OR_RETURN(auto store, store::OpenStore(url, options_));

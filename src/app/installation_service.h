@@ -18,6 +18,8 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "app/audit_service.h"
 #include "base/status.h"
@@ -82,6 +84,16 @@ class InstallationService {
                                              store::DatabaseUse use = store::DatabaseUse::kWrite);
   // True when `url` names a PostgreSQL database (else a SQLite file).
   static bool IsPostgres(const std::string& url);
+
+  // What `serve` checks before it opens the database at `url`: there and writable
+  // (store::CheckBeforeOpen) and sound (store::CheckIntegrity, SQLite's quick_check).
+  static Status CheckBeforeServing(const std::string& url);
+  // What /readyz reports of the serving `store` (at `url`): "database" (answers), "schema" (at
+  // this Rampart's version), "writable" (store::CheckWritable) and, for SQLite, "disk" (at least
+  // kLowDiskBytes free beside the file); each "ok" or what is wrong.
+  static constexpr int64_t kLowDiskBytes = int64_t{64} << 20;
+  static std::vector<std::pair<std::string, std::string>> Readiness(store::Store& store,
+                                                                    const std::string& url);
 
   // Opens the database at `url` (which must exist) and applies its pending migrations. Errors:
   // those of Open.

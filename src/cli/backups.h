@@ -11,8 +11,8 @@
 #include <string>
 #include <thread>
 
+#include "app/installation_service.h"
 #include "base/status.h"
-#include "store/store.h"
 
 namespace rampart::cli {
 

@@ -22,8 +22,6 @@
 #include "domain/evidence.h"
 #include "http/log.h"
 #include "http/server.h"
-#include "store/checks.h"
-#include "store/migrations.h"
 
 namespace rampart::cli {
 
@@ -118,35 +116,6 @@ Result<std::pair<std::string, int>> ParseListen(const std::string& listen) {
   }
   if (port < 0 || port > 65535) return InvalidArgument("the port must be 0 to 65535", "listen");
   return std::make_pair(host, port);
-}
-
-// What /readyz checks: the database answers, is migrated to this Rampart's schema, takes writes,
-// and (SQLite) has room to write.
-constexpr int64_t kLowDiskBytes = int64_t{64} << 20;
-std::vector<std::pair<std::string, std::string>> Readiness(Context& ctx) {
-  std::vector<std::pair<std::string, std::string>> checks;
-  auto outcome = [](const Status& st) { return st.ok() ? std::string("ok") : st.message(); };
-  auto version = ctx.store->SchemaVersion();
-  checks.emplace_back("database", outcome(version.status()));
-  if (version.ok()) {
-    // Both dialects' migrations carry the same numbers (make schema writes them together).
-    const int newest = store::SqliteMigrations().back().number;
-    checks.emplace_back("schema",
-                        *version == newest
-                            ? std::string("ok")
-                            : fmt::format("at version {}, this Rampart's is {}", *version, newest));
-  }
-  checks.emplace_back("writable", outcome(store::CheckWritable(ctx.db)));
-  auto free = store::FreeBytes(ctx.db);
-  if (!free.ok()) {
-    checks.emplace_back("disk", free.status().message());
-  } else if (*free >= 0) {
-    checks.emplace_back("disk",
-                        *free >= kLowDiskBytes
-                            ? std::string("ok")
-                            : fmt::format("only {} MiB free beside the database", *free >> 20));
-  }
-  return checks;
 }
 
 }  // namespace
@@ -267,8 +236,7 @@ void AddServeCommand(CLI::App& app, Context& ctx, Action& action) {
       // Before serving: the file is there and writable, its pages are sound, and the audit
       // trail still ends where its signed checkpoints say (a damaged or rewound database is
       // refused rather than served and written to).
-      RETURN_IF_ERROR(store::CheckBeforeOpen(ctx.db, store::DatabaseUse::kWrite));
-      RETURN_IF_ERROR(store::CheckIntegrity(ctx.db));
+      RETURN_IF_ERROR(app::InstallationService::CheckBeforeServing(ctx.db));
       RETURN_IF_ERROR(ctx.Open());
       if (key) {
         auto checked =
@@ -305,7 +273,10 @@ void AddServeCommand(CLI::App& app, Context& ctx, Action& action) {
                                           .trust_proxy = opts->trust_proxy,
                                           .server_timing = opts->server_timing,
                                           .limits = opts->limits,
-                                          .readiness = [&ctx] { return Readiness(ctx); }});
+                                          .readiness = [&ctx] {
+                                            return app::InstallationService::Readiness(*ctx.store,
+                                                                                       ctx.db);
+                                          }});
       ASSIGN_OR_RETURN(int port, server.Bind());
       const std::string host = hostport.first.find(':') != std::string::npos
                                    ? "[" + hostport.first + "]"
