@@ -1,10 +1,11 @@
 #include "http/log.h"
 
 #include <fmt/format.h>
-#include <spdlog/pattern_formatter.h>
+#include <spdlog/formatter.h>
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <cmath>
 #include <ctime>
 
 #include "base/crypto.h"
@@ -66,11 +67,8 @@ Result<LogFormat> ParseLogFormat(std::string_view text) {
 }
 
 void UseLogFormat(LogFormat format) {
-  if (format == LogFormat::kJson) {
-    spdlog::set_formatter(std::make_unique<JsonFormatter>());
-  } else {
-    spdlog::set_formatter(std::make_unique<spdlog::pattern_formatter>());
-  }
+  // Text is spdlog's own default, left as it is.
+  if (format == LogFormat::kJson) spdlog::set_formatter(std::make_unique<JsonFormatter>());
 }
 
 RequestLogScope::RequestLogScope(std::string request_id) : previous_(std::move(t_request_id)) {

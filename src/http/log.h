@@ -19,7 +19,7 @@ namespace rampart::http {
 enum class LogFormat { kText, kJson };
 // "text" or "json"; kInvalidArgument naming "log-format" otherwise.
 Result<LogFormat> ParseLogFormat(std::string_view text);
-// Sets the default logger's format (process-wide).
+// Sets the default logger's format (process-wide); kText leaves spdlog's default as it is.
 void UseLogFormat(LogFormat format);
 
 // The request this thread is answering, for the lines logged until the scope ends.
