@@ -6,9 +6,9 @@
 #include <unistd.h>
 #include <algorithm>
 
+#include "api/cli_run.h"
 #include "api_fixture.h"
 #include "app/audit_checkpoint.h"
-#include "cli/cli.h"
 #include "domain/context.h"
 
 namespace rampart::testing {
@@ -39,21 +39,7 @@ class AuditTrail : public ApiTest {
     return {code, ::testing::internal::GetCapturedStderr()};
   }
   // `rampart ARGS...`: exit code, stdout and stderr.
-  struct CliResult {
-    int code;
-    std::string out;
-    std::string err;
-  };
-  CliResult Cli(std::vector<std::string> args) {
-    args.insert(args.begin(), "rampart");
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    ::testing::internal::CaptureStderr();
-    ::testing::internal::CaptureStdout();
-    const int code = cli::Run(static_cast<int>(argv.size()), argv.data());
-    std::string out = ::testing::internal::GetCapturedStdout();
-    return {code, out, ::testing::internal::GetCapturedStderr()};
-  }
+  static CliOutcome Cli(std::vector<std::string> args) { return RunCli(std::move(args)); }
   void MakeHistory() {
     const Json a = CreateIssue("First");
     CreateIssue("Second");

@@ -5,7 +5,7 @@
 #include <sstream>
 
 #include "api/api_fixture.h"
-#include "cli/cli.h"
+#include "api/cli_run.h"
 
 namespace rampart::testing {
 namespace {
@@ -14,27 +14,11 @@ using ::testing::HasSubstr;
 
 class CliAccessTest : public ApiTest {
  protected:
-  struct Outcome {
-    int code;
-    std::string out;
-    std::string err;
-  };
   // Runs `rampart ARGS --db DB` with `input` on standard input.
-  Outcome Cli(std::vector<std::string> args, const std::string& input = "") {
-    args.insert(args.begin(), "rampart");
+  CliOutcome Cli(std::vector<std::string> args, const std::string& input = "") {
     args.push_back("--db");
     args.push_back(db_path_);
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    std::istringstream in(input);
-    auto* old = std::cin.rdbuf(in.rdbuf());
-    ::testing::internal::CaptureStderr();
-    ::testing::internal::CaptureStdout();
-    const int code = cli::Run(static_cast<int>(argv.size()), argv.data());
-    Outcome o{code, ::testing::internal::GetCapturedStdout(),
-              ::testing::internal::GetCapturedStderr()};
-    std::cin.rdbuf(old);
-    return o;
+    return RunCli(std::move(args), input);
   }
   // The last line of the output: the token or one-time password.
   static std::string LastLine(const std::string& out) {

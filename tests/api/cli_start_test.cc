@@ -8,7 +8,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "cli/cli.h"
+#include "api/cli_run.h"
 
 namespace rampart::testing {
 namespace {
@@ -31,21 +31,7 @@ class CliStartTest : public ::testing::Test {
     std::filesystem::remove_all(dir_, ec);
   }
 
-  struct Outcome {
-    int code;
-    std::string out;
-    std::string err;
-  };
-  static Outcome Cli(std::vector<std::string> args) {
-    args.insert(args.begin(), "rampart");
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    ::testing::internal::CaptureStderr();
-    ::testing::internal::CaptureStdout();
-    const int code = cli::Run(static_cast<int>(argv.size()), argv.data());
-    return {code, ::testing::internal::GetCapturedStdout(),
-            ::testing::internal::GetCapturedStderr()};
-  }
+  static CliOutcome Cli(std::vector<std::string> args) { return RunCli(std::move(args)); }
 
   std::filesystem::path dir_;
   std::string db_;
@@ -60,19 +46,19 @@ TEST_F(CliStartTest, EveryCommandButInitRefusesAMissingDatabaseAndCreatesNothing
                                              {"org", "list", "--db", typo},
                                              {"check", "--db", typo}}) {
     SCOPED_TRACE(args[0]);
-    const Outcome o = Cli(args);
+    const CliOutcome o = Cli(args);
     EXPECT_EQ(o.code, 3);
     EXPECT_THAT(o.err, AllOf(HasSubstr("there is no Rampart database at " + typo),
                              HasSubstr("only `rampart init --db " + typo)));
     EXPECT_FALSE(std::filesystem::exists(typo));
   }
   std::ofstream(db_).close();  // 0 bytes
-  const Outcome empty = Cli({"serve", "--db", db_, "--listen", "127.0.0.1:0"});
+  const CliOutcome empty = Cli({"serve", "--db", db_, "--listen", "127.0.0.1:0"});
   EXPECT_EQ(empty.code, 3);
   EXPECT_THAT(empty.err, HasSubstr("(the file is empty)"));
   EXPECT_EQ(std::filesystem::file_size(db_), 0u);
   std::filesystem::remove(db_);
-  const Outcome init = Cli({"init", "--db", db_, "--org", "Acme"});
+  const CliOutcome init = Cli({"init", "--db", db_, "--org", "Acme"});
   ASSERT_EQ(init.code, 0) << init.err;
   EXPECT_THAT(Cli({"audit", "verify", "--db", db_}).out, HasSubstr("Audit trail intact"));
 }
@@ -89,7 +75,7 @@ TEST_F(CliStartTest, ServeRefusesADamagedDatabase) {
     for (size_t i = 0; i < noise.size(); ++i) noise[i] = static_cast<char>((i * 131 + 7) % 251);
     f.write(noise.data(), static_cast<std::streamsize>(noise.size()));
   }
-  const Outcome o = Cli({"serve", "--db", db_, "--listen", "127.0.0.1:0"});
+  const CliOutcome o = Cli({"serve", "--db", db_, "--listen", "127.0.0.1:0"});
   EXPECT_EQ(o.code, 4);
   EXPECT_THAT(o.err, AllOf(HasSubstr("the database " + db_ + " is damaged"),
                            HasSubstr("restore the database from a backup")));
@@ -101,12 +87,12 @@ TEST_F(CliStartTest, ServeRefusesADatabaseBehindItsSignedCheckpoints) {
   ASSERT_EQ(Cli({"init", "--db", db_, "--org", "Acme"}).code, 0);
   const std::string earlier = (dir_ / "earlier.db").string();
   std::filesystem::copy_file(db_, earlier);
-  const Outcome added = Cli({"org", "add", "--db", db_, "--name", "Globex"});
+  const CliOutcome added = Cli({"org", "add", "--db", db_, "--name", "Globex"});
   ASSERT_EQ(added.code, 0) << added.err;
-  const Outcome signed_now = Cli({"audit", "checkpoint", "--db", db_});
+  const CliOutcome signed_now = Cli({"audit", "checkpoint", "--db", db_});
   ASSERT_EQ(signed_now.code, 0) << signed_now.err;
   std::filesystem::copy_file(earlier, db_, std::filesystem::copy_options::overwrite_existing);
-  const Outcome o = Cli({"serve", "--db", db_, "--listen", "127.0.0.1:0"});
+  const CliOutcome o = Cli({"serve", "--db", db_, "--listen", "127.0.0.1:0"});
   EXPECT_EQ(o.code, 4);
   EXPECT_THAT(o.err, AllOf(HasSubstr("the audit trail does not match its signed checkpoints"),
                            HasSubstr("rolled back")));

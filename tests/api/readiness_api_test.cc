@@ -8,8 +8,8 @@
 #include <sstream>
 #include <string>
 
+#include "api/cli_run.h"
 #include "api_fixture.h"
-#include "cli/cli.h"
 #include "domain/annex_a.h"
 #include "domain/context.h"
 #include "domain/documents.h"
@@ -30,22 +30,11 @@ using ::testing::Not;
 
 class ReadinessApi : public SignedInTest {
  protected:
-  struct Outcome {
-    int code;
-    std::string out;
-    std::string err;
-  };
-  Outcome Check(std::vector<std::string> args) {
-    args.insert(args.begin(), {"rampart", "check"});
+  CliOutcome Check(std::vector<std::string> args) {
+    args.insert(args.begin(), "check");
     args.push_back("--db");
     args.push_back(db_path_);
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    ::testing::internal::CaptureStderr();
-    ::testing::internal::CaptureStdout();
-    const int code = cli::Run(static_cast<int>(argv.size()), argv.data());
-    return {code, ::testing::internal::GetCapturedStdout(),
-            ::testing::internal::GetCapturedStderr()};
+    return RunCli(std::move(args));
   }
 
   store::Actor Actor() const {

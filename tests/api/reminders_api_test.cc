@@ -17,8 +17,8 @@
 #include <thread>
 
 #include "api/api_fixture.h"
+#include "api/cli_run.h"
 #include "base/text.h"
-#include "cli/cli.h"
 #include "domain/support.h"
 #include "support/certificate.h"
 
@@ -117,22 +117,10 @@ class RemindersApiTest : public SignedInTest {
     return r->status == 201 ? Body(r)["id"].get<int64_t>() : 0;
   }
 
-  struct Outcome {
-    int code;
-    std::string out;
-    std::string err;
-  };
-  Outcome Cli(std::vector<std::string> args) {
-    args.insert(args.begin(), "rampart");
+  CliOutcome Cli(std::vector<std::string> args) {
     args.push_back("--db");
     args.push_back(db_path_);
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    ::testing::internal::CaptureStderr();
-    ::testing::internal::CaptureStdout();
-    const int code = cli::Run(static_cast<int>(argv.size()), argv.data());
-    return {code, ::testing::internal::GetCapturedStdout(),
-            ::testing::internal::GetCapturedStderr()};
+    return RunCli(std::move(args));
   }
 
   int64_t alice_ = 0;
