@@ -170,12 +170,15 @@ TEST_P(MigrateRefuses, AForeignDatabaseAndLeavesNothingApplied) {
   const auto refused = (*store)->Migrate();
   EXPECT_THAT(refused, StatusIs(Code::kInternal));
   EXPECT_THAT(refused.status().message(), ::testing::HasSubstr("migration 0002_context failed"));
-  EXPECT_EQ(db_->QueryInt("SELECT COUNT(*) FROM schema_migrations"), 0);
-  const std::string organisations =
-      GetParam() == Backend::kSqlite
-          ? "SELECT COUNT(*) FROM sqlite_master WHERE name = 'organisations'"
-          : "SELECT COUNT(*) FROM information_schema.tables WHERE table_name = 'organisations'";
-  EXPECT_EQ(db_->QueryInt(organisations), 0);
+  // Nothing of Rampart's stays: not the first migration's tables, not the table of migrations.
+  for (const std::string table : {"organisations", "schema_migrations"}) {
+    const std::string count =
+        GetParam() == Backend::kSqlite
+            ? "SELECT COUNT(*) FROM sqlite_master WHERE name = '" + table + "'"
+            : "SELECT COUNT(*) FROM information_schema.tables WHERE table_name = '" + table + "'";
+    EXPECT_EQ(db_->QueryInt(count), 0) << table;
+  }
+  EXPECT_EQ(db_->QueryInt("SELECT COUNT(*) FROM context_issues"), 0);  // theirs, untouched
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, MigrateRefuses,

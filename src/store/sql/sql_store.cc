@@ -398,17 +398,18 @@ Result<int> SqlStore::Migrate() {
   RETURN_IF_ERROR(driver_->LockMigrations(*conn));
   int applied = 0;
   Status st = [&]() -> Status {
-    RETURN_IF_ERROR(conn->Exec(
-        "CREATE TABLE IF NOT EXISTS schema_migrations (number INTEGER PRIMARY KEY, name TEXT NOT "
-        "NULL, applied_at TEXT NOT NULL)"));
     const auto& migrations = driver_->Migrations();
     const int newest_known = migrations.empty() ? 0 : migrations.back().number;
-    bool found = false;
-    ASSIGN_OR_RETURN(
-        auto newest,
-        One(*conn, "SELECT COALESCE(MAX(number), 0) FROM schema_migrations", {}, found));
-    const int64_t at = found ? newest->Int(0) : 0;
-    newest.reset();
+    ASSIGN_OR_RETURN(const bool had_table,
+                     driver_->ColumnExists(*conn, "schema_migrations", "number"));
+    int64_t at = 0;
+    if (had_table) {
+      bool found = false;
+      ASSIGN_OR_RETURN(
+          auto newest,
+          One(*conn, "SELECT COALESCE(MAX(number), 0) FROM schema_migrations", {}, found));
+      at = found ? newest->Int(0) : 0;
+    }
     // A database a newer Rampart has migrated: this one would read and write tables it does not
     // know the shape of.
     if (at > newest_known) {
@@ -418,10 +419,18 @@ Result<int> SqlStore::Migrate() {
           "the upgrade",
           at, newest_known));
     }
-    // A database Rampart has never migrated takes every migration in one transaction: when one
-    // fails (a database that already holds other tables of the same names), none stays applied.
+    // A database Rampart has never migrated takes every migration, and the table recording
+    // them, in one transaction: when one fails (a database that already holds other tables of
+    // the same names), nothing of Rampart's stays behind.
     const bool fresh = at == 0;
     if (fresh) RETURN_IF_ERROR(conn->BeginWrite());
+    Status created = conn->Exec(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (number INTEGER PRIMARY KEY, name TEXT NOT "
+        "NULL, applied_at TEXT NOT NULL)");
+    if (!created.ok()) {
+      if (fresh) (void)conn->Rollback();
+      return created;
+    }
     for (const auto& m : migrations) {
       if (!fresh) RETURN_IF_ERROR(conn->BeginWrite());
       bool done = false;
