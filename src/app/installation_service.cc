@@ -100,6 +100,14 @@ namespace {
 
 using domain::Json;
 
+// Removes the SQLite file at `path` and what SQLite keeps beside it, if they are there.
+void RemoveDatabaseFiles(const std::string& path) {
+  std::error_code ec;
+  for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
+    std::filesystem::remove(path + suffix, ec);
+  }
+}
+
 // A file in the temporary directory, removed (with SQLite's -wal and -shm beside it) on
 // destruction.
 class TempFile {
@@ -117,12 +125,7 @@ class TempFile {
   const std::string& path() const { return path_; }
 
  private:
-  void Remove() {
-    std::error_code ec;
-    for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
-      std::filesystem::remove(path_ + suffix, ec);
-    }
-  }
+  void Remove() { RemoveDatabaseFiles(path_); }
   std::string path_;
 };
 
@@ -223,13 +226,7 @@ Result<BackupOutcome> InstallationService::Backup(const std::string& url, const 
         fmt::format("{} exists: a backup never replaces a file; name a new one", file), "to");
   }
   const std::string partial = file + ".partial";
-  auto remove_partial = [&] {
-    std::error_code ec;
-    for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
-      std::filesystem::remove(partial + suffix, ec);
-    }
-  };
-  remove_partial();  // what an interrupted backup left
+  RemoveDatabaseFiles(partial);  // what an interrupted backup left
   Result<BackupOutcome> outcome = [&]() -> Result<BackupOutcome> {
     const auto started = FormatUtc(std::chrono::system_clock::now());
     ASSIGN_OR_RETURN(const CopyOutcome copied, Copy(url, partial));
@@ -258,7 +255,7 @@ Result<BackupOutcome> InstallationService::Backup(const std::string& url, const 
     RETURN_IF_ERROR(Sync(DirectoryOf(file)));
     return out;
   }();
-  remove_partial();
+  RemoveDatabaseFiles(partial);
   return outcome;
 }
 

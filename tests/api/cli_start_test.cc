@@ -9,6 +9,7 @@
 #include <fstream>
 
 #include "api/cli_run.h"
+#include "support/damage.h"
 
 namespace rampart::testing {
 namespace {
@@ -67,14 +68,7 @@ TEST_F(CliStartTest, ServeRefusesADamagedDatabase) {
   ASSERT_EQ(Cli({"init", "--db", db_, "--org", "Acme"}).code, 0);
   ASSERT_FALSE(std::filesystem::exists(db_ + "-wal") &&
                std::filesystem::file_size(db_ + "-wal") > 0);
-  const auto size = std::filesystem::file_size(db_);
-  {
-    std::fstream f(db_, std::ios::in | std::ios::out | std::ios::binary);
-    f.seekp(static_cast<std::streamoff>(size / 2 / 4096 * 4096));
-    std::string noise(64 * 1024, '\0');
-    for (size_t i = 0; i < noise.size(); ++i) noise[i] = static_cast<char>((i * 131 + 7) % 251);
-    f.write(noise.data(), static_cast<std::streamsize>(noise.size()));
-  }
+  test::OverwriteMiddle(db_);
   const CliOutcome o = Cli({"serve", "--db", db_, "--listen", "127.0.0.1:0"});
   EXPECT_EQ(o.code, 4);
   EXPECT_THAT(o.err, AllOf(HasSubstr("the database " + db_ + " is damaged"),

@@ -14,6 +14,7 @@
 
 #include "store/checks.h"
 #include "store/migrations.h"
+#include "support/damage.h"
 #include "support/status_matchers.h"
 #include "support/test_store.h"
 
@@ -133,14 +134,7 @@ TEST(InstallationService, TheIntegrityCheckRefusesADamagedFile) {
     ASSERT_EQ(raw.Exec("PRAGMA wal_checkpoint(TRUNCATE)"), 0);
   }
   // 64 KiB of noise in the middle of the file, as a failing disk or a stray write leaves it.
-  const auto size = std::filesystem::file_size(db.path());
-  {
-    std::fstream f(db.path(), std::ios::in | std::ios::out | std::ios::binary);
-    f.seekp(static_cast<std::streamoff>(size / 2 / 4096 * 4096));
-    std::string noise(64 * 1024, '\0');
-    for (size_t i = 0; i < noise.size(); ++i) noise[i] = static_cast<char>((i * 131 + 7) % 251);
-    f.write(noise.data(), static_cast<std::streamsize>(noise.size()));
-  }
+  test::OverwriteMiddle(db.path());
   const Status damaged = store::CheckIntegrity(db.path());
   EXPECT_EQ(damaged.code(), Code::kFailedPrecondition) << damaged.ToString();
   EXPECT_THAT(damaged.message(), ::testing::AllOf(::testing::HasSubstr("is damaged"),
