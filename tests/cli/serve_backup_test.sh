@@ -3,28 +3,17 @@
 # serves (and takes writes), each with its .sha256; only the newest two are kept; each verifies
 # and restores. Then the start-up checks a backup operator meets: `backup` refuses an existing
 # file, `restore` a database that is not empty.   tests/cli/serve_backup_test.sh RAMPART_BINARY
-set -uo pipefail
-bin=$1
-dir=$(mktemp -d /tmp/rampart-backup.XXXXXX)
-pid=""
-cleanup() { [ -n "$pid" ] && kill -KILL "$pid" 2>/dev/null; rm -rf "$dir"; }
-trap cleanup EXIT
-fail() { echo "FAIL: $*"; echo "--- server output:"; cat "$dir/out" 2>/dev/null; echo "0 passed, 1 failed"; exit 1; }
+source "$(dirname "$0")/serve_lib.sh" "$1"
 
 "$bin" init --db "$dir/r.db" --org "Backup test" >/dev/null || fail "init"
 "$bin" serve --db "$dir/r.db" --listen 127.0.0.1:0 --backup-every 0s --backup-dir "$dir/b" \
   >"$dir/bad" 2>&1 && fail "--backup-every 0s was accepted"
 grep -q "backup-every must be a whole number" "$dir/bad" || fail "no message for 0s: $(cat "$dir/bad")"
-"$bin" serve --db "$dir/r.db" --listen 127.0.0.1:0 --backup-dir "$dir/backups" --backup-every 1s \
-  --backup-keep 2 >"$dir/out" 2>&1 &
-pid=$!
-for _ in $(seq 200); do grep -q "serving on" "$dir/out" && break; sleep 0.05; done
-grep -q "serving on" "$dir/out" || fail "the server did not start"
+start_serve --backup-dir "$dir/backups" --backup-every 1s --backup-keep 2
 # Writes go on while backups are taken (each a sign-in attempt: an audit event).
 for i in $(seq 40); do
-  port=$(sed -n 's#.*serving on http://127.0.0.1:\([0-9]*\)/.*#\1#p' "$dir/out")
   curl -s -o /dev/null -X POST -H 'Content-Type: application/json' \
-    -d '{"username":"nobody","password":"wrong"}' "http://127.0.0.1:$port/api/v1/auth/login"
+    -d '{"username":"nobody","password":"wrong"}' "$url/api/v1/auth/login"
   sleep 0.1
 done
 for _ in $(seq 100); do

@@ -3,24 +3,13 @@
 # is wrong (here a schema migrated past this Rampart's while it serves); every output line is a
 # JSON object; each request's line carries its X-Request-Id (the client's when safe, else a new
 # one); no query value, cookie or credential reaches the log.   serve_readyz_test.sh RAMPART_BINARY
-set -uo pipefail
-bin=$1
-dir=$(mktemp -d /tmp/rampart-readyz.XXXXXX)
-pid=""
-cleanup() { [ -n "$pid" ] && kill -KILL "$pid" 2>/dev/null; rm -rf "$dir"; }
-trap cleanup EXIT
-fail() { echo "FAIL: $*"; echo "--- server output:"; cat "$dir/out" 2>/dev/null; echo "0 passed, 1 failed"; exit 1; }
+source "$(dirname "$0")/serve_lib.sh" "$1"
 
 "$bin" init --db "$dir/r.db" --org "Readiness test" >/dev/null || fail "init"
 "$bin" serve --db "$dir/r.db" --listen 127.0.0.1:0 --log-format yaml >"$dir/bad" 2>&1 \
   && fail "--log-format yaml was accepted"
 grep -q 'log-format is text or json' "$dir/bad" || fail "said: $(cat "$dir/bad")"
-"$bin" serve --db "$dir/r.db" --listen 127.0.0.1:0 --log-format json >"$dir/out" 2>&1 &
-pid=$!
-for _ in $(seq 200); do grep -q "serving on" "$dir/out" && break; sleep 0.05; done
-port=$(sed -n 's#.*serving on http://127.0.0.1:\([0-9]*\)/.*#\1#p' "$dir/out")
-[ -n "$port" ] || fail "the server did not start"
-url="http://127.0.0.1:$port"
+start_serve --log-format json
 
 ready=$(curl -s -D "$dir/h1" "$url/readyz")
 [ "$ready" = '{"checks":{"database":"ok","disk":"ok","schema":"ok","writable":"ok"},"status":"ready"}' ] \

@@ -1,20 +1,10 @@
 #!/usr/bin/env bash
 # `rampart serve` stops gracefully on SIGTERM: it stops accepting, answers the request in flight
 # (with Connection: close) and exits 0.   tests/cli/serve_sigterm_test.sh RAMPART_BINARY
-set -uo pipefail
-bin=$1
-dir=$(mktemp -d /tmp/rampart-sigterm.XXXXXX)
-pid=""
-cleanup() { [ -n "$pid" ] && kill -KILL "$pid" 2>/dev/null; rm -rf "$dir"; }
-trap cleanup EXIT
-fail() { echo "FAIL: $*"; echo "--- server output:"; cat "$dir/out"; echo "0 passed, 1 failed"; exit 1; }
+source "$(dirname "$0")/serve_lib.sh" "$1"
 
 "$bin" init --db "$dir/r.db" --org "Signal test" >/dev/null || fail "init"
-"$bin" serve --db "$dir/r.db" --listen 127.0.0.1:0 >"$dir/out" 2>&1 &
-pid=$!
-for _ in $(seq 200); do grep -q "serving on" "$dir/out" && break; sleep 0.05; done
-port=$(sed -n 's#.*serving on http://127.0.0.1:\([0-9]*\)/.*#\1#p' "$dir/out")
-[ -n "$port" ] || fail "the server did not start"
+start_serve
 
 body='{"username":"nobody","password":"not the password"}'
 exec 3<>"/dev/tcp/127.0.0.1/$port"
