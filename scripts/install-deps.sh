@@ -9,11 +9,13 @@ pkgs=(build-essential cmake ninja-build pkg-config ccache libboost1.81-dev
       libcli11-dev libfmt-dev libspdlog-dev zlib1g-dev libbrotli-dev libpq-dev
       libqrencode-dev libmagic-dev libmagic-mgc libxlsxwriter-dev
       libcmark-gfm-dev libcmark-gfm-extensions-dev libcurl4-openssl-dev
-      libcairo2-dev libpango1.0-dev libzip-dev libxml2-dev fonts-dejavu-core fonts-droid-fallback)
+      libcairo2-dev libpango1.0-dev libzip-dev libxml2-dev fonts-dejavu-core fonts-droid-fallback
+      prometheus-cpp-dev)
 if [ "$what" = test ]; then
   pkgs+=(libgtest-dev libgmock-dev libbenchmark-dev chromium sqlite3 clang-format clang-tidy
         clang libclang-rt-dev postgresql-15 python3-aiosmtpd
-        poppler-utils libreoffice-writer-nogui libreoffice-calc-nogui unzip curl)
+        poppler-utils libreoffice-writer-nogui libreoffice-calc-nogui unzip curl
+        prometheus)
   command -v node >/dev/null 2>&1 || pkgs+=(nodejs)
   command -v npm >/dev/null 2>&1 || pkgs+=(npm)
 fi

@@ -11,6 +11,7 @@
 #include "app/document_service.h"
 #include "app/evidence_service.h"
 #include "app/framework_service.h"
+#include "app/idempotency_service.h"
 #include "app/import_service.h"
 #include "app/internal_audit_service.h"
 #include "app/leadership_service.h"
@@ -65,6 +66,7 @@ struct Services {
         reports(s, c, registers, versions, risks, soa, readiness),
         audit_pack(s, c, reports),
         imports(s, c, registers),
+        idempotency(s, c),
         frameworks(s, c, registers, soa),
         setup(s, c, registers, versions, risks) {
     registers.SetWriteHook(domain::Measurements(), [this](const Principal& p, domain::Json& fields,
@@ -189,6 +191,7 @@ struct Services {
   ReportService reports;
   AuditPackService audit_pack;
   ImportService imports;
+  IdempotencyService idempotency;
   FrameworkService frameworks;
   SetupService setup;
 };

@@ -30,6 +30,8 @@ std::string_view CodeName(Code code) {
       return "too_many_attempts";
     case Code::kUnavailable:
       return "unavailable";
+    case Code::kInsufficientStorage:
+      return "insufficient_storage";
     case Code::kInternal:
       return "internal";
   }

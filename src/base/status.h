@@ -29,6 +29,9 @@ enum class Code {
   kTooLarge,           // request body over the limit
   kResourceExhausted,  // too many attempts; try again later (sign-in throttling)
   kUnavailable,        // the database is busy or unreachable; retry
+  // The database or its disk is full: nothing was written; reads still work, and writes work
+  // again once space is freed.
+  kInsufficientStorage,
   kInternal,
 };
 
@@ -74,6 +77,9 @@ inline Status ResourceExhausted(std::string msg) {
   return {Code::kResourceExhausted, std::move(msg)};
 }
 inline Status Unavailable(std::string msg) { return {Code::kUnavailable, std::move(msg)}; }
+inline Status InsufficientStorage(std::string msg) {
+  return {Code::kInsufficientStorage, std::move(msg)};
+}
 inline Status Internal(std::string msg) { return {Code::kInternal, std::move(msg)}; }
 
 // Result<T> holds either a T or a non-OK Status.

@@ -41,6 +41,7 @@ int ExitCodeFor(const Status& st) {
       return 5;
     case Code::kUnavailable:
     case Code::kResourceExhausted:
+    case Code::kInsufficientStorage:
       return 6;
     case Code::kInternal:
       return 1;

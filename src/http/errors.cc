@@ -33,6 +33,8 @@ int HttpStatusFor(Code code) {
       return 429;
     case Code::kUnavailable:
       return 503;
+    case Code::kInsufficientStorage:
+      return 507;
     case Code::kInternal:
       return 500;
   }

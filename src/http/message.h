@@ -42,6 +42,9 @@ struct HttpRequest {
   std::string remote_addr;  // the connection's peer address
   // Set by the router: [0] the whole path, [1...] the route pattern's groups.
   std::vector<std::string> matches;
+  // Set by the router: the route that answered, as a template ("/api/v1/risks/{id}"); empty when
+  // none did. Metrics count requests by it, never by their paths.
+  std::string route;
   // The parts of a multipart/form-data body (ParseMultipart), by field name.
   std::multimap<std::string, FormPart> files;
 
@@ -61,6 +64,9 @@ struct HttpResponse {
   int status = 200;
   Headers headers;
   std::string body;
+  // The body hands out a credential (a one-time password) shown only once: never kept anywhere,
+  // not even for an Idempotency-Key's replay.
+  bool holds_credential = false;
 
   bool HasHeader(std::string_view name) const;
   std::string Header(std::string_view name) const;

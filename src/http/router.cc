@@ -248,6 +248,11 @@ RawHandler Router::Wrap(const std::string& pattern, Surface surface, Guard guard
         return;
       }
     }
+    if (surface == Surface::kApi && hreq.method == "POST" && guard.access == Access::kPermission &&
+        hreq.HasHeader(kIdempotencyKey)) {
+      CarryOutOnce(req, h);
+      return;
+    }
     h(req);
   };
   if (!options_.server_timing) {
@@ -261,6 +266,74 @@ RawHandler Router::Wrap(const std::string& pattern, Surface surface, Guard guard
     const std::chrono::duration<double, std::milli> took = std::chrono::steady_clock::now() - start;
     res.SetHeader("Server-Timing", fmt::format("app;dur={:.3f}", took.count()));
   };
+}
+
+void Router::CarryOutOnce(Request& req, const Handler& h) const {
+  const HttpRequest& hreq = req.http;
+  HttpResponse& res = req.res;
+  const app::IdempotencyService& once = services_.idempotency;
+  const std::string key = hreq.Header(kIdempotencyKey);
+  const std::string hash = app::IdempotencyService::RequestHash(
+      req.principal, hreq.method, hreq.target, hreq.Header("Content-Type"), hreq.body);
+  auto prior = once.Find(req.principal, key, hash);
+  if (!prior.ok()) return WriteJsonError(res, prior.status());
+  if (prior->has_value()) return Replay(req, **prior);
+  app::IdempotencyClaim claim = once.Claim(req.principal, key, hash);
+  {
+    const app::IdempotencyScope scope(claim);
+    h(req);
+  }
+  if (!claim.kept || res.status < 200 || res.status > 299) return;
+  app::IdempotentRequest answer;
+  answer.status = res.status;
+  answer.location = res.Header("Location");
+  if (!res.holds_credential && res.body.size() <= kMaxKeptAnswer) {
+    answer.content_type = res.Header("Content-Type");
+    answer.body = res.body;
+  }
+  // The record and its key are committed: an answer not kept only makes a replay read the record.
+  if (Status st = once.KeepAnswer(claim, answer); !st.ok()) {
+    spdlog::warn("could not keep the answer of {} {} for its Idempotency-Key: {}", hreq.method,
+                 hreq.path.substr(0, 200), st.message());
+  }
+}
+
+void Router::Replay(Request& req, const app::IdempotentRequest& prior) const {
+  HttpResponse& res = req.res;
+  const auto answered = [&] { res.SetHeader("Idempotent-Replayed", "true"); };
+  if (prior.status != 0 && !prior.content_type.empty()) {
+    res.status = prior.status;
+    if (!prior.location.empty()) res.SetHeader("Location", prior.location);
+    res.SetContent(prior.body, prior.content_type);
+    return answered();
+  }
+  // The answer was lost (the commit's answer never reached the server) or not kept: the record the
+  // request made, read as it is now, when the request's address has one for it.
+  const std::string made = fmt::format("{} {}", prior.record_type, prior.record_id);
+  if (prior.status == 0 && prior.record_id > 0) {
+    HttpRequest get;
+    get.method = "GET";
+    get.path = req.http.path + "/" + std::to_string(prior.record_id);
+    get.target = get.path;
+    get.headers = req.http.headers;
+    get.remote_addr = req.http.remote_addr;
+    HttpResponse got;
+    if (Dispatch(get, got) && got.status == 200) {
+      res.status = 201;
+      for (const auto& [name, value] : got.headers) res.SetHeader(name, value);
+      res.SetHeader("Location", get.path);
+      res.body = std::move(got.body);
+      return answered();
+    }
+  }
+  WriteJsonError(
+      res, FailedPrecondition(fmt::format(
+               "this request was already carried out with this Idempotency-Key (it made {}); its "
+               "answer was not kept{}",
+               made,
+               prior.status != 0 ? " because it held a credential shown only once or was over 1 MiB"
+                                 : "")));
+  answered();
 }
 
 size_t PatternGroups(const std::string& pattern) {
@@ -292,13 +365,49 @@ void Router::Add(const std::string& method, const std::string& pattern, Surface 
       std::abort();
     }
   }
+  std::vector<std::string> names;
+  for (const auto& p : doc.path_parameters) names.push_back(p.value("name", ""));
   routes_.push_back({method, pattern, s, g, std::move(doc)});
-  Unguarded(method, pattern, Wrap(pattern, s, g, method != "GET", std::move(h)));
+  AddEntry(method, pattern, Wrap(pattern, s, g, method != "GET", std::move(h)), names);
 }
 
 void Router::Unguarded(const std::string& method, const std::string& pattern, RawHandler h) {
+  AddEntry(method, pattern, std::move(h), {});
+}
+
+void Router::AddEntry(const std::string& method, const std::string& pattern, RawHandler h,
+                      const std::vector<std::string>& names) {
   const size_t literal = pattern.find_first_of("\\^$.|?*+()[]{}");
-  table_.push_back({method, pattern.substr(0, literal), std::regex(pattern), std::move(h)});
+  table_.push_back({method, pattern.substr(0, literal), std::regex(pattern), std::move(h),
+                    RouteTemplate(pattern, names)});
+}
+
+std::string RouteTemplate(const std::string& pattern, const std::vector<std::string>& names) {
+  std::string out;
+  size_t group = 0;
+  int depth = 0;
+  size_t opened = 0;
+  for (size_t i = 0; i < pattern.size(); ++i) {
+    const char c = pattern[i];
+    if (c == '\\') {
+      if (depth == 0 && i + 1 < pattern.size()) out += pattern[i + 1];
+      ++i;
+    } else if (c == '(') {
+      if (depth++ == 0) opened = i;
+    } else if (c == ')') {
+      if (--depth == 0) {
+        const std::string inner = pattern.substr(opened + 1, i - opened - 1);
+        const std::string name = group < names.size() ? names[group]
+                                 : inner == "\\d+"    ? "id"
+                                                      : "param";
+        out += "{" + name + "}";
+        ++group;
+      }
+    } else if (depth == 0) {
+      out += c;
+    }
+  }
+  return out;
 }
 
 bool Router::Dispatch(HttpRequest& req, HttpResponse& res) const {
@@ -307,6 +416,7 @@ bool Router::Dispatch(HttpRequest& req, HttpResponse& res) const {
     if (e.method != req.method || req.path.compare(0, e.prefix.size(), e.prefix) != 0) continue;
     if (!std::regex_match(req.path, m, e.pattern)) continue;
     req.matches.assign(m.begin(), m.end());
+    req.route = e.route;
     e.handler(req, res);
     return true;
   }

@@ -95,6 +95,10 @@ struct RouteInfo {
 };
 
 inline constexpr const char* kSessionCookie = "rampart_session";
+// The header that makes a create safe to send again (API POSTs of ISMS records; see
+// Router::CarryOutOnce). Answers bigger than kMaxKeptAnswer are not kept whole.
+inline constexpr const char* kIdempotencyKey = "Idempotency-Key";
+inline constexpr size_t kMaxKeptAnswer = size_t{1} << 20;
 // Under TLS the cookie is host-only and Secure by name (RFC 6265bis `__Host-` prefix).
 inline constexpr const char* kSecureSessionCookie = "__Host-rampart_session";
 
@@ -179,9 +183,16 @@ class Router {
     std::string prefix;  // the pattern's literal start: a cheap test before the expression
     std::regex pattern;
     RawHandler handler;
+    std::string route;  // RouteTemplate of the pattern
   };
+  void AddEntry(const std::string& method, const std::string& pattern, RawHandler h,
+                const std::vector<std::string>& names);
 
   RawHandler Wrap(const std::string& pattern, Surface s, Guard g, bool state_changing, Handler h);
+  // A create sent with an Idempotency-Key (app/idempotency_service.h): answered as the first
+  // request with the key was, or carried out with the key claimed and its answer kept.
+  void CarryOutOnce(Request& req, const Handler& h) const;
+  void Replay(Request& req, const app::IdempotentRequest& prior) const;
   void Add(const std::string& method, const std::string& pattern, Surface s, Guard g, ApiDoc doc,
            Handler h);
 
@@ -192,6 +203,12 @@ class Router {
   std::unique_ptr<RateLimiter> exports_ =
       std::make_unique<RateLimiter>(kExportBurst, kExportInterval);
 };
+
+// A route pattern as a template, for documentation and metrics: each group replaced by "{name}",
+// with `names` in order (an API route's path parameters) and beyond them "{id}" for a number and
+// "{param}" for anything else; escaped characters unescaped. `/api/v1/users/(\d+)` with "id":
+// `/api/v1/users/{id}`.
+std::string RouteTemplate(const std::string& pattern, const std::vector<std::string>& names = {});
 
 // How many groups a route pattern has (not counting groups within groups): the path parameters
 // its documentation names.

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <regex>
 
+#include "base/crypto.h"
 #include "base/text.h"
 #include "http/api/api.h"
 #include "http/errors.h"
@@ -68,6 +69,15 @@ std::string LogField(std::string_view s) {
   return out.empty() ? "-" : out;
 }
 
+// A request's method as a metrics label: the methods Rampart answers, anything else "other" (a
+// client must not be able to make series without end).
+std::string_view MethodLabel(std::string_view method) {
+  for (std::string_view known : {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}) {
+    if (method == known) return known;
+  }
+  return "other";
+}
+
 }  // namespace
 
 Server::Server(app::Services& services, ServerOptions options)
@@ -77,6 +87,22 @@ Server::Server(app::Services& services, ServerOptions options)
       std::make_unique<Router>(services_, RouterOptions{.secure_cookies = tls,
                                                         .trust_proxy = options_.trust_proxy,
                                                         .server_timing = options_.server_timing});
+  metrics_ = std::make_unique<Metrics>(
+      services_, [this] { return transport_ ? transport_->OpenConnections() : size_t{0}; });
+  router_->Unguarded("GET", "/metrics", [this](HttpRequest& req, HttpResponse& res) {
+    if (options_.metrics_token.empty()) {
+      return WriteJsonError(
+          res, NotFound("metrics are off: start serve with --metrics-token-file to turn them on"));
+    }
+    const std::string auth = req.Header("Authorization");
+    if (auth.rfind("Bearer ", 0) != 0 ||
+        !ConstantTimeEquals(std::string(Trim(auth.substr(7))), options_.metrics_token)) {
+      res.SetHeader("WWW-Authenticate", "Bearer");
+      return WriteJsonError(res, Unauthenticated("/metrics needs the metrics token as a Bearer "
+                                                 "token"));
+    }
+    res.SetContent(metrics_->Render(), "text/plain; version=0.0.4; charset=utf-8");
+  });
   router_->Unguarded("GET", "/healthz", [](HttpRequest&, HttpResponse& res) {
     res.SetContent("{\"status\":\"ok\"}", "application/json");
   });
@@ -189,8 +215,9 @@ void Server::Finish(const HttpRequest& req, HttpResponse& res,
     res.headers.emplace("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
   }
   if (!CurrentRequestId().empty()) res.SetHeader("X-Request-Id", CurrentRequestId());
+  const std::chrono::duration<double, std::milli> took = std::chrono::steady_clock::now() - start;
+  metrics_->CountRequest(req.route, MethodLabel(req.method), res.status, took.count() / 1000);
   if (options_.access_log) {
-    const std::chrono::duration<double, std::milli> took = std::chrono::steady_clock::now() - start;
     LogAccess({.address = LogField(ClientAddress(req, options_.trust_proxy)),
                .method = LogField(req.method),
                .path = LogField(req.path),

@@ -1,6 +1,7 @@
 // The HTTP server: the JSON API under /api/v1, the web pages, static assets, /healthz (the
 // process answers) and /readyz (it should get traffic), over the asynchronous transport
-// (http/transport.h). Every answer carries X-Request-Id (http/log.h). Start-up binds first (port 0
+// (http/transport.h), and /metrics for Prometheus (http/metrics.h). Every answer carries
+// X-Request-Id (http/log.h). Start-up binds first (port 0
 // picks a free port, for tests), then Run() serves until Stop(), which shuts down gracefully.
 #pragma once
 
@@ -14,6 +15,7 @@
 
 #include "app/services.h"
 #include "base/status.h"
+#include "http/metrics.h"
 #include "http/transport.h"
 
 namespace rampart::http {
@@ -46,6 +48,9 @@ struct ServerOptions {
   // database reachable, migrated, writable, with room to write), each a name and "ok" or what is
   // wrong; 503 when any is not "ok". Unset: /readyz answers 200 as /healthz does.
   std::function<std::vector<std::pair<std::string, std::string>>()> readiness;
+  // GET /metrics (http/metrics.h) answers requests bearing this token (`Authorization: Bearer`);
+  // empty: /metrics is off (404).
+  std::string metrics_token;
 };
 
 class Server {
@@ -69,6 +74,9 @@ class Server {
   // Every route with its guard (the role matrix test walks them).
   const std::vector<RouteInfo>& Routes() const;
 
+  // What GET /metrics exposes; background jobs count their runs here.
+  Metrics& metrics() { return *metrics_; }
+
  private:
   void Handle(HttpRequest& req, HttpResponse& res) const;
   // The transport's refusal of a request (malformed, too large, too many connections), answered
@@ -80,6 +88,7 @@ class Server {
 
   app::Services& services_;
   ServerOptions options_;
+  std::unique_ptr<Metrics> metrics_;
   std::unique_ptr<Router> router_;
   std::unique_ptr<Transport> transport_;  // calls Handle: declared after what Handle uses
 };

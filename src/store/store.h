@@ -101,6 +101,20 @@ struct ImportUpload {
   std::string created_at;
 };
 
+// A create sent with an Idempotency-Key (store/idempotency.h), and the answer it was given once
+// that was sent (status 0 until then: the answer may have been lost).
+struct IdempotentRequest {
+  int64_t org_id = 0;
+  std::string request_hash;
+  std::string created_at;
+  std::string record_type;
+  int64_t record_id = 0;
+  int status = 0;
+  std::string content_type;
+  std::string location;
+  std::string body;
+};
+
 // A saved column mapping of a register: `columns` is a JSON object (spreadsheet column header ->
 // what it holds), with the import's options.
 struct ImportMapping {
@@ -128,6 +142,14 @@ struct SecondFactorState {
   std::string pending;  // offered at enrolment, not confirmed yet
   int64_t last_step = 0;
   int unused_recovery_codes = 0;
+};
+
+// A store's pool of database connections now, for monitoring.
+struct PoolStats {
+  int size = 0;        // the most connections it opens
+  int open = 0;        // open now, in use or idle
+  int idle = 0;        // open and waiting for a request
+  uint64_t waits = 0;  // requests that waited for a connection because all were in use
 };
 
 class Store {
@@ -466,6 +488,16 @@ class Store {
   // Deletes the organisation's mapping `id` with its audit event; kNotFound when there is none.
   virtual Status DeleteImportMapping(const Actor& actor, int64_t id) = 0;
 
+  // --- Idempotency-Key (issue 17): the key itself is kept by the write it guards ---
+  // The request `user_id` sent with `key` at or after `not_before` (UTC, ISO 8601); nullopt when
+  // there is none. One statement.
+  virtual Result<std::optional<IdempotentRequest>> FindIdempotencyKey(
+      int64_t user_id, const std::string& key, const std::string& not_before) = 0;
+  // Adds the answer sent to the request kept under `key` (one statement; nothing when the key
+  // was not kept).
+  virtual Status KeepIdempotentAnswer(int64_t user_id, const std::string& key,
+                                      const IdempotentRequest& answer) = 0;
+
   // --- Notifications and reminder digests (issue 14) ---
   // A person's digest of one day in one organisation, with its notification and e-mail.
   struct DigestRecord {
@@ -534,6 +566,12 @@ class Store {
   // `destination`, keeping ids, in one transaction there. kFailedPrecondition when the destination
   // holds data already.
   virtual Status CopyTo(Store& destination) = 0;
+
+  // The audit chain's length: the sequence number of its last event, 0 when it is empty. One
+  // statement.
+  virtual Result<int64_t> AuditChainLength() = 0;
+  // The pool of connections now.
+  virtual PoolStats Pool() = 0;
 
   // Number of SQL statements this store has executed; tests use it to catch N+1 queries.
   uint64_t StatementCount() const { return statements_.load(std::memory_order_relaxed); }

@@ -46,6 +46,7 @@ TEST(Status, ConstructorsSetTheirCodes) {
   EXPECT_EQ(Unauthenticated("m").code(), Code::kUnauthenticated);
   EXPECT_EQ(PermissionDenied("m").code(), Code::kPermissionDenied);
   EXPECT_EQ(Unavailable("m").code(), Code::kUnavailable);
+  EXPECT_EQ(InsufficientStorage("m").code(), Code::kInsufficientStorage);
   EXPECT_EQ(Internal("m").code(), Code::kInternal);
 }
 
@@ -61,6 +62,7 @@ TEST(Status, CodeNamesAreStableSnakeCase) {
   EXPECT_EQ(CodeName(Code::kPermissionDenied), "permission_denied");
   EXPECT_EQ(CodeName(Code::kTooLarge), "too_large");
   EXPECT_EQ(CodeName(Code::kUnavailable), "unavailable");
+  EXPECT_EQ(CodeName(Code::kInsufficientStorage), "insufficient_storage");
   EXPECT_EQ(CodeName(Code::kInternal), "internal");
 }
 

@@ -1,16 +1,18 @@
 # Sourced by the tests of `rampart serve` (tests/cli/serve_*_test.sh RAMPART_BINARY): `bin`, a
 # temporary directory `dir` (removed on exit, the server killed), `fail MESSAGE` (prints the
-# server's output and the failed summary) and `start_serve ARGS...`, which serves "$dir/r.db" on
-# a free port with ARGS, output in "$dir/out", and sets `pid`, `port` and `url`.
+# server's output and the failed summary) and `start_serve ARGS...`, which serves "$db" (by
+# default "$dir/r.db") on a free port with ARGS, output in "$dir/out", and sets `pid`, `port` and
+# `url`.
 set -uo pipefail
 bin=$1
 dir=$(mktemp -d /tmp/rampart-serve.XXXXXX)
+db="$dir/r.db"
 pid=""
 cleanup() { [ -n "$pid" ] && kill -KILL "$pid" 2>/dev/null; rm -rf "$dir"; }
 trap cleanup EXIT
 fail() { echo "FAIL: $*"; echo "--- server output:"; cat "$dir/out" 2>/dev/null; echo "0 passed, 1 failed"; exit 1; }
 start_serve() {
-  "$bin" serve --db "$dir/r.db" --listen 127.0.0.1:0 "$@" >"$dir/out" 2>&1 &
+  "$bin" serve --db "$db" --listen 127.0.0.1:0 "$@" >"$dir/out" 2>&1 &
   pid=$!
   for _ in $(seq 200); do grep -q "serving on" "$dir/out" && break; sleep 0.05; done
   port=$(sed -n 's#.*serving on http://127.0.0.1:\([0-9]*\)/.*#\1#p' "$dir/out")

@@ -58,6 +58,7 @@ const std::vector<LibraryRule>& LibraryRules() {
       {"sqlite3.h", {"store/sqlite/"}},
       {"libpq-fe.h", {"store/postgres/"}},
       {"boost/", {"http/"}},
+      {"prometheus/", {"http/metrics.cc"}},
       {"CLI/", {"cli/"}},
   };
   return rules;

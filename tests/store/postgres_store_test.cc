@@ -13,6 +13,7 @@
 #include <string_view>
 
 #include "base/clock.h"
+#include "domain/context.h"
 #include "store/migrations.h"
 #include "store/store.h"
 #include "support/fixed_clock.h"
@@ -124,6 +125,42 @@ TEST_F(PostgresStore, ReconnectsAfterItsConnectionsAreTerminated) {
   ASSERT_THAT(second, IsOk());
   EXPECT_EQ(second->name, "Acme");
   EXPECT_THAT(test::CreateTenant(store, "Globex", "bob", FormatUtc(clock.Now())), IsOk());
+}
+
+// A full disk (SQLSTATE 53100 disk_full, raised here by a trigger where PostgreSQL would raise it
+// on a full volume) is kInsufficientStorage, saying so, and writes nothing; reads go on (issue
+// 17; tests/cli/serve_disk_full_test.sh fills a real tmpfs under SQLite).
+TEST_F(PostgresStore, ADiskFullIsInsufficientStorage) {
+  auto opened = test::OpenMigratedStore(db_->url());
+  ASSERT_THAT(opened, IsOk());
+  auto& store = **opened;
+  auto tenant = test::CreateTenant(store, "Acme", "alice", "2026-03-01T12:00:00.000Z");
+  ASSERT_THAT(tenant, IsOk());
+  ASSERT_EQ(db_->Exec("CREATE FUNCTION full_disk() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                      "RAISE EXCEPTION 'could not extend file: No space left on device' USING "
+                      "ERRCODE = '53100'; END $$; CREATE TRIGGER full_disk BEFORE INSERT ON "
+                      "context_issues FOR EACH ROW EXECUTE FUNCTION full_disk()")
+                .outcome,
+            RawResult::Outcome::kOk);
+  const Actor actor{.org_id = tenant->org.id,
+                    .user_id = tenant->admin.id,
+                    .username = "alice",
+                    .now = "2026-03-01T12:00:00.000Z"};
+  const auto written = store.Write(actor, {Mutation{.kind = Mutation::Kind::kInsert,
+                                                    .spec = &domain::ContextIssues(),
+                                                    .fields = {{"title", "Supplier concentration"},
+                                                               {"kind", "internal"},
+                                                               {"status", "active"},
+                                                               {"climate_related", false}},
+                                                    .action = "create",
+                                                    .diff = Json::object()}});
+  EXPECT_THAT(written, StatusIs(Code::kInsufficientStorage));
+  EXPECT_THAT(written.status().message(),
+              ::testing::HasSubstr("disk is full: nothing was written"));
+  EXPECT_EQ(db_->QueryInt("SELECT COUNT(*) FROM audit_events WHERE action = 'create' AND "
+                          "record_type = 'context_issue'"),
+            0);
+  EXPECT_THAT(store.Count(domain::ContextIssues(), tenant->org.id, {}), IsOk());
 }
 
 // What Migrate refuses, on both backends (issue 17).

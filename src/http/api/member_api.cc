@@ -277,6 +277,7 @@ void AddMemberRoutes(Router& router) {
         json out = MemberJson(r, *member);
         out["existing_user"] = added->existing_user;
         if (!added->one_time_password.empty()) {
+          r.res.holds_credential = true;
           out["one_time_password"] = added->one_time_password;
           out["one_time_password_expires_at"] = added->one_time_password_expires_at;
         }
@@ -398,6 +399,7 @@ void AddMemberCredentialRoutes(Router& router) {
               [](Request& r) {
                 auto otp = r.services.members.ResetPassword(r.principal, r.PathId());
                 if (!otp.ok()) return WriteJsonError(r.res, otp.status());
+                r.res.holds_credential = true;
                 WriteJson(r.res, 200,
                           json{{"one_time_password", otp->password},
                                {"one_time_password_expires_at", otp->expires_at}});

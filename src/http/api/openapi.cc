@@ -49,24 +49,9 @@ Json Operation(const Guard& g, Json fields) {
 // A route pattern as a documented path: each group replaced by its path parameter's name,
 // `/api/v1/users/(\d+)` with "id" -> `/api/v1/users/{id}`.
 std::string PathOf(const RouteInfo& route) {
-  std::string out;
-  size_t group = 0;
-  int depth = 0;
-  const std::string& p = route.pattern;
-  for (size_t i = 0; i < p.size(); ++i) {
-    if (depth > 0 && p[i] == '\\') {
-      ++i;
-    } else if (p[i] == '(') {
-      if (depth++ == 0) {
-        out += "{" + route.doc.path_parameters[group++]["name"].get<std::string>() + "}";
-      }
-    } else if (p[i] == ')') {
-      --depth;
-    } else if (depth == 0) {
-      out += p[i];
-    }
-  }
-  return out;
+  std::vector<std::string> names;
+  for (const auto& p : route.doc.path_parameters) names.push_back(p["name"].get<std::string>());
+  return RouteTemplate(route.pattern, names);
 }
 
 // The component schemas: the error answer's and each area's.
@@ -87,7 +72,9 @@ Json Components() {
                                "unauthenticated, permission_denied, reauthentication_required "
                                "(403: prove the password again with POST "
                                "/api/v1/auth/reauthenticate), too_large, too_many_attempts, "
-                               "unavailable, internal"}}},
+                               "unavailable, insufficient_storage (507: the database or "
+                               "its disk is full; nothing was written, reading still works), "
+                               "internal"}}},
                             {"message", {{"type", "string"}}},
                             {"field", {{"type", {"string", "null"}}}}}}}}}}};
   AddAccountSchemas(schemas);
@@ -120,7 +107,11 @@ Json OpenApiDocument(const std::vector<RouteInfo>& routes) {
     if (!route.doc.path_parameters.empty() && !item.contains("parameters")) {
       item["parameters"] = route.doc.path_parameters;
     }
-    item[ToLower(route.method)] = Operation(route.guard, route.doc.operation);
+    Json op = Operation(route.guard, route.doc.operation);
+    if (route.method == "POST" && route.guard.access == Access::kPermission) {
+      op["parameters"].push_back({{"$ref", "#/components/parameters/IdempotencyKey"}});
+    }
+    item[ToLower(route.method)] = std::move(op);
   }
   // Served by the HTTP server itself, outside the router: no guard, nothing to check.
   paths["/healthz"] = {
@@ -170,6 +161,20 @@ Json OpenApiDocument(const std::vector<RouteInfo>& routes) {
                {{"description", "seconds until the next attempt is allowed"},
                 {"schema", {{"type", "integer"}, {"minimum", 0}}}}}}},
             {"content", {{"application/json", {{"schema", Ref("Error")}}}}}}}}},
+        {"parameters",
+         {{"IdempotencyKey",
+           {{"name", "Idempotency-Key"},
+            {"in", "header"},
+            {"required", false},
+            {"description",
+             "Makes the request safe to send again (1 to 255 printable ASCII characters of the "
+             "caller's choosing, e.g. a UUID). Within 24 hours, the same caller sending the same "
+             "key with the same request gets the first answer again, marked `Idempotent-Replayed: "
+             "true`, and nothing is done twice; the key with another request is refused (400, "
+             "field Idempotency-Key). A request refused or failed keeps no key. An answer that "
+             "handed out a one-time password is not kept: sent again, the request is answered "
+             "409."},
+            {"schema", {{"type", "string"}, {"minLength", 1}, {"maxLength", 255}}}}}}},
         {"securitySchemes",
          {{"bearerAuth", {{"type", "http"}, {"scheme", "bearer"}}},
           {"cookieAuth",

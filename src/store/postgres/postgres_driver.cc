@@ -31,6 +31,11 @@ Status MapError(PGconn* conn, const PGresult* res) {
   if (PQstatus(conn) != CONNECTION_OK || code.rfind("08", 0) == 0 || code.rfind("57P", 0) == 0) {
     return Unavailable("the database is unreachable; try again (" + msg + ")");
   }
+  if (code == "53100") {  // disk_full
+    return InsufficientStorage(
+        "the database's disk is full: nothing was written; free space and try again (reading "
+        "still works)");
+  }
   if (code == "23505") return AlreadyExists(msg);
   if (code == "23503") {
     return InvalidArgument("a referenced record does not exist in this organisation");

@@ -136,6 +136,7 @@ namespace {
 // Places event `e` (its content filled in) in the chain after `tip`, read from the database when
 // not known yet: its number, the previous event's hash and its own; leaves `tip` at it.
 Status ChainEvent(SqlConnection& conn, domain::AuditEvent& e, AuditTip& tip) {
+  NoteAuditedRecord(e.record_type, e.record_id);
   if (tip.seq > 0) {
     e.seq = tip.seq + 1;
     e.prev_hash = tip.hash;
@@ -353,6 +354,7 @@ void SqlStore::ReturnToPool::operator()(SqlConnection* conn) const {
 Result<SqlStore::ConnPtr> SqlStore::Acquire() {
   {
     std::unique_lock lock(mu_);
+    if (idle_.empty() && open_ >= pool_size_) ++waits_;
     available_.wait(lock, [this] { return !idle_.empty() || open_ < pool_size_; });
     if (!idle_.empty()) {
       SqlConnection* c = idle_.back().release();
@@ -371,6 +373,20 @@ Result<SqlStore::ConnPtr> SqlStore::Acquire() {
   return ConnPtr(conn->release(), ReturnToPool{this});
 }
 
+PoolStats SqlStore::Pool() {
+  std::lock_guard lock(mu_);
+  return PoolStats{
+      .size = pool_size_, .open = open_, .idle = static_cast<int>(idle_.size()), .waits = waits_};
+}
+
+Result<int64_t> SqlStore::AuditChainLength() {
+  ASSIGN_OR_RETURN(auto conn, Acquire());
+  bool found = false;
+  ASSIGN_OR_RETURN(auto row,
+                   One(*conn, "SELECT COALESCE(MAX(seq), 0) FROM audit_events", {}, found));
+  return found ? row->Int(0) : 0;
+}
+
 Status SqlStore::InWriteTx(const std::function<Status(SqlConnection&)>& body) {
   // A transaction that lost to a concurrent one (serialization failure, deadlock) is run again
   // a few times before the caller is told of the conflict.
@@ -379,7 +395,9 @@ Status SqlStore::InWriteTx(const std::function<Status(SqlConnection&)>& body) {
   for (int attempt = 1;; ++attempt) {
     Status st = conn->BeginWrite();
     if (st.ok()) st = body(*conn);
+    if (st.ok()) st = KeepIdempotencyClaimTx(*conn);
     if (st.ok()) st = conn->Commit();
+    IdempotencyClaimCommitted(st.ok());
     if (st.ok()) return st;
     const bool retry = conn->LastErrorRetryable();
     (void)conn->Rollback();

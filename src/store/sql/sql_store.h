@@ -203,6 +203,12 @@ class SqlStore final : public Store {
                                                     const std::string& record_type) override;
   Result<ImportMapping> PutImportMapping(const Actor& actor, ImportMapping mapping) override;
   Status DeleteImportMapping(const Actor& actor, int64_t id) override;
+  Result<int64_t> AuditChainLength() override;
+  PoolStats Pool() override;
+  Result<std::optional<IdempotentRequest>> FindIdempotencyKey(
+      int64_t user_id, const std::string& key, const std::string& not_before) override;
+  Status KeepIdempotentAnswer(int64_t user_id, const std::string& key,
+                              const IdempotentRequest& answer) override;
 
  private:
   // CountBy over a list field: each record counted once per item of its list.
@@ -233,6 +239,7 @@ class SqlStore final : public Store {
   std::condition_variable available_;
   std::vector<std::unique_ptr<SqlConnection>> idle_;
   int open_ = 0;  // connections in use or idle
+  uint64_t waits_ = 0;
 };
 
 }  // namespace rampart::store

@@ -51,6 +51,13 @@ auto ReadAll(SqlRows& rows, Read read) -> Result<std::vector<decltype(read(rows)
 // With `tip`, starts from it when known and leaves it at the appended event.
 Status AppendAuditTx(SqlConnection& conn, const AuditDraft& d, AuditTip* tip = nullptr);
 
+// The Idempotency-Key of the request being served (sql_idempotency.cc), kept by its first write:
+// an audit event of the transaction names its record; the claim is inserted before the commit;
+// and the outcome of the commit is told.
+void NoteAuditedRecord(const std::string& record_type, int64_t record_id);
+Status KeepIdempotencyClaimTx(SqlConnection& conn);
+void IdempotencyClaimCommitted(bool committed);
+
 // Keeps `external_id` as the identifier in another system of record `record_id` (replacing its
 // earlier one), or forgets the record's identifier when it was `deleted`; nothing when the
 // identifier is empty and the record not deleted (sql_import.cc).

@@ -15,6 +15,9 @@ namespace rampart::store {
 namespace {
 
 constexpr int kBusyTimeoutMs = 10000;
+constexpr const char* kDiskFull =
+    "the database or its disk is full: nothing was written; free space and try again (reading "
+    "still works)";
 
 Status MapError(sqlite3* db, int rc, std::string_view what) {
   const int primary = rc & 0xff;
@@ -22,6 +25,7 @@ Status MapError(sqlite3* db, int rc, std::string_view what) {
   if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) {
     return Unavailable("the database is busy; try again");
   }
+  if (primary == SQLITE_FULL) return InsufficientStorage(kDiskFull);
   if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY) {
     return AlreadyExists(msg);
   }
