@@ -1,10 +1,12 @@
-// rampart serve --db URL --listen HOST:PORT [--signing-key FILE]: migrates, then serves the web UI
-// and API until SIGINT or SIGTERM. With an audit signing key (--signing-key, or for SQLite the
-// default <db>.signing-key when it exists) a checkpoint of the audit trail is signed at start and
-// then every --checkpoint-hours by a background thread, stopped on shutdown. Reminders: another
-// background thread wakes every --reminder-interval seconds and, from --reminder-hour (UTC) on,
-// records the day's digests (in-app notifications) and sends their e-mails when --smtp-url is
-// given (cli/reminders.h); it is stopped on shutdown too.
+// rampart serve --db URL --listen HOST:PORT [--signing-key FILE] [--config FILE]: migrates, then
+// serves the web UI and API until SIGINT or SIGTERM. Every option may also be set in the file of
+// --config (cli/config_file.h); the command line and the environment override it. With an audit
+// signing key (--signing-key, or for SQLite the default <db>.signing-key when it exists) a
+// checkpoint of the audit trail is signed at start and then every --checkpoint-hours by a
+// background thread, stopped on shutdown. Reminders: another background thread wakes every
+// --reminder-interval seconds and, from --reminder-hour (UTC) on, records the day's digests
+// (in-app notifications) and sends their e-mails when --smtp-url is given (cli/reminders.h); it
+// is stopped on shutdown too.
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
@@ -18,6 +20,7 @@
 #include "app/audit_checkpoint.h"
 #include "cli/backups.h"
 #include "cli/cli.h"
+#include "cli/config_file.h"
 #include "cli/reminders.h"
 #include "domain/evidence.h"
 #include "http/log.h"
@@ -196,8 +199,12 @@ void AddServeCommand(CLI::App& app, Context& ctx, Action& action) {
                   "Scheduled backups kept in --backup-dir; older ones are removed")
       ->envname("RAMPART_BACKUP_KEEP")
       ->check(CLI::Range(1, 10000));
-  cmd->callback([&ctx, &action, opts] {
-    action = [&ctx, opts]() -> Status {
+  // Last, so that every option above may be set in the file (the packaged unit's
+  // /etc/rampart/rampart.conf).
+  auto config = std::make_shared<ConfigFile>(*cmd);
+  cmd->callback([&ctx, &action, opts, config] {
+    action = [&ctx, opts, config]() -> Status {
+      RETURN_IF_ERROR(config->Apply());
       ASSIGN_OR_RETURN(auto hostport, ParseListen(opts->listen));
       ASSIGN_OR_RETURN(const http::LogFormat log_format, http::ParseLogFormat(opts->log_format));
       http::UseLogFormat(log_format);
