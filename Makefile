@@ -3,6 +3,7 @@
 # `make test` installs what the tests need, builds with ASan/UBSan and runs every suite (the store
 # suites also against a throwaway PostgreSQL cluster, removed afterwards: scripts/run-tests.sh);
 # it builds the benchmarks too and runs each scenario once on a small database (not timed).
+# `make package` builds the Debian package (packaging/) from the Release build.
 DATA_DIR ?= rampart-data
 DB       ?= $(DATA_DIR)/rampart.db
 LISTEN   ?= 127.0.0.1:8080
@@ -13,7 +14,7 @@ JOBS     ?= $(shell nproc)
 export CCACHE_BASEDIR ?= $(CURDIR)
 export CCACHE_NOHASHDIR ?= 1
 
-.PHONY: all deps build run test test-deps format lint bench fuzz clean schema crash
+.PHONY: all deps build run test test-deps format lint bench fuzz clean schema crash package
 
 all: build
 
@@ -23,6 +24,13 @@ deps:
 build: deps
 	@cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DRAMPART_TESTS=OFF >/dev/null
 	@cmake --build build -j $(JOBS)
+
+# The Debian package of the Release build: cpack (packaging/CMakeLists.txt) writes it into
+# build/package/ and the path is printed.
+package: build
+	@mkdir -p build/package
+	@cd build && cpack -G DEB -B package >package/cpack.log 2>&1 || { cat package/cpack.log; exit 1; }
+	@sed -n 's/^CPack: - package: \(.*\) generated\.$$/\1/p' build/package/cpack.log
 
 run: build
 	@mkdir -p $(DATA_DIR)

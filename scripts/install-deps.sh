@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages Rampart needs, only those missing.
-#   scripts/install-deps.sh build   - to build and run Rampart
-#   scripts/install-deps.sh test    - also what the test suites need
+#   scripts/install-deps.sh build   - to build and run Rampart, and to package it (make package:
+#                                     dpkg-dev and file for dpkg-shlibdeps)
+#   scripts/install-deps.sh test    - also what the test suites need (the package test: systemd
+#                                     for systemd-analyze, man-db, adduser for the postinst)
 set -euo pipefail
 what=${1:-build}
 pkgs=(build-essential cmake ninja-build pkg-config ccache libboost1.81-dev
@@ -10,12 +12,12 @@ pkgs=(build-essential cmake ninja-build pkg-config ccache libboost1.81-dev
       libqrencode-dev libmagic-dev libmagic-mgc libxlsxwriter-dev
       libcmark-gfm-dev libcmark-gfm-extensions-dev libcurl4-openssl-dev
       libcairo2-dev libpango1.0-dev libzip-dev libxml2-dev fonts-dejavu-core fonts-droid-fallback
-      prometheus-cpp-dev)
+      prometheus-cpp-dev dpkg-dev file)
 if [ "$what" = test ]; then
   pkgs+=(libgtest-dev libgmock-dev libbenchmark-dev chromium sqlite3 clang-format clang-tidy
         clang libclang-rt-dev postgresql-15 python3-aiosmtpd
         poppler-utils libreoffice-writer-nogui libreoffice-calc-nogui unzip curl
-        prometheus)
+        prometheus systemd man-db adduser)
   command -v node >/dev/null 2>&1 || pkgs+=(nodejs)
   command -v npm >/dev/null 2>&1 || pkgs+=(npm)
 fi
