@@ -77,7 +77,8 @@ std::vector<std::string> ScheduledBackups(const std::string& dir) {
 
 Result<std::unique_ptr<BackupScheduler>> BackupScheduler::Start(std::string db_url,
                                                                 store::StoreOptions options,
-                                                                BackupSchedule schedule) {
+                                                                BackupSchedule schedule,
+                                                                JobRun on_run) {
   if (schedule.keep < 1) return InvalidArgument("--backup-keep must be at least 1", "backup-keep");
   if (schedule.every.count() < 1) {
     return InvalidArgument("--backup-every is needed with --backup-dir", "backup-every");
@@ -90,7 +91,7 @@ Result<std::unique_ptr<BackupScheduler>> BackupScheduler::Start(std::string db_u
         "backup-dir");
   }
   std::unique_ptr<BackupScheduler> s(
-      new BackupScheduler(std::move(db_url), options, std::move(schedule)));
+      new BackupScheduler(std::move(db_url), options, std::move(schedule), std::move(on_run)));
   s->thread_ = std::thread([raw = s.get()] { raw->Loop(); });
   return s;
 }
@@ -114,21 +115,22 @@ void BackupScheduler::Loop() {
     }
     if (cv_.wait_until(lock, due, [this] { return stop_; })) break;
     lock.unlock();
-    RunOnce();
+    const bool ok = RunOnce();
+    if (on_run_) on_run_(ok);
     lock.lock();
     // Two backups are never named for the same second.
     cv_.wait_for(lock, std::chrono::seconds(1), [this] { return stop_; });
   }
 }
 
-void BackupScheduler::RunOnce() {
+bool BackupScheduler::RunOnce() {
   const std::string file =
       (fs::path(schedule_.dir) / NameAt(std::chrono::system_clock::now())).string();
   const auto started = std::chrono::steady_clock::now();
   auto out = app::InstallationService(options_).Backup(db_url_, file);
   if (!out.ok()) {
     spdlog::error("scheduled backup into {} failed: {}", file, out.status().message());
-    return;
+    return false;
   }
   const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                       std::chrono::steady_clock::now() - started)
@@ -144,6 +146,7 @@ void BackupScheduler::RunOnce() {
     spdlog::info("backup {} removed (--backup-keep {})", old.string(), schedule_.keep);
     names.erase(names.begin());
   }
+  return true;
 }
 
 }  // namespace rampart::cli

@@ -13,6 +13,7 @@
 
 #include "app/installation_service.h"
 #include "base/status.h"
+#include "cli/jobs.h"
 
 namespace rampart::cli {
 
@@ -35,21 +36,27 @@ class BackupScheduler {
   // thread. Errors: kInvalidArgument naming the option.
   static Result<std::unique_ptr<BackupScheduler>> Start(std::string db_url,
                                                         store::StoreOptions options,
-                                                        BackupSchedule schedule);
+                                                        BackupSchedule schedule,
+                                                        JobRun on_run = {});
   ~BackupScheduler() { Stop(); }
   BackupScheduler(const BackupScheduler&) = delete;
   BackupScheduler& operator=(const BackupScheduler&) = delete;
   void Stop();
 
  private:
-  BackupScheduler(std::string db_url, store::StoreOptions options, BackupSchedule schedule)
-      : db_url_(std::move(db_url)), options_(options), schedule_(std::move(schedule)) {}
+  BackupScheduler(std::string db_url, store::StoreOptions options, BackupSchedule schedule,
+                  JobRun on_run)
+      : db_url_(std::move(db_url)),
+        options_(options),
+        schedule_(std::move(schedule)),
+        on_run_(std::move(on_run)) {}
   void Loop();
-  void RunOnce();
+  bool RunOnce();
 
   std::string db_url_;
   store::StoreOptions options_;
   BackupSchedule schedule_;
+  JobRun on_run_;
   std::mutex mu_;
   std::condition_variable cv_;
   bool stop_ = false;

@@ -104,9 +104,10 @@ void LogPass(const app::ReminderPass& pass) {
 
 ReminderScheduler::ReminderScheduler(app::ReminderService& reminders, const Clock& clock,
                                      app::ReminderOptions options, std::chrono::seconds interval,
-                                     int hour, app::ReadinessService* readiness)
+                                     int hour, app::ReadinessService* readiness, JobRun on_run)
     : reminders_(reminders),
       readiness_(readiness),
+      on_run_(std::move(on_run)),
       clock_(clock),
       options_(std::move(options)),
       interval_(interval),
@@ -134,6 +135,7 @@ void ReminderScheduler::Loop() {
     const auto build = hour >= hour_ ? app::ReminderService::Build::kDigestsAndEmails
                                      : app::ReminderService::Build::kEmailsOnly;
     auto pass = reminders_.RunPass(options_, "", build);
+    bool ok = pass.ok() && pass->errors.empty();
     if (pass.ok()) {
       LogPass(*pass);
     } else {
@@ -142,11 +144,13 @@ void ReminderScheduler::Loop() {
     if (readiness_ != nullptr && !stopping_) {
       auto kept = readiness_->RecordDay();
       if (!kept.ok()) {
+        ok = false;
         spdlog::error("readiness history not kept: {}", kept.status().message());
       } else if (*kept > 0) {
         spdlog::info("readiness kept for the day: {} organisation(s)", *kept);
       }
     }
+    if (on_run_) on_run_(ok);
     lock.lock();
     cv_.wait_for(lock, interval_, [this] { return stop_; });
   }

@@ -15,6 +15,7 @@
 #include "app/readiness_service.h"
 #include "app/reminder_service.h"
 #include "base/smtp.h"
+#include "cli/jobs.h"
 
 namespace rampart::cli {
 
@@ -45,7 +46,7 @@ class ReminderScheduler {
  public:
   ReminderScheduler(app::ReminderService& reminders, const Clock& clock,
                     app::ReminderOptions options, std::chrono::seconds interval, int hour,
-                    app::ReadinessService* readiness = nullptr);
+                    app::ReadinessService* readiness = nullptr, JobRun on_run = {});
   ~ReminderScheduler() { Stop(); }
   ReminderScheduler(const ReminderScheduler&) = delete;
   ReminderScheduler& operator=(const ReminderScheduler&) = delete;
@@ -56,6 +57,7 @@ class ReminderScheduler {
 
   app::ReminderService& reminders_;
   app::ReadinessService* readiness_;
+  JobRun on_run_;
   const Clock& clock_;
   app::ReminderOptions options_;
   std::chrono::seconds interval_;

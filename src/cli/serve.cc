@@ -6,13 +6,15 @@
 // background thread, stopped on shutdown. Reminders: another background thread wakes every
 // --reminder-interval seconds and, from --reminder-hour (UTC) on, records the day's digests
 // (in-app notifications) and sends their e-mails when --smtp-url is given (cli/reminders.h); it
-// is stopped on shutdown too.
+// is stopped on shutdown too. Each run of these jobs and of the scheduled backups is counted in
+// GET /metrics, served when --metrics-token-file names the token scrapes must bear.
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include <condition_variable>
 #include <csignal>
 #include <filesystem>
+#include <fstream>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -53,6 +55,7 @@ struct ServeOptions {
   std::string backup_dir;
   std::string backup_every;
   int backup_keep = 14;
+  std::string metrics_token_file;
 };
 
 // Signs a checkpoint now and then every `interval` until Stop(); failures are logged (a broken
@@ -60,8 +63,12 @@ struct ServeOptions {
 class Checkpointer {
  public:
   Checkpointer(store::Store& store, const Clock& clock, app::SigningKey key,
-               std::chrono::hours interval)
-      : store_(store), clock_(clock), key_(std::move(key)), interval_(interval) {
+               std::chrono::hours interval, JobRun on_run)
+      : store_(store),
+        clock_(clock),
+        key_(std::move(key)),
+        interval_(interval),
+        on_run_(std::move(on_run)) {
     thread_ = std::thread([this] { Loop(); });
   }
   ~Checkpointer() { Stop(); }
@@ -85,6 +92,7 @@ class Checkpointer {
       } else {
         spdlog::error("audit checkpoint not written: {}", c.status().message());
       }
+      if (on_run_) on_run_(c.ok());
       lock.lock();
       cv_.wait_for(lock, interval_, [this] { return stop_; });
     }
@@ -94,11 +102,30 @@ class Checkpointer {
   const Clock& clock_;
   app::SigningKey key_;
   std::chrono::hours interval_;
+  JobRun on_run_;
   std::mutex mu_;
   std::condition_variable cv_;
   bool stop_ = false;
   std::thread thread_;
 };
+
+// The token of --metrics-token-file: its first line, at least 16 characters (a scrape is
+// authenticated by it alone).
+Result<std::string> ReadMetricsToken(const std::string& file) {
+  std::ifstream in(file);
+  std::string token;
+  if (!in || !std::getline(in, token)) {
+    return InvalidArgument(fmt::format("--metrics-token-file {} cannot be read", file),
+                           "metrics-token-file");
+  }
+  while (!token.empty() && (token.back() == '\r' || token.back() == ' ')) token.pop_back();
+  if (token.size() < 16) {
+    return InvalidArgument(
+        fmt::format("the metrics token in {} is shorter than 16 characters", file),
+        "metrics-token-file");
+  }
+  return token;
+}
 
 Result<std::pair<std::string, int>> ParseListen(const std::string& listen) {
   const auto colon = listen.rfind(':');
@@ -199,6 +226,10 @@ void AddServeCommand(CLI::App& app, Context& ctx, Action& action) {
                   "Scheduled backups kept in --backup-dir; older ones are removed")
       ->envname("RAMPART_BACKUP_KEEP")
       ->check(CLI::Range(1, 10000));
+  cmd->add_option("--metrics-token-file", opts->metrics_token_file,
+                  "Serve GET /metrics to scrapes bearing the token in this file (one line); "
+                  "without it /metrics is off")
+      ->envname("RAMPART_METRICS_TOKEN_FILE");
   // Last, so that every option above may be set in the file (the packaged unit's
   // /etc/rampart/rampart.conf).
   auto config = std::make_shared<ConfigFile>(*cmd);
@@ -260,30 +291,38 @@ void AddServeCommand(CLI::App& app, Context& ctx, Action& action) {
         }
       }
       ASSIGN_OR_RETURN(auto orgs, ctx.services->members.ListOrganisations());
+      std::string metrics_token;
+      if (!opts->metrics_token_file.empty()) {
+        ASSIGN_OR_RETURN(metrics_token, ReadMetricsToken(opts->metrics_token_file));
+      }
+      std::optional<ReminderScheduler> reminders;
+      http::Server server(
+          *ctx.services,
+          {.host = hostport.first,
+           .port = hostport.second,
+           .max_body_bytes = opts->max_body,
+           .threads = opts->threads,
+           .tls_cert = opts->tls_cert,
+           .tls_key = opts->tls_key,
+           .access_log = true,
+           .trust_proxy = opts->trust_proxy,
+           .server_timing = opts->server_timing,
+           .limits = opts->limits,
+           .readiness = [&ctx] { return app::InstallationService::Readiness(*ctx.store, ctx.db); },
+           .metrics_token = metrics_token});
+      http::Metrics& metrics = server.metrics();
+      auto counted = [&metrics](const char* job) -> JobRun {
+        return [&metrics, job](bool ok) { metrics.CountJobRun(job, ok); };
+      };
       std::optional<Checkpointer> checkpointer;
       if (key) {
         checkpointer.emplace(*ctx.store, ctx.clock, std::move(*key),
-                             std::chrono::hours(opts->checkpoint_hours));
+                             std::chrono::hours(opts->checkpoint_hours), counted("checkpoint"));
       } else {
         spdlog::warn(
             "no audit signing key (--signing-key): the audit trail is not checkpointed outside "
             "the database");
       }
-      std::optional<ReminderScheduler> reminders;
-      http::Server server(*ctx.services, {.host = hostport.first,
-                                          .port = hostport.second,
-                                          .max_body_bytes = opts->max_body,
-                                          .threads = opts->threads,
-                                          .tls_cert = opts->tls_cert,
-                                          .tls_key = opts->tls_key,
-                                          .access_log = true,
-                                          .trust_proxy = opts->trust_proxy,
-                                          .server_timing = opts->server_timing,
-                                          .limits = opts->limits,
-                                          .readiness = [&ctx] {
-                                            return app::InstallationService::Readiness(*ctx.store,
-                                                                                       ctx.db);
-                                          }});
       ASSIGN_OR_RETURN(int port, server.Bind());
       const std::string host = hostport.first.find(':') != std::string::npos
                                    ? "[" + hostport.first + "]"
@@ -308,12 +347,12 @@ void AddServeCommand(CLI::App& app, Context& ctx, Action& action) {
                                                .mail = mail.get(),
                                                .holder = InstanceName()},
                           std::chrono::seconds(opts->reminder_interval), opts->reminder_hour,
-                          &ctx.services->readiness);
+                          &ctx.services->readiness, counted("reminders"));
       }
       std::unique_ptr<BackupScheduler> backup_scheduler;
       if (!backups.dir.empty()) {
-        ASSIGN_OR_RETURN(backup_scheduler,
-                         BackupScheduler::Start(ctx.db, ctx.store_options, backups));
+        ASSIGN_OR_RETURN(backup_scheduler, BackupScheduler::Start(ctx.db, ctx.store_options,
+                                                                  backups, counted("backup")));
       }
       std::thread waiter([&server, signals] {
         int sig = 0;

@@ -5,13 +5,12 @@
 #include <prometheus/histogram.h>
 #include <prometheus/registry.h>
 #include <prometheus/text_serializer.h>
-#include <unistd.h>
 
-#include <fstream>
 #include <mutex>
 #include <string>
 
 #include "app/monitoring.h"
+#include "base/memory.h"
 
 namespace rampart::http {
 
@@ -27,15 +26,6 @@ const Histogram::BucketBoundaries& LatencyBuckets() {
   static const Histogram::BucketBoundaries buckets = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,
                                                       0.25,  0.5,    1,     2.5,  5,     10,   30};
   return buckets;
-}
-
-// The process's resident memory in bytes, from /proc/self/statm; 0 when unreadable.
-double ResidentBytes() {
-  std::ifstream statm("/proc/self/statm");
-  long pages = 0;
-  long resident = 0;
-  if (!(statm >> pages >> resident)) return 0;
-  return static_cast<double>(resident) * static_cast<double>(sysconf(_SC_PAGESIZE));
 }
 
 }  // namespace
@@ -130,7 +120,7 @@ std::string Metrics::Render() {
     s.statements.Add({}).Increment(static_cast<double>(g.statements - s.statements_seen));
     s.statements_seen = g.statements;
     s.chain.Add({}).Set(static_cast<double>(g.chain_length));
-    s.memory.Add({}).Set(ResidentBytes());
+    s.memory.Add({}).Set(static_cast<double>(ResidentBytes()));
   }
   return prometheus::TextSerializer().Serialize(s.registry.Collect());
 }

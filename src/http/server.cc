@@ -4,9 +4,11 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <optional>
 #include <regex>
 
 #include "base/crypto.h"
+#include "base/memory.h"
 #include "base/text.h"
 #include "http/api/api.h"
 #include "http/errors.h"
@@ -151,7 +153,14 @@ const std::vector<RouteInfo>& Server::Routes() const { return router_->routes();
 
 Result<int> Server::Bind() { return transport_->Bind(); }
 
-Status Server::Run() { return transport_->Run(); }
+Status Server::Run() {
+  std::optional<MemoryKeeper> keeper;
+  if (options_.return_memory) {
+    TuneAllocator();
+    keeper.emplace();
+  }
+  return transport_->Run();
+}
 
 void Server::Stop() { transport_->Stop(); }
 

@@ -48,6 +48,9 @@ struct ServerOptions {
   // database reachable, migrated, writable, with room to write), each a name and "ok" or what is
   // wrong; 503 when any is not "ok". Unset: /readyz answers 200 as /healthz does.
   std::function<std::vector<std::pair<std::string, std::string>>()> readiness;
+  // While serving, freed memory goes back to the system (base/memory.h): large buffers at once,
+  // the rest within a second of a request that freed more than 16 MB.
+  bool return_memory = true;
   // GET /metrics (http/metrics.h) answers requests bearing this token (`Authorization: Bearer`);
   // empty: /metrics is off (404).
   std::string metrics_token;

@@ -1,15 +1,22 @@
 #!/usr/bin/env bash
-# `rampart serve --log-format json`: /readyz says ready with each check "ok" and 503 naming what
-# is wrong (here a schema migrated past this Rampart's while it serves); every output line is a
-# JSON object; each request's line carries its X-Request-Id (the client's when safe, else a new
-# one); no query value, cookie or credential reaches the log.   serve_readyz_test.sh RAMPART_BINARY
+# `rampart serve --log-format json --metrics-token-file F`: /readyz says ready with each check
+# "ok" and 503 naming what is wrong (here a schema migrated past this Rampart's while it serves);
+# /metrics needs its token and passes promtool; every output line is a JSON object; each
+# request's line carries its X-Request-Id (the client's when safe, else a new one); no query
+# value, cookie or credential reaches the log.   serve_readyz_test.sh RAMPART_BINARY
 source "$(dirname "$0")/serve_lib.sh" "$1"
 
 "$bin" init --db "$dir/r.db" --org "Readiness test" >/dev/null || fail "init"
+# /metrics needs a token of 16 characters or more, read from a file.
+echo short >"$dir/short-token"
+"$bin" serve --db "$dir/r.db" --listen 127.0.0.1:0 --metrics-token-file "$dir/short-token" \
+  >"$dir/bad" 2>&1 && fail "a metrics token of 5 characters was accepted"
+grep -q 'shorter than 16 characters' "$dir/bad" || fail "said: $(cat "$dir/bad")"
+echo "metrics-token-of-the-operator" >"$dir/metrics-token"
 "$bin" serve --db "$dir/r.db" --listen 127.0.0.1:0 --log-format yaml >"$dir/bad" 2>&1 \
   && fail "--log-format yaml was accepted"
 grep -q 'log-format is text or json' "$dir/bad" || fail "said: $(cat "$dir/bad")"
-start_serve --log-format json
+start_serve --log-format json --metrics-token-file "$dir/metrics-token"
 
 ready=$(curl -s -D "$dir/h1" "$url/readyz")
 [ "$ready" = '{"checks":{"database":"ok","disk":"ok","schema":"ok","writable":"ok"},"status":"ready"}' ] \
@@ -34,6 +41,15 @@ grep -q '"schema":"at version 9999, this Rampart' "$dir/notready" || fail "said:
 grep -q '"status":"not ready"' "$dir/notready" || fail "said: $(cat "$dir/notready")"
 grep -qi '^Retry-After: 5' "$dir/h4" || fail "no Retry-After"
 [ "$(curl -s "$url/healthz")" = '{"status":"ok"}' ] || fail "/healthz is about the process only"
+# /metrics: refused without the token; with it, what promtool accepts, with the start-up's reminder
+# pass counted and the 503 of /readyz above.
+[ "$(curl -s -o /dev/null -w '%{http_code}' "$url/metrics")" = 401 ] || fail "/metrics without the token"
+curl -s -H "Authorization: Bearer metrics-token-of-the-operator" "$url/metrics" >"$dir/metrics"
+promtool check metrics <"$dir/metrics" >"$dir/promtool" 2>&1 || fail "promtool: $(cat "$dir/promtool")"
+grep -q '^rampart_scheduler_runs_total{job="reminders",outcome="ok"} [1-9]' "$dir/metrics" \
+  || fail "no reminder pass counted: $(grep scheduler "$dir/metrics")"
+grep -q '^rampart_http_requests_total{method="GET",route="/readyz",status="503"} 1$' "$dir/metrics" \
+  || fail "/readyz's 503 not counted: $(grep readyz "$dir/metrics")"
 kill -TERM "$pid"
 timeout 15 tail --pid="$pid" -f /dev/null || fail "the server did not stop"
 pid=""
