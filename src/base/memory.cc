@@ -43,18 +43,21 @@ std::pair<size_t, size_t> MemoryKeeper::Trim() {
 }
 
 void MemoryKeeper::Watch(std::chrono::milliseconds interval, size_t slack) {
-  // What was held freed when pages were last returned (or less, once reused): memory freed since
-  // is resident until returned.
-  size_t mark = FreeHeldBytes();
+  // A trim after each second in which the allocator was busy (what it holds freed, or the
+  // resident memory, moved by more than 1 MiB) while holding more than `slack` freed: idle, it is
+  // left alone; a request that freed much is followed by a trim within `interval`, also when an
+  // earlier trim ran while the request was still building its answer.
+  constexpr size_t kMoved = size_t{1} << 20;
+  const auto moved = [](size_t a, size_t b) { return (a > b ? a - b : b - a) > kMoved; };
+  size_t last_held = FreeHeldBytes();
+  size_t last_resident = ResidentBytes();
   std::unique_lock lock(mu_);
   while (!wake_.wait_for(lock, interval, [this] { return stop_; })) {
     const size_t held = FreeHeldBytes();
-    if (held > mark + slack) {
-      Trim();
-      mark = FreeHeldBytes();
-    } else if (held < mark) {
-      mark = held;
-    }
+    const size_t resident = ResidentBytes();
+    if (held > slack && (moved(held, last_held) || moved(resident, last_resident))) Trim();
+    last_held = FreeHeldBytes();
+    last_resident = ResidentBytes();
   }
 }
 

@@ -2,11 +2,11 @@
 //
 // glibc's allocator keeps what a request freed in its arenas for the next allocation, so one
 // export of 100,000 records leaves the server hundreds of MB larger long after it answered. The
-// MemoryKeeper looks from a background thread at how much freed memory the allocator holds and,
-// when that has grown by more than `slack` since it last returned some, asks it to return its
-// free pages to the system (malloc_trim). Large buffers (a report's body) are mapped and unmapped
-// directly: TuneAllocator fixes the threshold above which glibc does that, which it otherwise
-// raises after each large free.
+// MemoryKeeper looks every second, from a background thread, at how much freed memory the
+// allocator holds and, when that is more than `slack` after a second in which memory was
+// allocated or freed, asks it to return its free pages to the system (malloc_trim). Large buffers
+// (a report's body) are mapped and unmapped directly: TuneAllocator fixes the threshold above which
+// glibc does that, which it otherwise raises after each large free.
 #pragma once
 
 #include <chrono>

@@ -91,20 +91,6 @@ Server::Server(app::Services& services, ServerOptions options)
                                                         .server_timing = options_.server_timing});
   metrics_ = std::make_unique<Metrics>(
       services_, [this] { return transport_ ? transport_->OpenConnections() : size_t{0}; });
-  router_->Unguarded("GET", "/metrics", [this](HttpRequest& req, HttpResponse& res) {
-    if (options_.metrics_token.empty()) {
-      return WriteJsonError(
-          res, NotFound("metrics are off: start serve with --metrics-token-file to turn them on"));
-    }
-    const std::string auth = req.Header("Authorization");
-    if (auth.rfind("Bearer ", 0) != 0 ||
-        !ConstantTimeEquals(std::string(Trim(auth.substr(7))), options_.metrics_token)) {
-      res.SetHeader("WWW-Authenticate", "Bearer");
-      return WriteJsonError(res, Unauthenticated("/metrics needs the metrics token as a Bearer "
-                                                 "token"));
-    }
-    res.SetContent(metrics_->Render(), "text/plain; version=0.0.4; charset=utf-8");
-  });
   router_->Unguarded("GET", "/healthz", [](HttpRequest&, HttpResponse& res) {
     res.SetContent("{\"status\":\"ok\"}", "application/json");
   });
@@ -172,6 +158,9 @@ void Server::Handle(HttpRequest& req, HttpResponse& res) const {
     if (req.IsMultipartFormData()) parsed = ParseMultipart(req, req.Header("Content-Type"));
     if (!parsed.ok()) {
       WriteError(req, {400, parsed}, res);
+    } else if (IsScrape(req)) {
+      req.route = "(prometheus scrape)";
+      res.SetContent(metrics_->Render(), "text/plain; version=0.0.4; charset=utf-8");
     } else if (!router_->Dispatch(req, res)) {
       WriteError(req, {404, NotFound("no such page or route: " + req.path)}, res);
     } else if (res.status >= 400 && res.body.empty()) {
@@ -188,6 +177,13 @@ void Server::Handle(HttpRequest& req, HttpResponse& res) const {
     WriteJsonError(res, Internal("internal error"));
   }
   Finish(req, res, start);
+}
+
+bool Server::IsScrape(const HttpRequest& req) const {
+  if (options_.metrics_token.empty() || req.method != "GET" || req.path != "/metrics") return false;
+  const std::string auth = req.Header("Authorization");
+  return auth.rfind("Bearer ", 0) == 0 &&
+         ConstantTimeEquals(std::string(Trim(auth.substr(7))), options_.metrics_token);
 }
 
 void Server::Refuse(const HttpRequest& head, const Refusal& why, HttpResponse& res) const {

@@ -1,6 +1,6 @@
 // The HTTP server: the JSON API under /api/v1, the web pages, static assets, /healthz (the
 // process answers) and /readyz (it should get traffic), over the asynchronous transport
-// (http/transport.h), and /metrics for Prometheus (http/metrics.h). Every answer carries
+// (http/transport.h), and Prometheus scrapes of /metrics (http/metrics.h). Every answer carries
 // X-Request-Id (http/log.h). Start-up binds first (port 0
 // picks a free port, for tests), then Run() serves until Stop(), which shuts down gracefully.
 #pragma once
@@ -51,8 +51,9 @@ struct ServerOptions {
   // While serving, freed memory goes back to the system (base/memory.h): large buffers at once,
   // the rest within a second of a request that freed more than 16 MB.
   bool return_memory = true;
-  // GET /metrics (http/metrics.h) answers requests bearing this token (`Authorization: Bearer`);
-  // empty: /metrics is off (404).
+  // A GET /metrics bearing this token (`Authorization: Bearer`) is a Prometheus scrape, answered
+  // with the exposition (http/metrics.h); any other request for /metrics is the measurement
+  // metrics' page (clause 9.1) as before. Empty: no scrapes.
   std::string metrics_token;
 };
 
@@ -82,6 +83,8 @@ class Server {
 
  private:
   void Handle(HttpRequest& req, HttpResponse& res) const;
+  // A Prometheus scrape: GET /metrics with the metrics token.
+  bool IsScrape(const HttpRequest& req) const;
   // The transport's refusal of a request (malformed, too large, too many connections), answered
   // and logged like any other.
   void Refuse(const HttpRequest& head, const Refusal& why, HttpResponse& res) const;

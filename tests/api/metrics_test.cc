@@ -101,27 +101,35 @@ TEST_F(MetricsTest, ClientsCannotMakeSeriesWithoutEnd) {
   EXPECT_THAT(text, HasSubstr("method=\"other\",route=\"(none)\""));
 }
 
-// Without the metrics token, or with another, /metrics is refused, naming what it needs; the
-// records' API tokens are not metrics tokens.
-TEST_F(MetricsTest, NeedsTheMetricsToken) {
+// Only the metrics token makes a request for /metrics a scrape: without it, or with another
+// token (a person's API token), /metrics is the page of the measurement metrics (clause 9.1),
+// which needs a signed-in person, and nothing of the exposition is given.
+TEST_F(MetricsTest, OnlyTheMetricsTokenGetsTheExposition) {
   auto none = Client().Get("/metrics");
   ASSERT_TRUE(none);
-  EXPECT_EQ(none->status, 401);
-  EXPECT_EQ(none->get_header_value("WWW-Authenticate"), "Bearer");
-  EXPECT_EQ(Error(none), "unauthenticated/");
-  auto api_token = Get("/metrics");  // alice's API token
-  EXPECT_EQ(api_token->status, 401);
-  EXPECT_THAT(api_token->body, Not(HasSubstr("rampart_http")));
+  EXPECT_EQ(none->status, 303);
+  EXPECT_EQ(none->get_header_value("Location"), "/signin?next=/metrics");
+  auto wrong = Client().Get("/metrics", {{"Authorization", "Bearer not-the-metrics-token"}});
+  ASSERT_TRUE(wrong);
+  EXPECT_EQ(wrong->status, 303);
+  const Session alice = SignIn("alice", kAlicePassword);
+  auto page = Client().Get("/metrics", SessionHeaders(alice, false));
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->status, 200);
+  EXPECT_THAT(page->get_header_value("Content-Type"), HasSubstr("text/html"));
+  for (const auto* r : {&none, &wrong, &page}) {
+    EXPECT_THAT((*r)->body, Not(HasSubstr("rampart_http")));
+  }
 }
 
 class MetricsOffTest : public ApiTest {};
 
-// Without --metrics-token-file, /metrics is off and says how to turn it on.
-TEST_F(MetricsOffTest, IsOffUnlessAToken) {
-  auto r = Client().Get("/metrics", {{"Authorization", "Bearer anything"}});
+// Without --metrics-token-file there are no scrapes: /metrics is only the metrics page.
+TEST_F(MetricsOffTest, NoTokenNoScrapes) {
+  auto r = Client().Get("/metrics", {{"Authorization", "Bearer anything-at-all-long-enough"}});
   ASSERT_TRUE(r);
-  EXPECT_EQ(r->status, 404);
-  EXPECT_THAT(r->body, HasSubstr("--metrics-token-file"));
+  EXPECT_EQ(r->status, 303);
+  EXPECT_THAT(r->body, Not(HasSubstr("rampart_http")));
 }
 
 }  // namespace

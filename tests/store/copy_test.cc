@@ -277,6 +277,17 @@ void PopulateEveryTable(Store& store) {
   ASSERT_THAT(services.imports.SaveMapping(p, domain::ContextIssues(), "Old register", import),
               IsOk());
   ASSERT_THAT(services.imports.KeepUpload(p, domain::ContextIssues(), "issues.csv", csv), IsOk());
+  // A create sent with an Idempotency-Key, its answer kept.
+  app::IdempotencyClaim claim = services.idempotency.Claim(p, "create-once", "hash");
+  {
+    const app::IdempotencyScope scope(claim);
+    ASSERT_THAT(services.registers.Create(p, domain::ContextIssues(),
+                                          {{"title", "Sent once"}, {"kind", "internal"}}),
+                IsOk());
+  }
+  ASSERT_THAT(services.idempotency.KeepAnswer(
+                  claim, {.status = 201, .content_type = "application/json", .body = "{}"}),
+              IsOk());
   // Last: a successful sign-in clears the account's failures.
   ASSERT_THAT(services.auth.SignIn({.username = "alice", .password = "not the passphrase"}),
               StatusIs(Code::kUnauthenticated));
