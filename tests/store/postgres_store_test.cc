@@ -15,6 +15,8 @@
 #include "base/clock.h"
 #include "domain/context.h"
 #include "store/migrations.h"
+#include "store/postgres/postgres_driver.h"
+#include "store/sql/driver.h"
 #include "store/store.h"
 #include "support/fixed_clock.h"
 #include "support/status_matchers.h"
@@ -161,6 +163,224 @@ TEST_F(PostgresStore, ADiskFullIsInsufficientStorage) {
                           "record_type = 'context_issue'"),
             0);
   EXPECT_THAT(store.Count(domain::ContextIssues(), tenant->org.id, {}), IsOk());
+}
+
+// Prepared statements (issue 17): a connection runs a statement text unnamed the first time
+// (parsed and planned for that run) and from its second use on as a named prepared statement,
+// prepared once per connection; pg_prepared_statements shows what the session holds.
+class PostgresStatements : public PostgresStore {
+ protected:
+  void SetUp() override {
+    PostgresStore::SetUp();
+    ASSERT_EQ(db_->Exec("CREATE TABLE probe (id BIGINT PRIMARY KEY, name TEXT NOT NULL); "
+                        "INSERT INTO probe VALUES (1, 'one'), (2, 'two'), (3, 'three')")
+                  .outcome,
+              RawResult::Outcome::kOk);
+    auto driver = OpenPostgresDriver(db_->url());
+    ASSERT_THAT(driver, IsOk());
+    driver_ = std::move(driver).value();
+    driver_->SetStatementCounter([this] { ++statements_; });
+    auto conn = driver_->Connect();
+    ASSERT_THAT(conn, IsOk());
+    conn_ = std::move(conn).value();
+    statements_ = 0;  // Connect ran one (SET client_min_messages)
+  }
+
+  // The name of `id`'s row, read with kByIdSql on `conn`.
+  static std::string NameOf(SqlConnection& conn, int64_t id) {
+    auto rows = conn.Query(kByIdSql, {id});
+    if (!rows.ok()) return "error: " + std::string(rows.status().message());
+    auto next = (*rows)->Next();
+    return next.ok() && *next ? (*rows)->Text(0) : "no row";
+  }
+
+  // The session's prepared statements that read `probe`: text → times executed. Each look is a
+  // text of its own (a numbered comment), run once, so never prepared itself.
+  std::map<std::string, int64_t> Prepared(SqlConnection& conn) {
+    std::map<std::string, int64_t> out;
+    auto rows = conn.Query(
+        fmt::format("SELECT statement, generic_plans + custom_plans FROM pg_prepared_statements "
+                    "WHERE statement LIKE '%FROM probe%' /* look {} */",
+                    ++looks_),
+        {});
+    if (!rows.ok()) {
+      ADD_FAILURE() << rows.status().message();
+      return out;
+    }
+    while (*(*rows)->Next()) out[(*rows)->Text(0)] = (*rows)->Int(1);
+    return out;
+  }
+
+  // The prepared statement's name on the server (r1, r2, ...), or "" when it has none.
+  std::string ServerName(SqlConnection& conn) {
+    auto rows = conn.Query(
+        fmt::format("SELECT name FROM pg_prepared_statements WHERE statement = ? /* look {} */",
+                    ++looks_),
+        {std::string(kByIdNumbered)});
+    if (!rows.ok() || !*(*rows)->Next()) return "";
+    return (*rows)->Text(0);
+  }
+
+  static constexpr const char* kByIdSql = "SELECT name FROM probe WHERE id = ?";
+  static constexpr const char* kByIdNumbered = "SELECT name FROM probe WHERE id = $1";
+
+  std::unique_ptr<SqlDriver> driver_;
+  std::unique_ptr<SqlConnection> conn_;
+  int statements_ = 0;
+  int looks_ = 0;
+};
+
+TEST_F(PostgresStatements, PreparesAStatementOnItsSecondUseOnceAndRunsItAfter) {
+  EXPECT_EQ(NameOf(*conn_, 1), "one");
+  EXPECT_THAT(Prepared(*conn_), ::testing::IsEmpty());  // the first run was unnamed
+  EXPECT_EQ(NameOf(*conn_, 2), "two");
+  EXPECT_EQ(Prepared(*conn_), (std::map<std::string, int64_t>{{kByIdNumbered, 1}}));
+  const std::string name = ServerName(*conn_);
+  EXPECT_THAT(name, ::testing::StartsWith("r"));
+  const std::string names[] = {"one", "two", "three"};
+  for (int i = 0; i < 10; ++i) EXPECT_EQ(NameOf(*conn_, 1 + i % 3), names[i % 3]);
+  // Still the one prepared statement, run 11 times; not prepared again.
+  EXPECT_EQ(Prepared(*conn_), (std::map<std::string, int64_t>{{kByIdNumbered, 11}}));
+  EXPECT_EQ(ServerName(*conn_), name);
+  // Store::StatementCount counts statements run, not prepares: 12 reads, 3 looks at the
+  // session's statements, 2 at the name.
+  EXPECT_EQ(statements_, 12 + 3 + 2);
+  // A value that finds nothing and an error are answered as before.
+  EXPECT_EQ(NameOf(*conn_, 99), "no row");
+  EXPECT_THAT(conn_->Query("SELECT name FROM probe WHERE id = ?", {std::string("x")}),
+              StatusIs(Code::kInvalidArgument));  // 22P02: not a bigint
+  EXPECT_EQ(NameOf(*conn_, 1), "one");
+}
+
+TEST_F(PostgresStatements, EachConnectionPreparesItsOwn) {
+  EXPECT_EQ(NameOf(*conn_, 1), "one");
+  EXPECT_EQ(NameOf(*conn_, 1), "one");
+  auto other = driver_->Connect();
+  ASSERT_THAT(other, IsOk());
+  EXPECT_THAT(Prepared(**other), ::testing::IsEmpty());
+  EXPECT_EQ(NameOf(**other, 2), "two");
+  EXPECT_EQ(NameOf(**other, 2), "two");
+  EXPECT_EQ(NameOf(**other, 3), "three");
+  EXPECT_EQ(Prepared(**other), (std::map<std::string, int64_t>{{kByIdNumbered, 2}}));
+  EXPECT_EQ(Prepared(*conn_), (std::map<std::string, int64_t>{{kByIdNumbered, 1}}));
+}
+
+// A connection keeps at most 128 prepared statements: the least recently used one is
+// deallocated on the server to make room.
+TEST_F(PostgresStatements, KeepsAtMost128PreparedStatementsTheMostRecentlyUsed) {
+  constexpr int kTexts = 140;
+  auto text = [](int i) { return fmt::format("SELECT name FROM probe WHERE id = ? + {}", i); };
+  for (int i = 0; i < kTexts; ++i) {
+    for (int run = 0; run < 2; ++run) {
+      auto rows = conn_->Query(text(i), {int64_t{1 - i}});
+      ASSERT_THAT(rows, IsOk());
+      ASSERT_TRUE(*(*rows)->Next());
+      EXPECT_EQ((*rows)->Text(0), "one");
+    }
+  }
+  const auto prepared = Prepared(*conn_);
+  EXPECT_EQ(prepared.size(), 128u);
+  for (int i = 0; i < kTexts; ++i) {
+    const std::string numbered = fmt::format("SELECT name FROM probe WHERE id = $1 + {}", i);
+    EXPECT_EQ(prepared.contains(numbered), i >= kTexts - 128) << numbered;
+  }
+  // An evicted one comes back when used twice again, evicting the least recently used.
+  for (int run = 0; run < 2; ++run) ASSERT_THAT(conn_->Query(text(0), {int64_t{1}}), IsOk());
+  const auto after = Prepared(*conn_);
+  EXPECT_EQ(after.size(), 128u);
+  EXPECT_TRUE(after.contains("SELECT name FROM probe WHERE id = $1 + 0"));
+  EXPECT_FALSE(
+      after.contains(fmt::format("SELECT name FROM probe WHERE id = $1 + {}", kTexts - 128)));
+}
+
+// DISCARD ALL through the connection drops the session's prepared statements: the connection
+// forgets them and prepares again, without an error, also inside a transaction.
+TEST_F(PostgresStatements, PreparesAgainAfterADiscardThroughTheConnection) {
+  EXPECT_EQ(NameOf(*conn_, 1), "one");
+  EXPECT_EQ(NameOf(*conn_, 1), "one");
+  const std::string before = ServerName(*conn_);
+  ASSERT_THAT(conn_->Exec("DISCARD ALL"), IsOk());
+  ASSERT_THAT(conn_->BeginRead(), IsOk());
+  EXPECT_EQ(NameOf(*conn_, 2), "two");  // unnamed again
+  EXPECT_EQ(NameOf(*conn_, 3), "three");
+  ASSERT_THAT(conn_->Commit(), IsOk());
+  EXPECT_EQ(Prepared(*conn_), (std::map<std::string, int64_t>{{kByIdNumbered, 1}}));
+  EXPECT_NE(ServerName(*conn_), before);
+  EXPECT_TRUE(conn_->Healthy());
+}
+
+// A session that lost the prepared statements behind the connection's back (as through a
+// connection pooler; here a DO block): outside a transaction the statement runs again at
+// once; inside one the transaction fails, retryable, and runs after a rollback.
+TEST_F(PostgresStatements, PreparesAgainWhenTheSessionLostThemBehindItsBack) {
+  const std::string lose_them = "DO $$ BEGIN EXECUTE 'DEAL' || 'LOCATE ALL'; END $$";
+  EXPECT_EQ(NameOf(*conn_, 1), "one");
+  EXPECT_EQ(NameOf(*conn_, 1), "one");
+  ASSERT_THAT(conn_->Exec(lose_them), IsOk());
+  EXPECT_EQ(NameOf(*conn_, 2), "two");  // refused as prepared, run again unnamed
+  EXPECT_THAT(Prepared(*conn_), ::testing::IsEmpty());
+  EXPECT_EQ(NameOf(*conn_, 3), "three");
+  EXPECT_EQ(Prepared(*conn_), (std::map<std::string, int64_t>{{kByIdNumbered, 1}}));
+
+  ASSERT_THAT(conn_->Exec(lose_them), IsOk());
+  ASSERT_THAT(conn_->BeginRead(), IsOk());
+  EXPECT_THAT(conn_->Query(kByIdSql, {int64_t{1}}), StatusIs(Code::kInternal));
+  EXPECT_TRUE(conn_->LastErrorRetryable());
+  ASSERT_THAT(conn_->Rollback(), IsOk());
+  ASSERT_THAT(conn_->BeginRead(), IsOk());
+  EXPECT_EQ(NameOf(*conn_, 1), "one");
+  EXPECT_EQ(NameOf(*conn_, 2), "two");
+  ASSERT_THAT(conn_->Commit(), IsOk());
+  EXPECT_EQ(Prepared(*conn_), (std::map<std::string, int64_t>{{kByIdNumbered, 1}}));
+}
+
+// A table that changed the columns a prepared statement returns (SELECT * after ADD COLUMN:
+// "cached plan must not change result type"): the statement is prepared again and returns the
+// new columns.
+TEST_F(PostgresStatements, PreparesAgainWhenTheResultTypeChanged) {
+  const std::string all = "SELECT * FROM probe WHERE id = ?";
+  auto columns = [&](SqlConnection& conn) -> std::string {
+    auto rows = conn.Query(all, {int64_t{1}});
+    if (!rows.ok()) return "error: " + std::string(rows.status().message());
+    if (!*(*rows)->Next()) return "no row";
+    std::string out = (*rows)->Text(1);
+    for (int c = 2; c < 3; ++c) out += (*rows)->IsNull(c) ? "" : "," + (*rows)->Text(c);
+    return out;
+  };
+  EXPECT_EQ(columns(*conn_), "one");
+  EXPECT_EQ(columns(*conn_), "one");
+  ASSERT_EQ(db_->Exec("ALTER TABLE probe ADD COLUMN extra TEXT NOT NULL DEFAULT 'x'").outcome,
+            RawResult::Outcome::kOk);
+  EXPECT_EQ(columns(*conn_), "one,x");
+  EXPECT_EQ(columns(*conn_), "one,x");
+  ASSERT_EQ(db_->Exec("ALTER TABLE probe ADD COLUMN more TEXT").outcome, RawResult::Outcome::kOk);
+  ASSERT_THAT(conn_->BeginRead(), IsOk());
+  EXPECT_THAT(conn_->Query(all, {int64_t{1}}), StatusIs(Code::kInternal));
+  EXPECT_TRUE(conn_->LastErrorRetryable());
+  ASSERT_THAT(conn_->Rollback(), IsOk());
+  EXPECT_EQ(columns(*conn_), "one,x");
+  EXPECT_EQ(columns(*conn_), "one,x");
+  EXPECT_EQ(Prepared(*conn_).size(), 1u);
+}
+
+// A connection whose session ended (the server restarted, the backend was terminated) fails
+// once and is not reused; a new connection prepares its statements afresh.
+TEST_F(PostgresStatements, ANewSessionPreparesAfresh) {
+  EXPECT_EQ(NameOf(*conn_, 1), "one");
+  EXPECT_EQ(NameOf(*conn_, 1), "one");
+  auto pid = conn_->Query("SELECT pg_backend_pid()", {});
+  ASSERT_THAT(pid, IsOk());
+  ASSERT_TRUE(*(*pid)->Next());
+  ASSERT_EQ(db_->Exec(fmt::format("SELECT pg_terminate_backend({})", (*pid)->Int(0))).outcome,
+            RawResult::Outcome::kOk);
+  EXPECT_THAT(conn_->Query(kByIdSql, {int64_t{2}}), StatusIs(Code::kUnavailable));
+  EXPECT_FALSE(conn_->Healthy());
+  auto fresh = driver_->Connect();
+  ASSERT_THAT(fresh, IsOk());
+  EXPECT_EQ(NameOf(**fresh, 2), "two");
+  EXPECT_THAT(Prepared(**fresh), ::testing::IsEmpty());
+  EXPECT_EQ(NameOf(**fresh, 3), "three");
+  EXPECT_EQ(Prepared(**fresh), (std::map<std::string, int64_t>{{kByIdNumbered, 1}}));
 }
 
 // What Migrate refuses, on both backends (issue 17).

@@ -5,7 +5,11 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <cstdlib>
+#include <list>
+#include <string_view>
+#include <unordered_map>
 
 #include "base/embedded.h"
 #include "store/sql/sql_util.h"
@@ -101,32 +105,13 @@ class PgRows final : public SqlRows {
   int row_ = -1;
 };
 
-class PgConnection final : public SqlConnection {
- public:
-  PgConnection(PGconn* conn, std::function<void()> counted)
-      : conn_(conn), counted_(std::move(counted)) {}
-  ~PgConnection() override { PQfinish(conn_); }
-  PgConnection(const PgConnection&) = delete;
-  PgConnection& operator=(const PgConnection&) = delete;
-
-  Status Exec(const std::string& sql) override {
-    counted_();
-    PGresult* res = PQexec(conn_, sql.c_str());
-    const auto status = PQresultStatus(res);
-    retryable_ = IsRetryable(res);
-    Status st = status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK ? Status::Ok()
-                                                                        : MapError(conn_, res);
-    PQclear(res);
-    return st;
-  }
-
-  Result<std::unique_ptr<SqlRows>> Query(const std::string& sql,
-                                         const std::vector<SqlValue>& params) override {
-    counted_();
-    std::vector<std::string> text(params.size());
-    std::vector<const char*> values(params.size(), nullptr);
-    std::vector<int> lengths(params.size(), 0);
-    std::vector<int> formats(params.size(), 0);  // text, but blobs are sent as binary
+// What libpq is given for a statement's parameters: text, except blobs, sent as binary.
+struct PgParams {
+  explicit PgParams(const std::vector<SqlValue>& params)
+      : text(params.size()),
+        values(params.size(), nullptr),
+        lengths(params.size(), 0),
+        formats(params.size(), 0) {
     for (size_t i = 0; i < params.size(); ++i) {
       const auto& p = params[i];
       if (std::holds_alternative<int64_t>(p)) {
@@ -148,15 +133,78 @@ class PgConnection final : public SqlConnection {
       }
       values[i] = text[i].c_str();
     }
-    PGresult* res = PQexecParams(conn_, Numbered(sql).c_str(), static_cast<int>(params.size()),
-                                 nullptr, values.data(), lengths.data(), formats.data(), 0);
+  }
+  int size() const { return static_cast<int>(values.size()); }
+
+  std::vector<std::string> text;
+  std::vector<const char*> values;
+  std::vector<int> lengths;
+  std::vector<int> formats;
+};
+
+std::string SqlState(const PGresult* res) {
+  const char* state = res != nullptr ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : nullptr;
+  return state != nullptr ? state : "";
+}
+
+// True when `sql` contains `word` in any case (DISCARD, DEALLOCATE: statements that drop the
+// session's prepared statements).
+bool MentionsCi(std::string_view sql, std::string_view word) {
+  return std::search(sql.begin(), sql.end(), word.begin(), word.end(), [](char a, char b) {
+           return std::toupper(static_cast<unsigned char>(a)) == b;
+         }) != sql.end();
+}
+
+class PgConnection final : public SqlConnection {
+ public:
+  PgConnection(PGconn* conn, std::function<void()> counted)
+      : conn_(conn), counted_(std::move(counted)) {}
+  ~PgConnection() override { PQfinish(conn_); }
+  PgConnection(const PgConnection&) = delete;
+  PgConnection& operator=(const PgConnection&) = delete;
+
+  Status Exec(const std::string& sql) override {
+    counted_();
+    PGresult* res = PQexec(conn_, sql.c_str());
     const auto status = PQresultStatus(res);
     retryable_ = IsRetryable(res);
+    Status st = status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK ? Status::Ok()
+                                                                        : MapError(conn_, res);
+    PQclear(res);
+    // DISCARD ALL or DEALLOCATE drop (some of) the session's prepared statements: drop the rest
+    // too, so that the cache and the session agree again.
+    if (!statements_.empty() && (MentionsCi(sql, "DISCARD") || MentionsCi(sql, "DEALLOCATE"))) {
+      DropAll();
+    }
+    return st;
+  }
+
+  Result<std::unique_ptr<SqlRows>> Query(const std::string& sql,
+                                         const std::vector<SqlValue>& params) override {
+    counted_();
+    const PgParams bound(params);
+    // A statement in a transaction that has not begun yet (autocommit) can be run again after
+    // PostgreSQL refused to run its prepared form: nothing of it ran.
+    const bool autocommit = PQtransactionStatus(conn_) == PQTRANS_IDLE;
+    PGresult* res = Run(sql, bound);
+    bool stale = PQresultStatus(res) == PGRES_FATAL_ERROR && Stale(sql, res);
+    if (stale && autocommit) {
+      PQclear(res);
+      res = Run(sql, bound);
+      stale = false;
+    }
+    const auto status = PQresultStatus(res);
+    // In a transaction, the refusal aborted it: running the whole transaction again prepares
+    // the statement afresh.
+    retryable_ = stale || IsRetryable(res);
     if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
       Status st = MapError(conn_, res);
       PQclear(res);
+      if (PQstatus(conn_) != CONNECTION_OK) Forget();  // a new session would have none of them
       return st;
     }
+    const std::string_view tag = PQcmdStatus(res);
+    if (tag.starts_with("DEALLOCATE") || tag.starts_with("DISCARD")) DropAll();
     return std::unique_ptr<SqlRows>(std::make_unique<PgRows>(res));
   }
 
@@ -172,15 +220,134 @@ class PgConnection final : public SqlConnection {
   }
 
  private:
+  // A statement text this connection has run: its `$n` form, and the name of its prepared form
+  // on the server once it has one (from its second use on).
+  struct Statement {
+    std::string name;
+    std::list<const std::string*>::iterator used;  // its place in used_
+  };
+
   static bool IsRetryable(const PGresult* res) {
-    const char* state = res != nullptr ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : nullptr;
-    return state != nullptr &&
-           (std::string_view(state) == "40001" || std::string_view(state) == "40P01");
+    const std::string state = SqlState(res);
+    return state == "40001" || state == "40P01";
   }
+
+  // Runs `sql`: the first time unnamed (PQexecParams: parsed and planned for this one run), from
+  // the second time on as a named prepared statement (PQprepare once, then PQexecPrepared),
+  // which PostgreSQL parses once per connection and, where its plan does not depend on the
+  // values, plans once (its plan cache: a generic plan after five custom ones, when that is no
+  // costlier). Statements with `LIMIT ?` keep custom plans: a generic plan cannot know the limit.
+  PGresult* Run(const std::string& sql, const PgParams& p) {
+    auto it = statements_.find(sql);
+    if (it == statements_.end()) {
+      if (statements_.size() >= kMaxTracked) Evict(/*prepared_only=*/false);
+      it = statements_.emplace(sql, Statement{}).first;
+      used_.push_front(&it->first);
+      it->second.used = used_.begin();
+      return Unnamed(sql, p);
+    }
+    Statement& s = it->second;
+    used_.splice(used_.begin(), used_, s.used);  // now the most recently used
+    if (s.name.empty()) {
+      // A transaction that already failed refuses everything but its end: say so as ever.
+      if (PQtransactionStatus(conn_) == PQTRANS_INERROR) return Unnamed(sql, p);
+      DeallocateOrphans();
+      if (prepared_ >= kMaxPrepared) Evict(/*prepared_only=*/true);
+      std::string name = fmt::format("r{}", ++next_name_);
+      PGresult* prep = PQprepare(conn_, name.c_str(), Numbered(sql).c_str(), p.size(), nullptr);
+      if (PQresultStatus(prep) != PGRES_COMMAND_OK) return prep;  // the statement's own error
+      PQclear(prep);
+      s.name = std::move(name);
+      ++prepared_;
+    }
+    return PQexecPrepared(conn_, s.name.c_str(), p.size(), p.values.data(), p.lengths.data(),
+                          p.formats.data(), 0);
+  }
+
+  PGresult* Unnamed(const std::string& sql, const PgParams& p) {
+    return PQexecParams(conn_, Numbered(sql).c_str(), p.size(), nullptr, p.values.data(),
+                        p.lengths.data(), p.formats.data(), 0);
+  }
+
+  // True when PostgreSQL refused the prepared form of `sql` for a reason that preparing it again
+  // cures, after dropping what the cache knew: the session no longer has it (26000: someone ran
+  // DISCARD or DEALLOCATE, or a pooler gave us another session), or the tables it reads changed
+  // the columns it returns (0A000 "cached plan must not change result type").
+  bool Stale(const std::string& sql, const PGresult* res) {
+    const std::string state = SqlState(res);
+    if (state == "26000") {
+      DropAll();  // whatever else of ours the session still has goes too
+      return true;
+    }
+    if (state == "0A000") {
+      auto it = statements_.find(sql);
+      if (it == statements_.end() || it->second.name.empty()) return false;
+      // In a transaction the refusal aborted it, which refuses a DEALLOCATE too: that waits for
+      // the next statement prepared after the transaction.
+      orphans_.push_back(it->second.name);
+      Erase(it);
+      if (PQtransactionStatus(conn_) != PQTRANS_INERROR) DeallocateOrphans();
+      return true;
+    }
+    return false;
+  }
+
+  // Drops the least recently used statement (a prepared one when `prepared_only`).
+  void Evict(bool prepared_only) {
+    for (auto u = used_.rbegin(); u != used_.rend(); ++u) {
+      auto it = statements_.find(**u);
+      if (prepared_only && it->second.name.empty()) continue;
+      if (!it->second.name.empty()) Deallocate(it->second.name);
+      Erase(it);
+      return;
+    }
+  }
+
+  void Erase(std::unordered_map<std::string, Statement>::iterator it) {
+    if (!it->second.name.empty()) --prepared_;
+    used_.erase(it->second.used);
+    statements_.erase(it);
+  }
+
+  void Deallocate(const std::string& name) {
+    PQclear(PQexec(conn_, ("DEALLOCATE " + name).c_str()));
+  }
+
+  void DeallocateOrphans() {
+    for (const auto& name : orphans_) Deallocate(name);
+    orphans_.clear();
+  }
+
+  // When the session lost some of its prepared statements (a DISCARD or DEALLOCATE run through
+  // this connection, or behind its back): forgets them all and deallocates whatever is left,
+  // now or, in a failed transaction, before the next statement is prepared.
+  void DropAll() {
+    Forget();
+    orphans_.push_back("ALL");
+    if (PQtransactionStatus(conn_) != PQTRANS_INERROR) DeallocateOrphans();
+  }
+
+  // Forgets every statement: the session has none of them any more.
+  void Forget() {
+    statements_.clear();
+    used_.clear();
+    orphans_.clear();
+    prepared_ = 0;
+  }
+
+  // At most this many statement texts per connection, of which at most kMaxPrepared prepared
+  // (a prepared statement holds its parse tree and plans in the server process: some kB each).
+  static constexpr size_t kMaxTracked = 256;
+  static constexpr size_t kMaxPrepared = 128;
 
   PGconn* conn_;
   std::function<void()> counted_;
   bool retryable_ = false;
+  std::unordered_map<std::string, Statement> statements_;
+  std::list<const std::string*> used_;  // keys of statements_, most recently used first
+  std::vector<std::string> orphans_;    // prepared, forgotten, not yet deallocated
+  size_t prepared_ = 0;
+  uint64_t next_name_ = 0;
 };
 
 class PostgresDriver final : public SqlDriver {
@@ -218,12 +385,19 @@ class PostgresDriver final : public SqlDriver {
     return conn.Exec(fmt::format("SELECT pg_advisory_unlock({})", kMigrationLock));
   }
 
+  // Read from pg_catalog: Migrate asks this once per register field at every start (some 500
+  // times), and the same question of information_schema.columns, a view over a dozen
+  // catalogues, cost 0.4 ms of parse and plan each on the server, and a second of start-up in
+  // all on the benchmark machine (docs/performance.md, issue 17).
   Result<bool> ColumnExists(SqlConnection& conn, const std::string& table,
                             const std::string& column) override {
-    ASSIGN_OR_RETURN(auto rows, conn.Query("SELECT 1 FROM information_schema.columns WHERE "
-                                           "table_schema = current_schema() AND table_name = ? "
-                                           "AND column_name = ?",
-                                           {table, column}));
+    ASSIGN_OR_RETURN(auto rows,
+                     conn.Query("SELECT 1 FROM pg_attribute a JOIN pg_class c ON c.oid = "
+                                "a.attrelid WHERE a.attrelid = to_regclass(quote_ident("
+                                "current_schema()) || '.' || quote_ident(?)) AND a.attname = ? "
+                                "AND a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', "
+                                "'p', 'v', 'm', 'f')",
+                                {table, column}));
     return rows->Next();
   }
 

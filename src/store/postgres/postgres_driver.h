@@ -2,7 +2,9 @@
 // database: every write transaction takes one transaction-scoped advisory lock, which
 // serialises the version check, the change and the audit-chain append across instances, and
 // Migrate() holds a session advisory lock so that instances starting together migrate once.
-// Text search uses pg_trgm indexes (migration 0003).
+// Text search uses pg_trgm indexes (migration 0003). Each connection prepares a statement text on
+// its second use (PQprepare, a named statement of its session) and runs the prepared form from
+// then on, keeping at most 128 prepared per connection, the most recently used.
 #pragma once
 
 #include <memory>
