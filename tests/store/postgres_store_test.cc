@@ -11,6 +11,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "base/clock.h"
 #include "domain/context.h"
@@ -199,7 +200,7 @@ class PostgresStatements : public PostgresStore {
   std::map<std::string, int64_t> Prepared(SqlConnection& conn) {
     std::map<std::string, int64_t> out;
     auto rows = conn.Query(
-        fmt::format("SELECT statement, generic_plans + custom_plans FROM pg_prepared_statements "
+        fmt::format("SELECT statement, custom_plans + generic_plans FROM pg_prepared_statements "
                     "WHERE statement LIKE '%FROM probe%' /* look {} */",
                     ++looks_),
         {});
@@ -242,9 +243,17 @@ TEST_F(PostgresStatements, PreparesAStatementOnItsSecondUseOnceAndRunsItAfter) {
   // Still the one prepared statement, run 11 times; not prepared again.
   EXPECT_EQ(Prepared(*conn_), (std::map<std::string, int64_t>{{kByIdNumbered, 11}}));
   EXPECT_EQ(ServerName(*conn_), name);
+  // PostgreSQL planned the first five runs for their values, then kept one generic plan.
+  auto plans = conn_->Query(
+      "SELECT custom_plans, generic_plans FROM pg_prepared_statements WHERE statement = ?",
+      {std::string(kByIdNumbered)});
+  ASSERT_THAT(plans, IsOk());
+  ASSERT_TRUE(*(*plans)->Next());
+  EXPECT_EQ((*plans)->Int(0), 5);
+  EXPECT_EQ((*plans)->Int(1), 6);
   // Store::StatementCount counts statements run, not prepares: 12 reads, 3 looks at the
-  // session's statements, 2 at the name.
-  EXPECT_EQ(statements_, 12 + 3 + 2);
+  // session's statements, 2 at the name, 1 at the plans.
+  EXPECT_EQ(statements_, 12 + 3 + 2 + 1);
   // A value that finds nothing and an error are answered as before.
   EXPECT_EQ(NameOf(*conn_, 99), "no row");
   EXPECT_THAT(conn_->Query("SELECT name FROM probe WHERE id = ?", {std::string("x")}),
@@ -263,6 +272,42 @@ TEST_F(PostgresStatements, EachConnectionPreparesItsOwn) {
   EXPECT_EQ(NameOf(**other, 3), "three");
   EXPECT_EQ(Prepared(**other), (std::map<std::string, int64_t>{{kByIdNumbered, 2}}));
   EXPECT_EQ(Prepared(*conn_), (std::map<std::string, int64_t>{{kByIdNumbered, 1}}));
+}
+
+// A statement whose best plan depends on its values is never prepared, so that PostgreSQL
+// plans every run for its values: a pattern (the search), a MIN or MAX, a LIMIT. A generic plan
+// walked the whole register for a rare search term, and the whole audit trail for the newest
+// event of a rare record type.
+TEST_F(PostgresStatements, NeverPreparesAStatementWhosePlanDependsOnItsValues) {
+  const std::string search =
+      "SELECT name FROM probe WHERE name ILIKE ? ESCAPE '\\' ORDER BY id LIMIT ?";
+  auto names = [&](const std::string& pattern) {
+    std::vector<std::string> out;
+    auto rows = conn_->Query(search, {pattern, int64_t{10}});
+    if (!rows.ok()) return std::vector<std::string>{"error"};
+    while (*(*rows)->Next()) out.push_back((*rows)->Text(0));
+    return out;
+  };
+  auto first = [&](const std::string& sql, const std::vector<SqlValue>& params) {
+    auto rows = conn_->Query(sql, params);
+    if (!rows.ok() || !*(*rows)->Next()) return std::string("none");
+    return (*rows)->Text(0);
+  };
+  for (int i = 0; i < 8; ++i) {
+    EXPECT_EQ(names("%T%"), (std::vector<std::string>{"two", "three"}));
+    EXPECT_EQ(names("%zzzz%"), std::vector<std::string>{});
+    EXPECT_EQ(first("SELECT MAX(id) FROM probe WHERE name <> ?", {std::string("three")}), "2");
+    EXPECT_EQ(first("SELECT min(id) FROM probe WHERE name <> ?", {std::string("one")}), "2");
+    EXPECT_EQ(first("SELECT name FROM probe WHERE id > ? ORDER BY id limit 1", {int64_t{1}}),
+              "two");
+  }
+  EXPECT_THAT(Prepared(*conn_), ::testing::IsEmpty());
+  // A pattern written into the statement is no parameter: that statement is prepared.
+  for (int i = 0; i < 2; ++i) {
+    EXPECT_EQ(first("SELECT name FROM probe WHERE name LIKE 'o%' AND id = ?", {int64_t{1}}), "one");
+  }
+  EXPECT_EQ(Prepared(*conn_), (std::map<std::string, int64_t>{
+                                  {"SELECT name FROM probe WHERE name LIKE 'o%' AND id = $1", 1}}));
 }
 
 // A connection keeps at most 128 prepared statements: the least recently used one is
@@ -307,6 +352,11 @@ TEST_F(PostgresStatements, PreparesAgainAfterADiscardThroughTheConnection) {
   EXPECT_EQ(Prepared(*conn_), (std::map<std::string, int64_t>{{kByIdNumbered, 1}}));
   EXPECT_NE(ServerName(*conn_), before);
   EXPECT_TRUE(conn_->Healthy());
+  // DISCARD ALL also reset the session's settings: the connection set them again.
+  auto level = conn_->Query("SELECT current_setting('client_min_messages')", {});
+  ASSERT_THAT(level, IsOk());
+  ASSERT_TRUE(*(*level)->Next());
+  EXPECT_EQ((*level)->Text(0), "warning");
 }
 
 // A session that lost the prepared statements behind the connection's back (as through a

@@ -27,6 +27,10 @@ namespace {
 constexpr int64_t kWriteLock = 7261001;
 constexpr int64_t kMigrationLock = 7261000;
 
+// Set on every new connection, and again after a DISCARD ALL (which resets them). PostgreSQL's
+// plan cache is left as it is by default (plan_cache_mode auto, see PgConnection::Run).
+constexpr const char* kSessionSettings = "SET client_min_messages = warning";
+
 Status MapError(PGconn* conn, const PGresult* res) {
   const char* state = res != nullptr ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : nullptr;
   const std::string code = state != nullptr ? state : "";
@@ -155,6 +159,14 @@ bool MentionsCi(std::string_view sql, std::string_view word) {
          }) != sql.end();
 }
 
+// True when the best plan of `sql` depends on the values bound to it, so that a generic plan,
+// made for any value, can read far more than one made for the values: a pattern, a MIN or MAX,
+// a LIMIT (see PgConnection::Run).
+bool UnknownValueHurts(std::string_view sql) {
+  return MentionsCi(sql, "LIKE ?") || MentionsCi(sql, "MAX(") || MentionsCi(sql, "MIN(") ||
+         MentionsCi(sql, "LIMIT");
+}
+
 class PgConnection final : public SqlConnection {
  public:
   PgConnection(PGconn* conn, std::function<void()> counted)
@@ -173,9 +185,9 @@ class PgConnection final : public SqlConnection {
     PQclear(res);
     // DISCARD ALL or DEALLOCATE drop (some of) the session's prepared statements: drop the rest
     // too, so that the cache and the session agree again.
-    if (!statements_.empty() && (MentionsCi(sql, "DISCARD") || MentionsCi(sql, "DEALLOCATE"))) {
-      DropAll();
-    }
+    const bool discard = MentionsCi(sql, "DISCARD");
+    if (discard || MentionsCi(sql, "DEALLOCATE")) DropAll();
+    if (discard) SettleSession();
     return st;
   }
 
@@ -205,6 +217,7 @@ class PgConnection final : public SqlConnection {
     }
     const std::string_view tag = PQcmdStatus(res);
     if (tag.starts_with("DEALLOCATE") || tag.starts_with("DISCARD")) DropAll();
+    if (tag.starts_with("DISCARD")) SettleSession();
     return std::unique_ptr<SqlRows>(std::make_unique<PgRows>(res));
   }
 
@@ -223,6 +236,7 @@ class PgConnection final : public SqlConnection {
   // A statement text this connection has run: its `$n` form, and the name of its prepared form
   // on the server once it has one (from its second use on).
   struct Statement {
+    bool unnamed = false;  // never prepared: UnknownValueHurts
     std::string name;
     std::list<const std::string*>::iterator used;  // its place in used_
   };
@@ -234,20 +248,28 @@ class PgConnection final : public SqlConnection {
 
   // Runs `sql`: the first time unnamed (PQexecParams: parsed and planned for this one run), from
   // the second time on as a named prepared statement (PQprepare once, then PQexecPrepared),
-  // which PostgreSQL parses once per connection and, where its plan does not depend on the
-  // values, plans once (its plan cache: a generic plan after five custom ones, when that is no
-  // costlier). Statements with `LIMIT ?` keep custom plans: a generic plan cannot know the limit.
+  // which PostgreSQL parses once per connection and, after five runs planned for their values,
+  // plans once (a generic plan) if that plan is estimated no costlier: a record by id, the token
+  // check, a count. That is where most of a short statement's time went (planning a join).
+  //
+  // A statement whose best plan depends on its values is never prepared, so that each run is
+  // planned for its values as before. Such statements are told by their text
+  // (UnknownValueHurts): `MIN(` / `MAX(` (the SoA's newest audit event of a record type: the
+  // generic plan walked the whole audit trail backwards, 25 ms at 110,000 events against
+  // 0.08 ms), a pattern (`LIKE ?`: an unknown pattern's matches are a fixed guess), `LIMIT` (a
+  // page: how far an index walk goes depends on how many rows the values match).
   PGresult* Run(const std::string& sql, const PgParams& p) {
     auto it = statements_.find(sql);
     if (it == statements_.end()) {
       if (statements_.size() >= kMaxTracked) Evict(/*prepared_only=*/false);
-      it = statements_.emplace(sql, Statement{}).first;
+      it = statements_.emplace(sql, Statement{.unnamed = UnknownValueHurts(sql)}).first;
       used_.push_front(&it->first);
       it->second.used = used_.begin();
       return Unnamed(sql, p);
     }
     Statement& s = it->second;
     used_.splice(used_.begin(), used_, s.used);  // now the most recently used
+    if (s.unnamed) return Unnamed(sql, p);
     if (s.name.empty()) {
       // A transaction that already failed refuses everything but its end: say so as ever.
       if (PQtransactionStatus(conn_) == PQTRANS_INERROR) return Unnamed(sql, p);
@@ -327,6 +349,11 @@ class PgConnection final : public SqlConnection {
     if (PQtransactionStatus(conn_) != PQTRANS_INERROR) DeallocateOrphans();
   }
 
+  // After a DISCARD ALL, which also resets the session's settings: kSessionSettings again.
+  void SettleSession() {
+    if (PQtransactionStatus(conn_) == PQTRANS_IDLE) PQclear(PQexec(conn_, kSessionSettings));
+  }
+
   // Forgets every statement: the session has none of them any more.
   void Forget() {
     statements_.clear();
@@ -369,7 +396,7 @@ class PostgresDriver final : public SqlDriver {
     PQsetNoticeProcessor(
         conn, [](void*, const char*) {}, nullptr);
     auto c = std::make_unique<PgConnection>(conn, [this] { Counted(); });
-    RETURN_IF_ERROR(c->Exec("SET client_min_messages = warning"));
+    RETURN_IF_ERROR(c->Exec(kSessionSettings));
     return std::unique_ptr<SqlConnection>(std::move(c));
   }
 

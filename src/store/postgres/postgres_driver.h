@@ -4,7 +4,8 @@
 // Migrate() holds a session advisory lock so that instances starting together migrate once.
 // Text search uses pg_trgm indexes (migration 0003). Each connection prepares a statement text on
 // its second use (PQprepare, a named statement of its session) and runs the prepared form from
-// then on, keeping at most 128 prepared per connection, the most recently used.
+// then on, keeping at most 128 prepared per connection, the most recently used; a statement whose
+// plan depends on its values (a pattern, MIN/MAX, LIMIT) is never prepared.
 #pragma once
 
 #include <memory>
