@@ -8,15 +8,15 @@ namespace rampart::app {
 
 namespace {
 
-constexpr const char* kHeader = "Idempotency-Key";
-
 Status CheckKey(const std::string& key) {
   if (key.empty() || key.size() > IdempotencyService::kMaxKeyLength) {
-    return InvalidArgument("an Idempotency-Key has 1 to 255 characters", kHeader);
+    return InvalidArgument("an Idempotency-Key has 1 to 255 characters",
+                           IdempotencyService::kHeader);
   }
   for (char c : key) {
     if (c < 0x20 || c > 0x7e) {
-      return InvalidArgument("an Idempotency-Key has only printable ASCII characters", kHeader);
+      return InvalidArgument("an Idempotency-Key has only printable ASCII characters",
+                             IdempotencyService::kHeader);
     }
   }
   return Status::Ok();
@@ -33,7 +33,7 @@ Result<std::optional<store::IdempotentRequest>> IdempotencyService::Find(
     return InvalidArgument(
         "this Idempotency-Key was sent with another request in the last 24 hours; use a new key "
         "for a new request",
-        kHeader);
+        IdempotencyService::kHeader);
   }
   return prior;
 }

@@ -27,6 +27,8 @@ using IdempotentRequest = store::IdempotentRequest;
 
 class IdempotencyService {
  public:
+  // The request header carrying the key.
+  static constexpr const char* kHeader = "Idempotency-Key";
   static constexpr std::chrono::hours kKeptFor{24};
   static constexpr size_t kMaxKeyLength = 255;
 

@@ -28,9 +28,18 @@ Result<std::unique_ptr<store::Store>> InstallationService::Open(const std::strin
 
 bool InstallationService::IsPostgres(const std::string& url) { return store::IsPostgresUrl(url); }
 
-Status InstallationService::CheckBeforeServing(const std::string& url) {
+Status InstallationService::MarkCleanStop(const std::string& url) {
+  return store::MarkCleanStop(url);
+}
+
+Result<bool> InstallationService::CheckBeforeServing(const std::string& url, bool every_page) {
   RETURN_IF_ERROR(store::CheckBeforeOpen(url, store::DatabaseUse::kWrite));
-  return store::CheckIntegrity(url);
+  if (IsPostgres(url)) return false;
+  // The mark is taken (removed) whatever is decided: it vouches for one start only.
+  const bool unchanged = store::TakeCleanStop(url);
+  if (unchanged && !every_page) return false;
+  RETURN_IF_ERROR(store::CheckIntegrity(url));
+  return true;
 }
 
 std::vector<std::pair<std::string, std::string>> InstallationService::Readiness(

@@ -86,8 +86,13 @@ class InstallationService {
   static bool IsPostgres(const std::string& url);
 
   // What `serve` checks before it opens the database at `url`: there and writable
-  // (store::CheckBeforeOpen) and sound (store::CheckIntegrity, SQLite's quick_check).
-  static Status CheckBeforeServing(const std::string& url);
+  // (store::CheckBeforeOpen) and sound (store::CheckIntegrity, SQLite's quick_check of every
+  // page). The page check is skipped when the file is as a clean stop left it
+  // (store::TakeCleanStop) unless `every_page` asks for it. True when the pages were checked.
+  static Result<bool> CheckBeforeServing(const std::string& url, bool every_page = false);
+  // After `serve` stopped cleanly and closed the database at `url`: remembers the file as it was
+  // left (store::MarkCleanStop), for the next CheckBeforeServing.
+  static Status MarkCleanStop(const std::string& url);
   // What /readyz reports of the serving `store` (at `url`): "database" (answers), "schema" (at
   // this Rampart's version), "writable" (store::CheckWritable) and, for SQLite, "disk" (at least
   // kLowDiskBytes free beside the file); each "ok" or what is wrong.

@@ -10,6 +10,7 @@
 
 #include "app/access_control.h"
 #include "app/record_codec.h"
+#include "app/sheet_writer.h"
 #include "base/text.h"
 #include "base/xlsx.h"
 #include "domain/registers.h"
@@ -379,36 +380,16 @@ Result<std::string> RegisterService::Export(const Principal& p, const RegisterSp
   // Page by page: only one page of records and its rows are held (the CSV text, or the XLSX
   // stream's file, grows instead).
   ASSIGN_OR_RETURN(const auto members, Members(p));
-  // A sheet name has at most 31 characters and none of []:*?/\ (no register's plural has).
-  std::string sheet_name = spec.plural.substr(0, 31);
-  for (char& c : sheet_name) {
-    if (std::string_view("[]:*?/\\").find(c) != std::string_view::npos) c = ' ';
-  }
-  std::string csv;
-  std::unique_ptr<XlsxStream> xlsx;
-  auto write = [&](const ExportSheet& sheet) -> Status {
-    if (format == ExportFormat::kCsv) {
-      if (csv.empty()) csv = CsvRow(sheet.header);
-      for (const auto& row : sheet.rows) csv += CsvRow(row);
-      return Status::Ok();
-    }
-    if (!xlsx) {
-      ASSIGN_OR_RETURN(xlsx,
-                       XlsxStream::Start(sheet_name, sheet.header, sheet.numeric, sheet.rows));
-    }
-    for (const auto& row : sheet.rows) RETURN_IF_ERROR(xlsx->Add(row));
-    return Status::Ok();
-  };
+  SheetWriter out(format, spec.plural);
   RETURN_IF_ERROR(ForEachPage(store_, spec, p.org_id, query, [&](std::vector<Record>& page) {
     std::vector<const Json*> rows;
     rows.reserve(page.size());
     for (const auto& r : page) rows.push_back(&r.fields);
     ASSIGN_OR_RETURN(auto titles, ReferencedTitles(p, spec, rows));
-    return write(RecordsToSheet(spec, page, members, titles));
+    return out.Add(RecordsToSheet(spec, page, members, titles));
   }));
-  if (csv.empty() && !xlsx) RETURN_IF_ERROR(write(RecordsToSheet(spec, {}, members, {})));
-  if (format == ExportFormat::kCsv) return csv;
-  return xlsx->Finish();
+  RETURN_IF_ERROR(out.Add(RecordsToSheet(spec, {}, members, {})));  // the header when empty
+  return out.Finish();
 }
 
 Result<int64_t> RegisterService::Count(const Principal& p, const RegisterSpec& spec,

@@ -517,12 +517,10 @@ Result<ReportDocument> ReportService::TreatmentPlanReport(const Principal& p,
                                                           const Source& src) {
   ReportDocument doc;
   ASSIGN_OR_RETURN(doc.control.version, AsOfEvent(p, {domain::Risks().type}, src));
-  // The risks in treatment (RiskService keeps those of them that need it).
-  const domain::Filter in_treatment{"status",
-                                    domain::Json::array({std::string(domain::kRiskAnalysed),
-                                                         std::string(domain::kRiskTreatmentPlanned),
-                                                         std::string(domain::kRiskTreated)})};
-  ASSIGN_OR_RETURN(auto risks, src.records->All(domain::Risks(), {in_treatment}));
+  // The risks that need treatment (then, for a past day).
+  domain::ListQuery plan;
+  NarrowToTreatmentPlan(plan);
+  ASSIGN_OR_RETURN(auto risks, src.records->All(domain::Risks(), plan.filters));
   std::sort(risks.begin(), risks.end(), [](const domain::Record& a, const domain::Record& b) {
     return a.fields.value("number", domain::Json()) < b.fields.value("number", domain::Json());
   });

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "app/access_control.h"
+#include "app/sheet_writer.h"
 #include "app/version_service.h"
 #include "base/clock.h"
 #include "base/text.h"
@@ -593,14 +594,6 @@ Result<HeatMap> RiskService::Heat(const Principal& p, bool residual,
   return out;
 }
 
-Result<std::string> RiskService::ExportTreatmentPlan(const Principal& p, std::string_view format) {
-  ASSIGN_OR_RETURN(const ExportFormat kind, ParseExportFormat(format));
-  ASSIGN_OR_RETURN(const ExportSheet sheet, TreatmentPlanSheet(p));
-  if (kind == ExportFormat::kXlsx)
-    return XlsxBytes("Risk treatment plan", sheet.header, sheet.rows);
-  return SheetToCsv(sheet);
-}
-
 namespace {
 
 // Appends the plan's rows of `r` when it needs treatment (one per action, or one without).
@@ -608,7 +601,7 @@ void AppendTreatmentRows(Record& r, const std::string& today, std::vector<Treatm
   if (!domain::NeedsTreatment(r.fields)) return;
   const Json actions = r.fields["actions"];
   if (!actions.is_array() || actions.empty()) {
-    out.push_back({r, nullptr, false});
+    out.push_back({std::move(r), nullptr, false});
     return;
   }
   for (const auto& a : actions) out.push_back({r, a, domain::IsActionOverdue(a, today)});
@@ -622,24 +615,61 @@ bool InTreatment(const Record& r) {
 
 }  // namespace
 
-Result<ExportSheet> RiskService::TreatmentPlanSheet(const Principal& p) {
-  ASSIGN_OR_RETURN(auto plan, TreatmentPlan(p));
-  return SheetOfPlan(p, plan);
+void NarrowToTreatmentPlan(domain::ListQuery& query) {
+  query.filters.push_back({"status", Json::array({std::string(domain::kRiskAnalysed),
+                                                  std::string(domain::kRiskTreatmentPlanned),
+                                                  std::string(domain::kRiskTreated)})});
+  Json options = Json::array({nullptr});  // not chosen yet
+  for (const auto& c : domain::Risks().Field("treatment")->choices) {
+    if (c.value != "retain") options.push_back(c.value);
+  }
+  query.filters.push_back({"treatment", std::move(options)});
+}
+
+Result<TreatmentPlanPage> RiskService::TreatmentPlan(const Principal& p, domain::ListQuery query) {
+  RETURN_IF_ERROR(Require(p, domain::Permission::kReadRecords));
+  NarrowToTreatmentPlan(query);
+  ASSIGN_OR_RETURN(auto page, store_.List(domain::Risks(), p.org_id, query));
+  const std::string today = FormatDate(clock_.Now());
+  TreatmentPlanPage out{.next_cursor = std::move(page.next_cursor),
+                        .prev_cursor = std::move(page.prev_cursor),
+                        .risks = page.total,
+                        .risks_capped = page.total_capped};
+  for (auto& r : page.records) AppendTreatmentRows(r, today, out.rows);
+  return out;
+}
+
+Result<std::string> RiskService::ExportTreatmentPlan(const Principal& p, std::string_view format,
+                                                     domain::ListQuery query) {
+  RETURN_IF_ERROR(Require(p, domain::Permission::kReadRecords));
+  ASSIGN_OR_RETURN(const ExportFormat kind, ParseExportFormat(format));
+  ASSIGN_OR_RETURN(const auto members, store_.ListMembers(p.org_id));
+  NarrowToTreatmentPlan(query);
+  const std::string today = FormatDate(clock_.Now());
+  SheetWriter out(kind, "Risk treatment plan");
+  std::vector<TreatmentRow> rows;
+  RETURN_IF_ERROR(ForEachPage(store_, domain::Risks(), p.org_id, query, [&](auto& page) {
+    rows.clear();
+    for (auto& r : page) AppendTreatmentRows(r, today, rows);
+    return out.Add(SheetOfPlan(rows, members));
+  }));
+  RETURN_IF_ERROR(out.Add(SheetOfPlan({}, members)));  // the header of an empty plan
+  return out.Finish();
 }
 
 Result<ExportSheet> RiskService::TreatmentPlanSheet(const Principal& p, std::vector<Record> risks,
                                                     const std::string& day) {
   RETURN_IF_ERROR(Require(p, domain::Permission::kReadRecords));
+  ASSIGN_OR_RETURN(const auto members, store_.ListMembers(p.org_id));
   std::vector<TreatmentRow> plan;
   for (auto& r : risks) {
     if (InTreatment(r)) AppendTreatmentRows(r, day, plan);
   }
-  return SheetOfPlan(p, plan);
+  return SheetOfPlan(plan, members);
 }
 
-Result<ExportSheet> RiskService::SheetOfPlan(const Principal& p,
-                                             const std::vector<TreatmentRow>& plan) {
-  ASSIGN_OR_RETURN(auto members, store_.ListMembers(p.org_id));
+ExportSheet RiskService::SheetOfPlan(const std::vector<TreatmentRow>& plan,
+                                     const std::vector<domain::UserSummary>& members) {
   auto name = [&](const Json& id) -> std::string {
     if (!id.is_number_integer()) return "";
     for (const auto& m : members) {
@@ -665,22 +695,6 @@ Result<ExportSheet> RiskService::SheetOfPlan(const Principal& p,
                     text(a.value("status", Json())), row.overdue ? "yes" : "no"});
   }
   return sheet;
-}
-
-Result<std::vector<TreatmentRow>> RiskService::TreatmentPlan(const Principal& p) {
-  RETURN_IF_ERROR(Require(p, domain::Permission::kReadRecords));
-  const std::string today = FormatDate(clock_.Now());
-  domain::ListQuery q;
-  q.filters.push_back({"status", Json::array({std::string(domain::kRiskAnalysed),
-                                              std::string(domain::kRiskTreatmentPlanned),
-                                              std::string(domain::kRiskTreated)})});
-  q.sort = "number";
-  std::vector<TreatmentRow> out;
-  RETURN_IF_ERROR(ForEachPage(store_, domain::Risks(), p.org_id, q, [&](std::vector<Record>& page) {
-    for (auto& r : page) AppendTreatmentRows(r, today, out);
-    return Status::Ok();
-  }));
-  return out;
 }
 
 }  // namespace rampart::app

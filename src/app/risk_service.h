@@ -47,6 +47,21 @@ struct TreatmentRow {
   bool overdue = false;
 };
 
+// A page of the treatment plan: the rows of a page of the risks that need treatment (a risk
+// gives one row per action, so a page of 50 risks may hold more than 50 rows).
+struct TreatmentPlanPage {
+  std::vector<TreatmentRow> rows;
+  std::string next_cursor;       // the page of risks after this one; empty on the last
+  std::string prev_cursor;       // the one before; empty on the first
+  std::optional<int64_t> risks;  // with the query's with_total: how many risks the plan holds
+  bool risks_capped = false;     // more than `risks` (the query's total_limit reached)
+};
+
+// Narrows `query` to the risks the treatment plan holds (domain::NeedsTreatment as filters):
+// analysed, treatment planned or treated, with a treatment option other than retain or none
+// chosen yet. The query's own filters stay (a status filter then picks among those three).
+void NarrowToTreatmentPlan(domain::ListQuery& query);
+
 class RiskService {
  public:
   RiskService(store::Store& store, const Clock& clock, RegisterService& registers);
@@ -113,15 +128,20 @@ class RiskService {
   // `query`'s filters and search. Two statements; without filters or search the counts come
   // from those the store keeps per organisation instead of counting the risks.
   Result<HeatMap> Heat(const Principal& p, bool residual, const domain::ListQuery& query);
-  // Every risk that needs treatment, with its actions; `today` marks overdue ones.
-  Result<std::vector<TreatmentRow>> TreatmentPlan(const Principal& p);
-  // The treatment plan as a file, one row per action with people by user name: `format` is
-  // csv or xlsx (kInvalidArgument naming "format" otherwise).
-  Result<std::string> ExportTreatmentPlan(const Principal& p, std::string_view format);
-  // Its cells: a header of column names (risk_number, risk, ...) and one row per action.
-  Result<ExportSheet> TreatmentPlanSheet(const Principal& p);
-  // The same of `risks` (e.g. as they were on an earlier day: those of them that needed
-  // treatment, in the order given), overdue as of `day`.
+  // A page of the treatment plan: the risks that need treatment among those `query` selects
+  // (its filters, search and sort — the plan is usually by `number`; its cursor and limit count
+  // risks), each with its actions, overdue as of today. One statement (two with a total).
+  // kInvalidArgument for a bad filter, sort or cursor (naming it).
+  Result<TreatmentPlanPage> TreatmentPlan(const Principal& p, domain::ListQuery query);
+  // The treatment plan of `query` (its cursor and limit aside) as a file, one row per action
+  // with people by user name: `format` is csv or xlsx (kInvalidArgument naming "format"
+  // otherwise). Written a page of risks at a time (app/sheet_writer.h): only a page of risks
+  // is held, besides the file.
+  Result<std::string> ExportTreatmentPlan(const Principal& p, std::string_view format,
+                                          domain::ListQuery query);
+  // The plan's cells (the export's header and one row per action) of `risks`, as they were on
+  // an earlier day (those of them that needed treatment, in the order given), overdue as of
+  // `day`: the report of the plan.
   Result<ExportSheet> TreatmentPlanSheet(const Principal& p, std::vector<domain::Record> risks,
                                          const std::string& day);
 
@@ -129,8 +149,10 @@ class RiskService {
   Status OnRiskWrite(const Principal& p, domain::Json& fields, const domain::Json* before,
                      std::vector<domain::FieldError>& errors);
   Result<MethodologyInForce> InForce(int64_t org_id);
-  // The plan's rows as a sheet.
-  Result<ExportSheet> SheetOfPlan(const Principal& p, const std::vector<TreatmentRow>& plan);
+  // The plan's rows as a sheet: a header of column names (risk_number, risk, ...) and one row
+  // per action, people by the user names of `members`.
+  static ExportSheet SheetOfPlan(const std::vector<TreatmentRow>& plan,
+                                 const std::vector<domain::UserSummary>& members);
 
   store::Store& store_;
   const Clock& clock_;

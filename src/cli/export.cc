@@ -54,7 +54,8 @@ void AddExportCommand(CLI::App& app, Context& ctx, Action& action) {
         ASSIGN_OR_RETURN(out, *format == "xlsx" ? ctx.services->soa.ExportXlsx(reader)
                                                 : ctx.services->soa.ExportCsv(reader));
       } else if (*what == "treatment-plan") {
-        ASSIGN_OR_RETURN(out, ctx.services->risks.ExportTreatmentPlan(reader, *format));
+        ASSIGN_OR_RETURN(
+            out, ctx.services->risks.ExportTreatmentPlan(reader, *format, {.sort = "number"}));
       } else {
         const domain::RegisterSpec* spec = domain::FindRegisterByPath(*what);
         if (spec == nullptr) {

@@ -56,6 +56,7 @@ struct ServeOptions {
   std::string backup_every;
   int backup_keep = 14;
   std::string metrics_token_file;
+  bool check_pages = false;
 };
 
 // Signs a checkpoint now and then every `interval` until Stop(); failures are logged (a broken
@@ -213,6 +214,11 @@ void AddServeCommand(CLI::App& app, Context& ctx, Action& action) {
   cmd->add_flag("--no-reminders", opts->no_reminders,
                 "Do not run reminder passes, nor keep the day's readiness, in this instance "
                 "(another instance or `rampart remind` from cron does)");
+  cmd->add_flag("--check-pages", opts->check_pages,
+                "Check every page of the SQLite file at start even when it is as the last clean "
+                "stop left it (a damaged file is refused either way when Rampart did not stop "
+                "cleanly, or the file changed since)")
+      ->envname("RAMPART_CHECK_PAGES");
   cmd->add_option("--log-format", opts->log_format,
                   "Log lines as text or as JSON lines (with each request's X-Request-Id)")
       ->envname("RAMPART_LOG_FORMAT");
@@ -274,7 +280,14 @@ void AddServeCommand(CLI::App& app, Context& ctx, Action& action) {
       // Before serving: the file is there and writable, its pages are sound, and the audit
       // trail still ends where its signed checkpoints say (a damaged or rewound database is
       // refused rather than served and written to).
-      RETURN_IF_ERROR(app::InstallationService::CheckBeforeServing(ctx.db));
+      ASSIGN_OR_RETURN(const bool pages_checked,
+                       app::InstallationService::CheckBeforeServing(ctx.db, opts->check_pages));
+      if (!app::InstallationService::IsPostgres(ctx.db)) {
+        spdlog::info(pages_checked ? "every page of {} checked"
+                                   : "{} is as its clean stop left it: its pages were not "
+                                     "checked again (--check-pages checks them at every start)",
+                     ctx.db);
+      }
       RETURN_IF_ERROR(ctx.Open());
       if (key) {
         auto checked =
@@ -296,7 +309,8 @@ void AddServeCommand(CLI::App& app, Context& ctx, Action& action) {
         ASSIGN_OR_RETURN(metrics_token, ReadMetricsToken(opts->metrics_token_file));
       }
       std::optional<ReminderScheduler> reminders;
-      http::Server server(
+      std::optional<http::Server> server;
+      server.emplace(
           *ctx.services,
           {.host = hostport.first,
            .port = hostport.second,
@@ -310,7 +324,7 @@ void AddServeCommand(CLI::App& app, Context& ctx, Action& action) {
            .limits = opts->limits,
            .readiness = [&ctx] { return app::InstallationService::Readiness(*ctx.store, ctx.db); },
            .metrics_token = metrics_token});
-      http::Metrics& metrics = server.metrics();
+      http::Metrics& metrics = server->metrics();
       auto counted = [&metrics](const char* job) -> JobRun {
         return [&metrics, job](bool ok) { metrics.CountJobRun(job, ok); };
       };
@@ -323,7 +337,7 @@ void AddServeCommand(CLI::App& app, Context& ctx, Action& action) {
             "no audit signing key (--signing-key): the audit trail is not checkpointed outside "
             "the database");
       }
-      ASSIGN_OR_RETURN(int port, server.Bind());
+      ASSIGN_OR_RETURN(int port, server->Bind());
       const std::string host = hostport.first.find(':') != std::string::npos
                                    ? "[" + hostport.first + "]"
                                    : hostport.first;
@@ -358,9 +372,9 @@ void AddServeCommand(CLI::App& app, Context& ctx, Action& action) {
         int sig = 0;
         sigwait(&signals, &sig);
         spdlog::info("signal {} received; finishing requests in flight, then stopping", sig);
-        server.Stop();
+        server->Stop();
       });
-      Status st = server.Run();
+      Status st = server->Run();
       spdlog::info("stopped");
       // Wake the waiter if the server stopped on its own.
       pthread_kill(waiter.native_handle(), SIGTERM);
@@ -368,7 +382,20 @@ void AddServeCommand(CLI::App& app, Context& ctx, Action& action) {
       if (checkpointer) checkpointer->Stop();
       if (reminders) reminders->Stop();
       if (backup_scheduler) backup_scheduler->Stop();
-      return st;
+      if (!st.ok()) return st;
+      // A clean stop: everything that used the database closed, the last connection's close
+      // folds the write-ahead log into the file; then the file's state is marked, so the next
+      // start need not check every page again (store::MarkCleanStop).
+      backup_scheduler.reset();
+      reminders.reset();
+      checkpointer.reset();
+      server.reset();
+      ctx.services.reset();
+      ctx.store.reset();
+      if (Status marked = app::InstallationService::MarkCleanStop(ctx.db); !marked.ok()) {
+        spdlog::warn("{}: the next start checks every page", marked.message());
+      }
+      return Status::Ok();
     };
   });
 }

@@ -570,7 +570,10 @@ bool MatchesFilters(const RegisterSpec& spec, const std::vector<Filter>& filters
       continue;
     }
     const bool list = fs != nullptr && fs->type == FieldType::kRefs;
-    auto one = [&](const Json& want) { return list ? ListHolds(v, want) : Scalar(v, want); };
+    auto one = [&](const Json& want) {
+      if (want.is_null()) return IsEmptyValue(v);  // in a list of values: or empty
+      return list ? ListHolds(v, want) : Scalar(v, want);
+    };
     if (f.value.is_array()) {
       if (!std::any_of(f.value.begin(), f.value.end(), one)) return false;
     } else if (!one(f.value)) {

@@ -19,7 +19,9 @@ struct Filter {
   // than the value (a date, YYYY-MM-DD: a review past due), or on or after it (held this year).
   enum class Match { kEquals, kBefore, kOnOrAfter };
   std::string field;  // a filterable field, or "id" with an array of ids (for use cases only)
-  Json value;         // equality; null matches empty; an array matches any of its values
+  // Equality; null matches empty; an array matches any of its values (null among them
+  // matching empty: the risks whose treatment is not chosen or not "retain").
+  Json value;
   Match match = Match::kEquals;
 };
 

@@ -6,6 +6,9 @@
 
 #include <array>
 #include <cctype>
+#include <map>
+
+#include "base/text.h"
 
 namespace rampart::domain {
 
@@ -45,7 +48,7 @@ bool Overdue(const DigestItem& item, std::string_view day) {
 }
 
 std::string Count(int n, const SectionWords& w) {
-  return fmt::format("{} {}", n, n == 1 ? w.one : w.many);
+  return fmt::format("{} {}", Grouped(n), n == 1 ? w.one : w.many);
 }
 
 // One line of text with no line breaks (a title typed with one would start a line of its own
@@ -142,7 +145,9 @@ ComposedDigest ComposeDigest(const Digest& digest, std::string_view public_url) 
       "e-mail\naddress of your account (Account > Profile).\n";
   out.text = std::move(text);
 
+  std::map<DigestSection, int> kept;
   for (const auto& item : digest.items) {
+    if (kept[item.section]++ >= kDigestItemsPerSection) continue;
     out.items.push_back({{"section", DigestSectionName(item.section)},
                          {"label", item.label},
                          {"due", item.due},
@@ -150,6 +155,25 @@ ComposedDigest ComposeDigest(const Digest& digest, std::string_view public_url) 
                          {"href", item.href},
                          {"overdue", Overdue(item, digest.day)}});
   }
+  // After each section cut short, how many it left out (sections in their order).
+  nlohmann::json items = nlohmann::json::array();
+  for (const auto& words : kSections) {
+    for (auto& item : out.items) {
+      if (item["section"] == DigestSectionName(words.section)) items.push_back(std::move(item));
+    }
+    const int n = kept[words.section];
+    if (n > kDigestItemsPerSection) {
+      const int more = n - kDigestItemsPerSection;
+      items.push_back({{"section", DigestSectionName(words.section)},
+                       {"label", fmt::format("{} more", Grouped(more))},
+                       {"due", ""},
+                       {"what", ""},
+                       {"href", "/my"},
+                       {"overdue", false},
+                       {"more", more}});
+    }
+  }
+  out.items = std::move(items);
   return out;
 }
 

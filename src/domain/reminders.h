@@ -16,6 +16,10 @@ namespace rampart::domain {
 inline constexpr int kReminderHorizonDays = 7;
 // At most this many lines of each section are written out; the rest are counted.
 inline constexpr int kDigestLinesPerSection = 20;
+// The notification keeps at most this many items of each section; one more item then says how
+// many the section left out (`more`), pointing at My work, which lists them all. A person who
+// owns thousands of risks past review gets a notification of a few kilobytes, not megabytes.
+inline constexpr int kDigestItemsPerSection = 50;
 // An e-mail that failed is tried again on later passes, this many times in all.
 inline constexpr int kMaxEmailAttempts = 5;
 
@@ -47,7 +51,9 @@ struct ComposedDigest {
   std::string summary;  // "2 tasks (1 overdue), 1 review due"
   std::string subject;  // the e-mail's subject: "[Rampart] Acme Ltd: 3 reminders for 2024-05-02"
   std::string text;     // the e-mail's body, plain text; links absolute when `public_url` is set
-  nlohmann::json items = nlohmann::json::array();  // [{section, label, due, what, href, overdue}]
+  // [{section, label, due, what, href, overdue}], at most kDigestItemsPerSection of a section,
+  // then {section, label: "4,950 more", href: "/my", more: 4950} when it holds more.
+  nlohmann::json items = nlohmann::json::array();
 };
 
 // How the digest reads. `public_url` is the app's address (https://isms.example.org, no trailing

@@ -41,6 +41,12 @@ std::optional<int64_t> Request::FormVersion() const {
   return n;
 }
 
+std::optional<std::string> BearerToken(const HttpRequest& req) {
+  const std::string auth = req.Header("Authorization");
+  if (auth.rfind("Bearer ", 0) != 0) return std::nullopt;
+  return std::string(Trim(std::string_view(auth).substr(7)));
+}
+
 std::string CookieValue(const HttpRequest& req, const std::string& name) {
   const std::string header = req.Header("Cookie");
   size_t pos = 0;
@@ -174,11 +180,10 @@ RawHandler Router::Wrap(const std::string& pattern, Surface surface, Guard guard
       h(req);
       return;
     }
-    const std::string auth = hreq.Header("Authorization");
     Result<app::Principal> who = Unauthenticated("sign in first");
-    if (auth.rfind("Bearer ", 0) == 0) {
-      who = services_.auth.AuthenticateToken(std::string(Trim(auth.substr(7))));
-    } else if (!auth.empty()) {
+    if (const auto token = BearerToken(hreq)) {
+      who = services_.auth.AuthenticateToken(*token);
+    } else if (!hreq.Header("Authorization").empty()) {
       who = Unauthenticated("only Bearer tokens are accepted in Authorization");
     } else {
       req.session_token = CookieValue(hreq, CookieName());
@@ -249,7 +254,7 @@ RawHandler Router::Wrap(const std::string& pattern, Surface surface, Guard guard
       }
     }
     if (surface == Surface::kApi && hreq.method == "POST" && guard.access == Access::kPermission &&
-        hreq.HasHeader(kIdempotencyKey)) {
+        hreq.HasHeader(app::IdempotencyService::kHeader)) {
       CarryOutOnce(req, h);
       return;
     }
@@ -272,7 +277,7 @@ void Router::CarryOutOnce(Request& req, const Handler& h) const {
   const HttpRequest& hreq = req.http;
   HttpResponse& res = req.res;
   const app::IdempotencyService& once = services_.idempotency;
-  const std::string key = hreq.Header(kIdempotencyKey);
+  const std::string key = hreq.Header(app::IdempotencyService::kHeader);
   const std::string hash = app::IdempotencyService::RequestHash(
       req.principal, hreq.method, hreq.target, hreq.Header("Content-Type"), hreq.body);
   auto prior = once.Find(req.principal, key, hash);
@@ -309,7 +314,9 @@ void Router::Replay(Request& req, const app::IdempotentRequest& prior) const {
   }
   // The answer was lost (the commit's answer never reached the server) or not kept: the record the
   // request made, read as it is now, when the request's address has one for it.
-  const std::string made = fmt::format("{} {}", prior.record_type, prior.record_id);
+  const std::string made = prior.record_id > 0
+                               ? fmt::format(" (it made {} {})", prior.record_type, prior.record_id)
+                               : "";
   if (prior.status == 0 && prior.record_id > 0) {
     HttpRequest get;
     get.method = "GET";
@@ -328,8 +335,8 @@ void Router::Replay(Request& req, const app::IdempotentRequest& prior) const {
   }
   WriteJsonError(
       res, FailedPrecondition(fmt::format(
-               "this request was already carried out with this Idempotency-Key (it made {}); its "
-               "answer was not kept{}",
+               "this request was already carried out with this Idempotency-Key{}; its answer was "
+               "not kept{}",
                made,
                prior.status != 0 ? " because it held a credential shown only once or was over 1 MiB"
                                  : "")));

@@ -95,9 +95,8 @@ struct RouteInfo {
 };
 
 inline constexpr const char* kSessionCookie = "rampart_session";
-// The header that makes a create safe to send again (API POSTs of ISMS records; see
-// Router::CarryOutOnce). Answers bigger than kMaxKeptAnswer are not kept whole.
-inline constexpr const char* kIdempotencyKey = "Idempotency-Key";
+// A create sent again with the same app::IdempotencyService::kHeader (API POSTs of ISMS records;
+// see Router::CarryOutOnce) gets its first answer; answers bigger than this are not kept whole.
 inline constexpr size_t kMaxKeptAnswer = size_t{1} << 20;
 // Under TLS the cookie is host-only and Secure by name (RFC 6265bis `__Host-` prefix).
 inline constexpr const char* kSecureSessionCookie = "__Host-rampart_session";
@@ -216,5 +215,8 @@ size_t PatternGroups(const std::string& pattern);
 
 // The value of cookie `name` in the request, or empty.
 std::string CookieValue(const HttpRequest& req, const std::string& name);
+// The token of an `Authorization: Bearer <token>` header, trimmed; nullopt without such a header
+// (none, or another scheme).
+std::optional<std::string> BearerToken(const HttpRequest& req);
 
 }  // namespace rampart::http

@@ -181,9 +181,8 @@ void Server::Handle(HttpRequest& req, HttpResponse& res) const {
 
 bool Server::IsScrape(const HttpRequest& req) const {
   if (options_.metrics_token.empty() || req.method != "GET" || req.path != "/metrics") return false;
-  const std::string auth = req.Header("Authorization");
-  return auth.rfind("Bearer ", 0) == 0 &&
-         ConstantTimeEquals(std::string(Trim(auth.substr(7))), options_.metrics_token);
+  const auto token = BearerToken(req);
+  return token && ConstantTimeEquals(*token, options_.metrics_token);
 }
 
 void Server::Refuse(const HttpRequest& head, const Refusal& why, HttpResponse& res) const {

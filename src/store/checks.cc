@@ -1,10 +1,14 @@
 #include "store/checks.h"
 
 #include <fmt/format.h>
+#include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <system_error>
 
 #include "store/postgres/postgres_driver.h"
@@ -54,6 +58,73 @@ Status CheckBeforeOpen(const std::string& url, DatabaseUse use) {
         dir.string()));
   }
   return Status::Ok();
+}
+
+namespace {
+
+// What a clean stop mark holds of the file: "rampart-clean-stop 1 DEV INO SIZE MTIME CTIME".
+Result<std::string> FileState(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) {
+    return Internal(fmt::format("cannot read the state of {}: {}", path, std::strerror(errno)));
+  }
+  auto ns = [](const timespec& t) { return int64_t{t.tv_sec} * 1'000'000'000 + t.tv_nsec; };
+  return fmt::format("rampart-clean-stop 1 {} {} {} {} {}\n", static_cast<uint64_t>(st.st_dev),
+                     static_cast<uint64_t>(st.st_ino), static_cast<int64_t>(st.st_size),
+                     ns(st.st_mtim), ns(st.st_ctim));
+}
+
+}  // namespace
+
+Status MarkCleanStop(const std::string& url) {
+  const std::string path = SqlitePathOf(url);
+  if (path.empty()) return Status::Ok();
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const std::string wal = path + "-wal";
+  if (fs::exists(wal, ec) && fs::file_size(wal, ec) > 0) {
+    return FailedPrecondition(
+        fmt::format("{} still has a write-ahead log: not a clean stop", path));
+  }
+  ASSIGN_OR_RETURN(const std::string state, FileState(path));
+  // Written whole under another name, then renamed: a mark is there complete or not at all.
+  const std::string mark = path + ".clean";
+  const std::string part = mark + ".part";
+  {
+    std::ofstream out(part, std::ios::binary | std::ios::trunc);
+    out << state;
+    out.close();
+    if (!out) {
+      fs::remove(part, ec);
+      return Internal(fmt::format("cannot write {}", part));
+    }
+  }
+  fs::rename(part, mark, ec);
+  if (ec) {
+    fs::remove(part, ec);
+    return Internal(fmt::format("cannot write {}: {}", mark, ec.message()));
+  }
+  return Status::Ok();
+}
+
+bool TakeCleanStop(const std::string& url) {
+  const std::string path = SqlitePathOf(url);
+  if (path.empty()) return false;
+  namespace fs = std::filesystem;
+  const std::string mark = path + ".clean";
+  std::string kept;
+  {
+    std::ifstream in(mark, std::ios::binary);
+    if (!in) return false;
+    std::getline(in, kept);
+  }
+  std::error_code ec;
+  fs::remove(mark, ec);
+  if (ec) return false;  // a mark that stays would vouch for a file written after it
+  const std::string wal = path + "-wal";
+  if (fs::exists(wal, ec) && fs::file_size(wal, ec) > 0) return false;
+  const auto now = FileState(path);
+  return now.ok() && *now == kept + "\n";
 }
 
 Status CheckWritable(const std::string& url) {

@@ -35,6 +35,20 @@ Status CheckBeforeOpen(const std::string& url, DatabaseUse use);
 // PostgreSQL URLs pass.
 Status CheckIntegrity(const std::string& url);
 
+// A clean stop remembered beside a SQLite file, so that the next start may skip the quick_check
+// of every page (half a second for a file of 300 MB, against start-up's budget of 200 ms) while
+// the file is exactly as Rampart left it. MarkCleanStop, once the last connection is closed,
+// writes PATH.clean: the file's device, inode, size and modification and status-change times
+// (ns). Any later write to the file, by SQLite or by anything else, moves its status-change
+// time, which no tool sets back (unlike the modification time). PostgreSQL URLs: nothing, Ok.
+// kInternal when the file cannot be read or the mark written.
+Status MarkCleanStop(const std::string& url);
+// Whether the SQLite file is as its clean stop left it: its mark matches and no -wal file with
+// content lies beside it. The mark is removed whatever the answer, before the file is opened to
+// be written, so a process that dies afterwards leaves the next start checking every page.
+// False for PostgreSQL URLs and without a mark.
+bool TakeCleanStop(const std::string& url);
+
 // Whether the database at `url` takes writes now, for readiness: SQLite, the file and its
 // directory writable (as CheckBeforeOpen kWrite); PostgreSQL, a primary (not a standby in
 // recovery) whose sessions are not read-only by default (one short connection). Errors:

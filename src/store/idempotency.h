@@ -32,9 +32,6 @@ struct IdempotencyClaim {
   int64_t record_id = 0;
 };
 
-// The claim of the request this thread serves, or null.
-IdempotencyClaim* CurrentIdempotencyClaim();
-
 // Sets the thread's claim for its lifetime (requests are served on one thread each).
 class IdempotencyScope {
  public:

@@ -47,6 +47,70 @@ TEST_F(RiskApi, HeatMapCountsTheFilteredRisksOfEachCell) {
   EXPECT_EQ(Body(bad)["error"]["field"], "kind");
 }
 
+// The plan pages by risk like every list: limit and cursors count risks, a risk's actions stay
+// on its page, total counts the plan's risks; the risk list's filters, search and sort apply.
+TEST_F(RiskApi, TheTreatmentPlanPagesByRiskWithTheListsParameters) {
+  for (const char* title : {"Alpha", "Bravo", "Charlie"}) {
+    auto r = Post("/api/v1/risks", Json{{"title", title},
+                                        {"inherent_likelihood", 3},
+                                        {"inherent_impact", 3},
+                                        {"treatment", "modify"},
+                                        {"status", "treatment_planned"},
+                                        {"actions",
+                                         {{{"action", std::string(title) + " one"}},
+                                          {{"action", std::string(title) + " two"}}}}});
+    ASSERT_EQ(r->status, 201) << r->body;
+  }
+  ASSERT_EQ(Post("/api/v1/risks", Json{{"title", "Retained"},
+                                       {"inherent_likelihood", 1},
+                                       {"inherent_impact", 1},
+                                       {"treatment", "retain"},
+                                       {"status", "analysed"}})
+                ->status,
+            201);
+  auto first = Get("/api/v1/risks/treatment-plan?limit=2&total=true");
+  ASSERT_EQ(first->status, 200) << first->body;
+  const Json one = Body(first);
+  ASSERT_EQ(one["data"].size(), 4u);  // two risks, two actions each
+  EXPECT_EQ(one["data"][0]["risk"]["title"], "Alpha");
+  EXPECT_EQ(one["data"][0]["action"]["action"], "Alpha one");
+  EXPECT_EQ(one["data"][3]["action"]["action"], "Bravo two");
+  EXPECT_EQ(one["total"], 3);
+  EXPECT_TRUE(one["prev_cursor"].is_null());
+  ASSERT_TRUE(one["next_cursor"].is_string());
+  auto second = Get("/api/v1/risks/treatment-plan?limit=2&cursor=" +
+                    UrlEncode(one["next_cursor"].get<std::string>()));
+  ASSERT_EQ(second->status, 200) << second->body;
+  const Json two = Body(second);
+  ASSERT_EQ(two["data"].size(), 2u);
+  EXPECT_EQ(two["data"][0]["risk"]["title"], "Charlie");
+  EXPECT_TRUE(two["next_cursor"].is_null());
+  EXPECT_TRUE(two["prev_cursor"].is_string());
+  EXPECT_FALSE(two.contains("total"));
+
+  auto backwards = Body(Get("/api/v1/risks/treatment-plan?sort=-title&limit=1"));
+  ASSERT_EQ(backwards["data"].size(), 2u);
+  EXPECT_EQ(backwards["data"][0]["risk"]["title"], "Charlie");
+  auto searched = Body(Get("/api/v1/risks/treatment-plan?q=bravo"));
+  ASSERT_EQ(searched["data"].size(), 2u);
+  EXPECT_EQ(searched["data"][1]["action"]["action"], "Bravo two");
+  auto csv = Get("/api/v1/risks/treatment-plan/export?format=csv&q=bravo");
+  ASSERT_EQ(csv->status, 200) << csv->body;
+  EXPECT_THAT(csv->body, HasSubstr("Bravo one"));
+  EXPECT_THAT(csv->body, Not(HasSubstr("Alpha")));
+  EXPECT_THAT(csv->body, Not(HasSubstr("Retained")));
+
+  auto bad_sort = Get("/api/v1/risks/treatment-plan?sort=colour");
+  EXPECT_EQ(bad_sort->status, 400);
+  EXPECT_EQ(Body(bad_sort)["error"]["field"], "sort");
+  auto bad_limit = Get("/api/v1/risks/treatment-plan?limit=501");
+  EXPECT_EQ(bad_limit->status, 400);
+  EXPECT_EQ(Body(bad_limit)["error"]["field"], "limit");
+  auto bad_filter = Get("/api/v1/risks/treatment-plan/export?colour=red");
+  EXPECT_EQ(bad_filter->status, 400);
+  EXPECT_EQ(Body(bad_filter)["error"]["field"], "colour");
+}
+
 TEST_F(RiskApi, AcceptanceNeedsIfMatchAndShowsInTheTreatmentPlanUntilAccepted) {
   // The caller owns the risk: the owner may accept a low risk (an administrator as such may not:
   // the default criteria name the ISMS manager and executives).

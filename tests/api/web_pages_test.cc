@@ -525,6 +525,51 @@ TEST_F(WebPages, AListPagesForwardAndBackAndSaysWhichRecordsItShows) {
   EXPECT_EQ(count(odd), "120 context issues");
 }
 
+// The treatment plan pages by risk like the register lists: 50 risks a page with every action
+// of each, the count of risks and rows, the pager, and the toolbar's filters kept in the export.
+TEST_F(WebPages, TheTreatmentPlanPagesByRiskAndKeepsItsFiltersInTheExport) {
+  for (int i = 0; i < 55; ++i) {
+    char title[16];
+    std::snprintf(title, sizeof title, "Risk %03d", i);
+    Json risk{{"title", title},
+              {"inherent_likelihood", 3},
+              {"inherent_impact", 3},
+              {"treatment", "modify"},
+              {"status", "treatment_planned"}};
+    if (i == 0) risk["actions"] = {{{"action", "Late"}, {"due", "2020-01-01"}}, {{"action", "B"}}};
+    auto r = Post("/api/v1/risks", risk);
+    ASSERT_EQ(r->status, 201) << r->body;
+  }
+  const auto count = [](const httplib::Result& r) {
+    return Find(r->body, "<span class=\"count\"[^>]*>([^<]*)</span>");
+  };
+  auto first = Page("/risks/treatment-plan");
+  ASSERT_EQ(first->status, 200);
+  EXPECT_EQ(count(first), "1–50 of 55 risks · 51 rows · 1 overdue");
+  EXPECT_TRUE(Has(first, "Risk 049"));
+  EXPECT_FALSE(Has(first, "Risk 050"));
+  std::string next = Find(first->body, "<a href=\"([^\"]*)\"[^>]*>Next page →</a>");
+  ASSERT_NE(next.find("&amp;page=2"), std::string::npos) << next;
+  for (size_t at = next.find("&amp;"); at != std::string::npos; at = next.find("&amp;", at + 1)) {
+    next.replace(at, 5, "&");
+  }
+  auto second = Page(next);
+  ASSERT_EQ(second->status, 200);
+  EXPECT_EQ(count(second), "51–55 of 55 risks · 5 rows");
+  EXPECT_TRUE(Has(second, "Risk 054"));
+  EXPECT_FALSE(Has(second, "Risk 049"));
+  // The toolbar's search narrows the plan and the export links carry it.
+  auto searched = Page("/risks/treatment-plan?q=Risk+054&status=");
+  ASSERT_EQ(searched->status, 200);
+  EXPECT_EQ(count(searched), "1 risk · 1 row");
+  EXPECT_TRUE(Has(searched, "/api/v1/risks/treatment-plan/export?q=Risk%20054&amp;format=csv"));
+  auto nothing = Page("/risks/treatment-plan?q=nothing+like+it");
+  EXPECT_TRUE(Has(nothing, "Nothing matches"));
+  auto bad = Page("/risks/treatment-plan?sort=colour");
+  EXPECT_EQ(bad->status, 400);
+  EXPECT_TRUE(Has(bad, "cannot sort risks by"));
+}
+
 // A refused delete names and links the records that still refer to the record.
 TEST_F(WebPages, ARefusedDeleteLinksTheRecordsThatReferToIt) {
   auto asset = Post("/api/v1/assets", {{"name", "Data centre"}, {"type", "service"}});

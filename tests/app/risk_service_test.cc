@@ -4,6 +4,8 @@
 
 #include <gmock/gmock.h>
 
+#include <algorithm>
+
 #include "app/app_fixture.h"
 #include "app/services.h"
 #include "domain/risk.h"
@@ -441,6 +443,94 @@ TEST_F(RiskServiceTest, HeatMapCountsRisksPerCellInTwoStatements) {
   EXPECT_EQ(store_->StatementCount() - before, 2u);
   EXPECT_EQ(map->counts[4][3], 2);
   EXPECT_EQ(map->unrated, 1);
+}
+
+// The treatment plan is paged by risk: a page of `limit` risks, each with one row per action (or
+// one without an action); risks retained, only identified or closed are not in it.
+TEST_F(RiskServiceTest, TheTreatmentPlanIsPagedByRiskWithEachRisksActions) {
+  auto risk = [&](const std::string& title, Json fields) {
+    fields["title"] = title;
+    fields["owner"] = owner_.user_id;
+    fields["inherent_likelihood"] = 3;
+    fields["inherent_impact"] = 3;
+    auto r = services_->registers.Create(alice_, domain::Risks(), fields);
+    EXPECT_THAT(r, IsOk());
+    return r.ok() ? r->id : 0;
+  };
+  const int64_t a = risk(
+      "Ransomware",
+      {{"status", "treatment_planned"},
+       {"treatment", "modify"},
+       {"actions",
+        Json::array({{{"action", "Offline backups"}, {"due", "2020-01-01"}, {"status", "open"}},
+                     {{"action", "EDR"}, {"due", "2999-01-01"}, {"status", "open"}}})}});
+  const int64_t b = risk("Phishing", {{"status", "analysed"}});  // no option chosen yet
+  risk("Flood", {{"status", "analysed"}, {"treatment", "retain"}});
+  risk("Fire", {});  // identified
+  const int64_t e =
+      risk("Supplier failure",
+           {{"status", "treated"},
+            {"treatment", "share"},
+            {"actions", Json::array({{{"action", "Insurance"}, {"status", "done"}}})}});
+  auto& risks = services_->risks;
+  domain::ListQuery q{.sort = "number", .limit = 2, .with_total = true};
+  const uint64_t before = store_->StatementCount();
+  auto first = risks.TreatmentPlan(alice_, q);
+  ASSERT_THAT(first, IsOk());
+  EXPECT_EQ(store_->StatementCount() - before, 2u);  // the page and its total
+  ASSERT_EQ(first->rows.size(), 3u);
+  EXPECT_EQ(first->rows[0].risk.id, a);
+  EXPECT_EQ(first->rows[0].action["action"], "Offline backups");
+  EXPECT_TRUE(first->rows[0].overdue);
+  EXPECT_EQ(first->rows[1].action["action"], "EDR");
+  EXPECT_FALSE(first->rows[1].overdue);
+  EXPECT_EQ(first->rows[2].risk.id, b);
+  EXPECT_TRUE(first->rows[2].action.is_null());
+  EXPECT_EQ(first->risks, 3);
+  EXPECT_TRUE(first->prev_cursor.empty());
+  ASSERT_FALSE(first->next_cursor.empty());
+
+  q.cursor = first->next_cursor;
+  auto second = risks.TreatmentPlan(alice_, q);
+  ASSERT_THAT(second, IsOk());
+  ASSERT_EQ(second->rows.size(), 1u);
+  EXPECT_EQ(second->rows[0].risk.id, e);
+  EXPECT_EQ(second->rows[0].action["action"], "Insurance");
+  EXPECT_TRUE(second->next_cursor.empty());
+  EXPECT_FALSE(second->prev_cursor.empty());
+
+  // The list's filters and search narrow the plan; a status outside it finds nothing.
+  auto treated = risks.TreatmentPlan(alice_, {.filters = {{"status", "treated"}}});
+  ASSERT_THAT(treated, IsOk());
+  ASSERT_EQ(treated->rows.size(), 1u);
+  EXPECT_EQ(treated->rows[0].risk.id, e);
+  auto searched = risks.TreatmentPlan(alice_, {.search = "phish"});
+  ASSERT_THAT(searched, IsOk());
+  ASSERT_EQ(searched->rows.size(), 1u);
+  EXPECT_EQ(searched->rows[0].risk.id, b);
+  auto closed = risks.TreatmentPlan(alice_, {.filters = {{"status", "identified"}}});
+  ASSERT_THAT(closed, IsOk());
+  EXPECT_TRUE(closed->rows.empty());
+  EXPECT_THAT(risks.TreatmentPlan(alice_, {.sort = "colour"}),
+              StatusIs(Code::kInvalidArgument, "sort"));
+
+  // The export holds the whole plan, one row per action, in the query's order.
+  auto csv = risks.ExportTreatmentPlan(alice_, "csv", {.sort = "number"});
+  ASSERT_THAT(csv, IsOk());
+  EXPECT_THAT(*csv, ::testing::StartsWith("risk_number,risk,risk_owner,"));
+  EXPECT_EQ(std::count(csv->begin(), csv->end(), '\n'), 5);  // the header and 4 rows
+  EXPECT_THAT(*csv, ::testing::HasSubstr(",Ransomware,olive,"));
+  EXPECT_THAT(*csv, ::testing::HasSubstr(",Offline backups,,2020-01-01,open,yes\r\n"));
+  EXPECT_THAT(*csv, ::testing::Not(::testing::HasSubstr("Flood")));
+  EXPECT_THAT(*csv, ::testing::Not(::testing::HasSubstr("Fire")));
+  EXPECT_LT(csv->find("Ransomware"), csv->find("Supplier failure"));
+  auto none = risks.ExportTreatmentPlan(alice_, "csv", {.search = "nothing like it"});
+  ASSERT_THAT(none, IsOk());
+  EXPECT_EQ(*none,
+            "risk_number,risk,risk_owner,inherent_level,residual_level,treatment,risk_status,"
+            "action,action_owner,due,action_status,overdue\r\n");
+  EXPECT_THAT(risks.ExportTreatmentPlan(alice_, "pdf", {}),
+              StatusIs(Code::kInvalidArgument, "format"));
 }
 
 }  // namespace

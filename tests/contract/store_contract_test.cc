@@ -1453,7 +1453,8 @@ TEST_P(StoreListTest, FiltersDatesBeforeOrOnOrAfterADay) {
 }
 
 // A filter of several values beside a narrower one (written so that the narrower one picks the
-// index) keeps the same records as compared in memory, counted and listed, in any order.
+// index), null among them or not, keeps the same records as compared in memory, counted and
+// listed, in any order.
 TEST_P(StoreListTest, AnyOfSeveralValuesBesideAnotherFilterKeepsTheSameRecords) {
   using M = domain::Filter::Match;
   const std::vector<std::vector<domain::Filter>> cases = {
@@ -1462,6 +1463,11 @@ TEST_P(StoreListTest, AnyOfSeveralValuesBesideAnotherFilterKeepsTheSameRecords) 
       {{"kind", Json::array({"internal", "external"})}, {"next_review", "2026-03-01", M::kBefore}},
       {{"kind", Json::array({"internal", "external"})},
        {"swot", Json::array({"weakness", "opportunity"})}},
+      // null among the values: or empty (the treatment plan's "not retain, or none chosen")
+      {{"swot", Json::array({nullptr, "threat"})}, {"kind", "internal"}},
+      {{"kind", Json::array({"internal", "external"})},
+       {"swot", Json::array({"strength", nullptr})}},
+      {{"swot", Json::array({nullptr})}},
   };
   for (const auto& filters : cases) {
     for (const char* sort : {"id", "next_review", "title"}) {

@@ -1,7 +1,11 @@
 #!/usr/bin/env python3
 """Crash test: writers create records through the API while `rampart serve` is killed with
 SIGKILL at random moments; after each restart every write that was acknowledged (201) must be
-there exactly once, and at the end the audit chain must verify.
+there exactly once, and at the end the audit chain must verify. Every write carries an
+Idempotency-Key; the writes whose outcome the writers could not know (the connection lost in the
+kill, or refused with a 5xx) are sent again with their keys after the restart, as a client
+following the advice would: each must then be acknowledged and be there once, whether the first
+attempt had committed (the first answer replayed) or not (created now).
 
     crash_test.py --bin RAMPART [--kills N] [--writers N] [--backend sqlite|postgres]
                   [--pg-url CLUSTER_URL] [--seed N] [--json FILE]
@@ -60,20 +64,24 @@ class Server:
         self.proc.wait(timeout=30)
 
 
-def request(port, token, method, path, body=None, timeout=10):
+def request(port, token, method, path, body=None, timeout=10, key=None):
+    """(status, body, replayed): replayed when the answer says Idempotent-Replayed: true."""
     data = json.dumps(body).encode() if body is not None else None
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    if key:
+        headers["Idempotency-Key"] = key
     req = urllib.request.Request(f"http://127.0.0.1:{port}{path}", data=data, method=method,
-                                 headers={"Authorization": f"Bearer {token}",
-                                          "Content-Type": "application/json"})
+                                 headers=headers)
     with urllib.request.urlopen(req, timeout=timeout) as res:
-        return res.status, json.loads(res.read() or b"null")
+        replayed = res.headers.get("Idempotent-Replayed") == "true"
+        return res.status, json.loads(res.read() or b"null"), replayed
 
 
 def titles(port, token):
     out, cursor = [], ""
     while True:
         path = "/api/v1/context-issues?limit=500" + (f"&cursor={cursor}" if cursor else "")
-        _, page = request(port, token, "GET", path, timeout=60)
+        _, page, _ = request(port, token, "GET", path, timeout=60)
         out += [r["title"] for r in page["data"]]
         cursor = page.get("next_cursor") or ""
         if not cursor:
@@ -112,27 +120,36 @@ def main():
                      "--org", "Crash test"]).strip().splitlines()[-1]
 
         acknowledged, lost, duplicated, rounds, unexpected = set(), 0, 0, [], []
+        retried, replayed = 0, 0
         server = Server(a.bin, db, extra)
         for kill in range(a.kills):
             stop = threading.Event()
-            acked_now, lock = [], threading.Lock()
+            acked_now, unknown, lock = [], [], threading.Lock()
+
+            def issue(title):
+                return {"title": title, "kind": "internal", "status": "active"}
 
             def writer(w):
                 i = 0
                 while not stop.is_set():
                     title = f"round {kill} writer {w} issue {i}"
+                    key = f"{a.seed}/{title}"
                     i += 1
                     try:
-                        status, _ = request(server.port, token, "POST", "/api/v1/context-issues",
-                                            {"title": title, "kind": "internal", "status": "active"})
+                        status, _, _ = request(server.port, token, "POST",
+                                               "/api/v1/context-issues", issue(title), key=key)
                     except urllib.error.HTTPError as e:
-                        if e.code >= 500:
-                            continue  # refused (busy, stopping): not acknowledged, try the next
+                        if e.code >= 500:  # refused (busy, stopping): sent again after the restart
+                            with lock:
+                                unknown.append(title)
+                            continue
                         with lock:
                             unexpected.append(f"{title}: HTTP {e.code}")
                         return
                     except (urllib.error.URLError, ConnectionError, OSError):
-                        return  # the server is gone (or going): this write was not acknowledged
+                        with lock:  # the server is gone (or going): committed or not, unknown
+                            unknown.append(title)
+                        return
                     if status == 201:
                         with lock:
                             acked_now.append(title)
@@ -147,6 +164,22 @@ def main():
                 t.join()
             acknowledged.update(acked_now)
             server = Server(a.bin, db, extra)
+            # What the writers could not know, sent again with the same keys.
+            for title in unknown:
+                try:
+                    status, _, again = request(server.port, token, "POST",
+                                               "/api/v1/context-issues", issue(title),
+                                               key=f"{a.seed}/{title}")
+                except urllib.error.HTTPError as e:
+                    unexpected.append(f"{title} sent again: HTTP {e.code}")
+                    continue
+                if status != 201:
+                    unexpected.append(f"{title} sent again: HTTP {status}")
+                    continue
+                retried += 1
+                replayed += again
+                acked_now.append(title)
+                acknowledged.add(title)
             present = titles(server.port, token)
             counts = {}
             for t in present:
@@ -154,11 +187,12 @@ def main():
             missing = [t for t in acknowledged if t not in counts]
             twice = [t for t, n in counts.items() if n > 1]
             lost, duplicated = lost + len(missing), duplicated + len(twice)
-            rounds.append({"acknowledged": len(acked_now), "present": len(present),
-                           "lost": len(missing), "duplicated": len(twice)})
-            print(f"kill {kill + 1}/{a.kills}: {len(acked_now)} writes acknowledged, "
-                  f"{len(present)} issues present, {len(missing)} lost, {len(twice)} duplicated",
-                  flush=True)
+            rounds.append({"acknowledged": len(acked_now), "sent_again": len(unknown),
+                           "present": len(present), "lost": len(missing),
+                           "duplicated": len(twice)})
+            print(f"kill {kill + 1}/{a.kills}: {len(acked_now)} writes acknowledged "
+                  f"({len(unknown)} sent again), {len(present)} issues present, "
+                  f"{len(missing)} lost, {len(twice)} duplicated", flush=True)
         server.stop()
         verify = subprocess.run([a.bin, "audit", "verify", "--db", db], capture_output=True,
                                 text=True)
@@ -166,6 +200,7 @@ def main():
         print(verify.stdout.strip() or verify.stderr.strip())
         result = {"backend": a.backend, "kills": a.kills, "writers": a.writers, "seed": a.seed,
                   "acknowledged": len(acknowledged), "lost": lost, "duplicated": duplicated,
+                  "sent_again": retried, "sent_again_replayed": replayed,
                   "audit_chain_intact": intact, "rounds": rounds}
         if a.json:
             with open(a.json, "w") as f:
@@ -173,8 +208,9 @@ def main():
         for line in unexpected[:5]:
             print("unexpected answer:", line)
         ok = lost == 0 and duplicated == 0 and intact and len(acknowledged) > 0 and not unexpected
-        print(f"{a.backend}: {a.kills} kills, {len(acknowledged)} acknowledged writes, "
-              f"{lost} lost, {duplicated} duplicated, audit chain "
+        print(f"{a.backend}: {a.kills} kills, {len(acknowledged)} acknowledged writes "
+              f"({retried} sent again with their Idempotency-Key, {replayed} of them answered "
+              f"from the first attempt), {lost} lost, {duplicated} duplicated, audit chain "
               f"{'intact' if intact else 'BROKEN'} (seed {a.seed})")
         print("1 passed, 0 failed" if ok else "0 passed, 1 failed")
         return 0 if ok else 1

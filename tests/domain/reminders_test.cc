@@ -69,7 +69,36 @@ TEST(ComposeDigest, CountsWhatItDoesNotList) {
   }
   const ComposedDigest c = ComposeDigest(d, "");
   EXPECT_THAT(c.text, HasSubstr("... and 5 more"));
-  EXPECT_EQ(c.items.size(), d.items.size());  // the notification lists them all
+  EXPECT_EQ(c.items.size(), d.items.size());  // the notification lists all 25 (up to 50)
+}
+
+// The notification keeps 50 items of a section and then says how many more there are, so a
+// person owning thousands of risks past review gets kilobytes, not megabytes.
+TEST(ComposeDigest, KeepsFiftyItemsOfASectionAndCountsTheRest) {
+  Digest d{.day = "2026-03-14", .org_name = "Acme", .person = "Alice"};
+  d.items.push_back({.section = DigestSection::kTask, .label = "Rotate keys", .due = "2026-03-15"});
+  for (int i = 0; i < 1234; ++i) {
+    d.items.push_back({.section = DigestSection::kReview,
+                       .label = "Risk " + std::to_string(i),
+                       .due = "2026-03-01",
+                       .what = "Risk",
+                       .href = "/risks/" + std::to_string(i + 1)});
+  }
+  d.items.push_back(
+      {.section = DigestSection::kAcknowledgement, .label = "Policy", .due = "2026-03-10"});
+  const ComposedDigest c = ComposeDigest(d, "");
+  ASSERT_EQ(c.items.size(), 1u + kDigestItemsPerSection + 1u + 1u);
+  EXPECT_EQ(c.items[0]["label"], "Rotate keys");
+  EXPECT_EQ(c.items[1]["label"], "Risk 0");
+  EXPECT_EQ(c.items[kDigestItemsPerSection]["label"], "Risk 49");
+  const auto& more = c.items[kDigestItemsPerSection + 1];
+  EXPECT_EQ(more["section"], "review");
+  EXPECT_EQ(more["more"], 1234 - kDigestItemsPerSection);
+  EXPECT_EQ(more["label"], "1,184 more");
+  EXPECT_EQ(more["href"], "/my");
+  EXPECT_EQ(c.items.back()["label"], "Policy");
+  EXPECT_FALSE(c.items[0].contains("more"));
+  EXPECT_THAT(c.summary, HasSubstr("1,234 reviews due"));
 }
 
 TEST(IsValidEmailAddress, AcceptsOneAddressAndNothingThatAddsARecipientOrHeader) {

@@ -52,6 +52,9 @@ nlohmann::json DataOf(const std::string& schema);
 nlohmann::json Extends(const std::string& base, const nlohmann::json& more);
 
 // Parameters.
+// A register list's query parameters (register_api.cc): limit, cursor, sort (every sortable
+// field, "-" for descending), q, total and a filter per filterable field.
+nlohmann::json ListParameters(const domain::RegisterSpec& spec);
 extern const nlohmann::json kIdParam;  // the record id of `(\d+)`
 extern const nlohmann::json kIfMatch;  // the record's version, required
 // An integer path parameter.

@@ -41,6 +41,10 @@ void AddNotificationSchemas(json& schemas) {
        {"what", Described(kString, "the register of a review (\"Risk\"); empty otherwise")},
        {"href", Described(kString, "the record's page in the app, a path")},
        {"overdue", kBoolean}});
+  schemas["NotificationItem"]["properties"]["more"] =
+      Described(kInteger,
+                "only on the last item of a section cut short (50 items are kept of each): how "
+                "many more the section held; its href is My work, which lists them all");
   schemas["Notification"] =
       ObjectOfAll({{"id", kInteger},
                    {"kind", {{"type", "string"}, {"enum", {"digest"}}}},

@@ -165,7 +165,8 @@ Json RecordSchema(const RegisterSpec& spec, bool input) {
   return s;
 }
 
-// The list's query parameters: paging, sort, search, and a filter per filterable field.
+}  // namespace
+
 Json ListParameters(const RegisterSpec& spec) {
   Json sorts = Json::array();
   for (const std::string n : {"id", "created_at", "updated_at"}) {
@@ -208,6 +209,8 @@ Json ListParameters(const RegisterSpec& spec) {
   }
   return params;
 }
+
+namespace {
 
 // An answer of audit events.
 Json EventsSchema() {

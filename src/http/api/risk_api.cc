@@ -192,6 +192,19 @@ void AddAcceptanceAndCatalogueRoutes(Router& router) {
 }
 
 // The heat map and the treatment plan.
+}  // namespace
+
+Result<domain::ListQuery> TreatmentPlanQuery(const HttpRequest& req) {
+  ASSIGN_OR_RETURN(auto q, ParseListQuery(domain::Risks(), req));
+  if (!req.HasParam("sort")) {
+    q.sort = "number";
+    q.descending = false;
+  }
+  return q;
+}
+
+namespace {
+
 void AddRiskViewRoutes(Router& router) {
   const Json tags = Json::array({"Risk assessment and treatment"});
   const Json plan_row = ObjectOfAll({{"risk", Ref(SchemaName(domain::Risks()))},
@@ -229,38 +242,67 @@ void AddRiskViewRoutes(Router& router) {
   router.Get(
       "/api/v1/risks/treatment-plan", kRead,
       Doc({{"summary", "The risk treatment plan"},
+           {"description",
+            "The risks that need treatment (analysed, treatment planned or treated, with a "
+            "treatment option other than retain or none chosen yet), one row per action and one "
+            "for a risk without actions. Paged by risk: `limit` and the cursors count risks, so "
+            "a page may hold more rows than `limit`. Takes the risk list's filters, search and "
+            "sort (by number unless `sort` is given); `total=true` counts the plan's risks."},
            {"tags", tags},
            {"operationId", "risk_treatment_plan"},
+           {"parameters", ListParameters(domain::Risks())},
            {"responses",
-            Merge({{"200", JsonResponse(
-                               "one row per action",
-                               ObjectOfAll({{"data", {{"type", "array"}, {"items", plan_row}}}}))}},
-                  ErrorResponses({401, 403}))}}),
+            Merge({{"200",
+                    JsonResponse("a page of the plan",
+                                 Object({{"data", ArrayOf(plan_row)},
+                                         {"next_cursor", OrNull(kString)},
+                                         {"prev_cursor", OrNull(kString)},
+                                         {"total", Described(kInteger,
+                                                             "with total=true: how many risks "
+                                                             "the plan holds")}},
+                                        Json::array({"data", "next_cursor", "prev_cursor"})))}},
+                  ErrorResponses({400, 401, 403}))}}),
       [](Request& r) {
-        auto plan = r.services.risks.TreatmentPlan(r.principal);
+        auto q = TreatmentPlanQuery(r.http);
+        if (!q.ok()) return WriteJsonError(r.res, q.status());
+        auto plan = r.services.risks.TreatmentPlan(r.principal, *q);
         if (!plan.ok()) return WriteJsonError(r.res, plan.status());
         Json data = Json::array();
-        for (const auto& row : *plan) {
+        for (const auto& row : plan->rows) {
           data.push_back({{"risk", app::RecordToJson(row.risk)},
                           {"action", row.action},
                           {"overdue", row.overdue}});
         }
-        WriteJson(r.res, 200, Json{{"data", data}});
+        auto cursor = [](const std::string& c) { return c.empty() ? Json() : Json(c); };
+        Json body{{"data", std::move(data)},
+                  {"next_cursor", cursor(plan->next_cursor)},
+                  {"prev_cursor", cursor(plan->prev_cursor)}};
+        if (plan->risks) body["total"] = *plan->risks;
+        WriteJson(r.res, 200, body);
       });
   router.Get(
       "/api/v1/risks/treatment-plan/export", kExport,
       Doc({{"summary", "The risk treatment plan as CSV or XLSX"},
+           {"description",
+            "The whole plan (or the risks the risk list's filters and search select), one row "
+            "per action, written a page of risks at a time."},
            {"tags", tags},
            {"operationId", "export_risk_treatment_plan"},
            {"parameters",
-            Json::array({{{"name", "format"},
-                          {"in", "query"},
-                          {"schema", {{"type", "string"}, {"enum", {"csv", "xlsx"}}}}}})},
+            Merge(ListParameters(domain::Risks()),
+                  Json::array(
+                      {{{"name", "format"},
+                        {"in", "query"},
+                        {"description", "csv (the default) or xlsx"},
+                        {"schema",
+                         {{"type", "string"}, {"enum", {"csv", "xlsx"}}, {"default", "csv"}}}}}))},
            {"responses", Merge({{"200", {{"description", "the file"}}}},
                                ErrorResponses({400, 401, 403, 429}))}}),
       [](Request& r) {
         const std::string format = r.Query("format").empty() ? "csv" : r.Query("format");
-        auto file = r.services.risks.ExportTreatmentPlan(r.principal, format);
+        auto q = TreatmentPlanQuery(r.http);
+        if (!q.ok()) return WriteJsonError(r.res, q.status());
+        auto file = r.services.risks.ExportTreatmentPlan(r.principal, format, *q);
         if (!file.ok()) return WriteJsonError(r.res, file.status());
         r.res.SetHeader("Content-Disposition",
                         fmt::format("attachment; filename=\"risk-treatment-plan.{}\"", format));

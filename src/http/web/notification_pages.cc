@@ -40,6 +40,11 @@ void NotificationCard(Html& h, const Request& r, const domain::Notification& n) 
         any = true;
       }
       h.Open("li");
+      if (item.contains("more")) {  // the section was cut short (domain::ComposeDigest)
+        h.Link("/my", fmt::format("{} more on My work", Grouped(item.value("more", int64_t{0}))));
+        h.Close("li");
+        continue;
+      }
       const std::string what = Str(item, "what");
       if (!what.empty()) h.Text(what + ": ");
       const std::string href = Str(item, "href");

@@ -130,9 +130,6 @@ using Errors = std::map<std::string, std::string>;
 
 namespace {
 
-// A register page counts matching records up to this many; beyond, it says "More than 10000".
-constexpr int64_t kPageTotalLimit = 10000;
-
 std::string NoticeText(const RegisterSpec& spec, const std::string& key) {
   if (key == "created") return "Created.";
   if (key == "saved") return "Saved.";
@@ -223,8 +220,20 @@ bool IsEditable(const RegisterSpec& spec, const Record& rec) {
 // ---------------------------------------------------------------------------------------------
 // The table
 
+bool IsDueField(const RegisterSpec& spec, const FieldSpec& f) {
+  return spec.lifecycle && f.name == spec.lifecycle->due_field;
+}
+
+// Beside the due date of a record still open after it (domain::IsPastDue).
+void OverdueBadge(Html& h) {
+  h.Text(" ");
+  h.Element("span", {{"class", "badge badge-overdue"}}, "Overdue");
+}
+
+}  // namespace
+
 std::string QueryWith(const HttpRequest& req, const std::string& key, const std::string& value,
-                      bool drop_cursor = true) {
+                      bool drop_cursor) {
   std::string out;
   bool replaced = false;
   for (const auto& [k, v] : req.params) {
@@ -244,15 +253,124 @@ std::string QueryWith(const HttpRequest& req, const std::string& key, const std:
   return out;
 }
 
-bool IsDueField(const RegisterSpec& spec, const FieldSpec& f) {
-  return spec.lifecycle && f.name == spec.lifecycle->due_field;
+int64_t PageNumber(const Request& r, const domain::ListQuery& q) {
+  if (q.cursor.empty()) return 1;
+  const std::string text = r.Query("page");
+  int64_t n = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+  return ec == std::errc() && end == text.data() + text.size() && n >= 2 && n <= 1'000'000 ? n : 0;
 }
 
-// Beside the due date of a record still open after it (domain::IsPastDue).
-void OverdueBadge(Html& h) {
-  h.Text(" ");
-  h.Element("span", {{"class", "badge badge-overdue"}}, "Overdue");
+std::string PageCount(const RegisterSpec& spec, int64_t total, bool capped, int64_t page_no,
+                      int limit, int64_t shown, bool one_page) {
+  if (one_page || page_no == 0) {
+    return capped ? fmt::format("More than {} {}", Grouped(total), LowerNoun(spec.plural))
+                  : CountOf(spec, total);
+  }
+  const int64_t first = (page_no - 1) * limit + 1;
+  // CountOf's noun after its number: " context issues".
+  const std::string noun = CountOf(spec, total).substr(std::to_string(total).size());
+  return fmt::format("{}–{} of {}{}{}", Grouped(first), Grouped(first + shown - 1),
+                     capped ? "more than " : "", Grouped(total), noun);
 }
+
+void Pager(Html& h, const std::string& path, const HttpRequest& view,
+           const std::string& prev_cursor, const std::string& next_cursor, int64_t page_no) {
+  // The links carry the cursor and the number of the page they lead to.
+  const std::string first_page = path + QueryWith(view, "cursor", "");
+  auto page_link = [&](const std::string& cursor, int64_t n) {
+    std::string url = path + QueryWith(view, "cursor", cursor, false);
+    if (n >= 2) url += fmt::format("&page={}", n);
+    return url;
+  };
+  h.Open("nav", {{"class", "pager"}, {"aria-label", "Pages"}});
+  if (!prev_cursor.empty()) {
+    if (page_no != 2) h.Link(first_page, "« First page", "button button-ghost");
+    h.Link(page_no == 2 ? first_page : page_link(prev_cursor, page_no - 1), "← Previous page",
+           "button button-secondary");
+  }
+  if (!next_cursor.empty()) {
+    h.Link(page_link(next_cursor, page_no == 0 ? 0 : page_no + 1), "Next page →",
+           "button button-secondary");
+  }
+  h.Close("nav");
+}
+
+void OpenListToolbar(Html& tb, const Request& r, const std::string& action,
+                     const std::string& placeholder) {
+  tb.Open("form",
+          {{"method", "get"}, {"action", action}, {"class", "toolbar"}, {"role", "search"}});
+  tb.Open("div", {{"class", "filter filter-search"}});
+  tb.Element("label", {{"for", "q"}}, "Search");
+  tb.Void("input", {{"type", "search"},
+                    {"id", "q"},
+                    {"name", "q"},
+                    {"value", r.Query("q")},
+                    {"placeholder", placeholder},
+                    {"maxlength", "200"}});
+  tb.Close("div");
+}
+
+void CloseListToolbar(Html& tb, const Request& r, const std::string& action) {
+  if (!r.Query("sort").empty()) {
+    tb.Void("input", {{"type", "hidden"}, {"name", "sort"}, {"value", r.Query("sort")}});
+  }
+  tb.Open("div", {{"class", "filter filter-actions"}});
+  tb.Element("button", {{"type", "submit"}, {"class", "button button-secondary"}}, "Apply");
+  tb.Link(action, "Clear", "button button-ghost");
+  tb.Close("div").Close("form");
+}
+
+void FilterControl(Html& h, const HttpRequest& req, const FieldSpec& f, const Members& members,
+                   const std::vector<domain::Choice>* choices) {
+  const std::string current = req.HasParam(f.name) ? req.Param(f.name) : "";
+  const std::string id = "filter-" + f.name;
+  h.Open("div", {{"class", "filter"}});
+  h.Element("label", {{"for", id}}, f.label);
+  h.Open("select", {{"id", id}, {"name", f.name}});
+  h.Element("option", {{"value", ""}}, "Any");
+  auto option = [&](const std::string& value, const std::string& label) {
+    if (value == current) {
+      h.Open("option", {{"value", value}, Attr::Flag("selected")}).Text(label).Close("option");
+    } else {
+      h.Element("option", {{"value", value}}, label);
+    }
+  };
+  if (choices != nullptr) {
+    for (const auto& c : *choices) option(c.value, c.label);
+  } else if (f.type == FieldType::kEnum) {
+    for (const auto& c : f.choices) option(c.value, c.label);
+  } else if (f.type == FieldType::kBool) {
+    option("true", "Yes");
+    option("false", "No");
+  } else if (f.type == FieldType::kUser) {
+    for (const auto& m : members) option(std::to_string(m.id), UserName(m.id, members));
+  } else if (f.type == FieldType::kInteger) {
+    for (int v = f.min_value; v <= f.max_value; ++v) option(std::to_string(v), std::to_string(v));
+  }
+  h.Close("select").Close("div");
+}
+
+// The list's query parameters as the page reads them. `notice` (the confirmation after a
+// delete) belongs to the page, not to the query. The toolbar form submits every control, so
+// "Any" arrives as an empty value; for the API an empty value asks for records where the field
+// is not set. A toolbar submission (recognised by its search box, `q`) therefore drops empty
+// values, while a link such as /context-issues?swot= (no `q`) still lists the unset ones.
+HttpRequest ListView(const HttpRequest& req) {
+  HttpRequest view;
+  view.path = req.path;
+  view.params = req.params;
+  const bool from_toolbar = req.HasParam("q");
+  for (auto it = view.params.begin(); it != view.params.end();) {
+    // The page number travels beside the cursor for the "51–100 of 1,234" line only.
+    const bool drop =
+        it->first == "notice" || it->first == "page" || (from_toolbar && it->second.empty());
+    it = drop ? view.params.erase(it) : std::next(it);
+  }
+  return view;
+}
+
+namespace {
 
 void Cell(Html& h, const RegisterSpec& spec, const FieldSpec& f, const Record& rec,
           const Members& members, const std::string& today, const RefTitles& refs,
@@ -319,55 +437,6 @@ void Cell(Html& h, const RegisterSpec& spec, const FieldSpec& f, const Record& r
   }
 }
 
-void FilterControl(Html& h, const HttpRequest& req, const FieldSpec& f, const Members& members,
-                   const std::vector<domain::Choice>* choices) {
-  const std::string current = req.HasParam(f.name) ? req.Param(f.name) : "";
-  const std::string id = "filter-" + f.name;
-  h.Open("div", {{"class", "filter"}});
-  h.Element("label", {{"for", id}}, f.label);
-  h.Open("select", {{"id", id}, {"name", f.name}});
-  h.Element("option", {{"value", ""}}, "Any");
-  auto option = [&](const std::string& value, const std::string& label) {
-    if (value == current) {
-      h.Open("option", {{"value", value}, Attr::Flag("selected")}).Text(label).Close("option");
-    } else {
-      h.Element("option", {{"value", value}}, label);
-    }
-  };
-  if (choices != nullptr) {
-    for (const auto& c : *choices) option(c.value, c.label);
-  } else if (f.type == FieldType::kEnum) {
-    for (const auto& c : f.choices) option(c.value, c.label);
-  } else if (f.type == FieldType::kBool) {
-    option("true", "Yes");
-    option("false", "No");
-  } else if (f.type == FieldType::kUser) {
-    for (const auto& m : members) option(std::to_string(m.id), UserName(m.id, members));
-  } else if (f.type == FieldType::kInteger) {
-    for (int v = f.min_value; v <= f.max_value; ++v) option(std::to_string(v), std::to_string(v));
-  }
-  h.Close("select").Close("div");
-}
-
-// The list's query parameters as the page reads them. `notice` (the confirmation after a
-// delete) belongs to the page, not to the query. The toolbar form submits every control, so
-// "Any" arrives as an empty value; for the API an empty value asks for records where the field
-// is not set. A toolbar submission (recognised by its search box, `q`) therefore drops empty
-// values, while a link such as /context-issues?swot= (no `q`) still lists the unset ones.
-HttpRequest ListView(const HttpRequest& req) {
-  HttpRequest view;
-  view.path = req.path;
-  view.params = req.params;
-  const bool from_toolbar = req.HasParam("q");
-  for (auto it = view.params.begin(); it != view.params.end();) {
-    // The page number travels beside the cursor for the "51–100 of 1,234" line only.
-    const bool drop =
-        it->first == "notice" || it->first == "page" || (from_toolbar && it->second.empty());
-    it = drop ? view.params.erase(it) : std::next(it);
-  }
-  return view;
-}
-
 void ListPage(Request& r, const RegisterSpec& spec) {
   const HttpRequest view = ListView(r.http);
   auto members = r.services.registers.Members(r.principal);
@@ -403,18 +472,7 @@ void ListPage(Request& r, const RegisterSpec& spec) {
   // Search and filters (a GET form: the URL is the state, so it can be shared and bookmarked).
   // Left out while the register is still empty: there is nothing to search.
   Html tb;
-  tb.Open(
-      "form",
-      {{"method", "get"}, {"action", "/" + spec.path}, {"class", "toolbar"}, {"role", "search"}});
-  tb.Open("div", {{"class", "filter filter-search"}});
-  tb.Element("label", {{"for", "q"}}, "Search");
-  tb.Void("input", {{"type", "search"},
-                    {"id", "q"},
-                    {"name", "q"},
-                    {"value", r.Query("q")},
-                    {"placeholder", "Search " + LowerNoun(spec.plural)},
-                    {"maxlength", "200"}});
-  tb.Close("div");
+  OpenListToolbar(tb, r, "/" + spec.path, "Search " + LowerNoun(spec.plural));
   for (const auto& f : spec.fields) {
     if (!f.filterable) continue;
     const bool offered =
@@ -428,13 +486,7 @@ void ListPage(Request& r, const RegisterSpec& spec) {
       tb.Void("input", {{"type", "hidden"}, {"name", f.name}, {"value", view.Param(f.name)}});
     }
   }
-  if (!r.Query("sort").empty()) {
-    tb.Void("input", {{"type", "hidden"}, {"name", "sort"}, {"value", r.Query("sort")}});
-  }
-  tb.Open("div", {{"class", "filter filter-actions"}});
-  tb.Element("button", {{"type", "submit"}, {"class", "button button-secondary"}}, "Apply");
-  tb.Link("/" + spec.path, "Clear", "button button-ghost");
-  tb.Close("div").Close("form");
+  CloseListToolbar(tb, r, "/" + spec.path);
 
   auto q = ParseListQuery(spec, view);
   if (!q.ok()) {
@@ -479,32 +531,10 @@ void ListPage(Request& r, const RegisterSpec& spec) {
 
   const std::string today = Today(r);
   h.Open("div", {{"class", "card table-card"}});
-  // The page's number: 1 without a cursor, else what the pager links carried (0: not known).
-  int64_t page_no = 1;
-  if (!q->cursor.empty()) {
-    page_no = 0;
-    const std::string text = r.Query("page");
-    int64_t n = 0;
-    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
-    if (ec == std::errc() && end == text.data() + text.size() && n >= 2 && n <= 1'000'000) {
-      page_no = n;
-    }
-  }
-  const auto shown = static_cast<int64_t>(page->records.size());
-  const bool one_page = q->cursor.empty() && page->next_cursor.empty();
-  std::string count;
-  if (one_page || page_no == 0) {
-    count = page->total_capped
-                ? fmt::format("More than {} {}", Grouped(*page->total), LowerNoun(spec.plural))
-                : CountOf(spec, *page->total);
-  } else {
-    const int64_t first = (page_no - 1) * q->limit + 1;
-    // CountOf's noun after its number: " context issues".
-    const std::string noun =
-        CountOf(spec, *page->total).substr(std::to_string(*page->total).size());
-    count = fmt::format("{}–{} of {}{}{}", Grouped(first), Grouped(first + shown - 1),
-                        page->total_capped ? "more than " : "", Grouped(*page->total), noun);
-  }
+  const int64_t page_no = PageNumber(r, *q);
+  const std::string count = PageCount(spec, *page->total, page->total_capped, page_no, q->limit,
+                                      static_cast<int64_t>(page->records.size()),
+                                      q->cursor.empty() && page->next_cursor.empty());
   h.Open("div", {{"class", "table-meta"}});
   h.Element("span", {{"class", "count"}, {"aria-live", "polite"}}, count);
   h.Close("div");
@@ -543,24 +573,8 @@ void ListPage(Request& r, const RegisterSpec& spec) {
     h.Close("tr");
   }
   table.Close(h);
-  // Pager links carry the cursor and the number of the page they lead to.
-  const std::string first_page = "/" + spec.path + QueryWith(view, "cursor", "");
-  auto page_link = [&](const std::string& cursor, int64_t n) {
-    std::string url = "/" + spec.path + QueryWith(view, "cursor", cursor, false);
-    if (n >= 2) url += fmt::format("&page={}", n);
-    return url;
-  };
-  h.Open("nav", {{"class", "pager"}, {"aria-label", "Pages"}});
-  if (!page->prev_cursor.empty()) {
-    if (page_no != 2) h.Link(first_page, "« First page", "button button-ghost");
-    h.Link(page_no == 2 ? first_page : page_link(page->prev_cursor, page_no - 1), "← Previous page",
-           "button button-secondary");
-  }
-  if (!page->next_cursor.empty()) {
-    h.Link(page_link(page->next_cursor, page_no == 0 ? 0 : page_no + 1), "Next page →",
-           "button button-secondary");
-  }
-  h.Close("nav").Close("div");
+  Pager(h, "/" + spec.path, view, page->prev_cursor, page->next_cursor, page_no);
+  h.Close("div");
   RenderPage(r, frame, h.Take());
 }
 

@@ -165,99 +165,154 @@ void HeatMapPage(Request& r) {
 }
 
 void TreatmentPlanPage(Request& r) {
-  auto plan = r.services.risks.TreatmentPlan(r.principal);
-  auto members = r.services.registers.Members(r.principal);
-  if (!plan.ok() || !members.ok()) {
-    return ErrorPage(r, "Risk treatment plan", plan.ok() ? members.status() : plan.status(),
-                     "/risks", "Risks");
-  }
+  const HttpRequest view = ListView(r.http);
   const auto& risks = domain::Risks();
-  const domain::FieldSpec* actions = risks.Field("actions");
-  Html a;
-  a.Link("/api/v1/risks/treatment-plan/export?format=csv", "Export CSV", "button button-secondary");
-  a.Link("/api/v1/risks/treatment-plan/export?format=xlsx", "Export XLSX",
-         "button button-secondary");
-  Html h;
-  size_t overdue = 0;
-  for (const auto& row : *plan) overdue += row.overdue ? 1 : 0;
-  if (plan->empty()) {
-    h.Open("div", {{"class", "card empty-state"}});
-    h.Element("h2", {}, "No risk needs treatment");
-    h.Element("p", {},
-              "Risks appear here once analysed with a treatment option other than retain.");
-    h.Close("div");
-  } else {
-    h.Open("div", {{"class", "card table-card"}});
-    h.Open("div", {{"class", "table-meta"}});
-    h.Element("span", {{"class", "count"}},
-              fmt::format("{} {}{}", plan->size(), plan->size() == 1 ? "row" : "rows",
-                          overdue > 0 ? fmt::format(" · {} overdue", overdue) : ""));
-    h.Close("div");
-    const Table table{.cls = "data-table stack-narrow",
-                      .caption = "Risk treatment plan",
-                      .columns = {{.label = "No."},
-                                  {.label = "Risk"},
-                                  {.label = "Owner"},
-                                  {.label = "Residual level"},
-                                  {.label = "Treatment"},
-                                  {.label = "Action"},
-                                  {.label = "Action owner"},
-                                  {.label = "Due"},
-                                  {.label = "Status"}}};
-    table.Open(h);
-    for (const auto& row : *plan) {
-      const Json& f = row.risk.fields;
-      h.Open("tr", {{"class", row.overdue ? "is-overdue-row" : ""}});
-      h.Element("td", {{"data-label", "No."}, {"class", "cell-num"}}, f["number"].dump());
-      h.Open("td", {{"class", "cell-title"}, {"data-label", "Risk"}});
-      h.Link(fmt::format("/risks/{}", row.risk.id), Str(f["title"]));
-      h.Close("td");
-      h.Element(
-          "td", {{"data-label", "Owner"}},
-          f["owner"].is_number_integer() ? UserName(f["owner"].get<int64_t>(), *members) : "—");
-      const Json& level = f["residual_level"].is_null() ? f["inherent_level"] : f["residual_level"];
-      h.Element("td", {{"data-label", "Residual level"}}, level.is_null() ? "—" : Str(level));
-      h.Open("td", {{"data-label", "Treatment"}});
-      if (f["treatment"].is_string()) {
-        Badge(h, *risks.Field("treatment"), f["treatment"]);
-      } else {
-        h.Text("Not chosen");
-      }
-      h.Close("td");
-      const Json& act = row.action;
-      if (act.is_null()) {
-        h.Element("td", {{"data-label", "Action"}, {"class", "cell-empty"}}, "No action planned");
-        h.Element("td", {{"data-label", "Action owner"}}, "—");
-        h.Element("td", {{"data-label", "Due"}}, "—");
-        h.Element("td", {{"data-label", "Status"}}, "—");
-      } else {
-        h.Element("td", {{"data-label", "Action"}}, Str(act["action"]));
-        h.Element("td", {{"data-label", "Action owner"}},
-                  act["owner"].is_number_integer() ? UserName(act["owner"].get<int64_t>(), *members)
-                                                   : "—");
-        h.Open("td", {{"data-label", "Due"},
-                      {"class", row.overdue ? "cell-date is-overdue" : "cell-date"}});
-        h.Text(act["due"].is_string() ? Str(act["due"]) : "—");
-        if (row.overdue) h.Element("span", {{"class", "badge badge-overdue"}}, "Overdue");
-        h.Close("td");
-        h.Open("td", {{"data-label", "Status"}});
-        for (const auto& c : actions->columns) {
-          if (c.name == "status") Badge(h, c, act["status"]);
-        }
-        h.Close("td");
-      }
-      h.Close("tr");
-    }
-    table.Close(h);
-    h.Close("div");
+  auto members = r.services.registers.Members(r.principal);
+  if (!members.ok()) {
+    return ErrorPage(r, "Risk treatment plan", members.status(), "/risks", "Risks");
   }
-  RenderPage(r,
-             {.title = "Risk treatment plan",
-              .nav = "treatment-plan",
-              .crumbs = {{"Risks", "/risks"}, {"Treatment plan", ""}},
-              .subtitle = "Clauses 6.1.3 and 8.3",
-              .actions = a.Take()},
-             h.Take());
+  const PageFrame frame{
+      .title = "Risk treatment plan",
+      .nav = "treatment-plan",
+      .crumbs = {{"Risks", "/risks"}, {"Treatment plan", ""}},
+      .subtitle = "Clauses 6.1.3 and 8.3",
+      .actions = [&] {
+        Html a;
+        a.Link("/api/v1/risks/treatment-plan/export" + QueryWith(view, "format", "csv"),
+               "Export CSV", "button button-secondary");
+        a.Link("/api/v1/risks/treatment-plan/export" + QueryWith(view, "format", "xlsx"),
+               "Export XLSX", "button button-secondary");
+        return a.Take();
+      }()};
+  // Search and the owner, status and treatment filters (a GET form: the URL is the state).
+  Html tb;
+  OpenListToolbar(tb, r, "/risks/treatment-plan", "Search risks");
+  const domain::FieldSpec* status = risks.Field("status");
+  const std::vector<domain::Choice> in_plan = [&] {
+    std::vector<domain::Choice> out;
+    for (const auto& c : status->choices) {
+      if (c.value == domain::kRiskAnalysed || c.value == domain::kRiskTreatmentPlanned ||
+          c.value == domain::kRiskTreated) {
+        out.push_back(c);
+      }
+    }
+    return out;
+  }();
+  FilterControl(tb, view, *risks.Field("owner"), *members, nullptr);
+  FilterControl(tb, view, *status, *members, &in_plan);
+  FilterControl(tb, view, *risks.Field("treatment"), *members, nullptr);
+  CloseListToolbar(tb, r, "/risks/treatment-plan");
+
+  Html h;
+  auto q = TreatmentPlanQuery(view);
+  Result<app::TreatmentPlanPage> plan = app::TreatmentPlanPage{};
+  if (q.ok()) {
+    q->with_total = true;
+    q->total_limit = kPageTotalLimit;
+    q->limit = 50;
+    plan = r.services.risks.TreatmentPlan(r.principal, *q);
+  } else {
+    plan = q.status();
+  }
+  if (!plan.ok()) {
+    if (plan.status().code() != Code::kInvalidArgument) {
+      return ErrorPage(r, "Risk treatment plan", plan.status(), "/risks", "Risks");
+    }
+    h.Append(tb);
+    h.Open("div", {{"class", "alert alert-error"}, {"role", "alert"}});
+    h.Text(plan.status().message()).Close("div");
+    return RenderPage(r, frame, h.Take(), 400);
+  }
+  const bool filtered = !q->filters.empty() || !q->search.empty();
+  if (filtered || !plan->rows.empty() || !q->cursor.empty()) h.Append(tb);
+  if (plan->rows.empty() && q->cursor.empty()) {
+    h.Open("div", {{"class", "card empty-state"}});
+    if (filtered) {
+      h.Element("h2", {}, "Nothing matches");
+      h.Element("p", {}, "No risk in the treatment plan matches this search and these filters.");
+      h.Link("/risks/treatment-plan", "Show the whole plan", "button button-secondary");
+    } else {
+      h.Element("h2", {}, "No risk needs treatment");
+      h.Element("p", {},
+                "Risks appear here once analysed with a treatment option other than retain.");
+    }
+    h.Close("div");
+    return RenderPage(r, frame, h.Take());
+  }
+  const domain::FieldSpec* actions = risks.Field("actions");
+  int64_t shown = 0;  // risks on this page
+  size_t overdue = 0;
+  for (size_t i = 0; i < plan->rows.size(); ++i) {
+    shown += i == 0 || plan->rows[i].risk.id != plan->rows[i - 1].risk.id;
+    overdue += plan->rows[i].overdue ? 1 : 0;
+  }
+  const int64_t page_no = PageNumber(r, *q);
+  std::string count = PageCount(risks, *plan->risks, plan->risks_capped, page_no, q->limit, shown,
+                                q->cursor.empty() && plan->next_cursor.empty());
+  count += fmt::format(" · {} {}", plan->rows.size(), plan->rows.size() == 1 ? "row" : "rows");
+  if (overdue > 0) count += fmt::format(" · {} overdue", overdue);
+  h.Open("div", {{"class", "card table-card"}});
+  h.Open("div", {{"class", "table-meta"}});
+  h.Element("span", {{"class", "count"}, {"aria-live", "polite"}}, count);
+  h.Close("div");
+  const Table table{.cls = "data-table stack-narrow",
+                    .caption = "Risk treatment plan",
+                    .columns = {{.label = "No."},
+                                {.label = "Risk"},
+                                {.label = "Owner"},
+                                {.label = "Residual level"},
+                                {.label = "Treatment"},
+                                {.label = "Action"},
+                                {.label = "Action owner"},
+                                {.label = "Due"},
+                                {.label = "Status"}}};
+  table.Open(h);
+  for (const auto& row : plan->rows) {
+    const Json& f = row.risk.fields;
+    h.Open("tr", {{"class", row.overdue ? "is-overdue-row" : ""}});
+    h.Element("td", {{"data-label", "No."}, {"class", "cell-num"}}, f["number"].dump());
+    h.Open("td", {{"class", "cell-title"}, {"data-label", "Risk"}});
+    h.Link(fmt::format("/risks/{}", row.risk.id), Str(f["title"]));
+    h.Close("td");
+    h.Element("td", {{"data-label", "Owner"}},
+              f["owner"].is_number_integer() ? UserName(f["owner"].get<int64_t>(), *members) : "—");
+    const Json& level = f["residual_level"].is_null() ? f["inherent_level"] : f["residual_level"];
+    h.Element("td", {{"data-label", "Residual level"}}, level.is_null() ? "—" : Str(level));
+    h.Open("td", {{"data-label", "Treatment"}});
+    if (f["treatment"].is_string()) {
+      Badge(h, *risks.Field("treatment"), f["treatment"]);
+    } else {
+      h.Text("Not chosen");
+    }
+    h.Close("td");
+    const Json& act = row.action;
+    if (act.is_null()) {
+      h.Element("td", {{"data-label", "Action"}, {"class", "cell-empty"}}, "No action planned");
+      h.Element("td", {{"data-label", "Action owner"}}, "—");
+      h.Element("td", {{"data-label", "Due"}}, "—");
+      h.Element("td", {{"data-label", "Status"}}, "—");
+    } else {
+      h.Element("td", {{"data-label", "Action"}}, Str(act["action"]));
+      h.Element(
+          "td", {{"data-label", "Action owner"}},
+          act["owner"].is_number_integer() ? UserName(act["owner"].get<int64_t>(), *members) : "—");
+      h.Open("td", {{"data-label", "Due"},
+                    {"class", row.overdue ? "cell-date is-overdue" : "cell-date"}});
+      h.Text(act["due"].is_string() ? Str(act["due"]) : "—");
+      if (row.overdue) h.Element("span", {{"class", "badge badge-overdue"}}, "Overdue");
+      h.Close("td");
+      h.Open("td", {{"data-label", "Status"}});
+      for (const auto& c : actions->columns) {
+        if (c.name == "status") Badge(h, c, act["status"]);
+      }
+      h.Close("td");
+    }
+    h.Close("tr");
+  }
+  table.Close(h);
+  Pager(h, "/risks/treatment-plan", view, plan->prev_cursor, plan->next_cursor, page_no);
+  h.Close("div");
+  RenderPage(r, frame, h.Take());
 }
 
 void MatrixTable(Html& h, const domain::RiskMethodology& m) {

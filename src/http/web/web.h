@@ -303,6 +303,41 @@ std::string DisplayValue(const domain::FieldSpec& f, const domain::Json& v,
 std::string UserName(int64_t id, const std::vector<domain::UserSummary>& members);
 // "1 context issue", "13 context issues", "3 scope statements".
 std::string CountOf(const domain::RegisterSpec& spec, int64_t n);
+
+// Paged lists (register_pages.cc: the register lists; the risk treatment plan). A list page
+// counts the matching records up to kPageTotalLimit; beyond, it says "More than 10,000".
+inline constexpr int64_t kPageTotalLimit = 10000;
+// The list's query parameters as the page reads them: without `notice` and `page`, and, when
+// the toolbar was submitted (it sends `q`), without the empty values its "Any" choices send.
+HttpRequest ListView(const HttpRequest& req);
+// `req`'s query string ("?a=1&b=2", or empty) with `key` set to `value` (left out when empty),
+// without `notice`, and without the cursor unless `drop_cursor` is false.
+std::string QueryWith(const HttpRequest& req, const std::string& key, const std::string& value,
+                      bool drop_cursor = true);
+// The number of the page shown: 1 without a cursor, else the `page` its pager link carried; 0
+// when it is not known.
+int64_t PageNumber(const Request& r, const domain::ListQuery& q);
+// The count over a list's table: "1,234 risks" on a single page (or an unknown page number),
+// "51–100 of 1,234 risks" otherwise, "more than 10,000" when the total was capped. `shown`
+// records on this page of `limit`.
+std::string PageCount(const domain::RegisterSpec& spec, int64_t total, bool capped, int64_t page_no,
+                      int limit, int64_t shown, bool one_page);
+// The pager under a list at `path`: first, previous and next page, each link carrying the
+// cursor and the number of the page it leads to, and the view's other parameters.
+void Pager(Html& h, const std::string& path, const HttpRequest& view,
+           const std::string& prev_cursor, const std::string& next_cursor, int64_t page_no);
+// A list's toolbar, a GET form to `action` (the URL is the state, so it can be shared and
+// bookmarked): OpenListToolbar opens it with the search box (`q`); the filters follow;
+// CloseListToolbar keeps the list's sort and ends it with Apply and Clear (back to `action`).
+void OpenListToolbar(Html& tb, const Request& r, const std::string& action,
+                     const std::string& placeholder);
+void CloseListToolbar(Html& tb, const Request& r, const std::string& action);
+// A toolbar filter of `f`: a select of its choices (`choices` when given, else the enum's, Yes
+// and No, the members, or the integer scale) with "Any" first, `req`'s value chosen.
+void FilterControl(Html& h, const HttpRequest& req, const domain::FieldSpec& f,
+                   const std::vector<domain::UserSummary>& members,
+                   const std::vector<domain::Choice>* choices);
+
 // A status badge for an enum value.
 void Badge(Html& h, const domain::FieldSpec& f, const domain::Json& v);
 // Titles of referred-to records by register type, loaded once per page (one statement per

@@ -14,8 +14,6 @@ namespace {
 thread_local IdempotencyClaim* t_claim = nullptr;
 }  // namespace
 
-IdempotencyClaim* CurrentIdempotencyClaim() { return t_claim; }
-
 IdempotencyScope::IdempotencyScope(IdempotencyClaim& claim) : previous_(t_claim) {
   t_claim = &claim;
 }

@@ -280,9 +280,14 @@ Status BuildWhere(const SqlDriver& driver, const RegisterSpec& spec, int64_t org
       }
     } else if (f.value.is_null()) {
       where += fmt::format(" AND {} IS NULL", fs->name);
-    } else if (f.value.is_array()) {  // any of the values
+    } else if (f.value.is_array()) {  // any of the values, null among them: or empty
       std::string qs;
+      bool or_empty = false;
       for (const auto& v : f.value) {
+        if (v.is_null()) {
+          or_empty = true;
+          continue;
+        }
         qs += qs.empty() ? "?" : ", ?";
         params.push_back(FieldParam(*fs, v));
       }
@@ -297,9 +302,14 @@ Status BuildWhere(const SqlDriver& driver, const RegisterSpec& spec, int64_t org
           std::any_of(q.filters.begin(), q.filters.end(), [&](auto& g) {
             return &g != &f && (g.field == "id" || !g.value.is_array() || g.value.size() == 1);
           });
-      where += qs.empty() ? " AND 1 = 0"
-                          : fmt::format(" AND {} IN ({})",
-                                        broad ? driver.Unindexed(fs->name) : fs->name, qs);
+      const std::string column = broad ? driver.Unindexed(fs->name) : fs->name;
+      if (qs.empty()) {
+        where += or_empty ? fmt::format(" AND {} IS NULL", fs->name) : " AND 1 = 0";
+      } else if (or_empty) {
+        where += fmt::format(" AND ({} IN ({}) OR {} IS NULL)", column, qs, fs->name);
+      } else {
+        where += fmt::format(" AND {} IN ({})", column, qs);
+      }
     } else {
       where += fmt::format(" AND {} = ?", fs->name);
       params.push_back(FieldParam(*fs, f.value));
