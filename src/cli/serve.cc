@@ -283,10 +283,14 @@ void AddServeCommand(CLI::App& app, Context& ctx, Action& action) {
       ASSIGN_OR_RETURN(const bool pages_checked,
                        app::InstallationService::CheckBeforeServing(ctx.db, opts->check_pages));
       if (!app::InstallationService::IsPostgres(ctx.db)) {
-        spdlog::info(pages_checked ? "every page of {} checked"
-                                   : "{} is as its clean stop left it: its pages were not "
-                                     "checked again (--check-pages checks them at every start)",
-                     ctx.db);
+        if (pages_checked) {
+          spdlog::info("every page of {} checked", ctx.db);
+        } else {
+          spdlog::info(
+              "{} is as its clean stop left it: its pages were not checked again (--check-pages "
+              "checks them at every start)",
+              ctx.db);
+        }
       }
       RETURN_IF_ERROR(ctx.Open());
       if (key) {
@@ -312,7 +316,7 @@ void AddServeCommand(CLI::App& app, Context& ctx, Action& action) {
       std::optional<http::Server> server;
       server.emplace(
           *ctx.services,
-          {.host = hostport.first,
+          http::ServerOptions{.host = hostport.first,
            .port = hostport.second,
            .max_body_bytes = opts->max_body,
            .threads = opts->threads,

@@ -51,14 +51,15 @@ TEST_F(RiskApi, HeatMapCountsTheFilteredRisksOfEachCell) {
 // on its page, total counts the plan's risks; the risk list's filters, search and sort apply.
 TEST_F(RiskApi, TheTreatmentPlanPagesByRiskWithTheListsParameters) {
   for (const char* title : {"Alpha", "Bravo", "Charlie"}) {
-    auto r = Post("/api/v1/risks", Json{{"title", title},
-                                        {"inherent_likelihood", 3},
-                                        {"inherent_impact", 3},
-                                        {"treatment", "modify"},
-                                        {"status", "treatment_planned"},
-                                        {"actions",
-                                         {{{"action", std::string(title) + " one"}},
-                                          {{"action", std::string(title) + " two"}}}}});
+    auto r = Post("/api/v1/risks",
+                  Json{{"title", title},
+                       {"inherent_likelihood", 3},
+                       {"inherent_impact", 3},
+                       {"treatment", "modify"},
+                       {"status", "treatment_planned"},
+                       {"actions",
+                        {{{"action", std::string(title) + " one"}, {"status", "open"}},
+                         {{"action", std::string(title) + " two"}, {"status", "open"}}}}});
     ASSERT_EQ(r->status, 201) << r->body;
   }
   ASSERT_EQ(Post("/api/v1/risks", Json{{"title", "Retained"},

@@ -536,7 +536,10 @@ TEST_F(WebPages, TheTreatmentPlanPagesByRiskAndKeepsItsFiltersInTheExport) {
               {"inherent_impact", 3},
               {"treatment", "modify"},
               {"status", "treatment_planned"}};
-    if (i == 0) risk["actions"] = {{{"action", "Late"}, {"due", "2020-01-01"}}, {{"action", "B"}}};
+    if (i == 0) {
+      risk["actions"] = {{{"action", "Late"}, {"due", "2020-01-01"}, {"status", "open"}},
+                         {{"action", "B"}, {"status", "open"}}};
+    }
     auto r = Post("/api/v1/risks", risk);
     ASSERT_EQ(r->status, 201) << r->body;
   }
@@ -559,11 +562,11 @@ TEST_F(WebPages, TheTreatmentPlanPagesByRiskAndKeepsItsFiltersInTheExport) {
   EXPECT_TRUE(Has(second, "Risk 054"));
   EXPECT_FALSE(Has(second, "Risk 049"));
   // The toolbar's search narrows the plan and the export links carry it.
-  auto searched = Page("/risks/treatment-plan?q=Risk+054&status=");
+  auto searched = Page("/risks/treatment-plan?q=Risk%20054&status=");
   ASSERT_EQ(searched->status, 200);
   EXPECT_EQ(count(searched), "1 risk · 1 row");
   EXPECT_TRUE(Has(searched, "/api/v1/risks/treatment-plan/export?q=Risk%20054&amp;format=csv"));
-  auto nothing = Page("/risks/treatment-plan?q=nothing+like+it");
+  auto nothing = Page("/risks/treatment-plan?q=nothing%20like%20it");
   EXPECT_TRUE(Has(nothing, "Nothing matches"));
   auto bad = Page("/risks/treatment-plan?sort=colour");
   EXPECT_EQ(bad->status, 400);

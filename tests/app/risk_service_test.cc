@@ -471,6 +471,8 @@ TEST_F(RiskServiceTest, TheTreatmentPlanIsPagedByRiskWithEachRisksActions) {
       risk("Supplier failure",
            {{"status", "treated"},
             {"treatment", "share"},
+            {"residual_likelihood", 2},
+            {"residual_impact", 2},
             {"actions", Json::array({{{"action", "Insurance"}, {"status", "done"}}})}});
   auto& risks = services_->risks;
   domain::ListQuery q{.sort = "number", .limit = 2, .with_total = true};
