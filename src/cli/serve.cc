@@ -316,18 +316,20 @@ void AddServeCommand(CLI::App& app, Context& ctx, Action& action) {
       std::optional<http::Server> server;
       server.emplace(
           *ctx.services,
-          http::ServerOptions{.host = hostport.first,
-           .port = hostport.second,
-           .max_body_bytes = opts->max_body,
-           .threads = opts->threads,
-           .tls_cert = opts->tls_cert,
-           .tls_key = opts->tls_key,
-           .access_log = true,
-           .trust_proxy = opts->trust_proxy,
-           .server_timing = opts->server_timing,
-           .limits = opts->limits,
-           .readiness = [&ctx] { return app::InstallationService::Readiness(*ctx.store, ctx.db); },
-           .metrics_token = metrics_token});
+          http::ServerOptions{
+              .host = hostport.first,
+              .port = hostport.second,
+              .max_body_bytes = opts->max_body,
+              .threads = opts->threads,
+              .tls_cert = opts->tls_cert,
+              .tls_key = opts->tls_key,
+              .access_log = true,
+              .trust_proxy = opts->trust_proxy,
+              .server_timing = opts->server_timing,
+              .limits = opts->limits,
+              .readiness =
+                  [&ctx] { return app::InstallationService::Readiness(*ctx.store, ctx.db); },
+              .metrics_token = metrics_token});
       http::Metrics& metrics = server->metrics();
       auto counted = [&metrics](const char* job) -> JobRun {
         return [&metrics, job](bool ok) { metrics.CountJobRun(job, ok); };
