@@ -55,6 +55,8 @@ nlohmann::json Extends(const std::string& base, const nlohmann::json& more);
 // A register list's query parameters (register_api.cc): limit, cursor, sort (every sortable
 // field, "-" for descending), q, total and a filter per filterable field.
 nlohmann::json ListParameters(const domain::RegisterSpec& spec);
+// An export's parameters: the list's, and `format` (csv, the default, or xlsx).
+nlohmann::json ExportParameters(const domain::RegisterSpec& spec);
 extern const nlohmann::json kIdParam;  // the record id of `(\d+)`
 extern const nlohmann::json kIfMatch;  // the record's version, required
 // An integer path parameter.

@@ -210,6 +210,16 @@ Json ListParameters(const RegisterSpec& spec) {
   return params;
 }
 
+Json ExportParameters(const RegisterSpec& spec) {
+  return Merge(
+      ListParameters(spec),
+      Json::array(
+          {{{"name", "format"},
+            {"in", "query"},
+            {"description", "csv (the default) or xlsx"},
+            {"schema", {{"type", "string"}, {"enum", {"csv", "xlsx"}}, {"default", "csv"}}}}}));
+}
+
 namespace {
 
 // An answer of audit events.
@@ -291,14 +301,7 @@ void AddRegisterRoutes(Router& router, const RegisterSpec& spec) {
             "line per item or row. Both formats have the same columns."},
            {"tags", tags},
            {"operationId", "export_" + s->type},
-           {"parameters",
-            Merge(ListParameters(*s),
-                  Json::array(
-                      {{{"name", "format"},
-                        {"in", "query"},
-                        {"description", "csv (the default) or xlsx"},
-                        {"schema",
-                         {{"type", "string"}, {"enum", {"csv", "xlsx"}}, {"default", "csv"}}}}}))},
+           {"parameters", ExportParameters(*s)},
            {"responses", Merge({{"200",
                                  {{"description", "CSV or XLSX file"},
                                   {"content",

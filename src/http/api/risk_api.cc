@@ -288,14 +288,7 @@ void AddRiskViewRoutes(Router& router) {
             "per action, written a page of risks at a time."},
            {"tags", tags},
            {"operationId", "export_risk_treatment_plan"},
-           {"parameters",
-            Merge(ListParameters(domain::Risks()),
-                  Json::array(
-                      {{{"name", "format"},
-                        {"in", "query"},
-                        {"description", "csv (the default) or xlsx"},
-                        {"schema",
-                         {{"type", "string"}, {"enum", {"csv", "xlsx"}}, {"default", "csv"}}}}}))},
+           {"parameters", ExportParameters(domain::Risks())},
            {"responses", Merge({{"200", {{"description", "the file"}}}},
                                ErrorResponses({400, 401, 403, 429}))}}),
       [](Request& r) {
