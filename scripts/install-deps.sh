@@ -12,7 +12,7 @@ pkgs=(build-essential cmake ninja-build pkg-config ccache libboost1.81-dev
       libqrencode-dev libmagic-dev libmagic-mgc libxlsxwriter-dev
       libcmark-gfm-dev libcmark-gfm-extensions-dev libcurl4-openssl-dev
       libcairo2-dev libpango1.0-dev libzip-dev libxml2-dev fonts-dejavu-core fonts-droid-fallback
-      prometheus-cpp-dev dpkg-dev file)
+      prometheus-cpp-dev libre2-dev dpkg-dev file)
 if [ "$what" = test ]; then
   pkgs+=(libgtest-dev libgmock-dev libbenchmark-dev chromium sqlite3 clang-format clang-tidy
         clang libclang-rt-dev postgresql-15 python3-aiosmtpd

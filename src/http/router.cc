@@ -1,8 +1,11 @@
 #include "http/router.h"
 
+#include <re2/re2.h>
 #include <spdlog/spdlog.h>
 
 #include <fmt/format.h>
+#include <algorithm>
+#include <array>
 #include <charconv>
 #include <chrono>
 #include <cstdlib>
@@ -115,6 +118,9 @@ Status Authorise(const Guard& guard, const app::Principal& p, bool state_changin
 }
 
 namespace {
+
+// A route pattern has at most this many groups (the route table's have at most three).
+constexpr int kMaxRouteGroups = 8;
 
 void Deny(Surface s, HttpResponse& res, const Status& st) {
   if (s == Surface::kApi) {
@@ -385,8 +391,21 @@ void Router::Unguarded(const std::string& method, const std::string& pattern, Ra
 void Router::AddEntry(const std::string& method, const std::string& pattern, RawHandler h,
                       const std::vector<std::string>& names) {
   const size_t literal = pattern.find_first_of("\\^$.|?*+()[]{}");
-  table_.push_back({method, pattern.substr(0, literal), std::regex(pattern), std::move(h),
-                    RouteTemplate(pattern, names)});
+  auto& compiled = compiled_[pattern];
+  if (!compiled) {
+    RE2::Options options;
+    options.set_log_errors(false);
+    auto re = std::make_shared<const RE2>(pattern, options);
+    // A programming error in the route table, found at start-up by every test.
+    if (!re->ok() || re->NumberOfCapturingGroups() > kMaxRouteGroups) {
+      fmt::print(stderr, "route pattern {} is not a valid expression of at most {} groups: {}\n",
+                 pattern, kMaxRouteGroups, re->error());
+      std::abort();
+    }
+    compiled = std::move(re);
+  }
+  table_.push_back(
+      {method, pattern.substr(0, literal), compiled, std::move(h), RouteTemplate(pattern, names)});
 }
 
 std::string RouteTemplate(const std::string& pattern, const std::vector<std::string>& names) {
@@ -418,11 +437,18 @@ std::string RouteTemplate(const std::string& pattern, const std::vector<std::str
 }
 
 bool Router::Dispatch(HttpRequest& req, HttpResponse& res) const {
-  std::smatch m;
+  std::array<re2::StringPiece, kMaxRouteGroups + 1> groups;
   for (const auto& e : table_) {
     if (e.method != req.method || req.path.compare(0, e.prefix.size(), e.prefix) != 0) continue;
-    if (!std::regex_match(req.path, m, e.pattern)) continue;
-    req.matches.assign(m.begin(), m.end());
+    const int n = e.pattern->NumberOfCapturingGroups() + 1;
+    if (!e.pattern->Match(req.path, 0, req.path.size(), RE2::ANCHOR_BOTH, groups.data(), n)) {
+      continue;
+    }
+    req.matches.clear();
+    for (int i = 0; i < n; ++i) {
+      req.matches.push_back(groups[i].empty() ? std::string()
+                                              : std::string(groups[i].data(), groups[i].size()));
+    }
     req.route = e.route;
     e.handler(req, res);
     return true;

@@ -23,7 +23,6 @@
 #include <map>
 #include <memory>
 #include <optional>
-#include <regex>
 #include <string>
 #include <vector>
 
@@ -33,6 +32,10 @@
 #include "http/message.h"
 
 #include "app/services.h"
+
+namespace re2 {
+class RE2;
+}
 
 namespace rampart::http {
 
@@ -180,7 +183,7 @@ class Router {
   struct Entry {
     std::string method;
     std::string prefix;  // the pattern's literal start: a cheap test before the expression
-    std::regex pattern;
+    std::shared_ptr<const re2::RE2> pattern;  // compiled once per pattern, shared by its methods
     RawHandler handler;
     std::string route;  // RouteTemplate of the pattern
   };
@@ -199,6 +202,7 @@ class Router {
   RouterOptions options_;
   std::vector<RouteInfo> routes_;
   std::vector<Entry> table_;
+  std::map<std::string, std::shared_ptr<const re2::RE2>> compiled_;  // by pattern
   std::unique_ptr<RateLimiter> exports_ =
       std::make_unique<RateLimiter>(kExportBurst, kExportInterval);
 };
