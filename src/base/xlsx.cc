@@ -45,6 +45,31 @@ Status Check(lxw_error e, std::string_view what) {
   return Internal(fmt::format("could not write the spreadsheet ({}: {})", what, lxw_strerror(e)));
 }
 
+// A cell holds at most this many characters (Excel's limit, which libxlsxwriter enforces).
+constexpr size_t kCellChars = 32767;
+
+size_t Utf8Chars(std::string_view s) {
+  return static_cast<size_t>(
+      std::count_if(s.begin(), s.end(), [](char c) { return (c & 0xC0) != 0x80; }));
+}
+
+// `text` cut to what a cell holds, at a character boundary, ending with a note that says so;
+// nullopt when it fits as it is.
+std::optional<std::string> FitCell(std::string_view text) {
+  const size_t chars = Utf8Chars(text);
+  if (chars <= kCellChars) return std::nullopt;
+  const std::string note = fmt::format(
+      " … [cut: the text has {} characters, more than a spreadsheet cell holds; the CSV export "
+      "has it whole]",
+      chars);
+  size_t keep = kCellChars - Utf8Chars(note);
+  size_t end = 0;
+  for (; end < text.size(); ++end) {
+    if ((text[end] & 0xC0) != 0x80 && keep-- == 0) break;
+  }
+  return std::string(text.substr(0, end)) + note;
+}
+
 // Column width in characters: the longest value up to a limit, so long text wraps in Excel
 // rather than making a column pages wide.
 double Width(const std::vector<std::string>& header,
@@ -125,10 +150,11 @@ Status XlsxStream::Add(const std::vector<std::string>& row) {
     if (row[c].empty()) continue;
     const auto col = static_cast<lxw_col_t>(c);
     const auto number = c < st.numeric.size() && st.numeric[c] ? ParseNumber(row[c]) : std::nullopt;
-    st.status =
-        Check(number ? worksheet_write_number(st.sheet, st.next_row, col, *number, nullptr)
-                     : worksheet_write_string(st.sheet, st.next_row, col, row[c].c_str(), nullptr),
-              "cell");
+    const auto cut = number ? std::nullopt : FitCell(row[c]);
+    const char* text = cut ? cut->c_str() : row[c].c_str();
+    st.status = Check(number ? worksheet_write_number(st.sheet, st.next_row, col, *number, nullptr)
+                             : worksheet_write_string(st.sheet, st.next_row, col, text, nullptr),
+                      "cell");
     RETURN_IF_ERROR(st.status);
   }
   ++st.next_row;

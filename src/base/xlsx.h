@@ -1,7 +1,9 @@
 // Spreadsheets in the Office Open XML format (.xlsx) through libxlsxwriter: one worksheet of
 // text cells with a bold, frozen header row and an autofilter. Every value is written as a
 // string cell, never as a formula, so text such as "=HYPERLINK(...)" stays text; in the columns
-// said to hold numbers, a value that is one finite number is a number cell.
+// said to hold numbers, a value that is one finite number is a number cell. A cell holds at
+// most 32,767 characters (Excel's limit): a longer text is cut there, at a character boundary,
+// and ends with a note giving its length and pointing to the CSV export, which has it whole.
 //
 // libxlsxwriter 1.1.4 (Debian 12) writes only to files: the workbook is written to a private
 // directory under the system's temporary directory, read back and removed, also on failure.

@@ -1,7 +1,9 @@
 #include "base/xlsx.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <optional>
@@ -117,6 +119,38 @@ TEST(XlsxTest, AStreamWritesEveryRowInOrderAndCleansUpUnfinished) {
   EXPECT_EQ((*cells)[1], (std::vector<std::string>{"1", "Risk 1"}));
   EXPECT_EQ((*cells)[20000], (std::vector<std::string>{"20000", "Risk 20000"}));
   EXPECT_EQ(XlsxStream::Start("a/b", {"x"}).status().code(), Code::kInvalidArgument);
+}
+
+// A text longer than a cell holds (32,767 characters: the SoA's list of risks of a control
+// that treats 30,000 of them) is cut with a note, not refused: the export still opens.
+TEST(XlsxTest, CutsATextLongerThanACellHoldsAndSaysSo) {
+  std::string ids;
+  for (int i = 1; ids.size() < 40000; ++i) ids += std::to_string(i) + "; ";
+  std::string long_wide;
+  for (int i = 0; i < 20000; ++i) long_wide += "é";  // 20,000 chars, 40,000 bytes: fits
+  std::string over;
+  for (int i = 0; i < 33000; ++i) over += "€";  // 33,000 chars: cut
+  auto bytes = XlsxBytes("Statement", {"Control", "Risks"},
+                         {{"5.1", ids}, {"5.2", long_wide}, {"5.3", over}});
+  ASSERT_TRUE(bytes.ok()) << bytes.status().ToString();
+  const auto cells = test::ReadXlsxCells(*bytes);
+  ASSERT_TRUE(cells.has_value());
+  ASSERT_EQ(cells->size(), 4u);
+  auto chars = [](const std::string& s) {
+    return std::count_if(s.begin(), s.end(), [](char c) { return (c & 0xC0) != 0x80; });
+  };
+  const std::string& cut = (*cells)[1][1];
+  EXPECT_EQ(chars(cut), 32767);
+  EXPECT_EQ(cut.substr(0, 12), "1; 2; 3; 4; ");
+  EXPECT_NE(cut.find(fmt::format("[cut: the text has {} characters", ids.size())),
+            std::string::npos);
+  EXPECT_EQ((*cells)[2][1], long_wide);
+  const std::string& cut_wide = (*cells)[3][1];
+  EXPECT_EQ(chars(cut_wide), 32767);
+  const size_t note = cut_wide.find(" … [cut: the text has 33000 characters");
+  ASSERT_NE(note, std::string::npos);
+  EXPECT_EQ(cut_wide.substr(0, note), over.substr(0, note));  // whole characters, 3 bytes each
+  EXPECT_EQ(note % 3, 0u);
 }
 
 TEST(XlsxTest, RefusesASheetNameExcelWouldNotOpen) {
