@@ -190,7 +190,7 @@ Result<AuditPack> AuditPackService::Build(const Principal& p, const AuditPackOpt
                         std::vector<ReportFormat> formats, const ReportOptions& o,
                         const std::string& title) -> Status {
     const ReportInfo* info = FindReport(name);
-    auto doc = reports_.Build(p, name, o);
+    auto doc = reports_.Build(p, name, o, *src);
     if (!doc.ok() &&
         (doc.status().code() == Code::kNotFound || doc.status().code() == Code::kTooLarge)) {
       s.notes.push_back(doc.status().message());

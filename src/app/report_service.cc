@@ -34,6 +34,8 @@ using domain::RegisterSpec;
 namespace {
 
 constexpr const char* kDefaultClassification = "Internal";
+// The treatment plan report reads this many risks at a time.
+constexpr size_t kPlanPage = 500;
 constexpr std::string_view kClassifications[] = {"Public", "Internal", "Confidential",
                                                  "Restricted"};
 
@@ -199,6 +201,17 @@ Result<std::string> ReportService::AsOfEvent(const Principal& p,
 
 Result<ReportDocument> ReportService::Build(const Principal& p, std::string_view name,
                                             const ReportOptions& options) {
+  return BuildFrom(p, name, options, nullptr);
+}
+
+Result<ReportDocument> ReportService::Build(const Principal& p, std::string_view name,
+                                            const ReportOptions& options, RecordSource& records) {
+  return BuildFrom(p, name, options, &records);
+}
+
+Result<ReportDocument> ReportService::BuildFrom(const Principal& p, std::string_view name,
+                                                const ReportOptions& options,
+                                                RecordSource* shared) {
   RETURN_IF_ERROR(Require(p, domain::Permission::kReadRecords));
   const ReportInfo* info = FindReport(name);
   if (info == nullptr) {
@@ -211,7 +224,14 @@ Result<ReportDocument> ReportService::Build(const Principal& p, std::string_view
     return InvalidArgument("classification must be Public, Internal, Confidential or Restricted",
                            "classification");
   }
-  ASSIGN_OR_RETURN(const Source src, SourceOf(p, options.as_of));
+  Source src;
+  if (shared != nullptr) {
+    src.day = shared->Day();
+    src.past = src.day < FormatDate(clock_.Now());
+    src.records = shared;
+  } else {
+    ASSIGN_OR_RETURN(src, SourceOf(p, options.as_of));
+  }
   Result<ReportDocument> doc = Status(Code::kInternal, "no builder");
   if (info->name == "isms-scope") {
     doc = ScopeReport(p, *info, src);
@@ -324,8 +344,9 @@ Result<ReportService::Source> ReportService::SourceOf(const Principal& p,
   src.day = as_of.empty() ? today : as_of;
   if (!as_of.empty()) RETURN_IF_ERROR(CheckAsOf(as_of, today));
   src.past = src.day < today;
-  src.records =
+  src.owned =
       src.past ? RecordsAsOf(store_, p.org_id, src.day) : LiveRecords(store_, p.org_id, src.day);
+  src.records = src.owned.get();
   return src;
 }
 
@@ -517,15 +538,40 @@ Result<ReportDocument> ReportService::TreatmentPlanReport(const Principal& p,
                                                           const Source& src) {
   ReportDocument doc;
   ASSIGN_OR_RETURN(doc.control.version, AsOfEvent(p, {domain::Risks().type}, src));
-  // The risks that need treatment (then, for a past day).
+  // The risks that need treatment (then, for a past day), by number, turned into the plan's
+  // rows a page of risks at a time: only the rows are kept, not every risk's record.
   domain::ListQuery plan;
   NarrowToTreatmentPlan(plan);
-  ASSIGN_OR_RETURN(auto risks, src.records->All(domain::Risks(), plan.filters));
-  std::sort(risks.begin(), risks.end(), [](const domain::Record& a, const domain::Record& b) {
-    return a.fields.value("number", domain::Json()) < b.fields.value("number", domain::Json());
-  });
-  ASSIGN_OR_RETURN(const ExportSheet sheet,
-                   risks_.TreatmentPlanSheet(p, std::move(risks), src.day));
+  plan.sort = "number";
+  plan.limit = static_cast<int>(kPlanPage);
+  std::vector<std::vector<std::string>> rows;
+  auto add = [&](std::vector<domain::Record> risks) -> Status {
+    ASSIGN_OR_RETURN(ExportSheet sheet, risks_.TreatmentPlanSheet(p, std::move(risks), src.day));
+    rows.insert(rows.end(), std::make_move_iterator(sheet.rows.begin()),
+                std::make_move_iterator(sheet.rows.end()));
+    return Status::Ok();
+  };
+  if (src.past) {
+    // The past is reconstructed for all of them at once (app/record_source.h).
+    ASSIGN_OR_RETURN(auto risks, src.records->All(domain::Risks(), plan.filters));
+    std::sort(risks.begin(), risks.end(), [](const domain::Record& a, const domain::Record& b) {
+      return a.fields.value("number", domain::Json()) < b.fields.value("number", domain::Json());
+    });
+    // A page at a time still: each page's rows hold a copy of its risks while they are made.
+    for (size_t i = 0; i < risks.size(); i += kPlanPage) {
+      const auto first = risks.begin() + static_cast<std::ptrdiff_t>(i);
+      const auto last =
+          risks.begin() + static_cast<std::ptrdiff_t>(std::min(risks.size(), i + kPlanPage));
+      RETURN_IF_ERROR(add({std::make_move_iterator(first), std::make_move_iterator(last)}));
+    }
+  } else {
+    for (;;) {
+      ASSIGN_OR_RETURN(domain::Page page, registers_.List(p, domain::Risks(), plan));
+      RETURN_IF_ERROR(add(std::move(page.records)));
+      if (page.next_cursor.empty()) break;
+      plan.cursor = std::move(page.next_cursor);
+    }
+  }
   doc.control.status = "Generated from the records";
   // TreatmentPlanSheet's columns, labelled in order.
   static const std::vector<std::string> kLabels = {
@@ -533,11 +579,11 @@ Result<ReportDocument> ReportService::TreatmentPlanReport(const Principal& p,
       "Residual level", "Treatment", "Risk status",   "Action",
       "Action owner",   "Due",       "Action status", "Overdue"};
   ReportTable t{.header = kLabels,
-                .rows = sheet.rows,
+                .rows = std::move(rows),
                 .numeric = std::vector<bool>(kLabels.size(), false),
                 .widths = {4, 14, 7, 7, 7, 8, 7, 16, 7, 7, 7, 7}};
   size_t actions = 0, overdue = 0;  // a risk without actions has a row of its own
-  for (const auto& row : sheet.rows) {
+  for (const auto& row : t.rows) {
     actions += row.size() > 7 && !row[7].empty();
     overdue += !row.empty() && row.back() == "yes";
   }

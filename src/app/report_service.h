@@ -97,6 +97,11 @@ class ReportService {
 
   Result<ReportDocument> Build(const Principal& p, std::string_view name,
                                const ReportOptions& options);
+  // The same, with the records read from `records` (today's, or those at the end of its Day()),
+  // not from a source of the report's own; `options.as_of` is not read. The audit pack builds
+  // every report from one source, so the past is reconstructed once for all of them.
+  Result<ReportDocument> Build(const Principal& p, std::string_view name,
+                               const ReportOptions& options, RecordSource& records);
   // The report built by Build, as a file in `format`; kHtml is refused.
   static Result<ReportFile> Write(const ReportInfo& info, const ReportDocument& doc,
                                   ReportFormat format);
@@ -110,9 +115,13 @@ class ReportService {
   struct Source {
     std::string day;  // as_of, or today
     bool past = false;
-    std::unique_ptr<RecordSource> records;
+    RecordSource* records = nullptr;      // `owned`, or one the caller lends
+    std::unique_ptr<RecordSource> owned;  // a report's own
   };
   Result<Source> SourceOf(const Principal& p, const std::string& as_of);
+  // Build, from `shared` when given, else from a source of its own (as_of).
+  Result<ReportDocument> BuildFrom(const Principal& p, std::string_view name,
+                                   const ReportOptions& options, RecordSource* shared);
   // Record `id` of `spec` from `src`: kNotFound when it did not exist (then).
   Result<domain::Record> RecordOf(const Principal& p, const Source& src,
                                   const domain::RegisterSpec& spec, int64_t id);

@@ -4,6 +4,8 @@
 #include <fmt/format.h>
 #include <gmock/gmock.h>
 
+#include <functional>
+
 #include "api_fixture.h"
 #include "base/crypto.h"
 #include "base/text.h"
@@ -30,6 +32,33 @@ class ReportApi : public SignedInTest {
                                            {"status", "open"},
                                            {"due", "2026-01-31"}}}}});
     ASSERT_EQ(r->status, 201) << r->body;
+  }
+
+  // Risks 1..count-1 in one write: copies of the first risk (AddRisk), titled "Risk 0001", ...,
+  // each changed by `shape` (with its number i).
+  void AddCopiesOfTheFirstRisk(int count, const std::function<void(int, Json&)>& shape = {}) {
+    const Json me = Body(Get("/api/v1/auth/me"));
+    Json fields = Body(Get("/api/v1/risks"))["data"][0];
+    for (const char* system : {"id", "version", "created_at", "updated_at", "created_by",
+                               "updated_by", "ref", "number"}) {
+      fields.erase(system);
+    }
+    std::vector<store::Mutation> many;
+    for (int i = 1; i < count; ++i) {
+      fields["title"] = fmt::format("Risk {:04d}", i);
+      Json copy = fields;
+      if (shape) shape(i, copy);
+      many.push_back({.kind = store::Mutation::Kind::kInsert,
+                      .spec = &domain::Risks(),
+                      .fields = std::move(copy),
+                      .action = "create",
+                      .diff = Json::object()});
+    }
+    const store::Actor actor{.org_id = me["organisation"]["id"].get<int64_t>(),
+                             .user_id = me["user_id"].get<int64_t>(),
+                             .username = "alice",
+                             .now = FormatUtc(clock_.Now())};
+    ASSERT_TRUE(store_->Write(actor, many).ok());
   }
 };
 
@@ -97,28 +126,8 @@ TEST_F(ReportApi, TheRiskRegisterInEveryFormatCarriesTheSameRecordsAndDigest) {
 // every record once, in the order of their ids, with the count stated, in CSV and XLSX alike.
 TEST_F(ReportApi, ARegisterOfSeveralPagesIsReportedWholeInOrder) {
   AddRisk("Risk 0000");
-  const Json me = Body(Get("/api/v1/auth/me"));
-  const Json first = Body(Get("/api/v1/risks"))["data"][0];
-  Json fields = first;
-  for (const char* system :
-       {"id", "version", "created_at", "updated_at", "created_by", "updated_by", "ref", "number"}) {
-    fields.erase(system);
-  }
-  std::vector<store::Mutation> many;
   constexpr int kRisks = 1203;  // with the first: three pages and a few
-  for (int i = 1; i < kRisks; ++i) {
-    fields["title"] = fmt::format("Risk {:04d}", i);
-    many.push_back({.kind = store::Mutation::Kind::kInsert,
-                    .spec = &domain::Risks(),
-                    .fields = fields,
-                    .action = "create",
-                    .diff = Json::object()});
-  }
-  const store::Actor actor{.org_id = me["organisation"]["id"].get<int64_t>(),
-                           .user_id = me["user_id"].get<int64_t>(),
-                           .username = "alice",
-                           .now = FormatUtc(clock_.Now())};
-  ASSERT_TRUE(store_->Write(actor, many).ok());
+  AddCopiesOfTheFirstRisk(kRisks);
 
   auto csv = Get("/api/v1/reports/risk-register?format=csv");
   ASSERT_EQ(csv->status, 200) << csv->body;
@@ -138,6 +147,42 @@ TEST_F(ReportApi, ARegisterOfSeveralPagesIsReportedWholeInOrder) {
   EXPECT_EQ(ParseCsv(*sheet).size(), kRisks + 1u);
   EXPECT_THAT(*sheet,
               AllOf(HasSubstr("Risk 0000"), HasSubstr("Risk 0500"), HasSubstr("Risk 1202")));
+}
+
+// The treatment plan report reads the risks a page of 500 at a time: every risk that needs
+// treatment once, by number, with its action, and none of those retained, in CSV and XLSX alike.
+TEST_F(ReportApi, TheTreatmentPlanReportHoldsEveryRiskInTreatmentAcrossPages) {
+  AddRisk("Risk 0000");
+  constexpr int kRisks = 1203;  // with the first: three pages of risks and a few
+  int in_plan = 1;
+  AddCopiesOfTheFirstRisk(kRisks, [&](int i, Json& fields) {
+    const bool retained = i % 3 == 0;  // accepted as it is: not in the plan
+    fields["treatment"] = retained ? "retain" : "modify";
+    in_plan += retained ? 0 : 1;
+  });
+
+  auto csv = Get("/api/v1/reports/risk-treatment-plan?format=csv");
+  ASSERT_EQ(csv->status, 200) << csv->body;
+  const auto rows = ParseCsv(csv->body);
+  ASSERT_EQ(rows.size(), static_cast<size_t>(in_plan) + 1u);
+  EXPECT_EQ(rows[0][0], "Risk");
+  EXPECT_EQ(rows[0][7], "Action");
+  int64_t previous = 0;
+  for (size_t r = 1; r < rows.size(); ++r) {
+    const int64_t number = std::stoll(rows[r][0]);
+    ASSERT_GT(number, previous) << "row " << r;  // by number, each risk once
+    previous = number;
+    const int i = std::stoi(rows[r][1].substr(5));  // "Risk 0042"
+    ASSERT_NE(i % 3 == 0 && i > 0, true) << rows[r][1] << " is retained";
+    ASSERT_EQ(rows[r][7], "Encrypt every laptop disk") << "row " << r;
+  }
+  auto xlsx = Get("/api/v1/reports/risk-treatment-plan?format=xlsx");
+  ASSERT_EQ(xlsx->status, 200);
+  EXPECT_EQ(xlsx->get_header_value("X-Content-SHA256"), csv->get_header_value("X-Content-SHA256"));
+  std::string error;
+  const auto sheet = test::XlsxCsv(xlsx->body, &error);
+  ASSERT_TRUE(sheet) << error;
+  EXPECT_EQ(ParseCsv(*sheet).size(), rows.size());
 }
 
 TEST_F(ReportApi, TheTreatmentPlanAndTheStatementOfApplicability) {
