@@ -54,7 +54,7 @@ deb=$(ls "$dir"/pkg/rampart_*.deb 2>/dev/null)
 [ -f "$deb" ] || fail "no .deb: $(cat "$dir/cpack.log")"
 rm -rf "$dir/pkg/_CPack_Packages"  # the staged copy of the tree
 depends=$(dpkg-deb -f "$deb" Depends)
-for lib in adduser libc6 libsqlite3-0 libpq5 libsodium23 libssl3; do
+for lib in adduser libc6 libsqlite3-0 libpq5 libsodium23 libssl3 libre2-9; do
   grep -q "\b$lib\b" <<<"$depends" || fail "Depends lacks $lib: $depends"
 done
 if nm -D "$build/rampart" 2>/dev/null | grep -q __asan_init; then
@@ -73,6 +73,9 @@ dpkg-deb --fsys-tarfile "$deb" | tar -xO ./usr/share/man/man1/rampart.1.gz >"$ma
   || fail "no man page in the package"
 zcat "$man_page" | groff -man -ww -z 2>"$dir/man" || fail "groff failed"
 [ -s "$dir/man" ] && fail "the man page has warnings: $(cat "$dir/man")"
+version=$(dpkg-deb -f "$deb" Version)
+zcat "$man_page" | head -1 | grep -qF "\"Rampart $version\"" \
+  || fail "the man page does not name version $version: $(zcat "$man_page" | head -1)"
 
 dpkg -i "$deb" >"$dir/dpkg.log" 2>&1 || fail "dpkg -i: $(cat "$dir/dpkg.log")"
 [ "$(stat -c '%U:%G %a' /var/lib/rampart)" = "rampart:rampart 750" ] \
