@@ -185,6 +185,32 @@ TEST_F(ReportApi, TheTreatmentPlanReportHoldsEveryRiskInTreatmentAcrossPages) {
   EXPECT_EQ(ParseCsv(*sheet).size(), rows.size());
 }
 
+// A printed report longer than PDF and DOCX hold is refused naming the format, before the risks
+// are read (reading them takes a statement per 500); the spreadsheet formats still come whole.
+TEST_F(ReportApi, APrintedReportTooLongIsRefusedBeforeItIsBuilt) {
+  AddRisk("Risk 0000");
+  constexpr int kRisks = static_cast<int>(app::ReportService::kMaxPrintedRows) + 1;
+  AddCopiesOfTheFirstRisk(kRisks);
+  for (const char* report : {"risk-register", "risk-treatment-plan"}) {
+    for (const char* format : {"pdf", "docx"}) {
+      const uint64_t before = store_->StatementCount();
+      auto r = Get(fmt::format("/api/v1/reports/{}?format={}", report, format));
+      const uint64_t statements = store_->StatementCount() - before;
+      EXPECT_EQ(r->status, 413) << report << " " << format;
+      EXPECT_EQ(Error(r), "too_large/format");
+      EXPECT_THAT(Body(r)["error"]["message"].get<std::string>(),
+                  AllOf(HasSubstr("at least 5001 rows"), HasSubstr("xlsx or csv")));
+      EXPECT_LT(statements, 8u) << report << " " << format;  // the caller and one count
+    }
+  }
+  auto xlsx = Get("/api/v1/reports/risk-register?format=xlsx");
+  ASSERT_EQ(xlsx->status, 200) << xlsx->body;
+  std::string error;
+  const auto sheet = test::XlsxCsv(xlsx->body, &error);
+  ASSERT_TRUE(sheet) << error;
+  EXPECT_EQ(ParseCsv(*sheet).size(), kRisks + 1u);
+}
+
 TEST_F(ReportApi, TheTreatmentPlanAndTheStatementOfApplicability) {
   AddRisk("Ransomware on the file servers");
   auto plan = Get("/api/v1/reports/risk-treatment-plan?format=pdf");
