@@ -36,6 +36,16 @@ namespace {
 constexpr const char* kDefaultClassification = "Internal";
 // The treatment plan report reads this many risks at a time.
 constexpr size_t kPlanPage = 500;
+
+// The refusal of a PDF or DOCX whose table has `rows` ("6000 rows") beyond kMaxPrintedRows.
+Status TooLongToPrint(const std::string& rows) {
+  return Status(Code::kTooLarge,
+                fmt::format("the report has {}; PDF and DOCX hold at most {}: download it as "
+                            "xlsx or csv",
+                            rows, ReportService::kMaxPrintedRows),
+                "format");
+}
+
 constexpr std::string_view kClassifications[] = {"Public", "Internal", "Confidential",
                                                  "Restricted"};
 
@@ -293,11 +303,7 @@ Result<ReportFile> ReportService::Render(const Principal& p, std::string_view na
     if (info->name == "risk-treatment-plan") NarrowToTreatmentPlan(risks);
     ASSIGN_OR_RETURN(const int64_t count, registers_.Count(p, domain::Risks(), risks));
     if (count > static_cast<int64_t>(kMaxPrintedRows)) {
-      return Status(Code::kTooLarge,
-                    fmt::format("the report has at least {} rows, one per risk; PDF and DOCX hold "
-                                "at most {}: download it as xlsx or csv",
-                                count, kMaxPrintedRows),
-                    "format");
+      return TooLongToPrint(fmt::format("at least {} rows, one per risk", count));
     }
   }
   ASSIGN_OR_RETURN(ReportDocument doc, Build(p, name, options));
@@ -337,11 +343,7 @@ Result<ReportFile> ReportService::Write(const ReportInfo& info, const ReportDocu
   }
   for (const auto& b : doc.blocks) {
     if (b.kind == ReportBlock::Kind::kTable && b.table.rows.size() > kMaxPrintedRows) {
-      return Status(Code::kTooLarge,
-                    fmt::format("the report has {} rows; PDF and DOCX hold at most {}: download "
-                                "it as xlsx or csv",
-                                b.table.rows.size(), kMaxPrintedRows),
-                    "format");
+      return TooLongToPrint(fmt::format("{} rows", b.table.rows.size()));
     }
   }
   if (format == ReportFormat::kPdf) {
