@@ -17,7 +17,7 @@ if [ "$what" = test ]; then
   pkgs+=(libgtest-dev libgmock-dev libbenchmark-dev chromium sqlite3 clang-format clang-tidy
         clang libclang-rt-dev postgresql-15 python3-aiosmtpd
         poppler-utils libreoffice-writer-nogui libreoffice-calc-nogui unzip curl
-        prometheus systemd man-db adduser)
+        prometheus systemd man-db adduser openssl)
   command -v node >/dev/null 2>&1 || pkgs+=(nodejs)
   command -v npm >/dev/null 2>&1 || pkgs+=(npm)
 fi

@@ -9,6 +9,7 @@
 #include <cstring>
 #include <fstream>
 #include <map>
+#include <set>
 #include <sstream>
 
 #include "app/audit_service.h"
@@ -64,6 +65,19 @@ Result<Checkpoint> ParseCheckpointLine(const std::string& line) {
   }
   return Checkpoint{j["seq"].get<int64_t>(), j["hash"].get<std::string>(),
                     j["at"].get<std::string>(), j["signature"].get<std::string>()};
+}
+
+Result<std::vector<Checkpoint>> ReadCheckpoints(const std::string& checkpoints_path) {
+  ASSIGN_OR_RETURN(const std::string text, ReadWholeFile(checkpoints_path));
+  std::vector<Checkpoint> out;
+  std::set<int64_t> seen;
+  std::istringstream lines(text);
+  std::string line;
+  while (std::getline(lines, line)) {
+    auto c = ParseCheckpointLine(line);
+    if (c.ok() && seen.insert(c->seq).second) out.push_back(*std::move(c));
+  }
+  return out;
 }
 
 Result<SigningKey> SigningKey::Create(const std::string& path) {

@@ -41,6 +41,11 @@ std::string CheckpointMessage(const Checkpoint& c);
 std::string CheckpointLine(const Checkpoint& c);
 Result<Checkpoint> ParseCheckpointLine(const std::string& line);
 
+// The checkpoints of a checkpoints file in the order they were written, each seq once (the first
+// signed: a start with no new event signs the same head again). Lines that are not checkpoints
+// are left out (VerifyCheckpoints names them). kNotFound when the file does not exist.
+Result<std::vector<Checkpoint>> ReadCheckpoints(const std::string& checkpoints_path);
+
 class SigningKey {
  public:
   // Makes a new key at `path` (mode 0600, in an existing directory) and writes the public key

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "app/access_control.h"
+#include "app/audit_checkpoint.h"
 #include "app/audit_service.h"
 #include "app/record_source.h"
 #include "base/crypto.h"
@@ -84,10 +85,11 @@ std::string Href(const std::string& path) {
   }
 }
 
-// The audit trail's verification script: POSIX sh, sha256sum, cut and sed only.
+// The audit trail's verification script: POSIX sh, sha256sum, cut, grep and sed; openssl for
+// the signed checkpoints.
 constexpr std::string_view kVerifyScript = R"SH(#!/bin/sh
-# Checks the audit trail excerpt beside this script without Rampart: sh, dirname, cut, sed and
-# sha256sum (or shasum -a 256).
+# Checks the audit trail excerpt beside this script without Rampart: sh, dirname, cut, grep, sed
+# and sha256sum (or shasum -a 256); openssl (3.0 or later) for the signed checkpoints.
 # Each line of chain.tsv is an event: its sequence number, its hash and the exact bytes its hash
 # covers (its canonical encoding, a JSON array), separated by tabs, oldest first.
 #   1. the hash must be the SHA-256 of the canonical encoding;
@@ -96,8 +98,11 @@ constexpr std::string_view kVerifyScript = R"SH(#!/bin/sh
 #      the excerpt too (the next number), it must be that event's hash.
 # Events of other organisations of the installation are not in the excerpt: a jump in the
 # numbers is one of theirs. Where the numbers jump, and before the first and after the last
-# event, the excerpt alone cannot show a deletion (VERIFY.txt says what does). Prints each
-# problem; exits 1 when there is one, 2 when it cannot check, 0 when all events check.
+# event, the excerpt alone cannot show a deletion (VERIFY.txt says what does).
+# When checkpoints.tsv is here, each of its lines is a checkpoint of the installation's audit
+# signing key (event number, hash, time, base64 Ed25519 signature): its signature must verify
+# with signing-key.pub.pem, and the hash it signed must be that event's hash in chain.tsv.
+# Prints each problem; exits 1 when there is one, 2 when it cannot check, 0 when all check.
 set -u
 cd "$(dirname "$0")" || exit 2
 if [ ! -r chain.tsv ]; then
@@ -144,12 +149,51 @@ while IFS="$tab" read -r seq hash canonical; do
   prev_seq=$seq
   prev_hash=$hash
 done < chain.tsv
+signed=0
+signed_last=
+unchecked=0
+if [ -r checkpoints.tsv ]; then
+  if [ ! -r signing-key.pub.pem ]; then
+    echo "signing-key.pub.pem is missing: the signed checkpoints cannot be checked"
+    unchecked=1
+  elif ! command -v openssl >/dev/null 2>&1; then
+    echo "openssl is not installed: the signed checkpoints were not checked"
+    unchecked=1
+  else
+    tmp=$(mktemp -d) || exit 2
+    trap 'rm -rf "$tmp"' EXIT
+    while IFS="$tab" read -r cseq chash cat csig; do
+      printf 'rampart-audit-checkpoint\nseq=%s\nhash=%s\nat=%s\n' "$cseq" "$chash" "$cat" \
+        >"$tmp/message"
+      if ! printf '%s' "$csig" | openssl base64 -d -A >"$tmp/signature" 2>/dev/null ||
+        ! openssl pkeyutl -verify -pubin -inkey signing-key.pub.pem -rawin \
+          -in "$tmp/message" -sigfile "$tmp/signature" >/dev/null 2>&1; then
+        echo "checkpoint of event $cseq ($cat): its signature does not verify with signing-key.pub.pem"
+        bad=$((bad + 1))
+        continue
+      fi
+      ehash=$(grep "^$cseq$tab" chain.tsv | cut -f2)
+      if [ "$ehash" != "$chash" ]; then
+        echo "event $cseq: its hash is not the one its checkpoint of $cat signed"
+        bad=$((bad + 1))
+        continue
+      fi
+      signed=$((signed + 1))
+      signed_last="$cseq ($cat)"
+    done <checkpoints.tsv
+  fi
+fi
 if [ "$bad" -gt 0 ]; then
   echo "$bad problem(s) in $n events"
   exit 1
 fi
 echo "$n events: every hash matches its event, and every link within the excerpt holds"
 echo "last event: $prev_seq $prev_hash"
+if [ "$signed" -gt 0 ]; then
+  echo "$signed signed checkpoint(s) verify with signing-key.pub.pem and match their events;"
+  echo "the newest signed event: $signed_last"
+fi
+[ "$unchecked" -eq 0 ] || exit 2
 )SH";
 
 }  // namespace
@@ -354,11 +398,66 @@ Result<AuditPack> AuditPackService::Build(const Principal& p, const AuditPackOpt
       last_event = fmt::format("{} {}", events.back().seq, events.back().hash);
     }
     ASSIGN_OR_RETURN(const AuditVerification whole, VerifyAuditChain(store_, p.org_id));
+    // The signed checkpoints that fall on the excerpt's events (the others sign events of other
+    // organisations of the installation, or of other periods).
+    std::string signed_tsv;
+    int64_t signed_count = 0;
+    std::string newest_signed;
+    if (!checkpoints_path_.empty()) {
+      auto checkpoints = ReadCheckpoints(checkpoints_path_);
+      if (!checkpoints.ok() && checkpoints.status().code() != Code::kNotFound) {
+        return checkpoints.status();
+      }
+      if (checkpoints.ok()) {
+        std::set<int64_t> seqs;
+        for (const auto& e : events) seqs.insert(e.seq);
+        for (const auto& c : *checkpoints) {
+          if (!seqs.contains(c.seq)) continue;
+          signed_tsv += fmt::format("{}\t{}\t{}\t{}\n", c.seq, c.hash, c.at, c.signature);
+          ++signed_count;
+          newest_signed = fmt::format("event {}, signed {}", c.seq, c.at);
+        }
+      }
+    }
     const std::string dir = folder(s);
     add_file(s, dir + "chain.tsv", "The events with their canonical encoding and hash",
              std::move(chain));
-    add_file(s, dir + "verify.sh", "Checks chain.tsv with sh and sha256sum",
+    add_file(s, dir + "verify.sh", "Checks chain.tsv (and the signed checkpoints) offline",
              std::string(kVerifyScript));
+    std::string signing;
+    if (checkpoints_path_.empty()) {
+      signing =
+          "Signed checkpoints: none. The server that built this pack has no audit signing key\n"
+          "(`rampart serve --signing-key`), so the excerpt carries no signed checkpoint.\n";
+    } else {
+      add_file(s, dir + "signing-key.pub.pem",
+               "The public key of the installation's audit signing key", public_key_pem_);
+      const std::string fingerprint = Sha256Hex(public_key_pem_);
+      if (signed_count > 0) {
+        add_file(s, dir + "checkpoints.tsv", "Signed checkpoints of the excerpt's events",
+                 std::move(signed_tsv));
+        signing = fmt::format("Signed checkpoints: {} in checkpoints.tsv, the newest on {}.\n",
+                              signed_count, newest_signed);
+      } else {
+        signing =
+            "Signed checkpoints: none falls on an event of this excerpt (the server signs the\n"
+            "newest event of the installation at each start and once a day, and `rampart audit\n"
+            "checkpoint` signs it on demand).\n";
+      }
+      signing += fmt::format(
+          "The installation signs the newest event of its audit trail (its number and hash) with\n"
+          "an Ed25519 key kept outside the database. signing-key.pub.pem is that key's public\n"
+          "half; its SHA-256 is\n\n    {}\n\n"
+          "Get the public key from the organisation by another channel (`rampart audit\n"
+          "export-key` prints it) and compare (`sha256sum signing-key.pub.pem`): a pack's files\n"
+          "can be replaced together, the key you hold cannot. verify.sh then checks, with\n"
+          "openssl, that each checkpoint's signature verifies with the key and that the hash it\n"
+          "signed is its event's hash in chain.tsv. A checkpoint shows that its event, and each\n"
+          "event linked to it before without a jump in the numbers, were in the trail unchanged\n"
+          "when it was signed: an event changed since, even with every later hash recomputed,\n"
+          "no longer matches. It says nothing of the events after the newest checkpoint.\n",
+          fingerprint);
+    }
     std::string verify = fmt::format(
         "Verifying the audit trail excerpt of this pack\n"
         "==============================================\n\n"
@@ -377,7 +476,8 @@ Result<AuditPack> AuditPackService::Build(const Principal& p, const AuditPackOpt
         "jump, the link runs through their events, and the excerpt alone cannot show that an\n"
         "event was deleted there, or before the first or after the last. Nor can it show a\n"
         "change made together with new hashes for the event and those after it: the files of\n"
-        "a pack can be edited together.\n\n"
+        "a pack can be edited together; a signed checkpoint can, up to its event.\n\n"
+        "{}\n"
         "What shows that the pack is the one the organisation gave:\n"
         "  - the SHA-256 of the ZIP, sent with the download (X-Content-SHA256) and recorded in\n"
         "    the organisation's audit trail as the download event (action \"download\", record\n"
@@ -385,7 +485,7 @@ Result<AuditPack> AuditPackService::Build(const Principal& p, const AuditPackOpt
         "  - the next pack: the events of this period must appear in it unchanged.\n\n"
         "The server verified the whole chain when it built this pack ({}): {}.\n",
         p.org_name, from, day, event_count, first_event.empty() ? "none" : first_event,
-        last_event.empty() ? "none" : last_event, generated_at,
+        last_event.empty() ? "none" : last_event, signing, generated_at,
         whole.intact
             ? fmt::format("intact, {} events of the organisation, the newest {} {}", whole.events,
                           whole.head_seq, whole.head_hash)

@@ -14,6 +14,9 @@
 //   - the audit trail of the period (`from` to `as_of`; by default the 365 days up to as_of): a
 //     CSV to read, `chain.tsv` with each event's canonical encoding and hash, `verify.sh`, which
 //     checks them with sh and sha256sum alone, and VERIFY.txt saying how and what it shows;
+//     with the installation's audit signing key set (SetSigningKey), also `checkpoints.tsv`, the
+//     signed checkpoints that fall on events of the excerpt, and the key's public half
+//     (`signing-key.pub.pem`), which verify.sh checks with openssl when it is there;
 //   - with `evidence`, the evidence files attached to the records of those registers, uploaded by
 //     then (at most kMaxEvidenceBytes in all).
 // A report with nothing to show then (no scope approved yet) is named in the index with the
@@ -30,6 +33,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 
 #include "app/principal.h"
 #include "app/register_service.h"
@@ -62,10 +66,20 @@ class AuditPackService {
 
   Result<AuditPack> Build(const Principal& p, const AuditPackOptions& options);
 
+  // The installation's audit signing key: its public key (PEM) and its checkpoints file, read at
+  // every Build. Set before the service is shared between threads (`serve` sets it at start);
+  // without it packs carry no checkpoints and VERIFY.txt says so.
+  void SetSigningKey(std::string public_key_pem, std::string checkpoints_path) {
+    public_key_pem_ = std::move(public_key_pem);
+    checkpoints_path_ = std::move(checkpoints_path);
+  }
+
  private:
   store::Store& store_;
   const Clock& clock_;
   ReportService& reports_;
+  std::string public_key_pem_;
+  std::string checkpoints_path_;
 };
 
 }  // namespace rampart::app

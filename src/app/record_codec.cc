@@ -10,14 +10,29 @@ namespace rampart::app {
 using domain::FieldType;
 using domain::Json;
 
-Json RecordToJson(const domain::Record& r) {
-  Json j = r.fields;
+namespace {
+
+void AddSystemFields(const domain::Record& r, Json& j) {
   j["id"] = r.id;
   j["version"] = r.version;
   j["created_at"] = r.created_at;
   j["updated_at"] = r.updated_at;
   j["created_by"] = r.created_by;
   j["updated_by"] = r.updated_by;
+}
+
+}  // namespace
+
+Json RecordToJson(const domain::Record& r) {
+  Json j = r.fields;
+  AddSystemFields(r, j);
+  return j;
+}
+
+Json RecordToJson(domain::Record&& r) {
+  Json j = std::move(r.fields);
+  r.fields = Json::object();
+  AddSystemFields(r, j);
   return j;
 }
 

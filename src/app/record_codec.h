@@ -13,6 +13,9 @@ namespace rampart::app {
 
 // {"id":..,"version":..,"created_at":..,"updated_at":..,"created_by":..,"updated_by":.., fields}
 domain::Json RecordToJson(const domain::Record& r);
+// The same for a record not needed afterwards: its fields are moved, not copied (copying a page
+// of 50 risks' fields was a tenth of a list's server time). `r.fields` is left an empty object.
+domain::Json RecordToJson(domain::Record&& r);
 
 // Form fields as posted (name -> values) to the JSON input ValidateFields expects: text as
 // strings, a checkbox as a boolean, a user choice as an integer, a list textarea split into

@@ -294,6 +294,8 @@ void AddServeCommand(CLI::App& app, Context& ctx, Action& action) {
       }
       RETURN_IF_ERROR(ctx.Open());
       if (key) {
+        // Audit packs carry the checkpoints of their excerpt and the key's public half.
+        ctx.services->audit_pack.SetSigningKey(key->PublicKeyPem(), key->CheckpointsPath());
         auto checked =
             app::VerifyCheckpoints(*ctx.store, key->CheckpointsPath(), key->public_key());
         if (!checked.ok() && checked.status().code() != Code::kNotFound) return checked.status();

@@ -1,13 +1,17 @@
 // The audit pack (issue 16): unpacked by Info-ZIP's unzip, its checksums checked by sha256sum,
 // its audit trail excerpt checked by the pack's own verify.sh (and a tampered event caught), its
-// reports read by pdftotext; the records as they were on an earlier day; the download recorded;
-// one organisation's pack without another's records; what is refused.
+// reports read by pdftotext; its signed checkpoints checked by verify.sh with openssl (a chain
+// rewritten with new hashes caught); the records as they were on an earlier day; the download
+// recorded; one organisation's pack without another's records; what is refused.
 #include "app/audit_pack_service.h"
 
+#include <fmt/format.h>
 #include <gmock/gmock.h>
 
+#include <filesystem>
 #include <regex>
 
+#include "app/audit_checkpoint.h"
 #include "app/services.h"
 #include "app_fixture.h"
 #include "base/crypto.h"
@@ -134,6 +138,10 @@ TEST_F(AuditPackTest, EveryFileIsIndexedChecksummedAndTheTrailVerifiesOffline) {
   EXPECT_THAT(*verified, HasSubstr("every hash matches its event"));
   EXPECT_THAT(z.files().at(dir + "/VERIFY.txt"), HasSubstr("The server verified the whole chain"));
   EXPECT_THAT(z.files().at(dir + "/VERIFY.txt"), HasSubstr(": intact,"));
+  EXPECT_THAT(z.files().at(dir + "/VERIFY.txt"),
+              HasSubstr("Signed checkpoints: none. The server that built this pack has no audit "
+                        "signing key"));
+  EXPECT_FALSE(z.files().contains(dir + "/checkpoints.tsv"));
   // ... and an event changed after the fact is caught.
   std::string tampered = z.files().at(chain);
   const size_t at = tampered.find("\"create\"");
@@ -158,6 +166,111 @@ TEST_F(AuditPackTest, EveryFileIsIndexedChecksummedAndTheTrailVerifiesOffline) {
   EXPECT_EQ(e.diff["sha256"]["to"], pack.sha256);
   EXPECT_EQ(e.diff["as_of"]["to"], Today());
   EXPECT_EQ(e.diff["files"]["to"], pack.files);
+}
+
+// The lines of chain.tsv with the event whose canonical encoding holds `needle` changed and every
+// later hash recomputed, as someone rewriting the trail would: each line's own checks still pass.
+std::string RewriteChain(const std::string& chain, const std::string& needle,
+                         const std::string& replacement) {
+  std::string out;
+  std::string old_prev, new_prev;  // the previous event's hash before and after the rewrite
+  bool rewriting = false;
+  size_t start = 0;
+  while (start < chain.size()) {
+    const size_t end = chain.find('\n', start);
+    std::string line = chain.substr(start, end - start);
+    start = end + 1;
+    const size_t tab1 = line.find('\t'), tab2 = line.find('\t', tab1 + 1);
+    const std::string seq = line.substr(0, tab1), hash = line.substr(tab1 + 1, tab2 - tab1 - 1);
+    std::string canonical = line.substr(tab2 + 1);
+    if (!rewriting && canonical.find(needle) != std::string::npos) {
+      rewriting = true;
+      canonical.replace(canonical.find(needle), needle.size(), replacement);
+    } else if (rewriting) {
+      const size_t at = canonical.rfind(old_prev);
+      if (at != std::string::npos) canonical.replace(at, old_prev.size(), new_prev);
+    }
+    old_prev = hash;
+    new_prev = rewriting ? Sha256Hex(canonical) : hash;
+    out += seq + "\t" + new_prev + "\t" + canonical + "\n";
+  }
+  return out;
+}
+
+// Issue 16: with the installation's audit signing key, the excerpt carries the checkpoints signed
+// on its events (not those on another organisation's) and the key's public half; verify.sh checks
+// each signature with openssl and the signed hash against chain.tsv, so a trail rewritten with
+// every later hash recomputed, which passes the hash checks, is caught, and so is a forged
+// signature.
+TEST_F(AuditPackTest, SignedCheckpointsOfTheExcerptCatchARewrittenChain) {
+  const std::string key_path = db_.path() + ".signing-key";
+  struct Cleanup {
+    std::string path;
+    ~Cleanup() {
+      for (const char* suffix : {"", ".pub.pem", ".checkpoints"}) {
+        std::filesystem::remove(path + suffix);
+      }
+    }
+  } cleanup{key_path};
+  auto key = SigningKey::Create(key_path);
+  ASSERT_THAT(key, IsOk());
+  Insert(alice_, domain::Risks(), {{"title", "Ransomware on the file servers"}});
+  Insert(alice_, domain::Risks(), {{"title", "Laptop theft"}});
+  const auto checkpoint = WriteCheckpoint(*store_, *key, clock_, key->CheckpointsPath());
+  ASSERT_THAT(checkpoint, IsOk());
+  // Signed again with no new event (a restart): the event is in the pack once.
+  ASSERT_THAT(WriteCheckpoint(*store_, *key, clock_, key->CheckpointsPath()), IsOk());
+  Insert(alice_, domain::Risks(), {{"title", "Phishing of the finance team"}});
+  const Principal globex = Globex();
+  Insert(globex, domain::Risks(), {{"title", "Globex's own risk"}});
+  ASSERT_THAT(WriteCheckpoint(*store_, *key, clock_, key->CheckpointsPath()), IsOk());
+  services_->audit_pack.SetSigningKey(key->PublicKeyPem(), key->CheckpointsPath());
+
+  const AuditPack pack = Pack(alice_);
+  test::Unzipped z(pack.bytes);
+  ASSERT_TRUE(z.ok()) << z.error();
+  const std::string chain = FileLike(z, "[0-9]+-audit-trail-excerpt/chain\\.tsv");
+  const std::string dir = chain.substr(0, chain.find('/'));
+  EXPECT_EQ(z.files().at(dir + "/checkpoints.tsv"),
+            fmt::format("{}\t{}\t{}\t{}\n", checkpoint->seq, checkpoint->hash, checkpoint->at,
+                        checkpoint->signature));
+  EXPECT_EQ(z.files().at(dir + "/signing-key.pub.pem"), key->PublicKeyPem());
+  EXPECT_THAT(z.files().at(dir + "/VERIFY.txt"),
+              AllOf(HasSubstr("Signed checkpoints: 1 in checkpoints.tsv, the newest on event " +
+                              std::to_string(checkpoint->seq)),
+                    HasSubstr(Sha256Hex(key->PublicKeyPem()))));
+  std::string error;
+  const auto verified = z.Run("sh " + dir + "/verify.sh", &error);
+  ASSERT_TRUE(verified) << error;
+  EXPECT_THAT(*verified,
+              AllOf(HasSubstr("1 signed checkpoint(s) verify with signing-key.pub.pem"),
+                    HasSubstr(fmt::format("the newest signed event: {} (", checkpoint->seq))));
+
+  // The first risk's event changed, every later hash recomputed: the hashes and links check, the
+  // checkpoint does not.
+  const std::string original = z.files().at(chain);
+  ASSERT_TRUE(z.Write(chain, RewriteChain(original, "Ransomware", "Ransomwary")));
+  EXPECT_FALSE(z.Run("sh " + dir + "/verify.sh", &error));
+  EXPECT_THAT(error, HasSubstr(fmt::format("event {}: its hash is not the one its checkpoint of {} "
+                                           "signed",
+                                           checkpoint->seq, checkpoint->at)));
+  EXPECT_THAT(error, Not(HasSubstr("does not match its hash")));
+  EXPECT_THAT(error, Not(HasSubstr("does not name the hash")));
+
+  // A checkpoint signed by another key (a forged one) does not verify.
+  ASSERT_TRUE(z.Write(chain, original));
+  auto other = SigningKey::Create(key_path + "-other");
+  ASSERT_THAT(other, IsOk());
+  const Cleanup other_cleanup{key_path + "-other"};
+  const auto forged = other->Sign(checkpoint->seq, checkpoint->hash, checkpoint->at);
+  ASSERT_THAT(forged, IsOk());
+  ASSERT_TRUE(z.Write(
+      dir + "/checkpoints.tsv",
+      fmt::format("{}\t{}\t{}\t{}\n", forged->seq, forged->hash, forged->at, forged->signature)));
+  EXPECT_FALSE(z.Run("sh " + dir + "/verify.sh", &error));
+  EXPECT_THAT(error, HasSubstr(fmt::format("checkpoint of event {} ({}): its signature does not "
+                                           "verify with signing-key.pub.pem",
+                                           checkpoint->seq, checkpoint->at)));
 }
 
 TEST_F(AuditPackTest, AsOfAnEarlierDayHoldsTheRecordsAsTheyWereThen) {

@@ -125,6 +125,8 @@ test('the audit pack: downloaded, its checksums and audit trail verified, its in
     const trail = readdirSync(out).find((d) => d.endsWith('-audit-trail-excerpt'));
     const verified = execFileSync('sh', [path.join(trail, 'verify.sh')], { cwd: out }).toString();
     assert.match(verified, /every hash matches its event/);
+    // serve signed the trail's head at start with the key init made: checked by openssl.
+    assert.match(verified, /[1-9][0-9]* signed checkpoint\(s\) verify with signing-key\.pub\.pem/);
     await page.goto(`file://${out}/index.html`);
     assert.match(await page.locator('h1').innerText(), /^Audit pack: /);
     await page.getByRole('link', { name: /risk-register\.pdf$/ }).waitFor();

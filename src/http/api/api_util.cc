@@ -186,6 +186,12 @@ nlohmann::json Records(const std::vector<domain::Record>& records) {
   return out;
 }
 
+nlohmann::json Records(std::vector<domain::Record>&& records) {
+  nlohmann::json out = nlohmann::json::array();
+  for (auto& r : records) out.push_back(app::RecordToJson(std::move(r)));
+  return out;
+}
+
 void Respond(Request& r, const Result<domain::Record>& rec, int status) {
   if (!rec.ok()) {
     WriteJsonError(r.res, rec.status());

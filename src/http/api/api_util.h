@@ -35,6 +35,8 @@ std::string ETagFor(int64_t version);
 void Respond(Request& r, const Result<domain::Record>& rec, int status = 200);
 // Records as a JSON array of their API form (app::RecordToJson).
 nlohmann::json Records(const std::vector<domain::Record>& records);
+// The same for records not needed afterwards: their fields are moved into the answer.
+nlohmann::json Records(std::vector<domain::Record>&& records);
 // The string member `name` of a JSON object; empty when absent or not a string.
 std::string StringField(const nlohmann::json& body, const char* name);
 // kInvalidArgument naming the first of `names` that is present but neither a string nor null,

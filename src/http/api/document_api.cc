@@ -222,7 +222,7 @@ void RegisterDocumentApiRoutes(Router& router) {
              [](Request& r) {
                auto list = r.services.documents.Versions(r.principal, r.PathId());
                if (!list.ok()) return WriteJsonError(r.res, list.status());
-               WriteJson(r.res, 200, {{"data", Records(*list)}});
+               WriteJson(r.res, 200, {{"data", Records(std::move(*list))}});
              });
   router.Get(docs + R"(/(\d+)/published)", Guard::Account(),
              Doc({{"summary", "The published version of a document"},

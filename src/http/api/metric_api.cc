@@ -137,7 +137,7 @@ void RegisterMetricApiRoutes(Router& router) {
                if (!page.ok()) return WriteJsonError(r.res, page.status());
                WriteJson(
                    r.res, 200,
-                   {{"data", Records(page->records)},
+                   {{"data", Records(std::move(page->records))},
                     {"next_cursor", page->next_cursor.empty() ? Json() : Json(page->next_cursor)}});
              });
   router.Post(path, WriteGuard(measurements),

@@ -51,7 +51,7 @@ void AddRecordLogRoutes(Router& router, const app::RecordLog& log, const RecordL
         auto page = app::LogEntries(r.services.registers, r.principal, log, r.PathId(), *q);
         if (!page.ok()) return WriteJsonError(r.res, page.status());
         Json data = Json::array();
-        for (const auto& rec : page->records) data.push_back(app::RecordToJson(rec));
+        for (auto& rec : page->records) data.push_back(app::RecordToJson(std::move(rec)));
         WriteJson(
             r.res, 200,
             Json{{"data", std::move(data)},

@@ -215,7 +215,7 @@ void AddAwarenessRoutes(Router& router) {
       [](Request& r) {
         auto mine = r.services.awareness.History(r.principal);
         if (!mine.ok()) return WriteJsonError(r.res, mine.status());
-        WriteJson(r.res, 200, {{"data", Records(*mine)}});
+        WriteJson(r.res, 200, {{"data", Records(std::move(*mine))}});
       });
 }
 
