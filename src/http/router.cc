@@ -380,8 +380,26 @@ void Router::Add(const std::string& method, const std::string& pattern, Surface 
   }
   std::vector<std::string> names;
   for (const auto& p : doc.path_parameters) names.push_back(p.value("name", ""));
-  routes_.push_back({method, pattern, s, g, std::move(doc)});
+  std::string packed;
+  if (s == Surface::kApi) {
+    const auto bytes = nlohmann::json::to_msgpack(nlohmann::json{
+        {"operation", std::move(doc.operation)}, {"path_parameters", std::move(doc.path_parameters)}});
+    packed.assign(bytes.begin(), bytes.end());
+  }
+  routes_.push_back({method, pattern, s, g, {}});
+  docs_.push_back(std::move(packed));
   AddEntry(method, pattern, Wrap(pattern, s, g, method != "GET", std::move(h)), names);
+}
+
+std::vector<RouteInfo> Router::DocumentedRoutes() const {
+  std::vector<RouteInfo> out = routes_;
+  for (size_t i = 0; i < out.size(); ++i) {
+    if (docs_[i].empty()) continue;
+    nlohmann::json doc = nlohmann::json::from_msgpack(docs_[i]);
+    out[i].doc.operation = std::move(doc["operation"]);
+    out[i].doc.path_parameters = std::move(doc["path_parameters"]);
+  }
+  return out;
 }
 
 void Router::Unguarded(const std::string& method, const std::string& pattern, RawHandler h) {
@@ -390,22 +408,25 @@ void Router::Unguarded(const std::string& method, const std::string& pattern, Ra
 
 void Router::AddEntry(const std::string& method, const std::string& pattern, RawHandler h,
                       const std::vector<std::string>& names) {
-  const size_t literal = pattern.find_first_of("\\^$.|?*+()[]{}");
-  auto& compiled = compiled_[pattern];
-  if (!compiled) {
-    RE2::Options options;
-    options.set_log_errors(false);
-    auto re = std::make_shared<const RE2>(pattern, options);
-    // A programming error in the route table, found at start-up by every test.
-    if (!re->ok() || re->NumberOfCapturingGroups() > kMaxRouteGroups) {
-      fmt::print(stderr, "route pattern {} is not a valid expression of at most {} groups: {}\n",
-                 pattern, kMaxRouteGroups, re->error());
-      std::abort();
+  auto [it, added] = patterns_.try_emplace(pattern);
+  Pattern& p = it->second;
+  if (added) {
+    const size_t literal = pattern.find_first_of("\\^$.|?*+()[]{}");
+    p.prefix = pattern.substr(0, literal);
+    if (literal != std::string::npos) {
+      RE2::Options options;
+      options.set_log_errors(false);
+      auto re = std::make_shared<const RE2>(pattern, options);
+      // A programming error in the route table, found at start-up by every test.
+      if (!re->ok() || re->NumberOfCapturingGroups() > kMaxRouteGroups) {
+        fmt::print(stderr, "route pattern {} is not a valid expression of at most {} groups: {}\n",
+                   pattern, kMaxRouteGroups, re->error());
+        std::abort();
+      }
+      p.expression = std::move(re);
     }
-    compiled = std::move(re);
   }
-  table_.push_back(
-      {method, pattern.substr(0, literal), compiled, std::move(h), RouteTemplate(pattern, names)});
+  table_.push_back({method, &p, std::move(h), RouteTemplate(pattern, names)});
 }
 
 std::string RouteTemplate(const std::string& pattern, const std::vector<std::string>& names) {
@@ -436,21 +457,46 @@ std::string RouteTemplate(const std::string& pattern, const std::vector<std::str
   return out;
 }
 
-bool Router::Dispatch(HttpRequest& req, HttpResponse& res) const {
+bool Router::Matches(const Pattern& p, HttpRequest& req) {
+  if (req.path.compare(0, p.prefix.size(), p.prefix) != 0) return false;
+  if (p.expression == nullptr) {
+    if (req.path.size() != p.prefix.size()) return false;
+    req.matches.assign(1, req.path);
+    return true;
+  }
   std::array<re2::StringPiece, kMaxRouteGroups + 1> groups;
+  const int n = p.expression->NumberOfCapturingGroups() + 1;
+  if (!p.expression->Match(req.path, 0, req.path.size(), RE2::ANCHOR_BOTH, groups.data(), n)) {
+    return false;
+  }
+  req.matches.clear();
+  for (int i = 0; i < n; ++i) {
+    req.matches.push_back(groups[i].empty() ? std::string()
+                                            : std::string(groups[i].data(), groups[i].size()));
+  }
+  return true;
+}
+
+bool Router::Dispatch(HttpRequest& req, HttpResponse& res) const {
   for (const auto& e : table_) {
-    if (e.method != req.method || req.path.compare(0, e.prefix.size(), e.prefix) != 0) continue;
-    const int n = e.pattern->NumberOfCapturingGroups() + 1;
-    if (!e.pattern->Match(req.path, 0, req.path.size(), RE2::ANCHOR_BOTH, groups.data(), n)) {
-      continue;
-    }
-    req.matches.clear();
-    for (int i = 0; i < n; ++i) {
-      req.matches.push_back(groups[i].empty() ? std::string()
-                                              : std::string(groups[i].data(), groups[i].size()));
-    }
+    if (e.method != req.method || !Matches(*e.pattern, req)) continue;
     req.route = e.route;
     e.handler(req, res);
+    return true;
+  }
+  // No route of this method: a known pattern answers which methods it has.
+  static constexpr std::array<std::string_view, 5> kAnswered = {"GET", "POST", "PUT", "PATCH",
+                                                                "DELETE"};
+  if (std::find(kAnswered.begin(), kAnswered.end(), req.method) == kAnswered.end()) return false;
+  for (const auto& [text, p] : patterns_) {
+    if (!p.answers_other_methods || !Matches(p, req)) continue;
+    req.route = p.route;
+    res.SetHeader("Allow", p.allow);
+    Deny(p.surface, res,
+         Status(Code::kInvalidArgument,
+                fmt::format("{} is not allowed here; this address accepts {}", req.method,
+                            p.allow)));
+    res.status = 405;
     return true;
   }
   return false;
@@ -488,27 +534,17 @@ void Router::Delete(const std::string& p, Guard g, ApiDoc doc, Handler h) {
 }
 
 void Router::AnswerOtherMethods() {
-  std::map<std::string, std::pair<Surface, std::set<std::string>>> methods;
+  std::map<std::string, std::set<std::string>> methods;
   for (const auto& r : routes_) {
-    auto& entry = methods[r.pattern];
-    entry.first = r.surface;
-    entry.second.insert(r.method);
+    methods[r.pattern].insert(r.method);
+    patterns_.at(r.pattern).surface = r.surface;
   }
-  for (const auto& [pattern, entry] : methods) {
-    std::string allow;
-    for (const auto& m : entry.second) allow += (allow.empty() ? "" : ", ") + m;
-    const Surface surface = entry.first;
-    auto answer = [allow, surface](HttpRequest& req, HttpResponse& res) {
-      res.SetHeader("Allow", allow);
-      const Status st(
-          Code::kInvalidArgument,
-          fmt::format("{} is not allowed here; this address accepts {}", req.method, allow));
-      Deny(surface, res, st);
-      res.status = 405;
-    };
-    for (const char* m : {"GET", "POST", "PUT", "PATCH", "DELETE"}) {
-      if (entry.second.count(m) == 0) Unguarded(m, pattern, answer);
-    }
+  for (const auto& [pattern, of_pattern] : methods) {
+    Pattern& p = patterns_.at(pattern);
+    p.allow.clear();
+    for (const auto& m : of_pattern) p.allow += (p.allow.empty() ? "" : ", ") + m;
+    p.route = RouteTemplate(pattern);
+    p.answers_other_methods = true;
   }
 }
 

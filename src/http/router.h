@@ -94,7 +94,7 @@ struct RouteInfo {
   std::string pattern;
   Surface surface;
   Guard guard;
-  ApiDoc doc;  // of an API route; empty for the pages
+  ApiDoc doc;  // of an API route (Router::DocumentedRoutes); empty for the pages
 };
 
 inline constexpr const char* kSessionCookie = "rampart_session";
@@ -165,10 +165,16 @@ class Router {
   void AnswerOtherMethods();
 
   // Runs the first route (in the order added) whose method and pattern match the request's,
-  // with req.matches set to the pattern's groups. False when none matches.
+  // with req.matches set to the pattern's groups; after AnswerOtherMethods, a GET, POST, PUT,
+  // PATCH or DELETE of a known pattern without that method is answered 405. False when none
+  // matches.
   bool Dispatch(HttpRequest& req, HttpResponse& res) const;
 
+  // The routes in the order added, without their documentation (kept packed: the trees of every
+  // route's documentation were a quarter of the idle server's heap).
   const std::vector<RouteInfo>& routes() const { return routes_; }
+  // The same with each API route's documentation, unpacked (the OpenAPI document, the tests).
+  std::vector<RouteInfo> DocumentedRoutes() const;
 
   // Exports per caller: this many at once, then one more per interval.
   static constexpr int kExportBurst = 10;
@@ -180,15 +186,26 @@ class Router {
   std::string ClearSessionCookie() const;
 
  private:
+  // A pattern, shared by the routes of its methods, and its 405 answer.
+  struct Pattern {
+    std::string prefix;  // the literal start: a cheap test before the expression
+    // Compiled once; null for a pattern that is all literal (the path must equal it).
+    std::shared_ptr<const re2::RE2> expression;
+    bool answers_other_methods = false;  // set by AnswerOtherMethods for the routes' patterns
+    Surface surface = Surface::kWeb;
+    std::string allow;  // "GET, POST": the methods of its routes
+    std::string route;  // RouteTemplate without names, for the 405 answer
+  };
   struct Entry {
     std::string method;
-    std::string prefix;  // the pattern's literal start: a cheap test before the expression
-    std::shared_ptr<const re2::RE2> pattern;  // compiled once per pattern, shared by its methods
+    const Pattern* pattern;  // in patterns_, whose nodes stay where they are
     RawHandler handler;
-    std::string route;  // RouteTemplate of the pattern
+    std::string route;  // RouteTemplate of the pattern with this route's names
   };
   void AddEntry(const std::string& method, const std::string& pattern, RawHandler h,
                 const std::vector<std::string>& names);
+  // True when `p` matches req.path, with req.matches set to its groups (group 0 the path).
+  static bool Matches(const Pattern& p, HttpRequest& req);
 
   RawHandler Wrap(const std::string& pattern, Surface s, Guard g, bool state_changing, Handler h);
   // A create sent with an Idempotency-Key (app/idempotency_service.h): answered as the first
@@ -200,9 +217,10 @@ class Router {
 
   app::Services& services_;
   RouterOptions options_;
-  std::vector<RouteInfo> routes_;
+  std::vector<RouteInfo> routes_;  // without documentation: docs_ holds it
+  std::vector<std::string> docs_;  // per route, its ApiDoc as MessagePack; empty for pages
   std::vector<Entry> table_;
-  std::map<std::string, std::shared_ptr<const re2::RE2>> compiled_;  // by pattern
+  std::map<std::string, Pattern> patterns_;  // by pattern text
   std::unique_ptr<RateLimiter> exports_ =
       std::make_unique<RateLimiter>(kExportBurst, kExportInterval);
 };

@@ -135,7 +135,7 @@ Server::Server(app::Services& services, ServerOptions options)
 
 Server::~Server() = default;
 
-const std::vector<RouteInfo>& Server::Routes() const { return router_->routes(); }
+std::vector<RouteInfo> Server::Routes() const { return router_->DocumentedRoutes(); }
 
 Result<int> Server::Bind() { return transport_->Bind(); }
 

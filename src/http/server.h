@@ -76,7 +76,7 @@ class Server {
   size_t OpenConnections() const { return transport_->OpenConnections(); }
 
   // Every route with its guard (the role matrix test walks them).
-  const std::vector<RouteInfo>& Routes() const;
+  std::vector<RouteInfo> Routes() const;  // with their documentation
 
   // What GET /metrics exposes; background jobs count their runs here.
   Metrics& metrics() { return *metrics_; }

@@ -515,6 +515,10 @@ TEST_F(AccessTest, AStateChangeByGetAnswers405WithAllow) {
   auto del = Client().Delete("/api/v1/context-issues", Bearer());
   EXPECT_EQ(del->status, 405);
   EXPECT_EQ(del->get_header_value("Allow"), "GET, POST");
+  // A pattern with a group: its own methods, whatever the record.
+  auto post = Client().Post("/api/v1/context-issues/12345", Bearer(), "{}", "application/json");
+  EXPECT_EQ(post->status, 405);
+  EXPECT_EQ(post->get_header_value("Allow"), "DELETE, GET, PATCH, PUT");
   EXPECT_EQ(Get("/api/v1/auth/me", SessionHeaders(sessions_[Role::kAdmin]))->status, 200);
 }
 

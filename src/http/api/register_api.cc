@@ -552,7 +552,7 @@ void RegisterApiRoutes(Router& router) {
                                       ErrorResponses({401, 403}))}}),
              [document, rt](Request& r) {
                std::call_once(document->once,
-                              [&] { document->json = OpenApiDocument(rt->routes()); });
+                              [&] { document->json = OpenApiDocument(rt->DocumentedRoutes()); });
                WriteJson(r.res, 200, document->json);
              });
   RegisterAuthApiRoutes(router);
