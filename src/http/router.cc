@@ -382,8 +382,9 @@ void Router::Add(const std::string& method, const std::string& pattern, Surface 
   for (const auto& p : doc.path_parameters) names.push_back(p.value("name", ""));
   std::string packed;
   if (s == Surface::kApi) {
-    const auto bytes = nlohmann::json::to_msgpack(nlohmann::json{
-        {"operation", std::move(doc.operation)}, {"path_parameters", std::move(doc.path_parameters)}});
+    const auto bytes = nlohmann::json::to_msgpack(
+        nlohmann::json{{"operation", std::move(doc.operation)},
+                       {"path_parameters", std::move(doc.path_parameters)}});
     packed.assign(bytes.begin(), bytes.end());
   }
   routes_.push_back({method, pattern, s, g, {}});
@@ -493,9 +494,9 @@ bool Router::Dispatch(HttpRequest& req, HttpResponse& res) const {
     req.route = p.route;
     res.SetHeader("Allow", p.allow);
     Deny(p.surface, res,
-         Status(Code::kInvalidArgument,
-                fmt::format("{} is not allowed here; this address accepts {}", req.method,
-                            p.allow)));
+         Status(
+             Code::kInvalidArgument,
+             fmt::format("{} is not allowed here; this address accepts {}", req.method, p.allow)));
     res.status = 405;
     return true;
   }
