@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <functional>
 
-#include "base/zip.h"
+#include "base/formats_module.h"
 
 namespace rampart {
 
@@ -377,7 +377,7 @@ Result<std::string> Relationships(
 
 }  // namespace
 
-Result<std::string> DocxBytes(const ReportDocument& doc) {
+Result<std::string> formats::DocxBytes(const ReportDocument& doc) {
   std::vector<ZipEntry> parts;
   ASSIGN_OR_RETURN(auto types, ContentTypesPart());
   parts.push_back({"[Content_Types].xml", std::move(types)});
@@ -406,7 +406,7 @@ Result<std::string> DocxBytes(const ReportDocument& doc) {
   parts.push_back({"word/footer1.xml", std::move(footer)});
   ASSIGN_OR_RETURN(auto core, CorePart(doc));
   parts.push_back({"docProps/core.xml", std::move(core)});
-  return ZipBytes(parts);
+  return formats::ZipBytes(parts);
 }
 
 }  // namespace rampart

@@ -9,6 +9,8 @@
 #include <algorithm>
 #include <memory>
 
+#include "base/formats_module.h"
+
 namespace rampart {
 
 namespace {
@@ -319,7 +321,7 @@ Result<int> Render(const ReportDocument& doc, std::string& out, int total_pages)
 
 }  // namespace
 
-Result<std::string> PdfBytes(const ReportDocument& doc) {
+Result<std::string> formats::PdfBytes(const ReportDocument& doc) {
   std::string counted;
   ASSIGN_OR_RETURN(const int pages, Render(doc, counted, 0));
   std::string out;
@@ -329,14 +331,3 @@ Result<std::string> PdfBytes(const ReportDocument& doc) {
 }
 
 }  // namespace rampart
-
-// Fontconfig keeps its configuration and font cache for the life of the process, which the leak
-// checker of the sanitizer builds reports at exit; nothing of Rampart's is hidden by this.
-#if defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define RAMPART_ASAN 1
-#endif
-#endif
-#if defined(__SANITIZE_ADDRESS__) || defined(RAMPART_ASAN)
-extern "C" const char* __lsan_default_suppressions() { return "leak:libfontconfig.so\n"; }
-#endif

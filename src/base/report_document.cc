@@ -3,8 +3,6 @@
 #include <algorithm>
 #include <numeric>
 
-#include "base/crypto.h"
-
 namespace rampart {
 
 namespace {
@@ -90,44 +88,6 @@ std::vector<double> ColumnShares(const ReportTable& t) {
   const double sum = std::accumulate(w.begin(), w.end(), 0.0);
   for (double& x : w) x = sum > 0 ? x / sum : 1.0 / static_cast<double>(n);
   return w;
-}
-
-std::string ContentDigest(const ReportDocument& doc) {
-  std::string enc;
-  auto put = [&](std::string_view s) {
-    enc += std::to_string(s.size());
-    enc += ':';
-    enc += s;
-  };
-  for (const auto& b : doc.blocks) {
-    put(std::to_string(static_cast<int>(b.kind)));
-    switch (b.kind) {
-      case ReportBlock::Kind::kHeading:
-        put(std::to_string(b.level));
-        put(b.text);
-        break;
-      case ReportBlock::Kind::kParagraph:
-        put(b.text);
-        break;
-      case ReportBlock::Kind::kFields:
-        put(std::to_string(b.fields.size()));
-        for (const auto& [k, v] : b.fields) {
-          put(k);
-          put(v);
-        }
-        break;
-      case ReportBlock::Kind::kTable:
-        put(std::to_string(b.table.header.size()));
-        for (const auto& h : b.table.header) put(h);
-        put(std::to_string(b.table.rows.size()));
-        for (const auto& row : b.table.rows) {
-          put(std::to_string(row.size()));
-          for (const auto& cell : row) put(cell);
-        }
-        break;
-    }
-  }
-  return Sha256Hex(enc);
 }
 
 }  // namespace rampart

@@ -15,6 +15,7 @@
 #include <optional>
 #include <utility>
 
+#include "base/formats_module.h"
 #include "base/text.h"
 
 namespace rampart {
@@ -285,7 +286,7 @@ bool LooksLikeFormula(std::string_view cell) {
 
 }  // namespace
 
-Result<Sheet> ReadCsv(std::string_view bytes, const SheetLimits& limits) {
+Result<Sheet> formats::ReadCsv(std::string_view bytes, const SheetLimits& limits) {
   if (bytes.size() > limits.max_bytes) {
     return TooLarge(fmt::format("the file is larger than {} (the limit)", Bytes(limits.max_bytes)));
   }
@@ -1125,7 +1126,7 @@ Status ReadWorksheet(XmlPart& part, const std::vector<std::string>& shared,
 
 }  // namespace
 
-Result<Sheet> ReadXlsx(std::string_view bytes, const SheetLimits& limits) {
+Result<Sheet> formats::ReadXlsx(std::string_view bytes, const SheetLimits& limits) {
   if (bytes.size() > limits.max_bytes) {
     return TooLarge(fmt::format("the file is larger than {} (the limit)", Bytes(limits.max_bytes)));
   }
@@ -1182,16 +1183,16 @@ Result<Sheet> ReadXlsx(std::string_view bytes, const SheetLimits& limits) {
   return builder.Finish("xlsx", workbook.sheet_name);
 }
 
-Result<Sheet> ReadSheet(std::string_view bytes, const SheetLimits& limits) {
+Result<Sheet> formats::ReadSheet(std::string_view bytes, const SheetLimits& limits) {
   if (bytes.starts_with("PK\x03\x04") || bytes.starts_with("PK\x05\x06")) {
-    return ReadXlsx(bytes, limits);
+    return formats::ReadXlsx(bytes, limits);
   }
   if (bytes.starts_with("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1")) {
     return Refused(
         "the file is an Excel 97-2003 workbook (.xls) or a password-protected one: .xls is not "
         "read; save it without a password as .xlsx or CSV UTF-8");
   }
-  return ReadCsv(bytes, limits);
+  return formats::ReadCsv(bytes, limits);
 }
 
 }  // namespace rampart

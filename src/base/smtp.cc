@@ -1,6 +1,5 @@
 #include "base/smtp.h"
 
-#include <curl/curl.h>
 #include <fmt/format.h>
 #include <sys/stat.h>
 
@@ -8,10 +7,9 @@
 #include <cstring>
 #include <ctime>
 #include <fstream>
-#include <memory>
-#include <mutex>
 
 #include "base/crypto.h"
+#include "base/formats_module.h"
 #include "base/text.h"
 
 namespace rampart {
@@ -70,24 +68,6 @@ std::string RfcDate(TimePoint t) {
   return fmt::format("{}, {:02d} {} {:04d} {:02d}:{:02d}:{:02d} +0000", kDays[tm.tm_wday],
                      tm.tm_mday, kMonths[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min,
                      tm.tm_sec);
-}
-
-void GlobalInit() {
-  static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
-
-struct Upload {
-  std::string_view data;
-  size_t offset = 0;
-};
-
-size_t ReadBody(char* buffer, size_t size, size_t count, void* user) {
-  auto* up = static_cast<Upload*>(user);
-  const size_t n = std::min(size * count, up->data.size() - up->offset);
-  std::memcpy(buffer, up->data.data() + up->offset, n);
-  up->offset += n;
-  return n;
 }
 
 }  // namespace
@@ -194,48 +174,12 @@ Status ReadSmtpCredentials(const std::string& path, SmtpOptions& options) {
 Status SmtpClient::Send(std::string_view to, std::string_view subject,
                         std::string_view text) const {
   if (!PlainAddress(to)) return InvalidArgument("not an e-mail address", "email");
-  GlobalInit();
-  std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), curl_easy_cleanup);
-  if (!curl) return Unavailable("libcurl could not start");
+  ASSIGN_OR_RETURN(const formats::Module* module, formats::Load());
   const std::string domain = options_.from.substr(options_.from.rfind('@') + 1);
   const std::string message_id = fmt::format("{}@{}", HexEncode(RandomBytes(16)), domain);
-  const std::string message = FormatMailMessage(options_.from, to, subject, text,
-                                                std::chrono::system_clock::now(), message_id);
-  Upload upload{message};
-  const std::string from = "<" + options_.from + ">";
-  const std::string rcpt = "<" + std::string(to) + ">";
-  std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> recipients(
-      curl_slist_append(nullptr, rcpt.c_str()), curl_slist_free_all);
-  char error[CURL_ERROR_SIZE] = {0};
-  CURL* c = curl.get();
-  curl_easy_setopt(c, CURLOPT_URL, options_.url.c_str());
-  curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
-  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(c, CURLOPT_ERRORBUFFER, error);
-  curl_easy_setopt(
-      c, CURLOPT_USE_SSL,
-      static_cast<long>(options_.insecure_plaintext ? CURLUSESSL_NONE : CURLUSESSL_ALL));
-  curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
-  curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
-  if (!options_.ca_file.empty()) curl_easy_setopt(c, CURLOPT_CAINFO, options_.ca_file.c_str());
-  if (!options_.username.empty()) {
-    curl_easy_setopt(c, CURLOPT_USERNAME, options_.username.c_str());
-    curl_easy_setopt(c, CURLOPT_PASSWORD, options_.password.c_str());
-  }
-  curl_easy_setopt(c, CURLOPT_MAIL_FROM, from.c_str());
-  curl_easy_setopt(c, CURLOPT_MAIL_RCPT, recipients.get());
-  curl_easy_setopt(c, CURLOPT_READFUNCTION, ReadBody);
-  curl_easy_setopt(c, CURLOPT_READDATA, &upload);
-  curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
-  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT,
-                   static_cast<long>(std::max<int64_t>(1, options_.timeout.count() / 2)));
-  curl_easy_setopt(c, CURLOPT_TIMEOUT, static_cast<long>(options_.timeout.count()));
-  const CURLcode rc = curl_easy_perform(c);
-  if (rc != CURLE_OK) {
-    return Unavailable(
-        fmt::format("SMTP {}: {}", curl_easy_strerror(rc), error[0] != 0 ? error : ""));
-  }
-  return Status::Ok();
+  return module->smtp_send(options_, to,
+                           FormatMailMessage(options_.from, to, subject, text,
+                                             std::chrono::system_clock::now(), message_id));
 }
 
 }  // namespace rampart

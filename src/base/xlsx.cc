@@ -10,6 +10,7 @@
 #include <optional>
 #include <sstream>
 
+#include "base/formats_module.h"
 #include "base/text.h"
 
 namespace rampart {
@@ -81,113 +82,112 @@ double Width(const std::vector<std::string>& header,
   return static_cast<double>(std::clamp<size_t>(w + 2, 8, 60));
 }
 
-}  // namespace
-
-struct XlsxStream::State {
-  PrivateDir dir;
-  std::string file;
-  std::string tmpdir;
-  lxw_workbook* workbook = nullptr;
-  lxw_worksheet* sheet = nullptr;
-  size_t columns = 0;
-  std::vector<bool> numeric;
-  lxw_row_t next_row = 1;
-  Status status = Status::Ok();
-
-  ~State() {
-    if (workbook != nullptr) workbook_close(workbook);  // the directory goes with it
+// A workbook of one worksheet written with libxlsxwriter's constant-memory mode: each row goes
+// to a temporary file as it comes, and Finish reads the finished file back.
+class LxwSheet final : public formats::SheetStream {
+ public:
+  ~LxwSheet() override {
+    if (workbook_ != nullptr) workbook_close(workbook_);  // the directory goes with it
   }
+
+  static Result<std::unique_ptr<formats::SheetStream>> Start(
+      std::string_view sheet_name, const std::vector<std::string>& header,
+      const std::vector<bool>& numeric, const std::vector<std::vector<std::string>>& sample) {
+    if (sheet_name.empty() || sheet_name.size() > 31 ||
+        sheet_name.find_first_of("[]:*?/\\") != std::string_view::npos) {
+      return InvalidArgument("a sheet name has 1 to 31 characters and none of []:*?/\\",
+                             "sheet_name");
+    }
+    auto st = std::unique_ptr<LxwSheet>(new LxwSheet());
+    if (st->dir_.path().empty()) return Internal("could not create a temporary directory");
+    st->file_ = (st->dir_.path() / "export.xlsx").string();
+    st->tmpdir_ = st->dir_.path().string();
+    st->columns_ = header.size();
+    st->numeric_ = numeric;
+    lxw_workbook_options options = {
+        .constant_memory = LXW_TRUE, .tmpdir = st->tmpdir_.data(), .use_zip64 = LXW_FALSE};
+    st->workbook_ = workbook_new_opt(st->file_.c_str(), &options);
+    if (st->workbook_ == nullptr) return Internal("could not create the spreadsheet");
+    const std::string name(sheet_name);
+    st->sheet_ = workbook_add_worksheet(st->workbook_, name.c_str());
+    if (st->sheet_ == nullptr) return Internal("could not add the worksheet");
+    lxw_format* bold = workbook_add_format(st->workbook_);
+    format_set_bold(bold);
+    lxw_format* wrap = workbook_add_format(st->workbook_);
+    format_set_text_wrap(wrap);
+    format_set_align(wrap, LXW_ALIGN_VERTICAL_TOP);
+    for (size_t c = 0; c < header.size(); ++c) {
+      const auto col = static_cast<lxw_col_t>(c);
+      RETURN_IF_ERROR(Check(
+          worksheet_set_column(st->sheet_, col, col, Width(header, sample, c), wrap), "column"));
+    }
+    for (size_t c = 0; c < header.size(); ++c) {
+      RETURN_IF_ERROR(Check(
+          worksheet_write_string(st->sheet_, 0, static_cast<lxw_col_t>(c), header[c].c_str(), bold),
+          "header"));
+    }
+    if (!header.empty()) worksheet_freeze_panes(st->sheet_, 1, 0);
+    return std::unique_ptr<formats::SheetStream>(std::move(st));
+  }
+
+  Status Add(const std::vector<std::string>& row) override {
+    if (workbook_ == nullptr) return Internal("the spreadsheet was already finished");
+    RETURN_IF_ERROR(status_);
+    for (size_t c = 0; c < row.size(); ++c) {
+      if (row[c].empty()) continue;
+      const auto col = static_cast<lxw_col_t>(c);
+      const auto number = c < numeric_.size() && numeric_[c] ? ParseNumber(row[c]) : std::nullopt;
+      const auto cut = number ? std::nullopt : FitCell(row[c]);
+      const char* text = cut ? cut->c_str() : row[c].c_str();
+      status_ = Check(number ? worksheet_write_number(sheet_, next_row_, col, *number, nullptr)
+                             : worksheet_write_string(sheet_, next_row_, col, text, nullptr),
+                      "cell");
+      RETURN_IF_ERROR(status_);
+    }
+    ++next_row_;
+    return Status::Ok();
+  }
+
+  Result<std::string> Finish() override {
+    if (workbook_ == nullptr) return Internal("the spreadsheet was already finished");
+    if (status_.ok() && columns_ > 0) {
+      status_ = Check(
+          worksheet_autofilter(sheet_, 0, 0, next_row_ - 1, static_cast<lxw_col_t>(columns_ - 1)),
+          "autofilter");
+    }
+    // Closing writes the file and frees the workbook, also after an error above.
+    const lxw_error closed = workbook_close(workbook_);
+    workbook_ = nullptr;
+    RETURN_IF_ERROR(status_);
+    RETURN_IF_ERROR(Check(closed, "close"));
+    std::ifstream in(file_, std::ios::binary);
+    if (!in.is_open()) return Internal("could not read the spreadsheet back");
+    std::ostringstream bytes;
+    bytes << in.rdbuf();
+    if (bytes.str().empty()) return Internal("could not read the spreadsheet back");
+    return bytes.str();
+  }
+
+ private:
+  LxwSheet() = default;
+
+  PrivateDir dir_;
+  std::string file_;
+  std::string tmpdir_;
+  lxw_workbook* workbook_ = nullptr;
+  lxw_worksheet* sheet_ = nullptr;
+  size_t columns_ = 0;
+  std::vector<bool> numeric_;
+  lxw_row_t next_row_ = 1;
+  Status status_ = Status::Ok();
 };
 
-XlsxStream::XlsxStream(std::unique_ptr<State> state) : state_(std::move(state)) {}
-XlsxStream::~XlsxStream() = default;
+}  // namespace
 
-Result<std::unique_ptr<XlsxStream>> XlsxStream::Start(
+Result<std::unique_ptr<formats::SheetStream>> formats::StartXlsx(
     std::string_view sheet_name, const std::vector<std::string>& header,
     const std::vector<bool>& numeric, const std::vector<std::vector<std::string>>& sample) {
-  if (sheet_name.empty() || sheet_name.size() > 31 ||
-      sheet_name.find_first_of("[]:*?/\\") != std::string_view::npos) {
-    return InvalidArgument("a sheet name has 1 to 31 characters and none of []:*?/\\",
-                           "sheet_name");
-  }
-  auto st = std::make_unique<State>();
-  if (st->dir.path().empty()) return Internal("could not create a temporary directory");
-  st->file = (st->dir.path() / "export.xlsx").string();
-  st->tmpdir = st->dir.path().string();
-  st->columns = header.size();
-  st->numeric = numeric;
-  lxw_workbook_options options = {
-      .constant_memory = LXW_TRUE, .tmpdir = st->tmpdir.data(), .use_zip64 = LXW_FALSE};
-  st->workbook = workbook_new_opt(st->file.c_str(), &options);
-  if (st->workbook == nullptr) return Internal("could not create the spreadsheet");
-  const std::string name(sheet_name);
-  st->sheet = workbook_add_worksheet(st->workbook, name.c_str());
-  if (st->sheet == nullptr) return Internal("could not add the worksheet");
-  lxw_format* bold = workbook_add_format(st->workbook);
-  format_set_bold(bold);
-  lxw_format* wrap = workbook_add_format(st->workbook);
-  format_set_text_wrap(wrap);
-  format_set_align(wrap, LXW_ALIGN_VERTICAL_TOP);
-  for (size_t c = 0; c < header.size(); ++c) {
-    const auto col = static_cast<lxw_col_t>(c);
-    RETURN_IF_ERROR(
-        Check(worksheet_set_column(st->sheet, col, col, Width(header, sample, c), wrap), "column"));
-  }
-  for (size_t c = 0; c < header.size(); ++c) {
-    RETURN_IF_ERROR(Check(
-        worksheet_write_string(st->sheet, 0, static_cast<lxw_col_t>(c), header[c].c_str(), bold),
-        "header"));
-  }
-  if (!header.empty()) worksheet_freeze_panes(st->sheet, 1, 0);
-  return std::unique_ptr<XlsxStream>(new XlsxStream(std::move(st)));
-}
-
-Status XlsxStream::Add(const std::vector<std::string>& row) {
-  State& st = *state_;
-  if (st.workbook == nullptr) return Internal("the spreadsheet was already finished");
-  RETURN_IF_ERROR(st.status);
-  for (size_t c = 0; c < row.size(); ++c) {
-    if (row[c].empty()) continue;
-    const auto col = static_cast<lxw_col_t>(c);
-    const auto number = c < st.numeric.size() && st.numeric[c] ? ParseNumber(row[c]) : std::nullopt;
-    const auto cut = number ? std::nullopt : FitCell(row[c]);
-    const char* text = cut ? cut->c_str() : row[c].c_str();
-    st.status = Check(number ? worksheet_write_number(st.sheet, st.next_row, col, *number, nullptr)
-                             : worksheet_write_string(st.sheet, st.next_row, col, text, nullptr),
-                      "cell");
-    RETURN_IF_ERROR(st.status);
-  }
-  ++st.next_row;
-  return Status::Ok();
-}
-
-Result<std::string> XlsxStream::Finish() {
-  State& st = *state_;
-  if (st.workbook == nullptr) return Internal("the spreadsheet was already finished");
-  if (st.status.ok() && st.columns > 0) {
-    st.status = Check(worksheet_autofilter(st.sheet, 0, 0, st.next_row - 1,
-                                           static_cast<lxw_col_t>(st.columns - 1)),
-                      "autofilter");
-  }
-  // Closing writes the file and frees the workbook, also after an error above.
-  const lxw_error closed = workbook_close(st.workbook);
-  st.workbook = nullptr;
-  RETURN_IF_ERROR(st.status);
-  RETURN_IF_ERROR(Check(closed, "close"));
-  std::ifstream in(st.file, std::ios::binary);
-  if (!in.is_open()) return Internal("could not read the spreadsheet back");
-  std::ostringstream bytes;
-  bytes << in.rdbuf();
-  if (bytes.str().empty()) return Internal("could not read the spreadsheet back");
-  return bytes.str();
-}
-
-Result<std::string> XlsxBytes(std::string_view sheet_name, const std::vector<std::string>& header,
-                              const std::vector<std::vector<std::string>>& rows,
-                              const std::vector<bool>& numeric) {
-  ASSIGN_OR_RETURN(auto stream, XlsxStream::Start(sheet_name, header, numeric, rows));
-  for (const auto& row : rows) RETURN_IF_ERROR(stream->Add(row));
-  return stream->Finish();
+  return LxwSheet::Start(sheet_name, header, numeric, sample);
 }
 
 }  // namespace rampart

@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <set>
 
+#include "base/formats_module.h"
+
 namespace rampart {
 
 namespace {
@@ -17,7 +19,7 @@ std::string ErrorText(zip_error_t* e) {
 
 }  // namespace
 
-Result<std::string> ZipBytes(const std::vector<ZipEntry>& entries) {
+Result<std::string> formats::ZipBytes(const std::vector<ZipEntry>& entries) {
   std::set<std::string, std::less<>> names;
   for (const auto& e : entries) {
     if (e.name.empty() || !names.insert(e.name).second) {

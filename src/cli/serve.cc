@@ -20,6 +20,7 @@
 #include <thread>
 
 #include "app/audit_checkpoint.h"
+#include "base/formats_module.h"
 #include "cli/backups.h"
 #include "cli/cli.h"
 #include "cli/config_file.h"
@@ -256,6 +257,9 @@ void AddServeCommand(CLI::App& app, Context& ctx, Action& action) {
         return InvalidArgument("HTTPS needs both --tls-cert and --tls-key",
                                opts->tls_cert.empty() ? "tls-cert" : "tls-key");
       }
+      // Reports, spreadsheets and e-mail load their module on first use (base/formats_module.h):
+      // a missing one is said now rather than at the first report.
+      RETURN_IF_ERROR(formats::Locate().status());
       ctx.auth_options.session_idle = std::chrono::minutes(opts->idle_minutes);
       ctx.auth_options.session_lifetime = std::chrono::hours(opts->lifetime_hours);
       ctx.evidence_options.max_bytes = opts->max_upload_mb << 20;

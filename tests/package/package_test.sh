@@ -54,14 +54,16 @@ deb=$(ls "$dir"/pkg/rampart_*.deb 2>/dev/null)
 [ -f "$deb" ] || fail "no .deb: $(cat "$dir/cpack.log")"
 rm -rf "$dir/pkg/_CPack_Packages"  # the staged copy of the tree
 depends=$(dpkg-deb -f "$deb" Depends)
-for lib in adduser libc6 libsqlite3-0 libpq5 libsodium23 libssl3 libre2-9; do
+# The program's libraries and, from the formats module it loads, cairo's and libcurl's.
+for lib in adduser libc6 libsqlite3-0 libpq5 libsodium23 libssl3 libre2-9 libcairo2 libcurl4; do
   grep -q "\b$lib\b" <<<"$depends" || fail "Depends lacks $lib: $depends"
 done
 if nm -D "$build/rampart" 2>/dev/null | grep -q __asan_init; then
   grep -q '\blibasan8\b' <<<"$depends" || fail "an ASan build must depend on libasan8: $depends"
 fi
 dpkg-deb -c "$deb" | awk '{print $1, $6}' >"$dir/contents"
-for f in "-rwxr-xr-x ./usr/bin/rampart" "-rw-r--r-- ./lib/systemd/system/rampart.service" \
+for f in "-rwxr-xr-x ./usr/bin/rampart" "-rw-r--r-- ./usr/lib/rampart/rampart-formats.so" \
+         "-rw-r--r-- ./lib/systemd/system/rampart.service" \
          "-rw-r--r-- ./etc/rampart/rampart.conf" "-rw-r--r-- ./usr/share/man/man1/rampart.1.gz"; do
   grep -qx -- "$f" "$dir/contents" || fail "not in the package: $f; it has: $(cat "$dir/contents")"
 done
