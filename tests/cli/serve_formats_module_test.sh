@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The formats module (base/formats_module.h; issue 17, idle memory): `rampart` links none of
-# the report, spreadsheet and mail libraries; `serve` refuses to start, exit 3, naming the paths
+# the report, spreadsheet and mail libraries, nor libpq (loaded when PostgreSQL is used; on
+# SQLite, never); `serve` refuses to start, exit 3, naming the paths
 # tried, when rampart-formats.so is neither beside it nor in ../lib/rampart; at rest the module
 # is not loaded, and the first PDF report loads it from ../lib/rampart (the installed layout); a
 # file there that is not the module fails the report with 500 saying why.
@@ -9,7 +10,7 @@ source "$(dirname "$0")/serve_lib.sh" "$1"
 
 needed=$(readelf -d "$bin" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p')
 [ -n "$needed" ] || fail "readelf listed no shared library of $bin"
-for lib in libcairo libpango libglib libcurl libgnutls libxlsxwriter libzip libxml2; do
+for lib in libcairo libpango libglib libcurl libgnutls libxlsxwriter libzip libxml2 libpq libkrb5 libldap; do
   grep -q "^$lib" <<<"$needed" && fail "rampart links $lib: $(tr '\n' ' ' <<<"$needed")"
 done
 
@@ -51,14 +52,15 @@ pid=""
 cp "$module" "$dir/prefix/lib/rampart/rampart-formats.so"
 start_serve
 [ "$(curl -s "$url/healthz")" = '{"status":"ok"}' ] || fail "/healthz"
-grep -q 'rampart-formats.so\|libcairo\|libcurl' "/proc/$pid/maps" \
-  && fail "loaded at rest: $(grep -o '/[^ ]*\(rampart-formats\|libcairo\|libcurl\)[^ ]*' "/proc/$pid/maps" | sort -u)"
+grep -q 'rampart-formats.so\|libcairo\|libcurl\|libpq' "/proc/$pid/maps" \
+  && fail "loaded at rest: $(grep -o '/[^ ]*\(rampart-formats\|libcairo\|libcurl\|libpq\)[^ ]*' "/proc/$pid/maps" | sort -u)"
 curl -s -o "$dir/soa.pdf" -H "Authorization: Bearer $token" \
   "$url/api/v1/reports/statement-of-applicability?format=pdf"
 [ "$(head -c 5 "$dir/soa.pdf")" = "%PDF-" ] || fail "the report is not a PDF: $(head -c 300 "$dir/soa.pdf")"
 grep -q " $dir/prefix/lib/rampart/rampart-formats.so$" "/proc/$pid/maps" \
   || fail "the module was not loaded from $dir/prefix/lib/rampart"
 grep -q 'libcairo' "/proc/$pid/maps" || fail "cairo was not loaded with the module"
+grep -q 'libpq' "/proc/$pid/maps" && fail "libpq was loaded on SQLite"
 kill -TERM "$pid"; timeout 15 tail --pid="$pid" -f /dev/null || fail "the server did not stop"
 wait "$pid"; code=$?
 pid=""

@@ -55,7 +55,7 @@ const std::vector<LibraryRule>& LibraryRules() {
       {"zip.h", {"base/zip.cc", "base/sheet_reader.cc"}},
       {"libxml/", {"base/docx.cc", "base/sheet_reader.cc"}},
       {"curl/", {"base/smtp_send.cc"}},
-      {"dlfcn.h", {"base/formats.cc"}},
+      {"dlfcn.h", {"base/formats.cc", "store/postgres/"}},
       {"sqlite3.h", {"store/sqlite/"}},
       {"libpq-fe.h", {"store/postgres/"}},
       {"boost/", {"http/"}},

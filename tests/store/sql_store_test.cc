@@ -1,9 +1,14 @@
 // SqlStore's own behaviour beneath the contract, with a scripted driver: a write transaction
-// that loses to a concurrent one is run again, a few times, then reported as a conflict.
+// that loses to a concurrent one is run again, a few times, then reported as a conflict; idle
+// connections are closed after their time, all but the one used last.
 #include "store/sql/sql_store.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include <atomic>
+#include <barrier>
+#include <thread>
 
 #include "support/status_matchers.h"
 
@@ -19,6 +24,11 @@ struct Script {
   int begins = 0;
   int rollbacks = 0;
   int commits = 0;
+  // When set, each query of the audit chain's length waits here for the others: as many
+  // connections are open at once as the barrier counts.
+  std::barrier<>* together = nullptr;
+  std::atomic<int> connects = 0;
+  std::atomic<int> closed = 0;
 };
 
 class NoRows final : public SqlRows {
@@ -34,10 +44,14 @@ class NoRows final : public SqlRows {
 class ScriptedConnection final : public SqlConnection {
  public:
   explicit ScriptedConnection(Script& s) : s_(s) {}
+  ~ScriptedConnection() override { ++s_.closed; }
   Status Exec(const std::string&) override { return Status::Ok(); }
   Result<std::unique_ptr<SqlRows>> Query(const std::string& sql,
                                          const std::vector<SqlValue>&) override {
     retryable_ = false;
+    if (s_.together != nullptr && sql.find("MAX(seq)") != std::string::npos) {
+      s_.together->arrive_and_wait();
+    }
     if (sql.rfind("INSERT INTO audit_events", 0) == 0 && s_.audit_insert_failures > 0) {
       --s_.audit_insert_failures;
       retryable_ = s_.retryable;
@@ -72,6 +86,7 @@ class ScriptedDriver final : public SqlDriver {
  public:
   explicit ScriptedDriver(Script& s) : s_(s) {}
   Result<std::unique_ptr<SqlConnection>> Connect() override {
+    ++s_.connects;
     return std::unique_ptr<SqlConnection>(std::make_unique<ScriptedConnection>(s_));
   }
   const std::vector<Migration>& Migrations() const override { return migrations_; }
@@ -126,6 +141,48 @@ TEST(SqlStoreWrites, DoNotRetryOtherErrors) {
   EXPECT_THAT(store.AppendAudit(Event()), StatusIs(Code::kInvalidArgument));
   EXPECT_EQ(script.begins, 1);
   EXPECT_EQ(script.rollbacks, 1);
+}
+
+// Three requests at once: three connections open, each returned to the pool.
+void ThreeAtOnce(SqlStore& store, Script& script) {
+  std::barrier<> together(3);
+  script.together = &together;
+  std::vector<std::thread> requests;
+  for (int i = 0; i < 3; ++i) {
+    requests.emplace_back([&store] { EXPECT_THAT(store.AuditChainLength(), IsOk()); });
+  }
+  for (auto& r : requests) r.join();
+  script.together = nullptr;
+}
+
+TEST(SqlStorePool, KeepsIdleConnectionsUntilTheirTime) {
+  Script script;
+  SqlStore store(std::make_unique<ScriptedDriver>(script), 4, std::chrono::hours(1));
+  ThreeAtOnce(store, script);
+  EXPECT_EQ(script.connects, 3);
+  EXPECT_EQ(store.Pool().open, 3);
+  EXPECT_EQ(store.Pool().idle, 3);
+  EXPECT_EQ(script.closed, 0);
+}
+
+TEST(SqlStorePool, ClosesIdleConnectionsButTheOneUsedLast) {
+  Script script;
+  SqlStore store(std::make_unique<ScriptedDriver>(script), 4, std::chrono::milliseconds(50));
+  ThreeAtOnce(store, script);
+  ASSERT_EQ(script.connects, 3);
+  for (int i = 0; i < 250 && (store.Pool().open > 1 || script.closed < 2); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_EQ(store.Pool().open, 1);
+  EXPECT_EQ(store.Pool().idle, 1);
+  EXPECT_EQ(script.closed, 2);
+  // The one kept answers the next request: no new connection.
+  EXPECT_THAT(store.AuditChainLength(), IsOk());
+  EXPECT_EQ(script.connects, 3);
+  // It is never closed for being idle, however long.
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  EXPECT_EQ(store.Pool().open, 1);
+  EXPECT_EQ(script.closed, 2);
 }
 
 }  // namespace

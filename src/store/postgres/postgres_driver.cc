@@ -1,5 +1,6 @@
 #include "store/postgres/postgres_driver.h"
 
+#include <dlfcn.h>
 #include <fmt/format.h>
 #include <libpq-fe.h>
 
@@ -23,6 +24,50 @@ namespace rampart::store {
 
 namespace {
 
+// libpq, loaded when a PostgreSQL database is first opened rather than linked (issue 17: idle
+// memory): with it come Kerberos, LDAP, SASL and GnuTLS, some 3 MB of pages that a server on
+// SQLite never uses. Every entry point of this file (OpenPostgresDriver, PostgresUrlWithDatabase)
+// calls LoadLibpq first; the rest runs on connections made after it.
+// clang-format off
+#define RAMPART_LIBPQ_FUNCTIONS(X)                                                          \
+  X(PQclear) X(PQcmdStatus) X(PQconnectdbParams) X(PQconninfoFree) X(PQconninfoParse)     \
+  X(PQerrorMessage) X(PQexec) X(PQexecParams) X(PQexecPrepared) X(PQfinish) X(PQfreemem)  \
+  X(PQgetisnull) X(PQgetlength) X(PQgetvalue) X(PQntuples) X(PQprepare)                   \
+  X(PQresultErrorField) X(PQresultErrorMessage) X(PQresultStatus) X(PQsetNoticeProcessor) \
+  X(PQstatus) X(PQtransactionStatus) X(PQunescapeBytea)
+// clang-format on
+
+struct Libpq {
+#define RAMPART_LIBPQ_MEMBER(f) decltype(&::f) f = nullptr;
+  RAMPART_LIBPQ_FUNCTIONS(RAMPART_LIBPQ_MEMBER)
+#undef RAMPART_LIBPQ_MEMBER
+};
+
+// Set once, by LoadLibpq; never unloaded.
+const Libpq* pq = nullptr;
+
+Status LoadLibpq() {
+  static const Status loaded = []() -> Status {
+    constexpr const char* kLibrary = "libpq.so.5";
+    void* handle = dlopen(kLibrary, RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
+    if (handle == nullptr) {
+      const char* why = dlerror();
+      return Unavailable(fmt::format(
+          "PostgreSQL needs libpq ({}, Debian package libpq5), which cannot be loaded: {}",
+          kLibrary, why != nullptr ? why : "dlopen failed"));
+    }
+    static Libpq lib;
+#define RAMPART_LIBPQ_LOAD(f)                                  \
+  lib.f = reinterpret_cast<decltype(&::f)>(dlsym(handle, #f)); \
+  if (lib.f == nullptr) return Unavailable(fmt::format("{} has no function {}", kLibrary, #f));
+    RAMPART_LIBPQ_FUNCTIONS(RAMPART_LIBPQ_LOAD)
+#undef RAMPART_LIBPQ_LOAD
+    pq = &lib;
+    return Status::Ok();
+  }();
+  return loaded;
+}
+
 // Advisory lock keys (arbitrary, fixed): one for writes, one for migrations.
 constexpr int64_t kWriteLock = 7261001;
 constexpr int64_t kMigrationLock = 7261000;
@@ -32,11 +77,12 @@ constexpr int64_t kMigrationLock = 7261000;
 constexpr const char* kSessionSettings = "SET client_min_messages = warning";
 
 Status MapError(PGconn* conn, const PGresult* res) {
-  const char* state = res != nullptr ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : nullptr;
+  const char* state = res != nullptr ? pq->PQresultErrorField(res, PG_DIAG_SQLSTATE) : nullptr;
   const std::string code = state != nullptr ? state : "";
-  std::string msg = res != nullptr ? PQresultErrorMessage(res) : PQerrorMessage(conn);
+  std::string msg = res != nullptr ? pq->PQresultErrorMessage(res) : pq->PQerrorMessage(conn);
   while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
-  if (PQstatus(conn) != CONNECTION_OK || code.rfind("08", 0) == 0 || code.rfind("57P", 0) == 0) {
+  if (pq->PQstatus(conn) != CONNECTION_OK || code.rfind("08", 0) == 0 ||
+      code.rfind("57P", 0) == 0) {
     return Unavailable("the database is unreachable; try again (" + msg + ")");
   }
   if (code == "53100") {  // disk_full
@@ -75,31 +121,31 @@ std::string Numbered(const std::string& sql) {
 
 class PgRows final : public SqlRows {
  public:
-  explicit PgRows(PGresult* res) : res_(res), rows_(PQntuples(res)) {}
-  ~PgRows() override { PQclear(res_); }
+  explicit PgRows(PGresult* res) : res_(res), rows_(pq->PQntuples(res)) {}
+  ~PgRows() override { pq->PQclear(res_); }
   PgRows(const PgRows&) = delete;
   PgRows& operator=(const PgRows&) = delete;
 
   Result<bool> Next() override { return ++row_ < rows_; }
-  bool IsNull(int col) const override { return PQgetisnull(res_, row_, col) != 0; }
+  bool IsNull(int col) const override { return pq->PQgetisnull(res_, row_, col) != 0; }
   int64_t Int(int col) const override {
-    return std::strtoll(PQgetvalue(res_, row_, col), nullptr, 10);
+    return std::strtoll(pq->PQgetvalue(res_, row_, col), nullptr, 10);
   }
   bool Bool(int col) const override {
-    const char* v = PQgetvalue(res_, row_, col);
+    const char* v = pq->PQgetvalue(res_, row_, col);
     return v[0] == 't' || v[0] == '1';
   }
   std::string Text(int col) const override {
-    return {PQgetvalue(res_, row_, col), static_cast<size_t>(PQgetlength(res_, row_, col))};
+    return {pq->PQgetvalue(res_, row_, col), static_cast<size_t>(pq->PQgetlength(res_, row_, col))};
   }
   std::string Blob(int col) const override {
     // Results come in text format: bytea as \x followed by hex digits.
     size_t n = 0;
-    unsigned char* bytes =
-        PQunescapeBytea(reinterpret_cast<const unsigned char*>(PQgetvalue(res_, row_, col)), &n);
+    unsigned char* bytes = pq->PQunescapeBytea(
+        reinterpret_cast<const unsigned char*>(pq->PQgetvalue(res_, row_, col)), &n);
     if (bytes == nullptr) return {};
     std::string out(reinterpret_cast<const char*>(bytes), n);
-    PQfreemem(bytes);
+    pq->PQfreemem(bytes);
     return out;
   }
 
@@ -147,7 +193,7 @@ struct PgParams {
 };
 
 std::string SqlState(const PGresult* res) {
-  const char* state = res != nullptr ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : nullptr;
+  const char* state = res != nullptr ? pq->PQresultErrorField(res, PG_DIAG_SQLSTATE) : nullptr;
   return state != nullptr ? state : "";
 }
 
@@ -171,18 +217,18 @@ class PgConnection final : public SqlConnection {
  public:
   PgConnection(PGconn* conn, std::function<void()> counted)
       : conn_(conn), counted_(std::move(counted)) {}
-  ~PgConnection() override { PQfinish(conn_); }
+  ~PgConnection() override { pq->PQfinish(conn_); }
   PgConnection(const PgConnection&) = delete;
   PgConnection& operator=(const PgConnection&) = delete;
 
   Status Exec(const std::string& sql) override {
     counted_();
-    PGresult* res = PQexec(conn_, sql.c_str());
-    const auto status = PQresultStatus(res);
+    PGresult* res = pq->PQexec(conn_, sql.c_str());
+    const auto status = pq->PQresultStatus(res);
     retryable_ = IsRetryable(res);
     Status st = status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK ? Status::Ok()
                                                                         : MapError(conn_, res);
-    PQclear(res);
+    pq->PQclear(res);
     // DISCARD ALL or DEALLOCATE drop (some of) the session's prepared statements: drop the rest
     // too, so that the cache and the session agree again.
     const bool discard = MentionsCi(sql, "DISCARD");
@@ -197,25 +243,25 @@ class PgConnection final : public SqlConnection {
     const PgParams bound(params);
     // A statement in a transaction that has not begun yet (autocommit) can be run again after
     // PostgreSQL refused to run its prepared form: nothing of it ran.
-    const bool autocommit = PQtransactionStatus(conn_) == PQTRANS_IDLE;
+    const bool autocommit = pq->PQtransactionStatus(conn_) == PQTRANS_IDLE;
     PGresult* res = Run(sql, bound);
-    bool stale = PQresultStatus(res) == PGRES_FATAL_ERROR && Stale(sql, res);
+    bool stale = pq->PQresultStatus(res) == PGRES_FATAL_ERROR && Stale(sql, res);
     if (stale && autocommit) {
-      PQclear(res);
+      pq->PQclear(res);
       res = Run(sql, bound);
       stale = false;
     }
-    const auto status = PQresultStatus(res);
+    const auto status = pq->PQresultStatus(res);
     // In a transaction, the refusal aborted it: running the whole transaction again prepares
     // the statement afresh.
     retryable_ = stale || IsRetryable(res);
     if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
       Status st = MapError(conn_, res);
-      PQclear(res);
-      if (PQstatus(conn_) != CONNECTION_OK) Forget();  // a new session would have none of them
+      pq->PQclear(res);
+      if (pq->PQstatus(conn_) != CONNECTION_OK) Forget();  // a new session would have none of them
       return st;
     }
-    const std::string_view tag = PQcmdStatus(res);
+    const std::string_view tag = pq->PQcmdStatus(res);
     if (tag.starts_with("DEALLOCATE") || tag.starts_with("DISCARD")) DropAll();
     if (tag.starts_with("DISCARD")) SettleSession();
     return std::unique_ptr<SqlRows>(std::make_unique<PgRows>(res));
@@ -229,7 +275,7 @@ class PgConnection final : public SqlConnection {
   Status Rollback() override { return Exec("ROLLBACK"); }
   bool LastErrorRetryable() const override { return retryable_; }
   bool Healthy() const override {
-    return PQstatus(conn_) == CONNECTION_OK && PQtransactionStatus(conn_) == PQTRANS_IDLE;
+    return pq->PQstatus(conn_) == CONNECTION_OK && pq->PQtransactionStatus(conn_) == PQTRANS_IDLE;
   }
 
  private:
@@ -272,23 +318,23 @@ class PgConnection final : public SqlConnection {
     if (s.unnamed) return Unnamed(sql, p);
     if (s.name.empty()) {
       // A transaction that already failed refuses everything but its end: say so as ever.
-      if (PQtransactionStatus(conn_) == PQTRANS_INERROR) return Unnamed(sql, p);
+      if (pq->PQtransactionStatus(conn_) == PQTRANS_INERROR) return Unnamed(sql, p);
       DeallocateOrphans();
       if (prepared_ >= kMaxPrepared) Evict(/*prepared_only=*/true);
       std::string name = fmt::format("r{}", ++next_name_);
-      PGresult* prep = PQprepare(conn_, name.c_str(), Numbered(sql).c_str(), p.size(), nullptr);
-      if (PQresultStatus(prep) != PGRES_COMMAND_OK) return prep;  // the statement's own error
-      PQclear(prep);
+      PGresult* prep = pq->PQprepare(conn_, name.c_str(), Numbered(sql).c_str(), p.size(), nullptr);
+      if (pq->PQresultStatus(prep) != PGRES_COMMAND_OK) return prep;  // the statement's own error
+      pq->PQclear(prep);
       s.name = std::move(name);
       ++prepared_;
     }
-    return PQexecPrepared(conn_, s.name.c_str(), p.size(), p.values.data(), p.lengths.data(),
-                          p.formats.data(), 0);
+    return pq->PQexecPrepared(conn_, s.name.c_str(), p.size(), p.values.data(), p.lengths.data(),
+                              p.formats.data(), 0);
   }
 
   PGresult* Unnamed(const std::string& sql, const PgParams& p) {
-    return PQexecParams(conn_, Numbered(sql).c_str(), p.size(), nullptr, p.values.data(),
-                        p.lengths.data(), p.formats.data(), 0);
+    return pq->PQexecParams(conn_, Numbered(sql).c_str(), p.size(), nullptr, p.values.data(),
+                            p.lengths.data(), p.formats.data(), 0);
   }
 
   // True when PostgreSQL refused the prepared form of `sql` for a reason that preparing it again
@@ -308,7 +354,7 @@ class PgConnection final : public SqlConnection {
       // the next statement prepared after the transaction.
       orphans_.push_back(it->second.name);
       Erase(it);
-      if (PQtransactionStatus(conn_) != PQTRANS_INERROR) DeallocateOrphans();
+      if (pq->PQtransactionStatus(conn_) != PQTRANS_INERROR) DeallocateOrphans();
       return true;
     }
     return false;
@@ -332,7 +378,7 @@ class PgConnection final : public SqlConnection {
   }
 
   void Deallocate(const std::string& name) {
-    PQclear(PQexec(conn_, ("DEALLOCATE " + name).c_str()));
+    pq->PQclear(pq->PQexec(conn_, ("DEALLOCATE " + name).c_str()));
   }
 
   void DeallocateOrphans() {
@@ -346,12 +392,13 @@ class PgConnection final : public SqlConnection {
   void DropAll() {
     Forget();
     orphans_.push_back("ALL");
-    if (PQtransactionStatus(conn_) != PQTRANS_INERROR) DeallocateOrphans();
+    if (pq->PQtransactionStatus(conn_) != PQTRANS_INERROR) DeallocateOrphans();
   }
 
   // After a DISCARD ALL, which also resets the session's settings: kSessionSettings again.
   void SettleSession() {
-    if (PQtransactionStatus(conn_) == PQTRANS_IDLE) PQclear(PQexec(conn_, kSessionSettings));
+    if (pq->PQtransactionStatus(conn_) == PQTRANS_IDLE)
+      pq->PQclear(pq->PQexec(conn_, kSessionSettings));
   }
 
   // Forgets every statement: the session has none of them any more.
@@ -386,14 +433,14 @@ class PostgresDriver final : public SqlDriver {
     // hold a request thread for minutes.
     const char* keys[] = {"connect_timeout", "keepalives", "keepalives_idle", "dbname", nullptr};
     const char* values[] = {"10", "1", "30", conninfo_.c_str(), nullptr};
-    PGconn* conn = PQconnectdbParams(keys, values, /*expand_dbname=*/1);
-    if (PQstatus(conn) != CONNECTION_OK) {
-      std::string msg = PQerrorMessage(conn);
+    PGconn* conn = pq->PQconnectdbParams(keys, values, /*expand_dbname=*/1);
+    if (pq->PQstatus(conn) != CONNECTION_OK) {
+      std::string msg = pq->PQerrorMessage(conn);
       while (!msg.empty() && msg.back() == '\n') msg.pop_back();
-      PQfinish(conn);
+      pq->PQfinish(conn);
       return Unavailable("cannot connect to PostgreSQL: " + msg);
     }
-    PQsetNoticeProcessor(
+    pq->PQsetNoticeProcessor(
         conn, [](void*, const char*) {}, nullptr);
     auto c = std::make_unique<PgConnection>(conn, [this] { Counted(); });
     RETURN_IF_ERROR(c->Exec(kSessionSettings));
@@ -542,6 +589,7 @@ class PostgresDriver final : public SqlDriver {
 }  // namespace
 
 Result<std::unique_ptr<SqlDriver>> OpenPostgresDriver(const std::string& conninfo) {
+  RETURN_IF_ERROR(LoadLibpq());
   auto driver = std::make_unique<PostgresDriver>(conninfo);
   ASSIGN_OR_RETURN(auto probe, driver->Connect());  // fails early when unreachable
   return std::unique_ptr<SqlDriver>(std::move(driver));
@@ -565,11 +613,12 @@ std::string QuoteConninfoValue(std::string_view value) {
 }  // namespace
 
 Result<std::string> PostgresUrlWithDatabase(const std::string& url, const std::string& dbname) {
+  RETURN_IF_ERROR(LoadLibpq());
   char* error = nullptr;
-  PQconninfoOption* options = PQconninfoParse(url.c_str(), &error);
+  PQconninfoOption* options = pq->PQconninfoParse(url.c_str(), &error);
   if (options == nullptr) {
     const std::string message = error != nullptr ? error : "out of memory";
-    PQfreemem(error);
+    pq->PQfreemem(error);
     return InvalidArgument("not a libpq connection string: " + message, "db");
   }
   std::vector<std::pair<std::string, std::string>> set;
@@ -578,7 +627,7 @@ Result<std::string> PostgresUrlWithDatabase(const std::string& url, const std::s
       set.emplace_back(o->keyword, o->val);
     }
   }
-  PQconninfoFree(options);
+  pq->PQconninfoFree(options);
   set.emplace_back("dbname", dbname);
   constexpr std::array<std::string_view, 5> kFirst = {"host", "hostaddr", "port", "dbname", "user"};
   std::string out;

@@ -9,6 +9,7 @@
 
 #include "base/clock.h"
 #include "base/crypto.h"
+#include "base/memory.h"
 #include "base/text.h"
 #include "domain/registers.h"
 #include "store/sql/sql_util.h"
@@ -340,18 +341,51 @@ Status BuildWhere(const SqlDriver& driver, const RegisterSpec& spec, int64_t org
 // ---------------------------------------------------------------------------------------------
 // Connections
 
-SqlStore::SqlStore(std::unique_ptr<SqlDriver> driver, int pool_size)
-    : driver_(std::move(driver)), pool_size_(std::max(1, pool_size)) {
+SqlStore::SqlStore(std::unique_ptr<SqlDriver> driver, int pool_size,
+                   std::chrono::milliseconds idle_close)
+    : driver_(std::move(driver)),
+      pool_size_(std::max(1, pool_size)),
+      idle_close_(std::max(idle_close, std::chrono::milliseconds(1))) {
   driver_->SetStatementCounter([this] { CountStatement(); });
+  closer_ = std::thread([this] { CloseIdle(); });
 }
 
-SqlStore::~SqlStore() = default;
+SqlStore::~SqlStore() {
+  {
+    std::lock_guard lock(mu_);
+    stop_ = true;
+  }
+  stop_changed_.notify_all();
+  closer_.join();
+}
+
+void SqlStore::CloseIdle() {
+  std::unique_lock lock(mu_);
+  while (!stop_changed_.wait_for(lock, idle_close_, [this] { return stop_; })) {
+    const auto cutoff = std::chrono::steady_clock::now() - idle_close_;
+    // The oldest first; the most recently returned one stays for the next request.
+    size_t n = 0;
+    while (n + 1 < idle_.size() && idle_[n].since <= cutoff) ++n;
+    if (n == 0) continue;
+    std::vector<IdleConnection> closing(std::make_move_iterator(idle_.begin()),
+                                        std::make_move_iterator(idle_.begin() + n));
+    idle_.erase(idle_.begin(), idle_.begin() + n);
+    open_ -= static_cast<int>(n);
+    available_.notify_all();
+    lock.unlock();
+    closing.clear();  // closes them, outside the lock
+    // What they held is a few MB each, under the slack at which the server's MemoryKeeper trims
+    // by itself: give it back now.
+    MemoryKeeper::Trim();
+    lock.lock();
+  }
+}
 
 void SqlStore::ReturnToPool::operator()(SqlConnection* conn) const {
   std::unique_ptr<SqlConnection> owned(conn);
   std::lock_guard lock(store->mu_);
   if (owned->Healthy()) {
-    store->idle_.push_back(std::move(owned));
+    store->idle_.push_back({std::move(owned), std::chrono::steady_clock::now()});
   } else {
     // A broken connection usually means the database restarted, which broke the idle ones too:
     // drop them all, so that the next requests connect afresh instead of failing one by one.
@@ -367,7 +401,7 @@ Result<SqlStore::ConnPtr> SqlStore::Acquire() {
     if (idle_.empty() && open_ >= pool_size_) ++waits_;
     available_.wait(lock, [this] { return !idle_.empty() || open_ < pool_size_; });
     if (!idle_.empty()) {
-      SqlConnection* c = idle_.back().release();
+      SqlConnection* c = idle_.back().conn.release();
       idle_.pop_back();
       return ConnPtr(c, ReturnToPool{this});
     }
