@@ -525,6 +525,33 @@ TEST_F(WebPages, AListPagesForwardAndBackAndSaysWhichRecordsItShows) {
   EXPECT_EQ(count(odd), "120 context issues");
 }
 
+// A list page counts the matching records up to 1,000 (kPageTotalLimit) and no further: a
+// thousand are counted exactly, one more reads "more than 1,000" (each a one-transaction import).
+TEST_F(WebPages, AListCountsUpToAThousandAndSaysMoreBeyond) {
+  const auto import = [this](int from, int to) {
+    std::string csv = "Title;Internal or external\n";
+    for (int i = from; i < to; ++i) csv += fmt::format("Issue {:04d};Internal\n", i);
+    httplib::MultipartFormDataItems items = {{"file", csv, "import.csv", "text/csv"},
+                                             {"apply", "true", "", ""}};
+    auto r = Client().Post("/api/v1/context-issues/import",
+                           {{"Authorization", "Bearer " + token_}}, items);
+    ASSERT_TRUE(r);
+    ASSERT_EQ(r->status, 200) << r->body.substr(0, 500);
+    ASSERT_EQ(Body(r)["created"], to - from) << r->body.substr(0, 500);
+  };
+  const auto count = [](const httplib::Result& r) {
+    return Find(r->body, "<span class=\"count\"[^>]*>([^<]*)</span>");
+  };
+  import(0, 1000);
+  EXPECT_EQ(count(Page("/context-issues?sort=title")), "1–50 of 1,000 context issues");
+  import(1000, 1001);
+  EXPECT_EQ(count(Page("/context-issues?sort=title")), "1–50 of more than 1,000 context issues");
+  EXPECT_EQ(count(Page("/context-issues?sort=title&page=x")), "More than 1,000 context issues");
+  // A filter that matches fewer is counted exactly again; the API counts everything.
+  EXPECT_EQ(count(Page("/context-issues?sort=title&q=Issue%20099")), "10 context issues");
+  EXPECT_EQ(Body(Get("/api/v1/context-issues?total=true"))["total"], 1001);
+}
+
 // The treatment plan pages by risk like the register lists: 50 risks a page with every action
 // of each, the count of risks and rows, the pager, and the toolbar's filters kept in the export.
 TEST_F(WebPages, TheTreatmentPlanPagesByRiskAndKeepsItsFiltersInTheExport) {

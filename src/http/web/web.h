@@ -305,8 +305,10 @@ std::string UserName(int64_t id, const std::vector<domain::UserSummary>& members
 std::string CountOf(const domain::RegisterSpec& spec, int64_t n);
 
 // Paged lists (register_pages.cc: the register lists; the risk treatment plan). A list page
-// counts the matching records up to kPageTotalLimit; beyond, it says "More than 10,000".
-inline constexpr int64_t kPageTotalLimit = 10000;
+// counts the matching records up to kPageTotalLimit; beyond, it says "More than 1,000" (a
+// person narrows such a list rather than reads it; counting further is what made the page miss
+// its budget on PostgreSQL). The API's `total=true` counts them all.
+inline constexpr int64_t kPageTotalLimit = 1000;
 // The list's query parameters as the page reads them: without `notice` and `page`, and, when
 // the toolbar was submitted (it sends `q`), without the empty values its "Any" choices send.
 HttpRequest ListView(const HttpRequest& req);
