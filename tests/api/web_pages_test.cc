@@ -533,8 +533,8 @@ TEST_F(WebPages, AListCountsUpToAThousandAndSaysMoreBeyond) {
     for (int i = from; i < to; ++i) csv += fmt::format("Issue {:04d};Internal\n", i);
     httplib::MultipartFormDataItems items = {{"file", csv, "import.csv", "text/csv"},
                                              {"apply", "true", "", ""}};
-    auto r = Client().Post("/api/v1/context-issues/import",
-                           {{"Authorization", "Bearer " + token_}}, items);
+    auto r = Client().Post("/api/v1/context-issues/import", {{"Authorization", "Bearer " + token_}},
+                           items);
     ASSERT_TRUE(r);
     ASSERT_EQ(r->status, 200) << r->body.substr(0, 500);
     ASSERT_EQ(Body(r)["created"], to - from) << r->body.substr(0, 500);
