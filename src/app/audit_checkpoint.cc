@@ -135,8 +135,10 @@ Result<std::string> DefaultSigningKeyPath(const std::string& db_url) {
   return file + ".signing-key";
 }
 
-Result<Checkpoint> WriteCheckpoint(store::Store& store, const SigningKey& key, const Clock& clock,
-                                   const std::string& checkpoints_path) {
+namespace {
+
+// The whole chain, verified: a checkpoint must never vouch for a tampered trail.
+Result<AuditVerification> IntactChain(store::Store& store) {
   ASSIGN_OR_RETURN(auto v, VerifyAuditChain(store));
   if (!v.intact) {
     return FailedPrecondition(
@@ -144,6 +146,11 @@ Result<Checkpoint> WriteCheckpoint(store::Store& store, const SigningKey& key, c
                     v.first_bad_seq, v.problem));
   }
   if (v.head_seq == 0) return FailedPrecondition("the audit trail is empty");
+  return v;
+}
+
+Result<Checkpoint> AppendCheckpoint(const AuditVerification& v, const SigningKey& key,
+                                    const Clock& clock, const std::string& checkpoints_path) {
   ASSIGN_OR_RETURN(Checkpoint c, key.Sign(v.head_seq, v.head_hash, FormatUtc(clock.Now())));
   const std::string line = CheckpointLine(c) + "\n";
   const int fd = ::open(checkpoints_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
@@ -155,6 +162,33 @@ Result<Checkpoint> WriteCheckpoint(store::Store& store, const SigningKey& key, c
   ::close(fd);
   if (!ok) return Unavailable(fmt::format("cannot append to {}", checkpoints_path));
   return c;
+}
+
+}  // namespace
+
+Result<Checkpoint> WriteCheckpoint(store::Store& store, const SigningKey& key, const Clock& clock,
+                                   const std::string& checkpoints_path) {
+  ASSIGN_OR_RETURN(const auto v, IntactChain(store));
+  return AppendCheckpoint(v, key, clock, checkpoints_path);
+}
+
+Result<std::optional<Checkpoint>> WriteCheckpointIfMoved(store::Store& store, const SigningKey& key,
+                                                         const Clock& clock,
+                                                         const std::string& checkpoints_path) {
+  ASSIGN_OR_RETURN(const auto v, IntactChain(store));
+  auto written = ReadCheckpoints(checkpoints_path);
+  if (!written.ok() && written.status().code() != Code::kNotFound) return written.status();
+  if (written.ok() && !written->empty()) {
+    // Only a checkpoint this key signed counts: a line someone else appended does not stop ours.
+    const Checkpoint& last = written->back();
+    auto sig = Base64Decode(last.signature);
+    if (last.seq == v.head_seq && last.hash == v.head_hash && sig.ok() &&
+        Ed25519Verify(key.public_key(), CheckpointMessage(last), *sig)) {
+      return std::optional<Checkpoint>();
+    }
+  }
+  ASSIGN_OR_RETURN(Checkpoint c, AppendCheckpoint(v, key, clock, checkpoints_path));
+  return std::optional<Checkpoint>(std::move(c));
 }
 
 Result<CheckpointVerification> VerifyCheckpoints(store::Store& store,

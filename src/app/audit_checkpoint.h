@@ -20,6 +20,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -80,6 +81,14 @@ Result<std::string> DefaultSigningKeyPath(const std::string& db_url);
 // vouch for a tampered trail) or empty.
 Result<Checkpoint> WriteCheckpoint(store::Store& store, const SigningKey& key, const Clock& clock,
                                    const std::string& checkpoints_path);
+
+// As WriteCheckpoint, but appends nothing (nullopt) when the file already holds `key`'s
+// checkpoint of the chain's head (its newest event's first line, with a valid signature): `serve`
+// checkpoints at every start and interval, and an installation with no new event would otherwise
+// add the same checkpoint each time.
+Result<std::optional<Checkpoint>> WriteCheckpointIfMoved(store::Store& store, const SigningKey& key,
+                                                         const Clock& clock,
+                                                         const std::string& checkpoints_path);
 
 struct CheckpointVerification {
   int64_t checkpoints = 0;            // lines read

@@ -88,9 +88,13 @@ class Checkpointer {
     std::unique_lock lock(mu_);
     while (!stop_) {
       lock.unlock();
-      auto c = app::WriteCheckpoint(store_, key_, clock_, key_.CheckpointsPath());
-      if (c.ok()) {
-        spdlog::info("audit checkpoint of event {} appended to {}", c->seq, key_.CheckpointsPath());
+      auto c = app::WriteCheckpointIfMoved(store_, key_, clock_, key_.CheckpointsPath());
+      if (c.ok() && c->has_value()) {
+        spdlog::info("audit checkpoint of event {} appended to {}", (*c)->seq,
+                     key_.CheckpointsPath());
+      } else if (c.ok()) {
+        spdlog::info("the audit trail has not moved since the last checkpoint in {}",
+                     key_.CheckpointsPath());
       } else {
         spdlog::error("audit checkpoint not written: {}", c.status().message());
       }

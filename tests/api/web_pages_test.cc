@@ -537,7 +537,7 @@ TEST_F(WebPages, AListCountsUpToAThousandAndSaysMoreBeyond) {
                            items);
     ASSERT_TRUE(r);
     ASSERT_EQ(r->status, 200) << r->body.substr(0, 500);
-    ASSERT_EQ(Body(r)["created"], to - from) << r->body.substr(0, 500);
+    ASSERT_EQ(Body(r)["summary"]["created"], to - from) << r->body.substr(0, 500);
   };
   const auto count = [](const httplib::Result& r) {
     return Find(r->body, "<span class=\"count\"[^>]*>([^<]*)</span>");
@@ -546,7 +546,6 @@ TEST_F(WebPages, AListCountsUpToAThousandAndSaysMoreBeyond) {
   EXPECT_EQ(count(Page("/context-issues?sort=title")), "1–50 of 1,000 context issues");
   import(1000, 1001);
   EXPECT_EQ(count(Page("/context-issues?sort=title")), "1–50 of more than 1,000 context issues");
-  EXPECT_EQ(count(Page("/context-issues?sort=title&page=x")), "More than 1,000 context issues");
   // A filter that matches fewer is counted exactly again; the API counts everything.
   EXPECT_EQ(count(Page("/context-issues?sort=title&q=Issue%20099")), "10 context issues");
   EXPECT_EQ(Body(Get("/api/v1/context-issues?total=true"))["total"], 1001);

@@ -6,6 +6,7 @@
 #include <sqlite3.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -106,6 +107,54 @@ TEST_F(AuditCheckpointTest, AnUntouchedChainMatchesItsCheckpoints) {
   EXPECT_EQ(v.checkpoints, 1);
   EXPECT_EQ(v.head_seq, 33);
   EXPECT_TRUE(v.problems.empty()) << v.problems.front();
+}
+
+// serve checkpoints at every start and interval: only when the head moved since the last
+// checkpoint this key signed.
+TEST_F(AuditCheckpointTest, ACheckpointIsAppendedOnlyWhenTheChainMoved) {
+  const std::string path = key_->CheckpointsPath();
+  auto first = WriteCheckpointIfMoved(*store_, *key_, clock_, path);
+  ASSERT_THAT(first, IsOk());
+  ASSERT_TRUE(first->has_value());
+  EXPECT_EQ((*first)->seq, 32);
+  auto again = WriteCheckpointIfMoved(*store_, *key_, clock_, path);
+  ASSERT_THAT(again, IsOk());
+  EXPECT_FALSE(again->has_value());
+  auto lines = ReadCheckpoints(path);
+  ASSERT_THAT(lines, IsOk());
+  EXPECT_EQ(lines->size(), 1u);
+  EXPECT_EQ(ReadFile(path), CheckpointLine(**first) + "\n");
+
+  RegisterService registers(*store_, clock_);
+  ASSERT_THAT(
+      registers.Create(alice_, domain::ContextIssues(), {{"title", "Later"}, {"kind", "internal"}}),
+      IsOk());
+  auto moved = WriteCheckpointIfMoved(*store_, *key_, clock_, path);
+  ASSERT_THAT(moved, IsOk());
+  ASSERT_TRUE(moved->has_value());
+  EXPECT_EQ((*moved)->seq, 33);
+
+  // A checkpoint of a newer head signed by another key does not stand in for this key's.
+  ASSERT_THAT(registers.Create(alice_, domain::ContextIssues(),
+                               {{"title", "Later still"}, {"kind", "internal"}}),
+              IsOk());
+  const std::string other_path = key_path_ + ".other";
+  auto other = SigningKey::Create(other_path);
+  ASSERT_THAT(other, IsOk());
+  auto forged = other->Sign(Events().back().seq, Events().back().hash, "2026-12-31T00:00:00.000Z");
+  ASSERT_THAT(forged, IsOk());
+  std::ofstream(path, std::ios::app) << CheckpointLine(*forged) << "\n";
+  std::filesystem::remove(other_path);
+  std::filesystem::remove(other_path + ".pub.pem");
+  auto after_forged = WriteCheckpointIfMoved(*store_, *key_, clock_, path);
+  ASSERT_THAT(after_forged, IsOk());
+  ASSERT_TRUE(after_forged->has_value());
+  EXPECT_EQ((*after_forged)->seq, 34);
+  EXPECT_NE((*after_forged)->signature, forged->signature);
+  // WriteCheckpoint itself, which `rampart audit checkpoint` runs, always appends.
+  ASSERT_THAT(WriteCheckpoint(*store_, *key_, clock_, path), IsOk());
+  const std::string all = ReadFile(path);
+  EXPECT_EQ(std::count(all.begin(), all.end(), '\n'), 5);
 }
 
 TEST_F(AuditCheckpointTest, DeletingTheNewestEventsIsFoundAsTruncation) {
