@@ -4,7 +4,8 @@
 # SQLite, never); `serve` refuses to start, exit 3, naming the paths
 # tried, when rampart-formats.so is neither beside it nor in ../lib/rampart; at rest the module
 # is not loaded, and the first PDF report loads it from ../lib/rampart (the installed layout); a
-# file there that is not the module fails the report with 500 saying why.
+# file there that is not the module fails the report with 500 saying why, in the answer and in
+# the server's log.
 #   serve_formats_module_test.sh RAMPART_BINARY
 source "$(dirname "$0")/serve_lib.sh" "$1"
 
@@ -45,6 +46,14 @@ code=$(curl -s -o "$dir/broken" -w '%{http_code}' -H "Authorization: Bearer $tok
 grep -qF '"code":"internal"' "$dir/broken" || fail "the 500 said: $(cat "$dir/broken")"
 grep -qF "cannot be loaded ($dir/prefix/bin/rampart-formats.so: No such file or directory; $dir/prefix/lib/rampart/rampart-formats.so: file too short)" "$dir/broken" \
   || fail "the 500 does not say why the module could not be loaded: $(cat "$dir/broken")"
+# The server's log says why too (an operator sees more than "GET ... 500"), on the request's line.
+grep -qF "answered 500 internal: " "$dir/out" || fail "the server's log does not give the 500's reason"
+grep "answered 500 internal: " "$dir/out" | grep -qF "$dir/prefix/lib/rampart/rampart-formats.so: file too short" \
+  || fail "the log line of the 500 does not say why"
+# A refusal of the client's own making (404) is not logged as a server error.
+[ "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $token" "$url/api/v1/no-such")" = 404 ] \
+  || fail "an unknown route did not answer 404"
+grep -q "answered 404" "$dir/out" && fail "a 404 was logged as a server error"
 kill -TERM "$pid"; timeout 15 tail --pid="$pid" -f /dev/null || fail "the server did not stop"
 pid=""
 
