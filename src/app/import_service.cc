@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
+#include <functional>
 #include <set>
 #include <unordered_map>
 
@@ -410,6 +411,13 @@ class Importer {
       }));
     }
     return Status::Ok();
+  }
+
+  // Before the first row (again, when the rows are gone through once more): forgets the rows
+  // seen, by which a row naming a record another row names is refused.
+  void StartRows() {
+    external_rows_.clear();
+    id_rows_.clear();
   }
 
   // Validates row `index` and appends its writes to `mutations`.
@@ -876,37 +884,104 @@ Result<ImportResult> ImportService::Run(const Principal& p, const RegisterSpec& 
     const auto it = options.columns.find(header);
     out.columns[header] = it == options.columns.end() ? "" : it->second;
   }
-  std::vector<store::Mutation> mutations;
-  const WriteBatch batch;  // what the write hooks read, once for every row
-  std::vector<size_t> own_at(sheet.rows.size(), SIZE_MAX);  // a created row's mutation
-  out.rows.resize(sheet.rows.size());
-  for (size_t i = 0; i < sheet.rows.size(); ++i) {
-    const size_t before = mutations.size();
-    RETURN_IF_ERROR(importer.Row(sheet, i, out.rows[i], mutations));
-    for (size_t m = before; m < mutations.size(); ++m) {
-      if (mutations[m].spec == &spec && own_at[i] == SIZE_MAX) own_at[i] = m;
+  const WriteBatch hooks;  // what the write hooks read, once for every row
+  auto start = [&] {
+    importer.StartRows();
+    out.created = out.updated = out.unchanged = out.errors = 0;
+    out.rows.assign(sheet.rows.size(), ImportRowResult{});
+  };
+  // Validates the rows from `from` on, in order, handing each row's changes (none for a row with
+  // errors, each referring only to the row's own by ids_of) to `take`, and stops after a row it
+  // answers false for. Returns the row after the last one validated.
+  using Take = std::function<Result<bool>(size_t row, std::vector<store::Mutation> & changes)>;
+  auto validate = [&](size_t from, const Take& take) -> Result<size_t> {
+    std::vector<store::Mutation> changes;
+    for (size_t i = from; i < sheet.rows.size(); ++i) {
+      changes.clear();
+      RETURN_IF_ERROR(importer.Row(sheet, i, out.rows[i], changes));
+      switch (out.rows[i].outcome) {
+        case ImportRowResult::Outcome::kCreated:
+          ++out.created;
+          break;
+        case ImportRowResult::Outcome::kUpdated:
+          ++out.updated;
+          break;
+        case ImportRowResult::Outcome::kUnchanged:
+          ++out.unchanged;
+          break;
+        case ImportRowResult::Outcome::kError:
+          ++out.errors;
+          break;
+      }
+      ASSIGN_OR_RETURN(const bool more, take(i, changes));
+      if (!more) return i + 1;
     }
-    switch (out.rows[i].outcome) {
-      case ImportRowResult::Outcome::kCreated:
-        ++out.created;
-        break;
-      case ImportRowResult::Outcome::kUpdated:
-        ++out.updated;
-        break;
-      case ImportRowResult::Outcome::kUnchanged:
-        ++out.unchanged;
-        break;
-      case ImportRowResult::Outcome::kError:
-        ++out.errors;
-        break;
+    return sheet.rows.size();
+  };
+  const Take keep_none = [](size_t, std::vector<store::Mutation>&) -> Result<bool> { return true; };
+  if (!options.apply) {
+    start();
+    RETURN_IF_ERROR(validate(0, keep_none).status());
+    return out;
+  }
+  // Applied: the rows' changes written a batch at a time as the rows are validated, all in one
+  // transaction, so that what is held does not grow with the sheet. The first row with errors
+  // rolls the transaction back (nothing of the import is written); the rows after it are then
+  // validated outside it, for the answer.
+  constexpr size_t kBatchChanges = 1000;
+  size_t stopped_at = 0;  // the row after the first with errors; 0: none
+  bool wrote = false;
+  Status written = store_.WriteInBatches(
+      registers_.ActorFor(p), [&](const store::Store::BatchWriter& write) -> Status {
+        start();
+        stopped_at = 0;
+        wrote = false;
+        std::vector<store::Mutation> batch;
+        std::vector<std::pair<size_t, size_t>> own;  // a created row, its record's change
+        auto flush = [&]() -> Status {
+          if (batch.empty()) return Status::Ok();
+          ASSIGN_OR_RETURN(const auto ids, write(batch));
+          for (const auto& [row, at] : own) {
+            if (out.rows[row].id == 0) out.rows[row].id = ids[at];
+          }
+          batch.clear();
+          own.clear();
+          wrote = true;
+          return Status::Ok();
+        };
+        ASSIGN_OR_RETURN(
+            const size_t next,
+            validate(0, [&](size_t row, std::vector<store::Mutation>& changes) -> Result<bool> {
+              if (out.errors > 0) return false;
+              const size_t base = batch.size();
+              bool first = true;
+              for (auto& m : changes) {
+                if (first && m.spec == &spec) {
+                  own.emplace_back(row, batch.size());
+                  first = false;
+                }
+                for (auto& [_, at] : m.ids_of) at += base;
+                batch.push_back(std::move(m));
+              }
+              if (batch.size() >= kBatchChanges) RETURN_IF_ERROR(flush());
+              return true;
+            }));
+        if (out.errors > 0) {
+          stopped_at = next;
+          return Status(Code::kFailedPrecondition, "a row has errors: nothing is written");
+        }
+        return flush();
+      });
+  if (stopped_at > 0) {
+    // Rolled back: the records the first batches created are not there.
+    for (auto& row : out.rows) {
+      if (row.outcome == ImportRowResult::Outcome::kCreated) row.id = 0;
     }
+    RETURN_IF_ERROR(validate(stopped_at, keep_none).status());
+    return out;
   }
-  if (!options.apply || out.errors > 0 || mutations.empty()) return out;
-  ASSIGN_OR_RETURN(auto written, store_.Write(registers_.ActorFor(p), mutations));
-  for (size_t i = 0; i < out.rows.size(); ++i) {
-    if (own_at[i] < written.size() && out.rows[i].id == 0) out.rows[i].id = written[own_at[i]].id;
-  }
-  out.applied = true;
+  RETURN_IF_ERROR(written);
+  out.applied = wrote;
   return out;
 }
 

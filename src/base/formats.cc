@@ -42,6 +42,13 @@ std::vector<std::string> Candidates() {
           (dir.parent_path() / "lib" / "rampart" / kModuleFile).string()};
 }
 
+// Whether `path` can be read; when not, why is added to `failures`.
+bool Readable(const std::string& path, std::vector<std::string>& failures) {
+  if (access(path.c_str(), R_OK) == 0) return true;
+  failures.push_back(fmt::format("{}: {}", path, std::strerror(errno)));
+  return false;
+}
+
 std::string Tried(const std::vector<std::string>& failures) {
   if (failures.empty()) return "the program's own path, /proc/self/exe, cannot be read";
   std::string out;
@@ -58,8 +65,7 @@ Result<std::string> Locate() {
   if (rampart_formats_module != nullptr) return std::string("linked in");
   std::vector<std::string> failures;
   for (const auto& path : Candidates()) {
-    if (access(path.c_str(), R_OK) == 0) return path;
-    failures.push_back(fmt::format("{}: {}", path, std::strerror(errno)));
+    if (Readable(path, failures)) return path;
   }
   return NotFound(fmt::format(
       "the module for reports, spreadsheets and e-mail ({}) is missing ({}): reinstall Rampart, "
@@ -74,10 +80,7 @@ Result<const Module*> Load() {
   if (const Module* m = loaded.load(std::memory_order_relaxed)) return m;
   std::vector<std::string> failures;
   for (const auto& path : Candidates()) {
-    if (access(path.c_str(), R_OK) != 0) {
-      failures.push_back(fmt::format("{}: {}", path, std::strerror(errno)));
-      continue;
-    }
+    if (!Readable(path, failures)) continue;
     // Never unloaded: the module's code may still be on some thread's stack.
     void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
     if (handle == nullptr) {

@@ -215,6 +215,17 @@ class Store {
   // returns the records as written (deleted records as they were). All or nothing.
   virtual Result<std::vector<domain::Record>> Write(const Actor& actor,
                                                     const std::vector<Mutation>& mutations) = 0;
+  // A write too large to hold whole (a spreadsheet import of 100,000 rows): the same changes in
+  // one transaction, all or nothing, as one Write of them all would make them (audit events,
+  // numbering, links), but handed over a batch at a time. `produce` gives each batch to the
+  // writer it is passed, which writes it and answers the id each of its mutations wrote, in
+  // order (the records are not read back); `ids_of` refers within a batch. An error `produce`
+  // returns (or one of the writer's) rolls everything back and is returned. When the transaction
+  // has to be run again (it lost to a concurrent one) `produce` is called again from the start and
+  // must give the same changes.
+  using BatchWriter = std::function<Result<std::vector<int64_t>>(const std::vector<Mutation>&)>;
+  virtual Status WriteInBatches(const Actor& actor,
+                                const std::function<Status(const BatchWriter& write)>& produce) = 0;
 
   // --- Organisations, users, memberships ---
   // Every change below appends its `audit` event in the same transaction (record_id filled in

@@ -6,6 +6,10 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <map>
+#include <set>
+#include <string>
+
 #include "app/app_fixture.h"
 #include "base/sheet_reader.h"
 #include "base/text.h"
@@ -181,6 +185,71 @@ TEST_F(ImportServiceTest, ApplyIsAllOrNothingWithOneEventPerRecord) {
   EXPECT_EQ(two->fields["kind"], "external");
   EXPECT_EQ(two->fields["swot"], "threat");
   EXPECT_EQ(two->fields["status"], "active");  // the default, the column being absent
+}
+
+// An applied import is written a batch of rows at a time (1,000 changes), in one transaction: a
+// row with an error after the first batches were written leaves nothing of them, and the rows
+// after it are still validated (outside the transaction) for the answer; rows naming the same
+// external id are found across batches; without errors every row is written, with its id.
+TEST_F(ImportServiceTest, AnImportOfManyBatchesIsWrittenWholeOrNotAtAll) {
+  constexpr int kRows = 2500;
+  // Row i: "Issue i", internal, key "K<i>", but for the rows given other (kind, key).
+  auto sheet_of = [&](const std::map<int, std::pair<std::string, std::string>>& other) {
+    std::string csv = "Title,Kind,Key\n";
+    for (int i = 0; i < kRows; ++i) {
+      const auto it = other.find(i);
+      csv += it == other.end()
+                 ? fmt::format("Issue {:04},internal,K{}\n", i, i)
+                 : fmt::format("Issue {:04},{},{}\n", i, it->second.first, it->second.second);
+    }
+    return Csv(csv);
+  };
+  const std::map<std::string, std::string> columns = {
+      {"Title", "title"}, {"Kind", "kind"}, {"Key", "external_id"}};
+  const auto events_before = Events().size();
+
+  auto refused = Run(domain::ContextIssues(),
+                     sheet_of({{1500, {"sideways", "K1500"}}, {kRows - 1, {"upwards", "K-last"}}}),
+                     columns, true);
+  ASSERT_THAT(refused, IsOk());
+  EXPECT_FALSE(refused->applied);
+  EXPECT_EQ(refused->created, kRows - 2);
+  EXPECT_EQ(refused->errors, 2);
+  EXPECT_EQ(refused->rows[1500].line, 1502);
+  EXPECT_EQ(Errors(refused->rows[1500]),
+            "kind: Internal or external: \"sideways\" is not one of Internal, External");
+  EXPECT_EQ(Errors(refused->rows.back()),
+            "kind: Internal or external: \"upwards\" is not one of Internal, External");
+  EXPECT_EQ(refused->rows[2000].outcome, ImportRowResult::Outcome::kCreated);
+  for (const auto& row : refused->rows) ASSERT_EQ(row.id, 0) << "row " << row.line;
+  EXPECT_EQ(CountOf(domain::ContextIssues()), 0);
+  EXPECT_EQ(Events().size(), events_before);
+
+  auto twice =
+      Run(domain::ContextIssues(), sheet_of({{kRows - 1, {"internal", "K1"}}}), columns, true);
+  ASSERT_THAT(twice, IsOk());
+  EXPECT_FALSE(twice->applied);
+  EXPECT_EQ(twice->errors, 1);
+  EXPECT_EQ(Errors(twice->rows.back()), "external_id: external id \"K1\" is also on row 3");
+  EXPECT_EQ(CountOf(domain::ContextIssues()), 0);
+
+  auto applied = Run(domain::ContextIssues(), sheet_of({}), columns, true);
+  ASSERT_THAT(applied, IsOk());
+  EXPECT_TRUE(applied->applied);
+  EXPECT_EQ(applied->created, kRows);
+  EXPECT_EQ(applied->errors, 0);
+  EXPECT_EQ(CountOf(domain::ContextIssues()), kRows);
+  std::set<int64_t> ids;
+  for (const auto& row : applied->rows) ids.insert(row.id);
+  EXPECT_EQ(ids.size(), static_cast<size_t>(kRows));
+  EXPECT_EQ(ids.count(0), 0U);
+  for (int i : {0, 999, 1000, kRows - 1}) {
+    auto r = store_->Get(domain::ContextIssues(), acme_.org.id,
+                         applied->rows[static_cast<size_t>(i)].id);
+    ASSERT_THAT(r, IsOk());
+    EXPECT_EQ(r->fields["title"], fmt::format("Issue {:04}", i));
+  }
+  EXPECT_EQ(Events().size(), events_before + kRows);
 }
 
 TEST_F(ImportServiceTest, UpdatesByIdAndByExternalIdAndSaysWhatChanged) {

@@ -1201,6 +1201,117 @@ TEST_P(StoreTest, WritesManyInsertsOfOneWriteInOrderWithTheirLinksAndEvents) {
   EXPECT_EQ(next->fields["number"], kRisks + 2);
 }
 
+// Store::WriteInBatches: batches written in one transaction, as one Write of them all would: the
+// ids of each batch in order, numbers and the audit chain continuing across batches (the first
+// batch larger than one run of inserts), a reference to a record of the same batch (ids_of), an
+// update among the inserts, and the records not read back.
+TEST_P(StoreTest, WritesBatchesInOneTransactionAsOneWriteWould) {
+  const auto existing = WriteOne(acme_, Insert(domain::Risks(), {{"title", "Existing"}}));
+  ASSERT_THAT(existing, IsOk());
+  const size_t events_before = Events().size();
+  constexpr int kFirst = 1100;  // more than the 1,024 inserts written together
+  std::vector<Mutation> first;
+  for (int i = 0; i < kFirst; ++i) {
+    first.push_back(Insert(domain::Risks(), {{"title", fmt::format("Risk {:04}", i)}}));
+  }
+  Json changed = existing->fields;
+  changed["title"] = "Existing, renamed";
+  std::vector<Mutation> second = {
+      Insert(domain::Metrics(), {{"title", "Patched in time"},
+                                 {"method", "Counted from the report."},
+                                 {"measured_by", acme_.admin.id},
+                                 {"unit", "%"},
+                                 {"direction", "higher"},
+                                 {"target_value", 95}}),
+      Insert(domain::Measurements(), {{"metric", 1}, {"value", 97}, {"measured_on", "2026-12-01"}}),
+      Update(domain::Risks(), *existing, changed, existing->version),
+      Insert(domain::Risks(), {{"title", "Risk after"}})};
+  second[1].ids_of = {{"metric", 0}};
+  std::vector<std::vector<int64_t>> ids;
+  int calls = 0;
+  const Status st =
+      store_->WriteInBatches(ActorOf(acme_), [&](const Store::BatchWriter& write) -> Status {
+        ++calls;
+        for (const auto* batch : {&first, &second}) {
+          ASSIGN_OR_RETURN(auto written, write(*batch));
+          ids.push_back(std::move(written));
+        }
+        return Status::Ok();
+      });
+  ASSERT_THAT(st, IsOk());
+  EXPECT_EQ(calls, 1);
+  ASSERT_EQ(ids.size(), 2u);
+  ASSERT_EQ(ids[0].size(), static_cast<size_t>(kFirst));
+  ASSERT_EQ(ids[1].size(), 4u);
+  for (size_t i = 1; i < ids[0].size(); ++i) EXPECT_GT(ids[0][i], ids[0][i - 1]);
+  for (int i = 0; i < kFirst; i += 137) {
+    const auto r = store_->Get(domain::Risks(), acme_.org.id, ids[0][static_cast<size_t>(i)]);
+    ASSERT_THAT(r, IsOk());
+    EXPECT_EQ(r->fields["title"], fmt::format("Risk {:04}", i));
+    EXPECT_EQ(r->fields["number"], i + 2);  // after "Existing"
+  }
+  const auto measurement = store_->Get(domain::Measurements(), acme_.org.id, ids[1][1]);
+  ASSERT_THAT(measurement, IsOk());
+  EXPECT_EQ(measurement->fields["metric"], ids[1][0]);
+  EXPECT_EQ(ids[1][2], existing->id);
+  const auto renamed = store_->Get(domain::Risks(), acme_.org.id, existing->id);
+  ASSERT_THAT(renamed, IsOk());
+  EXPECT_EQ(renamed->fields["title"], "Existing, renamed");
+  EXPECT_EQ(renamed->version, existing->version + 1);
+  const auto after = store_->Get(domain::Risks(), acme_.org.id, ids[1][3]);
+  ASSERT_THAT(after, IsOk());
+  EXPECT_EQ(after->fields["number"], kFirst + 2);
+  // One event per change, in order, each chained to the one before.
+  const auto events = Events();
+  ASSERT_EQ(events.size(), events_before + kFirst + 4);
+  std::vector<int64_t> all = ids[0];
+  all.insert(all.end(), ids[1].begin(), ids[1].end());
+  for (size_t i = 0; i < all.size(); ++i) {
+    const auto& e = events[events_before + i];
+    EXPECT_EQ(e.record_id, all[i]);
+    EXPECT_EQ(e.prev_hash, events[events_before + i - 1].hash);
+    EXPECT_EQ(e.hash, domain::ComputeAuditHash(e));
+  }
+  EXPECT_EQ(events[events_before + kFirst + 1].diff["metric"]["to"], ids[1][0]);
+  EXPECT_EQ(events[events_before + kFirst + 2].action, "update");
+}
+
+// All or nothing across batches: an error of the producer after two batches were written, or a
+// batch the store refuses (a stale version), leaves nothing of any batch, and is returned.
+TEST_P(StoreTest, WritesNoBatchWhenTheProducerOrALaterBatchFails) {
+  const auto existing = WriteOne(acme_, Insert(ContextIssues(), Issue("Existing")));
+  ASSERT_THAT(existing, IsOk());
+  const size_t events_before = Events().size();
+  auto count = [&] {
+    ListQuery q;
+    q.with_total = true;
+    const auto page = store_->List(ContextIssues(), acme_.org.id, q);
+    EXPECT_THAT(page, IsOk());
+    return page.ok() ? page->total : -1;
+  };
+  const Status refused =
+      store_->WriteInBatches(ActorOf(acme_), [&](const Store::BatchWriter& write) -> Status {
+        for (int b = 0; b < 2; ++b) {
+          RETURN_IF_ERROR(
+              write({Insert(ContextIssues(), Issue(fmt::format("Batch {}", b)))}).status());
+        }
+        return InvalidArgument("row 3: the title is empty", "title");
+      });
+  EXPECT_THAT(refused, StatusIs(Code::kInvalidArgument, "title"));
+  EXPECT_EQ(refused.message(), "row 3: the title is empty");
+  EXPECT_EQ(count(), 1);
+  EXPECT_EQ(Events().size(), events_before);
+
+  const Status stale =
+      store_->WriteInBatches(ActorOf(acme_), [&](const Store::BatchWriter& write) -> Status {
+        RETURN_IF_ERROR(write({Insert(ContextIssues(), Issue("Would be new"))}).status());
+        return write({Update(ContextIssues(), *existing, existing->fields, /*stale*/ 7)}).status();
+      });
+  EXPECT_THAT(stale, StatusIs(Code::kConflict));
+  EXPECT_EQ(count(), 1);
+  EXPECT_EQ(Events().size(), events_before);
+}
+
 // Large writes of many inserts and writes of one insert at the same time: every number once.
 TEST_P(StoreTest, NumbersManyInsertsOfOneWriteBesideConcurrentWriters) {
   constexpr int kBulkWriters = 2;

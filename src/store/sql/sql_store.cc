@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <map>
+#include <span>
 #include <tuple>
 #include <variant>
 
@@ -170,18 +171,28 @@ constexpr const char* kEventPlaceholders = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
 
 }  // namespace
 
-// Appends to the chain; the caller holds the write transaction, which serialises appends.
-Status AppendAuditTx(SqlConnection& conn, const AuditDraft& d, AuditTip* tip) {
+namespace {
+
+// The event of `d`, before the chain places it (seq, prev_hash and hash unset).
+domain::AuditEvent EventOf(AuditDraft d) {
   domain::AuditEvent e;
-  e.at = d.at;
+  e.at = std::move(d.at);
   e.org_id = d.org_id;
   e.actor_id = d.actor_id;
-  e.actor = d.actor;
-  e.action = d.action;
-  e.record_type = d.record_type;
+  e.actor = std::move(d.actor);
+  e.action = std::move(d.action);
+  e.record_type = std::move(d.record_type);
   e.record_id = d.record_id;
-  e.diff = d.diff.is_null() ? Json::object() : d.diff;
-  e.address = d.address;
+  e.diff = d.diff.is_null() ? Json::object() : std::move(d.diff);
+  e.address = std::move(d.address);
+  return e;
+}
+
+}  // namespace
+
+// Appends to the chain; the caller holds the write transaction, which serialises appends.
+Status AppendAuditTx(SqlConnection& conn, const AuditDraft& d, AuditTip* tip) {
+  domain::AuditEvent e = EventOf(d);
   AuditTip next = tip != nullptr ? *tip : AuditTip{};
   RETURN_IF_ERROR(ChainEvent(conn, e, next));
   static const std::string kInsert =
@@ -1060,10 +1071,11 @@ class SequenceNumbers {
 };
 
 // Inserts the records of `ms` (inserts into `spec`, in the order given) in as few statements as
-// kInsertChunks allows, and appends them as written to `written`, in the same order.
+// kInsertChunks allows, and appends their ids to `ids`, in the same order, and, when `written` is
+// given, the records as written (read back) to it.
 Status InsertRecords(SqlConnection& conn, const Actor& actor, const RegisterSpec& spec,
                      const std::vector<const Mutation*>& ms, SequenceNumbers& sequences,
-                     std::vector<Record>& written) {
+                     std::vector<int64_t>& ids, std::vector<Record>* written) {
   std::string cols = "org_id, version, created_at, updated_at, created_by, updated_by";
   std::string row = "(?, 1, ?, ?, ?, ?";
   size_t per_row = 5;
@@ -1079,7 +1091,8 @@ Status InsertRecords(SqlConnection& conn, const Actor& actor, const RegisterSpec
   }
   row += ")";
   const std::string insert = fmt::format("INSERT INTO {} ({}) VALUES {}", spec.table, cols, row);
-  const std::string returning = " RETURNING " + SelectColumns(spec);
+  const std::string returning =
+      " RETURNING " + (written != nullptr ? SelectColumns(spec) : std::string("id"));
   for (size_t done = 0; done < ms.size();) {
     const size_t n = ChunkFor(ms.size() - done);
     std::string sql = insert;
@@ -1105,42 +1118,187 @@ Status InsertRecords(SqlConnection& conn, const Actor& actor, const RegisterSpec
       }
     }
     ASSIGN_OR_RETURN(auto rows, conn.Query(sql, params));
-    const size_t first = written.size();
+    const size_t first = ids.size();
     while (true) {
       ASSIGN_OR_RETURN(bool more, rows->Next());
       if (!more) break;
-      written.push_back(ReadRecord(spec, *rows));
+      if (written != nullptr) {
+        written->push_back(ReadRecord(spec, *rows));
+        ids.push_back(written->back().id);
+      } else {
+        ids.push_back(rows->Int(0));
+      }
     }
-    if (written.size() - first != n) return Internal("the insert did not return every row");
+    if (ids.size() - first != n) return Internal("the insert did not return every row");
     // Ids are given in the order the rows are inserted, that of the VALUES; the order of
     // RETURNING's rows is not specified.
-    std::sort(written.begin() + static_cast<std::ptrdiff_t>(first), written.end(),
-              [](const Record& a, const Record& b) { return a.id < b.id; });
+    std::sort(ids.begin() + static_cast<std::ptrdiff_t>(first), ids.end());
+    if (written != nullptr) {
+      std::sort(written->end() - static_cast<std::ptrdiff_t>(n), written->end(),
+                [](const Record& a, const Record& b) { return a.id < b.id; });
+    }
     done += n;
   }
   return Status::Ok();
 }
 
 // `given` with its fields that refer to records written before it in the same write (ids_of)
-// set, with their audit diffs, from `out`, the records written so far.
-Result<Mutation> WithIdsOf(const Mutation& given, const std::vector<Record>& out) {
+// set, with their audit diffs, from `ids`, the ids written so far.
+Result<Mutation> WithIdsOf(const Mutation& given, std::span<const int64_t> ids) {
   Mutation filled = given;
   for (const auto& [field, at] : given.ids_of) {
-    if (at >= out.size()) return Internal("a mutation refers to one not written before it");
+    if (at >= ids.size()) return Internal("a mutation refers to one not written before it");
     if (field.starts_with('/')) {
       // A place inside a field (a table's cell, "/decisions/2/follow_up"): the field's
       // diff takes the whole field as written.
-      filled.fields[Json::json_pointer(field)] = out[at].id;
+      filled.fields[Json::json_pointer(field)] = ids[at];
       const std::string top = field.substr(1, field.find('/', 1) - 1);
       Json from = filled.diff.contains(top) ? filled.diff[top].value("from", Json()) : Json();
       filled.diff[top] = {{"from", from}, {"to", filled.fields[top]}};
       continue;
     }
-    filled.fields[field] = out[at].id;
+    filled.fields[field] = ids[at];
     Json from = filled.diff.contains(field) ? filled.diff[field].value("from", Json()) : Json();
-    filled.diff[field] = {{"from", from}, {"to", out[at].id}};
+    filled.diff[field] = {{"from", from}, {"to", ids[at]}};
   }
   return filled;
+}
+
+// The most inserts into one register written together: their statement parameters, link rows
+// and audit events are held at once. A multiple of the largest insert statement (256 rows).
+constexpr size_t kMaxInsertRun = 1024;
+
+// Writes `mutations` in the open write transaction of `conn`, their events continuing the chain
+// at `tip`: appends the id each wrote to `ids`, in order, and, when `records` is given, each
+// record as written (deleted records as they were).
+Status WriteMutationsTx(SqlConnection& conn, const Actor& actor,
+                        const std::vector<Mutation>& mutations, AuditTip& tip,
+                        SequenceNumbers& sequences, std::vector<int64_t>& ids,
+                        std::vector<Record>* records) {
+  const size_t first = ids.size();
+  // The last steps of each change, after its audit event: the record's external key, and the
+  // record as written for the caller.
+  auto keep = [&](const Mutation& m, int64_t id, Record* written) -> Status {
+    if (!m.external_id.empty() || m.kind == Mutation::Kind::kDelete) {
+      RETURN_IF_ERROR(WriteExternalKey(conn, actor.org_id, m.spec->type, id, m.external_id,
+                                       m.kind == Mutation::Kind::kDelete));
+    }
+    ids.push_back(id);
+    if (records != nullptr) records->push_back(std::move(*written));
+    return Status::Ok();
+  };
+  auto event = [&](const Mutation& m, int64_t id) {
+    return EventOf({.org_id = actor.org_id,
+                    .actor_id = actor.user_id,
+                    .actor = actor.username,
+                    .at = actor.now,
+                    .action = m.action,
+                    .record_type = m.spec->type,
+                    .record_id = id,
+                    .diff = m.diff,
+                    .address = actor.address});
+  };
+  for (size_t i = 0; i < mutations.size();) {
+    Mutation filled;
+    if (!mutations[i].ids_of.empty()) {
+      ASSIGN_OR_RETURN(filled,
+                       WithIdsOf(mutations[i], std::span<const int64_t>(ids).subspan(first)));
+    }
+    const Mutation& m = mutations[i].ids_of.empty() ? mutations[i] : filled;
+    const RegisterSpec& spec = *m.spec;
+    if (m.kind == Mutation::Kind::kInsert) {
+      // This insert and the inserts into the same register after it that refer to no record
+      // of this write, inserted together (up to kMaxInsertRun).
+      std::vector<const Mutation*> run = {&m};
+      size_t next = i + 1;
+      while (next < mutations.size() && run.size() < kMaxInsertRun &&
+             mutations[next].kind == Mutation::Kind::kInsert && mutations[next].spec == m.spec &&
+             mutations[next].ids_of.empty()) {
+        run.push_back(&mutations[next++]);
+      }
+      std::vector<int64_t> run_ids;
+      run_ids.reserve(run.size());
+      std::vector<Record> written;
+      if (records != nullptr) written.reserve(run.size());
+      RETURN_IF_ERROR(InsertRecords(conn, actor, spec, run, sequences, run_ids,
+                                    records != nullptr ? &written : nullptr));
+      // Their link rows and audit events, in the order of the mutations, as one change after
+      // another would have written them.
+      Params links;
+      std::vector<domain::AuditEvent> events;
+      events.reserve(run.size());
+      for (size_t k = 0; k < run.size(); ++k) {
+        AppendLinkParams(spec, actor.org_id, run_ids[k], *run[k], links);
+        events.push_back(event(*run[k], run_ids[k]));
+      }
+      static const std::string kLinks =
+          "INSERT INTO record_links (org_id, record_type, record_id, field, target_id) VALUES ";
+      RETURN_IF_ERROR(InsertRows(conn, kLinks, "(?, ?, ?, ?, ?)", 5, std::move(links)));
+      RETURN_IF_ERROR(AppendAuditEventsTx(conn, events, tip));
+      for (size_t k = 0; k < run.size(); ++k) {
+        RETURN_IF_ERROR(keep(*run[k], run_ids[k], records != nullptr ? &written[k] : nullptr));
+      }
+      i = next;
+      continue;
+    }
+    sequences.Forget(spec);
+    const int64_t id = m.id;
+    Record written;
+    // The version check: only a row at the expected version changes.
+    ASSIGN_OR_RETURN(Record current, GetTx(conn, spec, actor.org_id, id));
+    if (current.version != m.expected_version) {
+      return Conflict(
+          fmt::format("{} {} is at version {}, not {}: it was changed by someone "
+                      "else; reload and try again",
+                      spec.singular, id, current.version, m.expected_version));
+    }
+    if (m.kind == Mutation::Kind::kUpdate) {
+      std::string sets = "version = version + 1, updated_at = ?, updated_by = ?";
+      Params params = {actor.now, actor.user_id};
+      for (const auto& f : spec.fields) {
+        sets += fmt::format(", {} = ?", f.name);
+        params.push_back(FieldParam(f, m.fields.value(f.name, Json())));
+        // A writer that did not rank the field (it kept the level) leaves the rank as it is.
+        if (!f.rank_column.empty() && m.fields.contains(f.rank_column)) {
+          sets += fmt::format(", {} = ?", f.rank_column);
+          params.push_back(JsonParam(m.fields[f.rank_column]));
+        }
+      }
+      params.insert(params.end(), {actor.org_id, id, m.expected_version});
+      bool found = false;
+      ASSIGN_OR_RETURN(auto rows, One(conn,
+                                      fmt::format("UPDATE {} SET {} WHERE org_id = ? AND id = "
+                                                  "? AND version = ? RETURNING {}",
+                                                  spec.table, sets, SelectColumns(spec)),
+                                      params, found));
+      if (!found) return Internal("the update returned no row");
+      written = ReadRecord(spec, *rows);
+      rows.reset();
+      // Link rows change only with the list they mirror.
+      bool links_changed = false;
+      for (const auto& f : spec.fields) {
+        if (f.type == FieldType::kRefs &&
+            current.fields.value(f.name, Json()) != written.fields.value(f.name, Json())) {
+          links_changed = true;
+        }
+      }
+      if (links_changed) RETURN_IF_ERROR(WriteLinks(conn, spec, actor.org_id, id, m));
+    } else {
+      written = std::move(current);
+      RETURN_IF_ERROR(
+          Run(conn,
+              fmt::format("DELETE FROM {} WHERE org_id = ? AND id = ? AND version = ?", spec.table),
+              {actor.org_id, id, m.expected_version}));
+    }
+    if (m.kind == Mutation::Kind::kDelete) {
+      RETURN_IF_ERROR(WriteLinks(conn, spec, actor.org_id, id, m));
+    }
+    std::vector<domain::AuditEvent> events = {event(m, id)};
+    RETURN_IF_ERROR(AppendAuditEventsTx(conn, events, tip));
+    RETURN_IF_ERROR(keep(m, id, &written));
+    ++i;
+  }
+  return Status::Ok();
 }
 
 }  // namespace
@@ -1152,128 +1310,28 @@ Result<std::vector<Record>> SqlStore::Write(const Actor& actor,
     out.clear();  // a retried transaction starts over
     AuditTip tip;
     SequenceNumbers sequences;
-    // The last steps of each change, after its audit event: the record's external key, and the
-    // record as written for the caller.
-    auto keep = [&](const Mutation& m, int64_t id, Record written) -> Status {
-      if (!m.external_id.empty() || m.kind == Mutation::Kind::kDelete) {
-        RETURN_IF_ERROR(WriteExternalKey(conn, actor.org_id, m.spec->type, id, m.external_id,
-                                         m.kind == Mutation::Kind::kDelete));
-      }
-      out.push_back(std::move(written));
-      return Status::Ok();
-    };
-    auto event = [&](const Mutation& m, int64_t id) {
-      domain::AuditEvent e;
-      e.at = actor.now;
-      e.org_id = actor.org_id;
-      e.actor_id = actor.user_id;
-      e.actor = actor.username;
-      e.action = m.action;
-      e.record_type = m.spec->type;
-      e.record_id = id;
-      e.diff = m.diff.is_null() ? Json::object() : m.diff;
-      e.address = actor.address;
-      return e;
-    };
-    for (size_t i = 0; i < mutations.size();) {
-      Mutation filled;
-      if (!mutations[i].ids_of.empty()) {
-        ASSIGN_OR_RETURN(filled, WithIdsOf(mutations[i], out));
-      }
-      const Mutation& m = mutations[i].ids_of.empty() ? mutations[i] : filled;
-      const RegisterSpec& spec = *m.spec;
-      if (m.kind == Mutation::Kind::kInsert) {
-        // This insert and the inserts into the same register after it that refer to no record
-        // of this write, inserted together.
-        std::vector<const Mutation*> run = {&m};
-        size_t next = i + 1;
-        while (next < mutations.size() && mutations[next].kind == Mutation::Kind::kInsert &&
-               mutations[next].spec == m.spec && mutations[next].ids_of.empty()) {
-          run.push_back(&mutations[next++]);
-        }
-        std::vector<Record> written;
-        written.reserve(run.size());
-        RETURN_IF_ERROR(InsertRecords(conn, actor, spec, run, sequences, written));
-        // Their link rows and audit events, in the order of the mutations, as one change after
-        // another would have written them.
-        Params links;
-        std::vector<domain::AuditEvent> events;
-        events.reserve(run.size());
-        for (size_t k = 0; k < run.size(); ++k) {
-          AppendLinkParams(spec, actor.org_id, written[k].id, *run[k], links);
-          events.push_back(event(*run[k], written[k].id));
-        }
-        static const std::string kLinks =
-            "INSERT INTO record_links (org_id, record_type, record_id, field, target_id) VALUES ";
-        RETURN_IF_ERROR(InsertRows(conn, kLinks, "(?, ?, ?, ?, ?)", 5, std::move(links)));
-        RETURN_IF_ERROR(AppendAuditEventsTx(conn, events, tip));
-        for (size_t k = 0; k < run.size(); ++k) {
-          const int64_t id = written[k].id;
-          RETURN_IF_ERROR(keep(*run[k], id, std::move(written[k])));
-        }
-        i = next;
-        continue;
-      }
-      sequences.Forget(spec);
-      const int64_t id = m.id;
-      Record written;
-      // The version check: only a row at the expected version changes.
-      ASSIGN_OR_RETURN(Record current, GetTx(conn, spec, actor.org_id, id));
-      if (current.version != m.expected_version) {
-        return Conflict(
-            fmt::format("{} {} is at version {}, not {}: it was changed by someone "
-                        "else; reload and try again",
-                        spec.singular, id, current.version, m.expected_version));
-      }
-      if (m.kind == Mutation::Kind::kUpdate) {
-        std::string sets = "version = version + 1, updated_at = ?, updated_by = ?";
-        Params params = {actor.now, actor.user_id};
-        for (const auto& f : spec.fields) {
-          sets += fmt::format(", {} = ?", f.name);
-          params.push_back(FieldParam(f, m.fields.value(f.name, Json())));
-          // A writer that did not rank the field (it kept the level) leaves the rank as it is.
-          if (!f.rank_column.empty() && m.fields.contains(f.rank_column)) {
-            sets += fmt::format(", {} = ?", f.rank_column);
-            params.push_back(JsonParam(m.fields[f.rank_column]));
-          }
-        }
-        params.insert(params.end(), {actor.org_id, id, m.expected_version});
-        bool found = false;
-        ASSIGN_OR_RETURN(auto rows, One(conn,
-                                        fmt::format("UPDATE {} SET {} WHERE org_id = ? AND id = "
-                                                    "? AND version = ? RETURNING {}",
-                                                    spec.table, sets, SelectColumns(spec)),
-                                        params, found));
-        if (!found) return Internal("the update returned no row");
-        written = ReadRecord(spec, *rows);
-        rows.reset();
-        // Link rows change only with the list they mirror.
-        bool links_changed = false;
-        for (const auto& f : spec.fields) {
-          if (f.type == FieldType::kRefs &&
-              current.fields.value(f.name, Json()) != written.fields.value(f.name, Json())) {
-            links_changed = true;
-          }
-        }
-        if (links_changed) RETURN_IF_ERROR(WriteLinks(conn, spec, actor.org_id, id, m));
-      } else {
-        written = std::move(current);
-        RETURN_IF_ERROR(Run(
-            conn,
-            fmt::format("DELETE FROM {} WHERE org_id = ? AND id = ? AND version = ?", spec.table),
-            {actor.org_id, id, m.expected_version}));
-      }
-      if (m.kind == Mutation::Kind::kDelete) {
-        RETURN_IF_ERROR(WriteLinks(conn, spec, actor.org_id, id, m));
-      }
-      std::vector<domain::AuditEvent> events = {event(m, id)};
-      RETURN_IF_ERROR(AppendAuditEventsTx(conn, events, tip));
-      RETURN_IF_ERROR(keep(m, id, std::move(written)));
-      ++i;
-    }
-    return Status::Ok();
+    std::vector<int64_t> ids;
+    ids.reserve(mutations.size());
+    return WriteMutationsTx(conn, actor, mutations, tip, sequences, ids, &out);
   }));
   return out;
+}
+
+Status SqlStore::WriteInBatches(const Actor& actor,
+                                const std::function<Status(const BatchWriter& write)>& produce) {
+  return InWriteTx([&](SqlConnection& conn) -> Status {
+    // Per attempt: a retried transaction starts the chain and the numbering over.
+    AuditTip tip;
+    SequenceNumbers sequences;
+    const BatchWriter write =
+        [&](const std::vector<Mutation>& batch) -> Result<std::vector<int64_t>> {
+      std::vector<int64_t> ids;
+      ids.reserve(batch.size());
+      RETURN_IF_ERROR(WriteMutationsTx(conn, actor, batch, tip, sequences, ids, nullptr));
+      return ids;
+    };
+    return produce(write);
+  });
 }
 
 // ---------------------------------------------------------------------------------------------

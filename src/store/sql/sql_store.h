@@ -52,6 +52,8 @@ class SqlStore final : public Store {
                                                      const std::string& order_field) override;
   Result<std::vector<domain::Record>> Write(const Actor& actor,
                                             const std::vector<Mutation>& mutations) override;
+  Status WriteInBatches(const Actor& actor,
+                        const std::function<Status(const BatchWriter& write)>& produce) override;
 
   Result<domain::Organisation> CreateOrganisation(const std::string& name,
                                                   const AuditDraft& audit) override;
