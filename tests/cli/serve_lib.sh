@@ -12,9 +12,18 @@ cleanup() { [ -n "$pid" ] && kill -KILL "$pid" 2>/dev/null; rm -rf "$dir"; }
 trap cleanup EXIT
 fail() { echo "FAIL: $*"; echo "--- server output:"; cat "$dir/out" 2>/dev/null; echo "0 passed, 1 failed"; exit 1; }
 start_serve() {
+  # Emptied here, not only by the background job's redirection, which may come after the first
+  # look below: the previous server's "serving on" would be read (and its port).
+  : >"$dir/out"
   "$bin" serve --db "$db" --listen 127.0.0.1:0 "$@" >"$dir/out" 2>&1 &
   pid=$!
-  for _ in $(seq 200); do grep -q "serving on" "$dir/out" && break; sleep 0.05; done
+  # Up to 30 s (a sanitizer build on a busy machine starts slowly); stops waiting if it exits.
+  local i
+  for ((i = 0; i < 600; i++)); do
+    grep -q "serving on" "$dir/out" && break
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.05
+  done
   port=$(sed -n 's#.*serving on http://127.0.0.1:\([0-9]*\)/.*#\1#p' "$dir/out")
   [ -n "$port" ] || fail "the server did not start"
   url="http://127.0.0.1:$port"
