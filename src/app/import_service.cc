@@ -928,7 +928,8 @@ Result<ImportResult> ImportService::Run(const Principal& p, const RegisterSpec& 
   // transaction, so that what is held does not grow with the sheet. The first row with errors
   // rolls the transaction back (nothing of the import is written); the rows after it are then
   // validated outside it, for the answer.
-  constexpr size_t kBatchChanges = 1000;
+  // Four of the store's largest multi-row inserts (256 rows each).
+  constexpr size_t kBatchChanges = 1024;
   size_t stopped_at = 0;  // the row after the first with errors; 0: none
   bool wrote = false;
   Status written = store_.WriteInBatches(

@@ -37,6 +37,21 @@ constexpr const char* kDefaultClassification = "Internal";
 // The treatment plan report reads this many risks at a time.
 constexpr size_t kPlanPage = 500;
 
+// The register whose every record a report lists, a row each ("risk-register": the risks); null
+// for the other reports.
+const RegisterSpec* ListedRegister(std::string_view report) {
+  static const std::vector<std::pair<std::string_view, const RegisterSpec*>> kListed = {
+      {"risk-register", &domain::Risks()},
+      {"objectives", &domain::Objectives()},
+      {"competence-records", &domain::CompetenceRecords()},
+      {"awareness-records", &domain::AwarenessCompletions()},
+      {"nonconformities", &domain::Nonconformities()}};
+  for (const auto& [name, spec] : kListed) {
+    if (name == report) return spec;
+  }
+  return nullptr;
+}
+
 // The refusal of a PDF or DOCX whose table has `rows` ("6000 rows") beyond kMaxPrintedRows.
 Status TooLongToPrint(const std::string& rows) {
   return Status(Code::kTooLarge,
@@ -245,20 +260,12 @@ Result<ReportDocument> ReportService::BuildFrom(const Principal& p, std::string_
   Result<ReportDocument> doc = Status(Code::kInternal, "no builder");
   if (info->name == "isms-scope") {
     doc = ScopeReport(p, *info, src);
-  } else if (info->name == "risk-register") {
-    doc = RegisterReport(p, domain::Risks(), *info, src);
+  } else if (const RegisterSpec* listed = ListedRegister(info->name)) {
+    doc = RegisterReport(p, *listed, *info, src);
   } else if (info->name == "risk-treatment-plan") {
     doc = TreatmentPlanReport(p, *info, src);
   } else if (info->name == "statement-of-applicability") {
     doc = SoaReport(p, *info, options, src);
-  } else if (info->name == "objectives") {
-    doc = RegisterReport(p, domain::Objectives(), *info, src);
-  } else if (info->name == "competence-records") {
-    doc = RegisterReport(p, domain::CompetenceRecords(), *info, src);
-  } else if (info->name == "awareness-records") {
-    doc = RegisterReport(p, domain::AwarenessCompletions(), *info, src);
-  } else if (info->name == "nonconformities") {
-    doc = RegisterReport(p, domain::Nonconformities(), *info, src);
   } else if (info->name == "readiness-summary") {
     doc = ReadinessReport(p, *info, src);
   } else if (info->name == "audit-trail") {
@@ -293,17 +300,20 @@ Result<ReportFile> ReportService::Render(const Principal& p, std::string_view na
                   fmt::format("{} has no table: it comes as pdf, docx or html", info->title),
                   "format");
   }
-  // A printed report of today's risks too long to print is refused before it is built (the risk
-  // register of 100,000 risks took 1.7 s and 60 MB to build only to be refused): every risk is a
-  // row of the register, and every risk in treatment at least one row of the plan.
+  // A printed report of today's records too long to print is refused before it is built (the
+  // risk register of 100,000 risks took 1.7 s and 60 MB to build only to be refused): a register
+  // report has a row per record, and the treatment plan at least one per risk in treatment.
   const bool printed = format == ReportFormat::kPdf || format == ReportFormat::kDocx;
-  if (printed && options.as_of.empty() && info != nullptr &&
-      (info->name == "risk-register" || info->name == "risk-treatment-plan")) {
-    domain::ListQuery risks;
-    if (info->name == "risk-treatment-plan") NarrowToTreatmentPlan(risks);
-    ASSIGN_OR_RETURN(const int64_t count, registers_.Count(p, domain::Risks(), risks));
+  const bool plan = info != nullptr && info->name == "risk-treatment-plan";
+  const RegisterSpec* counted =
+      plan ? &domain::Risks() : (info != nullptr ? ListedRegister(info->name) : nullptr);
+  if (printed && options.as_of.empty() && counted != nullptr) {
+    domain::ListQuery query;
+    if (plan) NarrowToTreatmentPlan(query);
+    ASSIGN_OR_RETURN(const int64_t count, registers_.Count(p, *counted, query));
     if (count > static_cast<int64_t>(kMaxPrintedRows)) {
-      return TooLongToPrint(fmt::format("at least {} rows, one per risk", count));
+      return TooLongToPrint(
+          fmt::format("at least {} rows, one per {}", count, ToLower(counted->singular)));
     }
   }
   ASSIGN_OR_RETURN(ReportDocument doc, Build(p, name, options));

@@ -9,8 +9,10 @@
 #include "api_fixture.h"
 #include "base/crypto.h"
 #include "base/text.h"
+#include "domain/planning.h"
 #include "domain/support.h"
 #include "support/document_readers.h"
+#include "support/raw_records.h"
 
 namespace rampart::testing {
 namespace {
@@ -209,6 +211,45 @@ TEST_F(ReportApi, APrintedReportTooLongIsRefusedBeforeItIsBuilt) {
   const auto sheet = test::XlsxCsv(xlsx->body, &error);
   ASSERT_TRUE(sheet) << error;
   EXPECT_EQ(ParseCsv(*sheet).size(), kRisks + 1u);
+}
+
+// The same for the other registers listed whole (objectives, competence and awareness records,
+// nonconformities): refused on one count, before any record is read.
+TEST_F(ReportApi, APrintedRegisterReportTooLongIsRefusedBeforeItIsBuilt) {
+  const Json me = Body(Get("/api/v1/auth/me"));
+  const store::Actor actor{.org_id = me["organisation"]["id"].get<int64_t>(),
+                           .user_id = me["user_id"].get<int64_t>(),
+                           .username = "alice",
+                           .now = FormatUtc(clock_.Now())};
+  const int64_t first = test::InsertRaw(*store_, actor, domain::Objectives());
+  ASSERT_NE(first, 0);
+  auto record = store_->Get(domain::Objectives(), actor.org_id, first);
+  ASSERT_TRUE(record.ok());
+  std::vector<store::Mutation> many;
+  for (size_t i = 1; i <= app::ReportService::kMaxPrintedRows; ++i) {
+    Json fields = record->fields;
+    fields["title"] = fmt::format("Objective {:04d}", i);
+    many.push_back({.kind = store::Mutation::Kind::kInsert,
+                    .spec = &domain::Objectives(),
+                    .fields = std::move(fields),
+                    .action = "create",
+                    .diff = Json::object()});
+  }
+  ASSERT_TRUE(store_->Write(actor, many).ok());
+  for (const char* format : {"pdf", "docx"}) {
+    const uint64_t before = store_->StatementCount();
+    auto r = Get(fmt::format("/api/v1/reports/objectives?format={}", format));
+    const uint64_t statements = store_->StatementCount() - before;
+    EXPECT_EQ(r->status, 413) << format;
+    EXPECT_EQ(Error(r), "too_large/format");
+    EXPECT_THAT(
+        Body(r)["error"]["message"].get<std::string>(),
+        AllOf(HasSubstr("at least 5001 rows, one per objective"), HasSubstr("xlsx or csv")));
+    EXPECT_LT(statements, 8u) << format;  // the caller and one count
+  }
+  auto csv = Get("/api/v1/reports/objectives?format=csv");
+  ASSERT_EQ(csv->status, 200) << csv->body.substr(0, 300);
+  EXPECT_EQ(ParseCsv(csv->body).size(), app::ReportService::kMaxPrintedRows + 2);
 }
 
 TEST_F(ReportApi, TheTreatmentPlanAndTheStatementOfApplicability) {
