@@ -187,7 +187,7 @@ TEST_F(ImportServiceTest, ApplyIsAllOrNothingWithOneEventPerRecord) {
   EXPECT_EQ(two->fields["status"], "active");  // the default, the column being absent
 }
 
-// An applied import is written a batch of rows at a time (1,000 changes), in one transaction: a
+// An applied import is written a batch of rows at a time (1,024 changes), in one transaction: a
 // row with an error after the first batches were written leaves nothing of them, and the rows
 // after it are still validated (outside the transaction) for the answer; rows naming the same
 // external id are found across batches; without errors every row is written, with its id.
