@@ -143,6 +143,37 @@ TEST(SqlStoreWrites, DoNotRetryOtherErrors) {
   EXPECT_EQ(script.rollbacks, 1);
 }
 
+// A batched write's producer reads through the store (an import's write hooks do) while its
+// transaction holds a connection: with a pool of one, that read gets one connection more instead
+// of waiting for ever; other threads do not.
+TEST(SqlStoreWrites, ABatchedWritesProducerMayReadWithAPoolOfOne) {
+  Script script;
+  SqlStore store(std::make_unique<ScriptedDriver>(script), 1);
+  int reads = 0;
+  const Status st = store.WriteInBatches({}, [&](const Store::BatchWriter& write) -> Status {
+    RETURN_IF_ERROR(store.AuditChainLength().status());
+    ++reads;
+    RETURN_IF_ERROR(write({}).status());
+    RETURN_IF_ERROR(store.AuditChainLength().status());
+    ++reads;
+    return Status::Ok();
+  });
+  EXPECT_THAT(st, IsOk());
+  EXPECT_EQ(reads, 2);
+  EXPECT_EQ(script.commits, 1);
+  EXPECT_EQ(script.connects, 2);
+  EXPECT_EQ(store.Pool().open, 2);
+  // Afterwards the extra connection is an idle one of the pool like the others (closed once idle
+  // long enough): two threads at once share the two open, and no third is opened.
+  std::barrier<> together(2);
+  script.together = &together;
+  std::thread other([&store] { EXPECT_THAT(store.AuditChainLength(), IsOk()); });
+  EXPECT_THAT(store.AuditChainLength(), IsOk());
+  other.join();
+  script.together = nullptr;
+  EXPECT_EQ(script.connects, 2);
+}
+
 // Three requests at once: three connections open, each returned to the pool.
 void ThreeAtOnce(SqlStore& store, Script& script) {
   std::barrier<> together(3);

@@ -406,11 +406,21 @@ void SqlStore::ReturnToPool::operator()(SqlConnection* conn) const {
   store->available_.notify_all();
 }
 
+namespace {
+
+// Set on the thread running a WriteInBatches producer: the producer's write transaction holds a
+// connection while the reads the producer makes (a write hook's) wait for one, so that thread
+// may open one beyond the pool's size (only one thread at a time is inside a write transaction).
+thread_local bool producing_batches = false;
+
+}  // namespace
+
 Result<SqlStore::ConnPtr> SqlStore::Acquire() {
   {
     std::unique_lock lock(mu_);
-    if (idle_.empty() && open_ >= pool_size_) ++waits_;
-    available_.wait(lock, [this] { return !idle_.empty() || open_ < pool_size_; });
+    const int allowed = pool_size_ + (producing_batches ? 1 : 0);
+    if (idle_.empty() && open_ >= allowed) ++waits_;
+    available_.wait(lock, [this, allowed] { return !idle_.empty() || open_ < allowed; });
     if (!idle_.empty()) {
       SqlConnection* c = idle_.back().conn.release();
       idle_.pop_back();
@@ -1330,6 +1340,10 @@ Status SqlStore::WriteInBatches(const Actor& actor,
       RETURN_IF_ERROR(WriteMutationsTx(conn, actor, batch, tip, sequences, ids, nullptr));
       return ids;
     };
+    struct Producing {
+      Producing() { producing_batches = true; }
+      ~Producing() { producing_batches = false; }
+    } producing;
     return produce(write);
   });
 }
