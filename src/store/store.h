@@ -222,7 +222,8 @@ class Store {
   // order (the records are not read back); `ids_of` refers within a batch. An error `produce`
   // returns (or one of the writer's) rolls everything back and is returned. When the transaction
   // has to be run again (it lost to a concurrent one) `produce` is called again from the start and
-  // must give the same changes.
+  // must give the same changes. `produce` may read through the store meanwhile (its thread may
+  // open one connection beyond the pool's size for that).
   using BatchWriter = std::function<Result<std::vector<int64_t>>(const std::vector<Mutation>&)>;
   virtual Status WriteInBatches(const Actor& actor,
                                 const std::function<Status(const BatchWriter& write)>& produce) = 0;
