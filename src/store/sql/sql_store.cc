@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <map>
-#include <span>
 #include <tuple>
 #include <variant>
 
@@ -1154,7 +1153,7 @@ Status InsertRecords(SqlConnection& conn, const Actor& actor, const RegisterSpec
 
 // `given` with its fields that refer to records written before it in the same write (ids_of)
 // set, with their audit diffs, from `ids`, the ids written so far.
-Result<Mutation> WithIdsOf(const Mutation& given, std::span<const int64_t> ids) {
+Result<Mutation> WithIdsOf(const Mutation& given, const std::vector<int64_t>& ids) {
   Mutation filled = given;
   for (const auto& [field, at] : given.ids_of) {
     if (at >= ids.size()) return Internal("a mutation refers to one not written before it");
@@ -1179,13 +1178,14 @@ Result<Mutation> WithIdsOf(const Mutation& given, std::span<const int64_t> ids) 
 constexpr size_t kMaxInsertRun = 1024;
 
 // Writes `mutations` in the open write transaction of `conn`, their events continuing the chain
-// at `tip`: appends the id each wrote to `ids`, in order, and, when `records` is given, each
+// at `tip`: returns the id each wrote, in order, and appends to `records`, when given, each
 // record as written (deleted records as they were).
-Status WriteMutationsTx(SqlConnection& conn, const Actor& actor,
-                        const std::vector<Mutation>& mutations, AuditTip& tip,
-                        SequenceNumbers& sequences, std::vector<int64_t>& ids,
-                        std::vector<Record>* records) {
-  const size_t first = ids.size();
+Result<std::vector<int64_t>> WriteMutationsTx(SqlConnection& conn, const Actor& actor,
+                                              const std::vector<Mutation>& mutations, AuditTip& tip,
+                                              SequenceNumbers& sequences,
+                                              std::vector<Record>* records) {
+  std::vector<int64_t> ids;
+  ids.reserve(mutations.size());
   // The last steps of each change, after its audit event: the record's external key, and the
   // record as written for the caller.
   auto keep = [&](const Mutation& m, int64_t id, Record* written) -> Status {
@@ -1211,8 +1211,7 @@ Status WriteMutationsTx(SqlConnection& conn, const Actor& actor,
   for (size_t i = 0; i < mutations.size();) {
     Mutation filled;
     if (!mutations[i].ids_of.empty()) {
-      ASSIGN_OR_RETURN(filled,
-                       WithIdsOf(mutations[i], std::span<const int64_t>(ids).subspan(first)));
+      ASSIGN_OR_RETURN(filled, WithIdsOf(mutations[i], ids));
     }
     const Mutation& m = mutations[i].ids_of.empty() ? mutations[i] : filled;
     const RegisterSpec& spec = *m.spec;
@@ -1308,7 +1307,7 @@ Status WriteMutationsTx(SqlConnection& conn, const Actor& actor,
     RETURN_IF_ERROR(keep(m, id, &written));
     ++i;
   }
-  return Status::Ok();
+  return ids;
 }
 
 }  // namespace
@@ -1320,9 +1319,7 @@ Result<std::vector<Record>> SqlStore::Write(const Actor& actor,
     out.clear();  // a retried transaction starts over
     AuditTip tip;
     SequenceNumbers sequences;
-    std::vector<int64_t> ids;
-    ids.reserve(mutations.size());
-    return WriteMutationsTx(conn, actor, mutations, tip, sequences, ids, &out);
+    return WriteMutationsTx(conn, actor, mutations, tip, sequences, &out).status();
   }));
   return out;
 }
@@ -1335,10 +1332,7 @@ Status SqlStore::WriteInBatches(const Actor& actor,
     SequenceNumbers sequences;
     const BatchWriter write =
         [&](const std::vector<Mutation>& batch) -> Result<std::vector<int64_t>> {
-      std::vector<int64_t> ids;
-      ids.reserve(batch.size());
-      RETURN_IF_ERROR(WriteMutationsTx(conn, actor, batch, tip, sequences, ids, nullptr));
-      return ids;
+      return WriteMutationsTx(conn, actor, batch, tip, sequences, nullptr);
     };
     struct Producing {
       Producing() { producing_batches = true; }
