@@ -336,7 +336,8 @@ class Importer {
     return Status::Ok();
   }
 
-  // Reads what the rows name: members, the records referred to by title, the records updated.
+  // Reads what the rows name: members, the records referred to by title, the register's
+  // external ids. The records rows update are read as the rows are gone through (Window).
   Status Resolve(const Sheet& sheet) {
     ASSIGN_OR_RETURN(members_, store_.ListMembers(p_.org_id));
     // References by title need every title of the register referred to; by id, only those.
@@ -396,20 +397,6 @@ class Importer {
     if (external_column_ >= 0) {
       ASSIGN_OR_RETURN(external_, store_.ExternalIds(p_.org_id, spec_.type));
     }
-    bool any = false;
-    for (const auto& row : sheet.rows) {
-      if ((id_column_ >= 0 && !Trim(row[id_column_]).empty()) ||
-          (external_column_ >= 0 && external_.count(std::string(Trim(row[external_column_]))))) {
-        any = true;
-        break;
-      }
-    }
-    if (any) {
-      RETURN_IF_ERROR(ForEachPage(store_, spec_, p_.org_id, {}, [&](std::vector<Record>& page) {
-        for (auto& r : page) existing_.emplace(r.id, std::move(r));
-        return Status::Ok();
-      }));
-    }
     return Status::Ok();
   }
 
@@ -425,6 +412,7 @@ class Importer {
              std::vector<store::Mutation>& mutations) {
     const auto& cells = sheet.rows[index];
     out.line = sheet.lines.size() > index ? sheet.lines[index] : static_cast<int64_t>(index) + 2;
+    RETURN_IF_ERROR(Window(sheet, index));
     auto fail = [&](std::string field, std::string message) {
       out.outcome = ImportRowResult::Outcome::kError;
       out.errors.push_back({std::move(field), std::move(message)});
@@ -563,6 +551,37 @@ class Importer {
     std::set<int64_t> known;
     std::unordered_map<std::string, int64_t> by_title;  // lower case; 0: several have it
   };
+
+  // Reads the records that rows `index` to `index + kWindowRows - 1` name by id or external id,
+  // unless that row is in the window read last: what an import of records to update holds does
+  // not grow with the sheet. Rows go through the sheet in order, so each window is read once
+  // per pass; the first row of a pass, or of rows validated after a rollback, starts a window.
+  Status Window(const Sheet& sheet, size_t index) {
+    if (id_column_ < 0 && external_column_ < 0) return Status::Ok();
+    if (index >= window_from_ && index < window_to_) return Status::Ok();
+    window_from_ = index;
+    window_to_ = std::min(sheet.rows.size(), index + kWindowRows);
+    existing_.clear();
+    Json ids = Json::array();
+    for (size_t i = window_from_; i < window_to_; ++i) {
+      const auto& row = sheet.rows[i];
+      if (id_column_ >= 0) {
+        const auto id = RefId(row[id_column_]);
+        if (id) ids.push_back(*id);
+      }
+      if (external_column_ >= 0) {
+        const auto known = external_.find(std::string(Trim(row[external_column_])));
+        if (known != external_.end()) ids.push_back(known->second);
+      }
+    }
+    if (ids.empty()) return Status::Ok();  // none named: nothing read (a first import)
+    domain::ListQuery query;
+    query.filters.push_back({.field = "id", .value = std::move(ids)});
+    return ForEachPage(store_, spec_, p_.org_id, std::move(query), [&](std::vector<Record>& page) {
+      for (auto& r : page) existing_.emplace(r.id, std::move(r));
+      return Status::Ok();
+    });
+  }
 
   const Record* Existing(int64_t id) const {
     const auto it = existing_.find(id);
@@ -864,7 +883,12 @@ class Importer {
   std::vector<domain::UserSummary> members_;
   std::map<std::string, Titles> titles_;  // by register type referred to
   std::map<std::string, int64_t> external_;
-  std::unordered_map<int64_t, Record> existing_;
+  // A window of rows: at most kWindowRows, so that the records they name (twice as many at most)
+  // come in one statement of ForEachPage's 500.
+  static constexpr size_t kWindowRows = 250;
+  size_t window_from_ = 0;
+  size_t window_to_ = 0;                                    // empty: no window read yet
+  std::unordered_map<int64_t, Record> existing_;            // the records the window's rows name
   std::unordered_map<std::string, int64_t> external_rows_;  // external id -> first row
   std::unordered_map<int64_t, int64_t> id_rows_;            // record id -> first row
 };

@@ -94,7 +94,7 @@ Result<std::optional<std::pair<SoaService::Links, int64_t>>> SoaService::UpdateL
   // The applied controls as they are now (names and statuses may have changed), with the risks
   // as they were kept.
   ASSIGN_OR_RETURN(auto controls, store_.AnnexLinkedControls(org_id));
-  Links links = domain::LinkSoaControls(controls, {}, kListedRisks);
+  Links links = domain::LinkSoaControls(controls, {}, kKeptRisks);
   for (auto& [annex_id, l] : links) {
     const auto k = kept.find(annex_id);
     if (k == kept.end()) continue;
@@ -135,16 +135,23 @@ Result<std::optional<std::pair<SoaService::Links, int64_t>>> SoaService::UpdateL
       if (before.count(a) != 0) continue;
       SoaLinks& l = links[a];
       l.risk_count += 1;
-      if (l.risks.size() < kListedRisks || risk < l.risks.back()) {
+      // Kept: the lowest ids of the line's risks, all of them or kKeptRisks at most.
+      const bool all_kept = static_cast<int64_t>(l.risks.size()) >= l.risk_count - 1;
+      if (all_kept || (!l.risks.empty() && risk < l.risks.back())) {
         l.risks.insert(std::upper_bound(l.risks.begin(), l.risks.end(), risk), risk);
-        if (l.risks.size() > kListedRisks) l.risks.pop_back();
+        if (l.risks.size() > kKeptRisks) l.risks.pop_back();
       }
     }
   }
+  // A line that lost kept risks reads its first ones again only when fewer than a listing names
+  // are left of them and the line has more risks.
+  std::erase_if(refill, [&](const std::string& a) {
+    const SoaLinks& l = links[a];
+    return l.risks.size() >= kListedRisks || l.risk_count <= static_cast<int64_t>(l.risks.size());
+  });
   if (refill.size() > kMaxRefills) return Updated();
   for (const auto& a : refill) {
     SoaLinks& l = links[a];
-    if (l.risk_count <= static_cast<int64_t>(l.risks.size())) continue;  // still all named
     std::vector<int64_t> targets;
     for (const auto& c : l.applied_controls) targets.push_back(c.id);
     if (targets.empty()) return Updated();  // cannot be (no Annex A change): derive again
@@ -154,7 +161,7 @@ Result<std::optional<std::pair<SoaService::Links, int64_t>>> SoaService::UpdateL
     constexpr int64_t kMany = 1000;
     ASSIGN_OR_RETURN(l.risks,
                      store_.FirstLinking(org_id, domain::Risks().type, "controls", targets,
-                                         static_cast<int>(kListedRisks), l.risk_count >= kMany));
+                                         static_cast<int>(kKeptRisks), l.risk_count >= kMany));
   }
   // A line refilled from the links is only known to be current at the last change if nothing
   // changed after the events were read: -last marks "check first".
@@ -167,10 +174,29 @@ Result<std::shared_ptr<const SoaService::Links>> SoaService::ListedLinks(int64_t
   // read newer than the mark, never older, and the next listing looks again.
   ASSIGN_OR_RETURN(const int64_t mark, store_.LastChange(org_id, LinkedTypes()));
   KeptLinks kept;
+  std::shared_ptr<Gate> gate;
   {
     std::lock_guard lock(mu_);
     const auto it = kept_.find(org_id);
     if (it != kept_.end()) kept = it->second;
+    if (kept.links == nullptr || kept.last_change != mark) {
+      constexpr size_t kMaxGates = 1000;  // as many as the organisations kept
+      if (gates_.size() >= kMaxGates && gates_.find(org_id) == gates_.end()) gates_.clear();
+      auto& g = gates_[org_id];
+      if (g == nullptr) g = std::make_shared<Gate>();
+      gate = g;
+    }
+  }
+  if (gate == nullptr) return kept.links;
+  // One listing of the organisation brings its links up to date at a time: the others wait, then
+  // take what it read when that is at least as new as their mark (N listings after a start
+  // derive once), or bring up to date what is kept by then.
+  std::lock_guard one_at_a_time(gate->mu);
+  if (gate->links != nullptr && gate->mark >= mark) return gate->links;
+  {
+    std::lock_guard lock(mu_);
+    const auto it = kept_.find(org_id);
+    kept = it != kept_.end() ? it->second : KeptLinks{};
   }
   if (kept.links != nullptr && kept.last_change == mark) return kept.links;
   std::shared_ptr<const Links> derived;
@@ -187,7 +213,7 @@ Result<std::shared_ptr<const SoaService::Links>> SoaService::ListedLinks(int64_t
   if (derived == nullptr) {
     ASSIGN_OR_RETURN(auto controls, store_.AnnexLinkedControls(org_id));
     ASSIGN_OR_RETURN(auto links, store_.RecordLinks(org_id, domain::Risks().type, "controls"));
-    derived = std::make_shared<const Links>(domain::LinkSoaControls(controls, links, kListedRisks));
+    derived = std::make_shared<const Links>(domain::LinkSoaControls(controls, links, kKeptRisks));
   }
   // Kept only when known to be exactly as of derived_mark: later events are applied to it, and
   // one already in it would count twice.
@@ -196,6 +222,8 @@ Result<std::shared_ptr<const SoaService::Links>> SoaService::ListedLinks(int64_t
     ASSIGN_OR_RETURN(const int64_t now, store_.LastChange(org_id, LinkedTypes()));
     keep = now == derived_mark;
   }
+  gate->mark = derived_mark;
+  gate->links = derived;
   constexpr size_t kMaxKept = 1000;  // organisations; a few KB each
   std::lock_guard lock(mu_);
   if (!keep) {
@@ -215,6 +243,10 @@ Result<std::vector<SoaLine>> SoaService::List(const Principal& p, const domain::
   ASSIGN_OR_RETURN(auto entries, store_.SoaEntries(p.org_id));
   auto lines = domain::BuildSoaLines(entries, *links);
   std::erase_if(lines, [&](const SoaLine& l) { return !domain::SoaLineMatches(l, filter); });
+  for (auto& l : lines) {
+    if (l.risks.size() > kListedRisks)
+      l.risks.resize(kListedRisks);  // the rest are kept in reserve
+  }
   return lines;
 }
 

@@ -12,8 +12,10 @@
 // controls' counts. It derives everything again when an applied control's Annex A controls
 // changed or too much changed. A listing reads two statements when nothing changed (the last
 // change, the entries), four or a few more after a change (plus the events and the applied
-// controls; a line whose named risks lost one re-reads its links), four when deriving again
-// (the applied controls and every risk link). Whatever the number of controls or risks.
+// controls; each line keeps its first kKeptRisks risks, and one left with fewer than it names
+// re-reads its links), four when deriving again (the applied controls and every risk link).
+// Whatever the number of controls or risks. Listings that arrive together when the links are
+// out of date bring them up to date once (the others wait for it).
 //
 // Permissions: reading needs records:read; deciding a control records:edit (ISMS managers,
 // administrators); approving documents:approve (executives, administrators). A user who still
@@ -101,6 +103,9 @@ class SoaService {
   Result<std::vector<domain::SoaLine>> Lines(const Principal& p);
 
  private:
+  // What is kept of each line names its first risks up to this many: a line whose named risks
+  // are moved away reads its links again only once fewer than kListedRisks of them are left.
+  static constexpr size_t kKeptRisks = 25;
   using Links = std::map<std::string, domain::SoaLinks, std::less<>>;
   // Every line with every linked risk.
   Result<std::vector<domain::SoaLine>> AllLines(const Principal& p,
@@ -124,6 +129,14 @@ class SoaService {
   };
   std::mutex mu_;
   std::unordered_map<int64_t, KeptLinks> kept_;  // by organisation
+  // Held while an organisation's links are brought up to date (ListedLinks), with the last links
+  // read under it: at least as new as `mark` (the mark of the listing that read them).
+  struct Gate {
+    std::mutex mu;
+    int64_t mark = -1;
+    std::shared_ptr<const Links> links;
+  };
+  std::unordered_map<int64_t, std::shared_ptr<Gate>> gates_;
 };
 
 }  // namespace rampart::app

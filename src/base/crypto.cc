@@ -175,6 +175,28 @@ std::string Sha256Hex(std::string_view data) {
   return HexEncode(std::string_view(reinterpret_cast<const char*>(digest.data()), digest.size()));
 }
 
+namespace {
+static_assert(sizeof(crypto_hash_sha256_state) <= 128);
+crypto_hash_sha256_state* Sha256State(unsigned char* bytes) {
+  return reinterpret_cast<crypto_hash_sha256_state*>(bytes);
+}
+}  // namespace
+
+Sha256::Sha256() { crypto_hash_sha256_init(Sha256State(state_)); }
+
+Sha256::~Sha256() { sodium_memzero(state_, sizeof(state_)); }
+
+void Sha256::Update(std::string_view data) {
+  crypto_hash_sha256_update(Sha256State(state_),
+                            reinterpret_cast<const unsigned char*>(data.data()), data.size());
+}
+
+std::string Sha256::HexDigest() {
+  std::array<unsigned char, crypto_hash_sha256_BYTES> digest{};
+  crypto_hash_sha256_final(Sha256State(state_), digest.data());
+  return HexEncode(std::string_view(reinterpret_cast<const char*>(digest.data()), digest.size()));
+}
+
 Result<std::string> HashPasswordWithLimits(std::string_view password, unsigned long long ops,
                                            size_t mem) {
   std::array<char, crypto_pwhash_STRBYTES> out{};

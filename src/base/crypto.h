@@ -43,6 +43,22 @@ Result<std::string> ParseEd25519PublicKey(std::string_view text);
 // Lower-case hex SHA-256 of `data`.
 std::string Sha256Hex(std::string_view data);
 
+// SHA-256 of data given piece by piece (libsodium's incremental interface): the same digest as
+// Sha256Hex of the pieces joined, without joining them.
+class Sha256 {
+ public:
+  Sha256();
+  ~Sha256();
+  Sha256(const Sha256&) = delete;
+  Sha256& operator=(const Sha256&) = delete;
+  void Update(std::string_view data);
+  // Lower-case hex; call once, last.
+  std::string HexDigest();
+
+ private:
+  alignas(64) unsigned char state_[128];  // crypto_hash_sha256_state (104 bytes)
+};
+
 // Argon2id (libsodium's crypto_pwhash_str, interactive limits). The result is the encoded string
 // holding salt and parameters.
 Result<std::string> HashPassword(std::string_view password);

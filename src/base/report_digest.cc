@@ -6,11 +6,13 @@
 namespace rampart {
 
 std::string ContentDigest(const ReportDocument& doc) {
-  std::string enc;
+  // Hashed as it is encoded: the encoding of a large table is never held.
+  Sha256 hash;
   auto put = [&](std::string_view s) {
-    enc += std::to_string(s.size());
-    enc += ':';
-    enc += s;
+    const std::string length = std::to_string(s.size());
+    hash.Update(length);
+    hash.Update(":");
+    hash.Update(s);
   };
   for (const auto& b : doc.blocks) {
     put(std::to_string(static_cast<int>(b.kind)));
@@ -40,7 +42,7 @@ std::string ContentDigest(const ReportDocument& doc) {
         break;
     }
   }
-  return Sha256Hex(enc);
+  return hash.HexDigest();
 }
 
 }  // namespace rampart

@@ -252,6 +252,85 @@ TEST_F(ImportServiceTest, AnImportOfManyBatchesIsWrittenWholeOrNotAtAll) {
   EXPECT_EQ(Events().size(), events_before + kRows);
 }
 
+// The records a sheet updates are read a window of 250 rows at a time (one statement each), not
+// all before the first row: a row still finds its record, and a record named twice is still
+// refused, whichever windows the rows fall in; the rows after a rolled-back apply read theirs too.
+TEST_F(ImportServiceTest, RecordsToUpdateAreReadAWindowOfRowsAtATime) {
+  constexpr int kRows = 700;
+  std::string first = "Key,Title,Kind\n";
+  for (int i = 0; i < kRows; ++i) first += fmt::format("K{},Issue {},internal\n", i, i);
+  auto created = Run(domain::ContextIssues(), Csv(first),
+                     {{"Key", "external_id"}, {"Title", "title"}, {"Kind", "kind"}}, true);
+  ASSERT_THAT(created, IsOk());
+  ASSERT_EQ(created->created, kRows);
+  std::vector<int64_t> ids;
+  for (const auto& row : created->rows) ids.push_back(row.id);
+
+  // Row i names record i by id and by key; every 100th row renames it; row 400 names record 3
+  // again (its first row is in the first window); row 650 has a new key and no id.
+  const std::map<std::string, std::string> columns = {
+      {"id", "id"}, {"Key", "external_id"}, {"Title", "title"}, {"Kind", "kind"}};
+  auto sheet_of = [&](int rows, bool twice) {
+    std::string csv = "id,Key,Title,Kind\n";
+    for (int i = 0; i < rows; ++i) {
+      const int named = twice && i == 400 ? 3 : i;
+      if (i == 650) {
+        csv += ",K-new,Issue new,external\n";
+        continue;
+      }
+      csv += fmt::format("{},K{},Issue {}{},internal\n", ids[static_cast<size_t>(named)], named,
+                         named, i % 100 == 0 ? " (renamed)" : "");
+    }
+    return Csv(csv);
+  };
+  const Sheet few = sheet_of(10, false);
+  uint64_t before = store_->StatementCount();
+  ASSERT_THAT(Run(domain::ContextIssues(), few, columns, false), IsOk());
+  const uint64_t for_few = store_->StatementCount() - before;
+
+  const Sheet all = sheet_of(kRows, false);
+  before = store_->StatementCount();
+  auto dry = Run(domain::ContextIssues(), all, columns, false);
+  ASSERT_THAT(dry, IsOk());
+  EXPECT_EQ(store_->StatementCount() - before, for_few + 2);  // three windows instead of one
+  EXPECT_EQ(dry->updated, 7);
+  EXPECT_EQ(dry->created, 1);
+  EXPECT_EQ(dry->unchanged, kRows - 8);
+  EXPECT_EQ(dry->errors, 0);
+  EXPECT_EQ(dry->rows[600].id, ids[600]);
+  EXPECT_EQ(dry->rows[600].changed, std::vector<std::string>{"title"});
+  EXPECT_EQ(dry->rows[699].outcome, ImportRowResult::Outcome::kUnchanged);
+  EXPECT_EQ(dry->rows[699].id, ids[699]);
+
+  const auto events_before = Events().size();
+  auto refused = Run(domain::ContextIssues(), sheet_of(kRows, true), columns, true);
+  ASSERT_THAT(refused, IsOk());
+  EXPECT_FALSE(refused->applied);
+  EXPECT_EQ(refused->errors, 1);
+  EXPECT_EQ(Errors(refused->rows[400]),
+            fmt::format("external_id: external id \"K3\" is also on row 5; id: Context issue {} "
+                        "is also on row 5",
+                        ids[3]));
+  // Validated after the rollback, each with its record.
+  EXPECT_EQ(refused->rows[600].outcome, ImportRowResult::Outcome::kUpdated);
+  EXPECT_EQ(refused->rows[600].id, ids[600]);
+  EXPECT_EQ(refused->rows[699].outcome, ImportRowResult::Outcome::kUnchanged);
+  EXPECT_EQ(refused->rows[650].id, 0);
+  EXPECT_EQ(Events().size(), events_before);
+
+  auto applied = Run(domain::ContextIssues(), all, columns, true);
+  ASSERT_THAT(applied, IsOk());
+  EXPECT_TRUE(applied->applied);
+  EXPECT_EQ(applied->updated, 7);
+  EXPECT_EQ(applied->created, 1);
+  EXPECT_EQ(Events().size(), events_before + 8);
+  auto renamed = store_->Get(domain::ContextIssues(), acme_.org.id, ids[600]);
+  ASSERT_THAT(renamed, IsOk());
+  EXPECT_EQ(renamed->fields["title"], "Issue 600 (renamed)");
+  EXPECT_EQ(renamed->version, 2);
+  EXPECT_EQ(CountOf(domain::ContextIssues()), kRows + 1);
+}
+
 TEST_F(ImportServiceTest, UpdatesByIdAndByExternalIdAndSaysWhatChanged) {
   const Sheet first = Csv("Ref,Title,Kind\nCI-1,Supplier,internal\nCI-2,Regulation,external\n");
   const std::map<std::string, std::string> by_ref = {

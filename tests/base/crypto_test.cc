@@ -43,6 +43,29 @@ TEST_F(CryptoTest, Sha256HexHashesEmbeddedNulBytes) {
   EXPECT_NE(Sha256Hex(std::string("a\0b", 3)), Sha256Hex("a"));
 }
 
+TEST_F(CryptoTest, Sha256GivenInPiecesEqualsTheWhole) {
+  Sha256 empty;
+  EXPECT_EQ(empty.HexDigest(), Sha256Hex(""));
+  const std::string text = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
+  Sha256 pieces;
+  pieces.Update(text.substr(0, 1));
+  pieces.Update("");
+  pieces.Update(text.substr(1, 30));
+  pieces.Update(text.substr(31));
+  EXPECT_EQ(pieces.HexDigest(), "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+  // More than one 64-byte block in one piece, with NUL bytes.
+  const std::string big(1000, '\0');
+  Sha256 one;
+  one.Update(big);
+  Sha256 two;
+  two.Update(std::string_view(big).substr(0, 65));
+  two.Update(std::string_view(big).substr(65));
+  EXPECT_EQ(one.HexDigest(), two.HexDigest());
+  Sha256 three;
+  three.Update(big);
+  EXPECT_EQ(three.HexDigest(), Sha256Hex(big));
+}
+
 TEST_F(CryptoTest, HexEncodeIsLowerCaseTwoDigitsPerByte) {
   EXPECT_EQ(HexEncode(std::string("\x00\xff\x10\xab", 4)), "00ff10ab");
   EXPECT_EQ(HexEncode(""), "");

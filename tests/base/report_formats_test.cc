@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "base/crypto.h"
 #include "base/docx.h"
 #include "base/markdown.h"
 #include "base/pdf.h"
@@ -62,6 +63,20 @@ TEST(ContentDigestTest, SameContentSameDigestAnyChangeAnother) {
   c.Table({.header = {"x", "y"}, .rows = {{"ab", ""}}});
   d.Table({.header = {"x", "y"}, .rows = {{"a", "b"}}});
   EXPECT_NE(ContentDigest(c), ContentDigest(d));
+  // The encoding, spelled out: kind, then each string length-prefixed (a table: its header's
+  // size and cells, its rows' count, each row's size and cells).
+  ReportDocument e;
+  e.Heading("Scope", 2);
+  e.Table({.header = {"x"}, .rows = {{"a"}}});
+  EXPECT_EQ(ContentDigest(e), Sha256Hex("1:0"
+                                        "1:2"
+                                        "5:Scope"
+                                        "1:3"
+                                        "1:1"
+                                        "1:x"
+                                        "1:1"
+                                        "1:1"
+                                        "1:a"));
 }
 
 TEST(ColumnSharesTest, FollowTheTextsOrTheGivenWidths) {
