@@ -91,25 +91,37 @@ Result<std::optional<std::pair<SoaService::Links, int64_t>>> SoaService::UpdateL
       return Updated();
     }
   }
-  // The applied controls as they are now (names and statuses may have changed), with the risks
-  // as they were kept.
-  ASSIGN_OR_RETURN(auto controls, store_.AnnexLinkedControls(org_id));
-  Links links = domain::LinkSoaControls(controls, {}, kKeptRisks);
-  for (auto& [annex_id, l] : links) {
-    const auto k = kept.find(annex_id);
-    if (k == kept.end()) continue;
-    l.risks = k->second.risks;
-    l.risk_count = k->second.risk_count;
+  // The Annex A controls each applied control names, and the lines with the risks as they were
+  // kept: when only risks changed, the applied controls are those kept (nothing read); else as
+  // they are now (names and statuses may have changed).
+  const bool risks_only = std::all_of(events.begin(), events.end(), [](const auto& e) {
+    return e.record_type == domain::Risks().type;
+  });
+  Links links;
+  std::unordered_map<int64_t, std::vector<std::string>> annex_of;
+  if (risks_only) {
+    links = kept;
+    for (const auto& [annex_id, l] : links) {
+      for (const auto& c : l.applied_controls) annex_of[c.id].push_back(annex_id);
+    }
+  } else {
+    ASSIGN_OR_RETURN(auto controls, store_.AnnexLinkedControls(org_id));
+    links = domain::LinkSoaControls(controls, {}, kKeptRisks);
+    for (auto& [annex_id, l] : links) {
+      const auto k = kept.find(annex_id);
+      if (k == kept.end()) continue;
+      l.risks = k->second.risks;
+      l.risk_count = k->second.risk_count;
+    }
+    for (auto& c : controls) annex_of[c.id] = std::move(c.annex_controls);
   }
-  std::unordered_map<int64_t, const std::vector<std::string>*> annex_of;
-  for (const auto& c : controls) annex_of[c.id] = &c.annex_controls;
   auto annex_set = [&](const Json& ids) {
     std::set<std::string> out;
     if (!ids.is_array()) return out;
     for (const auto& id : ids) {
       if (!id.is_number_integer()) continue;
       const auto a = annex_of.find(id.get<int64_t>());
-      if (a != annex_of.end()) out.insert(a->second->begin(), a->second->end());
+      if (a != annex_of.end()) out.insert(a->second.begin(), a->second.end());
     }
     return out;
   };
