@@ -11,9 +11,10 @@
 // kept: the changed risks' lists of applied controls move them in and out of the Annex A
 // controls' counts. It derives everything again when an applied control's Annex A controls
 // changed or too much changed. A listing reads two statements when nothing changed (the last
-// change, the entries), four or a few more after a change (plus the events and the applied
-// controls; each line keeps its first kKeptRisks risks, and one left with fewer than it names
-// re-reads its links), four when deriving again (the applied controls and every risk link).
+// change, the entries), three or a few more after a change (plus the events; the applied
+// controls too when one of them changed; each line keeps its first kKeptRisks risks, and one
+// left with fewer than it names re-reads its links), four when deriving again (the applied
+// controls and every risk link).
 // Whatever the number of controls or risks. Listings that arrive together when the links are
 // out of date bring them up to date once (the others wait for it).
 //
